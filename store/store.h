@@ -1,0 +1,250 @@
+/*
+ * store.h - dabiao's durable state in LMDB: the store's contract, and the only module that
+ * includes lmdb.h. store/README.md documents each database, its key and its value layout.
+ *
+ * A store is a folder (--db DIR, env DABIAO_DB, default ./dabiao.db) holding an LMDB
+ * environment (data.mdb, lock.mdb, mode 0600) and, beside it, outbox/ for .eml files.
+ *
+ * Transactions: every command is one write transaction run through store_write(), which
+ * begins, calls the command's function, and commits. When LMDB reports the map full, the
+ * whole transaction is aborted, the map grown, and the function called again from the start;
+ * so a transaction function must have no effect outside the transaction (write files after
+ * the commit). Records read inside a transaction are copies owned by the caller and freed
+ * with the matching *_release(); iteration callbacks see records valid only during the call.
+ * A store handle and its transactions belong to one thread.
+ */
+#ifndef DABIAO_STORE_H
+#define DABIAO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;     /* opaque: one open environment */
+struct store_txn; /* opaque: one transaction */
+
+/* A name and a value; used for subject fields, contacts, and open-ended task details. */
+struct store_kv {
+	char *key;
+	char *val;
+};
+
+enum store_open_flags {
+	STORE_CREATE = 1 << 0,  /* create the folder and environment when missing */
+	STORE_RDONLY = 1 << 1,
+};
+
+/* Opens (and with STORE_CREATE creates, mode 0700 folder / 0600 files) the store in dir.
+ * Clears stale reader slots. A store written by a newer schema is refused with DB_ESCHEMA
+ * ("store schema 3 is newer than this dabiao (1); upgrade dabiao"). A missing store without
+ * STORE_CREATE is DB_ENOINPUT. Caller closes *out with store_close. */
+int store_open(const char *dir, unsigned flags, struct store **out, struct dberr *e);
+void store_close(struct store *s);
+const char *store_dir(const struct store *s);   /* owned by s */
+
+/* Runs fn inside one write transaction and commits it; aborts when fn returns non-zero
+ * (and returns that). Retries fn from the start after growing the map when LMDB reports
+ * MDB_MAP_FULL, so fn must not act outside txn. */
+typedef int (*store_fn)(struct store_txn *txn, void *arg, struct dberr *e);
+int store_write(struct store *s, store_fn fn, void *arg, struct dberr *e);
+/* Same in a read-only transaction (a consistent snapshot). */
+int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
+
+/* Hot copy with compaction into an empty or new folder (mdb_env_copy2 MDB_CP_COMPACT). */
+int store_backup(struct store *s, const char *dir, struct dberr *e);
+
+/* ---- meta: small named values (schema version, clock, zone) ---- */
+/* *out is xmalloc'd (caller frees); DB_ENOTFOUND when absent. */
+int store_meta_get(struct store_txn *t, const char *name, char **out, struct dberr *e);
+int store_meta_put(struct store_txn *t, const char *name, const char *val, struct dberr *e);
+
+/* ---- clock ---- */
+enum store_clock_mode { STORE_CLOCK_REAL = 0, STORE_CLOCK_VIRTUAL };
+struct store_clock {
+	enum store_clock_mode mode;
+	int64_t now;        /* VIRTUAL: the store's own now (UTC seconds); REAL: unused */
+	char tz[64];        /* the store's zone for command-line times, default Asia/Shanghai */
+};
+int store_clock_get(struct store_txn *t, struct store_clock *out, struct dberr *e);
+int store_clock_put(struct store_txn *t, const struct store_clock *c, struct dberr *e);
+
+/* ---- plans: every version of every plan, with its source verbatim ---- */
+struct store_plan {
+	char *id;
+	uint32_t version;   /* 1, 2, ... */
+	char sha256[65];    /* of source */
+	char *source;       /* the YAML bytes, NUL-terminated */
+	size_t source_len;
+	char *path;         /* where it was loaded from */
+	int64_t loaded_at;  /* clock time of the load */
+};
+/* Stores p under (id, version) and makes it the plan's current version. */
+int store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e);
+/* version 0 = current. DB_ENOTFOUND when absent. Release with store_plan_release. */
+int store_plan_get(struct store_txn *t, const char *id, uint32_t version,
+                   struct store_plan *out, struct dberr *e);
+void store_plan_release(struct store_plan *p);
+/* Calls cb with the current version of each plan, by id. A non-zero return stops and is
+ * returned. */
+int store_plan_each(struct store_txn *t, int (*cb)(const struct store_plan *, void *),
+                    void *arg, struct dberr *e);
+
+/* ---- subjects: jurisdictions, enterprises, offices ---- */
+enum store_subject_kind {
+	STORE_JURISDICTION = 'j',
+	STORE_ENTERPRISE = 'e',
+	STORE_OFFICE = 'o',  /* id is a role id or "admin"; contacts hold its addresses */
+};
+struct store_subject {
+	enum store_subject_kind kind;
+	char *id;
+	struct store_kv *fields;   /* name, jurisdiction, kind, industry, listed, measure,
+	                              rectify_by, responsible_unit, ... and free attributes */
+	size_t nfields;
+	struct store_kv *contacts; /* key: role id ("" = any role), val: one e-mail address */
+	size_t ncontacts;
+};
+int store_subject_put(struct store_txn *t, const struct store_subject *s, struct dberr *e);
+int store_subject_get(struct store_txn *t, enum store_subject_kind kind, const char *id,
+                      struct store_subject *out, struct dberr *e);
+void store_subject_release(struct store_subject *s);
+/* Subjects of one kind in id order. */
+int store_subject_each(struct store_txn *t, enum store_subject_kind kind,
+                       int (*cb)(const struct store_subject *, void *), void *arg,
+                       struct dberr *e);
+/* A field's value, or NULL. Cannot fail. */
+const char *store_subject_field(const struct store_subject *s, const char *name);
+
+/* ---- tasks: one per milestone, subject and period ---- */
+struct store_task {
+	char *key;            /* plan/milestone/subject/period */
+	char *plan;
+	char *milestone;
+	char *subject;        /* jurisdiction or enterprise id, or the owner role for `once` */
+	char *jurisdiction;   /* the subject's jurisdiction ("" for offices) */
+	char *period;         /* "2017-07", "2017-W27", "2017-07-05", or "once" */
+	uint32_t plan_version;
+	char *state;
+	int32_t due_date;     /* local day after holiday shift (calendar.h day number) */
+	int32_t orig_due_date;/* before any extension */
+	int64_t deadline;     /* UTC instant */
+	int64_t orig_deadline;
+	uint32_t gen;         /* schedule generation: due entries of older generations are stale */
+	uint32_t flags;       /* STORE_TASK_* */
+	int64_t created_at;
+	int64_t updated_at;
+	struct store_kv *extra; /* open-ended details: submitted_by, submitted_at, file_sha256,
+	                           sections, missing, note, ... */
+	size_t nextra;
+};
+enum store_task_flags {
+	STORE_TASK_LATE = 1 << 0,     /* submitted after its deadline */
+	STORE_TASK_LAPSED = 1 << 1,   /* its deadline passed in a watched state */
+	STORE_TASK_EXTENDED = 1 << 2,
+	STORE_TASK_FLAGGED = 1 << 3,  /* an accountability flag was raised */
+	STORE_TASK_BACKDATED = 1 << 4,
+};
+/* Inserts or replaces by key. */
+int store_task_put(struct store_txn *t, const struct store_task *task, struct dberr *e);
+int store_task_get(struct store_txn *t, const char *key, struct store_task *out,
+                   struct dberr *e);
+bool store_task_exists(struct store_txn *t, const char *key);
+void store_task_release(struct store_task *task);
+/* Tasks whose key starts with prefix ("" for all; "changji-2017/" for one plan), in key
+ * order. */
+int store_task_each(struct store_txn *t, const char *prefix,
+                    int (*cb)(const struct store_task *, void *), void *arg, struct dberr *e);
+/* A detail's value or NULL; set replaces or adds (copies both strings). */
+const char *store_task_extra(const struct store_task *task, const char *key);
+void store_task_set_extra(struct store_task *task, const char *key, const char *val);
+
+/* ---- due index: the engine's timer queue, ordered by time, then kind, then task ----
+ * Key: 8-byte big-endian UTC seconds, 1 byte kind, the task key, a NUL, 1 byte step.
+ * Entries are never searched by task: an entry carries the task generation it was made for,
+ * and the engine drops entries whose generation is older than the task's (lazy deletion). */
+enum store_due_kind {
+	STORE_DUE_DEADLINE = 1, /* same instant: deadlines first, then escalations, reminders */
+	STORE_DUE_ESCALATE = 2,
+	STORE_DUE_REMIND = 3,
+	STORE_DUE_CONDUCT = 4,
+	STORE_DUE_OTHER = 5,
+};
+struct store_due {
+	int64_t at;
+	uint8_t kind;
+	char *task;           /* task key (or another key for CONDUCT/OTHER) */
+	uint8_t step;         /* reminder or escalation step index */
+	uint32_t gen;
+	int64_t planned;      /* when it should have happened (== at unless rescheduled) */
+};
+int store_due_put(struct store_txn *t, const struct store_due *d, struct dberr *e);
+int store_due_del(struct store_txn *t, const struct store_due *d, struct dberr *e);
+/* Earliest entry; DB_ENOTFOUND when the index is empty. Release with store_due_release. */
+int store_due_first(struct store_txn *t, struct store_due *out, struct dberr *e);
+void store_due_release(struct store_due *d);
+/* Entries with at <= upto in key order, at most max of them (0 = no limit). cb may
+ * delete the entry it was given and put new ones. */
+int store_due_each(struct store_txn *t, int64_t upto, size_t max,
+                   int (*cb)(const struct store_due *, void *), void *arg, struct dberr *e);
+
+/* ---- outbox: one record per notice, keyed by its notice key ---- */
+struct store_notice {
+	char *key;            /* task#kind#step: refused a second time (DB_EEXIST-like: 1) */
+	char *plan;
+	char *kind;
+	char *subject;
+	char **tasks;         /* the task, or every lapsed task behind a conduct warning */
+	size_t ntasks;
+	char **to;            /* resolved recipients */
+	size_t nto;
+	int64_t scheduled;    /* when it should have gone out */
+	int64_t created;      /* clock time it was queued (later than scheduled on catch-up) */
+	char *state;          /* queued, sent, retrying, failed */
+	char *message;        /* the whole RFC 5322 message, CRLF line ends */
+	struct store_kv *extra; /* attempts, replies, per-recipient results, next try */
+	size_t nextra;
+};
+/* Adds a new notice. Returns 1 (and writes nothing) when the key was seen before, 0 when
+ * added. */
+int store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr *e);
+int store_notice_put(struct store_txn *t, const struct store_notice *n, struct dberr *e);
+int store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
+                     struct dberr *e);
+void store_notice_release(struct store_notice *n);
+int store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, void *),
+                      void *arg, struct dberr *e);
+
+/* ---- audit: append-only, keyed by sequence ---- */
+struct store_audit {
+	uint64_t seq;         /* assigned by store_audit_append, 1-based */
+	int64_t real_time;    /* wall clock when recorded */
+	int64_t clock_time;   /* the store's clock (virtual on a virtual store) */
+	char *actor;
+	char *action;         /* plan.load, registry.import, task.create, task.lapse, ... */
+	char *task;           /* or "" */
+	char *subject;        /* or "" */
+	char *from_state;     /* or "" */
+	char *to_state;       /* or "" */
+	char *details;        /* JSON object text */
+};
+/* Appends rec (its seq is ignored) and writes the assigned sequence to *seq when non-NULL. */
+int store_audit_append(struct store_txn *t, const struct store_audit *rec, uint64_t *seq,
+                       struct dberr *e);
+int store_audit_get(struct store_txn *t, uint64_t seq, struct store_audit *out,
+                    struct dberr *e);
+void store_audit_release(struct store_audit *a);
+/* Records with seq >= from, in order. */
+int store_audit_each(struct store_txn *t, uint64_t from,
+                     int (*cb)(const struct store_audit *, void *), void *arg,
+                     struct dberr *e);
+uint64_t store_audit_count(struct store_txn *t);
+
+/* Generic helpers for kv arrays. */
+void store_kv_free(struct store_kv *kv, size_t n);
+struct store_kv *store_kv_dup(const struct store_kv *kv, size_t n);
+
+#endif

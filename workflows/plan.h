@@ -1,0 +1,189 @@
+/*
+ * plan.h - a validated plan: the in-memory form of one plan file (docs/plan-format.md).
+ *
+ * plan_parse() reads a YAML plan with libyaml (through ydoc.h), checks every key, reference
+ * and date, and returns a struct plan in which every cross-reference is resolved to an
+ * index, so later code never looks a name up twice or meets a dangling one. A struct plan is
+ * immutable after parsing; the caller frees it with plan_free(). Strings inside are owned by
+ * the plan.
+ */
+#ifndef DABIAO_PLAN_H
+#define DABIAO_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/calendar.h"
+#include "engine/base/err.h"
+
+#define PLAN_MAX_DEPTH 64
+
+/* A duration or offset: "-3d", "1wd", "2h", "30m", "5s", "90d". */
+enum plan_unit { PLAN_DAYS = 0, PLAN_WORKDAYS, PLAN_HOURS, PLAN_MINUTES, PLAN_SECONDS };
+struct plan_offset {
+	int64_t n;          /* signed count of units */
+	enum plan_unit unit;
+};
+
+/* Whose address a notice goes to. A role id, or the milestone's owner / submit_to role. */
+enum plan_target_kind { PLAN_TARGET_ROLE = 0, PLAN_TARGET_OWNER, PLAN_TARGET_SUBMIT_TO };
+struct plan_target {
+	enum plan_target_kind kind;
+	int role;           /* index into plan.roles for PLAN_TARGET_ROLE, else -1 */
+};
+
+enum plan_per { PLAN_PER_NONE = 0, PLAN_PER_JURISDICTION, PLAN_PER_ENTERPRISE };
+struct plan_role {
+	char *id;
+	char *title;
+	enum plan_per per;  /* NONE: an office, its address in the registry's offices */
+};
+
+/* A lifecycle as a table: to = table[state * nevents + event], -1 where not allowed. */
+struct plan_lifecycle {
+	char *id;
+	char **states;
+	size_t nstates;
+	int initial;
+	bool *final;        /* per state */
+	char **events;
+	size_t nevents;
+	int16_t *table;     /* nstates * nevents */
+	bool *deadline_from;/* per state: the deadline moves a task in this state ... */
+	int deadline_to;    /* ... to this state (a lapse); -1 when the lifecycle has none */
+	int submit_event;   /* index of event "submit", -1 if none */
+	int incomplete;     /* state a submission with missing sections goes to, -1 if none */
+	bool builtin;
+};
+
+struct plan_escalation_step {
+	struct plan_offset after;   /* days past the due date, or h/m/s past the deadline */
+	char *kind;                 /* notice kind, e.g. "overdue", "escalation" */
+	struct plan_target *notify;
+	size_t nnotify;
+};
+struct plan_escalation {
+	char *id;
+	struct plan_escalation_step *steps;
+	size_t nsteps;
+};
+
+struct plan_conduct {
+	int lapses;                 /* count that triggers the warning, >= 1 */
+	struct plan_offset within;  /* trailing window (days) */
+	char *kind;                 /* "interview-warning", "approval-restriction-warning" */
+	struct plan_target *notify;
+	size_t nnotify;
+	int *of;                    /* role indexes whose tasks count; NULL/0 = all */
+	size_t nof;
+};
+
+/* How a milestone's due date is given. */
+enum plan_due_kind {
+	PLAN_DUE_DATE = 0,  /* a local date: deadline at the end of that day */
+	PLAN_DUE_DATETIME,  /* a local date-time: deadline at that instant */
+	PLAN_DUE_EVERY,     /* a recurrence */
+	PLAN_DUE_FIELD,     /* a date attribute of each subject */
+	PLAN_DUE_AFTER      /* N days / working days after another milestone's due */
+};
+struct plan_due {
+	enum plan_due_kind kind;
+	int32_t date;               /* DATE, DATETIME: local day */
+	int sec_of_day;             /* DATETIME: seconds since local midnight */
+	struct cal_recur recur;     /* EVERY */
+	char *field;                /* FIELD: subject attribute name */
+	int after;                  /* AFTER: milestone index */
+	struct plan_offset plus;    /* AFTER: PLAN_DAYS or PLAN_WORKDAYS */
+};
+
+enum plan_for { PLAN_FOR_ONCE = 0, PLAN_FOR_JURISDICTION, PLAN_FOR_ENTERPRISE };
+
+/* where: {attr: value} or {attr: [v1, v2]}: the subject's attribute equals one value.
+ * Values are kept as strings; booleans are normalised to "true"/"false". */
+struct plan_where {
+	char *attr;
+	char **values;
+	size_t nvalues;
+};
+
+struct plan_milestone {
+	char *id;
+	char *title;
+	int phase;                  /* index into plan.phases */
+	int owner;                  /* role index */
+	enum plan_for for_;
+	struct plan_where *where;
+	size_t nwhere;
+	int submit_to;              /* role index, -1 if none */
+	struct plan_due due;
+	struct plan_offset *remind; /* sorted earliest first as given */
+	size_t nremind;
+	int escalate;               /* escalation index, -1 if none */
+	int lifecycle;              /* lifecycle index */
+	char **requires;
+	size_t nrequires;
+	char *description;          /* optional free text for notices, may be NULL */
+	int line;                   /* where the milestone starts in the file, for messages */
+};
+
+struct plan_phase {
+	char *id;
+	char *title;
+	int32_t starts, ends;       /* CAL_NO_DAY when absent */
+};
+
+struct plan_industry {
+	char *id;                   /* "steel" */
+	char *title;                /* "钢铁" */
+};
+
+struct plan {
+	char *id;                   /* [a-z0-9-]+ */
+	char *title;
+	char *timezone;             /* IANA name, checked with tz_open */
+	int notify_at;              /* seconds since local midnight, default 9:00 */
+	struct cal_calendar calendar;
+	struct plan_role *roles;
+	size_t nroles;
+	struct plan_lifecycle *lifecycles; /* [0] is the built-in "report" */
+	size_t nlifecycles;
+	struct plan_escalation *escalations;
+	size_t nescalations;
+	struct plan_conduct *conduct;
+	size_t nconduct;
+	struct plan_target *accountability; /* who hears of a flag; may be empty */
+	size_t naccountability;
+	struct plan_phase *phases;
+	size_t nphases;
+	struct plan_milestone *milestones;  /* in file order; dependency order in `order` */
+	size_t nmilestones;
+	int *order;                 /* milestone indexes so that an `after` target comes first */
+	struct plan_industry *industries;   /* optional; NULL/0 means the registry's defaults */
+	size_t nindustries;
+	char *templates;            /* optional template folder, relative to the plan file; NULL */
+	char *source_path;          /* the file it came from */
+	char sha256[65];            /* hex sha256 of the source bytes */
+};
+
+/* Parses and validates a plan file. On success *out is a plan the caller frees with
+ * plan_free. On failure returns DB_EDATA (or -errno / DB_ENOINPUT when the file cannot be
+ * read) and e names FILE:LINE:COLUMN of the first problem; *out is untouched. */
+int plan_parse_file(const char *path, struct plan **out, struct dberr *e);
+
+/* Same over bytes already in memory; `name` is used in messages. */
+int plan_parse_buffer(const char *name, const char *data, size_t len, struct plan **out,
+                      struct dberr *e);
+
+void plan_free(struct plan *p);
+
+/* Lookups by id; -1 when absent. */
+int plan_role_index(const struct plan *p, const char *id);
+int plan_milestone_index(const struct plan *p, const char *id);
+int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
+int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
+
+/* "-3d", "2wd", "5h": for messages and timelines. out >= 24 bytes. */
+void plan_offset_format(const struct plan_offset *o, char *out);
+
+#endif
