@@ -24,5 +24,9 @@ void buf_reset(struct buf *b);          /* length 0, keeps memory */
 void buf_release(struct buf *b);        /* frees memory; the buf is empty and reusable */
 char *buf_detach(struct buf *b);        /* caller frees the returned string; buf is emptied */
 const char *buf_str(const struct buf *b); /* "" when empty; valid until the next append */
+/* Appends s as a JSON string literal, quotes included (control characters escaped). */
+void buf_json_str(struct buf *b, const char *s);
+/* Appends s as one CSV field (RFC 4180: quoted when it holds , " CR or LF). */
+void buf_csv_field(struct buf *b, const char *s);
 
 #endif
