@@ -1,0 +1,83 @@
+"""Helpers for dabiao's integration tests: run the real binary on a temporary store."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BIN = os.environ.get("DABIAO_BIN", "dabiao")
+SRC = os.environ.get("DABIAO_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+failures = []
+
+
+class Store:
+    """A temporary store folder; removed at exit unless the test failed."""
+
+    def __init__(self, name="store"):
+        self.root = tempfile.mkdtemp(prefix="dabiao-it-")
+        self.db = os.path.join(self.root, name)
+
+    def path(self, *parts):
+        return os.path.join(self.root, *parts)
+
+    def write(self, name, text):
+        p = self.path(name)
+        with open(p, "w", encoding="utf-8") as f:
+            f.write(text)
+        return p
+
+    def run(self, *args, check=None, env=None, timeout=300):
+        """Runs dabiao --db DB ARGS; returns (status, stdout, stderr)."""
+        e = dict(os.environ)
+        e.pop("DABIAO_SMTP", None)
+        if env:
+            e.update(env)
+        p = subprocess.run([BIN, "--db", self.db, *args], capture_output=True,
+                           text=True, env=e, timeout=timeout)
+        if check is not None and p.returncode != check:
+            fail(f"dabiao {' '.join(args)}: exit {p.returncode}, expected {check}\n"
+                 f"stdout: {p.stdout}\nstderr: {p.stderr}")
+        return p.returncode, p.stdout, p.stderr
+
+    def ok(self, *args, **kw):
+        return self.run(*args, check=0, **kw)[1]
+
+    def tasks(self, *args):
+        return json.loads(self.ok("tasks", "--format", "json", *args))
+
+    def outbox(self):
+        d = os.path.join(self.db, "outbox")
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def cleanup(self):
+        if not failures:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL:", msg, file=sys.stderr)
+
+
+def eq(a, b, what):
+    if a != b:
+        fail(f"{what}: got {a!r}, expected {b!r}")
+
+
+def check(cond, what):
+    if not cond:
+        fail(what)
+
+
+def done(passed_what):
+    if failures:
+        print(f"{len(failures)} failure(s)", file=sys.stderr)
+        sys.exit(1)
+    print("ok:", passed_what)
+    sys.exit(0)
+
+
+def src(*parts):
+    return os.path.join(SRC, *parts)
