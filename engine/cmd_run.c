@@ -1,0 +1,189 @@
+/*
+ * cmd_run.c - `dabiao run`, the daemon: one libuv loop on the real clock.
+ *
+ * One uv_timer_t is armed for the earliest entry of the due index, but never for more
+ * than RUN_TICK_MS: libuv's timers run on the monotonic clock, which stops during suspend
+ * and ignores NTP steps, so the daemon re-reads the wall clock at every wake and at least
+ * once a second. The same wake notices what other processes wrote (submit, load, import,
+ * extend): a read transaction compares the plans' versions and the earliest due entry,
+ * so a change is seen within a second without a control socket.
+ *
+ * Signals: SIGTERM and SIGINT stop the loop between transactions (each transaction is
+ * synchronous on this thread, so none is ever cut in half); SIGHUP re-reads the plans.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/log.h"
+#include "engine/cli.h"
+#include "engine/engine.h"
+
+#define RUN_TICK_MS 1000
+
+struct daemon {
+	uv_loop_t loop;
+	uv_timer_t timer;
+	uv_signal_t sigterm, sigint, sighup;
+	struct engine *en;
+	char *fingerprint;
+	int status;
+};
+
+static void
+log_action(const struct engine_action *a, void *arg)
+{
+	char at[40], planned[40];
+
+	(void)arg;
+	tz_format_rfc3339(a->plan->tz, a->at, at);
+	tz_format_rfc3339(a->plan->tz, a->planned, planned);
+	log_info("engine", "action kind=%s task=%s subject=%s to=%s planned=%s applied=%s%s",
+	         a->kind, a->task, a->subject ? a->subject : "",
+	         a->recipients && *a->recipients ? a->recipients : "-", planned, at,
+	         a->at > a->planned + 60 ? " late=1" : "");
+}
+
+static int
+fp_cb(const struct store_plan *p, void *arg)
+{
+	buf_printf(arg, "%s:%u:%s;", p->id, (unsigned)p->version, p->sha256);
+	return 0;
+}
+
+static int
+fp_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return store_plan_each(txn, fp_cb, arg, e);
+}
+
+/* Reloads the plans when another process loaded a new version. */
+static int
+check_plans(struct daemon *d, struct dberr *e)
+{
+	struct buf fp = BUF_INIT;
+	int rc = store_read(d->en->store, fp_txn, &fp, e);
+
+	if (rc == 0 && (d->fingerprint == NULL || strcmp(d->fingerprint, buf_str(&fp)) != 0)) {
+		if (d->fingerprint != NULL) {
+			log_info("engine", "plans changed, reloading");
+			rc = engine_reload(d->en, e);
+		}
+		free(d->fingerprint);
+		d->fingerprint = buf_detach(&fp);
+	}
+	buf_release(&fp);
+	return rc;
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct daemon *d = t->data;
+	struct dberr e;
+	int64_t now, next;
+	uint64_t wait_ms = RUN_TICK_MS;
+	size_t n = 0;
+
+	dberr_clear(&e);
+	if (check_plans(d, &e) != 0)
+		goto fail;
+	now = clock_read(&d->en->clock);
+	if (sched_apply_due(d->en, now, false, &n, &e) != 0)
+		goto fail;
+	if (n > 0)
+		log_debug("engine", "applied entries=%zu", n);
+	if (sched_next_due(d->en, &next, &e) != 0)
+		goto fail;
+	now = clock_read(&d->en->clock);
+	if (next != INT64_MAX && next > now && (uint64_t)(next - now) * 1000 < wait_ms)
+		wait_ms = (uint64_t)(next - now) * 1000;
+	else if (next != INT64_MAX && next <= now)
+		wait_ms = 0;
+	uv_timer_start(&d->timer, on_timer, wait_ms, 0);
+	return;
+fail:
+	/* A store error is not survivable silently: log, stop, let the supervisor restart. */
+	dberr_print(&e, stderr);
+	d->status = dberr_exit_status(e.code);
+	uv_stop(&d->loop);
+}
+
+static void
+on_signal(uv_signal_t *s, int signum)
+{
+	struct daemon *d = s->data;
+	struct dberr e;
+
+	if (signum == SIGHUP) {
+		dberr_clear(&e);
+		log_info("engine", "SIGHUP: reloading plans");
+		if (engine_reload(d->en, &e) != 0)
+			dberr_print(&e, stderr);
+		return;
+	}
+	log_info("engine", "signal=%d stopping", signum);
+	uv_stop(&d->loop);
+}
+
+static void
+close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int
+cmd_run(struct cli *c)
+{
+	struct daemon d;
+	struct dberr e;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	dberr_clear(&e);
+	if (cli_parse(c, NULL, NULL, 0, NULL, NULL, &e) != 0)
+		return cli_usage_error(c, &e);
+	if (log_get_level() < LOG_LEVEL_INFO && log_get_level() != LOG_LEVEL_QUIET)
+		log_set_level(LOG_LEVEL_INFO);
+	if ((rc = engine_open(c->db, STORE_CREATE, &d.en, &e)) != 0)
+		return cli_fail(&e);
+	if (d.en->clock.mode != STORE_CLOCK_REAL) {
+		engine_close(d.en);
+		dberr_set(&e, DB_EUSAGE, "run needs a real-clock store; %s has a virtual clock "
+		          "(use dabiao advance)", c->db);
+		return cli_fail(&e);
+	}
+	d.en->on_action = log_action;
+	if ((rc = engine_resume_outbox(d.en, &e)) != 0) {
+		engine_close(d.en);
+		return cli_fail(&e);
+	}
+	uv_loop_init(&d.loop);
+	uv_timer_init(&d.loop, &d.timer);
+	d.timer.data = &d;
+	uv_signal_init(&d.loop, &d.sigterm);
+	uv_signal_init(&d.loop, &d.sigint);
+	uv_signal_init(&d.loop, &d.sighup);
+	d.sigterm.data = d.sigint.data = d.sighup.data = &d;
+	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d.sigint, on_signal, SIGINT);
+	uv_signal_start(&d.sighup, on_signal, SIGHUP);
+	log_info("engine", "running store=%s plans=%zu", c->db, d.en->nplans);
+	uv_timer_start(&d.timer, on_timer, 0, 0);
+	uv_run(&d.loop, UV_RUN_DEFAULT);
+	uv_walk(&d.loop, close_walk, NULL);
+	uv_run(&d.loop, UV_RUN_DEFAULT);
+	rc = uv_loop_close(&d.loop);
+	if (rc != 0)
+		log_warnx("engine", "loop did not close cleanly: %s", uv_strerror(rc));
+	free(d.fingerprint);
+	engine_close(d.en);
+	log_info("engine", "stopped");
+	return d.status;
+}

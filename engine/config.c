@@ -1,0 +1,220 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/base/xalloc.h"
+#include "engine/config.h"
+#include "workflows/ydoc.h"
+
+/* smtp://host:port */
+static int
+parse_smtp_url(const char *url, struct config *c, struct dberr *e)
+{
+	const char *p = url, *colon;
+	char *end;
+	long port;
+
+	if (strncmp(p, "smtp://", 7) != 0)
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP must look like smtp://host:port, "
+		                 "not '%s'", url);
+	p += 7;
+	colon = strrchr(p, ':');
+	if (colon == NULL || colon == p)
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP needs a host and a port: '%s'", url);
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' && *end != '/')
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: bad port in '%s'", url);
+	if (port < 1 || port > 65535)
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: port out of range in '%s'", url);
+	free(c->host);
+	c->host = xstrndup(p, (size_t)(colon - p));
+	c->port = (int)port;
+	c->security = CONFIG_SMTP_NONE;
+	c->smtp = true;
+	return 0;
+}
+
+static int
+read_password(const char *path, char **out, struct dberr *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t n;
+
+	if (f == NULL)
+		return dberr_set(e, DB_ECONFIG, "cannot read the SMTP password file %s: %s", path,
+		                 strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	*out = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+static int
+parse_timeout(const struct ydoc *d, const struct ydoc_node *n, int *ms, struct dberr *e)
+{
+	const char *s;
+	char *end;
+	long v;
+
+	if (ydoc_string(d, n, "timeout", &s, e) != 0)
+		return DB_EDATA;
+	v = strtol(s, &end, 10);
+	if (v <= 0 || (strcmp(end, "s") != 0 && strcmp(end, "") != 0 && strcmp(end, "ms") != 0))
+		return ydoc_error(d, n, e, "timeout must look like 30s or 500ms, not '%s'", s);
+	*ms = (int)(strcmp(end, "ms") == 0 ? v : v * 1000);
+	return 0;
+}
+
+static int
+parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
+           struct dberr *e)
+{
+	static const char *const keys[] = {"host", "port", "security", "user", "password_file",
+	                                   "from", "timeout", "ca_file", NULL};
+	const struct ydoc_node *n;
+	const char *s;
+	long port;
+	int rc;
+
+	if ((rc = ydoc_check_keys(d, smtp, "smtp", keys, e)) != 0)
+		return rc;
+	if ((n = ydoc_get(smtp, "host")) == NULL)
+		return ydoc_error(d, smtp, e, "smtp needs a host");
+	if ((rc = ydoc_string(d, n, "smtp.host", &s, e)) != 0)
+		return rc;
+	c->host = xstrdup(s);
+	c->smtp = true;
+	if ((n = ydoc_get(smtp, "security")) != NULL) {
+		if ((rc = ydoc_string(d, n, "smtp.security", &s, e)) != 0)
+			return rc;
+		if (strcmp(s, "starttls") == 0)
+			c->security = CONFIG_SMTP_STARTTLS;
+		else if (strcmp(s, "none") != 0)
+			return ydoc_error(d, n, e, "smtp.security must be none or starttls, not '%s' "
+			                  "(libESMTP has no implicit TLS on port 465)", s);
+	}
+	c->port = c->security == CONFIG_SMTP_STARTTLS ? 587 : 25;
+	if ((n = ydoc_get(smtp, "port")) != NULL) {
+		if ((rc = ydoc_int(d, n, "smtp.port", 1, 65535, &port, e)) != 0)
+			return rc;
+		c->port = (int)port;
+	}
+	if ((n = ydoc_get(smtp, "user")) != NULL) {
+		if ((rc = ydoc_string(d, n, "smtp.user", &s, e)) != 0)
+			return rc;
+		c->user = xstrdup(s);
+	}
+	if ((n = ydoc_get(smtp, "password_file")) != NULL) {
+		if ((rc = ydoc_string(d, n, "smtp.password_file", &s, e)) != 0)
+			return rc;
+		if ((rc = read_password(s, &c->password, e)) != 0)
+			return rc;
+	}
+	if ((n = ydoc_get(smtp, "from")) != NULL) {
+		if ((rc = ydoc_string(d, n, "smtp.from", &s, e)) != 0)
+			return rc;
+		free(c->from);
+		c->from = xstrdup(s);
+	}
+	if ((n = ydoc_get(smtp, "ca_file")) != NULL) {
+		if ((rc = ydoc_string(d, n, "smtp.ca_file", &s, e)) != 0)
+			return rc;
+		c->ca_file = xstrdup(s);
+	}
+	if ((n = ydoc_get(smtp, "timeout")) != NULL)
+		return parse_timeout(d, n, &c->timeout_ms, e);
+	return 0;
+}
+
+static int
+parse_file(const char *path, struct config *c, struct dberr *e)
+{
+	static const char *const keys[] = {"smtp", "digest", NULL};
+	const struct ydoc_node *n;
+	struct ydoc *d = NULL;
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+		return rc;
+	if ((rc = ydoc_parse(path, data, len, &d, e)) != 0)
+		goto out;
+	if (d->root == NULL)
+		goto out;
+	if ((rc = ydoc_check_keys(d, d->root, "the configuration", keys, e)) != 0)
+		goto out;
+	if ((n = ydoc_get(d->root, "smtp")) != NULL && (rc = parse_smtp(d, n, c, e)) != 0)
+		goto out;
+	if ((n = ydoc_get(d->root, "digest")) != NULL) {
+		if ((rc = ydoc_expect(d, n, YDOC_SEQ, "digest", e)) != 0)
+			goto out;
+		c->digest = xcalloc(n->n + 1, sizeof(char *));
+		for (size_t i = 0; i < n->n; i++) {
+			const char *s;
+			if ((rc = ydoc_string(d, n->items[i], "digest role", &s, e)) != 0)
+				goto out;
+			c->digest[i] = xstrdup(s);
+		}
+	}
+out:
+	if (d)
+		ydoc_free(d);
+	free(data);
+	if (rc != 0 && e->code == DB_EDATA)
+		e->code = DB_ECONFIG;
+	return rc ? DB_ECONFIG : 0;
+}
+
+int
+config_load(const char *path, struct config *out, struct dberr *e)
+{
+	struct config c = {0};
+	const char *env = getenv("DABIAO_CONFIG"), *smtp = getenv("DABIAO_SMTP");
+	int rc = 0;
+
+	c.timeout_ms = 30000;
+	c.from = xstrdup("dabiao@localhost");
+	if (path == NULL && env != NULL && *env)
+		path = env;
+	if (path == NULL && access(CONFIG_DEFAULT_PATH, R_OK) == 0)
+		path = CONFIG_DEFAULT_PATH;
+	if (path != NULL) {
+		c.path = xstrdup(path);
+		rc = parse_file(path, &c, e);
+	}
+	if (rc == 0 && smtp != NULL && *smtp)
+		rc = parse_smtp_url(smtp, &c, e);
+	if (rc != 0) {
+		config_release(&c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+config_release(struct config *c)
+{
+	free(c->path);
+	free(c->host);
+	free(c->user);
+	if (c->password) {
+		explicit_bzero(c->password, strlen(c->password));
+		free(c->password);
+	}
+	free(c->from);
+	free(c->ca_file);
+	for (size_t i = 0; c->digest && c->digest[i]; i++)
+		free(c->digest[i]);
+	free(c->digest);
+	memset(c, 0, sizeof(*c));
+}

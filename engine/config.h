@@ -1,0 +1,49 @@
+/*
+ * config.h - the operator's configuration: one YAML file (--config FILE, $DABIAO_CONFIG,
+ * else /etc/dabiao/dabiao.yaml when it exists), plus $DABIAO_SMTP=smtp://host:port for
+ * tests and quick starts. Without an SMTP server, notices are written as .eml files.
+ *
+ *   smtp:
+ *     host: mail.example.cn
+ *     port: 587                 # default 25 (none) or 587 (starttls)
+ *     security: starttls        # none | starttls (libESMTP speaks STARTTLS only)
+ *     user: dabiao              # optional: AUTH PLAIN/LOGIN
+ *     password_file: /etc/dabiao/smtp-password   # never the password itself
+ *     from: dabiao@example.cn
+ *     timeout: 30s
+ *     ca_file: /etc/dabiao/bureau-ca.pem          # optional
+ *   digest: [county_epb]        # optional daily digest per role
+ */
+#ifndef DABIAO_CONFIG_H
+#define DABIAO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/base/err.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/dabiao/dabiao.yaml"
+
+enum config_security { CONFIG_SMTP_NONE = 0, CONFIG_SMTP_STARTTLS };
+
+struct config {
+	char *path;            /* the file read, or NULL */
+	bool smtp;             /* an SMTP server is configured */
+	char *host;
+	int port;
+	enum config_security security;
+	char *user;
+	char *password;        /* read from password_file; never logged */
+	char *from;
+	int timeout_ms;
+	char *ca_file;
+	char **digest;         /* role ids, NULL-terminated, or NULL */
+};
+
+/* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it
+ * exists, else none), then $DABIAO_SMTP over it. A bad file is DB_ECONFIG with its
+ * FILE:LINE:COLUMN. The caller frees with config_release. */
+int config_load(const char *path, struct config *out, struct dberr *e);
+void config_release(struct config *c);
+
+#endif

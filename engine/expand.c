@@ -1,0 +1,336 @@
+/*
+ * expand.c - milestones x subjects x periods become tasks, each with its due entries.
+ *
+ * Expansion is eager over the plan's horizon: every period of every series is a task in
+ * the store from the moment its plan is loaded or its subject imported (docs/ARCHITECTURE.md
+ * gives the cost per enterprise and why). It is idempotent: a task whose key exists is left
+ * alone, so loading or importing twice creates nothing new, and a subject imported later
+ * gets exactly its own tasks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+
+/* One occurrence of a milestone for one subject. */
+struct occ {
+	char period[24];
+	int32_t due_date;
+	int64_t deadline;
+};
+
+struct occs {
+	struct occ *v;
+	size_t n, cap;
+};
+
+struct xctx {
+	struct engine *en;
+	struct store_txn *txn;
+	const struct engine_plan *ep;
+	size_t created;
+	struct dberr *e;
+};
+
+static int occurrences(struct xctx *x, const struct plan_milestone *m,
+                       const struct store_subject *s, struct occs *out);
+
+static void
+occs_add(struct occs *o, const char *period, int32_t due, int64_t deadline)
+{
+	o->v = xgrow(o->v, &o->cap, o->n + 1, sizeof(*o->v));
+	snprintf(o->v[o->n].period, sizeof(o->v[o->n].period), "%s", period);
+	o->v[o->n].due_date = due;
+	o->v[o->n].deadline = deadline;
+	o->n++;
+}
+
+static bool
+subject_matches(const struct plan_milestone *m, const struct store_subject *s)
+{
+	for (size_t i = 0; i < m->nwhere; i++) {
+		const struct plan_where *w = &m->where[i];
+		const char *v = strcmp(w->attr, "id") == 0 ? s->id : store_subject_field(s, w->attr);
+		bool ok = false;
+
+		if (v == NULL)
+			return false;
+		for (size_t j = 0; j < w->nvalues && !ok; j++)
+			ok = strcmp(v, w->values[j]) == 0;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static enum store_subject_kind
+subject_kind(const struct plan_milestone *m)
+{
+	return m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE : STORE_JURISDICTION;
+}
+
+/* The end of the local due day: a date-only due means "by the end of that day". */
+static int64_t
+end_of_day(const struct engine_plan *ep, int32_t day)
+{
+	return tz_local_to_utc(ep->tz, day, 86399);
+}
+
+static int
+shifted(struct xctx *x, int32_t day, int32_t *out)
+{
+	int rc = cal_shift_due(&x->ep->plan->calendar, day, out);
+
+	if (rc != 0)
+		return dberr_set(x->e, rc, "plan %s: no working day near %d", x->ep->plan->id,
+		                 (int)day);
+	return 0;
+}
+
+struct max_ctx {
+	struct xctx *x;
+	const struct plan_milestone *target;
+	const char *jurisdiction; /* only enterprises of this jurisdiction, or NULL */
+	int32_t max;
+	int rc;
+};
+
+static int
+max_cb(const struct store_subject *s, void *arg)
+{
+	struct max_ctx *c = arg;
+	struct occs o = {0};
+	const char *j;
+	int rc;
+
+	if (c->jurisdiction != NULL) {
+		j = store_subject_field(s, "jurisdiction");
+		if (j == NULL || strcmp(j, c->jurisdiction) != 0)
+			return 0;
+	}
+	rc = occurrences(c->x, c->target, s, &o);
+	for (size_t i = 0; rc == 0 && i < o.n; i++)
+		if (o.v[i].due_date > c->max)
+			c->max = o.v[i].due_date;
+	free(o.v);
+	return rc;
+}
+
+/* The latest due of target over its subjects (all, or one jurisdiction's enterprises). */
+static int
+latest_due(struct xctx *x, const struct plan_milestone *target, const char *jurisdiction,
+           struct occs *base)
+{
+	struct max_ctx c = {x, target, jurisdiction, CAL_NO_DAY, 0};
+	int rc;
+
+	rc = store_subject_each(x->txn, subject_kind(target), max_cb, &c, x->e);
+	if (rc != 0)
+		return rc;
+	if (c.max != CAL_NO_DAY)
+		occs_add(base, "once", c.max, end_of_day(x->ep, c.max));
+	return 0;
+}
+
+/* The occurrences of the milestone an `after` due follows, seen from subject s. */
+static int
+after_base(struct xctx *x, const struct plan_milestone *m, const struct store_subject *s,
+           struct occs *base)
+{
+	const struct plan_milestone *t = &x->ep->plan->milestones[m->due.after];
+	struct store_subject js;
+	const char *j;
+	int rc;
+
+	if (t->for_ == PLAN_FOR_ONCE)
+		return occurrences(x, t, NULL, base);
+	if (m->for_ == PLAN_FOR_ONCE)
+		return latest_due(x, t, NULL, base);
+	if (t->for_ == m->for_)
+		return occurrences(x, t, s, base);
+	if (t->for_ == PLAN_FOR_JURISDICTION) {
+		/* an enterprise's milestone after its jurisdiction's */
+		j = store_subject_field(s, "jurisdiction");
+		if (j == NULL)
+			return 0;
+		rc = store_subject_get(x->txn, STORE_JURISDICTION, j, &js, x->e);
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(x->e);
+			return 0;
+		}
+		if (rc != 0)
+			return rc;
+		rc = occurrences(x, t, &js, base);
+		store_subject_release(&js);
+		return rc;
+	}
+	/* a jurisdiction's milestone after all of its enterprises' */
+	return latest_due(x, t, s->id, base);
+}
+
+static int
+occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_subject *s,
+            struct occs *out)
+{
+	const struct plan_due *d = &m->due;
+	const char *v;
+	char period[24];
+	int32_t day, due;
+	int rc;
+
+	if (s != NULL && !subject_matches(m, s))
+		return 0;
+	switch (d->kind) {
+	case PLAN_DUE_DATE:
+		if ((rc = shifted(x, d->date, &due)) != 0)
+			return rc;
+		occs_add(out, "once", due, end_of_day(x->ep, due));
+		return 0;
+	case PLAN_DUE_DATETIME:
+		/* an explicit instant is kept as written, holiday or not */
+		occs_add(out, "once", d->date, tz_local_to_utc(x->ep->tz, d->date, d->sec_of_day));
+		return 0;
+	case PLAN_DUE_EVERY:
+		for (size_t i = 0; cal_recur_at(&d->recur, i, period, &day) == 1; i++) {
+			if ((rc = shifted(x, day, &due)) != 0)
+				return rc;
+			occs_add(out, period, due, end_of_day(x->ep, due));
+		}
+		return 0;
+	case PLAN_DUE_FIELD:
+		v = s ? store_subject_field(s, d->field) : NULL;
+		if (v == NULL || cal_parse_date(v, &day) != 0)
+			return 0; /* subjects without the date get no task */
+		if ((rc = shifted(x, day, &due)) != 0)
+			return rc;
+		occs_add(out, "once", due, end_of_day(x->ep, due));
+		return 0;
+	case PLAN_DUE_AFTER: {
+		struct occs base = {0};
+
+		rc = after_base(x, m, s, &base);
+		for (size_t i = 0; rc == 0 && i < base.n; i++) {
+			if (d->plus.unit == PLAN_WORKDAYS)
+				rc = cal_add_workdays(&x->ep->plan->calendar, base.v[i].due_date,
+				                      (int)d->plus.n, &day);
+			else
+				day = base.v[i].due_date + (int32_t)d->plus.n;
+			if (rc == 0)
+				rc = shifted(x, day, &due);
+			if (rc == 0)
+				occs_add(out, base.v[i].period, due, end_of_day(x->ep, due));
+		}
+		free(base.v);
+		if (rc != 0)
+			return dberr_set(x->e, rc, "milestone %s: cannot compute its due date", m->id);
+		return 0;
+	}
+	}
+	return dberr_set(x->e, DB_ESOFTWARE, "bad due kind %d", (int)d->kind);
+}
+
+static int
+create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
+            const char *jurisdiction, const struct occ *o)
+{
+	const struct plan *p = x->ep->plan;
+	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
+	struct store_task t = {0};
+	struct buf details = BUF_INIT;
+	char due[16];
+	int rc;
+
+	t.key = xasprintf("%s/%s/%s/%s", p->id, m->id, subject, o->period);
+	if (store_task_exists(x->txn, t.key)) {
+		free(t.key);
+		return 0;
+	}
+	t.plan = p->id;
+	t.milestone = m->id;
+	t.subject = (char *)subject;
+	t.jurisdiction = (char *)(jurisdiction ? jurisdiction : "");
+	t.period = (char *)o->period;
+	t.plan_version = x->ep->version;
+	t.state = lc->states[lc->initial];
+	t.due_date = t.orig_due_date = o->due_date;
+	t.deadline = t.orig_deadline = o->deadline;
+	t.gen = 1;
+	t.created_at = t.updated_at = x->en->clock.now;
+	rc = store_task_put(x->txn, &t, x->e);
+	if (rc == 0)
+		rc = schedule_task(x->en, x->txn, x->ep, &t, x->e);
+	if (rc == 0) {
+		cal_format_date(o->due_date, due);
+		buf_printf(&details, "{\"plan_version\":%u,\"due_date\":\"%s\",\"deadline\":%lld}",
+		           (unsigned)x->ep->version, due, (long long)o->deadline);
+		rc = engine_audit(x->en, x->txn, "task.create", t.key, subject, "", t.state,
+		                  buf_str(&details), x->e);
+	}
+	if (rc == 0)
+		x->created++;
+	buf_release(&details);
+	free(t.key);
+	return rc;
+}
+
+struct subj_ctx {
+	struct xctx *x;
+	const struct plan_milestone *m;
+};
+
+static int
+subject_cb(const struct store_subject *s, void *arg)
+{
+	struct subj_ctx *c = arg;
+	struct occs o = {0};
+	const char *j;
+	int rc;
+
+	j = s->kind == STORE_JURISDICTION ? s->id : store_subject_field(s, "jurisdiction");
+	rc = occurrences(c->x, c->m, s, &o);
+	for (size_t i = 0; rc == 0 && i < o.n; i++)
+		rc = create_task(c->x, c->m, s->id, j, &o.v[i]);
+	free(o.v);
+	return rc;
+}
+
+static int
+expand_milestone(struct xctx *x, const struct plan_milestone *m)
+{
+	struct subj_ctx c = {x, m};
+	struct occs o = {0};
+	int rc;
+
+	if (m->for_ != PLAN_FOR_ONCE)
+		return store_subject_each(x->txn, subject_kind(m), subject_cb, &c, x->e);
+	rc = occurrences(x, m, NULL, &o);
+	for (size_t i = 0; rc == 0 && i < o.n; i++)
+		rc = create_task(x, m, x->ep->plan->roles[m->owner].id, "", &o.v[i]);
+	free(o.v);
+	return rc;
+}
+
+int
+expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t *created,
+           struct dberr *e)
+{
+	struct xctx x = {en, txn, NULL, 0, e};
+	int rc;
+
+	for (size_t i = 0; i < en->nplans; i++) {
+		x.ep = &en->plans[i];
+		if (plan_id != NULL && strcmp(plan_id, x.ep->plan->id) != 0)
+			continue;
+		for (size_t k = 0; k < x.ep->plan->nmilestones; k++) {
+			rc = expand_milestone(&x, &x.ep->plan->milestones[x.ep->plan->order[k]]);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if (created)
+		*created = x.created;
+	return 0;
+}

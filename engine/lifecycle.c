@@ -1,0 +1,312 @@
+/*
+ * lifecycle.c - events on tasks: submissions, lifecycle events, extensions and flags.
+ * Each runs inside the caller's transaction and writes its audit record there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+
+struct ctx {
+	const struct engine_plan *ep;
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	int state;
+};
+
+static int
+task_ctx(struct engine *en, const struct store_task *t, struct ctx *c, struct dberr *e)
+{
+	int mi;
+
+	c->ep = engine_plan_find(en, t->plan);
+	if (c->ep == NULL)
+		return dberr_set(e, DB_ENOTFOUND, "task %s: plan %s is not loaded", t->key, t->plan);
+	mi = plan_milestone_index(c->ep->plan, t->milestone);
+	if (mi < 0)
+		return dberr_set(e, DB_ENOTFOUND, "task %s: milestone %s is no longer in plan %s",
+		                 t->key, t->milestone, t->plan);
+	c->m = &c->ep->plan->milestones[mi];
+	c->lc = &c->ep->plan->lifecycles[c->m->lifecycle];
+	c->state = plan_lifecycle_state(c->lc, t->state);
+	return 0;
+}
+
+static int
+get_task(struct store_txn *txn, const char *key, struct store_task *t, struct dberr *e)
+{
+	int rc = store_task_get(txn, key, t, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return dberr_set(e, DB_ENOTFOUND, "no task '%s' (see dabiao tasks)", key);
+	}
+	return rc;
+}
+
+static void
+allowed_events(const struct plan_lifecycle *lc, int st, struct buf *out)
+{
+	size_t n = 0;
+
+	for (size_t ev = 0; st >= 0 && ev < lc->nevents; ev++)
+		if (lc->table[(size_t)st * lc->nevents + ev] >= 0)
+			buf_printf(out, "%s%s", n++ ? ", " : "", lc->events[ev]);
+	if (n == 0)
+		buf_puts(out, "none (a final state)");
+}
+
+/* Sections declared but not required are fine; required ones not declared are missing. */
+static void
+missing_sections(const struct plan_milestone *m, const char *declared, struct buf *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nrequires; i++) {
+		const char *r = m->requires[i];
+		size_t len = strlen(r);
+		bool found = false;
+
+		for (const char *p = declared; p && *p && !found;) {
+			const char *end = strchr(p, ',');
+			size_t l = end ? (size_t)(end - p) : strlen(p);
+
+			found = l == len && strncmp(p, r, len) == 0;
+			p = end ? end + 1 : NULL;
+		}
+		if (!found)
+			buf_printf(out, "%s%s", n++ ? "、" : "", r);
+	}
+}
+
+static int
+queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
+                 const struct store_task *t, int64_t at, struct dberr *e)
+{
+	static const struct plan_target targets[] = {{PLAN_TARGET_OWNER, -1},
+	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
+	char key[1024];
+	struct notice_req r = {0};
+
+	/* one notice per submission: the key carries the submission's time */
+	snprintf(key, sizeof(key), "%s#incomplete#%lld", t->key, (long long)at);
+	r.ep = c->ep;
+	r.kind = "incomplete";
+	r.fallback = "incomplete";
+	r.key = key;
+	r.task = t;
+	r.subject = t->subject;
+	r.targets = targets;
+	r.ntargets = c->m->submit_to >= 0 ? 2 : 1;
+	r.scheduled = at;
+	return notice_queue(en, txn, &r, e);
+}
+
+int
+task_event(struct engine *en, struct store_txn *txn, const char *key, const char *event,
+           const struct task_event_args *a, const char **to_state, struct dberr *e)
+{
+	struct store_task t;
+	struct ctx c;
+	struct buf allowed = BUF_INIT, missing = BUF_INIT, details = BUF_INIT;
+	char *from = NULL, when[40];
+	int rc, ev, to;
+	bool submit;
+
+	if ((rc = get_task(txn, key, &t, e)) != 0)
+		return rc;
+	if ((rc = task_ctx(en, &t, &c, e)) != 0)
+		goto out;
+	ev = plan_lifecycle_event(c.lc, event);
+	allowed_events(c.lc, c.state, &allowed);
+	if (ev < 0) {
+		rc = dberr_set(e, DB_EDATA, "lifecycle '%s' has no event '%s'; in state '%s' the "
+		               "allowed events are: %s", c.lc->id, event, t.state, buf_str(&allowed));
+		goto out;
+	}
+	to = c.state >= 0 ? c.lc->table[(size_t)c.state * c.lc->nevents + (size_t)ev] : -1;
+	if (to < 0) {
+		rc = dberr_set(e, DB_ESTATE, "task %s is in state '%s', where event '%s' is not "
+		               "allowed; allowed: %s", key, t.state, event, buf_str(&allowed));
+		goto out;
+	}
+	submit = ev == c.lc->submit_event;
+	tz_format_rfc3339(c.ep->tz, a->at, when);
+	if (submit) {
+		missing_sections(c.m, a->sections, &missing);
+		if (missing.len > 0 && c.lc->incomplete >= 0)
+			to = c.lc->incomplete;
+		if (a->at > t.deadline)
+			t.flags |= STORE_TASK_LATE;
+		store_task_set_extra(&t, "submitted_by", a->by);
+		store_task_set_extra(&t, "submitted_at", when);
+		store_task_set_extra(&t, "sections", a->sections ? a->sections : "");
+		store_task_set_extra(&t, "missing", missing.len ? buf_str(&missing) : "");
+		if (a->file_sha256)
+			store_task_set_extra(&t, "file_sha256", a->file_sha256);
+	}
+	if (a->backdated)
+		t.flags |= STORE_TASK_BACKDATED;
+	if (a->note)
+		store_task_set_extra(&t, "note", a->note);
+	from = xstrdup(t.state);
+	free(t.state);
+	t.state = xstrdup(c.lc->states[to]);
+	t.updated_at = en->clock.now;
+	if ((rc = store_task_put(txn, &t, e)) != 0)
+		goto out;
+	buf_puts(&details, "{\"event\":");
+	buf_json_str(&details, event);
+	buf_puts(&details, ",\"by\":");
+	buf_json_str(&details, a->by);
+	buf_printf(&details, ",\"at\":\"%s\",\"backdated\":%s", when, a->backdated ? "true" : "false");
+	if (a->note) {
+		buf_puts(&details, ",\"note\":");
+		buf_json_str(&details, a->note);
+	}
+	if (submit) {
+		buf_printf(&details, ",\"late\":%s", (t.flags & STORE_TASK_LATE) ? "true" : "false");
+		buf_puts(&details, ",\"sections\":");
+		buf_json_str(&details, a->sections ? a->sections : "");
+		buf_puts(&details, ",\"missing\":");
+		buf_json_str(&details, buf_str(&missing));
+		buf_puts(&details, ",\"file_sha256\":");
+		buf_json_str(&details, a->file_sha256 ? a->file_sha256 : "");
+	}
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,
+	                  t.state, buf_str(&details), e);
+	if (rc == 0 && submit && missing.len > 0)
+		rc = queue_incomplete(en, txn, &c, &t, a->at, e);
+	if (rc == 0 && to_state)
+		*to_state = c.lc->states[to];
+out:
+	free(from);
+	buf_release(&allowed);
+	buf_release(&missing);
+	buf_release(&details);
+	store_task_release(&t);
+	return rc;
+}
+
+int
+task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
+            const char *by, const char *reason, struct dberr *e)
+{
+	struct store_task t;
+	struct ctx c;
+	struct buf details = BUF_INIT;
+	char old[16], neu[16], *from = NULL;
+	int rc;
+
+	if ((rc = get_task(txn, key, &t, e)) != 0)
+		return rc;
+	if ((rc = task_ctx(en, &t, &c, e)) != 0)
+		goto out;
+	if (c.state >= 0 && c.lc->final[c.state]) {
+		rc = dberr_set(e, DB_ESTATE, "task %s is already %s (a final state): nothing to "
+		               "extend", key, t.state);
+		goto out;
+	}
+	cal_format_date(t.due_date, old);
+	cal_format_date(day, neu);
+	from = xstrdup(t.state);
+	t.due_date = day;
+	t.deadline = tz_local_to_utc(c.ep->tz, day, 86399);
+	t.gen++;
+	t.flags |= STORE_TASK_EXTENDED;
+	t.updated_at = en->clock.now;
+	/* an overdue task given time again is open again: its lapse stays on record */
+	if (c.state == c.lc->deadline_to && t.deadline > en->clock.now) {
+		free(t.state);
+		t.state = xstrdup(c.lc->states[c.lc->initial]);
+	}
+	store_task_set_extra(&t, "extended_by", by);
+	store_task_set_extra(&t, "extension_reason", reason);
+	if ((rc = store_task_put(txn, &t, e)) != 0)
+		goto out;
+	if ((rc = schedule_task(en, txn, c.ep, &t, e)) != 0)
+		goto out;
+	buf_printf(&details, "{\"from_due_date\":\"%s\",\"to_due_date\":\"%s\",\"by\":", old, neu);
+	buf_json_str(&details, by);
+	buf_puts(&details, ",\"reason\":");
+	buf_json_str(&details, reason);
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "task.extend", key, t.subject, from, t.state,
+	                  buf_str(&details), e);
+out:
+	free(from);
+	buf_release(&details);
+	store_task_release(&t);
+	return rc;
+}
+
+int
+task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
+          const char *by, const char *reason, struct dberr *e)
+{
+	static const char *const kinds[] = {"concealed", "falsified", "omitted", NULL};
+	struct store_task t;
+	struct ctx c;
+	struct buf details = BUF_INIT;
+	struct notice_var vars[3];
+	struct notice_req r = {0};
+	char nkey[1024];
+	bool ok = false;
+	int rc;
+
+	for (size_t i = 0; kinds[i]; i++)
+		ok = ok || strcmp(kinds[i], kind) == 0;
+	if (!ok)
+		return dberr_set(e, DB_EUSAGE, "--kind must be concealed, falsified or omitted, "
+		                 "not '%s'", kind);
+	if ((rc = get_task(txn, key, &t, e)) != 0)
+		return rc;
+	if ((rc = task_ctx(en, &t, &c, e)) != 0)
+		goto out;
+	t.flags |= STORE_TASK_FLAGGED;
+	store_task_set_extra(&t, "flag_kind", kind);
+	store_task_set_extra(&t, "flag_reason", reason);
+	store_task_set_extra(&t, "flag_by", by);
+	t.updated_at = en->clock.now;
+	if ((rc = store_task_put(txn, &t, e)) != 0)
+		goto out;
+	buf_puts(&details, "{\"kind\":");
+	buf_json_str(&details, kind);
+	buf_puts(&details, ",\"by\":");
+	buf_json_str(&details, by);
+	buf_puts(&details, ",\"reason\":");
+	buf_json_str(&details, reason);
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "task.flag", key, t.subject, t.state, t.state,
+	                  buf_str(&details), e);
+	if (rc == 0)
+		rc = conduct_note(en, txn, c.ep, &t, en->clock.now, kind, e);
+	if (rc != 0 || c.ep->plan->naccountability == 0)
+		goto out;
+	vars[0] = (struct notice_var){"flag_kind", strcmp(kind, "concealed") == 0 ? "瞒报" :
+	                                           strcmp(kind, "falsified") == 0 ? "谎报" : "漏报"};
+	vars[1] = (struct notice_var){"flag_reason", reason};
+	vars[2] = (struct notice_var){"flag_by", by};
+	snprintf(nkey, sizeof(nkey), "%s#accountability#%s#%lld", key, kind,
+	         (long long)en->clock.now);
+	r.ep = c.ep;
+	r.kind = "accountability";
+	r.fallback = "accountability";
+	r.key = nkey;
+	r.task = &t;
+	r.subject = t.subject;
+	r.targets = c.ep->plan->accountability;
+	r.ntargets = c.ep->plan->naccountability;
+	r.scheduled = en->clock.now;
+	r.vars = vars;
+	r.nvars = 3;
+	rc = notice_queue(en, txn, &r, e);
+out:
+	buf_release(&details);
+	store_task_release(&t);
+	return rc;
+}

@@ -1,0 +1,488 @@
+/*
+ * notice.c - one notice: who it goes to, what it says, and its place in the outbox.
+ *
+ * Recipients come from the registry: a per-jurisdiction role from the task's jurisdiction,
+ * a per-enterprise role from the enterprise, an office role from the registry's offices.
+ * A role with no address is never dropped silently: the notice goes to the registry's
+ * admin contact instead and the gap is named in the notice's record (and in `status`).
+ * The text comes from the kind's template (the plan's own folder first, then the built-in
+ * zh-CN one); the message bytes are final when queued, so a retry sends the same bytes and
+ * the same Message-ID.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+#include "engine/notice_int.h"
+
+struct strs {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+strs_add(struct strs *s, const char *v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return;
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(v);
+}
+
+static void
+strs_free(struct strs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+strs_join(const struct strs *s, const char *sep, struct buf *out)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (i)
+			buf_puts(out, sep);
+		buf_puts(out, s->v[i]);
+	}
+}
+
+/* Adds the subject's addresses for role (its role-specific ones, else its general ones). */
+static int
+add_contacts(struct store_txn *txn, enum store_subject_kind kind, const char *id,
+             const char *role, struct strs *to, struct dberr *e)
+{
+	struct store_subject s;
+	size_t before = to->n;
+	int rc = store_subject_get(txn, kind, id, &s, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < s.ncontacts; i++)
+		if (strcmp(s.contacts[i].key, role) == 0 || kind == STORE_OFFICE)
+			strs_add(to, s.contacts[i].val);
+	if (to->n == before)
+		for (size_t i = 0; i < s.ncontacts; i++)
+			if (s.contacts[i].key[0] == '\0')
+				strs_add(to, s.contacts[i].val);
+	store_subject_release(&s);
+	return 0;
+}
+
+static int
+target_role(const struct notice_req *r, const struct plan_milestone *m,
+            const struct plan_target *t)
+{
+	switch (t->kind) {
+	case PLAN_TARGET_ROLE:
+		return t->role;
+	case PLAN_TARGET_OWNER:
+		return m ? m->owner : -1;
+	case PLAN_TARGET_SUBMIT_TO:
+		return m ? m->submit_to : -1;
+	}
+	(void)r;
+	return -1;
+}
+
+static int
+notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+                  const struct plan_milestone *m, struct strs *to, struct strs *roles,
+                  struct strs *gaps, struct dberr *e)
+{
+	const struct plan *p = r->ep->plan;
+	int rc;
+
+	(void)en;
+	for (size_t i = 0; i < r->ntargets; i++) {
+		int ri = target_role(r, m, &r->targets[i]);
+		const struct plan_role *role;
+		const char *jur;
+		size_t before = to->n;
+
+		if (ri < 0)
+			continue;
+		role = &p->roles[ri];
+		strs_add(roles, role->title);
+		jur = r->task ? r->task->jurisdiction : r->subject;
+		switch (role->per) {
+		case PLAN_PER_JURISDICTION:
+			rc = jur && *jur ? add_contacts(txn, STORE_JURISDICTION, jur, role->id, to, e)
+			                 : 0;
+			break;
+		case PLAN_PER_ENTERPRISE:
+			rc = r->task ? add_contacts(txn, STORE_ENTERPRISE, r->task->subject, role->id,
+			                            to, e)
+			             : 0;
+			break;
+		default:
+			rc = add_contacts(txn, STORE_OFFICE, role->id, role->id, to, e);
+			break;
+		}
+		if (rc != 0)
+			return rc;
+		if (to->n == before) {
+			char *gap = xasprintf("%s (%s)", role->id, jur && *jur ? jur : r->subject);
+			strs_add(gaps, gap);
+			free(gap);
+		}
+	}
+	if (gaps->n > 0 || to->n == 0) {
+		rc = add_contacts(txn, STORE_OFFICE, "admin", "admin", to, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Template values: a small table filled once per notice, looked up by name. */
+struct vals {
+	struct notice_var v[64];
+	size_t n;
+	struct strs owned;
+};
+
+static void
+val(struct vals *vs, const char *name, const char *value)
+{
+	if (vs->n < sizeof(vs->v) / sizeof(vs->v[0]))
+		vs->v[vs->n++] = (struct notice_var){name, value ? value : ""};
+}
+
+static void
+valf(struct vals *vs, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+valf(struct vals *vs, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	vs->owned.v = xgrow(vs->owned.v, &vs->owned.cap, vs->owned.n + 1, sizeof(char *));
+	vs->owned.v[vs->owned.n] = xstrdup(tmp);
+	val(vs, name, vs->owned.v[vs->owned.n++]);
+}
+
+static const char *
+lookup(const char *name, void *arg)
+{
+	const struct vals *vs = arg;
+
+	/* later entries win: a request's own vars override the defaults */
+	for (size_t i = vs->n; i-- > 0;)
+		if (strcmp(vs->v[i].name, name) == 0)
+			return vs->v[i].value;
+	return NULL;
+}
+
+static void
+fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *r,
+               const struct plan_milestone *m)
+{
+	const struct plan *p = r->ep->plan;
+	const struct store_task *t = r->task;
+	struct store_subject s;
+	struct dberr ignored;
+	struct buf req = BUF_INIT;
+	char due[16], dl[32];
+	int64_t now = 0;
+
+	if (t == NULL || m == NULL)
+		return;
+	val(vs, "task_key", t->key);
+	val(vs, "milestone_id", m->id);
+	val(vs, "milestone_title", m->title);
+	val(vs, "milestone_description", m->description ? m->description : "");
+	val(vs, "phase_title", p->phases[m->phase].title);
+	val(vs, "owner_title", p->roles[m->owner].title);
+	val(vs, "submit_to_title", m->submit_to >= 0 ? p->roles[m->submit_to].title : "");
+	val(vs, "period", strcmp(t->period, "once") == 0 ? "" : t->period);
+	cal_format_date(t->due_date, due);
+	valf(vs, "due_date", "%s", due);
+	tz_format_local(r->ep->tz, t->deadline, dl);
+	valf(vs, "deadline", "%s", dl);
+	now = r->scheduled;
+	valf(vs, "days_left", "%lld",
+	     (long long)(t->deadline > now ? (t->deadline - now + 86399) / 86400 : 0));
+	valf(vs, "days_overdue", "%lld",
+	     (long long)(now > t->deadline ? (now - t->deadline + 86399) / 86400 : 0));
+	for (size_t i = 0; i < m->nrequires; i++) {
+		if (i)
+			buf_puts(&req, "、");
+		buf_puts(&req, m->requires[i]);
+	}
+	valf(vs, "requires", "%s", m->nrequires ? buf_str(&req) : "无");
+	buf_release(&req);
+	val(vs, "submitted_by", store_task_extra(t, "submitted_by"));
+	val(vs, "submitted_at", store_task_extra(t, "submitted_at"));
+	val(vs, "missing", store_task_extra(t, "missing"));
+	dberr_clear(&ignored);
+	if (store_subject_get(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                          : STORE_JURISDICTION,
+	                      t->subject, &s, &ignored) == 0) {
+		valf(vs, "subject_name", "%s", store_subject_field(&s, "name") ?
+		                                   store_subject_field(&s, "name") : t->subject);
+		store_subject_release(&s);
+	} else if (m->for_ == PLAN_FOR_ONCE) {
+		val(vs, "subject_name", p->roles[m->owner].title);
+	}
+}
+
+static void
+fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
+          const struct notice_req *r, const struct plan_milestone *m, const struct strs *to,
+          const struct strs *roles)
+{
+	const struct plan *p = r->ep->plan;
+	struct store_subject s;
+	struct strs admin = {0}, sub = {0};
+	struct buf b = BUF_INIT;
+	struct dberr ignored;
+	char when[32], now[32];
+
+	val(vs, "plan_id", p->id);
+	val(vs, "plan_title", p->title);
+	val(vs, "kind", r->kind);
+	val(vs, "subject_id", r->subject);
+	val(vs, "subject_name", r->subject);
+	val(vs, "requires", "无");
+	val(vs, "missing", "无");
+	val(vs, "catchup_note", "");
+	tz_format_local(r->ep->tz, r->scheduled, when);
+	valf(vs, "scheduled_time", "%s", when);
+	tz_format_local(r->ep->tz, en->clock.now, now);
+	valf(vs, "applied_time", "%s", now);
+	if (en->clock.now > r->scheduled + 60)
+		valf(vs, "catchup_note",
+		     "【补发说明】本通知原定于 %s 发出，因系统停机未能按时发送，已于 %s 补发。",
+		     when, now);
+	strs_join(to, ", ", &b);
+	valf(vs, "recipients", "%s", buf_str(&b));
+	buf_reset(&b);
+	strs_join(roles, "、", &b);
+	valf(vs, "notified_roles", "%s", buf_str(&b));
+	buf_reset(&b);
+	dberr_clear(&ignored);
+	if (r->task != NULL && r->task->jurisdiction[0] &&
+	    store_subject_get(txn, STORE_JURISDICTION, r->task->jurisdiction, &s, &ignored) == 0) {
+		val(vs, "jurisdiction_id", r->task->jurisdiction);
+		valf(vs, "jurisdiction_name", "%s", store_subject_field(&s, "name") ?
+		                                        store_subject_field(&s, "name") : "");
+		store_subject_release(&s);
+	} else if (r->task == NULL &&
+	           store_subject_get(txn, STORE_JURISDICTION, r->subject, &s, &ignored) == 0) {
+		val(vs, "jurisdiction_id", r->subject);
+		valf(vs, "jurisdiction_name", "%s", store_subject_field(&s, "name") ?
+		                                        store_subject_field(&s, "name") : "");
+		valf(vs, "subject_name", "%s", store_subject_field(&s, "name") ?
+		                                   store_subject_field(&s, "name") : r->subject);
+		store_subject_release(&s);
+	}
+	dberr_clear(&ignored);
+	add_contacts(txn, STORE_OFFICE, "admin", "admin", &admin, &ignored);
+	strs_join(&admin, ", ", &b);
+	valf(vs, "admin_contact", "%s", admin.n ? buf_str(&b) : "系统管理员");
+	buf_reset(&b);
+	if (m != NULL && m->submit_to >= 0) {
+		dberr_clear(&ignored);
+		add_contacts(txn, STORE_OFFICE, p->roles[m->submit_to].id,
+		             p->roles[m->submit_to].id, &sub, &ignored);
+		strs_join(&sub, ", ", &b);
+		valf(vs, "submit_to_contacts", "%s", buf_str(&b));
+	}
+	if (m != NULL && m->escalate >= 0) {
+		/* who earlier steps of the ladder told, for "who has been told" */
+		const struct plan_escalation *esc = &p->escalations[m->escalate];
+		struct strs told = {0};
+		unsigned cur = 0;
+
+		for (size_t i = 0; i < r->nvars; i++)
+			if (strcmp(r->vars[i].name, "escalation_step") == 0)
+				cur = (unsigned)atoi(r->vars[i].value);
+		for (size_t i = 0; cur > 0 && i + 1 < cur && i < esc->nsteps; i++)
+			for (size_t k = 0; k < esc->steps[i].nnotify; k++) {
+				int ri = target_role(r, m, &esc->steps[i].notify[k]);
+				if (ri >= 0)
+					strs_add(&told, p->roles[ri].title);
+			}
+		buf_reset(&b);
+		strs_join(&told, "、", &b);
+		valf(vs, "previously_notified", "%s", told.n ? buf_str(&b) : "（首次通知）");
+		strs_free(&told);
+	}
+	fill_task_vals(vs, txn, r, m);
+	for (size_t i = 0; i < r->nvars; i++)
+		val(vs, r->vars[i].name, r->vars[i].value);
+	strs_free(&admin);
+	strs_free(&sub);
+	buf_release(&b);
+}
+
+static void
+message_id(const char *key, char *out, size_t n)
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+	static const char hex[] = "0123456789abcdef";
+	char h[41];
+
+	EVP_Digest(key, strlen(key), md, &len, EVP_sha256(), NULL);
+	for (int i = 0; i < 20; i++) {
+		h[2 * i] = hex[md[i] >> 4];
+		h[2 * i + 1] = hex[md[i] & 15];
+	}
+	h[40] = '\0';
+	snprintf(out, n, "<%s@dabiao>", h);
+}
+
+static void
+pending_add(struct engine *en, const char *key)
+{
+	en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
+	en->pending[en->npending++] = xstrdup(key);
+}
+
+int
+notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+             struct dberr *e)
+{
+	const struct plan_milestone *m = NULL;
+	struct strs to = {0}, roles = {0}, gaps = {0};
+	struct vals vs = {0};
+	struct buf msg = BUF_INIT, details = BUF_INIT;
+	struct notify_header hdr[72];
+	struct notice_msg nm = {0};
+	struct store_notice n = {0};
+	char *subject = NULL, *body = NULL, date[48], mid[64], sched[40], applied[40];
+	const char *one[1];
+	size_t nh = 0;
+	int rc, mi;
+
+	if (r->task != NULL && (mi = plan_milestone_index(r->ep->plan, r->task->milestone)) >= 0)
+		m = &r->ep->plan->milestones[mi];
+	rc = notice_recipients(en, txn, r, m, &to, &roles, &gaps, e);
+	if (rc != 0)
+		goto out;
+	if (to.n == 0) {
+		/* not even an admin address: the system's own mailbox, so nothing is dropped */
+		strs_add(&to, en->from ? en->from : "dabiao@localhost");
+		strs_add(&gaps, "admin (registry offices)");
+	}
+	fill_vals(&vs, en, txn, r, m, &to, &roles);
+	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
+	if (rc != 0)
+		goto out;
+	one[0] = r->task ? r->task->key : r->key;
+	tz_format_rfc5322(r->ep->tz, r->scheduled, date);
+	message_id(r->key, mid, sizeof(mid));
+	hdr[nh++] = (struct notify_header){"X-Dabiao-Plan", r->ep->plan->id};
+	hdr[nh++] = (struct notify_header){"X-Dabiao-Kind", r->kind};
+	for (size_t i = 0; i < (r->tasks ? r->ntasks : 1) && nh < 64; i++)
+		hdr[nh++] = (struct notify_header){"X-Dabiao-Task", r->tasks ? r->tasks[i] : one[0]};
+	hdr[nh++] = (struct notify_header){"X-Dabiao-Subject", r->subject};
+	hdr[nh++] = (struct notify_header){"X-Dabiao-Key", r->key};
+	tz_format_rfc3339(r->ep->tz, r->scheduled, sched);
+	tz_format_rfc3339(r->ep->tz, en->clock.now, applied);
+	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
+	if (en->clock.now > r->scheduled + 60)
+		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
+	nm.from = en->from ? en->from : "dabiao@localhost";
+	nm.to = (const char *const *)to.v;
+	nm.nto = to.n;
+	nm.date = date;
+	nm.message_id = mid;
+	nm.subject = subject;
+	nm.body = body;
+	nm.headers = hdr;
+	nm.nheaders = nh;
+	rc = notice_build(&nm, &msg, e);
+	if (rc != 0)
+		goto out;
+	n.key = (char *)r->key;
+	n.plan = r->ep->plan->id;
+	n.kind = (char *)r->kind;
+	n.subject = (char *)r->subject;
+	n.tasks = r->tasks ? (char **)r->tasks : (char **)one;
+	n.ntasks = r->tasks ? r->ntasks : 1;
+	n.to = to.v;
+	n.nto = to.n;
+	n.scheduled = r->scheduled;
+	n.created = en->clock.now;
+	n.state = "queued";
+	n.message = (char *)buf_str(&msg);
+	if (gaps.n > 0) {
+		struct buf g = BUF_INIT;
+		strs_join(&gaps, ", ", &g);
+		n.extra = xcalloc(1, sizeof(*n.extra));
+		n.extra[0].key = xstrdup("gaps");
+		n.extra[0].val = buf_detach(&g);
+		n.nextra = 1;
+	}
+	rc = store_notice_add(txn, &n, e);
+	if (rc == 1) {
+		rc = 0; /* seen before: nothing is ever sent twice */
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	buf_puts(&details, "{\"key\":");
+	buf_json_str(&details, r->key);
+	buf_puts(&details, ",\"kind\":");
+	buf_json_str(&details, r->kind);
+	buf_puts(&details, ",\"to\":[");
+	for (size_t i = 0; i < to.n; i++) {
+		if (i)
+			buf_putc(&details, ',');
+		buf_json_str(&details, to.v[i]);
+	}
+	buf_printf(&details, "],\"message_id\":\"%s\",\"scheduled\":\"%s\",\"applied\":\"%s\"",
+	           mid, sched, applied);
+	if (gaps.n > 0) {
+		buf_puts(&details, ",\"gaps\":");
+		buf_json_str(&details, n.extra[0].val);
+	}
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "notice.queue", one[0], r->subject, "", "queued",
+	                  buf_str(&details), e);
+	if (rc != 0)
+		goto out;
+	pending_add(en, r->key);
+	if (en->on_action) {
+		struct buf rl = BUF_INIT;
+		struct engine_action a = {en->clock.now, r->scheduled, r->kind, one[0], r->subject,
+		                          NULL, r->ep};
+		strs_join(&to, ",", &rl);
+		a.recipients = buf_str(&rl);
+		en->on_action(&a, en->on_action_arg);
+		buf_release(&rl);
+	}
+out:
+	if (n.extra)
+		store_kv_free(n.extra, n.nextra);
+	free(subject);
+	free(body);
+	strs_free(&to);
+	strs_free(&roles);
+	strs_free(&gaps);
+	strs_free(&vs.owned);
+	buf_release(&msg);
+	buf_release(&details);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * notice_text.c - a notice's words and bytes, over the notifiers' templates and message
+ * builder. Templates are loaded once per folder and kind and kept for the engine's life:
+ * a morning of 100,000 reminders renders from one parsed template.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/xalloc.h"
+#include "engine/notice_int.h"
+#include "notifiers/message.h"
+#include "notifiers/template.h"
+
+struct tpl_entry {
+	char *dir;
+	char *kind;
+	struct notify_tpl *tpl;  /* NULL: the file does not exist there */
+};
+
+struct tpl_cache {
+	struct tpl_entry *v;
+	size_t n, cap;
+};
+
+void
+notice_templates_free(struct tpl_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].dir);
+		free(c->v[i].kind);
+		notify_tpl_free(c->v[i].tpl);
+	}
+	free(c->v);
+	free(c);
+}
+
+/* The template of kind in dir, from the cache or the file; *out NULL when there is none. */
+static int
+cached(struct tpl_cache *c, const char *dir, const char *kind, struct notify_tpl **out,
+       struct dberr *e)
+{
+	struct notify_tpl *t = NULL;
+	int rc;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].dir, dir) == 0 && strcmp(c->v[i].kind, kind) == 0) {
+			*out = c->v[i].tpl;
+			return 0;
+		}
+	rc = notify_tpl_load(dir, kind, &t, e);
+	if (rc == -ENOENT) {
+		dberr_clear(e);
+		t = NULL;
+	} else if (rc != 0) {
+		return rc;
+	}
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = (struct tpl_entry){xstrdup(dir), xstrdup(kind), t};
+	*out = t;
+	return 0;
+}
+
+int
+notice_render(const struct engine *en, const struct engine_plan *ep, const char *kind,
+              const char *fallback, const char *(*lookup)(const char *, void *), void *arg,
+              char **subject, char **body, struct dberr *e)
+{
+	struct engine *men = (struct engine *)en; /* the cache is the engine's own memo */
+	const char *dirs[2] = {ep->templates, en->template_dir};
+	const char *kinds[2] = {kind, fallback};
+	struct notify_tpl *t = NULL;
+	int rc;
+
+	if (men->templates == NULL)
+		men->templates = xcalloc(1, sizeof(*men->templates));
+	/* the plan's own folder first, then the built-in one; the kind, then its fallback */
+	for (size_t k = 0; k < 2 && t == NULL; k++)
+		for (size_t d = 0; d < 2 && t == NULL; d++) {
+			if (dirs[d] == NULL || kinds[k] == NULL)
+				continue;
+			if ((rc = cached(men->templates, dirs[d], kinds[k], &t, e)) != 0)
+				return rc;
+		}
+	if (t == NULL)
+		return dberr_set(e, DB_ECONFIG, "no template for notice kind '%s' (nor '%s') in "
+		                 "%s%s%s", kind, fallback ? fallback : kind,
+		                 ep->templates ? ep->templates : "", ep->templates ? " or " : "",
+		                 en->template_dir);
+	rc = notify_tpl_render(t, lookup, arg, subject, body);
+	if (rc != 0)
+		return dberr_set(e, rc, "cannot render the '%s' notice: a value is not UTF-8", kind);
+	return 0;
+}
+
+int
+notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
+{
+	struct notify_msg nm = {0};
+	char *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	nm.from_name = "达标排放计划调度系统 dabiao";
+	nm.from_addr = m->from;
+	nm.to = m->to;
+	nm.nto = m->nto;
+	nm.date = m->date;
+	nm.message_id = m->message_id;
+	nm.subject = m->subject;
+	nm.headers = m->headers;
+	nm.nheaders = m->nheaders;
+	nm.body = m->body;
+	rc = notify_msg_build(&nm, &bytes, &len, e);
+	if (rc != 0)
+		return rc;
+	buf_append(out, bytes, len);
+	free(bytes);
+	return 0;
+}

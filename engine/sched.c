@@ -1,0 +1,292 @@
+/*
+ * sched.c - applying due entries: the heart of the scheduler.
+ *
+ * The due index in the store is the timer queue. Applying takes the earliest entries up to
+ * a time, in key order (time, kind, task key: the documented deterministic order), and for
+ * each one changes the task's state, queues its notice and writes its audit record, all in
+ * the transaction that deletes the entry. Many entries share one transaction, so one
+ * durable commit carries a batch: that is what makes 100k deadlines in one second possible.
+ *
+ * Entries are never searched for and removed when a task changes: each carries the task's
+ * schedule generation, and an entry of an older generation (the task was extended) or for a
+ * state that no longer needs it (the task was submitted) is dropped when it comes due.
+ *
+ * Catch-up (real clock, after downtime): an entry applied more than SCHED_LATE seconds after
+ * its time is late. A late reminder goes out only if the task's deadline has not passed and
+ * no later reminder of the same task is also due: one reminder, never a burst. Deadlines
+ * and escalation steps are all applied, in order, each recording both times.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+
+#define SCHED_LATE 60
+
+struct apply_ctx {
+	struct engine *en;
+	struct store_txn *txn;
+	bool follow_clock;
+	size_t applied;
+	int64_t last_at;
+	struct dberr *e;
+};
+
+static void
+report(struct engine *en, const struct engine_plan *ep, const struct store_due *d,
+       const char *kind, const char *subject, const char *recipients)
+{
+	struct engine_action a = {
+		.at = en->clock.now,
+		.planned = d->planned,
+		.kind = kind,
+		.task = d->task,
+		.subject = subject,
+		.recipients = recipients ? recipients : "",
+		.plan = ep,
+	};
+
+	if (en->on_action)
+		en->on_action(&a, en->on_action_arg);
+}
+
+static void
+times_json(struct buf *b, const struct engine_plan *ep, int64_t planned, int64_t applied)
+{
+	char p[40], a[40];
+
+	tz_format_rfc3339(ep->tz, planned, p);
+	tz_format_rfc3339(ep->tz, applied, a);
+	buf_printf(b, "\"planned\":\"%s\",\"applied\":\"%s\"", p, a);
+}
+
+static int
+apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
+               const struct plan_lifecycle *lc, struct store_task *t, const struct store_due *d)
+{
+	int st = plan_lifecycle_state(lc, t->state);
+	struct buf details = BUF_INIT;
+	char *from;
+	int rc;
+
+	if (st < 0 || !lc->deadline_from[st])
+		return 0; /* submitted (or otherwise out of the deadline's reach) in time */
+	from = t->state;
+	t->state = lc->states[lc->deadline_to];
+	t->flags |= STORE_TASK_LAPSED;
+	t->updated_at = c->en->clock.now;
+	rc = store_task_put(c->txn, t, c->e);
+	if (rc == 0) {
+		buf_putc(&details, '{');
+		times_json(&details, ep, d->planned, c->en->clock.now);
+		buf_putc(&details, '}');
+		rc = engine_audit(c->en, c->txn, "task.lapse", t->key, t->subject, from, t->state,
+		                  buf_str(&details), c->e);
+	}
+	t->state = from; /* t's strings stay owned by the record copy */
+	if (rc == 0)
+		rc = conduct_note(c->en, c->txn, ep, t, c->en->clock.now, "lapse", c->e);
+	if (rc == 0)
+		report(c->en, ep, d, "deadline", t->subject, "");
+	buf_release(&details);
+	return rc;
+}
+
+/* A late reminder is superseded by a later one that is also due, and pointless once the
+ * deadline has passed. */
+static bool
+reminder_superseded(struct apply_ctx *c, const struct engine_plan *ep,
+                    const struct plan_milestone *m, const struct store_task *t, size_t step)
+{
+	struct task_times tt;
+	struct dberr ignored;
+
+	if (c->en->clock.now >= t->deadline)
+		return true;
+	dberr_clear(&ignored);
+	if (schedule_times(ep, m, t->due_date, t->deadline, &tt, &ignored) != 0)
+		return false;
+	for (size_t j = step + 1; j < tt.nremind; j++)
+		if (tt.remind[j] <= c->en->clock.now)
+			return true;
+	return false;
+}
+
+static int
+apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct plan_milestone *m,
+             const struct plan_lifecycle *lc, const struct store_task *t,
+             const struct store_due *d)
+{
+	const struct plan_escalation_step *step = NULL;
+	static const struct plan_target owner = {PLAN_TARGET_OWNER, -1};
+	struct notice_req r = {0};
+	char key[1024], stepno[16];
+	struct notice_var vars[1];
+	int st = plan_lifecycle_state(lc, t->state);
+
+	if (d->kind == STORE_DUE_REMIND) {
+		if (st < 0 || !lc->deadline_from[st] || d->step >= m->nremind)
+			return 0;
+		if (c->en->clock.now > d->planned + SCHED_LATE &&
+		    reminder_superseded(c, ep, m, t, d->step))
+			return 0;
+		r.kind = "reminder";
+		r.fallback = "reminder";
+		r.targets = &owner;
+		r.ntargets = 1;
+	} else {
+		if (st < 0 || st != lc->deadline_to || m->escalate < 0 ||
+		    d->step >= ep->plan->escalations[m->escalate].nsteps)
+			return 0;
+		step = &ep->plan->escalations[m->escalate].steps[d->step];
+		r.kind = step->kind;
+		r.fallback = d->step == 0 ? "overdue" : "notice";
+		r.targets = step->notify;
+		r.ntargets = step->nnotify;
+	}
+	snprintf(stepno, sizeof(stepno), "%u", (unsigned)d->step + 1);
+	vars[0].name = "escalation_step";
+	vars[0].value = stepno;
+	snprintf(key, sizeof(key), "%s#%s#%u", t->key, r.kind, (unsigned)d->step);
+	r.ep = ep;
+	r.key = key;
+	r.task = t;
+	r.subject = t->subject;
+	r.scheduled = d->planned;
+	r.vars = vars;
+	r.nvars = 1;
+	return notice_queue(c->en, c->txn, &r, c->e);
+}
+
+static int
+apply_cb(const struct store_due *d, void *arg)
+{
+	struct apply_ctx *c = arg;
+	const struct engine_plan *ep;
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	struct store_task t;
+	int rc, mi;
+
+	rc = store_due_del(c->txn, d, c->e);
+	if (rc != 0)
+		return rc;
+	if (c->follow_clock && d->at > c->en->clock.now)
+		c->en->clock.now = d->at;
+	c->applied++;
+	c->last_at = d->at;
+	if (d->kind == STORE_DUE_CONDUCT)
+		return conduct_fire(c->en, c->txn, d, c->e);
+	rc = store_task_get(c->txn, d->task, &t, c->e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(c->e);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	ep = engine_plan_find(c->en, t.plan);
+	mi = ep ? plan_milestone_index(ep->plan, t.milestone) : -1;
+	if (t.gen != d->gen || mi < 0)
+		goto out; /* stale: the task was rescheduled, or its milestone left the plan */
+	m = &ep->plan->milestones[mi];
+	lc = &ep->plan->lifecycles[m->lifecycle];
+	if (d->kind == STORE_DUE_DEADLINE)
+		rc = apply_deadline(c, ep, lc, &t, d);
+	else if (d->kind == STORE_DUE_REMIND || d->kind == STORE_DUE_ESCALATE)
+		rc = apply_notice(c, ep, m, lc, &t, d);
+out:
+	store_task_release(&t);
+	return rc;
+}
+
+struct batch_arg {
+	struct apply_ctx *c;
+	int64_t upto;
+	size_t before;
+};
+
+static int
+batch_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct batch_arg *b = arg;
+	struct store_clock sc;
+	int rc;
+
+	b->c->txn = txn;
+	b->c->applied = b->before; /* a retried transaction starts its count again */
+	rc = store_due_each(txn, b->upto, SCHED_BATCH, apply_cb, b->c, e);
+	if (rc != 0 || !b->c->follow_clock)
+		return rc;
+	/* The virtual clock moves with the entries it applies, in the same transaction. */
+	rc = store_clock_get(txn, &sc, e);
+	if (rc != 0)
+		return rc;
+	sc.now = b->c->en->clock.now;
+	return store_clock_put(txn, &sc, e);
+}
+
+int
+sched_apply_due(struct engine *en, int64_t upto, bool follow_clock, size_t *applied,
+                struct dberr *e)
+{
+	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e};
+	struct batch_arg b = {&c, upto, 0};
+	int64_t start = en->clock.now;
+	size_t written;
+	int rc;
+
+	for (;;) {
+		b.before = c.applied;
+		en->clock.now = start > c.last_at ? start : c.last_at;
+		if (!follow_clock)
+			en->clock.now = start;
+		rc = store_write(en->store, batch_txn, &b, e);
+		if (rc != 0)
+			return rc;
+		if (!follow_clock)
+			start = en->clock.now;
+		/* Delivery of what this batch queued happens after its commit, never inside. */
+		rc = outbox_write_files(en, &written, e);
+		if (rc != 0)
+			return rc;
+		if (c.applied == b.before)
+			break;
+	}
+	if (follow_clock && upto != INT64_MAX && upto > en->clock.now) {
+		en->clock.now = upto;
+		rc = store_write(en->store, batch_txn, &b, e);
+		if (rc != 0)
+			return rc;
+	}
+	if (applied)
+		*applied = c.applied;
+	return 0;
+}
+
+static int
+first_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct store_due d;
+	int64_t *at = arg;
+	int rc = store_due_first(txn, &d, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		*at = INT64_MAX;
+		return 0;
+	}
+	if (rc == 0) {
+		*at = d.at;
+		store_due_release(&d);
+	}
+	return rc;
+}
+
+int
+sched_next_due(struct engine *en, int64_t *at, struct dberr *e)
+{
+	return store_read(en->store, first_txn, at, e);
+}

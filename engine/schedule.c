@@ -1,0 +1,131 @@
+/*
+ * schedule.c - when a task's reminders, deadline and escalations happen.
+ *
+ * Day offsets (d, wd) land at the plan's notify_at local time on the day that many calendar
+ * or working days from the (shifted) due date; h/m/s offsets count from the deadline
+ * instant, so real-clock plans can use seconds. One function computes these instants for
+ * expansion, extension and the scheduler alike.
+ */
+#include <string.h>
+
+#include "engine/engine.h"
+
+static int
+offset_instant(const struct engine_plan *ep, int32_t due_date, int64_t deadline,
+               const struct plan_offset *o, int64_t *out, struct dberr *e)
+{
+	const struct plan *p = ep->plan;
+	int32_t day;
+	int rc;
+
+	switch (o->unit) {
+	case PLAN_DAYS:
+		*out = tz_local_to_utc(ep->tz, due_date + (int32_t)o->n, p->notify_at);
+		return 0;
+	case PLAN_WORKDAYS:
+		rc = cal_add_workdays(&p->calendar, due_date, (int)o->n, &day);
+		if (rc != 0)
+			return dberr_set(e, rc, "plan %s: no working day within ten years of "
+			                 "a due date", p->id);
+		*out = tz_local_to_utc(ep->tz, day, p->notify_at);
+		return 0;
+	case PLAN_HOURS:
+		*out = deadline + o->n * 3600;
+		return 0;
+	case PLAN_MINUTES:
+		*out = deadline + o->n * 60;
+		return 0;
+	case PLAN_SECONDS:
+		*out = deadline + o->n;
+		return 0;
+	}
+	return dberr_set(e, DB_ESOFTWARE, "bad offset unit %d", (int)o->unit);
+}
+
+int
+schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int32_t due_date,
+               int64_t deadline, struct task_times *out, struct dberr *e)
+{
+	struct task_times t;
+	const struct plan_escalation *esc = NULL;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	t.deadline = deadline;
+	if (m->nremind > sizeof(t.remind) / sizeof(t.remind[0]))
+		return dberr_set(e, DB_EDATA, "milestone %s: more than 16 reminders", m->id);
+	for (size_t i = 0; i < m->nremind; i++) {
+		rc = offset_instant(ep, due_date, deadline, &m->remind[i], &t.remind[i], e);
+		if (rc != 0)
+			return rc;
+	}
+	t.nremind = m->nremind;
+	if (m->escalate >= 0) {
+		esc = &ep->plan->escalations[m->escalate];
+		if (esc->nsteps > sizeof(t.escalate) / sizeof(t.escalate[0]))
+			return dberr_set(e, DB_EDATA, "escalation %s: more than 16 steps", esc->id);
+		for (size_t i = 0; i < esc->nsteps; i++) {
+			rc = offset_instant(ep, due_date, deadline, &esc->steps[i].after,
+			                    &t.escalate[i], e);
+			if (rc != 0)
+				return rc;
+		}
+		t.nescalate = esc->nsteps;
+	}
+	*out = t;
+	return 0;
+}
+
+static int
+put_due(struct store_txn *txn, int64_t at, uint8_t kind, const struct store_task *task,
+        size_t step, struct dberr *e)
+{
+	struct store_due d = {
+		.at = at,
+		.kind = kind,
+		.task = task->key,
+		.step = (uint8_t)step,
+		.gen = task->gen,
+		.planned = at,
+	};
+
+	return store_due_put(txn, &d, e);
+}
+
+int
+schedule_task(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+              const struct store_task *task, struct dberr *e)
+{
+	const struct plan *p = ep->plan;
+	int mi = plan_milestone_index(p, task->milestone);
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	struct task_times t;
+	int rc;
+
+	(void)en;
+	if (mi < 0)
+		return dberr_set(e, DB_ENOTFOUND, "task %s: milestone %s is not in plan %s",
+		                 task->key, task->milestone, p->id);
+	m = &p->milestones[mi];
+	lc = &p->lifecycles[m->lifecycle];
+	rc = schedule_times(ep, m, task->due_date, task->deadline, &t, e);
+	if (rc != 0)
+		return rc;
+	if (lc->deadline_to >= 0) {
+		rc = put_due(txn, t.deadline, STORE_DUE_DEADLINE, task, 0, e);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < t.nremind; i++) {
+		rc = put_due(txn, t.remind[i], STORE_DUE_REMIND, task, i, e);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < t.nescalate; i++) {
+		rc = put_due(txn, t.escalate[i], STORE_DUE_ESCALATE, task, i, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
