@@ -1,0 +1,399 @@
+#include "notifiers/template.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "notifiers/message.h"
+
+/* A template is a page of text; anything much bigger is a mistake (a log, a binary). */
+#define TPL_MAX_BYTES (1 << 20)
+#define KIND_MAX 64
+#define NAME_MAX_ 48
+
+const char *const notify_tpl_names[] = {
+	"plan_id", "plan_title", "kind", "task_key", "milestone_id", "milestone_title",
+	"milestone_description", "phase_title", "subject_id", "subject_name", "jurisdiction_id",
+	"jurisdiction_name", "owner_title", "submit_to_title", "period", "due_date", "deadline",
+	"days_left", "days_overdue", "requires", "missing", "scheduled_time", "applied_time",
+	"catchup_note", "recipients", "notified_roles", "previously_notified", "escalation_step",
+	"submit_to_contacts", "admin_contact", "submitted_by", "submitted_at", "lapses",
+	"lapse_count", "rule_lapses", "within_days", "flag_kind", "flag_reason", "flag_by", "items",
+	"item_count", "checkpoint", "error", "attempts", NULL,
+};
+
+struct notify_tpl {
+	char *kind;    /* owned; "" when parsed from memory */
+	char *subject; /* owned; the text after "Subject: ", placeholders checked */
+	char *body;    /* owned; everything after the empty second line, LF line ends */
+};
+
+static int
+known_name(const char *s, size_t n)
+{
+	for (size_t i = 0; notify_tpl_names[i]; i++) {
+		if (strlen(notify_tpl_names[i]) == n && memcmp(notify_tpl_names[i], s, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Line and column (1-based, column in characters) of byte off in text. */
+static void
+position(const char *text, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+static int
+fail_at(struct dberr *e, const char *file, const char *text, size_t off, const char *what)
+{
+	int line, col;
+
+	position(text, off, &line, &col);
+	return dberr_at(e, DB_EDATA, file, line, col, "template: %s", what);
+}
+
+/*
+ * Checks the placeholders of text[from, to): each "{{" must open a known name of [a-z_]
+ * closed by "}}" on the same line. Errors point at the "{{".
+ */
+static int
+check_placeholders(const char *file, const char *text, size_t from, size_t to, struct dberr *e)
+{
+	for (size_t i = from; i + 1 < to; i++) {
+		size_t n = 0, end;
+
+		if (text[i] != '{' || text[i + 1] != '{')
+			continue;
+		end = i + 2;
+		while (end + 1 < to && text[end] != '\n' && !(text[end] == '}' && text[end + 1] == '}'))
+			end++;
+		if (end + 1 >= to || text[end] != '}')
+			return fail_at(e, file, text, i, "unterminated \"{{\" (placeholders are "
+			               "{{name}} on one line)");
+		for (n = 0; i + 2 + n < end; n++) {
+			char c = text[i + 2 + n];
+
+			if (!((c >= 'a' && c <= 'z') || c == '_'))
+				break;
+		}
+		if (n == 0 || i + 2 + n != end || n > NAME_MAX_) {
+			int line, col;
+
+			position(text, i, &line, &col);
+			return dberr_at(e, DB_EDATA, file, line, col, "template: malformed "
+			                "placeholder \"%.*s\" (want {{name}}, name of a-z and _)",
+			                (int)(end + 2 - i > 80 ? 80 : end + 2 - i), text + i);
+		}
+		if (!known_name(text + i + 2, n)) {
+			int line, col;
+
+			position(text, i, &line, &col);
+			return dberr_at(e, DB_EDATA, file, line, col,
+			                "template: unknown placeholder {{%.*s}}", (int)n, text + i + 2);
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+/* The text with a byte-order mark and the CRs of CRLF dropped; a lone CR stays, to be
+ * refused as a control character. Caller frees. */
+static char *
+normalise(const char *text, size_t len, size_t *outlen)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < len; i++) {
+		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+			continue;
+		buf_putc(&b, text[i]);
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
+
+int
+notify_tpl_parse(const char *file, const char *text, size_t len, struct notify_tpl **out,
+                 struct dberr *e)
+{
+	size_t n, ok, eol;
+	char *s = normalise(text, len, &n);
+	struct notify_tpl *t;
+	int rc;
+
+	if ((ok = notify_msg_utf8_valid(s, n)) != n) {
+		rc = fail_at(e, file, s, ok, "invalid UTF-8");
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') || s[i] == 0x7f) {
+			rc = fail_at(e, file, s, i, "control character (only TAB and line ends "
+			             "are allowed)");
+			goto fail;
+		}
+	}
+	if (n < 9 || memcmp(s, "Subject: ", 9) != 0) {
+		rc = fail_at(e, file, s, 0, "first line must be \"Subject: <subject text>\"");
+		goto fail;
+	}
+	eol = 9 + strcspn(s + 9, "\n");
+	if (strspn(s + 9, " \t") >= eol - 9) {
+		rc = fail_at(e, file, s, 9, "empty subject");
+		goto fail;
+	}
+	if (eol + 1 >= n || s[eol + 1] != '\n') {
+		rc = dberr_at(e, DB_EDATA, file, 2, 1, "template: second line must be empty, "
+		              "the body follows it");
+		goto fail;
+	}
+	if ((rc = check_placeholders(file, s, 9, eol, e)) < 0 ||
+	    (rc = check_placeholders(file, s, eol + 2, n, e)) < 0)
+		goto fail;
+	t = xcalloc(1, sizeof(*t));
+	t->kind = xstrdup("");
+	t->subject = xstrndup(s + 9, eol - 9);
+	t->body = xstrndup(s + eol + 2, n - eol - 2);
+	free(s);
+	*out = t;
+	return 0;
+fail:
+	free(s);
+	return rc;
+}
+
+static int
+valid_kind(const char *k, size_t n)
+{
+	if (n == 0 || n > KIND_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Reads a whole file of at most TPL_MAX_BYTES. */
+static int
+read_file(const char *path, char **out, size_t *outlen, struct dberr *e)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+		return dberr_at(e, rc, path, 0, 0, "cannot open template: %s", strerror(-rc));
+	}
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			dberr_at(e, rc, path, 0, 0, "cannot read template: %s", strerror(-rc));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		buf_append(&b, chunk, (size_t)r);
+		if (b.len > TPL_MAX_BYTES) {
+			rc = dberr_at(e, DB_EDATA, path, 0, 0, "template larger than %d bytes",
+			              TPL_MAX_BYTES);
+			goto fail;
+		}
+	}
+	close(fd);
+	*outlen = b.len;
+	*out = buf_detach(&b);
+	return 0;
+fail:
+	close(fd);
+	buf_release(&b);
+	return rc;
+}
+
+int
+notify_tpl_load(const char *dir, const char *kind, struct notify_tpl **out, struct dberr *e)
+{
+	char *path = NULL, *text = NULL;
+	struct notify_tpl *t;
+	size_t len;
+	int rc;
+
+	if (!valid_kind(kind, strlen(kind)))
+		return dberr_set(e, DB_EDATA, "template kind \"%.*s\": want [a-z0-9_-]+", KIND_MAX,
+		                 kind);
+	path = xasprintf("%s/%s.txt", dir, kind);
+	if ((rc = read_file(path, &text, &len, e)) < 0)
+		goto fail;
+	if ((rc = notify_tpl_parse(path, text, len, &t, e)) < 0)
+		goto fail;
+	free(t->kind);
+	t->kind = xstrdup(kind);
+	*out = t;
+	rc = 0;
+fail:
+	free(text);
+	free(path);
+	return rc;
+}
+
+const char *
+notify_tpl_kind(const struct notify_tpl *t)
+{
+	return t->kind;
+}
+
+void
+notify_tpl_free(struct notify_tpl *t)
+{
+	if (t == NULL)
+		return;
+	free(t->kind);
+	free(t->subject);
+	free(t->body);
+	free(t);
+}
+
+/* Appends a value; in a one-line context, each line break or control character becomes
+ * one space (CRLF counts as one line break). */
+static void
+put_value(struct buf *b, const char *v, int one_line)
+{
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if (one_line && (c < 0x20 || c == 0x7f)) {
+			if (c == '\r' && v[1] == '\n')
+				v++;
+			buf_putc(b, ' ');
+		} else {
+			buf_putc(b, (char)c);
+		}
+	}
+}
+
+/* The template text is known good (checked at parse), so every "{{" opens a known name. */
+static int
+expand(struct buf *b, const char *s, const char *(*lookup)(const char *, void *), void *arg,
+       int one_line)
+{
+	while (*s) {
+		const char *open = strstr(s, "{{"), *close;
+		char name[NAME_MAX_ + 1];
+		const char *v;
+		size_t n;
+
+		if (open == NULL) {
+			buf_puts(b, s);
+			break;
+		}
+		buf_append(b, s, (size_t)(open - s));
+		close = strstr(open + 2, "}}");
+		n = (size_t)(close - open - 2);
+		memcpy(name, open + 2, n);
+		name[n] = '\0';
+		v = lookup(name, arg);
+		if (v != NULL) {
+			size_t vl = strlen(v);
+
+			if (notify_msg_utf8_valid(v, vl) != vl)
+				return DB_EDATA;
+			put_value(b, v, one_line);
+		}
+		s = close + 2;
+	}
+	return 0;
+}
+
+int
+notify_tpl_render(const struct notify_tpl *t, const char *(*lookup)(const char *name, void *arg),
+                  void *arg, char **subject, char **body)
+{
+	struct buf sb = BUF_INIT, bb = BUF_INIT;
+	int rc;
+
+	if ((rc = expand(&sb, t->subject, lookup, arg, 1)) < 0 ||
+	    (rc = expand(&bb, t->body, lookup, arg, 0)) < 0)
+		goto fail;
+	*subject = buf_detach(&sb);
+	*body = buf_detach(&bb);
+	return 0;
+fail:
+	buf_release(&bb);
+	buf_release(&sb);
+	return rc;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+notify_tpl_check_dir(const char *dir, struct dberr *e)
+{
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		rc = -errno;
+		return dberr_at(e, rc, dir, 0, 0, "cannot read template folder: %s",
+		                strerror(-rc));
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t klen = strlen(names[i]) - 4;
+		struct notify_tpl *t;
+
+		names[i][klen] = '\0';
+		if (!valid_kind(names[i], klen)) {
+			rc = dberr_at(e, DB_EDATA, dir, 0, 0, "template file \"%s.txt\": the name "
+			              "must be a kind of [a-z0-9_-]", names[i]);
+			break;
+		}
+		if ((rc = notify_tpl_load(dir, names[i], &t, e)) == 0)
+			notify_tpl_free(t);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
