@@ -378,7 +378,8 @@ notify_tpl_check_dir(const char *dir, struct dberr *e)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		size_t klen = strlen(names[i]) - 4;
 		struct notify_tpl *t;
