@@ -11,6 +11,7 @@
 #include "engine/base/buf.h"
 #include "engine/base/xalloc.h"
 #include "notifiers/message.h"
+#include "notifiers/template.h"
 #include "test.h"
 
 /* 3-byte characters a notice is made of. */
@@ -174,6 +175,20 @@ run_case(const struct kase *k, const char *dir, const char *src)
 	free(msg);
 }
 
+/* Values a real notice carries: long Chinese names, line breaks, lists. */
+static const char *
+notice_value(const char *name, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "subject_name") == 0)
+		return "新疆维吾尔自治区昌吉回族自治州某某热电联产有限责任公司第二分公司";
+	if (strcmp(name, "catchup_note") == 0)
+		return "（本通知于系统恢复后补发。）\n原定发送时间：2024年6月3日 09:00";
+	if (strcmp(name, "days_overdue") == 0)
+		return "3";
+	return name;
+}
+
 int
 main(void)
 {
@@ -240,6 +255,34 @@ main(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i], dir, src);
+
+	/* The built-in templates, rendered, go through the wire intact too. */
+	{
+		static const char *const kinds[] = {"reminder", "overdue", "escalation", "digest",
+		                                    NULL};
+		char *tdir = xasprintf("%s/notifiers/templates/zh-CN", src);
+
+		for (size_t i = 0; kinds[i]; i++) {
+			struct notify_tpl *t;
+			struct dberr e;
+			char *subject, *body, *name = xasprintf("builtin_%s", kinds[i]);
+
+			dberr_clear(&e);
+			ASSERT_EQ(notify_tpl_load(tdir, kinds[i], &t, &e), 0);
+			ASSERT_EQ(notify_tpl_render(t, notice_value, NULL, &subject, &body), 0);
+			{
+				struct kase k = {name, "合规提醒", subject, body, tasks, 5, NULL, 0,
+				                 NULL, 0};
+
+				run_case(&k, dir, src);
+			}
+			free(subject);
+			free(body);
+			free(name);
+			notify_tpl_free(t);
+		}
+		free(tdir);
+	}
 
 	for (size_t i = 0; i < 30; i++)
 		free(addrs[i]);
