@@ -1,0 +1,508 @@
+/*
+ * ydoc.c - libyaml's event stream folded into a ydoc tree, refusing what plan data does not
+ * need (ydoc.h). libyaml reports 1 for success and 0 for failure with details in the parser;
+ * both are turned into our DB_EDATA with FILE:LINE:COLUMN here, and no libyaml type leaves
+ * this file.
+ */
+#include "workflows/ydoc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "engine/base/log.h"
+#include "engine/base/xalloc.h"
+#include "workflows/plan.h"
+
+#define YDOC_MAX_FILE (64u << 20)
+
+/* One open collection. The capacity lives here rather than in the node because a node only
+ * grows while it is open. */
+struct frame {
+	struct ydoc_node *node; /* owned by the tree (already attached to its parent) */
+	size_t cap;
+	bool want_value;        /* MAP: the last pair has a key and awaits its value */
+};
+
+struct builder {
+	struct ydoc *doc;       /* owned; handed to the caller on success */
+	struct frame *stack;    /* owned */
+	size_t depth, cap;
+	int ndocs;
+	struct dberr *e;
+};
+
+static void
+node_free(struct ydoc_node *n)
+{
+	if (n == NULL)
+		return;
+	free(n->scalar);
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->type == YDOC_SEQ) {
+			node_free(n->items[i]);
+		} else {
+			node_free(n->pairs[i].key);
+			node_free(n->pairs[i].value);
+		}
+	}
+	free(n->items);
+	free(n->pairs);
+	free(n);
+}
+
+void
+ydoc_free(struct ydoc *d)
+{
+	if (d == NULL)
+		return;
+	node_free(d->root);
+	free(d->name);
+	free(d);
+}
+
+static int
+refuse(struct builder *b, yaml_mark_t m, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* libyaml marks are 0-based; people count lines and columns from 1. */
+static int
+refuse(struct builder *b, yaml_mark_t m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dberr_vset(b->e, DB_EDATA, b->doc->name, (int)m.line + 1, (int)m.column + 1, fmt, ap);
+	va_end(ap);
+	return DB_EDATA;
+}
+
+static struct ydoc_node *
+node_new(enum ydoc_type t, yaml_mark_t m)
+{
+	struct ydoc_node *n = xcalloc(1, sizeof(*n));
+
+	n->type = t;
+	n->line = (int)m.line + 1;
+	n->col = (int)m.column + 1;
+	return n;
+}
+
+/* Places a finished or just-opened node under the innermost open collection (or as the root).
+ * Keys are checked here: scalar only, and unique within their mapping. */
+static int
+attach(struct builder *b, struct ydoc_node *n, yaml_mark_t m)
+{
+	struct frame *f;
+	struct ydoc_node *p;
+
+	if (b->depth == 0) {
+		b->doc->root = n;
+		return 0;
+	}
+	f = &b->stack[b->depth - 1];
+	p = f->node;
+	if (p->type == YDOC_SEQ) {
+		p->items = xgrow(p->items, &f->cap, p->n + 1, sizeof(*p->items));
+		p->items[p->n++] = n;
+		return 0;
+	}
+	if (f->want_value) {
+		p->pairs[p->n - 1].value = n;
+		f->want_value = false;
+		return 0;
+	}
+	if (n->type != YDOC_SCALAR) {
+		const char *what = n->type == YDOC_MAP ? "mapping" : "list";
+
+		node_free(n);
+		return refuse(b, m, "a mapping key must be a single value, not a %s", what);
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ydoc_node *k = p->pairs[i].key;
+
+		if (k->len == n->len && memcmp(k->scalar, n->scalar, n->len) == 0) {
+			int line = k->line;
+
+			node_free(n);
+			return refuse(b, m, "duplicate key '%s' (first given at line %d)",
+			              p->pairs[i].key->scalar, line);
+		}
+	}
+	p->pairs = xgrow(p->pairs, &f->cap, p->n + 1, sizeof(*p->pairs));
+	p->pairs[p->n].key = n;
+	p->pairs[p->n].value = NULL;
+	p->n++;
+	f->want_value = true;
+	return 0;
+}
+
+/* Anchors, aliases and tags are legal YAML but change what a plan means in ways a reader of
+ * the file does not see at that spot, so a plan may not use them. */
+static int
+check_props(struct builder *b, const yaml_char_t *anchor, const yaml_char_t *tag,
+            yaml_mark_t m)
+{
+	if (anchor != NULL)
+		return refuse(b, m, "anchors (&%s) are not allowed in dabiao files; write the "
+		              "value out", (const char *)anchor);
+	if (tag != NULL)
+		return refuse(b, m, "tags (%s) are not allowed in dabiao files; write the plain "
+		              "value", (const char *)tag);
+	return 0;
+}
+
+static int
+on_scalar(struct builder *b, const yaml_event_t *ev)
+{
+	struct ydoc_node *n;
+	int rc;
+
+	if ((rc = check_props(b, ev->data.scalar.anchor, ev->data.scalar.tag,
+	                      ev->start_mark)) != 0)
+		return rc;
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL)
+		return refuse(b, ev->start_mark, "a value may not contain a NUL character");
+	n = node_new(YDOC_SCALAR, ev->start_mark);
+	n->scalar = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+	n->len = ev->data.scalar.length;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return attach(b, n, ev->start_mark);
+}
+
+static int
+on_open(struct builder *b, const yaml_event_t *ev, enum ydoc_type t)
+{
+	const yaml_char_t *anchor, *tag;
+	struct ydoc_node *n;
+	int rc;
+
+	if (t == YDOC_MAP) {
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
+	} else {
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
+	}
+	if ((rc = check_props(b, anchor, tag, ev->start_mark)) != 0)
+		return rc;
+	/* libyaml 0.2.5 recurses without bound; the limit keeps a hostile file from using
+	 * the stack up in later walks. */
+	if (b->depth >= PLAN_MAX_DEPTH)
+		return refuse(b, ev->start_mark, "nesting deeper than %d levels", PLAN_MAX_DEPTH);
+	n = node_new(t, ev->start_mark);
+	if ((rc = attach(b, n, ev->start_mark)) != 0)
+		return rc;
+	b->stack = xgrow(b->stack, &b->cap, b->depth + 1, sizeof(*b->stack));
+	b->stack[b->depth].node = n;
+	b->stack[b->depth].cap = 0;
+	b->stack[b->depth].want_value = false;
+	b->depth++;
+	return 0;
+}
+
+static int
+on_event(struct builder *b, const yaml_event_t *ev)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->ndocs > 1)
+			return refuse(b, ev->start_mark, "a second document ('---') is not allowed; "
+			              "one file holds one document");
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return refuse(b, ev->start_mark, "aliases (*%s) are not allowed in dabiao files; "
+		              "write the value out", (const char *)ev->data.alias.anchor);
+	case YAML_SCALAR_EVENT:
+		return on_scalar(b, ev);
+	case YAML_SEQUENCE_START_EVENT:
+		return on_open(b, ev, YDOC_SEQ);
+	case YAML_MAPPING_START_EVENT:
+		return on_open(b, ev, YDOC_MAP);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		b->depth--;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Reader errors (bad UTF-8, control characters) carry a byte offset rather than a mark. */
+static yaml_mark_t
+mark_at_offset(const char *data, size_t len, size_t off)
+{
+	yaml_mark_t m = {0, 0, 0};
+
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (data[i] == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			m.column++;
+		}
+	}
+	m.index = off;
+	return m;
+}
+
+static int
+parser_failure(struct builder *b, const yaml_parser_t *p, const char *data, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "unreadable YAML";
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		fatalx("ydoc", "out of memory in libyaml");
+	case YAML_READER_ERROR:
+		return refuse(b, mark_at_offset(data, len, p->problem_offset),
+		              "%s (byte 0x%02x)", problem, (unsigned)(p->problem_value & 0xff));
+	default:
+		break;
+	}
+	if (p->context != NULL)
+		return refuse(b, p->problem_mark, "YAML syntax: %s, %s (started at line %d, "
+		              "column %d)", p->context, problem, (int)p->context_mark.line + 1,
+		              (int)p->context_mark.column + 1);
+	return refuse(b, p->problem_mark, "YAML syntax: %s", problem);
+}
+
+int
+ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
+           struct dberr *e)
+{
+	struct builder b = {0};
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	bool done = false;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		fatalx("ydoc", "out of memory in libyaml");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	b.doc = xcalloc(1, sizeof(*b.doc));
+	b.doc->name = xstrdup(name);
+	b.e = e;
+	while (!done) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = parser_failure(&b, &parser, data, len);
+			goto fail;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(&b, &ev);
+		yaml_event_delete(&ev);
+		if (rc != 0)
+			goto fail;
+	}
+	yaml_parser_delete(&parser);
+	free(b.stack);
+	*out = b.doc;
+	return 0;
+fail:
+	yaml_parser_delete(&parser);
+	free(b.stack);
+	ydoc_free(b.doc);
+	return rc;
+}
+
+int
+ydoc_read_file(const char *path, char **data, size_t *len, struct dberr *e)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = -errno;
+		return dberr_at(e, rc, path, 0, 0, "cannot open: %s", strerror(-rc));
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		dberr_at(e, rc, path, 0, 0, "cannot stat: %s", strerror(-rc));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = dberr_at(e, DB_ENOINPUT, path, 0, 0, "not a regular file");
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > YDOC_MAX_FILE) {
+		rc = dberr_at(e, DB_ENOINPUT, path, 0, 0, "larger than %u MiB",
+		              YDOC_MAX_FILE >> 20);
+		goto fail;
+	}
+	/* One spare byte keeps the text NUL-terminated for callers that want a string. */
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			dberr_at(e, rc, path, 0, 0, "cannot read: %s", strerror(-rc));
+			goto fail;
+		}
+		if (r == 0)
+			break; /* the file shrank while we read: take what is there */
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd);
+	*data = buf;
+	*len = got;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int
+ydoc_error(const struct ydoc *d, const struct ydoc_node *n, struct dberr *e, const char *fmt,
+           ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dberr_vset(e, DB_EDATA, d ? d->name : NULL, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+	va_end(ap);
+	return DB_EDATA;
+}
+
+const struct ydoc_node *
+ydoc_get(const struct ydoc_node *n, const char *key)
+{
+	if (n == NULL || n->type != YDOC_MAP)
+		return NULL;
+	for (size_t i = 0; i < n->n; i++)
+		if (strcmp(n->pairs[i].key->scalar, key) == 0)
+			return n->pairs[i].value;
+	return NULL;
+}
+
+static const char *
+type_name(const struct ydoc_node *n)
+{
+	if (n == NULL)
+		return "nothing";
+	switch (n->type) {
+	case YDOC_SEQ:
+		return "a list";
+	case YDOC_MAP:
+		return "a mapping";
+	default:
+		return n->len == 0 ? "an empty value" : "a single value";
+	}
+}
+
+int
+ydoc_expect(const struct ydoc *d, const struct ydoc_node *n, enum ydoc_type t,
+            const char *what, struct dberr *e)
+{
+	static const char *const want[] = {"a single value", "a list", "a mapping"};
+
+	if (n != NULL && n->type == t)
+		return 0;
+	return ydoc_error(d, n, e, "%s must be %s, not %s", what, want[t], type_name(n));
+}
+
+int
+ydoc_check_keys(const struct ydoc *d, const struct ydoc_node *n, const char *what,
+                const char *const *allowed, struct dberr *e)
+{
+	char list[512];
+	size_t off = 0;
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_MAP, what, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ydoc_node *k = n->pairs[i].key;
+		size_t j;
+
+		for (j = 0; allowed[j] != NULL; j++)
+			if (strcmp(k->scalar, allowed[j]) == 0)
+				break;
+		if (allowed[j] != NULL)
+			continue;
+		list[0] = '\0';
+		for (j = 0; allowed[j] != NULL && off < sizeof(list); j++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+			                        j ? ", " : "", allowed[j]);
+		return ydoc_error(d, k, e, "unknown key '%s' in %s; expected one of: %s",
+		                  k->scalar, what, list);
+	}
+	return 0;
+}
+
+/* A plain ~ or null is YAML's "no value", never a string someone meant. */
+static bool
+is_null(const struct ydoc_node *n)
+{
+	return n->plain && (n->len == 0 || strcmp(n->scalar, "~") == 0 ||
+	                    strcmp(n->scalar, "null") == 0 || strcmp(n->scalar, "Null") == 0 ||
+	                    strcmp(n->scalar, "NULL") == 0);
+}
+
+int
+ydoc_string(const struct ydoc *d, const struct ydoc_node *n, const char *what,
+            const char **out, struct dberr *e)
+{
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_SCALAR, what, e)) != 0)
+		return rc;
+	if (n->len == 0 || is_null(n))
+		return ydoc_error(d, n, e, "%s must not be empty", what);
+	*out = n->scalar;
+	return 0;
+}
+
+int
+ydoc_int(const struct ydoc *d, const struct ydoc_node *n, const char *what, long min,
+         long max, long *out, struct dberr *e)
+{
+	char *end;
+	long v;
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_SCALAR, what, e)) != 0)
+		return rc;
+	errno = 0;
+	v = strtol(n->scalar, &end, 10);
+	if (n->len == 0 || *end != '\0' || errno != 0 || end == n->scalar ||
+	    n->scalar[0] == ' ' || v < min || v > max)
+		return ydoc_error(d, n, e, "%s must be a whole number from %ld to %ld, not '%s'",
+		                  what, min, max, n->scalar);
+	*out = v;
+	return 0;
+}
+
+int
+ydoc_bool(const struct ydoc *d, const struct ydoc_node *n, const char *what, bool *out,
+          struct dberr *e)
+{
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_SCALAR, what, e)) != 0)
+		return rc;
+	if (strcasecmp(n->scalar, "true") == 0 || strcasecmp(n->scalar, "yes") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcasecmp(n->scalar, "false") == 0 || strcasecmp(n->scalar, "no") == 0) {
+		*out = false;
+		return 0;
+	}
+	return ydoc_error(d, n, e, "%s must be true or false, not '%s'", what, n->scalar);
+}
