@@ -1,0 +1,704 @@
+/*
+ * registry.c - the registry's checks, its YAML form, and the public calls.
+ *
+ * Every check runs before anything is kept, and the first failure ends the parse, so an
+ * import is all or nothing (registry.h). The CSV form lives in registry_csv.c and shares
+ * the value checks below through registry_int.h.
+ */
+#include "workflows/registry.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "workflows/registry_int.h"
+#include "workflows/ydoc.h"
+
+const char *const registry_default_industries[] = {
+	"steel", "thermal-power", "cement", "coal", "paper", "dyeing", "sewage-treatment",
+	"waste-incineration", "electrolytic-aluminium", "cotton-pulp", "other", NULL,
+};
+
+static const char *const measures[] = {
+	"rectify-by-deadline", "listed-supervision", "closure", NULL,
+};
+
+static const char *const jurisdiction_kinds[] = {"county", "city", "park", NULL};
+
+/* Field names the parser writes itself; "id" and the contact keys are included so that a
+ * free attribute can never be mistaken for them in a listing. */
+static const char *const standard_fields[] = {
+	"id", "name", "kind", "jurisdiction", "industry", "listed", "measure", "rectify_by",
+	"responsible_unit", "responsible_person", "email", "contacts", "attrs", NULL,
+};
+
+/* GB 32100-2015, 4.2: the code alphabet (value = index) and the weights W_i = 3^(i-1) mod 31
+ * of positions 1..17. */
+static const char credit_alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+static const int credit_weights[17] = {
+	1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+};
+
+/* ---- subject lists ---- */
+
+static void
+subject_release(struct store_subject *s)
+{
+	size_t i;
+
+	free(s->id);
+	for (i = 0; i < s->nfields; i++) {
+		free(s->fields[i].key);
+		free(s->fields[i].val);
+	}
+	free(s->fields);
+	for (i = 0; i < s->ncontacts; i++) {
+		free(s->contacts[i].key);
+		free(s->contacts[i].val);
+	}
+	free(s->contacts);
+}
+
+struct store_subject *
+registry_list_add(struct registry_list *l, enum store_subject_kind kind, const char *id)
+{
+	struct store_subject *s;
+
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	s = &l->v[l->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->id = xstrdup(id);
+	return s;
+}
+
+long
+registry_list_find(const struct registry_list *l, enum store_subject_kind kind, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].kind == kind && strcmp(l->v[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+registry_list_release(struct registry_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		subject_release(&l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+struct registry *
+registry_list_finish(struct registry_list *l)
+{
+	struct registry *r = xcalloc(1, sizeof(*r));
+
+	r->subjects = l->v;
+	r->nsubjects = l->n;
+	memset(l, 0, sizeof(*l));
+	return r;
+}
+
+static void
+kv_append(struct store_kv **kv, size_t *n, const char *key, const char *val)
+{
+	*kv = xrealloc(*kv, (*n + 1) * sizeof(**kv));
+	(*kv)[*n].key = xstrdup(key);
+	(*kv)[*n].val = xstrdup(val);
+	(*n)++;
+}
+
+void
+registry_field_add(struct store_subject *s, const char *key, const char *val)
+{
+	kv_append(&s->fields, &s->nfields, key, val);
+}
+
+void
+registry_contact_add(struct store_subject *s, const char *role, const char *addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncontacts; i++)
+		if (strcmp(s->contacts[i].key, role) == 0 && strcmp(s->contacts[i].val, addr) == 0)
+			return;
+	kv_append(&s->contacts, &s->ncontacts, role, addr);
+}
+
+/* ---- value checks ---- */
+
+static bool
+in_list(const char *const *list, const char *v)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, v) == 0)
+			return true;
+	return false;
+}
+
+static const char *
+expected_one_of(const char *const *list, const char *what, const char *v, char *why, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "unknown %s '%s' (expected one of: ", what, v);
+	for (; *list != NULL; list++)
+		buf_printf(&b, "%s%s", *list, list[1] != NULL ? ", " : ")");
+	snprintf(why, n, "%s", buf_str(&b));
+	buf_release(&b);
+	return why;
+}
+
+const char *
+registry_check_email(const char *v, char *why, size_t n)
+{
+	const char *at = strchr(v, '@'), *p;
+
+	for (p = v; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			snprintf(why, n, "bad e-mail address '%s': spaces and control characters "
+			                 "are not allowed", v);
+			return why;
+		}
+	}
+	if (at == NULL || strchr(at + 1, '@') != NULL) {
+		snprintf(why, n, "bad e-mail address '%s': expected exactly one '@'", v);
+		return why;
+	}
+	if (at == v) {
+		snprintf(why, n, "bad e-mail address '%s': empty local part before '@'", v);
+		return why;
+	}
+	/* The domain needs a dot with something on both sides of it. */
+	p = strchr(at + 1, '.');
+	if (p == NULL || p == at + 1 || v[strlen(v) - 1] == '.') {
+		snprintf(why, n, "bad e-mail address '%s': the domain needs a dot, as in "
+		                 "name@example.cn", v);
+		return why;
+	}
+	return NULL;
+}
+
+bool
+registry_credit_code_valid(const char *code)
+{
+	char why[256];
+
+	return code != NULL && registry_check_credit_code(code, why, sizeof(why)) == NULL;
+}
+
+const char *
+registry_check_credit_code(const char *v, char *why, size_t n)
+{
+	size_t len = strlen(v), i;
+	const char *p;
+	int sum = 0, check;
+
+	if (len != 18) {
+		snprintf(why, n, "invalid unified social credit code '%s': %zu characters, "
+		                 "expected 18", v, len);
+		return why;
+	}
+	for (i = 0; i < 18; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		p = c != '\0' ? strchr(credit_alphabet, c) : NULL;
+		if (p != NULL) {
+			if (i < 17)
+				sum += (int)(p - credit_alphabet) * credit_weights[i];
+			continue;
+		}
+		if (islower(c) && strchr(credit_alphabet, toupper(c)) != NULL)
+			snprintf(why, n, "invalid unified social credit code '%s': position %zu "
+			                 "('%c') is lower case; codes use capital letters", v, i + 1, c);
+		else if (c >= 0x20 && c < 0x7f)
+			snprintf(why, n, "invalid unified social credit code '%s': position %zu "
+			                 "('%c') is outside the alphabet %s", v, i + 1, c,
+			         credit_alphabet);
+		else
+			snprintf(why, n, "invalid unified social credit code '%s': position %zu "
+			                 "(byte 0x%02x) is outside the alphabet %s", v, i + 1, c,
+			         credit_alphabet);
+		return why;
+	}
+	/* C18 = 31 - (sum mod 31), where 31 stands for 0. */
+	check = (31 - sum % 31) % 31;
+	if (v[17] != credit_alphabet[check]) {
+		snprintf(why, n, "invalid unified social credit code '%s': check character "
+		                 "should be '%c'", v, credit_alphabet[check]);
+		return why;
+	}
+	return NULL;
+}
+
+/* The C library's date functions accept too much (2017-2-30 normalises); the registry wants
+ * exactly YYYY-MM-DD naming a day that exists. */
+const char *
+registry_check_date(const char *v, char *why, size_t n)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, i, last;
+
+	for (i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+
+		if (v[i] == '\0' || (dash ? v[i] != '-' : !isdigit((unsigned char)v[i])))
+			break;
+	}
+	if (i != 10 || v[10] != '\0') {
+		snprintf(why, n, "bad date '%s': expected YYYY-MM-DD", v);
+		return why;
+	}
+	y = atoi(v);
+	m = atoi(v + 5);
+	d = atoi(v + 8);
+	if (y < 1 || m < 1 || m > 12) {
+		snprintf(why, n, "bad date '%s': no such month", v);
+		return why;
+	}
+	last = mdays[m - 1];
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		last = 29;
+	if (d < 1 || d > last) {
+		snprintf(why, n, "bad date '%s': no such day", v);
+		return why;
+	}
+	return NULL;
+}
+
+const char *
+registry_check_measure(const char *v, char *why, size_t n)
+{
+	if (in_list(measures, v))
+		return NULL;
+	return expected_one_of(measures, "measure", v, why, n);
+}
+
+const char *
+registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why, size_t n)
+{
+	const char *const *list = ctx != NULL && ctx->industries != NULL
+	                                  ? ctx->industries
+	                                  : registry_default_industries;
+
+	if (in_list(list, v))
+		return NULL;
+	return expected_one_of(list, "industry", v, why, n);
+}
+
+bool
+registry_known_jurisdiction(const struct registry_ctx *ctx, const char *id)
+{
+	return ctx != NULL && in_list(ctx->known_jurisdictions, id);
+}
+
+bool
+registry_standard_field(const char *name)
+{
+	return in_list(standard_fields, name);
+}
+
+/* ---- YAML ---- */
+
+/* Jurisdiction ids appear in task keys and file names: keep them to [a-z0-9-]. */
+static bool
+valid_jurisdiction_id(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Role ids come from plans, which this parser does not see; refuse only what no plan could
+ * name (empty ids, spaces, punctuation). */
+bool
+registry_valid_role_id(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* One address or a sequence of them, each added to s's contacts under role. */
+static int
+yaml_addresses(const struct ydoc *d, const struct ydoc_node *n, const char *what,
+               struct store_subject *s, const char *role, struct dberr *e)
+{
+	const struct ydoc_node *item;
+	const char *addr;
+	char why[512];
+	size_t i, count;
+	int rc;
+
+	count = n->type == YDOC_SEQ ? n->n : 1;
+	if (n->type == YDOC_MAP)
+		return ydoc_error(d, n, e, "%s: expected a list of e-mail addresses", what);
+	for (i = 0; i < count; i++) {
+		item = n->type == YDOC_SEQ ? n->items[i] : n;
+		if ((rc = ydoc_string(d, item, what, &addr, e)) != 0)
+			return rc;
+		if (registry_check_email(addr, why, sizeof(why)) != NULL)
+			return ydoc_error(d, item, e, "%s: %s", what, why);
+		registry_contact_add(s, role, addr);
+	}
+	return 0;
+}
+
+/* `contacts:` maps role ids to addresses. */
+static int
+yaml_contacts(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
+              struct store_subject *s, struct dberr *e)
+{
+	char *what;
+	size_t i;
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_MAP, "contacts", e)) != 0)
+		return rc;
+	for (i = 0; i < n->n; i++) {
+		const struct ydoc_pair *p = &n->pairs[i];
+
+		if (!registry_valid_role_id(p->key->scalar))
+			return ydoc_error(d, p->key, e, "%s: bad role id '%s' in contacts", owner,
+			                  p->key->scalar);
+		what = xasprintf("%s contacts for '%s'", owner, p->key->scalar);
+		rc = yaml_addresses(d, p->value, what, s, p->key->scalar, e);
+		free(what);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* email: and contacts: of a jurisdiction or an enterprise. */
+static int
+yaml_subject_contacts(const struct ydoc *d, const struct ydoc_node *m, const char *owner,
+                      struct store_subject *s, struct dberr *e)
+{
+	const struct ydoc_node *v;
+	int rc;
+
+	if ((v = ydoc_get(m, "email")) != NULL &&
+	    (rc = yaml_addresses(d, v, owner, s, "", e)) != 0)
+		return rc;
+	if ((v = ydoc_get(m, "contacts")) != NULL &&
+	    (rc = yaml_contacts(d, v, owner, s, e)) != 0)
+		return rc;
+	return 0;
+}
+
+/* A required string value of map m: missing keys are reported at the map. */
+static int
+yaml_required(const struct ydoc *d, const struct ydoc_node *m, const char *key,
+              const char *owner, const char **out, struct dberr *e)
+{
+	const struct ydoc_node *v = ydoc_get(m, key);
+	char what[128];
+
+	if (v == NULL)
+		return ydoc_error(d, m, e, "%s: missing key '%s'", owner, key);
+	snprintf(what, sizeof(what), "%s %s", owner, key);
+	return ydoc_string(d, v, what, out, e);
+}
+
+static int
+yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct registry_list *l,
+                  struct dberr *e)
+{
+	static const char *const keys[] = {"id", "name", "kind", "email", "contacts", NULL};
+	const char *id, *name, *kind;
+	struct store_subject *s;
+	char why[512];
+	int rc;
+
+	if ((rc = ydoc_check_keys(d, m, "jurisdiction", keys, e)) != 0 ||
+	    (rc = yaml_required(d, m, "id", "jurisdiction", &id, e)) != 0)
+		return rc;
+	if (!valid_jurisdiction_id(id))
+		return ydoc_error(d, ydoc_get(m, "id"), e, "bad jurisdiction id '%s': use "
+		                  "lower-case letters, digits and '-'", id);
+	if (registry_list_find(l, STORE_JURISDICTION, id) >= 0)
+		return ydoc_error(d, ydoc_get(m, "id"), e, "duplicate jurisdiction id '%s'", id);
+	if ((rc = yaml_required(d, m, "name", "jurisdiction", &name, e)) != 0 ||
+	    (rc = yaml_required(d, m, "kind", "jurisdiction", &kind, e)) != 0)
+		return rc;
+	if (!in_list(jurisdiction_kinds, kind))
+		return ydoc_error(d, ydoc_get(m, "kind"), e, "jurisdiction '%s': %s", id,
+		                  expected_one_of(jurisdiction_kinds, "kind", kind, why,
+		                                  sizeof(why)));
+	s = registry_list_add(l, STORE_JURISDICTION, id);
+	registry_field_add(s, "name", name);
+	registry_field_add(s, "kind", kind);
+	snprintf(why, sizeof(why), "jurisdiction '%s'", id);
+	return yaml_subject_contacts(d, m, why, s, e);
+}
+
+/* Optional string fields of an enterprise, each with its check (NULL: any text). */
+static int
+yaml_enterprise_optional(const struct ydoc *d, const struct ydoc_node *m, const char *owner,
+                         struct store_subject *s, struct dberr *e)
+{
+	static const struct {
+		const char *key;
+		const char *(*check)(const char *, char *, size_t);
+	} opt[] = {
+		{"measure", registry_check_measure},
+		{"rectify_by", registry_check_date},
+		{"responsible_unit", NULL},
+		{"responsible_person", NULL},
+	};
+	const struct ydoc_node *v;
+	const char *val;
+	char what[160], why[512];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		if ((v = ydoc_get(m, opt[i].key)) == NULL)
+			continue;
+		snprintf(what, sizeof(what), "%s %s", owner, opt[i].key);
+		if ((rc = ydoc_string(d, v, what, &val, e)) != 0)
+			return rc;
+		if (opt[i].check != NULL && opt[i].check(val, why, sizeof(why)) != NULL)
+			return ydoc_error(d, v, e, "%s: %s", owner, why);
+		registry_field_add(s, opt[i].key, val);
+	}
+	return 0;
+}
+
+static int
+yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
+           struct store_subject *s, struct dberr *e)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_MAP, "attrs", e)) != 0)
+		return rc;
+	for (i = 0; i < n->n; i++) {
+		const struct ydoc_pair *p = &n->pairs[i];
+
+		if (p->key->scalar[0] == '\0')
+			return ydoc_error(d, p->key, e, "%s: empty attribute name", owner);
+		if (registry_standard_field(p->key->scalar))
+			return ydoc_error(d, p->key, e, "%s: attribute '%s' has the name of a "
+			                  "standard field; rename it", owner, p->key->scalar);
+		if (p->value->type != YDOC_SCALAR)
+			return ydoc_error(d, p->value, e, "%s: attribute '%s' must be a single "
+			                  "value (quote it)", owner, p->key->scalar);
+		registry_field_add(s, p->key->scalar, p->value->scalar);
+	}
+	return 0;
+}
+
+static int
+yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct registry_ctx *ctx,
+                struct registry_list *l, struct dberr *e)
+{
+	static const char *const keys[] = {
+		"id", "name", "jurisdiction", "industry", "listed", "measure", "rectify_by",
+		"responsible_unit", "responsible_person", "email", "contacts", "attrs", NULL,
+	};
+	const char *id, *name, *jur, *industry;
+	const struct ydoc_node *v;
+	struct store_subject *s;
+	char owner[64], why[512];
+	bool listed = false;
+	int rc;
+
+	if ((rc = ydoc_check_keys(d, m, "enterprise", keys, e)) != 0 ||
+	    (rc = yaml_required(d, m, "id", "enterprise", &id, e)) != 0)
+		return rc;
+	if (registry_check_credit_code(id, why, sizeof(why)) != NULL)
+		return ydoc_error(d, ydoc_get(m, "id"), e, "%s", why);
+	if (registry_list_find(l, STORE_ENTERPRISE, id) >= 0)
+		return ydoc_error(d, ydoc_get(m, "id"), e, "duplicate enterprise id '%s'", id);
+	snprintf(owner, sizeof(owner), "enterprise '%s'", id);
+	if ((rc = yaml_required(d, m, "name", owner, &name, e)) != 0 ||
+	    (rc = yaml_required(d, m, "jurisdiction", owner, &jur, e)) != 0)
+		return rc;
+	if (registry_list_find(l, STORE_JURISDICTION, jur) < 0 &&
+	    !registry_known_jurisdiction(ctx, jur))
+		return ydoc_error(d, ydoc_get(m, "jurisdiction"), e, "%s: unknown jurisdiction "
+		                  "'%s' (not in this file's jurisdictions nor in the store)", owner,
+		                  jur);
+	if ((rc = yaml_required(d, m, "industry", owner, &industry, e)) != 0)
+		return rc;
+	if (registry_check_industry(ctx, industry, why, sizeof(why)) != NULL)
+		return ydoc_error(d, ydoc_get(m, "industry"), e, "%s: %s", owner, why);
+	if ((v = ydoc_get(m, "listed")) != NULL &&
+	    (rc = ydoc_bool(d, v, "enterprise listed", &listed, e)) != 0)
+		return rc;
+
+	s = registry_list_add(l, STORE_ENTERPRISE, id);
+	registry_field_add(s, "name", name);
+	registry_field_add(s, "jurisdiction", jur);
+	registry_field_add(s, "industry", industry);
+	registry_field_add(s, "listed", listed ? "true" : "false");
+	if ((rc = yaml_enterprise_optional(d, m, owner, s, e)) != 0)
+		return rc;
+	if ((v = ydoc_get(m, "attrs")) != NULL && (rc = yaml_attrs(d, v, owner, s, e)) != 0)
+		return rc;
+	return yaml_subject_contacts(d, m, owner, s, e);
+}
+
+static int
+yaml_offices(const struct ydoc *d, const struct ydoc_node *n, struct registry_list *l,
+             struct dberr *e)
+{
+	struct store_subject *s;
+	char what[160];
+	size_t i;
+	int rc;
+
+	if ((rc = ydoc_expect(d, n, YDOC_MAP, "offices", e)) != 0)
+		return rc;
+	for (i = 0; i < n->n; i++) {
+		const struct ydoc_pair *p = &n->pairs[i];
+
+		if (!registry_valid_role_id(p->key->scalar))
+			return ydoc_error(d, p->key, e, "bad office role id '%s'", p->key->scalar);
+		s = registry_list_add(l, STORE_OFFICE, p->key->scalar);
+		snprintf(what, sizeof(what), "office '%s'", p->key->scalar);
+		if ((rc = yaml_addresses(d, p->value, what, s, p->key->scalar, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Runs each element of a top-level sequence through fn. */
+static int
+yaml_each(const struct ydoc *d, const struct ydoc_node *seq, const char *what,
+          int (*fn)(const struct ydoc *, const struct ydoc_node *,
+                    const struct registry_ctx *, struct registry_list *, struct dberr *),
+          const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ydoc_expect(d, seq, YDOC_SEQ, what, e)) != 0)
+		return rc;
+	for (i = 0; i < seq->n; i++) {
+		if ((rc = ydoc_expect(d, seq->items[i], YDOC_MAP, what, e)) != 0 ||
+		    (rc = fn(d, seq->items[i], ctx, l, e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+yaml_jurisdiction_cb(const struct ydoc *d, const struct ydoc_node *m,
+                     const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
+{
+	(void)ctx;
+	return yaml_jurisdiction(d, m, l, e);
+}
+
+static int
+parse_yaml(const char *name, const char *data, size_t len, const struct registry_ctx *ctx,
+           struct registry_list *l, struct dberr *e)
+{
+	static const char *const top[] = {"jurisdictions", "enterprises", "offices", NULL};
+	const struct ydoc_node *root, *v;
+	struct ydoc *d = NULL;
+	int rc;
+
+	if ((rc = ydoc_parse(name, data, len, &d, e)) != 0)
+		return rc;
+	root = d->root;
+	if (root == NULL) {
+		rc = dberr_at(e, DB_EDATA, name, 1, 1, "empty registry: expected jurisdictions, "
+		              "enterprises or offices");
+		goto out;
+	}
+	if ((rc = ydoc_check_keys(d, root, "registry", top, e)) != 0)
+		goto out;
+	if (root->n == 0) {
+		rc = ydoc_error(d, root, e, "empty registry: expected jurisdictions, enterprises "
+		                "or offices");
+		goto out;
+	}
+	/* Jurisdictions first wherever they stand in the file: enterprises refer to them. */
+	if ((v = ydoc_get(root, "jurisdictions")) != NULL &&
+	    (rc = yaml_each(d, v, "jurisdictions", yaml_jurisdiction_cb, ctx, l, e)) != 0)
+		goto out;
+	if ((v = ydoc_get(root, "enterprises")) != NULL &&
+	    (rc = yaml_each(d, v, "enterprises", yaml_enterprise, ctx, l, e)) != 0)
+		goto out;
+	if ((v = ydoc_get(root, "offices")) != NULL && (rc = yaml_offices(d, v, l, e)) != 0)
+		goto out;
+out:
+	ydoc_free(d);
+	return rc;
+}
+
+/* ---- public ---- */
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int
+registry_parse_file(const char *path, const struct registry_ctx *ctx, struct registry **out,
+                    struct dberr *e)
+{
+	struct registry_list l = {NULL, 0, 0};
+	char *data = NULL;
+	size_t len = 0;
+	bool csv;
+	int rc;
+
+	if (has_suffix(path, ".csv"))
+		csv = true;
+	else if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
+		csv = false;
+	else
+		return dberr_at(e, DB_EDATA, path, 0, 0, "unknown registry format: expected a "
+		                ".yaml, .yml or .csv file");
+	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+		return rc;
+	if (csv)
+		rc = registry_parse_csv(path, data, len, ctx, &l, e);
+	else
+		rc = parse_yaml(path, data, len, ctx, &l, e);
+	free(data);
+	if (rc != 0) {
+		registry_list_release(&l);
+		return rc;
+	}
+	*out = registry_list_finish(&l);
+	return 0;
+}
+
+void
+registry_free(struct registry *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nsubjects; i++)
+		subject_release(&r->subjects[i]);
+	free(r->subjects);
+	free(r);
+}

@@ -1,0 +1,518 @@
+/*
+ * registry_csv.c - enterprises from a spreadsheet saved as CSV (RFC 4180).
+ *
+ * Bureaus keep their enterprise lists in spreadsheets, so this reader takes what a
+ * spreadsheet writes: a UTF-8 byte order mark, CRLF or LF line ends, quoted fields holding
+ * commas, doubled quotes and line breaks. Every message names the physical line and byte
+ * column where the field starts, and the row number and column name a person looking at the
+ * spreadsheet would use (row 1 is the first row after the header). docs/registry-format.md
+ * describes the columns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "workflows/registry_int.h"
+
+struct csv_field {
+	char *text;   /* unquoted, owned by the record */
+	int line, col;
+	bool quoted;
+};
+
+struct csv_record {
+	struct csv_field *f; /* owned; texts freed by record_clear */
+	size_t n, cap;
+	int line;            /* where the record starts */
+};
+
+/* Standard columns; anything else is COL_CONTACT ("contact:ROLE") or a free attribute. */
+enum csv_col {
+	COL_ID = 0, COL_NAME, COL_JURISDICTION, COL_INDUSTRY, COL_LISTED, COL_MEASURE,
+	COL_RECTIFY_BY, COL_RESPONSIBLE_UNIT, COL_RESPONSIBLE_PERSON, COL_EMAIL, COL_NSTD,
+	COL_CONTACT = COL_NSTD, COL_ATTR,
+};
+
+/* In enum order, which is also the order the fields are written in a subject. */
+static const char *const std_columns[COL_NSTD] = {
+	"id", "name", "jurisdiction", "industry", "listed", "measure", "rectify_by",
+	"responsible_unit", "responsible_person", "email",
+};
+
+static const bool required_column[COL_NSTD] = {
+	[COL_ID] = true, [COL_NAME] = true, [COL_JURISDICTION] = true, [COL_INDUSTRY] = true,
+};
+
+struct csv {
+	const char *name;
+	const char *p, *end;
+	const char *line_start;  /* for byte columns */
+	int line;
+	struct buf tmp;
+	/* Header, once read. */
+	char **colname;          /* owned */
+	enum csv_col *colkind;
+	size_t ncols;
+	size_t row;              /* data row being read, 1-based; 0 while reading the header */
+};
+
+static void
+record_clear(struct csv_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->f[i].text);
+	r->n = 0;
+}
+
+/* "row 6, column 'industry'" or, in the header, "header, column 3". */
+static const char *
+where(const struct csv *c, size_t idx, char *out, size_t n)
+{
+	if (c->row == 0)
+		snprintf(out, n, "header, column %zu", idx + 1);
+	else if (idx < c->ncols)
+		snprintf(out, n, "row %zu, column '%s'", c->row, c->colname[idx]);
+	else
+		snprintf(out, n, "row %zu, field %zu", c->row, idx + 1);
+	return out;
+}
+
+static int
+field_error(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e,
+            const char *what)
+{
+	char w[320];
+
+	return dberr_at(e, DB_EDATA, c->name, f->line, f->col, "%s: %s",
+	                where(c, idx, w, sizeof(w)), what);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid. Overlong forms
+ * and surrogates are invalid (RFC 3629). */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Spreadsheets on Chinese Windows save "CSV" in GBK; say so rather than store mojibake. */
+static int
+check_text(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e)
+{
+	const unsigned char *s = (const unsigned char *)f->text;
+	size_t n = strlen(f->text), i = 0, k;
+
+	while (i < n) {
+		if ((k = utf8_len(s + i, n - i)) == 0)
+			return field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet "
+			                   "as \"CSV UTF-8\", not GBK/ANSI)");
+		i += k;
+	}
+	return 0;
+}
+
+static void
+end_line(struct csv *c)
+{
+	c->line++;
+	c->line_start = c->p;
+}
+
+/* A line break at c->p (CRLF, LF or a lone CR) is consumed; returns whether there was one. */
+static bool
+take_newline(struct csv *c)
+{
+	if (c->p < c->end && *c->p == '\r') {
+		c->p++;
+		if (c->p < c->end && *c->p == '\n')
+			c->p++;
+		end_line(c);
+		return true;
+	}
+	if (c->p < c->end && *c->p == '\n') {
+		c->p++;
+		end_line(c);
+		return true;
+	}
+	return false;
+}
+
+/* Reads one field starting at c->p into c->tmp. */
+static int
+read_field(struct csv *c, struct csv_field *f, size_t idx, struct dberr *e)
+{
+	buf_reset(&c->tmp);
+	buf_puts(&c->tmp, "");
+	f->line = c->line;
+	f->col = (int)(c->p - c->line_start) + 1;
+	f->quoted = c->p < c->end && *c->p == '"';
+	if (!f->quoted) {
+		for (; c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n'; c->p++) {
+			if (*c->p == '"')
+				return field_error(c, f, idx, e, "quote inside an unquoted field "
+				                   "(quote the whole field and double the quote)");
+			if (*c->p == '\0')
+				return field_error(c, f, idx, e, "NUL byte in the file");
+			buf_putc(&c->tmp, *c->p);
+		}
+		return 0;
+	}
+	for (c->p++;;) {
+		if (c->p >= c->end)
+			return field_error(c, f, idx, e, "unterminated quoted field (the quote "
+			                   "opened here is never closed)");
+		if (*c->p == '"') {
+			if (c->p + 1 < c->end && c->p[1] == '"') {
+				buf_putc(&c->tmp, '"');
+				c->p += 2;
+				continue;
+			}
+			c->p++;
+			break;
+		}
+		if (*c->p == '\0')
+			return field_error(c, f, idx, e, "NUL byte in the file");
+		buf_putc(&c->tmp, *c->p);
+		if (*c->p == '\n' || (*c->p == '\r' && (c->p + 1 >= c->end || c->p[1] != '\n'))) {
+			c->p++;
+			end_line(c);
+		} else {
+			c->p++;
+		}
+	}
+	if (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
+		return field_error(c, f, idx, e, "text after the closing quote (double a quote "
+		                   "inside a quoted field)");
+	return 0;
+}
+
+/* Reads one record. Returns 1 when one was read, 0 at the end of the data, or DB_EDATA. */
+static int
+read_record(struct csv *c, struct csv_record *r, struct dberr *e)
+{
+	struct csv_field *f;
+	int rc;
+
+	record_clear(r);
+	if (c->p >= c->end)
+		return 0;
+	r->line = c->line;
+	for (;;) {
+		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+		f = &r->f[r->n];
+		f->text = NULL;
+		if ((rc = read_field(c, f, r->n, e)) != 0)
+			return rc;
+		f->text = xstrdup(buf_str(&c->tmp));
+		r->n++;
+		if ((rc = check_text(c, f, r->n - 1, e)) != 0)
+			return rc;
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		take_newline(c);
+		return 1;
+	}
+}
+
+static bool
+blank_record(const struct csv_record *r)
+{
+	return r->n == 1 && !r->f[0].quoted && r->f[0].text[0] == '\0';
+}
+
+/* Spreadsheet cells often carry stray spaces; they are never meant. Trims s in place. */
+static char *
+trim(char *s)
+{
+	size_t n, lead = strspn(s, " \t");
+
+	n = strlen(s + lead);
+	memmove(s, s + lead, n + 1);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int
+read_header(struct csv *c, struct csv_record *r, struct dberr *e)
+{
+	bool seen[COL_NSTD] = {false};
+	char msg[512];
+	size_t i, j;
+	int rc;
+
+	do {
+		if ((rc = read_record(c, r, e)) < 0)
+			return rc;
+		if (rc == 0)
+			return dberr_at(e, DB_EDATA, c->name, c->line, 1, "empty file: expected a "
+			                "header row naming the columns (id, name, jurisdiction, "
+			                "industry, ...)");
+	} while (blank_record(r));
+	c->ncols = r->n;
+	c->colname = xcalloc(r->n, sizeof(*c->colname));
+	c->colkind = xcalloc(r->n, sizeof(*c->colkind));
+	for (i = 0; i < r->n; i++) {
+		const char *name = trim(r->f[i].text);
+
+		c->colname[i] = xstrdup(name);
+		if (name[0] == '\0')
+			return field_error(c, &r->f[i], i, e, "empty column name");
+		for (j = 0; j < i; j++)
+			if (strcmp(c->colname[j], name) == 0) {
+				snprintf(msg, sizeof(msg), "column '%s' appears twice", name);
+				return field_error(c, &r->f[i], i, e, msg);
+			}
+		c->colkind[i] = COL_ATTR;
+		for (j = 0; j < COL_NSTD; j++)
+			if (strcmp(std_columns[j], name) == 0) {
+				c->colkind[i] = (enum csv_col)j;
+				seen[j] = true;
+			}
+		if (strncmp(name, "contact:", 8) == 0) {
+			c->colkind[i] = COL_CONTACT;
+			if (!registry_valid_role_id(name + 8)) {
+				snprintf(msg, sizeof(msg), "bad role id '%s' in column '%s' (expected "
+				         "contact:ROLE)", name + 8, name);
+				return field_error(c, &r->f[i], i, e, msg);
+			}
+		} else if (c->colkind[i] == COL_ATTR && registry_standard_field(name)) {
+			snprintf(msg, sizeof(msg), "column '%s' is reserved and cannot hold a "
+			         "free attribute", name);
+			return field_error(c, &r->f[i], i, e, msg);
+		}
+	}
+	for (j = 0; j < COL_NSTD; j++)
+		if (required_column[j] && !seen[j])
+			return dberr_at(e, DB_EDATA, c->name, r->line, 1, "header: missing required "
+			                "column '%s' (required: id, name, jurisdiction, industry)",
+			                std_columns[j]);
+	return 0;
+}
+
+/* listed: what people type in a spreadsheet's yes/no column. Empty means not listed. */
+static int
+parse_listed(const char *v, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "1", "是", NULL};
+	static const char *const no[] = {"false", "no", "0", "否", "", NULL};
+	size_t i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	return DB_EDATA;
+}
+
+/* Addresses separated by ';', each checked; empty pieces (a trailing ';') are skipped. */
+static int
+check_addresses(const struct csv *c, const struct csv_field *f, size_t idx, char *v,
+                struct dberr *e)
+{
+	char why[512], *piece, *save = NULL;
+
+	for (piece = strtok_r(v, ";", &save); piece != NULL; piece = strtok_r(NULL, ";", &save))
+		if (registry_check_email(trim(piece), why, sizeof(why)) != NULL)
+			return field_error(c, f, idx, e, why);
+	return 0;
+}
+
+static void
+add_addresses(struct store_subject *s, const char *role, const char *v)
+{
+	char *copy = xstrdup(v), *piece, *save = NULL, *t;
+
+	for (piece = strtok_r(copy, ";", &save); piece != NULL;
+	     piece = strtok_r(NULL, ";", &save))
+		if (*(t = trim(piece)) != '\0')
+			registry_contact_add(s, role, t);
+	free(copy);
+}
+
+/* Checks one value of a data row; std[] collects the standard columns' values. */
+static int
+check_value(struct csv *c, const struct registry_ctx *ctx, const struct csv_field *f,
+            size_t idx, char *v, const char **std, bool *listed, struct dberr *e)
+{
+	enum csv_col k = c->colkind[idx];
+	char why[512];
+
+	if (k < COL_NSTD)
+		std[k] = v;
+	if (v[0] == '\0')
+		return k < COL_NSTD && required_column[k] ? field_error(c, f, idx, e, "empty value")
+		                                          : 0;
+	switch (k) {
+	case COL_ID:
+		if (registry_check_credit_code(v, why, sizeof(why)) != NULL)
+			return field_error(c, f, idx, e, why);
+		return 0;
+	case COL_JURISDICTION:
+		if (registry_known_jurisdiction(ctx, v))
+			return 0;
+		snprintf(why, sizeof(why), "unknown jurisdiction '%s' (import the jurisdictions "
+		         "from a YAML registry first)", v);
+		return field_error(c, f, idx, e, why);
+	case COL_INDUSTRY:
+		if (registry_check_industry(ctx, v, why, sizeof(why)) != NULL)
+			return field_error(c, f, idx, e, why);
+		return 0;
+	case COL_LISTED:
+		if (parse_listed(v, listed) == 0)
+			return 0;
+		snprintf(why, sizeof(why), "expected true/false/yes/no/1/0/是/否, got '%s'", v);
+		return field_error(c, f, idx, e, why);
+	case COL_MEASURE:
+		if (registry_check_measure(v, why, sizeof(why)) != NULL)
+			return field_error(c, f, idx, e, why);
+		return 0;
+	case COL_RECTIFY_BY:
+		if (registry_check_date(v, why, sizeof(why)) != NULL)
+			return field_error(c, f, idx, e, why);
+		return 0;
+	case COL_EMAIL:
+	case COL_CONTACT: {
+		char *copy = xstrdup(v);
+		int rc = check_addresses(c, f, idx, copy, e);
+
+		free(copy);
+		return rc;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The first row holding an id, for the duplicate message. */
+struct seen_id {
+	size_t row;
+	int line;
+};
+
+/* seen[i] describes the subject at l->v[first + i]. */
+static int
+read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
+         struct registry_list *l, size_t first, struct seen_id **seen, size_t *capseen,
+         struct dberr *e)
+{
+	const char *std[COL_NSTD] = {NULL};
+	struct store_subject *s;
+	bool listed = false;
+	char msg[512];
+	size_t i;
+	long dup;
+	int rc;
+
+	if (r->n != c->ncols) {
+		snprintf(msg, sizeof(msg), "%zu fields, but the header has %zu columns", r->n,
+		         c->ncols);
+		i = r->n > c->ncols ? c->ncols : r->n - 1;
+		return dberr_at(e, DB_EDATA, c->name, r->f[i].line, r->f[i].col, "row %zu: %s",
+		                c->row, msg);
+	}
+	for (i = 0; i < r->n; i++)
+		if ((rc = check_value(c, ctx, &r->f[i], i, trim(r->f[i].text), std, &listed, e)))
+			return rc;
+	if ((dup = registry_list_find(l, STORE_ENTERPRISE, std[COL_ID])) >= 0) {
+		dup -= (long)first;
+		for (i = 0; i < c->ncols && c->colkind[i] != COL_ID; i++)
+			;
+		snprintf(msg, sizeof(msg), "duplicate id '%s' (first in row %zu, line %d)",
+		         std[COL_ID], (*seen)[dup].row, (*seen)[dup].line);
+		return field_error(c, &r->f[i], i, e, msg);
+	}
+
+	s = registry_list_add(l, STORE_ENTERPRISE, std[COL_ID]);
+	*seen = xgrow(*seen, capseen, l->n - first, sizeof(**seen));
+	(*seen)[l->n - 1 - first] = (struct seen_id){c->row, r->line};
+	for (i = COL_NAME; i < COL_EMAIL; i++) {
+		if (i == COL_LISTED)
+			registry_field_add(s, "listed", listed ? "true" : "false");
+		else if (std[i] != NULL && std[i][0] != '\0')
+			registry_field_add(s, std_columns[i], std[i]);
+	}
+	for (i = 0; i < r->n; i++) {
+		const char *v = r->f[i].text;
+
+		if (c->colkind[i] == COL_ATTR && v[0] != '\0')
+			registry_field_add(s, c->colname[i], v);
+		else if (c->colkind[i] == COL_EMAIL)
+			add_addresses(s, "", v);
+		else if (c->colkind[i] == COL_CONTACT)
+			add_addresses(s, c->colname[i] + 8, v);
+	}
+	return 0;
+}
+
+int
+registry_parse_csv(const char *name, const char *data, size_t len,
+                   const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
+{
+	struct csv c = {.name = name, .p = data, .end = data + len, .line_start = data, .line = 1};
+	struct csv_record r = {NULL, 0, 0, 0};
+	struct seen_id *seen = NULL;
+	size_t capseen = 0, first = l->n, i;
+	int rc;
+
+	/* The byte order mark is not text: columns on line 1 count from after it, as an
+	 * editor shows them. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		c.p = c.line_start = data + 3;
+	if ((rc = read_header(&c, &r, e)) != 0)
+		goto out;
+	for (;;) {
+		/* Counted before reading, so a broken quote names the row it is in. */
+		c.row++;
+		if ((rc = read_record(&c, &r, e)) <= 0)
+			break;
+		if (blank_record(&r)) {
+			c.row--;
+			continue;
+		}
+		if ((rc = read_row(&c, ctx, &r, l, first, &seen, &capseen, e)) != 0)
+			break;
+	}
+out:
+	record_clear(&r);
+	free(r.f);
+	for (i = 0; i < c.ncols; i++)
+		free(c.colname[i]);
+	free(c.colname);
+	free(c.colkind);
+	free(seen);
+	buf_release(&c.tmp);
+	return rc;
+}

@@ -1,0 +1,60 @@
+/*
+ * registry_int.h - what registry.c (checks, YAML, the public calls) shares with
+ * registry_csv.c. Not part of any contract outside workflows/registry*.c.
+ */
+#ifndef DABIAO_REGISTRY_INT_H
+#define DABIAO_REGISTRY_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "workflows/registry.h"
+
+/* A growing list of subjects; registry_list_finish turns it into a struct registry. */
+struct registry_list {
+	struct store_subject *v; /* owned by the list until finished */
+	size_t n, cap;
+};
+
+/* Appends a zeroed subject of kind with a copy of id and returns it (valid until the next
+ * append). */
+struct store_subject *registry_list_add(struct registry_list *l, enum store_subject_kind kind,
+                                        const char *id);
+/* Index of the subject of kind with id, or -1. */
+long registry_list_find(const struct registry_list *l, enum store_subject_kind kind,
+                        const char *id);
+void registry_list_release(struct registry_list *l);
+/* Moves the subjects into a new registry (caller frees with registry_free); l is emptied. */
+struct registry *registry_list_finish(struct registry_list *l);
+
+/* Append copies of key and val to a subject's fields or contacts. A contact already present
+ * under the same key is not added twice. */
+void registry_field_add(struct store_subject *s, const char *key, const char *val);
+void registry_contact_add(struct store_subject *s, const char *role, const char *addr);
+
+/* Checks of single values. Each returns NULL when v is acceptable, else the reason as text
+ * written into why (at least 256 bytes) and returned. */
+const char *registry_check_email(const char *v, char *why, size_t n);
+const char *registry_check_credit_code(const char *v, char *why, size_t n);
+const char *registry_check_date(const char *v, char *why, size_t n);
+const char *registry_check_measure(const char *v, char *why, size_t n);
+const char *registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why,
+                                    size_t n);
+
+/* Whether a jurisdiction id is in ctx->known_jurisdictions. */
+bool registry_known_jurisdiction(const struct registry_ctx *ctx, const char *id);
+
+/* Whether s can be a role id: letters, digits, '_', '-', '.'; not empty. */
+bool registry_valid_role_id(const char *s);
+
+/* Whether name is one of the field names the parser itself writes (name, kind,
+ * jurisdiction, industry, listed, ...): a free attribute may not use it. */
+bool registry_standard_field(const char *name);
+
+/* Parses a CSV list of enterprises (registry_csv.c). name is used in messages; data holds
+ * len bytes. Appends to l; DB_EDATA with e at the first bad field. */
+int registry_parse_csv(const char *name, const char *data, size_t len,
+                       const struct registry_ctx *ctx, struct registry_list *l,
+                       struct dberr *e);
+
+#endif
