@@ -275,7 +275,7 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 		if ((rc = read_record(c, r, e)) < 0)
 			return rc;
 		if (rc == 0)
-			return dberr_at(e, DB_EDATA, c->name, c->line, 1, "empty file: expected a "
+			return dberr_at(e, DB_EDATA, c->name, 1, 1, "empty file: expected a "
 			                "header row naming the columns (id, name, jurisdiction, "
 			                "industry, ...)");
 	} while (blank_record(r));
