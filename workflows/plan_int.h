@@ -1,0 +1,74 @@
+/*
+ * plan_int.h - what the plan parser's files share: the parse context and the readers of
+ * small values (ids, offsets, targets, dates). Not for use outside workflows/plan_*.c.
+ */
+#ifndef DABIAO_PLAN_INT_H
+#define DABIAO_PLAN_INT_H
+
+#include "workflows/plan.h"
+#include "workflows/ydoc.h"
+
+/* Engine limits (engine/schedule.c keeps 16 reminder and 16 escalation instants per task):
+ * refusing more at parse time names the line instead of failing at expansion. */
+#define PLAN_MAX_REMIND 16
+#define PLAN_MAX_STEPS 16
+#define PLAN_MAX_STATES 64
+#define PLAN_MAX_EVENTS 64
+
+struct pctx {
+	const struct ydoc *d;
+	struct plan *p;       /* being filled; freed by the caller on failure */
+	struct dberr *e;
+	/* per milestone: the node of `due: {after: ID}`, NULL otherwise; resolved once every
+	 * milestone id is known. Owned by the context. */
+	const struct ydoc_node **after;
+	size_t capafter;
+	size_t capmilestones;
+};
+
+/* plan_parse.c: "HH:MM[:SS]" into seconds since midnight; "mon".."sun" into 1..7 (0 if
+ * neither). */
+int plan_parse_clock(const char *s, int *out);
+int plan_weekday(const char *s);
+
+/* Id syntax. PLAN_ID_STRICT: [a-z0-9-]+ (plan and milestone ids, which appear in task keys
+ * and file names); PLAN_ID_NAME: [a-z0-9_-]+ (roles, states, events, and the rest). */
+enum plan_idkind { PLAN_ID_STRICT = 0, PLAN_ID_NAME };
+int plan_read_id(struct pctx *c, const struct ydoc_node *n, const char *what,
+                 enum plan_idkind k, const char **out);
+/* An id given as a mapping key (already unique, ydoc refuses duplicates). */
+int plan_check_key_id(struct pctx *c, const struct ydoc_node *key, const char *what,
+                      enum plan_idkind k);
+
+/* "-3d", "1wd", "2h": units allowed as a bit set of (1 << enum plan_unit). */
+#define PLAN_UNITS_DAYS ((1u << PLAN_DAYS) | (1u << PLAN_WORKDAYS))
+#define PLAN_UNITS_ALL 0x1fu
+int plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what,
+                     unsigned units, struct plan_offset *out);
+
+int plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what,
+                   int32_t *out);
+
+/* A list of notify targets: role ids, or `owner` / `submit_to` when allow_milestone. */
+int plan_read_targets(struct pctx *c, const struct ydoc_node *n, const char *what,
+                      bool allow_milestone, struct plan_target **out, size_t *nout);
+
+/* Required key of map n, with "WHAT has no 'KEY'" at the map when it is absent. */
+int plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const char *key,
+              const struct ydoc_node **out);
+
+/* plan_lifecycle.c */
+void plan_lifecycle_builtin(struct plan_lifecycle *lc);
+int plan_parse_lifecycles(struct pctx *c, const struct ydoc_node *n);
+void plan_lifecycle_release(struct plan_lifecycle *lc);
+
+/* plan_milestone.c */
+int plan_parse_phases(struct pctx *c, const struct ydoc_node *n);
+
+/* plan_rules.c */
+int plan_parse_escalations(struct pctx *c, const struct ydoc_node *n);
+int plan_parse_conduct(struct pctx *c, const struct ydoc_node *n);
+int plan_parse_accountability(struct pctx *c, const struct ydoc_node *n);
+int plan_resolve_after(struct pctx *c);
+
+#endif

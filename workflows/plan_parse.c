@@ -1,0 +1,468 @@
+/*
+ * plan_parse.c - a plan file into a validated struct plan (plan.h, docs/plan-format.md).
+ *
+ * The tree from ydoc is walked once, top to bottom, in an order where every name is defined
+ * before it is used: roles, then lifecycles and escalations, then phases and milestones;
+ * `after` dues are resolved last, when every milestone id is known. Each check reports the
+ * node at fault, so the first error a plan's author sees points at the line to fix.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "engine/base/log.h"
+#include "engine/base/tz.h"
+#include "engine/base/xalloc.h"
+#include "workflows/plan_int.h"
+
+/* "HH:MM" or "HH:MM:SS", two digits each, into seconds since midnight. */
+int
+plan_parse_clock(const char *s, int *out)
+{
+	int v[3] = {0, 0, 0}, n = 0;
+	static const int max[3] = {23, 59, 59};
+
+	for (;;) {
+		if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+			return -1;
+		v[n] = (s[0] - '0') * 10 + (s[1] - '0');
+		if (v[n] > max[n])
+			return -1;
+		s += 2;
+		n++;
+		if (*s == '\0')
+			break;
+		if (*s++ != ':' || n == 3)
+			return -1;
+	}
+	if (n < 2)
+		return -1;
+	*out = v[0] * 3600 + v[1] * 60 + v[2];
+	return 0;
+}
+
+static int
+dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+		return rc;
+	*out = xstrdup(s);
+	return 0;
+}
+
+static int
+parse_header(struct pctx *c, const struct ydoc_node *root)
+{
+	const struct ydoc_node *id, *title, *zone, *n;
+	struct plan *p = c->p;
+	struct dberr tzerr;
+	struct tz *z = NULL;
+	const char *s;
+	int rc;
+
+	if ((rc = plan_need(c, root, "the plan", "plan", &id)) ||
+	    (rc = plan_need(c, root, "the plan", "title", &title)) ||
+	    (rc = plan_need(c, root, "the plan", "timezone", &zone)) ||
+	    (rc = plan_read_id(c, id, "plan", PLAN_ID_STRICT, &s)))
+		return rc;
+	p->id = xstrdup(s);
+	if ((rc = dup_string(c, title, "title", &p->title)) ||
+	    (rc = dup_string(c, zone, "timezone", &p->timezone)))
+		return rc;
+	dberr_clear(&tzerr);
+	if (tz_open(p->timezone, &z, &tzerr) != 0)
+		return ydoc_error(c->d, zone, c->e, "unknown time zone '%s': use an IANA name "
+		                  "such as Asia/Shanghai or UTC", p->timezone);
+	tz_free(z);
+	p->notify_at = 9 * 3600;
+	if ((n = ydoc_get(root, "notify_at")) != NULL &&
+	    ((rc = ydoc_string(c->d, n, "notify_at", &s, c->e)) != 0 ||
+	     plan_parse_clock(s, &p->notify_at) != 0))
+		return rc ? rc : ydoc_error(c->d, n, c->e, "notify_at '%s' is not a time of day "
+		                            "(HH:MM or HH:MM:SS, e.g. \"09:00\")", s);
+	if ((n = ydoc_get(root, "templates")) != NULL &&
+	    (rc = dup_string(c, n, "templates", &p->templates)) != 0)
+		return rc;
+	return 0;
+}
+
+/* "mon".."sun" into ISO weekday 1..7, or 0. */
+int
+plan_weekday(const char *s)
+{
+	static const char *const names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+	for (int i = 0; i < 7; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+static int
+parse_weekend(struct pctx *c, const struct ydoc_node *n, uint8_t *out)
+{
+	uint8_t bits = 0;
+	int rc, wd;
+
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, "calendar.weekend", c->e)) != 0)
+		return rc;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *s;
+
+		if ((rc = ydoc_string(c->d, n->items[i], "a weekend day", &s, c->e)) != 0)
+			return rc;
+		if ((wd = plan_weekday(s)) == 0)
+			return ydoc_error(c->d, n->items[i], c->e, "weekend day '%s' is not one of "
+			                  "mon, tue, wed, thu, fri, sat, sun", s);
+		bits |= (uint8_t)(1u << wd);
+	}
+	if (bits == 0xfe)
+		return ydoc_error(c->d, n, c->e, "calendar.weekend names all seven days; a "
+		                  "calendar needs working days");
+	*out = bits;
+	return 0;
+}
+
+/* A list of dates and FIRST..LAST ranges, each added to the calendar. */
+static int
+parse_days(struct pctx *c, const struct ydoc_node *n, const char *what, bool holidays)
+{
+	int rc;
+
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
+		return rc;
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ydoc_node *it = n->items[i];
+		int32_t first, last;
+		const char *s, *dots;
+		char a[16];
+
+		if ((rc = ydoc_string(c->d, it, what, &s, c->e)) != 0)
+			return rc;
+		if ((dots = strstr(s, "..")) == NULL) {
+			if (cal_parse_date(s, &first) != 0)
+				goto bad;
+			last = first;
+		} else {
+			if ((size_t)(dots - s) >= sizeof(a))
+				goto bad;
+			memcpy(a, s, (size_t)(dots - s));
+			a[dots - s] = '\0';
+			if (cal_parse_date(a, &first) != 0 || cal_parse_date(dots + 2, &last) != 0)
+				goto bad;
+			if (last < first)
+				return ydoc_error(c->d, it, c->e, "%s: range '%s' ends before it "
+				                  "starts", what, s);
+		}
+		if (holidays)
+			cal_calendar_add_holidays(&c->p->calendar, first, last);
+		else
+			cal_calendar_add_workdays(&c->p->calendar, first, last);
+		continue;
+bad:
+		return ydoc_error(c->d, it, c->e, "%s: '%s' is not a valid date (YYYY-MM-DD) or "
+		                  "range (YYYY-MM-DD..YYYY-MM-DD)", what, s);
+	}
+	return 0;
+}
+
+static int
+parse_calendar(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"weekend", "holidays", "workdays", "due_on_holiday",
+	                                   NULL};
+	static const char *const shifts[] = {"keep", "next-workday", "previous-workday"};
+	struct cal_calendar *cal = &c->p->calendar;
+	const struct ydoc_node *v;
+	const char *s;
+	int rc;
+
+	cal->weekend = (1u << 6) | (1u << 7);
+	cal->due_on_holiday = CAL_SHIFT_KEEP;
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_check_keys(c->d, n, "calendar", keys, c->e)) != 0)
+		return rc;
+	if ((v = ydoc_get(n, "weekend")) && (rc = parse_weekend(c, v, &cal->weekend)))
+		return rc;
+	if ((v = ydoc_get(n, "holidays")) && (rc = parse_days(c, v, "calendar.holidays", true)))
+		return rc;
+	if ((v = ydoc_get(n, "workdays")) && (rc = parse_days(c, v, "calendar.workdays", false)))
+		return rc;
+	if ((v = ydoc_get(n, "due_on_holiday")) == NULL)
+		return 0;
+	if ((rc = ydoc_string(c->d, v, "calendar.due_on_holiday", &s, c->e)) != 0)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, shifts[i]) == 0) {
+			cal->due_on_holiday = (enum cal_shift)i;
+			return 0;
+		}
+	return ydoc_error(c->d, v, c->e, "calendar.due_on_holiday '%s' is not one of keep, "
+	                  "next-workday, previous-workday", s);
+}
+
+static int
+parse_industries(struct pctx *c, const struct ydoc_node *n)
+{
+	struct plan *p = c->p;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "industries", c->e)) != 0)
+		return rc;
+	p->industries = xcalloc(n->n ? n->n : 1, sizeof(*p->industries));
+	for (size_t i = 0; i < n->n; i++) {
+		struct plan_industry *ind = &p->industries[p->nindustries++];
+
+		if ((rc = plan_check_key_id(c, n->pairs[i].key, "an industry", PLAN_ID_NAME)))
+			return rc;
+		ind->id = xstrdup(n->pairs[i].key->scalar);
+		if ((rc = dup_string(c, n->pairs[i].value, "an industry's title", &ind->title)))
+			return rc;
+	}
+	return 0;
+}
+
+static int
+parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
+           const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"title", "per", NULL};
+	const struct ydoc_node *title, *per;
+	const char *s;
+	int rc;
+
+	if ((rc = plan_check_key_id(c, key, "a role", PLAN_ID_NAME)) != 0)
+		return rc;
+	if (strcmp(key->scalar, "owner") == 0 || strcmp(key->scalar, "submit_to") == 0)
+		return ydoc_error(c->d, key, c->e, "'%s' is reserved in notify lists and cannot "
+		                  "be a role id", key->scalar);
+	r->id = xstrdup(key->scalar);
+	if ((rc = ydoc_check_keys(c->d, n, "a role", keys, c->e)) ||
+	    (rc = plan_need(c, n, "a role", "title", &title)) ||
+	    (rc = dup_string(c, title, "a role's title", &r->title)))
+		return rc;
+	r->per = PLAN_PER_NONE;
+	if ((per = ydoc_get(n, "per")) == NULL)
+		return 0;
+	if ((rc = ydoc_string(c->d, per, "per", &s, c->e)) != 0)
+		return rc;
+	if (strcmp(s, "jurisdiction") == 0)
+		r->per = PLAN_PER_JURISDICTION;
+	else if (strcmp(s, "enterprise") == 0)
+		r->per = PLAN_PER_ENTERPRISE;
+	else
+		return ydoc_error(c->d, per, c->e, "per '%s' is not jurisdiction or enterprise "
+		                  "(leave it out for a single office)", s);
+	return 0;
+}
+
+static int
+parse_roles(struct pctx *c, const struct ydoc_node *n)
+{
+	struct plan *p = c->p;
+	int rc;
+
+	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "roles", c->e)) != 0)
+		return rc;
+	if (n->n == 0)
+		return ydoc_error(c->d, n, c->e, "roles is empty; a plan needs at least one role");
+	p->roles = xcalloc(n->n, sizeof(*p->roles));
+	for (size_t i = 0; i < n->n; i++) {
+		p->nroles++;
+		if ((rc = parse_role(c, &p->roles[i], n->pairs[i].key, n->pairs[i].value)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+parse_root(struct pctx *c)
+{
+	static const char *const keys[] = {"plan", "title", "timezone", "notify_at",
+	                                   "calendar", "industries", "templates", "roles",
+	                                   "lifecycles", "escalations", "conduct",
+	                                   "accountability", "phases", NULL};
+	const struct ydoc_node *root = c->d->root, *roles, *phases;
+	int rc;
+
+	if ((rc = ydoc_check_keys(c->d, root, "the plan", keys, c->e)) ||
+	    (rc = parse_header(c, root)) ||
+	    (rc = plan_need(c, root, "the plan", "roles", &roles)) ||
+	    (rc = plan_need(c, root, "the plan", "phases", &phases)) ||
+	    (rc = parse_calendar(c, ydoc_get(root, "calendar"))) ||
+	    (rc = parse_industries(c, ydoc_get(root, "industries"))) ||
+	    (rc = parse_roles(c, roles)) ||
+	    (rc = plan_parse_lifecycles(c, ydoc_get(root, "lifecycles"))) ||
+	    (rc = plan_parse_escalations(c, ydoc_get(root, "escalations"))) ||
+	    (rc = plan_parse_conduct(c, ydoc_get(root, "conduct"))) ||
+	    (rc = plan_parse_accountability(c, ydoc_get(root, "accountability"))) ||
+	    (rc = plan_parse_phases(c, phases)))
+		return rc;
+	return plan_resolve_after(c);
+}
+
+static void
+hash_source(const char *data, size_t len, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		fatalx("plan", "SHA-256 unavailable in libcrypto");
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+int
+plan_parse_buffer(const char *name, const char *data, size_t len, struct plan **out,
+                  struct dberr *e)
+{
+	struct pctx c = {0};
+	struct ydoc *d = NULL;
+	int rc;
+
+	if ((rc = ydoc_parse(name, data, len, &d, e)) != 0)
+		return rc;
+	c.d = d;
+	c.e = e;
+	c.p = xcalloc(1, sizeof(*c.p));
+	if ((rc = parse_root(&c)) != 0)
+		goto fail;
+	c.p->source_path = xstrdup(name);
+	hash_source(data, len, c.p->sha256);
+	free(c.after);
+	ydoc_free(d);
+	*out = c.p;
+	return 0;
+fail:
+	free(c.after);
+	plan_free(c.p);
+	ydoc_free(d);
+	return rc;
+}
+
+int
+plan_parse_file(const char *path, struct plan **out, struct dberr *e)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+		return rc;
+	rc = plan_parse_buffer(path, data, len, out, e);
+	free(data);
+	return rc;
+}
+
+static void
+targets_free(struct plan_target *t)
+{
+	free(t);
+}
+
+static void
+milestone_release(struct plan_milestone *m)
+{
+	free(m->id);
+	free(m->title);
+	free(m->description);
+	for (size_t i = 0; i < m->nwhere; i++) {
+		free(m->where[i].attr);
+		for (size_t k = 0; k < m->where[i].nvalues; k++)
+			free(m->where[i].values[k]);
+		free(m->where[i].values);
+	}
+	free(m->where);
+	free(m->due.field);
+	free(m->remind);
+	for (size_t i = 0; i < m->nrequires; i++)
+		free(m->requires[i]);
+	free(m->requires);
+}
+
+void
+plan_free(struct plan *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nroles; i++) {
+		free(p->roles[i].id);
+		free(p->roles[i].title);
+	}
+	for (size_t i = 0; i < p->nlifecycles; i++)
+		plan_lifecycle_release(&p->lifecycles[i]);
+	for (size_t i = 0; i < p->nescalations; i++) {
+		for (size_t k = 0; k < p->escalations[i].nsteps; k++) {
+			free(p->escalations[i].steps[k].kind);
+			targets_free(p->escalations[i].steps[k].notify);
+		}
+		free(p->escalations[i].steps);
+		free(p->escalations[i].id);
+	}
+	for (size_t i = 0; i < p->nconduct; i++) {
+		free(p->conduct[i].kind);
+		targets_free(p->conduct[i].notify);
+		free(p->conduct[i].of);
+	}
+	for (size_t i = 0; i < p->nphases; i++) {
+		free(p->phases[i].id);
+		free(p->phases[i].title);
+	}
+	for (size_t i = 0; i < p->nmilestones; i++)
+		milestone_release(&p->milestones[i]);
+	for (size_t i = 0; i < p->nindustries; i++) {
+		free(p->industries[i].id);
+		free(p->industries[i].title);
+	}
+	cal_calendar_release(&p->calendar);
+	free(p->roles);
+	free(p->lifecycles);
+	free(p->escalations);
+	free(p->conduct);
+	free(p->accountability);
+	free(p->phases);
+	free(p->milestones);
+	free(p->order);
+	free(p->industries);
+	free(p->id);
+	free(p->title);
+	free(p->timezone);
+	free(p->templates);
+	free(p->source_path);
+	free(p);
+}
+
+int
+plan_role_index(const struct plan *p, const char *id)
+{
+	for (size_t i = 0; i < p->nroles; i++)
+		if (p->roles[i].id != NULL && strcmp(p->roles[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+plan_milestone_index(const struct plan *p, const char *id)
+{
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if (p->milestones[i].id != NULL && strcmp(p->milestones[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+plan_offset_format(const struct plan_offset *o, char *out)
+{
+	static const char *const suffix[] = {"d", "wd", "h", "m", "s"};
+
+	snprintf(out, 24, "%lld%s", (long long)o->n,
+	         (unsigned)o->unit < 5 ? suffix[o->unit] : "?");
+}

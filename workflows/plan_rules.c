@@ -1,0 +1,366 @@
+/*
+ * plan_rules.c - the small values a plan is made of (ids, offsets, dates, notify targets),
+ * the rules that hang off milestones (escalation ladders, conduct warnings, accountability),
+ * and the order in which `after` dues can be computed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/xalloc.h"
+#include "workflows/plan_int.h"
+
+int
+plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const char *key,
+          const struct ydoc_node **out)
+{
+	if ((*out = ydoc_get(map, key)) == NULL)
+		return ydoc_error(c->d, map, c->e, "%s has no '%s'; it is required", what, key);
+	return 0;
+}
+
+static bool
+id_ok(const char *s, enum plan_idkind k)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      (k == PLAN_ID_NAME && *s == '_')))
+			return false;
+	return true;
+}
+
+static int
+bad_id(struct pctx *c, const struct ydoc_node *n, const char *what, const char *s,
+       enum plan_idkind k)
+{
+	return ydoc_error(c->d, n, c->e, "%s id '%s' is not valid: use lower-case letters, "
+	                  "digits and '-'%s", what, s, k == PLAN_ID_NAME ? " or '_'" : "");
+}
+
+int
+plan_read_id(struct pctx *c, const struct ydoc_node *n, const char *what,
+             enum plan_idkind k, const char **out)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+		return rc;
+	if (!id_ok(s, k))
+		return bad_id(c, n, what, s, k);
+	*out = s;
+	return 0;
+}
+
+int
+plan_check_key_id(struct pctx *c, const struct ydoc_node *key, const char *what,
+                  enum plan_idkind k)
+{
+	if (!id_ok(key->scalar, k))
+		return bad_id(c, key, what, key->scalar, k);
+	return 0;
+}
+
+/* Ten years in each unit: enough for any plan, and small enough that no later arithmetic
+ * on instants or working days can overflow. */
+static const struct {
+	const char *suffix;
+	enum plan_unit unit;
+	int64_t max;
+} units[] = {
+	{"wd", PLAN_WORKDAYS, 3660},      {"d", PLAN_DAYS, 3660},
+	{"h", PLAN_HOURS, 3660 * 24},     {"m", PLAN_MINUTES, 3660 * 24 * 60},
+	{"s", PLAN_SECONDS, 3660 * 86400},
+};
+
+/* ^[+-]?[0-9]+(d|wd|h|m|s)$ */
+static int
+parse_offset(const char *s, struct plan_offset *o)
+{
+	const char *p = s;
+	int64_t n = 0;
+	bool neg = false;
+
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > 1000000000)
+			return -ERANGE;
+		n = n * 10 + (*p - '0');
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].suffix) != 0)
+			continue;
+		if (n > units[i].max)
+			return -ERANGE;
+		o->n = neg ? -n : n;
+		o->unit = units[i].unit;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what,
+                 unsigned allowed, struct plan_offset *out)
+{
+	struct plan_offset o;
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+		return rc;
+	if ((rc = parse_offset(s, &o)) == -ERANGE)
+		return ydoc_error(c->d, n, c->e, "%s '%s' is too large (at most ten years)", what,
+		                  s);
+	if (rc != 0 || !(allowed & (1u << o.unit)))
+		return ydoc_error(c->d, n, c->e, "%s '%s' is not valid: write a whole number and "
+		                  "a unit, %s", what, s,
+		                  allowed == PLAN_UNITS_DAYS
+		                          ? "d (days) or wd (working days), e.g. 90d"
+		                          : "d, wd, h, m or s, e.g. -3d, 1wd, 2h");
+	*out = o;
+	return 0;
+}
+
+int
+plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what, int32_t *out)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+		return rc;
+	if (cal_parse_date(s, out) != 0)
+		return ydoc_error(c->d, n, c->e, "%s '%s' is not a valid date (YYYY-MM-DD)", what,
+		                  s);
+	return 0;
+}
+
+int
+plan_read_targets(struct pctx *c, const struct ydoc_node *n, const char *what,
+                  bool allow_milestone, struct plan_target **out, size_t *nout)
+{
+	struct plan_target *t;
+	int rc;
+
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
+		return rc;
+	if (n->n == 0)
+		return ydoc_error(c->d, n, c->e, "%s names nobody", what);
+	t = *out = xcalloc(n->n, sizeof(*t));
+	*nout = n->n;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *s;
+
+		if ((rc = ydoc_string(c->d, n->items[i], what, &s, c->e)) != 0)
+			return rc;
+		t[i].role = -1;
+		if (strcmp(s, "owner") == 0 || strcmp(s, "submit_to") == 0) {
+			if (!allow_milestone)
+				return ydoc_error(c->d, n->items[i], c->e, "%s: '%s' means a milestone's "
+				                  "role and cannot be used here; name a role", what, s);
+			t[i].kind = strcmp(s, "owner") == 0 ? PLAN_TARGET_OWNER
+			                                    : PLAN_TARGET_SUBMIT_TO;
+			continue;
+		}
+		t[i].kind = PLAN_TARGET_ROLE;
+		if ((t[i].role = plan_role_index(c->p, s)) < 0)
+			return ydoc_error(c->d, n->items[i], c->e, "%s: unknown role '%s'; expected "
+			                  "a role of this plan%s", what, s,
+			                  allow_milestone ? ", owner or submit_to" : "");
+	}
+	return 0;
+}
+
+static int
+parse_kind(struct pctx *c, const struct ydoc_node *n, char **out)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = plan_read_id(c, n, "kind", PLAN_ID_NAME, &s)) != 0)
+		return rc;
+	*out = xstrdup(s);
+	return 0;
+}
+
+static int
+parse_step(struct pctx *c, struct plan_escalation_step *st, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"after", "kind", "notify", NULL};
+	const struct ydoc_node *after, *kind, *notify;
+	int rc;
+
+	if ((rc = ydoc_check_keys(c->d, n, "an escalation step", keys, c->e)) ||
+	    (rc = plan_need(c, n, "an escalation step", "after", &after)) ||
+	    (rc = plan_need(c, n, "an escalation step", "kind", &kind)) ||
+	    (rc = plan_need(c, n, "an escalation step", "notify", &notify)) ||
+	    (rc = plan_read_offset(c, after, "after", PLAN_UNITS_ALL, &st->after)) ||
+	    (rc = parse_kind(c, kind, &st->kind)) ||
+	    (rc = plan_read_targets(c, notify, "notify", true, &st->notify, &st->nnotify)))
+		return rc;
+	if (st->after.n < 0)
+		return ydoc_error(c->d, after, c->e, "after '%s' counts past the deadline and "
+		                  "cannot be negative (reminders before it go in remind)",
+		                  after->scalar);
+	return 0;
+}
+
+int
+plan_parse_escalations(struct pctx *c, const struct ydoc_node *n)
+{
+	struct plan *p = c->p;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "escalations", c->e)) != 0)
+		return rc;
+	p->escalations = xcalloc(n->n ? n->n : 1, sizeof(*p->escalations));
+	for (size_t i = 0; i < n->n; i++) {
+		struct plan_escalation *esc = &p->escalations[p->nescalations++];
+		const struct ydoc_node *steps = n->pairs[i].value;
+
+		if ((rc = plan_check_key_id(c, n->pairs[i].key, "an escalation", PLAN_ID_NAME)))
+			return rc;
+		esc->id = xstrdup(n->pairs[i].key->scalar);
+		if ((rc = ydoc_expect(c->d, steps, YDOC_SEQ, "an escalation's steps", c->e)) != 0)
+			return rc;
+		if (steps->n == 0 || steps->n > PLAN_MAX_STEPS)
+			return ydoc_error(c->d, steps, c->e, "escalation '%s' needs 1 to %d steps",
+			                  esc->id, PLAN_MAX_STEPS);
+		esc->steps = xcalloc(steps->n, sizeof(*esc->steps));
+		for (size_t k = 0; k < steps->n; k++) {
+			esc->nsteps++;
+			if ((rc = parse_step(c, &esc->steps[k], steps->items[k])) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int
+parse_rule(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"lapses", "within", "kind", "notify", "of", NULL};
+	const struct ydoc_node *lapses, *within, *kind, *notify, *of;
+	long v;
+	int rc;
+
+	if ((rc = ydoc_check_keys(c->d, n, "a conduct rule", keys, c->e)) ||
+	    (rc = plan_need(c, n, "a conduct rule", "lapses", &lapses)) ||
+	    (rc = plan_need(c, n, "a conduct rule", "within", &within)) ||
+	    (rc = plan_need(c, n, "a conduct rule", "kind", &kind)) ||
+	    (rc = plan_need(c, n, "a conduct rule", "notify", &notify)) ||
+	    (rc = ydoc_int(c->d, lapses, "lapses", 1, 1000, &v, c->e)) ||
+	    (rc = plan_read_offset(c, within, "within", PLAN_UNITS_DAYS, &r->within)) ||
+	    (rc = parse_kind(c, kind, &r->kind)) ||
+	    (rc = plan_read_targets(c, notify, "notify", false, &r->notify, &r->nnotify)))
+		return rc;
+	r->lapses = (int)v;
+	if (r->within.n <= 0)
+		return ydoc_error(c->d, within, c->e, "within '%s' must be a positive window",
+		                  within->scalar);
+	if ((of = ydoc_get(n, "of")) == NULL)
+		return 0;
+	if ((rc = ydoc_expect(c->d, of, YDOC_SEQ, "of", c->e)) != 0)
+		return rc;
+	r->of = xcalloc(of->n ? of->n : 1, sizeof(*r->of));
+	for (size_t i = 0; i < of->n; i++) {
+		const char *s;
+
+		if ((rc = ydoc_string(c->d, of->items[i], "of", &s, c->e)) != 0)
+			return rc;
+		if ((r->of[i] = plan_role_index(c->p, s)) < 0)
+			return ydoc_error(c->d, of->items[i], c->e, "of: unknown role '%s'", s);
+		r->nof++;
+	}
+	return 0;
+}
+
+int
+plan_parse_conduct(struct pctx *c, const struct ydoc_node *n)
+{
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, "conduct", c->e)) != 0)
+		return rc;
+	c->p->conduct = xcalloc(n->n ? n->n : 1, sizeof(*c->p->conduct));
+	for (size_t i = 0; i < n->n; i++) {
+		c->p->nconduct++;
+		if ((rc = parse_rule(c, &c->p->conduct[i], n->items[i])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+plan_parse_accountability(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"notify", NULL};
+	const struct ydoc_node *notify;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_check_keys(c->d, n, "accountability", keys, c->e)) ||
+	    (rc = plan_need(c, n, "accountability", "notify", &notify)))
+		return rc;
+	return plan_read_targets(c, notify, "accountability.notify", true,
+	                         &c->p->accountability, &c->p->naccountability);
+}
+
+/* Depth-first from milestone i through its `after` chain; state: 0 new, 1 on the current
+ * path, 2 placed. Chains are short, so recursion depth is the chain length, bounded by the
+ * number of milestones; a plan with thousands of chained milestones would still fit. */
+static int
+place(struct pctx *c, size_t i, uint8_t *state, size_t *k)
+{
+	struct plan *p = c->p;
+	int rc;
+
+	if (state[i] == 2)
+		return 0;
+	if (state[i] == 1)
+		return ydoc_error(c->d, c->after[i], c->e, "milestone '%s' is due after itself "
+		                  "through a cycle of 'after' dues", p->milestones[i].id);
+	state[i] = 1;
+	if (p->milestones[i].due.kind == PLAN_DUE_AFTER &&
+	    (rc = place(c, (size_t)p->milestones[i].due.after, state, k)) != 0)
+		return rc;
+	state[i] = 2;
+	p->order[(*k)++] = (int)i;
+	return 0;
+}
+
+int
+plan_resolve_after(struct pctx *c)
+{
+	struct plan *p = c->p;
+	uint8_t *state;
+	size_t k = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < p->nmilestones; i++) {
+		const struct ydoc_node *n = c->after[i];
+
+		if (n == NULL)
+			continue;
+		if ((p->milestones[i].due.after = plan_milestone_index(p, n->scalar)) < 0)
+			return ydoc_error(c->d, n, c->e, "due.after: unknown milestone '%s'",
+			                  n->scalar);
+	}
+	p->order = xcalloc(p->nmilestones ? p->nmilestones : 1, sizeof(*p->order));
+	state = xcalloc(p->nmilestones ? p->nmilestones : 1, 1);
+	for (size_t i = 0; i < p->nmilestones && rc == 0; i++)
+		rc = place(c, i, state, &k);
+	free(state);
+	return rc;
+}
