@@ -296,6 +296,19 @@ registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why
 	return expected_one_of(list, "industry", v, why, n);
 }
 
+/* Role ids come from plans, which this parser does not see; refuse only what no plan could
+ * name (empty ids, spaces, punctuation). */
+bool
+registry_valid_role_id(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
 bool
 registry_known_jurisdiction(const struct registry_ctx *ctx, const char *id)
 {
@@ -318,19 +331,6 @@ valid_jurisdiction_id(const char *s)
 		return false;
 	for (; *s != '\0'; s++)
 		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-'))
-			return false;
-	return true;
-}
-
-/* Role ids come from plans, which this parser does not see; refuse only what no plan could
- * name (empty ids, spaces, punctuation). */
-bool
-registry_valid_role_id(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
 			return false;
 	return true;
 }
@@ -482,6 +482,13 @@ yaml_enterprise_optional(const struct ydoc *d, const struct ydoc_node *m, const 
 	return 0;
 }
 
+static bool
+yaml_is_null(const struct ydoc_node *n)
+{
+	return n->plain && (n->len == 0 || strcmp(n->scalar, "~") == 0 ||
+	                    strcasecmp(n->scalar, "null") == 0);
+}
+
 static int
 yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
            struct store_subject *s, struct dberr *e)
@@ -502,6 +509,9 @@ yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
 		if (p->value->type != YDOC_SCALAR)
 			return ydoc_error(d, p->value, e, "%s: attribute '%s' must be a single "
 			                  "value (quote it)", owner, p->key->scalar);
+		/* `reason:` left blank is no reason, as an empty cell is in a CSV. */
+		if (yaml_is_null(p->value))
+			continue;
 		registry_field_add(s, p->key->scalar, p->value->scalar);
 	}
 	return 0;
@@ -585,6 +595,7 @@ yaml_offices(const struct ydoc *d, const struct ydoc_node *n, struct registry_li
 /* Runs each element of a top-level sequence through fn. */
 static int
 yaml_each(const struct ydoc *d, const struct ydoc_node *seq, const char *what,
+          const char *item,
           int (*fn)(const struct ydoc *, const struct ydoc_node *,
                     const struct registry_ctx *, struct registry_list *, struct dberr *),
           const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
@@ -595,7 +606,7 @@ yaml_each(const struct ydoc *d, const struct ydoc_node *seq, const char *what,
 	if ((rc = ydoc_expect(d, seq, YDOC_SEQ, what, e)) != 0)
 		return rc;
 	for (i = 0; i < seq->n; i++) {
-		if ((rc = ydoc_expect(d, seq->items[i], YDOC_MAP, what, e)) != 0 ||
+		if ((rc = ydoc_expect(d, seq->items[i], YDOC_MAP, item, e)) != 0 ||
 		    (rc = fn(d, seq->items[i], ctx, l, e)) != 0)
 			return rc;
 	}
@@ -636,10 +647,12 @@ parse_yaml(const char *name, const char *data, size_t len, const struct registry
 	}
 	/* Jurisdictions first wherever they stand in the file: enterprises refer to them. */
 	if ((v = ydoc_get(root, "jurisdictions")) != NULL &&
-	    (rc = yaml_each(d, v, "jurisdictions", yaml_jurisdiction_cb, ctx, l, e)) != 0)
+	    (rc = yaml_each(d, v, "jurisdictions", "each jurisdiction", yaml_jurisdiction_cb,
+	                    ctx, l, e)) != 0)
 		goto out;
 	if ((v = ydoc_get(root, "enterprises")) != NULL &&
-	    (rc = yaml_each(d, v, "enterprises", yaml_enterprise, ctx, l, e)) != 0)
+	    (rc = yaml_each(d, v, "enterprises", "each enterprise", yaml_enterprise, ctx, l,
+	                    e)) != 0)
 		goto out;
 	if ((v = ydoc_get(root, "offices")) != NULL && (rc = yaml_offices(d, v, l, e)) != 0)
 		goto out;

@@ -178,7 +178,8 @@ enterprise_fields_contacts_and_attrs_map_to_the_subject(void)
 		"    responsible_person: 张三\n"
 		"    email: [ops@example.cn, ops@example.cn]\n"
 		"    contacts: {enterprise: [a@example.cn], county_epb: [b@example.cn]}\n"
-		"    attrs: {pollutants: \"SO2、NOx\", reason: 脱硫设施老化, capacity: 4000}\n"
+		"    attrs: {pollutants: \"SO2、NOx\", reason: 脱硫设施老化, capacity: 4000,\n"
+		"            note: ~, \"remark\": }\n"
 		"jurisdictions:\n"
 		"  - {id: changji-city, name: 昌吉市, kind: city}\n";
 	static const char *const want[][2] = {
@@ -260,7 +261,8 @@ static const struct bad_case bad_cases[] = {
 	{"unknown top-level key", "jurisdiction:\n  - id: cj\n", 1, 1,
 	 "unknown key 'jurisdiction' in registry"},
 	{"jurisdictions not a list", "jurisdictions: {id: cj}\n", 1, 16, "must be a list"},
-	{"jurisdiction not a mapping", "jurisdictions:\n  - cj\n", 2, 5, "must be a mapping"},
+	{"jurisdiction not a mapping", "jurisdictions:\n  - cj\n", 2, 5,
+	 "each jurisdiction must be a mapping"},
 	{"unknown jurisdiction key", J "    phone: 110\n", 5, 5, "unknown key 'phone'"},
 	{"jurisdiction id upper case", "jurisdictions:\n  - id: Changji\n    name: x\n"
 	 "    kind: city\n", 2, 9, "bad jurisdiction id 'Changji'"},
