@@ -29,11 +29,13 @@ struct csv_record {
 	int line;            /* where the record starts */
 };
 
-/* Standard columns; anything else is COL_CONTACT ("contact:ROLE") or a free attribute. */
+/* Standard columns; anything else is COL_CONTACT ("contact:ROLE"), a free attribute, or a
+ * column without a name. Spreadsheets export trailing empty columns ("id,name,,,"), so an
+ * unnamed column is accepted as long as it stays empty. */
 enum csv_col {
 	COL_ID = 0, COL_NAME, COL_JURISDICTION, COL_INDUSTRY, COL_LISTED, COL_MEASURE,
 	COL_RECTIFY_BY, COL_RESPONSIBLE_UNIT, COL_RESPONSIBLE_PERSON, COL_EMAIL, COL_NSTD,
-	COL_CONTACT = COL_NSTD, COL_ATTR,
+	COL_CONTACT = COL_NSTD, COL_ATTR, COL_UNNAMED,
 };
 
 /* In enum order, which is also the order the fields are written in a subject. */
@@ -75,10 +77,10 @@ where(const struct csv *c, size_t idx, char *out, size_t n)
 {
 	if (c->row == 0)
 		snprintf(out, n, "header, column %zu", idx + 1);
-	else if (idx < c->ncols)
+	else if (idx < c->ncols && c->colkind[idx] != COL_UNNAMED)
 		snprintf(out, n, "row %zu, column '%s'", c->row, c->colname[idx]);
 	else
-		snprintf(out, n, "row %zu, field %zu", c->row, idx + 1);
+		snprintf(out, n, "row %zu, column %zu", c->row, idx + 1);
 	return out;
 }
 
@@ -286,8 +288,10 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 		const char *name = trim(r->f[i].text);
 
 		c->colname[i] = xstrdup(name);
-		if (name[0] == '\0')
-			return field_error(c, &r->f[i], i, e, "empty column name");
+		if (name[0] == '\0') {
+			c->colkind[i] = COL_UNNAMED;
+			continue;
+		}
 		for (j = 0; j < i; j++)
 			if (strcmp(c->colname[j], name) == 0) {
 				snprintf(msg, sizeof(msg), "column '%s' appears twice", name);
@@ -403,6 +407,9 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct csv_fiel
 		if (registry_check_date(v, why, sizeof(why)) != NULL)
 			return field_error(c, f, idx, e, why);
 		return 0;
+	case COL_UNNAMED:
+		return field_error(c, f, idx, e, "value in a column with no name in the header "
+		                   "(name the column or clear it)");
 	case COL_EMAIL:
 	case COL_CONTACT: {
 		char *copy = xstrdup(v);

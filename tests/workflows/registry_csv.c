@@ -176,8 +176,10 @@ static const struct bad_case bad_cases[] = {
 	 "header: missing required column 'industry'"},
 	{"column named twice", "id,name,name,jurisdiction,industry\n", 1, 9,
 	 "header, column 3: column 'name' appears twice"},
-	{"empty column name", "id,,name,jurisdiction,industry\n", 1, 4,
-	 "header, column 2: empty column name"},
+	{"value under a column without a name", "id,,name,jurisdiction,industry,\n"
+	 "91652301MA7000001Q,,One,changji-city,cement,\n"
+	 "91652301MA7000002U,,Two,changji-city,cement,x\n", 3, 45,
+	 "row 2, column 6: value in a column with no name in the header"},
 	{"reserved column name", "id,name,jurisdiction,industry,kind\n", 1, 31,
 	 "column 'kind' is reserved"},
 	{"contact column without a role", "id,name,jurisdiction,industry,contact:\n", 1, 31,
@@ -252,6 +254,22 @@ each_bad_csv_is_refused_at_its_field(void)
 	}
 }
 
+/* Spreadsheets export trailing empty columns; while they stay empty they mean nothing. */
+static void
+empty_unnamed_columns_are_ignored(void)
+{
+	static const char text[] = "id,name,jurisdiction,industry,,\n"
+	                           "91652301MA7000001Q,One,changji-city,cement,,\n";
+	struct registry_ctx ctx = {known, NULL};
+	struct registry *r = NULL;
+	struct dberr e;
+
+	ASSERT_EQ(parse_bytes(text, strlen(text), &ctx, &r, &e), 0);
+	ASSERT_EQ(r->nsubjects, 1);
+	ASSERT_EQ(r->subjects[0].nfields, 4);
+	registry_free(r);
+}
+
 /* A header and nothing else is an empty list, not an error: a bureau may have none yet. */
 static void
 header_only_gives_no_subjects(void)
@@ -274,6 +292,7 @@ main(void)
 	sample_csv_matches_sample_yaml();
 	each_bad_csv_is_refused_at_its_field();
 	header_only_gives_no_subjects();
+	empty_unnamed_columns_are_ignored();
 	snprintf(path, sizeof(path), "%s/enterprises.csv", tmpdir);
 	unlink(path);
 	rmdir(tmpdir);
