@@ -220,7 +220,8 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 		}
 		if (islower(c) && strchr(credit_alphabet, toupper(c)) != NULL)
 			snprintf(why, n, "invalid unified social credit code '%s': position %zu "
-			                 "('%c') is lower case; codes use capital letters", v, i + 1, c);
+			                 "('%c') is outside the alphabet %s (lower case; codes use "
+			                 "capital letters)", v, i + 1, c, credit_alphabet);
 		else if (c >= 0x20 && c < 0x7f)
 			snprintf(why, n, "invalid unified social credit code '%s': position %zu "
 			                 "('%c') is outside the alphabet %s", v, i + 1, c,

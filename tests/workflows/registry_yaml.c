@@ -289,7 +289,7 @@ static const struct bad_case bad_cases[] = {
 	 "invalid unified social credit code '91652301MA7000001R': check character should be "
 	 "'Q'"},
 	{"lower-case credit code", J "enterprises:\n  - id: 91652301ma7000001q\n", 6, 9,
-	 "position 9 ('m') is lower case"},
+	 "position 9 ('m') is outside the alphabet 0123456789ABCDEFGHJKLMNPQRTUWXY (lower case"},
 	{"credit code of 17 characters", J "enterprises:\n  - id: 91652301MA7000001\n", 6, 9,
 	 "17 characters, expected 18"},
 	{"credit code with letter O", J "enterprises:\n  - id: 91652301MO7000001Q\n", 6, 9,
