@@ -6,7 +6,7 @@
  * row (unified social credit codes by their GB 32100-2015 check character, industries,
  * measures, dates, e-mail addresses, jurisdictions that exist) and fails on the first bad one
  * with FILE:LINE:COLUMN, so an import is all or nothing. The result is a list of
- * store_subject records ready for store_subject_put. docs/plan-format.md documents the
+ * store_subject records ready for store_subject_put. docs/registry-format.md documents the
  * formats.
  */
 #ifndef DABIAO_REGISTRY_H
