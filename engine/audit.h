@@ -1,0 +1,127 @@
+/*
+ * audit.h - the tamper-evident audit log: every audit record is a leaf of an RFC 9162
+ * (Certificate Transparency 2.0, section 2.1) Merkle tree, whose head is signed as a C2SP
+ * tlog-checkpoint. docs/audit.md specifies the canonical record form, the hashes, the
+ * checkpoint and the proofs precisely enough to recompute them outside dabiao
+ * (tests/audit_verify.py does).
+ *
+ * The store keeps, beside the records, in its meta database and in the transaction of
+ * each append:
+ *   "audit/frontier"        "<size> <hex> <hex> ...": the tree's size and the roots of the
+ *                           perfect subtrees along its right edge, largest first (one per
+ *                           set bit of size, at most 64), so an append and the root are
+ *                           O(log n);
+ *   "audit/leaf/<seq>"      the hex leaf hash of record seq (seq as 20 decimal digits), so
+ *                           `audit verify` can name the first record that changed.
+ * Leaf index i (0-based) is record seq i + 1.
+ */
+#ifndef DABIAO_AUDIT_H
+#define DABIAO_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/err.h"
+#include "store/store.h"
+
+#define AUDIT_HASH_LEN 32
+#define AUDIT_MAX_PROOF 64 /* hashes in a proof of a tree of < 2^64 leaves */
+
+/* ---- canonical form and hashes (pure, cannot fail) ---- */
+
+/* Appends rec's canonical form to b: one line of JSON without its newline, keys in the
+ * order seq, real_time, clock_time, actor, action, task, subject, from_state, to_state,
+ * details; integers in decimal; strings escaped as docs/audit.md says (NULL as ""). */
+void audit_canonical(struct buf *b, const struct store_audit *rec);
+/* SHA-256(0x00 || data) and SHA-256(0x01 || left || right). */
+void audit_leaf_hash(const void *data, size_t len, uint8_t out[AUDIT_HASH_LEN]);
+void audit_node_hash(const uint8_t left[AUDIT_HASH_LEN], const uint8_t right[AUDIT_HASH_LEN],
+                     uint8_t out[AUDIT_HASH_LEN]);
+/* The leaf hash of rec's canonical form. */
+void audit_record_leaf(const struct store_audit *rec, uint8_t out[AUDIT_HASH_LEN]);
+
+/* Lower-case hex (2 * len characters and a NUL into out). Hex parsing returns 0, or
+ * DB_EDATA when s is not exactly 2 * len hex digits. */
+void audit_hex(const uint8_t *p, size_t len, char *out);
+int audit_unhex(const char *s, size_t len, uint8_t *out);
+
+/* ---- the frontier: compact state of a growing tree ---- */
+struct audit_frontier {
+	uint64_t size;                        /* leaves */
+	uint8_t h[64][AUDIT_HASH_LEN];        /* one per set bit of size, largest subtree first */
+	int n;
+};
+/* An empty tree. Cannot fail. */
+void audit_frontier_init(struct audit_frontier *f);
+/* Adds one leaf hash: O(log n). Cannot fail. */
+void audit_frontier_push(struct audit_frontier *f, const uint8_t leaf[AUDIT_HASH_LEN]);
+/* The tree head MTH of f's leaves (SHA-256 of nothing for an empty tree). Cannot fail. */
+void audit_frontier_root(const struct audit_frontier *f, uint8_t out[AUDIT_HASH_LEN]);
+/* "<size> <hex>..." text (caller frees) and back; parse fails with DB_EDATA. */
+char *audit_frontier_format(const struct audit_frontier *f);
+int audit_frontier_parse(const char *s, struct audit_frontier *f, struct dberr *e);
+
+/* ---- trees over an array of leaf hashes (n up to a few million: O(n) time) ---- */
+
+/* MTH(D[0:n]). */
+void audit_tree_root(const uint8_t (*leaves)[AUDIT_HASH_LEN], uint64_t n,
+                     uint8_t out[AUDIT_HASH_LEN]);
+/* RFC 9162 2.1.3.1 PATH(m, D[0:n]) for leaf index m < n: *nproof hashes into proof, from
+ * the leaf's sibling upward. DB_EDATA when m >= n. */
+int audit_inclusion_proof(const uint8_t (*leaves)[AUDIT_HASH_LEN], uint64_t n, uint64_t m,
+                          uint8_t proof[][AUDIT_HASH_LEN], size_t *nproof, struct dberr *e);
+/* RFC 9162 2.1.4.1 PROOF(m, D[0:n]) for 0 < m <= n (empty when m == n). DB_EDATA when m is
+ * out of range. */
+int audit_consistency_proof(const uint8_t (*leaves)[AUDIT_HASH_LEN], uint64_t n, uint64_t m,
+                            uint8_t proof[][AUDIT_HASH_LEN], size_t *nproof,
+                            struct dberr *e);
+/* RFC 9162 2.1.3.2 / 2.1.4.2 verification: true when the proof shows the leaf at index in a
+ * tree of size n with root, or a tree (m, old_root) to be a prefix of (n, new_root). */
+bool audit_inclusion_verify(uint64_t index, uint64_t n, const uint8_t leaf[AUDIT_HASH_LEN],
+                            const uint8_t proof[][AUDIT_HASH_LEN], size_t nproof,
+                            const uint8_t root[AUDIT_HASH_LEN]);
+bool audit_consistency_verify(uint64_t m, uint64_t n, const uint8_t old_root[AUDIT_HASH_LEN],
+                              const uint8_t new_root[AUDIT_HASH_LEN],
+                              const uint8_t proof[][AUDIT_HASH_LEN], size_t nproof);
+
+/* ---- the log in the store ---- */
+
+/* Appends rec through store_audit_append and, in the same transaction, its leaf hash and
+ * the new frontier (see above). When records were appended without this call (a store
+ * older than the tree), the frontier first catches up with them. *seq (may be NULL)
+ * receives the record's sequence. A frontier larger than the log (records deleted) is
+ * DB_ESTATE: the log was damaged, run `dabiao audit verify`. */
+int audit_append(struct store_txn *txn, const struct store_audit *rec, uint64_t *seq,
+                 struct dberr *e);
+/* Reads the stored frontier (an empty one when absent). */
+int audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct dberr *e);
+/* Leaf hashes of records 1..n recomputed from the records (n = 0: all of them). *out is
+ * xmalloc'd (caller frees), *count receives how many. A gap in sequence numbers or fewer
+ * records than n is DB_EDATA naming the record. */
+int audit_leaves(struct store_txn *txn, uint64_t n, uint8_t (**out)[AUDIT_HASH_LEN],
+                 uint64_t *count, struct dberr *e);
+
+/* ---- checkpoints: C2SP tlog-checkpoint, signed notes with Ed25519 ---- */
+struct audit_checkpoint {
+	char origin[256];
+	uint64_t size;
+	uint8_t root[AUDIT_HASH_LEN];
+};
+/* The signed checkpoint text of cp with the Ed25519 private key in PEM file key_file,
+ * signed by key name cp->origin. *out is xmalloc'd (caller frees). A key file that cannot
+ * be read or is not Ed25519 is DB_ECONFIG. */
+int audit_checkpoint_sign(const struct audit_checkpoint *cp, const char *key_file,
+                          char **out, struct dberr *e);
+/* Parses checkpoint text (name: for messages). With pub_file (a PEM private or public
+ * Ed25519 key) a signature line by the origin's name whose key id matches must verify;
+ * otherwise signatures are not checked. Bad text is DB_EDATA; a missing or bad signature
+ * DB_EDATA ("signature ... does not verify"). */
+int audit_checkpoint_parse(const char *text, const char *name, const char *pub_file,
+                           struct audit_checkpoint *out, struct dberr *e);
+/* The signed-note verifier key "<name>+<hex keyid>+<base64(0x01||pub)>" of key_file
+ * (caller frees). */
+int audit_verifier_key(const char *key_file, const char *name, char **out, struct dberr *e);
+
+#endif
