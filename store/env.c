@@ -1,0 +1,442 @@
+/*
+ * env.c - the store's environment: opening and creating it, its schema version,
+ * transactions with map growth, and hot backups.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/base/log.h"
+#include "engine/base/xalloc.h"
+#include "store/store_int.h"
+
+/* The map is address space, not disk: start large so growth is rare. */
+#define STORE_MAPSIZE_DEFAULT ((size_t)1 << 30)
+/* Each growth doubles the map, so this many cover any plausible store from even a tiny
+ * test map; a transaction still full after them is writing without bound. */
+#define STORE_MAX_GROWTH 24
+/* MDB_MAP_RESIZED means another process grew the map between our looks; a few tries
+ * are plenty unless something is growing it in a loop. */
+#define STORE_MAX_RESIZED 8
+
+/* DABIAO_STORE_MAPSIZE (bytes, decimal) overrides the initial map of a new store. It
+ * exists so tests can reach MDB_MAP_FULL with little data; rounded up to whole pages. */
+static size_t
+initial_mapsize(void)
+{
+	const char *env = getenv("DABIAO_STORE_MAPSIZE");
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned long long v;
+	char *end;
+
+	if (env == NULL || *env == '\0')
+		return STORE_MAPSIZE_DEFAULT;
+	errno = 0;
+	v = strtoull(env, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > SIZE_MAX / 2) {
+		log_warnx("store", "ignoring DABIAO_STORE_MAPSIZE value=%s", env);
+		return STORE_MAPSIZE_DEFAULT;
+	}
+	return ((size_t)v + page - 1) / page * page;
+}
+
+static int
+make_private_dir(const char *path, struct dberr *e)
+{
+	if (mkdir(path, 0700) != 0) {
+		if (errno == EEXIST)
+			return 0;
+		return dberr_set(e, -errno, "cannot create folder %s: %s", path, strerror(errno));
+	}
+	/* mkdir's mode passes through the umask; the store's folders are 0700 whatever it is */
+	if (chmod(path, 0700) != 0)
+		return dberr_set(e, -errno, "cannot set the mode of %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Finds whether dir holds an environment; creates the folder and outbox/ when asked. */
+static int
+prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
+{
+	char *path = xasprintf("%s/data.mdb", dir);
+	struct stat st;
+	int rc = 0;
+
+	*existed = stat(path, &st) == 0;
+	if (*existed)
+		goto out;
+	if (errno != ENOENT && errno != ENOTDIR) {
+		rc = dberr_set(e, -errno, "cannot open store %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (!(flags & STORE_CREATE)) {
+		rc = dberr_set(e, DB_ENOINPUT, "no store at %s (run `dabiao init` first)", dir);
+		goto out;
+	}
+	if (flags & STORE_RDONLY) {
+		rc = dberr_set(e, DB_EUSAGE, "cannot create store %s read-only", dir);
+		goto out;
+	}
+	rc = make_private_dir(dir, e);
+	if (rc != 0)
+		goto out;
+	free(path);
+	path = xasprintf("%s/outbox", dir);
+	rc = make_private_dir(path, e);
+out:
+	free(path);
+	return rc;
+}
+
+/* LMDB creates its files with open(2)'s mode, which the umask can widen nothing but
+ * narrow arbitrarily; set the mode the contract promises. */
+static int
+fix_file_modes(const char *dir, struct dberr *e)
+{
+	static const char *const names[] = {"data.mdb", "lock.mdb"};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == 0; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+
+		if (chmod(path, 0600) != 0)
+			rc = dberr_set(e, -errno, "cannot set the mode of %s: %s", path,
+			               strerror(errno));
+		free(path);
+	}
+	return rc;
+}
+
+static int
+txn_begin(struct store *s, unsigned flags, MDB_txn **txn, struct dberr *e)
+{
+	int rc, tries;
+
+	if (s->panicked)
+		return dberr_set(e, DB_ESTORE, "store %s: LMDB reported a fatal error earlier; "
+		                 "the process must exit", s->dir);
+	for (tries = 0;; tries++) {
+		rc = mdb_txn_begin(s->env, NULL, flags, txn);
+		if (rc != MDB_MAP_RESIZED || tries == STORE_MAX_RESIZED)
+			break;
+		/* Another process grew the map: adopt its size. Legal here, as this thread has
+		 * no transaction open. */
+		rc = mdb_env_set_mapsize(s->env, 0);
+		if (rc != 0)
+			break;
+	}
+	if (rc == MDB_PANIC)
+		s->panicked = true;
+	if (rc != 0)
+		return store_mdb_fail(NULL, rc, e, "beginning a transaction on store %s", s->dir);
+	return 0;
+}
+
+static int
+parse_schema(const char *text, size_t len, unsigned long *out)
+{
+	char tmp[24];
+	char *end;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, text, len);
+	tmp[len] = '\0';
+	if (tmp[0] < '0' || tmp[0] > '9')
+		return -1;
+	errno = 0;
+	*out = strtoul(tmp, &end, 10);
+	if (errno != 0 || *end != '\0' || *out == 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens the named databases and checks the schema, in one transaction. A writable open
+ * also writes the schema of a store that has none: a new one, or one whose `init` was
+ * interrupted between creating the file and its first commit. Nothing is created before
+ * the schema is read, so a newer store is left exactly as found.
+ */
+static int
+init_txn(struct store *s, struct dberr *e)
+{
+	bool rdonly = s->flags & STORE_RDONLY;
+	unsigned dbflags = rdonly ? 0 : MDB_CREATE;
+	struct store_txn t = {s, NULL, !rdonly, false};
+	MDB_val k = {6, "schema"}, v;
+	unsigned long schema;
+	char text[16];
+	int rc, i;
+
+	rc = txn_begin(s, rdonly ? MDB_RDONLY : 0, &t.txn, e);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < STORE_DB_COUNT_; i++) {
+		rc = mdb_dbi_open(t.txn, store_db_name(i), dbflags, &s->dbi[i]);
+		if (rc != 0) {
+			rc = store_mdb_fail(&t, rc, e, "store %s: opening database %s", s->dir,
+			                    store_db_name(i));
+			goto fail;
+		}
+		if (i != STORE_DB_META)
+			continue;
+		rc = store_get(&t, STORE_DB_META, &k, &v, e);
+		if (rc == DB_ENOTFOUND && !rdonly) {
+			snprintf(text, sizeof(text), "%d", STORE_SCHEMA_VERSION);
+			v.mv_data = text;
+			v.mv_size = strlen(text);
+			rc = store_put(&t, STORE_DB_META, &k, &v, 0, e);
+		} else if (rc == DB_ENOTFOUND) {
+			rc = dberr_set(e, DB_ESTORE, "store %s has no schema version (was `dabiao "
+			               "init` interrupted?)", s->dir);
+		} else if (rc == 0 && parse_schema(v.mv_data, v.mv_size, &schema) != 0) {
+			rc = dberr_set(e, DB_ESTORE, "store %s: unreadable schema version", s->dir);
+		} else if (rc == 0 && schema > STORE_SCHEMA_VERSION) {
+			rc = dberr_set(e, DB_ESCHEMA, "store %s has schema %lu, newer than this "
+			               "dabiao's %d; upgrade dabiao", s->dir, schema,
+			               STORE_SCHEMA_VERSION);
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	rc = mdb_txn_commit(t.txn);
+	t.txn = NULL;
+	if (rc != 0)
+		return store_mdb_fail(&t, rc, e, "store %s: committing its set-up", s->dir);
+	return 0;
+fail:
+	mdb_txn_abort(t.txn);
+	return rc;
+}
+
+int
+store_open(const char *dir, unsigned flags, struct store **out, struct dberr *e)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	size_t mapsize = initial_mapsize();
+	MDB_envinfo info;
+	bool existed;
+	int rc, dead;
+
+	s->dir = xstrdup(dir);
+	s->flags = flags;
+	rc = prepare_dir(dir, flags, &existed, e);
+	if (rc != 0)
+		goto fail;
+	rc = mdb_env_create(&s->env);
+	if (rc != 0) {
+		s->env = NULL;
+		goto mdb_fail;
+	}
+	if ((rc = mdb_env_set_maxdbs(s->env, STORE_DB_COUNT_)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(s->env, 256)) != 0)
+		goto mdb_fail;
+	/* An existing store keeps the map size recorded in its file (it may have grown);
+	 * only a new one starts from ours. */
+	if (!existed && (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0)
+		goto mdb_fail;
+	rc = mdb_env_open(s->env, dir, (flags & STORE_RDONLY) ? MDB_RDONLY : 0, 0600);
+	if (rc != 0)
+		goto mdb_fail;
+	if (!existed && (rc = fix_file_modes(dir, e)) != 0)
+		goto fail;
+	if ((rc = mdb_env_info(s->env, &info)) != 0)
+		goto mdb_fail;
+	if (info.me_mapsize < mapsize && (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0)
+		goto mdb_fail;
+	/* Slots left by crashed readers pin old pages and make the file grow. */
+	if ((rc = mdb_reader_check(s->env, &dead)) != 0)
+		goto mdb_fail;
+	if (dead > 0)
+		log_info("store", "cleared stale readers dir=%s count=%d", dir, dead);
+	rc = init_txn(s, e);
+	if (rc != 0)
+		goto fail;
+	*out = s;
+	return 0;
+mdb_fail:
+	rc = store_mdb_fail(NULL, rc, e, "cannot open store %s", dir);
+fail:
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	free(s->dir);
+	free(s);
+}
+
+const char *
+store_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+static int
+grow_map(struct store *s, struct dberr *e)
+{
+	MDB_envinfo info;
+	size_t size;
+	int rc;
+
+	rc = mdb_env_info(s->env, &info);
+	if (rc != 0)
+		return store_mdb_fail(NULL, rc, e, "store %s: reading the map size", s->dir);
+	if (info.me_mapsize > SIZE_MAX / 2)
+		return dberr_set(e, DB_ESTORE, "store %s: map of %zu bytes is full and cannot "
+		                 "grow", s->dir, info.me_mapsize);
+	size = info.me_mapsize * 2;
+	/* Legal only with no transaction open in this process: store_write has just aborted
+	 * its own, and nested transactions are refused. */
+	rc = mdb_env_set_mapsize(s->env, size);
+	if (rc != 0)
+		return store_mdb_fail(NULL, rc, e, "store %s: growing the map to %zu bytes",
+		                      s->dir, size);
+	log_info("store", "map grown dir=%s size=%zu", s->dir, size);
+	return 0;
+}
+
+/*
+ * A transaction that hits MDB_MAP_FULL (in a put, which poisons the transaction, or in the
+ * commit) is aborted whole, the map doubled, and fn run again from the start: fn is
+ * required to act only through txn, so a rerun is indistinguishable from a first run.
+ * store_write inside fn is refused: LMDB's writer lock is not recursive, so it would wait
+ * for itself forever.
+ */
+int
+store_write(struct store *s, store_fn fn, void *arg, struct dberr *e)
+{
+	struct store_txn t = {s, NULL, true, false};
+	int rc, mrc, grown;
+
+	if (s->in_write)
+		return dberr_set(e, DB_ESOFTWARE, "store %s: store_write inside store_write is "
+		                 "not supported", s->dir);
+	if (s->flags & STORE_RDONLY)
+		return dberr_set(e, DB_ESTORE, "store %s is open read-only", s->dir);
+	s->in_write = true;
+	for (grown = 0;; grown++) {
+		rc = txn_begin(s, 0, &t.txn, e);
+		if (rc != 0)
+			break;
+		t.map_full = false;
+		rc = fn(&t, arg, e);
+		if (rc == 0 && !t.map_full) {
+			mrc = mdb_txn_commit(t.txn);
+			t.txn = NULL;
+			if (mrc == 0)
+				break;
+			if (mrc != MDB_MAP_FULL) {
+				rc = store_mdb_fail(&t, mrc, e, "store %s: commit", s->dir);
+				break;
+			}
+		} else {
+			mdb_txn_abort(t.txn);
+			t.txn = NULL;
+			/* fn may have swallowed the put's error; the flag still tells. */
+			if (!t.map_full)
+				break;
+		}
+		if (grown == STORE_MAX_GROWTH) {
+			rc = dberr_set(e, DB_ESTORE, "store %s: map still full after growing it %d "
+			               "times", s->dir, grown);
+			break;
+		}
+		if (e != NULL)
+			dberr_clear(e);
+		rc = grow_map(s, e);
+		if (rc != 0)
+			break;
+	}
+	s->in_write = false;
+	return rc;
+}
+
+/* Read transactions use LMDB's per-thread reader slot, so store_read inside store_read is
+ * refused by LMDB (MDB_BAD_RSLOT, reported as DB_ESTORE); inside store_write it works and
+ * sees the last commit, not the open write. */
+int
+store_read(struct store *s, store_fn fn, void *arg, struct dberr *e)
+{
+	struct store_txn t = {s, NULL, false, false};
+	int rc;
+
+	rc = txn_begin(s, MDB_RDONLY, &t.txn, e);
+	if (rc != 0)
+		return rc;
+	rc = fn(&t, arg, e);
+	mdb_txn_abort(t.txn);
+	return rc;
+}
+
+static int
+check_empty_dir(const char *dir, struct dberr *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL)
+		return dberr_set(e, -errno, "cannot open backup folder %s: %s", dir,
+		                 strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		rc = dberr_set(e, DB_ECANTCREAT, "backup folder %s is not empty", dir);
+		break;
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+store_backup(struct store *s, const char *dir, struct dberr *e)
+{
+	char *path = NULL;
+	int rc;
+
+	if (mkdir(dir, 0700) == 0) {
+		if (chmod(dir, 0700) != 0) {
+			rc = dberr_set(e, -errno, "cannot set the mode of %s: %s", dir,
+			               strerror(errno));
+			goto out;
+		}
+	} else if (errno == EEXIST) {
+		rc = check_empty_dir(dir, e);
+		if (rc != 0)
+			goto out;
+	} else {
+		rc = dberr_set(e, DB_ECANTCREAT, "cannot create backup folder %s: %s", dir,
+		               strerror(errno));
+		goto out;
+	}
+	rc = mdb_env_copy2(s->env, dir, MDB_CP_COMPACT);
+	if (rc != 0) {
+		rc = store_mdb_fail(NULL, rc, e, "backing up store %s into %s", s->dir, dir);
+		goto out;
+	}
+	path = xasprintf("%s/data.mdb", dir);
+	if (chmod(path, 0600) != 0) {
+		rc = dberr_set(e, -errno, "cannot set the mode of %s: %s", path, strerror(errno));
+		goto out;
+	}
+	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox. */
+	free(path);
+	path = xasprintf("%s/outbox", dir);
+	rc = make_private_dir(path, e);
+out:
+	free(path);
+	return rc;
+}

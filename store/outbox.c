@@ -1,0 +1,146 @@
+/*
+ * outbox.c - one record per notice, keyed by its notice key. The key is the idempotence
+ * guard: a notice is queued at most once however often its cause is replayed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/xalloc.h"
+#include "store/codec.h"
+#include "store/store_int.h"
+
+static void
+notice_encode(struct buf *b, const struct store_notice *n)
+{
+	enc_u8(b, CODEC_FORMAT);
+	enc_i64(b, n->scheduled);
+	enc_i64(b, n->created);
+	enc_str(b, n->plan);
+	enc_str(b, n->kind);
+	enc_str(b, n->subject);
+	enc_str(b, n->state);
+	enc_str(b, n->message);
+	enc_strv(b, n->tasks, n->ntasks);
+	enc_strv(b, n->to, n->nto);
+	enc_kv(b, n->extra, n->nextra);
+}
+
+static int
+notice_write(struct store_txn *t, const struct store_notice *n, unsigned flags,
+             struct dberr *e)
+{
+	struct buf val = BUF_INIT;
+	MDB_val k = {strlen(n->key), n->key}, v;
+	int rc;
+
+	notice_encode(&val, n);
+	v = (MDB_val){val.len, val.data};
+	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, flags, e);
+	buf_release(&val);
+	return rc;
+}
+
+int
+store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr *e)
+{
+	int rc = notice_write(t, n, MDB_NOOVERWRITE, e);
+
+	return rc == MDB_KEYEXIST ? 1 : rc;
+}
+
+int
+store_notice_put(struct store_txn *t, const struct store_notice *n, struct dberr *e)
+{
+	return notice_write(t, n, 0, e);
+}
+
+static int
+notice_decode(const MDB_val *k, const MDB_val *v, struct store_notice *out,
+              struct dberr *e)
+{
+	struct store_notice n;
+	struct dec d;
+
+	memset(&n, 0, sizeof(n));
+	dec_init(&d, v->mv_data, v->mv_size);
+	dec_format(&d);
+	n.scheduled = dec_i64(&d);
+	n.created = dec_i64(&d);
+	n.plan = dec_str(&d);
+	n.kind = dec_str(&d);
+	n.subject = dec_str(&d);
+	n.state = dec_str(&d);
+	n.message = dec_str(&d);
+	n.tasks = dec_strv(&d, &n.ntasks);
+	n.to = dec_strv(&d, &n.nto);
+	n.extra = dec_kv(&d, &n.nextra);
+	if (!dec_done(&d)) {
+		store_notice_release(&n);
+		return store_corrupt(e, STORE_DB_OUTBOX, k);
+	}
+	n.key = xstrndup(k->mv_data, k->mv_size);
+	*out = n;
+	return 0;
+}
+
+int
+store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
+                 struct dberr *e)
+{
+	MDB_val k = {strlen(key), (void *)key}, v;
+	int rc;
+
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc == DB_ENOTFOUND)
+		return dberr_set(e, rc, "no notice %s", key);
+	if (rc != 0)
+		return rc;
+	return notice_decode(&k, &v, out, e);
+}
+
+void
+store_notice_release(struct store_notice *n)
+{
+	if (n == NULL)
+		return;
+	free(n->key);
+	free(n->plan);
+	free(n->kind);
+	free(n->subject);
+	strv_free(n->tasks, n->ntasks);
+	strv_free(n->to, n->nto);
+	free(n->state);
+	free(n->message);
+	store_kv_free(n->extra, n->nextra);
+	memset(n, 0, sizeof(*n));
+}
+
+struct notice_each_ctx {
+	int (*cb)(const struct store_notice *, void *);
+	void *arg;
+};
+
+static int
+notice_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct notice_each_ctx *c = arg;
+	struct store_notice n;
+	int rc;
+
+	(void)stop;
+	rc = notice_decode(k, v, &n, e);
+	if (rc != 0)
+		return rc;
+	rc = c->cb(&n, c->arg);
+	store_notice_release(&n);
+	return rc;
+}
+
+int
+store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, void *),
+                  void *arg, struct dberr *e)
+{
+	struct notice_each_ctx c = {cb, arg};
+
+	return store_scan(t, STORE_DB_OUTBOX, NULL, 0, NULL, 0, notice_each_one, &c, e);
+}

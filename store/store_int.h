@@ -1,0 +1,78 @@
+/*
+ * store_int.h - declarations shared by the store's files, never included outside store/.
+ * This is the only header besides lmdb.h itself that names LMDB types.
+ */
+#ifndef DABIAO_STORE_INT_H
+#define DABIAO_STORE_INT_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* The named databases; store/README.md gives each one's key and value layout. */
+enum store_db {
+	STORE_DB_META,
+	STORE_DB_PLANS,
+	STORE_DB_PLAN_VERSIONS,
+	STORE_DB_SUBJECTS,
+	STORE_DB_TASKS,
+	STORE_DB_DUE,
+	STORE_DB_OUTBOX,
+	STORE_DB_AUDIT,
+	STORE_DB_COUNT_
+};
+
+struct store {
+	MDB_env *env;                /* owned */
+	char *dir;                   /* owned */
+	MDB_dbi dbi[STORE_DB_COUNT_];
+	unsigned flags;              /* enum store_open_flags */
+	bool in_write;               /* a store_write is running: LMDB would self-deadlock */
+	bool panicked;               /* MDB_PANIC seen: nothing more may be done */
+};
+
+struct store_txn {
+	struct store *s;
+	MDB_txn *txn;                /* owned by store_write/store_read, not by callers */
+	bool writable;               /* begun by store_write */
+	bool map_full;               /* a put saw MDB_MAP_FULL: the txn is poisoned, redo it */
+};
+
+/* Converts an LMDB (or errno) failure into DB_ESTORE with mdb_strerror's text after the
+ * printf-style context, and notes MDB_MAP_FULL and MDB_PANIC in t (t may be NULL). */
+int store_mdb_fail(struct store_txn *t, int rc, struct dberr *e, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Refuses a key LMDB cannot hold (empty, or longer than mdb_env_get_maxkeysize) with
+ * DB_EDATA naming what; 0 when it fits. */
+int store_key_check(struct store_txn *t, const MDB_val *k, const char *what,
+                    struct dberr *e);
+
+/* mdb_get: 0 with *v pointing into the map (valid until the next write in t),
+ * DB_ENOTFOUND when absent (also for keys too long to exist), DB_ESTORE otherwise. */
+int store_get(struct store_txn *t, enum store_db db, const MDB_val *k, MDB_val *v,
+              struct dberr *e);
+/* mdb_put with flags; MDB_KEYEXIST is returned as is (for MDB_NOOVERWRITE callers). */
+int store_put(struct store_txn *t, enum store_db db, const MDB_val *k, const MDB_val *v,
+              unsigned flags, struct dberr *e);
+/* mdb_del of a key; DB_ENOTFOUND when absent. */
+int store_del(struct store_txn *t, enum store_db db, const MDB_val *k, struct dberr *e);
+
+/* Visits keys >= from (from NULL: the first key) that start with prefix (plen 0: all), in
+ * key order. fn sees k and v pointing into the map and may write to the database in the
+ * same transaction: the scan re-seeks after each call rather than trusting the cursor.
+ * fn sets *stop to end the scan with 0; a non-zero return ends it and is returned. */
+typedef int (*store_scan_fn)(const MDB_val *k, const MDB_val *v, void *arg, bool *stop,
+                             struct dberr *e);
+int store_scan(struct store_txn *t, enum store_db db, const void *from, size_t fromlen,
+               const void *prefix, size_t plen, store_scan_fn fn, void *arg,
+               struct dberr *e);
+
+/* A corrupted value: DB_ESTORE naming the database. */
+int store_corrupt(struct dberr *e, enum store_db db, const MDB_val *k);
+
+const char *store_db_name(enum store_db db);
+
+#endif
