@@ -40,6 +40,7 @@ int cli_usage_error(const struct cli *c, const struct dberr *e);
 const char *cli_usage(const char *command);
 
 int cmd_advance(struct cli *c);
+int cmd_audit(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_clock(struct cli *c);
 int cmd_event(struct cli *c);

@@ -45,7 +45,7 @@ log_action(const struct engine_action *a, void *arg)
 	log_info("engine", "action kind=%s task=%s subject=%s to=%s planned=%s applied=%s%s",
 	         a->kind, a->task, a->subject ? a->subject : "",
 	         a->recipients && *a->recipients ? a->recipients : "-", planned, at,
-	         a->at > a->planned + 60 ? " late=1" : "");
+	         a->at > a->planned + 1 ? " late=1" : "");
 }
 
 static int
@@ -160,6 +160,7 @@ cmd_run(struct cli *c)
 		return cli_fail(&e);
 	}
 	d.en->on_action = log_action;
+	d.en->started = clock_read(&d.en->clock);
 	if ((rc = engine_resume_outbox(d.en, &e)) != 0) {
 		engine_close(d.en);
 		return cli_fail(&e);

@@ -216,7 +216,7 @@ next:
 }
 
 int
-conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
+conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
              struct dberr *e)
 {
 	char plan_id[128], key[512];
@@ -276,15 +276,12 @@ conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d
 	req.targets = r->notify;
 	req.ntargets = r->nnotify;
 	req.scheduled = d->planned;
+	req.late = late;
 	req.vars = vars;
 	req.nvars = 4;
 	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", r->kind, buf_str(&details), e);
 	if (rc == 0)
 		rc = notice_queue(en, txn, &req, e);
-	if (rc == 0 && en->on_action) {
-		struct engine_action a = {en->clock.now, d->planned, r->kind, req.key, jur, "", ep};
-		en->on_action(&a, en->on_action_arg);
-	}
 out:
 	free(tasks);
 	state_free(&s);

@@ -56,6 +56,8 @@ struct engine {
 	engine_action_fn on_action;
 	void *on_action_arg;
 	char *actor;             /* who runs this command, for audit records; owned */
+	int64_t started;         /* `run`: when this daemon started; entries planned before
+	                            it were missed while the engine was down (catch-up) */
 	char *from;              /* From: of notices; owned */
 	struct tpl_cache *templates; /* loaded notice templates, by folder and kind; owned */
 	char **pending;          /* keys of notices queued but not yet delivered; owned */
@@ -145,6 +147,7 @@ struct notice_req {
 	const struct plan_target *targets;
 	size_t ntargets;
 	int64_t scheduled;            /* when it should have gone out */
+	bool late;                    /* applied after downtime: the text and headers say so */
 	const struct notice_var *vars;/* extra template values */
 	size_t nvars;
 };
@@ -193,7 +196,7 @@ int conduct_note(struct engine *en, struct store_txn *txn, const struct engine_p
                  const struct store_task *task, int64_t t, const char *why, struct dberr *e);
 /* Applies a due CONDUCT entry: sends the warning it stands for. */
 int conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
-                 struct dberr *e);
+                 bool late, struct dberr *e);
 
 /* ---- audit helper ---- */
 int engine_audit(struct engine *en, struct store_txn *txn, const char *action,

@@ -20,6 +20,10 @@ struct command {
 static const struct command commands[] = {
 	{"advance", cmd_advance, "apply every due entry up to a time (virtual clock)",
 	 "dabiao advance --to TIME"},
+	{"audit", cmd_audit, "the audit log: list, export, checkpoint, prove, verify",
+	 "dabiao audit [--task T] [--subject S] [--actor A] [--since TIME] [--format table|jsonl]\n"
+	 "       dabiao audit export [--out FILE] | checkpoint | prove SEQ [--checkpoint FILE]"
+	 " | verify [--checkpoint FILE]"},
 	{"check", cmd_check, "validate plan files", "dabiao check PLAN.yaml..."},
 	{"clock", cmd_clock, "show the store's clock mode and now", "dabiao clock"},
 	{"event", cmd_event, "apply a lifecycle event to a task",

@@ -269,7 +269,7 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	valf(vs, "scheduled_time", "%s", when);
 	tz_format_local(r->ep->tz, en->clock.now, now);
 	valf(vs, "applied_time", "%s", now);
-	if (en->clock.now > r->scheduled + 60)
+	if (r->late)
 		valf(vs, "catchup_note",
 		     "【补发说明】本通知原定于 %s 发出，因系统停机未能按时发送，已于 %s 补发。",
 		     when, now);
@@ -401,7 +401,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	tz_format_rfc3339(r->ep->tz, r->scheduled, sched);
 	tz_format_rfc3339(r->ep->tz, en->clock.now, applied);
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
-	if (en->clock.now > r->scheduled + 60)
+	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
 	nm.from = en->from ? en->from : "dabiao@localhost";
 	nm.to = (const char *const *)to.v;

@@ -11,8 +11,8 @@
  * schedule generation, and an entry of an older generation (the task was extended) or for a
  * state that no longer needs it (the task was submitted) is dropped when it comes due.
  *
- * Catch-up (real clock, after downtime): an entry applied more than SCHED_LATE seconds after
- * its time is late. A late reminder goes out only if the task's deadline has not passed and
+ * Catch-up (real clock, after downtime): an entry planned before the daemon started, or
+ * applied more than SCHED_LATE seconds after its time, is late. A late reminder goes out only if the task's deadline has not passed and
  * no later reminder of the same task is also due: one reminder, never a burst. Deadlines
  * and escalation steps are all applied, in order, each recording both times.
  */
@@ -25,6 +25,17 @@
 #include "engine/engine.h"
 
 #define SCHED_LATE 60
+
+/* Late: planned before this daemon started (missed while it was down), or applied more
+ * than SCHED_LATE seconds after its time. A virtual clock is never late. */
+static bool
+is_late(const struct engine *en, const struct store_due *d)
+{
+	if (en->clock.mode == STORE_CLOCK_VIRTUAL)
+		return false;
+	return (en->started > 0 && d->planned < en->started) ||
+	       en->clock.now > d->planned + SCHED_LATE;
+}
 
 struct apply_ctx {
 	struct engine *en;
@@ -130,8 +141,7 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	if (d->kind == STORE_DUE_REMIND) {
 		if (st < 0 || !lc->deadline_from[st] || d->step >= m->nremind)
 			return 0;
-		if (c->en->clock.now > d->planned + SCHED_LATE &&
-		    reminder_superseded(c, ep, m, t, d->step))
+		if (is_late(c->en, d) && reminder_superseded(c, ep, m, t, d->step))
 			return 0;
 		r.kind = "reminder";
 		r.fallback = "reminder";
@@ -150,7 +160,13 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	snprintf(stepno, sizeof(stepno), "%u", (unsigned)d->step + 1);
 	vars[0].name = "escalation_step";
 	vars[0].value = stepno;
-	snprintf(key, sizeof(key), "%s#%s#%u", t->key, r.kind, (unsigned)d->step);
+	/* an extended task's schedule is a new one: its notices get new keys */
+	if (t->gen > 1)
+		snprintf(key, sizeof(key), "%s#%s#%u#g%u", t->key, r.kind, (unsigned)d->step,
+		         (unsigned)t->gen);
+	else
+		snprintf(key, sizeof(key), "%s#%s#%u", t->key, r.kind, (unsigned)d->step);
+	r.late = is_late(c->en, d);
 	r.ep = ep;
 	r.key = key;
 	r.task = t;
@@ -179,7 +195,7 @@ apply_cb(const struct store_due *d, void *arg)
 	c->applied++;
 	c->last_at = d->at;
 	if (d->kind == STORE_DUE_CONDUCT)
-		return conduct_fire(c->en, c->txn, d, c->e);
+		return conduct_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
 	rc = store_task_get(c->txn, d->task, &t, c->e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(c->e);

@@ -50,7 +50,7 @@ phases:
         owner: county_epb
         for: each jurisdiction
         due: {local(t0 + 30)}
-        remind: [-20s, -15s]
+        remind: [-15s, -12s]
         escalate: fast
 """
 
@@ -111,12 +111,12 @@ got = notices(st)
 eq([n for n in got if n[1] == "rt/soon/b/once"], [], "b's submission cancelled its reminder")
 check(("reminder", "rt/soon/a/once", "rt/soon/a/once#reminder#0") in got, "a's reminder")
 
-# Stop before `later`'s reminders (t0+10, t0+15) and deadline (t0+30).
+# Stop before `later`'s reminders (t0+15, t0+18) and deadline (t0+30).
 stop(p)
 before = notices(st)
 # Restart a's side after both reminders but before the deadline: exactly one reminder
 # (the latest missed, step 1). Simulate downtime by waiting.
-wait_for(lambda: time.time() > t0 + 17, 40)
+wait_for(lambda: time.time() > t0 + 19, 40)
 p = start(st)
 check(wait_for(lambda: any(n[2] == "rt/later/a/once#reminder#1" for n in notices(st)), 10),
       "the latest missed reminder is sent after recovery")

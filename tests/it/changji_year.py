@@ -1,0 +1,56 @@
+"""The Changji 2017 year on a virtual clock, nobody submitting anything: the October Annex 3
+table of one county reminds, lapses and escalates at its exact local times (National Day
+holiday, a worked Saturday, working-day steps); conduct warnings reach every jurisdiction;
+every notice is an e-mail Python parses, dated in Asia/Shanghai, with Chinese text."""
+import email
+import email.policy
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done, src  # noqa: E402
+
+st = Store()
+st.ok("init", "--clock", "virtual", "--now", "2017-01-01T00:00:00+08:00")
+st.ok("load", src("workflows", "changji-2017.yaml"))
+st.ok("import", src("workflows", "changji-registry.yaml"))
+out = st.ok("advance", "--to", "2019-01-01T00:00:00+08:00")
+lines = [ln.split() for ln in out.splitlines()]
+T = "changji-2017/monthly-summary/changji-city/2017-10"
+mine = [(ln[0] + " " + ln[1], ln[2]) for ln in lines if len(ln) >= 4 and ln[3] == T]
+eq(mine, [
+    ("2017-09-30 09:00", "reminder"),     # -1wd: 10-09's previous working day, a worked Sat
+    ("2017-10-04 09:00", "reminder"),     # -5d
+    ("2017-10-09 23:59", "deadline"),     # 10-05 moved off the National Day holiday
+    ("2017-10-10 09:00", "overdue"),      # 1d
+    ("2017-10-12 09:00", "escalation"),   # 3wd
+    ("2017-10-23 09:00", "escalation"),   # 10wd
+], "October Annex 3 of changji-city")
+
+warned = {ln[3].split("/")[3] for ln in lines if len(ln) >= 4 and ln[2] == "interview-warning"}
+check(len(warned) >= 9, f"every jurisdiction is warned before an interview: {sorted(warned)}")
+restrict = [ln for ln in lines if len(ln) >= 4 and ln[2] == "approval-restriction-warning"]
+check(restrict, "approval-restriction warnings follow")
+times = [ln[0] + " " + ln[1] for ln in lines if len(ln) >= 2]
+eq(times, sorted(times), "the timeline is in time order")
+
+files = st.outbox()
+check(len(files) > 500, f"a year of notices: {len(files)}")
+seen_ids = set()
+for name in files:
+    with open(os.path.join(st.db, "outbox", name), "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    check(not msg.defects, f"{name}: no parse defects {msg.defects}")
+    check(str(msg["Date"]).endswith("+0800"), f"{name}: dated in Asia/Shanghai")
+    mid = msg["Message-ID"]
+    check(mid not in seen_ids, f"{name}: Message-ID unique")
+    seen_ids.add(mid)
+    body = msg.get_body().get_content()
+    check("昌吉" in body or "达标" in body, f"{name}: Chinese body")
+    if msg["X-Dabiao-Task"] == T and msg["X-Dabiao-Kind"] == "reminder":
+        check("全州10个行业超标企业清理汇总表" in str(msg["Subject"]) or
+              "全州10个行业超标企业清理汇总表" in body, "the reminder names the table")
+        check("2017-10-09" in body, "the reminder says by when")
+
+st.cleanup()
+done("Changji year: exact local times, holidays, escalations, conduct, parseable mail")
