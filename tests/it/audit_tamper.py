@@ -72,6 +72,8 @@ eq(cp_lines[1], str(len(records)), "size line")
 check(cp_lines[4].startswith("\u2014 changji.example/audit "), f"signature line: {cp_lines[4]}")
 out = st.ok("audit", "verify", "--checkpoint", cp_old, env=env)
 check("every record matches the tree" in out and "signature good" in out, out)
+check("without the tree" not in out,
+      f"every record is in the tree (engine_audit must append through audit_append): {out}")
 
 # The jsonl listing carries the same canonical record and its leaf hash; filters filter.
 rows = [json.loads(x) for x in st.ok("audit", "--format", "jsonl").splitlines()]
