@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/base/xalloc.h"
+#include "engine/audit.h"
 #include "engine/engine.h"
 #include "engine/notice_int.h"
 
@@ -174,5 +175,5 @@ engine_audit(struct engine *en, struct store_txn *txn, const char *action, const
 		.details = (char *)(details ? details : "{}"),
 	};
 
-	return store_audit_append(txn, &a, NULL, e);
+	return audit_append(txn, &a, NULL, e);
 }

@@ -22,8 +22,11 @@ static const struct command commands[] = {
 	 "dabiao advance --to TIME"},
 	{"audit", cmd_audit, "the audit log: list, export, checkpoint, prove, verify",
 	 "dabiao audit [--task T] [--subject S] [--actor A] [--since TIME] [--format table|jsonl]\n"
-	 "       dabiao audit export [--out FILE] | checkpoint | prove SEQ [--checkpoint FILE]"
-	 " | verify [--checkpoint FILE]"},
+	 "       dabiao audit export [--out FILE]\n"
+	 "       dabiao audit checkpoint\n"
+	 "       dabiao audit key\n"
+	 "       dabiao audit prove SEQ [--checkpoint FILE]\n"
+	 "       dabiao audit verify [--checkpoint FILE] [--key FILE]"},
 	{"check", cmd_check, "validate plan files", "dabiao check PLAN.yaml..."},
 	{"clock", cmd_clock, "show the store's clock mode and now", "dabiao clock"},
 	{"event", cmd_event, "apply a lifecycle event to a task",
