@@ -58,12 +58,12 @@ main(void)
 
 	dberr_clear(&e);
 	ASSERT_OK(store_write(s, fill, NULL, &e), &e);
-	snprintf(copy, sizeof(copy), "%s/copy", base);
+	ASSERT(snprintf(copy, sizeof(copy), "%s/copy", base) < (int)sizeof(copy));
 	ASSERT_OK(store_backup(s, copy, &e), &e);
 	ASSERT_OK(store_write(s, change, NULL, &e), &e); /* the copy does not follow */
 	ASSERT_EQ(stat(copy, &st), 0);
 	ASSERT_EQ(st.st_mode & 07777, 0700);
-	snprintf(path, sizeof(path), "%s/data.mdb", copy);
+	ASSERT(snprintf(path, sizeof(path), "%s/data.mdb", copy) < (int)sizeof(path));
 	ASSERT_EQ(stat(path, &st), 0);
 	ASSERT_EQ(st.st_mode & 07777, 0600);
 

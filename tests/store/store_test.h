@@ -58,7 +58,8 @@ test_rmtree(const char *dir)
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path))
+			continue;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			test_rmtree(path);
 		else
