@@ -20,35 +20,60 @@
 #include "engine/base/tz.h"
 #include "engine/base/xalloc.h"
 #include "engine/cli.h"
+#include "engine/config.h"
 #include "store/store.h"
 
 #define KEY_HINT "create one with `openssl genpkey -algorithm ed25519 -out audit-key.pem` " \
                  "and set DABIAO_AUDIT_KEY to its path"
 
-/* The log's origin line: $DABIAO_AUDIT_ORIGIN or "dabiao/<hostname>". out >= 256. */
+/* A setting from the environment, else from the configuration's audit section. */
 static void
-origin_name(char *out, size_t n)
+setting(const char *env_name, bool key, char *out, size_t n)
 {
-	const char *env = getenv("DABIAO_AUDIT_ORIGIN");
-	char host[200];
+	const char *env = getenv(env_name);
+	struct config cfg;
+	struct dberr ignored;
 
+	out[0] = '\0';
 	if (env != NULL && env[0] != '\0') {
 		snprintf(out, n, "%s", env);
 		return;
 	}
+	dberr_clear(&ignored);
+	if (config_load(NULL, &cfg, &ignored) != 0)
+		return;
+	if (key && cfg.audit_key_file)
+		snprintf(out, n, "%s", cfg.audit_key_file);
+	else if (!key && cfg.audit_origin)
+		snprintf(out, n, "%s", cfg.audit_origin);
+	config_release(&cfg);
+}
+
+/* The log's origin line: $DABIAO_AUDIT_ORIGIN, the configuration's audit.origin, or
+ * "dabiao/<hostname>". out >= 256. */
+static void
+origin_name(char *out, size_t n)
+{
+	char host[200];
+
+	setting("DABIAO_AUDIT_ORIGIN", false, out, n);
+	if (out[0] != '\0')
+		return;
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(out, n, "dabiao/%s", host);
 }
 
+/* The signing key's file: $DABIAO_AUDIT_KEY, else the configuration's audit.key_file.
+ * Returns buf, or NULL when neither is set. */
 static const char *
-key_file(void)
+key_file_in(char *buf, size_t n)
 {
-	const char *k = getenv("DABIAO_AUDIT_KEY");
-
-	return k != NULL && k[0] != '\0' ? k : NULL;
+	setting("DABIAO_AUDIT_KEY", true, buf, n);
+	return buf[0] ? buf : NULL;
 }
+
 
 static int
 read_file(const char *path, char **out, struct dberr *e)
@@ -281,7 +306,8 @@ audit_checkpoint(struct cli *c)
 	struct audit_checkpoint cp;
 	struct head_ctx h;
 	struct store *s = NULL;
-	const char *key = key_file();
+	char keybuf[1024];
+	const char *key = key_file_in(keybuf, sizeof(keybuf));
 	char *text = NULL;
 	struct dberr e;
 	int rc;
@@ -311,7 +337,8 @@ static int
 audit_key(struct cli *c)
 {
 	struct cli_opt opts[] = {{NULL, NULL, NULL}};
-	const char *key = key_file();
+	char keybuf[1024];
+	const char *key = key_file_in(keybuf, sizeof(keybuf));
 	char origin[256], *vkey = NULL;
 	struct dberr e;
 
@@ -386,6 +413,7 @@ audit_prove(struct cli *c)
 	struct store *s = NULL;
 	char hex[2 * AUDIT_HASH_LEN + 1], *end;
 	struct dberr e;
+	char keybuf[1024];
 	int npos = 0, rc;
 
 	dberr_clear(&e);
@@ -399,7 +427,8 @@ audit_prove(struct cli *c)
 		goto usage;
 	}
 	if (cpfile != NULL) {
-		if ((rc = load_checkpoint(cpfile, key_file(), &cp, &e)) != 0)
+		rc = load_checkpoint(cpfile, key_file_in(keybuf, sizeof(keybuf)), &cp, &e);
+		if (rc != 0)
 			goto out;
 		p->cp = &cp;
 		p->cp_name = cpfile;
@@ -540,7 +569,7 @@ audit_verify(struct cli *c)
 	struct verify_ctx *v = xcalloc(1, sizeof(*v));
 	struct store *s = NULL;
 	uint8_t root[AUDIT_HASH_LEN];
-	char hex[2 * AUDIT_HASH_LEN + 1];
+	char hex[2 * AUDIT_HASH_LEN + 1], keybuf[1024];
 	struct dberr e;
 	int rc;
 
@@ -550,7 +579,7 @@ audit_verify(struct cli *c)
 		return cli_usage_error(c, &e);
 	}
 	if (key == NULL)
-		key = key_file();
+		key = key_file_in(keybuf, sizeof(keybuf));
 	if (cpfile != NULL) {
 		if (key == NULL) {
 			rc = dberr_set(&e, DB_ECONFIG,

@@ -137,7 +137,8 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 static int
 parse_file(const char *path, struct config *c, struct dberr *e)
 {
-	static const char *const keys[] = {"smtp", "digest", NULL};
+	static const char *const keys[] = {"smtp", "digest", "audit", NULL};
+	static const char *const akeys[] = {"key_file", "origin", NULL};
 	const struct ydoc_node *n;
 	struct ydoc *d = NULL;
 	char *data = NULL;
@@ -154,6 +155,23 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 		goto out;
 	if ((n = ydoc_get(d->root, "smtp")) != NULL && (rc = parse_smtp(d, n, c, e)) != 0)
 		goto out;
+	if ((n = ydoc_get(d->root, "audit")) != NULL) {
+		const struct ydoc_node *v;
+		const char *s;
+
+		if ((rc = ydoc_check_keys(d, n, "audit", akeys, e)) != 0)
+			goto out;
+		if ((v = ydoc_get(n, "key_file")) != NULL) {
+			if ((rc = ydoc_string(d, v, "audit.key_file", &s, e)) != 0)
+				goto out;
+			c->audit_key_file = xstrdup(s);
+		}
+		if ((v = ydoc_get(n, "origin")) != NULL) {
+			if ((rc = ydoc_string(d, v, "audit.origin", &s, e)) != 0)
+				goto out;
+			c->audit_origin = xstrdup(s);
+		}
+	}
 	if ((n = ydoc_get(d->root, "digest")) != NULL) {
 		if ((rc = ydoc_expect(d, n, YDOC_SEQ, "digest", e)) != 0)
 			goto out;
@@ -213,6 +231,8 @@ config_release(struct config *c)
 	}
 	free(c->from);
 	free(c->ca_file);
+	free(c->audit_key_file);
+	free(c->audit_origin);
 	for (size_t i = 0; c->digest && c->digest[i]; i++)
 		free(c->digest[i]);
 	free(c->digest);

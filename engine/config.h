@@ -13,6 +13,9 @@
  *     timeout: 30s
  *     ca_file: /etc/dabiao/bureau-ca.pem          # optional
  *   digest: [county_epb]        # optional daily digest per role
+ *   audit:
+ *     key_file: /etc/dabiao/audit-key.pem     # Ed25519, signs checkpoints
+ *     origin: dabiao/changji-epb              # the log's name in checkpoints
  */
 #ifndef DABIAO_CONFIG_H
 #define DABIAO_CONFIG_H
@@ -38,6 +41,8 @@ struct config {
 	int timeout_ms;
 	char *ca_file;
 	char **digest;         /* role ids, NULL-terminated, or NULL */
+	char *audit_key_file;  /* or NULL */
+	char *audit_origin;    /* or NULL */
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it

@@ -114,6 +114,10 @@ engine_open(const char *dir, unsigned store_flags, struct engine **out, struct d
 	const char *user = getenv("USER");
 	int rc;
 
+	rc = config_load(NULL, &en->config, e);
+	if (rc != 0)
+		goto fail;
+	en->from = xstrdup(en->config.from);
 	rc = store_open(dir, store_flags, &en->store, e);
 	if (rc != 0)
 		goto fail;
@@ -144,6 +148,7 @@ engine_close(struct engine *en)
 		free(en->pending[i]);
 	free(en->pending);
 	free(en->from);
+	config_release(&en->config);
 	free(en->template_dir);
 	free(en->actor);
 	free(en);

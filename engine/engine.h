@@ -13,6 +13,7 @@
 
 #include "engine/base/err.h"
 #include "engine/base/tz.h"
+#include "engine/config.h"
 #include "store/store.h"
 #include "workflows/plan.h"
 
@@ -58,14 +59,16 @@ struct engine {
 	char *actor;             /* who runs this command, for audit records; owned */
 	int64_t started;         /* `run`: when this daemon started; entries planned before
 	                            it were missed while the engine was down (catch-up) */
-	char *from;              /* From: of notices; owned */
+	struct config config;    /* the operator's configuration (config.h); owned */
+	char *from;              /* From: of notices (the configuration's smtp.from); owned */
 	struct tpl_cache *templates; /* loaded notice templates, by folder and kind; owned */
 	char **pending;          /* keys of notices queued but not yet delivered; owned */
 	size_t npending, cappending;
 };
 
-/* Opens the store in dir (STORE_CREATE creates a real-clock store when missing), reads the
- * clock and parses every current plan. The caller frees with engine_close. */
+/* Reads the configuration ($DABIAO_CONFIG or the default path; config.h), opens the store
+ * in dir (STORE_CREATE creates a real-clock store when missing), reads the clock and
+ * parses every current plan. The caller frees with engine_close. */
 int engine_open(const char *dir, unsigned store_flags, struct engine **out, struct dberr *e);
 void engine_close(struct engine *en);
 /* Re-reads plans and clock from the store (after another process changed it). */

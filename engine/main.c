@@ -74,11 +74,14 @@ cli_usage(const char *name)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: dabiao [--db DIR] [-v|-q] COMMAND [ARGS]\n"
+	fprintf(f, "usage: dabiao [--db DIR] [--config FILE] [-v|-q] COMMAND [ARGS]\n"
 	           "       dabiao --help | --version | COMMAND --help\n\n"
 	           "dabiao runs compliance plans: it keeps every deadline, reminds before it,\n"
 	           "records lapses and escalates them.\n\n"
-	           "The store is DIR, else $DABIAO_DB, else ./dabiao.db.\n\nCommands:\n");
+	           "The store is DIR, else $DABIAO_DB, else ./dabiao.db. The configuration is\n"
+	           "FILE, else $DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists;\n"
+	           "$DABIAO_SMTP=smtp://host:port names an SMTP server. Without one, notices\n"
+	           "are written as .eml files in DIR/outbox/.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 }
@@ -101,6 +104,11 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			/* the process's configuration: every command reads it the same way */
+			setenv("DABIAO_CONFIG", argv[++i], 1);
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			setenv("DABIAO_CONFIG", argv[i] + 9, 1);
 		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
 			db = argv[++i];
 		} else if (strncmp(argv[i], "--db=", 5) == 0) {
