@@ -41,6 +41,7 @@ const char *cli_usage(const char *command);
 
 int cmd_advance(struct cli *c);
 int cmd_audit(struct cli *c);
+int cmd_backup(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_clock(struct cli *c);
 int cmd_event(struct cli *c);

@@ -20,6 +20,7 @@
 
 #include "engine/base/buf.h"
 #include "engine/base/log.h"
+#include "engine/base/xalloc.h"
 #include "engine/cli.h"
 #include "engine/engine.h"
 
@@ -120,8 +121,20 @@ on_signal(uv_signal_t *s, int signum)
 	struct dberr e;
 
 	if (signum == SIGHUP) {
+		struct config cfg;
+
 		dberr_clear(&e);
-		log_info("engine", "SIGHUP: reloading plans");
+		log_info("engine", "SIGHUP: reloading the configuration and the plans");
+		/* a bad new configuration keeps the old one running, and says why */
+		if (config_load(NULL, &cfg, &e) == 0) {
+			config_release(&d->en->config);
+			d->en->config = cfg;
+			free(d->en->from);
+			d->en->from = xstrdup(cfg.from);
+		} else {
+			dberr_print(&e, stderr);
+			dberr_clear(&e);
+		}
 		if (engine_reload(d->en, &e) != 0)
 			dberr_print(&e, stderr);
 		return;

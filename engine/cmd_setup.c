@@ -175,3 +175,32 @@ cmd_import(struct cli *c)
 	engine_close(en);
 	return rc == 0 ? 0 : cli_fail(&e);
 }
+
+int
+cmd_backup(struct cli *c)
+{
+	const char *pos[1];
+	struct store *s = NULL;
+	struct dberr e;
+	int npos, rc;
+
+	dberr_clear(&e);
+	if (cli_parse(c, NULL, pos, 1, &npos, NULL, &e) != 0)
+		return cli_usage_error(c, &e);
+	if (npos != 1) {
+		dberr_set(&e, DB_EUSAGE, "give the folder to copy the store into");
+		return cli_usage_error(c, &e);
+	}
+	/* A read-only handle: the copy is one consistent snapshot while `run` goes on
+	 * writing (LMDB readers never block the writer). */
+	rc = store_open(c->db, STORE_RDONLY, &s, &e);
+	if (rc == 0)
+		rc = store_backup(s, pos[0], &e);
+	if (s)
+		store_close(s);
+	if (rc != 0)
+		return cli_fail(&e);
+	printf("copied %s to %s (compacted); restore by stopping dabiao and pointing --db "
+	       "at the copy\n", c->db, pos[0]);
+	return 0;
+}

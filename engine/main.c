@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	 "       dabiao audit key\n"
 	 "       dabiao audit prove SEQ [--checkpoint FILE]\n"
 	 "       dabiao audit verify [--checkpoint FILE] [--key FILE]"},
+	{"backup", cmd_backup, "a consistent, compacted hot copy of the store",
+	 "dabiao backup DIR"},
 	{"check", cmd_check, "validate plan files", "dabiao check PLAN.yaml..."},
 	{"clock", cmd_clock, "show the store's clock mode and now", "dabiao clock"},
 	{"event", cmd_event, "apply a lifecycle event to a task",
