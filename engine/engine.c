@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "engine/base/xalloc.h"
@@ -10,6 +11,24 @@
 #ifndef DABIAO_TEMPLATE_DIR
 #define DABIAO_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
 #endif
+#ifndef DABIAO_INSTALLED_TEMPLATE_DIR
+#define DABIAO_INSTALLED_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
+#endif
+
+/* The built-in templates: $DABIAO_TEMPLATES, else the installed copy, else the source
+ * tree the binary was built from. */
+static char *
+template_dir(void)
+{
+	const char *env = getenv("DABIAO_TEMPLATES");
+	struct stat st;
+
+	if (env != NULL && *env)
+		return xstrdup(env);
+	if (stat(DABIAO_INSTALLED_TEMPLATE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return xstrdup(DABIAO_INSTALLED_TEMPLATE_DIR);
+	return xstrdup(DABIAO_TEMPLATE_DIR);
+}
 
 static void
 plans_release(struct engine *en)
@@ -110,7 +129,6 @@ int
 engine_open(const char *dir, unsigned store_flags, struct engine **out, struct dberr *e)
 {
 	struct engine *en = xcalloc(1, sizeof(*en));
-	const char *tdir = getenv("DABIAO_TEMPLATES");
 	const char *user = getenv("USER");
 	int rc;
 
@@ -121,7 +139,7 @@ engine_open(const char *dir, unsigned store_flags, struct engine **out, struct d
 	rc = store_open(dir, store_flags, &en->store, e);
 	if (rc != 0)
 		goto fail;
-	en->template_dir = xstrdup(tdir && *tdir ? tdir : DABIAO_TEMPLATE_DIR);
+	en->template_dir = template_dir();
 	en->actor = xstrdup(user && *user ? user : "dabiao");
 	rc = engine_reload(en, e);
 	if (rc != 0)
