@@ -71,7 +71,7 @@ engine_resume_outbox(struct engine *en, struct dberr *e)
 	int rc = store_read(en->store, queued_txn, en, e);
 
 	if (rc == 0)
-		rc = outbox_write_files(en, NULL, e);
+		rc = deliver_all(en, NULL, e);
 	return rc;
 }
 

@@ -26,11 +26,30 @@
 
 #define RUN_TICK_MS 1000
 
+/* The sender thread: delivery blocks on the network (an SMTP session in a child
+ * process), so it never runs on the loop. The loop prepares a batch from the store and
+ * hands it over; the thread sends it and wakes the loop through uv_async, which records
+ * the results in the store. One batch at a time: the next one is prepared when the
+ * results of the last are in. */
+struct sender {
+	uv_thread_t thread;
+	uv_mutex_t lock;
+	uv_cond_t wake;
+	uv_async_t done;          /* thread -> loop: the batch is sent */
+	struct deliver_batch *todo;   /* handed to the thread; guarded by lock */
+	struct deliver_batch *sent;   /* handed back; guarded by lock */
+	struct config cfg;        /* the thread's own copy, replaced only while idle */
+	bool busy;                /* loop side: a batch is out */
+	bool refresh;             /* loop side: copy the configuration when the batch is back */
+	bool stop;                /* guarded by lock */
+};
+
 struct daemon {
 	uv_loop_t loop;
 	uv_timer_t timer;
 	uv_signal_t sigterm, sigint, sighup;
 	struct engine *en;
+	struct sender snd;
 	char *fingerprint;
 	int status;
 };
@@ -82,6 +101,82 @@ check_plans(struct daemon *d, struct dberr *e)
 }
 
 static void
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+	struct deliver_batch *b;
+
+	for (;;) {
+		uv_mutex_lock(&s->lock);
+		while (s->todo == NULL && !s->stop)
+			uv_cond_wait(&s->wake, &s->lock);
+		if (s->stop) {
+			uv_mutex_unlock(&s->lock);
+			return;
+		}
+		b = s->todo;
+		s->todo = NULL;
+		uv_mutex_unlock(&s->lock);
+		deliver_send(&s->cfg, b);
+		uv_mutex_lock(&s->lock);
+		s->sent = b;
+		uv_mutex_unlock(&s->lock);
+		uv_async_send(&s->done);
+	}
+}
+
+/* Hands the next batch of pending notices to the sender thread, if it is idle. Without an
+ * SMTP server, notices become .eml files right here: no network is involved. */
+static int
+sender_kick(struct daemon *d, struct dberr *e)
+{
+	struct deliver_batch *b = NULL;
+	int rc;
+
+	if (!d->en->config.smtp)
+		return deliver_all(d->en, NULL, e);
+	if (d->snd.busy || d->en->npending == 0)
+		return 0;
+	if ((rc = deliver_prepare(d->en, DELIVER_BATCH, &b, e)) != 0 || b == NULL)
+		return rc;
+	d->snd.busy = true;
+	uv_mutex_lock(&d->snd.lock);
+	d->snd.todo = b;
+	uv_cond_signal(&d->snd.wake);
+	uv_mutex_unlock(&d->snd.lock);
+	return 0;
+}
+
+static void
+on_sent(uv_async_t *a)
+{
+	struct daemon *d = a->data;
+	struct deliver_batch *b;
+	struct dberr e;
+
+	uv_mutex_lock(&d->snd.lock);
+	b = d->snd.sent;
+	d->snd.sent = NULL;
+	uv_mutex_unlock(&d->snd.lock);
+	if (b == NULL)
+		return;
+	d->snd.busy = false;
+	if (d->snd.refresh) {
+		config_release(&d->snd.cfg);
+		config_copy(&d->en->config, &d->snd.cfg);
+		d->snd.refresh = false;
+	}
+	dberr_clear(&e);
+	if (deliver_apply(d->en, b, &e) != 0 || sender_kick(d, &e) != 0) {
+		dberr_print(&e, stderr);
+		d->status = dberr_exit_status(e.code);
+		uv_stop(&d->loop);
+	}
+	log_info("notifiers", "batch delivered notices=%zu", b->n);
+	deliver_batch_free(b);
+}
+
+static void
 on_timer(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
@@ -98,6 +193,8 @@ on_timer(uv_timer_t *t)
 		goto fail;
 	if (n > 0)
 		log_debug("engine", "applied entries=%zu", n);
+	if (sender_kick(d, &e) != 0)
+		goto fail;
 	if (sched_next_due(d->en, &next, &e) != 0)
 		goto fail;
 	now = clock_read(&d->en->clock);
@@ -129,6 +226,13 @@ on_signal(uv_signal_t *s, int signum)
 		if (config_load(NULL, &cfg, &e) == 0) {
 			config_release(&d->en->config);
 			d->en->config = cfg;
+			/* the sender thread reads its copy only while a batch is out */
+			if (d->snd.busy) {
+				d->snd.refresh = true;
+			} else {
+				config_release(&d->snd.cfg);
+				config_copy(&d->en->config, &d->snd.cfg);
+			}
 			free(d->en->from);
 			d->en->from = xstrdup(cfg.from);
 		} else {
@@ -174,6 +278,7 @@ cmd_run(struct cli *c)
 	}
 	d.en->on_action = log_action;
 	d.en->started = clock_read(&d.en->clock);
+	d.en->deliver_async = true;
 	if ((rc = engine_resume_outbox(d.en, &e)) != 0) {
 		engine_close(d.en);
 		return cli_fail(&e);
@@ -181,6 +286,12 @@ cmd_run(struct cli *c)
 	uv_loop_init(&d.loop);
 	uv_timer_init(&d.loop, &d.timer);
 	d.timer.data = &d;
+	uv_mutex_init(&d.snd.lock);
+	uv_cond_init(&d.snd.wake);
+	uv_async_init(&d.loop, &d.snd.done, on_sent);
+	d.snd.done.data = &d;
+	config_copy(&d.en->config, &d.snd.cfg);
+	uv_thread_create(&d.snd.thread, sender_main, &d.snd);
 	uv_signal_init(&d.loop, &d.sigterm);
 	uv_signal_init(&d.loop, &d.sigint);
 	uv_signal_init(&d.loop, &d.sighup);
@@ -191,11 +302,29 @@ cmd_run(struct cli *c)
 	log_info("engine", "running store=%s plans=%zu", c->db, d.en->nplans);
 	uv_timer_start(&d.timer, on_timer, 0, 0);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
+	/* Stop the sender after the batch it may be sending: its results are recorded, so
+	 * nothing sent is sent again. */
+	uv_mutex_lock(&d.snd.lock);
+	d.snd.stop = true;
+	uv_cond_signal(&d.snd.wake);
+	uv_mutex_unlock(&d.snd.lock);
+	uv_thread_join(&d.snd.thread);
+	if (d.snd.sent != NULL) {
+		struct dberr e2;
+		dberr_clear(&e2);
+		if (deliver_apply(d.en, d.snd.sent, &e2) != 0)
+			dberr_print(&e2, stderr);
+		deliver_batch_free(d.snd.sent);
+	}
+	deliver_batch_free(d.snd.todo);
 	uv_walk(&d.loop, close_walk, NULL);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&d.loop);
 	if (rc != 0)
 		log_warnx("engine", "loop did not close cleanly: %s", uv_strerror(rc));
+	uv_mutex_destroy(&d.snd.lock);
+	uv_cond_destroy(&d.snd.wake);
+	config_release(&d.snd.cfg);
 	free(d.fingerprint);
 	engine_close(d.en);
 	log_info("engine", "stopped");

@@ -66,7 +66,7 @@ static int
 finish(struct engine *en, int rc, struct dberr *e)
 {
 	if (rc == 0)
-		rc = outbox_write_files(en, NULL, e);
+		rc = deliver_all(en, NULL, e);
 	engine_close(en);
 	return rc == 0 ? 0 : cli_fail(e);
 }

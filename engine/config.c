@@ -238,3 +238,27 @@ config_release(struct config *c)
 	free(c->digest);
 	memset(c, 0, sizeof(*c));
 }
+
+void
+config_copy(const struct config *from, struct config *to)
+{
+	size_t n = 0;
+
+	*to = *from;
+	to->path = xstrdup(from->path);
+	to->host = xstrdup(from->host);
+	to->user = xstrdup(from->user);
+	to->password = xstrdup(from->password);
+	to->from = xstrdup(from->from);
+	to->ca_file = xstrdup(from->ca_file);
+	to->audit_key_file = xstrdup(from->audit_key_file);
+	to->audit_origin = xstrdup(from->audit_origin);
+	to->digest = NULL;
+	while (from->digest && from->digest[n])
+		n++;
+	if (from->digest) {
+		to->digest = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			to->digest[i] = xstrdup(from->digest[i]);
+	}
+}

@@ -50,5 +50,7 @@ struct config {
  * FILE:LINE:COLUMN. The caller frees with config_release. */
 int config_load(const char *path, struct config *out, struct dberr *e);
 void config_release(struct config *c);
+/* A deep copy, for the sender thread. Cannot fail. */
+void config_copy(const struct config *from, struct config *to);
 
 #endif

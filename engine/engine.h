@@ -62,6 +62,7 @@ struct engine {
 	struct config config;    /* the operator's configuration (config.h); owned */
 	char *from;              /* From: of notices (the configuration's smtp.from); owned */
 	struct tpl_cache *templates; /* loaded notice templates, by folder and kind; owned */
+	bool deliver_async;      /* `run`: its sender thread delivers, not the scheduler */
 	char **pending;          /* keys of notices queued but not yet delivered; owned */
 	size_t npending, cappending;
 };
@@ -162,6 +163,41 @@ int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_r
 /* Writes every queued notice due by now as an .eml file in <db>/outbox/ and marks it sent
  * (the embedded default when no SMTP server is configured). *written may be NULL. */
 int outbox_write_files(struct engine *en, size_t *written, struct dberr *e);
+
+/* ---- delivery (deliver.c) ----
+ * A batch of notices on its way to the SMTP server. It is prepared and applied on the
+ * thread that owns the store (they read and write it) and sent by deliver_send, which
+ * blocks on the network: in the daemon's sender thread, or inline for `deliver` and
+ * `advance`. Without an SMTP server, notices are written as .eml files instead. */
+enum deliver_result { DELIVER_OK = 0, DELIVER_TEMP, DELIVER_PERM };
+struct deliver_item {
+	char *key;               /* notice key */
+	char *message;           /* the message bytes, CRLF */
+	size_t len;
+	char **rcpt;             /* recipients not yet delivered */
+	size_t nrcpt;
+	enum deliver_result *result; /* per recipient, filled by deliver_send */
+	int *code;               /* SMTP reply code per recipient (0: none) */
+	char **reply;            /* reply text per recipient, owned */
+};
+struct deliver_batch {
+	struct deliver_item *v;
+	size_t n;
+};
+#define DELIVER_BATCH 512
+/* Moves up to max pending notices into a batch (NULL when there are none). */
+int deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out,
+                    struct dberr *e);
+/* Sends a batch in one SMTP session (notifiers/mailer.h); fills every result. A local
+ * failure (no child process, no connection) makes every recipient DELIVER_TEMP. Does not
+ * touch the store or the engine: safe in another thread with its own copy of cfg. */
+void deliver_send(const struct config *cfg, struct deliver_batch *b);
+/* Records the results: sent, retrying (with backoff) or failed (and the admin told). */
+int deliver_apply(struct engine *en, struct deliver_batch *b, struct dberr *e);
+void deliver_batch_free(struct deliver_batch *b);
+/* Delivers everything pending now, synchronously (SMTP, or .eml files without it).
+ * *sent (may be NULL) counts notices delivered. */
+int deliver_all(struct engine *en, size_t *sent, struct dberr *e);
 
 /* Queues for delivery every notice a crashed run left queued, and delivers them. */
 int engine_resume_outbox(struct engine *en, struct dberr *e);

@@ -196,6 +196,13 @@ apply_cb(const struct store_due *d, void *arg)
 	c->last_at = d->at;
 	if (d->kind == STORE_DUE_CONDUCT)
 		return conduct_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
+	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "deliver#", 8) == 0) {
+		/* a retry of a delivery whose time has come */
+		struct engine *en = c->en;
+		en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
+		en->pending[en->npending++] = xstrdup(d->task + 8);
+		return 0;
+	}
 	rc = store_task_get(c->txn, d->task, &t, c->e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(c->e);
@@ -264,9 +271,9 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock, size_t *appl
 			return rc;
 		if (!follow_clock)
 			start = en->clock.now;
-		/* Delivery of what this batch queued happens after its commit, never inside. */
-		rc = outbox_write_files(en, &written, e);
-		if (rc != 0)
+		/* Delivery of what this batch queued happens after its commit, never inside;
+		 * the daemon's sender thread does it there. */
+		if (!en->deliver_async && (rc = deliver_all(en, &written, e)) != 0)
 			return rc;
 		if (c.applied == b.before)
 			break;

@@ -1,0 +1,321 @@
+/*
+ * deliver.c - from the outbox to the SMTP server, at least once and as close to exactly
+ * once as SMTP allows.
+ *
+ * A notice is marked sent in the transaction that learns the server accepted it; a crash
+ * between the server's reply and that commit can repeat only the messages of that batch,
+ * with the same bytes and the same Message-ID (derived from the notice key), so a mail
+ * system can drop the duplicate. Each recipient's result is kept: a recipient the server
+ * accepted is never sent the notice again, whatever happens to the others.
+ *
+ * Temporary failures (4xx, no connection, a timeout, the sender process dying) retry with
+ * exponential backoff from one minute to one hour, through an entry in the due index;
+ * past the lifetime (five days, an MTA's queue lifetime) or on a permanent failure (5xx)
+ * the notice is failed, the audit trail says so, and the registry's admin is told.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+
+#define DELIVER_FIRST_RETRY 60
+#define DELIVER_MAX_RETRY 3600
+#define DELIVER_LIFETIME (5 * 86400)
+
+static const char *
+rcpt_state(const struct store_notice *n, const char *addr)
+{
+	char key[600];
+
+	snprintf(key, sizeof(key), "rcpt:%s", addr);
+	for (size_t i = 0; i < n->nextra; i++)
+		if (strcmp(n->extra[i].key, key) == 0)
+			return n->extra[i].val;
+	return NULL;
+}
+
+static const char *
+extra(const struct store_notice *n, const char *key)
+{
+	for (size_t i = 0; i < n->nextra; i++)
+		if (strcmp(n->extra[i].key, key) == 0)
+			return n->extra[i].val;
+	return NULL;
+}
+
+static void
+set_extra(struct store_notice *n, const char *key, const char *val)
+{
+	for (size_t i = 0; i < n->nextra; i++)
+		if (strcmp(n->extra[i].key, key) == 0) {
+			free(n->extra[i].val);
+			n->extra[i].val = xstrdup(val);
+			return;
+		}
+	n->extra = xrealloc(n->extra, (n->nextra + 1) * sizeof(*n->extra));
+	n->extra[n->nextra].key = xstrdup(key);
+	n->extra[n->nextra].val = xstrdup(val);
+	n->nextra++;
+}
+
+struct prep {
+	struct engine *en;
+	size_t max;
+	size_t taken;
+	struct deliver_batch *b;
+};
+
+static int
+prep_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct prep *p = arg;
+	size_t cap = 0;
+
+	p->b->n = 0;
+	for (p->taken = 0; p->taken < p->en->npending && p->b->n < p->max; p->taken++) {
+		struct store_notice n;
+		struct deliver_item it = {0};
+		int rc = store_notice_get(txn, p->en->pending[p->taken], &n, e);
+
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		if (strcmp(n.state, "queued") == 0 || strcmp(n.state, "retrying") == 0) {
+			it.key = xstrdup(n.key);
+			it.message = xstrdup(n.message);
+			it.len = strlen(n.message);
+			it.rcpt = xcalloc(n.nto ? n.nto : 1, sizeof(char *));
+			for (size_t i = 0; i < n.nto; i++) {
+				const char *st = rcpt_state(&n, n.to[i]);
+				if (st == NULL || strncmp(st, "delivered", 9) != 0)
+					it.rcpt[it.nrcpt++] = xstrdup(n.to[i]);
+			}
+			it.result = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.result));
+			it.code = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.code));
+			it.reply = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.reply));
+			p->b->v = xgrow(p->b->v, &cap, p->b->n + 1, sizeof(it));
+			p->b->v[p->b->n++] = it;
+		}
+		store_notice_release(&n);
+	}
+	return 0;
+}
+
+int
+deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out, struct dberr *e)
+{
+	struct prep p = {en, max, 0, xcalloc(1, sizeof(struct deliver_batch))};
+	int rc = store_read(en->store, prep_txn, &p, e);
+
+	if (rc != 0) {
+		deliver_batch_free(p.b);
+		return rc;
+	}
+	for (size_t i = 0; i < p.taken; i++)
+		free(en->pending[i]);
+	memmove(en->pending, en->pending + p.taken, (en->npending - p.taken) * sizeof(char *));
+	en->npending -= p.taken;
+	if (p.b->n == 0) {
+		deliver_batch_free(p.b);
+		p.b = NULL;
+	}
+	*out = p.b;
+	return 0;
+}
+
+void
+deliver_batch_free(struct deliver_batch *b)
+{
+	if (b == NULL)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		struct deliver_item *it = &b->v[i];
+		for (size_t k = 0; k < it->nrcpt; k++) {
+			free(it->rcpt[k]);
+			free(it->reply[k]);
+		}
+		free(it->key);
+		free(it->message);
+		free(it->rcpt);
+		free(it->result);
+		free(it->code);
+		free(it->reply);
+	}
+	free(b->v);
+	free(b);
+}
+
+static int
+queue_failure(struct engine *en, struct store_txn *txn, const struct store_notice *n,
+              const char *why, const char *attempts, struct dberr *e)
+{
+	const struct engine_plan *ep = engine_plan_find(en, n->plan);
+	struct notice_var vars[2] = {{"error", why}, {"attempts", attempts}};
+	struct notice_req r = {0};
+	char *key;
+	int rc;
+
+	if (ep == NULL || strstr(n->key, "#delivery-failed") != NULL)
+		return 0; /* never a failure notice about a failure notice */
+	key = xasprintf("%s#delivery-failed", n->key);
+	r.ep = ep;
+	r.kind = "delivery-failed";
+	r.fallback = "delivery-failed";
+	r.key = key;
+	r.subject = n->subject;
+	r.tasks = (const char *const *)n->tasks;
+	r.ntasks = n->ntasks;
+	r.targets = NULL;    /* no role: the notice goes to the registry's admin contact */
+	r.ntargets = 0;
+	r.scheduled = en->clock.now;
+	r.vars = vars;
+	r.nvars = 2;
+	rc = notice_queue(en, txn, &r, e);
+	free(key);
+	return rc;
+}
+
+/* One notice's results into its record: per recipient, then the notice's state. */
+static int
+apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *it,
+          struct dberr *e)
+{
+	struct store_notice n;
+	struct buf why = BUF_INIT, details = BUF_INIT;
+	char num[32], *old_state;
+	long attempts;
+	bool temp = false, perm = false, all_done = true;
+	int rc = store_notice_get(txn, it->key, &n, e);
+
+	if (rc != 0)
+		return rc;
+	attempts = extra(&n, "attempts") ? atol(extra(&n, "attempts")) + 1 : 1;
+	snprintf(num, sizeof(num), "%ld", attempts);
+	set_extra(&n, "attempts", num);
+	for (size_t k = 0; k < it->nrcpt; k++) {
+		char key[600], *val;
+		const char *word = it->result[k] == DELIVER_OK ? "delivered"
+		                   : it->result[k] == DELIVER_PERM ? "failed" : "retrying";
+
+		snprintf(key, sizeof(key), "rcpt:%s", it->rcpt[k]);
+		val = xasprintf("%s %d %s", word, it->code[k], it->reply[k] ? it->reply[k] : "");
+		set_extra(&n, key, val);
+		free(val);
+		temp |= it->result[k] == DELIVER_TEMP;
+		perm |= it->result[k] == DELIVER_PERM;
+		if (it->result[k] != DELIVER_OK)
+			buf_printf(&why, "%s%s: %d %s", why.len ? "; " : "", it->rcpt[k], it->code[k],
+			           it->reply[k] ? it->reply[k] : "");
+	}
+	set_extra(&n, "last_attempt", (snprintf(num, sizeof(num), "%lld",
+	                                         (long long)en->clock.now), num));
+	old_state = n.state;
+	if (temp && en->clock.now - n.created < DELIVER_LIFETIME) {
+		int64_t wait = DELIVER_FIRST_RETRY;
+		struct store_due d = {0};
+		char *task = xasprintf("deliver#%s", n.key);
+
+		for (long a = 1; a < attempts && wait < DELIVER_MAX_RETRY; a++)
+			wait *= 2;
+		if (wait > DELIVER_MAX_RETRY)
+			wait = DELIVER_MAX_RETRY;
+		d.at = d.planned = en->clock.now + wait;
+		d.kind = STORE_DUE_OTHER;
+		d.task = task;
+		rc = store_due_put(txn, &d, e);
+		free(task);
+		n.state = "retrying";
+		all_done = false;
+	} else if (temp || perm) {
+		n.state = "failed";
+	} else {
+		n.state = "sent";
+	}
+	if (rc == 0)
+		rc = store_notice_put(txn, &n, e);
+	if (rc == 0) {
+		buf_puts(&details, "{\"key\":");
+		buf_json_str(&details, n.key);
+		buf_printf(&details, ",\"transport\":\"smtp\",\"attempt\":%ld,\"errors\":", attempts);
+		buf_json_str(&details, buf_str(&why));
+		buf_putc(&details, '}');
+		rc = engine_audit(en, txn, strcmp(n.state, "sent") == 0 ? "notice.sent"
+		                          : all_done ? "notice.failed" : "notice.retry",
+		                  n.ntasks ? n.tasks[0] : "", n.subject, old_state, n.state,
+		                  buf_str(&details), e);
+	}
+	if (rc == 0 && strcmp(n.state, "failed") == 0)
+		rc = queue_failure(en, txn, &n, buf_str(&why), num, e);
+	n.state = old_state;
+	store_notice_release(&n);
+	buf_release(&why);
+	buf_release(&details);
+	return rc;
+}
+
+struct apply_arg {
+	struct engine *en;
+	struct deliver_batch *b;
+	size_t pending_before;
+};
+
+static int
+apply_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct apply_arg *a = arg;
+	int rc = 0;
+
+	/* a retried transaction must not leave the failure notices it queued pending twice */
+	for (size_t i = a->pending_before; i < a->en->npending; i++)
+		free(a->en->pending[i]);
+	a->en->npending = a->pending_before;
+	for (size_t i = 0; rc == 0 && i < a->b->n; i++)
+		rc = apply_one(a->en, txn, &a->b->v[i], e);
+	return rc;
+}
+
+int
+deliver_apply(struct engine *en, struct deliver_batch *b, struct dberr *e)
+{
+	struct apply_arg a = {en, b, en->npending};
+
+	clock_read(&en->clock);
+	return store_write(en->store, apply_txn, &a, e);
+}
+
+int
+deliver_all(struct engine *en, size_t *sent, struct dberr *e)
+{
+	struct deliver_batch *b = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (!en->config.smtp)
+		return outbox_write_files(en, sent, e);
+	for (;;) {
+		if ((rc = deliver_prepare(en, DELIVER_BATCH, &b, e)) != 0)
+			return rc;
+		if (b == NULL)
+			break;
+		deliver_send(&en->config, b);
+		rc = deliver_apply(en, b, e);
+		for (size_t i = 0; rc == 0 && i < b->n; i++) {
+			bool ok = true;
+			for (size_t k = 0; k < b->v[i].nrcpt; k++)
+				ok = ok && b->v[i].result[k] == DELIVER_OK;
+			n += ok;
+		}
+		deliver_batch_free(b);
+		if (rc != 0)
+			return rc;
+	}
+	if (sent)
+		*sent = n;
+	return 0;
+}

@@ -1,0 +1,170 @@
+"""Notices delivered to a real SMTP server on 127.0.0.1 (tests/smtp_server.py, aiosmtpd):
+the right kinds, recipients, dates and decoded Chinese text; a server that is down, then
+up: everything delivered once; 451 then success; 550 for one of three recipients: the
+other two receive it once, the notice is failed and the admin is told."""
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done, src  # noqa: E402
+
+PLAN = """\
+plan: mail
+title: 邮件测试计划
+timezone: Asia/Shanghai
+notify_at: "09:00"
+roles:
+  county_epb: {title: 县环保局, per: jurisdiction}
+  supervision: {title: 州环境监察支队}
+  monitoring: {title: 监测监察科}
+escalations:
+  std:
+    - {after: 1d, kind: overdue, notify: [owner, supervision, monitoring]}
+phases:
+  - id: p
+    title: 第一阶段
+    milestones:
+      - id: roster
+        title: 重点排污单位名录
+        owner: county_epb
+        for: each jurisdiction
+        submit_to: supervision
+        due: 2017-02-15
+        remind: [-1d]
+        escalate: std
+"""
+REG = """\
+jurisdictions:
+  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
+offices:
+  supervision: [s@x.example]
+  monitoring: [m@x.example]
+  admin: [admin@x.example]
+"""
+
+
+class Server:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dabiao-smtp-")
+        self.proc = None
+        self.port = None
+
+    def start(self, port=0):
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", src("tests", "smtp_test_server.py"), "--port", str(port),
+             "--dir", self.dir, "--lifetime", "300"], stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline().split()
+        check(len(line) == 2 and line[0] == "PORT", f"server says its port: {line}")
+        self.port = int(line[1])
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def mode(self, text):
+        with open(os.path.join(self.dir, "mode"), "w") as f:
+            f.write(text + "\n")
+
+    def log(self):
+        p = os.path.join(self.dir, "log.jsonl")
+        if not os.path.exists(p):
+            return []
+        with open(p) as f:
+            return [json.loads(x) for x in f if x.strip()]
+
+    def messages(self):
+        out = []
+        for name in sorted(os.listdir(self.dir)):
+            if name.endswith(".eml"):
+                with open(os.path.join(self.dir, name), "rb") as f:
+                    out.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return out
+
+
+def setup(st, port):
+    env = {"DABIAO_SMTP": f"smtp://127.0.0.1:{port}"}
+    st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
+    st.ok("load", st.write("p.yaml", PLAN))
+    st.ok("import", st.write("r.yaml", REG))
+    return env
+
+
+# 1. The plan's notices arrive with their headers and decoded Chinese text.
+srv = Server()
+srv.start()
+st = Store("one")
+env = setup(st, srv.port)
+st.ok("advance", "--to", "2017-02-20T00:00:00+08:00", env=env)
+msgs = srv.messages()
+eq(sorted(m["X-Dabiao-Kind"] for m in msgs), ["overdue", "reminder"], "kinds delivered")
+rem = [m for m in msgs if m["X-Dabiao-Kind"] == "reminder"][0]
+eq(str(rem["Date"]), "Tue, 14 Feb 2017 09:00:00 +0800", "reminder dated at its time")
+eq(rem["X-Dabiao-Task"], "mail/roster/a/once", "task header")
+check("重点排污单位名录" in str(rem["Subject"]), f"decoded subject: {rem['Subject']}")
+check("2017-02-15" in rem.get_body().get_content(), "body says by when")
+over = [m for m in msgs if m["X-Dabiao-Kind"] == "overdue"][0]
+eq(sorted(a.strip() for a in str(over["To"]).split(",")),
+   ["a@x.example", "m@x.example", "s@x.example"], "overdue recipients")
+log = srv.log()
+eq(sorted(len(x["rcpt_tos"]) for x in log), [1, 3], "one transaction per notice")
+out = st.ok("outbox", "--sent", env=env)
+eq(len(out.splitlines()), 2, "both notices are sent")
+eq(st.outbox(), [], "no .eml files when a server is configured")
+srv.stop()
+
+# 2. Server down, then up: retried with backoff, each delivered once.
+srv2 = Server()
+st2 = Store("two")
+env2 = setup(st2, 1)           # port 1: connection refused
+st2.ok("advance", "--to", "2017-02-14T12:00:00+08:00", env=env2)
+out = st2.ok("outbox", "--retrying", env=env2)
+eq(len(out.splitlines()), 1, f"the reminder waits to be retried: {out}")
+srv2.start()
+env2 = {"DABIAO_SMTP": f"smtp://127.0.0.1:{srv2.port}"}
+st2.ok("advance", "--to", "2017-02-14T13:10:00+08:00", env=env2)
+eq([m["X-Dabiao-Kind"] for m in srv2.messages()], ["reminder"], "delivered after the retry")
+st2.ok("advance", "--to", "2017-02-14T14:00:00+08:00", env=env2)
+eq(len(srv2.messages()), 1, "delivered once")
+
+# 3. 451, then success.
+srv2.mode("tempfail")
+st2.ok("advance", "--to", "2017-02-16T09:00:30+08:00", env=env2)
+eq(len(srv2.messages()), 1, "451: nothing stored")
+check("overdue" in st2.ok("outbox", "--retrying", env=env2), "overdue is retrying")
+srv2.mode("ok")
+st2.ok("advance", "--to", "2017-02-16T12:00:00+08:00", env=env2)
+eq(sorted(m["X-Dabiao-Kind"] for m in srv2.messages()), ["overdue", "reminder"],
+   "overdue delivered after the 451")
+srv2.stop()
+
+# 4. 550 for one of three recipients.
+srv3 = Server()
+srv3.start()
+srv3.mode("reject m@x.example")
+st3 = Store("three")
+env3 = setup(st3, srv3.port)
+st3.ok("advance", "--to", "2017-02-20T00:00:00+08:00", env=env3)
+over = [x for x in srv3.log() if "s@x.example" in x["rcpt_tos"]]
+eq(len(over), 1, "the overdue notice reached the server once")
+eq(sorted(over[0]["rcpt_tos"]), ["a@x.example", "s@x.example"], "to the two accepted")
+st3.ok("advance", "--to", "2017-02-25T00:00:00+08:00", env=env3)
+over = [x for x in srv3.log() if "s@x.example" in x["rcpt_tos"]]
+eq(len(over), 1, "and never again")
+failed = st3.ok("outbox", "--failed", env=env3)
+check("m@x.example" in failed and "550" in failed, f"the failure is recorded: {failed}")
+admin = [m for m in srv3.messages() if m["X-Dabiao-Kind"] == "delivery-failed"]
+eq(len(admin), 1, "the admin is told")
+eq(str(admin[0]["To"]), "admin@x.example", "to the admin")
+srv3.stop()
+
+for s in (st, st2, st3):
+    s.cleanup()
+done("SMTP delivery: headers, retries, 451, 550 for one recipient")
