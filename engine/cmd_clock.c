@@ -66,11 +66,11 @@ queued_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 int
-engine_resume_outbox(struct engine *en, struct dberr *e)
+engine_resume_outbox(struct engine *en, bool now, struct dberr *e)
 {
 	int rc = store_read(en->store, queued_txn, en, e);
 
-	if (rc == 0)
+	if (rc == 0 && now)
 		rc = deliver_all(en, NULL, e);
 	return rc;
 }
@@ -116,7 +116,7 @@ cmd_advance(struct cli *c)
 		goto out;
 	}
 	en->on_action = print_action;
-	rc = engine_resume_outbox(en, &e);
+	rc = engine_resume_outbox(en, true, &e);
 	if (rc == 0)
 		rc = sched_apply_due(en, upto, true, &n, &e);
 	if (rc != 0) {

@@ -154,7 +154,7 @@ cmd_deliver(struct cli *c)
 	/* retries whose time has come, then everything still queued */
 	rc = store_write(en->store, collect_txn, &a, &e);
 	if (rc == 0)
-		rc = engine_resume_outbox(en, &e);
+		rc = engine_resume_outbox(en, false, &e);
 	if (rc == 0)
 		rc = deliver_all(en, &sent, &e);
 	if (rc == 0)

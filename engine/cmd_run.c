@@ -37,7 +37,10 @@ struct sender {
 	uv_cond_t wake;
 	uv_async_t done;          /* thread -> loop: the batch is sent */
 	struct deliver_batch *todo;   /* handed to the thread; guarded by lock */
-	struct deliver_batch *sent;   /* handed back; guarded by lock */
+	struct deliver_batch *sent;   /* handed back whole; guarded by lock */
+	struct deliver_batch *out;    /* loop side: the batch being sent */
+	size_t *ready;            /* items whose results are in, not yet recorded; lock */
+	size_t nready, capready;
 	struct config cfg;        /* the thread's own copy, replaced only while idle */
 	bool busy;                /* loop side: a batch is out */
 	bool refresh;             /* loop side: copy the configuration when the batch is back */
@@ -100,6 +103,20 @@ check_plans(struct daemon *d, struct dberr *e)
 	return rc;
 }
 
+/* Sender thread: an item's results are in; the loop records them at once, so a kill of
+ * the daemon repeats at most the messages whose results were still on their way. */
+static void
+sender_item_done(size_t i, void *arg)
+{
+	struct sender *s = arg;
+
+	uv_mutex_lock(&s->lock);
+	s->ready = xgrow(s->ready, &s->capready, s->nready + 1, sizeof(*s->ready));
+	s->ready[s->nready++] = i;
+	uv_mutex_unlock(&s->lock);
+	uv_async_send(&s->done);
+}
+
 static void
 sender_main(void *arg)
 {
@@ -117,7 +134,7 @@ sender_main(void *arg)
 		b = s->todo;
 		s->todo = NULL;
 		uv_mutex_unlock(&s->lock);
-		deliver_send(&s->cfg, b);
+		deliver_send(&s->cfg, b, sender_item_done, s);
 		uv_mutex_lock(&s->lock);
 		s->sent = b;
 		uv_mutex_unlock(&s->lock);
@@ -140,11 +157,37 @@ sender_kick(struct daemon *d, struct dberr *e)
 	if ((rc = deliver_prepare(d->en, DELIVER_BATCH, &b, e)) != 0 || b == NULL)
 		return rc;
 	d->snd.busy = true;
+	d->snd.out = b;
 	uv_mutex_lock(&d->snd.lock);
 	d->snd.todo = b;
 	uv_cond_signal(&d->snd.wake);
 	uv_mutex_unlock(&d->snd.lock);
 	return 0;
+}
+
+/* Records the items whose results came in (and, when given, the rest of batch b). */
+static int
+record_ready(struct daemon *d, struct deliver_batch *b, struct dberr *e)
+{
+	struct deliver_item **items = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	uv_mutex_lock(&d->snd.lock);
+	for (size_t i = 0; i < d->snd.nready && d->snd.out; i++) {
+		items = xgrow(items, &cap, n + 1, sizeof(*items));
+		items[n++] = &d->snd.out->v[d->snd.ready[i]];
+	}
+	d->snd.nready = 0;
+	uv_mutex_unlock(&d->snd.lock);
+	for (size_t i = 0; b != NULL && i < b->n; i++) {
+		items = xgrow(items, &cap, n + 1, sizeof(*items));
+		items[n++] = &b->v[i];
+	}
+	if (n > 0)
+		rc = deliver_apply(d->en, items, n, e);
+	free(items);
+	return rc;
 }
 
 static void
@@ -154,20 +197,27 @@ on_sent(uv_async_t *a)
 	struct deliver_batch *b;
 	struct dberr e;
 
+	dberr_clear(&e);
 	uv_mutex_lock(&d->snd.lock);
 	b = d->snd.sent;
 	d->snd.sent = NULL;
 	uv_mutex_unlock(&d->snd.lock);
+	if (record_ready(d, b, &e) != 0) {
+		dberr_print(&e, stderr);
+		d->status = dberr_exit_status(e.code);
+		uv_stop(&d->loop);
+		return;
+	}
 	if (b == NULL)
 		return;
 	d->snd.busy = false;
+	d->snd.out = NULL;
 	if (d->snd.refresh) {
 		config_release(&d->snd.cfg);
 		config_copy(&d->en->config, &d->snd.cfg);
 		d->snd.refresh = false;
 	}
-	dberr_clear(&e);
-	if (deliver_apply(d->en, b, &e) != 0 || sender_kick(d, &e) != 0) {
+	if (sender_kick(d, &e) != 0) {
 		dberr_print(&e, stderr);
 		d->status = dberr_exit_status(e.code);
 		uv_stop(&d->loop);
@@ -279,7 +329,8 @@ cmd_run(struct cli *c)
 	d.en->on_action = log_action;
 	d.en->started = clock_read(&d.en->clock);
 	d.en->deliver_async = true;
-	if ((rc = engine_resume_outbox(d.en, &e)) != 0) {
+	/* queued notices a killed daemon left go to the sender thread once the loop runs */
+	if ((rc = engine_resume_outbox(d.en, false, &e)) != 0) {
 		engine_close(d.en);
 		return cli_fail(&e);
 	}
@@ -309,14 +360,16 @@ cmd_run(struct cli *c)
 	uv_cond_signal(&d.snd.wake);
 	uv_mutex_unlock(&d.snd.lock);
 	uv_thread_join(&d.snd.thread);
-	if (d.snd.sent != NULL) {
+	if (d.snd.out != NULL) {
 		struct dberr e2;
+
 		dberr_clear(&e2);
-		if (deliver_apply(d.en, d.snd.sent, &e2) != 0)
+		/* what the thread finished is recorded; an unfinished batch was never started */
+		if (record_ready(&d, d.snd.sent, &e2) != 0)
 			dberr_print(&e2, stderr);
-		deliver_batch_free(d.snd.sent);
+		deliver_batch_free(d.snd.out);
 	}
-	deliver_batch_free(d.snd.todo);
+	free(d.snd.ready);
 	uv_walk(&d.loop, close_walk, NULL);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&d.loop);

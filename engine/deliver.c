@@ -261,7 +261,8 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 
 struct apply_arg {
 	struct engine *en;
-	struct deliver_batch *b;
+	struct deliver_item *const *items;
+	size_t n;
 	size_t pending_before;
 };
 
@@ -275,18 +276,43 @@ apply_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	for (size_t i = a->pending_before; i < a->en->npending; i++)
 		free(a->en->pending[i]);
 	a->en->npending = a->pending_before;
-	for (size_t i = 0; rc == 0 && i < a->b->n; i++)
-		rc = apply_one(a->en, txn, &a->b->v[i], e);
+	for (size_t i = 0; rc == 0 && i < a->n; i++)
+		if (!a->items[i]->applied)
+			rc = apply_one(a->en, txn, a->items[i], e);
 	return rc;
 }
 
 int
-deliver_apply(struct engine *en, struct deliver_batch *b, struct dberr *e)
+deliver_apply(struct engine *en, struct deliver_item *const *items, size_t n,
+              struct dberr *e)
 {
-	struct apply_arg a = {en, b, en->npending};
+	struct apply_arg a = {en, items, n, en->npending};
+	int rc;
 
-	clock_read(&en->clock);
-	return store_write(en->store, apply_txn, &a, e);
+	if (en->clock.mode == STORE_CLOCK_REAL)
+		clock_read(&en->clock);
+	rc = store_write(en->store, apply_txn, &a, e);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		items[i]->applied = true;
+	return rc;
+}
+
+struct sync_ctx {
+	struct engine *en;
+	struct deliver_batch *b;
+	int rc;
+	struct dberr *e;
+};
+
+/* Inline delivery records each message the moment the server has answered for it. */
+static void
+sync_done(size_t i, void *arg)
+{
+	struct sync_ctx *c = arg;
+	struct deliver_item *it = &c->b->v[i];
+
+	if (c->rc == 0)
+		c->rc = deliver_apply(c->en, &it, 1, c->e);
 }
 
 int
@@ -303,8 +329,14 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 			return rc;
 		if (b == NULL)
 			break;
-		deliver_send(&en->config, b);
-		rc = deliver_apply(en, b, e);
+		struct sync_ctx sc = {en, b, 0, e};
+		struct deliver_item **all = xcalloc(b->n, sizeof(*all));
+
+		deliver_send(&en->config, b, sync_done, &sc);
+		for (size_t i = 0; i < b->n; i++)
+			all[i] = &b->v[i];
+		rc = sc.rc ? sc.rc : deliver_apply(en, all, b->n, e);
+		free(all);
 		for (size_t i = 0; rc == 0 && i < b->n; i++) {
 			bool ok = true;
 			for (size_t k = 0; k < b->v[i].nrcpt; k++)

@@ -179,6 +179,7 @@ struct deliver_item {
 	enum deliver_result *result; /* per recipient, filled by deliver_send */
 	int *code;               /* SMTP reply code per recipient (0: none) */
 	char **reply;            /* reply text per recipient, owned */
+	bool applied;            /* its results are recorded in the store */
 };
 struct deliver_batch {
 	struct deliver_item *v;
@@ -191,16 +192,21 @@ int deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out,
 /* Sends a batch in one SMTP session (notifiers/mailer.h); fills every result. A local
  * failure (no child process, no connection) makes every recipient DELIVER_TEMP. Does not
  * touch the store or the engine: safe in another thread with its own copy of cfg. */
-void deliver_send(const struct config *cfg, struct deliver_batch *b);
-/* Records the results: sent, retrying (with backoff) or failed (and the admin told). */
-int deliver_apply(struct engine *en, struct deliver_batch *b, struct dberr *e);
+void deliver_send(const struct config *cfg, struct deliver_batch *b,
+                  void (*done)(size_t i, void *arg), void *arg);
+/* done (may be NULL) is called in deliver_send's thread as soon as item i's results are
+ * in, so they can be recorded before the rest of the batch is through. */
+/* Records the results of items[0..n): sent, retrying (with backoff) or failed (and the
+ * admin told), in one transaction. */
+int deliver_apply(struct engine *en, struct deliver_item *const *items, size_t n,
+                  struct dberr *e);
 void deliver_batch_free(struct deliver_batch *b);
 /* Delivers everything pending now, synchronously (SMTP, or .eml files without it).
  * *sent (may be NULL) counts notices delivered. */
 int deliver_all(struct engine *en, size_t *sent, struct dberr *e);
 
-/* Queues for delivery every notice a crashed run left queued, and delivers them. */
-int engine_resume_outbox(struct engine *en, struct dberr *e);
+/* Queues for delivery every notice a crashed run left queued; with now, delivers them. */
+int engine_resume_outbox(struct engine *en, bool now, struct dberr *e);
 
 /* ---- lifecycle events on tasks (lifecycle.c), each inside the caller's transaction ---- */
 struct task_event_args {

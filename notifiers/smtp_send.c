@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -242,7 +243,8 @@ child_main(struct child *ch)
 	_exit(0);
 }
 
-static void
+/* Returns the message index when this line completed a message's results, else -1. */
+static long
 parse_line(char *line, struct notify_smtp_mail *mails, size_t n, bool **seen, char *error)
 {
 	size_t i, k;
@@ -250,25 +252,31 @@ parse_line(char *line, struct notify_smtp_mail *mails, size_t n, bool **seen, ch
 
 	if (line[0] == 'E' && line[1] == ' ') {
 		snprintf(error, 256, "%s", line + 2);
-		return;
+		return -1;
 	}
 	if (sscanf(line, "%zu %zu %d %d %n", &i, &k, &res, &code, &off) < 4 || i >= n ||
 	    k >= mails[i].nrcpt || res < 0 || res > 2)
-		return;
+		return -1;
 	mails[i].rcpt[k].result = (enum notify_smtp_result)res;
 	mails[i].rcpt[k].code = code;
 	snprintf(mails[i].rcpt[k].text, sizeof(mails[i].rcpt[k].text), "%.250s", line + off);
 	if (res == NOTIFY_SMTP_TEMPFAIL && code == 0 && error[0] && !mails[i].rcpt[k].text[0])
 		snprintf(mails[i].rcpt[k].text, sizeof(mails[i].rcpt[k].text), "%.250s", error);
 	seen[i][k] = true;
+	for (size_t j = 0; j < mails[i].nrcpt; j++)
+		if (!seen[i][j])
+			return -1;
+	return (long)i;
 }
 
 int
 notify_smtp_send(const struct notify_smtp_config *c, struct notify_smtp_mail *mails,
-                 size_t n, struct dberr *e)
+                 size_t n, void (*done)(size_t i, void *arg), void *arg, struct dberr *e)
 {
 	struct child ch = {c, mails, n, NULL, NULL, 0, -1};
 	bool **seen = xcalloc(n ? n : 1, sizeof(*seen));
+	bool *announced = xcalloc(n ? n : 1, sizeof(*announced));
+	pid_t parent = getpid();
 	char buf[8192], error[256] = "", why[300];
 	size_t have = 0;
 	int fds[2], status = 0, rc = 0;
@@ -296,6 +304,10 @@ notify_smtp_send(const struct notify_smtp_config *c, struct notify_smtp_mail *ma
 		goto out;
 	}
 	if (pid == 0) {
+		/* die with the caller: a sender left running would deliver what nobody records */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		close(fds[0]);
 		signal(SIGPIPE, SIG_IGN);
 		ch.out = fds[1];
@@ -313,8 +325,14 @@ notify_smtp_send(const struct notify_smtp_config *c, struct notify_smtp_mail *ma
 		have += (size_t)r;
 		buf[have] = '\0';
 		while ((nl = strchr(start, '\n')) != NULL) {
+			long i;
+
 			*nl = '\0';
-			parse_line(start, mails, n, seen, error);
+			i = parse_line(start, mails, n, seen, error);
+			if (i >= 0 && done != NULL && !announced[i]) {
+				announced[i] = true;
+				done((size_t)i, arg);
+			}
 			start = nl + 1;
 		}
 		have -= (size_t)(start - buf);
@@ -337,6 +355,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(seen[i]);
 	free(seen);
+	free(announced);
 	free(ch.msgs);
 	free(ch.reported);
 	return rc;

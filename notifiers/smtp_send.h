@@ -51,6 +51,12 @@ struct notify_smtp_mail {
  * however the delivery went — or a negative -errno when no child could be started (then
  * every result is TEMPFAIL too). */
 int notify_smtp_send(const struct notify_smtp_config *c, struct notify_smtp_mail *mails,
-                     size_t n, struct dberr *e);
+                     size_t n, void (*done)(size_t i, void *arg), void *arg,
+                     struct dberr *e);
+/* done (may be NULL) is called in the caller's thread as soon as every recipient of
+ * mails[i] has its result from the server, so the caller can record it at once: a crash
+ * of the caller then repeats only what it had not yet recorded. Messages without a result
+ * from the server are never passed to done; they come back TEMPFAIL when the call returns.
+ * The child dies with the caller (PR_SET_PDEATHSIG): nothing goes on sending unrecorded. */
 
 #endif
