@@ -31,11 +31,12 @@ cal_days_from_civil(int y, int m, int d)
 void
 cal_civil_from_days(int32_t days, int *y, int *m, int *d)
 {
-	int32_t z = days + 719468;
-	int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+	/* 64-bit, so that every int32_t day (CAL_NO_DAY included) stays defined behaviour */
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	unsigned doe = (unsigned)(z - era * 146097);
 	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int32_t yy = (int32_t)yoe + era * 400;
+	int64_t yy = (int64_t)yoe + era * 400;
 	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	unsigned mp = (5 * doy + 2) / 153;
 	unsigned dd = doy - (153 * mp + 2) / 5 + 1;
@@ -168,39 +169,49 @@ cal_iso_weeks_in_year(int iso_year)
 	return w;
 }
 
-static bool
-contains(const int32_t *v, size_t n, int32_t day)
+/* First index whose value is >= day (n when none). */
+static size_t
+lower_bound(const int32_t *v, size_t n, int64_t day)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] == day)
-			return true;
 		if (v[mid] < day)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return lo;
 }
 
+/* Binary search: cal_is_workday runs for every day a shift or a count walks over. */
+static bool
+contains(const int32_t *v, size_t n, int32_t day)
+{
+	size_t i = lower_bound(v, n, day);
+
+	return i < n && v[i] == day;
+}
+
+/* The days already listed inside [first, last] are exactly the slice [lo, hi), so the
+ * whole range replaces that slice: the array stays sorted and unique in one pass. */
 static void
 add_range(int32_t **v, size_t *n, size_t *cap, int32_t first, int32_t last)
 {
-	for (int32_t day = first; day <= last; day++) {
-		size_t i = *n;
+	size_t lo, hi, k, len;
 
-		if (contains(*v, *n, day))
-			continue;
-		*v = xgrow(*v, cap, *n + 1, sizeof(**v));
-		while (i > 0 && (*v)[i - 1] > day) {
-			(*v)[i] = (*v)[i - 1];
-			i--;
-		}
-		(*v)[i] = day;
-		(*n)++;
-	}
+	if (first > last)
+		return;
+	lo = lower_bound(*v, *n, first);
+	hi = lower_bound(*v, *n, (int64_t)last + 1);
+	k = (size_t)((int64_t)last - first + 1);
+	len = lo + k + (*n - hi);
+	*v = xgrow(*v, cap, len, sizeof(**v));
+	memmove(*v + lo + k, *v + hi, (*n - hi) * sizeof(**v));
+	for (size_t i = 0; i < k; i++)
+		(*v)[lo + i] = (int32_t)(first + (int64_t)i);
+	*n = len;
 }
 
 void
@@ -234,14 +245,22 @@ cal_is_workday(const struct cal_calendar *c, int32_t day)
 	return !contains(c->holidays, c->nholidays, day);
 }
 
+/* The first working day met walking from day in direction dir (day itself included).
+ * Gives up after CAL_SEARCH_LIMIT days, or on leaving years 1..9999, so that neither a
+ * calendar without working days nor a huge count can loop forever or overflow. */
 static int
-step_to_workday(const struct cal_calendar *c, int32_t day, int dir, int32_t *out)
+step_to_workday(const struct cal_calendar *c, int64_t day, int dir, int32_t *out)
 {
-	for (int i = 0; i < CAL_SEARCH_LIMIT; i++, day += dir)
-		if (cal_is_workday(c, day)) {
-			*out = day;
+	int64_t min = cal_days_from_civil(1, 1, 1), max = cal_days_from_civil(9999, 12, 31);
+
+	for (int i = 0; i < CAL_SEARCH_LIMIT; i++, day += dir) {
+		if (day < min || day > max)
+			return DB_EDATA;
+		if (cal_is_workday(c, (int32_t)day)) {
+			*out = (int32_t)day;
 			return 0;
 		}
+	}
 	return DB_EDATA;
 }
 
@@ -264,63 +283,72 @@ int
 cal_add_workdays(const struct cal_calendar *c, int32_t day, int n, int32_t *out)
 {
 	int dir = n < 0 ? -1 : 1;
-	int left = n < 0 ? -n : n;
+	int64_t left = n < 0 ? -(int64_t)n : n; /* -INT_MIN does not fit in an int */
+	int32_t cur = day;
+	int rc;
 
-	for (int i = 0; left > 0; i++) {
-		if (i >= CAL_SEARCH_LIMIT * (left + 1))
-			return DB_EDATA;
-		day += dir;
-		if (cal_is_workday(c, day))
-			left--;
-	}
-	*out = day;
+	/* The 3660-day bound applies to each gap between working days, not to the total:
+	 * a long count in a normal calendar is fine, a calendar without working days is not. */
+	for (; left > 0; left--)
+		if ((rc = step_to_workday(c, (int64_t)cur + dir, dir, &cur)) != 0)
+			return rc;
+	*out = cur;
 	return 0;
 }
+
+/* More periods than any series inside years 1..9999 can have (3.65 million days): an
+ * index past it is simply past `until`, and the arithmetic below cannot overflow. */
+#define CAL_RECUR_MAX_INDEX 4000000
 
 int
 cal_recur_at(const struct cal_recur *r, size_t i, char *period, int32_t *due)
 {
+	int interval = r->interval > 0 ? r->interval : 1;
+	int64_t step;
 	int y, m, d, iy, w;
-	long step = (long)i * (r->interval > 0 ? r->interval : 1);
 
+	if (i > CAL_RECUR_MAX_INDEX)
+		return 0;
+	step = (int64_t)i * interval;
 	switch (r->freq) {
 	case CAL_MONTH: {
-		int fy, fm, uy, um;
-		long k;
+		/* months counted from year 0, so stepping carries into the year by itself */
+		int fy, fm, uy, um, dim;
+		int64_t k;
 
 		cal_civil_from_days(r->from, &fy, &fm, &d);
 		cal_civil_from_days(r->until, &uy, &um, &d);
-		k = (long)fy * 12 + (fm - 1) + step;
-		if (k > (long)uy * 12 + (um - 1))
+		k = (int64_t)fy * 12 + (fm - 1) + step;
+		if (k > (int64_t)uy * 12 + (um - 1))
 			return 0;
 		y = (int)(k / 12);
 		m = (int)(k % 12) + 1;
-		d = r->day < cal_days_in_month(y, m) ? r->day : cal_days_in_month(y, m);
+		dim = cal_days_in_month(y, m);
+		d = r->day < 1 ? 1 : r->day > dim ? dim : r->day;
 		*due = cal_days_from_civil(y, m, d);
 		snprintf(period, 16, "%04d-%02d", y, m);
 		return 1;
 	}
 	case CAL_WEEK: {
-		int32_t monday = r->from - (cal_weekday(r->from) - 1) + (int32_t)(step * 7);
-		int32_t last = r->until - (cal_weekday(r->until) - 1);
+		int64_t monday = (int64_t)r->from - (cal_weekday(r->from) - 1) + step * 7;
+		int64_t last = (int64_t)r->until - (cal_weekday(r->until) - 1);
 
 		if (monday > last)
 			return 0;
-		cal_iso_week(monday, &iy, &w);
-		*due = monday + (r->day >= 1 && r->day <= 7 ? r->day : 1) - 1;
+		/* the ISO year of a week is that of its Thursday, which cal_iso_week finds */
+		cal_iso_week((int32_t)monday, &iy, &w);
+		*due = (int32_t)monday + (r->day >= 1 && r->day <= 7 ? r->day : 1) - 1;
 		snprintf(period, 16, "%04d-W%02d", iy, w);
 		return 1;
 	}
 	case CAL_DAY:
 	default: {
-		int32_t day = r->from + (int32_t)step;
-		char buf[16];
+		int64_t day = (int64_t)r->from + step;
 
 		if (day > r->until)
 			return 0;
-		*due = day;
-		cal_format_date(day, buf);
-		snprintf(period, 16, "%s", buf);
+		*due = (int32_t)day;
+		cal_format_date(*due, period);
 		return 1;
 	}
 	}
