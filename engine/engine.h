@@ -14,6 +14,7 @@
 #include "engine/base/err.h"
 #include "engine/base/tz.h"
 #include "engine/config.h"
+#include "notifiers/message.h"
 #include "store/store.h"
 #include "workflows/plan.h"
 
@@ -154,6 +155,8 @@ struct notice_req {
 	bool late;                    /* applied after downtime: the text and headers say so */
 	const struct notice_var *vars;/* extra template values */
 	size_t nvars;
+	const struct notify_attachment *attachments; /* e.g. the dispatch's XLSX; may be NULL */
+	size_t nattachments;
 };
 /* Renders, addresses and queues one notice in the outbox, with its audit record. A key seen
  * before queues nothing and returns 0. Role contacts that are missing go to the registry's
@@ -233,6 +236,16 @@ int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32
  * conduct rules, and a notice to the plan's accountability roles. */
 int task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
               const char *by, const char *reason, struct dberr *e);
+
+/* ---- monthly dispatch (dispatch.c) ---- */
+/* Puts the plan's monthly dispatch entries (dispatch: {day, notify}) for every month of its
+ * tasks' horizon that is still ahead of the clock. Idempotent. */
+int dispatch_schedule(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      struct dberr *e);
+/* Applies a due dispatch entry: the progress notice with the Annex 3 figures, the overdue
+ * list, the warnings sent, the latest signed checkpoint and the figures as XLSX. */
+int dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
+                  bool late, struct dberr *e);
 
 /* ---- conduct rules (conduct.c) ---- */
 /* Counts a lapse or flag of task at time t for its jurisdiction, queueing a warning for the

@@ -329,6 +329,9 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t
 			if (rc != 0)
 				return rc;
 		}
+		if (x.ep->plan->dispatch.day > 0 &&
+		    (rc = dispatch_schedule(en, txn, x.ep, e)) != 0)
+			return rc;
 	}
 	if (created)
 		*created = x.created;

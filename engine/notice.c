@@ -412,6 +412,8 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	nm.body = body;
 	nm.headers = hdr;
 	nm.nheaders = nh;
+	nm.attachments = r->attachments;
+	nm.nattachments = r->nattachments;
 	rc = notice_build(&nm, &msg, e);
 	if (rc != 0)
 		goto out;

@@ -27,6 +27,8 @@ struct notice_msg {
 	const char *body;
 	const struct notify_header *headers;
 	size_t nheaders;
+	const struct notify_attachment *attachments;
+	size_t nattachments;
 };
 
 /* Frees the engine's template cache (engine_close calls it). */

@@ -113,6 +113,8 @@ notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
 	nm.headers = m->headers;
 	nm.nheaders = m->nheaders;
 	nm.body = m->body;
+	nm.attachments = m->attachments;
+	nm.nattachments = m->nattachments;
 	rc = notify_msg_build(&nm, &bytes, &len, e);
 	if (rc != 0)
 		return rc;

@@ -133,6 +133,15 @@ struct plan_phase {
 	int32_t starts, ends;       /* CAL_NO_DAY when absent */
 };
 
+/* dispatch: {day: 10, notify: [supervision, prefecture_epb]}: the monthly progress
+ * e-mail (按月调度) with the Annex 3 figures, the overdue list, the warnings sent and the
+ * latest signed audit checkpoint, on that day of every month of the plan's horizon. */
+struct plan_dispatch {
+	int day;                    /* 1..28; 0 when the plan has no dispatch */
+	struct plan_target *notify;
+	size_t nnotify;
+};
+
 struct plan_industry {
 	char *id;                   /* "steel" */
 	char *title;                /* "钢铁" */
@@ -154,6 +163,7 @@ struct plan {
 	size_t nconduct;
 	struct plan_target *accountability; /* who hears of a flag; may be empty */
 	size_t naccountability;
+	struct plan_dispatch dispatch;
 	struct plan_phase *phases;
 	size_t nphases;
 	struct plan_milestone *milestones;  /* in file order; dependency order in `order` */

@@ -288,7 +288,7 @@ parse_root(struct pctx *c)
 	static const char *const keys[] = {"plan", "title", "timezone", "notify_at",
 	                                   "calendar", "industries", "templates", "roles",
 	                                   "lifecycles", "escalations", "conduct",
-	                                   "accountability", "phases", NULL};
+	                                   "accountability", "dispatch", "phases", NULL};
 	const struct ydoc_node *root = c->d->root, *roles, *phases;
 	int rc;
 
@@ -303,6 +303,7 @@ parse_root(struct pctx *c)
 	    (rc = plan_parse_escalations(c, ydoc_get(root, "escalations"))) ||
 	    (rc = plan_parse_conduct(c, ydoc_get(root, "conduct"))) ||
 	    (rc = plan_parse_accountability(c, ydoc_get(root, "accountability"))) ||
+	    (rc = plan_parse_dispatch(c, ydoc_get(root, "dispatch"))) ||
 	    (rc = plan_parse_phases(c, phases)))
 		return rc;
 	return plan_resolve_after(c);
@@ -428,6 +429,7 @@ plan_free(struct plan *p)
 	free(p->escalations);
 	free(p->conduct);
 	free(p->accountability);
+	free(p->dispatch.notify);
 	free(p->phases);
 	free(p->milestones);
 	free(p->order);

@@ -317,6 +317,28 @@ plan_parse_accountability(struct pctx *c, const struct ydoc_node *n)
 	                         &c->p->accountability, &c->p->naccountability);
 }
 
+int
+plan_parse_dispatch(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"day", "notify", NULL};
+	const struct ydoc_node *notify, *day;
+	long d;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_check_keys(c->d, n, "dispatch", keys, c->e)) ||
+	    (rc = plan_need(c, n, "dispatch", "day", &day)) ||
+	    (rc = plan_need(c, n, "dispatch", "notify", &notify)))
+		return rc;
+	/* days 29..31 do not exist in every month: a dispatch is monthly */
+	if ((rc = ydoc_int(c->d, day, "dispatch.day", 1, 28, &d, c->e)) != 0)
+		return rc;
+	c->p->dispatch.day = (int)d;
+	return plan_read_targets(c, notify, "dispatch.notify", false, &c->p->dispatch.notify,
+	                         &c->p->dispatch.nnotify);
+}
+
 /* Depth-first from milestone i through its `after` chain; state: 0 new, 1 on the current
  * path, 2 placed. Chains are short, so recursion depth is the chain length, bounded by the
  * number of milestones; a plan with thousands of chained milestones would still fit. */

@@ -60,7 +60,7 @@ class Server:
         self.port = int(line[1])
 
     def stop(self):
-        if self.proc:
+        if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None

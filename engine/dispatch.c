@@ -1,0 +1,390 @@
+/*
+ * dispatch.c - the monthly dispatch (按月调度, seed section 四（二）: "州环境监察支队要按月调度
+ * 进展"): on the plan's `dispatch.day` of every month, one progress notice to the plan's
+ * `dispatch.notify` roles with the clean-up figures in the Annex 3 layout, the overdue
+ * list, the conduct warnings sent so far, the latest signed audit checkpoint (so past heads
+ * of the log sit in many mailboxes), and the figures as an XLSX attachment.
+ *
+ * The figures are those of the moment the dispatch is applied, read in its transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "engine/audit.h"
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/engine.h"
+
+struct jrow {
+	char *id;
+	char *name;
+	unsigned base, cleaned, progress, overdue, by_measure[3], reports_overdue;
+};
+
+struct figures {
+	struct engine *en;
+	struct store_txn *txn;
+	const struct engine_plan *ep;
+	struct jrow *rows;
+	size_t nrows, cap;
+	struct buf overdue;
+	unsigned noverdue;
+	struct buf warnings;
+	unsigned nwarnings;
+	int32_t first, last;       /* horizon of the plan's due dates */
+};
+
+static const char *const measures[] = {"rectify-by-deadline", "listed-supervision", "closure"};
+
+static struct jrow *
+row(struct figures *f, const char *id)
+{
+	struct store_subject s;
+	struct dberr ignored;
+
+	for (size_t i = 0; i < f->nrows; i++)
+		if (strcmp(f->rows[i].id, id) == 0)
+			return &f->rows[i];
+	f->rows = xgrow(f->rows, &f->cap, f->nrows + 1, sizeof(*f->rows));
+	memset(&f->rows[f->nrows], 0, sizeof(*f->rows));
+	f->rows[f->nrows].id = xstrdup(id);
+	dberr_clear(&ignored);
+	if (store_subject_get(f->txn, STORE_JURISDICTION, id, &s, &ignored) == 0) {
+		const char *n = store_subject_field(&s, "name");
+		f->rows[f->nrows].name = xstrdup(n ? n : id);
+		store_subject_release(&s);
+	} else {
+		f->rows[f->nrows].name = xstrdup(id);
+	}
+	return &f->rows[f->nrows++];
+}
+
+static int
+task_cb(const struct store_task *t, void *arg)
+{
+	struct figures *f = arg;
+	const struct plan *p = f->ep->plan;
+	int mi = plan_milestone_index(p, t->milestone);
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	int st;
+
+	if (mi < 0)
+		return 0;
+	m = &p->milestones[mi];
+	lc = &p->lifecycles[m->lifecycle];
+	st = plan_lifecycle_state(lc, t->state);
+	if (f->first == CAL_NO_DAY || t->due_date < f->first)
+		f->first = t->due_date;
+	if (f->last == CAL_NO_DAY || t->due_date > f->last)
+		f->last = t->due_date;
+	if (f->txn == NULL)
+		return 0; /* only the horizon was asked for */
+	/* an enterprise's own clean-up lifecycle: the Annex 3 figures */
+	if (m->for_ == PLAN_FOR_ENTERPRISE && !lc->builtin && t->jurisdiction[0]) {
+		struct jrow *r = row(f, t->jurisdiction);
+		struct store_subject s;
+		struct dberr ignored;
+
+		r->base++;
+		if (st >= 0 && lc->final[st])
+			r->cleaned++;
+		else if (st >= 0 && st == lc->deadline_to)
+			r->overdue++;
+		else
+			r->progress++;
+		dberr_clear(&ignored);
+		if (store_subject_get(f->txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
+			const char *ms = store_subject_field(&s, "measure");
+			for (int k = 0; ms && k < 3; k++)
+				if (strcmp(ms, measures[k]) == 0)
+					r->by_measure[k]++;
+			store_subject_release(&s);
+		}
+	}
+	if (st >= 0 && st == lc->deadline_to) {
+		char due[16];
+
+		cal_format_date(t->due_date, due);
+		if (t->jurisdiction[0])
+			row(f, t->jurisdiction)->reports_overdue++;
+		f->noverdue++;
+		buf_printf(&f->overdue, "　　%u. %s：%s%s%s（截止 %s）\n", f->noverdue,
+		           t->jurisdiction[0] ? row(f, t->jurisdiction)->name : p->roles[m->owner].title,
+		           m->title, strcmp(t->period, "once") ? " " : "",
+		           strcmp(t->period, "once") ? t->period : "", due);
+	}
+	return 0;
+}
+
+static int
+notice_cb(const struct store_notice *n, void *arg)
+{
+	struct figures *f = arg;
+	char when[32];
+
+	if (strcmp(n->plan, f->ep->plan->id) != 0 || strstr(n->kind, "warning") == NULL)
+		return 0;
+	tz_format_local(f->ep->tz, n->scheduled, when);
+	f->nwarnings++;
+	buf_printf(&f->warnings, "　　%u. %s %s：%s\n", f->nwarnings, when, row(f, n->subject)->name,
+	           strcmp(n->kind, "interview-warning") == 0 ? "约谈预警"
+	           : strcmp(n->kind, "approval-restriction-warning") == 0 ? "限批预警"
+	                                                                  : n->kind);
+	return 0;
+}
+
+static void
+figures_release(struct figures *f)
+{
+	for (size_t i = 0; i < f->nrows; i++) {
+		free(f->rows[i].id);
+		free(f->rows[i].name);
+	}
+	free(f->rows);
+	buf_release(&f->overdue);
+	buf_release(&f->warnings);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct jrow *)a)->id, ((const struct jrow *)b)->id);
+}
+
+static void
+items_text(const struct figures *f, struct buf *b)
+{
+	unsigned tot[7] = {0};
+
+	buf_puts(b, "一、10个行业超标企业清理整治进展（附件3口径）\n");
+	for (size_t i = 0; i < f->nrows; i++) {
+		const struct jrow *r = &f->rows[i];
+		if (r->base == 0)
+			continue;
+		buf_printf(b, "　　%s：基数 %u 家，已完成 %u 家，整治中 %u 家，逾期 %u 家；"
+		           "限期整改 %u、挂牌督办 %u、淘汰关闭 %u；完成率 %u%%\n",
+		           r->name, r->base, r->cleaned, r->progress, r->overdue, r->by_measure[0],
+		           r->by_measure[1], r->by_measure[2], r->cleaned * 100 / r->base);
+		tot[0] += r->base;
+		tot[1] += r->cleaned;
+		tot[2] += r->progress;
+		tot[3] += r->overdue;
+		for (int k = 0; k < 3; k++)
+			tot[4 + k] += r->by_measure[k];
+	}
+	buf_printf(b, "　　合计：基数 %u 家，已完成 %u 家，整治中 %u 家，逾期 %u 家；完成率 %u%%\n",
+	           tot[0], tot[1], tot[2], tot[3], tot[0] ? tot[1] * 100 / tot[0] : 0);
+	buf_printf(b, "二、逾期未报、未完成事项（%u 项）\n%s", f->noverdue,
+	           f->noverdue ? buf_str(&f->overdue) : "　　无\n");
+	buf_printf(b, "三、已发出的约谈、限批预警（%u 次）\n%s", f->nwarnings,
+	           f->nwarnings ? buf_str(&f->warnings) : "　　无\n");
+}
+
+/* The Annex 3 figures as a workbook, bytes in *out. Its creation time is the dispatch's
+ * scheduled time, so the same figures give the same bytes. */
+static int
+xlsx(const struct figures *f, int64_t when, const char *month, struct buf *out,
+     struct dberr *e)
+{
+	static const char *const head[] = {"县市、园区", "超标企业基数", "已完成清理", "整治中",
+	                                   "逾期", "限期整改", "挂牌督办", "淘汰关闭",
+	                                   "逾期未报事项"};
+	char path[] = "/tmp/dabiao-dispatch-XXXXXX";
+	lxw_doc_properties props = {0};
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold;
+	FILE *fp;
+	char buf[8192], title[128];
+	size_t n;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create a temporary file for the XLSX");
+	close(fd);
+	wb = workbook_new(path);
+	if (wb == NULL) {
+		unlink(path);
+		return dberr_set(e, DB_ECANTCREAT, "cannot create the dispatch workbook");
+	}
+	props.created = (time_t)when;
+	props.title = "全州10个行业超标企业清理汇总表";
+	workbook_set_properties(wb, &props);
+	ws = workbook_add_worksheet(wb, "附件3");
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	snprintf(title, sizeof(title), "全州10个行业超标企业清理汇总表（%s）", month);
+	worksheet_write_string(ws, 0, 0, title, bold);
+	for (int c = 0; c < 9; c++)
+		worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], bold);
+	worksheet_set_column(ws, 0, 0, 24, NULL);
+	worksheet_set_column(ws, 1, 8, 12, NULL);
+	for (size_t i = 0; i < f->nrows; i++) {
+		const struct jrow *r = &f->rows[i];
+		lxw_row_t y = (lxw_row_t)(i + 2);
+		double v[8] = {r->base, r->cleaned, r->progress, r->overdue, r->by_measure[0],
+		               r->by_measure[1], r->by_measure[2], r->reports_overdue};
+
+		worksheet_write_string(ws, y, 0, r->name, NULL);
+		for (int c = 0; c < 8; c++)
+			worksheet_write_number(ws, y, (lxw_col_t)(c + 1), v[c], NULL);
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		unlink(path);
+		return dberr_set(e, DB_EIO, "cannot write the dispatch workbook");
+	}
+	fp = fopen(path, "rb");
+	while (fp && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		buf_append(out, buf, n);
+	if (fp)
+		fclose(fp);
+	unlink(path);
+	return 0;
+}
+
+/* The signed head of the audit log as it stands, or a line saying why there is none. */
+static void
+checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out)
+{
+	const char *key = getenv("DABIAO_AUDIT_KEY");
+	const char *origin = getenv("DABIAO_AUDIT_ORIGIN");
+	struct audit_frontier fr;
+	struct audit_checkpoint cp;
+	struct dberr e;
+	char *text = NULL, hex[2 * AUDIT_HASH_LEN + 1], host[200] = "localhost";
+
+	if (key == NULL || !*key)
+		key = en->config.audit_key_file;
+	if (origin == NULL || !*origin)
+		origin = en->config.audit_origin;
+	dberr_clear(&e);
+	if (audit_frontier_get(txn, &fr, &e) != 0) {
+		buf_printf(out, "（审计链头无法读取：%s）", e.msg);
+		return;
+	}
+	memset(&cp, 0, sizeof(cp));
+	if (origin == NULL || !*origin) {
+		gethostname(host, sizeof(host) - 1);
+		snprintf(cp.origin, sizeof(cp.origin), "dabiao/%s", host);
+	} else {
+		snprintf(cp.origin, sizeof(cp.origin), "%s", origin);
+	}
+	cp.size = fr.size;
+	audit_frontier_root(&fr, cp.root);
+	if (key != NULL && *key && audit_checkpoint_sign(&cp, key, &text, &e) == 0) {
+		buf_puts(out, text);
+		free(text);
+		return;
+	}
+	audit_hex(cp.root, AUDIT_HASH_LEN, hex);
+	buf_printf(out, "%s\n%llu\n根哈希（十六进制）%s\n（未配置审计签名密钥 audit.key_file，本检查点未签名）",
+	           cp.origin, (unsigned long long)cp.size, hex);
+}
+
+int
+dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
+              struct dberr *e)
+{
+	char plan_id[128], month[16], key[256], nitems[8];
+	const struct engine_plan *ep;
+	struct figures f = {0};
+	struct buf items = BUF_INIT, cp = BUF_INIT, book = BUF_INIT;
+	struct notice_var vars[3];
+	struct notify_attachment att;
+	struct notice_req r = {0};
+	char *prefix = NULL, *fname = NULL;
+	int rc;
+
+	if (sscanf(d->task, "dispatch#%127[^#]#%15s", plan_id, month) != 2 ||
+	    (ep = engine_plan_find(en, plan_id)) == NULL || ep->plan->dispatch.day == 0)
+		return 0;
+	f.en = en;
+	f.txn = txn;
+	f.ep = ep;
+	f.first = f.last = CAL_NO_DAY;
+	prefix = xasprintf("%s/", plan_id);
+	rc = store_task_each(txn, prefix, task_cb, &f, e);
+	if (rc == 0)
+		rc = store_notice_each(txn, notice_cb, &f, e);
+	if (rc != 0)
+		goto out;
+	qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
+	items_text(&f, &items);
+	checkpoint_text(en, txn, &cp);
+	if ((rc = xlsx(&f, d->planned, month, &book, e)) != 0)
+		goto out;
+	snprintf(nitems, sizeof(nitems), "3");
+	vars[0] = (struct notice_var){"items", buf_str(&items)};
+	vars[1] = (struct notice_var){"checkpoint", buf_str(&cp)};
+	vars[2] = (struct notice_var){"item_count", nitems};
+	fname = xasprintf("附件3_全州10个行业超标企业清理汇总表_%s.xlsx", month);
+	att.filename = fname;
+	att.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	att.data = book.data;
+	att.len = book.len;
+	snprintf(key, sizeof(key), "%s/dispatch/%s", plan_id, month);
+	r.ep = ep;
+	r.kind = "dispatch";
+	r.fallback = "dispatch";
+	r.key = key;
+	r.subject = plan_id;
+	r.targets = ep->plan->dispatch.notify;
+	r.ntargets = ep->plan->dispatch.nnotify;
+	r.scheduled = d->planned;
+	r.late = late;
+	r.vars = vars;
+	r.nvars = 3;
+	r.attachments = &att;
+	r.nattachments = 1;
+	rc = notice_queue(en, txn, &r, e);
+out:
+	free(prefix);
+	free(fname);
+	figures_release(&f);
+	buf_release(&items);
+	buf_release(&cp);
+	buf_release(&book);
+	return rc;
+}
+
+int
+dispatch_schedule(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                  struct dberr *e)
+{
+	struct figures f = {0};
+	char *prefix = xasprintf("%s/", ep->plan->id);
+	int y, m, dd, ly, lm, rc;
+
+	f.ep = ep;
+	f.first = f.last = CAL_NO_DAY;
+	rc = store_task_each(txn, prefix, task_cb, &f, e);
+	free(prefix);
+	if (rc != 0 || f.first == CAL_NO_DAY)
+		return rc;
+	cal_civil_from_days(f.first, &y, &m, &dd);
+	cal_civil_from_days(f.last, &ly, &lm, &dd);
+	/* every month from the first due to the month after the last: the last dispatch
+	 * reports how the horizon ended */
+	for (long k = (long)y * 12 + m - 1; rc == 0 && k <= (long)ly * 12 + lm; k++) {
+		int yy = (int)(k / 12), mm = (int)(k % 12) + 1;
+		int64_t at = tz_local_to_utc(ep->tz, cal_days_from_civil(yy, mm, ep->plan->dispatch.day),
+		                             ep->plan->notify_at);
+		char task[192];
+		struct store_due d = {0};
+
+		if (at <= en->clock.now)
+			continue;
+		snprintf(task, sizeof(task), "dispatch#%s#%04d-%02d", ep->plan->id, yy, mm);
+		d.at = d.planned = at;
+		d.kind = STORE_DUE_OTHER;
+		d.task = task;
+		rc = store_due_put(txn, &d, e);
+	}
+	figures_release(&f);
+	return rc;
+}
