@@ -2,8 +2,11 @@
  * tz.c - IANA zones through the C library: the only file that touches TZ.
  *
  * The C library keeps one current zone per process, so each conversion selects the zone
- * it needs (setenv + tzset only when it differs from the one in force). That makes this
- * module loop-thread only, as tz.h says; nothing here reads the clock.
+ * it needs: TZ is compared with the wanted value and set (setenv + tzset) only when it
+ * differs, which needs no "last zone set" variable of our own. setenv is not thread-safe
+ * against getenv in other threads, so this module is loop-thread only, as tz.h says.
+ * UTC never goes through the C library: it is plain arithmetic, so it works without
+ * tzdata and leaves TZ alone. Nothing here reads the clock.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,7 +25,15 @@
 struct tz {
 	char name[128];
 	char env[130];   /* ":" + name: an implementation-defined zone file, never a POSIX rule */
+	bool utc;        /* offset 0 for ever: converted without the C library */
 };
+
+/* Zone names that are UTC by definition, accepted even where tzdata is not installed. */
+static bool
+is_utc_name(const char *name)
+{
+	return strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0;
+}
 
 static void
 select_zone(const struct tz *z)
@@ -41,6 +52,10 @@ name_ok(const char *name)
 	size_t n = strlen(name);
 
 	if (n == 0 || n >= 128 || name[0] == '/' || strstr(name, "..") != NULL)
+		return false;
+	/* right/ zones count leap seconds in time_t, which would shift every instant we
+	 * store (POSIX seconds) by half a minute */
+	if (strncmp(name, "right/", 6) == 0)
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -75,12 +90,13 @@ tz_open(const char *name, struct tz **out, struct dberr *e)
 {
 	struct tz *z;
 
-	if (name == NULL || !name_ok(name) || !zone_file_ok(name))
+	if (name == NULL || !name_ok(name) || (!is_utc_name(name) && !zone_file_ok(name)))
 		return dberr_set(e, DB_EDATA, "unknown time zone '%s' (an IANA name such as "
 		                 "Asia/Shanghai)", name ? name : "");
 	z = xcalloc(1, sizeof(*z));
 	snprintf(z->name, sizeof(z->name), "%s", name);
 	snprintf(z->env, sizeof(z->env), ":%s", name);
+	z->utc = is_utc_name(name);
 	*out = z;
 	return 0;
 }
@@ -102,15 +118,29 @@ tz_utc_to_local(const struct tz *z, int64_t t, int32_t *day, int *sec_of_day, in
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	int64_t d = t / 86400, s = t % 86400;
+	int off = 0;
 
-	select_zone(z);
-	localtime_r(&tt, &tm);
+	/* UTC, and instants so far out that localtime_r cannot give their year in an int,
+	 * are split arithmetically (floor division, so days before 1970 come out right). */
+	if (s < 0) {
+		s += 86400;
+		d--;
+	}
+	if (!z->utc) {
+		select_zone(z);
+		if (localtime_r(&tt, &tm) != NULL) {
+			d = cal_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+			s = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+			off = (int)tm.tm_gmtoff;
+		}
+	}
 	if (day)
-		*day = cal_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		*day = (int32_t)d;
 	if (sec_of_day)
-		*sec_of_day = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+		*sec_of_day = (int)s;
 	if (gmtoff)
-		*gmtoff = (int)tm.tm_gmtoff;
+		*gmtoff = off;
 }
 
 /* Local (day, sec) of t compared with the wanted one: <0, 0, >0. */
@@ -132,6 +162,10 @@ tz_local_to_utc(const struct tz *z, int32_t day, int sec_of_day)
 	int64_t t0 = (int64_t)day * 86400 + sec_of_day, best = INT64_MAX, lo, hi;
 	int offs[3], minoff, maxoff;
 
+	if (z->utc)
+		return t0;
+	/* t0 reads the local fields as if they were UTC; the true instant is t0 minus the
+	 * offset in force then, and any offset in force a day either side is a candidate. */
 	tz_utc_to_local(z, t0 - 86400, NULL, NULL, &offs[0]);
 	tz_utc_to_local(z, t0, NULL, NULL, &offs[1]);
 	tz_utc_to_local(z, t0 + 86400, NULL, NULL, &offs[2]);
@@ -144,7 +178,9 @@ tz_local_to_utc(const struct tz *z, int32_t day, int sec_of_day)
 	}
 	if (best != INT64_MAX)
 		return best;
-	/* a skipped local time: the first instant whose local time is at or after it */
+	/* A skipped local time: the first instant whose local time is at or after it. Local
+	 * time runs forward through the gap, so that instant lies between t0 - maxoff and
+	 * t0 - minoff; the two hours of slack on each side cost two steps of the search. */
 	minoff = maxoff = offs[0];
 	for (int i = 1; i < 3; i++) {
 		minoff = offs[i] < minoff ? offs[i] : minoff;
