@@ -1,0 +1,148 @@
+/*
+ * smtp.h - deliver a batch of finished messages over one SMTP session (libESMTP 1.1),
+ * normally in a child process so that a crash inside the library costs at most the
+ * batch's unreported results, never the scheduler.
+ *
+ * Two entry points:
+ *   notify_smtp_batch_send()  forks a child that runs the session and reports each
+ *                             message's result through a pipe the moment it is known.
+ *                             This is what the engine uses.
+ *   notify_smtp_session_run() runs the session in the calling process. For the child and
+ *                             for tests; a library crash here is the caller's crash.
+ *
+ * Both block until the session ends: call them from a dedicated sender thread or a command,
+ * never from the event loop's thread. Neither reads or writes global state of ours, so
+ * several may run at once in different threads (libESMTP itself keeps its errno per thread).
+ *
+ * Classification of every recipient (what the caller should do next):
+ *   DELIVERED  the recipient was accepted (RCPT 2xx) and so was the message (DATA 2xx).
+ *   PERMFAIL   a 5xx: at RCPT for this recipient, or at MAIL FROM or DATA for the message.
+ *              Retrying the same bytes will not help.
+ *   TEMPFAIL   a 4xx, a refused or dropped connection, a timeout, STARTTLS required but
+ *              not offered or failed, the session never reached this message, the sender
+ *              process died. Retry later with the same bytes and Message-ID.
+ * A recipient is judged alone: one refused neighbour never makes a delivered recipient
+ * look failed, so nobody gets the same notice twice.
+ *
+ * Certificates: with NOTIFY_SMTP_STARTTLS the server's certificate must verify against the
+ * system's trust store plus ca_file, and name the host given; any doubt refuses TLS and
+ * nothing is sent.
+ */
+#ifndef DABIAO_NOTIFY_SMTP_H
+#define DABIAO_NOTIFY_SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/base/err.h"
+
+enum notify_smtp_security {
+	NOTIFY_SMTP_PLAIN = 0,  /* no TLS at all (a relay on the same host); default port 25 */
+	NOTIFY_SMTP_STARTTLS,   /* STARTTLS required; default port 587 */
+};
+
+/* Where and how to deliver. Every pointer is borrowed for the duration of one call. */
+struct notify_smtp_server {
+	const char *host;        /* name or address; required */
+	int port;                /* 0: 25 for NOTIFY_SMTP_PLAIN, 587 for NOTIFY_SMTP_STARTTLS */
+	enum notify_smtp_security security;
+	const char *ca_file;     /* PEM trust anchors added to the system's, or NULL */
+	const char *user;        /* AUTH PLAIN or LOGIN when non-NULL */
+	const char *password;    /* read from a file by the caller; never logged or reported */
+	const char *from;        /* envelope sender (MAIL FROM); required */
+	int timeout_ms;          /* bound on each wait for the server (greeting, each reply, each
+	                            write), not on the whole session; 0: 30000. Below the RFC 5321
+	                            minimums on purpose: a stalled server must not hold a batch for
+	                            10 minutes. Name resolution and connect have no bound of their
+	                            own in libESMTP (fine for a literal address or localhost);
+	                            notify_smtp_batch_send bounds the whole child instead. */
+};
+
+/* One message to send. Borrowed for the duration of the call. */
+struct notify_smtp_msg {
+	const char *data;         /* the complete RFC 5322 message, CRLF line ends */
+	size_t len;
+	const char *const *rcpt;  /* envelope recipients (RCPT TO), nrcpt >= 1 */
+	size_t nrcpt;
+};
+
+/* Named _CLS_ so this header can share a translation unit with notifiers/smtp_send.h,
+ * whose enum notify_smtp_result already uses NOTIFY_SMTP_DELIVERED. */
+enum notify_smtp_class {
+	NOTIFY_SMTP_CLS_DELIVERED = 0,
+	NOTIFY_SMTP_CLS_TEMPFAIL,
+	NOTIFY_SMTP_CLS_PERMFAIL,
+};
+
+#define NOTIFY_SMTP_TEXT_MAX 256
+
+/* What the server said about one recipient. code is the reply that decided the class (the
+ * RCPT reply when that refused the recipient, else the message's DATA reply), 0 when the
+ * server never answered; text is that reply's text, or why there was none. */
+struct notify_smtp_rcpt_status {
+	enum notify_smtp_class cls;
+	int code;
+	char text[NOTIFY_SMTP_TEXT_MAX];
+};
+
+/* What happened to one message. */
+struct notify_smtp_status {
+	bool reported;            /* the session reached a verdict for this message; false when
+	                             every recipient is TEMPFAIL for want of an answer */
+	int code;                 /* the message's transfer status (DATA reply; MAIL FROM reply
+	                             when that failed), 0 when none */
+	char text[NOTIFY_SMTP_TEXT_MAX];
+	size_t nrcpt;
+	struct notify_smtp_rcpt_status *rcpt; /* nrcpt entries, same order as the message's rcpt;
+	                                         owned by the status: notify_smtp_status_release */
+};
+
+/* Called once per message, in the calling thread, as soon as the message's result is
+ * final, so the caller can record it before anything else can go wrong. st is valid only
+ * during the call. Messages without a verdict (see reported) are not passed. */
+typedef void notify_smtp_result_cb(size_t i, const struct notify_smtp_status *st, void *arg);
+
+/* Options of notify_smtp_batch_send. Zero-initialise; every field is optional. */
+struct notify_smtp_batch_opts {
+	notify_smtp_result_cb *on_result;
+	void *arg;
+	int wait_ms;               /* bound on the child's whole life; 0: 60 s plus 3 timeouts
+	                              per message. The child is then killed (SIGKILL). */
+	size_t test_die_after;     /* tests only: the child raises SIGKILL right after it has
+	                              reported this many messages (0: never) */
+};
+
+/*
+ * Sends msgs[0..n) in one session in a child process and fills st[0..n) (the caller's array
+ * of n; this function allocates each st[i].rcpt, the caller frees them with
+ * notify_smtp_status_release even when this fails).
+ *
+ * st is always filled, whatever is returned: every recipient without an answer is
+ * TEMPFAIL with the reason ("connection refused", "server does not offer STARTTLS",
+ * "sender process died: signal 9", ...).
+ *
+ * Returns 0 when the session ran to its end (the server's verdicts are in st, failures
+ * included); DB_ETEMP when it ended early (no connection, dropped, timed out, TLS refused,
+ * the child died or was killed); DB_EUSAGE for a bad server or message (no host, no from,
+ * a message without recipients); -errno when no pipe or child could be made. e gets the
+ * session-level reason; e may be NULL.
+ */
+int notify_smtp_batch_send(const struct notify_smtp_server *srv,
+                           const struct notify_smtp_msg *msgs, size_t n,
+                           const struct notify_smtp_batch_opts *opts,
+                           struct notify_smtp_status *st, struct dberr *e);
+
+/* The same session in the calling process; on_result (may be NULL) fires from inside
+ * libESMTP's callbacks. Same contract for st, return values and e, without the child. */
+int notify_smtp_session_run(const struct notify_smtp_server *srv,
+                            const struct notify_smtp_msg *msgs, size_t n,
+                            notify_smtp_result_cb *on_result, void *arg,
+                            struct notify_smtp_status *st, struct dberr *e);
+
+/* Frees what the calls above allocated in st[0..n) and zeroes it. Cannot fail. */
+void notify_smtp_status_release(struct notify_smtp_status *st, size_t n);
+
+/* "delivered", "tempfail" or "permfail". Cannot fail. */
+const char *notify_smtp_class_name(enum notify_smtp_class c);
+
+#endif
