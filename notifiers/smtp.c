@@ -186,6 +186,10 @@ fill_status(struct session *ss, size_t i, const char *reason)
 	const smtp_status_t *data = smtp_message_transfer_status(ms->m);
 	int mcode = mail ? mail->code : 0, dcode = data ? data->code : 0;
 
+	/* a 354 still standing means the final reply to DATA never came */
+	if (dcode >= 300 && dcode < 400)
+		dcode = 0;
+
 	if (mcode != 0 && (mcode < 200 || mcode >= 300)) {
 		st->code = mcode;
 		notify_smtp_set_text(st->text, mail->text);
@@ -391,10 +395,25 @@ auth_init(void)
 	auth_client_init();
 }
 
+/* OpenSSL refuses an unverifiable certificate during the handshake, before libESMTP's
+ * events can say why; this keeps the reason (the first error on the chain) for the text. */
+static int
+verify_cb(int ok, X509_STORE_CTX *xs)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct session *ss = ssl ? SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) : NULL;
+
+	if (!ok && ss != NULL && ss->tls_refusal[0] == '\0')
+		snprintf(ss->tls_refusal, sizeof(ss->tls_refusal), "server certificate: %s",
+		         X509_verify_cert_error_string(X509_STORE_CTX_get_error(xs)));
+	return ok;
+}
+
 /* Our own context, so OpenSSL never prompts and nothing in ~/.authenticate is read. */
 static int
-tls_context(const struct notify_smtp_server *srv, SSL_CTX **out, struct dberr *e)
+tls_context(struct session *ss, SSL_CTX **out, struct dberr *e)
 {
+	const struct notify_smtp_server *srv = ss->srv;
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	X509_VERIFY_PARAM *vp;
 	struct in6_addr a6;
@@ -403,7 +422,8 @@ tls_context(const struct notify_smtp_server *srv, SSL_CTX **out, struct dberr *e
 	if (ctx == NULL)
 		return dberr_set(e, DB_ESOFTWARE, "smtp: cannot create a TLS context");
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+	SSL_CTX_set_app_data(ctx, ss); /* the context lives only as long as this session */
 	SSL_CTX_set_default_verify_paths(ctx);
 	if (srv->ca_file != NULL && SSL_CTX_load_verify_locations(ctx, srv->ca_file, NULL) != 1) {
 		SSL_CTX_free(ctx);
@@ -437,7 +457,7 @@ setup(struct session *ss, smtp_session_t s, SSL_CTX **ctx, auth_context_t *auth,
 	for (int w = Timeout_GREETING; w <= Timeout_DATA2; w++)
 		smtp_set_timeout(s, w | Timeout_OVERRIDE_RFC2822_MINIMUM, t);
 	if (srv->security == NOTIFY_SMTP_STARTTLS) {
-		if ((rc = tls_context(srv, ctx, e)) != 0)
+		if ((rc = tls_context(ss, ctx, e)) != 0)
 			return rc;
 		smtp_starttls_set_ctx(s, *ctx);
 		smtp_starttls_enable(s, Starttls_REQUIRED);
