@@ -122,20 +122,6 @@ window_seconds(const struct plan_offset *o)
 	}
 }
 
-/* The first notify_at instant at or after t, in the plan's zone. */
-static int64_t
-next_notify_at(const struct engine_plan *ep, int64_t t)
-{
-	int32_t day;
-	int64_t at;
-
-	tz_utc_to_local(ep->tz, t, &day, NULL, NULL);
-	at = tz_local_to_utc(ep->tz, day, ep->plan->notify_at);
-	if (at < t)
-		at = tz_local_to_utc(ep->tz, day + 1, ep->plan->notify_at);
-	return at;
-}
-
 static bool
 rule_counts(const struct plan_conduct *r, int owner_role)
 {
@@ -185,7 +171,7 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 			rc = store_meta_put(txn, entry, text, e);
 			if (rc == 0) {
 				struct store_due d = {
-					.at = next_notify_at(ep, t),
+					.at = schedule_next_notify_at(ep, t),
 					.kind = STORE_DUE_CONDUCT,
 					.task = entry,
 					.step = (uint8_t)k,

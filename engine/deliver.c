@@ -93,7 +93,9 @@ prep_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			it.rcpt = xcalloc(n.nto ? n.nto : 1, sizeof(char *));
 			for (size_t i = 0; i < n.nto; i++) {
 				const char *st = rcpt_state(&n, n.to[i]);
-				if (st == NULL || strncmp(st, "delivered", 9) != 0)
+				/* delivered already, or left to the recipient's daily digest */
+				if (st == NULL || (strncmp(st, "delivered", 9) != 0 &&
+				                   strncmp(st, "digest", 6) != 0))
 					it.rcpt[it.nrcpt++] = xstrdup(n.to[i]);
 			}
 			it.result = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.result));

@@ -122,6 +122,19 @@ int schedule_times(const struct engine_plan *ep, const struct plan_milestone *m,
 int schedule_task(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                   const struct store_task *task, struct dberr *e);
 
+/* The first notify_at instant at or after t, in the plan's zone. Cannot fail. */
+int64_t schedule_next_notify_at(const struct engine_plan *ep, int64_t t);
+
+/* ---- daily digests (digest.c) ----
+ * For roles listed in the configuration's `digest`, a recipient gets one message a day
+ * listing that day's notices instead of each one: a notice's digest recipients are left
+ * out of its own delivery and collected for the digest due at the next notify_at. */
+int digest_collect(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_notice *n, const char *subject_line,
+                   const char *addr, struct dberr *e);
+int digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
+                bool late, struct dberr *e);
+
 /* ---- the scheduler (sched.c) ---- */
 /* Applies every due entry with at <= upto, in key order (time, then kind: deadlines,
  * escalations, reminders, conduct; then task key), in transactions of at most
@@ -157,6 +170,8 @@ struct notice_req {
 	size_t nvars;
 	const struct notify_attachment *attachments; /* e.g. the dispatch's XLSX; may be NULL */
 	size_t nattachments;
+	const char *const *to_addrs;  /* explicit recipients instead of targets (digests) */
+	size_t nto_addrs;
 };
 /* Renders, addresses and queues one notice in the outbox, with its audit record. A key seen
  * before queues nothing and returns 0. Role contacts that are missing go to the registry's

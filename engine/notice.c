@@ -98,47 +98,66 @@ target_role(const struct notice_req *r, const struct plan_milestone *m,
 	return -1;
 }
 
+/* The addresses of one role for this notice: per jurisdiction from the task's
+ * jurisdiction, per enterprise from the enterprise, an office from the registry's offices. */
+static int
+role_contacts(struct store_txn *txn, const struct notice_req *r, const struct plan_role *role,
+              struct strs *to, struct dberr *e)
+{
+	const char *jur = r->task ? r->task->jurisdiction : r->subject;
+
+	switch (role->per) {
+	case PLAN_PER_JURISDICTION:
+		return jur && *jur ? add_contacts(txn, STORE_JURISDICTION, jur, role->id, to, e) : 0;
+	case PLAN_PER_ENTERPRISE:
+		return r->task ? add_contacts(txn, STORE_ENTERPRISE, r->task->subject, role->id, to, e)
+		               : 0;
+	default:
+		return add_contacts(txn, STORE_OFFICE, role->id, role->id, to, e);
+	}
+}
+
+static bool
+digest_role(const struct engine *en, const char *role)
+{
+	for (size_t i = 0; en->config.digest && en->config.digest[i]; i++)
+		if (strcmp(en->config.digest[i], role) == 0)
+			return true;
+	return false;
+}
+
+/* Everyone the notice goes to (to), the roles' titles (roles), roles without an address
+ * (gaps), and the addresses that belong to a digest role (dig). */
 static int
 notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_req *r,
                   const struct plan_milestone *m, struct strs *to, struct strs *roles,
-                  struct strs *gaps, struct dberr *e)
+                  struct strs *gaps, struct strs *dig, struct dberr *e)
 {
 	const struct plan *p = r->ep->plan;
+	const char *jur = r->task ? r->task->jurisdiction : r->subject;
 	int rc;
 
-	(void)en;
+	for (size_t i = 0; i < r->nto_addrs; i++)
+		strs_add(to, r->to_addrs[i]);
 	for (size_t i = 0; i < r->ntargets; i++) {
 		int ri = target_role(r, m, &r->targets[i]);
 		const struct plan_role *role;
-		const char *jur;
 		size_t before = to->n;
 
 		if (ri < 0)
 			continue;
 		role = &p->roles[ri];
 		strs_add(roles, role->title);
-		jur = r->task ? r->task->jurisdiction : r->subject;
-		switch (role->per) {
-		case PLAN_PER_JURISDICTION:
-			rc = jur && *jur ? add_contacts(txn, STORE_JURISDICTION, jur, role->id, to, e)
-			                 : 0;
-			break;
-		case PLAN_PER_ENTERPRISE:
-			rc = r->task ? add_contacts(txn, STORE_ENTERPRISE, r->task->subject, role->id,
-			                            to, e)
-			             : 0;
-			break;
-		default:
-			rc = add_contacts(txn, STORE_OFFICE, role->id, role->id, to, e);
-			break;
-		}
-		if (rc != 0)
+		if ((rc = role_contacts(txn, r, role, to, e)) != 0)
 			return rc;
 		if (to->n == before) {
 			char *gap = xasprintf("%s (%s)", role->id, jur && *jur ? jur : r->subject);
 			strs_add(gaps, gap);
 			free(gap);
 		}
+		if (digest_role(en, role->id) && strcmp(r->kind, "digest") != 0 &&
+		    (rc = role_contacts(txn, r, role, dig, e)) != 0)
+			return rc;
 	}
 	if (gaps->n > 0 || to->n == 0) {
 		rc = add_contacts(txn, STORE_OFFICE, "admin", "admin", to, e);
@@ -364,7 +383,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
              struct dberr *e)
 {
 	const struct plan_milestone *m = NULL;
-	struct strs to = {0}, roles = {0}, gaps = {0};
+	struct strs to = {0}, roles = {0}, gaps = {0}, dig = {0};
 	struct vals vs = {0};
 	struct buf msg = BUF_INIT, details = BUF_INIT;
 	struct notify_header hdr[72];
@@ -377,7 +396,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 
 	if (r->task != NULL && (mi = plan_milestone_index(r->ep->plan, r->task->milestone)) >= 0)
 		m = &r->ep->plan->milestones[mi];
-	rc = notice_recipients(en, txn, r, m, &to, &roles, &gaps, e);
+	rc = notice_recipients(en, txn, r, m, &to, &roles, &gaps, &dig, e);
 	if (rc != 0)
 		goto out;
 	if (to.n == 0) {
@@ -437,6 +456,17 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		n.extra[0].val = buf_detach(&g);
 		n.nextra = 1;
 	}
+	for (size_t i = 0; i < dig.n; i++) {
+		char k[600];
+
+		snprintf(k, sizeof(k), "rcpt:%s", dig.v[i]);
+		n.extra = xrealloc(n.extra, (n.nextra + 1) * sizeof(*n.extra));
+		n.extra[n.nextra].key = xstrdup(k);
+		n.extra[n.nextra].val = xstrdup("digest");
+		n.nextra++;
+	}
+	if (dig.n > 0 && dig.n >= to.n)
+		n.state = "digested"; /* every recipient gets it in a digest: nothing to send */
 	rc = store_notice_add(txn, &n, e);
 	if (rc == 1) {
 		rc = 0; /* seen before: nothing is ever sent twice */
@@ -465,7 +495,12 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	                  buf_str(&details), e);
 	if (rc != 0)
 		goto out;
-	pending_add(en, r->key);
+	for (size_t i = 0; rc == 0 && i < dig.n; i++)
+		rc = digest_collect(en, txn, r->ep, &n, subject, dig.v[i], e);
+	if (rc != 0)
+		goto out;
+	if (strcmp(n.state, "queued") == 0)
+		pending_add(en, r->key);
 	if (en->on_action) {
 		struct buf rl = BUF_INIT;
 		struct engine_action a = {en->clock.now, r->scheduled, r->kind, one[0], r->subject,
@@ -483,6 +518,7 @@ out:
 	strs_free(&to);
 	strs_free(&roles);
 	strs_free(&gaps);
+	strs_free(&dig);
 	strs_free(&vs.owned);
 	buf_release(&msg);
 	buf_release(&details);

@@ -196,6 +196,8 @@ apply_cb(const struct store_due *d, void *arg)
 	c->last_at = d->at;
 	if (d->kind == STORE_DUE_CONDUCT)
 		return conduct_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
+	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "digest#", 7) == 0)
+		return digest_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
 	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "dispatch#", 9) == 0)
 		return dispatch_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
 	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "deliver#", 8) == 0) {

@@ -129,3 +129,16 @@ schedule_task(struct engine *en, struct store_txn *txn, const struct engine_plan
 	}
 	return 0;
 }
+
+int64_t
+schedule_next_notify_at(const struct engine_plan *ep, int64_t t)
+{
+	int32_t day;
+	int64_t at;
+
+	tz_utc_to_local(ep->tz, t, &day, NULL, NULL);
+	at = tz_local_to_utc(ep->tz, day, ep->plan->notify_at);
+	if (at < t)
+		at = tz_local_to_utc(ep->tz, day + 1, ep->plan->notify_at);
+	return at;
+}
