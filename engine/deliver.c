@@ -121,7 +121,9 @@ deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out, struc
 	}
 	for (size_t i = 0; i < p.taken; i++)
 		free(en->pending[i]);
-	memmove(en->pending, en->pending + p.taken, (en->npending - p.taken) * sizeof(char *));
+	if (p.taken > 0 && en->npending > p.taken)
+		memmove(en->pending, en->pending + p.taken,
+		        (en->npending - p.taken) * sizeof(char *));
 	en->npending -= p.taken;
 	if (p.b->n == 0) {
 		deliver_batch_free(p.b);
