@@ -1,0 +1,95 @@
+/*
+ * cmd_report.c - `dabiao report annex3|annex4|accountability`: the tables of the seed's
+ * 第五阶段 (Annex 3, Annex 4) and of section 四's accountability, as a text table, CSV or
+ * XLSX (engine/report.h; every column in docs/reports.md).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/cli.h"
+#include "engine/engine.h"
+#include "engine/report.h"
+
+/* A --from/--to date: the first or the last second of that local day in the store's zone.
+ * A full time (tz_parse_time's forms) is taken as it is. */
+static int
+bound(const struct engine *en, const char *s, bool end, int64_t *out, struct dberr *e)
+{
+	int32_t day;
+
+	if (s == NULL)
+		return 0;
+	if (cal_parse_date(s, &day) == 0) {
+		*out = tz_local_to_utc(en->tz, day + (end ? 1 : 0), 0) - (end ? 1 : 0);
+		return 0;
+	}
+	if (tz_parse_time(en->tz, s, out) == 0)
+		return 0;
+	return dberr_set(e, DB_EUSAGE, "--%s must be a date (YYYY-MM-DD) or a time, not '%s'",
+	                 end ? "to" : "from", s);
+}
+
+/* Until engine/cli.h declares it with the other commands. */
+int cmd_report(struct cli *c);
+
+int
+cmd_report(struct cli *c)
+{
+	const char *month = NULL, *plan = NULL, *from = NULL, *to = NULL, *format = "table";
+	const char *out = NULL, *pos[1];
+	struct cli_opt opts[] = {{"month", &month, NULL}, {"plan", &plan, NULL},
+	                         {"from", &from, NULL},   {"to", &to, NULL},
+	                         {"format", &format, NULL}, {"out", &out, NULL},
+	                         {NULL, NULL, NULL}};
+	struct report_table t[2] = {{0}};
+	enum report_format fmt;
+	struct engine *en = NULL;
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	size_t nt = 1;
+	struct dberr e;
+	int npos = 0, rc;
+	bool annex;
+
+	dberr_clear(&e);
+	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0)
+		return cli_usage_error(c, &e);
+	if (npos != 1) {
+		dberr_set(&e, DB_EUSAGE, "name a report: annex3, annex4 or accountability");
+		return cli_usage_error(c, &e);
+	}
+	annex = strcmp(pos[0], "annex3") == 0 || strcmp(pos[0], "annex4") == 0;
+	if (!annex && strcmp(pos[0], "accountability") != 0)
+		dberr_set(&e, DB_EUSAGE, "unknown report '%s' (annex3, annex4 or accountability)",
+		          pos[0]);
+	else if (annex && (from || to))
+		dberr_set(&e, DB_EUSAGE, "%s takes --month, not --from/--to", pos[0]);
+	else if (!annex && (month || plan))
+		dberr_set(&e, DB_EUSAGE, "accountability takes --from/--to, not --month/--plan");
+	else if (report_format_parse(format, &fmt, &e) == 0 && fmt == REPORT_FMT_XLSX && !out)
+		dberr_set(&e, DB_EUSAGE, "--format xlsx needs --out FILE");
+	if (e.code != 0)
+		return cli_usage_error(c, &e);
+	if ((rc = engine_open(c->db, STORE_RDONLY, &en, &e)) != 0)
+		return cli_fail(&e);
+	if (strcmp(pos[0], "annex3") == 0) {
+		rc = report_annex3(en, plan, month, &t[0], &e);
+	} else if (strcmp(pos[0], "annex4") == 0) {
+		rc = report_annex4(en, plan, month, &t[0], &e);
+	} else {
+		nt = 2;
+		if ((rc = bound(en, from, false, &lo, &e)) == 0 &&
+		    (rc = bound(en, to, true, &hi, &e)) == 0)
+			rc = report_accountability(en, lo, hi, t, &e);
+	}
+	if (rc == 0) {
+		rc = report_write(t, nt, fmt, out, &e);
+		for (size_t i = 0; i < nt; i++)
+			report_table_release(&t[i]);
+	}
+	engine_close(en);
+	if (rc == DB_EUSAGE)
+		return cli_usage_error(c, &e);
+	return rc == 0 ? 0 : cli_fail(&e);
+}

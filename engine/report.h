@@ -1,0 +1,93 @@
+/*
+ * report.h - the reports a supervision detachment exchanges (seed 三、第五阶段 and 四):
+ * Annex 3 (全州10个行业超标企业清理汇总表, one row per jurisdiction), Annex 4
+ * (全区10个行业超标企业清理明细表, one row per listed enterprise) and the accountability
+ * record (lapses, flags and warnings per jurisdiction and responsible person, each with the
+ * audit sequence number that proves it). docs/reports.md lists every column and its source.
+ *
+ * A report is built as tables of typed cells inside one read transaction, then written by
+ * one writer (report_out.c) as an aligned text table, CSV (UTF-8 with a BOM, CRLF, RFC 4180)
+ * or XLSX (libxlsxwriter). Nothing here prints; errors go into struct dberr.
+ */
+#ifndef DABIAO_REPORT_H
+#define DABIAO_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/base/err.h"
+#include "engine/engine.h"
+
+/* ---- tables and the writer (report_out.c) ---- */
+enum report_cell_kind { REPORT_STR = 0, REPORT_NUM };
+struct report_cell {
+	enum report_cell_kind kind;
+	char *s;              /* REPORT_STR: owned by the table */
+	double n;             /* REPORT_NUM */
+	int prec;             /* REPORT_NUM: digits after the point (0 or 1) */
+};
+
+struct report_table {
+	char *title;          /* the Chinese title row, owned */
+	char *sheet;          /* worksheet name (at most 31 characters), owned */
+	char *note;           /* a line under the table (as-of time, source), owned; may be NULL */
+	char **head;          /* column headers, owned */
+	size_t ncols;
+	struct report_cell *cells; /* row-major, nrows * ncols once complete; owned */
+	size_t ncells, capcells;
+	bool total_row;       /* the last row is a total: bold in XLSX */
+};
+
+/* Starts an empty table with ncols headers (copied). Cannot fail. */
+void report_table_init(struct report_table *t, const char *title, const char *sheet,
+                       const char *const *head, size_t ncols);
+/* Appends one cell to the current row (rows fill left to right). s is copied; NULL is "". */
+void report_add_str(struct report_table *t, const char *s);
+void report_add_num(struct report_table *t, double n, int prec);
+size_t report_nrows(const struct report_table *t);
+void report_table_release(struct report_table *t);
+
+enum report_format { REPORT_FMT_TABLE = 0, REPORT_FMT_CSV, REPORT_FMT_XLSX };
+/* "table", "csv" or "xlsx"; DB_EUSAGE otherwise. */
+int report_format_parse(const char *s, enum report_format *out, struct dberr *e);
+/* Writes the tables to path (NULL: stdout; XLSX needs a path: DB_EUSAGE). XLSX puts each
+ * table on its own worksheet: the title in row 1 (bold), the headers in row 2 (bold), the
+ * data from row 3, the note two rows under the data. CSV writes a BOM once, then each table
+ * as its header row and data rows, tables separated by an empty line. A file that cannot
+ * be created is DB_ECANTCREAT, a failed write DB_EIO. */
+int report_write(const struct report_table *tables, size_t ntables, enum report_format f,
+                 const char *path, struct dberr *e);
+
+/* ---- Annex 3 and Annex 4 (report_annex.c) ---- */
+/* The month "YYYY-MM": the reports show each rectification task's state at the month's
+ * last second in the plan's zone, replayed from the audit trail (the last task.* record of
+ * the task with clock_time <= that instant gives its state; a task created later does not
+ * count). plan may be NULL when the store holds one plan with an enterprise clean-up
+ * milestone. DB_EUSAGE for a bad month, DB_ENOTFOUND for an unknown plan or a plan without
+ * a clean-up milestone. *out is initialised on success only; release with
+ * report_table_release. */
+int report_annex3(struct engine *en, const char *plan, const char *month,
+                  struct report_table *out, struct dberr *e);
+int report_annex4(struct engine *en, const char *plan, const char *month,
+                  struct report_table *out, struct dberr *e);
+
+/* ---- accountability (report_accountability.c) ---- */
+/* Lapses (task.lapse: 逾期未报 when the task is still in its deadline state at `to`, 逾期
+ * when it left it), late submissions (task.submit with late), flags (task.flag: 瞒报, 谎报,
+ * 漏报, with reasons) and conduct warnings (conduct.warning: 约谈预警, 限批预警) whose clock
+ * time lies in [from, to], as out[0] (one row per record, with its audit sequence) and out[1]
+ * (counts per jurisdiction and responsible person). Both initialised on success only. */
+int report_accountability(struct engine *en, int64_t from, int64_t to,
+                          struct report_table out[2], struct dberr *e);
+
+/* ---- helpers shared by the reports (report_annex.c) ---- */
+/* The value of a top-level string member of a JSON object text as written by buf_json_str,
+ * unescaped and xmalloc'd (caller frees); NULL when absent. Cannot fail. */
+char *report_json_str(const char *json, const char *name);
+/* The Chinese title of an industry id from the plan's `industries`, else the id. */
+const char *report_industry_title(const struct plan *p, const char *id);
+/* 限期整改 / 挂牌督办 / 淘汰关闭 for a measure id, else the id ("" for NULL). */
+const char *report_measure_title(const char *id);
+
+#endif

@@ -1,0 +1,536 @@
+/*
+ * report_annex.c - Annex 3 (全州10个行业超标企业清理汇总表) and Annex 4 (全区10个行业超标
+ * 企业清理明细表) of the seed's 第五阶段, as of the end of a month.
+ *
+ * Both read the plan's enterprise clean-up milestone: `rectification` when the plan has
+ * one, else the first `for: each enterprise` milestone with its own (not the built-in
+ * report) lifecycle. A table handed in on the 5th reports the month before it, so the
+ * state that counts is the one at the month's last second, not today's: it is replayed
+ * from the audit trail, where every change of a task's state is a task.* record carrying
+ * the state it led to. The current task record is used only for what does not change with
+ * time (its key, subject and due date).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/base/buf.h"
+#include "engine/base/xalloc.h"
+#include "engine/report.h"
+
+#define NOT_YET (-2) /* the task was created after the month's end */
+
+struct rtask {
+	char *key;            /* owned */
+	char *subject;        /* owned */
+	char *jurisdiction;   /* owned */
+	int32_t due_date;
+	int state;            /* lifecycle state index at the month's end, NOT_YET, or -1 */
+	int64_t done_at;      /* when it last entered a final state (clock time), or 0 */
+};
+
+struct annex {
+	struct engine *en;
+	const struct engine_plan *ep;
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	char *prefix;         /* "plan/milestone/", owned */
+	int64_t end;          /* the month's last second */
+	struct rtask *v;      /* in key order (store_task_each's order) */
+	size_t n, cap;
+	uint64_t last_seq;    /* the last audit record read */
+};
+
+static const char *const measure_ids[] = {"rectify-by-deadline", "listed-supervision",
+                                          "closure"};
+static const char *const measure_titles[] = {"限期整改", "挂牌督办", "淘汰关闭"};
+
+const char *
+report_measure_title(const char *id)
+{
+	if (id == NULL)
+		return "";
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(id, measure_ids[i]) == 0)
+			return measure_titles[i];
+	return id;
+}
+
+const char *
+report_industry_title(const struct plan *p, const char *id)
+{
+	static const struct plan_industry ten[] = {
+		{"steel", "钢铁"}, {"thermal-power", "火电"}, {"cement", "水泥"},
+		{"coal", "煤炭"}, {"paper", "造纸"}, {"dyeing", "印染"},
+		{"sewage-treatment", "污水处理厂"}, {"waste-incineration", "垃圾焚烧厂"},
+		{"electrolytic-aluminium", "电解铝"}, {"cotton-pulp", "棉浆粕"}, {"other", "其他行业"},
+	};
+
+	if (id == NULL)
+		return "";
+	for (size_t i = 0; i < p->nindustries; i++)
+		if (strcmp(p->industries[i].id, id) == 0)
+			return p->industries[i].title;
+	/* a plan without `industries` uses the registry's defaults, the seed's ten */
+	for (size_t i = 0; p->nindustries == 0 && i < sizeof(ten) / sizeof(ten[0]); i++)
+		if (strcmp(ten[i].id, id) == 0)
+			return ten[i].title;
+	return id;
+}
+
+char *
+report_json_str(const char *json, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = json;
+	struct buf b = BUF_INIT;
+
+	/* The details texts are flat objects written by buf_json_str, so a quoted name
+	 * followed by a colon is a member name, never a value. */
+	while (p && (p = strchr(p, '"')) != NULL) {
+		if (strncmp(p + 1, name, nl) == 0 && p[nl + 1] == '"' && p[nl + 2] == ':')
+			break;
+		p++;
+		while (*p && *p != '"')
+			p += (*p == '\\' && p[1]) ? 2 : 1;
+		if (*p == '"')
+			p++;
+	}
+	if (p == NULL || p[nl + 3] != '"')
+		return NULL;
+	for (p += nl + 4; *p && *p != '"'; p++) {
+		if (*p != '\\' || !p[1]) {
+			buf_putc(&b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'n': buf_putc(&b, '\n'); break;
+		case 'r': buf_putc(&b, '\r'); break;
+		case 't': buf_putc(&b, '\t'); break;
+		case 'u': {
+			unsigned cp = 0;
+			for (int i = 1; i <= 4 && p[1]; i++)
+				cp = cp * 16 + (unsigned)(p[1] <= '9' ? p[1] - '0' : (p[1] | 0x20) - 'a' + 10),
+				p++;
+			buf_putc(&b, cp < 0x80 ? (char)cp : '?');
+			break;
+		}
+		default: buf_putc(&b, *p);
+		}
+	}
+	buf_putc(&b, '\0');
+	b.len--;
+	return buf_detach(&b);
+}
+
+static const struct plan_milestone *
+cleanup_milestone(const struct plan *p)
+{
+	int mi = plan_milestone_index(p, "rectification");
+
+	if (mi >= 0 && p->milestones[mi].for_ == PLAN_FOR_ENTERPRISE)
+		return &p->milestones[mi];
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if (p->milestones[i].for_ == PLAN_FOR_ENTERPRISE &&
+		    !p->lifecycles[p->milestones[i].lifecycle].builtin)
+			return &p->milestones[i];
+	return NULL;
+}
+
+static int
+pick_plan(struct annex *a, const char *plan, struct dberr *e)
+{
+	size_t found = 0;
+
+	if (plan != NULL) {
+		if ((a->ep = engine_plan_find(a->en, plan)) == NULL)
+			return dberr_set(e, DB_ENOTFOUND, "no plan '%s' in the store", plan);
+		if ((a->m = cleanup_milestone(a->ep->plan)) == NULL)
+			return dberr_set(e, DB_ENOTFOUND, "plan '%s' has no enterprise clean-up "
+			                 "milestone (for: each enterprise, with its own lifecycle)", plan);
+	} else {
+		for (size_t i = 0; i < a->en->nplans; i++)
+			if (cleanup_milestone(a->en->plans[i].plan) != NULL && found++ == 0)
+				a->ep = &a->en->plans[i];
+		if (found == 0)
+			return dberr_set(e, DB_ENOTFOUND, "no plan in the store has an enterprise "
+			                 "clean-up milestone");
+		if (found > 1)
+			return dberr_set(e, DB_EUSAGE, "%zu plans have an enterprise clean-up milestone; "
+			                 "name one with --plan", found);
+		a->m = cleanup_milestone(a->ep->plan);
+	}
+	a->lc = &a->ep->plan->lifecycles[a->m->lifecycle];
+	return 0;
+}
+
+static int
+month_end(const struct annex *a, const char *month, int64_t *out, struct dberr *e)
+{
+	int y, m;
+	char tail;
+
+	if (month == NULL)
+		return dberr_set(e, DB_EUSAGE, "--month YYYY-MM is required");
+	if (sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(month) != 7 ||
+	    !cal_valid_date(y, m, 1) || (m == 12 && y == 9999))
+		return dberr_set(e, DB_EUSAGE, "--month must be YYYY-MM, not '%s'", month);
+	y += m / 12;
+	m = m % 12 + 1;
+	*out = tz_local_to_utc(a->ep->tz, cal_days_from_civil(y, m, 1), 0) - 1;
+	return 0;
+}
+
+static int
+task_cb(const struct store_task *t, void *arg)
+{
+	struct annex *a = arg;
+	struct rtask *r;
+
+	a->v = xgrow(a->v, &a->cap, a->n + 1, sizeof(*a->v));
+	r = &a->v[a->n++];
+	r->key = xstrdup(t->key);
+	r->subject = xstrdup(t->subject);
+	r->jurisdiction = xstrdup(t->jurisdiction);
+	r->due_date = t->due_date;
+	r->state = NOT_YET;
+	r->done_at = 0;
+	return 0;
+}
+
+static int
+key_cmp(const void *k, const void *r)
+{
+	return strcmp(k, ((const struct rtask *)r)->key);
+}
+
+/* Replays the task.* records up to the month's end: task.create gives the initial state,
+ * task.event/submit/lapse/extend/flag each the state they left the task in. */
+static int
+audit_cb(const struct store_audit *rec, void *arg)
+{
+	struct annex *a = arg;
+	struct rtask *r;
+	int st;
+
+	if (rec->clock_time > a->end || strncmp(rec->action, "task.", 5) != 0 ||
+	    strncmp(rec->task, a->prefix, strlen(a->prefix)) != 0)
+		return 0;
+	r = bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp);
+	if (r == NULL || rec->to_state[0] == '\0')
+		return 0;
+	st = plan_lifecycle_state(a->lc, rec->to_state);
+	if (st >= 0 && a->lc->final[st] && !(r->state >= 0 && a->lc->final[r->state]))
+		r->done_at = rec->clock_time;
+	r->state = st;
+	if (rec->seq > a->last_seq)
+		a->last_seq = rec->seq;
+	return 0;
+}
+
+static int
+annex_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct annex *a = arg;
+	int rc = store_task_each(txn, a->prefix, task_cb, a, e);
+
+	return rc == 0 ? store_audit_each(txn, 1, audit_cb, a, e) : rc;
+}
+
+static void
+annex_release(struct annex *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].key);
+		free(a->v[i].subject);
+		free(a->v[i].jurisdiction);
+	}
+	free(a->v);
+	free(a->prefix);
+}
+
+static int
+annex_load(struct annex *a, struct engine *en, const char *plan, const char *month,
+           struct dberr *e)
+{
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->en = en;
+	if ((rc = pick_plan(a, plan, e)) != 0 || (rc = month_end(a, month, &a->end, e)) != 0)
+		return rc;
+	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
+	return store_read(en->store, annex_txn, a, e);
+}
+
+/* What a state means in the tables: 0 not started (initial), 1 in progress, 2 done (final),
+ * 3 overdue (the deadline's state). */
+static int
+category(const struct plan_lifecycle *lc, int st)
+{
+	if (st < 0)
+		return 1;
+	if (lc->final[st])
+		return 2;
+	if (st == lc->deadline_to)
+		return 3;
+	return st == lc->initial ? 0 : 1;
+}
+
+static const char *
+state_title(const struct plan_lifecycle *lc, int st)
+{
+	static const char *const cat[] = {"未启动", "整治中", "已完成", "逾期未完成"};
+
+	if (st >= 0 && strcmp(lc->states[st], "verified") == 0)
+		return "已整改验收";
+	if (st >= 0 && strcmp(lc->states[st], "closed") == 0)
+		return "已淘汰关闭";
+	return cat[category(lc, st)];
+}
+
+static void
+annex_note(struct report_table *t, const struct annex *a, const char *month)
+{
+	char end[32];
+
+	tz_format_local(a->ep->tz, a->end, end);
+	t->note = xasprintf("统计口径：%s 月末（%s:59，%s）各企业“%s”事项的状态，依审计记录重算"
+	                    "（至第 %llu 号）；计划 %s 第 %u 版。", month, end, tz_name(a->ep->tz),
+	                    a->m->title, (unsigned long long)a->last_seq, a->ep->plan->id,
+	                    a->ep->version);
+}
+
+struct jrow {
+	char *id, *name;      /* owned */
+	unsigned v[9];        /* base, measures x3, done, in progress, not started, overdue, n/a */
+};
+
+struct jrows {
+	struct jrow *v;
+	size_t n, cap;
+};
+
+static int
+jur_cb(const struct store_subject *s, void *arg)
+{
+	struct jrows *j = arg;
+	const char *name = store_subject_field(s, "name");
+
+	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
+	memset(&j->v[j->n], 0, sizeof(*j->v));
+	j->v[j->n].id = xstrdup(s->id);
+	j->v[j->n++].name = xstrdup(name ? name : s->id);
+	return 0;
+}
+
+struct annex3_ctx {
+	struct annex *a;
+	struct jrows j;
+};
+
+static struct jrow *
+jrow_for(struct jrows *j, const char *id)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (strcmp(j->v[i].id, id) == 0)
+			return &j->v[i];
+	/* an enterprise of a jurisdiction missing from the registry still counts */
+	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
+	memset(&j->v[j->n], 0, sizeof(*j->v));
+	j->v[j->n].id = xstrdup(id);
+	j->v[j->n].name = xstrdup(id);
+	return &j->v[j->n++];
+}
+
+static int
+annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct annex3_ctx *c = arg;
+	int rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &c->j, e);
+
+	for (size_t i = 0; rc == 0 && i < c->a->n; i++) {
+		const struct rtask *t = &c->a->v[i];
+		struct jrow *r;
+		struct store_subject s;
+		struct dberr ignored;
+
+		if (t->state == NOT_YET)
+			continue;
+		r = jrow_for(&c->j, t->jurisdiction);
+		r->v[0]++;
+		r->v[4 + category(c->a->lc, t->state)]++;
+		dberr_clear(&ignored);
+		if (store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
+			const char *ms = store_subject_field(&s, "measure");
+
+			for (int k = 0; ms && k < 3; k++)
+				if (strcmp(ms, measure_ids[k]) == 0)
+					r->v[1 + k]++;
+			store_subject_release(&s);
+		}
+	}
+	return rc;
+}
+
+static void
+annex3_row(struct report_table *t, const char *name, const unsigned *v)
+{
+	/* v: base, measures x3, then by category: not started, in progress, done, overdue */
+	report_add_str(t, name);
+	report_add_num(t, v[0], 0);
+	for (int k = 1; k <= 3; k++)
+		report_add_num(t, v[k], 0);
+	report_add_num(t, v[6], 0);
+	report_add_num(t, v[5], 0);
+	report_add_num(t, v[4], 0);
+	report_add_num(t, v[7], 0);
+	if (v[0] == 0)
+		report_add_str(t, "—");
+	else
+		report_add_num(t, (double)v[6] * 100.0 / v[0], 1);
+}
+
+int
+report_annex3(struct engine *en, const char *plan, const char *month,
+              struct report_table *out, struct dberr *e)
+{
+	static const char *const head[] = {
+		"县市、园区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）",
+		"淘汰关闭（家）", "已完成清理（家）", "整治中（家）", "未启动（家）",
+		"逾期未完成（家）", "完成率（%）"};
+	struct annex a;
+	struct annex3_ctx c = {0};
+	struct report_table t;
+	unsigned tot[9] = {0};
+	char *title = NULL;
+	int rc;
+
+	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
+		goto out;
+	c.a = &a;
+	if ((rc = store_read(en->store, annex3_txn, &c, e)) != 0)
+		goto out;
+	title = xasprintf("全州10个行业超标企业清理汇总表（%s）", month);
+	report_table_init(&t, title, "附件3", head, sizeof(head) / sizeof(head[0]));
+	for (size_t i = 0; i < c.j.n; i++) {
+		annex3_row(&t, c.j.v[i].name, c.j.v[i].v);
+		for (int k = 0; k < 9; k++)
+			tot[k] += c.j.v[i].v[k];
+	}
+	annex3_row(&t, "合计", tot);
+	t.total_row = true;
+	annex_note(&t, &a, month);
+	*out = t;
+out:
+	for (size_t i = 0; i < c.j.n; i++) {
+		free(c.j.v[i].id);
+		free(c.j.v[i].name);
+	}
+	free(c.j.v);
+	free(title);
+	annex_release(&a);
+	return rc;
+}
+
+struct annex4_ctx {
+	struct annex *a;
+	struct report_table *t;
+	const struct rtask **order; /* by jurisdiction, then enterprise */
+};
+
+static int
+order_cmp(const void *x, const void *y)
+{
+	const struct rtask *a = *(const struct rtask *const *)x;
+	const struct rtask *b = *(const struct rtask *const *)y;
+	int c = strcmp(a->jurisdiction, b->jurisdiction);
+
+	return c ? c : strcmp(a->subject, b->subject);
+}
+
+static int
+annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct annex4_ctx *c = arg;
+	const struct plan *p = c->a->ep->plan;
+	unsigned no = 0;
+
+	(void)e;
+	for (size_t k = 0; k < c->a->n; k++) {
+		const struct rtask *r = c->order[k];
+		struct store_subject j, s;
+		struct dberr ignored;
+		bool hj, hs;
+		char due[16], done[32];
+
+		if (r->state == NOT_YET)
+			continue;
+		dberr_clear(&ignored);
+		hj = store_subject_get(txn, STORE_JURISDICTION, r->jurisdiction, &j, &ignored) == 0;
+		hs = store_subject_get(txn, STORE_ENTERPRISE, r->subject, &s, &ignored) == 0;
+		cal_format_date(r->due_date, due);
+		done[0] = '\0';
+		if (r->state >= 0 && c->a->lc->final[r->state] && r->done_at)
+			tz_format_local(c->a->ep->tz, r->done_at, done);
+		done[10] = '\0';
+		report_add_num(c->t, ++no, 0);
+		report_add_str(c->t, hj && store_subject_field(&j, "name")
+		                         ? store_subject_field(&j, "name") : r->jurisdiction);
+		report_add_str(c->t, hs && store_subject_field(&s, "name")
+		                         ? store_subject_field(&s, "name") : r->subject);
+		report_add_str(c->t, r->subject);
+		report_add_str(c->t, hs ? report_industry_title(p, store_subject_field(&s, "industry"))
+		                        : "");
+		report_add_str(c->t, hs ? store_subject_field(&s, "pollutants") : "");
+		report_add_str(c->t, hs ? store_subject_field(&s, "reason") : "");
+		report_add_str(c->t, hs ? report_measure_title(store_subject_field(&s, "measure")) : "");
+		report_add_str(c->t, due);
+		report_add_str(c->t, state_title(c->a->lc, r->state));
+		report_add_str(c->t, done);
+		report_add_str(c->t, hs ? store_subject_field(&s, "responsible_unit") : "");
+		report_add_str(c->t, hs ? store_subject_field(&s, "responsible_person") : "");
+		if (hj)
+			store_subject_release(&j);
+		if (hs)
+			store_subject_release(&s);
+	}
+	return 0;
+}
+
+int
+report_annex4(struct engine *en, const char *plan, const char *month,
+              struct report_table *out, struct dberr *e)
+{
+	static const char *const head[] = {
+		"序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物",
+		"超标原因", "清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人"};
+	struct annex a;
+	struct annex4_ctx c = {0};
+	struct report_table t;
+	char *title = NULL;
+	int rc;
+
+	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
+		goto out;
+	title = xasprintf("全区10个行业超标企业清理明细表（%s）", month);
+	report_table_init(&t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
+	c.a = &a;
+	c.t = &t;
+	c.order = xcalloc(a.n ? a.n : 1, sizeof(*c.order));
+	/* jurisdiction, then enterprise: the order a county's clerk checks the rows in */
+	for (size_t i = 0; i < a.n; i++)
+		c.order[i] = &a.v[i];
+	qsort(c.order, a.n, sizeof(*c.order), order_cmp);
+	if ((rc = store_read(en->store, annex4_txn, &c, e)) != 0) {
+		report_table_release(&t);
+		goto out;
+	}
+	annex_note(&t, &a, month);
+	*out = t;
+out:
+	free(c.order);
+	free(title);
+	annex_release(&a);
+	return rc;
+}
