@@ -1,42 +1,43 @@
 /*
- * deliver_smtp.c - a delivery batch through notifiers/smtp_send.h. Runs in the sender
- * thread: it reads only the batch and its own copy of the configuration.
+ * deliver_smtp.c - a delivery batch through notifiers/smtp.h (one libESMTP session in a
+ * child process). Runs in the sender thread: it reads only the batch and its own copy of
+ * the configuration, and passes each message's results on as soon as they are known.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/base/xalloc.h"
 #include "engine/engine.h"
-#include "notifiers/smtp_send.h"
+#include "notifiers/smtp.h"
 
 struct relay {
 	struct deliver_batch *b;
-	struct notify_smtp_mail *mails;
 	void (*done)(size_t i, void *arg);
 	void *arg;
-	const char *error;
 };
 
 static void
-copy_results(struct deliver_item *it, const struct notify_smtp_mail *m, const char *error)
+copy_results(struct deliver_item *it, const struct notify_smtp_status *st, const char *error)
 {
 	for (size_t k = 0; k < it->nrcpt; k++) {
-		const struct notify_smtp_rcpt *r = &m->rcpt[k];
+		const struct notify_smtp_rcpt_status *r = k < st->nrcpt ? &st->rcpt[k] : NULL;
+		const char *text = r && r->text[0] ? r->text : st->text[0] ? st->text : error;
 
-		it->result[k] = r->result == NOTIFY_SMTP_DELIVERED ? DELIVER_OK
-		                : r->result == NOTIFY_SMTP_PERMFAIL ? DELIVER_PERM : DELIVER_TEMP;
-		it->code[k] = r->code;
+		it->result[k] = r == NULL ? DELIVER_TEMP
+		                : r->cls == NOTIFY_SMTP_CLS_DELIVERED ? DELIVER_OK
+		                : r->cls == NOTIFY_SMTP_CLS_PERMFAIL ? DELIVER_PERM : DELIVER_TEMP;
+		it->code[k] = r ? r->code : 0;
 		free(it->reply[k]);
-		it->reply[k] = xstrdup(r->text[0] ? r->text : error);
+		it->reply[k] = xstrdup(text);
 	}
 }
 
 static void
-relay_done(size_t i, void *arg)
+on_result(size_t i, const struct notify_smtp_status *st, void *arg)
 {
 	struct relay *r = arg;
 
-	copy_results(&r->b->v[i], &r->mails[i], "");
+	copy_results(&r->b->v[i], st, "");
 	if (r->done)
 		r->done(i, r->arg);
 }
@@ -45,36 +46,38 @@ void
 deliver_send(const struct config *cfg, struct deliver_batch *b,
              void (*done)(size_t i, void *arg), void *arg)
 {
-	struct notify_smtp_config c = {0};
-	struct notify_smtp_mail *mails = xcalloc(b->n ? b->n : 1, sizeof(*mails));
+	struct notify_smtp_server srv = {0};
+	struct notify_smtp_msg *msgs = xcalloc(b->n ? b->n : 1, sizeof(*msgs));
+	struct notify_smtp_status *st = xcalloc(b->n ? b->n : 1, sizeof(*st));
+	struct relay r = {b, done, arg};
+	struct notify_smtp_batch_opts opts = {0};
 	struct dberr e;
 
-	c.host = cfg->host;
-	c.port = cfg->port;
-	c.starttls = cfg->security == CONFIG_SMTP_STARTTLS;
-	c.ca_file = cfg->ca_file;
-	c.user = cfg->user;
-	c.password = cfg->password;
-	c.from = cfg->from;
-	c.timeout_ms = cfg->timeout_ms;
+	srv.host = cfg->host;
+	srv.port = cfg->port;
+	srv.security = cfg->security == CONFIG_SMTP_STARTTLS ? NOTIFY_SMTP_STARTTLS
+	                                                     : NOTIFY_SMTP_PLAIN;
+	srv.ca_file = cfg->ca_file;
+	srv.user = cfg->user;
+	srv.password = cfg->password;
+	srv.from = cfg->from;
+	srv.timeout_ms = cfg->timeout_ms;
 	for (size_t i = 0; i < b->n; i++) {
-		struct deliver_item *it = &b->v[i];
-
-		mails[i].data = it->message;
-		mails[i].len = it->len;
-		mails[i].nrcpt = it->nrcpt;
-		mails[i].rcpt = xcalloc(it->nrcpt ? it->nrcpt : 1, sizeof(*mails[i].rcpt));
-		for (size_t k = 0; k < it->nrcpt; k++)
-			mails[i].rcpt[k].addr = it->rcpt[k];
+		msgs[i].data = b->v[i].message;
+		msgs[i].len = b->v[i].len;
+		msgs[i].rcpt = (const char *const *)b->v[i].rcpt;
+		msgs[i].nrcpt = b->v[i].nrcpt;
 	}
+	opts.on_result = on_result;
+	opts.arg = &r;
 	dberr_clear(&e);
-	struct relay r = {b, mails, done, arg, ""};
-	/* a local failure leaves every result a temporary failure with its reason; the
-	 * messages the server answered were already passed on, one by one */
-	notify_smtp_send(&c, mails, b->n, relay_done, &r, &e);
-	for (size_t i = 0; i < b->n; i++) {
-		copy_results(&b->v[i], &mails[i], e.msg);
-		free(mails[i].rcpt);
-	}
-	free(mails);
+	/* messages the session answered were passed on one by one; what is left (the child
+	 * died, no connection) comes back as temporary failures with the reason */
+	notify_smtp_batch_send(&srv, msgs, b->n, &opts, st, &e);
+	for (size_t i = 0; i < b->n; i++)
+		if (!st[i].reported)
+			copy_results(&b->v[i], &st[i], e.msg[0] ? e.msg : "no answer from the server");
+	notify_smtp_status_release(st, b->n);
+	free(st);
+	free(msgs);
 }

@@ -1,6 +1,6 @@
 /*
- * smtp_rate - messages per second from dabiao's sender (notifiers/smtp_send.c: one
- * libESMTP session in a child process, TCP_NODELAY) to an SMTP server on loopback.
+ * smtp_rate - messages per second from dabiao's sender (notifiers/smtp.h: one libESMTP
+ * session in a child process, TCP_NODELAY) to an SMTP server on loopback.
  * Prints figures; never passes or fails. Run by tests/bench/smtp_rate.sh against
  * Postfix's smtp-sink, beside Postfix's own smtp-source.
  *
@@ -12,13 +12,15 @@
 #include <time.h>
 
 #include "engine/base/xalloc.h"
-#include "notifiers/smtp_send.h"
+#include "notifiers/smtp.h"
 
 int
 main(int argc, char **argv)
 {
-	struct notify_smtp_config c = {0};
-	struct notify_smtp_mail *m;
+	struct notify_smtp_server c = {0};
+	struct notify_smtp_msg *m;
+	struct notify_smtp_status *st;
+	static const char *const rcpt[] = {"a@bench.example"};
 	struct timespec a, b;
 	struct dberr e;
 	size_t n, ok = 0;
@@ -40,19 +42,19 @@ main(int argc, char **argv)
 	while (strlen(body) < 2000)
 		strcat(body, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n");
 	m = xcalloc(n, sizeof(*m));
+	st = xcalloc(n, sizeof(*st));
 	for (size_t i = 0; i < n; i++) {
 		m[i].data = body;
 		m[i].len = strlen(body);
 		m[i].nrcpt = 1;
-		m[i].rcpt = xcalloc(1, sizeof(*m[i].rcpt));
-		m[i].rcpt[0].addr = "a@bench.example";
+		m[i].rcpt = rcpt;
 	}
 	dberr_clear(&e);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	notify_smtp_send(&c, m, n, NULL, NULL, &e);
+	notify_smtp_batch_send(&c, m, n, NULL, st, &e);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	for (size_t i = 0; i < n; i++)
-		ok += m[i].rcpt[0].result == NOTIFY_SMTP_DELIVERED;
+		ok += st[i].nrcpt == 1 && st[i].rcpt[0].cls == NOTIFY_SMTP_CLS_DELIVERED;
 	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	printf("dabiao sender: %zu messages in one session, %zu delivered, %.3f s, %.0f msg/s\n",
 	       n, ok, secs, (double)n / secs);

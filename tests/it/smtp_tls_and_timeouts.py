@@ -46,8 +46,7 @@ def setup(st, env):
 
 # 1. STARTTLS required, server offers none: nothing stored, the notice waits.
 srv = Server()
-srv.start(tls=(cert, key))
-srv.mode("notls")
+srv.start(tls=(cert, key), offer_tls=False)
 st = Store("notls")
 env = config(st, srv.port, True, ca=cert)
 setup(st, env)
@@ -57,7 +56,9 @@ eq(srv.messages(), [], "nothing sent in clear")
 check("retrying" in st.ok("outbox", "--retrying", env=env), "the reminder waits")
 check("s3cret" not in out + err, "the password never shows")
 # the server starts offering STARTTLS: the retry goes through, encrypted and verified
-srv.mode("ok")
+port = srv.port
+srv.stop()
+srv.start(port=port, tls=(cert, key))
 st.ok("advance", "--to", "2017-02-14T09:10:00+08:00", env=env)
 eq([m["X-Dabiao-Kind"] for m in srv.messages()], ["reminder"], "delivered over STARTTLS")
 srv.stop()

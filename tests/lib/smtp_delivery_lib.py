@@ -49,11 +49,13 @@ class Server:
         self.proc = None
         self.port = None
 
-    def start(self, port=0, tls=None):
-        args = ["/usr/bin/python3", src("tests", "smtp_test_server.py"), "--port", str(port),
+    def start(self, port=0, tls=None, offer_tls=True):
+        args = ["/usr/bin/python3", src("tests", "smtpd.py"), "--port", str(port),
                 "--dir", self.dir, "--lifetime", "300"]
         if tls:
-            args += ["--tls-cert", tls[0], "--tls-key", tls[1]]
+            args += ["--starttls", tls[0], tls[1]]
+            if not offer_tls:
+                args.append("--no-starttls-offer")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().split()
         check(len(line) == 2 and line[0] == "PORT", f"server says its port: {line}")
