@@ -66,8 +66,7 @@ struct notify_smtp_msg {
 	size_t nrcpt;
 };
 
-/* Named _CLS_ so this header can share a translation unit with notifiers/smtp_send.h,
- * whose enum notify_smtp_result already uses NOTIFY_SMTP_DELIVERED. */
+/* The class of a recipient's outcome (see the top of this file for the rules). */
 enum notify_smtp_class {
 	NOTIFY_SMTP_CLS_DELIVERED = 0,
 	NOTIFY_SMTP_CLS_TEMPFAIL,
