@@ -1,0 +1,157 @@
+"""The test SMTP server for notifiers/mailer.h: aiosmtpd on 127.0.0.1, misbehaving on demand.
+
+    /usr/bin/python3 tests/smtp_server.py --port 0 --dir DIR
+        [--tls-cert CERT --tls-key KEY] [--lifetime 600]
+
+The first stdout line is "PORT <n>", flushed: the port really bound (port 0 picks a free one
+in the very socket we serve on, so no other process can take it in between).
+
+Each accepted message is stored as DIR/<seq>.eml (000001.eml, ...) plus one JSON line in
+DIR/log.jsonl: {"peer", "mail_from", "rcpt_tos", "message_id", "size", "session"}, where
+session numbers the TCP connection (1, 2, ...). DIR/connections gets one line per accepted
+connection (a STARTTLS upgrade is the same connection).
+
+DIR/mode is re-read at every command, so a test changes behaviour between batches:
+    ok               accept everything (also when the file is missing or empty)
+    tempfail         451 at the end of DATA
+    reject ADDR      550 at RCPT for that one address, others accepted
+    drop             close the connection on MAIL FROM, without a reply
+    stall SECONDS    sleep before answering the end of DATA; the message is stored only if
+                     the client is still connected afterwards
+    notls            do not offer STARTTLS (and refuse it) even with a certificate
+
+It exits on SIGTERM, and by itself after --lifetime seconds, so a failed test never leaves
+it running.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import ssl
+import sys
+
+from aiosmtpd.smtp import SMTP
+
+
+def read_mode(d):
+    try:
+        with open(os.path.join(d, "mode")) as f:
+            parts = f.read().split()
+    except OSError:
+        return ["ok"]
+    return parts or ["ok"]
+
+
+class Handler:
+    def __init__(self, d):
+        self.dir = d
+        self.seq = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if read_mode(self.dir)[0] == "notls":
+            responses = [r for r in responses if r != "250-STARTTLS"]
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if read_mode(self.dir)[0] == "drop":
+            server.transport.close()
+            return "421 4.3.0 closing (test: drop)"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        m = read_mode(self.dir)
+        if m[0] == "reject" and len(m) > 1 and address.lower() == m[1].lower():
+            return "550 5.1.1 <%s>: no such user (test)" % address
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        m = read_mode(self.dir)
+        if m[0] == "stall":
+            await asyncio.sleep(float(m[1]) if len(m) > 1 else 5.0)
+            if server.transport is None or server.transport.is_closing():
+                return "451 4.4.2 client went away"
+        if m[0] == "tempfail":
+            return "451 4.3.0 try again later (test)"
+        data = envelope.original_content or envelope.content
+        self.seq += 1
+        with open(os.path.join(self.dir, "%06d.eml" % self.seq), "wb") as f:
+            f.write(data)
+        mid = ""
+        for line in data.split(b"\r\n"):
+            if not line:
+                break
+            if line.lower().startswith(b"message-id:"):
+                mid = line.split(b":", 1)[1].strip().decode("ascii", "replace")
+        peer = session.peer
+        with open(os.path.join(self.dir, "log.jsonl"), "a") as f:
+            f.write(json.dumps({"peer": "%s:%s" % (peer[0], peer[1]) if peer else "",
+                                "mail_from": envelope.mail_from,
+                                "rcpt_tos": envelope.rcpt_tos,
+                                "message_id": mid, "size": len(data),
+                                "session": server.conn_no}) + "\n")
+        return "250 2.0.0 OK queued as %06d" % self.seq
+
+
+class Server(SMTP):
+    """One instance per connection: numbers it and logs it once (a STARTTLS upgrade calls
+    connection_made again on the same instance)."""
+    counter = 0
+
+    def __init__(self, handler, dirname, **kw):
+        super().__init__(handler, **kw)
+        self.dirname = dirname
+        self.conn_no = 0
+
+    def connection_made(self, transport):
+        if self.conn_no == 0:
+            Server.counter += 1
+            self.conn_no = Server.counter
+            with open(os.path.join(self.dirname, "connections"), "a") as f:
+                f.write("%d\n" % self.conn_no)
+        super().connection_made(transport)
+
+    async def smtp_STARTTLS(self, arg):
+        if read_mode(self.dirname)[0] == "notls":
+            await self.push("454 4.7.0 TLS not available (test: notls)")
+            return
+        await super().smtp_STARTTLS(arg)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--lifetime", type=float, default=600)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    a = ap.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+
+    tls = None
+    if a.tls_cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(a.tls_cert, a.tls_key or a.tls_cert)
+    kw = dict(tls_context=tls, require_starttls=False, decode_data=False,
+              enable_SMTPUTF8=True, hostname="dabiao-test-smtp")
+
+    handler = Handler(a.dir)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    server = loop.run_until_complete(loop.create_server(
+        lambda: Server(handler, a.dir, loop=loop, **kw), "127.0.0.1", a.port))
+    print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
+    loop.add_signal_handler(signal.SIGTERM, loop.stop)
+    loop.add_signal_handler(signal.SIGINT, loop.stop)
+    loop.call_later(a.lifetime, loop.stop)
+    loop.run_forever()
+    server.close()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
