@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	 "       dabiao audit verify [--checkpoint FILE] [--key FILE]"},
 	{"backup", cmd_backup, "a consistent, compacted hot copy of the store",
 	 "dabiao backup DIR"},
+	{"calendar", cmd_calendar, "the deadlines as an iCalendar (RFC 5545) file, reminders as alarms",
+	 "dabiao calendar [--plan ID] [--subject ID] [--role R] [--out FILE]"},
 	{"check", cmd_check, "validate plan files", "dabiao check PLAN.yaml..."},
 	{"clock", cmd_clock, "show the store's clock mode and now", "dabiao clock"},
 	{"deliver", cmd_deliver, "deliver every notice due now, once, and exit", "dabiao deliver"},
@@ -47,6 +49,11 @@ static const struct command commands[] = {
 	 "dabiao load PLAN.yaml"},
 	{"outbox", cmd_outbox, "list notices: queued, retrying, failed, sent",
 	 "dabiao outbox [--pending|--retrying|--failed|--sent]"},
+	{"report", cmd_report, "Annex 3 and Annex 4 tables, the accountability record",
+	 "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] [--format table|csv|xlsx] "
+	 "[--out FILE]\n"
+	 "       dabiao report accountability [--from DATE --to DATE] [--format table|csv|xlsx] "
+	 "[--out FILE]"},
 	{"run", cmd_run, "run the scheduler on the real clock (the daemon)", "dabiao run"},
 	{"simulate", cmd_simulate, "print a plan's timeline from a throw-away store",
 	 "dabiao simulate PLAN.yaml --registry REGISTRY [--from TIME] [--to TIME]"},
