@@ -39,7 +39,7 @@ tsrv_start(struct tsrv *t, const char *cert, const char *key)
 	t->pid = fork();
 	ASSERT(t->pid >= 0);
 	if (t->pid == 0) {
-		const char *argv[12] = {"/usr/bin/python3", script, "--port", "0", "--dir",
+		const char *argv[13] = {"/usr/bin/python3", script, "--port", "0", "--dir",
 		                        t->dir, "--lifetime", "240"};
 		int k = 8;
 
