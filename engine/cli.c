@@ -71,3 +71,19 @@ cli_usage_error(const struct cli *c, const struct dberr *e)
 	fprintf(stderr, "dabiao %s: %s\nusage: %s\n", c->name, e->msg, cli_usage(c->name));
 	return 64;
 }
+
+int
+cli_one_arg(const struct cli *c, const char *what, const char **out)
+{
+	struct dberr e;
+	int npos;
+
+	dberr_clear(&e);
+	if (cli_parse(c, NULL, out, 1, &npos, NULL, &e) != 0)
+		return cli_usage_error(c, &e);
+	if (npos != 1) {
+		dberr_set(&e, DB_EUSAGE, "give %s", what);
+		return cli_usage_error(c, &e);
+	}
+	return 0;
+}

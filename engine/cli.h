@@ -31,6 +31,10 @@ struct cli_opt {
 int cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
               int *npos, bool *help, struct dberr *e);
 
+/* For commands that take exactly one argument and no options: 0 with *out set, else the
+ * usage error already printed and its exit status (64). what names the argument. */
+int cli_one_arg(const struct cli *c, const char *what, const char **out);
+
 /* Prints e once (FILE:LINE:COLUMN: error: ... or dabiao: error: ...) and returns the
  * sysexits status for its code. */
 int cli_fail(const struct dberr *e);

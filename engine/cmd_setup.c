@@ -128,15 +128,11 @@ cmd_load(struct cli *c)
 	struct load_result res;
 	struct engine *en = NULL;
 	struct dberr e;
-	int npos, rc;
+	int rc;
 
+	if ((rc = cli_one_arg(c, "one plan file", files)) != 0)
+		return rc;
 	dberr_clear(&e);
-	if (cli_parse(c, NULL, files, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1) {
-		dberr_set(&e, DB_EUSAGE, "give one plan file");
-		return cli_usage_error(c, &e);
-	}
 	/* a writing command creates a real-clock store when none exists */
 	rc = engine_open(c->db, STORE_CREATE, &en, &e);
 	if (rc == 0)
@@ -156,15 +152,11 @@ cmd_import(struct cli *c)
 	struct import_result res;
 	struct engine *en = NULL;
 	struct dberr e;
-	int npos, rc;
+	int rc;
 
+	if ((rc = cli_one_arg(c, "one registry file", files)) != 0)
+		return rc;
 	dberr_clear(&e);
-	if (cli_parse(c, NULL, files, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1) {
-		dberr_set(&e, DB_EUSAGE, "give one registry file");
-		return cli_usage_error(c, &e);
-	}
 	rc = engine_open(c->db, STORE_CREATE, &en, &e);
 	if (rc == 0)
 		rc = engine_import_registry(en, files[0], &res, &e);
@@ -182,15 +174,11 @@ cmd_backup(struct cli *c)
 	const char *pos[1];
 	struct store *s = NULL;
 	struct dberr e;
-	int npos, rc;
+	int rc;
 
+	if ((rc = cli_one_arg(c, "the folder to copy the store into", pos)) != 0)
+		return rc;
 	dberr_clear(&e);
-	if (cli_parse(c, NULL, pos, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1) {
-		dberr_set(&e, DB_EUSAGE, "give the folder to copy the store into");
-		return cli_usage_error(c, &e);
-	}
 	/* A read-only handle: the copy is one consistent snapshot while `run` goes on
 	 * writing (LMDB readers never block the writer). */
 	rc = store_open(c->db, STORE_RDONLY, &s, &e);
