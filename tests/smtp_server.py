@@ -1,7 +1,7 @@
 """The test SMTP server for notifiers/mailer.h: aiosmtpd on 127.0.0.1, misbehaving on demand.
 
     /usr/bin/python3 tests/smtp_server.py --port 0 --dir DIR
-        [--tls-cert CERT --tls-key KEY] [--lifetime 600]
+        [--tls-cert CERT --tls-key KEY] [--lifetime 600] [--auth USER PASSWORD]
 
 The first stdout line is "PORT <n>", flushed: the port really bound (port 0 picks a free one
 in the very socket we serve on, so no other process can take it in between).
@@ -20,6 +20,8 @@ DIR/mode is re-read at every command, so a test changes behaviour between batche
                      the client is still connected afterwards
     notls            do not offer STARTTLS (and refuse it) even with a certificate
 
+With --auth, AUTH (PLAIN, LOGIN) with that user and password is required before MAIL.
+
 It exits on SIGTERM, and by itself after --lifetime seconds, so a failed test never leaves
 it running.
 """
@@ -31,7 +33,7 @@ import signal
 import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 def read_mode(d):
@@ -129,6 +131,7 @@ def main():
     ap.add_argument("--lifetime", type=float, default=600)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--auth", nargs=2, metavar=("USER", "PASSWORD"))
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -138,6 +141,12 @@ def main():
         tls.load_cert_chain(a.tls_cert, a.tls_key or a.tls_cert)
     kw = dict(tls_context=tls, require_starttls=False, decode_data=False,
               enable_SMTPUTF8=True, hostname="dabiao-test-smtp")
+    if a.auth:
+        want = (a.auth[0].encode(), a.auth[1].encode())
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            return AuthResult(success=(auth_data.login, auth_data.password) == want)
+        kw.update(auth_required=True, auth_require_tls=False, authenticator=authenticator)
 
     handler = Handler(a.dir)
     loop = asyncio.new_event_loop()

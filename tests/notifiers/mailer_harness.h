@@ -24,8 +24,9 @@ struct tsrv {
 	char *dir; /* malloc'd */
 };
 
+/* auth: NULL, or {user, password} the server requires */
 static inline void
-tsrv_start(struct tsrv *t, const char *cert, const char *key)
+tsrv_start_auth(struct tsrv *t, const char *cert, const char *key, const char *const *auth)
 {
 	const char *src = getenv("DABIAO_SRC");
 	char script[4096], line[256];
@@ -39,7 +40,7 @@ tsrv_start(struct tsrv *t, const char *cert, const char *key)
 	t->pid = fork();
 	ASSERT(t->pid >= 0);
 	if (t->pid == 0) {
-		const char *argv[13] = {"/usr/bin/python3", script, "--port", "0", "--dir",
+		const char *argv[16] = {"/usr/bin/python3", script, "--port", "0", "--dir",
 		                        t->dir, "--lifetime", "240"};
 		int k = 8;
 
@@ -48,6 +49,11 @@ tsrv_start(struct tsrv *t, const char *cert, const char *key)
 			argv[k++] = cert;
 			argv[k++] = "--tls-key";
 			argv[k++] = key;
+		}
+		if (auth != NULL) {
+			argv[k++] = "--auth";
+			argv[k++] = auth[0];
+			argv[k++] = auth[1];
 		}
 		argv[k] = NULL;
 		dup2(out[1], 1);
@@ -72,6 +78,12 @@ tsrv_start(struct tsrv *t, const char *cert, const char *key)
 	close(out[0]);
 	ASSERT_EQ(sscanf(line, "PORT %d", &t->port), 1);
 	ASSERT_GT(t->port, 0);
+}
+
+static inline void
+tsrv_start(struct tsrv *t, const char *cert, const char *key)
+{
+	tsrv_start_auth(t, cert, key, NULL);
 }
 
 static inline void
