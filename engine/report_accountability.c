@@ -255,7 +255,9 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	set_jurisdiction(a, it, rec->subject);
 	if (it->person == NULL)
 		it->person = xstrdup("—");
-	it->what = xstrdup(rec->to_state);
+	it->what = xstrdup(it->kind == K_RESTRICTION ? "项目限批"
+	                   : strcmp(rec->to_state, "interview-warning") == 0 ? "公开约谈"
+	                                                                     : rec->to_state);
 	/* the lapses behind it: task keys, as the details' JSON array holds them */
 	buf_puts(&why, "依据：");
 	for (lp = lp ? lp + 10 : ""; *lp && *lp != ']'; lp++)

@@ -462,7 +462,7 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		struct store_subject j, s;
 		struct dberr ignored;
 		bool hj, hs;
-		char due[16], done[32];
+		char due[16], done[16];
 
 		if (r->state == NOT_YET)
 			continue;
@@ -471,9 +471,12 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		hs = store_subject_get(txn, STORE_ENTERPRISE, r->subject, &s, &ignored) == 0;
 		cal_format_date(r->due_date, due);
 		done[0] = '\0';
-		if (r->state >= 0 && c->a->lc->final[r->state] && r->done_at)
-			tz_format_local(c->a->ep->tz, r->done_at, done);
-		done[10] = '\0';
+		if (r->state >= 0 && c->a->lc->final[r->state] && r->done_at) {
+			int32_t day;
+
+			tz_utc_to_local(c->a->ep->tz, r->done_at, &day, NULL, NULL);
+			cal_format_date(day, done);
+		}
 		report_add_num(c->t, ++no, 0);
 		report_add_str(c->t, hj && store_subject_field(&j, "name")
 		                         ? store_subject_field(&j, "name") : r->jurisdiction);

@@ -260,11 +260,17 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
 static int
 write_xlsx(const struct report_table *tables, size_t n, const char *path, struct dberr *e)
 {
-	lxw_workbook *wb = workbook_new(path);
 	lxw_format *bold, *bold1, *dec1;
+	lxw_workbook *wb;
 	lxw_error err;
+	FILE *probe;
 
-	if (wb == NULL)
+	/* libxlsxwriter opens the file only in workbook_close and prints its own message when
+	 * it cannot; trying first gives the usual error, with the system's reason, instead */
+	if ((probe = fopen(path, "wb")) == NULL)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
+	fclose(probe);
+	if ((wb = workbook_new(path)) == NULL)
 		return dberr_set(e, DB_ECANTCREAT, "cannot create %s", path);
 	bold = workbook_add_format(wb);
 	format_set_bold(bold);
