@@ -217,9 +217,6 @@ write_out(const char *text, const char *path, struct dberr *e)
 	return rc;
 }
 
-/* Until engine/cli.h declares it with the other commands. */
-int cmd_calendar(struct cli *c);
-
 int
 cmd_calendar(struct cli *c)
 {

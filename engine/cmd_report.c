@@ -31,9 +31,6 @@ bound(const struct engine *en, const char *s, bool end, int64_t *out, struct dbe
 	                 end ? "to" : "from", s);
 }
 
-/* Until engine/cli.h declares it with the other commands. */
-int cmd_report(struct cli *c);
-
 int
 cmd_report(struct cli *c)
 {
