@@ -109,7 +109,10 @@ cmd_check(struct cli *c)
 		struct plan *p = NULL;
 
 		dberr_clear(&e);
-		if (plan_parse_file(files[i], &p, &e) != 0) {
+		if (plan_parse_file(files[i], &p, &e) != 0 ||
+		    engine_check_templates(p, files[i], &e) != 0) {
+			if (p)
+				plan_free(p);
 			int st = cli_fail(&e);
 			if (status == 0)
 				status = st;

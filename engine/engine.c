@@ -69,14 +69,7 @@ load_one(const struct store_plan *sp, void *arg)
 		return rc;
 	}
 	ep.version = sp->version;
-	if (ep.plan->templates != NULL && sp->path != NULL) {
-		const char *slash = strrchr(sp->path, '/');
-		if (ep.plan->templates[0] == '/' || slash == NULL)
-			ep.templates = xstrdup(ep.plan->templates);
-		else
-			ep.templates = xasprintf("%.*s/%s", (int)(slash - sp->path), sp->path,
-			                         ep.plan->templates);
-	}
+	ep.templates = engine_plan_templates(ep.plan, sp->path);
 	c->en->plans = xgrow(c->en->plans, &c->cap, c->en->nplans + 1, sizeof(ep));
 	c->en->plans[c->en->nplans++] = ep;
 	return 0;
@@ -170,6 +163,19 @@ engine_close(struct engine *en)
 	free(en->template_dir);
 	free(en->actor);
 	free(en);
+}
+
+char *
+engine_plan_templates(const struct plan *p, const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	if (p->templates == NULL)
+		return NULL;
+	/* relative to the plan file, as a plan author would write it */
+	if (p->templates[0] == '/' || slash == NULL)
+		return xstrdup(p->templates);
+	return xasprintf("%.*s/%s", (int)(slash - path), path, p->templates);
 }
 
 const struct engine_plan *

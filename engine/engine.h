@@ -76,6 +76,12 @@ void engine_close(struct engine *en);
 /* Re-reads plans and clock from the store (after another process changed it). */
 int engine_reload(struct engine *en, struct dberr *e);
 const struct engine_plan *engine_plan_find(const struct engine *en, const char *id);
+/* The plan's own template folder (its `templates` key, relative to the plan file at path),
+ * or NULL. Caller frees. */
+char *engine_plan_templates(const struct plan *p, const char *path);
+/* Checks the plan's own template folder, if it has one: an unknown placeholder or a bad
+ * template is DB_EDATA at its FILE:LINE:COLUMN, found at check/load time. */
+int engine_check_templates(const struct plan *p, const char *path, struct dberr *e);
 
 /* ---- loading plans and registries (loading.c): each one transaction ---- */
 struct load_result {

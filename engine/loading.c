@@ -39,6 +39,8 @@ place_plan(struct load_arg *a, struct dberr *e)
 	ep->version = a->res->version;
 	if (ep->plan == a->plan)
 		return 0;
+	free(ep->templates);
+	ep->templates = engine_plan_templates(a->plan, a->path);
 	if (ep->plan)
 		plan_free(ep->plan);
 	if (ep->tz)
@@ -102,6 +104,8 @@ engine_load_plan(struct engine *en, const char *path, struct load_result *res,
 	rc = ydoc_read_file(path, &a.source, &a.len, e);
 	if (rc == 0)
 		rc = plan_parse_buffer(path, a.source, a.len, &a.plan, e);
+	if (rc == 0)
+		rc = engine_check_templates(a.plan, path, e);
 	if (rc == 0)
 		rc = store_write(en->store, load_txn, &a, e);
 	if (rc == 0) {

@@ -122,3 +122,19 @@ notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
 	free(bytes);
 	return 0;
 }
+
+int
+engine_check_templates(const struct plan *p, const char *path, struct dberr *e)
+{
+	char *dir = engine_plan_templates(p, path);
+	int rc;
+
+	if (dir == NULL)
+		return 0;
+	rc = notify_tpl_check_dir(dir, e);
+	if (rc != 0 && rc != DB_EDATA)
+		rc = dberr_set(e, DB_EDATA, "plan %s: its template folder %s cannot be read", p->id,
+		               dir);
+	free(dir);
+	return rc;
+}
