@@ -12,17 +12,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xlsxwriter.h>
-
 #include "engine/audit.h"
 #include "engine/base/buf.h"
 #include "engine/base/xalloc.h"
 #include "engine/engine.h"
+#include "engine/report.h"
 
+/* v: Annex 3's counts as report_annex3_row takes them: base, the three measures, then not
+ * started, in progress, done, overdue. */
 struct jrow {
 	char *id;
 	char *name;
-	unsigned base, cleaned, progress, overdue, by_measure[3], reports_overdue;
+	unsigned v[9];
+	unsigned reports_overdue;
 };
 
 struct figures {
@@ -84,25 +86,29 @@ task_cb(const struct store_task *t, void *arg)
 		f->last = t->due_date;
 	if (f->txn == NULL)
 		return 0; /* only the horizon was asked for */
-	/* an enterprise's own clean-up lifecycle: the Annex 3 figures */
+	/* an enterprise's own clean-up lifecycle: the Annex 3 figures, grouped as
+	 * `report annex3` groups them (final done, deadline state overdue, initial not
+	 * started, any other in progress) */
 	if (m->for_ == PLAN_FOR_ENTERPRISE && !lc->builtin && t->jurisdiction[0]) {
 		struct jrow *r = row(f, t->jurisdiction);
 		struct store_subject s;
 		struct dberr ignored;
 
-		r->base++;
+		r->v[0]++;
 		if (st >= 0 && lc->final[st])
-			r->cleaned++;
+			r->v[6]++;
 		else if (st >= 0 && st == lc->deadline_to)
-			r->overdue++;
+			r->v[7]++;
+		else if (st == lc->initial)
+			r->v[4]++;
 		else
-			r->progress++;
+			r->v[5]++;
 		dberr_clear(&ignored);
 		if (store_subject_get(f->txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
 			const char *ms = store_subject_field(&s, "measure");
 			for (int k = 0; ms && k < 3; k++)
 				if (strcmp(ms, measures[k]) == 0)
-					r->by_measure[k]++;
+					r->v[1 + k]++;
 			store_subject_release(&s);
 		}
 	}
@@ -159,92 +165,69 @@ row_cmp(const void *a, const void *b)
 static void
 items_text(const struct figures *f, struct buf *b)
 {
-	unsigned tot[7] = {0};
+	unsigned tot[9] = {0};
 
 	buf_puts(b, "一、10个行业超标企业清理整治进展（附件3口径）\n");
 	for (size_t i = 0; i < f->nrows; i++) {
-		const struct jrow *r = &f->rows[i];
-		if (r->base == 0)
+		const unsigned *v = f->rows[i].v;
+
+		if (v[0] == 0)
 			continue;
-		buf_printf(b, "　　%s：基数 %u 家，已完成 %u 家，整治中 %u 家，逾期 %u 家；"
+		buf_printf(b, "　　%s：基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
 		           "限期整改 %u、挂牌督办 %u、淘汰关闭 %u；完成率 %u%%\n",
-		           r->name, r->base, r->cleaned, r->progress, r->overdue, r->by_measure[0],
-		           r->by_measure[1], r->by_measure[2], r->cleaned * 100 / r->base);
-		tot[0] += r->base;
-		tot[1] += r->cleaned;
-		tot[2] += r->progress;
-		tot[3] += r->overdue;
-		for (int k = 0; k < 3; k++)
-			tot[4 + k] += r->by_measure[k];
+		           f->rows[i].name, v[0], v[6], v[5], v[4], v[7], v[1], v[2], v[3],
+		           v[6] * 100 / v[0]);
+		for (int k = 0; k < 9; k++)
+			tot[k] += v[k];
 	}
-	buf_printf(b, "　　合计：基数 %u 家，已完成 %u 家，整治中 %u 家，逾期 %u 家；完成率 %u%%\n",
-	           tot[0], tot[1], tot[2], tot[3], tot[0] ? tot[1] * 100 / tot[0] : 0);
+	buf_printf(b, "　　合计：基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
+	           "完成率 %u%%\n", tot[0], tot[6], tot[5], tot[4], tot[7],
+	           tot[0] ? tot[6] * 100 / tot[0] : 0);
 	buf_printf(b, "二、逾期未报、未完成事项（%u 项）\n%s", f->noverdue,
 	           f->noverdue ? buf_str(&f->overdue) : "　　无\n");
 	buf_printf(b, "三、已发出的约谈、限批预警（%u 次）\n%s", f->nwarnings,
 	           f->nwarnings ? buf_str(&f->warnings) : "　　无\n");
 }
 
-/* The Annex 3 figures as a workbook, bytes in *out. Its creation time is the dispatch's
- * scheduled time, so the same figures give the same bytes. */
+/* The Annex 3 figures as a workbook in the layout of `dabiao report annex3`, bytes in
+ * *out, through the reports' one writer. */
 static int
-xlsx(const struct figures *f, int64_t when, const char *month, struct buf *out,
-     struct dberr *e)
+xlsx(const struct figures *f, const char *month, struct buf *out, struct dberr *e)
 {
-	static const char *const head[] = {"县市、园区", "超标企业基数", "已完成清理", "整治中",
-	                                   "逾期", "限期整改", "挂牌督办", "淘汰关闭",
-	                                   "逾期未报事项"};
+	struct report_table t;
+	unsigned tot[9] = {0};
 	char path[] = "/tmp/dabiao-dispatch-XXXXXX";
-	lxw_doc_properties props = {0};
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *bold;
+	char *title = xasprintf("全州10个行业超标企业清理汇总表（%s 调度）", month);
+	char chunk[8192];
 	FILE *fp;
-	char buf[8192], title[128];
 	size_t n;
-	int fd = mkstemp(path);
+	int fd = mkstemp(path), rc;
 
-	if (fd < 0)
+	if (fd < 0) {
+		free(title);
 		return dberr_set(e, DB_ECANTCREAT, "cannot create a temporary file for the XLSX");
+	}
 	close(fd);
-	wb = workbook_new(path);
-	if (wb == NULL) {
-		unlink(path);
-		return dberr_set(e, DB_ECANTCREAT, "cannot create the dispatch workbook");
-	}
-	props.created = (time_t)when;
-	props.title = "全州10个行业超标企业清理汇总表";
-	workbook_set_properties(wb, &props);
-	ws = workbook_add_worksheet(wb, "附件3");
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	snprintf(title, sizeof(title), "全州10个行业超标企业清理汇总表（%s）", month);
-	worksheet_write_string(ws, 0, 0, title, bold);
-	for (int c = 0; c < 9; c++)
-		worksheet_write_string(ws, 1, (lxw_col_t)c, head[c], bold);
-	worksheet_set_column(ws, 0, 0, 24, NULL);
-	worksheet_set_column(ws, 1, 8, 12, NULL);
+	report_annex3_table(&t, title);
 	for (size_t i = 0; i < f->nrows; i++) {
-		const struct jrow *r = &f->rows[i];
-		lxw_row_t y = (lxw_row_t)(i + 2);
-		double v[8] = {r->base, r->cleaned, r->progress, r->overdue, r->by_measure[0],
-		               r->by_measure[1], r->by_measure[2], r->reports_overdue};
-
-		worksheet_write_string(ws, y, 0, r->name, NULL);
-		for (int c = 0; c < 8; c++)
-			worksheet_write_number(ws, y, (lxw_col_t)(c + 1), v[c], NULL);
+		if (f->rows[i].v[0] == 0)
+			continue;
+		report_annex3_row(&t, f->rows[i].name, f->rows[i].v);
+		for (int k = 0; k < 9; k++)
+			tot[k] += f->rows[i].v[k];
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR) {
-		unlink(path);
-		return dberr_set(e, DB_EIO, "cannot write the dispatch workbook");
-	}
-	fp = fopen(path, "rb");
-	while (fp && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		buf_append(out, buf, n);
+	report_annex3_row(&t, "合计", tot);
+	t.total_row = true;
+	rc = report_write(&t, 1, REPORT_FMT_XLSX, path, e);
+	fp = rc == 0 ? fopen(path, "rb") : NULL;
+	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(out, chunk, n);
 	if (fp)
 		fclose(fp);
 	unlink(path);
-	return 0;
+	report_table_release(&t);
+	free(title);
+	return rc;
 }
 
 /* The signed head of the audit log as it stands, or a line saying why there is none. */
@@ -316,7 +299,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
 	items_text(&f, &items);
 	checkpoint_text(en, txn, &cp);
-	if ((rc = xlsx(&f, d->planned, month, &book, e)) != 0)
+	if ((rc = xlsx(&f, month, &book, e)) != 0)
 		goto out;
 	snprintf(nitems, sizeof(nitems), "3");
 	vars[0] = (struct notice_var){"items", buf_str(&items)};

@@ -52,7 +52,7 @@ static const struct command commands[] = {
 	{"report", cmd_report, "Annex 3 and Annex 4 tables, the accountability record",
 	 "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] [--format table|csv|xlsx] "
 	 "[--out FILE]\n"
-	 "       dabiao report accountability [--from DATE --to DATE] [--format table|csv|xlsx] "
+	 "       dabiao report accountability [--from DATE] [--to DATE] [--format table|csv|xlsx] "
 	 "[--out FILE]"},
 	{"run", cmd_run, "run the scheduler on the real clock (the daemon)", "dabiao run"},
 	{"simulate", cmd_simulate, "print a plan's timeline from a throw-away store",

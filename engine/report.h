@@ -67,6 +67,11 @@ int report_write(const struct report_table *tables, size_t ntables, enum report_
  * milestone. DB_EUSAGE for a bad month, DB_ENOTFOUND for an unknown plan or a plan without
  * a clean-up milestone. *out is initialised on success only; release with
  * report_table_release. */
+/* Annex 3's layout, shared by `report annex3` and the monthly dispatch: an empty table with
+ * its columns, and one row from v = {base, rectify-by-deadline, listed-supervision,
+ * closure, not started, in progress, done, overdue} (the rate is computed). */
+void report_annex3_table(struct report_table *t, const char *title);
+void report_annex3_row(struct report_table *t, const char *name, const unsigned *v);
 int report_annex3(struct engine *en, const char *plan, const char *month,
                   struct report_table *out, struct dberr *e);
 int report_annex4(struct engine *en, const char *plan, const char *month,

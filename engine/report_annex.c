@@ -373,8 +373,8 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return rc;
 }
 
-static void
-annex3_row(struct report_table *t, const char *name, const unsigned *v)
+void
+report_annex3_row(struct report_table *t, const char *name, const unsigned *v)
 {
 	/* v: base, measures x3, then by category: not started, in progress, done, overdue */
 	report_add_str(t, name);
@@ -391,14 +391,21 @@ annex3_row(struct report_table *t, const char *name, const unsigned *v)
 		report_add_num(t, (double)v[6] * 100.0 / v[0], 1);
 }
 
-int
-report_annex3(struct engine *en, const char *plan, const char *month,
-              struct report_table *out, struct dberr *e)
+void
+report_annex3_table(struct report_table *t, const char *title)
 {
 	static const char *const head[] = {
 		"县市、园区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）",
 		"淘汰关闭（家）", "已完成清理（家）", "整治中（家）", "未启动（家）",
 		"逾期未完成（家）", "完成率（%）"};
+
+	report_table_init(t, title, "附件3", head, sizeof(head) / sizeof(head[0]));
+}
+
+int
+report_annex3(struct engine *en, const char *plan, const char *month,
+              struct report_table *out, struct dberr *e)
+{
 	struct annex a;
 	struct annex3_ctx c = {0};
 	struct report_table t;
@@ -412,13 +419,13 @@ report_annex3(struct engine *en, const char *plan, const char *month,
 	if ((rc = store_read(en->store, annex3_txn, &c, e)) != 0)
 		goto out;
 	title = xasprintf("全州10个行业超标企业清理汇总表（%s）", month);
-	report_table_init(&t, title, "附件3", head, sizeof(head) / sizeof(head[0]));
+	report_annex3_table(&t, title);
 	for (size_t i = 0; i < c.j.n; i++) {
-		annex3_row(&t, c.j.v[i].name, c.j.v[i].v);
+		report_annex3_row(&t, c.j.v[i].name, c.j.v[i].v);
 		for (int k = 0; k < 9; k++)
 			tot[k] += c.j.v[i].v[k];
 	}
-	annex3_row(&t, "合计", tot);
+	report_annex3_row(&t, "合计", tot);
 	t.total_row = true;
 	annex_note(&t, &a, month);
 	*out = t;

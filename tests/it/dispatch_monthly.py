@@ -99,10 +99,12 @@ eq(str(m["Date"]), "Mon, 10 Jul 2017 09:00:00 +0800", "on the dispatch day at no
 eq(sorted(a.strip() for a in str(m["To"]).split(",")), ["p@x.example", "s@x.example"],
    "to the supervision detachment and the bureau")
 body = m.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
-check("甲县：基数 3 家，已完成 1 家，整治中 1 家，逾期 1 家" in body, f"a's figures: {body}")
+check("甲县：基数 3 家，已完成 1 家，整治中 1 家，未启动 0 家，逾期 1 家" in body,
+      f"a's figures: {body}")
 check("限期整改 1、挂牌督办 1、淘汰关闭 1；完成率 33%" in body, "a's measures and rate")
-check("乙县：基数 1 家，已完成 0 家，整治中 1 家，逾期 0 家" in body, "b's figures")
-check("合计：基数 4 家，已完成 1 家，整治中 2 家，逾期 1 家；完成率 25%" in body, "totals")
+check("乙县：基数 1 家，已完成 0 家，整治中 0 家，未启动 1 家，逾期 0 家" in body, "b's figures")
+check("合计：基数 4 家，已完成 1 家，整治中 1 家，未启动 1 家，逾期 1 家；完成率 25%" in body,
+      "totals")
 check("汇总表 2017-07" in body, "the lapsed July tables are listed as overdue")
 
 # the checkpoint in the mail: the independent verifier accepts it against the export
@@ -122,9 +124,11 @@ eq(len(att), 1, "one attachment")
 wb = openpyxl.load_workbook(io.BytesIO(att[0].get_content()))
 ws = wb.worksheets[0]
 rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
-eq(list(rows["甲县"][1:5]), [3, 1, 1, 1], "XLSX: a's base, cleaned, in progress, overdue")
-eq(list(rows["乙县"][1:5]), [1, 0, 1, 0], "XLSX: b's figures")
-eq(ws.cell(row=2, column=2).value, "超标企业基数", "XLSX: Chinese headers")
+# Annex 3's columns, as `dabiao report annex3` writes them: base, three measures, done,
+# in progress, not started, overdue
+eq(list(rows["甲县"][1:9]), [3, 1, 1, 1, 1, 1, 0, 1], "XLSX: a's figures")
+eq(list(rows["乙县"][1:9]), [1, 1, 0, 0, 0, 0, 1, 0], "XLSX: b's figures")
+eq(ws.cell(row=2, column=2).value, "超标企业基数（家）", "XLSX: Chinese headers")
 srv.stop()
 st.cleanup()
 done("monthly dispatch: figures, overdue list, signed checkpoint, XLSX")
