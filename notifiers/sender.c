@@ -209,7 +209,7 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 	struct parent p = {opts ? opts : &none, st, n, false, 0, ""};
 	long long wait_ms;
 	int fds[2] = {-1, -1}, status = 0, rc;
-	bool late;
+	bool late = false;
 	pid_t pid, parent = getpid();
 
 	if ((rc = notify_smtp_prepare(srv, msgs, n, st, e)) != 0 || n == 0)
