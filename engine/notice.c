@@ -148,9 +148,18 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 			continue;
 		role = &p->roles[ri];
 		strs_add(roles, role->title);
-		if ((rc = role_contacts(txn, r, role, to, e)) != 0)
+		/* resolved on its own, so a role whose addresses another target already added
+		 * is not mistaken for a role without any */
+		struct strs mine = {0};
+		if ((rc = role_contacts(txn, r, role, &mine, e)) != 0) {
+			strs_free(&mine);
 			return rc;
-		if (to->n == before) {
+		}
+		for (size_t k = 0; k < mine.n; k++)
+			strs_add(to, mine.v[k]);
+		before = mine.n;
+		strs_free(&mine);
+		if (before == 0) {
 			char *gap = xasprintf("%s (%s)", role->id, jur && *jur ? jur : r->subject);
 			strs_add(gaps, gap);
 			free(gap);
