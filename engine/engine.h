@@ -213,7 +213,7 @@ struct deliver_batch {
 /* Moves up to max pending notices into a batch (NULL when there are none). */
 int deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out,
                     struct dberr *e);
-/* Sends a batch in one SMTP session (notifiers/mailer.h); fills every result. A local
+/* Sends a batch in one SMTP session (notifiers/smtp.h); fills every result. A local
  * failure (no child process, no connection) makes every recipient DELIVER_TEMP. Does not
  * touch the store or the engine: safe in another thread with its own copy of cfg. */
 void deliver_send(const struct config *cfg, struct deliver_batch *b,
