@@ -18,15 +18,6 @@ struct list_ctx {
 	size_t n;
 };
 
-static const char *
-extra_of(const struct store_notice *n, const char *key)
-{
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strcmp(n->extra[i].key, key) == 0)
-			return n->extra[i].val;
-	return NULL;
-}
-
 static int
 list_cb(const struct store_notice *n, void *arg)
 {
@@ -40,14 +31,14 @@ list_cb(const struct store_notice *n, void *arg)
 	printf("%s  %-9s %-28s %s  to=", when, n->state, n->kind, n->key);
 	for (size_t i = 0; i < n->nto; i++)
 		printf("%s%s", i ? "," : "", n->to[i]);
-	if (extra_of(n, "attempts"))
-		printf("  attempts=%s", extra_of(n, "attempts"));
+	if (store_kv_get(n->extra, n->nextra, "attempts"))
+		printf("  attempts=%s", store_kv_get(n->extra, n->nextra, "attempts"));
 	for (size_t i = 0; i < n->nextra; i++)
 		if (strncmp(n->extra[i].key, "rcpt:", 5) == 0 &&
 		    strncmp(n->extra[i].val, "delivered", 9) != 0)
 			printf("  %s=\"%s\"", n->extra[i].key + 5, n->extra[i].val);
-	if (extra_of(n, "gaps"))
-		printf("  gaps=\"%s\"", extra_of(n, "gaps"));
+	if (store_kv_get(n->extra, n->nextra, "gaps"))
+		printf("  gaps=\"%s\"", store_kv_get(n->extra, n->nextra, "gaps"));
 	putchar('\n');
 	c->n++;
 	return 0;

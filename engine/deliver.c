@@ -31,34 +31,7 @@ rcpt_state(const struct store_notice *n, const char *addr)
 	char key[600];
 
 	snprintf(key, sizeof(key), "rcpt:%s", addr);
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strcmp(n->extra[i].key, key) == 0)
-			return n->extra[i].val;
-	return NULL;
-}
-
-static const char *
-extra(const struct store_notice *n, const char *key)
-{
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strcmp(n->extra[i].key, key) == 0)
-			return n->extra[i].val;
-	return NULL;
-}
-
-static void
-set_extra(struct store_notice *n, const char *key, const char *val)
-{
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strcmp(n->extra[i].key, key) == 0) {
-			free(n->extra[i].val);
-			n->extra[i].val = xstrdup(val);
-			return;
-		}
-	n->extra = xrealloc(n->extra, (n->nextra + 1) * sizeof(*n->extra));
-	n->extra[n->nextra].key = xstrdup(key);
-	n->extra[n->nextra].val = xstrdup(val);
-	n->nextra++;
+	return store_kv_get(n->extra, n->nextra, key);
 }
 
 struct prep {
@@ -199,9 +172,10 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 
 	if (rc != 0)
 		return rc;
-	attempts = extra(&n, "attempts") ? atol(extra(&n, "attempts")) + 1 : 1;
+	attempts = store_kv_get(n.extra, n.nextra, "attempts") ?
+	           atol(store_kv_get(n.extra, n.nextra, "attempts")) + 1 : 1;
 	snprintf(num, sizeof(num), "%ld", attempts);
-	set_extra(&n, "attempts", num);
+	store_kv_set(&n.extra, &n.nextra, "attempts", num);
 	for (size_t k = 0; k < it->nrcpt; k++) {
 		char key[600], *val;
 		const char *word = it->result[k] == DELIVER_OK ? "delivered"
@@ -209,7 +183,7 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 
 		snprintf(key, sizeof(key), "rcpt:%s", it->rcpt[k]);
 		val = xasprintf("%s %d %s", word, it->code[k], it->reply[k] ? it->reply[k] : "");
-		set_extra(&n, key, val);
+		store_kv_set(&n.extra, &n.nextra, key, val);
 		free(val);
 		temp |= it->result[k] == DELIVER_TEMP;
 		perm |= it->result[k] == DELIVER_PERM;
@@ -217,7 +191,7 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 			buf_printf(&why, "%s%s: %d %s", why.len ? "; " : "", it->rcpt[k], it->code[k],
 			           it->reply[k] ? it->reply[k] : "");
 	}
-	set_extra(&n, "last_attempt", (snprintf(num, sizeof(num), "%lld",
+	store_kv_set(&n.extra, &n.nextra, "last_attempt", (snprintf(num, sizeof(num), "%lld",
 	                                         (long long)en->clock.now), num));
 	old_state = n.state;
 	if (temp && en->clock.now - n.created < DELIVER_LIFETIME) {

@@ -460,19 +460,14 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	if (gaps.n > 0) {
 		struct buf g = BUF_INIT;
 		strs_join(&gaps, ", ", &g);
-		n.extra = xcalloc(1, sizeof(*n.extra));
-		n.extra[0].key = xstrdup("gaps");
-		n.extra[0].val = buf_detach(&g);
-		n.nextra = 1;
+		store_kv_set(&n.extra, &n.nextra, "gaps", buf_str(&g));
+		buf_release(&g);
 	}
 	for (size_t i = 0; i < dig.n; i++) {
 		char k[600];
 
 		snprintf(k, sizeof(k), "rcpt:%s", dig.v[i]);
-		n.extra = xrealloc(n.extra, (n.nextra + 1) * sizeof(*n.extra));
-		n.extra[n.nextra].key = xstrdup(k);
-		n.extra[n.nextra].val = xstrdup("digest");
-		n.nextra++;
+		store_kv_set(&n.extra, &n.nextra, k, "digest");
 	}
 	if (dig.n > 0 && dig.n >= to.n)
 		n.state = "digested"; /* every recipient gets it in a digest: nothing to send */
@@ -497,7 +492,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	           mid, sched, applied);
 	if (gaps.n > 0) {
 		buf_puts(&details, ",\"gaps\":");
-		buf_json_str(&details, n.extra[0].val);
+		buf_json_str(&details, store_kv_get(n.extra, n.nextra, "gaps"));
 	}
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "notice.queue", one[0], r->subject, "", "queued",

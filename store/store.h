@@ -243,7 +243,10 @@ int store_audit_each(struct store_txn *t, uint64_t from,
                      struct dberr *e);
 uint64_t store_audit_count(struct store_txn *t);
 
-/* Generic helpers for kv arrays. */
+/* Generic helpers for kv arrays (task and notice details, subject fields). get returns the
+ * value of key or NULL; set replaces or appends, copying both strings. */
+const char *store_kv_get(const struct store_kv *kv, size_t n, const char *key);
+void store_kv_set(struct store_kv **kv, size_t *n, const char *key, const char *val);
 void store_kv_free(struct store_kv *kv, size_t n);
 struct store_kv *store_kv_dup(const struct store_kv *kv, size_t n);
 

@@ -145,30 +145,38 @@ store_task_each(struct store_txn *t, const char *prefix,
 }
 
 const char *
+store_kv_get(const struct store_kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (kv[i].key != NULL && strcmp(kv[i].key, key) == 0)
+			return kv[i].val;
+	return NULL;
+}
+
+void
+store_kv_set(struct store_kv **kv, size_t *n, const char *key, const char *val)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if ((*kv)[i].key != NULL && strcmp((*kv)[i].key, key) == 0) {
+			free((*kv)[i].val);
+			(*kv)[i].val = xstrdup(val);
+			return;
+		}
+	}
+	*kv = xrealloc(*kv, (*n + 1) * sizeof(**kv));
+	(*kv)[*n].key = xstrdup(key);
+	(*kv)[*n].val = xstrdup(val);
+	(*n)++;
+}
+
+const char *
 store_task_extra(const struct store_task *task, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < task->nextra; i++)
-		if (task->extra[i].key != NULL && strcmp(task->extra[i].key, key) == 0)
-			return task->extra[i].val;
-	return NULL;
+	return store_kv_get(task->extra, task->nextra, key);
 }
 
 void
 store_task_set_extra(struct store_task *task, const char *key, const char *val)
 {
-	size_t i;
-
-	for (i = 0; i < task->nextra; i++) {
-		if (task->extra[i].key != NULL && strcmp(task->extra[i].key, key) == 0) {
-			free(task->extra[i].val);
-			task->extra[i].val = xstrdup(val);
-			return;
-		}
-	}
-	task->extra = xrealloc(task->extra, (task->nextra + 1) * sizeof(*task->extra));
-	task->extra[task->nextra].key = xstrdup(key);
-	task->extra[task->nextra].val = xstrdup(val);
-	task->nextra++;
+	store_kv_set(&task->extra, &task->nextra, key, val);
 }
