@@ -1,11 +1,11 @@
-#include "engine/base/buf.h"
+#include "base/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 
 void
 buf_append(struct buf *b, const void *p, size_t n)

@@ -1,4 +1,4 @@
-#include "engine/base/err.h"
+#include "base/err.h"
 
 #include <errno.h>
 #include <string.h>

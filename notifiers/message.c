@@ -7,8 +7,8 @@
 
 #include <openssl/evp.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
 
 /* RFC 5322 2.1.1: lines SHOULD be at most 78 characters, excluding CRLF. */
 #define LINE_MAX_ 78

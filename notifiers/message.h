@@ -25,7 +25,7 @@
 
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 /* One extra header, e.g. {"X-Dabiao-Task", "plan/m1/2024-06"}. The name must be printable
  * ASCII without ':' and must not be one the builder writes itself (From, To, Date,

@@ -33,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
 #include "notifiers/sender.h"
 #include "notifiers/smtp.h"
 

@@ -39,7 +39,7 @@
 #include <auth-client.h>
 #include <libesmtp.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 #include "notifiers/sender.h"
 #include "notifiers/smtp.h"
 

@@ -34,7 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 enum notify_smtp_security {
 	NOTIFY_SMTP_PLAIN = 0,  /* no TLS at all (a relay on the same host); default port 25 */

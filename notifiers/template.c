@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
 #include "notifiers/message.h"
 
 /* A template is a page of text; anything much bigger is a mistake (a log, a binary). */

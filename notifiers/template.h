@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 /* One loaded template. Opaque; free with notify_tpl_free. */
 struct notify_tpl;

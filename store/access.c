@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
+#include "base/buf.h"
 #include "store/store_int.h"
 
 static const char *const db_names[STORE_DB_COUNT_] = {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 
 void
 be32_put(unsigned char *p, uint32_t v)

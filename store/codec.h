@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/base/buf.h"
+#include "base/buf.h"
 #include "store/store.h"
 
 /* Format byte of every value written by this version of the codec. */

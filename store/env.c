@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/base/log.h"
-#include "engine/base/xalloc.h"
+#include "base/log.h"
+#include "base/xalloc.h"
 #include "store/store_int.h"
 
 /* The map is address space, not disk: start large so growth is rare. */
@@ -24,25 +24,15 @@
  * are plenty unless something is growing it in a loop. */
 #define STORE_MAX_RESIZED 8
 
-/* DABIAO_STORE_MAPSIZE (bytes, decimal) overrides the initial map of a new store. It
- * exists so tests can reach MDB_MAP_FULL with little data; rounded up to whole pages. */
+/* A new store's initial map: the caller's size rounded up to whole pages, or ours. */
 static size_t
-initial_mapsize(void)
+initial_mapsize(size_t want)
 {
-	const char *env = getenv("DABIAO_STORE_MAPSIZE");
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	unsigned long long v;
-	char *end;
 
-	if (env == NULL || *env == '\0')
+	if (want == 0)
 		return STORE_MAPSIZE_DEFAULT;
-	errno = 0;
-	v = strtoull(env, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0 || v > SIZE_MAX / 2) {
-		log_warnx("store", "ignoring DABIAO_STORE_MAPSIZE value=%s", env);
-		return STORE_MAPSIZE_DEFAULT;
-	}
-	return ((size_t)v + page - 1) / page * page;
+	return (want + page - 1) / page * page;
 }
 
 static int
@@ -201,6 +191,15 @@ init_txn(struct store *s, struct dberr *e)
 			rc = dberr_set(e, DB_ESCHEMA, "store %s has schema %lu, newer than this "
 			               "dabiao's %d; upgrade dabiao", s->dir, schema,
 			               STORE_SCHEMA_VERSION);
+		} else if (rc == 0 && schema < STORE_SCHEMA_VERSION && !rdonly) {
+			/* an older store: its records are brought up to date by the first writer */
+			rc = store_migrate(&t, schema, e);
+			if (rc == 0) {
+				snprintf(text, sizeof(text), "%d", STORE_SCHEMA_VERSION);
+				v.mv_data = text;
+				v.mv_size = strlen(text);
+				rc = store_put(&t, STORE_DB_META, &k, &v, 0, e);
+			}
 		}
 		if (rc != 0)
 			goto fail;
@@ -218,8 +217,15 @@ fail:
 int
 store_open(const char *dir, unsigned flags, struct store **out, struct dberr *e)
 {
+	return store_open_sized(dir, flags, 0, out, e);
+}
+
+int
+store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct store **out,
+                 struct dberr *e)
+{
 	struct store *s = xcalloc(1, sizeof(*s));
-	size_t mapsize = initial_mapsize();
+	size_t mapsize = initial_mapsize(want_mapsize);
 	MDB_envinfo info;
 	bool existed;
 	int rc, dead;

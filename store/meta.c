@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 #include "store/store_int.h"
 
 int

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -43,6 +43,10 @@ enum store_open_flags {
  * ("store schema 3 is newer than this dabiao (1); upgrade dabiao"). A missing store without
  * STORE_CREATE is DB_ENOINPUT. Caller closes *out with store_close. */
 int store_open(const char *dir, unsigned flags, struct store **out, struct dberr *e);
+/* The same with a new store's initial map size in bytes (rounded up to whole pages; 0:
+ * the default). Tests use a small one to reach MDB_MAP_FULL with little data. */
+int store_open_sized(const char *dir, unsigned flags, size_t mapsize, struct store **out,
+                     struct dberr *e);
 void store_close(struct store *s);
 const char *store_dir(const struct store *s);   /* owned by s */
 
@@ -170,8 +174,11 @@ enum store_due_kind {
 	STORE_DUE_DEADLINE = 1, /* same instant: deadlines first, then escalations, reminders */
 	STORE_DUE_ESCALATE = 2,
 	STORE_DUE_REMIND = 3,
-	STORE_DUE_CONDUCT = 4,
-	STORE_DUE_OTHER = 5,
+	STORE_DUE_CONDUCT = 4,  /* task: the conduct warning's key */
+	STORE_DUE_RETRY = 5,    /* a delivery retry; task: "deliver#<notice key>" */
+	STORE_DUE_DIGEST = 6,   /* a daily digest; task: "digest#<plan>#<day>#<address>" */
+	STORE_DUE_DISPATCH = 7, /* the monthly dispatch; task: "dispatch#<plan>#<YYYY-MM>" */
+	STORE_DUE_KINDS_        /* one past the last kind */
 };
 struct store_due {
 	int64_t at;

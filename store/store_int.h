@@ -75,4 +75,8 @@ int store_corrupt(struct dberr *e, enum store_db db, const MDB_val *k);
 
 const char *store_db_name(enum store_db db);
 
+/* Brings the records of a store at schema `from` to STORE_SCHEMA_VERSION inside t
+ * (migrate.c); the caller then records the new version. Errors: the store's. */
+int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);
+
 #endif

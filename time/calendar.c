@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/calendar.h"
-#include "engine/base/err.h"
-#include "engine/base/xalloc.h"
+#include "time/calendar.h"
+#include "base/err.h"
+#include "base/xalloc.h"
 
 /* How far a shift or a working-day count may search before the calendar is declared to
  * have no working days: ten years. */

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/base/calendar.h"
-#include "engine/base/tz.h"
-#include "engine/base/xalloc.h"
+#include "time/calendar.h"
+#include "time/tz.h"
+#include "base/xalloc.h"
 
 struct tz {
 	char name[128];

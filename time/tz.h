@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 struct tz; /* opaque */
 

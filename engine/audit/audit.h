@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/err.h"
+#include "base/buf.h"
+#include "base/err.h"
 #include "store/store.h"
 
 #define AUDIT_HASH_LEN 32

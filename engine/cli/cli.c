@@ -1,11 +1,17 @@
+/*
+ * cli.c - what every command shares: option parsing, and opening the configuration, the
+ * store or the engine the way the command's flags say.
+ */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "engine/cli.h"
+#include "base/xalloc.h"
+#include "engine/cli/cli.h"
 
 int
-cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
-          int *npos, bool *help, struct dberr *e)
+cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
 	int n = 0;
 
@@ -18,20 +24,15 @@ cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < c->argc; i++) {
 				if (n >= maxpos)
-					return dberr_set(e, DB_EUSAGE, "unexpected argument '%s'",
-					                 c->argv[i]);
+					return cli_usage(c, "unexpected argument '%s'", c->argv[i]);
 				pos[n++] = c->argv[i];
 			}
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			if (n >= maxpos)
-				return dberr_set(e, DB_EUSAGE, "unexpected argument '%s'", a);
+				return cli_usage(c, "unexpected argument '%s'", a);
 			pos[n++] = a;
-			continue;
-		}
-		if ((strcmp(a, "--help") == 0) && help != NULL) {
-			*help = true;
 			continue;
 		}
 		eq = strchr(a, '=');
@@ -40,17 +41,17 @@ cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int
 			if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0)
 				o = p;
 		if (o == NULL)
-			return dberr_set(e, DB_EUSAGE, "unknown option '%.*s'", (int)len + 2, a);
+			return cli_usage(c, "unknown option '%.*s'", (int)len + 2, a);
 		if (o->flag != NULL) {
 			if (eq)
-				return dberr_set(e, DB_EUSAGE, "option '--%s' takes no value", o->name);
+				return cli_usage(c, "option '--%s' takes no value", o->name);
 			*o->flag = true;
 		} else if (eq) {
 			*o->val = eq + 1;
 		} else if (i + 1 < c->argc) {
 			*o->val = c->argv[++i];
 		} else {
-			return dberr_set(e, DB_EUSAGE, "option '--%s' needs a value", o->name);
+			return cli_usage(c, "option '--%s' needs a value", o->name);
 		}
 	}
 	if (npos)
@@ -59,31 +60,82 @@ cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int
 }
 
 int
-cli_fail(const struct dberr *e)
+cli_usage(struct cli *c, const char *fmt, ...)
 {
-	dberr_print(e, stderr);
-	return dberr_exit_status(e->code ? e->code : DB_ESOFTWARE);
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = dberr_vset(&c->err, DB_EUSAGE, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int
-cli_usage_error(const struct cli *c, const struct dberr *e)
+cli_one_arg(struct cli *c, const char *what, const char **out)
 {
-	fprintf(stderr, "dabiao %s: %s\nusage: %s\n", c->name, e->msg, cli_usage(c->name));
-	return 64;
+	int npos, rc;
+
+	if ((rc = cli_parse(c, NULL, out, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "give %s", what);
+	return 0;
 }
 
 int
-cli_one_arg(const struct cli *c, const char *what, const char **out)
+cli_config(struct cli *c, const struct config **out)
 {
-	struct dberr e;
-	int npos;
+	struct config cfg;
+	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, NULL, out, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1) {
-		dberr_set(&e, DB_EUSAGE, "give %s", what);
-		return cli_usage_error(c, &e);
+	if (c->config == NULL) {
+		if ((rc = config_load(c->env->config, &cfg, &c->err)) != 0)
+			return rc;
+		c->config = xmalloc(sizeof(cfg));
+		*c->config = cfg;
 	}
+	*out = c->config;
+	return 0;
+}
+
+int
+cli_engine(struct cli *c, struct engine **out)
+{
+	struct engine_opts o = {0};
+	const struct config *cfg;
+	int rc;
+
+	if (c->en == NULL) {
+		if ((rc = cli_config(c, &cfg)) != 0)
+			return rc;
+		o.db = c->env->db;
+		o.store_flags = (c->flags & CLI_WRITE ? 0 : STORE_RDONLY) |
+		                (c->flags & CLI_CREATE ? STORE_CREATE : 0);
+		o.config = cfg;
+		o.actor = c->env->actor;
+		if ((rc = engine_open(&o, &c->en, &c->err)) != 0)
+			return rc;
+		if ((c->flags & CLI_VIRTUAL) && engine_clock_mode(c->en) != STORE_CLOCK_VIRTUAL)
+			return dberr_set(&c->err, DB_EUSAGE, "%s needs a virtual-clock store; %s runs "
+			                 "on the real clock (dabiao run)", c->name, c->env->db);
+		if ((c->flags & CLI_REAL) && engine_clock_mode(c->en) != STORE_CLOCK_REAL)
+			return dberr_set(&c->err, DB_EUSAGE, "%s needs a real-clock store; %s has a "
+			                 "virtual clock (use dabiao advance)", c->name, c->env->db);
+	}
+	*out = c->en;
+	return 0;
+}
+
+int
+cli_store(struct cli *c, struct store **out)
+{
+	int rc;
+
+	if (c->store == NULL &&
+	    (rc = store_open(c->env->db, c->flags & CLI_WRITE ? 0 : STORE_RDONLY, &c->store,
+	                     &c->err)) != 0)
+		return rc;
+	*out = c->store;
 	return 0;
 }

@@ -1,20 +1,54 @@
 /*
- * cli.h - the command line: one cmd_<name>() per subcommand in main.c's sorted table.
- * A command's return value is the process exit status (sysexits.h). Commands print their
- * own output to stdout and a failure once, through cli_fail, to stderr.
+ * cli.h - the command line: one cmd_<name>() per subcommand in dispatch.c's sorted table,
+ * each with flags saying what it needs (git's builtin table is the model).
+ *
+ * The dispatcher does, once for every command, what twenty commands used to repeat: it
+ * opens the store or the engine the way the command's flags say (when the command first
+ * asks, after it has checked its arguments), prints the command's error, delivers what a
+ * writing command queued, closes everything, and checks that standard output was written.
+ *
+ * A command returns 0 on success; or a negative error code with the details in c->err,
+ * which the dispatcher prints (DB_EUSAGE with the command's usage line, exit 64; others
+ * with their sysexits status); or a positive exit status when it has reported already
+ * (`check` of several files, `audit verify`).
  */
 #ifndef DABIAO_CLI_H
 #define DABIAO_CLI_H
 
 #include <stdbool.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
+#include "engine/daemon/daemon.h"
+
+/* What main read from its arguments and the environment: nothing below reads either. */
+struct cli_env {
+	const char *db;          /* store folder: --db, $DABIAO_DB, or ./dabiao.db */
+	const char *config;      /* --config FILE, or NULL (the reader then looks further) */
+	const char *actor;       /* who runs the command ($USER), for audit records */
+	const char *tmpdir;      /* $TMPDIR or /tmp: simulate's throw-away store */
+};
+
+/* What a command needs; the dispatcher acts on these. */
+enum cli_flags {
+	CLI_ENGINE = 1 << 0,     /* cli_engine opens the engine (store, clock, plans) */
+	CLI_STORE = 1 << 1,      /* cli_store opens the store alone (no plans parsed) */
+	CLI_WRITE = 1 << 2,      /* read-write (else read-only) */
+	CLI_CREATE = 1 << 3,     /* may create a missing store */
+	CLI_DELIVERS = 1 << 4,   /* after success, deliver what the command queued */
+	CLI_VIRTUAL = 1 << 5,    /* needs a virtual-clock store */
+	CLI_REAL = 1 << 6,       /* needs a real-clock store */
+};
 
 struct cli {
-	const char *db;       /* store folder: --db, $DABIAO_DB, or ./dabiao.db */
-	const char *name;     /* the command's name */
-	int argc;             /* the command's arguments, without the command name */
+	const char *name;        /* the command's name */
+	int argc;                /* the command's arguments, without the command name */
 	char **argv;
+	const struct cli_env *env;
+	unsigned flags;          /* enum cli_flags of the command */
+	struct config *config;   /* read on first use (cli_config); owned by the dispatcher */
+	struct engine *en;       /* opened on first use (cli_engine); owned by the dispatcher */
+	struct store *store;     /* opened on first use (cli_store); owned by the dispatcher */
+	struct dberr err;        /* a failing command's details */
 };
 
 /* An option: "--name VALUE" / "--name=VALUE" when val is set, "--name" when flag is set. */
@@ -26,22 +60,29 @@ struct cli_opt {
 
 /* Parses c's arguments against opts (NULL-name terminated). Positional arguments are
  * collected in order into pos (at most maxpos, *npos receives the count). Unknown options,
- * missing values and too many positionals fail with DB_EUSAGE naming the argument.
- * `--help` sets *help when help is non-NULL. */
-int cli_parse(const struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
-              int *npos, bool *help, struct dberr *e);
+ * missing values and too many positionals fail with DB_EUSAGE in c->err naming the
+ * argument. */
+int cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
+              int *npos);
+/* For commands that take exactly one argument and no options: 0 with *out set, else
+ * DB_EUSAGE in c->err. what names the argument. */
+int cli_one_arg(struct cli *c, const char *what, const char **out);
+/* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */
+int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* For commands that take exactly one argument and no options: 0 with *out set, else the
- * usage error already printed and its exit status (64). what names the argument. */
-int cli_one_arg(const struct cli *c, const char *what, const char **out);
+/* The configuration, read once (config.h). Errors: DB_ECONFIG in c->err. */
+int cli_config(struct cli *c, const struct config **out);
+/* The engine opened as the command's flags say (CLI_ENGINE): read-only or read-write,
+ * creating the store with CLI_CREATE, refusing the wrong clock (CLI_VIRTUAL/CLI_REAL:
+ * DB_EUSAGE). Errors: engine_open's, in c->err. The dispatcher closes it. */
+int cli_engine(struct cli *c, struct engine **out);
+/* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */
+int cli_store(struct cli *c, struct store **out);
 
-/* Prints e once (FILE:LINE:COLUMN: error: ... or dabiao: error: ...) and returns the
- * sysexits status for its code. */
-int cli_fail(const struct dberr *e);
-/* Prints a usage error for command c with its usage line; returns 64. */
-int cli_usage_error(const struct cli *c, const struct dberr *e);
-/* The usage text of a command (from main.c's table). */
-const char *cli_usage(const char *command);
+/* Runs the command argv[0] with its arguments: returns the process exit status. */
+int cli_run(const struct cli_env *env, int argc, char **argv);
+/* Prints the general usage and the command list to f. */
+void cli_print_usage(FILE *f);
 
 int cmd_advance(struct cli *c);
 int cmd_audit(struct cli *c);

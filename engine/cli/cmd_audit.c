@@ -15,65 +15,37 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/audit.h"
-#include "engine/base/buf.h"
-#include "engine/base/tz.h"
-#include "engine/base/xalloc.h"
-#include "engine/cli.h"
-#include "engine/config.h"
-#include "store/store.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/audit/audit.h"
+#include "engine/cli/cli.h"
 
 #define KEY_HINT "create one with `openssl genpkey -algorithm ed25519 -out audit-key.pem` " \
                  "and set DABIAO_AUDIT_KEY to its path"
 
-/* A setting from the environment, else from the configuration's audit section. */
-static void
-setting(const char *env_name, bool key, char *out, size_t n)
-{
-	const char *env = getenv(env_name);
-	struct config cfg;
-	struct dberr ignored;
-
-	out[0] = '\0';
-	if (env != NULL && env[0] != '\0') {
-		snprintf(out, n, "%s", env);
-		return;
-	}
-	dberr_clear(&ignored);
-	if (config_load(NULL, &cfg, &ignored) != 0)
-		return;
-	if (key && cfg.audit_key_file)
-		snprintf(out, n, "%s", cfg.audit_key_file);
-	else if (!key && cfg.audit_origin)
-		snprintf(out, n, "%s", cfg.audit_origin);
-	config_release(&cfg);
-}
-
-/* The log's origin line: $DABIAO_AUDIT_ORIGIN, the configuration's audit.origin, or
+/* The log's origin line: the configuration's (audit.origin, $DABIAO_AUDIT_ORIGIN), else
  * "dabiao/<hostname>". out >= 256. */
 static void
-origin_name(char *out, size_t n)
+origin_name(const struct config *cfg, char *out, size_t n)
 {
 	char host[200];
 
-	setting("DABIAO_AUDIT_ORIGIN", false, out, n);
-	if (out[0] != '\0')
+	if (cfg->audit_origin != NULL && cfg->audit_origin[0] != '\0') {
+		snprintf(out, n, "%s", cfg->audit_origin);
 		return;
+	}
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	snprintf(out, n, "dabiao/%s", host);
 }
 
-/* The signing key's file: $DABIAO_AUDIT_KEY, else the configuration's audit.key_file.
- * Returns buf, or NULL when neither is set. */
+/* The signing key's file (audit.key_file, $DABIAO_AUDIT_KEY), or NULL. */
 static const char *
-key_file_in(char *buf, size_t n)
+key_file(const struct config *cfg)
 {
-	setting("DABIAO_AUDIT_KEY", true, buf, n);
-	return buf[0] ? buf : NULL;
+	return cfg->audit_key_file && cfg->audit_key_file[0] ? cfg->audit_key_file : NULL;
 }
-
 
 static int
 read_file(const char *path, char **out, struct dberr *e)
@@ -164,12 +136,6 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 static int
-open_store(struct cli *c, struct store **s, struct dberr *e)
-{
-	return store_open(c->db, STORE_RDONLY, s, e);
-}
-
-static int
 clock_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	return store_clock_get(txn, arg, e);
@@ -183,45 +149,38 @@ audit_list(struct cli *c)
 	struct cli_opt opts[] = {{"task", &lc.task, NULL},       {"subject", &lc.subject, NULL},
 	                         {"actor", &lc.actor, NULL},     {"since", &since, NULL},
 	                         {"format", &format, NULL},      {NULL, NULL, NULL}};
-	struct store *s = NULL;
+	struct store *s;
 	struct store_clock clk;
-	struct dberr e;
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
 	if (strcmp(format, "table") == 0)
 		lc.format = 0;
 	else if (strcmp(format, "jsonl") == 0)
 		lc.format = 1;
 	else
-		return dberr_set(&e, DB_EUSAGE, "--format is table or jsonl, not '%s'", format),
-		       cli_usage_error(c, &e);
+		return cli_usage(c, "--format is table or jsonl, not '%s'", format);
 	lc.out = stdout;
-	if ((rc = open_store(c, &s, &e)) != 0)
-		goto out;
-	if ((rc = store_read(s, clock_txn, &clk, &e)) != 0 || (rc = tz_open(clk.tz, &lc.tz, &e)) != 0)
+	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, clock_txn, &clk, &c->err)) != 0 ||
+	    (rc = tz_open(clk.tz, &lc.tz, &c->err)) != 0)
 		goto out;
 	if (since != NULL) {
 		if (tz_parse_time(lc.tz, since, &lc.since) != 0) {
-			rc = dberr_set(&e, DB_EUSAGE, "--since: cannot read the time '%s'", since);
-			tz_free(lc.tz);
-			store_close(s);
-			buf_release(&lc.line);
-			return cli_usage_error(c, &e);
+			rc = cli_usage(c, "--since: cannot read the time '%s'", since);
+			goto out;
 		}
 		lc.has_since = true;
 	}
 	if (lc.format == 0)
 		printf("%8s  %-16s  %-20s %-18s %s\n", "seq", "clock time", "actor", "action",
 		       "task or subject, states");
-	rc = store_read(s, list_txn, &lc, &e);
+	rc = store_read(s, list_txn, &lc, &c->err);
 out:
 	buf_release(&lc.line);
-	tz_free(lc.tz);
-	store_close(s);
-	return rc == 0 ? 0 : cli_fail(&e);
+	if (lc.tz)
+		tz_free(lc.tz);
+	return rc;
 }
 
 static int
@@ -230,34 +189,32 @@ audit_export(struct cli *c)
 	struct list_ctx lc = {0};
 	const char *out = NULL;
 	struct cli_opt opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
-	struct store *s = NULL;
-	struct dberr e;
+	struct dberr *e = &c->err;
+	struct store *s;
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
 	lc.format = 2;
 	lc.out = stdout;
-	if ((rc = open_store(c, &s, &e)) != 0)
+	if ((rc = cli_store(c, &s)) != 0)
 		goto out;
 	if (out != NULL && (lc.out = fopen(out, "w")) == NULL) {
-		rc = dberr_at(&e, DB_ECANTCREAT, out, 0, 0, "cannot create: %s", strerror(errno));
+		rc = dberr_at(e, DB_ECANTCREAT, out, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	rc = store_read(s, list_txn, &lc, &e);
+	rc = store_read(s, list_txn, &lc, e);
 	if (out != NULL) {
 		if (fclose(lc.out) != 0 && rc == 0)
-			rc = dberr_at(&e, DB_EIO, out, 0, 0, "cannot write: %s", strerror(errno));
+			rc = dberr_at(e, DB_EIO, out, 0, 0, "cannot write: %s", strerror(errno));
 		if (rc != 0)
 			unlink(out);
 	} else if (fflush(stdout) != 0 && rc == 0) {
-		rc = dberr_set(&e, DB_EIO, "cannot write the audit records: %s", strerror(errno));
+		rc = dberr_set(e, DB_EIO, "cannot write the audit records: %s", strerror(errno));
 	}
 out:
 	buf_release(&lc.line);
-	store_close(s);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return rc;
 }
 
 /* ---- the tree head ---- */
@@ -302,55 +259,44 @@ head_txn(struct store_txn *txn, void *arg, struct dberr *e)
 static int
 audit_checkpoint(struct cli *c)
 {
-	struct cli_opt opts[] = {{NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
+	const struct config *cfg;
 	struct head_ctx h;
-	struct store *s = NULL;
-	char keybuf[1024];
-	const char *key = key_file_in(keybuf, sizeof(keybuf));
+	struct store *s;
 	char *text = NULL;
-	struct dberr e;
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (key == NULL)
-		return dberr_set(&e, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT),
-		       cli_fail(&e);
-	if ((rc = open_store(c, &s, &e)) != 0 || (rc = store_read(s, head_txn, &h, &e)) != 0)
-		goto out;
+	if ((rc = cli_parse(c, NULL, NULL, 0, NULL)) != 0 || (rc = cli_config(c, &cfg)) != 0)
+		return rc;
+	if (key_file(cfg) == NULL)
+		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT);
+	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, head_txn, &h, &c->err)) != 0)
+		return rc;
 	memset(&cp, 0, sizeof(cp));
-	origin_name(cp.origin, sizeof(cp.origin));
+	origin_name(cfg, cp.origin, sizeof(cp.origin));
 	cp.size = h.size;
 	memcpy(cp.root, h.root, AUDIT_HASH_LEN);
-	if ((rc = audit_checkpoint_sign(&cp, key, &text, &e)) != 0)
-		goto out;
+	if ((rc = audit_checkpoint_sign(&cp, key_file(cfg), &text, &c->err)) != 0)
+		return rc;
 	fputs(text, stdout);
-out:
 	free(text);
-	store_close(s);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return 0;
 }
 
 static int
 audit_key(struct cli *c)
 {
-	struct cli_opt opts[] = {{NULL, NULL, NULL}};
-	char keybuf[1024];
-	const char *key = key_file_in(keybuf, sizeof(keybuf));
+	const struct config *cfg;
 	char origin[256], *vkey = NULL;
-	struct dberr e;
+	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (key == NULL)
-		return dberr_set(&e, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT),
-		       cli_fail(&e);
-	origin_name(origin, sizeof(origin));
-	if (audit_verifier_key(key, origin, &vkey, &e) != 0)
-		return cli_fail(&e);
+	if ((rc = cli_parse(c, NULL, NULL, 0, NULL)) != 0 || (rc = cli_config(c, &cfg)) != 0)
+		return rc;
+	if (key_file(cfg) == NULL)
+		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT);
+	origin_name(cfg, origin, sizeof(origin));
+	if ((rc = audit_verifier_key(key_file(cfg), origin, &vkey, &c->err)) != 0)
+		return rc;
 	printf("%s\n", vkey);
 	free(vkey);
 	return 0;
@@ -409,31 +355,31 @@ audit_prove(struct cli *c)
 	const char *cpfile = NULL, *pos[1];
 	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
-	struct prove_ctx *p = xcalloc(1, sizeof(*p));
-	struct store *s = NULL;
+	struct prove_ctx *p;
+	const struct config *cfg;
+	struct store *s;
 	char hex[2 * AUDIT_HASH_LEN + 1], *end;
-	struct dberr e;
-	char keybuf[1024];
 	int npos = 0, rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0 ||
-	    (npos != 1 && dberr_set(&e, DB_EUSAGE, "which record? give its sequence number")))
-		goto usage;
+	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "which record? give its sequence number");
+	p = xcalloc(1, sizeof(*p));
 	errno = 0;
 	p->seq = strtoull(pos[0], &end, 10);
 	if (*end != '\0' || errno != 0 || p->seq == 0) {
-		dberr_set(&e, DB_EUSAGE, "'%s' is not a record's sequence number", pos[0]);
-		goto usage;
+		rc = cli_usage(c, "'%s' is not a record's sequence number", pos[0]);
+		goto out;
 	}
 	if (cpfile != NULL) {
-		rc = load_checkpoint(cpfile, key_file_in(keybuf, sizeof(keybuf)), &cp, &e);
-		if (rc != 0)
+		if ((rc = cli_config(c, &cfg)) != 0 ||
+		    (rc = load_checkpoint(cpfile, key_file(cfg), &cp, &c->err)) != 0)
 			goto out;
 		p->cp = &cp;
 		p->cp_name = cpfile;
 	}
-	if ((rc = open_store(c, &s, &e)) != 0 || (rc = store_read(s, prove_txn, p, &e)) != 0)
+	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, prove_txn, p, &c->err)) != 0)
 		goto out;
 	printf("seq %" PRIu64 "\nleaf_index %" PRIu64 "\ntree_size %" PRIu64 "\n", p->seq,
 	       p->seq - 1, p->size);
@@ -447,11 +393,7 @@ audit_prove(struct cli *c)
 	}
 out:
 	free(p);
-	store_close(s);
-	return rc == 0 ? 0 : cli_fail(&e);
-usage:
-	free(p);
-	return cli_usage_error(c, &e);
+	return rc;
 }
 
 /* ---- verification ---- */
@@ -566,34 +508,34 @@ audit_verify(struct cli *c)
 	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {"key", &key, NULL},
 	                         {NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
-	struct verify_ctx *v = xcalloc(1, sizeof(*v));
-	struct store *s = NULL;
+	struct verify_ctx *v;
+	const struct config *cfg;
+	struct store *s;
 	uint8_t root[AUDIT_HASH_LEN];
-	char hex[2 * AUDIT_HASH_LEN + 1], keybuf[1024];
-	struct dberr e;
+	char hex[2 * AUDIT_HASH_LEN + 1];
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0) {
-		free(v);
-		return cli_usage_error(c, &e);
-	}
-	if (key == NULL)
-		key = key_file_in(keybuf, sizeof(keybuf));
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
+	v = xcalloc(1, sizeof(*v));
 	if (cpfile != NULL) {
+		if (key == NULL && (rc = cli_config(c, &cfg)) != 0)
+			goto out;
+		if (key == NULL)
+			key = key_file(cfg);
 		if (key == NULL) {
-			rc = dberr_set(&e, DB_ECONFIG,
+			rc = dberr_set(&c->err, DB_ECONFIG,
 			               "cannot check the checkpoint's signature without the log's key: "
 			               "give --key FILE (its public or private PEM key) or set "
 			               "DABIAO_AUDIT_KEY");
 			goto out;
 		}
-		if ((rc = load_checkpoint(cpfile, key, &cp, &e)) != 0)
+		if ((rc = load_checkpoint(cpfile, key, &cp, &c->err)) != 0)
 			goto out;
 		v->cp = &cp;
 		v->cp_name = cpfile;
 	}
-	if ((rc = open_store(c, &s, &e)) != 0 || (rc = store_read(s, verify_txn, v, &e)) != 0)
+	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, verify_txn, v, &c->err)) != 0)
 		goto out;
 	audit_frontier_root(&v->f, root);
 	audit_hex(root, AUDIT_HASH_LEN, hex);
@@ -607,8 +549,7 @@ audit_verify(struct cli *c)
 		       cpfile, cp.origin, cp.size);
 out:
 	free(v);
-	store_close(s);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return rc;
 }
 
 int
@@ -621,19 +562,15 @@ cmd_audit(struct cli *c)
 		{"checkpoint", audit_checkpoint}, {"export", audit_export}, {"key", audit_key},
 		{"prove", audit_prove},           {"verify", audit_verify},
 	};
-	struct cli sub = *c;
-
 	if (c->argc > 0 && strncmp(c->argv[0], "--", 2) != 0) {
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 			if (strcmp(c->argv[0], subs[i].name) == 0) {
-				sub.argc--;
-				sub.argv++;
-				return subs[i].fn(&sub);
+				c->argc--;
+				c->argv++;
+				return subs[i].fn(c);
 			}
 		}
-		fprintf(stderr, "dabiao audit: unknown subcommand '%s'\nusage: %s\n", c->argv[0],
-		        cli_usage(c->name));
-		return 64;
+		return cli_usage(c, "unknown subcommand '%s'", c->argv[0]);
 	}
 	return audit_list(c);
 }

@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/cli.h"
-#include "engine/engine.h"
-#include "engine/report.h"
+#include "engine/cli/cli.h"
+#include "engine/report/report.h"
 
 /* A --from/--to date: the first or the last second of that local day in the store's zone.
  * A full time (tz_parse_time's forms) is taken as it is. */
@@ -22,10 +21,10 @@ bound(const struct engine *en, const char *s, bool end, int64_t *out, struct dbe
 	if (s == NULL)
 		return 0;
 	if (cal_parse_date(s, &day) == 0) {
-		*out = tz_local_to_utc(en->tz, day + (end ? 1 : 0), 0) - (end ? 1 : 0);
+		*out = tz_local_to_utc(engine_tz(en), day + (end ? 1 : 0), 0) - (end ? 1 : 0);
 		return 0;
 	}
-	if (tz_parse_time(en->tz, s, out) == 0)
+	if (tz_parse_time(engine_tz(en), s, out) == 0)
 		return 0;
 	return dberr_set(e, DB_EUSAGE, "--%s must be a date (YYYY-MM-DD) or a time, not '%s'",
 	                 end ? "to" : "from", s);
@@ -42,51 +41,45 @@ cmd_report(struct cli *c)
 	                         {NULL, NULL, NULL}};
 	struct report_table t[2] = {{0}};
 	enum report_format fmt;
-	struct engine *en = NULL;
+	struct engine *en;
 	int64_t lo = INT64_MIN, hi = INT64_MAX;
 	size_t nt = 1;
-	struct dberr e;
+	struct dberr *e = &c->err;
 	int npos = 0, rc;
 	bool annex;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1) {
-		dberr_set(&e, DB_EUSAGE, "name a report: annex3, annex4 or accountability");
-		return cli_usage_error(c, &e);
-	}
+	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "name a report: annex3, annex4 or accountability");
 	annex = strcmp(pos[0], "annex3") == 0 || strcmp(pos[0], "annex4") == 0;
 	if (!annex && strcmp(pos[0], "accountability") != 0)
-		dberr_set(&e, DB_EUSAGE, "unknown report '%s' (annex3, annex4 or accountability)",
+		cli_usage(c, "unknown report '%s' (annex3, annex4 or accountability)",
 		          pos[0]);
 	else if (annex && (from || to))
-		dberr_set(&e, DB_EUSAGE, "%s takes --month, not --from/--to", pos[0]);
+		cli_usage(c, "%s takes --month, not --from/--to", pos[0]);
 	else if (!annex && (month || plan))
-		dberr_set(&e, DB_EUSAGE, "accountability takes --from/--to, not --month/--plan");
-	else if (report_format_parse(format, &fmt, &e) == 0 && fmt == REPORT_FMT_XLSX && !out)
-		dberr_set(&e, DB_EUSAGE, "--format xlsx needs --out FILE");
-	if (e.code != 0)
-		return cli_usage_error(c, &e);
-	if ((rc = engine_open(c->db, STORE_RDONLY, &en, &e)) != 0)
-		return cli_fail(&e);
+		cli_usage(c, "accountability takes --from/--to, not --month/--plan");
+	else if (report_format_parse(format, &fmt, e) == 0 && fmt == REPORT_FMT_XLSX && !out)
+		cli_usage(c, "--format xlsx needs --out FILE");
+	if (e->code != 0)
+		return DB_EUSAGE;
+	if ((rc = cli_engine(c, &en)) != 0)
+		return rc;
 	if (strcmp(pos[0], "annex3") == 0) {
-		rc = report_annex3(en, plan, month, &t[0], &e);
+		rc = report_annex3(en, plan, month, &t[0], e);
 	} else if (strcmp(pos[0], "annex4") == 0) {
-		rc = report_annex4(en, plan, month, &t[0], &e);
+		rc = report_annex4(en, plan, month, &t[0], e);
 	} else {
 		nt = 2;
-		if ((rc = bound(en, from, false, &lo, &e)) == 0 &&
-		    (rc = bound(en, to, true, &hi, &e)) == 0)
-			rc = report_accountability(en, lo, hi, t, &e);
+		if ((rc = bound(en, from, false, &lo, e)) == 0 &&
+		    (rc = bound(en, to, true, &hi, e)) == 0)
+			rc = report_accountability(en, lo, hi, t, e);
 	}
 	if (rc == 0) {
-		rc = report_write(t, nt, fmt, out, &e);
+		rc = report_write(t, nt, fmt, out, e);
 		for (size_t i = 0; i < nt; i++)
 			report_table_release(&t[i]);
 	}
-	engine_close(en);
-	if (rc == DB_EUSAGE)
-		return cli_usage_error(c, &e);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return rc;
 }

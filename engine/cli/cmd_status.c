@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/cli.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/cli/cli.h"
 
 #define NEXT_MAX 10
 
@@ -77,7 +76,7 @@ task_cb(const struct store_task *t, void *arg)
 	const struct plan_lifecycle *lc;
 	struct row *r;
 	int mi, st;
-	int64_t now = c->en->clock.now;
+	int64_t now = engine_now(c->en);
 
 	if (ep == NULL || (c->jurisdiction && strcmp(t->jurisdiction, c->jurisdiction) != 0))
 		return 0;
@@ -145,22 +144,18 @@ cmd_status(struct cli *c)
 	struct status_ctx sc = {0};
 	struct cli_opt opts[] = {{"jurisdiction", &sc.jurisdiction, NULL},
 	                         {"plan", &sc.plan, NULL}, {NULL, NULL, NULL}};
-	struct engine *en = NULL;
-	struct dberr e;
+	struct engine *en;
 	char now[32];
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if ((rc = engine_open(c->db, STORE_RDONLY, &en, &e)) != 0)
-		return cli_fail(&e);
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
+		return rc;
 	sc.en = en;
-	if ((rc = store_read(en->store, status_txn, &sc, &e)) != 0)
+	if ((rc = store_read(engine_store(en), status_txn, &sc, &c->err)) != 0)
 		goto out;
 	qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
-	tz_format_local(en->tz, en->clock.now, now);
-	printf("status as of %s (%s)\n\n", now, tz_name(en->tz));
+	tz_format_local(engine_tz(en), engine_now(en), now);
+	printf("status as of %s (%s)\n\n", now, tz_name(engine_tz(en)));
 	printf("%-28s %6s %9s %8s %6s %11s %8s\n", "jurisdiction", "open", "due-7d", "overdue",
 	       "late", "incomplete", "flagged");
 	for (size_t i = 0; i < sc.nrows; i++) {
@@ -176,7 +171,7 @@ cmd_status(struct cli *c)
 		const struct engine_plan *ep = engine_plan_find(en, pid);
 		char when[32];
 
-		tz_format_local(ep ? ep->tz : en->tz, sc.next[i].deadline, when);
+		tz_format_local(ep ? ep->tz : engine_tz(en), sc.next[i].deadline, when);
 		printf("  %s  %-64s %s\n", when, sc.next[i].key, sc.next[i].state);
 		free(pid);
 	}
@@ -194,6 +189,5 @@ out:
 	}
 	buf_release(&sc.overdue);
 	buf_release(&sc.gaps);
-	engine_close(en);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return rc;
 }

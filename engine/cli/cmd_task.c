@@ -1,19 +1,17 @@
 /*
- * cmd_task.c - commands that act on tasks: submit, event, extend, flag. Each is one
- * transaction; a refused event changes nothing.
+ * cmd_task.c - commands that act on one task: submit, event, flag. Each is one
+ * transaction; a refused event changes nothing. What they queue is delivered by the
+ * dispatcher after the commit.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
-#include "engine/base/xalloc.h"
-#include "engine/cli.h"
-#include "engine/engine.h"
+#include "engine/cli/cli.h"
 
 /* sha256 of a file, streamed: the file itself stays where it is. */
 static int
@@ -61,42 +59,29 @@ event_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return task_event(a->en, txn, a->task, a->event, &a->args, &a->to_state, e);
 }
 
-/* Delivery of what a command queued happens after its commit. */
-static int
-finish(struct engine *en, int rc, struct dberr *e)
-{
-	if (rc == 0)
-		rc = deliver_all(en, NULL, e);
-	engine_close(en);
-	return rc == 0 ? 0 : cli_fail(e);
-}
-
 static int
 run_event(struct cli *c, const char *task, const char *event, struct event_arg *a,
-          const char *at, struct dberr *e)
+          const char *at)
 {
-	struct engine *en = NULL;
+	struct engine *en;
 	int rc;
 
-	if ((rc = engine_open(c->db, 0, &en, e)) != 0)
-		return cli_fail(e);
+	if ((rc = cli_engine(c, &en)) != 0)
+		return rc;
 	a->en = en;
 	a->task = task;
 	a->event = event;
-	a->args.at = en->clock.now;
+	a->args.at = engine_now(en);
 	if (at != NULL) {
-		if (tz_parse_time(en->tz, at, &a->args.at) != 0) {
-			engine_close(en);
-			dberr_set(e, DB_EUSAGE, "--at: '%s' is not a time", at);
-			return cli_usage_error(c, e);
-		}
+		if (tz_parse_time(engine_tz(en), at, &a->args.at) != 0)
+			return cli_usage(c, "--at: '%s' is not a time", at);
 		/* on the real clock a time given by hand is a back-dated entry, and says so */
-		a->args.backdated = en->clock.mode == STORE_CLOCK_REAL;
+		a->args.backdated = engine_clock_mode(en) == STORE_CLOCK_REAL;
 	}
-	rc = store_write(en->store, event_txn, a, e);
-	if (rc == 0)
-		printf("%s: %s -> %s\n", task, event, a->to_state);
-	return finish(en, rc, e);
+	if ((rc = store_write(engine_store(en), event_txn, a, &c->err)) != 0)
+		return rc;
+	printf("%s: %s -> %s\n", task, event, a->to_state);
+	return 0;
 }
 
 int
@@ -109,25 +94,21 @@ cmd_submit(struct cli *c)
 	                         {"sections", &sections, NULL}, {NULL, NULL, NULL}};
 	struct event_arg a = {0};
 	char hex[65];
-	struct dberr e;
-	int npos;
+	int npos, rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1 || by == NULL || *by == '\0') {
-		dberr_set(&e, DB_EUSAGE, "give the TASK and --by WHO");
-		return cli_usage_error(c, &e);
-	}
+	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1 || by == NULL || *by == '\0')
+		return cli_usage(c, "give the TASK and --by WHO");
 	if (file != NULL) {
-		if (file_sha256(file, hex, &e) != 0)
-			return cli_fail(&e);
+		if ((rc = file_sha256(file, hex, &c->err)) != 0)
+			return rc;
 		a.args.file_sha256 = hex;
 	}
 	a.args.by = by;
 	a.args.note = note;
 	a.args.sections = sections;
-	return run_event(c, pos[0], "submit", &a, at, &e);
+	return run_event(c, pos[0], "submit", &a, at);
 }
 
 int
@@ -136,123 +117,15 @@ cmd_event(struct cli *c)
 	const char *by = NULL, *note = NULL, *pos[2];
 	struct cli_opt opts[] = {{"by", &by, NULL}, {"note", &note, NULL}, {NULL, NULL, NULL}};
 	struct event_arg a = {0};
-	struct dberr e;
-	int npos;
-
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 2, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 2 || by == NULL || *by == '\0') {
-		dberr_set(&e, DB_EUSAGE, "give the TASK, the EVENT and --by WHO");
-		return cli_usage_error(c, &e);
-	}
-	a.args.by = by;
-	a.args.note = note;
-	return run_event(c, pos[0], pos[1], &a, NULL, &e);
-}
-
-struct extend_arg {
-	struct engine *en;
-	const char *task, *milestone, *period, *jurisdiction, *plan;
-	int32_t day;
-	const char *by, *reason;
-	size_t n;
-};
-
-static bool
-selected(const struct extend_arg *a, const struct store_task *t)
-{
-	return strcmp(t->milestone, a->milestone) == 0 &&
-	       (a->period == NULL || strcmp(t->period, a->period) == 0) &&
-	       (a->jurisdiction == NULL || strcmp(t->jurisdiction, a->jurisdiction) == 0) &&
-	       (a->plan == NULL || strcmp(t->plan, a->plan) == 0);
-}
-
-struct keylist {
-	char **v;
-	size_t n, cap;
-	struct extend_arg *a;
-};
-
-static int
-collect_cb(const struct store_task *t, void *arg)
-{
-	struct keylist *k = arg;
-
-	if (selected(k->a, t)) {
-		k->v = xgrow(k->v, &k->cap, k->n + 1, sizeof(char *));
-		k->v[k->n++] = xstrdup(t->key);
-	}
-	return 0;
-}
-
-static int
-extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct extend_arg *a = arg;
-	struct keylist k = {NULL, 0, 0, a};
-	int rc = 0;
-
-	a->n = 0;
-	if (a->task != NULL) {
-		rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, e);
-		a->n = rc == 0 ? 1 : 0;
-		return rc;
-	}
-	/* the selection first, then the changes: no writes under a live cursor */
-	rc = store_task_each(txn, "", collect_cb, &k, e);
-	for (size_t i = 0; rc == 0 && i < k.n; i++)
-		rc = task_extend(a->en, txn, k.v[i], a->day, a->by, a->reason, e);
-	a->n = k.n;
-	if (rc == 0 && k.n == 0)
-		rc = dberr_set(e, DB_ENOTFOUND, "no task matches milestone '%s'%s%s%s%s",
-		               a->milestone, a->period ? ", period " : "", a->period ? a->period : "",
-		               a->jurisdiction ? ", jurisdiction " : "",
-		               a->jurisdiction ? a->jurisdiction : "");
-	for (size_t i = 0; i < k.n; i++)
-		free(k.v[i]);
-	free(k.v);
-	return rc;
-}
-
-int
-cmd_extend(struct cli *c)
-{
-	const char *to = NULL, *pos[1];
-	struct extend_arg a = {0};
-	struct cli_opt opts[] = {{"to", &to, NULL},
-	                         {"by", &a.by, NULL},
-	                         {"reason", &a.reason, NULL},
-	                         {"milestone", &a.milestone, NULL},
-	                         {"period", &a.period, NULL},
-	                         {"jurisdiction", &a.jurisdiction, NULL},
-	                         {"plan", &a.plan, NULL},
-	                         {NULL, NULL, NULL}};
-	struct engine *en = NULL;
-	struct dberr e;
 	int npos, rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if ((npos == 1) == (a.milestone != NULL) || to == NULL || a.by == NULL ||
-	    a.reason == NULL) {
-		dberr_set(&e, DB_EUSAGE, "give TASK or --milestone M, and --to DATE --by WHO "
-		          "--reason TEXT");
-		return cli_usage_error(c, &e);
-	}
-	if (cal_parse_date(to, &a.day) != 0) {
-		dberr_set(&e, DB_EUSAGE, "--to: '%s' is not a date (YYYY-MM-DD)", to);
-		return cli_usage_error(c, &e);
-	}
-	a.task = npos == 1 ? pos[0] : NULL;
-	if ((rc = engine_open(c->db, 0, &en, &e)) != 0)
-		return cli_fail(&e);
-	a.en = en;
-	rc = store_write(en->store, extend_txn, &a, &e);
-	if (rc == 0)
-		printf("extended %zu task%s to %s\n", a.n, a.n == 1 ? "" : "s", to);
-	return finish(en, rc, &e);
+	if ((rc = cli_parse(c, opts, pos, 2, &npos)) != 0)
+		return rc;
+	if (npos != 2 || by == NULL || *by == '\0')
+		return cli_usage(c, "give the TASK, the EVENT and --by WHO");
+	a.args.by = by;
+	a.args.note = note;
+	return run_event(c, pos[0], pos[1], &a, NULL);
 }
 
 struct flag_arg {
@@ -275,28 +148,19 @@ cmd_flag(struct cli *c)
 	const char *pos[1];
 	struct cli_opt opts[] = {{"kind", &a.kind, NULL}, {"by", &a.by, NULL},
 	                         {"reason", &a.reason, NULL}, {NULL, NULL, NULL}};
-	struct engine *en = NULL;
-	struct dberr e;
 	int npos, rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, pos, 1, &npos, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
-	if (npos != 1 || a.kind == NULL || a.by == NULL || a.reason == NULL) {
-		dberr_set(&e, DB_EUSAGE, "give TASK, --kind, --by and --reason");
-		return cli_usage_error(c, &e);
-	}
-	if (strcmp(a.kind, "concealed") && strcmp(a.kind, "falsified") && strcmp(a.kind, "omitted")) {
-		dberr_set(&e, DB_EUSAGE, "--kind must be concealed, falsified or omitted, not '%s'",
-		          a.kind);
-		return cli_usage_error(c, &e);
-	}
+	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1 || a.kind == NULL || a.by == NULL || a.reason == NULL)
+		return cli_usage(c, "give TASK, --kind, --by and --reason");
+	if (strcmp(a.kind, "concealed") && strcmp(a.kind, "falsified") && strcmp(a.kind, "omitted"))
+		return cli_usage(c, "--kind must be concealed, falsified or omitted, not '%s'",
+		                 a.kind);
 	a.task = pos[0];
-	if ((rc = engine_open(c->db, 0, &en, &e)) != 0)
-		return cli_fail(&e);
-	a.en = en;
-	rc = store_write(en->store, flag_txn, &a, &e);
-	if (rc == 0)
-		printf("%s: flagged %s\n", a.task, a.kind);
-	return finish(en, rc, &e);
+	if ((rc = cli_engine(c, &a.en)) != 0 ||
+	    (rc = store_write(engine_store(a.en), flag_txn, &a, &c->err)) != 0)
+		return rc;
+	printf("%s: flagged %s\n", a.task, a.kind);
+	return 0;
 }

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/cli.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/cli/cli.h"
 
 enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -37,7 +36,7 @@ task_cb(const struct store_task *t, void *arg)
 		return 0;
 	cal_format_date(t->due_date, due);
 	cal_format_date(t->orig_due_date, odue);
-	tz_format_rfc3339(ep ? ep->tz : c->en->tz, t->deadline, dl);
+	tz_format_rfc3339(ep ? ep->tz : engine_tz(c->en), t->deadline, dl);
 	switch (c->fmt) {
 	case FMT_JSON:
 		buf_puts(&c->out, c->n ? ",\n  {" : "\n  {");
@@ -115,40 +114,32 @@ cmd_tasks(struct cli *c)
 	                         {"jurisdiction", &lc.jurisdiction, NULL},
 	                         {"format", &format, NULL},      {NULL, NULL, NULL}};
 	struct tasks_arg a = {&lc, ""};
-	struct engine *en = NULL;
+	struct engine *en;
 	char *prefix = NULL;
-	struct dberr e;
 	int rc;
 
-	dberr_clear(&e);
-	if (cli_parse(c, opts, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
 	if (strcmp(format, "json") == 0)
 		lc.fmt = FMT_JSON;
 	else if (strcmp(format, "csv") == 0)
 		lc.fmt = FMT_CSV;
 	else if (strcmp(format, "table") == 0)
 		lc.fmt = FMT_TABLE;
-	else {
-		dberr_set(&e, DB_EUSAGE, "--format must be table, csv or json, not '%s'", format);
-		return cli_usage_error(c, &e);
-	}
-	rc = engine_open(c->db, STORE_RDONLY, &en, &e);
-	if (rc != 0)
-		return cli_fail(&e);
+	else
+		return cli_usage(c, "--format must be table, csv or json, not '%s'", format);
+	if ((rc = cli_engine(c, &en)) != 0)
+		return rc;
 	lc.en = en;
 	if (plan != NULL) {
-		if (engine_plan_find(en, plan) == NULL) {
-			engine_close(en);
-			dberr_set(&e, DB_ENOTFOUND, "no plan '%s' in %s", plan, c->db);
-			return cli_fail(&e);
-		}
+		if (engine_plan_find(en, plan) == NULL)
+			return dberr_set(&c->err, DB_ENOTFOUND, "no plan '%s' in %s", plan, c->env->db);
 		prefix = xasprintf("%s/", plan);
 		a.prefix = prefix;
 	}
 	if (lc.fmt == FMT_JSON)
 		buf_puts(&lc.out, "[");
-	rc = store_read(en->store, tasks_txn, &a, &e);
+	rc = store_read(engine_store(en), tasks_txn, &a, &c->err);
 	if (rc == 0) {
 		if (lc.fmt == FMT_JSON)
 			buf_puts(&lc.out, lc.n ? "\n]\n" : "]\n");
@@ -156,6 +147,5 @@ cmd_tasks(struct cli *c)
 	}
 	buf_release(&lc.out);
 	free(prefix);
-	engine_close(en);
-	return rc == 0 ? 0 : cli_fail(&e);
+	return rc;
 }

@@ -1,12 +1,17 @@
+/*
+ * config.c - the configuration reader (config.h): the file, then the environment over it.
+ */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/base/xalloc.h"
-#include "engine/config.h"
-#include "workflows/ydoc.h"
+#include "base/xalloc.h"
+#include "engine/config/config.h"
+#include "workflows/parse/ydoc.h"
 
 /* smtp://host:port */
 static int
@@ -192,15 +197,66 @@ out:
 	return rc ? DB_ECONFIG : 0;
 }
 
+#ifndef DABIAO_TEMPLATE_DIR
+#define DABIAO_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
+#endif
+#ifndef DABIAO_INSTALLED_TEMPLATE_DIR
+#define DABIAO_INSTALLED_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
+#endif
+
+/* The built-in templates: $DABIAO_TEMPLATES, else the installed copy, else the source
+ * tree the binary was built from. */
+static char *
+template_dir(const char *env)
+{
+	struct stat st;
+
+	if (env != NULL && *env)
+		return xstrdup(env);
+	if (stat(DABIAO_INSTALLED_TEMPLATE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return xstrdup(DABIAO_INSTALLED_TEMPLATE_DIR);
+	return xstrdup(DABIAO_TEMPLATE_DIR);
+}
+
+/* DABIAO_STORE_MAPSIZE: bytes, decimal. */
+static int
+parse_mapsize(const char *s, size_t *out, struct dberr *e)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v == 0 || v > SIZE_MAX / 2 || *s == '-')
+		return dberr_set(e, DB_ECONFIG, "DABIAO_STORE_MAPSIZE must be a number of bytes, "
+		                 "not '%s'", s);
+	*out = (size_t)v;
+	return 0;
+}
+
+static char *
+env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	if (v != NULL && *v)
+		return xstrdup(v);
+	return fallback ? xstrdup(fallback) : NULL;
+}
+
 int
 config_load(const char *path, struct config *out, struct dberr *e)
 {
 	struct config c = {0};
 	const char *env = getenv("DABIAO_CONFIG"), *smtp = getenv("DABIAO_SMTP");
+	const char *mapsize = getenv("DABIAO_STORE_MAPSIZE");
+	char *key, *origin;
 	int rc = 0;
 
 	c.timeout_ms = 30000;
 	c.from = xstrdup("dabiao@localhost");
+	c.arg_path = path ? xstrdup(path) : NULL;
+	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	if (path == NULL && env != NULL && *env)
 		path = env;
 	if (path == NULL && access(CONFIG_DEFAULT_PATH, R_OK) == 0)
@@ -211,6 +267,15 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	}
 	if (rc == 0 && smtp != NULL && *smtp)
 		rc = parse_smtp_url(smtp, &c, e);
+	if (rc == 0 && mapsize != NULL && *mapsize)
+		rc = parse_mapsize(mapsize, &c.store_mapsize, e);
+	/* the environment names the audit key and origin over the file */
+	key = env_or("DABIAO_AUDIT_KEY", c.audit_key_file);
+	origin = env_or("DABIAO_AUDIT_ORIGIN", c.audit_origin);
+	free(c.audit_key_file);
+	free(c.audit_origin);
+	c.audit_key_file = key;
+	c.audit_origin = origin;
 	if (rc != 0) {
 		config_release(&c);
 		return rc;
@@ -222,7 +287,9 @@ config_load(const char *path, struct config *out, struct dberr *e)
 void
 config_release(struct config *c)
 {
+	free(c->arg_path);
 	free(c->path);
+	free(c->template_dir);
 	free(c->host);
 	free(c->user);
 	if (c->password) {
@@ -245,7 +312,9 @@ config_copy(const struct config *from, struct config *to)
 	size_t n = 0;
 
 	*to = *from;
+	to->arg_path = xstrdup(from->arg_path);
 	to->path = xstrdup(from->path);
+	to->template_dir = xstrdup(from->template_dir);
 	to->host = xstrdup(from->host);
 	to->user = xstrdup(from->user);
 	to->password = xstrdup(from->password);

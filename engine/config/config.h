@@ -3,6 +3,17 @@
  * else /etc/dabiao/dabiao.yaml when it exists), plus $DABIAO_SMTP=smtp://host:port for
  * tests and quick starts. Without an SMTP server, notices are written as .eml files.
  *
+ * config_load is the configuration reader: besides main(), the only code that reads the
+ * process environment. It reads it once, into struct config, which main passes to the
+ * engine; nothing below reads the environment again. The variables it reads:
+ *   DABIAO_CONFIG        the file, when --config is not given
+ *   DABIAO_SMTP          smtp://host:port, over the file's smtp section
+ *   DABIAO_AUDIT_KEY     the checkpoint signing key's file, over audit.key_file
+ *   DABIAO_AUDIT_ORIGIN  the log's name, over audit.origin
+ *   DABIAO_TEMPLATES     the built-in notice templates' folder (default: the installed
+ *                        copy, else the source tree the binary was built from)
+ *   DABIAO_STORE_MAPSIZE a new store's initial map in bytes (tests reach MDB_MAP_FULL)
+ *
  *   smtp:
  *     host: mail.example.cn
  *     port: 587                 # default 25 (none) or 587 (starttls)
@@ -23,13 +34,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/dabiao/dabiao.yaml"
 
 enum config_security { CONFIG_SMTP_NONE = 0, CONFIG_SMTP_STARTTLS };
 
 struct config {
+	char *arg_path;        /* the path config_load was given (--config), or NULL: a
+	                          reload (SIGHUP) reads the same way again */
 	char *path;            /* the file read, or NULL */
 	bool smtp;             /* an SMTP server is configured */
 	char *host;
@@ -43,11 +56,14 @@ struct config {
 	char **digest;         /* role ids, NULL-terminated, or NULL */
 	char *audit_key_file;  /* or NULL */
 	char *audit_origin;    /* or NULL */
+	char *template_dir;    /* the built-in zh-CN templates' folder; never NULL */
+	size_t store_mapsize;  /* bytes, 0: the store's default */
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it
- * exists, else none), then $DABIAO_SMTP over it. A bad file is DB_ECONFIG with its
- * FILE:LINE:COLUMN. The caller frees with config_release. */
+ * exists, else none), then the variables above over it. A bad file is DB_ECONFIG with its
+ * FILE:LINE:COLUMN; a bad variable DB_ECONFIG naming it. *out is written only on success;
+ * the caller frees it with config_release. */
 int config_load(const char *path, struct config *out, struct dberr *e);
 void config_release(struct config *c);
 /* A deep copy, for the sender thread. Cannot fail. */

@@ -1,27 +1,56 @@
+/*
+ * clock.c - the one place dabiao reads the wall clock. Logic receives "now" as a value: the
+ * real clock's reading, or a virtual store's own now, moved only by the scheduler.
+ */
 #include <time.h>
 
-#include "engine/engine.h"
+#include "engine/core/engine_int.h"
 
-/* The only place dabiao reads the wall clock. Logic receives the value. */
-int64_t
-clock_read(struct clock *c)
+enum store_clock_mode
+engine_clock_mode(const struct engine *en)
 {
-	struct timespec ts;
+	return en->mode;
+}
 
-	if (c->mode == STORE_CLOCK_REAL) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		c->now = (int64_t)ts.tv_sec;
-	}
-	return c->now;
+int64_t
+engine_now(const struct engine *en)
+{
+	return en->now;
+}
+
+int64_t
+engine_clock_read(struct engine *en)
+{
+	if (en->mode == STORE_CLOCK_REAL)
+		en->now = engine_wall_clock();
+	return en->now;
+}
+
+void
+engine_clock_set(struct engine *en, int64_t now)
+{
+	en->now = now;
 }
 
 /* Wall-clock time for audit records' real_time, which must be wall time even on a
  * virtual store. */
 int64_t
-clock_wall(void)
+engine_wall_clock(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+void
+engine_set_started(struct engine *en, int64_t t)
+{
+	en->started = t;
+}
+
+int64_t
+engine_started(const struct engine *en)
+{
+	return en->started;
 }

@@ -1,52 +1,36 @@
+/*
+ * engine.c - the engine handle: opening a store with its clock and plans, the plans it
+ * runs, the notices produced for delivery, module memos, and the audit helper.
+ */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "engine/audit.h"
-#include "engine/engine.h"
-#include "engine/notice_int.h"
+#include "base/xalloc.h"
+#include "engine/audit/audit.h"
+#include "engine/core/engine_int.h"
 
-#ifndef DABIAO_TEMPLATE_DIR
-#define DABIAO_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
-#endif
-#ifndef DABIAO_INSTALLED_TEMPLATE_DIR
-#define DABIAO_INSTALLED_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
-#endif
-
-/* The built-in templates: $DABIAO_TEMPLATES, else the installed copy, else the source
- * tree the binary was built from. */
-static char *
-template_dir(void)
+static void
+plan_release(struct engine_plan *ep)
 {
-	const char *env = getenv("DABIAO_TEMPLATES");
-	struct stat st;
-
-	if (env != NULL && *env)
-		return xstrdup(env);
-	if (stat(DABIAO_INSTALLED_TEMPLATE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
-		return xstrdup(DABIAO_INSTALLED_TEMPLATE_DIR);
-	return xstrdup(DABIAO_TEMPLATE_DIR);
+	plan_free(ep->plan);
+	if (ep->tz)
+		tz_free(ep->tz);
+	free(ep->templates);
+	memset(ep, 0, sizeof(*ep));
 }
 
 static void
-plans_release(struct engine *en)
+plans_release(struct engine_plan *v, size_t n)
 {
-	for (size_t i = 0; i < en->nplans; i++) {
-		plan_free(en->plans[i].plan);
-		if (en->plans[i].tz)
-			tz_free(en->plans[i].tz);
-		free(en->plans[i].templates);
-	}
-	free(en->plans);
-	en->plans = NULL;
-	en->nplans = 0;
+	for (size_t i = 0; i < n; i++)
+		plan_release(&v[i]);
+	free(v);
 }
 
 struct load_ctx {
-	struct engine *en;
-	size_t cap;
+	struct engine_plan *v;
+	size_t n, cap;
 	struct dberr *e;
 };
 
@@ -70,78 +54,86 @@ load_one(const struct store_plan *sp, void *arg)
 	}
 	ep.version = sp->version;
 	ep.templates = engine_plan_templates(ep.plan, sp->path);
-	c->en->plans = xgrow(c->en->plans, &c->cap, c->en->nplans + 1, sizeof(ep));
-	c->en->plans[c->en->nplans++] = ep;
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(ep));
+	c->v[c->n++] = ep;
 	return 0;
 }
+
+struct reload {
+	struct store_clock sc;
+	struct load_ctx plans;
+};
 
 static int
 reload_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	struct engine *en = arg;
-	struct store_clock sc;
-	struct load_ctx c = {en, 0, e};
+	struct reload *r = arg;
 	int rc;
 
-	rc = store_clock_get(txn, &sc, e);
+	rc = store_clock_get(txn, &r->sc, e);
 	if (rc == DB_ENOTFOUND) {
 		/* a store created by load or import: the real clock, the default zone */
 		dberr_clear(e);
-		memset(&sc, 0, sizeof(sc));
-		sc.mode = STORE_CLOCK_REAL;
-		snprintf(sc.tz, sizeof(sc.tz), "Asia/Shanghai");
+		memset(&r->sc, 0, sizeof(r->sc));
+		r->sc.mode = STORE_CLOCK_REAL;
+		snprintf(r->sc.tz, sizeof(r->sc.tz), "Asia/Shanghai");
 	} else if (rc != 0) {
 		return rc;
 	}
-	en->clock.mode = sc.mode;
-	en->clock.now = sc.now;
-	if (en->tz == NULL || strcmp(tz_name(en->tz), sc.tz) != 0) {
-		struct tz *z;
-		rc = tz_open(sc.tz[0] ? sc.tz : "Asia/Shanghai", &z, e);
-		if (rc != 0)
-			return rc;
-		if (en->tz)
-			tz_free(en->tz);
-		en->tz = z;
-	}
-	plans_release(en);
-	return store_plan_each(txn, load_one, &c, e);
+	r->plans.e = e;
+	return store_plan_each(txn, load_one, &r->plans, e);
 }
 
 int
 engine_reload(struct engine *en, struct dberr *e)
 {
-	int rc = store_read(en->store, reload_txn, en, e);
+	struct reload r;
+	struct tz *z = NULL;
+	int rc;
 
-	if (rc == 0)
-		clock_read(&en->clock);
-	return rc;
+	memset(&r, 0, sizeof(r));
+	/* everything new is parsed before anything old is let go: a reload that fails keeps
+	 * the engine running on what it had */
+	rc = store_read(en->store, reload_txn, &r, e);
+	if (rc == 0 && (en->tz == NULL || strcmp(tz_name(en->tz), r.sc.tz) != 0))
+		rc = tz_open(r.sc.tz[0] ? r.sc.tz : "Asia/Shanghai", &z, e);
+	if (rc != 0) {
+		plans_release(r.plans.v, r.plans.n);
+		return rc;
+	}
+	if (z != NULL) {
+		if (en->tz)
+			tz_free(en->tz);
+		en->tz = z;
+	}
+	plans_release(en->plans, en->nplans);
+	en->plans = r.plans.v;
+	en->nplans = r.plans.n;
+	en->capplans = r.plans.cap;
+	en->mode = r.sc.mode;
+	en->now = r.sc.now;
+	engine_clock_read(en);
+	return 0;
 }
 
 int
-engine_open(const char *dir, unsigned store_flags, struct engine **out, struct dberr *e)
+engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e)
 {
 	struct engine *en = xcalloc(1, sizeof(*en));
-	const char *user = getenv("USER");
 	int rc;
 
-	rc = config_load(NULL, &en->config, e);
-	if (rc != 0)
-		goto fail;
-	en->from = xstrdup(en->config.from);
-	rc = store_open(dir, store_flags, &en->store, e);
-	if (rc != 0)
-		goto fail;
-	en->template_dir = template_dir();
-	en->actor = xstrdup(user && *user ? user : "dabiao");
-	rc = engine_reload(en, e);
-	if (rc != 0)
-		goto fail;
+	if (o->config != NULL)
+		config_copy(o->config, &en->config);
+	en->actor = xstrdup(o->actor && *o->actor ? o->actor : "dabiao");
+	rc = store_open_sized(o->db, o->store_flags, en->config.store_mapsize, &en->store, e);
+	if (rc == 0)
+		rc = engine_reload(en, e);
+	if (rc != 0) {
+		engine_close(en);
+		return rc;
+	}
 	*out = en;
 	return 0;
-fail:
-	engine_close(en);
-	return rc;
 }
 
 void
@@ -149,20 +141,116 @@ engine_close(struct engine *en)
 {
 	if (en == NULL)
 		return;
-	plans_release(en);
+	for (size_t i = 0; i < ENGINE_SLOT__N; i++)
+		if (en->slots[i].p && en->slots[i].release)
+			en->slots[i].release(en->slots[i].p);
+	plans_release(en->plans, en->nplans);
 	if (en->tz)
 		tz_free(en->tz);
 	if (en->store)
 		store_close(en->store);
-	notice_templates_free(en->templates);
-	for (size_t i = 0; i < en->npending; i++)
-		free(en->pending[i]);
+	engine_pending_truncate(en, 0);
 	free(en->pending);
-	free(en->from);
 	config_release(&en->config);
-	free(en->template_dir);
 	free(en->actor);
 	free(en);
+}
+
+void
+engine_set_config(struct engine *en, const struct config *c)
+{
+	struct config copy;
+
+	config_copy(c, &copy);
+	config_release(&en->config);
+	en->config = copy;
+}
+
+struct store *
+engine_store(const struct engine *en)
+{
+	return en->store;
+}
+
+const struct config *
+engine_config(const struct engine *en)
+{
+	return &en->config;
+}
+
+const struct tz *
+engine_tz(const struct engine *en)
+{
+	return en->tz;
+}
+
+const char *
+engine_actor(const struct engine *en)
+{
+	return en->actor;
+}
+
+size_t
+engine_nplans(const struct engine *en)
+{
+	return en->nplans;
+}
+
+const struct engine_plan *
+engine_plan_at(const struct engine *en, size_t i)
+{
+	return i < en->nplans ? &en->plans[i] : NULL;
+}
+
+const struct engine_plan *
+engine_plan_find(const struct engine *en, const char *id)
+{
+	for (size_t i = 0; i < en->nplans; i++)
+		if (strcmp(en->plans[i].plan->id, id) == 0)
+			return &en->plans[i];
+	return NULL;
+}
+
+int
+engine_plan_place(struct engine *en, struct plan *p, const char *path, uint32_t version,
+                  struct dberr *e)
+{
+	struct engine_plan ep = {0}, *slot = NULL;
+	int rc;
+
+	for (size_t i = 0; i < en->nplans; i++)
+		if (strcmp(en->plans[i].plan->id, p->id) == 0)
+			slot = &en->plans[i];
+	if (slot != NULL && slot->plan == p) {
+		slot->version = version;  /* a redone transaction: already in place */
+		return 0;
+	}
+	if ((rc = tz_open(p->timezone, &ep.tz, e)) != 0) {
+		plan_free(p);
+		return rc;
+	}
+	ep.plan = p;
+	ep.version = version;
+	ep.templates = engine_plan_templates(p, path);
+	if (slot == NULL) {
+		en->plans = xgrow(en->plans, &en->capplans, en->nplans + 1, sizeof(ep));
+		slot = &en->plans[en->nplans++];
+	} else {
+		plan_release(slot);
+	}
+	*slot = ep;
+	return 0;
+}
+
+void
+engine_plan_unplace(struct engine *en, const struct plan *p)
+{
+	for (size_t i = 0; i < en->nplans; i++)
+		if (en->plans[i].plan == p) {
+			plan_release(&en->plans[i]);
+			en->plans[i] = en->plans[--en->nplans];
+			return;
+		}
 }
 
 char *
@@ -178,13 +266,74 @@ engine_plan_templates(const struct plan *p, const char *path)
 	return xasprintf("%.*s/%s", (int)(slash - path), path, p->templates);
 }
 
-const struct engine_plan *
-engine_plan_find(const struct engine *en, const char *id)
+void
+engine_on_action(struct engine *en, engine_action_fn fn, void *arg)
 {
-	for (size_t i = 0; i < en->nplans; i++)
-		if (strcmp(en->plans[i].plan->id, id) == 0)
-			return &en->plans[i];
-	return NULL;
+	en->on_action = fn;
+	en->on_action_arg = arg;
+}
+
+void
+engine_action(struct engine *en, const struct engine_action *a)
+{
+	if (en->on_action)
+		en->on_action(a, en->on_action_arg);
+}
+
+void
+engine_pending_push(struct engine *en, const char *key)
+{
+	en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
+	en->pending[en->npending++] = xstrdup(key);
+}
+
+size_t
+engine_pending_n(const struct engine *en)
+{
+	return en->npending;
+}
+
+const char *
+engine_pending_at(const struct engine *en, size_t i)
+{
+	return i < en->npending ? en->pending[i] : NULL;
+}
+
+void
+engine_pending_truncate(struct engine *en, size_t n)
+{
+	for (size_t i = n; i < en->npending; i++)
+		free(en->pending[i]);
+	if (n < en->npending)
+		en->npending = n;
+}
+
+void
+engine_pending_drop_front(struct engine *en, size_t n)
+{
+	if (n > en->npending)
+		n = en->npending;
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(en->pending[i]);
+	memmove(en->pending, en->pending + n, (en->npending - n) * sizeof(char *));
+	en->npending -= n;
+}
+
+void *
+engine_slot(const struct engine *en, enum engine_slot s)
+{
+	return en->slots[s].p;
+}
+
+void
+engine_slot_set(struct engine *en, enum engine_slot s, void *p, void (*release)(void *))
+{
+	if (en->slots[s].p && en->slots[s].release && en->slots[s].p != p)
+		en->slots[s].release(en->slots[s].p);
+	en->slots[s].p = p;
+	en->slots[s].release = release;
 }
 
 int
@@ -193,8 +342,8 @@ engine_audit(struct engine *en, struct store_txn *txn, const char *action, const
              struct dberr *e)
 {
 	struct store_audit a = {
-		.real_time = clock_wall(),
-		.clock_time = en->clock.now,
+		.real_time = engine_wall_clock(),
+		.clock_time = en->now,
 		.actor = en->actor,
 		.action = (char *)action,
 		.task = (char *)(task ? task : ""),

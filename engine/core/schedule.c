@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "engine/engine.h"
+#include "engine/core/engine.h"
 
 static int
 offset_instant(const struct engine_plan *ep, int32_t due_date, int64_t deadline,
@@ -93,8 +93,8 @@ put_due(struct store_txn *txn, int64_t at, uint8_t kind, const struct store_task
 }
 
 int
-schedule_task(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-              const struct store_task *task, struct dberr *e)
+schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct store_task *task,
+              struct dberr *e)
 {
 	const struct plan *p = ep->plan;
 	int mi = plan_milestone_index(p, task->milestone);
@@ -103,7 +103,6 @@ schedule_task(struct engine *en, struct store_txn *txn, const struct engine_plan
 	struct task_times t;
 	int rc;
 
-	(void)en;
 	if (mi < 0)
 		return dberr_set(e, DB_ENOTFOUND, "task %s: milestone %s is not in plan %s",
 		                 task->key, task->milestone, p->id);
@@ -141,4 +140,11 @@ schedule_next_notify_at(const struct engine_plan *ep, int64_t t)
 	if (at < t)
 		at = tz_local_to_utc(ep->tz, day + 1, ep->plan->notify_at);
 	return at;
+}
+
+/* A date-only due means "by the end of that day". */
+int64_t
+schedule_end_of_day(const struct engine_plan *ep, int32_t day)
+{
+	return tz_local_to_utc(ep->tz, day, 86399);
 }

@@ -1,5 +1,5 @@
 /*
- * cmd_run.c - `dabiao run`, the daemon: one libuv loop on the real clock.
+ * daemon.c - `dabiao run`, the daemon: one libuv loop on the real clock.
  *
  * One uv_timer_t is armed for the earliest entry of the due index, but never for more
  * than RUN_TICK_MS: libuv's timers run on the monotonic clock, which stops during suspend
@@ -18,11 +18,10 @@
 
 #include <uv.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/log.h"
-#include "engine/base/xalloc.h"
-#include "engine/cli.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "engine/daemon/daemon.h"
 
 #define RUN_TICK_MS 1000
 
@@ -54,8 +53,20 @@ struct daemon {
 	struct engine *en;
 	struct sender snd;
 	char *fingerprint;
-	int status;
+	int status;              /* the first store error's code, 0 while running */
+	struct dberr err;        /* its details */
 };
+
+/* A store error is not survivable silently: keep it, stop, let the supervisor restart. */
+static void
+stop_on(struct daemon *d, const struct dberr *e)
+{
+	if (d->status == 0) {
+		d->status = e->code ? e->code : DB_ESOFTWARE;
+		d->err = *e;
+	}
+	uv_stop(&d->loop);
+}
 
 static void
 log_action(const struct engine_action *a, void *arg)
@@ -89,7 +100,7 @@ static int
 check_plans(struct daemon *d, struct dberr *e)
 {
 	struct buf fp = BUF_INIT;
-	int rc = store_read(d->en->store, fp_txn, &fp, e);
+	int rc = store_read(engine_store(d->en), fp_txn, &fp, e);
 
 	if (rc == 0 && (d->fingerprint == NULL || strcmp(d->fingerprint, buf_str(&fp)) != 0)) {
 		if (d->fingerprint != NULL) {
@@ -150,9 +161,9 @@ sender_kick(struct daemon *d, struct dberr *e)
 	struct deliver_batch *b = NULL;
 	int rc;
 
-	if (!d->en->config.smtp)
+	if (!engine_config(d->en)->smtp)
 		return deliver_all(d->en, NULL, e);
-	if (d->snd.busy || d->en->npending == 0)
+	if (d->snd.busy || engine_pending_n(d->en) == 0)
 		return 0;
 	if ((rc = deliver_prepare(d->en, DELIVER_BATCH, &b, e)) != 0 || b == NULL)
 		return rc;
@@ -203,9 +214,7 @@ on_sent(uv_async_t *a)
 	d->snd.sent = NULL;
 	uv_mutex_unlock(&d->snd.lock);
 	if (record_ready(d, b, &e) != 0) {
-		dberr_print(&e, stderr);
-		d->status = dberr_exit_status(e.code);
-		uv_stop(&d->loop);
+		stop_on(d, &e);
 		return;
 	}
 	if (b == NULL)
@@ -214,14 +223,11 @@ on_sent(uv_async_t *a)
 	d->snd.out = NULL;
 	if (d->snd.refresh) {
 		config_release(&d->snd.cfg);
-		config_copy(&d->en->config, &d->snd.cfg);
+		config_copy(engine_config(d->en), &d->snd.cfg);
 		d->snd.refresh = false;
 	}
-	if (sender_kick(d, &e) != 0) {
-		dberr_print(&e, stderr);
-		d->status = dberr_exit_status(e.code);
-		uv_stop(&d->loop);
-	}
+	if (sender_kick(d, &e) != 0)
+		stop_on(d, &e);
 	log_info("notifiers", "batch delivered notices=%zu", b->n);
 	deliver_batch_free(b);
 }
@@ -238,8 +244,9 @@ on_timer(uv_timer_t *t)
 	dberr_clear(&e);
 	if (check_plans(d, &e) != 0)
 		goto fail;
-	now = clock_read(&d->en->clock);
-	if (sched_apply_due(d->en, now, false, &n, &e) != 0)
+	now = engine_clock_read(d->en);
+	/* no hook: the sender thread delivers what each batch queued (sender_kick below) */
+	if (sched_apply_due(d->en, now, false, NULL, &n, &e) != 0)
 		goto fail;
 	if (n > 0)
 		log_debug("engine", "applied entries=%zu", n);
@@ -247,7 +254,7 @@ on_timer(uv_timer_t *t)
 		goto fail;
 	if (sched_next_due(d->en, &next, &e) != 0)
 		goto fail;
-	now = clock_read(&d->en->clock);
+	now = engine_clock_read(d->en);
 	if (next != INT64_MAX && next > now && (uint64_t)(next - now) * 1000 < wait_ms)
 		wait_ms = (uint64_t)(next - now) * 1000;
 	else if (next != INT64_MAX && next <= now)
@@ -255,10 +262,7 @@ on_timer(uv_timer_t *t)
 	uv_timer_start(&d->timer, on_timer, wait_ms, 0);
 	return;
 fail:
-	/* A store error is not survivable silently: log, stop, let the supervisor restart. */
-	dberr_print(&e, stderr);
-	d->status = dberr_exit_status(e.code);
-	uv_stop(&d->loop);
+	stop_on(d, &e);
 }
 
 static void
@@ -273,24 +277,22 @@ on_signal(uv_signal_t *s, int signum)
 		dberr_clear(&e);
 		log_info("engine", "SIGHUP: reloading the configuration and the plans");
 		/* a bad new configuration keeps the old one running, and says why */
-		if (config_load(NULL, &cfg, &e) == 0) {
-			config_release(&d->en->config);
-			d->en->config = cfg;
+		if (config_load(engine_config(d->en)->arg_path, &cfg, &e) == 0) {
+			engine_set_config(d->en, &cfg);
+			config_release(&cfg);
 			/* the sender thread reads its copy only while a batch is out */
 			if (d->snd.busy) {
 				d->snd.refresh = true;
 			} else {
 				config_release(&d->snd.cfg);
-				config_copy(&d->en->config, &d->snd.cfg);
+				config_copy(engine_config(d->en), &d->snd.cfg);
 			}
-			free(d->en->from);
-			d->en->from = xstrdup(cfg.from);
 		} else {
-			dberr_print(&e, stderr);
+			log_warnx("engine", "configuration not reloaded: %s", e.msg);
 			dberr_clear(&e);
 		}
 		if (engine_reload(d->en, &e) != 0)
-			dberr_print(&e, stderr);
+			log_warnx("engine", "plans not reloaded, the old ones keep running: %s", e.msg);
 		return;
 	}
 	log_info("engine", "signal=%d stopping", signum);
@@ -306,34 +308,20 @@ close_walk(uv_handle_t *h, void *arg)
 }
 
 int
-cmd_run(struct cli *c)
+daemon_run(struct engine *en, struct dberr *e)
 {
 	struct daemon d;
-	struct dberr e;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	dberr_clear(&e);
-	if (cli_parse(c, NULL, NULL, 0, NULL, NULL, &e) != 0)
-		return cli_usage_error(c, &e);
+	d.en = en;
 	if (log_get_level() < LOG_LEVEL_INFO && log_get_level() != LOG_LEVEL_QUIET)
 		log_set_level(LOG_LEVEL_INFO);
-	if ((rc = engine_open(c->db, STORE_CREATE, &d.en, &e)) != 0)
-		return cli_fail(&e);
-	if (d.en->clock.mode != STORE_CLOCK_REAL) {
-		engine_close(d.en);
-		dberr_set(&e, DB_EUSAGE, "run needs a real-clock store; %s has a virtual clock "
-		          "(use dabiao advance)", c->db);
-		return cli_fail(&e);
-	}
-	d.en->on_action = log_action;
-	d.en->started = clock_read(&d.en->clock);
-	d.en->deliver_async = true;
+	engine_on_action(en, log_action, NULL);
+	engine_set_started(en, engine_clock_read(en));
 	/* queued notices a killed daemon left go to the sender thread once the loop runs */
-	if ((rc = engine_resume_outbox(d.en, false, &e)) != 0) {
-		engine_close(d.en);
-		return cli_fail(&e);
-	}
+	if ((rc = deliver_resume(en, e)) != 0)
+		return rc;
 	uv_loop_init(&d.loop);
 	uv_timer_init(&d.loop, &d.timer);
 	d.timer.data = &d;
@@ -341,7 +329,7 @@ cmd_run(struct cli *c)
 	uv_cond_init(&d.snd.wake);
 	uv_async_init(&d.loop, &d.snd.done, on_sent);
 	d.snd.done.data = &d;
-	config_copy(&d.en->config, &d.snd.cfg);
+	config_copy(engine_config(en), &d.snd.cfg);
 	uv_thread_create(&d.snd.thread, sender_main, &d.snd);
 	uv_signal_init(&d.loop, &d.sigterm);
 	uv_signal_init(&d.loop, &d.sigint);
@@ -350,7 +338,8 @@ cmd_run(struct cli *c)
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_signal_start(&d.sighup, on_signal, SIGHUP);
-	log_info("engine", "running store=%s plans=%zu", c->db, d.en->nplans);
+	log_info("engine", "running store=%s plans=%zu", store_dir(engine_store(en)),
+	         engine_nplans(en));
 	uv_timer_start(&d.timer, on_timer, 0, 0);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 	/* Stop the sender after the batch it may be sending: its results are recorded, so
@@ -366,7 +355,7 @@ cmd_run(struct cli *c)
 		dberr_clear(&e2);
 		/* what the thread finished is recorded; an unfinished batch was never started */
 		if (record_ready(&d, d.snd.sent, &e2) != 0)
-			dberr_print(&e2, stderr);
+			log_warnx("engine", "results of the last batch not recorded: %s", e2.msg);
 		deliver_batch_free(d.snd.out);
 	}
 	free(d.snd.ready);
@@ -379,7 +368,9 @@ cmd_run(struct cli *c)
 	uv_cond_destroy(&d.snd.wake);
 	config_release(&d.snd.cfg);
 	free(d.fingerprint);
-	engine_close(d.en);
+	engine_on_action(en, NULL, NULL);
 	log_info("engine", "stopped");
+	if (d.status != 0)
+		*e = d.err;
 	return d.status;
 }

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/deliver/deliver.h"
 
 #define DELIVER_FIRST_RETRY 60
 #define DELIVER_MAX_RETRY 3600
@@ -41,6 +41,9 @@ struct prep {
 	struct deliver_batch *b;
 };
 
+#define RETRY_PREFIX "deliver#"
+
+
 static int
 prep_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -48,10 +51,10 @@ prep_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	size_t cap = 0;
 
 	p->b->n = 0;
-	for (p->taken = 0; p->taken < p->en->npending && p->b->n < p->max; p->taken++) {
+	for (p->taken = 0; p->taken < engine_pending_n(p->en) && p->b->n < p->max; p->taken++) {
 		struct store_notice n;
 		struct deliver_item it = {0};
-		int rc = store_notice_get(txn, p->en->pending[p->taken], &n, e);
+		int rc = store_notice_get(txn, engine_pending_at(p->en, p->taken), &n, e);
 
 		if (rc == DB_ENOTFOUND) {
 			dberr_clear(e);
@@ -86,18 +89,13 @@ int
 deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out, struct dberr *e)
 {
 	struct prep p = {en, max, 0, xcalloc(1, sizeof(struct deliver_batch))};
-	int rc = store_read(en->store, prep_txn, &p, e);
+	int rc = store_read(engine_store(en), prep_txn, &p, e);
 
 	if (rc != 0) {
 		deliver_batch_free(p.b);
 		return rc;
 	}
-	for (size_t i = 0; i < p.taken; i++)
-		free(en->pending[i]);
-	if (p.taken > 0 && en->npending > p.taken)
-		memmove(en->pending, en->pending + p.taken,
-		        (en->npending - p.taken) * sizeof(char *));
-	en->npending -= p.taken;
+	engine_pending_drop_front(en, p.taken);
 	if (p.b->n == 0) {
 		deliver_batch_free(p.b);
 		p.b = NULL;
@@ -150,7 +148,7 @@ queue_failure(struct engine *en, struct store_txn *txn, const struct store_notic
 	r.ntasks = n->ntasks;
 	r.targets = NULL;    /* no role: the notice goes to the registry's admin contact */
 	r.ntargets = 0;
-	r.scheduled = en->clock.now;
+	r.scheduled = engine_now(en);
 	r.vars = vars;
 	r.nvars = 2;
 	rc = notice_queue(en, txn, &r, e);
@@ -168,6 +166,7 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 	char num[32], *old_state;
 	long attempts;
 	bool temp = false, perm = false, all_done = true;
+	int64_t now = engine_now(en);
 	int rc = store_notice_get(txn, it->key, &n, e);
 
 	if (rc != 0)
@@ -192,19 +191,19 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 			           it->reply[k] ? it->reply[k] : "");
 	}
 	store_kv_set(&n.extra, &n.nextra, "last_attempt", (snprintf(num, sizeof(num), "%lld",
-	                                         (long long)en->clock.now), num));
+	                                         (long long)now), num));
 	old_state = n.state;
-	if (temp && en->clock.now - n.created < DELIVER_LIFETIME) {
+	if (temp && now - n.created < DELIVER_LIFETIME) {
 		int64_t wait = DELIVER_FIRST_RETRY;
 		struct store_due d = {0};
-		char *task = xasprintf("deliver#%s", n.key);
+		char *task = xasprintf(RETRY_PREFIX "%s", n.key);
 
 		for (long a = 1; a < attempts && wait < DELIVER_MAX_RETRY; a++)
 			wait *= 2;
 		if (wait > DELIVER_MAX_RETRY)
 			wait = DELIVER_MAX_RETRY;
-		d.at = d.planned = en->clock.now + wait;
-		d.kind = STORE_DUE_OTHER;
+		d.at = d.planned = now + wait;
+		d.kind = STORE_DUE_RETRY;
 		d.task = task;
 		rc = store_due_put(txn, &d, e);
 		free(task);
@@ -251,9 +250,7 @@ apply_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc = 0;
 
 	/* a retried transaction must not leave the failure notices it queued pending twice */
-	for (size_t i = a->pending_before; i < a->en->npending; i++)
-		free(a->en->pending[i]);
-	a->en->npending = a->pending_before;
+	engine_pending_truncate(a->en, a->pending_before);
 	for (size_t i = 0; rc == 0 && i < a->n; i++)
 		if (!a->items[i]->applied)
 			rc = apply_one(a->en, txn, a->items[i], e);
@@ -264,12 +261,11 @@ int
 deliver_apply(struct engine *en, struct deliver_item *const *items, size_t n,
               struct dberr *e)
 {
-	struct apply_arg a = {en, items, n, en->npending};
+	struct apply_arg a = {en, items, n, engine_pending_n(en)};
 	int rc;
 
-	if (en->clock.mode == STORE_CLOCK_REAL)
-		clock_read(&en->clock);
-	rc = store_write(en->store, apply_txn, &a, e);
+	engine_clock_read(en);
+	rc = store_write(engine_store(en), apply_txn, &a, e);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		items[i]->applied = true;
 	return rc;
@@ -300,8 +296,8 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 	size_t n = 0;
 	int rc;
 
-	if (!en->config.smtp)
-		return outbox_write_files(en, sent, e);
+	if (!engine_config(en)->smtp)
+		return deliver_eml_write(en, sent, e);
 	for (;;) {
 		if ((rc = deliver_prepare(en, DELIVER_BATCH, &b, e)) != 0)
 			return rc;
@@ -310,7 +306,7 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 		struct sync_ctx sc = {en, b, 0, e};
 		struct deliver_item **all = xcalloc(b->n, sizeof(*all));
 
-		deliver_send(&en->config, b, sync_done, &sc);
+		deliver_send(engine_config(en), b, sync_done, &sc);
 		for (size_t i = 0; i < b->n; i++)
 			all[i] = &b->v[i];
 		rc = sc.rc ? sc.rc : deliver_apply(en, all, b->n, e);
@@ -328,4 +324,71 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 	if (sent)
 		*sent = n;
 	return 0;
+}
+
+static int
+queued_cb(const struct store_notice *n, void *arg)
+{
+	if (strcmp(n->state, "queued") == 0)
+		engine_pending_push(arg, n->key);
+	return 0;
+}
+
+static int
+queued_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return store_notice_each(txn, queued_cb, arg, e);
+}
+
+int
+deliver_resume(struct engine *en, struct dberr *e)
+{
+	return store_read(engine_store(en), queued_txn, en, e);
+}
+
+int
+deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
+                   bool late, struct dberr *e)
+{
+	(void)txn;
+	(void)late;
+	(void)e;
+	if (strncmp(d->task, RETRY_PREFIX, strlen(RETRY_PREFIX)) == 0)
+		engine_pending_push(en, d->task + strlen(RETRY_PREFIX));
+	return 0;
+}
+
+struct take_arg {
+	struct engine *en;
+	struct store_txn *txn;
+	size_t before;
+};
+
+static int
+take_cb(const struct store_due *d, void *arg)
+{
+	struct take_arg *a = arg;
+
+	if (d->kind != STORE_DUE_RETRY)
+		return 0;
+	deliver_retry_fire(a->en, a->txn, d, false, NULL);
+	return store_due_del(a->txn, d, NULL);
+}
+
+static int
+take_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct take_arg *a = arg;
+
+	engine_pending_truncate(a->en, a->before); /* a redone transaction starts again */
+	a->txn = txn;
+	return store_due_each(txn, engine_now(a->en), 0, take_cb, a, e);
+}
+
+int
+deliver_take_due_retries(struct engine *en, struct dberr *e)
+{
+	struct take_arg a = {en, NULL, engine_pending_n(en)};
+
+	return store_write(engine_store(en), take_txn, &a, e);
 }

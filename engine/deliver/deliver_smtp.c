@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/xalloc.h"
+#include "engine/deliver/deliver.h"
 #include "notifiers/smtp.h"
 
 struct relay {

@@ -1,5 +1,5 @@
 /*
- * outbox.c - the embedded default delivery: each queued notice becomes an .eml file in
+ * eml.c - the embedded default delivery: each queued notice becomes an .eml file in
  * <db>/outbox/, the same bytes that would go over SMTP.
  *
  * Files are written under temporary names, flushed together (one syncfs for the batch,
@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/deliver/deliver.h"
 
 /* A file name that sorts by scheduled time and says which notice it is. */
 static char *
@@ -86,10 +86,10 @@ write_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct flush_ctx *c = arg;
 
-	for (size_t i = 0; i < c->en->npending; i++) {
+	for (size_t i = 0; i < engine_pending_n(c->en); i++) {
 		struct store_notice n;
 		char *name;
-		int rc = store_notice_get(txn, c->en->pending[i], &n, e);
+		int rc = store_notice_get(txn, engine_pending_at(c->en, i), &n, e);
 
 		if (rc == DB_ENOTFOUND) {
 			dberr_clear(e);
@@ -116,10 +116,10 @@ mark_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct flush_ctx *c = arg;
 
 	c->written = 0;
-	for (size_t i = 0; i < c->en->npending; i++) {
+	for (size_t i = 0; i < engine_pending_n(c->en); i++) {
 		struct store_notice n;
 		char *old;
-		int rc = store_notice_get(txn, c->en->pending[i], &n, e);
+		int rc = store_notice_get(txn, engine_pending_at(c->en, i), &n, e);
 
 		if (rc == DB_ENOTFOUND) {
 			dberr_clear(e);
@@ -147,19 +147,19 @@ mark_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 int
-outbox_write_files(struct engine *en, size_t *written, struct dberr *e)
+deliver_eml_write(struct engine *en, size_t *written, struct dberr *e)
 {
 	struct flush_ctx c = {en, NULL, NULL, 0, 0, 0, e};
 	int rc = 0, dfd = -1;
 
-	if (en->npending == 0)
+	if (engine_pending_n(en) == 0)
 		goto out;
-	c.dir = xasprintf("%s/outbox", store_dir(en->store));
+	c.dir = xasprintf("%s/outbox", store_dir(engine_store(en)));
 	if (mkdir(c.dir, 0700) != 0 && errno != EEXIST) {
 		rc = dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", c.dir, strerror(errno));
 		goto out;
 	}
-	rc = store_read(en->store, write_txn, &c, e);
+	rc = store_read(engine_store(en), write_txn, &c, e);
 	if (rc == 0 && (dfd = open(c.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		rc = dberr_set(e, -errno, "cannot open %s: %s", c.dir, strerror(errno));
 	/* the data of every file on disk before any name appears */
@@ -179,12 +179,9 @@ outbox_write_files(struct engine *en, size_t *written, struct dberr *e)
 	if (dfd >= 0)
 		close(dfd);
 	if (rc == 0)
-		rc = store_write(en->store, mark_txn, &c, e);
-	if (rc == 0) {
-		for (size_t i = 0; i < en->npending; i++)
-			free(en->pending[i]);
-		en->npending = 0;
-	}
+		rc = store_write(engine_store(en), mark_txn, &c, e);
+	if (rc == 0)
+		engine_pending_truncate(en, 0);
 out:
 	for (size_t i = 0; i < c.nnames; i++)
 		free(c.names[i]);

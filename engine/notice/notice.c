@@ -17,10 +17,9 @@
 
 #include <openssl/evp.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
-#include "engine/notice_int.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/notice/notice_int.h"
 
 struct strs {
 	char **v;
@@ -120,8 +119,10 @@ role_contacts(struct store_txn *txn, const struct notice_req *r, const struct pl
 static bool
 digest_role(const struct engine *en, const char *role)
 {
-	for (size_t i = 0; en->config.digest && en->config.digest[i]; i++)
-		if (strcmp(en->config.digest[i], role) == 0)
+	char *const *digest = engine_config(en)->digest;
+
+	for (size_t i = 0; digest && digest[i]; i++)
+		if (strcmp(digest[i], role) == 0)
 			return true;
 	return false;
 }
@@ -295,7 +296,7 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	val(vs, "catchup_note", "");
 	tz_format_local(r->ep->tz, r->scheduled, when);
 	valf(vs, "scheduled_time", "%s", when);
-	tz_format_local(r->ep->tz, en->clock.now, now);
+	tz_format_local(r->ep->tz, engine_now(en), now);
 	valf(vs, "applied_time", "%s", now);
 	if (r->late)
 		valf(vs, "catchup_note",
@@ -380,13 +381,6 @@ message_id(const char *key, char *out, size_t n)
 	snprintf(out, n, "<%s@dabiao>", h);
 }
 
-static void
-pending_add(struct engine *en, const char *key)
-{
-	en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
-	en->pending[en->npending++] = xstrdup(key);
-}
-
 int
 notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
              struct dberr *e)
@@ -399,7 +393,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	struct notice_msg nm = {0};
 	struct store_notice n = {0};
 	char *subject = NULL, *body = NULL, date[48], mid[64], sched[40], applied[40];
-	const char *one[1];
+	const char *one[1], *from = engine_config(en)->from;
 	size_t nh = 0;
 	int rc, mi;
 
@@ -410,7 +404,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		goto out;
 	if (to.n == 0) {
 		/* not even an admin address: the system's own mailbox, so nothing is dropped */
-		strs_add(&to, en->from ? en->from : "dabiao@localhost");
+		strs_add(&to, from);
 		strs_add(&gaps, "admin (registry offices)");
 	}
 	fill_vals(&vs, en, txn, r, m, &to, &roles);
@@ -427,11 +421,11 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Subject", r->subject};
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Key", r->key};
 	tz_format_rfc3339(r->ep->tz, r->scheduled, sched);
-	tz_format_rfc3339(r->ep->tz, en->clock.now, applied);
+	tz_format_rfc3339(r->ep->tz, engine_now(en), applied);
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
 	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
-	nm.from = en->from ? en->from : "dabiao@localhost";
+	nm.from = from;
 	nm.to = (const char *const *)to.v;
 	nm.nto = to.n;
 	nm.date = date;
@@ -454,7 +448,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	n.to = to.v;
 	n.nto = to.n;
 	n.scheduled = r->scheduled;
-	n.created = en->clock.now;
+	n.created = engine_now(en);
 	n.state = "queued";
 	n.message = (char *)buf_str(&msg);
 	if (gaps.n > 0) {
@@ -500,18 +494,18 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	if (rc != 0)
 		goto out;
 	for (size_t i = 0; rc == 0 && i < dig.n; i++)
-		rc = digest_collect(en, txn, r->ep, &n, subject, dig.v[i], e);
+		rc = notice_digest_add(en, txn, r->ep, &n, subject, dig.v[i], e);
 	if (rc != 0)
 		goto out;
 	if (strcmp(n.state, "queued") == 0)
-		pending_add(en, r->key);
-	if (en->on_action) {
+		engine_pending_push(en, r->key);
+	{
 		struct buf rl = BUF_INIT;
-		struct engine_action a = {en->clock.now, r->scheduled, r->kind, one[0], r->subject,
+		struct engine_action a = {engine_now(en), r->scheduled, r->kind, one[0], r->subject,
 		                          NULL, r->ep};
 		strs_join(&to, ",", &rl);
 		a.recipients = buf_str(&rl);
-		en->on_action(&a, en->on_action_arg);
+		engine_action(en, &a);
 		buf_release(&rl);
 	}
 out:

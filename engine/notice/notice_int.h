@@ -7,13 +7,14 @@
 
 #include <stddef.h>
 
-#include "engine/base/buf.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "engine/notice/notice.h"
 #include "notifiers/message.h"
 
 /* Renders the template for kind (else fallback) from the plan's folder, else the built-in
- * one. *subject and *body are the caller's to free. */
-int notice_render(const struct engine *en, const struct engine_plan *ep, const char *kind,
+ * one; templates are parsed once per engine (its ENGINE_SLOT_TEMPLATES memo). *subject
+ * and *body are the caller's to free. */
+int notice_render(struct engine *en, const struct engine_plan *ep, const char *kind,
                   const char *fallback, const char *(*lookup)(const char *, void *),
                   void *arg, char **subject, char **body, struct dberr *e);
 
@@ -31,10 +32,14 @@ struct notice_msg {
 	size_t nattachments;
 };
 
-/* Frees the engine's template cache (engine_close calls it). */
-void notice_templates_free(struct tpl_cache *c);
 
 /* The whole message, CRLF line ends, appended to out. */
 int notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e);
+
+/* Keeps a line for notice n in recipient addr's digest and puts the digest's due entry
+ * (notice.h says the format). subject_line: the notice's Subject. */
+int notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      const struct store_notice *n, const char *subject_line,
+                      const char *addr, struct dberr *e);
 
 #endif

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "engine/notice_int.h"
+#include "base/xalloc.h"
+#include "engine/notice/notice_int.h"
 #include "notifiers/message.h"
 #include "notifiers/template.h"
 
@@ -23,9 +23,11 @@ struct tpl_cache {
 	size_t n, cap;
 };
 
-void
-notice_templates_free(struct tpl_cache *c)
+static void
+templates_free(void *arg)
 {
+	struct tpl_cache *c = arg;
+
 	if (c == NULL)
 		return;
 	for (size_t i = 0; i < c->n; i++) {
@@ -64,31 +66,34 @@ cached(struct tpl_cache *c, const char *dir, const char *kind, struct notify_tpl
 }
 
 int
-notice_render(const struct engine *en, const struct engine_plan *ep, const char *kind,
+notice_render(struct engine *en, const struct engine_plan *ep, const char *kind,
               const char *fallback, const char *(*lookup)(const char *, void *), void *arg,
               char **subject, char **body, struct dberr *e)
 {
-	struct engine *men = (struct engine *)en; /* the cache is the engine's own memo */
-	const char *dirs[2] = {ep->templates, en->template_dir};
+	const char *builtin = engine_config(en)->template_dir;
+	const char *dirs[2] = {ep->templates, builtin};
 	const char *kinds[2] = {kind, fallback};
+	struct tpl_cache *cache = engine_slot(en, ENGINE_SLOT_TEMPLATES);
 	struct notify_tpl *t = NULL;
 	int rc;
 
-	if (men->templates == NULL)
-		men->templates = xcalloc(1, sizeof(*men->templates));
+	if (cache == NULL) {
+		cache = xcalloc(1, sizeof(*cache));
+		engine_slot_set(en, ENGINE_SLOT_TEMPLATES, cache, templates_free);
+	}
 	/* the plan's own folder first, then the built-in one; the kind, then its fallback */
 	for (size_t k = 0; k < 2 && t == NULL; k++)
 		for (size_t d = 0; d < 2 && t == NULL; d++) {
 			if (dirs[d] == NULL || kinds[k] == NULL)
 				continue;
-			if ((rc = cached(men->templates, dirs[d], kinds[k], &t, e)) != 0)
+			if ((rc = cached(cache, dirs[d], kinds[k], &t, e)) != 0)
 				return rc;
 		}
 	if (t == NULL)
 		return dberr_set(e, DB_ECONFIG, "no template for notice kind '%s' (nor '%s') in "
 		                 "%s%s%s", kind, fallback ? fallback : kind,
 		                 ep->templates ? ep->templates : "", ep->templates ? " or " : "",
-		                 en->template_dir);
+		                 builtin);
 	rc = notify_tpl_render(t, lookup, arg, subject, body);
 	if (rc != 0)
 		return dberr_set(e, rc, "cannot render the '%s' notice: a value is not UTF-8", kind);
@@ -124,7 +129,7 @@ notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
 }
 
 int
-engine_check_templates(const struct plan *p, const char *path, struct dberr *e)
+notice_check_templates(const struct plan *p, const char *path, struct dberr *e)
 {
 	char *dir = engine_plan_templates(p, path);
 	int rc;

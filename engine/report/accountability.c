@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/report.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
 
 enum kind { K_MISSED = 0, K_OVERDUE, K_LATE, K_CONCEALED, K_FALSIFIED, K_OMITTED,
             K_INTERVIEW, K_RESTRICTION, K_N };
@@ -221,7 +221,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	it = add_item(a, rec, k);
 	task_item(a, it, &t);
 	tz_format_local(engine_plan_find(a->en, t.plan) ? engine_plan_find(a->en, t.plan)->tz
-	                                                : a->en->tz, t.deadline, dl);
+	                                                : engine_tz(a->en), t.deadline, dl);
 	if (k == K_MISSED) {
 		*map_slot(&a->map, rec->task, true) = a->n - 1;
 		it->why = xasprintf("截止 %s", dl);
@@ -314,7 +314,7 @@ resolve_lapses(struct acc *a)
 
 		if (it->kind != K_MISSED || it->left_state == NULL)
 			continue;
-		tz_format_local(a->en->tz, it->left_at, left);
+		tz_format_local(engine_tz(a->en), it->left_at, left);
 		why = xasprintf("%s；%s 转为 %s", it->why, left, it->left_state);
 		free(it->why);
 		it->why = why;
@@ -330,11 +330,11 @@ detail_rows(const struct acc *a, struct report_table *t)
 		const struct engine_plan *ep = NULL;
 		char when[32];
 
-		for (size_t p = 0; ep == NULL && p < a->en->nplans; p++)
-			if (strncmp(it->task, a->en->plans[p].plan->id,
-			            strlen(a->en->plans[p].plan->id)) == 0)
-				ep = &a->en->plans[p];
-		tz_format_local(ep ? ep->tz : a->en->tz, it->at, when);
+		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
+			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
+			            strlen(engine_plan_at(a->en, p)->plan->id)) == 0)
+				ep = engine_plan_at(a->en, p);
+		tz_format_local(ep ? ep->tz : engine_tz(a->en), it->at, when);
 		report_add_str(t, it->jur);
 		report_add_str(t, it->person);
 		report_add_str(t, kind_titles[it->kind]);
@@ -385,7 +385,7 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	a.en = en;
 	a.from = from;
 	a.to = to;
-	if ((rc = store_read(en->store, acc_txn, &a, e)) != 0)
+	if ((rc = store_read(engine_store(en), acc_txn, &a, e)) != 0)
 		goto out;
 	/* missed or overdue is known only now that the whole period has been read; sorting
 	 * (which moves the items the lapse map points at) comes after */
@@ -396,12 +396,12 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	detail_rows(&a, &out[0]);
 	summary_rows(&a, &out[1]);
 	if (from != INT64_MIN)
-		tz_format_local(en->tz, from, f);
+		tz_format_local(engine_tz(en), from, f);
 	if (to != INT64_MAX)
-		tz_format_local(en->tz, to, t);
+		tz_format_local(engine_tz(en), to, t);
 	out[0].note = xasprintf("统计区间：%s 至 %s（%s，按各记录的时钟时间）；依审计记录重算（至第 "
 	                        "%llu 号），每行的审计序号可用 dabiao audit prove 证明。", f, t,
-	                        tz_name(en->tz), (unsigned long long)a.last_seq);
+	                        tz_name(engine_tz(en)), (unsigned long long)a.last_seq);
 	out[1].note = xstrdup(out[0].note);
 out:
 	for (size_t i = 0; i < a.n; i++) {

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/report.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
 
 #define NOT_YET (-2) /* the task was created after the month's end */
 
@@ -149,9 +149,9 @@ pick_plan(struct annex *a, const char *plan, struct dberr *e)
 			return dberr_set(e, DB_ENOTFOUND, "plan '%s' has no enterprise clean-up "
 			                 "milestone (for: each enterprise, with its own lifecycle)", plan);
 	} else {
-		for (size_t i = 0; i < a->en->nplans; i++)
-			if (cleanup_milestone(a->en->plans[i].plan) != NULL && found++ == 0)
-				a->ep = &a->en->plans[i];
+		for (size_t i = 0; i < engine_nplans(a->en); i++)
+			if (cleanup_milestone(engine_plan_at(a->en, i)->plan) != NULL && found++ == 0)
+				a->ep = engine_plan_at(a->en, i);
 		if (found == 0)
 			return dberr_set(e, DB_ENOTFOUND, "no plan in the store has an enterprise "
 			                 "clean-up milestone");
@@ -260,7 +260,7 @@ annex_load(struct annex *a, struct engine *en, const char *plan, const char *mon
 	if ((rc = pick_plan(a, plan, e)) != 0 || (rc = month_end(a, month, &a->end, e)) != 0)
 		return rc;
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
-	return store_read(en->store, annex_txn, a, e);
+	return store_read(engine_store(en), annex_txn, a, e);
 }
 
 /* What a state means in the tables: 0 not started (initial), 1 in progress, 2 done (final),
@@ -416,7 +416,7 @@ report_annex3(struct engine *en, const char *plan, const char *month,
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
 		goto out;
 	c.a = &a;
-	if ((rc = store_read(en->store, annex3_txn, &c, e)) != 0)
+	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
 	title = xasprintf("全州10个行业超标企业清理汇总表（%s）", month);
 	report_annex3_table(&t, title);
@@ -532,7 +532,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	for (size_t i = 0; i < a.n; i++)
 		c.order[i] = &a.v[i];
 	qsort(c.order, a.n, sizeof(*c.order), order_cmp);
-	if ((rc = store_read(en->store, annex4_txn, &c, e)) != 0) {
+	if ((rc = store_read(engine_store(en), annex4_txn, &c, e)) != 0) {
 		report_table_release(&t);
 		goto out;
 	}

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/base/err.h"
-#include "engine/engine.h"
+#include "base/err.h"
+#include "engine/core/engine.h"
 
 /* ---- tables and the writer (report_out.c) ---- */
 enum report_cell_kind { REPORT_STR = 0, REPORT_NUM };
@@ -85,6 +85,14 @@ int report_annex4(struct engine *en, const char *plan, const char *month,
  * (counts per jurisdiction and responsible person). Both initialised on success only. */
 int report_accountability(struct engine *en, int64_t from, int64_t to,
                           struct report_table out[2], struct dberr *e);
+
+/* ---- the deadlines as iCalendar (ics.c) ---- */
+/* One all-day VEVENT per task of plan (NULL: all) whose subject or jurisdiction is subject
+ * and whose owner role is role (NULL: any), with the engine's own reminder instants as
+ * VALARMs. *out is the RFC 5545 text (caller frees). Errors: DB_ENOTFOUND (no such plan),
+ * DB_EUSAGE (no plan has the role), the store's. */
+int report_calendar(struct engine *en, const char *plan, const char *subject, const char *role,
+                    char **out, struct dberr *e);
 
 /* ---- helpers shared by the reports (report_annex.c) ---- */
 /* The value of a top-level string member of a JSON object text as written by buf_json_str,

@@ -14,9 +14,9 @@
 
 #include <xlsxwriter.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/report.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
 
 void
 report_table_init(struct report_table *t, const char *title, const char *sheet,

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/rules/rules.h"
 
 struct lapse {
 	int64_t at;

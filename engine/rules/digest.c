@@ -4,63 +4,18 @@
  *
  * A notice's digest recipients are left out of its own delivery (their per-recipient state
  * says "digest") and a line for it is kept in the store's meta database under the
- * recipient and the digest's day. The digest of a day goes out at the plan's notify_at,
- * after every notice due at that same instant (the due index orders other entries last),
- * and lists every notice since the previous one.
+ * recipient and the digest's day (engine/notice/digest_note.c). The digest of a day goes
+ * out at the plan's notify_at, after every notice due at that same instant (the due index
+ * orders digests after task entries and warnings), and lists every notice since the
+ * previous one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
-
-int
-digest_collect(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-               const struct store_notice *n, const char *subject_line, const char *addr,
-               struct dberr *e)
-{
-	int64_t at = schedule_next_notify_at(ep, n->scheduled);
-	int32_t day;
-	char date[16], *key, *text = NULL, *line;
-	struct buf b = BUF_INIT;
-	int rc;
-
-	(void)en;
-	tz_utc_to_local(ep->tz, at, &day, NULL, NULL);
-	cal_format_date(day, date);
-	key = xasprintf("digest#%s#%s#%s", ep->plan->id, date, addr);
-	rc = store_meta_get(txn, key, &text, e);
-	if (rc == DB_ENOTFOUND) {
-		dberr_clear(e);
-		rc = 0;
-	}
-	if (rc != 0)
-		goto out;
-	if (text != NULL)
-		buf_puts(&b, text);
-	/* one line per notice: key, task, kind, subject line (tabs and newlines cannot occur
-	 * in keys; the subject line is one line by construction) */
-	line = xasprintf("%s\t%s\t%s\t%s\n", n->key, n->ntasks ? n->tasks[0] : "", n->kind,
-	                 subject_line);
-	buf_puts(&b, line);
-	free(line);
-	rc = store_meta_put(txn, key, buf_str(&b), e);
-	if (rc == 0 && text == NULL) {
-		struct store_due d = {0};
-
-		d.at = d.planned = at;
-		d.kind = STORE_DUE_OTHER;
-		d.task = key;
-		rc = store_due_put(txn, &d, e);
-	}
-out:
-	free(key);
-	free(text);
-	buf_release(&b);
-	return rc;
-}
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/rules/rules.h"
 
 int
 digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
@@ -76,7 +31,8 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	const char *to[1];
 	int rc;
 
-	if (sscanf(d->task, "digest#%127[^#]#%15[^#]#%511s", plan_id, date, addr) != 3 ||
+	if (sscanf(d->task, NOTICE_DIGEST_PREFIX "%127[^#]#%15[^#]#%511s", plan_id, date,
+	           addr) != 3 ||
 	    (ep = engine_plan_find(en, plan_id)) == NULL)
 		return 0;
 	rc = store_meta_get(txn, d->task, &text, e);

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/audit.h"
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
-#include "engine/report.h"
+#include "engine/audit/audit.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
+#include "engine/rules/rules.h"
 
 /* v: Annex 3's counts as report_annex3_row takes them: base, the three measures, then not
  * started, in progress, done, overdue. */
@@ -39,6 +39,8 @@ struct figures {
 	unsigned nwarnings;
 	int32_t first, last;       /* horizon of the plan's due dates */
 };
+
+#define DISPATCH_PREFIX "dispatch#"
 
 static const char *const measures[] = {"rectify-by-deadline", "listed-supervision", "closure"};
 
@@ -234,17 +236,13 @@ xlsx(const struct figures *f, const char *month, struct buf *out, struct dberr *
 static void
 checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out)
 {
-	const char *key = getenv("DABIAO_AUDIT_KEY");
-	const char *origin = getenv("DABIAO_AUDIT_ORIGIN");
+	const char *key = engine_config(en)->audit_key_file;
+	const char *origin = engine_config(en)->audit_origin;
 	struct audit_frontier fr;
 	struct audit_checkpoint cp;
 	struct dberr e;
 	char *text = NULL, hex[2 * AUDIT_HASH_LEN + 1], host[200] = "localhost";
 
-	if (key == NULL || !*key)
-		key = en->config.audit_key_file;
-	if (origin == NULL || !*origin)
-		origin = en->config.audit_origin;
 	dberr_clear(&e);
 	if (audit_frontier_get(txn, &fr, &e) != 0) {
 		buf_printf(out, "（审计链头无法读取：%s）", e.msg);
@@ -283,7 +281,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	char *prefix = NULL, *fname = NULL;
 	int rc;
 
-	if (sscanf(d->task, "dispatch#%127[^#]#%15s", plan_id, month) != 2 ||
+	if (sscanf(d->task, DISPATCH_PREFIX "%127[^#]#%15s", plan_id, month) != 2 ||
 	    (ep = engine_plan_find(en, plan_id)) == NULL || ep->plan->dispatch.day == 0)
 		return 0;
 	f.en = en;
@@ -360,11 +358,11 @@ dispatch_schedule(struct engine *en, struct store_txn *txn, const struct engine_
 		char task[192];
 		struct store_due d = {0};
 
-		if (at <= en->clock.now)
+		if (at <= engine_now(en))
 			continue;
-		snprintf(task, sizeof(task), "dispatch#%s#%04d-%02d", ep->plan->id, yy, mm);
+		snprintf(task, sizeof(task), DISPATCH_PREFIX "%s#%04d-%02d", ep->plan->id, yy, mm);
 		d.at = d.planned = at;
-		d.kind = STORE_DUE_OTHER;
+		d.kind = STORE_DUE_DISPATCH;
 		d.task = task;
 		rc = store_due_put(txn, &d, e);
 	}

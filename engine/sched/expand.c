@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/sched/sched.h"
 
 /* One occurrence of a milestone for one subject. */
 struct occ {
@@ -72,13 +72,6 @@ subject_kind(const struct plan_milestone *m)
 	return m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE : STORE_JURISDICTION;
 }
 
-/* The end of the local due day: a date-only due means "by the end of that day". */
-static int64_t
-end_of_day(const struct engine_plan *ep, int32_t day)
-{
-	return tz_local_to_utc(ep->tz, day, 86399);
-}
-
 static int
 shifted(struct xctx *x, int32_t day, int32_t *out)
 {
@@ -131,7 +124,7 @@ latest_due(struct xctx *x, const struct plan_milestone *target, const char *juri
 	if (rc != 0)
 		return rc;
 	if (c.max != CAL_NO_DAY)
-		occs_add(base, "once", c.max, end_of_day(x->ep, c.max));
+		occs_add(base, "once", c.max, schedule_end_of_day(x->ep, c.max));
 	return 0;
 }
 
@@ -187,7 +180,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 	case PLAN_DUE_DATE:
 		if ((rc = shifted(x, d->date, &due)) != 0)
 			return rc;
-		occs_add(out, "once", due, end_of_day(x->ep, due));
+		occs_add(out, "once", due, schedule_end_of_day(x->ep, due));
 		return 0;
 	case PLAN_DUE_DATETIME:
 		/* an explicit instant is kept as written, holiday or not */
@@ -197,7 +190,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 		for (size_t i = 0; cal_recur_at(&d->recur, i, period, &day) == 1; i++) {
 			if ((rc = shifted(x, day, &due)) != 0)
 				return rc;
-			occs_add(out, period, due, end_of_day(x->ep, due));
+			occs_add(out, period, due, schedule_end_of_day(x->ep, due));
 		}
 		return 0;
 	case PLAN_DUE_FIELD:
@@ -206,7 +199,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 			return 0; /* subjects without the date get no task */
 		if ((rc = shifted(x, day, &due)) != 0)
 			return rc;
-		occs_add(out, "once", due, end_of_day(x->ep, due));
+		occs_add(out, "once", due, schedule_end_of_day(x->ep, due));
 		return 0;
 	case PLAN_DUE_AFTER: {
 		struct occs base = {0};
@@ -221,7 +214,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 			if (rc == 0)
 				rc = shifted(x, day, &due);
 			if (rc == 0)
-				occs_add(out, base.v[i].period, due, end_of_day(x->ep, due));
+				occs_add(out, base.v[i].period, due, schedule_end_of_day(x->ep, due));
 		}
 		free(base.v);
 		if (rc != 0)
@@ -258,10 +251,10 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	t.due_date = t.orig_due_date = o->due_date;
 	t.deadline = t.orig_deadline = o->deadline;
 	t.gen = 1;
-	t.created_at = t.updated_at = x->en->clock.now;
+	t.created_at = t.updated_at = engine_now(x->en);
 	rc = store_task_put(x->txn, &t, x->e);
 	if (rc == 0)
-		rc = schedule_task(x->en, x->txn, x->ep, &t, x->e);
+		rc = schedule_task(x->txn, x->ep, &t, x->e);
 	if (rc == 0) {
 		cal_format_date(o->due_date, due);
 		buf_printf(&details, "{\"plan_version\":%u,\"due_date\":\"%s\",\"deadline\":%lld}",
@@ -320,8 +313,8 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t
 	struct xctx x = {en, txn, NULL, 0, e};
 	int rc;
 
-	for (size_t i = 0; i < en->nplans; i++) {
-		x.ep = &en->plans[i];
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		x.ep = engine_plan_at(en, i);
 		if (plan_id != NULL && strcmp(plan_id, x.ep->plan->id) != 0)
 			continue;
 		for (size_t k = 0; k < x.ep->plan->nmilestones; k++) {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/sched/sched.h"
 
 struct ctx {
 	const struct engine_plan *ep;
@@ -155,7 +155,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	from = xstrdup(t.state);
 	free(t.state);
 	t.state = xstrdup(c.lc->states[to]);
-	t.updated_at = en->clock.now;
+	t.updated_at = engine_now(en);
 	if ((rc = store_task_put(txn, &t, e)) != 0)
 		goto out;
 	buf_puts(&details, "{\"event\":");
@@ -215,12 +215,12 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	cal_format_date(day, neu);
 	from = xstrdup(t.state);
 	t.due_date = day;
-	t.deadline = tz_local_to_utc(c.ep->tz, day, 86399);
+	t.deadline = schedule_end_of_day(c.ep, day);
 	t.gen++;
 	t.flags |= STORE_TASK_EXTENDED;
-	t.updated_at = en->clock.now;
+	t.updated_at = engine_now(en);
 	/* an overdue task given time again is open again: its lapse stays on record */
-	if (c.state == c.lc->deadline_to && t.deadline > en->clock.now) {
+	if (c.state == c.lc->deadline_to && t.deadline > engine_now(en)) {
 		free(t.state);
 		t.state = xstrdup(c.lc->states[c.lc->initial]);
 	}
@@ -228,7 +228,7 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	store_task_set_extra(&t, "extension_reason", reason);
 	if ((rc = store_task_put(txn, &t, e)) != 0)
 		goto out;
-	if ((rc = schedule_task(en, txn, c.ep, &t, e)) != 0)
+	if ((rc = schedule_task(txn, c.ep, &t, e)) != 0)
 		goto out;
 	buf_printf(&details, "{\"from_due_date\":\"%s\",\"to_due_date\":\"%s\",\"by\":", old, neu);
 	buf_json_str(&details, by);
@@ -271,7 +271,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	store_task_set_extra(&t, "flag_kind", kind);
 	store_task_set_extra(&t, "flag_reason", reason);
 	store_task_set_extra(&t, "flag_by", by);
-	t.updated_at = en->clock.now;
+	t.updated_at = engine_now(en);
 	if ((rc = store_task_put(txn, &t, e)) != 0)
 		goto out;
 	buf_puts(&details, "{\"kind\":");
@@ -284,7 +284,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	rc = engine_audit(en, txn, "task.flag", key, t.subject, t.state, t.state,
 	                  buf_str(&details), e);
 	if (rc == 0)
-		rc = conduct_note(en, txn, c.ep, &t, en->clock.now, kind, e);
+		rc = conduct_note(en, txn, c.ep, &t, engine_now(en), kind, e);
 	if (rc != 0 || c.ep->plan->naccountability == 0)
 		goto out;
 	vars[0] = (struct notice_var){"flag_kind", strcmp(kind, "concealed") == 0 ? "瞒报" :
@@ -292,7 +292,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	vars[1] = (struct notice_var){"flag_reason", reason};
 	vars[2] = (struct notice_var){"flag_by", by};
 	snprintf(nkey, sizeof(nkey), "%s#accountability#%s#%lld", key, kind,
-	         (long long)en->clock.now);
+	         (long long)engine_now(en));
 	r.ep = c.ep;
 	r.kind = "accountability";
 	r.fallback = "accountability";
@@ -301,7 +301,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	r.subject = t.subject;
 	r.targets = c.ep->plan->accountability;
 	r.ntargets = c.ep->plan->naccountability;
-	r.scheduled = en->clock.now;
+	r.scheduled = engine_now(en);
 	r.vars = vars;
 	r.nvars = 3;
 	rc = notice_queue(en, txn, &r, e);

@@ -6,49 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
-#include "workflows/registry.h"
-#include "workflows/ydoc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/sched/sched.h"
+#include "workflows/parse/registry.h"
+#include "workflows/parse/ydoc.h"
 
 struct load_arg {
 	struct engine *en;
-	struct plan *plan;   /* moved into the engine once placed there */
+	struct plan *plan;   /* owned by the engine once placed there */
+	bool placed;
 	const char *path;
 	char *source;
 	size_t len;
 	struct load_result *res;
 };
-
-/* The engine expands from its in-memory plans: put the new version there. On a retry
- * after a map resize the plan is already in place. */
-static int
-place_plan(struct load_arg *a, struct dberr *e)
-{
-	struct engine_plan *ep = NULL;
-
-	for (size_t i = 0; i < a->en->nplans; i++)
-		if (strcmp(a->en->plans[i].plan->id, a->plan->id) == 0)
-			ep = &a->en->plans[i];
-	if (ep == NULL) {
-		a->en->plans = xrealloc(a->en->plans, (a->en->nplans + 1) * sizeof(*ep));
-		ep = &a->en->plans[a->en->nplans++];
-		memset(ep, 0, sizeof(*ep));
-	}
-	ep->version = a->res->version;
-	if (ep->plan == a->plan)
-		return 0;
-	free(ep->templates);
-	ep->templates = engine_plan_templates(a->plan, a->path);
-	if (ep->plan)
-		plan_free(ep->plan);
-	if (ep->tz)
-		tz_free(ep->tz);
-	ep->tz = NULL;
-	ep->plan = a->plan;
-	return tz_open(a->plan->timezone, &ep->tz, e);
-}
 
 static int
 load_txn(struct store_txn *txn, void *arg, struct dberr *e)
@@ -78,7 +50,7 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		sp.source = a->source;
 		sp.source_len = a->len;
 		sp.path = (char *)a->path;
-		sp.loaded_at = a->en->clock.now;
+		sp.loaded_at = engine_now(a->en);
 		if ((rc = store_plan_put(txn, &sp, e)) != 0)
 			return rc;
 		snprintf(details, sizeof(details), "{\"version\":%u,\"sha256\":\"%s\"}",
@@ -87,16 +59,21 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		if (rc != 0)
 			return rc;
 	}
-	if ((rc = place_plan(a, e)) != 0)
+	/* the engine expands from its in-memory plans: the new version goes there first (a
+	 * redone transaction finds it in place) */
+	if ((rc = engine_plan_place(a->en, a->plan, a->path, res->version, e)) != 0) {
+		a->plan = NULL; /* freed by the engine */
 		return rc;
+	}
+	a->placed = true;
 	return expand_all(a->en, txn, a->plan->id, &res->created, e);
 }
 
 int
-engine_load_plan(struct engine *en, const char *path, struct load_result *res,
-                 struct dberr *e)
+sched_load_plan(struct engine *en, const char *path, struct load_result *res,
+                struct dberr *e)
 {
-	struct load_arg a = {en, NULL, path, NULL, 0, res};
+	struct load_arg a = {en, NULL, false, path, NULL, 0, res};
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -105,20 +82,16 @@ engine_load_plan(struct engine *en, const char *path, struct load_result *res,
 	if (rc == 0)
 		rc = plan_parse_buffer(path, a.source, a.len, &a.plan, e);
 	if (rc == 0)
-		rc = engine_check_templates(a.plan, path, e);
+		rc = notice_check_templates(a.plan, path, e);
 	if (rc == 0)
-		rc = store_write(en->store, load_txn, &a, e);
+		rc = store_write(engine_store(en), load_txn, &a, e);
 	if (rc == 0) {
 		snprintf(res->plan_id, sizeof(res->plan_id), "%s", a.plan->id);
 		memcpy(res->sha256, a.plan->sha256, sizeof(res->sha256));
+	} else if (a.placed) {
+		/* the failed transaction placed the plan: take it back out (the engine frees it) */
+		engine_plan_unplace(en, a.plan);
 	} else if (a.plan != NULL) {
-		/* the failed transaction may have placed the plan: take it back out */
-		for (size_t i = 0; i < en->nplans; i++)
-			if (en->plans[i].plan == a.plan) {
-				if (en->plans[i].tz)
-					tz_free(en->plans[i].tz);
-				en->plans[i] = en->plans[--en->nplans];
-			}
 		plan_free(a.plan);
 	}
 	free(a.source);
@@ -202,8 +175,8 @@ known_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 int
-engine_import_registry(struct engine *en, const char *path, struct import_result *res,
-                       struct dberr *e)
+sched_import_registry(struct engine *en, const char *path, struct import_result *res,
+                      struct dberr *e)
 {
 	struct import_arg a = {en, path, NULL, res};
 	struct names known = {0}, industries = {0};
@@ -211,18 +184,21 @@ engine_import_registry(struct engine *en, const char *path, struct import_result
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = store_read(en->store, known_txn, &known, e);
+	rc = store_read(engine_store(en), known_txn, &known, e);
 	if (rc != 0)
 		goto out;
 	/* Industries: what the loaded plans list, else the registry's defaults. */
-	for (size_t i = 0; i < en->nplans; i++)
-		for (size_t k = 0; k < en->plans[i].plan->nindustries; k++)
-			names_add(&industries, en->plans[i].plan->industries[k].id);
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		for (size_t k = 0; k < p->nindustries; k++)
+			names_add(&industries, p->industries[k].id);
+	}
 	ctx.known_jurisdictions = (const char *const *)known.v;
 	ctx.industries = (const char *const *)industries.v;
 	rc = registry_parse_file(path, &ctx, &a.reg, e);
 	if (rc == 0)
-		rc = store_write(en->store, import_txn, &a, e);
+		rc = store_write(engine_store(en), import_txn, &a, e);
 out:
 	if (a.reg)
 		registry_free(a.reg);

@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "engine/engine.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/sched/sched.h"
 
 #define SCHED_LATE 60
 
@@ -31,10 +31,11 @@
 static bool
 is_late(const struct engine *en, const struct store_due *d)
 {
-	if (en->clock.mode == STORE_CLOCK_VIRTUAL)
+	int64_t started = engine_started(en);
+
+	if (engine_clock_mode(en) == STORE_CLOCK_VIRTUAL)
 		return false;
-	return (en->started > 0 && d->planned < en->started) ||
-	       en->clock.now > d->planned + SCHED_LATE;
+	return (started > 0 && d->planned < started) || engine_now(en) > d->planned + SCHED_LATE;
 }
 
 struct apply_ctx {
@@ -51,7 +52,7 @@ report(struct engine *en, const struct engine_plan *ep, const struct store_due *
        const char *kind, const char *subject, const char *recipients)
 {
 	struct engine_action a = {
-		.at = en->clock.now,
+		.at = engine_now(en),
 		.planned = d->planned,
 		.kind = kind,
 		.task = d->task,
@@ -60,8 +61,7 @@ report(struct engine *en, const struct engine_plan *ep, const struct store_due *
 		.plan = ep,
 	};
 
-	if (en->on_action)
-		en->on_action(&a, en->on_action_arg);
+	engine_action(en, &a);
 }
 
 static void
@@ -88,18 +88,18 @@ apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
 	from = t->state;
 	t->state = lc->states[lc->deadline_to];
 	t->flags |= STORE_TASK_LAPSED;
-	t->updated_at = c->en->clock.now;
+	t->updated_at = engine_now(c->en);
 	rc = store_task_put(c->txn, t, c->e);
 	if (rc == 0) {
 		buf_putc(&details, '{');
-		times_json(&details, ep, d->planned, c->en->clock.now);
+		times_json(&details, ep, d->planned, engine_now(c->en));
 		buf_putc(&details, '}');
 		rc = engine_audit(c->en, c->txn, "task.lapse", t->key, t->subject, from, t->state,
 		                  buf_str(&details), c->e);
 	}
 	t->state = from; /* t's strings stay owned by the record copy */
 	if (rc == 0)
-		rc = conduct_note(c->en, c->txn, ep, t, c->en->clock.now, "lapse", c->e);
+		rc = conduct_note(c->en, c->txn, ep, t, engine_now(c->en), "lapse", c->e);
 	if (rc == 0)
 		report(c->en, ep, d, "deadline", t->subject, "");
 	buf_release(&details);
@@ -115,13 +115,13 @@ reminder_superseded(struct apply_ctx *c, const struct engine_plan *ep,
 	struct task_times tt;
 	struct dberr ignored;
 
-	if (c->en->clock.now >= t->deadline)
+	if (engine_now(c->en) >= t->deadline)
 		return true;
 	dberr_clear(&ignored);
 	if (schedule_times(ep, m, t->due_date, t->deadline, &tt, &ignored) != 0)
 		return false;
 	for (size_t j = step + 1; j < tt.nremind; j++)
-		if (tt.remind[j] <= c->en->clock.now)
+		if (tt.remind[j] <= engine_now(c->en))
 			return true;
 	return false;
 }
@@ -177,36 +177,16 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	return notice_queue(c->en, c->txn, &r, c->e);
 }
 
+/* DEADLINE, ESCALATE, REMIND: entries of one task's schedule. */
 static int
-apply_cb(const struct store_due *d, void *arg)
+apply_task_entry(struct apply_ctx *c, const struct store_due *d)
 {
-	struct apply_ctx *c = arg;
 	const struct engine_plan *ep;
 	const struct plan_milestone *m;
 	const struct plan_lifecycle *lc;
 	struct store_task t;
 	int rc, mi;
 
-	rc = store_due_del(c->txn, d, c->e);
-	if (rc != 0)
-		return rc;
-	if (c->follow_clock && d->at > c->en->clock.now)
-		c->en->clock.now = d->at;
-	c->applied++;
-	c->last_at = d->at;
-	if (d->kind == STORE_DUE_CONDUCT)
-		return conduct_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
-	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "digest#", 7) == 0)
-		return digest_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
-	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "dispatch#", 9) == 0)
-		return dispatch_fire(c->en, c->txn, d, is_late(c->en, d), c->e);
-	if (d->kind == STORE_DUE_OTHER && strncmp(d->task, "deliver#", 8) == 0) {
-		/* a retry of a delivery whose time has come */
-		struct engine *en = c->en;
-		en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
-		en->pending[en->npending++] = xstrdup(d->task + 8);
-		return 0;
-	}
 	rc = store_task_get(c->txn, d->task, &t, c->e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(c->e);
@@ -222,11 +202,51 @@ apply_cb(const struct store_due *d, void *arg)
 	lc = &ep->plan->lifecycles[m->lifecycle];
 	if (d->kind == STORE_DUE_DEADLINE)
 		rc = apply_deadline(c, ep, lc, &t, d);
-	else if (d->kind == STORE_DUE_REMIND || d->kind == STORE_DUE_ESCALATE)
+	else
 		rc = apply_notice(c, ep, m, lc, &t, d);
 out:
 	store_task_release(&t);
 	return rc;
+}
+
+/* The handler of each kind of due entry. Handlers of other modules take the engine and
+ * the transaction; whether the entry is late is decided here, once. */
+typedef int (*due_fire_fn)(struct engine *en, struct store_txn *txn, const struct store_due *d,
+                           bool late, struct dberr *e);
+static const struct due_handler {
+	const char *name;
+	bool task_entry;      /* one of a task's own entries: apply_task_entry */
+	due_fire_fn fire;     /* else this module's handler */
+} handlers[STORE_DUE_KINDS_] = {
+	[STORE_DUE_DEADLINE] = {"deadline", true, NULL},
+	[STORE_DUE_ESCALATE] = {"escalation", true, NULL},
+	[STORE_DUE_REMIND] = {"reminder", true, NULL},
+	[STORE_DUE_CONDUCT] = {"conduct", false, conduct_fire},
+	[STORE_DUE_RETRY] = {"delivery retry", false, deliver_retry_fire},
+	[STORE_DUE_DIGEST] = {"digest", false, digest_fire},
+	[STORE_DUE_DISPATCH] = {"dispatch", false, dispatch_fire},
+};
+
+static int
+apply_cb(const struct store_due *d, void *arg)
+{
+	struct apply_ctx *c = arg;
+	const struct due_handler *h;
+	int rc;
+
+	rc = store_due_del(c->txn, d, c->e);
+	if (rc != 0)
+		return rc;
+	if (c->follow_clock && d->at > engine_now(c->en))
+		engine_clock_set(c->en, d->at);
+	c->applied++;
+	c->last_at = d->at;
+	h = d->kind < STORE_DUE_KINDS_ ? &handlers[d->kind] : NULL;
+	if (h == NULL || h->name == NULL)
+		return 0; /* no kind of ours (the schema check keeps newer stores out): dropped */
+	if (h->task_entry)
+		return apply_task_entry(c, d);
+	return h->fire(c->en, c->txn, d, is_late(c->en, d), c->e);
 }
 
 struct batch_arg {
@@ -251,40 +271,37 @@ batch_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	rc = store_clock_get(txn, &sc, e);
 	if (rc != 0)
 		return rc;
-	sc.now = b->c->en->clock.now;
+	sc.now = engine_now(b->c->en);
 	return store_clock_put(txn, &sc, e);
 }
 
 int
-sched_apply_due(struct engine *en, int64_t upto, bool follow_clock, size_t *applied,
-                struct dberr *e)
+sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
+                const struct sched_hooks *hooks, size_t *applied, struct dberr *e)
 {
 	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e};
 	struct batch_arg b = {&c, upto, 0};
-	int64_t start = en->clock.now;
-	size_t written;
+	int64_t start = engine_now(en);
 	int rc;
 
 	for (;;) {
 		b.before = c.applied;
-		en->clock.now = start > c.last_at ? start : c.last_at;
-		if (!follow_clock)
-			en->clock.now = start;
-		rc = store_write(en->store, batch_txn, &b, e);
+		engine_clock_set(en, follow_clock && c.last_at > start ? c.last_at : start);
+		rc = store_write(engine_store(en), batch_txn, &b, e);
 		if (rc != 0)
 			return rc;
 		if (!follow_clock)
-			start = en->clock.now;
-		/* Delivery of what this batch queued happens after its commit, never inside;
-		 * the daemon's sender thread does it there. */
-		if (!en->deliver_async && (rc = deliver_all(en, &written, e)) != 0)
+			start = engine_now(en);
+		/* What this batch queued goes out after its commit, never inside: the caller
+		 * delivers it, or hands it to the daemon's sender thread. */
+		if (hooks && hooks->after_commit && (rc = hooks->after_commit(en, hooks->arg, e)) != 0)
 			return rc;
 		if (c.applied == b.before)
 			break;
 	}
-	if (follow_clock && upto != INT64_MAX && upto > en->clock.now) {
-		en->clock.now = upto;
-		rc = store_write(en->store, batch_txn, &b, e);
+	if (follow_clock && upto != INT64_MAX && upto > engine_now(en)) {
+		engine_clock_set(en, upto);
+		rc = store_write(engine_store(en), batch_txn, &b, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -315,5 +332,5 @@ first_txn(struct store_txn *txn, void *arg, struct dberr *e)
 int
 sched_next_due(struct engine *en, int64_t *at, struct dberr *e)
 {
-	return store_read(en->store, first_txn, at, e);
+	return store_read(engine_store(en), first_txn, at, e);
 }

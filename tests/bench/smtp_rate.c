@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 #include "notifiers/smtp.h"
 
 int

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "store/store.h"
-#include "test.h"
+#include "lib/test.h"
 
 #define NPUT 100000
 #define NCOMMIT 200

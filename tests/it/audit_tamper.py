@@ -18,7 +18,7 @@ from dabiao_it import Store, eq, check, done, src, fail  # noqa: E402
 
 PLAN = src("workflows", "changji-2017.yaml")
 REG = src("workflows", "changji-registry.yaml")
-VERIFIER = src("tests", "audit_verify.py")
+VERIFIER = src("tests", "lib", "audit_verify.py")
 STRS = ["actor", "action", "task", "subject", "from_state", "to_state", "details"]
 
 

@@ -114,7 +114,7 @@ eq(len(sig), 1, "the mailed checkpoint is signed")
 cp = "\n".join(lines[:3]) + "\n\n" + sig[0] + "\n"
 cpf = st.write("cp.txt", cp)
 exp = st.write("export.txt", st.ok("audit", "export", env=env))
-v = subprocess.run(["/usr/bin/python3", src("tests", "audit_verify.py"), exp, cpf,
+v = subprocess.run(["/usr/bin/python3", src("tests", "lib", "audit_verify.py"), exp, cpf,
                     "--key", key], capture_output=True, text=True)
 eq(v.returncode, 0, f"the mailed checkpoint verifies: {v.stdout} {v.stderr}")
 

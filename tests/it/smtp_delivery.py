@@ -1,4 +1,4 @@
-"""Notices delivered to a real SMTP server on 127.0.0.1 (tests/smtpd.py, aiosmtpd):
+"""Notices delivered to a real SMTP server on 127.0.0.1 (tests/lib/smtpd.py, aiosmtpd):
 the right kinds, recipients, dates and decoded Chinese text; a server that is down, then
 up: everything delivered once; 451 then success; 550 for one of three recipients: the
 other two receive it once, the notice is failed and the admin is told."""

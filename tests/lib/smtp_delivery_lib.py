@@ -50,7 +50,7 @@ class Server:
         self.port = None
 
     def start(self, port=0, tls=None, offer_tls=True):
-        args = ["/usr/bin/python3", src("tests", "smtpd.py"), "--port", str(port),
+        args = ["/usr/bin/python3", src("tests", "lib", "smtpd.py"), "--port", str(port),
                 "--dir", self.dir, "--lifetime", "300"]
         if tls:
             args += ["--starttls", tls[0], tls[1]]

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "notifiers/smtp.h"
-#include "test.h"
+#include "lib/test.h"
 
 struct test_smtpd {
 	pid_t pid;
@@ -46,7 +46,7 @@ test_smtpd_start(struct test_smtpd *d, const char *const *extra)
 
 	signal(SIGPIPE, SIG_IGN);
 	d->dir = test_tmpdir();
-	snprintf(script, sizeof(script), "%s/tests/smtpd.py", test_src());
+	snprintf(script, sizeof(script), "%s/tests/lib/smtpd.py", test_src());
 	argv[n++] = "/usr/bin/python3";
 	argv[n++] = script;
 	argv[n++] = "--port";

@@ -1,6 +1,6 @@
 """The test SMTP server for notifiers/smtp.h: aiosmtpd on 127.0.0.1, misbehaving on demand.
 
-    /usr/bin/python3 tests/smtpd.py --port 0 --dir DIR [--lifetime 600]
+    /usr/bin/python3 tests/lib/smtpd.py --port 0 --dir DIR [--lifetime 600]
         [--starttls CERT KEY] [--no-starttls-offer]
         [--require-auth USER PASSWORD]
 

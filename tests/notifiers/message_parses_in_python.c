@@ -8,11 +8,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
 #include "notifiers/message.h"
 #include "notifiers/template.h"
-#include "test.h"
+#include "lib/test.h"
 
 /* 3-byte characters a notice is made of. */
 static const char HAN[] = "关于报送年度合规计划执行情况的提醒请各单位于截止日期前完成材料逾期将依规处理";

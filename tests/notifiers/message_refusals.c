@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "notifiers/message.h"
-#include "test.h"
+#include "lib/test.h"
 
 enum field { F_SUBJECT, F_HEADER_VALUE, F_HEADER_NAME, F_BODY, F_TO, F_FROM, F_FROM_NAME,
              F_DATE, F_MSGID, F_ATT_NAME, F_ATT_TYPE };

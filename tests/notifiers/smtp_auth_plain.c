@@ -1,6 +1,6 @@
 /* AUTH through libESMTP's SASL plugins: the right password delivers; a wrong one is
  * refused by the server and nothing is stored. The password never appears in a result. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 static int
 send_one(const struct notify_smtp_server *srv, struct notify_smtp_status *st, struct dberr *e)

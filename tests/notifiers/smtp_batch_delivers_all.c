@@ -1,6 +1,6 @@
 /* 30 messages in one batch: every recipient delivered, all 30 stored by the server, over
  * one connection, and each result announced once, in order. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 #define N 30
 

@@ -1,7 +1,7 @@
 /* The sending child dies (SIGKILL, through the test-only option) right after reporting the
  * first message: that one keeps its DELIVERED verdict and was announced; the four others
  * come back TEMPFAIL "sender process died: signal 9", and the caller lives on. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 #define N 5
 

@@ -1,7 +1,7 @@
 /* The server hangs up after MAIL FROM: nothing is known, so every recipient is TEMPFAIL
  * with the session's reason and the call says DB_ETEMP. Then a refused connection (no
  * server on the port any more) is TEMPFAIL too. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 static int
 send_one(const struct notify_smtp_server *srv, struct notify_smtp_status *st, struct dberr *e)

@@ -2,7 +2,7 @@
  * in-process session five times in a row. libESMTP's issue #30 reports a crash on the
  * second send in one process; here (Debian's 1.1.0) the in-process runs do not crash, under
  * ASan and UBSan too, but the engine still uses the child (see notifiers/smtp.c). */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 #define BATCHES 20
 #define PER 3

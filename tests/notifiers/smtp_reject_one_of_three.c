@@ -1,6 +1,6 @@
 /* 550 for one recipient of three: the other two DELIVERED (so they are never sent the
  * notice twice), the refused one PERMFAIL with the server's 550 and text. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 int
 main(void)

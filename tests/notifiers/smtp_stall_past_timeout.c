@@ -1,7 +1,7 @@
 /* The server stalls 3 s before answering the end of DATA; with timeout_ms 1000 the session
  * gives up after about a second (libESMTP's RFC minimums overridden) and the message is
  * TEMPFAIL, not waited for. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 int
 main(void)

@@ -1,6 +1,6 @@
 /* security starttls against a server that does not offer STARTTLS: nothing is sent in
  * clear, nothing is stored, every recipient TEMPFAIL "server does not offer STARTTLS". */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 int
 main(void)

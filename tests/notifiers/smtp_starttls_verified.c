@@ -2,7 +2,7 @@
  * trusted through ca_file, the batch is delivered over TLS; without ca_file the certificate
  * does not verify and nothing is sent; trusted but asked for by another name (localhost),
  * nothing is sent either. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 static int
 send_one(const struct notify_smtp_server *srv, struct notify_smtp_status *st, struct dberr *e)

@@ -1,6 +1,6 @@
 /* A server that answers 451 at the end of DATA: every recipient TEMPFAIL with the server's
  * code and text, the verdict is known (reported), the session itself went fine. */
-#include "smtp_server.h"
+#include "lib/smtp_server.h"
 
 int
 main(void)

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/base/xalloc.h"
+#include "base/xalloc.h"
 #include "notifiers/template.h"
-#include "test.h"
+#include "lib/test.h"
 
 static void
 put(const char *dir, const char *name, const char *text)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "notifiers/template.h"
-#include "test.h"
+#include "lib/test.h"
 
 struct kv {
 	const char *name, *value;

@@ -8,7 +8,7 @@
 static const struct store_due entries[] = {
 	/* in the order they must come out */
 	{-3600, STORE_DUE_REMIND, "z", 0, 1, -3600},
-	{0, STORE_DUE_OTHER, "a", 0, 1, 0},
+	{0, STORE_DUE_RETRY, "a", 0, 1, 0},
 	{100, STORE_DUE_DEADLINE, "b/2", 0, 1, 100},
 	{100, STORE_DUE_DEADLINE, "b/2/x", 0, 1, 100},
 	{100, STORE_DUE_ESCALATE, "a", 0, 1, 90},

@@ -61,9 +61,9 @@ main(void)
 	int n = 0;
 
 	/* 256 KiB holds the empty databases but not 2000 tasks of ~700 bytes (~1.4 MB). */
-	setenv("DABIAO_STORE_MAPSIZE", "262144", 1);
-	s = test_store_new(&dir);
+	dir = test_tmpdir();
 	dberr_clear(&e);
+	ASSERT_OK(store_open_sized(dir, STORE_CREATE, 262144, &s, &e), &e);
 	ASSERT_OK(store_write(s, fill, &f, &e), &e);
 	ASSERT_GT(f.calls, 1); /* it really hit the limit and was retried */
 	ASSERT_OK(store_read(s, check, &n, &e), &e);

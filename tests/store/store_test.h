@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
-#include "test.h"
+#include "lib/test.h"
 
 #define ASSERT_OK(call, e)                                                     \
 	do {                                                                   \

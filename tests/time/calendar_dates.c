@@ -3,9 +3,9 @@
  * 1900-2100 round trips, impossible dates are refused, and ISO weeks cross year ends the
  * way ISO 8601 says.
  */
-#include "engine/base/calendar.h"
-#include "engine/base/err.h"
-#include "test.h"
+#include "time/calendar.h"
+#include "base/err.h"
+#include "lib/test.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -2,9 +2,9 @@
  * Recurrences: the periods and unshifted due days of monthly, weekly and daily series,
  * read back from their bounds the way a plan file writes them (cal_parse_period).
  */
-#include "engine/base/calendar.h"
-#include "engine/base/err.h"
-#include "test.h"
+#include "time/calendar.h"
+#include "base/err.h"
+#include "lib/test.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXOCC 8

@@ -4,9 +4,9 @@
  */
 #include <limits.h>
 
-#include "engine/base/calendar.h"
-#include "engine/base/err.h"
-#include "test.h"
+#include "time/calendar.h"
+#include "base/err.h"
+#include "lib/test.h"
 
 static int32_t
 D(const char *s)

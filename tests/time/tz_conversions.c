@@ -6,9 +6,9 @@
  */
 #include <time.h>
 
-#include "engine/base/calendar.h"
-#include "engine/base/tz.h"
-#include "test.h"
+#include "time/calendar.h"
+#include "time/tz.h"
+#include "lib/test.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

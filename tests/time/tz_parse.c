@@ -3,9 +3,9 @@
  * (local midnight, resolved by the daylight-saving rule when midnight is skipped), and
  * everything else refused without touching the output.
  */
-#include "engine/base/calendar.h"
-#include "engine/base/tz.h"
-#include "test.h"
+#include "time/calendar.h"
+#include "time/tz.h"
+#include "lib/test.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

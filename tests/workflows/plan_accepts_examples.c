@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test.h"
-#include "workflows/plan.h"
+#include "lib/test.h"
+#include "workflows/parse/plan.h"
 
 static struct plan *
 load(const char *rel)

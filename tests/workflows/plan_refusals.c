@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "test.h"
-#include "workflows/plan.h"
+#include "lib/test.h"
+#include "workflows/parse/plan.h"
 
 /* Lines 1-6: a valid head; lines 7-10 open the one phase; the milestone is on line 11. */
 #define HEAD                                                                           \

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "test.h"
-#include "workflows/registry.h"
+#include "lib/test.h"
+#include "workflows/parse/registry.h"
 
 static const struct {
 	const char *code;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test.h"
-#include "workflows/registry.h"
+#include "lib/test.h"
+#include "workflows/parse/registry.h"
 
 static char *tmpdir;
 

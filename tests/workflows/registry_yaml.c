@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test.h"
-#include "workflows/registry.h"
+#include "lib/test.h"
+#include "workflows/parse/registry.h"
 
 /* Local: store.c may not be linked in every build of this test. */
 static const char *

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "test.h"
-#include "workflows/ydoc.h"
+#include "lib/test.h"
+#include "workflows/parse/ydoc.h"
 
 struct refusal {
 	const char *name;

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/base/calendar.h"
-#include "engine/base/err.h"
+#include "time/calendar.h"
+#include "base/err.h"
 
 #define PLAN_MAX_DEPTH 64
 

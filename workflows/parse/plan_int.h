@@ -5,8 +5,8 @@
 #ifndef DABIAO_PLAN_INT_H
 #define DABIAO_PLAN_INT_H
 
-#include "workflows/plan.h"
-#include "workflows/ydoc.h"
+#include "workflows/parse/plan.h"
+#include "workflows/parse/ydoc.h"
 
 /* Engine limits (engine/schedule.c keeps 16 reminder and 16 escalation instants per task):
  * refusing more at parse time names the line instead of failing at expansion. */

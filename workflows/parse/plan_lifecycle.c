@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "workflows/plan_int.h"
+#include "base/xalloc.h"
+#include "workflows/parse/plan_int.h"
 
 static void
 lc_alloc(struct plan_lifecycle *lc, size_t nstates, size_t nevents)

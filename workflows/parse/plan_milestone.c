@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "workflows/plan_int.h"
+#include "base/xalloc.h"
+#include "workflows/parse/plan_int.h"
 
 static int
 role_ref(struct pctx *c, const struct ydoc_node *n, const char *what, int *out)

@@ -11,10 +11,10 @@
 
 #include <openssl/evp.h>
 
-#include "engine/base/log.h"
-#include "engine/base/tz.h"
-#include "engine/base/xalloc.h"
-#include "workflows/plan_int.h"
+#include "base/log.h"
+#include "time/tz.h"
+#include "base/xalloc.h"
+#include "workflows/parse/plan_int.h"
 
 /* "HH:MM" or "HH:MM:SS", two digits each, into seconds since midnight. */
 int

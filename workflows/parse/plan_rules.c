@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/base/xalloc.h"
-#include "workflows/plan_int.h"
+#include "base/xalloc.h"
+#include "workflows/parse/plan_int.h"
 
 int
 plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const char *key,

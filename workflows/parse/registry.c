@@ -5,7 +5,7 @@
  * import is all or nothing (registry.h). The CSV form lives in registry_csv.c and shares
  * the value checks below through registry_int.h.
  */
-#include "workflows/registry.h"
+#include "workflows/parse/registry.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -13,10 +13,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "workflows/registry_int.h"
-#include "workflows/ydoc.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "workflows/parse/registry_int.h"
+#include "workflows/parse/ydoc.h"
 
 const char *const registry_default_industries[] = {
 	"steel", "thermal-power", "cement", "coal", "paper", "dyeing", "sewage-treatment",

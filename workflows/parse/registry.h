@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 #include "store/store.h"
 
 struct registry {

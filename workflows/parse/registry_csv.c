@@ -13,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/base/buf.h"
-#include "engine/base/xalloc.h"
-#include "workflows/registry_int.h"
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "workflows/parse/registry_int.h"
 
 struct csv_field {
 	char *text;   /* unquoted, owned by the record */

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "workflows/registry.h"
+#include "workflows/parse/registry.h"
 
 /* A growing list of subjects; registry_list_finish turns it into a struct registry. */
 struct registry_list {

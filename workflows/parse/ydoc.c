@@ -4,7 +4,7 @@
  * both are turned into our DB_EDATA with FILE:LINE:COLUMN here, and no libyaml type leaves
  * this file.
  */
-#include "workflows/ydoc.h"
+#include "workflows/parse/ydoc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,9 +19,9 @@
 
 #include <yaml.h>
 
-#include "engine/base/log.h"
-#include "engine/base/xalloc.h"
-#include "workflows/plan.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "workflows/parse/plan.h"
 
 #define YDOC_MAX_FILE (64u << 20)
 

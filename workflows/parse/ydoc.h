@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "engine/base/err.h"
+#include "base/err.h"
 
 enum ydoc_type { YDOC_SCALAR = 0, YDOC_SEQ, YDOC_MAP };
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/audit.h"
-#include "test.h"
+#include "engine/audit/audit.h"
+#include "lib/test.h"
 
 struct batch {
 	uint64_t from, n;

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/audit.h"
-#include "test.h"
+#include "engine/audit/audit.h"
+#include "lib/test.h"
 
 #define MAXN 64
 #define PROOFMAX 20

@@ -3,8 +3,8 @@
  * working days from the shifted due date, h/m/s offsets from the deadline instant, under
  * the 2017 Chinese holiday calendar (the October Annex 3 table due 10-05 moves to 10-09).
  */
-#include "engine/engine.h"
-#include "test.h"
+#include "engine/core/engine.h"
+#include "lib/test.h"
 
 static const char plan_src[] =
 	"plan: off\n"

@@ -1,0 +1,255 @@
+/*
+ * checkpoint.c - the tree head signed as a C2SP tlog-checkpoint (a signed note with an
+ * Ed25519 signature line), parsed and verified again, and the note verifier key.
+ */
+#include "engine/audit/audit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "base/xalloc.h"
+
+/* ---- checkpoints ---- */
+
+#define SIG_DASH "\xe2\x80\x94 " /* U+2014 EM DASH and a space start a signature line */
+#define ED25519_TYPE 0x01        /* signed-note signature type of Ed25519 */
+
+static int
+key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
+{
+	FILE *fp = fopen(file, "r");
+	EVP_PKEY *k = NULL;
+
+	if (fp == NULL)
+		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
+		                strerror(errno));
+	k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	if (k == NULL && !want_private) {
+		rewind(fp);
+		k = PEM_read_PUBKEY(fp, NULL, NULL, NULL);
+	}
+	fclose(fp);
+	if (k == NULL)
+		return dberr_at(e, DB_ECONFIG, file, 0, 0,
+		                "not a PEM %s key (create one with `openssl genpkey -algorithm "
+		                "ed25519 -out %s`)",
+		                want_private ? "private" : "Ed25519", file);
+	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
+		EVP_PKEY_free(k);
+		return dberr_at(e, DB_ECONFIG, file, 0, 0,
+		                "the audit key must be Ed25519 (`openssl genpkey -algorithm "
+		                "ed25519`)");
+	}
+	*out = k;
+	return 0;
+}
+
+/* The signed-note key id: the first 4 bytes of SHA-256(name || "\n" || 0x01 || pub). */
+static void
+key_id(EVP_PKEY *k, const char *name, uint8_t id[4], uint8_t pub[32])
+{
+	uint8_t h[AUDIT_HASH_LEN], tail[34];
+	size_t plen = 32;
+	struct buf b = BUF_INIT;
+
+	EVP_PKEY_get_raw_public_key(k, pub, &plen);
+	tail[0] = '\n';
+	tail[1] = ED25519_TYPE;
+	memcpy(tail + 2, pub, 32);
+	buf_puts(&b, name);
+	buf_append(&b, tail, sizeof(tail));
+	EVP_Digest(b.data, b.len, h, NULL, EVP_sha256(), NULL);
+	memcpy(id, h, 4);
+	buf_release(&b);
+}
+
+static char *
+b64(const uint8_t *p, size_t n)
+{
+	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)out, p, (int)n);
+	return out;
+}
+
+/* Strict base64 of exactly n bytes. */
+static int
+unb64(const char *s, uint8_t *out, size_t n)
+{
+	size_t len = strlen(s);
+	uint8_t tmp[128];
+	int got;
+
+	if (len != 4 * ((n + 2) / 3) || len > 4 * sizeof(tmp) / 3)
+		return DB_EDATA;
+	got = EVP_DecodeBlock(tmp, (const unsigned char *)s, (int)len);
+	if (got < 0 || (size_t)got < n)
+		return DB_EDATA;
+	memcpy(out, tmp, n);
+	return 0;
+}
+
+static void
+note_body(struct buf *b, const struct audit_checkpoint *cp)
+{
+	char *root = b64(cp->root, AUDIT_HASH_LEN);
+
+	buf_printf(b, "%s\n%" PRIu64 "\n%s\n", cp->origin, cp->size, root);
+	free(root);
+}
+
+int
+audit_checkpoint_sign(const struct audit_checkpoint *cp, const char *key_file, char **out,
+                      struct dberr *e)
+{
+	EVP_PKEY *k = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	struct buf b = BUF_INIT;
+	uint8_t sig[4 + 64], pub[32];
+	size_t siglen = 64;
+	char *s64 = NULL;
+	int rc;
+
+	if ((rc = key_load(key_file, true, &k, e)) != 0)
+		return rc;
+	note_body(&b, cp);
+	key_id(k, cp->origin, sig, pub);
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) != 1 ||
+	    EVP_DigestSign(ctx, sig + 4, &siglen, (const unsigned char *)b.data, b.len) != 1 ||
+	    siglen != 64) {
+		rc = dberr_set(e, DB_ESOFTWARE, "Ed25519 signing failed");
+		goto fail;
+	}
+	s64 = b64(sig, sizeof(sig));
+	buf_printf(&b, "\n" SIG_DASH "%s %s\n", cp->origin, s64);
+	free(s64);
+	*out = buf_detach(&b);
+fail:
+	buf_release(&b);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+	return rc;
+}
+
+static bool
+sig_ok(EVP_PKEY *k, const char *body, size_t len, const uint8_t sig[64])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok = ctx != NULL && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k) == 1 &&
+	          EVP_DigestVerify(ctx, sig, 64, (const unsigned char *)body, len) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	return ok;
+}
+
+/* Checks the signature lines after the blank line: one must be by key name origin with
+ * k's key id, and verify over the body. */
+static int
+check_sigs(const char *sigs, const char *body, size_t blen, const char *origin, EVP_PKEY *k,
+           const char *name, struct dberr *e)
+{
+	uint8_t id[4], pub[32], sig[68];
+	size_t olen = strlen(origin);
+	bool found = false;
+
+	key_id(k, origin, id, pub);
+	for (const char *p = sigs; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+		int bad = 0;
+
+		if (strncmp(line, SIG_DASH, strlen(SIG_DASH)) == 0) {
+			const char *rest = line + strlen(SIG_DASH);
+
+			if (strncmp(rest, origin, olen) == 0 && rest[olen] == ' ' &&
+			    unb64(rest + olen + 1, sig, sizeof(sig)) == 0 && memcmp(sig, id, 4) == 0) {
+				found = true;
+				bad = !sig_ok(k, body, blen, sig + 4);
+			}
+		}
+		free(line);
+		if (bad)
+			return dberr_at(e, DB_EDATA, name, 0, 0,
+			                "the checkpoint's signature by %s does not verify", origin);
+		if (found)
+			return 0;
+		p += len + (nl != NULL);
+	}
+	return dberr_at(e, DB_EDATA, name, 0, 0,
+	                "the checkpoint has no signature by key %s with this key's id", origin);
+}
+
+int
+audit_checkpoint_parse(const char *text, const char *name, const char *pub_file,
+                       struct audit_checkpoint *out, struct dberr *e)
+{
+	struct audit_checkpoint cp;
+	const char *end = strstr(text, "\n\n"), *p = text, *nl;
+	char line[256], *stop;
+	EVP_PKEY *k = NULL;
+	int rc = 0;
+
+	memset(&cp, 0, sizeof(cp));
+	if (end == NULL)
+		return dberr_at(e, DB_EDATA, name, 0, 0,
+		                "not a checkpoint: no blank line before the signatures");
+	for (int i = 0; i < 3; i++) {
+		nl = strchr(p, '\n');
+		if (nl == NULL || nl > end + 1 || (size_t)(nl - p) >= sizeof(line))
+			return dberr_at(e, DB_EDATA, name, i + 1, 0,
+			                "not a checkpoint: expected origin, size and root lines");
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		if (i == 0) {
+			if (line[0] == '\0')
+				return dberr_at(e, DB_EDATA, name, 1, 0, "empty origin");
+			snprintf(cp.origin, sizeof(cp.origin), "%s", line);
+		} else if (i == 1) {
+			errno = 0;
+			cp.size = strtoull(line, &stop, 10);
+			if (line[0] < '0' || line[0] > '9' || *stop || errno != 0 ||
+			    (line[0] == '0' && line[1] != '\0'))
+				return dberr_at(e, DB_EDATA, name, 2, 0, "bad tree size '%s'", line);
+		} else if (unb64(line, cp.root, AUDIT_HASH_LEN) != 0) {
+			return dberr_at(e, DB_EDATA, name, 3, 0, "bad root hash '%s'", line);
+		}
+		p = nl + 1;
+	}
+	if (pub_file != NULL) {
+		if ((rc = key_load(pub_file, false, &k, e)) != 0)
+			return rc;
+		rc = check_sigs(end + 2, text, (size_t)(end + 1 - text), cp.origin, k, name, e);
+		EVP_PKEY_free(k);
+		if (rc != 0)
+			return rc;
+	}
+	*out = cp;
+	return 0;
+}
+
+int
+audit_verifier_key(const char *key_file, const char *name, char **out, struct dberr *e)
+{
+	EVP_PKEY *k = NULL;
+	uint8_t id[4], pub[33];
+	char hex[9], *p64;
+	int rc;
+
+	if ((rc = key_load(key_file, false, &k, e)) != 0)
+		return rc;
+	key_id(k, name, id, pub + 1);
+	pub[0] = ED25519_TYPE;
+	audit_hex(id, 4, hex);
+	p64 = b64(pub, sizeof(pub));
+	*out = xasprintf("%s+%s+%s", name, hex, p64);
+	free(p64);
+	EVP_PKEY_free(k);
+	return 0;
+}

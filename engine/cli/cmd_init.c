@@ -1,0 +1,68 @@
+/*
+ * cmd_init.c - `dabiao init`: the one command that creates a store.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/cli/cli.h"
+
+static int
+init_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	const struct store_clock *sc = arg;
+
+	return store_clock_put(txn, sc, e);
+}
+
+int
+cmd_init(struct cli *c)
+{
+	const char *mode = "real", *now = NULL, *zone = "Asia/Shanghai";
+	struct cli_opt opts[] = {{"clock", &mode, NULL}, {"now", &now, NULL},
+	                         {"tz", &zone, NULL}, {NULL, NULL, NULL}};
+	struct store_clock sc = {0};
+	const struct config *cfg;
+	struct store *s = NULL;
+	struct tz *z = NULL;
+	int rc;
+
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
+	if (strcmp(mode, "real") == 0)
+		sc.mode = STORE_CLOCK_REAL;
+	else if (strcmp(mode, "virtual") == 0)
+		sc.mode = STORE_CLOCK_VIRTUAL;
+	else
+		return cli_usage(c, "--clock must be real or virtual, not '%s'", mode);
+	if (tz_open(zone, &z, &c->err) != 0)
+		return DB_EUSAGE;
+	snprintf(sc.tz, sizeof(sc.tz), "%s", zone);
+	sc.now = engine_wall_clock();
+	rc = 0;
+	if (now != NULL && sc.mode != STORE_CLOCK_VIRTUAL)
+		rc = cli_usage(c, "--now needs --clock virtual");
+	else if (now != NULL && tz_parse_time(z, now, &sc.now) != 0)
+		rc = cli_usage(c, "--now: '%s' is not a time (RFC 3339, e.g. "
+		               "2017-01-01T00:00:00+08:00)", now);
+	tz_free(z);
+	if (rc != 0)
+		return rc;
+	if ((rc = cli_config(c, &cfg)) != 0)
+		return rc;
+	if (store_open(c->env->db, 0, &s, &c->err) == 0) {
+		store_close(s);
+		dberr_clear(&c->err);
+		return dberr_set(&c->err, DB_ECANTCREAT, "a store already exists at %s", c->env->db);
+	}
+	dberr_clear(&c->err);
+	rc = store_open_sized(c->env->db, STORE_CREATE, cfg->store_mapsize, &s, &c->err);
+	if (rc == 0)
+		rc = store_write(s, init_txn, &sc, &c->err);
+	if (s)
+		store_close(s);
+	if (rc != 0)
+		return rc;
+	printf("created %s store at %s (zone %s)\n",
+	       sc.mode == STORE_CLOCK_VIRTUAL ? "virtual-clock" : "real-clock", c->env->db, sc.tz);
+	return 0;
+}

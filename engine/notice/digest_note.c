@@ -1,0 +1,58 @@
+/*
+ * digest_note.c - a notice kept for a recipient's daily digest: one line in the store's
+ * meta database under the digest's key, and the digest's due entry (notice.h gives the
+ * format; engine/rules/digest.c sends the digest).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/notice/notice_int.h"
+
+int
+notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+               const struct store_notice *n, const char *subject_line, const char *addr,
+               struct dberr *e)
+{
+	int64_t at = schedule_next_notify_at(ep, n->scheduled);
+	int32_t day;
+	char date[16], *key, *text = NULL, *line;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	(void)en;
+	tz_utc_to_local(ep->tz, at, &day, NULL, NULL);
+	cal_format_date(day, date);
+	key = xasprintf(NOTICE_DIGEST_PREFIX "%s#%s#%s", ep->plan->id, date, addr);
+	rc = store_meta_get(txn, key, &text, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = 0;
+	}
+	if (rc != 0)
+		goto out;
+	if (text != NULL)
+		buf_puts(&b, text);
+	/* one line per notice: key, task, kind, subject line (tabs and newlines cannot occur
+	 * in keys; the subject line is one line by construction) */
+	line = xasprintf("%s\t%s\t%s\t%s\n", n->key, n->ntasks ? n->tasks[0] : "", n->kind,
+	                 subject_line);
+	buf_puts(&b, line);
+	free(line);
+	rc = store_meta_put(txn, key, buf_str(&b), e);
+	if (rc == 0 && text == NULL) {
+		struct store_due d = {0};
+
+		d.at = d.planned = at;
+		d.kind = STORE_DUE_DIGEST;
+		d.task = key;
+		rc = store_due_put(txn, &d, e);
+	}
+out:
+	free(key);
+	free(text);
+	buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * notice.h - one notice: addressed from the registry, rendered from its template, built
+ * into final message bytes and queued in the outbox with its audit record. The only
+ * caller of the notifiers' template and message builders.
+ *
+ * Producers (the scheduler, the rules, lifecycle events, delivery failures) call
+ * notice_queue inside their transaction; each queued notice's key is pushed on the
+ * engine's pending list (engine_pending_push) for delivery to take after the commit.
+ *
+ * Digests: a recipient whose role is in the configuration's `digest` list is left out of
+ * a notice's own delivery; a line for the notice is kept in the store's meta database
+ * under the digest key "digest#<plan>#<YYYY-MM-DD>#<address>" (the local day of the next
+ * notify_at), and a STORE_DUE_DIGEST entry with that key is put for that instant. The
+ * rules module's digest_fire reads the lines back ("<notice key>\t<task>\t<kind>\t<subject
+ * line>\n" each) when the entry comes due.
+ */
+#ifndef DABIAO_NOTICE_H
+#define DABIAO_NOTICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/core/engine.h"
+#include "notifiers/message.h"
+
+struct notice_var {
+	const char *name;
+	const char *value;
+};
+
+struct notice_req {
+	const struct engine_plan *ep;
+	const char *kind;             /* notice kind, X-Dabiao-Kind */
+	const char *fallback;         /* template kind when <kind>.txt is missing */
+	const char *key;              /* notice key: the outbox refuses it a second time */
+	const struct store_task *task;/* the task, or NULL (conduct warnings) */
+	const char *subject;          /* jurisdiction or enterprise id */
+	const char *const *tasks;     /* X-Dabiao-Task values (NULL: task->key) */
+	size_t ntasks;
+	const struct plan_target *targets;
+	size_t ntargets;
+	int64_t scheduled;            /* when it should have gone out (UTC seconds) */
+	bool late;                    /* applied after downtime: the text and headers say so */
+	const struct notice_var *vars;/* extra template values */
+	size_t nvars;
+	const struct notify_attachment *attachments; /* e.g. the dispatch's XLSX; may be NULL */
+	size_t nattachments;
+	const char *const *to_addrs;  /* explicit recipients instead of targets (digests) */
+	size_t nto_addrs;
+};
+
+/* Renders, addresses and queues one notice in the outbox, with its audit record, inside
+ * txn. A key seen before queues nothing and returns 0. Role contacts that are missing go
+ * to the registry's admin contact and the gap is recorded in the notice. Errors: DB_ECONFIG
+ * (no template for the kind), DB_EDATA (a template value or address the message builder
+ * refuses), the store's. The request's strings are only read during the call. */
+int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+                 struct dberr *e);
+
+/* Checks the plan's own template folder, if it has one (p parsed from path): an unknown
+ * placeholder or a bad template is DB_EDATA at its FILE:LINE:COLUMN, found at check/load
+ * time. */
+int notice_check_templates(const struct plan *p, const char *path, struct dberr *e);
+
+/* The prefix of digest keys, as a STORE_DUE_DIGEST entry's task. */
+#define NOTICE_DIGEST_PREFIX "digest#"
+
+#endif

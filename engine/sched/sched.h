@@ -1,0 +1,101 @@
+/*
+ * sched.h - the scheduler: plans and registries turned into tasks (expansion), events on
+ * tasks (lifecycles), and applying the due index up to a time.
+ *
+ * Applying is a table: each kind of due entry (store.h's STORE_DUE_*) has one handler.
+ * Deadlines, reminders and escalations are handled here; conduct warnings, digests and
+ * dispatches by engine/rules/, delivery retries by engine/deliver/. Delivery itself never
+ * runs inside the scheduler: after each committed batch the caller's hook does it (or
+ * hands the notices to the daemon's sender thread).
+ */
+#ifndef DABIAO_SCHED_H
+#define DABIAO_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/deliver/deliver.h"
+#include "engine/rules/rules.h"
+
+/* ---- applying due entries (sched.c) ---- */
+#define SCHED_BATCH 4096
+
+/* Called after each batch's commit (NULL: nothing). A non-zero return stops applying and
+ * is returned by sched_apply_due. */
+struct sched_hooks {
+	int (*after_commit)(struct engine *en, void *arg, struct dberr *e);
+	void *arg;
+};
+
+/* Applies every due entry with at <= upto, in key order (time, then kind: deadlines,
+ * escalations, reminders, conduct, retries, digests, dispatches; then task key), in
+ * transactions of at most SCHED_BATCH entries. With follow_clock (virtual clock: `advance`,
+ * `simulate`) each entry is applied at its own time, as if the engine had been running;
+ * the store's now ends at upto. Without it (real clock) entries are applied at the engine's
+ * now, and late ones follow the catch-up policy of docs/ARCHITECTURE.md. *applied (may be
+ * NULL) counts entries. Errors: the store's and the handlers'. */
+int sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
+                    const struct sched_hooks *hooks, size_t *applied, struct dberr *e);
+/* The earliest due entry's time, or INT64_MAX when there is none. Errors: the store's. */
+int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
+
+/* ---- expansion (expand.c) ---- */
+/* Inside txn: creates every task of every loaded plan (or only plan_id when non-NULL) that
+ * does not exist yet, with its due entries, and an audit record per task. Idempotent.
+ * *created (may be NULL) receives the number of new tasks. */
+int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t *created,
+               struct dberr *e);
+
+/* ---- loading plans and registries (loading.c): each one transaction ---- */
+struct load_result {
+	char plan_id[128];
+	uint32_t version;
+	bool changed;        /* false: the same bytes as the current version */
+	char sha256[65];
+	size_t created;      /* tasks created */
+};
+/* Reads and validates a plan file, stores it (a new version when its bytes changed), and
+ * expands its tasks, in one transaction. Errors: the parser's (DB_EDATA at FILE:LINE:COL,
+ * DB_ENOINPUT), a bad template folder (DB_EDATA), the store's. */
+int sched_load_plan(struct engine *en, const char *path, struct load_result *res,
+                    struct dberr *e);
+
+struct import_result {
+	size_t jurisdictions, enterprises, offices;
+	size_t created;      /* tasks created */
+};
+/* Reads and validates a registry (YAML or CSV), stores its subjects (updating in place)
+ * and expands the tasks new subjects need, in one transaction. Errors: the registry
+ * reader's (DB_EDATA naming the row or FILE:LINE:COL, DB_ENOINPUT), the store's. */
+int sched_import_registry(struct engine *en, const char *path, struct import_result *res,
+                          struct dberr *e);
+
+/* ---- lifecycle events on tasks (lifecycle.c), each inside the caller's transaction ---- */
+struct task_event_args {
+	const char *by;          /* who: required */
+	const char *note;        /* or NULL */
+	int64_t at;              /* when it happened (clock time; may be back-dated) */
+	bool backdated;          /* at was given by hand on a real-clock store */
+	const char *file_sha256; /* submit: of the file handed in, or NULL */
+	const char *sections;    /* submit: comma-separated sections declared, or NULL */
+};
+/* Applies EVENT to the task with key. An event the task's lifecycle does not allow in its
+ * state is DB_ESTATE, naming the state and the events allowed there; an unknown task is
+ * DB_ENOTFOUND. A submission lacking required sections goes to the lifecycle's incomplete
+ * state (when it has one) and queues an `incomplete` notice saying what is missing.
+ * *to_state (may be NULL) receives the new state (static storage of the plan). */
+int task_event(struct engine *en, struct store_txn *txn, const char *key, const char *event,
+               const struct task_event_args *a, const char **to_state, struct dberr *e);
+/* Moves a task's deadline to the end of local day `day`; reschedules its reminders and
+ * escalations (older due entries become stale); an overdue task whose new deadline lies
+ * ahead goes back to its lifecycle's initial state. Errors: DB_ENOTFOUND, DB_ESTATE (a
+ * final state), the store's. */
+int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
+                const char *by, const char *reason, struct dberr *e);
+/* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
+ * by the conduct rules, and a notice to the plan's accountability roles. */
+int task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
+              const char *by, const char *reason, struct dberr *e);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * migrate.c - bringing an older store's records to this schema, once, when a writer opens
+ * it. Each step runs inside the set-up transaction, so a store is either wholly at the old
+ * schema or wholly at the new one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "store/store_int.h"
+
+struct retype {
+	MDB_val *keys;      /* copies of the keys to change */
+	uint8_t *kinds;     /* their new kind */
+	size_t n, cap;
+};
+
+/* Schema 1 had one kind (5, "other") for every entry that was not a task's: the engine
+ * told delivery retries, digests and dispatches apart by the key's prefix. Schema 2 gives
+ * each its own kind; retries keep 5. */
+static int
+other_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct retype *r = arg;
+	const unsigned char *p = k->mv_data;
+	uint8_t kind = 0;
+
+	(void)v;
+	(void)stop;
+	(void)e;
+	if (k->mv_size < 11 || p[8] != STORE_DUE_RETRY)
+		return 0;
+	if (k->mv_size - 11 >= 7 && memcmp(p + 9, "digest#", 7) == 0)
+		kind = STORE_DUE_DIGEST;
+	else if (k->mv_size - 11 >= 9 && memcmp(p + 9, "dispatch#", 9) == 0)
+		kind = STORE_DUE_DISPATCH;
+	if (kind == 0)
+		return 0;
+	r->keys = xgrow(r->keys, &r->cap, r->n + 1, sizeof(*r->keys));
+	r->kinds = xrealloc(r->kinds, r->cap);
+	r->keys[r->n].mv_size = k->mv_size;
+	r->keys[r->n].mv_data = xmalloc(k->mv_size);
+	memcpy(r->keys[r->n].mv_data, k->mv_data, k->mv_size);
+	r->kinds[r->n++] = kind;
+	return 0;
+}
+
+static int
+due_kinds_1_to_2(struct store_txn *t, struct dberr *e)
+{
+	struct retype r = {0};
+	int rc = store_scan(t, STORE_DB_DUE, NULL, 0, NULL, 0, other_cb, &r, e);
+
+	for (size_t i = 0; rc == 0 && i < r.n; i++) {
+		MDB_val k = r.keys[i], v, copy;
+		unsigned char *p = k.mv_data;
+
+		if ((rc = store_get(t, STORE_DB_DUE, &k, &v, e)) != 0)
+			break;
+		copy.mv_size = v.mv_size;
+		copy.mv_data = xmalloc(v.mv_size ? v.mv_size : 1);
+		memcpy(copy.mv_data, v.mv_data, v.mv_size);
+		rc = store_del(t, STORE_DB_DUE, &k, e);
+		p[8] = r.kinds[i];
+		if (rc == 0)
+			rc = store_put(t, STORE_DB_DUE, &k, &copy, 0, e);
+		free(copy.mv_data);
+	}
+	for (size_t i = 0; i < r.n; i++)
+		free(r.keys[i].mv_data);
+	free(r.keys);
+	free(r.kinds);
+	return rc;
+}
+
+int
+store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
+{
+	int rc = 0;
+
+	if (from < 2)
+		rc = due_kinds_1_to_2(t, e);
+	return rc;
+}

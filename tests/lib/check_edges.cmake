@@ -1,0 +1,152 @@
+# check_edges.cmake - the module graph, enforced on #include lines.
+#
+#   cmake -DROOT=<source tree> -DGRAPH=<build>/module_graph.cmake -P check_edges.cmake
+#
+# GRAPH holds one line per module, written by CMakeLists.txt's dabiao_module():
+#   module(<name> "<folder>" "<public headers>" "<deps>")
+# and one per guarded library header:
+#   guard(<header> "<globs of the files allowed to include it>")
+#
+# A file belongs to the module whose folder holds it (tests/<folder>/ belongs to the module
+# of <folder>, and may use its private headers too). Refused, each named FILE:LINE:
+#   - "x/y.h" of another module that is not among the file's module's dependencies (direct
+#     or through other dependencies);
+#   - another module's header that is not in its public list (its *_int.h, codec.h, ...);
+#   - a quoted include that names no module's header (production code only);
+#   - <lib.h> of a guarded library outside the files allowed to include it.
+# Exits non-zero after printing every refusal, so the build stops before compiling.
+cmake_minimum_required(VERSION 3.25)
+
+set(_names "")
+macro(module name dir headers deps)
+  list(APPEND _names ${name})
+  set(_dir_${name} "${dir}")
+  set(_hdr_${name} "${headers}")
+  set(_dep_${name} "${deps}")
+endmacro()
+set(_guards "")
+macro(guard header globs)
+  list(APPEND _guards "${header}")
+  set("_guard_${header}" "${globs}")
+endmacro()
+include(${GRAPH})
+
+# Transitive dependencies of each module (the graph is listed in dependency order, so
+# one pass in that order is enough).
+foreach(n ${_names})
+  set(_all_${n} "")
+  foreach(d ${_dep_${n}})
+    list(APPEND _all_${n} ${d} ${_all_${d}})
+  endforeach()
+  list(REMOVE_DUPLICATES _all_${n})
+endforeach()
+
+# The module a path (relative to ROOT) lies in: the longest folder that prefixes it.
+function(module_of path out)
+  set(best "")
+  set(bestlen 0)
+  foreach(n ${_names})
+    string(LENGTH "${_dir_${n}}/" l)
+    string(SUBSTRING "${path}" 0 ${l} head)
+    if(head STREQUAL "${_dir_${n}}/" AND l GREATER bestlen)
+      set(best ${n})
+      set(bestlen ${l})
+    endif()
+  endforeach()
+  set(${out} "${best}" PARENT_SCOPE)
+endfunction()
+
+set(_errors 0)
+file(GLOB_RECURSE _files RELATIVE ${ROOT}
+  ${ROOT}/base/*.[ch] ${ROOT}/time/*.[ch] ${ROOT}/store/*.[ch] ${ROOT}/workflows/*.[ch]
+  ${ROOT}/notifiers/*.[ch] ${ROOT}/engine/*.[ch] ${ROOT}/tests/*.[ch])
+foreach(f ${_files})
+  set(is_test FALSE)
+  set(where "${f}")
+  if(f MATCHES "^tests/")
+    set(is_test TRUE)
+    string(REGEX REPLACE "^tests/" "" where "${f}")
+    # tests/<module folder's last parts>: tests/engine/audit/x.c tests engine/audit
+    if(where MATCHES "^(base|time|store|notifiers)/")
+    elseif(where MATCHES "^workflows/")
+      string(REGEX REPLACE "^workflows/" "workflows/parse/" where "${where}")
+    elseif(where MATCHES "^engine/")
+    else()
+      set(where "")   # tests/it, tests/lib, tests/bench, tests/fuzz: whole-program
+    endif()
+  endif()
+  set(own "")
+  if(NOT where STREQUAL "")
+    module_of("${where}" own)
+  endif()
+  # one list element per line, empty lines kept (file(STRINGS) would drop them and split
+  # at semicolons), so line numbers are right; ; [ ] cannot take part in list syntax
+  file(READ ${ROOT}/${f} _text)
+  string(REPLACE ";" "<semi>" _text "${_text}")
+  string(REPLACE "[" "<lb>" _text "${_text}")
+  string(REPLACE "]" "<rb>" _text "${_text}")
+  string(REPLACE "\n" ";" _lines "${_text}")
+  set(lineno 0)
+  foreach(line IN LISTS _lines)
+    math(EXPR lineno "${lineno} + 1")
+    if(NOT line MATCHES "^[ \t]*#[ \t]*include[ \t]*([\"<])([^\">]+)[\">]")
+      continue()
+    endif()
+    set(kind "${CMAKE_MATCH_1}")
+    set(inc "${CMAKE_MATCH_2}")
+    if(kind STREQUAL "<")
+      foreach(g ${_guards})
+        if(inc STREQUAL g)
+          set(ok FALSE)
+          foreach(glob ${_guard_${g}})
+            string(REPLACE "*" ".*" rx "^${glob}$")
+            if(f MATCHES "${rx}")
+              set(ok TRUE)
+            endif()
+          endforeach()
+          if(NOT ok)
+            message("${ROOT}/${f}:${lineno}: error: <${inc}> may be included only in ${_guard_${g}}")
+            math(EXPR _errors "${_errors} + 1")
+          endif()
+        endif()
+      endforeach()
+      continue()
+    endif()
+    module_of("${inc}" target)
+    if(target STREQUAL "")
+      if(NOT is_test)
+        message("${ROOT}/${f}:${lineno}: error: \"${inc}\" is not a module's header (include as \"<module folder>/<header>\")")
+        math(EXPR _errors "${_errors} + 1")
+      endif()
+      continue()
+    endif()
+    if(own STREQUAL "")
+      if(is_test)
+        # whole-program tests may use any module's public header
+        get_filename_component(base "${inc}" NAME)
+        if(NOT base IN_LIST _hdr_${target})
+          message("${ROOT}/${f}:${lineno}: error: \"${inc}\" is private to module ${target}")
+          math(EXPR _errors "${_errors} + 1")
+        endif()
+      endif()
+      continue()
+    endif()
+    if(target STREQUAL own)
+      continue()
+    endif()
+    if(NOT target IN_LIST _all_${own})
+      message("${ROOT}/${f}:${lineno}: error: module ${own} may not include \"${inc}\" (module ${target} is not among its dependencies: ${_all_${own}})")
+      math(EXPR _errors "${_errors} + 1")
+      continue()
+    endif()
+    get_filename_component(base "${inc}" NAME)
+    get_filename_component(idir "${inc}" DIRECTORY)
+    if(NOT idir STREQUAL "${_dir_${target}}" OR NOT base IN_LIST _hdr_${target})
+      message("${ROOT}/${f}:${lineno}: error: \"${inc}\" is private to module ${target} (its public headers: ${_hdr_${target}})")
+      math(EXPR _errors "${_errors} + 1")
+    endif()
+  endforeach()
+endforeach()
+if(_errors GREATER 0)
+  message(FATAL_ERROR "${_errors} #include(s) cross an edge the module graph does not allow (docs/ARCHITECTURE.md)")
+endif()
