@@ -35,6 +35,19 @@ initial_mapsize(size_t want)
 	return (want + page - 1) / page * page;
 }
 
+static int make_private_dir(const char *path, struct dberr *e);
+
+/* The .eml outbox folder a store holds beside its files. */
+static int
+make_outbox(const char *dir, struct dberr *e)
+{
+	char *path = xasprintf("%s/outbox", dir);
+	int rc = make_private_dir(path, e);
+
+	free(path);
+	return rc;
+}
+
 static int
 make_private_dir(const char *path, struct dberr *e)
 {
@@ -73,11 +86,8 @@ prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
 		goto out;
 	}
 	rc = make_private_dir(dir, e);
-	if (rc != 0)
-		goto out;
-	free(path);
-	path = xasprintf("%s/outbox", dir);
-	rc = make_private_dir(path, e);
+	if (rc == 0)
+		rc = make_outbox(dir, e);
 out:
 	free(path);
 	return rc;
@@ -160,7 +170,8 @@ init_txn(struct store *s, struct dberr *e)
 	unsigned dbflags = rdonly ? 0 : MDB_CREATE;
 	struct store_txn t = {s, NULL, !rdonly, false};
 	MDB_val k = {6, "schema"}, v;
-	unsigned long schema;
+	unsigned long schema = 0;
+	bool older = false;
 	char text[16];
 	int rc, i;
 
@@ -191,15 +202,21 @@ init_txn(struct store *s, struct dberr *e)
 			rc = dberr_set(e, DB_ESCHEMA, "store %s has schema %lu, newer than this "
 			               "dabiao's %d; upgrade dabiao", s->dir, schema,
 			               STORE_SCHEMA_VERSION);
-		} else if (rc == 0 && schema < STORE_SCHEMA_VERSION && !rdonly) {
-			/* an older store: its records are brought up to date by the first writer */
-			rc = store_migrate(&t, schema, e);
-			if (rc == 0) {
-				snprintf(text, sizeof(text), "%d", STORE_SCHEMA_VERSION);
-				v.mv_data = text;
-				v.mv_size = strlen(text);
-				rc = store_put(&t, STORE_DB_META, &k, &v, 0, e);
-			}
+		} else if (rc == 0) {
+			older = schema < STORE_SCHEMA_VERSION;
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	if (older && !rdonly) {
+		/* an older store: its records are brought up to date by the first writer, once
+		 * every database is open */
+		rc = store_migrate(&t, schema, e);
+		if (rc == 0) {
+			snprintf(text, sizeof(text), "%d", STORE_SCHEMA_VERSION);
+			v.mv_data = text;
+			v.mv_size = strlen(text);
+			rc = store_put(&t, STORE_DB_META, &k, &v, 0, e);
 		}
 		if (rc != 0)
 			goto fail;
@@ -439,9 +456,7 @@ store_backup(struct store *s, const char *dir, struct dberr *e)
 		goto out;
 	}
 	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox. */
-	free(path);
-	path = xasprintf("%s/outbox", dir);
-	rc = make_private_dir(path, e);
+	rc = make_outbox(dir, e);
 out:
 	free(path);
 	return rc;

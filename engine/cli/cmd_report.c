@@ -1,7 +1,7 @@
 /*
  * cmd_report.c - `dabiao report annex3|annex4|accountability`: the tables of the seed's
  * 第五阶段 (Annex 3, Annex 4) and of section 四's accountability, as a text table, CSV or
- * XLSX (engine/report.h; every column in docs/reports.md).
+ * XLSX (engine/report/report.h; every column in docs/reports.md).
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -18,47 +18,14 @@
 #include <openssl/evp.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/notice/notice_int.h"
-
-struct strs {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-strs_add(struct strs *s, const char *v)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], v) == 0)
-			return;
-	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
-	s->v[s->n++] = xstrdup(v);
-}
-
-static void
-strs_free(struct strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-static void
-strs_join(const struct strs *s, const char *sep, struct buf *out)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		if (i)
-			buf_puts(out, sep);
-		buf_puts(out, s->v[i]);
-	}
-}
 
 /* Adds the subject's addresses for role (its role-specific ones, else its general ones). */
 static int
 add_contacts(struct store_txn *txn, enum store_subject_kind kind, const char *id,
-             const char *role, struct strs *to, struct dberr *e)
+             const char *role, struct strset *to, struct dberr *e)
 {
 	struct store_subject s;
 	size_t before = to->n;
@@ -72,11 +39,11 @@ add_contacts(struct store_txn *txn, enum store_subject_kind kind, const char *id
 		return rc;
 	for (size_t i = 0; i < s.ncontacts; i++)
 		if (strcmp(s.contacts[i].key, role) == 0 || kind == STORE_OFFICE)
-			strs_add(to, s.contacts[i].val);
+			strset_add(to, s.contacts[i].val);
 	if (to->n == before)
 		for (size_t i = 0; i < s.ncontacts; i++)
 			if (s.contacts[i].key[0] == '\0')
-				strs_add(to, s.contacts[i].val);
+				strset_add(to, s.contacts[i].val);
 	store_subject_release(&s);
 	return 0;
 }
@@ -101,7 +68,7 @@ target_role(const struct notice_req *r, const struct plan_milestone *m,
  * jurisdiction, per enterprise from the enterprise, an office from the registry's offices. */
 static int
 role_contacts(struct store_txn *txn, const struct notice_req *r, const struct plan_role *role,
-              struct strs *to, struct dberr *e)
+              struct strset *to, struct dberr *e)
 {
 	const char *jur = r->task ? r->task->jurisdiction : r->subject;
 
@@ -131,15 +98,15 @@ digest_role(const struct engine *en, const char *role)
  * (gaps), and the addresses that belong to a digest role (dig). */
 static int
 notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_req *r,
-                  const struct plan_milestone *m, struct strs *to, struct strs *roles,
-                  struct strs *gaps, struct strs *dig, struct dberr *e)
+                  const struct plan_milestone *m, struct strset *to, struct strset *roles,
+                  struct strset *gaps, struct strset *dig, struct dberr *e)
 {
 	const struct plan *p = r->ep->plan;
 	const char *jur = r->task ? r->task->jurisdiction : r->subject;
 	int rc;
 
 	for (size_t i = 0; i < r->nto_addrs; i++)
-		strs_add(to, r->to_addrs[i]);
+		strset_add(to, r->to_addrs[i]);
 	for (size_t i = 0; i < r->ntargets; i++) {
 		int ri = target_role(r, m, &r->targets[i]);
 		const struct plan_role *role;
@@ -148,21 +115,21 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 		if (ri < 0)
 			continue;
 		role = &p->roles[ri];
-		strs_add(roles, role->title);
+		strset_add(roles, role->title);
 		/* resolved on its own, so a role whose addresses another target already added
 		 * is not mistaken for a role without any */
-		struct strs mine = {0};
+		struct strset mine = {0};
 		if ((rc = role_contacts(txn, r, role, &mine, e)) != 0) {
-			strs_free(&mine);
+			strset_free(&mine);
 			return rc;
 		}
 		for (size_t k = 0; k < mine.n; k++)
-			strs_add(to, mine.v[k]);
+			strset_add(to, mine.v[k]);
 		before = mine.n;
-		strs_free(&mine);
+		strset_free(&mine);
 		if (before == 0) {
 			char *gap = xasprintf("%s (%s)", role->id, jur && *jur ? jur : r->subject);
-			strs_add(gaps, gap);
+			strset_add(gaps, gap);
 			free(gap);
 		}
 		if (digest_role(en, role->id) && strcmp(r->kind, "digest") != 0 &&
@@ -181,7 +148,7 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 struct vals {
 	struct notice_var v[64];
 	size_t n;
-	struct strs owned;
+	struct strset owned;
 };
 
 static void
@@ -276,12 +243,12 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 
 static void
 fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
-          const struct notice_req *r, const struct plan_milestone *m, const struct strs *to,
-          const struct strs *roles)
+          const struct notice_req *r, const struct plan_milestone *m, const struct strset *to,
+          const struct strset *roles)
 {
 	const struct plan *p = r->ep->plan;
 	struct store_subject s;
-	struct strs admin = {0}, sub = {0};
+	struct strset admin = {0}, sub = {0};
 	struct buf b = BUF_INIT;
 	struct dberr ignored;
 	char when[32], now[32];
@@ -302,10 +269,10 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 		valf(vs, "catchup_note",
 		     "【补发说明】本通知原定于 %s 发出，因系统停机未能按时发送，已于 %s 补发。",
 		     when, now);
-	strs_join(to, ", ", &b);
+	strset_join(to, ", ", &b);
 	valf(vs, "recipients", "%s", buf_str(&b));
 	buf_reset(&b);
-	strs_join(roles, "、", &b);
+	strset_join(roles, "、", &b);
 	valf(vs, "notified_roles", "%s", buf_str(&b));
 	buf_reset(&b);
 	dberr_clear(&ignored);
@@ -326,20 +293,20 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	}
 	dberr_clear(&ignored);
 	add_contacts(txn, STORE_OFFICE, "admin", "admin", &admin, &ignored);
-	strs_join(&admin, ", ", &b);
+	strset_join(&admin, ", ", &b);
 	valf(vs, "admin_contact", "%s", admin.n ? buf_str(&b) : "系统管理员");
 	buf_reset(&b);
 	if (m != NULL && m->submit_to >= 0) {
 		dberr_clear(&ignored);
 		add_contacts(txn, STORE_OFFICE, p->roles[m->submit_to].id,
 		             p->roles[m->submit_to].id, &sub, &ignored);
-		strs_join(&sub, ", ", &b);
+		strset_join(&sub, ", ", &b);
 		valf(vs, "submit_to_contacts", "%s", buf_str(&b));
 	}
 	if (m != NULL && m->escalate >= 0) {
 		/* who earlier steps of the ladder told, for "who has been told" */
 		const struct plan_escalation *esc = &p->escalations[m->escalate];
-		struct strs told = {0};
+		struct strset told = {0};
 		unsigned cur = 0;
 
 		for (size_t i = 0; i < r->nvars; i++)
@@ -349,18 +316,18 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 			for (size_t k = 0; k < esc->steps[i].nnotify; k++) {
 				int ri = target_role(r, m, &esc->steps[i].notify[k]);
 				if (ri >= 0)
-					strs_add(&told, p->roles[ri].title);
+					strset_add(&told, p->roles[ri].title);
 			}
 		buf_reset(&b);
-		strs_join(&told, "、", &b);
+		strset_join(&told, "、", &b);
 		valf(vs, "previously_notified", "%s", told.n ? buf_str(&b) : "（首次通知）");
-		strs_free(&told);
+		strset_free(&told);
 	}
 	fill_task_vals(vs, txn, r, m);
 	for (size_t i = 0; i < r->nvars; i++)
 		val(vs, r->vars[i].name, r->vars[i].value);
-	strs_free(&admin);
-	strs_free(&sub);
+	strset_free(&admin);
+	strset_free(&sub);
 	buf_release(&b);
 }
 
@@ -386,7 +353,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
              struct dberr *e)
 {
 	const struct plan_milestone *m = NULL;
-	struct strs to = {0}, roles = {0}, gaps = {0}, dig = {0};
+	struct strset to = {0}, roles = {0}, gaps = {0}, dig = {0};
 	struct vals vs = {0};
 	struct buf msg = BUF_INIT, details = BUF_INIT;
 	struct notify_header hdr[72];
@@ -404,8 +371,8 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		goto out;
 	if (to.n == 0) {
 		/* not even an admin address: the system's own mailbox, so nothing is dropped */
-		strs_add(&to, from);
-		strs_add(&gaps, "admin (registry offices)");
+		strset_add(&to, from);
+		strset_add(&gaps, "admin (registry offices)");
 	}
 	fill_vals(&vs, en, txn, r, m, &to, &roles);
 	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
@@ -453,7 +420,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	n.message = (char *)buf_str(&msg);
 	if (gaps.n > 0) {
 		struct buf g = BUF_INIT;
-		strs_join(&gaps, ", ", &g);
+		strset_join(&gaps, ", ", &g);
 		store_kv_set(&n.extra, &n.nextra, "gaps", buf_str(&g));
 		buf_release(&g);
 	}
@@ -503,7 +470,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		struct buf rl = BUF_INIT;
 		struct engine_action a = {engine_now(en), r->scheduled, r->kind, one[0], r->subject,
 		                          NULL, r->ep};
-		strs_join(&to, ",", &rl);
+		strset_join(&to, ",", &rl);
 		a.recipients = buf_str(&rl);
 		engine_action(en, &a);
 		buf_release(&rl);
@@ -513,11 +480,11 @@ out:
 		store_kv_free(n.extra, n.nextra);
 	free(subject);
 	free(body);
-	strs_free(&to);
-	strs_free(&roles);
-	strs_free(&gaps);
-	strs_free(&dig);
-	strs_free(&vs.owned);
+	strset_free(&to);
+	strset_free(&roles);
+	strset_free(&gaps);
+	strset_free(&dig);
+	strset_free(&vs.owned);
 	buf_release(&msg);
 	buf_release(&details);
 	return rc;

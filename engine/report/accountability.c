@@ -1,5 +1,5 @@
 /*
- * report_accountability.c - who answers for what (seed 四（二）: 对…瞒报、谎报、漏报的责任人
+ * accountability.c - who answers for what (seed 四（二）: 对…瞒报、谎报、漏报的责任人
  * …严肃问责; 公开约谈、项目限批): every lapse, late submission, accountability flag and
  * conduct warning in a period, per jurisdiction and responsible person, each with the
  * sequence number of the audit record that proves it, so that anyone holding a signed

@@ -1,5 +1,5 @@
 /*
- * report_annex.c - Annex 3 (全州10个行业超标企业清理汇总表) and Annex 4 (全区10个行业超标
+ * annex.c - Annex 3 (全州10个行业超标企业清理汇总表) and Annex 4 (全区10个行业超标
  * 企业清理明细表) of the seed's 第五阶段, as of the end of a month.
  *
  * Both read the plan's enterprise clean-up milestone: `rectification` when the plan has

@@ -6,7 +6,7 @@
  * audit sequence number that proves it). docs/reports.md lists every column and its source.
  *
  * A report is built as tables of typed cells inside one read transaction, then written by
- * one writer (report_out.c) as an aligned text table, CSV (UTF-8 with a BOM, CRLF, RFC 4180)
+ * one writer (table_out.c) as an aligned text table, CSV (UTF-8 with a BOM, CRLF, RFC 4180)
  * or XLSX (libxlsxwriter). Nothing here prints; errors go into struct dberr.
  */
 #ifndef DABIAO_REPORT_H
@@ -19,7 +19,7 @@
 #include "base/err.h"
 #include "engine/core/engine.h"
 
-/* ---- tables and the writer (report_out.c) ---- */
+/* ---- tables and the writer (table_out.c) ---- */
 enum report_cell_kind { REPORT_STR = 0, REPORT_NUM };
 struct report_cell {
 	enum report_cell_kind kind;
@@ -59,7 +59,7 @@ int report_format_parse(const char *s, enum report_format *out, struct dberr *e)
 int report_write(const struct report_table *tables, size_t ntables, enum report_format f,
                  const char *path, struct dberr *e);
 
-/* ---- Annex 3 and Annex 4 (report_annex.c) ---- */
+/* ---- Annex 3 and Annex 4 (annex.c) ---- */
 /* The month "YYYY-MM": the reports show each rectification task's state at the month's
  * last second in the plan's zone, replayed from the audit trail (the last task.* record of
  * the task with clock_time <= that instant gives its state; a task created later does not
@@ -77,7 +77,7 @@ int report_annex3(struct engine *en, const char *plan, const char *month,
 int report_annex4(struct engine *en, const char *plan, const char *month,
                   struct report_table *out, struct dberr *e);
 
-/* ---- accountability (report_accountability.c) ---- */
+/* ---- accountability (accountability.c) ---- */
 /* Lapses (task.lapse: 逾期未报 when the task is still in its deadline state at `to`, 逾期
  * when it left it), late submissions (task.submit with late), flags (task.flag: 瞒报, 谎报,
  * 漏报, with reasons) and conduct warnings (conduct.warning: 约谈预警, 限批预警) whose clock
@@ -94,7 +94,7 @@ int report_accountability(struct engine *en, int64_t from, int64_t to,
 int report_calendar(struct engine *en, const char *plan, const char *subject, const char *role,
                     char **out, struct dberr *e);
 
-/* ---- helpers shared by the reports (report_annex.c) ---- */
+/* ---- helpers shared by the reports (annex.c) ---- */
 /* The value of a top-level string member of a JSON object text as written by buf_json_str,
  * unescaped and xmalloc'd (caller frees); NULL when absent. Cannot fail. */
 char *report_json_str(const char *json, const char *name);

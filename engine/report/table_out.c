@@ -1,5 +1,5 @@
 /*
- * report_out.c - one writer for every report: tables of typed cells as an aligned text
+ * table_out.c - one writer for every report: tables of typed cells as an aligned text
  * table, CSV or XLSX.
  *
  * CSV is what a county clerk opens in a spreadsheet program: UTF-8 with a byte order mark

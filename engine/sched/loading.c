@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched.h"
 #include "workflows/parse/registry.h"
@@ -137,34 +138,10 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return expand_all(a->en, txn, NULL, &res->created, e);
 }
 
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-static void
-names_add(struct names *n, const char *s)
-{
-	for (size_t i = 0; i < n->n; i++)
-		if (strcmp(n->v[i], s) == 0)
-			return;
-	n->v = xgrow(n->v, &n->cap, n->n + 2, sizeof(*n->v));
-	n->v[n->n++] = xstrdup(s);
-	n->v[n->n] = NULL;
-}
-
-static void
-names_free(struct names *n)
-{
-	for (size_t i = 0; i < n->n; i++)
-		free(n->v[i]);
-	free(n->v);
-}
-
 static int
 jur_cb(const struct store_subject *s, void *arg)
 {
-	names_add(arg, s->id);
+	strset_add(arg, s->id);
 	return 0;
 }
 
@@ -179,7 +156,7 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
                       struct dberr *e)
 {
 	struct import_arg a = {en, path, NULL, res};
-	struct names known = {0}, industries = {0};
+	struct strset known = {0}, industries = {0};
 	struct registry_ctx ctx = {NULL, NULL};
 	int rc;
 
@@ -192,7 +169,7 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
 		const struct plan *p = engine_plan_at(en, i)->plan;
 
 		for (size_t k = 0; k < p->nindustries; k++)
-			names_add(&industries, p->industries[k].id);
+			strset_add(&industries, p->industries[k].id);
 	}
 	ctx.known_jurisdictions = (const char *const *)known.v;
 	ctx.industries = (const char *const *)industries.v;
@@ -202,7 +179,7 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
 out:
 	if (a.reg)
 		registry_free(a.reg);
-	names_free(&known);
-	names_free(&industries);
+	strset_free(&known);
+	strset_free(&industries);
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include "workflows/parse/plan.h"
 #include "workflows/parse/ydoc.h"
 
-/* Engine limits (engine/schedule.c keeps 16 reminder and 16 escalation instants per task):
+/* Engine limits (engine/core/schedule.c keeps 16 reminder and 16 escalation instants per task):
  * refusing more at parse time names the line instead of failing at expansion. */
 #define PLAN_MAX_REMIND 16
 #define PLAN_MAX_STEPS 16
