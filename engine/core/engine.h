@@ -137,13 +137,15 @@ struct task_times {
 };
 /* The instants of milestone m's reminders, deadline and escalation steps for a task due
  * on local day due_date (shifted) with this deadline. Day offsets land at the plan's
- * notify_at; h/m/s offsets count from the deadline. Errors: DB_EDATA (more than 16
- * reminders or steps; no working day within ten years). */
+ * notify_at; h/m/s offsets count from the deadline. A submission at or before the deadline
+ * instant is on time and the task lapses one second after it, so no escalation step is
+ * earlier than deadline + 1. Errors: DB_EDATA (more than 16 reminders or steps; no working
+ * day within ten years). */
 int schedule_times(const struct engine_plan *ep, const struct plan_milestone *m,
                    int32_t due_date, int64_t deadline, struct task_times *out,
                    struct dberr *e);
-/* Puts the due entries of task (generation task->gen) for its reminders, deadline and
- * escalations. Errors: schedule_times' and the store's; DB_ENOTFOUND when the task's
+/* Puts the due entries of task (generation task->gen) for its reminders, lapse (at
+ * deadline + 1) and escalations. Errors: schedule_times' and the store's; DB_ENOTFOUND when the task's
  * milestone is not in the plan. */
 int schedule_task(struct store_txn *txn, const struct engine_plan *ep,
                   const struct store_task *task, struct dberr *e);

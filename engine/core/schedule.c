@@ -69,6 +69,9 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 			                    &t.escalate[i], e);
 			if (rc != 0)
 				return rc;
+			/* an escalation acts on a lapsed task: never before the lapse itself */
+			if (t.escalate[i] <= deadline)
+				t.escalate[i] = deadline + 1;
 		}
 		t.nescalate = esc->nsteps;
 	}
@@ -111,8 +114,10 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 	rc = schedule_times(ep, m, task->due_date, task->deadline, &t, e);
 	if (rc != 0)
 		return rc;
+	/* One rule for the deadline instant: a submission at or before it is on time
+	 * (lifecycle.c), so the task lapses only after it, at the next second. */
 	if (lc->deadline_to >= 0) {
-		rc = put_due(txn, t.deadline, STORE_DUE_DEADLINE, task, 0, e);
+		rc = put_due(txn, t.deadline + 1, STORE_DUE_DEADLINE, task, 0, e);
 		if (rc != 0)
 			return rc;
 	}

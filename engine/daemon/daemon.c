@@ -95,7 +95,9 @@ fp_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return store_plan_each(txn, fp_cb, arg, e);
 }
 
-/* Reloads the plans when another process loaded a new version. */
+/* Reloads the plans when another process loaded a new version. A version this process
+ * cannot parse is not a reason to stop: the old plans keep running (engine_reload swaps
+ * only on success) and the scheduler keeps the entries of what it lacks (sched.c). */
 static int
 check_plans(struct daemon *d, struct dberr *e)
 {
@@ -105,7 +107,11 @@ check_plans(struct daemon *d, struct dberr *e)
 	if (rc == 0 && (d->fingerprint == NULL || strcmp(d->fingerprint, buf_str(&fp)) != 0)) {
 		if (d->fingerprint != NULL) {
 			log_info("engine", "plans changed, reloading");
-			rc = engine_reload(d->en, e);
+			if (engine_reload(d->en, e) != 0) {
+				log_warnx("engine", "plans not reloaded, the old ones keep running: "
+				          "%s", e->msg);
+				dberr_clear(e);
+			}
 		}
 		free(d->fingerprint);
 		d->fingerprint = buf_detach(&fp);

@@ -21,10 +21,17 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched.h"
 
 #define SCHED_LATE 60
+/* A kept entry (its plan or milestone is not in this engine) is looked at again after
+ * twice as long as it has waited so far, from SCHED_KEEP_MIN; on the real clock never more
+ * than SCHED_KEEP_MAX later, so a daemon whose good reload brings the plan back applies it
+ * within minutes. */
+#define SCHED_KEEP_MIN 60
+#define SCHED_KEEP_MAX 300
 
 /* Late: planned before this daemon started (missed while it was down), or applied more
  * than SCHED_LATE seconds after its time. A virtual clock is never late. */
@@ -37,6 +44,8 @@ is_late(const struct engine *en, const struct store_due *d)
 		return false;
 	return (started > 0 && d->planned < started) || engine_now(en) > d->planned + SCHED_LATE;
 }
+
+static const char *due_kind_name(uint8_t kind);
 
 struct apply_ctx {
 	struct engine *en;
@@ -115,7 +124,7 @@ reminder_superseded(struct apply_ctx *c, const struct engine_plan *ep,
 	struct task_times tt;
 	struct dberr ignored;
 
-	if (engine_now(c->en) >= t->deadline)
+	if (engine_now(c->en) > t->deadline)
 		return true;
 	dberr_clear(&ignored);
 	if (schedule_times(ep, m, t->due_date, t->deadline, &tt, &ignored) != 0)
@@ -177,6 +186,40 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	return notice_queue(c->en, c->txn, &r, c->e);
 }
 
+static int
+move_entry(struct apply_ctx *c, const struct store_due *d, int64_t at, int64_t planned)
+{
+	struct store_due k = *d;
+
+	k.at = at;
+	k.planned = planned;
+	return store_due_put(c->txn, &k, c->e);
+}
+
+/*
+ * A task whose plan or milestone this engine does not have: a reload failed and this
+ * process runs on older plans, or a new version of the plan left the milestone out. The
+ * entry is the only thing that will ever lapse or remind the task, so it is kept (moved
+ * later, its planned time unchanged) and never dropped: once the plan is back it is
+ * applied, late, with both times on record. Logged once per entry.
+ */
+static int
+keep_entry(struct apply_ctx *c, const struct store_due *d, const char *missing,
+           const struct store_task *t)
+{
+	int64_t now = engine_now(c->en), wait = now - d->planned;
+
+	if (wait < SCHED_KEEP_MIN)
+		wait = SCHED_KEEP_MIN;
+	if (!c->follow_clock && wait > SCHED_KEEP_MAX)
+		wait = SCHED_KEEP_MAX;
+	if (d->at == d->planned)
+		log_warnx("sched", "due entry kept: %s not loaded in this process task=%s plan=%s "
+		          "milestone=%s kind=%s; it is applied once the plan is (re)loaded",
+		          missing, t->key, t->plan, t->milestone, due_kind_name(d->kind));
+	return move_entry(c, d, now + wait, d->planned);
+}
+
 /* DEADLINE, ESCALATE, REMIND: entries of one task's schedule. */
 static int
 apply_task_entry(struct apply_ctx *c, const struct store_due *d)
@@ -194,10 +237,19 @@ apply_task_entry(struct apply_ctx *c, const struct store_due *d)
 	}
 	if (rc != 0)
 		return rc;
+	if (t.gen != d->gen)
+		goto out; /* stale: the task was rescheduled (extended) */
 	ep = engine_plan_find(c->en, t.plan);
 	mi = ep ? plan_milestone_index(ep->plan, t.milestone) : -1;
-	if (t.gen != d->gen || mi < 0)
-		goto out; /* stale: the task was rescheduled, or its milestone left the plan */
+	if (mi < 0) {
+		rc = keep_entry(c, d, ep ? "milestone" : "plan", &t);
+		goto out;
+	}
+	if (d->kind == STORE_DUE_DEADLINE && d->at <= t.deadline) {
+		/* written before the lapse moved to the second after the deadline */
+		rc = move_entry(c, d, t.deadline + 1, t.deadline + 1);
+		goto out;
+	}
 	m = &ep->plan->milestones[mi];
 	lc = &ep->plan->lifecycles[m->lifecycle];
 	if (d->kind == STORE_DUE_DEADLINE)
@@ -226,6 +278,12 @@ static const struct due_handler {
 	[STORE_DUE_DIGEST] = {"digest", false, digest_fire},
 	[STORE_DUE_DISPATCH] = {"dispatch", false, dispatch_fire},
 };
+
+static const char *
+due_kind_name(uint8_t kind)
+{
+	return kind < STORE_DUE_KINDS_ && handlers[kind].name ? handlers[kind].name : "unknown";
+}
 
 static int
 apply_cb(const struct store_due *d, void *arg)
