@@ -247,8 +247,10 @@ tz_format_local(const struct tz *z, int64_t t, char *out)
 	int y, mo, d, h, mi, s, off;
 
 	fields(z, t, &y, &mo, &d, &h, &mi, &s, &off, NULL);
-	snprintf(out, 24, "%04d-%02d-%02d %02d:%02d", y % 10000, mo % 100, d % 100, h % 100,
-	         mi % 100);
+	/* the offset always: in the hour a clock turns back, 01:30 happens twice */
+	snprintf(out, 32, "%04d-%02d-%02d %02d:%02d %c%02d:%02d", y % 10000, mo % 100, d % 100,
+	         h % 100, mi % 100, off < 0 ? '-' : '+', abs(off) / 3600 % 100,
+	         abs(off) % 3600 / 60);
 }
 
 static int

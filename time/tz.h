@@ -37,7 +37,8 @@ void tz_utc_to_local(const struct tz *z, int64_t t, int32_t *day, int *sec_of_da
 void tz_format_rfc3339(const struct tz *z, int64_t t, char *out);
 /* RFC 5322 date for mail headers: "Mon, 03 Jul 2017 10:00:00 +0800". out >= 40 bytes. */
 void tz_format_rfc5322(const struct tz *z, int64_t t, char *out);
-/* "2017-07-03 10:00" local, for human timelines. out >= 24 bytes. */
+/* "2017-07-03 10:00 +08:00" local with its UTC offset, for people: a time without its
+ * offset is ambiguous in the hour a clock turns back. out >= 32 bytes. */
 void tz_format_local(const struct tz *z, int64_t t, char *out);
 
 /* Parses a command-line time: RFC 3339 with offset or Z ("2017-07-03T10:00:00+08:00"), or

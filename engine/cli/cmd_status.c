@@ -1,40 +1,103 @@
 /*
- * cmd_status.c - `dabiao status`: what a supervision officer wants on a Monday morning.
- * Per jurisdiction: open tasks, due within seven days, overdue, submitted late, submitted
- * with sections missing, flagged; then the overdue list, the next deadlines, and roles
- * that have no address in the registry (their notices went to the admin instead).
+ * cmd_status.c - `dabiao status`: what a supervision officer wants on a Monday morning, in
+ * Chinese (--lang en for English). Per jurisdiction, by name: tasks still open, due within
+ * seven days, overdue, handed in late, handed in without a required section, waiting for
+ * review, flagged; then the overdue tasks with their days overdue and the owner's
+ * addresses, the review queue, the next deadlines, and roles that have no address in the
+ * registry (their notices went to the admin instead). Every time carries its UTC offset.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 
 #define NEXT_MAX 10
 
+enum lang { ZH = 0, EN };
+
+/* Every label in both languages: the table below is the whole vocabulary of `status`. */
+enum label {
+	L_AS_OF, L_JUR, L_OPEN, L_WEEK, L_OVERDUE, L_LATE, L_INCOMPLETE, L_REVIEW, L_FLAGGED,
+	L_OFFICES, L_OVERDUE_LIST, L_REVIEW_LIST, L_NEXT, L_GAPS, L_NONE, L_DAYS, L_DUE,
+	L_CONTACT, L_NO_CONTACT, L_BY, L_AT, L_STATE, L_N_
+};
+static const char *const labels[L_N_][2] = {
+	[L_AS_OF] = {"达标排放计划进展情况", "status"},
+	[L_JUR] = {"县市、园区", "jurisdiction"},
+	[L_OPEN] = {"未办结", "open"},
+	[L_WEEK] = {"7日内到期", "due in 7 days"},
+	[L_OVERDUE] = {"逾期", "overdue"},
+	[L_LATE] = {"迟报", "late"},
+	[L_INCOMPLETE] = {"内容不全", "incomplete"},
+	[L_REVIEW] = {"待审核", "to review"},
+	[L_FLAGGED] = {"问责标记", "flagged"},
+	[L_OFFICES] = {"州直部门", "bureau offices"},
+	[L_OVERDUE_LIST] = {"逾期未办结事项", "overdue"},
+	[L_REVIEW_LIST] = {"已报送、待审核事项", "waiting for review"},
+	[L_NEXT] = {"近期截止事项", "next deadlines"},
+	[L_GAPS] = {"无收件地址的角色（其通知已改发系统管理员）",
+	            "roles without an address (their notices went to the admin)"},
+	[L_NONE] = {"无", "none"},
+	[L_DAYS] = {"逾期天数", "days overdue"},
+	[L_DUE] = {"截止", "due"},
+	[L_CONTACT] = {"联系", "contact"},
+	[L_NO_CONTACT] = {"登记册中无联系地址", "no address in the registry"},
+	[L_BY] = {"报送人", "by"},
+	[L_AT] = {"报送时间", "at"},
+	[L_STATE] = {"状态", "state"},
+};
+
 struct row {
-	char *jurisdiction;
-	size_t open, week, overdue, late, incomplete, flagged;
+	char *jurisdiction;  /* id, "" for the bureau's own offices */
+	char *name;
+	size_t v[7];         /* open, week, overdue, late, incomplete, review, flagged */
 };
 
 struct next {
 	int64_t deadline;
-	char *key;
-	char *state;
+	char *line;          /* what and whose, without the time */
+	const struct engine_plan *ep;
 };
 
 struct status_ctx {
 	struct engine *en;
+	struct store_txn *txn;
+	enum lang lang;
 	const char *jurisdiction, *plan;
 	struct row *rows;
 	size_t nrows, caprows;
 	struct next next[NEXT_MAX];
 	size_t nnext;
-	struct buf overdue;
-	struct buf gaps;
+	struct buf overdue, review, gaps;
+	size_t noverdue, nreview;
+	struct strset seen_gaps;
 };
+
+static const char *
+L(const struct status_ctx *c, enum label l)
+{
+	return labels[l][c->lang];
+}
+
+/* A subject's registry name, or its id. Caller frees. */
+static char *
+subject_name(struct store_txn *txn, enum store_subject_kind kind, const char *id)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	char *name;
+
+	dberr_clear(&ignored);
+	if (store_subject_get(txn, kind, id, &s, &ignored) != 0)
+		return xstrdup(id);
+	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name") : id);
+	store_subject_release(&s);
+	return name;
+}
 
 static struct row *
 row_for(struct status_ctx *c, const char *j)
@@ -45,27 +108,96 @@ row_for(struct status_ctx *c, const char *j)
 	c->rows = xgrow(c->rows, &c->caprows, c->nrows + 1, sizeof(*c->rows));
 	memset(&c->rows[c->nrows], 0, sizeof(*c->rows));
 	c->rows[c->nrows].jurisdiction = xstrdup(j);
+	c->rows[c->nrows].name = j[0] ? subject_name(c->txn, STORE_JURISDICTION, j)
+	                              : xstrdup(L(c, L_OFFICES));
 	return &c->rows[c->nrows++];
 }
 
+/* The owner's addresses for task t of milestone m, as notices resolve them: the subject's
+ * own for the role, else its general ones; an office's from the registry's offices. */
 static void
-next_add(struct status_ctx *c, const struct store_task *t)
+owner_contacts(struct status_ctx *c, const struct plan *p, const struct plan_milestone *m,
+               const struct store_task *t, struct buf *out)
+{
+	const struct plan_role *r = &p->roles[m->owner];
+	enum store_subject_kind kind = r->per == PLAN_PER_ENTERPRISE ? STORE_ENTERPRISE
+	                               : r->per == PLAN_PER_JURISDICTION ? STORE_JURISDICTION
+	                                                                 : STORE_OFFICE;
+	const char *id = r->per == PLAN_PER_NONE ? r->id : r->per == PLAN_PER_ENTERPRISE
+	                                                   ? t->subject : t->jurisdiction;
+	struct store_subject s;
+	struct strset to = {0};
+	struct dberr ignored;
+
+	dberr_clear(&ignored);
+	if (store_subject_get(c->txn, kind, id, &s, &ignored) == 0) {
+		for (size_t i = 0; i < s.ncontacts; i++)
+			if (kind == STORE_OFFICE || strcmp(s.contacts[i].key, r->id) == 0)
+				strset_add(&to, s.contacts[i].val);
+		for (size_t i = 0; to.n == 0 && i < s.ncontacts; i++)
+			if (s.contacts[i].key[0] == '\0')
+				strset_add(&to, s.contacts[i].val);
+		store_subject_release(&s);
+	}
+	if (to.n)
+		strset_join(&to, ", ", out);
+	else
+		buf_puts(out, L(c, L_NO_CONTACT));
+	strset_free(&to);
+}
+
+/* "昌吉市 · 全州10个行业超标企业清理汇总表（附件3） 2017年6月": whose task and what, by name. */
+static void
+task_words(struct status_ctx *c, const struct engine_plan *ep, const struct plan_milestone *m,
+           const struct store_task *t, struct buf *out)
+{
+	char period[64];
+	char *who;
+
+	if (m->for_ == PLAN_FOR_ENTERPRISE)
+		who = subject_name(c->txn, STORE_ENTERPRISE, t->subject);
+	else if (m->for_ == PLAN_FOR_JURISDICTION)
+		who = subject_name(c->txn, STORE_JURISDICTION, t->subject);
+	else
+		who = xstrdup(ep->plan->roles[m->owner].title);
+	words_period_zh(m, t->period, period, sizeof(period));
+	buf_printf(out, "%s · %s%s%s", who, m->title, period[0] ? " " : "", period);
+	free(who);
+}
+
+static void
+next_add(struct status_ctx *c, const struct engine_plan *ep, const struct plan_milestone *m,
+         const struct store_task *t)
 {
 	size_t i = c->nnext;
+	struct buf line = BUF_INIT;
 
 	if (i == NEXT_MAX && t->deadline >= c->next[NEXT_MAX - 1].deadline)
 		return;
-	if (i == NEXT_MAX) {
-		free(c->next[--i].key);
-		free(c->next[i].state);
-	}
+	if (i == NEXT_MAX)
+		free(c->next[--i].line);
 	while (i > 0 && c->next[i - 1].deadline > t->deadline) {
 		c->next[i] = c->next[i - 1];
 		i--;
 	}
-	c->next[i] = (struct next){t->deadline, xstrdup(t->key), xstrdup(t->state)};
+	task_words(c, ep, m, t, &line);
+	c->next[i] = (struct next){t->deadline, buf_detach(&line), ep};
 	if (c->nnext < NEXT_MAX)
 		c->nnext++;
+}
+
+/* Waiting for review: the state a submission leads to from the initial state, when it is
+ * neither final nor the incomplete state nor one the deadline still acts on (the report
+ * lifecycle's `submitted`). */
+static bool
+is_review_state(const struct plan_lifecycle *lc, int st)
+{
+	int to;
+
+	if (st < 0 || lc->submit_event < 0)
+		return false;
+	to = lc->table[lc->initial * (int)lc->nevents + lc->submit_event];
+	return to == st && !lc->final[st] && st != lc->incomplete && !lc->deadline_from[st];
 }
 
 static int
@@ -73,49 +205,104 @@ task_cb(const struct store_task *t, void *arg)
 {
 	struct status_ctx *c = arg;
 	const struct engine_plan *ep = engine_plan_find(c->en, t->plan);
+	const struct plan_milestone *m;
 	const struct plan_lifecycle *lc;
 	struct row *r;
 	int mi, st;
 	int64_t now = engine_now(c->en);
+	char when[40];
 
 	if (ep == NULL || (c->jurisdiction && strcmp(t->jurisdiction, c->jurisdiction) != 0))
 		return 0;
 	if ((mi = plan_milestone_index(ep->plan, t->milestone)) < 0)
 		return 0;
-	lc = &ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle];
+	m = &ep->plan->milestones[mi];
+	lc = &ep->plan->lifecycles[m->lifecycle];
 	st = plan_lifecycle_state(lc, t->state);
-	r = row_for(c, t->jurisdiction[0] ? t->jurisdiction : "(prefecture offices)");
+	r = row_for(c, t->jurisdiction);
 	if (st >= 0 && lc->deadline_from[st]) {
-		r->open++;
+		r->v[0]++;
 		if (t->deadline >= now && t->deadline < now + 7 * 86400)
-			r->week++;
+			r->v[1]++;
 		if (t->deadline >= now)
-			next_add(c, t);
+			next_add(c, ep, m, t);
 	}
 	if (st >= 0 && st == lc->deadline_to) {
-		char since[32];
-
-		r->overdue++;
-		tz_format_local(ep->tz, t->deadline, since);
-		buf_printf(&c->overdue, "  %-64s overdue since %s\n", t->key, since);
+		r->v[2]++;
+		c->noverdue++;
+		tz_format_local(ep->tz, t->deadline, when);
+		buf_puts(&c->overdue, "  ");
+		task_words(c, ep, m, t, &c->overdue);
+		buf_printf(&c->overdue, "\n      %s %s%s%s %lld%s%s%s", L(c, L_DUE), when,
+		           c->lang == ZH ? "，" : ", ", L(c, L_DAYS),
+		           (long long)words_days_overdue(ep->tz, t->deadline, now),
+		           c->lang == ZH ? "；" : "; ", L(c, L_CONTACT), c->lang == ZH ? "：" : ": ");
+		owner_contacts(c, ep->plan, m, t, &c->overdue);
+		buf_putc(&c->overdue, '\n');
 	}
 	if (t->flags & STORE_TASK_LATE)
-		r->late++;
+		r->v[3]++;
 	if (st >= 0 && st == lc->incomplete)
-		r->incomplete++;
+		r->v[4]++;
+	if (is_review_state(lc, st)) {
+		const char *by = store_task_extra(t, "submitted_by");
+		const char *at = store_task_extra(t, "submitted_at");
+
+		r->v[5]++;
+		c->nreview++;
+		buf_puts(&c->review, "  ");
+		task_words(c, ep, m, t, &c->review);
+		if (c->lang == ZH)
+			buf_printf(&c->review, "\n      %s：%s；%s：%s\n", L(c, L_BY), by ? by : "—",
+			           L(c, L_AT), at ? at : "—");
+		else
+			buf_printf(&c->review, "\n      %s: %s; %s: %s\n", L(c, L_BY), by ? by : "-",
+			           L(c, L_AT), at ? at : "-");
+	}
 	if (t->flags & STORE_TASK_FLAGGED)
-		r->flagged++;
+		r->v[6]++;
 	return 0;
 }
 
+/* A notice's gaps, "role (subject), ...", in words: the role's title and the subject's
+ * name, each gap once. */
 static int
 gap_cb(const struct store_notice *n, void *arg)
 {
 	struct status_ctx *c = arg;
+	const char *gaps = store_kv_get(n->extra, n->nextra, "gaps");
+	const struct engine_plan *ep = engine_plan_find(c->en, n->plan);
+	char *copy, *save = NULL;
 
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strcmp(n->extra[i].key, "gaps") == 0 && !strstr(buf_str(&c->gaps), n->extra[i].val))
-			buf_printf(&c->gaps, "  %s\n", n->extra[i].val);
+	if (gaps == NULL)
+		return 0;
+	copy = xstrdup(gaps);
+	for (char *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
+		char role[128] = "", subj[256] = "";
+		int ri;
+
+		while (*g == ' ')
+			g++;
+		size_t before = c->seen_gaps.n;
+
+		strset_add(&c->seen_gaps, g);
+		if (c->seen_gaps.n == before)
+			continue; /* named already */
+		if (sscanf(g, "%127s (%255[^)])", role, subj) < 1)
+			continue;
+		ri = ep ? plan_role_index(ep->plan, role) : -1;
+		if (ri >= 0 && ep->plan->roles[ri].per == PLAN_PER_JURISDICTION && subj[0]) {
+			char *name = subject_name(c->txn, STORE_JURISDICTION, subj);
+
+			buf_printf(&c->gaps, "  %s（%s）\n", ep->plan->roles[ri].title, name);
+			free(name);
+		} else if (ri >= 0) {
+			buf_printf(&c->gaps, "  %s\n", ep->plan->roles[ri].title);
+		} else {
+			buf_printf(&c->gaps, "  %s\n", g);
+		}
+	}
+	free(copy);
 	return 0;
 }
 
@@ -124,70 +311,139 @@ status_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct status_ctx *c = arg;
 	char *prefix = c->plan ? xasprintf("%s/", c->plan) : xstrdup("");
-	int rc = store_task_each(txn, prefix, task_cb, c, e);
+	int rc;
 
+	c->txn = txn;
+	rc = store_task_each(txn, prefix, task_cb, c, e);
 	free(prefix);
 	if (rc == 0)
 		rc = store_notice_each(txn, gap_cb, c, e);
 	return rc;
 }
 
+/* Jurisdictions in id order; the bureau's own offices ("") last. */
 static int
 row_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct row *)a)->jurisdiction, ((const struct row *)b)->jurisdiction);
+	const struct row *x = a, *y = b;
+
+	if (!x->jurisdiction[0] != !y->jurisdiction[0])
+		return x->jurisdiction[0] ? -1 : 1;
+	return strcmp(x->jurisdiction, y->jurisdiction);
+}
+
+/* Pads s to width terminal columns (a CJK character takes two). */
+static void
+cell(struct buf *b, const char *s, size_t width, bool right)
+{
+	size_t w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			w += *p >= 0xe0 ? 2 : 1;
+	if (right)
+		for (; w < width; w++)
+			buf_putc(b, ' ');
+	buf_puts(b, s);
+	if (!right)
+		for (; w < width; w++)
+			buf_putc(b, ' ');
+}
+
+static void
+print_table(const struct status_ctx *c, struct buf *b)
+{
+	static const enum label cols[] = {L_OPEN, L_WEEK, L_OVERDUE, L_LATE, L_INCOMPLETE,
+	                                  L_REVIEW, L_FLAGGED};
+	char num[24];
+
+	cell(b, L(c, L_JUR), 28, false);
+	for (size_t k = 0; k < 7; k++) {
+		buf_putc(b, ' ');
+		cell(b, L(c, cols[k]), 13, true);
+	}
+	buf_putc(b, '\n');
+	for (size_t i = 0; i < c->nrows; i++) {
+		cell(b, c->rows[i].name, 28, false);
+		for (size_t k = 0; k < 7; k++) {
+			snprintf(num, sizeof(num), "%zu", c->rows[i].v[k]);
+			buf_putc(b, ' ');
+			cell(b, num, 13, true);
+		}
+		buf_putc(b, '\n');
+	}
 }
 
 int
 cmd_status(struct cli *c)
 {
 	struct status_ctx sc = {0};
+	const char *lang = "zh";
 	struct cli_opt opts[] = {{"jurisdiction", &sc.jurisdiction, NULL},
-	                         {"plan", &sc.plan, NULL}, {NULL, NULL, NULL}};
+	                         {"plan", &sc.plan, NULL},
+	                         {"lang", &lang, NULL},
+	                         {NULL, NULL, NULL}};
 	struct engine *en;
-	char now[32];
+	struct buf out = BUF_INIT;
+	char now[40];
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+		return rc;
+	if (strcmp(lang, "zh") == 0)
+		sc.lang = ZH;
+	else if (strcmp(lang, "en") == 0)
+		sc.lang = EN;
+	else
+		return cli_usage(c, "--lang is zh or en, not '%s'", lang);
+	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
 	sc.en = en;
 	if ((rc = store_read(engine_store(en), status_txn, &sc, &c->err)) != 0)
 		goto out;
-	qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
+	if (sc.nrows > 1)
+		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
 	tz_format_local(engine_tz(en), engine_now(en), now);
-	printf("status as of %s (%s)\n\n", now, tz_name(engine_tz(en)));
-	printf("%-28s %6s %9s %8s %6s %11s %8s\n", "jurisdiction", "open", "due-7d", "overdue",
-	       "late", "incomplete", "flagged");
-	for (size_t i = 0; i < sc.nrows; i++) {
-		struct row *r = &sc.rows[i];
-		printf("%-28s %6zu %9zu %8zu %6zu %11zu %8zu\n", r->jurisdiction, r->open, r->week,
-		       r->overdue, r->late, r->incomplete, r->flagged);
-	}
-	printf("\noverdue:\n%s", sc.overdue.len ? buf_str(&sc.overdue) : "  none\n");
-	printf("\nnext deadlines:\n");
+	buf_printf(&out, sc.lang == ZH ? "%s（截至 %s，%s）\n\n" : "%s as of %s (%s)\n\n",
+	           L(&sc, L_AS_OF), now, tz_name(engine_tz(en)));
+	print_table(&sc, &out);
+	buf_printf(&out, "\n");
+	buf_printf(&out, sc.lang == ZH ? "%s（%zu 项）" : "%s (%zu)", L(&sc, L_OVERDUE_LIST),
+	           sc.noverdue);
+	buf_printf(&out, "\n%s", sc.noverdue ? buf_str(&sc.overdue) : "");
+	if (!sc.noverdue)
+		buf_printf(&out, "  %s\n", L(&sc, L_NONE));
+	buf_printf(&out, "\n");
+	buf_printf(&out, sc.lang == ZH ? "%s（%zu 项）" : "%s (%zu)", L(&sc, L_REVIEW_LIST),
+	           sc.nreview);
+	buf_printf(&out, "\n%s", sc.nreview ? buf_str(&sc.review) : "");
+	if (!sc.nreview)
+		buf_printf(&out, "  %s\n", L(&sc, L_NONE));
+	buf_printf(&out, "\n%s\n", L(&sc, L_NEXT));
 	for (size_t i = 0; i < sc.nnext; i++) {
-		const char *plan_end = strchr(sc.next[i].key, '/');
-		char *pid = xstrndup(sc.next[i].key, plan_end ? (size_t)(plan_end - sc.next[i].key) : 0);
-		const struct engine_plan *ep = engine_plan_find(en, pid);
-		char when[32];
+		char when[40];
 
-		tz_format_local(ep ? ep->tz : engine_tz(en), sc.next[i].deadline, when);
-		printf("  %s  %-64s %s\n", when, sc.next[i].key, sc.next[i].state);
-		free(pid);
+		tz_format_local(sc.next[i].ep->tz, sc.next[i].deadline, when);
+		buf_printf(&out, "  %s  %s\n", when, sc.next[i].line);
 	}
 	if (sc.nnext == 0)
-		printf("  none\n");
-	printf("\nroles without an address (their notices went to the admin):\n%s",
-	       sc.gaps.len ? buf_str(&sc.gaps) : "  none\n");
+		buf_printf(&out, "  %s\n", L(&sc, L_NONE));
+	buf_printf(&out, "\n%s\n%s", L(&sc, L_GAPS), sc.gaps.len ? buf_str(&sc.gaps) : "");
+	if (!sc.gaps.len)
+		buf_printf(&out, "  %s\n", L(&sc, L_NONE));
+	fwrite(out.data, 1, out.len, stdout);
 out:
-	for (size_t i = 0; i < sc.nrows; i++)
+	for (size_t i = 0; i < sc.nrows; i++) {
 		free(sc.rows[i].jurisdiction);
-	free(sc.rows);
-	for (size_t i = 0; i < sc.nnext; i++) {
-		free(sc.next[i].key);
-		free(sc.next[i].state);
+		free(sc.rows[i].name);
 	}
+	free(sc.rows);
+	for (size_t i = 0; i < sc.nnext; i++)
+		free(sc.next[i].line);
 	buf_release(&sc.overdue);
+	buf_release(&sc.review);
 	buf_release(&sc.gaps);
+	buf_release(&out);
+	strset_free(&sc.seen_gaps);
 	return rc;
 }

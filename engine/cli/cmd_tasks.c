@@ -79,6 +79,9 @@ task_cb(const struct store_task *t, void *arg)
 		buf_printf(&c->out, ",%s,%s\r\n", due, dl);
 		break;
 	case FMT_TABLE:
+		if (c->n == 0)
+			buf_printf(&c->out, "%-64s %-10s %-10s  %s\n", "key", "state", "due_date",
+			           "deadline");
 		buf_printf(&c->out, "%-64s %-10s %s  %s\n", t->key, t->state, due, dl);
 		break;
 	}

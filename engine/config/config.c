@@ -139,10 +139,43 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 	return 0;
 }
 
+/* The issuer's fields in the order of the plan's issuer keys. */
+static char **
+issuer_field(struct plan_issuer *is, size_t i)
+{
+	char **f[] = {&is->name, &is->short_name, &is->basis, &is->clause, &is->report_to,
+	              &is->contact};
+
+	return f[i];
+}
+
+static const char *const issuer_keys[] = {"name", "short", "basis", "clause", "report_to",
+                                          "contact", NULL};
+
+/* issuer: defaults for plans that do not name who signs their notices. */
+static int
+parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
+             struct dberr *e)
+{
+	const struct ydoc_node *v;
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_check_keys(d, n, "issuer", issuer_keys, e)) != 0)
+		return rc;
+	for (size_t i = 0; issuer_keys[i]; i++)
+		if ((v = ydoc_get(n, issuer_keys[i])) != NULL) {
+			if ((rc = ydoc_string(d, v, issuer_keys[i], &s, e)) != 0)
+				return rc;
+			*issuer_field(&c->issuer, i) = xstrdup(s);
+		}
+	return 0;
+}
+
 static int
 parse_file(const char *path, struct config *c, struct dberr *e)
 {
-	static const char *const keys[] = {"smtp", "digest", "audit", NULL};
+	static const char *const keys[] = {"smtp", "digest", "audit", "issuer", NULL};
 	static const char *const akeys[] = {"key_file", "origin", NULL};
 	const struct ydoc_node *n;
 	struct ydoc *d = NULL;
@@ -177,6 +210,8 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 			c->audit_origin = xstrdup(s);
 		}
 	}
+	if ((n = ydoc_get(d->root, "issuer")) != NULL && (rc = parse_issuer(d, n, c, e)) != 0)
+		goto out;
 	if ((n = ydoc_get(d->root, "digest")) != NULL) {
 		if ((rc = ydoc_expect(d, n, YDOC_SEQ, "digest", e)) != 0)
 			goto out;
@@ -303,6 +338,8 @@ config_release(struct config *c)
 	for (size_t i = 0; c->digest && c->digest[i]; i++)
 		free(c->digest[i]);
 	free(c->digest);
+	for (size_t i = 0; issuer_keys[i]; i++)
+		free(*issuer_field(&c->issuer, i));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -322,6 +359,9 @@ config_copy(const struct config *from, struct config *to)
 	to->ca_file = xstrdup(from->ca_file);
 	to->audit_key_file = xstrdup(from->audit_key_file);
 	to->audit_origin = xstrdup(from->audit_origin);
+	for (size_t i = 0; issuer_keys[i]; i++)
+		*issuer_field(&to->issuer, i) =
+			xstrdup(*issuer_field((struct plan_issuer *)&from->issuer, i));
 	to->digest = NULL;
 	while (from->digest && from->digest[n])
 		n++;

@@ -27,6 +27,11 @@
  *   audit:
  *     key_file: /etc/dabiao/audit-key.pem     # Ed25519, signs checkpoints
  *     origin: dabiao/changji-epb              # the log's name in checkpoints
+ *   issuer:                     # defaults for plans that do not name their issuer
+ *     name: 某某市生态环境局      # (same keys as a plan's issuer: docs/plan-format.md)
+ *     short: 市生态环境局
+ *     report_to: 市生态环境局执法支队
+ *     contact: 联系电话：0000-0000000
  */
 #ifndef DABIAO_CONFIG_H
 #define DABIAO_CONFIG_H
@@ -35,6 +40,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "workflows/parse/plan.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/dabiao/dabiao.yaml"
 
@@ -58,6 +64,7 @@ struct config {
 	char *audit_origin;    /* or NULL */
 	char *template_dir;    /* the built-in zh-CN templates' folder; never NULL */
 	size_t store_mapsize;  /* bytes, 0: the store's default */
+	struct plan_issuer issuer; /* defaults for a plan's issuer keys; fields may be NULL */
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it

@@ -153,6 +153,28 @@ int schedule_task(struct store_txn *txn, const struct engine_plan *ep,
 int64_t schedule_next_notify_at(const struct engine_plan *ep, int64_t t);
 /* The end of local day `day` (23:59:59) in the plan's zone: a date-only deadline. */
 int64_t schedule_end_of_day(const struct engine_plan *ep, int32_t day);
+/* ---- words for people (words.c): dates, deadlines, periods, day counts ---- */
+#define WORDS_DATE_MAX 48      /* "2017年12月31日（星期日）" and its NUL, with room */
+#define WORDS_DEADLINE_MAX 64
+/* "2017年7月5日（星期三）". out >= WORDS_DATE_MAX. Cannot fail. */
+void words_date_zh(int32_t day, char *out);
+/* A deadline as official texts write it, local to z: the end of a day is
+ * "2017年7月5日（星期三）24时", another instant "…19时" or "…19时30分".
+ * out >= WORDS_DEADLINE_MAX. Cannot fail. */
+void words_deadline_zh(const struct tz *z, int64_t deadline, char *out);
+/* Local calendar days in z from the day of `from` to the day of `to` (negative when to is
+ * earlier): the reminder at 09:00 on the day before a deadline is 1 day before it, across
+ * midnight and daylight-saving changes alike. Cannot fail. */
+int64_t words_days_between(const struct tz *z, int64_t from, int64_t to);
+/* Days a task is overdue at now: 0 until the deadline, then the local days since the
+ * deadline's day, at least 1. Cannot fail. */
+int64_t words_days_overdue(const struct tz *z, int64_t deadline, int64_t now);
+/* The period a task of milestone m covers, in Chinese: "2017年7月", "2017年第27周",
+ * "2017年7月5日"; with the milestone's `covers: previous`, the period before the one it is
+ * due in ("2017-07" of a monthly table is "2017年6月", of a table every two months
+ * "2017年5—6月"). "" for a one-off task. m may be NULL. Cannot fail. */
+void words_period_zh(const struct plan_milestone *m, const char *period, char *out, size_t cap);
+
 /* The plan's own template folder: its `templates` key, relative to the plan file at path
  * (NULL: relative to nothing), or NULL when it has none. Caller frees. */
 char *engine_plan_templates(const struct plan *p, const char *path);

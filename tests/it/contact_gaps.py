@@ -51,8 +51,11 @@ for name in st.outbox():
 eq(to["overdue"], ["a@x.example", "s@x.example"], "owner and county_epb are one role: no gap")
 eq(to["escalation"], ["admin@x.example"], "monitoring has no address: the admin gets it")
 status = st.ok("status")
+gaps = status[status.index("无收件地址的角色"):]
+check("监测监察科" in gaps, f"status names the gap by the role's title: {gaps}")
+check("县环保局" not in gaps and "monitoring" not in gaps, f"no false gap, no key: {gaps}")
+status = st.ok("status", "--lang", "en")
 gaps = status[status.index("roles without an address"):]
-check("monitoring" in gaps, f"status names the gap: {gaps}")
-check("county_epb" not in gaps, f"no false gap: {gaps}")
+check("监测监察科" in gaps, f"status --lang en names the gap too: {gaps}")
 st.cleanup()
 done("contact gaps go to the admin and show in status")

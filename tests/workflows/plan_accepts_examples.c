@@ -56,6 +56,14 @@ header_and_calendar(const struct plan *p)
 	ASSERT_EQ(p->nindustries, 2);
 	ASSERT_STR_EQ(p->industries[1].id, "cement");
 	ASSERT_STR_EQ(p->industries[1].title, "水泥");
+	ASSERT_STR_EQ(p->issuer.name, "昌吉回族自治州环境保护局");
+	ASSERT_STR_EQ(p->issuer.short_name, "州环保局");
+	ASSERT_STR_EQ(p->issuer.basis, "《昌吉州2017年工业污染源全面达标排放计划实施方案》");
+	ASSERT_STR_EQ(p->issuer.clause, "四（二）");
+	ASSERT_STR_EQ(p->issuer.report_to, "州环境监察支队");
+	ASSERT_STR_CONTAINS(p->issuer.contact, "0994");
+	ASSERT_STR_EQ(p->roles[0].unit, "环境保护局");
+	ASSERT(p->roles[1].unit == NULL);
 }
 
 static void
@@ -222,6 +230,8 @@ milestones_and_dues(const struct plan *p)
 	ASSERT_EQ(m->lifecycle, 0);
 	ASSERT_EQ(m->nrequires, 5);
 	ASSERT_STR_EQ(m->requires[4], "next-steps");
+	ASSERT(m->requires_titles[4] == NULL);
+	ASSERT(!m->covers_previous);
 	ASSERT(m->description == NULL);
 	ASSERT_EQ(m->line, 51);
 
@@ -242,6 +252,11 @@ milestones_and_dues(const struct plan *p)
 	ASSERT_EQ(m->due.recur.day, 5);
 	ASSERT_EQ(m->due.recur.from, day("2017-07-01"));
 	ASSERT_EQ(m->due.recur.until, day("2017-11-01"));
+	ASSERT(m->covers_previous);
+	ASSERT_EQ(m->nrequires, 2);
+	ASSERT_STR_EQ(m->requires[0], "summary-table");
+	ASSERT_STR_EQ(m->requires_titles[0], "汇总表");
+	ASSERT_STR_EQ(m->requires_titles[1], "填报说明");
 
 	m = ms(p, "weekly-check");
 	ASSERT_EQ(m->due.recur.freq, CAL_WEEK);

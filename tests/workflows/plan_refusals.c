@@ -104,6 +104,11 @@ static const struct refusal refusals[] = {
 	{"weekend_all_seven", HEAD "calendar: {weekend: [mon, tue, wed, thu, fri, sat, sun]}\n"
 	 PHASE OK_MS, 7, 21, "names all seven days"},
 	{"remind_after_due", HEAD PHASE MS(", remind: [2d]"), 11, 79, "remind '2d' is after the due"},
+	{"covers_without_recurrence", HEAD PHASE MS(", covers: previous"), 11, 78,
+	 "covers: previous needs a recurring due"},
+	{"covers_unknown", HEAD PHASE MS(", covers: last"), 11, 78, "covers 'last' is not"},
+	{"issuer_unknown_key", HEAD "issuer: {nam: X}\n" PHASE OK_MS, 7, 10,
+	 "unknown key 'nam'"},
 	{"reserved_role_id", "plan: t\ntitle: T\ntimezone: UTC\nroles: {owner: {title: O}}\nphases: []\n",
 	 4, 9, "'owner' is reserved"},
 	{"bad_notify_at", "plan: t\ntitle: T\ntimezone: UTC\nnotify_at: '25:00'\n", 4, 12,

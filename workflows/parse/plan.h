@@ -37,6 +37,8 @@ enum plan_per { PLAN_PER_NONE = 0, PLAN_PER_JURISDICTION, PLAN_PER_ENTERPRISE };
 struct plan_role {
 	char *id;
 	char *title;
+	char *unit;         /* per-subject roles: the unit after the subject's name when a
+	                       notice addresses it (昌吉市 + 环境保护局), or NULL */
 	enum plan_per per;  /* NONE: an office, its address in the registry's offices */
 };
 
@@ -122,8 +124,12 @@ struct plan_milestone {
 	int escalate;               /* escalation index, -1 if none */
 	int lifecycle;              /* lifecycle index */
 	char **requires;
+	char **requires_titles;     /* per required section: its title, or NULL (the id) */
 	size_t nrequires;
 	char *description;          /* optional free text for notices, may be NULL */
+	bool covers_previous;       /* covers: previous: a recurring task reports on the period
+	                               before the one it is due in (a table due on 07-05 covers
+	                               June) */
 	int line;                   /* where the milestone starts in the file, for messages */
 };
 
@@ -145,6 +151,17 @@ struct plan_dispatch {
 struct plan_industry {
 	char *id;                   /* "steel" */
 	char *title;                /* "钢铁" */
+};
+
+/* issuer: who signs the plan's notices (docs/plan-format.md). Each field NULL when the
+ * plan does not set it; the configuration's `issuer` gives defaults. */
+struct plan_issuer {
+	char *name;                 /* 发文机关 as signed, e.g. 昌吉回族自治州环境保护局 */
+	char *short_name;           /* as the texts refer to it, e.g. 州环保局 */
+	char *basis;                /* the document notices rest on, e.g. 《…实施方案》 */
+	char *clause;               /* its clause on interviews and restrictions, e.g. 四（二） */
+	char *report_to;            /* the office reports and explanations go to */
+	char *contact;              /* a contact line: who to call about the matter */
 };
 
 struct plan {
@@ -172,6 +189,7 @@ struct plan {
 	struct plan_industry *industries;   /* optional; NULL/0 means the registry's defaults */
 	size_t nindustries;
 	char *templates;            /* optional template folder, relative to the plan file; NULL */
+	struct plan_issuer issuer;
 	char *source_path;          /* the file it came from */
 	char sha256[65];            /* hex sha256 of the source bytes */
 };

@@ -284,23 +284,36 @@ parse_remind(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n
 	return 0;
 }
 
+/* requires: a list of section ids, or a mapping of section id to its title (the title is
+ * what notices print; an id alone prints as itself). */
 static int
 parse_requires(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
 {
-	const char *s;
+	size_t count = n->type == YDOC_MAP ? n->n : n->type == YDOC_SEQ ? n->n : 0;
+	const char *s, *title;
 	int rc;
 
-	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, "requires", c->e)) != 0)
+	if (n->type != YDOC_MAP && (rc = ydoc_expect(c->d, n, YDOC_SEQ, "requires", c->e)) != 0)
 		return rc;
-	m->requires = xcalloc(n->n ? n->n : 1, sizeof(*m->requires));
-	for (size_t i = 0; i < n->n; i++) {
-		if ((rc = plan_read_id(c, n->items[i], "a required section", PLAN_ID_NAME, &s)))
+	m->requires = xcalloc(count ? count : 1, sizeof(*m->requires));
+	m->requires_titles = xcalloc(count ? count : 1, sizeof(*m->requires_titles));
+	for (size_t i = 0; i < count; i++) {
+		const struct ydoc_node *id = n->type == YDOC_MAP ? n->pairs[i].key : n->items[i];
+
+		if ((rc = plan_read_id(c, id, "a required section", PLAN_ID_NAME, &s)))
 			return rc;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(m->requires[k], s) == 0)
-				return ydoc_error(c->d, n->items[i], c->e, "section '%s' is required "
+				return ydoc_error(c->d, id, c->e, "section '%s' is required "
 				                  "twice", s);
-		m->requires[m->nrequires++] = xstrdup(s);
+		m->requires[m->nrequires] = xstrdup(s);
+		if (n->type == YDOC_MAP) {
+			if ((rc = ydoc_string(c->d, n->pairs[i].value, "a section's title", &title,
+			                      c->e)) != 0)
+				return rc;
+			m->requires_titles[m->nrequires] = xstrdup(title);
+		}
+		m->nrequires++;
 	}
 	return 0;
 }
@@ -357,7 +370,7 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 {
 	static const char *const keys[] = {"id", "title", "description", "owner", "for",
 	                                   "where", "submit_to", "due", "remind", "escalate",
-	                                   "lifecycle", "requires", NULL};
+	                                   "lifecycle", "requires", "covers", NULL};
 	const struct ydoc_node *id, *title, *owner, *forn, *due, *v;
 	struct plan *p = c->p;
 	const char *s;
@@ -399,6 +412,17 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	                       p->lifecycles, &m->lifecycle))) ||
 	    ((v = ydoc_get(n, "requires")) && (rc = parse_requires(c, m, v))))
 		return rc;
+	if ((v = ydoc_get(n, "covers")) != NULL) {
+		if ((rc = ydoc_string(c->d, v, "covers", &s, c->e)) != 0)
+			return rc;
+		if (strcmp(s, "previous") != 0 && strcmp(s, "due") != 0)
+			return ydoc_error(c->d, v, c->e, "covers '%s' is not 'due' (the period it "
+			                  "is due in, the default) or 'previous' (the period before)", s);
+		if (strcmp(s, "previous") == 0 && m->due.kind != PLAN_DUE_EVERY)
+			return ydoc_error(c->d, v, c->e, "covers: previous needs a recurring due "
+			                  "(every: ...)");
+		m->covers_previous = strcmp(s, "previous") == 0;
+	}
 	return 0;
 }
 

@@ -233,8 +233,8 @@ static int
 parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
            const struct ydoc_node *n)
 {
-	static const char *const keys[] = {"title", "per", NULL};
-	const struct ydoc_node *title, *per;
+	static const char *const keys[] = {"title", "per", "unit", NULL};
+	const struct ydoc_node *title, *per, *unit;
 	const char *s;
 	int rc;
 
@@ -246,7 +246,8 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 	r->id = xstrdup(key->scalar);
 	if ((rc = ydoc_check_keys(c->d, n, "a role", keys, c->e)) ||
 	    (rc = plan_need(c, n, "a role", "title", &title)) ||
-	    (rc = dup_string(c, title, "a role's title", &r->title)))
+	    (rc = dup_string(c, title, "a role's title", &r->title)) ||
+	    ((unit = ydoc_get(n, "unit")) && (rc = dup_string(c, unit, "unit", &r->unit))))
 		return rc;
 	r->per = PLAN_PER_NONE;
 	if ((per = ydoc_get(n, "per")) == NULL)
@@ -260,6 +261,30 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 	else
 		return ydoc_error(c->d, per, c->e, "per '%s' is not jurisdiction or enterprise "
 		                  "(leave it out for a single office)", s);
+	return 0;
+}
+
+/* issuer: {name, short, basis, clause, report_to, contact}, every key optional text. */
+static int
+parse_issuer(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"name", "short", "basis", "clause", "report_to",
+	                                   "contact", NULL};
+	struct plan_issuer *is = &c->p->issuer;
+	char **fields[] = {&is->name, &is->short_name, &is->basis, &is->clause, &is->report_to,
+	                   &is->contact};
+	const struct ydoc_node *v;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "issuer", c->e)) != 0 ||
+	    (rc = ydoc_check_keys(c->d, n, "issuer", keys, c->e)) != 0)
+		return rc;
+	for (size_t i = 0; keys[i]; i++)
+		if ((v = ydoc_get(n, keys[i])) != NULL &&
+		    (rc = dup_string(c, v, keys[i], fields[i])) != 0)
+			return rc;
 	return 0;
 }
 
@@ -288,12 +313,14 @@ parse_root(struct pctx *c)
 	static const char *const keys[] = {"plan", "title", "timezone", "notify_at",
 	                                   "calendar", "industries", "templates", "roles",
 	                                   "lifecycles", "escalations", "conduct",
-	                                   "accountability", "dispatch", "phases", NULL};
+	                                   "accountability", "dispatch", "phases", "issuer",
+	                                   NULL};
 	const struct ydoc_node *root = c->d->root, *roles, *phases;
 	int rc;
 
 	if ((rc = ydoc_check_keys(c->d, root, "the plan", keys, c->e)) ||
 	    (rc = parse_header(c, root)) ||
+	    (rc = parse_issuer(c, ydoc_get(root, "issuer"))) ||
 	    (rc = plan_need(c, root, "the plan", "roles", &roles)) ||
 	    (rc = plan_need(c, root, "the plan", "phases", &phases)) ||
 	    (rc = parse_calendar(c, ydoc_get(root, "calendar"))) ||
@@ -384,9 +411,12 @@ milestone_release(struct plan_milestone *m)
 	free(m->where);
 	free(m->due.field);
 	free(m->remind);
-	for (size_t i = 0; i < m->nrequires; i++)
+	for (size_t i = 0; i < m->nrequires; i++) {
 		free(m->requires[i]);
+		free(m->requires_titles[i]);
+	}
 	free(m->requires);
+	free(m->requires_titles);
 }
 
 void
@@ -397,6 +427,7 @@ plan_free(struct plan *p)
 	for (size_t i = 0; i < p->nroles; i++) {
 		free(p->roles[i].id);
 		free(p->roles[i].title);
+		free(p->roles[i].unit);
 	}
 	for (size_t i = 0; i < p->nlifecycles; i++)
 		plan_lifecycle_release(&p->lifecycles[i]);
@@ -438,6 +469,12 @@ plan_free(struct plan *p)
 	free(p->title);
 	free(p->timezone);
 	free(p->templates);
+	free(p->issuer.name);
+	free(p->issuer.short_name);
+	free(p->issuer.basis);
+	free(p->issuer.clause);
+	free(p->issuer.report_to);
+	free(p->issuer.contact);
 	free(p->source_path);
 	free(p);
 }
