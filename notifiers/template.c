@@ -1,6 +1,7 @@
 #include "notifiers/template.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #define TPL_MAX_BYTES (1 << 20)
 #define KIND_MAX 64
 #define NAME_MAX_ 48
+#define TPL_MAX_DEPTH 8
 
 const char *const notify_tpl_names[] = {
 	"plan_id", "plan_title", "kind", "task_key", "milestone_id", "milestone_title",
@@ -25,7 +27,13 @@ const char *const notify_tpl_names[] = {
 	"catchup_note", "recipients", "notified_roles", "previously_notified", "escalation_step",
 	"submit_to_contacts", "admin_contact", "submitted_by", "submitted_at", "lapses",
 	"lapse_count", "rule_lapses", "within_days", "flag_kind", "flag_reason", "flag_by", "items",
-	"item_count", "checkpoint", "error", "attempts", NULL,
+	"item_count", "checkpoint", "error", "attempts",
+	/* words for official texts (docs/notices.md) */
+	"addressee", "issuer_name", "issuer_short", "basis", "clause", "report_to", "contact",
+	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",
+	"matter_object", "verb", "obligation", "owner_unit", "submit_to_unit", "required_list",
+	"missing_list", "days_left_phrase", "measures", "submit_url", "attachment_name",
+	"required_intro", NULL,
 };
 
 struct notify_tpl {
@@ -71,13 +79,18 @@ fail_at(struct dberr *e, const char *file, const char *text, size_t off, const c
 
 /*
  * Checks the placeholders of text[from, to): each "{{" must open a known name of [a-z_]
- * closed by "}}" on the same line. Errors point at the "{{".
+ * closed by "}}" on the same line, optionally marked as a section ({{#name}} shown when the
+ * value is not empty, {{^name}} when it is, each closed by {{/name}}); sections nest and
+ * close in order. Errors point at the "{{".
  */
 static int
 check_placeholders(const char *file, const char *text, size_t from, size_t to, struct dberr *e)
 {
+	size_t open[TPL_MAX_DEPTH], nopen = 0;
+
 	for (size_t i = from; i + 1 < to; i++) {
-		size_t n = 0, end;
+		size_t n = 0, end, name;
+		char mark;
 
 		if (text[i] != '{' || text[i + 1] != '{')
 			continue;
@@ -87,13 +100,15 @@ check_placeholders(const char *file, const char *text, size_t from, size_t to, s
 		if (end + 1 >= to || text[end] != '}')
 			return fail_at(e, file, text, i, "unterminated \"{{\" (placeholders are "
 			               "{{name}} on one line)");
-		for (n = 0; i + 2 + n < end; n++) {
-			char c = text[i + 2 + n];
+		mark = text[i + 2];
+		name = i + 2 + (mark == '#' || mark == '^' || mark == '/');
+		for (n = 0; name + n < end; n++) {
+			char c = text[name + n];
 
 			if (!((c >= 'a' && c <= 'z') || c == '_'))
 				break;
 		}
-		if (n == 0 || i + 2 + n != end || n > NAME_MAX_) {
+		if (n == 0 || name + n != end || n > NAME_MAX_) {
 			int line, col;
 
 			position(text, i, &line, &col);
@@ -101,16 +116,59 @@ check_placeholders(const char *file, const char *text, size_t from, size_t to, s
 			                "placeholder \"%.*s\" (want {{name}}, name of a-z and _)",
 			                (int)(end + 2 - i > 80 ? 80 : end + 2 - i), text + i);
 		}
-		if (!known_name(text + i + 2, n)) {
+		if (!known_name(text + name, n)) {
 			int line, col;
 
 			position(text, i, &line, &col);
 			return dberr_at(e, DB_EDATA, file, line, col,
-			                "template: unknown placeholder {{%.*s}}", (int)n, text + i + 2);
+			                "template: unknown placeholder {{%.*s}}", (int)n, text + name);
+		}
+		if (mark == '#' || mark == '^') {
+			if (nopen == TPL_MAX_DEPTH)
+				return fail_at(e, file, text, i, "sections nested too deep");
+			open[nopen++] = name;
+		} else if (mark == '/') {
+			size_t o;
+
+			if (nopen == 0)
+				return fail_at(e, file, text, i, "{{/...}} closes no section");
+			o = open[--nopen];
+			if (strncmp(text + o, text + name, n) != 0 || text[o + n] != '}')
+				return fail_at(e, file, text, i, "{{/...}} closes another section than "
+				               "the last one opened");
 		}
 		i = end + 1;
 	}
+	if (nopen > 0)
+		return fail_at(e, file, text, open[nopen - 1] - 3, "section {{#...}} is not closed");
 	return 0;
+}
+
+/* A section tag ({{#x}}, {{^x}}, {{/x}}) alone on its line takes the line with it, so a
+ * section of whole lines leaves no empty line behind: the newline after such a tag is
+ * dropped here, once, when the template is parsed. */
+static char *
+strip_standalone(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t i = 0, n = strlen(s);
+
+	while (i < n) {
+		bool bol = i == 0 || s[i - 1] == '\n';
+		const char *close;
+
+		if (bol && s[i] == '{' && s[i + 1] == '{' && strchr("#^/", s[i + 2]) &&
+		    (close = strstr(s + i, "}}")) != NULL && close[2] == '\n' &&
+		    memchr(s + i, '\n', (size_t)(close - (s + i))) == NULL) {
+			buf_append(&b, s + i, (size_t)(close + 2 - (s + i)));
+			i = (size_t)(close + 3 - s);
+			continue;
+		}
+		buf_putc(&b, s[i++]);
+	}
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_detach(&b);
 }
 
 /* The text with a byte-order mark and the CRs of CRLF dropped; a lone CR stays, to be
@@ -172,7 +230,12 @@ notify_tpl_parse(const char *file, const char *text, size_t len, struct notify_t
 	t = xcalloc(1, sizeof(*t));
 	t->kind = xstrdup("");
 	t->subject = xstrndup(s + 9, eol - 9);
-	t->body = xstrndup(s + eol + 2, n - eol - 2);
+	{
+		char *body = xstrndup(s + eol + 2, n - eol - 2);
+
+		t->body = strip_standalone(body);
+		free(body);
+	}
 	free(s);
 	*out = t;
 	return 0;
@@ -297,23 +360,46 @@ put_value(struct buf *b, const char *v, int one_line)
 	}
 }
 
-/* The template text is known good (checked at parse), so every "{{" opens a known name. */
-static int
-expand(struct buf *b, const char *s, const char *(*lookup)(const char *, void *), void *arg,
-       int one_line)
+/* The end of the section whose name (n bytes) starts at name: where its matching
+ * "{{/name}}" begins, sections of the same name nested inside counted. Known good. */
+static const char *
+section_end(const char *after, const char *name, size_t n)
 {
-	while (*s) {
-		const char *open = strstr(s, "{{"), *close;
-		char name[NAME_MAX_ + 1];
-		const char *v;
-		size_t n;
+	int depth = 1;
 
-		if (open == NULL) {
-			buf_puts(b, s);
+	for (const char *p = strstr(after, "{{"); p; p = strstr(p + 2, "{{")) {
+		if ((p[2] == '#' || p[2] == '^') && strncmp(p + 3, name, n) == 0 && p[3 + n] == '}')
+			depth++;
+		else if (p[2] == '/' && strncmp(p + 3, name, n) == 0 && p[3 + n] == '}' &&
+		         --depth == 0)
+			return p;
+	}
+	return after + strlen(after);
+}
+
+/* Renders s[0, len): the template text is known good (checked at parse), so every "{{"
+ * opens a known name and every section is closed. */
+static int
+expand(struct buf *b, const char *s, size_t len, const char *(*lookup)(const char *, void *),
+       void *arg, int one_line)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *open = strstr(s, "{{"), *close, *v;
+		char name[NAME_MAX_ + 1], mark;
+		size_t n;
+		int rc;
+
+		if (open == NULL || open >= end) {
+			buf_append(b, s, (size_t)(end - s));
 			break;
 		}
 		buf_append(b, s, (size_t)(open - s));
 		close = strstr(open + 2, "}}");
+		mark = open[2];
+		if (mark == '#' || mark == '^' || mark == '/')
+			open++;
 		n = (size_t)(close - open - 2);
 		memcpy(name, open + 2, n);
 		name[n] = '\0';
@@ -323,9 +409,21 @@ expand(struct buf *b, const char *s, const char *(*lookup)(const char *, void *)
 
 			if (notify_msg_utf8_valid(v, vl) != vl)
 				return DB_EDATA;
-			put_value(b, v, one_line);
 		}
 		s = close + 2;
+		if (mark == '/')
+			continue; /* the end of a section that was shown */
+		if (mark == '#' || mark == '^') {
+			const char *stop = section_end(s, name, n);
+			bool shown = (v != NULL && *v != '\0') == (mark == '#');
+
+			if (shown && (rc = expand(b, s, (size_t)(stop - s), lookup, arg, one_line)) < 0)
+				return rc;
+			s = strstr(stop, "}}") + 2;
+			continue;
+		}
+		if (v != NULL)
+			put_value(b, v, one_line);
 	}
 	return 0;
 }
@@ -337,8 +435,8 @@ notify_tpl_render(const struct notify_tpl *t, const char *(*lookup)(const char *
 	struct buf sb = BUF_INIT, bb = BUF_INIT;
 	int rc;
 
-	if ((rc = expand(&sb, t->subject, lookup, arg, 1)) < 0 ||
-	    (rc = expand(&bb, t->body, lookup, arg, 0)) < 0)
+	if ((rc = expand(&sb, t->subject, strlen(t->subject), lookup, arg, 1)) < 0 ||
+	    (rc = expand(&bb, t->body, strlen(t->body), lookup, arg, 0)) < 0)
 		goto fail;
 	*subject = buf_detach(&sb);
 	*body = buf_detach(&bb);

@@ -14,7 +14,7 @@
 int
 notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct store_notice *n, const char *subject_line, const char *addr,
-               struct dberr *e)
+               const char *unit, struct dberr *e)
 {
 	int64_t at = schedule_next_notify_at(ep, n->scheduled);
 	int32_t day;
@@ -35,10 +35,11 @@ notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_
 		goto out;
 	if (text != NULL)
 		buf_puts(&b, text);
-	/* one line per notice: key, task, kind, subject line (tabs and newlines cannot occur
-	 * in keys; the subject line is one line by construction) */
-	line = xasprintf("%s\t%s\t%s\t%s\n", n->key, n->ntasks ? n->tasks[0] : "", n->kind,
-	                 subject_line);
+	/* one line per notice: key, task, kind, subject line, addressee unit (tabs and newlines
+	 * cannot occur in keys; the subject line is one line by construction; a unit is a
+	 * registry name, which holds no tab) */
+	line = xasprintf("%s\t%s\t%s\t%s\t%s\n", n->key, n->ntasks ? n->tasks[0] : "", n->kind,
+	                 subject_line, unit);
 	buf_puts(&b, line);
 	free(line);
 	rc = store_meta_put(txn, key, buf_str(&b), e);

@@ -94,12 +94,71 @@ digest_role(const struct engine *en, const char *role)
 	return false;
 }
 
-/* Everyone the notice goes to (to), the roles' titles (roles), roles without an address
- * (gaps), and the addresses that belong to a digest role (dig). */
+/* A subject's registry name, or its id when the registry has none. Caller frees. */
+static char *
+subject_name(struct store_txn *txn, enum store_subject_kind kind, const char *id)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	char *name;
+
+	dberr_clear(&ignored);
+	if (id == NULL || store_subject_get(txn, kind, id, &s, &ignored) != 0)
+		return xstrdup(id ? id : "");
+	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name") : id);
+	store_subject_release(&s);
+	return name;
+}
+
+/* The unit a notice to role addresses (主送机关): an office by its title; a jurisdiction's
+ * role by the jurisdiction's name and the role's `unit` (昌吉市 + 环境保护局), or the title
+ * in brackets when the plan gives no unit; an enterprise by its name. Caller frees. */
+static char *
+unit_name(struct store_txn *txn, const struct notice_req *r, const struct plan_role *role)
+{
+	static const char *const kinds[] = {"county", "city", "park"};
+	const char *jur = r->task ? r->task->jurisdiction : r->subject, *u = role->unit;
+	struct store_subject s;
+	struct dberr ignored;
+	char *name, *unit;
+
+	switch (role->per) {
+	case PLAN_PER_JURISDICTION:
+		if (jur == NULL || *jur == '\0')
+			return xstrdup(role->title);
+		dberr_clear(&ignored);
+		if (store_subject_get(txn, STORE_JURISDICTION, jur, &s, &ignored) != 0) {
+			name = xstrdup(jur);
+			break;
+		}
+		name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name")
+		                                               : jur);
+		for (size_t k = 0; k < 3; k++)
+			if (role->unit_kind[k] && store_subject_field(&s, "kind") &&
+			    strcmp(store_subject_field(&s, "kind"), kinds[k]) == 0)
+				u = role->unit_kind[k];
+		store_subject_release(&s);
+		break;
+	case PLAN_PER_ENTERPRISE:
+		if (r->task == NULL)
+			return xstrdup(role->title);
+		return subject_name(txn, STORE_ENTERPRISE, r->task->subject);
+	default:
+		return xstrdup(role->title);
+	}
+	unit = u ? xasprintf("%s%s", name, u) : xasprintf("%s（%s）", name, role->title);
+	free(name);
+	return unit;
+}
+
+/* Everyone the notice goes to (to), the roles' titles (roles), the units addressed
+ * (units), roles without an address (gaps), and the addresses that belong to a digest role
+ * (dig). */
 static int
 notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_req *r,
                   const struct plan_milestone *m, struct strset *to, struct strset *roles,
-                  struct strset *gaps, struct strset *dig, struct dberr *e)
+                  struct strset *units, struct strset *gaps, struct strset *dig,
+                  struct dberr *e)
 {
 	const struct plan *p = r->ep->plan;
 	const char *jur = r->task ? r->task->jurisdiction : r->subject;
@@ -116,6 +175,12 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 			continue;
 		role = &p->roles[ri];
 		strset_add(roles, role->title);
+		{
+			char *unit = unit_name(txn, r, role);
+
+			strset_add(units, unit);
+			free(unit);
+		}
 		/* resolved on its own, so a role whose addresses another target already added
 		 * is not mistaken for a role without any */
 		struct strset mine = {0};
@@ -132,9 +197,30 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 			strset_add(gaps, gap);
 			free(gap);
 		}
-		if (digest_role(en, role->id) && strcmp(r->kind, "digest") != 0 &&
-		    (rc = role_contacts(txn, r, role, dig, e)) != 0)
-			return rc;
+		if (digest_role(en, role->id) && strcmp(r->kind, "digest") != 0) {
+			struct strset d = {0};
+			char *unit;
+
+			if ((rc = role_contacts(txn, r, role, &d, e)) != 0) {
+				strset_free(&d);
+				return rc;
+			}
+			/* each digest address with the unit it is addressed as, "addr\tunit" */
+			unit = unit_name(txn, r, role);
+			for (size_t k = 0; k < d.n; k++) {
+				char *line = xasprintf("%s\t%s", d.v[k], unit);
+				size_t al = strlen(d.v[k]), j;
+
+				for (j = 0; j < dig->n; j++) /* one digest line per address */
+					if (strncmp(dig->v[j], line, al + 1) == 0)
+						break;
+				if (j == dig->n)
+					strset_add(dig, line);
+				free(line);
+			}
+			free(unit);
+			strset_free(&d);
+		}
 	}
 	if (gaps->n > 0 || to->n == 0) {
 		rc = add_contacts(txn, STORE_OFFICE, "admin", "admin", to, e);
@@ -146,7 +232,7 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 
 /* Template values: a small table filled once per notice, looked up by name. */
 struct vals {
-	struct notice_var v[64];
+	struct notice_var v[128];
 	size_t n;
 	struct strset owned;
 };
@@ -188,17 +274,91 @@ lookup(const char *name, void *arg)
 	return NULL;
 }
 
+static const char *const numerals_zh[] = {"一", "二", "三", "四", "五", "六", "七", "八",
+                                          "九", "十", "十一", "十二", "十三", "十四",
+                                          "十五", "十六"};
+
+/* Sections as a numbered list of whole lines, "　　（一）工业污染源总体情况；" … "。", by
+ * their titles (the id where the plan gives none); "" when there are none. ids: the
+ * sections to list, comma-separated, or NULL for all the milestone requires. */
+static void
+section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
+{
+	size_t k = 0, total = 0;
+
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < m->nrequires; i++) {
+			const char *id = m->requires[i];
+			size_t n = strlen(id);
+			const char *hit = ids;
+
+			if (ids != NULL) {
+				while ((hit = strstr(hit, id)) != NULL &&
+				       !((hit == ids || hit[-1] == ',') && (hit[n] == ',' || !hit[n])))
+					hit += n;
+				if (hit == NULL)
+					continue;
+			}
+			if (pass == 0) {
+				total++;
+				continue;
+			}
+			buf_printf(out, "　　（%s）%s%s", numerals_zh[k < 16 ? k : 15],
+			           m->requires_titles[i] ? m->requires_titles[i] : id,
+			           k + 1 == total ? "。" : "；\n");
+			k++;
+		}
+}
+
+/* The words of a task's obligation: what (the period and the milestone's title), the verb
+ * (报送 when the task is handed in to someone through a submit event, else 完成), and the
+ * whole sentence "将2017年6月《…》报送州环境监察支队". */
+static void
+obligation_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *r,
+                const struct plan_milestone *m)
+{
+	const struct plan *p = r->ep->plan;
+	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
+	/* handed in to someone (报送) only when the milestone names a receiver and its
+	 * lifecycle is moved by a submission; anything else is done (完成) */
+	bool hand_in = lc->submit_event >= 0 && m->submit_to >= 0;
+	char period[64];
+	char *object, *to = NULL;
+
+	words_period_zh(m, r->task->period, period, sizeof(period));
+	valf(vs, "period_zh", "%s", period);
+	object = hand_in ? xasprintf("%s《%s》", period, m->title)
+	                 : xasprintf("%s%s", period, m->title);
+	valf(vs, "matter_object", "%s", object);
+	val(vs, "verb", hand_in ? "报送" : "完成");
+	val(vs, "required_intro", hand_in ? "报送材料应当包括以下内容" : "办结时应当登记以下内容");
+	valf(vs, "matter", "%s%s", hand_in ? "报送" : "完成", object);
+	if (m->submit_to >= 0)
+		to = unit_name(txn, r, &p->roles[m->submit_to]);
+	valf(vs, "submit_to_unit", "%s", to ? to : "");
+	if (hand_in && to != NULL)
+		valf(vs, "obligation", "将%s报送%s", object, to);
+	else
+		valf(vs, "obligation", "%s%s", hand_in ? "报送" : "完成", object);
+	{
+		char *owner = unit_name(txn, r, &p->roles[m->owner]);
+
+		valf(vs, "owner_unit", "%s", owner);
+		free(owner);
+	}
+	free(object);
+	free(to);
+}
+
 static void
 fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *r,
                const struct plan_milestone *m)
 {
 	const struct plan *p = r->ep->plan;
 	const struct store_task *t = r->task;
-	struct store_subject s;
-	struct dberr ignored;
 	struct buf req = BUF_INIT;
-	char due[16], dl[32];
-	int64_t now = 0;
+	char due[16], dl[40], words[WORDS_DEADLINE_MAX];
+	int64_t now = r->scheduled, left;
 
 	if (t == NULL || m == NULL)
 		return;
@@ -212,46 +372,134 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 	val(vs, "period", strcmp(t->period, "once") == 0 ? "" : t->period);
 	cal_format_date(t->due_date, due);
 	valf(vs, "due_date", "%s", due);
+	words_date_zh(t->due_date, words);
+	valf(vs, "due_date_zh", "%s", words);
 	tz_format_local(r->ep->tz, t->deadline, dl);
 	valf(vs, "deadline", "%s", dl);
-	now = r->scheduled;
-	valf(vs, "days_left", "%lld",
-	     (long long)(t->deadline > now ? (t->deadline - now + 86399) / 86400 : 0));
+	words_deadline_zh(r->ep->tz, t->deadline, words);
+	valf(vs, "deadline_zh", "%s", words);
+	/* local calendar days, not seconds / 86400: the day before is 1 day before */
+	left = t->deadline > now ? words_days_between(r->ep->tz, now, t->deadline) : 0;
+	valf(vs, "days_left", "%lld", (long long)left);
+	if (t->deadline > now && left > 0)
+		valf(vs, "days_left_phrase", "距截止时间还有%lld天", (long long)left);
+	else if (t->deadline > now)
+		val(vs, "days_left_phrase", "今日即为截止日");
 	valf(vs, "days_overdue", "%lld",
-	     (long long)(now > t->deadline ? (now - t->deadline + 86399) / 86400 : 0));
+	     (long long)words_days_overdue(r->ep->tz, t->deadline, now));
 	for (size_t i = 0; i < m->nrequires; i++) {
 		if (i)
 			buf_puts(&req, "、");
-		buf_puts(&req, m->requires[i]);
+		buf_puts(&req, m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
 	}
 	valf(vs, "requires", "%s", m->nrequires ? buf_str(&req) : "无");
-	buf_release(&req);
+	buf_reset(&req);
+	section_list(m, NULL, &req);
+	valf(vs, "required_list", "%s", buf_str(&req));
+	buf_reset(&req);
 	val(vs, "submitted_by", store_task_extra(t, "submitted_by"));
 	val(vs, "submitted_at", store_task_extra(t, "submitted_at"));
-	val(vs, "missing", store_task_extra(t, "missing"));
-	dberr_clear(&ignored);
-	if (store_subject_get(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
-	                                                          : STORE_JURISDICTION,
-	                      t->subject, &s, &ignored) == 0) {
-		valf(vs, "subject_name", "%s", store_subject_field(&s, "name") ?
-		                                   store_subject_field(&s, "name") : t->subject);
-		store_subject_release(&s);
-	} else if (m->for_ == PLAN_FOR_ONCE) {
-		val(vs, "subject_name", p->roles[m->owner].title);
+	if (store_task_extra(t, "missing") != NULL) {
+		section_list(m, store_task_extra(t, "missing"), &req);
+		valf(vs, "missing_list", "%s", buf_str(&req));
+		buf_reset(&req);
+		for (size_t i = 0; i < m->nrequires; i++) {
+			const char *miss = store_task_extra(t, "missing");
+			const char *hit = strstr(miss, m->requires[i]);
+			size_t n = strlen(m->requires[i]);
+
+			if (hit == NULL || !((hit == miss || hit[-1] == ',') && (!hit[n] || hit[n] == ',')))
+				continue;
+			buf_puts(&req, req.len ? "、" : "");
+			buf_puts(&req, m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
+		}
+		valf(vs, "missing", "%s", req.len ? buf_str(&req) : store_task_extra(t, "missing"));
 	}
+	buf_release(&req);
+	{
+		char *name = subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+		                                                             : STORE_JURISDICTION,
+		                          t->subject);
+
+		if (m->for_ == PLAN_FOR_ONCE)
+			valf(vs, "subject_name", "%s", p->roles[m->owner].title);
+		else
+			valf(vs, "subject_name", "%s", name);
+		free(name);
+	}
+	obligation_vals(vs, txn, r, m);
+}
+
+/* The measures a plan's conduct rules warn of, in words ("公开约谈、项目限批"), for notices
+ * about a jurisdiction's own tasks; "" for an enterprise's or an office's, since these
+ * measures are taken against a county, never against an enterprise. */
+static void
+measures_val(struct vals *vs, const struct notice_req *r, const struct plan_milestone *m)
+{
+	const struct plan *p = r->ep->plan;
+	struct strset ms = {0};
+	struct buf b = BUF_INIT;
+
+	if (m != NULL && m->for_ != PLAN_FOR_JURISDICTION)
+		return;
+	for (size_t i = 0; i < p->nconduct; i++) {
+		if (strcmp(p->conduct[i].kind, "interview-warning") == 0)
+			strset_add(&ms, "公开约谈");
+		else if (strcmp(p->conduct[i].kind, "approval-restriction-warning") == 0)
+			strset_add(&ms, "项目限批");
+	}
+	strset_join(&ms, "、", &b);
+	valf(vs, "measures", "%s", buf_str(&b));
+	strset_free(&ms);
+	buf_release(&b);
+}
+
+/* Who signs, what the texts cite and whom they send people to: the plan's issuer keys,
+ * else the configuration's, else words that name nobody (never a bureau of our own). */
+static void
+issuer_vals(struct vals *vs, struct engine *en, const struct notice_req *r,
+            const struct plan_milestone *m)
+{
+	const struct plan *p = r->ep->plan;
+	const struct plan_issuer *pi = &p->issuer, *ci = &engine_config(en)->issuer;
+	const char *name = pi->name ? pi->name : ci->name;
+	const char *shortn = pi->short_name ? pi->short_name : ci->short_name;
+	const char *basis = pi->basis ? pi->basis : ci->basis;
+	const char *clause = pi->clause ? pi->clause : ci->clause;
+	const char *report_to = pi->report_to ? pi->report_to : ci->report_to;
+	const char *contact = pi->contact ? pi->contact : ci->contact;
+
+	if (name != NULL)
+		val(vs, "issuer_name", name);
+	else
+		valf(vs, "issuer_name", "《%s》调度系统", p->title);
+	val(vs, "issuer_short", shortn ? shortn : name ? name : "发文单位");
+	if (basis != NULL)
+		val(vs, "basis", basis);
+	else
+		valf(vs, "basis", "《%s》", p->title);
+	val(vs, "clause", clause ? clause : "");
+	if (report_to != NULL)
+		val(vs, "report_to", report_to);
+	else if (m != NULL && m->submit_to >= 0)
+		val(vs, "report_to", p->roles[m->submit_to].title);
+	else
+		val(vs, "report_to", shortn ? shortn : name ? name : "发文单位");
+	val(vs, "contact", contact ? contact : "");
 }
 
 static void
 fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
           const struct notice_req *r, const struct plan_milestone *m, const struct strset *to,
-          const struct strset *roles)
+          const struct strset *roles, const struct strset *units)
 {
 	const struct plan *p = r->ep->plan;
-	struct store_subject s;
 	struct strset admin = {0}, sub = {0};
 	struct buf b = BUF_INIT;
 	struct dberr ignored;
-	char when[32], now[32];
+	char when[40], now[40], words[WORDS_DEADLINE_MAX], nowords[WORDS_DEADLINE_MAX];
+	int32_t day;
+	int y, mo, d;
 
 	val(vs, "plan_id", p->id);
 	val(vs, "plan_title", p->title);
@@ -261,35 +509,49 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	val(vs, "requires", "无");
 	val(vs, "missing", "无");
 	val(vs, "catchup_note", "");
+	issuer_vals(vs, en, r, m);
+	measures_val(vs, r, m);
 	tz_format_local(r->ep->tz, r->scheduled, when);
 	valf(vs, "scheduled_time", "%s", when);
 	tz_format_local(r->ep->tz, engine_now(en), now);
 	valf(vs, "applied_time", "%s", now);
-	if (r->late)
+	/* 成文日期 (GB/T 9704-2012 7.3.5.1): the day the notice is made, in Arabic numerals */
+	tz_utc_to_local(r->ep->tz, r->late ? engine_now(en) : r->scheduled, &day, NULL, NULL);
+	cal_civil_from_days(day, &y, &mo, &d);
+	valf(vs, "issued_date", "%d年%d月%d日", y, mo, d);
+	words_deadline_zh(r->ep->tz, r->scheduled, words);
+	valf(vs, "scheduled_zh", "%s", words);
+	if (r->late) {
+		words_deadline_zh(r->ep->tz, engine_now(en), nowords);
 		valf(vs, "catchup_note",
-		     "【补发说明】本通知原定于 %s 发出，因系统停机未能按时发送，已于 %s 补发。",
-		     when, now);
+		     "　　（补发说明：本通知原定于%s发出，因系统停机未能按时发送，现予补发。）",
+		     words);
+	}
+	(void)nowords;
 	strset_join(to, ", ", &b);
 	valf(vs, "recipients", "%s", buf_str(&b));
 	buf_reset(&b);
 	strset_join(roles, "、", &b);
 	valf(vs, "notified_roles", "%s", buf_str(&b));
 	buf_reset(&b);
-	dberr_clear(&ignored);
-	if (r->task != NULL && r->task->jurisdiction[0] &&
-	    store_subject_get(txn, STORE_JURISDICTION, r->task->jurisdiction, &s, &ignored) == 0) {
-		val(vs, "jurisdiction_id", r->task->jurisdiction);
-		valf(vs, "jurisdiction_name", "%s", store_subject_field(&s, "name") ?
-		                                        store_subject_field(&s, "name") : "");
-		store_subject_release(&s);
-	} else if (r->task == NULL &&
-	           store_subject_get(txn, STORE_JURISDICTION, r->subject, &s, &ignored) == 0) {
-		val(vs, "jurisdiction_id", r->subject);
-		valf(vs, "jurisdiction_name", "%s", store_subject_field(&s, "name") ?
-		                                        store_subject_field(&s, "name") : "");
-		valf(vs, "subject_name", "%s", store_subject_field(&s, "name") ?
-		                                   store_subject_field(&s, "name") : r->subject);
-		store_subject_release(&s);
+	strset_join(units, "、", &b);
+	valf(vs, "addressee", "%s", units->n ? buf_str(&b) : "");
+	buf_reset(&b);
+	{
+		const char *jid = r->task ? r->task->jurisdiction : r->subject;
+		struct store_subject s;
+
+		dberr_clear(&ignored);
+		if (jid && *jid &&
+		    store_subject_get(txn, STORE_JURISDICTION, jid, &s, &ignored) == 0) {
+			const char *name = store_subject_field(&s, "name");
+
+			val(vs, "jurisdiction_id", jid);
+			valf(vs, "jurisdiction_name", "%s", name ? name : jid);
+			if (r->task == NULL)
+				valf(vs, "subject_name", "%s", name ? name : jid);
+			store_subject_release(&s);
+		}
 	}
 	dberr_clear(&ignored);
 	add_contacts(txn, STORE_OFFICE, "admin", "admin", &admin, &ignored);
@@ -315,17 +577,42 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 		for (size_t i = 0; cur > 0 && i + 1 < cur && i < esc->nsteps; i++)
 			for (size_t k = 0; k < esc->steps[i].nnotify; k++) {
 				int ri = target_role(r, m, &esc->steps[i].notify[k]);
-				if (ri >= 0)
-					strset_add(&told, p->roles[ri].title);
+
+				if (ri >= 0) {
+					char *unit = unit_name(txn, r, &p->roles[ri]);
+
+					strset_add(&told, unit);
+					free(unit);
+				}
 			}
 		buf_reset(&b);
 		strset_join(&told, "、", &b);
-		valf(vs, "previously_notified", "%s", told.n ? buf_str(&b) : "（首次通知）");
+		valf(vs, "previously_notified", "%s", buf_str(&b));
 		strset_free(&told);
 	}
 	fill_task_vals(vs, txn, r, m);
-	for (size_t i = 0; i < r->nvars; i++)
-		val(vs, r->vars[i].name, r->vars[i].value);
+	for (size_t i = 0; i < r->nvars; i++) {
+		const char *v = r->vars[i].value;
+		size_t n = v ? strlen(v) : 0;
+
+		/* a reason typed without its full stop still ends its sentence in the text */
+		if (strcmp(r->vars[i].name, "flag_reason") == 0 && n > 0 &&
+		    !(n >= 3 && (strcmp(v + n - 3, "。") == 0 || strcmp(v + n - 3, "！") == 0 ||
+		                 strcmp(v + n - 3, "？") == 0)) && v[n - 1] != '.')
+			valf(vs, r->vars[i].name, "%s。", v);
+		else
+			val(vs, r->vars[i].name, v);
+	}
+	{
+		/* a submission's time as the texts write times */
+		const char *at = r->task ? store_task_extra(r->task, "submitted_at") : NULL;
+		int64_t t;
+
+		if (at != NULL && tz_parse_time(r->ep->tz, at, &t) == 0) {
+			words_deadline_zh(r->ep->tz, t, words);
+			valf(vs, "submitted_at", "%s", words);
+		}
+	}
 	strset_free(&admin);
 	strset_free(&sub);
 	buf_release(&b);
@@ -353,7 +640,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
              struct dberr *e)
 {
 	const struct plan_milestone *m = NULL;
-	struct strset to = {0}, roles = {0}, gaps = {0}, dig = {0};
+	struct strset to = {0}, roles = {0}, units = {0}, gaps = {0}, dig = {0};
 	struct vals vs = {0};
 	struct buf msg = BUF_INIT, details = BUF_INIT;
 	struct notify_header hdr[72];
@@ -366,7 +653,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 
 	if (r->task != NULL && (mi = plan_milestone_index(r->ep->plan, r->task->milestone)) >= 0)
 		m = &r->ep->plan->milestones[mi];
-	rc = notice_recipients(en, txn, r, m, &to, &roles, &gaps, &dig, e);
+	rc = notice_recipients(en, txn, r, m, &to, &roles, &units, &gaps, &dig, e);
 	if (rc != 0)
 		goto out;
 	if (to.n == 0) {
@@ -374,12 +661,22 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		strset_add(&to, from);
 		strset_add(&gaps, "admin (registry offices)");
 	}
-	fill_vals(&vs, en, txn, r, m, &to, &roles);
+	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
 	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
 	if (rc != 0)
 		goto out;
+	{
+		/* the text opens with its title (标题, GB/T 9704-2012 7.3.1), as the subject says
+		 * it, so a printed notice is a whole document */
+		char *titled = xasprintf("%s\n\n%s", subject, body);
+
+		free(body);
+		body = titled;
+	}
 	one[0] = r->task ? r->task->key : r->key;
-	tz_format_rfc5322(r->ep->tz, r->scheduled, date);
+	/* a notice made late after downtime is dated when it is made, so it sorts with the
+	 * mail of that day; the time it was due is in its text and X-Dabiao-Scheduled */
+	tz_format_rfc5322(r->ep->tz, r->late ? engine_now(en) : r->scheduled, date);
 	message_id(r->key, mid, sizeof(mid));
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Plan", r->ep->plan->id};
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Kind", r->kind};
@@ -427,7 +724,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	for (size_t i = 0; i < dig.n; i++) {
 		char k[600];
 
-		snprintf(k, sizeof(k), "rcpt:%s", dig.v[i]);
+		snprintf(k, sizeof(k), "rcpt:%.*s", (int)strcspn(dig.v[i], "\t"), dig.v[i]);
 		store_kv_set(&n.extra, &n.nextra, k, "digest");
 	}
 	if (dig.n > 0 && dig.n >= to.n)
@@ -460,8 +757,13 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	                  buf_str(&details), e);
 	if (rc != 0)
 		goto out;
-	for (size_t i = 0; rc == 0 && i < dig.n; i++)
-		rc = notice_digest_add(en, txn, r->ep, &n, subject, dig.v[i], e);
+	for (size_t i = 0; rc == 0 && i < dig.n; i++) {
+		char *addr = xstrndup(dig.v[i], strcspn(dig.v[i], "\t"));
+
+		rc = notice_digest_add(en, txn, r->ep, &n, subject, addr,
+		                       dig.v[i] + strlen(addr) + 1, e);
+		free(addr);
+	}
 	if (rc != 0)
 		goto out;
 	if (strcmp(n.state, "queued") == 0)
@@ -482,6 +784,7 @@ out:
 	free(body);
 	strset_free(&to);
 	strset_free(&roles);
+	strset_free(&units);
 	strset_free(&gaps);
 	strset_free(&dig);
 	strset_free(&vs.owned);

@@ -12,7 +12,8 @@
  * under the digest key "digest#<plan>#<YYYY-MM-DD>#<address>" (the local day of the next
  * notify_at), and a STORE_DUE_DIGEST entry with that key is put for that instant. The
  * rules module's digest_fire reads the lines back ("<notice key>\t<task>\t<kind>\t<subject
- * line>\n" each) when the entry comes due.
+ * line>\t<addressee unit>\n" each; lines of older stores have no unit) when the entry comes
+ * due.
  */
 #ifndef DABIAO_NOTICE_H
 #define DABIAO_NOTICE_H

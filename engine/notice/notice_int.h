@@ -37,9 +37,10 @@ struct notice_msg {
 int notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e);
 
 /* Keeps a line for notice n in recipient addr's digest and puts the digest's due entry
- * (notice.h says the format). subject_line: the notice's Subject. */
+ * (notice.h says the format). subject_line: the notice's Subject; unit: the unit the
+ * address belongs to, which the digest is addressed to. */
 int notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                       const struct store_notice *n, const char *subject_line,
-                      const char *addr, struct dberr *e);
+                      const char *addr, const char *unit, struct dberr *e);
 
 #endif

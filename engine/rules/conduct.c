@@ -201,6 +201,46 @@ next:
 	return rc;
 }
 
+/* One lapse behind a warning as a line of the letter, by name: "　　1. 昌吉市：2017年6月
+ * 全州…汇总表（附件3），截止时间2017年7月5日（星期三）24时；" (the task's key only when the
+ * task is gone). */
+static void
+lapse_words(struct store_txn *txn, const struct engine_plan *ep, size_t i, const char *key,
+            struct buf *out)
+{
+	struct store_task t;
+	struct store_subject s;
+	struct dberr ignored;
+	const struct plan_milestone *m;
+	char period[64], dl[WORDS_DEADLINE_MAX];
+	int mi;
+
+	dberr_clear(&ignored);
+	buf_printf(out, "%s　　%zu. ", i ? "；\n" : "", i + 1);
+	if (store_task_get(txn, key, &t, &ignored) != 0 ||
+	    (mi = plan_milestone_index(ep->plan, t.milestone)) < 0) {
+		if (ignored.code == 0)
+			store_task_release(&t);
+		buf_puts(out, key);
+		return;
+	}
+	m = &ep->plan->milestones[mi];
+	words_period_zh(m, t.period, period, sizeof(period));
+	words_deadline_zh(ep->tz, t.deadline, dl);
+	dberr_clear(&ignored);
+	if (m->for_ != PLAN_FOR_ONCE &&
+	    store_subject_get(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                          : STORE_JURISDICTION,
+	                      t.subject, &s, &ignored) == 0) {
+		const char *name = store_subject_field(&s, "name");
+
+		buf_printf(out, "%s：", name ? name : t.subject);
+		store_subject_release(&s);
+	}
+	buf_printf(out, "%s%s，截止时间%s", period, m->title, dl);
+	store_task_release(&t);
+}
+
 int
 conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
              struct dberr *e)
@@ -236,15 +276,13 @@ conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d
 	buf_json_str(&details, r->kind);
 	buf_puts(&details, ",\"lapses\":[");
 	for (size_t i = 0; i < s.n; i++) {
-		char when[32];
-
 		tasks[i] = s.v[i].task;
-		tz_format_local(ep->tz, s.v[i].at, when);
-		buf_printf(&lapses, "%s%zu. %s（%s）", i ? "\n" : "", i + 1, s.v[i].task, when);
+		lapse_words(txn, ep, i, s.v[i].task, &lapses);
 		buf_printf(&details, "%s", i ? "," : "");
 		buf_json_str(&details, s.v[i].task);
 	}
 	buf_puts(&details, "]}");
+	buf_puts(&lapses, "。");
 	snprintf(count, sizeof(count), "%zu", s.n);
 	snprintf(need, sizeof(need), "%d", r->lapses);
 	snprintf(within, sizeof(within), "%lld", (long long)(window_seconds(&r->within) / 86400));

@@ -26,7 +26,8 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	struct buf items = BUF_INIT;
 	const char **tasks = NULL;
 	size_t ntasks = 0, cap = 0;
-	struct notice_var vars[2];
+	struct notice_var vars[3];
+	const char *unit = NULL;
 	struct notice_req r = {0};
 	const char *to[1];
 	int rc;
@@ -43,24 +44,28 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	if (rc != 0)
 		return rc;
 	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-		char *f[4] = {line, NULL, NULL, NULL};
+		char *f[5] = {line, NULL, NULL, NULL, NULL};
 
-		for (int k = 1; k < 4 && f[k - 1]; k++) {
+		for (int k = 1; k < 5 && f[k - 1]; k++) {
 			f[k] = strchr(f[k - 1], '\t');
 			if (f[k])
 				*f[k]++ = '\0';
 		}
 		if (f[3] == NULL)
 			continue;
+		if (f[4] != NULL && unit == NULL)
+			unit = f[4];
 		tasks = xgrow(tasks, &cap, ntasks + 1, sizeof(*tasks));
 		tasks[ntasks++] = f[1];
-		buf_printf(&items, "%s%zu. %s（%s）", ntasks > 1 ? "\n" : "", ntasks, f[3], f[1]);
+		/* each notice by its title (its Subject), numbered as a list in a letter is */
+		buf_printf(&items, "%s　　%zu. %s", ntasks > 1 ? "\n" : "", ntasks, f[3]);
 	}
 	if (ntasks == 0)
 		goto out;
 	snprintf(count, sizeof(count), "%zu", ntasks);
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"item_count", count};
+	vars[2] = (struct notice_var){"addressee", unit ? unit : addr};
 	to[0] = addr;
 	nkey = xasprintf("%s/digest/%s/%s", plan_id, date, addr);
 	r.ep = ep;
@@ -73,7 +78,7 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	r.scheduled = d->planned;
 	r.late = late;
 	r.vars = vars;
-	r.nvars = 2;
+	r.nvars = 3;
 	r.to_addrs = to;
 	r.nto_addrs = 1;
 	rc = notice_queue(en, txn, &r, e);

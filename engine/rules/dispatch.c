@@ -115,16 +115,16 @@ task_cb(const struct store_task *t, void *arg)
 		}
 	}
 	if (st >= 0 && st == lc->deadline_to) {
-		char due[16];
+		char due[WORDS_DATE_MAX], period[64];
 
-		cal_format_date(t->due_date, due);
+		words_date_zh(t->due_date, due);
+		words_period_zh(m, t->period, period, sizeof(period));
 		if (t->jurisdiction[0])
 			row(f, t->jurisdiction)->reports_overdue++;
 		f->noverdue++;
-		buf_printf(&f->overdue, "　　%u. %s：%s%s%s（截止 %s）\n", f->noverdue,
+		buf_printf(&f->overdue, "　　%u. %s：%s%s，截止日期%s\n", f->noverdue,
 		           t->jurisdiction[0] ? row(f, t->jurisdiction)->name : p->roles[m->owner].title,
-		           m->title, strcmp(t->period, "once") ? " " : "",
-		           strcmp(t->period, "once") ? t->period : "", due);
+		           period, m->title, due);
 	}
 	return 0;
 }
@@ -133,16 +133,19 @@ static int
 notice_cb(const struct store_notice *n, void *arg)
 {
 	struct figures *f = arg;
-	char when[32];
+	char when[WORDS_DATE_MAX];
 
 	if (strcmp(n->plan, f->ep->plan->id) != 0 || strstr(n->kind, "warning") == NULL)
 		return 0;
-	tz_format_local(f->ep->tz, n->scheduled, when);
+	int32_t day;
+
+	tz_utc_to_local(f->ep->tz, n->scheduled, &day, NULL, NULL);
+	words_date_zh(day, when);
 	f->nwarnings++;
-	buf_printf(&f->warnings, "　　%u. %s %s：%s\n", f->nwarnings, when, row(f, n->subject)->name,
+	buf_printf(&f->warnings, "　　%u. %s，%s：%s\n", f->nwarnings, when, row(f, n->subject)->name,
 	           strcmp(n->kind, "interview-warning") == 0 ? "约谈预警"
 	           : strcmp(n->kind, "approval-restriction-warning") == 0 ? "限批预警"
-	                                                                  : n->kind);
+	                                                                  : "工作预警");
 	return 0;
 }
 
@@ -189,6 +192,9 @@ items_text(const struct figures *f, struct buf *b)
 	           f->noverdue ? buf_str(&f->overdue) : "　　无\n");
 	buf_printf(b, "三、已发出的约谈、限批预警（%u 次）\n%s", f->nwarnings,
 	           f->nwarnings ? buf_str(&f->warnings) : "　　无\n");
+	/* the template puts the paragraph after the list itself */
+	if (b->len > 0 && b->data[b->len - 1] == '\n')
+		b->data[--b->len] = '\0';
 }
 
 /* The Annex 3 figures as a workbook in the layout of `dabiao report annex3`, bytes in
@@ -275,7 +281,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	const struct engine_plan *ep;
 	struct figures f = {0};
 	struct buf items = BUF_INIT, cp = BUF_INIT, book = BUF_INIT;
-	struct notice_var vars[3];
+	struct notice_var vars[4];
 	struct notify_attachment att;
 	struct notice_req r = {0};
 	char *prefix = NULL, *fname = NULL;
@@ -304,6 +310,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	vars[1] = (struct notice_var){"checkpoint", buf_str(&cp)};
 	vars[2] = (struct notice_var){"item_count", nitems};
 	fname = xasprintf("附件3_全州10个行业超标企业清理汇总表_%s.xlsx", month);
+	vars[3] = (struct notice_var){"attachment_name", fname};
 	att.filename = fname;
 	att.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	att.data = book.data;
@@ -319,7 +326,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	r.scheduled = d->planned;
 	r.late = late;
 	r.vars = vars;
-	r.nvars = 3;
+	r.nvars = 4;
 	r.attachments = &att;
 	r.nattachments = 1;
 	rc = notice_queue(en, txn, &r, e);

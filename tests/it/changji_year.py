@@ -5,6 +5,7 @@ every notice is an e-mail Python parses, dated in Asia/Shanghai, with Chinese te
 import email
 import email.policy
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -17,6 +18,9 @@ st.ok("import", src("workflows", "changji-registry.yaml"))
 out = st.ok("advance", "--to", "2019-01-01T00:00:00+08:00")
 lines = [ln.split() for ln in out.splitlines()]
 T = "changji-2017/monthly-summary/changji-city/2017-10"
+# "DATE TIME OFFSET KIND TASK RECIPIENTS": every time with its offset
+check(all(ln[2] == "+08:00" for ln in lines if len(ln) >= 5), "every time is +08:00")
+lines = [ln[:2] + ln[3:] for ln in lines if len(ln) >= 5]
 mine = [(ln[0] + " " + ln[1], ln[2]) for ln in lines if len(ln) >= 4 and ln[3] == T]
 eq(mine, [
     ("2017-09-30 09:00", "reminder"),     # -1wd: 10-09's previous working day, a worked Sat
@@ -45,12 +49,23 @@ for name in files:
     mid = msg["Message-ID"]
     check(mid not in seen_ids, f"{name}: Message-ID unique")
     seen_ids.add(mid)
-    body = msg.get_body().get_content()
+    body = msg.get_body().get_content().replace("\r\n", "\n")
     check("昌吉" in body or "达标" in body, f"{name}: Chinese body")
+    # the official text: no blank, no key, no English id (addresses and the audit head
+    # under a dispatch aside), signed by the bureau the plan names
+    text = re.sub(r"审计校验：.*?\n\n", "", str(msg["Subject"]) + "\n" + body, flags=re.S)
+    text = re.sub(r"[\w.+-]+@[\w.-]+", "地址", text)
+    bad = re.search(r"（）|\{\{|changji-2017/|[A-Za-z][A-Za-z_-]+|^[　\s]*[。，；：]|：。|于前", text,
+                    re.M)
+    check(bad is None or bad.group(0) == "xlsx",
+          f"{name}: {bad.group(0) if bad else ''!r} in {text[:2000]}")
+    check("昌吉回族自治州环境保护局\n" in body, f"{name}: signed by the bureau")
     if msg["X-Dabiao-Task"] == T and msg["X-Dabiao-Kind"] == "reminder":
         check("全州10个行业超标企业清理汇总表" in str(msg["Subject"]) or
               "全州10个行业超标企业清理汇总表" in body, "the reminder names the table")
-        check("2017-10-09" in body, "the reminder says by when")
+        check("2017年10月9日（星期一）24时前" in body, "the reminder says by when, in words")
+        check("2017年9月《全州10个行业超标企业清理汇总表（附件3）》" in body,
+              "the October table covers September")
 
 st.cleanup()
 done("Changji year: exact local times, holidays, escalations, conduct, parseable mail")

@@ -39,7 +39,8 @@ eq([str(m["Date"]) for m in rem], ["Sat, 30 Sep 2017 09:00:00 +0800",
 eq(str(rem[0]["To"]), "hbj@changji-city.example", "to changji-city's department")
 check("全州10个行业超标企业清理汇总表" in str(rem[0]["Subject"]), f"subject: {rem[0]['Subject']}")
 body = rem[0].get_body().get_content()
-check("2017-10-09" in body and "州环境监察支队" in body, "the body says by when and to whom")
+check("2017年10月9日（星期一）24时前" in body and "报送州环境监察支队" in body,
+      "the body says by when and to whom")
 for m in msgs:
     check(str(m["Date"]).endswith("+0800"), "dated in Asia/Shanghai")
 srv.stop()

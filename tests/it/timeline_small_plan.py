@@ -73,8 +73,11 @@ def parse(out):
     lines = []
     for line in out.splitlines():
         parts = line.split()
-        if len(parts) >= 5:
-            lines.append((parts[0] + " " + parts[1], parts[2], parts[3], parts[4]))
+        if len(parts) >= 6:
+            # each time carries its offset: Berlin is +01:00 until 2021-03-28, then +02:00
+            check(parts[2] == ("+01:00" if parts[0] < "2021-03-28" else "+02:00"),
+                  f"the offset of {line}")
+            lines.append((parts[0] + " " + parts[1], parts[3], parts[4], parts[5]))
     return lines
 
 

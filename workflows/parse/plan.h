@@ -39,6 +39,8 @@ struct plan_role {
 	char *title;
 	char *unit;         /* per-subject roles: the unit after the subject's name when a
 	                       notice addresses it (昌吉市 + 环境保护局), or NULL */
+	char *unit_kind[3]; /* the same per jurisdiction kind (county, city, park) when `unit`
+	                       is a mapping; NULL where not given */
 	enum plan_per per;  /* NONE: an office, its address in the registry's offices */
 };
 

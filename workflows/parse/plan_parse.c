@@ -246,9 +246,23 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 	r->id = xstrdup(key->scalar);
 	if ((rc = ydoc_check_keys(c->d, n, "a role", keys, c->e)) ||
 	    (rc = plan_need(c, n, "a role", "title", &title)) ||
-	    (rc = dup_string(c, title, "a role's title", &r->title)) ||
-	    ((unit = ydoc_get(n, "unit")) && (rc = dup_string(c, unit, "unit", &r->unit))))
+	    (rc = dup_string(c, title, "a role's title", &r->title)))
 		return rc;
+	if ((unit = ydoc_get(n, "unit")) != NULL && unit->type == YDOC_MAP) {
+		/* {county: 党委、人民政府, city: …, park: 党工委、管委会}: by the jurisdiction's kind */
+		static const char *const kinds[] = {"county", "city", "park", NULL};
+
+		if ((rc = ydoc_check_keys(c->d, unit, "unit", kinds, c->e)) != 0)
+			return rc;
+		for (size_t k = 0; kinds[k]; k++) {
+			const struct ydoc_node *v = ydoc_get(unit, kinds[k]);
+
+			if (v && (rc = dup_string(c, v, "unit", &r->unit_kind[k])) != 0)
+				return rc;
+		}
+	} else if (unit != NULL && (rc = dup_string(c, unit, "unit", &r->unit)) != 0) {
+		return rc;
+	}
 	r->per = PLAN_PER_NONE;
 	if ((per = ydoc_get(n, "per")) == NULL)
 		return 0;
@@ -428,6 +442,8 @@ plan_free(struct plan *p)
 		free(p->roles[i].id);
 		free(p->roles[i].title);
 		free(p->roles[i].unit);
+		for (size_t k = 0; k < 3; k++)
+			free(p->roles[i].unit_kind[k]);
 	}
 	for (size_t i = 0; i < p->nlifecycles; i++)
 		plan_lifecycle_release(&p->lifecycles[i]);
