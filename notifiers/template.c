@@ -403,6 +403,9 @@ expand(struct buf *b, const char *s, size_t len, const char *(*lookup)(const cha
 		n = (size_t)(close - open - 2);
 		memcpy(name, open + 2, n);
 		name[n] = '\0';
+		s = close + 2;
+		if (mark == '/')
+			continue; /* the end of a section that was shown */
 		v = lookup(name, arg);
 		if (v != NULL) {
 			size_t vl = strlen(v);
@@ -410,9 +413,6 @@ expand(struct buf *b, const char *s, size_t len, const char *(*lookup)(const cha
 			if (notify_msg_utf8_valid(v, vl) != vl)
 				return DB_EDATA;
 		}
-		s = close + 2;
-		if (mark == '/')
-			continue; /* the end of a section that was shown */
 		if (mark == '#' || mark == '^') {
 			const char *stop = section_end(s, name, n);
 			bool shown = (v != NULL && *v != '\0') == (mark == '#');

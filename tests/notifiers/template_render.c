@@ -74,6 +74,17 @@ static const struct kase cases[] = {
 	{"crlf_file_and_bom", "\xef\xbb\xbfSubject: {{days_overdue}}\r\n\r\nA\r\nB\r\n", "3",
 	 "A\nB\n", 1},
 	{"empty_body", "Subject: only\n\n", "only", "", 0},
+	{"section_shown_only_with_a_value",
+	 "Subject: {{#period}}（{{period}}）{{/period}}{{#deadline}}[x]{{/deadline}}\n\n"
+	 "{{^deadline}}无截止{{/deadline}}{{^period}}无期次{{/period}}",
+	 "（2024年第2季度）", "无截止", 5},
+	{"section_lines_leave_no_empty_line",
+	 "Subject: s\n\nA\n{{#deadline}}\nB\n{{/deadline}}\nC\n{{^deadline}}\nD\n{{/deadline}}\nE\n",
+	 "s", "A\nC\nD\nE\n", 2},
+	{"sections_nest",
+	 "Subject: s\n\n{{#period}}[{{#days_overdue}}{{days_overdue}}{{/days_overdue}}"
+	 "{{#deadline}}-{{/deadline}}]{{/period}}",
+	 "s", "[3]", 4},
 	{"adjacent_placeholders", "Subject: {{days_overdue}}{{days_overdue}}\n\n{{period}}{{period}}",
 	 "33", "2024年第2季度2024年第2季度", 4},
 };
