@@ -105,7 +105,8 @@ check("限期整改 1、挂牌督办 1、淘汰关闭 1；完成率 33%" in body
 check("乙县：基数 1 家，已完成 0 家，整治中 0 家，未启动 1 家，逾期 0 家" in body, "b's figures")
 check("合计：基数 4 家，已完成 1 家，整治中 1 家，未启动 1 家，逾期 1 家；完成率 25%" in body,
       "totals")
-check("汇总表 2017-07" in body, "the lapsed July tables are listed as overdue")
+check("2017年7月汇总表，截止日期2017年7月5日（星期三）" in body,
+      "the lapsed July tables are listed as overdue, by period and date in words")
 
 # the checkpoint in the mail: the independent verifier accepts it against the export
 lines = body[body.index("dabiao/test\n"):].split("\n")

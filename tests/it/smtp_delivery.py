@@ -37,7 +37,7 @@ rem = [m for m in msgs if m["X-Dabiao-Kind"] == "reminder"][0]
 eq(str(rem["Date"]), "Tue, 14 Feb 2017 09:00:00 +0800", "reminder dated at its time")
 eq(rem["X-Dabiao-Task"], "mail/roster/a/once", "task header")
 check("重点排污单位名录" in str(rem["Subject"]), f"decoded subject: {rem['Subject']}")
-check("2017-02-15" in rem.get_body().get_content(), "body says by when")
+check("2017年2月15日（星期三）24时前" in rem.get_body().get_content(), "body says by when")
 over = [m for m in msgs if m["X-Dabiao-Kind"] == "overdue"][0]
 eq(sorted(a.strip() for a in str(over["To"]).split(",")),
    ["a@x.example", "m@x.example", "s@x.example"], "overdue recipients")
