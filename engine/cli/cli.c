@@ -8,12 +8,30 @@
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "engine/cli/cli.h"
+#include "engine/cli/cli_int.h"
+
+/* Whether the command's row documents the option: the help, the man page and the
+ * completion are made from the row, so an option missing there would be invisible. */
+static bool
+documented(const struct cli *c, const char *name)
+{
+	if (c->cmd == NULL)
+		return true;
+	for (const struct cli_optdoc *d = c->cmd->opts; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return true;
+	return false;
+}
 
 int
 cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
 	int n = 0;
+
+	for (const struct cli_opt *p = opts; p && p->name; p++)
+		if (!documented(c, p->name))
+			return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not "
+			                 "documented in engine/cli/dispatch.c", p->name, c->name);
 
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];

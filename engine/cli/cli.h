@@ -39,8 +39,11 @@ enum cli_flags {
 	CLI_REAL = 1 << 6,       /* needs a real-clock store */
 };
 
+struct cli_command;
+
 struct cli {
 	const char *name;        /* the command's name */
+	const struct cli_command *cmd; /* its row in the table (cli_int.h) */
 	int argc;                /* the command's arguments, without the command name */
 	char **argv;
 	const struct cli_env *env;
@@ -61,7 +64,8 @@ struct cli_opt {
 /* Parses c's arguments against opts (NULL-name terminated). Positional arguments are
  * collected in order into pos (at most maxpos, *npos receives the count). Unknown options,
  * missing values and too many positionals fail with DB_EUSAGE in c->err naming the
- * argument. */
+ * argument. An option missing from the command's documented options (dispatch.c) is a
+ * programming error: DB_ESOFTWARE, so an undocumented option fails its first test. */
 int cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
               int *npos);
 /* For commands that take exactly one argument and no options: 0 with *out set, else
@@ -79,9 +83,17 @@ int cli_engine(struct cli *c, struct engine **out);
 /* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */
 int cli_store(struct cli *c, struct store **out);
 
-/* Runs the command argv[0] with its arguments: returns the process exit status. */
+/* Runs the command argv[0] with its arguments: returns the process exit status, or
+ * CLI_EXIT_PIPE when standard output's reader went away (main then ends by SIGPIPE,
+ * quietly, as standard tools do). */
+#define CLI_EXIT_PIPE (-1)
 int cli_run(const struct cli_env *env, int argc, char **argv);
-/* Prints the general usage and the command list to f. */
+/* Flushes standard output: status unchanged when it was all written, CLI_EXIT_PIPE when its
+ * reader went away, else 74 (or status, if already a failure) with the reason printed. */
+int cli_finish_output(int status);
+/* True when standard output is a pipe or socket whose reader has gone. Cannot fail. */
+bool cli_stdout_gone(void);
+/* Prints the general usage and the command list to f (`dabiao help`). */
 void cli_print_usage(FILE *f);
 
 int cmd_advance(struct cli *c);
@@ -94,6 +106,7 @@ int cmd_deliver(struct cli *c);
 int cmd_event(struct cli *c);
 int cmd_extend(struct cli *c);
 int cmd_flag(struct cli *c);
+int cmd_help(struct cli *c);
 int cmd_import(struct cli *c);
 int cmd_init(struct cli *c);
 int cmd_load(struct cli *c);

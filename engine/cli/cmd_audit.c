@@ -121,7 +121,9 @@ list_cb(const struct store_audit *a, void *arg)
 		        a->from_state[0] || a->to_state[0] ? "  " : "", a->from_state,
 		        a->from_state[0] || a->to_state[0] ? " -> " : "", a->to_state);
 	}
-	return ferror(c->out) ? -EIO : 0;
+	if (ferror(c->out))
+		return errno == EPIPE ? -EPIPE : -EIO;
+	return 0;
 }
 
 static int
@@ -130,8 +132,8 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct list_ctx *c = arg;
 	int rc = store_audit_each(txn, 1, list_cb, c, e);
 
-	if (rc == -EIO)
-		return dberr_set(e, -EIO, "cannot write the audit records: %s", strerror(EIO));
+	if (rc == -EIO || rc == -EPIPE)
+		return dberr_set(e, rc, "cannot write the audit records: %s", strerror(-rc));
 	return rc;
 }
 

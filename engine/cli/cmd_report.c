@@ -72,9 +72,12 @@ cmd_report(struct cli *c)
 		rc = report_annex4(en, plan, month, &t[0], e);
 	} else {
 		nt = 2;
-		if ((rc = bound(en, from, false, &lo, e)) == 0 &&
-		    (rc = bound(en, to, true, &hi, e)) == 0)
-			rc = report_accountability(en, lo, hi, t, e);
+		if ((rc = bound(en, from, false, &lo, e)) != 0 ||
+		    (rc = bound(en, to, true, &hi, e)) != 0)
+			return rc;
+		if (lo > hi)
+			return cli_usage(c, "--from %s is after --to %s", from, to);
+		rc = report_accountability(en, lo, hi, t, e);
 	}
 	if (rc == 0) {
 		rc = report_write(t, nt, fmt, out, e);

@@ -1,115 +1,475 @@
 /*
- * dispatch.c - the command table and the dispatcher: what each command needs, and the
- * opening, error printing, delivering, closing and output checking done once for all.
+ * dispatch.c - the command table and the dispatcher: what each command needs and what it
+ * tells its reader (cli_int.h), and the opening, error printing, delivering, closing and
+ * output checking done once for all.
+ *
+ * A new command is one row here: its function, its flags, its group, and its words for
+ * `dabiao help`, the man page and the completion (help.c renders all three from the row).
+ * Every option the command's cli_parse accepts must be in the row's opts, or cli_parse
+ * refuses it; then regenerate the kept copies (tests/it/help_docs.py says how).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
-#include "engine/cli/cli.h"
-
-struct command {
-	const char *name;
-	int (*fn)(struct cli *c);
-	unsigned flags;          /* enum cli_flags */
-	const char *summary;
-	const char *usage;
-};
+#include "engine/cli/cli_int.h"
 
 #define RD CLI_ENGINE
 #define RW (CLI_ENGINE | CLI_WRITE)
 
-/* Sorted by name: `dabiao --help` lists them in this order. */
-static const struct command commands[] = {
-	{"advance", cmd_advance, RW | CLI_VIRTUAL,
-	 "apply every due entry up to a time (virtual clock)", "dabiao advance --to TIME"},
-	{"audit", cmd_audit, CLI_STORE, "the audit log: list, export, checkpoint, prove, verify",
-	 "dabiao audit [--task T] [--subject S] [--actor A] [--since TIME] [--format table|jsonl]\n"
-	 "       dabiao audit export [--out FILE]\n"
-	 "       dabiao audit checkpoint\n"
-	 "       dabiao audit key\n"
-	 "       dabiao audit prove SEQ [--checkpoint FILE]\n"
-	 "       dabiao audit verify [--checkpoint FILE] [--key FILE]"},
-	{"backup", cmd_backup, CLI_STORE, "a consistent, compacted hot copy of the store",
-	 "dabiao backup DIR"},
-	{"calendar", cmd_calendar, RD,
-	 "the deadlines as an iCalendar (RFC 5545) file, reminders as alarms",
-	 "dabiao calendar [--plan ID] [--subject ID] [--role R] [--out FILE]"},
-	{"check", cmd_check, 0, "validate plan files", "dabiao check PLAN.yaml..."},
-	{"clock", cmd_clock, RD, "show the store's clock mode and now", "dabiao clock"},
-	{"deliver", cmd_deliver, RW, "deliver every notice due now, once, and exit",
-	 "dabiao deliver"},
-	{"event", cmd_event, RW | CLI_DELIVERS, "apply a lifecycle event to a task",
-	 "dabiao event TASK EVENT --by WHO [--note TEXT]"},
-	{"extend", cmd_extend, RW | CLI_DELIVERS, "move a task's (or a selection's) deadline",
-	 "dabiao extend (TASK | --milestone M [--period P] [--jurisdiction J]) --to DATE --by WHO "
-	 "--reason TEXT"},
-	{"flag", cmd_flag, RW | CLI_DELIVERS,
-	 "raise an accountability flag (concealed, falsified, omitted)",
-	 "dabiao flag TASK --kind concealed|falsified|omitted --by WHO --reason TEXT"},
-	{"import", cmd_import, RW | CLI_CREATE,
-	 "import a registry of jurisdictions, enterprises and offices",
-	 "dabiao import REGISTRY.yaml|ENTERPRISES.csv"},
-	{"init", cmd_init, 0, "create a store",
-	 "dabiao init [--clock real|virtual] [--now TIME] [--tz ZONE]"},
-	{"load", cmd_load, RW | CLI_CREATE,
-	 "store a plan (a changed file makes a new version) and expand tasks",
-	 "dabiao load PLAN.yaml"},
-	{"outbox", cmd_outbox, RD, "list notices: queued, retrying, failed, sent",
-	 "dabiao outbox [--pending|--retrying|--failed|--sent]"},
-	{"report", cmd_report, RD, "Annex 3 and Annex 4 tables, the accountability record",
-	 "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] [--format table|csv|xlsx] "
-	 "[--out FILE]\n"
-	 "       dabiao report accountability [--from DATE] [--to DATE] [--format table|csv|xlsx] "
-	 "[--out FILE]"},
-	{"run", cmd_run, RW | CLI_CREATE | CLI_REAL,
-	 "run the scheduler on the real clock (the daemon)", "dabiao run"},
-	{"simulate", cmd_simulate, 0, "print a plan's timeline from a throw-away store",
-	 "dabiao simulate PLAN.yaml --registry REGISTRY [--from TIME] [--to TIME]"},
-	{"status", cmd_status, RD, "who is late: per jurisdiction, open, due, overdue, late",
-	 "dabiao status [--jurisdiction ID] [--plan ID]"},
-	{"submit", cmd_submit, RW | CLI_DELIVERS, "record a submission for a task",
-	 "dabiao submit TASK --by WHO [--at TIME] [--file PATH] [--note TEXT] [--sections a,b]"},
-	{"tasks", cmd_tasks, RD, "list tasks",
-	 "dabiao tasks [--plan ID] [--subject ID] [--milestone ID] [--state S] "
-	 "[--format table|csv|json]"},
+/* Options several commands share, with the same words everywhere. */
+#define OPT_PLAN(what) {"plan", "ID", "every plan in the store", "only " what " of plan ID"}
+#define OPT_BY {"by", "WHO", NULL, "who acts (a name or an office); recorded in the audit " \
+	"trail beside the user who ran the command. Required."}
+#define OPT_OUT(what) {"out", "FILE", "standard output", "write " what " to FILE instead"}
+#define END_OPTS {NULL, NULL, NULL, NULL}
+
+/* Sorted by name. */
+const struct cli_command cli_commands[] = {
+	{.name = "advance", .fn = cmd_advance, .flags = RW | CLI_VIRTUAL, .group = CLI_G_TIME,
+	 .summary = "apply every due entry up to a time (virtual clock)",
+	 .usage = "dabiao advance --to TIME",
+	 .text = "Moves a virtual-clock store's now forward to TIME and applies, in order, "
+	         "everything that fell due on the way: reminders, deadlines (lapses), "
+	         "escalations, conduct warnings, digests and dispatches, delivering the notices "
+	         "each batch queues. Each applied entry is printed as one timeline line (local "
+	         "time, kind, task, recipients); the count goes to standard error. This is how a "
+	         "plan is rehearsed before going live, and how tests move time.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"to", "TIME", NULL, "the new now: RFC 3339, or a local time in the store's zone "
+		  "(2017-07-06T00:00:00). Required; it may not be before the store's now."},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "the store runs on the real clock, or TIME is missing, unreadable or in the "
+		  "past"},
+		 {75, "an SMTP server refused a notice for now (it is retried)"},
+		 {0, NULL}},
+	 .example = "dabiao advance --to 2017-07-06T00:00:00+08:00"},
+	{.name = "audit", .fn = cmd_audit, .flags = CLI_STORE, .group = CLI_G_RECORDS,
+	 .summary = "the audit trail: list, export, checkpoint, key, prove, verify",
+	 .usage = "dabiao audit [--task T] [--subject S] [--actor A] [--since TIME] "
+	          "[--format table|jsonl]\n"
+	          "dabiao audit export [--out FILE]\n"
+	          "dabiao audit checkpoint\n"
+	          "dabiao audit key\n"
+	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
+	          "dabiao audit verify [--checkpoint FILE] [--key FILE]",
+	 .text = "Every change writes one audit record in the same transaction; the records form "
+	         "an RFC 9162 Merkle tree (docs/audit.md specifies each byte).\n\n"
+	         "Without a subcommand, lists the records, oldest first. `export` writes each "
+	         "record's canonical JSON line. `checkpoint` prints the tree head signed with "
+	         "the configured Ed25519 key (a C2SP tlog-checkpoint): mail it, print it, let "
+	         "others keep it. `key` prints the signed-note verifier key of that signing key. "
+	         "`prove SEQ` prints the inclusion proof of record SEQ. `verify` recomputes every "
+	         "record's leaf and the tree, and with --checkpoint checks that the log still "
+	         "begins with the log the checkpoint signed.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"task", "T", NULL, "(list) only the records of task T"},
+		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
+		 {"actor", "A", NULL, "(list) only the records of actor A"},
+		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
+		 {"format", "table|jsonl", "table", "(list) jsonl: one {\"leaf\":HEX,\"record\":"
+		  "RECORD} object per line"},
+		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
+		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
+		  "inclusion in its tree; verify that the log still begins with it"},
+		 {"key", "FILE", "the configured signing key", "(verify) the key that checks the "
+		  "checkpoint's signature: a PEM public or private Ed25519 key"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "verify: a record was changed, deleted or cannot be read, or the log is not "
+		  "consistent with the checkpoint; prove: no such record"},
+		 {78, "checkpoint, key: no signing key is configured (DABIAO_AUDIT_KEY)"},
+		 {0, NULL}},
+	 .example = "dabiao audit --task changji-2017/roster/fukang-city/once\n"
+	            "dabiao audit checkpoint > cp-2017-07.txt\n"
+	            "dabiao audit verify --checkpoint cp-2017-06.txt --key audit-key.pub.pem",
+	 .subs = "checkpoint export key prove verify"},
+	{.name = "backup", .fn = cmd_backup, .flags = CLI_STORE, .group = CLI_G_RECORDS,
+	 .summary = "a consistent, compacted hot copy of the store",
+	 .usage = "dabiao backup DIR",
+	 .text = "Copies the store into DIR (new, or an empty folder) as one consistent "
+	         "snapshot, compacted, while `dabiao run` goes on writing. To restore: stop "
+	         "dabiao, move the damaged store aside, put the copy in its place (or point "
+	         "--db at it), start dabiao; deploy/README.md has the steps.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {73, "DIR cannot be created, or is not empty"},
+		 {0, NULL}},
+	 .example = "dabiao --db /var/lib/dabiao/store backup /var/backups/dabiao-2017-07-01",
+	 .file_args = true},
+	{.name = "calendar", .fn = cmd_calendar, .flags = RD, .group = CLI_G_RECORDS,
+	 .summary = "the deadlines as an iCalendar (RFC 5545) file, reminders as alarms",
+	 .usage = "dabiao calendar [--plan ID] [--subject ID] [--role R] [--out FILE]",
+	 .text = "Writes one event per task at its deadline, with the engine's own reminder "
+	         "instants as alarms, for calendar programs.",
+	 .opts = (const struct cli_optdoc[]){
+		 OPT_PLAN("the tasks"),
+		 {"subject", "ID", "every subject", "only the tasks of jurisdiction or enterprise "
+		  "ID, and of the enterprises in jurisdiction ID"},
+		 {"role", "R", "every role", "only the tasks whose owner is role R"},
+		 OPT_OUT("the calendar"),
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such plan, or no plan has role R"},
+		 {73, "FILE cannot be created"},
+		 {0, NULL}},
+	 .example = "dabiao calendar --subject fukang-city --out fukang.ics"},
+	{.name = "check", .fn = cmd_check, .flags = 0, .group = CLI_G_SETUP,
+	 .summary = "validate plan files",
+	 .usage = "dabiao check PLAN.yaml...",
+	 .text = "Reads each plan file as `load` would, without a store, and prints one line "
+	         "per valid plan. The first fault of each file is printed as "
+	         "FILE:LINE:COLUMN: error: MESSAGE (columns count characters); every file is "
+	         "checked. docs/plan-format.md is the reference.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "a plan is not valid (the status of the first faulty file)"},
+		 {66, "a file cannot be opened"},
+		 {0, NULL}},
+	 .example = "dabiao check workflows/changji-2017.yaml",
+	 .file_args = true},
+	{.name = "clock", .fn = cmd_clock, .flags = RD, .group = CLI_G_TIME,
+	 .summary = "show the store's clock mode and now",
+	 .usage = "dabiao clock",
+	 .text = "Prints the store's clock mode (real, or virtual: moved only by `advance`), "
+	         "its now (RFC 3339) and its zone.",
+	 .example = "dabiao clock"},
+	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
+	 .summary = "deliver every notice due now, once, and exit",
+	 .usage = "dabiao deliver",
+	 .text = "Sends every queued notice and every retry whose time has come, through the "
+	         "configured SMTP server, or as .eml files in DIR/outbox/ when none is "
+	         "configured, then exits. For a store whose daemon is not running (cron), or "
+	         "after `advance`.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {75, "the SMTP server failed for now; the notices are retried later"},
+		 {0, NULL}},
+	 .example = "DABIAO_SMTP=smtp://127.0.0.1:2525 dabiao deliver"},
+	{.name = "event", .fn = cmd_event, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
+	 .summary = "apply a lifecycle event to a task",
+	 .usage = "dabiao event TASK EVENT --by WHO [--note TEXT]",
+	 .text = "Fires EVENT (accept, return, or one of the plan's own lifecycle events such as "
+	         "start, verify, close) on TASK, in one transaction with its audit record and "
+	         "the notices it causes. An event the task's state does not allow changes "
+	         "nothing.",
+	 .opts = (const struct cli_optdoc[]){
+		 OPT_BY,
+		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such task, or the event is not allowed in the task's state"},
+		 {0, NULL}},
+	 .example = "dabiao event changji-2017/roster/fukang-city/once accept --by zhidui"},
+	{.name = "extend", .fn = cmd_extend, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
+	 .summary = "move a task's (or a selection's) deadline",
+	 .usage = "dabiao extend TASK --to DATE --by WHO --reason TEXT\n"
+	          "dabiao extend --milestone M [--period P] [--jurisdiction J] [--plan ID] "
+	          "--to DATE --by WHO --reason TEXT",
+	 .text = "Gives TASK, or every task of milestone M (narrowed by period, jurisdiction "
+	         "and plan), a new due date; the deadline becomes the end of that day in the "
+	         "plan's zone and its reminders and escalations are rescheduled. The original "
+	         "due date and the reason are kept in the audit trail. All selected tasks "
+	         "change in one transaction, or none.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"to", "DATE", NULL, "the new due date, YYYY-MM-DD. Required."},
+		 OPT_BY,
+		 {"reason", "TEXT", NULL, "why (kept in the audit trail). Required."},
+		 {"milestone", "M", NULL, "select the tasks of milestone M instead of naming one"},
+		 {"period", "P", "every period", "with --milestone: only period P (2017-07, "
+		  "2017-W02, once)"},
+		 {"jurisdiction", "J", "every jurisdiction", "with --milestone: only the tasks of "
+		  "jurisdiction J (and its enterprises)"},
+		 OPT_PLAN("the tasks"),
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such task, no task matches the selection, or a task is in a final state"},
+		 {0, NULL}},
+	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "
+	            "--by zhidui --reason \"National Day holiday\""},
+	{.name = "flag", .fn = cmd_flag, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
+	 .summary = "raise an accountability flag (concealed, falsified, omitted)",
+	 .usage = "dabiao flag TASK --kind concealed|falsified|omitted --by WHO --reason TEXT",
+	 .text = "Records that TASK's report concealed (瞒报), falsified (谎报) or omitted (漏报) "
+	         "something, notifies the plan's accountability roles, and counts the flag "
+	         "towards the jurisdiction's conduct warnings.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"kind", "concealed|falsified|omitted", NULL, "what was found. Required."},
+		 OPT_BY,
+		 {"reason", "TEXT", NULL, "what was found, in words. Required."},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){{65, "no such task"}, {0, NULL}},
+	 .example = "dabiao flag changji-2017/base-number/fukang-city/once --kind omitted "
+	            "--by jiancha --reason \"two cement plants missing\""},
+	{.name = "help", .fn = cmd_help, .flags = 0, .group = CLI_G_HELP,
+	 .summary = "this help, a command's help, the man page, the bash completion",
+	 .usage = "dabiao help [COMMAND]\n"
+	          "dabiao help --man | --completion",
+	 .text = "Without a COMMAND, lists the commands, the global options, the environment "
+	         "and the exit statuses. With one, describes it: what it does, every option "
+	         "with its default, its exit statuses and an example (the same as `dabiao "
+	         "COMMAND --help`). --man prints the manual page (installed as dabiao(1)); "
+	         "--completion prints the bash completion script (installed with the binary).",
+	 .opts = (const struct cli_optdoc[]){
+		 {"man", NULL, NULL, "print the manual page (roff)"},
+		 {"completion", NULL, NULL, "print the bash completion script"},
+		 END_OPTS},
+	 .example = "dabiao help extend\n"
+	            "dabiao help --man | man -l -"},
+	{.name = "import", .fn = cmd_import, .flags = RW | CLI_CREATE, .group = CLI_G_SETUP,
+	 .summary = "import a registry of jurisdictions, enterprises and offices",
+	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv",
+	 .text = "Stores the registry's jurisdictions, enterprises and office addresses, and "
+	         "creates the tasks that new subjects owe under every loaded plan, in one "
+	         "transaction: on any error nothing changes. A subject already in the store is "
+	         "updated. The first bad value is named as FILE:LINE:COLUMN (a CSV's row and "
+	         "column); docs/registry-format.md is the reference.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "a value is bad (the message names it)"},
+		 {66, "the file cannot be opened"},
+		 {0, NULL}},
+	 .example = "dabiao import workflows/changji-registry.yaml",
+	 .file_args = true},
+	{.name = "init", .fn = cmd_init, .flags = 0, .group = CLI_G_SETUP,
+	 .summary = "create a store",
+	 .usage = "dabiao init [--clock real|virtual] [--now TIME] [--tz ZONE]",
+	 .text = "Creates an empty store at --db DIR. A real-clock store follows the wall clock "
+	         "(`dabiao run`); a virtual one has its own now, moved only by `advance`, to "
+	         "rehearse a plan.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"clock", "real|virtual", "real", "the store's clock"},
+		 {"now", "TIME", "the wall clock", "a virtual clock's first now (RFC 3339)"},
+		 {"tz", "ZONE", "Asia/Shanghai", "the store's IANA zone: times without an offset "
+		  "are read in it, and shown in it"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {73, "a store already exists at DIR, or DIR cannot be created"},
+		 {78, "the configuration is not valid"},
+		 {0, NULL}},
+	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
+	{.name = "load", .fn = cmd_load, .flags = RW | CLI_CREATE, .group = CLI_G_SETUP,
+	 .summary = "store a plan (a changed file makes a new version) and expand tasks",
+	 .usage = "dabiao load PLAN.yaml",
+	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed "
+	         "becomes the plan's next version) and creates every task it gives each "
+	         "subject of the registry over the plan's whole horizon, with their deadlines, "
+	         "reminders and escalations, in one transaction.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "the plan is not valid"},
+		 {66, "the file cannot be opened"},
+		 {0, NULL}},
+	 .example = "dabiao load workflows/changji-2017.yaml",
+	 .file_args = true},
+	{.name = "outbox", .fn = cmd_outbox, .flags = RD, .group = CLI_G_WORK,
+	 .summary = "list notices: queued, retrying, failed, sent",
+	 .usage = "dabiao outbox [--pending|--retrying|--failed|--sent]",
+	 .text = "Lists the notices with their scheduled time, state, kind, key and recipients, "
+	         "and for those not delivered the attempts and each recipient's last answer.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"pending", NULL, NULL, "only notices still queued"},
+		 {"retrying", NULL, NULL, "only notices waiting for a retry"},
+		 {"failed", NULL, NULL, "only notices that failed for good"},
+		 {"sent", NULL, NULL, "only notices delivered"},
+		 END_OPTS},
+	 .example = "dabiao outbox --failed"},
+	{.name = "report", .fn = cmd_report, .flags = RD, .group = CLI_G_RECORDS,
+	 .summary = "Annex 3 and Annex 4 tables, the accountability record",
+	 .usage = "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] "
+	          "[--format table|csv|xlsx] [--out FILE]\n"
+	          "dabiao report accountability [--from DATE] [--to DATE] "
+	          "[--format table|csv|xlsx] [--out FILE]",
+	 .text = "annex3: the monthly summary per jurisdiction (全州10个行业超标企业清理汇总表); "
+	         "annex4: the detail per listed enterprise (全区10个行业超标企业清理明细表), both "
+	         "as they stood at the month's end. accountability: every lapse, late "
+	         "submission, flag and conduct warning with the audit record that proves it, "
+	         "and counts per jurisdiction. docs/reports.md lists every column.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"month", "YYYY-MM", NULL, "(annex3, annex4) the month. Required."},
+		 OPT_PLAN("the plan's clean-up milestone (annex3, annex4); needed when several "
+		          "plans have one"),
+		 {"from", "DATE", "the first record", "(accountability) from the start of DATE "
+		  "(or a time)"},
+		 {"to", "DATE", "the last record", "(accountability) up to the end of DATE (or a "
+		  "time)"},
+		 {"format", "table|csv|xlsx", "table", "csv: UTF-8 with a BOM, CRLF; xlsx needs "
+		  "--out"},
+		 OPT_OUT("the report"),
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such plan, or no plan with a clean-up milestone"},
+		 {73, "FILE cannot be created"},
+		 {0, NULL}},
+	 .example = "dabiao report annex3 --month 2017-07 --format xlsx --out annex3-2017-07.xlsx",
+	 .subs = "annex3 annex4 accountability"},
+	{.name = "run", .fn = cmd_run, .flags = RW | CLI_CREATE | CLI_REAL, .group = CLI_G_TIME,
+	 .summary = "run the scheduler on the real clock (the daemon)",
+	 .usage = "dabiao run",
+	 .text = "Applies every entry when it falls due and delivers the notices, until SIGTERM "
+	         "or SIGINT. Entries missed while it was down are caught up in order (a late "
+	         "deadline says so; of a task's late reminders only the last goes out). SIGHUP "
+	         "re-reads the configuration and the plans. Other dabiao commands may run "
+	         "meanwhile; it sees their changes within a second. Logs go to standard error, "
+	         "one line per action.",
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "the store has a virtual clock"},
+		 {0, NULL}},
+	 .example = "dabiao --db /var/lib/dabiao/store run"},
+	{.name = "simulate", .fn = cmd_simulate, .flags = 0, .group = CLI_G_TIME,
+	 .summary = "print a plan's timeline from a throw-away store",
+	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY [--from TIME] [--to TIME]",
+	 .text = "Loads the plan and the registry into a temporary virtual-clock store in "
+	         "$TMPDIR, advances it over the plan's horizon and prints every action as "
+	         "`advance` would, then deletes the store. Nothing else is touched; no mail is "
+	         "sent.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"registry", "REGISTRY", NULL, "the registry file (YAML, or CSV of enterprises). "
+		  "Required."},
+		 {"from", "TIME", "the first due entry", "print from TIME on (what comes before "
+		  "is applied, not printed)"},
+		 {"to", "TIME", "the last due entry", "stop at TIME"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "the plan or the registry is not valid"},
+		 {66, "a file cannot be opened"},
+		 {73, "the temporary store cannot be created"},
+		 {78, "the configuration is not valid"},
+		 {0, NULL}},
+	 .example = "dabiao simulate workflows/changji-2017.yaml "
+	            "--registry workflows/changji-registry.yaml --to 2017-03-01",
+	 .file_args = true},
+	{.name = "status", .fn = cmd_status, .flags = RD, .group = CLI_G_WORK,
+	 .summary = "who is late: per jurisdiction, open, due, overdue, late",
+	 .usage = "dabiao status [--jurisdiction ID] [--plan ID]",
+	 .text = "What a supervision officer wants on a Monday morning: per jurisdiction the "
+	         "open tasks, those due within seven days, overdue, submitted late, incomplete "
+	         "and flagged; then the overdue tasks, the next deadlines, and the roles that "
+	         "have no address in the registry.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"jurisdiction", "ID", "every jurisdiction", "only jurisdiction ID"},
+		 OPT_PLAN("the tasks"),
+		 END_OPTS},
+	 .example = "dabiao status --jurisdiction fukang-city"},
+	{.name = "submit", .fn = cmd_submit, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
+	 .summary = "record a submission for a task",
+	 .usage = "dabiao submit TASK --by WHO [--at TIME] [--file PATH] [--note TEXT] "
+	          "[--sections a,b]",
+	 .text = "Fires the task's submit event: open, returned or overdue becomes submitted "
+	         "(late when after the deadline), or incomplete when a section the milestone "
+	         "requires is missing. The file's SHA-256 is recorded; the file stays where it "
+	         "is.",
+	 .opts = (const struct cli_optdoc[]){
+		 OPT_BY,
+		 {"at", "TIME", "now", "when it was received; on a real-clock store the entry is "
+		  "marked back-dated"},
+		 {"file", "PATH", NULL, "the submitted document: a regular file, whose SHA-256 is "
+		  "recorded"},
+		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
+		 {"sections", "a,b", "none", "the sections the submission holds, of those the "
+		  "milestone requires"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such task, or the task's state takes no submission"},
+		 {66, "the file cannot be opened"},
+		 {0, NULL}},
+	 .example = "dabiao submit changji-2017/roster/fukang-city/once --by 'Li Na' "
+	            "--file roster.xlsx"},
+	{.name = "tasks", .fn = cmd_tasks, .flags = RD, .group = CLI_G_WORK,
+	 .summary = "list tasks",
+	 .usage = "dabiao tasks [--plan ID] [--subject ID] [--milestone ID] [--jurisdiction ID] "
+	          "[--state S] [--format table|csv|json]",
+	 .text = "Lists every task of the plans' horizon in key order: key, state, due date "
+	         "(after holiday shifts) and deadline. A task's key is PLAN/MILESTONE/SUBJECT/"
+	         "PERIOD.",
+	 .opts = (const struct cli_optdoc[]){
+		 OPT_PLAN("the tasks"),
+		 {"subject", "ID", "every subject", "only the tasks of jurisdiction or enterprise "
+		  "ID"},
+		 {"milestone", "ID", "every milestone", "only the tasks of milestone ID"},
+		 {"jurisdiction", "ID", "every jurisdiction", "only the tasks in jurisdiction ID "
+		  "(its own and its enterprises')"},
+		 {"state", "S", "every state", "only tasks in state S (open, submitted, overdue, "
+		  "...)"},
+		 {"format", "table|csv|json", "table", "json: an array of objects with key, plan, "
+		  "milestone, subject, jurisdiction, period, state, due_date, deadline, "
+		  "original_due_date, late, extended"},
+		 END_OPTS},
+	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
+};
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const struct cli_optdoc cli_global_opts[] = {
+	{"db", "DIR", "$DABIAO_DB, else ./dabiao.db", "the store folder"},
+	{"config", "FILE", "$DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists",
+	 "the configuration: SMTP server, sender, audit key (deploy/dabiao.yaml.example)"},
+	{"verbose", NULL, NULL, "also log what the engine does (info); twice, -v -v, also "
+	 "debug lines. Logs go to standard error, one line each: MODULE: message key=value"},
+	{"quiet", NULL, NULL, "log nothing but errors (no warnings)"},
+	{"help", NULL, NULL, "the list of commands (dabiao help)"},
+	{"version", NULL, NULL, "print the version"},
+	END_OPTS,
 };
 
-static const struct command *
-find_command(const char *name)
+const struct cli_optdoc cli_environment[] = {
+	{"DABIAO_DB", NULL, NULL, "the store folder when --db is not given"},
+	{"DABIAO_CONFIG", NULL, NULL, "the configuration file when --config is not given"},
+	{"DABIAO_SMTP", NULL, NULL, "smtp://host:port (or smtp+starttls://): an SMTP server, "
+	 "over the configuration's"},
+	{"DABIAO_AUDIT_KEY", NULL, NULL, "the PEM Ed25519 private key that signs checkpoints"},
+	{"DABIAO_AUDIT_ORIGIN", NULL, NULL, "the audit log's name in checkpoints (default "
+	 "dabiao/HOSTNAME)"},
+	{"DABIAO_TEMPLATES", NULL, NULL, "the folder of the built-in notice templates"},
+	{"DABIAO_STORE_MAPSIZE", NULL, NULL, "the store's initial map size in bytes (it grows "
+	 "when full)"},
+	{"TMPDIR", NULL, NULL, "where `simulate` makes its throw-away store (default /tmp)"},
+	{"USER", NULL, NULL, "who ran the command, in audit records"},
+	END_OPTS,
+};
+
+/* sysexits.h, as base/err.h maps our errors onto it. */
+const struct cli_exitdoc cli_exit_statuses[] = {
+	{64, "usage: a wrong command, option or argument"},
+	{65, "bad data: an invalid plan, registry or value, an event the state does not allow, "
+	 "something not found, a failed audit verification"},
+	{66, "no input: a file or the store does not exist"},
+	{70, "internal error"},
+	{73, "cannot create: an output file, a folder, a store that exists already"},
+	{74, "I/O error: reading or writing a file or the store failed"},
+	{75, "temporary failure (an SMTP server's 4xx reply): try again"},
+	{77, "permission denied"},
+	{78, "configuration error: a bad configuration file, or no audit key"},
+	{0, NULL},
+};
+
+const struct cli_command *
+cli_command_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
 	return NULL;
 }
 
-void
-cli_print_usage(FILE *f)
-{
-	fprintf(f, "usage: dabiao [--db DIR] [--config FILE] [-v|-q] COMMAND [ARGS]\n"
-	           "       dabiao --help | --version | COMMAND --help\n\n"
-	           "dabiao runs compliance plans: it keeps every deadline, reminds before it,\n"
-	           "records lapses and escalates them.\n\n"
-	           "The store is DIR, else $DABIAO_DB, else ./dabiao.db. The configuration is\n"
-	           "FILE, else $DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists;\n"
-	           "$DABIAO_SMTP=smtp://host:port names an SMTP server. Without one, notices\n"
-	           "are written as .eml files in DIR/outbox/.\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-}
-
-/* The command's failure, printed once: a usage error with the command's usage line. */
+/* The command's failure, printed once: a usage error with the command's usage lines. */
 static int
-report_failure(const struct command *cmd, const struct dberr *e, int rc)
+report_failure(const struct cli_command *cmd, const struct dberr *e, int rc)
 {
 	if (rc == DB_EUSAGE || e->code == DB_EUSAGE) {
-		fprintf(stderr, "dabiao %s: %s\nusage: %s\n", cmd->name,
-		        e->msg[0] ? e->msg : dabiao_strerror(DB_EUSAGE), cmd->usage);
+		fprintf(stderr, "dabiao %s: %s\n", cmd->name,
+		        e->msg[0] ? e->msg : dabiao_strerror(DB_EUSAGE));
+		fprintf(stderr, "usage: ");
+		for (const char *p = cmd->usage; *p; p++) {
+			fputc(*p, stderr);
+			if (*p == '\n')
+				fputs("       ", stderr);
+		}
+		fprintf(stderr, "\n(dabiao help %s describes every option)\n", cmd->name);
 		return 64;
 	}
+	/* a write to standard output failed because its reader left: not worth a word */
+	if ((e->code == DB_EIO || e->code == -EIO || e->code == -EPIPE) && cli_stdout_gone())
+		return CLI_EXIT_PIPE;
 	dberr_print(e, stderr);
 	return dberr_exit_status(e->code ? e->code : rc);
 }
@@ -117,7 +477,7 @@ report_failure(const struct command *cmd, const struct dberr *e, int rc)
 int
 cli_run(const struct cli_env *env, int argc, char **argv)
 {
-	const struct command *cmd;
+	const struct cli_command *cmd;
 	struct cli c;
 	int rc, status;
 
@@ -125,22 +485,23 @@ cli_run(const struct cli_env *env, int argc, char **argv)
 		cli_print_usage(stderr);
 		return 64;
 	}
-	cmd = find_command(argv[0]);
+	cmd = cli_command_find(argv[0]);
 	if (cmd == NULL) {
-		fprintf(stderr, "dabiao: error: unknown command '%s' (see dabiao --help)\n",
+		fprintf(stderr, "dabiao: error: unknown command '%s' (dabiao help lists them)\n",
 		        argv[0]);
 		return 64;
 	}
 	for (int k = 1; k < argc; k++) {
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
-			printf("usage: %s\n\n%s\n", cmd->usage, cmd->summary);
-			return 0;
+			cli_help_command(cmd, stdout);
+			return cli_finish_output(0);
 		}
 		if (strcmp(argv[k], "--") == 0)
 			break;
 	}
 	memset(&c, 0, sizeof(c));
 	c.name = cmd->name;
+	c.cmd = cmd;
 	c.argc = argc - 1;
 	c.argv = argv + 1;
 	c.env = env;
@@ -160,11 +521,33 @@ cli_run(const struct cli_env *env, int argc, char **argv)
 		config_release(c.config);
 		free(c.config);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (status == 0)
-			status = 74;
-		fprintf(stderr, "dabiao: error: cannot write standard output: %s\n",
-		        strerror(errno));
-	}
-	return status;
+	return status == CLI_EXIT_PIPE ? status : cli_finish_output(status);
+}
+
+bool
+cli_stdout_gone(void)
+{
+	struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+
+	/* Linux reports POLLERR on a pipe's write end once no reader is left, POLLHUP on a
+	 * socket shut down; a file or a terminal is never "gone" */
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+int
+cli_finish_output(int status)
+{
+	int err;
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	err = errno;
+	if (status != 0)
+		return status;   /* the command's own failure, reported already, comes first */
+	/* A reader that went away (`dabiao report accountability | head`) is not an error of
+	 * ours: end quietly, as standard tools do. */
+	if (err == EPIPE || cli_stdout_gone())
+		return CLI_EXIT_PIPE;
+	fprintf(stderr, "dabiao: error: cannot write standard output: %s\n", strerror(err));
+	return 74;
 }

@@ -4,6 +4,7 @@
  * that reads the process environment.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,11 @@ int
 main(int argc, char **argv)
 {
 	const char *db = getenv("DABIAO_DB"), *user = getenv("USER"), *tmp = getenv("TMPDIR");
+	static char help[] = "help";
+	char *help_argv[] = {help, NULL};
 	struct cli_env env = {0};
-	int i;
+	bool want_help = false;
+	int i, status;
 
 	/* libuv writes with write() and libESMTP asks for it too: a closed peer must be an
 	 * error return, not a signal that kills the daemon. */
@@ -26,8 +30,8 @@ main(int argc, char **argv)
 			printf("dabiao %s\n", DABIAO_VERSION);
 			return 0;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			cli_print_usage(stdout);
-			return 0;
+			want_help = true;
+			break;
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			env.config = argv[++i];
 		} else if (strncmp(argv[i], "--config=", 9) == 0) {
@@ -41,13 +45,21 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
 			log_set_level(LOG_LEVEL_QUIET);
 		} else {
-			fprintf(stderr, "dabiao: error: unknown option '%s'\n", argv[i]);
-			cli_print_usage(stderr);
+			fprintf(stderr, "dabiao: error: unknown option '%s' (global options come "
+			        "before the command; dabiao help lists them)\n", argv[i]);
 			return 64;
 		}
 	}
 	env.db = db && *db ? db : "./dabiao.db";
 	env.actor = user && *user ? user : "dabiao";
 	env.tmpdir = tmp && *tmp ? tmp : "/tmp";
-	return cli_run(&env, argc - i, argv + i);
+	status = want_help ? cli_run(&env, 1, help_argv) : cli_run(&env, argc - i, argv + i);
+	if (status == CLI_EXIT_PIPE) {
+		/* standard output's reader went away: end as `cat` would, killed by SIGPIPE,
+		 * which shells do not report */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		return 128 + SIGPIPE;
+	}
+	return status;
 }

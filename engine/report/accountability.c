@@ -390,7 +390,8 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	/* missed or overdue is known only now that the whole period has been read; sorting
 	 * (which moves the items the lapse map points at) comes after */
 	resolve_lapses(&a);
-	qsort(a.v, a.n, sizeof(*a.v), item_cmp);
+	if (a.n > 1) /* an empty result has no array: qsort(NULL, 0) is undefined */
+		qsort(a.v, a.n, sizeof(*a.v), item_cmp);
 	report_table_init(&out[0], "问责记录明细表", "问责明细", dhead, 8);
 	report_table_init(&out[1], "问责记录汇总表（按县市、园区和责任人）", "问责汇总", shead, 12);
 	detail_rows(&a, &out[0]);

@@ -216,7 +216,8 @@ audit_cb(const struct store_audit *rec, void *arg)
 	if (rec->clock_time > a->end || strncmp(rec->action, "task.", 5) != 0 ||
 	    strncmp(rec->task, a->prefix, strlen(a->prefix)) != 0)
 		return 0;
-	r = bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp);
+	/* bsearch and qsort want a real array even for none (C11 7.22.5) */
+	r = a->n ? bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp) : NULL;
 	if (r == NULL || rec->to_state[0] == '\0')
 		return 0;
 	st = plan_lifecycle_state(a->lc, rec->to_state);

@@ -300,7 +300,8 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 		rc = store_notice_each(txn, notice_cb, &f, e);
 	if (rc != 0)
 		goto out;
-	qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
+	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
+		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
 	items_text(&f, &items);
 	checkpoint_text(en, txn, &cp);
 	if ((rc = xlsx(&f, month, &book, e)) != 0)

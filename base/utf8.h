@@ -1,0 +1,29 @@
+/*
+ * utf8.h - UTF-8 as people count it: characters (code points) for positions and lengths in
+ * messages, terminal columns for aligned tables and wrapped help. RFC 3629: overlong forms,
+ * surrogates (U+D800..U+DFFF) and anything above U+10FFFF are not UTF-8. libc only.
+ */
+#ifndef DABIAO_UTF8_H
+#define DABIAO_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the character at s (n bytes available, n > 0): its length 1..4 with *cp set, or
+ * 0 when the bytes there are not well-formed UTF-8 (*cp is then the first byte). */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Length of the longest well-formed prefix of s[0..n): n when all of it is UTF-8. */
+size_t utf8_valid(const char *s, size_t n);
+/* Characters in s[0..n); each byte of an ill-formed sequence counts as one. */
+size_t utf8_count(const char *s, size_t n);
+/* Columns cp takes on a terminal: 2 for East Asian wide and full-width forms, 0 for
+ * combining marks and zero-width characters, 1 otherwise. */
+int utf8_cp_width(uint32_t cp);
+/* Columns the NUL-terminated s takes (an ill-formed byte counts as one). */
+size_t utf8_width(const char *s);
+/* True for the characters a person means as a blank: ASCII space and tab, and the
+ * ideographic space U+3000 that Chinese input methods type. */
+bool utf8_is_blank(uint32_t cp);
+
+#endif
