@@ -60,7 +60,11 @@ cmd_report(struct cli *c)
 		cli_usage(c, "%s takes --month, not --from/--to", pos[0]);
 	else if (!annex && (month || plan))
 		cli_usage(c, "accountability takes --from/--to, not --month/--plan");
-	else if (report_format_parse(format, &fmt, e) == 0 && fmt == REPORT_FMT_XLSX && !out)
+	else if (report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                             REPORT_FMT_MASK(REPORT_FMT_CSV) |
+	                             REPORT_FMT_MASK(REPORT_FMT_JSON) |
+	                             REPORT_FMT_MASK(REPORT_FMT_XLSX), &fmt, e) == 0 &&
+	         fmt == REPORT_FMT_XLSX && !out)
 		cli_usage(c, "--format xlsx needs --out FILE");
 	if (e->code != 0)
 		return DB_EUSAGE;

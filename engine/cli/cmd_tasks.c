@@ -1,25 +1,34 @@
 /*
- * cmd_tasks.c - `dabiao tasks`: every task of the plans' horizon, filtered, as a table,
- * CSV or JSON. JSON is the contract scripts rely on: an array of objects with key, plan,
- * milestone, subject, jurisdiction, period, state, due_date (local, after holiday shift),
- * deadline (RFC 3339 with offset), original_due_date, late, extended.
+ * cmd_tasks.c - `dabiao tasks`: every task of the plans' horizon, filtered, through the one
+ * writer (engine/report/table_out.c) as a table, CSV or JSON. The field names are a contract
+ * with scripts (docs/output.md): key, plan, milestone, subject, jurisdiction, period, state,
+ * due_date (local, after holiday shift), deadline (RFC 3339 with offset), original_due_date,
+ * late, extended. The text table shows key, state, due_date and deadline.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
+#include "engine/report/report.h"
 
-enum fmt { FMT_TABLE, FMT_CSV, FMT_JSON };
+/* Rows held before they are written: memory stays flat however many tasks there are. */
+#define CHUNK 4096
+
+static const char *const columns[] = {
+	"key", "plan", "milestone", "subject", "jurisdiction", "period", "state", "due_date",
+	"deadline", "original_due_date", "late", "extended"};
+enum { C_KEY, C_PLAN, C_MILESTONE, C_SUBJECT, C_JUR, C_PERIOD, C_STATE, C_DUE, C_DEADLINE,
+       C_ODUE, C_LATE, C_EXTENDED, C_N };
 
 struct list_ctx {
 	struct engine *en;
 	const char *subject, *state, *milestone, *jurisdiction;
-	enum fmt fmt;
-	size_t n;
-	struct buf out;
+	struct report_out out;
+	struct report_table t;
+	struct dberr *e;
+	int rc;
 };
 
 static int
@@ -37,60 +46,21 @@ task_cb(const struct store_task *t, void *arg)
 	cal_format_date(t->due_date, due);
 	cal_format_date(t->orig_due_date, odue);
 	tz_format_rfc3339(ep ? ep->tz : engine_tz(c->en), t->deadline, dl);
-	switch (c->fmt) {
-	case FMT_JSON:
-		buf_puts(&c->out, c->n ? ",\n  {" : "\n  {");
-		buf_puts(&c->out, "\"key\":");
-		buf_json_str(&c->out, t->key);
-		buf_puts(&c->out, ",\"plan\":");
-		buf_json_str(&c->out, t->plan);
-		buf_puts(&c->out, ",\"milestone\":");
-		buf_json_str(&c->out, t->milestone);
-		buf_puts(&c->out, ",\"subject\":");
-		buf_json_str(&c->out, t->subject);
-		buf_puts(&c->out, ",\"jurisdiction\":");
-		buf_json_str(&c->out, t->jurisdiction);
-		buf_puts(&c->out, ",\"period\":");
-		buf_json_str(&c->out, t->period);
-		buf_puts(&c->out, ",\"state\":");
-		buf_json_str(&c->out, t->state);
-		buf_printf(&c->out, ",\"due_date\":\"%s\",\"deadline\":\"%s\","
-		           "\"original_due_date\":\"%s\",\"late\":%s,\"extended\":%s}",
-		           due, dl, odue, (t->flags & STORE_TASK_LATE) ? "true" : "false",
-		           (t->flags & STORE_TASK_EXTENDED) ? "true" : "false");
-		break;
-	case FMT_CSV:
-		if (c->n == 0)
-			buf_puts(&c->out, "key,plan,milestone,subject,jurisdiction,period,state,"
-			                  "due_date,deadline\r\n");
-		buf_csv_field(&c->out, t->key);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->plan);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->milestone);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->subject);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->jurisdiction);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->period);
-		buf_putc(&c->out, ',');
-		buf_csv_field(&c->out, t->state);
-		buf_printf(&c->out, ",%s,%s\r\n", due, dl);
-		break;
-	case FMT_TABLE:
-		if (c->n == 0)
-			buf_printf(&c->out, "%-64s %-10s %-10s  %s\n", "key", "state", "due_date",
-			           "deadline");
-		buf_printf(&c->out, "%-64s %-10s %s  %s\n", t->key, t->state, due, dl);
-		break;
-	}
-	c->n++;
-	/* keep memory flat on big stores: flush as we go */
-	if (c->out.len > (1 << 16)) {
-		fwrite(c->out.data, 1, c->out.len, stdout);
-		buf_reset(&c->out);
-	}
+	report_add_str(&c->t, t->key);
+	report_add_str(&c->t, t->plan);
+	report_add_str(&c->t, t->milestone);
+	report_add_str(&c->t, t->subject);
+	report_add_str(&c->t, t->jurisdiction);
+	report_add_str(&c->t, t->period);
+	report_add_str(&c->t, t->state);
+	report_add_str(&c->t, due);
+	report_add_str(&c->t, dl);
+	report_add_str(&c->t, odue);
+	report_add_bool(&c->t, (t->flags & STORE_TASK_LATE) != 0);
+	report_add_bool(&c->t, (t->flags & STORE_TASK_EXTENDED) != 0);
+	/* a reader that went away stops the listing: the callback's non-zero ends the walk */
+	if (report_nrows(&c->t) >= CHUNK && (c->rc = report_out_rows(&c->out, &c->t, c->e)) != 0)
+		return 1;
 	return 0;
 }
 
@@ -103,8 +73,9 @@ static int
 tasks_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct tasks_arg *a = arg;
+	int rc = store_task_each(txn, a->prefix, task_cb, a->c, e);
 
-	return store_task_each(txn, a->prefix, task_cb, a->c, e);
+	return a->c->rc != 0 ? a->c->rc : rc;
 }
 
 int
@@ -117,38 +88,40 @@ cmd_tasks(struct cli *c)
 	                         {"jurisdiction", &lc.jurisdiction, NULL},
 	                         {"format", &format, NULL},      {NULL, NULL, NULL}};
 	struct tasks_arg a = {&lc, ""};
+	enum report_format fmt;
 	struct engine *en;
 	char *prefix = NULL;
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
-		return rc;
-	if (strcmp(format, "json") == 0)
-		lc.fmt = FMT_JSON;
-	else if (strcmp(format, "csv") == 0)
-		lc.fmt = FMT_CSV;
-	else if (strcmp(format, "table") == 0)
-		lc.fmt = FMT_TABLE;
-	else
-		return cli_usage(c, "--format must be table, csv or json, not '%s'", format);
-	if ((rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
+	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0 ||
+	    (rc = cli_engine(c, &en)) != 0)
 		return rc;
 	lc.en = en;
+	lc.e = &c->err;
 	if (plan != NULL) {
 		if (engine_plan_find(en, plan) == NULL)
 			return dberr_set(&c->err, DB_ENOTFOUND, "no plan '%s' in %s", plan, c->env->db);
 		prefix = xasprintf("%s/", plan);
 		a.prefix = prefix;
 	}
-	if (lc.fmt == FMT_JSON)
-		buf_puts(&lc.out, "[");
-	rc = store_read(engine_store(en), tasks_txn, &a, &c->err);
-	if (rc == 0) {
-		if (lc.fmt == FMT_JSON)
-			buf_puts(&lc.out, lc.n ? "\n]\n" : "]\n");
-		fwrite(buf_str(&lc.out), 1, lc.out.len, stdout);
+	report_table_init(&lc.t, "", "tasks", columns, C_N);
+	report_table_keys(&lc.t, "tasks", columns);
+	for (int k = C_PLAN; k < C_N; k++)
+		if (k != C_STATE && k != C_DUE && k != C_DEADLINE)
+			report_table_colflags(&lc.t, (size_t)k, REPORT_COL_WIDE);
+	if ((rc = report_out_open(&lc.out, fmt, NULL, 1, &c->err)) == 0) {
+		rc = store_read(engine_store(en), tasks_txn, &a, &c->err);
+		if (rc == 0)
+			rc = report_out_table_end(&lc.out, &lc.t, &c->err);
+		if (rc == 0)
+			rc = report_out_close(&lc.out, &c->err);
+		else
+			report_out_close(&lc.out, NULL);
 	}
-	buf_release(&lc.out);
+	report_table_release(&lc.t);
 	free(prefix);
 	return rc;
 }

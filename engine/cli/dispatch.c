@@ -54,7 +54,7 @@ const struct cli_command cli_commands[] = {
 	 .usage = "dabiao audit [--task T] [--subject S] [--actor A] [--since TIME] "
 	          "[--format table|jsonl]\n"
 	          "dabiao audit export [--out FILE]\n"
-	          "dabiao audit checkpoint\n"
+	          "dabiao audit checkpoint [--format json]\n"
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
 	          "dabiao audit verify [--checkpoint FILE] [--key FILE]",
@@ -72,8 +72,9 @@ const struct cli_command cli_commands[] = {
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
 		 {"actor", "A", NULL, "(list) only the records of actor A"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
-		 {"format", "table|jsonl", "table", "(list) jsonl: one {\"leaf\":HEX,\"record\":"
-		  "RECORD} object per line"},
+		 {"format", "table|jsonl|json", "table", "(list) jsonl: one {\"leaf\":HEX,"
+		  "\"record\":RECORD} object per line. (checkpoint) json: one object with origin, "
+		  "size, root (base64), root_hex and note (the signed note itself)"},
 		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
@@ -133,10 +134,14 @@ const struct cli_command cli_commands[] = {
 	 .file_args = true},
 	{.name = "clock", .fn = cmd_clock, .flags = RD, .group = CLI_G_TIME,
 	 .summary = "show the store's clock mode and now",
-	 .usage = "dabiao clock",
+	 .usage = "dabiao clock [--format table|json]",
 	 .text = "Prints the store's clock mode (real, or virtual: moved only by `advance`), "
 	         "its now (RFC 3339) and its zone.",
-	 .example = "dabiao clock"},
+	 .opts = (const struct cli_optdoc[]){
+		 {"format", "table|json", "table", "json: one object with mode, now, now_unix "
+		  "(seconds since 1970 UTC) and zone"},
+		 END_OPTS},
+	 .example = "dabiao clock --format json"},
 	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
 	 .summary = "deliver every notice due now, once, and exit",
 	 .usage = "dabiao deliver",
@@ -264,10 +269,13 @@ const struct cli_command cli_commands[] = {
 	 .file_args = true},
 	{.name = "outbox", .fn = cmd_outbox, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list notices: queued, retrying, failed, sent",
-	 .usage = "dabiao outbox [--pending|--retrying|--failed|--sent]",
-	 .text = "Lists the notices with their scheduled time, state, kind, key and recipients, "
-	         "and for those not delivered the attempts and each recipient's last answer.",
+	 .usage = "dabiao outbox [--pending|--retrying|--failed|--sent] [--format table|csv|json]",
+	 .text = "Lists the notices, the earliest scheduled first: scheduled time, state, kind, "
+	         "key, recipients, delivery attempts, each undelivered recipient's last answer, "
+	         "and the roles that had no address.",
 	 .opts = (const struct cli_optdoc[]){
+		 {"format", "table|csv|json", "table", "json: an array of objects with scheduled, "
+		  "state, kind, key, to (an array), attempts, answers (an array) and gaps"},
 		 {"pending", NULL, NULL, "only notices still queued"},
 		 {"retrying", NULL, NULL, "only notices waiting for a retry"},
 		 {"failed", NULL, NULL, "only notices that failed for good"},
@@ -277,9 +285,9 @@ const struct cli_command cli_commands[] = {
 	{.name = "report", .fn = cmd_report, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "Annex 3 and Annex 4 tables, the accountability record",
 	 .usage = "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] "
-	          "[--format table|csv|xlsx] [--out FILE]\n"
+	          "[--format table|csv|json|xlsx] [--out FILE]\n"
 	          "dabiao report accountability [--from DATE] [--to DATE] "
-	          "[--format table|csv|xlsx] [--out FILE]",
+	          "[--format table|csv|json|xlsx] [--out FILE]",
 	 .text = "annex3: the monthly summary per jurisdiction (全州10个行业超标企业清理汇总表); "
 	         "annex4: the detail per listed enterprise (全区10个行业超标企业清理明细表), both "
 	         "as they stood at the month's end. accountability: every lapse, late "
@@ -293,8 +301,9 @@ const struct cli_command cli_commands[] = {
 		  "(or a time)"},
 		 {"to", "DATE", "the last record", "(accountability) up to the end of DATE (or a "
 		  "time)"},
-		 {"format", "table|csv|xlsx", "table", "csv: UTF-8 with a BOM, CRLF; xlsx needs "
-		  "--out"},
+		 {"format", "table|csv|json|xlsx", "table", "csv: UTF-8 with a BOM, CRLF; json: "
+		  "an array of objects (accountability: an object of two, records and summary) "
+		  "with the field names of docs/output.md; xlsx needs --out"},
 		 OPT_OUT("the report"),
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
@@ -379,9 +388,9 @@ const struct cli_command cli_commands[] = {
 	 .summary = "list tasks",
 	 .usage = "dabiao tasks [--plan ID] [--subject ID] [--milestone ID] [--jurisdiction ID] "
 	          "[--state S] [--format table|csv|json]",
-	 .text = "Lists every task of the plans' horizon in key order: key, state, due date "
-	         "(after holiday shifts) and deadline. A task's key is PLAN/MILESTONE/SUBJECT/"
-	         "PERIOD.",
+	 .text = "Lists every task of the plans' horizon in key order, with a header row: key, "
+	         "state, due date (after holiday shifts) and deadline. A task's key is "
+	         "PLAN/MILESTONE/SUBJECT/PERIOD.",
 	 .opts = (const struct cli_optdoc[]){
 		 OPT_PLAN("the tasks"),
 		 {"subject", "ID", "every subject", "only the tasks of jurisdiction or enterprise "
@@ -391,9 +400,9 @@ const struct cli_command cli_commands[] = {
 		  "(its own and its enterprises')"},
 		 {"state", "S", "every state", "only tasks in state S (open, submitted, overdue, "
 		  "...)"},
-		 {"format", "table|csv|json", "table", "json: an array of objects with key, plan, "
+		 {"format", "table|csv|json", "table", "csv and json have every field: key, plan, "
 		  "milestone, subject, jurisdiction, period, state, due_date, deadline, "
-		  "original_due_date, late, extended"},
+		  "original_due_date, late, extended (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
 };

@@ -378,6 +378,13 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	static const char *const shead[] = {"县市、园区", "责任人", "逾期未报", "逾期", "迟报",
 	                                    "瞒报", "谎报", "漏报", "约谈预警", "限批预警", "合计",
 	                                    "审计序号"};
+	/* docs/output.md: the field names of `--format json` */
+	static const char *const dkeys[] = {"jurisdiction", "person", "kind", "matter", "task",
+	                                    "reason", "time", "audit_seq"};
+	static const char *const skeys[] = {"jurisdiction", "person", "missed", "overdue", "late",
+	                                    "concealed", "falsified", "omitted",
+	                                    "interview_warnings", "restriction_warnings", "total",
+	                                    "audit_seqs"};
 	struct acc a = {0};
 	char f[32] = "（起）", t[32] = "（今）";
 	int rc;
@@ -394,6 +401,8 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 		qsort(a.v, a.n, sizeof(*a.v), item_cmp);
 	report_table_init(&out[0], "问责记录明细表", "问责明细", dhead, 8);
 	report_table_init(&out[1], "问责记录汇总表（按县市、园区和责任人）", "问责汇总", shead, 12);
+	report_table_keys(&out[0], "records", dkeys);
+	report_table_keys(&out[1], "summary", skeys);
 	detail_rows(&a, &out[0]);
 	summary_rows(&a, &out[1]);
 	if (from != INT64_MIN)

@@ -387,7 +387,7 @@ report_annex3_row(struct report_table *t, const char *name, const unsigned *v)
 	report_add_num(t, v[4], 0);
 	report_add_num(t, v[7], 0);
 	if (v[0] == 0)
-		report_add_str(t, "—");
+		report_add_null(t, "—");
 	else
 		report_add_num(t, (double)v[6] * 100.0 / v[0], 1);
 }
@@ -400,7 +400,13 @@ report_annex3_table(struct report_table *t, const char *title)
 		"淘汰关闭（家）", "已完成清理（家）", "整治中（家）", "未启动（家）",
 		"逾期未完成（家）", "完成率（%）"};
 
+	/* docs/output.md: the field names of `--format json` */
+	static const char *const keys[] = {
+		"jurisdiction", "base", "rectify_by_deadline", "listed_supervision", "closure",
+		"done", "in_progress", "not_started", "overdue", "completion_rate"};
+
 	report_table_init(t, title, "附件3", head, sizeof(head) / sizeof(head[0]));
+	report_table_keys(t, "annex3", keys);
 }
 
 int
@@ -516,6 +522,10 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	static const char *const head[] = {
 		"序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物",
 		"超标原因", "清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人"};
+	static const char *const keys[] = {
+		"no", "jurisdiction", "enterprise", "credit_code", "industry", "pollutants",
+		"reason", "measure", "rectify_by", "state", "done_date", "responsible_unit",
+		"responsible_person"};
 	struct annex a;
 	struct annex4_ctx c = {0};
 	struct report_table t;
@@ -526,6 +536,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		goto out;
 	title = xasprintf("全区10个行业超标企业清理明细表（%s）", month);
 	report_table_init(&t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
+	report_table_keys(&t, "annex4", keys);
 	c.a = &a;
 	c.t = &t;
 	c.order = xcalloc(a.n ? a.n : 1, sizeof(*c.order));

@@ -6,8 +6,11 @@
  * audit sequence number that proves it). docs/reports.md lists every column and its source.
  *
  * A report is built as tables of typed cells inside one read transaction, then written by
- * one writer (table_out.c) as an aligned text table, CSV (UTF-8 with a BOM, CRLF, RFC 4180)
- * or XLSX (libxlsxwriter). Nothing here prints; errors go into struct dberr.
+ * one writer (table_out.c) as an aligned text table, CSV (UTF-8 with a BOM, CRLF, RFC 4180),
+ * JSON or XLSX (libxlsxwriter). Every command's --format goes through this writer, listings
+ * too long to hold (tasks, the audit trail) a chunk at a time (struct report_out), so the
+ * formats mean the same everywhere; docs/output.md documents each table's field names.
+ * Nothing here prints; errors go into struct dberr.
  */
 #ifndef DABIAO_REPORT_H
 #define DABIAO_REPORT_H
@@ -15,47 +18,108 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "engine/core/engine.h"
 
 /* ---- tables and the writer (table_out.c) ---- */
-enum report_cell_kind { REPORT_STR = 0, REPORT_NUM };
+enum report_cell_kind {
+	REPORT_STR = 0,       /* text */
+	REPORT_NUM,           /* a number: JSON number, XLSX number */
+	REPORT_BOOL,          /* true/false */
+	REPORT_NULL,          /* no value: s is shown in text, CSV and XLSX ("—"), JSON null */
+	REPORT_LIST,          /* strings: JSON array; joined by ", " elsewhere */
+};
 struct report_cell {
 	enum report_cell_kind kind;
-	char *s;              /* REPORT_STR: owned by the table */
-	double n;             /* REPORT_NUM */
-	int prec;             /* REPORT_NUM: digits after the point (0 or 1) */
+	char *s;              /* STR, NULL: owned by the table; LIST: items, each ending '\n' */
+	double n;             /* NUM; BOOL: 0 or 1 */
+	int prec;             /* NUM: digits after the point (0 or 1) */
 };
 
+/* Column flags. */
+#define REPORT_COL_WIDE 1u  /* left out of the text table (a terminal's width), kept elsewhere */
+
 struct report_table {
-	char *title;          /* the Chinese title row, owned */
+	char *title;          /* the title row (text, XLSX), owned; "" for none */
 	char *sheet;          /* worksheet name (at most 31 characters), owned */
 	char *note;           /* a line under the table (as-of time, source), owned; may be NULL */
 	char **head;          /* column headers, owned */
+	char **keys;          /* JSON field names (ASCII), owned; NULL: the headers */
+	char *name;           /* the table's JSON name when several are written together */
+	unsigned *colflags;   /* REPORT_COL_* per column, owned; NULL: none */
 	size_t ncols;
 	struct report_cell *cells; /* row-major, nrows * ncols once complete; owned */
 	size_t ncells, capcells;
 	bool total_row;       /* the last row is a total: bold in XLSX */
+	bool record;          /* one row, a record: JSON object, text "header: value" lines */
 };
 
 /* Starts an empty table with ncols headers (copied). Cannot fail. */
 void report_table_init(struct report_table *t, const char *title, const char *sheet,
                        const char *const *head, size_t ncols);
+/* Names the table and its columns for JSON (copied; keys has ncols entries; name may be
+ * NULL). The names are a contract with scripts: docs/output.md lists them. Cannot fail. */
+void report_table_keys(struct report_table *t, const char *name, const char *const *keys);
+/* Sets REPORT_COL_* flags of column col. Cannot fail. */
+void report_table_colflags(struct report_table *t, size_t col, unsigned flags);
 /* Appends one cell to the current row (rows fill left to right). s is copied; NULL is "". */
 void report_add_str(struct report_table *t, const char *s);
 void report_add_num(struct report_table *t, double n, int prec);
+void report_add_bool(struct report_table *t, bool v);
+void report_add_null(struct report_table *t, const char *shown);
+void report_add_list(struct report_table *t, const char *const *items, size_t n);
 size_t report_nrows(const struct report_table *t);
+/* Drops the rows, keeping the columns (for writing a long listing in chunks). */
+void report_table_clear_rows(struct report_table *t);
 void report_table_release(struct report_table *t);
 
-enum report_format { REPORT_FMT_TABLE = 0, REPORT_FMT_CSV, REPORT_FMT_XLSX };
-/* "table", "csv" or "xlsx"; DB_EUSAGE otherwise. */
-int report_format_parse(const char *s, enum report_format *out, struct dberr *e);
-/* Writes the tables to path (NULL: stdout; XLSX needs a path: DB_EUSAGE). XLSX puts each
+enum report_format {
+	REPORT_FMT_TABLE = 0, REPORT_FMT_CSV, REPORT_FMT_XLSX, REPORT_FMT_JSON,
+	REPORT_FMT_N
+};
+/* Parses s ("table", "csv", "xlsx", "json") among the formats in allowed (a mask of
+ * 1 << REPORT_FMT_*); DB_EUSAGE naming the allowed ones otherwise. */
+int report_format_parse(const char *s, unsigned allowed, enum report_format *out,
+                        struct dberr *e);
+#define REPORT_FMT_MASK(f) (1u << (f))
+
+/* A writer in progress: tables written as their rows come, a chunk at a time, so a listing
+ * of a million tasks needs the memory of one chunk. TABLE fixes the column widths at a
+ * table's first chunk (a longer cell later only pushes its own line). XLSX cannot stream:
+ * report_write it. */
+struct report_out {
+	enum report_format f;
+	FILE *fp;
+	char *path;           /* NULL: standard output */
+	size_t ntables;       /* as announced: JSON wraps several in an object by name */
+	size_t table;         /* tables begun */
+	size_t rows;          /* rows written of the current table */
+	bool in_table;        /* a table's first chunk is written, its end not yet */
+	size_t *w;            /* TABLE: widths of the current table */
+	struct buf b;
+};
+/* Opens path (NULL: standard output) for ntables tables. DB_ECANTCREAT, DB_EUSAGE (XLSX). */
+int report_out_open(struct report_out *o, enum report_format f, const char *path,
+                    size_t ntables, struct dberr *e);
+/* Writes t's rows so far and drops them (report_table_clear_rows); the first call for a
+ * table writes its title and header row. Errors: -EPIPE when standard output's reader has
+ * gone, DB_EIO for other failed writes. */
+int report_out_rows(struct report_out *o, struct report_table *t, struct dberr *e);
+/* Writes t's last rows and ends it (JSON's closing bracket, the text table's note). */
+int report_out_table_end(struct report_out *o, struct report_table *t, struct dberr *e);
+/* Ends the output and closes the file; always releases o. */
+int report_out_close(struct report_out *o, struct dberr *e);
+
+/* Writes whole tables to path (NULL: stdout; XLSX needs a path: DB_EUSAGE). XLSX puts each
  * table on its own worksheet: the title in row 1 (bold), the headers in row 2 (bold), the
  * data from row 3, the note two rows under the data. CSV writes a BOM once, then each table
- * as its header row and data rows, tables separated by an empty line. A file that cannot
- * be created is DB_ECANTCREAT, a failed write DB_EIO. */
+ * as its header row and data rows, tables separated by an empty line. JSON writes one
+ * table as an array of objects (a record table as one object), several as an object of
+ * such arrays by table name. A file that cannot be created is DB_ECANTCREAT, a failed
+ * write DB_EIO, a reader gone -EPIPE. */
 int report_write(const struct report_table *tables, size_t ntables, enum report_format f,
                  const char *path, struct dberr *e);
 

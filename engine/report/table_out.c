@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
@@ -31,31 +32,73 @@ report_table_init(struct report_table *t, const char *title, const char *sheet,
 	t->ncols = ncols;
 }
 
+void
+report_table_keys(struct report_table *t, const char *name, const char *const *keys)
+{
+	free(t->name);
+	t->name = name ? xstrdup(name) : NULL;
+	if (t->keys == NULL)
+		t->keys = xcalloc(t->ncols, sizeof(*t->keys));
+	for (size_t i = 0; i < t->ncols; i++) {
+		free(t->keys[i]);
+		t->keys[i] = xstrdup(keys[i]);
+	}
+}
+
+void
+report_table_colflags(struct report_table *t, size_t col, unsigned flags)
+{
+	if (t->colflags == NULL)
+		t->colflags = xcalloc(t->ncols, sizeof(*t->colflags));
+	t->colflags[col] = flags;
+}
+
 static struct report_cell *
-add_cell(struct report_table *t)
+add_cell(struct report_table *t, enum report_cell_kind kind)
 {
 	t->cells = xgrow(t->cells, &t->capcells, t->ncells + 1, sizeof(*t->cells));
 	memset(&t->cells[t->ncells], 0, sizeof(*t->cells));
+	t->cells[t->ncells].kind = kind;
 	return &t->cells[t->ncells++];
 }
 
 void
 report_add_str(struct report_table *t, const char *s)
 {
-	struct report_cell *c = add_cell(t);
-
-	c->kind = REPORT_STR;
-	c->s = xstrdup(s ? s : "");
+	add_cell(t, REPORT_STR)->s = xstrdup(s ? s : "");
 }
 
 void
 report_add_num(struct report_table *t, double n, int prec)
 {
-	struct report_cell *c = add_cell(t);
+	struct report_cell *c = add_cell(t, REPORT_NUM);
 
-	c->kind = REPORT_NUM;
 	c->n = n;
 	c->prec = prec;
+}
+
+void
+report_add_bool(struct report_table *t, bool v)
+{
+	add_cell(t, REPORT_BOOL)->n = v ? 1 : 0;
+}
+
+void
+report_add_null(struct report_table *t, const char *shown)
+{
+	add_cell(t, REPORT_NULL)->s = xstrdup(shown ? shown : "");
+}
+
+void
+report_add_list(struct report_table *t, const char *const *items, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&b, items[i]);
+		buf_putc(&b, '\n');
+	}
+	add_cell(t, REPORT_LIST)->s = buf_detach(&b);
 }
 
 size_t
@@ -65,145 +108,447 @@ report_nrows(const struct report_table *t)
 }
 
 void
-report_table_release(struct report_table *t)
+report_table_clear_rows(struct report_table *t)
 {
 	for (size_t i = 0; i < t->ncells; i++)
 		free(t->cells[i].s);
+	t->ncells = 0;
+}
+
+void
+report_table_release(struct report_table *t)
+{
+	report_table_clear_rows(t);
 	free(t->cells);
-	for (size_t i = 0; i < t->ncols; i++)
+	for (size_t i = 0; i < t->ncols; i++) {
 		free(t->head[i]);
+		if (t->keys)
+			free(t->keys[i]);
+	}
 	free(t->head);
+	free(t->keys);
+	free(t->colflags);
+	free(t->name);
 	free(t->title);
 	free(t->sheet);
 	free(t->note);
 	memset(t, 0, sizeof(*t));
 }
 
-int
-report_format_parse(const char *s, enum report_format *out, struct dberr *e)
-{
-	static const char *const names[] = {"table", "csv", "xlsx"};
+static const char *const format_names[REPORT_FMT_N] = {
+	[REPORT_FMT_TABLE] = "table", [REPORT_FMT_CSV] = "csv", [REPORT_FMT_XLSX] = "xlsx",
+	[REPORT_FMT_JSON] = "json",
+};
 
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
+int
+report_format_parse(const char *s, unsigned allowed, enum report_format *out, struct dberr *e)
+{
+	struct buf names = BUF_INIT;
+	int k = 0, n = 0;
+
+	for (int i = 0; i < REPORT_FMT_N; i++) {
+		if (!(allowed & REPORT_FMT_MASK(i)))
+			continue;
+		if (strcmp(s, format_names[i]) == 0) {
+			buf_release(&names);
 			*out = (enum report_format)i;
 			return 0;
 		}
-	return dberr_set(e, DB_EUSAGE, "--format must be table, csv or xlsx, not '%s'", s);
-}
-
-/* A cell as text: numbers without a useless ".0". out >= 32 bytes. */
-static const char *
-cell_text(const struct report_cell *c, char *out)
-{
-	if (c->kind == REPORT_STR)
-		return c->s;
-	snprintf(out, 32, "%.*f", c->prec, c->n);
-	return out;
-}
-
-/* Columns a string takes on a terminal: CJK and full-width forms take two. Not a full
- * wcwidth, but right for the Chinese, ASCII and punctuation the reports hold. */
-static size_t
-display_width(const char *s)
-{
-	size_t w = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		unsigned cp;
-		int n;
-
-		if (*p < 0x80) {
-			cp = *p;
-			n = 1;
-		} else if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			n = 2;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			n = 3;
-		} else {
-			cp = *p & 0x07;
-			n = 4;
-		}
-		for (int i = 1; i < n; i++)
-			cp = p[i] ? (cp << 6) | (p[i] & 0x3f) : cp;
-		for (int i = 0; i < n && *p; i++)
-			p++;
-		w += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-		                       (cp >= 0xac00 && cp <= 0xd7a3) ||
-		                       (cp >= 0xf900 && cp <= 0xfaff) ||
-		                       (cp >= 0xfe30 && cp <= 0xfe4f) ||
-		                       (cp >= 0xff00 && cp <= 0xff60) ||
-		                       (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000))
-		         ? 2 : 1;
+		n++;
 	}
-	return w;
+	for (int i = 0; i < REPORT_FMT_N; i++)
+		if (allowed & REPORT_FMT_MASK(i))
+			buf_printf(&names, "%s%s", k++ == 0 ? "" : k == n ? " or " : ", ",
+			           format_names[i]);
+	dberr_set(e, DB_EUSAGE, "--format must be %s, not '%s'", buf_str(&names), s);
+	buf_release(&names);
+	return DB_EUSAGE;
+}
+
+/* A cell as text for CSV and XLSX: numbers without a useless ".0", a list joined by ", ".
+ * The result lives in scratch (or the cell). */
+static const char *
+cell_text(const struct report_cell *c, struct buf *scratch)
+{
+	buf_reset(scratch);
+	switch (c->kind) {
+	case REPORT_STR:
+	case REPORT_NULL:
+		return c->s;
+	case REPORT_NUM:
+		buf_printf(scratch, "%.*f", c->prec, c->n);
+		break;
+	case REPORT_BOOL:
+		buf_puts(scratch, c->n != 0 ? "true" : "false");
+		break;
+	case REPORT_LIST:
+		for (const char *p = c->s; *p;) {
+			const char *nl = strchr(p, '\n');
+
+			if (p != c->s)
+				buf_puts(scratch, ", ");
+			buf_append(scratch, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+		break;
+	}
+	return buf_str(scratch);
+}
+
+/* Text for a terminal: control characters (C0, DEL, C1) from a registry or a note would
+ * move the cursor, retitle the window or clear the screen; each is shown as its visible
+ * picture (U+2400 + code, ␡, or \u0080..\u009f) instead. */
+static void
+put_terminal_text(struct buf *b, const char *s)
+{
+	size_t n = strlen(s), k;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n; i += k) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0) {
+			buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD for a byte that is not UTF-8 */
+			k = 1;
+		} else if (cp < 0x20) {
+			buf_printf(b, "\xe2\x90%c", (char)(0x80 + cp)); /* U+2400 + cp */
+		} else if (cp == 0x7f) {
+			buf_puts(b, "\xe2\x90\xa1"); /* U+2421 ␡ */
+		} else if (cp >= 0x80 && cp <= 0x9f) {
+			buf_printf(b, "\\u%04x", (unsigned)cp);
+		} else {
+			buf_append(b, s + i, k);
+		}
+	}
+}
+
+/* Columns the text takes once neutralised. */
+static size_t
+terminal_width(const char *s, struct buf *scratch)
+{
+	buf_reset(scratch);
+	put_terminal_text(scratch, s);
+	return utf8_width(buf_str(scratch));
+}
+
+static bool
+shown(const struct report_table *t, size_t c, enum report_format f)
+{
+	return f != REPORT_FMT_TABLE || t->colflags == NULL || !(t->colflags[c] & REPORT_COL_WIDE);
 }
 
 static void
-pad(struct buf *b, const char *s, size_t width, bool right)
+pad(struct buf *b, const char *s, size_t width, bool right, struct buf *scratch)
 {
-	size_t w = display_width(s);
+	size_t w = terminal_width(s, scratch);
 
 	if (right)
 		for (; w < width; w++)
 			buf_putc(b, ' ');
-	buf_puts(b, s);
+	put_terminal_text(b, s);
 	if (!right)
 		for (; w < width; w++)
 			buf_putc(b, ' ');
 }
 
-static void
-text_table(const struct report_table *t, struct buf *b)
+/* The last shown column of the text table: its text is not padded. */
+static size_t
+last_shown(const struct report_table *t)
 {
-	size_t *w = xcalloc(t->ncols, sizeof(*w)), nrows = report_nrows(t);
-	char num[32];
+	size_t last = 0;
 
 	for (size_t c = 0; c < t->ncols; c++)
-		w[c] = display_width(t->head[c]);
-	for (size_t i = 0; i < nrows * t->ncols; i++) {
-		size_t dw = display_width(cell_text(&t->cells[i], num));
-		if (dw > w[i % t->ncols])
-			w[i % t->ncols] = dw;
-	}
-	buf_printf(b, "%s\n\n", t->title);
-	for (size_t c = 0; c < t->ncols; c++) {
-		pad(b, t->head[c], c + 1 < t->ncols ? w[c] : 0, false);
-		buf_puts(b, c + 1 < t->ncols ? "  " : "\n");
-	}
-	for (size_t r = 0; r < nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++) {
-			const struct report_cell *cell = &t->cells[r * t->ncols + c];
-			bool last = c + 1 == t->ncols;
-
-			pad(b, cell_text(cell, num), last && cell->kind == REPORT_STR ? 0 : w[c],
-			    cell->kind == REPORT_NUM);
-			buf_puts(b, last ? "\n" : "  ");
-		}
-	if (nrows == 0)
-		buf_puts(b, "（无）\n");
-	if (t->note)
-		buf_printf(b, "\n%s\n", t->note);
-	free(w);
+		if (shown(t, c, REPORT_FMT_TABLE))
+			last = c;
+	return last;
 }
 
 static void
-csv_table(const struct report_table *t, struct buf *b)
+text_begin(struct report_out *o, const struct report_table *t, struct buf *scratch)
 {
-	size_t nrows = report_nrows(t);
-	char num[32];
+	size_t nrows = report_nrows(t), last = last_shown(t);
+	struct buf *b = &o->b, cell = BUF_INIT;
 
-	for (size_t c = 0; c < t->ncols; c++) {
-		buf_csv_field(b, t->head[c]);
-		buf_puts(b, c + 1 < t->ncols ? "," : "\r\n");
+	if (o->table > 1)
+		buf_puts(b, "\n\n");
+	if (t->title && t->title[0])
+		buf_printf(b, "%s\n\n", t->title);
+	if (t->record)
+		return;
+	free(o->w);
+	o->w = xcalloc(t->ncols, sizeof(*o->w));
+	for (size_t c = 0; c < t->ncols; c++)
+		o->w[c] = terminal_width(t->head[c], scratch);
+	for (size_t i = 0; i < nrows * t->ncols; i++) {
+		size_t dw = terminal_width(cell_text(&t->cells[i], &cell), scratch);
+		if (dw > o->w[i % t->ncols])
+			o->w[i % t->ncols] = dw;
 	}
+	buf_release(&cell);
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!shown(t, c, REPORT_FMT_TABLE))
+			continue;
+		pad(b, t->head[c], c < last ? o->w[c] : 0, false, scratch);
+		buf_puts(b, c < last ? "  " : "\n");
+	}
+}
+
+static void
+text_rows(struct report_out *o, const struct report_table *t, struct buf *scratch)
+{
+	size_t nrows = report_nrows(t), last = last_shown(t);
+	struct buf cell = BUF_INIT;
+
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
-			buf_csv_field(b, cell_text(&t->cells[r * t->ncols + c], num));
-			buf_puts(b, c + 1 < t->ncols ? "," : "\r\n");
+			const struct report_cell *x = &t->cells[r * t->ncols + c];
+			bool num = x->kind == REPORT_NUM || x->kind == REPORT_NULL;
+			const char *text;
+
+			if (!shown(t, c, REPORT_FMT_TABLE))
+				continue;
+			text = cell_text(x, &cell);
+			if (t->record) {
+				/* one record: "header: value" lines */
+				buf_printf(&o->b, "%s: ", t->head[c]);
+				put_terminal_text(&o->b, text);
+				buf_putc(&o->b, '\n');
+				continue;
+			}
+			pad(&o->b, text, c == last && !num ? 0 : o->w[c], num, scratch);
+			if (c == last) {
+				/* an empty last column leaves no trailing blanks */
+				while (o->b.len > 0 && o->b.data[o->b.len - 1] == ' ')
+					o->b.data[--o->b.len] = '\0';
+				buf_putc(&o->b, '\n');
+			} else {
+				buf_puts(&o->b, "  ");
+			}
 		}
+	buf_release(&cell);
+}
+
+static void
+text_end(struct report_out *o, const struct report_table *t)
+{
+	/* a report says it found nothing; a listing's header row alone says so already */
+	if (o->rows == 0 && !t->record && t->title && t->title[0])
+		buf_puts(&o->b, "（无）\n");
+	if (t->note)
+		buf_printf(&o->b, "\n%s\n", t->note);
+}
+
+static void
+csv_begin(struct report_out *o, const struct report_table *t)
+{
+	if (o->table > 1)
+		buf_puts(&o->b, "\r\n");
+	for (size_t c = 0; c < t->ncols; c++) {
+		buf_csv_field(&o->b, t->head[c]);
+		buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
+	}
+}
+
+static void
+csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch)
+{
+	size_t nrows = report_nrows(t);
+
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++) {
+			buf_csv_field(&o->b, cell_text(&t->cells[r * t->ncols + c], scratch));
+			buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
+		}
+}
+
+static void
+json_begin(struct report_out *o, const struct report_table *t)
+{
+	if (o->ntables > 1) {
+		buf_puts(&o->b, o->table > 1 ? ",\n" : "{\n");
+		buf_json_str(&o->b, t->name ? t->name : t->sheet);
+		buf_puts(&o->b, ": ");
+	}
+	if (!t->record)
+		buf_putc(&o->b, '[');
+}
+
+static void
+json_value(struct buf *b, const struct report_cell *x)
+{
+	switch (x->kind) {
+	case REPORT_STR:
+		buf_json_str(b, x->s);
+		break;
+	case REPORT_NUM:
+		buf_printf(b, "%.*f", x->prec, x->n);
+		break;
+	case REPORT_BOOL:
+		buf_puts(b, x->n != 0 ? "true" : "false");
+		break;
+	case REPORT_NULL:
+		buf_puts(b, "null");
+		break;
+	case REPORT_LIST:
+		buf_putc(b, '[');
+		for (const char *p = x->s; *p;) {
+			const char *nl = strchr(p, '\n');
+			char *item = xstrndup(p, (size_t)(nl - p));
+
+			if (p != x->s)
+				buf_putc(b, ',');
+			buf_json_str(b, item);
+			free(item);
+			p = nl + 1;
+		}
+		buf_putc(b, ']');
+		break;
+	}
+}
+
+static void
+json_rows(struct report_out *o, const struct report_table *t)
+{
+	size_t nrows = report_nrows(t);
+
+	for (size_t r = 0; r < nrows; r++) {
+		if (!t->record)
+			buf_puts(&o->b, o->rows + r > 0 ? ",\n  " : "\n  ");
+		buf_putc(&o->b, '{');
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c > 0)
+				buf_putc(&o->b, ',');
+			buf_json_str(&o->b, t->keys ? t->keys[c] : t->head[c]);
+			buf_putc(&o->b, ':');
+			json_value(&o->b, &t->cells[r * t->ncols + c]);
+		}
+		buf_putc(&o->b, '}');
+	}
+}
+
+static void
+json_end(struct report_out *o, const struct report_table *t)
+{
+	if (t->record && o->rows == 0)
+		buf_puts(&o->b, "null");
+	else if (!t->record)
+		buf_puts(&o->b, o->rows > 0 ? "\n]" : "]");
+	if (o->ntables <= 1)
+		buf_putc(&o->b, '\n');
+}
+
+/* Moves what the buffer holds to the file. */
+static int
+out_flush(struct report_out *o, struct dberr *e)
+{
+	const char *what = o->path ? o->path : "standard output";
+
+	if (o->b.len > 0 && fwrite(o->b.data, 1, o->b.len, o->fp) != o->b.len) {
+		int err = errno;
+
+		buf_reset(&o->b);
+		return dberr_set(e, err == EPIPE ? -EPIPE : DB_EIO, "cannot write %s: %s", what,
+		                 strerror(err));
+	}
+	buf_reset(&o->b);
+	return 0;
+}
+
+int
+report_out_open(struct report_out *o, enum report_format f, const char *path, size_t ntables,
+                struct dberr *e)
+{
+	memset(o, 0, sizeof(*o));
+	if (f == REPORT_FMT_XLSX)
+		return dberr_set(e, DB_EUSAGE, "this listing has no xlsx form");
+	o->f = f;
+	o->ntables = ntables;
+	o->fp = stdout;
+	if (path != NULL && (o->fp = fopen(path, "wb")) == NULL)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
+	o->path = path ? xstrdup(path) : NULL;
+	if (f == REPORT_FMT_CSV)
+		buf_puts(&o->b, "\xef\xbb\xbf");
+	return 0;
+}
+
+/* Writes t's rows (the table's beginning first if this is its first chunk). */
+static int
+out_rows(struct report_out *o, const struct report_table *t, bool first, struct dberr *e)
+{
+	struct buf scratch = BUF_INIT;
+
+	if (first) {
+		o->table++;
+		o->rows = 0;
+		if (o->f == REPORT_FMT_TABLE)
+			text_begin(o, t, &scratch);
+		else if (o->f == REPORT_FMT_CSV)
+			csv_begin(o, t);
+		else
+			json_begin(o, t);
+	}
+	if (o->f == REPORT_FMT_TABLE)
+		text_rows(o, t, &scratch);
+	else if (o->f == REPORT_FMT_CSV)
+		csv_rows(o, t, &scratch);
+	else
+		json_rows(o, t);
+	o->rows += report_nrows(t);
+	buf_release(&scratch);
+	return out_flush(o, e);
+}
+
+static int
+out_end(struct report_out *o, const struct report_table *t, struct dberr *e)
+{
+	if (o->f == REPORT_FMT_TABLE)
+		text_end(o, t);
+	else if (o->f == REPORT_FMT_JSON)
+		json_end(o, t);
+	free(o->w);
+	o->w = NULL;
+	return out_flush(o, e);
+}
+
+int
+report_out_rows(struct report_out *o, struct report_table *t, struct dberr *e)
+{
+	int rc = out_rows(o, t, !o->in_table, e);
+
+	o->in_table = true;
+	report_table_clear_rows(t);
+	return rc;
+}
+
+int
+report_out_table_end(struct report_out *o, struct report_table *t, struct dberr *e)
+{
+	int rc = report_out_rows(o, t, e);
+
+	o->in_table = false;
+	if (rc == 0)
+		rc = out_end(o, t, e);
+	return rc;
+}
+
+int
+report_out_close(struct report_out *o, struct dberr *e)
+{
+	int rc = 0;
+
+	if (o->f == REPORT_FMT_JSON && o->ntables > 1)
+		buf_puts(&o->b, "\n}\n");
+	rc = out_flush(o, e);
+	if (rc == 0 && fflush(o->fp) != 0)
+		rc = dberr_set(e, errno == EPIPE ? -EPIPE : DB_EIO, "cannot write %s: %s",
+		               o->path ? o->path : "standard output", strerror(errno));
+	if (o->path != NULL && fclose(o->fp) != 0 && rc == 0)
+		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", o->path, strerror(errno));
+	buf_release(&o->b);
+	free(o->w);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
+	return rc;
 }
 
 /* Column widths in Excel's character units: a CJK character is about two. */
@@ -211,19 +556,20 @@ static void
 xlsx_widths(lxw_worksheet *ws, const struct report_table *t)
 {
 	size_t nrows = report_nrows(t);
-	char num[32];
+	struct buf num = BUF_INIT;
 
 	for (size_t c = 0; c < t->ncols; c++) {
-		size_t w = display_width(t->head[c]);
+		size_t w = utf8_width(t->head[c]);
 
 		for (size_t r = 0; r < nrows; r++) {
-			size_t dw = display_width(cell_text(&t->cells[r * t->ncols + c], num));
+			size_t dw = utf8_width(cell_text(&t->cells[r * t->ncols + c], &num));
 			if (dw > w)
 				w = dw;
 		}
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w > 60 ? 60 : w) + 2,
 		                     NULL);
 	}
+	buf_release(&num);
 }
 
 static void
@@ -232,6 +578,7 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
 	size_t nrows = report_nrows(t);
+	struct buf text = BUF_INIT;
 
 	worksheet_write_string(ws, 0, 0, t->title, bold);
 	for (size_t c = 0; c < t->ncols; c++)
@@ -243,8 +590,9 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
 			const struct report_cell *cell = &t->cells[r * t->ncols + c];
 			lxw_row_t y = (lxw_row_t)(r + 2);
 
-			if (cell->kind == REPORT_STR)
-				worksheet_write_string(ws, y, (lxw_col_t)c, cell->s, total ? bold : NULL);
+			if (cell->kind != REPORT_NUM)
+				worksheet_write_string(ws, y, (lxw_col_t)c, cell_text(cell, &text),
+				                       total ? bold : NULL);
 			else
 				worksheet_write_number(ws, y, (lxw_col_t)c, cell->n,
 				                       cell->prec ? (total ? bold1 : dec1)
@@ -255,6 +603,7 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
 		worksheet_write_string(ws, (lxw_row_t)(nrows + 3), 0, t->note, NULL);
 	xlsx_widths(ws, t);
 	worksheet_freeze_panes(ws, 2, 0);
+	buf_release(&text);
 }
 
 static int
@@ -294,35 +643,22 @@ int
 report_write(const struct report_table *tables, size_t ntables, enum report_format f,
              const char *path, struct dberr *e)
 {
-	struct buf b = BUF_INIT;
-	FILE *fp = stdout;
-	int rc = 0;
+	struct report_out o;
+	int rc;
 
 	if (f == REPORT_FMT_XLSX) {
 		if (path == NULL)
 			return dberr_set(e, DB_EUSAGE, "--format xlsx needs --out FILE");
 		return write_xlsx(tables, ntables, path, e);
 	}
-	if (f == REPORT_FMT_CSV)
-		buf_puts(&b, "\xef\xbb\xbf");
-	for (size_t i = 0; i < ntables; i++) {
-		if (i > 0)
-			buf_puts(&b, f == REPORT_FMT_CSV ? "\r\n" : "\n\n");
-		if (f == REPORT_FMT_CSV)
-			csv_table(&tables[i], &b);
-		else
-			text_table(&tables[i], &b);
+	if ((rc = report_out_open(&o, f, path, ntables, e)) != 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < ntables; i++)
+		if ((rc = out_rows(&o, &tables[i], true, e)) == 0)
+			rc = out_end(&o, &tables[i], e);
+	if (rc != 0) {
+		report_out_close(&o, NULL);
+		return rc;
 	}
-	if (path != NULL && (fp = fopen(path, "wb")) == NULL) {
-		rc = dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fwrite(buf_str(&b), 1, b.len, fp) != b.len || fflush(fp) != 0)
-		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", path ? path : "standard output",
-		               strerror(errno));
-	if (path != NULL && fclose(fp) != 0 && rc == 0)
-		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", path, strerror(errno));
-out:
-	buf_release(&b);
-	return rc;
+	return report_out_close(&o, e);
 }

@@ -20,13 +20,13 @@ st.ok("load", src("workflows", "changji-2017.yaml"), env=env)
 st.ok("import", src("workflows", "changji-registry.yaml"), env=env)
 st.ok("advance", "--to", "2019-01-01T00:00:00+08:00", env=env)
 
-sent = st.ok("outbox", "--sent", env=env).splitlines()
+sent = st.notices("--sent", env=env)
 log = srv.log()
 msgs = srv.messages()
 eq(len(log), len(sent), "every sent notice reached the server")
 ids = collections.Counter(x["message_id"] for x in log)
 eq(max(ids.values()), 1, "each notice arrived once")
-eq(st.ok("outbox", "--pending", env=env), "", "nothing left queued")
+eq(st.notices("--pending", env=env), [], "nothing left queued")
 kinds = collections.Counter(m["X-Dabiao-Kind"] for m in msgs)
 for k in ("reminder", "overdue", "escalation", "interview-warning",
           "approval-restriction-warning", "dispatch"):

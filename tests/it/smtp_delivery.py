@@ -43,8 +43,7 @@ eq(sorted(a.strip() for a in str(over["To"]).split(",")),
    ["a@x.example", "m@x.example", "s@x.example"], "overdue recipients")
 log = srv.log()
 eq(sorted(len(x["rcpt_tos"]) for x in log), [1, 3], "one transaction per notice")
-out = st.ok("outbox", "--sent", env=env)
-eq(len(out.splitlines()), 2, "both notices are sent")
+eq(len(st.notices("--sent", env=env)), 2, "both notices are sent")
 eq(st.outbox(), [], "no .eml files when a server is configured")
 srv.stop()
 
@@ -53,8 +52,8 @@ srv2 = Server()
 st2 = Store("two")
 env2 = setup(st2, 1)           # port 1: connection refused
 st2.ok("advance", "--to", "2017-02-14T12:00:00+08:00", env=env2)
-out = st2.ok("outbox", "--retrying", env=env2)
-eq(len(out.splitlines()), 1, f"the reminder waits to be retried: {out}")
+out = st2.notices("--retrying", env=env2)
+eq(len(out), 1, f"the reminder waits to be retried: {out}")
 srv2.start()
 env2 = {"DABIAO_SMTP": f"smtp://127.0.0.1:{srv2.port}"}
 st2.ok("advance", "--to", "2017-02-14T13:10:00+08:00", env=env2)

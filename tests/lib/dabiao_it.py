@@ -47,6 +47,10 @@ class Store:
     def tasks(self, *args):
         return json.loads(self.ok("tasks", "--format", "json", *args))
 
+    def notices(self, *args, env=None):
+        """`dabiao outbox ARGS --format json`: the notices, earliest scheduled first."""
+        return json.loads(self.run("outbox", *args, "--format", "json", check=0, env=env)[1])
+
     def outbox(self):
         d = os.path.join(self.db, "outbox")
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
