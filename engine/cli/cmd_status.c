@@ -5,6 +5,9 @@
  * review, flagged; then the overdue tasks with their days overdue and the owner's
  * addresses, the review queue, the next deadlines, and roles that have no address in the
  * registry (their notices went to the admin instead). Every time carries its UTC offset.
+ *
+ * --format csv|json gives the same five parts as tables through the one writer, with the
+ * field names of docs/output.md: jurisdictions, overdue, review, next, gaps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
+#include "engine/report/report.h"
 
 #define NEXT_MAX 10
 
@@ -61,7 +65,19 @@ struct next {
 	int64_t deadline;
 	char *line;          /* what and whose, without the time */
 	const struct engine_plan *ep;
+	char *key;
 };
+
+/* The parts as tables for --format csv|json (docs/output.md). */
+enum { T_JUR, T_OVERDUE, T_REVIEW, T_NEXT, T_GAPS, T_N };
+static const char *const jur_keys[] = {"jurisdiction", "name", "open", "due_7d", "overdue",
+                                       "late", "incomplete", "review", "flagged"};
+static const char *const overdue_keys[] = {"task", "jurisdiction", "what", "deadline",
+                                           "days_overdue", "contacts"};
+static const char *const review_keys[] = {"task", "jurisdiction", "what", "submitted_by",
+                                          "submitted_at"};
+static const char *const next_keys[] = {"task", "what", "deadline"};
+static const char *const gap_keys[] = {"role", "subject", "what"};
 
 struct status_ctx {
 	struct engine *en;
@@ -75,6 +91,7 @@ struct status_ctx {
 	struct buf overdue, review, gaps;
 	size_t noverdue, nreview;
 	struct strset seen_gaps;
+	struct report_table t[T_N];
 };
 
 static const char *
@@ -174,14 +191,16 @@ next_add(struct status_ctx *c, const struct engine_plan *ep, const struct plan_m
 
 	if (i == NEXT_MAX && t->deadline >= c->next[NEXT_MAX - 1].deadline)
 		return;
-	if (i == NEXT_MAX)
+	if (i == NEXT_MAX) {
 		free(c->next[--i].line);
+		free(c->next[i].key);
+	}
 	while (i > 0 && c->next[i - 1].deadline > t->deadline) {
 		c->next[i] = c->next[i - 1];
 		i--;
 	}
 	task_words(c, ep, m, t, &line);
-	c->next[i] = (struct next){t->deadline, buf_detach(&line), ep};
+	c->next[i] = (struct next){t->deadline, buf_detach(&line), ep, xstrdup(t->key)};
 	if (c->nnext < NEXT_MAX)
 		c->nnext++;
 }
@@ -228,9 +247,24 @@ task_cb(const struct store_task *t, void *arg)
 			next_add(c, ep, m, t);
 	}
 	if (st >= 0 && st == lc->deadline_to) {
+		struct buf what = BUF_INIT, contacts = BUF_INIT;
+		char rfc[40];
+
 		r->v[2]++;
 		c->noverdue++;
 		tz_format_local(ep->tz, t->deadline, when);
+		tz_format_rfc3339(ep->tz, t->deadline, rfc);
+		task_words(c, ep, m, t, &what);
+		owner_contacts(c, ep->plan, m, t, &contacts);
+		report_add_str(&c->t[T_OVERDUE], t->key);
+		report_add_str(&c->t[T_OVERDUE], t->jurisdiction);
+		report_add_str(&c->t[T_OVERDUE], buf_str(&what));
+		report_add_str(&c->t[T_OVERDUE], rfc);
+		report_add_num(&c->t[T_OVERDUE],
+		               (double)words_days_overdue(ep->tz, t->deadline, now), 0);
+		report_add_str(&c->t[T_OVERDUE], buf_str(&contacts));
+		buf_release(&what);
+		buf_release(&contacts);
 		buf_puts(&c->overdue, "  ");
 		task_words(c, ep, m, t, &c->overdue);
 		buf_printf(&c->overdue, "\n      %s %s%s%s %lld%s%s%s", L(c, L_DUE), when,
@@ -248,8 +282,17 @@ task_cb(const struct store_task *t, void *arg)
 		const char *by = store_task_extra(t, "submitted_by");
 		const char *at = store_task_extra(t, "submitted_at");
 
+		struct buf what = BUF_INIT;
+
 		r->v[5]++;
 		c->nreview++;
+		task_words(c, ep, m, t, &what);
+		report_add_str(&c->t[T_REVIEW], t->key);
+		report_add_str(&c->t[T_REVIEW], t->jurisdiction);
+		report_add_str(&c->t[T_REVIEW], buf_str(&what));
+		report_add_str(&c->t[T_REVIEW], by ? by : "");
+		report_add_str(&c->t[T_REVIEW], at ? at : "");
+		buf_release(&what);
 		buf_puts(&c->review, "  ");
 		task_words(c, ep, m, t, &c->review);
 		if (c->lang == ZH)
@@ -273,6 +316,7 @@ gap_cb(const struct store_notice *n, void *arg)
 	const char *gaps = store_kv_get(n->extra, n->nextra, "gaps");
 	const struct engine_plan *ep = engine_plan_find(c->en, n->plan);
 	char *copy, *save = NULL;
+	size_t start;
 
 	if (gaps == NULL)
 		return 0;
@@ -291,6 +335,7 @@ gap_cb(const struct store_notice *n, void *arg)
 		if (sscanf(g, "%127s (%255[^)])", role, subj) < 1)
 			continue;
 		ri = ep ? plan_role_index(ep->plan, role) : -1;
+		start = c->gaps.len;
 		if (ri >= 0 && ep->plan->roles[ri].per == PLAN_PER_JURISDICTION && subj[0]) {
 			char *name = subject_name(c->txn, STORE_JURISDICTION, subj);
 
@@ -300,6 +345,15 @@ gap_cb(const struct store_notice *n, void *arg)
 			buf_printf(&c->gaps, "  %s\n", ep->plan->roles[ri].title);
 		} else {
 			buf_printf(&c->gaps, "  %s\n", g);
+		}
+		/* the line just written, without its indent and newline, is the gap in words */
+		report_add_str(&c->t[T_GAPS], role);
+		report_add_str(&c->t[T_GAPS], subj);
+		{
+			char *words = xstrndup(c->gaps.data + start + 2, c->gaps.len - start - 3);
+
+			report_add_str(&c->t[T_GAPS], words);
+			free(words);
 		}
 	}
 	free(copy);
@@ -374,21 +428,67 @@ print_table(const struct status_ctx *c, struct buf *b)
 	}
 }
 
+static void
+tables_init(struct status_ctx *c)
+{
+	static const struct {
+		const char *name;
+		const char *const *keys;
+		size_t n;
+	} parts[T_N] = {
+		{"jurisdictions", jur_keys, sizeof(jur_keys) / sizeof(jur_keys[0])},
+		{"overdue", overdue_keys, sizeof(overdue_keys) / sizeof(overdue_keys[0])},
+		{"review", review_keys, sizeof(review_keys) / sizeof(review_keys[0])},
+		{"next", next_keys, sizeof(next_keys) / sizeof(next_keys[0])},
+		{"gaps", gap_keys, sizeof(gap_keys) / sizeof(gap_keys[0])},
+	};
+
+	for (int i = 0; i < T_N; i++) {
+		report_table_init(&c->t[i], "", parts[i].name, parts[i].keys, parts[i].n);
+		report_table_keys(&c->t[i], parts[i].name, parts[i].keys);
+	}
+}
+
+/* The per-jurisdiction counts and the next deadlines, known only at the end, as tables. */
+static void
+tables_finish(struct status_ctx *c)
+{
+	for (size_t i = 0; i < c->nrows; i++) {
+		report_add_str(&c->t[T_JUR], c->rows[i].jurisdiction);
+		report_add_str(&c->t[T_JUR], c->rows[i].name);
+		for (size_t k = 0; k < 7; k++)
+			report_add_num(&c->t[T_JUR], (double)c->rows[i].v[k], 0);
+	}
+	for (size_t i = 0; i < c->nnext; i++) {
+		char when[40];
+
+		tz_format_rfc3339(c->next[i].ep->tz, c->next[i].deadline, when);
+		report_add_str(&c->t[T_NEXT], c->next[i].key);
+		report_add_str(&c->t[T_NEXT], c->next[i].line);
+		report_add_str(&c->t[T_NEXT], when);
+	}
+}
+
 int
 cmd_status(struct cli *c)
 {
 	struct status_ctx sc = {0};
-	const char *lang = "zh";
+	const char *lang = "zh", *format = "table";
 	struct cli_opt opts[] = {{"jurisdiction", &sc.jurisdiction, NULL},
 	                         {"plan", &sc.plan, NULL},
 	                         {"lang", &lang, NULL},
+	                         {"format", &format, NULL},
 	                         {NULL, NULL, NULL}};
+	enum report_format fmt;
 	struct engine *en;
 	struct buf out = BUF_INIT;
 	char now[40];
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
+	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
 		return rc;
 	if (strcmp(lang, "zh") == 0)
 		sc.lang = ZH;
@@ -399,10 +499,16 @@ cmd_status(struct cli *c)
 	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
 	sc.en = en;
+	tables_init(&sc);
 	if ((rc = store_read(engine_store(en), status_txn, &sc, &c->err)) != 0)
 		goto out;
 	if (sc.nrows > 1)
 		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
+	if (fmt != REPORT_FMT_TABLE) {
+		tables_finish(&sc);
+		rc = report_write(sc.t, T_N, fmt, NULL, &c->err);
+		goto out;
+	}
 	tz_format_local(engine_tz(en), engine_now(en), now);
 	buf_printf(&out, sc.lang == ZH ? "%s（截至 %s，%s）\n\n" : "%s as of %s (%s)\n\n",
 	           L(&sc, L_AS_OF), now, tz_name(engine_tz(en)));
@@ -438,8 +544,12 @@ out:
 		free(sc.rows[i].name);
 	}
 	free(sc.rows);
-	for (size_t i = 0; i < sc.nnext; i++)
+	for (size_t i = 0; i < sc.nnext; i++) {
 		free(sc.next[i].line);
+		free(sc.next[i].key);
+	}
+	for (int i = 0; i < T_N; i++)
+		report_table_release(&sc.t[i]);
 	buf_release(&sc.overdue);
 	buf_release(&sc.review);
 	buf_release(&sc.gaps);

@@ -349,17 +349,23 @@ const struct cli_command cli_commands[] = {
 	            "--registry workflows/changji-registry.yaml --to 2017-03-01",
 	 .file_args = true},
 	{.name = "status", .fn = cmd_status, .flags = RD, .group = CLI_G_WORK,
-	 .summary = "who is late: per jurisdiction, open, due, overdue, late",
-	 .usage = "dabiao status [--jurisdiction ID] [--plan ID]",
-	 .text = "What a supervision officer wants on a Monday morning: per jurisdiction the "
-	         "open tasks, those due within seven days, overdue, submitted late, incomplete "
-	         "and flagged; then the overdue tasks, the next deadlines, and the roles that "
-	         "have no address in the registry.",
+	 .summary = "who is late: per jurisdiction, open, due, overdue, late, to review",
+	 .usage = "dabiao status [--jurisdiction ID] [--plan ID] [--lang zh|en] "
+	          "[--format table|csv|json]",
+	 .text = "What a supervision officer wants on a Monday morning, in Chinese: per "
+	         "jurisdiction, by name, the tasks still open, due within seven days, overdue, "
+	         "handed in late, handed in without a required section, waiting for review and "
+	         "flagged; then the overdue tasks with their days overdue and the owner's "
+	         "addresses, the review queue, the next deadlines, and the roles that have no "
+	         "address in the registry (their notices went to the admin).",
 	 .opts = (const struct cli_optdoc[]){
 		 {"jurisdiction", "ID", "every jurisdiction", "only jurisdiction ID"},
 		 OPT_PLAN("the tasks"),
+		 {"lang", "zh|en", "zh", "the language of the labels"},
+		 {"format", "table|csv|json", "table", "csv and json: five tables, jurisdictions, "
+		  "overdue, review, next and gaps, with the field names of docs/output.md"},
 		 END_OPTS},
-	 .example = "dabiao status --jurisdiction fukang-city"},
+	 .example = "dabiao status --jurisdiction fukang-city --lang en"},
 	{.name = "submit", .fn = cmd_submit, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "record a submission for a task",
 	 .usage = "dabiao submit TASK --by WHO [--at TIME] [--file PATH] [--note TEXT] "

@@ -21,7 +21,7 @@ DOC = open(os.path.join(SRC, "docs", "output.md"), encoding="utf-8").read()
 def doc_fields(heading):
     """The field names (first column, in backticks) of the tables under a ## heading."""
     part = DOC.split(f"## `{heading}", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\| `([a-z_]+)` \|", part, re.M)
+    return re.findall(r"^\| `([a-z0-9_]+)` \|", part, re.M)
 
 
 def rfc3339(s):
@@ -62,6 +62,23 @@ for t in tj:
     break
 rc, _, err = st.run("tasks", "--format", "xml")
 eq((rc, "table, csv or json" in err), (64, True), "an unknown format is 64, naming the formats")
+
+# ---- status: five parts ----
+sj = json.loads(st.ok("status", "--format", "json"))
+eq(list(sj.keys()), ["jurisdictions", "overdue", "review", "next", "gaps"], "status JSON parts")
+f = doc_fields("dabiao status")
+eq(list(sj["jurisdictions"][0].keys()), f[0:9], "status jurisdictions fields")
+eq(list(sj["overdue"][0].keys()), f[9:15], "status overdue fields")
+eq(list(sj["next"][0].keys()), f[20:23], "status next fields")
+eq(len(sj["overdue"]), len(overdue), "status lists every overdue task")
+eq(sum(j["overdue"] for j in sj["jurisdictions"]), len(overdue), "and counts each once")
+eq(sorted(o["task"] for o in sj["overdue"]), sorted(t["key"] for t in overdue),
+   "the same tasks as tasks --state overdue")
+eq(len(sj["next"]), 10, "the ten next deadlines")
+check(all(rfc3339(n["deadline"]) > datetime.datetime(2017, 7, 20, tzinfo=datetime.timezone.utc)
+          for n in sj["next"]), "next deadlines are ahead")
+sc = csv_rows("status", "--format", "csv")
+eq(sc[0], f[0:9], "status CSV starts with the jurisdictions table")
 
 # ---- outbox: earliest scheduled first ----
 ob = json.loads(st.ok("outbox", "--format", "json"))
