@@ -115,6 +115,30 @@ cal_parse_date(const char *s, int32_t *out)
 	return 0;
 }
 
+int
+cal_parse_range(const char *s, int32_t *first, int32_t *last)
+{
+	const char *dots = s ? strstr(s, "..") : NULL;
+	int32_t a, b;
+	char head[11];
+
+	if (dots == NULL) {
+		if (cal_parse_date(s, &a) != 0)
+			return DB_EDATA;
+		*first = *last = a;
+		return 0;
+	}
+	if (dots - s != 10)
+		return DB_EDATA;
+	memcpy(head, s, 10);
+	head[10] = '\0';
+	if (cal_parse_date(head, &a) != 0 || cal_parse_date(dots + 2, &b) != 0)
+		return DB_EDATA;
+	*first = a;
+	*last = b;
+	return 0;
+}
+
 void
 cal_format_date(int32_t days, char *out)
 {

@@ -23,6 +23,10 @@ int cal_weekday(int32_t days);                 /* ISO: 1 = Monday .. 7 = Sunday 
 
 /* Strict "YYYY-MM-DD". Returns 0 and writes *out, or DB_EDATA (bad form or no such date). */
 int cal_parse_date(const char *s, int32_t *out);
+/* "YYYY-MM-DD" (first == last) or "YYYY-MM-DD..YYYY-MM-DD", as plans and calendar files
+ * write days off. Returns 0 and writes both, or DB_EDATA (bad form or no such date); a
+ * range that ends before it starts is returned as it is, for the caller to refuse by name. */
+int cal_parse_range(const char *s, int32_t *first, int32_t *last);
 /* Writes "YYYY-MM-DD" into out (at least 11 bytes). */
 void cal_format_date(int32_t days, char *out);
 

@@ -173,10 +173,53 @@ iso_weeks_cross_year_ends(void)
 		ASSERT_EQ(cal_iso_weeks_in_year(years[i].iso_year), years[i].weeks);
 }
 
+/* "DATE" and "FIRST..LAST": both ends strict dates, exactly one "..", nothing around;
+ * a range written backwards is returned as written for the caller to refuse by name. */
+static void
+ranges_parse_strictly(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		const char *first, *last;
+	} cases[] = {
+		{"2017-01-27", 0, "2017-01-27", "2017-01-27"},
+		{"2017-01-27..2017-02-02", 0, "2017-01-27", "2017-02-02"},
+		{"2016-12-31..2017-01-02", 0, "2016-12-31", "2017-01-02"},
+		{"2017-02-02..2017-01-27", 0, "2017-02-02", "2017-01-27"},
+		{"2017-01-27..2017-01-27", 0, "2017-01-27", "2017-01-27"},
+		{"2017-01-27...2017-02-02", DB_EDATA, NULL, NULL},
+		{"2017-01-27..", DB_EDATA, NULL, NULL},
+		{"..2017-01-27", DB_EDATA, NULL, NULL},
+		{"2017-1-27..2017-02-02", DB_EDATA, NULL, NULL},
+		{"2017-02-29..2017-03-01", DB_EDATA, NULL, NULL},
+		{"2017-01-27 ..2017-02-02", DB_EDATA, NULL, NULL},
+		{"2017-01-27..2017-02-02x", DB_EDATA, NULL, NULL},
+		{"", DB_EDATA, NULL, NULL},
+	};
+	int32_t a = 7, b = 7, want;
+
+	for (size_t i = 0; i < N(cases); i++) {
+		int rc = cal_parse_range(cases[i].text, &a, &b);
+
+		if (rc != cases[i].rc)
+			fprintf(stderr, "'%s': rc %d\n", cases[i].text, rc);
+		ASSERT_EQ(rc, cases[i].rc);
+		if (rc != 0)
+			continue;
+		ASSERT_EQ(cal_parse_date(cases[i].first, &want), 0);
+		ASSERT_EQ(a, want);
+		ASSERT_EQ(cal_parse_date(cases[i].last, &want), 0);
+		ASSERT_EQ(b, want);
+	}
+	ASSERT_EQ(cal_parse_range(NULL, &a, &b), DB_EDATA);
+}
+
 int
 main(void)
 {
 	every_day_of_two_centuries_round_trips();
+	ranges_parse_strictly();
 	known_day_numbers();
 	leap_years_and_month_lengths();
 	date_parsing_is_strict();
