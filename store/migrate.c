@@ -73,6 +73,37 @@ due_kinds_1_to_2(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Schema 3 keeps with each plan version the calendar files it used and the resolved
+ * calendar's hash, after the path. A version stored before used none: it gets an empty
+ * hash and no calendars (a u32 length 0 and a u32 count 0). The scan may rewrite the
+ * value it is given: it re-seeks after each call. */
+static int
+plan_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct store_txn *t = arg;
+	MDB_val nk, nv;
+	int rc;
+
+	(void)stop;
+	/* k and v point into the page the put rewrites: the put gets copies */
+	nk.mv_size = k->mv_size;
+	nk.mv_data = xmalloc(k->mv_size);
+	memcpy(nk.mv_data, k->mv_data, k->mv_size);
+	nv.mv_size = v->mv_size + 8;
+	nv.mv_data = xcalloc(1, nv.mv_size);
+	memcpy(nv.mv_data, v->mv_data, v->mv_size);
+	rc = store_put(t, STORE_DB_PLAN_VERSIONS, &nk, &nv, 0, e);
+	free(nk.mv_data);
+	free(nv.mv_data);
+	return rc;
+}
+
+static int
+plan_calendars_2_to_3(struct store_txn *t, struct dberr *e)
+{
+	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, t, e);
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -80,5 +111,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 
 	if (from < 2)
 		rc = due_kinds_1_to_2(t, e);
+	if (rc == 0 && from < 3)
+		rc = plan_calendars_2_to_3(t, e);
 	return rc;
 }

@@ -37,6 +37,15 @@ store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e)
 	enc_bytes(&val, p->sha256, strnlen(p->sha256, sizeof(p->sha256) - 1));
 	enc_bytes(&val, p->source, p->source ? p->source_len : 0);
 	enc_str(&val, p->path);
+	enc_bytes(&val, p->calendar_sha256,
+	          strnlen(p->calendar_sha256, sizeof(p->calendar_sha256) - 1));
+	enc_u32(&val, (uint32_t)p->ncalendars);
+	for (size_t i = 0; i < p->ncalendars; i++) {
+		enc_str(&val, p->calendars[i].name);
+		enc_str(&val, p->calendars[i].path);
+		enc_bytes(&val, p->calendars[i].source,
+		          p->calendars[i].source ? p->calendars[i].source_len : 0);
+	}
 	k = (MDB_val){key.len, key.data};
 	v = (MDB_val){val.len, val.data};
 	rc = store_put(t, STORE_DB_PLAN_VERSIONS, &k, &v, 0, e);
@@ -76,8 +85,10 @@ plan_decode(const char *id, uint32_t version, const MDB_val *k, const MDB_val *v
 {
 	struct store_plan p;
 	struct dec d;
-	char *sha;
-	size_t shalen = 0;
+	char *sha, *calsha;
+	size_t shalen = 0, calshalen = 0;
+	uint32_t ncal;
+	bool old;
 
 	memset(&p, 0, sizeof(p));
 	dec_init(&d, v->mv_data, v->mv_size);
@@ -86,13 +97,33 @@ plan_decode(const char *id, uint32_t version, const MDB_val *k, const MDB_val *v
 	sha = dec_bytes(&d, &shalen);
 	p.source = dec_bytes(&d, &p.source_len);
 	p.path = dec_str(&d);
-	if (!dec_done(&d) || shalen >= sizeof(p.sha256)) {
+	/* a schema-2 value ends here (read as it is by a read-only open, before the upgrade
+	 * a writer makes): no calendars, no calendar hash */
+	old = !d.bad && d.left == 0;
+	calsha = old ? xstrdup("") : dec_bytes(&d, &calshalen);
+	ncal = old ? 0 : dec_u32(&d);
+	/* each calendar takes at least three 4-byte lengths: a count the value cannot hold
+	 * is damage, not an allocation to make */
+	if (ncal > d.left / 12)
+		d.bad = true;
+	else if (ncal > 0)
+		p.calendars = xcalloc(ncal, sizeof(*p.calendars));
+	for (uint32_t i = 0; !d.bad && i < ncal; i++) {
+		p.calendars[i].name = dec_str(&d);
+		p.calendars[i].path = dec_str(&d);
+		p.calendars[i].source = dec_bytes(&d, &p.calendars[i].source_len);
+		p.ncalendars++;
+	}
+	if (!dec_done(&d) || shalen >= sizeof(p.sha256) || calshalen >= sizeof(p.sha256)) {
 		free(sha);
+		free(calsha);
 		store_plan_release(&p);
 		return store_corrupt(e, STORE_DB_PLAN_VERSIONS, k);
 	}
 	memcpy(p.sha256, sha, shalen + 1);
+	memcpy(p.calendar_sha256, calsha, calshalen + 1);
 	free(sha);
+	free(calsha);
 	p.id = xstrdup(id);
 	p.version = version;
 	*out = p;
@@ -132,6 +163,12 @@ store_plan_release(struct store_plan *p)
 	free(p->id);
 	free(p->source);
 	free(p->path);
+	for (size_t i = 0; i < p->ncalendars; i++) {
+		free(p->calendars[i].name);
+		free(p->calendars[i].path);
+		free(p->calendars[i].source);
+	}
+	free(p->calendars);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -22,7 +22,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -77,6 +77,14 @@ int store_clock_get(struct store_txn *t, struct store_clock *out, struct dberr *
 int store_clock_put(struct store_txn *t, const struct store_clock *c, struct dberr *e);
 
 /* ---- plans: every version of every plan, with its source verbatim ---- */
+/* A calendar file a plan version used (`calendar: {use: [...]}`), kept byte for byte, so
+ * the version is parsed again with exactly the calendar its deadlines came from. */
+struct store_plan_calendar {
+	char *name;         /* "cn-mainland" */
+	char *path;         /* where it was read */
+	char *source;       /* its bytes, NUL-terminated */
+	size_t source_len;
+};
 struct store_plan {
 	char *id;
 	uint32_t version;   /* 1, 2, ... */
@@ -85,6 +93,9 @@ struct store_plan {
 	size_t source_len;
 	char *path;         /* where it was loaded from */
 	int64_t loaded_at;  /* clock time of the load */
+	char calendar_sha256[65];   /* of the resolved calendar (plan.h); "" before schema 3 */
+	struct store_plan_calendar *calendars;  /* in `use` order; NULL/0 when none */
+	size_t ncalendars;
 };
 /* Stores p under (id, version) and makes it the plan's current version. */
 int store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e);

@@ -96,6 +96,34 @@ bool cli_stdout_gone(void);
 /* Prints the general usage and the command list to f (`dabiao help`). */
 void cli_print_usage(FILE *f);
 
+/* ---- working-day calendars (calendars.c) ---- */
+struct buf;
+/* The years a calendar file covers, "2007-2026" or "2013-2014, 2016". Cannot fail. */
+void cli_calendar_years(struct buf *b, const struct calfile *f);
+/* `check FILE` of a calendar file: its versions, counts, sources. Cannot fail. */
+void cli_calendar_file_summary(FILE *out, const struct calfile *f);
+/* `check PLAN`: the calendars it uses with their coverage on out, and on warn a warning
+ * naming each year its horizon reaches that a used calendar does not cover. Returns the
+ * number of warnings. Cannot fail. */
+size_t cli_calendar_plan_summary(FILE *out, FILE *warn, const char *file, const struct plan *p);
+/* "PLAN: cn-mainland has no 2027 notice: dues in 2027 assume weekends only (...)", or in
+ * Chinese when zh. */
+void cli_calendar_gap_text(struct buf *b, const struct plan *p, const struct plan_calgap *g,
+                           bool zh);
+/* The notes `status` and the timeline print: each (plan, calendar, year) once. */
+struct cli_gap_note {
+	char *plan;
+	int use, year;
+};
+struct cli_gap_notes {
+	struct cli_gap_note *v;
+	size_t n, cap;
+};
+/* Notes every gap deciding day of plan p not noted before, printing "note: ..." lines on
+ * out (NULL: only remembered). Cannot fail. */
+void cli_gap_notes_add(struct cli_gap_notes *n, FILE *out, const struct plan *p, int32_t day);
+void cli_gap_notes_release(struct cli_gap_notes *n);
+
 int cmd_advance(struct cli *c);
 int cmd_audit(struct cli *c);
 int cmd_backup(struct cli *c);
@@ -117,5 +145,6 @@ int cmd_simulate(struct cli *c);
 int cmd_status(struct cli *c);
 int cmd_submit(struct cli *c);
 int cmd_tasks(struct cli *c);
+int cmd_workdays(struct cli *c);
 
 #endif

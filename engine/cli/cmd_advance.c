@@ -15,13 +15,18 @@
 
 #include "engine/cli/cli.h"
 
-/* One timeline line: local time in the plan's zone, kind, task, recipients. */
+/* One timeline line: local time in the plan's zone, kind, task, recipients. The first
+ * action in a year one of the plan's calendars does not cover is preceded by a note on
+ * standard error (arg: the notes made so), so standard output stays one line per action. */
 static void
 print_action(const struct engine_action *a, void *arg)
 {
 	char when[32];
+	int32_t day;
 
-	(void)arg;
+	tz_utc_to_local(a->plan->tz, a->at, &day, NULL, NULL);
+	fflush(stdout);
+	cli_gap_notes_add(arg, stderr, a->plan->plan, day);
 	tz_format_local(a->plan->tz, a->at, when);
 	printf("%s  %-30s %s  %s\n", when, a->kind, a->task,
 	       a->recipients && *a->recipients ? a->recipients : "-");
@@ -42,6 +47,7 @@ cmd_advance(struct cli *c)
 {
 	const char *to = NULL;
 	struct cli_opt opts[] = {{"to", &to, NULL}, {NULL, NULL, NULL}};
+	struct cli_gap_notes notes = {0};
 	struct engine *en;
 	int64_t upto;
 	size_t n = 0;
@@ -62,16 +68,19 @@ cmd_advance(struct cli *c)
 		return cli_usage(c, "--to %s is before the store's now (%s): a clock does not run "
 		                 "backwards", to, now);
 	}
-	engine_on_action(en, print_action, NULL);
+	engine_on_action(en, print_action, &notes);
 	/* what an earlier, interrupted command left queued goes out first */
 	if ((rc = deliver_resume(en, &c->err)) != 0 ||
 	    (rc = deliver_all(en, NULL, &c->err)) != 0 ||
 	    (rc = sched_apply_due(en, upto, true, &deliver_hooks, &n, &c->err)) != 0)
-		return rc;
+		goto out;
 	fflush(stdout);
 	tz_format_rfc3339(engine_tz(en), engine_now(en), now);
 	fprintf(stderr, "advanced to %s: %zu due entries applied\n", now, n);
-	return 0;
+out:
+	engine_on_action(en, NULL, NULL);
+	cli_gap_notes_release(&notes);
+	return rc;
 }
 
 static int
@@ -101,7 +110,8 @@ rm_rf(const char *dir)
 /* The timeline of a plan over a registry, from a virtual store made for it in dir. */
 static int
 simulate_in(struct cli *c, const char *dir, const char *plan, const char *registry,
-            const char *from, const char *to, struct engine **out)
+            const char *from, const char *to, struct cli_gap_notes *notes,
+            struct engine **out)
 {
 	struct store_clock sc = {0};
 	struct engine_opts o = {0};
@@ -152,7 +162,7 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 	if (from != NULL && tfrom > sc.now &&
 	    (rc = sched_apply_due(en, tfrom - 1, true, &deliver_hooks, NULL, e)) != 0)
 		return rc;
-	engine_on_action(en, print_action, NULL);
+	engine_on_action(en, print_action, notes);
 	return sched_apply_due(en, upto, true, &deliver_hooks, NULL, e);
 }
 
@@ -162,6 +172,7 @@ cmd_simulate(struct cli *c)
 	const char *registry = NULL, *from = NULL, *to = NULL, *files[1];
 	struct cli_opt opts[] = {{"registry", &registry, NULL}, {"from", &from, NULL},
 	                         {"to", &to, NULL}, {NULL, NULL, NULL}};
+	struct cli_gap_notes notes = {0};
 	struct engine *en = NULL;
 	char dir[4096];
 	int npos, rc;
@@ -175,9 +186,10 @@ cmd_simulate(struct cli *c)
 		return dberr_set(&c->err, DB_ECANTCREAT, "cannot create a temporary store: %s",
 		                 strerror(errno));
 	rmdir(dir); /* store_open creates it with its own mode */
-	rc = simulate_in(c, dir, files[0], registry, from, to, &en);
+	rc = simulate_in(c, dir, files[0], registry, from, to, &notes, &en);
 	fflush(stdout);
 	engine_close(en);
+	cli_gap_notes_release(&notes);
 	rm_rf(dir);
 	return rc;
 }

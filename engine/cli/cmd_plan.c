@@ -1,11 +1,14 @@
 /*
- * cmd_plan.c - the plan commands: `check` validates plan files without a store, `load`
+ * cmd_plan.c - the plan commands: `check` validates plan and calendar files without a
+ * store (and says which years a plan's calendars do not cover), `load`
  * stores a plan (a new version when its bytes changed) and expands its tasks, in one
  * transaction: on any error nothing is written.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "engine/cli/cli.h"
+#include "workflows/parse/ydoc.h"
 
 static void
 plan_summary(const struct plan *p)
@@ -21,33 +24,64 @@ plan_summary(const struct plan *p)
 	       p->timezone);
 }
 
+/* One file: a calendar file (a top-level `calendar:` name) or a plan. */
+static int
+check_one(const char *file, const struct plan_opts *o, struct dberr *e)
+{
+	struct calfile *f = NULL;
+	struct plan *p = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = ydoc_read_file(file, &data, &len, e)) != 0)
+		return rc;
+	if (calfile_sniff(data, len)) {
+		rc = calfile_parse(file, data, len, &f, e);
+		if (rc == 0)
+			cli_calendar_file_summary(stdout, f);
+		calfile_free(f);
+		free(data);
+		return rc;
+	}
+	rc = plan_parse_buffer(file, data, len, o, &p, e);
+	if (rc == 0)
+		rc = notice_check_templates(p, file, e);
+	if (rc == 0) {
+		plan_summary(p);
+		cli_calendar_plan_summary(stdout, stderr, file, p);
+	}
+	plan_free(p);
+	free(data);
+	return rc;
+}
+
 int
 cmd_check(struct cli *c)
 {
-	const char *files[256];
+	const char *files[256], *dirs[3];
+	const struct config *cfg;
+	struct plan_opts o = {dirs, NULL, 0};
 	int npos, rc, status = 0;
 
 	if ((rc = cli_parse(c, NULL, files, 256, &npos)) != 0)
 		return rc;
 	if (npos == 0)
 		return cli_usage(c, "no plan file given");
+	/* `calendar: {use: [...]}` looks in the configured and the shipped folders */
+	if ((rc = cli_config(c, &cfg)) != 0)
+		return rc;
+	config_calendar_dirs(cfg, dirs);
 	/* every file is checked and each failure printed; the status is the first one's */
 	for (int i = 0; i < npos; i++) {
-		struct plan *p = NULL;
 		struct dberr e;
 
 		dberr_clear(&e);
-		if (plan_parse_file(files[i], &p, &e) != 0 ||
-		    notice_check_templates(p, files[i], &e) != 0) {
-			if (p)
-				plan_free(p);
+		if (check_one(files[i], &o, &e) != 0) {
 			dberr_print(&e, stderr);
 			if (status == 0)
 				status = dberr_exit_status(e.code ? e.code : DB_ESOFTWARE);
-			continue;
 		}
-		plan_summary(p);
-		plan_free(p);
 	}
 	return status;
 }

@@ -92,6 +92,7 @@ struct status_ctx {
 	size_t noverdue, nreview;
 	struct strset seen_gaps;
 	struct report_table t[T_N];
+	struct cli_gap_notes notes;  /* open tasks due in a year a calendar does not cover */
 };
 
 static const char *
@@ -241,6 +242,7 @@ task_cb(const struct store_task *t, void *arg)
 	r = row_for(c, t->jurisdiction);
 	if (st >= 0 && lc->deadline_from[st]) {
 		r->v[0]++;
+		cli_gap_notes_add(&c->notes, NULL, ep->plan, t->due_date);
 		if (t->deadline >= now && t->deadline < now + 7 * 86400)
 			r->v[1]++;
 		if (t->deadline >= now)
@@ -505,6 +507,17 @@ cmd_status(struct cli *c)
 	if (sc.nrows > 1)
 		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
 	if (fmt != REPORT_FMT_TABLE) {
+		/* the coverage notes are words for people: standard error, the data stays whole */
+		for (size_t i = 0; i < sc.notes.n; i++) {
+			const struct engine_plan *ep = engine_plan_find(en, sc.notes.v[i].plan);
+			struct plan_calgap g = {sc.notes.v[i].use, sc.notes.v[i].year, NULL};
+
+			g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
+			buf_reset(&out);
+			cli_calendar_gap_text(&out, ep->plan, &g, sc.lang == ZH);
+			fprintf(stderr, "%s%s\n", sc.lang == ZH ? "说明：" : "note: ", buf_str(&out));
+		}
+		buf_reset(&out);
 		tables_finish(&sc);
 		rc = report_write(sc.t, T_N, fmt, NULL, &c->err);
 		goto out;
@@ -512,6 +525,15 @@ cmd_status(struct cli *c)
 	tz_format_local(engine_tz(en), engine_now(en), now);
 	buf_printf(&out, sc.lang == ZH ? "%s（截至 %s，%s）\n\n" : "%s as of %s (%s)\n\n",
 	           L(&sc, L_AS_OF), now, tz_name(engine_tz(en)));
+	for (size_t i = 0; i < sc.notes.n; i++) {
+		const struct engine_plan *ep = engine_plan_find(en, sc.notes.v[i].plan);
+		struct plan_calgap g = {sc.notes.v[i].use, sc.notes.v[i].year, NULL};
+
+		g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
+		buf_puts(&out, sc.lang == ZH ? "说明：" : "note: ");
+		cli_calendar_gap_text(&out, ep->plan, &g, sc.lang == ZH);
+		buf_puts(&out, i + 1 == sc.notes.n ? "\n\n" : "\n");
+	}
 	print_table(&sc, &out);
 	buf_printf(&out, "\n");
 	buf_printf(&out, sc.lang == ZH ? "%s（%zu 项）" : "%s (%zu)", L(&sc, L_OVERDUE_LIST),
@@ -555,5 +577,6 @@ out:
 	buf_release(&sc.gaps);
 	buf_release(&out);
 	strset_free(&sc.seen_gaps);
+	cli_gap_notes_release(&sc.notes);
 	return rc;
 }

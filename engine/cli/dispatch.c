@@ -37,8 +37,10 @@ const struct cli_command cli_commands[] = {
 	         "everything that fell due on the way: reminders, deadlines (lapses), "
 	         "escalations, conduct warnings, digests and dispatches, delivering the notices "
 	         "each batch queues. Each applied entry is printed as one timeline line (local "
-	         "time, kind, task, recipients); the count goes to standard error. This is how a "
-	         "plan is rehearsed before going live, and how tests move time.",
+	         "time, kind, task, recipients); the count goes to standard error, and so does a "
+	         "note before the first action in a year one of the plan's calendars does not "
+	         "cover. This is how a plan is rehearsed before going live, and how tests move "
+	         "time.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "TIME", NULL, "the new now: RFC 3339, or a local time in the store's zone "
 		  "(2017-07-06T00:00:00). Required; it may not be before the store's now."},
@@ -120,17 +122,27 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao calendar --subject fukang-city --out fukang.ics"},
 	{.name = "check", .fn = cmd_check, .flags = 0, .group = CLI_G_SETUP,
-	 .summary = "validate plan files",
-	 .usage = "dabiao check PLAN.yaml...",
+	 .summary = "validate plan files and calendar files",
+	 .usage = "dabiao check PLAN.yaml|CALENDAR.yaml...",
 	 .text = "Reads each plan file as `load` would, without a store, and prints one line "
-	         "per valid plan. The first fault of each file is printed as "
-	         "FILE:LINE:COLUMN: error: MESSAGE (columns count characters); every file is "
-	         "checked. docs/plan-format.md is the reference.",
+	         "per valid plan, then each working-day calendar it uses (`calendar.use`: the "
+	         "file found in calendars_dir or the shipped folder) with the years it covers. "
+	         "A year the plan's dues reach that one of its calendars does not cover is a "
+	         "warning on standard error naming the year (dues in it assume weekends only); "
+	         "the plan still passes.\n\n"
+	         "A calendar file (a top-level `calendar:` name, workflows/calendars/) is "
+	         "validated and each version printed with its days off, weekday days off and "
+	         "weekend days worked, to compare with the notice.\n\n"
+	         "The first fault of each file is printed as FILE:LINE:COLUMN: error: MESSAGE "
+	         "(columns count characters); every file is checked. docs/plan-format.md is the "
+	         "reference.",
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "a plan is not valid (the status of the first faulty file)"},
+		 {65, "a plan or calendar file is not valid (the status of the first faulty file)"},
 		 {66, "a file cannot be opened"},
+		 {78, "the configuration is not valid"},
 		 {0, NULL}},
-	 .example = "dabiao check workflows/changji-2017.yaml",
+	 .example = "dabiao check workflows/changji-2017.yaml\n"
+	            "dabiao check /etc/dabiao/calendars/cn-mainland.yaml",
 	 .file_args = true},
 	{.name = "clock", .fn = cmd_clock, .flags = RD, .group = CLI_G_TIME,
 	 .summary = "show the store's clock mode and now",
@@ -357,7 +369,9 @@ const struct cli_command cli_commands[] = {
 	         "handed in late, handed in without a required section, waiting for review and "
 	         "flagged; then the overdue tasks with their days overdue and the owner's "
 	         "addresses, the review queue, the next deadlines, and the roles that have no "
-	         "address in the registry (their notices went to the admin).",
+	         "address in the registry (their notices went to the admin). Open tasks due in a "
+	         "year one of their plan's calendars does not cover are noted first (with csv "
+	         "and json, on standard error): their dues assume weekends only.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"jurisdiction", "ID", "every jurisdiction", "only jurisdiction ID"},
 		 OPT_PLAN("the tasks"),
@@ -411,6 +425,28 @@ const struct cli_command cli_commands[] = {
 		  "original_due_date, late, extended (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
+	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
+	 .summary = "each day of a plan's calendar: worked or off, and the notice that says so",
+	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|json]",
+	 .text = "Lists every day from DATE to DATE (ten years at most) of the calendar the "
+	         "stored plan's current version computes its dues with: worked or off, and what "
+	         "decided it: a notice of one of the calendars it uses (the calendar, the "
+	         "notice's year, version, title and 文号, the holiday's name), the plan's own "
+	         "`holidays`/`workdays`, or the plain week (weekday, weekend). A day in a year a "
+	         "used calendar does not cover says so.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"plan", "ID", NULL, "the stored plan. Required."},
+		 {"from", "DATE", NULL, "the first day, YYYY-MM-DD. Required."},
+		 {"to", "DATE", NULL, "the last day, YYYY-MM-DD, not before --from. Required."},
+		 {"format", "table|csv|json", "table", "csv and json have every field: date, "
+		  "weekday, status, decided_by, notice_year, notice_version, notice, number, "
+		  "holiday, uncovered (docs/output.md)"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "an option is missing, or the days are not dates in order, ten years at most"},
+		 {65, "no such plan in the store"},
+		 {0, NULL}},
+	 .example = "dabiao workdays --plan changji-2017 --from 2017-09-25 --to 2017-10-10"},
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

@@ -172,10 +172,29 @@ parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
 	return 0;
 }
 
+/* A bureau's own calendar folder; a relative path is taken from the configuration file's
+ * folder, so a configuration and its calendars can move together. */
+static int
+parse_calendars_dir(const struct ydoc *d, const struct ydoc_node *n, const char *path,
+                    struct config *c, struct dberr *e)
+{
+	const char *s, *slash = strrchr(path, '/');
+	int rc;
+
+	if ((rc = ydoc_string(d, n, "calendars_dir", &s, e)) != 0)
+		return rc;
+	if (s[0] == '/' || slash == NULL)
+		c->calendars_dir = xstrdup(s);
+	else
+		c->calendars_dir = xasprintf("%.*s/%s", (int)(slash - path), path, s);
+	return 0;
+}
+
 static int
 parse_file(const char *path, struct config *c, struct dberr *e)
 {
-	static const char *const keys[] = {"smtp", "digest", "audit", "issuer", NULL};
+	static const char *const keys[] = {"smtp", "digest", "audit", "issuer", "calendars_dir",
+	                                   NULL};
 	static const char *const akeys[] = {"key_file", "origin", NULL};
 	const struct ydoc_node *n;
 	struct ydoc *d = NULL;
@@ -212,6 +231,9 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 	}
 	if ((n = ydoc_get(d->root, "issuer")) != NULL && (rc = parse_issuer(d, n, c, e)) != 0)
 		goto out;
+	if ((n = ydoc_get(d->root, "calendars_dir")) != NULL &&
+	    (rc = parse_calendars_dir(d, n, path, c, e)) != 0)
+		goto out;
 	if ((n = ydoc_get(d->root, "digest")) != NULL) {
 		if ((rc = ydoc_expect(d, n, YDOC_SEQ, "digest", e)) != 0)
 			goto out;
@@ -238,6 +260,12 @@ out:
 #ifndef DABIAO_INSTALLED_TEMPLATE_DIR
 #define DABIAO_INSTALLED_TEMPLATE_DIR "/usr/local/share/dabiao/templates/zh-CN"
 #endif
+#ifndef DABIAO_CALENDAR_DIR
+#define DABIAO_CALENDAR_DIR "/usr/local/share/dabiao/calendars"
+#endif
+#ifndef DABIAO_INSTALLED_CALENDAR_DIR
+#define DABIAO_INSTALLED_CALENDAR_DIR "/usr/local/share/dabiao/calendars"
+#endif
 
 /* The built-in templates: $DABIAO_TEMPLATES, else the installed copy, else the source
  * tree the binary was built from. */
@@ -251,6 +279,29 @@ template_dir(const char *env)
 	if (stat(DABIAO_INSTALLED_TEMPLATE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup(DABIAO_INSTALLED_TEMPLATE_DIR);
 	return xstrdup(DABIAO_TEMPLATE_DIR);
+}
+
+/* The shipped calendars: the installed copy, else the source tree the binary was built
+ * from (as the templates). */
+static char *
+calendar_dir(void)
+{
+	struct stat st;
+
+	if (stat(DABIAO_INSTALLED_CALENDAR_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return xstrdup(DABIAO_INSTALLED_CALENDAR_DIR);
+	return xstrdup(DABIAO_CALENDAR_DIR);
+}
+
+void
+config_calendar_dirs(const struct config *c, const char *out[3])
+{
+	size_t n = 0;
+
+	if (c->calendars_dir != NULL)
+		out[n++] = c->calendars_dir;
+	out[n++] = c->calendar_dir;
+	out[n] = NULL;
 }
 
 /* DABIAO_STORE_MAPSIZE: bytes, decimal. */
@@ -292,6 +343,7 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	c.from = xstrdup("dabiao@localhost");
 	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
+	c.calendar_dir = calendar_dir();
 	if (path == NULL && env != NULL && *env)
 		path = env;
 	if (path == NULL && access(CONFIG_DEFAULT_PATH, R_OK) == 0)
@@ -325,6 +377,8 @@ config_release(struct config *c)
 	free(c->arg_path);
 	free(c->path);
 	free(c->template_dir);
+	free(c->calendars_dir);
+	free(c->calendar_dir);
 	free(c->host);
 	free(c->user);
 	if (c->password) {
@@ -352,6 +406,8 @@ config_copy(const struct config *from, struct config *to)
 	to->arg_path = xstrdup(from->arg_path);
 	to->path = xstrdup(from->path);
 	to->template_dir = xstrdup(from->template_dir);
+	to->calendars_dir = xstrdup(from->calendars_dir);
+	to->calendar_dir = xstrdup(from->calendar_dir);
 	to->host = xstrdup(from->host);
 	to->user = xstrdup(from->user);
 	to->password = xstrdup(from->password);

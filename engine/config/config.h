@@ -14,6 +14,10 @@
  *                        copy, else the source tree the binary was built from)
  *   DABIAO_STORE_MAPSIZE a new store's initial map in bytes (tests reach MDB_MAP_FULL)
  *
+ * Calendar files (`calendar: {use: [...]}` in plans) are looked for in the file's
+ * calendars_dir first, then in the shipped folder (the installed share/dabiao/calendars,
+ * else the source tree's workflows/calendars).
+ *
  *   smtp:
  *     host: mail.example.cn
  *     port: 587                 # default 25 (none) or 587 (starttls)
@@ -24,6 +28,8 @@
  *     timeout: 30s
  *     ca_file: /etc/dabiao/bureau-ca.pem          # optional
  *   digest: [county_epb]        # optional daily digest per role
+ *   calendars_dir: /etc/dabiao/calendars     # optional: a bureau's own calendar files,
+ *                                            # before the shipped ones (relative: to this file)
  *   audit:
  *     key_file: /etc/dabiao/audit-key.pem     # Ed25519, signs checkpoints
  *     origin: dabiao/changji-epb              # the log's name in checkpoints
@@ -63,6 +69,8 @@ struct config {
 	char *audit_key_file;  /* or NULL */
 	char *audit_origin;    /* or NULL */
 	char *template_dir;    /* the built-in zh-CN templates' folder; never NULL */
+	char *calendars_dir;   /* the bureau's own calendar files, or NULL */
+	char *calendar_dir;    /* the shipped calendar files' folder; never NULL */
 	size_t store_mapsize;  /* bytes, 0: the store's default */
 	struct plan_issuer issuer; /* defaults for a plan's issuer keys; fields may be NULL */
 };
@@ -73,6 +81,9 @@ struct config {
  * the caller frees it with config_release. */
 int config_load(const char *path, struct config *out, struct dberr *e);
 void config_release(struct config *c);
+/* The folders calendar files are looked for in, in order, NULL-terminated, pointing into
+ * c (valid while c is). Cannot fail. */
+void config_calendar_dirs(const struct config *c, const char *out[3]);
 /* A deep copy, for the sender thread. Cannot fail. */
 void config_copy(const struct config *from, struct config *to);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/core/engine_int.h"
@@ -43,8 +44,7 @@ load_one(const struct store_plan *sp, void *arg)
 	struct engine_plan ep = {0};
 	int rc;
 
-	rc = plan_parse_buffer(sp->path ? sp->path : sp->id, sp->source, sp->source_len,
-	                       &ep.plan, c->e);
+	rc = engine_plan_parse_stored(sp, &ep.plan, c->e);
 	if (rc != 0)
 		return rc;
 	rc = tz_open(ep.plan->timezone, &ep.tz, c->e);
@@ -251,6 +251,60 @@ engine_plan_unplace(struct engine *en, const struct plan *p)
 			en->plans[i] = en->plans[--en->nplans];
 			return;
 		}
+}
+
+int
+engine_plan_parse(const struct config *cfg, const char *path, const char *data, size_t len,
+                  const struct plan_calsource *given, size_t ngiven, struct plan **out,
+                  struct dberr *e)
+{
+	const char *dirs[3] = {NULL, NULL, NULL};
+	struct plan_opts o = {dirs, given, ngiven};
+
+	if (cfg != NULL)
+		config_calendar_dirs(cfg, dirs);
+	return plan_parse_buffer(path, data, len, &o, out, e);
+}
+
+int
+engine_plan_parse_stored(const struct store_plan *sp, struct plan **out, struct dberr *e)
+{
+	struct plan_calsource *given = NULL;
+	struct plan_opts o = {NULL, NULL, 0};
+	int rc;
+
+	if (sp->ncalendars > 0)
+		given = xcalloc(sp->ncalendars, sizeof(*given));
+	for (size_t i = 0; i < sp->ncalendars; i++)
+		given[i] = (struct plan_calsource){sp->calendars[i].name, sp->calendars[i].path,
+		                                   sp->calendars[i].source,
+		                                   sp->calendars[i].source_len};
+	o.given = given;
+	o.ngiven = sp->ncalendars;
+	rc = plan_parse_buffer(sp->path && *sp->path ? sp->path : sp->id, sp->source,
+	                       sp->source_len, &o, out, e);
+	/* the same bytes resolve the same way; a differing hash means this dabiao reads a
+	 * calendar otherwise than the one that stored the version did */
+	if (rc == 0 && sp->calendar_sha256[0] &&
+	    strcmp(sp->calendar_sha256, (*out)->calendar_sha256) != 0)
+		log_warnx("engine", "plan=%s version=%u calendar_sha256=%s stored=%s: the "
+		          "stored calendar files resolve to another calendar than when stored",
+		          sp->id, (unsigned)sp->version, (*out)->calendar_sha256,
+		          sp->calendar_sha256);
+	free(given);
+	return rc;
+}
+
+void
+engine_plan_calendars_to_store(const struct plan *p, struct store_plan *sp)
+{
+	memcpy(sp->calendar_sha256, p->calendar_sha256, sizeof(sp->calendar_sha256));
+	sp->ncalendars = p->nuses;
+	sp->calendars = p->nuses ? xcalloc(p->nuses, sizeof(*sp->calendars)) : NULL;
+	for (size_t i = 0; i < p->nuses; i++)
+		sp->calendars[i] = (struct store_plan_calendar){
+			p->uses[i].file->name, p->uses[i].path, p->uses[i].source,
+			p->uses[i].source_len};
 }
 
 char *

@@ -72,6 +72,21 @@ int engine_plan_place(struct engine *en, struct plan *p, const char *path, uint3
 /* Drops the plan p from the engine again (a load whose transaction failed). */
 void engine_plan_unplace(struct engine *en, const struct plan *p);
 
+/* ---- parsing plans with their calendars ----
+ * A plan file (load, check, simulate): the calendar files its `use` names are taken from
+ * `given` (by name; may be NULL/0) first, else from the configuration's folders
+ * (config_calendar_dirs). Errors: plan_parse_buffer's. The caller frees *out. */
+int engine_plan_parse(const struct config *cfg, const char *path, const char *data,
+                      size_t len, const struct plan_calsource *given, size_t ngiven,
+                      struct plan **out, struct dberr *e);
+/* A stored plan version, with the calendar files stored beside it and never the folders:
+ * its deadlines were computed from exactly those. Errors: plan_parse_buffer's. */
+int engine_plan_parse_stored(const struct store_plan *sp, struct plan **out,
+                             struct dberr *e);
+/* Points sp's calendar fields at p's calendar files and hash, for store_plan_put; the
+ * caller frees sp->calendars (the array only) with free() while p is still alive. */
+void engine_plan_calendars_to_store(const struct plan *p, struct store_plan *sp);
+
 /* ---- the clock: the one place "now" comes from (UTC seconds) ---- */
 enum store_clock_mode engine_clock_mode(const struct engine *en);
 /* The clock's now as last read or set. */

@@ -23,20 +23,43 @@ struct load_arg {
 	struct load_result *res;
 };
 
+/* The audit record of a new version: its number, the file's hash, the resolved calendar's
+ * hash and each calendar file used with its own hash, so what a deadline was computed from
+ * stays on record. */
+static void
+plan_load_details(struct buf *b, const struct plan *p, uint32_t version)
+{
+	buf_printf(b, "{\"version\":%u,\"sha256\":\"%s\"", (unsigned)version, p->sha256);
+	if (p->nuses > 0) {
+		buf_printf(b, ",\"calendar_sha256\":\"%s\",\"calendars\":[",
+		           p->calendar_sha256);
+		for (size_t i = 0; i < p->nuses; i++) {
+			buf_printf(b, "%s{\"name\":", i ? "," : "");
+			buf_json_str(b, p->uses[i].file->name);
+			buf_printf(b, ",\"sha256\":\"%s\"}", p->uses[i].sha256);
+		}
+		buf_puts(b, "]");
+	}
+	buf_puts(b, "}");
+}
+
 static int
 load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct load_arg *a = arg;
 	struct load_result *res = a->res;
 	struct store_plan cur, sp = {0};
-	char details[256];
+	struct buf details = BUF_INIT;
 	int rc;
 
 	res->version = 1;
 	res->changed = true;
 	rc = store_plan_get(txn, a->plan->id, 0, &cur, e);
 	if (rc == 0) {
-		res->changed = strcmp(cur.sha256, a->plan->sha256) != 0;
+		/* a new version when the file changed, or the calendar it resolves to (a calendar
+		 * file with a new year, or a new amendment) */
+		res->changed = strcmp(cur.sha256, a->plan->sha256) != 0 ||
+		               strcmp(cur.calendar_sha256, a->plan->calendar_sha256) != 0;
 		res->version = cur.version + (res->changed ? 1 : 0);
 		store_plan_release(&cur);
 	} else if (rc == DB_ENOTFOUND) {
@@ -52,11 +75,15 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		sp.source_len = a->len;
 		sp.path = (char *)a->path;
 		sp.loaded_at = engine_now(a->en);
-		if ((rc = store_plan_put(txn, &sp, e)) != 0)
+		engine_plan_calendars_to_store(a->plan, &sp);
+		rc = store_plan_put(txn, &sp, e);
+		free(sp.calendars);
+		if (rc != 0)
 			return rc;
-		snprintf(details, sizeof(details), "{\"version\":%u,\"sha256\":\"%s\"}",
-		         (unsigned)res->version, a->plan->sha256);
-		rc = engine_audit(a->en, txn, "plan.load", "", a->plan->id, "", "", details, e);
+		plan_load_details(&details, a->plan, res->version);
+		rc = engine_audit(a->en, txn, "plan.load", "", a->plan->id, "", "",
+		                  buf_str(&details), e);
+		buf_release(&details);
 		if (rc != 0)
 			return rc;
 	}
@@ -81,7 +108,8 @@ sched_load_plan(struct engine *en, const char *path, struct load_result *res,
 	/* One read: the bytes stored are exactly the bytes parsed. */
 	rc = ydoc_read_file(path, &a.source, &a.len, e);
 	if (rc == 0)
-		rc = plan_parse_buffer(path, a.source, a.len, &a.plan, e);
+		rc = engine_plan_parse(engine_config(en), path, a.source, a.len, NULL, 0,
+		                       &a.plan, e);
 	if (rc == 0)
 		rc = notice_check_templates(a.plan, path, e);
 	if (rc == 0)

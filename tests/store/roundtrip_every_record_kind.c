@@ -8,13 +8,18 @@ static struct store_kv fields[] = {{"name", "昌吉市某化工有限公司"}, {
 static struct store_kv contacts[] = {{"", "a@example.org"}, {"env_officer", "b@example.org"}};
 static char *ntasks[] = {"p/m/e1/2017-07", "", "p/m/e2/2017-07"};
 static char *nto[] = {"a@example.org"};
+/* a plan version with the calendar files it used: bytes with a NUL inside, an empty one */
+static struct store_plan_calendar cals[] = {
+	{"cn-mainland", "/usr/share/dabiao/calendars/cn-mainland.yaml", "calendar: a\0b", 14},
+	{"cn-xinjiang", "", "", 0},
+};
 
 static int
 write_all(struct store_txn *t, void *arg, struct dberr *e)
 {
-	struct store_plan p1 = {"plan-a", 1, "aa", "v: 1\n", 5, "/etc/a.yaml", -5};
-	struct store_plan p2 = {"plan-a", 2, "", "", 0, "", INT64_MAX};
-	struct store_plan p3 = {"plan-a/b", 7, "bb", "src", 3, "p", 0};
+	struct store_plan p1 = {"plan-a", 1, "aa", "v: 1\n", 5, "/etc/a.yaml", -5, "cc", cals, 2};
+	struct store_plan p2 = {"plan-a", 2, "", "", 0, "", INT64_MAX, "", NULL, 0};
+	struct store_plan p3 = {"plan-a/b", 7, "bb", "src", 3, "p", 0, "", NULL, 0};
 	struct store_subject s1 = {STORE_ENTERPRISE, "91650000", fields, 3, contacts, 2};
 	struct store_subject s2 = {STORE_OFFICE, "admin", NULL, 0, NULL, 0};
 	struct store_subject s3 = {STORE_JURISDICTION, "", NULL, 0, contacts, 1};
@@ -127,6 +132,9 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	ASSERT_EQ(p.source_len, 0);
 	ASSERT_STR_EQ(p.source, "");
 	ASSERT_EQ(p.loaded_at, INT64_MAX);
+	ASSERT_STR_EQ(p.calendar_sha256, "");
+	ASSERT_EQ(p.ncalendars, 0);
+	ASSERT(p.calendars == NULL);
 	store_plan_release(&p);
 	ASSERT_OK(store_plan_get(t, "plan-a", 1, &p, e), e);
 	ASSERT_STR_EQ(p.id, "plan-a");
@@ -136,6 +144,14 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	ASSERT_STR_EQ(p.source, "v: 1\n");
 	ASSERT_STR_EQ(p.path, "/etc/a.yaml");
 	ASSERT_EQ(p.loaded_at, -5);
+	ASSERT_STR_EQ(p.calendar_sha256, "cc");
+	ASSERT_EQ(p.ncalendars, 2);
+	ASSERT_STR_EQ(p.calendars[0].name, "cn-mainland");
+	ASSERT_STR_EQ(p.calendars[0].path, "/usr/share/dabiao/calendars/cn-mainland.yaml");
+	ASSERT_EQ(p.calendars[0].source_len, 14);
+	ASSERT(memcmp(p.calendars[0].source, "calendar: a\0b", 14) == 0);
+	ASSERT_STR_EQ(p.calendars[1].name, "cn-xinjiang");
+	ASSERT_EQ(p.calendars[1].source_len, 0);
 	store_plan_release(&p);
 	ASSERT_EQ(store_plan_get(t, "plan-a", 3, &p, e), DB_ENOTFOUND);
 	dberr_clear(e);

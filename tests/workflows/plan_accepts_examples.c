@@ -15,11 +15,14 @@ load(const char *rel)
 	const char *src = getenv("DABIAO_SRC");
 	struct plan *p = NULL;
 	struct dberr e;
-	char path[1024];
+	char path[1024], cals[1024];
+	const char *dirs[] = {cals, NULL};
+	struct plan_opts o = {dirs, NULL, 0};
 
 	snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+	snprintf(cals, sizeof(cals), "%s/workflows/calendars", src ? src : ".");
 	dberr_clear(&e);
-	if (plan_parse_file(path, &p, &e) != 0) {
+	if (plan_parse_file(path, &o, &p, &e) != 0) {
 		dberr_print(&e, stderr);
 		TEST_FAIL_("%s does not parse", path);
 	}
@@ -35,6 +38,40 @@ day(const char *s)
 	return d;
 }
 
+/* use: [cn-mainland], then the plan's own days off and a day it works inside National Day:
+ * each day's status, and who decided it. */
+static void
+calendar_layers(const struct plan *p)
+{
+	const struct plan_calmark *m;
+
+	ASSERT_EQ(p->nuses, 1);
+	ASSERT_STR_EQ(p->uses[0].file->name, "cn-mainland");
+	ASSERT_STR_CONTAINS(p->uses[0].path, "workflows/calendars/cn-mainland.yaml");
+	ASSERT_EQ(strspn(p->uses[0].sha256, "0123456789abcdef"), 64);
+	ASSERT_EQ(strspn(p->calendar_sha256, "0123456789abcdef"), 64);
+	/* the notice's days */
+	m = plan_calendar_mark(p, day("2017-10-05"));
+	ASSERT(m != NULL && !m->work && m->use == 0);
+	ASSERT_EQ(m->version->year, 2017);
+	ASSERT_STR_EQ(m->version->number, "国办发明电〔2016〕17号");
+	ASSERT_STR_EQ(m->name, "中秋节、国庆节");
+	m = plan_calendar_mark(p, day("2017-01-22"));
+	ASSERT(m != NULL && m->work && m->use == 0);
+	ASSERT_STR_EQ(m->name, "春节");
+	ASSERT(cal_is_workday(&p->calendar, day("2017-01-22")));   /* a Sunday worked */
+	ASSERT(!cal_is_workday(&p->calendar, day("2017-10-06")));
+	/* the plan's own, over the notice */
+	m = plan_calendar_mark(p, day("2017-10-07"));
+	ASSERT(m != NULL && m->work && m->use == -1 && m->version == NULL && m->name == NULL);
+	ASSERT(cal_is_workday(&p->calendar, day("2017-10-07")));
+	m = plan_calendar_mark(p, day("2017-08-15"));
+	ASSERT(m != NULL && !m->work && m->use == -1);
+	ASSERT(!cal_is_workday(&p->calendar, day("2017-07-12")));
+	ASSERT(cal_is_workday(&p->calendar, day("2017-07-13")));
+	ASSERT(plan_calendar_mark(p, day("2017-07-13")) == NULL);
+}
+
 static void
 header_and_calendar(const struct plan *p)
 {
@@ -48,11 +85,7 @@ header_and_calendar(const struct plan *p)
 	ASSERT_EQ(strspn(p->sha256, "0123456789abcdef"), 64);
 	ASSERT_EQ(p->calendar.weekend, (1 << 6) | (1 << 7));
 	ASSERT_EQ(p->calendar.due_on_holiday, CAL_SHIFT_NEXT);
-	ASSERT_EQ(p->calendar.nholidays, 7 + 8 + 1);
-	ASSERT_EQ(p->calendar.holidays[0], day("2017-01-27"));
-	ASSERT_EQ(p->calendar.holidays[p->calendar.nholidays - 1], day("2017-10-08"));
-	ASSERT_EQ(p->calendar.nworkdays, 2);
-	ASSERT_EQ(p->calendar.workdays[1], day("2017-02-04"));
+	calendar_layers(p);
 	ASSERT_EQ(p->nindustries, 2);
 	ASSERT_STR_EQ(p->industries[1].id, "cement");
 	ASSERT_STR_EQ(p->industries[1].title, "水泥");
@@ -233,7 +266,7 @@ milestones_and_dues(const struct plan *p)
 	ASSERT(m->requires_titles[4] == NULL);
 	ASSERT(!m->covers_previous);
 	ASSERT(m->description == NULL);
-	ASSERT_EQ(m->line, 51);
+	ASSERT_EQ(m->line, 52);
 
 	m = ms(p, "evaluation-summary");
 	ASSERT_EQ(m->for_, PLAN_FOR_ONCE);
@@ -340,12 +373,14 @@ defaults_and_variants(void)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (plan_parse_buffer("small.yaml", src, sizeof(src) - 1, &p, &e) != 0)
+	if (plan_parse_buffer("small.yaml", src, sizeof(src) - 1, NULL, &p, &e) != 0)
 		dberr_print(&e, stderr);
 	ASSERT(p != NULL);
 	ASSERT_EQ(p->notify_at, 17 * 3600 + 30 * 60 + 15);
 	ASSERT_EQ(p->calendar.weekend, 1 << 5);
 	ASSERT_EQ(p->calendar.due_on_holiday, CAL_SHIFT_PREVIOUS);
+	ASSERT_EQ(p->nuses, 0);
+	ASSERT_EQ(p->nmarks, 0);
 	ASSERT_EQ(p->nlifecycles, 1);
 	ASSERT_EQ(p->nescalations, 0);
 	ASSERT_EQ(p->nconduct, 0);

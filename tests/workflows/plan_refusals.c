@@ -126,7 +126,7 @@ check(const struct refusal *r)
 	int rc;
 
 	dberr_clear(&e);
-	rc = plan_parse_buffer("bad.yaml", r->src, strlen(r->src), &p, &e);
+	rc = plan_parse_buffer("bad.yaml", r->src, strlen(r->src), NULL, &p, &e);
 	if (rc != DB_EDATA || e.line != r->line || e.col != r->col ||
 	    strstr(e.msg, r->fragment) == NULL)
 		fprintf(stderr, "case %s: rc=%d at %d:%d: %s\n", r->name, rc, e.line, e.col,
@@ -156,7 +156,7 @@ depth_over_64(void)
 	src[off++] = '\n';
 	src[off] = '\0';
 	dberr_clear(&e);
-	ASSERT_EQ(plan_parse_buffer("deep.yaml", src, off, &p, &e), DB_EDATA);
+	ASSERT_EQ(plan_parse_buffer("deep.yaml", src, off, NULL, &p, &e), DB_EDATA);
 	ASSERT_EQ(e.line, 2);
 	ASSERT_EQ(e.col, 8 + 63);
 	ASSERT_STR_CONTAINS(e.msg, "nesting deeper than 64");
@@ -169,7 +169,7 @@ missing_file_is_not_data(void)
 	struct dberr e;
 
 	dberr_clear(&e);
-	ASSERT(plan_parse_file("/nonexistent/plan.yaml", &p, &e) < 0);
+	ASSERT(plan_parse_file("/nonexistent/plan.yaml", NULL, &p, &e) < 0);
 	ASSERT(e.code != DB_EDATA);
 	ASSERT(p == NULL);
 }
@@ -186,7 +186,7 @@ main(void)
 		const struct refusal *r = &refusals[i];
 
 		dberr_clear(&e);
-		int rc = plan_parse_buffer("bad.yaml", r->src, strlen(r->src), &p, &e);
+		int rc = plan_parse_buffer("bad.yaml", r->src, strlen(r->src), NULL, &p, &e);
 		if (rc != DB_EDATA || e.line != r->line || e.col != r->col ||
 		    strstr(e.msg, r->fragment) == NULL) {
 			fprintf(stderr, "case %s: rc=%d at %d:%d: %s\n", r->name, rc, e.line,

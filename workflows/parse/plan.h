@@ -16,6 +16,7 @@
 
 #include "time/calendar.h"
 #include "base/err.h"
+#include "workflows/parse/calfile.h"
 
 #define PLAN_MAX_DEPTH 64
 
@@ -166,12 +167,37 @@ struct plan_issuer {
 	char *contact;              /* a contact line: who to call about the matter */
 };
 
+/* A calendar file a plan uses (`calendar: {use: [...]}`), as it was read. */
+struct plan_calendar_use {
+	struct calfile *file;       /* parsed; owned */
+	char *path;                 /* the file it was read from, for messages; owned */
+	char *source;               /* its bytes, owned: a plan version keeps them in the store */
+	size_t source_len;
+	char sha256[65];            /* hex sha256 of source */
+};
+
+/* One day the plan's calendars list, and which of them decided it (the last to name it:
+ * the used calendars in order, then the plan's own holidays, then its own workdays). */
+struct plan_calmark {
+	int32_t day;
+	bool work;                  /* worked (a 调休 weekend day) or off */
+	int use;                    /* index into plan.uses; -1: the plan's own lists */
+	const struct calfile_version *version;   /* the notice; NULL for the plan's own */
+	const char *name;           /* the holiday's name; NULL for the plan's own */
+};
+
 struct plan {
 	char *id;                   /* [a-z0-9-]+ */
 	char *title;
 	char *timezone;             /* IANA name, checked with tz_open */
 	int notify_at;              /* seconds since local midnight, default 9:00 */
-	struct cal_calendar calendar;
+	struct cal_calendar calendar;   /* the resolved calendar every due is computed with */
+	struct plan_calendar_use *uses; /* `calendar.use`, in order; NULL/0 when none */
+	size_t nuses;
+	struct plan_calmark *marks;     /* every listed day, by day; names owned by uses */
+	size_t nmarks;
+	char calendar_sha256[65];       /* hex sha256 of the resolved calendar (docs/plan-
+	                                   format.md, "The calendar's hash") */
 	struct plan_role *roles;
 	size_t nroles;
 	struct plan_lifecycle *lifecycles; /* [0] is the built-in "report" */
@@ -196,14 +222,34 @@ struct plan {
 	char sha256[65];            /* hex sha256 of the source bytes */
 };
 
-/* Parses and validates a plan file. On success *out is a plan the caller frees with
- * plan_free. On failure returns DB_EDATA (or -errno / DB_ENOINPUT when the file cannot be
- * read) and e names FILE:LINE:COLUMN of the first problem; *out is untouched. */
-int plan_parse_file(const char *path, struct plan **out, struct dberr *e);
+/* A calendar file given as bytes rather than found in a folder: the copy a stored plan
+ * version kept, or the new file `calendar-update` tries. Borrowed for the call. */
+struct plan_calsource {
+	const char *name;           /* the `use` name it answers, e.g. "cn-mainland" */
+	const char *path;           /* where it came from, for messages */
+	const char *data;
+	size_t len;
+};
+
+/* Where `calendar: {use: [NAME]}` finds NAME: first among `given` (by name), else the
+ * file NAME.yaml in the first folder of `dirs` (NULL-terminated) that has one. Borrowed
+ * for the call; NULL means no folders and nothing given (a plan with `use` is refused). */
+struct plan_opts {
+	const char *const *dirs;
+	const struct plan_calsource *given;
+	size_t ngiven;
+};
+
+/* Parses and validates a plan file, reading the calendar files it uses as o says. On
+ * success *out is a plan the caller frees with plan_free. On failure returns DB_EDATA (or
+ * -errno / DB_ENOINPUT when the file cannot be read) and e names FILE:LINE:COLUMN of the
+ * first problem (in a calendar file, that file's); *out is untouched. */
+int plan_parse_file(const char *path, const struct plan_opts *o, struct plan **out,
+                    struct dberr *e);
 
 /* Same over bytes already in memory; `name` is used in messages. */
-int plan_parse_buffer(const char *name, const char *data, size_t len, struct plan **out,
-                      struct dberr *e);
+int plan_parse_buffer(const char *name, const char *data, size_t len,
+                      const struct plan_opts *o, struct plan **out, struct dberr *e);
 
 void plan_free(struct plan *p);
 
@@ -212,6 +258,33 @@ int plan_role_index(const struct plan *p, const char *id);
 int plan_milestone_index(const struct plan *p, const char *id);
 int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
 int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
+
+/* ---- calendar coverage (plan_calendar.c) ---- */
+
+/* The mark that decided day (its status and source), or NULL when no calendar lists it
+ * (a plain weekday or weekend day). */
+const struct plan_calmark *plan_calendar_mark(const struct plan *p, int32_t day);
+
+/* A year a used calendar does not cover: dues in it fall back on that calendar's absence
+ * (a base calendar: weekends only; a layer: without the layer's days). */
+struct plan_calgap {
+	int use;                    /* index into plan.uses */
+	int year;
+	const char *reason;         /* the file's not_confirmed text, or NULL */
+};
+/* Every gap in the notice-years that decide the days first..last, each (use, year) once,
+ * by year then use. The notice-years of a day are its own year and, for the last week of
+ * December, also the next (whose 元旦 block may start there: 2018-12-29 was worked under
+ * the 2019 notice). *out is NULL when there is none, else the caller frees it. Returns the
+ * count. Cannot fail. */
+size_t plan_calendar_gaps(const struct plan *p, int32_t first, int32_t last,
+                          struct plan_calgap **out);
+
+/* The first and last local day on which the plan's dated dues, reminders and escalation
+ * steps can fall (after holiday shifts), for the coverage warning of `check`. Dues taken
+ * from a subject's field are unknown here and left out. Returns 0 with both written, or
+ * DB_ENOTFOUND when the plan has no dated due. */
+int plan_due_span(const struct plan *p, int32_t *first, int32_t *last);
 
 /* "-3d", "2wd", "5h": for messages and timelines. out >= 24 bytes. */
 void plan_offset_format(const struct plan_offset *o, char *out);

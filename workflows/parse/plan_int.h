@@ -19,6 +19,7 @@ struct pctx {
 	const struct ydoc *d;
 	struct plan *p;       /* being filled; freed by the caller on failure */
 	struct dberr *e;
+	const struct plan_opts *opts; /* where calendar files come from; may be NULL */
 	/* per milestone: the node of `due: {after: ID}`, NULL otherwise; resolved once every
 	 * milestone id is known. Owned by the context. */
 	const struct ydoc_node **after;
@@ -30,6 +31,10 @@ struct pctx {
  * neither). */
 int plan_parse_clock(const char *s, int *out);
 int plan_weekday(const char *s);
+/* Hex SHA-256 of len bytes into hex (65 bytes). */
+void plan_sha256_hex(const void *data, size_t len, char hex[65]);
+/* A list of weekday names into weekend bits (1 << ISO weekday); all seven is refused. */
+int plan_read_weekend(struct pctx *c, const struct ydoc_node *n, uint8_t *out);
 
 /* Id syntax. PLAN_ID_STRICT: [a-z0-9-]+ (plan and milestone ids, which appear in task keys
  * and file names); PLAN_ID_NAME: [a-z0-9_-]+ (roles, states, events, and the rest). */
@@ -56,6 +61,11 @@ int plan_read_targets(struct pctx *c, const struct ydoc_node *n, const char *wha
 /* Required key of map n, with "WHAT has no 'KEY'" at the map when it is absent. */
 int plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const char *key,
               const struct ydoc_node **out);
+
+/* plan_calendar.c: the `calendar` key, with the calendar files it uses found through
+ * c->opts */
+int plan_parse_calendar(struct pctx *c, const struct ydoc_node *n);
+void plan_calendar_release(struct plan *p);
 
 /* plan_lifecycle.c */
 void plan_lifecycle_builtin(struct plan_lifecycle *lc);

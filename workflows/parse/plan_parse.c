@@ -103,110 +103,6 @@ plan_weekday(const char *s)
 }
 
 static int
-parse_weekend(struct pctx *c, const struct ydoc_node *n, uint8_t *out)
-{
-	uint8_t bits = 0;
-	int rc, wd;
-
-	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, "calendar.weekend", c->e)) != 0)
-		return rc;
-	for (size_t i = 0; i < n->n; i++) {
-		const char *s;
-
-		if ((rc = ydoc_string(c->d, n->items[i], "a weekend day", &s, c->e)) != 0)
-			return rc;
-		if ((wd = plan_weekday(s)) == 0)
-			return ydoc_error(c->d, n->items[i], c->e, "weekend day '%s' is not one of "
-			                  "mon, tue, wed, thu, fri, sat, sun", s);
-		bits |= (uint8_t)(1u << wd);
-	}
-	if (bits == 0xfe)
-		return ydoc_error(c->d, n, c->e, "calendar.weekend names all seven days; a "
-		                  "calendar needs working days");
-	*out = bits;
-	return 0;
-}
-
-/* A list of dates and FIRST..LAST ranges, each added to the calendar. */
-static int
-parse_days(struct pctx *c, const struct ydoc_node *n, const char *what, bool holidays)
-{
-	int rc;
-
-	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
-		return rc;
-	for (size_t i = 0; i < n->n; i++) {
-		const struct ydoc_node *it = n->items[i];
-		int32_t first, last;
-		const char *s, *dots;
-		char a[16];
-
-		if ((rc = ydoc_string(c->d, it, what, &s, c->e)) != 0)
-			return rc;
-		if ((dots = strstr(s, "..")) == NULL) {
-			if (cal_parse_date(s, &first) != 0)
-				goto bad;
-			last = first;
-		} else {
-			if ((size_t)(dots - s) >= sizeof(a))
-				goto bad;
-			memcpy(a, s, (size_t)(dots - s));
-			a[dots - s] = '\0';
-			if (cal_parse_date(a, &first) != 0 || cal_parse_date(dots + 2, &last) != 0)
-				goto bad;
-			if (last < first)
-				return ydoc_error(c->d, it, c->e, "%s: range '%s' ends before it "
-				                  "starts", what, s);
-		}
-		if (holidays)
-			cal_calendar_add_holidays(&c->p->calendar, first, last);
-		else
-			cal_calendar_add_workdays(&c->p->calendar, first, last);
-		continue;
-bad:
-		return ydoc_error(c->d, it, c->e, "%s: '%s' is not a valid date (YYYY-MM-DD) or "
-		                  "range (YYYY-MM-DD..YYYY-MM-DD)", what, s);
-	}
-	return 0;
-}
-
-static int
-parse_calendar(struct pctx *c, const struct ydoc_node *n)
-{
-	static const char *const keys[] = {"weekend", "holidays", "workdays", "due_on_holiday",
-	                                   NULL};
-	static const char *const shifts[] = {"keep", "next-workday", "previous-workday"};
-	struct cal_calendar *cal = &c->p->calendar;
-	const struct ydoc_node *v;
-	const char *s;
-	int rc;
-
-	cal->weekend = (1u << 6) | (1u << 7);
-	cal->due_on_holiday = CAL_SHIFT_KEEP;
-	if (n == NULL)
-		return 0;
-	if ((rc = ydoc_check_keys(c->d, n, "calendar", keys, c->e)) != 0)
-		return rc;
-	if ((v = ydoc_get(n, "weekend")) && (rc = parse_weekend(c, v, &cal->weekend)))
-		return rc;
-	if ((v = ydoc_get(n, "holidays")) && (rc = parse_days(c, v, "calendar.holidays", true)))
-		return rc;
-	if ((v = ydoc_get(n, "workdays")) && (rc = parse_days(c, v, "calendar.workdays", false)))
-		return rc;
-	if ((v = ydoc_get(n, "due_on_holiday")) == NULL)
-		return 0;
-	if ((rc = ydoc_string(c->d, v, "calendar.due_on_holiday", &s, c->e)) != 0)
-		return rc;
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, shifts[i]) == 0) {
-			cal->due_on_holiday = (enum cal_shift)i;
-			return 0;
-		}
-	return ydoc_error(c->d, v, c->e, "calendar.due_on_holiday '%s' is not one of keep, "
-	                  "next-workday, previous-workday", s);
-}
-
-static int
 parse_industries(struct pctx *c, const struct ydoc_node *n)
 {
 	struct plan *p = c->p;
@@ -337,7 +233,7 @@ parse_root(struct pctx *c)
 	    (rc = parse_issuer(c, ydoc_get(root, "issuer"))) ||
 	    (rc = plan_need(c, root, "the plan", "roles", &roles)) ||
 	    (rc = plan_need(c, root, "the plan", "phases", &phases)) ||
-	    (rc = parse_calendar(c, ydoc_get(root, "calendar"))) ||
+	    (rc = plan_parse_calendar(c, ydoc_get(root, "calendar"))) ||
 	    (rc = parse_industries(c, ydoc_get(root, "industries"))) ||
 	    (rc = parse_roles(c, roles)) ||
 	    (rc = plan_parse_lifecycles(c, ydoc_get(root, "lifecycles"))) ||
@@ -350,8 +246,8 @@ parse_root(struct pctx *c)
 	return plan_resolve_after(c);
 }
 
-static void
-hash_source(const char *data, size_t len, char hex[65])
+void
+plan_sha256_hex(const void *data, size_t len, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -363,8 +259,8 @@ hash_source(const char *data, size_t len, char hex[65])
 }
 
 int
-plan_parse_buffer(const char *name, const char *data, size_t len, struct plan **out,
-                  struct dberr *e)
+plan_parse_buffer(const char *name, const char *data, size_t len, const struct plan_opts *o,
+                  struct plan **out, struct dberr *e)
 {
 	struct pctx c = {0};
 	struct ydoc *d = NULL;
@@ -374,11 +270,12 @@ plan_parse_buffer(const char *name, const char *data, size_t len, struct plan **
 		return rc;
 	c.d = d;
 	c.e = e;
+	c.opts = o;
 	c.p = xcalloc(1, sizeof(*c.p));
 	if ((rc = parse_root(&c)) != 0)
 		goto fail;
 	c.p->source_path = xstrdup(name);
-	hash_source(data, len, c.p->sha256);
+	plan_sha256_hex(data, len, c.p->sha256);
 	free(c.after);
 	ydoc_free(d);
 	*out = c.p;
@@ -391,7 +288,8 @@ fail:
 }
 
 int
-plan_parse_file(const char *path, struct plan **out, struct dberr *e)
+plan_parse_file(const char *path, const struct plan_opts *o, struct plan **out,
+                struct dberr *e)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -399,7 +297,7 @@ plan_parse_file(const char *path, struct plan **out, struct dberr *e)
 
 	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
 		return rc;
-	rc = plan_parse_buffer(path, data, len, out, e);
+	rc = plan_parse_buffer(path, data, len, o, out, e);
 	free(data);
 	return rc;
 }
@@ -470,7 +368,7 @@ plan_free(struct plan *p)
 		free(p->industries[i].id);
 		free(p->industries[i].title);
 	}
-	cal_calendar_release(&p->calendar);
+	plan_calendar_release(p);
 	free(p->roles);
 	free(p->lifecycles);
 	free(p->escalations);

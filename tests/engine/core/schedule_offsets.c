@@ -53,7 +53,8 @@ main(void)
 	int32_t due, shifted;
 
 	dberr_clear(&e);
-	ASSERT_EQ(plan_parse_buffer("off.yaml", plan_src, sizeof(plan_src) - 1, &ep.plan, &e), 0);
+	ASSERT_EQ(plan_parse_buffer("off.yaml", plan_src, sizeof(plan_src) - 1, NULL, &ep.plan,
+	                            &e), 0);
 	ASSERT_EQ(tz_open("Asia/Shanghai", &ep.tz, &e), 0);
 
 	/* 2017-10-05 is in the National Day holiday: the due date moves to Monday 10-09. */

@@ -1,0 +1,172 @@
+/*
+ * calendars.c - how the command line speaks of working-day calendars: the years a
+ * calendar file covers, a calendar file's versions (`check FILE`), the calendars a plan
+ * uses and what its horizon misses (`check PLAN`), and the one-line notes `status` and
+ * the timeline print for dues in a year no calendar covers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/cli/cli.h"
+
+/* "2007-2026" or "2013-2014, 2016, 2022-2023": the years with a version. */
+void
+cli_calendar_years(struct buf *b, const struct calfile *f)
+{
+	size_t start = 0;
+
+	if (f->nversions == 0) {
+		buf_puts(b, "no year");
+		return;
+	}
+	for (size_t i = 1; i <= f->nversions; i++) {
+		/* versions come by year: a run ends where the next version is not the next year */
+		if (i < f->nversions && f->versions[i].year <= f->versions[i - 1].year + 1)
+			continue;
+		if (start > 0)
+			buf_puts(b, ", ");
+		if (f->versions[start].year == f->versions[i - 1].year)
+			buf_printf(b, "%d", f->versions[start].year);
+		else
+			buf_printf(b, "%d-%d", f->versions[start].year, f->versions[i - 1].year);
+		start = i;
+	}
+}
+
+/* `check` of a calendar file: one line for the file, one per version. */
+void
+cli_calendar_file_summary(FILE *out, const struct calfile *f)
+{
+	struct buf years = BUF_INIT;
+	char day[11];
+
+	cli_calendar_years(&years, f);
+	fprintf(out, "%s: ok, calendar file%s%s, %zu versions, years %s", f->name,
+	        f->layer_of ? ", a layer on " : "", f->layer_of ? f->layer_of : "",
+	        f->nversions, buf_str(&years));
+	for (size_t i = 0; i < f->nnot_confirmed; i++)
+		fprintf(out, "%s%d", i ? ", " : "; not confirmed: ", f->not_confirmed[i].year);
+	fputc('\n', out);
+	for (size_t i = 0; i < f->nversions; i++) {
+		const struct calfile_version *v = &f->versions[i];
+		size_t off, wk, worked;
+
+		calfile_counts(f, v, &off, &wk, &worked);
+		cal_format_date(v->published, day);
+		fprintf(out, "  %d v%d%s  %zu days off (%zu weekdays), %zu weekend days worked  "
+		        "%s%s%s%s%s\n", v->year, v->version, v->latest ? " " : "*", off, wk, worked,
+		        v->number ? v->number : v->title, day[0] ? " " : "", day,
+		        v->incomplete ? "  incomplete: " : "", v->incomplete ? v->incomplete : "");
+	}
+	for (size_t i = 0; i < f->nversions; i++)
+		if (!f->versions[i].latest) {
+			fprintf(out, "  (* replaced by a later version of its year)\n");
+			break;
+		}
+	buf_release(&years);
+}
+
+/* `check` of a plan: the calendars it uses, then a warning per year its horizon reaches
+ * that one of them does not cover. Returns the number of warnings. */
+size_t
+cli_calendar_plan_summary(FILE *out, FILE *warn, const char *file, const struct plan *p)
+{
+	struct plan_calgap *gaps = NULL;
+	struct buf b = BUF_INIT;
+	size_t ngaps = 0, own = 0;
+	int32_t first, last;
+
+	for (size_t i = 0; i < p->nuses; i++) {
+		const struct calfile *f = p->uses[i].file;
+
+		buf_reset(&b);
+		cli_calendar_years(&b, f);
+		fprintf(out, "  calendar %s (%s): %s", f->name, p->uses[i].path, buf_str(&b));
+		for (size_t k = 0, n = 0; k < f->nversions; k++)
+			if (f->versions[k].latest && f->versions[k].incomplete)
+				fprintf(out, "%s%d", n++ ? ", " : "; incomplete: ",
+				        f->versions[k].year);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < p->nmarks; i++)
+		own += p->marks[i].use < 0;
+	if (own > 0 || p->nuses == 0)
+		fprintf(out, "  calendar of the plan's own: %zu days listed\n", own);
+	if (p->nuses > 0 && plan_due_span(p, &first, &last) == 0)
+		ngaps = plan_calendar_gaps(p, first, last, &gaps);
+	for (size_t i = 0; i < ngaps; i++) {
+		buf_reset(&b);
+		cli_calendar_gap_text(&b, p, &gaps[i], false);
+		fprintf(warn, "%s: warning: %s\n", file, buf_str(&b));
+	}
+	free(gaps);
+	buf_release(&b);
+	return ngaps;
+}
+
+void
+cli_calendar_gap_text(struct buf *b, const struct plan *p, const struct plan_calgap *g,
+                      bool zh)
+{
+	const struct calfile *f = p->uses[g->use].file;
+
+	if (zh && f->layer_of == NULL)
+		buf_printf(b, "%s：%s 没有%d年的通知，%d年的期限只按周末计算", p->id, f->name,
+		           g->year, g->year);
+	else if (zh)
+		buf_printf(b, "%s：%s 没有%d年的通知，%d年的期限未计入 %s 的假日", p->id, f->name,
+		           g->year, g->year, f->name);
+	else if (f->layer_of == NULL)
+		buf_printf(b, "%s: %s has no %d notice: dues in %d assume weekends only", p->id,
+		           f->name, g->year, g->year);
+	else
+		buf_printf(b, "%s: %s has no %d notice: dues in %d assume none of %s's days", p->id,
+		           f->name, g->year, g->year, f->name);
+	if (g->reason)
+		buf_printf(b, zh ? "（未确认：%s）" : " (not confirmed: %s)", g->reason);
+	else
+		buf_printf(b, zh ? "（在 %s.yaml 中补上这一年：docs/plan-format.md, \"Adding a "
+		                   "year\"）"
+		                 : " (add the year to %s.yaml: docs/plan-format.md, \"Adding a "
+		                   "year\")",
+		           f->name);
+}
+
+void
+cli_gap_notes_add(struct cli_gap_notes *n, FILE *out, const struct plan *p, int32_t day)
+{
+	struct plan_calgap *gaps = NULL;
+	size_t ngaps = plan_calendar_gaps(p, day, day, &gaps);
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < ngaps; i++) {
+		size_t k;
+
+		for (k = 0; k < n->n; k++)
+			if (n->v[k].use == gaps[i].use && n->v[k].year == gaps[i].year &&
+			    strcmp(n->v[k].plan, p->id) == 0)
+				break;
+		if (k < n->n)
+			continue;
+		n->v = xgrow(n->v, &n->cap, n->n + 1, sizeof(*n->v));
+		n->v[n->n++] = (struct cli_gap_note){xstrdup(p->id), gaps[i].use, gaps[i].year};
+		buf_reset(&b);
+		cli_calendar_gap_text(&b, p, &gaps[i], false);
+		if (out != NULL)
+			fprintf(out, "note: %s\n", buf_str(&b));
+	}
+	buf_release(&b);
+	free(gaps);
+}
+
+void
+cli_gap_notes_release(struct cli_gap_notes *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		free(n->v[i].plan);
+	free(n->v);
+	memset(n, 0, sizeof(*n));
+}

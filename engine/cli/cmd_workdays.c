@@ -1,0 +1,123 @@
+/*
+ * cmd_workdays.c - `dabiao workdays --plan ID --from D --to D`: every day of a stored
+ * plan's calendar with its status and what decided it (a notice of a used calendar, the
+ * plan's own lists, or the plain week), and, for a day in a year a used calendar does not
+ * cover, that its status rests on the weekend alone. The calendar is the one the plan's
+ * current version was stored with, so this is what its deadlines were computed from.
+ * Through the one writer (docs/output.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "engine/cli/cli.h"
+
+/* Ten years: what a plan can reach, and a bound on the output. */
+#define WORKDAYS_MAX_SPAN 3660
+
+static const char *const wdnames[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+enum { C_DATE, C_WEEKDAY, C_STATUS, C_BY, C_YEAR, C_VERSION, C_NOTICE, C_NUMBER, C_HOLIDAY,
+       C_UNCOVERED, C_N };
+static const char *const columns[C_N] = {"date", "weekday", "status", "decided_by",
+                                         "notice_year", "notice_version", "notice", "number",
+                                         "holiday", "uncovered"};
+
+/* The gaps that decide day, as one sentence, or "" when there are none. */
+static void
+gap_words(struct buf *b, const struct plan *p, int32_t day)
+{
+	struct plan_calgap *gaps = NULL;
+	size_t n = plan_calendar_gaps(p, day, day, &gaps);
+
+	buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		const struct calfile *f = p->uses[gaps[i].use].file;
+
+		buf_printf(b, "%sno %s notice for %d: %s", i ? "; " : "", f->name, gaps[i].year,
+		           f->layer_of ? "without its days" : "weekends only");
+	}
+	free(gaps);
+}
+
+static void
+add_row(struct report_table *t, const struct plan *p, int32_t day, struct buf *gap)
+{
+	const struct plan_calmark *m = plan_calendar_mark(p, day);
+	const struct calfile_version *v = m && m->use >= 0 ? m->version : NULL;
+	char date[11];
+
+	cal_format_date(day, date);
+	report_add_str(t, date);
+	report_add_str(t, wdnames[cal_weekday(day)]);
+	report_add_str(t, cal_is_workday(&p->calendar, day) ? "work" : "off");
+	if (m == NULL)
+		report_add_str(t, (p->calendar.weekend & (1u << cal_weekday(day))) ? "weekend"
+		                                                                   : "weekday");
+	else
+		report_add_str(t, m->use < 0 ? "plan" : p->uses[m->use].file->name);
+	if (v != NULL) {
+		report_add_num(t, v->year, 0);
+		report_add_num(t, v->version, 0);
+		report_add_str(t, v->title);
+		if (v->number)
+			report_add_str(t, v->number);
+		else
+			report_add_null(t, "");
+		report_add_str(t, m->name);
+	} else {
+		for (int k = C_YEAR; k <= C_HOLIDAY; k++)
+			report_add_null(t, "");
+	}
+	gap_words(gap, p, day);
+	if (gap->len)
+		report_add_str(t, buf_str(gap));
+	else
+		report_add_null(t, "");
+}
+
+int
+cmd_workdays(struct cli *c)
+{
+	const char *plan = NULL, *from = NULL, *to = NULL, *format = "table";
+	struct cli_opt opts[] = {{"plan", &plan, NULL}, {"from", &from, NULL}, {"to", &to, NULL},
+	                         {"format", &format, NULL}, {NULL, NULL, NULL}};
+	const struct engine_plan *ep;
+	struct report_table t;
+	struct buf gap = BUF_INIT;
+	enum report_format fmt;
+	struct engine *en;
+	int32_t first, last;
+	int rc;
+
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
+	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
+		return rc;
+	if (plan == NULL || from == NULL || to == NULL)
+		return cli_usage(c, "--plan ID, --from DATE and --to DATE are required");
+	if (cal_parse_date(from, &first) != 0 || cal_parse_date(to, &last) != 0)
+		return cli_usage(c, "--from and --to take dates, YYYY-MM-DD");
+	if (last < first)
+		return cli_usage(c, "--to %s is before --from %s", to, from);
+	if (last - first >= WORKDAYS_MAX_SPAN)
+		return cli_usage(c, "--from %s to --to %s is more than ten years", from, to);
+	if ((rc = cli_engine(c, &en)) != 0)
+		return rc;
+	if ((ep = engine_plan_find(en, plan)) == NULL)
+		return dberr_set(&c->err, DB_ENOTFOUND, "no plan '%s' in the store (dabiao load "
+		                 "PLAN.yaml first)", plan);
+	report_table_init(&t, "", "workdays", columns, C_N);
+	report_table_keys(&t, "workdays", columns);
+	/* the text table: the day, its status, and the notice in a few words */
+	report_table_colflags(&t, C_VERSION, REPORT_COL_WIDE);
+	report_table_colflags(&t, C_NOTICE, REPORT_COL_WIDE);
+	for (int32_t d = first; d <= last; d++)
+		add_row(&t, ep->plan, d, &gap);
+	rc = report_write(&t, 1, fmt, NULL, &c->err);
+	report_table_release(&t);
+	buf_release(&gap);
+	return rc;
+}
