@@ -107,9 +107,12 @@ check(all(not ln.startswith("note") for ln in out.splitlines()), "no note among 
 st2 = Store("status")
 st2.ok("init", "--clock", "virtual", "--now", "2026-06-01T00:00:00+08:00")
 st2.ok("load", plan)
-out = st2.ok("status")
+out = st2.ok("status", "--lang", "en")
 check("note: cal: cn-mainland has no 2027 notice: dues in 2027 assume weekends only" in out,
       f"status notes 2027: {out}")
+out = st2.ok("status")
+check("说明：cal：cn-mainland 没有2027年的通知，2027年的期限只按周末计算（未确认：" in out,
+      f"status notes 2027 in Chinese: {out}")
 
 # a bureau's own folder comes first; a stored version keeps the files it used
 local = st.path("calendars")

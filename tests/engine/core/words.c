@@ -44,7 +44,7 @@ main(void)
 	int32_t day;
 
 	dberr_clear(&e);
-	ASSERT_EQ(plan_parse_buffer("w.yaml", plan_src, sizeof(plan_src) - 1, &p, &e), 0);
+	ASSERT_EQ(plan_parse_buffer("w.yaml", plan_src, sizeof(plan_src) - 1, NULL, &p, &e), 0);
 	ASSERT_EQ(tz_open("Asia/Shanghai", &sh, &e), 0);
 	ASSERT_EQ(tz_open("Europe/Berlin", &berlin, &e), 0);
 
