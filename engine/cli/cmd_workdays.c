@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "engine/cli/cli.h"
+#include "engine/report/report.h"
 
 /* Ten years: what a plan can reach, and a bound on the output. */
 #define WORKDAYS_MAX_SPAN 3660

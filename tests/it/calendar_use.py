@@ -76,14 +76,18 @@ for mid, after, plus, want in AFTER:
     eq(due.get(mid), want, f"{plus} after {after}")
 
 # workdays: the notice that decided each day
-out = st.ok("workdays", "--plan", "cal", "--from", "2020-01-31", "--to", "2020-02-03")
-rows = [ln.split(None, 3) for ln in out.splitlines()[1:]]
-eq([(r[0], r[1], r[2]) for r in rows],
-   [("2020-01-31", "Fri", "off"), ("2020-02-01", "Sat", "off"), ("2020-02-02", "Sun", "off"),
-    ("2020-02-03", "Mon", "work")], "workdays around the extended 2020 春节")
-check(rows[1][3].startswith("cn-mainland 2020 v2 (国办发明电〔2020〕1号): 春节"),
-      f"Saturday 02-01 decided by the amendment: {rows[1][3]}")
-eq(rows[3][3], "weekday", "an unlisted Monday")
+days = json.loads(st.ok("workdays", "--plan", "cal", "--from", "2020-01-31", "--to",
+                        "2020-02-03", "--format", "json"))
+eq([(d["date"], d["weekday"], d["status"], d["decided_by"]) for d in days],
+   [("2020-01-31", "Fri", "off", "cn-mainland"), ("2020-02-01", "Sat", "off", "cn-mainland"),
+    ("2020-02-02", "Sun", "off", "cn-mainland"), ("2020-02-03", "Mon", "work", "weekday")],
+   "workdays around the extended 2020 春节")
+eq((days[1]["notice_year"], days[1]["notice_version"], days[1]["number"], days[1]["holiday"]),
+   (2020, 2, "国办发明电〔2020〕1号", "春节"), "Saturday 02-01 decided by the amendment")
+eq(days[3]["notice_year"], None, "an unlisted Monday names no notice")
+out = st.ok("workdays", "--plan", "cal", "--from", "2017-09-30", "--to", "2017-09-30")
+check("2017-09-30" in out and "work" in out and "国办发明电〔2016〕17号" in out
+      and "中秋节、国庆节" in out, f"the text table: {out}")
 days = json.loads(st.ok("workdays", "--plan", "cal", "--from", "2026-12-31", "--to",
                         "2027-01-01", "--format", "json"))
 eq([d["status"] for d in days], ["work", "work"], "2026-12-31 and 2027-01-01, no notice yet")
@@ -133,8 +137,10 @@ st3.ok("--config", cfg, "load", plan2)
 due = {t["milestone"]: t["due_date"] for t in st3.tasks()}
 eq(due["a"], "2017-10-10", "the local layer's day moves 10-09's due to 10-10")
 os.remove(os.path.join(local, "zz-test.yaml"))
-out = st3.ok("workdays", "--plan", "cal2", "--from", "2017-10-09", "--to", "2017-10-09")
-check("zz-test 2017 (test): test day" in out, f"the stored file still decides: {out}")
+days = json.loads(st3.ok("workdays", "--plan", "cal2", "--from", "2017-10-09", "--to",
+                         "2017-10-09", "--format", "json"))
+eq((days[0]["decided_by"], days[0]["holiday"], days[0]["status"]), ("zz-test", "test day", "off"),
+   "the stored file still decides")
 code, _, err = st3.run("--config", cfg, "load", plan2)
 eq(code, 65, "loading again without the file is refused")
 check("calendar 'zz-test' not found" in err, f"naming the calendar: {err}")
