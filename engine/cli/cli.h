@@ -128,6 +128,7 @@ int cmd_advance(struct cli *c);
 int cmd_audit(struct cli *c);
 int cmd_backup(struct cli *c);
 int cmd_calendar(struct cli *c);
+int cmd_calendar_update(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_clock(struct cli *c);
 int cmd_deliver(struct cli *c);

@@ -86,6 +86,17 @@ cmd_check(struct cli *c)
 	return status;
 }
 
+/* What a new version's dates did to the open tasks, when anything. */
+static void
+redated_summary(const struct redate_result *r, bool dry)
+{
+	if (r->moved + r->kept_past + r->kept_extended == 0)
+		return;
+	printf("  %zu open tasks %s to the new dates; kept: %zu whose deadline (old or new) has "
+	       "passed, %zu extended by hand\n%s", r->moved, dry ? "would move" : "moved",
+	       r->kept_past, r->kept_extended, r->lines ? r->lines : "");
+}
+
 int
 cmd_load(struct cli *c)
 {
@@ -102,5 +113,45 @@ cmd_load(struct cli *c)
 	printf("%s: %s version %u (sha256 %.16s), %zu tasks created\n", res.plan_id,
 	       res.changed ? "loaded" : "unchanged,", (unsigned)res.version, res.sha256,
 	       res.created);
+	redated_summary(&res.redated, false);
+	redate_result_release(&res.redated);
 	return 0;
+}
+
+int
+cmd_calendar_update(struct cli *c)
+{
+	const char *files[1];
+	bool dry = false;
+	struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {NULL, NULL, NULL}};
+	struct calupdate_result res;
+	struct engine *en;
+	int npos, rc;
+
+	if ((rc = cli_parse(c, opts, files, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "give one calendar file");
+	if ((rc = cli_engine(c, &en)) != 0)
+		return rc;
+	rc = sched_calendar_update(en, files[0], dry, &res, &c->err);
+	/* what was done is said also when a later plan failed: each plan is its own
+	 * transaction */
+	for (size_t i = 0; i < res.nplans; i++) {
+		const struct calupdate_plan *p = &res.plans[i];
+
+		if (!p->changed && p->version == 0)
+			continue; /* not reached: a plan before failed */
+		if (!p->changed)
+			printf("%s: %s: unchanged (version %u resolves the same calendar)\n", res.name,
+			       p->plan_id, (unsigned)p->version);
+		else
+			printf("%s: %s: %s version %u\n", res.name, p->plan_id,
+			       dry ? "would be" : "now", (unsigned)p->version);
+		redated_summary(&p->redated, dry);
+	}
+	if (rc == 0 && res.nplans == 0)
+		printf("%s: no stored plan uses it\n", res.name);
+	calupdate_result_release(&res);
+	return rc;
 }

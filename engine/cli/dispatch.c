@@ -121,6 +121,33 @@ const struct cli_command cli_commands[] = {
 		 {73, "FILE cannot be created"},
 		 {0, NULL}},
 	 .example = "dabiao calendar --subject fukang-city --out fukang.ics"},
+	{.name = "calendar-update", .fn = cmd_calendar_update, .flags = RW,
+	 .group = CLI_G_SETUP,
+	 .summary = "a calendar file's new year or amendment reaches the stored plans using it",
+	 .usage = "dabiao calendar-update CALENDAR.yaml [--dry-run]",
+	 .text = "Every stored plan whose current version uses the calendar (its `calendar: "
+	         "NAME`) is read again from its stored source with this file in place of the "
+	         "copy it keeps. A plan whose resolved calendar changes gets a new version "
+	         "(audit action plan.calendar), and its open tasks move to the new dates with "
+	         "their reminders and escalations (one task.redate audit record each); a task "
+	         "in a final state, extended by hand, or whose old or new deadline has passed "
+	         "is kept and listed. Each plan is one transaction.\n\n"
+	         "The file must be the NAME.yaml that `use` finds in calendars_dir or the "
+	         "shipped folder, so that loading a plan again resolves the same calendar: "
+	         "put it in calendars_dir first (docs/plan-format.md, \"Adding a year\").",
+	 .opts = (const struct cli_optdoc[]){
+		 {"dry-run", NULL, NULL, "only print what would change; nothing is written"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "the file is not the one the configured folders hold for its name"},
+		 {65, "the calendar file is not valid"},
+		 {66, "the file cannot be opened"},
+		 {0, NULL}},
+	 .example = "cp /usr/local/share/dabiao/calendars/cn-mainland.yaml /etc/dabiao/calendars/\n"
+	            "# add the new year's version, then:\n"
+	            "dabiao check /etc/dabiao/calendars/cn-mainland.yaml\n"
+	            "dabiao calendar-update /etc/dabiao/calendars/cn-mainland.yaml --dry-run",
+	 .file_args = true},
 	{.name = "check", .fn = cmd_check, .flags = 0, .group = CLI_G_SETUP,
 	 .summary = "validate plan files and calendar files",
 	 .usage = "dabiao check PLAN.yaml|CALENDAR.yaml...",

@@ -330,3 +330,41 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t
 		*created = x.created;
 	return 0;
 }
+
+int
+expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                const struct store_task *t, int32_t *due, int64_t *deadline, struct dberr *e)
+{
+	struct xctx x = {en, txn, ep, 0, e};
+	struct store_subject s, *sp = NULL;
+	struct occs o = {0};
+	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
+	const struct plan_milestone *m;
+
+	if (mi < 0)
+		return DB_ENOTFOUND;
+	m = &ep->plan->milestones[mi];
+	if (m->for_ != PLAN_FOR_ONCE) {
+		rc = store_subject_get(txn, subject_kind(m), t->subject, &s, e);
+		if (rc == DB_ENOTFOUND)
+			dberr_clear(e);
+		if (rc != 0)
+			return rc;
+		sp = &s;
+	}
+	rc = occurrences(&x, m, sp, &o);
+	if (rc == 0) {
+		rc = DB_ENOTFOUND;
+		for (size_t i = 0; i < o.n; i++)
+			if (strcmp(o.v[i].period, t->period) == 0) {
+				*due = o.v[i].due_date;
+				*deadline = o.v[i].deadline;
+				rc = 0;
+				break;
+			}
+	}
+	free(o.v);
+	if (sp)
+		store_subject_release(sp);
+	return rc;
+}

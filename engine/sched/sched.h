@@ -47,6 +47,33 @@ int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
 int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t *created,
                struct dberr *e);
 
+/* The due date and deadline that task t's milestone, subject and period have under the
+ * plan ep (after holiday shifts). DB_ENOTFOUND when ep has no such occurrence (the
+ * milestone, the subject or the period is gone); else the errors of expansion. */
+int expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                    const struct store_task *t, int32_t *due, int64_t *deadline,
+                    struct dberr *e);
+
+/* ---- a new plan version's dates reaching the open tasks (redate.c) ---- */
+#define REDATE_LINES 10
+struct redate_result {
+	size_t moved;        /* open tasks given the new version's date */
+	size_t kept_past;    /* a date changed, but the old or the new deadline has passed */
+	size_t kept_extended;/* a date changed, but a person extended the task: kept */
+	char *lines;         /* the first REDATE_LINES of each, "  KEY  OLD -> NEW[  why]\n";
+	                        owned, free() */
+	size_t nlines;
+};
+/* Inside txn, for plan ep (the version just placed): every task of the plan that is not
+ * in a final state, not extended, and whose deadline is still ahead gets the due date and
+ * deadline its milestone, subject and period have under ep, when they differ and the new
+ * deadline is still ahead too: its due entries are rewritten (a new generation) and an
+ * audit record `task.redate` keeps the old and new dates. With write false nothing is
+ * written: the result says what would move. Errors: the store's, expansion's. */
+int redate_plan_tasks(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      bool write, struct redate_result *res, struct dberr *e);
+void redate_result_release(struct redate_result *r);
+
 /* ---- loading plans and registries (loading.c): each one transaction ---- */
 struct load_result {
 	char plan_id[128];
@@ -54,12 +81,35 @@ struct load_result {
 	bool changed;        /* false: the same bytes as the current version */
 	char sha256[65];
 	size_t created;      /* tasks created */
+	struct redate_result redated; /* open tasks moved by a new version's dates; release
+	                                 with redate_result_release */
 };
 /* Reads and validates a plan file, stores it (a new version when its bytes changed), and
  * expands its tasks, in one transaction. Errors: the parser's (DB_EDATA at FILE:LINE:COL,
  * DB_ENOINPUT), a bad template folder (DB_EDATA), the store's. */
 int sched_load_plan(struct engine *en, const char *path, struct load_result *res,
                     struct dberr *e);
+
+/* `dabiao calendar-update FILE`: the calendar file at path, in place of the copy each
+ * stored plan using it keeps, makes a new version of every such plan whose resolved
+ * calendar changes (the plan's source unchanged), placed and redated in one transaction
+ * as `load` does. FILE must be the file `use` finds for its name in the configured
+ * folders, so a later `load` resolves the same calendar (else DB_EUSAGE saying where to
+ * put it). With dry_run nothing is written and the result says what would change. */
+struct calupdate_plan {
+	char plan_id[128];
+	uint32_t version;            /* the new version (the current one when unchanged) */
+	bool changed;                /* its resolved calendar changes */
+	struct redate_result redated;
+};
+struct calupdate_result {
+	char name[128];              /* the calendar */
+	struct calupdate_plan *plans;/* the plans that use it; owned */
+	size_t nplans;
+};
+int sched_calendar_update(struct engine *en, const char *path, bool dry_run,
+                          struct calupdate_result *res, struct dberr *e);
+void calupdate_result_release(struct calupdate_result *res);
 
 struct import_result {
 	size_t jurisdictions, enterprises, offices;
