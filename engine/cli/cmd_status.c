@@ -471,6 +471,22 @@ tables_finish(struct status_ctx *c)
 	}
 }
 
+/* One line per year an open task's plan has no calendar notice for: its dues there
+ * assume weekends only. */
+static void
+calendar_notes(const struct status_ctx *sc, struct buf *out)
+{
+	for (size_t i = 0; i < sc->notes.n; i++) {
+		const struct engine_plan *ep = engine_plan_find(sc->en, sc->notes.v[i].plan);
+		struct plan_calgap g = {sc->notes.v[i].use, sc->notes.v[i].year, NULL};
+
+		g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
+		buf_puts(out, sc->lang == ZH ? "说明：" : "note: ");
+		cli_calendar_gap_text(out, ep->plan, &g, sc->lang == ZH);
+		buf_puts(out, "\n");
+	}
+}
+
 int
 cmd_status(struct cli *c)
 {
@@ -508,15 +524,8 @@ cmd_status(struct cli *c)
 		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
 	if (fmt != REPORT_FMT_TABLE) {
 		/* the coverage notes are words for people: standard error, the data stays whole */
-		for (size_t i = 0; i < sc.notes.n; i++) {
-			const struct engine_plan *ep = engine_plan_find(en, sc.notes.v[i].plan);
-			struct plan_calgap g = {sc.notes.v[i].use, sc.notes.v[i].year, NULL};
-
-			g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
-			buf_reset(&out);
-			cli_calendar_gap_text(&out, ep->plan, &g, sc.lang == ZH);
-			fprintf(stderr, "%s%s\n", sc.lang == ZH ? "说明：" : "note: ", buf_str(&out));
-		}
+		calendar_notes(&sc, &out);
+		fputs(buf_str(&out), stderr);
 		buf_reset(&out);
 		tables_finish(&sc);
 		rc = report_write(sc.t, T_N, fmt, NULL, &c->err);
@@ -525,15 +534,9 @@ cmd_status(struct cli *c)
 	tz_format_local(engine_tz(en), engine_now(en), now);
 	buf_printf(&out, sc.lang == ZH ? "%s（截至 %s，%s）\n\n" : "%s as of %s (%s)\n\n",
 	           L(&sc, L_AS_OF), now, tz_name(engine_tz(en)));
-	for (size_t i = 0; i < sc.notes.n; i++) {
-		const struct engine_plan *ep = engine_plan_find(en, sc.notes.v[i].plan);
-		struct plan_calgap g = {sc.notes.v[i].use, sc.notes.v[i].year, NULL};
-
-		g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
-		buf_puts(&out, sc.lang == ZH ? "说明：" : "note: ");
-		cli_calendar_gap_text(&out, ep->plan, &g, sc.lang == ZH);
-		buf_puts(&out, i + 1 == sc.notes.n ? "\n\n" : "\n");
-	}
+	calendar_notes(&sc, &out);
+	if (sc.notes.n > 0)
+		buf_puts(&out, "\n");
 	print_table(&sc, &out);
 	buf_printf(&out, "\n");
 	buf_printf(&out, sc.lang == ZH ? "%s（%zu 项）" : "%s (%zu)", L(&sc, L_OVERDUE_LIST),

@@ -30,7 +30,7 @@ static const struct refusal files[] = {
 	{"range_longer_than_a_year", HEAD V(2017, 1)
 	 "    holidays: {2017-01-01..2018-01-02: x}\n", 8, 16, "longer than a year"},
 	{"bad_date", HEAD V(2017, 1) "    holidays: {2017-02-30: x}\n", 8, 16,
-	 "'2017-02-30' is not a date"},
+	 "'2017-02-30' is not a valid date"},
 	{"off_and_worked", HEAD V(2017, 1) "    holidays: {2017-01-21..2017-01-23: a}\n"
 	 "    workdays: {2017-01-22: b}\n", 5, 5, "lists 2017-01-22 twice (a and b)"},
 	{"years_out_of_order", HEAD V(2018, 1) V(2017, 1), 8, 5,

@@ -18,24 +18,12 @@
 #define CALFILE_MAX_RANGE 366
 
 static int
-dup_text(struct pctx *c, const struct ydoc_node *n, const char *what, char **out)
-{
-	const char *s;
-	int rc;
-
-	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
-		return rc;
-	*out = xstrdup(s);
-	return 0;
-}
-
-static int
 opt_text(struct pctx *c, const struct ydoc_node *map, const char *key, const char *what,
          char **out)
 {
 	const struct ydoc_node *n = ydoc_get(map, key);
 
-	return n ? dup_text(c, n, what, out) : 0;
+	return n ? plan_dup_string(c, n, what, out) : 0;
 }
 
 /* `holidays` or `workdays` of a version: a mapping of a day or FIRST..LAST to a name. */
@@ -55,15 +43,9 @@ parse_ranges(struct pctx *c, const struct calfile *f, struct calfile_version *v,
 		struct calfile_range r = {0, 0, work, NULL, k->line, k->col};
 		const char *name;
 
-		if (cal_parse_range(k->scalar, &r.first, &r.last) != 0)
-			return ydoc_error(c->d, k, c->e, "%s: '%s' is not a date (YYYY-MM-DD) or "
-			                  "range (YYYY-MM-DD..YYYY-MM-DD)", what, k->scalar);
-		if (r.last < r.first)
-			return ydoc_error(c->d, k, c->e, "%s: range '%s' ends before it starts",
-			                  what, k->scalar);
-		if (r.last - r.first >= CALFILE_MAX_RANGE)
-			return ydoc_error(c->d, k, c->e, "%s: range '%s' is longer than a year",
-			                  what, k->scalar);
+		if ((rc = plan_read_range(c, k, what, CALFILE_MAX_RANGE, "a year", &r.first,
+		                          &r.last)) != 0)
+			return rc;
 		for (int32_t d = r.first; work && d <= r.last; d++)
 			if (!(f->weekend & (1u << cal_weekday(d)))) {
 				char day[11];
@@ -112,7 +94,7 @@ parse_source(struct pctx *c, const struct ydoc_node *n, struct calfile_version *
 
 	if ((rc = ydoc_check_keys(c->d, n, "a version's source", keys, c->e)) ||
 	    (rc = plan_need(c, n, "a version's source", "title", &t)) ||
-	    (rc = dup_text(c, t, "source.title", &v->title)) ||
+	    (rc = plan_dup_string(c, t, "source.title", &v->title)) ||
 	    (rc = opt_text(c, n, "number", "source.number", &v->number)) ||
 	    (rc = opt_text(c, n, "note", "source.note", &v->note)))
 		return rc;
@@ -249,7 +231,7 @@ parse_not_confirmed(struct pctx *c, struct calfile *f, const struct ydoc_node *n
 
 		if ((rc = ydoc_int(c->d, n->pairs[i].key, "a not_confirmed year", 1, 9999, &year,
 		                   c->e)) ||
-		    (rc = dup_text(c, n->pairs[i].value, "the reason", &g->reason)))
+		    (rc = plan_dup_string(c, n->pairs[i].value, "the reason", &g->reason)))
 			return rc;
 		g->year = (int)year;
 		if (i > 0 && f->not_confirmed[i - 1].year >= g->year)
@@ -279,7 +261,7 @@ parse_root(struct pctx *c, struct calfile *f)
 	    (rc = plan_read_id(c, id, "calendar", PLAN_ID_STRICT, &s)))
 		return rc;
 	f->name = xstrdup(s);
-	if ((rc = dup_text(c, title, "title", &f->title)))
+	if ((rc = plan_dup_string(c, title, "title", &f->title)))
 		return rc;
 	if ((n = ydoc_get(root, "layer_of")) != NULL) {
 		if ((rc = plan_read_id(c, n, "layer_of", PLAN_ID_STRICT, &s)) != 0)

@@ -78,21 +78,11 @@ own_days(struct pctx *c, const struct ydoc_node *n, const char *what, bool work,
 	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
 		return rc;
 	for (size_t i = 0; i < n->n; i++) {
-		const struct ydoc_node *it = n->items[i];
 		int32_t first, last;
-		const char *s;
 
-		if ((rc = ydoc_string(c->d, it, what, &s, c->e)) != 0)
+		if ((rc = plan_read_range(c, n->items[i], what, 3661, "ten years", &first,
+		                          &last)) != 0)
 			return rc;
-		if (cal_parse_range(s, &first, &last) != 0)
-			return ydoc_error(c->d, it, c->e, "%s: '%s' is not a valid date (YYYY-MM-DD) "
-			                  "or range (YYYY-MM-DD..YYYY-MM-DD)", what, s);
-		if (last < first)
-			return ydoc_error(c->d, it, c->e, "%s: range '%s' ends before it starts",
-			                  what, s);
-		if (last - first > 3660)
-			return ydoc_error(c->d, it, c->e, "%s: range '%s' is longer than ten years",
-			                  what, s);
 		mark_range(mk, first, last, work, -1, NULL, NULL);
 	}
 	return 0;

@@ -53,6 +53,13 @@ int plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what
 
 int plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what,
                    int32_t *out);
+/* A date or FIRST..LAST range written in scalar n (a list item or a mapping key), at most
+ * max_days long: "WHAT: 'x' is not a valid date ...", "... ends before it starts", "...
+ * is longer than LONGEST". */
+int plan_read_range(struct pctx *c, const struct ydoc_node *n, const char *what,
+                    int32_t max_days, const char *longest, int32_t *first, int32_t *last);
+/* A non-empty string copied (caller frees). */
+int plan_dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out);
 
 /* A list of notify targets: role ids, or `owner` / `submit_to` when allow_milestone. */
 int plan_read_targets(struct pctx *c, const struct ydoc_node *n, const char *what,

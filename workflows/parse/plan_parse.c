@@ -42,8 +42,8 @@ plan_parse_clock(const char *s, int *out)
 	return 0;
 }
 
-static int
-dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out)
+int
+plan_dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out)
 {
 	const char *s;
 	int rc;
@@ -70,8 +70,8 @@ parse_header(struct pctx *c, const struct ydoc_node *root)
 	    (rc = plan_read_id(c, id, "plan", PLAN_ID_STRICT, &s)))
 		return rc;
 	p->id = xstrdup(s);
-	if ((rc = dup_string(c, title, "title", &p->title)) ||
-	    (rc = dup_string(c, zone, "timezone", &p->timezone)))
+	if ((rc = plan_dup_string(c, title, "title", &p->title)) ||
+	    (rc = plan_dup_string(c, zone, "timezone", &p->timezone)))
 		return rc;
 	dberr_clear(&tzerr);
 	if (tz_open(p->timezone, &z, &tzerr) != 0)
@@ -85,7 +85,7 @@ parse_header(struct pctx *c, const struct ydoc_node *root)
 		return rc ? rc : ydoc_error(c->d, n, c->e, "notify_at '%s' is not a time of day "
 		                            "(HH:MM or HH:MM:SS, e.g. \"09:00\")", s);
 	if ((n = ydoc_get(root, "templates")) != NULL &&
-	    (rc = dup_string(c, n, "templates", &p->templates)) != 0)
+	    (rc = plan_dup_string(c, n, "templates", &p->templates)) != 0)
 		return rc;
 	return 0;
 }
@@ -119,7 +119,8 @@ parse_industries(struct pctx *c, const struct ydoc_node *n)
 		if ((rc = plan_check_key_id(c, n->pairs[i].key, "an industry", PLAN_ID_NAME)))
 			return rc;
 		ind->id = xstrdup(n->pairs[i].key->scalar);
-		if ((rc = dup_string(c, n->pairs[i].value, "an industry's title", &ind->title)))
+		if ((rc = plan_dup_string(c, n->pairs[i].value, "an industry's title",
+		                          &ind->title)))
 			return rc;
 	}
 	return 0;
@@ -142,7 +143,7 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 	r->id = xstrdup(key->scalar);
 	if ((rc = ydoc_check_keys(c->d, n, "a role", keys, c->e)) ||
 	    (rc = plan_need(c, n, "a role", "title", &title)) ||
-	    (rc = dup_string(c, title, "a role's title", &r->title)))
+	    (rc = plan_dup_string(c, title, "a role's title", &r->title)))
 		return rc;
 	if ((unit = ydoc_get(n, "unit")) != NULL && unit->type == YDOC_MAP) {
 		/* {county: 党委、人民政府, city: …, park: 党工委、管委会}: by the jurisdiction's kind */
@@ -153,10 +154,10 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 		for (size_t k = 0; kinds[k]; k++) {
 			const struct ydoc_node *v = ydoc_get(unit, kinds[k]);
 
-			if (v && (rc = dup_string(c, v, "unit", &r->unit_kind[k])) != 0)
+			if (v && (rc = plan_dup_string(c, v, "unit", &r->unit_kind[k])) != 0)
 				return rc;
 		}
-	} else if (unit != NULL && (rc = dup_string(c, unit, "unit", &r->unit)) != 0) {
+	} else if (unit != NULL && (rc = plan_dup_string(c, unit, "unit", &r->unit)) != 0) {
 		return rc;
 	}
 	r->per = PLAN_PER_NONE;
@@ -193,7 +194,7 @@ parse_issuer(struct pctx *c, const struct ydoc_node *n)
 		return rc;
 	for (size_t i = 0; keys[i]; i++)
 		if ((v = ydoc_get(n, keys[i])) != NULL &&
-		    (rc = dup_string(c, v, keys[i], fields[i])) != 0)
+		    (rc = plan_dup_string(c, v, keys[i], fields[i])) != 0)
 			return rc;
 	return 0;
 }

@@ -142,6 +142,26 @@ plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what, int3
 }
 
 int
+plan_read_range(struct pctx *c, const struct ydoc_node *n, const char *what,
+                int32_t max_days, const char *longest, int32_t *first, int32_t *last)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+		return rc;
+	if (cal_parse_range(s, first, last) != 0)
+		return ydoc_error(c->d, n, c->e, "%s: '%s' is not a valid date (YYYY-MM-DD) or "
+		                  "range (YYYY-MM-DD..YYYY-MM-DD)", what, s);
+	if (*last < *first)
+		return ydoc_error(c->d, n, c->e, "%s: range '%s' ends before it starts", what, s);
+	if (*last - *first >= max_days)
+		return ydoc_error(c->d, n, c->e, "%s: range '%s' is longer than %s", what, s,
+		                  longest);
+	return 0;
+}
+
+int
 plan_read_targets(struct pctx *c, const struct ydoc_node *n, const char *what,
                   bool allow_milestone, struct plan_target **out, size_t *nout)
 {
