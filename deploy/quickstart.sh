@@ -5,20 +5,43 @@
 # advances the clock through the plan's horizon and prints every reminder, deadline,
 # escalation and warning as it happens. No mail server is needed: each notice is written
 # as an .eml file in ./changji-2017.db/outbox/.
+#
+# The demo's store is always ./changji-2017.db, whatever $DABIAO_DB says (a shell set up
+# for the service may name the production store there), and a second run deletes it only
+# if this script made it (the marker file QUICKSTART-DEMO inside). It never mails anyone:
+# $DABIAO_SMTP and any configuration file are ignored. DABIAO_BIN=path runs an already
+# built binary instead of installing and building.
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
-bash "$src/deploy/install-deps.sh"
-cmake -S "$src" -B "$src/build/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$src/build/release" -j"$(nproc)" >/dev/null
-bin="$src/build/release/dabiao"
+if [ -n "${DABIAO_BIN:-}" ]; then
+	bin="$DABIAO_BIN"
+else
+	bash "$src/deploy/install-deps.sh"
+	cmake -S "$src" -B "$src/build/release" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$src/build/release" -j"$(nproc)" >/dev/null
+	bin="$src/build/release/dabiao"
+fi
 
-db="${DABIAO_DB:-./changji-2017.db}"
-rm -rf -- "$db"
-"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 --tz Asia/Shanghai
-"$bin" --db "$db" load "$src/workflows/changji-2017.yaml"
-"$bin" --db "$db" import "$src/workflows/changji-registry.yaml"
+db=./changji-2017.db
+marker="$db/QUICKSTART-DEMO"
+if [ -e "$db" ] || [ -L "$db" ]; then
+	if [ ! -f "$marker" ] || [ -L "$db" ]; then
+		echo "quickstart: $db exists and was not made by this script; move it away first" >&2
+		exit 73
+	fi
+	rm -rf -- "$db"
+fi
+unset DABIAO_SMTP DABIAO_DB
+cfg="$(mktemp)"
+trap 'rm -f -- "$cfg"' EXIT
+echo "# the quick start's configuration: no SMTP server, notices become .eml files" > "$cfg"
+dabiao() { "$bin" --config "$cfg" --db "$db" "$@"; }
+dabiao init --clock virtual --now 2017-01-01T00:00:00+08:00 --tz Asia/Shanghai
+echo "made by deploy/quickstart.sh; a second run replaces this demo store" > "$marker"
+dabiao load "$src/workflows/changji-2017.yaml"
+dabiao import "$src/workflows/changji-registry.yaml"
 echo "--- timeline: every notice as it falls due, nobody submitting anything ---"
-"$bin" --db "$db" advance --to 2018-12-31T23:59:59+08:00
+dabiao advance --to 2018-12-31T23:59:59+08:00
 echo "--- status at the end of the horizon ---"
-"$bin" --db "$db" status
+dabiao status
 echo "notices written as e-mail files: $(ls "$db/outbox" | wc -l) in $db/outbox/"

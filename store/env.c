@@ -62,6 +62,38 @@ make_private_dir(const char *path, struct dberr *e)
 	return 0;
 }
 
+/* 1 when dir has no entries (or does not exist), 0 when it has some, -errno. */
+static int
+folder_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = 1;
+
+	if (d == NULL)
+		return errno == ENOENT ? 1 : -errno;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* A store is made only in a new or empty folder: never among someone else's files (a
+ * mistyped --db, or `--db /`). */
+static int
+check_new_dir(const char *dir, struct dberr *e)
+{
+	int rc = folder_empty(dir);
+
+	if (rc < 0)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create store %s: %s", dir, strerror(-rc));
+	if (rc == 0)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create store %s: the folder is not "
+		                 "empty and holds no store (data.mdb); name a new or empty folder",
+		                 dir);
+	return 0;
+}
+
 /* Finds whether dir holds an environment; creates the folder and outbox/ when asked. */
 static int
 prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
@@ -71,23 +103,64 @@ prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
 	int rc = 0;
 
 	*existed = stat(path, &st) == 0;
-	if (*existed)
+	if (*existed) {
+		/* LMDB takes an empty file for a new environment and would initialise it:
+		 * whatever was there is gone (a full disk during a copy or a restore) and must
+		 * not silently become a new, empty store. */
+		if (st.st_size == 0)
+			rc = dberr_set(e, DB_ESTORE, "store %s is damaged: %s is empty (0 bytes); "
+			               "restore it from a backup (deploy/README.md), or remove the "
+			               "folder and run `dabiao init`", dir, path);
 		goto out;
+	}
 	if (errno != ENOENT && errno != ENOTDIR) {
 		rc = dberr_set(e, -errno, "cannot open store %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	if (!(flags & STORE_CREATE)) {
-		rc = dberr_set(e, DB_ENOINPUT, "no store at %s (run `dabiao init` first)", dir);
+		rc = dberr_set(e, DB_ENOINPUT, "no store at %s (run `dabiao init` first, or name "
+		               "the store with --db or DABIAO_DB)", dir);
 		goto out;
 	}
 	if (flags & STORE_RDONLY) {
 		rc = dberr_set(e, DB_EUSAGE, "cannot create store %s read-only", dir);
 		goto out;
 	}
-	rc = make_private_dir(dir, e);
+	rc = check_new_dir(dir, e);
+	if (rc == 0)
+		rc = make_private_dir(dir, e);
 	if (rc == 0)
 		rc = make_outbox(dir, e);
+out:
+	free(path);
+	return rc;
+}
+
+/* LMDB maps the whole file and would die of SIGBUS on the first page past a truncated
+ * end; its meta page says how far the store's pages reach, so compare before any read. */
+static int
+check_file_size(struct store *s, struct dberr *e)
+{
+	char *path = xasprintf("%s/data.mdb", s->dir);
+	MDB_envinfo info;
+	MDB_stat ms;
+	struct stat st;
+	int rc = 0;
+
+	if ((rc = mdb_env_info(s->env, &info)) != 0 || (rc = mdb_env_stat(s->env, &ms)) != 0) {
+		rc = store_mdb_fail(NULL, rc, e, "cannot open store %s", s->dir);
+		goto out;
+	}
+	if (stat(path, &st) != 0) {
+		rc = dberr_set(e, -errno, "cannot open store %s: %s", s->dir, strerror(errno));
+		goto out;
+	}
+	if ((uint64_t)st.st_size < ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize)
+		rc = dberr_set(e, DB_ESTORE, "store %s is damaged: %s has %lld bytes but its pages "
+		               "reach %llu (cut short by a full disk or a partial copy?); restore "
+		               "it from a backup (deploy/README.md)", s->dir, path,
+		               (long long)st.st_size,
+		               ((unsigned long long)info.me_last_pgno + 1) * ms.ms_psize);
 out:
 	free(path);
 	return rc;
@@ -269,6 +342,8 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 		goto mdb_fail;
 	if (!existed && (rc = fix_file_modes(dir, e)) != 0)
 		goto fail;
+	if ((rc = check_file_size(s, e)) != 0)
+		goto fail;
 	if ((rc = mdb_env_info(s->env, &info)) != 0)
 		goto mdb_fail;
 	if (info.me_mapsize < mapsize && (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0)
@@ -404,26 +479,6 @@ store_read(struct store *s, store_fn fn, void *arg, struct dberr *e)
 	return rc;
 }
 
-static int
-check_empty_dir(const char *dir, struct dberr *e)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int rc = 0;
-
-	if (d == NULL)
-		return dberr_set(e, -errno, "cannot open backup folder %s: %s", dir,
-		                 strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		rc = dberr_set(e, DB_ECANTCREAT, "backup folder %s is not empty", dir);
-		break;
-	}
-	closedir(d);
-	return rc;
-}
-
 int
 store_backup(struct store *s, const char *dir, struct dberr *e)
 {
@@ -437,9 +492,13 @@ store_backup(struct store *s, const char *dir, struct dberr *e)
 			goto out;
 		}
 	} else if (errno == EEXIST) {
-		rc = check_empty_dir(dir, e);
-		if (rc != 0)
+		rc = folder_empty(dir);
+		if (rc <= 0) {
+			rc = rc < 0 ? dberr_set(e, rc, "cannot open backup folder %s: %s", dir,
+			                        strerror(-rc))
+			            : dberr_set(e, DB_ECANTCREAT, "backup folder %s is not empty", dir);
 			goto out;
+		}
 	} else {
 		rc = dberr_set(e, DB_ECANTCREAT, "cannot create backup folder %s: %s", dir,
 		               strerror(errno));

@@ -128,8 +128,8 @@ cli_engine(struct cli *c, struct engine **out)
 		if ((rc = cli_config(c, &cfg)) != 0)
 			return rc;
 		o.db = c->env->db;
-		o.store_flags = (c->flags & CLI_WRITE ? 0 : STORE_RDONLY) |
-		                (c->flags & CLI_CREATE ? STORE_CREATE : 0);
+		/* only `init` creates a store: a mistyped --db is an error, never a new store */
+		o.store_flags = c->flags & CLI_WRITE ? 0 : STORE_RDONLY;
 		o.config = cfg;
 		o.actor = c->env->actor;
 		if ((rc = engine_open(&o, &c->en, &c->err)) != 0)

@@ -33,7 +33,6 @@ enum cli_flags {
 	CLI_ENGINE = 1 << 0,     /* cli_engine opens the engine (store, clock, plans) */
 	CLI_STORE = 1 << 1,      /* cli_store opens the store alone (no plans parsed) */
 	CLI_WRITE = 1 << 2,      /* read-write (else read-only) */
-	CLI_CREATE = 1 << 3,     /* may create a missing store */
 	CLI_DELIVERS = 1 << 4,   /* after success, deliver what the command queued */
 	CLI_VIRTUAL = 1 << 5,    /* needs a virtual-clock store */
 	CLI_REAL = 1 << 6,       /* needs a real-clock store */
@@ -77,7 +76,7 @@ int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf,
 /* The configuration, read once (config.h). Errors: DB_ECONFIG in c->err. */
 int cli_config(struct cli *c, const struct config **out);
 /* The engine opened as the command's flags say (CLI_ENGINE): read-only or read-write,
- * creating the store with CLI_CREATE, refusing the wrong clock (CLI_VIRTUAL/CLI_REAL:
+ * never creating the store (only `init` does: DB_ENOINPUT), refusing the wrong clock (CLI_VIRTUAL/CLI_REAL:
  * DB_EUSAGE). Errors: engine_open's, in c->err. The dispatcher closes it. */
 int cli_engine(struct cli *c, struct engine **out);
 /* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */

@@ -262,7 +262,7 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .example = "dabiao help extend\n"
 	            "dabiao help --man | man -l -"},
-	{.name = "import", .fn = cmd_import, .flags = RW | CLI_CREATE, .group = CLI_G_SETUP,
+	{.name = "import", .fn = cmd_import, .flags = RW, .group = CLI_G_SETUP,
 	 .summary = "import a registry of jurisdictions, enterprises and offices",
 	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv",
 	 .text = "Stores the registry's jurisdictions, enterprises and office addresses, and "
@@ -279,7 +279,8 @@ const struct cli_command cli_commands[] = {
 	{.name = "init", .fn = cmd_init, .flags = 0, .group = CLI_G_SETUP,
 	 .summary = "create a store",
 	 .usage = "dabiao init [--clock real|virtual] [--now TIME] [--tz ZONE]",
-	 .text = "Creates an empty store at --db DIR. A real-clock store follows the wall clock "
+	 .text = "Creates an empty store at --db DIR, a new or empty folder; it is the only "
+	         "command that creates one. A real-clock store follows the wall clock "
 	         "(`dabiao run`); a virtual one has its own now, moved only by `advance`, to "
 	         "rehearse a plan.",
 	 .opts = (const struct cli_optdoc[]){
@@ -289,11 +290,12 @@ const struct cli_command cli_commands[] = {
 		  "are read in it, and shown in it"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {73, "a store already exists at DIR, or DIR cannot be created"},
+		 {73, "a store already exists at DIR, or DIR cannot be created, or DIR is a "
+		  "folder with other files in it"},
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
-	{.name = "load", .fn = cmd_load, .flags = RW | CLI_CREATE, .group = CLI_G_SETUP,
+	{.name = "load", .fn = cmd_load, .flags = RW, .group = CLI_G_SETUP,
 	 .summary = "store a plan (a changed file makes a new version) and expand tasks",
 	 .usage = "dabiao load PLAN.yaml",
 	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed "
@@ -351,7 +353,7 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao report annex3 --month 2017-07 --format xlsx --out annex3-2017-07.xlsx",
 	 .subs = "annex3 annex4 accountability"},
-	{.name = "run", .fn = cmd_run, .flags = RW | CLI_CREATE | CLI_REAL, .group = CLI_G_TIME,
+	{.name = "run", .fn = cmd_run, .flags = RW | CLI_REAL, .group = CLI_G_TIME,
 	 .summary = "run the scheduler on the real clock (the daemon)",
 	 .usage = "dabiao run",
 	 .text = "Applies every entry when it falls due and delivers the notices, until SIGTERM "

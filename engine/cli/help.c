@@ -170,10 +170,11 @@ exit_rows(const struct cli_command *cmd, struct exit_row *rows, size_t max)
 
 	common[nc++] = (struct exit_row){0, "success"};
 	common[nc++] = (struct exit_row){64, "a wrong option or argument"};
-	if (store && !(cmd->flags & CLI_CREATE))
+	if (store)
 		common[nc++] = (struct exit_row){66, "no store at DIR (dabiao init makes one)"};
 	if (store)
-		common[nc++] = (struct exit_row){74, "the store cannot be read or written"};
+		common[nc++] = (struct exit_row){74, "the store cannot be read or written, or is "
+		                                     "damaged (restore it from a backup)"};
 	if (store)
 		common[nc++] = (struct exit_row){77, "no permission to the store"};
 	if (cmd->flags & CLI_ENGINE)
