@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/addr.h"
 #include "base/xalloc.h"
 #include "engine/config/config.h"
 #include "workflows/parse/ydoc.h"
@@ -25,14 +26,26 @@ parse_smtp_url(const char *url, struct config *c, struct dberr *e)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP must look like smtp://host:port, "
 		                 "not '%s'", url);
 	p += 7;
+	/* host and port only: credentials in a URL would end in logs and process listings,
+	 * and a path means the operator expected something this does not do */
+	if (strpbrk(p, "@/?#") != NULL)
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP must be exactly smtp://host:port "
+		                 "(no user, password or path), not '%s'", url);
 	colon = strrchr(p, ':');
 	if (colon == NULL || colon == p)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP needs a host and a port: '%s'", url);
 	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' && *end != '/')
+	if (*end != '\0' || end == colon + 1)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: bad port in '%s'", url);
 	if (port < 1 || port > 65535)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: port out of range in '%s'", url);
+	/* the server named here is spoken to without TLS: a password from the file would
+	 * go in clear text */
+	if (c->user != NULL && !c->allow_plaintext_auth)
+		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP names a server without TLS, and %s has "
+		                 "smtp.user: the password would go in clear text; unset DABIAO_SMTP, "
+		                 "or set smtp.allow_plaintext_auth: true", c->path ? c->path :
+		                 "the configuration");
 	free(c->host);
 	c->host = xstrndup(p, (size_t)(colon - p));
 	c->port = (int)port;
@@ -62,19 +75,31 @@ read_password(const char *path, char **out, struct dberr *e)
 	return 0;
 }
 
+/* An SMTP reply never needs more than RFC 5321 4.5.3.2's longest wait (10 minutes for the
+ * end of DATA); an hour leaves room and keeps the milliseconds far inside an int. */
+#define CONFIG_TIMEOUT_MAX_MS 3600000LL
+
 static int
 parse_timeout(const struct ydoc *d, const struct ydoc_node *n, int *ms, struct dberr *e)
 {
-	const char *s;
-	char *end;
-	long v;
+	const char *s, *p;
+	long long v = 0;
 
-	if (ydoc_string(d, n, "timeout", &s, e) != 0)
+	if (ydoc_string(d, n, "smtp.timeout", &s, e) != 0)
 		return DB_EDATA;
-	v = strtol(s, &end, 10);
-	if (v <= 0 || (strcmp(end, "s") != 0 && strcmp(end, "") != 0 && strcmp(end, "ms") != 0))
-		return ydoc_error(d, n, e, "timeout must look like 30s or 500ms, not '%s'", s);
-	*ms = (int)(strcmp(end, "ms") == 0 ? v : v * 1000);
+	/* digits only (no sign, space or exponent), accumulated only while they can still be
+	 * in range, so no value overflows */
+	for (p = s; *p >= '0' && *p <= '9'; p++)
+		if (v <= CONFIG_TIMEOUT_MAX_MS)
+			v = v * 10 + (*p - '0');
+	if (p == s || (strcmp(p, "s") != 0 && strcmp(p, "ms") != 0 && *p != '\0'))
+		return ydoc_error(d, n, e, "smtp.timeout must look like 30s or 500ms, not '%s'", s);
+	if (strcmp(p, "ms") != 0)
+		v = v > CONFIG_TIMEOUT_MAX_MS / 1000 ? CONFIG_TIMEOUT_MAX_MS + 1 : v * 1000;
+	if (v < 1 || v > CONFIG_TIMEOUT_MAX_MS)
+		return ydoc_error(d, n, e, "smtp.timeout must be between 1ms and 3600s, not '%s'",
+		                  s);
+	*ms = (int)v;
 	return 0;
 }
 
@@ -83,7 +108,8 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
            struct dberr *e)
 {
 	static const char *const keys[] = {"host", "port", "security", "user", "password_file",
-	                                   "from", "timeout", "ca_file", NULL};
+	                                   "from", "timeout", "ca_file", "allow_plaintext_auth",
+	                                   NULL};
 	const struct ydoc_node *n;
 	const char *s;
 	long port;
@@ -124,11 +150,25 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 			return rc;
 	}
 	if ((n = ydoc_get(smtp, "from")) != NULL) {
+		const char *why;
+
 		if ((rc = ydoc_string(d, n, "smtp.from", &s, e)) != 0)
 			return rc;
+		/* the grammar every notice is built with: refused now, not at the first send */
+		if ((why = addr_check(s, 0, NULL)) != NULL)
+			return ydoc_error(d, n, e, "smtp.from is not a plain address: %s", why);
 		free(c->from);
 		c->from = xstrdup(s);
 	}
+	if ((n = ydoc_get(smtp, "allow_plaintext_auth")) != NULL &&
+	    (rc = ydoc_bool(d, n, "smtp.allow_plaintext_auth", &c->allow_plaintext_auth, e)) != 0)
+		return rc;
+	/* A password over an unencrypted connection is readable by anyone on the path: only
+	 * when the operator says so in as many words. */
+	if (c->user != NULL && c->security == CONFIG_SMTP_NONE && !c->allow_plaintext_auth)
+		return ydoc_error(d, ydoc_get(smtp, "user"), e, "smtp.user with security: none "
+		                  "would send the password in clear text; use security: starttls, "
+		                  "or set smtp.allow_plaintext_auth: true");
 	if ((n = ydoc_get(smtp, "ca_file")) != NULL) {
 		if ((rc = ydoc_string(d, n, "smtp.ca_file", &s, e)) != 0)
 			return rc;

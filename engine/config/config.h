@@ -22,10 +22,11 @@
  *     host: mail.example.cn
  *     port: 587                 # default 25 (none) or 587 (starttls)
  *     security: starttls        # none | starttls (libESMTP speaks STARTTLS only)
- *     user: dabiao              # optional: AUTH PLAIN/LOGIN
+ *     user: dabiao              # optional: AUTH PLAIN/LOGIN (needs starttls, or:)
+ *     allow_plaintext_auth: false   # true: AUTH over an unencrypted connection
  *     password_file: /etc/dabiao/smtp-password   # never the password itself
  *     from: dabiao@example.cn
- *     timeout: 30s
+ *     timeout: 30s              # 1ms to 3600s
  *     ca_file: /etc/dabiao/bureau-ca.pem          # optional
  *   digest: [county_epb]        # optional daily digest per role
  *   calendars_dir: /etc/dabiao/calendars     # optional: a bureau's own calendar files,
@@ -62,6 +63,7 @@ struct config {
 	enum config_security security;
 	char *user;
 	char *password;        /* read from password_file; never logged */
+	bool allow_plaintext_auth; /* AUTH without TLS: only when the file says so */
 	char *from;
 	int timeout_ms;
 	char *ca_file;

@@ -224,6 +224,18 @@ static const struct bad_case bad_cases[] = {
 	{"bad address in a contact column", "id,name,jurisdiction,industry,contact:enterprise\n"
 	 "91652301MA7000001Q,One,changji-city,cement,\"a b@x.example\"\n", 2, 44,
 	 "row 1, column 'contact:enterprise': bad e-mail address 'a b@x.example'"},
+	/* what the message builder cannot send is refused at import, naming row and column */
+	{"address with '>'", H "91652301MA7000001Q,One,changji-city,cement,,,,a>b@x.example\n",
+	 2, 47, "row 1, column 'email': bad e-mail address 'a>b@x.example': only the bare "
+	 "address is allowed"},
+	{"address with two dots", H "91652301MA7000001Q,One,changji-city,cement,,,,"
+	 "ok@x.example;a..b@x.example\n", 2, 47, "row 1, column 'email': bad e-mail address "
+	 "'a..b@x.example': a dot may not start or end the part before '@'"},
+	{"quoted address", H "91652301MA7000001Q,One,changji-city,cement,,,,\"\"\"a\"\"@x\"\n",
+	 2, 47, "row 1, column 'email': bad e-mail address '\"a\"@x': quoted local parts"},
+	{"domain with two dots", H "91652301MA7000001Q,One,changji-city,cement,,,,a@x..example\n",
+	 2, 47, "row 1, column 'email': bad e-mail address 'a@x..example': the domain has an "
+	 "empty label"},
 	{"duplicate id", H ROW1 "\n91652301MA7000001Q,Again,changji-city,cement,,,,\n", 4, 1,
 	 "row 2, column 'id': duplicate id '91652301MA7000001Q' (first in row 1, line 2)"},
 	{"spreadsheet saved as GBK", H "91652301MA7000001Q,\xb2\xfd\xbc\xaa,changji-city,cement,,,,\n",

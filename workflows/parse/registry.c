@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/addr.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "workflows/parse/registry_int.h"
@@ -159,34 +160,19 @@ expected_one_of(const char *const *list, const char *what, const char *v, char *
 	return why;
 }
 
+/* The grammar every notice is built with (base/addr.h), so an address stored here can
+ * always be sent; a person's address also needs a dotted domain. */
 const char *
 registry_check_email(const char *v, char *why, size_t n)
 {
-	const char *at = strchr(v, '@'), *p;
+	size_t at;
+	const char *reason = addr_check(v, ADDR_QUALIFIED, &at);
 
-	for (p = v; *p != '\0'; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
-			snprintf(why, n, "bad e-mail address '%s': spaces and control characters "
-			                 "are not allowed", v);
-			return why;
-		}
-	}
-	if (at == NULL || strchr(at + 1, '@') != NULL) {
-		snprintf(why, n, "bad e-mail address '%s': expected exactly one '@'", v);
-		return why;
-	}
-	if (at == v) {
-		snprintf(why, n, "bad e-mail address '%s': empty local part before '@'", v);
-		return why;
-	}
-	/* The domain needs a dot with something on both sides of it. */
-	p = strchr(at + 1, '.');
-	if (p == NULL || p == at + 1 || v[strlen(v) - 1] == '.') {
-		snprintf(why, n, "bad e-mail address '%s': the domain needs a dot, as in "
-		                 "name@example.cn", v);
-		return why;
-	}
-	return NULL;
+	if (reason == NULL)
+		return NULL;
+	snprintf(why, n, "bad e-mail address '%.200s': %s (at character %zu)", v, reason,
+	         at + 1);
+	return why;
 }
 
 bool

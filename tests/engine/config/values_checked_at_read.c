@@ -1,0 +1,137 @@
+/*
+ * Configuration values are checked when the file is read, each refusal naming
+ * FILE:LINE:COLUMN: smtp.timeout bounded (no overflow, no wrap to a negative int),
+ * smtp.from in the address grammar every notice is built with (no CR/LF header
+ * injection), AUTH over a connection without TLS only with allow_plaintext_auth: true;
+ * and DABIAO_SMTP is exactly smtp://host:port and never carries a file's password into
+ * clear text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/config/config.h"
+#include "lib/test.h"
+
+static char *dir;
+
+static const char *
+write_cfg(const char *text)
+{
+	static char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cfg.yaml", dir);
+	f = fopen(path, "w");
+	ASSERT(f != NULL);
+	fputs(text, f);
+	ASSERT_EQ(fclose(f), 0);
+	return path;
+}
+
+static void
+refused(const char *text, int line, int col, const char *msg)
+{
+	struct config c;
+	struct dberr e;
+
+	dberr_clear(&e);
+	fprintf(stderr, "case: %s", text);
+	ASSERT_EQ(config_load(write_cfg(text), &c, &e), DB_ECONFIG);
+	ASSERT_EQ(e.line, line);
+	ASSERT_EQ(e.col, col);
+	ASSERT_STR_CONTAINS(e.file, "cfg.yaml");
+	ASSERT_STR_CONTAINS(e.msg, msg);
+}
+
+static int
+timeout_of(const char *value)
+{
+	char text[256];
+	struct config c;
+	struct dberr e;
+	int ms;
+
+	snprintf(text, sizeof(text), "smtp:\n  host: 127.0.0.1\n  timeout: %s\n", value);
+	dberr_clear(&e);
+	if (config_load(write_cfg(text), &c, &e) != 0)
+		TEST_FAIL_("timeout %s: %s", value, e.msg);
+	ms = c.timeout_ms;
+	config_release(&c);
+	return ms;
+}
+
+#define H "smtp:\n  host: 127.0.0.1\n"
+
+int
+main(void)
+{
+	struct config c;
+	struct dberr e;
+
+	dir = test_tmpdir();
+	unsetenv("DABIAO_SMTP");
+	unsetenv("DABIAO_CONFIG");
+
+	/* durations: in range as given, out of range or malformed refused where written */
+	ASSERT_EQ(timeout_of("30s"), 30000);
+	ASSERT_EQ(timeout_of("500ms"), 500);
+	ASSERT_EQ(timeout_of("3600s"), 3600000);
+	ASSERT_EQ(timeout_of("45"), 45000);
+	refused(H "  timeout: 9223372036854776s\n", 3, 12, "between 1ms and 3600s");
+	refused(H "  timeout: 2200000s\n", 3, 12, "between 1ms and 3600s");
+	refused(H "  timeout: 99999999999999999999s\n", 3, 12, "between 1ms and 3600s");
+	refused(H "  timeout: 3601s\n", 3, 12, "between 1ms and 3600s");
+	refused(H "  timeout: 0s\n", 3, 12, "between 1ms and 3600s");
+	refused(H "  timeout: -5s\n", 3, 12, "must look like 30s or 500ms");
+	refused(H "  timeout: 1e9s\n", 3, 12, "must look like 30s or 500ms");
+	refused(H "  timeout: 30 s\n", 3, 12, "must look like 30s or 500ms");
+
+	/* the sender: one address, as the message builder takes it */
+	refused(H "  from: \"dabiao@bureau.example\\r\\nBcc: x@y.example\"\n", 3, 9,
+	        "smtp.from is not a plain address: a control character");
+	refused(H "  from: 'a>b@x.example'\n", 3, 9, "smtp.from is not a plain address");
+	refused(H "  from: Bureau <dabiao@x.example>\n", 3, 9, "smtp.from is not a plain address");
+
+	/* a password in clear text only when asked for in as many words */
+	refused(H "  user: dabiao\n", 3, 9, "allow_plaintext_auth: true");
+	refused(H "  security: none\n  user: dabiao\n", 4, 9, "clear text");
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg(H "  user: dabiao\n  allow_plaintext_auth: true\n"), &c,
+	                      &e), 0);
+	ASSERT(c.allow_plaintext_auth);
+	config_release(&c);
+	ASSERT_EQ(config_load(write_cfg(H "  security: starttls\n  user: dabiao\n"), &c, &e), 0);
+	ASSERT(!c.allow_plaintext_auth);
+	config_release(&c);
+
+	/* DABIAO_SMTP: host and port, nothing else; never the file's password in clear */
+	setenv("DABIAO_SMTP", "smtp://user:pass@127.0.0.1:25", 1);
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(NULL, &c, &e), DB_ECONFIG);
+	ASSERT_STR_CONTAINS(e.msg, "exactly smtp://host:port");
+	setenv("DABIAO_SMTP", "smtp://127.0.0.1:25/extra", 1);
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(NULL, &c, &e), DB_ECONFIG);
+	setenv("DABIAO_SMTP", "smtp://127.0.0.1:", 1);
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(NULL, &c, &e), DB_ECONFIG);
+	setenv("DABIAO_SMTP", "smtp://127.0.0.1:2525", 1);
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg(H "  security: starttls\n  user: dabiao\n"), &c, &e),
+	          DB_ECONFIG);
+	ASSERT_STR_CONTAINS(e.msg, "clear text");
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg(H "  user: dabiao\n  allow_plaintext_auth: true\n"), &c,
+	                      &e), 0);
+	ASSERT_EQ(c.port, 2525);
+	ASSERT_EQ(c.security, CONFIG_SMTP_NONE);
+	config_release(&c);
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg("audit:\n  origin: x\n"), &c, &e), 0);
+	ASSERT(c.smtp);
+	ASSERT_STR_EQ(c.host, "127.0.0.1");
+	config_release(&c);
+	unsetenv("DABIAO_SMTP");
+	free(dir);
+	return 0;
+}
