@@ -20,7 +20,7 @@ log_get_level(void)
 	return log_level;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(const char *mod, const char *fmt, va_list ap, const char *errstr)
 {
 	fprintf(stderr, "%s: ", mod);

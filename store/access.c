@@ -2,9 +2,12 @@
  * access.c - the store's thin layer over mdb_get/mdb_put/mdb_del and cursors: LMDB's
  * return codes become ours here, and a poisoned transaction is noted for store_write.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "base/buf.h"
 #include "store/store_int.h"
@@ -26,6 +29,23 @@ store_db_name(enum store_db db)
 	return db_names[db];
 }
 
+/* LMDB reports a write the disk could not take whole as EIO ("short write, filesystem
+ * full?" in its debug output): the file system's free space tells the two apart. Below
+ * STORE_FULL_SLACK free, a failed write is taken for a full disk. */
+#define STORE_FULL_SLACK ((unsigned long long)64 << 20)
+
+static bool
+disk_full(const char *dir, int rc)
+{
+	struct statvfs sv;
+
+	if (rc == ENOSPC || rc == EDQUOT)
+		return true;
+	if (statvfs(dir, &sv) != 0)
+		return false;
+	return (unsigned long long)sv.f_bavail * sv.f_frsize < STORE_FULL_SLACK;
+}
+
 int
 store_mdb_fail(struct store_txn *t, int rc, struct dberr *e, const char *fmt, ...)
 {
@@ -37,6 +57,10 @@ store_mdb_fail(struct store_txn *t, int rc, struct dberr *e, const char *fmt, ..
 	va_end(ap);
 	if (rc == MDB_MAP_FULL && t != NULL)
 		t->map_full = true;
+	if ((rc == EIO || rc == ENOSPC || rc == EDQUOT) && t != NULL && disk_full(t->s->dir, rc))
+		return dberr_set(e, -ENOSPC, "%s: no space left on device (the file system of %s "
+		                 "is full; free space there and run the command again: nothing of "
+		                 "it was stored)", ctx, t->s->dir);
 	if (rc == MDB_PANIC) {
 		/* The environment is unusable until every process closes it; only a restart by
 		 * the supervisor recovers, so say so rather than let the caller carry on. */

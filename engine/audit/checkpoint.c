@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -24,11 +25,27 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 {
 	FILE *fp = fopen(file, "r");
 	EVP_PKEY *k = NULL;
+	struct stat st;
 
 	if (fp == NULL)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
 		                strerror(errno));
+	if (fstat(fileno(fp), &st) != 0) {
+		fclose(fp);
+		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
+		                strerror(errno));
+	}
 	k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	/* Whoever can read the private key can sign a forged log head, and whoever can
+	 * write it can swap it: it is the operator's alone, as ssh treats its keys. */
+	if (k != NULL && (st.st_mode & 077) != 0) {
+		EVP_PKEY_free(k);
+		fclose(fp);
+		return dberr_at(e, DB_ECONFIG, file, 0, 0, "the audit signing key has mode %04o: "
+		                "others may read or replace it; it must be 0600 or stricter "
+		                "(chmod 600 %s), owned by the user dabiao runs as",
+		                (unsigned)(st.st_mode & 07777), file);
+	}
 	if (k == NULL && !want_private) {
 		rewind(fp);
 		k = PEM_read_PUBKEY(fp, NULL, NULL, NULL);

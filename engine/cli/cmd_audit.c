@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/outfile.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
@@ -203,7 +204,7 @@ audit_export(struct cli *c)
 	lc.out = stdout;
 	if ((rc = cli_store(c, &s)) != 0)
 		goto out;
-	if (out != NULL && (lc.out = fopen(out, "w")) == NULL) {
+	if (out != NULL && (lc.out = outfile_open(out)) == NULL) {
 		rc = dberr_at(e, DB_ECANTCREAT, out, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}

@@ -7,13 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/outfile.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
 
 static int
 write_out(const char *text, const char *path, struct dberr *e)
 {
-	FILE *fp = path ? fopen(path, "wb") : stdout;
+	FILE *fp = path ? outfile_open(path) : stdout;
 	size_t len = strlen(text);
 	int rc = 0;
 

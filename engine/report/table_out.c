@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "base/buf.h"
+#include "base/outfile.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
@@ -463,7 +464,7 @@ report_out_open(struct report_out *o, enum report_format f, const char *path, si
 	o->f = f;
 	o->ntables = ntables;
 	o->fp = stdout;
-	if (path != NULL && (o->fp = fopen(path, "wb")) == NULL)
+	if (path != NULL && (o->fp = outfile_open(path)) == NULL)
 		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
 	o->path = path ? xstrdup(path) : NULL;
 	if (f == REPORT_FMT_CSV)
@@ -616,7 +617,7 @@ write_xlsx(const struct report_table *tables, size_t n, const char *path, struct
 
 	/* libxlsxwriter opens the file only in workbook_close and prints its own message when
 	 * it cannot; trying first gives the usual error, with the system's reason, instead */
-	if ((probe = fopen(path, "wb")) == NULL)
+	if ((probe = outfile_open(path)) == NULL)
 		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
 	fclose(probe);
 	if ((wb = workbook_new(path)) == NULL)

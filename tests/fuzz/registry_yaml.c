@@ -1,0 +1,17 @@
+/* registries in YAML: subjects, contacts, addresses, credit codes, yaml framing. */
+#include "fuzz.h"
+#include "workflows/parse/registry.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const known[] = {"changji-city", "fukang", NULL};
+	struct registry_ctx ctx = {known, NULL};
+	struct registry *r = NULL;
+	struct dberr e;
+
+	dberr_clear(&e);
+	if (registry_parse_file(fuzz_file(data, size, ".yaml"), &ctx, &r, &e) == 0)
+		registry_free(r);
+	return 0;
+}
