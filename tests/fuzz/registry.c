@@ -1,4 +1,5 @@
-/* registries in CSV: subjects, contacts, addresses, credit codes, csv framing. */
+/* registries, in YAML (fuzz_registry_yaml) or CSV (fuzz_registry_csv), as FUZZ_SUFFIX
+ * says: subjects, contacts, addresses, credit codes, the file format's framing. */
 #include "fuzz.h"
 #include "workflows/parse/registry.h"
 
@@ -11,7 +12,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (registry_parse_file(fuzz_file(data, size, ".csv"), &ctx, &r, &e) == 0)
+	if (registry_parse_file(fuzz_file(data, size, FUZZ_SUFFIX), &ctx, &r, &e) == 0)
 		registry_free(r);
 	return 0;
 }
