@@ -9,7 +9,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (plan_parse_buffer("fuzz.yaml", (const char *)data, size, &p, &e) == 0)
+	if (plan_parse_buffer("fuzz.yaml", (const char *)data, size, NULL, &p, &e) == 0)
 		plan_free(p);
 	return 0;
 }
