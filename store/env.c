@@ -413,8 +413,8 @@ grow_map(struct store *s, struct dberr *e)
  * store_write inside fn is refused: LMDB's writer lock is not recursive, so it would wait
  * for itself forever.
  */
-int
-store_write(struct store *s, store_fn fn, void *arg, struct dberr *e)
+static int
+write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 {
 	struct store_txn t = {s, NULL, true, false};
 	int rc, mrc, grown;
@@ -431,6 +431,11 @@ store_write(struct store *s, store_fn fn, void *arg, struct dberr *e)
 			break;
 		t.map_full = false;
 		rc = fn(&t, arg, e);
+		if (!commit && !t.map_full) {
+			mdb_txn_abort(t.txn); /* a dry run: what fn did is thrown away */
+			t.txn = NULL;
+			break;
+		}
 		if (rc == 0 && !t.map_full) {
 			mrc = mdb_txn_commit(t.txn);
 			t.txn = NULL;
@@ -460,6 +465,18 @@ store_write(struct store *s, store_fn fn, void *arg, struct dberr *e)
 	}
 	s->in_write = false;
 	return rc;
+}
+
+int
+store_write(struct store *s, store_fn fn, void *arg, struct dberr *e)
+{
+	return write_txn(s, fn, arg, true, e);
+}
+
+int
+store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e)
+{
+	return write_txn(s, fn, arg, false, e);
 }
 
 /* Read transactions use LMDB's per-thread reader slot, so store_read inside store_read is

@@ -34,6 +34,36 @@ store_meta_put(struct store_txn *t, const char *name, const char *val, struct db
 	return store_put(t, STORE_DB_META, &k, &v, 0, e);
 }
 
+struct meta_each_ctx {
+	int (*cb)(const char *name, const char *val, void *arg);
+	void *arg;
+};
+
+static int
+meta_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct meta_each_ctx *c = arg;
+	char *name = xstrndup(k->mv_data, k->mv_size), *val = xstrndup(v->mv_data, v->mv_size);
+	int rc = c->cb(name, val, c->arg);
+
+	(void)stop;
+	(void)e;
+	free(name);
+	free(val);
+	return rc;
+}
+
+int
+store_meta_each(struct store_txn *t, const char *prefix,
+                int (*cb)(const char *name, const char *val, void *arg), void *arg,
+                struct dberr *e)
+{
+	struct meta_each_ctx c = {cb, arg};
+
+	return store_scan(t, STORE_DB_META, NULL, 0, prefix, strlen(prefix), meta_each_one, &c,
+	                  e);
+}
+
 /* "clock" holds "MODE NOW ZONE": real|virtual, decimal UTC seconds, an IANA zone name. */
 int
 store_clock_get(struct store_txn *t, struct store_clock *out, struct dberr *e)

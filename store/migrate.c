@@ -104,6 +104,19 @@ plan_calendars_2_to_3(struct store_txn *t, struct dberr *e)
 	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, t, e);
 }
 
+/* Schema 4 adds the due kind 8 (a conduct rule's candidate list), the warning records
+ * ("warning/..." in meta), the conduct state's second text layout and the task states
+ * cancelled and not-applicable. Nothing of schema 3 is rewritten: the engine reads the
+ * old conduct state and its queued warnings ("conduct-pending/...") as lapses
+ * (engine/rules/conduct.c); the version tells an older dabiao to keep out. */
+static int
+nothing_3_to_4(struct store_txn *t, struct dberr *e)
+{
+	(void)t;
+	(void)e;
+	return 0;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -113,5 +126,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = due_kinds_1_to_2(t, e);
 	if (rc == 0 && from < 3)
 		rc = plan_calendars_2_to_3(t, e);
+	if (rc == 0 && from < 4)
+		rc = nothing_3_to_4(t, e);
 	return rc;
 }

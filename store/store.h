@@ -22,7 +22,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -55,6 +55,9 @@ const char *store_dir(const struct store *s);   /* owned by s */
  * MDB_MAP_FULL, so fn must not act outside txn. */
 typedef int (*store_fn)(struct store_txn *txn, void *arg, struct dberr *e);
 int store_write(struct store *s, store_fn fn, void *arg, struct dberr *e);
+/* Runs fn inside one write transaction and always aborts it: a preview that does exactly
+ * what fn would do (load --dry-run) and keeps none of it. Returns fn's result. */
+int store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e);
 /* Same in a read-only transaction (a consistent snapshot). */
 int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 
@@ -65,6 +68,11 @@ int store_backup(struct store *s, const char *dir, struct dberr *e);
 /* *out is xmalloc'd (caller frees); DB_ENOTFOUND when absent. */
 int store_meta_get(struct store_txn *t, const char *name, char **out, struct dberr *e);
 int store_meta_put(struct store_txn *t, const char *name, const char *val, struct dberr *e);
+/* Meta values whose name starts with prefix, in name order; name and val are valid during
+ * the call. A non-zero return stops and is returned. */
+int store_meta_each(struct store_txn *t, const char *prefix,
+                    int (*cb)(const char *name, const char *val, void *arg), void *arg,
+                    struct dberr *e);
 
 /* ---- clock ---- */
 enum store_clock_mode { STORE_CLOCK_REAL = 0, STORE_CLOCK_VIRTUAL };
@@ -185,10 +193,12 @@ enum store_due_kind {
 	STORE_DUE_DEADLINE = 1, /* same instant: deadlines first, then escalations, reminders */
 	STORE_DUE_ESCALATE = 2,
 	STORE_DUE_REMIND = 3,
-	STORE_DUE_CONDUCT = 4,  /* task: the conduct warning's key */
+	STORE_DUE_CONDUCT = 4,  /* a rule's evaluation; task: "conduct#<plan>#<rule>#<jur>" */
 	STORE_DUE_RETRY = 5,    /* a delivery retry; task: "deliver#<notice key>" */
 	STORE_DUE_DIGEST = 6,   /* a daily digest; task: "digest#<plan>#<day>#<address>" */
 	STORE_DUE_DISPATCH = 7, /* the monthly dispatch; task: "dispatch#<plan>#<YYYY-MM>" */
+	STORE_DUE_CANDIDATES = 8, /* a conduct rule's candidate list for a decision; task:
+	                             "candidates#<plan>#<rule index>" */
 	STORE_DUE_KINDS_        /* one past the last kind */
 };
 struct store_due {
