@@ -33,7 +33,11 @@ const char *const notify_tpl_names[] = {
 	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",
 	"matter_object", "verb", "obligation", "owner_unit", "submit_to_unit", "required_list",
 	"missing_list", "days_left_phrase", "measures", "submit_url", "attachment_name",
-	"required_intro", NULL,
+	"required_intro",
+	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
+	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
+	"decision_note",
+	"candidates", "candidate_count", "decide_command", NULL,
 };
 
 struct notify_tpl {

@@ -82,6 +82,9 @@ int cli_engine(struct cli *c, struct engine **out);
 /* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */
 int cli_store(struct cli *c, struct store **out);
 
+/* Prints what a load or an import changed beyond plain additions (cmd_plan.c). */
+void print_changes(const struct sched_changes *ch);
+
 /* Runs the command argv[0] with its arguments: returns the process exit status, or
  * CLI_EXIT_PIPE when standard output's reader went away (main then ends by SIGPIPE,
  * quietly, as standard tools do). */
@@ -130,6 +133,7 @@ int cmd_calendar(struct cli *c);
 int cmd_calendar_update(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_clock(struct cli *c);
+int cmd_decide(struct cli *c);
 int cmd_deliver(struct cli *c);
 int cmd_event(struct cli *c);
 int cmd_extend(struct cli *c);
@@ -146,5 +150,6 @@ int cmd_status(struct cli *c);
 int cmd_submit(struct cli *c);
 int cmd_tasks(struct cli *c);
 int cmd_workdays(struct cli *c);
+int cmd_warnings(struct cli *c);
 
 #endif

@@ -14,6 +14,7 @@ struct extend_arg {
 	const char *task, *milestone, *period, *jurisdiction, *plan;
 	int32_t day;
 	const char *by, *reason;
+	bool backdate;
 	size_t n;
 };
 
@@ -53,14 +54,14 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	a->n = 0;
 	if (a->task != NULL) {
-		rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, e);
+		rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, a->backdate, e);
 		a->n = rc == 0 ? 1 : 0;
 		return rc;
 	}
 	/* the selection first, then the changes: no writes under a live cursor */
 	rc = store_task_each(txn, "", collect_cb, &k, e);
 	for (size_t i = 0; rc == 0 && i < k.n; i++)
-		rc = task_extend(a->en, txn, k.v[i], a->day, a->by, a->reason, e);
+		rc = task_extend(a->en, txn, k.v[i], a->day, a->by, a->reason, a->backdate, e);
 	a->n = k.n;
 	if (rc == 0 && k.n == 0)
 		rc = dberr_set(e, DB_ENOTFOUND, "no task matches milestone '%s'%s%s%s%s",
@@ -85,6 +86,7 @@ cmd_extend(struct cli *c)
 	                         {"period", &a.period, NULL},
 	                         {"jurisdiction", &a.jurisdiction, NULL},
 	                         {"plan", &a.plan, NULL},
+	                         {"backdate", NULL, &a.backdate},
 	                         {NULL, NULL, NULL}};
 	int npos, rc;
 

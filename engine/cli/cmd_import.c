@@ -22,5 +22,7 @@ cmd_import(struct cli *c)
 	printf("imported %zu jurisdictions, %zu enterprises, %zu offices from %s; "
 	       "%zu tasks created\n", res.jurisdictions, res.enterprises, res.offices,
 	       files[0], res.created);
+	print_changes(&res.changes);
+	sched_changes_reset(&res.changes);
 	return 0;
 }

@@ -97,6 +97,19 @@ redated_summary(const struct redate_result *r, bool dry)
 	       r->kept_past, r->kept_extended, r->lines ? r->lines : "");
 }
 
+/* Beyond the tasks created: what changed, when anything but plain additions did. */
+void
+print_changes(const struct sched_changes *ch)
+{
+	struct buf b = BUF_INIT;
+
+	if (sched_changes_total(ch) == ch->n[SCHED_ADDED])
+		return;
+	sched_changes_text(ch, &b);
+	fputs(buf_str(&b), stdout);
+	buf_release(&b);
+}
+
 int
 cmd_load(struct cli *c)
 {
@@ -115,6 +128,8 @@ cmd_load(struct cli *c)
 	       res.created);
 	redated_summary(&res.redated, false);
 	redate_result_release(&res.redated);
+	print_changes(&res.changes);
+	sched_changes_reset(&res.changes);
 	return 0;
 }
 

@@ -114,8 +114,9 @@ cmd_submit(struct cli *c)
 int
 cmd_event(struct cli *c)
 {
-	const char *by = NULL, *note = NULL, *pos[2];
-	struct cli_opt opts[] = {{"by", &by, NULL}, {"note", &note, NULL}, {NULL, NULL, NULL}};
+	const char *by = NULL, *note = NULL, *reason = NULL, *pos[2];
+	struct cli_opt opts[] = {{"by", &by, NULL}, {"note", &note, NULL},
+	                         {"reason", &reason, NULL}, {NULL, NULL, NULL}};
 	struct event_arg a = {0};
 	int npos, rc;
 
@@ -125,6 +126,7 @@ cmd_event(struct cli *c)
 		return cli_usage(c, "give the TASK, the EVENT and --by WHO");
 	a.args.by = by;
 	a.args.note = note;
+	a.args.reason = reason;
 	return run_event(c, pos[0], pos[1], &a, NULL);
 }
 

@@ -181,6 +181,25 @@ const struct cli_command cli_commands[] = {
 		  "(seconds since 1970 UTC) and zone"},
 		 END_OPTS},
 	 .example = "dabiao clock --format json"},
+	{.name = "decide", .fn = cmd_decide, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
+	 .summary = "decide on a proposed conduct warning: approve sends it, dismiss keeps it",
+	 .usage = "dabiao decide WARNING approve|dismiss --by WHO --reason TEXT",
+	 .text = "A conduct rule with `decide` only proposes its warnings (公开约谈, 项目限批): "
+	         "the deciding roles get a candidate list with each warning's number (预警编号) "
+	         "and the lapses behind it. This records the decision on warning number "
+	         "WARNING: approve sends it to the rule's notify roles now, saying who decided "
+	         "and why; dismiss keeps it from them. Both are audited (conduct.decide) and "
+	         "final. `dabiao warnings` lists the warnings.",
+	 .opts = (const struct cli_optdoc[]){
+		 OPT_BY,
+		 {"reason", "TEXT", NULL, "why (in the warning when approved; in the audit trail "
+		  "either way). Required."},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "no decision, or no --by or --reason"},
+		 {65, "no such warning, or it is decided already or superseded by a newer one"},
+		 {0, NULL}},
+	 .example = "dabiao decide 12 approve --by 局长 --reason \"三项材料均未报送\""},
 	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
 	 .summary = "deliver every notice due now, once, and exit",
 	 .usage = "dabiao deliver",
@@ -194,29 +213,35 @@ const struct cli_command cli_commands[] = {
 	 .example = "DABIAO_SMTP=smtp://127.0.0.1:2525 dabiao deliver"},
 	{.name = "event", .fn = cmd_event, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "apply a lifecycle event to a task",
-	 .usage = "dabiao event TASK EVENT --by WHO [--note TEXT]",
+	 .usage = "dabiao event TASK EVENT --by WHO [--reason TEXT] [--note TEXT]",
 	 .text = "Fires EVENT (accept, return, or one of the plan's own lifecycle events such as "
 	         "start, verify, close) on TASK, in one transaction with its audit record and "
 	         "the notices it causes. An event the task's state does not allow changes "
-	         "nothing.",
+	         "nothing. `return` needs a reason, and the owner is told it with the deadline; "
+	         "`accept` tells the owner too. A report returned after its deadline gets the "
+	         "plan's correction period, or is overdue at once (docs/plan-format.md).",
 	 .opts = (const struct cli_optdoc[]){
 		 OPT_BY,
+		 {"reason", "TEXT", NULL, "why: the owner reads it in the returned or accepted "
+		  "notice. Required for return."},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
+		 {64, "return without a reason"},
 		 {65, "no such task, or the event is not allowed in the task's state"},
 		 {0, NULL}},
 	 .example = "dabiao event changji-2017/roster/fukang-city/once accept --by zhidui"},
 	{.name = "extend", .fn = cmd_extend, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "move a task's (or a selection's) deadline",
-	 .usage = "dabiao extend TASK --to DATE --by WHO --reason TEXT\n"
+	 .usage = "dabiao extend TASK --to DATE --by WHO --reason TEXT [--backdate]\n"
 	          "dabiao extend --milestone M [--period P] [--jurisdiction J] [--plan ID] "
-	          "--to DATE --by WHO --reason TEXT",
+	          "--to DATE --by WHO --reason TEXT [--backdate]",
 	 .text = "Gives TASK, or every task of milestone M (narrowed by period, jurisdiction "
 	         "and plan), a new due date; the deadline becomes the end of that day in the "
 	         "plan's zone and its reminders and escalations are rescheduled. The original "
-	         "due date and the reason are kept in the audit trail. All selected tasks "
-	         "change in one transaction, or none.",
+	         "due date and the reason are kept in the audit trail, and the owner is told "
+	         "both deadlines and the reason. Reminders whose time has passed are not sent. "
+	         "All selected tasks change in one transaction, or none.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "DATE", NULL, "the new due date, YYYY-MM-DD. Required."},
 		 OPT_BY,
@@ -227,9 +252,12 @@ const struct cli_command cli_commands[] = {
 		 {"jurisdiction", "J", "every jurisdiction", "with --milestone: only the tasks of "
 		  "jurisdiction J (and its enterprises)"},
 		 OPT_PLAN("the tasks"),
+		 {"backdate", NULL, NULL, "DATE may be in the past: an extension agreed earlier, "
+		  "recorded now and marked back-dated (a task still open lapses at once)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such task, no task matches the selection, or a task is in a final state"},
+		 {65, "no such task, no task matches the selection, a task is in a final state, "
+		  "or DATE is in the past without --backdate"},
 		 {0, NULL}},
 	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "
 	            "--by zhidui --reason \"National Day holiday\""},
@@ -238,13 +266,16 @@ const struct cli_command cli_commands[] = {
 	 .usage = "dabiao flag TASK --kind concealed|falsified|omitted --by WHO --reason TEXT",
 	 .text = "Records that TASK's report concealed (瞒报), falsified (谎报) or omitted (漏报) "
 	         "something, notifies the plan's accountability roles, and counts the flag "
-	         "towards the jurisdiction's conduct warnings.",
+	         "towards the jurisdiction's conduct warnings (once per task, whatever the "
+	         "number of flags).",
 	 .opts = (const struct cli_optdoc[]){
 		 {"kind", "concealed|falsified|omitted", NULL, "what was found. Required."},
 		 OPT_BY,
 		 {"reason", "TEXT", NULL, "what was found, in words. Required."},
 		 END_OPTS},
-	 .exits = (const struct cli_exitdoc[]){{65, "no such task"}, {0, NULL}},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "no such task, or the task is flagged with this kind already"},
+		 {0, NULL}},
 	 .example = "dabiao flag changji-2017/base-number/fukang-city/once --kind omitted "
 	            "--by jiancha --reason \"two cement plants missing\""},
 	{.name = "help", .fn = cmd_help, .flags = 0, .group = CLI_G_HELP,
@@ -262,7 +293,7 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .example = "dabiao help extend\n"
 	            "dabiao help --man | man -l -"},
-	{.name = "import", .fn = cmd_import, .flags = RW, .group = CLI_G_SETUP,
+	{.name = "import", .fn = cmd_import, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "import a registry of jurisdictions, enterprises and offices",
 	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv",
 	 .text = "Stores the registry's jurisdictions, enterprises and office addresses, and "
@@ -295,7 +326,7 @@ const struct cli_command cli_commands[] = {
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
-	{.name = "load", .fn = cmd_load, .flags = RW, .group = CLI_G_SETUP,
+	{.name = "load", .fn = cmd_load, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "store a plan (a changed file makes a new version) and expand tasks",
 	 .usage = "dabiao load PLAN.yaml",
 	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed "
@@ -454,6 +485,21 @@ const struct cli_command cli_commands[] = {
 		  "original_due_date, late, extended (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
+	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
+	 .summary = "conduct warnings: proposed, sent, dismissed, superseded",
+	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded] "
+	          "[--format table|json]",
+	 .text = "Lists the conduct warnings, by number: plan, kind, jurisdiction, state, the "
+	         "true count, when the rule was evaluated, who decided and why, and each lapse "
+	         "behind it by name. A proposed warning awaits `dabiao decide`.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"state", "proposed|sent|dismissed|superseded", "every state", "only warnings in "
+		  "this state"},
+		 {"format", "table|json", "table", "json: an array of objects with id, plan, kind, "
+		  "jurisdiction, state, at, count, items (why, task), decided_by, reason, "
+		  "superseded_by"},
+		 END_OPTS},
+	 .example = "dabiao warnings --state proposed"},
 	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
 	 .summary = "each day of a plan's calendar: worked or off, and the notice that says so",
 	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|json]",

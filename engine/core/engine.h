@@ -160,10 +160,15 @@ int schedule_times(const struct engine_plan *ep, const struct plan_milestone *m,
                    int32_t due_date, int64_t deadline, struct task_times *out,
                    struct dberr *e);
 /* Puts the due entries of task (generation task->gen) for its reminders, lapse (at
- * deadline + 1) and escalations. Errors: schedule_times' and the store's; DB_ENOTFOUND when the task's
- * milestone is not in the plan. */
+ * deadline + 1) and escalations; reminders and steps before schedule_from(task) are left
+ * out (the lapse never is). Errors: schedule_times' and the store's; DB_ENOTFOUND when the
+ * task's milestone is not in the plan. */
 int schedule_task(struct store_txn *txn, const struct engine_plan *ep,
                   const struct store_task *task, struct dberr *e);
+/* When the task's current schedule began: when it was rescheduled (detail "schedule_from"),
+ * else when it was created. Notices of its schedule before that instant are never sent;
+ * the calendar shows none either. Cannot fail. */
+int64_t schedule_from(const struct store_task *task);
 /* The first notify_at instant at or after t, in the plan's zone. Cannot fail. */
 int64_t schedule_next_notify_at(const struct engine_plan *ep, int64_t t);
 /* The end of local day `day` (23:59:59) in the plan's zone: a date-only deadline. */

@@ -6,6 +6,7 @@
  * instant, so real-clock plans can use seconds. One function computes these instants for
  * expansion, extension and the scheduler alike.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/core/engine.h"
@@ -95,6 +96,19 @@ put_due(struct store_txn *txn, int64_t at, uint8_t kind, const struct store_task
 	return store_due_put(txn, &d, e);
 }
 
+int64_t
+schedule_from(const struct store_task *task)
+{
+	const char *v = store_task_extra(task, "schedule_from");
+
+	/* nothing is sent for a time before the task existed */
+	return v && *v ? strtoll(v, NULL, 10) : task->created_at;
+}
+
+/* A reminder or escalation step whose instant came before the task's schedule began (it
+ * was created, rescheduled or given back after it) is never sent: a notice dated before
+ * the change that caused it would be news of the past. The deadline is always put, even
+ * in the past: a lapse is never skipped (it is applied at once). */
 int
 schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct store_task *task,
               struct dberr *e)
@@ -104,6 +118,7 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 	const struct plan_milestone *m;
 	const struct plan_lifecycle *lc;
 	struct task_times t;
+	int64_t from = schedule_from(task);
 	int rc;
 
 	if (mi < 0)
@@ -122,11 +137,15 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 			return rc;
 	}
 	for (size_t i = 0; i < t.nremind; i++) {
+		if (t.remind[i] < from)
+			continue;
 		rc = put_due(txn, t.remind[i], STORE_DUE_REMIND, task, i, e);
 		if (rc != 0)
 			return rc;
 	}
 	for (size_t i = 0; i < t.nescalate; i++) {
+		if (t.escalate[i] < from)
+			continue;
 		rc = put_due(txn, t.escalate[i], STORE_DUE_ESCALATE, task, i, e);
 		if (rc != 0)
 			return rc;

@@ -596,7 +596,8 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 		size_t n = v ? strlen(v) : 0;
 
 		/* a reason typed without its full stop still ends its sentence in the text */
-		if (strcmp(r->vars[i].name, "flag_reason") == 0 && n > 0 &&
+		if ((strcmp(r->vars[i].name, "flag_reason") == 0 ||
+		     strcmp(r->vars[i].name, "reason") == 0) && n > 0 &&
 		    !(n >= 3 && (strcmp(v + n - 3, "。") == 0 || strcmp(v + n - 3, "！") == 0 ||
 		                 strcmp(v + n - 3, "？") == 0)) && v[n - 1] != '.')
 			valf(vs, r->vars[i].name, "%s。", v);

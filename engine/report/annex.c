@@ -18,7 +18,8 @@
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
-#define NOT_YET (-2) /* the task was created after the month's end */
+#define NOT_YET (-2) /* the task was created after the month's end, or, at the month's end,
+                        it was cancelled or not applicable: not in the table */
 
 struct rtask {
 	char *key;            /* owned */
@@ -220,6 +221,10 @@ audit_cb(const struct store_audit *rec, void *arg)
 	r = a->n ? bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp) : NULL;
 	if (r == NULL || rec->to_state[0] == '\0')
 		return 0;
+	if (plan_state_withdrawn(rec->to_state)) {
+		r->state = NOT_YET; /* cancelled (unlisted, retired, removed) or not applicable */
+		return 0;
+	}
 	st = plan_lifecycle_state(a->lc, rec->to_state);
 	if (st >= 0 && a->lc->final[st] && !(r->state >= 0 && a->lc->final[r->state]))
 		r->done_at = rec->clock_time;

@@ -117,10 +117,14 @@ alarms(struct cal_ctx *c, icalcomponent *ev, const struct engine_plan *ep,
 		return rc;
 	for (size_t i = 0; i < tt.nremind; i++) {
 		struct icaltriggertype tr;
-		icalcomponent *al = icalcomponent_new_valarm();
+		icalcomponent *al;
 		icalproperty *p;
 		char off[24], *text;
 
+		/* a reminder whose time came before the task's schedule began is never sent */
+		if (tt.remind[i] < schedule_from(t))
+			continue;
+		al = icalcomponent_new_valarm();
 		memset(&tr, 0, sizeof(tr));
 		tr.time = ical_utc(tt.remind[i]);
 		tr.duration = icaldurationtype_null_duration();
@@ -151,6 +155,8 @@ task_cb(const struct store_task *t, void *arg)
 
 	if (ep == NULL || (mi = plan_milestone_index(ep->plan, t->milestone)) < 0)
 		return 0;
+	if (plan_state_withdrawn(t->state))
+		return 0; /* cancelled or not applicable: no longer a deadline of anyone's */
 	m = &ep->plan->milestones[mi];
 	if ((c->role && strcmp(ep->plan->roles[m->owner].id, c->role) != 0) ||
 	    (c->subject && strcmp(t->subject, c->subject) != 0 &&

@@ -1,16 +1,27 @@
 /*
- * conduct.c - per-jurisdiction conduct rules: lapses that add up to an interview (约谈) or
- * approval-restriction (限批) warning.
+ * conduct.c - per-jurisdiction conduct rules: lapses (and flags, and escalations that ran
+ * their course) that add up to a warning before a public interview (约谈) or a restriction
+ * of project approvals (限批), seed 四（二）.
  *
- * A jurisdiction's count holds the lapses and accountability flags of its own tasks and of
- * its enterprises' tasks (narrowed by a rule's `of` roles), inside the rule's trailing
- * `within` window. When one more brings the count to the rule's `lapses`, a warning is due
- * at the next notify_at, and the lapses behind it are used up: the same rule warns the
- * same jurisdiction again only after as many new ones.
+ * Counting the truth. Each event is noted for the task's jurisdiction (an enterprise's
+ * tasks count for its jurisdiction) under every rule that counts its kind (`of`) and the
+ * task's owner (`owners`); a task counts at most once per kind under a rule, so a flag
+ * raised twice, or a task that lapses again after a return, is one count. Nothing is used
+ * up: a rule is evaluated at the next notify_at after each new count, over the trailing
+ * window `within` as it stands then, and warns once per evaluation with the true count
+ * and every event behind it. In proportion: it warns the same jurisdiction again only
+ * when as many new events as its threshold have come in since its last warning (sent,
+ * proposed or dismissed), so the same facts never make two warnings and one more lapse
+ * does not make a new one each morning.
  *
- * State per (plan, rule, jurisdiction) lives in the store's meta database as text, one
- * line "warnings N" then one line "<unix time> <task key>" per counted lapse not yet used.
- * The lapses behind a queued warning wait under the warning's own key until it fires.
+ * State per (plan, rule, jurisdiction) lives in the store's meta database as text lines,
+ * "conduct/<plan>/<rule>/<jurisdiction>": "v2", "seq N" (warnings made, for their ids),
+ * "last T" (the newest event behind the last warning), "pending ID" (a proposed warning
+ * awaiting its decision), and "item T WHY TASK" per counted event inside the window.
+ * Stores written by schema 2 kept "warnings N" and "T TASK" lines and a separate list per
+ * queued warning ("conduct-pending/..."); both are read as lapses here.
+ *
+ * Warnings themselves, their decision and the candidate list are in warning.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,62 +30,80 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "engine/rules/rules.h"
+#include "engine/rules/rules_int.h"
 
-struct lapse {
-	int64_t at;
-	char *task;
-};
+static void
+items_add(struct conduct_item **v, size_t *n, size_t *cap, int64_t at, const char *why,
+          const char *task)
+{
+	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
+	(*v)[*n] = (struct conduct_item){at, xstrdup(why), xstrdup(task)};
+	(*n)++;
+}
+
+void
+conduct_items_free(struct conduct_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].why);
+		free(v[i].task);
+	}
+	free(v);
+}
+
+/* The class of an event: what `of` names. */
+unsigned
+conduct_class(const char *why)
+{
+	if (strcmp(why, "lapse") == 0)
+		return PLAN_COUNT_LAPSE;
+	if (strcmp(why, "escalation") == 0)
+		return PLAN_COUNT_ESCALATION;
+	return PLAN_COUNT_FLAG; /* concealed, falsified, omitted */
+}
 
 struct rule_state {
-	unsigned warnings;
-	struct lapse *v;
+	unsigned seq;
+	int64_t last;
+	char *pending;
+	struct conduct_item *v;
 	size_t n, cap;
 };
 
 static void
 state_free(struct rule_state *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i].task);
-	free(s->v);
+	conduct_items_free(s->v, s->n);
+	free(s->pending);
 	memset(s, 0, sizeof(*s));
 }
 
-static void
-state_add(struct rule_state *s, int64_t at, const char *task)
-{
-	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
-	s->v[s->n].at = at;
-	s->v[s->n].task = xstrdup(task);
-	s->n++;
-}
-
+/* Text into s; the old (schema 2) layout as lapses. Unreadable lines are skipped: this is
+ * the engine's own record, and one bad line must not stop a rule. */
 static void
 state_parse(const char *text, struct rule_state *s)
 {
-	const char *p = text;
+	char *copy = xstrdup(text), *save = NULL;
 
 	memset(s, 0, sizeof(*s));
-	if (sscanf(p, "warnings %u", &s->warnings) != 1)
-		s->warnings = 0;
-	while ((p = strchr(p, '\n')) != NULL) {
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		long long at;
+		unsigned u;
 		int off = 0;
-		const char *end;
+		char why[32];
 
-		p++;
-		if (sscanf(p, "%lld %n", &at, &off) != 1 || off == 0)
-			continue;
-		end = strchr(p + off, '\n');
-		if (end == NULL)
-			end = p + strlen(p);
-		if (end > p + off) {
-			char *task = xstrndup(p + off, (size_t)(end - p - off));
-			state_add(s, (int64_t)at, task);
-			free(task);
-		}
+		if (sscanf(l, "seq %u", &u) == 1 || sscanf(l, "warnings %u", &u) == 1)
+			s->seq = u;
+		else if (sscanf(l, "last %lld", &at) == 1)
+			s->last = at;
+		else if (strncmp(l, "pending ", 8) == 0)
+			s->pending = xstrdup(l + 8);
+		else if (sscanf(l, "item %lld %31s %n", &at, why, &off) == 2 && off > 0)
+			items_add(&s->v, &s->n, &s->cap, at, why, l + off);
+		else if (sscanf(l, "%lld %n", &at, &off) == 1 && off > 0 && l[off])
+			items_add(&s->v, &s->n, &s->cap, at, "lapse", l + off);
 	}
+	free(copy);
 }
 
 static char *
@@ -82,9 +111,11 @@ state_text(const struct rule_state *s)
 {
 	struct buf b = BUF_INIT;
 
-	buf_printf(&b, "warnings %u", s->warnings);
+	buf_printf(&b, "v2\nseq %u\nlast %" PRId64, s->seq, s->last);
+	if (s->pending)
+		buf_printf(&b, "\npending %s", s->pending);
 	for (size_t i = 0; i < s->n; i++)
-		buf_printf(&b, "\n%" PRId64 " %s", s->v[i].at, s->v[i].task);
+		buf_printf(&b, "\nitem %" PRId64 " %s %s", s->v[i].at, s->v[i].why, s->v[i].task);
 	return buf_detach(&b);
 }
 
@@ -106,8 +137,35 @@ state_get(struct store_txn *txn, const char *key, struct rule_state *s, struct d
 	return 0;
 }
 
-static int64_t
-window_seconds(const struct plan_offset *o)
+static int
+state_put(struct store_txn *txn, const char *key, const struct rule_state *s, struct dberr *e)
+{
+	char *text = state_text(s);
+	int rc = store_meta_put(txn, key, text, e);
+
+	free(text);
+	return rc;
+}
+
+/* Drops events older than from. */
+static void
+state_prune(struct rule_state *s, int64_t from)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].at >= from) {
+			s->v[k++] = s->v[i];
+			continue;
+		}
+		free(s->v[i].why);
+		free(s->v[i].task);
+	}
+	s->n = k;
+}
+
+int64_t
+conduct_window(const struct plan_offset *o)
 {
 	switch (o->unit) {
 	case PLAN_HOURS:
@@ -123,14 +181,22 @@ window_seconds(const struct plan_offset *o)
 }
 
 static bool
-rule_counts(const struct plan_conduct *r, int owner_role)
+rule_counts(const struct plan_conduct *r, int owner_role, unsigned cls)
 {
-	if (r->nof == 0)
+	if (!(r->of & cls))
+		return false;
+	if (r->nowners == 0)
 		return true;
-	for (size_t i = 0; i < r->nof; i++)
-		if (r->of[i] == owner_role)
+	for (size_t i = 0; i < r->nowners; i++)
+		if (r->owners[i] == owner_role)
 			return true;
 	return false;
+}
+
+char *
+conduct_state_key(const char *plan, size_t rule, const char *jurisdiction)
+{
+	return xasprintf("conduct/%s/%zu/%s", plan, rule, jurisdiction);
 }
 
 int
@@ -139,177 +205,150 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 {
 	const struct plan *p = ep->plan;
 	int mi = plan_milestone_index(p, task->milestone);
-	struct rule_state s;
-	char *key = NULL, *text = NULL, *entry = NULL;
+	unsigned cls = conduct_class(why);
 	int rc = 0;
 
-	(void)why;
 	(void)en;
 	if (mi < 0 || task->jurisdiction == NULL || task->jurisdiction[0] == '\0')
 		return 0; /* a prefecture office's own task counts against no jurisdiction */
 	for (size_t k = 0; rc == 0 && k < p->nconduct; k++) {
 		const struct plan_conduct *r = &p->conduct[k];
-		struct rule_state keep = {0};
-		int64_t from = t - window_seconds(&r->within);
+		struct rule_state s;
+		char *key, *entry;
+		bool seen = false;
 
-		if (!rule_counts(r, p->milestones[mi].owner))
+		if (!rule_counts(r, p->milestones[mi].owner, cls))
 			continue;
-		key = xasprintf("conduct/%s/%zu/%s", p->id, k, task->jurisdiction);
-		if ((rc = state_get(txn, key, &s, e)) != 0)
-			goto next;
-		keep.warnings = s.warnings;
-		for (size_t i = 0; i < s.n; i++)
-			if (s.v[i].at >= from)
-				state_add(&keep, s.v[i].at, s.v[i].task);
-		state_add(&keep, t, task->key);
-		if (keep.n >= (size_t)r->lapses) {
-			/* the warning's lapses travel under its own key until it fires */
-			keep.warnings++;
-			entry = xasprintf("conduct-pending/%s/%zu/%s/%u", p->id, k,
-			                  task->jurisdiction, keep.warnings);
-			text = state_text(&keep);
-			rc = store_meta_put(txn, entry, text, e);
-			if (rc == 0) {
-				struct store_due d = {
-					.at = schedule_next_notify_at(ep, t),
-					.kind = STORE_DUE_CONDUCT,
-					.task = entry,
-					.step = (uint8_t)k,
-					.gen = 0,
-				};
-				d.planned = d.at;
-				rc = store_due_put(txn, &d, e);
-			}
-			for (size_t i = 0; i < keep.n; i++)
-				free(keep.v[i].task);
-			keep.n = 0;
-			free(text);
-			text = NULL;
+		key = conduct_state_key(p->id, k, task->jurisdiction);
+		if ((rc = state_get(txn, key, &s, e)) != 0) {
+			free(key);
+			break;
 		}
-		if (rc == 0) {
-			text = state_text(&keep);
-			rc = store_meta_put(txn, key, text, e);
+		state_prune(&s, t - conduct_window(&r->within));
+		for (size_t i = 0; i < s.n && !seen; i++)
+			seen = strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls;
+		if (!seen) {
+			items_add(&s.v, &s.n, &s.cap, t, why, task->key);
+			rc = state_put(txn, key, &s, e);
 		}
-next:
+		if (rc == 0 && !seen) {
+			/* one evaluation per rule and jurisdiction at the next notify_at: several
+			 * events before it put the same key, which the index holds once */
+			entry = xasprintf("conduct#%s#%zu#%s", p->id, k, task->jurisdiction);
+			struct store_due d = {
+				.at = schedule_next_notify_at(ep, t),
+				.kind = STORE_DUE_CONDUCT,
+				.task = entry,
+				.step = (uint8_t)k,
+				.gen = 0,
+			};
+			d.planned = d.at;
+			rc = store_due_put(txn, &d, e);
+			free(entry);
+		}
 		state_free(&s);
-		state_free(&keep);
 		free(key);
-		free(entry);
-		free(text);
-		key = entry = text = NULL;
 	}
 	return rc;
 }
 
-/* One lapse behind a warning as a line of the letter, by name: "　　1. 昌吉市：2017年6月
- * 全州…汇总表（附件3），截止时间2017年7月5日（星期三）24时；" (the task's key only when the
- * task is gone). */
-static void
-lapse_words(struct store_txn *txn, const struct engine_plan *ep, size_t i, const char *key,
-            struct buf *out)
+/* A queued warning of schema 2 ("conduct-pending/<plan>/<rule>/<jur>/<n>"): its lapses
+ * join the rule's state, which is then evaluated as any. */
+static int
+absorb_old_pending(struct store_txn *txn, const char *entry, struct rule_state *s,
+                   struct dberr *e)
 {
-	struct store_task t;
-	struct store_subject s;
-	struct dberr ignored;
-	const struct plan_milestone *m;
-	char period[64], dl[WORDS_DEADLINE_MAX];
-	int mi;
+	struct rule_state old;
+	int rc = state_get(txn, entry, &old, e);
 
-	dberr_clear(&ignored);
-	buf_printf(out, "%s　　%zu. ", i ? "；\n" : "", i + 1);
-	if (store_task_get(txn, key, &t, &ignored) != 0 ||
-	    (mi = plan_milestone_index(ep->plan, t.milestone)) < 0) {
-		if (ignored.code == 0)
-			store_task_release(&t);
-		buf_puts(out, key);
-		return;
-	}
-	m = &ep->plan->milestones[mi];
-	words_period_zh(m, t.period, period, sizeof(period));
-	words_deadline_zh(ep->tz, t.deadline, dl);
-	dberr_clear(&ignored);
-	if (m->for_ != PLAN_FOR_ONCE &&
-	    store_subject_get(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
-	                                                          : STORE_JURISDICTION,
-	                      t.subject, &s, &ignored) == 0) {
-		const char *name = store_subject_field(&s, "name");
+	for (size_t i = 0; rc == 0 && i < old.n; i++) {
+		bool seen = false;
 
-		buf_printf(out, "%s：", name ? name : t.subject);
-		store_subject_release(&s);
+		for (size_t k = 0; k < s->n && !seen; k++)
+			seen = strcmp(s->v[k].task, old.v[i].task) == 0;
+		if (!seen)
+			items_add(&s->v, &s->n, &s->cap, old.v[i].at, old.v[i].why, old.v[i].task);
 	}
-	buf_printf(out, "%s%s，截止时间%s", period, m->title, dl);
-	store_task_release(&t);
+	state_free(&old);
+	return rc;
 }
 
 int
 conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
              struct dberr *e)
 {
-	char plan_id[128], key[512];
+	char plan_id[128], jur[256], *key = NULL;
 	const struct engine_plan *ep;
 	const struct plan_conduct *r;
 	struct rule_state s;
-	struct buf lapses = BUF_INIT, details = BUF_INIT;
-	const char **tasks = NULL;
-	char count[16], within[32], need[16], jur[256];
-	unsigned n;
-	struct notice_var vars[4];
-	struct notice_req req = {0};
+	struct conduct_eval ev = {0};
+	bool old;
 	size_t k;
+	unsigned n;
+	int64_t newest = INT64_MIN;
+	size_t fresh = 0;
 	int rc;
 
-	/* entry: conduct-pending/<plan>/<rule index>/<jurisdiction>/<warning number> */
-	if (sscanf(d->task, "conduct-pending/%127[^/]/%zu/%255[^/]/%u", plan_id, &k, jur, &n) != 4)
+	old = strncmp(d->task, "conduct-pending/", 16) == 0;
+	if (old ? sscanf(d->task, "conduct-pending/%127[^/]/%zu/%255[^/]/%u", plan_id, &k, jur,
+	                 &n) != 4
+	        : sscanf(d->task, "conduct#%127[^#]#%zu#%255s", plan_id, &k, jur) != 3)
 		return 0;
 	ep = engine_plan_find(en, plan_id);
 	if (ep == NULL || k >= ep->plan->nconduct)
 		return 0;
 	r = &ep->plan->conduct[k];
-	/* the notice key names the rule by its kind: stable when rules are reordered */
-	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%u", plan_id, r->kind, jur, n);
-	if ((rc = state_get(txn, d->task, &s, e)) != 0)
-		return rc;
-	if (s.n == 0)
+	key = conduct_state_key(plan_id, k, jur);
+	if ((rc = state_get(txn, key, &s, e)) != 0)
 		goto out;
-	tasks = xcalloc(s.n, sizeof(*tasks));
-	buf_puts(&details, "{\"rule\":");
-	buf_json_str(&details, r->kind);
-	buf_puts(&details, ",\"lapses\":[");
+	if (old && (rc = absorb_old_pending(txn, d->task, &s, e)) != 0)
+		goto out;
+	state_prune(&s, d->planned - conduct_window(&r->within));
 	for (size_t i = 0; i < s.n; i++) {
-		tasks[i] = s.v[i].task;
-		lapse_words(txn, ep, i, s.v[i].task, &lapses);
-		buf_printf(&details, "%s", i ? "," : "");
-		buf_json_str(&details, s.v[i].task);
+		if (s.v[i].at > newest)
+			newest = s.v[i].at;
+		if (s.v[i].at > s.last)
+			fresh++;
 	}
-	buf_puts(&details, "]}");
-	buf_puts(&lapses, "。");
-	snprintf(count, sizeof(count), "%zu", s.n);
-	snprintf(need, sizeof(need), "%d", r->lapses);
-	snprintf(within, sizeof(within), "%lld", (long long)(window_seconds(&r->within) / 86400));
-	vars[0] = (struct notice_var){"lapses", buf_str(&lapses)};
-	vars[1] = (struct notice_var){"lapse_count", count};
-	vars[2] = (struct notice_var){"within_days", within};
-	vars[3] = (struct notice_var){"rule_lapses", need};
-	req.ep = ep;
-	req.kind = r->kind;
-	req.fallback = "conduct";
-	req.key = key;
-	req.subject = jur;
-	req.tasks = tasks;
-	req.ntasks = s.n;
-	req.targets = r->notify;
-	req.ntargets = r->nnotify;
-	req.scheduled = d->planned;
-	req.late = late;
-	req.vars = vars;
-	req.nvars = 4;
-	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", r->kind, buf_str(&details), e);
-	if (rc == 0)
-		rc = notice_queue(en, txn, &req, e);
+	/* the truth, once, in proportion: enough events in the window, and as many new ones
+	 * since the rule's last warning to this jurisdiction as it takes to warn at all */
+	if (s.n >= (size_t)r->lapses && fresh >= (size_t)r->lapses) {
+		ev.ep = ep;
+		ev.rule = k;
+		ev.jurisdiction = jur;
+		ev.seq = ++s.seq;
+		ev.at = d->planned;
+		ev.items = s.v;
+		ev.nitems = s.n;
+		ev.pending = s.pending;
+		ev.late = late;
+		if ((rc = conduct_warn(en, txn, &ev, e)) != 0)
+			goto out;
+		s.last = newest;
+		free(s.pending);
+		s.pending = ev.new_pending;
+	}
+	rc = state_put(txn, key, &s, e);
 out:
-	free(tasks);
 	state_free(&s);
-	buf_release(&lapses);
-	buf_release(&details);
+	free(key);
+	return rc;
+}
+
+int
+conduct_clear_pending(struct store_txn *txn, const char *plan, size_t rule,
+                      const char *jurisdiction, const char *id, struct dberr *e)
+{
+	char *key = conduct_state_key(plan, rule, jurisdiction);
+	struct rule_state s;
+	int rc = state_get(txn, key, &s, e);
+
+	if (rc == 0 && s.pending != NULL && strcmp(s.pending, id) == 0) {
+		free(s.pending);
+		s.pending = NULL;
+		rc = state_put(txn, key, &s, e);
+	}
+	state_free(&s);
+	free(key);
 	return rc;
 }

@@ -77,8 +77,8 @@ task_cb(const struct store_task *t, void *arg)
 	const struct plan_lifecycle *lc;
 	int st;
 
-	if (mi < 0)
-		return 0;
+	if (mi < 0 || plan_state_withdrawn(t->state))
+		return 0; /* cancelled or not applicable: in no figure */
 	m = &p->milestones[mi];
 	lc = &p->lifecycles[m->lifecycle];
 	st = plan_lifecycle_state(lc, t->state);

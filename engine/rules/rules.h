@@ -1,6 +1,7 @@
 /*
  * rules.h - producers of notices beyond a task's own schedule: the conduct rules (约谈 and
- * 限批 warnings, seed 四（二）), the daily digest and the monthly dispatch (按月调度).
+ * 限批 warnings, seed 四（二）) and the decision on them, the daily digest and the monthly
+ * dispatch (按月调度).
  *
  * Each *_fire is the scheduler's handler for its kind of due entry (sched.c's table): it
  * runs inside the scheduler's transaction, queues its notice (notice_queue) and writes its
@@ -13,17 +14,68 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "engine/notice/notice.h"
 
-/* ---- conduct rules (conduct.c) ---- */
-/* Counts a lapse or flag (why: "lapse", or the flag's kind) of task at time t for its
- * jurisdiction, putting a STORE_DUE_CONDUCT entry for the next notify_at when a rule's
- * count is reached. A task of no jurisdiction counts for none (0). */
+/* ---- conduct rules (conduct.c) and their warnings (warning.c) ---- */
+/* Counts an event of task at time t for its jurisdiction under every rule that counts it
+ * (why: "lapse", "escalation", or a flag's kind: concealed, falsified, omitted), once per
+ * task and kind, and puts the rule's evaluation (a STORE_DUE_CONDUCT entry) at the next
+ * notify_at. A task of no jurisdiction counts for none (0). */
 int conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                  const struct store_task *task, int64_t t, const char *why, struct dberr *e);
-/* STORE_DUE_CONDUCT: sends the warning the entry stands for, naming its lapses. */
+/* STORE_DUE_CONDUCT: evaluates one rule for one jurisdiction over its window; when the
+ * count is reached and something new came in since its last warning, warns once with the
+ * true count: sent at once, or (a rule with `decide`) proposed to the deciding roles. */
 int conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
                  bool late, struct dberr *e);
+/* STORE_DUE_CANDIDATES: the candidate list (约谈/限批候选名单) of a rule's warnings
+ * awaiting a decision, to the rule's deciding roles. */
+int candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
+                    bool late, struct dberr *e);
+
+/* One event behind a warning. */
+struct conduct_item {
+	int64_t at;       /* when it was counted (clock time) */
+	char *why;        /* lapse, escalation, concealed, falsified, omitted */
+	char *task;       /* the task's key */
+};
+
+/* A warning, proposed or made. Strings owned by the record (conduct_warning_release). */
+struct conduct_warning {
+	char *id;                 /* PLAN/KIND/JURISDICTION/N, what `dabiao decide` takes */
+	char *plan, *kind, *jurisdiction;
+	char *state;              /* proposed, sent, dismissed, superseded */
+	size_t rule;              /* index of the rule in the plan version that made it */
+	int64_t at;               /* when the rule was evaluated */
+	struct conduct_item *items;
+	size_t nitems;            /* the true count */
+	char *decided_by;         /* for sent (when decided) and dismissed, else NULL */
+	char *reason;
+	int64_t decided_at;       /* 0 when not decided */
+	char *superseded_by;      /* for superseded, else NULL */
+};
+/* The warning with id; DB_ENOTFOUND when there is none. */
+int conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
+                        struct dberr *e);
+void conduct_warning_release(struct conduct_warning *w);
+/* Every warning (of plan, when not NULL), in id order; w is valid during the call. A
+ * non-zero return stops and is returned. */
+int conduct_warning_each(struct store_txn *txn, const char *plan,
+                         int (*cb)(const struct conduct_warning *w, void *arg), void *arg,
+                         struct dberr *e);
+/* The decision on a proposed warning, the one code path for the command line and the web:
+ * approve sends it to the rule's notify roles now, saying who decided and why; dismiss
+ * keeps it from them. Both are audited (conduct.decide) and final. Errors: DB_ENOTFOUND
+ * (no such warning), DB_ESTATE (not proposed: decided already, or superseded by a newer
+ * one, named), DB_EUSAGE (by or reason empty), the store's and notice_queue's. */
+int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
+                   const char *by, const char *reason, struct dberr *e);
+/* A line per event, in Chinese: "1. 逾期：<milestone title> <period>（<subject>，截止 …）",
+ * appended to out. Unknown tasks are named by key. Cannot fail. */
+void conduct_items_text(struct store_txn *txn, struct engine *en, const struct engine_plan *ep,
+                        const struct conduct_item *items, size_t n, const char *indent,
+                        struct buf *out);
 
 /* ---- daily digests (digest.c) ---- */
 /* STORE_DUE_DIGEST: one message to one recipient listing the notices kept for its digest

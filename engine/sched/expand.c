@@ -13,7 +13,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "engine/sched/sched.h"
+#include "engine/sched/sched_int.h"
 
 /* One occurrence of a milestone for one subject. */
 struct occ {
@@ -31,7 +31,7 @@ struct xctx {
 	struct engine *en;
 	struct store_txn *txn;
 	const struct engine_plan *ep;
-	size_t created;
+	struct sched_changes *ch;
 	struct dberr *e;
 };
 
@@ -49,10 +49,10 @@ occs_add(struct occs *o, const char *period, int32_t due, int64_t deadline)
 }
 
 static bool
-subject_matches(const struct plan_milestone *m, const struct store_subject *s)
+where_matches(const struct plan_where *where, size_t nwhere, const struct store_subject *s)
 {
-	for (size_t i = 0; i < m->nwhere; i++) {
-		const struct plan_where *w = &m->where[i];
+	for (size_t i = 0; i < nwhere; i++) {
+		const struct plan_where *w = &where[i];
 		const char *v = strcmp(w->attr, "id") == 0 ? s->id : store_subject_field(s, w->attr);
 		bool ok = false;
 
@@ -64,6 +64,40 @@ subject_matches(const struct plan_milestone *m, const struct store_subject *s)
 			return false;
 	}
 	return true;
+}
+
+static bool
+subject_matches(const struct plan_milestone *m, const struct store_subject *s)
+{
+	return where_matches(m->where, m->nwhere, s);
+}
+
+/* The plan's `registry: {where}`: is s (a jurisdiction, or an enterprise through its
+ * jurisdiction) one of the plan's subjects? Every subject is, without the key. A retired
+ * subject is no one's (retire). */
+static bool
+plan_covers(struct xctx *x, const struct store_subject *s)
+{
+	const struct plan *p = x->ep->plan;
+	struct store_subject js;
+	struct dberr ignored;
+	const char *j;
+	bool ok;
+
+	if (store_subject_field(s, SCHED_RETIRED) != NULL)
+		return false;
+	if (p->nregistry == 0)
+		return true;
+	if (s->kind == STORE_JURISDICTION)
+		return where_matches(p->registry, p->nregistry, s);
+	if ((j = store_subject_field(s, "jurisdiction")) == NULL)
+		return false;
+	dberr_clear(&ignored);
+	if (store_subject_get(x->txn, STORE_JURISDICTION, j, &js, &ignored) != 0)
+		return false;
+	ok = where_matches(p->registry, p->nregistry, &js);
+	store_subject_release(&js);
+	return ok;
 }
 
 static enum store_subject_kind
@@ -174,7 +208,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 	int32_t day, due;
 	int rc;
 
-	if (s != NULL && !subject_matches(m, s))
+	if (s != NULL && (!subject_matches(m, s) || !plan_covers(x, s)))
 		return 0;
 	switch (d->kind) {
 	case PLAN_DUE_DATE:
@@ -225,6 +259,53 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 	return dberr_set(x->e, DB_ESOFTWARE, "bad due kind %d", (int)d->kind);
 }
 
+/* A task that comes into being after its deadline (its subject imported, its plan or
+ * milestone loaded, late) could never have been met (docs/plan-format.md, "Fair start"):
+ * a period of a recurring series is not applicable; any other task gets the milestone's
+ * grace period from today, and its owner a start notice saying so. */
+/* A task of (m, subject, period) exists under its key, or under the key it had before its
+ * milestone was renamed (an alias, reconcile.c). */
+static bool
+task_known(struct xctx *x, const char *key)
+{
+	char *alias, *old = NULL;
+	struct dberr ignored;
+	bool known;
+
+	if (store_task_exists(x->txn, key))
+		return true;
+	alias = xasprintf(SCHED_ALIAS_PREFIX "%s", key);
+	dberr_clear(&ignored);
+	known = store_meta_get(x->txn, alias, &old, &ignored) == 0;
+	free(old);
+	free(alias);
+	return known;
+}
+
+static int
+late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *t,
+             const struct occ *o, bool *na)
+{
+	int32_t day;
+	int64_t deadline;
+	char due[16];
+	int rc;
+
+	*na = m->due.kind == PLAN_DUE_EVERY;
+	if (*na) {
+		t->state = PLAN_STATE_NOT_APPLICABLE;
+		return 0;
+	}
+	rc = sched_period_end(x->ep, engine_now(x->en), &m->grace, &day, &deadline, x->e);
+	if (rc != 0)
+		return rc;
+	t->due_date = day;
+	t->deadline = deadline;
+	cal_format_date(o->due_date, due);
+	store_task_set_extra(t, "grace_from", due);
+	return 0;
+}
+
 static int
 create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
             const char *jurisdiction, const struct occ *o)
@@ -233,14 +314,17 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
 	struct store_task t = {0};
 	struct buf details = BUF_INIT;
-	char due[16];
+	struct owner_notice start = {0};
+	char due[16], *key;
+	bool late = o->deadline < engine_now(x->en), na = false;
 	int rc;
 
-	t.key = xasprintf("%s/%s/%s/%s", p->id, m->id, subject, o->period);
-	if (store_task_exists(x->txn, t.key)) {
-		free(t.key);
+	key = xasprintf("%s/%s/%s/%s", p->id, m->id, subject, o->period);
+	if (task_known(x, key)) {
+		free(key);
 		return 0;
 	}
+	t.key = key;
 	t.plan = p->id;
 	t.milestone = m->id;
 	t.subject = (char *)subject;
@@ -252,20 +336,37 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	t.deadline = t.orig_deadline = o->deadline;
 	t.gen = 1;
 	t.created_at = t.updated_at = engine_now(x->en);
-	rc = store_task_put(x->txn, &t, x->e);
-	if (rc == 0)
-		rc = schedule_task(x->txn, x->ep, &t, x->e);
-	if (rc == 0) {
-		cal_format_date(o->due_date, due);
-		buf_printf(&details, "{\"plan_version\":%u,\"due_date\":\"%s\",\"deadline\":%lld}",
-		           (unsigned)x->ep->version, due, (long long)o->deadline);
-		rc = engine_audit(x->en, x->txn, "task.create", t.key, subject, "", t.state,
-		                  buf_str(&details), x->e);
+	if (late && (rc = late_arrival(x, m, &t, o, &na)) != 0)
+		goto out;
+	if ((rc = store_task_put(x->txn, &t, x->e)) != 0)
+		goto out;
+	if (!na && (rc = schedule_task(x->txn, x->ep, &t, x->e)) != 0)
+		goto out;
+	cal_format_date(o->due_date, due);
+	buf_printf(&details, "{\"plan_version\":%u,\"due_date\":\"%s\",\"deadline\":%lld",
+	           (unsigned)x->ep->version, due, (long long)o->deadline);
+	if (late && na)
+		buf_puts(&details, ",\"not_applicable\":\"its deadline passed before it existed\"");
+	else if (late)
+		buf_printf(&details, ",\"grace_until\":\"%s\"",
+		           (cal_format_date(t.due_date, due), due));
+	buf_putc(&details, '}');
+	rc = engine_audit(x->en, x->txn, "task.create", t.key, subject, "", t.state,
+	                  buf_str(&details), x->e);
+	if (rc == 0 && late && !na) {
+		start.kind = "start";
+		start.keypart = "g1";
+		start.previous = o->deadline;
+		rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
 	}
 	if (rc == 0)
-		x->created++;
+		sched_changes_note(x->ch, na ? SCHED_NOT_APPLICABLE : late ? SCHED_GRACE : SCHED_ADDED,
+		             t.key, due);
+out:
+	if (t.extra)
+		store_kv_free(t.extra, t.nextra);
 	buf_release(&details);
-	free(t.key);
+	free(key);
 	return rc;
 }
 
@@ -307,10 +408,10 @@ expand_milestone(struct xctx *x, const struct plan_milestone *m)
 }
 
 int
-expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t *created,
-           struct dberr *e)
+expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
+           struct sched_changes *ch, struct dberr *e)
 {
-	struct xctx x = {en, txn, NULL, 0, e};
+	struct xctx x = {en, txn, NULL, ch, e};
 	int rc;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
@@ -326,8 +427,6 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t
 		    (rc = dispatch_schedule(en, txn, x.ep, e)) != 0)
 			return rc;
 	}
-	if (created)
-		*created = x.created;
 	return 0;
 }
 

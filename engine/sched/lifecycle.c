@@ -8,7 +8,7 @@
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "engine/sched/sched.h"
+#include "engine/sched/sched_int.h"
 
 struct ctx {
 	const struct engine_plan *ep;
@@ -59,27 +59,32 @@ allowed_events(const struct plan_lifecycle *lc, int st, struct buf *out)
 		buf_puts(out, "none (a final state)");
 }
 
+/* Is word one of the comma-separated list's items? */
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+
+		if (l == len && strncmp(p, word, len) == 0)
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 /* Sections declared but not required are fine; required ones not declared are missing. */
 static void
 missing_sections(const struct plan_milestone *m, const char *declared, struct buf *out)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < m->nrequires; i++) {
-		const char *r = m->requires[i];
-		size_t len = strlen(r);
-		bool found = false;
-
-		for (const char *p = declared; p && *p && !found;) {
-			const char *end = strchr(p, ',');
-			size_t l = end ? (size_t)(end - p) : strlen(p);
-
-			found = l == len && strncmp(p, r, len) == 0;
-			p = end ? end + 1 : NULL;
-		}
-		if (!found)
-			buf_printf(out, "%s%s", n++ ? "、" : "", r);
-	}
+	for (size_t i = 0; i < m->nrequires; i++)
+		if (declared == NULL || !in_list(declared, m->requires[i]))
+			buf_printf(out, "%s%s", n++ ? "、" : "", m->requires[i]);
 }
 
 static int
@@ -105,6 +110,79 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	return notice_queue(en, txn, &r, e);
 }
 
+/* A task came back to its owner (returned, or submitted incomplete): it owes the rest and
+ * is watched by the deadline. A submission made in time earns the milestone's correction
+ * period (补正期限) once per task: the deadline moves to the end of that period when that
+ * is later. Without one, or after a late submission, the deadline stands, and one already
+ * past is applied at once: the task lapses again (a task's lapse counts once, conduct.c). */
+static int
+came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct store_task *t,
+          bool late, struct dberr *e)
+{
+	const struct plan_offset *corr = &c->m->correction;
+	struct buf details = BUF_INIT;
+	int64_t now = engine_now(en), deadline = t->deadline;
+	int32_t day = t->due_date;
+	char old[16], neu[16];
+	int rc;
+
+	if (corr->n > 0 && !late && store_task_extra(t, "correction_due") == NULL) {
+		if ((rc = sched_period_end(c->ep, now, corr, &day, &deadline, e)) != 0)
+			return rc;
+		if (deadline <= t->deadline) {
+			day = t->due_date;
+			deadline = t->deadline;
+		}
+	}
+	if (deadline == t->deadline && deadline >= now)
+		return 0; /* the schedule in force still holds: its entries are in the index */
+	cal_format_date(t->due_date, old);
+	cal_format_date(day, neu);
+	if (deadline != t->deadline)
+		store_task_set_extra(t, "correction_due", neu);
+	if ((rc = sched_reschedule(en, txn, c->ep, t, day, deadline, now, e)) != 0)
+		return rc;
+	buf_printf(&details, "{\"why\":\"%s\",\"from_due_date\":\"%s\",\"to_due_date\":\"%s\"}",
+	           deadline < now ? "deadline passed: lapses at once" : "correction period",
+	           old, neu);
+	rc = engine_audit(en, txn, "task.reschedule", t->key, t->subject, t->state, t->state,
+	                  buf_str(&details), e);
+	buf_release(&details);
+	/* past its deadline: it lapses now, not at the scheduler's next turn, so `status`
+	 * shows it overdue the moment it came back */
+	if (rc == 0 && deadline < now) {
+		char *state = t->state;
+
+		rc = sched_lapse(en, txn, c->ep, c->lc, t, deadline, e);
+		if (rc == 0) {
+			t->state = xstrdup(c->lc->states[c->lc->deadline_to]);
+			free(state);
+		}
+	}
+	return rc;
+}
+
+static int
+event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
+             const struct store_task *t, const char *event, const struct task_event_args *a,
+             struct dberr *e)
+{
+	struct owner_notice n = {0};
+	char at[24];
+
+	if (strcmp(event, "return") == 0)
+		n.kind = "returned";
+	else if (strcmp(event, "accept") == 0)
+		n.kind = "accepted";
+	else
+		return 0;
+	snprintf(at, sizeof(at), "%lld", (long long)engine_now(en));
+	n.keypart = at;
+	n.by = a->by;
+	n.reason = a->reason ? a->reason : a->note;
+	return sched_owner_notice(en, txn, c->ep, t, &n, e);
+}
+
 int
 task_event(struct engine *en, struct store_txn *txn, const char *key, const char *event,
            const struct task_event_args *a, const char **to_state, struct dberr *e)
@@ -112,9 +190,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	struct store_task t;
 	struct ctx c;
 	struct buf allowed = BUF_INIT, missing = BUF_INIT, details = BUF_INIT;
-	char *from = NULL, when[40];
+	char *from = NULL, when[40], now[40];
 	int rc, ev, to;
-	bool submit;
+	bool submit, late = false, back;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
@@ -122,6 +200,11 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		goto out;
 	ev = plan_lifecycle_event(c.lc, event);
 	allowed_events(c.lc, c.state, &allowed);
+	if (plan_state_withdrawn(t.state)) {
+		rc = dberr_set(e, DB_ESTATE, "task %s is %s (a final state): no event applies",
+		               key, t.state);
+		goto out;
+	}
 	if (ev < 0) {
 		rc = dberr_set(e, DB_EDATA, "lifecycle '%s' has no event '%s'; in state '%s' the "
 		               "allowed events are: %s", c.lc->id, event, t.state, buf_str(&allowed));
@@ -133,25 +216,49 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		               "allowed; allowed: %s", key, t.state, event, buf_str(&allowed));
 		goto out;
 	}
+	if (strcmp(event, "return") == 0 && (a->reason == NULL || *a->reason == '\0') &&
+	    (a->note == NULL || *a->note == '\0')) {
+		rc = dberr_set(e, DB_EUSAGE, "a return needs --reason: the owner is told why");
+		goto out;
+	}
 	submit = ev == c.lc->submit_event;
 	tz_format_rfc3339(c.ep->tz, a->at, when);
+	if (submit && a->at > engine_now(en)) {
+		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
+		rc = dberr_set(e, DB_EDATA, "--at %s is after the store's now (%s): a submission "
+		               "is recorded when it has happened, not before", when, now);
+		goto out;
+	}
 	if (submit) {
 		missing_sections(c.m, a->sections, &missing);
 		if (missing.len > 0 && c.lc->incomplete >= 0)
 			to = c.lc->incomplete;
-		if (a->at > t.deadline)
+		late = a->at > t.deadline;
+		if (late)
 			t.flags |= STORE_TASK_LATE;
 		store_task_set_extra(&t, "submitted_by", a->by);
 		store_task_set_extra(&t, "submitted_at", when);
+		store_task_set_extra(&t, "submitted_late", late ? "true" : "false");
 		store_task_set_extra(&t, "sections", a->sections ? a->sections : "");
 		store_task_set_extra(&t, "missing", missing.len ? buf_str(&missing) : "");
 		if (a->file_sha256)
 			store_task_set_extra(&t, "file_sha256", a->file_sha256);
+	} else {
+		/* a return judges the submission on record: was it in time? */
+		const char *sl = store_task_extra(&t, "submitted_late");
+		late = sl != NULL && strcmp(sl, "true") == 0;
 	}
 	if (a->backdated)
 		t.flags |= STORE_TASK_BACKDATED;
 	if (a->note)
 		store_task_set_extra(&t, "note", a->note);
+	if (a->reason)
+		store_task_set_extra(&t, "reason", a->reason);
+	/* back to the owner: an incomplete submission, or any move from a state the deadline
+	 * does not watch (submitted) into one it does (returned) */
+	back = c.lc->deadline_to >= 0 && c.lc->deadline_from[to] &&
+	       ((submit && to == c.lc->incomplete) ||
+	        (c.state >= 0 && !c.lc->deadline_from[c.state] && c.state != c.lc->deadline_to));
 	from = xstrdup(t.state);
 	free(t.state);
 	t.state = xstrdup(c.lc->states[to]);
@@ -167,8 +274,12 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		buf_puts(&details, ",\"note\":");
 		buf_json_str(&details, a->note);
 	}
+	if (a->reason) {
+		buf_puts(&details, ",\"reason\":");
+		buf_json_str(&details, a->reason);
+	}
 	if (submit) {
-		buf_printf(&details, ",\"late\":%s", (t.flags & STORE_TASK_LATE) ? "true" : "false");
+		buf_printf(&details, ",\"late\":%s", late ? "true" : "false");
 		buf_puts(&details, ",\"sections\":");
 		buf_json_str(&details, a->sections ? a->sections : "");
 		buf_puts(&details, ",\"missing\":");
@@ -179,10 +290,17 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,
 	                  t.state, buf_str(&details), e);
+	if (rc == 0 && back)
+		rc = came_back(en, txn, &c, &t, late, e);
 	if (rc == 0 && submit && missing.len > 0)
 		rc = queue_incomplete(en, txn, &c, &t, a->at, e);
-	if (rc == 0 && to_state)
-		*to_state = c.lc->states[to];
+	if (rc == 0 && !submit)
+		rc = event_notice(en, txn, &c, &t, event, a, e);
+	if (rc == 0 && to_state) {
+		int now_st = plan_lifecycle_state(c.lc, t.state); /* lapsed at once, perhaps */
+
+		*to_state = c.lc->states[now_st >= 0 ? now_st : to];
+	}
 out:
 	free(from);
 	buf_release(&allowed);
@@ -194,49 +312,76 @@ out:
 
 int
 task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
-            const char *by, const char *reason, struct dberr *e)
+            const char *by, const char *reason, bool backdate, struct dberr *e)
 {
 	struct store_task t;
 	struct ctx c;
 	struct buf details = BUF_INIT;
-	char old[16], neu[16], *from = NULL;
+	struct owner_notice n = {0};
+	char old[16], neu[16], now[40], gen[16], *from = NULL;
+	int64_t deadline, previous;
 	int rc;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
 	if ((rc = task_ctx(en, &t, &c, e)) != 0)
 		goto out;
-	if (c.state >= 0 && c.lc->final[c.state]) {
+	if ((c.state >= 0 && c.lc->final[c.state]) || plan_state_withdrawn(t.state)) {
 		rc = dberr_set(e, DB_ESTATE, "task %s is already %s (a final state): nothing to "
 		               "extend", key, t.state);
 		goto out;
 	}
 	cal_format_date(t.due_date, old);
 	cal_format_date(day, neu);
+	deadline = schedule_end_of_day(c.ep, day);
+	if (deadline < engine_now(en) && !backdate) {
+		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
+		rc = dberr_set(e, DB_EDATA, "task %s: --to %s ends before the store's now (%s): an "
+		               "extension gives time; to record one agreed earlier, add --backdate",
+		               key, neu, now);
+		goto out;
+	}
 	from = xstrdup(t.state);
-	t.due_date = day;
-	t.deadline = schedule_end_of_day(c.ep, day);
-	t.gen++;
+	previous = t.deadline;
 	t.flags |= STORE_TASK_EXTENDED;
-	t.updated_at = engine_now(en);
+	if (backdate)
+		t.flags |= STORE_TASK_BACKDATED;
 	/* an overdue task given time again is open again: its lapse stays on record */
-	if (c.state == c.lc->deadline_to && t.deadline > engine_now(en)) {
+	if (c.state == c.lc->deadline_to && deadline > engine_now(en)) {
 		free(t.state);
 		t.state = xstrdup(c.lc->states[c.lc->initial]);
 	}
 	store_task_set_extra(&t, "extended_by", by);
 	store_task_set_extra(&t, "extension_reason", reason);
-	if ((rc = store_task_put(txn, &t, e)) != 0)
-		goto out;
-	if ((rc = schedule_task(txn, c.ep, &t, e)) != 0)
+	if ((rc = sched_reschedule(en, txn, c.ep, &t, day, deadline, engine_now(en), e)) != 0)
 		goto out;
 	buf_printf(&details, "{\"from_due_date\":\"%s\",\"to_due_date\":\"%s\",\"by\":", old, neu);
 	buf_json_str(&details, by);
 	buf_puts(&details, ",\"reason\":");
 	buf_json_str(&details, reason);
-	buf_putc(&details, '}');
+	buf_printf(&details, ",\"backdated\":%s}", backdate ? "true" : "false");
 	rc = engine_audit(en, txn, "task.extend", key, t.subject, from, t.state,
 	                  buf_str(&details), e);
+	/* a back-dated deadline already past: the lapse is now, not at the next turn */
+	if (rc == 0 && deadline < engine_now(en)) {
+		char *state = t.state;
+
+		rc = sched_lapse(en, txn, c.ep, c.lc, &t, deadline, e);
+		if (rc == 0 && strcmp(t.state, state) == 0 && c.lc->deadline_to >= 0 &&
+		    c.state >= 0 && c.lc->deadline_from[c.state]) {
+			t.state = xstrdup(c.lc->states[c.lc->deadline_to]);
+			free(state);
+		}
+	}
+	if (rc != 0)
+		goto out;
+	snprintf(gen, sizeof(gen), "g%u", (unsigned)t.gen);
+	n.kind = "extended";
+	n.keypart = gen;
+	n.by = by;
+	n.reason = reason;
+	n.previous = previous;
+	rc = sched_owner_notice(en, txn, c.ep, &t, &n, e);
 out:
 	free(from);
 	buf_release(&details);
@@ -254,8 +399,9 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	struct buf details = BUF_INIT;
 	struct notice_var vars[3];
 	struct notice_req r = {0};
-	char nkey[1024];
-	bool ok = false;
+	const char *flags;
+	char nkey[1024], *all = NULL;
+	bool ok = false, first;
 	int rc;
 
 	for (size_t i = 0; kinds[i]; i++)
@@ -267,6 +413,20 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 		return rc;
 	if ((rc = task_ctx(en, &t, &c, e)) != 0)
 		goto out;
+	flags = store_task_extra(&t, "flags");
+	if (flags == NULL && store_task_extra(&t, "flag_kind") != NULL)
+		flags = store_task_extra(&t, "flag_kind"); /* flagged before kinds were kept */
+	if (flags != NULL && in_list(flags, kind)) {
+		rc = dberr_set(e, DB_EDATA, "task %s is already flagged %s (by %s: %s); a flag is "
+		               "raised once, nothing changed", key, kind,
+		               store_task_extra(&t, "flag_by") ? store_task_extra(&t, "flag_by") : "?",
+		               store_task_extra(&t, "flag_reason") ? store_task_extra(&t, "flag_reason")
+		                                                   : "");
+		goto out;
+	}
+	first = !(t.flags & STORE_TASK_FLAGGED);
+	all = flags && *flags ? xasprintf("%s,%s", flags, kind) : xstrdup(kind);
+	store_task_set_extra(&t, "flags", all);
 	t.flags |= STORE_TASK_FLAGGED;
 	store_task_set_extra(&t, "flag_kind", kind);
 	store_task_set_extra(&t, "flag_reason", reason);
@@ -283,7 +443,8 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "task.flag", key, t.subject, t.state, t.state,
 	                  buf_str(&details), e);
-	if (rc == 0)
+	/* a task counts once for its flags, whatever their number and kinds */
+	if (rc == 0 && first)
 		rc = conduct_note(en, txn, c.ep, &t, engine_now(en), kind, e);
 	if (rc != 0 || c.ep->plan->naccountability == 0)
 		goto out;
@@ -306,6 +467,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	r.nvars = 3;
 	rc = notice_queue(en, txn, &r, e);
 out:
+	free(all);
 	buf_release(&details);
 	store_task_release(&t);
 	return rc;

@@ -53,6 +53,7 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct buf details = BUF_INIT;
 	int rc;
 
+	sched_changes_reset(&res->changes); /* a redone transaction counts again */
 	res->version = 1;
 	res->changed = true;
 	redate_result_release(&res->redated); /* a redone transaction counts again */
@@ -96,7 +97,7 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return rc;
 	}
 	a->placed = true;
-	rc = expand_all(a->en, txn, a->plan->id, &res->created, e);
+	rc = expand_all(a->en, txn, a->plan->id, &res->changes, e);
 	/* a new version's dates reach the open tasks it keeps (a due moved, a calendar
 	 * changed) */
 	if (rc == 0 && res->changed && res->version > 1)
@@ -116,6 +117,8 @@ load_parsed(struct engine *en, struct plan *p, const char *path, char *source, s
 
 	rc = store_write(engine_store(en), load_txn, &a, e);
 	if (rc == 0) {
+		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
+		               res->changes.n[SCHED_NOT_APPLICABLE];
 		snprintf(res->plan_id, sizeof(res->plan_id), "%s", a.plan->id);
 		memcpy(res->sha256, a.plan->sha256, sizeof(res->sha256));
 	} else if (a.placed) {
@@ -336,7 +339,8 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct buf details = BUF_INIT;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
+	sched_changes_reset(&res->changes);
+	res->jurisdictions = res->enterprises = res->offices = 0;
 	for (size_t i = 0; i < a->reg->nsubjects; i++) {
 		const struct store_subject *s = &a->reg->subjects[i];
 
@@ -357,7 +361,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	buf_release(&details);
 	if (rc != 0)
 		return rc;
-	return expand_all(a->en, txn, NULL, &res->created, e);
+	return expand_all(a->en, txn, NULL, &res->changes, e);
 }
 
 static int
@@ -398,6 +402,9 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
 	rc = registry_parse_file(path, &ctx, &a.reg, e);
 	if (rc == 0)
 		rc = store_write(engine_store(en), import_txn, &a, e);
+	if (rc == 0)
+		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
+		               res->changes.n[SCHED_NOT_APPLICABLE];
 out:
 	if (a.reg)
 		registry_free(a.reg);

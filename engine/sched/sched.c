@@ -23,7 +23,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-#include "engine/sched/sched.h"
+#include "engine/sched/sched_int.h"
 
 #define SCHED_LATE 60
 /* A kept entry (its plan or milestone is not in this engine) is looked at again after
@@ -83,9 +83,10 @@ times_json(struct buf *b, const struct engine_plan *ep, int64_t planned, int64_t
 	buf_printf(b, "\"planned\":\"%s\",\"applied\":\"%s\"", p, a);
 }
 
-static int
-apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
-               const struct plan_lifecycle *lc, struct store_task *t, const struct store_due *d)
+int
+sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+            const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
+            struct dberr *e)
 {
 	int st = plan_lifecycle_state(lc, t->state);
 	struct buf details = BUF_INIT;
@@ -97,21 +98,34 @@ apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
 	from = t->state;
 	t->state = lc->states[lc->deadline_to];
 	t->flags |= STORE_TASK_LAPSED;
-	t->updated_at = engine_now(c->en);
-	rc = store_task_put(c->txn, t, c->e);
+	t->updated_at = engine_now(en);
+	rc = store_task_put(txn, t, e);
 	if (rc == 0) {
 		buf_putc(&details, '{');
-		times_json(&details, ep, d->planned, engine_now(c->en));
+		times_json(&details, ep, planned, engine_now(en));
 		buf_putc(&details, '}');
-		rc = engine_audit(c->en, c->txn, "task.lapse", t->key, t->subject, from, t->state,
-		                  buf_str(&details), c->e);
+		rc = engine_audit(en, txn, "task.lapse", t->key, t->subject, from, t->state,
+		                  buf_str(&details), e);
 	}
-	t->state = from; /* t's strings stay owned by the record copy */
 	if (rc == 0)
-		rc = conduct_note(c->en, c->txn, ep, t, engine_now(c->en), "lapse", c->e);
+		rc = conduct_note(en, txn, ep, t, engine_now(en), "lapse", e);
+	t->state = from; /* t's strings stay owned by the record copy */
+	buf_release(&details);
+	return rc;
+}
+
+static int
+apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
+               const struct plan_lifecycle *lc, struct store_task *t, const struct store_due *d)
+{
+	int st = plan_lifecycle_state(lc, t->state);
+	int rc;
+
+	if (st < 0 || !lc->deadline_from[st])
+		return 0;
+	rc = sched_lapse(c->en, c->txn, ep, lc, t, d->planned, c->e);
 	if (rc == 0)
 		report(c->en, ep, d, "deadline", t->subject, "");
-	buf_release(&details);
 	return rc;
 }
 
@@ -145,7 +159,7 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	struct notice_req r = {0};
 	char key[1024], stepno[16];
 	struct notice_var vars[1];
-	int st = plan_lifecycle_state(lc, t->state);
+	int st = plan_lifecycle_state(lc, t->state), rc;
 
 	if (d->kind == STORE_DUE_REMIND) {
 		if (st < 0 || !lc->deadline_from[st] || d->step >= m->nremind)
@@ -183,7 +197,12 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	r.scheduled = d->planned;
 	r.vars = vars;
 	r.nvars = 1;
-	return notice_queue(c->en, c->txn, &r, c->e);
+	rc = notice_queue(c->en, c->txn, &r, c->e);
+	/* the ladder's last step reached with the task still undone: 督办后仍未办结, what a rule
+	 * with of: [escalation] counts */
+	if (rc == 0 && step != NULL && d->step + 1u == ep->plan->escalations[m->escalate].nsteps)
+		rc = conduct_note(c->en, c->txn, ep, t, engine_now(c->en), "escalation", c->e);
+	return rc;
 }
 
 static int
@@ -277,6 +296,7 @@ static const struct due_handler {
 	[STORE_DUE_RETRY] = {"delivery retry", false, deliver_retry_fire},
 	[STORE_DUE_DIGEST] = {"digest", false, digest_fire},
 	[STORE_DUE_DISPATCH] = {"dispatch", false, dispatch_fire},
+	[STORE_DUE_CANDIDATES] = {"candidates", false, candidates_fire},
 };
 
 static const char *

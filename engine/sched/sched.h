@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "engine/deliver/deliver.h"
 #include "engine/rules/rules.h"
 
@@ -40,12 +41,43 @@ int sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
 /* The earliest due entry's time, or INT64_MAX when there is none. Errors: the store's. */
 int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
 
+/* ---- what a load, an import or a retirement changes in the tasks (changes.c) ---- */
+enum sched_change {
+	SCHED_ADDED = 0,        /* a task created */
+	SCHED_GRACE,            /* created after its deadline: a grace period and a start notice */
+	SCHED_NOT_APPLICABLE,   /* a period that ended before the task could exist */
+	SCHED_CANCELLED,        /* its milestone, period or subject is gone: final, cancelled */
+	SCHED_MOVED,            /* its deadline moved (the old one kept on record) */
+	SCHED_REMINDERS,        /* same deadline, other reminders or escalation instants */
+	SCHED_RENAMED,          /* its milestone was renamed (renamed_from) */
+	SCHED_REASSIGNED,       /* its enterprise moved to another jurisdiction */
+	SCHED_CHANGE_KINDS
+};
+#define SCHED_CHANGE_LINES 10
+/* Counts per kind and the first SCHED_CHANGE_LINES lines of each ("KEY  TEXT"). */
+struct sched_changes {
+	size_t n[SCHED_CHANGE_KINDS];
+	char *lines[SCHED_CHANGE_KINDS][SCHED_CHANGE_LINES]; /* owned */
+};
+/* Forgets everything (a redone transaction starts again). Cannot fail. */
+void sched_changes_reset(struct sched_changes *c);
+/* Records one change of a task: key and a short text (a date, "a -> b"). c may be NULL. */
+void sched_changes_note(struct sched_changes *c, enum sched_change kind, const char *key,
+                        const char *text);
+/* The total number of changes. */
+size_t sched_changes_total(const struct sched_changes *c);
+/* A summary for people: a line per kind with its count, then the first lines of each,
+ * appended to out. Cannot fail. */
+void sched_changes_text(const struct sched_changes *c, struct buf *out);
+
 /* ---- expansion (expand.c) ---- */
 /* Inside txn: creates every task of every loaded plan (or only plan_id when non-NULL) that
  * does not exist yet, with its due entries, and an audit record per task. Idempotent.
- * *created (may be NULL) receives the number of new tasks. */
-int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id, size_t *created,
-               struct dberr *e);
+ * A task whose deadline has already passed is created not applicable (a period of a
+ * recurring series) or with its grace period and a start notice (docs/plan-format.md).
+ * Every task made is noted in ch (may be NULL). */
+int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
+               struct sched_changes *ch, struct dberr *e);
 
 /* The due date and deadline that task t's milestone, subject and period have under the
  * plan ep (after holiday shifts). DB_ENOTFOUND when ep has no such occurrence (the
@@ -80,9 +112,11 @@ struct load_result {
 	uint32_t version;
 	bool changed;        /* false: the same bytes as the current version */
 	char sha256[65];
-	size_t created;      /* tasks created */
+	size_t created;      /* tasks created (added, with grace, not applicable) */
 	struct redate_result redated; /* open tasks moved by a new version's dates; release
 	                                 with redate_result_release */
+	struct sched_changes changes; /* what it did (or, dry, would do) to tasks; release with
+	                                 sched_changes_reset */
 };
 /* Reads and validates a plan file, stores it (a new version when its bytes changed), and
  * expands its tasks, in one transaction. Errors: the parser's (DB_EDATA at FILE:LINE:COL,
@@ -114,6 +148,7 @@ void calupdate_result_release(struct calupdate_result *res);
 struct import_result {
 	size_t jurisdictions, enterprises, offices;
 	size_t created;      /* tasks created */
+	struct sched_changes changes; /* as load_result's */
 };
 /* Reads and validates a registry (YAML or CSV), stores its subjects (updating in place)
  * and expands the tasks new subjects need, in one transaction. Errors: the registry
@@ -125,6 +160,7 @@ int sched_import_registry(struct engine *en, const char *path, struct import_res
 struct task_event_args {
 	const char *by;          /* who: required */
 	const char *note;        /* or NULL */
+	const char *reason;      /* why (a return needs one, docs/plan-format.md), or NULL */
 	int64_t at;              /* when it happened (clock time; may be back-dated) */
 	bool backdated;          /* at was given by hand on a real-clock store */
 	const char *file_sha256; /* submit: of the file handed in, or NULL */
@@ -132,19 +168,27 @@ struct task_event_args {
 };
 /* Applies EVENT to the task with key. An event the task's lifecycle does not allow in its
  * state is DB_ESTATE, naming the state and the events allowed there; an unknown task is
- * DB_ENOTFOUND. A submission lacking required sections goes to the lifecycle's incomplete
- * state (when it has one) and queues an `incomplete` notice saying what is missing.
+ * DB_ENOTFOUND; a submission at a time after the clock's now is DB_EDATA. A submission
+ * lacking required sections goes to the lifecycle's incomplete state (when it has one) and
+ * queues an `incomplete` notice saying what is missing. A task that comes back to its
+ * owner (returned, or incomplete) gets its milestone's correction period when the
+ * submission was in time; else, past its deadline, it lapses at once. `return` without a
+ * reason is DB_EUSAGE; `return` and `accept` tell the owner (notices returned, accepted).
  * *to_state (may be NULL) receives the new state (static storage of the plan). */
 int task_event(struct engine *en, struct store_txn *txn, const char *key, const char *event,
                const struct task_event_args *a, const char **to_state, struct dberr *e);
 /* Moves a task's deadline to the end of local day `day`; reschedules its reminders and
- * escalations (older due entries become stale); an overdue task whose new deadline lies
- * ahead goes back to its lifecycle's initial state. Errors: DB_ENOTFOUND, DB_ESTATE (a
- * final state), the store's. */
+ * escalations from now on (older due entries become stale; instants already past are not
+ * sent); an overdue task whose new deadline lies ahead goes back to its lifecycle's initial
+ * state; the owner gets an `extended` notice with the reason and both deadlines. A day
+ * whose end is already past is DB_EDATA unless backdate (an extension agreed earlier and
+ * recorded now, marked so: the task lapses at once if it is still open). Errors:
+ * DB_ENOTFOUND, DB_ESTATE (a final state), DB_EDATA, the store's. */
 int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
-                const char *by, const char *reason, struct dberr *e);
+                const char *by, const char *reason, bool backdate, struct dberr *e);
 /* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
- * by the conduct rules, and a notice to the plan's accountability roles. */
+ * by the conduct rules once per task, and a notice to the plan's accountability roles.
+ * The same kind twice on one task is DB_EDATA (nothing changes). */
 int task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
               const char *by, const char *reason, struct dberr *e);
 

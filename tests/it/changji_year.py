@@ -3,6 +3,7 @@ table of one county reminds, lapses and escalates at its exact local times (Nati
 holiday, a worked Saturday, working-day steps); conduct warnings reach every jurisdiction;
 every notice is an e-mail Python parses, dated in Asia/Shanghai, with Chinese text."""
 import email
+import json
 import email.policy
 import os
 import re
@@ -31,10 +32,15 @@ eq(mine, [
     ("2017-10-23 09:00", "escalation"),   # 10wd
 ], "October Annex 3 of changji-city")
 
-warned = {ln[3].split("/")[3] for ln in lines if len(ln) >= 4 and ln[2] == "interview-warning"}
-check(len(warned) >= 9, f"every jurisdiction is warned before an interview: {sorted(warned)}")
-restrict = [ln for ln in lines if len(ln) >= 4 and ln[2] == "approval-restriction-warning"]
-check(restrict, "approval-restriction warnings follow")
+# decide: [prefecture_epb]: nothing warns a county before the bureau decides; candidate
+# lists go to the bureau instead, and every jurisdiction is on one (nobody submits).
+eq([ln for ln in lines if len(ln) >= 4 and "warning" in ln[2]], [], "no warning sent undecided")
+check(any(len(ln) >= 4 and ln[2] == "candidates" for ln in lines), "candidate lists go out")
+props = json.loads(st.ok("warnings", "--state", "proposed", "--format", "json"))
+warned = {w["jurisdiction"] for w in props if w["kind"] == "interview-warning"}
+eq(len(warned), 9, f"every jurisdiction awaits an interview decision: {sorted(warned)}")
+check(any(w["kind"] == "approval-restriction-warning" for w in props),
+      "approval-restriction proposals follow")
 times = [ln[0] + " " + ln[1] for ln in lines if len(ln) >= 2]
 eq(times, sorted(times), "the timeline is in time order")
 

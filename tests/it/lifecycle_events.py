@@ -1,7 +1,8 @@
 """Submissions and events on a virtual clock: a submission before a reminder cancels it, a
 late submission stops escalation, `extend` moves everything after it (one county or a
-selection), missing sections make a submission incomplete with a notice, a flag counts
-toward a conduct warning, and every action leaves its audit trail in the outbox."""
+selection) and tells the owner, missing sections make a submission incomplete with a notice
+and the task is still chased, a flag counts toward a conduct warning, and every action
+leaves its audit trail in the outbox."""
 import email
 import email.policy
 import os
@@ -84,14 +85,18 @@ st.ok("extend", TC, "--to", "2017-05-20", "--by", "州环保局", "--reason", "�
 st.ok("advance", "--to", "2017-06-30T00:00:00+08:00")
 
 eq(kinds_for(st, TA), [], "a: submitted before any reminder, no notice at all")
-eq(kinds_for(st, TB), ["incomplete", "reminder"], "b: one reminder, then the incomplete notice")
-# c: the -7d reminder of the old date (05-03) went out; after the extension, reminders
-# of the new date (05-13 and 05-19), then overdue and escalation of the new date only.
-eq(kinds_for(st, TC), ["escalation", "overdue", "reminder", "reminder", "reminder"],
+# b: the -7d reminder (05-03), the incomplete notice (05-05); an incomplete task still owes
+# the rest, so the -1d reminder (05-09) comes, it lapses on 05-10, overdue 05-11 and the
+# escalation 05-13 follow (the plan has no correction period).
+eq(kinds_for(st, TB), ["escalation", "incomplete", "overdue", "reminder", "reminder"],
+   "b: incomplete is chased like open")
+# c: the -7d reminder of the old date (05-03) went out; the extension is told to c; then
+# reminders of the new date (05-13 and 05-19), overdue and escalation of the new date only.
+eq(kinds_for(st, TC), ["escalation", "extended", "overdue", "reminder", "reminder", "reminder"],
    "c: extension reschedules everything after it")
 tasks = {t["key"]: t for t in st.tasks()}
 eq(tasks[TA]["state"], "submitted", "a state")
-eq(tasks[TB]["state"], "incomplete", "b state")
+eq(tasks[TB]["state"], "overdue", "b state: lapsed incomplete")
 eq(tasks[TC]["state"], "overdue", "c state")
 eq(tasks[TC]["due_date"], "2017-05-20", "c's new due date")
 eq(tasks[TC]["original_due_date"], "2017-05-10", "c's original due stays on record")

@@ -28,9 +28,11 @@ ids = collections.Counter(x["message_id"] for x in log)
 eq(max(ids.values()), 1, "each notice arrived once")
 eq(st.notices("--pending", env=env), [], "nothing left queued")
 kinds = collections.Counter(m["X-Dabiao-Kind"] for m in msgs)
-for k in ("reminder", "overdue", "escalation", "interview-warning",
-          "approval-restriction-warning", "dispatch"):
+# The plan's conduct rules ask the bureau to decide: candidate lists go out, warnings wait.
+for k in ("reminder", "overdue", "escalation", "candidates", "dispatch"):
     check(kinds[k] > 0, f"{k} notices delivered: {dict(kinds)}")
+eq(kinds["interview-warning"] + kinds["approval-restriction-warning"], 0,
+   "no warning reaches a county before the bureau decides")
 T = "changji-2017/monthly-summary/changji-city/2017-10"
 rem = sorted((m for m in msgs if m["X-Dabiao-Task"] == T and m["X-Dabiao-Kind"] == "reminder"),
              key=lambda m: m["Date"].datetime)

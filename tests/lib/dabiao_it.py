@@ -55,6 +55,16 @@ class Store:
         d = os.path.join(self.db, "outbox")
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
+    def mails(self):
+        """Every .eml in the outbox, parsed, in file-name order."""
+        import email
+        import email.policy
+        out = []
+        for name in self.outbox():
+            with open(os.path.join(self.db, "outbox", name), "rb") as f:
+                out.append(email.message_from_binary_file(f, policy=email.policy.default))
+        return out
+
     def cleanup(self):
         if not failures:
             shutil.rmtree(self.root, ignore_errors=True)

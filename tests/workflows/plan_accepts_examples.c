@@ -86,6 +86,12 @@ header_and_calendar(const struct plan *p)
 	ASSERT_EQ(p->calendar.weekend, (1 << 6) | (1 << 7));
 	ASSERT_EQ(p->calendar.due_on_holiday, CAL_SHIFT_NEXT);
 	calendar_layers(p);
+	ASSERT_EQ(p->correction.n, 5);
+	ASSERT_EQ(p->correction.unit, PLAN_WORKDAYS);
+	ASSERT_EQ(p->grace.n, 10);
+	ASSERT_EQ(p->nregistry, 1);
+	ASSERT_STR_EQ(p->registry[0].attr, "prefecture");
+	ASSERT_STR_EQ(p->registry[0].values[0], "changji");
 	ASSERT_EQ(p->nindustries, 2);
 	ASSERT_STR_EQ(p->industries[1].id, "cement");
 	ASSERT_STR_EQ(p->industries[1].title, "水泥");
@@ -145,11 +151,16 @@ roles_and_targets(const struct plan *p)
 	ASSERT_EQ(p->conduct[0].within.n, 90);
 	ASSERT_EQ(p->conduct[0].within.unit, PLAN_DAYS);
 	ASSERT_STR_EQ(p->conduct[0].kind, "interview-warning");
-	ASSERT_EQ(p->conduct[0].nof, 0);
+	ASSERT_EQ(p->conduct[0].of, PLAN_COUNT_LAPSE | PLAN_COUNT_FLAG);
+	ASSERT_EQ(p->conduct[0].nowners, 0);
+	ASSERT_EQ(p->conduct[0].ndecide, 0);
 	ASSERT_EQ(p->conduct[1].nnotify, 2);
 	ASSERT_EQ(p->conduct[1].notify[1].role, 3);
-	ASSERT_EQ(p->conduct[1].nof, 1);
-	ASSERT_EQ(p->conduct[1].of[0], 0);
+	ASSERT_EQ(p->conduct[1].of, PLAN_COUNT_LAPSE | PLAN_COUNT_ESCALATION);
+	ASSERT_EQ(p->conduct[1].nowners, 1);
+	ASSERT_EQ(p->conduct[1].owners[0], 0);
+	ASSERT_EQ(p->conduct[1].ndecide, 1);
+	ASSERT_EQ(p->conduct[1].decide[0].role, 3);
 	ASSERT_EQ(p->naccountability, 1);
 	ASSERT_EQ(p->accountability[0].kind, PLAN_TARGET_ROLE);
 	ASSERT_EQ(p->accountability[0].role, 4);
@@ -188,8 +199,10 @@ builtin_report_lifecycle(const struct plan *p)
 				ASSERT_STR_EQ(lc->states[to], table[s][ev]);
 		}
 		ASSERT_EQ(lc->final[s], strcmp(states[s], "accepted") == 0);
+		/* every state that still owes the submitter something is watched */
 		ASSERT_EQ(lc->deadline_from[s],
-		          strcmp(states[s], "open") == 0 || strcmp(states[s], "returned") == 0);
+		          strcmp(states[s], "open") == 0 || strcmp(states[s], "returned") == 0 ||
+		                  strcmp(states[s], "incomplete") == 0);
 	}
 	ASSERT_STR_EQ(lc->states[lc->initial], "open");
 	ASSERT_STR_EQ(lc->states[lc->deadline_to], "overdue");
@@ -266,7 +279,11 @@ milestones_and_dues(const struct plan *p)
 	ASSERT(m->requires_titles[4] == NULL);
 	ASSERT(!m->covers_previous);
 	ASSERT(m->description == NULL);
-	ASSERT_EQ(m->line, 52);
+	ASSERT_EQ(m->line, 56);
+	ASSERT_EQ(m->correction.n, 3);
+	ASSERT_EQ(m->correction.unit, PLAN_WORKDAYS);
+	ASSERT_EQ(m->grace.n, 15);
+	ASSERT_EQ(m->grace.unit, PLAN_DAYS);
 
 	m = ms(p, "evaluation-summary");
 	ASSERT_EQ(m->for_, PLAN_FOR_ONCE);
@@ -275,6 +292,11 @@ milestones_and_dues(const struct plan *p)
 	ASSERT_EQ(m->due.plus.n, 10);
 	ASSERT_EQ(m->due.plus.unit, PLAN_WORKDAYS);
 	ASSERT_EQ(m->escalate, 1);
+	/* no correction or grace of its own: the plan's */
+	ASSERT(m->renamed_from == NULL);
+	ASSERT_EQ(m->correction.n, 5);
+	ASSERT_EQ(m->grace.n, 10);
+	ASSERT_EQ(m->grace.unit, PLAN_WORKDAYS);
 
 	m = ms(p, "monthly-summary");
 	ASSERT_EQ(m->phase, 1);

@@ -74,14 +74,25 @@ struct plan_escalation {
 	size_t nsteps;
 };
 
+/* What a conduct rule counts (`of:`), as bits. Each task counts at most once per kind. */
+enum plan_count {
+	PLAN_COUNT_LAPSE = 1 << 0,      /* the task's deadline passed (it lapsed) */
+	PLAN_COUNT_FLAG = 1 << 1,       /* an accountability flag (瞒报、谎报、漏报) was raised */
+	PLAN_COUNT_ESCALATION = 1 << 2, /* the last step of its escalation ladder was reached */
+};
+
 struct plan_conduct {
 	int lapses;                 /* count that triggers the warning, >= 1 */
 	struct plan_offset within;  /* trailing window (days) */
 	char *kind;                 /* "interview-warning", "approval-restriction-warning" */
 	struct plan_target *notify;
 	size_t nnotify;
-	int *of;                    /* role indexes whose tasks count; NULL/0 = all */
-	size_t nof;
+	unsigned of;                /* PLAN_COUNT_* bits; default lapse | flag */
+	int *owners;                /* role indexes whose tasks count; NULL/0 = all */
+	size_t nowners;
+	struct plan_target *decide; /* roles that decide before the warning is sent; NULL/0:
+	                               the warning is sent directly */
+	size_t ndecide;
 };
 
 /* How a milestone's due date is given. */
@@ -133,6 +144,11 @@ struct plan_milestone {
 	bool covers_previous;       /* covers: previous: a recurring task reports on the period
 	                               before the one it is due in (a table due on 07-05 covers
 	                               June) */
+	char *renamed_from;         /* the id this milestone had in an earlier version, or NULL */
+	struct plan_offset correction; /* after a return or an incomplete submission in time;
+	                               n == 0: none (the milestone's own, else the plan's) */
+	struct plan_offset grace;   /* for a task that comes into being after its deadline
+	                               (the milestone's own, else the plan's) */
 	int line;                   /* where the milestone starts in the file, for messages */
 };
 
@@ -218,9 +234,25 @@ struct plan {
 	size_t nindustries;
 	char *templates;            /* optional template folder, relative to the plan file; NULL */
 	struct plan_issuer issuer;
+	struct plan_offset correction; /* plan-wide `correction:`; n == 0 when absent */
+	struct plan_offset grace;   /* plan-wide `grace:`; PLAN_DEFAULT_GRACE_DAYS wd when absent */
+	struct plan_where *registry;/* `registry: {where: ...}`: the jurisdictions this plan
+	                               covers (with their enterprises); NULL/0: every one */
+	size_t nregistry;
 	char *source_path;          /* the file it came from */
 	char sha256[65];            /* hex sha256 of the source bytes */
 };
+
+/* A task's grace period when no `grace:` is given: ten working days (docs/plan-format.md). */
+#define PLAN_DEFAULT_GRACE_DAYS 10
+
+/* Task states outside every lifecycle's table, final for all (docs/plan-format.md). A plan
+ * may not name its own states so. */
+#define PLAN_STATE_CANCELLED "cancelled"           /* its milestone, period or subject left */
+#define PLAN_STATE_NOT_APPLICABLE "not-applicable" /* a period that ended before the task
+                                                      could exist */
+/* True for those two states: the task is finished and counts nowhere. Cannot fail. */
+bool plan_state_withdrawn(const char *state);
 
 /* A calendar file given as bytes rather than found in a folder: the copy a stored plan
  * version kept, or the new file `calendar-update` tries. Borrowed for the call. */

@@ -51,6 +51,10 @@ int plan_check_key_id(struct pctx *c, const struct ydoc_node *key, const char *w
 int plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what,
                      unsigned units, struct plan_offset *out);
 
+/* A period counted forward in d or wd (correction, grace): at least min units. */
+int plan_read_period(struct pctx *c, const struct ydoc_node *n, const char *what, int64_t min,
+                     struct plan_offset *out);
+
 int plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what,
                    int32_t *out);
 /* A date or FIRST..LAST range written in scalar n (a list item or a mapping key), at most
@@ -81,6 +85,9 @@ void plan_lifecycle_release(struct plan_lifecycle *lc);
 
 /* plan_milestone.c */
 int plan_parse_phases(struct pctx *c, const struct ydoc_node *n);
+/* {attr: value | [values]} into *out (n entries), what naming the key in messages. */
+int plan_parse_where(struct pctx *c, const struct ydoc_node *n, const char *what,
+                     struct plan_where **out, size_t *nout);
 
 /* plan_rules.c */
 int plan_parse_escalations(struct pctx *c, const struct ydoc_node *n);

@@ -45,8 +45,9 @@ plan_lifecycle_release(struct plan_lifecycle *lc)
 
 /* The report lifecycle of docs/plan-format.md: a deliverable is submitted, then accepted or
  * returned; a submission missing required sections is recorded as incomplete and may be
- * returned or submitted again. Only open and returned tasks lapse at the deadline: a task
- * waiting on the receiver's review is not the submitter's lateness. */
+ * returned or submitted again. Open, incomplete and returned tasks lapse at the deadline:
+ * each still owes the submitter something. A task waiting on the receiver's review
+ * (submitted) does not: the delay is not the submitter's. */
 void
 plan_lifecycle_builtin(struct plan_lifecycle *lc)
 {
@@ -77,6 +78,7 @@ plan_lifecycle_builtin(struct plan_lifecycle *lc)
 	lc->initial = OPEN;
 	lc->final[ACCEPTED] = true;
 	lc->deadline_from[OPEN] = true;
+	lc->deadline_from[INCOMPLETE] = true;
 	lc->deadline_from[RETURNED] = true;
 	lc->deadline_to = OVERDUE;
 	lc->submit_event = SUBMIT;
@@ -150,6 +152,10 @@ parse_states(struct pctx *c, struct plan_lifecycle *lc, const struct ydoc_node *
 		if (plan_lifecycle_state(lc, s) >= 0)
 			return ydoc_error(c->d, n->items[i], c->e, "state '%s' is listed twice in "
 			                  "lifecycle '%s'", s, lc->id);
+		if (plan_state_withdrawn(s))
+			return ydoc_error(c->d, n->items[i], c->e, "state '%s' is reserved: every "
+			                  "lifecycle has it already (a task cancelled or not "
+			                  "applicable); name yours otherwise", s);
 		lc->states[i] = xstrdup(s);
 	}
 	return 0;
@@ -276,6 +282,11 @@ parse_one(struct pctx *c, struct plan_lifecycle *lc, const struct ydoc_node *key
 	if ((rc = parse_events(c, lc, ydoc_get(n, "events"))) ||
 	    (rc = parse_deadline(c, lc, ydoc_get(n, "deadline"))))
 		return rc;
+	/* an incomplete submission is not a finished one: the deadline must still see it */
+	if (v != NULL && lc->deadline_to >= 0 && !lc->deadline_from[lc->incomplete])
+		return ydoc_error(c->d, v, c->e, "incomplete state '%s' must be watched by the "
+		                  "deadline: add it to deadline.from (an incomplete submission "
+		                  "owes the rest)", lc->states[lc->incomplete]);
 	return check_reachable(c, lc, states);
 }
 

@@ -222,20 +222,19 @@ where_value(const struct ydoc_node *n)
 	return xstrdup(n->scalar);
 }
 
-static int
-parse_where(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
+int
+plan_parse_where(struct pctx *c, const struct ydoc_node *n, const char *what,
+                 struct plan_where **out, size_t *nout)
 {
+	struct plan_where *where;
 	const char *s;
 	int rc;
 
-	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "where", c->e)) != 0)
+	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, what, c->e)) != 0)
 		return rc;
-	if (m->for_ == PLAN_FOR_ONCE)
-		return ydoc_error(c->d, n, c->e, "where selects subjects; use it with for: each "
-		                  "enterprise or each jurisdiction");
-	m->where = xcalloc(n->n ? n->n : 1, sizeof(*m->where));
+	where = *out = xcalloc(n->n ? n->n : 1, sizeof(*where));
 	for (size_t i = 0; i < n->n; i++) {
-		struct plan_where *w = &m->where[m->nwhere++];
+		struct plan_where *w = &where[(*nout)++];
 		const struct ydoc_node *v = n->pairs[i].value;
 		const struct ydoc_node *const *vals =
 		        v->type == YDOC_SEQ ? (const struct ydoc_node *const *)v->items : &v;
@@ -243,8 +242,8 @@ parse_where(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
 
 		w->attr = xstrdup(n->pairs[i].key->scalar);
 		if (v->type == YDOC_MAP || nvals == 0)
-			return ydoc_error(c->d, v, c->e, "where.%s must be a value or a non-empty "
-			                  "list of values", w->attr);
+			return ydoc_error(c->d, v, c->e, "%s.%s must be a value or a non-empty "
+			                  "list of values", what, w->attr);
 		w->values = xcalloc(nvals, sizeof(*w->values));
 		for (size_t k = 0; k < nvals; k++) {
 			if ((rc = ydoc_string(c->d, vals[k], "a where value", &s, c->e)) != 0)
@@ -253,6 +252,15 @@ parse_where(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
 		}
 	}
 	return 0;
+}
+
+static int
+parse_where(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
+{
+	if (n->type == YDOC_MAP && m->for_ == PLAN_FOR_ONCE)
+		return ydoc_error(c->d, n, c->e, "where selects subjects; use it with for: each "
+		                  "enterprise or each jurisdiction");
+	return plan_parse_where(c, n, "where", &m->where, &m->nwhere);
 }
 
 static int
@@ -318,6 +326,29 @@ parse_requires(struct pctx *c, struct plan_milestone *m, const struct ydoc_node 
 	return 0;
 }
 
+/* renamed_from: the milestone's id in an earlier version of the plan, so its tasks carry
+ * over (docs/plan-format.md); the only way a rename is recognised. */
+static int
+parse_renamed(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
+{
+	const char *s;
+	int rc;
+
+	if ((rc = plan_read_id(c, n, "renamed_from", PLAN_ID_STRICT, &s)) != 0)
+		return rc;
+	if (strcmp(s, m->id) == 0)
+		return ydoc_error(c->d, n, c->e, "renamed_from '%s' is the milestone's own id", s);
+	for (size_t i = 0; i < c->p->nmilestones; i++) {
+		const struct plan_milestone *o = &c->p->milestones[i];
+
+		if (o != m && o->renamed_from != NULL && strcmp(o->renamed_from, s) == 0)
+			return ydoc_error(c->d, n, c->e, "renamed_from '%s' is claimed by milestone "
+			                  "'%s' too", s, o->id);
+	}
+	m->renamed_from = xstrdup(s);
+	return 0;
+}
+
 /* Who owes a milestone must match whom it is for: each jurisdiction's task goes to that
  * jurisdiction's department, each enterprise's to the enterprise, a single task to an
  * office. Anything else would leave the engine guessing whose address to use. */
@@ -370,7 +401,8 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 {
 	static const char *const keys[] = {"id", "title", "description", "owner", "for",
 	                                   "where", "submit_to", "due", "remind", "escalate",
-	                                   "lifecycle", "requires", "covers", NULL};
+	                                   "lifecycle", "requires", "covers", "correction",
+	                                   "grace", NULL};
 	const struct ydoc_node *id, *title, *owner, *forn, *due, *v;
 	struct plan *p = c->p;
 	const char *s;
@@ -410,7 +442,16 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	    ((v = ydoc_get(n, "lifecycle")) &&
 	     (rc = named_index(c, v, "lifecycle", p->nlifecycles, sizeof(*p->lifecycles),
 	                       p->lifecycles, &m->lifecycle))) ||
-	    ((v = ydoc_get(n, "requires")) && (rc = parse_requires(c, m, v))))
+	    ((v = ydoc_get(n, "requires")) && (rc = parse_requires(c, m, v))) ||
+	    ((v = ydoc_get(n, "renamed_from")) && (rc = parse_renamed(c, m, v))))
+		return rc;
+	m->correction = p->correction;
+	m->grace = p->grace;
+	if ((v = ydoc_get(n, "correction")) != NULL &&
+	    (rc = plan_read_period(c, v, "correction", 1, &m->correction)) != 0)
+		return rc;
+	if ((v = ydoc_get(n, "grace")) != NULL &&
+	    (rc = plan_read_period(c, v, "grace", 0, &m->grace)) != 0)
 		return rc;
 	if ((v = ydoc_get(n, "covers")) != NULL) {
 		if ((rc = ydoc_string(c->d, v, "covers", &s, c->e)) != 0)

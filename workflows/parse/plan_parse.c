@@ -218,6 +218,42 @@ parse_roles(struct pctx *c, const struct ydoc_node *n)
 	return 0;
 }
 
+/* correction and grace: plan-wide defaults a milestone may override. */
+static int
+parse_periods(struct pctx *c, const struct ydoc_node *root)
+{
+	const struct ydoc_node *v;
+	int rc;
+
+	c->p->grace = (struct plan_offset){PLAN_DEFAULT_GRACE_DAYS, PLAN_WORKDAYS};
+	if ((v = ydoc_get(root, "correction")) != NULL &&
+	    (rc = plan_read_period(c, v, "correction", 1, &c->p->correction)) != 0)
+		return rc;
+	if ((v = ydoc_get(root, "grace")) != NULL &&
+	    (rc = plan_read_period(c, v, "grace", 0, &c->p->grace)) != 0)
+		return rc;
+	return 0;
+}
+
+/* registry: {where: {ATTR: VALUE}}: the jurisdictions this plan runs over. */
+static int
+parse_registry(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"where", NULL};
+	const struct ydoc_node *where;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_check_keys(c->d, n, "registry", keys, c->e)) ||
+	    (rc = plan_need(c, n, "registry", "where", &where)))
+		return rc;
+	if (where->type == YDOC_MAP && where->n == 0)
+		return ydoc_error(c->d, where, c->e, "registry.where selects nothing; leave "
+		                  "registry out to run over every jurisdiction");
+	return plan_parse_where(c, where, "registry.where", &c->p->registry, &c->p->nregistry);
+}
+
 static int
 parse_root(struct pctx *c)
 {
@@ -225,7 +261,7 @@ parse_root(struct pctx *c)
 	                                   "calendar", "industries", "templates", "roles",
 	                                   "lifecycles", "escalations", "conduct",
 	                                   "accountability", "dispatch", "phases", "issuer",
-	                                   NULL};
+	                                   "correction", "grace", "registry", NULL};
 	const struct ydoc_node *root = c->d->root, *roles, *phases;
 	int rc;
 
@@ -242,6 +278,8 @@ parse_root(struct pctx *c)
 	    (rc = plan_parse_conduct(c, ydoc_get(root, "conduct"))) ||
 	    (rc = plan_parse_accountability(c, ydoc_get(root, "accountability"))) ||
 	    (rc = plan_parse_dispatch(c, ydoc_get(root, "dispatch"))) ||
+	    (rc = parse_periods(c, root)) ||
+	    (rc = parse_registry(c, ydoc_get(root, "registry"))) ||
 	    (rc = plan_parse_phases(c, phases)))
 		return rc;
 	return plan_resolve_after(c);
@@ -310,18 +348,25 @@ targets_free(struct plan_target *t)
 }
 
 static void
+where_free(struct plan_where *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].attr);
+		for (size_t k = 0; k < w[i].nvalues; k++)
+			free(w[i].values[k]);
+		free(w[i].values);
+	}
+	free(w);
+}
+
+static void
 milestone_release(struct plan_milestone *m)
 {
 	free(m->id);
 	free(m->title);
 	free(m->description);
-	for (size_t i = 0; i < m->nwhere; i++) {
-		free(m->where[i].attr);
-		for (size_t k = 0; k < m->where[i].nvalues; k++)
-			free(m->where[i].values[k]);
-		free(m->where[i].values);
-	}
-	free(m->where);
+	free(m->renamed_from);
+	where_free(m->where, m->nwhere);
 	free(m->due.field);
 	free(m->remind);
 	for (size_t i = 0; i < m->nrequires; i++) {
@@ -357,7 +402,8 @@ plan_free(struct plan *p)
 	for (size_t i = 0; i < p->nconduct; i++) {
 		free(p->conduct[i].kind);
 		targets_free(p->conduct[i].notify);
-		free(p->conduct[i].of);
+		targets_free(p->conduct[i].decide);
+		free(p->conduct[i].owners);
 	}
 	for (size_t i = 0; i < p->nphases; i++) {
 		free(p->phases[i].id);
@@ -390,8 +436,16 @@ plan_free(struct plan *p)
 	free(p->issuer.clause);
 	free(p->issuer.report_to);
 	free(p->issuer.contact);
+	where_free(p->registry, p->nregistry);
 	free(p->source_path);
 	free(p);
+}
+
+bool
+plan_state_withdrawn(const char *state)
+{
+	return strcmp(state, PLAN_STATE_CANCELLED) == 0 ||
+	       strcmp(state, PLAN_STATE_NOT_APPLICABLE) == 0;
 }
 
 int

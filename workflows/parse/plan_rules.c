@@ -128,6 +128,22 @@ plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what,
 }
 
 int
+plan_read_period(struct pctx *c, const struct ydoc_node *n, const char *what, int64_t min,
+                 struct plan_offset *out)
+{
+	struct plan_offset o;
+	int rc;
+
+	if ((rc = plan_read_offset(c, n, what, PLAN_UNITS_DAYS, &o)) != 0)
+		return rc;
+	if (o.n < min)
+		return ydoc_error(c->d, n, c->e, "%s '%s' must count forward, at least %lld day%s "
+		                  "(e.g. 5wd)", what, n->scalar, (long long)min, min == 1 ? "" : "s");
+	*out = o;
+	return 0;
+}
+
+int
 plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what, int32_t *out)
 {
 	const char *s;
@@ -264,12 +280,69 @@ plan_parse_escalations(struct pctx *c, const struct ydoc_node *n)
 	return 0;
 }
 
+/* of: [lapse, flag, escalation]: what a rule counts. A role id here is what `owners` is
+ * for (before version 2 of the format, `of` named roles): say so. */
+static int
+parse_of(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *of)
+{
+	static const char *const names[] = {"lapse", "flag", "escalation", NULL};
+	int rc;
+
+	if ((rc = ydoc_expect(c->d, of, YDOC_SEQ, "of", c->e)) != 0)
+		return rc;
+	if (of->n == 0)
+		return ydoc_error(c->d, of, c->e, "of names nothing to count; write lapse, flag "
+		                  "or escalation");
+	r->of = 0;
+	for (size_t i = 0; i < of->n; i++) {
+		const char *s;
+		size_t k;
+
+		if ((rc = ydoc_string(c->d, of->items[i], "of", &s, c->e)) != 0)
+			return rc;
+		for (k = 0; names[k] && strcmp(names[k], s) != 0; k++)
+			;
+		if (names[k] != NULL) {
+			r->of |= 1u << k;
+			continue;
+		}
+		if (plan_role_index(c->p, s) >= 0)
+			return ydoc_error(c->d, of->items[i], c->e, "of: '%s' is a role; of names "
+			                  "what counts (lapse, flag, escalation); to count only the "
+			                  "tasks of some roles write owners: [%s]", s, s);
+		return ydoc_error(c->d, of->items[i], c->e, "of: '%s' is not one of lapse, flag, "
+		                  "escalation", s);
+	}
+	return 0;
+}
+
+static int
+parse_owners(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
+{
+	int rc;
+
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, "owners", c->e)) != 0)
+		return rc;
+	r->owners = xcalloc(n->n ? n->n : 1, sizeof(*r->owners));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *s;
+
+		if ((rc = ydoc_string(c->d, n->items[i], "owners", &s, c->e)) != 0)
+			return rc;
+		if ((r->owners[i] = plan_role_index(c->p, s)) < 0)
+			return ydoc_error(c->d, n->items[i], c->e, "owners: unknown role '%s'", s);
+		r->nowners++;
+	}
+	return 0;
+}
+
 static int
 parse_rule(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
 {
-	static const char *const keys[] = {"lapses", "within", "kind", "notify", "of", NULL};
-	const struct ydoc_node *lapses, *within, *kind, *notify, *of;
-	long v;
+	static const char *const keys[] = {"lapses", "within", "kind", "notify", "of",
+	                                   "owners", "decide", NULL};
+	const struct ydoc_node *lapses, *within, *kind, *notify, *v;
+	long count;
 	int rc;
 
 	if ((rc = ydoc_check_keys(c->d, n, "a conduct rule", keys, c->e)) ||
@@ -277,29 +350,21 @@ parse_rule(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
 	    (rc = plan_need(c, n, "a conduct rule", "within", &within)) ||
 	    (rc = plan_need(c, n, "a conduct rule", "kind", &kind)) ||
 	    (rc = plan_need(c, n, "a conduct rule", "notify", &notify)) ||
-	    (rc = ydoc_int(c->d, lapses, "lapses", 1, 1000, &v, c->e)) ||
+	    (rc = ydoc_int(c->d, lapses, "lapses", 1, 1000, &count, c->e)) ||
 	    (rc = plan_read_offset(c, within, "within", PLAN_UNITS_DAYS, &r->within)) ||
 	    (rc = parse_kind(c, kind, &r->kind)) ||
 	    (rc = plan_read_targets(c, notify, "notify", false, &r->notify, &r->nnotify)))
 		return rc;
-	r->lapses = (int)v;
+	r->lapses = (int)count;
+	r->of = PLAN_COUNT_LAPSE | PLAN_COUNT_FLAG;
 	if (r->within.n <= 0)
 		return ydoc_error(c->d, within, c->e, "within '%s' must be a positive window",
 		                  within->scalar);
-	if ((of = ydoc_get(n, "of")) == NULL)
-		return 0;
-	if ((rc = ydoc_expect(c->d, of, YDOC_SEQ, "of", c->e)) != 0)
+	if (((v = ydoc_get(n, "of")) && (rc = parse_of(c, r, v))) ||
+	    ((v = ydoc_get(n, "owners")) && (rc = parse_owners(c, r, v))) ||
+	    ((v = ydoc_get(n, "decide")) &&
+	     (rc = plan_read_targets(c, v, "decide", false, &r->decide, &r->ndecide))))
 		return rc;
-	r->of = xcalloc(of->n ? of->n : 1, sizeof(*r->of));
-	for (size_t i = 0; i < of->n; i++) {
-		const char *s;
-
-		if ((rc = ydoc_string(c->d, of->items[i], "of", &s, c->e)) != 0)
-			return rc;
-		if ((r->of[i] = plan_role_index(c->p, s)) < 0)
-			return ydoc_error(c->d, of->items[i], c->e, "of: unknown role '%s'", s);
-		r->nof++;
-	}
 	return 0;
 }
 
@@ -398,6 +463,17 @@ plan_resolve_after(struct pctx *c)
 		if ((p->milestones[i].due.after = plan_milestone_index(p, n->scalar)) < 0)
 			return ydoc_error(c->d, n, c->e, "due.after: unknown milestone '%s'",
 			                  n->scalar);
+	}
+	for (size_t i = 0; i < p->nmilestones; i++) {
+		int other = p->milestones[i].renamed_from
+		                    ? plan_milestone_index(p, p->milestones[i].renamed_from)
+		                    : -1;
+
+		if (other >= 0)
+			return ydoc_error(c->d, c->d->root, c->e, "milestone '%s' is renamed_from "
+			                  "'%s', which is still a milestone of the plan (line %d)",
+			                  p->milestones[i].id, p->milestones[i].renamed_from,
+			                  p->milestones[other].line);
 	}
 	p->order = xcalloc(p->nmilestones ? p->nmilestones : 1, sizeof(*p->order));
 	state = xcalloc(p->nmilestones ? p->nmilestones : 1, 1);

@@ -404,12 +404,17 @@ yaml_required(const struct ydoc *d, const struct ydoc_node *m, const char *key,
 	return ydoc_string(d, v, what, out, e);
 }
 
+static int yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
+                      struct store_subject *s, struct dberr *e);
+
 static int
 yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct registry_list *l,
                   struct dberr *e)
 {
-	static const char *const keys[] = {"id", "name", "kind", "email", "contacts", NULL};
+	static const char *const keys[] = {"id", "name", "kind", "email", "contacts", "attrs",
+	                                   NULL};
 	const char *id, *name, *kind;
+	const struct ydoc_node *v;
 	struct store_subject *s;
 	char why[512];
 	int rc;
@@ -433,6 +438,9 @@ yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct regist
 	registry_field_add(s, "name", name);
 	registry_field_add(s, "kind", kind);
 	snprintf(why, sizeof(why), "jurisdiction '%s'", id);
+	/* a jurisdiction's attributes let a plan name its own (plan key registry: {where}) */
+	if ((v = ydoc_get(m, "attrs")) != NULL && (rc = yaml_attrs(d, v, why, s, e)) != 0)
+		return rc;
 	return yaml_subject_contacts(d, m, why, s, e);
 }
 

@@ -1,0 +1,39 @@
+/*
+ * rules_int.h - what conduct.c and warning.c share. Not for use outside engine/rules/.
+ */
+#ifndef DABIAO_RULES_INT_H
+#define DABIAO_RULES_INT_H
+
+#include "engine/rules/rules.h"
+
+/* One evaluation of a rule for a jurisdiction that warns (conduct.c -> warning.c). */
+struct conduct_eval {
+	const struct engine_plan *ep;
+	size_t rule;
+	const char *jurisdiction;
+	unsigned seq;                       /* the warning's number for this rule + jurisdiction */
+	int64_t at;                         /* the evaluation instant */
+	const struct conduct_item *items;   /* every event in the window */
+	size_t nitems;
+	const char *pending;                /* a proposal still awaiting decision, or NULL */
+	bool late;
+	char *new_pending;                  /* out: the new proposal's id (the caller frees), or
+	                                       NULL when the warning was sent directly */
+};
+
+/* Makes the warning: sent to the rule's notify roles at once (a rule without decide), or
+ * proposed (a rule with decide: recorded, the pending one superseded, the candidate list
+ * due). Errors: the store's and notice_queue's. */
+int conduct_warn(struct engine *en, struct store_txn *txn, struct conduct_eval *ev,
+                 struct dberr *e);
+
+/* Forgets the rule state's pending proposal when it is id (decided). */
+int conduct_clear_pending(struct store_txn *txn, const char *plan, size_t rule,
+                          const char *jurisdiction, const char *id, struct dberr *e);
+
+char *conduct_state_key(const char *plan, size_t rule, const char *jurisdiction);
+int64_t conduct_window(const struct plan_offset *o);
+unsigned conduct_class(const char *why);
+void conduct_items_free(struct conduct_item *v, size_t n);
+
+#endif

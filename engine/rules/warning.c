@@ -1,0 +1,618 @@
+/*
+ * warning.c - conduct warnings as records: made, proposed, decided, listed.
+ *
+ * The seed reserves the measures to the bureau ("我局将…实施公开约谈、项目限批等措施",
+ * 四（二）). A rule with `decide: [roles]` therefore only proposes: the warning is recorded as
+ * proposed, and a candidate list (约谈/限批候选名单) of every proposal of the rule awaiting a
+ * decision goes to the deciding roles at the same instant. Nothing reaches the county
+ * until someone decides (conduct_decide, from `dabiao decide` or the web): approve sends
+ * the warning with the decision in it; dismiss keeps it. A newer evaluation of the same
+ * rule and jurisdiction supersedes a proposal still undecided (its facts are included in
+ * the newer one). A rule without `decide` sends its warning at once, as before.
+ *
+ * Each warning is a meta record "warning/<id>", id = PLAN/KIND/JURISDICTION/N, as text
+ * lines ("state S", "rule K", "kind K", "jurisdiction J", "at T", "item T WHY TASK",
+ * "decided T", "by TEXT", "reason TEXT", "superseded_by ID"), so `mdb_dump` shows it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strset.h"
+#include "base/xalloc.h"
+#include "engine/rules/rules_int.h"
+
+#define WARNING_PREFIX "warning/"
+
+void
+conduct_warning_release(struct conduct_warning *w)
+{
+	free(w->id);
+	free(w->plan);
+	free(w->kind);
+	free(w->jurisdiction);
+	free(w->state);
+	conduct_items_free(w->items, w->nitems);
+	free(w->decided_by);
+	free(w->reason);
+	free(w->superseded_by);
+	memset(w, 0, sizeof(*w));
+}
+
+/* One line of free text: a line break would end the field. */
+static void
+put_text(struct buf *b, const char *name, const char *text)
+{
+	buf_printf(b, "\n%s ", name);
+	for (const char *p = text; *p; p++)
+		buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
+}
+
+static char *
+warning_text(const struct conduct_warning *w)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "state %s\nrule %zu\nkind %s\njurisdiction %s\nat %" PRId64, w->state,
+	           w->rule, w->kind, w->jurisdiction, w->at);
+	for (size_t i = 0; i < w->nitems; i++)
+		buf_printf(&b, "\nitem %" PRId64 " %s %s", w->items[i].at, w->items[i].why,
+		           w->items[i].task);
+	if (w->decided_at != 0)
+		buf_printf(&b, "\ndecided %" PRId64, w->decided_at);
+	if (w->decided_by)
+		put_text(&b, "by", w->decided_by);
+	if (w->reason)
+		put_text(&b, "reason", w->reason);
+	if (w->superseded_by)
+		buf_printf(&b, "\nsuperseded_by %s", w->superseded_by);
+	return buf_detach(&b);
+}
+
+static void
+warning_parse(const char *id, const char *text, struct conduct_warning *w)
+{
+	char *copy = xstrdup(text), *save = NULL;
+	size_t cap = 0;
+	char plan[128] = "";
+
+	memset(w, 0, sizeof(*w));
+	w->id = xstrdup(id);
+	sscanf(id, "%127[^/]", plan);
+	w->plan = xstrdup(plan);
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(l, ' '), *v;
+		long long at;
+		char why[32];
+		int off = 0;
+
+		if (sp == NULL)
+			continue;
+		*sp = '\0';
+		v = sp + 1;
+		if (strcmp(l, "state") == 0)
+			w->state = xstrdup(v);
+		else if (strcmp(l, "rule") == 0)
+			w->rule = (size_t)strtoul(v, NULL, 10);
+		else if (strcmp(l, "kind") == 0)
+			w->kind = xstrdup(v);
+		else if (strcmp(l, "jurisdiction") == 0)
+			w->jurisdiction = xstrdup(v);
+		else if (strcmp(l, "at") == 0)
+			w->at = strtoll(v, NULL, 10);
+		else if (strcmp(l, "decided") == 0)
+			w->decided_at = strtoll(v, NULL, 10);
+		else if (strcmp(l, "by") == 0)
+			w->decided_by = xstrdup(v);
+		else if (strcmp(l, "reason") == 0)
+			w->reason = xstrdup(v);
+		else if (strcmp(l, "superseded_by") == 0)
+			w->superseded_by = xstrdup(v);
+		else if (strcmp(l, "item") == 0 &&
+		         sscanf(v, "%lld %31s %n", &at, why, &off) == 2 && off > 0) {
+			w->items = xgrow(w->items, &cap, w->nitems + 1, sizeof(*w->items));
+			w->items[w->nitems++] = (struct conduct_item){at, xstrdup(why),
+			                                              xstrdup(v + off)};
+		}
+	}
+	if (w->state == NULL)
+		w->state = xstrdup("?");
+	if (w->kind == NULL)
+		w->kind = xstrdup("?");
+	if (w->jurisdiction == NULL)
+		w->jurisdiction = xstrdup("?");
+	free(copy);
+}
+
+int
+conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
+                    struct dberr *e)
+{
+	char *key = xasprintf(WARNING_PREFIX "%s", id), *text = NULL;
+	int rc = store_meta_get(txn, key, &text, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = dberr_set(e, DB_ENOTFOUND, "no warning '%s' (see dabiao warnings)", id);
+	}
+	if (rc == 0) {
+		warning_parse(id, text, out);
+		free(text);
+	}
+	free(key);
+	return rc;
+}
+
+static int
+warning_put(struct store_txn *txn, const struct conduct_warning *w, struct dberr *e)
+{
+	char *key = xasprintf(WARNING_PREFIX "%s", w->id), *text = warning_text(w);
+	int rc = store_meta_put(txn, key, text, e);
+
+	free(key);
+	free(text);
+	return rc;
+}
+
+struct each_ctx {
+	int (*cb)(const struct conduct_warning *, void *);
+	void *arg;
+};
+
+static int
+each_one(const char *name, const char *val, void *arg)
+{
+	struct each_ctx *c = arg;
+	struct conduct_warning w;
+	int rc;
+
+	warning_parse(name + strlen(WARNING_PREFIX), val, &w);
+	rc = c->cb(&w, c->arg);
+	conduct_warning_release(&w);
+	return rc;
+}
+
+int
+conduct_warning_each(struct store_txn *txn, const char *plan,
+                     int (*cb)(const struct conduct_warning *w, void *arg), void *arg,
+                     struct dberr *e)
+{
+	struct each_ctx c = {cb, arg};
+	char *prefix = plan ? xasprintf(WARNING_PREFIX "%s/", plan) : xstrdup(WARNING_PREFIX);
+	int rc = store_meta_each(txn, prefix, each_one, &c, e);
+
+	free(prefix);
+	return rc;
+}
+
+/* ---- words ---- */
+
+static const char *
+why_zh(const char *why)
+{
+	return strcmp(why, "lapse") == 0        ? "逾期"
+	       : strcmp(why, "concealed") == 0  ? "被登记为瞒报"
+	       : strcmp(why, "falsified") == 0  ? "被登记为谎报"
+	       : strcmp(why, "omitted") == 0    ? "被登记为漏报"
+	       : strcmp(why, "escalation") == 0 ? "督办后仍未办结"
+	                                        : why;
+}
+
+static const char *
+measure_zh(const char *kind)
+{
+	return strcmp(kind, "interview-warning") == 0              ? "公开约谈"
+	       : strcmp(kind, "approval-restriction-warning") == 0 ? "项目限批"
+	                                                           : kind;
+}
+
+static char *
+subject_name(struct store_txn *txn, enum store_subject_kind kind, const char *id)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	char *name;
+
+	dberr_clear(&ignored);
+	if (store_subject_get(txn, kind, id, &s, &ignored) != 0)
+		return xstrdup(id);
+	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name") : id);
+	store_subject_release(&s);
+	return name;
+}
+
+/* One event as a line of the letter, by name: "　　1. 昌吉市：2017年6月全州…汇总表（附件3），
+ * 截止时间2017年7月5日（星期三）24时，逾期" (the task's key only when the task is gone). */
+static void
+item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *ep,
+           const struct conduct_item *it, struct buf *out)
+{
+	const struct engine_plan *tp = ep;
+	const struct plan_milestone *m;
+	struct store_task t;
+	struct dberr ignored;
+	char period[64], dl[WORDS_DEADLINE_MAX];
+	int mi;
+
+	dberr_clear(&ignored);
+	if (store_task_get(txn, it->task, &t, &ignored) != 0) {
+		buf_printf(out, "%s，%s", it->task, why_zh(it->why));
+		return;
+	}
+	if (strcmp(t.plan, ep->plan->id) != 0)
+		tp = engine_plan_find(en, t.plan);
+	mi = tp ? plan_milestone_index(tp->plan, t.milestone) : -1;
+	if (mi < 0) {
+		buf_printf(out, "%s，%s", it->task, why_zh(it->why));
+		store_task_release(&t);
+		return;
+	}
+	m = &tp->plan->milestones[mi];
+	if (m->for_ != PLAN_FOR_ONCE) {
+		char *name = subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+		                                                               : STORE_JURISDICTION,
+		                          t.subject);
+
+		buf_printf(out, "%s：", name);
+		free(name);
+	}
+	words_period_zh(m, t.period, period, sizeof(period));
+	/* the deadline the task had when it lapsed, not a later extension's */
+	words_deadline_zh(tp->tz, strcmp(it->why, "lapse") == 0 && t.orig_deadline < it->at &&
+	                                  t.deadline > it->at ? t.orig_deadline : t.deadline,
+	                  dl);
+	buf_printf(out, "%s%s，截止时间%s，%s", period, m->title, dl, why_zh(it->why));
+	store_task_release(&t);
+}
+
+void
+conduct_items_text(struct store_txn *txn, struct engine *en, const struct engine_plan *ep,
+                   const struct conduct_item *items, size_t n, const char *indent,
+                   struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_printf(out, "%s%s%zu. ", i ? "；\n" : "", indent, i + 1);
+		item_words(txn, en, ep, &items[i], out);
+	}
+	if (n > 0)
+		buf_puts(out, "。");
+}
+
+/* ---- making a warning ---- */
+
+/* The rule in the current plan that made w: its index if its kind still matches, else the
+ * first rule of the same kind; NULL when the plan has none any more. */
+static const struct plan_conduct *
+rule_of(const struct engine_plan *ep, const struct conduct_warning *w)
+{
+	if (ep == NULL)
+		return NULL;
+	if (w->rule < ep->plan->nconduct && strcmp(ep->plan->conduct[w->rule].kind, w->kind) == 0)
+		return &ep->plan->conduct[w->rule];
+	for (size_t k = 0; k < ep->plan->nconduct; k++)
+		if (strcmp(ep->plan->conduct[k].kind, w->kind) == 0)
+			return &ep->plan->conduct[k];
+	return NULL;
+}
+
+static void
+details_json(struct buf *b, const struct conduct_warning *w)
+{
+	struct strset seen = {0};
+
+	buf_puts(b, "{\"id\":");
+	buf_json_str(b, w->id);
+	buf_puts(b, ",\"rule\":");
+	buf_json_str(b, w->kind);
+	buf_printf(b, ",\"count\":%zu,\"lapses\":[", w->nitems);
+	for (size_t i = 0; i < w->nitems; i++)
+		strset_add(&seen, w->items[i].task); /* a task behind two events is named once */
+	for (size_t i = 0; i < seen.n; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_json_str(b, seen.v[i]);
+	}
+	buf_putc(b, ']');
+	if (w->decided_by) {
+		buf_puts(b, ",\"decided_by\":");
+		buf_json_str(b, w->decided_by);
+		buf_puts(b, ",\"reason\":");
+		buf_json_str(b, w->reason ? w->reason : "");
+	}
+	strset_free(&seen);
+}
+
+/* The warning to the rule's notify roles: at its evaluation (direct), or at its decision. */
+static int
+send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+             const struct plan_conduct *r, const struct conduct_warning *w, int64_t scheduled,
+             bool late, struct dberr *e)
+{
+	struct buf lapses = BUF_INIT, details = BUF_INIT, note = BUF_INIT;
+	struct strset tasks = {0};
+	struct notice_var vars[7];
+	struct notice_req req = {0};
+	char count[24], need[16], within[32], key[512];
+	const char *jur = w->jurisdiction, *seq = strrchr(w->id, '/');
+	int rc;
+
+	conduct_items_text(txn, en, ep, w->items, w->nitems, "　　", &lapses);
+	for (size_t i = 0; i < w->nitems; i++)
+		strset_add(&tasks, w->items[i].task);
+	snprintf(count, sizeof(count), "%zu", w->nitems);
+	snprintf(need, sizeof(need), "%d", r->lapses);
+	snprintf(within, sizeof(within), "%lld", (long long)(conduct_window(&r->within) / 86400));
+	if (w->decided_by) {
+		char when[WORDS_DATE_MAX];
+		int32_t day;
+		size_t len = w->reason ? strlen(w->reason) : 0;
+
+		tz_utc_to_local(ep->tz, w->decided_at, &day, NULL, NULL);
+		words_date_zh(day, when);
+		buf_printf(&note, "本预警经%s于%s决定发出。决定理由：%s%s", w->decided_by, when,
+		           w->reason ? w->reason : "",
+		           len >= 3 && strcmp(w->reason + len - 3, "。") == 0 ? "" : "。");
+	}
+	vars[0] = (struct notice_var){"lapses", buf_str(&lapses)};
+	vars[1] = (struct notice_var){"lapse_count", count};
+	vars[2] = (struct notice_var){"within_days", within};
+	vars[3] = (struct notice_var){"rule_lapses", need};
+	vars[4] = (struct notice_var){"warning_id", w->id};
+	vars[5] = (struct notice_var){"measure", measure_zh(w->kind)};
+	vars[6] = (struct notice_var){"decision_note", buf_str(&note)};
+	/* the notice key of schema 2: PLAN/conduct/KIND/JUR/N, stable across rule reordering */
+	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%s", w->plan, w->kind, jur,
+	         seq ? seq + 1 : "0");
+	req.ep = ep;
+	req.kind = w->kind;
+	req.fallback = "conduct";
+	req.key = key;
+	req.subject = jur;
+	req.tasks = (const char *const *)tasks.v;
+	req.ntasks = tasks.n;
+	req.targets = r->notify;
+	req.ntargets = r->nnotify;
+	req.scheduled = scheduled;
+	req.late = late;
+	req.vars = vars;
+	req.nvars = 7;
+	details_json(&details, w);
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", w->kind, buf_str(&details), e);
+	if (rc == 0)
+		rc = notice_queue(en, txn, &req, e);
+	strset_free(&tasks);
+	buf_release(&lapses);
+	buf_release(&details);
+	buf_release(&note);
+	return rc;
+}
+
+static int
+supersede(struct engine *en, struct store_txn *txn, const char *old_id, const char *new_id,
+          struct dberr *e)
+{
+	struct conduct_warning w;
+	struct buf details = BUF_INIT;
+	int rc = conduct_warning_get(txn, old_id, &w, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (strcmp(w.state, "proposed") == 0) {
+		free(w.state);
+		w.state = xstrdup("superseded");
+		w.superseded_by = xstrdup(new_id);
+		buf_puts(&details, "{\"id\":");
+		buf_json_str(&details, w.id);
+		buf_puts(&details, ",\"superseded_by\":");
+		buf_json_str(&details, new_id);
+		buf_putc(&details, '}');
+		rc = warning_put(txn, &w, e);
+		if (rc == 0)
+			rc = engine_audit(en, txn, "conduct.supersede", "", w.jurisdiction, "proposed",
+			                  "superseded", buf_str(&details), e);
+	}
+	buf_release(&details);
+	conduct_warning_release(&w);
+	return rc;
+}
+
+int
+conduct_warn(struct engine *en, struct store_txn *txn, struct conduct_eval *ev, struct dberr *e)
+{
+	const struct plan *p = ev->ep->plan;
+	const struct plan_conduct *r = &p->conduct[ev->rule];
+	struct conduct_warning w = {0};
+	struct buf details = BUF_INIT;
+	char *entry = NULL;
+	int rc;
+
+	w.id = xasprintf("%s/%s/%s/%u", p->id, r->kind, ev->jurisdiction, ev->seq);
+	w.plan = xstrdup(p->id);
+	w.kind = xstrdup(r->kind);
+	w.jurisdiction = xstrdup(ev->jurisdiction);
+	w.state = xstrdup(r->ndecide > 0 ? "proposed" : "sent");
+	w.rule = ev->rule;
+	w.at = ev->at;
+	w.items = xcalloc(ev->nitems ? ev->nitems : 1, sizeof(*w.items));
+	for (size_t i = 0; i < ev->nitems; i++)
+		w.items[w.nitems++] = (struct conduct_item){ev->items[i].at,
+		                                            xstrdup(ev->items[i].why),
+		                                            xstrdup(ev->items[i].task)};
+	if ((rc = warning_put(txn, &w, e)) != 0)
+		goto out;
+	if (r->ndecide == 0) {
+		rc = send_warning(en, txn, ev->ep, r, &w, ev->at, ev->late, e);
+		goto out;
+	}
+	/* proposed: the bureau decides (seed 四（二）"我局将…") */
+	if (ev->pending && (rc = supersede(en, txn, ev->pending, w.id, e)) != 0)
+		goto out;
+	details_json(&details, &w);
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "conduct.propose", "", w.jurisdiction, "", "proposed",
+	                  buf_str(&details), e);
+	if (rc != 0)
+		goto out;
+	entry = xasprintf("candidates#%s#%zu", p->id, ev->rule);
+	struct store_due d = {
+		.at = ev->at,
+		.kind = STORE_DUE_CANDIDATES,
+		.task = entry,
+		.step = (uint8_t)ev->rule,
+		.gen = 0,
+		.planned = ev->at,
+	};
+	if ((rc = store_due_put(txn, &d, e)) != 0)
+		goto out;
+	ev->new_pending = xstrdup(w.id);
+out:
+	free(entry);
+	buf_release(&details);
+	conduct_warning_release(&w);
+	return rc;
+}
+
+/* ---- the candidate list ---- */
+
+struct cand_ctx {
+	struct store_txn *txn;
+	struct engine *en;
+	const struct engine_plan *ep;
+	const char *kind;
+	struct buf text;
+	size_t n;
+};
+
+static int
+cand_cb(const struct conduct_warning *w, void *arg)
+{
+	struct cand_ctx *c = arg;
+	char *name, when[WORDS_DATE_MAX];
+	int32_t day;
+
+	if (strcmp(w->state, "proposed") != 0 || strcmp(w->kind, c->kind) != 0)
+		return 0;
+	name = subject_name(c->txn, STORE_JURISDICTION, w->jurisdiction);
+	tz_utc_to_local(c->ep->tz, w->at, &day, NULL, NULL);
+	words_date_zh(day, when);
+	buf_printf(&c->text, "%s　　%zu. %s，共%zu项（%s统计，预警编号 %s）：\n", c->n ? "\n" : "",
+	           c->n + 1, name, w->nitems, when, w->id);
+	conduct_items_text(c->txn, c->en, c->ep, w->items, w->nitems, "　　　　", &c->text);
+	c->n++;
+	free(name);
+	return 0;
+}
+
+int
+candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
+                struct dberr *e)
+{
+	char plan_id[128], key[512], count[24], need[16], within[32], *cmd;
+	const struct engine_plan *ep;
+	const struct plan_conduct *r;
+	struct cand_ctx c = {0};
+	struct notice_var vars[6];
+	struct notice_req req = {0};
+	size_t k;
+	int rc;
+
+	if (sscanf(d->task, "candidates#%127[^#]#%zu", plan_id, &k) != 2 ||
+	    (ep = engine_plan_find(en, plan_id)) == NULL || k >= ep->plan->nconduct)
+		return 0;
+	r = &ep->plan->conduct[k];
+	if (r->ndecide == 0)
+		return 0; /* the rule no longer asks for a decision */
+	c.txn = txn;
+	c.en = en;
+	c.ep = ep;
+	c.kind = r->kind;
+	c.text = (struct buf)BUF_INIT;
+	if ((rc = conduct_warning_each(txn, plan_id, cand_cb, &c, e)) != 0 || c.n == 0)
+		goto out;
+	snprintf(count, sizeof(count), "%zu", c.n);
+	snprintf(need, sizeof(need), "%d", r->lapses);
+	snprintf(within, sizeof(within), "%lld", (long long)(conduct_window(&r->within) / 86400));
+	cmd = "dabiao decide 预警编号 approve|dismiss --by 姓名 --reason 理由";
+	vars[0] = (struct notice_var){"candidates", buf_str(&c.text)};
+	vars[1] = (struct notice_var){"candidate_count", count};
+	vars[2] = (struct notice_var){"measure", measure_zh(r->kind)};
+	vars[3] = (struct notice_var){"rule_lapses", need};
+	vars[4] = (struct notice_var){"within_days", within};
+	vars[5] = (struct notice_var){"decide_command", cmd};
+	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64, plan_id, r->kind, d->planned);
+	req.ep = ep;
+	req.kind = "candidates";
+	req.fallback = "candidates";
+	req.key = key;
+	req.subject = plan_id;
+	req.targets = r->decide;
+	req.ntargets = r->ndecide;
+	req.scheduled = d->planned;
+	req.late = late;
+	req.vars = vars;
+	req.nvars = 6;
+	rc = notice_queue(en, txn, &req, e);
+out:
+	buf_release(&c.text);
+	return rc;
+}
+
+/* ---- the decision ---- */
+
+int
+conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
+               const char *by, const char *reason, struct dberr *e)
+{
+	struct conduct_warning w;
+	const struct engine_plan *ep;
+	const struct plan_conduct *r;
+	struct buf details = BUF_INIT;
+	int rc;
+
+	if (by == NULL || *by == '\0' || reason == NULL || *reason == '\0')
+		return dberr_set(e, DB_EUSAGE, "a decision names who decides (--by) and why "
+		                 "(--reason)");
+	if ((rc = conduct_warning_get(txn, id, &w, e)) != 0)
+		return rc;
+	if (strcmp(w.state, "proposed") != 0) {
+		if (w.superseded_by)
+			rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds "
+			               "its facts and newer ones: decide that one", id,
+			               w.superseded_by);
+		else
+			rc = dberr_set(e, DB_ESTATE, "warning %s is %s%s%s: a decision is made once",
+			               id, w.state, w.decided_by ? " by " : "",
+			               w.decided_by ? w.decided_by : "");
+		goto out;
+	}
+	ep = engine_plan_find(en, w.plan);
+	r = rule_of(ep, &w);
+	if (approve && r == NULL) {
+		rc = dberr_set(e, DB_ESTATE, "warning %s: plan %s no longer has a %s rule to send "
+		               "it by", id, w.plan, w.kind);
+		goto out;
+	}
+	free(w.state);
+	w.state = xstrdup(approve ? "sent" : "dismissed");
+	w.decided_by = xstrdup(by);
+	w.reason = xstrdup(reason);
+	w.decided_at = engine_now(en);
+	details_json(&details, &w);
+	buf_printf(&details, ",\"decision\":\"%s\"}", approve ? "approve" : "dismiss");
+	if ((rc = warning_put(txn, &w, e)) != 0 ||
+	    (rc = engine_audit(en, txn, "conduct.decide", "", w.jurisdiction, "proposed",
+	                       approve ? "approved" : "dismissed", buf_str(&details), e)) != 0 ||
+	    (rc = conduct_clear_pending(txn, w.plan, w.rule, w.jurisdiction, w.id, e)) != 0)
+		goto out;
+	if (approve)
+		rc = send_warning(en, txn, ep, r, &w, engine_now(en), false, e);
+out:
+	buf_release(&details);
+	conduct_warning_release(&w);
+	return rc;
+}

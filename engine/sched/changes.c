@@ -1,0 +1,67 @@
+/*
+ * changes.c - what a plan version, a registry import or a retirement did to tasks, counted
+ * and sampled, so `load --dry-run` and `load` say the same thing in the same words.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "engine/sched/sched.h"
+
+static const char *const titles[SCHED_CHANGE_KINDS] = {
+	[SCHED_ADDED] = "tasks added",
+	[SCHED_GRACE] = "added after their deadline (grace period, start notice)",
+	[SCHED_NOT_APPLICABLE] = "not applicable (period ended before the task could exist)",
+	[SCHED_CANCELLED] = "tasks cancelled",
+	[SCHED_MOVED] = "deadlines moved",
+	[SCHED_REMINDERS] = "reminders or escalations changed",
+	[SCHED_RENAMED] = "renamed milestone's tasks carried over",
+	[SCHED_REASSIGNED] = "moved to another jurisdiction",
+};
+
+void
+sched_changes_reset(struct sched_changes *c)
+{
+	for (size_t k = 0; k < SCHED_CHANGE_KINDS; k++)
+		for (size_t i = 0; i < SCHED_CHANGE_LINES; i++)
+			free(c->lines[k][i]);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+sched_changes_note(struct sched_changes *c, enum sched_change kind, const char *key,
+                   const char *text)
+{
+	if (c == NULL || (unsigned)kind >= SCHED_CHANGE_KINDS)
+		return;
+	if (c->n[kind] < SCHED_CHANGE_LINES)
+		c->lines[kind][c->n[kind]] = xasprintf("%-60s %s", key, text ? text : "");
+	c->n[kind]++;
+}
+
+size_t
+sched_changes_total(const struct sched_changes *c)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < SCHED_CHANGE_KINDS; k++)
+		n += c->n[k];
+	return n;
+}
+
+void
+sched_changes_text(const struct sched_changes *c, struct buf *out)
+{
+	for (size_t k = 0; k < SCHED_CHANGE_KINDS; k++)
+		if (c->n[k] > 0)
+			buf_printf(out, "  %-58s %zu\n", titles[k], c->n[k]);
+	for (size_t k = 0; k < SCHED_CHANGE_KINDS; k++) {
+		if (c->n[k] == 0)
+			continue;
+		buf_printf(out, "%s:\n", titles[k]);
+		for (size_t i = 0; i < c->n[k] && i < SCHED_CHANGE_LINES; i++)
+			buf_printf(out, "  %s\n", c->lines[k][i]);
+		if (c->n[k] > SCHED_CHANGE_LINES)
+			buf_printf(out, "  ... and %zu more\n", c->n[k] - SCHED_CHANGE_LINES);
+	}
+}

@@ -1,0 +1,90 @@
+/*
+ * reschedule.c - a task's schedule replaced after it began: extensions, correction
+ * periods, grace for late arrivals, plan and registry changes. And the notice that tells
+ * the task's owner.
+ *
+ * One rule for all of them (docs/ARCHITECTURE.md, "Rescheduling"): the new schedule begins
+ * at the moment of the change. A reminder or escalation step whose instant lies before it
+ * is never sent, so no one receives a notice dated in the past or a burst of them; the
+ * deadline is always kept, and one already past is applied at once (a lapse is never
+ * skipped, only never back-dated into notices).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "engine/sched/sched_int.h"
+
+int
+sched_reschedule(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                 struct store_task *t, int32_t due_date, int64_t deadline, int64_t from,
+                 struct dberr *e)
+{
+	char when[24];
+	int rc;
+
+	t->due_date = due_date;
+	t->deadline = deadline;
+	t->gen++;
+	t->updated_at = engine_now(en);
+	snprintf(when, sizeof(when), "%" PRId64, from);
+	store_task_set_extra(t, "schedule_from", when);
+	if ((rc = store_task_put(txn, t, e)) != 0)
+		return rc;
+	return schedule_task(txn, ep, t, e);
+}
+
+int
+sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_offset *period,
+                 int32_t *day, int64_t *deadline, struct dberr *e)
+{
+	int32_t today, d;
+
+	tz_utc_to_local(ep->tz, t, &today, NULL, NULL);
+	if (period->unit == PLAN_WORKDAYS) {
+		if (cal_add_workdays(&ep->plan->calendar, today, (int)period->n, &d) != 0)
+			return dberr_set(e, DB_EDATA, "plan %s: no working day within ten years",
+			                 ep->plan->id);
+	} else {
+		d = today + (int32_t)period->n;
+	}
+	*day = d;
+	*deadline = schedule_end_of_day(ep, d);
+	return 0;
+}
+
+int
+sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_task *t, const struct owner_notice *n, struct dberr *e)
+{
+	static const struct plan_target targets[] = {{PLAN_TARGET_OWNER, -1},
+	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
+	struct notice_req r = {0};
+	struct notice_var vars[4];
+	char key[1024], prev[WORDS_DEADLINE_MAX] = "";
+	int mi = plan_milestone_index(ep->plan, t->milestone);
+
+	if (n->previous != 0)
+		words_deadline_zh(ep->tz, n->previous, prev);
+	vars[0] = (struct notice_var){"acted_by", n->by ? n->by : ""};
+	vars[1] = (struct notice_var){"reason", n->reason ? n->reason : ""};
+	vars[2] = (struct notice_var){"previous_deadline_zh", prev};
+	/* a sentence of its own when the deadline is already behind (a late return) */
+	vars[3] = (struct notice_var){"deadline_passed",
+	                              t->deadline < engine_now(en) ? "是" : ""};
+	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
+	r.ep = ep;
+	r.kind = n->kind;
+	r.fallback = n->kind;
+	r.key = key;
+	r.task = t;
+	r.subject = t->subject;
+	r.targets = targets;
+	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
+	r.scheduled = engine_now(en);
+	r.vars = vars;
+	r.nvars = 4;
+	return notice_queue(en, txn, &r, e);
+}

@@ -1,0 +1,58 @@
+/*
+ * sched_int.h - what the scheduler's files share: giving a task a new schedule, and the
+ * notices that tell a task's owner what happened to it. Not for use outside engine/sched/.
+ */
+#ifndef DABIAO_SCHED_INT_H
+#define DABIAO_SCHED_INT_H
+
+#include "engine/sched/sched.h"
+
+/* Gives task t a new schedule: its due date and deadline become due_date and deadline,
+ * its generation goes up (every due entry of the old schedule becomes stale), its
+ * schedule begins at `from` (reminders and escalation steps before it are never sent;
+ * schedule_from() in engine.h) and its new due entries are put. Writes the task. t's
+ * strings may be replaced (it stays the caller's to release). Errors: the store's,
+ * schedule_times'. */
+int sched_reschedule(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                     struct store_task *t, int32_t due_date, int64_t deadline, int64_t from,
+                     struct dberr *e);
+
+/* The task's deadline passes in a state that owes something (lapse): it moves to the
+ * lifecycle's deadline state, flagged lapsed, with its audit record (planned: when the
+ * deadline was) and its count for the conduct rules. A task in any other state is left
+ * alone (0). t is written; its strings stay the caller's. Errors: the store's. */
+int sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
+                struct dberr *e);
+
+/* The end of the local day `period` (d or wd) after the local day of instant t: a grace or
+ * correction deadline. *day receives that day. Errors: DB_EDATA (no working day within
+ * ten years). */
+int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_offset *period,
+                     int32_t *day, int64_t *deadline, struct dberr *e);
+
+/* Meta records "alias/<key a task would have>" -> "<the key it has>": the tasks of a
+ * renamed milestone keep their keys (reconcile.c), and expansion must not make them again. */
+#define SCHED_ALIAS_PREFIX "alias/"
+
+/* A subject's field set by `dabiao retire`: the date it was retired; it gets no new
+ * tasks. */
+#define SCHED_RETIRED "retired"
+
+/* What an owner notice says beyond the task itself. */
+struct owner_notice {
+	const char *kind;        /* returned, accepted, extended, start */
+	const char *keypart;     /* what makes its key unique for the task: a time, a gen */
+	const char *by;          /* who acted, or NULL */
+	const char *reason;      /* why, or NULL */
+	int64_t previous;        /* the deadline before the change, or 0 */
+	bool submit_to;          /* also to the milestone's submit_to role */
+};
+
+/* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
+ * template values acted_by, reason and previous_deadline. Errors: notice_queue's. */
+int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                       const struct store_task *t, const struct owner_notice *n,
+                       struct dberr *e);
+
+#endif
