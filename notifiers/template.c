@@ -37,7 +37,7 @@ const char *const notify_tpl_names[] = {
 	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
 	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
 	"decision_note",
-	"candidates", "candidate_count", "decide_command", NULL,
+	"candidates", "candidate_count", NULL,
 };
 
 struct notify_tpl {

@@ -115,8 +115,8 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 {
 	struct store_clock sc = {0};
 	struct engine_opts o = {0};
-	struct load_result lr = {0};
-	struct import_result ir = {0};
+	struct load_result lr;
+	struct import_result ir;
 	const struct config *cfg;
 	const struct engine_plan *ep;
 	struct engine *en = NULL;
@@ -142,10 +142,8 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 	*out = en;
 	if (rc == 0)
 		rc = sched_load_plan(en, plan, &lr, e);
-	sched_changes_reset(&lr.changes);
 	if (rc == 0)
 		rc = sched_import_registry(en, registry, &ir, e);
-	sched_changes_reset(&ir.changes);
 	if (rc != 0)
 		return rc;
 	/* The clock starts at the first due entry; what comes before --from is applied but

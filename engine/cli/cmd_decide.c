@@ -101,7 +101,8 @@ list_cb(const struct conduct_warning *w, void *arg)
 		}
 		buf_putc(&b, '}');
 	} else {
-		buf_printf(&b, "%-56s %-10s %5zu  %s", w->id, w->state, w->nitems, when);
+		buf_printf(&b, "%-5s %-16s %-30s %-20s %-10s %5zu  %s", w->id, w->plan, w->kind,
+		           w->jurisdiction, w->state, w->nitems, when);
 		if (w->decided_by)
 			buf_printf(&b, "  %s: %s", w->decided_by, w->reason ? w->reason : "");
 		if (w->superseded_by)

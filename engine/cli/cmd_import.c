@@ -23,6 +23,5 @@ cmd_import(struct cli *c)
 	       "%zu tasks created\n", res.jurisdictions, res.enterprises, res.offices,
 	       files[0], res.created);
 	print_changes(&res.changes);
-	sched_changes_reset(&res.changes);
 	return 0;
 }

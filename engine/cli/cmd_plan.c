@@ -129,7 +129,6 @@ cmd_load(struct cli *c)
 	redated_summary(&res.redated, false);
 	redate_result_release(&res.redated);
 	print_changes(&res.changes);
-	sched_changes_reset(&res.changes);
 	return 0;
 }
 

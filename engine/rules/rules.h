@@ -43,8 +43,11 @@ struct conduct_item {
 
 /* A warning, proposed or made. Strings owned by the record (conduct_warning_release). */
 struct conduct_warning {
-	char *id;                 /* PLAN/KIND/JURISDICTION/N, what `dabiao decide` takes */
+	char *id;                 /* the store's number for it ("12"), what `dabiao decide`
+	                             takes and the candidate list names */
 	char *plan, *kind, *jurisdiction;
+	unsigned seq;             /* the rule's count of warnings for the jurisdiction: its
+	                             notice's key PLAN/conduct/KIND/JURISDICTION/SEQ */
 	char *state;              /* proposed, sent, dismissed, superseded */
 	size_t rule;              /* index of the rule in the plan version that made it */
 	int64_t at;               /* when the rule was evaluated */
@@ -59,7 +62,7 @@ struct conduct_warning {
 int conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
                         struct dberr *e);
 void conduct_warning_release(struct conduct_warning *w);
-/* Every warning (of plan, when not NULL), in id order; w is valid during the call. A
+/* Every warning (of plan, when not NULL), in number order; w is valid during the call. A
  * non-zero return stops and is returned. */
 int conduct_warning_each(struct store_txn *txn, const char *plan,
                          int (*cb)(const struct conduct_warning *w, void *arg), void *arg,

@@ -10,9 +10,12 @@
  * rule and jurisdiction supersedes a proposal still undecided (its facts are included in
  * the newer one). A rule without `decide` sends its warning at once, as before.
  *
- * Each warning is a meta record "warning/<id>", id = PLAN/KIND/JURISDICTION/N, as text
- * lines ("state S", "rule K", "kind K", "jurisdiction J", "at T", "item T WHY TASK",
- * "decided T", "by TEXT", "reason TEXT", "superseded_by ID"), so `mdb_dump` shows it.
+ * Each warning has a number, the store's next ("warning-seq" in meta), short enough to read
+ * out and type ("预警编号 12", `dabiao decide 12 approve`). Its record is the meta value
+ * "warning/<number, 8 digits>" as text lines ("plan P", "seq N" (the rule's own count for
+ * the jurisdiction, which names its notice), "state S", "rule K", "kind K",
+ * "jurisdiction J", "at T", "item T WHY TASK", "decided T", "by TEXT", "reason TEXT",
+ * "superseded_by ID"), so `mdb_dump` shows it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 #include "engine/rules/rules_int.h"
 
 #define WARNING_PREFIX "warning/"
+#define WARNING_SEQ "warning-seq"
 
 void
 conduct_warning_release(struct conduct_warning *w)
@@ -54,8 +58,8 @@ warning_text(const struct conduct_warning *w)
 {
 	struct buf b = BUF_INIT;
 
-	buf_printf(&b, "state %s\nrule %zu\nkind %s\njurisdiction %s\nat %" PRId64, w->state,
-	           w->rule, w->kind, w->jurisdiction, w->at);
+	buf_printf(&b, "plan %s\nseq %u\nstate %s\nrule %zu\nkind %s\njurisdiction %s\nat %" PRId64,
+	           w->plan, w->seq, w->state, w->rule, w->kind, w->jurisdiction, w->at);
 	for (size_t i = 0; i < w->nitems; i++)
 		buf_printf(&b, "\nitem %" PRId64 " %s %s", w->items[i].at, w->items[i].why,
 		           w->items[i].task);
@@ -75,12 +79,8 @@ warning_parse(const char *id, const char *text, struct conduct_warning *w)
 {
 	char *copy = xstrdup(text), *save = NULL;
 	size_t cap = 0;
-	char plan[128] = "";
-
 	memset(w, 0, sizeof(*w));
 	w->id = xstrdup(id);
-	sscanf(id, "%127[^/]", plan);
-	w->plan = xstrdup(plan);
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		char *sp = strchr(l, ' '), *v;
 		long long at;
@@ -91,7 +91,11 @@ warning_parse(const char *id, const char *text, struct conduct_warning *w)
 			continue;
 		*sp = '\0';
 		v = sp + 1;
-		if (strcmp(l, "state") == 0)
+		if (strcmp(l, "plan") == 0)
+			w->plan = xstrdup(v);
+		else if (strcmp(l, "seq") == 0)
+			w->seq = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(l, "state") == 0)
 			w->state = xstrdup(v);
 		else if (strcmp(l, "rule") == 0)
 			w->rule = (size_t)strtoul(v, NULL, 10);
@@ -116,6 +120,8 @@ warning_parse(const char *id, const char *text, struct conduct_warning *w)
 			                                              xstrdup(v + off)};
 		}
 	}
+	if (w->plan == NULL)
+		w->plan = xstrdup("?");
 	if (w->state == NULL)
 		w->state = xstrdup("?");
 	if (w->kind == NULL)
@@ -125,13 +131,32 @@ warning_parse(const char *id, const char *text, struct conduct_warning *w)
 	free(copy);
 }
 
+/* "12" -> "warning/00000012"; NULL for anything but a positive number. */
+static char *
+warning_key(const char *id)
+{
+	char *end;
+	unsigned long n;
+
+	if (id == NULL || *id < '1' || *id > '9')
+		return NULL;
+	n = strtoul(id, &end, 10);
+	if (*end != '\0' || n > 99999999UL)
+		return NULL;
+	return xasprintf(WARNING_PREFIX "%08lu", n);
+}
+
 int
 conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
                     struct dberr *e)
 {
-	char *key = xasprintf(WARNING_PREFIX "%s", id), *text = NULL;
-	int rc = store_meta_get(txn, key, &text, e);
+	char *key = warning_key(id), *text = NULL;
+	int rc;
 
+	if (key == NULL)
+		return dberr_set(e, DB_ENOTFOUND, "no warning '%s': a warning's number is a whole "
+		                 "number (see dabiao warnings)", id);
+	rc = store_meta_get(txn, key, &text, e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
 		rc = dberr_set(e, DB_ENOTFOUND, "no warning '%s' (see dabiao warnings)", id);
@@ -147,7 +172,7 @@ conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warnin
 static int
 warning_put(struct store_txn *txn, const struct conduct_warning *w, struct dberr *e)
 {
-	char *key = xasprintf(WARNING_PREFIX "%s", w->id), *text = warning_text(w);
+	char *key = warning_key(w->id), *text = warning_text(w);
 	int rc = store_meta_put(txn, key, text, e);
 
 	free(key);
@@ -156,6 +181,7 @@ warning_put(struct store_txn *txn, const struct conduct_warning *w, struct dberr
 }
 
 struct each_ctx {
+	const char *plan;
 	int (*cb)(const struct conduct_warning *, void *);
 	void *arg;
 };
@@ -165,10 +191,13 @@ each_one(const char *name, const char *val, void *arg)
 {
 	struct each_ctx *c = arg;
 	struct conduct_warning w;
-	int rc;
+	char id[16];
+	int rc = 0;
 
-	warning_parse(name + strlen(WARNING_PREFIX), val, &w);
-	rc = c->cb(&w, c->arg);
+	snprintf(id, sizeof(id), "%lu", strtoul(name + strlen(WARNING_PREFIX), NULL, 10));
+	warning_parse(id, val, &w);
+	if (c->plan == NULL || strcmp(c->plan, w.plan) == 0)
+		rc = c->cb(&w, c->arg);
 	conduct_warning_release(&w);
 	return rc;
 }
@@ -178,12 +207,31 @@ conduct_warning_each(struct store_txn *txn, const char *plan,
                      int (*cb)(const struct conduct_warning *w, void *arg), void *arg,
                      struct dberr *e)
 {
-	struct each_ctx c = {cb, arg};
-	char *prefix = plan ? xasprintf(WARNING_PREFIX "%s/", plan) : xstrdup(WARNING_PREFIX);
-	int rc = store_meta_each(txn, prefix, each_one, &c, e);
+	struct each_ctx c = {plan, cb, arg};
 
-	free(prefix);
-	return rc;
+	return store_meta_each(txn, WARNING_PREFIX, each_one, &c, e);
+}
+
+/* The store's next warning number. */
+static int
+next_number(struct store_txn *txn, char **id, struct dberr *e)
+{
+	char *text = NULL, num[24];
+	unsigned long n = 0;
+	int rc = store_meta_get(txn, WARNING_SEQ, &text, e);
+
+	if (rc == DB_ENOTFOUND)
+		dberr_clear(e);
+	else if (rc != 0)
+		return rc;
+	else
+		n = strtoul(text, NULL, 10);
+	free(text);
+	snprintf(num, sizeof(num), "%lu", n + 1);
+	if ((rc = store_meta_put(txn, WARNING_SEQ, num, e)) != 0)
+		return rc;
+	*id = xstrdup(num);
+	return 0;
 }
 
 /* ---- words ---- */
@@ -199,12 +247,13 @@ why_zh(const char *why)
 	                                        : why;
 }
 
+/* The measure a rule's kind warns of; "" for a plan's own kind (the texts then say 预警). */
 static const char *
 measure_zh(const char *kind)
 {
 	return strcmp(kind, "interview-warning") == 0              ? "公开约谈"
 	       : strcmp(kind, "approval-restriction-warning") == 0 ? "项目限批"
-	                                                           : kind;
+	                                                           : "";
 }
 
 static char *
@@ -333,7 +382,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	struct notice_var vars[7];
 	struct notice_req req = {0};
 	char count[24], need[16], within[32], key[512];
-	const char *jur = w->jurisdiction, *seq = strrchr(w->id, '/');
+	const char *jur = w->jurisdiction;
 	int rc;
 
 	conduct_items_text(txn, en, ep, w->items, w->nitems, "　　", &lapses);
@@ -361,8 +410,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	vars[5] = (struct notice_var){"measure", measure_zh(w->kind)};
 	vars[6] = (struct notice_var){"decision_note", buf_str(&note)};
 	/* the notice key of schema 2: PLAN/conduct/KIND/JUR/N, stable across rule reordering */
-	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%s", w->plan, w->kind, jur,
-	         seq ? seq + 1 : "0");
+	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%u", w->plan, w->kind, jur, w->seq);
 	req.ep = ep;
 	req.kind = w->kind;
 	req.fallback = "conduct";
@@ -431,8 +479,10 @@ conduct_warn(struct engine *en, struct store_txn *txn, struct conduct_eval *ev, 
 	char *entry = NULL;
 	int rc;
 
-	w.id = xasprintf("%s/%s/%s/%u", p->id, r->kind, ev->jurisdiction, ev->seq);
+	if ((rc = next_number(txn, &w.id, e)) != 0)
+		return rc;
 	w.plan = xstrdup(p->id);
+	w.seq = ev->seq;
 	w.kind = xstrdup(r->kind);
 	w.jurisdiction = xstrdup(ev->jurisdiction);
 	w.state = xstrdup(r->ndecide > 0 ? "proposed" : "sent");
@@ -512,11 +562,11 @@ int
 candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
                 struct dberr *e)
 {
-	char plan_id[128], key[512], count[24], need[16], within[32], *cmd;
+	char plan_id[128], key[512], count[24], need[16], within[32];
 	const struct engine_plan *ep;
 	const struct plan_conduct *r;
 	struct cand_ctx c = {0};
-	struct notice_var vars[6];
+	struct notice_var vars[5];
 	struct notice_req req = {0};
 	size_t k;
 	int rc;
@@ -537,13 +587,12 @@ candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due
 	snprintf(count, sizeof(count), "%zu", c.n);
 	snprintf(need, sizeof(need), "%d", r->lapses);
 	snprintf(within, sizeof(within), "%lld", (long long)(conduct_window(&r->within) / 86400));
-	cmd = "dabiao decide 预警编号 approve|dismiss --by 姓名 --reason 理由";
 	vars[0] = (struct notice_var){"candidates", buf_str(&c.text)};
 	vars[1] = (struct notice_var){"candidate_count", count};
 	vars[2] = (struct notice_var){"measure", measure_zh(r->kind)};
 	vars[3] = (struct notice_var){"rule_lapses", need};
 	vars[4] = (struct notice_var){"within_days", within};
-	vars[5] = (struct notice_var){"decide_command", cmd};
+
 	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64, plan_id, r->kind, d->planned);
 	req.ep = ep;
 	req.kind = "candidates";
@@ -555,7 +604,7 @@ candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due
 	req.scheduled = d->planned;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 6;
+	req.nvars = 5;
 	rc = notice_queue(en, txn, &req, e);
 out:
 	buf_release(&c.text);

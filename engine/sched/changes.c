@@ -2,10 +2,9 @@
  * changes.c - what a plan version, a registry import or a retirement did to tasks, counted
  * and sampled, so `load --dry-run` and `load` say the same thing in the same words.
  */
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "base/xalloc.h"
 #include "engine/sched/sched.h"
 
 static const char *const titles[SCHED_CHANGE_KINDS] = {
@@ -22,10 +21,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 void
 sched_changes_reset(struct sched_changes *c)
 {
-	for (size_t k = 0; k < SCHED_CHANGE_KINDS; k++)
-		for (size_t i = 0; i < SCHED_CHANGE_LINES; i++)
-			free(c->lines[k][i]);
-	memset(c, 0, sizeof(*c));
+	memset(c->n, 0, sizeof(c->n));
 }
 
 void
@@ -35,7 +31,8 @@ sched_changes_note(struct sched_changes *c, enum sched_change kind, const char *
 	if (c == NULL || (unsigned)kind >= SCHED_CHANGE_KINDS)
 		return;
 	if (c->n[kind] < SCHED_CHANGE_LINES)
-		c->lines[kind][c->n[kind]] = xasprintf("%-60s %s", key, text ? text : "");
+		snprintf(c->lines[kind][c->n[kind]], SCHED_CHANGE_LINE_MAX, "%-60s %s", key,
+		         text ? text : "");
 	c->n[kind]++;
 }
 

@@ -54,10 +54,12 @@ enum sched_change {
 	SCHED_CHANGE_KINDS
 };
 #define SCHED_CHANGE_LINES 10
-/* Counts per kind and the first SCHED_CHANGE_LINES lines of each ("KEY  TEXT"). */
+#define SCHED_CHANGE_LINE_MAX 240
+/* Counts per kind and the first SCHED_CHANGE_LINES lines of each ("KEY  TEXT", cut at
+ * SCHED_CHANGE_LINE_MAX bytes). Plain data: nothing to free. */
 struct sched_changes {
 	size_t n[SCHED_CHANGE_KINDS];
-	char *lines[SCHED_CHANGE_KINDS][SCHED_CHANGE_LINES]; /* owned */
+	char lines[SCHED_CHANGE_KINDS][SCHED_CHANGE_LINES][SCHED_CHANGE_LINE_MAX];
 };
 /* Forgets everything (a redone transaction starts again). Cannot fail. */
 void sched_changes_reset(struct sched_changes *c);
@@ -115,8 +117,7 @@ struct load_result {
 	size_t created;      /* tasks created (added, with grace, not applicable) */
 	struct redate_result redated; /* open tasks moved by a new version's dates; release
 	                                 with redate_result_release */
-	struct sched_changes changes; /* what it did (or, dry, would do) to tasks; release with
-	                                 sched_changes_reset */
+	struct sched_changes changes; /* what it did (or, dry, would do) to tasks */
 };
 /* Reads and validates a plan file, stores it (a new version when its bytes changed), and
  * expands its tasks, in one transaction. Errors: the parser's (DB_EDATA at FILE:LINE:COL,

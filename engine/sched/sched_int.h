@@ -50,7 +50,8 @@ struct owner_notice {
 };
 
 /* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
- * template values acted_by, reason and previous_deadline. Errors: notice_queue's. */
+ * template values acted_by, reason, previous_deadline_zh and deadline_passed. Errors:
+ * notice_queue's. */
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,
                        struct dberr *e);

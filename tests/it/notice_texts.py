@@ -5,6 +5,7 @@ one that names its issuer (and so is signed by it) and one that names nobody (si
 plan's title, never by a bureau dabiao made up: no "昌吉" anywhere)."""
 import email
 import email.policy
+import json
 import os
 import re
 import sys
@@ -61,6 +62,7 @@ conduct:
   - {{lapses: 2, within: 90d, kind: interview-warning, notify: [county, gov, bureau]}}
   - {{lapses: 3, within: 90d, kind: approval-restriction-warning, notify: [county, gov, bureau]}}
   - {{lapses: 4, within: 90d, kind: stern-warning, notify: [county, team]}}
+  - {{lapses: 2, within: 90d, kind: decided-warning, decide: [bureau], notify: [county]}}
 accountability: {{notify: [team, bureau]}}
 dispatch: {{day: 10, notify: [team, bureau]}}
 phases:
@@ -138,7 +140,7 @@ BAD = [
     ("a placeholder", re.compile(r"\{\{|\}\}")),
     ("a Changji name in a plan that names nobody", None),
 ]
-TITLE = re.compile(r"^关于.+的(提醒|通知|督办通知|约谈预警|限批预警|预警|通报（截至\d{4}年\d{1,2}月\d{1,2}日）|通报|汇总（共\d+项）)$")
+TITLE = re.compile(r"^关于.+的(提醒|通知|请示|督办通知|约谈预警|限批预警|预警|通报（截至\d{4}年\d{1,2}月\d{1,2}日）|通报|汇总（共\d+项）)$")
 
 
 def texts(st):
@@ -194,12 +196,32 @@ def run(with_issuer, digest):
           "--at", "2017-03-14T11:00:00+08:00", env=env)
     st.ok("flag", f"{pid}/roster/a/once", "--kind", "omitted", "--by", "监测科",
           "--reason", "漏报两家重点排污单位", env=env)
+    # the rules' notices: a return, an acceptance, an extension, a late arrival's start,
+    # a candidate list and a decided warning
+    st.ok("event", f"{pid}/roster/b/once", "return", "--by", "执法支队张三", "--reason",
+          "企业环境信息缺失", env=env)
+    st.ok("submit", f"{pid}/training/bureau/once", "--by", "李四", "--sections", "batches",
+          env=env)
+    st.ok("event", f"{pid}/training/bureau/once", "accept", "--by", "局长", "--reason", "同意",
+          env=env)
+    st.ok("extend", f"{pid}/plan-filing/91652301MA74H957X2/once", "--to", "2017-03-31", "--by",
+          "市生态环境局", "--reason", "企业申请延期", env=env)
+    st.ok("advance", "--to", "2017-04-03T10:00:00+08:00", env=env)
+    st.ok("import", st.write("late.csv", "id,name,jurisdiction,industry,listed,email\n"
+                             "91130000000000001R,丁水泥有限公司,b,cement,是,d@x.example\n"), env=env)
+    props = [w for w in json.loads(st.ok("warnings", "--state", "proposed", "--format", "json",
+                                         env=env)) if w["plan"] == pid]
+    check(props, f"{pid}: a proposed warning to decide")
+    if props:
+        st.ok("decide", props[0]["id"], "approve", "--by", "局长", "--reason", "情况属实", env=env)
     st.ok("advance", "--to", "2017-05-01T00:00:00+08:00", env=env)
     got = texts(st)
     kinds = {k for _, k, _, _ in got}
     for k in ("reminder", "overdue", "escalation", "late-notice", "incomplete", "accountability",
-              "interview-warning", "approval-restriction-warning", "stern-warning", "dispatch"
-              ) + (("digest",) if digest else ()):
+              "interview-warning", "approval-restriction-warning", "stern-warning", "dispatch",
+              "accepted", "extended", "start", "candidates"
+              ) + (("digest",) if digest else ("returned", "decided-warning")):
+        # (with the county's digest on, what goes to the county alone is in its digest)
         check(k in kinds, f"{pid}: a {k} notice was made: {sorted(kinds)}")
     issuer = "某某市生态环境局" if with_issuer else "《某某市达标排放工作方案》调度系统"
     for name, kind, subject, body in got:

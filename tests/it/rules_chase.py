@@ -99,7 +99,8 @@ st.ok("event", "r1/report/b/once", "return", "--by", "监察支队王五", "--re
 out = st.ok("submit", "r1/report/c/once", "--by", "丙县")
 eq(out.strip(), "r1/report/c/once: submit -> overdue", "a late incomplete report stays overdue")
 status = st.ok("status")
-check("r1/report/c/once" in status.split("overdue:")[1], f"status lists c's report: {status}")
+overdue = status[status.index("逾期未办结事项"):status.index("已报送、待审核事项")]
+check("丙县 · 评估报告" in overdue, f"status lists c's report as overdue: {status}")
 
 # Case 8: a typo of a year is refused, nothing changes; --backdate records an extension
 # agreed earlier (b's roster to 03-05): it is past, so the task lapses at once, and no
@@ -129,7 +130,8 @@ eq(timeline(st, "r1/report/b/once"), [
     ("2017-03-17 09:00", "overdue"),       # 1d after it
 ], "b: returned after the deadline, corrected by 03-16, chased, lapsed")
 body = one(st, "r1/report/b/once", "returned")
-check("缺少超标企业明细" in body and "2017-03-16 23:59" in body and "监察支队王五" in body,
+check("退回原因：缺少超标企业明细。" in body and "于2017年3月16日（星期四）24时前重新报送" in body
+      and "经监察支队王五审核" in body,
       f"the returned notice says why, by whom and the new deadline: {body}")
 eq((tasks["r1/report/b/once"]["state"], tasks["r1/report/b/once"]["due_date"],
     tasks["r1/report/b/once"]["original_due_date"]), ("overdue", "2017-03-16", "2017-03-10"),
@@ -148,8 +150,9 @@ check("内容齐全" in one(st, "r1/report/d/once", "accepted"), "the acceptance
 eq(timeline(st, "r1/roster/b/once"), [("2017-03-13 12:00", "extended")],
    "b's roster: the extension is told; no reminder or overdue notice dated before it")
 body = one(st, "r1/roster/b/once", "extended")
-check("2017-03-31 23:59" in body and "2017-03-05 23:59" in body and "电话同意" in body,
-      f"the extension notice gives both deadlines and the reason: {body}")
+check("由2017年3月31日（星期五）24时调整为2017年3月5日（星期日）24时" in body and
+      "电话同意" in body and "调整后的截止时间已过" in body,
+      f"the extension notice gives both deadlines, the reason, and that it is past: {body}")
 eq(tasks["r1/roster/b/once"]["state"], "overdue", "a back-dated past deadline lapses at once")
 # a's roster was never extended (the refusal changed nothing): reminder 03-30, lapse 03-31.
 eq(timeline(st, "r1/roster/a/once"), [("2017-03-30 09:00", "reminder"),

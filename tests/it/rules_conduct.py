@@ -80,8 +80,9 @@ st.ok("submit", "r2/m5/d/once", "--by", "d")
 # 03-10 23:59: a misses three deliverables due the same day, c and d two each.
 st.ok("advance", "--to", "2017-03-11T12:00:00+08:00")
 # The evaluation at 03-11 09:00, once per rule and jurisdiction:
-#   interview (decide): a 3, c 2, d 2 -> three proposals, one candidate list to the bureau;
-#   restriction (direct, 3 in 30 days): a 3 -> sent to a's government at once, "3 次".
+#   interview (decide): a 3, c 2, d 2 -> proposals 1, 2, 3 (numbered in the due index's
+#   order: rule, then jurisdiction), one candidate list to the bureau;
+#   restriction (direct, 3 in 30 days): a 3 -> warning 4, sent to a's government at once.
 eq(of_kind(st, "interview-warning"), [], "no interview warning before a decision")
 cands = of_kind(st, "candidates")
 eq(len(cands), 1, "one candidate list for the morning's evaluation")
@@ -89,11 +90,11 @@ c0 = cands[0]
 eq((to(c0), c0["X-Dabiao-Scheduled"]), (["bureau@x.example"], "2017-03-11T09:00:00+08:00"),
    "the candidate list goes to the deciding role only")
 body = c0.get_body().get_content()
-for name, n, wid in (("甲县", 3, "r2/interview-warning/a/1"), ("丙县", 2, "r2/interview-warning/c/1"),
-                     ("丁县", 2, "r2/interview-warning/d/1")):
-    check(f"{name}：累计 {n} 次" in body and wid in body, f"{name} listed with {n} and {wid}: {body}")
-check("排污单位名录" in body and "超标企业基数" in body and "r2/m1/" not in body,
-      f"lapses named by title, not key: {body}")
+for name, n, wid in (("甲县", 3, 1), ("丙县", 2, 2), ("丁县", 2, 3)):
+    check(f"{name}，共{n}项（2017年3月11日（星期六）统计，预警编号 {wid}）" in body,
+          f"{name} listed with {n} and number {wid}: {body}")
+check("甲县：排污单位名录，截止时间2017年3月10日（星期五）24时，逾期" in body and
+      "超标企业基数" in body and "r2/m1/" not in body, f"lapses named by title, not key: {body}")
 rest = of_kind(st, "approval-restriction-warning")
 eq(len(rest), 1, "one restriction warning, to a")
 r0 = rest[0]
@@ -101,27 +102,27 @@ eq((to(r0), r0["X-Dabiao-Subject"], sorted(r0.get_all("X-Dabiao-Task"))),
    (["a-gov@x.example"], "a", ["r2/m1/a/once", "r2/m2/a/once", "r2/m3/a/once"]),
    "sent directly (no decide), every lapse behind it")
 body = r0.get_body().get_content()
-check("3 次" in body and "评估报告" in body and "自动发出" in body, f"true count, names: {body}")
+check("共有3项" in body and "评估报告" in body and "不是限批决定" in body,
+      f"true count, names, a rule's warning is not the measure: {body}")
 
 # The bureau decides on 03-12: a approved, d dismissed; c left for later.
 st.ok("advance", "--to", "2017-03-12T10:00:00+08:00")
-rc, _, err = st.run("decide", "r2/interview-warning/a/1", "approve", "--by", "局长张三")
+rc, _, err = st.run("decide", "1", "approve", "--by", "局长张三")
 eq(rc, 64, "a decision needs a reason")
-st.ok("decide", "r2/interview-warning/a/1", "approve", "--by", "局长张三",
-      "--reason", "三项材料均未报送")
-st.ok("decide", "r2/interview-warning/d/1", "dismiss", "--by", "局长张三",
-      "--reason", "已电话说明，次日补报")
-rc, _, err = st.run("decide", "r2/interview-warning/a/1", "dismiss", "--by", "x", "--reason", "y")
+st.ok("decide", "1", "approve", "--by", "局长张三", "--reason", "三项材料均未报送")
+st.ok("decide", "3", "dismiss", "--by", "局长张三", "--reason", "已电话说明，次日补报")
+rc, _, err = st.run("decide", "1", "dismiss", "--by", "x", "--reason", "y")
 eq(rc, 65, f"a decision is made once: {err}")
-rc, _, err = st.run("decide", "r2/interview-warning/zz/9", "approve", "--by", "x", "--reason", "y")
+rc, _, err = st.run("decide", "99", "approve", "--by", "x", "--reason", "y")
 eq(rc, 65, f"no such warning: {err}")
 iw = of_kind(st, "interview-warning")
 eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"]) for m in iw],
    [(["a-epb@x.example", "a-gov@x.example"], "a", "2017-03-12T10:00:00+08:00")],
    "the approved warning goes to a, at the decision; the dismissed one nowhere")
 body = iw[0].get_body().get_content()
-check("局长张三" in body and "三项材料均未报送" in body and "3 次" in body,
-      f"the warning says who decided and why, and the true count: {body}")
+check("本预警经局长张三于2017年3月12日（星期日）决定发出。决定理由：三项材料均未报送。" in body and
+      "共有3项" in body and "不是约谈决定" not in body,
+      f"the warning says who decided, when and why, and the true count: {body}")
 
 # Flags on b's roster: concealed, the same again (refused), then falsified (recorded, a
 # notice, but the task counts once): the flag rule warns once, count 1.
@@ -132,15 +133,16 @@ eq(rc, 65, f"the same flag twice is refused: {err}")
 st.ok("flag", "r2/m1/b/once", "--kind", "falsified", "--by", "监测监察科", "--reason", "数据不实")
 
 # 03-20 23:59: a and c miss the monthly table and the ledger (two new lapses each).
-# 03-21 09:00: interview: a 5 in the window, 2 new since its last warning -> a/2; c 4, 2 new
-# -> c/2, which supersedes the undecided c/1. Restriction: a has 2 new (< 3): nothing; c
-# reaches 4 in the window, never warned before: c's first, sent at once with 4.
+# 03-21 09:00: interview: a 5 in the window, 2 new since its last warning -> 6; c 4, 2 new
+# -> 7, which supersedes the undecided 2. Restriction: a has 2 new (< 3): nothing; c
+# reaches 4 in the window, never warned before: 8, sent at once with 4. (5 is b's flag
+# warning of 03-13.)
 st.ok("advance", "--to", "2017-03-22T00:00:00+08:00")
 fw = of_kind(st, "flag-warning")
 eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"], m.get_all("X-Dabiao-Task"))
     for m in fw], [(["s@x.example"], "b", "2017-03-13T09:00:00+08:00", ["r2/m1/b/once"])],
    "of: [flag]: one warning, the task counted once")
-check("1 次" in fw[0].get_body().get_content(), "flag warning: count 1")
+check("共有1项" in fw[0].get_body().get_content(), "flag warning: count 1")
 eq(len(of_kind(st, "accountability")), 2, "each flag is still told to the accountability roles")
 rest = of_kind(st, "approval-restriction-warning")
 eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"], len(m.get_all("X-Dabiao-Task")))
@@ -150,24 +152,25 @@ eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"], len(m.get_all("X-Dab
 cands = of_kind(st, "candidates")
 eq(len(cands), 2, "a second candidate list on 03-21")
 body = cands[1].get_body().get_content()
-check("甲县：累计 5 次" in body and "丙县：累计 4 次" in body and "丁县" not in body,
+check("甲县，共5项" in body and "预警编号 6" in body and "丙县，共4项" in body and
+      "预警编号 7" in body and "丁县" not in body,
       f"the second list: a 5, c 4, not d (dismissed, nothing new): {body}")
-check("月报 2017年3月" in body, f"a period in Chinese: {body}")
-rc, _, err = st.run("decide", "r2/interview-warning/c/1", "approve", "--by", "x", "--reason", "y")
+check("2017年3月月报" in body, f"a period in Chinese: {body}")
+rc, _, err = st.run("decide", "2", "approve", "--by", "x", "--reason", "y")
 eq(rc, 65, "a superseded proposal cannot be decided")
-check("r2/interview-warning/c/2" in err, f"the refusal names the newer one: {err}")
+check("superseded by 7" in err, f"the refusal names the newer one: {err}")
 
 ws = {w["id"]: w for w in json.loads(st.ok("warnings", "--format", "json"))}
-eq({k: (w["state"], w["count"]) for k, w in ws.items()}, {
-    "r2/interview-warning/a/1": ("sent", 3),
-    "r2/interview-warning/a/2": ("proposed", 5),
-    "r2/interview-warning/c/1": ("superseded", 2),
-    "r2/interview-warning/c/2": ("proposed", 4),
-    "r2/interview-warning/d/1": ("dismissed", 2),
-    "r2/approval-restriction-warning/a/1": ("sent", 3),
-    "r2/approval-restriction-warning/c/1": ("sent", 4),
-    "r2/flag-warning/b/1": ("sent", 1),
-}, "every warning with its state and true count")
+eq({k: (w["kind"], w["jurisdiction"], w["state"], w["count"]) for k, w in ws.items()}, {
+    "1": ("interview-warning", "a", "sent", 3),
+    "2": ("interview-warning", "c", "superseded", 2),
+    "3": ("interview-warning", "d", "dismissed", 2),
+    "4": ("approval-restriction-warning", "a", "sent", 3),
+    "5": ("flag-warning", "b", "sent", 1),
+    "6": ("interview-warning", "a", "proposed", 5),
+    "7": ("interview-warning", "c", "proposed", 4),
+    "8": ("approval-restriction-warning", "c", "sent", 4),
+}, "every warning with its number, state and true count")
 
 audit = [json.loads(l)["record"] for l in st.ok("audit", "--format", "jsonl").splitlines()]
 acts = {}
@@ -177,8 +180,8 @@ for r in audit:
 eq(sorted(acts["conduct.decide"]), [("a", "approved"), ("d", "dismissed")], "decisions audited")
 dec = [json.loads(r["details"]) for r in audit if r["action"] == "conduct.decide"]
 eq(sorted((d["id"], d["decided_by"], d["reason"]) for d in dec),
-   [("r2/interview-warning/a/1", "局长张三", "三项材料均未报送"),
-    ("r2/interview-warning/d/1", "局长张三", "已电话说明，次日补报")], "who and why")
+   [("1", "局长张三", "三项材料均未报送"), ("3", "局长张三", "已电话说明，次日补报")],
+   "who and why")
 eq(len(acts["conduct.propose"]), 5, "five proposals")
 eq(acts["conduct.supersede"], [("c", "superseded")], "c/1 superseded")
 eq(sorted(acts["conduct.warning"]), [("a", "approval-restriction-warning"),

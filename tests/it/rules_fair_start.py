@@ -74,7 +74,8 @@ eq([(m["X-Dabiao-Task"], str(m["To"]), m["X-Dabiao-Scheduled"]) for m in starts]
    [(f"r3/filing/{E}/once", "e@x.example", "2017-02-20T10:00:00+08:00")],
    "one start notice, now, to the enterprise")
 body = starts[0].get_body().get_content()
-check("2017-02-10 23:59" in body and "2017-02-27 23:59" in body,
+check("原定截止时间为2017年2月10日（星期五）24时" in body and
+      "于2017年2月27日（星期一）24时前完成治理方案备案" in body and "不作逾期处理" in body,
       f"the start notice gives both deadlines: {body}")
 
 st.ok("advance", "--to", "2017-03-15T00:00:00+08:00")

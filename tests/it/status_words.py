@@ -48,6 +48,7 @@ st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00", "--tz"
 st.ok("load", st.write("p.yaml", PLAN))
 st.ok("import", st.write("r.yaml", REG))
 # 乙市 hands its roster in on time; 甲县 does not. Now: Monday 2017-02-20 09:00.
+st.ok("advance", "--to", "2017-02-14T10:00:00+08:00")  # a submission is never dated ahead
 st.ok("submit", "sw/roster/b/once", "--by", "李四", "--at", "2017-02-14T10:00:00+08:00")
 st.ok("advance", "--to", "2017-02-20T09:00:00+08:00")
 out = st.ok("status")
