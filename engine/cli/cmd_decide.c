@@ -1,14 +1,15 @@
 /*
  * cmd_decide.c - the conduct warnings a rule with `decide` proposed: `warnings` lists them
- * (and every warning made), `decide` records the decision on one, through the same engine
- * call the web uses (conduct_decide), in one transaction.
+ * (and every warning made) through the one writer, `decide` records the decision on one,
+ * through the same engine call the web uses (conduct_decide), in one transaction.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
+#include "base/xalloc.h"
 #include "engine/cli/cli.h"
+#include "engine/report/report.h"
 
 struct decide_arg {
 	struct engine *en;
@@ -49,12 +50,16 @@ cmd_decide(struct cli *c)
 	return 0;
 }
 
+static const char *const columns[] = {
+	"id", "plan", "kind", "jurisdiction", "state", "count", "at", "tasks", "whys",
+	"decided_by", "reason", "superseded_by"};
+enum { C_ID, C_PLAN, C_KIND, C_JUR, C_STATE, C_COUNT, C_AT, C_TASKS, C_WHYS, C_BY, C_REASON,
+       C_SUPER, C_N };
+
 struct list_ctx {
 	struct engine *en;
-	struct store_txn *txn;
 	const char *state;
-	bool json;
-	size_t n;
+	struct report_table t;
 };
 
 static int
@@ -62,98 +67,70 @@ list_cb(const struct conduct_warning *w, void *arg)
 {
 	struct list_ctx *c = arg;
 	const struct engine_plan *ep = engine_plan_find(c->en, w->plan);
-	const struct tz *z = ep ? ep->tz : engine_tz(c->en);
-	struct buf b = BUF_INIT;
+	const char **tasks, **whys;
 	char when[40];
 
 	if (c->state && strcmp(c->state, w->state) != 0)
 		return 0;
-	tz_format_rfc3339(z, w->at, when);
-	if (c->json) {
-		buf_puts(&b, c->n ? ",\n  {\"id\":" : "\n  {\"id\":");
-		buf_json_str(&b, w->id);
-		buf_puts(&b, ",\"plan\":");
-		buf_json_str(&b, w->plan);
-		buf_puts(&b, ",\"kind\":");
-		buf_json_str(&b, w->kind);
-		buf_puts(&b, ",\"jurisdiction\":");
-		buf_json_str(&b, w->jurisdiction);
-		buf_puts(&b, ",\"state\":");
-		buf_json_str(&b, w->state);
-		buf_printf(&b, ",\"at\":\"%s\",\"count\":%zu,\"items\":[", when, w->nitems);
-		for (size_t i = 0; i < w->nitems; i++) {
-			buf_puts(&b, i ? ",{\"why\":" : "{\"why\":");
-			buf_json_str(&b, w->items[i].why);
-			buf_puts(&b, ",\"task\":");
-			buf_json_str(&b, w->items[i].task);
-			buf_putc(&b, '}');
-		}
-		buf_putc(&b, ']');
-		if (w->decided_by) {
-			buf_puts(&b, ",\"decided_by\":");
-			buf_json_str(&b, w->decided_by);
-			buf_puts(&b, ",\"reason\":");
-			buf_json_str(&b, w->reason ? w->reason : "");
-		}
-		if (w->superseded_by) {
-			buf_puts(&b, ",\"superseded_by\":");
-			buf_json_str(&b, w->superseded_by);
-		}
-		buf_putc(&b, '}');
-	} else {
-		buf_printf(&b, "%-5s %-16s %-30s %-20s %-10s %5zu  %s", w->id, w->plan, w->kind,
-		           w->jurisdiction, w->state, w->nitems, when);
-		if (w->decided_by)
-			buf_printf(&b, "  %s: %s", w->decided_by, w->reason ? w->reason : "");
-		if (w->superseded_by)
-			buf_printf(&b, "  by %s", w->superseded_by);
-		buf_putc(&b, '\n');
-		if (ep != NULL)
-			conduct_items_text(c->txn, c->en, ep, w->items, w->nitems, "    ", &b);
-		buf_putc(&b, '\n');
+	tz_format_rfc3339(ep ? ep->tz : engine_tz(c->en), w->at, when);
+	tasks = xcalloc(w->nitems + 1, sizeof(*tasks));
+	whys = xcalloc(w->nitems + 1, sizeof(*whys));
+	for (size_t i = 0; i < w->nitems; i++) {
+		tasks[i] = w->items[i].task;
+		whys[i] = w->items[i].why;
 	}
-	fputs(buf_str(&b), stdout);
-	buf_release(&b);
-	c->n++;
+	report_add_str(&c->t, w->id);
+	report_add_str(&c->t, w->plan);
+	report_add_str(&c->t, w->kind);
+	report_add_str(&c->t, w->jurisdiction);
+	report_add_str(&c->t, w->state);
+	report_add_num(&c->t, (double)w->nitems, 0);
+	report_add_str(&c->t, when);
+	report_add_list(&c->t, tasks, w->nitems);
+	report_add_list(&c->t, whys, w->nitems);
+	report_add_str(&c->t, w->decided_by ? w->decided_by : "");
+	report_add_str(&c->t, w->reason ? w->reason : "");
+	report_add_str(&c->t, w->superseded_by ? w->superseded_by : "");
+	free(tasks);
+	free(whys);
 	return 0;
 }
 
 static int
 list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	struct list_ctx *c = arg;
-
-	c->txn = txn;
-	return conduct_warning_each(txn, NULL, list_cb, c, e);
+	return conduct_warning_each(txn, NULL, list_cb, arg, e);
 }
 
 int
 cmd_warnings(struct cli *c)
 {
 	struct list_ctx lc = {0};
-	const char *format = NULL;
+	const char *format = "table";
 	struct cli_opt opts[] = {{"state", &lc.state, NULL}, {"format", &format, NULL},
 	                         {NULL, NULL, NULL}};
+	enum report_format fmt;
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
+	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
 		return rc;
-	if (format && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
-		return cli_usage(c, "--format is table or json, not '%s'", format);
 	if (lc.state && strcmp(lc.state, "proposed") && strcmp(lc.state, "sent") &&
 	    strcmp(lc.state, "dismissed") && strcmp(lc.state, "superseded"))
 		return cli_usage(c, "--state is proposed, sent, dismissed or superseded, not '%s'",
 		                 lc.state);
-	lc.json = format && strcmp(format, "json") == 0;
 	if ((rc = cli_engine(c, &lc.en)) != 0)
 		return rc;
-	if (lc.json)
-		fputs("[", stdout);
-	if ((rc = store_read(engine_store(lc.en), list_txn, &lc, &c->err)) != 0)
-		return rc;
-	if (lc.json)
-		fputs(lc.n ? "\n]\n" : "]\n", stdout);
-	else if (lc.n == 0)
-		puts("no warnings");
-	return 0;
+	report_table_init(&lc.t, "", "warnings", columns, C_N);
+	report_table_keys(&lc.t, "warnings", columns);
+	for (int k = C_TASKS; k < C_N; k++)
+		report_table_colflags(&lc.t, (size_t)k, REPORT_COL_WIDE);
+	report_table_colflags(&lc.t, C_PLAN, REPORT_COL_WIDE);
+	rc = store_read(engine_store(lc.en), list_txn, &lc, &c->err);
+	if (rc == 0)
+		rc = report_write(&lc.t, 1, fmt, NULL, &c->err);
+	report_table_release(&lc.t);
+	return rc;
 }

@@ -488,16 +488,17 @@ const struct cli_command cli_commands[] = {
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "conduct warnings: proposed, sent, dismissed, superseded",
 	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded] "
-	          "[--format table|json]",
-	 .text = "Lists the conduct warnings, by number: plan, kind, jurisdiction, state, the "
-	         "true count, when the rule was evaluated, who decided and why, and each lapse "
-	         "behind it by name. A proposed warning awaits `dabiao decide`.",
+	          "[--format table|csv|json]",
+	 .text = "Lists the conduct warnings by number: kind, jurisdiction, state, the true "
+	         "count and when the rule was evaluated; in CSV and JSON also the tasks behind "
+	         "each and why each counts, who decided and why. A proposed warning awaits "
+	         "`dabiao decide`; the candidate list names each lapse in words.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"state", "proposed|sent|dismissed|superseded", "every state", "only warnings in "
 		  "this state"},
-		 {"format", "table|json", "table", "json: an array of objects with id, plan, kind, "
-		  "jurisdiction, state, at, count, items (why, task), decided_by, reason, "
-		  "superseded_by"},
+		 {"format", "table|csv|json", "table", "json: an array of objects with id, plan, "
+		  "kind, jurisdiction, state, count, at, tasks, whys, decided_by, reason, "
+		  "superseded_by (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao warnings --state proposed"},
 	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
