@@ -2,9 +2,13 @@
  * tz.h - IANA time zones: local dates and times <-> UTC instants (int64 seconds).
  *
  * Local time exists only at the edges (plan files, command-line times, printed output);
- * everything stored and compared is a UTC instant. Implemented with the C library's zone
- * support (the system tzdata). NOT thread-safe: the C library keeps one current zone, so
- * only the loop thread converts times; the sender thread never does.
+ * everything stored and compared is a UTC instant. Implemented with libical, which reads
+ * the system tzdata (/usr/share/zoneinfo): tz_open copies the zone's offsets and
+ * transitions into the struct tz once, and every conversion reads only that copy. No
+ * function here reads or changes the process environment (TZ, TZDIR) or the C library's
+ * zone. Threads: every function may be called from any thread; conversions on the same
+ * const struct tz may run in several threads at once; tz_open may run concurrently with
+ * itself and with conversions (its calls into libical are serialised).
  */
 #ifndef DABIAO_TZ_H
 #define DABIAO_TZ_H
@@ -15,9 +19,13 @@
 
 struct tz; /* opaque */
 
-/* Opens a zone by IANA name ("Asia/Shanghai", "UTC"). Unknown names (no such file in the
- * system tzdata, or not a TZif file, or a name with "..") fail with DB_EDATA. The caller
- * frees *out with tz_free. */
+/* Opens a zone by IANA name ("Asia/Shanghai", "UTC"). Unknown names (not in the system
+ * tzdata, not a TZif file, a name with "..", a leading "/", or a "right/" zone) fail with
+ * DB_EDATA; "UTC" and "Etc/UTC" open without tzdata. DB_ESOFTWARE if libical's account of
+ * the zone cannot be read (-ENOMEM if memory for it runs out). Transitions are known up
+ * to the end of 2100; later instants keep the offset in force then. Costs one table
+ * build (under a millisecond; the first open of a zone in a process also waits for
+ * libical to read and expand it, a few ms). The caller frees *out with tz_free. */
 int tz_open(const char *name, struct tz **out, struct dberr *e);
 void tz_free(struct tz *z);
 const char *tz_name(const struct tz *z);     /* owned by z */
