@@ -6,9 +6,12 @@
  * the system tzdata (/usr/share/zoneinfo): tz_open copies the zone's offsets and
  * transitions into the struct tz once, and every conversion reads only that copy. No
  * function here reads or changes the process environment (TZ, TZDIR) or the C library's
- * zone. Threads: every function may be called from any thread; conversions on the same
- * const struct tz may run in several threads at once; tz_open may run concurrently with
- * itself and with conversions (its calls into libical are serialised).
+ * zone. Offsets are libical's reading of the tzdata, which for some zones differs from
+ * the C library's before 2024 or after 2037 (see tz.c).
+ *
+ * Threads: every function may be called from any thread; conversions on the same const
+ * struct tz may run in several threads at once; tz_open may run concurrently with itself
+ * and with conversions (its calls into libical are serialised).
  */
 #ifndef DABIAO_TZ_H
 #define DABIAO_TZ_H
