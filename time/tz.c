@@ -442,6 +442,9 @@ tz_parse_time(const struct tz *z, const char *s, int64_t *out)
 		*out = (int64_t)day * 86400 + h * 3600 + mi * 60 + sec;
 		return 0;
 	}
+	/* the form dabiao prints (tz_format_local) reads back: "2017-07-03 10:00 +08:00" */
+	if (s[10] == ' ' && *p == ' ' && (p[1] == '+' || p[1] == '-'))
+		p++;
 	if ((*p != '+' && *p != '-') || strlen(p) != 6 || p[3] != ':')
 		return DB_EDATA;
 	oh = two(p + 1);

@@ -52,9 +52,10 @@ void tz_format_rfc5322(const struct tz *z, int64_t t, char *out);
  * offset is ambiguous in the hour a clock turns back. out >= 32 bytes. */
 void tz_format_local(const struct tz *z, int64_t t, char *out);
 
-/* Parses a command-line time: RFC 3339 with offset or Z ("2017-07-03T10:00:00+08:00"), or
- * without offset ("2017-07-03T10:00:00", "2017-07-03T10:00", "2017-07-03 10:00") local to z,
- * or a date alone ("2017-07-03", local midnight). 0 and *out, or DB_EDATA. */
+/* Parses a command-line time: RFC 3339 with offset or Z ("2017-07-03T10:00:00+08:00"), the
+ * form tz_format_local prints ("2017-07-03 10:00 +08:00"), or without offset
+ * ("2017-07-03T10:00:00", "2017-07-03T10:00", "2017-07-03 10:00") local to z, or a date
+ * alone ("2017-07-03", local midnight). 0 and *out, or DB_EDATA. */
 int tz_parse_time(const struct tz *z, const char *s, int64_t *out);
 
 #endif
