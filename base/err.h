@@ -25,6 +25,7 @@
 	X(IO, "input/output error", 74)                                                \
 	X(STORE, "store error", 74)                                                    \
 	X(TEMP, "temporary failure, try again", 75)                                    \
+	X(CANCELED, "abandoned on request", 75)                                        \
 	X(CONFIG, "configuration error", 78)                                           \
 	X(SOFTWARE, "internal error", 70)
 

@@ -1,34 +1,48 @@
 /*
- * sender.c - notify_smtp_batch_send: one SMTP session in a child process.
+ * sender.c - notify_smtp_batch_send: one SMTP session in a helper process.
  *
- * Why a child: a crash inside libESMTP or OpenSSL (upstream issue #30 reports one on a
- * second send in one process) must cost one batch's unreported results, never the
- * scheduler. The child runs notify_smtp_session_run() and writes each message's verdict
+ * Why a separate process: a crash inside libESMTP or OpenSSL (upstream issue #30 reports
+ * one on a second send in one process) must cost one batch's unreported results, never the
+ * scheduler. The helper runs notify_smtp_session_run() and writes each message's verdict
  * down a pipe the moment libESMTP's events give it (SMTP_EV_MESSAGESENT), so a crash
- * mid-batch loses only what was still in flight; the parent marks those TEMPFAIL with
+ * mid-batch loses only what was still in flight; the caller marks those TEMPFAIL with
  * "sender process died: signal N", to be retried with the same bytes and Message-ID.
  *
- * The pipe carries lines, one record each, texts already stripped of CR, LF and TAB
- * (notify_smtp_set_text) so a line break always ends a record:
+ * Why spawned and not forked: the caller is a threaded daemon. A forked child would keep
+ * libuv's signal handlers (a SIGTERM meant for it would reach the daemon's loop through the
+ * shared signal pipe) and any lock another thread held at the fork. posix_spawn execs this
+ * same program afresh in its helper mode, with default signals, an empty environment and
+ * only the descriptors below; the request comes over a socket.
+ *
+ * The request (descriptor 0, a socket the caller shuts down when written): fields in
+ * order, each an integer "N\n" or a string "LEN\n" followed by LEN bytes ("-\n" for NULL):
+ *   "DABIAO-SMTP 1\n", parent pid, host, port, security, ca_file, user, password, from,
+ *   timeout_ms, limit_ms, test_die_after, n, then per message: data, nrcpt, each rcpt.
+ *
+ * The results (descriptor 1, a pipe) are lines, one record each, texts already stripped of
+ * CR, LF and TAB (notify_smtp_set_text) so a line break always ends a record:
  *   R <i> <k> <class> <code>\t<text>\n   recipient k of message i (class: 0 1 2 as in
  *                                        enum notify_smtp_class)
  *   M <i> <code>\t<text>\n               message i is complete; its R lines came first
  *   E <rc>\t<text>\n                     the session ended: notify_smtp_session_run's
  *                                        return value and the session-level reason
- * The parent trusts nothing it cannot parse and never indexes past n or nrcpt.
+ * The caller trusts nothing it cannot parse and never indexes past n or nrcpt.
  *
- * fork() in a threaded process: the child only runs libESMTP and OpenSSL and then
- * _exit()s. glibc's malloc is safe after fork; no lock of ours is held across it (the
- * caller's thread holds none while it sends). The child dies with the calling thread
- * (PR_SET_PDEATHSIG), so a sender never goes on delivering what nobody will record.
+ * The helper dies with its caller's thread (PR_SET_PDEATHSIG) and by itself at the time
+ * limit (alarm), so a sender never goes on delivering what nobody will record.
  */
+/* posix_spawn_file_actions_addclosefrom_np is a GNU extension (glibc 2.34) */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +51,16 @@
 #include "base/xalloc.h"
 #include "notifiers/sender.h"
 #include "notifiers/smtp.h"
+
+#define REQUEST_MAGIC "DABIAO-SMTP 1\n"
+
+long long
+notify_smtp_time_limit_ms(const struct notify_smtp_server *srv, size_t n)
+{
+	long long t = srv->timeout_ms > 0 ? srv->timeout_ms : 30000;
+
+	return 2 * t + 1000LL * (long long)n;
+}
 
 struct child {
 	int fd;                  /* write end of the pipe */
@@ -76,33 +100,164 @@ child_report(size_t i, const struct notify_smtp_status *st, void *arg)
 		raise(SIGKILL);
 }
 
-static _Noreturn void
-child_main(int fd, const struct notify_smtp_server *srv, const struct notify_smtp_msg *msgs,
-           size_t n, size_t die_after)
+/* ---- the helper's side ---- */
+
+struct req {
+	const char *p, *end;
+	bool bad;
+};
+
+static long long
+req_int(struct req *r)
 {
-	struct child ch = {fd, 0, die_after};
-	struct notify_smtp_status *st = xcalloc(n, sizeof(*st));
+	char *nl;
+	long long v;
+
+	if (r->bad || (nl = memchr(r->p, '\n', (size_t)(r->end - r->p))) == NULL) {
+		r->bad = true;
+		return 0;
+	}
+	v = strtoll(r->p, NULL, 10);
+	r->p = nl + 1;
+	return v;
+}
+
+/* A copy of the next string field (NULL for "-"); *len (may be NULL) gets its length. */
+static char *
+req_str(struct req *r, size_t *len)
+{
+	char *s;
+	long long n;
+
+	if (!r->bad && r->p < r->end && r->p[0] == '-') {
+		req_int(r);
+		return NULL;
+	}
+	n = req_int(r);
+	if (r->bad || n < 0 || n > r->end - r->p) {
+		r->bad = true;
+		return NULL;
+	}
+	s = xmalloc((size_t)n + 1);
+	memcpy(s, r->p, (size_t)n);
+	s[n] = '\0';
+	r->p += n;
+	if (len)
+		*len = (size_t)n;
+	return s;
+}
+
+static void
+helper_free(struct notify_smtp_server *srv, struct notify_smtp_msg *msgs, size_t n,
+            struct buf *in)
+{
+	for (size_t i = 0; msgs != NULL && i < n; i++) {
+		for (size_t k = 0; msgs[i].rcpt != NULL && k < msgs[i].nrcpt; k++)
+			free((char *)msgs[i].rcpt[k]);
+		free((char **)msgs[i].rcpt);
+		free((char *)msgs[i].data);
+	}
+	free(msgs);
+	free((char *)srv->host);
+	free((char *)srv->ca_file);
+	free((char *)srv->user);
+	if (srv->password != NULL)
+		explicit_bzero((char *)srv->password, strlen(srv->password));
+	free((char *)srv->password);
+	free((char *)srv->from);
+	buf_release(in);
+}
+
+int
+notify_smtp_helper_main(void)
+{
+	struct buf in = BUF_INIT;
+	struct notify_smtp_server srv = {0};
+	struct notify_smtp_msg *msgs = NULL;
+	struct notify_smtp_status *st;
+	struct req r;
+	struct child ch = {1, 0, 0};
 	struct dberr e;
-	char line[NOTIFY_SMTP_TEXT_MAX + 80], text[NOTIFY_SMTP_TEXT_MAX];
+	char chunk[65536], line[NOTIFY_SMTP_TEXT_MAX + 80], text[NOTIFY_SMTP_TEXT_MAX];
+	long long parent, limit, n;
+	ssize_t got;
 	int rc;
 
-	dberr_clear(&e);
+	while ((got = read(0, chunk, sizeof(chunk))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return 74;
+		buf_append(&in, chunk, (size_t)got);
+	}
+	if (in.len < strlen(REQUEST_MAGIC) || memcmp(in.data, REQUEST_MAGIC,
+	                                              strlen(REQUEST_MAGIC)) != 0)
+		return 64;
+	r = (struct req){in.data + strlen(REQUEST_MAGIC), in.data + in.len, false};
+	parent = req_int(&r);
+	/* dies with the caller; and if the caller is already gone, sends nothing */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != (pid_t)parent)
+		return 75;
 	signal(SIGPIPE, SIG_IGN); /* a server that hangs up is an error code, not a death */
-	rc = notify_smtp_session_run(srv, msgs, n, child_report, &ch, st, &e);
+	srv.host = req_str(&r, NULL);
+	srv.port = (int)req_int(&r);
+	srv.security = (enum notify_smtp_security)req_int(&r);
+	srv.ca_file = req_str(&r, NULL);
+	srv.user = req_str(&r, NULL);
+	srv.password = req_str(&r, NULL);
+	srv.from = req_str(&r, NULL);
+	srv.timeout_ms = (int)req_int(&r);
+	limit = req_int(&r);
+	ch.die_after = (size_t)req_int(&r);
+	n = req_int(&r);
+	if (r.bad || n < 0 || n > 1000000)
+		return 65;
+	/* the caller kills us at the limit; this is for a caller that cannot */
+	alarm((unsigned)(limit / 1000 + 5));
+	msgs = xcalloc((size_t)n + 1, sizeof(*msgs));
+	for (long long i = 0; i < n && !r.bad; i++) {
+		char **rcpt;
+		long long k;
+
+		msgs[i].data = req_str(&r, &msgs[i].len);
+		k = req_int(&r);
+		if (k < 0 || k > 100000) {
+			r.bad = true;
+			break;
+		}
+		rcpt = xcalloc((size_t)k + 1, sizeof(char *));
+		for (long long j = 0; j < k; j++)
+			rcpt[j] = req_str(&r, NULL);
+		msgs[i].rcpt = (const char *const *)rcpt;
+		msgs[i].nrcpt = (size_t)k;
+	}
+	if (r.bad) {
+		helper_free(&srv, msgs, (size_t)n, &in);
+		return 65;
+	}
+	st = xcalloc((size_t)n + 1, sizeof(*st));
+	dberr_clear(&e);
+	rc = notify_smtp_session_run(&srv, msgs, (size_t)n, child_report, &ch, st, &e);
 	/* messages without a verdict still carry news: a recipient refused for good before
 	 * the session broke, and the reason for the others */
-	for (size_t i = 0; i < n; i++) {
+	for (long long i = 0; i < n; i++) {
 		for (size_t k = 0; !st[i].reported && k < st[i].nrcpt; k++) {
-			snprintf(line, sizeof(line), "R %zu %zu %d %d\t%s\n", i, k,
+			snprintf(line, sizeof(line), "R %lld %zu %d %d\t%s\n", i, k,
 			         (int)st[i].rcpt[k].cls, st[i].rcpt[k].code, st[i].rcpt[k].text);
-			write_all(fd, line, strlen(line));
+			write_all(1, line, strlen(line));
 		}
 	}
 	notify_smtp_set_text(text, e.msg);
 	snprintf(line, sizeof(line), "E %d\t%s\n", rc, text);
-	write_all(fd, line, strlen(line));
-	_exit(0);
+	write_all(1, line, strlen(line));
+	notify_smtp_status_release(st, (size_t)n);
+	free(st);
+	helper_free(&srv, msgs, (size_t)n, &in);
+	return 0;
 }
+
+/* ---- the caller's side ---- */
 
 struct parent {
 	const struct notify_smtp_batch_opts *opts;
@@ -153,27 +308,33 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads records until EOF or the deadline; returns true when the deadline passed. */
-static bool
-read_records(struct parent *p, int fd, long long deadline)
+/* Reads records until EOF, the deadline or a cancel; returns 1 when the deadline passed,
+ * 2 when cancelled, 0 at EOF. */
+static int
+read_records(struct parent *p, int fd, int cancel_fd, long long deadline)
 {
 	struct buf in = BUF_INIT;
 	char chunk[4096];
-	bool late = false;
+	int why = 0;
 
 	for (;;) {
-		struct pollfd pfd = {fd, POLLIN, 0};
+		struct pollfd pfd[2] = {{fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
 		long long left = deadline - now_ms();
 		ssize_t r;
 		char *start, *nl;
 
 		if (left <= 0) {
-			late = true;
+			why = 1;
 			break;
 		}
-		if (poll(&pfd, 1, left > 60000 ? 60000 : (int)left) < 0 && errno != EINTR)
+		if (poll(pfd, cancel_fd >= 0 ? 2 : 1, left > 60000 ? 60000 : (int)left) < 0 &&
+		    errno != EINTR)
 			break;
-		if (pfd.revents == 0)
+		if (cancel_fd >= 0 && pfd[1].revents != 0) {
+			why = 2;
+			break;
+		}
+		if (pfd[0].revents == 0)
 			continue;
 		r = read(fd, chunk, sizeof(chunk));
 		if (r < 0 && errno == EINTR)
@@ -196,7 +357,114 @@ read_records(struct parent *p, int fd, long long deadline)
 		}
 	}
 	buf_release(&in);
-	return late;
+	return why;
+}
+
+static void
+put_int(struct buf *b, long long v)
+{
+	buf_printf(b, "%lld\n", v);
+}
+
+static void
+put_str(struct buf *b, const char *s, size_t len)
+{
+	if (s == NULL) {
+		buf_puts(b, "-\n");
+		return;
+	}
+	buf_printf(b, "%zu\n", len);
+	buf_append(b, s, len);
+}
+
+static void
+encode_request(struct buf *b, const struct notify_smtp_server *srv,
+               const struct notify_smtp_msg *msgs, size_t n, long long limit,
+               size_t die_after)
+{
+#define STR(s) put_str(b, (s), (s) ? strlen(s) : 0)
+	buf_puts(b, REQUEST_MAGIC);
+	put_int(b, (long long)getpid());
+	STR(srv->host);
+	put_int(b, srv->port);
+	put_int(b, (long long)srv->security);
+	STR(srv->ca_file);
+	STR(srv->user);
+	STR(srv->password);
+	STR(srv->from);
+	put_int(b, srv->timeout_ms);
+	put_int(b, limit);
+	put_int(b, (long long)die_after);
+	put_int(b, (long long)n);
+	for (size_t i = 0; i < n; i++) {
+		put_str(b, msgs[i].data, msgs[i].len);
+		put_int(b, (long long)msgs[i].nrcpt);
+		for (size_t k = 0; k < msgs[i].nrcpt; k++)
+			STR(msgs[i].rcpt[k]);
+	}
+#undef STR
+}
+
+/* Writes the whole request before the helper answers (it reads all of it first), then
+ * ends it; gives up at the deadline or a cancel. A helper that died early is seen as EOF
+ * on the result pipe, so a failed write needs no report of its own. */
+static int
+send_request(int fd, const struct buf *req, int cancel_fd, long long deadline)
+{
+	size_t off = 0;
+
+	while (off < req->len) {
+		struct pollfd pfd[2] = {{fd, POLLOUT, 0}, {cancel_fd, POLLIN, 0}};
+		long long left = deadline - now_ms();
+		ssize_t w;
+
+		if (left <= 0)
+			return 1;
+		if (poll(pfd, cancel_fd >= 0 ? 2 : 1, left > 60000 ? 60000 : (int)left) < 0 &&
+		    errno != EINTR)
+			break;
+		if (cancel_fd >= 0 && pfd[1].revents != 0)
+			return 2;
+		if (pfd[0].revents == 0)
+			continue;
+		w = send(fd, req->data + off, req->len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	shutdown(fd, SHUT_WR);
+	return 0;
+}
+
+/* The helper, spawned clean: default signals, nothing blocked, no environment, only the
+ * request socket, the result pipe and /dev/null. */
+static int
+spawn_helper(const char *path, int req_fd, int out_fd, pid_t *pid)
+{
+	static char *const env[] = {NULL};
+	char *argv[] = {(char *)path, (char *)NOTIFY_SMTP_HELPER_ARG, NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t all, none;
+	int rc;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	posix_spawn_file_actions_adddup2(&fa, req_fd, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(pid, path, &fa, &at, argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return rc;
 }
 
 int
@@ -207,51 +475,56 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 {
 	static const struct notify_smtp_batch_opts none;
 	struct parent p = {opts ? opts : &none, st, n, false, 0, ""};
-	long long wait_ms;
-	int fds[2] = {-1, -1}, status = 0, rc;
-	bool late = false;
-	pid_t pid, parent = getpid();
+	const char *helper = srv && srv->helper ? srv->helper : "/proc/self/exe";
+	struct buf req = BUF_INIT;
+	long long wait_ms, deadline;
+	int sv[2] = {-1, -1}, out[2] = {-1, -1}, status = 0, rc, stop = 0;
+	int cancel_fd = p.opts->cancel_fd > 0 ? p.opts->cancel_fd : -1;
+	pid_t pid;
 
 	if ((rc = notify_smtp_prepare(srv, msgs, n, st, e)) != 0 || n == 0)
 		return rc;
-	wait_ms = p.opts->wait_ms > 0 ? p.opts->wait_ms
-	          : 60000 + 3LL * (long long)n * (srv->timeout_ms > 0 ? srv->timeout_ms : 30000);
-	if (pipe(fds) != 0) {
-		rc = dberr_set(e, -errno, "smtp: cannot make the sender's pipe: %s", strerror(errno));
+	wait_ms = p.opts->wait_ms > 0 ? p.opts->wait_ms : notify_smtp_time_limit_ms(srv, n);
+	deadline = now_ms() + wait_ms;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    pipe2(out, O_CLOEXEC) != 0) {
+		rc = dberr_set(e, -errno, "smtp: cannot make the helper's pipes: %s",
+		               strerror(errno));
 		notify_smtp_set_text(p.reason, e ? e->msg : "no pipe");
 		goto fill;
 	}
-	pid = fork();
-	if (pid < 0) {
-		rc = dberr_set(e, -errno, "smtp: cannot start the sender process: %s", strerror(errno));
-		notify_smtp_set_text(p.reason, e ? e->msg : "no fork");
-		close(fds[0]);
-		close(fds[1]);
+	if ((rc = spawn_helper(helper, sv[1], out[1], &pid)) != 0) {
+		rc = dberr_set(e, -rc, "smtp: cannot start the helper %s: %s", helper,
+		               strerror(rc));
+		notify_smtp_set_text(p.reason, e ? e->msg : "no helper");
 		goto fill;
 	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1); /* the caller died between fork and prctl */
-		close(fds[0]);
-		child_main(fds[1], srv, msgs, n, p.opts->test_die_after);
-	}
-	close(fds[1]);
-	late = read_records(&p, fds[0], now_ms() + wait_ms);
-	close(fds[0]);
-	if (late)
+	close(sv[1]);
+	close(out[1]);
+	sv[1] = out[1] = -1;
+	encode_request(&req, srv, msgs, n, wait_ms, p.opts->test_die_after);
+	stop = send_request(sv[0], &req, cancel_fd, deadline);
+	if (stop == 0)
+		stop = read_records(&p, out[0], cancel_fd, deadline);
+	if (stop != 0)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (late)
-		snprintf(p.reason, sizeof(p.reason), "sender process killed after %lld ms", wait_ms);
+	if (stop == 2) {
+		rc = dberr_set(e, DB_ECANCELED, "smtp: batch abandoned, the helper stopped");
+		notify_smtp_set_text(p.reason, "batch abandoned");
+		goto fill;
+	}
+	if (stop == 1)
+		snprintf(p.reason, sizeof(p.reason), "sender process killed after %lld ms "
+		         "(the session's time limit)", wait_ms);
 	else if (WIFSIGNALED(status))
 		snprintf(p.reason, sizeof(p.reason), "sender process died: signal %d",
 		         WTERMSIG(status));
 	else if (!p.ended)
 		snprintf(p.reason, sizeof(p.reason), "sender process exited without a result "
 		         "(status %d)", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	if (p.ended && !late) {
+	if (p.ended && stop == 0) {
 		rc = p.child_rc;
 		if (rc != 0)
 			dberr_set(e, rc, "%s", p.reason);
@@ -259,9 +532,18 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 		rc = dberr_set(e, DB_ETEMP, "smtp: %s", p.reason);
 	}
 fill:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (out[i] >= 0)
+			close(out[i]);
+	}
+	if (req.len)
+		explicit_bzero(req.data, req.len); /* it held the password */
+	buf_release(&req);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; !st[i].reported && k < st[i].nrcpt; k++)
-			if (st[i].rcpt[k].text[0] == '\0' || !p.ended || late)
+			if (st[i].rcpt[k].text[0] == '\0' || !p.ended || stop != 0)
 				notify_smtp_set_text(st[i].rcpt[k].text, p.reason);
 	return rc;
 }

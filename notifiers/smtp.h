@@ -4,10 +4,11 @@
  * batch's unreported results, never the scheduler.
  *
  * Two entry points:
- *   notify_smtp_batch_send()  forks a child that runs the session and reports each
- *                             message's result through a pipe the moment it is known.
- *                             This is what the engine uses.
- *   notify_smtp_session_run() runs the session in the calling process. For the child and
+ *   notify_smtp_batch_send()  spawns the helper (this same program, exec'd afresh in its
+ *                             hidden helper mode: notify_smtp_helper_main) that runs the
+ *                             session and reports each message's result through a pipe
+ *                             the moment it is known. This is what the engine uses.
+ *   notify_smtp_session_run() runs the session in the calling process. For the helper and
  *                             for tests; a library crash here is the caller's crash.
  *
  * Both block until the session ends: call them from a dedicated sender thread or a command,
@@ -51,11 +52,14 @@ struct notify_smtp_server {
 	const char *password;    /* read from a file by the caller; never logged or reported */
 	const char *from;        /* envelope sender (MAIL FROM); required */
 	int timeout_ms;          /* bound on each wait for the server (greeting, each reply, each
-	                            write), not on the whole session; 0: 30000. Below the RFC 5321
-	                            minimums on purpose: a stalled server must not hold a batch for
-	                            10 minutes. Name resolution and connect have no bound of their
-	                            own in libESMTP (fine for a literal address or localhost);
-	                            notify_smtp_batch_send bounds the whole child instead. */
+	                            write); 0: 30000. Below the RFC 5321 minimums on purpose: a
+	                            stalled server must not hold a batch for 10 minutes. Name
+	                            resolution and connect have no bound of their own in libESMTP;
+	                            notify_smtp_batch_send bounds the whole session instead
+	                            (notify_smtp_time_limit_ms), so a server that dribbles its
+	                            replies a byte at a time cannot hold it either. */
+	const char *helper;      /* the executable that runs the session in helper mode; NULL:
+	                            this program (/proc/self/exe) */
 };
 
 /* One message to send. Borrowed for the duration of the call. */
@@ -105,14 +109,29 @@ typedef void notify_smtp_result_cb(size_t i, const struct notify_smtp_status *st
 struct notify_smtp_batch_opts {
 	notify_smtp_result_cb *on_result;
 	void *arg;
-	int wait_ms;               /* bound on the child's whole life; 0: 60 s plus 3 timeouts
-	                              per message. The child is then killed (SIGKILL). */
-	size_t test_die_after;     /* tests only: the child raises SIGKILL right after it has
+	int wait_ms;               /* bound on the helper's whole life; 0:
+	                              notify_smtp_time_limit_ms. It is then killed (SIGKILL). */
+	int cancel_fd;             /* a descriptor that becomes readable to abandon the batch
+	                              (the daemon stopping); 0 or -1: none. The helper is killed
+	                              at once and the call returns DB_ECANCELED; messages not yet
+	                              reported stay unreported. */
+	size_t test_die_after;     /* tests only: the helper raises SIGKILL right after it has
 	                              reported this many messages (0: never) */
 };
 
+/* The total time a session of n messages may take: twice the per-wait timeout (connect,
+ * greeting, TLS) plus one second a message. Cannot fail. */
+long long notify_smtp_time_limit_ms(const struct notify_smtp_server *srv, size_t n);
+
+/* The helper mode's body: reads one request from descriptor 0 (written by
+ * notify_smtp_batch_send), runs the session, reports on descriptor 1, and returns the
+ * process's exit status. main() calls it for the hidden argument NOTIFY_SMTP_HELPER_ARG;
+ * nothing else should. */
+#define NOTIFY_SMTP_HELPER_ARG "--smtp-helper"
+int notify_smtp_helper_main(void);
+
 /*
- * Sends msgs[0..n) in one session in a child process and fills st[0..n) (the caller's array
+ * Sends msgs[0..n) in one session in the helper process and fills st[0..n) (the caller's array
  * of n; this function allocates each st[i].rcpt, the caller frees them with
  * notify_smtp_status_release even when this fails).
  *
@@ -122,9 +141,16 @@ struct notify_smtp_batch_opts {
  *
  * Returns 0 when the session ran to its end (the server's verdicts are in st, failures
  * included); DB_ETEMP when it ended early (no connection, dropped, timed out, TLS refused,
- * the child died or was killed); DB_EUSAGE for a bad server or message (no host, no from,
- * a message without recipients); -errno when no pipe or child could be made. e gets the
- * session-level reason; e may be NULL.
+ * the helper died or was killed at the time limit); DB_ECANCELED when cancel_fd asked;
+ * DB_EUSAGE for a bad server or message (no host, no from, a message without recipients);
+ * -errno when no pipe or process could be made. e gets the session-level reason; e may be
+ * NULL.
+ *
+ * The helper is spawned (posix_spawn), never forked from this possibly threaded process: it
+ * starts from exec with every signal at its default and none blocked, an empty
+ * environment, and no descriptor of ours but its request socket (0), its result pipe (1)
+ * and /dev/null (2). The request, password included, travels over the socket, never in
+ * argv or the environment.
  */
 int notify_smtp_batch_send(const struct notify_smtp_server *srv,
                            const struct notify_smtp_msg *msgs, size_t n,

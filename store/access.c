@@ -21,6 +21,8 @@ static const char *const db_names[STORE_DB_COUNT_] = {
 	[STORE_DB_DUE] = "due",
 	[STORE_DB_OUTBOX] = "outbox",
 	[STORE_DB_AUDIT] = "audit",
+	[STORE_DB_DELIVERY] = "delivery",
+	[STORE_DB_DQUEUE] = "dqueue",
 };
 
 const char *

@@ -3,6 +3,7 @@
  * it. Each step runs inside the set-up transaction, so a store is either wholly at the old
  * schema or wholly at the new one.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,81 @@ nothing_3_to_4(struct store_txn *t, struct dberr *e)
 	return 0;
 }
 
+
+/* Schemas up to 4 kept a notice's state inside its outbox record and a retry as a due
+ * entry (kind 5, task "deliver#KEY"). Schema 5 gives each notice a delivery record and the
+ * queue its key; a retry's time comes from its due entry, which stays as the scheduler's
+ * wake-up at that time. The outbox records stay as written (format 1 bodies are still
+ * read). */
+struct retry {
+	char *key;          /* the notice key */
+	int64_t at;         /* when it was to be tried again */
+};
+
+struct retries {
+	struct retry *v;
+	size_t n, cap;
+	struct store_txn *t;
+	struct dberr *e;
+};
+
+static int
+retry_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct retries *r = arg;
+	const unsigned char *p = k->mv_data;
+	struct retry *x;
+	uint64_t at = 0;
+
+	(void)v;
+	(void)stop;
+	(void)e;
+	if (k->mv_size < 11 + 8 || p[8] != STORE_DUE_RETRY || memcmp(p + 9, "deliver#", 8) != 0)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		at = at << 8 | p[i];
+	r->v = xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	x = &r->v[r->n++];
+	x->key = xstrndup((const char *)p + 17, k->mv_size - 11 - 8);
+	x->at = (int64_t)(at ^ ((uint64_t)1 << 63));
+	return 0;
+}
+
+static int
+state_cb(const struct store_notice *n, void *arg)
+{
+	struct retries *r = arg;
+	struct store_delivery d = {0};
+	const char *attempts = store_kv_get(n->extra, n->nextra, "attempts");
+
+	for (int i = 1; i < STORE_DSTATES_; i++)
+		if (strcmp(n->state, store_dstate_name((enum store_dstate)i)) == 0)
+			d.state = (enum store_dstate)i;
+	if (d.state == 0 || d.state == STORE_DCLAIMED)
+		d.state = STORE_DQUEUED;
+	d.attempts = attempts ? (uint32_t)strtoul(attempts, NULL, 10) : 0;
+	d.due = d.state == STORE_DQUEUED || d.state == STORE_DRETRY ? n->created : 0;
+	for (size_t i = 0; d.state == STORE_DRETRY && i < r->n; i++)
+		if (strcmp(r->v[i].key, n->key) == 0)
+			d.due = r->v[i].at;
+	return store_delivery_put(r->t, n->key, &d, r->e);
+}
+
+static int
+delivery_4_to_5(struct store_txn *t, struct dberr *e)
+{
+	struct retries r = {NULL, 0, 0, t, e};
+	int rc;
+
+	rc = store_scan(t, STORE_DB_DUE, NULL, 0, NULL, 0, retry_cb, &r, e);
+	if (rc == 0)
+		rc = store_notice_each(t, state_cb, &r, e);
+	for (size_t i = 0; i < r.n; i++)
+		free(r.v[i].key);
+	free(r.v);
+	return rc;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -128,5 +204,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = plan_calendars_2_to_3(t, e);
 	if (rc == 0 && from < 4)
 		rc = nothing_3_to_4(t, e);
+	if (rc == 0 && from < 5)
+		rc = delivery_4_to_5(t, e);
 	return rc;
 }

@@ -9,67 +9,77 @@
 #include "store/codec.h"
 #include "store/store_int.h"
 
+/* The body's format byte: 1 (schema 3 and before) carried the state among the strings;
+ * 2 leaves it to the delivery record, so the body is written once. */
+#define BODY_FORMAT 2
+
 static void
 notice_encode(struct buf *b, const struct store_notice *n)
 {
-	enc_u8(b, CODEC_FORMAT);
+	enc_u8(b, BODY_FORMAT);
 	enc_i64(b, n->scheduled);
 	enc_i64(b, n->created);
 	enc_str(b, n->plan);
 	enc_str(b, n->kind);
 	enc_str(b, n->subject);
-	enc_str(b, n->state);
 	enc_str(b, n->message);
 	enc_strv(b, n->tasks, n->ntasks);
 	enc_strv(b, n->to, n->nto);
 	enc_kv(b, n->extra, n->nextra);
 }
 
-static int
-notice_write(struct store_txn *t, const struct store_notice *n, unsigned flags,
-             struct dberr *e)
+static enum store_dstate
+initial_state(const char *state)
 {
-	struct buf val = BUF_INIT;
-	MDB_val k = {strlen(n->key), n->key}, v;
-	int rc;
-
-	notice_encode(&val, n);
-	v = (MDB_val){val.len, val.data};
-	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, flags, e);
-	buf_release(&val);
-	return rc;
+	if (state != NULL && strcmp(state, "digested") == 0)
+		return STORE_DDIGESTED;
+	if (state != NULL && strcmp(state, "failed") == 0)
+		return STORE_DFAILED;
+	return STORE_DQUEUED;
 }
 
 int
 store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr *e)
 {
-	int rc = notice_write(t, n, MDB_NOOVERWRITE, e);
+	struct buf val = BUF_INIT;
+	MDB_val k = {strlen(n->key), n->key}, v;
+	enum store_dstate st = initial_state(n->state);
+	int rc;
 
-	return rc == MDB_KEYEXIST ? 1 : rc;
+	notice_encode(&val, n);
+	v = (MDB_val){val.len, val.data};
+	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, MDB_NOOVERWRITE, e);
+	buf_release(&val);
+	if (rc == MDB_KEYEXIST)
+		return 1;
+	if (rc != 0)
+		return rc;
+	/* queued from its creation, so the queue delivers in the order notices were made */
+	return store_delivery_init(t, n->key, st, st == STORE_DQUEUED ? n->created : 0, e);
 }
 
-int
-store_notice_put(struct store_txn *t, const struct store_notice *n, struct dberr *e)
-{
-	return notice_write(t, n, 0, e);
-}
-
+/* Both body formats; a format-1 body's own state stands until the delivery record's is
+ * laid over it. */
 static int
 notice_decode(const MDB_val *k, const MDB_val *v, struct store_notice *out,
               struct dberr *e)
 {
 	struct store_notice n;
 	struct dec d;
+	uint8_t format = v->mv_size > 0 ? *(const unsigned char *)v->mv_data : 0;
 
 	memset(&n, 0, sizeof(n));
 	dec_init(&d, v->mv_data, v->mv_size);
-	dec_format(&d);
+	if (format == BODY_FORMAT)
+		(void)dec_u8(&d);
+	else
+		dec_format(&d);
 	n.scheduled = dec_i64(&d);
 	n.created = dec_i64(&d);
 	n.plan = dec_str(&d);
 	n.kind = dec_str(&d);
 	n.subject = dec_str(&d);
-	n.state = dec_str(&d);
+	n.state = format == BODY_FORMAT ? xstrdup("queued") : dec_str(&d);
 	n.message = dec_str(&d);
 	n.tasks = dec_strv(&d, &n.ntasks);
 	n.to = dec_strv(&d, &n.nto);
@@ -88,6 +98,7 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
                  struct dberr *e)
 {
 	MDB_val k = {strlen(key), (void *)key}, v;
+	struct store_notice n;
 	int rc;
 
 	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
@@ -95,7 +106,14 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
 		return dberr_set(e, rc, "no notice %s", key);
 	if (rc != 0)
 		return rc;
-	return notice_decode(&k, &v, out, e);
+	if ((rc = notice_decode(&k, &v, &n, e)) != 0)
+		return rc;
+	if ((rc = store_delivery_overlay(t, &n, e)) != 0) {
+		store_notice_release(&n);
+		return rc;
+	}
+	*out = n;
+	return 0;
 }
 
 void
@@ -118,6 +136,7 @@ store_notice_release(struct store_notice *n)
 struct notice_each_ctx {
 	int (*cb)(const struct store_notice *, void *);
 	void *arg;
+	struct store_txn *t;
 };
 
 static int
@@ -129,6 +148,8 @@ notice_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struc
 
 	(void)stop;
 	rc = notice_decode(k, v, &n, e);
+	if (rc == 0 && (rc = store_delivery_overlay(c->t, &n, e)) != 0)
+		store_notice_release(&n);
 	if (rc != 0)
 		return rc;
 	rc = c->cb(&n, c->arg);
@@ -140,7 +161,7 @@ int
 store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, void *),
                   void *arg, struct dberr *e)
 {
-	struct notice_each_ctx c = {cb, arg};
+	struct notice_each_ctx c = {cb, arg, t};
 
 	return store_scan(t, STORE_DB_OUTBOX, NULL, 0, NULL, 0, notice_each_one, &c, e);
 }

@@ -219,7 +219,10 @@ void store_due_release(struct store_due *d);
 int store_due_each(struct store_txn *t, int64_t upto, size_t max,
                    int (*cb)(const struct store_due *, void *), void *arg, struct dberr *e);
 
-/* ---- outbox: one record per notice, keyed by its notice key ---- */
+/* ---- outbox: one record per notice, keyed by its notice key ----
+ * The record holds what a notice is (its bytes, recipients, tasks) and is written once;
+ * where its delivery stands lives in a small record of its own (store_delivery below), so
+ * a change of state never rewrites the message. */
 struct store_notice {
 	char *key;            /* task#kind#step: refused a second time (DB_EEXIST-like: 1) */
 	char *plan;
@@ -231,20 +234,73 @@ struct store_notice {
 	size_t nto;
 	int64_t scheduled;    /* when it should have gone out */
 	int64_t created;      /* clock time it was queued (later than scheduled on catch-up) */
-	char *state;          /* queued, sent, retrying, failed */
+	char *state;          /* add: "queued", "digested" or "failed"; read: the delivery
+	                         state's name (store_dstate_name) */
 	char *message;        /* the whole RFC 5322 message, CRLF line ends */
-	struct store_kv *extra; /* attempts, replies, per-recipient results, next try */
+	struct store_kv *extra; /* add: gaps, recipients left to a digest, a failed build's
+	                           reason ("error"); read: those, then the delivery record's
+	                           attempts and per-recipient results over them */
 	size_t nextra;
 };
-/* Adds a new notice. Returns 1 (and writes nothing) when the key was seen before, 0 when
- * added. */
+/* Adds a new notice and its delivery record: queued from `created` (in the queue of
+ * deliverable notices), or digested, or failed (n->state). Returns 1 (and writes nothing)
+ * when the key was seen before, 0 when added. */
 int store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr *e);
-int store_notice_put(struct store_txn *t, const struct store_notice *n, struct dberr *e);
 int store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
                      struct dberr *e);
 void store_notice_release(struct store_notice *n);
+/* Every notice in key order, with its delivery state (as store_notice_get). */
 int store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, void *),
                       void *arg, struct dberr *e);
+
+/* ---- delivery: each notice's delivery state, and the queue of deliverable notices ----
+ * A notice moves queued -> claimed (a process is delivering it: who, and until when) ->
+ * sent | retrying (deliverable again at a time) | failed. Queued and retrying notices sit
+ * in a queue ordered by the time they become deliverable, claimed ones in a second one
+ * ordered by lease expiry; sent, failed and digested ones in neither, so finding work never
+ * reads the history. store/README.md gives the bytes. */
+enum store_dstate {
+	STORE_DQUEUED = 1,   /* deliverable from `due` (clock time) */
+	STORE_DCLAIMED,      /* in flight: claim, pid and host say who; lease ends at `due`
+	                        (wall clock) */
+	STORE_DSENT,         /* every recipient accepted it (or got it in a digest) */
+	STORE_DRETRY,        /* a temporary failure: deliverable again from `due` (clock) */
+	STORE_DFAILED,       /* given up: a permanent refusal, its lifetime over, or a notice
+	                        that could not be built */
+	STORE_DDIGESTED,     /* every recipient gets it in a digest: nothing to send */
+	STORE_DSTATES_
+};
+struct store_delivery {
+	enum store_dstate state;
+	uint32_t attempts;    /* delivery attempts whose result was recorded */
+	int64_t due;          /* see enum store_dstate; for sent/failed: when it became so */
+	uint64_t claim;       /* the claim's token (CLAIMED; kept after it as the last one) */
+	uint32_t pid;         /* the claiming process */
+	char *host;           /* and its host name ("" when none) */
+	struct store_kv *results; /* "rcpt:ADDR" -> "delivered|retrying|failed CODE TEXT" for
+	                             recipients with a result, "error" -> the last reason */
+	size_t nresults;
+};
+/* The state's name: queued, claimed, sent, retrying, failed, digested. Cannot fail. */
+const char *store_dstate_name(enum store_dstate s);
+/* DB_ENOTFOUND when the key has no delivery record. Release with store_delivery_release. */
+int store_delivery_get(struct store_txn *t, const char *key, struct store_delivery *out,
+                       struct dberr *e);
+/* Replaces the notice's delivery record and moves its queue entry to match (removes the
+ * old one, adds one for QUEUED, RETRY and CLAIMED). Small writes only. */
+int store_delivery_put(struct store_txn *t, const char *key, const struct store_delivery *d,
+                       struct dberr *e);
+void store_delivery_release(struct store_delivery *d);
+typedef int (*store_delivery_fn)(const char *key, const struct store_delivery *d, void *arg);
+/* Queued and retrying notices with due <= upto, by due then key, at most max (0: no
+ * limit). cb may store_delivery_put the notice it was given. A non-zero return stops. */
+int store_delivery_each_ready(struct store_txn *t, int64_t upto, size_t max,
+                              store_delivery_fn cb, void *arg, struct dberr *e);
+/* Claimed notices, by lease expiry, at most max (0: no limit); cb may put. */
+int store_delivery_each_claimed(struct store_txn *t, size_t max, store_delivery_fn cb,
+                                void *arg, struct dberr *e);
+/* The earliest due of a queued or retrying notice, INT64_MAX when there is none. */
+int store_delivery_next(struct store_txn *t, int64_t *at, struct dberr *e);
 
 /* ---- audit: append-only, keyed by sequence ---- */
 struct store_audit {

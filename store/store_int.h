@@ -21,6 +21,8 @@ enum store_db {
 	STORE_DB_DUE,
 	STORE_DB_OUTBOX,
 	STORE_DB_AUDIT,
+	STORE_DB_DELIVERY,
+	STORE_DB_DQUEUE,
 	STORE_DB_COUNT_
 };
 
@@ -78,5 +80,12 @@ const char *store_db_name(enum store_db db);
 /* Brings the records of a store at schema `from` to STORE_SCHEMA_VERSION inside t
  * (migrate.c); the caller then records the new version. Errors: the store's. */
 int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);
+
+/* The delivery record a new notice starts with (outbox.c -> delivery.c). */
+int store_delivery_init(struct store_txn *t, const char *key, enum store_dstate state,
+                        int64_t due, struct dberr *e);
+/* The delivery record's attempts and results laid over a notice's extra, and its state's
+ * name as n->state (replacing the one there). Errors: the store's. */
+int store_delivery_overlay(struct store_txn *t, struct store_notice *n, struct dberr *e);
 
 #endif

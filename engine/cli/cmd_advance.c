@@ -70,8 +70,7 @@ cmd_advance(struct cli *c)
 	}
 	engine_on_action(en, print_action, &notes);
 	/* what an earlier, interrupted command left queued goes out first */
-	if ((rc = deliver_resume(en, &c->err)) != 0 ||
-	    (rc = deliver_all(en, NULL, &c->err)) != 0 ||
+	if ((rc = deliver_all(en, NULL, &c->err)) != 0 ||
 	    (rc = sched_apply_due(en, upto, true, &deliver_hooks, &n, &c->err)) != 0)
 		goto out;
 	fflush(stdout);
@@ -137,6 +136,7 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 	o.db = dir;
 	o.config = cfg;
 	o.actor = c->env->actor;
+	o.dry = true; /* a throw-away store: a null transport, never SMTP, no files */
 	if (rc == 0)
 		rc = engine_open(&o, &en, e);
 	*out = en;

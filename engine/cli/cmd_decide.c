@@ -44,7 +44,7 @@ cmd_decide(struct cli *c)
 	a.id = pos[0];
 	a.approve = strcmp(pos[1], "approve") == 0;
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
-	    (rc = store_write(engine_store(a.en), decide_txn, &a, &c->err)) != 0)
+	    (rc = engine_write(a.en, decide_txn, &a, &c->err)) != 0)
 		return rc;
 	printf("%s: %s\n", a.id, a.approve ? "approved, sent" : "dismissed");
 	return 0;

@@ -15,10 +15,9 @@ cmd_deliver(struct cli *c)
 
 	if ((rc = cli_parse(c, NULL, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
 		return rc;
-	/* retries whose time has come, then everything still queued */
-	if ((rc = deliver_take_due_retries(en, &c->err)) != 0 ||
-	    (rc = deliver_resume(en, &c->err)) != 0 ||
-	    (rc = deliver_all(en, &sent, &c->err)) != 0)
+	/* queued notices and retries whose time has come, claimed from the store: safe beside
+	 * a running daemon, which claims its own */
+	if ((rc = deliver_all(en, &sent, &c->err)) != 0)
 		return rc;
 	printf("delivered %zu notice%s%s\n", sent, sent == 1 ? "" : "s",
 	       engine_config(en)->smtp ? "" : " (as .eml files: no SMTP server configured)");

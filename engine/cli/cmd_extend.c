@@ -100,7 +100,7 @@ cmd_extend(struct cli *c)
 		return cli_usage(c, "--to: '%s' is not a date (YYYY-MM-DD)", to);
 	a.task = npos == 1 ? pos[0] : NULL;
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
-	    (rc = store_write(engine_store(a.en), extend_txn, &a, &c->err)) != 0)
+	    (rc = engine_write(a.en, extend_txn, &a, &c->err)) != 0)
 		return rc;
 	printf("extended %zu task%s to %s\n", a.n, a.n == 1 ? "" : "s", to);
 	return 0;

@@ -78,7 +78,7 @@ run_event(struct cli *c, const char *task, const char *event, struct event_arg *
 		/* on the real clock a time given by hand is a back-dated entry, and says so */
 		a->args.backdated = engine_clock_mode(en) == STORE_CLOCK_REAL;
 	}
-	if ((rc = store_write(engine_store(en), event_txn, a, &c->err)) != 0)
+	if ((rc = engine_write(en, event_txn, a, &c->err)) != 0)
 		return rc;
 	printf("%s: %s -> %s\n", task, event, a->to_state);
 	return 0;
@@ -161,7 +161,7 @@ cmd_flag(struct cli *c)
 		                 a.kind);
 	a.task = pos[0];
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
-	    (rc = store_write(engine_store(a.en), flag_txn, &a, &c->err)) != 0)
+	    (rc = engine_write(a.en, flag_txn, &a, &c->err)) != 0)
 		return rc;
 	printf("%s: flagged %s\n", a.task, a.kind);
 	return 0;

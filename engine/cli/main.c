@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "engine/cli/cli.h"
+#include "notifiers/smtp.h"
 
 int
 main(int argc, char **argv)
@@ -21,6 +22,11 @@ main(int argc, char **argv)
 	struct cli_env env = {0};
 	bool want_help = false;
 	int i, status;
+
+	/* the SMTP helper (notifiers/sender.c): this program exec'd afresh by the daemon, which
+	 * sends its request on descriptor 0; not a command, not in --help */
+	if (argc == 2 && strcmp(argv[1], NOTIFY_SMTP_HELPER_ARG) == 0)
+		return notify_smtp_helper_main();
 
 	/* libuv writes with write() and libESMTP asks for it too: a closed peer must be an
 	 * error return, not a signal that kills the daemon. */

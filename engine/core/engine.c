@@ -12,6 +12,18 @@
 #include "engine/core/engine_int.h"
 
 static void
+actions_drop(struct engine *en)
+{
+	for (size_t i = 0; i < en->nheld; i++) {
+		free((char *)en->held[i].kind);
+		free((char *)en->held[i].task);
+		free((char *)en->held[i].subject);
+		free((char *)en->held[i].recipients);
+	}
+	en->nheld = 0;
+}
+
+static void
 plan_release(struct engine_plan *ep)
 {
 	plan_free(ep->plan);
@@ -125,6 +137,7 @@ engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e)
 	if (o->config != NULL)
 		config_copy(o->config, &en->config);
 	en->actor = xstrdup(o->actor && *o->actor ? o->actor : "dabiao");
+	en->dry = o->dry;
 	rc = store_open_sized(o->db, o->store_flags, en->config.store_mapsize, &en->store, e);
 	if (rc == 0)
 		rc = engine_reload(en, e);
@@ -149,8 +162,8 @@ engine_close(struct engine *en)
 		tz_free(en->tz);
 	if (en->store)
 		store_close(en->store);
-	engine_pending_truncate(en, 0);
-	free(en->pending);
+	actions_drop(en);
+	free(en->held);
 	config_release(&en->config);
 	free(en->actor);
 	free(en);
@@ -330,49 +343,63 @@ engine_on_action(struct engine *en, engine_action_fn fn, void *arg)
 void
 engine_action(struct engine *en, const struct engine_action *a)
 {
-	if (en->on_action)
-		en->on_action(a, en->on_action_arg);
-}
+	struct engine_action *h;
 
-void
-engine_pending_push(struct engine *en, const char *key)
-{
-	en->pending = xgrow(en->pending, &en->cappending, en->npending + 1, sizeof(char *));
-	en->pending[en->npending++] = xstrdup(key);
-}
-
-size_t
-engine_pending_n(const struct engine *en)
-{
-	return en->npending;
-}
-
-const char *
-engine_pending_at(const struct engine *en, size_t i)
-{
-	return i < en->npending ? en->pending[i] : NULL;
-}
-
-void
-engine_pending_truncate(struct engine *en, size_t n)
-{
-	for (size_t i = n; i < en->npending; i++)
-		free(en->pending[i]);
-	if (n < en->npending)
-		en->npending = n;
-}
-
-void
-engine_pending_drop_front(struct engine *en, size_t n)
-{
-	if (n > en->npending)
-		n = en->npending;
-	if (n == 0)
+	if (en->on_action == NULL)
 		return;
-	for (size_t i = 0; i < n; i++)
-		free(en->pending[i]);
-	memmove(en->pending, en->pending + n, (en->npending - n) * sizeof(char *));
-	en->npending -= n;
+	if (!en->in_write) {
+		en->on_action(a, en->on_action_arg);
+		return;
+	}
+	en->held = xgrow(en->held, &en->capheld, en->nheld + 1, sizeof(*en->held));
+	h = &en->held[en->nheld++];
+	*h = *a;
+	h->kind = xstrdup(a->kind ? a->kind : "");
+	h->task = xstrdup(a->task ? a->task : "");
+	h->subject = a->subject ? xstrdup(a->subject) : NULL;
+	h->recipients = a->recipients ? xstrdup(a->recipients) : NULL;
+}
+
+struct write_arg {
+	struct engine *en;
+	store_fn fn;
+	void *arg;
+};
+
+/* Each run of the function starts with nothing held: a run after map growth redoes, and
+ * so reports again, what the aborted one did. */
+static int
+write_fn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct write_arg *w = arg;
+
+	actions_drop(w->en);
+	return w->fn(txn, w->arg, e);
+}
+
+int
+engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e)
+{
+	struct write_arg w = {en, fn, arg};
+	bool outer = !en->in_write;
+	int rc;
+
+	if (!outer)
+		return store_write(en->store, fn, arg, e); /* refused by the store: no nesting */
+	en->in_write = true;
+	rc = store_write(en->store, write_fn, &w, e);
+	en->in_write = false;
+	for (size_t i = 0; rc == 0 && i < en->nheld; i++)
+		if (en->on_action)
+			en->on_action(&en->held[i], en->on_action_arg);
+	actions_drop(en);
+	return rc;
+}
+
+bool
+engine_dry(const struct engine *en)
+{
+	return en->dry;
 }
 
 void *

@@ -39,6 +39,8 @@ struct engine_opts {
 	unsigned store_flags;          /* STORE_CREATE, STORE_RDONLY (store.h) */
 	const struct config *config;   /* copied by engine_open */
 	const char *actor;             /* who runs this command, for audit records; copied */
+	bool dry;                      /* a throw-away store (simulate): nothing is delivered,
+	                                  nothing written outside the store */
 };
 
 /* Opens the store (STORE_CREATE makes a real-clock store when missing), reads its clock
@@ -116,18 +118,17 @@ struct engine_action {
 typedef void (*engine_action_fn)(const struct engine_action *a, void *arg);
 /* fn (NULL: none) is called for every action from now on. */
 void engine_on_action(struct engine *en, engine_action_fn fn, void *arg);
-/* Reports a to the callback, if any. */
+/* Reports a to the callback, if any. Inside engine_write the action is kept (copied) and
+ * reported only once the transaction has committed: a transaction that is redone or
+ * rolled back reports nothing of what it did. */
 void engine_action(struct engine *en, const struct engine_action *a);
 
-/* ---- notices produced and not yet handed to delivery (in this process) ----
- * Producers (notice_queue) push keys; delivery takes them. A store_write function that
- * pushes must be redo-safe: note engine_pending_n before, truncate back to it on entry. */
-void engine_pending_push(struct engine *en, const char *key);
-size_t engine_pending_n(const struct engine *en);
-const char *engine_pending_at(const struct engine *en, size_t i);   /* owned by en */
-/* Forgets keys [n, end) (a redone transaction), or the first n keys (taken). */
-void engine_pending_truncate(struct engine *en, size_t n);
-void engine_pending_drop_front(struct engine *en, size_t n);
+/* store_write on the engine's store, with the actions its function reports held back
+ * until the commit (dropped when fn is run again after map growth, or fails). Same
+ * contract and errors as store_write. */
+int engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e);
+/* True for a throw-away store (engine_opts.dry): delivery is a null transport. */
+bool engine_dry(const struct engine *en);
 
 /* ---- per-engine memos of modules above core (e.g. parsed templates) ----
  * A module keeps one pointer in its slot; engine_close calls release on it. */

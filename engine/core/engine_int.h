@@ -19,8 +19,10 @@ struct engine {
 	int64_t started;
 	engine_action_fn on_action;
 	void *on_action_arg;
-	char **pending;               /* keys of produced notices not yet delivered; owned */
-	size_t npending, cappending;
+	bool dry;                     /* engine_opts.dry */
+	bool in_write;                /* inside engine_write: actions wait for the commit */
+	struct engine_action *held;   /* actions of the open transaction; strings owned */
+	size_t nheld, capheld;
 	struct {
 		void *p;
 		void (*release)(void *);

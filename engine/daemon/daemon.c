@@ -9,12 +9,21 @@
  * so a change is seen within a second without a control socket.
  *
  * Signals: SIGTERM and SIGINT stop the loop between transactions (each transaction is
- * synchronous on this thread, so none is ever cut in half); SIGHUP re-reads the plans.
+ * synchronous on this thread, so none is ever cut in half) and abandon the delivery batch
+ * in flight; SIGHUP re-reads the configuration and the plans.
+ *
+ * Nothing here runs for long on the loop: due entries are applied in slices of RUN_SLICE
+ * (more due re-arms the timer at zero), delivery results are recorded RUN_RESULTS per
+ * commit as they come, and every transport runs in the sender thread.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -24,26 +33,34 @@
 #include "engine/daemon/daemon.h"
 
 #define RUN_TICK_MS 1000
+/* Due entries per loop wake: a slice takes milliseconds, so results, signals and timers
+ * get their turn between slices; more due means the timer is re-armed at zero. */
+#define RUN_SLICE 512
+/* Delivery results recorded per wake (one commit); the rest at the next wake, at once. */
+#define RUN_RESULTS 256
 
-/* The sender thread: delivery blocks on the network (an SMTP session in a child
- * process), so it never runs on the loop. The loop prepares a batch from the store and
- * hands it over; the thread sends it and wakes the loop through uv_async, which records
- * the results in the store. One batch at a time: the next one is prepared when the
- * results of the last are in. */
+/* The sender thread: delivery blocks (an SMTP session in the helper process, or fsync of
+ * .eml files), so it never runs on the loop. The loop claims a batch in the store and
+ * hands it over; the thread sends it, announcing each item's results as they come
+ * (ready[]) through uv_async, and the loop records them in bounded commits. One batch at a
+ * time: the next is claimed when the last is wholly recorded. Writing to cancel[1]
+ * abandons the batch in flight (the helper is killed; the unsent items' claims are given
+ * back). */
 struct sender {
 	uv_thread_t thread;
 	uv_mutex_t lock;
 	uv_cond_t wake;
-	uv_async_t done;          /* thread -> loop: the batch is sent */
+	uv_async_t done;          /* thread -> loop: results are in */
 	struct deliver_batch *todo;   /* handed to the thread; guarded by lock */
-	struct deliver_batch *sent;   /* handed back whole; guarded by lock */
-	struct deliver_batch *out;    /* loop side: the batch being sent */
+	bool finished;            /* the thread is through with the batch; guarded by lock */
 	size_t *ready;            /* items whose results are in, not yet recorded; lock */
 	size_t nready, capready;
+	struct deliver_batch *out;    /* loop side: the batch being sent */
 	struct config cfg;        /* the thread's own copy, replaced only while idle */
 	bool busy;                /* loop side: a batch is out */
 	bool refresh;             /* loop side: copy the configuration when the batch is back */
 	bool stop;                /* guarded by lock */
+	int cancel[2];            /* pipe: the loop writes a byte to abandon the batch */
 };
 
 struct daemon {
@@ -57,6 +74,15 @@ struct daemon {
 	struct dberr err;        /* its details */
 };
 
+static void
+sender_cancel(struct sender *s)
+{
+	char c = 1;
+
+	if (s->cancel[1] >= 0 && write(s->cancel[1], &c, 1) < 0)
+		log_warn("engine", "cannot signal the sender to stop");
+}
+
 /* A store error is not survivable silently: keep it, stop, let the supervisor restart. */
 static void
 stop_on(struct daemon *d, const struct dberr *e)
@@ -65,6 +91,7 @@ stop_on(struct daemon *d, const struct dberr *e)
 		d->status = e->code ? e->code : DB_ESOFTWARE;
 		d->err = *e;
 	}
+	sender_cancel(&d->snd);
 	uv_stop(&d->loop);
 }
 
@@ -120,8 +147,8 @@ check_plans(struct daemon *d, struct dberr *e)
 	return rc;
 }
 
-/* Sender thread: an item's results are in; the loop records them at once, so a kill of
- * the daemon repeats at most the messages whose results were still on their way. */
+/* Sender thread: an item's results are in; the loop records them at its next wake, so a
+ * kill of the daemon repeats at most the messages claimed and not yet recorded. */
 static void
 sender_item_done(size_t i, void *arg)
 {
@@ -151,58 +178,61 @@ sender_main(void *arg)
 		b = s->todo;
 		s->todo = NULL;
 		uv_mutex_unlock(&s->lock);
-		deliver_send(&s->cfg, b, sender_item_done, s);
+		deliver_send(&s->cfg, b, s->cancel[0], sender_item_done, s);
 		uv_mutex_lock(&s->lock);
-		s->sent = b;
+		s->finished = true;
 		uv_mutex_unlock(&s->lock);
 		uv_async_send(&s->done);
 	}
 }
 
-/* Hands the next batch of pending notices to the sender thread, if it is idle. Without an
- * SMTP server, notices become .eml files right here: no network is involved. */
+/* Claims the next batch and hands it to the sender thread, if it is idle. Every transport
+ * (SMTP, .eml files) goes through the thread: the loop never waits on the network or on
+ * a disk flush. */
 static int
 sender_kick(struct daemon *d, struct dberr *e)
 {
 	struct deliver_batch *b = NULL;
 	int rc;
 
-	if (!engine_config(d->en)->smtp)
-		return deliver_all(d->en, NULL, e);
-	if (d->snd.busy || engine_pending_n(d->en) == 0)
+	if (d->snd.busy || d->snd.stop)
 		return 0;
-	if ((rc = deliver_prepare(d->en, DELIVER_BATCH, &b, e)) != 0 || b == NULL)
+	engine_clock_read(d->en);
+	rc = deliver_claim(d->en, DELIVER_BATCH, deliver_lease(&d->snd.cfg, DELIVER_BATCH), &b, e);
+	if (rc != 0 || b == NULL)
 		return rc;
 	d->snd.busy = true;
 	d->snd.out = b;
 	uv_mutex_lock(&d->snd.lock);
+	d->snd.finished = false;
 	d->snd.todo = b;
 	uv_cond_signal(&d->snd.wake);
 	uv_mutex_unlock(&d->snd.lock);
 	return 0;
 }
 
-/* Records the items whose results came in (and, when given, the rest of batch b). */
+/* Records up to max items whose results came in (all of them with max 0); *finished says
+ * whether the thread is through with the batch and nothing is left to record. */
 static int
-record_ready(struct daemon *d, struct deliver_batch *b, struct dberr *e)
+record_ready(struct daemon *d, size_t max, bool *finished, struct dberr *e)
 {
 	struct deliver_item **items = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, take;
 	int rc = 0;
 
 	uv_mutex_lock(&d->snd.lock);
-	for (size_t i = 0; i < d->snd.nready && d->snd.out; i++) {
-		items = xgrow(items, &cap, n + 1, sizeof(*items));
-		items[n++] = &d->snd.out->v[d->snd.ready[i]];
+	take = max == 0 || d->snd.nready < max ? d->snd.nready : max;
+	if (take > 0 && d->snd.out != NULL) {
+		items = xcalloc(take, sizeof(*items));
+		for (; n < take; n++)
+			items[n] = &d->snd.out->v[d->snd.ready[n]];
 	}
-	d->snd.nready = 0;
+	memmove(d->snd.ready, d->snd.ready + take, (d->snd.nready - take) * sizeof(size_t));
+	d->snd.nready -= take;
+	*finished = d->snd.finished && d->snd.nready == 0;
 	uv_mutex_unlock(&d->snd.lock);
-	for (size_t i = 0; b != NULL && i < b->n; i++) {
-		items = xgrow(items, &cap, n + 1, sizeof(*items));
-		items[n++] = &b->v[i];
-	}
 	if (n > 0)
-		rc = deliver_apply(d->en, items, n, e);
+		rc = deliver_apply(d->en, d->snd.out, items, n, e);
 	free(items);
 	return rc;
 }
@@ -211,31 +241,40 @@ static void
 on_sent(uv_async_t *a)
 {
 	struct daemon *d = a->data;
-	struct deliver_batch *b;
+	struct deliver_batch *b = d->snd.out;
+	bool finished = false;
 	struct dberr e;
 
 	dberr_clear(&e);
-	uv_mutex_lock(&d->snd.lock);
-	b = d->snd.sent;
-	d->snd.sent = NULL;
-	uv_mutex_unlock(&d->snd.lock);
-	if (record_ready(d, b, &e) != 0) {
-		stop_on(d, &e);
-		return;
-	}
 	if (b == NULL)
 		return;
+	if (record_ready(d, RUN_RESULTS, &finished, &e) != 0)
+		goto fail;
+	if (!finished) {
+		/* more results than one wake records: come back at once, after the others */
+		uv_mutex_lock(&d->snd.lock);
+		if (d->snd.nready > 0)
+			uv_async_send(&d->snd.done);
+		uv_mutex_unlock(&d->snd.lock);
+		return;
+	}
+	/* items the thread left without a result (none, unless abandoned) go back at once */
+	if (deliver_release(d->en, b, &e) != 0)
+		goto fail;
 	d->snd.busy = false;
 	d->snd.out = NULL;
+	log_info("notifiers", "batch delivered notices=%zu", b->n);
+	deliver_batch_free(b);
 	if (d->snd.refresh) {
 		config_release(&d->snd.cfg);
 		config_copy(engine_config(d->en), &d->snd.cfg);
 		d->snd.refresh = false;
 	}
 	if (sender_kick(d, &e) != 0)
-		stop_on(d, &e);
-	log_info("notifiers", "batch delivered notices=%zu", b->n);
-	deliver_batch_free(b);
+		goto fail;
+	return;
+fail:
+	stop_on(d, &e);
 }
 
 static void
@@ -243,7 +282,7 @@ on_timer(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
 	struct dberr e;
-	int64_t now, next;
+	int64_t now, next, ready;
 	uint64_t wait_ms = RUN_TICK_MS;
 	size_t n = 0;
 
@@ -251,20 +290,23 @@ on_timer(uv_timer_t *t)
 	if (check_plans(d, &e) != 0)
 		goto fail;
 	now = engine_clock_read(d->en);
-	/* no hook: the sender thread delivers what each batch queued (sender_kick below) */
-	if (sched_apply_due(d->en, now, false, NULL, &n, &e) != 0)
+	if (sched_apply_slice(d->en, now, RUN_SLICE, &n, &e) != 0)
 		goto fail;
 	if (n > 0)
 		log_debug("engine", "applied entries=%zu", n);
+	/* what the slice queued is in the store's delivery queue: claim it while the rest of
+	 * the tick is still being applied */
 	if (sender_kick(d, &e) != 0)
 		goto fail;
-	if (sched_next_due(d->en, &next, &e) != 0)
+	if (sched_next_due(d->en, &next, &e) != 0 || deliver_next(d->en, &ready, &e) != 0)
 		goto fail;
+	if (!d->snd.busy && ready < next)
+		next = ready; /* a retry coming due (while busy, the batch's end kicks) */
 	now = engine_clock_read(d->en);
-	if (next != INT64_MAX && next > now && (uint64_t)(next - now) * 1000 < wait_ms)
-		wait_ms = (uint64_t)(next - now) * 1000;
-	else if (next != INT64_MAX && next <= now)
+	if (n >= RUN_SLICE || (next != INT64_MAX && next <= now))
 		wait_ms = 0;
+	else if (next != INT64_MAX && (uint64_t)(next - now) * 1000 < wait_ms)
+		wait_ms = (uint64_t)(next - now) * 1000;
 	uv_timer_start(&d->timer, on_timer, wait_ms, 0);
 	return;
 fail:
@@ -302,6 +344,8 @@ on_signal(uv_signal_t *s, int signum)
 		return;
 	}
 	log_info("engine", "signal=%d stopping", signum);
+	/* the batch in flight is abandoned, not finished: a slow server must not hold the stop */
+	sender_cancel(&d->snd);
 	uv_stop(&d->loop);
 }
 
@@ -313,21 +357,70 @@ close_walk(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+/* One daemon per store: an exclusive flock on <db>/daemon.lock, held until the process
+ * ends (the kernel drops it however the process dies). The file holds the holder's pid so
+ * a second `run` can say who. */
+static int
+lock_store(struct engine *en, int *fd_out, struct dberr *e)
+{
+	const char *dir = store_dir(engine_store(en));
+	char *path = xasprintf("%s/daemon.lock", dir);
+	char pid[32] = "";
+	ssize_t got;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = dberr_set(e, -errno, "cannot open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int err = errno;
+
+		got = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[got > 0 ? got : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		close(fd);
+		if (err == EWOULDBLOCK)
+			rc = dberr_set(e, DB_ETEMP, "store %s is already run by process %s (%s holds "
+			               "its lock); one daemon per store", dir, pid[0] ? pid : "?",
+			               path);
+		else
+			rc = dberr_set(e, -err, "cannot lock %s: %s", path, strerror(err));
+		goto out;
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+		log_warn("engine", "cannot write the pid into %s", path);
+	*fd_out = fd;
+out:
+	free(path);
+	return rc;
+}
+
 int
 daemon_run(struct engine *en, struct dberr *e)
 {
 	struct daemon d;
-	int rc;
+	bool finished;
+	int rc, lockfd = -1;
 
 	memset(&d, 0, sizeof(d));
 	d.en = en;
+	d.snd.cancel[0] = d.snd.cancel[1] = -1;
+	if ((rc = lock_store(en, &lockfd, e)) != 0)
+		return rc;
+	/* pipe(), not pipe2(): _GNU_SOURCE would make <sched.h> define SCHED_BATCH */
+	if (pipe(d.snd.cancel) != 0 || fcntl(d.snd.cancel[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(d.snd.cancel[1], F_SETFD, FD_CLOEXEC) != 0) {
+		rc = dberr_set(e, -errno, "cannot make a pipe: %s", strerror(errno));
+		close(lockfd);
+		return rc;
+	}
 	if (log_get_level() < LOG_LEVEL_INFO && log_get_level() != LOG_LEVEL_QUIET)
 		log_set_level(LOG_LEVEL_INFO);
 	engine_on_action(en, log_action, NULL);
 	engine_set_started(en, engine_clock_read(en));
-	/* queued notices a killed daemon left go to the sender thread once the loop runs */
-	if ((rc = deliver_resume(en, e)) != 0)
-		return rc;
 	uv_loop_init(&d.loop);
 	uv_timer_init(&d.loop, &d.timer);
 	d.timer.data = &d;
@@ -348,21 +441,24 @@ daemon_run(struct engine *en, struct dberr *e)
 	         engine_nplans(en));
 	uv_timer_start(&d.timer, on_timer, 0, 0);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
-	/* Stop the sender after the batch it may be sending: its results are recorded, so
-	 * nothing sent is sent again. */
+	/* Stop the sender: the batch in flight was abandoned (sender_cancel), so the join is
+	 * quick. What it finished is recorded; the rest of its claims are given back. */
 	uv_mutex_lock(&d.snd.lock);
 	d.snd.stop = true;
 	uv_cond_signal(&d.snd.wake);
 	uv_mutex_unlock(&d.snd.lock);
+	sender_cancel(&d.snd);
 	uv_thread_join(&d.snd.thread);
 	if (d.snd.out != NULL) {
 		struct dberr e2;
 
 		dberr_clear(&e2);
-		/* what the thread finished is recorded; an unfinished batch was never started */
-		if (record_ready(&d, d.snd.sent, &e2) != 0)
-			log_warnx("engine", "results of the last batch not recorded: %s", e2.msg);
+		if (record_ready(&d, 0, &finished, &e2) != 0 ||
+		    deliver_release(en, d.snd.out, &e2) != 0)
+			log_warnx("engine", "results of the last batch not recorded (their claims "
+			          "expire): %s", e2.msg);
 		deliver_batch_free(d.snd.out);
+		d.snd.out = NULL;
 	}
 	free(d.snd.ready);
 	uv_walk(&d.loop, close_walk, NULL);
@@ -373,9 +469,12 @@ daemon_run(struct engine *en, struct dberr *e)
 	uv_mutex_destroy(&d.snd.lock);
 	uv_cond_destroy(&d.snd.wake);
 	config_release(&d.snd.cfg);
+	close(d.snd.cancel[0]);
+	close(d.snd.cancel[1]);
 	free(d.fingerprint);
 	engine_on_action(en, NULL, NULL);
 	log_info("engine", "stopped");
+	close(lockfd);
 	if (d.status != 0)
 		*e = d.err;
 	return d.status;

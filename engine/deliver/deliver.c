@@ -1,107 +1,240 @@
 /*
- * deliver.c - from the outbox to the SMTP server, at least once and as close to exactly
- * once as SMTP allows.
+ * deliver.c - from the outbox to the recipients, at least once and as close to exactly
+ * once as SMTP allows, with the store deciding what is sent.
  *
- * A notice is marked sent in the transaction that learns the server accepted it; a crash
- * between the server's reply and that commit can repeat only the messages of that batch,
- * with the same bytes and the same Message-ID (derived from the notice key), so a mail
- * system can drop the duplicate. Each recipient's result is kept: a recipient the server
- * accepted is never sent the notice again, whatever happens to the others.
+ * A notice is claimed (its delivery record says: this process, this claim, until this
+ * lease) in the transaction that builds the batch, and its result is recorded against
+ * that claim in a later one. Between the two only the claimed notices are in flight: a
+ * crash repeats at most those, with the same bytes and the same Message-ID (derived from
+ * the notice key), so a mail system can drop the duplicate. A result that finds its claim
+ * gone (already recorded, or the notice claimed by another process after the lease ended)
+ * is dropped without a trace, which makes recording idempotent. Each recipient's result is
+ * kept when not all succeeded: a recipient the server accepted is never sent the notice
+ * again, whatever happens to the others.
  *
- * Temporary failures (4xx, no connection, a timeout, the sender process dying) retry with
- * exponential backoff from one minute to one hour, through an entry in the due index;
- * past the lifetime (five days, an MTA's queue lifetime) or on a permanent failure (5xx)
- * the notice is failed, the audit trail says so, and the registry's admin is told.
+ * Temporary failures (4xx, no connection, a timeout, the helper dying, a full disk for
+ * .eml files) retry with exponential backoff from one minute to one hour, back in the
+ * delivery queue; past the lifetime (five days, an MTA's queue lifetime) or on a permanent
+ * failure (5xx) the notice is failed, the audit trail says so, and the registry's admin is
+ * told.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
-#include "engine/deliver/deliver.h"
+#include "engine/deliver/deliver_int.h"
+#include "notifiers/smtp.h"
 
 #define DELIVER_FIRST_RETRY 60
 #define DELIVER_MAX_RETRY 3600
 #define DELIVER_LIFETIME (5 * 86400)
+/* How long past its transport's own limit a claim is held: the helper is killed at the
+ * limit, so this only covers recording the results. */
+#define DELIVER_LEASE_MARGIN 30
 
-static const char *
-rcpt_state(const struct store_notice *n, const char *addr)
-{
-	char key[600];
-
-	snprintf(key, sizeof(key), "rcpt:%s", addr);
-	return store_kv_get(n->extra, n->nextra, key);
-}
-
-struct prep {
-	struct engine *en;
-	size_t max;
-	size_t taken;
-	struct deliver_batch *b;
+/* What the claim transaction needs to know about this process, read once per batch. */
+struct claimer {
+	uint64_t claim;
+	uint32_t pid;
+	char host[256];
+	int64_t wall;        /* wall clock now: leases are about processes, not the plan's clock */
 };
 
-#define RETRY_PREFIX "deliver#"
+static void
+claimer_init(struct claimer *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* a claim token no other batch of any process will use: 64 random bits */
+	while (c->claim == 0 && getrandom(&c->claim, sizeof(c->claim), 0) != sizeof(c->claim))
+		if (errno != EINTR)
+			c->claim = ((uint64_t)getpid() << 32) ^ (uint64_t)engine_wall_clock();
+	c->pid = (uint32_t)getpid();
+	if (gethostname(c->host, sizeof(c->host)) != 0)
+		c->host[0] = '\0';
+	c->host[sizeof(c->host) - 1] = '\0';
+	c->wall = engine_wall_clock();
+}
 
+/* The claim's process is gone: on this host, and no process has its pid (a pid reused
+ * since only delays the return until the lease ends). */
+static bool
+claimer_dead(const struct claimer *me, const struct store_delivery *d)
+{
+	if (strcmp(d->host, me->host) != 0 || d->pid == me->pid || d->pid == 0)
+		return false;
+	return kill((pid_t)d->pid, 0) != 0 && errno == ESRCH;
+}
+
+int64_t
+deliver_lease(const struct config *cfg, size_t n)
+{
+	struct notify_smtp_server srv = {.timeout_ms = cfg->timeout_ms};
+
+	if (!cfg->smtp)
+		return 60 + (int64_t)n / 10 + DELIVER_LEASE_MARGIN;
+	return notify_smtp_time_limit_ms(&srv, n) / 1000 + 1 + DELIVER_LEASE_MARGIN;
+}
+
+struct claim_arg {
+	struct engine *en;
+	size_t max;
+	int64_t lease_s;
+	struct claimer me;
+	struct deliver_batch *b;
+	size_t cap;
+	struct store_txn *txn;
+	struct dberr *e;
+};
 
 static int
-prep_txn(struct store_txn *txn, void *arg, struct dberr *e)
+reclaim_cb(const char *key, const struct store_delivery *d, void *arg)
 {
-	struct prep *p = arg;
-	size_t cap = 0;
+	struct claim_arg *a = arg;
+	struct store_delivery back = *d;
 
-	p->b->n = 0;
-	for (p->taken = 0; p->taken < engine_pending_n(p->en) && p->b->n < p->max; p->taken++) {
-		struct store_notice n;
-		struct deliver_item it = {0};
-		int rc = store_notice_get(txn, engine_pending_at(p->en, p->taken), &n, e);
+	if (d->due > a->me.wall && !claimer_dead(&a->me, d))
+		return 0;
+	back.state = STORE_DQUEUED;
+	back.due = engine_now(a->en);
+	return store_delivery_put(a->txn, key, &back, a->e);
+}
 
-		if (rc == DB_ENOTFOUND) {
-			dberr_clear(e);
-			continue;
-		}
-		if (rc != 0)
-			return rc;
-		if (strcmp(n.state, "queued") == 0 || strcmp(n.state, "retrying") == 0) {
-			it.key = xstrdup(n.key);
-			it.message = xstrdup(n.message);
-			it.len = strlen(n.message);
-			it.rcpt = xcalloc(n.nto ? n.nto : 1, sizeof(char *));
-			for (size_t i = 0; i < n.nto; i++) {
-				const char *st = rcpt_state(&n, n.to[i]);
-				/* delivered already, or left to the recipient's daily digest */
-				if (st == NULL || (strncmp(st, "delivered", 9) != 0 &&
-				                   strncmp(st, "digest", 6) != 0))
-					it.rcpt[it.nrcpt++] = xstrdup(n.to[i]);
-			}
-			it.result = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.result));
-			it.code = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.code));
-			it.reply = xcalloc(it.nrcpt ? it.nrcpt : 1, sizeof(*it.reply));
-			p->b->v = xgrow(p->b->v, &cap, p->b->n + 1, sizeof(it));
-			p->b->v[p->b->n++] = it;
-		}
-		store_notice_release(&n);
+static void
+item_release(struct deliver_item *it)
+{
+	for (size_t k = 0; k < it->nrcpt; k++) {
+		free(it->rcpt[k]);
+		free(it->reply[k]);
 	}
+	free(it->key);
+	free(it->message);
+	free(it->rcpt);
+	free(it->result);
+	free(it->code);
+	free(it->reply);
+	memset(it, 0, sizeof(*it));
+}
+
+/* delivered already, or left to the recipient's daily digest */
+static bool
+rcpt_done(const struct store_notice *n, const char *addr)
+{
+	char key[600];
+	const char *st;
+
+	snprintf(key, sizeof(key), "rcpt:%s", addr);
+	st = store_kv_get(n->extra, n->nextra, key);
+	return st != NULL && (strncmp(st, "delivered", 9) == 0 || strncmp(st, "digest", 6) == 0);
+}
+
+static int
+claim_cb(const char *key, const struct store_delivery *d, void *arg)
+{
+	struct claim_arg *a = arg;
+	struct store_delivery mine = *d;
+	struct deliver_item it = {0};
+	struct store_notice n;
+	int rc = store_notice_get(a->txn, key, &n, a->e);
+
+	if (rc == DB_ENOTFOUND) {
+		/* a delivery record without its notice: nothing could ever be sent */
+		dberr_clear(a->e);
+		mine.state = STORE_DFAILED;
+		return store_delivery_put(a->txn, key, &mine, a->e);
+	}
+	if (rc != 0)
+		return rc;
+	it.rcpt = xcalloc(n.nto ? n.nto : 1, sizeof(char *));
+	for (size_t i = 0; i < n.nto; i++)
+		if (!rcpt_done(&n, n.to[i]))
+			it.rcpt[it.nrcpt++] = xstrdup(n.to[i]);
+	if (it.nrcpt == 0 || n.message[0] == '\0') {
+		/* nobody left to send it to (a digest took the rest), or no bytes to send */
+		mine.state = n.message[0] ? STORE_DSENT : STORE_DFAILED;
+		item_release(&it);
+		mine.due = engine_now(a->en);
+		store_notice_release(&n);
+		return store_delivery_put(a->txn, key, &mine, a->e);
+	}
+	it.key = xstrdup(key);
+	it.scheduled = n.scheduled;
+	it.len = strlen(n.message);
+	it.message = n.message;
+	n.message = NULL;
+	it.result = xcalloc(it.nrcpt, sizeof(*it.result));
+	it.code = xcalloc(it.nrcpt, sizeof(*it.code));
+	it.reply = xcalloc(it.nrcpt, sizeof(*it.reply));
+	store_notice_release(&n);
+	mine.state = STORE_DCLAIMED;
+	mine.claim = a->b->claim;
+	mine.pid = a->me.pid;
+	mine.host = a->me.host;
+	mine.due = a->me.wall + a->lease_s;
+	rc = store_delivery_put(a->txn, key, &mine, a->e);
+	if (rc != 0) {
+		item_release(&it);
+		return rc;
+	}
+	a->b->v = xgrow(a->b->v, &a->cap, a->b->n + 1, sizeof(it));
+	a->b->v[a->b->n++] = it;
 	return 0;
+}
+
+static void
+batch_items_free(struct deliver_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		item_release(&b->v[i]);
+	b->n = 0;
+}
+
+static int
+claim_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct claim_arg *a = arg;
+	int rc;
+
+	batch_items_free(a->b); /* a run after map growth starts from nothing */
+	a->txn = txn;
+	a->e = e;
+	rc = store_delivery_each_claimed(txn, 0, reclaim_cb, a, e);
+	if (rc == 0)
+		rc = store_delivery_each_ready(txn, engine_now(a->en), a->max, claim_cb, a, e);
+	return rc;
 }
 
 int
-deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out, struct dberr *e)
+deliver_claim(struct engine *en, size_t max, int64_t lease_s, struct deliver_batch **out,
+              struct dberr *e)
 {
-	struct prep p = {en, max, 0, xcalloc(1, sizeof(struct deliver_batch))};
-	int rc = store_read(engine_store(en), prep_txn, &p, e);
+	struct claim_arg a = {0};
+	const struct config *cfg = engine_config(en);
+	int rc;
 
-	if (rc != 0) {
-		deliver_batch_free(p.b);
-		return rc;
+	a.en = en;
+	a.max = max;
+	a.lease_s = lease_s;
+	claimer_init(&a.me);
+	a.b = xcalloc(1, sizeof(*a.b));
+	a.b->claim = a.me.claim;
+	a.b->transport = engine_dry(en) ? DELIVER_NULL : cfg->smtp ? DELIVER_SMTP : DELIVER_FILE;
+	if (a.b->transport == DELIVER_FILE)
+		a.b->dir = xasprintf("%s/outbox", store_dir(engine_store(en)));
+	engine_clock_read(en);
+	rc = engine_write(en, claim_txn, &a, e);
+	if (rc != 0 || a.b->n == 0) {
+		deliver_batch_free(a.b);
+		a.b = NULL;
 	}
-	engine_pending_drop_front(en, p.taken);
-	if (p.b->n == 0) {
-		deliver_batch_free(p.b);
-		p.b = NULL;
-	}
-	*out = p.b;
-	return 0;
+	if (rc == 0)
+		*out = a.b;
+	return rc;
 }
 
 void
@@ -109,128 +242,215 @@ deliver_batch_free(struct deliver_batch *b)
 {
 	if (b == NULL)
 		return;
-	for (size_t i = 0; i < b->n; i++) {
-		struct deliver_item *it = &b->v[i];
-		for (size_t k = 0; k < it->nrcpt; k++) {
-			free(it->rcpt[k]);
-			free(it->reply[k]);
-		}
-		free(it->key);
-		free(it->message);
-		free(it->rcpt);
-		free(it->result);
-		free(it->code);
-		free(it->reply);
-	}
+	batch_items_free(b);
 	free(b->v);
+	free(b->dir);
 	free(b);
 }
 
-static int
-queue_failure(struct engine *en, struct store_txn *txn, const struct store_notice *n,
-              const char *why, const char *attempts, struct dberr *e)
+void
+deliver_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+             void (*done)(size_t i, void *arg), void *arg)
 {
-	const struct engine_plan *ep = engine_plan_find(en, n->plan);
+	switch (b->transport) {
+	case DELIVER_SMTP:
+		deliver_smtp_send(cfg, b, cancel_fd, done, arg);
+		break;
+	case DELIVER_FILE:
+		deliver_eml_send(b, cancel_fd, done, arg);
+		break;
+	case DELIVER_NULL:
+		/* a dry run's transport: accepted by nobody, sent nowhere */
+		for (size_t i = 0; i < b->n; i++) {
+			for (size_t k = 0; k < b->v[i].nrcpt; k++)
+				b->v[i].result[k] = DELIVER_OK;
+			b->v[i].done = true;
+			if (done)
+				done(i, arg);
+		}
+		break;
+	}
+}
+
+static const char *
+transport_name(enum deliver_transport t)
+{
+	return t == DELIVER_SMTP ? "smtp" : t == DELIVER_FILE ? "file" : "none";
+}
+
+static int
+queue_failure(struct engine *en, struct store_txn *txn, const char *key, const char *why,
+              const char *attempts, struct dberr *e)
+{
 	struct notice_var vars[2] = {{"error", why}, {"attempts", attempts}};
+	const struct engine_plan *ep;
 	struct notice_req r = {0};
-	char *key;
+	struct store_notice n;
+	char *fkey;
 	int rc;
 
-	if (ep == NULL || strstr(n->key, "#delivery-failed") != NULL)
+	if (strstr(key, "#delivery-failed") != NULL || strstr(key, "/unbuildable/") != NULL)
 		return 0; /* never a failure notice about a failure notice */
-	key = xasprintf("%s#delivery-failed", n->key);
+	if ((rc = store_notice_get(txn, key, &n, e)) != 0)
+		return rc;
+	ep = engine_plan_find(en, n.plan);
+	if (ep == NULL) {
+		store_notice_release(&n);
+		return 0;
+	}
+	fkey = xasprintf("%s#delivery-failed", key);
 	r.ep = ep;
 	r.kind = "delivery-failed";
 	r.fallback = "delivery-failed";
-	r.key = key;
-	r.subject = n->subject;
-	r.tasks = (const char *const *)n->tasks;
-	r.ntasks = n->ntasks;
-	r.targets = NULL;    /* no role: the notice goes to the registry's admin contact */
-	r.ntargets = 0;
+	r.key = fkey;
+	r.subject = n.subject;
+	r.tasks = (const char *const *)n.tasks;
+	r.ntasks = n.ntasks;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
 	r.nvars = 2;
 	rc = notice_queue(en, txn, &r, e);
-	free(key);
+	free(fkey);
+	store_notice_release(&n);
 	return rc;
 }
 
-/* One notice's results into its record: per recipient, then the notice's state. */
+/* The notice's created time and first task, for the backoff's lifetime and the audit. */
+struct about {
+	int64_t created;
+	char *task;
+	char *subject;
+};
+
 static int
-apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *it,
-          struct dberr *e)
+about_notice(struct store_txn *txn, const char *key, struct about *ab, struct dberr *e)
 {
 	struct store_notice n;
-	struct buf why = BUF_INIT, details = BUF_INIT;
-	char num[32], *old_state;
-	long attempts;
-	bool temp = false, perm = false, all_done = true;
-	int64_t now = engine_now(en);
-	int rc = store_notice_get(txn, it->key, &n, e);
+	int rc = store_notice_get(txn, key, &n, e);
 
 	if (rc != 0)
 		return rc;
-	attempts = store_kv_get(n.extra, n.nextra, "attempts") ?
-	           atol(store_kv_get(n.extra, n.nextra, "attempts")) + 1 : 1;
-	snprintf(num, sizeof(num), "%ld", attempts);
-	store_kv_set(&n.extra, &n.nextra, "attempts", num);
+	ab->created = n.created;
+	ab->task = xstrdup(n.ntasks ? n.tasks[0] : "");
+	ab->subject = xstrdup(n.subject);
+	store_notice_release(&n);
+	return 0;
+}
+
+/* A due entry at the retry's time: the scheduler wakes then (the daemon's timer, the
+ * virtual clock of `advance`, which delivers after each batch at its time), though the
+ * delivery queue alone says what is deliverable; the entry's handler does nothing. */
+static int
+retry_wakeup(struct store_txn *txn, const char *key, int64_t at, struct dberr *e)
+{
+	char *task = xasprintf("deliver#%s", key);
+	struct store_due d = {.at = at, .kind = STORE_DUE_RETRY, .task = task, .planned = at};
+	int rc = store_due_put(txn, &d, e);
+
+	free(task);
+	return rc;
+}
+
+/* Whether this result may change the record: only against its own claim, or, after the
+ * lease ended with nobody else taking the notice, a success (which saves a repeat). */
+static bool
+result_counts(const struct store_delivery *d, uint64_t claim, bool all_ok)
+{
+	if (d->state == STORE_DCLAIMED)
+		return d->claim == claim;
+	if (d->state == STORE_DQUEUED || d->state == STORE_DRETRY)
+		return all_ok;
+	return false; /* sent, failed, digested: final */
+}
+
+static int
+apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
+          const struct deliver_item *it, struct dberr *e)
+{
+	struct store_delivery d, now_d;
+	struct buf why = BUF_INIT, details = BUF_INIT;
+	struct about ab = {0};
+	bool temp = false, perm = false;
+	int64_t now = engine_now(en);
+	const char *old;
+	char num[32];
+	int rc = store_delivery_get(txn, it->key, &d, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
 	for (size_t k = 0; k < it->nrcpt; k++) {
+		temp |= it->result[k] == DELIVER_TEMP;
+		perm |= it->result[k] == DELIVER_PERM;
+	}
+	if (!result_counts(&d, b->claim, !temp && !perm)) {
+		store_delivery_release(&d);
+		return 0;
+	}
+	if ((rc = about_notice(txn, it->key, &ab, e)) != 0)
+		goto out;
+	now_d = d;
+	now_d.attempts = d.attempts + 1;
+	for (size_t k = 0; (temp || perm) && k < it->nrcpt; k++) {
 		char key[600], *val;
 		const char *word = it->result[k] == DELIVER_OK ? "delivered"
 		                   : it->result[k] == DELIVER_PERM ? "failed" : "retrying";
 
 		snprintf(key, sizeof(key), "rcpt:%s", it->rcpt[k]);
 		val = xasprintf("%s %d %s", word, it->code[k], it->reply[k] ? it->reply[k] : "");
-		store_kv_set(&n.extra, &n.nextra, key, val);
+		store_kv_set(&now_d.results, &now_d.nresults, key, val);
 		free(val);
-		temp |= it->result[k] == DELIVER_TEMP;
-		perm |= it->result[k] == DELIVER_PERM;
 		if (it->result[k] != DELIVER_OK)
 			buf_printf(&why, "%s%s: %d %s", why.len ? "; " : "", it->rcpt[k], it->code[k],
 			           it->reply[k] ? it->reply[k] : "");
 	}
-	store_kv_set(&n.extra, &n.nextra, "last_attempt", (snprintf(num, sizeof(num), "%lld",
-	                                         (long long)now), num));
-	old_state = n.state;
-	if (temp && now - n.created < DELIVER_LIFETIME) {
+	if (why.len)
+		store_kv_set(&now_d.results, &now_d.nresults, "error", buf_str(&why));
+	d.results = now_d.results; /* the same list, grown: released once, with d */
+	d.nresults = now_d.nresults;
+	if (temp && !perm && now - ab.created < DELIVER_LIFETIME) {
 		int64_t wait = DELIVER_FIRST_RETRY;
-		struct store_due d = {0};
-		char *task = xasprintf(RETRY_PREFIX "%s", n.key);
 
-		for (long a = 1; a < attempts && wait < DELIVER_MAX_RETRY; a++)
+		for (uint32_t a = 1; a < now_d.attempts && wait < DELIVER_MAX_RETRY; a++)
 			wait *= 2;
-		if (wait > DELIVER_MAX_RETRY)
-			wait = DELIVER_MAX_RETRY;
-		d.at = d.planned = now + wait;
-		d.kind = STORE_DUE_RETRY;
-		d.task = task;
-		rc = store_due_put(txn, &d, e);
-		free(task);
-		n.state = "retrying";
-		all_done = false;
-	} else if (temp || perm) {
-		n.state = "failed";
+		now_d.state = STORE_DRETRY;
+		now_d.due = now + (wait > DELIVER_MAX_RETRY ? DELIVER_MAX_RETRY : wait);
+		if ((rc = retry_wakeup(txn, it->key, now_d.due, e)) != 0)
+			goto out;
+	} else if (temp && !perm) {
+		now_d.state = STORE_DFAILED;
+		now_d.due = now;
+	} else if (perm) {
+		/* a recipient refused for good is not retried; any still temporary are, by hand */
+		now_d.state = STORE_DFAILED;
+		now_d.due = now;
 	} else {
-		n.state = "sent";
+		now_d.state = STORE_DSENT;
+		now_d.due = now;
 	}
-	if (rc == 0)
-		rc = store_notice_put(txn, &n, e);
-	if (rc == 0) {
-		buf_puts(&details, "{\"key\":");
-		buf_json_str(&details, n.key);
-		buf_printf(&details, ",\"transport\":\"smtp\",\"attempt\":%ld,\"errors\":", attempts);
-		buf_json_str(&details, buf_str(&why));
-		buf_putc(&details, '}');
-		rc = engine_audit(en, txn, strcmp(n.state, "sent") == 0 ? "notice.sent"
-		                          : all_done ? "notice.failed" : "notice.retry",
-		                  n.ntasks ? n.tasks[0] : "", n.subject, old_state, n.state,
-		                  buf_str(&details), e);
-	}
-	if (rc == 0 && strcmp(n.state, "failed") == 0)
-		rc = queue_failure(en, txn, &n, buf_str(&why), num, e);
-	n.state = old_state;
-	store_notice_release(&n);
+	old = store_dstate_name(d.state);
+	if ((rc = store_delivery_put(txn, it->key, &now_d, e)) != 0)
+		goto out;
+	buf_puts(&details, "{\"key\":");
+	buf_json_str(&details, it->key);
+	buf_printf(&details, ",\"transport\":\"%s\",\"attempt\":%u,\"errors\":",
+	           transport_name(b->transport), (unsigned)now_d.attempts);
+	buf_json_str(&details, buf_str(&why));
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, now_d.state == STORE_DSENT ? "notice.sent"
+	                          : now_d.state == STORE_DFAILED ? "notice.failed" : "notice.retry",
+	                  ab.task, ab.subject, old, store_dstate_name(now_d.state),
+	                  buf_str(&details), e);
+	snprintf(num, sizeof(num), "%u", (unsigned)now_d.attempts);
+	if (rc == 0 && now_d.state == STORE_DFAILED)
+		rc = queue_failure(en, txn, it->key, buf_str(&why), num, e);
+out:
+	free(ab.task);
+	free(ab.subject);
+	store_delivery_release(&d);
 	buf_release(&why);
 	buf_release(&details);
 	return rc;
@@ -238,9 +458,9 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_item *i
 
 struct apply_arg {
 	struct engine *en;
+	const struct deliver_batch *b;
 	struct deliver_item *const *items;
 	size_t n;
-	size_t pending_before;
 };
 
 static int
@@ -249,146 +469,123 @@ apply_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct apply_arg *a = arg;
 	int rc = 0;
 
-	/* a retried transaction must not leave the failure notices it queued pending twice */
-	engine_pending_truncate(a->en, a->pending_before);
 	for (size_t i = 0; rc == 0 && i < a->n; i++)
-		if (!a->items[i]->applied)
-			rc = apply_one(a->en, txn, a->items[i], e);
+		if (a->items[i]->done && !a->items[i]->applied)
+			rc = apply_one(a->en, txn, a->b, a->items[i], e);
 	return rc;
 }
 
 int
-deliver_apply(struct engine *en, struct deliver_item *const *items, size_t n,
-              struct dberr *e)
+deliver_apply(struct engine *en, const struct deliver_batch *b,
+              struct deliver_item *const *items, size_t n, struct dberr *e)
 {
-	struct apply_arg a = {en, items, n, engine_pending_n(en)};
+	struct apply_arg a = {en, b, items, n};
 	int rc;
 
 	engine_clock_read(en);
-	rc = store_write(engine_store(en), apply_txn, &a, e);
+	rc = engine_write(en, apply_txn, &a, e);
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		items[i]->applied = true;
+		if (items[i]->done)
+			items[i]->applied = true;
 	return rc;
 }
 
-struct sync_ctx {
-	struct engine *en;
-	struct deliver_batch *b;
-	int rc;
-	struct dberr *e;
-};
-
-/* Inline delivery records each message the moment the server has answered for it. */
-static void
-sync_done(size_t i, void *arg)
+static int
+release_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	struct sync_ctx *c = arg;
-	struct deliver_item *it = &c->b->v[i];
+	struct apply_arg *a = arg;
+	int rc = 0;
 
-	if (c->rc == 0)
-		c->rc = deliver_apply(c->en, &it, 1, c->e);
+	for (size_t i = 0; rc == 0 && i < a->b->n; i++) {
+		const struct deliver_item *it = &a->b->v[i];
+		struct store_delivery d;
+
+		if (it->applied)
+			continue;
+		rc = store_delivery_get(txn, it->key, &d, e);
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			rc = 0;
+			continue;
+		}
+		if (rc == 0 && d.state == STORE_DCLAIMED && d.claim == a->b->claim) {
+			d.state = STORE_DQUEUED;
+			d.due = engine_now(a->en);
+			rc = store_delivery_put(txn, it->key, &d, e);
+		}
+		store_delivery_release(&d);
+	}
+	return rc;
+}
+
+int
+deliver_release(struct engine *en, const struct deliver_batch *b, struct dberr *e)
+{
+	struct apply_arg a = {en, b, NULL, 0};
+
+	engine_clock_read(en);
+	return engine_write(en, release_txn, &a, e);
 }
 
 int
 deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 {
+	const struct config *cfg = engine_config(en);
 	struct deliver_batch *b = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = 0;
 
-	if (!engine_config(en)->smtp)
-		return deliver_eml_write(en, sent, e);
-	for (;;) {
-		if ((rc = deliver_prepare(en, DELIVER_BATCH, &b, e)) != 0)
-			return rc;
-		if (b == NULL)
+	/* a throw-away store delivers nothing: its notices stay queued where they were made */
+	while (!engine_dry(en)) {
+		struct deliver_item **all;
+
+		if ((rc = deliver_claim(en, DELIVER_BATCH, deliver_lease(cfg, DELIVER_BATCH), &b,
+		                        e)) != 0 || b == NULL)
 			break;
-		struct sync_ctx sc = {en, b, 0, e};
-		struct deliver_item **all = xcalloc(b->n, sizeof(*all));
-
-		deliver_send(engine_config(en), b, sync_done, &sc);
+		deliver_send(cfg, b, -1, NULL, NULL);
+		all = xcalloc(b->n, sizeof(*all));
 		for (size_t i = 0; i < b->n; i++)
 			all[i] = &b->v[i];
-		rc = sc.rc ? sc.rc : deliver_apply(en, all, b->n, e);
+		/* one commit for the batch's results, not one per message */
+		rc = deliver_apply(en, b, all, b->n, e);
 		free(all);
 		for (size_t i = 0; rc == 0 && i < b->n; i++) {
-			bool ok = true;
+			bool ok = b->v[i].done;
 			for (size_t k = 0; k < b->v[i].nrcpt; k++)
 				ok = ok && b->v[i].result[k] == DELIVER_OK;
 			n += ok;
 		}
+		if (rc == 0)
+			rc = deliver_release(en, b, e); /* anything left without a result */
 		deliver_batch_free(b);
 		if (rc != 0)
-			return rc;
+			break;
 	}
-	if (sent)
+	if (rc == 0 && sent)
 		*sent = n;
-	return 0;
+	return rc;
 }
 
 static int
-queued_cb(const struct store_notice *n, void *arg)
+next_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	if (strcmp(n->state, "queued") == 0)
-		engine_pending_push(arg, n->key);
-	return 0;
-}
-
-static int
-queued_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	return store_notice_each(txn, queued_cb, arg, e);
+	return store_delivery_next(txn, arg, e);
 }
 
 int
-deliver_resume(struct engine *en, struct dberr *e)
+deliver_next(struct engine *en, int64_t *at, struct dberr *e)
 {
-	return store_read(engine_store(en), queued_txn, en, e);
+	return store_read(engine_store(en), next_txn, at, e);
 }
 
 int
 deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
                    bool late, struct dberr *e)
 {
+	(void)en;
 	(void)txn;
+	(void)d;
 	(void)late;
 	(void)e;
-	if (strncmp(d->task, RETRY_PREFIX, strlen(RETRY_PREFIX)) == 0)
-		engine_pending_push(en, d->task + strlen(RETRY_PREFIX));
 	return 0;
-}
-
-struct take_arg {
-	struct engine *en;
-	struct store_txn *txn;
-	size_t before;
-};
-
-static int
-take_cb(const struct store_due *d, void *arg)
-{
-	struct take_arg *a = arg;
-
-	if (d->kind != STORE_DUE_RETRY)
-		return 0;
-	deliver_retry_fire(a->en, a->txn, d, false, NULL);
-	return store_due_del(a->txn, d, NULL);
-}
-
-static int
-take_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct take_arg *a = arg;
-
-	engine_pending_truncate(a->en, a->before); /* a redone transaction starts again */
-	a->txn = txn;
-	return store_due_each(txn, engine_now(a->en), 0, take_cb, a, e);
-}
-
-int
-deliver_take_due_retries(struct engine *en, struct dberr *e)
-{
-	struct take_arg a = {en, NULL, engine_pending_n(en)};
-
-	return store_write(engine_store(en), take_txn, &a, e);
 }

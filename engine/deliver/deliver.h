@@ -1,20 +1,28 @@
 /*
- * deliver.h - from the outbox to the recipients: batches of queued notices through the
- * SMTP transport (notifiers/smtp.h, one libESMTP session in a child process), or, when no
- * SMTP server is configured, as .eml files in <store>/outbox/ (eml.c).
+ * deliver.h - from the outbox to the recipients: batches of claimed notices through the
+ * SMTP transport (notifiers/smtp.h: one libESMTP session in a helper process), or, when no
+ * SMTP server is configured, as .eml files in <store>/outbox/ (eml.c); on a throw-away
+ * store (engine_dry) through a null transport that delivers nothing.
  *
- * A batch is prepared and its results applied on the thread that owns the store (they
- * read and write it); deliver_send, which blocks on the network, may run in another
- * thread (the daemon's sender) as it touches neither the store nor the engine.
+ * What is sent is decided by the store alone, never by a list in memory: a batch is the
+ * notices this process claimed (store.h's delivery records) in one write transaction,
+ * each claim naming this process and a lease. A result is recorded against its claim:
+ * for a notice already sent, or claimed by someone else since, it changes nothing and
+ * writes no audit record, so applying a result twice is harmless. Any process may
+ * deliver (the daemon, `deliver`, `advance`): claims exclude each other. A claim whose
+ * process died (same host, no such pid) or whose lease ran out goes back to the queue,
+ * so a crash repeats at most the messages claimed at that moment, with their Message-ID.
  *
- * Which notices: the engine's pending list (engine.h), which notice_queue fills and
- * deliver_retry_fire refills with retries whose time has come.
+ * Threads: deliver_claim, deliver_apply and deliver_release read and write the store, on
+ * the thread that owns the engine; deliver_send touches neither the store nor the engine
+ * and may run in another thread (the daemon's sender).
  */
 #ifndef DABIAO_DELIVER_H
 #define DABIAO_DELIVER_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/notice/notice.h"
 
@@ -22,6 +30,7 @@ enum deliver_result { DELIVER_OK = 0, DELIVER_TEMP, DELIVER_PERM };
 
 struct deliver_item {
 	char *key;               /* notice key */
+	int64_t scheduled;       /* the notice's scheduled time (the .eml name sorts by it) */
 	char *message;           /* the message bytes, CRLF */
 	size_t len;
 	char **rcpt;             /* recipients not yet delivered */
@@ -29,55 +38,77 @@ struct deliver_item {
 	enum deliver_result *result; /* per recipient, filled by deliver_send */
 	int *code;               /* SMTP reply code per recipient (0: none) */
 	char **reply;            /* reply text per recipient, owned */
-	bool applied;            /* its results are recorded in the store */
+	bool done;               /* deliver_send has filled the results */
+	bool applied;            /* deliver_apply has recorded them (or found them stale) */
 };
+
+enum deliver_transport { DELIVER_NULL = 0, DELIVER_FILE, DELIVER_SMTP };
 
 struct deliver_batch {
 	struct deliver_item *v;
 	size_t n;
+	uint64_t claim;          /* the claim every item was taken under */
+	enum deliver_transport transport;
+	char *dir;               /* DELIVER_FILE: the .eml folder */
 };
 
-#define DELIVER_BATCH 512
+/* Notices per batch: small enough that a batch's session ends (or is abandoned) in
+ * seconds, large enough that one commit records many results. */
+#define DELIVER_BATCH 64
 
-/* Moves up to max pending notices into a batch (*out NULL when there are none); the keys
- * taken leave the pending list. Errors: the store's. Free with deliver_batch_free. */
-int deliver_prepare(struct engine *en, size_t max, struct deliver_batch **out,
-                    struct dberr *e);
+/* In one write transaction: returns to the queue the claims whose lease ended or whose
+ * process is gone, then claims up to max notices deliverable now (queued or retrying,
+ * due <= the engine's now) for this process, with a lease of lease_s seconds of wall
+ * clock, and builds their batch (*out NULL when there is nothing to deliver). Errors: the
+ * store's. Free with deliver_batch_free. */
+int deliver_claim(struct engine *en, size_t max, int64_t lease_s, struct deliver_batch **out,
+                  struct dberr *e);
 void deliver_batch_free(struct deliver_batch *b);
+/* The lease a batch of n notices needs under this configuration: the transport's total
+ * time limit for it plus a margin. Cannot fail. */
+int64_t deliver_lease(const struct config *cfg, size_t n);
 
-/* Sends a batch in one SMTP session; fills every result. A local failure (no child
- * process, no connection) makes every recipient DELIVER_TEMP with the reason. done (may be
- * NULL) is called in this thread as soon as item i's results are in. Does not touch the
- * store or the engine: safe in another thread with its own copy of cfg. Cannot fail. */
-void deliver_send(const struct config *cfg, struct deliver_batch *b,
+/* Delivers a batch through its transport and fills every item's results; done (may be
+ * NULL) is called in this thread exactly once per item, as soon as its results are in.
+ * cancel_fd (-1: none) becoming readable abandons the batch: the SMTP helper is killed,
+ * no more files are written, and the items not yet done stay so (their claims are
+ * released or expire). Does not touch the store or the engine. Cannot fail: a local
+ * failure (no helper process, no connection, a full disk) is a DELIVER_TEMP result with
+ * the reason. */
+void deliver_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
                   void (*done)(size_t i, void *arg), void *arg);
 
-/* Records the results of items[0..n) not yet applied, in one transaction: sent, retrying
- * (a STORE_DUE_RETRY entry with backoff) or failed (and the admin told). Marks them
- * applied. Errors: the store's, notice_queue's (the failure notice). */
-int deliver_apply(struct engine *en, struct deliver_item *const *items, size_t n,
-                  struct dberr *e);
+/* Records the results of items[0..n) (done and not yet applied) in one transaction, each
+ * against the batch's claim: sent, retrying (back in the queue after a backoff) or failed
+ * (and the admin told). Marks them applied after the commit. Errors: the store's. */
+int deliver_apply(struct engine *en, const struct deliver_batch *b,
+                  struct deliver_item *const *items, size_t n, struct dberr *e);
+/* Gives back the claims of b's items that have no result (an abandoned batch): they are
+ * queued again at once, their attempts unchanged. Errors: the store's. */
+int deliver_release(struct engine *en, const struct deliver_batch *b, struct dberr *e);
 
-/* Delivers everything pending now, synchronously: SMTP, or .eml files without it.
- * *sent (may be NULL) counts notices delivered. Errors: the store's; for .eml files,
- * -errno of the file system with the path. */
+/* Delivers everything deliverable now, synchronously, batch by batch: claim, send, record.
+ * *sent (may be NULL) counts notices that reached every recipient. Errors: the store's. */
 int deliver_all(struct engine *en, size_t *sent, struct dberr *e);
 
-/* Puts every notice still queued in the store (a crashed process left them) on the
- * pending list. Errors: the store's. */
-int deliver_resume(struct engine *en, struct dberr *e);
+/* The earliest time a queued or retrying notice becomes deliverable (INT64_MAX: none).
+ * Errors: the store's. */
+int deliver_next(struct engine *en, int64_t *at, struct dberr *e);
 
-/* Puts every retry due by now on the pending list and removes its due entry, in one
- * transaction (`dabiao deliver`). Errors: the store's. */
-int deliver_take_due_retries(struct engine *en, struct dberr *e);
-
-/* The scheduler's handler for a STORE_DUE_RETRY entry: the notice goes back on the
- * pending list. Cannot fail. */
+/* The scheduler's handler for a STORE_DUE_RETRY entry: nothing. The entry only wakes the
+ * scheduler at a retry's time (so `advance` delivers it then, on its virtual clock); what
+ * is deliverable is the delivery queue's business. Cannot fail. */
 int deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
                        bool late, struct dberr *e);
 
-/* The .eml outbox (eml.c): writes every pending notice as <store>/outbox/<name>.eml and
- * marks it sent. *written may be NULL. Errors: -errno with the path, the store's. */
-int deliver_eml_write(struct engine *en, size_t *written, struct dberr *e);
+/* eml.c: writes each item of a DELIVER_FILE batch as <dir>/<name>.eml (a temporary name,
+ * fsync, rename), then fsyncs the folder, then calls done for each; a file that cannot be
+ * written is a DELIVER_TEMP result naming the path and the reason. Stops early, leaving
+ * the rest not done, when cancel_fd is readable. */
+void deliver_eml_send(struct deliver_batch *b, int cancel_fd,
+                      void (*done)(size_t i, void *arg), void *arg);
+/* The file name of a notice: its scheduled time (UTC), the key made safe, and the first
+ * 128 bits of the key's SHA-256 in hex, so two keys never share a name. Caller frees. */
+char *deliver_eml_name(const char *key, int64_t scheduled);
 
 #endif

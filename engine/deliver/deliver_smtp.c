@@ -1,13 +1,14 @@
 /*
- * deliver_smtp.c - a delivery batch through notifiers/smtp.h (one libESMTP session in a
- * child process). Runs in the sender thread: it reads only the batch and its own copy of
- * the configuration, and passes each message's results on as soon as they are known.
+ * deliver_smtp.c - a delivery batch through notifiers/smtp.h (one libESMTP session in the
+ * SMTP helper process). Runs in the sender thread: it reads only the batch and its own
+ * copy of the configuration, and passes each message's results on as soon as they are
+ * known, each exactly once.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
-#include "engine/deliver/deliver.h"
+#include "engine/deliver/deliver_int.h"
 #include "notifiers/smtp.h"
 
 struct relay {
@@ -38,13 +39,14 @@ on_result(size_t i, const struct notify_smtp_status *st, void *arg)
 	struct relay *r = arg;
 
 	copy_results(&r->b->v[i], st, "");
+	r->b->v[i].done = true;
 	if (r->done)
 		r->done(i, r->arg);
 }
 
 void
-deliver_send(const struct config *cfg, struct deliver_batch *b,
-             void (*done)(size_t i, void *arg), void *arg)
+deliver_smtp_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+                  void (*done)(size_t i, void *arg), void *arg)
 {
 	struct notify_smtp_server srv = {0};
 	struct notify_smtp_msg *msgs = xcalloc(b->n ? b->n : 1, sizeof(*msgs));
@@ -70,13 +72,21 @@ deliver_send(const struct config *cfg, struct deliver_batch *b,
 	}
 	opts.on_result = on_result;
 	opts.arg = &r;
+	opts.cancel_fd = cancel_fd;
 	dberr_clear(&e);
-	/* messages the session answered were passed on one by one; what is left (the child
-	 * died, no connection) comes back as temporary failures with the reason */
-	notify_smtp_batch_send(&srv, msgs, b->n, &opts, st, &e);
-	for (size_t i = 0; i < b->n; i++)
-		if (!st[i].reported)
+	/* messages the session answered were passed on one by one; what is left (the helper
+	 * died, no connection) comes back as temporary failures with the reason, unless the
+	 * batch was abandoned: those stay without a result, their claims to be released */
+	if (notify_smtp_batch_send(&srv, msgs, b->n, &opts, st, &e) != DB_ECANCELED) {
+		for (size_t i = 0; i < b->n; i++) {
+			if (b->v[i].done)
+				continue;
 			copy_results(&b->v[i], &st[i], e.msg[0] ? e.msg : "no answer from the server");
+			b->v[i].done = true;
+			if (done)
+				done(i, arg);
+		}
+	}
 	notify_smtp_status_release(st, b->n);
 	free(st);
 	free(msgs);

@@ -1,17 +1,21 @@
 /*
- * eml.c - the embedded default delivery: each queued notice becomes an .eml file in
+ * eml.c - the embedded default transport: each claimed notice becomes an .eml file in
  * <db>/outbox/, the same bytes that would go over SMTP.
  *
- * Files are written under temporary names, flushed together (one syncfs for the batch,
- * not one fsync per file: a morning of 100,000 notices must not take 100,000 disk
- * flushes), renamed, the folder flushed, and only then are the notices marked sent in a
- * transaction: a crash in between leaves queued notices whose files may already exist, and
- * writing them again produces the same names and bytes, so nothing is lost or doubled.
+ * Each file is written under a temporary name, fsync'd and renamed; after the batch the
+ * folder is fsync'd, and only then are the items reported done, so a notice is marked
+ * sent only once its file's name and bytes are on disk. Nothing here flushes the whole
+ * file system (no syncfs): only what this batch wrote. A crash in between leaves claimed
+ * notices whose files may already exist; writing them again produces the same name and
+ * bytes, so nothing is lost or doubled. The temporary name is the final one with a dot
+ * before and ".tmp" after: one notice has one, reused (and so cleared) by the next try.
+ *
+ * A file that cannot be written (a full or read-only folder) is that notice's temporary
+ * failure, with the path and the reason; the batch goes on with the next one.
  */
-/* syncfs() is a GNU extension */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,175 +23,150 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "engine/deliver/deliver.h"
 
-/* A file name that sorts by scheduled time and says which notice it is. */
-static char *
-eml_name(const struct store_notice *n)
+/* The key, made safe, is for people; the hash is what keeps names apart. */
+#define EML_KEY_CHARS 120
+
+char *
+deliver_eml_name(const char *key, int64_t scheduled)
 {
 	struct buf b = BUF_INIT;
+	unsigned char md[32];
+	unsigned int mdlen = 0;
 	struct tm tm;
-	time_t t = (time_t)n->scheduled;
+	time_t t = (time_t)scheduled;
 	char stamp[32];
+	size_t n = 0;
 
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	buf_printf(&b, "%s-", stamp);
-	for (const char *p = n->key; *p; p++)
-		buf_putc(&b, (*p == '/' || *p == '#' || *p == ' ') ? '_' : *p);
+	for (const unsigned char *p = (const unsigned char *)key; *p && n < EML_KEY_CHARS;
+	     p++, n++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '@';
+		buf_putc(&b, plain ? (char)*p : '_');
+	}
+	EVP_Digest(key, strlen(key), md, &mdlen, EVP_sha256(), NULL);
+	buf_putc(&b, '-');
+	for (int i = 0; i < 16; i++)
+		buf_printf(&b, "%02x", md[i]);
 	buf_puts(&b, ".eml");
 	return buf_detach(&b);
 }
 
-/* Writes dir/.name.tmp; the caller flushes and renames. */
+static bool
+cancelled(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+
+	return fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* Writes dir/.name.tmp, fsyncs it and renames it to dir/name. */
 static int
-write_tmp(const char *dir, const char *name, const char *data, size_t len, struct dberr *e)
+write_one(const char *dir, const char *name, const char *data, size_t len, char *why,
+          size_t whylen)
 {
 	char *tmp = xasprintf("%s/.%s.tmp", dir, name);
-	int fd, rc = 0;
+	char *path = xasprintf("%s/%s", dir, name);
+	const char *step = "create";
+	int fd, err = 0;
 	size_t off = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		rc = dberr_set(e, -errno, "cannot create %s: %s", tmp, strerror(errno));
+		err = errno;
 		goto out;
 	}
-	while (off < len) {
+	step = "write";
+	while (off < len && err == 0) {
 		ssize_t w = write(fd, data + off, len - off);
+
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			rc = dberr_set(e, -errno, "cannot write %s: %s", tmp, strerror(errno));
-			break;
-		}
-		off += (size_t)w;
+		if (w < 0)
+			err = errno;
+		else
+			off += (size_t)w;
 	}
-	close(fd);
-	if (rc != 0)
-		unlink(tmp);
+	if (err == 0 && fsync(fd) != 0) {
+		step = "flush";
+		err = errno;
+	}
+	if (close(fd) != 0 && err == 0) {
+		step = "close";
+		err = errno;
+	}
+	if (err == 0 && rename(tmp, path) != 0) {
+		step = "rename";
+		err = errno;
+	}
+	if (err != 0)
+		unlink(tmp); /* a full disk keeps no half-written file */
 out:
+	if (err != 0)
+		snprintf(why, whylen, "cannot %s %s: %s", step, path, strerror(err));
 	free(tmp);
-	return rc;
+	free(path);
+	return err;
 }
 
-struct flush_ctx {
-	struct engine *en;
-	char *dir;
-	char **names;       /* files written to temporary names, to rename after the flush */
-	size_t nnames, capnames;
-	size_t written;
-	struct dberr *e;
-};
-
-static int
-write_txn(struct store_txn *txn, void *arg, struct dberr *e)
+void
+deliver_eml_send(struct deliver_batch *b, int cancel_fd, void (*done)(size_t i, void *arg),
+                 void *arg)
 {
-	struct flush_ctx *c = arg;
+	bool *wrote = xcalloc(b->n ? b->n : 1, sizeof(*wrote));
+	char why[1024] = "";
+	size_t upto = 0;
+	int dfd = -1;
 
-	for (size_t i = 0; i < engine_pending_n(c->en); i++) {
-		struct store_notice n;
-		char *name;
-		int rc = store_notice_get(txn, engine_pending_at(c->en, i), &n, e);
+	if (mkdir(b->dir, 0700) != 0 && errno != EEXIST)
+		snprintf(why, sizeof(why), "cannot create %s: %s", b->dir, strerror(errno));
+	for (; upto < b->n && !cancelled(cancel_fd); upto++) {
+		struct deliver_item *it = &b->v[upto];
+		char *name = deliver_eml_name(it->key, it->scheduled);
+		char mine[1024] = "";
 
-		if (rc == DB_ENOTFOUND) {
-			dberr_clear(e);
-			continue;
+		if (why[0] == '\0' && write_one(b->dir, name, it->message, it->len, mine,
+		                                sizeof(mine)) == 0) {
+			wrote[upto] = true;
+		} else {
+			/* this notice's failure: the reason goes with it, the batch goes on */
+			for (size_t k = 0; k < it->nrcpt; k++) {
+				it->result[k] = DELIVER_TEMP;
+				free(it->reply[k]);
+				it->reply[k] = xstrdup(why[0] ? why : mine);
+			}
+			it->done = true;
+			if (done)
+				done(upto, arg);
 		}
-		if (rc != 0)
-			return rc;
-		if (strcmp(n.state, "queued") == 0) {
-			name = eml_name(&n);
-			rc = write_tmp(c->dir, name, n.message, strlen(n.message), e);
-			c->names = xgrow(c->names, &c->capnames, c->nnames + 1, sizeof(char *));
-			c->names[c->nnames++] = name;
-		}
-		store_notice_release(&n);
-		if (rc != 0)
-			return rc;
+		free(name);
 	}
-	return 0;
-}
-
-static int
-mark_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct flush_ctx *c = arg;
-
-	c->written = 0;
-	for (size_t i = 0; i < engine_pending_n(c->en); i++) {
-		struct store_notice n;
-		char *old;
-		int rc = store_notice_get(txn, engine_pending_at(c->en, i), &n, e);
-
-		if (rc == DB_ENOTFOUND) {
-			dberr_clear(e);
-			continue;
-		}
-		if (rc != 0)
-			return rc;
-		if (strcmp(n.state, "queued") != 0) {
-			store_notice_release(&n);
-			continue;
-		}
-		old = n.state;
-		n.state = "sent";
-		rc = store_notice_put(txn, &n, e);
-		if (rc == 0)
-			rc = engine_audit(c->en, txn, "notice.sent", n.ntasks ? n.tasks[0] : "",
-			                  n.subject, "queued", "sent", "{\"transport\":\"file\"}", e);
-		n.state = old;
-		store_notice_release(&n);
-		if (rc != 0)
-			return rc;
-		c->written++;
-	}
-	return 0;
-}
-
-int
-deliver_eml_write(struct engine *en, size_t *written, struct dberr *e)
-{
-	struct flush_ctx c = {en, NULL, NULL, 0, 0, 0, e};
-	int rc = 0, dfd = -1;
-
-	if (engine_pending_n(en) == 0)
-		goto out;
-	c.dir = xasprintf("%s/outbox", store_dir(engine_store(en)));
-	if (mkdir(c.dir, 0700) != 0 && errno != EEXIST) {
-		rc = dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", c.dir, strerror(errno));
-		goto out;
-	}
-	rc = store_read(engine_store(en), write_txn, &c, e);
-	if (rc == 0 && (dfd = open(c.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		rc = dberr_set(e, -errno, "cannot open %s: %s", c.dir, strerror(errno));
-	/* the data of every file on disk before any name appears */
-	if (rc == 0 && syncfs(dfd) != 0)
-		rc = dberr_set(e, -errno, "cannot flush %s: %s", c.dir, strerror(errno));
-	for (size_t i = 0; rc == 0 && i < c.nnames; i++) {
-		char *tmp = xasprintf("%s/.%s.tmp", c.dir, c.names[i]);
-		char *path = xasprintf("%s/%s", c.dir, c.names[i]);
-
-		if (rename(tmp, path) != 0)
-			rc = dberr_set(e, -errno, "cannot rename %s: %s", tmp, strerror(errno));
-		free(tmp);
-		free(path);
-	}
-	if (rc == 0 && c.nnames > 0 && fsync(dfd) != 0)
-		rc = dberr_set(e, -errno, "cannot flush %s: %s", c.dir, strerror(errno));
+	/* the names on disk before any notice is called sent */
+	if ((dfd = open(b->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(dfd) != 0)
+		snprintf(why, sizeof(why), "cannot flush %s: %s", b->dir, strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
-	if (rc == 0)
-		rc = store_write(engine_store(en), mark_txn, &c, e);
-	if (rc == 0)
-		engine_pending_truncate(en, 0);
-out:
-	for (size_t i = 0; i < c.nnames; i++)
-		free(c.names[i]);
-	free(c.names);
-	free(c.dir);
-	if (written)
-		*written = c.written;
-	return rc;
+	for (size_t i = 0; i < upto; i++) {
+		struct deliver_item *it = &b->v[i];
+
+		if (!wrote[i])
+			continue;
+		for (size_t k = 0; k < it->nrcpt; k++) {
+			it->result[k] = why[0] ? DELIVER_TEMP : DELIVER_OK;
+			free(it->reply[k]);
+			it->reply[k] = xstrdup(why[0] ? why : "written");
+		}
+		it->done = true;
+		if (done)
+			done(i, arg);
+	}
+	free(wrote);
 }

@@ -636,6 +636,66 @@ message_id(const char *key, char *out, size_t n)
 	snprintf(out, n, "<%s@dabiao>", h);
 }
 
+/* A notice that cannot be rendered or built (a template missing, a value or address the
+ * message builder refuses) must not stop the transaction that applies deadlines for
+ * everyone: it is kept as failed with the reason. Other errors (the store's) still stop. */
+static int
+unbuildable(struct dberr *e, char *why, size_t len)
+{
+	int rc = e->code;
+
+	if (rc != DB_EDATA && rc != DB_ECONFIG)
+		return rc ? rc : DB_ESOFTWARE;
+	snprintf(why, len, "%s", e->msg[0] ? e->msg : dabiao_strerror(rc));
+	dberr_clear(e);
+	return 0;
+}
+
+/* A failed notice's audit record, and the registry's admin told once per cause: the
+ * telling notice's key is the hash of the reason, which the outbox refuses a second time.
+ * Never about a notice that was itself such a telling (it could fail the same way). */
+static int
+notice_failed(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+              const char *task, const char *why, struct dberr *e)
+{
+	struct buf details = BUF_INIT;
+	struct notice_req t = {0};
+	struct notice_var vars[2] = {{"error", why}, {"attempts", "0"}};
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	char key[256], hex[17];
+	int rc;
+
+	buf_puts(&details, "{\"key\":");
+	buf_json_str(&details, r->key);
+	buf_puts(&details, ",\"kind\":");
+	buf_json_str(&details, r->kind);
+	buf_puts(&details, ",\"error\":");
+	buf_json_str(&details, why);
+	buf_putc(&details, '}');
+	rc = engine_audit(en, txn, "notice.failed", task, r->subject, "", "failed",
+	                  buf_str(&details), e);
+	buf_release(&details);
+	if (rc != 0 || strcmp(r->kind, "delivery-failed") == 0)
+		return rc;
+	EVP_Digest(why, strlen(why), md, &mdlen, EVP_sha256(), NULL);
+	for (int i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(key, sizeof(key), "%s/unbuildable/%s", r->ep->plan->id, hex);
+	t.ep = r->ep;
+	t.kind = "delivery-failed";
+	t.fallback = "delivery-failed";
+	t.key = key;
+	t.subject = r->subject;
+	t.tasks = r->tasks;
+	t.ntasks = r->ntasks;
+	t.task = r->task;
+	t.scheduled = engine_now(en);
+	t.vars = vars;
+	t.nvars = 2;
+	return notice_queue(en, txn, &t, e);
+}
+
 int
 notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
              struct dberr *e)
@@ -648,6 +708,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	struct notice_msg nm = {0};
 	struct store_notice n = {0};
 	char *subject = NULL, *body = NULL, date[48], mid[64], sched[40], applied[40];
+	char why[sizeof(e->msg)] = "";
 	const char *one[1], *from = engine_config(en)->from;
 	size_t nh = 0;
 	int rc, mi;
@@ -664,9 +725,9 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
 	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
-	if (rc != 0)
+	if (rc != 0 && (rc = unbuildable(e, why, sizeof(why))) != 0)
 		goto out;
-	{
+	if (!why[0]) {
 		/* the text opens with its title (标题, GB/T 9704-2012 7.3.1), as the subject says
 		 * it, so a printed notice is a whole document */
 		char *titled = xasprintf("%s\n\n%s", subject, body);
@@ -701,9 +762,11 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	nm.nheaders = nh;
 	nm.attachments = r->attachments;
 	nm.nattachments = r->nattachments;
-	rc = notice_build(&nm, &msg, e);
-	if (rc != 0)
+	if (!why[0] && (rc = notice_build(&nm, &msg, e)) != 0 &&
+	    (rc = unbuildable(e, why, sizeof(why))) != 0)
 		goto out;
+	if (why[0])
+		buf_reset(&msg); /* no half-built bytes: a failed notice has none */
 	n.key = (char *)r->key;
 	n.plan = r->ep->plan->id;
 	n.kind = (char *)r->kind;
@@ -714,8 +777,10 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	n.nto = to.n;
 	n.scheduled = r->scheduled;
 	n.created = engine_now(en);
-	n.state = "queued";
+	n.state = why[0] ? "failed" : "queued";
 	n.message = (char *)buf_str(&msg);
+	if (why[0])
+		store_kv_set(&n.extra, &n.nextra, "error", why);
 	if (gaps.n > 0) {
 		struct buf g = BUF_INIT;
 		strset_join(&gaps, ", ", &g);
@@ -728,7 +793,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		snprintf(k, sizeof(k), "rcpt:%.*s", (int)strcspn(dig.v[i], "\t"), dig.v[i]);
 		store_kv_set(&n.extra, &n.nextra, k, "digest");
 	}
-	if (dig.n > 0 && dig.n >= to.n)
+	if (!why[0] && dig.n > 0 && dig.n >= to.n)
 		n.state = "digested"; /* every recipient gets it in a digest: nothing to send */
 	rc = store_notice_add(txn, &n, e);
 	if (rc == 1) {
@@ -754,11 +819,11 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		buf_json_str(&details, store_kv_get(n.extra, n.nextra, "gaps"));
 	}
 	buf_putc(&details, '}');
-	rc = engine_audit(en, txn, "notice.queue", one[0], r->subject, "", "queued",
+	rc = engine_audit(en, txn, "notice.queue", one[0], r->subject, "", n.state,
 	                  buf_str(&details), e);
 	if (rc != 0)
 		goto out;
-	for (size_t i = 0; rc == 0 && i < dig.n; i++) {
+	for (size_t i = 0; rc == 0 && !why[0] && i < dig.n; i++) {
 		char *addr = xstrndup(dig.v[i], strcspn(dig.v[i], "\t"));
 
 		rc = notice_digest_add(en, txn, r->ep, &n, subject, addr,
@@ -767,8 +832,8 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	if (rc != 0)
 		goto out;
-	if (strcmp(n.state, "queued") == 0)
-		engine_pending_push(en, r->key);
+	if (why[0] && (rc = notice_failed(en, txn, r, one[0], why, e)) != 0)
+		goto out;
 	{
 		struct buf rl = BUF_INIT;
 		struct engine_action a = {engine_now(en), r->scheduled, r->kind, one[0], r->subject,

@@ -4,8 +4,9 @@
  * caller of the notifiers' template and message builders.
  *
  * Producers (the scheduler, the rules, lifecycle events, delivery failures) call
- * notice_queue inside their transaction; each queued notice's key is pushed on the
- * engine's pending list (engine_pending_push) for delivery to take after the commit.
+ * notice_queue inside their transaction; the queued notice enters the store's queue of
+ * deliverable notices (store_notice_add) in that same transaction, and delivery claims it
+ * from there after the commit, in this process or another.
  *
  * Digests: a recipient whose role is in the configuration's `digest` list is left out of
  * a notice's own delivery; a line for the notice is kept in the store's meta database
@@ -53,9 +54,12 @@ struct notice_req {
 
 /* Renders, addresses and queues one notice in the outbox, with its audit record, inside
  * txn. A key seen before queues nothing and returns 0. Role contacts that are missing go
- * to the registry's admin contact and the gap is recorded in the notice. Errors: DB_ECONFIG
- * (no template for the kind), DB_EDATA (a template value or address the message builder
- * refuses), the store's. The request's strings are only read during the call. */
+ * to the registry's admin contact and the gap is recorded in the notice. A notice that
+ * cannot be made (no template for its kind, a value or address the message builder
+ * refuses) does not fail the call: it is kept as failed with the reason (extra "error"),
+ * audited as notice.failed, and the registry's admin is told once per distinct reason (a
+ * delivery-failed notice keyed PLAN/unbuildable/HASH). Errors: the store's. The request's
+ * strings are only read during the call. */
 int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
                  struct dberr *e);
 

@@ -115,7 +115,7 @@ load_parsed(struct engine *en, struct plan *p, const char *path, char *source, s
 	struct load_arg a = {en, p, false, path, source, len, res, action};
 	int rc;
 
-	rc = store_write(engine_store(en), load_txn, &a, e);
+	rc = engine_write(en, load_txn, &a, e);
 	if (rc == 0) {
 		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
 		               res->changes.n[SCHED_NOT_APPLICABLE];
@@ -401,7 +401,7 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
 	ctx.industries = (const char *const *)industries.v;
 	rc = registry_parse_file(path, &ctx, &a.reg, e);
 	if (rc == 0)
-		rc = store_write(engine_store(en), import_txn, &a, e);
+		rc = engine_write(en, import_txn, &a, e);
 	if (rc == 0)
 		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
 		               res->changes.n[SCHED_NOT_APPLICABLE];

@@ -331,6 +331,7 @@ struct batch_arg {
 	struct apply_ctx *c;
 	int64_t upto;
 	size_t before;
+	size_t max;          /* entries per transaction */
 };
 
 static int
@@ -342,7 +343,7 @@ batch_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	b->c->txn = txn;
 	b->c->applied = b->before; /* a retried transaction starts its count again */
-	rc = store_due_each(txn, b->upto, SCHED_BATCH, apply_cb, b->c, e);
+	rc = store_due_each(txn, b->upto, b->max, apply_cb, b->c, e);
 	if (rc != 0 || !b->c->follow_clock)
 		return rc;
 	/* The virtual clock moves with the entries it applies, in the same transaction. */
@@ -358,14 +359,14 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                 const struct sched_hooks *hooks, size_t *applied, struct dberr *e)
 {
 	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e};
-	struct batch_arg b = {&c, upto, 0};
+	struct batch_arg b = {&c, upto, 0, SCHED_BATCH};
 	int64_t start = engine_now(en);
 	int rc;
 
 	for (;;) {
 		b.before = c.applied;
 		engine_clock_set(en, follow_clock && c.last_at > start ? c.last_at : start);
-		rc = store_write(engine_store(en), batch_txn, &b, e);
+		rc = engine_write(en, batch_txn, &b, e);
 		if (rc != 0)
 			return rc;
 		if (!follow_clock)
@@ -379,13 +380,26 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
 	}
 	if (follow_clock && upto != INT64_MAX && upto > engine_now(en)) {
 		engine_clock_set(en, upto);
-		rc = store_write(engine_store(en), batch_txn, &b, e);
+		rc = engine_write(en, batch_txn, &b, e);
 		if (rc != 0)
 			return rc;
 	}
 	if (applied)
 		*applied = c.applied;
 	return 0;
+}
+
+int
+sched_apply_slice(struct engine *en, int64_t upto, size_t max, size_t *applied,
+                  struct dberr *e)
+{
+	struct apply_ctx c = {en, NULL, false, 0, 0, e};
+	struct batch_arg b = {&c, upto, 0, max < SCHED_BATCH ? max : SCHED_BATCH};
+	int rc = engine_write(en, batch_txn, &b, e);
+
+	if (rc == 0)
+		*applied = c.applied;
+	return rc;
 }
 
 static int

@@ -38,6 +38,12 @@ struct sched_hooks {
  * NULL) counts entries. Errors: the store's and the handlers'. */
 int sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                     const struct sched_hooks *hooks, size_t *applied, struct dberr *e);
+/* One transaction of the above on the real clock: at most max (capped at SCHED_BATCH)
+ * entries with at <= upto, applied at the engine's now; *applied counts them (max of them:
+ * more may be due). For the daemon, which runs such slices between delivery results and
+ * signals rather than one callback for seconds. Errors: as sched_apply_due. */
+int sched_apply_slice(struct engine *en, int64_t upto, size_t max, size_t *applied,
+                      struct dberr *e);
 /* The earliest due entry's time, or INT64_MAX when there is none. Errors: the store's. */
 int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
 

@@ -25,7 +25,7 @@ taskset -c 0 smtp-source -d -m "$count" -s 1 -l 2000 -f dabiao@bench.example \
 t1=$(date +%s.%N)
 src_rate=$(echo "$count / ($t1 - $t0)" | bc -l)
 printf "postfix smtp-source: %d messages, one connection (-d): %.0f msg/s\n" "$count" "$src_rate"
-out=$(taskset -c 0 "$build/tests/bench_smtp_rate" $port "$count")
+out=$(DABIAO_BIN="$build/dabiao" taskset -c 0 "$build/tests/bench_smtp_rate" $port "$count")
 echo "$out"
 ours=$(echo "$out" | sed -n 's/.* \([0-9]*\) msg\/s/\1/p')
 printf 'ratio dabiao / smtp-source: %.2f\n' "$(echo "$ours / $src_rate" | bc -l)"

@@ -16,7 +16,10 @@ DIR/mode is re-read at every command, so a test changes behaviour between batche
     ok               accept everything (also when the file is missing or empty)
     tempfail         451 at the end of DATA
     reject ADDR      550 at RCPT for that one address, others accepted
+    tempreject ADDR  452 at RCPT for that one address, others accepted
     drop             close the connection on MAIL FROM, without a reply
+    dropdata         take the whole message (stored and logged as accepted), then close
+                     the connection without the final reply to DATA
     stall SECONDS    wait before answering the end of DATA; the message is stored only if
                      the client is still there afterwards
 
@@ -60,6 +63,8 @@ class Handler:
         m = read_mode(self.dir)
         if m[0] == "reject" and len(m) > 1 and address.lower() == m[1].lower():
             return "550 5.1.1 <%s>: no such user (test)" % address
+        if m[0] == "tempreject" and len(m) > 1 and address.lower() == m[1].lower():
+            return "452 4.2.2 <%s>: mailbox full, try later (test)" % address
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
@@ -86,6 +91,9 @@ class Handler:
                                 "rcpt_tos": envelope.rcpt_tos,
                                 "message_id": mid, "size": len(data),
                                 "conn": server.conn_no}) + "\n")
+        if m[0] == "dropdata":
+            server.transport.close()
+            return "421 4.3.0 closing (test: dropdata)"
         return "250 2.0.0 OK queued as %06d" % self.seq
 
 

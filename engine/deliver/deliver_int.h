@@ -1,0 +1,13 @@
+/*
+ * deliver_int.h - private to engine/deliver/: the transports deliver_send chooses from.
+ */
+#ifndef DABIAO_DELIVER_INT_H
+#define DABIAO_DELIVER_INT_H
+
+#include "engine/deliver/deliver.h"
+
+/* deliver_smtp.c: a DELIVER_SMTP batch in one session of the SMTP helper process. */
+void deliver_smtp_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+                       void (*done)(size_t i, void *arg), void *arg);
+
+#endif

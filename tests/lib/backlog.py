@@ -1,0 +1,110 @@
+"""A backlog for the delivery tests: a plan whose deadlines lie in the past (each with one
+overdue notice to its owner a second after the deadline) over N jurisdictions × M
+milestones, on a real-clock store; and the readers the tests check it with."""
+import collections
+import datetime
+import json
+import os
+import subprocess
+import time
+import zoneinfo
+
+from dabiao_it import BIN, fail
+
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def plan_text(n_ms, due_ts, plan_id="bk", rcpt_roles="owner"):
+    due = datetime.datetime.fromtimestamp(due_ts, ZONE).strftime("%Y-%m-%dT%H:%M:%S")
+    ms = "".join(f"""\
+      - id: m{i}
+        title: 报表{i}
+        owner: county_epb
+        for: each jurisdiction
+        due: {due}
+        escalate: fast
+""" for i in range(n_ms))
+    return f"""\
+plan: {plan_id}
+title: 积压测试
+timezone: Asia/Shanghai
+roles:
+  county_epb: {{title: 县环保局, per: jurisdiction}}
+  supervision: {{title: 监察支队}}
+escalations:
+  fast:
+    - {{after: 1s, kind: overdue, notify: [{rcpt_roles}]}}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+{ms}"""
+
+
+def registry_text(n_jur):
+    return ("jurisdictions:\n" + "".join(
+        f"  - {{id: j{i}, name: 县{i}, kind: county, email: [j{i}@x.example]}}\n"
+        for i in range(n_jur)) +
+        "offices:\n  supervision: [s@x.example]\n  admin: [admin@x.example]\n")
+
+
+def make(st, n_jur, n_ms, env=None, past=7200, extra_init=()):
+    """A real-clock store whose n_jur × n_ms deadlines passed `past` seconds ago."""
+    st.ok("init", "--clock", "real", *extra_init, env=env)
+    st.ok("load", st.write("plan.yaml", plan_text(n_ms, int(time.time()) - past)), env=env)
+    st.ok("import", st.write("reg.yaml", registry_text(n_jur)), env=env)
+    return [f"bk/m{m}/j{j}/once#overdue#0" for j in range(n_jur) for m in range(n_ms)]
+
+
+STATES = {"queued", "claimed", "sent", "retrying", "failed", "digested"}
+
+
+def outbox_rows(st, env=None, *args):
+    """(state, key) of each `dabiao outbox` line: the state is its first word that names one,
+    the key its first word with a '#' (the columns around them may change)."""
+    rows = []
+    for line in st.ok("outbox", *args, env=env).splitlines():
+        words = line.split()
+        state = next((w for w in words if w in STATES), None)
+        key = next((w for w in words if "#" in w), None)
+        rows.append((state, key))
+    return rows
+
+
+def audit(st, env=None):
+    out = st.ok("audit", "--format", "jsonl", env=env)
+    return [json.loads(line)["record"] for line in out.splitlines() if line.strip()]
+
+
+def sent_keys(records):
+    return collections.Counter(json.loads(r["details"])["key"] for r in records
+                               if r["action"] == "notice.sent")
+
+
+def message_key(srv_dir, entry_no):
+    """The X-Dabiao-Key of the server's stored message number entry_no (1-based)."""
+    with open(os.path.join(srv_dir, "%06d.eml" % entry_no), "rb") as f:
+        for line in f.read().split(b"\r\n"):
+            if not line:
+                break
+            if line.lower().startswith(b"x-dabiao-key:"):
+                return line.split(b":", 1)[1].strip().decode()
+    return None
+
+
+def run_daemon(st, env, log):
+    e = dict(os.environ)
+    e.pop("DABIAO_SMTP", None)
+    e.update(env or {})
+    return subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL,
+                            stderr=log, env=e)
+
+
+def wait_for(pred, timeout, what):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.3)
+    fail(f"timed out after {timeout} s waiting for {what}")
+    return False
