@@ -48,6 +48,7 @@ struct event_arg {
 	const char *task;
 	const char *event;
 	struct task_event_args args;
+	bool at_given;           /* --at: the event's time is the caller's, not the clock's */
 	const char *to_state;
 };
 
@@ -55,7 +56,20 @@ static int
 event_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct event_arg *a = arg;
+	struct store_clock sc;
+	int rc;
 
+	/* "now" as of this transaction, not as of the command's start: an `advance` that
+	 * moved the virtual clock (and lapsed the task) while this command waited for the
+	 * writer's lock is seen, so a submission after the lapse is late */
+	if (!a->at_given && engine_clock_mode(a->en) == STORE_CLOCK_VIRTUAL) {
+		if ((rc = store_clock_get(txn, &sc, e)) != 0)
+			return rc;
+		engine_clock_set(a->en, sc.now);
+		a->args.at = sc.now;
+	} else if (!a->at_given) {
+		a->args.at = engine_clock_read(a->en);
+	}
 	return task_event(a->en, txn, a->task, a->event, &a->args, &a->to_state, e);
 }
 
@@ -72,6 +86,7 @@ run_event(struct cli *c, const char *task, const char *event, struct event_arg *
 	a->task = task;
 	a->event = event;
 	a->args.at = engine_now(en);
+	a->at_given = at != NULL;
 	if (at != NULL) {
 		if (tz_parse_time(engine_tz(en), at, &a->args.at) != 0)
 			return cli_usage(c, "--at: '%s' is not a time", at);
