@@ -72,7 +72,7 @@ for i in range(N):
     else:
         eq(late, False, f"{key}: in time, not late")
         eq(queued, [], f"{key}: no overdue notice for a task submitted in time")
-eq(len(st.outbox()), len(st.ok("outbox", "--sent").splitlines()),
+eq(len(st.outbox()), backlog.count(st, None, "--sent"),
    "each notice written once, and marked sent")
 eq(st.run("audit", "verify")[0], 0, "the audit log verifies after the race")
 print(f"advance racing submit: {late_n} of {N} tasks lapsed before their submission")
@@ -86,7 +86,7 @@ time.sleep(0.5)
 copy = st.path("copy")
 rc, out, err = st.run("backup", copy)
 eq(rc, 0, f"backup while run applies a backlog: {err}")
-backlog.wait_for(lambda: len(st.ok("outbox", "--sent").splitlines()) >= len(keys), 180,
+backlog.wait_for(lambda: backlog.count(st, None, "--sent") >= len(keys), 180,
                  "the backlog delivered")
 p.send_signal(signal.SIGTERM)
 eq(p.wait(timeout=30), 0, "run stops cleanly")

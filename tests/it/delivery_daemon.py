@@ -47,7 +47,7 @@ eq([k for state, k in backlog.outbox_rows(st, env) if state == "claimed"], [],
    "nothing left claimed: the abandoned batch's claims were given back")
 srv.mode("ok")
 p = backlog.run_daemon(st, env, log)
-backlog.wait_for(lambda: len(st.ok("outbox", "--sent", env=env).splitlines()) >= len(keys),
+backlog.wait_for(lambda: backlog.count(st, env, "--sent") >= len(keys),
                  120, "everything sent after the restart")
 time.sleep(1)
 p.send_signal(signal.SIGTERM)

@@ -56,19 +56,19 @@ def make(st, n_jur, n_ms, env=None, past=7200, extra_init=()):
     return [f"bk/m{m}/j{j}/once#overdue#0" for j in range(n_jur) for m in range(n_ms)]
 
 
-STATES = {"queued", "claimed", "sent", "retrying", "failed", "digested"}
+def outbox_json(st, env=None, *args):
+    """`dabiao outbox --format json` (docs/output.md): one object per notice."""
+    return json.loads(st.ok("outbox", "--format", "json", *args, env=env) or "[]")
 
 
 def outbox_rows(st, env=None, *args):
-    """(state, key) of each `dabiao outbox` line: the state is its first word that names one,
-    the key its first word with a '#' (the columns around them may change)."""
-    rows = []
-    for line in st.ok("outbox", *args, env=env).splitlines():
-        words = line.split()
-        state = next((w for w in words if w in STATES), None)
-        key = next((w for w in words if "#" in w), None)
-        rows.append((state, key))
-    return rows
+    """(state, key) of each notice in the outbox."""
+    return [(n["state"], n["key"]) for n in outbox_json(st, env, *args)]
+
+
+def count(st, env=None, *args):
+    """How many notices `dabiao outbox ARGS` lists."""
+    return len(outbox_json(st, env, *args))
 
 
 def audit(st, env=None):

@@ -56,7 +56,7 @@ def run(kills, n_jur, n_ms, seed, max_sleep=0.6):
     kill_time = time.time() - t0
     srv.mode("ok")
     p = backlog.run_daemon(st, env, log)
-    backlog.wait_for(lambda: len(st.ok("outbox", "--sent", env=env).splitlines()) >= len(keys),
+    backlog.wait_for(lambda: backlog.count(st, env, "--sent") >= len(keys),
                      300, "every notice sent after the kills")
     time.sleep(1.0)
     p.send_signal(signal.SIGTERM)
