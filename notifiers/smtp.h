@@ -1,6 +1,6 @@
 /*
  * smtp.h - deliver a batch of finished messages over one SMTP session (libESMTP 1.1),
- * normally in a child process so that a crash inside the library costs at most the
+ * normally in a helper process so that a crash inside the library costs at most the
  * batch's unreported results, never the scheduler.
  *
  * Two entry points:

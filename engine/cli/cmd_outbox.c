@@ -38,7 +38,9 @@ collect_cb(const struct store_notice *n, void *arg)
 {
 	struct list_ctx *c = arg;
 
-	if (c->state != NULL && strcmp(n->state, c->state) != 0)
+	/* pending: not delivered yet, whether waiting in the queue or claimed (in flight) */
+	if (c->state != NULL && strcmp(n->state, c->state) != 0 &&
+	    !(strcmp(c->state, "queued") == 0 && strcmp(n->state, "claimed") == 0))
 		return 0;
 	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
 	c->v[c->n++] = (struct entry){n->scheduled, xstrdup(n->key)};

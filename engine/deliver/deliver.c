@@ -61,13 +61,18 @@ claimer_init(struct claimer *c)
 	c->wall = engine_wall_clock();
 }
 
-/* The claim's process is gone: on this host, and no process has its pid (a pid reused
- * since only delays the return until the lease ends). */
+/* The claim's process is gone: on this host, and no process has its pid. A claim with
+ * this process's own pid is an earlier life's (a restart that got the same pid, as after a
+ * reboot): a process claims only when it has no batch of its own out, so it holds no
+ * claim at that moment. Another process reusing the pid only delays the return until the
+ * lease ends. */
 static bool
 claimer_dead(const struct claimer *me, const struct store_delivery *d)
 {
-	if (strcmp(d->host, me->host) != 0 || d->pid == me->pid || d->pid == 0)
+	if (strcmp(d->host, me->host) != 0 || d->pid == 0)
 		return false;
+	if (d->pid == me->pid)
+		return true;
 	return kill((pid_t)d->pid, 0) != 0 && errno == ESRCH;
 }
 

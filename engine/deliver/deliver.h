@@ -57,7 +57,8 @@ struct deliver_batch {
 #define DELIVER_BATCH 64
 
 /* In one write transaction: returns to the queue the claims whose lease ended or whose
- * process is gone, then claims up to max notices deliverable now (queued or retrying,
+ * process is gone (call it only with no batch of this process out: claims with this
+ * process's pid count as an earlier life's), then claims up to max notices deliverable now (queued or retrying,
  * due <= the engine's now) for this process, with a lease of lease_s seconds of wall
  * clock, and builds their batch (*out NULL when there is nothing to deliver). Errors: the
  * store's. Free with deliver_batch_free. */
