@@ -1,0 +1,160 @@
+/* A schema-3 store kept each notice's state in its outbox record (format 1, a state string
+ * after the subject) and a retry as a due entry "deliver#KEY". The first writer of
+ * schema 4 gives every notice its delivery record: a retrying one deliverable at its due
+ * entry's time (which stays, as the scheduler's wake-up), with its attempts; a sent one
+ * final; and the queue holds only the retrying one. The schema-3 store is made from one
+ * this store wrote, with LMDB directly: bodies back to format 1, delivery records gone. */
+#include <lmdb.h>
+#include <stdio.h>
+
+#include "store_test.h"
+
+#define MDB_OK(call)                                                           \
+	do {                                                                   \
+		int r_ = (call);                                               \
+		if (r_ != 0)                                                   \
+			TEST_FAIL_("%s: %s", #call, mdb_strerror(r_));         \
+	} while (0)
+
+static char *to[] = {"a@x.example"};
+
+static int
+add(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct store_kv ex[] = {{"attempts", "2"}};
+	struct store_notice r = {.key = "t#retry#0", .plan = "p", .kind = "overdue", .subject = "j",
+	                         .to = to, .nto = 1, .scheduled = 100, .created = 200,
+	                         .state = "queued", .message = "bytes", .extra = ex, .nextra = 1};
+	struct store_notice s = r;
+	struct store_due d = {.at = 5000, .kind = STORE_DUE_RETRY, .task = "deliver#t#retry#0",
+	                      .planned = 5000};
+
+	(void)arg;
+	s.key = "t#sent#0";
+	s.extra = NULL;
+	s.nextra = 0;
+	ASSERT_OK(store_notice_add(t, &r, e), e);
+	ASSERT_OK(store_notice_add(t, &s, e), e);
+	return store_due_put(t, &d, e);
+}
+
+/* A format-2 body with the state string put back after the subject (format 1). */
+static size_t
+to_format1(const unsigned char *v, size_t n, const char *state, unsigned char *out)
+{
+	size_t off = 1 + 8 + 8, len = strlen(state);
+
+	for (int i = 0; i < 3; i++) /* plan, kind, subject */
+		off += 4 + ((size_t)v[off] << 24 | (size_t)v[off + 1] << 16 |
+		            (size_t)v[off + 2] << 8 | v[off + 3]);
+	out[0] = 1;
+	memcpy(out + 1, v + 1, off - 1);
+	out[off] = 0;
+	out[off + 1] = 0;
+	out[off + 2] = 0;
+	out[off + 3] = (unsigned char)len;
+	memcpy(out + off + 4, state, len);
+	memcpy(out + off + 4 + len, v + off, n - off);
+	return n + 4 + len;
+}
+
+static void
+make_schema_3(const char *dir)
+{
+	static const char *const keys[] = {"t#retry#0", "t#sent#0"};
+	static const char *const states[] = {"retrying", "sent"};
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi outbox, meta, delivery, dqueue;
+	MDB_val k, v;
+	unsigned char buf[512];
+
+	MDB_OK(mdb_env_create(&env));
+	MDB_OK(mdb_env_set_maxdbs(env, 16));
+	MDB_OK(mdb_env_open(env, dir, 0, 0600));
+	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
+	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
+	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
+	MDB_OK(mdb_dbi_open(txn, "delivery", 0, &delivery));
+	MDB_OK(mdb_dbi_open(txn, "dqueue", 0, &dqueue));
+	for (int i = 0; i < 2; i++) {
+		k = (MDB_val){strlen(keys[i]), (void *)keys[i]};
+		MDB_OK(mdb_get(txn, outbox, &k, &v));
+		ASSERT(v.mv_size + 16 < sizeof(buf));
+		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 2);
+		v.mv_size = to_format1(v.mv_data, v.mv_size, states[i], buf);
+		v.mv_data = buf;
+		MDB_OK(mdb_put(txn, outbox, &k, &v, 0));
+	}
+	MDB_OK(mdb_drop(txn, delivery, 0));
+	MDB_OK(mdb_drop(txn, dqueue, 0));
+	k = (MDB_val){6, "schema"};
+	v = (MDB_val){1, "3"};
+	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
+	MDB_OK(mdb_txn_commit(txn));
+	mdb_env_close(env);
+}
+
+static int
+ready_cb(const char *key, const struct store_delivery *d, void *arg)
+{
+	int *n = arg;
+
+	ASSERT_STR_EQ(key, "t#retry#0");
+	ASSERT_EQ(d->due, 5000);
+	(*n)++;
+	return 0;
+}
+
+static int
+check(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct store_delivery d;
+	struct store_notice n;
+	struct store_due due;
+	int64_t next;
+	int ready = 0;
+
+	(void)arg;
+	ASSERT_OK(store_delivery_get(t, "t#retry#0", &d, e), e);
+	ASSERT_EQ(d.state, STORE_DRETRY);
+	ASSERT_EQ(d.attempts, 2);
+	ASSERT_EQ(d.due, 5000);
+	store_delivery_release(&d);
+	ASSERT_OK(store_delivery_get(t, "t#sent#0", &d, e), e);
+	ASSERT_EQ(d.state, STORE_DSENT);
+	store_delivery_release(&d);
+	ASSERT_OK(store_notice_get(t, "t#retry#0", &n, e), e);
+	ASSERT_STR_EQ(n.state, "retrying");
+	ASSERT_STR_EQ(n.message, "bytes");
+	store_notice_release(&n);
+	ASSERT_OK(store_delivery_next(t, &next, e), e);
+	ASSERT_EQ(next, 5000);
+	ASSERT_OK(store_delivery_each_ready(t, INT64_MAX, 0, ready_cb, &ready, e), e);
+	ASSERT_EQ(ready, 1); /* the sent one is in no queue */
+	/* the retry's due entry stays: the scheduler's wake-up at its time */
+	ASSERT_OK(store_due_first(t, &due, e), e);
+	ASSERT_STR_EQ(due.task, "deliver#t#retry#0");
+	store_due_release(&due);
+	return 0;
+}
+
+int
+main(void)
+{
+	char *dir;
+	struct store *s = test_store_new(&dir);
+	struct dberr e;
+
+	dberr_clear(&e);
+	ASSERT_OK(store_write(s, add, NULL, &e), &e);
+	store_close(s);
+	make_schema_3(dir);
+	s = NULL;
+	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
+	ASSERT_OK(store_read(s, check, NULL, &e), &e);
+	store_close(s);
+	test_rmtree(dir);
+	free(dir);
+	return 0;
+}
