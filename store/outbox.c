@@ -9,7 +9,7 @@
 #include "store/codec.h"
 #include "store/store_int.h"
 
-/* The body's format byte: 1 (schema 3 and before) carried the state among the strings;
+/* The body's format byte: 1 (schema 4 and before) carried the state among the strings;
  * 2 leaves it to the delivery record, so the body is written once. */
 #define BODY_FORMAT 2
 

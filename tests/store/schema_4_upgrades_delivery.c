@@ -1,8 +1,8 @@
-/* A schema-3 store kept each notice's state in its outbox record (format 1, a state string
+/* A schema-4 store kept each notice's state in its outbox record (format 1, a state string
  * after the subject) and a retry as a due entry "deliver#KEY". The first writer of
- * schema 4 gives every notice its delivery record: a retrying one deliverable at its due
+ * schema 5 gives every notice its delivery record: a retrying one deliverable at its due
  * entry's time (which stays, as the scheduler's wake-up), with its attempts; a sent one
- * final; and the queue holds only the retrying one. The schema-3 store is made from one
+ * final; and the queue holds only the retrying one. The schema-4 store is made from one
  * this store wrote, with LMDB directly: bodies back to format 1, delivery records gone. */
 #include <lmdb.h>
 #include <stdio.h>
@@ -59,7 +59,7 @@ to_format1(const unsigned char *v, size_t n, const char *state, unsigned char *o
 }
 
 static void
-make_schema_3(const char *dir)
+make_schema_4(const char *dir)
 {
 	static const char *const keys[] = {"t#retry#0", "t#sent#0"};
 	static const char *const states[] = {"retrying", "sent"};
@@ -89,7 +89,7 @@ make_schema_3(const char *dir)
 	MDB_OK(mdb_drop(txn, delivery, 0));
 	MDB_OK(mdb_drop(txn, dqueue, 0));
 	k = (MDB_val){6, "schema"};
-	v = (MDB_val){1, "3"};
+	v = (MDB_val){1, "4"};
 	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
 	MDB_OK(mdb_txn_commit(txn));
 	mdb_env_close(env);
@@ -149,7 +149,7 @@ main(void)
 	dberr_clear(&e);
 	ASSERT_OK(store_write(s, add, NULL, &e), &e);
 	store_close(s);
-	make_schema_3(dir);
+	make_schema_4(dir);
 	s = NULL;
 	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
 	ASSERT_OK(store_read(s, check, NULL, &e), &e);
