@@ -82,8 +82,9 @@ int cli_engine(struct cli *c, struct engine **out);
 /* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */
 int cli_store(struct cli *c, struct store **out);
 
-/* Prints what a load or an import changed beyond plain additions (cmd_plan.c). */
-void print_changes(const struct sched_changes *ch);
+/* Prints what a load, an import or a calendar update changed (would change, dry) in the
+ * tasks: beyond plain additions, or all (cmd_plan.c). */
+void print_changes(const struct sched_changes *ch, bool all);
 
 /* Runs the command argv[0] with its arguments: returns the process exit status, or
  * CLI_EXIT_PIPE when standard output's reader went away (main then ends by SIGPIPE,
@@ -144,6 +145,7 @@ int cmd_init(struct cli *c);
 int cmd_load(struct cli *c);
 int cmd_outbox(struct cli *c);
 int cmd_report(struct cli *c);
+int cmd_retire(struct cli *c);
 int cmd_run(struct cli *c);
 int cmd_simulate(struct cli *c);
 int cmd_status(struct cli *c);

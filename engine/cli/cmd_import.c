@@ -1,6 +1,7 @@
 /*
- * cmd_import.c - `dabiao import`: a registry of jurisdictions, enterprises and offices, and
- * the tasks new subjects need, in one transaction.
+ * cmd_import.c - the registry: `dabiao import` (jurisdictions, enterprises and offices, and
+ * what they change in every plan's tasks, in one transaction; --dry-run previews it) and
+ * `dabiao retire` (a subject leaves for good, its unfinished tasks cancelled).
  */
 #include <stdio.h>
 
@@ -10,18 +11,59 @@ int
 cmd_import(struct cli *c)
 {
 	const char *files[1];
+	bool dry = false;
+	struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {NULL, NULL, NULL}};
 	struct import_result res;
 	struct engine *en;
-	int rc;
+	int npos, rc;
 
-	if ((rc = cli_one_arg(c, "one registry file", files)) != 0)
+	if ((rc = cli_parse(c, opts, files, 1, &npos)) != 0)
 		return rc;
+	if (npos != 1)
+		return cli_usage(c, "give one registry file");
 	if ((rc = cli_engine(c, &en)) != 0 ||
-	    (rc = sched_import_registry(en, files[0], &res, &c->err)) != 0)
+	    (rc = (dry ? sched_preview_import : sched_import_registry)(en, files[0], &res,
+	                                                                &c->err)) != 0)
 		return rc;
-	printf("imported %zu jurisdictions, %zu enterprises, %zu offices from %s; "
-	       "%zu tasks created\n", res.jurisdictions, res.enterprises, res.offices,
-	       files[0], res.created);
-	print_changes(&res.changes);
+	printf("%s %zu jurisdictions, %zu enterprises, %zu offices from %s%s; %zu tasks %s\n",
+	       dry ? "would import" : "imported", res.jurisdictions, res.enterprises, res.offices,
+	       files[0], dry ? " (dry run: nothing was written)" : "", res.created,
+	       dry ? "would be created" : "created");
+	if (res.updated > 0)
+		printf("  subjects whose fields change (each audited)                %zu\n",
+		       res.updated);
+	if (res.retired > 0)
+		printf("  retired subjects in the file, kept retired                 %zu\n",
+		       res.retired);
+	if (res.absent > 0)
+		printf("  subjects in the store but not in the file, kept (an import never "
+		       "removes one: dabiao retire does)  %zu\n", res.absent);
+	print_changes(&res.changes, dry);
+	return 0;
+}
+
+int
+cmd_retire(struct cli *c)
+{
+	const char *pos[1], *reason = NULL;
+	bool dry = false;
+	struct cli_opt opts[] = {{"reason", &reason, NULL}, {"dry-run", NULL, &dry},
+	                         {NULL, NULL, NULL}};
+	struct retire_result res;
+	struct engine *en;
+	int npos, rc;
+
+	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1 || reason == NULL || *reason == '\0')
+		return cli_usage(c, "give the SUBJECT and --reason TEXT");
+	if ((rc = cli_engine(c, &en)) != 0 ||
+	    (rc = sched_retire(en, pos[0], reason, dry, &res, &c->err)) != 0)
+		return rc;
+	printf("%s: %s%s; %zu unfinished tasks %s\n", pos[0],
+	       dry ? "would be retired" : "retired",
+	       dry ? " (dry run: nothing was written)" : "", res.changes.n[SCHED_CANCELLED],
+	       dry ? "would be cancelled" : "cancelled");
+	print_changes(&res.changes, dry);
 	return 0;
 }

@@ -86,24 +86,14 @@ cmd_check(struct cli *c)
 	return status;
 }
 
-/* What a new version's dates did to the open tasks, when anything. */
-static void
-redated_summary(const struct redate_result *r, bool dry)
-{
-	if (r->moved + r->kept_past + r->kept_extended == 0)
-		return;
-	printf("  %zu open tasks %s to the new dates; kept: %zu whose deadline (old or new) has "
-	       "passed, %zu extended by hand\n%s", r->moved, dry ? "would move" : "moved",
-	       r->kept_past, r->kept_extended, r->lines ? r->lines : "");
-}
-
-/* Beyond the tasks created: what changed, when anything but plain additions did. */
+/* What a load, an import or a calendar update did (or, dry, would do) to the tasks: every
+ * kind of change with its count and first lines; plain additions only when all. */
 void
-print_changes(const struct sched_changes *ch)
+print_changes(const struct sched_changes *ch, bool all)
 {
 	struct buf b = BUF_INIT;
 
-	if (sched_changes_total(ch) == ch->n[SCHED_ADDED])
+	if (!all && sched_changes_total(ch) == ch->n[SCHED_ADDED])
 		return;
 	sched_changes_text(ch, &b);
 	fputs(buf_str(&b), stdout);
@@ -114,21 +104,28 @@ int
 cmd_load(struct cli *c)
 {
 	const char *files[1];
+	bool dry = false;
+	struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {NULL, NULL, NULL}};
 	struct load_result res;
 	struct engine *en;
-	int rc;
+	int npos, rc;
 
-	if ((rc = cli_one_arg(c, "one plan file", files)) != 0)
+	if ((rc = cli_parse(c, opts, files, 1, &npos)) != 0)
 		return rc;
+	if (npos != 1)
+		return cli_usage(c, "give one plan file");
 	if ((rc = cli_engine(c, &en)) != 0 ||
-	    (rc = sched_load_plan(en, files[0], &res, &c->err)) != 0)
+	    (rc = (dry ? sched_preview_plan : sched_load_plan)(en, files[0], &res, &c->err)) != 0)
 		return rc;
-	printf("%s: %s version %u (sha256 %.16s), %zu tasks created\n", res.plan_id,
-	       res.changed ? "loaded" : "unchanged,", (unsigned)res.version, res.sha256,
-	       res.created);
-	redated_summary(&res.redated, false);
-	redate_result_release(&res.redated);
-	print_changes(&res.changes);
+	if (dry)
+		printf("%s: version %u would be %s (dry run: nothing was written), %zu tasks would "
+		       "be created\n", res.plan_id, (unsigned)res.version,
+		       res.changed ? "loaded" : "unchanged", res.created);
+	else
+		printf("%s: %s version %u (sha256 %.16s), %zu tasks created\n", res.plan_id,
+		       res.changed ? "loaded" : "unchanged,", (unsigned)res.version, res.sha256,
+		       res.created);
+	print_changes(&res.changes, dry);
 	return 0;
 }
 
@@ -162,7 +159,7 @@ cmd_calendar_update(struct cli *c)
 		else
 			printf("%s: %s: %s version %u\n", res.name, p->plan_id,
 			       dry ? "would be" : "now", (unsigned)p->version);
-		redated_summary(&p->redated, dry);
+		print_changes(&p->changes, false);
 	}
 	if (rc == 0 && res.nplans == 0)
 		printf("%s: no stored plan uses it\n", res.name);

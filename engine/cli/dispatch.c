@@ -129,7 +129,8 @@ const struct cli_command cli_commands[] = {
 	         "NAME`) is read again from its stored source with this file in place of the "
 	         "copy it keeps. A plan whose resolved calendar changes gets a new version "
 	         "(audit action plan.calendar), and its open tasks move to the new dates with "
-	         "their reminders and escalations (one task.redate audit record each); a task "
+	         "their reminders and escalations (one task.redate audit record each), as "
+	         "`load` moves them; a task "
 	         "in a final state, extended by hand, or whose old or new deadline has passed "
 	         "is kept and listed. Each plan is one transaction.\n\n"
 	         "The file must be the NAME.yaml that `use` finds in calendars_dir or the "
@@ -295,12 +296,22 @@ const struct cli_command cli_commands[] = {
 	            "dabiao help --man | man -l -"},
 	{.name = "import", .fn = cmd_import, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "import a registry of jurisdictions, enterprises and offices",
-	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv",
+	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv [--dry-run]",
 	 .text = "Stores the registry's jurisdictions, enterprises and office addresses, and "
 	         "creates the tasks that new subjects owe under every loaded plan, in one "
 	         "transaction: on any error nothing changes. A subject already in the store is "
-	         "updated. The first bad value is named as FILE:LINE:COLUMN (a CSV's row and "
+	         "updated, each changed field audited with its before and after, and the "
+	         "change reaches its unfinished tasks: an enterprise moved to another "
+	         "jurisdiction moves its tasks (lapses already counted stay where they "
+	         "happened), one no longer listed has the tasks that depend on `listed` "
+	         "cancelled, a new rectify_by moves its task as `extend` does. An import "
+	         "never removes a subject (`retire` does) and never brings a retired one "
+	         "back. The first bad value is named as FILE:LINE:COLUMN (a CSV's row and "
 	         "column); docs/registry-format.md is the reference.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"dry-run", NULL, NULL, "say what the import would change (subjects, tasks), "
+		  "change nothing"},
+		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "a value is bad (the message names it)"},
 		 {66, "the file cannot be opened"},
@@ -328,16 +339,25 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
 	{.name = "load", .fn = cmd_load, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "store a plan (a changed file makes a new version) and expand tasks",
-	 .usage = "dabiao load PLAN.yaml",
+	 .usage = "dabiao load PLAN.yaml [--dry-run]",
 	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed "
 	         "becomes the plan's next version) and creates every task it gives each "
 	         "subject of the registry over the plan's whole horizon, with their deadlines, "
-	         "reminders and escalations, in one transaction.",
+	         "reminders and escalations, in one transaction. A new version reaches the "
+	         "tasks of the one before: unfinished tasks take its dates and reminders (the "
+	         "old date kept on record), tasks of a removed milestone or period are "
+	         "cancelled, a milestone's renamed_from carries its tasks over; finished tasks "
+	         "never change. Each change is audited and summed up with its first lines "
+	         "(docs/plan-format.md, \"Plan versions\").",
+	 .opts = (const struct cli_optdoc[]){
+		 {"dry-run", NULL, NULL, "say what the load would do (tasks added, cancelled, "
+		  "moved, kept, retimed, renamed), change nothing"},
+		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "the plan is not valid"},
+		 {65, "the plan is not valid, or a task is in a state its new lifecycle lacks"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
-	 .example = "dabiao load workflows/changji-2017.yaml",
+	 .example = "dabiao load workflows/changji-2017.yaml --dry-run",
 	 .file_args = true},
 	{.name = "outbox", .fn = cmd_outbox, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list notices: queued, retrying, failed, sent",
@@ -384,6 +404,25 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao report annex3 --month 2017-07 --format xlsx --out annex3-2017-07.xlsx",
 	 .subs = "annex3 annex4 accountability"},
+	{.name = "retire", .fn = cmd_retire, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
+	 .summary = "a jurisdiction or enterprise leaves the registry; its open tasks are cancelled",
+	 .usage = "dabiao retire SUBJECT --reason TEXT [--dry-run]",
+	 .text = "Marks jurisdiction or enterprise SUBJECT (its id, or an enterprise's credit "
+	         "code) retired, with today's date and the reason: it gets no new task under "
+	         "any plan, and its unfinished tasks are cancelled (a final state) with the "
+	         "reason, each audited; finished ones and its lapses stay on record. A later "
+	         "import keeps it retired. A jurisdiction whose enterprises are not all "
+	         "retired is refused: move them or retire them first.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"reason", "TEXT", NULL, "why (kept with the subject and in each cancelled "
+		  "task's record). Required."},
+		 {"dry-run", NULL, NULL, "say what would be cancelled, change nothing"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "no SUBJECT or no --reason"},
+		 {65, "no such subject, retired already, or a jurisdiction with enterprises"},
+		 {0, NULL}},
+	 .example = "dabiao retire 91652301MA74H957X2 --reason \"2017年8月关闭，已注销\""},
 	{.name = "run", .fn = cmd_run, .flags = RW | CLI_REAL, .group = CLI_G_TIME,
 	 .summary = "run the scheduler on the real clock (the daemon)",
 	 .usage = "dabiao run",

@@ -377,23 +377,34 @@ write_fn(struct store_txn *txn, void *arg, struct dberr *e)
 	return w->fn(txn, w->arg, e);
 }
 
-int
-engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e)
+static int
+write_held(struct engine *en, store_fn fn, void *arg, bool dry, struct dberr *e)
 {
 	struct write_arg w = {en, fn, arg};
-	bool outer = !en->in_write;
 	int rc;
 
-	if (!outer)
-		return store_write(en->store, fn, arg, e); /* refused by the store: no nesting */
+	if (en->in_write) /* refused by the store: no nesting */
+		return (dry ? store_write_dry : store_write)(en->store, fn, arg, e);
 	en->in_write = true;
-	rc = store_write(en->store, write_fn, &w, e);
+	rc = (dry ? store_write_dry : store_write)(en->store, write_fn, &w, e);
 	en->in_write = false;
-	for (size_t i = 0; rc == 0 && i < en->nheld; i++)
+	for (size_t i = 0; rc == 0 && !dry && i < en->nheld; i++)
 		if (en->on_action)
 			en->on_action(&en->held[i], en->on_action_arg);
 	actions_drop(en);
 	return rc;
+}
+
+int
+engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e)
+{
+	return write_held(en, fn, arg, false, e);
+}
+
+int
+engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e)
+{
+	return write_held(en, fn, arg, true, e);
 }
 
 bool

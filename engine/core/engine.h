@@ -127,6 +127,9 @@ void engine_action(struct engine *en, const struct engine_action *a);
  * until the commit (dropped when fn is run again after map growth, or fails). Same
  * contract and errors as store_write. */
 int engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e);
+/* The same transaction, aborted (store_write_dry): a preview. The actions it reports are
+ * dropped, none reaches the callback. Same errors as store_write_dry. */
+int engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e);
 /* True for a throw-away store (engine_opts.dry): delivery is a null transport. */
 bool engine_dry(const struct engine *en);
 

@@ -16,6 +16,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_REMINDERS] = "reminders or escalations changed",
 	[SCHED_RENAMED] = "renamed milestone's tasks carried over",
 	[SCHED_REASSIGNED] = "moved to another jurisdiction",
+	[SCHED_KEPT] = "dates changed but kept (why)",
 };
 
 void

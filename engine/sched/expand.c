@@ -100,6 +100,21 @@ plan_covers(struct xctx *x, const struct store_subject *s)
 	return ok;
 }
 
+const char *
+sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                     const struct plan_milestone *m, const struct store_subject *s)
+{
+	struct xctx x = {en, txn, ep, NULL, NULL};
+
+	if (store_subject_field(s, SCHED_RETIRED) != NULL)
+		return "retired";
+	if (!subject_matches(m, s))
+		return "where";
+	if (!plan_covers(&x, s))
+		return "registry";
+	return NULL;
+}
+
 static enum store_subject_kind
 subject_kind(const struct plan_milestone *m)
 {

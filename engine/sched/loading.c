@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/strset.h"
 #include "base/xalloc.h"
-#include "engine/sched/sched.h"
+#include "engine/sched/sched_int.h"
 #include "workflows/parse/registry.h"
 #include "workflows/parse/ydoc.h"
 
@@ -23,6 +23,33 @@ struct load_arg {
 	struct load_result *res;
 	const char *action;  /* the audit action of a new version: plan.load, plan.calendar */
 };
+
+/* The version in the store before this load, parsed with its own calendars, to tell what
+ * the new one changes in the tasks' reminders; NULL when it cannot be had. */
+static void
+old_version(const struct store_plan *cur, struct engine_plan *out)
+{
+	struct dberr ignored;
+
+	memset(out, 0, sizeof(*out));
+	dberr_clear(&ignored);
+	if (engine_plan_parse_stored(cur, &out->plan, &ignored) != 0)
+		return;
+	if (tz_open(out->plan->timezone, &out->tz, &ignored) != 0) {
+		plan_free(out->plan);
+		out->plan = NULL;
+		return;
+	}
+	out->version = cur->version;
+}
+
+static void
+old_release(struct engine_plan *ep)
+{
+	plan_free(ep->plan);
+	tz_free(ep->tz);
+	memset(ep, 0, sizeof(*ep));
+}
 
 /* The audit record of a new version: its number, the file's hash, the resolved calendar's
  * hash and each calendar file used with its own hash, so what a deadline was computed from
@@ -50,13 +77,13 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct load_arg *a = arg;
 	struct load_result *res = a->res;
 	struct store_plan cur, sp = {0};
+	struct engine_plan old = {0};
 	struct buf details = BUF_INIT;
 	int rc;
 
 	sched_changes_reset(&res->changes); /* a redone transaction counts again */
 	res->version = 1;
 	res->changed = true;
-	redate_result_release(&res->redated); /* a redone transaction counts again */
 	rc = store_plan_get(txn, a->plan->id, 0, &cur, e);
 	if (rc == 0) {
 		/* a new version when the file changed, or the calendar it resolves to (a calendar
@@ -64,6 +91,8 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		res->changed = strcmp(cur.sha256, a->plan->sha256) != 0 ||
 		               strcmp(cur.calendar_sha256, a->plan->calendar_sha256) != 0;
 		res->version = cur.version + (res->changed ? 1 : 0);
+		if (res->changed)
+			old_version(&cur, &old);
 		store_plan_release(&cur);
 	} else if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
@@ -82,40 +111,58 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		rc = store_plan_put(txn, &sp, e);
 		free(sp.calendars);
 		if (rc != 0)
-			return rc;
+			goto out;
 		plan_load_details(&details, a->plan, res->version);
 		rc = engine_audit(a->en, txn, a->action, "", a->plan->id, "", "",
 		                  buf_str(&details), e);
 		buf_release(&details);
 		if (rc != 0)
-			return rc;
+			goto out;
 	}
 	/* the engine expands from its in-memory plans: the new version goes there first (a
 	 * redone transaction finds it in place) */
 	if ((rc = engine_plan_place(a->en, a->plan, a->path, res->version, e)) != 0) {
 		a->plan = NULL; /* freed by the engine */
-		return rc;
+		goto out;
 	}
 	a->placed = true;
-	rc = expand_all(a->en, txn, a->plan->id, &res->changes, e);
-	/* a new version's dates reach the open tasks it keeps (a due moved, a calendar
-	 * changed) */
-	if (rc == 0 && res->changed && res->version > 1)
-		rc = redate_plan_tasks(a->en, txn, engine_plan_find(a->en, a->plan->id), true,
-		                       &res->redated, e);
+	/* a new version reaches the tasks it keeps (renamed, cancelled, redated, retimed)
+	 * before it adds the ones it gives anew */
+	if (res->changed && res->version > 1)
+		rc = reconcile_plan(a->en, txn, engine_plan_find(a->en, a->plan->id),
+		                    old.plan ? &old : NULL, &res->changes, e);
+	if (rc == 0)
+		rc = expand_all(a->en, txn, a->plan->id, &res->changes, e);
+out:
+	old_release(&old);
 	return rc;
 }
 
 /* Stores plan p (parsed from source) in one transaction as `load` does: a new version
- * when it changed, placed in the engine, expanded and redated. Takes p. */
+ * when it changed, placed in the engine, its tasks reconciled and expanded. Takes p. Dry:
+ * the same transaction, aborted, and the engine's plans and pending notices as before. */
 static int
 load_parsed(struct engine *en, struct plan *p, const char *path, char *source, size_t len,
-            const char *action, struct load_result *res, struct dberr *e)
+            const char *action, bool dry, struct load_result *res, struct dberr *e)
 {
 	struct load_arg a = {en, p, false, path, source, len, res, action};
 	int rc;
 
-	rc = engine_write(en, load_txn, &a, e);
+	snprintf(res->plan_id, sizeof(res->plan_id), "%s", p->id); /* p may be freed below */
+	rc = (dry ? engine_write_dry : engine_write)(en, load_txn, &a, e);
+	if (dry) {
+		struct dberr ignored;
+
+		dberr_clear(&ignored);
+		if (a.placed && engine_reload(en, &ignored) != 0)
+			engine_plan_unplace(en, a.plan); /* a new plan: none before */
+		else if (!a.placed && a.plan != NULL)
+			plan_free(a.plan);
+		if (rc == 0)
+			res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
+			               res->changes.n[SCHED_NOT_APPLICABLE];
+		return rc;
+	}
 	if (rc == 0) {
 		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
 		               res->changes.n[SCHED_NOT_APPLICABLE];
@@ -130,9 +177,9 @@ load_parsed(struct engine *en, struct plan *p, const char *path, char *source, s
 	return rc;
 }
 
-int
-sched_load_plan(struct engine *en, const char *path, struct load_result *res,
-                struct dberr *e)
+static int
+load_file(struct engine *en, const char *path, bool dry, struct load_result *res,
+          struct dberr *e)
 {
 	struct plan *p = NULL;
 	char *source = NULL;
@@ -147,12 +194,26 @@ sched_load_plan(struct engine *en, const char *path, struct load_result *res,
 	if (rc == 0)
 		rc = notice_check_templates(p, path, e);
 	if (rc == 0) {
-		rc = load_parsed(en, p, path, source, len, "plan.load", res, e);
+		rc = load_parsed(en, p, path, source, len, "plan.load", dry, res, e);
 	} else if (p != NULL) {
 		plan_free(p);
 	}
 	free(source);
 	return rc;
+}
+
+int
+sched_load_plan(struct engine *en, const char *path, struct load_result *res,
+                struct dberr *e)
+{
+	return load_file(en, path, false, res, e);
+}
+
+int
+sched_preview_plan(struct engine *en, const char *path, struct load_result *res,
+                   struct dberr *e)
+{
+	return load_file(en, path, true, res, e);
 }
 
 /* The file `use` finds for name in the configured folders, compared with data: a
@@ -222,20 +283,6 @@ current_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return store_plan_get(txn, sp->id, 0, sp, e);
 }
 
-struct dry_arg {
-	struct engine *en;
-	const struct engine_plan *ep;
-	struct redate_result *res;
-};
-
-static int
-dry_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct dry_arg *a = arg;
-
-	return redate_plan_tasks(a->en, txn, a->ep, false, a->res, e);
-}
-
 /* One plan: unchanged, previewed, or a new version. */
 static int
 update_one(struct engine *en, const struct engine_plan *ep, const char *path,
@@ -243,9 +290,7 @@ update_one(struct engine *en, const struct engine_plan *ep, const char *path,
            struct calupdate_plan *out, struct dberr *e)
 {
 	struct store_plan sp = {0};
-	struct load_result lr = {0};
-	struct engine_plan tmp = {0};
-	struct dry_arg da;
+	struct load_result lr;
 	struct plan *np = NULL;
 	int rc;
 
@@ -258,19 +303,12 @@ update_one(struct engine *en, const struct engine_plan *ep, const char *path,
 	if (rc != 0 || strcmp(np->calendar_sha256, ep->plan->calendar_sha256) == 0)
 		goto out;
 	out->changed = true;
-	out->version = ep->version + 1;
-	if (dry_run) {
-		tmp.plan = np;
-		tmp.version = out->version;
-		tmp.tz = ep->tz;
-		da = (struct dry_arg){en, &tmp, &out->redated};
-		rc = store_read(engine_store(en), dry_txn, &da, e);
-		goto out;
-	}
-	rc = load_parsed(en, np, sp.path, sp.source, sp.source_len, "plan.calendar", &lr, e);
+	memset(&lr, 0, sizeof(lr));
+	rc = load_parsed(en, np, sp.path, sp.source, sp.source_len, "plan.calendar", dry_run,
+	                 &lr, e);
 	np = NULL; /* taken */
 	out->version = lr.version;
-	out->redated = lr.redated;
+	out->changes = lr.changes;
 out:
 	plan_free(np);
 	store_plan_release(&sp);
@@ -318,8 +356,6 @@ out:
 void
 calupdate_result_release(struct calupdate_result *res)
 {
-	for (size_t i = 0; i < res->nplans; i++)
-		redate_result_release(&res->plans[i].redated);
 	free(res->plans);
 	memset(res, 0, sizeof(*res));
 }
@@ -331,34 +367,156 @@ struct import_arg {
 	struct import_result *res;
 };
 
+/* One field's change, for the audit record: "name":[before, after] (null: absent). */
+static void
+field_change(struct buf *d, size_t *n, const char *name, const char *before, const char *after)
+{
+	buf_puts(d, (*n)++ ? "," : "");
+	buf_json_str(d, name);
+	buf_puts(d, ":[");
+	if (before)
+		buf_json_str(d, before);
+	else
+		buf_puts(d, "null");
+	buf_putc(d, ',');
+	if (after)
+		buf_json_str(d, after);
+	else
+		buf_puts(d, "null");
+	buf_putc(d, ']');
+}
+
+static bool
+same_kv(const struct store_kv *a, size_t na, const struct store_kv *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		const char *v = store_kv_get(b, nb, a[i].key);
+
+		if (v == NULL || strcmp(v, a[i].val) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A subject as the registry gives it, over the one the store has: what a retirement set
+ * stays (an import never brings a retired subject back), and every changed field is
+ * audited with its before and after (subject.update). */
+static int
+put_subject(struct engine *en, struct store_txn *txn, const struct store_subject *s,
+            struct import_result *res, struct dberr *e)
+{
+	static const char *const kept[] = {SCHED_RETIRED, SCHED_RETIRED_REASON, NULL};
+	struct store_subject old, neu = *s;
+	struct buf d = BUF_INIT;
+	size_t n = 0;
+	int rc = store_subject_get(txn, s->kind, s->id, &old, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return store_subject_put(txn, s, e);
+	}
+	if (rc != 0)
+		return rc;
+	neu.fields = store_kv_dup(s->fields, s->nfields);
+	for (size_t i = 0; kept[i]; i++) {
+		const char *v = store_subject_field(&old, kept[i]);
+
+		if (v != NULL)
+			store_kv_set(&neu.fields, &neu.nfields, kept[i], v);
+	}
+	if (store_subject_field(&old, SCHED_RETIRED) != NULL)
+		res->retired++;
+	for (size_t i = 0; i < old.nfields; i++) {
+		const char *v = store_subject_field(&neu, old.fields[i].key);
+
+		if (v == NULL || strcmp(v, old.fields[i].val) != 0)
+			field_change(&d, &n, old.fields[i].key, old.fields[i].val, v);
+	}
+	for (size_t i = 0; i < neu.nfields; i++)
+		if (store_subject_field(&old, neu.fields[i].key) == NULL)
+			field_change(&d, &n, neu.fields[i].key, NULL, neu.fields[i].val);
+	if (!same_kv(old.contacts, old.ncontacts, s->contacts, s->ncontacts) ||
+	    !same_kv(s->contacts, s->ncontacts, old.contacts, old.ncontacts))
+		field_change(&d, &n, "contacts", "(before)", "(after)");
+	rc = store_subject_put(txn, &neu, e);
+	if (rc == 0 && n > 0) {
+		struct buf det = BUF_INIT;
+
+		res->updated++;
+		buf_printf(&det, "{\"kind\":\"%c\",\"changes\":{%s}}", (char)s->kind, buf_str(&d));
+		rc = engine_audit(en, txn, "subject.update", "", s->id, "", "", buf_str(&det), e);
+		buf_release(&det);
+	}
+	store_kv_free(neu.fields, neu.nfields);
+	store_subject_release(&old);
+	buf_release(&d);
+	return rc;
+}
+
+/* Subjects of a kind the file lists that the store has and the file does not: an import
+ * never removes anything (dabiao retire does), but says so. */
+struct absent_ctx {
+	const struct registry *reg;
+	size_t n;
+};
+
+static int
+absent_cb(const struct store_subject *s, void *arg)
+{
+	struct absent_ctx *c = arg;
+
+	if (store_subject_field(s, SCHED_RETIRED) != NULL)
+		return 0;
+	for (size_t i = 0; i < c->reg->nsubjects; i++)
+		if (c->reg->subjects[i].kind == s->kind && strcmp(c->reg->subjects[i].id, s->id) == 0)
+			return 0;
+	c->n++;
+	return 0;
+}
+
 static int
 import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct import_arg *a = arg;
 	struct import_result *res = a->res;
+	struct absent_ctx ac = {a->reg, 0};
 	struct buf details = BUF_INIT;
+	bool has[2] = {false, false};
 	int rc;
 
 	sched_changes_reset(&res->changes);
 	res->jurisdictions = res->enterprises = res->offices = 0;
+	res->updated = res->retired = res->absent = 0;
 	for (size_t i = 0; i < a->reg->nsubjects; i++) {
 		const struct store_subject *s = &a->reg->subjects[i];
 
-		if ((rc = store_subject_put(txn, s, e)) != 0)
+		if ((rc = put_subject(a->en, txn, s, res, e)) != 0)
 			return rc;
 		if (s->kind == STORE_JURISDICTION)
-			res->jurisdictions++;
+			res->jurisdictions++, has[0] = true;
 		else if (s->kind == STORE_ENTERPRISE)
-			res->enterprises++;
+			res->enterprises++, has[1] = true;
 		else
 			res->offices++;
 	}
+	if ((has[0] && (rc = store_subject_each(txn, STORE_JURISDICTION, absent_cb, &ac, e))) ||
+	    (has[1] && (rc = store_subject_each(txn, STORE_ENTERPRISE, absent_cb, &ac, e))))
+		return rc;
+	res->absent = ac.n;
 	buf_puts(&details, "{\"file\":");
 	buf_json_str(&details, a->path);
-	buf_printf(&details, ",\"jurisdictions\":%zu,\"enterprises\":%zu,\"offices\":%zu}",
-	           res->jurisdictions, res->enterprises, res->offices);
+	buf_printf(&details, ",\"jurisdictions\":%zu,\"enterprises\":%zu,\"offices\":%zu,"
+	           "\"updated\":%zu}", res->jurisdictions, res->enterprises, res->offices,
+	           res->updated);
 	rc = engine_audit(a->en, txn, "registry.import", "", "", "", "", buf_str(&details), e);
 	buf_release(&details);
+	if (rc != 0)
+		return rc;
+	/* what the registry now says reaches every plan's tasks before new ones are made */
+	for (size_t i = 0; rc == 0 && i < engine_nplans(a->en); i++)
+		rc = reconcile_plan(a->en, txn, engine_plan_at(a->en, i), NULL, &res->changes, e);
 	if (rc != 0)
 		return rc;
 	return expand_all(a->en, txn, NULL, &res->changes, e);
@@ -377,9 +535,9 @@ known_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return store_subject_each(txn, STORE_JURISDICTION, jur_cb, arg, e);
 }
 
-int
-sched_import_registry(struct engine *en, const char *path, struct import_result *res,
-                      struct dberr *e)
+static int
+import_file(struct engine *en, const char *path, bool dry, struct import_result *res,
+            struct dberr *e)
 {
 	struct import_arg a = {en, path, NULL, res};
 	struct strset known = {0}, industries = {0};
@@ -401,7 +559,7 @@ sched_import_registry(struct engine *en, const char *path, struct import_result 
 	ctx.industries = (const char *const *)industries.v;
 	rc = registry_parse_file(path, &ctx, &a.reg, e);
 	if (rc == 0)
-		rc = engine_write(en, import_txn, &a, e);
+		rc = (dry ? engine_write_dry : engine_write)(en, import_txn, &a, e);
 	if (rc == 0)
 		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
 		               res->changes.n[SCHED_NOT_APPLICABLE];
@@ -411,4 +569,110 @@ out:
 	strset_free(&known);
 	strset_free(&industries);
 	return rc;
+}
+
+int
+sched_import_registry(struct engine *en, const char *path, struct import_result *res,
+                      struct dberr *e)
+{
+	return import_file(en, path, false, res, e);
+}
+
+int
+sched_preview_import(struct engine *en, const char *path, struct import_result *res,
+                     struct dberr *e)
+{
+	return import_file(en, path, true, res, e);
+}
+
+/* ---- retiring a subject ---- */
+
+struct retire_arg {
+	struct engine *en;
+	const char *id, *reason;
+	struct retire_result *res;
+};
+
+static int
+live_enterprise_cb(const struct store_subject *s, void *arg)
+{
+	struct retire_arg *a = arg;
+	const char *j = store_subject_field(s, "jurisdiction");
+
+	if (j != NULL && strcmp(j, a->id) == 0 && store_subject_field(s, SCHED_RETIRED) == NULL)
+		a->res->enterprises++;
+	return 0;
+}
+
+static int
+retire_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct retire_arg *a = arg;
+	struct retire_result *res = a->res;
+	struct store_subject s;
+	struct buf d = BUF_INIT;
+	int32_t today;
+	char day[16];
+	int rc;
+
+	sched_changes_reset(&res->changes);
+	res->enterprises = 0;
+	rc = store_subject_get(txn, STORE_ENTERPRISE, a->id, &s, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = store_subject_get(txn, STORE_JURISDICTION, a->id, &s, e);
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			return dberr_set(e, DB_ENOTFOUND, "no jurisdiction or enterprise '%s' in the "
+			                 "registry", a->id);
+		}
+	}
+	if (rc != 0)
+		return rc;
+	res->kind = s.kind;
+	if (store_subject_field(&s, SCHED_RETIRED) != NULL) {
+		rc = dberr_set(e, DB_ESTATE, "%s was retired on %s already", a->id,
+		               store_subject_field(&s, SCHED_RETIRED));
+		goto out;
+	}
+	if (s.kind == STORE_JURISDICTION &&
+	    ((rc = store_subject_each(txn, STORE_ENTERPRISE, live_enterprise_cb, a, e)) != 0 ||
+	     res->enterprises > 0)) {
+		if (rc == 0)
+			rc = dberr_set(e, DB_ESTATE, "jurisdiction %s still has %zu enterprise%s: move "
+			               "them to another jurisdiction (import) or retire them first",
+			               a->id, res->enterprises, res->enterprises == 1 ? "" : "s");
+		goto out;
+	}
+	tz_utc_to_local(engine_tz(a->en), engine_now(a->en), &today, NULL, NULL);
+	cal_format_date(today, day);
+	store_kv_set(&s.fields, &s.nfields, SCHED_RETIRED, day);
+	store_kv_set(&s.fields, &s.nfields, SCHED_RETIRED_REASON, a->reason);
+	if ((rc = store_subject_put(txn, &s, e)) != 0)
+		goto out;
+	buf_printf(&d, "{\"kind\":\"%c\",\"retired\":\"%s\",\"reason\":", (char)s.kind, day);
+	buf_json_str(&d, a->reason);
+	buf_putc(&d, '}');
+	if ((rc = engine_audit(a->en, txn, "subject.retire", "", a->id, "", "retired",
+	                       buf_str(&d), e)) != 0)
+		goto out;
+	/* its unfinished tasks end: cancelled, each with its reason */
+	for (size_t i = 0; rc == 0 && i < engine_nplans(a->en); i++)
+		rc = reconcile_plan(a->en, txn, engine_plan_at(a->en, i), NULL, &res->changes, e);
+out:
+	buf_release(&d);
+	store_subject_release(&s);
+	return rc;
+}
+
+int
+sched_retire(struct engine *en, const char *id, const char *reason, bool dry,
+             struct retire_result *res, struct dberr *e)
+{
+	struct retire_arg a = {en, id, reason, res};
+
+	memset(res, 0, sizeof(*res));
+	if (reason == NULL || *reason == '\0')
+		return dberr_set(e, DB_EUSAGE, "retiring a subject needs --reason");
+	return (dry ? engine_write_dry : engine_write)(en, retire_txn, &a, e);
 }

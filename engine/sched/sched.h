@@ -57,6 +57,7 @@ enum sched_change {
 	SCHED_REMINDERS,        /* same deadline, other reminders or escalation instants */
 	SCHED_RENAMED,          /* its milestone was renamed (renamed_from) */
 	SCHED_REASSIGNED,       /* its enterprise moved to another jurisdiction */
+	SCHED_KEPT,             /* the plan's date changed, the task's kept (and why) */
 	SCHED_CHANGE_KINDS
 };
 #define SCHED_CHANGE_LINES 10
@@ -94,25 +95,16 @@ int expand_task_due(struct engine *en, struct store_txn *txn, const struct engin
                     const struct store_task *t, int32_t *due, int64_t *deadline,
                     struct dberr *e);
 
-/* ---- a new plan version's dates reaching the open tasks (redate.c) ---- */
-#define REDATE_LINES 10
-struct redate_result {
-	size_t moved;        /* open tasks given the new version's date */
-	size_t kept_past;    /* a date changed, but the old or the new deadline has passed */
-	size_t kept_extended;/* a date changed, but a person extended the task: kept */
-	char *lines;         /* the first REDATE_LINES of each, "  KEY  OLD -> NEW[  why]\n";
-	                        owned, free() */
-	size_t nlines;
-};
-/* Inside txn, for plan ep (the version just placed): every task of the plan that is not
- * in a final state, not extended, and whose deadline is still ahead gets the due date and
- * deadline its milestone, subject and period have under ep, when they differ and the new
- * deadline is still ahead too: its due entries are rewritten (a new generation) and an
- * audit record `task.redate` keeps the old and new dates. With write false nothing is
- * written: the result says what would move. Errors: the store's, expansion's. */
-int redate_plan_tasks(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-                      bool write, struct redate_result *res, struct dberr *e);
-void redate_result_release(struct redate_result *r);
+/* ---- the tasks brought in line with a plan version and the registry (reconcile.c) ---- */
+/* Inside txn, for plan ep as it is now (old: the version before it, when ep is a new
+ * version; NULL after a registry change): every task of the plan not yet finished is
+ * renamed, cancelled, moved to its enterprise's jurisdiction, redated or rescheduled as
+ * ep and the registry now give it (docs/plan-format.md, "Plan versions"), each change
+ * audited (task.rename, task.cancel, task.move, task.redate, task.reschedule) and noted in
+ * ch (may be NULL). A task in a state its new lifecycle does not have is DB_EDATA (the
+ * caller's transaction then changes nothing). Errors: the store's, expansion's. */
+int reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct engine_plan *old, struct sched_changes *ch, struct dberr *e);
 
 /* ---- loading plans and registries (loading.c): each one transaction ---- */
 struct load_result {
@@ -121,8 +113,6 @@ struct load_result {
 	bool changed;        /* false: the same bytes as the current version */
 	char sha256[65];
 	size_t created;      /* tasks created (added, with grace, not applicable) */
-	struct redate_result redated; /* open tasks moved by a new version's dates; release
-	                                 with redate_result_release */
 	struct sched_changes changes; /* what it did (or, dry, would do) to tasks */
 };
 /* Reads and validates a plan file, stores it (a new version when its bytes changed), and
@@ -130,6 +120,10 @@ struct load_result {
  * DB_ENOINPUT), a bad template folder (DB_EDATA), the store's. */
 int sched_load_plan(struct engine *en, const char *path, struct load_result *res,
                     struct dberr *e);
+/* `load --dry-run`: everything sched_load_plan would do, in a transaction that is then
+ * aborted; res says what would change, the store and the engine's plans are as before. */
+int sched_preview_plan(struct engine *en, const char *path, struct load_result *res,
+                       struct dberr *e);
 
 /* `dabiao calendar-update FILE`: the calendar file at path, in place of the copy each
  * stored plan using it keeps, makes a new version of every such plan whose resolved
@@ -141,7 +135,7 @@ struct calupdate_plan {
 	char plan_id[128];
 	uint32_t version;            /* the new version (the current one when unchanged) */
 	bool changed;                /* its resolved calendar changes */
-	struct redate_result redated;
+	struct sched_changes changes;/* what it did (would do) to the plan's tasks */
 };
 struct calupdate_result {
 	char name[128];              /* the calendar */
@@ -155,13 +149,36 @@ void calupdate_result_release(struct calupdate_result *res);
 struct import_result {
 	size_t jurisdictions, enterprises, offices;
 	size_t created;      /* tasks created */
+	size_t updated;      /* subjects already in the store whose fields changed */
+	size_t retired;      /* subjects in the file that were retired: they stay retired */
+	size_t absent;       /* subjects of a kind the file lists that the store has and the
+	                        file does not: kept (an import never removes; retire does) */
 	struct sched_changes changes; /* as load_result's */
 };
-/* Reads and validates a registry (YAML or CSV), stores its subjects (updating in place)
- * and expands the tasks new subjects need, in one transaction. Errors: the registry
+/* Reads and validates a registry (YAML or CSV), stores its subjects (updating in place:
+ * each changed field audited, a retired subject kept retired), brings every plan's tasks
+ * in line with it (reconcile_plan: an enterprise moved, unlisted, a new rectify_by) and
+ * expands the tasks new subjects need, in one transaction. Errors: the registry
  * reader's (DB_EDATA naming the row or FILE:LINE:COL, DB_ENOINPUT), the store's. */
 int sched_import_registry(struct engine *en, const char *path, struct import_result *res,
                           struct dberr *e);
+
+/* `import --dry-run`: everything sched_import_registry would do, aborted; res says what. */
+int sched_preview_import(struct engine *en, const char *path, struct import_result *res,
+                         struct dberr *e);
+
+/* `dabiao retire SUBJECT --reason TEXT`: a jurisdiction or enterprise leaves the registry
+ * for good: it is marked retired (the date and the reason, audit subject.retire), gets no
+ * new tasks, and its unfinished tasks are cancelled with the reason; a later import keeps
+ * it retired. A jurisdiction that still has enterprises that are not retired is
+ * DB_ESTATE; an unknown id DB_ENOTFOUND; retired already DB_ESTATE. dry: a preview. */
+struct retire_result {
+	enum store_subject_kind kind;
+	size_t enterprises;   /* a jurisdiction's enterprises still in it (refused) */
+	struct sched_changes changes;
+};
+int sched_retire(struct engine *en, const char *id, const char *reason, bool dry,
+                 struct retire_result *res, struct dberr *e);
 
 /* ---- lifecycle events on tasks (lifecycle.c), each inside the caller's transaction ---- */
 struct task_event_args {

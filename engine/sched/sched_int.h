@@ -38,6 +38,14 @@ int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_
 /* A subject's field set by `dabiao retire`: the date it was retired; it gets no new
  * tasks. */
 #define SCHED_RETIRED "retired"
+#define SCHED_RETIRED_REASON "retired_reason"
+
+/* Why subject s gets no task of milestone m under plan ep: "retired", "where" (it does not
+ * match the milestone's where), "registry" (outside the plan's registry: {where}), or NULL
+ * when it fits. Cannot fail. */
+const char *sched_subject_misfit(struct engine *en, struct store_txn *txn,
+                                 const struct engine_plan *ep, const struct plan_milestone *m,
+                                 const struct store_subject *s);
 
 /* What an owner notice says beyond the task itself. */
 struct owner_notice {

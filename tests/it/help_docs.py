@@ -111,7 +111,8 @@ for cmd in commands:
     # the man page has the same command, each of its options and its example
     check(f'.SS "dabiao {cmd}"' in man, f"man page: section for {cmd}")
     for opt in described:
-        check(f"\\fB\\-\\-{opt[2:]}" in man, f"man page: {cmd} {opt}")
+        # roff escapes every hyphen of an option (\-\-dry\-run)
+        check("\\fB\\-\\-" + opt[2:].replace("-", "\\-") in man, f"man page: {cmd} {opt}")
 
 r = subprocess.run([BIN, "help", "no-such-command"], capture_output=True, text=True)
 eq(r.returncode, 64, "dabiao help no-such-command exits 64")

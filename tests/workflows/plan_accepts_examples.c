@@ -280,6 +280,7 @@ milestones_and_dues(const struct plan *p)
 	ASSERT(!m->covers_previous);
 	ASSERT(m->description == NULL);
 	ASSERT_EQ(m->line, 56);
+	ASSERT_STR_EQ(m->renamed_from, "evaluation");
 	ASSERT_EQ(m->correction.n, 3);
 	ASSERT_EQ(m->correction.unit, PLAN_WORKDAYS);
 	ASSERT_EQ(m->grace.n, 15);

@@ -402,7 +402,7 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	static const char *const keys[] = {"id", "title", "description", "owner", "for",
 	                                   "where", "submit_to", "due", "remind", "escalate",
 	                                   "lifecycle", "requires", "covers", "correction",
-	                                   "grace", NULL};
+	                                   "grace", "renamed_from", NULL};
 	const struct ydoc_node *id, *title, *owner, *forn, *due, *v;
 	struct plan *p = c->p;
 	const char *s;

@@ -1,0 +1,435 @@
+/*
+ * reconcile.c - the tasks in the store brought in line with what a plan version and the
+ * registry give: a new version loaded (its dues, reminders, calendar, milestones), a
+ * registry imported (an enterprise moved, unlisted, given a new rectify_by), a subject
+ * retired. One walk over the plan's tasks, in the caller's transaction, so a load or an
+ * import and every change it causes are one commit (or, dry, one preview).
+ *
+ * What happens to a task (docs/plan-format.md, "Plan versions"):
+ * - finished (a final state of its lifecycle, cancelled, not applicable): never changes;
+ * - its milestone is gone: renamed (the new version names it in renamed_from: the task
+ *   keeps its key, the milestone field follows, an alias keeps expansion from making it
+ *   again) or cancelled;
+ * - its milestone, subject and period no longer give a task (a shorter `until`, a `where`
+ *   the subject no longer matches, a subject outside the plan's registry or retired):
+ *   cancelled;
+ * - its enterprise is in another jurisdiction now: the task moves with it (lapses already
+ *   counted stay where they happened);
+ * - its date changed: moved, with the old date on record, reminders before now never sent;
+ *   except a task a person extended (kept), one whose deadline or new deadline has passed
+ *   (kept: a lapse is never made or undone by editing a file), and a grace or correction
+ *   deadline later than the new date (kept). A subject's own date (due: {field}) is the
+ *   registry's decision and moves the task as `extend` does, overdue ones too;
+ * - the same date, other reminder or escalation instants: rescheduled.
+ * A task in a state the new lifecycle does not have refuses the whole load.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/sched/sched_int.h"
+
+struct rctx {
+	struct engine *en;
+	struct store_txn *txn;
+	const struct engine_plan *ep;   /* the plan as it is now */
+	const struct engine_plan *old;  /* the version before, or NULL (a registry change) */
+	struct sched_changes *ch;
+	struct dberr *e;
+};
+
+static int
+audit(struct rctx *c, const char *action, const struct store_task *t, const char *from,
+      const char *to, struct buf *details)
+{
+	return engine_audit(c->en, c->txn, action, t->key, t->subject, from, to, buf_str(details),
+	                    c->e);
+}
+
+/* Why a task is no longer given, for its record. */
+static char *
+gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
+{
+	int mi = plan_milestone_index(c->ep->plan, t->milestone);
+	const struct plan_milestone *m = mi >= 0 ? &c->ep->plan->milestones[mi] : NULL;
+	struct store_subject s;
+	struct dberr ignored;
+	const char *misfit = NULL;
+	char *why = NULL;
+	int rc;
+
+	if (milestone_gone)
+		return xasprintf("its milestone %s is not in version %u of plan %s", t->milestone,
+		                 (unsigned)c->ep->version, c->ep->plan->id);
+	if (m == NULL || m->for_ == PLAN_FOR_ONCE)
+		return xasprintf("version %u of plan %s has no period %s of milestone %s any more",
+		                 (unsigned)c->ep->version, c->ep->plan->id, t->period, t->milestone);
+	dberr_clear(&ignored);
+	rc = store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                              : STORE_JURISDICTION,
+	                       t->subject, &s, &ignored);
+	if (rc != 0)
+		return xasprintf("its subject %s is not in the registry", t->subject);
+	misfit = sched_subject_misfit(c->en, c->txn, c->ep, m, &s);
+	if (misfit != NULL && strcmp(misfit, "retired") == 0) {
+		const char *rr = store_subject_field(&s, SCHED_RETIRED_REASON);
+
+		why = xasprintf("its subject was retired on %s: %s",
+		                store_subject_field(&s, SCHED_RETIRED), rr ? rr : "");
+	} else if (misfit != NULL && strcmp(misfit, "where") == 0) {
+		struct buf b = BUF_INIT;
+
+		for (size_t i = 0; i < m->nwhere; i++) {
+			const char *v = store_subject_field(&s, m->where[i].attr);
+
+			buf_printf(&b, "%s%s: %s", i ? ", " : "", m->where[i].attr, v ? v : "(none)");
+		}
+		why = xasprintf("its subject no longer matches the milestone's where (now %s)",
+		                buf_str(&b));
+		buf_release(&b);
+	} else if (misfit != NULL) {
+		why = xasprintf("its subject is outside plan %s's registry: {where}",
+		                c->ep->plan->id);
+	} else {
+		why = xasprintf("version %u of plan %s gives no period %s any more",
+		                (unsigned)c->ep->version, c->ep->plan->id, t->period);
+	}
+	store_subject_release(&s);
+	return why;
+}
+
+static int
+cancel(struct rctx *c, struct store_task *t, const char *why)
+{
+	struct buf d = BUF_INIT;
+	char *from = t->state;
+	int rc;
+
+	t->state = PLAN_STATE_CANCELLED;
+	t->updated_at = engine_now(c->en);
+	t->gen++; /* its due entries are stale from now on */
+	store_task_set_extra(t, "cancel_reason", why);
+	rc = store_task_put(c->txn, t, c->e);
+	buf_puts(&d, "{\"reason\":");
+	buf_json_str(&d, why);
+	buf_printf(&d, ",\"plan_version\":%u}", (unsigned)c->ep->version);
+	if (rc == 0)
+		rc = audit(c, "task.cancel", t, from, PLAN_STATE_CANCELLED, &d);
+	if (rc == 0)
+		sched_changes_note(c->ch, SCHED_CANCELLED, t->key, why);
+	t->state = from;
+	buf_release(&d);
+	return rc;
+}
+
+static int
+rename_task(struct rctx *c, struct store_task *t, const struct plan_milestone *m)
+{
+	struct buf d = BUF_INIT;
+	char *alias = xasprintf(SCHED_ALIAS_PREFIX "%s/%s/%s/%s", t->plan, m->id, t->subject,
+	                        t->period);
+	char *from = t->milestone;
+	int rc;
+
+	t->milestone = m->id;
+	rc = store_task_put(c->txn, t, c->e);
+	if (rc == 0)
+		rc = store_meta_put(c->txn, alias, t->key, c->e);
+	buf_puts(&d, "{\"from_milestone\":");
+	buf_json_str(&d, from);
+	buf_puts(&d, ",\"to_milestone\":");
+	buf_json_str(&d, m->id);
+	buf_printf(&d, ",\"plan_version\":%u}", (unsigned)c->ep->version);
+	if (rc == 0)
+		rc = audit(c, "task.rename", t, t->state, t->state, &d);
+	if (rc == 0)
+		sched_changes_note(c->ch, SCHED_RENAMED, t->key, m->id);
+	t->milestone = from; /* the record's copy owns the string */
+	free(alias);
+	buf_release(&d);
+	return rc;
+}
+
+/* The subject's jurisdiction now: itself, or an enterprise's field. */
+static char *
+jurisdiction_now(struct rctx *c, const struct plan_milestone *m, const struct store_task *t)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	char *j = NULL;
+
+	if (m->for_ != PLAN_FOR_ENTERPRISE)
+		return NULL;
+	dberr_clear(&ignored);
+	if (store_subject_get(c->txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
+		const char *v = store_subject_field(&s, "jurisdiction");
+
+		j = v ? xstrdup(v) : NULL;
+		store_subject_release(&s);
+	}
+	return j;
+}
+
+static int
+move_jurisdiction(struct rctx *c, struct store_task *t, const char *to)
+{
+	struct buf d = BUF_INIT;
+	char *from = t->jurisdiction, line[160];
+	int rc;
+
+	t->jurisdiction = (char *)to;
+	t->updated_at = engine_now(c->en);
+	rc = store_task_put(c->txn, t, c->e);
+	buf_puts(&d, "{\"from_jurisdiction\":");
+	buf_json_str(&d, from);
+	buf_puts(&d, ",\"to_jurisdiction\":");
+	buf_json_str(&d, to);
+	buf_putc(&d, '}');
+	if (rc == 0)
+		rc = audit(c, "task.move", t, t->state, t->state, &d);
+	snprintf(line, sizeof(line), "%s -> %s", from, to);
+	if (rc == 0)
+		sched_changes_note(c->ch, SCHED_REASSIGNED, t->key, line);
+	t->jurisdiction = from;
+	buf_release(&d);
+	if (rc == 0) {
+		free(t->jurisdiction);
+		t->jurisdiction = xstrdup(to);
+	}
+	return rc;
+}
+
+/* The task's date under the plan changed from `t->orig_*` to (due, deadline). */
+static int
+redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
+       const struct plan_lifecycle *lc, int st, int32_t due, int64_t deadline)
+{
+	int64_t now = engine_now(c->en);
+	bool field = m->due.kind == PLAN_DUE_FIELD;
+	bool decided = t->deadline != t->orig_deadline; /* grace or correction, not extended */
+	struct buf d = BUF_INIT;
+	char from[16], to[16], fdl[40], tdl[40], line[160], *state = t->state;
+	const char *kept = NULL;
+	int64_t previous = t->deadline;
+	int rc;
+
+	cal_format_date(t->due_date, from);
+	cal_format_date(due, to);
+	if ((t->flags & STORE_TASK_EXTENDED) && !field)
+		kept = "kept: extended by hand";
+	else if (deadline <= now)
+		kept = "kept: the new deadline has passed";
+	else if ((t->deadline <= now || st == lc->deadline_to) && !field)
+		kept = "kept: its deadline has passed";
+	else if (decided && !field && deadline <= t->deadline)
+		kept = "kept: its grace or correction deadline is later";
+	if (kept != NULL) {
+		snprintf(line, sizeof(line), "%s -> %s  %s", from, to, kept);
+		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
+		return 0;
+	}
+	tz_format_rfc3339(c->ep->tz, t->deadline, fdl);
+	tz_format_rfc3339(c->ep->tz, deadline, tdl);
+	store_task_set_extra(t, "previous_due_date", from);
+	t->orig_due_date = due;
+	t->orig_deadline = deadline;
+	t->plan_version = c->ep->version;
+	/* a subject's own date given again is time again, as an extension is */
+	if (st == lc->deadline_to)
+		t->state = lc->states[lc->initial];
+	rc = sched_reschedule(c->en, c->txn, c->ep, t, due, deadline, now, c->e);
+	buf_printf(&d, "{\"plan_version\":%u,\"calendar_sha256\":\"%s\",\"from_due\":\"%s\","
+	           "\"to_due\":\"%s\",\"from_deadline\":\"%s\",\"to_deadline\":\"%s\","
+	           "\"why\":\"%s\"}",
+	           (unsigned)c->ep->version, c->ep->plan->calendar_sha256, from, to, fdl, tdl,
+	           field ? "the subject's date" : "the plan's date");
+	if (rc == 0)
+		rc = audit(c, "task.redate", t, state, t->state, &d);
+	snprintf(line, sizeof(line), "%s -> %s", from, to);
+	if (rc == 0)
+		sched_changes_note(c->ch, SCHED_MOVED, t->key, line);
+	if (rc == 0 && field) {
+		struct owner_notice n = {0};
+		char gen[16];
+
+		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
+		n.kind = "extended";
+		n.keypart = gen;
+		n.by = engine_actor(c->en);
+		n.reason = "登记册中的整改时限已调整。";
+		n.previous = previous;
+		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
+	}
+	t->state = state;
+	buf_release(&d);
+	return rc;
+}
+
+/* Same dates, another version: do its reminders and escalation steps fall elsewhere? */
+static int
+retime(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
+       const struct plan_milestone *om)
+{
+	struct task_times a, b;
+	struct dberr ignored;
+	struct buf d = BUF_INIT;
+	int rc;
+
+	if (c->old == NULL || om == NULL)
+		return 0;
+	dberr_clear(&ignored);
+	if (schedule_times(c->old, om, t->due_date, t->deadline, &a, &ignored) != 0)
+		memset(&a, 0xff, sizeof(a)); /* unknown: reschedule */
+	if ((rc = schedule_times(c->ep, m, t->due_date, t->deadline, &b, c->e)) != 0)
+		return rc;
+	if (a.nremind == b.nremind && a.nescalate == b.nescalate &&
+	    memcmp(a.remind, b.remind, b.nremind * sizeof(b.remind[0])) == 0 &&
+	    memcmp(a.escalate, b.escalate, b.nescalate * sizeof(b.escalate[0])) == 0)
+		return 0;
+	t->plan_version = c->ep->version;
+	rc = sched_reschedule(c->en, c->txn, c->ep, t, t->due_date, t->deadline,
+	                      engine_now(c->en), c->e);
+	buf_printf(&d, "{\"why\":\"reminders or escalations of version %u\",\"reminders\":%zu,"
+	           "\"escalations\":%zu}", (unsigned)c->ep->version, b.nremind, b.nescalate);
+	if (rc == 0)
+		rc = audit(c, "task.reschedule", t, t->state, t->state, &d);
+	if (rc == 0)
+		sched_changes_note(c->ch, SCHED_REMINDERS, t->key, "");
+	buf_release(&d);
+	return rc;
+}
+
+/* The milestone of old (by id) whose final states count: a task finished under the
+ * version that made it is finished. */
+static bool
+finished(const struct rctx *c, const struct store_task *t)
+{
+	const struct engine_plan *eps[2] = {c->old, c->ep};
+
+	if (plan_state_withdrawn(t->state))
+		return true;
+	for (size_t i = 0; i < 2; i++) {
+		int mi = eps[i] ? plan_milestone_index(eps[i]->plan, t->milestone) : -1;
+		const struct plan_lifecycle *lc;
+		int st;
+
+		if (mi < 0)
+			continue;
+		lc = &eps[i]->plan->lifecycles[eps[i]->plan->milestones[mi].lifecycle];
+		st = plan_lifecycle_state(lc, t->state);
+		if (st >= 0 && lc->final[st])
+			return true;
+	}
+	return false;
+}
+
+static const struct plan_milestone *
+renamed_to(const struct plan *p, const char *old_id)
+{
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if (p->milestones[i].renamed_from && strcmp(p->milestones[i].renamed_from, old_id) == 0)
+			return &p->milestones[i];
+	return NULL;
+}
+
+static int
+one(struct rctx *c, struct store_task *t)
+{
+	const struct plan *p = c->ep->plan;
+	const struct plan_milestone *m, *om = NULL;
+	const struct plan_lifecycle *lc;
+	int mi = plan_milestone_index(p, t->milestone), omi, st, rc;
+	int32_t due;
+	int64_t deadline;
+	char *j, *why;
+
+	if (finished(c, t))
+		return 0;
+	omi = c->old ? plan_milestone_index(c->old->plan, t->milestone) : -1;
+	if (omi >= 0)
+		om = &c->old->plan->milestones[omi];
+	if (mi < 0) {
+		if ((m = renamed_to(p, t->milestone)) == NULL) {
+			why = gone_reason(c, t, true);
+			rc = cancel(c, t, why);
+			free(why);
+			return rc;
+		}
+		if ((rc = rename_task(c, t, m)) != 0)
+			return rc;
+		free(t->milestone);
+		t->milestone = xstrdup(m->id);
+		mi = (int)(m - p->milestones);
+	}
+	m = &p->milestones[mi];
+	lc = &p->lifecycles[m->lifecycle];
+	if ((st = plan_lifecycle_state(lc, t->state)) < 0)
+		return dberr_set(c->e, DB_EDATA, "plan %s version %u: task %s is in state '%s', "
+		                 "which lifecycle '%s' of milestone %s does not have: keep the state, "
+		                 "or finish the task first", p->id, (unsigned)c->ep->version, t->key,
+		                 t->state, lc->id, m->id);
+	rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(c->e);
+		why = gone_reason(c, t, false);
+		rc = cancel(c, t, why);
+		free(why);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	j = jurisdiction_now(c, m, t);
+	if (j != NULL && strcmp(j, t->jurisdiction) != 0)
+		rc = move_jurisdiction(c, t, j);
+	free(j);
+	if (rc != 0)
+		return rc;
+	if (due != t->orig_due_date || deadline != t->orig_deadline)
+		return redate(c, t, m, lc, st, due, deadline);
+	return retime(c, t, m, om);
+}
+
+/* Keys first, then the changes: a task's record is read and written by key, never under
+ * the scan that found it. */
+struct keys {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+key_cb(const struct store_task *t, void *arg)
+{
+	struct keys *k = arg;
+
+	if (plan_state_withdrawn(t->state))
+		return 0;
+	k->v = xgrow(k->v, &k->cap, k->n + 1, sizeof(*k->v));
+	k->v[k->n++] = xstrdup(t->key);
+	return 0;
+}
+
+int
+reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+               const struct engine_plan *old, struct sched_changes *ch, struct dberr *e)
+{
+	struct rctx c = {en, txn, ep, old, ch, e};
+	struct keys k = {0};
+	char *prefix = xasprintf("%s/", ep->plan->id);
+	int rc = store_task_each(txn, prefix, key_cb, &k, e);
+
+	for (size_t i = 0; rc == 0 && i < k.n; i++) {
+		struct store_task t;
+
+		if ((rc = store_task_get(txn, k.v[i], &t, e)) != 0)
+			break;
+		rc = one(&c, &t);
+		store_task_release(&t);
+	}
+	for (size_t i = 0; i < k.n; i++)
+		free(k.v[i]);
+	free(k.v);
+	free(prefix);
+	return rc;
+}
