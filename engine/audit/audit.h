@@ -123,5 +123,57 @@ int audit_checkpoint_parse(const char *text, const char *name, const char *pub_f
 /* The signed-note verifier key "<name>+<hex keyid>+<base64(0x01||pub)>" of key_file
  * (caller frees). */
 int audit_verifier_key(const char *key_file, const char *name, char **out, struct dberr *e);
+/* Makes a new Ed25519 signing key in PEM file path, created 0600 (`init` makes the store's
+ * own, so checkpoints are signed by default). Errors: DB_ECANTCREAT when the file exists,
+ * -errno when it cannot be created, DB_EIO, DB_ESOFTWARE. */
+int audit_key_generate(const char *path, struct dberr *e);
+
+/* The store's own signing key, made by `init` in the store's folder. */
+#define AUDIT_STORE_KEY "audit-key.pem"
+/* The signing key to use: the configured file (audit.key_file, $DABIAO_AUDIT_KEY), else the
+ * store's own when it exists, else NULL (no key: checkpoints cannot be signed). Caller
+ * frees. Cannot fail. */
+char *audit_key_file(const char *store_dir, const char *configured);
+/* The log's name in checkpoints: the configured origin, else "dabiao/<hostname>". Cannot
+ * fail. */
+void audit_origin_name(const char *configured, char *out, size_t n);
+
+/* ---- the log's questions over the store (proof.c), each inside a read transaction ---- */
+
+/* The current tree head: its size and root (records older than the tree included).
+ * Errors: DB_EDATA when the tree counts more leaves than the log has records; the store's. */
+int audit_head(struct store_txn *txn, uint64_t *size, uint8_t root[AUDIT_HASH_LEN],
+               struct dberr *e);
+
+struct audit_proof {
+	uint64_t seq, size;                   /* the record; the tree it is proved in */
+	uint8_t leaf[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
+	uint8_t proof[AUDIT_MAX_PROOF][AUDIT_HASH_LEN];
+	size_t nproof;
+};
+/* Record seq's inclusion proof in the whole log, or with cp (cp_name: for messages) in the
+ * tree of cp's size, whose root must be cp's. Errors: DB_ENOTFOUND (no such record in that
+ * tree), DB_EDATA (the log was changed after cp was signed, or records are missing). */
+int audit_prove(struct store_txn *txn, uint64_t seq, const struct audit_checkpoint *cp,
+                const char *cp_name, struct audit_proof *out, struct dberr *e);
+
+struct audit_verification {
+	uint64_t size;                        /* records checked */
+	uint8_t root[AUDIT_HASH_LEN];         /* their tree's root */
+	uint64_t stored_size;                 /* records the stored tree covers */
+};
+/* Recomputes every record's leaf and the tree, compares them with the leaves and head kept
+ * in the store and, with cp, with that signed checkpoint. Errors: DB_EDATA naming the
+ * first record that does not match, or the rewritten head or checkpoint; the store's. */
+int audit_verify(struct store_txn *txn, const struct audit_checkpoint *cp, const char *cp_name,
+                 struct audit_verification *out, struct dberr *e);
+
+/* Keeps a signed checkpoint's text in the store (meta "audit/checkpoint/<size>"), so the
+ * heads that left the machine are listed by `dabiao audit checkpoints`. */
+int audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text,
+                          struct dberr *e);
+/* Calls cb with each kept checkpoint's text, smallest tree first. */
+int audit_checkpoint_each(struct store_txn *txn, int (*cb)(const char *text, void *arg),
+                          void *arg, struct dberr *e);
 
 #endif

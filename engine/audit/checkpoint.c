@@ -5,10 +5,12 @@
 #include "engine/audit/audit.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -269,4 +271,72 @@ audit_verifier_key(const char *key_file, const char *name, char **out, struct db
 	free(p64);
 	EVP_PKEY_free(k);
 	return 0;
+}
+
+int
+audit_key_generate(const char *path, struct dberr *e)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
+	EVP_PKEY *k = NULL;
+	FILE *fp = NULL;
+	int fd, rc = 0;
+
+	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &k) != 1) {
+		rc = dberr_set(e, DB_ESOFTWARE, "Ed25519 key generation failed");
+		goto out;
+	}
+	/* 0600 from the start: the key signs the log's heads; nobody else may read it */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = dberr_at(e, errno == EEXIST ? DB_ECANTCREAT : -errno, path, 0, 0,
+		              "cannot create the audit key: %s", strerror(errno));
+		goto out;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		rc = dberr_at(e, -errno, path, 0, 0, "cannot write the audit key: %s",
+		              strerror(errno));
+		goto out;
+	}
+	if (PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL) != 1 || fflush(fp) != 0 ||
+	    fsync(fileno(fp)) != 0)
+		rc = dberr_at(e, DB_EIO, path, 0, 0, "cannot write the audit key");
+	if (fclose(fp) != 0 && rc == 0)
+		rc = dberr_at(e, DB_EIO, path, 0, 0, "cannot write the audit key: %s",
+		              strerror(errno));
+	if (rc != 0)
+		unlink(path);
+out:
+	EVP_PKEY_free(k);
+	EVP_PKEY_CTX_free(ctx);
+	return rc;
+}
+
+char *
+audit_key_file(const char *store_dir, const char *configured)
+{
+	char *path;
+
+	if (configured != NULL && configured[0] != '\0')
+		return xstrdup(configured);
+	path = xasprintf("%s/" AUDIT_STORE_KEY, store_dir);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+void
+audit_origin_name(const char *configured, char *out, size_t n)
+{
+	char host[200];
+
+	if (configured != NULL && configured[0] != '\0') {
+		snprintf(out, n, "%s", configured);
+		return;
+	}
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, n, "dabiao/%s", host);
 }

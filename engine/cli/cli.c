@@ -9,6 +9,7 @@
 
 #include "base/xalloc.h"
 #include "engine/cli/cli_int.h"
+#include "notifiers/message.h"
 
 /* Whether the command's row documents the option: the help, the man page and the
  * completion are made from the row, so an option missing there would be invisible. */
@@ -32,6 +33,17 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 		if (!documented(c, p->name))
 			return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not "
 			                 "documented in engine/cli/dispatch.c", p->name, c->name);
+
+	/* Text is UTF-8 at the door: a name typed in a GBK terminal would otherwise sit in the
+	 * append-only audit log for ever and break its JSON export. */
+	for (int i = 0; i < c->argc; i++) {
+		size_t len = strlen(c->argv[i]), ok = notify_msg_utf8_valid(c->argv[i], len);
+
+		if (ok != len)
+			return dberr_set(&c->err, DB_EDATA, "argument %d ('%.*s…') is not UTF-8 text "
+			                 "(byte %zu): set the terminal or SSH client to UTF-8 and type "
+			                 "it again", i + 1, (int)ok, c->argv[i], ok + 1);
+	}
 
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];

@@ -24,7 +24,8 @@
 struct cli_env {
 	const char *db;          /* store folder: --db, $DABIAO_DB, or ./dabiao.db */
 	const char *config;      /* --config FILE, or NULL (the reader then looks further) */
-	const char *actor;       /* who runs the command ($USER), for audit records */
+	const char *actor;       /* who runs the command as the system says (login user and
+	                            user id's names, main.c), for audit records */
 	const char *tmpdir;      /* $TMPDIR or /tmp: simulate's throw-away store */
 };
 

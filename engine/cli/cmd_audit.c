@@ -4,9 +4,11 @@
  * tree kept beside it and against an earlier checkpoint. docs/audit.md says what each
  * output means and how to check it without dabiao.
  *
- * The signing key is a PEM Ed25519 private key: $DABIAO_AUDIT_KEY names its file, and
- * $DABIAO_AUDIT_ORIGIN the log's name (default "dabiao/<hostname>"), which is also the
- * key's name in signature lines.
+ * The signing key is a PEM Ed25519 private key: the configuration's (audit.key_file,
+ * $DABIAO_AUDIT_KEY), else the store's own, made by `init`; $DABIAO_AUDIT_ORIGIN names the
+ * log (default "dabiao/<hostname>"), which is also the key's name in signature lines.
+ *
+ * The computations are engine/audit's (audit.h): this file parses, calls and prints.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,31 +24,16 @@
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
 
-#define KEY_HINT "create one with `openssl genpkey -algorithm ed25519 -out audit-key.pem` " \
-                 "and set DABIAO_AUDIT_KEY to its path"
+#define KEY_HINT "run `dabiao init` on a new store (it makes one), or create one with " \
+                 "`openssl genpkey -algorithm ed25519 -out audit-key.pem` and set " \
+                 "audit.key_file or DABIAO_AUDIT_KEY to its path"
 
-/* The log's origin line: the configuration's (audit.origin, $DABIAO_AUDIT_ORIGIN), else
- * "dabiao/<hostname>". out >= 256. */
-static void
-origin_name(const struct config *cfg, char *out, size_t n)
+/* The signing key's file: the configured one, else the store's own; NULL when neither. The
+ * caller frees. */
+static char *
+key_file(struct cli *c, const struct config *cfg)
 {
-	char host[200];
-
-	if (cfg->audit_origin != NULL && cfg->audit_origin[0] != '\0') {
-		snprintf(out, n, "%s", cfg->audit_origin);
-		return;
-	}
-	if (gethostname(host, sizeof(host)) != 0)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	snprintf(out, n, "dabiao/%s", host);
-}
-
-/* The signing key's file (audit.key_file, $DABIAO_AUDIT_KEY), or NULL. */
-static const char *
-key_file(const struct config *cfg)
-{
-	return cfg->audit_key_file && cfg->audit_key_file[0] ? cfg->audit_key_file : NULL;
+	return audit_key_file(c->env->db, cfg->audit_key_file);
 }
 
 static int
@@ -222,43 +209,22 @@ out:
 	return rc;
 }
 
-/* ---- the tree head ---- */
+/* ---- the tree head, signed and kept ---- */
 
-/* The head of the current tree: the stored frontier when it covers every record (O(log n)),
- * else the tree recomputed from the records (records written before the tree existed join
- * it at the next change). */
 struct head_ctx {
 	uint64_t size;
 	uint8_t root[AUDIT_HASH_LEN];
+	const char *text;    /* the signed checkpoint to keep, or NULL: only read the head */
 };
 
 static int
 head_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct head_ctx *h = arg;
-	struct audit_frontier f;
-	uint8_t (*leaves)[AUDIT_HASH_LEN] = NULL; /* owned */
-	uint64_t count = store_audit_count(txn), n;
-	int rc;
 
-	if ((rc = audit_frontier_get(txn, &f, e)) != 0)
-		return rc;
-	if (f.size > count)
-		return dberr_set(e, DB_EDATA,
-		                 "the tree has %" PRIu64 " leaves but the log only %" PRIu64
-		                 " records: records were deleted (run `dabiao audit verify`)",
-		                 f.size, count);
-	if (f.size == count) {
-		h->size = f.size;
-		audit_frontier_root(&f, h->root);
-		return 0;
-	}
-	if ((rc = audit_leaves(txn, count, &leaves, &n, e)) != 0)
-		return rc;
-	h->size = n;
-	audit_tree_root((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, h->root);
-	free(leaves);
-	return 0;
+	if (h->text != NULL)
+		return audit_checkpoint_keep(txn, h->size, h->text, e);
+	return audit_head(txn, &h->size, h->root, e);
 }
 
 /* The checkpoint as one JSON object (docs/output.md), through the one writer: the note's
@@ -296,10 +262,10 @@ audit_checkpoint(struct cli *c)
 	struct cli_opt opts[] = {{"format", &format, NULL}, {NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
 	const struct config *cfg;
+	struct head_ctx h = {0};
 	enum report_format fmt;
-	struct head_ctx h;
 	struct store *s;
-	char *text = NULL;
+	char *text = NULL, *key = NULL;
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
@@ -307,92 +273,135 @@ audit_checkpoint(struct cli *c)
 	                                                 &fmt, &c->err)) != 0) ||
 	    (rc = cli_config(c, &cfg)) != 0)
 		return rc;
-	if (key_file(cfg) == NULL)
-		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT);
+	if ((key = key_file(c, cfg)) == NULL)
+		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key: " KEY_HINT);
+	/* the signed head is kept in the store too: a write */
+	c->flags |= CLI_WRITE;
 	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, head_txn, &h, &c->err)) != 0)
-		return rc;
+		goto out;
 	memset(&cp, 0, sizeof(cp));
-	origin_name(cfg, cp.origin, sizeof(cp.origin));
+	audit_origin_name(cfg->audit_origin, cp.origin, sizeof(cp.origin));
 	cp.size = h.size;
 	memcpy(cp.root, h.root, AUDIT_HASH_LEN);
-	if ((rc = audit_checkpoint_sign(&cp, key_file(cfg), &text, &c->err)) != 0)
-		return rc;
+	if ((rc = audit_checkpoint_sign(&cp, key, &text, &c->err)) != 0)
+		goto out;
+	h.text = text;
+	if ((rc = store_write(s, head_txn, &h, &c->err)) != 0)
+		goto out;
 	if (format != NULL)
 		rc = checkpoint_json(&cp, text, &c->err);
 	else
 		fputs(text, stdout);
+out:
 	free(text);
+	free(key);
 	return rc;
+}
+
+static int
+print_checkpoint(const char *text, void *arg)
+{
+	struct audit_checkpoint cp;
+	struct dberr e;
+	char hex[2 * AUDIT_HASH_LEN + 1];
+
+	(void)arg;
+	dberr_clear(&e);
+	if (audit_checkpoint_parse(text, "store", NULL, &cp, &e) != 0) {
+		printf("(unreadable: %s)\n", e.msg);
+		return 0;
+	}
+	audit_hex(cp.root, AUDIT_HASH_LEN, hex);
+	printf("%10" PRIu64 "  %s  %s\n", cp.size, hex, cp.origin);
+	return 0;
+}
+
+struct list_cps {
+	bool full;
+};
+
+static int
+full_checkpoint(const char *text, void *arg)
+{
+	(void)arg;
+	printf("%s\n", text);
+	return 0;
+}
+
+static int
+checkpoints_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct list_cps *l = arg;
+
+	if (!l->full)
+		printf("%10s  %-64s  %s\n", "records", "root", "origin");
+	return audit_checkpoint_each(txn, l->full ? full_checkpoint : print_checkpoint, l, e);
+}
+
+/* `audit checkpoints [--full]`: the signed heads kept in the store, smallest first. */
+static int
+audit_checkpoints(struct cli *c)
+{
+	struct list_cps l = {false};
+	struct cli_opt opts[] = {{"full", NULL, &l.full}, {NULL, NULL, NULL}};
+	struct store *s;
+	int rc;
+
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_store(c, &s)) != 0)
+		return rc;
+	return store_read(s, checkpoints_txn, &l, &c->err);
 }
 
 static int
 audit_key(struct cli *c)
 {
 	const struct config *cfg;
-	char origin[256], *vkey = NULL;
+	char origin[256], *vkey = NULL, *key = NULL;
 	int rc;
 
 	if ((rc = cli_parse(c, NULL, NULL, 0, NULL)) != 0 || (rc = cli_config(c, &cfg)) != 0)
 		return rc;
-	if (key_file(cfg) == NULL)
-		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key is configured: " KEY_HINT);
-	origin_name(cfg, origin, sizeof(origin));
-	if ((rc = audit_verifier_key(key_file(cfg), origin, &vkey, &c->err)) != 0)
-		return rc;
-	printf("%s\n", vkey);
+	if ((key = key_file(c, cfg)) == NULL)
+		return dberr_set(&c->err, DB_ECONFIG, "no audit signing key: " KEY_HINT);
+	audit_origin_name(cfg->audit_origin, origin, sizeof(origin));
+	if ((rc = audit_verifier_key(key, origin, &vkey, &c->err)) == 0)
+		printf("%s\n", vkey);
 	free(vkey);
-	return 0;
+	free(key);
+	return rc;
 }
 
-/* ---- proofs ---- */
+/* ---- one record: its proof, and the message a notice record stands for ---- */
+
+static int
+parse_seq(struct cli *c, const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || *out == 0)
+		return cli_usage(c, "'%s' is not a record's sequence number", s);
+	return 0;
+}
 
 struct prove_ctx {
 	uint64_t seq;
 	const struct audit_checkpoint *cp; /* or NULL: the whole log */
 	const char *cp_name;
-	uint64_t size;
-	uint8_t leaf[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
-	uint8_t proof[AUDIT_MAX_PROOF][AUDIT_HASH_LEN];
-	size_t nproof;
+	struct audit_proof proof;
 };
 
 static int
 prove_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct prove_ctx *p = arg;
-	uint8_t (*leaves)[AUDIT_HASH_LEN] = NULL; /* owned */
-	uint64_t count = store_audit_count(txn), n;
-	int rc;
 
-	p->size = p->cp ? p->cp->size : count;
-	if (p->cp && p->size > count)
-		return dberr_set(e, DB_EDATA,
-		                 "checkpoint %s has %" PRIu64 " records, the log only %" PRIu64
-		                 ": records were deleted", p->cp_name, p->size, count);
-	if (p->seq == 0 || p->seq > p->size)
-		return dberr_set(e, DB_ENOTFOUND,
-		                 "record %" PRIu64 " is not in a tree of %" PRIu64 " records%s",
-		                 p->seq, p->size, p->cp ? " (the checkpoint's)" : "");
-	if ((rc = audit_leaves(txn, p->size, &leaves, &n, e)) != 0)
-		return rc;
-	audit_tree_root((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->root);
-	if (p->cp && memcmp(p->root, p->cp->root, AUDIT_HASH_LEN) != 0) {
-		rc = dberr_set(e, DB_EDATA,
-		               "the log's first %" PRIu64 " records do not match checkpoint %s: "
-		               "the log was changed after it was signed (run `dabiao audit verify "
-		               "--checkpoint %s`)", n, p->cp_name, p->cp_name);
-		goto out;
-	}
-	memcpy(p->leaf, leaves[p->seq - 1], AUDIT_HASH_LEN);
-	rc = audit_inclusion_proof((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->seq - 1,
-	                           p->proof, &p->nproof, e);
-out:
-	free(leaves);
-	return rc;
+	return audit_prove(txn, p->seq, p->cp, p->cp_name, &p->proof, e);
 }
 
 static int
-audit_prove(struct cli *c)
+audit_prove_cmd(struct cli *c)
 {
 	const char *cpfile = NULL, *pos[1];
 	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {NULL, NULL, NULL}};
@@ -400,7 +409,7 @@ audit_prove(struct cli *c)
 	struct prove_ctx *p;
 	const struct config *cfg;
 	struct store *s;
-	char hex[2 * AUDIT_HASH_LEN + 1], *end;
+	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL;
 	int npos = 0, rc;
 
 	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
@@ -408,15 +417,13 @@ audit_prove(struct cli *c)
 	if (npos != 1)
 		return cli_usage(c, "which record? give its sequence number");
 	p = xcalloc(1, sizeof(*p));
-	errno = 0;
-	p->seq = strtoull(pos[0], &end, 10);
-	if (*end != '\0' || errno != 0 || p->seq == 0) {
-		rc = cli_usage(c, "'%s' is not a record's sequence number", pos[0]);
+	if ((rc = parse_seq(c, pos[0], &p->seq)) != 0)
 		goto out;
-	}
 	if (cpfile != NULL) {
-		if ((rc = cli_config(c, &cfg)) != 0 ||
-		    (rc = load_checkpoint(cpfile, key_file(cfg), &cp, &c->err)) != 0)
+		if ((rc = cli_config(c, &cfg)) != 0)
+			goto out;
+		key = key_file(c, cfg);
+		if ((rc = load_checkpoint(cpfile, key, &cp, &c->err)) != 0)
 			goto out;
 		p->cp = &cp;
 		p->cp_name = cpfile;
@@ -424,147 +431,117 @@ audit_prove(struct cli *c)
 	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, prove_txn, p, &c->err)) != 0)
 		goto out;
 	printf("seq %" PRIu64 "\nleaf_index %" PRIu64 "\ntree_size %" PRIu64 "\n", p->seq,
-	       p->seq - 1, p->size);
-	audit_hex(p->leaf, AUDIT_HASH_LEN, hex);
+	       p->seq - 1, p->proof.size);
+	audit_hex(p->proof.leaf, AUDIT_HASH_LEN, hex);
 	printf("leaf %s\n", hex);
-	audit_hex(p->root, AUDIT_HASH_LEN, hex);
+	audit_hex(p->proof.root, AUDIT_HASH_LEN, hex);
 	printf("root %s\n", hex);
-	for (size_t i = 0; i < p->nproof; i++) {
-		audit_hex(p->proof[i], AUDIT_HASH_LEN, hex);
+	for (size_t i = 0; i < p->proof.nproof; i++) {
+		audit_hex(p->proof.proof[i], AUDIT_HASH_LEN, hex);
 		printf("proof %s\n", hex);
 	}
 out:
+	free(key);
 	free(p);
+	return rc;
+}
+
+struct show_ctx {
+	uint64_t seq;
+	struct buf out;     /* what to print */
+};
+
+static int
+show_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct show_ctx *s = arg;
+	struct store_audit a;
+	struct store_notice n;
+	char *key;
+	int rc;
+
+	if ((rc = store_audit_get(txn, s->seq, &a, e)) != 0)
+		return rc;
+	key = strcmp(a.action, "notice.queue") == 0 ? report_json_str(a.details, "key") : NULL;
+	if (key == NULL) {
+		/* not a notice: the record itself, in the canonical form its leaf hashes */
+		audit_canonical(&s->out, &a);
+		buf_putc(&s->out, '\n');
+		store_audit_release(&a);
+		return 0;
+	}
+	rc = store_notice_get(txn, key, &n, e);
+	if (rc == 0) {
+		buf_puts(&s->out, n.message);
+		store_notice_release(&n);
+	}
+	free(key);
+	store_audit_release(&a);
+	return rc;
+}
+
+/* `audit show SEQ`: for a notice.queue record, the message's bytes exactly as sent (their
+ * sha256 is the record's "sha256"); for any other record, the record. */
+static int
+audit_show(struct cli *c)
+{
+	struct show_ctx sc = {0, BUF_INIT};
+	const char *pos[1];
+	struct store *s;
+	int npos = 0, rc;
+
+	if ((rc = cli_parse(c, NULL, pos, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "which record? give its sequence number");
+	if ((rc = parse_seq(c, pos[0], &sc.seq)) != 0 || (rc = cli_store(c, &s)) != 0 ||
+	    (rc = store_read(s, show_txn, &sc, &c->err)) != 0)
+		goto out;
+	if (fwrite(sc.out.data, 1, sc.out.len, stdout) != sc.out.len)
+		rc = dberr_set(&c->err, DB_EIO, "cannot write standard output");
+out:
+	buf_release(&sc.out);
 	return rc;
 }
 
 /* ---- verification ---- */
 
 struct verify_ctx {
-	struct store_txn *txn;
-	struct audit_frontier f;      /* rebuilt from the records */
 	const struct audit_checkpoint *cp;
 	const char *cp_name;
-	uint8_t cp_root[AUDIT_HASH_LEN]; /* root of the first cp->size records */
-	uint64_t stored_size;         /* leaves the stored frontier covers */
-	struct audit_frontier stored; /* as kept in the store */
-	bool head_bad;                /* stored differs from the records' first stored_size */
-	struct dberr *e;
+	struct audit_verification v;
 };
-
-static int
-verify_cb(const struct store_audit *a, void *arg)
-{
-	struct verify_ctx *v = arg;
-	uint8_t leaf[AUDIT_HASH_LEN], want[AUDIT_HASH_LEN];
-	char key[40], *hex = NULL;
-	struct dberr scratch;
-	int rc;
-
-	if (a->seq != v->f.size + 1)
-		return dberr_set(v->e, DB_EDATA, "record %" PRIu64 " is missing (the next is %" PRIu64
-		                 ")", v->f.size + 1, a->seq);
-	audit_record_leaf(a, leaf);
-	if (a->seq <= v->stored_size) {
-		snprintf(key, sizeof(key), "audit/leaf/%020" PRIu64, a->seq);
-		dberr_clear(&scratch);
-		rc = store_meta_get(v->txn, key, &hex, &scratch);
-		if (rc == 0 && audit_unhex(hex, AUDIT_HASH_LEN, want) != 0)
-			rc = DB_EDATA;
-		free(hex);
-		if (rc != 0 || memcmp(leaf, want, AUDIT_HASH_LEN) != 0)
-			return dberr_set(v->e, DB_EDATA,
-			                 "record %" PRIu64 ": leaf hash does not match the tree",
-			                 a->seq);
-	}
-	audit_frontier_push(&v->f, leaf);
-	if (v->f.size == v->stored_size)
-		v->head_bad = v->stored.n != v->f.n ||
-		              memcmp(v->stored.h, v->f.h, (size_t)v->f.n * AUDIT_HASH_LEN) != 0;
-	if (v->cp && v->f.size == v->cp->size)
-		audit_frontier_root(&v->f, v->cp_root);
-	return 0;
-}
 
 static int
 verify_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct verify_ctx *v = arg;
-	struct audit_frontier *stored = &v->stored;
-	uint64_t count = store_audit_count(txn);
-	struct dberr scratch;
-	int rc;
 
-	v->txn = txn;
-	v->e = e;
-	audit_frontier_init(&v->f);
-	if ((rc = audit_frontier_get(txn, stored, e)) != 0)
-		return rc;
-	v->stored_size = stored->size;
-	if (stored->size > count)
-		return dberr_set(e, DB_EDATA,
-		                 "record %" PRIu64 ": missing; the tree has %" PRIu64
-		                 " leaves but the log only %" PRIu64 " records", count + 1,
-		                 stored->size, count);
-	if (v->cp && v->cp->size > count)
-		return dberr_set(e, DB_EDATA,
-		                 "checkpoint %s has %" PRIu64 " records but the log only %" PRIu64
-		                 ": records were deleted", v->cp_name, v->cp->size, count);
-	dberr_clear(&scratch);
-	rc = store_audit_each(txn, 1, verify_cb, v, &scratch);
-	if (rc != 0) {
-		/* Our own finding names the record already; a record the store cannot decode
-		 * was changed too. */
-		if (e->code == 0)
-			dberr_set(e, DB_EDATA, "record %" PRIu64 ": cannot be read (%s)",
-			          v->f.size + 1, scratch.msg[0] ? scratch.msg : dabiao_strerror(rc));
-		return DB_EDATA;
-	}
-	if (v->head_bad)
-		return dberr_set(e, DB_EDATA,
-		                 "the stored tree head does not match records 1..%" PRIu64
-		                 " although each leaf does: the tree state was rewritten",
-		                 v->stored.size);
-	if (v->cp) {
-		if (v->cp->size == 0)
-			audit_frontier_root(&(struct audit_frontier){0}, v->cp_root);
-		if (memcmp(v->cp_root, v->cp->root, AUDIT_HASH_LEN) != 0) {
-			char got[2 * AUDIT_HASH_LEN + 1], want[2 * AUDIT_HASH_LEN + 1];
-
-			audit_hex(v->cp_root, AUDIT_HASH_LEN, got);
-			audit_hex(v->cp->root, AUDIT_HASH_LEN, want);
-			return dberr_set(e, DB_EDATA,
-			                 "the log is not consistent with checkpoint %s: its first %" PRIu64
-			                 " records hash to %s, the checkpoint says %s: the log was "
-			                 "rewritten after the checkpoint was signed",
-			                 v->cp_name, v->cp->size, got, want);
-		}
-	}
-	return 0;
+	return audit_verify(txn, v->cp, v->cp_name, &v->v, e);
 }
 
 static int
-audit_verify(struct cli *c)
+audit_verify_cmd(struct cli *c)
 {
-	const char *cpfile = NULL, *key = NULL;
-	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {"key", &key, NULL},
+	const char *cpfile = NULL, *keyarg = NULL;
+	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {"key", &keyarg, NULL},
 	                         {NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
-	struct verify_ctx *v;
+	struct verify_ctx v = {0};
 	const struct config *cfg;
 	struct store *s;
-	uint8_t root[AUDIT_HASH_LEN];
-	char hex[2 * AUDIT_HASH_LEN + 1];
+	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL;
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
 		return rc;
-	v = xcalloc(1, sizeof(*v));
 	if (cpfile != NULL) {
-		if (key == NULL && (rc = cli_config(c, &cfg)) != 0)
+		if (keyarg != NULL)
+			key = xstrdup(keyarg);
+		else if ((rc = cli_config(c, &cfg)) != 0)
 			goto out;
-		if (key == NULL)
-			key = key_file(cfg);
+		else
+			key = key_file(c, cfg);
 		if (key == NULL) {
 			rc = dberr_set(&c->err, DB_ECONFIG,
 			               "cannot check the checkpoint's signature without the log's key: "
@@ -574,23 +551,22 @@ audit_verify(struct cli *c)
 		}
 		if ((rc = load_checkpoint(cpfile, key, &cp, &c->err)) != 0)
 			goto out;
-		v->cp = &cp;
-		v->cp_name = cpfile;
+		v.cp = &cp;
+		v.cp_name = cpfile;
 	}
-	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, verify_txn, v, &c->err)) != 0)
+	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, verify_txn, &v, &c->err)) != 0)
 		goto out;
-	audit_frontier_root(&v->f, root);
-	audit_hex(root, AUDIT_HASH_LEN, hex);
+	audit_hex(v.v.root, AUDIT_HASH_LEN, hex);
 	printf("audit log: %" PRIu64 " records, root %s: every record matches the tree\n",
-	       v->f.size, hex);
-	if (v->stored_size < v->f.size)
+	       v.v.size, hex);
+	if (v.v.stored_size < v.v.size)
 		printf("note: records %" PRIu64 "..%" PRIu64 " were written without the tree; they "
-		       "join it at the next change\n", v->stored_size + 1, v->f.size);
-	if (v->cp)
+		       "join it at the next change\n", v.v.stored_size + 1, v.v.size);
+	if (v.cp)
 		printf("consistent with checkpoint %s (%s, %" PRIu64 " records), signature good\n",
 		       cpfile, cp.origin, cp.size);
 out:
-	free(v);
+	free(key);
 	return rc;
 }
 
@@ -601,8 +577,10 @@ cmd_audit(struct cli *c)
 		const char *name;
 		int (*fn)(struct cli *);
 	} subs[] = {
-		{"checkpoint", audit_checkpoint}, {"export", audit_export}, {"key", audit_key},
-		{"prove", audit_prove},           {"verify", audit_verify},
+		{"checkpoint", audit_checkpoint}, {"checkpoints", audit_checkpoints},
+		{"export", audit_export},         {"key", audit_key},
+		{"prove", audit_prove_cmd},       {"show", audit_show},
+		{"verify", audit_verify_cmd},
 	};
 	if (c->argc > 0 && strncmp(c->argv[0], "--", 2) != 0) {
 		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {

@@ -2,8 +2,11 @@
  * cmd_init.c - `dabiao init`: the one command that creates a store.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
+#include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
 
 static int
@@ -60,6 +63,14 @@ cmd_init(struct cli *c)
 		rc = store_write(s, init_txn, &sc, &c->err);
 	if (s)
 		store_close(s);
+	/* the store's own checkpoint key, so the log's heads are signed from the first day;
+	 * a configured audit.key_file is used instead when there is one */
+	if (rc == 0 && (cfg->audit_key_file == NULL || cfg->audit_key_file[0] == '\0')) {
+		char *key = xasprintf("%s/" AUDIT_STORE_KEY, c->env->db);
+
+		rc = audit_key_generate(key, &c->err);
+		free(key);
+	}
 	if (rc != 0)
 		return rc;
 	printf("created %s store at %s (zone %s)\n",

@@ -57,16 +57,22 @@ const struct cli_command cli_commands[] = {
 	          "[--format table|jsonl]\n"
 	          "dabiao audit export [--out FILE]\n"
 	          "dabiao audit checkpoint [--format json]\n"
+	          "dabiao audit checkpoints [--full]\n"
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
+	          "dabiao audit show SEQ\n"
 	          "dabiao audit verify [--checkpoint FILE] [--key FILE]",
 	 .text = "Every change writes one audit record in the same transaction; the records form "
 	         "an RFC 9162 Merkle tree (docs/audit.md specifies each byte).\n\n"
 	         "Without a subcommand, lists the records, oldest first. `export` writes each "
 	         "record's canonical JSON line. `checkpoint` prints the tree head signed with "
-	         "the configured Ed25519 key (a C2SP tlog-checkpoint): mail it, print it, let "
-	         "others keep it. `key` prints the signed-note verifier key of that signing key. "
-	         "`prove SEQ` prints the inclusion proof of record SEQ. `verify` recomputes every "
+	         "the configured Ed25519 key, else the store's own, made by `init` (a C2SP "
+	         "tlog-checkpoint): mail it, print it, let others keep it; it is kept in the "
+	         "store too, and `checkpoints` lists the kept ones (--full: their texts). `key` "
+	         "prints the signed-note verifier key of that signing key. `prove SEQ` prints the "
+	         "inclusion proof of record SEQ. `show SEQ` prints the message a notice record "
+	         "stands for, byte for byte (its sha256 is in the record), or the record itself. "
+	         "`verify` recomputes every "
 	         "record's leaf and the tree, and with --checkpoint checks that the log still "
 	         "begins with the log the checkpoint signed.",
 	 .opts = (const struct cli_optdoc[]){
@@ -78,6 +84,7 @@ const struct cli_command cli_commands[] = {
 		  "\"record\":RECORD} object per line. (checkpoint) json: one object with origin, "
 		  "size, root (base64), root_hex and note (the signed note itself)"},
 		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
+		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
 		 {"key", "FILE", "the configured signing key", "(verify) the key that checks the "
@@ -86,12 +93,13 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "verify: a record was changed, deleted or cannot be read, or the log is not "
 		  "consistent with the checkpoint; prove: no such record"},
-		 {78, "checkpoint, key: no signing key is configured (DABIAO_AUDIT_KEY)"},
+		 {78, "checkpoint, key: no signing key: none configured (DABIAO_AUDIT_KEY) and "
+		  "the store has none of its own"},
 		 {0, NULL}},
 	 .example = "dabiao audit --task changji-2017/roster/fukang-city/once\n"
 	            "dabiao audit checkpoint > cp-2017-07.txt\n"
 	            "dabiao audit verify --checkpoint cp-2017-06.txt --key audit-key.pub.pem",
-	 .subs = "checkpoint export key prove verify"},
+	 .subs = "checkpoint checkpoints export key prove show verify"},
 	{.name = "backup", .fn = cmd_backup, .flags = CLI_STORE, .group = CLI_G_RECORDS,
 	 .summary = "a consistent, compacted hot copy of the store",
 	 .usage = "dabiao backup DIR",

@@ -3,22 +3,67 @@
  * subcommand (dispatch.c). Besides the configuration reader (engine/config/), the only code
  * that reads the process environment.
  */
+#include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/cli/cli.h"
 #include "notifiers/smtp.h"
 
+/* A user's name as the system knows it, or "uid N". */
+static void
+user_name(uid_t uid, char *out, size_t n)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
+		snprintf(out, n, "%s", pw->pw_name);
+	else
+		snprintf(out, n, "uid %u", (unsigned)uid);
+}
+
+/*
+ * Who runs this command, as the operating system says, never as the environment says ($USER
+ * is whatever the caller sets): the real user id's name; and when the kernel's login user id
+ * (/proc/self/loginuid, set at login by pam_loginuid and kept across su and sudo) is another
+ * user, that one first: "zhangsan as dabiao" for an officer who ran `sudo -u dabiao dabiao
+ * submit …`. The name a command's --by gives is recorded beside it, in the record's details.
+ */
+static void
+os_actor(char *out, size_t n)
+{
+	uid_t uid = getuid();
+	char who[128], login[128];
+	unsigned long luid = (unsigned long)-1;
+	FILE *f = fopen("/proc/self/loginuid", "r");
+
+	user_name(uid, who, sizeof(who));
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &luid) != 1)
+			luid = (unsigned long)-1;
+		fclose(f);
+	}
+	/* 4294967295: no login (a service, a container) */
+	if (luid == (unsigned long)-1 || luid == 4294967295UL || (uid_t)luid == uid) {
+		snprintf(out, n, "%s", who);
+		return;
+	}
+	user_name((uid_t)luid, login, sizeof(login));
+	snprintf(out, n, "%s as %s", login, who);
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *db = getenv("DABIAO_DB"), *user = getenv("USER"), *tmp = getenv("TMPDIR");
+	const char *db = getenv("DABIAO_DB"), *tmp = getenv("TMPDIR");
 	static char help[] = "help";
 	char *help_argv[] = {help, NULL};
+	char actor[300];
 	struct cli_env env = {0};
 	bool want_help = false;
 	int i, status;
@@ -57,7 +102,8 @@ main(int argc, char **argv)
 		}
 	}
 	env.db = db && *db ? db : "./dabiao.db";
-	env.actor = user && *user ? user : "dabiao";
+	os_actor(actor, sizeof(actor));
+	env.actor = actor;
 	env.tmpdir = tmp && *tmp ? tmp : "/tmp";
 	status = want_help ? cli_run(&env, 1, help_argv) : cli_run(&env, argc - i, argv + i);
 	if (status == CLI_EXIT_PIPE) {

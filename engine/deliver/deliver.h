@@ -108,8 +108,5 @@ int deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct st
  * the rest not done, when cancel_fd is readable. */
 void deliver_eml_send(struct deliver_batch *b, int cancel_fd,
                       void (*done)(size_t i, void *arg), void *arg);
-/* The file name of a notice: its scheduled time (UTC), the key made safe, and the first
- * 128 bits of the key's SHA-256 in hex, so two keys never share a name. Caller frees. */
-char *deliver_eml_name(const char *key, int64_t scheduled);
 
 #endif

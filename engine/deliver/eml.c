@@ -29,37 +29,6 @@
 #include "base/xalloc.h"
 #include "engine/deliver/deliver.h"
 
-/* The key, made safe, is for people; the hash is what keeps names apart. */
-#define EML_KEY_CHARS 120
-
-char *
-deliver_eml_name(const char *key, int64_t scheduled)
-{
-	struct buf b = BUF_INIT;
-	unsigned char md[32];
-	unsigned int mdlen = 0;
-	struct tm tm;
-	time_t t = (time_t)scheduled;
-	char stamp[32];
-	size_t n = 0;
-
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	buf_printf(&b, "%s-", stamp);
-	for (const unsigned char *p = (const unsigned char *)key; *p && n < EML_KEY_CHARS;
-	     p++, n++) {
-		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		             (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '@';
-		buf_putc(&b, plain ? (char)*p : '_');
-	}
-	EVP_Digest(key, strlen(key), md, &mdlen, EVP_sha256(), NULL);
-	buf_putc(&b, '-');
-	for (int i = 0; i < 16; i++)
-		buf_printf(&b, "%02x", md[i]);
-	buf_puts(&b, ".eml");
-	return buf_detach(&b);
-}
-
 static bool
 cancelled(int fd)
 {
@@ -130,7 +99,7 @@ deliver_eml_send(struct deliver_batch *b, int cancel_fd, void (*done)(size_t i, 
 		snprintf(why, sizeof(why), "cannot create %s: %s", b->dir, strerror(errno));
 	for (; upto < b->n && !cancelled(cancel_fd); upto++) {
 		struct deliver_item *it = &b->v[upto];
-		char *name = deliver_eml_name(it->key, it->scheduled);
+		char *name = notice_eml_name(it->key, it->scheduled);
 		char mine[1024] = "";
 
 		if (why[0] == '\0' && write_one(b->dir, name, it->message, it->len, mine,

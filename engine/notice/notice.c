@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -619,6 +620,53 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	buf_release(&b);
 }
 
+/* The key, made safe, is for people; the hash is what keeps names apart. */
+#define EML_KEY_CHARS 120
+
+char *
+notice_eml_name(const char *key, int64_t scheduled)
+{
+	struct buf b = BUF_INIT;
+	unsigned char md[32];
+	unsigned int mdlen = 0;
+	struct tm tm;
+	time_t t = (time_t)scheduled;
+	char stamp[32];
+	size_t n = 0;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	buf_printf(&b, "%s-", stamp);
+	for (const unsigned char *p = (const unsigned char *)key; *p && n < EML_KEY_CHARS;
+	     p++, n++) {
+		bool plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		             (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '@';
+		buf_putc(&b, plain ? (char)*p : '_');
+	}
+	EVP_Digest(key, strlen(key), md, &mdlen, EVP_sha256(), NULL);
+	buf_putc(&b, '-');
+	for (int i = 0; i < 16; i++)
+		buf_printf(&b, "%02x", md[i]);
+	buf_puts(&b, ".eml");
+	return buf_detach(&b);
+}
+
+/* Lower-case hex SHA-256 of data, 65 bytes with the NUL. */
+static void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 static void
 message_id(const char *key, char *out, size_t n)
 {
@@ -814,6 +862,16 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	buf_printf(&details, "],\"message_id\":\"%s\",\"scheduled\":\"%s\",\"applied\":\"%s\"",
 	           mid, sched, applied);
+	{
+		/* what was said, in the tree: the hash of the final bytes (the .eml file and the
+		 * message on the wire are these bytes) and the outbox file's name */
+		char hash[65], *eml = notice_eml_name(n.key, n.scheduled);
+
+		sha256_hex(msg.data, msg.len, hash);
+		buf_printf(&details, ",\"sha256\":\"%s\",\"eml\":", hash);
+		buf_json_str(&details, eml);
+		free(eml);
+	}
 	if (gaps.n > 0) {
 		buf_puts(&details, ",\"gaps\":");
 		buf_json_str(&details, store_kv_get(n.extra, n.nextra, "gaps"));

@@ -68,6 +68,14 @@ int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_r
  * time. */
 int notice_check_templates(const struct plan *p, const char *path, struct dberr *e);
 
+/* The name of the .eml file in <db>/outbox/ (the embedded default delivery) of the notice
+ * with this key, scheduled at this UTC second: the time (sorts by schedule), the key made
+ * safe (for people), and the first 128 bits of the key's SHA-256 in hex (two keys never
+ * share a name). Also recorded, with the sha256 of the message bytes, in the notice's
+ * notice.queue audit record, so a file found in the outbox leads to the record that proves
+ * it. Caller frees. Cannot fail. */
+char *notice_eml_name(const char *key, int64_t scheduled);
+
 /* The prefix of digest keys, as a STORE_DUE_DIGEST entry's task. */
 #define NOTICE_DIGEST_PREFIX "digest#"
 

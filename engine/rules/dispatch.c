@@ -238,39 +238,40 @@ xlsx(const struct figures *f, const char *month, struct buf *out, struct dberr *
 	return rc;
 }
 
-/* The signed head of the audit log as it stands, or a line saying why there is none. */
-static void
-checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out)
+/* The signed head of the audit log as it stands (kept in the store too, as every signed head
+ * is), or a line saying why it is not signed. */
+static int
+checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out, struct dberr *e)
 {
-	const char *key = engine_config(en)->audit_key_file;
-	const char *origin = engine_config(en)->audit_origin;
+	char *key = audit_key_file(store_dir(engine_store(en)), engine_config(en)->audit_key_file);
 	struct audit_frontier fr;
 	struct audit_checkpoint cp;
-	struct dberr e;
-	char *text = NULL, hex[2 * AUDIT_HASH_LEN + 1], host[200] = "localhost";
+	struct dberr se;
+	char *text = NULL, hex[2 * AUDIT_HASH_LEN + 1];
+	int rc;
 
-	dberr_clear(&e);
-	if (audit_frontier_get(txn, &fr, &e) != 0) {
-		buf_printf(out, "（审计链头无法读取：%s）", e.msg);
-		return;
+	dberr_clear(&se);
+	if (audit_frontier_get(txn, &fr, &se) != 0) {
+		buf_printf(out, "（审计链头无法读取：%s）", se.msg);
+		free(key);
+		return 0;
 	}
 	memset(&cp, 0, sizeof(cp));
-	if (origin == NULL || !*origin) {
-		gethostname(host, sizeof(host) - 1);
-		snprintf(cp.origin, sizeof(cp.origin), "dabiao/%s", host);
-	} else {
-		snprintf(cp.origin, sizeof(cp.origin), "%s", origin);
-	}
+	audit_origin_name(engine_config(en)->audit_origin, cp.origin, sizeof(cp.origin));
 	cp.size = fr.size;
 	audit_frontier_root(&fr, cp.root);
-	if (key != NULL && *key && audit_checkpoint_sign(&cp, key, &text, &e) == 0) {
+	if (key != NULL && audit_checkpoint_sign(&cp, key, &text, &se) == 0) {
 		buf_puts(out, text);
+		rc = audit_checkpoint_keep(txn, cp.size, text, e);
 		free(text);
-		return;
+		free(key);
+		return rc;
 	}
+	free(key);
 	audit_hex(cp.root, AUDIT_HASH_LEN, hex);
-	buf_printf(out, "%s\n%llu\n根哈希（十六进制）%s\n（未配置审计签名密钥 audit.key_file，本检查点未签名）",
+	buf_printf(out, "%s\n%llu\n根哈希（十六进制）%s\n（未找到审计签名密钥，本检查点未签名）",
 	           cp.origin, (unsigned long long)cp.size, hex);
+	return 0;
 }
 
 int
@@ -303,8 +304,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
 		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
 	items_text(&f, &items);
-	checkpoint_text(en, txn, &cp);
-	if ((rc = xlsx(&f, month, &book, e)) != 0)
+	if ((rc = checkpoint_text(en, txn, &cp, e)) != 0 || (rc = xlsx(&f, month, &book, e)) != 0)
 		goto out;
 	snprintf(nitems, sizeof(nitems), "3");
 	vars[0] = (struct notice_var){"items", buf_str(&items)};

@@ -44,6 +44,25 @@ class Store:
     def ok(self, *args, **kw):
         return self.run(*args, check=0, **kw)[1]
 
+    def run_bytes(self, *args):
+        """Standard output, as bytes, of dabiao --db DB ARGS, which must succeed."""
+        e = dict(os.environ)
+        e.pop("DABIAO_SMTP", None)
+        p = subprocess.run([BIN, "--db", self.db, *args], capture_output=True, env=e,
+                           timeout=300)
+        if p.returncode != 0:
+            fail(f"dabiao {' '.join(args)}: exit {p.returncode}: {p.stderr!r}")
+        return p.stdout
+
+    def run_bytes_args(self, *args):
+        """Runs dabiao --db DB with arguments given as bytes (text that is not UTF-8);
+        returns (status, stdout, stderr) as bytes."""
+        e = dict(os.environ)
+        e.pop("DABIAO_SMTP", None)
+        p = subprocess.run([BIN.encode(), b"--db", self.db.encode(), *args],
+                           capture_output=True, env=e, timeout=300)
+        return p.returncode, p.stdout, p.stderr
+
     def tasks(self, *args):
         return json.loads(self.ok("tasks", "--format", "json", *args))
 
