@@ -9,6 +9,7 @@ pkgs=(build-essential cmake pkg-config tzdata ca-certificates
       libical-dev)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(python3 python3-aiosmtpd python3-icalendar python3-openpyxl python3-cryptography openssl lmdb-utils groff-base
+	       libreoffice-calc-nogui
 	       procps clang libclang-rt-14-dev)
 fi
 

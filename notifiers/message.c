@@ -431,6 +431,40 @@ put_disposition(struct buf *b, const char *fn)
 	buf_puts(b, "\r\n");
 }
 
+/*
+ * The file name once more, as the Content-Type's name= parameter in RFC 2047 encoded-words:
+ * RFC 2231's filename* (put_disposition) is the standard, but widely used clients read only
+ * this older form and show a nameless attachment otherwise (MimeKit and MailKit ended up
+ * writing both). Words hold whole characters, at most 75 octets each, folded one per line
+ * inside the quotes, so decoders join them back into the name.
+ */
+static void
+put_name_param(struct buf *b, const char *fn)
+{
+	const unsigned char *s = (const unsigned char *)fn;
+	size_t n = strlen(fn), i = 0;
+
+	if (!needs_encoding(fn) && n < 60 && strpbrk(fn, "\"\\") == NULL) {
+		buf_printf(b, " name=\"%s\"\r\n", fn);
+		return;
+	}
+	buf_puts(b, " name=\"");
+	while (i < n) {
+		/* " name=\"" or a folding space, the word's 12 octets of frame, the closing quote */
+		size_t maxraw = (LINE_MAX_ - 8 - EW_OVERHEAD - 2) / 4 * 3, j;
+
+		for (j = i; j < n && j + utf8_len(s[j]) - i <= maxraw; j += utf8_len(s[j]))
+			;
+		if (i > 0)
+			buf_puts(b, "\r\n ");
+		buf_puts(b, "=?UTF-8?B?");
+		put_b64(b, s + i, j - i);
+		buf_puts(b, "?=");
+		i = j;
+	}
+	buf_puts(b, "\"\r\n");
+}
+
 static int
 check_content_type(const char *ct, struct dberr *e)
 {
@@ -469,9 +503,10 @@ put_attachment(struct buf *b, const struct notify_attachment *a, struct dberr *e
 	buf_puts(b, "--" BOUNDARY "\r\n");
 	/* "Content-Type: " and a 65-character OOXML type would make 79: fold after the colon. */
 	if (strlen(a->content_type) + 14 > LINE_MAX_)
-		buf_printf(b, "Content-Type:\r\n %s\r\n", a->content_type);
+		buf_printf(b, "Content-Type:\r\n %s;\r\n", a->content_type);
 	else
-		buf_printf(b, "Content-Type: %s\r\n", a->content_type);
+		buf_printf(b, "Content-Type: %s;\r\n", a->content_type);
+	put_name_param(b, a->filename);
 	put_disposition(b, a->filename);
 	buf_puts(b, "Content-Transfer-Encoding: base64\r\n\r\n");
 	put_b64_lines(b, a->data, a->len);

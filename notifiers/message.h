@@ -37,7 +37,9 @@ struct notify_header {
 
 /* One attachment, sent in base64. */
 struct notify_attachment {
-	const char *filename;     /* borrowed, UTF-8, non-empty; written with RFC 2231 */
+	const char *filename;     /* borrowed, UTF-8, non-empty; written twice: RFC 2231
+	                           * filename* on Content-Disposition, and RFC 2047 name= on
+	                           * Content-Type for clients that read only that */
 	const char *content_type; /* borrowed, "type/subtype", e.g. application/vnd.openxml... */
 	const void *data;         /* borrowed, len bytes */
 	size_t len;

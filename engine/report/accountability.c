@@ -413,6 +413,8 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	                        "%llu 号），每行的审计序号可用 dabiao audit prove 证明。", f, t,
 	                        tz_name(engine_tz(en)), (unsigned long long)a.last_seq);
 	out[1].note = xstrdup(out[0].note);
+	report_sign_lines(&out[0], en, engine_nplans(en) == 1 ? engine_plan_at(en, 0) : NULL);
+	report_sign_lines(&out[1], en, engine_nplans(en) == 1 ? engine_plan_at(en, 0) : NULL);
 out:
 	for (size_t i = 0; i < a.n; i++) {
 		free(a.v[i].jur_id);

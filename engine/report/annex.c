@@ -124,6 +124,22 @@ report_json_str(const char *json, const char *name)
 	return buf_detach(&b);
 }
 
+void
+report_sign_lines(struct report_table *t, struct engine *en, const struct engine_plan *ep)
+{
+	const char *unit = ep && ep->plan->issuer.name ? ep->plan->issuer.name
+	                                                : engine_config(en)->issuer.name;
+	int32_t day;
+	int y, m, d;
+
+	tz_utc_to_local(ep ? ep->tz : engine_tz(en), engine_now(en), &day, NULL, NULL);
+	cal_civil_from_days(day, &y, &m, &d);
+	free(t->unit);
+	free(t->date);
+	t->unit = unit ? xstrdup(unit) : NULL;
+	t->date = xasprintf("%d年%d月%d日", y, m, d);
+}
+
 static const struct plan_milestone *
 cleanup_milestone(const struct plan *p)
 {
@@ -440,6 +456,7 @@ report_annex3(struct engine *en, const char *plan, const char *month,
 	report_annex3_row(&t, "合计", tot);
 	t.total_row = true;
 	annex_note(&t, &a, month);
+	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
 	for (size_t i = 0; i < c.j.n; i++) {
@@ -554,6 +571,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		goto out;
 	}
 	annex_note(&t, &a, month);
+	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
 	free(c.order);

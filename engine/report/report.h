@@ -55,6 +55,8 @@ struct report_table {
 	size_t ncells, capcells;
 	bool total_row;       /* the last row is a total: bold in XLSX */
 	bool record;          /* one row, a record: JSON object, text "header: value" lines */
+	char *unit;           /* 填报单位 under an XLSX table, owned; may be NULL (a blank) */
+	char *date;           /* 填报日期, "2017年7月5日", owned; may be NULL (a blank) */
 };
 
 /* Starts an empty table with ncols headers (copied). Cannot fail. */
@@ -114,9 +116,13 @@ int report_out_table_end(struct report_out *o, struct report_table *t, struct db
 int report_out_close(struct report_out *o, struct dberr *e);
 
 /* Writes whole tables to path (NULL: stdout; XLSX needs a path: DB_EUSAGE). XLSX puts each
- * table on its own worksheet: the title in row 1 (bold), the headers in row 2 (bold), the
- * data from row 3, the note two rows under the data. CSV writes a BOM once, then each table
- * as its header row and data rows, tables separated by an empty line. JSON writes one
+ * table on its own worksheet: the title in row 1 (merged across, bold), the headers in row 2
+ * (bold, bordered, frozen and repeated on every printed page), the data from row 3
+ * (bordered), then, a row under the data, the 填报单位（盖章）and 填报人/审核人/联系电话/填报日期
+ * lines, and the note two rows under those; A4 landscape, one page wide. CSV writes a BOM
+ * once, then each table as its header row and data rows, tables separated by an empty line;
+ * a text cell a spreadsheet would read as a formula, number or date gets a leading
+ * apostrophe (docs/reports.md). JSON writes one
  * table as an array of objects (a record table as one object), several as an object of
  * such arrays by table name. A file that cannot be created is DB_ECANTCREAT, a failed
  * write DB_EIO, a reader gone -EPIPE. */
@@ -162,6 +168,9 @@ int report_calendar(struct engine *en, const char *plan, const char *subject, co
 /* The value of a top-level string member of a JSON object text as written by buf_json_str,
  * unescaped and xmalloc'd (caller frees); NULL when absent. Cannot fail. */
 char *report_json_str(const char *json, const char *name);
+/* Fills t's 填报单位 (the plan's issuer, else the configuration's; ep may be NULL) and
+ * 填报日期 (the clock's local date). Cannot fail. */
+void report_sign_lines(struct report_table *t, struct engine *en, const struct engine_plan *ep);
 /* The Chinese title of an industry id from the plan's `industries`, else the id. */
 const char *report_industry_title(const struct plan *p, const char *id);
 /* 限期整改 / 挂牌督办 / 淘汰关闭 for a measure id, else the id ("" for NULL). */

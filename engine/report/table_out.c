@@ -4,8 +4,15 @@
  *
  * CSV is what a county clerk opens in a spreadsheet program: UTF-8 with a byte order mark
  * (without it, the Chinese headers come out as mojibake in the usual GBK-default programs),
- * CRLF line ends and RFC 4180 quoting (buf_csv_field). XLSX goes through libxlsxwriter; the
- * numbers stay numbers, so a supervisor can sum a column again.
+ * CRLF line ends and RFC 4180 quoting (buf_csv_field). Its text cells come from 27
+ * departments' spreadsheets, so a text cell a spreadsheet would not keep as text is written
+ * with a leading apostrophe (csv_text): one that starts with = + - @, a tab or a CR (a
+ * formula: OWASP "CSV injection"), and one that is all digits, signs, separators and the
+ * like (an 18-digit credit code loses its last digits as a number, 0012 its zeros,
+ * 2017-06-30 becomes a date serial). Numbers are written as numbers. XLSX goes through
+ * libxlsxwriter; text cells are strings, never formulas, and numbers stay numbers, so a
+ * supervisor can sum a column again; the sheet prints on A4 landscape with borders, the
+ * header repeated on every page, and the 填报单位/填报人/填报日期 lines to sign and stamp.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -133,6 +140,8 @@ report_table_release(struct report_table *t)
 	free(t->title);
 	free(t->sheet);
 	free(t->note);
+	free(t->unit);
+	free(t->date);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -338,13 +347,50 @@ text_end(struct report_out *o, const struct report_table *t)
 		buf_printf(&o->b, "\n%s\n", t->note);
 }
 
+/* Would a spreadsheet opening the CSV take this text for something else: a formula (a
+ * leading = + - @, tab or CR) or a number, date, time or percentage (nothing but digits
+ * and the signs, separators and letters those are written with)? */
+static bool
+csv_ambiguous(const char *s)
+{
+	bool digit = false;
+
+	if (*s == '\0')
+		return false;
+	if (strchr("=+-@\t\r", *s) != NULL)
+		return true;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (strchr(" .,:/-+%eE", *p) == NULL)
+			return false;
+	}
+	return digit;
+}
+
+/* A text cell as the spreadsheet must keep it: an apostrophe before one it would take for a
+ * formula or a number (decision: the apostrophe shows, and is the usual mark of "this is
+ * text"; a formula like ="0012" would keep digits but is itself what CSV injection is). */
+static void
+csv_text(struct buf *b, const char *s)
+{
+	if (csv_ambiguous(s)) {
+		char *quoted = xasprintf("'%s", s);
+
+		buf_csv_field(b, quoted);
+		free(quoted);
+	} else {
+		buf_csv_field(b, s);
+	}
+}
+
 static void
 csv_begin(struct report_out *o, const struct report_table *t)
 {
 	if (o->table > 1)
 		buf_puts(&o->b, "\r\n");
 	for (size_t c = 0; c < t->ncols; c++) {
-		buf_csv_field(&o->b, t->head[c]);
+		csv_text(&o->b, t->head[c]);
 		buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
 	}
 }
@@ -356,7 +402,13 @@ csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch
 
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
-			buf_csv_field(&o->b, cell_text(&t->cells[r * t->ncols + c], scratch));
+			const struct report_cell *cell = &t->cells[r * t->ncols + c];
+
+			/* numbers dabiao writes as numbers stay numbers */
+			if (cell->kind == REPORT_NUM || cell->kind == REPORT_BOOL)
+				buf_csv_field(&o->b, cell_text(cell, scratch));
+			else
+				csv_text(&o->b, cell_text(cell, scratch));
 			buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
 		}
 }
@@ -552,7 +604,8 @@ report_out_close(struct report_out *o, struct dberr *e)
 	return rc;
 }
 
-/* Column widths in Excel's character units: a CJK character is about two. */
+/* Column widths in Excel's character units: a CJK character is about two, and a little
+ * more in the fonts Chinese versions use; long text wraps at 40. */
 static void
 xlsx_widths(lxw_worksheet *ws, const struct report_table *t)
 {
@@ -567,23 +620,72 @@ xlsx_widths(lxw_worksheet *ws, const struct report_table *t)
 			if (dw > w)
 				w = dw;
 		}
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w > 60 ? 60 : w) + 2,
-		                     NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+		                     (double)(w > 40 ? 40 : w) * 1.15 + 2, NULL);
 	}
 	buf_release(&num);
 }
 
+struct xlsx_formats {
+	lxw_format *title, *head, *text, *num, *dec1, *total, *total1, *plain;
+};
+
+static lxw_format *
+bordered(lxw_workbook *wb)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_border(f, LXW_BORDER_THIN);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_font_name(f, "宋体");
+	return f;
+}
+
 static void
-xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
-           lxw_format *bold1, lxw_format *dec1)
+xlsx_formats(lxw_workbook *wb, struct xlsx_formats *f)
+{
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 16);
+	format_set_font_name(f->title, "黑体");
+	format_set_align(f->title, LXW_ALIGN_CENTER);
+	format_set_align(f->title, LXW_ALIGN_VERTICAL_CENTER);
+	f->head = bordered(wb);
+	format_set_bold(f->head);
+	format_set_text_wrap(f->head);
+	format_set_align(f->head, LXW_ALIGN_CENTER);
+	format_set_bg_color(f->head, 0xD9D9D9);
+	f->text = bordered(wb);
+	format_set_text_wrap(f->text);
+	f->num = bordered(wb);
+	f->dec1 = bordered(wb);
+	format_set_num_format(f->dec1, "0.0");
+	f->total = bordered(wb);
+	format_set_bold(f->total);
+	f->total1 = bordered(wb);
+	format_set_bold(f->total1);
+	format_set_num_format(f->total1, "0.0");
+	f->plain = workbook_add_format(wb);
+	format_set_font_name(f->plain, "宋体");
+}
+
+static void
+xlsx_sheet(lxw_workbook *wb, const struct report_table *t, const struct xlsx_formats *f)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
 	size_t nrows = report_nrows(t);
+	lxw_col_t last = (lxw_col_t)(t->ncols ? t->ncols - 1 : 0);
+	lxw_row_t foot = (lxw_row_t)(nrows + 3);
 	struct buf text = BUF_INIT;
+	char *line;
 
-	worksheet_write_string(ws, 0, 0, t->title, bold);
+	if (last > 0)
+		worksheet_merge_range(ws, 0, 0, 0, last, t->title, f->title);
+	else
+		worksheet_write_string(ws, 0, 0, t->title, f->title);
+	worksheet_set_row(ws, 0, 30, NULL);
 	for (size_t c = 0; c < t->ncols; c++)
-		worksheet_write_string(ws, 1, (lxw_col_t)c, t->head[c], bold);
+		worksheet_write_string(ws, 1, (lxw_col_t)c, t->head[c], f->head);
 	for (size_t r = 0; r < nrows; r++) {
 		bool total = t->total_row && r + 1 == nrows;
 
@@ -591,26 +693,42 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, lxw_format *bold,
 			const struct report_cell *cell = &t->cells[r * t->ncols + c];
 			lxw_row_t y = (lxw_row_t)(r + 2);
 
+			/* text is a string whatever it starts with: never a formula */
 			if (cell->kind != REPORT_NUM)
 				worksheet_write_string(ws, y, (lxw_col_t)c, cell_text(cell, &text),
-				                       total ? bold : NULL);
+				                       total ? f->total : f->text);
 			else
 				worksheet_write_number(ws, y, (lxw_col_t)c, cell->n,
-				                       cell->prec ? (total ? bold1 : dec1)
-				                                  : (total ? bold : NULL));
+				                       cell->prec ? (total ? f->total1 : f->dec1)
+				                                  : (total ? f->total : f->num));
 		}
 	}
+	/* the lines a department signs and stamps before the table goes out on paper */
+	line = xasprintf("填报单位（盖章）：%s", t->unit ? t->unit : "");
+	worksheet_write_string(ws, foot, 0, line, f->plain);
+	free(line);
+	line = xasprintf("填报人：＿＿＿＿＿＿＿＿　　审核人：＿＿＿＿＿＿＿＿　　联系电话：＿＿＿＿＿＿＿＿"
+	                 "　　填报日期：%s", t->date ? t->date : "＿＿＿＿年＿＿月＿＿日");
+	worksheet_write_string(ws, foot + 1, 0, line, f->plain);
+	free(line);
 	if (t->note)
-		worksheet_write_string(ws, (lxw_row_t)(nrows + 3), 0, t->note, NULL);
+		worksheet_write_string(ws, foot + 3, 0, t->note, f->plain);
 	xlsx_widths(ws, t);
 	worksheet_freeze_panes(ws, 2, 0);
+	/* A4 landscape, one page wide, the title and header on every page */
+	worksheet_set_paper(ws, 9);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 1);
+	worksheet_center_horizontally(ws);
+	worksheet_print_area(ws, 0, 0, foot + (t->note ? 3 : 1), last);
 	buf_release(&text);
 }
 
 static int
 write_xlsx(const struct report_table *tables, size_t n, const char *path, struct dberr *e)
 {
-	lxw_format *bold, *bold1, *dec1;
+	struct xlsx_formats fm;
 	lxw_workbook *wb;
 	lxw_error err;
 	FILE *probe;
@@ -622,15 +740,9 @@ write_xlsx(const struct report_table *tables, size_t n, const char *path, struct
 	fclose(probe);
 	if ((wb = workbook_new(path)) == NULL)
 		return dberr_set(e, DB_ECANTCREAT, "cannot create %s", path);
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	bold1 = workbook_add_format(wb);
-	format_set_bold(bold1);
-	format_set_num_format(bold1, "0.0");
-	dec1 = workbook_add_format(wb);
-	format_set_num_format(dec1, "0.0");
+	xlsx_formats(wb, &fm);
 	for (size_t i = 0; i < n; i++)
-		xlsx_sheet(wb, &tables[i], bold, bold1, dec1);
+		xlsx_sheet(wb, &tables[i], &fm);
 	/* libxlsxwriter writes the file only now, so a full disk or a missing folder shows
 	 * here */
 	err = workbook_close(wb);

@@ -67,6 +67,14 @@ row(struct figures *f, const char *id)
 	return &f->rows[f->nrows++];
 }
 
+/* Every jurisdiction gets its row, in the registry's order of ids. */
+static int
+jur_cb(const struct store_subject *s, void *arg)
+{
+	row(arg, s->id);
+	return 0;
+}
+
 static int
 task_cb(const struct store_task *t, void *arg)
 {
@@ -200,7 +208,8 @@ items_text(const struct figures *f, struct buf *b)
 /* The Annex 3 figures as a workbook in the layout of `dabiao report annex3`, bytes in
  * *out, through the reports' one writer. */
 static int
-xlsx(const struct figures *f, const char *month, struct buf *out, struct dberr *e)
+xlsx(const struct figures *f, const char *month, const char *when, struct buf *out,
+     struct dberr *e)
 {
 	struct report_table t;
 	unsigned tot[9] = {0};
@@ -217,15 +226,18 @@ xlsx(const struct figures *f, const char *month, struct buf *out, struct dberr *
 	}
 	close(fd);
 	report_annex3_table(&t, title);
+	/* every jurisdiction of the registry, as `report annex3` lists them: a county without
+	 * listed enterprises shows zeros rather than disappearing */
 	for (size_t i = 0; i < f->nrows; i++) {
-		if (f->rows[i].v[0] == 0)
-			continue;
 		report_annex3_row(&t, f->rows[i].name, f->rows[i].v);
 		for (int k = 0; k < 9; k++)
 			tot[k] += f->rows[i].v[k];
 	}
 	report_annex3_row(&t, "合计", tot);
 	t.total_row = true;
+	t.note = xasprintf("统计口径：调度时（%s）各企业清理整治事项的状态；计划 %s 第 %u 版。",
+	                   when, f->ep->plan->id, f->ep->version);
+	report_sign_lines(&t, f->en, f->ep);
 	rc = report_write(&t, 1, REPORT_FMT_XLSX, path, e);
 	fp = rc == 0 ? fopen(path, "rb") : NULL;
 	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
@@ -278,7 +290,7 @@ int
 dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
               struct dberr *e)
 {
-	char plan_id[128], month[16], key[256], nitems[8];
+	char plan_id[128], month[16], key[256], nitems[8], when[40];
 	const struct engine_plan *ep;
 	struct figures f = {0};
 	struct buf items = BUF_INIT, cp = BUF_INIT, book = BUF_INIT;
@@ -296,7 +308,9 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	f.ep = ep;
 	f.first = f.last = CAL_NO_DAY;
 	prefix = xasprintf("%s/", plan_id);
-	rc = store_task_each(txn, prefix, task_cb, &f, e);
+	rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &f, e);
+	if (rc == 0)
+		rc = store_task_each(txn, prefix, task_cb, &f, e);
 	if (rc == 0)
 		rc = store_notice_each(txn, notice_cb, &f, e);
 	if (rc != 0)
@@ -304,7 +318,9 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
 		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
 	items_text(&f, &items);
-	if ((rc = checkpoint_text(en, txn, &cp, e)) != 0 || (rc = xlsx(&f, month, &book, e)) != 0)
+	tz_format_local(ep->tz, engine_now(en), when);
+	if ((rc = checkpoint_text(en, txn, &cp, e)) != 0 ||
+	    (rc = xlsx(&f, month, when, &book, e)) != 0)
 		goto out;
 	snprintf(nitems, sizeof(nitems), "3");
 	vars[0] = (struct notice_var){"items", buf_str(&items)};

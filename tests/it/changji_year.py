@@ -59,7 +59,7 @@ for name in files:
     check("昌吉" in body or "达标" in body, f"{name}: Chinese body")
     # the official text: no blank, no key, no English id (addresses and the audit head
     # under a dispatch aside), signed by the bureau the plan names
-    text = re.sub(r"审计校验：.*?\n\n", "", str(msg["Subject"]) + "\n" + body, flags=re.S)
+    text = re.sub(r"审计校验：.*?(\n\u2014 [^\n]*\n|未签名）)", "", str(msg["Subject"]) + "\n" + body, flags=re.S)
     text = re.sub(r"[\w.+-]+@[\w.-]+", "地址", text)
     bad = re.search(r"（）|\{\{|changji-2017/|[A-Za-z][A-Za-z_-]+|^[　\s]*[。，；：]|：。|于前", text,
                     re.M)

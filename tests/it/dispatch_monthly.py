@@ -2,10 +2,12 @@
 and the bureau receive, by SMTP, the clean-up figures (checked by hand here), the overdue
 list, the warnings sent, a signed audit checkpoint that the independent verifier accepts,
 and the figures as an XLSX workbook that openpyxl reads back."""
+import base64
 import email
 import email.policy
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -122,6 +124,20 @@ eq(v.returncode, 0, f"the mailed checkpoint verifies: {v.stdout} {v.stderr}")
 # the workbook
 att = [p for p in m.iter_attachments()]
 eq(len(att), 1, "one attachment")
+# named for both kinds of reader: RFC 2231 filename* (the standard) and RFC 2047 name= on
+# Content-Type (what some widely used clients read instead)
+fname = att[0].get_filename()
+check(fname.startswith("附件3_") and fname.endswith(".xlsx"), f"RFC 2231 name: {fname}")
+raw = [open(os.path.join(srv.dir, n), "rb").read() for n in sorted(os.listdir(srv.dir))
+       if n.endswith(".eml")]
+raw = [r for r in raw if b"X-Dabiao-Kind: dispatch" in r][0].decode("ascii")
+part = raw.split("\r\n--=_dabiao_mixed")[2].split("\r\n\r\n", 1)[0]
+ctype = re.sub(r"\r\n[ \t]+", " ", part.split("Content-Disposition:")[0])
+words = re.findall(r'name="((?:=\?UTF-8\?B\?[^?]*\?=\s*)+)"', ctype)
+eq(len(words), 1, f"Content-Type has a name= of encoded-words: {ctype}")
+eq("".join(base64.b64decode(w).decode("utf-8")
+           for w in re.findall(r"=\?UTF-8\?B\?([^?]*)\?=", words[0] if words else "")),
+   fname, "the RFC 2047 name= gives the same name")
 wb = openpyxl.load_workbook(io.BytesIO(att[0].get_content()))
 ws = wb.worksheets[0]
 rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}

@@ -169,7 +169,7 @@ def letter_problems(kind, subject, body, issuer):
         probs.append(f"signature and date {tail[-3:]!r}")
     text = subject + "\n" + body
     # the audit head under a dispatch is for machines; addresses are addresses
-    text = re.sub(r"审计校验：.*?\n\n", "", text, flags=re.S)
+    text = re.sub(r"审计校验：.*?(\n\u2014 [^\n]*\n|未签名）)", "", text, flags=re.S)
     text = re.sub(r"[\w.+-]+@[\w.-]+", "地址", text)
     for what, rx in BAD:
         if rx is not None and rx.search(text):
