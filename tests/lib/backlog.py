@@ -1,6 +1,10 @@
 """A backlog for the delivery tests: a plan whose deadlines lie in the past (each with one
 overdue notice to its owner a second after the deadline) over N jurisdictions × M
-milestones, on a real-clock store; and the readers the tests check it with."""
+milestones, on a real-clock store; and the readers the tests check it with.
+
+The tasks are made before their deadline and the deadline is then let pass: a task made
+after its deadline would get the fair-start grace period and a `start` notice instead
+(docs/plan-format.md, "Fair start")."""
 import collections
 import datetime
 import json
@@ -48,11 +52,20 @@ def registry_text(n_jur):
         "offices:\n  supervision: [s@x.example]\n  admin: [admin@x.example]\n")
 
 
-def make(st, n_jur, n_ms, env=None, past=7200, extra_init=()):
-    """A real-clock store whose n_jur × n_ms deadlines passed `past` seconds ago."""
+def make(st, n_jur, n_ms, env=None, lead=None, extra_init=()):
+    """A real-clock store whose n_jur × n_ms deadlines have passed, each task made before
+    its deadline (lead seconds after the start: time to load and import), with no daemon
+    run yet: the lapses and their overdue notices are a backlog for the first one."""
+    if lead is None:
+        lead = 10 + n_jur * n_ms // 100  # generous: a shared machine, a sanitizer build
     st.ok("init", "--clock", "real", *extra_init, env=env)
-    st.ok("load", st.write("plan.yaml", plan_text(n_ms, int(time.time()) - past)), env=env)
+    due = int(time.time()) + lead
+    st.ok("load", st.write("plan.yaml", plan_text(n_ms, due)), env=env)
     st.ok("import", st.write("reg.yaml", registry_text(n_jur)), env=env)
+    if time.time() >= due:
+        fail(f"load and import took more than {lead} s: the tasks were made after their "
+             "deadline (fair start); give make() a longer lead")
+    time.sleep(max(0.0, due + 2 - time.time()))  # past the deadline and its +1 s overdue step
     return [f"bk/m{m}/j{j}/once#overdue#0" for j in range(n_jur) for m in range(n_ms)]
 
 
