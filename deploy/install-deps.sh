@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs what dabiao needs from Debian 12's packages, only what is missing.
 #   deploy/install-deps.sh          to build and run dabiao
-#   deploy/install-deps.sh --test   also what the test suite needs (SMTP server, parsers)
+#   deploy/install-deps.sh --test   also what the test suite needs (SMTP server, parsers,
+#                                   Debian's headless Chromium and its driver for the web's
+#                                   browser tests, CJK fonts for their screenshots, wrk)
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config tzdata ca-certificates
       liblmdb-dev libuv1-dev libyaml-dev libesmtp-dev libssl-dev libxlsxwriter-dev
-      libical-dev)
+      libical-dev libmicrohttpd-dev libsodium-dev)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(python3 python3-aiosmtpd python3-icalendar python3-openpyxl python3-cryptography openssl lmdb-utils groff-base
 	       libreoffice-calc-nogui
-	       procps clang libclang-rt-14-dev)
+	       procps clang libclang-rt-14-dev chromium chromium-driver python3-selenium
+	       fonts-noto-cjk wrk)
 fi
 
 missing=()

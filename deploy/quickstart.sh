@@ -11,7 +11,24 @@
 # if this script made it (the marker file QUICKSTART-DEMO inside). It never mails anyone:
 # $DABIAO_SMTP and any configuration file are ignored. DABIAO_BIN=path runs an already
 # built binary instead of installing and building.
+#
+# Then it serves the store on the web in the foreground (docs/web.md) and prints the URL
+# and a demo officer's login; Ctrl-C stops it. Scripts skip that part with --no-web (or
+# DABIAO_NO_WEB=1); it is skipped too when standard input is not a terminal (CI, tests).
+# DABIAO_WEB_LISTEN picks another address than 127.0.0.1:8080.
 set -euo pipefail
+web=yes
+for a in "$@"; do
+	case "$a" in
+	--no-web) web=no ;;
+	*) echo "usage: bash deploy/quickstart.sh [--no-web]" >&2; exit 64 ;;
+	esac
+done
+[ "${DABIAO_NO_WEB:-}" = 1 ] && web=no
+[ -t 0 ] || web=no
+listen="${DABIAO_WEB_LISTEN:-127.0.0.1:8080}"
+# notices carry submit links to the web served at the end
+export DABIAO_WEB_URL="http://$listen"
 src="$(cd "$(dirname "$0")/.." && pwd)"
 if [ -n "${DABIAO_BIN:-}" ]; then
 	bin="$DABIAO_BIN"
@@ -45,3 +62,11 @@ dabiao advance --to 2018-12-31T23:59:59+08:00
 echo "--- status at the end of the horizon ---"
 dabiao status
 echo "notices written as e-mail files: $(ls "$db/outbox" | wc -l) in $db/outbox/"
+
+[ "$web" = yes ] || exit 0
+pw="$db/demo-officer.pw"
+echo "dabiao-demo-2017" > "$pw"
+dabiao user add demo --role supervision --name 演示科员 --password-file "$pw" >/dev/null
+echo "--- the store on the web: open the URL, log in as demo / dabiao-demo-2017 ---"
+echo "    (each reminder in $db/outbox/ has a submit link for its county; Ctrl-C stops)"
+dabiao web --listen "$listen" --demo-login "demo / dabiao-demo-2017"

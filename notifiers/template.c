@@ -37,7 +37,9 @@ const char *const notify_tpl_names[] = {
 	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
 	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
 	"decision_note",
-	"candidates", "candidate_count", NULL,
+	"candidates", "candidate_count",
+	/* the web's receipt and return (docs/web.md) */
+	"receipt_seq", "receipt_files", "receipt_time", "proof_url", "return_reason", NULL,
 };
 
 struct notify_tpl {

@@ -23,6 +23,12 @@ static const char *const db_names[STORE_DB_COUNT_] = {
 	[STORE_DB_AUDIT] = "audit",
 	[STORE_DB_DELIVERY] = "delivery",
 	[STORE_DB_DQUEUE] = "dqueue",
+	[STORE_DB_TASK_INDEX] = "task_index",
+	[STORE_DB_AUDIT_TASK] = "audit_task",
+	[STORE_DB_ACCOUNTS] = "accounts",
+	[STORE_DB_SESSIONS] = "sessions",
+	[STORE_DB_LINKS] = "links",
+	[STORE_DB_LINKS_TASK] = "links_task",
 };
 
 const char *

@@ -63,6 +63,8 @@ store_audit_append(struct store_txn *t, const struct store_audit *rec, uint64_t 
 	/* MDB_APPEND skips the search and fills pages completely; big-endian sequences are
 	 * strictly increasing under the default comparison, which APPEND requires. */
 	rc = store_put(t, STORE_DB_AUDIT, &k, &v, MDB_APPEND, e);
+	if (rc == 0)
+		rc = index_audit(t, rec->task, last + 1, e);
 	buf_release(&val);
 	if (rc == 0 && seq != NULL)
 		*seq = last + 1;

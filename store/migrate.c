@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/xalloc.h"
 #include "store/store_int.h"
 
@@ -193,6 +194,52 @@ delivery_4_to_5(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Schema 6 adds the task index, the audit-by-task index (both built here from the
+ * records) and the web's accounts, sessions and links (empty until used). */
+static int
+reindex_task_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct buf *keys = arg;
+
+	(void)v;
+	(void)stop;
+	(void)e;
+	buf_append(keys, k->mv_data, k->mv_size);
+	buf_putc(keys, '\0');
+	return 0;
+}
+
+static int
+reindex_audit_cb(const struct store_audit *a, void *arg)
+{
+	struct store_txn *t = arg;
+	struct dberr e;
+
+	dberr_clear(&e);
+	return index_audit(t, a->task, a->seq, &e);
+}
+
+static int
+indexes_5_to_6(struct store_txn *t, struct dberr *e)
+{
+	struct buf keys = BUF_INIT;
+	int rc = store_scan(t, STORE_DB_TASKS, NULL, 0, NULL, 0, reindex_task_cb, &keys, e);
+
+	/* each task is put again as it is: store_task_put writes its index entries */
+	for (size_t off = 0; rc == 0 && off < keys.len; off += strlen(keys.data + off) + 1) {
+		struct store_task task;
+
+		if ((rc = store_task_get(t, keys.data + off, &task, e)) != 0)
+			break;
+		rc = store_task_put(t, &task, e);
+		store_task_release(&task);
+	}
+	buf_release(&keys);
+	if (rc == 0)
+		rc = store_audit_each(t, 1, reindex_audit_cb, t, e);
+	return rc;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -206,5 +253,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = nothing_3_to_4(t, e);
 	if (rc == 0 && from < 5)
 		rc = delivery_4_to_5(t, e);
+	if (rc == 0 && from < 6)
+		rc = indexes_5_to_6(t, e);
 	return rc;
 }

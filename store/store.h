@@ -22,7 +22,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -326,6 +326,104 @@ int store_audit_each(struct store_txn *t, uint64_t from,
                      int (*cb)(const struct store_audit *, void *), void *arg,
                      struct dberr *e);
 uint64_t store_audit_count(struct store_txn *t);
+
+/* One task's audit records in sequence order (an index kept by store_audit_append for
+ * records that name a task). cb's non-zero return stops: negative is returned, positive
+ * ends the walk with 0. */
+int store_audit_task_each(struct store_txn *t, const char *task,
+                          int (*cb)(const struct store_audit *, void *), void *arg,
+                          struct dberr *e);
+/* The (task, sequence) pairs of the audit-by-task index whose task key starts with prefix,
+ * by task then sequence, without reading the records. cb's strings live during the call;
+ * negative stops and is returned, positive stops with 0. */
+int store_audit_task_prefix(struct store_txn *t, const char *prefix,
+                            int (*cb)(const char *task, uint64_t seq, void *), void *arg,
+                            struct dberr *e);
+
+/* ---- the task index: tasks by jurisdiction and by state (kept by store_task_put) ----
+ * What a page of tasks or a count per jurisdiction needs without decoding each task. */
+struct store_task_ref {
+	const char *key;          /* the task key; valid during the callback */
+	const char *jurisdiction; /* NULL when walking by state alone */
+	const char *state;
+	int64_t deadline;
+	uint32_t flags;           /* STORE_TASK_* */
+	const void *pos;          /* this entry's position: pass it as `after` to resume */
+	size_t poslen;
+};
+/* Walks the tasks of jurisdiction ("" for offices' tasks) in state (NULL: any), ordered by
+ * state then key; with jurisdiction NULL and a state, that state's tasks by key (ref's
+ * jurisdiction is then NULL); with both NULL, every task by jurisdiction, state and key.
+ * Starts after position `after` (NULL: from the first). cb's negative return stops and
+ * is returned; positive stops with 0. */
+int store_task_index_each(struct store_txn *t, const char *jurisdiction, const char *state,
+                          const void *after, size_t afterlen,
+                          int (*cb)(const struct store_task_ref *, void *), void *arg,
+                          struct dberr *e);
+/* Tasks in key order from the first key greater than after (NULL: from the start of
+ * prefix) that start with prefix; cb's negative return stops and is returned, positive
+ * stops with 0. */
+int store_task_each_after(struct store_txn *t, const char *prefix, const char *after,
+                          int (*cb)(const struct store_task *, void *), void *arg,
+                          struct dberr *e);
+
+/* ---- the web's records: accounts, sessions, link tokens (engine/web/) ---- */
+struct store_account {
+	char *login;
+	char *role;           /* a plan role id */
+	char *subject;        /* the jurisdiction or enterprise of a per-subject role, or "" */
+	char *name;           /* the person's name (姓名) */
+	char *pwhash;         /* Argon2id, libsodium's encoded string */
+	char *token_hash;     /* sha256 hex of the API bearer token, or "" */
+	bool disabled;
+	uint32_t failures;    /* failed logins since the last success */
+	int64_t locked_until; /* wall clock; 0 when not locked */
+	int64_t created_at;
+};
+int store_account_put(struct store_txn *t, const struct store_account *a, struct dberr *e);
+/* DB_ENOTFOUND when absent. Release with store_account_release. */
+int store_account_get(struct store_txn *t, const char *login, struct store_account *out,
+                      struct dberr *e);
+void store_account_release(struct store_account *a);
+int store_account_each(struct store_txn *t, int (*cb)(const struct store_account *, void *),
+                       void *arg, struct dberr *e);
+
+/* A login session: keyed by the sha256 hex of its cookie token, never the token. */
+struct store_session {
+	char *id_hash;
+	char *login;
+	char *csrf;           /* the session's form token */
+	int64_t created;
+	int64_t expires;      /* wall clock */
+};
+int store_session_put(struct store_txn *t, const struct store_session *s, struct dberr *e);
+int store_session_get(struct store_txn *t, const char *id_hash, struct store_session *out,
+                      struct dberr *e);
+/* DB_ENOTFOUND when absent. */
+int store_session_del(struct store_txn *t, const char *id_hash, struct dberr *e);
+/* Deletes sessions that expired before now; *n (may be NULL) counts them. */
+int store_session_sweep(struct store_txn *t, int64_t now, size_t *n, struct dberr *e);
+void store_session_release(struct store_session *s);
+
+/* A submit link from a notice: keyed by the sha256 hex of its token, never the token. */
+struct store_link {
+	char *hash;
+	char *task;
+	char *role;           /* the recipient's role id */
+	char *subject;        /* the task's subject */
+	char *notice;         /* the notice key that carried it */
+	int64_t created;      /* clock time */
+	int64_t expires;      /* clock time; 0: until the task is final */
+	bool revoked;
+};
+int store_link_put(struct store_txn *t, const struct store_link *l, struct dberr *e);
+int store_link_get(struct store_txn *t, const char *hash, struct store_link *out,
+                   struct dberr *e);
+void store_link_release(struct store_link *l);
+/* The links of one task, in hash order. */
+int store_link_each_task(struct store_txn *t, const char *task,
+                         int (*cb)(const struct store_link *, void *), void *arg,
+                         struct dberr *e);
 
 /* Generic helpers for kv arrays (task and notice details, subject fields). get returns the
  * value of key or NULL; set replaces or appends, copying both strings. */

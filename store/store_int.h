@@ -23,6 +23,12 @@ enum store_db {
 	STORE_DB_AUDIT,
 	STORE_DB_DELIVERY,
 	STORE_DB_DQUEUE,
+	STORE_DB_TASK_INDEX,  /* tasks by jurisdiction and state (index.c) */
+	STORE_DB_AUDIT_TASK,  /* audit sequences by task (index.c) */
+	STORE_DB_ACCOUNTS,    /* the web's accounts, sessions and link tokens (web.c) */
+	STORE_DB_SESSIONS,
+	STORE_DB_LINKS,
+	STORE_DB_LINKS_TASK,
 	STORE_DB_COUNT_
 };
 
@@ -76,6 +82,17 @@ int store_scan(struct store_txn *t, enum store_db db, const void *from, size_t f
 int store_corrupt(struct dberr *e, enum store_db db, const MDB_val *k);
 
 const char *store_db_name(enum store_db db);
+
+/* The indexes of index.c, kept in the transaction of each write: store_task_put calls
+ * index_task with the record before (NULL: none) and after; store_audit_append calls
+ * index_audit. Errors: the store's. */
+int index_task(struct store_txn *t, const MDB_val *oldval, const struct store_task *task,
+               struct dberr *e);
+int index_audit(struct store_txn *t, const char *task, uint64_t seq, struct dberr *e);
+/* The task's jurisdiction, state, deadline and flags read from its stored value (without
+ * decoding the rest); 0, or -1 when the value is damaged. Strings point into v. */
+int index_task_fields(const MDB_val *v, const char **jur, size_t *jlen, const char **state,
+                      size_t *slen, int64_t *deadline, uint32_t *flags);
 
 /* Brings the records of a store at schema `from` to STORE_SCHEMA_VERSION inside t
  * (migrate.c); the caller then records the new version. Errors: the store's. */

@@ -13,7 +13,7 @@ int
 store_task_put(struct store_txn *t, const struct store_task *task, struct dberr *e)
 {
 	struct buf val = BUF_INIT;
-	MDB_val k = {strlen(task->key), task->key}, v;
+	MDB_val k = {strlen(task->key), task->key}, v, old;
 	int rc;
 
 	enc_u8(&val, CODEC_FORMAT);
@@ -34,7 +34,12 @@ store_task_put(struct store_txn *t, const struct store_task *task, struct dberr 
 	enc_str(&val, task->state);
 	enc_kv(&val, task->extra, task->nextra);
 	v = (MDB_val){val.len, val.data};
-	rc = store_put(t, STORE_DB_TASKS, &k, &v, 0, e);
+	/* the index first, from the record as it was (index.c copies what it needs) */
+	rc = store_get(t, STORE_DB_TASKS, &k, &old, e);
+	if (rc == 0 || rc == DB_ENOTFOUND)
+		rc = index_task(t, rc == 0 ? &old : NULL, task, e);
+	if (rc == 0)
+		rc = store_put(t, STORE_DB_TASKS, &k, &v, 0, e);
 	buf_release(&val);
 	return rc;
 }
@@ -116,6 +121,7 @@ store_task_release(struct store_task *task)
 struct task_each_ctx {
 	int (*cb)(const struct store_task *, void *);
 	void *arg;
+	bool positive_stops;  /* store_task_each_after: a positive return ends with 0 */
 };
 
 static int
@@ -125,12 +131,15 @@ task_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct 
 	struct store_task t;
 	int rc;
 
-	(void)stop;
 	rc = task_decode(k, v, &t, e);
 	if (rc != 0)
 		return rc;
 	rc = c->cb(&t, c->arg);
 	store_task_release(&t);
+	if (rc > 0 && c->positive_stops) {
+		*stop = true;
+		rc = 0;
+	}
 	return rc;
 }
 
@@ -138,10 +147,31 @@ int
 store_task_each(struct store_txn *t, const char *prefix,
                 int (*cb)(const struct store_task *, void *), void *arg, struct dberr *e)
 {
-	struct task_each_ctx c = {cb, arg};
+	struct task_each_ctx c = {cb, arg, false};
 	size_t plen = prefix ? strlen(prefix) : 0;
 
 	return store_scan(t, STORE_DB_TASKS, NULL, 0, prefix, plen, task_each_one, &c, e);
+}
+
+int
+store_task_each_after(struct store_txn *t, const char *prefix, const char *after,
+                      int (*cb)(const struct store_task *, void *), void *arg,
+                      struct dberr *e)
+{
+	struct task_each_ctx c = {cb, arg, true};
+	size_t plen = prefix ? strlen(prefix) : 0;
+	struct buf from = BUF_INIT;
+	int rc;
+
+	/* the smallest key greater than `after` is `after` with a NUL appended */
+	if (after != NULL && *after != '\0' && (plen == 0 || strcmp(after, prefix) >= 0)) {
+		buf_puts(&from, after);
+		buf_putc(&from, '\0');
+	}
+	rc = store_scan(t, STORE_DB_TASKS, from.len ? from.data : NULL, from.len, prefix, plen,
+	                task_each_one, &c, e);
+	buf_release(&from);
+	return rc;
 }
 
 const char *

@@ -152,6 +152,8 @@ int cmd_simulate(struct cli *c);
 int cmd_status(struct cli *c);
 int cmd_submit(struct cli *c);
 int cmd_tasks(struct cli *c);
+int cmd_user(struct cli *c);
+int cmd_web(struct cli *c);
 int cmd_workdays(struct cli *c);
 int cmd_warnings(struct cli *c);
 

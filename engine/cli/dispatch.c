@@ -532,6 +532,42 @@ const struct cli_command cli_commands[] = {
 		  "original_due_date, late, extended (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
+	{.name = "user", .fn = cmd_user, .flags = RW, .group = CLI_G_SETUP,
+	 .summary = "the web's accounts: add, list, disable, passwd, token",
+	 .usage = "dabiao user add LOGIN --role ROLE [--subject ID] [--name NAME] "
+	          "--password-file FILE\n"
+	          "dabiao user list\n"
+	          "dabiao user disable LOGIN [--enable]\n"
+	          "dabiao user passwd LOGIN --password-file FILE\n"
+	          "dabiao user token LOGIN",
+	 .text = "Accounts for `dabiao web` (docs/web.md), kept in the store. An account has one "
+	         "of the plans' roles: an office role (a role without `per`) sees every task and "
+	         "reviews; a per-jurisdiction role needs --subject with its jurisdiction and sees "
+	         "its tasks and its enterprises'; a per-enterprise role needs --subject with the "
+	         "credit code and sees its own. Passwords are read from the first line of a file "
+	         "(never from the command line) and hashed with Argon2id. Five failed logins in a "
+	         "row lock an account for 15 minutes; `passwd` lifts the lock. `token` prints a new "
+	         "bearer token for the JSON API (docs/api.md), once; the store keeps only its "
+	         "hash. Every change is audited.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"role", "ROLE", NULL, "(add) a role id of a loaded plan. Required"},
+		 {"subject", "ID", NULL, "(add) the jurisdiction or enterprise of a per-subject role"},
+		 {"name", "NAME", NULL, "(add) the person's name (姓名), shown on the pages and "
+		  "used as the submitter's name"},
+		 {"password-file", "FILE", NULL, "(add, passwd) a file whose first line is the "
+		  "password, at least 8 characters; - reads standard input"},
+		 {"enable", NULL, NULL, "(disable) enable the account again"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "no such role, a missing or unknown --subject, a short password"},
+		 {65, "the login exists (add) or does not (the others)"},
+		 {66, "the password file cannot be read"},
+		 {0, NULL}},
+	 .example = "dabiao user add wang --role supervision --name 王科长 --password-file wang.pw\n"
+	            "dabiao user add fukang --role county_epb --subject fukang-city "
+	            "--password-file fk.pw\n"
+	            "dabiao user token province-sync",
+	 .subs = "add disable list passwd token"},
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "conduct warnings: proposed, sent, dismissed, superseded",
 	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded] "
@@ -548,6 +584,28 @@ const struct cli_command cli_commands[] = {
 		  "superseded_by (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao warnings --state proposed"},
+	{.name = "web", .fn = cmd_web, .flags = RW, .group = CLI_G_WORK,
+	 .summary = "serve the store on the web: pages, submit links, the JSON API",
+	 .usage = "dabiao web [--listen HOST:PORT] [--quiet] [--demo-login TEXT]",
+	 .text = "Serves the store to the detachment's officers, the county departments, the "
+	         "enterprises and the province's systems (docs/web.md, docs/api.md), beside "
+	         "`dabiao run` on the same store, until SIGINT or SIGTERM. Every action is the "
+	         "same engine call as the command line's, audited as web:LOGIN or "
+	         "link:ROLE/SUBJECT:NAME. The configuration's web section sets the base URL "
+	         "that notices link to, the upload limit and the link lifetime.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"listen", "HOST:PORT", "web.listen, else 127.0.0.1:8080", "the numeric address "
+		  "and port to listen on ([::1]:8080 for IPv6)"},
+		 {"quiet", NULL, NULL, "print no line when serving starts"},
+		 {"demo-login", "TEXT", NULL, "print TEXT under the URL as the demo login "
+		  "(deploy/quickstart.sh)"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "an address that is not HOST:PORT"},
+		 {73, "the address cannot be listened on (in use, not this machine's)"},
+		 {74, "the files folder or the web secret cannot be written"},
+		 {0, NULL}},
+	 .example = "dabiao --db /var/lib/dabiao/store web --listen 127.0.0.1:8080"},
 	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
 	 .summary = "each day of a plan's calendar: worked or off, and the notice that says so",
 	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|json]",

@@ -197,6 +197,48 @@ static int
 parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
              struct dberr *e)
 {
+/* "20MB", "512KB", "1048576": bytes, at least 1 KB (a form with its boundary). */
+static int
+parse_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *s == '-')
+		return -1;
+	if (strcmp(end, "KB") == 0 || strcmp(end, "K") == 0)
+		v *= 1024;
+	else if (strcmp(end, "MB") == 0 || strcmp(end, "M") == 0)
+		v *= 1024 * 1024;
+	else if (*end != '\0')
+		return -1;
+	if (v < 1024 || v > ((unsigned long long)1 << 34))
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* The base URL is written into notices: http(s), a host, no query, no trailing slash. */
+static int
+web_url_ok(const char *s)
+{
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '?' || *p == '#' ||
+		    (unsigned char)*p >= 0x7f)
+			return 0;
+	return s[strlen(s) - 1] != '/';
+}
+
+static int
+parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
+          struct dberr *e)
+{
+	static const char *const keys[] = {"listen", "base_url", "secret_file", "upload_limit",
+	                                   "link_days", NULL};
 	const struct ydoc_node *v;
 	const char *s;
 	int rc;
@@ -209,6 +251,47 @@ parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
 				return rc;
 			*issuer_field(&c->issuer, i) = xstrdup(s);
 		}
+	if ((rc = ydoc_check_keys(d, web, "web", keys, e)) != 0)
+		return rc;
+	if ((v = ydoc_get(web, "listen")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.listen", &s, e)) != 0)
+			return rc;
+		free(c->web_listen);
+		c->web_listen = xstrdup(s);
+	}
+	if ((v = ydoc_get(web, "base_url")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.base_url", &s, e)) != 0)
+			return rc;
+		if (!web_url_ok(s))
+			return ydoc_error(d, v, e, "web.base_url must be http:// or https:// with a "
+			                  "host, no query and no trailing slash, not '%s'", s);
+		c->web_base_url = xstrdup(s);
+	}
+	if ((v = ydoc_get(web, "secret_file")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.secret_file", &s, e)) != 0)
+			return rc;
+		c->web_secret_file = xstrdup(s);
+	}
+	if ((v = ydoc_get(web, "upload_limit")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.upload_limit", &s, e)) != 0)
+			return rc;
+		if (parse_size(s, &c->web_upload_limit) != 0)
+			return ydoc_error(d, v, e, "web.upload_limit must be a size such as 20MB or "
+			                  "512KB (at least 1KB), not '%s'", s);
+	}
+	if ((v = ydoc_get(web, "link_days")) != NULL) {
+		char *end;
+		long n;
+
+		if ((rc = ydoc_string(d, v, "web.link_days", &s, e)) != 0)
+			return rc;
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno != 0 || end == s || *end != '\0' || n < 0 || n > 3650)
+			return ydoc_error(d, v, e, "web.link_days must be a number of days from 0 to "
+			                  "3650, not '%s'", s);
+		c->web_link_days = (int)n;
+	}
 	return 0;
 }
 
@@ -234,7 +317,7 @@ static int
 parse_file(const char *path, struct config *c, struct dberr *e)
 {
 	static const char *const keys[] = {"smtp", "digest", "audit", "issuer", "calendars_dir",
-	                                   NULL};
+	                                   "web", NULL};
 	static const char *const akeys[] = {"key_file", "origin", NULL};
 	const struct ydoc_node *n;
 	struct ydoc *d = NULL;
@@ -270,6 +353,8 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 		}
 	}
 	if ((n = ydoc_get(d->root, "issuer")) != NULL && (rc = parse_issuer(d, n, c, e)) != 0)
+		goto out;
+	if ((n = ydoc_get(d->root, "web")) != NULL && (rc = parse_web(d, n, c, e)) != 0)
 		goto out;
 	if ((n = ydoc_get(d->root, "calendars_dir")) != NULL &&
 	    (rc = parse_calendars_dir(d, n, path, c, e)) != 0)
@@ -375,12 +460,14 @@ config_load(const char *path, struct config *out, struct dberr *e)
 {
 	struct config c = {0};
 	const char *env = getenv("DABIAO_CONFIG"), *smtp = getenv("DABIAO_SMTP");
-	const char *mapsize = getenv("DABIAO_STORE_MAPSIZE");
+	const char *mapsize = getenv("DABIAO_STORE_MAPSIZE"), *weburl = getenv("DABIAO_WEB_URL");
 	char *key, *origin;
 	int rc = 0;
 
 	c.timeout_ms = 30000;
 	c.from = xstrdup("dabiao@localhost");
+	c.web_listen = xstrdup("127.0.0.1:8080");
+	c.web_upload_limit = (size_t)20 << 20;
 	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	c.calendar_dir = calendar_dir();
@@ -396,6 +483,13 @@ config_load(const char *path, struct config *out, struct dberr *e)
 		rc = parse_smtp_url(smtp, &c, e);
 	if (rc == 0 && mapsize != NULL && *mapsize)
 		rc = parse_mapsize(mapsize, &c.store_mapsize, e);
+	if (rc == 0 && weburl != NULL && *weburl) {
+		if (!web_url_ok(weburl))
+			rc = dberr_set(e, DB_ECONFIG, "DABIAO_WEB_URL must be http:// or https:// with "
+			               "a host, no query and no trailing slash, not '%s'", weburl);
+		free(c.web_base_url);
+		c.web_base_url = xstrdup(weburl);
+	}
 	/* the environment names the audit key and origin over the file */
 	key = env_or("DABIAO_AUDIT_KEY", c.audit_key_file);
 	origin = env_or("DABIAO_AUDIT_ORIGIN", c.audit_origin);
@@ -434,6 +528,9 @@ config_release(struct config *c)
 	free(c->digest);
 	for (size_t i = 0; issuer_keys[i]; i++)
 		free(*issuer_field(&c->issuer, i));
+	free(c->web_listen);
+	free(c->web_base_url);
+	free(c->web_secret_file);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -458,6 +555,9 @@ config_copy(const struct config *from, struct config *to)
 	for (size_t i = 0; issuer_keys[i]; i++)
 		*issuer_field(&to->issuer, i) =
 			xstrdup(*issuer_field((struct plan_issuer *)&from->issuer, i));
+	to->web_listen = xstrdup(from->web_listen);
+	to->web_base_url = xstrdup(from->web_base_url);
+	to->web_secret_file = xstrdup(from->web_secret_file);
 	to->digest = NULL;
 	while (from->digest && from->digest[n])
 		n++;

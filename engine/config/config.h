@@ -13,6 +13,7 @@
  *   DABIAO_TEMPLATES     the built-in notice templates' folder (default: the installed
  *                        copy, else the source tree the binary was built from)
  *   DABIAO_STORE_MAPSIZE a new store's initial map in bytes (tests reach MDB_MAP_FULL)
+ *   DABIAO_WEB_URL       the web's base URL, over web.base_url (quick starts, tests)
  *
  * Calendar files (`calendar: {use: [...]}` in plans) are looked for in the file's
  * calendars_dir first, then in the shipped folder (the installed share/dabiao/calendars,
@@ -39,6 +40,13 @@
  *     short: 市生态环境局
  *     report_to: 市生态环境局执法支队
  *     contact: 联系电话：0000-0000000
+ *   web:                        # `dabiao web` (docs/web.md)
+ *     listen: 127.0.0.1:8080
+ *     base_url: https://dabiao.example.cn     # links in notices; Secure cookies if https
+ *     secret_file: /etc/dabiao/web-secret     # default: DB/web-secret, made when missing
+ *     upload_limit: 20MB                      # one request's body; larger is 413
+ *     link_days: 0                            # submit links expire after N days; 0: when
+ *                                             # the task is final
  */
 #ifndef DABIAO_CONFIG_H
 #define DABIAO_CONFIG_H
@@ -75,6 +83,11 @@ struct config {
 	char *calendar_dir;    /* the shipped calendar files' folder; never NULL */
 	size_t store_mapsize;  /* bytes, 0: the store's default */
 	struct plan_issuer issuer; /* defaults for a plan's issuer keys; fields may be NULL */
+	char *web_listen;      /* HOST:PORT, default 127.0.0.1:8080 */
+	char *web_base_url;    /* no trailing slash, or NULL: notices carry no submit links */
+	char *web_secret_file; /* or NULL: DB/web-secret */
+	size_t web_upload_limit; /* bytes, default 20 MiB */
+	int web_link_days;     /* 0: a link lives until its task is final */
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it

@@ -203,6 +203,13 @@ engine_actor(const struct engine *en)
 	return en->actor;
 }
 
+void
+engine_set_actor(struct engine *en, const char *actor)
+{
+	free(en->actor);
+	en->actor = xstrdup(actor && *actor ? actor : "dabiao");
+}
+
 size_t
 engine_nplans(const struct engine *en)
 {

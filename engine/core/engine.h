@@ -62,6 +62,9 @@ struct store *engine_store(const struct engine *en);
 const struct config *engine_config(const struct engine *en);
 const struct tz *engine_tz(const struct engine *en);   /* the store's zone (CLI times) */
 const char *engine_actor(const struct engine *en);
+/* Names who acts from now on (the web: `web:LOGIN` or `link:ROLE/SUBJECT:NAME` per
+ * request); copied. NULL or "" restores "dabiao". Cannot fail. */
+void engine_set_actor(struct engine *en, const char *actor);
 size_t engine_nplans(const struct engine *en);
 const struct engine_plan *engine_plan_at(const struct engine *en, size_t i);
 /* The loaded plan with this id, or NULL. */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "base/buf.h"
 #include "base/strset.h"
@@ -667,6 +668,59 @@ sha256_hex(const void *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
+/* Notices that ask the task's owner to act carry a personal submit link (docs/web.md):
+ * a random token scoped to the task and the owner's role and subject, of which the store
+ * keeps only the sha256. Only when the configuration names the web's base URL. */
+static const char *const link_kinds[] = {"reminder", "overdue", "returned", "incomplete",
+                                         "correction", NULL};
+
+static bool
+wants_link(const struct engine *en, const struct notice_req *r, const struct plan_milestone *m)
+{
+	if (engine_config(en)->web_base_url == NULL || r->task == NULL || m == NULL)
+		return false;
+	for (size_t i = 0; link_kinds[i]; i++)
+		if (strcmp(link_kinds[i], r->kind) == 0)
+			return true;
+	return false;
+}
+
+static int
+make_link(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+          const struct plan_milestone *m, char **url, struct dberr *e)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	const struct config *cfg = engine_config(en);
+	unsigned char raw[33];
+	char token[48], hash[65];
+	struct store_link l = {0};
+	size_t n = 0;
+
+	if (RAND_bytes(raw, 32) != 1)
+		return dberr_set(e, DB_ETEMP, "no random bytes for a submit link");
+	raw[32] = 0;
+	/* base64url without padding: 43 characters for 256 bits, as the web expects */
+	for (size_t i = 0; i < 33 && n < 43; i += 3) {
+		uint32_t v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 | raw[i + 2];
+
+		for (int k = 18; k >= 0 && n < 43; k -= 6)
+			token[n++] = b64[(v >> k) & 63];
+	}
+	token[n] = '\0';
+	sha256_hex(token, n, hash);
+	l.hash = hash;
+	l.task = r->task->key;
+	l.role = r->ep->plan->roles[m->owner].id;
+	l.subject = r->task->subject;
+	l.notice = (char *)r->key;
+	l.created = engine_now(en);
+	l.expires = cfg->web_link_days > 0 ? engine_now(en) + (int64_t)cfg->web_link_days * 86400
+	                                   : 0;
+	*url = xasprintf("%s/s/%s", cfg->web_base_url, token);
+	return store_link_put(txn, &l, e);
+}
+
 static void
 message_id(const char *key, char *out, size_t n)
 {
@@ -757,6 +811,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	struct store_notice n = {0};
 	char *subject = NULL, *body = NULL, date[48], mid[64], sched[40], applied[40];
 	char why[sizeof(e->msg)] = "";
+	char *link = NULL;
 	const char *one[1], *from = engine_config(en)->from;
 	size_t nh = 0;
 	int rc, mi;
@@ -772,9 +827,22 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		strset_add(&gaps, "admin (registry offices)");
 	}
 	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
+	val(&vs, "submit_url", "");
+	if (wants_link(en, r, m)) {
+		if ((rc = make_link(en, txn, r, m, &link, e)) != 0)
+			goto out;
+		val(&vs, "submit_url", link);
+	}
 	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
 	if (rc != 0 && (rc = unbuildable(e, why, sizeof(why))) != 0)
 		goto out;
+	if (!why[0] && link != NULL && strstr(body, link) == NULL) {
+		/* a template without {{#submit_url}} (a plan's own): the link goes at the end */
+		char *more = xasprintf("%s\n可通过以下链接在线报送：%s\n", body, link);
+
+		free(body);
+		body = more;
+	}
 	if (!why[0]) {
 		/* the text opens with its title (标题, GB/T 9704-2012 7.3.1), as the subject says
 		 * it, so a printed notice is a whole document */
@@ -797,6 +865,8 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	tz_format_rfc3339(r->ep->tz, r->scheduled, sched);
 	tz_format_rfc3339(r->ep->tz, engine_now(en), applied);
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
+	if (link != NULL)
+		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", link};
 	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
 	nm.from = from;
@@ -906,6 +976,7 @@ out:
 		store_kv_free(n.extra, n.nextra);
 	free(subject);
 	free(body);
+	free(link);
 	strset_free(&to);
 	strset_free(&roles);
 	strset_free(&units);

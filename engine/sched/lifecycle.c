@@ -241,8 +241,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		store_task_set_extra(&t, "submitted_late", late ? "true" : "false");
 		store_task_set_extra(&t, "sections", a->sections ? a->sections : "");
 		store_task_set_extra(&t, "missing", missing.len ? buf_str(&missing) : "");
-		if (a->file_sha256)
-			store_task_set_extra(&t, "file_sha256", a->file_sha256);
+		if (a->file_sha256 || a->nfiles)
+			store_task_set_extra(&t, "file_sha256",
+			                     a->file_sha256 ? a->file_sha256 : a->files[0].sha256);
 	} else {
 		/* a return judges the submission on record: was it in time? */
 		const char *sl = store_task_extra(&t, "submitted_late");
@@ -285,7 +286,20 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		buf_puts(&details, ",\"missing\":");
 		buf_json_str(&details, buf_str(&missing));
 		buf_puts(&details, ",\"file_sha256\":");
-		buf_json_str(&details, a->file_sha256 ? a->file_sha256 : "");
+		buf_json_str(&details, a->file_sha256 ? a->file_sha256 :
+		                       a->nfiles ? a->files[0].sha256 : "");
+		if (a->nfiles > 0) {
+			buf_puts(&details, ",\"files\":[");
+			for (size_t i = 0; i < a->nfiles; i++) {
+				buf_puts(&details, i ? ",{\"sha256\":" : "{\"sha256\":");
+				buf_json_str(&details, a->files[i].sha256);
+				buf_printf(&details, ",\"size\":%llu,\"name\":",
+				           (unsigned long long)a->files[i].size);
+				buf_json_str(&details, a->files[i].name ? a->files[i].name : "");
+				buf_putc(&details, '}');
+			}
+			buf_putc(&details, ']');
+		}
 	}
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,

@@ -181,6 +181,12 @@ int sched_retire(struct engine *en, const char *id, const char *reason, bool dry
                  struct retire_result *res, struct dberr *e);
 
 /* ---- lifecycle events on tasks (lifecycle.c), each inside the caller's transaction ---- */
+/* A file handed in with a submission (the web keeps it in DB/files/ by its sha256). */
+struct task_file {
+	const char *sha256;      /* lower-case hex */
+	uint64_t size;           /* bytes */
+	const char *name;        /* the name it was uploaded under: metadata, never a path */
+};
 struct task_event_args {
 	const char *by;          /* who: required */
 	const char *note;        /* or NULL */
@@ -189,6 +195,9 @@ struct task_event_args {
 	bool backdated;          /* at was given by hand on a real-clock store */
 	const char *file_sha256; /* submit: of the file handed in, or NULL */
 	const char *sections;    /* submit: comma-separated sections declared, or NULL */
+	const struct task_file *files; /* submit: the files handed in (web uploads), or NULL;
+	                                  each is in the audit record's details */
+	size_t nfiles;
 };
 /* Applies EVENT to the task with key. An event the task's lifecycle does not allow in its
  * state is DB_ESTATE, naming the state and the events allowed there; an unknown task is

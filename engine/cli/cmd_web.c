@@ -1,0 +1,133 @@
+/*
+ * cmd_web.c - `dabiao web` serves the store on the web (engine/web/, docs/web.md), and
+ * `dabiao user` keeps its accounts. Both are thin: the web module does the work.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "engine/cli/cli.h"
+#include "engine/web/web.h"
+
+int
+cmd_web(struct cli *c)
+{
+	const char *listen = NULL, *banner_login = NULL;
+	bool quiet = false;
+	struct cli_opt opts[] = {{"listen", &listen, NULL}, {"quiet", NULL, &quiet},
+	                         {"demo-login", &banner_login, NULL}, {NULL, NULL, NULL}};
+	struct web_opts o = {0};
+	struct engine *en;
+	char *banner = NULL;
+	int rc;
+
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
+		return rc;
+	o.listen = listen ? listen : engine_config(en)->web_listen;
+	o.quiet = quiet;
+	/* quickstart.sh names the demo account so the line under the URL says how to log in */
+	if (banner_login)
+		banner = xasprintf("demo officer login: %s (Ctrl-C stops the server)", banner_login);
+	o.banner = banner;
+	rc = web_serve(en, &o, &c->err);
+	free(banner);
+	return rc;
+}
+
+/* A password from a file's first line (never from the command line, where ps shows it). */
+static int
+read_password(struct cli *c, const char *path, char **out)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char line[1100];
+	size_t n;
+
+	if (f == NULL)
+		return dberr_set(&c->err, DB_ENOINPUT, "cannot open %s: %s", path, strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0)
+		return dberr_set(&c->err, DB_EDATA, "%s: the first line holds no password", path);
+	*out = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+static int
+list_cb(const struct store_account *a, void *arg)
+{
+	(void)arg;
+	printf("%-20s %-16s %-20s %-12s %s%s\n", a->login, a->role, a->subject[0] ? a->subject : "-",
+	       a->name[0] ? a->name : "-", a->disabled ? "disabled" : "active",
+	       a->token_hash[0] ? " token" : "");
+	return 0;
+}
+
+int
+cmd_user(struct cli *c)
+{
+	const char *role = NULL, *subject = NULL, *name = NULL, *pwfile = NULL;
+	bool enable = false;
+	const char *pos[2];
+	struct cli_opt opts[] = {{"role", &role, NULL},          {"subject", &subject, NULL},
+	                         {"name", &name, NULL},          {"password-file", &pwfile, NULL},
+	                         {"enable", NULL, &enable},      {NULL, NULL, NULL}};
+	struct engine *en;
+	char *pw = NULL, *token = NULL;
+	int npos, rc;
+
+	if ((rc = cli_parse(c, opts, pos, 2, &npos)) != 0)
+		return rc;
+	if (npos < 1)
+		return cli_usage(c, "give add, list, disable, passwd or token");
+	if (strcmp(pos[0], "list") == 0) {
+		if (npos != 1)
+			return cli_usage(c, "list takes no LOGIN");
+		if ((rc = cli_engine(c, &en)) != 0)
+			return rc;
+		return web_user_list(en, list_cb, NULL, &c->err);
+	}
+	if (npos != 2)
+		return cli_usage(c, "give the LOGIN after %s", pos[0]);
+	if (strcmp(pos[0], "add") == 0) {
+		if (role == NULL || pwfile == NULL)
+			return cli_usage(c, "user add needs --role and --password-file");
+		if ((rc = read_password(c, pwfile, &pw)) != 0 || (rc = cli_engine(c, &en)) != 0)
+			goto out;
+		if ((rc = web_user_add(en, pos[1], role, subject, name, pw, &c->err)) == 0)
+			printf("account %s added (role %s%s%s)\n", pos[1], role, subject ? ", " : "",
+			       subject ? subject : "");
+	} else if (strcmp(pos[0], "passwd") == 0) {
+		if (pwfile == NULL)
+			return cli_usage(c, "user passwd needs --password-file");
+		if ((rc = read_password(c, pwfile, &pw)) != 0 || (rc = cli_engine(c, &en)) != 0)
+			goto out;
+		if ((rc = web_user_passwd(en, pos[1], pw, &c->err)) == 0)
+			printf("account %s: password changed, lock lifted\n", pos[1]);
+	} else if (strcmp(pos[0], "disable") == 0) {
+		if ((rc = cli_engine(c, &en)) != 0)
+			return rc;
+		if ((rc = web_user_disable(en, pos[1], !enable, &c->err)) == 0)
+			printf("account %s %s\n", pos[1], enable ? "enabled" : "disabled");
+	} else if (strcmp(pos[0], "token") == 0) {
+		if ((rc = cli_engine(c, &en)) != 0)
+			return rc;
+		if ((rc = web_user_token(en, pos[1], &token, &c->err)) == 0)
+			printf("%s\n", token);
+	} else {
+		return cli_usage(c, "unknown user command '%s'", pos[0]);
+	}
+out:
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+	free(token);
+	return rc;
+}

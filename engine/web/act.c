@@ -1,0 +1,1015 @@
+/*
+ * act.c - what people do on the web: submit (with an account or through a link), review
+ * (accept, return, flag), extend, revoke links; and what they get back: the files, the
+ * receipt (回执) with the audit sequence, and the inclusion proof.
+ *
+ * Every action is the command line's engine call (task_event, task_extend, task_flag) in
+ * one store transaction, with the web's actor; what it queued is delivered after the
+ * commit, as the command line's dispatcher does.
+ *
+ * Files are content-addressed: DB/files/ab/abcdef... (the sha256 in hex, fanned out by
+ * its first byte). The name a browser sent is kept in the audit record as metadata and
+ * never becomes part of a path. A file is moved into place before the transaction that
+ * records it and removed again if that transaction fails and the file was new.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "engine/audit/audit.h"
+#include "engine/web/web_int.h"
+
+/* ---- uploads ---- */
+
+int
+upload_begin(struct req *r, const char *field, const char *filename)
+{
+	struct web_upload *u;
+	char rnd[33];
+
+	if (r->nfiles >= WEB_MAX_FILES)
+		return -1;
+	u = &r->files[r->nfiles++];
+	memset(u, 0, sizeof(*u));
+	web_random_hex(rnd, 16);
+	u->field = xstrdup(field);
+	u->name = xstrdup(filename);
+	u->tmp = xasprintf("%s/tmp/%s", r->w->files_dir, rnd);
+	u->fd = open(u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (u->fd < 0) {
+		log_warn("web", "cannot create upload file=%s", u->tmp);
+		free(u->tmp);
+		u->tmp = NULL;
+		return -1;
+	}
+	u->md = xmalloc(sizeof(crypto_hash_sha256_state));
+	crypto_hash_sha256_init(u->md);
+	return 0;
+}
+
+int
+upload_data(struct req *r, const char *data, size_t n)
+{
+	struct web_upload *u = r->nfiles ? &r->files[r->nfiles - 1] : NULL;
+
+	if (u == NULL || u->fd < 0)
+		return -1;
+	crypto_hash_sha256_update(u->md, (const unsigned char *)data, n);
+	while (n > 0) {
+		ssize_t w = write(u->fd, data, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
+upload_end(struct req *r)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct web_upload *u = &r->files[i];
+		unsigned char md[crypto_hash_sha256_BYTES];
+		struct stat st;
+
+		if (u->fd < 0)
+			continue;
+		crypto_hash_sha256_final(u->md, md);
+		sodium_bin2hex(u->sha256, sizeof(u->sha256), md, sizeof(md));
+		if (fstat(u->fd, &st) == 0)
+			u->size = (uint64_t)st.st_size;
+		if (fsync(u->fd) != 0)
+			r->bad_body = true;
+		close(u->fd);
+		u->fd = -1;
+	}
+}
+
+void
+upload_discard(struct req *r)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct web_upload *u = &r->files[i];
+
+		if (u->fd >= 0)
+			close(u->fd);
+		if (u->tmp)
+			unlink(u->tmp);
+		free(u->tmp);
+		free(u->field);
+		free(u->name);
+		free(u->md);
+		memset(u, 0, sizeof(*u));
+		u->fd = -1;
+	}
+	r->nfiles = 0;
+}
+
+/* A browser sends an empty file part when no file was chosen. */
+static bool
+upload_real(const struct web_upload *u)
+{
+	return u->sha256[0] && (u->size > 0 || (u->name && u->name[0]));
+}
+
+static char *
+file_path(const struct web *w, const char *sha)
+{
+	return xasprintf("%s/%.2s/%s", w->files_dir, sha, sha);
+}
+
+/* Moves each real upload to its content address. *placed[i] is true when the file was
+ * not there before (so a failed transaction removes it again). */
+static int
+place_files(struct req *r, bool *placed, struct dberr *e)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct web_upload *u = &r->files[i];
+		char *dir, *path;
+		struct stat st;
+		int rc = 0;
+
+		placed[i] = false;
+		if (!upload_real(u) || u->tmp == NULL)
+			continue;
+		dir = xasprintf("%s/%.2s", r->w->files_dir, u->sha256);
+		path = file_path(r->w, u->sha256);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = dberr_set(e, DB_EIO, "cannot create %s: %s", dir, strerror(errno));
+		else if (stat(path, &st) == 0)
+			unlink(u->tmp); /* the same bytes are kept already */
+		else if (rename(u->tmp, path) != 0)
+			rc = dberr_set(e, DB_EIO, "cannot keep %s: %s", path, strerror(errno));
+		else
+			placed[i] = true;
+		if (rc == 0) {
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			if (dfd >= 0) {
+				fsync(dfd);
+				close(dfd);
+			}
+			free(u->tmp);
+			u->tmp = NULL;
+		}
+		free(dir);
+		free(path);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void
+unplace_files(struct req *r, const bool *placed)
+{
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (placed[i]) {
+			char *path = file_path(r->w, r->files[i].sha256);
+
+			unlink(path);
+			free(path);
+		}
+}
+
+/* ---- submitting ---- */
+
+struct submit_arg {
+	struct req *r;
+	const char *key;
+	struct task_event_args args;
+	struct task_file files[WEB_MAX_FILES];
+	const char *to_state;
+	uint64_t seq;             /* the submission's audit record */
+};
+
+static int
+last_submit_cb(const struct store_audit *a, void *arg)
+{
+	uint64_t *seq = arg;
+
+	if (strcmp(a->action, "task.submit") == 0)
+		*seq = a->seq;
+	return 0;
+}
+
+/* The receipt e-mail, through the normal notice path, to the task's owner. */
+static int
+queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
+{
+	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
+	struct engine *en = x->r->w->en;
+	struct store_task t;
+	const struct engine_plan *ep;
+	struct notice_req nr = {0};
+	struct notice_var vars[4];
+	struct buf files = BUF_INIT;
+	char key[1024], seq[24], when[40], *url = NULL;
+	int rc;
+
+	if ((rc = store_task_get(txn, x->key, &t, e)) != 0)
+		return rc;
+	ep = engine_plan_find(en, t.plan);
+	for (size_t i = 0; i < x->args.nfiles; i++)
+		buf_printf(&files, "%s　%s（%llu 字节）\n　　sha256: %s\n", i ? "　　" : "",
+		           x->args.files[i].name, (unsigned long long)x->args.files[i].size,
+		           x->args.files[i].sha256);
+	if (files.len == 0)
+		buf_puts(&files, "（未附文件）\n");
+	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)x->seq);
+	tz_format_local(ep->tz, x->args.at, when);
+	url = engine_config(en)->web_base_url
+	          ? xasprintf("%s/proof/%s", engine_config(en)->web_base_url, seq)
+	          : xasprintf("dabiao audit prove %s", seq);
+	vars[0] = (struct notice_var){"receipt_seq", seq};
+	vars[1] = (struct notice_var){"receipt_files", buf_str(&files)};
+	vars[2] = (struct notice_var){"receipt_time", when};
+	vars[3] = (struct notice_var){"proof_url", url};
+	snprintf(key, sizeof(key), "%s#receipt#%s", t.key, seq);
+	nr.ep = ep;
+	nr.kind = "receipt";
+	nr.fallback = "receipt";
+	nr.key = key;
+	nr.task = &t;
+	nr.subject = t.subject;
+	nr.targets = owner;
+	nr.ntargets = 1;
+	nr.scheduled = engine_now(en);
+	nr.vars = vars;
+	nr.nvars = 4;
+	rc = notice_queue(en, txn, &nr, e);
+	free(url);
+	buf_release(&files);
+	store_task_release(&t);
+	return rc;
+}
+
+static int
+submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct submit_arg *x = arg;
+	struct engine *en = x->r->w->en;
+	size_t pending = engine_pending_n(en);
+	int rc;
+
+	engine_pending_truncate(en, pending);
+	x->seq = 0;
+	rc = task_event(en, txn, x->key, "submit", &x->args, &x->to_state, e);
+	if (rc == 0)
+		rc = store_audit_task_each(txn, x->key, last_submit_cb, &x->seq, e);
+	if (rc == 0)
+		rc = queue_receipt(x, txn, e);
+	return rc;
+}
+
+static bool
+text_ok(const char *s, size_t max)
+{
+	if (s == NULL || strlen(s) > max)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+			return false;
+	return true;
+}
+
+/* The shared part of both submit routes: checks, files, the transaction, delivery. 0 and
+ * *seq, or an HTTP status with the answer already written into r. */
+static int
+do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
+{
+	struct submit_arg x;
+	struct buf sections = BUF_INIT;
+	bool placed[WEB_MAX_FILES] = {false};
+	const char *note = req_field(r, "note");
+	char *actor;
+	struct dberr e;
+	size_t nf = 0;
+	int rc;
+
+	if (by == NULL || !*by || !text_ok(by, 100) || strchr(by, '\n')) {
+		upload_discard(r);
+		req_error(r, 400, "请填写报送人姓名（不超过100字节，单行）。");
+		return 400;
+	}
+	if (note && !text_ok(note, 4000)) {
+		upload_discard(r);
+		req_error(r, 400, "说明过长或含有控制字符。");
+		return 400;
+	}
+	memset(&x, 0, sizeof(x));
+	for (size_t i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "sections") == 0 && text_ok(r->fields[i].val, 200) &&
+		    !strchr(r->fields[i].val, ',')) {
+			if (sections.len)
+				buf_putc(&sections, ',');
+			buf_puts(&sections, r->fields[i].val);
+		}
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (upload_real(&r->files[i]))
+			x.files[nf++] = (struct task_file){r->files[i].sha256, r->files[i].size,
+			                                   r->files[i].name};
+	x.r = r;
+	x.key = key;
+	x.args.by = by;
+	x.args.note = note && *note ? note : NULL;
+	x.args.at = engine_clock_read(r->w->en);
+	x.args.sections = sections.len ? buf_str(&sections) : NULL;
+	x.args.files = nf ? x.files : NULL;
+	x.args.nfiles = nf;
+	dberr_clear(&e);
+	if ((rc = place_files(r, placed, &e)) != 0) {
+		log_warnx("web", "upload: %s", e.msg);
+		buf_release(&sections);
+		req_error(r, 503, "文件暂时无法保存，请稍后重试。");
+		return 503;
+	}
+	actor = web_actor(&r->who, by);
+	engine_set_actor(r->w->en, actor);
+	free(actor);
+	rc = store_write(engine_store(r->w->en), submit_txn, &x, &e);
+	buf_release(&sections);
+	if (rc != 0) {
+		unplace_files(r, placed);
+		if (rc == DB_ESTATE) {
+			req_error(r, 409, "当前状态不允许报送（可能已经报送并在审核中）。");
+			return 409;
+		}
+		log_warnx("web", "submit %s: %s", key, e.msg);
+		req_error(r, 503, "报送未能记录，请稍后重试。");
+		return 503;
+	}
+	*seq = x.seq;
+	dberr_clear(&e);
+	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
+	if (deliver_all(r->w->en, NULL, &e) != 0)
+		log_warnx("web", "delivering after a submission: %s", e.msg);
+	return 0;
+}
+
+struct see_arg {
+	struct req *r;
+	const char *key;
+	int verdict;              /* 0 ok, 404 not visible, 403 visible but not allowed */
+	bool need_submit;
+};
+
+static int
+see_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct see_arg *s = arg;
+	struct store_task t;
+
+	s->verdict = 404;
+	if (store_task_get(txn, s->key, &t, e) != 0) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (web_can_see(&s->r->who, &t))
+		s->verdict = !s->need_submit || web_can_submit(s->r->w->en, &s->r->who, &t) ? 0 : 403;
+	store_task_release(&t);
+	return 0;
+}
+
+/* 0 when the asker may see (and with need_submit, submit) the task; else the status. */
+int
+act_check(struct req *r, const char *key, bool need_submit)
+{
+	struct see_arg s = {r, key, 404, need_submit};
+	struct dberr e;
+
+	dberr_clear(&e);
+	if (store_read(engine_store(r->w->en), see_txn, &s, &e) != 0)
+		return 503;
+	return s.verdict;
+}
+
+void
+act_submit(struct req *r, const char *key)
+{
+	int v = act_check(r, key, true);
+	uint64_t seq = 0;
+	char *to;
+
+	if (v != 0) {
+		upload_discard(r);
+		req_error(r, v, v == 404 ? "没有这个任务。" : "此任务不由您的单位报送。");
+		return;
+	}
+	if (do_submit(r, key, req_field(r, "by"), &seq) != 0)
+		return;
+	to = xasprintf("/receipt/%llu", (unsigned long long)seq);
+	req_redirect(r, to);
+	free(to);
+}
+
+void
+act_link_submit(struct req *r, const char *token)
+{
+	uint64_t seq = 0;
+	char *to;
+
+	if (!web_csrf_ok(r)) {
+		upload_discard(r);
+		req_error(r, 403, "表单已过期或来源不明，请重新打开通知中的链接。");
+		return;
+	}
+	if (do_submit(r, r->who.link.task, req_field(r, "by"), &seq) != 0)
+		return;
+	to = xasprintf("/s/%s?receipt=%llu", token, (unsigned long long)seq);
+	req_redirect(r, to);
+	free(to);
+}
+
+/* ---- reviewing, extending, revoking ---- */
+
+struct review_arg {
+	struct req *r;
+	const char *key, *action, *reason, *kind;
+	const char *by;
+	const char *to_state;
+};
+
+static int
+review_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct review_arg *x = arg;
+	struct engine *en = x->r->w->en;
+	struct task_event_args a = {0};
+
+	engine_pending_truncate(en, engine_pending_n(en));
+	if (strcmp(x->action, "flag") == 0)
+		return task_flag(en, txn, x->key, x->kind, x->by, x->reason, e);
+	a.by = x->by;
+	a.note = x->reason && *x->reason ? x->reason : NULL;
+	a.at = engine_now(en);
+	return task_event(en, txn, x->key, x->action, &a, &x->to_state, e);
+}
+
+static void
+after_action(struct req *r, int rc, struct dberr *e, const char *back)
+{
+	if (rc == DB_ESTATE || rc == DB_EDATA || rc == DB_EUSAGE) {
+		char *msg = xasprintf("操作未执行：%s", e->msg);
+
+		req_error(r, 409, msg);
+		free(msg);
+		return;
+	}
+	if (rc != 0) {
+		log_warnx("web", "action: %s", e->msg);
+		req_error(r, 503, "操作未能记录，请稍后重试。");
+		return;
+	}
+	dberr_clear(e);
+	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
+	if (deliver_all(r->w->en, NULL, e) != 0)
+		log_warnx("web", "delivering after an action: %s", e->msg);
+	req_redirect(r, back);
+}
+
+void
+act_review(struct req *r, const char *key)
+{
+	struct review_arg x = {r, key, req_field(r, "action"), req_field(r, "reason"),
+	                       req_field(r, "kind"), NULL, NULL};
+	char *actor, *back;
+	struct dberr e;
+	int v, rc;
+
+	if (!web_can_review(&r->who)) {
+		v = act_check(r, key, false);
+		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以审核。");
+		return;
+	}
+	if ((v = act_check(r, key, false)) != 0) {
+		req_error(r, v, "没有这个任务。");
+		return;
+	}
+	if (x.action == NULL || (strcmp(x.action, "accept") && strcmp(x.action, "return") &&
+	                         strcmp(x.action, "flag"))) {
+		req_error(r, 400, "未知的审核操作。");
+		return;
+	}
+	if (strcmp(x.action, "accept") != 0 && (x.reason == NULL || !*x.reason ||
+	                                        !text_ok(x.reason, 2000))) {
+		req_error(r, 400, "退回或标记问责时必须填写理由。");
+		return;
+	}
+	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
+	actor = web_actor(&r->who, NULL);
+	engine_set_actor(r->w->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	rc = store_write(engine_store(r->w->en), review_txn, &x, &e);
+	back = xasprintf("/tasks/%s", key);
+	after_action(r, rc, &e, back);
+	free(back);
+}
+
+struct extend_arg {
+	struct req *r;
+	int32_t day;
+	const char *reason, *by;
+	size_t n;
+};
+
+static int
+extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct extend_arg *x = arg;
+	struct engine *en = x->r->w->en;
+	int rc = 0;
+
+	engine_pending_truncate(en, engine_pending_n(en));
+	x->n = 0;
+	/* a selection is one transaction: all of it or none */
+	for (size_t i = 0; rc == 0 && i < x->r->nfields; i++)
+		if (strcmp(x->r->fields[i].name, "task") == 0) {
+			rc = task_extend(en, txn, x->r->fields[i].val, x->day, x->by, x->reason, e);
+			x->n++;
+		}
+	return rc;
+}
+
+void
+act_extend(struct req *r)
+{
+	struct extend_arg x = {r, 0, req_field(r, "reason"), NULL, 0};
+	const char *to = req_field(r, "to"), *first = req_field(r, "task");
+	char *actor, *back;
+	struct dberr e;
+	int rc;
+
+	if (!web_can_review(&r->who)) {
+		req_error(r, 403, "只有州级部门的账号可以延期。");
+		return;
+	}
+	if (first == NULL) {
+		req_error(r, 400, "请选择要延期的任务。");
+		return;
+	}
+	if (to == NULL || cal_parse_date(to, &x.day) != 0) {
+		req_error(r, 400, "新截止日期应为 YYYY-MM-DD。");
+		return;
+	}
+	if (x.reason == NULL || !*x.reason || !text_ok(x.reason, 2000)) {
+		req_error(r, 400, "延期必须填写理由。");
+		return;
+	}
+	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
+	actor = web_actor(&r->who, NULL);
+	engine_set_actor(r->w->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	rc = store_write(engine_store(r->w->en), extend_txn, &x, &e);
+	if (rc == DB_ENOTFOUND) {
+		req_error(r, 404, "所选任务中有不存在的任务，未做任何延期。");
+		return;
+	}
+	back = x.n == 1 ? xasprintf("/tasks/%s", first) : xstrdup("/tasks");
+	after_action(r, rc, &e, back);
+	free(back);
+}
+
+struct revoke_arg {
+	struct req *r;
+	const char *key;
+	struct store_txn *txn;
+	struct dberr *e;
+	size_t n;
+};
+
+static int
+revoke_cb(const struct store_link *l, void *arg)
+{
+	struct revoke_arg *x = arg;
+	struct store_link copy = *l;
+
+	if (l->revoked)
+		return 0;
+	copy.revoked = true;
+	x->n++;
+	return store_link_put(x->txn, &copy, x->e);
+}
+
+static int
+revoke_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct revoke_arg *x = arg;
+	char d[64];
+	int rc;
+
+	x->txn = txn;
+	x->e = e;
+	x->n = 0;
+	if ((rc = store_link_each_task(txn, x->key, revoke_cb, x, e)) != 0)
+		return rc;
+	snprintf(d, sizeof(d), "{\"revoked\":%zu}", x->n);
+	return engine_audit(x->r->w->en, txn, "link.revoke", x->key, "", "", "", d, e);
+}
+
+void
+act_revoke(struct req *r, const char *key)
+{
+	struct revoke_arg x = {r, key, NULL, NULL, 0};
+	char *actor, *back;
+	struct dberr e;
+	int v, rc;
+
+	if ((v = act_check(r, key, false)) != 0 || !web_can_review(&r->who)) {
+		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以撤销链接。");
+		return;
+	}
+	actor = web_actor(&r->who, NULL);
+	engine_set_actor(r->w->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	rc = store_write(engine_store(r->w->en), revoke_txn, &x, &e);
+	back = xasprintf("/tasks/%s", key);
+	after_action(r, rc, &e, back);
+	free(back);
+}
+
+/* ---- files named in a submission's details ---- */
+
+/* The next {"sha256":"...","size":N,"name":"..."} of a details text from p: fills sha (65),
+ * *size and *name (xmalloc'd, unescaped) and returns the position after it, or NULL. */
+static const char *
+next_file(const char *p, char sha[65], unsigned long long *size, char **name)
+{
+	const char *s = strstr(p, "{\"sha256\":\"");
+	const char *z, *n;
+	struct buf b = BUF_INIT;
+
+	if (s == NULL)
+		return NULL;
+	s += 11;
+	if (strlen(s) < 64 || s[64] != '"')
+		return NULL;
+	memcpy(sha, s, 64);
+	sha[64] = '\0';
+	z = strstr(s, "\"size\":");
+	*size = z ? strtoull(z + 7, NULL, 10) : 0;
+	n = strstr(s, "\"name\":\"");
+	if (n == NULL)
+		return NULL;
+	for (n += 8; *n && *n != '"'; n++) {
+		if (*n == '\\' && n[1]) {
+			n++;
+			if (*n == 'u' && strlen(n) >= 5) {
+				/* control characters only are written as \u00XX */
+				buf_putc(&b, (char)strtol((char[]){n[3], n[4], 0}, NULL, 16));
+				n += 4;
+			} else {
+				buf_putc(&b, *n == 'n' ? '\n' : *n == 't' ? '\t' : *n == 'r' ? '\r' : *n);
+			}
+		} else {
+			buf_putc(&b, *n);
+		}
+	}
+	*name = buf_detach(&b);
+	if (*name == NULL)
+		*name = xstrdup("");
+	return *n ? n + 1 : n;
+}
+
+void
+act_files_list(struct req *r, const char *details, const char *key)
+{
+	const char *p = strstr(details, "\"files\":[");
+	char sha[65], *name;
+	unsigned long long size;
+
+	while (p && (p = next_file(p, sha, &size, &name)) != NULL) {
+		H(&r->out, "<br>文件：<a href=\"/tasks/");
+		html_url(&r->out, key);
+		HF(&r->out, "/files/%s\">%s</a>（%llu 字节）<br><span class=\"hash\">sha256 %s</span>",
+		   sha, name, size, sha);
+		free(name);
+	}
+}
+
+struct file_arg {
+	struct req *r;
+	const char *key, *sha;
+	char *name;
+	bool visible, named;
+};
+
+static int
+file_rec_cb(const struct store_audit *a, void *arg)
+{
+	struct file_arg *x = arg;
+	const char *p;
+	char sha[65], *name;
+	unsigned long long size;
+
+	if (strcmp(a->action, "task.submit") != 0 || (p = strstr(a->details, "\"files\":[")) == NULL)
+		return 0;
+	while ((p = next_file(p, sha, &size, &name)) != NULL) {
+		if (strcmp(sha, x->sha) == 0 && !x->named) {
+			x->name = name;
+			x->named = true;
+		} else {
+			free(name);
+		}
+	}
+	return 0;
+}
+
+static int
+file_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct file_arg *x = arg;
+	struct store_task t;
+
+	if (store_task_get(txn, x->key, &t, e) != 0) {
+		dberr_clear(e);
+		return 0;
+	}
+	x->visible = web_can_see(&x->r->who, &t);
+	store_task_release(&t);
+	if (!x->visible)
+		return 0;
+	return store_audit_task_each(txn, x->key, file_rec_cb, x, e);
+}
+
+static bool
+hex64(const char *s)
+{
+	if (strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+/* RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded. */
+static char *
+disposition(const char *name)
+{
+	struct buf b = BUF_INIT;
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf_puts(&b, "attachment; filename=\"");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		buf_putc(&b, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '/') ?
+		                 (char)*p : '_');
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-' || *p == '_') {
+			buf_putc(&b, (char)*p);
+		} else {
+			buf_putc(&b, '%');
+			buf_putc(&b, hex[*p >> 4]);
+			buf_putc(&b, hex[*p & 15]);
+		}
+	}
+	return buf_detach(&b);
+}
+
+void
+page_file(struct req *r, const char *key, const char *sha)
+{
+	struct file_arg x = {r, key, sha, NULL, false, false};
+	struct stat st;
+	struct dberr e;
+	char *path;
+	int fd;
+
+	if (!hex64(sha)) {
+		req_error(r, 404, "没有这个文件。");
+		return;
+	}
+	dberr_clear(&e);
+	if (store_read(engine_store(r->w->en), file_txn, &x, &e) != 0 || !x.visible || !x.named) {
+		free(x.name);
+		req_error(r, 404, "没有这个文件。");
+		return;
+	}
+	/* the path is the hash, checked above to be 64 hex digits: nothing from the request */
+	path = file_path(r->w, sha);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		free(x.name);
+		req_error(r, 404, "文件不在存储中。");
+		return;
+	}
+	r->file_fd = fd;
+	r->file_size = (uint64_t)st.st_size;
+	r->ctype = "application/octet-stream";
+	r->disposition = disposition(x.name && *x.name ? x.name : sha);
+	free(x.name);
+}
+
+/* ---- receipts and proofs ---- */
+
+void
+act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char *task)
+{
+	struct html *h = &r->out;
+	struct store_audit a;
+	struct dberr e;
+	char *by, *sections;
+
+	dberr_clear(&e);
+	if (store_audit_get(txn, seq, &a, &e) != 0)
+		return;
+	if (strcmp(a.action, "task.submit") != 0 || strcmp(a.task, task) != 0) {
+		store_audit_release(&a);
+		return;
+	}
+	by = report_json_str(a.details, "by");
+	sections = report_json_str(a.details, "sections");
+	HF(h, "<section id=\"receipt\"><h2>报送回执</h2><p class=\"ok\">已收到。请保存本回执：审计序号 "
+	      "<strong id=\"receipt-seq\">%llu</strong> 可用于日后证明按时报送。</p><table><tbody>",
+	   (unsigned long long)seq);
+	H(h, "<tr><th>收到时间</th><td>");
+	view_time(r, a.clock_time);
+	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>%s</td></tr>"
+	      "<tr><th>声明包含</th><td>%s</td></tr><tr><th>是否迟报</th><td>%s</td></tr>"
+	      "<tr><th>文件</th><td>",
+	   by ? by : "", a.actor, sections ? sections : "",
+	   strstr(a.details, "\"late\":true") ? "迟报" : "按时");
+	{
+		const char *p = strstr(a.details, "\"files\":[");
+		char sha[65], *name;
+		unsigned long long size;
+		int n = 0;
+
+		while (p && (p = next_file(p, sha, &size, &name)) != NULL) {
+			HF(h, "%s<span>%s（%llu 字节）</span><br><span class=\"hash\">sha256 %s</span>",
+			   n++ ? "<br>" : "", name, size, sha);
+			free(name);
+		}
+		if (n == 0)
+			H(h, "（未附文件）");
+	}
+	HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/proof/%llu\">%llu（查看包含证明）</a>"
+	      "</td></tr></tbody></table></section>",
+	   (unsigned long long)seq, (unsigned long long)seq);
+	free(by);
+	free(sections);
+	store_audit_release(&a);
+}
+
+struct seq_arg {
+	struct req *r;
+	uint64_t seq;
+	bool visible;
+	struct store_audit a;
+	bool render;              /* a receipt: render it while the snapshot is open */
+};
+
+static int
+seq_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct seq_arg *x = arg;
+	struct store_task t;
+
+	if (store_audit_get(txn, x->seq, &x->a, e) != 0) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (x->a.task[0] == '\0') {
+		x->visible = x->r->who.office;
+		return 0;
+	}
+	if (store_task_get(txn, x->a.task, &t, e) != 0) {
+		dberr_clear(e);
+		/* conduct warnings and other records keyed by something else: offices only */
+		x->visible = x->r->who.office;
+		return 0;
+	}
+	x->visible = web_can_see(&x->r->who, &t);
+	store_task_release(&t);
+	if (x->visible && x->render && strcmp(x->a.action, "task.submit") == 0) {
+		view_begin(x->r, "报送回执");
+		act_receipt_body(x->r, txn, x->seq, x->a.task);
+		H(&x->r->out, "<p><a href=\"/tasks/");
+		html_url(&x->r->out, x->a.task);
+		H(&x->r->out, "\">返回任务</a></p>");
+		view_end(x->r);
+	}
+	return 0;
+}
+
+void
+page_receipt(struct req *r, uint64_t seq)
+{
+	struct seq_arg x = {r, seq, false, {0}, true};
+	struct dberr e;
+
+	dberr_clear(&e);
+	buf_reset(&r->out.b);
+	if (store_read(engine_store(r->w->en), seq_txn, &x, &e) != 0 || !x.visible ||
+	    strcmp(x.a.action ? x.a.action : "", "task.submit") != 0) {
+		buf_reset(&r->out.b);
+		req_error(r, 404, "没有这份回执。");
+	}
+	store_audit_release(&x.a);
+}
+
+struct proof_arg {
+	struct req *r;
+	uint64_t seq, size;
+	uint8_t leaf[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
+	uint8_t proof[AUDIT_MAX_PROOF][AUDIT_HASH_LEN];
+	size_t nproof;
+	struct buf canon;
+};
+
+static int
+proof_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct proof_arg *p = arg;
+	uint8_t (*leaves)[AUDIT_HASH_LEN] = NULL;
+	struct store_audit a;
+	uint64_t n;
+	int rc;
+
+	if ((rc = store_audit_get(txn, p->seq, &a, e)) != 0)
+		return rc;
+	audit_canonical(&p->canon, &a);
+	audit_record_leaf(&a, p->leaf);
+	store_audit_release(&a);
+	if ((rc = audit_leaves(txn, 0, &leaves, &n, e)) != 0)
+		return rc;
+	p->size = n;
+	audit_tree_root((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->root);
+	rc = audit_inclusion_proof((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->seq - 1,
+	                           p->proof, &p->nproof, e);
+	free(leaves);
+	return rc;
+}
+
+void
+page_proof(struct req *r, uint64_t seq)
+{
+	struct seq_arg x = {r, seq, false, {0}, false};
+	struct proof_arg *p;
+	struct html *h = &r->out;
+	struct dberr e;
+	char hex[2 * AUDIT_HASH_LEN + 1];
+
+	dberr_clear(&e);
+	/* the same visibility as the record's task */
+	if (store_read(engine_store(r->w->en), seq_txn, &x, &e) != 0)
+		x.visible = false;
+	store_audit_release(&x.a);
+	if (!x.visible) {
+		req_error(r, 404, "没有这条审计记录。");
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->r = r;
+	p->seq = seq;
+	if (store_read(engine_store(r->w->en), proof_txn, p, &e) != 0) {
+		log_warnx("web", "proof: %s", e.msg);
+		req_error(r, 503, "暂时无法计算证明。");
+		goto out;
+	}
+	view_begin(r, "包含证明");
+	HF(h, "<h1>审计记录 #%llu 的包含证明</h1><p>按 RFC 9162 计算：记录的叶哈希沿下列路径逐级"
+	      "合并，得到审计日志（共 %llu 条记录）的根哈希。与 <code>dabiao audit prove %llu</code> "
+	      "的输出相同，验证方法见 docs/audit.md。</p>",
+	   (unsigned long long)seq, (unsigned long long)p->size, (unsigned long long)seq);
+	HF(h, "<h2>记录（规范形式）</h2><pre class=\"hash\" id=\"canonical\">%s</pre>",
+	   buf_str(&p->canon));
+	audit_hex(p->leaf, AUDIT_HASH_LEN, hex);
+	HF(h, "<table><tbody><tr><th>叶序号</th><td>%llu</td></tr><tr><th>叶哈希</th>"
+	      "<td class=\"hash\" id=\"leaf\">%s</td></tr>",
+	   (unsigned long long)(seq - 1), hex);
+	audit_hex(p->root, AUDIT_HASH_LEN, hex);
+	HF(h, "<tr><th>日志条数</th><td id=\"tree-size\">%llu</td></tr><tr><th>根哈希</th>"
+	      "<td class=\"hash\" id=\"root\">%s</td></tr>",
+	   (unsigned long long)p->size, hex);
+	for (size_t i = 0; i < p->nproof; i++) {
+		audit_hex(p->proof[i], AUDIT_HASH_LEN, hex);
+		HF(h, "<tr><th>路径 %zu</th><td class=\"hash proof\">%s</td></tr>", i + 1, hex);
+	}
+	H(h, "</tbody></table>");
+	view_end(r);
+out:
+	buf_release(&p->canon);
+	free(p);
+}

@@ -1,0 +1,734 @@
+/*
+ * auth.c - who is asking and what they may do: accounts (Argon2id through libsodium),
+ * login with per-account lockout and per-address throttling, sessions, form tokens (CSRF),
+ * API bearer tokens, submit links, and the rules that map the plan's roles to tasks.
+ *
+ * Tokens (session cookies, links, API) are 256 random bits; the store keeps only their
+ * sha256, so a copy of the store opens no session. Session and lockout times are the wall
+ * clock: they are about people at keyboards, not the plan's (possibly virtual) time. Link
+ * expiry is the store's clock, like the task it belongs to.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "engine/web/web_int.h"
+
+void
+web_random_hex(char *out, size_t bytes)
+{
+	unsigned char raw[64];
+
+	if (bytes > sizeof(raw))
+		bytes = sizeof(raw);
+	randombytes_buf(raw, bytes);
+	sodium_bin2hex(out, 2 * bytes + 1, raw, bytes);
+}
+
+void
+web_random_token(char *out)
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+	                  raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void
+web_sha256_hex(const char *s, char out[65])
+{
+	unsigned char md[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(md, (const unsigned char *)s, strlen(s));
+	sodium_bin2hex(out, 65, md, sizeof(md));
+}
+
+bool
+web_ct_equal(const char *a, const char *b)
+{
+	size_t n;
+
+	if (a == NULL || b == NULL || (n = strlen(a)) != strlen(b) || n == 0)
+		return false;
+	return sodium_memcmp(a, b, n) == 0;
+}
+
+void
+who_release(struct who *w)
+{
+	free(w->login);
+	free(w->role);
+	free(w->subject);
+	free(w->name);
+	free(w->session_hash);
+	store_link_release(&w->link);
+	memset(w, 0, sizeof(*w));
+}
+
+char
+web_role_kind(struct engine *en, const char *role)
+{
+	for (size_t i = 0; role && i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+		int ri = plan_role_index(p, role);
+
+		if (ri >= 0)
+			return p->roles[ri].per == PLAN_PER_JURISDICTION  ? 'j'
+			     : p->roles[ri].per == PLAN_PER_ENTERPRISE ? 'e' : 'o';
+	}
+	return 0;
+}
+
+bool
+web_can_see(const struct who *w, const struct store_task *t)
+{
+	if (w->kind == WHO_LINK)
+		return strcmp(w->link.task, t->key) == 0;
+	if (w->kind != WHO_ACCOUNT)
+		return false;
+	if (w->office)
+		return true;
+	if (w->per_enterprise)
+		return strcmp(t->subject, w->subject) == 0;
+	return strcmp(t->jurisdiction, w->subject) == 0;
+}
+
+/* The owner role of a task's milestone submits it: a county account its county's
+ * reports, an enterprise account its own plan; a link, its one task. */
+bool
+web_can_submit(struct engine *en, const struct who *w, const struct store_task *t)
+{
+	const struct engine_plan *ep = engine_plan_find(en, t->plan);
+	int mi = ep ? plan_milestone_index(ep->plan, t->milestone) : -1;
+
+	if (!web_can_see(w, t) || mi < 0)
+		return false;
+	if (w->kind == WHO_LINK)
+		return true;
+	return strcmp(ep->plan->roles[ep->plan->milestones[mi].owner].id, w->role) == 0;
+}
+
+bool
+web_can_review(const struct who *w)
+{
+	return w->kind == WHO_ACCOUNT && w->office;
+}
+
+char *
+web_actor(const struct who *w, const char *typed_name)
+{
+	if (w->kind == WHO_LINK)
+		return xasprintf("link:%s/%s:%s", w->link.role, w->link.subject,
+		                 typed_name ? typed_name : "");
+	return xasprintf("web:%s", w->login ? w->login : "?");
+}
+
+/* ---- resolving the request's credentials ---- */
+
+static void
+who_from_account(struct req *r, const struct store_account *a)
+{
+	char kind = web_role_kind(r->w->en, a->role);
+
+	r->who.kind = WHO_ACCOUNT;
+	r->who.login = xstrdup(a->login);
+	r->who.role = xstrdup(a->role);
+	r->who.subject = xstrdup(a->subject);
+	r->who.name = xstrdup(a->name);
+	r->who.office = kind == 'o';
+	r->who.per_enterprise = kind == 'e';
+}
+
+struct auth_arg {
+	struct req *r;
+	const char *session_hash;   /* cookie's */
+	const char *token_hash;     /* bearer's */
+	const char *link_hash;      /* /s/TOKEN's */
+};
+
+static int
+bearer_cb(const struct store_account *a, void *arg)
+{
+	struct auth_arg *x = arg;
+
+	if (!a->disabled && a->token_hash[0] && web_ct_equal(a->token_hash, x->token_hash)) {
+		who_from_account(x->r, a);
+		x->r->who.bearer = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* A link is good while not revoked, not expired, and its task is not in a final state. */
+static int
+link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
+{
+	struct req *r = x->r;
+	struct engine *en = r->w->en;
+	struct store_link l;
+	struct store_task t;
+	const struct engine_plan *ep;
+	int rc, mi, st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char *msg;
+
+	dberr_clear(e);
+	if ((rc = store_link_get(txn, x->link_hash, &l, e)) != 0) {
+		dberr_clear(e);
+		return rc == DB_ENOTFOUND ? 0 : rc;
+	}
+	if (l.revoked || (l.expires != 0 && engine_now(en) >= l.expires) ||
+	    store_task_get(txn, l.task, &t, e) != 0) {
+		dberr_clear(e);
+		store_link_release(&l);
+		return 0;
+	}
+	ep = engine_plan_find(en, t.plan);
+	mi = ep ? plan_milestone_index(ep->plan, t.milestone) : -1;
+	st = mi >= 0 ? plan_lifecycle_state(&ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle],
+	                                    t.state) : -1;
+	if (st < 0 || ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st]) {
+		store_task_release(&t);
+		store_link_release(&l);
+		return 0;
+	}
+	store_task_release(&t);
+	r->who.kind = WHO_LINK;
+	r->who.role = xstrdup(l.role);
+	r->who.subject = xstrdup(l.subject);
+	r->who.link = l;
+	/* the link's form token: an HMAC of its hash under the server's secret */
+	msg = xasprintf("link-form:%s", x->link_hash);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), r->w->secret);
+	sodium_bin2hex(r->who.csrf, sizeof(r->who.csrf), mac, sizeof(mac));
+	free(msg);
+	return 0;
+}
+
+static int
+auth_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct auth_arg *x = arg;
+	struct req *r = x->r;
+	struct store_session s;
+	struct store_account a;
+	int rc;
+
+	if (x->link_hash)
+		return link_auth(txn, x, e);
+	if (x->token_hash) {
+		rc = store_account_each(txn, bearer_cb, x, e);
+		return rc < 0 ? rc : 0;
+	}
+	if (x->session_hash == NULL)
+		return 0;
+	if ((rc = store_session_get(txn, x->session_hash, &s, e)) != 0) {
+		dberr_clear(e);
+		return rc == DB_ENOTFOUND ? 0 : rc;
+	}
+	if (s.expires > engine_wall_clock() && store_account_get(txn, s.login, &a, e) == 0) {
+		if (!a.disabled) {
+			who_from_account(r, &a);
+			snprintf(r->who.csrf, sizeof(r->who.csrf), "%s", s.csrf);
+			r->who.session_hash = xstrdup(x->session_hash);
+		}
+		store_account_release(&a);
+	}
+	dberr_clear(e);
+	store_session_release(&s);
+	return 0;
+}
+
+int
+web_auth(struct req *r, struct dberr *e)
+{
+	struct auth_arg x = {r, NULL, NULL, NULL};
+	const char *cookie = req_cookie(r, WEB_SESSION_COOKIE);
+	const char *authz = req_header(r, "Authorization");
+	char sh[65], th[65], lh[65];
+
+	if (strncmp(r->path, "/s/", 3) == 0) {
+		if (strlen(r->path + 3) != 43)
+			return 0;
+		web_sha256_hex(r->path + 3, lh);
+		x.link_hash = lh;
+	} else if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) >= 32) {
+		web_sha256_hex(authz + 7, th);
+		x.token_hash = th;
+	} else if (cookie && strlen(cookie) >= 32) {
+		web_sha256_hex(cookie, sh);
+		x.session_hash = sh;
+	} else {
+		return 0;
+	}
+	return store_read(engine_store(r->w->en), auth_txn, &x, e);
+}
+
+bool
+web_csrf_ok(const struct req *r)
+{
+	const char *f = req_field(r, "csrf");
+
+	if (f == NULL)
+		f = req_header(r, "X-CSRF-Token");
+	return web_ct_equal(f, r->who.csrf);
+}
+
+/* ---- login and logout ---- */
+
+static void
+set_cookie(struct req *r, int slot, const char *name, const char *val, const char *path,
+           long max_age)
+{
+	free(r->cookie[slot]);
+	r->cookie[slot] = xasprintf("%s=%s; Path=%s; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+	                            name, val, path, max_age, r->w->secure ? "; Secure" : "");
+}
+
+static void
+login_form(struct req *r, const char *msg)
+{
+	char nonce[65];
+
+	web_random_hex(nonce, 32);
+	set_cookie(r, 0, WEB_LOGIN_COOKIE, nonce, "/login", 1800);
+	view_begin(r, "登录");
+	H(&r->out, "<h1>登录</h1>");
+	if (msg)
+		HF(&r->out, "<p class=\"error\">%s</p>", msg);
+	HF(&r->out, "<form method=\"post\" action=\"/login\"><fieldset>"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	            "<label>账号 <input type=\"text\" name=\"login\" id=\"login\" required "
+	            "autocomplete=\"username\"></label>"
+	            "<label>密码 <input type=\"password\" name=\"password\" id=\"password\" required "
+	            "autocomplete=\"current-password\"></label>"
+	            "<button type=\"submit\" id=\"login-submit\">登录</button></fieldset></form>"
+	            "<p class=\"muted\">县市、园区和企业收到的提醒邮件中附有报送链接，无需账号即可报送。</p>",
+	   nonce);
+	view_end(r);
+}
+
+void
+page_login(struct req *r)
+{
+	login_form(r, NULL);
+}
+
+/* Failed logins from one address within the window, in a small ring (per process: the
+ * per-account lockout in the store is what survives a restart). */
+static unsigned *
+throttle_slot(struct web *w, const char *addr, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(w->thr) / sizeof(w->thr[0]); i++)
+		if (strcmp(w->thr[i].addr, addr) == 0) {
+			if (now - w->thr[i].since > WEB_ADDR_WINDOW) {
+				w->thr[i].since = now;
+				w->thr[i].n = 0;
+			}
+			return &w->thr[i].n;
+		}
+	i = w->thr_next++ % (sizeof(w->thr) / sizeof(w->thr[0]));
+	snprintf(w->thr[i].addr, sizeof(w->thr[i].addr), "%s", addr);
+	w->thr[i].since = now;
+	w->thr[i].n = 0;
+	return &w->thr[i].n;
+}
+
+struct login_arg {
+	struct req *r;
+	const char *login, *password;
+	int64_t now;
+	int outcome;              /* 0 ok, 1 bad, 2 locked, 3 now locked */
+	char token[48];
+	char csrf[65];
+	char role_kind;
+};
+
+static int
+login_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct login_arg *x = arg;
+	struct engine *en = x->r->w->en;
+	struct store_account a;
+	struct store_session s = {0};
+	struct buf d = BUF_INIT;
+	char hash[65], *actor;
+	int rc;
+
+	x->outcome = 1;
+	rc = store_account_get(txn, x->login, &a, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		/* the same work as a real check, so timing does not tell which logins exist */
+		if (x->r->w->dummy_hash[0] == '\0' &&
+		    crypto_pwhash_str_alg(x->r->w->dummy_hash, "dabiao-no-such-account", 22,
+		                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
+		                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+			x->r->w->dummy_hash[0] = '\0';
+		if (x->r->w->dummy_hash[0] &&
+		    crypto_pwhash_str_verify(x->r->w->dummy_hash, x->password,
+		                             strlen(x->password)) == 0)
+			log_debug("web", "a password matched the dummy hash");
+		engine_set_actor(en, "web:?");
+		buf_puts(&d, "{\"login\":");
+		buf_json_str(&d, x->login);
+		buf_puts(&d, ",\"address\":");
+		buf_json_str(&d, x->r->addr);
+		buf_puts(&d, ",\"reason\":\"unknown account\"}");
+		rc = engine_audit(en, txn, "web.login_failed", "", "", "", "", buf_str(&d), e);
+		buf_release(&d);
+		return rc;
+	}
+	if (rc != 0)
+		return rc;
+	actor = xasprintf("web:%s", a.login);
+	engine_set_actor(en, actor);
+	free(actor);
+	buf_puts(&d, "{\"address\":");
+	buf_json_str(&d, x->r->addr);
+	if (a.locked_until > x->now) {
+		x->outcome = 2;
+		buf_puts(&d, ",\"reason\":\"locked\"}");
+		rc = engine_audit(en, txn, "web.login_failed", "", a.subject, "", "", buf_str(&d), e);
+	} else if (a.disabled || crypto_pwhash_str_verify(a.pwhash, x->password,
+	                                                   strlen(x->password)) != 0) {
+		a.failures++;
+		buf_printf(&d, ",\"reason\":\"%s\",\"failures\":%u}",
+		           a.disabled ? "disabled" : "bad password", a.failures);
+		rc = engine_audit(en, txn, "web.login_failed", "", a.subject, "", "", buf_str(&d), e);
+		if (rc == 0 && a.failures >= WEB_LOCK_FAILURES && !a.disabled) {
+			a.locked_until = x->now + WEB_LOCK_SECONDS;
+			a.failures = 0;
+			x->outcome = 3;
+			rc = engine_audit(en, txn, "web.lockout", "", a.subject, "", "locked",
+			                  "{\"minutes\":15}", e);
+		}
+		if (rc == 0)
+			rc = store_account_put(txn, &a, e);
+	} else {
+		a.failures = 0;
+		a.locked_until = 0;
+		web_random_token(x->token);
+		web_random_hex(x->csrf, 32);
+		web_sha256_hex(x->token, hash);
+		s.id_hash = hash;
+		s.login = a.login;
+		s.csrf = x->csrf;
+		s.created = x->now;
+		s.expires = x->now + WEB_SESSION_SECONDS;
+		buf_putc(&d, '}');
+		x->role_kind = web_role_kind(en, a.role);
+		if ((rc = store_account_put(txn, &a, e)) == 0 &&
+		    (rc = store_session_sweep(txn, x->now, NULL, e)) == 0 &&
+		    (rc = store_session_put(txn, &s, e)) == 0)
+			rc = engine_audit(en, txn, "web.login", "", a.subject, "", "", buf_str(&d), e);
+		if (rc == 0)
+			x->outcome = 0;
+	}
+	buf_release(&d);
+	store_account_release(&a);
+	return rc;
+}
+
+void
+page_login_post(struct req *r)
+{
+	struct login_arg x = {0};
+	const char *nonce = req_cookie(r, WEB_LOGIN_COOKIE);
+	unsigned *fails;
+	struct dberr e;
+
+	if (!web_ct_equal(nonce, req_field(r, "csrf"))) {
+		req_error(r, 403, "登录表单已过期或来源不明，请刷新登录页后重试。");
+		return;
+	}
+	x.r = r;
+	x.login = req_field(r, "login");
+	x.password = req_field(r, "password");
+	x.now = engine_wall_clock();
+	if (x.login == NULL || x.password == NULL || !*x.login || strlen(x.login) > 128 ||
+	    strlen(x.password) > 1024) {
+		r->status = 400;
+		login_form(r, "请填写账号和密码。");
+		r->status = 400;
+		return;
+	}
+	fails = throttle_slot(r->w, r->addr, x.now);
+	if (*fails >= WEB_ADDR_FAILURES) {
+		req_error(r, 429, "登录失败次数过多，请15分钟后再试。");
+		return;
+	}
+	dberr_clear(&e);
+	if (store_write(engine_store(r->w->en), login_txn, &x, &e) != 0) {
+		log_warnx("web", "login: %s", e.msg);
+		req_error(r, 503, "存储暂时不可用，请稍后重试。");
+		return;
+	}
+	if (x.outcome != 0) {
+		(*fails)++;
+		r->status = x.outcome >= 2 ? 423 : 401;
+		login_form(r, x.outcome >= 2 ? "连续登录失败次数过多，账号已锁定15分钟。"
+		                             : "账号或密码错误。");
+		r->status = x.outcome >= 2 ? 423 : 401;
+		return;
+	}
+	set_cookie(r, 0, WEB_SESSION_COOKIE, x.token, "/", WEB_SESSION_SECONDS);
+	set_cookie(r, 1, WEB_LOGIN_COOKIE, "", "/login", 0);
+	req_redirect(r, x.role_kind == 'o' ? "/" : "/tasks");
+}
+
+struct logout_arg {
+	struct req *r;
+};
+
+static int
+logout_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct logout_arg *x = arg;
+	int rc = store_session_del(txn, x->r->who.session_hash, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = engine_audit(x->r->w->en, txn, "web.logout", "", x->r->who.subject, "", "",
+		                  NULL, e);
+	return rc;
+}
+
+void
+page_logout(struct req *r)
+{
+	struct logout_arg x = {r};
+	struct dberr e;
+	char *actor = web_actor(&r->who, NULL);
+
+	dberr_clear(&e);
+	engine_set_actor(r->w->en, actor);
+	free(actor);
+	if (r->who.session_hash && store_write(engine_store(r->w->en), logout_txn, &x, &e) != 0)
+		log_warnx("web", "logout: %s", e.msg);
+	set_cookie(r, 0, WEB_SESSION_COOKIE, "", "/", 0);
+	req_redirect(r, "/login");
+}
+
+/* ---- accounts for `dabiao user` ---- */
+
+struct user_arg {
+	struct engine *en;
+	const char *login, *role, *subject, *name, *password;
+	bool disabled;
+	char *token;
+	int op;                   /* 'a' add, 'p' passwd, 'd' disable, 't' token */
+	int (*cb)(const struct store_account *, void *);
+	void *cbarg;
+};
+
+static int
+hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], struct dberr *e)
+{
+	if (strlen(pw) < 8)
+		return dberr_set(e, DB_EUSAGE, "a password needs at least 8 characters");
+	if (crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return dberr_set(e, DB_ETEMP, "not enough memory to hash the password");
+	return 0;
+}
+
+static int
+user_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct user_arg *x = arg;
+	struct store_account a = {0};
+	char pw[crypto_pwhash_STRBYTES], th[65];
+	struct buf d = BUF_INIT;
+	const char *action;
+	int rc;
+
+	rc = store_account_get(txn, x->login, &a, e);
+	if (x->op == 'a') {
+		if (rc == 0) {
+			store_account_release(&a);
+			return dberr_set(e, DB_ESTATE, "account '%s' exists (dabiao user passwd to change "
+			                 "its password)", x->login);
+		}
+		if (rc != DB_ENOTFOUND)
+			return rc;
+		dberr_clear(e);
+		if ((rc = hash_password(x->password, pw, e)) != 0)
+			return rc;
+		a.login = xstrdup(x->login);
+		a.role = xstrdup(x->role);
+		a.subject = xstrdup(x->subject ? x->subject : "");
+		a.name = xstrdup(x->name ? x->name : "");
+		a.pwhash = xstrdup(pw);
+		a.token_hash = xstrdup("");
+		a.created_at = engine_wall_clock();
+		action = "user.add";
+	} else if (rc != 0) {
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			return dberr_set(e, DB_ENOTFOUND, "no account '%s' (see dabiao user list)",
+			                 x->login);
+		}
+		return rc;
+	} else if (x->op == 'p') {
+		if ((rc = hash_password(x->password, pw, e)) != 0)
+			goto out;
+		free(a.pwhash);
+		a.pwhash = xstrdup(pw);
+		a.failures = 0;
+		a.locked_until = 0;
+		action = "user.passwd";
+	} else if (x->op == 'd') {
+		a.disabled = x->disabled;
+		action = x->disabled ? "user.disable" : "user.enable";
+	} else {
+		free(x->token); /* a transaction redone after map growth */
+		x->token = xmalloc(48);
+		web_random_token(x->token);
+		web_sha256_hex(x->token, th);
+		free(a.token_hash);
+		a.token_hash = xstrdup(th);
+		action = "user.token";
+	}
+	buf_puts(&d, "{\"login\":");
+	buf_json_str(&d, a.login);
+	buf_puts(&d, ",\"role\":");
+	buf_json_str(&d, a.role);
+	buf_puts(&d, ",\"name\":");
+	buf_json_str(&d, a.name);
+	buf_putc(&d, '}');
+	if ((rc = store_account_put(txn, &a, e)) == 0)
+		rc = engine_audit(x->en, txn, action, "", a.subject, "", "", buf_str(&d), e);
+out:
+	sodium_memzero(pw, sizeof(pw));
+	buf_release(&d);
+	store_account_release(&a);
+	return rc;
+}
+
+static int
+user_subject_ok(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct user_arg *x = arg;
+	char kind = web_role_kind(x->en, x->role);
+	struct store_subject s;
+	int rc;
+
+	if (kind == 'o') {
+		if (x->subject && *x->subject)
+			return dberr_set(e, DB_EUSAGE, "role '%s' is an office: it sees every task and "
+			                 "takes no --subject", x->role);
+		return 0;
+	}
+	if (x->subject == NULL || !*x->subject)
+		return dberr_set(e, DB_EUSAGE, "role '%s' is per %s: give --subject with its id",
+		                 x->role, kind == 'j' ? "jurisdiction" : "enterprise");
+	rc = store_subject_get(txn, kind == 'j' ? STORE_JURISDICTION : STORE_ENTERPRISE,
+	                       x->subject, &s, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return dberr_set(e, DB_EUSAGE, "no %s '%s' in the registry (dabiao import first)",
+		                 kind == 'j' ? "jurisdiction" : "enterprise", x->subject);
+	}
+	if (rc == 0)
+		store_subject_release(&s);
+	return rc;
+}
+
+static bool
+login_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '.' || *s == '-' || *s == '_' || *s == '@'))
+			return false;
+	return true;
+}
+
+int
+web_user_add(struct engine *en, const char *login, const char *role, const char *subject,
+             const char *name, const char *password, struct dberr *e)
+{
+	struct user_arg x = {en, login, role, subject, name, password, false, NULL, 'a', NULL, NULL};
+	int rc;
+
+	if (sodium_init() < 0)
+		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
+	if (!login_ok(login))
+		return dberr_set(e, DB_EUSAGE, "a login is 1 to 64 of a-z A-Z 0-9 . - _ @, not '%s'",
+		                 login);
+	if (web_role_kind(en, role) == 0)
+		return dberr_set(e, DB_EUSAGE, "no loaded plan has a role '%s'", role);
+	if ((rc = store_read(engine_store(en), user_subject_ok, &x, e)) != 0)
+		return rc;
+	return store_write(engine_store(en), user_txn, &x, e);
+}
+
+int
+web_user_passwd(struct engine *en, const char *login, const char *password, struct dberr *e)
+{
+	struct user_arg x = {en, login, NULL, NULL, NULL, password, false, NULL, 'p', NULL, NULL};
+
+	if (sodium_init() < 0)
+		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
+	return store_write(engine_store(en), user_txn, &x, e);
+}
+
+int
+web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e)
+{
+	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, disabled, NULL, 'd', NULL, NULL};
+
+	return store_write(engine_store(en), user_txn, &x, e);
+}
+
+int
+web_user_token(struct engine *en, const char *login, char **token, struct dberr *e)
+{
+	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, false, NULL, 't', NULL, NULL};
+	int rc;
+
+	if (sodium_init() < 0)
+		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
+	rc = store_write(engine_store(en), user_txn, &x, e);
+	if (rc == 0)
+		*token = x.token;
+	else
+		free(x.token);
+	return rc;
+}
+
+static int
+list_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct user_arg *x = arg;
+
+	return store_account_each(txn, x->cb, x->cbarg, e);
+}
+
+int
+web_user_list(struct engine *en, int (*cb)(const struct store_account *, void *), void *arg,
+              struct dberr *e)
+{
+	struct user_arg x = {0};
+
+	x.cb = cb;
+	x.cbarg = arg;
+	return store_read(engine_store(en), list_txn, &x, e);
+}

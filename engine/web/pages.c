@@ -1,0 +1,1403 @@
+/*
+ * pages.c - the pages people read: the detachment's dashboard, the task list with filters
+ * and cursor paging, a task's page with its timeline from the audit trail, the review
+ * queue, and the page a submit link opens.
+ *
+ * Paging never scans the whole store: a page walks one key range (a plan's tasks, or the
+ * task index of one jurisdiction or one state) from the cursor, and stops after WEB_PAGE
+ * matches or WEB_SCAN_BUDGET entries, whichever comes first, handing back where it stopped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "engine/web/web_int.h"
+
+/* ---- the lifecycle words of a task ---- */
+
+struct tinfo {
+	const struct engine_plan *ep;
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	int st;
+};
+
+static bool
+task_info(struct engine *en, const char *plan, const char *milestone, const char *state,
+          struct tinfo *ti)
+{
+	int mi;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->st = -1;
+	if ((ti->ep = engine_plan_find(en, plan)) == NULL ||
+	    (mi = plan_milestone_index(ti->ep->plan, milestone)) < 0)
+		return false;
+	ti->m = &ti->ep->plan->milestones[mi];
+	ti->lc = &ti->ep->plan->lifecycles[ti->m->lifecycle];
+	ti->st = plan_lifecycle_state(ti->lc, state);
+	return ti->st >= 0;
+}
+
+static bool
+event_allowed(const struct tinfo *ti, const char *event)
+{
+	int ev = plan_lifecycle_event(ti->lc, event);
+
+	return ti->st >= 0 && ev >= 0 && ti->lc->table[(size_t)ti->st * ti->lc->nevents +
+	                                               (size_t)ev] >= 0;
+}
+
+/* Splits "plan/milestone/subject/period" into its four parts (pointers into buf). */
+static bool
+split_key(const char *key, char *buf, size_t n, char *part[4])
+{
+	char *p;
+
+	if (strlen(key) >= n)
+		return false;
+	memcpy(buf, key, strlen(key) + 1);
+	p = buf;
+	for (int i = 0; i < 4; i++) {
+		part[i] = p;
+		p = i < 3 ? strchr(p, '/') : NULL;
+		if (i < 3 && p == NULL)
+			return false;
+		if (p)
+			*p++ = '\0';
+	}
+	return true;
+}
+
+/* ---- the dashboard ---- */
+
+struct dash_row {
+	char *jur;
+	char *name;
+	unsigned open, week, overdue, late, incomplete, returned, review, warned;
+	long long max_days;
+};
+
+struct dash_over {
+	char *key;
+	char *name;            /* the subject's name, for the first 100 */
+	long long days;
+};
+
+struct dash_ms {          /* on-time rate per milestone */
+	char *plan, *milestone;
+	unsigned due, ontime;
+};
+
+struct dash {
+	struct dash_row *rows;
+	size_t nrows;
+	struct dash_over *over;
+	size_t nover;
+	struct dash_ms *ms;
+	size_t nms;
+	/* lapses per jurisdiction (row index) per month (deadline's month, up to 24) */
+	int32_t month0;          /* first month as y*12+m-1 */
+	unsigned lapses[64][24];
+	unsigned total_tasks;
+};
+
+void
+dash_release(struct dash *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->nrows; i++) {
+		free(d->rows[i].jur);
+		free(d->rows[i].name);
+	}
+	for (size_t i = 0; i < d->nover; i++) {
+		free(d->over[i].key);
+		free(d->over[i].name);
+	}
+	for (size_t i = 0; i < d->nms; i++) {
+		free(d->ms[i].plan);
+		free(d->ms[i].milestone);
+	}
+	free(d->rows);
+	free(d->over);
+	free(d->ms);
+	free(d);
+}
+
+struct dash_ctx {
+	struct engine *en;
+	struct dash *d;
+	int64_t now;
+	size_t rcap, ocap, mcap;
+};
+
+static struct dash_row *
+dash_row(struct dash_ctx *c, const char *jur)
+{
+	struct dash *d = c->d;
+
+	if (d->nrows > 0 && strcmp(d->rows[d->nrows - 1].jur, jur) == 0)
+		return &d->rows[d->nrows - 1];
+	for (size_t i = 0; i < d->nrows; i++)
+		if (strcmp(d->rows[i].jur, jur) == 0)
+			return &d->rows[i];
+	d->rows = xgrow(d->rows, &c->rcap, d->nrows + 1, sizeof(*d->rows));
+	memset(&d->rows[d->nrows], 0, sizeof(*d->rows));
+	d->rows[d->nrows].jur = xstrdup(jur);
+	return &d->rows[d->nrows++];
+}
+
+static struct dash_ms *
+dash_ms(struct dash_ctx *c, const char *plan, const char *milestone)
+{
+	struct dash *d = c->d;
+
+	for (size_t i = 0; i < d->nms; i++)
+		if (strcmp(d->ms[i].milestone, milestone) == 0 && strcmp(d->ms[i].plan, plan) == 0)
+			return &d->ms[i];
+	d->ms = xgrow(d->ms, &c->mcap, d->nms + 1, sizeof(*d->ms));
+	d->ms[d->nms] = (struct dash_ms){xstrdup(plan), xstrdup(milestone), 0, 0};
+	return &d->ms[d->nms++];
+}
+
+static int
+dash_cb(const struct store_task_ref *ref, void *arg)
+{
+	struct dash_ctx *c = arg;
+	struct dash_row *row = dash_row(c, ref->jurisdiction);
+	char buf[1024], *part[4];
+	struct tinfo ti;
+	int32_t day;
+
+	c->d->total_tasks++;
+	if (!split_key(ref->key, buf, sizeof(buf), part) ||
+	    !task_info(c->en, part[0], part[1], ref->state, &ti))
+		return 0;
+	if (ti.lc->deadline_from[ti.st]) {
+		row->open++;
+		if (ref->deadline >= c->now && ref->deadline < c->now + 7 * 86400)
+			row->week++;
+	}
+	if (ti.st == ti.lc->deadline_to) {
+		long long days = (c->now - ref->deadline + 86399) / 86400;
+
+		row->overdue++;
+		if (days > row->max_days)
+			row->max_days = days;
+		if (c->d->nover < 500) {
+			c->d->over = xgrow(c->d->over, &c->ocap, c->d->nover + 1, sizeof(*c->d->over));
+			c->d->over[c->d->nover++] = (struct dash_over){xstrdup(ref->key), NULL, days};
+		}
+	}
+	if (ref->flags & STORE_TASK_LATE)
+		row->late++;
+	if (ti.st == ti.lc->incomplete)
+		row->incomplete++;
+	if (strcmp(ref->state, "returned") == 0)
+		row->returned++;
+	if (event_allowed(&ti, "accept"))
+		row->review++;
+	/* lapses by the month of their deadline, for the chart */
+	if (ref->flags & STORE_TASK_LAPSED) {
+		int y, m, dd;
+		size_t ri = (size_t)(row - c->d->rows);
+
+		tz_utc_to_local(ti.ep->tz, ref->deadline, &day, NULL, NULL);
+		cal_civil_from_days(day, &y, &m, &dd);
+		if (c->d->month0 == 0)
+			c->d->month0 = y * 12 + m - 1;
+		if (y * 12 + m - 1 >= c->d->month0 && y * 12 + m - 1 < c->d->month0 + 24 && ri < 64)
+			c->d->lapses[ri][y * 12 + m - 1 - c->d->month0]++;
+	}
+	/* on time: its deadline has passed or it was handed in, and it never lapsed nor came
+	 * late */
+	if (ref->deadline < c->now || !ti.lc->deadline_from[ti.st]) {
+		struct dash_ms *ms = dash_ms(c, part[0], part[1]);
+
+		ms->due++;
+		if (!(ref->flags & (STORE_TASK_LATE | STORE_TASK_LAPSED)) &&
+		    ti.st != ti.lc->deadline_to && !ti.lc->deadline_from[ti.st])
+			ms->ontime++;
+	}
+	return 0;
+}
+
+static int
+over_cmp(const void *a, const void *b)
+{
+	const struct dash_over *x = a, *y = b;
+
+	return x->days != y->days ? (x->days < y->days ? 1 : -1) : strcmp(x->key, y->key);
+}
+
+/* The first month with a deadline among the plans' tasks: the chart starts there. */
+static int32_t
+first_month(struct engine *en)
+{
+	int32_t best = 0;
+
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		for (size_t k = 0; k < p->nphases; k++)
+			if (p->phases[k].starts != CAL_NO_DAY) {
+				int y, m, d;
+
+				cal_civil_from_days(p->phases[k].starts, &y, &m, &d);
+				if (best == 0 || y * 12 + m - 1 < best)
+					best = y * 12 + m - 1;
+			}
+	}
+	return best;
+}
+
+/* Conduct warnings sent: their notices are audited under "PLAN/conduct/KIND/JUR/N". */
+struct warn_ctx {
+	struct dash_ctx *c;
+	char last[512];
+};
+
+static int
+warn_cb(const char *task, uint64_t seq, void *arg)
+{
+	struct warn_ctx *w = arg;
+	char buf[512], *part[4], *jur, *slash;
+
+	(void)seq;
+	if (strcmp(task, w->last) == 0 || strlen(task) >= sizeof(buf))
+		return 0;
+	snprintf(w->last, sizeof(w->last), "%s", task);
+	if (!split_key(task, buf, sizeof(buf), part))
+		return 0;
+	/* part[3] is "JUR/N" */
+	jur = part[3];
+	if ((slash = strrchr(jur, '/')) != NULL)
+		*slash = '\0';
+	for (size_t i = 0; i < w->c->d->nrows; i++)
+		if (strcmp(w->c->d->rows[i].jur, jur) == 0)
+			w->c->d->rows[i].warned++;
+	return 0;
+}
+
+static int
+dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct dash_ctx *c = arg;
+	int rc = store_task_index_each(txn, NULL, NULL, NULL, 0, dash_cb, c, e);
+
+	for (size_t i = 0; rc == 0 && i < c->d->nrows; i++)
+		c->d->rows[i].name = c->d->rows[i].jur[0] ? view_subject_name(txn, c->d->rows[i].jur)
+		                                          : xstrdup("州直部门");
+	qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
+	for (size_t i = 0; rc == 0 && i < c->d->nover && i < 100; i++) {
+		char buf[1024], *part[4];
+
+		if (split_key(c->d->over[i].key, buf, sizeof(buf), part))
+			c->d->over[i].name = view_subject_name(txn, part[2]);
+	}
+	for (size_t i = 0; rc == 0 && i < engine_nplans(c->en); i++) {
+		struct warn_ctx w = {c, ""};
+		char *prefix = xasprintf("%s/conduct/", engine_plan_at(c->en, i)->plan->id);
+
+		rc = store_audit_task_prefix(txn, prefix, warn_cb, &w, e);
+		free(prefix);
+	}
+	return rc;
+}
+
+static int
+size_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	(void)e;
+	*(uint64_t *)arg = store_audit_count(txn);
+	return 0;
+}
+
+/* The counts, recomputed only when something was written (the audit log grew) or the hour
+ * changed (due this week and days overdue move with time). */
+static const struct dash *
+dash_get(struct req *r, struct dberr *e)
+{
+	struct web *w = r->w;
+	struct engine *en = w->en;
+	uint64_t seq = 0;
+	int64_t now = engine_clock_read(en), hour = now / 3600;
+	struct dash_ctx c = {0};
+
+	if (store_read(engine_store(en), size_txn, &seq, e) != 0)
+		return NULL;
+	if (w->dash && w->dash_seq == seq && w->dash_hour == hour)
+		return w->dash;
+	dash_release(w->dash);
+	w->dash = NULL;
+	c.en = en;
+	c.now = now;
+	c.d = xcalloc(1, sizeof(*c.d));
+	c.d->month0 = first_month(en);
+	if (store_read(engine_store(en), dash_txn, &c, e) != 0) {
+		dash_release(c.d);
+		return NULL;
+	}
+	w->dash = c.d;
+	w->dash_seq = seq;
+	w->dash_hour = hour;
+	return w->dash;
+}
+
+/* A bar chart of lapses per jurisdiction per month, drawn here as SVG: no script, no
+ * external file, text escaped like everything else. */
+static void
+chart_lapses(struct html *h, const struct dash *d)
+{
+	unsigned max = 1, months = 0;
+	const int W = 880, H = 260, left = 40, bottom = 40;
+
+	for (size_t r = 0; r < d->nrows && r < 64; r++)
+		for (unsigned m = 0; m < 24; m++) {
+			unsigned tot = 0;
+
+			for (size_t k = 0; k < d->nrows && k < 64; k++)
+				tot += d->lapses[k][m];
+			if (tot > max)
+				max = tot;
+			if (d->lapses[r][m] && m + 1 > months)
+				months = m + 1;
+		}
+	if (months < 12)
+		months = 12;
+	HF(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
+	      "aria-label=\"各辖区每月逾期次数\" id=\"chart-lapses\">", W, H);
+	HF(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", left, H - bottom,
+	   W - 10, H - bottom);
+	HF(h, "<text x=\"4\" y=\"14\" font-size=\"12\">最多 %u 次</text>", max);
+	for (unsigned m = 0; m < months; m++) {
+		int slot = (W - left - 20) / (int)months;
+		int x = left + (int)m * slot + 4, y = H - bottom;
+		int y0, mm = (d->month0 + (int)m) % 12 + 1;
+
+		for (size_t k = 0; k < d->nrows && k < 64; k++) {
+			int hgt = (int)((H - bottom - 30) * d->lapses[k][m] / max);
+			static const char *const colors[] = {"#0b3d91", "#e07a00", "#1b7f3b", "#b00020",
+			                                     "#6a3d9a", "#008b8b", "#8b5a2b", "#555555",
+			                                     "#c71585", "#2e8b57"};
+
+			if (hgt == 0)
+				continue;
+			y0 = y - hgt;
+			HF(h, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>",
+			   x, y0, slot - 8, hgt, colors[k % 10]);
+			HF(h, "%s %d月：%u 次</title></rect>", d->rows[k].name, mm, d->lapses[k][m]);
+			y = y0;
+		}
+		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%d月</text>", x, H - bottom + 16, mm);
+	}
+	H(h, "</svg>");
+}
+
+static void
+chart_ontime(struct req *r, const struct dash *d)
+{
+	struct html *h = &r->out;
+	const int W = 880, row = 22;
+	int H = 20 + row * (int)(d->nms ? d->nms : 1);
+
+	HF(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
+	      "aria-label=\"各事项按时完成率\" id=\"chart-ontime\">", W, H);
+	for (size_t i = 0; i < d->nms; i++) {
+		const struct dash_ms *m = &d->ms[i];
+		int pct = m->due ? (int)(100 * m->ontime / m->due) : 0;
+		int y = 10 + (int)i * row;
+
+		HF(h, "<text x=\"4\" y=\"%d\" font-size=\"12\">%s</text>", y + 14,
+		   view_milestone(r->w->en, m->plan, m->milestone));
+		HF(h, "<rect x=\"420\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1b7f3b\"/>", y + 2,
+		   pct * 4);
+		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%d%%（%u/%u）</text>", 426 + pct * 4,
+		   y + 14, pct, m->ontime, m->due);
+	}
+	H(h, "</svg>");
+}
+
+void
+page_dashboard(struct req *r)
+{
+	const struct dash *d;
+	struct html *h = &r->out;
+	struct dberr e;
+	char now[40];
+
+	if (!r->who.office) {
+		req_redirect(r, "/tasks");
+		return;
+	}
+	dberr_clear(&e);
+	if ((d = dash_get(r, &e)) == NULL) {
+		log_warnx("web", "dashboard: %s", e.msg);
+		req_error(r, 503, "存储暂时不可用，请稍后重试。");
+		return;
+	}
+	view_begin(r, "工作台");
+	tz_format_local(engine_tz(r->w->en), engine_now(r->w->en), now);
+	HF(h, "<h1>监察支队工作台</h1><p class=\"muted\">截至 %s，共 %u 项任务。</p>", now,
+	   d->total_tasks);
+	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未完成</th><th>本周到期</th>"
+	     "<th>逾期（最长天数）</th><th>迟报</th><th>内容不全</th><th>已退回</th><th>待审核</th>"
+	     "<th>预警（已发）</th></tr></thead><tbody>");
+	for (size_t i = 0; i < d->nrows; i++) {
+		const struct dash_row *w = &d->rows[i];
+
+		H(h, "<tr><td><a href=\"/tasks?jurisdiction=");
+		html_url(h, w->jur[0] ? w->jur : "-");
+		HF(h, "\">%s</a></td><td class=\"n\">%u</td><td class=\"n\">%u</td>", w->name, w->open,
+		   w->week);
+		if (w->overdue)
+			HF(h, "<td class=\"n late\"><a href=\"/tasks?state=overdue&amp;jurisdiction=");
+		else
+			H(h, "<td class=\"n\"><a href=\"/tasks?state=overdue&amp;jurisdiction=");
+		html_url(h, w->jur[0] ? w->jur : "-");
+		HF(h, "\">%u</a>", w->overdue);
+		if (w->overdue)
+			HF(h, "（%lld天）", w->max_days);
+		HF(h, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+		      "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>",
+		   w->late, w->incomplete, w->returned, w->review, w->warned);
+	}
+	H(h, "</tbody></table>");
+	H(h, "<h2>逾期未报</h2>");
+	if (d->nover == 0)
+		H(h, "<p>无。</p>");
+	else
+		H(h, "<table id=\"overdue\"><thead><tr><th>事项</th><th>责任主体</th><th>逾期天数</th>"
+		     "</tr></thead><tbody>");
+	for (size_t i = 0; i < d->nover && i < 100; i++) {
+		char buf[1024], *part[4];
+
+		if (!split_key(d->over[i].key, buf, sizeof(buf), part))
+			continue;
+		H(h, "<tr><td>");
+		view_task_link(r, d->over[i].key, view_milestone(r->w->en, part[0], part[1]));
+		H(h, " ");
+		view_period(h, part[3]);
+		H(h, "</td><td>");
+		html_text(h, d->over[i].name ? d->over[i].name : part[2]);
+		HF(h, "</td><td class=\"n late\">%lld</td></tr>", d->over[i].days);
+	}
+	if (d->nover)
+		H(h, "</tbody></table>");
+	H(h, "<h2>各辖区每月逾期次数</h2>");
+	chart_lapses(h, d);
+	H(h, "<h2>各事项按时完成率</h2>");
+	chart_ontime(r, d);
+	view_end(r);
+}
+
+/* ---- the task list ---- */
+
+struct list_ctx {
+	struct engine *en;
+	const char *plan, *milestone, *subject, *period, *state, *jur;
+	size_t examined;
+	char *keys[WEB_PAGE];
+	size_t n;
+	struct buf last;          /* position of the last entry examined */
+	struct buf next;          /* where the next page starts (hex), empty: no more */
+	char mode;                /* 'i' index walk, 'k' key walk */
+	const char *after;        /* decoded cursor */
+	size_t afterlen;
+};
+
+static bool
+key_match(const struct list_ctx *c, const char *key)
+{
+	char buf[1024], *part[4];
+
+	if (!split_key(key, buf, sizeof(buf), part))
+		return false;
+	return (!c->plan || strcmp(part[0], c->plan) == 0) &&
+	       (!c->milestone || strcmp(part[1], c->milestone) == 0) &&
+	       (!c->subject || strcmp(part[2], c->subject) == 0) &&
+	       (!c->period || strcmp(part[3], c->period) == 0);
+}
+
+static void
+hex_of(struct buf *out, const void *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		buf_putc(out, digits[((const unsigned char *)p)[i] >> 4]);
+		buf_putc(out, digits[((const unsigned char *)p)[i] & 15]);
+	}
+}
+
+/* One entry examined: stop at the budget (resuming after the last one examined) or when
+ * the page is full (resuming after this one). */
+static int
+list_step(struct list_ctx *c, const char *key, const void *pos, size_t poslen)
+{
+	if (c->examined++ == WEB_SCAN_BUDGET) {
+		buf_reset(&c->next);
+		buf_putc(&c->next, c->mode);
+		{
+			struct buf h = BUF_INIT;
+
+			hex_of(&h, c->last.data, c->last.len);
+			buf_puts(&c->next, buf_str(&h));
+			buf_release(&h);
+		}
+		return 1;
+	}
+	buf_reset(&c->last);
+	buf_append(&c->last, pos, poslen);
+	if (!key_match(c, key))
+		return 0;
+	c->keys[c->n++] = xstrdup(key);
+	if (c->n == WEB_PAGE) {
+		struct buf h = BUF_INIT;
+
+		hex_of(&h, pos, poslen);
+		buf_reset(&c->next);
+		buf_putc(&c->next, c->mode);
+		buf_puts(&c->next, buf_str(&h));
+		buf_release(&h);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+list_ref_cb(const struct store_task_ref *ref, void *arg)
+{
+	return list_step(arg, ref->key, ref->pos, ref->poslen);
+}
+
+static int
+list_task_cb(const struct store_task *t, void *arg)
+{
+	struct list_ctx *c = arg;
+
+	if (c->state && strcmp(c->state, t->state) != 0) {
+		c->examined++;
+		return c->examined > WEB_SCAN_BUDGET ? list_step(c, t->key, t->key, strlen(t->key))
+		                                     : 0;
+	}
+	return list_step(c, t->key, t->key, strlen(t->key));
+}
+
+struct list_view {
+	struct req *r;
+	struct list_ctx *c;
+	bool json;
+	size_t emitted;
+};
+
+/* One task as `dabiao tasks --format json` writes it (the API's contract). */
+void
+web_task_json(struct buf *b, struct engine *en, const struct store_task *t)
+{
+	const struct engine_plan *ep = engine_plan_find(en, t->plan);
+	char due[16], odue[16], dl[40];
+
+	cal_format_date(t->due_date, due);
+	cal_format_date(t->orig_due_date, odue);
+	tz_format_rfc3339(ep ? ep->tz : engine_tz(en), t->deadline, dl);
+	buf_puts(b, "{\"key\":");
+	buf_json_str(b, t->key);
+	buf_puts(b, ",\"plan\":");
+	buf_json_str(b, t->plan);
+	buf_puts(b, ",\"milestone\":");
+	buf_json_str(b, t->milestone);
+	buf_puts(b, ",\"subject\":");
+	buf_json_str(b, t->subject);
+	buf_puts(b, ",\"jurisdiction\":");
+	buf_json_str(b, t->jurisdiction);
+	buf_puts(b, ",\"period\":");
+	buf_json_str(b, t->period);
+	buf_puts(b, ",\"state\":");
+	buf_json_str(b, t->state);
+	buf_printf(b, ",\"due_date\":\"%s\",\"deadline\":\"%s\",\"original_due_date\":\"%s\","
+	           "\"late\":%s,\"extended\":%s}", due, dl, odue,
+	           (t->flags & STORE_TASK_LATE) ? "true" : "false",
+	           (t->flags & STORE_TASK_EXTENDED) ? "true" : "false");
+}
+
+static void
+task_row(struct req *r, struct store_txn *txn, const struct store_task *t, bool select)
+{
+	struct html *h = &r->out;
+	struct tinfo ti;
+	char *subj = view_subject_name(txn, t->subject);
+	char *jur = t->jurisdiction[0] ? view_subject_name(txn, t->jurisdiction) : xstrdup("—");
+	char dl[40];
+	int64_t now = engine_now(r->w->en);
+
+	task_info(r->w->en, t->plan, t->milestone, t->state, &ti);
+	H(h, "<tr>");
+	if (select)
+		HF(h, "<td><input type=\"checkbox\" name=\"task\" value=\"%s\"></td>", t->key);
+	H(h, "<td>");
+	view_task_link(r, t->key, view_milestone(r->w->en, t->plan, t->milestone));
+	H(h, "</td><td>");
+	view_period(h, t->period);
+	HF(h, "</td><td>%s</td><td>%s</td><td>", subj, jur);
+	tz_format_local(ti.ep ? ti.ep->tz : engine_tz(r->w->en), t->deadline, dl);
+	html_text(h, dl);
+	HF(h, "</td><td>%s", view_state(t->state));
+	if (ti.st >= 0 && ti.st == ti.lc->deadline_to)
+		HF(h, " <span class=\"late\">逾期%lld天</span>",
+		   (long long)((now - t->deadline + 86399) / 86400));
+	if (t->flags & STORE_TASK_LATE)
+		H(h, " <span class=\"badge\">迟报</span>");
+	if (t->flags & STORE_TASK_EXTENDED)
+		H(h, " <span class=\"badge\">已延期</span>");
+	if (t->flags & STORE_TASK_FLAGGED)
+		H(h, " <span class=\"badge late\">问责</span>");
+	H(h, "</td></tr>");
+	free(subj);
+	free(jur);
+}
+
+static int
+list_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct list_view *v = arg;
+	struct list_ctx *c = v->c;
+	int rc;
+
+	if (c->jur || c->state) {
+		c->mode = 'i';
+		rc = store_task_index_each(txn, c->jur, c->state, c->after, c->afterlen, list_ref_cb,
+		                           c, e);
+	} else {
+		char *prefix = c->plan && c->milestone ? xasprintf("%s/%s/", c->plan, c->milestone)
+		             : c->plan ? xasprintf("%s/", c->plan) : xstrdup("");
+
+		c->mode = 'k';
+		rc = store_task_each_after(txn, prefix, c->after, list_task_cb, c, e);
+		free(prefix);
+	}
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < c->n; i++) {
+		struct store_task t;
+
+		if (store_task_get(txn, c->keys[i], &t, e) != 0) {
+			dberr_clear(e);
+			continue;
+		}
+		if (web_can_see(&v->r->who, &t) && v->json) {
+			buf_puts(&v->r->out.b, v->emitted++ ? ",\n" : "\n");
+			web_task_json(&v->r->out.b, v->r->w->en, &t);
+		} else if (web_can_see(&v->r->who, &t)) {
+			task_row(v->r, txn, &t, v->r->who.office);
+		}
+		store_task_release(&t);
+	}
+	return 0;
+}
+
+static char *
+unhex(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	char *out;
+
+	if (len % 2 != 0 || len > 2048)
+		return NULL;
+	out = xmalloc(len / 2 + 1);
+	if (sodium_hex2bin((unsigned char *)out, len / 2, s, len, NULL, n, NULL) != 0) {
+		free(out);
+		return NULL;
+	}
+	out[*n] = '\0';
+	return out;
+}
+
+static const char *
+nonempty(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+static int
+enterprise_jurisdiction(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	char **jur = arg;
+	struct store_subject s;
+
+	if (store_subject_get(txn, STORE_ENTERPRISE, *jur, &s, e) != 0) {
+		dberr_clear(e);
+		*jur = xstrdup("\x01none");
+		return 0;
+	}
+	*jur = xstrdup(store_subject_field(&s, "jurisdiction") ? store_subject_field(&s,
+	                                                                            "jurisdiction")
+	                                                       : "");
+	store_subject_release(&s);
+	return 0;
+}
+
+static void
+filter_select(struct req *r, const char *name, const char *label, const char *cur,
+              const char *const *vals, const char *const *labels, size_t n)
+{
+	struct html *h = &r->out;
+
+	HF(h, "<label>%s <select name=\"%s\"><option value=\"\">全部</option>", label, name);
+	for (size_t i = 0; i < n; i++)
+		HF(h, "<option value=\"%s\"%s>%s</option>", vals[i],
+		   cur && strcmp(cur, vals[i]) == 0 ? " selected" : "", labels[i]);
+	H(h, "</select></label>");
+}
+
+struct jlist {
+	char **ids, **names;
+	size_t n, cap;
+};
+
+static int
+jlist_cb(const struct store_subject *s, void *arg)
+{
+	struct jlist *j = arg;
+	const char *n = store_subject_field(s, "name");
+
+	j->ids = xgrow(j->ids, &j->cap, j->n + 1, sizeof(char *));
+	j->names = xrealloc(j->names, j->cap * sizeof(char *));
+	j->ids[j->n] = xstrdup(s->id);
+	j->names[j->n++] = xstrdup(n ? n : s->id);
+	return 0;
+}
+
+static int
+jlist_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return store_subject_each(txn, STORE_JURISDICTION, jlist_cb, arg, e);
+}
+
+static void
+filters_form(struct req *r, const struct list_ctx *c)
+{
+	struct html *h = &r->out;
+	struct engine *en = r->w->en;
+	const char *pv[16], *pl[16], *mv[128], *ml[128], *sv[32], *sl[32];
+	size_t np = 0, nm = 0, ns = 0;
+	struct jlist j = {0};
+	struct dberr e;
+
+	for (size_t i = 0; i < engine_nplans(en) && np < 16; i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		pv[np] = p->id;
+		pl[np++] = p->title;
+		for (size_t k = 0; k < p->nmilestones && nm < 128; k++) {
+			mv[nm] = p->milestones[k].id;
+			ml[nm++] = p->milestones[k].title;
+		}
+		for (size_t l = 0; l < p->nlifecycles; l++)
+			for (size_t s = 0; s < p->lifecycles[l].nstates && ns < 32; s++) {
+				bool seen = false;
+
+				for (size_t q = 0; q < ns; q++)
+					seen = seen || strcmp(sv[q], p->lifecycles[l].states[s]) == 0;
+				if (!seen) {
+					sv[ns] = p->lifecycles[l].states[s];
+					sl[ns++] = view_state(p->lifecycles[l].states[s]);
+				}
+			}
+	}
+	H(h, "<form method=\"get\" action=\"/tasks\" class=\"filters\"><fieldset>");
+	filter_select(r, "plan", "方案", c->plan, pv, pl, np);
+	filter_select(r, "milestone", "事项", c->milestone, mv, ml, nm);
+	if (r->who.office) {
+		dberr_clear(&e);
+		store_read(engine_store(en), jlist_txn, &j, &e);
+		filter_select(r, "jurisdiction", "辖区", c->jur, (const char *const *)j.ids,
+		              (const char *const *)j.names, j.n);
+		for (size_t i = 0; i < j.n; i++) {
+			free(j.ids[i]);
+			free(j.names[i]);
+		}
+		free(j.ids);
+		free(j.names);
+	}
+	filter_select(r, "state", "状态", c->state, sv, sl, ns);
+	HF(h, "<label>企业（信用代码）<input type=\"text\" name=\"subject\" value=\"%s\"></label>"
+	      "<label>期次 <input type=\"text\" name=\"period\" value=\"%s\" "
+	      "placeholder=\"2017-07\"></label><button type=\"submit\">筛选</button></fieldset>"
+	      "</form>",
+	   c->subject && r->who.office ? c->subject : "", c->period ? c->period : "");
+}
+
+void
+web_tasks(struct req *r, bool json)
+{
+	struct list_ctx c = {0};
+	struct list_view v = {r, &c, json, 0};
+	struct html *h = &r->out;
+	const char *after = nonempty(req_query(r, "after"));
+	char *decoded = NULL, *forced = NULL;
+	struct dberr e;
+	int rc;
+
+	c.en = r->w->en;
+	c.plan = nonempty(req_query(r, "plan"));
+	c.milestone = nonempty(req_query(r, "milestone"));
+	c.subject = nonempty(req_query(r, "subject"));
+	c.period = nonempty(req_query(r, "period"));
+	c.state = nonempty(req_query(r, "state"));
+	c.jur = nonempty(req_query(r, "jurisdiction"));
+	if (c.jur && strcmp(c.jur, "-") == 0)
+		c.jur = ""; /* the prefecture offices' own tasks */
+	/* what a county or an enterprise may see is forced, whatever the query says */
+	if (!r->who.office && r->who.per_enterprise) {
+		forced = xstrdup(r->who.subject);
+		dberr_clear(&e);
+		store_read(engine_store(c.en), enterprise_jurisdiction, &forced, &e);
+		c.jur = forced;
+		c.subject = r->who.subject;
+	} else if (!r->who.office) {
+		c.jur = r->who.subject;
+	}
+	if (after && strlen(after) > 1) {
+		decoded = unhex(after + 1, &c.afterlen);
+		if (decoded == NULL || after[0] != ((c.jur || c.state) ? 'i' : 'k')) {
+			free(decoded);
+			free(forced);
+			req_error(r, 400, "翻页参数无效。");
+			return;
+		}
+		c.after = decoded;
+	}
+	if (json) {
+		buf_puts(&r->out.b, "{\"tasks\":[");
+		dberr_clear(&e);
+		rc = store_read(engine_store(c.en), list_txn, &v, &e);
+		buf_puts(&r->out.b, "\n],\"next\":");
+		if (c.next.len)
+			buf_json_str(&r->out.b, buf_str(&c.next));
+		else
+			buf_puts(&r->out.b, "null");
+		buf_puts(&r->out.b, "}\n");
+		if (rc != 0)
+			req_error(r, 503, "存储暂时不可用");
+		else
+			req_json(r, 200);
+		goto out;
+	}
+	view_begin(r, "任务");
+	H(h, "<h1>任务</h1>");
+	filters_form(r, &c);
+	if (r->who.office)
+		HF(h, "<form method=\"post\" action=\"/extend\" id=\"extend-form\">"
+		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->who.csrf);
+	H(h, "<table id=\"tasks\"><thead><tr>");
+	if (r->who.office)
+		H(h, "<th>选择</th>");
+	H(h, "<th>事项</th><th>期次</th><th>责任主体</th><th>辖区</th><th>截止时间</th><th>状态</th>"
+	     "</tr></thead><tbody>");
+	dberr_clear(&e);
+	rc = store_read(engine_store(c.en), list_txn, &v, &e);
+	H(h, "</tbody></table>");
+	if (rc != 0)
+		HF(h, "<p class=\"error\">读取失败：%s</p>", e.msg);
+	if (c.n == 0)
+		H(h, "<p>没有符合条件的任务。</p>");
+	if (c.next.len > 0) {
+		H(h, "<p><a id=\"next-page\" href=\"/tasks?");
+		if (c.plan) { H(h, "plan="); html_url(h, c.plan); H(h, "&amp;"); }
+		if (c.milestone) { H(h, "milestone="); html_url(h, c.milestone); H(h, "&amp;"); }
+		if (c.jur && r->who.office) {
+			H(h, "jurisdiction=");
+			html_url(h, c.jur[0] ? c.jur : "-");
+			H(h, "&amp;");
+		}
+		if (c.state) { H(h, "state="); html_url(h, c.state); H(h, "&amp;"); }
+		if (c.subject && r->who.office) { H(h, "subject="); html_url(h, c.subject); H(h, "&amp;"); }
+		if (c.period) { H(h, "period="); html_url(h, c.period); H(h, "&amp;"); }
+		H(h, "after=");
+		html_url(h, buf_str(&c.next));
+		HF(h, "\">%s</a></p>", c.n == WEB_PAGE ? "下一页" : "继续查找");
+	}
+	if (r->who.office)
+		H(h, "<fieldset><legend>延期所选任务</legend><label>新截止日期 <input type=\"date\" "
+		     "name=\"to\" required></label><label>理由 <input type=\"text\" name=\"reason\" "
+		     "required></label><button type=\"submit\">延期</button></fieldset></form>");
+	view_end(r);
+out:
+	for (size_t i = 0; i < c.n; i++)
+		free(c.keys[i]);
+	buf_release(&c.last);
+	buf_release(&c.next);
+	free(decoded);
+	free(forced);
+}
+
+/* ---- a task's page ---- */
+
+static const char *
+notice_kind_word(const char *kind)
+{
+	static const char *const words[][2] = {
+		{"reminder", "到期提醒"},       {"overdue", "逾期通知"},
+		{"escalation", "督办通知"},     {"notice", "通知"},
+		{"incomplete", "内容不全通知"}, {"accountability", "问责通知"},
+		{"receipt", "报送回执"},        {"returned", "退回通知"},
+		{"accepted", "审核通过通知"},   {"extended", "延期通知"},
+		{"correction", "补正通知"},     {"interview-warning", "约谈预警"},
+		{"approval-restriction-warning", "限批预警"},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i][0], kind) == 0)
+			return words[i][1];
+	return kind;
+}
+
+static const char *
+delivery_word(const char *state)
+{
+	return strcmp(state, "sent") == 0        ? "已发送"
+	     : strcmp(state, "queued") == 0      ? "待发送"
+	     : strcmp(state, "retrying") == 0    ? "重试中"
+	     : strcmp(state, "failed") == 0      ? "发送失败"
+	     : strcmp(state, "digested") == 0    ? "已并入每日汇总"
+	                                         : state;
+}
+
+static const char *
+flag_word(const char *kind)
+{
+	return strcmp(kind, "concealed") == 0 ? "瞒报"
+	     : strcmp(kind, "falsified") == 0 ? "谎报"
+	     : strcmp(kind, "omitted") == 0   ? "漏报" : kind;
+}
+
+struct tl_ctx {
+	struct req *r;
+	struct store_txn *txn;
+	const struct store_task *t;
+};
+
+static void
+detail(struct html *h, const char *details, const char *name, const char *label)
+{
+	char *v = report_json_str(details, name);
+
+	if (v && *v)
+		HF(h, "<br>%s：%s", label, v);
+	free(v);
+}
+
+static int
+timeline_cb(const struct store_audit *a, void *arg)
+{
+	struct tl_ctx *c = arg;
+	struct req *r = c->r;
+	struct html *h = &r->out;
+	char *kind = NULL, *key = NULL, *ev = NULL;
+
+	H(h, "<tr><td>");
+	view_time(r, a->clock_time);
+	H(h, "</td><td>");
+	if (strcmp(a->action, "task.create") == 0) {
+		H(h, "任务生成");
+	} else if (strcmp(a->action, "task.lapse") == 0) {
+		H(h, "<span class=\"late\">截止时间已过，记为逾期</span>");
+	} else if (strcmp(a->action, "notice.queue") == 0) {
+		struct store_notice n;
+		struct dberr e;
+
+		kind = report_json_str(a->details, "kind");
+		key = report_json_str(a->details, "key");
+		HF(h, "发出%s", notice_kind_word(kind ? kind : ""));
+		dberr_clear(&e);
+		if (key && store_notice_get(c->txn, key, &n, &e) == 0) {
+			struct buf to = BUF_INIT;
+
+			for (size_t i = 0; i < n.nto; i++) {
+				if (i)
+					buf_puts(&to, "、");
+				buf_puts(&to, n.to[i]);
+			}
+			HF(h, "<br>收件人：%s<br>投递：%s", buf_str(&to), delivery_word(n.state));
+			buf_release(&to);
+			store_notice_release(&n);
+		}
+	} else if (strcmp(a->action, "task.submit") == 0) {
+		char *late = strstr(a->details, "\"late\":true") ? "（迟报）" : "";
+
+		HF(h, "报送%s", late);
+		detail(h, a->details, "by", "报送人");
+		detail(h, a->details, "sections", "声明包含");
+		detail(h, a->details, "missing", "缺少");
+		detail(h, a->details, "note", "说明");
+		act_files_list(r, a->details, c->t->key);
+		HF(h, "<br><a href=\"/receipt/%llu\">回执</a>", (unsigned long long)a->seq);
+	} else if (strcmp(a->action, "task.event") == 0) {
+		ev = report_json_str(a->details, "event");
+		HF(h, "%s", ev && strcmp(ev, "accept") == 0 ? "审核通过"
+		          : ev && strcmp(ev, "return") == 0 ? "退回" : ev ? ev : "");
+		detail(h, a->details, "by", "经办人");
+		detail(h, a->details, "note", "理由或说明");
+	} else if (strcmp(a->action, "task.extend") == 0) {
+		H(h, "延期");
+		detail(h, a->details, "from_due_date", "原截止日期");
+		detail(h, a->details, "to_due_date", "新截止日期");
+		detail(h, a->details, "reason", "理由");
+	} else if (strcmp(a->action, "task.flag") == 0) {
+		kind = report_json_str(a->details, "kind");
+		HF(h, "<span class=\"late\">问责标记：%s</span>", flag_word(kind ? kind : ""));
+		detail(h, a->details, "reason", "理由");
+	} else {
+		html_text(h, a->action);
+	}
+	if (a->from_state[0] || a->to_state[0])
+		HF(h, "<br><span class=\"muted\">状态：%s → %s</span>",
+		   a->from_state[0] ? view_state(a->from_state) : "—", view_state(a->to_state));
+	HF(h, "</td><td>%s</td><td><a href=\"/proof/%llu\">#%llu</a></td></tr>", a->actor,
+	   (unsigned long long)a->seq, (unsigned long long)a->seq);
+	free(kind);
+	free(key);
+	free(ev);
+	return 0;
+}
+
+/* The head of a task's page: what is due, in words. Shared with the link page. */
+static void
+task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
+          const struct tinfo *ti)
+{
+	struct html *h = &r->out;
+	char *subj = view_subject_name(txn, t->subject);
+	char *jur = t->jurisdiction[0] ? view_subject_name(txn, t->jurisdiction) : xstrdup("—");
+	char dl[40];
+
+	H(h, "<h1 id=\"task-title\">");
+	html_text(h, ti->m ? ti->m->title : t->milestone);
+	H(h, " ");
+	view_period(h, t->period);
+	H(h, "</h1><table class=\"facts\"><tbody>");
+	HF(h, "<tr><th>方案</th><td>%s</td></tr>", ti->ep ? ti->ep->plan->title : t->plan);
+	if (ti->ep && ti->m)
+		HF(h, "<tr><th>阶段</th><td>%s</td></tr>", ti->ep->plan->phases[ti->m->phase].title);
+	HF(h, "<tr><th>责任主体</th><td>%s</td></tr><tr><th>辖区</th><td>%s</td></tr>", subj, jur);
+	if (ti->ep && ti->m) {
+		HF(h, "<tr><th>责任单位</th><td>%s</td></tr>", ti->ep->plan->roles[ti->m->owner].title);
+		if (ti->m->submit_to >= 0)
+			HF(h, "<tr><th>报送至</th><td>%s</td></tr>",
+			   ti->ep->plan->roles[ti->m->submit_to].title);
+	}
+	tz_format_local(ti->ep ? ti->ep->tz : engine_tz(r->w->en), t->deadline, dl);
+	HF(h, "<tr><th>截止时间</th><td id=\"deadline\">%s", dl);
+	if (t->flags & STORE_TASK_EXTENDED) {
+		char od[16];
+
+		cal_format_date(t->orig_due_date, od);
+		HF(h, "（原定 %s，已延期）", od);
+	}
+	HF(h, "</td></tr><tr><th>状态</th><td id=\"state\">%s</td></tr>", view_state(t->state));
+	if (ti->m && ti->m->nrequires) {
+		H(h, "<tr><th>应含内容</th><td>");
+		for (size_t i = 0; i < ti->m->nrequires; i++)
+			HF(h, "%s%s", i ? "、" : "", ti->m->requires[i]);
+		H(h, "</td></tr>");
+	}
+	if (ti->m && ti->m->description)
+		HF(h, "<tr><th>事项说明</th><td>%s</td></tr>", ti->m->description);
+	H(h, "</tbody></table>");
+	free(subj);
+	free(jur);
+}
+
+/* The submission form: the same fields on a task page and on a link's page. */
+static void
+submit_form(struct req *r, const struct tinfo *ti, const char *action)
+{
+	struct html *h = &r->out;
+
+	HF(h, "<form method=\"post\" enctype=\"multipart/form-data\" action=\"%s\" id=\"submit-form\">"
+	      "<fieldset><legend>报送</legend><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	      "<label>报送人姓名 <input type=\"text\" name=\"by\" id=\"by\" required value=\"%s\">"
+	      "</label>", action, r->who.csrf, r->who.kind == WHO_ACCOUNT && r->who.name ?
+	                                           r->who.name : "");
+	if (ti->m && ti->m->nrequires) {
+		H(h, "<p>本次报送包含的部分：</p>");
+		for (size_t i = 0; i < ti->m->nrequires; i++)
+			HF(h, "<label><input type=\"checkbox\" name=\"sections\" value=\"%s\" checked> "
+			      "%s</label>", ti->m->requires[i], ti->m->requires[i]);
+	}
+	HF(h, "<label>说明 <textarea name=\"note\" rows=\"3\"></textarea></label>"
+	      "<label>文件（可多选，合计不超过 %zu KB）<input type=\"file\" name=\"file\" id=\"file\" "
+	      "multiple></label><button type=\"submit\" id=\"submit-button\">报送</button>"
+	      "</fieldset></form>", r->w->cfg->web_upload_limit / 1024);
+}
+
+struct task_page {
+	struct req *r;
+	const char *key;
+	bool found;
+};
+
+static int
+link_row_cb(const struct store_link *l, void *arg)
+{
+	struct req *r = arg;
+	struct html *h = &r->out;
+
+	H(h, "<tr><td>");
+	view_time(r, l->created);
+	HF(h, "</td><td>%s</td><td>%s</td></tr>", l->role, l->revoked ? "已撤销" : "有效");
+	return 0;
+}
+
+static int
+task_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct task_page *p = arg;
+	struct req *r = p->r;
+	struct html *h = &r->out;
+	struct store_task t;
+	struct tinfo ti;
+	struct tl_ctx tl = {r, txn, &t};
+	int rc;
+
+	if (store_task_get(txn, p->key, &t, e) != 0) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (!web_can_see(&r->who, &t)) {
+		store_task_release(&t);
+		return 0;
+	}
+	p->found = true;
+	task_info(r->w->en, t.plan, t.milestone, t.state, &ti);
+	view_begin(r, ti.m ? ti.m->title : t.milestone);
+	task_head(r, txn, &t, &ti);
+	if (web_can_submit(r->w->en, &r->who, &t) && event_allowed(&ti, "submit")) {
+		char *action = xasprintf("/tasks/%s/submit", t.key);
+
+		submit_form(r, &ti, action);
+		free(action);
+	}
+	if (web_can_review(&r->who)) {
+		HF(h, "<form method=\"post\" action=\"/tasks/%s/review\" id=\"review-form\"><fieldset>"
+		      "<legend>审核</legend><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		      "<label>理由或说明（退回、问责时必填）<input type=\"text\" name=\"reason\" "
+		      "id=\"reason\"></label>", t.key, r->who.csrf);
+		if (event_allowed(&ti, "accept"))
+			H(h, "<button type=\"submit\" name=\"action\" value=\"accept\" id=\"accept\">通过"
+			     "</button> ");
+		if (event_allowed(&ti, "return"))
+			H(h, "<button type=\"submit\" name=\"action\" value=\"return\" id=\"return\">退回"
+			     "</button> ");
+		H(h, "<label>问责类型 <select name=\"kind\"><option value=\"concealed\">瞒报</option>"
+		     "<option value=\"falsified\">谎报</option><option value=\"omitted\">漏报</option>"
+		     "</select></label><button type=\"submit\" name=\"action\" value=\"flag\" "
+		     "id=\"flag\">标记问责</button></fieldset></form>");
+		if (!ti.lc || !ti.lc->final[ti.st])
+			HF(h, "<form method=\"post\" action=\"/extend\" id=\"extend-one\"><fieldset>"
+			      "<legend>延期</legend><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			      "<input type=\"hidden\" name=\"task\" value=\"%s\"><label>新截止日期 "
+			      "<input type=\"date\" name=\"to\" required></label><label>理由 <input "
+			      "type=\"text\" name=\"reason\" required></label><button type=\"submit\">延期"
+			      "</button></fieldset></form>", r->who.csrf, t.key);
+	}
+	H(h, "<h2>记录</h2><table id=\"timeline\"><thead><tr><th>时间</th><th>事件</th>"
+	     "<th>操作者</th><th>审计序号</th></tr></thead><tbody>");
+	rc = store_audit_task_each(txn, t.key, timeline_cb, &tl, e);
+	H(h, "</tbody></table>");
+	if (rc == 0 && r->who.office) {
+		H(h, "<h2>报送链接</h2><table id=\"links\"><thead><tr><th>发出时间</th><th>角色</th>"
+		     "<th>状态</th></tr></thead><tbody>");
+		rc = store_link_each_task(txn, t.key, link_row_cb, r, e);
+		HF(h, "</tbody></table><form method=\"post\" action=\"/tasks/%s/revoke\">"
+		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\" "
+		      "id=\"revoke\">撤销此任务的全部报送链接</button></form>", t.key, r->who.csrf);
+	}
+	view_end(r);
+	store_task_release(&t);
+	return rc;
+}
+
+void
+page_task(struct req *r, const char *key)
+{
+	struct task_page p = {r, key, false};
+	struct dberr e;
+
+	dberr_clear(&e);
+	if (store_read(engine_store(r->w->en), task_page_txn, &p, &e) != 0) {
+		log_warnx("web", "task page: %s", e.msg);
+		req_error(r, 503, "存储暂时不可用，请稍后重试。");
+		return;
+	}
+	/* another county's task is answered exactly like a task that does not exist */
+	if (!p.found)
+		req_error(r, 404, "没有这个任务。");
+}
+
+/* ---- the review queue ---- */
+
+struct rq_ctx {
+	struct req *r;
+	struct store_txn *txn;
+	size_t n, examined;
+};
+
+static int
+review_cb(const struct store_task_ref *ref, void *arg)
+{
+	struct rq_ctx *c = arg;
+	struct req *r = c->r;
+	struct html *h = &r->out;
+	struct store_task t;
+	struct dberr e;
+
+	if (c->n >= 200 || c->examined++ >= WEB_SCAN_BUDGET)
+		return 1;
+	dberr_clear(&e);
+	if (store_task_get(c->txn, ref->key, &t, &e) != 0)
+		return 0;
+	c->n++;
+	{
+		char *subj = view_subject_name(c->txn, t.subject);
+		const char *by = store_task_extra(&t, "submitted_by");
+		const char *at = store_task_extra(&t, "submitted_at");
+
+		H(h, "<tr><td>");
+		view_task_link(r, t.key, view_milestone(r->w->en, t.plan, t.milestone));
+		H(h, " ");
+		view_period(h, t.period);
+		HF(h, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", subj, by ? by : "",
+		   at ? at : "", view_state(t.state));
+		free(subj);
+	}
+	store_task_release(&t);
+	return 0;
+}
+
+static int
+review_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct rq_ctx *c = arg;
+	struct engine *en = c->r->w->en;
+	const char *seen[32];
+	size_t nseen = 0;
+	int rc = 0;
+
+	c->txn = txn;
+	/* every state, in any loaded lifecycle, from which a task can be accepted */
+	for (size_t i = 0; rc == 0 && i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		for (size_t l = 0; rc == 0 && l < p->nlifecycles; l++) {
+			const struct plan_lifecycle *lc = &p->lifecycles[l];
+			int ev = plan_lifecycle_event(lc, "accept");
+
+			for (size_t s = 0; rc == 0 && ev >= 0 && s < lc->nstates; s++) {
+				bool dup = false;
+
+				if (lc->table[s * lc->nevents + (size_t)ev] < 0)
+					continue;
+				for (size_t k = 0; k < nseen; k++)
+					dup = dup || strcmp(seen[k], lc->states[s]) == 0;
+				if (dup || nseen == 32)
+					continue;
+				seen[nseen++] = lc->states[s];
+				rc = store_task_index_each(txn, NULL, lc->states[s], NULL, 0, review_cb, c, e);
+			}
+		}
+	}
+	return rc;
+}
+
+void
+page_review(struct req *r)
+{
+	struct rq_ctx c = {r, NULL, 0, 0};
+	struct html *h = &r->out;
+	struct dberr e;
+
+	if (!web_can_review(&r->who)) {
+		req_error(r, 403, "只有州级部门的账号可以审核报送。");
+		return;
+	}
+	view_begin(r, "待审核");
+	H(h, "<h1>待审核的报送</h1><table id=\"review\"><thead><tr><th>事项</th><th>责任主体</th>"
+	     "<th>报送人</th><th>报送时间</th><th>状态</th></tr></thead><tbody>");
+	dberr_clear(&e);
+	if (store_read(engine_store(r->w->en), review_txn, &c, &e) != 0)
+		HF(h, "<tr><td colspan=\"5\" class=\"error\">读取失败：%s</td></tr>", e.msg);
+	H(h, "</tbody></table>");
+	if (c.n == 0)
+		H(h, "<p>没有待审核的报送。</p>");
+	view_end(r);
+}
+
+/* ---- the page a submit link opens ---- */
+
+struct link_page {
+	struct req *r;
+	const char *token;
+	uint64_t receipt;
+};
+
+static int
+link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct link_page *p = arg;
+	struct req *r = p->r;
+	struct html *h = &r->out;
+	struct store_task t;
+	struct tinfo ti;
+	int rc;
+
+	if ((rc = store_task_get(txn, r->who.link.task, &t, e)) != 0)
+		return rc;
+	task_info(r->w->en, t.plan, t.milestone, t.state, &ti);
+	view_begin(r, ti.m ? ti.m->title : t.milestone);
+	if (p->receipt)
+		act_receipt_body(r, txn, p->receipt, t.key);
+	task_head(r, txn, &t, &ti);
+	if (event_allowed(&ti, "submit")) {
+		char *action = xasprintf("/s/%s", p->token);
+
+		submit_form(r, &ti, action);
+		free(action);
+	} else {
+		HF(h, "<p>当前状态为“%s”，暂不需要报送。</p>", view_state(t.state));
+	}
+	H(h, "<p class=\"muted\">此页面由通知中的个人报送链接打开，请勿转发。报送将以您填写的姓名记入"
+	     "审计记录。</p>");
+	view_end(r);
+	store_task_release(&t);
+	return 0;
+}
+
+void
+page_link(struct req *r, const char *token)
+{
+	struct link_page p = {r, token, 0};
+	const char *rc = req_query(r, "receipt");
+	struct dberr e;
+
+	if (rc)
+		p.receipt = strtoull(rc, NULL, 10);
+	dberr_clear(&e);
+	if (store_read(engine_store(r->w->en), link_page_txn, &p, &e) != 0) {
+		log_warnx("web", "link page: %s", e.msg);
+		req_error(r, 503, "存储暂时不可用，请稍后重试。");
+	}
+}
+
+void
+page_tasks(struct req *r)
+{
+	web_tasks(r, false);
+}

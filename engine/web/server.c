@@ -1,0 +1,770 @@
+/*
+ * server.c - the HTTP side: GNU libmicrohttpd in external-select mode on the caller's
+ * thread, bounded requests, the routes, and the headers every answer carries.
+ *
+ * Why one thread: the engine handle (its store transactions, its plans, its actor) belongs
+ * to the thread that uses it, and a page is a read transaction of a few milliseconds, so
+ * requests are taken one at a time while libmicrohttpd multiplexes the sockets with epoll.
+ * Bodies are bounded before they are read (Content-Length over the limit is answered 413
+ * at once) and while they are read (a chunked body past the limit is drained and
+ * discarded); uploaded files go to DB/files/tmp/ as they arrive, hashed on the way, and are
+ * moved into DB/files/ only by the action that keeps them.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "engine/web/web_int.h"
+
+#define MAX_HEADERS 64
+#define CONN_MEMORY (64 * 1024)
+
+static const char csp[] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                          "base-uri 'none'; object-src 'none'";
+
+const char *
+req_query(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->con, MHD_HEADER_KIND, name);
+}
+
+const char *
+req_cookie(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->con, MHD_COOKIE_KIND, name);
+}
+
+const char *
+req_field(const struct req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return r->fields[i].val;
+	return NULL;
+}
+
+struct engine *
+req_engine(const struct req *r)
+{
+	return r->w->en;
+}
+
+void
+req_redirect(struct req *r, const char *path)
+{
+	r->status = 303;
+	free(r->location);
+	r->location = xstrdup(path);
+	buf_reset(&r->out.b);
+}
+
+void
+req_json(struct req *r, int status)
+{
+	r->status = status;
+	r->ctype = "application/json; charset=utf-8";
+}
+
+void
+req_error(struct req *r, int status, const char *msg)
+{
+	static const struct {
+		int status;
+		const char *title;
+	} titles[] = {{400, "请求有误"},     {401, "请先登录"},       {403, "无权操作"},
+	              {404, "未找到"},       {405, "不支持的方法"},   {409, "状态不允许"},
+	              {410, "链接已失效"},   {413, "上传内容过大"},   {429, "尝试过于频繁"},
+	              {431, "请求头过大"},   {500, "服务器内部错误"}, {503, "暂时无法处理"}};
+	const char *title = "错误";
+
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (titles[i].status == status)
+			title = titles[i].title;
+	buf_reset(&r->out.b);
+	if (strncmp(r->path, "/api/", 5) == 0) {
+		/* JSON, never rendered as HTML: application/json with nosniff */
+		buf_printf(&r->out.b, "{\"error\":%d,\"message\":", status);
+		buf_json_str(&r->out.b, msg ? msg : title);
+		buf_putc(&r->out.b, '}');
+		req_json(r, status);
+		return;
+	}
+	r->status = status;
+	view_begin(r, title);
+	HF(&r->out, "<h1>%s</h1><p class=\"error\">%s</p>", title, msg ? msg : "");
+	H(&r->out, "<p><a href=\"/\">返回首页</a></p>");
+	view_end(r);
+	r->status = status;
+}
+
+/* ---- the body: form fields and files through libmicrohttpd's post processor ---- */
+
+static enum MHD_Result
+post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+          const char *content_type, const char *transfer_encoding, const char *data,
+          uint64_t off, size_t size)
+{
+	struct req *r = cls;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (r->too_large || r->bad_body)
+		return MHD_YES;
+	if (filename != NULL) {
+		if (off == 0 && upload_begin(r, key, filename) != 0) {
+			r->bad_body = true;
+			return MHD_YES;
+		}
+		if (size > 0 && upload_data(r, data, size) != 0)
+			r->bad_body = true;
+		return MHD_YES;
+	}
+	if (off == 0) {
+		if (r->nfields >= WEB_MAX_FIELDS) {
+			r->bad_body = true;
+			return MHD_YES;
+		}
+		r->fields = xrealloc(r->fields, (r->nfields + 1) * sizeof(*r->fields));
+		r->fields[r->nfields].name = xstrdup(key);
+		r->fields[r->nfields].val = xstrndup(data ? data : "", size);
+		r->nfields++;
+		return MHD_YES;
+	}
+	/* a long value arrives in pieces: it continues the field begun last */
+	if (r->nfields == 0 || off + size > WEB_MAX_FIELD_BYTES) {
+		r->bad_body = true;
+		return MHD_YES;
+	}
+	{
+		struct web_field *f = &r->fields[r->nfields - 1];
+		size_t have = strlen(f->val);
+
+		f->val = xrealloc(f->val, have + size + 1);
+		memcpy(f->val + have, data, size);
+		f->val[have + size] = '\0';
+	}
+	return MHD_YES;
+}
+
+static void
+req_free(struct req *r)
+{
+	if (r == NULL)
+		return;
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	upload_discard(r);
+	for (size_t i = 0; i < r->nfields; i++) {
+		free(r->fields[i].name);
+		free(r->fields[i].val);
+	}
+	free(r->fields);
+	who_release(&r->who);
+	buf_release(&r->out.b);
+	free(r->path);
+	free(r->location);
+	free(r->cookie[0]);
+	free(r->cookie[1]);
+	free(r->disposition);
+	if (r->file_fd >= 0)
+		close(r->file_fd);
+	free(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)con;
+	(void)toe;
+	req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* ---- what other processes changed ---- */
+
+struct fresh {
+	struct engine *en;
+	uint64_t seen;            /* the audit size this process saw last */
+	uint64_t audit;
+	struct store_clock clk;
+	bool plans_changed;
+};
+
+static int
+plan_version_cb(const struct store_plan *p, void *arg)
+{
+	struct fresh *f = arg;
+	const struct engine_plan *ep = engine_plan_find(f->en, p->id);
+
+	if (ep == NULL || ep->version != p->version)
+		f->plans_changed = true;
+	return 0;
+}
+
+static int
+fresh_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct fresh *f = arg;
+	int rc;
+
+	f->audit = store_audit_count(txn);
+	if ((rc = store_clock_get(txn, &f->clk, e)) != 0)
+		return rc;
+	/* a plan load writes an audit record: look at versions only when the log grew */
+	if (f->audit != f->seen)
+		rc = store_plan_each(txn, plan_version_cb, f, e);
+	return rc;
+}
+
+/* Before each request, the store as `run`, `advance` or `load` left it: the virtual
+ * clock's now, and the plans again when a new version was loaded. One read transaction;
+ * plans are parsed only when their versions changed. */
+static int
+refresh(struct web *w, struct dberr *e)
+{
+	struct fresh f = {w->en, w->seen_audit, 0, {0}, false};
+	int rc = store_read(engine_store(w->en), fresh_txn, &f, e);
+
+	if (rc != 0)
+		return rc;
+	if (f.plans_changed && (rc = engine_reload(w->en, e)) != 0)
+		return rc;
+	if (f.clk.mode == STORE_CLOCK_VIRTUAL)
+		engine_clock_set(w->en, f.clk.now);
+	else
+		engine_clock_read(w->en);
+	w->seen_audit = f.audit;
+	return 0;
+}
+
+/* ---- routes ---- */
+
+static bool
+starts(const char *s, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) != 0)
+		return false;
+	*rest = s + n;
+	return true;
+}
+
+/* "/tasks/<plan>/<milestone>/<subject>/<period>[/<action>[/<arg>]]": a task key has four
+ * segments; what follows is the action. */
+static void
+task_route(struct req *r, const char *rest)
+{
+	const char *p = rest, *action = NULL;
+	char *key;
+	int slashes = 0;
+
+	while (*p && slashes < 4) {
+		if (*p == '/' && ++slashes == 4)
+			break;
+		p++;
+	}
+	key = xstrndup(rest, (size_t)(p - rest));
+	if (*p == '/')
+		action = p + 1;
+	if (action == NULL || *action == '\0') {
+		if (strcmp(r->method, "GET") == 0)
+			page_task(r, key);
+		else
+			req_error(r, 405, NULL);
+	} else if (strcmp(action, "submit") == 0 && r->post) {
+		act_submit(r, key);
+	} else if (strcmp(action, "review") == 0 && r->post) {
+		act_review(r, key);
+	} else if (strcmp(action, "revoke") == 0 && r->post) {
+		act_revoke(r, key);
+	} else if (strncmp(action, "files/", 6) == 0 && !r->post) {
+		page_file(r, key, action + 6);
+	} else {
+		req_error(r, 404, "没有这个页面。");
+	}
+	free(key);
+}
+
+static bool
+parse_seq(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void
+route(struct req *r)
+{
+	const char *rest;
+	uint64_t seq;
+	bool get = strcmp(r->method, "GET") == 0;
+
+	if (strcmp(r->path, "/static/app.css") == 0) {
+		buf_puts(&r->out.b, web_css);
+		r->ctype = "text/css; charset=utf-8";
+		return;
+	}
+	if (strcmp(r->path, "/login") == 0) {
+		if (r->post)
+			page_login_post(r);
+		else
+			page_login(r);
+		return;
+	}
+	if (starts(r->path, "/s/", &rest) && strchr(rest, '/') == NULL) {
+		if (r->who.kind != WHO_LINK) {
+			req_error(r, 410, "此报送链接无效、已撤销或已过期。请使用最新通知中的链接，或联系"
+			                  "接收单位。");
+			return;
+		}
+		if (r->post)
+			act_link_submit(r, rest);
+		else
+			page_link(r, rest);
+		return;
+	}
+	if (starts(r->path, "/api/", &rest)) {
+		api_route(r, rest);
+		return;
+	}
+	if (r->who.kind != WHO_ACCOUNT) {
+		if (get)
+			req_redirect(r, "/login");
+		else
+			req_error(r, 401, "请先登录。");
+		return;
+	}
+	if (r->post && !r->who.bearer && !web_csrf_ok(r)) {
+		req_error(r, 403, "表单已过期或来源不明（缺少有效的表单令牌），请返回页面刷新后重试。");
+		return;
+	}
+	if (strcmp(r->path, "/") == 0 && get)
+		page_dashboard(r);
+	else if (strcmp(r->path, "/logout") == 0 && r->post)
+		page_logout(r);
+	else if (strcmp(r->path, "/tasks") == 0 && get)
+		page_tasks(r);
+	else if (starts(r->path, "/tasks/", &rest))
+		task_route(r, rest);
+	else if (strcmp(r->path, "/review") == 0 && get)
+		page_review(r);
+	else if (strcmp(r->path, "/extend") == 0 && r->post)
+		act_extend(r);
+	else if (starts(r->path, "/receipt/", &rest) && get && parse_seq(rest, &seq))
+		page_receipt(r, seq);
+	else if (starts(r->path, "/proof/", &rest) && get && parse_seq(rest, &seq))
+		page_proof(r, seq);
+	else if (strcmp(r->path, "/reports") == 0 && get)
+		page_reports(r);
+	else if (starts(r->path, "/reports/", &rest) && get)
+		page_report_download(r, rest);
+	else if (strcmp(r->path, "/calendar.ics") == 0 && get)
+		page_calendar(r);
+	else if (strcmp(r->path, "/audit") == 0 && get)
+		page_audit(r);
+	else
+		req_error(r, 404, "没有这个页面。");
+}
+
+/* ---- answering ---- */
+
+static enum MHD_Result
+respond(struct MHD_Connection *con, struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	bool html;
+	char len[32];
+
+	if (r->file_fd >= 0) {
+		resp = MHD_create_response_from_fd((uint64_t)r->file_size, r->file_fd);
+		r->file_fd = -1; /* the response closes it */
+	} else {
+		size_t n = r->out.b.len;
+		char *body = buf_detach(&r->out.b);
+
+		resp = MHD_create_response_from_buffer(n, body ? body : xstrdup(""),
+		                                       MHD_RESPMEM_MUST_FREE);
+	}
+	if (resp == NULL)
+		return MHD_NO;
+	if (r->status == 0)
+		r->status = 200;
+	if (r->ctype == NULL)
+		r->ctype = "text/html; charset=utf-8";
+	html = strncmp(r->ctype, "text/html", 9) == 0;
+	MHD_add_response_header(resp, "Content-Type", r->ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* a submit link's token is in its URL: never hand it on to another site */
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cache-Control",
+	                        strcmp(r->path, "/static/app.css") == 0 ? "max-age=3600"
+	                                                               : "no-store");
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
+	for (int i = 0; i < 2; i++)
+		if (r->cookie[i])
+			MHD_add_response_header(resp, "Set-Cookie", r->cookie[i]);
+	if (r->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	(void)html;
+	(void)len;
+	ret = MHD_queue_response(con, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)key;
+	(void)value;
+	(*(unsigned *)cls)++;
+	return MHD_YES;
+}
+
+static void
+client_addr(struct MHD_Connection *con, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, n, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		          (socklen_t)n);
+}
+
+/* The first call of a request: what it is, whether it may send a body at all. */
+static struct req *
+req_new(struct web *w, struct MHD_Connection *con, const char *url, const char *method)
+{
+	struct req *r = xcalloc(1, sizeof(*r));
+	const char *q;
+
+	r->w = w;
+	r->con = con;
+	r->file_fd = -1;
+	r->method = strcmp(method, "GET") == 0 ? "GET" : strcmp(method, "HEAD") == 0 ? "HEAD"
+	          : strcmp(method, "POST") == 0 ? "POST" : "OTHER";
+	r->post = strcmp(r->method, "POST") == 0;
+	q = strchr(url, '?');
+	r->path = xstrndup(url, q ? (size_t)(q - url) : strlen(url));
+	client_addr(con, r->addr, sizeof(r->addr));
+	return r;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size,
+           void **con_cls)
+{
+	struct web *w = cls;
+	struct req *r = *con_cls;
+	struct dberr e;
+
+	(void)version;
+	if (r == NULL) {
+		unsigned nheaders = 0;
+		const char *cl, *ct;
+
+		r = req_new(w, con, url, method);
+		*con_cls = r;
+		MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &nheaders);
+		if (nheaders > MAX_HEADERS) {
+			req_error(r, 431, "请求头数量超过限制。");
+			return respond(con, r);
+		}
+		if (strcmp(r->method, "OTHER") == 0) {
+			req_error(r, 405, NULL);
+			return respond(con, r);
+		}
+		cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+		if (cl != NULL && strtoull(cl, NULL, 10) > w->cfg->web_upload_limit) {
+			/* answered before a byte of the body is read: nothing is stored */
+			r->too_large = true;
+			req_error(r, 413, "上传内容超过上限，未保存任何内容。");
+			return respond(con, r);
+		}
+		ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
+		if (r->post && ct != NULL &&
+		    (strncasecmp(ct, "multipart/form-data", 19) == 0 ||
+		     strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0))
+			r->pp = MHD_create_post_processor(con, 16 * 1024, post_iter, r);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		r->body_bytes += *upload_data_size;
+		if (r->body_bytes > w->cfg->web_upload_limit && !r->too_large) {
+			r->too_large = true;
+			upload_discard(r);
+		}
+		if (!r->too_large && !r->bad_body) {
+			if (r->pp == NULL)
+				r->bad_body = true;
+			else if (MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES)
+				r->bad_body = true;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	/* the whole request is here */
+	if (r->too_large) {
+		upload_discard(r);
+		req_error(r, 413, "上传内容超过上限，未保存任何内容。");
+		return respond(con, r);
+	}
+	upload_end(r);
+	if (r->bad_body) {
+		upload_discard(r);
+		req_error(r, 400, "无法读取提交的内容（字段过多、过长或格式不符）。");
+		return respond(con, r);
+	}
+	dberr_clear(&e);
+	engine_set_actor(w->en, NULL);
+	if (refresh(w, &e) != 0 || web_auth(r, &e) != 0) {
+		log_warnx("web", "auth failed: %s", e.msg);
+		req_error(r, 503, "存储暂时不可用，请稍后重试。");
+		return respond(con, r);
+	}
+	route(r);
+	engine_set_actor(w->en, NULL);
+	if (strcmp(r->method, "HEAD") == 0)
+		buf_reset(&r->out.b);
+	return respond(con, r);
+}
+
+/* ---- start-up: the listen address, the secret, the folders ---- */
+
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, struct dberr *e)
+{
+	char host[128];
+	const char *colon;
+	char *end;
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (rb == NULL || rb[1] != ':' || (size_t)(rb - s - 1) >= sizeof(host))
+			goto bad;
+		memcpy(host, s + 1, (size_t)(rb - s - 1));
+		host[rb - s - 1] = '\0';
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+			goto bad;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || port < 0 || port > 65535 || end == colon + 1)
+		goto bad;
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	{
+		struct sockaddr_in *in = (struct sockaddr_in *)(void *)ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)(void *)ss;
+
+		if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+			in->sin_family = AF_INET;
+			in->sin_port = htons((uint16_t)port);
+			*len = sizeof(*in);
+			return 0;
+		}
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+			*len = sizeof(*in6);
+			return 0;
+		}
+	}
+bad:
+	return dberr_set(e, DB_EUSAGE, "--listen must be HOST:PORT with a numeric address "
+	                 "(127.0.0.1:8080, [::1]:8080), not '%s'", s);
+}
+
+static int
+make_dir(const char *path, struct dberr *e)
+{
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return dberr_set(e, DB_EIO, "cannot create folder %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The key of the links' form tokens: 64 hex digits in a 0600 file, made when missing. */
+static int
+load_secret(struct web *w, const char *path, struct dberr *e)
+{
+	char text[80];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		char hex[65];
+
+		web_random_hex(hex, 32);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, hex, 64) != 64 || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+			int err = errno;
+
+			if (fd >= 0)
+				close(fd);
+			return dberr_set(e, DB_EIO, "cannot write the web secret %s: %s", path,
+			                 strerror(err));
+		}
+		close(fd);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return dberr_set(e, DB_EIO, "cannot read the web secret %s: %s", path,
+		                 strerror(errno));
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 64)
+		return dberr_set(e, DB_EIO, "web secret %s: expected 64 hex digits", path);
+	for (int i = 0; i < 32; i++) {
+		int hi = hexval(text[2 * i]), lo = hexval(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return dberr_set(e, DB_EIO, "web secret %s: expected 64 hex digits", path);
+		w->secret[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static void
+print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_storage *ss,
+          const char *listen)
+{
+	(void)ss;
+	if (o->quiet)
+		return;
+	if (w->cfg->web_base_url)
+		printf("dabiao web: serving %s (listening on %s)\n", w->cfg->web_base_url, listen);
+	else
+		printf("dabiao web: serving http://%s/\n", listen);
+	if (o->banner)
+		printf("%s\n", o->banner);
+	fflush(stdout);
+}
+
+int
+web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
+{
+	struct web w;
+	struct sockaddr_storage ss;
+	socklen_t sslen = 0;
+	struct MHD_Daemon *d = NULL;
+	sigset_t set;
+	char *secret_path = NULL, *tmp = NULL;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	if (sodium_init() < 0)
+		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
+	w.en = en;
+	w.cfg = engine_config(en);
+	w.secure = w.cfg->web_base_url && strncmp(w.cfg->web_base_url, "https:", 6) == 0;
+	if ((rc = parse_listen(o->listen, &ss, &sslen, e)) != 0)
+		return rc;
+	w.files_dir = xasprintf("%s/files", store_dir(engine_store(en)));
+	tmp = xasprintf("%s/tmp", w.files_dir);
+	if ((rc = make_dir(w.files_dir, e)) != 0 || (rc = make_dir(tmp, e)) != 0)
+		goto out;
+	secret_path = w.cfg->web_secret_file ? xstrdup(w.cfg->web_secret_file)
+	                                     : xasprintf("%s/web-secret",
+	                                                 store_dir(engine_store(en)));
+	if ((rc = load_secret(&w, secret_path, e)) != 0)
+		goto out;
+	/* SIGINT and SIGTERM are taken between requests, never in the middle of one */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &w,
+	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &w, MHD_OPTION_END);
+	if (d == NULL) {
+		rc = dberr_set(e, DB_ECANTCREAT, "cannot listen on %s (in use, or not an address "
+		               "of this machine)", o->listen);
+		goto out;
+	}
+	log_info("web", "listening addr=%s", o->listen);
+	print_url(o, &w, &ss, o->listen);
+	for (;;) {
+		struct timespec zero = {0, 0};
+		siginfo_t si;
+
+		MHD_run_wait(d, 500);
+		if (sigtimedwait(&set, &si, &zero) > 0)
+			break;
+	}
+	log_info("web", "stopping");
+	rc = 0;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	dash_release(w.dash);
+	free(secret_path);
+	free(tmp);
+	free(w.files_dir);
+	return rc;
+}

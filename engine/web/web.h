@@ -1,0 +1,58 @@
+/*
+ * web.h - `dabiao web`: the browser and JSON front of the engine (docs/web.md, docs/api.md),
+ * and the accounts it knows (`dabiao user`). The only module that includes microhttpd.h.
+ *
+ * The server is a process beside `run` on the same store. It handles every request on the
+ * thread that called web_serve, one at a time (GNU libmicrohttpd driven by MHD_run_wait),
+ * because the engine handle belongs to one thread; requests are short (a read transaction
+ * and a page) and uploads are streamed to disk as they arrive. Every action is the same
+ * engine call as the command line's (task_event, task_extend, task_flag), in one store
+ * transaction, with the audit actor `web:LOGIN` or `link:ROLE/SUBJECT:NAME`.
+ *
+ * Accounts, sessions and submit links are store records (store.h); passwords are hashed
+ * with Argon2id (libsodium); session, link and API tokens are 256-bit random values of
+ * which the store keeps only the sha256.
+ */
+#ifndef DABIAO_WEB_H
+#define DABIAO_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "engine/sched/sched.h"
+
+struct web_opts {
+	const char *listen;       /* HOST:PORT (numeric IPv4 or IPv6 in brackets) */
+	bool quiet;               /* no "serving on" line on stdout */
+	const char *banner;       /* printed after the URL when serving starts, or NULL */
+};
+
+/* Serves until SIGINT or SIGTERM (blocked in the calling thread and taken with
+ * sigtimedwait between requests), then returns 0. The configuration's web section gives the
+ * base URL, the secret, the upload limit. Errors: DB_EUSAGE (a bad listen address),
+ * DB_ECANTCREAT (the port cannot be bound), DB_EIO (the secret or files folder). */
+int web_serve(struct engine *en, const struct web_opts *o, struct dberr *e);
+
+/* ---- accounts (`dabiao user`), each one transaction with its audit record ---- */
+
+/* Adds an account. role must be a role of a loaded plan; a per-jurisdiction or
+ * per-enterprise role needs subject (a jurisdiction or enterprise in the registry), an
+ * office role takes none. password: at least 8 bytes. Errors: DB_EUSAGE (bad role, subject
+ * or password), DB_EEXIST-like DB_ESTATE (the login exists), the store's. */
+int web_user_add(struct engine *en, const char *login, const char *role, const char *subject,
+                 const char *name, const char *password, struct dberr *e);
+/* New password (and the lockout lifted). DB_ENOTFOUND, DB_EUSAGE (too short). */
+int web_user_passwd(struct engine *en, const char *login, const char *password,
+                    struct dberr *e);
+/* Disables (or enables again) an account; its sessions end at their next request. */
+int web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e);
+/* A new API bearer token for the account, replacing any earlier one; *token (caller
+ * frees) is shown once and never stored. */
+int web_user_token(struct engine *en, const char *login, char **token, struct dberr *e);
+/* Calls cb with each account in login order. */
+int web_user_list(struct engine *en, int (*cb)(const struct store_account *, void *),
+                  void *arg, struct dberr *e);
+
+#endif

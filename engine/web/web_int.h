@@ -1,0 +1,220 @@
+/*
+ * web_int.h - private to engine/web/: the server's state, one request as the pages see it,
+ * the HTML writer, who is asking, and the pages' entry points.
+ *
+ * server.c owns libmicrohttpd; nothing else here names its types. A page gets a struct
+ * req with the method, the path, the query, the form fields and uploaded files already
+ * read and bounded, and answers by filling the request's response fields.
+ */
+#ifndef DABIAO_WEB_INT_H
+#define DABIAO_WEB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "engine/report/report.h"
+#include "engine/web/web.h"
+
+#define WEB_SESSION_COOKIE "dabiao_session"
+#define WEB_LOGIN_COOKIE "dabiao_login"
+#define WEB_SESSION_SECONDS (12 * 3600)
+#define WEB_LOCK_FAILURES 5          /* failed logins in a row that lock an account */
+#define WEB_LOCK_SECONDS (15 * 60)
+#define WEB_ADDR_FAILURES 20         /* failed logins from one address within ... */
+#define WEB_ADDR_WINDOW (15 * 60)    /* ... this many seconds: 429 until it passes */
+#define WEB_MAX_FIELDS 256
+#define WEB_MAX_FIELD_BYTES (64 * 1024)
+#define WEB_MAX_FILES 16
+#define WEB_PAGE 50                  /* tasks per page */
+#define WEB_SCAN_BUDGET 200000       /* index entries one page may examine */
+
+/* ---- the HTML writer: every value goes through html_text/html_f's %s, escaped ----
+ * Literal markup is accepted only as a string literal (the macros below concatenate it
+ * with "" so anything else does not compile). */
+struct html {
+	struct buf b;
+};
+void html_lit_(struct html *h, const char *lit);
+/* Escapes & < > " ' so the text is inert in element content and quoted attributes. */
+void html_text(struct html *h, const char *s);
+/* fmt is a literal; %s arguments are escaped, %d %u %ld %lld %zu %llu %% as printf. */
+void html_f_(struct html *h, const char *fmt, ...);
+#define H(h, lit) html_lit_((h), "" lit "")
+#define HF(h, ...) html_f_((h), "" __VA_ARGS__)
+/* A URL query component, percent-encoded (then HTML-escaped: it goes into attributes). */
+void html_url(struct html *h, const char *s);
+
+/* ---- who is asking ---- */
+enum who_kind { WHO_NONE = 0, WHO_ACCOUNT, WHO_LINK };
+struct who {
+	enum who_kind kind;
+	bool bearer;             /* authenticated by an API token: no CSRF token needed */
+	char *login;             /* account login, or NULL */
+	char *role;              /* plan role id */
+	char *subject;           /* jurisdiction or enterprise id, or "" */
+	char *name;              /* 姓名 (accounts) */
+	bool office;             /* an office role: sees every task */
+	bool per_enterprise;     /* per-enterprise role: sees only its own tasks */
+	char csrf[65];           /* the form token for this session or link */
+	char *session_hash;      /* the session's key, for logout */
+	struct store_link link;  /* WHO_LINK: the link used */
+};
+void who_release(struct who *w);
+
+struct web_field {
+	char *name;
+	char *val;
+};
+
+struct web_upload {
+	char *field;
+	char *name;              /* as the browser sent it: metadata only */
+	char *tmp;               /* DB/files/tmp/NNN while it arrives */
+	int fd;
+	void *md;                /* EVP_MD_CTX* */
+	uint64_t size;
+	char sha256[65];         /* once complete */
+};
+
+struct web;
+
+struct req {
+	struct web *w;
+	void *con;               /* struct MHD_Connection*, for server.c's accessors */
+	const char *method;
+	char *path;              /* decoded, without the query */
+	bool post;
+	char addr[64];           /* the client's address */
+	struct web_field *fields;
+	size_t nfields;
+	struct web_upload files[WEB_MAX_FILES];
+	size_t nfiles;
+	uint64_t body_bytes;
+	bool too_large;          /* body over the upload limit: 413, nothing kept */
+	bool bad_body;           /* too many fields, a field too long, a body we cannot read */
+	void *pp;                /* struct MHD_PostProcessor* */
+	struct who who;
+	/* the response */
+	int status;
+	const char *ctype;       /* static string */
+	struct html out;
+	char *location;          /* 303 target (a path), owned */
+	char *cookie[2];         /* Set-Cookie values, owned */
+	char *disposition;       /* Content-Disposition, owned */
+	int file_fd;             /* a file answer instead of out, or -1 */
+	uint64_t file_size;
+};
+
+/* server.c: what a page may read of its request */
+const char *req_query(const struct req *r, const char *name);   /* NULL when absent */
+const char *req_header(const struct req *r, const char *name);
+const char *req_cookie(const struct req *r, const char *name);
+const char *req_field(const struct req *r, const char *name);   /* the first, or NULL */
+struct engine *req_engine(const struct req *r);
+/* Answers: a page (status, the layout around body), a redirect, an error page, JSON. */
+void req_redirect(struct req *r, const char *path);
+void req_error(struct req *r, int status, const char *msg);
+void req_json(struct req *r, int status);      /* out holds JSON already */
+
+/* The server's state shared by the pages (server.c defines it). */
+struct web {
+	struct engine *en;
+	const struct config *cfg;
+	char *files_dir;         /* DB/files, 0700 */
+	unsigned char secret[32];
+	bool secure;             /* base_url is https: cookies are Secure */
+	struct {                 /* failed logins per client address, a small ring */
+		char addr[64];
+		int64_t since;
+		unsigned n;
+	} thr[128];
+	size_t thr_next;
+	/* the dashboard's counts, recomputed when the audit log or the hour moves */
+	uint64_t dash_seq;
+	int64_t dash_hour;
+	struct dash *dash;
+	uint64_t seen_audit;     /* the audit log's size at the last refresh */
+	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
+	                            their answer takes as long as a real one's */
+};
+
+/* ---- auth.c ---- */
+void web_random_hex(char *out, size_t bytes);   /* 2*bytes hex + NUL */
+void web_random_token(char *out);                /* 43 base64url characters + NUL */
+void web_sha256_hex(const char *s, char out[65]);
+bool web_ct_equal(const char *a, const char *b); /* constant time for equal lengths */
+/* Resolves who is asking from the session cookie, a bearer token or (under /s/) a link
+ * token; leaves WHO_NONE when nothing valid was given. Errors: the store's. */
+int web_auth(struct req *r, struct dberr *e);
+/* True when a POST carries the right form token (field csrf or header X-CSRF-Token). */
+bool web_csrf_ok(const struct req *r);
+/* What a who may do with a task. */
+bool web_can_see(const struct who *w, const struct store_task *t);
+bool web_can_submit(struct engine *en, const struct who *w, const struct store_task *t);
+bool web_can_review(const struct who *w);
+/* A plan role's kind: 'o' office, 'j' per jurisdiction, 'e' per enterprise; 0 unknown. */
+char web_role_kind(struct engine *en, const char *role);
+/* The actor audit records name for w: web:LOGIN or link:ROLE/SUBJECT:NAME. Caller frees. */
+char *web_actor(const struct who *w, const char *typed_name);
+
+void page_login(struct req *r);
+void page_login_post(struct req *r);
+void page_logout(struct req *r);
+
+/* ---- pages.c: dashboard, task list, task page, review queue ---- */
+void page_dashboard(struct req *r);
+void page_tasks(struct req *r);
+/* The task list as a page or as the API's JSON ({"tasks":[...],"next":CURSOR|null}). */
+void web_tasks(struct req *r, bool json);
+void web_task_json(struct buf *b, struct engine *en, const struct store_task *t);
+void page_task(struct req *r, const char *key);
+void page_review(struct req *r);
+void page_link(struct req *r, const char *token);   /* GET /s/TOKEN */
+
+/* ---- act.c: submissions, uploads, reviews, extensions, files, receipts ---- */
+void act_submit(struct req *r, const char *key);     /* POST /tasks/KEY/submit */
+void act_link_submit(struct req *r, const char *token);
+void act_review(struct req *r, const char *key);     /* POST /tasks/KEY/review */
+void act_extend(struct req *r);                      /* POST /extend */
+void act_revoke(struct req *r, const char *key);     /* POST /tasks/KEY/revoke */
+void page_file(struct req *r, const char *key, const char *sha);
+/* 0 when the asker may see (and with need_submit, submit) the task; else 403/404/503. */
+int act_check(struct req *r, const char *key, bool need_submit);
+/* The files of a submission's audit details, as download links. */
+void act_files_list(struct req *r, const char *details, const char *key);
+/* The receipt of submission record seq (of task), inside an open snapshot. */
+void act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char *task);
+void page_receipt(struct req *r, uint64_t seq);
+void page_proof(struct req *r, uint64_t seq);
+/* Upload plumbing for server.c: a new file field, its data, its end. */
+int upload_begin(struct req *r, const char *field, const char *filename);
+int upload_data(struct req *r, const char *data, size_t n);
+void upload_end(struct req *r);
+void upload_discard(struct req *r);                  /* unlinks what is not kept */
+
+/* ---- api.c ---- */
+void api_route(struct req *r, const char *rest);     /* /api/... */
+
+/* ---- reports.c: report pages and downloads, calendar, audit state, charts ---- */
+void page_reports(struct req *r);
+void page_report_download(struct req *r, const char *what);
+void page_calendar(struct req *r);
+void page_audit(struct req *r);
+void dash_release(struct dash *d);
+
+/* ---- view.c: the layout and the words shared by the pages ---- */
+void view_begin(struct req *r, const char *title);
+void view_end(struct req *r);
+const char *view_state(const char *state);           /* 未报送, 待审核, ... */
+void view_period(struct html *h, const char *period);/* 2017年7月, 一次性 */
+void view_time(struct req *r, int64_t t);            /* local date and time */
+/* The subject's name from the registry, else its id. Caller frees. */
+char *view_subject_name(struct store_txn *txn, const char *id);
+/* The milestone's title, else its id (static storage of the plan). */
+const char *view_milestone(struct engine *en, const char *plan, const char *milestone);
+void view_task_link(struct req *r, const char *key, const char *text);
+extern const char web_css[];
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * index.c - the secondary indexes the web pages and timelines read, kept by the store
+ * itself in the transaction of every write so they can never disagree with the records:
+ *
+ *   task_index   'j' jurisdiction NUL state NUL task-key  and  's' state NUL task-key,
+ *                each with the task's deadline and flags as value, so a jurisdiction's or
+ *                a state's tasks are one key range and counting them decodes no task;
+ *   audit_task   task-key NUL u64 sequence (big-endian), empty value: one task's audit
+ *                records, in order, without reading the whole log.
+ *
+ * store/README.md gives the layouts byte by byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "store/codec.h"
+#include "store/store_int.h"
+
+/* Offset of the first string in a task value (format, plan_version, due dates, deadlines,
+ * gen, flags, created_at, updated_at): tasks.c writes them in this order. */
+#define TASK_DEADLINE_OFF 13
+#define TASK_FLAGS_OFF 33
+#define TASK_STRINGS_OFF 53
+
+static int
+skip_str(const unsigned char **p, size_t *left, const char **s, size_t *len)
+{
+	uint32_t n;
+
+	if (*left < 4)
+		return -1;
+	n = be32_get(*p);
+	if (*left - 4 < n)
+		return -1;
+	*s = (const char *)*p + 4;
+	*len = n;
+	*p += 4 + n;
+	*left -= 4 + n;
+	return 0;
+}
+
+int
+index_task_fields(const MDB_val *v, const char **jur, size_t *jlen, const char **state,
+                  size_t *slen, int64_t *deadline, uint32_t *flags)
+{
+	const unsigned char *p = v->mv_data;
+	size_t left;
+	const char *s;
+	size_t len;
+
+	if (v->mv_size < TASK_STRINGS_OFF || p[0] != CODEC_FORMAT)
+		return -1;
+	*deadline = (int64_t)be64_get(p + TASK_DEADLINE_OFF);
+	*flags = be32_get(p + TASK_FLAGS_OFF);
+	left = v->mv_size - TASK_STRINGS_OFF;
+	p += TASK_STRINGS_OFF;
+	/* plan, milestone, subject, jurisdiction, period, state */
+	for (int i = 0; i < 6; i++) {
+		if (skip_str(&p, &left, &s, &len) != 0)
+			return -1;
+		if (i == 3) {
+			*jur = s;
+			*jlen = len;
+		} else if (i == 5) {
+			*state = s;
+			*slen = len;
+		}
+	}
+	return 0;
+}
+
+static void
+jkey(struct buf *b, const char *jur, size_t jlen, const char *state, size_t slen,
+     const char *key)
+{
+	buf_putc(b, 'j');
+	buf_append(b, jur, jlen);
+	buf_putc(b, '\0');
+	buf_append(b, state, slen);
+	buf_putc(b, '\0');
+	buf_puts(b, key);
+}
+
+static void
+skey(struct buf *b, const char *state, size_t slen, const char *key)
+{
+	buf_putc(b, 's');
+	buf_append(b, state, slen);
+	buf_putc(b, '\0');
+	buf_puts(b, key);
+}
+
+static int
+index_put(struct store_txn *t, struct buf *k, int64_t deadline, uint32_t flags,
+          struct dberr *e)
+{
+	unsigned char v[13];
+	MDB_val mk = {k->len, k->data}, mv = {sizeof(v), v};
+
+	v[0] = CODEC_FORMAT;
+	be64_put(v + 1, (uint64_t)deadline);
+	be32_put(v + 9, flags);
+	return store_put(t, STORE_DB_TASK_INDEX, &mk, &mv, 0, e);
+}
+
+static int
+index_del(struct store_txn *t, struct buf *k, struct dberr *e)
+{
+	MDB_val mk = {k->len, k->data};
+	int rc = store_del(t, STORE_DB_TASK_INDEX, &mk, e);
+
+	return rc == DB_ENOTFOUND ? 0 : rc;
+}
+
+int
+index_task(struct store_txn *t, const MDB_val *oldval, const struct store_task *task,
+           struct dberr *e)
+{
+	struct buf oj = BUF_INIT, os = BUF_INIT, k = BUF_INIT;
+	const char *jur, *state;
+	size_t jlen, slen;
+	int64_t deadline;
+	uint32_t flags;
+	int rc = 0;
+
+	if (oldval != NULL) {
+		if (index_task_fields(oldval, &jur, &jlen, &state, &slen, &deadline, &flags) != 0)
+			return dberr_set(e, DB_ESTORE, "corrupted value in store database tasks (%s)",
+			                 task->key);
+		/* both keys built before any write: oldval points into the map */
+		jkey(&oj, jur, jlen, state, slen, task->key);
+		skey(&os, state, slen, task->key);
+		if ((rc = index_del(t, &oj, e)) != 0 || (rc = index_del(t, &os, e)) != 0)
+			goto out;
+	}
+	jur = task->jurisdiction ? task->jurisdiction : "";
+	state = task->state ? task->state : "";
+	jkey(&k, jur, strlen(jur), state, strlen(state), task->key);
+	if ((rc = index_put(t, &k, task->deadline, task->flags, e)) != 0)
+		goto out;
+	buf_reset(&k);
+	skey(&k, state, strlen(state), task->key);
+	rc = index_put(t, &k, task->deadline, task->flags, e);
+out:
+	buf_release(&oj);
+	buf_release(&os);
+	buf_release(&k);
+	return rc;
+}
+
+/* ---- reading the task index ---- */
+
+struct tidx_ctx {
+	size_t plen;
+	bool by_jur;
+	int (*cb)(const struct store_task_ref *, void *);
+	void *arg;
+	struct buf tmp;
+};
+
+static int
+tidx_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct tidx_ctx *c = arg;
+	const unsigned char *p = k->mv_data, *end = p + k->mv_size, *z1, *z2 = NULL;
+	struct store_task_ref r;
+	int rc;
+
+	if (v->mv_size != 13 || k->mv_size < 2)
+		return store_corrupt(e, STORE_DB_TASK_INDEX, k);
+	z1 = memchr(p + 1, '\0', (size_t)(end - p - 1));
+	if (z1 != NULL && c->by_jur)
+		z2 = memchr(z1 + 1, '\0', (size_t)(end - z1 - 1));
+	if (z1 == NULL || (c->by_jur && z2 == NULL))
+		return store_corrupt(e, STORE_DB_TASK_INDEX, k);
+	buf_reset(&c->tmp);
+	/* jurisdiction NUL state NUL key, copied so each is a C string */
+	if (c->by_jur) {
+		buf_append(&c->tmp, p + 1, (size_t)(end - p - 1));
+		r.jurisdiction = c->tmp.data;
+		r.state = c->tmp.data + (z1 - p);
+		r.key = c->tmp.data + (z2 - p);
+	} else {
+		buf_append(&c->tmp, p + 1, (size_t)(end - p - 1));
+		r.jurisdiction = NULL;
+		r.state = c->tmp.data;
+		r.key = c->tmp.data + (z1 - p);
+	}
+	r.deadline = (int64_t)be64_get((const unsigned char *)v->mv_data + 1);
+	r.flags = be32_get((const unsigned char *)v->mv_data + 9);
+	r.pos = k->mv_data;
+	r.poslen = k->mv_size;
+	rc = c->cb(&r, c->arg);
+	if (rc > 0) {
+		*stop = true;
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+store_task_index_each(struct store_txn *t, const char *jurisdiction, const char *state,
+                      const void *after, size_t afterlen,
+                      int (*cb)(const struct store_task_ref *, void *), void *arg,
+                      struct dberr *e)
+{
+	struct tidx_ctx c = {0, true, cb, arg, BUF_INIT};
+	struct buf prefix = BUF_INIT, from = BUF_INIT;
+	int rc;
+
+	if (jurisdiction != NULL) {
+		buf_putc(&prefix, 'j');
+		buf_puts(&prefix, jurisdiction);
+		buf_putc(&prefix, '\0');
+		if (state != NULL) {
+			buf_puts(&prefix, state);
+			buf_putc(&prefix, '\0');
+		}
+	} else if (state != NULL) {
+		c.by_jur = false;
+		buf_putc(&prefix, 's');
+		buf_puts(&prefix, state);
+		buf_putc(&prefix, '\0');
+	} else {
+		/* everything, jurisdiction by jurisdiction */
+		c.by_jur = true;
+		buf_putc(&prefix, 'j');
+	}
+	c.plen = prefix.len;
+	/* resume strictly after the position given: its key with one NUL appended is the
+	 * smallest key greater than it */
+	if (after != NULL && afterlen > 0) {
+		buf_append(&from, after, afterlen);
+		buf_putc(&from, '\0');
+		if (from.len < prefix.len || memcmp(from.data, prefix.data, prefix.len) < 0) {
+			buf_reset(&from);
+			buf_append(&from, prefix.data, prefix.len);
+		}
+	}
+	rc = store_scan(t, STORE_DB_TASK_INDEX, from.len ? from.data : NULL, from.len, prefix.data,
+	                prefix.len, tidx_one, &c, e);
+	buf_release(&prefix);
+	buf_release(&from);
+	buf_release(&c.tmp);
+	return rc;
+}
+
+/* ---- reading the audit-by-task index ---- */
+
+struct atask_ctx {
+	size_t plen;
+	int (*cb)(const struct store_audit *, void *);
+	void *arg;
+	struct store_txn *t;
+};
+
+static int
+atask_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct atask_ctx *c = arg;
+	struct store_audit a;
+	int rc;
+
+	(void)v;
+	if (k->mv_size != c->plen + 8)
+		return 0; /* a longer task key that starts with ours and a NUL cannot exist */
+	rc = store_audit_get(c->t, be64_get((const unsigned char *)k->mv_data + c->plen), &a, e);
+	if (rc != 0)
+		return rc;
+	rc = c->cb(&a, c->arg);
+	store_audit_release(&a);
+	if (rc > 0) {
+		*stop = true;
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+store_audit_task_each(struct store_txn *t, const char *task,
+                      int (*cb)(const struct store_audit *, void *), void *arg,
+                      struct dberr *e)
+{
+	struct buf prefix = BUF_INIT;
+	struct atask_ctx c;
+	int rc;
+
+	buf_puts(&prefix, task);
+	buf_putc(&prefix, '\0');
+	c = (struct atask_ctx){prefix.len, cb, arg, t};
+	rc = store_scan(t, STORE_DB_AUDIT_TASK, NULL, 0, prefix.data, prefix.len, atask_one, &c,
+	                e);
+	buf_release(&prefix);
+	return rc;
+}
+
+int
+index_audit(struct store_txn *t, const char *task, uint64_t seq, struct dberr *e)
+{
+	struct buf k = BUF_INIT;
+	unsigned char be[8];
+	MDB_val mk, mv = {0, (void *)""};
+	int rc;
+
+	if (task == NULL || task[0] == '\0')
+		return 0;
+	buf_puts(&k, task);
+	buf_putc(&k, '\0');
+	be64_put(be, seq);
+	buf_append(&k, be, 8);
+	mk = (MDB_val){k.len, k.data};
+	rc = store_put(t, STORE_DB_AUDIT_TASK, &mk, &mv, 0, e);
+	buf_release(&k);
+	return rc;
+}
+
+struct aprefix_ctx {
+	size_t plen;
+	int (*cb)(const char *, uint64_t, void *);
+	void *arg;
+	struct buf tmp;
+};
+
+static int
+aprefix_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct aprefix_ctx *c = arg;
+	int rc;
+
+	(void)v;
+	if (k->mv_size < 9)
+		return store_corrupt(e, STORE_DB_AUDIT_TASK, k);
+	buf_reset(&c->tmp);
+	buf_append(&c->tmp, k->mv_data, k->mv_size - 9);
+	rc = c->cb(c->tmp.data, be64_get((const unsigned char *)k->mv_data + k->mv_size - 8),
+	           c->arg);
+	if (rc > 0) {
+		*stop = true;
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+store_audit_task_prefix(struct store_txn *t, const char *prefix,
+                        int (*cb)(const char *, uint64_t, void *), void *arg,
+                        struct dberr *e)
+{
+	struct aprefix_ctx c = {strlen(prefix), cb, arg, BUF_INIT};
+	int rc = store_scan(t, STORE_DB_AUDIT_TASK, NULL, 0, prefix, c.plen, aprefix_one, &c, e);
+
+	buf_release(&c.tmp);
+	return rc;
+}

@@ -1,0 +1,218 @@
+"""Helpers for the web's integration tests: a small plan and registry with hostile names,
+`dabiao web` on a free loopback port, and an HTTP client with its own cookies."""
+import email
+import email.policy
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+from dabiao_it import BIN, check, fail
+
+XSS_J1 = "<script>alert(1)</script>甲县"
+XSS_J2 = '"><img src=x onerror=alert(2)>乙县'
+XSS_E1 = "<b onmouseover=alert(3)>甲一钢铁</b>"
+E1, E2 = "91652301MA74H957X2", "91652323MA77AQUU8C"
+
+PLAN = """\
+plan: web
+title: 网页测试方案
+timezone: Asia/Shanghai
+notify_at: "09:00"
+roles:
+  county_epb: {title: 县环保局, per: jurisdiction}
+  enterprise: {title: 超标企业, per: enterprise}
+  supervision: {title: 监察支队}
+  prefecture_epb: {title: 州环保局}
+escalations:
+  std:
+    - {after: 1d, kind: overdue, notify: [owner, supervision]}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - id: report
+        title: 评估报告
+        owner: county_epb
+        for: each jurisdiction
+        submit_to: supervision
+        due: 2017-03-10
+        remind: [-3d, -1d]
+        escalate: std
+        requires: [overall, problems]
+      - id: filing
+        title: 治理方案备案
+        owner: enterprise
+        for: each enterprise
+        submit_to: supervision
+        due: 2017-03-20
+        remind: [-3d]
+"""
+
+REG = f"""\
+jurisdictions:
+  - {{id: j1, name: '{XSS_J1}', kind: county, email: [j1@x.example]}}
+  - {{id: j2, name: '{XSS_J2}', kind: county, email: [j2@x.example]}}
+enterprises:
+  - {{id: {E1}, name: '{XSS_E1}', jurisdiction: j1, industry: steel, email: [e1@x.example]}}
+  - {{id: {E2}, name: 乙二水泥, jurisdiction: j2, industry: cement, email: [e2@x.example]}}
+offices:
+  supervision: [s@x.example]
+  prefecture_epb: [p@x.example]
+  admin: [admin@x.example]
+"""
+
+PASSWORD = "correct horse battery"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    """`dabiao web` on a free port of 127.0.0.1, stopped with SIGTERM."""
+
+    def __init__(self, st, extra_env=None, config=None):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.pop("DABIAO_SMTP", None)
+        env["DABIAO_WEB_URL"] = self.base
+        if extra_env:
+            env.update(extra_env)
+        self.env = env
+        args = [BIN, "--db", st.db]
+        if config:
+            args += ["--config", config]
+        self.log = open(st.path("web.log"), "w")
+        self.p = subprocess.Popen(args + ["web", "--listen", f"127.0.0.1:{self.port}"],
+                                  stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if self.p.poll() is not None:
+                    break
+                time.sleep(0.1)
+        fail(f"dabiao web did not start on {self.base}: see {st.path('web.log')}")
+        raise SystemExit(1)
+
+    def stop(self):
+        self.p.terminate()
+        try:
+            rc = self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = self.p.wait()
+            fail("dabiao web did not stop on SIGTERM within 30 s")
+        check(rc == 0, f"dabiao web exits 0 on SIGTERM, got {rc}")
+        self.log.close()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **kw):
+        return None
+
+
+class Client:
+    """One browser's worth of cookies; answers (status, headers, body text)."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+        self.csrf = None
+
+    def req(self, method, path, data=None, headers=None, ctype=None):
+        h = dict(headers or {})
+        if ctype:
+            h["Content-Type"] = ctype
+        r = urllib.request.Request(self.base + path, data=data, method=method, headers=h)
+        try:
+            resp = self.opener.open(r, timeout=60)
+            status, hdrs, body = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as e:
+            status, hdrs, body = e.code, e.headers, e.read()
+        text = body.decode("utf-8", "replace")
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+        if m and method == "GET":
+            self.csrf = m.group(1)
+        return status, hdrs, text
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def post(self, path, fields, files=None, csrf=True, headers=None):
+        fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if csrf and self.csrf and not any(k == "csrf" for k, _ in fields):
+            fields.append(("csrf", self.csrf))
+        if files is None:
+            data = urllib.parse.urlencode(fields).encode()
+            return self.req("POST", path, data, headers,
+                            "application/x-www-form-urlencoded")
+        body, ctype = multipart(fields, files)
+        return self.req("POST", path, body, headers, ctype)
+
+    def login(self, login, password=PASSWORD):
+        self.get("/login")
+        return self.post("/login", {"login": login, "password": password})
+
+
+def multipart(fields, files):
+    """files: [(field, filename, bytes, type)]."""
+    b = "----dabiao" + uuid.uuid4().hex
+    out = bytearray()
+    for k, v in fields:
+        out += (f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n").encode()
+        out += str(v).encode() + b"\r\n"
+    for k, name, data, typ in files:
+        out += (f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"; "
+                f"filename=\"{name}\"\r\nContent-Type: {typ}\r\n\r\n").encode()
+        out += data + b"\r\n"
+    out += f"--{b}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={b}"
+
+
+def setup_store(st, officers=True):
+    """The plan, the registry and one account per role and subject."""
+    st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
+    st.ok("load", st.write("web.yaml", PLAN))
+    st.ok("import", st.write("reg.yaml", REG))
+    pw = st.write("pw", PASSWORD + "\n")
+    accounts = [("officer", "supervision", None, "王科长"),
+                ("leader", "prefecture_epb", None, "赵局长"),
+                ("county1", "county_epb", "j1", "甲县李"),
+                ("county2", "county_epb", "j2", "乙县周"),
+                ("ent1", "enterprise", E1, "甲一企业"),
+                ("ent2", "enterprise", E2, "乙二企业")]
+    for login, role, subject, name in accounts:
+        args = ["user", "add", login, "--role", role, "--name", name, "--password-file", pw]
+        if subject:
+            args += ["--subject", subject]
+        st.ok(*args)
+    return accounts
+
+
+def links_in_outbox(st, task, kind=None):
+    """Submit links of a task's notices, oldest first: (kind, url) pairs."""
+    out = []
+    for name in st.outbox():
+        with open(os.path.join(st.db, "outbox", name), "rb") as f:
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+        if task in (msg.get_all("X-Dabiao-Task") or []) and msg["X-Dabiao-Submit-URL"]:
+            if kind is None or msg["X-Dabiao-Kind"] == kind:
+                out.append((msg["X-Dabiao-Kind"], str(msg["X-Dabiao-Submit-URL"])))
+    return out
