@@ -293,9 +293,15 @@ set_cookie(struct req *r, int slot, const char *name, const char *val, const cha
 static void
 login_form(struct req *r, const char *msg)
 {
+	const char *have = req_cookie(r, WEB_LOGIN_COOKIE);
 	char nonce[65];
 
-	web_random_hex(nonce, 32);
+	/* the same nonce while the browser keeps it: a second login page opened (a tab, a
+	 * redirect) must not invalidate the first one's form */
+	if (have && strlen(have) == 64 && strspn(have, "0123456789abcdef") == 64)
+		snprintf(nonce, sizeof(nonce), "%s", have);
+	else
+		web_random_hex(nonce, 32);
 	set_cookie(r, 0, WEB_LOGIN_COOKIE, nonce, "/login", 1800);
 	view_begin(r, "登录");
 	H(&r->out, "<h1>登录</h1>");

@@ -1054,10 +1054,18 @@ timeline_cb(const struct store_audit *a, void *arg)
 		kind = report_json_str(a->details, "kind");
 		HF(h, "<span class=\"late\">问责标记：%s</span>", flag_word(kind ? kind : ""));
 		detail(h, a->details, "reason", "理由");
+	} else if (strcmp(a->action, "notice.sent") == 0) {
+		H(h, "通知已投递");
+	} else if (strcmp(a->action, "notice.retry") == 0 || strcmp(a->action, "notice.failed") == 0) {
+		H(h, "通知投递未成功");
+	} else if (strcmp(a->action, "link.revoke") == 0) {
+		H(h, "撤销报送链接");
 	} else {
 		html_text(h, a->action);
 	}
-	if (a->from_state[0] || a->to_state[0])
+	if (strncmp(a->action, "notice.", 7) == 0) {
+		/* a notice's own states are shown as its delivery above */
+	} else if (a->from_state[0] || a->to_state[0])
 		HF(h, "<br><span class=\"muted\">状态：%s → %s</span>",
 		   a->from_state[0] ? view_state(a->from_state) : "—", view_state(a->to_state));
 	HF(h, "</td><td>%s</td><td><a href=\"/proof/%llu\">#%llu</a></td></tr>", a->actor,
@@ -1152,7 +1160,8 @@ link_row_cb(const struct store_link *l, void *arg)
 
 	H(h, "<tr><td>");
 	view_time(r, l->created);
-	HF(h, "</td><td>%s</td><td>%s</td></tr>", l->role, l->revoked ? "已撤销" : "有效");
+	HF(h, "</td><td>%s</td><td>%s</td></tr>", view_role(r->w->en, l->role),
+	   l->revoked ? "已撤销" : "有效");
 	return 0;
 }
 

@@ -339,6 +339,11 @@ route(struct req *r)
 		r->ctype = "text/css; charset=utf-8";
 		return;
 	}
+	if (strcmp(r->path, "/favicon.ico") == 0) {
+		r->status = 404;
+		r->ctype = "text/plain; charset=utf-8";
+		return;
+	}
 	if (strcmp(r->path, "/login") == 0) {
 		if (r->post)
 			page_login_post(r);

@@ -71,6 +71,8 @@ view_state(const char *state)
 		{"returned", "已退回"},   {"accepted", "已通过"},  {"overdue", "逾期未报"},
 		{"listed", "已列入清单"}, {"rectifying", "整改中"}, {"verified", "已核查销号"},
 		{"closed", "已淘汰关闭"}, {"cancelled", "已取消"},
+		{"queued", "待发送"},     {"sent", "已发送"},     {"retrying", "重试中"},
+		{"failed", "发送失败"},   {"digested", "已并入汇总"},
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -144,4 +146,17 @@ view_task_link(struct req *r, const char *key, const char *text)
 	H(&r->out, "\">");
 	html_text(&r->out, text);
 	H(&r->out, "</a>");
+}
+
+const char *
+view_role(struct engine *en, const char *role)
+{
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+		int ri = plan_role_index(p, role);
+
+		if (ri >= 0)
+			return p->roles[ri].title;
+	}
+	return role;
 }
