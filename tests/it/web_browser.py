@@ -90,6 +90,31 @@ def submit(element_id):
         lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def go(url):
+    """Opens url and waits until the browser is on it, loaded."""
+    if url.startswith("/"):
+        url = srv.base + url
+    for _ in range(3):
+        drv.get(url)
+        try:
+            WebDriverWait(drv, 30).until(lambda d: d.current_url.split("?")[0] ==
+                                         url.split("?")[0] and
+                                         d.execute_script("return document.readyState") ==
+                                         "complete")
+            return
+        except Exception:  # a navigation still settling: ask again
+            continue
+    fail(f"the browser did not open {url}; it is on {drv.current_url}")
+
+
+def login():
+    go("/login")
+    drv.find_element(By.ID, "login").send_keys("officer")
+    drv.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit("login-submit")
+    WebDriverWait(drv, 30).until(lambda d: d.current_url == srv.base + "/")
+
+
 def text(css):
     return drv.find_element(By.CSS_SELECTOR, css).text
 
@@ -107,6 +132,7 @@ try:
     drv.find_element(By.ID, "password").send_keys(PASSWORD)
     shot("login")
     submit("login-submit")
+    WebDriverWait(drv, 30).until(lambda d: d.current_url == srv.base + "/")
     eq(drv.current_url, srv.base + "/", "after login the officer is on the dashboard")
     shot("dashboard")
     rows = {r[0]: r for r in cells("by-jurisdiction")}
@@ -124,7 +150,7 @@ try:
     links = links_in_outbox(st, T1, "reminder")
     eq(len(links), 1, "T1's reminder carries its link")
     drv.delete_all_cookies()  # the county has no account and no session
-    drv.get(links[0][1])
+    go(links[0][1])
     eq(text("#task-title"), "评估报告 （一次性）", "the link opens T1")
     pdf = st.path("评估报告.pdf")
     with open(pdf, "wb") as f:
@@ -149,11 +175,8 @@ try:
     eq(len(links_in_outbox(st, T2, "reminder")), 2, "T2 got its -1d reminder")
 
     # ---- the officer reviews: returns T1 with a reason ----
-    drv.get(srv.base + "/login")
-    drv.find_element(By.ID, "login").send_keys("officer")
-    drv.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit("login-submit")
-    drv.get(srv.base + "/review")
+    login()
+    go("/review")
     queue = cells("review")
     eq([(r[0], r[2]) for r in queue], [("评估报告 （一次性）", "甲县李")],
        "the review queue holds T1, by its submitter")
@@ -176,7 +199,7 @@ try:
     eq(len(ret), 1, "the returned notice carries a link")
     check(ret[0][1] != links[0][1], "a fresh link")
     drv.delete_all_cookies()
-    drv.get(ret[0][1])
+    go(ret[0][1])
     drv.find_element(By.ID, "by").send_keys("甲县李")
     drv.find_element(By.ID, "file").send_keys(pdf)
     shot("resubmit")
@@ -184,16 +207,13 @@ try:
     check(text("#receipt-seq").isdigit(), "a second receipt")
 
     # ---- the officer accepts ----
-    drv.get(srv.base + "/login")
-    drv.find_element(By.ID, "login").send_keys("officer")
-    drv.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit("login-submit")
-    drv.get(srv.base + "/tasks/" + T1)
+    login()
+    go("/tasks/" + T1)
     submit("accept")
     eq(text("#state"), "已通过", "T1 accepted")
 
     # ---- the dashboard and `dabiao tasks` agree ----
-    drv.get(srv.base + "/")
+    go("/")
     shot("dashboard-final")
     rows = {r[0]: r for r in cells("by-jurisdiction")}
     names = {"j1": XSS_J1, "j2": web_it.XSS_J2}
@@ -210,7 +230,8 @@ try:
        "dabiao tasks: T1 accepted")
 except Exception as ex:  # a failure anywhere still leaves its screenshot
     shot("failure")
-    fail(f"browser story: {ex!r}")
+    import traceback
+    fail(f"browser story: {ex!r}\n{traceback.format_exc()}")
 finally:
     drv.quit()
     shutil.rmtree(profile, ignore_errors=True)
