@@ -197,6 +197,21 @@ static int
 parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
              struct dberr *e)
 {
+	const struct ydoc_node *v;
+	const char *s;
+	int rc;
+
+	if ((rc = ydoc_check_keys(d, n, "issuer", issuer_keys, e)) != 0)
+		return rc;
+	for (size_t i = 0; issuer_keys[i]; i++)
+		if ((v = ydoc_get(n, issuer_keys[i])) != NULL) {
+			if ((rc = ydoc_string(d, v, issuer_keys[i], &s, e)) != 0)
+				return rc;
+			*issuer_field(&c->issuer, i) = xstrdup(s);
+		}
+	return 0;
+}
+
 /* "20MB", "512KB", "1048576": bytes, at least 1 KB (a form with its boundary). */
 static int
 parse_size(const char *s, size_t *out)
@@ -243,14 +258,6 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	const char *s;
 	int rc;
 
-	if ((rc = ydoc_check_keys(d, n, "issuer", issuer_keys, e)) != 0)
-		return rc;
-	for (size_t i = 0; issuer_keys[i]; i++)
-		if ((v = ydoc_get(n, issuer_keys[i])) != NULL) {
-			if ((rc = ydoc_string(d, v, issuer_keys[i], &s, e)) != 0)
-				return rc;
-			*issuer_field(&c->issuer, i) = xstrdup(s);
-		}
 	if ((rc = ydoc_check_keys(d, web, "web", keys, e)) != 0)
 		return rc;
 	if ((v = ydoc_get(web, "listen")) != NULL) {

@@ -224,11 +224,11 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 		return rc;
 	ep = engine_plan_find(en, t.plan);
 	for (size_t i = 0; i < x->args.nfiles; i++)
-		buf_printf(&files, "%s　%s（%llu 字节）\n　　sha256: %s\n", i ? "　　" : "",
+		buf_printf(&files, "%s　　%zu. %s（%llu 字节）\n　　　　%s", i ? "\n" : "", i + 1,
 		           x->args.files[i].name, (unsigned long long)x->args.files[i].size,
 		           x->args.files[i].sha256);
 	if (files.len == 0)
-		buf_puts(&files, "（未附文件）\n");
+		buf_puts(&files, "　　（未附文件，如为纸质报送请以纸质材料为准）");
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)x->seq);
 	tz_format_local(ep->tz, x->args.at, when);
 	url = engine_config(en)->web_base_url
