@@ -15,9 +15,8 @@ int
 cmd_web(struct cli *c)
 {
 	const char *listen = NULL, *banner_login = NULL;
-	bool quiet = false;
-	struct cli_opt opts[] = {{"listen", &listen, NULL}, {"quiet", NULL, &quiet},
-	                         {"demo-login", &banner_login, NULL}, {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"listen", &listen, NULL}, {"demo-login", &banner_login, NULL},
+	                         {NULL, NULL, NULL}};
 	struct web_opts o = {0};
 	struct engine *en;
 	char *banner = NULL;
@@ -26,7 +25,6 @@ cmd_web(struct cli *c)
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
 		return rc;
 	o.listen = listen ? listen : engine_config(en)->web_listen;
-	o.quiet = quiet;
 	/* quickstart.sh names the demo account so the line under the URL says how to log in */
 	if (banner_login)
 		banner = xasprintf("demo officer login: %s (Ctrl-C stops the server)", banner_login);

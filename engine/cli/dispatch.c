@@ -586,7 +586,7 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao warnings --state proposed"},
 	{.name = "web", .fn = cmd_web, .flags = RW, .group = CLI_G_WORK,
 	 .summary = "serve the store on the web: pages, submit links, the JSON API",
-	 .usage = "dabiao web [--listen HOST:PORT] [--quiet] [--demo-login TEXT]",
+	 .usage = "dabiao web [--listen HOST:PORT] [--demo-login TEXT]",
 	 .text = "Serves the store to the detachment's officers, the county departments, the "
 	         "enterprises and the province's systems (docs/web.md, docs/api.md), beside "
 	         "`dabiao run` on the same store, until SIGINT or SIGTERM. Every action is the "
@@ -596,7 +596,6 @@ const struct cli_command cli_commands[] = {
 	 .opts = (const struct cli_optdoc[]){
 		 {"listen", "HOST:PORT", "web.listen, else 127.0.0.1:8080", "the numeric address "
 		  "and port to listen on ([::1]:8080 for IPv6)"},
-		 {"quiet", NULL, NULL, "print no line when serving starts"},
 		 {"demo-login", "TEXT", NULL, "print TEXT under the URL as the demo login "
 		  "(deploy/quickstart.sh)"},
 		 END_OPTS},
