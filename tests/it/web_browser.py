@@ -24,7 +24,6 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 # the shared test plan and one more report due 03-03, so something is late on 03-07
@@ -80,12 +79,25 @@ def shot(name):
     drv.set_window_size(1280, 1100)
 
 
+def gone(element):
+    """The page that held element has been replaced. Chromium's driver reports a node of a
+    replaced document either as stale or as "does not belong to the document": both mean
+    gone."""
+    def pred(_):
+        try:
+            element.is_enabled()
+            return False
+        except Exception:
+            return True
+    return pred
+
+
 def submit(element_id):
     """Clicks a button and waits until the next page has replaced this one (a click returns
     before the browser has navigated)."""
     old = drv.find_element(By.TAG_NAME, "html")
     drv.find_element(By.ID, element_id).click()
-    WebDriverWait(drv, 60).until(EC.staleness_of(old))
+    WebDriverWait(drv, 60).until(gone(old))
     WebDriverWait(drv, 60).until(
         lambda d: d.execute_script("return document.readyState") == "complete")
 
@@ -183,7 +195,7 @@ try:
     shot("review")
     old = drv.find_element(By.TAG_NAME, "html")
     drv.find_element(By.CSS_SELECTOR, "#review tbody a").click()
-    WebDriverWait(drv, 60).until(EC.staleness_of(old))
+    WebDriverWait(drv, 60).until(gone(old))
     check(sha in drv.page_source, "the task page lists the submitted file")
     drv.find_element(By.ID, "reason").send_keys("缺少问题分析部分的数据")
     submit("return")
