@@ -293,7 +293,8 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	for (size_t i = 0; rc == 0 && i < c->d->nrows; i++)
 		c->d->rows[i].name = c->d->rows[i].jur[0] ? view_subject_name(txn, c->d->rows[i].jur)
 		                                          : xstrdup("州直部门");
-	qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
+	if (c->d->nover > 1)
+		qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
 	for (size_t i = 0; rc == 0 && i < c->d->nover && i < 100; i++) {
 		char buf[1024], *part[4];
 
@@ -728,17 +729,19 @@ nonempty(const char *s)
 static int
 enterprise_jurisdiction(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	char **jur = arg;
+	char **jur = arg;   /* in: the enterprise's id; out: its jurisdiction */
 	struct store_subject s;
+	const char *j;
 
 	if (store_subject_get(txn, STORE_ENTERPRISE, *jur, &s, e) != 0) {
 		dberr_clear(e);
-		*jur = xstrdup("\x01none");
+		free(*jur);
+		*jur = xstrdup("\x01none"); /* no such jurisdiction: an empty list */
 		return 0;
 	}
-	*jur = xstrdup(store_subject_field(&s, "jurisdiction") ? store_subject_field(&s,
-	                                                                            "jurisdiction")
-	                                                       : "");
+	j = store_subject_field(&s, "jurisdiction");
+	free(*jur);
+	*jur = xstrdup(j ? j : "");
 	store_subject_release(&s);
 	return 0;
 }

@@ -119,6 +119,10 @@ class Server:
             fail("dabiao web did not stop on SIGTERM within 30 s")
         check(rc == 0, f"dabiao web exits 0 on SIGTERM, got {rc}")
         self.log.close()
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        for bad in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            check(bad not in log, f"dabiao web's log has no sanitizer report: {log[-3000:]}")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
