@@ -39,7 +39,7 @@ const char *const notify_tpl_names[] = {
 	"decision_note",
 	"candidates", "candidate_count",
 	/* the web's receipt and return (docs/web.md) */
-	"receipt_seq", "receipt_files", "receipt_time", "proof_url", "return_reason", NULL,
+	"receipt_seq", "receipt_files", "receipt_time", "proof_url", NULL,
 };
 
 struct notify_tpl {
