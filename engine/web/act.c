@@ -539,7 +539,8 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	/* a selection is one transaction: all of it or none */
 	for (size_t i = 0; rc == 0 && i < x->r->nfields; i++)
 		if (strcmp(x->r->fields[i].name, "task") == 0) {
-			rc = task_extend(en, txn, x->r->fields[i].val, x->day, x->by, x->reason, e);
+			rc = task_extend(en, txn, x->r->fields[i].val, x->day, x->by, x->reason, false,
+			                 e);
 			x->n++;
 		}
 	return rc;
