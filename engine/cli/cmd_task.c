@@ -56,20 +56,13 @@ static int
 event_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct event_arg *a = arg;
-	struct store_clock sc;
 	int rc;
 
 	/* "now" as of this transaction, not as of the command's start: an `advance` that
 	 * moved the virtual clock (and lapsed the task) while this command waited for the
 	 * writer's lock is seen, so a submission after the lapse is late */
-	if (!a->at_given && engine_clock_mode(a->en) == STORE_CLOCK_VIRTUAL) {
-		if ((rc = store_clock_get(txn, &sc, e)) != 0)
-			return rc;
-		engine_clock_set(a->en, sc.now);
-		a->args.at = sc.now;
-	} else if (!a->at_given) {
-		a->args.at = engine_clock_read(a->en);
-	}
+	if (!a->at_given && (rc = engine_clock_txn(a->en, txn, &a->args.at, e)) != 0)
+		return rc;
 	return task_event(a->en, txn, a->task, a->event, &a->args, &a->to_state, e);
 }
 

@@ -32,6 +32,24 @@ engine_clock_set(struct engine *en, int64_t now)
 	en->now = now;
 }
 
+int
+engine_clock_txn(struct engine *en, struct store_txn *txn, int64_t *now, struct dberr *e)
+{
+	struct store_clock sc;
+	int rc;
+
+	if (en->mode == STORE_CLOCK_VIRTUAL) {
+		if ((rc = store_clock_get(txn, &sc, e)) != 0)
+			return rc;
+		en->now = sc.now;
+	} else {
+		en->now = engine_wall_clock();
+	}
+	if (now != NULL)
+		*now = en->now;
+	return 0;
+}
+
 /* Wall-clock time for audit records' real_time, which must be wall time even on a
  * virtual store. */
 int64_t

@@ -100,6 +100,10 @@ int64_t engine_now(const struct engine *en);
 int64_t engine_clock_read(struct engine *en);
 /* Sets now (the scheduler moves a virtual clock with the entries it applies). */
 void engine_clock_set(struct engine *en, int64_t now);
+/* Reads the clock as of write transaction txn and sets now to it: VIRTUAL, the store's now
+ * in txn (an `advance` in another process may have moved it while this one waited for the
+ * writer's lock); REAL, the wall clock. *now (may be NULL) gets it. Errors: the store's. */
+int engine_clock_txn(struct engine *en, struct store_txn *txn, int64_t *now, struct dberr *e);
 /* The wall clock whatever the store's mode: only for audit records' real_time and for a
  * new store's first now. */
 int64_t engine_wall_clock(void);

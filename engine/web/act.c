@@ -262,11 +262,14 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct submit_arg *x = arg;
 	struct engine *en = x->r->w->en;
-	size_t pending = engine_pending_n(en);
 	int rc;
 
-	engine_pending_truncate(en, pending);
+	/* the submission's time as of this transaction, as `dabiao submit` takes it: an
+	 * `advance` that lapsed the task while this request waited for the writer makes it
+	 * late */
 	x->seq = 0;
+	if ((rc = engine_clock_txn(en, txn, &x->args.at, e)) != 0)
+		return rc;
 	rc = task_event(en, txn, x->key, "submit", &x->args, &x->to_state, e);
 	if (rc == 0)
 		rc = store_audit_task_each(txn, x->key, last_submit_cb, &x->seq, e);
@@ -326,7 +329,6 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	x.key = key;
 	x.args.by = by;
 	x.args.note = note && *note ? note : NULL;
-	x.args.at = engine_clock_read(r->w->en);
 	x.args.sections = sections.len ? buf_str(&sections) : NULL;
 	x.args.files = nf ? x.files : NULL;
 	x.args.nfiles = nf;
@@ -340,7 +342,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	actor = web_actor(&r->who, by);
 	engine_set_actor(r->w->en, actor);
 	free(actor);
-	rc = store_write(engine_store(r->w->en), submit_txn, &x, &e);
+	rc = engine_write(r->w->en, submit_txn, &x, &e);
 	buf_release(&sections);
 	if (rc != 0) {
 		unplace_files(r, placed);
@@ -449,13 +451,14 @@ review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct review_arg *x = arg;
 	struct engine *en = x->r->w->en;
 	struct task_event_args a = {0};
+	int rc;
 
-	engine_pending_truncate(en, engine_pending_n(en));
+	if ((rc = engine_clock_txn(en, txn, &a.at, e)) != 0)
+		return rc;
 	if (strcmp(x->action, "flag") == 0)
 		return task_flag(en, txn, x->key, x->kind, x->by, x->reason, e);
 	a.by = x->by;
 	a.note = x->reason && *x->reason ? x->reason : NULL;
-	a.at = engine_now(en);
 	return task_event(en, txn, x->key, x->action, &a, &x->to_state, e);
 }
 
@@ -514,7 +517,7 @@ act_review(struct req *r, const char *key)
 	engine_set_actor(r->w->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = store_write(engine_store(r->w->en), review_txn, &x, &e);
+	rc = engine_write(r->w->en, review_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
 	after_action(r, rc, &e, back);
 	free(back);
@@ -532,10 +535,11 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct extend_arg *x = arg;
 	struct engine *en = x->r->w->en;
-	int rc = 0;
+	int rc;
 
-	engine_pending_truncate(en, engine_pending_n(en));
 	x->n = 0;
+	if ((rc = engine_clock_txn(en, txn, NULL, e)) != 0)
+		return rc;
 	/* a selection is one transaction: all of it or none */
 	for (size_t i = 0; rc == 0 && i < x->r->nfields; i++)
 		if (strcmp(x->r->fields[i].name, "task") == 0) {
@@ -576,7 +580,7 @@ act_extend(struct req *r)
 	engine_set_actor(r->w->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = store_write(engine_store(r->w->en), extend_txn, &x, &e);
+	rc = engine_write(r->w->en, extend_txn, &x, &e);
 	if (rc == DB_ENOTFOUND) {
 		req_error(r, 404, "所选任务中有不存在的任务，未做任何延期。");
 		return;
@@ -639,7 +643,7 @@ act_revoke(struct req *r, const char *key)
 	engine_set_actor(r->w->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = store_write(engine_store(r->w->en), revoke_txn, &x, &e);
+	rc = engine_write(r->w->en, revoke_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
 	after_action(r, rc, &e, back);
 	free(back);

@@ -473,7 +473,7 @@ page_login_post(struct req *r)
 		return;
 	}
 	dberr_clear(&e);
-	if (store_write(engine_store(r->w->en), login_txn, &x, &e) != 0) {
+	if (engine_write(r->w->en, login_txn, &x, &e) != 0) {
 		log_warnx("web", "login: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
@@ -521,7 +521,7 @@ page_logout(struct req *r)
 	dberr_clear(&e);
 	engine_set_actor(r->w->en, actor);
 	free(actor);
-	if (r->who.session_hash && store_write(engine_store(r->w->en), logout_txn, &x, &e) != 0)
+	if (r->who.session_hash && engine_write(r->w->en, logout_txn, &x, &e) != 0)
 		log_warnx("web", "logout: %s", e.msg);
 	set_cookie(r, 0, WEB_SESSION_COOKIE, "", "/", 0);
 	req_redirect(r, "/login");
@@ -683,7 +683,7 @@ web_user_add(struct engine *en, const char *login, const char *role, const char 
 		return dberr_set(e, DB_EUSAGE, "no loaded plan has a role '%s'", role);
 	if ((rc = store_read(engine_store(en), user_subject_ok, &x, e)) != 0)
 		return rc;
-	return store_write(engine_store(en), user_txn, &x, e);
+	return engine_write(en, user_txn, &x, e);
 }
 
 int
@@ -693,7 +693,7 @@ web_user_passwd(struct engine *en, const char *login, const char *password, stru
 
 	if (sodium_init() < 0)
 		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
-	return store_write(engine_store(en), user_txn, &x, e);
+	return engine_write(en, user_txn, &x, e);
 }
 
 int
@@ -701,7 +701,7 @@ web_user_disable(struct engine *en, const char *login, bool disabled, struct dbe
 {
 	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, disabled, NULL, 'd', NULL, NULL};
 
-	return store_write(engine_store(en), user_txn, &x, e);
+	return engine_write(en, user_txn, &x, e);
 }
 
 int
@@ -712,7 +712,7 @@ web_user_token(struct engine *en, const char *login, char **token, struct dberr 
 
 	if (sodium_init() < 0)
 		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
-	rc = store_write(engine_store(en), user_txn, &x, e);
+	rc = engine_write(en, user_txn, &x, e);
 	if (rc == 0)
 		*token = x.token;
 	else
