@@ -1121,6 +1121,15 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
 	}
 	if (ti->m && ti->m->description)
 		HF(h, "<tr><th>事项说明</th><td>%s</td></tr>", ti->m->description);
+	if (ti->ep) {
+		/* the document the task rests on, as its notices cite it: the plan's issuer,
+		 * else the configuration's default */
+		const char *basis = ti->ep->plan->issuer.basis ? ti->ep->plan->issuer.basis
+		                                               : engine_config(r->w->en)->issuer.basis;
+
+		if (basis)
+			HF(h, "<tr><th>依据</th><td id=\"basis\">%s</td></tr>", basis);
+	}
 	H(h, "</tbody></table>");
 	free(subj);
 	free(jur);

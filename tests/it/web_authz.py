@@ -144,6 +144,8 @@ status, _, body = anon.get(l1[0][1][len(srv.base):])
 eq(status, 200, "a reminder's link opens without an account")
 check("评估报告" in body and XSS_J1 not in body and "&lt;script&gt;" in body,
       "the link page shows the task and the county's name as text")
+check("<th>依据</th><td id=\"basis\">《网页测试实施方案》</td>" in body,
+      "the link page names the document the task rests on (the plan's issuer basis)")
 status, _, body = anon.get(l1[0][1][len(srv.base):-1] + ("A" if l1[0][1][-1] != "A" else "B"))
 eq(status, 410, "a token one character off is refused")
 status, _, _ = clients["officer"].post(f"/tasks/{T1}/revoke", {})

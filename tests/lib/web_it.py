@@ -25,6 +25,7 @@ plan: web
 title: 网页测试方案
 timezone: Asia/Shanghai
 notify_at: "09:00"
+issuer: {basis: 《网页测试实施方案》}
 roles:
   county_epb: {title: 县环保局, per: jurisdiction}
   enterprise: {title: 超标企业, per: enterprise}
