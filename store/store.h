@@ -333,12 +333,6 @@ uint64_t store_audit_count(struct store_txn *t);
 int store_audit_task_each(struct store_txn *t, const char *task,
                           int (*cb)(const struct store_audit *, void *), void *arg,
                           struct dberr *e);
-/* The (task, sequence) pairs of the audit-by-task index whose task key starts with prefix,
- * by task then sequence, without reading the records. cb's strings live during the call;
- * negative stops and is returned, positive stops with 0. */
-int store_audit_task_prefix(struct store_txn *t, const char *prefix,
-                            int (*cb)(const char *task, uint64_t seq, void *), void *arg,
-                            struct dberr *e);
 
 /* ---- the task index: tasks by jurisdiction and by state (kept by store_task_put) ----
  * What a page of tasks or a count per jurisdiction needs without decoding each task. */

@@ -462,8 +462,8 @@ review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return task_event(en, txn, x->key, x->action, &a, &x->to_state, e);
 }
 
-static void
-after_action(struct req *r, int rc, struct dberr *e, const char *back)
+void
+web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
 {
 	if (rc == DB_ESTATE || rc == DB_EDATA || rc == DB_EUSAGE) {
 		char *msg = xasprintf("操作未执行：%s", e->msg);
@@ -519,7 +519,7 @@ act_review(struct req *r, const char *key)
 	dberr_clear(&e);
 	rc = engine_write(r->w->en, review_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
-	after_action(r, rc, &e, back);
+	web_after_action(r, rc, &e, back);
 	free(back);
 }
 
@@ -586,7 +586,7 @@ act_extend(struct req *r)
 		return;
 	}
 	back = x.n == 1 ? xasprintf("/tasks/%s", first) : xstrdup("/tasks");
-	after_action(r, rc, &e, back);
+	web_after_action(r, rc, &e, back);
 	free(back);
 }
 
@@ -645,7 +645,7 @@ act_revoke(struct req *r, const char *key)
 	dberr_clear(&e);
 	rc = engine_write(r->w->en, revoke_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
-	after_action(r, rc, &e, back);
+	web_after_action(r, rc, &e, back);
 	free(back);
 }
 

@@ -78,7 +78,7 @@ split_key(const char *key, char *buf, size_t n, char *part[4])
 struct dash_row {
 	char *jur;
 	char *name;
-	unsigned open, week, overdue, late, incomplete, returned, review, warned;
+	unsigned open, week, overdue, late, incomplete, returned, review, proposed, warned;
 	long long max_days;
 };
 
@@ -256,31 +256,21 @@ first_month(struct engine *en)
 	return best;
 }
 
-/* Conduct warnings sent: their notices are audited under "PLAN/conduct/KIND/JUR/N". */
-struct warn_ctx {
-	struct dash_ctx *c;
-	char last[512];
-};
-
+/* Conduct warnings per jurisdiction: proposed (awaiting a decision) and sent, from the
+ * warnings' own records, whatever rule made them. */
 static int
-warn_cb(const char *task, uint64_t seq, void *arg)
+warn_cb(const struct conduct_warning *w, void *arg)
 {
-	struct warn_ctx *w = arg;
-	char buf[512], *part[4], *jur, *slash;
+	struct dash_ctx *c = arg;
+	bool proposed = strcmp(w->state, "proposed") == 0, sent = strcmp(w->state, "sent") == 0;
 
-	(void)seq;
-	if (strcmp(task, w->last) == 0 || strlen(task) >= sizeof(buf))
-		return 0;
-	snprintf(w->last, sizeof(w->last), "%s", task);
-	if (!split_key(task, buf, sizeof(buf), part))
-		return 0;
-	/* part[3] is "JUR/N" */
-	jur = part[3];
-	if ((slash = strrchr(jur, '/')) != NULL)
-		*slash = '\0';
-	for (size_t i = 0; i < w->c->d->nrows; i++)
-		if (strcmp(w->c->d->rows[i].jur, jur) == 0)
-			w->c->d->rows[i].warned++;
+	for (size_t i = 0; (proposed || sent) && i < c->d->nrows; i++)
+		if (strcmp(c->d->rows[i].jur, w->jurisdiction) == 0) {
+			if (proposed)
+				c->d->rows[i].proposed++;
+			else
+				c->d->rows[i].warned++;
+		}
 	return 0;
 }
 
@@ -301,13 +291,8 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		if (split_key(c->d->over[i].key, buf, sizeof(buf), part))
 			c->d->over[i].name = view_subject_name(txn, part[2]);
 	}
-	for (size_t i = 0; rc == 0 && i < engine_nplans(c->en); i++) {
-		struct warn_ctx w = {c, ""};
-		char *prefix = xasprintf("%s/conduct/", engine_plan_at(c->en, i)->plan->id);
-
-		rc = store_audit_task_prefix(txn, prefix, warn_cb, &w, e);
-		free(prefix);
-	}
+	if (rc == 0)
+		rc = conduct_warning_each(txn, NULL, warn_cb, c, e);
 	return rc;
 }
 
@@ -448,7 +433,7 @@ page_dashboard(struct req *r)
 	   d->total_tasks);
 	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未完成</th><th>本周到期</th>"
 	     "<th>逾期（最长天数）</th><th>迟报</th><th>内容不全</th><th>已退回</th><th>待审核</th>"
-	     "<th>预警（已发）</th></tr></thead><tbody>");
+	     "<th>预警待决定</th><th>预警已发出</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->nrows; i++) {
 		const struct dash_row *w = &d->rows[i];
 
@@ -465,8 +450,12 @@ page_dashboard(struct req *r)
 		if (w->overdue)
 			HF(h, "（%lld天）", w->max_days);
 		HF(h, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
-		      "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>",
-		   w->late, w->incomplete, w->returned, w->review, w->warned);
+		      "<td class=\"n\">%u</td>", w->late, w->incomplete, w->returned, w->review);
+		if (w->proposed)
+			HF(h, "<td class=\"n late\"><a href=\"/warnings\">%u</a></td>", w->proposed);
+		else
+			H(h, "<td class=\"n\">0</td>");
+		HF(h, "<td class=\"n\">%u</td></tr>", w->warned);
 	}
 	H(h, "</tbody></table>");
 	H(h, "<h2>逾期未报</h2>");
@@ -944,25 +933,6 @@ out:
 /* ---- a task's page ---- */
 
 static const char *
-notice_kind_word(const char *kind)
-{
-	static const char *const words[][2] = {
-		{"reminder", "到期提醒"},       {"overdue", "逾期通知"},
-		{"escalation", "督办通知"},     {"notice", "通知"},
-		{"incomplete", "内容不全通知"}, {"accountability", "问责通知"},
-		{"receipt", "报送回执"},        {"returned", "退回通知"},
-		{"accepted", "审核通过通知"},   {"extended", "延期通知"},
-		{"correction", "补正通知"},     {"interview-warning", "约谈预警"},
-		{"approval-restriction-warning", "限批预警"},
-	};
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(words[i][0], kind) == 0)
-			return words[i][1];
-	return kind;
-}
-
-static const char *
 delivery_word(const char *state)
 {
 	return strcmp(state, "sent") == 0        ? "已发送"
@@ -1018,7 +988,7 @@ timeline_cb(const struct store_audit *a, void *arg)
 
 		kind = report_json_str(a->details, "kind");
 		key = report_json_str(a->details, "key");
-		HF(h, "发出%s", notice_kind_word(kind ? kind : ""));
+		HF(h, "发出%s", view_notice_kind(kind ? kind : ""));
 		dberr_clear(&e);
 		if (key && store_notice_get(c->txn, key, &n, &e) == 0) {
 			struct buf to = BUF_INIT;

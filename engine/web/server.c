@@ -390,6 +390,10 @@ route(struct req *r)
 		page_review(r);
 	else if (strcmp(r->path, "/extend") == 0 && r->post)
 		act_extend(r);
+	else if (strcmp(r->path, "/warnings") == 0 && get)
+		page_warnings(r);
+	else if (starts(r->path, "/warnings/", &rest) && r->post && parse_seq(rest, &seq))
+		act_decide(r, rest);
 	else if (starts(r->path, "/receipt/", &rest) && get && parse_seq(rest, &seq))
 		page_receipt(r, seq);
 	else if (starts(r->path, "/proof/", &rest) && get && parse_seq(rest, &seq))

@@ -48,7 +48,8 @@ view_begin(struct req *r, const char *title)
 		if (web_can_review(w))
 			H(h, "<a href=\"/review\">待审核</a>");
 		if (w->office)
-			H(h, "<a href=\"/reports\">报表</a><a href=\"/audit\">审计</a>");
+			H(h, "<a href=\"/warnings\">预警</a><a href=\"/reports\">报表</a>"
+			     "<a href=\"/audit\">审计</a>");
 		HF(h, "<form class=\"inline\" method=\"post\" action=\"/logout\">"
 		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		      "<span>%s（%s）</span> <button type=\"submit\">退出</button></form>",
@@ -79,6 +80,28 @@ view_state(const char *state)
 		if (strcmp(words[i][0], state) == 0)
 			return words[i][1];
 	return state;
+}
+
+const char *
+view_notice_kind(const char *kind)
+{
+	static const char *const words[][2] = {
+		{"reminder", "到期提醒"},       {"overdue", "逾期通知"},
+		{"escalation", "督办通知"},     {"notice", "通知"},
+		{"incomplete", "内容不全通知"}, {"accountability", "问责通知"},
+		{"receipt", "报送回执"},        {"returned", "退回通知"},
+		{"accepted", "审核通过通知"},   {"extended", "延期通知"},
+		{"correction", "补正通知"},     {"interview-warning", "约谈预警"},
+		{"approval-restriction-warning", "限批预警"},
+		{"start", "补报期限通知"},      {"candidates", "约谈/限批候选名单"},
+		{"dispatch", "月度调度通报"},   {"digest", "每日汇总"},
+		{"delivery-failed", "投递失败通知"},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i][0], kind) == 0)
+			return words[i][1];
+	return kind;
 }
 
 void

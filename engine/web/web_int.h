@@ -180,6 +180,10 @@ void act_review(struct req *r, const char *key);     /* POST /tasks/KEY/review *
 void act_extend(struct req *r);                      /* POST /extend */
 void act_revoke(struct req *r, const char *key);     /* POST /tasks/KEY/revoke */
 void page_file(struct req *r, const char *key, const char *sha);
+/* After an action's write: a refusal by the engine (state, data, usage) is 409 with its
+ * message, another failure 503; on success what it queued is delivered (as the engine,
+ * not the account) and the answer is a 303 to back. */
+void web_after_action(struct req *r, int rc, struct dberr *e, const char *back);
 /* 0 when the asker may see (and with need_submit, submit) the task; else 403/404/503. */
 int act_check(struct req *r, const char *key, bool need_submit);
 /* The files of a submission's audit details, as download links. */
@@ -193,6 +197,10 @@ int upload_begin(struct req *r, const char *field, const char *filename);
 int upload_data(struct req *r, const char *data, size_t n);
 void upload_end(struct req *r);
 void upload_discard(struct req *r);                  /* unlinks what is not kept */
+
+/* ---- warnings.c: conduct warnings (约谈/限批) and the decision on them ---- */
+void page_warnings(struct req *r);                   /* GET /warnings */
+void act_decide(struct req *r, const char *id);      /* POST /warnings/ID */
 
 /* ---- api.c ---- */
 void api_route(struct req *r, const char *rest);     /* /api/... */
@@ -208,6 +216,7 @@ void dash_release(struct dash *d);
 void view_begin(struct req *r, const char *title);
 void view_end(struct req *r);
 const char *view_state(const char *state);           /* 未报送, 待审核, ... */
+const char *view_notice_kind(const char *kind);      /* 到期提醒, 约谈预警, ... */
 void view_period(struct html *h, const char *period);/* 2017年7月, 一次性 */
 void view_time(struct req *r, int64_t t);            /* local date and time */
 /* The subject's name from the registry, else its id. Caller frees. */

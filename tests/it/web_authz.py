@@ -48,26 +48,26 @@ def audit_size():
 # ---- every role x read route x own / other subject ----
 OFFICE = {"/": 200, "/tasks": 200, f"/tasks/{T1}": 200, f"/tasks/{T2}": 200,
           f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 200, "/review": 200, "/reports": 200,
-          "/audit": 200, "/calendar.ics": 200, "/api/tasks": 200, f"/api/tasks/{T1}": 200,
-          f"/api/tasks/{TE2}": 200, "/api/audit": 200}
+          "/audit": 200, "/warnings": 200, "/calendar.ics": 200, "/api/tasks": 200,
+          f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 200, "/api/audit": 200}
 expect = {
     "officer": OFFICE,
     "leader": OFFICE,
     "county1": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 200, f"/tasks/{T2}": 404,
                 f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 404, "/review": 403, "/reports": 403,
-                "/audit": 403, "/calendar.ics": 200, "/api/tasks": 200,
+                "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
                 f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 404, "/api/audit": 403},
     "county2": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 200,
                 f"/tasks/{TE1}": 404, f"/tasks/{TE2}": 200, "/review": 403, "/reports": 403,
-                "/audit": 403, "/calendar.ics": 200, "/api/tasks": 200,
+                "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
                 f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit": 403},
     "ent1": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 404,
              f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 404, "/review": 403, "/reports": 403,
-             "/audit": 403, "/calendar.ics": 200, "/api/tasks": 200,
+             "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
              f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 404, "/api/audit": 403},
     "ent2": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 404,
              f"/tasks/{TE1}": 404, f"/tasks/{TE2}": 200, "/review": 403, "/reports": 403,
-             "/audit": 403, "/calendar.ics": 200, "/api/tasks": 200,
+             "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
              f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit": 403},
 }
 expect["anon"] = {p: (401 if p.startswith("/api/") else 303) for p in OFFICE}
@@ -232,7 +232,7 @@ eq(clients["officer"].get(f"/tasks/{T2}/files/..%2F..%2Fdata.mdb")[0], 404, "no 
 
 # ---- every page that shows registry or submission text shows it as text ----
 pages = [(clients["officer"], p) for p in
-         ["/", "/tasks", f"/tasks/{T1}", f"/tasks/{T2}", f"/tasks/{TE1}", "/review",
+         ["/", "/tasks", f"/tasks/{T1}", f"/tasks/{T2}", f"/tasks/{TE1}", "/review", "/warnings",
           "/reports", f"/receipt/{seq}", f"/proof/{seq}", "/tasks?jurisdiction=j1"]]
 pages += [(clients["county1"], "/tasks"), (clients["county1"], f"/tasks/{T1}"),
           (clients["ent1"], f"/tasks/{TE1}")]
