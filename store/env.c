@@ -35,21 +35,19 @@ initial_mapsize(size_t want)
 	return (want + page - 1) / page * page;
 }
 
-static int make_private_dir(const char *path, struct dberr *e);
-
 /* The .eml outbox folder a store holds beside its files. */
 static int
 make_outbox(const char *dir, struct dberr *e)
 {
 	char *path = xasprintf("%s/outbox", dir);
-	int rc = make_private_dir(path, e);
+	int rc = store_private_dir(path, e);
 
 	free(path);
 	return rc;
 }
 
-static int
-make_private_dir(const char *path, struct dberr *e)
+int
+store_private_dir(const char *path, struct dberr *e)
 {
 	if (mkdir(path, 0700) != 0) {
 		if (errno == EEXIST)
@@ -128,7 +126,7 @@ prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
 	}
 	rc = check_new_dir(dir, e);
 	if (rc == 0)
-		rc = make_private_dir(dir, e);
+		rc = store_private_dir(dir, e);
 	if (rc == 0)
 		rc = make_outbox(dir, e);
 out:
@@ -531,8 +529,10 @@ store_backup(struct store *s, const char *dir, struct dberr *e)
 		rc = dberr_set(e, -errno, "cannot set the mode of %s: %s", path, strerror(errno));
 		goto out;
 	}
-	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox. */
-	rc = make_outbox(dir, e);
+	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox, and the
+	 * files submitted on the web that its records name. */
+	if ((rc = make_outbox(dir, e)) == 0)
+		rc = store_files_copy(s->dir, dir, e);
 out:
 	free(path);
 	return rc;

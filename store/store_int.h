@@ -94,6 +94,13 @@ int index_audit(struct store_txn *t, const char *task, uint64_t seq, struct dber
 int index_task_fields(const MDB_val *v, const char **jur, size_t *jlen, const char **state,
                       size_t *slen, int64_t *deadline, uint32_t *flags);
 
+/* Makes folder path with mode 0700 whatever the umask; an existing folder is left as it
+ * is. Errors: -errno with the path. */
+int store_private_dir(const char *path, struct dberr *e);
+/* Copies the submitted files of store folder dir (dir/files/ab/SHA256) into the same
+ * places under folder to (files.c). None to copy is 0. Errors: -errno with the path. */
+int store_files_copy(const char *dir, const char *to, struct dberr *e);
+
 /* Brings the records of a store at schema `from` to STORE_SCHEMA_VERSION inside t
  * (migrate.c); the caller then records the new version. Errors: the store's. */
 int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);

@@ -230,6 +230,22 @@ eq(clients["officer"].get(f"/tasks/{T1}/files/{sha}")[0], 404,
    "a file is served only under the task it was submitted for")
 eq(clients["officer"].get(f"/tasks/{T2}/files/..%2F..%2Fdata.mdb")[0], 404, "no paths")
 
+# ---- `dabiao backup` copies the submitted files with the records that name them ----
+bdir = st.path("backup")
+st.ok("backup", bdir)
+copied = []
+for root, _, names in os.walk(os.path.join(bdir, "files")):
+    copied += [os.path.relpath(os.path.join(root, n), bdir) for n in names]
+eq(copied, [os.path.join("files", sha[:2], sha)], "the backup holds the one submitted file")
+with open(os.path.join(bdir, "files", sha[:2], sha), "rb") as f:
+    eq(f.read(), pdf, "byte for byte")
+eq(os.stat(os.path.join(bdir, "files", sha[:2])).st_mode & 0o777, 0o700, "in a 0700 folder")
+import subprocess  # noqa: E402
+from dabiao_it import BIN  # noqa: E402
+p = subprocess.run([BIN, "--db", bdir, "tasks", "--subject", "j2", "--format", "json"],
+                   capture_output=True, text=True)
+eq(json.loads(p.stdout or "[{}]")[0].get("state"), "submitted", "the copy opens as a store")
+
 # ---- every page that shows registry or submission text shows it as text ----
 pages = [(clients["officer"], p) for p in
          ["/", "/tasks", f"/tasks/{T1}", f"/tasks/{T2}", f"/tasks/{TE1}", "/review", "/warnings",

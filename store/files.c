@@ -1,0 +1,140 @@
+/*
+ * files.c - the store folder's submitted files (DIR/files/ab/abcdef..., by sha256, written
+ * by the web) in a backup. The LMDB copy names the files of the submissions it holds; each
+ * is put in place before the transaction that records it commits, so copying the folder
+ * after the snapshot finds every file the copy names (and perhaps a few of later
+ * submissions, which nothing names: harmless). Only names of 64 hex digits under
+ * two-hex-digit folders are copied: never tmp/ (uploads under way), never anything else.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "store/store_int.h"
+
+static bool
+hex_name(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+/* Copies one file's bytes to a new file (0600), flushed to disk. */
+static int
+copy_file(const char *from, const char *to, struct dberr *e)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return dberr_set(e, -errno, "cannot read %s: %s", from, strerror(errno));
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		rc = dberr_set(e, -errno, "cannot create %s: %s", to, strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = dberr_set(e, -errno, "cannot read %s: %s", from, strerror(errno));
+			goto out;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
+				goto out;
+			}
+			off += w;
+		}
+	}
+	if (fsync(out) != 0)
+		rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
+out:
+	if (out >= 0 && close(out) != 0 && rc == 0)
+		rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
+	close(in);
+	return rc;
+}
+
+/* One fan-out folder (files/ab): every file named by its sha256. */
+static int
+copy_fan(const char *from, const char *to, struct dberr *e)
+{
+	DIR *d = opendir(from);
+	struct dirent *de;
+	int rc;
+
+	if (d == NULL)
+		return dberr_set(e, -errno, "cannot read folder %s: %s", from, strerror(errno));
+	if ((rc = store_private_dir(to, e)) != 0)
+		goto out;
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		char *src, *dst;
+
+		if (!hex_name(de->d_name, 64))
+			continue;
+		src = xasprintf("%s/%s", from, de->d_name);
+		dst = xasprintf("%s/%s", to, de->d_name);
+		rc = copy_file(src, dst, e);
+		free(src);
+		free(dst);
+	}
+	if (rc == 0 && errno != 0)
+		rc = dberr_set(e, -errno, "cannot read folder %s: %s", from, strerror(errno));
+out:
+	closedir(d);
+	return rc;
+}
+
+int
+store_files_copy(const char *dir, const char *to, struct dberr *e)
+{
+	char *from = xasprintf("%s/files", dir), *dst = xasprintf("%s/files", to);
+	DIR *d = opendir(from);
+	struct dirent *de;
+	int rc = 0;
+
+	if (d == NULL) {
+		/* a store nobody submitted to on the web has no files folder */
+		if (errno != ENOENT)
+			rc = dberr_set(e, -errno, "cannot read folder %s: %s", from, strerror(errno));
+		goto out;
+	}
+	if ((rc = store_private_dir(dst, e)) != 0)
+		goto out;
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		char *a, *b;
+
+		if (!hex_name(de->d_name, 2))
+			continue;
+		a = xasprintf("%s/%s", from, de->d_name);
+		b = xasprintf("%s/%s", dst, de->d_name);
+		rc = copy_fan(a, b, e);
+		free(a);
+		free(b);
+	}
+	if (rc == 0 && errno != 0)
+		rc = dberr_set(e, -errno, "cannot read folder %s: %s", from, strerror(errno));
+out:
+	if (d != NULL)
+		closedir(d);
+	free(from);
+	free(dst);
+	return rc;
+}
