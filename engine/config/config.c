@@ -253,7 +253,7 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
           struct dberr *e)
 {
 	static const char *const keys[] = {"listen", "base_url", "secret_file", "upload_limit",
-	                                   "link_days", NULL};
+	                                   "link_days", "tls_cert", "tls_key", NULL};
 	const struct ydoc_node *v;
 	const char *s;
 	int rc;
@@ -299,6 +299,19 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 			                  "3650, not '%s'", s);
 		c->web_link_days = (int)n;
 	}
+	if ((v = ydoc_get(web, "tls_cert")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.tls_cert", &s, e)) != 0)
+			return rc;
+		c->web_tls_cert = xstrdup(s);
+	}
+	if ((v = ydoc_get(web, "tls_key")) != NULL) {
+		if ((rc = ydoc_string(d, v, "web.tls_key", &s, e)) != 0)
+			return rc;
+		c->web_tls_key = xstrdup(s);
+	}
+	if ((c->web_tls_cert == NULL) != (c->web_tls_key == NULL))
+		return ydoc_error(d, web, e, "web: tls_cert and tls_key go together (the "
+		                  "certificate chain and its private key, PEM files)");
 	return 0;
 }
 
@@ -538,6 +551,8 @@ config_release(struct config *c)
 	free(c->web_listen);
 	free(c->web_base_url);
 	free(c->web_secret_file);
+	free(c->web_tls_cert);
+	free(c->web_tls_key);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -565,6 +580,8 @@ config_copy(const struct config *from, struct config *to)
 	to->web_listen = xstrdup(from->web_listen);
 	to->web_base_url = xstrdup(from->web_base_url);
 	to->web_secret_file = xstrdup(from->web_secret_file);
+	to->web_tls_cert = xstrdup(from->web_tls_cert);
+	to->web_tls_key = xstrdup(from->web_tls_key);
 	to->digest = NULL;
 	while (from->digest && from->digest[n])
 		n++;

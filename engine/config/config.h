@@ -47,6 +47,8 @@
  *     upload_limit: 20MB                      # one request's body; larger is 413
  *     link_days: 0                            # submit links expire after N days; 0: when
  *                                             # the task is final
+ *     tls_cert: /etc/dabiao/tls/cert.pem      # both: `web` speaks HTTPS itself; neither:
+ *     tls_key: /etc/dabiao/tls/key.pem        # plain HTTP behind nginx (deploy/)
  */
 #ifndef DABIAO_CONFIG_H
 #define DABIAO_CONFIG_H
@@ -88,6 +90,8 @@ struct config {
 	char *web_secret_file; /* or NULL: DB/web-secret */
 	size_t web_upload_limit; /* bytes, default 20 MiB */
 	int web_link_days;     /* 0: a link lives until its task is final */
+	char *web_tls_cert;    /* PEM certificate chain and key: `web` speaks HTTPS itself; */
+	char *web_tls_key;     /* both or neither (NULL: plain HTTP behind a proxy) */
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it

@@ -695,6 +695,46 @@ load_secret(struct web *w, const char *path, struct dberr *e)
 	return 0;
 }
 
+/* A PEM file for the library's TLS, whole, NUL-terminated (what MHD_OPTION_HTTPS_MEM_*
+ * take). Errors: DB_ECONFIG naming the key and the path. */
+static int
+read_pem(const char *path, const char *what, char **out, struct dberr *e)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return dberr_set(e, DB_ECONFIG, "%s %s: %s", what, path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b.len + (size_t)n > (1u << 20)) {
+			int err = n < 0 ? errno : EFBIG;
+
+			close(fd);
+			if (b.len)
+				sodium_memzero(b.data, b.len);
+			buf_release(&b);
+			return dberr_set(e, DB_ECONFIG, "%s %s: %s", what, path, strerror(err));
+		}
+		buf_append(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	sodium_memzero(chunk, sizeof(chunk));
+	if (strstr(buf_str(&b), "-----BEGIN ") == NULL) {
+		if (b.len)
+			sodium_memzero(b.data, b.len);
+		buf_release(&b);
+		return dberr_set(e, DB_ECONFIG, "%s %s: not a PEM file", what, path);
+	}
+	*out = xstrdup(buf_str(&b));
+	sodium_memzero(b.data, b.len); /* a key: no copy left behind in freed memory */
+	buf_release(&b);
+	return 0;
+}
+
 static void
 print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_storage *ss,
           const char *listen)
@@ -705,7 +745,8 @@ print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_s
 	if (w->cfg->web_base_url)
 		printf("dabiao web: serving %s (listening on %s)\n", w->cfg->web_base_url, listen);
 	else
-		printf("dabiao web: serving http://%s/\n", listen);
+		printf("dabiao web: serving %s://%s/\n", w->cfg->web_tls_cert ? "https" : "http",
+		       listen);
 	if (o->banner)
 		printf("%s\n", o->banner);
 	fflush(stdout);
@@ -718,8 +759,11 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	struct MHD_Daemon *d = NULL;
+	struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
+	                                {MHD_OPTION_END, 0, NULL}};
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	sigset_t set;
-	char *secret_path = NULL, *tmp = NULL;
+	char *secret_path = NULL, *tmp = NULL, *cert = NULL, *key = NULL;
 	int rc;
 
 	memset(&w, 0, sizeof(w));
@@ -744,16 +788,31 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &w,
+	if (w.cfg->web_tls_cert != NULL) {
+		/* HTTPS in the library (GnuTLS), for a site without a reverse proxy */
+		if ((rc = read_pem(w.cfg->web_tls_cert, "web.tls_cert", &cert, e)) != 0 ||
+		    (rc = read_pem(w.cfg->web_tls_key, "web.tls_key", &key, e)) != 0)
+			goto out;
+		tls[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+		tls[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+		flags |= MHD_USE_TLS;
+		w.secure = true;
+	}
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &w,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &w, MHD_OPTION_END);
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &w,
+	                     MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (d == NULL) {
-		rc = dberr_set(e, DB_ECANTCREAT, "cannot listen on %s (in use, or not an address "
-		               "of this machine)", o->listen);
+		rc = cert ? dberr_set(e, DB_ECONFIG, "cannot serve HTTPS on %s: the address is in "
+		                      "use, or web.tls_cert %s and web.tls_key %s are not a PEM "
+		                      "certificate and its key", o->listen, w.cfg->web_tls_cert,
+		                      w.cfg->web_tls_key)
+		          : dberr_set(e, DB_ECANTCREAT, "cannot listen on %s (in use, or not an "
+		                      "address of this machine)", o->listen);
 		goto out;
 	}
 	log_info("web", "listening addr=%s", o->listen);
@@ -772,6 +831,10 @@ out:
 	if (d)
 		MHD_stop_daemon(d);
 	dash_release(w.dash);
+	if (key != NULL)
+		sodium_memzero(key, strlen(key));
+	free(key);
+	free(cert);
 	free(secret_path);
 	free(tmp);
 	free(w.files_dir);
