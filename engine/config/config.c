@@ -321,15 +321,35 @@ static int
 parse_calendars_dir(const struct ydoc *d, const struct ydoc_node *n, const char *path,
                     struct config *c, struct dberr *e)
 {
-	const char *s, *slash = strrchr(path, '/');
+	const char *s, *slash = strrchr(path, '/'), *why = NULL;
+	struct stat st;
+	char *dir;
 	int rc;
 
 	if ((rc = ydoc_string(d, n, "calendars_dir", &s, e)) != 0)
 		return rc;
 	if (s[0] == '/' || slash == NULL)
-		c->calendars_dir = xstrdup(s);
+		dir = xstrdup(s);
 	else
-		c->calendars_dir = xasprintf("%.*s/%s", (int)(slash - path), path, s);
+		dir = xasprintf("%.*s/%s", (int)(slash - path), path, s);
+	/* a folder that is not there would be skipped without a word, and plans would
+	 * silently take the shipped calendars instead of the bureau's */
+	if (stat(dir, &st) != 0)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a folder";
+	if (why != NULL) {
+		if (strcmp(dir, s) != 0)
+			rc = ydoc_error(d, n, e, "calendars_dir %s (%s, from the configuration's "
+			                "folder): %s; create the folder or remove the key", s, dir,
+			                why);
+		else
+			rc = ydoc_error(d, n, e, "calendars_dir %s: %s; create the folder or remove "
+			                "the key", dir, why);
+		free(dir);
+		return rc;
+	}
+	c->calendars_dir = dir;
 	return 0;
 }
 
@@ -345,6 +365,9 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 	size_t len;
 	int rc;
 
+	/* the conventional "no configuration": an empty one */
+	if (strcmp(path, "/dev/null") == 0)
+		return 0;
 	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
 		return rc;
 	if ((rc = ydoc_parse(path, data, len, &d, e)) != 0)

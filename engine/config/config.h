@@ -17,7 +17,8 @@
  *
  * Calendar files (`calendar: {use: [...]}` in plans) are looked for in the file's
  * calendars_dir first, then in the shipped folder (the installed share/dabiao/calendars,
- * else the source tree's workflows/calendars).
+ * else the source tree's workflows/calendars). A calendars_dir that is not a folder is
+ * refused when the file is read. The file /dev/null is an empty configuration.
  *
  *   smtp:
  *     host: mail.example.cn
@@ -95,8 +96,9 @@ struct config {
 };
 
 /* Reads the configuration: path (NULL: $DABIAO_CONFIG, else the default path if it
- * exists, else none), then the variables above over it. A bad file is DB_ECONFIG with its
- * FILE:LINE:COLUMN; a bad variable DB_ECONFIG naming it. *out is written only on success;
+ * exists, else none), then the variables above over it. A bad file (a calendars_dir that
+ * is not a folder included) is DB_ECONFIG with its FILE:LINE:COLUMN; a bad variable
+ * DB_ECONFIG naming it. *out is written only on success;
  * the caller frees it with config_release. */
 int config_load(const char *path, struct config *out, struct dberr *e);
 void config_release(struct config *c);
