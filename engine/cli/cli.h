@@ -110,14 +110,19 @@ void cli_calendar_file_summary(FILE *out, const struct calfile *f);
  * naming each year its horizon reaches that a used calendar does not cover. Returns the
  * number of warnings. Cannot fail. */
 size_t cli_calendar_plan_summary(FILE *out, FILE *warn, const char *file, const struct plan *p);
-/* "PLAN: cn-mainland has no 2027 notice: dues in 2027 assume weekends only (...)", or in
- * Chinese when zh. */
+/* The warnings alone (`load` prints them too). Returns their number. Cannot fail. */
+size_t cli_calendar_gap_warnings(FILE *warn, const char *file, const struct plan *p);
+/* "PLAN: cn-mainland has no 2027 notice: dues in 2027 assume weekends only (...)", or,
+ * when only the end of December 2026 reaches 2027, that the notice may still move those
+ * days; in Chinese when zh. */
 void cli_calendar_gap_text(struct buf *b, const struct plan *p, const struct plan_calgap *g,
                            bool zh);
-/* The notes `status` and the timeline print: each (plan, calendar, year) once. */
+/* The notes `status` and the timeline print: each (plan, calendar, year, December only)
+ * once. */
 struct cli_gap_note {
 	char *plan;
 	int use, year;
+	bool december_only;
 };
 struct cli_gap_notes {
 	struct cli_gap_note *v;

@@ -140,8 +140,10 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 	if (rc == 0)
 		rc = engine_open(&o, &en, e);
 	*out = en;
-	if (rc == 0)
-		rc = sched_load_plan(en, plan, &lr, e);
+	if (rc == 0) {
+		rc = sched_load_plan(en, plan, 0, &lr, e);
+		load_result_release(&lr);
+	}
 	if (rc == 0)
 		rc = sched_import_registry(en, registry, &ir, e);
 	if (rc != 0)

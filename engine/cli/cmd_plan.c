@@ -6,7 +6,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "workflows/parse/ydoc.h"
 
@@ -86,6 +88,19 @@ cmd_check(struct cli *c)
 	return status;
 }
 
+/* Each line of notes on f after prefix: warnings of `load`, notes of `calendar-update`. */
+static void
+print_lines(FILE *f, const char *prefix, const char *notes)
+{
+	while (notes != NULL && *notes) {
+		const char *nl = strchr(notes, '\n');
+		int n = nl ? (int)(nl - notes) : (int)strlen(notes);
+
+		fprintf(f, "%s%.*s\n", prefix, n, notes);
+		notes += n + (nl != NULL);
+	}
+}
+
 /* What a load, an import or a calendar update did (or, dry, would do) to the tasks: every
  * kind of change with its count and first lines; plain additions only when all. */
 void
@@ -100,13 +115,34 @@ print_changes(const struct sched_changes *ch, bool all)
 	buf_release(&b);
 }
 
+/* A dry run placed nothing: the gap warnings come from the file read again as `check`
+ * reads it. */
+static void
+preview_gap_warnings(const struct engine *en, const char *file)
+{
+	struct plan *p = NULL;
+	struct dberr ignored; /* the preview read it already */
+	char *data = NULL;
+	size_t len = 0;
+
+	dberr_clear(&ignored);
+	if (ydoc_read_file(file, &data, &len, &ignored) == 0 &&
+	    engine_plan_parse(engine_config(en), file, data, len, NULL, 0, &p, &ignored) == 0)
+		cli_calendar_gap_warnings(stderr, file, p);
+	plan_free(p);
+	free(data);
+}
+
 int
 cmd_load(struct cli *c)
 {
 	const char *files[1];
-	bool dry = false;
-	struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {NULL, NULL, NULL}};
-	struct load_result res;
+	bool dry = false, fewer = false;
+	struct cli_opt opts[] = {{"dry-run", NULL, &dry}, {"allow-fewer-years", NULL, &fewer},
+	                         {NULL, NULL, NULL}};
+	struct load_result res = {0};
+	const struct engine_plan *ep;
+	const char *sources;
 	struct engine *en;
 	int npos, rc;
 
@@ -114,19 +150,37 @@ cmd_load(struct cli *c)
 		return rc;
 	if (npos != 1)
 		return cli_usage(c, "give one plan file");
-	if ((rc = cli_engine(c, &en)) != 0 ||
-	    (rc = (dry ? sched_preview_plan : sched_load_plan)(en, files[0], &res, &c->err)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
-	if (dry)
-		printf("%s: version %u would be %s (dry run: nothing was written), %zu tasks would "
-		       "be created\n", res.plan_id, (unsigned)res.version,
-		       res.changed ? "loaded" : "unchanged", res.created);
-	else
-		printf("%s: %s version %u (sha256 %.16s), %zu tasks created\n", res.plan_id,
-		       res.changed ? "loaded" : "unchanged,", (unsigned)res.version, res.sha256,
-		       res.created);
-	print_changes(&res.changes, dry);
-	return 0;
+	rc = (dry ? sched_preview_plan : sched_load_plan)(en, files[0],
+	                                                   fewer ? SCHED_LOAD_FEWER_YEARS : 0,
+	                                                   &res, &c->err);
+	if (rc == 0) {
+		sources = res.sources_only ? "; calendar sources changed, no date moved" : "";
+		if (dry)
+			printf("%s: version %u would be %s (dry run: nothing was written), %zu task%s "
+			       "would be created%s\n", res.plan_id, (unsigned)res.version,
+			       res.changed ? "loaded" : "unchanged", res.created,
+			       res.created == 1 ? "" : "s", sources);
+		else
+			printf("%s: %s version %u (sha256 %.16s), %zu task%s created%s\n", res.plan_id,
+			       res.changed ? "loaded" : "unchanged,", (unsigned)res.version, res.sha256,
+			       res.created, res.created == 1 ? "" : "s", sources);
+		print_changes(&res.changes, dry);
+		if (res.calendar_notes != NULL) {
+			char *prefix = xasprintf("%s: warning: ", files[0]);
+
+			print_lines(stderr, prefix, res.calendar_notes);
+			free(prefix);
+		}
+		/* the years its horizon reaches that its calendars do not cover, as `check` says */
+		if (dry)
+			preview_gap_warnings(en, files[0]);
+		else if ((ep = engine_plan_find(en, res.plan_id)) != NULL)
+			cli_calendar_gap_warnings(stderr, files[0], ep->plan);
+	}
+	load_result_release(&res);
+	return rc;
 }
 
 int
@@ -146,19 +200,24 @@ cmd_calendar_update(struct cli *c)
 	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
 	rc = sched_calendar_update(en, files[0], dry, &res, &c->err);
-	/* what was done is said also when a later plan failed: each plan is its own
-	 * transaction */
+	/* every plan was tried: each one's outcome, a refusal with its reason; when one was
+	 * refused nothing was written, as the last line says */
 	for (size_t i = 0; i < res.nplans; i++) {
 		const struct calupdate_plan *p = &res.plans[i];
 
-		if (!p->changed && p->version == 0)
-			continue; /* not reached: a plan before failed */
+		if (p->failed) {
+			printf("%s: %s: refused (below)\n", res.name, p->plan_id);
+			dberr_print(&p->err, stderr);
+			continue;
+		}
 		if (!p->changed)
 			printf("%s: %s: unchanged (version %u resolves the same calendar)\n", res.name,
 			       p->plan_id, (unsigned)p->version);
 		else
-			printf("%s: %s: %s version %u\n", res.name, p->plan_id,
-			       dry ? "would be" : "now", (unsigned)p->version);
+			printf("%s: %s: %s version %u%s\n", res.name, p->plan_id,
+			       dry || rc != 0 ? "would be" : "now", (unsigned)p->version,
+			       p->sources_only ? ": sources changed, no date moved" : "");
+		print_lines(stdout, "  ", p->notes);
 		print_changes(&p->changes, false);
 	}
 	if (rc == 0 && res.nplans == 0)

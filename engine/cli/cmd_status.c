@@ -477,9 +477,18 @@ static void
 calendar_notes(const struct status_ctx *sc, struct buf *out)
 {
 	for (size_t i = 0; i < sc->notes.n; i++) {
-		const struct engine_plan *ep = engine_plan_find(sc->en, sc->notes.v[i].plan);
-		struct plan_calgap g = {sc->notes.v[i].use, sc->notes.v[i].year, NULL};
+		const struct cli_gap_note *nt = &sc->notes.v[i];
+		const struct engine_plan *ep = engine_plan_find(sc->en, nt->plan);
+		struct plan_calgap g = {nt->use, nt->year, NULL, nt->december_only};
+		size_t k;
 
+		/* a note on the whole year says what one on its December eve would */
+		for (k = 0; nt->december_only && k < sc->notes.n; k++)
+			if (!sc->notes.v[k].december_only && sc->notes.v[k].use == nt->use &&
+			    sc->notes.v[k].year == nt->year && strcmp(sc->notes.v[k].plan, nt->plan) == 0)
+				break;
+		if (nt->december_only && k < sc->notes.n)
+			continue;
 		g.reason = calfile_not_confirmed(ep->plan->uses[g.use].file, g.year);
 		buf_puts(out, sc->lang == ZH ? "说明：" : "note: ");
 		cli_calendar_gap_text(out, ep->plan, &g, sc->lang == ZH);

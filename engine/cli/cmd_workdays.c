@@ -14,8 +14,27 @@
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
 
-/* Ten years: what a plan can reach, and a bound on the output. */
-#define WORKDAYS_MAX_SPAN 3660
+/* At most ten years: --to must be before the same date ten years after --from (a bound
+ * on the output; 29 February counts from 28 February). */
+static int32_t
+ten_years_after(int32_t day)
+{
+	int y, m, d;
+
+	cal_civil_from_days(day, &y, &m, &d);
+	if (d > cal_days_in_month(y + 10, m))
+		d = cal_days_in_month(y + 10, m);
+	return cal_days_from_civil(y + 10, m, d);
+}
+
+static bool
+in_years(int32_t day)
+{
+	int y, m, d;
+
+	cal_civil_from_days(day, &y, &m, &d);
+	return y >= PLAN_FIRST_YEAR && y <= PLAN_LAST_YEAR;
+}
 
 static const char *const wdnames[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -36,8 +55,10 @@ gap_words(struct buf *b, const struct plan *p, int32_t day)
 	for (size_t i = 0; i < n; i++) {
 		const struct calfile *f = p->uses[gaps[i].use].file;
 
-		buf_printf(b, "%sno %s notice for %d: %s", i ? "; " : "", f->name, gaps[i].year,
-		           f->layer_of ? "without its days" : "weekends only");
+		buf_printf(b, "%s%s has no %d notice%s", i ? "; " : "", f->name, gaps[i].year,
+		           gaps[i].december_only ? ", which may still move this day"
+		           : f->layer_of         ? ": without its days"
+		                                 : ": weekends only");
 	}
 	free(gaps);
 }
@@ -47,17 +68,21 @@ add_row(struct report_table *t, const struct plan *p, int32_t day, struct buf *g
 {
 	const struct plan_calmark *m = plan_calendar_mark(p, day);
 	const struct calfile_version *v = m && m->use >= 0 ? m->version : NULL;
+	int use = m ? m->use : -1;
 	char date[11];
 
+	/* a day no list names may still be a notice's: an amendment took it off its list */
+	if (m == NULL)
+		v = plan_calendar_unlisted_by(p, day, &use);
 	cal_format_date(day, date);
 	report_add_str(t, date);
 	report_add_str(t, wdnames[cal_weekday(day)]);
 	report_add_str(t, cal_is_workday(&p->calendar, day) ? "work" : "off");
-	if (m == NULL)
+	if (m == NULL && v == NULL)
 		report_add_str(t, (p->calendar.weekend & (1u << cal_weekday(day))) ? "weekend"
 		                                                                   : "weekday");
 	else
-		report_add_str(t, m->use < 0 ? "plan" : p->uses[m->use].file->name);
+		report_add_str(t, use < 0 ? "plan" : p->uses[use].file->name);
 	if (v != NULL) {
 		report_add_num(t, v->year, 0);
 		report_add_num(t, v->version, 0);
@@ -66,7 +91,10 @@ add_row(struct report_table *t, const struct plan *p, int32_t day, struct buf *g
 			report_add_str(t, v->number);
 		else
 			report_add_null(t, "");
-		report_add_str(t, m->name);
+		if (m != NULL)
+			report_add_str(t, m->name);
+		else
+			report_add_null(t, "");
 	} else {
 		for (int k = C_YEAR; k <= C_HOLIDAY; k++)
 			report_add_null(t, "");
@@ -101,9 +129,12 @@ cmd_workdays(struct cli *c)
 		return cli_usage(c, "--plan ID, --from DATE and --to DATE are required");
 	if (cal_parse_date(from, &first) != 0 || cal_parse_date(to, &last) != 0)
 		return cli_usage(c, "--from and --to take dates, YYYY-MM-DD");
+	if (!in_years(first) || !in_years(last))
+		return cli_usage(c, "--from and --to take dates in the years %d-%d, those plans "
+		                 "and calendars may name", PLAN_FIRST_YEAR, PLAN_LAST_YEAR);
 	if (last < first)
 		return cli_usage(c, "--to %s is before --from %s", to, from);
-	if (last - first >= WORKDAYS_MAX_SPAN)
+	if (last >= ten_years_after(first))
 		return cli_usage(c, "--from %s to --to %s is more than ten years", from, to);
 	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;

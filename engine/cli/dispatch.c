@@ -140,7 +140,13 @@ const struct cli_command cli_commands[] = {
 	         "their reminders and escalations (one task.redate audit record each), as "
 	         "`load` moves them; a task "
 	         "in a final state, extended by hand, or whose old or new deadline has passed "
-	         "is kept and listed. Each plan is one transaction.\n\n"
+	         "is kept and listed. A change that moves no day (a 文号, a notice's title, a "
+	         "holiday's name, why a year is not confirmed) is a new version too: \"sources "
+	         "changed, no date moved\".\n\n"
+	         "All or nothing: every plan is tried first; when the file does not fit one "
+	         "(each refusal is printed with its reason), nothing is written and the status "
+	         "is that of the first refusal. Else all the new versions are written in one "
+	         "transaction.\n\n"
 	         "The file must be the NAME.yaml that `use` finds in calendars_dir or the "
 	         "shipped folder, so that loading a plan again resolves the same calendar: "
 	         "put it in calendars_dir first (docs/plan-format.md, \"Adding a year\").",
@@ -149,7 +155,8 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "the file is not the one the configured folders hold for its name"},
-		 {65, "the calendar file is not valid"},
+		 {65, "the calendar file is not valid, or a plan using it refused it (nothing "
+		  "written)"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
 	 .example = "cp /usr/local/share/dabiao/calendars/cn-mainland.yaml /etc/dabiao/calendars/\n"
@@ -347,21 +354,31 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
 	{.name = "load", .fn = cmd_load, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "store a plan (a changed file makes a new version) and expand tasks",
-	 .usage = "dabiao load PLAN.yaml [--dry-run]",
-	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed "
-	         "becomes the plan's next version) and creates every task it gives each "
-	         "subject of the registry over the plan's whole horizon, with their deadlines, "
-	         "reminders and escalations, in one transaction. A new version reaches the "
-	         "tasks of the one before: unfinished tasks take its dates and reminders (the "
-	         "old date kept on record), tasks of a removed milestone or period are "
-	         "cancelled, a milestone's renamed_from carries its tasks over; finished tasks "
-	         "never change. Each change is audited and summed up with its first lines "
-	         "(docs/plan-format.md, \"Plan versions\").",
+	 .usage = "dabiao load PLAN.yaml [--dry-run] [--allow-fewer-years]",
+	 .text = "Checks the plan as `check` does, stores it (a file whose bytes changed, or "
+	         "whose calendars now say something else, becomes the plan's next version) and "
+	         "creates every task it gives each subject of the registry over the plan's "
+	         "whole horizon, with their deadlines, reminders and escalations, in one "
+	         "transaction. It warns, as `check` does, of years its calendars do not cover, "
+	         "and of a calendar now read from another file than the stored version's.\n\n"
+	         "A new version reaches the tasks of the one before: unfinished tasks take its "
+	         "dates and reminders (the old date kept on record), tasks of a removed "
+	         "milestone or period are cancelled, a milestone's renamed_from carries its "
+	         "tasks over; finished tasks never change. Each change is audited and summed up "
+	         "with its first lines (docs/plan-format.md, \"Plan versions\").\n\n"
+	         "A new version whose calendars cover fewer years than the stored version's is "
+	         "refused: typically a `load` without the configuration that names "
+	         "calendars_dir, after `calendar-update` added a year from there, which would "
+	         "move that year's tasks back to weekends only.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"dry-run", NULL, NULL, "say what the load would do (tasks added, cancelled, "
 		  "moved, kept, retimed, renamed), change nothing"},
+		 {"allow-fewer-years", NULL, NULL, "store the version even though its calendars "
+		  "cover fewer years than the stored one's (a year deliberately taken out)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
+		 {64, "its calendars would cover fewer years than the stored version's (nothing "
+		  "loaded; --allow-fewer-years)"},
 		 {65, "the plan is not valid, or a task is in a state its new lifecycle lacks"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
@@ -608,22 +625,26 @@ const struct cli_command cli_commands[] = {
 	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
 	 .summary = "each day of a plan's calendar: worked or off, and the notice that says so",
 	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|json]",
-	 .text = "Lists every day from DATE to DATE (ten years at most) of the calendar the "
-	         "stored plan's current version computes its dues with: worked or off, and what "
-	         "decided it: a notice of one of the calendars it uses (the calendar, the "
-	         "notice's year, version, title and 文号, the holiday's name), the plan's own "
-	         "`holidays`/`workdays`, or the plain week (weekday, weekend). A day in a year a "
-	         "used calendar does not cover says so.",
+	 .text = "Lists every day from DATE to DATE (ten years at most: --to before the same "
+	         "date ten years after --from) of the calendar the stored plan's current version "
+	         "computes its dues with: worked or off, and what decided it: a notice of one of "
+	         "the calendars it uses (the calendar, the notice's year, version, title and "
+	         "文号, the holiday's name), the plan's own `holidays`/`workdays`, or the plain "
+	         "week (weekday, weekend). The notice cited is the one that gave the day its "
+	         "status: an amendment only for the days it changed. A day in a year a used "
+	         "calendar does not cover says so.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"plan", "ID", NULL, "the stored plan. Required."},
-		 {"from", "DATE", NULL, "the first day, YYYY-MM-DD. Required."},
+		 {"from", "DATE", NULL, "the first day, YYYY-MM-DD, in the years 2000-2099. "
+		  "Required."},
 		 {"to", "DATE", NULL, "the last day, YYYY-MM-DD, not before --from. Required."},
 		 {"format", "table|csv|json", "table", "csv and json have every field: date, "
 		  "weekday, status, decided_by, notice_year, notice_version, notice, number, "
 		  "holiday, uncovered (docs/output.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "an option is missing, or the days are not dates in order, ten years at most"},
+		 {64, "an option is missing, or the days are not dates of 2000-2099 in order, ten "
+		  "years at most"},
 		 {65, "no such plan in the store"},
 		 {0, NULL}},
 	 .example = "dabiao workdays --plan changji-2017 --from 2017-09-25 --to 2017-10-10"},
@@ -633,7 +654,8 @@ const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 const struct cli_optdoc cli_global_opts[] = {
 	{"db", "DIR", "$DABIAO_DB, else ./dabiao.db", "the store folder"},
 	{"config", "FILE", "$DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists",
-	 "the configuration: SMTP server, sender, audit key (deploy/dabiao.yaml.example)"},
+	 "the configuration: SMTP server, sender, audit key, calendars_dir "
+	 "(deploy/dabiao.yaml.example); /dev/null for none"},
 	{"verbose", NULL, NULL, "also log what the engine does (info); twice, -v -v, also "
 	 "debug lines. Logs go to standard error, one line each: MODULE: message key=value"},
 	{"quiet", NULL, NULL, "log nothing but errors (no warnings)"},

@@ -474,9 +474,16 @@ man_page(FILE *f)
 		fputc('\n', f);
 	}
 	fputs(".SH FILES\n.TP\n.I /etc/dabiao/dabiao.yaml\nthe configuration, when neither "
-	      "\\-\\-config nor DABIAO_CONFIG names one\n.TP\n.I DIR/data.mdb\nthe store (LMDB); "
+	      "\\-\\-config nor DABIAO_CONFIG names one (\\-\\-config /dev/null: none)\n.TP\n"
+	      ".I DIR/data.mdb\nthe store (LMDB); "
 	      "copy it only with \\fBdabiao backup\\fR\n.TP\n.I DIR/outbox/\nnotices as .eml "
-	      "files, when no SMTP server is configured\n", f);
+	      "files, when no SMTP server is configured\n.TP\n"
+	      ".I /usr/local/share/dabiao/calendars/\nthe shipped working-day calendars "
+	      "(cn-mainland.yaml, cn-xinjiang.yaml) that a plan's calendar.use names, under the "
+	      "install prefix; the source tree's workflows/calendars/ when not installed\n.TP\n"
+	      ".I calendars_dir\na bureau's own calendar files (the configuration's "
+	      "calendars_dir, e.g. /etc/dabiao/calendars/), searched before the shipped ones; "
+	      "the folder must exist\n", f);
 	fputs(".SH EXIT STATUS\nAs sysexits.h:\n", f);
 	roff_exit(f, 0, "success");
 	for (const struct cli_exitdoc *x = cli_exit_statuses; x->status; x++)

@@ -301,7 +301,7 @@ engine_plan_parse_stored(const struct store_plan *sp, struct plan **out, struct 
 		                                   sp->calendars[i].source_len};
 	o.given = given;
 	o.ngiven = sp->ncalendars;
-	rc = plan_parse_buffer(sp->path && *sp->path ? sp->path : sp->id, sp->source,
+	rc = plan_parse_stored(sp->path && *sp->path ? sp->path : sp->id, sp->source,
 	                       sp->source_len, &o, out, e);
 	/* the same bytes resolve the same way; a differing hash means this dabiao reads a
 	 * calendar otherwise than the one that stored the version did */

@@ -12,10 +12,12 @@
 #include "engine/core/engine.h"
 
 static int
-offset_instant(const struct engine_plan *ep, int32_t due_date, int64_t deadline,
-               const struct plan_offset *o, int64_t *out, struct dberr *e)
+offset_instant(const struct engine_plan *ep, const struct plan_milestone *m,
+               int32_t due_date, int64_t deadline, const struct plan_offset *o, int64_t *out,
+               struct dberr *e)
 {
 	const struct plan *p = ep->plan;
+	char date[11];
 	int32_t day;
 	int rc;
 
@@ -25,9 +27,12 @@ offset_instant(const struct engine_plan *ep, int32_t due_date, int64_t deadline,
 		return 0;
 	case PLAN_WORKDAYS:
 		rc = cal_add_workdays(&p->calendar, due_date, (int)o->n, &day);
-		if (rc != 0)
-			return dberr_set(e, rc, "plan %s: no working day within ten years of "
-			                 "a due date", p->id);
+		if (rc != 0) {
+			cal_format_date(due_date, date);
+			return dberr_set(e, rc, "plan %s, milestone %s: no working day within ten "
+			                 "years of the due %s to count its working days from", p->id,
+			                 m->id, date);
+		}
 		*out = tz_local_to_utc(ep->tz, day, p->notify_at);
 		return 0;
 	case PLAN_HOURS:
@@ -56,7 +61,7 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 	if (m->nremind > sizeof(t.remind) / sizeof(t.remind[0]))
 		return dberr_set(e, DB_EDATA, "milestone %s: more than 16 reminders", m->id);
 	for (size_t i = 0; i < m->nremind; i++) {
-		rc = offset_instant(ep, due_date, deadline, &m->remind[i], &t.remind[i], e);
+		rc = offset_instant(ep, m, due_date, deadline, &m->remind[i], &t.remind[i], e);
 		if (rc != 0)
 			return rc;
 	}
@@ -66,7 +71,7 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 		if (esc->nsteps > sizeof(t.escalate) / sizeof(t.escalate[0]))
 			return dberr_set(e, DB_EDATA, "escalation %s: more than 16 steps", esc->id);
 		for (size_t i = 0; i < esc->nsteps; i++) {
-			rc = offset_instant(ep, due_date, deadline, &esc->steps[i].after,
+			rc = offset_instant(ep, m, due_date, deadline, &esc->steps[i].after,
 			                    &t.escalate[i], e);
 			if (rc != 0)
 				return rc;

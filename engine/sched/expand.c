@@ -121,14 +121,20 @@ subject_kind(const struct plan_milestone *m)
 	return m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE : STORE_JURISDICTION;
 }
 
+/* day after the plan's due_on_holiday. `check` refuses a calendar without a working day
+ * for more than a year, so this fails only on dates a plan cannot name (a registry's);
+ * the message says which due. */
 static int
-shifted(struct xctx *x, int32_t day, int32_t *out)
+shifted(struct xctx *x, const struct plan_milestone *m, int32_t day, int32_t *out)
 {
 	int rc = cal_shift_due(&x->ep->plan->calendar, day, out);
+	char date[11];
 
-	if (rc != 0)
-		return dberr_set(x->e, rc, "plan %s: no working day near %d", x->ep->plan->id,
-		                 (int)day);
+	if (rc != 0) {
+		cal_format_date(day, date);
+		return dberr_set(x->e, rc, "plan %s, milestone %s: no working day within ten "
+		                 "years of the due %s to move it to", x->ep->plan->id, m->id, date);
+	}
 	return 0;
 }
 
@@ -227,7 +233,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 		return 0;
 	switch (d->kind) {
 	case PLAN_DUE_DATE:
-		if ((rc = shifted(x, d->date, &due)) != 0)
+		if ((rc = shifted(x, m, d->date, &due)) != 0)
 			return rc;
 		occs_add(out, "once", due, schedule_end_of_day(x->ep, due));
 		return 0;
@@ -237,7 +243,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 		return 0;
 	case PLAN_DUE_EVERY:
 		for (size_t i = 0; cal_recur_at(&d->recur, i, period, &day) == 1; i++) {
-			if ((rc = shifted(x, day, &due)) != 0)
+			if ((rc = shifted(x, m, day, &due)) != 0)
 				return rc;
 			occs_add(out, period, due, schedule_end_of_day(x->ep, due));
 		}
@@ -246,7 +252,7 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 		v = s ? store_subject_field(s, d->field) : NULL;
 		if (v == NULL || cal_parse_date(v, &day) != 0)
 			return 0; /* subjects without the date get no task */
-		if ((rc = shifted(x, day, &due)) != 0)
+		if ((rc = shifted(x, m, day, &due)) != 0)
 			return rc;
 		occs_add(out, "once", due, schedule_end_of_day(x->ep, due));
 		return 0;
@@ -255,13 +261,19 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 
 		rc = after_base(x, m, s, &base);
 		for (size_t i = 0; rc == 0 && i < base.n; i++) {
-			if (d->plus.unit == PLAN_WORKDAYS)
-				rc = cal_add_workdays(&x->ep->plan->calendar, base.v[i].due_date,
-				                      (int)d->plus.n, &day);
-			else
+			if (d->plus.unit == PLAN_WORKDAYS &&
+			    (rc = cal_add_workdays(&x->ep->plan->calendar, base.v[i].due_date,
+			                           (int)d->plus.n, &day)) != 0) {
+				char date[11];
+
+				cal_format_date(base.v[i].due_date, date);
+				rc = dberr_set(x->e, rc, "plan %s, milestone %s: no working day within "
+				               "ten years of %s to count its working days from",
+				               x->ep->plan->id, m->id, date);
+			} else if (d->plus.unit != PLAN_WORKDAYS)
 				day = base.v[i].due_date + (int32_t)d->plus.n;
 			if (rc == 0)
-				rc = shifted(x, day, &due);
+				rc = shifted(x, m, day, &due);
 			if (rc == 0)
 				occs_add(out, base.v[i].period, due, schedule_end_of_day(x->ep, due));
 		}

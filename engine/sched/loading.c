@@ -13,17 +13,6 @@
 #include "workflows/parse/registry.h"
 #include "workflows/parse/ydoc.h"
 
-struct load_arg {
-	struct engine *en;
-	struct plan *plan;   /* owned by the engine once placed there */
-	bool placed;
-	const char *path;
-	char *source;
-	size_t len;
-	struct load_result *res;
-	const char *action;  /* the audit action of a new version: plan.load, plan.calendar */
-};
-
 /* The version in the store before this load, parsed with its own calendars, to tell what
  * the new one changes in the tasks' reminders; NULL when it cannot be had. */
 static void
@@ -57,10 +46,12 @@ old_release(struct engine_plan *ep)
 static void
 plan_load_details(struct buf *b, const struct plan *p, uint32_t version)
 {
-	buf_printf(b, "{\"version\":%u,\"sha256\":\"%s\"", (unsigned)version, p->sha256);
+	/* every plan has a resolved calendar, its own days alone when it uses no file */
+	buf_printf(b, "{\"version\":%u,\"sha256\":\"%s\",\"calendar_sha256\":\"%s\"",
+	           (unsigned)version, p->sha256, p->calendar_sha256);
 	if (p->nuses > 0) {
-		buf_printf(b, ",\"calendar_sha256\":\"%s\",\"calendars\":[",
-		           p->calendar_sha256);
+		buf_printf(b, ",\"calendar_sources_sha256\":\"%s\",\"calendars\":[",
+		           p->calendar_sources_sha256);
 		for (size_t i = 0; i < p->nuses; i++) {
 			buf_printf(b, "%s{\"name\":", i ? "," : "");
 			buf_json_str(b, p->uses[i].file->name);
@@ -71,8 +62,53 @@ plan_load_details(struct buf *b, const struct plan *p, uint32_t version)
 	buf_puts(b, "}");
 }
 
+/* Against the stored current version cur: whether a's plan is a new version, and why;
+ * what its calendars lose or where they now come from. */
 static int
-load_txn(struct store_txn *txn, void *arg, struct dberr *e)
+compare_current(struct load_arg *a, const struct store_plan *cur, struct dberr *e)
+{
+	struct load_result *res = a->res;
+	struct buf notes = BUF_INIT;
+	char sources[65];
+	bool lost = false;
+	int rc;
+
+	/* a new version when the file changed, or the days its calendar resolves to (a
+	 * calendar file with a new year, an amendment), or what the calendars say of them (a
+	 * 文号, a holiday's name, why a year is missing): `workdays` and the warnings cite the
+	 * stored version */
+	res->changed = strcmp(cur->sha256, a->plan->sha256) != 0 ||
+	               strcmp(cur->calendar_sha256, a->plan->calendar_sha256) != 0;
+	if (!res->changed) {
+		if ((rc = calversions_stored_sources(a->en, cur, sources, e)) != 0)
+			return rc;
+		res->changed = res->sources_only =
+			strcmp(sources, a->plan->calendar_sources_sha256) != 0;
+	}
+	res->version = cur->version + (res->changed ? 1 : 0);
+	if (!res->changed)
+		return 0;
+	calversions_compare(a->plan, cur, &notes, &lost);
+	if (lost && !(a->flags & SCHED_LOAD_FEWER_YEARS)) {
+		/* one line: the notes joined */
+		for (size_t i = 0; i < notes.len; i++)
+			if (notes.data[i] == '\n')
+				notes.data[i] = i + 1 < notes.len ? ';' : '.';
+		rc = dberr_set(e, DB_EUSAGE, "plan %s: nothing loaded: %s Was the configuration "
+		               "that names calendars_dir left out (--config, DABIAO_CONFIG)? To "
+		               "load this version anyway: --allow-fewer-years", a->plan->id,
+		               buf_str(&notes));
+		buf_release(&notes);
+		return rc;
+	}
+	free(res->calendar_notes);
+	res->calendar_notes = notes.len ? buf_detach(&notes) : NULL;
+	buf_release(&notes);
+	return 0;
+}
+
+int
+sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct load_arg *a = arg;
 	struct load_result *res = a->res;
@@ -84,16 +120,16 @@ load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	sched_changes_reset(&res->changes); /* a redone transaction counts again */
 	res->version = 1;
 	res->changed = true;
+	res->sources_only = false;
 	rc = store_plan_get(txn, a->plan->id, 0, &cur, e);
 	if (rc == 0) {
-		/* a new version when the file changed, or the calendar it resolves to (a calendar
-		 * file with a new year, or a new amendment) */
-		res->changed = strcmp(cur.sha256, a->plan->sha256) != 0 ||
-		               strcmp(cur.calendar_sha256, a->plan->calendar_sha256) != 0;
-		res->version = cur.version + (res->changed ? 1 : 0);
-		if (res->changed)
+		rc = compare_current(a, &cur, e);
+		/* what the new version changes in the tasks is told against the one before */
+		if (rc == 0 && res->changed)
 			old_version(&cur, &old);
 		store_plan_release(&cur);
+		if (rc != 0)
+			return rc;
 	} else if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
 	} else {
@@ -138,18 +174,29 @@ out:
 	return rc;
 }
 
+void
+sched_load_unplace(struct load_arg *a)
+{
+	if (a->placed)
+		engine_plan_unplace(a->en, a->plan); /* the engine frees it */
+	else if (a->plan != NULL)
+		plan_free(a->plan);
+	a->plan = NULL;
+	a->placed = false;
+}
+
 /* Stores plan p (parsed from source) in one transaction as `load` does: a new version
  * when it changed, placed in the engine, its tasks reconciled and expanded. Takes p. Dry:
  * the same transaction, aborted, and the engine's plans and pending notices as before. */
 static int
 load_parsed(struct engine *en, struct plan *p, const char *path, char *source, size_t len,
-            const char *action, bool dry, struct load_result *res, struct dberr *e)
+            unsigned flags, bool dry, struct load_result *res, struct dberr *e)
 {
-	struct load_arg a = {en, p, false, path, source, len, res, action};
+	struct load_arg a = {en, p, false, path, source, len, res, "plan.load", flags};
 	int rc;
 
 	snprintf(res->plan_id, sizeof(res->plan_id), "%s", p->id); /* p may be freed below */
-	rc = (dry ? engine_write_dry : engine_write)(en, load_txn, &a, e);
+	rc = (dry ? engine_write_dry : engine_write)(en, sched_load_txn, &a, e);
 	if (dry) {
 		struct dberr ignored;
 
@@ -168,18 +215,23 @@ load_parsed(struct engine *en, struct plan *p, const char *path, char *source, s
 		               res->changes.n[SCHED_NOT_APPLICABLE];
 		snprintf(res->plan_id, sizeof(res->plan_id), "%s", a.plan->id);
 		memcpy(res->sha256, a.plan->sha256, sizeof(res->sha256));
-	} else if (a.placed) {
-		/* the failed transaction placed the plan: take it back out (the engine frees it) */
-		engine_plan_unplace(en, a.plan);
-	} else if (a.plan != NULL) {
-		plan_free(a.plan);
+	} else {
+		/* the failed transaction may have placed the plan: take it back out */
+		sched_load_unplace(&a);
 	}
 	return rc;
 }
 
+void
+load_result_release(struct load_result *res)
+{
+	free(res->calendar_notes);
+	res->calendar_notes = NULL;
+}
+
 static int
-load_file(struct engine *en, const char *path, bool dry, struct load_result *res,
-          struct dberr *e)
+load_file(struct engine *en, const char *path, unsigned flags, bool dry,
+          struct load_result *res, struct dberr *e)
 {
 	struct plan *p = NULL;
 	char *source = NULL;
@@ -194,7 +246,7 @@ load_file(struct engine *en, const char *path, bool dry, struct load_result *res
 	if (rc == 0)
 		rc = notice_check_templates(p, path, e);
 	if (rc == 0) {
-		rc = load_parsed(en, p, path, source, len, "plan.load", dry, res, e);
+		rc = load_parsed(en, p, path, source, len, flags, dry, res, e);
 	} else if (p != NULL) {
 		plan_free(p);
 	}
@@ -203,161 +255,17 @@ load_file(struct engine *en, const char *path, bool dry, struct load_result *res
 }
 
 int
-sched_load_plan(struct engine *en, const char *path, struct load_result *res,
+sched_load_plan(struct engine *en, const char *path, unsigned flags, struct load_result *res,
                 struct dberr *e)
 {
-	return load_file(en, path, false, res, e);
+	return load_file(en, path, flags, false, res, e);
 }
 
 int
-sched_preview_plan(struct engine *en, const char *path, struct load_result *res,
-                   struct dberr *e)
+sched_preview_plan(struct engine *en, const char *path, unsigned flags,
+                   struct load_result *res, struct dberr *e)
 {
-	return load_file(en, path, true, res, e);
-}
-
-/* The file `use` finds for name in the configured folders, compared with data: a
- * calendar-update must leave the folders saying what the store says, or the next `load`
- * would resolve the old calendar again and move the tasks back. */
-static int
-check_in_folder(struct engine *en, const char *path, const char *name, const char *data,
-                size_t len, struct dberr *e)
-{
-	const struct config *cfg = engine_config(en);
-	const char *dirs[3];
-	char *found = NULL, *there = NULL;
-	size_t n = 0;
-	int rc = 0;
-
-	config_calendar_dirs(cfg, dirs);
-	for (size_t i = 0; dirs[i] && found == NULL; i++) {
-		struct dberr probe;
-		char *p = xasprintf("%s/%s.yaml", dirs[i], name);
-
-		dberr_clear(&probe);
-		if (ydoc_read_file(p, &there, &n, &probe) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	if (found == NULL || n != len || memcmp(there, data, len) != 0)
-		rc = dberr_set(e, DB_EUSAGE, "%s is not the %s.yaml that plans find (%s): put it "
-		               "in calendars_dir (%s) first, so that loading a plan again finds "
-		               "the same calendar", path, name, found ? found : "none found",
-		               cfg->calendars_dir ? cfg->calendars_dir
-		                                  : "set in the configuration");
-	free(found);
-	free(there);
-	return rc;
-}
-
-/* Plan ep parsed again from its stored source, with data in place of its copy of the
- * calendar called name. */
-static int
-reparse_with(struct engine *en, const struct engine_plan *ep, const char *path,
-             const char *name, const char *data, size_t len, struct store_plan *sp,
-             struct plan **out, struct dberr *e)
-{
-	struct plan_calsource *given = xcalloc(ep->plan->nuses, sizeof(*given));
-	int rc;
-
-	(void)en;
-	for (size_t i = 0; i < ep->plan->nuses; i++) {
-		const struct plan_calendar_use *u = &ep->plan->uses[i];
-		bool it = strcmp(u->file->name, name) == 0;
-
-		given[i] = (struct plan_calsource){u->file->name, it ? path : u->path,
-		                                   it ? data : u->source, it ? len : u->source_len};
-	}
-	rc = engine_plan_parse(NULL, sp->path && *sp->path ? sp->path : sp->id, sp->source,
-	                       sp->source_len, given, ep->plan->nuses, out, e);
-	free(given);
-	return rc;
-}
-
-static int
-current_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct store_plan *sp = arg;
-
-	return store_plan_get(txn, sp->id, 0, sp, e);
-}
-
-/* One plan: unchanged, previewed, or a new version. */
-static int
-update_one(struct engine *en, const struct engine_plan *ep, const char *path,
-           const struct calfile *f, const char *data, size_t len, bool dry_run,
-           struct calupdate_plan *out, struct dberr *e)
-{
-	struct store_plan sp = {0};
-	struct load_result lr;
-	struct plan *np = NULL;
-	int rc;
-
-	snprintf(out->plan_id, sizeof(out->plan_id), "%s", ep->plan->id);
-	out->version = ep->version;
-	sp.id = ep->plan->id;
-	if ((rc = store_read(engine_store(en), current_txn, &sp, e)) != 0)
-		return rc;
-	rc = reparse_with(en, ep, path, f->name, data, len, &sp, &np, e);
-	if (rc != 0 || strcmp(np->calendar_sha256, ep->plan->calendar_sha256) == 0)
-		goto out;
-	out->changed = true;
-	memset(&lr, 0, sizeof(lr));
-	rc = load_parsed(en, np, sp.path, sp.source, sp.source_len, "plan.calendar", dry_run,
-	                 &lr, e);
-	np = NULL; /* taken */
-	out->version = lr.version;
-	out->changes = lr.changes;
-out:
-	plan_free(np);
-	store_plan_release(&sp);
-	return rc;
-}
-
-int
-sched_calendar_update(struct engine *en, const char *path, bool dry_run,
-                      struct calupdate_result *res, struct dberr *e)
-{
-	struct calfile *f = NULL;
-	char *data = NULL;
-	size_t len = 0;
-	int rc;
-
-	memset(res, 0, sizeof(*res));
-	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0 ||
-	    (rc = calfile_parse(path, data, len, &f, e)) != 0 ||
-	    (rc = check_in_folder(en, path, f->name, data, len, e)) != 0)
-		goto out;
-	snprintf(res->name, sizeof(res->name), "%s", f->name);
-	/* each plan in its own transaction: a plan's new version and its moved tasks are
-	 * all or nothing; the engine's plan list changes as versions are placed, so the
-	 * plans to update are named first */
-	for (size_t i = 0; i < engine_nplans(en); i++) {
-		const struct plan *p = engine_plan_at(en, i)->plan;
-
-		for (size_t k = 0; k < p->nuses; k++)
-			if (strcmp(p->uses[k].file->name, f->name) == 0) {
-				res->plans = xrealloc(res->plans, (res->nplans + 1) * sizeof(*res->plans));
-				memset(&res->plans[res->nplans], 0, sizeof(*res->plans));
-				snprintf(res->plans[res->nplans++].plan_id, sizeof(res->plans->plan_id),
-				         "%s", p->id);
-			}
-	}
-	for (size_t i = 0; rc == 0 && i < res->nplans; i++)
-		rc = update_one(en, engine_plan_find(en, res->plans[i].plan_id), path, f, data, len,
-		                dry_run, &res->plans[i], e);
-out:
-	calfile_free(f);
-	free(data);
-	return rc;
-}
-
-void
-calupdate_result_release(struct calupdate_result *res)
-{
-	free(res->plans);
-	memset(res, 0, sizeof(*res));
+	return load_file(en, path, flags, true, res, e);
 }
 
 struct import_arg {

@@ -110,31 +110,55 @@ int reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine
 struct load_result {
 	char plan_id[128];
 	uint32_t version;
-	bool changed;        /* false: the same bytes as the current version */
+	bool changed;        /* false: the same bytes and calendar as the current version */
+	bool sources_only;   /* a new version only because what its calendars say besides the
+	                        days changed (a 文号, a notice's title, a holiday's name, why a
+	                        year is missing): no date moved */
 	char sha256[65];
 	size_t created;      /* tasks created (added, with grace, not applicable) */
 	struct sched_changes changes; /* what it did (or, dry, would do) to tasks */
+	char *calendar_notes;/* "NAME: ...\n" per used calendar that now comes from another
+	                        file or covers fewer years than the stored version's; or NULL */
 };
-/* Reads and validates a plan file, stores it (a new version when its bytes changed), and
- * expands its tasks, in one transaction. Errors: the parser's (DB_EDATA at FILE:LINE:COL,
- * DB_ENOINPUT), a bad template folder (DB_EDATA), the store's. */
-int sched_load_plan(struct engine *en, const char *path, struct load_result *res,
-                    struct dberr *e);
+/* Releases what a load_result owns (calendar_notes). Cannot fail. */
+void load_result_release(struct load_result *res);
+/* Flags of sched_load_plan. */
+#define SCHED_LOAD_FEWER_YEARS 1u /* store a version whose calendars cover fewer years */
+/* Reads and validates a plan file, stores it (a new version when its bytes, its resolved
+ * calendar's days or its calendars' sources changed), brings the tasks of the version
+ * before in line with it (reconcile_plan) and expands its tasks, in one transaction. A new version whose calendars cover fewer years than the stored version's
+ * (a `load` without the configuration naming calendars_dir, after `calendar-update` took a
+ * year from there) is refused with DB_EUSAGE naming the years and files, unless flags has
+ * SCHED_LOAD_FEWER_YEARS. Errors: the parser's (DB_EDATA at FILE:LINE:COL, DB_ENOINPUT), a
+ * bad template folder (DB_EDATA), the store's. Release res with load_result_release, also
+ * after a failure. */
+int sched_load_plan(struct engine *en, const char *path, unsigned flags,
+                    struct load_result *res, struct dberr *e);
 /* `load --dry-run`: everything sched_load_plan would do, in a transaction that is then
- * aborted; res says what would change, the store and the engine's plans are as before. */
-int sched_preview_plan(struct engine *en, const char *path, struct load_result *res,
-                       struct dberr *e);
+ * aborted; res says what would change (or the refusal), the store and the engine's plans
+ * are as before. */
+int sched_preview_plan(struct engine *en, const char *path, unsigned flags,
+                       struct load_result *res, struct dberr *e);
 
 /* `dabiao calendar-update FILE`: the calendar file at path, in place of the copy each
  * stored plan using it keeps, makes a new version of every such plan whose resolved
- * calendar changes (the plan's source unchanged), placed and redated in one transaction
- * as `load` does. FILE must be the file `use` finds for its name in the configured
- * folders, so a later `load` resolves the same calendar (else DB_EUSAGE saying where to
- * put it). With dry_run nothing is written and the result says what would change. */
+ * calendar (its days, or what it says of them) changes, the plan's source unchanged,
+ * placed, its tasks reconciled (reconcile_plan) and expanded as `load` does. All or
+ * nothing: every plan is first tried on its own in a transaction that is thrown away
+ * (engine_write_dry); when one fails, each failure is in the
+ * result, nothing is written, and the first failure's code is returned with e saying how
+ * many failed. Else (unless dry_run) all the new versions are written in one transaction.
+ * FILE must be the file `use` finds for its name in the configured folders, so a later
+ * `load` resolves the same calendar (else DB_EUSAGE saying where to put it). With dry_run
+ * nothing is written and the result says what would change. */
 struct calupdate_plan {
 	char plan_id[128];
 	uint32_t version;            /* the new version (the current one when unchanged) */
 	bool changed;                /* its resolved calendar changes */
+	bool sources_only;           /* only what the calendar says besides the days */
+	bool failed;                 /* this plan refused the file: err says why */
+	struct dberr err;
+	char *notes;                 /* as load_result's calendar_notes; owned, or NULL */
 	struct sched_changes changes;/* what it did (would do) to the plan's tasks */
 };
 struct calupdate_result {

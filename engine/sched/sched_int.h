@@ -1,10 +1,14 @@
 /*
- * sched_int.h - what the scheduler's files share: giving a task a new schedule, and the
- * notices that tell a task's owner what happened to it. Not for use outside engine/sched/.
+ * sched_int.h - what the scheduler's files share: giving a task a new schedule, the
+ * notices that tell a task's owner what happened to it, storing one parsed plan as a new
+ * version inside a caller's transaction (loading.c; `load`, and `calendar-update` for
+ * several plans in one transaction, calupdate.c), and what a new version's calendars
+ * change against the stored version's (calversions.c). Not for use outside engine/sched/.
  */
 #ifndef DABIAO_SCHED_INT_H
 #define DABIAO_SCHED_INT_H
 
+#include "base/buf.h"
 #include "engine/sched/sched.h"
 
 /* Gives task t a new schedule: its due date and deadline become due_date and deadline,
@@ -63,5 +67,40 @@ struct owner_notice {
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,
                        struct dberr *e);
+
+/* One plan being stored: the new version's plan (taken by the engine once placed), its
+ * file and bytes, and what storing it did. */
+struct load_arg {
+	struct engine *en;
+	struct plan *plan;   /* owned by the engine once placed there */
+	bool placed;
+	const char *path;
+	char *source;
+	size_t len;
+	struct load_result *res;
+	const char *action;  /* the audit action of a new version: plan.load, plan.calendar */
+	unsigned flags;      /* SCHED_LOAD_* */
+};
+
+/* Inside txn: a's plan becomes the plan's next version when its file, its resolved days or
+ * its calendars' sources changed (else the current one stays), placed in the engine,
+ * expanded, and a new version's dates reach the open tasks. Refuses (DB_EUSAGE) a version
+ * whose calendars cover fewer years than the stored version's unless a->flags has
+ * SCHED_LOAD_FEWER_YEARS. Safe to run again in a redone transaction. */
+int sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e);
+/* After a transaction of sched_load_txn failed or was thrown away: the plan a placed goes
+ * back out of the engine (the engine frees it), or is freed when it was never placed. */
+void sched_load_unplace(struct load_arg *a);
+
+/* ---- calversions.c ---- */
+/* The sources hash (plan.h calendar_sources_sha256) of the stored version cur: from the
+ * engine's plan when it runs that version, else cur parsed again. Errors: the parser's. */
+int calversions_stored_sources(struct engine *en, const struct store_plan *cur, char out[65],
+                               struct dberr *e);
+/* Each calendar p uses, against the copy of the same name stored with cur: appends to
+ * notes a line "NAME: ...\n" when it now comes from another file or covers fewer years,
+ * and sets *lost when some year is no longer covered. Cannot fail. */
+void calversions_compare(const struct plan *p, const struct store_plan *cur,
+                         struct buf *notes, bool *lost);
 
 #endif

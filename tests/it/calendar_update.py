@@ -14,32 +14,15 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done, src  # noqa: E402
+from dabiao_it import (Store, eq, check, done, plan_yaml,  # noqa: E402
+                       mainland_with_test_2027)
 
-PLAN = """\
-plan: up
-title: 更新测试
-timezone: Asia/Shanghai
-calendar: {use: [cn-mainland], due_on_holiday: next-workday}
-roles:
-  office: {title: 办公室}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: a, owner: office, for: once, due: 2027-02-08, remind: [-1wd]}
-      - {id: b, title: b, owner: office, for: once, due: 2027-02-09}
-      - {id: c, title: c, owner: office, for: once, due: 2027-02-08}
-      - {id: d, title: d, owner: office, for: once, due: 2027-03-01}
-"""
+PLAN = plan_yaml("up", "{use: [cn-mainland], due_on_holiday: next-workday}", [
+    "{id: a, title: a, owner: office, for: once, due: 2027-02-08, remind: [-1wd]}",
+    "{id: b, title: b, owner: office, for: once, due: 2027-02-09}",
+    "{id: c, title: c, owner: office, for: once, due: 2027-02-08}",
+    "{id: d, title: d, owner: office, for: once, due: 2027-03-01}"])
 # Mondays 2027-02-08 and 02-09 off in the TEST year: a and b move to Wednesday 02-10.
-TEST_YEAR = """\
-  - year: 2027
-    version: 1
-    source: {title: TEST ONLY - not the 2027 notice}
-    holidays:
-      2027-02-08..2027-02-09: test
-"""
 
 st = Store()
 local = st.path("calendars")
@@ -52,11 +35,9 @@ st.ok(*C, "load", plan)
 st.ok(*C, "extend", "up/c/office/once", "--to", "2027-02-08", "--by", "t", "--reason", "r")
 
 mine = os.path.join(local, "cn-mainland.yaml")
-with open(src("workflows", "calendars", "cn-mainland.yaml"), encoding="utf-8") as f:
-    text = f.read()
-check("\n  2027: " in text, "the shipped file lists 2027 as not confirmed")
+text = mainland_with_test_2027()
 with open(mine, "w", encoding="utf-8") as f:
-    f.write(text.replace("not_confirmed:\n  2027: ", "not_confirmed:\n  2028: ") + TEST_YEAR)
+    f.write(text)
 
 
 def dues(s):
@@ -123,7 +104,7 @@ st2.ok("init", "--clock", "virtual", "--now", "2026-06-01T00:00:00+08:00")
 st2.ok("--config", cfg2, "load", plan)
 eq(dues(st2)["a"], "2027-02-08", "without the file: weekends only")
 with open(mine, "w", encoding="utf-8") as f:
-    f.write(text.replace("not_confirmed:\n  2027: ", "not_confirmed:\n  2028: ") + TEST_YEAR)
+    f.write(text)
 out = st2.ok("--config", cfg2, "load", plan)
 check("loaded version 2" in out and re.search(r"deadlines moved +3\n", out),
       f"load moves them: {out}")

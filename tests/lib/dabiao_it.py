@@ -114,3 +114,33 @@ def done(passed_what):
 
 def src(*parts):
     return os.path.join(SRC, *parts)
+
+
+def plan_yaml(pid, calendar, milestones, role="office: {title: 办公室}"):
+    """A one-phase plan: `calendar: CALENDAR` on line 4 (none when None), one role on line
+    6, the milestones (each a flow mapping) from line 11 on."""
+    return (f"plan: {pid}\ntitle: 测试\ntimezone: Asia/Shanghai\n"
+            + (f"calendar: {calendar}\n" if calendar is not None else "")
+            + f"roles:\n  {role}\nphases:\n  - id: p\n    title: 阶段\n    milestones:\n"
+            + "".join(f"      - {m}\n" for m in milestones))
+
+
+# A TEST stand-in for a 2027 notice, not the real one (which no copy confirms yet):
+# Monday 2027-02-08 and Tuesday 02-09 off.
+TEST_2027 = """\
+  - year: 2027
+    version: 1
+    source: {title: TEST ONLY - not the 2027 notice}
+    holidays:
+      2027-02-08..2027-02-09: test
+"""
+
+
+def mainland_with_test_2027(reason_2028=""):
+    """The shipped cn-mainland.yaml with TEST_2027 added and 2028 not confirmed instead
+    (its reason starting with reason_2028)."""
+    with open(src("workflows", "calendars", "cn-mainland.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    check("not_confirmed:\n  2027: " in text, "the shipped file lists 2027 as not confirmed")
+    return text.replace("not_confirmed:\n  2027: ",
+                        f"not_confirmed:\n  2028: {reason_2028}") + TEST_2027

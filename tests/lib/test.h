@@ -55,6 +55,34 @@
 			           h_ ? h_ : "(null)");                        \
 	} while (0)
 
+/* The whole of file rel of the source tree ($DABIAO_SRC, else the current folder),
+ * NUL-terminated, its length in *len; fails the test when it cannot be read. Caller
+ * frees. */
+static inline char *
+test_read_src(const char *rel, size_t *len)
+{
+	const char *src = getenv("DABIAO_SRC");
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		TEST_FAIL_("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		TEST_FAIL_("cannot read %s", path);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
 /* A temporary folder for a test's store: mkdtemp under $TMPDIR or /tmp. Caller frees. */
 static inline char *
 test_tmpdir(void)

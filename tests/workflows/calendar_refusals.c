@@ -31,8 +31,27 @@ static const struct refusal files[] = {
 	 "    holidays: {2017-01-01..2018-01-02: x}\n", 8, 16, "longer than a year"},
 	{"bad_date", HEAD V(2017, 1) "    holidays: {2017-02-30: x}\n", 8, 16,
 	 "'2017-02-30' is not a valid date"},
+	/* a day listed twice: at the entry written second, naming both and what each says */
 	{"off_and_worked", HEAD V(2017, 1) "    holidays: {2017-01-21..2017-01-23: a}\n"
-	 "    workdays: {2017-01-22: b}\n", 5, 5, "lists 2017-01-22 twice (a and b)"},
+	 "    workdays: {2017-01-22: b}\n", 9, 16, "2017 version 1: 2017-01-22 is listed both "
+	 "off (2017-01-21..2017-01-23: a, line 8) and worked (2017-01-22: b)"},
+	{"worked_then_off", HEAD V(2017, 1) "    workdays: {2017-01-22: b}\n"
+	 "    holidays: {2017-01-21..2017-01-23: a}\n", 9, 16, "2017-01-22 is listed both worked "
+	 "(2017-01-22: b, line 8) and off (2017-01-21..2017-01-23: a)"},
+	{"off_twice", HEAD V(2017, 1) "    holidays: {2017-01-27..2017-02-02: a, 2017-02-01: b}\n",
+	 8, 43, "2017 version 1: 2017-02-01 is listed twice as off (2017-01-27..2017-02-02: a, "
+	 "line 8, and 2017-02-01: b)"},
+	/* dates tied to the notice's year: December before to January after */
+	{"date_outside_notice_year", HEAD V(2027, 1) "    holidays: {2026-03-02..2026-03-06: x}\n",
+	 8, 16, "'2026-03-02..2026-03-06' is not in the 2027 notice's span (2026-12-01..2028-01-31)"},
+	{"date_a_day_too_early", HEAD V(2017, 1) "    holidays: {2016-11-30: x}\n", 8, 16,
+	 "'2016-11-30' is not in the 2017 notice's span"},
+	{"date_a_day_too_late", HEAD V(2017, 1) "    holidays: {2018-01-31..2018-02-01: x}\n", 8,
+	 16, "'2018-01-31..2018-02-01' is not in the 2017 notice's span"},
+	{"year_far_off", HEAD V(2205, 1) "    holidays: {2025-01-01: x}\n", 5, 11,
+	 "year must be a whole number from 2000 to 2099, not '2205'"},
+	{"not_confirmed_far_off", "calendar: t\ntitle: T\nnot_confirmed: {1999: x}\nversions: []\n",
+	 3, 17, "from 2000 to 2099, not '1999'"},
 	{"years_out_of_order", HEAD V(2018, 1) V(2017, 1), 8, 5,
 	 "version of 2017 after one of 2018"},
 	{"version_skipped", HEAD V(2017, 1) V(2017, 3), 8, 5, "expected version 2"},
@@ -115,6 +134,26 @@ static const struct refusal uses[] = {
 	 "calendar.use must be a list"},
 	{"bad_file_named_by_use", PLAN_HEAD "calendar: {use: [broken]}\n" PLAN_TAIL, 8, 16,
 	 "is not a weekend day"},
+	/* the plan's own days: each once, and in the years plans name */
+	{"own_off_and_worked", PLAN_HEAD
+	 "calendar: {holidays: [2017-10-01..2017-10-08], workdays: [2017-10-07]}\n" PLAN_TAIL, 4,
+	 59, "calendar: 2017-10-07 is listed both off (2017-10-01..2017-10-08, line 4) and worked "
+	 "(2017-10-07)"},
+	{"own_off_twice", PLAN_HEAD "calendar: {holidays: [2017-07-12, 2017-07-10..2017-07-14]}\n"
+	 PLAN_TAIL, 4, 35, "calendar: 2017-07-12 is listed twice as off (2017-07-12, line 4, and "
+	 "2017-07-10..2017-07-14)"},
+	{"own_day_far_off", PLAN_HEAD "calendar: {use: [base], holidays: [9999-12-31]}\n"
+	 PLAN_TAIL, 4, 36, "calendar.holidays '9999-12-31' is outside the years 2000-2099"},
+	{"own_range_longer_than_a_year", PLAN_HEAD "calendar: {holidays: [2017-01-01..2018-01-02]}\n"
+	 PLAN_TAIL, 4, 23, "is longer than a year"},
+	/* 2017-01-01 is a Sunday and 2019-01-01 a Tuesday: off from Saturday 2016-12-31 to
+	 * Monday 2018-12-31, 731 days; the 367th, 2018-01-01, is the second entry's */
+	{"own_days_leave_no_working_day", PLAN_HEAD
+	 "calendar: {holidays: [2017-01-01..2017-12-31, 2018-01-01..2018-12-31]}\n" PLAN_TAIL, 4,
+	 47, "no working day from 2016-12-31 to 2018-12-31 (731 days)"},
+	{"due_far_off", PLAN_HEAD "roles: {office: {title: O}}\nphases:\n  - id: p\n    title: P\n"
+	 "    milestones:\n      - {id: a, title: A, owner: office, for: once, due: 0001-01-01}\n",
+	 9, 58, "due '0001-01-01' is outside the years 2000-2099"},
 };
 
 static int
@@ -180,6 +219,57 @@ main(void)
 		ASSERT_STR_EQ(p->uses[0].path, "stored");
 		ASSERT(cal_is_workday(&p->calendar, cny));
 		plan_free(p);
+	}
+	/* the edges of a notice's span are in it; an emptied not_confirmed is no years */
+	{
+		static const char edges[] = HEAD V(2017, 1)
+			"    holidays: {2016-12-01: a, 2018-01-31: b}\n";
+		static const char emptied[] = "calendar: t\ntitle: T\nnot_confirmed:\nversions: []\n";
+		struct calfile *f = NULL;
+
+		ASSERT_EQ(calfile_parse("ok.yaml", edges, sizeof(edges) - 1, &f, &e), 0);
+		ASSERT_EQ(f->versions[0].nranges, 2);
+		calfile_free(f);
+		ASSERT_EQ(calfile_parse("ok.yaml", emptied, sizeof(emptied) - 1, &f, &e), 0);
+		ASSERT_EQ(f->nnot_confirmed, 0);
+		calfile_free(f);
+	}
+	/* a top-level name in `calendar:` marks a calendar file, whatever else it lacks; a
+	 * plan's `calendar` is a mapping, and a file with `plan:` is a plan */
+	{
+		static const char *const cal[] = {"calendar: t\ntitle: T\n",
+		                                  "calendar: t\ntitle: T\nverions: []\n"};
+		static const char *const plan[] = {"plan: p\ncalendar: cn-mainland\n",
+		                                   "calendar: {use: [cn-mainland]}\n",
+		                                   "plan: p\n"};
+
+		for (size_t i = 0; i < 2; i++)
+			ASSERT(calfile_sniff(cal[i], strlen(cal[i])));
+		for (size_t i = 0; i < 3; i++)
+			ASSERT(!calfile_sniff(plan[i], strlen(plan[i])));
+	}
+	/* a version stored by an earlier dabiao, which did not refuse these, still opens and
+	 * resolves as it did: the plan's workdays over its holidays */
+	{
+		static const char old[] = PLAN_HEAD "calendar: {holidays: [2017-10-01..2017-10-08, "
+		                          "2017-10-03], workdays: [2017-10-07]}\n" PLAN_TAIL;
+		static const char oldcal[] = HEAD V(2205, 1) "    holidays: {2025-01-01: x}\n";
+		struct calfile *f = NULL;
+		int32_t d7, d6;
+
+		ASSERT_EQ(plan_parse_buffer("plan.yaml", old, sizeof(old) - 1, &o, &p, &e), DB_EDATA);
+		dberr_clear(&e);
+		ASSERT_EQ(plan_parse_stored("plan.yaml", old, sizeof(old) - 1, &o, &p, &e), 0);
+		ASSERT_EQ(cal_parse_date("2017-10-07", &d7), 0);
+		ASSERT_EQ(cal_parse_date("2017-10-06", &d6), 0);
+		ASSERT(cal_is_workday(&p->calendar, d7));
+		ASSERT(!cal_is_workday(&p->calendar, d6));
+		plan_free(p);
+		ASSERT_EQ(calfile_parse("old.yaml", oldcal, sizeof(oldcal) - 1, &f, &e), DB_EDATA);
+		dberr_clear(&e);
+		ASSERT_EQ(calfile_parse_as("old.yaml", oldcal, sizeof(oldcal) - 1, true, &f, &e), 0);
+		ASSERT_EQ(f->versions[0].year, 2205);
+		calfile_free(f);
 	}
 	/* no folders at all: refused, not crashed */
 	ASSERT_EQ(plan_parse_buffer("plan.yaml", ok, sizeof(ok) - 1, NULL, &p, &e), DB_EDATA);

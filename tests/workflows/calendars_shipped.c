@@ -20,42 +20,9 @@
 #include <string.h>
 
 #include "lib/test.h"
+#include "lib/test_days.h"
 #include "workflows/parse/calfile.h"
 #include "workflows/parse/plan.h"
-
-static int32_t
-D(const char *s)
-{
-	int32_t d = 0;
-
-	if (cal_parse_date(s, &d) != 0)
-		TEST_FAIL_("bad date %s in the test", s);
-	return d;
-}
-
-static char *
-slurp(const char *rel, size_t *len)
-{
-	const char *src = getenv("DABIAO_SRC");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", src ? src : ".", rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		TEST_FAIL_("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	ASSERT(buf != NULL && fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 static struct calfile *
 read_calendar(const char *rel)
@@ -63,7 +30,7 @@ read_calendar(const char *rel)
 	struct calfile *f = NULL;
 	struct dberr e;
 	size_t len;
-	char *data = slurp(rel, &len);
+	char *data = test_read_src(rel, &len);
 
 	dberr_clear(&e);
 	if (calfile_parse(rel, data, len, &f, &e) != 0) {
@@ -212,7 +179,7 @@ static size_t
 replay(const struct plan *p, const char *rel)
 {
 	size_t len, rows = 0;
-	char *data = slurp(rel, &len), *save = NULL;
+	char *data = test_read_src(rel, &len), *save = NULL;
 
 	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char date[11];

@@ -6,6 +6,7 @@
  * amendment numbered out of order, the same day under two notices. Each refusal points at
  * the line to fix; nothing is guessed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,27 @@ opt_text(struct pctx *c, const struct ydoc_node *map, const char *key, const cha
 	return n ? plan_dup_string(c, n, what, out) : 0;
 }
 
+/* A notice names the days of its year and, around New Year, a few of the neighbouring
+ * years' (the 2017 notice's 元旦 block starts 2016-12-31; the 2008 notice has 2007-12-29
+ * worked): never before December of the year before, nor after January of the year
+ * after. A date outside is a mistyped year, which would move the wrong year's dues. */
+static int
+check_span(struct pctx *c, const struct ydoc_node *k, const char *what, int year,
+           const struct calfile_range *r)
+{
+	int32_t lo = cal_days_from_civil(year - 1, 12, 1), hi = cal_days_from_civil(year + 1, 1, 31);
+	char a[11], b[11];
+
+	if ((r->first >= lo && r->last <= hi) || c->stored)
+		return 0;
+	cal_format_date(lo, a);
+	cal_format_date(hi, b);
+	return ydoc_error(c->d, k, c->e, "%s: '%s' is not in the %d notice's span (%s..%s): a "
+	                  "notice names days from December of the year before to January of "
+	                  "the year after; is the year or the date mistyped?", what, k->scalar,
+	                  year, a, b);
+}
+
 /* `holidays` or `workdays` of a version: a mapping of a day or FIRST..LAST to a name. */
 static int
 parse_ranges(struct pctx *c, const struct calfile *f, struct calfile_version *v,
@@ -44,7 +66,8 @@ parse_ranges(struct pctx *c, const struct calfile *f, struct calfile_version *v,
 		const char *name;
 
 		if ((rc = plan_read_range(c, k, what, CALFILE_MAX_RANGE, "a year", &r.first,
-		                          &r.last)) != 0)
+		                          &r.last)) != 0 ||
+		    (rc = check_span(c, k, what, v->year, &r)) != 0)
 			return rc;
 		for (int32_t d = r.first; work && d <= r.last; d++)
 			if (!(f->weekend & (1u << cal_weekday(d)))) {
@@ -65,24 +88,14 @@ parse_ranges(struct pctx *c, const struct calfile *f, struct calfile_version *v,
 	return 0;
 }
 
-/* Within one version a day is either off or worked, never both. */
+/* Within one version a day is listed once: off, or worked, never both. */
 static int
-check_version_days(struct pctx *c, const struct ydoc_node *vn,
-                   const struct calfile_version *v)
+check_version_days(struct pctx *c, const struct calfile_version *v)
 {
-	for (size_t i = 0; i < v->nranges; i++)
-		for (size_t j = i + 1; j < v->nranges; j++) {
-			const struct calfile_range *a = &v->ranges[i], *b = &v->ranges[j];
-			int32_t lo = a->first > b->first ? a->first : b->first;
-			char day[11];
+	char where[48];
 
-			if (lo > (a->last < b->last ? a->last : b->last))
-				continue;
-			cal_format_date(lo, day);
-			return ydoc_error(c->d, vn, c->e, "%d version %d lists %s twice (%s and %s)",
-			                  v->year, v->version, day, a->name, b->name);
-		}
-	return 0;
+	snprintf(where, sizeof(where), "%d version %d:", v->year, v->version);
+	return plan_check_disjoint(c, c->d->name, v->ranges, v->nranges, where);
 }
 
 static int
@@ -119,7 +132,8 @@ parse_version(struct pctx *c, struct calfile *f, const struct ydoc_node *n,
 	    (rc = plan_need(c, n, "a version", "year", &y)) ||
 	    (rc = plan_need(c, n, "a version", "version", &ver)) ||
 	    (rc = plan_need(c, n, "a version", "source", &src)) ||
-	    (rc = ydoc_int(c->d, y, "year", 1, 9999, &year, c->e)) ||
+	    (rc = ydoc_int(c->d, y, "year", c->stored ? 1 : PLAN_FIRST_YEAR,
+	                   c->stored ? 9999 : PLAN_LAST_YEAR, &year, c->e)) ||
 	    (rc = ydoc_int(c->d, ver, "version", 1, 99, &num, c->e)))
 		return rc;
 	v->year = (int)year;
@@ -129,7 +143,7 @@ parse_version(struct pctx *c, struct calfile *f, const struct ydoc_node *n,
 	    (rc = parse_ranges(c, f, v, ydoc_get(n, "holidays"), false, &cap)) ||
 	    (rc = parse_ranges(c, f, v, ydoc_get(n, "workdays"), true, &cap)))
 		return rc;
-	return check_version_days(c, n, v);
+	return check_version_days(c, v);
 }
 
 /* Versions come by year, and within a year numbered 1, 2, 3 ...: an amendment is found
@@ -220,7 +234,8 @@ parse_not_confirmed(struct pctx *c, struct calfile *f, const struct ydoc_node *n
 {
 	int rc;
 
-	if (n == NULL)
+	/* `not_confirmed:` left empty once its last year is given is no years, not an error */
+	if (n == NULL || (n->type == YDOC_SCALAR && n->plain && n->len == 0))
 		return 0;
 	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "not_confirmed", c->e)) != 0)
 		return rc;
@@ -229,8 +244,9 @@ parse_not_confirmed(struct pctx *c, struct calfile *f, const struct ydoc_node *n
 		struct calfile_gap *g = &f->not_confirmed[f->nnot_confirmed++];
 		long year;
 
-		if ((rc = ydoc_int(c->d, n->pairs[i].key, "a not_confirmed year", 1, 9999, &year,
-		                   c->e)) ||
+		if ((rc = ydoc_int(c->d, n->pairs[i].key, "a not_confirmed year",
+		                   c->stored ? 1 : PLAN_FIRST_YEAR, c->stored ? 9999 : PLAN_LAST_YEAR,
+		                   &year, c->e)) ||
 		    (rc = plan_dup_string(c, n->pairs[i].value, "the reason", &g->reason)))
 			return rc;
 		g->year = (int)year;
@@ -283,6 +299,13 @@ int
 calfile_parse(const char *name, const char *data, size_t len, struct calfile **out,
               struct dberr *e)
 {
+	return calfile_parse_as(name, data, len, false, out, e);
+}
+
+int
+calfile_parse_as(const char *name, const char *data, size_t len, bool stored,
+                 struct calfile **out, struct dberr *e)
+{
 	struct pctx c = {0};
 	struct ydoc *d = NULL;
 	struct calfile *f;
@@ -297,6 +320,7 @@ calfile_parse(const char *name, const char *data, size_t len, struct calfile **o
 	}
 	c.d = d;
 	c.e = e;
+	c.stored = stored;
 	f = xcalloc(1, sizeof(*f));
 	rc = parse_root(&c, f);
 	ydoc_free(d);
@@ -345,8 +369,11 @@ calfile_sniff(const char *data, size_t len)
 	dberr_clear(&e);
 	if (ydoc_parse("", data, len, &d, &e) != 0)
 		return false;
+	/* a plan's `calendar` is a mapping; a calendar file's is its name. A file with both
+	 * `plan:` and a scalar `calendar:` is a plan with a mistake, for the plan's message. */
 	n = ydoc_get(d->root, "calendar");
-	yes = n != NULL && n->type == YDOC_SCALAR && ydoc_get(d->root, "versions") != NULL;
+	yes = n != NULL && n->type == YDOC_SCALAR && n->len > 0 &&
+	      ydoc_get(d->root, "plan") == NULL;
 	ydoc_free(d);
 	return yes;
 }

@@ -5,10 +5,12 @@
  *
  * A plan names calendar files in `calendar: {use: [cn-mainland, cn-xinjiang]}` and plan.h
  * resolves them; this header only reads and validates one file. Validation refuses what
- * would silently move a deadline: a day both off and worked in one version, a worked day
- * that is not a weekend day, a range ending before it starts, versions out of order, a
+ * would silently move a deadline: a day listed twice in one version (both off and worked,
+ * or in two ranges), a worked day that is not a weekend day, a range ending before it
+ * starts, a date outside its notice's span (December of the year before to January of the
+ * year after), a year outside PLAN_FIRST_YEAR..PLAN_LAST_YEAR, versions out of order, a
  * day claimed by the notices of two different years, a year both given and listed as not
- * confirmed. Every refusal names FILE:LINE:COLUMN.
+ * confirmed. Every refusal names FILE:LINE:COLUMN, at the entry to fix.
  */
 #ifndef DABIAO_CALFILE_H
 #define DABIAO_CALFILE_H
@@ -63,10 +65,17 @@ struct calfile {
  * first problem; *out untouched. */
 int calfile_parse(const char *name, const char *data, size_t len, struct calfile **out,
                   struct dberr *e);
+/* Same; with stored, a copy kept with a stored plan version, for which the checks added
+ * since it could have been stored (years in PLAN_FIRST_YEAR..PLAN_LAST_YEAR, a notice's
+ * span) are not applied (plan_opts.stored). */
+int calfile_parse_as(const char *name, const char *data, size_t len, bool stored,
+                     struct calfile **out, struct dberr *e);
 void calfile_free(struct calfile *f);
 
 /* True when bytes look like a calendar file rather than a plan: a top-level `calendar:`
- * key holding text. For `check`, which takes either. Cannot fail. */
+ * key holding text (a plan's is a mapping) and no `plan:` key, whatever else the file
+ * lacks, so a calendar file without `versions` gets the calendar file's message. For
+ * `check`, which takes either. Cannot fail. */
 bool calfile_sniff(const char *data, size_t len);
 
 /* The version that counts for year (its latest), or NULL when the file has none. */

@@ -20,6 +20,12 @@
 
 #define PLAN_MAX_DEPTH 64
 
+/* The years a plan or calendar file may name. A date outside is a typing error (2107 for
+ * 2017, 2205 for 2025), and inside them every holiday shift and working-day count stays
+ * far from the calendar arithmetic's limits (years 1..9999). */
+#define PLAN_FIRST_YEAR 2000
+#define PLAN_LAST_YEAR 2099
+
 /* A duration or offset: "-3d", "1wd", "2h", "30m", "5s", "90d". */
 enum plan_unit { PLAN_DAYS = 0, PLAN_WORKDAYS, PLAN_HOURS, PLAN_MINUTES, PLAN_SECONDS };
 struct plan_offset {
@@ -198,7 +204,10 @@ struct plan_calmark {
 	int32_t day;
 	bool work;                  /* worked (a 调休 weekend day) or off */
 	int use;                    /* index into plan.uses; -1: the plan's own lists */
-	const struct calfile_version *version;   /* the notice; NULL for the plan's own */
+	const struct calfile_version *version;   /* the notice that gave the day its status:
+	                                               the earliest version of its year that
+	                                               lists it as the latest does; NULL for the
+	                                               plan's own */
 	const char *name;           /* the holiday's name; NULL for the plan's own */
 };
 
@@ -214,6 +223,8 @@ struct plan {
 	size_t nmarks;
 	char calendar_sha256[65];       /* hex sha256 of the resolved calendar (docs/plan-
 	                                   format.md, "The calendar's hash") */
+	char calendar_sources_sha256[65]; /* hex sha256 of what the used calendar files say
+	                                   besides the days: notices, names, gaps (same) */
 	struct plan_role *roles;
 	size_t nroles;
 	struct plan_lifecycle *lifecycles; /* [0] is the built-in "report" */
@@ -282,6 +293,12 @@ int plan_parse_file(const char *path, const struct plan_opts *o, struct plan **o
 /* Same over bytes already in memory; `name` is used in messages. */
 int plan_parse_buffer(const char *name, const char *data, size_t len,
                       const struct plan_opts *o, struct plan **out, struct dberr *e);
+/* Same for a version already in the store: the checks added since it could have been
+ * stored (dates in PLAN_FIRST_YEAR..PLAN_LAST_YEAR, a notice's span, the plan's own days
+ * listed once and a year long at most, a working day every year) are not applied, so a
+ * store written by an earlier dabiao still opens; the days resolve as they did. */
+int plan_parse_stored(const char *name, const char *data, size_t len,
+                      const struct plan_opts *o, struct plan **out, struct dberr *e);
 
 void plan_free(struct plan *p);
 
@@ -296,6 +313,11 @@ int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
 /* The mark that decided day (its status and source), or NULL when no calendar lists it
  * (a plain weekday or weekend day). */
 const struct plan_calmark *plan_calendar_mark(const struct plan *p, int32_t day);
+/* For a day no calendar lists: the notice that took it off the lists, when an earlier
+ * version of its year listed it and the latest does not (2020's amendment made Saturday
+ * 2020-02-01 a day off again), with *use its calendar; else NULL. Cannot fail. */
+const struct calfile_version *plan_calendar_unlisted_by(const struct plan *p, int32_t day,
+                                                        int *use);
 
 /* A year a used calendar does not cover: dues in it fall back on that calendar's absence
  * (a base calendar: weekends only; a layer: without the layer's days). */
@@ -303,6 +325,8 @@ struct plan_calgap {
 	int use;                    /* index into plan.uses */
 	int year;
 	const char *reason;         /* the file's not_confirmed text, or NULL */
+	bool december_only;         /* only days of the last week of December of year - 1
+	                               reach it: the notice may still move them */
 };
 /* Every gap in the notice-years that decide the days first..last, each (use, year) once,
  * by year then use. The notice-years of a day are its own year and, for the last week of

@@ -19,10 +19,18 @@
 #include "base/xalloc.h"
 #include "workflows/parse/plan_int.h"
 
-/* A mark while resolving: seq orders the marks said about one day, last word last. */
+/* More than a year without a working day is no calendar: a due could not be moved to a
+ * working day, nor a working day counted (time/calendar.c gives up after ten years). */
+#define PLAN_MAX_OFF_RUN 366
+
+/* A mark while resolving: seq orders the marks said about one day, last word last; the
+ * entry it comes from (the plan's own list item, or a calendar file's range) is kept for
+ * messages. */
 struct pending {
 	struct plan_calmark m;
 	size_t seq;
+	const struct ydoc_node *at;           /* the plan's own entry, or NULL */
+	const struct calfile_range *range;    /* a calendar file's entry, or NULL */
 };
 
 struct marks {
@@ -31,14 +39,39 @@ struct marks {
 };
 
 static void
-mark_range(struct marks *mk, int32_t first, int32_t last, bool work, int use,
-           const struct calfile_version *ver, const char *name)
+mark_one(struct marks *mk, int32_t day, bool work, int use, const struct calfile_version *ver,
+         const char *name, const struct ydoc_node *at, const struct calfile_range *range)
 {
-	for (int32_t d = first; d <= last; d++) {
-		mk->v = xgrow(mk->v, &mk->cap, mk->n + 1, sizeof(*mk->v));
-		mk->v[mk->n] = (struct pending){{d, work, use, ver, name}, mk->n};
-		mk->n++;
-	}
+	mk->v = xgrow(mk->v, &mk->cap, mk->n + 1, sizeof(*mk->v));
+	mk->v[mk->n] = (struct pending){{day, work, use, ver, name}, mk->n, at, range};
+	mk->n++;
+}
+
+/* True when version v lists day the way the latest version does: off or worked, under the
+ * same name. */
+static bool
+lists_same(const struct calfile_version *v, int32_t day, const struct calfile_range *as)
+{
+	for (size_t r = 0; r < v->nranges; r++)
+		if (day >= v->ranges[r].first && day <= v->ranges[r].last)
+			return v->ranges[r].work == as->work &&
+			       strcmp(v->ranges[r].name, as->name) == 0;
+	return false;
+}
+
+/* The notice that gave a day its status: of the versions of its year, the earliest that
+ * lists it as the latest does, with every version after it agreeing. An amendment is cited
+ * for the days it changed, not for the whole year it restated (2019-10-01 is 国办发明电
+ * 〔2018〕15号's, not the 劳动节 amendment's). */
+static const struct calfile_version *
+cite(const struct calfile *f, size_t latest, int32_t day, const struct calfile_range *as)
+{
+	size_t k = latest;
+
+	while (k > 0 && f->versions[k - 1].year == f->versions[latest].year &&
+	       lists_same(&f->versions[k - 1], day, as))
+		k--;
+	return &f->versions[k];
 }
 
 int
@@ -66,10 +99,17 @@ plan_read_weekend(struct pctx *c, const struct ydoc_node *n, uint8_t *out)
 	return 0;
 }
 
-/* The plan's own `holidays` or `workdays`: a list of dates and FIRST..LAST ranges. */
+/* The plan's own `holidays` or `workdays`: a list of dates and FIRST..LAST ranges, each a
+ * year at most, as in calendar files. */
+struct own {
+	struct calfile_range *v;
+	const struct ydoc_node **at;
+	size_t n, cap, capat;
+};
+
 static int
 own_days(struct pctx *c, const struct ydoc_node *n, const char *what, bool work,
-         struct marks *mk)
+         struct own *o)
 {
 	int rc;
 
@@ -78,12 +118,17 @@ own_days(struct pctx *c, const struct ydoc_node *n, const char *what, bool work,
 	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
 		return rc;
 	for (size_t i = 0; i < n->n; i++) {
-		int32_t first, last;
+		const struct ydoc_node *it = n->items[i];
+		struct calfile_range r = {0, 0, work, NULL, it->line, it->col};
 
-		if ((rc = plan_read_range(c, n->items[i], what, 3661, "ten years", &first,
-		                          &last)) != 0)
+		if ((rc = plan_read_range(c, it, what, c->stored ? 3661 : 366,
+		                          c->stored ? "ten years" : "a year", &r.first,
+		                          &r.last)) != 0)
 			return rc;
-		mark_range(mk, first, last, work, -1, NULL, NULL);
+		o->v = xgrow(o->v, &o->cap, o->n + 1, sizeof(*o->v));
+		o->at = xgrow(o->at, &o->capat, o->n + 1, sizeof(*o->at));
+		o->at[o->n] = it;
+		o->v[o->n++] = r;
 	}
 	return 0;
 }
@@ -173,7 +218,8 @@ use_one(struct pctx *c, const struct ydoc_node *it, size_t i)
 		if (strcmp(p->uses[k].file->name, name) == 0)
 			return ydoc_error(c->d, it, c->e, "calendar.use names '%s' twice", name);
 	if ((rc = find_file(c, it, name, u)) != 0 ||
-	    (rc = calfile_parse(u->path, u->source, u->source_len, &u->file, c->e)) != 0)
+	    (rc = calfile_parse_as(u->path, u->source, u->source_len, c->stored, &u->file,
+	                           c->e)) != 0)
 		return rc;
 	plan_sha256_hex(u->source, u->source_len, u->sha256);
 	if (strcmp(u->file->name, name) != 0)
@@ -225,22 +271,72 @@ pending_cmp(const void *a, const void *b)
 }
 
 /* The last word on each day becomes the plan's marks and its struct cal_calendar; the
- * marks come sorted, so every day is appended at the end of its array. */
+ * marks come sorted, so every day is appended at the end of its array. mk keeps only the
+ * last words, in the same order as p->marks. */
 static void
 resolve(struct plan *p, struct marks *mk)
 {
+	size_t kept = 0;
+
 	if (mk->n > 1)
 		qsort(mk->v, mk->n, sizeof(*mk->v), pending_cmp);
 	p->marks = xcalloc(mk->n ? mk->n : 1, sizeof(*p->marks));
 	for (size_t i = 0; i < mk->n; i++) {
 		if (i + 1 < mk->n && mk->v[i + 1].m.day == mk->v[i].m.day)
 			continue;
+		mk->v[kept++] = mk->v[i];
 		p->marks[p->nmarks++] = mk->v[i].m;
 		if (mk->v[i].m.work)
 			cal_calendar_add_workdays(&p->calendar, mk->v[i].m.day, mk->v[i].m.day);
 		else
 			cal_calendar_add_holidays(&p->calendar, mk->v[i].m.day, mk->v[i].m.day);
 	}
+	mk->n = kept;
+}
+
+/* Refuses a stretch of more than PLAN_MAX_OFF_RUN days without a working day, at the
+ * entry that makes it too long: found at check, never as a shift that fails at load. */
+static int
+check_runs(struct pctx *c, const struct marks *mk)
+{
+	const struct cal_calendar *cal = &c->p->calendar;
+	int32_t measured = CAL_NO_DAY;
+
+	for (size_t i = 0; i < mk->n; i++) {
+		const struct pending *at;
+		int32_t s = mk->v[i].m.day, e;
+		char a[11], b[11];
+		size_t k;
+
+		if (mk->v[i].m.work || (measured != CAL_NO_DAY && s <= measured))
+			continue;
+		/* a stretch is listed days off and weekend days: it ends within a week of the
+		 * last listed one, so these walks are short */
+		while (!cal_is_workday(cal, s - 1))
+			s--;
+		for (e = mk->v[i].m.day; !cal_is_workday(cal, e + 1);)
+			e++;
+		measured = e;
+		if (e - s + 1 <= PLAN_MAX_OFF_RUN)
+			continue;
+		/* the entry holding the first day too many, else the last one of the stretch */
+		for (k = i; mk->v[k].m.day < s + PLAN_MAX_OFF_RUN && k + 1 < mk->n &&
+		            mk->v[k + 1].m.day <= e;
+		     k++)
+			;
+		at = &mk->v[k];
+		cal_format_date(s, a);
+		cal_format_date(e, b);
+		if (at->at != NULL)
+			return ydoc_error(c->d, at->at, c->e, "calendar: no working day from %s to %s "
+			                  "(%d days): a calendar needs a working day at least once a "
+			                  "year, or no due could be moved to one", a, b, (int)(e - s + 1));
+		return dberr_at(c->e, DB_EDATA, c->p->uses[at->m.use].path, at->range->line,
+		                at->range->col, "no working day from %s to %s (%d days) with the "
+		                "calendars before it: a calendar needs a working day at least once "
+		                "a year", a, b, (int)(e - s + 1));
+	}
+	return 0;
 }
 
 /* What the hash covers, documented in docs/plan-format.md so anyone can recompute it:
@@ -262,6 +358,64 @@ hash_calendar(struct plan *p)
 		buf_printf(&b, "%s %s\n", day, p->marks[i].work ? "work" : "off");
 	}
 	plan_sha256_hex(b.data, b.len, p->calendar_sha256);
+	buf_release(&b);
+}
+
+static void
+text_line(struct buf *b, const char *key, const char *v)
+{
+	buf_printf(b, "%s ", key);
+	if (v != NULL)
+		buf_json_str(b, v);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "\n");
+}
+
+/* What the used calendar files say besides which days are off: every value they hold
+ * (titles, 文号, dates of publication, notes, holiday names, what is not confirmed and
+ * why), in file order, text as JSON strings; layout and comments are not content. A
+ * change here is a new plan version even when no day moves, so `workdays` and the
+ * coverage warnings cite what the files say now. */
+static void
+hash_sources(struct plan *p)
+{
+	struct buf b = BUF_INIT;
+	char day[11];
+
+	buf_puts(&b, "dabiao-calendar-sources 1\n");
+	for (size_t i = 0; i < p->nuses; i++) {
+		const struct calfile *f = p->uses[i].file;
+
+		text_line(&b, "calendar", f->name);
+		text_line(&b, "title", f->title);
+		text_line(&b, "layer_of", f->layer_of);
+		buf_printf(&b, "weekend %u\n", (unsigned)f->weekend);
+		for (size_t k = 0; k < f->nnot_confirmed; k++) {
+			buf_printf(&b, "not_confirmed %d ", f->not_confirmed[k].year);
+			text_line(&b, "reason", f->not_confirmed[k].reason);
+		}
+		for (size_t k = 0; k < f->nversions; k++) {
+			const struct calfile_version *v = &f->versions[k];
+
+			buf_printf(&b, "version %d %d\n", v->year, v->version);
+			text_line(&b, "title", v->title);
+			text_line(&b, "number", v->number);
+			cal_format_date(v->published, day);
+			text_line(&b, "published", day[0] ? day : NULL);
+			text_line(&b, "note", v->note);
+			text_line(&b, "incomplete", v->incomplete);
+			for (size_t r = 0; r < v->nranges; r++) {
+				char last[11];
+
+				cal_format_date(v->ranges[r].first, day);
+				cal_format_date(v->ranges[r].last, last);
+				buf_printf(&b, "%s %s %s ", day, last, v->ranges[r].work ? "work" : "off");
+				text_line(&b, "name", v->ranges[r].name);
+			}
+		}
+	}
+	plan_sha256_hex(b.data, b.len, p->calendar_sources_sha256);
 	buf_release(&b);
 }
 
@@ -291,6 +445,7 @@ plan_parse_calendar(struct pctx *c, const struct ydoc_node *n)
 	struct cal_calendar *cal = &c->p->calendar;
 	const struct ydoc_node *v;
 	struct marks mk = {0};
+	struct own own = {0};
 	uint8_t weekend;
 	int rc = 0;
 
@@ -320,19 +475,33 @@ plan_parse_calendar(struct pctx *c, const struct ydoc_node *n)
 		for (size_t k = 0; k < f->nversions; k++) {
 			const struct calfile_version *ver = &f->versions[k];
 
-			for (size_t r = 0; ver->latest && r < ver->nranges; r++)
-				mark_range(&mk, ver->ranges[r].first, ver->ranges[r].last,
-				           ver->ranges[r].work, (int)i, ver, ver->ranges[r].name);
+			for (size_t r = 0; ver->latest && r < ver->nranges; r++) {
+				const struct calfile_range *rg = &ver->ranges[r];
+
+				for (int32_t d = rg->first; d <= rg->last; d++)
+					mark_one(&mk, d, rg->work, (int)i, cite(f, k, d, rg), rg->name,
+					         NULL, rg);
+			}
 		}
 	}
-	if ((rc = own_days(c, ydoc_get(n, "holidays"), "calendar.holidays", false, &mk)) ||
-	    (rc = own_days(c, ydoc_get(n, "workdays"), "calendar.workdays", true, &mk)))
+	/* the plan's own days: each listed once, then over the used calendars */
+	if ((rc = own_days(c, ydoc_get(n, "holidays"), "calendar.holidays", false, &own)) ||
+	    (rc = own_days(c, ydoc_get(n, "workdays"), "calendar.workdays", true, &own)) ||
+	    (!c->stored && (rc = plan_check_disjoint(c, c->d->name, own.v, own.n, "calendar:"))))
 		goto out;
+	for (size_t i = 0; i < own.n; i++)
+		for (int32_t d = own.v[i].first; d <= own.v[i].last; d++)
+			mark_one(&mk, d, own.v[i].work, -1, NULL, NULL, own.at[i], NULL);
 	if ((v = ydoc_get(n, "due_on_holiday")) != NULL && (rc = parse_shift(c, v)) != 0)
 		goto out;
 	resolve(c->p, &mk);
+	if (!c->stored && (rc = check_runs(c, &mk)) != 0)
+		goto out;
 	hash_calendar(c->p);
+	hash_sources(c->p);
 out:
+	free(own.v);
+	free(own.at);
 	free(mk.v);
 	return rc;
 }
@@ -370,13 +539,42 @@ plan_calendar_mark(const struct plan *p, int32_t day)
 }
 
 static void
-gap_add(struct plan_calgap **v, size_t *n, size_t *cap, int use, int year, const char *why)
+gap_add(struct plan_calgap **v, size_t *n, size_t *cap, int use, int year, const char *why,
+        bool december_only)
 {
 	for (size_t i = 0; i < *n; i++)
 		if ((*v)[i].use == use && (*v)[i].year == year)
 			return;
 	*v = xgrow(*v, cap, *n + 1, sizeof(**v));
-	(*v)[(*n)++] = (struct plan_calgap){use, year, why};
+	(*v)[(*n)++] = (struct plan_calgap){use, year, why, december_only};
+}
+
+const struct calfile_version *
+plan_calendar_unlisted_by(const struct plan *p, int32_t day, int *use)
+{
+	int y, m, d;
+
+	if (plan_calendar_mark(p, day) != NULL)
+		return NULL;
+	cal_civil_from_days(day, &y, &m, &d);
+	/* the notices whose span holds the day: its year's, and the next year's for December,
+	 * the year before's for January; the last used calendar to have listed it decided */
+	for (size_t i = p->nuses; i-- > 0;) {
+		const struct calfile *f = p->uses[i].file;
+
+		for (int ny = y - (m == 1); ny <= y + (m == 12); ny++) {
+			const struct calfile_version *latest = calfile_year(f, ny);
+
+			for (const struct calfile_version *v = latest; v && v > f->versions &&
+			     v[-1].year == ny; v--)
+				for (size_t r = 0; r < v[-1].nranges; r++)
+					if (day >= v[-1].ranges[r].first && day <= v[-1].ranges[r].last) {
+						*use = (int)i;
+						return latest;
+					}
+		}
+	}
+	return NULL;
 }
 
 size_t
@@ -386,6 +584,7 @@ plan_calendar_gaps(const struct plan *p, int32_t first, int32_t last,
 	struct plan_calgap *v = NULL;
 	size_t n = 0, cap = 0;
 	int y0, y1, m, d;
+	bool tail = false;
 
 	*out = NULL;
 	if (p->nuses == 0 || last < first)
@@ -393,13 +592,15 @@ plan_calendar_gaps(const struct plan *p, int32_t first, int32_t last,
 	cal_civil_from_days(first, &y0, &m, &d);
 	cal_civil_from_days(last, &y1, &m, &d);
 	/* the last week of December also hangs on the next year's notice */
-	if (last >= cal_days_from_civil(y1, 12, 25) && y1 < 9999)
+	if (last >= cal_days_from_civil(y1, 12, 25) && y1 < 9999) {
 		y1++;
+		tail = true;
+	}
 	for (int y = y0; y <= y1; y++)
 		for (size_t i = 0; i < p->nuses; i++)
 			if (calfile_year(p->uses[i].file, y) == NULL)
 				gap_add(&v, &n, &cap, (int)i, y,
-				        calfile_not_confirmed(p->uses[i].file, y));
+				        calfile_not_confirmed(p->uses[i].file, y), tail && y == y1);
 	*out = v;
 	return n;
 }

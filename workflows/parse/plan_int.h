@@ -20,6 +20,7 @@ struct pctx {
 	struct plan *p;       /* being filled; freed by the caller on failure */
 	struct dberr *e;
 	const struct plan_opts *opts; /* where calendar files come from; may be NULL */
+	bool stored;          /* a stored version read again (plan_parse_stored) */
 	/* per milestone: the node of `due: {after: ID}`, NULL otherwise; resolved once every
 	 * milestone id is known. Owned by the context. */
 	const struct ydoc_node **after;
@@ -55,13 +56,23 @@ int plan_read_offset(struct pctx *c, const struct ydoc_node *n, const char *what
 int plan_read_period(struct pctx *c, const struct ydoc_node *n, const char *what, int64_t min,
                      struct plan_offset *out);
 
+/* A date (YYYY-MM-DD) in the years PLAN_FIRST_YEAR..PLAN_LAST_YEAR. */
 int plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what,
                    int32_t *out);
+/* "WHAT 'x' is outside the years ..." at n unless day lies in PLAN_FIRST_YEAR..
+ * PLAN_LAST_YEAR. */
+int plan_check_year(struct pctx *c, const struct ydoc_node *n, const char *what, int32_t day);
 /* A date or FIRST..LAST range written in scalar n (a list item or a mapping key), at most
  * max_days long: "WHAT: 'x' is not a valid date ...", "... ends before it starts", "...
  * is longer than LONGEST". */
 int plan_read_range(struct pctx *c, const struct ydoc_node *n, const char *what,
                     int32_t max_days, const char *longest, int32_t *first, int32_t *last);
+/* Days listed in one place (a calendar file's version, a plan's own holidays and
+ * workdays) must be listed once: the first day two entries share is refused at the entry
+ * written later (file, with each entry's line and col), naming both and which is off and
+ * which worked. where starts the message ("2017 version 1:", "calendar:"). */
+int plan_check_disjoint(struct pctx *c, const char *file, const struct calfile_range *v,
+                        size_t n, const char *where);
 /* A non-empty string copied (caller frees). */
 int plan_dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out);
 

@@ -136,10 +136,13 @@ parse_recur(struct pctx *c, struct plan_due *due, const struct ydoc_node *n)
 		return rc;
 	if (cal_parse_period(r->freq, s, &r->from) != 0)
 		return ydoc_error(c->d, from, c->e, "from '%s' is not %s", s, forms[r->freq]);
-	if ((rc = ydoc_string(c->d, until, "until", &s, c->e)) != 0)
+	if ((rc = plan_check_year(c, from, "from", r->from)) != 0 ||
+	    (rc = ydoc_string(c->d, until, "until", &s, c->e)) != 0)
 		return rc;
 	if (cal_parse_period(r->freq, s, &r->until) != 0)
 		return ydoc_error(c->d, until, c->e, "until '%s' is not %s", s, forms[r->freq]);
+	if ((rc = plan_check_year(c, until, "until", r->until)) != 0)
+		return rc;
 	if (period_key(r->freq, r->until) < period_key(r->freq, r->from))
 		return ydoc_error(c->d, until, c->e, "until '%s' is before from '%s'", s,
 		                  from->scalar);
@@ -196,11 +199,11 @@ parse_due(struct pctx *c, struct plan_milestone *m, size_t mi, const struct ydoc
 		return rc;
 	if (cal_parse_date(s, &m->due.date) == 0) {
 		m->due.kind = PLAN_DUE_DATE;
-		return 0;
+		return plan_check_year(c, n, "due", m->due.date);
 	}
 	if (parse_datetime(s, &m->due.date, &m->due.sec_of_day) == 0) {
 		m->due.kind = PLAN_DUE_DATETIME;
-		return 0;
+		return plan_check_year(c, n, "due", m->due.date);
 	}
 	return ydoc_error(c->d, n, c->e, "due '%s' is not a valid date (YYYY-MM-DD) or local "
 	                  "date-time (YYYY-MM-DDTHH:MM[:SS])", s);

@@ -297,9 +297,27 @@ plan_sha256_hex(const void *data, size_t len, char hex[65])
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
+static int parse_any(const char *name, const char *data, size_t len,
+                     const struct plan_opts *o, bool stored, struct plan **out,
+                     struct dberr *e);
+
 int
 plan_parse_buffer(const char *name, const char *data, size_t len, const struct plan_opts *o,
                   struct plan **out, struct dberr *e)
+{
+	return parse_any(name, data, len, o, false, out, e);
+}
+
+int
+plan_parse_stored(const char *name, const char *data, size_t len, const struct plan_opts *o,
+                  struct plan **out, struct dberr *e)
+{
+	return parse_any(name, data, len, o, true, out, e);
+}
+
+static int
+parse_any(const char *name, const char *data, size_t len, const struct plan_opts *o,
+          bool stored, struct plan **out, struct dberr *e)
 {
 	struct pctx c = {0};
 	struct ydoc *d = NULL;
@@ -310,6 +328,7 @@ plan_parse_buffer(const char *name, const char *data, size_t len, const struct p
 	c.d = d;
 	c.e = e;
 	c.opts = o;
+	c.stored = stored;
 	c.p = xcalloc(1, sizeof(*c.p));
 	if ((rc = parse_root(&c)) != 0)
 		goto fail;

@@ -4,6 +4,7 @@
  * and the order in which `after` dues can be computed.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,16 +145,33 @@ plan_read_period(struct pctx *c, const struct ydoc_node *n, const char *what, in
 }
 
 int
+plan_check_year(struct pctx *c, const struct ydoc_node *n, const char *what, int32_t day)
+{
+	int y, m, d;
+
+	cal_civil_from_days(day, &y, &m, &d);
+	if ((y >= PLAN_FIRST_YEAR && y <= PLAN_LAST_YEAR) || c->stored)
+		return 0;
+	return ydoc_error(c->d, n, c->e, "%s '%s' is outside the years %d-%d that plans and "
+	                  "calendars may name", what, n->scalar ? n->scalar : "",
+	                  PLAN_FIRST_YEAR, PLAN_LAST_YEAR);
+}
+
+int
 plan_read_date(struct pctx *c, const struct ydoc_node *n, const char *what, int32_t *out)
 {
 	const char *s;
+	int32_t day;
 	int rc;
 
 	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
 		return rc;
-	if (cal_parse_date(s, out) != 0)
+	if (cal_parse_date(s, &day) != 0)
 		return ydoc_error(c->d, n, c->e, "%s '%s' is not a valid date (YYYY-MM-DD)", what,
 		                  s);
+	if ((rc = plan_check_year(c, n, what, day)) != 0)
+		return rc;
+	*out = day;
 	return 0;
 }
 
@@ -174,7 +192,85 @@ plan_read_range(struct pctx *c, const struct ydoc_node *n, const char *what,
 	if (*last - *first >= max_days)
 		return ydoc_error(c->d, n, c->e, "%s: range '%s' is longer than %s", what, s,
 		                  longest);
+	if ((rc = plan_check_year(c, n, what, *first)) != 0 ||
+	    (rc = plan_check_year(c, n, what, *last)) != 0)
+		return rc;
 	return 0;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct calfile_range *x = *(const struct calfile_range *const *)a;
+	const struct calfile_range *y = *(const struct calfile_range *const *)b;
+
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* "2017-01-21..2017-01-23: 春节" or "2017-10-07", as the entry is written. */
+static void
+range_words(char *out, size_t n, const struct calfile_range *r)
+{
+	char a[11], b[11];
+
+	cal_format_date(r->first, a);
+	cal_format_date(r->last, b);
+	snprintf(out, n, "%s%s%s%s%s", a, r->last != r->first ? ".." : "",
+	         r->last != r->first ? b : "", r->name ? ": " : "", r->name ? r->name : "");
+}
+
+int
+plan_check_disjoint(struct pctx *c, const char *file, const struct calfile_range *v,
+                    size_t n, const char *where)
+{
+	const struct calfile_range **by = NULL, *reach = NULL;
+	int rc = 0;
+
+	if (n < 2)
+		return 0;
+	by = xcalloc(n, sizeof(*by));
+	for (size_t i = 0; i < n; i++)
+		by[i] = &v[i];
+	qsort(by, n, sizeof(*by), range_cmp);
+	/* sorted by first day, a range shares a day with an earlier one exactly when it starts
+	 * before the furthest last day seen so far */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct calfile_range *r = by[i], *first, *second;
+		char day[11], w1[160], w2[160];
+
+		if (reach == NULL || r->first > reach->last) {
+			reach = r; /* its last day is beyond every earlier one's */
+			continue;
+		}
+		/* the entry written later is the one to fix */
+		if (r->line > reach->line || (r->line == reach->line && r->col > reach->col)) {
+			first = reach;
+			second = r;
+		} else {
+			first = r;
+			second = reach;
+		}
+		cal_format_date(r->first, day);
+		range_words(w1, sizeof(w1), first);
+		range_words(w2, sizeof(w2), second);
+		if (first->work != second->work)
+			rc = dberr_at(c->e, DB_EDATA, file, second->line, second->col,
+			              "%s %s is listed both %s (%s, line %d) and %s (%s): a day is "
+			              "either off or worked; keep the one that is right", where, day,
+			              first->work ? "worked" : "off", w1, first->line,
+			              second->work ? "worked" : "off", w2);
+		else
+			rc = dberr_at(c->e, DB_EDATA, file, second->line, second->col,
+			              "%s %s is listed twice as %s (%s, line %d, and %s): list a day "
+			              "once", where, day, first->work ? "worked" : "off", w1,
+			              first->line, w2);
+	}
+	free(by);
+	return rc;
 }
 
 int

@@ -54,7 +54,8 @@ sched_test_engine(const char *dir, int64_t now, const char *plan, const char *re
 	ASSERT_EQ(store_write(engine_store(en), sched_test_clock_txn, &now, &e), 0);
 	ASSERT_EQ(engine_reload(en, &e), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, plan);
-	ASSERT_EQ(sched_load_plan(en, path, &lr, &e), 0);
+	ASSERT_EQ(sched_load_plan(en, path, 0, &lr, &e), 0);
+	load_result_release(&lr);
 	snprintf(path, sizeof(path), "%s/%s", dir, registry);
 	ASSERT_EQ(sched_import_registry(en, path, &ir, &e), 0);
 	return en;
