@@ -368,6 +368,20 @@ result_counts(const struct store_delivery *d, uint64_t claim, bool all_ok)
 	return false; /* sent, failed, digested: final */
 }
 
+/* Removes key from kv (n entries), keeping the order of the rest. */
+static void
+kv_drop(struct store_kv *kv, size_t *n, const char *key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(kv[i].key, key) == 0) {
+			free(kv[i].key);
+			free(kv[i].val);
+			memmove(&kv[i], &kv[i + 1], (*n - i - 1) * sizeof(*kv));
+			(*n)--;
+			return;
+		}
+}
+
 static int
 apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
           const struct deliver_item *it, struct dberr *e)
@@ -399,12 +413,16 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *
 		goto out;
 	now_d = d;
 	now_d.attempts = d.attempts + 1;
-	for (size_t k = 0; (temp || perm) && k < it->nrcpt; k++) {
+	for (size_t k = 0; k < it->nrcpt; k++) {
 		char key[600], *val;
 		const char *word = it->result[k] == DELIVER_OK ? "delivered"
 		                   : it->result[k] == DELIVER_PERM ? "failed" : "retrying";
 
 		snprintf(key, sizeof(key), "rcpt:%s", it->rcpt[k]);
+		/* a clean first try writes nothing per recipient; a recipient an earlier try left
+		 * retrying gets its new answer, so the outbox never shows a stale refusal */
+		if (!temp && !perm && store_kv_get(now_d.results, now_d.nresults, key) == NULL)
+			continue;
 		val = xasprintf("%s %d %s", word, it->code[k], it->reply[k] ? it->reply[k] : "");
 		store_kv_set(&now_d.results, &now_d.nresults, key, val);
 		free(val);
@@ -414,6 +432,8 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *
 	}
 	if (why.len)
 		store_kv_set(&now_d.results, &now_d.nresults, "error", buf_str(&why));
+	else
+		kv_drop(now_d.results, &now_d.nresults, "error"); /* an earlier try's, now past */
 	d.results = now_d.results; /* the same list, grown: released once, with d */
 	d.nresults = now_d.nresults;
 	if (temp && !perm && now - ab.created < DELIVER_LIFETIME) {

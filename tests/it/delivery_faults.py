@@ -131,6 +131,9 @@ rcpts = collections.Counter(r for x in srv.log() for r in x["rcpt_tos"])
 eq(dict(rcpts), {"j0@x.example": 1, "m@x.example": 1, "s@x.example": 1},
    "each recipient got it once")
 eq(backlog.count(st, env, "--sent"), 1, "then sent")
+sent = backlog.outbox_json(st, env, "--sent")
+eq(sent[0]["attempts"], 2, "sent at the second attempt")
+eq(sent[0]["answers"], [], "the outbox no longer lists the refusal the retry got past")
 srv.stop()
 
 lap("before E")
@@ -225,5 +228,22 @@ else:
             os.unlink(outdir + ".img")
 
 st.cleanup()
+
+lap("before H")
+# H. a notice that cannot be built: failed, and the outbox says why to each recipient
+st = Store("unbuilt")
+empty = st.path("no-templates")
+os.mkdir(empty)
+envh = {"DABIAO_TEMPLATES": empty}
+virtual(st, reg3(1), envh)
+st.ok("advance", "--to", "2017-02-16T09:00:30+08:00", env=envh)
+failed = backlog.outbox_json(st, envh, "--failed")
+check(len(failed) > 0, f"notices with no template are failed: {failed}")
+for n in failed:
+    eq(sorted(a.split(": ", 1)[0] for a in n["answers"]), sorted(n["to"]),
+       f"{n['key']}: an answer for each recipient")
+    check(all("template" in a for a in n["answers"]),
+          f"{n['key']}: the answer names the missing template: {n['answers']}")
+st.cleanup()
 lap("end")
-done("delivery faults: map full, names, 452, drop after DATA, stall, full disk")
+done("delivery faults: map full, names, 452, drop after DATA, stall, full disk, unbuilt")
