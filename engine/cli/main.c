@@ -87,10 +87,15 @@ main(int argc, char **argv)
 			env.config = argv[++i];
 		} else if (strncmp(argv[i], "--config=", 9) == 0) {
 			env.config = argv[i] + 9;
-		} else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-			db = argv[++i];
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			db = argv[i] + 5;
+		} else if ((strcmp(argv[i], "--db") == 0 && i + 1 < argc) ||
+		           strncmp(argv[i], "--db=", 5) == 0) {
+			db = argv[i][4] == '=' ? argv[i] + 5 : argv[++i];
+			if (*db == '\0') {
+				/* a variable that expanded to nothing: never quietly ./dabiao.db */
+				fprintf(stderr, "dabiao: error: --db names no folder (an empty "
+				        "argument); give the store's folder\n");
+				return 64;
+			}
 		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			log_set_level(log_get_level() + 1);
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {

@@ -92,4 +92,13 @@ check(os.path.exists(os.path.join(demo, "MARKER")), "and deletes nothing of it")
 
 for s in (st, other, qs):
     s.cleanup()
+# --- an empty --db (a variable that expanded to nothing) is a usage error, not ./dabiao.db
+work = Store()
+os.makedirs(work.path("cwd"), exist_ok=True)
+for args in (["--db", "", "init"], ["--db=", "status"]):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True, cwd=work.path("cwd"))
+    eq(r.returncode, 64, f"dabiao {args}: exit 64 ({r.stderr.strip()})")
+    check("--db" in r.stderr, f"dabiao {args} names --db: {r.stderr.strip()}")
+eq(os.listdir(work.path("cwd")), [], "an empty --db created nothing in the working folder")
+
 done("store checked at open; only init creates; quick start keeps others' stores")
