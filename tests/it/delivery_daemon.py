@@ -73,7 +73,11 @@ links = {int(x): os.readlink(f"/proc/{helpers[0]}/fd/{x}")
          for x in os.listdir(f"/proc/{helpers[0]}/fd")}
 check(links[0].startswith("socket:") and links[1].startswith("pipe:") and
       links[2] == "/dev/null", f"the helper's request, results and stderr: {links}")
-eq({fd: ln for fd, ln in links.items() if fd > 2 and not ln.startswith("socket:")}, {},
+# the sanitizer runtime of an ASan build reads the helper's own /proc/PID/maps: opened in
+# the helper, so never one of the daemon's
+own = f"/proc/{helpers[0]}/"
+eq({fd: ln for fd, ln in links.items()
+     if fd > 2 and not ln.startswith("socket:") and not ln.startswith(own)}, {},
    "beyond those, only its own connection to the server: nothing of the daemon's")
 os.kill(helpers[0], signal.SIGTERM)
 time.sleep(1.5)
