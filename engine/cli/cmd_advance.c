@@ -15,19 +15,29 @@
 
 #include "engine/cli/cli.h"
 
-/* One timeline line: local time in the plan's zone, kind, task, recipients. The first
+/* One timeline line: local time in the plan's zone, kind, task, recipients. A deadline's
+ * line shows the deadline instant itself, to the second, as `tasks` does (the task lapses
+ * one second later): "2017-04-20 23:59:59 +08:00", not the next day's 00:00. The first
  * action in a year one of the plan's calendars does not cover is preceded by a note on
  * standard error (arg: the notes made so), so standard output stays one line per action. */
 static void
 print_action(const struct engine_action *a, void *arg)
 {
-	char when[32];
+	char when[80];
 	int32_t day;
 
 	tz_utc_to_local(a->plan->tz, a->at, &day, NULL, NULL);
 	fflush(stdout);
 	cli_gap_notes_add(arg, stderr, a->plan->plan, day);
-	tz_format_local(a->plan->tz, a->at, when);
+	if (strcmp(a->kind, "deadline") == 0) {
+		char r[40];
+
+		/* RFC 3339 "2017-04-20T23:59:59+08:00" (always +HH:MM) in the timeline's layout */
+		tz_format_rfc3339(a->plan->tz, a->planned - 1, r);
+		snprintf(when, sizeof(when), "%.10s %.8s %s", r, r + 11, r + 19);
+	} else {
+		tz_format_local(a->plan->tz, a->at, when);
+	}
 	printf("%s  %-30s %s  %s\n", when, a->kind, a->task,
 	       a->recipients && *a->recipients ? a->recipients : "-");
 }

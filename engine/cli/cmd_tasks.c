@@ -3,7 +3,7 @@
  * writer (engine/report/table_out.c) as a table, CSV or JSON. The field names are a contract
  * with scripts (docs/output.md): key, plan, milestone, subject, jurisdiction, period, state,
  * due_date (local, after holiday shift), deadline (RFC 3339 with offset), original_due_date,
- * late, extended. The text table shows key, state, due_date and deadline.
+ * late, extended, previous_due_date. The text table shows key, state, due_date and deadline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +18,9 @@
 
 static const char *const columns[] = {
 	"key", "plan", "milestone", "subject", "jurisdiction", "period", "state", "due_date",
-	"deadline", "original_due_date", "late", "extended"};
+	"deadline", "original_due_date", "late", "extended", "previous_due_date"};
 enum { C_KEY, C_PLAN, C_MILESTONE, C_SUBJECT, C_JUR, C_PERIOD, C_STATE, C_DUE, C_DEADLINE,
-       C_ODUE, C_LATE, C_EXTENDED, C_N };
+       C_ODUE, C_LATE, C_EXTENDED, C_PDUE, C_N };
 
 struct list_ctx {
 	struct engine *en;
@@ -37,6 +37,7 @@ task_cb(const struct store_task *t, void *arg)
 	struct list_ctx *c = arg;
 	const struct engine_plan *ep = engine_plan_find(c->en, t->plan);
 	char due[16], odue[16], dl[40];
+	const char *pdue;
 
 	if ((c->subject && strcmp(c->subject, t->subject) != 0) ||
 	    (c->state && strcmp(c->state, t->state) != 0) ||
@@ -58,6 +59,8 @@ task_cb(const struct store_task *t, void *arg)
 	report_add_str(&c->t, odue);
 	report_add_bool(&c->t, (t->flags & STORE_TASK_LATE) != 0);
 	report_add_bool(&c->t, (t->flags & STORE_TASK_EXTENDED) != 0);
+	pdue = store_task_extra(t, "previous_due_date");
+	report_add_str(&c->t, pdue ? pdue : "");
 	/* a reader that went away stops the listing: the callback's non-zero ends the walk */
 	if (report_nrows(&c->t) >= CHUNK && (c->rc = report_out_rows(&c->out, &c->t, c->e)) != 0)
 		return 1;

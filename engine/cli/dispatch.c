@@ -37,7 +37,8 @@ const struct cli_command cli_commands[] = {
 	         "everything that fell due on the way: reminders, deadlines (lapses), "
 	         "escalations, conduct warnings, digests and dispatches, delivering the notices "
 	         "each batch queues. Each applied entry is printed as one timeline line (local "
-	         "time, kind, task, recipients); the count goes to standard error, and so does a "
+	         "time, kind, task, recipients; a deadline's line shows the deadline itself to "
+	         "the second, as `tasks` does, the lapse following one second later); the count goes to standard error, and so does a "
 	         "note before the first action in a year one of the plan's calendars does not "
 	         "cover. This is how a plan is rehearsed before going live, and how tests move "
 	         "time.",
@@ -269,10 +270,12 @@ const struct cli_command cli_commands[] = {
 		  "jurisdiction J (and its enterprises)"},
 		 OPT_PLAN("the tasks"),
 		 {"backdate", NULL, NULL, "DATE may be in the past: an extension agreed earlier, "
-		  "recorded now and marked back-dated (a task still open lapses at once)"},
+		  "recorded now and marked back-dated (a task still open lapses at once); DATE "
+		  "is still never before the current deadline"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "no such task, no task matches the selection, a task is in a final state, "
+		  "DATE is before the task's current deadline (an extension never shortens one), "
 		  "or DATE is in the past without --backdate"},
 		 {0, NULL}},
 	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "

@@ -51,6 +51,27 @@ conduct_items_free(struct conduct_item *v, size_t n)
 	free(v);
 }
 
+/* The flags of one task as one event's why: the kinds in a fixed order (concealed,
+ * falsified, omitted) joined by '+', so the same set is always the same text. */
+static char *
+flags_merge(const char *have, const char *add)
+{
+	static const char *const kinds[] = {"concealed", "falsified", "omitted"};
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+
+	for (size_t k = 0; k < 3; k++) {
+		size_t len = strlen(kinds[k]);
+		bool in = strcmp(add, kinds[k]) == 0;
+
+		for (const char *p = have; !in && (p = strstr(p, kinds[k])) != NULL; p += len)
+			in = (p == have || p[-1] == '+') && (p[len] == '\0' || p[len] == '+');
+		if (in)
+			buf_printf(&b, "%s%s", n++ ? "+" : "", kinds[k]);
+	}
+	return buf_detach(&b);
+}
+
 /* The class of an event: what `of` names. */
 unsigned
 conduct_class(const char *why)
@@ -175,7 +196,7 @@ conduct_window(const struct plan_offset *o)
 	case PLAN_SECONDS:
 		return o->n;
 	default:
-		/* working days are counted as calendar days here: a window is a span of time */
+		/* days (the plan refuses wd here: a window is a span of time) */
 		return o->n * 86400;
 	}
 }
@@ -225,8 +246,22 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 			break;
 		}
 		state_prune(&s, t - conduct_window(&r->within));
-		for (size_t i = 0; i < s.n && !seen; i++)
+		for (size_t i = 0; i < s.n && !seen; i++) {
 			seen = strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls;
+			/* a task counts once for its flags, but each kind is named: 谎报 then 瞒报
+			 * is one count, "concealed+falsified", and both are in the warning */
+			if (seen && cls == PLAN_COUNT_FLAG) {
+				char *both = flags_merge(s.v[i].why, why);
+
+				if (strcmp(both, s.v[i].why) != 0) {
+					free(s.v[i].why);
+					s.v[i].why = both;
+					both = NULL;
+					rc = state_put(txn, key, &s, e);
+				}
+				free(both);
+			}
+		}
 		if (!seen) {
 			items_add(&s.v, &s.n, &s.cap, t, why, task->key);
 			rc = state_put(txn, key, &s, e);
@@ -303,13 +338,16 @@ conduct_fire(struct engine *en, struct store_txn *txn, const struct store_due *d
 		goto out;
 	if (old && (rc = absorb_old_pending(txn, d->task, &s, e)) != 0)
 		goto out;
-	state_prune(&s, d->planned - conduct_window(&r->within));
-	for (size_t i = 0; i < s.n; i++) {
+	/* the window is measured on the events' own instants, both ends included: events
+	 * `within` apart count together, whenever the evaluation runs after the newest */
+	for (size_t i = 0; i < s.n; i++)
 		if (s.v[i].at > newest)
 			newest = s.v[i].at;
+	if (s.n > 0)
+		state_prune(&s, newest - conduct_window(&r->within));
+	for (size_t i = 0; i < s.n; i++)
 		if (s.v[i].at > s.last)
 			fresh++;
-	}
 	/* the truth, once, in proportion: enough events in the window, and as many new ones
 	 * since the rule's last warning to this jurisdiction as it takes to warn at all */
 	if (s.n >= (size_t)r->lapses && fresh >= (size_t)r->lapses) {

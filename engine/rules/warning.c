@@ -243,6 +243,11 @@ why_zh(const char *why)
 	       : strcmp(why, "concealed") == 0  ? "被登记为瞒报"
 	       : strcmp(why, "falsified") == 0  ? "被登记为谎报"
 	       : strcmp(why, "omitted") == 0    ? "被登记为漏报"
+	       /* several flags of one task, one count (conduct.c, flags_merge) */
+	       : strcmp(why, "concealed+falsified") == 0         ? "被登记为瞒报、谎报"
+	       : strcmp(why, "concealed+omitted") == 0           ? "被登记为瞒报、漏报"
+	       : strcmp(why, "falsified+omitted") == 0           ? "被登记为谎报、漏报"
+	       : strcmp(why, "concealed+falsified+omitted") == 0 ? "被登记为瞒报、谎报、漏报"
 	       : strcmp(why, "escalation") == 0 ? "督办后仍未办结"
 	                                        : why;
 }
@@ -372,14 +377,36 @@ details_json(struct buf *b, const struct conduct_warning *w)
 }
 
 /* The warning to the rule's notify roles: at its evaluation (direct), or at its decision. */
+/* What the events behind a warning are, for its subject line: "逾期情况", "被登记问题情况",
+ * "逾期和被登记问题情况", ... (only the kinds that are there). */
+static void
+matter_words(const struct conduct_warning *w, struct buf *out)
+{
+	static const struct {
+		unsigned cls;
+		const char *zh;
+	} kinds[] = {{PLAN_COUNT_LAPSE, "逾期"},
+	             {PLAN_COUNT_FLAG, "被登记问题"},
+	             {PLAN_COUNT_ESCALATION, "督办后仍未办结"}};
+	unsigned have = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nitems; i++)
+		have |= conduct_class(w->items[i].why);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (have & kinds[k].cls)
+			buf_printf(out, "%s%s", n++ ? "和" : "", kinds[k].zh);
+	buf_puts(out, "情况");
+}
+
 static int
 send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
              const struct plan_conduct *r, const struct conduct_warning *w, int64_t scheduled,
              bool late, struct dberr *e)
 {
-	struct buf lapses = BUF_INIT, details = BUF_INIT, note = BUF_INIT;
+	struct buf lapses = BUF_INIT, details = BUF_INIT, note = BUF_INIT, matter = BUF_INIT;
 	struct strset tasks = {0};
-	struct notice_var vars[7];
+	struct notice_var vars[8];
 	struct notice_req req = {0};
 	char count[24], need[16], within[32], key[512];
 	const char *jur = w->jurisdiction;
@@ -409,6 +436,8 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	vars[4] = (struct notice_var){"warning_id", w->id};
 	vars[5] = (struct notice_var){"measure", measure_zh(w->kind)};
 	vars[6] = (struct notice_var){"decision_note", buf_str(&note)};
+	matter_words(w, &matter);
+	vars[7] = (struct notice_var){"warning_matter", buf_str(&matter)};
 	/* the notice key of schema 2: PLAN/conduct/KIND/JUR/N, stable across rule reordering */
 	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%u", w->plan, w->kind, jur, w->seq);
 	req.ep = ep;
@@ -423,7 +452,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	req.scheduled = scheduled;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 7;
+	req.nvars = 8;
 	details_json(&details, w);
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", w->kind, buf_str(&details), e);
@@ -433,6 +462,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	buf_release(&lapses);
 	buf_release(&details);
 	buf_release(&note);
+	buf_release(&matter);
 	return rc;
 }
 

@@ -9,7 +9,7 @@
 
 static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_ADDED] = "tasks added",
-	[SCHED_GRACE] = "added after their deadline (grace period, start notice)",
+	[SCHED_GRACE] = "added too late to be met (grace period, start notice)",
 	[SCHED_NOT_APPLICABLE] = "not applicable (period ended before the task could exist)",
 	[SCHED_CANCELLED] = "tasks cancelled",
 	[SCHED_MOVED] = "deadlines moved",

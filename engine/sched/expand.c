@@ -286,10 +286,6 @@ occurrences(struct xctx *x, const struct plan_milestone *m, const struct store_s
 	return dberr_set(x->e, DB_ESOFTWARE, "bad due kind %d", (int)d->kind);
 }
 
-/* A task that comes into being after its deadline (its subject imported, its plan or
- * milestone loaded, late) could never have been met (docs/plan-format.md, "Fair start"):
- * a period of a recurring series is not applicable; any other task gets the milestone's
- * grace period from today, and its owner a start notice saying so. */
 /* A task of (m, subject, period) exists under its key, or under the key it had before its
  * milestone was renamed (an alias, reconcile.c). */
 static bool
@@ -309,6 +305,38 @@ task_known(struct xctx *x, const char *key)
 	return known;
 }
 
+/* A task that comes into being too late to be met (docs/plan-format.md, "Fair start"):
+ * after its deadline, or after the time of its last reminder (on a milestone without
+ * reminders: after notify_at on its due day), when no notice would reach its owner before
+ * the lapse. Its subject imported, its plan or milestone loaded, late. */
+static int
+arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o,
+             bool *late)
+{
+	int64_t now = engine_now(x->en), cutoff;
+	struct task_times tt;
+	int rc;
+
+	*late = o->deadline < now;
+	if (*late)
+		return 0;
+	if ((rc = schedule_times(x->ep, m, o->due_date, o->deadline, &tt, x->e)) != 0)
+		return rc;
+	if (tt.nremind > 0) {
+		cutoff = tt.remind[0];
+		for (size_t i = 1; i < tt.nremind; i++)
+			if (tt.remind[i] > cutoff)
+				cutoff = tt.remind[i];
+	} else {
+		cutoff = schedule_next_notify_at(x->ep, schedule_end_of_day(x->ep, o->due_date - 1));
+	}
+	*late = now > cutoff;
+	return 0;
+}
+
+/* A late task: a period of a recurring series whose deadline passed before the task
+ * existed is not applicable; any other gets the milestone's grace period from today (or
+ * keeps its own deadline, when that is later), and its owner a start notice saying so. */
 static int
 late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *t,
              const struct occ *o, bool *na)
@@ -318,7 +346,7 @@ late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *
 	char due[16];
 	int rc;
 
-	*na = m->due.kind == PLAN_DUE_EVERY;
+	*na = m->due.kind == PLAN_DUE_EVERY && o->deadline < engine_now(x->en);
 	if (*na) {
 		t->state = PLAN_STATE_NOT_APPLICABLE;
 		return 0;
@@ -326,8 +354,10 @@ late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *
 	rc = sched_period_end(x->ep, engine_now(x->en), &m->grace, &day, &deadline, x->e);
 	if (rc != 0)
 		return rc;
-	t->due_date = day;
-	t->deadline = deadline;
+	if (deadline > t->deadline) {
+		t->due_date = day;
+		t->deadline = deadline;
+	}
 	cal_format_date(o->due_date, due);
 	store_task_set_extra(t, "grace_from", due);
 	return 0;
@@ -343,13 +373,17 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	struct buf details = BUF_INIT;
 	struct owner_notice start = {0};
 	char due[16], *key;
-	bool late = o->deadline < engine_now(x->en), na = false;
+	bool late = false, na = false;
 	int rc;
 
 	key = xasprintf("%s/%s/%s/%s", p->id, m->id, subject, o->period);
 	if (task_known(x, key)) {
 		free(key);
 		return 0;
+	}
+	if ((rc = arrives_late(x, m, o, &late)) != 0) {
+		free(key);
+		return rc;
 	}
 	t.key = key;
 	t.plan = p->id;
@@ -375,8 +409,10 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	if (late && na)
 		buf_puts(&details, ",\"not_applicable\":\"its deadline passed before it existed\"");
 	else if (late)
-		buf_printf(&details, ",\"grace_until\":\"%s\"",
-		           (cal_format_date(t.due_date, due), due));
+		buf_printf(&details, ",\"grace_until\":\"%s\",\"late\":\"%s\"",
+		           (cal_format_date(t.due_date, due), due),
+		           o->deadline < engine_now(x->en) ? "its deadline passed before it existed"
+		                                           : "created after its last reminder's time");
 	buf_putc(&details, '}');
 	rc = engine_audit(x->en, x->txn, "task.create", t.key, subject, "", t.state,
 	                  buf_str(&details), x->e);
@@ -384,6 +420,7 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 		start.kind = "start";
 		start.keypart = "g1";
 		start.previous = o->deadline;
+		start.previous_passed = o->deadline < engine_now(x->en);
 		rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
 	}
 	if (rc == 0)

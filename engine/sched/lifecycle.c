@@ -348,6 +348,16 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	cal_format_date(t.due_date, old);
 	cal_format_date(day, neu);
 	deadline = schedule_end_of_day(c.ep, day);
+	/* an extension gives time: a deadline is never shortened, back-dated or not */
+	if (deadline < t.deadline) {
+		char cur[40];
+
+		tz_format_rfc3339(c.ep->tz, t.deadline, cur);
+		rc = dberr_set(e, DB_EDATA, "task %s: --to %s is before its current deadline %s "
+		               "(due %s): an extension gives time, it never shortens a deadline",
+		               key, neu, cur, old);
+		goto out;
+	}
 	if (deadline < engine_now(en) && !backdate) {
 		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
 		rc = dberr_set(e, DB_EDATA, "task %s: --to %s ends before the store's now (%s): an "
@@ -366,6 +376,7 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 		t.state = xstrdup(c.lc->states[c.lc->initial]);
 	}
 	store_task_set_extra(&t, "extended_by", by);
+	store_task_set_extra(&t, "previous_due_date", old);
 	store_task_set_extra(&t, "extension_reason", reason);
 	if ((rc = sched_reschedule(en, txn, c.ep, &t, day, deadline, engine_now(en), e)) != 0)
 		goto out;
@@ -415,7 +426,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	struct notice_req r = {0};
 	const char *flags;
 	char nkey[1024], *all = NULL;
-	bool ok = false, first;
+	bool ok = false;
 	int rc;
 
 	for (size_t i = 0; kinds[i]; i++)
@@ -438,7 +449,6 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 		                                                   : "");
 		goto out;
 	}
-	first = !(t.flags & STORE_TASK_FLAGGED);
 	all = flags && *flags ? xasprintf("%s,%s", flags, kind) : xstrdup(kind);
 	store_task_set_extra(&t, "flags", all);
 	t.flags |= STORE_TASK_FLAGGED;
@@ -457,8 +467,9 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "task.flag", key, t.subject, t.state, t.state,
 	                  buf_str(&details), e);
-	/* a task counts once for its flags, whatever their number and kinds */
-	if (rc == 0 && first)
+	/* each kind of flag is a fact of its own (谎报 and 瞒报 of one task are two); the same
+	 * kind twice was refused above, and conduct_note counts a task's fact once */
+	if (rc == 0)
 		rc = conduct_note(en, txn, c.ep, &t, engine_now(en), kind, e);
 	if (rc != 0 || c.ep->plan->naccountability == 0)
 		goto out;

@@ -233,8 +233,14 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	tz_format_rfc3339(c->ep->tz, t->deadline, fdl);
 	tz_format_rfc3339(c->ep->tz, deadline, tdl);
 	store_task_set_extra(t, "previous_due_date", from);
-	t->orig_due_date = due;
-	t->orig_deadline = deadline;
+	/* the plan's date moves with the plan; a subject's own date is the registry's, kept
+	 * apart so original_due_date stays the date the task was given first */
+	if (field) {
+		store_task_set_extra(t, SCHED_REGISTRY_DUE, to);
+	} else {
+		t->orig_due_date = due;
+		t->orig_deadline = deadline;
+	}
 	t->plan_version = c->ep->version;
 	/* a subject's own date given again is time again, as an extension is */
 	if (st == lc->deadline_to)
@@ -257,7 +263,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
 		n.kind = "extended";
 		n.keypart = gen;
-		n.by = engine_actor(c->en);
+		n.source = "更新后的企业登记册";
 		n.reason = "登记册中的整改时限已调整。";
 		n.previous = previous;
 		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
@@ -341,8 +347,9 @@ one(struct rctx *c, struct store_task *t)
 	const struct plan_milestone *m, *om = NULL;
 	const struct plan_lifecycle *lc;
 	int mi = plan_milestone_index(p, t->milestone), omi, st, rc;
-	int32_t due;
-	int64_t deadline;
+	int32_t due, ref_due = t->orig_due_date;
+	int64_t deadline, ref_deadline = t->orig_deadline;
+	const char *rd;
 	char *j, *why;
 
 	if (finished(c, t))
@@ -380,13 +387,17 @@ one(struct rctx *c, struct store_task *t)
 	}
 	if (rc != 0)
 		return rc;
+	/* a subject's date is compared with the one the registry gave last */
+	rd = m->due.kind == PLAN_DUE_FIELD ? store_task_extra(t, SCHED_REGISTRY_DUE) : NULL;
+	if (rd != NULL && cal_parse_date(rd, &ref_due) == 0)
+		ref_deadline = schedule_end_of_day(c->ep, ref_due);
 	j = jurisdiction_now(c, m, t);
 	if (j != NULL && strcmp(j, t->jurisdiction) != 0)
 		rc = move_jurisdiction(c, t, j);
 	free(j);
 	if (rc != 0)
 		return rc;
-	if (due != t->orig_due_date || deadline != t->orig_deadline)
+	if (due != ref_due || deadline != ref_deadline)
 		return redate(c, t, m, lc, st, due, deadline);
 	return retime(c, t, m, om);
 }

@@ -62,7 +62,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	static const struct plan_target targets[] = {{PLAN_TARGET_OWNER, -1},
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
-	struct notice_var vars[4];
+	struct notice_var vars[6];
 	char key[1024], prev[WORDS_DEADLINE_MAX] = "";
 	int mi = plan_milestone_index(ep->plan, t->milestone);
 
@@ -74,6 +74,8 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	/* a sentence of its own when the deadline is already behind (a late return) */
 	vars[3] = (struct notice_var){"deadline_passed",
 	                              t->deadline < engine_now(en) ? "是" : ""};
+	vars[4] = (struct notice_var){"previous_passed", n->previous_passed ? "是" : ""};
+	vars[5] = (struct notice_var){"date_source", n->source ? n->source : ""};
 	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
 	r.ep = ep;
 	r.kind = n->kind;
@@ -85,6 +87,6 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 4;
+	r.nvars = 6;
 	return notice_queue(en, txn, &r, e);
 }

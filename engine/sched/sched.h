@@ -50,7 +50,7 @@ int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
 /* ---- what a load, an import or a retirement changes in the tasks (changes.c) ---- */
 enum sched_change {
 	SCHED_ADDED = 0,        /* a task created */
-	SCHED_GRACE,            /* created after its deadline: a grace period and a start notice */
+	SCHED_GRACE,            /* created too late to be met: grace period, start notice */
 	SCHED_NOT_APPLICABLE,   /* a period that ended before the task could exist */
 	SCHED_CANCELLED,        /* its milestone, period or subject is gone: final, cancelled */
 	SCHED_MOVED,            /* its deadline moved (the old one kept on record) */
@@ -82,8 +82,9 @@ void sched_changes_text(const struct sched_changes *c, struct buf *out);
 /* ---- expansion (expand.c) ---- */
 /* Inside txn: creates every task of every loaded plan (or only plan_id when non-NULL) that
  * does not exist yet, with its due entries, and an audit record per task. Idempotent.
- * A task whose deadline has already passed is created not applicable (a period of a
- * recurring series) or with its grace period and a start notice (docs/plan-format.md).
+ * A task made too late to be met (after its deadline or its last reminder's time) is
+ * created not applicable (a period of a recurring series whose deadline has passed) or
+ * with its grace period and a start notice (docs/plan-format.md, "Fair start").
  * Every task made is noted in ch (may be NULL). */
 int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
                struct sched_changes *ch, struct dberr *e);

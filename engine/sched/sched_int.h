@@ -42,6 +42,9 @@ int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_
 /* A subject's field set by `dabiao retire`: the date it was retired; it gets no new
  * tasks. */
 #define SCHED_RETIRED "retired"
+/* A task's extra: the subject's date (due: {field}) a registry import last moved it to;
+ * its original_due_date stays the date it was made with. */
+#define SCHED_REGISTRY_DUE "registry_due_date"
 #define SCHED_RETIRED_REASON "retired_reason"
 
 /* Why subject s gets no task of milestone m under plan ep: "retired", "where" (it does not
@@ -58,11 +61,15 @@ struct owner_notice {
 	const char *by;          /* who acted, or NULL */
 	const char *reason;      /* why, or NULL */
 	int64_t previous;        /* the deadline before the change, or 0 */
+	bool previous_passed;    /* start: that deadline was behind when the task was made */
+	const char *source;      /* where a new date came from when no person decided it
+	                          * (a registry import), or NULL */
 	bool submit_to;          /* also to the milestone's submit_to role */
 };
 
 /* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
- * template values acted_by, reason, previous_deadline_zh and deadline_passed. Errors:
+ * template values acted_by, reason, previous_deadline_zh, deadline_passed, previous_passed
+ * and date_source. Errors:
  * notice_queue's. */
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,

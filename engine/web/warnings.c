@@ -58,7 +58,12 @@ why_word(const char *why)
 	     : strcmp(why, "escalation") == 0   ? "督办未果"
 	     : strcmp(why, "concealed") == 0    ? "瞒报"
 	     : strcmp(why, "falsified") == 0    ? "谎报"
-	     : strcmp(why, "omitted") == 0      ? "漏报" : why;
+	     : strcmp(why, "omitted") == 0      ? "漏报"
+	     /* several flags of one task, one count (engine/rules/conduct.c) */
+	     : strcmp(why, "concealed+falsified") == 0         ? "瞒报、谎报"
+	     : strcmp(why, "concealed+omitted") == 0           ? "瞒报、漏报"
+	     : strcmp(why, "falsified+omitted") == 0           ? "谎报、漏报"
+	     : strcmp(why, "concealed+falsified+omitted") == 0 ? "瞒报、谎报、漏报" : why;
 }
 
 static const char *

@@ -93,7 +93,7 @@ check("put it in calendars_dir" in err, f"says where to put it: {err}")
 out = st.ok("advance", "--to", "2027-02-12T00:00:00+08:00")
 a_lines = [[ln.split()[i] for i in (0, 1, 3)] for ln in out.splitlines()
            if "up/a/office/once" in ln]
-eq(a_lines, [["2027-02-05", "09:00", "reminder"], ["2027-02-11", "00:00", "deadline"]],
+eq(a_lines, [["2027-02-05", "09:00", "reminder"], ["2027-02-10", "23:59:59", "deadline"]],
    "a's reminder and deadline at the new dates, once each")
 
 # a changed file in the folder reaches the plan on load too

@@ -26,7 +26,7 @@ mine = [(ln[0] + " " + ln[1], ln[2]) for ln in lines if len(ln) >= 4 and ln[3] =
 eq(mine, [
     ("2017-09-30 09:00", "reminder"),     # -1wd: 10-09's previous working day, a worked Sat
     ("2017-10-04 09:00", "reminder"),     # -5d
-    ("2017-10-10 00:00", "deadline"),     # 10-05 moved to 10-09, lapses after its 23:59:59
+    ("2017-10-09 23:59:59", "deadline"),  # 10-05 moved to 10-09: its deadline, as tasks says
     ("2017-10-10 09:00", "overdue"),      # 1d
     ("2017-10-12 09:00", "escalation"),   # 3wd
     ("2017-10-23 09:00", "escalation"),   # 10wd

@@ -102,17 +102,24 @@ status = st.ok("status")
 overdue = status[status.index("逾期未办结事项"):status.index("已报送、待审核事项")]
 check("丙县 · 评估报告" in overdue, f"status lists c's report as overdue: {status}")
 
-# Case 8: a typo of a year is refused, nothing changes; --backdate records an extension
-# agreed earlier (b's roster to 03-05): it is past, so the task lapses at once, and no
+# Case 8: a typo of a year is refused, nothing changes (an extension never shortens a
+# deadline, back-dated or not); --backdate records an extension agreed earlier (a's report,
+# overdue since 03-10, to 03-12): it is past, so the task lapses again at once, and no
 # notice dated before today is sent for it.
 rc, _, err = st.run("extend", "r1/roster/a/once", "--to", "2016-03-31", "--by", "州环保局",
                     "--reason", "笔误")
 eq(rc, 65, f"extending into the past is refused: {err}")
-check("--backdate" in err, f"the message says how to record an earlier extension: {err}")
+check("2016-03-31" in err and "2017-03-31" in err, f"the message names both dates: {err}")
+rc, _, err = st.run("extend", "r1/roster/b/once", "--to", "2017-03-05", "--backdate",
+                    "--by", "州环保局", "--reason", "shorter")
+eq(rc, 65, f"a back-dated extension to before the deadline (03-31) is refused too: {err}")
+rc, _, err = st.run("extend", "r1/roster/b/once", "--to", "2017-03-20", "--by", "州环保局",
+                    "--reason", "shorter")
+eq(rc, 65, f"and so is a plain one that would shorten it: {err}")
 rc, _, err = st.run("submit", "r1/roster/d/once", "--by", "丁县", "--at", "2017-04-01T10:00:00+08:00")
 eq(rc, 65, f"a submission dated in the future is refused: {err}")
-st.ok("extend", "r1/roster/b/once", "--to", "2017-03-05", "--backdate", "--by", "州环保局",
-      "--reason", "3月1日电话同意延期至3月5日")
+st.ok("extend", "r1/report/a/once", "--to", "2017-03-12", "--backdate", "--by", "州环保局",
+      "--reason", "3月9日电话同意延期至3月12日")
 
 st.ok("advance", "--to", "2017-04-05T00:00:00+08:00")
 tasks = {t["key"]: t for t in st.tasks()}
@@ -121,7 +128,8 @@ eq(timeline(st, "r1/report/a/once"), [
     ("2017-03-06 12:00", "incomplete"),
     ("2017-03-08 09:00", "reminder"),      # -2d: still reminded, incomplete is watched
     ("2017-03-11 09:00", "overdue"),       # lapsed 03-10 23:59
-], "a: incomplete is chased like open")
+    ("2017-03-13 12:00", "extended"),      # back-dated to 03-12: its overdue step of 03-13
+], "a: incomplete is chased like open")    # 09:00 came before the extension: not sent
 eq(tasks["r1/report/a/once"]["state"], "overdue", "a lapsed")
 
 eq(timeline(st, "r1/report/b/once"), [
@@ -147,16 +155,17 @@ eq(tasks["r1/report/c/once"]["state"], "overdue", "c stays overdue")
 eq(timeline(st, "r1/report/d/once"), [("2017-03-07 10:00", "accepted")], "d: told of acceptance")
 check("内容齐全" in one(st, "r1/report/d/once", "accepted"), "the acceptance carries the reason")
 
-eq(timeline(st, "r1/roster/b/once"), [("2017-03-13 12:00", "extended")],
-   "b's roster: the extension is told; no reminder or overdue notice dated before it")
-body = one(st, "r1/roster/b/once", "extended")
-check("由2017年3月31日（星期五）24时调整为2017年3月5日（星期日）24时" in body and
+body = one(st, "r1/report/a/once", "extended")
+check("由2017年3月10日（星期五）24时调整为2017年3月12日（星期日）24时" in body and
       "电话同意" in body and "调整后的截止时间已过" in body,
       f"the extension notice gives both deadlines, the reason, and that it is past: {body}")
-eq(tasks["r1/roster/b/once"]["state"], "overdue", "a back-dated past deadline lapses at once")
-# a's roster was never extended (the refusal changed nothing): reminder 03-30, lapse 03-31.
-eq(timeline(st, "r1/roster/a/once"), [("2017-03-30 09:00", "reminder"),
-                                      ("2017-04-01 09:00", "overdue")], "a's roster unchanged")
+eq((tasks["r1/report/a/once"]["state"], tasks["r1/report/a/once"]["due_date"]),
+   ("overdue", "2017-03-12"), "a back-dated past deadline lapses at once")
+# the rosters were never extended (the refusals changed nothing): reminder 03-30, lapse 03-31.
+for j in "ab":
+    eq(timeline(st, f"r1/roster/{j}/once"), [("2017-03-30 09:00", "reminder"),
+                                             ("2017-04-01 09:00", "overdue")],
+       f"{j}'s roster unchanged")
 
 audit = [json.loads(l)["record"] for l in st.ok("audit", "--format", "jsonl").splitlines()]
 ext = [r for r in audit if r["action"] == "task.extend"]

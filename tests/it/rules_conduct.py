@@ -143,6 +143,8 @@ eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"], m.get_all("X-Dabiao-
     for m in fw], [(["s@x.example"], "b", "2017-03-13T09:00:00+08:00", ["r2/m1/b/once"])],
    "of: [flag]: one warning, the task counted once")
 check("共有1项" in fw[0].get_body().get_content(), "flag warning: count 1")
+check("被登记为瞒报、谎报" in fw[0].get_body().get_content(),
+      f"and both flags named: {fw[0].get_body().get_content()}")
 eq(len(of_kind(st, "accountability")), 2, "each flag is still told to the accountability roles")
 rest = of_kind(st, "approval-restriction-warning")
 eq([(to(m), m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"], len(m.get_all("X-Dabiao-Task")))

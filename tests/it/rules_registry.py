@@ -127,6 +127,17 @@ eq(sorted(x["state"] for k, x in t.items() if E3 in k), ["listed", "open", "open
 ext = [m for m in st.mails() if m["X-Dabiao-Kind"] == "extended"]
 eq([(m["X-Dabiao-Task"], str(m["To"])) for m in ext],
    [(f"rg/rectification/{E1}/once", "e1@x.example")], "the enterprise is told its new time limit")
+eb = ext[0].get_body().get_content()
+check("根据更新后的企业登记册" in eb and "同意" not in eb and
+      "由2017年5月31日（星期三）24时调整为2017年7月31日（星期一）24时" in eb,
+      f"the notice says the date comes from the registry, not a person's approval: {eb}")
+eq((r1["original_due_date"], r1["previous_due_date"]), ("2017-05-31", "2017-05-31"),
+   "the date it was made with stays original; the one before the move is on record")
+st.ok("import", v2)
+eq(len([m for m in st.mails() if m["X-Dabiao-Kind"] == "extended"]), 1,
+   "the same registry again moves nothing and tells nobody twice")
+eq({x["key"]: x["due_date"] for x in st.tasks()}[f"rg/rectification/{E1}/once"], "2017-07-31",
+   "and leaves the registry's date")
 recs = [json.loads(ln)["record"] for ln in st.ok("audit", "--format", "jsonl").splitlines()]
 upd = {r["subject"]: json.loads(r["details"])["changes"] for r in recs
        if r["action"] == "subject.update"}

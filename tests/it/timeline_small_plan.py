@@ -55,13 +55,13 @@ EXPECTED = [
     # 2021-03-05 is a Friday; CET (+01:00)
     ("2021-03-03 09:00", "reminder", M, "a@x.example"),
     ("2021-03-04 09:00", "reminder", M, "a@x.example"),
-    ("2021-03-06 00:00", "deadline", M, "-"),               # lapses after 03-05 23:59:59
+    ("2021-03-05 23:59:59", "deadline", M, "-"),            # the deadline, as tasks says
     ("2021-03-06 09:00", "overdue", M, "a@x.example,s@x.example"),
     ("2021-03-09 09:00", "escalation", M, "s@x.example"),          # 2 working days after Fri
     # 2021-04-05 is Easter Monday: due moves to Tue 04-06; CEST (+02:00) since 03-28
     ("2021-04-02 09:00", "reminder", A, "a@x.example"),            # -1wd: the Friday before
     ("2021-04-04 09:00", "reminder", A, "a@x.example"),            # -2d: Sunday
-    ("2021-04-07 00:00", "deadline", A, "-"),               # lapses after 04-06 23:59:59
+    ("2021-04-06 23:59:59", "deadline", A, "-"),            # the deadline, as tasks says
     ("2021-04-07 09:00", "overdue", A, "a@x.example,s@x.example"),
     ("2021-04-07 09:00", "interview-warning", "mini/conduct/interview-warning/a/1",
      "a@x.example,s@x.example"),

@@ -456,6 +456,11 @@ parse_rule(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
 	if (r->within.n <= 0)
 		return ydoc_error(c->d, within, c->e, "within '%s' must be a positive window",
 		                  within->scalar);
+	/* the window is a span of time between events, which working days do not measure */
+	if (r->within.unit == PLAN_WORKDAYS)
+		return ydoc_error(c->d, within, c->e, "within '%s': a conduct window is a span of "
+		                  "time between lapses, counted in calendar days: write it with d, "
+		                  "e.g. within: 5d", within->scalar);
 	if (((v = ydoc_get(n, "of")) && (rc = parse_of(c, r, v))) ||
 	    ((v = ydoc_get(n, "owners")) && (rc = parse_owners(c, r, v))) ||
 	    ((v = ydoc_get(n, "decide")) &&
