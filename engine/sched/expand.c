@@ -306,9 +306,10 @@ task_known(struct xctx *x, const char *key)
 }
 
 /* A task that comes into being too late to be met (docs/plan-format.md, "Fair start"):
- * after its deadline, or after the time of its last reminder (on a milestone without
- * reminders: after notify_at on its due day), when no notice would reach its owner before
- * the lapse. Its subject imported, its plan or milestone loaded, late. */
+ * after its deadline, or after the time of its last reminder, when none of the notices
+ * its plan promises would reach its owner before the lapse. Its subject imported, its
+ * plan or milestone loaded, late. A milestone without reminders promises none: its tasks
+ * are late only after the deadline. */
 static int
 arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o,
              bool *late)
@@ -320,17 +321,15 @@ arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o
 	*late = o->deadline < now;
 	if (*late)
 		return 0;
+	if (m->nremind == 0)
+		return 0;
 	if ((rc = schedule_times(x->ep, m, o->due_date, o->deadline, &tt, x->e)) != 0)
 		return rc;
-	if (tt.nremind > 0) {
-		cutoff = tt.remind[0];
-		for (size_t i = 1; i < tt.nremind; i++)
-			if (tt.remind[i] > cutoff)
-				cutoff = tt.remind[i];
-	} else {
-		cutoff = schedule_next_notify_at(x->ep, schedule_end_of_day(x->ep, o->due_date - 1));
-	}
-	*late = now > cutoff;
+	cutoff = tt.remind[0];
+	for (size_t i = 1; i < tt.nremind; i++)
+		if (tt.remind[i] > cutoff)
+			cutoff = tt.remind[i];
+	*late = tt.nremind > 0 && now > cutoff;
 	return 0;
 }
 

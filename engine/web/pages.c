@@ -592,6 +592,7 @@ void
 web_task_json(struct buf *b, struct engine *en, const struct store_task *t)
 {
 	const struct engine_plan *ep = engine_plan_find(en, t->plan);
+	const char *pdue;
 	char due[16], odue[16], dl[40];
 
 	cal_format_date(t->due_date, due);
@@ -612,9 +613,13 @@ web_task_json(struct buf *b, struct engine *en, const struct store_task *t)
 	buf_puts(b, ",\"state\":");
 	buf_json_str(b, t->state);
 	buf_printf(b, ",\"due_date\":\"%s\",\"deadline\":\"%s\",\"original_due_date\":\"%s\","
-	           "\"late\":%s,\"extended\":%s}", due, dl, odue,
+	           "\"late\":%s,\"extended\":%s,\"previous_due_date\":", due, dl, odue,
 	           (t->flags & STORE_TASK_LATE) ? "true" : "false",
 	           (t->flags & STORE_TASK_EXTENDED) ? "true" : "false");
+	/* as `dabiao tasks` (docs/output.md): "" when the task never moved */
+	pdue = store_task_extra(t, "previous_due_date");
+	buf_json_str(b, pdue ? pdue : "");
+	buf_putc(b, '}');
 }
 
 static void
