@@ -22,6 +22,14 @@ DIR/mode is re-read at every command, so a test changes behaviour between batche
                      the connection without the final reply to DATA
     stall SECONDS    wait before answering the end of DATA; the message is stored only if
                      the client is still there afterwards
+    authtemp         with --require-auth: refuse every AUTH with 454 (a temporary failure)
+
+With --require-auth, a wrong user or password is refused at once with
+    535 5.7.8 Authentication credentials invalid (test)
+(and MAIL FROM without a successful AUTH gets aiosmtpd's 530).
+
+DIR/server.log is aiosmtpd's own protocol log (every line each way, with milliseconds): the
+first place to look when a session stalls. It holds the AUTH lines, so only test passwords.
 
 It exits on SIGTERM, and by itself after --lifetime seconds so a failed test never leaves it
 running.
@@ -29,6 +37,7 @@ running.
 import argparse
 import asyncio
 import json
+import logging
 import os
 import signal
 import ssl
@@ -112,7 +121,6 @@ class Server(SMTP):
             f.write("%d\n" % self.conn_no)
         super().connection_made(transport)
 
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
@@ -123,6 +131,8 @@ def main():
     ap.add_argument("--require-auth", nargs=2, metavar=("USER", "PASSWORD"))
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
+    logging.basicConfig(filename=os.path.join(a.dir, "server.log"), level=logging.DEBUG,
+                        format="%(asctime)s.%(msecs)03d %(message)s", datefmt="%H:%M:%S")
 
     tls = None
     if a.starttls and not a.no_starttls_offer:
@@ -134,8 +144,16 @@ def main():
         want = (a.require_auth[0].encode(), a.require_auth[1].encode())
 
         def authenticator(server, session, envelope, mechanism, auth_data):
-            ok = (auth_data.login, auth_data.password) == want
-            return AuthResult(success=ok)
+            # handled=False with a message: aiosmtpd sends that reply. AuthResult's default
+            # handled=True means "the authenticator has already replied", so a refusal went
+            # unanswered and the client waited for its timeout.
+            if read_mode(a.dir)[0] == "authtemp":
+                return AuthResult(success=False, handled=False,
+                                  message="454 4.7.0 Temporary authentication failure (test)")
+            if (auth_data.login, auth_data.password) == want:
+                return AuthResult(success=True)
+            return AuthResult(success=False, handled=False,
+                              message="535 5.7.8 Authentication credentials invalid (test)")
         kw.update(auth_required=True, auth_require_tls=False,
                   authenticator=authenticator)
 
