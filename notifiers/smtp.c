@@ -18,6 +18,7 @@
 #include <stddef.h> /* before libesmtp.h: its 1.1.0 header uses size_t without it */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -56,6 +58,22 @@ struct msgsrc {
 	smtp_recipient_t *r;    /* nrcpt handles, owned by the session; the array is ours */
 };
 
+/* The server's replies to AUTH, read through libESMTP's protocol monitor: the library keeps
+ * them to itself and, when every mechanism is refused, goes on to MAIL FROM unauthenticated,
+ * so without this the caller would see only what that MAIL FROM or RCPT got (a 530, a relay
+ * refusal), not that the password was wrong. Only the server's side is kept, and only the
+ * reply that refused: what we write is never copied (it holds the credentials). */
+struct auth_watch {
+	bool active;                        /* AUTH written, its final reply not yet read */
+	size_t col;                         /* bytes of the current reply line so far */
+	char head[4];                       /* its code and separator ("535 ", "334-") */
+	char text[NOTIFY_SMTP_TEXT_MAX];    /* the reply's text so far, lines joined */
+	size_t tlen;
+	int code;                           /* the refusing final reply (4xx, 5xx), 0: none, or
+	                                       a later mechanism was accepted */
+	char refusal[NOTIFY_SMTP_TEXT_MAX]; /* that reply's text */
+};
+
 struct session {
 	const struct notify_smtp_server *srv;
 	const struct notify_smtp_msg *msgs;
@@ -67,6 +85,7 @@ struct session {
 	bool starttls_missing;              /* SMTP_EV_EXTNA_STARTTLS */
 	bool tls_ok;                        /* SMTP_EV_STARTTLS_OK */
 	char tls_refusal[160];              /* why we refused the server's TLS, or "" */
+	struct auth_watch auth;
 };
 
 void
@@ -211,6 +230,18 @@ fill_status(struct session *ss, size_t i, const char *reason)
 		if (st->rcpt[k].cls == NOTIFY_SMTP_CLS_DELIVERED &&
 		    !smtp_recipient_check_complete(ms->r[k]))
 			st->rcpt[k].cls = NOTIFY_SMTP_CLS_TEMPFAIL;
+		/* AUTH refused: libESMTP went on without it, and whatever was then refused or
+		 * never answered was for want of it; the AUTH reply says so (535: the password) */
+		if (ss->auth.code != 0 && st->rcpt[k].cls != NOTIFY_SMTP_CLS_DELIVERED) {
+			st->rcpt[k].cls = ss->auth.code >= 500 ? NOTIFY_SMTP_CLS_PERMFAIL
+			                                      : NOTIFY_SMTP_CLS_TEMPFAIL;
+			st->rcpt[k].code = ss->auth.code;
+			notify_smtp_set_text(st->rcpt[k].text, ss->auth.refusal);
+		}
+	}
+	if (ss->auth.code != 0 && (st->code < 200 || st->code >= 300)) {
+		st->code = ss->auth.code;
+		notify_smtp_set_text(st->text, ss->auth.refusal);
 	}
 }
 
@@ -274,6 +305,53 @@ set_nodelay(int port)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
 	closedir(d);
+}
+
+/* libESMTP's protocol monitor (SMTP_CB_WRITING: what it sends, SMTP_CB_READING: what it
+ * reads, in the chunks of its buffer; message contents are never shown to it). Follows AUTH
+ * exchanges (struct auth_watch). AUTH is never pipelined, so it starts a write. */
+static void
+on_monitor(const char *buf, int len, int writing, void *arg)
+{
+	struct auth_watch *aw = &((struct session *)arg)->auth;
+
+	if (writing == SMTP_CB_WRITING) {
+		if (!aw->active && len >= 5 && strncasecmp(buf, "AUTH ", 5) == 0) {
+			aw->active = true;
+			aw->col = aw->tlen = 0;
+		}
+		return;
+	}
+	for (int i = 0; writing == SMTP_CB_READING && aw->active && i < len; i++) {
+		char c = buf[i];
+		int code;
+
+		if (aw->col < 4)
+			aw->head[aw->col] = c;
+		else if (c != '\r' && c != '\n' && aw->tlen < sizeof(aw->text) - 1)
+			aw->text[aw->tlen++] = c;
+		aw->col++;
+		if (c != '\n')
+			continue;
+		aw->col = 0;
+		if (!isdigit((unsigned char)aw->head[0]) || !isdigit((unsigned char)aw->head[1]) ||
+		    !isdigit((unsigned char)aw->head[2]))
+			continue; /* not a reply line: nothing to learn */
+		if (aw->head[3] == '-') { /* the reply goes on */
+			if (aw->tlen < sizeof(aw->text) - 1)
+				aw->text[aw->tlen++] = ' ';
+			continue;
+		}
+		code = (aw->head[0] - '0') * 100 + (aw->head[1] - '0') * 10 + (aw->head[2] - '0');
+		aw->text[aw->tlen] = '\0';
+		aw->tlen = 0;
+		if (code >= 300 && code < 400)
+			continue; /* a challenge: libESMTP answers it, the exchange goes on */
+		aw->active = false;
+		aw->code = code >= 400 ? code : 0; /* a later mechanism accepted clears a refusal */
+		if (code >= 400)
+			notify_smtp_set_text(aw->refusal, aw->text);
+	}
 }
 
 /* libESMTP's callbacks pass their arguments as varargs whose types depend on the event
@@ -450,7 +528,8 @@ setup(struct session *ss, smtp_session_t s, SSL_CTX **ctx, auth_context_t *auth,
 	int rc;
 
 	snprintf(hostport, sizeof(hostport), "%s:%d", srv->host, notify_smtp_port(srv));
-	if (!smtp_set_server(s, hostport) || !smtp_set_eventcb(s, on_event, ss))
+	if (!smtp_set_server(s, hostport) || !smtp_set_eventcb(s, on_event, ss) ||
+	    !smtp_set_monitorcb(s, on_monitor, ss, 0))
 		return dberr_set(e, DB_ESOFTWARE, "smtp: cannot configure the session");
 	/* milliseconds, whatever libesmtp.h's comment says; below RFC 5321's minutes on
 	 * purpose, hence the override flag */
@@ -504,6 +583,8 @@ session_reason(const struct session *ss, bool started, char *buf, size_t len)
 		snprintf(buf, len, "server does not offer STARTTLS");
 	else if (ss->tls_refusal[0])
 		snprintf(buf, len, "TLS refused: %s", ss->tls_refusal);
+	else if (ss->auth.code != 0)
+		snprintf(buf, len, "AUTH refused: %d %s", ss->auth.code, ss->auth.refusal);
 	else if (ss->srv->security == NOTIFY_SMTP_STARTTLS && !ss->tls_ok &&
 	         err == SMTP_ERR_CLIENT_ERROR)
 		snprintf(buf, len, "TLS handshake failed (server certificate not trusted?)");
@@ -521,7 +602,8 @@ notify_smtp_session_run(const struct notify_smtp_server *srv,
                         notify_smtp_result_cb *on_result, void *arg,
                         struct notify_smtp_status *st, struct dberr *e)
 {
-	struct session ss = {srv, msgs, n, st, NULL, on_result, arg, false, false, ""};
+	struct session ss = {.srv = srv, .msgs = msgs, .n = n, .st = st, .cb = on_result,
+	                     .arg = arg};
 	smtp_session_t s = NULL;
 	auth_context_t auth = NULL;
 	SSL_CTX *ctx = NULL;

@@ -17,11 +17,16 @@
  *
  * Classification of every recipient (what the caller should do next):
  *   DELIVERED  the recipient was accepted (RCPT 2xx) and so was the message (DATA 2xx).
- *   PERMFAIL   a 5xx: at RCPT for this recipient, or at MAIL FROM or DATA for the message.
- *              Retrying the same bytes will not help.
- *   TEMPFAIL   a 4xx, a refused or dropped connection, a timeout, STARTTLS required but
- *              not offered or failed, the session never reached this message, the sender
- *              process died. Retry later with the same bytes and Message-ID.
+ *   PERMFAIL   a 5xx: at RCPT for this recipient, or at MAIL FROM or DATA for the message,
+ *              or at AUTH (535: the user or password is wrong). Retrying the same bytes
+ *              will not help.
+ *   TEMPFAIL   a 4xx (454 at AUTH included), a refused or dropped connection, a timeout,
+ *              STARTTLS required but not offered or failed, the session never reached this
+ *              message, the sender process died. Retry later with the same bytes and
+ *              Message-ID.
+ * When the server refuses AUTH, libESMTP goes on without it; its AUTH reply then decides for
+ * every recipient that was not delivered (what a server says to an unauthenticated MAIL FROM,
+ * a 530 or a relay refusal, is only the consequence).
  * A recipient is judged alone: one refused neighbour never makes a delivered recipient
  * look failed, so nobody gets the same notice twice.
  *
@@ -80,8 +85,9 @@ enum notify_smtp_class {
 #define NOTIFY_SMTP_TEXT_MAX 256
 
 /* What the server said about one recipient. code is the reply that decided the class (the
- * RCPT reply when that refused the recipient, else the message's DATA reply), 0 when the
- * server never answered; text is that reply's text, or why there was none. */
+ * AUTH reply when AUTH was refused and the recipient not delivered, the RCPT reply when that
+ * refused the recipient, else the message's DATA reply), 0 when the server never answered;
+ * text is that reply's text (without the code), or why there was none. */
 struct notify_smtp_rcpt_status {
 	enum notify_smtp_class cls;
 	int code;
@@ -93,7 +99,8 @@ struct notify_smtp_status {
 	bool reported;            /* the session reached a verdict for this message; false when
 	                             every recipient is TEMPFAIL for want of an answer */
 	int code;                 /* the message's transfer status (DATA reply; MAIL FROM reply
-	                             when that failed), 0 when none */
+	                             when that failed; the AUTH reply when AUTH was refused and
+	                             the message not accepted), 0 when none */
 	char text[NOTIFY_SMTP_TEXT_MAX];
 	size_t nrcpt;
 	struct notify_smtp_rcpt_status *rcpt; /* nrcpt entries, same order as the message's rcpt;

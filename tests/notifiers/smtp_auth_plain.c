@@ -1,5 +1,8 @@
 /* AUTH through libESMTP's SASL plugins: the right password delivers; a wrong one is
- * refused by the server and nothing is stored. The password never appears in a result. */
+ * refused by the server at once (535) and that refusal, not what the server then said to an
+ * unauthenticated MAIL FROM, is what every recipient gets: a permanent failure, until someone
+ * fixes the password. A 454 at AUTH is temporary. Nothing refused is stored, and the password
+ * never appears in a result. */
 #include "lib/smtp_server.h"
 
 static int
@@ -39,10 +42,36 @@ main(void)
 	srv.password = "wrong-pw";
 	rc = send_one(&srv, &st, &e);
 	fprintf(stderr, "wrong password: rc %d: %d %s\n", rc, st.rcpt[0].code, st.rcpt[0].text);
-	ASSERT_NE(st.rcpt[0].cls, NOTIFY_SMTP_CLS_DELIVERED);
+	/* the session ran to its end (the server said no to everything, promptly) */
+	ASSERT_EQ(rc, 0);
+	ASSERT(st.reported);
+	ASSERT_EQ(st.rcpt[0].cls, NOTIFY_SMTP_CLS_PERMFAIL);
+	ASSERT_EQ(st.rcpt[0].code, 535);
+	ASSERT_STR_EQ(st.rcpt[0].text, "5.7.8 Authentication credentials invalid (test)");
+	ASSERT_EQ(st.code, 535);
+	ASSERT_STR_EQ(st.text, "5.7.8 Authentication credentials invalid (test)");
 	ASSERT(strstr(st.rcpt[0].text, "wrong-pw") == NULL);
 	ASSERT(strstr(e.msg, "wrong-pw") == NULL);
 	ASSERT_EQ(test_smtpd_count(&d, "log.jsonl"), 1);
+	notify_smtp_status_release(&st, 1);
+
+	/* the server cannot check passwords just now: 454, try again later */
+	srv.password = "s3cret-pw";
+	test_smtpd_mode(&d, "authtemp");
+	rc = send_one(&srv, &st, &e);
+	fprintf(stderr, "auth unavailable: rc %d: %d %s\n", rc, st.rcpt[0].code, st.rcpt[0].text);
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ(st.rcpt[0].cls, NOTIFY_SMTP_CLS_TEMPFAIL);
+	ASSERT_EQ(st.rcpt[0].code, 454);
+	ASSERT_STR_EQ(st.rcpt[0].text, "4.7.0 Temporary authentication failure (test)");
+	ASSERT_EQ(test_smtpd_count(&d, "log.jsonl"), 1);
+	notify_smtp_status_release(&st, 1);
+	test_smtpd_mode(&d, "ok");
+
+	/* and once it can again, the same notice goes through */
+	ASSERT_EQ(send_one(&srv, &st, &e), 0);
+	ASSERT_EQ(st.rcpt[0].cls, NOTIFY_SMTP_CLS_DELIVERED);
+	ASSERT_EQ(test_smtpd_count(&d, "log.jsonl"), 2);
 	notify_smtp_status_release(&st, 1);
 	test_smtpd_stop(&d);
 	return 0;
