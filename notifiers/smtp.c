@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* openssl/ssl.h before libesmtp.h: the header declares smtp_starttls_set_ctx only then */
 #include <openssl/ssl.h>
@@ -85,6 +87,9 @@ struct session {
 	bool starttls_missing;              /* SMTP_EV_EXTNA_STARTTLS */
 	bool tls_ok;                        /* SMTP_EV_STARTTLS_OK */
 	char tls_refusal[160];              /* why we refused the server's TLS, or "" */
+	char tls_settle[160];               /* why the exchange right after TLS failed, or "" */
+	char ehlo_name[256];                /* our name in EHLO (ours and libESMTP's) */
+	long timeout_ms;
 	struct auth_watch auth;
 };
 
@@ -354,6 +359,86 @@ on_monitor(const char *buf, int len, int writing, void *arg)
 	}
 }
 
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits, until deadline, for what the last SSL_read/SSL_write (result ret) needs; false when
+ * it failed for another reason or the time is up. */
+static bool
+tls_wait(SSL *ssl, int ret, long long deadline)
+{
+	struct pollfd p = {SSL_get_fd(ssl), 0, 0};
+	int err = SSL_get_error(ssl, ret), r;
+	long long left;
+
+	if (err == SSL_ERROR_WANT_READ)
+		p.events = POLLIN;
+	else if (err == SSL_ERROR_WANT_WRITE)
+		p.events = POLLOUT;
+	else
+		return false;
+	do {
+		if ((left = deadline - mono_ms()) <= 0)
+			return false;
+		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+	} while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+/*
+ * Right after a TLS 1.3 handshake, the server's post-handshake messages (its session tickets,
+ * NewSessionTicket) are on their way. libESMTP then writes EHLO into its buffer and polls for
+ * "readable or writable"; when the tickets have already arrived it reads first, SSL_read
+ * finds no application data and libESMTP waits the whole timeout for the reply to an EHLO
+ * still sitting in its buffer: the session fails as "dropped connection (or no reply in
+ * time)". Whether the tickets beat the poll is a matter of scheduling, so it failed now and
+ * then, more on a busy machine, against any TLS 1.3 server that sends tickets (most do).
+ *
+ * So we say EHLO ourselves, here, before libESMTP does, and read to the end of its reply.
+ * The server sends its post-handshake messages before that reply, so SSL_read has consumed
+ * them when we return, and the socket is quiet when libESMTP sends its own EHLO (RFC 5321
+ * 4.1.4 allows EHLO again; RFC 3207 asks for EHLO first after TLS, and it is). Returns NULL,
+ * or what went wrong.
+ */
+static const char *
+tls_settle(SSL *ssl, const char *name, long timeout_ms)
+{
+	long long deadline = mono_ms() + timeout_ms;
+	char cmd[300], buf[2048], head[4] = "";
+	size_t col = 0;
+	int len = snprintf(cmd, sizeof(cmd), "EHLO %s\r\n", name), n;
+
+	while ((n = SSL_write(ssl, cmd, len)) <= 0)
+		if (!tls_wait(ssl, n, deadline))
+			return "could not send EHLO after STARTTLS";
+	for (;;) {
+		if ((n = SSL_read(ssl, buf, sizeof(buf))) <= 0) {
+			if (!tls_wait(ssl, n, deadline))
+				return "no reply to EHLO after STARTTLS (in time)";
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			if (col < 4)
+				head[col] = buf[i];
+			col++;
+			if (buf[i] != '\n')
+				continue;
+			/* the reply's last line: a code and no '-' after it */
+			if (col >= 4 && isdigit((unsigned char)head[0]) &&
+			    isdigit((unsigned char)head[1]) && isdigit((unsigned char)head[2]) &&
+			    head[3] != '-')
+				return NULL;
+			col = 0;
+		}
+	}
+}
+
 /* libESMTP's callbacks pass their arguments as varargs whose types depend on the event
  * (see libesmtp.h and smtp-tls.c). Every certificate question is answered "no": we never
  * send over a TLS connection we could not verify. */
@@ -388,9 +473,21 @@ on_event(smtp_session_t s, int event, void *arg, ...)
 	case SMTP_EV_EXTNA_STARTTLS:
 		ss->starttls_missing = true;
 		break;
-	case SMTP_EV_STARTTLS_OK:
+	case SMTP_EV_STARTTLS_OK: {
+		SSL *ssl = va_arg(ap, SSL *);
+		const char *why;
+
 		ss->tls_ok = true;
+		/* TLS 1.2 sends no messages after the handshake */
+		if (SSL_version(ssl) < TLS1_3_VERSION)
+			break;
+		if ((why = tls_settle(ssl, ss->ehlo_name, ss->timeout_ms)) != NULL) {
+			snprintf(ss->tls_settle, sizeof(ss->tls_settle), "%s", why);
+			/* end it now: libESMTP would wait a second timeout for its own EHLO */
+			shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+		}
 		break;
+	}
 	case SMTP_EV_INVALID_PEER_CERTIFICATE: {
 		long vfy = va_arg(ap, long);
 
@@ -528,8 +625,12 @@ setup(struct session *ss, smtp_session_t s, SSL_CTX **ctx, auth_context_t *auth,
 	int rc;
 
 	snprintf(hostport, sizeof(hostport), "%s:%d", srv->host, notify_smtp_port(srv));
+	/* what libESMTP says by default, named here so that tls_settle says the same */
+	if (gethostname(ss->ehlo_name, sizeof(ss->ehlo_name) - 1) != 0 || ss->ehlo_name[0] == '\0')
+		snprintf(ss->ehlo_name, sizeof(ss->ehlo_name), "localhost");
+	ss->timeout_ms = t;
 	if (!smtp_set_server(s, hostport) || !smtp_set_eventcb(s, on_event, ss) ||
-	    !smtp_set_monitorcb(s, on_monitor, ss, 0))
+	    !smtp_set_hostname(s, ss->ehlo_name) || !smtp_set_monitorcb(s, on_monitor, ss, 0))
 		return dberr_set(e, DB_ESOFTWARE, "smtp: cannot configure the session");
 	/* milliseconds, whatever libesmtp.h's comment says; below RFC 5321's minutes on
 	 * purpose, hence the override flag */
@@ -583,6 +684,8 @@ session_reason(const struct session *ss, bool started, char *buf, size_t len)
 		snprintf(buf, len, "server does not offer STARTTLS");
 	else if (ss->tls_refusal[0])
 		snprintf(buf, len, "TLS refused: %s", ss->tls_refusal);
+	else if (ss->tls_settle[0])
+		snprintf(buf, len, "%s", ss->tls_settle);
 	else if (ss->auth.code != 0)
 		snprintf(buf, len, "AUTH refused: %d %s", ss->auth.code, ss->auth.refusal);
 	else if (ss->srv->security == NOTIFY_SMTP_STARTTLS && !ss->tls_ok &&

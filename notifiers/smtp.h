@@ -32,7 +32,9 @@
  *
  * Certificates: with NOTIFY_SMTP_STARTTLS the server's certificate must verify against the
  * system's trust store plus ca_file, and name the host given; any doubt refuses TLS and
- * nothing is sent.
+ * nothing is sent. After a TLS 1.3 handshake the server hears EHLO twice (ours, then
+ * libESMTP's): ours reads past the server's session tickets, which would otherwise stall
+ * libESMTP for a whole timeout now and then (smtp.c, tls_settle).
  */
 #ifndef DABIAO_NOTIFY_SMTP_H
 #define DABIAO_NOTIFY_SMTP_H

@@ -22,6 +22,7 @@ DIR/mode is re-read at every command, so a test changes behaviour between batche
                      the connection without the final reply to DATA
     stall SECONDS    wait before answering the end of DATA; the message is stored only if
                      the client is still there afterwards
+    tlsstall SECONDS wait before answering EHLO on a connection that has done STARTTLS
     authtemp         with --require-auth: refuse every AUTH with 454 (a temporary failure)
 
 With --require-auth, a wrong user or password is refused at once with
@@ -43,7 +44,7 @@ import signal
 import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP, AuthResult
+from aiosmtpd.smtp import SMTP, AuthResult, syntax
 
 
 def read_mode(d):
@@ -120,6 +121,14 @@ class Server(SMTP):
         with open(os.path.join(self.dirname, "connections"), "a") as f:
             f.write("%d\n" % self.conn_no)
         super().connection_made(transport)
+
+    @syntax("EHLO hostname")
+    async def smtp_EHLO(self, hostname):
+        m = read_mode(self.dirname)
+        if m[0] == "tlsstall" and self._tls_protocol is not None:
+            await asyncio.sleep(float(m[1]) if len(m) > 1 else 5.0)
+        return await super().smtp_EHLO(hostname)
+
 
 def main():
     ap = argparse.ArgumentParser()

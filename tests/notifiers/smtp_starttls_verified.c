@@ -1,7 +1,8 @@
 /* STARTTLS with a certificate the test makes (openssl req -x509, for 127.0.0.1):
- * trusted through ca_file, the batch is delivered over TLS; without ca_file the certificate
- * does not verify and nothing is sent; trusted but asked for by another name (localhost),
- * nothing is sent either. */
+ * trusted through ca_file, the batch is delivered over TLS; a server that goes quiet once TLS
+ * is up is a temporary failure that says so; without ca_file the certificate does not verify
+ * and nothing is sent; trusted but asked for by another name (localhost), nothing is sent
+ * either. */
 #include "lib/smtp_server.h"
 
 static int
@@ -48,6 +49,31 @@ main(void)
 	ASSERT_EQ(st.rcpt[0].cls, NOTIFY_SMTP_CLS_DELIVERED);
 	ASSERT_EQ(test_smtpd_count(&d, "log.jsonl"), 1);
 	notify_smtp_status_release(&st, 1);
+
+	/* trusted, but the server answers nothing after the handshake: we give up and say
+	 * where. In this process (notify_smtp_session_run), with no time limit on the whole
+	 * session, so what ends it can only be that wait's own timeout (5 s; the server would
+	 * wait 60), however slow the machine. */
+	test_smtpd_mode(&d, "tlsstall 60");
+	srv.timeout_ms = 5000;
+	{
+		static const char *rcpt[] = {"officer@example.org"};
+		char *data = test_message(8);
+		struct notify_smtp_msg msg = {data, strlen(data), rcpt, 1};
+
+		dberr_clear(&e);
+		ASSERT_EQ(notify_smtp_session_run(&srv, &msg, 1, NULL, NULL, &st, &e), DB_ETEMP);
+		free(data);
+	}
+	fprintf(stderr, "quiet after TLS: %s\n", st.rcpt[0].text);
+	ASSERT(!st.reported);
+	ASSERT_EQ(st.rcpt[0].cls, NOTIFY_SMTP_CLS_TEMPFAIL);
+	ASSERT_STR_CONTAINS(st.rcpt[0].text, "no reply to EHLO after STARTTLS");
+	ASSERT_STR_CONTAINS(e.msg, "no reply to EHLO after STARTTLS");
+	ASSERT_EQ(test_smtpd_count(&d, "log.jsonl"), 1);
+	notify_smtp_status_release(&st, 1);
+	test_smtpd_mode(&d, "ok");
+	srv.timeout_ms = 15000;
 
 	/* not trusted: the system's anchors do not know our certificate */
 	srv.ca_file = NULL;
