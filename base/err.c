@@ -88,17 +88,41 @@ dberr_at(struct dberr *e, int code, const char *file, int line, int col, const c
 	return code;
 }
 
+/* Writes s with every control character as a visible escape (\x1b, \n): a message that
+ * quotes a bad value (a registry name with ESC [2J, an address with a line break) must not
+ * clear the operator's screen or split into two messages. */
+static void
+put_visible(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(f, "\\u%04x", *++p); /* C1 controls, as UTF-8 */
+		else
+			fputc(*p, f);
+	}
+}
+
 void
 dberr_print(const struct dberr *e, FILE *f)
 {
 	const char *msg = e->msg[0] ? e->msg : dabiao_strerror(e->code);
 
-	if (e->file[0] && e->line > 0 && e->col > 0)
-		fprintf(f, "%s:%d:%d: error: %s\n", e->file, e->line, e->col, msg);
-	else if (e->file[0] && e->line > 0)
-		fprintf(f, "%s:%d: error: %s\n", e->file, e->line, msg);
-	else if (e->file[0])
-		fprintf(f, "%s: error: %s\n", e->file, msg);
-	else
-		fprintf(f, "dabiao: error: %s\n", msg);
+	if (e->file[0]) {
+		put_visible(f, e->file);
+		if (e->line > 0 && e->col > 0)
+			fprintf(f, ":%d:%d", e->line, e->col);
+		else if (e->line > 0)
+			fprintf(f, ":%d", e->line);
+		fputs(": error: ", f);
+	} else {
+		fputs("dabiao: error: ", f);
+	}
+	put_visible(f, msg);
+	fputc('\n', f);
 }

@@ -1,5 +1,6 @@
 #include "notifiers/message.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 
 /* RFC 5322 2.1.1: lines SHOULD be at most 78 characters, excluding CRLF. */
 #define LINE_MAX_ 78
+/* RFC 5322 2.1.1: no line of a message may be longer than 998 characters. */
+#define LINE_HARD_MAX 998
 /* RFC 2047 2: an encoded-word is at most 75 characters; "=?UTF-8?B?" and "?=" take 12. */
 #define EW_MAX 75
 #define EW_OVERHEAD 12
@@ -208,12 +211,14 @@ put_encoded_words(struct buf *b, size_t *col, const char *v)
 }
 
 /*
- * Appends " " v folded at spaces so that lines stay within 78 characters. Returns -1,
- * having appended nothing, when some run without a space is too long to fit a line; the
- * caller then encodes the value instead, since encoded-words can be cut anywhere.
+ * Appends " " v folded at spaces so that lines stay within 78 characters. A run without a
+ * space too long for that fails (-1, nothing appended) unless hard: then it keeps a line of
+ * its own up to RFC 5322 2.1.1's 998 characters, for machine-read values (a notice key a
+ * script or a mail rule matches) that must arrive as they are, never as RFC 2047 words.
+ * The caller encodes a value this fails on.
  */
 static int
-put_folded_ascii(struct buf *b, size_t *colp, const char *v)
+put_folded_ascii(struct buf *b, size_t *colp, const char *v, bool hard)
 {
 	size_t col = *colp;
 	struct buf t = BUF_INIT;
@@ -232,7 +237,7 @@ put_folded_ascii(struct buf *b, size_t *colp, const char *v)
 		buf_putc(&t, ' ');
 		buf_append(&t, p, seg - 1);
 		col += seg;
-		if (col > LINE_MAX_) {
+		if (col > (hard ? LINE_HARD_MAX : LINE_MAX_)) {
 			buf_release(&t);
 			return -1;
 		}
@@ -256,9 +261,10 @@ needs_encoding(const char *v)
 	return strstr(v, "=?") != NULL;
 }
 
-/* Appends "Name: value" CRLF, the value checked, then encoded or folded as needed. */
+/* Appends "Name: value" CRLF, the value checked, then encoded or folded as needed; an
+ * ASCII value of a machine-read header is never encoded. */
 static int
-put_header(struct buf *b, const char *name, const char *v, struct dberr *e)
+put_header(struct buf *b, const char *name, const char *v, bool machine, struct dberr *e)
 {
 	size_t col;
 	int rc;
@@ -267,7 +273,7 @@ put_header(struct buf *b, const char *name, const char *v, struct dberr *e)
 		return rc;
 	buf_printf(b, "%s:", name);
 	col = strlen(name) + 1;
-	if (needs_encoding(v) || put_folded_ascii(b, &col, v) < 0)
+	if (needs_encoding(v) || put_folded_ascii(b, &col, v, machine) < 0)
 		put_encoded_words(b, &col, v);
 	buf_puts(b, "\r\n");
 	return 0;
@@ -301,7 +307,7 @@ put_from(struct buf *b, const struct notify_msg *m, struct dberr *e)
 	}
 	if ((rc = check_value("From", m->from_name, e)) < 0)
 		return rc;
-	if (!plain_phrase(m->from_name) || put_folded_ascii(b, &col, m->from_name) < 0)
+	if (!plain_phrase(m->from_name) || put_folded_ascii(b, &col, m->from_name, false) < 0)
 		put_encoded_words(b, &col, m->from_name);
 	if (col + 3 + alen > LINE_MAX_)
 		buf_puts(b, "\r\n");
@@ -527,14 +533,14 @@ notify_msg_build(const struct notify_msg *m, char **out, size_t *outlen, struct 
 		rc = dberr_set(e, DB_EDATA, "Subject: missing");
 		goto fail;
 	}
-	if ((rc = put_header(&b, "Subject", m->subject, e)) < 0)
+	if ((rc = put_header(&b, "Subject", m->subject, false, e)) < 0)
 		goto fail;
 	for (size_t i = 0; i < m->nheaders; i++) {
 		const struct notify_header *h = &m->headers[i];
 
 		if ((rc = check_name(h->name, e)) < 0)
 			goto fail;
-		if ((rc = put_header(&b, h->name, h->value ? h->value : "", e)) < 0)
+		if ((rc = put_header(&b, h->name, h->value ? h->value : "", true, e)) < 0)
 			goto fail;
 	}
 	buf_puts(&b, "MIME-Version: 1.0\r\n");

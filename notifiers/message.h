@@ -12,7 +12,10 @@
  *   - Any header value holding non-ASCII (or "=?") is written as RFC 2047 encoded-words
  *     "=?UTF-8?B?...?=", each at most 75 characters and never splitting a UTF-8 character,
  *     folded (CRLF SP) so no header line is longer than 78 characters. ASCII values are kept
- *     as they are and folded at spaces. The To list is folded after commas.
+ *     as they are and folded at spaces. The caller's extra headers (X-Dabiao-*) are read
+ *     by machines: an ASCII value there is never encoded, and a run without a space longer
+ *     than a line (a long notice key) keeps a line of its own, up to RFC 5322's 998.
+ *     The To list is folded after commas.
  *
  * Nothing here is trusted: header values with CR, LF or other control characters (TAB is
  * allowed), addresses that are not a plain local@domain, and text that is not valid UTF-8

@@ -22,12 +22,57 @@
 #define SIG_DASH "\xe2\x80\x94 " /* U+2014 EM DASH and a space start a signature line */
 #define ED25519_TYPE 0x01        /* signed-note signature type of Ed25519 */
 
+static void key_id(EVP_PKEY *k, const char *name, uint8_t id[4], uint8_t pub[32]);
+static int unb64(const char *s, uint8_t *out, size_t n);
+
+/* A signed-note verifier key, as `dabiao audit key` prints it: NAME+KEYID+BASE64, where
+ * BASE64 is 0x01 (Ed25519) and the 32-byte public key, and KEYID (8 hex digits) its key
+ * id. NULL (and nothing in e) when text is not of that shape; DB_ECONFIG when it is but
+ * does not hold together. */
+static int
+vkey_load(const char *file, const char *text, EVP_PKEY **out, struct dberr *e)
+{
+	const char *plus2, *plus1 = strchr(text, '+');
+	char *name, hex[9], *line;
+	uint8_t raw[33], id[4], pub[32];
+	size_t len = strcspn(text, "\r\n");
+	EVP_PKEY *k;
+
+	/* one line, NAME+KEYID+BASE64, and nothing after it but line ends */
+	if (plus1 == NULL || (plus2 = strchr(plus1 + 1, '+')) == NULL || plus2 - plus1 != 9 ||
+	    plus2 > text + len || text[len + strspn(text + len, "\r\n")] != '\0')
+		return 1;
+	line = xstrndup(plus2 + 1, len - (size_t)(plus2 + 1 - text));
+	if (unb64(line, raw, sizeof(raw)) != 0 || raw[0] != ED25519_TYPE) {
+		free(line);
+		return 1;
+	}
+	free(line);
+	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw + 1, 32);
+	if (k == NULL)
+		return dberr_at(e, DB_ECONFIG, file, 1, 0, "not an Ed25519 verifier key");
+	name = xstrndup(text, (size_t)(plus1 - text));
+	key_id(k, name, id, pub);
+	audit_hex(id, 4, hex);
+	free(name);
+	if (strncmp(hex, plus1 + 1, 8) != 0) {
+		EVP_PKEY_free(k);
+		return dberr_at(e, DB_ECONFIG, file, 1, 0, "the verifier key's id %.8s does not "
+		                "match its name and key (%s): the line was changed", plus1 + 1, hex);
+	}
+	*out = k;
+	return 0;
+}
+
 static int
 key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 {
 	FILE *fp = fopen(file, "r");
 	EVP_PKEY *k = NULL;
 	struct stat st;
+	char text[512];
+	size_t n;
+	int rc;
 
 	if (fp == NULL)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
@@ -52,12 +97,26 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 		rewind(fp);
 		k = PEM_read_PUBKEY(fp, NULL, NULL, NULL);
 	}
+	if (k == NULL && !want_private) {
+		/* or the line `dabiao audit key` prints, which is what a verifier is given */
+		rewind(fp);
+		n = fread(text, 1, sizeof(text) - 1, fp);
+		text[n] = '\0';
+		if ((rc = vkey_load(file, text, &k, e)) < 0) {
+			fclose(fp);
+			return rc;
+		}
+	}
 	fclose(fp);
+	if (k == NULL && want_private)
+		return dberr_at(e, DB_ECONFIG, file, 0, 0,
+		                "not a PEM private key (create one with `openssl genpkey -algorithm "
+		                "ed25519 -out %s`)", file);
 	if (k == NULL)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0,
-		                "not a PEM %s key (create one with `openssl genpkey -algorithm "
-		                "ed25519 -out %s`)",
-		                want_private ? "private" : "Ed25519", file);
+		                "not an Ed25519 key: give the log's verifier key (the line `dabiao "
+		                "audit key` prints) or its PEM public key (`openssl pkey -in KEY "
+		                "-pubout`)");
 	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
 		EVP_PKEY_free(k);
 		return dberr_at(e, DB_ECONFIG, file, 0, 0,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/num.h"
 #include "base/outfile.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
@@ -376,12 +377,9 @@ audit_key(struct cli *c)
 static int
 parse_seq(struct cli *c, const char *s, uint64_t *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || *out == 0)
-		return cli_usage(c, "'%s' is not a record's sequence number", s);
+	/* strictly digits: strtoull would read "-1" as the largest number there is */
+	if (!num_u64_in(s, 1, UINT64_MAX, out))
+		return cli_usage(c, "'%s' is not a record's sequence number (1, 2, 3, ...)", s);
 	return 0;
 }
 

@@ -61,18 +61,22 @@ check_one(const char *file, const struct plan_opts *o, struct dberr *e)
 int
 cmd_check(struct cli *c)
 {
-	const char *files[256], *dirs[3];
+	/* as many files as arguments: a shell glob over a whole archive of plans */
+	const char **files = xcalloc((size_t)c->argc + 1, sizeof(*files)), *dirs[3];
 	const struct config *cfg;
 	struct plan_opts o = {dirs, NULL, 0};
 	int npos, rc, status = 0;
 
-	if ((rc = cli_parse(c, NULL, files, 256, &npos)) != 0)
+	if ((rc = cli_parse(c, NULL, files, c->argc, &npos)) != 0 ||
+	    (npos == 0 && (rc = cli_usage(c, "no plan file given")) != 0)) {
+		free(files);
 		return rc;
-	if (npos == 0)
-		return cli_usage(c, "no plan file given");
+	}
 	/* `calendar: {use: [...]}` looks in the configured and the shipped folders */
-	if ((rc = cli_config(c, &cfg)) != 0)
+	if ((rc = cli_config(c, &cfg)) != 0) {
+		free(files);
 		return rc;
+	}
 	config_calendar_dirs(cfg, dirs);
 	/* every file is checked and each failure printed; the status is the first one's */
 	for (int i = 0; i < npos; i++) {
@@ -85,6 +89,7 @@ cmd_check(struct cli *c)
 				status = dberr_exit_status(e.code ? e.code : DB_ESOFTWARE);
 		}
 	}
+	free(files);
 	return status;
 }
 

@@ -571,7 +571,14 @@ cmd_status(struct cli *c)
 	buf_printf(&out, "\n%s\n%s", L(&sc, L_GAPS), sc.gaps.len ? buf_str(&sc.gaps) : "");
 	if (!sc.gaps.len)
 		buf_printf(&out, "  %s\n", L(&sc, L_NONE));
-	fwrite(out.data, 1, out.len, stdout);
+	{
+		/* names come from the registry: nothing in them may drive the terminal */
+		struct buf clean = BUF_INIT;
+
+		report_terminal_text(&clean, buf_str(&out), true);
+		fwrite(clean.data, 1, clean.len, stdout);
+		buf_release(&clean);
+	}
 out:
 	for (size_t i = 0; i < sc.nrows; i++) {
 		free(sc.rows[i].jurisdiction);

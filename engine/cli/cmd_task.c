@@ -5,15 +5,23 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "engine/cli/cli.h"
 
-/* sha256 of a file, streamed: the file itself stays where it is. */
+/* A submitted document is a file someone handed in: a report, a spreadsheet, a scan. */
+#define SUBMIT_FILE_MAX (1ull << 30)
+
+/* sha256 of a file, streamed: the file itself stays where it is. Only a regular file of at
+ * most SUBMIT_FILE_MAX bytes: /dev/zero, a FIFO or a 50 GB file on a network share would
+ * keep the command reading for ever. Opened without blocking, so a FIFO with no writer is
+ * refused rather than waited for. */
 static int
 file_sha256(const char *path, char *hex, struct dberr *e)
 {
@@ -21,20 +29,49 @@ file_sha256(const char *path, char *hex, struct dberr *e)
 	unsigned char md[32], buf[65536];
 	unsigned int len = 0;
 	EVP_MD_CTX *ctx;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = 0;
+	uint64_t total = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
-		return dberr_set(e, DB_ENOINPUT, "cannot open %s: %s", path, strerror(errno));
+		return dberr_set(e, errno == ENOENT ? DB_ENOINPUT : -errno, "--file %s: cannot "
+		                 "open: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int rc = dberr_set(e, -errno, "--file %s: %s", path, strerror(errno));
+
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SUBMIT_FILE_MAX) {
+		int rc = !S_ISREG(st.st_mode)
+		         ? dberr_set(e, DB_ENOINPUT, "--file %s: not a regular file (a %s); give "
+		                     "the document itself", path,
+		                     S_ISDIR(st.st_mode) ? "folder" : S_ISFIFO(st.st_mode) ? "pipe"
+		                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "device"
+		                     : S_ISSOCK(st.st_mode) ? "socket" : "special file")
+		         : dberr_set(e, DB_EDATA, "--file %s: %llu bytes, more than the %llu a "
+		                     "submitted document may have", path,
+		                     (unsigned long long)st.st_size,
+		                     (unsigned long long)SUBMIT_FILE_MAX);
+		close(fd);
+		return rc;
+	}
 	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	/* a file that grows while it is read stops at the bound too */
+	while (total <= SUBMIT_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
 		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		total += (uint64_t)n;
+	}
 	EVP_DigestFinal_ex(ctx, md, &len);
 	EVP_MD_CTX_free(ctx);
 	close(fd);
 	if (n < 0)
-		return dberr_set(e, DB_EIO, "cannot read %s: %s", path, strerror(errno));
+		return dberr_set(e, DB_EIO, "--file %s: cannot read: %s", path, strerror(errno));
+	if (total > SUBMIT_FILE_MAX)
+		return dberr_set(e, DB_EDATA, "--file %s: grew past %llu bytes while being read",
+		                 path, (unsigned long long)SUBMIT_FILE_MAX);
 	for (int i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];

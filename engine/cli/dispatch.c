@@ -89,7 +89,8 @@ const struct cli_command cli_commands[] = {
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
 		 {"key", "FILE", "the configured signing key", "(verify) the key that checks the "
-		  "checkpoint's signature: a PEM public or private Ed25519 key"},
+		  "checkpoint's signature: the line `dabiao audit key` prints (what a verifier "
+		  "is given), or a PEM public or private Ed25519 key"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "verify: a record was changed, deleted or cannot be read, or the log is not "
@@ -178,8 +179,9 @@ const struct cli_command cli_commands[] = {
 	         "validated and each version printed with its days off, weekday days off and "
 	         "weekend days worked, to compare with the notice.\n\n"
 	         "The first fault of each file is printed as FILE:LINE:COLUMN: error: MESSAGE "
-	         "(columns count characters); every file is checked. docs/plan-format.md is the "
-	         "reference.",
+	         "(columns count characters); every file is checked, however many are given. "
+	         "Files are UTF-8 (a UTF-16 file is refused); ids have at most 48 characters. "
+	         "docs/plan-format.md is the reference.",
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "a plan or calendar file is not valid (the status of the first faulty file)"},
 		 {66, "a file cannot be opened"},
@@ -325,7 +327,9 @@ const struct cli_command cli_commands[] = {
 	         "cancelled, a new rectify_by moves its task as `extend` does. An import "
 	         "never removes a subject (`retire` does) and never brings a retired one "
 	         "back. The first bad value is named as FILE:LINE:COLUMN (a CSV's row and "
-	         "column); docs/registry-format.md is the reference.",
+	         "column, counted in characters); a control character in any text is refused. "
+	         "A CSV must be UTF-8 (\"CSV UTF-8\"): GBK and UTF-16 files are refused with that "
+	         "hint; rows left empty are skipped. docs/registry-format.md is the reference.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"dry-run", NULL, NULL, "say what the import would change (subjects, tasks), "
 		  "change nothing"},
@@ -519,15 +523,16 @@ const struct cli_command cli_commands[] = {
 		 OPT_BY,
 		 {"at", "TIME", "now", "when it was received; on a real-clock store the entry is "
 		  "marked back-dated"},
-		 {"file", "PATH", NULL, "the submitted document: a regular file, whose SHA-256 is "
-		  "recorded"},
+		 {"file", "PATH", NULL, "the submitted document, whose SHA-256 is recorded: a regular "
+		  "file of at most 1 GiB (never a device, a pipe or a folder)"},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
 		 {"sections", "a,b", "none", "the sections the submission holds, of those the "
 		  "milestone requires"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such task, or the task's state takes no submission"},
-		 {66, "the file cannot be opened"},
+		 {65, "no such task, the task's state takes no submission, or the file is larger "
+		  "than 1 GiB"},
+		 {66, "the file cannot be opened, or is not a regular file"},
 		 {0, NULL}},
 	 .example = "dabiao submit changji-2017/roster/fukang-city/once --by 'Li Na' "
 	            "--file roster.xlsx"},

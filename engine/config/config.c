@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/addr.h"
+#include "base/num.h"
 #include "base/xalloc.h"
 #include "engine/config/config.h"
 #include "workflows/parse/ydoc.h"
@@ -19,8 +20,7 @@ static int
 parse_smtp_url(const char *url, struct config *c, struct dberr *e)
 {
 	const char *p = url, *colon;
-	char *end;
-	long port;
+	uint64_t port;
 
 	if (strncmp(p, "smtp://", 7) != 0)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP must look like smtp://host:port, "
@@ -34,8 +34,8 @@ parse_smtp_url(const char *url, struct config *c, struct dberr *e)
 	colon = strrchr(p, ':');
 	if (colon == NULL || colon == p)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP needs a host and a port: '%s'", url);
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || end == colon + 1)
+	/* digits only: strtol would take "+25" and " 25" */
+	if (!num_u64(colon + 1, strlen(colon + 1), &port))
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: bad port in '%s'", url);
 	if (port < 1 || port > 65535)
 		return dberr_set(e, DB_ECONFIG, "DABIAO_SMTP: port out of range in '%s'", url);
@@ -476,12 +476,9 @@ config_calendar_dirs(const struct config *c, const char *out[3])
 static int
 parse_mapsize(const char *s, size_t *out, struct dberr *e)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || end == s || v == 0 || v > SIZE_MAX / 2 || *s == '-')
+	if (!num_u64_in(s, 1, SIZE_MAX / 2, &v))
 		return dberr_set(e, DB_ECONFIG, "DABIAO_STORE_MAPSIZE must be a number of bytes, "
 		                 "not '%s'", s);
 	*out = (size_t)v;

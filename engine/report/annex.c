@@ -181,21 +181,30 @@ pick_plan(struct annex *a, const char *plan, struct dberr *e)
 	return 0;
 }
 
+/* The month YYYY-MM, read before anything else: a usage error comes before the store. */
 static int
-month_end(const struct annex *a, const char *month, int64_t *out, struct dberr *e)
+month_parse(const char *month, int *y, int *m, struct dberr *e)
 {
-	int y, m;
 	char tail;
 
 	if (month == NULL)
 		return dberr_set(e, DB_EUSAGE, "--month YYYY-MM is required");
-	if (sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(month) != 7 ||
-	    !cal_valid_date(y, m, 1) || (m == 12 && y == 9999))
+	/* exactly YYYY-MM: sscanf alone would take "+201-07" or " 2017-7" */
+	if (strlen(month) != 7 || strspn(month, "0123456789") != 4 || month[4] != '-' ||
+	    strspn(month + 5, "0123456789") != 2 ||
+	    sscanf(month, "%4d-%2d%c", y, m, &tail) != 2 ||
+	    !cal_valid_date(*y, *m, 1) || (*m == 12 && *y == 9999))
 		return dberr_set(e, DB_EUSAGE, "--month must be YYYY-MM, not '%s'", month);
+	return 0;
+}
+
+/* The last second of month y-m in the plan's zone. */
+static int64_t
+month_end(const struct annex *a, int y, int m)
+{
 	y += m / 12;
 	m = m % 12 + 1;
-	*out = tz_local_to_utc(a->ep->tz, cal_days_from_civil(y, m, 1), 0) - 1;
-	return 0;
+	return tz_local_to_utc(a->ep->tz, cal_days_from_civil(y, m, 1), 0) - 1;
 }
 
 static int
@@ -275,12 +284,13 @@ static int
 annex_load(struct annex *a, struct engine *en, const char *plan, const char *month,
            struct dberr *e)
 {
-	int rc;
+	int rc, y, m;
 
 	memset(a, 0, sizeof(*a));
 	a->en = en;
-	if ((rc = pick_plan(a, plan, e)) != 0 || (rc = month_end(a, month, &a->end, e)) != 0)
+	if ((rc = month_parse(month, &y, &m, e)) != 0 || (rc = pick_plan(a, plan, e)) != 0)
 		return rc;
+	a->end = month_end(a, y, m);
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
 	return store_read(engine_store(en), annex_txn, a, e);
 }

@@ -2,8 +2,10 @@
  * ics.c - the deadlines as an iCalendar file (RFC 5545), so a county department or an
  * enterprise sees them in the calendar program it already uses (`dabiao calendar`).
  *
- * One all-day VEVENT per task on its (shifted) due date, its UID the task key at dabiao,
- * so that importing the file again updates events instead of doubling them. Reminders are
+ * One VEVENT per task, its UID the task key at dabiao, so that importing the file again
+ * updates events instead of doubling them: an all-day event on its (shifted) due date when
+ * the task is due at the end of a day, an event at the deadline instant, in the plan's
+ * zone (TZID, with the zone's VTIMEZONE), when the due has a time of day. Reminders are
  * VALARMs at the instants the engine itself reminds (schedule_times), written as absolute
  * UTC triggers: a relative trigger on an all-day event is anchored at the floating local
  * midnight of the reader's zone, which is neither the plan's notify_at nor, for a reader
@@ -20,6 +22,7 @@
 #include <libical/ical.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
@@ -29,6 +32,7 @@ struct cal_ctx {
 	const char *subject, *role;
 	icalcomponent *cal;   /* owned by report_calendar */
 	size_t n;
+	struct strset zones;  /* zones whose VTIMEZONE the calendar holds */
 };
 
 static struct icaltimetype
@@ -48,6 +52,63 @@ static struct icaltimetype
 ical_utc(int64_t t)
 {
 	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
+}
+
+/* Text for a TEXT property: RFC 5545 3.3.11 allows no control character but the line
+ * breaks libical escapes; any other (from a registry imported before they were refused)
+ * becomes U+FFFD. Caller frees. */
+static char *
+ics_text(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			buf_puts(&b, "\xef\xbf\xbd");
+		else
+			buf_putc(&b, (char)*p);
+	}
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* The deadline as a DTSTART at its instant in the plan's zone: the local wall time with a
+ * TZID parameter, and the zone's VTIMEZONE in the calendar (once, its TZID the plain IANA
+ * name the parameter uses). A zone libical does not know gives the instant in UTC. */
+static icalproperty *
+instant_dtstart(struct cal_ctx *c, const struct engine_plan *ep, int64_t t)
+{
+	const char *name = tz_name(ep->tz);
+	icaltimezone *z = icaltimezone_get_builtin_timezone(name);
+	struct icaltimetype lt = icaltime_null_time();
+	icalcomponent *vtz;
+	icalproperty *p;
+	size_t before = c->zones.n;
+	int32_t day;
+	int sec, y, m, d;
+
+	if (z == NULL || (vtz = icaltimezone_get_component(z)) == NULL)
+		return icalproperty_new_dtstart(ical_utc(t));
+	/* a floating wall time: libical writes it as is, and TZID says whose wall it is */
+	tz_utc_to_local(ep->tz, t, &day, &sec, NULL);
+	cal_civil_from_days(day, &y, &m, &d);
+	lt.year = y;
+	lt.month = m;
+	lt.day = d;
+	lt.hour = sec / 3600;
+	lt.minute = sec / 60 % 60;
+	lt.second = sec % 60;
+	p = icalproperty_new_dtstart(lt);
+	icalproperty_add_parameter(p, icalparameter_new_tzid(name));
+	strset_add(&c->zones, name);
+	if (c->zones.n != before) {
+		icalcomponent *copy = icalcomponent_new_clone(vtz);
+		icalproperty *id = icalcomponent_get_first_property(copy, ICAL_TZID_PROPERTY);
+
+		if (id != NULL)
+			icalproperty_set_tzid(id, name);
+		icalcomponent_add_component(c->cal, copy);
+	}
+	return p;
 }
 
 /* The subject's name: a jurisdiction's or an enterprise's from the registry, the owning
@@ -150,8 +211,8 @@ task_cb(const struct store_task *t, void *arg)
 	struct buf desc = BUF_INIT;
 	icalcomponent *ev;
 	struct dberr e;
-	char *who, *summary, *uid;
-	int mi, rc;
+	char *who, *summary, *uid, *text;
+	int mi, rc, sec;
 
 	if (ep == NULL || (mi = plan_milestone_index(ep->plan, t->milestone)) < 0)
 		return 0;
@@ -163,18 +224,29 @@ task_cb(const struct store_task *t, void *arg)
 	     strcmp(t->jurisdiction, c->subject) != 0))
 		return 0;
 	who = subject_name(c, ep->plan, m, t);
-	summary = xasprintf("%s（%s）%s%s", m->title, who,
-	                    strcmp(t->period, "once") ? " " : "",
-	                    strcmp(t->period, "once") ? t->period : "");
+	text = xasprintf("%s（%s）%s%s", m->title, who, strcmp(t->period, "once") ? " " : "",
+	                 strcmp(t->period, "once") ? t->period : "");
+	summary = ics_text(text);
+	free(text);
 	uid = xasprintf("%s@dabiao", t->key);
 	description(ep, m, t, who, &desc);
+	text = ics_text(buf_str(&desc));
 	ev = icalcomponent_new_vevent();
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(ical_utc(engine_now(c->en))));
-	icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(t->due_date)));
-	icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(t->due_date + 1)));
+	tz_utc_to_local(ep->tz, t->deadline, NULL, &sec, NULL);
+	if (sec == 86399) {
+		/* due at the end of a day: the day itself */
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(ical_date(t->due_date)));
+		icalcomponent_add_property(ev, icalproperty_new_dtend(ical_date(t->due_date + 1)));
+	} else {
+		/* due at a time of day: an event at that instant (no DTEND: RFC 5545 3.6.1, it
+		 * ends where it starts) */
+		icalcomponent_add_property(ev, instant_dtstart(c, ep, t->deadline));
+	}
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
-	icalcomponent_add_property(ev, icalproperty_new_description(buf_str(&desc)));
+	icalcomponent_add_property(ev, icalproperty_new_description(text));
+	free(text);
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	dberr_clear(&e);
 	/* a plan whose calendar has no working day cannot be loaded, so this does not fail in
@@ -251,6 +323,7 @@ report_calendar(struct engine *en, const char *plan, const char *subject, const 
 out:
 	if (cc.cal)
 		icalcomponent_free(cc.cal);
+	strset_free(&cc.zones);
 	free(prefix);
 	return rc;
 }

@@ -115,6 +115,11 @@ int report_out_table_end(struct report_out *o, struct report_table *t, struct db
 /* Ends the output and closes the file; always releases o. */
 int report_out_close(struct report_out *o, struct dberr *e);
 
+/* Appends s for a terminal: each control character (C0, DEL, C1) as its visible picture
+ * (␛ for ESC), a byte that is not UTF-8 as U+FFFD; line breaks kept when keep_lines.
+ * Cannot fail. */
+void report_terminal_text(struct buf *b, const char *s, bool keep_lines);
+
 /* Writes whole tables to path (NULL: stdout; XLSX needs a path: DB_EUSAGE). XLSX puts each
  * table on its own worksheet: the title in row 1 (merged across, bold), the headers in row 2
  * (bold, bordered, frozen and repeated on every printed page), the data from row 3

@@ -208,8 +208,8 @@ cell_text(const struct report_cell *c, struct buf *scratch)
 /* Text for a terminal: control characters (C0, DEL, C1) from a registry or a note would
  * move the cursor, retitle the window or clear the screen; each is shown as its visible
  * picture (U+2400 + code, ␡, or \u0080..\u009f) instead. */
-static void
-put_terminal_text(struct buf *b, const char *s)
+void
+report_terminal_text(struct buf *b, const char *s, bool keep_lines)
 {
 	size_t n = strlen(s), k;
 	uint32_t cp;
@@ -219,6 +219,8 @@ put_terminal_text(struct buf *b, const char *s)
 		if (k == 0) {
 			buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD for a byte that is not UTF-8 */
 			k = 1;
+		} else if (keep_lines && cp == '\n') {
+			buf_putc(b, '\n');
 		} else if (cp < 0x20) {
 			buf_printf(b, "\xe2\x90%c", (char)(0x80 + cp)); /* U+2400 + cp */
 		} else if (cp == 0x7f) {
@@ -236,7 +238,7 @@ static size_t
 terminal_width(const char *s, struct buf *scratch)
 {
 	buf_reset(scratch);
-	put_terminal_text(scratch, s);
+	report_terminal_text(scratch, s, false);
 	return utf8_width(buf_str(scratch));
 }
 
@@ -254,7 +256,7 @@ pad(struct buf *b, const char *s, size_t width, bool right, struct buf *scratch)
 	if (right)
 		for (; w < width; w++)
 			buf_putc(b, ' ');
-	put_terminal_text(b, s);
+	report_terminal_text(b, s, false);
 	if (!right)
 		for (; w < width; w++)
 			buf_putc(b, ' ');
@@ -320,7 +322,7 @@ text_rows(struct report_out *o, const struct report_table *t, struct buf *scratc
 			if (t->record) {
 				/* one record: "header: value" lines */
 				buf_printf(&o->b, "%s: ", t->head[c]);
-				put_terminal_text(&o->b, text);
+				report_terminal_text(&o->b, text, false);
 				buf_putc(&o->b, '\n');
 				continue;
 			}

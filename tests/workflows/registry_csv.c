@@ -206,16 +206,36 @@ static const struct bad_case bad_cases[] = {
 	 "row 1, column 'name': empty value"},
 	{"unknown jurisdiction", H "91652301MA7000001Q,One,manas-county,cement,,,,\n", 2, 24,
 	 "row 1, column 'jurisdiction': unknown jurisdiction 'manas-county'"},
-	/* Row 2's name spans three lines, so row 3 starts on line 6 (the brief's example). */
+	/* a name is one line, and never holds a control character (they would reach the
+	 * terminal, the reports, the calendars); the position counts characters */
+	{"line break in a name", H ROW1 "91652301MA7000002U,\"Two\nTwo\",changji-city,cement,,,,\n",
+	 3, 20, "row 2, column 'name': control character U+000A (LF) at character 4"},
+	{"escape in a name", H "91652301MA7000001Q,\"昌吉\x1b]0;x\x07\",changji-city,cement,,,,\n",
+	 2, 20, "row 1, column 'name': control character U+001B (ESC) at character 3"},
+	{"column counts characters", H "91652301MA7000001Q,昌吉钢铁,changji-city,cemnt,,,,\n",
+	 2, 38, "row 1, column 'industry': unknown industry 'cemnt'"},
+	{"full-width credit code", H "\xef\xbc\x99\xef\xbc\x91\xef\xbc\x96\xef\xbc\x95"
+	 "\xef\xbc\x92\xef\xbc\x93\xef\xbc\x90\xef\xbc\x91\xef\xbc\xad\xef\xbc\xa1"
+	 "\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90"
+	 "\xef\xbc\x91\xef\xbc\xb1,One,changji-city,cement,,,,\n", 2, 1,
+	 "18 characters holding full-width digits or letters; type it in half-width characters: "
+	 "'91652301MA7000001Q'"},
+	{"ideographic space inside a credit code", H "91652301MA7\xe3\x80\x80" "000001Q,One,"
+	 "changji-city,cement,,,,\n", 2, 1, "an ideographic space (U+3000)"},
+	/* Row 2's note (a free attribute, where line breaks belong) spans three lines, so
+	 * row 3 starts on line 6 (the brief's example). */
 	{"unknown industry after a multi-line field",
-	 H ROW1 "91652301MA7000002U,\"Two\nTwo\nTwo\",changji-city,cement,,,,\n"
-	 "91652301MA7000003Y,Three,changji-city,cemnt,,,,\n", 6, 39,
+	 "id,name,jurisdiction,industry,listed,measure,rectify_by,email,note\n"
+	 "91652301MA7000001Q,One,changji-city,cement,,,,,\n"
+	 "91652301MA7000002U,Two,changji-city,cement,,,,,\"Two\nTwo\nTwo\"\n"
+	 "91652301MA7000003Y,Three,changji-city,cemnt,,,,,\n", 6, 39,
 	 "row 3, column 'industry': unknown industry 'cemnt' (expected one of: steel, "
 	 "thermal-power, cement, coal, paper, dyeing, sewage-treatment, waste-incineration, "
 	 "electrolytic-aluminium, cotton-pulp, other)"},
 	{"listed not a yes or no", H "91652301MA7000001Q,One,changji-city,cement,maybe,,,\n", 2,
 	 44, "row 1, column 'listed': expected true/false/yes/no/1/0/是/否, got 'maybe'"},
-	{"unknown measure", H "91652301MA7000001Q,One,changji-city,cement,是,fine,,\n", 2, 48,
+	/* columns count characters: 是 is one (three bytes) */
+	{"unknown measure", H "91652301MA7000001Q,One,changji-city,cement,是,fine,,\n", 2, 46,
 	 "row 1, column 'measure': unknown measure 'fine'"},
 	{"bad date", H "91652301MA7000001Q,One,changji-city,cement,,,2017/09/30,\n", 2, 46,
 	 "row 1, column 'rectify_by': bad date '2017/09/30'"},
@@ -240,6 +260,12 @@ static const struct bad_case bad_cases[] = {
 	 "row 2, column 'id': duplicate id '91652301MA7000001Q' (first in row 1, line 2)"},
 	{"spreadsheet saved as GBK", H "91652301MA7000001Q,\xb2\xfd\xbc\xaa,changji-city,cement,,,,\n",
 	 2, 20, "row 1, column 'name': text is not UTF-8"},
+	/* Excel's "Unicode text": UTF-16 with a byte order mark, then "id,..." */
+	{"spreadsheet saved as UTF-16", "\xff\xfei\0d\0,\0n\0a\0m\0e\0\n\0", 1, 1,
+	 "UTF-16 (saved as \"Unicode text\"); save the spreadsheet as \"CSV UTF-8\""},
+	/* a cleared row is skipped, but data in it is still checked where it stands */
+	{"data in an otherwise empty row", H ROW1 ",,,,,x,,\n", 3, 1,
+	 "row 2, column 'id': empty value"},
 };
 
 static void
@@ -282,6 +308,26 @@ empty_unnamed_columns_are_ignored(void)
 	registry_free(r);
 }
 
+/* Excel and WPS leave a row of commas where a row's contents were cleared, and blanks
+ * typed by a Chinese input method (U+3000) look empty too: such rows are skipped, and the
+ * rows after them keep their numbers as a person counts them in the spreadsheet. */
+static void
+cleared_rows_are_skipped(void)
+{
+	static const char text[] = H ROW1 ",,,,,,,\n  , ,\xe3\x80\x80,,,,,\n"
+	                           "91652301MA7000002U,Two,changji-city,cement,,,,\n";
+	struct registry_ctx ctx = {known, NULL};
+	struct registry *r = NULL;
+	struct dberr e;
+
+	dberr_clear(&e);
+	if (parse_bytes(text, sizeof(text) - 1, &ctx, &r, &e) != 0)
+		TEST_FAIL_("cleared rows: %s", e.msg);
+	ASSERT_EQ(r->nsubjects, 2);
+	ASSERT_STR_EQ(r->subjects[1].id, "91652301MA7000002U");
+	registry_free(r);
+}
+
 /* A header and nothing else is an empty list, not an error: a bureau may have none yet. */
 static void
 header_only_gives_no_subjects(void)
@@ -304,6 +350,7 @@ main(void)
 	sample_csv_matches_sample_yaml();
 	each_bad_csv_is_refused_at_its_field();
 	header_only_gives_no_subjects();
+	cleared_rows_are_skipped();
 	empty_unnamed_columns_are_ignored();
 	snprintf(path, sizeof(path), "%s/enterprises.csv", tmpdir);
 	unlink(path);

@@ -16,9 +16,14 @@
 
 #include "time/calendar.h"
 #include "base/err.h"
+#include "base/hmap.h"
 #include "workflows/parse/calfile.h"
 
 #define PLAN_MAX_DEPTH 64
+/* Ids (plan, milestone, role, ... and a registry's jurisdiction ids) are at most this many
+ * characters: a task key PLAN/MILESTONE/SUBJECT/PERIOD, a notice key after it and the .eml
+ * file named after that must fit the store's 511-byte keys and a file name's 255 bytes. */
+#define PLAN_ID_MAX 48
 
 /* The years a plan or calendar file may name. A date outside is a typing error (2107 for
  * 2017, 2205 for 2025), and inside them every holiday shift and working-day count stays
@@ -241,6 +246,7 @@ struct plan {
 	struct plan_milestone *milestones;  /* in file order; dependency order in `order` */
 	size_t nmilestones;
 	int *order;                 /* milestone indexes so that an `after` target comes first */
+	struct hmap milestone_ids;  /* id -> index, for plan_milestone_index; owned */
 	struct plan_industry *industries;   /* optional; NULL/0 means the registry's defaults */
 	size_t nindustries;
 	char *templates;            /* optional template folder, relative to the plan file; NULL */

@@ -421,6 +421,7 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 		return ydoc_error(c->d, id, c->e, "milestone id '%s' is used twice (first at "
 		                  "line %d)", s, p->milestones[plan_milestone_index(p, s)].line);
 	m->id = xstrdup(s);
+	hmap_put(&p->milestone_ids, m->id, (size_t)(m - p->milestones));
 	if ((rc = plan_need(c, n, "a milestone", "title", &title)) ||
 	    (rc = plan_need(c, n, "a milestone", "owner", &owner)) ||
 	    (rc = plan_need(c, n, "a milestone", "for", &forn)) ||

@@ -444,6 +444,7 @@ plan_free(struct plan *p)
 	free(p->phases);
 	free(p->milestones);
 	free(p->order);
+	hmap_release(&p->milestone_ids);
 	free(p->industries);
 	free(p->id);
 	free(p->title);
@@ -479,10 +480,11 @@ plan_role_index(const struct plan *p, const char *id)
 int
 plan_milestone_index(const struct plan *p, const char *id)
 {
-	for (size_t i = 0; i < p->nmilestones; i++)
-		if (p->milestones[i].id != NULL && strcmp(p->milestones[i].id, id) == 0)
-			return (int)i;
-	return -1;
+	size_t i;
+
+	/* by the index the parser keeps: a plan of 100,000 milestones, and every task of a
+	 * store, looks its milestone up in constant time */
+	return hmap_get(&p->milestone_ids, id, &i) ? (int)i : -1;
 }
 
 void

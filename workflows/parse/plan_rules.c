@@ -23,7 +23,7 @@ plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const c
 static bool
 id_ok(const char *s, enum plan_idkind k)
 {
-	if (*s == '\0')
+	if (*s == '\0' || strlen(s) > PLAN_ID_MAX)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
@@ -36,6 +36,12 @@ static int
 bad_id(struct pctx *c, const struct ydoc_node *n, const char *what, const char *s,
        enum plan_idkind k)
 {
+	size_t len = strlen(s);
+
+	if (len > PLAN_ID_MAX)
+		return ydoc_error(c->d, n, c->e, "%s id '%.24s…' is %zu characters long; an id "
+		                  "has at most %d (it becomes part of task keys and file names)",
+		                  what, s, len, PLAN_ID_MAX);
 	return ydoc_error(c->d, n, c->e, "%s id '%s' is not valid: use lower-case letters, "
 	                  "digits and '-'%s", what, s, k == PLAN_ID_NAME ? " or '_'" : "");
 }
@@ -525,26 +531,33 @@ plan_parse_dispatch(struct pctx *c, const struct ydoc_node *n)
 	                         &c->p->dispatch.nnotify);
 }
 
-/* Depth-first from milestone i through its `after` chain; state: 0 new, 1 on the current
- * path, 2 placed. Chains are short, so recursion depth is the chain length, bounded by the
- * number of milestones; a plan with thousands of chained milestones would still fit. */
+/* Places milestone i after its `after` chain. Each milestone has at most one `after`
+ * target, so the chain is a path: walk it to the first milestone already placed (or one
+ * without `after`), then place the walked ones back to front. state: 0 new, 1 on the
+ * current walk, 2 placed. A loop, not recursion, so a chain of 100,000 milestones needs no
+ * deeper stack than one. */
 static int
-place(struct pctx *c, size_t i, uint8_t *state, size_t *k)
+place(struct pctx *c, size_t i, uint8_t *state, size_t *path, size_t *k)
 {
 	struct plan *p = c->p;
-	int rc;
+	size_t n = 0, j = i;
 
-	if (state[i] == 2)
-		return 0;
-	if (state[i] == 1)
-		return ydoc_error(c->d, c->after[i], c->e, "milestone '%s' is due after itself "
-		                  "through a cycle of 'after' dues", p->milestones[i].id);
-	state[i] = 1;
-	if (p->milestones[i].due.kind == PLAN_DUE_AFTER &&
-	    (rc = place(c, (size_t)p->milestones[i].due.after, state, k)) != 0)
-		return rc;
-	state[i] = 2;
-	p->order[(*k)++] = (int)i;
+	while (state[j] != 2) {
+		if (state[j] == 1)
+			return ydoc_error(c->d, c->after[j], c->e, "milestone '%s' is due after "
+			                  "itself through a cycle of 'after' dues", p->milestones[j].id);
+		state[j] = 1;
+		path[n++] = j;
+		if (p->milestones[j].due.kind != PLAN_DUE_AFTER)
+			break;
+		j = (size_t)p->milestones[j].due.after;
+	}
+	while (n > 0) {
+		size_t m = path[--n];
+
+		state[m] = 2;
+		p->order[(*k)++] = (int)m;
+	}
 	return 0;
 }
 
@@ -553,7 +566,7 @@ plan_resolve_after(struct pctx *c)
 {
 	struct plan *p = c->p;
 	uint8_t *state;
-	size_t k = 0;
+	size_t k = 0, *path;
 	int rc = 0;
 
 	for (size_t i = 0; i < p->nmilestones; i++) {
@@ -578,8 +591,10 @@ plan_resolve_after(struct pctx *c)
 	}
 	p->order = xcalloc(p->nmilestones ? p->nmilestones : 1, sizeof(*p->order));
 	state = xcalloc(p->nmilestones ? p->nmilestones : 1, 1);
+	path = xcalloc(p->nmilestones ? p->nmilestones : 1, sizeof(*path));
 	for (size_t i = 0; i < p->nmilestones && rc == 0; i++)
-		rc = place(c, i, state, &k);
+		rc = place(c, i, state, path, &k);
+	free(path);
 	free(state);
 	return rc;
 }

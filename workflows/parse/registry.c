@@ -15,7 +15,9 @@
 
 #include "base/addr.h"
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
+#include "workflows/parse/plan.h"
 #include "workflows/parse/registry_int.h"
 #include "workflows/parse/ydoc.h"
 
@@ -64,16 +66,34 @@ subject_release(struct store_subject *s)
 	free(s->contacts);
 }
 
+/* The index of a kind in registry_list.ids. */
+static size_t
+kind_slot(enum store_subject_kind kind)
+{
+	return kind == STORE_JURISDICTION ? 0 : kind == STORE_ENTERPRISE ? 1 : 2;
+}
+
+void
+registry_list_init(struct registry_list *l, const struct registry_ctx *ctx)
+{
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; ctx && ctx->known_jurisdictions && ctx->known_jurisdictions[i]; i++)
+		hmap_put(&l->known, ctx->known_jurisdictions[i], i);
+}
+
 struct store_subject *
 registry_list_add(struct registry_list *l, enum store_subject_kind kind, const char *id)
 {
 	struct store_subject *s;
 
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	s = &l->v[l->n++];
+	s = &l->v[l->n];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	s->id = xstrdup(id);
+	/* the id string stays where it is when v grows: the index may borrow it */
+	hmap_put(&l->ids[kind_slot(kind)], s->id, l->n);
+	l->n++;
 	return s;
 }
 
@@ -82,10 +102,15 @@ registry_list_find(const struct registry_list *l, enum store_subject_kind kind, 
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		if (l->v[i].kind == kind && strcmp(l->v[i].id, id) == 0)
-			return (long)i;
-	return -1;
+	return hmap_get(&l->ids[kind_slot(kind)], id, &i) ? (long)i : -1;
+}
+
+static void
+list_indexes_release(struct registry_list *l)
+{
+	for (size_t i = 0; i < 3; i++)
+		hmap_release(&l->ids[i]);
+	hmap_release(&l->known);
 }
 
 void
@@ -96,6 +121,7 @@ registry_list_release(struct registry_list *l)
 	for (i = 0; i < l->n; i++)
 		subject_release(&l->v[i]);
 	free(l->v);
+	list_indexes_release(l);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -106,6 +132,7 @@ registry_list_finish(struct registry_list *l)
 
 	r->subjects = l->v;
 	r->nsubjects = l->n;
+	list_indexes_release(l);
 	memset(l, 0, sizeof(*l));
 	return r;
 }
@@ -186,13 +213,43 @@ registry_credit_code_valid(const char *code)
 const char *
 registry_check_credit_code(const char *v, char *why, size_t n)
 {
-	size_t len = strlen(v), i;
+	size_t len = strlen(v), i, chars = utf8_count(v, len);
 	const char *p;
 	int sum = 0, check;
 
-	if (len != 18) {
-		snprintf(why, n, "invalid unified social credit code '%s': %zu characters, "
-		                 "expected 18", v, len);
+	if (len != 18 || chars != 18) {
+		char half[64];
+		size_t nhalf = 0, k;
+		bool wide = false, blank = false;
+		uint32_t cp;
+
+		/* what Chinese input methods type: full-width digits and letters (U+FF10..),
+		 * and the ideographic space U+3000 */
+		for (i = 0; i < len; i += k ? k : 1) {
+			char ch = '?';
+
+			k = utf8_decode(v + i, len - i, &cp);
+			if (k == 3 && cp >= 0xff01 && cp <= 0xff5e) {
+				wide = true;
+				ch = (char)(cp - 0xfee0);
+			} else if (k == 3 && cp == 0x3000) {
+				blank = true;
+				continue;
+			} else if (k == 1) {
+				ch = (char)cp;
+			}
+			if (nhalf + 1 < sizeof(half))
+				half[nhalf++] = ch;
+		}
+		half[nhalf] = '\0';
+		if (wide || blank)
+			snprintf(why, n, "invalid unified social credit code '%s': %zu characters "
+			         "holding %s%s%s; type it in half-width characters: '%s'", v, chars,
+			         wide ? "full-width digits or letters" : "", wide && blank ? " and " : "",
+			         blank ? "an ideographic space (U+3000)" : "", half);
+		else
+			snprintf(why, n, "invalid unified social credit code '%s': %zu characters, "
+			         "expected 18", v, chars);
 		return why;
 	}
 	for (i = 0; i < 18; i++) {
@@ -226,6 +283,59 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 		return why;
 	}
 	return NULL;
+}
+
+const char *
+registry_check_text(const char *v, bool lines, char *why, size_t n)
+{
+	static const char *const c0[32] = {
+		"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT",
+		"FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+		"CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"};
+	size_t len = strlen(v), k, chars = 0;
+	uint32_t cp;
+
+	for (size_t i = 0; i < len; i += k ? k : 1, chars++) {
+		k = utf8_decode(v + i, len - i, &cp);
+		if (k == 0 || !(cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
+			continue;
+		if (lines && (cp == '\n' || cp == '\t' || cp == '\r'))
+			continue;
+		snprintf(why, n, "control character U+%04X%s%s%s at character %zu: text may not "
+		         "hold control characters%s", (unsigned)cp, cp < 0x20 ? " (" : "",
+		         cp < 0x20 ? c0[cp] : "", cp < 0x20 ? ")" : "", chars + 1,
+		         cp == '\n' || cp == '\r' ? " (a line break belongs only in a free "
+		                                     "attribute)" : "");
+		return why;
+	}
+	return NULL;
+}
+
+char *
+registry_trim(char *s)
+{
+	size_t n = strlen(s), lead = 0;
+
+	for (;;) {
+		if (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
+			lead++;
+		else if (n - lead >= 3 && memcmp(s + lead, "\xe3\x80\x80", 3) == 0)
+			lead += 3;
+		else
+			break;
+	}
+	memmove(s, s + lead, n - lead + 1);
+	n -= lead;
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			break;
+		s[n] = '\0';
+	}
+	return s;
 }
 
 /* The C library's date functions accept too much (2017-2-30 normalises); the registry wants
@@ -288,7 +398,7 @@ registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why
 bool
 registry_valid_role_id(const char *s)
 {
-	if (*s == '\0')
+	if (*s == '\0' || strlen(s) > PLAN_ID_MAX)
 		return false;
 	for (; *s != '\0'; s++)
 		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
@@ -297,9 +407,10 @@ registry_valid_role_id(const char *s)
 }
 
 bool
-registry_known_jurisdiction(const struct registry_ctx *ctx, const char *id)
+registry_known_jurisdiction(const struct registry_list *l, const char *id, bool in_file)
 {
-	return ctx != NULL && in_list(ctx->known_jurisdictions, id);
+	return hmap_get(&l->known, id, NULL) ||
+	       (in_file && registry_list_find(l, STORE_JURISDICTION, id) >= 0);
 }
 
 bool
@@ -390,6 +501,19 @@ yaml_subject_contacts(const struct ydoc *d, const struct ydoc_node *m, const cha
 	return 0;
 }
 
+/* A string of the registry holds no control character: a YAML "\e" would otherwise carry
+ * an ESC into the store, and from there to terminals, reports and calendars. */
+static int
+yaml_text(const struct ydoc *d, const struct ydoc_node *v, const char *what, bool lines,
+          struct dberr *e)
+{
+	char why[256];
+
+	if (registry_check_text(v->scalar, lines, why, sizeof(why)) != NULL)
+		return ydoc_error(d, v, e, "%s: %s", what, why);
+	return 0;
+}
+
 /* A required string value of map m: missing keys are reported at the map. */
 static int
 yaml_required(const struct ydoc *d, const struct ydoc_node *m, const char *key,
@@ -397,11 +521,14 @@ yaml_required(const struct ydoc *d, const struct ydoc_node *m, const char *key,
 {
 	const struct ydoc_node *v = ydoc_get(m, key);
 	char what[128];
+	int rc;
 
 	if (v == NULL)
 		return ydoc_error(d, m, e, "%s: missing key '%s'", owner, key);
 	snprintf(what, sizeof(what), "%s %s", owner, key);
-	return ydoc_string(d, v, what, out, e);
+	if ((rc = ydoc_string(d, v, what, out, e)) != 0)
+		return rc;
+	return yaml_text(d, v, what, false, e);
 }
 
 static int yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
@@ -422,6 +549,10 @@ yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct regist
 	if ((rc = ydoc_check_keys(d, m, "jurisdiction", keys, e)) != 0 ||
 	    (rc = yaml_required(d, m, "id", "jurisdiction", &id, e)) != 0)
 		return rc;
+	if (strlen(id) > PLAN_ID_MAX)
+		return ydoc_error(d, ydoc_get(m, "id"), e, "jurisdiction id '%.24s…' is %zu "
+		                  "characters long; an id has at most %d (it becomes part of task "
+		                  "keys and file names)", id, strlen(id), PLAN_ID_MAX);
 	if (!valid_jurisdiction_id(id))
 		return ydoc_error(d, ydoc_get(m, "id"), e, "bad jurisdiction id '%s': use "
 		                  "lower-case letters, digits and '-'", id);
@@ -468,7 +599,8 @@ yaml_enterprise_optional(const struct ydoc *d, const struct ydoc_node *m, const 
 		if ((v = ydoc_get(m, opt[i].key)) == NULL)
 			continue;
 		snprintf(what, sizeof(what), "%s %s", owner, opt[i].key);
-		if ((rc = ydoc_string(d, v, what, &val, e)) != 0)
+		if ((rc = ydoc_string(d, v, what, &val, e)) != 0 ||
+		    (rc = yaml_text(d, v, what, false, e)) != 0)
 			return rc;
 		if (opt[i].check != NULL && opt[i].check(val, why, sizeof(why)) != NULL)
 			return ydoc_error(d, v, e, "%s: %s", owner, why);
@@ -507,6 +639,9 @@ yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
 		/* `reason:` left blank is no reason, as an empty cell is in a CSV. */
 		if (yaml_is_null(p->value))
 			continue;
+		if ((rc = yaml_text(d, p->key, owner, false, e)) != 0 ||
+		    (rc = yaml_text(d, p->value, owner, true, e)) != 0)
+			return rc;
 		registry_field_add(s, p->key->scalar, p->value->scalar);
 	}
 	return 0;
@@ -538,8 +673,7 @@ yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct re
 	if ((rc = yaml_required(d, m, "name", owner, &name, e)) != 0 ||
 	    (rc = yaml_required(d, m, "jurisdiction", owner, &jur, e)) != 0)
 		return rc;
-	if (registry_list_find(l, STORE_JURISDICTION, jur) < 0 &&
-	    !registry_known_jurisdiction(ctx, jur))
+	if (!registry_known_jurisdiction(l, jur, true))
 		return ydoc_error(d, ydoc_get(m, "jurisdiction"), e, "%s: unknown jurisdiction "
 		                  "'%s' (not in this file's jurisdictions nor in the store)", owner,
 		                  jur);
@@ -670,7 +804,7 @@ int
 registry_parse_file(const char *path, const struct registry_ctx *ctx, struct registry **out,
                     struct dberr *e)
 {
-	struct registry_list l = {NULL, 0, 0};
+	struct registry_list l;
 	char *data = NULL;
 	size_t len = 0;
 	bool csv;
@@ -685,6 +819,7 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 		                ".yaml, .yml or .csv file");
 	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
 		return rc;
+	registry_list_init(&l, ctx);
 	if (csv)
 		rc = registry_parse_csv(path, data, len, ctx, &l, e);
 	else

@@ -14,8 +14,10 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "workflows/parse/registry_int.h"
+#include "workflows/parse/ydoc.h"
 
 struct csv_field {
 	char *text;   /* unquoted, owned by the record */
@@ -51,7 +53,9 @@ static const bool required_column[COL_NSTD] = {
 struct csv {
 	const char *name;
 	const char *p, *end;
-	const char *line_start;  /* for byte columns */
+	const char *line_start;  /* where the physical line starts */
+	const char *counted;     /* column_of has counted the line's characters up to here */
+	int counted_col;         /* ... which are this many */
 	int line;
 	struct buf tmp;
 	/* Header, once read. */
@@ -94,50 +98,21 @@ field_error(const struct csv *c, const struct csv_field *f, size_t idx, struct d
 	                where(c, idx, w, sizeof(w)), what);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid. Overlong forms
- * and surrogates are invalid (RFC 3629). */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-/* Spreadsheets on Chinese Windows save "CSV" in GBK; say so rather than store mojibake. */
+/* Spreadsheets on Chinese Windows save "CSV" in GBK; say so rather than store mojibake. And
+ * no control character (ESC, BEL, ...) gets into the store, where it would reach the
+ * terminal, the reports and the calendars: a free attribute may hold line breaks and tabs,
+ * nothing else may. */
 static int
 check_text(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e)
 {
-	const unsigned char *s = (const unsigned char *)f->text;
-	size_t n = strlen(f->text), i = 0, k;
+	bool lines = c->row > 0 && idx < c->ncols && c->colkind[idx] == COL_ATTR;
+	char why[256];
 
-	while (i < n) {
-		if ((k = utf8_len(s + i, n - i)) == 0)
-			return field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet "
-			                   "as \"CSV UTF-8\", not GBK/ANSI)");
-		i += k;
-	}
+	if (utf8_valid(f->text, strlen(f->text)) != strlen(f->text))
+		return field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet as "
+		                   "\"CSV UTF-8\", not GBK/ANSI)");
+	if (registry_check_text(f->text, lines, why, sizeof(why)) != NULL)
+		return field_error(c, f, idx, e, why);
 	return 0;
 }
 
@@ -145,7 +120,18 @@ static void
 end_line(struct csv *c)
 {
 	c->line++;
-	c->line_start = c->p;
+	c->line_start = c->counted = c->p;
+	c->counted_col = 0;
+}
+
+/* The column of p on its line in characters, as an editor shows it (a Chinese character is
+ * one, not three). Counted on from the last call, so a line costs its length once. */
+static int
+column_of(struct csv *c, const char *p)
+{
+	c->counted_col += (int)utf8_count(c->counted, (size_t)(p - c->counted));
+	c->counted = p;
+	return c->counted_col + 1;
 }
 
 /* A line break at c->p (CRLF, LF or a lone CR) is consumed; returns whether there was one. */
@@ -174,7 +160,7 @@ read_field(struct csv *c, struct csv_field *f, size_t idx, struct dberr *e)
 	buf_reset(&c->tmp);
 	buf_puts(&c->tmp, "");
 	f->line = c->line;
-	f->col = (int)(c->p - c->line_start) + 1;
+	f->col = column_of(c, c->p);
 	f->quoted = c->p < c->end && *c->p == '"';
 	if (!f->quoted) {
 		for (; c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n'; c->p++) {
@@ -246,23 +232,28 @@ read_record(struct csv *c, struct csv_record *r, struct dberr *e)
 	}
 }
 
+/* An empty line, or a row whose every field is empty or blank: what Excel and WPS leave
+ * when a row's contents are cleared (",,,,"). A row with anything in it is data, and is
+ * checked as such. */
 static bool
 blank_record(const struct csv_record *r)
 {
-	return r->n == 1 && !r->f[0].quoted && r->f[0].text[0] == '\0';
+	bool blank = true;
+
+	for (size_t i = 0; blank && i < r->n; i++) {
+		char *copy = xstrdup(r->f[i].text);
+
+		blank = registry_trim(copy)[0] == '\0';
+		free(copy);
+	}
+	return blank;
 }
 
-/* Spreadsheet cells often carry stray spaces; they are never meant. Trims s in place. */
+/* Spreadsheet cells often carry stray blanks; they are never meant. Trims s in place. */
 static char *
 trim(char *s)
 {
-	size_t n, lead = strspn(s, " \t");
-
-	n = strlen(s + lead);
-	memmove(s, s + lead, n + 1);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
+	return registry_trim(s);
 }
 
 static int
@@ -368,8 +359,9 @@ add_addresses(struct store_subject *s, const char *role, const char *v)
 
 /* Checks one value of a data row; std[] collects the standard columns' values. */
 static int
-check_value(struct csv *c, const struct registry_ctx *ctx, const struct csv_field *f,
-            size_t idx, char *v, const char **std, bool *listed, struct dberr *e)
+check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry_list *l,
+            const struct csv_field *f, size_t idx, char *v, const char **std, bool *listed,
+            struct dberr *e)
 {
 	enum csv_col k = c->colkind[idx];
 	char why[512];
@@ -385,7 +377,7 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct csv_fiel
 			return field_error(c, f, idx, e, why);
 		return 0;
 	case COL_JURISDICTION:
-		if (registry_known_jurisdiction(ctx, v))
+		if (registry_known_jurisdiction(l, v, false))
 			return 0;
 		snprintf(why, sizeof(why), "unknown jurisdiction '%s' (import the jurisdictions "
 		         "from a YAML registry first)", v);
@@ -451,7 +443,8 @@ read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
 		                c->row, msg);
 	}
 	for (i = 0; i < r->n; i++)
-		if ((rc = check_value(c, ctx, &r->f[i], i, trim(r->f[i].text), std, &listed, e)))
+		if ((rc = check_value(c, ctx, l, &r->f[i], i, trim(r->f[i].text), std, &listed,
+		                      e)))
 			return rc;
 	if ((dup = registry_list_find(l, STORE_ENTERPRISE, std[COL_ID])) >= 0) {
 		dup -= (long)first;
@@ -488,7 +481,8 @@ int
 registry_parse_csv(const char *name, const char *data, size_t len,
                    const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
 {
-	struct csv c = {.name = name, .p = data, .end = data + len, .line_start = data, .line = 1};
+	struct csv c = {.name = name, .p = data, .end = data + len, .line_start = data,
+	                .counted = data, .line = 1};
 	struct csv_record r = {NULL, 0, 0, 0};
 	struct seen_id *seen = NULL;
 	size_t capseen = 0, first = l->n, i;
@@ -497,7 +491,11 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 	/* The byte order mark is not text: columns on line 1 count from after it, as an
 	 * editor shows them. */
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		c.p = c.line_start = data + 3;
+		c.p = c.line_start = c.counted = data + 3;
+	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
+	if (ydoc_utf16(data, len))
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
+		                "text\"); save the spreadsheet as \"CSV UTF-8\" and import that");
 	if ((rc = read_header(&c, &r, e)) != 0)
 		goto out;
 	for (;;) {

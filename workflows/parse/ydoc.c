@@ -19,7 +19,10 @@
 
 #include <yaml.h>
 
+#include "base/buf.h"
+#include "base/hmap.h"
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "workflows/parse/plan.h"
 
@@ -31,6 +34,8 @@ struct frame {
 	struct ydoc_node *node; /* owned by the tree (already attached to its parent) */
 	size_t cap;
 	bool want_value;        /* MAP: the last pair has a key and awaits its value */
+	struct hmap keys;       /* MAP: the keys so far (borrowed from the nodes): a mapping of
+	                         * 100,000 keys is checked for duplicates in linear time */
 };
 
 struct builder {
@@ -104,6 +109,7 @@ attach(struct builder *b, struct ydoc_node *n, yaml_mark_t m)
 {
 	struct frame *f;
 	struct ydoc_node *p;
+	size_t i;
 
 	if (b->depth == 0) {
 		b->doc->root = n;
@@ -127,17 +133,14 @@ attach(struct builder *b, struct ydoc_node *n, yaml_mark_t m)
 		node_free(n);
 		return refuse(b, m, "a mapping key must be a single value, not a %s", what);
 	}
-	for (size_t i = 0; i < p->n; i++) {
-		const struct ydoc_node *k = p->pairs[i].key;
+	if (hmap_get(&f->keys, n->scalar, &i)) {
+		int line = p->pairs[i].key->line;
 
-		if (k->len == n->len && memcmp(k->scalar, n->scalar, n->len) == 0) {
-			int line = k->line;
-
-			node_free(n);
-			return refuse(b, m, "duplicate key '%s' (first given at line %d)",
-			              p->pairs[i].key->scalar, line);
-		}
+		node_free(n);
+		return refuse(b, m, "duplicate key '%s' (first given at line %d)",
+		              p->pairs[i].key->scalar, line);
 	}
+	hmap_put(&f->keys, n->scalar, p->n);
 	p->pairs = xgrow(p->pairs, &f->cap, p->n + 1, sizeof(*p->pairs));
 	p->pairs[p->n].key = n;
 	p->pairs[p->n].value = NULL;
@@ -161,6 +164,27 @@ check_props(struct builder *b, const yaml_char_t *anchor, const yaml_char_t *tag
 	return 0;
 }
 
+/* libyaml refuses control characters typed into a file, but a double-quoted "\e" or
+ * "\x07" makes them; they would then reach terminals, reports, calendars and mail. Line
+ * breaks and tabs are text. */
+static int
+check_controls(struct builder *b, const yaml_event_t *ev)
+{
+	const char *v = (const char *)ev->data.scalar.value;
+	size_t n = ev->data.scalar.length, k, chars = 0;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n; i += k ? k : 1, chars++) {
+		k = utf8_decode(v + i, n - i, &cp);
+		if (k != 0 && cp != '\t' && cp != '\n' && cp != '\r' &&
+		    (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
+			return refuse(b, ev->start_mark, "control character U+%04X at character %zu "
+			              "of the value (an escape such as \\e or \\x1b): dabiao's texts "
+			              "hold none", (unsigned)cp, chars + 1);
+	}
+	return 0;
+}
+
 static int
 on_scalar(struct builder *b, const yaml_event_t *ev)
 {
@@ -172,6 +196,8 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 		return rc;
 	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL)
 		return refuse(b, ev->start_mark, "a value may not contain a NUL character");
+	if ((rc = check_controls(b, ev)) != 0)
+		return rc;
 	n = node_new(YDOC_SCALAR, ev->start_mark);
 	n->scalar = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 	n->len = ev->data.scalar.length;
@@ -206,6 +232,7 @@ on_open(struct builder *b, const yaml_event_t *ev, enum ydoc_type t)
 	b->stack[b->depth].node = n;
 	b->stack[b->depth].cap = 0;
 	b->stack[b->depth].want_value = false;
+	b->stack[b->depth].keys = (struct hmap)HMAP_INIT;
 	b->depth++;
 	return 0;
 }
@@ -230,7 +257,7 @@ on_event(struct builder *b, const yaml_event_t *ev)
 		return on_open(b, ev, YDOC_MAP);
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		b->depth--;
+		hmap_release(&b->stack[--b->depth].keys);
 		return 0;
 	default:
 		return 0;
@@ -255,6 +282,33 @@ mark_at_offset(const char *data, size_t len, size_t off)
 	return m;
 }
 
+/* libyaml's reader names a bad character by a value it half decoded (0x00 for a CESU
+ * surrogate, 0xff for an overlong form): say which bytes are there instead, or which
+ * character when it is a forbidden control character. */
+static int
+reader_failure(struct builder *b, const yaml_parser_t *p, const char *data, size_t len)
+{
+	const char *problem = p->problem ? p->problem : "unreadable text";
+	size_t off = p->problem_offset, k;
+	struct buf bytes = BUF_INIT;
+	uint32_t cp;
+	int rc;
+
+	if (off < len && (k = utf8_decode(data + off, len - off, &cp)) != 0) {
+		buf_printf(&bytes, " (U+%04X)", (unsigned)cp);
+	} else {
+		/* the lead byte and the continuation bytes that follow it */
+		buf_puts(&bytes, ": bytes");
+		for (k = 0; off + k < len && k < 4 &&
+		            (k == 0 || ((unsigned char)data[off + k] & 0xc0) == 0x80); k++)
+			buf_printf(&bytes, " %02X", (unsigned char)data[off + k]);
+		buf_puts(&bytes, " are not UTF-8 (save the file as UTF-8)");
+	}
+	rc = refuse(b, mark_at_offset(data, len, off), "%s%s", problem, buf_str(&bytes));
+	buf_release(&bytes);
+	return rc;
+}
+
 static int
 parser_failure(struct builder *b, const yaml_parser_t *p, const char *data, size_t len)
 {
@@ -264,8 +318,7 @@ parser_failure(struct builder *b, const yaml_parser_t *p, const char *data, size
 	case YAML_MEMORY_ERROR:
 		fatalx("ydoc", "out of memory in libyaml");
 	case YAML_READER_ERROR:
-		return refuse(b, mark_at_offset(data, len, p->problem_offset),
-		              "%s (byte 0x%02x)", problem, (unsigned)(p->problem_value & 0xff));
+		return reader_failure(b, p, data, len);
 	default:
 		break;
 	}
@@ -274,6 +327,20 @@ parser_failure(struct builder *b, const yaml_parser_t *p, const char *data, size
 		              "column %d)", p->context, problem, (int)p->context_mark.line + 1,
 		              (int)p->context_mark.column + 1);
 	return refuse(b, p->problem_mark, "YAML syntax: %s", problem);
+}
+
+bool
+ydoc_utf16(const char *data, size_t len)
+{
+	const unsigned char *d = (const unsigned char *)data;
+	size_t zeros = 0, n = len < 64 ? len : 64;
+
+	if (len >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
+		return true;
+	/* without a byte order mark: ASCII text in UTF-16 is every other byte zero */
+	for (size_t i = 0; i < n; i++)
+		zeros += d[i] == 0;
+	return n >= 4 && zeros * 3 >= n;
 }
 
 int
@@ -286,6 +353,11 @@ ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
 	bool done = false;
 	int rc = 0;
 
+	/* libyaml would read UTF-16 as happily as UTF-8; dabiao's files are UTF-8 (what every
+	 * message's column counts in, and what docs/plan-format.md promises) */
+	if (ydoc_utf16(data, len))
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (Windows \"Unicode\"); "
+		                "dabiao reads UTF-8: save it as UTF-8");
 	if (!yaml_parser_initialize(&parser))
 		fatalx("ydoc", "out of memory in libyaml");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
@@ -309,6 +381,8 @@ ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
 	return 0;
 fail:
 	yaml_parser_delete(&parser);
+	while (b.depth > 0)
+		hmap_release(&b.stack[--b.depth].keys);
 	free(b.stack);
 	ydoc_free(b.doc);
 	return rc;
@@ -478,10 +552,13 @@ ydoc_int(const struct ydoc *d, const struct ydoc_node *n, const char *what, long
 
 	if ((rc = ydoc_expect(d, n, YDOC_SCALAR, what, e)) != 0)
 		return rc;
+	/* digits, and a '-' only where negatives are allowed: strtol would take "+5" and " 5" */
 	errno = 0;
 	v = strtol(n->scalar, &end, 10);
 	if (n->len == 0 || *end != '\0' || errno != 0 || end == n->scalar ||
-	    n->scalar[0] == ' ' || v < min || v > max)
+	    strspn(n->scalar + (n->scalar[0] == '-'), "0123456789") !=
+	            n->len - (n->scalar[0] == '-') ||
+	    v < min || v > max)
 		return ydoc_error(d, n, e, "%s must be a whole number from %ld to %ld, not '%s'",
 		                  what, min, max, n->scalar);
 	*out = v;

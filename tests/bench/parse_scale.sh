@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Time taken by input size: `check` of plans with 1k/10k/100k milestones, and `import` of
+# enterprise CSVs with 10k/100k/1M rows, each refused at its last row (a duplicate id, so
+# the whole file is read and validated, and nothing is stored) and, for 10k/100k, accepted
+# into a store without plans. Linear parsers take ten times as long for ten times the
+# input; quadratic ones a hundred. Prints figures and one SUMMARY line; never fails on a
+# number.   tests/bench/parse_scale.sh [BUILD_DIR] [MAX_ROWS] [MAX_MILESTONES]
+set -euo pipefail
+build=${1:-build/release}
+max_rows=${2:-1000000}
+max_ms=${3:-100000}
+bin="$(cd "$build" && pwd)/dabiao"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+cd "$dir"
+
+/usr/bin/python3 - "$max_rows" "$max_ms" <<'PY'
+import sys
+
+max_rows, max_ms = int(sys.argv[1]), int(sys.argv[2])
+ALPHA = "0123456789ABCDEFGHJKLMNPQRTUWXY"          # GB 32100-2015, no I O S V Z
+W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def code(i):
+    """An 18-character unified social credit code with a correct check character."""
+    body = "91652301" + "".join(ALPHA[(i // 31 ** k) % 31] for k in range(9, -1, -1))[1:]
+    body = body[:17]
+    s = sum(ALPHA.index(ch) * w for ch, w in zip(body, W))
+    return body + ALPHA[(31 - s % 31) % 31]
+
+
+with open("registry.yaml", "w") as f:
+    f.write("jurisdictions:\n")
+    for j in range(10):
+        f.write(f"  - {{id: j{j}, name: 县{j}, kind: county, email: [j{j}@x.example]}}\n")
+n = 10_000
+while n <= max_rows:
+    rows = [f"{code(i)},企业{i}（样例）,j{i % 10},steel" for i in range(n)]
+    with open(f"ok-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry\n" + "\n".join(rows) + "\n")
+    with open(f"bad-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry\n" + "\n".join(rows[:-1]) + "\n" + rows[0] + "\n")
+    n *= 10
+n = 1_000
+while n <= max_ms:
+    with open(f"plan-{n}.yaml", "w") as f:
+        f.write("plan: big\ntitle: 大计划\ntimezone: Asia/Shanghai\nroles:\n"
+                "  hq: {title: 州环保局}\n  county_epb: {title: 县, per: jurisdiction}\n"
+                "phases:\n  - id: p\n    title: P\n    milestones:\n")
+        for i in range(n):
+            # every tenth milestone comes after the one before it, so `after` is resolved too
+            due = f"{{after: m{i - 1}, plus: 3d}}" if i % 10 == 9 else "2017-05-10"
+            f.write(f"      - {{id: m{i}, title: 第{i}项, owner: hq, for: once, due: {due}}}\n")
+    n *= 10
+PY
+
+t() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+summary=""
+n=1000
+while [ "$n" -le "$max_ms" ]; do
+	read -r secs rss < <(t "$bin" check "plan-$n.yaml")
+	printf 'check  %7d milestones: %8.2f s  max RSS %7d KB  (%s)\n' "$n" "$secs" "$rss" \
+		"$(du -h "plan-$n.yaml" | cut -f1)"
+	summary+=" check_${n}ms=${secs}s"
+	n=$((n * 10))
+done
+n=10000
+while [ "$n" -le "$max_rows" ]; do
+	db="$dir/db-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import registry.yaml >/dev/null
+	read -r secs rss < <(t "$bin" --db "$db" import "bad-$n.csv")
+	printf 'import %7d rows, bad last row: %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" import_bad_${n}rows=${secs}s"
+	if [ "$n" -le 100000 ]; then
+		read -r secs rss < <(t "$bin" --db "$db" import "ok-$n.csv")
+		printf 'import %7d rows, all good:     %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+		summary+=" import_ok_${n}rows=${secs}s"
+	fi
+	rm -rf "$db"
+	n=$((n * 10))
+done
+echo "SUMMARY parse_scale$summary"
