@@ -152,6 +152,7 @@ check("\x1b" not in err and "\\x1b[2J" in err, f"an error quoting a value escape
 key = st.path("audit.pem")
 subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True,
                capture_output=True)
+os.chmod(key, 0o600)  # a signing key is its owner's alone
 env = {"DABIAO_AUDIT_KEY": key, "DABIAO_AUDIT_ORIGIN": "edges.example/audit"}
 cp = st.write("cp.txt", st.ok("audit", "checkpoint", env=env))
 vkey = st.write("verifier.txt", st.ok("audit", "key", env=env))
@@ -164,6 +165,7 @@ eq(st.run("audit", "verify", "--checkpoint", cp, "--key", forged, env=e2)[0], 78
 other = st.path("other.pem")
 subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", other], check=True,
                capture_output=True)
+os.chmod(other, 0o600)  # a signing key is its owner's alone
 wrong = st.write("wrong.txt", st.ok("audit", "key", env={"DABIAO_AUDIT_KEY": other,
                                                           "DABIAO_AUDIT_ORIGIN": "edges.example/audit"}))
 eq(st.run("audit", "verify", "--checkpoint", cp, "--key", wrong, env=e2)[0], 65,

@@ -112,6 +112,7 @@ eq(st.run("clock", "--format", "csv")[0], 64, "clock has no CSV form")
 key = os.path.join(st.root, "key.pem")
 subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True,
                capture_output=True)
+os.chmod(key, 0o600)  # a signing key is its owner's alone
 env = {"DABIAO_AUDIT_KEY": key, "DABIAO_AUDIT_ORIGIN": "test.example/audit"}
 note = st.ok("audit", "checkpoint", env=env)
 cp = json.loads(st.ok("audit", "checkpoint", "--format", "json", env=env))
