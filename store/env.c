@@ -529,10 +529,11 @@ store_backup(struct store *s, const char *dir, struct dberr *e)
 		rc = dberr_set(e, -errno, "cannot set the mode of %s: %s", path, strerror(errno));
 		goto out;
 	}
-	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox, and the
-	 * files submitted on the web that its records name. */
-	if ((rc = make_outbox(dir, e)) == 0)
-		rc = store_files_copy(s->dir, dir, e);
+	/* The copy is a whole store: it opens without STORE_CREATE and has its outbox with
+	 * the .eml files the outbox held, the files submitted on the web that its records
+	 * name (files.c), and the rest of the folder (backup.c says why after the database). */
+	if ((rc = make_outbox(dir, e)) == 0 && (rc = store_files_copy(s->dir, dir, e)) == 0)
+		rc = store_backup_files(s->dir, dir, NULL, e);
 out:
 	free(path);
 	return rc;

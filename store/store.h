@@ -61,7 +61,11 @@ int store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e);
 /* Same in a read-only transaction (a consistent snapshot). */
 int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 
-/* Hot copy with compaction into an empty or new folder (mdb_env_copy2 MDB_CP_COMPACT). */
+/* Hot copy into an empty or new folder: the database compacted (mdb_env_copy2
+ * MDB_CP_COMPACT, one consistent snapshot), then every other file the store folder holds,
+ * the outbox's .eml files first of all (not temporary files, links or the lock file);
+ * flushed to disk before it returns. Errors: DB_ECANTCREAT (the folder cannot be made, or
+ * is not empty), the store's, -errno. */
 int store_backup(struct store *s, const char *dir, struct dberr *e);
 
 /* ---- meta: small named values (schema version, clock, zone) ---- */

@@ -90,6 +90,41 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 }
 
 int
+cli_take_all(struct cli *c, const char *name, struct cli_vals *out)
+{
+	size_t len = strlen(name);
+	int k = 0;
+
+	if (!documented(c, name))
+		return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not documented in "
+		                 "engine/cli/dispatch.c", name, c->name);
+	for (int i = 0; i < c->argc; i++) {
+		const char *a = c->argv[i], *v = NULL;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < c->argc)
+				c->argv[k++] = c->argv[i++];
+			break;
+		}
+		if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, len) != 0 ||
+		    (a[2 + len] != '\0' && a[2 + len] != '=')) {
+			c->argv[k++] = c->argv[i];
+			continue;
+		}
+		if (a[2 + len] == '=')
+			v = a + 3 + len;
+		else if (i + 1 < c->argc)
+			v = c->argv[++i];
+		else
+			return cli_usage(c, "option '--%s' needs a value", name);
+		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = v;
+	}
+	c->argc = k;
+	return 0;
+}
+
+int
 cli_usage(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;

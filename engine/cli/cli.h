@@ -54,11 +54,19 @@ struct cli {
 	struct dberr err;        /* a failing command's details */
 };
 
-/* An option: "--name VALUE" / "--name=VALUE" when val is set, "--name" when flag is set. */
+/* An option: "--name VALUE" / "--name=VALUE" when val is set (the last one given wins),
+ * "--name" when flag is set. A repeatable option is taken out first (cli_take_all). */
 struct cli_opt {
 	const char *name;
 	const char **val;
 	bool *flag;
+};
+
+/* The values of a repeatable option ("--registry A --registry B"). v is the caller's to
+ * free (the strings are argv's). */
+struct cli_vals {
+	const char **v;
+	size_t n, cap;
 };
 
 /* Parses c's arguments against opts (NULL-name terminated). Positional arguments are
@@ -68,6 +76,10 @@ struct cli_opt {
  * programming error: DB_ESOFTWARE, so an undocumented option fails its first test. */
 int cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
               int *npos);
+/* Takes every "--name VALUE" / "--name=VALUE" out of c's arguments (before any "--"), in
+ * order, into *out: the option repeated keeps each value, where cli_parse keeps the last.
+ * A missing value is DB_EUSAGE; an undocumented name DB_ESOFTWARE (as cli_parse). */
+int cli_take_all(struct cli *c, const char *name, struct cli_vals *out);
 /* For commands that take exactly one argument and no options: 0 with *out set, else
  * DB_EUSAGE in c->err. what names the argument. */
 int cli_one_arg(struct cli *c, const char *what, const char **out);

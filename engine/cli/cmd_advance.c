@@ -116,9 +116,11 @@ rm_rf(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The timeline of a plan over a registry, from a virtual store made for it in dir. */
+/* The timeline of a plan over its registries (imported in the order given, so a CSV of
+ * enterprises can follow the YAML that holds their jurisdictions), from a virtual store
+ * made for it in dir. */
 static int
-simulate_in(struct cli *c, const char *dir, const char *plan, const char *registry,
+simulate_in(struct cli *c, const char *dir, const char *plan, const struct cli_vals *regs,
             const char *from, const char *to, struct cli_gap_notes *notes,
             struct engine **out)
 {
@@ -154,8 +156,8 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 		rc = sched_load_plan(en, plan, 0, &lr, e);
 		load_result_release(&lr);
 	}
-	if (rc == 0)
-		rc = sched_import_registry(en, registry, &ir, e);
+	for (size_t i = 0; rc == 0 && i < regs->n; i++)
+		rc = sched_import_registry(en, regs->v[i], &ir, e);
 	if (rc != 0)
 		return rc;
 	/* The clock starts at the first due entry; what comes before --from is applied but
@@ -167,6 +169,8 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 		return cli_usage(c, "--from: '%s' is not a time", from);
 	if (to != NULL && tz_parse_time(ep->tz, to, &upto) != 0)
 		return cli_usage(c, "--to: '%s' is not a time", to);
+	if (from != NULL && to != NULL && tfrom > upto)
+		return cli_usage(c, "--from %s is after --to %s", from, to);
 	sc.now = t0 == INT64_MAX ? 0 : t0;
 	engine_clock_set(en, sc.now);
 	if ((rc = store_write(engine_store(en), set_now_txn, &sc, e)) != 0)
@@ -181,27 +185,32 @@ simulate_in(struct cli *c, const char *dir, const char *plan, const char *regist
 int
 cmd_simulate(struct cli *c)
 {
-	const char *registry = NULL, *from = NULL, *to = NULL, *files[1];
-	struct cli_opt opts[] = {{"registry", &registry, NULL}, {"from", &from, NULL},
-	                         {"to", &to, NULL}, {NULL, NULL, NULL}};
+	const char *from = NULL, *to = NULL, *files[1];
+	struct cli_vals regs = {0};
+	struct cli_opt opts[] = {{"from", &from, NULL}, {"to", &to, NULL}, {NULL, NULL, NULL}};
 	struct cli_gap_notes notes = {0};
 	struct engine *en = NULL;
 	char dir[4096];
 	int npos, rc;
 
-	if ((rc = cli_parse(c, opts, files, 1, &npos)) != 0)
-		return rc;
-	if (npos != 1 || registry == NULL)
-		return cli_usage(c, "give one plan file and --registry FILE");
+	if ((rc = cli_take_all(c, "registry", &regs)) != 0 ||
+	    (rc = cli_parse(c, opts, files, 1, &npos)) != 0 ||
+	    ((npos != 1 || regs.n == 0) &&
+	     (rc = cli_usage(c, "give one plan file and --registry FILE (one or more)")) != 0))
+		goto out;
 	snprintf(dir, sizeof(dir), "%s/dabiao-simulate-XXXXXX", c->env->tmpdir);
-	if (mkdtemp(dir) == NULL)
-		return dberr_set(&c->err, DB_ECANTCREAT, "cannot create a temporary store: %s",
-		                 strerror(errno));
+	if (mkdtemp(dir) == NULL) {
+		rc = dberr_set(&c->err, DB_ECANTCREAT, "cannot create a temporary store: %s",
+		               strerror(errno));
+		goto out;
+	}
 	rmdir(dir); /* store_open creates it with its own mode */
-	rc = simulate_in(c, dir, files[0], registry, from, to, &notes, &en);
+	rc = simulate_in(c, dir, files[0], &regs, from, to, &notes, &en);
 	fflush(stdout);
 	engine_close(en);
 	cli_gap_notes_release(&notes);
 	rm_rf(dir);
+out:
+	free(regs.v);
 	return rc;
 }

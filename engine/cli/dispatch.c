@@ -105,10 +105,12 @@ const struct cli_command cli_commands[] = {
 	{.name = "backup", .fn = cmd_backup, .flags = CLI_STORE, .group = CLI_G_RECORDS,
 	 .summary = "a consistent, compacted hot copy of the store",
 	 .usage = "dabiao backup DIR",
-	 .text = "Copies the store into DIR (new, or an empty folder) as one consistent "
-	         "snapshot, compacted, while `dabiao run` goes on writing. To restore: stop "
-	         "dabiao, move the damaged store aside, put the copy in its place (or point "
-	         "--db at it), start dabiao; deploy/README.md has the steps.",
+	 .text = "Copies the store into DIR (new, or an empty folder) while `dabiao run` goes "
+	         "on writing: the database as one consistent snapshot, compacted, then "
+	         "everything else the store folder holds, above all the outbox's .eml files "
+	         "(the only copy of what was sent when no SMTP server is configured). To "
+	         "restore: stop dabiao, move the damaged store aside, put the copy in its place "
+	         "(or point --db at it), start dabiao; deploy/README.md has the steps.",
 	 .exits = (const struct cli_exitdoc[]){
 		 {73, "DIR cannot be created, or is not empty"},
 		 {0, NULL}},
@@ -192,14 +194,28 @@ const struct cli_command cli_commands[] = {
 	 .file_args = true},
 	{.name = "clock", .fn = cmd_clock, .flags = RD, .group = CLI_G_TIME,
 	 .summary = "show the store's clock mode and now",
-	 .usage = "dabiao clock [--format table|json]",
+	 .usage = "dabiao clock [--format table|json]\n"
+	          "dabiao clock --go-live",
 	 .text = "Prints the store's clock mode (real, or virtual: moved only by `advance`), "
-	         "its now (RFC 3339) and its zone.",
+	         "its now (RFC 3339) and its zone.\n\n"
+	         "--go-live turns a rehearsed virtual-clock store into a real-clock one: the "
+	         "plans, the registry, the tasks, the outbox and the audit trail stay, and from "
+	         "then on now is the wall clock (audit action clock.go-live). Time never runs "
+	         "backwards: a store whose virtual now is ahead of the wall clock is refused. "
+	         "What fell due between the rehearsal's now and the wall clock is applied by the "
+	         "next `dabiao run`, late and in order, as after downtime; so advance the "
+	         "rehearsal to just before going live.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"format", "table|json", "table", "json: one object with mode, now, now_unix "
 		  "(seconds since 1970 UTC) and zone"},
+		 {"go-live", NULL, NULL, "switch a virtual-clock store to the real clock"},
 		 END_OPTS},
-	 .example = "dabiao clock --format json"},
+	 .exits = (const struct cli_exitdoc[]){
+		 {65, "--go-live: the store runs on the real clock already, or its virtual now is "
+		  "ahead of the wall clock"},
+		 {0, NULL}},
+	 .example = "dabiao clock --format json\n"
+	            "dabiao advance --to \"$(date -Iseconds)\" && dabiao clock --go-live"},
 	{.name = "decide", .fn = cmd_decide, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "decide on a proposed conduct warning: approve sends it, dismiss keeps it",
 	 .usage = "dabiao decide WARNING approve|dismiss --by WHO --reason TEXT",
@@ -470,26 +486,28 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao --db /var/lib/dabiao/store run"},
 	{.name = "simulate", .fn = cmd_simulate, .flags = 0, .group = CLI_G_TIME,
 	 .summary = "print a plan's timeline from a throw-away store",
-	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY [--from TIME] [--to TIME]",
-	 .text = "Loads the plan and the registry into a temporary virtual-clock store in "
+	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY... [--from TIME] [--to TIME]",
+	 .text = "Loads the plan and the registries into a temporary virtual-clock store in "
 	         "$TMPDIR, advances it over the plan's horizon and prints every action as "
 	         "`advance` would, then deletes the store. Nothing else is touched; no mail is "
 	         "sent.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"registry", "REGISTRY", NULL, "the registry file (YAML, or CSV of enterprises). "
-		  "Required."},
+		 {"registry", "REGISTRY", NULL, "a registry file (YAML, or CSV of enterprises). "
+		  "Required; give it again for more, imported in the order given (a CSV after "
+		  "the YAML that holds its jurisdictions)."},
 		 {"from", "TIME", "the first due entry", "print from TIME on (what comes before "
 		  "is applied, not printed)"},
-		 {"to", "TIME", "the last due entry", "stop at TIME"},
+		 {"to", "TIME", "the last due entry", "stop at TIME (not before --from)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "the plan or the registry is not valid"},
+		 {65, "the plan or a registry is not valid"},
 		 {66, "a file cannot be opened"},
 		 {73, "the temporary store cannot be created"},
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao simulate workflows/changji-2017.yaml "
-	            "--registry workflows/changji-registry.yaml --to 2017-03-01",
+	            "--registry workflows/changji-registry.yaml --to 2017-03-01\n"
+	            "dabiao simulate plan.yaml --registry counties.yaml --registry enterprises.csv",
 	 .file_args = true},
 	{.name = "status", .fn = cmd_status, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "who is late: per jurisdiction, open, due, overdue, late, to review",

@@ -66,6 +66,14 @@ class Store:
     def tasks(self, *args):
         return json.loads(self.ok("tasks", "--format", "json", *args))
 
+    def changji(self, until=None, env=None):
+        """A virtual store with the Changji 2017 plan and registry, advanced to until."""
+        self.ok("init", "--clock", "virtual", "--now", "2017-01-01T00:00:00+08:00", env=env)
+        self.ok("load", src("workflows", "changji-2017.yaml"), env=env)
+        self.ok("import", src("workflows", "changji-registry.yaml"), env=env)
+        if until:
+            self.ok("advance", "--to", until, env=env)
+
     def notices(self, *args, env=None):
         """`dabiao outbox ARGS --format json`: the notices, earliest scheduled first."""
         return json.loads(self.run("outbox", *args, "--format", "json", check=0, env=env)[1])
