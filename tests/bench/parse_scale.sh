@@ -3,8 +3,11 @@
 # enterprise CSVs with 10k/100k/1M rows, each refused at its last row (a duplicate id, so
 # the whole file is read and validated, and nothing is stored) and, for 10k/100k, accepted
 # into a store without plans. Linear parsers take ten times as long for ten times the
-# input; quadratic ones a hundred. Prints figures and one SUMMARY line; never fails on a
-# number.   tests/bench/parse_scale.sh [BUILD_DIR] [MAX_ROWS] [MAX_MILESTONES]
+# input; quadratic ones a hundred. Prints figures and one SUMMARY line, which ends with each
+# series' growth over its last tenfold step (`check_x10=8.1`: ten times the milestones took
+# 8.1 times as long; about 10 is linear, about 100 quadratic; the smallest inputs are mostly
+# the program's start). Never fails on a number.
+#   tests/bench/parse_scale.sh [BUILD_DIR] [MAX_ROWS] [MAX_MILESTONES]
 set -euo pipefail
 build=${1:-build/release}
 max_rows=${2:-1000000}
@@ -57,12 +60,25 @@ PY
 
 t() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 summary=""
+growth=""
+# last[series] is its time at the size before, for the growth over a tenfold step
+declare -A last
+step() {
+	local series=$1 secs=$2
+	if [ -n "${last[$series]:-}" ]; then
+		growth=$(echo "$growth" | sed "s/ ${series}_x10=[^ ]*//")
+		growth+=" ${series}_x10=$(awk -v a="${last[$series]}" -v b="$secs" \
+			'BEGIN { if (a > 0) printf "%.1f", b / a; else printf "inf" }')"
+	fi
+	last[$series]=$secs
+}
 n=1000
 while [ "$n" -le "$max_ms" ]; do
 	read -r secs rss < <(t "$bin" check "plan-$n.yaml")
 	printf 'check  %7d milestones: %8.2f s  max RSS %7d KB  (%s)\n' "$n" "$secs" "$rss" \
 		"$(du -h "plan-$n.yaml" | cut -f1)"
 	summary+=" check_${n}ms=${secs}s"
+	step check "$secs"
 	n=$((n * 10))
 done
 n=10000
@@ -73,12 +89,14 @@ while [ "$n" -le "$max_rows" ]; do
 	read -r secs rss < <(t "$bin" --db "$db" import "bad-$n.csv")
 	printf 'import %7d rows, bad last row: %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
 	summary+=" import_bad_${n}rows=${secs}s"
+	step import_bad "$secs"
 	if [ "$n" -le 100000 ]; then
 		read -r secs rss < <(t "$bin" --db "$db" import "ok-$n.csv")
 		printf 'import %7d rows, all good:     %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
 		summary+=" import_ok_${n}rows=${secs}s"
+		step import_ok "$secs"
 	fi
 	rm -rf "$db"
 	n=$((n * 10))
 done
-echo "SUMMARY parse_scale$summary"
+echo "SUMMARY parse_scale$summary$growth"
