@@ -5,8 +5,10 @@
  *
  * The files are copied after the database (store_backup takes the LMDB snapshot first).
  * A notice written to the outbox in between is then in the copy's outbox while the
- * copy's database still has it queued: delivered again after a restore, it is written
- * under the same name with the same bytes (engine/deliver/eml.c), so nothing is doubled.
+ * copy's database still has it queued or claimed (a claim whose process is gone or whose
+ * lease ended goes back to the queue): delivered again after a restore, it is written
+ * under the same name with the same bytes (engine/deliver/eml.c names a file by the
+ * notice's scheduled time and key), so nothing is doubled.
  * The other order could lose a file whose notice the copy says was sent.
  */
 /* syncfs() is a GNU extension */
@@ -50,9 +52,27 @@ copy_file(const char *from, const char *to, struct dberr *e)
 	return rc;
 }
 
-/* Copies folder from into the existing folder to: regular files and folders, recursively;
- * names starting with '.' (a delivery's temporary files) are left, and at the top the
- * database's own files. Links and special files are not a store's and are skipped. */
+/* What the top of a store folder holds that is not copied here: the database's own files
+ * (data.mdb is copied as a snapshot, lock.mdb is LMDB's reader table), the running
+ * daemon's flock file (it names a process of this machine; the copy's first `run` makes
+ * its own) and the files submitted on the web (files.c copies those it knows). */
+static const char *const not_copied[] = {"data.mdb", "lock.mdb", "daemon.lock", "files"};
+
+static bool
+copied(const char *name, bool top)
+{
+	/* names starting with '.' are a delivery's temporary files (engine/deliver/eml.c) */
+	if (name[0] == '.')
+		return false;
+	for (size_t i = 0; top && i < sizeof(not_copied) / sizeof(not_copied[0]); i++)
+		if (strcmp(name, not_copied[i]) == 0)
+			return false;
+	return true;
+}
+
+/* Copies folder from into the existing folder to: regular files and folders, recursively,
+ * but not what copied() leaves. Links and special files are not a store's and are
+ * skipped. */
 static int
 copy_tree(const char *from, const char *to, bool top, size_t *nfiles, struct dberr *e)
 {
@@ -67,9 +87,7 @@ copy_tree(const char *from, const char *to, bool top, size_t *nfiles, struct dbe
 		char *src, *dst;
 		struct stat st;
 
-		if (name[0] == '.' ||
-		    (top && (strcmp(name, "data.mdb") == 0 || strcmp(name, "lock.mdb") == 0 ||
-		             strcmp(name, "files") == 0)))
+		if (!copied(name, top))
 			continue;
 		src = xasprintf("%s/%s", from, name);
 		dst = xasprintf("%s/%s", to, name);
