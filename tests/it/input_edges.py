@@ -172,6 +172,7 @@ eq(st.run("audit", "verify", "--checkpoint", cp, "--key", wrong, env=e2)[0], 65,
    "another key's verifier line does not verify the checkpoint")
 
 # ---- UTF-16: refused with the hint ----
+before = data_sha(st)  # audit checkpoint keeps each signed head in the store
 u16 = st.path("u16.csv")
 with open(u16, "wb") as f:
     f.write("id,name,jurisdiction,industry\r\n91652301MA7000002U,乙,aa,steel\r\n"
