@@ -1,14 +1,15 @@
 /*
  * backup.c - the rest of a store folder copied beside its database snapshot: the outbox's
  * .eml files above all, which are the only copy of what was sent when no SMTP server is
- * configured, and anything else a future version keeps there.
+ * configured, the store's audit signing key (audit-key.pem, when init made it there), and
+ * anything else a future version keeps there.
  *
  * The files are copied after the database (store_backup takes the LMDB snapshot first).
  * A notice written to the outbox in between is then in the copy's outbox while the
  * copy's database still has it queued or claimed (a claim whose process is gone or whose
  * lease ended goes back to the queue): delivered again after a restore, it is written
- * under the same name with the same bytes (engine/deliver/eml.c names a file by the
- * notice's scheduled time and key), so nothing is doubled.
+ * under the same name with the same bytes (notice_eml_name: the notice's scheduled time
+ * and key; the bytes were fixed when it was queued), so nothing is doubled.
  * The other order could lose a file whose notice the copy says was sent.
  */
 /* syncfs() is a GNU extension */

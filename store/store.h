@@ -63,9 +63,10 @@ int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 
 /* Hot copy into an empty or new folder: the database compacted (mdb_env_copy2
  * MDB_CP_COMPACT, one consistent snapshot), then every other file the store folder holds,
- * the outbox's .eml files first of all (not temporary files, links, LMDB's lock.mdb or
- * the daemon's daemon.lock); flushed to disk before it returns. Errors: DB_ECANTCREAT (the folder cannot be made, or
- * is not empty), the store's, -errno. */
+ * the outbox's .eml files first of all, the signing key too (not temporary files, links,
+ * LMDB's lock.mdb or the daemon's daemon.lock), each 0600; flushed to disk before it
+ * returns. Errors: DB_ECANTCREAT (the folder cannot be made, or is not empty), the
+ * store's, -errno. */
 int store_backup(struct store *s, const char *dir, struct dberr *e);
 
 /* ---- meta: small named values (schema version, clock, zone) ---- */

@@ -18,8 +18,8 @@ cmd_backup(struct cli *c)
 	 * writing (LMDB readers never block the writer). */
 	if ((rc = cli_store(c, &s)) != 0 || (rc = store_backup(s, pos[0], &c->err)) != 0)
 		return rc;
-	printf("copied %s to %s: the database (compacted) and the outbox; to restore, stop "
-	       "dabiao and put the copy in the store's place (deploy/README.md)\n", c->env->db,
-	       pos[0]);
+	printf("copied %s to %s: the database (compacted), the outbox and the store folder's "
+	       "other files (its signing key); to restore, stop dabiao and put the copy in the "
+	       "store's place (deploy/README.md)\n", c->env->db, pos[0]);
 	return 0;
 }

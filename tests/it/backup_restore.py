@@ -33,7 +33,8 @@ check("copied" in out, out)
 p.send_signal(signal.SIGTERM)
 eq(p.wait(timeout=60), 0, "run stops cleanly")
 
-eq(sorted(os.listdir(copy)), ["data.mdb", "outbox"], "no lock.mdb or daemon.lock in the copy")
+eq(sorted(os.listdir(copy)), ["audit-key.pem", "data.mdb", "outbox"],
+   "no lock.mdb or daemon.lock in the copy")
 
 rc, out, err = st.run("backup", copy)
 check(rc != 0, "backup refuses a folder that is not empty")

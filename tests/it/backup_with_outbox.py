@@ -1,10 +1,10 @@
 """`dabiao backup DIR` copies everything the store folder holds that matters: the database
-(with the notices' delivery records) and the outbox's .eml files (the only copy of what was
-sent when no SMTP server is configured), byte for byte, but not LMDB's lock file, the
-daemon's daemon.lock or a delivery's temporary files. The documented restore (stop, put the
-copy in the store's place, start) gives a store whose audit log verifies, whose outbox lists
-the same notices in the same states, and where delivering again writes no second copy of
-any message."""
+(with the notices' delivery records), the outbox's .eml files (the only copy of what was
+sent when no SMTP server is configured) and the store's signing key, byte for byte, but not
+LMDB's lock file, the daemon's daemon.lock or a delivery's temporary files. The documented
+restore (stop, put the copy in the store's place, start) gives a store whose audit log
+verifies, whose outbox lists the same notices in the same states, which signs with the same
+key, and where delivering again writes no second copy of any message."""
 import hashlib
 import os
 import re
@@ -49,13 +49,17 @@ check("outbox" in out, f"backup says it copied the outbox: {out}")
 got = files(os.path.join(copy, "outbox"))
 want = {k: v for k, v in files(os.path.join(st.db, "outbox")).items() if not k.startswith(".")}
 eq(got, want, "every .eml file, byte for byte, and no temporary file")
-eq(sorted(os.listdir(copy)), ["data.mdb", "outbox"], "no lock.mdb or daemon.lock in the copy")
+eq(sorted(os.listdir(copy)), ["audit-key.pem", "data.mdb", "outbox"],
+   "the store's signing key comes too; no lock.mdb or daemon.lock")
+eq(files(copy)["audit-key.pem"], files(st.db)["audit-key.pem"], "the same key")
+eq(os.stat(os.path.join(copy, "audit-key.pem")).st_mode & 0o777, 0o600, "kept private")
 eq(os.stat(os.path.join(copy, "outbox")).st_mode & 0o777, 0o700, "the outbox stays private")
 check(all(os.stat(os.path.join(copy, "outbox", n)).st_mode & 0o077 == 0 for n in got),
       "and its files")
 
 # restore as deploy/README.md says: stop, move the damaged store aside, copy into place
 before = [(n["key"], n["state"], n["attempts"]) for n in st.notices()]
+verifier = st.ok("audit", "key")
 shutil.move(st.db, st.path("damaged"))
 shutil.copytree(copy, st.db)
 rc, out, err = st.run("audit", "verify")
@@ -63,6 +67,7 @@ eq(rc, 0, f"the restored store's audit log verifies: {err}")
 eq([(n["key"], n["state"], n["attempts"]) for n in st.notices()], before,
    "the restored outbox lists the same notices, states and attempts")
 eq(st.outbox(), eml, "the same .eml files")
+eq(st.ok("audit", "key"), verifier, "checkpoints are signed with the same key")
 st.ok("deliver")
 eq(st.outbox(), eml, "delivering again writes no second copy")
 eq(st.notices("--pending"), [], "and nothing waits to be delivered")
