@@ -25,8 +25,10 @@
 #include "base/xalloc.h"
 #include "store/store_int.h"
 
-static int
-copy_file(const char *from, const char *to, struct dberr *e)
+/* One file's bytes into a new file to (0600); flushed by the syncfs at the end of the
+ * backup, not one by one. */
+int
+store_copy_file(const char *from, const char *to, struct dberr *e)
 {
 	char buf[65536];
 	ssize_t n = 0;
@@ -40,13 +42,24 @@ copy_file(const char *from, const char *to, struct dberr *e)
 		close(in);
 		return rc;
 	}
-	while (rc == 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		for (ssize_t w, off = 0; rc == 0 && off < n; off += w)
-			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
+	while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = dberr_set(e, -errno, "backup: cannot read %s: %s", from,
+			               strerror(errno));
+			break;
+		}
+		for (ssize_t off = 0; rc == 0 && off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno != EINTR)
 				rc = dberr_set(e, -errno, "backup: cannot write %s: %s", to,
 				               strerror(errno));
-	if (rc == 0 && n < 0)
-		rc = dberr_set(e, -errno, "backup: cannot read %s: %s", from, strerror(errno));
+			else if (w > 0)
+				off += w;
+		}
+	}
 	if (close(out) != 0 && rc == 0)
 		rc = dberr_set(e, -errno, "backup: cannot write %s: %s", to, strerror(errno));
 	close(in);
@@ -104,7 +117,7 @@ copy_tree(const char *from, const char *to, bool top, size_t *nfiles, struct dbe
 			else
 				rc = copy_tree(src, dst, false, nfiles, e);
 		} else if (S_ISREG(st.st_mode)) {
-			rc = copy_file(src, dst, e);
+			rc = store_copy_file(src, dst, e);
 			if (rc == 0)
 				(*nfiles)++;
 		}

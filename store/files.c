@@ -5,15 +5,14 @@
  * after the snapshot finds every file the copy names (and perhaps a few of later
  * submissions, which nothing names: harmless). Only names of 64 hex digits under
  * two-hex-digit folders are copied: never tmp/ (uploads under way), never anything else.
+ * The bytes are flushed with the rest of the backup (store_backup_files, after this).
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "store/store_int.h"
@@ -27,49 +26,6 @@ hex_name(const char *s, size_t n)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
 			return false;
 	return true;
-}
-
-/* Copies one file's bytes to a new file (0600), flushed to disk. */
-static int
-copy_file(const char *from, const char *to, struct dberr *e)
-{
-	char buf[65536];
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
-	ssize_t n;
-
-	if (in < 0)
-		return dberr_set(e, -errno, "cannot read %s: %s", from, strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (out < 0) {
-		rc = dberr_set(e, -errno, "cannot create %s: %s", to, strerror(errno));
-		goto out;
-	}
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = dberr_set(e, -errno, "cannot read %s: %s", from, strerror(errno));
-			goto out;
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
-				goto out;
-			}
-			off += w;
-		}
-	}
-	if (fsync(out) != 0)
-		rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
-out:
-	if (out >= 0 && close(out) != 0 && rc == 0)
-		rc = dberr_set(e, -errno, "cannot write %s: %s", to, strerror(errno));
-	close(in);
-	return rc;
 }
 
 /* One fan-out folder (files/ab): every file named by its sha256. */
@@ -91,7 +47,7 @@ copy_fan(const char *from, const char *to, struct dberr *e)
 			continue;
 		src = xasprintf("%s/%s", from, de->d_name);
 		dst = xasprintf("%s/%s", to, de->d_name);
-		rc = copy_file(src, dst, e);
+		rc = store_copy_file(src, dst, e);
 		free(src);
 		free(dst);
 	}

@@ -112,9 +112,13 @@ int store_delivery_init(struct store_txn *t, const char *key, enum store_dstate 
  * name as n->state (replacing the one there). Errors: the store's. */
 int store_delivery_overlay(struct store_txn *t, struct store_notice *n, struct dberr *e);
 
-/* backup.c: copies the rest of store folder from (the outbox, and anything else but the
- * database's own files and temporary ones) into the folder to, after the database was
- * copied there, and flushes it; the number of files in *nfiles (may be NULL). */
+/* backup.c: copies the rest of store folder from (the outbox, the signing key, anything
+ * else but the database's own files, daemon.lock, files/ and temporary ones) into the
+ * folder to, after the database and the submitted files were copied there, and flushes
+ * it all; the number of files in *nfiles (may be NULL). */
 int store_backup_files(const char *from, const char *to, size_t *nfiles, struct dberr *e);
+/* Copies file from into the new file to (0600), not flushed (store_backup_files does).
+ * Errors: DB_ECANTCREAT (to exists or cannot be made), -errno with the path. */
+int store_copy_file(const char *from, const char *to, struct dberr *e);
 
 #endif
