@@ -39,7 +39,9 @@ const char *const notify_tpl_names[] = {
 	"decision_note", "previous_passed", "date_source", "warning_matter",
 	"candidates", "candidate_count",
 	/* the web's receipt and return (docs/web.md) */
-	"receipt_seq", "receipt_files", "receipt_time", "proof_url", NULL,
+	"receipt_seq", "receipt_files", "receipt_time", "proof_url",
+	/* the noise review: who hears explanations, where reports go when not to the addressee */
+	"explain_to", "report_to_other", NULL,
 };
 
 struct notify_tpl {

@@ -154,9 +154,10 @@ int engine_audit(struct engine *en, struct store_txn *txn, const char *action,
                  const char *details, struct dberr *e);
 
 /* ---- a task's schedule (schedule.c): pure functions of the plan ---- */
+#define SCHEDULE_NONE INT64_MIN  /* a reminder left out: it would come out of order */
 struct task_times {
 	int64_t deadline;        /* UTC seconds */
-	int64_t remind[16];
+	int64_t remind[16];      /* in the plan's order; SCHEDULE_NONE where left out */
 	size_t nremind;
 	int64_t escalate[16];
 	size_t nescalate;
@@ -180,6 +181,9 @@ int schedule_task(struct store_txn *txn, const struct engine_plan *ep,
  * else when it was created. Notices of its schedule before that instant are never sent;
  * the calendar shows none either. Cannot fail. */
 int64_t schedule_from(const struct store_task *task);
+/* at, or, when the plan's `notices.hold` holds notices of this kind and at falls on a
+ * non-working day of its calendar, the next working day at notify_at. Cannot fail. */
+int64_t schedule_hold(const struct engine_plan *ep, const char *kind, int64_t at);
 /* The first notify_at instant at or after t, in the plan's zone. Cannot fail. */
 int64_t schedule_next_notify_at(const struct engine_plan *ep, int64_t t);
 /* The end of local day `day` (23:59:59) in the plan's zone: a date-only deadline. */

@@ -7,6 +7,7 @@
  * expansion, extension and the scheduler alike.
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "engine/core/engine.h"
@@ -48,6 +49,39 @@ offset_instant(const struct engine_plan *ep, const struct plan_milestone *m,
 	return dberr_set(e, DB_ESOFTWARE, "bad offset unit %d", (int)o->unit);
 }
 
+int64_t
+schedule_hold(const struct engine_plan *ep, const char *kind, int64_t at)
+{
+	const struct plan *p = ep->plan;
+	int32_t day, next;
+
+	if (!plan_holds(p, kind))
+		return at;
+	tz_utc_to_local(ep->tz, at, &day, NULL, NULL);
+	if (cal_is_workday(&p->calendar, day) || cal_add_workdays(&p->calendar, day, 1, &next) != 0)
+		return at;
+	/* the next working day's morning: notify_at, whenever on the held day it fell */
+	return tz_local_to_utc(ep->tz, next, p->notify_at);
+}
+
+/* Reminders never arrive out of order: one that would come at or after a reminder listed
+ * after it (closer to the deadline) is left out. In October 2017 a table due 10-05 moves to
+ * 10-09, its -1wd reminder to Saturday 09-30 (a worked day) and its -5d one to 10-04, in the
+ * holiday: held, that one would come on 10-09 after the last-day reminder, so it goes. */
+static void
+drop_out_of_order(struct task_times *t)
+{
+	int64_t next = INT64_MAX;
+
+	for (size_t i = t->nremind; i-- > 0;) {
+		if (t->remind[i] >= next) {
+			t->remind[i] = SCHEDULE_NONE;
+			continue;
+		}
+		next = t->remind[i];
+	}
+}
+
 int
 schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int32_t due_date,
                int64_t deadline, struct task_times *out, struct dberr *e)
@@ -64,8 +98,12 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 		rc = offset_instant(ep, m, due_date, deadline, &m->remind[i], &t.remind[i], e);
 		if (rc != 0)
 			return rc;
+		/* day offsets land at notify_at: those a plan holds move off non-working days */
+		if (m->remind[i].unit == PLAN_DAYS || m->remind[i].unit == PLAN_WORKDAYS)
+			t.remind[i] = schedule_hold(ep, "reminder", t.remind[i]);
 	}
 	t.nremind = m->nremind;
+	drop_out_of_order(&t);
 	if (m->escalate >= 0) {
 		esc = &ep->plan->escalations[m->escalate];
 		if (esc->nsteps > sizeof(t.escalate) / sizeof(t.escalate[0]))
@@ -75,6 +113,9 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 			                    &t.escalate[i], e);
 			if (rc != 0)
 				return rc;
+			if (esc->steps[i].after.unit == PLAN_DAYS ||
+			    esc->steps[i].after.unit == PLAN_WORKDAYS)
+				t.escalate[i] = schedule_hold(ep, esc->steps[i].kind, t.escalate[i]);
 			/* an escalation acts on a lapsed task: never before the lapse itself */
 			if (t.escalate[i] <= deadline)
 				t.escalate[i] = deadline + 1;
@@ -142,7 +183,7 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 			return rc;
 	}
 	for (size_t i = 0; i < t.nremind; i++) {
-		if (t.remind[i] < from)
+		if (t.remind[i] == SCHEDULE_NONE || t.remind[i] < from)
 			continue;
 		rc = put_due(txn, t.remind[i], STORE_DUE_REMIND, task, i, e);
 		if (rc != 0)

@@ -16,7 +16,7 @@ notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_
                const struct store_notice *n, const char *subject_line, const char *addr,
                const char *unit, struct dberr *e)
 {
-	int64_t at = schedule_next_notify_at(ep, n->scheduled);
+	int64_t at = schedule_hold(ep, "digest", schedule_next_notify_at(ep, n->scheduled));
 	int32_t day;
 	char date[16], *key, *text = NULL, *line;
 	struct buf b = BUF_INIT;

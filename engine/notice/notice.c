@@ -199,7 +199,10 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 			strset_add(gaps, gap);
 			free(gap);
 		}
-		if (digest_role(en, role->id) && strcmp(r->kind, "digest") != 0) {
+		/* the day's message instead: a role the configuration digests, or a kind the
+		 * plan groups (notices.group) */
+		if ((digest_role(en, role->id) || plan_groups(p, r->kind)) &&
+		    strcmp(r->kind, "digest") != 0 && r->text_subject == NULL) {
 			struct strset d = {0};
 			char *unit;
 
@@ -338,6 +341,9 @@ obligation_vals(struct vals *vs, struct store_txn *txn, const struct notice_req 
 	if (m->submit_to >= 0)
 		to = unit_name(txn, r, &p->roles[m->submit_to]);
 	valf(vs, "submit_to_unit", "%s", to ? to : "");
+	/* explanations of a delay go to whoever the task is handed in to, else report_to */
+	if (to != NULL)
+		valf(vs, "explain_to", "%s", to);
 	if (hand_in && to != NULL)
 		valf(vs, "obligation", "将%s报送%s", object, to);
 	else
@@ -488,6 +494,7 @@ issuer_vals(struct vals *vs, struct engine *en, const struct notice_req *r,
 	else
 		val(vs, "report_to", shortn ? shortn : name ? name : "发文单位");
 	val(vs, "contact", contact ? contact : "");
+	val(vs, "explain_to", lookup("report_to", vs));
 }
 
 static void
@@ -539,6 +546,16 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 	strset_join(units, "、", &b);
 	valf(vs, "addressee", "%s", units->n ? buf_str(&b) : "");
 	buf_reset(&b);
+	{
+		/* where a report of what was done goes, unless that office is itself addressed:
+		 * nobody is asked to report to itself */
+		const char *rt = lookup("report_to", vs);
+		bool addressed = false;
+
+		for (size_t i = 0; rt && i < units->n; i++)
+			addressed |= strcmp(units->v[i], rt) == 0;
+		val(vs, "report_to_other", addressed ? "" : rt);
+	}
 	{
 		const char *jid = r->task ? r->task->jurisdiction : r->subject;
 		struct store_subject s;
@@ -828,22 +845,28 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
 	val(&vs, "submit_url", "");
-	if (wants_link(en, r, m)) {
-		if ((rc = make_link(en, txn, r, m, &link, e)) != 0)
+	if (r->text_subject != NULL) {
+		/* a notice sent again as it was worded (a digest of one): its link is in it */
+		subject = xstrdup(r->text_subject);
+		body = xstrdup(r->text_body);
+	} else {
+		if (wants_link(en, r, m)) {
+			if ((rc = make_link(en, txn, r, m, &link, e)) != 0)
+				goto out;
+			val(&vs, "submit_url", link);
+		}
+		rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
+		if (rc != 0 && (rc = unbuildable(e, why, sizeof(why))) != 0)
 			goto out;
-		val(&vs, "submit_url", link);
-	}
-	rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
-	if (rc != 0 && (rc = unbuildable(e, why, sizeof(why))) != 0)
-		goto out;
-	if (!why[0] && link != NULL && strstr(body, link) == NULL) {
-		/* a template without {{#submit_url}} (a plan's own): the link goes at the end */
-		char *more = xasprintf("%s\n可通过以下链接在线报送：%s\n", body, link);
+		if (!why[0] && link != NULL && strstr(body, link) == NULL) {
+			/* a template without {{#submit_url}} (a plan's own): the link goes at the end */
+			char *more = xasprintf("%s\n可通过以下链接在线报送：%s\n", body, link);
 
-		free(body);
-		body = more;
+			free(body);
+			body = more;
+		}
 	}
-	if (!why[0]) {
+	if (r->text_subject == NULL && !why[0]) {
 		/* the text opens with its title (标题, GB/T 9704-2012 7.3.1), as the subject says
 		 * it, so a printed notice is a whole document */
 		char *titled = xasprintf("%s\n\n%s", subject, body);
@@ -951,6 +974,13 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	                  buf_str(&details), e);
 	if (rc != 0)
 		goto out;
+	if (!why[0] && dig.n > 0) {
+		/* the words the digest will carry, once per notice */
+		char *bk = xasprintf(NOTICE_DIGEST_BODY "%s", r->key);
+
+		rc = store_meta_put(txn, bk, body, e);
+		free(bk);
+	}
 	for (size_t i = 0; rc == 0 && !why[0] && i < dig.n; i++) {
 		char *addr = xstrndup(dig.v[i], strcspn(dig.v[i], "\t"));
 

@@ -8,8 +8,9 @@
  * deliverable notices (store_notice_add) in that same transaction, and delivery claims it
  * from there after the commit, in this process or another.
  *
- * Digests: a recipient whose role is in the configuration's `digest` list is left out of
- * a notice's own delivery; a line for the notice is kept in the store's meta database
+ * Digests: a recipient whose role is in the configuration's `digest` list, or any recipient
+ * of a notice whose kind the plan groups (`notices.group`), is left out of a notice's own
+ * delivery; the notice's text is kept under NOTICE_DIGEST_BODY<key>; a line for the notice is kept in the store's meta database
  * under the digest key "digest#<plan>#<YYYY-MM-DD>#<address>" (the local day of the next
  * notify_at), and a STORE_DUE_DIGEST entry with that key is put for that instant. The
  * rules module's digest_fire reads the lines back ("<notice key>\t<task>\t<kind>\t<subject
@@ -50,6 +51,9 @@ struct notice_req {
 	size_t nattachments;
 	const char *const *to_addrs;  /* explicit recipients instead of targets (digests) */
 	size_t nto_addrs;
+	const char *text_subject;     /* the words, already made (a digest of one notice sends */
+	const char *text_body;        /* that notice's own: the body with its title in front);
+	                                 NULL: render the kind's template */
 };
 
 /* Renders, addresses and queues one notice in the outbox, with its audit record, inside
@@ -75,6 +79,10 @@ int notice_check_templates(const struct plan *p, const char *path, struct dberr 
  * notice.queue audit record, so a file found in the outbox leads to the record that proves
  * it. Caller frees. Cannot fail. */
 char *notice_eml_name(const char *key, int64_t scheduled);
+
+/* The meta key prefix of a digested notice's text (title and body), "<prefix><notice key>":
+ * what its recipients' digest carries. */
+#define NOTICE_DIGEST_BODY "digest-body#"
 
 /* The prefix of digest keys, as a STORE_DUE_DIGEST entry's task. */
 #define NOTICE_DIGEST_PREFIX "digest#"

@@ -182,8 +182,9 @@ alarms(struct cal_ctx *c, icalcomponent *ev, const struct engine_plan *ep,
 		icalproperty *p;
 		char off[24], *text;
 
-		/* a reminder whose time came before the task's schedule began is never sent */
-		if (tt.remind[i] < schedule_from(t))
+		/* left out as the engine leaves out its e-mail: out of order, or before the
+		 * task's schedule began */
+		if (tt.remind[i] == SCHEDULE_NONE || tt.remind[i] < schedule_from(t))
 			continue;
 		al = icalcomponent_new_valarm();
 		memset(&tr, 0, sizeof(tr));

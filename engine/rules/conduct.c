@@ -270,8 +270,10 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 			/* one evaluation per rule and jurisdiction at the next notify_at: several
 			 * events before it put the same key, which the index holds once */
 			entry = xasprintf("conduct#%s#%zu#%s", p->id, k, task->jurisdiction);
+			/* a plan that holds the warning's kind evaluates on the next working
+			 * morning: the same instant for every event of a held day */
 			struct store_due d = {
-				.at = schedule_next_notify_at(ep, t),
+				.at = schedule_hold(ep, r->kind, schedule_next_notify_at(ep, t)),
 				.kind = STORE_DUE_CONDUCT,
 				.task = entry,
 				.step = (uint8_t)k,

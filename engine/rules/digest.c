@@ -17,6 +17,34 @@
 #include "base/xalloc.h"
 #include "engine/rules/rules.h"
 
+/* Texts of the notices a digest carries, numbered, each whole as it was worded. */
+static void
+digest_items(struct store_txn *txn, char *const *keys, size_t n, struct buf *items)
+{
+	static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八",
+	                                       "九", "十"};
+
+	for (size_t i = 0; i < n; i++) {
+		char *bk = xasprintf(NOTICE_DIGEST_BODY "%s", keys[i]), *text = NULL;
+		struct dberr ignored;
+
+		dberr_clear(&ignored);
+		if (i < 10)
+			buf_printf(items, "%s（%s）", i ? "\n\n" : "", numerals[i]);
+		else
+			buf_printf(items, "\n\n（%zu）", i + 1);
+		if (store_meta_get(txn, bk, &text, &ignored) == 0) {
+			size_t len = strlen(text);
+
+			while (len > 0 && text[len - 1] == '\n')
+				text[--len] = '\0';
+			buf_puts(items, text);
+		}
+		free(text);
+		free(bk);
+	}
+}
+
 int
 digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
             struct dberr *e)
@@ -25,7 +53,8 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	const struct engine_plan *ep;
 	struct buf items = BUF_INIT;
 	const char **tasks = NULL;
-	size_t ntasks = 0, cap = 0;
+	char **keys = NULL, *one_subject = NULL, *one_body = NULL;
+	size_t ntasks = 0, cap = 0, capk = 0;
 	struct notice_var vars[3];
 	const char *unit = NULL;
 	struct notice_req r = {0};
@@ -56,12 +85,26 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 		if (f[4] != NULL && unit == NULL)
 			unit = f[4];
 		tasks = xgrow(tasks, &cap, ntasks + 1, sizeof(*tasks));
+		keys = xgrow(keys, &capk, ntasks + 1, sizeof(*keys));
+		keys[ntasks] = f[0];
 		tasks[ntasks++] = f[1];
-		/* each notice by its title (its Subject), numbered as a list in a letter is */
-		buf_printf(&items, "%s　　%zu. %s", ntasks > 1 ? "\n" : "", ntasks, f[3]);
 	}
 	if (ntasks == 0)
 		goto out;
+	if (ntasks == 1) {
+		/* one notice that day: it goes as itself, worded as it was */
+		char *bk = xasprintf(NOTICE_DIGEST_BODY "%s", keys[0]);
+		struct dberr ignored;
+
+		dberr_clear(&ignored);
+		if (store_meta_get(txn, bk, &one_body, &ignored) == 0) {
+			size_t tl = strcspn(one_body, "\n");
+
+			one_subject = xstrndup(one_body, tl);
+		}
+		free(bk);
+	}
+	digest_items(txn, keys, ntasks, &items);
 	snprintf(count, sizeof(count), "%zu", ntasks);
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"item_count", count};
@@ -81,6 +124,11 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	r.nvars = 3;
 	r.to_addrs = to;
 	r.nto_addrs = 1;
+	if (one_subject != NULL) {
+		/* the text kept begins with its title, as every notice's does */
+		r.text_subject = one_subject;
+		r.text_body = one_body;
+	}
 	rc = notice_queue(en, txn, &r, e);
 	if (rc == 0)
 		rc = store_meta_put(txn, d->task, "", e); /* collected: an empty list */
@@ -88,6 +136,9 @@ out:
 	free(text);
 	free(nkey);
 	free(tasks);
+	free(keys);
+	free(one_subject);
+	free(one_body);
 	buf_release(&items);
 	return rc;
 }

@@ -377,8 +377,9 @@ dispatch_schedule(struct engine *en, struct store_txn *txn, const struct engine_
 	 * reports how the horizon ended */
 	for (long k = (long)y * 12 + m - 1; rc == 0 && k <= (long)ly * 12 + lm; k++) {
 		int yy = (int)(k / 12), mm = (int)(k % 12) + 1;
-		int64_t at = tz_local_to_utc(ep->tz, cal_days_from_civil(yy, mm, ep->plan->dispatch.day),
-		                             ep->plan->notify_at);
+		int64_t at = schedule_hold(ep, "dispatch",
+		                           tz_local_to_utc(ep->tz, cal_days_from_civil(yy, mm,
+		                                           ep->plan->dispatch.day), ep->plan->notify_at));
 		char task[192];
 		struct store_due d = {0};
 

@@ -144,7 +144,7 @@ reminder_superseded(struct apply_ctx *c, const struct engine_plan *ep,
 	if (schedule_times(ep, m, t->due_date, t->deadline, &tt, &ignored) != 0)
 		return false;
 	for (size_t j = step + 1; j < tt.nremind; j++)
-		if (tt.remind[j] <= engine_now(c->en))
+		if (tt.remind[j] != SCHEDULE_NONE && tt.remind[j] <= engine_now(c->en))
 			return true;
 	return false;
 }

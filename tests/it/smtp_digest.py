@@ -77,7 +77,7 @@ eq(str(first["Date"]), "Thu, 09 Mar 2017 09:00:00 +0800", "the digest goes out a
 eq(sorted(first.get_all("X-Dabiao-Task")), [f"dg/r{i}/a/once" for i in range(3)],
    "one X-Dabiao-Task per notice listed")
 body = first.get_body().get_content()
-check("报表0" in body and "报表2" in body and "共3项" in body, f"the digest lists all: {body}")
+check("报表0" in body and "报表2" in body and "共3份" in body, f"the digest carries all: {body}")
 eq(len([m for rcpt, m in dig if rcpt == ["s@x.example"]]), 3,
    "supervision, not a digest role, gets each overdue notice")
 done("daily digest per role")

@@ -178,6 +178,17 @@ struct plan_dispatch {
 	size_t nnotify;
 };
 
+/* notices: what a plan does about noise (docs/plan-format.md). Empty: one message per
+ * notice, sent when it falls due, today's behaviour. */
+struct plan_notices {
+	char **hold;                /* kinds held off non-working days to the next working
+	                               morning (notify_at); NULL/0: none */
+	size_t nhold;
+	bool hold_all;              /* hold: all */
+	char **group;               /* kinds grouped per recipient and day into one message */
+	size_t ngroup;
+};
+
 struct plan_industry {
 	char *id;                   /* "steel" */
 	char *title;                /* "钢铁" */
@@ -241,6 +252,7 @@ struct plan {
 	struct plan_target *accountability; /* who hears of a flag; may be empty */
 	size_t naccountability;
 	struct plan_dispatch dispatch;
+	struct plan_notices notices;
 	struct plan_phase *phases;
 	size_t nphases;
 	struct plan_milestone *milestones;  /* in file order; dependency order in `order` */
@@ -307,6 +319,10 @@ int plan_parse_stored(const char *name, const char *data, size_t len,
                       const struct plan_opts *o, struct plan **out, struct dberr *e);
 
 void plan_free(struct plan *p);
+
+/* Does the plan hold notices of this kind off non-working days / group them per day? */
+bool plan_holds(const struct plan *p, const char *kind);
+bool plan_groups(const struct plan *p, const char *kind);
 
 /* Lookups by id; -1 when absent. */
 int plan_role_index(const struct plan *p, const char *id);

@@ -105,6 +105,7 @@ int plan_parse_escalations(struct pctx *c, const struct ydoc_node *n);
 int plan_parse_conduct(struct pctx *c, const struct ydoc_node *n);
 int plan_parse_accountability(struct pctx *c, const struct ydoc_node *n);
 int plan_parse_dispatch(struct pctx *c, const struct ydoc_node *n);
+int plan_parse_notices(struct pctx *c, const struct ydoc_node *n);
 int plan_resolve_after(struct pctx *c);
 
 #endif

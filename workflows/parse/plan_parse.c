@@ -261,7 +261,8 @@ parse_root(struct pctx *c)
 	                                   "calendar", "industries", "templates", "roles",
 	                                   "lifecycles", "escalations", "conduct",
 	                                   "accountability", "dispatch", "phases", "issuer",
-	                                   "correction", "grace", "registry", NULL};
+	                                   "correction", "grace", "registry", "notices",
+	                                   NULL};
 	const struct ydoc_node *root = c->d->root, *roles, *phases;
 	int rc;
 
@@ -280,6 +281,7 @@ parse_root(struct pctx *c)
 	    (rc = plan_parse_dispatch(c, ydoc_get(root, "dispatch"))) ||
 	    (rc = parse_periods(c, root)) ||
 	    (rc = parse_registry(c, ydoc_get(root, "registry"))) ||
+	    (rc = plan_parse_notices(c, ydoc_get(root, "notices"))) ||
 	    (rc = plan_parse_phases(c, phases)))
 		return rc;
 	return plan_resolve_after(c);
@@ -441,6 +443,12 @@ plan_free(struct plan *p)
 	free(p->conduct);
 	free(p->accountability);
 	free(p->dispatch.notify);
+	for (size_t i = 0; i < p->notices.nhold; i++)
+		free(p->notices.hold[i]);
+	free(p->notices.hold);
+	for (size_t i = 0; i < p->notices.ngroup; i++)
+		free(p->notices.group[i]);
+	free(p->notices.group);
 	free(p->phases);
 	free(p->milestones);
 	free(p->order);

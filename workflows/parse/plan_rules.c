@@ -531,6 +531,73 @@ plan_parse_dispatch(struct pctx *c, const struct ydoc_node *n)
 	                         &c->p->dispatch.nnotify);
 }
 
+/* A list of notice kinds (ids), or the word "all" when all_ok. */
+static int
+kind_list(struct pctx *c, const struct ydoc_node *n, const char *what, bool all_ok, bool *all,
+          char ***out, size_t *nout)
+{
+	const char *s;
+	int rc;
+
+	if (all_ok && n->type == YDOC_SCALAR && strcmp(n->scalar, "all") == 0) {
+		*all = true;
+		return 0;
+	}
+	if ((rc = ydoc_expect(c->d, n, YDOC_SEQ, what, c->e)) != 0)
+		return rc;
+	*out = xcalloc(n->n ? n->n : 1, sizeof(**out));
+	for (size_t i = 0; i < n->n; i++) {
+		if ((rc = plan_read_id(c, n->items[i], "a notice kind", PLAN_ID_NAME, &s)) != 0)
+			return rc;
+		(*out)[(*nout)++] = xstrdup(s);
+	}
+	return 0;
+}
+
+/* notices: {hold: [kinds] | all, group: [kinds]} */
+int
+plan_parse_notices(struct pctx *c, const struct ydoc_node *n)
+{
+	static const char *const keys[] = {"hold", "group", NULL};
+	struct plan_notices *pn = &c->p->notices;
+	const struct ydoc_node *v;
+	bool ignored = false;
+	int rc;
+
+	if (n == NULL)
+		return 0;
+	if ((rc = ydoc_check_keys(c->d, n, "notices", keys, c->e)) != 0)
+		return rc;
+	if ((v = ydoc_get(n, "hold")) != NULL &&
+	    (rc = kind_list(c, v, "notices.hold", true, &pn->hold_all, &pn->hold, &pn->nhold)) != 0)
+		return rc;
+	if ((v = ydoc_get(n, "group")) != NULL &&
+	    (rc = kind_list(c, v, "notices.group", false, &ignored, &pn->group, &pn->ngroup)) != 0)
+		return rc;
+	return 0;
+}
+
+static bool
+listed(char *const *v, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], kind) == 0)
+			return true;
+	return false;
+}
+
+bool
+plan_holds(const struct plan *p, const char *kind)
+{
+	return p->notices.hold_all || listed(p->notices.hold, p->notices.nhold, kind);
+}
+
+bool
+plan_groups(const struct plan *p, const char *kind)
+{
+	return listed(p->notices.group, p->notices.ngroup, kind);
+}
+
 /* Places milestone i after its `after` chain. Each milestone has at most one `after`
  * target, so the chain is a path: walk it to the first milestone already placed (or one
  * without `after`), then place the walked ones back to front. state: 0 new, 1 on the

@@ -1,0 +1,89 @@
+"""Less noise, by the plan's choice (notices.group, notices.hold), worked out by hand on a small
+plan: two reminders to one county on Monday 2017-03-13 arrive as one message carrying both
+texts; a reminder that would fall on Saturday 03-18 is held to Monday 03-20 09:00 and, alone
+that day, arrives as itself; an overdue notice (a kind not grouped) comes on its own. The same
+plan without those keys sends one message per notice when it falls due, Saturday included."""
+import email
+import email.policy
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, check, done, eq  # noqa: E402
+
+PLAN = """\
+plan: nz
+title: 降噪测试
+timezone: Asia/Shanghai
+calendar: {{weekend: [sat, sun]}}
+{notices}
+roles:
+  county: {{title: 县环保局, per: jurisdiction, unit: 环境保护局}}
+escalations:
+  std:
+    - {{after: 1d, kind: overdue, notify: [owner]}}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - {{id: m1, title: 名录, owner: county, for: each jurisdiction, due: 2017-03-14,
+         remind: [-1d], escalate: std}}
+      - {{id: m2, title: 台帐, owner: county, for: each jurisdiction, due: 2017-03-14,
+         remind: [-1d]}}
+      - {{id: m3, title: 总结, owner: county, for: each jurisdiction, due: 2017-03-20,
+         remind: [-2d]}}
+"""
+NOISE = "notices: {group: [reminder], hold: [reminder, overdue]}"
+REG = """\
+jurisdictions:
+  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
+offices:
+  admin: [admin@x.example]
+"""
+
+
+def mails(notices):
+    st = Store()
+    st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00", "--tz",
+          "Asia/Shanghai")
+    st.ok("load", st.write("p.yaml", PLAN.format(notices=notices)))
+    st.ok("import", st.write("r.yaml", REG))
+    st.ok("advance", "--to", "2017-03-25T00:00:00+08:00")
+    out = []
+    for name in st.outbox():
+        with open(os.path.join(st.db, "outbox", name), "rb") as f:
+            m = email.message_from_binary_file(f, policy=email.policy.default)
+        out.append((str(m["Date"]), m["X-Dabiao-Kind"], str(m["Subject"]),
+                    sorted(m.get_all("X-Dabiao-Task") or []),
+                    m.get_body(("plain",)).get_content().replace("\r\n", "\n")))
+    st.cleanup()
+    return sorted(out)
+
+
+got = mails(NOISE)
+eq([(d, k) for d, k, _, _, _ in got], [
+    ("Mon, 13 Mar 2017 09:00:00 +0800", "digest"),    # m1's and m2's reminders, together
+    ("Mon, 20 Mar 2017 09:00:00 +0800", "digest"),    # m3's, held from Saturday 03-18
+    ("Wed, 15 Mar 2017 09:00:00 +0800", "overdue"),   # m1 lapsed 03-14 24:00; not grouped
+], "grouped, held, single")
+both = [g for g in got if g[0].startswith("Mon, 13 Mar")][0]
+eq(both[2], "关于2017年3月13日调度通知的汇总（共2份）", "one message, two notices")
+eq(both[3], ["nz/m1/a/once", "nz/m2/a/once"], "a task header per notice")
+check("关于按时报送《名录》的提醒" in both[4] or "关于按时完成名录的提醒" in both[4],
+      f"the first text whole: {both[4]}")
+check("台帐" in both[4] and both[4].count("距截止时间还有1天") == 2,
+      f"both texts, each with its days left: {both[4]}")
+check(both[4].split("\n")[2] == "甲县环境保护局：", "addressed to the county's unit")
+alone = [g for g in got if g[0].startswith("Mon, 20 Mar")][0]
+eq(alone[2], "关于按时完成总结的提醒", "a day's only notice arrives as itself")
+check("请你单位于2017年3月20日（星期一）24时前完成总结。今日即为截止日。" in alone[4],
+      f"held to the due day, and it says so: {alone[4]}")
+
+plain = mails("")
+eq([(d, k) for d, k, _, _, _ in plain], [
+    ("Mon, 13 Mar 2017 09:00:00 +0800", "reminder"),
+    ("Mon, 13 Mar 2017 09:00:00 +0800", "reminder"),
+    ("Sat, 18 Mar 2017 09:00:00 +0800", "reminder"),
+    ("Wed, 15 Mar 2017 09:00:00 +0800", "overdue"),
+], "a plan that says nothing: one message per notice, when it falls due")
+done("notices grouped per recipient and day, held off non-working days, by the plan's choice")
