@@ -28,6 +28,10 @@ struct rtask {
 	int32_t due_date;
 	int state;            /* lifecycle state index at the month's end, NOT_YET, or -1 */
 	int64_t done_at;      /* when it last entered a final state (clock time), or 0 */
+	char *measure;        /* the enterprise's measure at the month's end, replayed from
+	                         subject.update records; owned */
+	bool measure_known;   /* such a record was read (else: the registry's current value) */
+	bool measure_settled; /* taken from the first change after the end: no later one counts */
 };
 
 struct annex {
@@ -36,7 +40,8 @@ struct annex {
 	const struct plan_milestone *m;
 	const struct plan_lifecycle *lc;
 	char *prefix;         /* "plan/milestone/", owned */
-	int64_t end;          /* the month's last second */
+	int64_t end;          /* the month's last second, or now when the month has not ended */
+	bool not_ended;       /* the month asked for has not ended yet: figures as of now */
 	struct rtask *v;      /* in key order (store_task_each's order) */
 	size_t n, cap;
 	uint64_t last_seq;    /* the last audit record read */
@@ -221,6 +226,8 @@ task_cb(const struct store_task *t, void *arg)
 	r->due_date = t->due_date;
 	r->state = NOT_YET;
 	r->done_at = 0;
+	r->measure = NULL;
+	r->measure_known = r->measure_settled = false;
 	return 0;
 }
 
@@ -230,8 +237,83 @@ key_cmp(const void *k, const void *r)
 	return strcmp(k, ((const struct rtask *)r)->key);
 }
 
+/* A JSON string (as buf_json_str writes it: \" and \\ are the escapes an id can hold)
+ * or null at p: *out the value (NULL for null); the text after it, or NULL when it is
+ * neither. */
+static const char *
+json_value(const char *p, char **out)
+{
+	struct buf b = BUF_INIT;
+
+	*out = NULL;
+	if (strncmp(p, "null", 4) == 0)
+		return p + 4;
+	if (*p != '"')
+		return NULL;
+	for (p++; *p && *p != '"'; p++)
+		buf_putc(&b, *p == '\\' && p[1] ? *++p : *p);
+	if (*p != '"') {
+		buf_release(&b);
+		return NULL;
+	}
+	*out = buf_detach(&b);
+	return p + 1;
+}
+
+/* The before and after of a field in a subject.update record's details ({"changes":
+ * {"measure":[B,A]}}, each a string or null): false when the record does not change it.
+ * On true the caller frees both. */
+static bool
+field_change(const char *details, const char *field, char **before, char **after)
+{
+	char *pat = xasprintf("\"%s\":[", field);
+	const char *p = strstr(details, pat);
+
+	if (p != NULL)
+		p += strlen(pat);
+	free(pat);
+	*before = *after = NULL;
+	if (p == NULL || (p = json_value(p, before)) == NULL || *p != ',' ||
+	    json_value(p + 1, after) == NULL) {
+		free(*before);
+		free(*after);
+		*before = *after = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* A registry change (subject.update): the enterprise's measure at the month's end, so a
+ * re-import after the month never rewrites its table. A change up to the end gives the
+ * value after it; the first change after the end gives the value before it, which is what
+ * the registry said at the end (an import records no change for a subject it adds). */
+static void
+subject_record(struct annex *a, const struct store_audit *rec)
+{
+	bool later = rec->clock_time > a->end;
+	char *before, *after;
+
+	if (strcmp(rec->action, "subject.update") != 0 ||
+	    !field_change(rec->details, "measure", &before, &after))
+		return;
+	for (size_t i = 0; i < a->n; i++) {
+		struct rtask *r = &a->v[i];
+
+		if (strcmp(r->subject, rec->subject) != 0 || (later && r->measure_settled))
+			continue;
+		free(r->measure);
+		r->measure = later ? (before ? xstrdup(before) : NULL)
+		                   : (after ? xstrdup(after) : NULL);
+		r->measure_known = true;
+		r->measure_settled = later;
+	}
+	free(before);
+	free(after);
+}
+
 /* Replays the task.* records up to the month's end: task.create gives the initial state,
- * task.event/submit/lapse/extend/flag each the state they left the task in. */
+ * task.event/submit/lapse/extend/flag each the state they left the task in; and the
+ * enterprises' registry changes. */
 static int
 audit_cb(const struct store_audit *rec, void *arg)
 {
@@ -239,6 +321,10 @@ audit_cb(const struct store_audit *rec, void *arg)
 	struct rtask *r;
 	int st;
 
+	if (strncmp(rec->action, "subject.", 8) == 0) {
+		subject_record(a, rec);
+		return 0;
+	}
 	if (rec->clock_time > a->end || strncmp(rec->action, "task.", 5) != 0 ||
 	    strncmp(rec->task, a->prefix, strlen(a->prefix)) != 0)
 		return 0;
@@ -275,6 +361,7 @@ annex_release(struct annex *a)
 		free(a->v[i].key);
 		free(a->v[i].subject);
 		free(a->v[i].jurisdiction);
+		free(a->v[i].measure);
 	}
 	free(a->v);
 	free(a->prefix);
@@ -291,6 +378,12 @@ annex_load(struct annex *a, struct engine *en, const char *plan, const char *mon
 	if ((rc = month_parse(month, &y, &m, e)) != 0 || (rc = pick_plan(a, plan, e)) != 0)
 		return rc;
 	a->end = month_end(a, y, m);
+	/* a month that has not ended has no month-end: the figures are today's, and the note
+	 * says so, rather than a "month-end" table printed in the middle of the month */
+	if (a->end > engine_now(en)) {
+		a->end = engine_now(en);
+		a->not_ended = true;
+	}
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
 	return store_read(engine_store(en), annex_txn, a, e);
 }
@@ -324,13 +417,19 @@ state_title(const struct plan_lifecycle *lc, int st)
 static void
 annex_note(struct report_table *t, const struct annex *a, const char *month)
 {
-	char end[32];
+	char end[WORDS_DEADLINE_MAX];
 
-	tz_format_local(a->ep->tz, a->end, end);
-	t->note = xasprintf("统计口径：%s 月末（%s:59，%s）各企业“%s”事项的状态，依审计记录重算"
-	                    "（至第 %llu 号）；计划 %s 第 %u 版。", month, end, tz_name(a->ep->tz),
-	                    a->m->title, (unsigned long long)a->last_seq, a->ep->plan->id,
-	                    a->ep->version);
+	words_deadline_zh(a->ep->tz, a->end, end);
+	if (a->not_ended)
+		t->note = xasprintf("统计口径：%s 尚未结束，表中为截至%s（%s）各企业“%s”事项的状态，"
+		                    "不是月末数据；依审计记录重算（至第 %llu 号）；计划 %s 第 %u 版。",
+		                    month, end, tz_name(a->ep->tz), a->m->title,
+		                    (unsigned long long)a->last_seq, a->ep->plan->id, a->ep->version);
+	else
+		t->note = xasprintf("统计口径：%s 月末（%s，%s）各企业“%s”事项的状态，依审计记录重算"
+		                    "（至第 %llu 号）；计划 %s 第 %u 版。", month, end,
+		                    tz_name(a->ep->tz), a->m->title, (unsigned long long)a->last_seq,
+		                    a->ep->plan->id, a->ep->version);
 }
 
 struct jrow {
@@ -393,7 +492,11 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		r->v[0]++;
 		r->v[4 + category(c->a->lc, t->state)]++;
 		dberr_clear(&ignored);
-		if (store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
+		if (t->measure_known) {
+			for (int k = 0; t->measure && k < 3; k++)
+				if (strcmp(t->measure, measure_ids[k]) == 0)
+					r->v[1 + k]++;
+		} else if (store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
 			const char *ms = store_subject_field(&s, "measure");
 
 			for (int k = 0; ms && k < 3; k++)
@@ -533,7 +636,9 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		                        : "");
 		report_add_str(c->t, hs ? store_subject_field(&s, "pollutants") : "");
 		report_add_str(c->t, hs ? store_subject_field(&s, "reason") : "");
-		report_add_str(c->t, hs ? report_measure_title(store_subject_field(&s, "measure")) : "");
+		report_add_str(c->t, r->measure_known ? report_measure_title(r->measure)
+		                     : hs ? report_measure_title(store_subject_field(&s, "measure"))
+		                          : "");
 		report_add_str(c->t, due);
 		report_add_str(c->t, state_title(c->a->lc, r->state));
 		report_add_str(c->t, done);
