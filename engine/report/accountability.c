@@ -211,6 +211,18 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		k = K_CONCEALED;
 	else
 		return 0;
+	if (k == K_LATE && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
+		/* handed in after a lapse of this period: the same lapse, counted once, its row
+		 * saying when it was handed in */
+		char *at = report_json_str(rec->details, "at"), *why;
+
+		it = &a->v[*slot];
+		why = xasprintf("%s；%s 补报", it->why, at ? at : "");
+		free(it->why);
+		it->why = why;
+		free(at);
+		return 0;
+	}
 	if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0)
 		return rc;
 	if (k == K_CONCEALED) {
@@ -337,7 +349,10 @@ detail_rows(const struct acc *a, struct report_table *t)
 		tz_format_local(ep ? ep->tz : engine_tz(a->en), it->at, when);
 		report_add_str(t, it->jur);
 		report_add_str(t, it->person);
-		report_add_str(t, kind_titles[it->kind]);
+		/* a task of a lifecycle of the plan's own (a rectification) is not "reported":
+		 * it was not completed */
+		report_add_str(t, it->kind == K_MISSED && it->lc && !it->lc->builtin
+		                      ? "逾期未完成" : kind_titles[it->kind]);
 		report_add_str(t, it->what);
 		report_add_str(t, it->task);
 		report_add_str(t, it->why);
@@ -356,14 +371,19 @@ summary_rows(const struct acc *a, struct report_table *t)
 		for (j = i; j < a->n && strcmp(a->v[j].jur_id, a->v[i].jur_id) == 0 &&
 		            strcmp(a->v[j].person, a->v[i].person) == 0; j++) {
 			cnt[a->v[j].kind]++;
-			total++;
+			/* the total counts lapses and flags; warnings are their consequence, in
+			 * their own columns, never added to what they count */
+			if (a->v[j].kind < K_INTERVIEW)
+				total++;
 			buf_printf(&seqs, "%s%llu", j > i ? "," : "", (unsigned long long)a->v[j].seq);
 		}
 		report_add_str(t, a->v[i].jur);
 		report_add_str(t, a->v[i].person);
-		for (int k = 0; k < K_N; k++)
+		for (int k = 0; k < K_INTERVIEW; k++)
 			report_add_num(t, cnt[k], 0);
 		report_add_num(t, total, 0);
+		for (int k = K_INTERVIEW; k < K_N; k++)
+			report_add_num(t, cnt[k], 0);
 		report_add_str(t, buf_str(&seqs));
 		buf_release(&seqs);
 	}
@@ -375,15 +395,15 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 {
 	static const char *const dhead[] = {"县市、园区", "责任人", "类别", "事项", "任务",
 	                                    "说明", "时间", "审计序号"};
-	static const char *const shead[] = {"县市、园区", "责任人", "逾期未报", "逾期", "迟报",
-	                                    "瞒报", "谎报", "漏报", "约谈预警", "限批预警", "合计",
+	static const char *const shead[] = {"县市、园区", "责任人", "逾期未办结", "逾期", "迟报",
+	                                    "瞒报", "谎报", "漏报", "合计", "约谈预警", "限批预警",
 	                                    "审计序号"};
 	/* docs/output.md: the field names of `--format json` */
 	static const char *const dkeys[] = {"jurisdiction", "person", "kind", "matter", "task",
 	                                    "reason", "time", "audit_seq"};
 	static const char *const skeys[] = {"jurisdiction", "person", "missed", "overdue", "late",
-	                                    "concealed", "falsified", "omitted",
-	                                    "interview_warnings", "restriction_warnings", "total",
+	                                    "concealed", "falsified", "omitted", "total",
+	                                    "interview_warnings", "restriction_warnings",
 	                                    "audit_seqs"};
 	struct acc a = {0};
 	char f[32] = "（起）", t[32] = "（今）";

@@ -96,18 +96,22 @@ eq(detail[0], ["县市、园区", "责任人", "类别", "事项", "任务", "�
 rows = [tuple(r) for r in detail[1:]]
 got = sorted((r[0], r[1], r[2], r[4]) for r in rows)
 want = sorted([
-    ("甲县", "县环保局", "逾期", TA),             # lapsed, then handed in: not 未报
-    ("甲县", "县环保局", "迟报", TA),
-    ("甲县", "张伟（甲一钢铁）", "逾期未报", TE),
+    # lapsed, then handed in: not 未报, and one row, not a second one for the late hand-in
+    ("甲县", "县环保局", "逾期", TA),
+    # a rectification is not "reported": it was not completed
+    ("甲县", "张伟（甲一钢铁）", "逾期未完成", TE),
     ("甲县", "—", "约谈预警", ""),
     ("乙县", "县环保局", "逾期未报", TB),
     ("乙县", "县环保局", "瞒报", TB),
     ("乙县", "—", "约谈预警", ""),
 ])
-eq(got, want, "one row per lapse, late submission, flag and warning, by who answers")
+eq(got, want, "one row per lapse (handed in late or not), flag and warning, by who answers")
+late = [r for r in rows if r[4] == TA][0]
+check("补报" in late[5], f"the lapse's row says when it was handed in: {late[5]}")
 
 # each row's sequence is the record that proves it
-action = {"逾期": "task.lapse", "逾期未报": "task.lapse", "迟报": "task.submit",
+action = {"逾期": "task.lapse", "逾期未报": "task.lapse", "逾期未完成": "task.lapse",
+          "迟报": "task.submit",
           "瞒报": "task.flag", "约谈预警": "conduct.warning"}
 seqs = []
 for r in rows:
@@ -136,13 +140,15 @@ eq(len(set(seqs)), len(seqs), "no record counted twice")
 
 # the summary: counts per jurisdiction and person, with the same sequences
 summary = list(csv.reader(io.StringIO(tables[1])))
-eq(summary[0], ["县市、园区", "责任人", "逾期未报", "逾期", "迟报", "瞒报", "谎报", "漏报",
-                "约谈预警", "限批预警", "合计", "审计序号"], "summary headers")
+# 合计 counts lapses and flags; the warnings they led to stand in their own columns after it
+eq(summary[0], ["县市、园区", "责任人", "逾期未办结", "逾期", "迟报", "瞒报", "谎报", "漏报",
+                "合计", "约谈预警", "限批预警", "审计序号"], "summary headers")
 srows = {(r[0], r[1]): r[2:] for r in summary[1:]}
-eq(srows[("甲县", "县环保局")][:9], ["0", "1", "1", "0", "0", "0", "0", "0", "2"], "a's department")
-eq(srows[("乙县", "县环保局")][:9], ["1", "0", "0", "1", "0", "0", "0", "0", "2"], "b's department")
-eq(srows[("甲县", "张伟（甲一钢铁）")][:9], ["1", "0", "0", "0", "0", "0", "0", "0", "1"], "E1's 责任人")
-eq(srows[("乙县", "—")][6], "1", "b's interview warning")
+eq(srows[("甲县", "县环保局")][:9], ["0", "1", "0", "0", "0", "0", "1", "0", "0"],
+   "a's department: one lapse, counted once")
+eq(srows[("乙县", "县环保局")][:9], ["1", "0", "0", "1", "0", "0", "2", "0", "0"], "b's department")
+eq(srows[("甲县", "张伟（甲一钢铁）")][:9], ["1", "0", "0", "0", "0", "0", "1", "0", "0"], "E1's 责任人")
+eq(srows[("乙县", "—")][6:8], ["0", "1"], "b's interview warning: not added into 合计")
 # "15,23" would become the number 1523 in a spreadsheet: the CSV marks it as text
 check(all(r[11].startswith("'") for r in summary[1:]), "sequence lists are marked as text")
 eq(sorted(int(x) for r in summary[1:] for x in r[11].lstrip("'").split(",")), sorted(seqs),
