@@ -34,8 +34,9 @@ int
 cmd_report(struct cli *c)
 {
 	const char *month = NULL, *plan = NULL, *from = NULL, *to = NULL, *format = "table";
-	const char *out = NULL, *pos[1];
+	const char *out = NULL, *pos[1], *by = NULL;
 	struct cli_opt opts[] = {{"month", &month, NULL}, {"plan", &plan, NULL},
+	                         {"by", &by, NULL},
 	                         {"from", &from, NULL},   {"to", &to, NULL},
 	                         {"format", &format, NULL}, {"out", &out, NULL},
 	                         {NULL, NULL, NULL}};
@@ -58,6 +59,9 @@ cmd_report(struct cli *c)
 		          pos[0]);
 	else if (annex && (from || to))
 		cli_usage(c, "%s takes --month, not --from/--to", pos[0]);
+	else if (by && (strcmp(pos[0], "annex3") != 0 ||
+	                (strcmp(by, "jurisdiction") != 0 && strcmp(by, "industry") != 0)))
+		cli_usage(c, "--by is jurisdiction or industry, and only for annex3");
 	else if (!annex && (month || plan))
 		cli_usage(c, "accountability takes --from/--to, not --month/--plan");
 	else if (report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
@@ -71,7 +75,7 @@ cmd_report(struct cli *c)
 	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
 	if (strcmp(pos[0], "annex3") == 0) {
-		rc = report_annex3(en, plan, month, &t[0], e);
+		rc = report_annex3(en, plan, month, by && strcmp(by, "industry") == 0, &t[0], e);
 	} else if (strcmp(pos[0], "annex4") == 0) {
 		rc = report_annex4(en, plan, month, &t[0], e);
 	} else {

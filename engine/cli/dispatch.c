@@ -425,7 +425,7 @@ const struct cli_command cli_commands[] = {
 	{.name = "report", .fn = cmd_report, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "Annex 3 and Annex 4 tables, the accountability record",
 	 .usage = "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] "
-	          "[--format table|csv|json|xlsx] [--out FILE]\n"
+	          "[--by jurisdiction|industry] [--format table|csv|json|xlsx] [--out FILE]\n"
 	          "dabiao report accountability [--from DATE] [--to DATE] "
 	          "[--format table|csv|json|xlsx] [--out FILE]",
 	 .text = "annex3: the monthly summary per jurisdiction (全州10个行业超标企业清理汇总表); "
@@ -434,7 +434,11 @@ const struct cli_command cli_commands[] = {
 	         "submission, flag and conduct warning with the audit record that proves it, "
 	         "and counts per jurisdiction. docs/reports.md lists every column.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"month", "YYYY-MM", NULL, "(annex3, annex4) the month. Required."},
+		 {"month", "YYYY-MM", NULL, "(annex3, annex4) the month the table covers (the one "
+		  "handed in by the 5th of the next); a month not ended yet is computed as of now, "
+		  "and the note says so. Required."},
+		 {"by", "jurisdiction|industry", "jurisdiction", "(annex3) one row per jurisdiction, "
+		  "or per industry (the ten industries of the table's title)"},
 		 OPT_PLAN("the plan's clean-up milestone (annex3, annex4); needed when several "
 		          "plans have one"),
 		 {"from", "DATE", "the first record", "(accountability) from the start of DATE "

@@ -458,6 +458,7 @@ jur_cb(const struct store_subject *s, void *arg)
 struct annex3_ctx {
 	struct annex *a;
 	struct jrows j;
+	bool by_industry;     /* rows per industry instead of per jurisdiction */
 };
 
 static struct jrow *
@@ -474,36 +475,64 @@ jrow_for(struct jrows *j, const char *id)
 	return &j->v[j->n++];
 }
 
+/* The ten industries of the seed, when the plan lists none (the registry's defaults). */
+static const char *const ten_industries[] = {
+	"steel", "thermal-power", "cement", "coal", "paper", "dyeing", "sewage-treatment",
+	"waste-incineration", "electrolytic-aluminium", "cotton-pulp", NULL};
+
 static int
 annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct annex3_ctx *c = arg;
-	int rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &c->j, e);
+	const struct plan *p = c->a->ep->plan;
+	int rc = 0;
 
+	if (!c->by_industry) {
+		rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &c->j, e);
+	} else {
+		/* every industry of the plan (else the seed's ten) has its row, in order */
+		for (size_t i = 0; p->nindustries ? i < p->nindustries : ten_industries[i] != NULL;
+		     i++) {
+			const char *id = p->nindustries ? p->industries[i].id : ten_industries[i];
+			struct jrow *r = jrow_for(&c->j, id);
+
+			free(r->name);
+			r->name = xstrdup(report_industry_title(p, id));
+		}
+	}
 	for (size_t i = 0; rc == 0 && i < c->a->n; i++) {
 		const struct rtask *t = &c->a->v[i];
-		struct jrow *r;
+		const char *ms = t->measure;
+		struct jrow *r = NULL;
 		struct store_subject s;
 		struct dberr ignored;
+		bool hs;
 
 		if (t->state == NOT_YET)
 			continue;
-		r = jrow_for(&c->j, t->jurisdiction);
+		dberr_clear(&ignored);
+		hs = store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0;
+		if (!t->measure_known)
+			ms = hs ? store_subject_field(&s, "measure") : NULL;
+		if (!c->by_industry) {
+			r = jrow_for(&c->j, t->jurisdiction);
+		} else {
+			const char *ind = hs && store_subject_field(&s, "industry")
+			                  ? store_subject_field(&s, "industry") : "other";
+
+			r = jrow_for(&c->j, ind);
+			if (strcmp(r->name, ind) == 0) {
+				free(r->name);
+				r->name = xstrdup(report_industry_title(p, ind));
+			}
+		}
 		r->v[0]++;
 		r->v[4 + category(c->a->lc, t->state)]++;
-		dberr_clear(&ignored);
-		if (t->measure_known) {
-			for (int k = 0; t->measure && k < 3; k++)
-				if (strcmp(t->measure, measure_ids[k]) == 0)
-					r->v[1 + k]++;
-		} else if (store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
-			const char *ms = store_subject_field(&s, "measure");
-
-			for (int k = 0; ms && k < 3; k++)
-				if (strcmp(ms, measure_ids[k]) == 0)
-					r->v[1 + k]++;
+		for (int k = 0; ms && k < 3; k++)
+			if (strcmp(ms, measure_ids[k]) == 0)
+				r->v[1 + k]++;
+		if (hs)
 			store_subject_release(&s);
-		}
 	}
 	return rc;
 }
@@ -544,7 +573,7 @@ report_annex3_table(struct report_table *t, const char *title)
 }
 
 int
-report_annex3(struct engine *en, const char *plan, const char *month,
+report_annex3(struct engine *en, const char *plan, const char *month, bool by_industry,
               struct report_table *out, struct dberr *e)
 {
 	struct annex a;
@@ -557,10 +586,21 @@ report_annex3(struct engine *en, const char *plan, const char *month,
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
 		goto out;
 	c.a = &a;
+	c.by_industry = by_industry;
 	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
-	title = xasprintf("全州10个行业超标企业清理汇总表（%s）", month);
+	title = xasprintf("全州10个行业超标企业清理汇总表（%s%s）", month,
+	                  by_industry ? "，按行业" : "");
 	report_annex3_table(&t, title);
+	if (by_industry) {
+		/* the same columns, the first one the industry's */
+		free(t.head[0]);
+		t.head[0] = xstrdup("行业");
+		free(t.keys[0]);
+		t.keys[0] = xstrdup("industry");
+		free(t.sheet);
+		t.sheet = xstrdup("附件3（按行业）");
+	}
 	for (size_t i = 0; i < c.j.n; i++) {
 		report_annex3_row(&t, c.j.v[i].name, c.j.v[i].v);
 		for (int k = 0; k < 9; k++)

@@ -147,7 +147,9 @@ int report_write(const struct report_table *tables, size_t ntables, enum report_
  * closure, not started, in progress, done, overdue} (the rate is computed). */
 void report_annex3_table(struct report_table *t, const char *title);
 void report_annex3_row(struct report_table *t, const char *name, const unsigned *v);
-int report_annex3(struct engine *en, const char *plan, const char *month,
+/* by_industry: one row per industry of the plan (the seed's ten when it lists none; an
+ * enterprise of an industry not listed counts under its id) instead of per jurisdiction. */
+int report_annex3(struct engine *en, const char *plan, const char *month, bool by_industry,
                   struct report_table *out, struct dberr *e);
 int report_annex4(struct engine *en, const char *plan, const char *month,
                   struct report_table *out, struct dberr *e);

@@ -105,7 +105,7 @@ page_reports(struct req *r)
 		   i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录", kinds[i], month, kinds[i], month);
 	H(h, "<a href=\"/calendar.ics\">全部截止日期（iCalendar）</a></p>");
 	dberr_clear(&e);
-	if (report_annex3(en, NULL, month, &a3, &e) == 0) {
+	if (report_annex3(en, NULL, month, false, &a3, &e) == 0) {
 		table_html(h, &a3, "annex3");
 		report_table_release(&a3);
 	} else {
@@ -192,7 +192,7 @@ page_report_download(struct req *r, const char *what)
 	month_of(r, month);
 	dberr_clear(&e);
 	if (strcmp(kind, "annex3") == 0) {
-		rc = report_annex3(en, NULL, month, &t[0], &e);
+		rc = report_annex3(en, NULL, month, false, &t[0], &e);
 	} else if (strcmp(kind, "annex4") == 0) {
 		rc = report_annex4(en, NULL, month, &t[0], &e);
 	} else if (strcmp(kind, "accountability") == 0) {

@@ -79,6 +79,19 @@ row = [ln.split(",") for ln in aug.splitlines() if ln.startswith("甲县")][0]
 eq(row[1:5], ["2", "0", "1", "1"], "August: base 2, 限期整改 0, 挂牌督办 1, 淘汰关闭 1")
 row = [ln.split(",") for ln in july.lstrip("\ufeff").splitlines() if ln.startswith("甲县")][0]
 eq(row[1:5], ["2", "1", "0", "1"], "July: base 2, 限期整改 1, 挂牌督办 0, 淘汰关闭 1")
+# by industry: the same counts, one row per industry of the seed's ten (steel holds E1,
+# cement E2); the totals agree with the table by jurisdiction
+ind = st.ok("report", "annex3", "--month", "2017-07", "--by", "industry", "--format",
+            "csv").lstrip("\ufeff").splitlines()
+eq(ind[0].split(",")[0], "行业", "the first column is the industry")
+rows = {ln.split(",")[0]: ln.split(",")[1:5] for ln in ind[1:]}
+eq(len(rows), 11, "ten industries and the total")
+eq(rows["钢铁"], ["1", "1", "0", "0"], "steel: E1, 限期整改 in July")
+eq(rows["水泥"], ["1", "0", "0", "1"], "cement: E2, 淘汰关闭")
+eq(rows["火电"], ["0", "0", "0", "0"], "an industry without listed enterprises shows zeros")
+eq(rows["合计"], ["2", "1", "0", "1"], "the totals agree")
+rc, _, err = st.run("report", "annex4", "--month", "2017-07", "--by", "industry")
+eq(rc, 64, f"--by is for annex3 only: {err}")
 # asked on 08-15, August has not ended: the table says so instead of calling today's state
 # a month-end
 note = st.ok("report", "annex3", "--month", "2017-08").strip().splitlines()[-1]
