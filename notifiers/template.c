@@ -461,11 +461,23 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-notify_tpl_check_dir(const char *dir, struct dberr *e)
+void
+notify_tpl_files_free(struct notify_tpl_file *v, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].text);
+	}
+	free(v);
+}
+
+int
+notify_tpl_read_dir(const char *dir, struct notify_tpl_file **out, size_t *nout,
+                    struct dberr *e)
+{
+	struct notify_tpl_file *v = NULL;
 	char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, nv = 0;
 	struct dirent *de;
 	DIR *d;
 	int rc = 0;
@@ -486,21 +498,47 @@ notify_tpl_check_dir(const char *dir, struct dberr *e)
 	closedir(d);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 0)
+		v = xcalloc(n, sizeof(*v));
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		size_t klen = strlen(names[i]) - 4;
 		struct notify_tpl *t;
+		char *path = xasprintf("%s/%s", dir, names[i]), *text = NULL;
+		size_t len = 0;
 
 		names[i][klen] = '\0';
-		if (!valid_kind(names[i], klen)) {
+		if (!valid_kind(names[i], klen))
 			rc = dberr_at(e, DB_EDATA, dir, 0, 0, "template file \"%s.txt\": the name "
 			              "must be a kind of [a-z0-9_-]", names[i]);
-			break;
-		}
-		if ((rc = notify_tpl_load(dir, names[i], &t, e)) == 0)
+		else if ((rc = read_file(path, &text, &len, e)) == 0 &&
+		         (rc = notify_tpl_parse(path, text, len, &t, e)) == 0) {
+			/* the bytes, not the parse: what is kept is what the bureau wrote */
 			notify_tpl_free(t);
+			v[nv++] = (struct notify_tpl_file){xstrdup(names[i]), text, len};
+			text = NULL;
+		}
+		free(text);
+		free(path);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	if (rc != 0) {
+		notify_tpl_files_free(v, nv);
+		return rc;
+	}
+	*out = v;
+	*nout = nv;
+	return 0;
+}
+
+int
+notify_tpl_check_dir(const char *dir, struct dberr *e)
+{
+	struct notify_tpl_file *v = NULL;
+	size_t n = 0;
+	int rc = notify_tpl_read_dir(dir, &v, &n, e);
+
+	notify_tpl_files_free(v, n);
 	return rc;
 }

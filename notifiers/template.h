@@ -83,4 +83,21 @@ void notify_tpl_free(struct notify_tpl *t);
  */
 int notify_tpl_check_dir(const char *dir, struct dberr *e);
 
+/* A template file as read from a folder: its kind and its bytes. */
+struct notify_tpl_file {
+	char *kind;     /* "reminder" (the file name without .txt) */
+	char *text;     /* the file's bytes, NUL-terminated */
+	size_t len;
+};
+/*
+ * Reads and checks every <kind>.txt in dir as notify_tpl_check_dir does, keeping the
+ * bytes: a plan version stores them, so a template edited later changes no notice of that
+ * version. On success *out holds *n files in kind order (NULL/0 for a folder without
+ * templates); the caller frees them with notify_tpl_files_free. On failure nothing is
+ * written. Errors: those of notify_tpl_check_dir.
+ */
+int notify_tpl_read_dir(const char *dir, struct notify_tpl_file **out, size_t *n,
+                        struct dberr *e);
+void notify_tpl_files_free(struct notify_tpl_file *v, size_t n);
+
 #endif

@@ -75,6 +75,12 @@ due_kinds_1_to_2(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Each plan version's value grows by `zeros` zero bytes at its end. */
+struct plan_grow {
+	struct store_txn *t;
+	size_t zeros;
+};
+
 /* Schema 3 keeps with each plan version the calendar files it used and the resolved
  * calendar's hash, after the path. A version stored before used none: it gets an empty
  * hash and no calendars (a u32 length 0 and a u32 count 0). The scan may rewrite the
@@ -82,7 +88,8 @@ due_kinds_1_to_2(struct store_txn *t, struct dberr *e)
 static int
 plan_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
 {
-	struct store_txn *t = arg;
+	struct plan_grow *g = arg;
+	struct store_txn *t = g->t;
 	MDB_val nk, nv;
 	int rc;
 
@@ -91,7 +98,7 @@ plan_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr 
 	nk.mv_size = k->mv_size;
 	nk.mv_data = xmalloc(k->mv_size);
 	memcpy(nk.mv_data, k->mv_data, k->mv_size);
-	nv.mv_size = v->mv_size + 8;
+	nv.mv_size = v->mv_size + g->zeros;
 	nv.mv_data = xcalloc(1, nv.mv_size);
 	memcpy(nv.mv_data, v->mv_data, v->mv_size);
 	rc = store_put(t, STORE_DB_PLAN_VERSIONS, &nk, &nv, 0, e);
@@ -103,7 +110,20 @@ plan_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr 
 static int
 plan_calendars_2_to_3(struct store_txn *t, struct dberr *e)
 {
-	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, t, e);
+	struct plan_grow g = {t, 8};
+
+	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, &g, e);
+}
+
+/* Schema 7 keeps with each plan version the files of its own template folder, after the
+ * calendars: a u8 "kept" and a u32 count. A version stored before kept none (0 and 0):
+ * its notices are rendered from the folder as it is, as they were. */
+static int
+plan_templates_6_to_7(struct store_txn *t, struct dberr *e)
+{
+	struct plan_grow g = {t, 5};
+
+	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, &g, e);
 }
 
 /* Schema 4 adds the due kind 8 (a conduct rule's candidate list), the warning records
@@ -255,5 +275,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = delivery_4_to_5(t, e);
 	if (rc == 0 && from < 6)
 		rc = indexes_5_to_6(t, e);
+	if (rc == 0 && from < 7)
+		rc = plan_templates_6_to_7(t, e);
 	return rc;
 }

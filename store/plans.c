@@ -46,6 +46,13 @@ store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e)
 		enc_bytes(&val, p->calendars[i].source,
 		          p->calendars[i].source ? p->calendars[i].source_len : 0);
 	}
+	enc_u8(&val, p->templates_kept ? 1 : 0);
+	enc_u32(&val, (uint32_t)p->ntemplates);
+	for (size_t i = 0; i < p->ntemplates; i++) {
+		enc_str(&val, p->templates[i].kind);
+		enc_bytes(&val, p->templates[i].source,
+		          p->templates[i].source ? p->templates[i].source_len : 0);
+	}
 	k = (MDB_val){key.len, key.data};
 	v = (MDB_val){val.len, val.data};
 	rc = store_put(t, STORE_DB_PLAN_VERSIONS, &k, &v, 0, e);
@@ -87,7 +94,8 @@ plan_decode(const char *id, uint32_t version, const MDB_val *k, const MDB_val *v
 	struct dec d;
 	char *sha, *calsha;
 	size_t shalen = 0, calshalen = 0;
-	uint32_t ncal;
+	uint32_t ncal, ntpl;
+	uint8_t kept;
 	bool old;
 
 	memset(&p, 0, sizeof(p));
@@ -113,6 +121,21 @@ plan_decode(const char *id, uint32_t version, const MDB_val *k, const MDB_val *v
 		p.calendars[i].path = dec_str(&d);
 		p.calendars[i].source = dec_bytes(&d, &p.calendars[i].source_len);
 		p.ncalendars++;
+	}
+	/* a schema-6 value ends here: its templates were not kept */
+	old = !d.bad && d.left == 0;
+	kept = old ? 0 : dec_u8(&d);
+	ntpl = old ? 0 : dec_u32(&d);
+	/* each template takes at least two 4-byte lengths */
+	if (kept > 1 || ntpl > d.left / 8)
+		d.bad = true;
+	else if (ntpl > 0)
+		p.templates = xcalloc(ntpl, sizeof(*p.templates));
+	p.templates_kept = kept == 1;
+	for (uint32_t i = 0; !d.bad && i < ntpl; i++) {
+		p.templates[i].kind = dec_str(&d);
+		p.templates[i].source = dec_bytes(&d, &p.templates[i].source_len);
+		p.ntemplates++;
 	}
 	if (!dec_done(&d) || shalen >= sizeof(p.sha256) || calshalen >= sizeof(p.sha256)) {
 		free(sha);
@@ -169,6 +192,11 @@ store_plan_release(struct store_plan *p)
 		free(p->calendars[i].source);
 	}
 	free(p->calendars);
+	for (size_t i = 0; i < p->ntemplates; i++) {
+		free(p->templates[i].kind);
+		free(p->templates[i].source);
+	}
+	free(p->templates);
 	memset(p, 0, sizeof(*p));
 }
 

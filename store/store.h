@@ -22,7 +22,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -98,6 +98,13 @@ struct store_plan_calendar {
 	char *source;       /* its bytes, NUL-terminated */
 	size_t source_len;
 };
+/* A template file of the plan's own folder (`templates:`) as the version was loaded with it,
+ * kept byte for byte: a template edited on disk later changes no notice of this version. */
+struct store_plan_template {
+	char *kind;         /* "reminder" */
+	char *source;       /* its bytes, NUL-terminated */
+	size_t source_len;
+};
 struct store_plan {
 	char *id;
 	uint32_t version;   /* 1, 2, ... */
@@ -109,6 +116,10 @@ struct store_plan {
 	char calendar_sha256[65];   /* of the resolved calendar (plan.h); "" before schema 3 */
 	struct store_plan_calendar *calendars;  /* in `use` order; NULL/0 when none */
 	size_t ncalendars;
+	bool templates_kept;        /* false: stored before schema 7 kept templates (the plan's
+	                               folder is read as it is now) */
+	struct store_plan_template *templates;  /* in kind order; NULL/0 when none */
+	size_t ntemplates;
 };
 /* Stores p under (id, version) and makes it the plan's current version. */
 int store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e);

@@ -30,7 +30,28 @@ plan_release(struct engine_plan *ep)
 	if (ep->tz)
 		tz_free(ep->tz);
 	free(ep->templates);
+	for (size_t i = 0; i < ep->ntpls; i++) {
+		free(ep->tpls[i].kind);
+		free(ep->tpls[i].source);
+	}
+	free(ep->tpls);
 	memset(ep, 0, sizeof(*ep));
+}
+
+/* ep keeps its own copy of a version's template files. */
+static void
+keep_templates(struct engine_plan *ep, const struct store_plan_template *v, size_t n)
+{
+	ep->tpls_kept = true;
+	ep->tpls = n ? xcalloc(n, sizeof(*ep->tpls)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		ep->tpls[i].kind = xstrdup(v[i].kind);
+		ep->tpls[i].source = xmalloc(v[i].source_len + 1);
+		memcpy(ep->tpls[i].source, v[i].source, v[i].source_len);
+		ep->tpls[i].source[v[i].source_len] = '\0';
+		ep->tpls[i].source_len = v[i].source_len;
+	}
+	ep->ntpls = n;
 }
 
 static void
@@ -66,6 +87,8 @@ load_one(const struct store_plan *sp, void *arg)
 	}
 	ep.version = sp->version;
 	ep.templates = engine_plan_templates(ep.plan, sp->path);
+	if (sp->templates_kept)
+		keep_templates(&ep, sp->templates, sp->ntemplates);
 	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(ep));
 	c->v[c->n++] = ep;
 	return 0;
@@ -233,7 +256,7 @@ engine_plan_find(const struct engine *en, const char *id)
 
 int
 engine_plan_place(struct engine *en, struct plan *p, const char *path, uint32_t version,
-                  struct dberr *e)
+                  const struct store_plan_template *tpls, size_t ntpls, struct dberr *e)
 {
 	struct engine_plan ep = {0}, *slot = NULL;
 	int rc;
@@ -252,6 +275,7 @@ engine_plan_place(struct engine *en, struct plan *p, const char *path, uint32_t 
 	ep.plan = p;
 	ep.version = version;
 	ep.templates = engine_plan_templates(p, path);
+	keep_templates(&ep, tpls, ntpls);
 	if (slot == NULL) {
 		en->plans = xgrow(en->plans, &en->capplans, en->nplans + 1, sizeof(ep));
 		slot = &en->plans[en->nplans++];

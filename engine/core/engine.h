@@ -31,6 +31,12 @@ struct engine_plan {
 	uint32_t version;
 	struct tz *tz;           /* the plan's zone; owned by the engine */
 	char *templates;         /* the plan's own template folder, or NULL; owned */
+	/* that folder's files as this version keeps them (owned): notices of the version are
+	 * rendered from these, not from the folder as it is now. tpls_kept false: a version
+	 * stored before versions kept templates, read from the folder */
+	bool tpls_kept;
+	struct store_plan_template *tpls;
+	size_t ntpls;
 };
 
 /* What main gathered for the engine: nothing here is read from the environment later. */
@@ -69,11 +75,12 @@ size_t engine_nplans(const struct engine *en);
 const struct engine_plan *engine_plan_at(const struct engine *en, size_t i);
 /* The loaded plan with this id, or NULL. */
 const struct engine_plan *engine_plan_find(const struct engine *en, const char *id);
-/* Makes p (parsed from path, version) the engine's plan of its id, replacing and freeing
- * the one before; the engine owns p from now on, also on failure. Only an unknown zone
- * fails (DB_EDATA), and then p is freed and the old plan stays. */
+/* Makes p (parsed from path, version, with the template files tpls of its own folder,
+ * copied; NULL/0 for none) the engine's plan of its id, replacing and freeing the one
+ * before; the engine owns p from now on, also on failure. Only an unknown zone fails
+ * (DB_EDATA), and then p is freed and the old plan stays. */
 int engine_plan_place(struct engine *en, struct plan *p, const char *path, uint32_t version,
-                      struct dberr *e);
+                      const struct store_plan_template *tpls, size_t ntpls, struct dberr *e);
 /* Drops the plan p from the engine again (a load whose transaction failed). */
 void engine_plan_unplace(struct engine *en, const struct plan *p);
 

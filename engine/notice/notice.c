@@ -669,9 +669,8 @@ notice_eml_name(const char *key, int64_t scheduled)
 	return buf_detach(&b);
 }
 
-/* Lower-case hex SHA-256 of data, 65 bytes with the NUL. */
-static void
-sha256_hex(const void *data, size_t len, char out[65])
+void
+notice_sha256_hex(const void *data, size_t len, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[32];
@@ -725,7 +724,7 @@ make_link(struct engine *en, struct store_txn *txn, const struct notice_req *r,
 			token[n++] = b64[(v >> k) & 63];
 	}
 	token[n] = '\0';
-	sha256_hex(token, n, hash);
+	notice_sha256_hex(token, n, hash);
 	l.hash = hash;
 	l.task = r->task->key;
 	l.role = r->ep->plan->roles[m->owner].id;
@@ -960,7 +959,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		 * message on the wire are these bytes) and the outbox file's name */
 		char hash[65], *eml = notice_eml_name(n.key, n.scheduled);
 
-		sha256_hex(msg.data, msg.len, hash);
+		notice_sha256_hex(msg.data, msg.len, hash);
 		buf_printf(&details, ",\"sha256\":\"%s\",\"eml\":", hash);
 		buf_json_str(&details, eml);
 		free(eml);

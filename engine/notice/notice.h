@@ -71,6 +71,17 @@ int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_r
  * placeholder or a bad template is DB_EDATA at its FILE:LINE:COLUMN, found at check/load
  * time. */
 int notice_check_templates(const struct plan *p, const char *path, struct dberr *e);
+/* The same, keeping the files: *out holds the folder's templates (*n of them, in kind
+ * order; NULL/0 when the plan has no folder or it holds none) for the plan version to
+ * store (engine_plan.tpls). Caller frees with notice_templates_free. Errors as
+ * notice_check_templates; on failure nothing is written. */
+int notice_templates_read(const struct plan *p, const char *path,
+                          struct store_plan_template **out, size_t *n, struct dberr *e);
+void notice_templates_free(struct store_plan_template *v, size_t n);
+
+/* Lower-case hex SHA-256 of data into out (65 bytes with the NUL): the one hash of what a
+ * notice was (its bytes) and was worded from (a kept template). Cannot fail. */
+void notice_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* The name of the .eml file in <db>/outbox/ (the embedded default delivery) of the notice
  * with this key, scheduled at this UTC second: the time (sorts by schedule), the key made

@@ -1,7 +1,8 @@
 /*
  * notice_text.c - a notice's words and bytes, over the notifiers' templates and message
- * builder. Templates are loaded once per folder and kind and kept for the engine's life:
- * a morning of 100,000 reminders renders from one parsed template.
+ * builder. Templates are parsed once per folder (the built-in one) or plan version (the
+ * plan's own, as the version keeps them) and kind, and kept for the engine's life: a
+ * morning of 100,000 reminders renders from one parsed template.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,6 +38,43 @@ templates_free(void *arg)
 	}
 	free(c->v);
 	free(c);
+}
+
+/* The template of kind among the files plan version ep keeps, parsed once per plan,
+ * version and kind: the cache follows the version, so a template edited on disk reaches
+ * notices only through a new version (`load`). *out NULL when the version has none. */
+static int
+cached_kept(struct tpl_cache *c, const struct engine_plan *ep, const char *kind,
+            struct notify_tpl **out, struct dberr *e)
+{
+	/* a key no folder path can be: the plan id and version after a control character */
+	char *key = xasprintf("\x01%s#%u", ep->plan->id, (unsigned)ep->version);
+	struct notify_tpl *t = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].dir, key) == 0 && strcmp(c->v[i].kind, kind) == 0) {
+			*out = c->v[i].tpl;
+			free(key);
+			return 0;
+		}
+	for (size_t i = 0; i < ep->ntpls && t == NULL && rc == 0; i++)
+		if (strcmp(ep->tpls[i].kind, kind) == 0) {
+			char *file = xasprintf("%s/%s.txt (plan %s version %u)",
+			                       ep->templates ? ep->templates : "templates", kind,
+			                       ep->plan->id, (unsigned)ep->version);
+
+			rc = notify_tpl_parse(file, ep->tpls[i].source, ep->tpls[i].source_len, &t, e);
+			free(file);
+		}
+	if (rc != 0) {
+		free(key);
+		return rc;
+	}
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = (struct tpl_entry){key, xstrdup(kind), t};
+	*out = t;
+	return 0;
 }
 
 /* The template of kind in dir, from the cache or the file; *out NULL when there is none. */
@@ -81,12 +119,17 @@ notice_render(struct engine *en, const struct engine_plan *ep, const char *kind,
 		cache = xcalloc(1, sizeof(*cache));
 		engine_slot_set(en, ENGINE_SLOT_TEMPLATES, cache, templates_free);
 	}
-	/* the plan's own folder first, then the built-in one; the kind, then its fallback */
+	/* the plan's own folder first (as its version keeps it), then the built-in one; the
+	 * kind, then its fallback */
 	for (size_t k = 0; k < 2 && t == NULL; k++)
 		for (size_t d = 0; d < 2 && t == NULL; d++) {
 			if (dirs[d] == NULL || kinds[k] == NULL)
 				continue;
-			if ((rc = cached(cache, dirs[d], kinds[k], &t, e)) != 0)
+			if (d == 0 && ep->tpls_kept)
+				rc = cached_kept(cache, ep, kinds[k], &t, e);
+			else
+				rc = cached(cache, dirs[d], kinds[k], &t, e);
+			if (rc != 0)
 				return rc;
 		}
 	if (t == NULL)
@@ -129,17 +172,56 @@ notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
 }
 
 int
-notice_check_templates(const struct plan *p, const char *path, struct dberr *e)
+notice_templates_read(const struct plan *p, const char *path,
+                      struct store_plan_template **out, size_t *nout, struct dberr *e)
 {
 	char *dir = engine_plan_templates(p, path);
+	struct notify_tpl_file *f = NULL;
+	struct store_plan_template *v = NULL;
+	size_t n = 0;
 	int rc;
 
-	if (dir == NULL)
+	if (dir == NULL) {
+		*out = NULL;
+		*nout = 0;
 		return 0;
-	rc = notify_tpl_check_dir(dir, e);
+	}
+	rc = notify_tpl_read_dir(dir, &f, &n, e);
 	if (rc != 0 && rc != DB_EDATA)
 		rc = dberr_set(e, DB_EDATA, "plan %s: its template folder %s cannot be read", p->id,
 		               dir);
 	free(dir);
+	if (rc != 0)
+		return rc;
+	if (n > 0)
+		v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i] = (struct store_plan_template){f[i].kind, f[i].text, f[i].len};
+		f[i].kind = f[i].text = NULL;
+	}
+	notify_tpl_files_free(f, n);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+void
+notice_templates_free(struct store_plan_template *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].source);
+	}
+	free(v);
+}
+
+int
+notice_check_templates(const struct plan *p, const char *path, struct dberr *e)
+{
+	struct store_plan_template *v = NULL;
+	size_t n = 0;
+	int rc = notice_templates_read(p, path, &v, &n, e);
+
+	notice_templates_free(v, n);
 	return rc;
 }

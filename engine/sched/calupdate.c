@@ -128,6 +128,16 @@ all_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return 0;
 }
 
+/* The templates the new version keeps: the current version's, or, for one stored before
+ * versions kept them, its folder's as they are now (sp owns them either way). */
+static int
+keep_templates(const struct plan *np, struct store_plan *sp, struct dberr *e)
+{
+	if (sp->templates_kept)
+		return 0;
+	return notice_templates_read(np, sp->path, &sp->templates, &sp->ntemplates, e);
+}
+
 /* One plan with the new file, in a transaction thrown away: what it would become. */
 static int
 try_one(struct engine *en, const char *path, const char *name, const char *data, size_t len,
@@ -136,7 +146,7 @@ try_one(struct engine *en, const char *path, const char *name, const char *data,
 	struct store_plan sp = {0};
 	struct load_result lr = {0};
 	struct load_arg a = {en, NULL, false, NULL, NULL, 0, &lr, "plan.calendar",
-	                     SCHED_LOAD_FEWER_YEARS};
+	                     SCHED_LOAD_FEWER_YEARS, NULL, 0};
 	struct all_arg one = {&a, 1};
 	int rc;
 
@@ -145,9 +155,16 @@ try_one(struct engine *en, const char *path, const char *name, const char *data,
 	rc = reparse(en, out->plan_id, path, name, data, len, &sp, &a.plan, e);
 	if (rc != 0 || a.plan == NULL)
 		goto out;
+	if ((rc = keep_templates(a.plan, &sp, e)) != 0) {
+		plan_free(a.plan);
+		goto out;
+	}
 	a.path = sp.path;
 	a.source = sp.source;
 	a.len = sp.source_len;
+	/* the new version keeps the current one's templates */
+	a.tpls = sp.templates;
+	a.ntpls = sp.ntemplates;
 	rc = engine_write_dry(en, all_txn, &one, e);
 	if (rc == 0) {
 		out->changed = lr.changed;
@@ -184,13 +201,18 @@ write_all(struct engine *en, const char *path, const char *name, const char *dat
 		if (!res->plans[i].changed)
 			continue;
 		rc = reparse(en, res->plans[i].plan_id, path, name, data, len, &sp[all.n], &np, e);
+		if (rc == 0 && np != NULL && (rc = keep_templates(np, &sp[all.n], e)) != 0) {
+			plan_free(np);
+			np = NULL;
+		}
 		if (rc != 0 || np == NULL) {
 			store_plan_release(&sp[all.n]);
 			continue;
 		}
 		v[all.n] = (struct load_arg){en, np, false, sp[all.n].path, sp[all.n].source,
 		                             sp[all.n].source_len, &lr[i], "plan.calendar",
-		                             SCHED_LOAD_FEWER_YEARS};
+		                             SCHED_LOAD_FEWER_YEARS, sp[all.n].templates,
+		                             sp[all.n].ntemplates};
 		all.n++;
 	}
 	if (rc == 0)

@@ -40,11 +40,30 @@ old_release(struct engine_plan *ep)
 	memset(ep, 0, sizeof(*ep));
 }
 
+/* Do the template files kept with version cur differ from tpls? A version stored before
+ * versions kept templates differs when the plan has any now. */
+static bool
+templates_differ(const struct store_plan *cur, const struct store_plan_template *tpls,
+                 size_t n)
+{
+	if (!cur->templates_kept)
+		return n > 0;
+	if (cur->ntemplates != n)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cur->templates[i].kind, tpls[i].kind) != 0 ||
+		    cur->templates[i].source_len != tpls[i].source_len ||
+		    memcmp(cur->templates[i].source, tpls[i].source, tpls[i].source_len) != 0)
+			return true;
+	return false;
+}
+
 /* The audit record of a new version: its number, the file's hash, the resolved calendar's
  * hash and each calendar file used with its own hash, so what a deadline was computed from
  * stays on record. */
 static void
-plan_load_details(struct buf *b, const struct plan *p, uint32_t version)
+plan_load_details(struct buf *b, const struct plan *p, uint32_t version,
+                  const struct store_plan_template *tpls, size_t ntpls)
 {
 	/* every plan has a resolved calendar, its own days alone when it uses no file */
 	buf_printf(b, "{\"version\":%u,\"sha256\":\"%s\",\"calendar_sha256\":\"%s\"",
@@ -56,6 +75,19 @@ plan_load_details(struct buf *b, const struct plan *p, uint32_t version)
 			buf_printf(b, "%s{\"name\":", i ? "," : "");
 			buf_json_str(b, p->uses[i].file->name);
 			buf_printf(b, ",\"sha256\":\"%s\"}", p->uses[i].sha256);
+		}
+		buf_puts(b, "]");
+	}
+	/* and each template of its own folder: what its notices were worded from */
+	if (ntpls > 0) {
+		buf_puts(b, ",\"templates\":[");
+		for (size_t i = 0; i < ntpls; i++) {
+			char hex[65];
+
+			notice_sha256_hex(tpls[i].source, tpls[i].source_len, hex);
+			buf_printf(b, "%s{\"kind\":", i ? "," : "");
+			buf_json_str(b, tpls[i].kind);
+			buf_printf(b, ",\"sha256\":\"%s\"}", hex);
 		}
 		buf_puts(b, "]");
 	}
@@ -78,7 +110,8 @@ compare_current(struct load_arg *a, const struct store_plan *cur, struct dberr *
 	 * 文号, a holiday's name, why a year is missing): `workdays` and the warnings cite the
 	 * stored version */
 	res->changed = strcmp(cur->sha256, a->plan->sha256) != 0 ||
-	               strcmp(cur->calendar_sha256, a->plan->calendar_sha256) != 0;
+	               strcmp(cur->calendar_sha256, a->plan->calendar_sha256) != 0 ||
+	               templates_differ(cur, a->tpls, a->ntpls);
 	if (!res->changed) {
 		if ((rc = calversions_stored_sources(a->en, cur, sources, e)) != 0)
 			return rc;
@@ -144,11 +177,14 @@ sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		sp.path = (char *)a->path;
 		sp.loaded_at = engine_now(a->en);
 		engine_plan_calendars_to_store(a->plan, &sp);
+		sp.templates_kept = true;
+		sp.templates = (struct store_plan_template *)a->tpls;
+		sp.ntemplates = a->ntpls;
 		rc = store_plan_put(txn, &sp, e);
 		free(sp.calendars);
 		if (rc != 0)
 			goto out;
-		plan_load_details(&details, a->plan, res->version);
+		plan_load_details(&details, a->plan, res->version, a->tpls, a->ntpls);
 		rc = engine_audit(a->en, txn, a->action, "", a->plan->id, "", "",
 		                  buf_str(&details), e);
 		buf_release(&details);
@@ -157,7 +193,8 @@ sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	/* the engine expands from its in-memory plans: the new version goes there first (a
 	 * redone transaction finds it in place) */
-	if ((rc = engine_plan_place(a->en, a->plan, a->path, res->version, e)) != 0) {
+	if ((rc = engine_plan_place(a->en, a->plan, a->path, res->version, a->tpls, a->ntpls,
+	                            e)) != 0) {
 		a->plan = NULL; /* freed by the engine */
 		goto out;
 	}
@@ -190,9 +227,11 @@ sched_load_unplace(struct load_arg *a)
  * the same transaction, aborted, and the engine's plans and pending notices as before. */
 static int
 load_parsed(struct engine *en, struct plan *p, const char *path, char *source, size_t len,
-            unsigned flags, bool dry, struct load_result *res, struct dberr *e)
+            const struct store_plan_template *tpls, size_t ntpls, unsigned flags, bool dry,
+            struct load_result *res, struct dberr *e)
 {
-	struct load_arg a = {en, p, false, path, source, len, res, "plan.load", flags};
+	struct load_arg a = {en, p, false, path, source, len, res, "plan.load", flags, tpls,
+	                     ntpls};
 	int rc;
 
 	snprintf(res->plan_id, sizeof(res->plan_id), "%s", p->id); /* p may be freed below */
@@ -234,22 +273,25 @@ load_file(struct engine *en, const char *path, unsigned flags, bool dry,
           struct load_result *res, struct dberr *e)
 {
 	struct plan *p = NULL;
+	struct store_plan_template *tpls = NULL;
 	char *source = NULL;
-	size_t len = 0;
+	size_t len = 0, ntpls = 0;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	/* One read: the bytes stored are exactly the bytes parsed. */
+	/* One read: the bytes stored are exactly the bytes parsed; the same for the plan's
+	 * templates, kept with the version */
 	rc = ydoc_read_file(path, &source, &len, e);
 	if (rc == 0)
 		rc = engine_plan_parse(engine_config(en), path, source, len, NULL, 0, &p, e);
 	if (rc == 0)
-		rc = notice_check_templates(p, path, e);
+		rc = notice_templates_read(p, path, &tpls, &ntpls, e);
 	if (rc == 0) {
-		rc = load_parsed(en, p, path, source, len, flags, dry, res, e);
+		rc = load_parsed(en, p, path, source, len, tpls, ntpls, flags, dry, res, e);
 	} else if (p != NULL) {
 		plan_free(p);
 	}
+	notice_templates_free(tpls, ntpls);
 	free(source);
 	return rc;
 }

@@ -87,6 +87,8 @@ struct load_arg {
 	struct load_result *res;
 	const char *action;  /* the audit action of a new version: plan.load, plan.calendar */
 	unsigned flags;      /* SCHED_LOAD_* */
+	const struct store_plan_template *tpls; /* the plan's own templates, as stored with */
+	size_t ntpls;                           /* the version (borrowed) */
 };
 
 /* Inside txn: a's plan becomes the plan's next version when its file, its resolved days or

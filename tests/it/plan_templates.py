@@ -1,7 +1,12 @@
 """A plan's own template folder: its texts replace the built-in ones for the kinds it has
-(the others fall back), and a template naming an unknown placeholder is refused at
-`check` and `load` with its FILE:LINE:COLUMN, before any deadline could need it."""
+(the others fall back); the folder's files are kept with the plan version, so a template
+edited on disk changes no notice until the plan is loaded again (a new version, its
+templates' hashes in the audit record); and a template naming an unknown placeholder is
+refused at `check` and `load` with its FILE:LINE:COLUMN, before any deadline could need
+it."""
 import email
+import hashlib
+import json
 import email.policy
 import os
 import sys
@@ -50,6 +55,62 @@ for name in st.outbox():
 eq(str(kinds["reminder"]["Subject"]), "自定义提醒：名录", "the plan's own reminder text")
 check("2017-02-15" in kinds["reminder"].get_body().get_content(), "its body is rendered")
 check("自定义" not in str(kinds["overdue"]["Subject"]), "other kinds fall back to built-in")
+
+
+def mails_of(kind):
+    out = []
+    for name in st.outbox():
+        with open(os.path.join(st.db, "outbox", name), "rb") as f:
+            msg = email.message_from_binary_file(f, policy=email.policy.default)
+        if msg["X-Dabiao-Kind"] == kind:
+            out.append(msg)
+    return out
+
+
+def plan_loads():
+    lines = st.ok("audit", "--format", "jsonl").splitlines()
+    recs = [json.loads(x)["record"] for x in lines]
+    return [r for r in recs if r["action"] == "plan.load"]
+
+
+# The version keeps its folder: an overdue text written after the load is not used by the
+# next process (each command is a new engine, as a restarted daemon is) ...
+st2 = Store()
+os.makedirs(st2.path("tpl"))
+REMINDER = "Subject: 自定义提醒：{{milestone_title}}\n\n请于 {{due_date}} 前报送。\n"
+OVERDUE1 = "Subject: 第一版逾期：{{milestone_title}}\n\n已逾期。\n"
+OVERDUE2 = "Subject: 第二版逾期：{{milestone_title}}\n\n已逾期{{days_overdue}}天。\n"
+st2.write("tpl/reminder.txt", REMINDER)
+st2.write("tpl/overdue.txt", OVERDUE1)
+plan2 = st2.write("tp.yaml", PLAN + "      - id: m2\n        title: 第二项\n        owner: county_epb\n"
+                  "        for: each jurisdiction\n        due: 2017-03-15\n        escalate: e\n")
+st2.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
+st2.ok("load", plan2)
+st2.ok("import", st2.write("r.yaml", REG))
+st2.write("tpl/overdue.txt", OVERDUE2)
+st2.ok("advance", "--to", "2017-02-20T00:00:00+08:00")
+st, keep = st2, st
+over = mails_of("overdue")
+eq([str(m["Subject"]) for m in over], ["第一版逾期：名录"], "the version's own text, not the edit")
+loads = plan_loads()
+eq(len(loads), 1, "one version so far")
+want = [{"kind": "overdue", "sha256": hashlib.sha256(OVERDUE1.encode()).hexdigest()},
+        {"kind": "reminder", "sha256": hashlib.sha256(REMINDER.encode()).hexdigest()}]
+eq(json.loads(loads[0]["details"])["templates"], want, "each kept template's hash on record")
+# ... until the plan is loaded again: a new version for the changed template alone
+out = st2.ok("load", plan2)
+loads = plan_loads()
+eq(len(loads), 2, f"the edit made version 2: {out}")
+eq(json.loads(loads[1]["details"])["version"], 2, "version 2")
+eq(json.loads(loads[1]["details"])["templates"][0]["sha256"],
+   hashlib.sha256(OVERDUE2.encode()).hexdigest(), "its overdue template's hash")
+st2.ok("advance", "--to", "2017-03-20T00:00:00+08:00")
+subjects = sorted(str(m["Subject"]) for m in mails_of("overdue"))
+eq(subjects, ["第一版逾期：名录", "第二版逾期：第二项"], "version 2's notices use the new text")
+st2.ok("load", plan2)
+eq(len(plan_loads()), 2, "loading the same files again makes no version")
+st = keep
+st2.cleanup()
 
 st.write("tpl/reminder.txt", "Subject: 提醒\n\n请于 {{due_date}} 前报送。\n{{no_such_value}}\n")
 for cmd in ("check", "load"):

@@ -1,10 +1,9 @@
 /* A damaged value (truncated anywhere, a count or length pointing past the end, a wrong
  * format byte) or a malformed due key reads as DB_ESTORE, never a crash or an overread
  * (run under ASan in CI). The damage is written with LMDB directly, the store closed. */
-#include <lmdb.h>
 #include <stdio.h>
 
-#include "store_test.h"
+#include "store_lmdb_test.h"
 
 static int
 put_task(struct store_txn *t, void *arg, struct dberr *e)
@@ -16,13 +15,6 @@ put_task(struct store_txn *t, void *arg, struct dberr *e)
 	(void)arg;
 	return store_task_put(t, &task, e);
 }
-
-#define MDB_OK(call)                                                           \
-	do {                                                                   \
-		int r_ = (call);                                               \
-		if (r_ != 0)                                                   \
-			TEST_FAIL_("%s: %s", #call, mdb_strerror(r_));         \
-	} while (0)
 
 /* Writes "bad/N" = the good value cut to N bytes for every N, plus a few mutations; returns
  * how many bad keys were written. */

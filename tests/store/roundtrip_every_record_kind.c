@@ -13,13 +13,19 @@ static struct store_plan_calendar cals[] = {
 	{"cn-mainland", "/usr/share/dabiao/calendars/cn-mainland.yaml", "calendar: a\0b", 14},
 	{"cn-xinjiang", "", "", 0},
 };
+/* and the files of its own template folder: one with a NUL inside, an empty one */
+static struct store_plan_template tpls[] = {
+	{"reminder", "Subject: x\n\n\0y", 15},
+	{"z", "", 0},
+};
 
 static int
 write_all(struct store_txn *t, void *arg, struct dberr *e)
 {
-	struct store_plan p1 = {"plan-a", 1, "aa", "v: 1\n", 5, "/etc/a.yaml", -5, "cc", cals, 2};
-	struct store_plan p2 = {"plan-a", 2, "", "", 0, "", INT64_MAX, "", NULL, 0};
-	struct store_plan p3 = {"plan-a/b", 7, "bb", "src", 3, "p", 0, "", NULL, 0};
+	struct store_plan p1 = {"plan-a", 1, "aa", "v: 1\n", 5, "/etc/a.yaml", -5, "cc", cals, 2,
+	                        true, tpls, 2};
+	struct store_plan p2 = {"plan-a", 2, "", "", 0, "", INT64_MAX, "", NULL, 0, false, NULL, 0};
+	struct store_plan p3 = {"plan-a/b", 7, "bb", "src", 3, "p", 0, "", NULL, 0, true, NULL, 0};
 	struct store_subject s1 = {STORE_ENTERPRISE, "91650000", fields, 3, contacts, 2};
 	struct store_subject s2 = {STORE_OFFICE, "admin", NULL, 0, NULL, 0};
 	struct store_subject s3 = {STORE_JURISDICTION, "", NULL, 0, contacts, 1};
@@ -135,6 +141,8 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	ASSERT_STR_EQ(p.calendar_sha256, "");
 	ASSERT_EQ(p.ncalendars, 0);
 	ASSERT(p.calendars == NULL);
+	ASSERT(!p.templates_kept);
+	ASSERT_EQ(p.ntemplates, 0);
 	store_plan_release(&p);
 	ASSERT_OK(store_plan_get(t, "plan-a", 1, &p, e), e);
 	ASSERT_STR_EQ(p.id, "plan-a");
@@ -152,6 +160,13 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	ASSERT(memcmp(p.calendars[0].source, "calendar: a\0b", 14) == 0);
 	ASSERT_STR_EQ(p.calendars[1].name, "cn-xinjiang");
 	ASSERT_EQ(p.calendars[1].source_len, 0);
+	ASSERT(p.templates_kept);
+	ASSERT_EQ(p.ntemplates, 2);
+	ASSERT_STR_EQ(p.templates[0].kind, "reminder");
+	ASSERT_EQ(p.templates[0].source_len, 15);
+	ASSERT(memcmp(p.templates[0].source, "Subject: x\n\n\0y", 15) == 0);
+	ASSERT_STR_EQ(p.templates[1].kind, "z");
+	ASSERT_EQ(p.templates[1].source_len, 0);
 	store_plan_release(&p);
 	ASSERT_EQ(store_plan_get(t, "plan-a", 3, &p, e), DB_ENOTFOUND);
 	dberr_clear(e);

@@ -137,7 +137,7 @@ main(void)
 	o.actor = "test";
 	ASSERT_EQ(engine_open(&o, &c.en, &e), 0);
 	ASSERT_EQ(plan_parse_buffer("ub.yaml", plan_src, sizeof(plan_src) - 1, NULL, &p, &e), 0);
-	ASSERT_EQ(engine_plan_place(c.en, p, "ub.yaml", 1, &e), 0);
+	ASSERT_EQ(engine_plan_place(c.en, p, "ub.yaml", 1, NULL, 0, &e), 0);
 	c.ep = engine_plan_find(c.en, "ub");
 	ASSERT(c.ep != NULL);
 

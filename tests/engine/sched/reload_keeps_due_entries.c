@@ -26,8 +26,10 @@ static int
 foreign_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	const char *src = arg;
-	struct store_plan pa = {"a", 2, "0", (char *)src, strlen(src), "a.yaml", 0, "", NULL, 0};
-	struct store_plan pb = {"b", 1, "0", (char *)src, strlen(src), "b.yaml", 0, "", NULL, 0};
+	struct store_plan pa = {"a", 2, "0", (char *)src, strlen(src), "a.yaml", 0, "", NULL, 0,
+	                        true, NULL, 0};
+	struct store_plan pb = {"b", 1, "0", (char *)src, strlen(src), "b.yaml", 0, "", NULL, 0,
+	                        true, NULL, 0};
 	struct store_task t = {0};
 	struct store_due d = {0};
 	int rc;
@@ -57,8 +59,10 @@ foreign_txn(struct store_txn *txn, void *arg, struct dberr *e)
 static int
 fixed_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	struct store_plan pa = {"a", 3, "1", PLAN_A, strlen(PLAN_A), "a.yaml", 0, "", NULL, 0};
-	struct store_plan pb = {"b", 2, "1", PLAN_B, strlen(PLAN_B), "b.yaml", 0, "", NULL, 0};
+	struct store_plan pa = {"a", 3, "1", PLAN_A, strlen(PLAN_A), "a.yaml", 0, "", NULL, 0,
+	                        true, NULL, 0};
+	struct store_plan pb = {"b", 2, "1", PLAN_B, strlen(PLAN_B), "b.yaml", 0, "", NULL, 0,
+	                        true, NULL, 0};
 	int rc;
 
 	(void)arg;
