@@ -692,9 +692,8 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return 0;
 }
 
-int
-report_annex4(struct engine *en, const char *plan, const char *month,
-              struct report_table *out, struct dberr *e)
+void
+report_annex4_table(struct report_table *t, const char *title)
 {
 	static const char *const head[] = {
 		"序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物",
@@ -703,6 +702,15 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		"no", "jurisdiction", "enterprise", "credit_code", "industry", "pollutants",
 		"reason", "measure", "rectify_by", "state", "done_date", "responsible_unit",
 		"responsible_person"};
+
+	report_table_init(t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
+	report_table_keys(t, "annex4", keys);
+}
+
+int
+report_annex4(struct engine *en, const char *plan, const char *month,
+              struct report_table *out, struct dberr *e)
+{
 	struct annex a;
 	struct annex4_ctx c = {0};
 	struct report_table t;
@@ -712,8 +720,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
 		goto out;
 	title = xasprintf("全区10个行业超标企业清理明细表（%s）", month);
-	report_table_init(&t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
-	report_table_keys(&t, "annex4", keys);
+	report_annex4_table(&t, title);
 	c.a = &a;
 	c.t = &t;
 	c.order = xcalloc(a.n ? a.n : 1, sizeof(*c.order));

@@ -153,6 +153,29 @@ int report_annex3(struct engine *en, const char *plan, const char *month, bool b
                   struct report_table *out, struct dberr *e);
 int report_annex4(struct engine *en, const char *plan, const char *month,
                   struct report_table *out, struct dberr *e);
+/* Annex 4's layout: an empty table with its columns. Cannot fail. */
+void report_annex4_table(struct report_table *t, const char *title);
+
+/* ---- the blank form a task hands in (form.c) ---- */
+struct report_form {
+	char *title;          /* "全州10个行业超标企业清理汇总表（2017年6月）": what a notice
+	                         calls it (附件说明) */
+	char *filename;       /* "附件3_全州10个行业超标企业清理汇总表_昌吉市_2017年6月.xlsx" */
+	struct buf xlsx;      /* the workbook */
+};
+/* The form of task's milestone (`form:` annex3 or annex4), for its jurisdiction and the
+ * period it covers, read inside txn: Annex 3 with the jurisdiction's row and every figure
+ * blank, Annex 4 with a row per enterprise of the jurisdiction listed for clean-up (what
+ * the registry says; state and completion date blank); 填报单位 and 填报日期 blank for the
+ * county, a line saying by when and to whom. Returns 1 (out untouched) when the milestone
+ * has no form, 0 with *out filled (release with report_form_release). Errors:
+ * DB_ECANTCREAT (no temporary file), DB_EIO, the store's. */
+int report_task_form(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                     const struct store_task *task, struct report_form *out, struct dberr *e);
+void report_form_release(struct report_form *f);
+/* t as an XLSX workbook's bytes, appended to out (report_write's layout). Errors:
+ * report_write's, DB_ECANTCREAT for the temporary file it needs. */
+int report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e);
 
 /* ---- accountability (accountability.c) ---- */
 /* Lapses (task.lapse: 逾期未报 when the task is still in its deadline state at `to`, 逾期

@@ -58,6 +58,7 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	struct notice_var vars[3];
 	const char *unit = NULL;
 	struct notice_req r = {0};
+	struct task_forms forms = {0};
 	const char *to[1];
 	int rc;
 
@@ -88,6 +89,10 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 		keys = xgrow(keys, &capk, ntasks + 1, sizeof(*keys));
 		keys[ntasks] = f[0];
 		tasks[ntasks++] = f[1];
+		/* the forms the day's reminders and start notices name as their 附件 */
+		if ((strcmp(f[2], "reminder") == 0 || strcmp(f[2], "start") == 0) &&
+		    (rc = task_forms_add_key(en, txn, ep, f[1], &forms, e)) != 0)
+			goto out;
 	}
 	if (ntasks == 0)
 		goto out;
@@ -129,6 +134,7 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 		r.text_subject = one_subject;
 		r.text_body = one_body;
 	}
+	task_forms_attach(&forms, &r);
 	rc = notice_queue(en, txn, &r, e);
 	if (rc == 0)
 		rc = store_meta_put(txn, d->task, "", e); /* collected: an empty list */
@@ -139,6 +145,7 @@ out:
 	free(keys);
 	free(one_subject);
 	free(one_body);
+	task_forms_release(&forms);
 	buf_release(&items);
 	return rc;
 }

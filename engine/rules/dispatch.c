@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "engine/audit/audit.h"
 #include "base/buf.h"
@@ -213,18 +212,9 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 {
 	struct report_table t;
 	unsigned tot[9] = {0};
-	char path[] = "/tmp/dabiao-dispatch-XXXXXX";
 	char *title = xasprintf("全州10个行业超标企业清理汇总表（%s 调度）", month);
-	char chunk[8192];
-	FILE *fp;
-	size_t n;
-	int fd = mkstemp(path), rc;
+	int rc;
 
-	if (fd < 0) {
-		free(title);
-		return dberr_set(e, DB_ECANTCREAT, "cannot create a temporary file for the XLSX");
-	}
-	close(fd);
 	report_annex3_table(&t, title);
 	/* every jurisdiction of the registry, as `report annex3` lists them: a county without
 	 * listed enterprises shows zeros rather than disappearing */
@@ -238,13 +228,7 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	t.note = xasprintf("统计口径：调度时（%s）各企业清理整治事项的状态；计划 %s 第 %u 版。",
 	                   when, f->ep->plan->id, f->ep->version);
 	report_sign_lines(&t, f->en, f->ep);
-	rc = report_write(&t, 1, REPORT_FMT_XLSX, path, e);
-	fp = rc == 0 ? fopen(path, "rb") : NULL;
-	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(out, chunk, n);
-	if (fp)
-		fclose(fp);
-	unlink(path);
+	rc = report_xlsx_bytes(&t, out, e);
 	report_table_release(&t);
 	free(title);
 	return rc;

@@ -16,6 +16,8 @@
 
 #include "base/buf.h"
 #include "engine/notice/notice.h"
+#include "engine/report/report.h"
+#include "notifiers/message.h"
 
 /* ---- conduct rules (conduct.c) and their warnings (warning.c) ---- */
 /* Counts an event of task at time t for its jurisdiction under every rule that counts it
@@ -79,6 +81,24 @@ int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, boo
 void conduct_items_text(struct store_txn *txn, struct engine *en, const struct engine_plan *ep,
                         const struct conduct_item *items, size_t n, const char *indent,
                         struct buf *out);
+
+/* ---- the forms tasks hand in, with the notices that ask for them (forms.c) ---- */
+struct task_forms {
+	struct report_form *f;            /* owned */
+	struct notify_attachment *att;    /* task_forms_attach's, pointing into f */
+	size_t n, cap;
+};
+/* Adds the form of task t (its milestone's `form:`, report_task_form), once per file;
+ * nothing when it has none. Errors: report_task_form's. */
+int task_forms_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_task *t, struct task_forms *fs, struct dberr *e);
+/* The same for the task with key task; nothing when there is no such task. Errors: the
+ * store's, report_task_form's. */
+int task_forms_add_key(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                       const char *task, struct task_forms *fs, struct dberr *e);
+/* Makes r carry the forms as its attachments, valid until fs is released. Cannot fail. */
+void task_forms_attach(struct task_forms *fs, struct notice_req *r);
+void task_forms_release(struct task_forms *fs);
 
 /* ---- daily digests (digest.c) ---- */
 /* STORE_DUE_DIGEST: one message to one recipient listing the notices kept for its digest

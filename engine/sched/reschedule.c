@@ -62,9 +62,10 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	static const struct plan_target targets[] = {{PLAN_TARGET_OWNER, -1},
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
-	struct notice_var vars[6];
+	struct task_forms forms = {0};
+	struct notice_var vars[7];
 	char key[1024], prev[WORDS_DEADLINE_MAX] = "";
-	int mi = plan_milestone_index(ep->plan, t->milestone);
+	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
 
 	if (n->previous != 0)
 		words_deadline_zh(ep->tz, n->previous, prev);
@@ -88,5 +89,16 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.scheduled = engine_now(en);
 	r.vars = vars;
 	r.nvars = 6;
-	return notice_queue(en, txn, &r, e);
+	/* a task that starts late asks for its table: the blank one goes with it (附件) */
+	if (strcmp(n->kind, "start") == 0) {
+		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0)
+			return rc;
+		if (forms.n > 0) {
+			task_forms_attach(&forms, &r);
+			vars[r.nvars++] = (struct notice_var){"attachment_name", forms.f[0].title};
+		}
+	}
+	rc = notice_queue(en, txn, &r, e);
+	task_forms_release(&forms);
+	return rc;
 }

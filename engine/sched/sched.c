@@ -157,8 +157,10 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	const struct plan_escalation_step *step = NULL;
 	static const struct plan_target owner = {PLAN_TARGET_OWNER, -1};
 	struct notice_req r = {0};
+	struct task_forms forms = {0};
 	char key[1024], stepno[16];
-	struct notice_var vars[1];
+	struct notice_var vars[2];
+	size_t nvars = 1;
 	int st = plan_lifecycle_state(lc, t->state), rc;
 
 	if (d->kind == STORE_DUE_REMIND) {
@@ -170,6 +172,13 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 		r.fallback = "reminder";
 		r.targets = &owner;
 		r.ntargets = 1;
+		/* a reminder of a table to hand in carries the blank table (附件) */
+		if ((rc = task_forms_add(c->en, c->txn, ep, t, &forms, c->e)) != 0)
+			return rc;
+		if (forms.n > 0) {
+			task_forms_attach(&forms, &r);
+			vars[nvars++] = (struct notice_var){"attachment_name", forms.f[0].title};
+		}
 	} else {
 		if (st < 0 || st != lc->deadline_to || m->escalate < 0 ||
 		    d->step >= ep->plan->escalations[m->escalate].nsteps)
@@ -196,8 +205,9 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	r.subject = t->subject;
 	r.scheduled = d->planned;
 	r.vars = vars;
-	r.nvars = 1;
+	r.nvars = nvars;
 	rc = notice_queue(c->en, c->txn, &r, c->e);
+	task_forms_release(&forms);
 	/* the ladder's last step reached with the task still undone: 督办后仍未办结, what a rule
 	 * with of: [escalation] counts */
 	if (rc == 0 && step != NULL && d->step + 1u == ep->plan->escalations[m->escalate].nsteps)

@@ -134,6 +134,13 @@ struct plan_where {
 	size_t nvalues;
 };
 
+/* A milestone's `form:`: the blank table its tasks hand in, attached to their reminders. */
+enum plan_form {
+	PLAN_FORM_NONE = 0,
+	PLAN_FORM_ANNEX3,           /* "annex3": 超标企业清理汇总表, one row for the jurisdiction */
+	PLAN_FORM_ANNEX4,           /* "annex4": 超标企业清理明细表, a row per listed enterprise */
+};
+
 struct plan_milestone {
 	char *id;
 	char *title;
@@ -155,6 +162,8 @@ struct plan_milestone {
 	bool covers_previous;       /* covers: previous: a recurring task reports on the period
 	                               before the one it is due in (a table due on 07-05 covers
 	                               June) */
+	enum plan_form form;        /* form: the table a task hands in, sent with its reminders
+	                               (docs/plan-format.md); PLAN_FORM_NONE by default */
 	char *renamed_from;         /* the id this milestone had in an earlier version, or NULL */
 	struct plan_offset correction; /* after a return or an incomplete submission in time;
 	                               n == 0: none (the milestone's own, else the plan's) */

@@ -405,7 +405,7 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	static const char *const keys[] = {"id", "title", "description", "owner", "for",
 	                                   "where", "submit_to", "due", "remind", "escalate",
 	                                   "lifecycle", "requires", "covers", "correction",
-	                                   "grace", "renamed_from", NULL};
+	                                   "grace", "renamed_from", "form", NULL};
 	const struct ydoc_node *id, *title, *owner, *forn, *due, *v;
 	struct plan *p = c->p;
 	const char *s;
@@ -467,6 +467,18 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 			return ydoc_error(c->d, v, c->e, "covers: previous needs a recurring due "
 			                  "(every: ...)");
 		m->covers_previous = strcmp(s, "previous") == 0;
+	}
+	if ((v = ydoc_get(n, "form")) != NULL) {
+		if ((rc = ydoc_string(c->d, v, "form", &s, c->e)) != 0)
+			return rc;
+		if (strcmp(s, "annex3") != 0 && strcmp(s, "annex4") != 0)
+			return ydoc_error(c->d, v, c->e, "form '%s' is not annex3 (the clean-up "
+			                  "summary table) or annex4 (the clean-up detail table)", s);
+		/* the forms are a jurisdiction's tables */
+		if (m->for_ != PLAN_FOR_JURISDICTION)
+			return ydoc_error(c->d, v, c->e, "form: %s is a jurisdiction's table; the "
+			                  "milestone must be for: each jurisdiction", s);
+		m->form = strcmp(s, "annex3") == 0 ? PLAN_FORM_ANNEX3 : PLAN_FORM_ANNEX4;
 	}
 	return 0;
 }

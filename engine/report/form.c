@@ -1,0 +1,153 @@
+/*
+ * form.c - the blank table a task hands in (its milestone's `form:`), sent with the
+ * notices that ask for it: Annex 3 with the jurisdiction's row, Annex 4 with a row per
+ * enterprise the registry lists for clean-up in it. The county fills in the figures, signs
+ * and stamps the 填报单位 line and sends the table back; dabiao fills only what the
+ * registry already says (names, credit codes, industries, measures, time limits), never a
+ * figure the county is asked to report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/xalloc.h"
+#include "engine/report/report.h"
+
+int
+report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e)
+{
+	/* libxlsxwriter writes a file: a private temporary one, read back and removed */
+	char path[] = "/tmp/dabiao-xlsx-XXXXXX";
+	char chunk[8192];
+	FILE *fp;
+	size_t n;
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0)
+		return dberr_set(e, DB_ECANTCREAT, "cannot create a temporary file for the XLSX");
+	close(fd);
+	rc = report_write(t, 1, REPORT_FMT_XLSX, path, e);
+	fp = rc == 0 ? fopen(path, "rb") : NULL;
+	if (rc == 0 && fp == NULL)
+		rc = dberr_set(e, DB_EIO, "cannot read back the XLSX written to %s", path);
+	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(out, chunk, n);
+	if (fp)
+		fclose(fp);
+	unlink(path);
+	return rc;
+}
+
+static const char *
+field(const struct store_subject *s, const char *name)
+{
+	const char *v = store_subject_field(s, name);
+
+	return v ? v : "";
+}
+
+struct ent_ctx {
+	const struct plan *p;
+	const char *jurisdiction, *jur_name;
+	struct report_table *t;
+	unsigned no;
+};
+
+/* Annex 4's row for an enterprise of the jurisdiction listed for clean-up, in credit code
+ * order (the store's), with what the registry knows; state and completion date are left to
+ * the county. */
+static int
+ent_cb(const struct store_subject *s, void *arg)
+{
+	struct ent_ctx *c = arg;
+	struct report_table *t = c->t;
+
+	if (strcmp(field(s, "jurisdiction"), c->jurisdiction) != 0 ||
+	    strcmp(field(s, "listed"), "true") != 0)
+		return 0;
+	report_add_num(t, ++c->no, 0);
+	report_add_str(t, c->jur_name);
+	report_add_str(t, store_subject_field(s, "name") ? field(s, "name") : s->id);
+	report_add_str(t, s->id);
+	report_add_str(t, report_industry_title(c->p, field(s, "industry")));
+	report_add_str(t, field(s, "pollutants"));
+	report_add_str(t, field(s, "reason"));
+	report_add_str(t, report_measure_title(store_subject_field(s, "measure")));
+	report_add_str(t, field(s, "rectify_by"));
+	report_add_str(t, "");
+	report_add_str(t, "");
+	report_add_str(t, field(s, "responsible_unit"));
+	report_add_str(t, field(s, "responsible_person"));
+	return 0;
+}
+
+int
+report_task_form(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                 const struct store_task *task, struct report_form *out, struct dberr *e)
+{
+	const struct plan *p = ep->plan;
+	int mi = plan_milestone_index(p, task->milestone);
+	const struct plan_milestone *m = mi >= 0 ? &p->milestones[mi] : NULL;
+	struct report_table t;
+	struct store_subject j;
+	struct dberr ignored;
+	char period[64], deadline[WORDS_DEADLINE_MAX];
+	const char *jur_name = task->jurisdiction, *name;
+	bool have_j;
+	int rc;
+
+	(void)en;
+	if (m == NULL || m->form == PLAN_FORM_NONE)
+		return 1;
+	dberr_clear(&ignored);
+	have_j = store_subject_get(txn, STORE_JURISDICTION, task->jurisdiction, &j, &ignored) == 0;
+	if (have_j && store_subject_field(&j, "name"))
+		jur_name = store_subject_field(&j, "name");
+	words_period_zh(m, task->period, period, sizeof(period));
+	words_deadline_zh(ep->tz, task->deadline, deadline);
+	name = m->form == PLAN_FORM_ANNEX3 ? "全州10个行业超标企业清理汇总表"
+	                                   : "全区10个行业超标企业清理明细表";
+	memset(out, 0, sizeof(*out));
+	out->title = period[0] ? xasprintf("%s（%s）", name, period) : xstrdup(name);
+	out->filename = xasprintf("附件%d_%s_%s%s%s.xlsx", m->form == PLAN_FORM_ANNEX3 ? 3 : 4,
+	                          name, jur_name, period[0] ? "_" : "", period);
+	if (m->form == PLAN_FORM_ANNEX3) {
+		static const unsigned none[9] = {0};
+
+		report_annex3_table(&t, out->title);
+		/* the jurisdiction's row with its name only: every figure is the county's */
+		report_annex3_row(&t, jur_name, none);
+		for (size_t c = 1; c < t.ncols; c++) {
+			free(t.cells[c].s);
+			t.cells[c] = (struct report_cell){REPORT_STR, xstrdup(""), 0, 0};
+		}
+		rc = 0;
+	} else {
+		struct ent_ctx c = {p, task->jurisdiction, jur_name, &t, 0};
+
+		report_annex4_table(&t, out->title);
+		rc = store_subject_each(txn, STORE_ENTERPRISE, ent_cb, &c, e);
+	}
+	if (rc == 0) {
+		t.note = xasprintf("填表说明：本表填写%s的情况，加盖公章后于%s前报送%s。",
+		                   period[0] ? period : "本期", deadline,
+		                   m->submit_to >= 0 ? p->roles[m->submit_to].title : "发文单位");
+		rc = report_xlsx_bytes(&t, &out->xlsx, e);
+	}
+	report_table_release(&t);
+	if (have_j)
+		store_subject_release(&j);
+	if (rc != 0)
+		report_form_release(out);
+	return rc;
+}
+
+void
+report_form_release(struct report_form *f)
+{
+	free(f->title);
+	free(f->filename);
+	buf_release(&f->xlsx);
+	memset(f, 0, sizeof(*f));
+}
