@@ -41,7 +41,9 @@ const char *const notify_tpl_names[] = {
 	/* the web's receipt and return (docs/web.md) */
 	"receipt_seq", "receipt_files", "receipt_time", "proof_url",
 	/* the noise review: who hears explanations, where reports go when not to the addressee */
-	"explain_to", "report_to_other", NULL,
+	"explain_to", "report_to_other",
+	/* a delivery failure: the notice that failed, not the report about it */
+	"failed_kind", "failed_tasks", "failed_recipients", "failed_scheduled", NULL,
 };
 
 struct notify_tpl {

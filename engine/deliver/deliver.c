@@ -287,11 +287,12 @@ static int
 queue_failure(struct engine *en, struct store_txn *txn, const char *key, const char *why,
               const char *attempts, struct dberr *e)
 {
-	struct notice_var vars[2] = {{"error", why}, {"attempts", attempts}};
+	struct notice_var vars[6];
 	const struct engine_plan *ep;
 	struct notice_req r = {0};
 	struct store_notice n;
-	char *fkey;
+	struct buf tasks = BUF_INIT, to = BUF_INIT;
+	char when[40], *fkey;
 	int rc;
 
 	if (strstr(key, "#delivery-failed") != NULL || strstr(key, "/unbuildable/") != NULL)
@@ -303,6 +304,18 @@ queue_failure(struct engine *en, struct store_txn *txn, const char *key, const c
 		store_notice_release(&n);
 		return 0;
 	}
+	/* the report speaks of the notice that failed: its kind, tasks, recipients and time */
+	for (size_t i = 0; i < n.ntasks; i++)
+		buf_printf(&tasks, "%s%s", i ? "、" : "", n.tasks[i]);
+	for (size_t i = 0; i < n.nto; i++)
+		buf_printf(&to, "%s%s", i ? ", " : "", n.to[i]);
+	tz_format_local(ep->tz, n.scheduled, when);
+	vars[0] = (struct notice_var){"error", why};
+	vars[1] = (struct notice_var){"attempts", attempts};
+	vars[2] = (struct notice_var){"failed_kind", notice_kind_zh(n.kind)};
+	vars[3] = (struct notice_var){"failed_tasks", buf_str(&tasks)};
+	vars[4] = (struct notice_var){"failed_recipients", buf_str(&to)};
+	vars[5] = (struct notice_var){"failed_scheduled", when};
 	fkey = xasprintf("%s#delivery-failed", key);
 	r.ep = ep;
 	r.kind = "delivery-failed";
@@ -313,10 +326,12 @@ queue_failure(struct engine *en, struct store_txn *txn, const char *key, const c
 	r.ntasks = n.ntasks;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 2;
+	r.nvars = 6;
 	rc = notice_queue(en, txn, &r, e);
 	free(fkey);
 	store_notice_release(&n);
+	buf_release(&tasks);
+	buf_release(&to);
 	return rc;
 }
 

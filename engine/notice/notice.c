@@ -774,14 +774,14 @@ unbuildable(struct dberr *e, char *why, size_t len)
  * Never about a notice that was itself such a telling (it could fail the same way). */
 static int
 notice_failed(struct engine *en, struct store_txn *txn, const struct notice_req *r,
-              const char *task, const char *why, struct dberr *e)
+              const char *task, const struct strset *to, const char *why, struct dberr *e)
 {
-	struct buf details = BUF_INIT;
+	struct buf details = BUF_INIT, tasks = BUF_INIT, rcpt = BUF_INIT;
 	struct notice_req t = {0};
-	struct notice_var vars[2] = {{"error", why}, {"attempts", "0"}};
+	struct notice_var vars[6];
 	unsigned char md[32];
 	unsigned int mdlen = 0;
-	char key[256], hex[17];
+	char key[256], hex[17], when[40];
 	int rc;
 
 	buf_puts(&details, "{\"key\":");
@@ -809,9 +809,23 @@ notice_failed(struct engine *en, struct store_txn *txn, const struct notice_req 
 	t.ntasks = r->ntasks;
 	t.task = r->task;
 	t.scheduled = engine_now(en);
+	/* the telling speaks of the notice that could not be made; no attempt was made */
+	for (size_t i = 0; i < (r->tasks ? r->ntasks : 1); i++)
+		buf_printf(&tasks, "%s%s", i ? "、" : "", r->tasks ? r->tasks[i] : task);
+	strset_join(to, ", ", &rcpt);
+	tz_format_local(r->ep->tz, r->scheduled, when);
+	vars[0] = (struct notice_var){"error", why};
+	vars[1] = (struct notice_var){"attempts", ""};
+	vars[2] = (struct notice_var){"failed_kind", notice_kind_zh(r->kind)};
+	vars[3] = (struct notice_var){"failed_tasks", buf_str(&tasks)};
+	vars[4] = (struct notice_var){"failed_recipients", buf_str(&rcpt)};
+	vars[5] = (struct notice_var){"failed_scheduled", when};
 	t.vars = vars;
-	t.nvars = 2;
-	return notice_queue(en, txn, &t, e);
+	t.nvars = 6;
+	rc = notice_queue(en, txn, &t, e);
+	buf_release(&tasks);
+	buf_release(&rcpt);
+	return rc;
 }
 
 int
@@ -989,7 +1003,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	if (rc != 0)
 		goto out;
-	if (why[0] && (rc = notice_failed(en, txn, r, one[0], why, e)) != 0)
+	if (why[0] && (rc = notice_failed(en, txn, r, one[0], &to, why, e)) != 0)
 		goto out;
 	{
 		struct buf rl = BUF_INIT;

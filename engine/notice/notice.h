@@ -79,6 +79,10 @@ int notice_templates_read(const struct plan *p, const char *path,
                           struct store_plan_template **out, size_t *n, struct dberr *e);
 void notice_templates_free(struct store_plan_template *v, size_t n);
 
+/* What a notice of kind is called in Chinese, for a text that speaks of another notice
+ * (提醒, 逾期通知, 督办通知, 约谈预警, …); a plan's own kind is "通知". Cannot fail. */
+const char *notice_kind_zh(const char *kind);
+
 /* Lower-case hex SHA-256 of data into out (65 bytes with the NUL): the one hash of what a
  * notice was (its bytes) and was worded from (a kept template). Cannot fail. */
 void notice_sha256_hex(const void *data, size_t len, char out[65]);

@@ -225,3 +225,33 @@ notice_check_templates(const struct plan *p, const char *path, struct dberr *e)
 	notice_templates_free(v, n);
 	return rc;
 }
+
+const char *
+notice_kind_zh(const char *kind)
+{
+	/* the titles the built-in templates give their notices (关于……的提醒, ……) */
+	static const char *const names[][2] = {
+		{"reminder", "提醒"},
+		{"overdue", "逾期通知"},
+		{"notice", "办理情况通知"},
+		{"escalation", "督办通知"},
+		{"interview-warning", "约谈预警"},
+		{"approval-restriction-warning", "限批预警"},
+		{"conduct", "预警"},
+		{"candidates", "预警候选名单的请示"},
+		{"accountability", "问题通报"},
+		{"dispatch", "调度通报"},
+		{"digest", "调度通知汇总"},
+		{"start", "任务通知"},
+		{"accepted", "审核通过通知"},
+		{"returned", "退回通知"},
+		{"extended", "截止时间调整通知"},
+		{"incomplete", "内容不全通知"},
+		{"delivery-failed", "未送达报告"},
+	};
+
+	for (size_t i = 0; kind && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i][0], kind) == 0)
+			return names[i][1];
+	return "通知";
+}

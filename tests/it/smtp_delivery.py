@@ -90,6 +90,14 @@ check("m@x.example" in failed and "550" in failed, f"the failure is recorded: {f
 admin = [m for m in srv3.messages() if m["X-Dabiao-Kind"] == "delivery-failed"]
 eq(len(admin), 1, "the admin is told")
 eq(str(admin[0]["To"]), "admin@x.example", "to the admin")
+# the report speaks of the notice that failed (the overdue notice of 02-16, the day after the
+# 02-15 deadline, at 09:00), in words, not of itself
+text = admin[0].get_body().get_content()
+for want in ("通知类型：逾期通知", "任务编号：mail/roster/a/once", "原定发送时间：2017-02-16 09:00 +08:00"):
+    check(want in text, f"{want} in the failure report: {text}")
+check("m@x.example" in text.split("收件地址：")[1].split("\n")[0], f"its recipients: {text}")
+check("delivery-failed" not in text and "admin@x.example" not in text.split("收件地址：")[1],
+      f"not the report's own kind or recipient: {text}")
 srv3.stop()
 
 for s in (st, st2, st3):
