@@ -69,6 +69,11 @@ void conduct_warning_release(struct conduct_warning *w);
 int conduct_warning_each(struct store_txn *txn, const char *plan,
                          int (*cb)(const struct conduct_warning *w, void *arg), void *arg,
                          struct dberr *e);
+/* The rule in ep's current version that made w: its index if its kind still matches,
+ * else the first rule of the same kind; NULL when the plan (ep may be NULL) has none any
+ * more. Cannot fail. */
+const struct plan_conduct *conduct_rule_of(const struct engine_plan *ep,
+                                           const struct conduct_warning *w);
 /* The decision on a proposed warning, the one code path for the command line and the web:
  * approve sends it to the rule's notify roles now, saying who decided and why; dismiss
  * keeps it from them. Both are audited (conduct.decide) and final. Errors: DB_ENOTFOUND

@@ -335,10 +335,8 @@ conduct_items_text(struct store_txn *txn, struct engine *en, const struct engine
 
 /* ---- making a warning ---- */
 
-/* The rule in the current plan that made w: its index if its kind still matches, else the
- * first rule of the same kind; NULL when the plan has none any more. */
-static const struct plan_conduct *
-rule_of(const struct engine_plan *ep, const struct conduct_warning *w)
+const struct plan_conduct *
+conduct_rule_of(const struct engine_plan *ep, const struct conduct_warning *w)
 {
 	if (ep == NULL)
 		return NULL;
@@ -670,7 +668,7 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 		goto out;
 	}
 	ep = engine_plan_find(en, w.plan);
-	r = rule_of(ep, &w);
+	r = conduct_rule_of(ep, &w);
 	if (approve && r == NULL) {
 		rc = dberr_set(e, DB_ESTATE, "warning %s: plan %s no longer has a %s rule to send "
 		               "it by", id, w.plan, w.kind);

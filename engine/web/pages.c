@@ -948,13 +948,6 @@ delivery_word(const char *state)
 	                                         : state;
 }
 
-static const char *
-flag_word(const char *kind)
-{
-	return strcmp(kind, "concealed") == 0 ? "瞒报"
-	     : strcmp(kind, "falsified") == 0 ? "谎报"
-	     : strcmp(kind, "omitted") == 0   ? "漏报" : kind;
-}
 
 struct tl_ctx {
 	struct req *r;
@@ -1030,7 +1023,7 @@ timeline_cb(const struct store_audit *a, void *arg)
 		detail(h, a->details, "reason", "理由");
 	} else if (strcmp(a->action, "task.flag") == 0) {
 		kind = report_json_str(a->details, "kind");
-		HF(h, "<span class=\"late\">问责标记：%s</span>", flag_word(kind ? kind : ""));
+		HF(h, "<span class=\"late\">问责标记：%s</span>", view_flag(kind ? kind : ""));
 		detail(h, a->details, "reason", "理由");
 	} else if (strcmp(a->action, "notice.sent") == 0) {
 		H(h, "通知已投递");

@@ -17,28 +17,13 @@
 #include "base/xalloc.h"
 #include "engine/web/web_int.h"
 
-/* The rule that made w in the plan as loaded now: its index if the kind still matches,
- * else the first rule of that kind (as the rules module finds it); NULL when none. */
-static const struct plan_conduct *
-warning_rule(const struct engine_plan *ep, const struct conduct_warning *w)
-{
-	if (ep == NULL)
-		return NULL;
-	if (w->rule < ep->plan->nconduct && strcmp(ep->plan->conduct[w->rule].kind, w->kind) == 0)
-		return &ep->plan->conduct[w->rule];
-	for (size_t k = 0; k < ep->plan->nconduct; k++)
-		if (strcmp(ep->plan->conduct[k].kind, w->kind) == 0)
-			return &ep->plan->conduct[k];
-	return NULL;
-}
-
 /* May this account decide w? Its role among the rule's `decide` roles; with the rule gone,
  * any office account (who may then only dismiss). */
 static bool
 may_decide(struct engine *en, const struct who *who, const struct conduct_warning *w)
 {
 	const struct engine_plan *ep = engine_plan_find(en, w->plan);
-	const struct plan_conduct *rule = warning_rule(ep, w);
+	const struct plan_conduct *rule = conduct_rule_of(ep, w);
 
 	if (who->kind != WHO_ACCOUNT || !who->office || strcmp(w->state, "proposed") != 0)
 		return false;
@@ -56,14 +41,7 @@ why_word(const char *why)
 {
 	return strcmp(why, "lapse") == 0        ? "逾期"
 	     : strcmp(why, "escalation") == 0   ? "督办未果"
-	     : strcmp(why, "concealed") == 0    ? "瞒报"
-	     : strcmp(why, "falsified") == 0    ? "谎报"
-	     : strcmp(why, "omitted") == 0      ? "漏报"
-	     /* several flags of one task, one count (engine/rules/conduct.c) */
-	     : strcmp(why, "concealed+falsified") == 0         ? "瞒报、谎报"
-	     : strcmp(why, "concealed+omitted") == 0           ? "瞒报、漏报"
-	     : strcmp(why, "falsified+omitted") == 0           ? "谎报、漏报"
-	     : strcmp(why, "concealed+falsified+omitted") == 0 ? "瞒报、谎报、漏报" : why;
+	                                        : view_flag(why);
 }
 
 static const char *
