@@ -12,6 +12,8 @@
 #ifndef DABIAO_DAEMON_H
 #define DABIAO_DAEMON_H
 
+#include <stdbool.h>
+
 #include "engine/sched/sched.h"
 
 /* Runs until a stop signal or a store error. en must be open read-write on a real-clock
@@ -19,5 +21,12 @@
  * missed while down). Returns 0 after a signal; on a store error, the error code with
  * details in e (the daemon stops: the supervisor restarts it). */
 int daemon_run(struct engine *en, struct dberr *e);
+
+/* True when a `run` holds the lock of the store in folder dir (its daemon.lock, as the
+ * kernel's lock table lists it), so its notices are delivered by that daemon within a
+ * second; another process (the web) need not deliver them itself. Looks only: takes no
+ * lock, so a daemon starting meanwhile is never refused. False when it cannot tell (no
+ * /proc/locks). Cannot fail. */
+bool daemon_serving(const char *dir);
 
 #endif

@@ -278,6 +278,24 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return rc;
 }
 
+/* What an action queued (a receipt, a returned notice, a warning) is in the store's
+ * delivery queue, committed with it. With `run` serving the store, its daemon claims it
+ * within a second, and this request does not wait for a delivery (nor take on the
+ * daemon's backlog); without one (a quick start, `advance` on a virtual clock) the web
+ * delivers it now, as a command line does. */
+static void
+deliver_now(struct req *r)
+{
+	struct dberr e;
+
+	if (daemon_serving(store_dir(engine_store(r->w->en))))
+		return;
+	dberr_clear(&e);
+	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
+	if (deliver_all(r->w->en, NULL, &e) != 0)
+		log_warnx("web", "delivering after an action: %s", e.msg);
+}
+
 static bool
 text_ok(const char *s, size_t max)
 {
@@ -355,10 +373,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		return 503;
 	}
 	*seq = x.seq;
-	dberr_clear(&e);
-	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
-	if (deliver_all(r->w->en, NULL, &e) != 0)
-		log_warnx("web", "delivering after a submission: %s", e.msg);
+	deliver_now(r);
 	return 0;
 }
 
@@ -477,10 +492,7 @@ web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
 		req_error(r, 503, "操作未能记录，请稍后重试。");
 		return;
 	}
-	dberr_clear(e);
-	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
-	if (deliver_all(r->w->en, NULL, e) != 0)
-		log_warnx("web", "delivering after an action: %s", e->msg);
+	deliver_now(r);
 	req_redirect(r, back);
 }
 

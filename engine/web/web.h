@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
-#include "engine/sched/sched.h"
+#include "engine/daemon/daemon.h"
 
 struct web_opts {
 	const char *listen;       /* HOST:PORT (numeric IPv4 or IPv6 in brackets) */
