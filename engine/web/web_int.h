@@ -134,6 +134,7 @@ struct web {
 	/* the dashboard's counts, recomputed when the audit log or the hour moves */
 	uint64_t dash_seq;
 	int64_t dash_hour;
+	double dash_at, dash_cost; /* monotonic seconds: when computed, and what it took */
 	struct dash *dash;
 	uint64_t seen_audit;     /* the audit log's size at the last refresh */
 	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
