@@ -35,7 +35,7 @@ static const struct refusal refusals[] = {
 	{"nul_in_value", "a: \"x\\0y\"\n", 1, 4, "NUL"},
 };
 
-/* 65 nested flow sequences: one more than PLAN_MAX_DEPTH. */
+/* 65 nested flow sequences: one more than YDOC_MAX_DEPTH. */
 static void
 deep_document(char *buf, size_t size, int depth)
 {

@@ -19,7 +19,6 @@
 #include "base/hmap.h"
 #include "workflows/parse/calfile.h"
 
-#define PLAN_MAX_DEPTH 64
 /* Ids (plan, milestone, role, ... and a registry's jurisdiction ids) are at most this many
  * characters: a task key PLAN/MILESTONE/SUBJECT/PERIOD, a notice key after it and the .eml
  * file named after that must fit the store's 511-byte keys and a file name's 255 bytes. */

@@ -24,7 +24,6 @@
 #include "base/log.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
-#include "workflows/parse/plan.h"
 
 #define YDOC_MAX_FILE (64u << 20)
 
@@ -223,8 +222,8 @@ on_open(struct builder *b, const yaml_event_t *ev, enum ydoc_type t)
 		return rc;
 	/* libyaml 0.2.5 recurses without bound; the limit keeps a hostile file from using
 	 * the stack up in later walks. */
-	if (b->depth >= PLAN_MAX_DEPTH)
-		return refuse(b, ev->start_mark, "nesting deeper than %d levels", PLAN_MAX_DEPTH);
+	if (b->depth >= YDOC_MAX_DEPTH)
+		return refuse(b, ev->start_mark, "nesting deeper than %d levels", YDOC_MAX_DEPTH);
 	n = node_new(t, ev->start_mark);
 	if ((rc = attach(b, n, ev->start_mark)) != 0)
 		return rc;

@@ -4,7 +4,7 @@
  *
  * Plans, registries and the configuration are data, so ydoc_parse refuses what data does not
  * need and what would hide mistakes: anchors, aliases and tags; more than one document;
- * nesting deeper than PLAN_MAX_DEPTH (64); non-scalar mapping keys; duplicate keys. Every
+ * nesting deeper than YDOC_MAX_DEPTH (64); non-scalar mapping keys; duplicate keys. Every
  * refusal names FILE:LINE:COLUMN.
  */
 #ifndef DABIAO_YDOC_H
@@ -14,6 +14,9 @@
 #include <stddef.h>
 
 #include "base/err.h"
+
+/* Sequences and mappings nest at most this deep (libyaml recurses without bound). */
+#define YDOC_MAX_DEPTH 64
 
 enum ydoc_type { YDOC_SCALAR = 0, YDOC_SEQ, YDOC_MAP };
 
