@@ -220,7 +220,7 @@ enum store_due_kind {
 struct store_due {
 	int64_t at;
 	uint8_t kind;
-	char *task;           /* task key (or another key for CONDUCT/OTHER) */
+	char *task;           /* task key; for kinds after REMIND, the key shown above */
 	uint8_t step;         /* reminder or escalation step index */
 	uint32_t gen;
 	int64_t planned;      /* when it should have happened (== at unless rescheduled) */

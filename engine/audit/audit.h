@@ -3,7 +3,7 @@
  * (Certificate Transparency 2.0, section 2.1) Merkle tree, whose head is signed as a C2SP
  * tlog-checkpoint. docs/audit.md specifies the canonical record form, the hashes, the
  * checkpoint and the proofs precisely enough to recompute them outside dabiao
- * (tests/audit_verify.py does).
+ * (tests/lib/audit_verify.py does).
  *
  * The store keeps, beside the records, in its meta database and in the transaction of
  * each append:
