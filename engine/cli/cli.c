@@ -32,7 +32,7 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 	for (const struct cli_opt *p = opts; p && p->name; p++)
 		if (!documented(c, p->name))
 			return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not "
-			                 "documented in engine/cli/dispatch.c", p->name, c->name);
+			                 "documented in engine/cli/commands.c", p->name, c->name);
 
 	/* Text is UTF-8 at the door: a name typed in a GBK terminal would otherwise sit in the
 	 * append-only audit log for ever and break its JSON export. */
@@ -97,7 +97,7 @@ cli_take_all(struct cli *c, const char *name, struct cli_vals *out)
 
 	if (!documented(c, name))
 		return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not documented in "
-		                 "engine/cli/dispatch.c", name, c->name);
+		                 "engine/cli/commands.c", name, c->name);
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i], *v = NULL;
 

@@ -1,5 +1,5 @@
 /*
- * cli.h - the command line: one cmd_<name>() per subcommand in dispatch.c's sorted table,
+ * cli.h - the command line: one cmd_<name>() per subcommand in commands.c's sorted table,
  * each with flags saying what it needs (git's builtin table is the model).
  *
  * The dispatcher does, once for every command, what twenty commands used to repeat: it
@@ -72,7 +72,7 @@ struct cli_vals {
 /* Parses c's arguments against opts (NULL-name terminated). Positional arguments are
  * collected in order into pos (at most maxpos, *npos receives the count). Unknown options,
  * missing values and too many positionals fail with DB_EUSAGE in c->err naming the
- * argument. An option missing from the command's documented options (dispatch.c) is a
+ * argument. An option missing from the command's documented options (commands.c) is a
  * programming error: DB_ESOFTWARE, so an undocumented option fails its first test. */
 int cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
               int *npos);

@@ -1,5 +1,5 @@
 /*
- * cli_int.h - the command table's shape, shared by the dispatcher (dispatch.c, which holds
+ * cli_int.h - the command table's shape, shared by the dispatcher (commands.c, which holds
  * the table) and the help renderer (help.c). Private to engine/cli/.
  *
  * Everything a person or a shell learns about a command comes from its row: `dabiao help`,

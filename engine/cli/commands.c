@@ -1,5 +1,5 @@
 /*
- * dispatch.c - the command table and the dispatcher: what each command needs and what it
+ * commands.c - the command table and the dispatcher: what each command needs and what it
  * tells its reader (cli_int.h), and the opening, error printing, delivering, closing and
  * output checking done once for all.
  *

@@ -1,6 +1,6 @@
 /*
  * main.c - dabiao's entry point: global options and the environment, read once, then one
- * subcommand (dispatch.c). Besides the configuration reader (engine/config/), the only code
+ * subcommand (commands.c). Besides the configuration reader (engine/config/), the only code
  * that reads the process environment.
  */
 #include <pwd.h>

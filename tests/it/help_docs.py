@@ -2,7 +2,7 @@
 
 `dabiao help`, `dabiao help COMMAND`, the man page (deploy/dabiao.1), the bash completion
 (deploy/dabiao.bash-completion) and README's synopsis all come from the command table in
-engine/cli/dispatch.c. This test compares the kept copies with what the binary prints,
+engine/cli/commands.c. This test compares the kept copies with what the binary prints,
 checks that every command's help describes every option of its usage lines with an exit
 status list and an example, that the man page formats without a warning, that the
 completion completes, that `cmake --install` installs both files, and that a reader going
