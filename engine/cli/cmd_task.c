@@ -11,8 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "base/sha256.h"
 #include "engine/cli/cli.h"
 
 /* A submitted document is a file someone handed in: a report, a spreadsheet, a scan. */
@@ -25,13 +24,12 @@
 static int
 file_sha256(const char *path, char *hex, struct dberr *e)
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[32], buf[65536];
-	unsigned int len = 0;
-	EVP_MD_CTX *ctx;
+	unsigned char buf[65536];
+	struct sha256 *h;
 	struct stat st;
 	ssize_t n = 0;
 	uint64_t total = 0;
+	int rerr;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
@@ -57,26 +55,20 @@ file_sha256(const char *path, char *hex, struct dberr *e)
 		close(fd);
 		return rc;
 	}
-	ctx = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	h = sha256_begin();
 	/* a file that grows while it is read stops at the bound too */
 	while (total <= SUBMIT_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
-		EVP_DigestUpdate(ctx, buf, (size_t)n);
+		sha256_add(h, buf, (size_t)n);
 		total += (uint64_t)n;
 	}
-	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
+	rerr = n < 0 ? errno : 0;
+	sha256_end(h, hex);
 	close(fd);
 	if (n < 0)
-		return dberr_set(e, DB_EIO, "--file %s: cannot read: %s", path, strerror(errno));
+		return dberr_set(e, DB_EIO, "--file %s: cannot read: %s", path, strerror(rerr));
 	if (total > SUBMIT_FILE_MAX)
 		return dberr_set(e, DB_EDATA, "--file %s: grew past %llu bytes while being read",
 		                 path, (unsigned long long)SUBMIT_FILE_MAX);
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include "base/buf.h"
+#include "base/sha256.h"
 #include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/notice/notice_int.h"
@@ -669,21 +670,6 @@ notice_eml_name(const char *key, int64_t scheduled)
 	return buf_detach(&b);
 }
 
-void
-notice_sha256_hex(const void *data, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
-
 /* Notices that ask the task's owner to act carry a personal submit link (docs/web.md):
  * a random token scoped to the task and the owner's role and subject, of which the store
  * keeps only the sha256. Only when the configuration names the web's base URL. */
@@ -724,7 +710,7 @@ make_link(struct engine *en, struct store_txn *txn, const struct notice_req *r,
 			token[n++] = b64[(v >> k) & 63];
 	}
 	token[n] = '\0';
-	notice_sha256_hex(token, n, hash);
+	sha256_hex(token, n, hash);
 	l.hash = hash;
 	l.task = r->task->key;
 	l.role = r->ep->plan->roles[m->owner].id;
@@ -973,7 +959,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		 * message on the wire are these bytes) and the outbox file's name */
 		char hash[65], *eml = notice_eml_name(n.key, n.scheduled);
 
-		notice_sha256_hex(msg.data, msg.len, hash);
+		sha256_hex(msg.data, msg.len, hash);
 		buf_printf(&details, ",\"sha256\":\"%s\",\"eml\":", hash);
 		buf_json_str(&details, eml);
 		free(eml);

@@ -83,10 +83,6 @@ void notice_templates_free(struct store_plan_template *v, size_t n);
  * (提醒, 逾期通知, 督办通知, 约谈预警, …); a plan's own kind is "通知". Cannot fail. */
 const char *notice_kind_zh(const char *kind);
 
-/* Lower-case hex SHA-256 of data into out (65 bytes with the NUL): the one hash of what a
- * notice was (its bytes) and was worded from (a kept template). Cannot fail. */
-void notice_sha256_hex(const void *data, size_t len, char out[65]);
-
 /* The name of the .eml file in <db>/outbox/ (the embedded default delivery) of the notice
  * with this key, scheduled at this UTC second: the time (sorts by schedule), the key made
  * safe (for people), and the first 128 bits of the key's SHA-256 in hex (two keys never

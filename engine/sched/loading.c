@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "base/strset.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
 #include "workflows/parse/registry.h"
@@ -84,7 +85,7 @@ plan_load_details(struct buf *b, const struct plan *p, uint32_t version,
 		for (size_t i = 0; i < ntpls; i++) {
 			char hex[65];
 
-			notice_sha256_hex(tpls[i].source, tpls[i].source_len, hex);
+			sha256_hex(tpls[i].source, tpls[i].source_len, hex);
 			buf_printf(b, "%s{\"kind\":", i ? "," : "");
 			buf_json_str(b, tpls[i].kind);
 			buf_printf(b, ",\"sha256\":\"%s\"}", hex);

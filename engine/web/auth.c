@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/web/web_int.h"
 
@@ -37,15 +38,6 @@ web_random_token(char *out)
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out, sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
 	                  raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-void
-web_sha256_hex(const char *s, char out[65])
-{
-	unsigned char md[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(md, (const unsigned char *)s, strlen(s));
-	sodium_bin2hex(out, 65, md, sizeof(md));
 }
 
 bool
@@ -255,13 +247,13 @@ web_auth(struct req *r, struct dberr *e)
 	if (strncmp(r->path, "/s/", 3) == 0) {
 		if (strlen(r->path + 3) != 43)
 			return 0;
-		web_sha256_hex(r->path + 3, lh);
+		sha256_hex(r->path + 3, strlen(r->path + 3), lh);
 		x.link_hash = lh;
 	} else if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) >= 32) {
-		web_sha256_hex(authz + 7, th);
+		sha256_hex(authz + 7, strlen(authz + 7), th);
 		x.token_hash = th;
 	} else if (cookie && strlen(cookie) >= 32) {
-		web_sha256_hex(cookie, sh);
+		sha256_hex(cookie, strlen(cookie), sh);
 		x.session_hash = sh;
 	} else {
 		return 0;
@@ -424,7 +416,7 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		a.locked_until = 0;
 		web_random_token(x->token);
 		web_random_hex(x->csrf, 32);
-		web_sha256_hex(x->token, hash);
+		sha256_hex(x->token, strlen(x->token), hash);
 		s.id_hash = hash;
 		s.login = a.login;
 		s.csrf = x->csrf;
@@ -603,7 +595,7 @@ user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		free(x->token); /* a transaction redone after map growth */
 		x->token = xmalloc(48);
 		web_random_token(x->token);
-		web_sha256_hex(x->token, th);
+		sha256_hex(x->token, strlen(x->token), th);
 		free(a.token_hash);
 		a.token_hash = xstrdup(th);
 		action = "user.token";

@@ -144,7 +144,6 @@ struct web {
 /* ---- auth.c ---- */
 void web_random_hex(char *out, size_t bytes);   /* 2*bytes hex + NUL */
 void web_random_token(char *out);                /* 43 base64url characters + NUL */
-void web_sha256_hex(const char *s, char out[65]);
 bool web_ct_equal(const char *a, const char *b); /* constant time for equal lengths */
 /* Resolves who is asking from the session cookie, a bearer token or (under /s/) a link
  * token; leaves WHO_NONE when nothing valid was given. Errors: the store's. */

@@ -221,7 +221,7 @@ use_one(struct pctx *c, const struct ydoc_node *it, size_t i)
 	    (rc = calfile_parse_as(u->path, u->source, u->source_len, c->stored, &u->file,
 	                           c->e)) != 0)
 		return rc;
-	plan_sha256_hex(u->source, u->source_len, u->sha256);
+	sha256_hex(u->source, u->source_len, u->sha256);
 	if (strcmp(u->file->name, name) != 0)
 		return ydoc_error(c->d, it, c->e, "%s says `calendar: %s`, but it was asked for as "
 		                  "'%s': the name and the file must agree", u->path,
@@ -357,7 +357,7 @@ hash_calendar(struct plan *p)
 		cal_format_date(p->marks[i].day, day);
 		buf_printf(&b, "%s %s\n", day, p->marks[i].work ? "work" : "off");
 	}
-	plan_sha256_hex(b.data, b.len, p->calendar_sha256);
+	sha256_hex(b.data, b.len, p->calendar_sha256);
 	buf_release(&b);
 }
 
@@ -415,7 +415,7 @@ hash_sources(struct plan *p)
 			}
 		}
 	}
-	plan_sha256_hex(b.data, b.len, p->calendar_sources_sha256);
+	sha256_hex(b.data, b.len, p->calendar_sources_sha256);
 	buf_release(&b);
 }
 

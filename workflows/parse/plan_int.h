@@ -5,6 +5,7 @@
 #ifndef DABIAO_PLAN_INT_H
 #define DABIAO_PLAN_INT_H
 
+#include "base/sha256.h"
 #include "workflows/parse/plan.h"
 #include "workflows/parse/ydoc.h"
 
@@ -33,7 +34,6 @@ struct pctx {
 int plan_parse_clock(const char *s, int *out);
 int plan_weekday(const char *s);
 /* Hex SHA-256 of len bytes into hex (65 bytes). */
-void plan_sha256_hex(const void *data, size_t len, char hex[65]);
 /* A list of weekday names into weekend bits (1 << ISO weekday); all seven is refused. */
 int plan_read_weekend(struct pctx *c, const struct ydoc_node *n, uint8_t *out);
 

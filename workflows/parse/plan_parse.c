@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "base/log.h"
 #include "time/tz.h"
 #include "base/xalloc.h"
@@ -287,18 +285,6 @@ parse_root(struct pctx *c)
 	return plan_resolve_after(c);
 }
 
-void
-plan_sha256_hex(const void *data, size_t len, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
-		fatalx("plan", "SHA-256 unavailable in libcrypto");
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
 static int parse_any(const char *name, const char *data, size_t len,
                      const struct plan_opts *o, bool stored, struct plan **out,
                      struct dberr *e);
@@ -335,7 +321,7 @@ parse_any(const char *name, const char *data, size_t len, const struct plan_opts
 	if ((rc = parse_root(&c)) != 0)
 		goto fail;
 	c.p->source_path = xstrdup(name);
-	plan_sha256_hex(data, len, c.p->sha256);
+	sha256_hex(data, len, c.p->sha256);
 	free(c.after);
 	ydoc_free(d);
 	*out = c.p;
