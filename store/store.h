@@ -157,6 +157,11 @@ int store_subject_each(struct store_txn *t, enum store_subject_kind kind,
                        struct dberr *e);
 /* A field's value, or NULL. Cannot fail. */
 const char *store_subject_field(const struct store_subject *s, const char *name);
+/* The subject's registry name (its "name" field) as a reader sees it: ID itself when the
+ * store has no such subject, or it has no name, or it cannot be read (a name is for
+ * display: a read error is the caller's next store call's to report). Caller frees. Cannot
+ * fail. */
+char *store_subject_name(struct store_txn *t, enum store_subject_kind kind, const char *id);
 
 /* ---- tasks: one per milestone, subject and period ---- */
 struct store_task {

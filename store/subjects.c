@@ -129,3 +129,20 @@ store_subject_field(const struct store_subject *s, const char *name)
 			return s->fields[i].val;
 	return NULL;
 }
+
+char *
+store_subject_name(struct store_txn *t, enum store_subject_kind kind, const char *id)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	const char *name;
+	char *out;
+
+	dberr_clear(&ignored);
+	if (store_subject_get(t, kind, id, &s, &ignored) != 0)
+		return xstrdup(id);
+	name = store_subject_field(&s, "name");
+	out = xstrdup(name != NULL ? name : id);
+	store_subject_release(&s);
+	return out;
+}

@@ -101,22 +101,6 @@ L(const struct status_ctx *c, enum label l)
 	return labels[l][c->lang];
 }
 
-/* A subject's registry name, or its id. Caller frees. */
-static char *
-subject_name(struct store_txn *txn, enum store_subject_kind kind, const char *id)
-{
-	struct store_subject s;
-	struct dberr ignored;
-	char *name;
-
-	dberr_clear(&ignored);
-	if (store_subject_get(txn, kind, id, &s, &ignored) != 0)
-		return xstrdup(id);
-	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name") : id);
-	store_subject_release(&s);
-	return name;
-}
-
 static struct row *
 row_for(struct status_ctx *c, const char *j)
 {
@@ -126,7 +110,7 @@ row_for(struct status_ctx *c, const char *j)
 	c->rows = xgrow(c->rows, &c->caprows, c->nrows + 1, sizeof(*c->rows));
 	memset(&c->rows[c->nrows], 0, sizeof(*c->rows));
 	c->rows[c->nrows].jurisdiction = xstrdup(j);
-	c->rows[c->nrows].name = j[0] ? subject_name(c->txn, STORE_JURISDICTION, j)
+	c->rows[c->nrows].name = j[0] ? store_subject_name(c->txn, STORE_JURISDICTION, j)
 	                              : xstrdup(L(c, L_OFFICES));
 	return &c->rows[c->nrows++];
 }
@@ -173,9 +157,9 @@ task_words(struct status_ctx *c, const struct engine_plan *ep, const struct plan
 	char *who;
 
 	if (m->for_ == PLAN_FOR_ENTERPRISE)
-		who = subject_name(c->txn, STORE_ENTERPRISE, t->subject);
+		who = store_subject_name(c->txn, STORE_ENTERPRISE, t->subject);
 	else if (m->for_ == PLAN_FOR_JURISDICTION)
-		who = subject_name(c->txn, STORE_JURISDICTION, t->subject);
+		who = store_subject_name(c->txn, STORE_JURISDICTION, t->subject);
 	else
 		who = xstrdup(ep->plan->roles[m->owner].title);
 	words_period_zh(m, t->period, period, sizeof(period));
@@ -339,7 +323,7 @@ gap_cb(const struct store_notice *n, void *arg)
 		ri = ep ? plan_role_index(ep->plan, role) : -1;
 		start = c->gaps.len;
 		if (ri >= 0 && ep->plan->roles[ri].per == PLAN_PER_JURISDICTION && subj[0]) {
-			char *name = subject_name(c->txn, STORE_JURISDICTION, subj);
+			char *name = store_subject_name(c->txn, STORE_JURISDICTION, subj);
 
 			buf_printf(&c->gaps, "  %s（%s）\n", ep->plan->roles[ri].title, name);
 			free(name);

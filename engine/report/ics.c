@@ -117,21 +117,11 @@ static char *
 subject_name(struct cal_ctx *c, const struct plan *p, const struct plan_milestone *m,
              const struct store_task *t)
 {
-	struct store_subject s;
-	struct dberr ignored;
-	char *name;
-
 	if (m->for_ == PLAN_FOR_ONCE)
 		return xstrdup(p->roles[m->owner].title);
-	dberr_clear(&ignored);
-	if (store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
-	                                                             : STORE_JURISDICTION,
-	                      t->subject, &s, &ignored) != 0)
-		return xstrdup(t->subject);
-	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name")
-	                                               : t->subject);
-	store_subject_release(&s);
-	return name;
+	return store_subject_name(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                                 : STORE_JURISDICTION,
+	                          t->subject);
 }
 
 static void

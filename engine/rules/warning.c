@@ -261,21 +261,6 @@ measure_zh(const char *kind)
 	                                                           : "";
 }
 
-static char *
-subject_name(struct store_txn *txn, enum store_subject_kind kind, const char *id)
-{
-	struct store_subject s;
-	struct dberr ignored;
-	char *name;
-
-	dberr_clear(&ignored);
-	if (store_subject_get(txn, kind, id, &s, &ignored) != 0)
-		return xstrdup(id);
-	name = xstrdup(store_subject_field(&s, "name") ? store_subject_field(&s, "name") : id);
-	store_subject_release(&s);
-	return name;
-}
-
 /* One event as a line of the letter, by name: "　　1. 昌吉市：2017年6月全州…汇总表（附件3），
  * 截止时间2017年7月5日（星期三）24时，逾期" (the task's key only when the task is gone). */
 static void
@@ -304,7 +289,7 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 	}
 	m = &tp->plan->milestones[mi];
 	if (m->for_ != PLAN_FOR_ONCE) {
-		char *name = subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+		char *name = store_subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
 		                                                               : STORE_JURISDICTION,
 		                          t.subject);
 
@@ -575,7 +560,7 @@ cand_cb(const struct conduct_warning *w, void *arg)
 
 	if (strcmp(w->state, "proposed") != 0 || strcmp(w->kind, c->kind) != 0)
 		return 0;
-	name = subject_name(c->txn, STORE_JURISDICTION, w->jurisdiction);
+	name = store_subject_name(c->txn, STORE_JURISDICTION, w->jurisdiction);
 	tz_utc_to_local(c->ep->tz, w->at, &day, NULL, NULL);
 	words_date_zh(day, when);
 	buf_printf(&c->text, "%s　　%zu. %s，共%zu项（%s统计，预警编号 %s）：\n", c->n ? "\n" : "",
