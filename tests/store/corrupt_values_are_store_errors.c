@@ -21,7 +21,7 @@ put_task(struct store_txn *t, void *arg, struct dberr *e)
 static int
 damage(const char *dir)
 {
-	MDB_env *env;
+	struct test_lmdb l;
 	MDB_txn *txn;
 	MDB_dbi tasks, due;
 	MDB_val k = {4, "good"}, v;
@@ -30,12 +30,10 @@ damage(const char *dir)
 	size_t len, n;
 	int count = 0;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 8));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "tasks", 0, &tasks));
-	MDB_OK(mdb_dbi_open(txn, "due", 0, &due));
+	test_lmdb_open(&l, dir);
+	txn = l.txn;
+	tasks = test_lmdb_dbi(&l, "tasks");
+	due = test_lmdb_dbi(&l, "due");
 	MDB_OK(mdb_get(txn, tasks, &k, &v));
 	len = v.mv_size;
 	ASSERT(len < sizeof(good));
@@ -70,8 +68,7 @@ damage(const char *dir)
 	k = (MDB_val){5, "short"};
 	v = (MDB_val){0, ""};
 	MDB_OK(mdb_put(txn, due, &k, &v, 0));
-	MDB_OK(mdb_txn_commit(txn));
-	mdb_env_close(env);
+	test_lmdb_done(&l, NULL);
 	return count;
 }
 

@@ -4,17 +4,9 @@
  * entry's time (which stays, as the scheduler's wake-up), with its attempts; a sent one
  * final; and the queue holds only the retrying one. The schema-4 store is made from one
  * this store wrote, with LMDB directly: bodies back to format 1, delivery records gone. */
-#include <lmdb.h>
 #include <stdio.h>
 
-#include "store_test.h"
-
-#define MDB_OK(call)                                                           \
-	do {                                                                   \
-		int r_ = (call);                                               \
-		if (r_ != 0)                                                   \
-			TEST_FAIL_("%s: %s", #call, mdb_strerror(r_));         \
-	} while (0)
+#include "store_lmdb_test.h"
 
 static char *to[] = {"a@x.example"};
 
@@ -63,36 +55,25 @@ make_schema_4(const char *dir)
 {
 	static const char *const keys[] = {"t#retry#0", "t#sent#0"};
 	static const char *const states[] = {"retrying", "sent"};
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi outbox, meta, delivery, dqueue;
+	struct test_lmdb l;
+	MDB_dbi outbox;
 	MDB_val k, v;
 	unsigned char buf[512];
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 16));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
-	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
-	MDB_OK(mdb_dbi_open(txn, "delivery", 0, &delivery));
-	MDB_OK(mdb_dbi_open(txn, "dqueue", 0, &dqueue));
+	test_lmdb_open(&l, dir);
+	outbox = test_lmdb_dbi(&l, "outbox");
 	for (int i = 0; i < 2; i++) {
 		k = (MDB_val){strlen(keys[i]), (void *)keys[i]};
-		MDB_OK(mdb_get(txn, outbox, &k, &v));
+		MDB_OK(mdb_get(l.txn, outbox, &k, &v));
 		ASSERT(v.mv_size + 16 < sizeof(buf));
 		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 2);
 		v.mv_size = to_format1(v.mv_data, v.mv_size, states[i], buf);
 		v.mv_data = buf;
-		MDB_OK(mdb_put(txn, outbox, &k, &v, 0));
+		MDB_OK(mdb_put(l.txn, outbox, &k, &v, 0));
 	}
-	MDB_OK(mdb_drop(txn, delivery, 0));
-	MDB_OK(mdb_drop(txn, dqueue, 0));
-	k = (MDB_val){6, "schema"};
-	v = (MDB_val){1, "4"};
-	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
-	MDB_OK(mdb_txn_commit(txn));
-	mdb_env_close(env);
+	MDB_OK(mdb_drop(l.txn, test_lmdb_dbi(&l, "delivery"), 0));
+	MDB_OK(mdb_drop(l.txn, test_lmdb_dbi(&l, "dqueue"), 0));
+	test_lmdb_done(&l, "4");
 }
 
 static int

@@ -4,18 +4,10 @@
  * sequence order, and nothing for a record without a task. The schema-5 store is made from
  * one this store wrote, with LMDB directly: both index databases emptied, the version set
  * back to 5. */
-#include <lmdb.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "store_test.h"
-
-#define MDB_OK(call)                                                           \
-	do {                                                                   \
-		int r_ = (call);                                               \
-		if (r_ != 0)                                                   \
-			TEST_FAIL_("%s: %s", #call, mdb_strerror(r_));         \
-	} while (0)
+#include "store_lmdb_test.h"
 
 static struct store_task
 task(const char *key, const char *jur, const char *state, int64_t deadline)
@@ -58,31 +50,21 @@ add(struct store_txn *t, void *arg, struct dberr *e)
 static void
 make_schema_5(const char *dir)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi meta, tindex, atask;
-	MDB_val k, v;
+	struct test_lmdb l;
+	MDB_dbi tindex, atask;
 	MDB_stat st;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 32));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
-	MDB_OK(mdb_dbi_open(txn, "task_index", 0, &tindex));
-	MDB_OK(mdb_dbi_open(txn, "audit_task", 0, &atask));
+	test_lmdb_open(&l, dir);
+	tindex = test_lmdb_dbi(&l, "task_index");
+	atask = test_lmdb_dbi(&l, "audit_task");
 	/* what the writer put: two families per task, one entry per record with a task */
-	MDB_OK(mdb_stat(txn, tindex, &st));
+	MDB_OK(mdb_stat(l.txn, tindex, &st));
 	ASSERT_EQ(st.ms_entries, (size_t)4);
-	MDB_OK(mdb_stat(txn, atask, &st));
+	MDB_OK(mdb_stat(l.txn, atask, &st));
 	ASSERT_EQ(st.ms_entries, (size_t)2);
-	MDB_OK(mdb_drop(txn, tindex, 0));
-	MDB_OK(mdb_drop(txn, atask, 0));
-	k = (MDB_val){6, "schema"};
-	v = (MDB_val){1, "5"};
-	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
-	MDB_OK(mdb_txn_commit(txn));
-	mdb_env_close(env);
+	MDB_OK(mdb_drop(l.txn, tindex, 0));
+	MDB_OK(mdb_drop(l.txn, atask, 0));
+	test_lmdb_done(&l, "5");
 }
 
 struct seen {

@@ -6,6 +6,8 @@
 #define DABIAO_TESTS_STORE_LMDB_TEST_H
 
 #include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_test.h"
@@ -17,26 +19,94 @@
 			TEST_FAIL_("%s: %s", #call, mdb_strerror(r_));         \
 	} while (0)
 
+/* An older schema's bytes made by hand: store folder DIR opened with LMDB directly, in one
+ * write transaction. test_lmdb_dbi opens a named database of it; test_lmdb_done sets
+ * meta's "schema" to SCHEMA (unless NULL), commits and closes. */
+struct test_lmdb {
+	MDB_env *env;
+	MDB_txn *txn;
+};
+
+static inline void
+test_lmdb_open(struct test_lmdb *l, const char *dir)
+{
+	MDB_OK(mdb_env_create(&l->env));
+	MDB_OK(mdb_env_set_maxdbs(l->env, 64));
+	MDB_OK(mdb_env_open(l->env, dir, 0, 0600));
+	MDB_OK(mdb_txn_begin(l->env, NULL, 0, &l->txn));
+}
+
+static inline MDB_dbi
+test_lmdb_dbi(struct test_lmdb *l, const char *name)
+{
+	MDB_dbi d;
+
+	MDB_OK(mdb_dbi_open(l->txn, name, 0, &d));
+	return d;
+}
+
+static inline void
+test_lmdb_done(struct test_lmdb *l, const char *schema)
+{
+	if (schema != NULL) {
+		MDB_val k = {6, "schema"}, v = {strlen(schema), (void *)schema};
+
+		MDB_OK(mdb_put(l->txn, test_lmdb_dbi(l, "meta"), &k, &v, 0));
+	}
+	MDB_OK(mdb_txn_commit(l->txn));
+	mdb_env_close(l->env);
+}
+
+static inline int
+test_read_schema(struct store_txn *t, void *arg, struct dberr *e)
+{
+	return store_meta_get(t, "schema", arg, e);
+}
+
+/* The store in DIR, made at schema OLD: a read-only open reads it through READ as it is
+ * and leaves the schema at OLD (it rewrites nothing); then the first writer's open upgrades
+ * it, READ reads it the same, and the schema is the current one. */
+static inline void
+test_schema_upgrade(const char *dir, const char *old,
+                    int (*read)(struct store_txn *, void *, struct dberr *))
+{
+	struct store *s = NULL;
+	char *schema = NULL, want[16];
+	struct dberr e;
+
+	dberr_clear(&e);
+	ASSERT_OK(store_open(dir, STORE_RDONLY, &s, &e), &e);
+	ASSERT_OK(store_read(s, read, NULL, &e), &e);
+	ASSERT_OK(store_read(s, test_read_schema, &schema, &e), &e);
+	ASSERT_STR_EQ(schema, old);
+	free(schema);
+	store_close(s);
+
+	s = NULL;
+	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
+	ASSERT_OK(store_read(s, read, NULL, &e), &e);
+	ASSERT_OK(store_read(s, test_read_schema, &schema, &e), &e);
+	snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
+	ASSERT_STR_EQ(schema, want);
+	free(schema);
+	store_close(s);
+}
+
 /* Cuts every plan_versions value by n bytes (n < 0: checks it grew by -n and ends in
  * zeros) and sets the schema; returns the number of values seen. */
 static inline int
 test_cut_plan_versions(const char *dir, int n, const char *schema, size_t *lens)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi versions, meta;
+	struct test_lmdb l;
+	MDB_dbi versions;
 	MDB_cursor *cur;
 	MDB_val k, v;
 	unsigned char buf[256], key[64];
 	int count = 0, rc;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 8));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "plan_versions", 0, &versions));
-	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
-	MDB_OK(mdb_cursor_open(txn, versions, &cur));
+	test_lmdb_open(&l, dir);
+	versions = test_lmdb_dbi(&l, "plan_versions");
+	MDB_OK(mdb_cursor_open(l.txn, versions, &cur));
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), count++) {
 		ASSERT(v.mv_size < sizeof(buf));
@@ -60,13 +130,7 @@ test_cut_plan_versions(const char *dir, int n, const char *schema, size_t *lens)
 	}
 	ASSERT_EQ(rc, MDB_NOTFOUND);
 	mdb_cursor_close(cur);
-	if (schema != NULL) {
-		k = (MDB_val){6, "schema"};
-		v = (MDB_val){strlen(schema), (void *)schema};
-		MDB_OK(mdb_put(txn, meta, &k, &v, 0));
-	}
-	MDB_OK(mdb_txn_commit(txn));
-	mdb_env_close(env);
+	test_lmdb_done(&l, schema);
 	return count;
 }
 
