@@ -12,6 +12,25 @@
  * the commit). Records read inside a transaction are copies owned by the caller and freed
  * with the matching *_release(); iteration callbacks see records valid only during the call.
  * A store handle and its transactions belong to one thread.
+ *
+ * Errors. A function returning int returns 0, or a negative code of base/err.h with the
+ * reason in the caller's struct dberr. Besides those a declaration names, any of them may
+ * return:
+ *   DB_ESTORE     LMDB failed (I/O, disk full past the map's growth, a damaged page), a
+ *                 stored value does not decode as its record kind, or a write was asked of
+ *                 a store opened STORE_RDONLY; the enclosing store_write aborts everything;
+ *   DB_EDATA      a key the caller gave cannot be stored: empty, or longer than LMDB's
+ *                 511 bytes;
+ *   DB_ENOTFOUND  only from the *_get and *_del functions, and where a declaration says
+ *                 so: no record under that key.
+ * An *_each function calls its callback in key order unless it says another; a non-zero
+ * return of the callback stops the walk and is returned, unless the declaration says how
+ * a positive one ends it. Functions returning void or a value cannot fail.
+ *
+ * Ownership. A record filled through *out is xmalloc'd and the caller's until the
+ * matching *_release (NULL is allowed). Records and strings passed in are copied: the
+ * caller keeps them. Pointers into records given to a callback are valid only during the
+ * call.
  */
 #ifndef DABIAO_STORE_H
 #define DABIAO_STORE_H
@@ -44,11 +63,13 @@ enum store_open_flags {
  * STORE_CREATE is DB_ENOINPUT. Caller closes *out with store_close. */
 int store_open(const char *dir, unsigned flags, struct store **out, struct dberr *e);
 /* The same with a new store's initial map size in bytes (rounded up to whole pages; 0:
- * the default). Tests use a small one to reach MDB_MAP_FULL with little data. */
+ * the default). Tests use a small one to reach MDB_MAP_FULL with little data. Errors as
+ * store_open's. */
 int store_open_sized(const char *dir, unsigned flags, size_t mapsize, struct store **out,
                      struct dberr *e);
+/* Closes the environment and frees s; no transaction may be running. NULL is allowed. */
 void store_close(struct store *s);
-const char *store_dir(const struct store *s);   /* owned by s */
+const char *store_dir(const struct store *s);   /* the folder; owned by s, valid until close */
 
 /* Runs fn inside one write transaction and commits it; aborts when fn returns non-zero
  * (and returns that). Retries fn from the start after growing the map when LMDB reports
@@ -72,6 +93,7 @@ int store_backup(struct store *s, const char *dir, struct dberr *e);
 /* ---- meta: small named values (schema version, clock, zone) ---- */
 /* *out is xmalloc'd (caller frees); DB_ENOTFOUND when absent. */
 int store_meta_get(struct store_txn *t, const char *name, char **out, struct dberr *e);
+/* Sets name to val (both copied), replacing any value. */
 int store_meta_put(struct store_txn *t, const char *name, const char *val, struct dberr *e);
 /* Meta values whose name starts with prefix, in name order; name and val are valid during
  * the call. A non-zero return stops and is returned. */
@@ -86,7 +108,10 @@ struct store_clock {
 	int64_t now;        /* VIRTUAL: the store's own now (UTC seconds); REAL: unused */
 	char tz[64];        /* the store's zone for command-line times, default Asia/Shanghai */
 };
+/* The store's clock: mode, virtual now and zone (*out holds no pointers). DB_ENOTFOUND
+ * before `init` set it; DB_ESTORE when the stored text does not parse. */
 int store_clock_get(struct store_txn *t, struct store_clock *out, struct dberr *e);
+/* Replaces the clock. DB_EDATA: c->tz is not NUL-terminated within its 64 bytes. */
 int store_clock_put(struct store_txn *t, const struct store_clock *c, struct dberr *e);
 
 /* ---- plans: every version of every plan, with its source verbatim ---- */
@@ -121,7 +146,8 @@ struct store_plan {
 	struct store_plan_template *templates;  /* in kind order; NULL/0 when none */
 	size_t ntemplates;
 };
-/* Stores p under (id, version) and makes it the plan's current version. */
+/* Stores p under (id, version) and makes it the plan's current version; everything is
+ * copied. DB_EDATA: version 0. */
 int store_plan_put(struct store_txn *t, const struct store_plan *p, struct dberr *e);
 /* version 0 = current. DB_ENOTFOUND when absent. Release with store_plan_release. */
 int store_plan_get(struct store_txn *t, const char *id, uint32_t version,
@@ -147,7 +173,9 @@ struct store_subject {
 	struct store_kv *contacts; /* key: role id ("" = any role), val: one e-mail address */
 	size_t ncontacts;
 };
+/* Inserts or replaces the subject (kind, id) with s's fields and contacts, copied. */
 int store_subject_put(struct store_txn *t, const struct store_subject *s, struct dberr *e);
+/* DB_ENOTFOUND when absent. Release *out with store_subject_release. */
 int store_subject_get(struct store_txn *t, enum store_subject_kind kind, const char *id,
                       struct store_subject *out, struct dberr *e);
 void store_subject_release(struct store_subject *s);
@@ -192,17 +220,21 @@ enum store_task_flags {
 	STORE_TASK_FLAGGED = 1 << 3,  /* an accountability flag was raised */
 	STORE_TASK_BACKDATED = 1 << 4,
 };
-/* Inserts or replaces by key. */
+/* Inserts or replaces by key (copied), and moves the task's entries in the task index
+ * (jurisdiction, state, deadline, flags) to match. */
 int store_task_put(struct store_txn *t, const struct store_task *task, struct dberr *e);
+/* DB_ENOTFOUND when absent. Release *out with store_task_release. */
 int store_task_get(struct store_txn *t, const char *key, struct store_task *out,
                    struct dberr *e);
+/* Whether a task has this key; a read error counts as absent. Cannot fail. */
 bool store_task_exists(struct store_txn *t, const char *key);
 void store_task_release(struct store_task *task);
 /* Tasks whose key starts with prefix ("" for all; "changji-2017/" for one plan), in key
  * order. */
 int store_task_each(struct store_txn *t, const char *prefix,
                     int (*cb)(const struct store_task *, void *), void *arg, struct dberr *e);
-/* A detail's value or NULL; set replaces or adds (copies both strings). */
+/* A detail's value (owned by task) or NULL; set replaces or adds (copies both strings,
+ * the task owns them). Cannot fail. */
 const char *store_task_extra(const struct store_task *task, const char *key);
 void store_task_set_extra(struct store_task *task, const char *key, const char *val);
 
@@ -230,7 +262,10 @@ struct store_due {
 	uint32_t gen;
 	int64_t planned;      /* when it should have happened (== at unless rescheduled) */
 };
+/* Puts entry d (copied), replacing one with the same at, kind, task and step. */
 int store_due_put(struct store_txn *t, const struct store_due *d, struct dberr *e);
+/* Deletes the entry with d's at, kind, task and step; DB_ENOTFOUND when there is none, so
+ * a caller deleting lazily can tell. */
 int store_due_del(struct store_txn *t, const struct store_due *d, struct dberr *e);
 /* Earliest entry; DB_ENOTFOUND when the index is empty. Release with store_due_release. */
 int store_due_first(struct store_txn *t, struct store_due *out, struct dberr *e);
@@ -267,6 +302,8 @@ struct store_notice {
  * deliverable notices), or digested, or failed (n->state). Returns 1 (and writes nothing)
  * when the key was seen before, 0 when added. */
 int store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr *e);
+/* The notice and its delivery state (state, extra as described above). DB_ENOTFOUND when
+ * absent. Release *out with store_notice_release. */
 int store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
                      struct dberr *e);
 void store_notice_release(struct store_notice *n);
@@ -336,9 +373,12 @@ struct store_audit {
 	char *to_state;       /* or "" */
 	char *details;        /* JSON object text */
 };
-/* Appends rec (its seq is ignored) and writes the assigned sequence to *seq when non-NULL. */
+/* Appends rec (its seq is ignored; strings copied) and writes the
+ * assigned sequence to *seq when non-NULL; a record that names a task is indexed under it
+ * (store_audit_task_each). */
 int store_audit_append(struct store_txn *t, const struct store_audit *rec, uint64_t *seq,
                        struct dberr *e);
+/* DB_ENOTFOUND when there is no record seq. Release *out with store_audit_release. */
 int store_audit_get(struct store_txn *t, uint64_t seq, struct store_audit *out,
                     struct dberr *e);
 void store_audit_release(struct store_audit *a);
@@ -346,6 +386,7 @@ void store_audit_release(struct store_audit *a);
 int store_audit_each(struct store_txn *t, uint64_t from,
                      int (*cb)(const struct store_audit *, void *), void *arg,
                      struct dberr *e);
+/* How many records the log holds (the last sequence); 0 when empty or unreadable. */
 uint64_t store_audit_count(struct store_txn *t);
 
 /* One task's audit records in sequence order (an index kept by store_audit_append for
@@ -395,11 +436,13 @@ struct store_account {
 	int64_t locked_until; /* wall clock; 0 when not locked */
 	int64_t created_at;
 };
+/* Inserts or replaces the account by login (copied). */
 int store_account_put(struct store_txn *t, const struct store_account *a, struct dberr *e);
 /* DB_ENOTFOUND when absent. Release with store_account_release. */
 int store_account_get(struct store_txn *t, const char *login, struct store_account *out,
                       struct dberr *e);
 void store_account_release(struct store_account *a);
+/* Every account, by login. */
 int store_account_each(struct store_txn *t, int (*cb)(const struct store_account *, void *),
                        void *arg, struct dberr *e);
 
@@ -411,7 +454,10 @@ struct store_session {
 	int64_t created;
 	int64_t expires;      /* wall clock */
 };
+/* Inserts or replaces the session by id_hash (copied). */
 int store_session_put(struct store_txn *t, const struct store_session *s, struct dberr *e);
+/* DB_ENOTFOUND when absent (expired ones too, until swept). Release with
+ * store_session_release. */
 int store_session_get(struct store_txn *t, const char *id_hash, struct store_session *out,
                       struct dberr *e);
 /* DB_ENOTFOUND when absent. */
@@ -431,7 +477,10 @@ struct store_link {
 	int64_t expires;      /* clock time; 0: until the task is final */
 	bool revoked;
 };
+/* Inserts or replaces the link by hash (copied). */
 int store_link_put(struct store_txn *t, const struct store_link *l, struct dberr *e);
+/* DB_ENOTFOUND when absent; a revoked or expired link is returned as it is (the caller
+ * decides). Release with store_link_release. */
 int store_link_get(struct store_txn *t, const char *hash, struct store_link *out,
                    struct dberr *e);
 void store_link_release(struct store_link *l);
@@ -441,7 +490,10 @@ int store_link_each_task(struct store_txn *t, const char *task,
                          struct dberr *e);
 
 /* Generic helpers for kv arrays (task and notice details, subject fields). get returns the
- * value of key or NULL; set replaces or appends, copying both strings. */
+ * value of key (owned by the array) or NULL; set replaces or appends, copying both strings
+ * (the array owns them, *kv may move); free frees the strings and the array (NULL/0
+ * allowed); dup returns a deep copy the caller frees with store_kv_free (NULL for n 0).
+ * None can fail. */
 const char *store_kv_get(const struct store_kv *kv, size_t n, const char *key);
 void store_kv_set(struct store_kv **kv, size_t *n, const char *key, const char *val);
 void store_kv_free(struct store_kv *kv, size_t n);

@@ -95,7 +95,8 @@ bool audit_consistency_verify(uint64_t m, uint64_t n, const uint8_t old_root[AUD
  * DB_ESTATE: the log was damaged, run `dabiao audit verify`. */
 int audit_append(struct store_txn *txn, const struct store_audit *rec, uint64_t *seq,
                  struct dberr *e);
-/* Reads the stored frontier (an empty one when absent). */
+/* Reads the stored frontier (an empty one when absent). Errors: DB_EDATA when the stored
+ * text does not parse (audit_frontier_parse), the store's. */
 int audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct dberr *e);
 /* Leaf hashes of records 1..n recomputed from the records (n = 0: all of them). *out is
  * xmalloc'd (caller frees), *count receives how many. A gap in sequence numbers or fewer
@@ -121,7 +122,7 @@ int audit_checkpoint_sign(const struct audit_checkpoint *cp, const char *key_fil
 int audit_checkpoint_parse(const char *text, const char *name, const char *pub_file,
                            struct audit_checkpoint *out, struct dberr *e);
 /* The signed-note verifier key "<name>+<hex keyid>+<base64(0x01||pub)>" of key_file
- * (caller frees). */
+ * (*out xmalloc'd, caller frees). Errors: DB_ECONFIG, as audit_checkpoint_sign's. */
 int audit_verifier_key(const char *key_file, const char *name, char **out, struct dberr *e);
 /* Makes a new Ed25519 signing key in PEM file path, created 0600 (`init` makes the store's
  * own, so checkpoints are signed by default). Errors: DB_ECANTCREAT when the file exists,
@@ -169,10 +170,12 @@ int audit_verify(struct store_txn *txn, const struct audit_checkpoint *cp, const
                  struct audit_verification *out, struct dberr *e);
 
 /* Keeps a signed checkpoint's text in the store (meta "audit/checkpoint/<size>"), so the
- * heads that left the machine are listed by `dabiao audit checkpoints`. */
+ * heads that left the machine are listed by `dabiao audit checkpoints` (text is copied; a
+ * second checkpoint of the same size replaces the first). Errors: the store's. */
 int audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text,
                           struct dberr *e);
-/* Calls cb with each kept checkpoint's text, smallest tree first. */
+/* Calls cb with each kept checkpoint's text (valid during the call), smallest tree first;
+ * a non-zero return stops and is returned. Errors: the store's. */
 int audit_checkpoint_each(struct store_txn *txn, int (*cb)(const char *text, void *arg),
                           void *arg, struct dberr *e);
 

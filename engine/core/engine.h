@@ -63,7 +63,7 @@ int engine_reload(struct engine *en, struct dberr *e);
 void engine_set_config(struct engine *en, const struct config *c);
 
 /* ---- accessors: pointers are owned by the engine, valid until engine_close (a plan's,
- * until the next engine_reload or plan load) ---- */
+ * until the next engine_reload or plan load); none can fail ---- */
 struct store *engine_store(const struct engine *en);
 const struct config *engine_config(const struct engine *en);
 const struct tz *engine_tz(const struct engine *en);   /* the store's zone (CLI times) */
@@ -71,6 +71,7 @@ const char *engine_actor(const struct engine *en);
 /* Names who acts from now on (the web: `web:LOGIN` or `link:ROLE/SUBJECT:NAME` per
  * request); copied. NULL or "" restores "dabiao". Cannot fail. */
 void engine_set_actor(struct engine *en, const char *actor);
+/* The loaded plans, in no fixed order: engine_plan_at(en, i) for i < engine_nplans(en). */
 size_t engine_nplans(const struct engine *en);
 const struct engine_plan *engine_plan_at(const struct engine *en, size_t i);
 /* The loaded plan with this id, or NULL. */
@@ -81,7 +82,9 @@ const struct engine_plan *engine_plan_find(const struct engine *en, const char *
  * (DB_EDATA), and then p is freed and the old plan stays. */
 int engine_plan_place(struct engine *en, struct plan *p, const char *path, uint32_t version,
                       const struct store_plan_template *tpls, size_t ntpls, struct dberr *e);
-/* Drops the plan p from the engine again (a load whose transaction failed). */
+/* Drops the plan p from the engine again (a load whose transaction failed), freeing it;
+ * the plan it replaced is not brought back (engine_reload reads the stored one). Cannot
+ * fail. */
 void engine_plan_unplace(struct engine *en, const struct plan *p);
 
 /* ---- parsing plans with their calendars ----
@@ -100,8 +103,9 @@ int engine_plan_parse_stored(const struct store_plan *sp, struct plan **out,
 void engine_plan_calendars_to_store(const struct plan *p, struct store_plan *sp);
 
 /* ---- the clock: the one place "now" comes from (UTC seconds) ---- */
+/* REAL or VIRTUAL, as the store says (read at open and reload). Cannot fail. */
 enum store_clock_mode engine_clock_mode(const struct engine *en);
-/* The clock's now as last read or set. */
+/* The clock's now as last read or set (UTC seconds). Cannot fail. */
 int64_t engine_now(const struct engine *en);
 /* REAL: reads the wall clock; VIRTUAL: the store's now, unchanged. Returns the new now. */
 int64_t engine_clock_read(struct engine *en);
@@ -117,7 +121,7 @@ int64_t engine_wall_clock(void);
 /* `run`: when this daemon started; entries planned before it were missed while it was
  * down (catch-up). 0 outside `run`. */
 void engine_set_started(struct engine *en, int64_t t);
-int64_t engine_started(const struct engine *en);
+int64_t engine_started(const struct engine *en);   /* UTC seconds, or 0 */
 
 /* ---- what the engine did, for logs and timelines ---- */
 struct engine_action {
@@ -148,7 +152,8 @@ int engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e)
 bool engine_dry(const struct engine *en);
 
 /* ---- per-engine memos of modules above core (e.g. parsed templates) ----
- * A module keeps one pointer in its slot; engine_close calls release on it. */
+ * A module keeps one pointer in its slot (NULL until set); engine_slot_set replaces it,
+ * calling the old one's release, and engine_close calls release on it. Neither fails. */
 enum engine_slot { ENGINE_SLOT_TEMPLATES = 0, ENGINE_SLOT__N };
 void *engine_slot(const struct engine *en, enum engine_slot s);
 void engine_slot_set(struct engine *en, enum engine_slot s, void *p, void (*release)(void *));

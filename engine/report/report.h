@@ -67,15 +67,19 @@ void report_table_init(struct report_table *t, const char *title, const char *sh
 void report_table_keys(struct report_table *t, const char *name, const char *const *keys);
 /* Sets REPORT_COL_* flags of column col. Cannot fail. */
 void report_table_colflags(struct report_table *t, size_t col, unsigned flags);
-/* Appends one cell to the current row (rows fill left to right). s is copied; NULL is "". */
+/* Appends one cell to the current row (rows fill left to right): text s (copied; NULL is
+ * ""); number n with prec digits after the point; a boolean; no value, shown as `shown`
+ * (copied) where a format has no null; a list of n strings (copied). None can fail. */
 void report_add_str(struct report_table *t, const char *s);
 void report_add_num(struct report_table *t, double n, int prec);
 void report_add_bool(struct report_table *t, bool v);
 void report_add_null(struct report_table *t, const char *shown);
 void report_add_list(struct report_table *t, const char *const *items, size_t n);
+/* Complete rows so far (cells / columns). Cannot fail. */
 size_t report_nrows(const struct report_table *t);
 /* Drops the rows, keeping the columns (for writing a long listing in chunks). */
 void report_table_clear_rows(struct report_table *t);
+/* Frees everything t owns; t may be released twice. Cannot fail. */
 void report_table_release(struct report_table *t);
 
 enum report_format {
@@ -110,9 +114,11 @@ int report_out_open(struct report_out *o, enum report_format f, const char *path
  * table writes its title and header row. Errors: -EPIPE when standard output's reader has
  * gone, DB_EIO for other failed writes. */
 int report_out_rows(struct report_out *o, struct report_table *t, struct dberr *e);
-/* Writes t's last rows and ends it (JSON's closing bracket, the text table's note). */
+/* Writes t's last rows and ends it (JSON's closing bracket, the text table's note).
+ * Errors as report_out_rows'. */
 int report_out_table_end(struct report_out *o, struct report_table *t, struct dberr *e);
-/* Ends the output and closes the file; always releases o. */
+/* Ends the output and closes the file; always releases o. Errors as report_out_rows'
+ * (a close that fails is DB_EIO). */
 int report_out_close(struct report_out *o, struct dberr *e);
 
 /* Appends s for a terminal: each control character (C0, DEL, C1) as its visible picture
@@ -135,20 +141,23 @@ int report_write(const struct report_table *tables, size_t ntables, enum report_
                  const char *path, struct dberr *e);
 
 /* ---- Annex 3 and Annex 4 (annex.c) ---- */
-/* The month "YYYY-MM": the reports show each rectification task's state at the month's
- * last second in the plan's zone, replayed from the audit trail (the last task.* record of
- * the task with clock_time <= that instant gives its state; a task created later does not
- * count). plan may be NULL when the store holds one plan with an enterprise clean-up
- * milestone. DB_EUSAGE for a bad month, DB_ENOTFOUND for an unknown plan or a plan without
- * a clean-up milestone. *out is initialised on success only; release with
- * report_table_release. */
 /* Annex 3's layout, shared by `report annex3` and the monthly dispatch: an empty table with
- * its columns, and one row from v = {base, rectify-by-deadline, listed-supervision,
- * closure, not started, in progress, done, overdue} (the rate is computed). */
+ * its columns (title copied), and one row from v = {base, rectify-by-deadline,
+ * listed-supervision, closure, not started, in progress, done, overdue} (8 counts; the
+ * rate is computed). Neither can fail. */
 void report_annex3_table(struct report_table *t, const char *title);
 void report_annex3_row(struct report_table *t, const char *name, const unsigned *v);
-/* by_industry: one row per industry of the plan (the seed's ten when it lists none; an
- * enterprise of an industry not listed counts under its id) instead of per jurisdiction. */
+/* Annex 3 and Annex 4 of the month "YYYY-MM": the reports show each rectification task's
+ * state at the month's last second in the plan's zone, replayed from the audit trail (the
+ * last task.* record of the task with clock_time <= that instant gives its state; a task
+ * created later does not count). plan may be NULL when the store holds one plan with an
+ * enterprise clean-up milestone. Errors: DB_EUSAGE for a missing or bad month or when
+ * several plans could be meant, DB_ENOTFOUND for an unknown plan or a plan without a
+ * clean-up milestone, the store's. *out is initialised on success only; release it with
+ * report_table_release.
+ * annex3's by_industry: one row per industry of the plan (the seed's ten when it lists
+ * none; an enterprise of an industry not listed counts under its id) instead of per
+ * jurisdiction. */
 int report_annex3(struct engine *en, const char *plan, const char *month, bool by_industry,
                   struct report_table *out, struct dberr *e);
 int report_annex4(struct engine *en, const char *plan, const char *month,
@@ -172,6 +181,7 @@ struct report_form {
  * DB_ECANTCREAT (no temporary file), DB_EIO, the store's. */
 int report_task_form(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct store_task *task, struct report_form *out, struct dberr *e);
+/* Frees what f owns. Cannot fail. */
 void report_form_release(struct report_form *f);
 /* t as an XLSX workbook's bytes, appended to out (report_write's layout). Errors:
  * report_write's, DB_ECANTCREAT for the temporary file it needs. */
@@ -182,7 +192,8 @@ int report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dber
  * when it left it), late submissions (task.submit with late), flags (task.flag: 瞒报, 谎报,
  * 漏报, with reasons) and conduct warnings (conduct.warning: 约谈预警, 限批预警) whose clock
  * time lies in [from, to], as out[0] (one row per record, with its audit sequence) and out[1]
- * (counts per jurisdiction and responsible person). Both initialised on success only. */
+ * (counts per jurisdiction and responsible person). Both initialised on success only;
+ * release each with report_table_release. Errors: the store's. */
 int report_accountability(struct engine *en, int64_t from, int64_t to,
                           struct report_table out[2], struct dberr *e);
 

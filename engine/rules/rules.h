@@ -23,7 +23,7 @@
 /* Counts an event of task at time t for its jurisdiction under every rule that counts it
  * (why: "lapse", "escalation", or a flag's kind: concealed, falsified, omitted), once per
  * task and kind, and puts the rule's evaluation (a STORE_DUE_CONDUCT entry) at the next
- * notify_at. A task of no jurisdiction counts for none (0). */
+ * notify_at. A task of no jurisdiction counts for none (0). Errors: the store's. */
 int conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                  const struct store_task *task, int64_t t, const char *why, struct dberr *e);
 /* STORE_DUE_CONDUCT: evaluates one rule for one jurisdiction over its window; when the
@@ -60,12 +60,14 @@ struct conduct_warning {
 	int64_t decided_at;       /* 0 when not decided */
 	char *superseded_by;      /* for superseded, else NULL */
 };
-/* The warning with id; DB_ENOTFOUND when there is none. */
+/* The warning with id; DB_ENOTFOUND when there is none (or id is no whole number); else
+ * the store's. Release *out with conduct_warning_release. */
 int conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
                         struct dberr *e);
+/* Frees the strings and items w owns (NULL allowed). Cannot fail. */
 void conduct_warning_release(struct conduct_warning *w);
 /* Every warning (of plan, when not NULL), in number order; w is valid during the call. A
- * non-zero return stops and is returned. */
+ * non-zero return stops and is returned. Errors: as conduct_warning_get's. */
 int conduct_warning_each(struct store_txn *txn, const char *plan,
                          int (*cb)(const struct conduct_warning *w, void *arg), void *arg,
                          struct dberr *e);
@@ -78,7 +80,8 @@ const struct plan_conduct *conduct_rule_of(const struct engine_plan *ep,
  * approve sends it to the rule's notify roles now, saying who decided and why; dismiss
  * keeps it from them. Both are audited (conduct.decide) and final. Errors: DB_ENOTFOUND
  * (no such warning), DB_ESTATE (not proposed: decided already, or superseded by a newer
- * one, named), DB_EUSAGE (by or reason empty), the store's and notice_queue's. */
+ * one, named; or its plan no longer has a rule of its kind), DB_EUSAGE (by or reason
+ * empty), the store's and notice_queue's. */
 int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
                    const char *by, const char *reason, struct dberr *e);
 /* A line per event, in Chinese: "1. 逾期：<milestone title> <period>（<subject>，截止 …）",
@@ -103,6 +106,7 @@ int task_forms_add_key(struct engine *en, struct store_txn *txn, const struct en
                        const char *task, struct task_forms *fs, struct dberr *e);
 /* Makes r carry the forms as its attachments, valid until fs is released. Cannot fail. */
 void task_forms_attach(struct task_forms *fs, struct notice_req *r);
+/* Frees the forms and attachments fs owns and empties it. Cannot fail. */
 void task_forms_release(struct task_forms *fs);
 
 /* ---- daily digests (digest.c) ---- */
@@ -113,7 +117,8 @@ int digest_fire(struct engine *en, struct store_txn *txn, const struct store_due
 
 /* ---- monthly dispatch (dispatch.c) ---- */
 /* Puts the plan's STORE_DUE_DISPATCH entries (dispatch: {day, notify}) for every month of
- * its tasks' horizon that is still ahead of the clock. Idempotent. */
+ * its tasks' horizon that is still ahead of the clock. Idempotent; nothing for a plan
+ * without `dispatch`. Errors: the store's. */
 int dispatch_schedule(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                       struct dberr *e);
 /* STORE_DUE_DISPATCH: the progress notice with the Annex 3 figures, the overdue list, the

@@ -70,10 +70,11 @@ struct sched_changes {
 };
 /* Forgets everything (a redone transaction starts again). Cannot fail. */
 void sched_changes_reset(struct sched_changes *c);
-/* Records one change of a task: key and a short text (a date, "a -> b"). c may be NULL. */
+/* Records one change of a task: key and a short text (a date, "a -> b"), both copied (cut
+ * to fit). c may be NULL. Cannot fail. */
 void sched_changes_note(struct sched_changes *c, enum sched_change kind, const char *key,
                         const char *text);
-/* The total number of changes. */
+/* The total number of changes, over every kind. Cannot fail. */
 size_t sched_changes_total(const struct sched_changes *c);
 /* A summary for people: a line per kind with its count, then the first lines of each,
  * appended to out. Cannot fail. */
@@ -85,7 +86,8 @@ void sched_changes_text(const struct sched_changes *c, struct buf *out);
  * A task made too late to be met (after its deadline or its last reminder's time) is
  * created not applicable (a period of a recurring series whose deadline has passed) or
  * with its grace period and a start notice (docs/plan-format.md, "Fair start").
- * Every task made is noted in ch (may be NULL). */
+ * Every task made is noted in ch (may be NULL). Errors: DB_EDATA (a schedule that cannot
+ * be computed: schedule_times'), the store's. */
 int expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
                struct sched_changes *ch, struct dberr *e);
 
@@ -137,7 +139,7 @@ int sched_load_plan(struct engine *en, const char *path, unsigned flags,
                     struct load_result *res, struct dberr *e);
 /* `load --dry-run`: everything sched_load_plan would do, in a transaction that is then
  * aborted; res says what would change (or the refusal), the store and the engine's plans
- * are as before. */
+ * are as before. Errors and res's release as sched_load_plan's. */
 int sched_preview_plan(struct engine *en, const char *path, unsigned flags,
                        struct load_result *res, struct dberr *e);
 
@@ -167,8 +169,13 @@ struct calupdate_result {
 	struct calupdate_plan *plans;/* the plans that use it; owned */
 	size_t nplans;
 };
+/* Errors: the calendar reader's (DB_EDATA at FILE:LINE:COL, DB_ENOINPUT), DB_EUSAGE (FILE
+ * is not the file `use` finds for its name), a plan's failure as above, the
+ * store's. res is filled as far as it got: release it with calupdate_result_release, also
+ * after a failure. */
 int sched_calendar_update(struct engine *en, const char *path, bool dry_run,
                           struct calupdate_result *res, struct dberr *e);
+/* Frees res's plans and their notes; res may be released twice. Cannot fail. */
 void calupdate_result_release(struct calupdate_result *res);
 
 struct import_result {
@@ -188,7 +195,8 @@ struct import_result {
 int sched_import_registry(struct engine *en, const char *path, struct import_result *res,
                           struct dberr *e);
 
-/* `import --dry-run`: everything sched_import_registry would do, aborted; res says what. */
+/* `import --dry-run`: everything sched_import_registry would do, aborted; res says what.
+ * Errors as sched_import_registry's. res owns nothing (plain data). */
 int sched_preview_import(struct engine *en, const char *path, struct import_result *res,
                          struct dberr *e);
 
@@ -196,7 +204,8 @@ int sched_preview_import(struct engine *en, const char *path, struct import_resu
  * for good: it is marked retired (the date and the reason, audit subject.retire), gets no
  * new tasks, and its unfinished tasks are cancelled with the reason; a later import keeps
  * it retired. A jurisdiction that still has enterprises that are not retired is
- * DB_ESTATE; an unknown id DB_ENOTFOUND; retired already DB_ESTATE. dry: a preview. */
+ * DB_ESTATE; an unknown id DB_ENOTFOUND; retired already DB_ESTATE; else the store's.
+ * dry: a preview, aborted. res is plain data (nothing to free). */
 struct retire_result {
 	enum store_subject_kind kind;
 	size_t enterprises;   /* a jurisdiction's enterprises still in it (refused) */
