@@ -10,11 +10,12 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "notifiers/message.h"
 
 /* A template is a page of text; anything much bigger is a mistake (a log, a binary). */
-#define TPL_MAX_BYTES (1 << 20)
+#define TPL_MAX_BYTES ((size_t)1 << 20)
 #define KIND_MAX 64
 #define NAME_MAX_ 48
 #define TPL_MAX_DEPTH 8
@@ -268,47 +269,6 @@ valid_kind(const char *k, size_t n)
 	return 1;
 }
 
-/* Reads a whole file of at most TPL_MAX_BYTES. */
-static int
-read_file(const char *path, char **out, size_t *outlen, struct dberr *e)
-{
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = -errno;
-		return dberr_at(e, rc, path, 0, 0, "cannot open template: %s", strerror(-rc));
-	}
-	for (;;) {
-		ssize_t r = read(fd, chunk, sizeof(chunk));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			dberr_at(e, rc, path, 0, 0, "cannot read template: %s", strerror(-rc));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		buf_append(&b, chunk, (size_t)r);
-		if (b.len > TPL_MAX_BYTES) {
-			rc = dberr_at(e, DB_EDATA, path, 0, 0, "template larger than %d bytes",
-			              TPL_MAX_BYTES);
-			goto fail;
-		}
-	}
-	close(fd);
-	*outlen = b.len;
-	*out = buf_detach(&b);
-	return 0;
-fail:
-	close(fd);
-	buf_release(&b);
-	return rc;
-}
-
 int
 notify_tpl_load(const char *dir, const char *kind, struct notify_tpl **out, struct dberr *e)
 {
@@ -321,7 +281,7 @@ notify_tpl_load(const char *dir, const char *kind, struct notify_tpl **out, stru
 		return dberr_set(e, DB_EDATA, "template kind \"%.*s\": want [a-z0-9_-]+", KIND_MAX,
 		                 kind);
 	path = xasprintf("%s/%s.txt", dir, kind);
-	if ((rc = read_file(path, &text, &len, e)) < 0)
+	if ((rc = file_read(path, TPL_MAX_BYTES, &text, &len, e)) < 0)
 		goto fail;
 	if ((rc = notify_tpl_parse(path, text, len, &t, e)) < 0)
 		goto fail;
@@ -512,7 +472,7 @@ notify_tpl_read_dir(const char *dir, struct notify_tpl_file **out, size_t *nout,
 		if (!valid_kind(names[i], klen))
 			rc = dberr_at(e, DB_EDATA, dir, 0, 0, "template file \"%s.txt\": the name "
 			              "must be a kind of [a-z0-9_-]", names[i]);
-		else if ((rc = read_file(path, &text, &len, e)) == 0 &&
+		else if ((rc = file_read(path, TPL_MAX_BYTES, &text, &len, e)) == 0 &&
 		         (rc = notify_tpl_parse(path, text, len, &t, e)) == 0) {
 			/* the bytes, not the parse: what is kept is what the bureau wrote */
 			notify_tpl_free(t);

@@ -18,12 +18,16 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/num.h"
 #include "base/outfile.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
+
+/* A checkpoint is a few hundred bytes; anything near this is not one. */
+#define CHECKPOINT_FILE_MAX ((size_t)1 << 20)
 
 #define KEY_HINT "run `dabiao init` on a new store (it makes one), or create one with " \
                  "`openssl genpkey -algorithm ed25519 -out audit-key.pem` and set " \
@@ -37,32 +41,16 @@ key_file(struct cli *c, const struct config *cfg)
 	return audit_key_file(c->env->db, cfg->audit_key_file);
 }
 
-static int
-read_file(const char *path, char **out, struct dberr *e)
-{
-	FILE *f = fopen(path, "r");
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (f == NULL)
-		return dberr_at(e, DB_ENOINPUT, path, 0, 0, "cannot open: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < (1u << 20))
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*out = b.data ? buf_detach(&b) : xstrdup("");
-	return 0;
-}
-
 /* Reads and parses a checkpoint file, checking its signature when pub is non-NULL. */
 static int
 load_checkpoint(const char *path, const char *pub, struct audit_checkpoint *cp,
                 struct dberr *e)
 {
 	char *text = NULL;
+	size_t len;
 	int rc;
 
-	if ((rc = read_file(path, &text, e)) != 0)
+	if ((rc = file_read(path, CHECKPOINT_FILE_MAX, &text, &len, e)) != 0)
 		return rc;
 	rc = audit_checkpoint_parse(text, path, pub, cp, e);
 	free(text);

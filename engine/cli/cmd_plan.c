@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "workflows/parse/ydoc.h"
@@ -36,7 +37,7 @@ check_one(const char *file, const struct plan_opts *o, struct dberr *e)
 	size_t len = 0;
 	int rc;
 
-	if ((rc = ydoc_read_file(file, &data, &len, e)) != 0)
+	if ((rc = file_read(file, FILE_MAX_INPUT, &data, &len, e)) != 0)
 		return rc;
 	if (calfile_sniff(data, len)) {
 		rc = calfile_parse(file, data, len, &f, e);
@@ -131,7 +132,7 @@ preview_gap_warnings(const struct engine *en, const char *file)
 	size_t len = 0;
 
 	dberr_clear(&ignored);
-	if (ydoc_read_file(file, &data, &len, &ignored) == 0 &&
+	if (file_read(file, FILE_MAX_INPUT, &data, &len, &ignored) == 0 &&
 	    engine_plan_parse(engine_config(en), file, data, len, NULL, 0, &p, &ignored) == 0)
 		cli_calendar_gap_warnings(stderr, file, p);
 	plan_free(p);

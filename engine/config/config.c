@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/addr.h"
+#include "base/file.h"
 #include "base/num.h"
 #include "base/xalloc.h"
 #include "engine/config/config.h"
@@ -368,7 +369,7 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 	/* the conventional "no configuration": an empty one */
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;
-	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0)
 		return rc;
 	if ((rc = ydoc_parse(path, data, len, &d, e)) != 0)
 		goto out;

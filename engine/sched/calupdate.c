@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
 #include "workflows/parse/ydoc.h"
@@ -37,7 +38,7 @@ check_in_folder(struct engine *en, const char *path, const char *name, const cha
 		char *p = xasprintf("%s/%s.yaml", dirs[i], name);
 
 		dberr_clear(&probe);
-		if (ydoc_read_file(p, &there, &n, &probe) == 0)
+		if (file_read(p, FILE_MAX_INPUT, &there, &n, &probe) == 0)
 			found = p;
 		else
 			free(p);
@@ -247,7 +248,7 @@ sched_calendar_update(struct engine *en, const char *path, bool dry_run,
 
 	memset(res, 0, sizeof(*res));
 	dberr_clear(&first);
-	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0 ||
+	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0 ||
 	    (rc = calfile_parse(path, data, len, &f, e)) != 0 ||
 	    (rc = check_in_folder(en, path, f->name, data, len, &where, e)) != 0)
 		goto out;

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/strset.h"
 #include "base/sha256.h"
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
 #include "workflows/parse/registry.h"
@@ -282,7 +283,7 @@ load_file(struct engine *en, const char *path, unsigned flags, bool dry,
 	memset(res, 0, sizeof(*res));
 	/* One read: the bytes stored are exactly the bytes parsed; the same for the plan's
 	 * templates, kept with the version */
-	rc = ydoc_read_file(path, &source, &len, e);
+	rc = file_read(path, FILE_MAX_INPUT, &source, &len, e);
 	if (rc == 0)
 		rc = engine_plan_parse(engine_config(en), path, source, len, NULL, 0, &p, e);
 	if (rc == 0)

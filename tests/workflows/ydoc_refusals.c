@@ -168,21 +168,6 @@ helpers_refuse_at_the_node(void)
 	ydoc_free(d);
 }
 
-static void
-read_file_refuses_a_folder(void)
-{
-	char *data = NULL;
-	size_t len;
-	struct dberr e;
-
-	dberr_clear(&e);
-	ASSERT_EQ(ydoc_read_file("/tmp", &data, &len, &e), DB_ENOINPUT);
-	ASSERT_STR_EQ(e.file, "/tmp");
-	dberr_clear(&e);
-	ASSERT(ydoc_read_file("/nonexistent/dabiao.yaml", &data, &len, &e) < 0);
-	ASSERT(data == NULL);
-}
-
 int
 main(void)
 {
@@ -191,6 +176,5 @@ main(void)
 	depth_limit_is_64();
 	accepted_tree_has_positions_and_styles();
 	helpers_refuse_at_the_node();
-	read_file_refuses_a_folder();
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "workflows/parse/plan_int.h"
 
@@ -167,7 +168,7 @@ find_file(struct pctx *c, const struct ydoc_node *at, const char *name,
 		struct dberr probe;
 
 		dberr_clear(&probe);
-		rc = ydoc_read_file(path, &u->source, &u->source_len, &probe);
+		rc = file_read(path, FILE_MAX_INPUT, &u->source, &u->source_len, &probe);
 		if (rc == 0) {
 			u->path = path;
 			buf_release(&tried);

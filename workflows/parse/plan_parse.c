@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "time/tz.h"
 #include "base/xalloc.h"
@@ -341,7 +342,7 @@ plan_parse_file(const char *path, const struct plan_opts *o, struct plan **out,
 	size_t len = 0;
 	int rc;
 
-	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0)
 		return rc;
 	rc = plan_parse_buffer(path, data, len, o, out, e);
 	free(data);

@@ -15,6 +15,7 @@
 
 #include "base/addr.h"
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "workflows/parse/plan.h"
@@ -817,7 +818,7 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	else
 		return dberr_at(e, DB_EDATA, path, 0, 0, "unknown registry format: expected a "
 		                ".yaml, .yml or .csv file");
-	if ((rc = ydoc_read_file(path, &data, &len, e)) != 0)
+	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0)
 		return rc;
 	registry_list_init(&l, ctx);
 	if (csv)

@@ -7,15 +7,12 @@
 #include "workflows/parse/ydoc.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <yaml.h>
 
@@ -24,8 +21,6 @@
 #include "base/log.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
-
-#define YDOC_MAX_FILE (64u << 20)
 
 /* One open collection. The capacity lives here rather than in the node because a node only
  * grows while it is open. */
@@ -384,59 +379,6 @@ fail:
 		hmap_release(&b.stack[--b.depth].keys);
 	free(b.stack);
 	ydoc_free(b.doc);
-	return rc;
-}
-
-int
-ydoc_read_file(const char *path, char **data, size_t *len, struct dberr *e)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = -errno;
-		return dberr_at(e, rc, path, 0, 0, "cannot open: %s", strerror(-rc));
-	}
-	if (fstat(fd, &st) != 0) {
-		rc = -errno;
-		dberr_at(e, rc, path, 0, 0, "cannot stat: %s", strerror(-rc));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = dberr_at(e, DB_ENOINPUT, path, 0, 0, "not a regular file");
-		goto fail;
-	}
-	if ((uintmax_t)st.st_size > YDOC_MAX_FILE) {
-		rc = dberr_at(e, DB_ENOINPUT, path, 0, 0, "larger than %u MiB",
-		              YDOC_MAX_FILE >> 20);
-		goto fail;
-	}
-	/* One spare byte keeps the text NUL-terminated for callers that want a string. */
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			dberr_at(e, rc, path, 0, 0, "cannot read: %s", strerror(-rc));
-			goto fail;
-		}
-		if (r == 0)
-			break; /* the file shrank while we read: take what is there */
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	close(fd);
-	*data = buf;
-	*len = got;
-	return 0;
-fail:
-	free(buf);
-	close(fd);
 	return rc;
 }
 

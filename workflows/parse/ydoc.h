@@ -52,10 +52,6 @@ int ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out
                struct dberr *e);
 void ydoc_free(struct ydoc *d);
 
-/* Reads a whole file (refusing more than 64 MiB and files that are not regular). The caller
- * frees *data. -errno or DB_ENOINPUT with e naming the file. */
-int ydoc_read_file(const char *path, char **data, size_t *len, struct dberr *e);
-
 /* Helpers that walk a tree and report a located DB_EDATA on mismatch. */
 
 /* Records "FILE:LINE:COL: error: <message>" at node n and returns DB_EDATA. */

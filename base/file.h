@@ -1,0 +1,23 @@
+/*
+ * file.h - a whole file read into memory: the one reader of the files people give dabiao
+ * (plans, registries, calendars, the configuration, templates, checkpoints). libc only.
+ */
+#ifndef DABIAO_FILE_H
+#define DABIAO_FILE_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* The largest input file dabiao reads whole: a plan, a registry, a calendar. */
+#define FILE_MAX_INPUT ((size_t)64 << 20)
+
+/* Reads the regular file at path whole, if it has at most max bytes. *data (xmalloc'd,
+ * NUL-terminated after its *len bytes; the caller frees) and *len are set on success only.
+ * A file that shrinks while it is read gives what was there. Errors, with e naming the
+ * file: -errno when it cannot be opened, examined or read; DB_ENOINPUT when it is not a
+ * regular file (a folder, a FIFO or a device is never read from, nor waited for);
+ * DB_EDATA when it is larger than max. */
+int file_read(const char *path, size_t max, char **data, size_t *len, struct dberr *e);
+
+#endif
