@@ -239,7 +239,7 @@ init_txn(struct store *s, struct dberr *e)
 {
 	bool rdonly = s->flags & STORE_RDONLY;
 	unsigned dbflags = rdonly ? 0 : MDB_CREATE;
-	struct store_txn t = {s, NULL, !rdonly, false};
+	struct store_txn t = {.s = s, .writable = !rdonly};
 	MDB_val k = {6, "schema"}, v;
 	unsigned long schema = 0;
 	bool older = false;
@@ -411,10 +411,57 @@ grow_map(struct store *s, struct dberr *e)
  * store_write inside fn is refused: LMDB's writer lock is not recursive, so it would wait
  * for itself forever.
  */
+void *
+store_txn_state(struct store_txn *t, const struct store_txn_state_ops *ops)
+{
+	for (int i = 0; i < STORE_TXN_STATES; i++)
+		if (t->state_ops[i] == ops)
+			return t->state[i];
+	return NULL;
+}
+
+int
+store_txn_state_set(struct store_txn *t, const struct store_txn_state_ops *ops, void *state,
+                    struct dberr *e)
+{
+	for (int i = 0; t->writable && i < STORE_TXN_STATES; i++)
+		if (t->state_ops[i] == NULL || t->state_ops[i] == ops) {
+			if (t->state_ops[i] == ops && t->state[i] != state)
+				ops->release(t->state[i]);
+			t->state_ops[i] = ops;
+			t->state[i] = state;
+			return 0;
+		}
+	ops->release(state);
+	return dberr_set(e, DB_ESOFTWARE, "store %s: no room for a transaction's state%s",
+	                 t->s->dir, t->writable ? "" : " in a read transaction");
+}
+
+/* Before the commit: every state writes itself (in the order they were set). */
+static int
+states_flush(struct store_txn *t, struct dberr *e)
+{
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < STORE_TXN_STATES && t->state_ops[i]; i++)
+		rc = t->state_ops[i]->flush(t, t->state[i], e);
+	return rc;
+}
+
+static void
+states_release(struct store_txn *t)
+{
+	for (int i = 0; i < STORE_TXN_STATES && t->state_ops[i]; i++) {
+		t->state_ops[i]->release(t->state[i]);
+		t->state_ops[i] = NULL;
+		t->state[i] = NULL;
+	}
+}
+
 static int
 write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 {
-	struct store_txn t = {s, NULL, true, false};
+	struct store_txn t = {.s = s, .writable = true};
 	int rc, mrc, grown;
 
 	if (s->in_write)
@@ -429,6 +476,9 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 			break;
 		t.map_full = false;
 		rc = fn(&t, arg, e);
+		if (rc == 0 && commit && !t.map_full)
+			rc = states_flush(&t, e);
+		states_release(&t);
 		if (!commit && !t.map_full) {
 			mdb_txn_abort(t.txn); /* a dry run: what fn did is thrown away */
 			t.txn = NULL;
@@ -483,7 +533,7 @@ store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e)
 int
 store_read(struct store *s, store_fn fn, void *arg, struct dberr *e)
 {
-	struct store_txn t = {s, NULL, false, false};
+	struct store_txn t = {.s = s, .writable = false};
 	int rc;
 
 	rc = txn_begin(s, MDB_RDONLY, &t.txn, e);

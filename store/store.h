@@ -82,6 +82,22 @@ int store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e);
 /* Same in a read-only transaction (a consistent snapshot). */
 int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 
+/* What a module above the store keeps for the length of one write transaction, so that a
+ * batch of changes reads and writes its summary once (the audit log's tree edge): flush
+ * writes state through the transaction just before the commit (an error aborts it), and
+ * release frees it after the commit or the abort, and before a transaction function is
+ * run again after map growth. flush is not called by store_write_dry. ops is the key:
+ * store_txn_state returns the state set with it in t, or NULL. store_txn_state_set
+ * takes state (released with ops->release even when it fails); DB_ESOFTWARE outside a
+ * write transaction or past two states per transaction. */
+struct store_txn_state_ops {
+	int (*flush)(struct store_txn *t, void *state, struct dberr *e);
+	void (*release)(void *state);
+};
+void *store_txn_state(struct store_txn *t, const struct store_txn_state_ops *ops);
+int store_txn_state_set(struct store_txn *t, const struct store_txn_state_ops *ops,
+                        void *state, struct dberr *e);
+
 /* Hot copy into an empty or new folder: the database compacted (mdb_env_copy2
  * MDB_CP_COMPACT, one consistent snapshot), then every other file the store folder holds,
  * the outbox's .eml files first of all, the signing key too (not temporary files, links,

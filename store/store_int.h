@@ -41,11 +41,16 @@ struct store {
 	bool panicked;               /* MDB_PANIC seen: nothing more may be done */
 };
 
+#define STORE_TXN_STATES 2
+
 struct store_txn {
 	struct store *s;
 	MDB_txn *txn;                /* owned by store_write/store_read, not by callers */
 	bool writable;               /* begun by store_write */
 	bool map_full;               /* a put saw MDB_MAP_FULL: the txn is poisoned, redo it */
+	/* store_txn_state: what modules above keep for this transaction's length */
+	const struct store_txn_state_ops *state_ops[STORE_TXN_STATES];
+	void *state[STORE_TXN_STATES];
 };
 
 /* Converts an LMDB (or errno) failure into DB_ESTORE with mdb_strerror's text after the

@@ -3,6 +3,7 @@
  * new frontier in the same transaction, and the leaves recomputed for verification.
  */
 #include "engine/audit/audit.h"
+#include "engine/audit/audit_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,14 +16,9 @@
 
 #define FRONTIER_KEY "audit/frontier"
 
-static void
-leaf_key(uint64_t seq, char out[40])
-{
-	snprintf(out, 40, "audit/leaf/%020" PRIu64, seq);
-}
-
-int
-audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct dberr *e)
+/* The frontier as stored (an empty one when absent). */
+static int
+frontier_read(struct store_txn *txn, struct audit_frontier *f, struct dberr *e)
 {
 	struct dberr scratch;
 	char *val = NULL;
@@ -43,6 +39,54 @@ audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct dberr
 	return rc;
 }
 
+/* A write transaction's frontier, read at its first append and written once before its
+ * commit (store_txn_state), with one SHA-256 for all its hashes: a batch of appends
+ * neither parses nor formats the frontier's text per record. */
+struct txn_tree {
+	struct audit_frontier f;
+	struct audit_hasher h;
+};
+
+static int
+tree_flush(struct store_txn *txn, void *state, struct dberr *e)
+{
+	const struct txn_tree *t = state;
+	char *text = audit_frontier_format(&t->f);
+	int rc = store_meta_put(txn, FRONTIER_KEY, text, e);
+
+	free(text);
+	return rc;
+}
+
+static void
+tree_release(void *state)
+{
+	struct txn_tree *t = state;
+
+	audit_hasher_close(&t->h);
+	free(t);
+}
+
+static const struct store_txn_state_ops tree_ops = {tree_flush, tree_release};
+
+int
+audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct dberr *e)
+{
+	const struct txn_tree *t = store_txn_state(txn, &tree_ops);
+
+	if (t != NULL) {
+		*f = t->f;
+		return 0;
+	}
+	return frontier_read(txn, f, e);
+}
+
+static void
+leaf_key(uint64_t seq, char out[40])
+{
+	snprintf(out, 40, "audit/leaf/%020" PRIu64, seq);
+}
+
 static int
 put_leaf(struct store_txn *txn, uint64_t seq, const uint8_t leaf[AUDIT_HASH_LEN],
          struct dberr *e)
@@ -56,7 +100,7 @@ put_leaf(struct store_txn *txn, uint64_t seq, const uint8_t leaf[AUDIT_HASH_LEN]
 
 struct catchup {
 	struct store_txn *txn;
-	struct audit_frontier *f;
+	struct txn_tree *t;
 	struct dberr *e;
 };
 
@@ -66,61 +110,85 @@ catchup_cb(const struct store_audit *a, void *arg)
 	struct catchup *c = arg;
 	uint8_t leaf[AUDIT_HASH_LEN];
 
-	if (a->seq != c->f->size + 1)
+	if (a->seq != c->t->f.size + 1)
 		return dberr_set(c->e, DB_ESTATE,
 		                 "audit log: record %" PRIu64 " follows record %" PRIu64, a->seq,
-		                 c->f->size);
-	audit_record_leaf(a, leaf);
-	audit_frontier_push(c->f, leaf);
+		                 c->t->f.size);
+	audit_hasher_record_leaf(&c->t->h, a, leaf);
+	audit_hasher_push(&c->t->h, &c->t->f, leaf);
 	return put_leaf(c->txn, a->seq, leaf, c->e);
+}
+
+/* The transaction's tree: at its first append, the stored frontier, checked against the
+ * log and caught up with records written before the tree existed. */
+static int
+tree_open(struct store_txn *txn, struct txn_tree **out, struct dberr *e)
+{
+	struct txn_tree *t = store_txn_state(txn, &tree_ops);
+	uint64_t count;
+	int rc;
+
+	if (t != NULL) {
+		*out = t;
+		return 0;
+	}
+	t = xmalloc(sizeof(*t));
+	if ((rc = frontier_read(txn, &t->f, e)) != 0) {
+		free(t);
+		return rc;
+	}
+	count = store_audit_count(txn);
+	if (t->f.size > count) {
+		rc = dberr_set(e, DB_ESTATE,
+		               "audit log: the tree has %" PRIu64 " leaves but the log only %" PRIu64
+		               " records: the log was damaged, run `dabiao audit verify`",
+		               t->f.size, count);
+		free(t);
+		return rc;
+	}
+	audit_hasher_open(&t->h);
+	/* from here the transaction owns t, and writes its frontier before the commit */
+	if ((rc = store_txn_state_set(txn, &tree_ops, t, e)) != 0)
+		return rc;
+	*out = t;
+	if (t->f.size < count) {
+		/* Records written before the tree existed join it now, in order. */
+		struct catchup c = {txn, t, e};
+
+		return store_audit_each(txn, t->f.size + 1, catchup_cb, &c, e);
+	}
+	return 0;
 }
 
 int
 audit_append(struct store_txn *txn, const struct store_audit *rec, uint64_t *seq,
              struct dberr *e)
 {
-	struct audit_frontier f;
-	struct store_audit stored = {0};
+	struct txn_tree *t = NULL;
+	struct store_audit stored;
 	uint8_t leaf[AUDIT_HASH_LEN];
-	uint64_t count, s = 0;
-	char *text = NULL; /* owned */
+	uint64_t s = 0;
 	int rc;
 
-	if ((rc = audit_frontier_get(txn, &f, e)) != 0)
+	if ((rc = tree_open(txn, &t, e)) != 0)
 		return rc;
-	count = store_audit_count(txn);
-	if (f.size > count)
-		return dberr_set(e, DB_ESTATE,
-		                 "audit log: the tree has %" PRIu64 " leaves but the log only %" PRIu64
-		                 " records: the log was damaged, run `dabiao audit verify`",
-		                 f.size, count);
-	if (f.size < count) {
-		/* Records written before the tree existed join it now, in order. */
-		struct catchup c = {txn, &f, e};
-
-		if ((rc = store_audit_each(txn, f.size + 1, catchup_cb, &c, e)) != 0)
-			return rc;
-	}
 	if ((rc = store_audit_append(txn, rec, &s, e)) != 0)
 		return rc;
-	if (s != f.size + 1)
+	if (s != t->f.size + 1)
 		return dberr_set(e, DB_ESTATE,
 		                 "audit log: record %" PRIu64 " appended to a tree of %" PRIu64
-		                 " leaves", s, f.size);
-	/* Hash what the store holds, exactly as `audit verify` will read it back. */
-	if ((rc = store_audit_get(txn, s, &stored, e)) != 0)
-		return rc;
-	audit_record_leaf(&stored, leaf);
-	store_audit_release(&stored);
-	audit_frontier_push(&f, leaf);
+		                 " leaves", s, t->f.size);
+	/* Hash the record as `audit verify` will read it back: the store keeps every field
+	 * as given, a NULL string as "" (which the canonical form writes for NULL too). */
+	stored = *rec;
+	stored.seq = s;
+	audit_hasher_record_leaf(&t->h, &stored, leaf);
+	audit_hasher_push(&t->h, &t->f, leaf);
 	if ((rc = put_leaf(txn, s, leaf, e)) != 0)
 		return rc;
-	text = audit_frontier_format(&f);
-	rc = store_meta_put(txn, FRONTIER_KEY, text, e);
-	free(text);
-	if (rc == 0 && seq != NULL)
+	if (seq != NULL)
 		*seq = s;
-	return rc;
+	return 0;
 }
 
 struct leaves_ctx {

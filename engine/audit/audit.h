@@ -6,7 +6,8 @@
  * (tests/lib/audit_verify.py does).
  *
  * The store keeps, beside the records, in its meta database and in the transaction of
- * each append:
+ * the appends (the frontier is kept in memory for the transaction's length and written
+ * once, just before its commit):
  *   "audit/frontier"        "<size> <hex> <hex> ...": the tree's size and the roots of the
  *                           perfect subtrees along its right edge, largest first (one per
  *                           set bit of size, at most 64), so an append and the root are

@@ -5,6 +5,7 @@
  * implements; keep the two in step.
  */
 #include "engine/audit/audit.h"
+#include "engine/audit/audit_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,8 +25,17 @@
 static void
 canon_str(struct buf *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run;
+
 	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+	for (;;) {
+		/* bytes copied as they are go in runs, not one by one */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			buf_append(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
 		if (*p == '"')
 			buf_puts(b, "\\\"");
 		else if (*p == '\\')
@@ -36,19 +46,43 @@ canon_str(struct buf *b, const char *s)
 			buf_puts(b, "\\r");
 		else if (*p == '\t')
 			buf_puts(b, "\\t");
-		else if (*p < 0x20)
-			buf_printf(b, "\\u%04x", *p);
 		else
-			buf_putc(b, (char)*p);
+			buf_printf(b, "\\u%04x", *p);
+		p++;
 	}
 	buf_putc(b, '"');
+}
+
+/* Decimal, as printf's %PRId64 writes it. */
+static void
+canon_int(struct buf *b, int64_t v)
+{
+	char d[24], *p = d + sizeof(d);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_append(b, p, (size_t)(d + sizeof(d) - p));
 }
 
 void
 audit_canonical(struct buf *b, const struct store_audit *rec)
 {
-	buf_printf(b, "{\"seq\":%" PRIu64 ",\"real_time\":%" PRId64 ",\"clock_time\":%" PRId64,
-	           rec->seq, rec->real_time, rec->clock_time);
+	char seq[24], *p = seq + sizeof(seq);
+	uint64_t u = rec->seq;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	buf_puts(b, "{\"seq\":");
+	buf_append(b, p, (size_t)(seq + sizeof(seq) - p));
+	buf_puts(b, ",\"real_time\":");
+	canon_int(b, rec->real_time);
+	buf_puts(b, ",\"clock_time\":");
+	canon_int(b, rec->clock_time);
 	buf_puts(b, ",\"actor\":");
 	canon_str(b, rec->actor);
 	buf_puts(b, ",\"action\":");
@@ -68,34 +102,67 @@ audit_canonical(struct buf *b, const struct store_audit *rec)
 
 /* ---- hashes ---- */
 
+/* SHA-256(prefix || a || b) through h, or (h NULL) through a digest fetched for this
+ * one hash. */
 static void
-sha256_2(uint8_t prefix, const void *a, size_t alen, const void *b, size_t blen,
-         uint8_t out[AUDIT_HASH_LEN])
+sha256_2(struct audit_hasher *h, uint8_t prefix, const void *a, size_t alen, const void *b,
+         size_t blen, uint8_t out[AUDIT_HASH_LEN])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = h ? h->ctx : EVP_MD_CTX_new();
 	unsigned int len = AUDIT_HASH_LEN;
 
 	/* Only allocation can fail here, and the memory policy is to abort on it. */
-	if (ctx == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+	if (ctx == NULL || !EVP_DigestInit_ex(ctx, h ? h->md : EVP_sha256(), NULL) ||
 	    !EVP_DigestUpdate(ctx, &prefix, 1) || !EVP_DigestUpdate(ctx, a, alen) ||
 	    (blen && !EVP_DigestUpdate(ctx, b, blen)) || !EVP_DigestFinal_ex(ctx, out, &len)) {
 		fprintf(stderr, "dabiao: fatal: SHA-256 failed\n");
 		abort();
 	}
-	EVP_MD_CTX_free(ctx);
+	if (h == NULL)
+		EVP_MD_CTX_free(ctx);
+}
+
+void
+audit_hasher_open(struct audit_hasher *h)
+{
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	h->canon = (struct buf)BUF_INIT;
+	if (h->md == NULL || h->ctx == NULL) {
+		fprintf(stderr, "dabiao: fatal: SHA-256 is not available\n");
+		abort();
+	}
+}
+
+void
+audit_hasher_close(struct audit_hasher *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	buf_release(&h->canon);
+	h->ctx = h->md = NULL;
+}
+
+void
+audit_hasher_record_leaf(struct audit_hasher *h, const struct store_audit *rec,
+                         uint8_t out[AUDIT_HASH_LEN])
+{
+	buf_reset(&h->canon);
+	audit_canonical(&h->canon, rec);
+	sha256_2(h, 0x00, h->canon.data, h->canon.len, NULL, 0, out);
 }
 
 void
 audit_leaf_hash(const void *data, size_t len, uint8_t out[AUDIT_HASH_LEN])
 {
-	sha256_2(0x00, data, len, NULL, 0, out);
+	sha256_2(NULL, 0x00, data, len, NULL, 0, out);
 }
 
 void
 audit_node_hash(const uint8_t left[AUDIT_HASH_LEN], const uint8_t right[AUDIT_HASH_LEN],
                 uint8_t out[AUDIT_HASH_LEN])
 {
-	sha256_2(0x01, left, AUDIT_HASH_LEN, right, AUDIT_HASH_LEN, out);
+	sha256_2(NULL, 0x01, left, AUDIT_HASH_LEN, right, AUDIT_HASH_LEN, out);
 }
 
 void
@@ -157,16 +224,31 @@ audit_frontier_init(struct audit_frontier *f)
 
 /* The frontier holds one perfect subtree per set bit of size. Adding a leaf is adding one
  * to size: each trailing one bit carries, merging the smallest subtree with the new one. */
-void
-audit_frontier_push(struct audit_frontier *f, const uint8_t leaf[AUDIT_HASH_LEN])
+static void
+push(struct audit_hasher *hs, struct audit_frontier *f, const uint8_t leaf[AUDIT_HASH_LEN])
 {
 	uint8_t h[AUDIT_HASH_LEN];
 
 	memcpy(h, leaf, AUDIT_HASH_LEN);
-	for (uint64_t s = f->size; s & 1; s >>= 1)
-		audit_node_hash(f->h[--f->n], h, h);
+	for (uint64_t s = f->size; s & 1; s >>= 1) {
+		f->n--;
+		sha256_2(hs, 0x01, f->h[f->n], AUDIT_HASH_LEN, h, AUDIT_HASH_LEN, h);
+	}
 	memcpy(f->h[f->n++], h, AUDIT_HASH_LEN);
 	f->size++;
+}
+
+void
+audit_frontier_push(struct audit_frontier *f, const uint8_t leaf[AUDIT_HASH_LEN])
+{
+	push(NULL, f, leaf);
+}
+
+void
+audit_hasher_push(struct audit_hasher *h, struct audit_frontier *f,
+                  const uint8_t leaf[AUDIT_HASH_LEN])
+{
+	push(h, f, leaf);
 }
 
 /* RFC 9162 splits n leaves at the largest power of two k < n; the left k leaves are the
