@@ -53,8 +53,11 @@ struct deliver_batch {
 };
 
 /* Notices per batch: small enough that a batch's session ends (or is abandoned) in
- * seconds, large enough that one commit records many results. */
-#define DELIVER_BATCH 64
+ * seconds (about 0.2 ms a message to a server on the same machine, a few ms across a
+ * network), large enough that one commit records many results and one helper process
+ * serves many messages: at 64, a burst of 100,000 spent more on the two synced commits
+ * and the spawn of each batch than on SMTP. */
+#define DELIVER_BATCH 256
 
 /* In one write transaction: returns to the queue the claims whose lease ended or whose
  * process is gone (call it only with no batch of this process out: claims with this

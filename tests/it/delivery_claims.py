@@ -66,12 +66,13 @@ eq(len(got), len(keys), "distinct Message-IDs")
 eq(st.run("audit", "verify", env=env)[0], 0, "the audit log verifies")
 
 # 4b. `deliver` again and again while a daemon delivers a slow backlog: nothing twice.
+# 600 notices: more than two batches of DELIVER_BATCH (256), so that both claim some.
 srv2 = Server()
 srv2.start()
 srv2.mode("stall 0.02")
 env2 = {"DABIAO_SMTP": f"smtp://127.0.0.1:{srv2.port}"}
 st2 = Store("two")
-keys2 = backlog.make(st2, 40, 5, env=env2)
+keys2 = backlog.make(st2, 120, 5, env=env2)
 log2 = open(st2.path("run.log"), "a")
 p = backlog.run_daemon(st2, env2, log2)
 delivers = by_deliver = 0
