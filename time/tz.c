@@ -357,6 +357,15 @@ fields(const struct tz *z, int64_t t, int *y, int *mo, int *d, int *h, int *mi, 
 		*wday = cal_weekday(day);
 }
 
+/* Two decimal digits of v (0..99) at p. */
+static char *
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void
 tz_format_rfc3339(const struct tz *z, int64_t t, char *out)
 {
@@ -364,6 +373,28 @@ tz_format_rfc3339(const struct tz *z, int64_t t, char *out)
 
 	fields(z, t, &y, &mo, &d, &h, &mi, &s, &off, NULL);
 	a = off < 0 ? -off : off;
+	if (y >= 0 && y <= 9999 && a / 3600 < 100) {
+		/* what the snprintf below writes, without its parsing of the format: an audit
+		 * record and a notice format instants by the thousand */
+		char *p = put2(put2(out, y / 100), y % 100);
+
+		*p++ = '-';
+		p = put2(p, mo);
+		*p++ = '-';
+		p = put2(p, d);
+		*p++ = 'T';
+		p = put2(p, h);
+		*p++ = ':';
+		p = put2(p, mi);
+		*p++ = ':';
+		p = put2(p, s);
+		*p++ = off < 0 ? '-' : '+';
+		p = put2(p, a / 3600);
+		*p++ = ':';
+		p = put2(p, a / 60 % 60);
+		*p = '\0';
+		return;
+	}
 	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y % 10000, mo % 100,
 	         d % 100, h % 100, mi % 100, s % 100, off < 0 ? '-' : '+', a / 3600 % 100,
 	         a / 60 % 60);
@@ -391,6 +422,26 @@ tz_format_local(const struct tz *z, int64_t t, char *out)
 
 	fields(z, t, &y, &mo, &d, &h, &mi, &s, &off, NULL);
 	/* the offset always: in the hour a clock turns back, 01:30 happens twice */
+	if (y >= 0 && y <= 9999 && abs(off) / 3600 < 100) {
+		/* as the snprintf below: `advance` prints a line per action */
+		char *p = put2(put2(out, y / 100), y % 100);
+
+		*p++ = '-';
+		p = put2(p, mo);
+		*p++ = '-';
+		p = put2(p, d);
+		*p++ = ' ';
+		p = put2(p, h);
+		*p++ = ':';
+		p = put2(p, mi);
+		*p++ = ' ';
+		*p++ = off < 0 ? '-' : '+';
+		p = put2(p, abs(off) / 3600);
+		*p++ = ':';
+		p = put2(p, abs(off) % 3600 / 60);
+		*p = '\0';
+		return;
+	}
 	snprintf(out, 32, "%04d-%02d-%02d %02d:%02d %c%02d:%02d", y % 10000, mo % 100, d % 100,
 	         h % 100, mi % 100, off < 0 ? '-' : '+', abs(off) / 3600 % 100,
 	         abs(off) % 3600 / 60);
