@@ -47,6 +47,14 @@ append_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			return rc;
 		ASSERT_EQ(seq, b->from + i);
 	}
+	if (!b->plain && b->n > 0) {
+		/* inside the transaction, the frontier already has every append of it */
+		struct audit_frontier f;
+
+		if (audit_frontier_get(txn, &f, e) != 0)
+			return DB_ESTATE;
+		ASSERT_EQ(f.size, b->from + b->n - 1);
+	}
 	return b->abort_ ? DB_ETEMP : 0;
 }
 
