@@ -106,7 +106,8 @@ int deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct st
                        bool late, struct dberr *e);
 
 /* eml.c: writes each item of a DELIVER_FILE batch as <dir>/<name>.eml (a temporary name,
- * fsync, rename), then fsyncs the folder, then calls done for each; a file that cannot be
+ * fsync, rename; several files at once, in threads of its own that end before it returns),
+ * then fsyncs the folder, then calls done for each, in this thread; a file that cannot be
  * written is a DELIVER_TEMP result naming the path and the reason. Stops early, leaving
  * the rest not done, when cancel_fd is readable. */
 void deliver_eml_send(struct deliver_batch *b, int cancel_fd,
