@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/web/web_int.h"
@@ -298,15 +299,31 @@ after_commit(struct req *r)
 		log_warnx("web", "delivering after an action: %s", e.msg);
 }
 
-static bool
-text_ok(const char *s, size_t max)
+/* What a person typed or a browser sent goes into the audit log, whose records, exports
+ * and API are UTF-8 JSON (docs/audit.md): a byte that is not UTF-8 would make the record
+ * unreadable to every verifier, so it is refused here, as the command line refuses it in
+ * an argument. A required text must say something: blanks alone (spaces, U+3000) are not
+ * a name or a reason. */
+bool
+web_text_ok(const char *s, size_t max, bool one_line, bool required)
 {
-	if (s == NULL || strlen(s) > max)
+	size_t n = s ? strlen(s) : 0;
+	bool said = false;
+
+	if (s == NULL || n > max || utf8_valid(s, n) != n)
 		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+
+		if (cp == 0x7f || (cp < 0x20 && (one_line || (cp != '\n' && cp != '\r' &&
+		                                              cp != '\t'))))
 			return false;
-	return true;
+		if (!utf8_is_blank(cp) && cp != '\n' && cp != '\r')
+			said = true;
+		i += k;
+	}
+	return said || !required;
 }
 
 /* The shared part of both submit routes: checks, files, the transaction, delivery. 0 and
@@ -323,19 +340,27 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	size_t nf = 0;
 	int rc;
 
-	if (by == NULL || !*by || !text_ok(by, 100) || strchr(by, '\n')) {
+	if (!web_text_ok(by, 100, true, true)) {
 		upload_discard(r);
 		req_error(r, 400, "请填写报送人姓名（不超过100字节，单行）。");
 		return 400;
 	}
-	if (note && !text_ok(note, 4000)) {
+	if (note && !web_text_ok(note, 4000, false, false)) {
 		upload_discard(r);
 		req_error(r, 400, "说明过长或含有控制字符。");
 		return 400;
 	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (upload_real(&r->files[i]) &&
+		    !web_text_ok(r->files[i].name ? r->files[i].name : "", 1000, true, false)) {
+			upload_discard(r);
+			req_error(r, 400, "文件名过长、含有控制字符或不是UTF-8编码，请改名后重新上传。");
+			return 400;
+		}
 	memset(&x, 0, sizeof(x));
 	for (size_t i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, "sections") == 0 && text_ok(r->fields[i].val, 200) &&
+		if (strcmp(r->fields[i].name, "sections") == 0 &&
+		    web_text_ok(r->fields[i].val, 200, true, true) &&
 		    !strchr(r->fields[i].val, ',')) {
 			if (sections.len)
 				buf_putc(&sections, ',');
@@ -505,6 +530,7 @@ act_review(struct req *r, const char *key)
 	                       req_field(r, "kind"), NULL, NULL};
 	char *actor, *back;
 	struct dberr e;
+	bool need;
 	int v, rc;
 
 	if (!web_can_review(&r->who)) {
@@ -521,9 +547,10 @@ act_review(struct req *r, const char *key)
 		req_error(r, 400, "未知的审核操作。");
 		return;
 	}
-	if (strcmp(x.action, "accept") != 0 && (x.reason == NULL || !*x.reason ||
-	                                        !text_ok(x.reason, 2000))) {
-		req_error(r, 400, "退回或标记问责时必须填写理由。");
+	need = strcmp(x.action, "accept") != 0;
+	if ((need || x.reason) && !web_text_ok(x.reason, 2000, false, need)) {
+		req_error(r, 400, need ? "退回或标记问责时必须填写理由（不超过2000字节）。"
+		                       : "审核意见过长或含有控制字符。");
 		return;
 	}
 	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
@@ -585,7 +612,7 @@ act_extend(struct req *r)
 		req_error(r, 400, "新截止日期应为 YYYY-MM-DD。");
 		return;
 	}
-	if (x.reason == NULL || !*x.reason || !text_ok(x.reason, 2000)) {
+	if (!web_text_ok(x.reason, 2000, false, true)) {
 		req_error(r, 400, "延期必须填写理由。");
 		return;
 	}
@@ -876,8 +903,10 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		int n = 0;
 
 		while (p && (p = next_file(p, sha, &size, &name)) != NULL) {
-			HF(h, "%s<span>%s（%llu 字节）</span><br><span class=\"hash\">sha256 %s</span>",
-			   n++ ? "<br>" : "", name, size, sha);
+			if (n++)
+				H(h, "<br>");
+			HF(h, "<span>%s（%llu 字节）</span><br><span class=\"hash\">sha256 %s</span>", name,
+			   size, sha);
 			free(name);
 		}
 		if (n == 0)

@@ -253,7 +253,7 @@ act_decide(struct req *r, const char *id)
 		req_error(r, 400, "请选择同意发出或不予发出。");
 		return;
 	}
-	if (x.reason == NULL || !*x.reason || strlen(x.reason) > 2000) {
+	if (!web_text_ok(x.reason, 2000, false, true)) {
 		req_error(r, 400, "决定必须填写理由（不超过2000字节）。");
 		return;
 	}
