@@ -497,3 +497,58 @@ out:
 	store_task_release(&t);
 	return rc;
 }
+
+/* ---- acts on a selection of tasks ---- */
+
+static bool
+selected(const struct task_selection *s, const struct store_task *t)
+{
+	return strcmp(t->milestone, s->milestone) == 0 &&
+	       (s->period == NULL || strcmp(t->period, s->period) == 0) &&
+	       (s->jurisdiction == NULL || strcmp(t->jurisdiction, s->jurisdiction) == 0) &&
+	       (s->plan == NULL || strcmp(t->plan, s->plan) == 0);
+}
+
+struct keylist {
+	char **v;
+	size_t n, cap;
+	const struct task_selection *sel;
+};
+
+static int
+collect_cb(const struct store_task *t, void *arg)
+{
+	struct keylist *k = arg;
+
+	if (selected(k->sel, t)) {
+		k->v = xgrow(k->v, &k->cap, k->n + 1, sizeof(char *));
+		k->v[k->n++] = xstrdup(t->key);
+	}
+	return 0;
+}
+
+int
+task_extend_selected(struct engine *en, struct store_txn *txn, const struct task_selection *sel,
+                     int32_t day, const char *by, const char *reason, bool backdate,
+                     size_t *n, struct dberr *e)
+{
+	struct keylist k = {NULL, 0, 0, sel};
+	int rc;
+
+	/* the selection first, then the changes: no writes under a live cursor */
+	rc = store_task_each(txn, "", collect_cb, &k, e);
+	for (size_t i = 0; rc == 0 && i < k.n; i++)
+		rc = task_extend(en, txn, k.v[i], day, by, reason, backdate, e);
+	if (n != NULL)
+		*n = k.n;
+	if (rc == 0 && k.n == 0)
+		rc = dberr_set(e, DB_ENOTFOUND, "no task matches milestone '%s'%s%s%s%s",
+		               sel->milestone, sel->period ? ", period " : "",
+		               sel->period ? sel->period : "",
+		               sel->jurisdiction ? ", jurisdiction " : "",
+		               sel->jurisdiction ? sel->jurisdiction : "");
+	for (size_t i = 0; i < k.n; i++)
+		free(k.v[i]);
+	free(k.v);
+	return rc;
+}

@@ -253,6 +253,18 @@ int task_event(struct engine *en, struct store_txn *txn, const char *key, const 
  * DB_ENOTFOUND, DB_ESTATE (a final state), DB_EDATA, the store's. */
 int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
                 const char *by, const char *reason, bool backdate, struct dberr *e);
+/* The tasks of one milestone (required), narrowed when non-NULL to a period, a
+ * jurisdiction and a plan; the strings are the caller's. */
+struct task_selection {
+	const char *plan, *milestone, *period, *jurisdiction;
+};
+/* task_extend on every task sel selects, in key order, inside txn (the selection is read
+ * first, then changed). *n (may be NULL) counts the tasks selected. DB_ENOTFOUND naming the
+ * selection when it selects none; else task_extend's errors (the caller's transaction then
+ * changes nothing). */
+int task_extend_selected(struct engine *en, struct store_txn *txn,
+                         const struct task_selection *sel, int32_t day, const char *by,
+                         const char *reason, bool backdate, size_t *n, struct dberr *e);
 /* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
  * by the conduct rules once per task, and a notice to the plan's accountability roles.
  * The same kind twice on one task is DB_EDATA (nothing changes). */

@@ -1,0 +1,122 @@
+/*
+ * An extension of a selection (`dabiao extend --milestone M [--jurisdiction J] [--period
+ * P]`) moves the deadline of exactly the tasks selected and counts them; a selection that
+ * selects nothing is DB_ENOTFOUND naming it, and changes nothing.
+ */
+#include <string.h>
+
+#include "engine/sched/sched_test.h"
+#include "time/calendar.h"
+
+#define PLAN \
+	"plan: a\ntitle: A\ntimezone: Asia/Shanghai\n" \
+	"roles:\n  county: {title: County, per: jurisdiction}\n" \
+	"phases:\n  - id: p\n    title: P\n    milestones:\n" \
+	"      - {id: m, title: M, owner: county, for: each jurisdiction, due: 2017-02-01}\n" \
+	"      - {id: n, title: N, owner: county, for: each jurisdiction, due: 2017-02-01}\n"
+#define REGISTRY \
+	"jurisdictions:\n" \
+	"  - {id: j1, name: J1, kind: county, email: [j1@x.example]}\n" \
+	"  - {id: j2, name: J2, kind: county, email: [j2@x.example]}\n"
+
+/* 2017-02-01T23:59:59+08:00, 2017-02-10T23:59:59+08:00, 2017-02-12T23:59:59+08:00 */
+#define DUE_0201 1485964799
+#define DUE_0210 1486742399
+#define DUE_0212 1486915199
+
+struct ext {
+	struct engine *en;
+	struct task_selection sel;
+	int32_t day;
+	size_t n;
+};
+
+static int
+ext_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct ext *x = arg;
+
+	return task_extend_selected(x->en, txn, &x->sel, x->day, "clerk", "flood", false, &x->n,
+	                            e);
+}
+
+struct deadline {
+	const char *key;
+	int64_t at;
+};
+
+static int
+deadline_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct deadline *d = arg;
+	struct store_task t;
+	int rc = store_task_get(txn, d->key, &t, e);
+
+	if (rc == 0)
+		d->at = t.deadline;
+	store_task_release(&t);
+	return rc;
+}
+
+static int64_t
+deadline(struct engine *en, const char *key)
+{
+	struct deadline d = {key, 0};
+	struct dberr e;
+
+	dberr_clear(&e);
+	ASSERT_EQ(store_read(engine_store(en), deadline_txn, &d, &e), 0);
+	return d.at;
+}
+
+int
+main(void)
+{
+	char *dir = test_tmpdir();
+	struct engine *en;
+	struct ext x = {0};
+	struct config cfg;
+	struct dberr e;
+
+	sched_test_write(dir, "a.yaml", PLAN);
+	sched_test_write(dir, "reg.yaml", REGISTRY);
+	/* 2017-01-20T00:00:00+08:00 */
+	en = sched_test_engine(dir, 1484841600, "a.yaml", "reg.yaml");
+	/* the built-in templates, for the `extended` notices the owners get */
+	dberr_clear(&e);
+	ASSERT_EQ(config_load("/dev/null", &cfg, &e), 0);
+	engine_set_config(en, &cfg);
+	config_release(&cfg);
+	ASSERT_EQ(deadline(en, "a/m/j1/once"), DUE_0201);
+	x.en = en;
+
+	/* milestone m of j1 only */
+	dberr_clear(&e);
+	x.sel = (struct task_selection){NULL, "m", NULL, "j1"};
+	ASSERT_EQ(cal_parse_date("2017-02-10", &x.day), 0);
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), 0);
+	ASSERT_EQ(x.n, 1);
+	ASSERT_EQ(deadline(en, "a/m/j1/once"), DUE_0210);
+	ASSERT_EQ(deadline(en, "a/m/j2/once"), DUE_0201);
+	ASSERT_EQ(deadline(en, "a/n/j1/once"), DUE_0201);
+
+	/* milestone m of plan a, every jurisdiction */
+	x.sel = (struct task_selection){"a", "m", NULL, NULL};
+	ASSERT_EQ(cal_parse_date("2017-02-12", &x.day), 0);
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), 0);
+	ASSERT_EQ(x.n, 2);
+	ASSERT_EQ(deadline(en, "a/m/j1/once"), DUE_0212);
+	ASSERT_EQ(deadline(en, "a/m/j2/once"), DUE_0212);
+	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0201);
+
+	/* a period no task of m has: refused by name, nothing moved */
+	x.sel = (struct task_selection){NULL, "n", "2017-03", "j2"};
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), DB_ENOTFOUND);
+	ASSERT_STR_CONTAINS(e.msg, "no task matches milestone 'n', period 2017-03, jurisdiction j2");
+	ASSERT_EQ(x.n, 0);
+	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0201);
+
+	engine_close(en);
+	free(dir);
+	return 0;
+}
