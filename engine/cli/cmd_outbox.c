@@ -62,22 +62,12 @@ add_row(struct list_ctx *c, const struct store_notice *n)
 {
 	const struct engine_plan *ep = engine_plan_find(c->en, n->plan);
 	const char *attempts = store_kv_get(n->extra, n->nextra, "attempts");
-	const char *gaps = store_kv_get(n->extra, n->nextra, "gaps"), *why;
-	char when[40], **answers = xcalloc(n->nextra + 1, sizeof(char *));
-	size_t na = 0;
+	const char *gaps = store_kv_get(n->extra, n->nextra, "gaps");
+	char when[40], **answers;
+	size_t na;
 
 	tz_format_rfc3339(ep ? ep->tz : engine_tz(c->en), n->scheduled, when);
-	for (size_t i = 0; i < n->nextra; i++)
-		if (strncmp(n->extra[i].key, "rcpt:", 5) == 0 &&
-		    strncmp(n->extra[i].val, "delivered", 9) != 0)
-			answers[na++] = xasprintf("%s: %s", n->extra[i].key + 5, n->extra[i].val);
-	/* a notice that could not be built reached nobody: each recipient, with the reason */
-	if (na == 0 && strcmp(n->state, "failed") == 0 &&
-	    (why = store_kv_get(n->extra, n->nextra, "error")) != NULL) {
-		answers = xrealloc(answers, (n->nto + 1) * sizeof(char *));
-		for (size_t i = 0; i < n->nto; i++)
-			answers[na++] = xasprintf("%s: %s", n->to[i], why);
-	}
+	deliver_answers(n, &answers, &na);
 	report_add_str(&c->t, when);
 	report_add_str(&c->t, n->state);
 	report_add_str(&c->t, n->kind);

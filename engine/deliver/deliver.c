@@ -629,3 +629,27 @@ deliver_retry_fire(struct engine *en, struct store_txn *txn, const struct store_
 	(void)e;
 	return 0;
 }
+
+void
+deliver_answers(const struct store_notice *n, char ***out, size_t *nout)
+{
+	char **v = xcalloc(n->nextra + n->nto + 1, sizeof(char *));
+	const char *why;
+	size_t nv = 0;
+
+	for (size_t i = 0; i < n->nextra; i++)
+		if (strncmp(n->extra[i].key, "rcpt:", 5) == 0 &&
+		    strncmp(n->extra[i].val, "delivered", 9) != 0)
+			v[nv++] = xasprintf("%s: %s", n->extra[i].key + 5, n->extra[i].val);
+	/* a notice that could not be built reached nobody: each recipient, with the reason */
+	if (nv == 0 && strcmp(n->state, "failed") == 0 &&
+	    (why = store_kv_get(n->extra, n->nextra, "error")) != NULL)
+		for (size_t i = 0; i < n->nto; i++)
+			v[nv++] = xasprintf("%s: %s", n->to[i], why);
+	if (nv == 0) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*nout = nv;
+}

@@ -99,6 +99,13 @@ int deliver_all(struct engine *en, size_t *sent, struct dberr *e);
  * Errors: the store's. */
 int deliver_next(struct engine *en, int64_t *at, struct dberr *e);
 
+/* What the recipients of notice n (as store_notice_get reads it) that did not get it last
+ * answered, "ADDR: retrying 451 4.3.0 ..." / "ADDR: failed 550 ...", in the record's
+ * order; for a notice that could not be built (failed, with an "error"), every recipient
+ * with that reason. *out is an xmalloc'd array of *nout xmalloc'd strings (NULL/0 when
+ * none): the caller frees each and the array. Cannot fail. */
+void deliver_answers(const struct store_notice *n, char ***out, size_t *nout);
+
 /* The scheduler's handler for a STORE_DUE_RETRY entry: nothing. The entry only wakes the
  * scheduler at a retry's time (so `advance` delivers it then, on its virtual clock); what
  * is deliverable is the delivery queue's business. Cannot fail. */
