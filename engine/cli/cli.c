@@ -149,6 +149,12 @@ cli_one_arg(struct cli *c, const char *what, const char **out)
 }
 
 int
+cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out)
+{
+	return report_format_parse(s, allowed, out, &c->err);
+}
+
+int
 cli_config(struct cli *c, const struct config **out)
 {
 	struct config cfg;

@@ -19,6 +19,7 @@
 
 #include "base/err.h"
 #include "engine/daemon/daemon.h"
+#include "engine/report/report.h"
 
 /* What main read from its arguments and the environment: nothing below reads either. */
 struct cli_env {
@@ -83,6 +84,12 @@ int cli_take_all(struct cli *c, const char *name, struct cli_vals *out);
 /* For commands that take exactly one argument and no options: 0 with *out set, else
  * DB_EUSAGE in c->err. what names the argument. */
 int cli_one_arg(struct cli *c, const char *what, const char **out);
+/* --format: s (never NULL: the command's default) among the formats allowed (a mask of
+ * REPORT_FMT_MASK bits; CLI_FMT_TABLES for a listing's table|csv|json) into *out;
+ * DB_EUSAGE in c->err naming the allowed ones otherwise. */
+#define CLI_FMT_TABLES (REPORT_FMT_MASK(REPORT_FMT_TABLE) | REPORT_FMT_MASK(REPORT_FMT_CSV) | \
+                        REPORT_FMT_MASK(REPORT_FMT_JSON))
+int cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out);
 /* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */
 int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -258,8 +258,8 @@ audit_checkpoint(struct cli *c)
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
-	    (format != NULL && (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_JSON),
-	                                                 &fmt, &c->err)) != 0) ||
+	    (format != NULL &&
+	     (rc = cli_format(c, format, REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt)) != 0) ||
 	    (rc = cli_config(c, &cfg)) != 0)
 		return rc;
 	if ((key = key_file(c, cfg)) == NULL)

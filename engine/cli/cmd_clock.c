@@ -97,8 +97,8 @@ cmd_clock(struct cli *c)
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
-	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
-	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
+	    (rc = cli_format(c, format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
+	                                 REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt)) != 0)
 		return rc;
 	if (live)
 		return go_live(c);

@@ -120,9 +120,7 @@ cmd_outbox(struct cli *c)
 		return rc;
 	if (pending + failed + sent + retrying > 1)
 		return cli_usage(c, "give at most one of --pending, --retrying, --failed, --sent");
-	if ((rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
-	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
-	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
+	if ((rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0)
 		return rc;
 	lc.state = pending ? "queued" : failed ? "failed" : sent ? "sent" : retrying ? "retrying"
 	                                                                                : NULL;

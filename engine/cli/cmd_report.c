@@ -64,11 +64,8 @@ cmd_report(struct cli *c)
 		cli_usage(c, "--by is jurisdiction or industry, and only for annex3");
 	else if (!annex && (month || plan))
 		cli_usage(c, "accountability takes --from/--to, not --month/--plan");
-	else if (report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
-	                             REPORT_FMT_MASK(REPORT_FMT_CSV) |
-	                             REPORT_FMT_MASK(REPORT_FMT_JSON) |
-	                             REPORT_FMT_MASK(REPORT_FMT_XLSX), &fmt, e) == 0 &&
-	         fmt == REPORT_FMT_XLSX && !out)
+	else if (cli_format(c, format, CLI_FMT_TABLES | REPORT_FMT_MASK(REPORT_FMT_XLSX),
+	                    &fmt) == 0 && fmt == REPORT_FMT_XLSX && !out)
 		cli_usage(c, "--format xlsx needs --out FILE");
 	if (e->code != 0)
 		return DB_EUSAGE;

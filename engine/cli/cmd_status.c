@@ -497,9 +497,7 @@ cmd_status(struct cli *c)
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
-	    (rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
-	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
-	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0)
+	    (rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0)
 		return rc;
 	if (strcmp(lang, "zh") == 0)
 		sc.lang = ZH;
