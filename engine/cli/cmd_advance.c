@@ -42,16 +42,6 @@ print_action(const struct engine_action *a, void *arg)
 	       a->recipients && *a->recipients ? a->recipients : "-");
 }
 
-/* After each batch's commit: deliver what it queued (SMTP, or .eml files). */
-static int
-deliver_after(struct engine *en, void *arg, struct dberr *e)
-{
-	(void)arg;
-	return deliver_all(en, NULL, e);
-}
-
-static const struct sched_hooks deliver_hooks = {deliver_after, NULL};
-
 int
 cmd_advance(struct cli *c)
 {
@@ -81,7 +71,7 @@ cmd_advance(struct cli *c)
 	engine_on_action(en, print_action, &notes);
 	/* what an earlier, interrupted command left queued goes out first */
 	if ((rc = deliver_all(en, NULL, &c->err)) != 0 ||
-	    (rc = sched_apply_due(en, upto, true, &deliver_hooks, &n, &c->err)) != 0)
+	    (rc = sched_apply_due(en, upto, true, &sched_hooks_deliver, &n, &c->err)) != 0)
 		goto out;
 	fflush(stdout);
 	tz_format_rfc3339(engine_tz(en), engine_now(en), now);
@@ -90,14 +80,6 @@ out:
 	engine_on_action(en, NULL, NULL);
 	cli_gap_notes_release(&notes);
 	return rc;
-}
-
-static int
-set_now_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct store_clock *sc = arg;
-
-	return store_clock_put(txn, sc, e);
 }
 
 static int
@@ -116,72 +98,6 @@ rm_rf(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The timeline of a plan over its registries (imported in the order given, so a CSV of
- * enterprises can follow the YAML that holds their jurisdictions), from a virtual store
- * made for it in dir. */
-static int
-simulate_in(struct cli *c, const char *dir, const char *plan, const struct cli_vals *regs,
-            const char *from, const char *to, struct cli_gap_notes *notes,
-            struct engine **out)
-{
-	struct store_clock sc = {0};
-	struct engine_opts o = {0};
-	struct load_result lr;
-	struct import_result ir;
-	const struct config *cfg;
-	const struct engine_plan *ep;
-	struct engine *en = NULL;
-	struct store *s = NULL;
-	int64_t t0 = 0, tfrom = 0, upto = INT64_MAX;
-	struct dberr *e = &c->err;
-	int rc;
-
-	if ((rc = cli_config(c, &cfg)) != 0)
-		return rc;
-	sc.mode = STORE_CLOCK_VIRTUAL;
-	snprintf(sc.tz, sizeof(sc.tz), "Asia/Shanghai");
-	rc = store_open_sized(dir, STORE_CREATE, cfg->store_mapsize, &s, e);
-	if (rc == 0)
-		rc = store_write(s, set_now_txn, &sc, e);
-	if (s)
-		store_close(s);
-	o.db = dir;
-	o.config = cfg;
-	o.actor = c->env->actor;
-	o.dry = true; /* a throw-away store: a null transport, never SMTP, no files */
-	if (rc == 0)
-		rc = engine_open(&o, &en, e);
-	*out = en;
-	if (rc == 0) {
-		rc = sched_load_plan(en, plan, 0, &lr, e);
-		load_result_release(&lr);
-	}
-	for (size_t i = 0; rc == 0 && i < regs->n; i++)
-		rc = sched_import_registry(en, regs->v[i], &ir, e);
-	if (rc != 0)
-		return rc;
-	/* The clock starts at the first due entry; what comes before --from is applied but
-	 * not printed, so the state at --from is what it would have been. */
-	if ((rc = sched_next_due(en, &t0, e)) != 0)
-		return rc;
-	ep = engine_plan_find(en, lr.plan_id);
-	if (from != NULL && tz_parse_time(ep->tz, from, &tfrom) != 0)
-		return cli_usage(c, "--from: '%s' is not a time", from);
-	if (to != NULL && tz_parse_time(ep->tz, to, &upto) != 0)
-		return cli_usage(c, "--to: '%s' is not a time", to);
-	if (from != NULL && to != NULL && tfrom > upto)
-		return cli_usage(c, "--from %s is after --to %s", from, to);
-	sc.now = t0 == INT64_MAX ? 0 : t0;
-	engine_clock_set(en, sc.now);
-	if ((rc = store_write(engine_store(en), set_now_txn, &sc, e)) != 0)
-		return rc;
-	if (from != NULL && tfrom > sc.now &&
-	    (rc = sched_apply_due(en, tfrom - 1, true, &deliver_hooks, NULL, e)) != 0)
-		return rc;
-	engine_on_action(en, print_action, notes);
-	return sched_apply_due(en, upto, true, &deliver_hooks, NULL, e);
-}
-
 int
 cmd_simulate(struct cli *c)
 {
@@ -189,6 +105,7 @@ cmd_simulate(struct cli *c)
 	struct cli_vals regs = {0};
 	struct cli_opt opts[] = {{"from", &from, NULL}, {"to", &to, NULL}, {NULL, NULL, NULL}};
 	struct cli_gap_notes notes = {0};
+	struct sched_sim sim = {0};
 	struct engine *en = NULL;
 	char dir[4096];
 	int npos, rc;
@@ -205,7 +122,17 @@ cmd_simulate(struct cli *c)
 		goto out;
 	}
 	rmdir(dir); /* store_open creates it with its own mode */
-	rc = simulate_in(c, dir, files[0], &regs, from, to, &notes, &en);
+	sim.dir = dir;
+	sim.plan = files[0];
+	sim.registries = regs.v;
+	sim.nregistries = regs.n;
+	sim.from = from;
+	sim.to = to;
+	sim.actor = c->env->actor;
+	sim.on_action = print_action;
+	sim.arg = &notes;
+	if ((rc = cli_config(c, &sim.config)) == 0)
+		rc = sched_simulate(&sim, &en, &c->err);
 	fflush(stdout);
 	engine_close(en);
 	cli_gap_notes_release(&notes);

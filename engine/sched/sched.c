@@ -436,3 +436,12 @@ sched_next_due(struct engine *en, int64_t *at, struct dberr *e)
 {
 	return store_read(engine_store(en), first_txn, at, e);
 }
+
+static int
+deliver_after(struct engine *en, void *arg, struct dberr *e)
+{
+	(void)arg;
+	return deliver_all(en, NULL, e);
+}
+
+const struct sched_hooks sched_hooks_deliver = {deliver_after, NULL};

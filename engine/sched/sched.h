@@ -29,6 +29,10 @@ struct sched_hooks {
 	void *arg;
 };
 
+/* Hooks that deliver what each batch queued (deliver_all: SMTP, .eml files, or nothing on a
+ * dry engine) after its commit: `advance` and `simulate`. */
+extern const struct sched_hooks sched_hooks_deliver;
+
 /* Applies every due entry with at <= upto, in key order (time, then kind: deadlines,
  * escalations, reminders, conduct, retries, digests, dispatches; then task key), in
  * transactions of at most SCHED_BATCH entries. With follow_clock (virtual clock: `advance`,
@@ -46,6 +50,29 @@ int sched_apply_slice(struct engine *en, int64_t upto, size_t max, size_t *appli
                       struct dberr *e);
 /* The earliest due entry's time, or INT64_MAX when there is none. Errors: the store's. */
 int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
+
+/* ---- simulation (simulate.c) ---- */
+/* `dabiao simulate`: plan's timeline over the registries (imported in the order given, so
+ * a CSV of enterprises can follow the YAML that holds their jurisdictions) on a
+ * virtual-clock store made in dir (a folder that does not exist yet; the caller removes
+ * it), with a null transport. The clock starts at the first due entry; entries up to
+ * `from` (a time in the plan's zone; NULL: none) are applied unreported, then those up to
+ * `to` (NULL: all) are applied as `advance` applies them, each action reported to
+ * on_action. All strings are the caller's. */
+struct sched_sim {
+	const char *dir, *plan;
+	const char *const *registries;
+	size_t nregistries;
+	const char *from, *to;
+	const struct config *config;  /* the operator's (templates, calendars, map size) */
+	const char *actor;            /* for the audit records */
+	engine_action_fn on_action;
+	void *arg;
+};
+/* *out is the simulation's engine, set as soon as it is open (also on a later failure):
+ * the caller closes it with engine_close. Errors: DB_EUSAGE (from or to is not a time, or
+ * from is after to), sched_load_plan's, sched_import_registry's, the store's. */
+int sched_simulate(const struct sched_sim *s, struct engine **out, struct dberr *e);
 
 /* ---- what a load, an import or a retirement changes in the tasks (changes.c) ---- */
 enum sched_change {
