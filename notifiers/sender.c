@@ -299,15 +299,6 @@ parse_record(struct parent *p, char *line)
 	}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads records until EOF, the deadline or a cancel; returns 1 when the deadline passed,
  * 2 when cancelled, 0 at EOF. */
 static int
@@ -319,7 +310,7 @@ read_records(struct parent *p, int fd, int cancel_fd, long long deadline)
 
 	for (;;) {
 		struct pollfd pfd[2] = {{fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
-		long long left = deadline - now_ms();
+		long long left = deadline - notify_mono_ms();
 		ssize_t r;
 		char *start, *nl;
 
@@ -415,7 +406,7 @@ send_request(int fd, const struct buf *req, int cancel_fd, long long deadline)
 
 	while (off < req->len) {
 		struct pollfd pfd[2] = {{fd, POLLOUT, 0}, {cancel_fd, POLLIN, 0}};
-		long long left = deadline - now_ms();
+		long long left = deadline - notify_mono_ms();
 		ssize_t w;
 
 		if (left <= 0)
@@ -485,7 +476,7 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 	if ((rc = notify_smtp_prepare(srv, msgs, n, st, e)) != 0 || n == 0)
 		return rc;
 	wait_ms = p.opts->wait_ms > 0 ? p.opts->wait_ms : notify_smtp_time_limit_ms(srv, n);
-	deadline = now_ms() + wait_ms;
+	deadline = notify_mono_ms() + wait_ms;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
 	    pipe2(out, O_CLOEXEC) != 0) {
 		rc = dberr_set(e, -errno, "smtp: cannot make the helper's pipes: %s",

@@ -18,6 +18,10 @@ int notify_smtp_prepare(const struct notify_smtp_server *srv,
  * the child's line-based pipe format and a log line. Cannot fail. */
 void notify_smtp_set_text(char dst[NOTIFY_SMTP_TEXT_MAX], const char *s);
 
+/* Milliseconds on the monotonic clock: the sessions' deadlines, never a time of day.
+ * Cannot fail. */
+long long notify_mono_ms(void);
+
 /* The port used when srv->port is 0. */
 int notify_smtp_port(const struct notify_smtp_server *srv);
 

@@ -359,8 +359,8 @@ on_monitor(const char *buf, int len, int writing, void *arg)
 	}
 }
 
-static long long
-mono_ms(void)
+long long
+notify_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -384,7 +384,7 @@ tls_wait(SSL *ssl, int ret, long long deadline)
 	else
 		return false;
 	do {
-		if ((left = deadline - mono_ms()) <= 0)
+		if ((left = deadline - notify_mono_ms()) <= 0)
 			return false;
 		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 	} while (r < 0 && errno == EINTR);
@@ -409,7 +409,7 @@ tls_wait(SSL *ssl, int ret, long long deadline)
 static const char *
 tls_settle(SSL *ssl, const char *name, long timeout_ms)
 {
-	long long deadline = mono_ms() + timeout_ms;
+	long long deadline = notify_mono_ms() + timeout_ms;
 	char cmd[300], buf[2048], head[4] = "";
 	size_t col = 0;
 	int len = snprintf(cmd, sizeof(cmd), "EHLO %s\r\n", name), n;
