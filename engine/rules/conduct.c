@@ -72,6 +72,26 @@ flags_merge(const char *have, const char *add)
 	return buf_detach(&b);
 }
 
+const char *
+conduct_flag_zh(const char *kind)
+{
+	/* every combination flags_merge makes, in its order */
+	static const char *const words[][2] = {
+		{"concealed", "瞒报"},
+		{"falsified", "谎报"},
+		{"omitted", "漏报"},
+		{"concealed+falsified", "瞒报、谎报"},
+		{"concealed+omitted", "瞒报、漏报"},
+		{"falsified+omitted", "谎报、漏报"},
+		{"concealed+falsified+omitted", "瞒报、谎报、漏报"},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(kind, words[i][0]) == 0)
+			return words[i][1];
+	return kind;
+}
+
 /* The class of an event: what `of` names. */
 unsigned
 conduct_class(const char *why)

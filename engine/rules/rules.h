@@ -36,6 +36,11 @@ int conduct_fire(struct engine *en, struct store_txn *txn, const struct store_du
 int candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
                     bool late, struct dberr *e);
 
+/* An accountability flag's kind, or several counted once for one task ("concealed",
+ * "concealed+omitted", as the conduct state keeps them), in the bureau's words: 瞒报, 瞒报、
+ * 漏报; anything else is returned as it is. Static storage (or kind). Cannot fail. */
+const char *conduct_flag_zh(const char *kind);
+
 /* One event behind a warning. */
 struct conduct_item {
 	int64_t at;       /* when it was counted (clock time) */

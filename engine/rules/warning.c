@@ -236,20 +236,20 @@ next_number(struct store_txn *txn, char **id, struct dberr *e)
 
 /* ---- words ---- */
 
+/* An event behind a warning in words; out holds the flags' words (64 bytes). */
 static const char *
-why_zh(const char *why)
+why_zh(const char *why, char out[64])
 {
-	return strcmp(why, "lapse") == 0        ? "逾期"
-	       : strcmp(why, "concealed") == 0  ? "被登记为瞒报"
-	       : strcmp(why, "falsified") == 0  ? "被登记为谎报"
-	       : strcmp(why, "omitted") == 0    ? "被登记为漏报"
-	       /* several flags of one task, one count (conduct.c, flags_merge) */
-	       : strcmp(why, "concealed+falsified") == 0         ? "被登记为瞒报、谎报"
-	       : strcmp(why, "concealed+omitted") == 0           ? "被登记为瞒报、漏报"
-	       : strcmp(why, "falsified+omitted") == 0           ? "被登记为谎报、漏报"
-	       : strcmp(why, "concealed+falsified+omitted") == 0 ? "被登记为瞒报、谎报、漏报"
-	       : strcmp(why, "escalation") == 0 ? "督办后仍未办结"
-	                                        : why;
+	const char *flags;
+
+	if (strcmp(why, "lapse") == 0)
+		return "逾期";
+	if (strcmp(why, "escalation") == 0)
+		return "督办后仍未办结";
+	if ((flags = conduct_flag_zh(why)) == why)
+		return why;
+	snprintf(out, 64, "被登记为%s", flags);
+	return out;
 }
 
 /* The measure a rule's kind warns of; "" for a plan's own kind (the texts then say 预警). */
@@ -271,27 +271,27 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 	const struct plan_milestone *m;
 	struct store_task t;
 	struct dberr ignored;
-	char period[64], dl[WORDS_DEADLINE_MAX];
+	char period[64], dl[WORDS_DEADLINE_MAX], why[64];
 	int mi;
 
 	dberr_clear(&ignored);
 	if (store_task_get(txn, it->task, &t, &ignored) != 0) {
-		buf_printf(out, "%s，%s", it->task, why_zh(it->why));
+		buf_printf(out, "%s，%s", it->task, why_zh(it->why, why));
 		return;
 	}
 	if (strcmp(t.plan, ep->plan->id) != 0)
 		tp = engine_plan_find(en, t.plan);
 	mi = tp ? plan_milestone_index(tp->plan, t.milestone) : -1;
 	if (mi < 0) {
-		buf_printf(out, "%s，%s", it->task, why_zh(it->why));
+		buf_printf(out, "%s，%s", it->task, why_zh(it->why, why));
 		store_task_release(&t);
 		return;
 	}
 	m = &tp->plan->milestones[mi];
 	if (m->for_ != PLAN_FOR_ONCE) {
-		char *name = store_subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
-		                                                               : STORE_JURISDICTION,
-		                          t.subject);
+		char *name = store_subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE
+		                                     ? STORE_ENTERPRISE : STORE_JURISDICTION,
+		                                t.subject);
 
 		buf_printf(out, "%s：", name);
 		free(name);
@@ -301,7 +301,7 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 	words_deadline_zh(tp->tz, strcmp(it->why, "lapse") == 0 && t.orig_deadline < it->at &&
 	                                  t.deadline > it->at ? t.orig_deadline : t.deadline,
 	                  dl);
-	buf_printf(out, "%s%s，截止时间%s，%s", period, m->title, dl, why_zh(it->why));
+	buf_printf(out, "%s%s，截止时间%s，%s", period, m->title, dl, why_zh(it->why, why));
 	store_task_release(&t);
 }
 

@@ -1044,7 +1044,7 @@ timeline_cb(const struct store_audit *a, void *arg)
 		detail(h, a->details, "reason", "理由");
 	} else if (strcmp(a->action, "task.flag") == 0) {
 		kind = report_json_str(a->details, "kind");
-		HF(h, "<span class=\"late\">问责标记：%s</span>", view_flag(kind ? kind : ""));
+		HF(h, "<span class=\"late\">问责标记：%s</span>", conduct_flag_zh(kind ? kind : ""));
 		detail(h, a->details, "reason", "理由");
 	} else if (strcmp(a->action, "notice.sent") == 0) {
 		H(h, "通知已投递");

@@ -104,20 +104,6 @@ view_notice_kind(const char *kind)
 	return kind;
 }
 
-const char *
-view_flag(const char *kind)
-{
-	return strcmp(kind, "concealed") == 0 ? "瞒报"
-	     : strcmp(kind, "falsified") == 0 ? "谎报"
-	     : strcmp(kind, "omitted") == 0   ? "漏报"
-	     /* several flags of one task counted once by a conduct rule (engine/rules/conduct.c,
-	      * flags_merge: always in this order) */
-	     : strcmp(kind, "concealed+falsified") == 0         ? "瞒报、谎报"
-	     : strcmp(kind, "concealed+omitted") == 0           ? "瞒报、漏报"
-	     : strcmp(kind, "falsified+omitted") == 0           ? "谎报、漏报"
-	     : strcmp(kind, "concealed+falsified+omitted") == 0 ? "瞒报、谎报、漏报" : kind;
-}
-
 void
 view_period(struct html *h, const char *period)
 {

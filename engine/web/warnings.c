@@ -41,7 +41,7 @@ why_word(const char *why)
 {
 	return strcmp(why, "lapse") == 0        ? "逾期"
 	     : strcmp(why, "escalation") == 0   ? "督办未果"
-	                                        : view_flag(why);
+	                                        : conduct_flag_zh(why);
 }
 
 static const char *

@@ -220,7 +220,6 @@ void view_begin(struct req *r, const char *title);
 void view_end(struct req *r);
 const char *view_state(const char *state);           /* 未报送, 待审核, ... */
 const char *view_notice_kind(const char *kind);      /* 到期提醒, 约谈预警, ... */
-const char *view_flag(const char *kind);             /* 瞒报, 谎报, 瞒报、谎报 */
 void view_period(struct html *h, const char *period);/* 2017年7月, 一次性 */
 void view_time(struct req *r, int64_t t);            /* local date and time */
 /* The subject's name from the registry, else its id. Caller frees. */
