@@ -472,8 +472,8 @@ struct store_session {
 };
 /* Inserts or replaces the session by id_hash (copied). */
 int store_session_put(struct store_txn *t, const struct store_session *s, struct dberr *e);
-/* DB_ENOTFOUND when absent (expired ones too, until swept). Release with
- * store_session_release. */
+/* DB_ENOTFOUND when absent; an expired session is returned as it is until swept (the
+ * caller checks expires). Release with store_session_release. */
 int store_session_get(struct store_txn *t, const char *id_hash, struct store_session *out,
                       struct dberr *e);
 /* DB_ENOTFOUND when absent. */
