@@ -43,11 +43,11 @@ struct ydoc {
 	struct ydoc_node *root;   /* NULL for an empty document */
 };
 
-/* Parses len bytes. On success *out is a tree the caller frees with ydoc_free. On failure
- * DB_EDATA with e at the problem; *out untouched. */
 /* Whether data looks like UTF-16 (a byte order mark, or every other byte zero): a file a
  * Windows program saved as "Unicode", which dabiao refuses with a hint. Cannot fail. */
 bool ydoc_utf16(const char *data, size_t len);
+/* Parses len bytes. On success *out is a tree the caller frees with ydoc_free. On failure
+ * DB_EDATA with e at the problem; *out untouched. */
 int ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
                struct dberr *e);
 void ydoc_free(struct ydoc *d);
