@@ -246,6 +246,9 @@ planted named-in-a-comment engine/core/clock.c 'struct store_txn;\nint store_del
 # a weak definition of its own, which the program's strong one (another module's) replaces
 planted weak-stand-in store/due.c 'struct engine;\nvoid engine_close(struct engine *);\nvoid edges_x(void);\nvoid edges_x(void) { engine_close(0); }\n__attribute__((weak)) void engine_close(struct engine *en) { (void)en; }' \
 	'module store defines engine_close weak'
+# a library the module declares, called from a file other than those the table names
+planted library-call-other-file notifiers/message.c 'void *smtp_create_session(void);\nvoid *edges_x(void);\nvoid *edges_x(void) { return smtp_create_session(); }' \
+	'notifiers/message.c calls smtp_create_session of library libesmtp, which only notifiers/smtp.c may use'
 planted library-call engine/core/clock.c 'int mdb_env_create(void **);\nint edges_x(void);\nint edges_x(void) { void *e; return mdb_env_create(&e); }' \
 	'module core calls mdb_env_create of library lmdb, which it does not declare'
 
@@ -256,15 +259,15 @@ planted test-other-folder tests/store/due_order_limits_and_delete.c '#include "e
 	'files under tests/ serve the tests of their own folder'
 
 # -- 3. the graph itself: declared in order, and as docs/ARCHITECTURE.md's table says --
-# One configure of a copy where notice names sched (declared below it: a cycle) in DEPS and
-# the table gives rules an edge CMakeLists.txt does not: each refused by name.
+# One configure of a copy where notice names sched (declared below it: a cycle) in DEPS, rules
+# names libuv, and the table gives rules an edge CMakeLists.txt does not: each refused by name.
 cfg=$tmp/cfg
 mkdir -p "$cfg"
 (cd "$src" && tar cf - CMakeLists.txt docs deploy base time store workflows notifiers engine tests) |
 	(cd "$cfg" && tar xf -)
-sed -i 's/^\(dabiao_module(notice .* DEPS core notifiers\)$/\1 sched/' "$cfg/CMakeLists.txt"
+sed -i 's/^\(dabiao_module(notice .* DEPS core notifiers\)$/\1 sched/; s/^\(dabiao_module(rules .*\))$/\1 PRIVATE_LIBS PkgConfig::UV)/' "$cfg/CMakeLists.txt"
 sed -i 's/^| rules | notice, report |/| rules | notice, report, daemon |/' "$cfg/docs/ARCHITECTURE.md"
-grep -q 'DEPS core notifiers sched$' "$cfg/CMakeLists.txt" &&
+grep -q 'DEPS core notifiers sched$' "$cfg/CMakeLists.txt" && grep -q 'rules.* PkgConfig::UV)$' "$cfg/CMakeLists.txt" &&
 	grep -q '^| rules | notice, report, daemon |' "$cfg/docs/ARCHITECTURE.md" ||
 	{ echo "FAIL: the graph cases were not planted (CMakeLists.txt or the table changed?)"; exit 1; }
 if cmake -S "$cfg" -B "$cfg/build" >"$tmp/cfg.log" 2>&1; then
@@ -272,10 +275,11 @@ if cmake -S "$cfg" -B "$cfg/build" >"$tmp/cfg.log" 2>&1; then
 fi
 for want in 'module notice names sched in DEPS, but no module sched is declared above it' \
 	"module notice's DEPS are \"core, notifiers, sched\" in CMakeLists.txt but \"core, notifiers\" in docs/ARCHITECTURE.md" \
-	"module rules's DEPS are \"notice, report\" in CMakeLists.txt but \"daemon, notice, report\" in docs/ARCHITECTURE.md"; do
+	"module rules's DEPS are \"notice, report\" in CMakeLists.txt but \"daemon, notice, report\" in docs/ARCHITECTURE.md" \
+	"module rules names the library families \"libuv\" in CMakeLists.txt but \"\" in docs/ARCHITECTURE.md"; do
 	tr -s ' \n' ' ' <"$tmp/cfg.log" | grep -qF -- "$want" ||
 		{ cat "$tmp/cfg.log"; echo "FAIL: the configure does not say: $want"; exit 1; }
 done
-echo "ok: a DEPS on a module declared below, and a table that differs from CMakeLists.txt, stop the configure"
+echo "ok: a DEPS on a module declared below, and a table whose edges or libraries differ from CMakeLists.txt, stop the configure"
 
 echo "all forbidden uses refused"
