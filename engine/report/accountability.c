@@ -28,6 +28,8 @@ struct item {
 	char *jur_id;         /* "" for the prefecture's own offices; owned */
 	char *jur;            /* its name; owned */
 	char *person;         /* owned */
+	char *ent;            /* an enterprise's task: the enterprise, named as it was; owned */
+	char *fallback;       /* who answers when the registry names nobody; owned */
 	char *what;           /* the milestone and period, or the rule; owned */
 	char *why;            /* owned */
 	char *task;           /* task key or ""; owned */
@@ -35,6 +37,8 @@ struct item {
 	const struct plan_lifecycle *lc;
 	char *left_state;     /* lapses: the state the task moved to after it, or NULL; owned */
 	int64_t left_at;
+	char *left_note;      /* lapses: how it left (a back-dated hand-in), or NULL; owned */
+	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
 };
 
 /* Task key -> index of its latest lapse item, open addressing; a lapse is "missed" when no
@@ -53,6 +57,10 @@ struct acc {
 	struct item *v;
 	size_t n, cap;
 	struct lapse_map map;
+	struct lapse_map exts; /* task -> its extensions before a lapse of the period, in ext */
+	char **ext;
+	size_t next, capext;
+	struct report_history hist; /* the registry's changes: who and where, as it was */
 	uint64_t last_seq;
 };
 
@@ -125,61 +133,149 @@ add_item(struct acc *a, const struct store_audit *rec, enum kind k)
 	return it;
 }
 
+/* The item's jurisdiction (id), named, and its responsible person, as the registry said at
+ * the item's time: a county renamed, an enterprise moved or given another 责任人 since
+ * does not rewrite who answered for a lapse of then. */
 static void
 set_jurisdiction(struct acc *a, struct item *it, const char *id)
 {
 	struct store_subject j;
 	struct dberr ignored;
+	char *jid = xstrdup(id);
 
-	it->jur_id = xstrdup(id);
+	free(it->jur_id);
+	it->jur_id = jid;
 	dberr_clear(&ignored);
-	if (id[0] == '\0') {
+	if (jid[0] == '\0') {
 		it->jur = xstrdup("州直部门");
-	} else if (store_subject_get(a->txn, STORE_JURISDICTION, id, &j, &ignored) == 0) {
-		const char *name = store_subject_field(&j, "name");
-		const char *person = store_subject_field(&j, "responsible_person");
+	} else {
+		bool hj = store_subject_get(a->txn, STORE_JURISDICTION, jid, &j, &ignored) == 0;
+		const char *name = report_field_at(&a->hist, &j, hj, jid, "name", it->at);
+		const char *person = report_field_at(&a->hist, &j, hj, jid, "responsible_person",
+		                                     it->at);
 
-		it->jur = xstrdup(name ? name : id);
+		it->jur = xstrdup(name ? name : jid);
 		if (it->person == NULL && person != NULL)
 			it->person = xstrdup(person);
-		store_subject_release(&j);
-	} else {
-		it->jur = xstrdup(id);
+		if (hj)
+			store_subject_release(&j);
+	}
+}
+
+/* Names every item as of its own time, now that the whole trail (and so every registry
+ * change) has been read. */
+static void
+resolve_names(struct acc *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct item *it = &a->v[i];
+		char *jid = xstrdup(it->jur_id);
+
+		if (it->ent != NULL) {
+			struct store_subject s;
+			struct dberr ignored;
+			bool hs;
+			const char *j, *person, *name;
+
+			dberr_clear(&ignored);
+			hs = store_subject_get(a->txn, STORE_ENTERPRISE, it->ent, &s, &ignored) == 0;
+			j = report_field_at(&a->hist, &s, hs, it->ent, "jurisdiction", it->at);
+			person = report_field_at(&a->hist, &s, hs, it->ent, "responsible_person", it->at);
+			name = report_field_at(&a->hist, &s, hs, it->ent, "name", it->at);
+			if (j != NULL && jid[0] != '\0') {
+				free(jid);
+				jid = xstrdup(j);
+			}
+			it->person = person ? xasprintf("%s（%s）", person, name ? name : it->ent)
+			                    : xstrdup(name ? name : it->ent);
+			if (hs)
+				store_subject_release(&s);
+		}
+		set_jurisdiction(a, it, jid);
+		free(jid);
+		if (it->person == NULL)
+			it->person = xstrdup(it->fallback);
 	}
 }
 
 /* The responsible person of a task: an enterprise's 责任人 from the registry; for a
  * jurisdiction's own task the jurisdiction's `responsible_person` when the registry gives
- * one, else the owning role (县市、园区环保部门); for an office's task, the office. */
+ * one, else the owning role (县市、园区环保部门); for an office's task, the office. The
+ * names are resolved once the trail is read (resolve_names). */
 static void
 task_item(struct acc *a, struct item *it, const struct store_task *t)
 {
 	const struct engine_plan *ep = engine_plan_find(a->en, t->plan);
 	int mi = ep ? plan_milestone_index(ep->plan, t->milestone) : -1;
 	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
-	struct store_subject s;
-	struct dberr ignored;
-	bool once = strcmp(t->period, "once") == 0;
+	char period[64];
 
-	dberr_clear(&ignored);
-	if (m && m->for_ == PLAN_FOR_ENTERPRISE &&
-	    store_subject_get(a->txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
-		const char *person = store_subject_field(&s, "responsible_person");
-		const char *name = store_subject_field(&s, "name");
-
-		it->person = person ? xasprintf("%s（%s）", person, name ? name : t->subject)
-		                    : xstrdup(name ? name : t->subject);
-		store_subject_release(&s);
-	}
-	set_jurisdiction(a, it, t->jurisdiction);
-	if (it->person == NULL)
-		it->person = xstrdup(m ? ep->plan->roles[m->owner].title : t->subject);
-	it->what = m ? xasprintf("%s%s%s", m->title, once ? "" : " ", once ? "" : t->period)
+	if (m && m->for_ == PLAN_FOR_ENTERPRISE)
+		it->ent = xstrdup(t->subject);
+	it->jur_id = xstrdup(t->jurisdiction);
+	it->fallback = xstrdup(m ? ep->plan->roles[m->owner].title : t->subject);
+	/* the period as every notice says it: the table due 2017-07-05 is 2017年6月's */
+	words_period_zh(m, t->period, period, sizeof(period));
+	it->what = m ? xasprintf("%s%s%s", m->title, period[0] ? " " : "", period)
 	             : xstrdup(t->key);
 	if (m) {
 		it->lc = &ep->plan->lifecycles[m->lifecycle];
 		it->deadline_state = it->lc->deadline_to;
 	}
+}
+
+/* An extension (task.extend) in words: when, by whom, from and to which date, why, and
+ * whether it was recorded after the fact (--backdate). */
+static char *
+extension_words(const struct acc *a, const struct store_audit *rec)
+{
+	char *by = report_json_str(rec->details, "by"), *why = report_json_str(rec->details, "reason");
+	char *from = report_json_str(rec->details, "from_due_date");
+	char *to = report_json_str(rec->details, "to_due_date"), *out;
+	char when[32];
+
+	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	out = xasprintf("%s %s 将截止日期由 %s 延至 %s%s，理由：%s", when, by ? by : "",
+	                from ? from : "", to ? to : "",
+	                strstr(rec->details, "\"backdated\":true") ? "（事后补记的展期）" : "",
+	                why ? why : "");
+	free(by);
+	free(why);
+	free(from);
+	free(to);
+	return out;
+}
+
+/* A task.extend record: said in the row of the lapse it followed, or kept for the row of
+ * the lapse it precedes (the deadline that lapsed was an extended one). */
+static void
+on_extend(struct acc *a, const struct store_audit *rec)
+{
+	char *words, *why;
+	size_t *slot;
+
+	if (rec->clock_time > a->to)
+		return;
+	words = extension_words(a, rec);
+	if ((slot = map_slot(&a->map, rec->task, false)) != NULL) {
+		struct item *it = &a->v[*slot];
+
+		why = xasprintf("%s；展期：%s", it->why, words);
+		free(it->why);
+		it->why = why;
+		free(words);
+		return;
+	}
+	if ((slot = map_slot(&a->exts, rec->task, false)) != NULL) {
+		why = xasprintf("%s；%s", a->ext[*slot], words);
+		free(a->ext[*slot]);
+		a->ext[*slot] = why;
+		free(words);
+		return;
+	}
+	a->ext = xgrow(a->ext, &a->capext, a->next + 1, sizeof(*a->ext));
+	a->ext[a->next] = words;
+	*map_slot(&a->exts, rec->task, true) = a->next++;
 }
 
 static int
@@ -199,6 +295,12 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		    plan_lifecycle_state(it->lc, rec->to_state) != it->deadline_state) {
 			it->left_state = xstrdup(rec->to_state);
 			it->left_at = rec->clock_time;
+			if (strstr(rec->details, "\"backdated\":true")) {
+				char *at = report_json_str(rec->details, "at");
+
+				it->left_note = xasprintf("（事后补记，报送时间记为 %s）", at ? at : "");
+				free(at);
+			}
 		}
 	}
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
@@ -214,12 +316,19 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	if (k == K_LATE && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
 		/* handed in after a lapse of this period: the same lapse, counted once, its row
 		 * saying when it was handed in */
-		char *at = report_json_str(rec->details, "at"), *why;
+		char *at = report_json_str(rec->details, "at"), *why, local[32];
+		int64_t when;
 
 		it = &a->v[*slot];
-		why = xasprintf("%s；%s 补报", it->why, at ? at : "");
+		if (at && tz_parse_time(engine_tz(a->en), at, &when) == 0)
+			tz_format_local(engine_tz(a->en), when, local);
+		else
+			snprintf(local, sizeof(local), "%s", at ? at : "");
+		why = xasprintf("%s；%s 补报%s", it->why, local,
+		                strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "");
 		free(it->why);
 		it->why = why;
+		it->handed_in = true;
 		free(at);
 		return 0;
 	}
@@ -235,8 +344,18 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	tz_format_local(engine_plan_find(a->en, t.plan) ? engine_plan_find(a->en, t.plan)->tz
 	                                                : engine_tz(a->en), t.deadline, dl);
 	if (k == K_MISSED) {
+		/* the deadline that lapsed, not the task's current one (extended since) */
+		char *planned = report_json_str(rec->details, "planned");
+		const struct engine_plan *ep = engine_plan_find(a->en, t.plan);
+		int64_t at;
+
+		if (planned && tz_parse_time(ep ? ep->tz : engine_tz(a->en), planned, &at) == 0)
+			tz_format_local(ep ? ep->tz : engine_tz(a->en), at - 1, dl);
+		free(planned);
 		*map_slot(&a->map, rec->task, true) = a->n - 1;
-		it->why = xasprintf("截止 %s", dl);
+		slot = map_slot(&a->exts, rec->task, false);
+		it->why = slot ? xasprintf("截止 %s（展期：%s）", dl, a->ext[*slot])
+		               : xasprintf("截止 %s", dl);
 	} else if (k == K_LATE) {
 		s2 = report_json_str(rec->details, "at");
 		it->why = xasprintf("截止 %s，%s 提交", dl, s2 ? s2 : "");
@@ -264,9 +383,8 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	/* a plan's own warning kinds other than the seed's two count as interview warnings */
 	it = add_item(a, rec, strcmp(rec->to_state, "approval-restriction-warning") == 0
 	                          ? K_RESTRICTION : K_INTERVIEW);
-	set_jurisdiction(a, it, rec->subject);
-	if (it->person == NULL)
-		it->person = xstrdup("—");
+	it->jur_id = xstrdup(rec->subject);
+	it->fallback = xstrdup("—");
 	it->what = xstrdup(it->kind == K_RESTRICTION ? "项目限批"
 	                   : strcmp(rec->to_state, "interview-warning") == 0 ? "公开约谈"
 	                                                                     : rec->to_state);
@@ -287,6 +405,9 @@ audit_cb(const struct store_audit *rec, void *arg)
 
 	if (rec->seq > a->last_seq)
 		a->last_seq = rec->seq;
+	report_history_note(&a->hist, rec);
+	if (strcmp(rec->action, "task.extend") == 0 && rec->task[0])
+		on_extend(a, rec);
 	if (strncmp(rec->action, "task.", 5) == 0 && rec->task[0])
 		return on_task_record(a, rec);
 	if (strcmp(rec->action, "conduct.warning") == 0)
@@ -299,9 +420,13 @@ acc_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct acc *a = arg;
 
+	int rc;
+
 	a->txn = txn;
 	a->e = e;
-	return store_audit_each(txn, 1, audit_cb, a, e);
+	if ((rc = store_audit_each(txn, 1, audit_cb, a, e)) == 0)
+		resolve_names(a);
+	return rc;
 }
 
 static int
@@ -326,8 +451,13 @@ resolve_lapses(struct acc *a)
 
 		if (it->kind != K_MISSED || it->left_state == NULL)
 			continue;
+		it->kind = K_OVERDUE;
+		if (it->handed_in)
+			continue; /* its 补报 says when it left */
 		tz_format_local(engine_tz(a->en), it->left_at, left);
-		why = xasprintf("%s；%s 转为 %s", it->why, left, it->left_state);
+		why = xasprintf("%s；%s 转为%s%s", it->why, left,
+		                report_state_title(it->lc, it->left_state),
+		                it->left_note ? it->left_note : "");
 		free(it->why);
 		it->why = why;
 		it->kind = K_OVERDUE;
@@ -444,8 +574,16 @@ out:
 		free(a.v[i].why);
 		free(a.v[i].task);
 		free(a.v[i].left_state);
+		free(a.v[i].left_note);
+		free(a.v[i].ent);
+		free(a.v[i].fallback);
 	}
 	free(a.v);
 	map_release(&a.map);
+	map_release(&a.exts);
+	for (size_t i = 0; i < a.next; i++)
+		free(a.ext[i]);
+	free(a.ext);
+	report_history_release(&a.hist);
 	return rc;
 }

@@ -28,10 +28,6 @@ struct rtask {
 	int32_t due_date;
 	int state;            /* lifecycle state index at the month's end, NOT_YET, or -1 */
 	int64_t done_at;      /* when it last entered a final state (clock time), or 0 */
-	char *measure;        /* the enterprise's measure at the month's end, replayed from
-	                         subject.update records; owned */
-	bool measure_known;   /* such a record was read (else: the registry's current value) */
-	bool measure_settled; /* taken from the first change after the end: no later one counts */
 };
 
 struct annex {
@@ -45,6 +41,7 @@ struct annex {
 	struct rtask *v;      /* in key order (store_task_each's order) */
 	size_t n, cap;
 	uint64_t last_seq;    /* the last audit record read */
+	struct report_history hist; /* the registry's changes, to name things as they were */
 };
 
 static const char *const measure_ids[] = {"rectify-by-deadline", "listed-supervision",
@@ -226,8 +223,6 @@ task_cb(const struct store_task *t, void *arg)
 	r->due_date = t->due_date;
 	r->state = NOT_YET;
 	r->done_at = 0;
-	r->measure = NULL;
-	r->measure_known = r->measure_settled = false;
 	return 0;
 }
 
@@ -237,9 +232,8 @@ key_cmp(const void *k, const void *r)
 	return strcmp(k, ((const struct rtask *)r)->key);
 }
 
-/* A JSON string (as buf_json_str writes it: \" and \\ are the escapes an id can hold)
- * or null at p: *out the value (NULL for null); the text after it, or NULL when it is
- * neither. */
+/* A JSON string as buf_json_str writes it, or null, at p: *out the value (NULL for null);
+ * the text after it, or NULL when it is neither. */
 static const char *
 json_value(const char *p, char **out)
 {
@@ -250,65 +244,110 @@ json_value(const char *p, char **out)
 		return p + 4;
 	if (*p != '"')
 		return NULL;
-	for (p++; *p && *p != '"'; p++)
-		buf_putc(&b, *p == '\\' && p[1] ? *++p : *p);
+	for (p++; *p && *p != '"'; p++) {
+		if (*p != '\\' || !p[1]) {
+			buf_putc(&b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'n': buf_putc(&b, '\n'); break;
+		case 'r': buf_putc(&b, '\r'); break;
+		case 't': buf_putc(&b, '\t'); break;
+		case 'u': /* only control characters are written so: an import refuses them */
+			for (int i = 0; i < 4 && p[1]; i++)
+				p++;
+			buf_putc(&b, '?');
+			break;
+		default: buf_putc(&b, *p);
+		}
+	}
 	if (*p != '"') {
 		buf_release(&b);
 		return NULL;
 	}
+	buf_putc(&b, '\0');
+	b.len--;
 	*out = buf_detach(&b);
 	return p + 1;
 }
 
-/* The before and after of a field in a subject.update record's details ({"changes":
- * {"measure":[B,A]}}, each a string or null): false when the record does not change it.
- * On true the caller frees both. */
-static bool
-field_change(const char *details, const char *field, char **before, char **after)
+void
+report_history_note(struct report_history *h, const struct store_audit *rec)
 {
-	char *pat = xasprintf("\"%s\":[", field);
-	const char *p = strstr(details, pat);
-
-	if (p != NULL)
-		p += strlen(pat);
-	free(pat);
-	*before = *after = NULL;
-	if (p == NULL || (p = json_value(p, before)) == NULL || *p != ',' ||
-	    json_value(p + 1, after) == NULL) {
-		free(*before);
-		free(*after);
-		*before = *after = NULL;
-		return false;
-	}
-	return true;
-}
-
-/* A registry change (subject.update): the enterprise's measure at the month's end, so a
- * re-import after the month never rewrites its table. A change up to the end gives the
- * value after it; the first change after the end gives the value before it, which is what
- * the registry said at the end (an import records no change for a subject it adds). */
-static void
-subject_record(struct annex *a, const struct store_audit *rec)
-{
-	bool later = rec->clock_time > a->end;
-	char *before, *after;
+	const char *p;
 
 	if (strcmp(rec->action, "subject.update") != 0 ||
-	    !field_change(rec->details, "measure", &before, &after))
+	    (p = strstr(rec->details, "\"changes\":{")) == NULL)
 		return;
-	for (size_t i = 0; i < a->n; i++) {
-		struct rtask *r = &a->v[i];
+	/* {"FIELD":[BEFORE,AFTER],...}: the layout loading.c writes, stopped at anything else */
+	for (p += 11; *p == '"';) {
+		char *field = NULL, *before = NULL, *after = NULL;
+		const char *q = json_value(p, &field);
 
-		if (strcmp(r->subject, rec->subject) != 0 || (later && r->measure_settled))
-			continue;
-		free(r->measure);
-		r->measure = later ? (before ? xstrdup(before) : NULL)
-		                   : (after ? xstrdup(after) : NULL);
-		r->measure_known = true;
-		r->measure_settled = later;
+		if (q != NULL && field == NULL)
+			q = NULL; /* a member name is never null */
+		if (q != NULL)
+			q = strncmp(q, ":[", 2) == 0 ? json_value(q + 2, &before) : NULL;
+		if (q != NULL)
+			q = *q == ',' ? json_value(q + 1, &after) : NULL;
+		if (q == NULL || *q != ']') {
+			free(field);
+			free(before);
+			free(after);
+			return;
+		}
+		h->v = xgrow(h->v, &h->cap, h->n + 1, sizeof(*h->v));
+		h->v[h->n++] = (struct report_change){xstrdup(rec->subject), field, before, after,
+		                                      rec->clock_time};
+		p = q[1] == ',' ? q + 2 : q + 1;
 	}
-	free(before);
-	free(after);
+}
+
+const char *
+report_history_at(const struct report_history *h, const char *subject, const char *field,
+                  int64_t at, bool *known)
+{
+	const struct report_change *last = NULL;
+
+	*known = false;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct report_change *c = &h->v[i];
+
+		if (strcmp(c->field, field) != 0 || strcmp(c->subject, subject) != 0)
+			continue;
+		if (c->at > at) {
+			/* the first change after the moment: what it replaced was the value then,
+			 * unless an earlier change up to the moment said otherwise */
+			*known = true;
+			return last ? last->after : c->before;
+		}
+		last = c;
+	}
+	*known = last != NULL;
+	return last ? last->after : NULL;
+}
+
+const char *
+report_field_at(const struct report_history *h, const struct store_subject *s, bool hs,
+                const char *id, const char *field, int64_t at)
+{
+	bool known;
+	const char *v = report_history_at(h, id, field, at, &known);
+
+	return known ? v : hs ? store_subject_field(s, field) : NULL;
+}
+
+void
+report_history_release(struct report_history *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].subject);
+		free(h->v[i].field);
+		free(h->v[i].before);
+		free(h->v[i].after);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
 }
 
 /* Replays the task.* records up to the month's end: task.create gives the initial state,
@@ -322,7 +361,7 @@ audit_cb(const struct store_audit *rec, void *arg)
 	int st;
 
 	if (strncmp(rec->action, "subject.", 8) == 0) {
-		subject_record(a, rec);
+		report_history_note(&a->hist, rec);
 		return 0;
 	}
 	if (rec->clock_time > a->end || strncmp(rec->action, "task.", 5) != 0 ||
@@ -361,10 +400,10 @@ annex_release(struct annex *a)
 		free(a->v[i].key);
 		free(a->v[i].subject);
 		free(a->v[i].jurisdiction);
-		free(a->v[i].measure);
 	}
 	free(a->v);
 	free(a->prefix);
+	report_history_release(&a->hist);
 }
 
 static int
@@ -385,7 +424,20 @@ annex_load(struct annex *a, struct engine *en, const char *plan, const char *mon
 		a->not_ended = true;
 	}
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
-	return store_read(engine_store(en), annex_txn, a, e);
+	if ((rc = store_read(engine_store(en), annex_txn, a, e)) != 0)
+		return rc;
+	/* an enterprise moved to another jurisdiction since counts where it was then */
+	for (size_t i = 0; i < a->n; i++) {
+		bool known;
+		const char *j = report_history_at(&a->hist, a->v[i].subject, "jurisdiction", a->end,
+		                                  &known);
+
+		if (known && j != NULL) {
+			free(a->v[i].jurisdiction);
+			a->v[i].jurisdiction = xstrdup(j);
+		}
+	}
+	return 0;
 }
 
 /* What a state means in the tables: 0 not started (initial), 1 in progress, 2 done (final),
@@ -412,6 +464,26 @@ state_title(const struct plan_lifecycle *lc, int st)
 	if (st >= 0 && strcmp(lc->states[st], "closed") == 0)
 		return "已淘汰关闭";
 	return cat[category(lc, st)];
+}
+
+const char *
+report_state_title(const struct plan_lifecycle *lc, const char *state)
+{
+	static const char *const report[][2] = {
+		{"open", "未报送"}, {"submitted", "已报送"}, {"incomplete", "内容不全"},
+		{"returned", "已退回"}, {"accepted", "已通过"}, {"overdue", "逾期未报"},
+	};
+
+	if (plan_state_withdrawn(state))
+		return strcmp(state, "cancelled") == 0 ? "已取消" : "不适用";
+	if (lc->builtin) {
+		for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
+			if (strcmp(report[i][0], state) == 0)
+				return report[i][1];
+		return "其他状态";
+	}
+	/* a plan's own states have ids, not titles: their class says what they mean */
+	return state_title(lc, plan_lifecycle_state(lc, state));
 }
 
 static void
@@ -489,6 +561,17 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	if (!c->by_industry) {
 		rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &c->j, e);
+		/* a jurisdiction renamed since is named as it was */
+		for (size_t i = 0; rc == 0 && i < c->j.n; i++) {
+			bool known;
+			const char *name = report_history_at(&c->a->hist, c->j.v[i].id, "name",
+			                                     c->a->end, &known);
+
+			if (known && name != NULL) {
+				free(c->j.v[i].name);
+				c->j.v[i].name = xstrdup(name);
+			}
+		}
 	} else {
 		/* every industry of the plan (else the seed's ten) has its row, in order */
 		for (size_t i = 0; p->nindustries ? i < p->nindustries : ten_industries[i] != NULL;
@@ -502,7 +585,7 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	for (size_t i = 0; rc == 0 && i < c->a->n; i++) {
 		const struct rtask *t = &c->a->v[i];
-		const char *ms = t->measure;
+		const char *ms, *ind;
 		struct jrow *r = NULL;
 		struct store_subject s;
 		struct dberr ignored;
@@ -512,14 +595,12 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			continue;
 		dberr_clear(&ignored);
 		hs = store_subject_get(txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0;
-		if (!t->measure_known)
-			ms = hs ? store_subject_field(&s, "measure") : NULL;
+		ms = report_field_at(&c->a->hist, &s, hs, t->subject, "measure", c->a->end);
+		ind = report_field_at(&c->a->hist, &s, hs, t->subject, "industry", c->a->end);
 		if (!c->by_industry) {
 			r = jrow_for(&c->j, t->jurisdiction);
 		} else {
-			const char *ind = hs && store_subject_field(&s, "industry")
-			                  ? store_subject_field(&s, "industry") : "other";
-
+			ind = ind ? ind : "other";
 			r = jrow_for(&c->j, ind);
 			if (strcmp(r->name, ind) == 0) {
 				free(r->name);
@@ -652,6 +733,9 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		struct dberr ignored;
 		bool hj, hs;
 		char due[16], done[16];
+		const char *jname;
+/* an enterprise field as the registry gave it at the month's end */
+#define AT(field) report_field_at(&c->a->hist, &s, hs, r->subject, (field), c->a->end)
 
 		if (r->state == NOT_YET)
 			continue;
@@ -667,23 +751,20 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			cal_format_date(day, done);
 		}
 		report_add_num(c->t, ++no, 0);
-		report_add_str(c->t, hj && store_subject_field(&j, "name")
-		                         ? store_subject_field(&j, "name") : r->jurisdiction);
-		report_add_str(c->t, hs && store_subject_field(&s, "name")
-		                         ? store_subject_field(&s, "name") : r->subject);
+		jname = report_field_at(&c->a->hist, &j, hj, r->jurisdiction, "name", c->a->end);
+		report_add_str(c->t, jname ? jname : r->jurisdiction);
+		report_add_str(c->t, AT("name") ? AT("name") : r->subject);
 		report_add_str(c->t, r->subject);
-		report_add_str(c->t, hs ? report_industry_title(p, store_subject_field(&s, "industry"))
-		                        : "");
-		report_add_str(c->t, hs ? store_subject_field(&s, "pollutants") : "");
-		report_add_str(c->t, hs ? store_subject_field(&s, "reason") : "");
-		report_add_str(c->t, r->measure_known ? report_measure_title(r->measure)
-		                     : hs ? report_measure_title(store_subject_field(&s, "measure"))
-		                          : "");
+		report_add_str(c->t, hs || AT("industry") ? report_industry_title(p, AT("industry")) : "");
+		report_add_str(c->t, AT("pollutants"));
+		report_add_str(c->t, AT("reason"));
+		report_add_str(c->t, report_measure_title(AT("measure")));
 		report_add_str(c->t, due);
 		report_add_str(c->t, state_title(c->a->lc, r->state));
 		report_add_str(c->t, done);
-		report_add_str(c->t, hs ? store_subject_field(&s, "responsible_unit") : "");
-		report_add_str(c->t, hs ? store_subject_field(&s, "responsible_person") : "");
+		report_add_str(c->t, AT("responsible_unit"));
+		report_add_str(c->t, AT("responsible_person"));
+#undef AT
 		if (hj)
 			store_subject_release(&j);
 		if (hs)

@@ -217,4 +217,31 @@ const char *report_industry_title(const struct plan *p, const char *id);
 /* 限期整改 / 挂牌督办 / 淘汰关闭 for a measure id, else the id ("" for NULL). */
 const char *report_measure_title(const char *id);
 
+/* The registry as it was: every field change an import recorded (subject.update records,
+ * {"changes":{"FIELD":[BEFORE,AFTER],...}}), so a report of a past moment names the
+ * enterprise, its jurisdiction, industry, measure and responsible person as they were then,
+ * whatever was imported since (docs/reports.md). Feed it the audit records in order. */
+struct report_change {
+	char *subject, *field, *before, *after; /* owned; before/after NULL: field absent */
+	int64_t at;                             /* the record's clock time */
+};
+struct report_history {
+	struct report_change *v;
+	size_t n, cap;
+};
+/* Notes rec's changes when it is a subject.update record; ignores any other. Cannot fail. */
+void report_history_note(struct report_history *h, const struct store_audit *rec);
+/* The subject's field at clock time `at`: the last change up to `at` gives the value after
+ * it, else the first change after `at` the value before it (what the registry said then);
+ * *known false (and NULL returned) when no change of the field was recorded: the registry's
+ * current value holds. The result may be NULL with *known true (the field was absent). */
+const char *report_history_at(const struct report_history *h, const char *subject,
+                              const char *field, int64_t at, bool *known);
+/* A field of subject s (current registry, hs: s was found) as it was at `at`. */
+const char *report_field_at(const struct report_history *h, const struct store_subject *s,
+                            bool hs, const char *id, const char *field, int64_t at);
+void report_history_release(struct report_history *h);
+/* A lifecycle state in words (已报送, 已退回, 已整改验收, 整治中 …), never its id. */
+const char *report_state_title(const struct plan_lifecycle *lc, const char *state);
+
 #endif
