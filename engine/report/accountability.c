@@ -147,7 +147,13 @@ set_jurisdiction(struct acc *a, struct item *it, const char *id)
 	it->jur_id = jid;
 	dberr_clear(&ignored);
 	if (jid[0] == '\0') {
-		it->jur = xstrdup("州直部门");
+		const struct engine_plan *ep = NULL;
+
+		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
+			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
+			            strlen(engine_plan_at(a->en, p)->plan->id)) == 0)
+				ep = engine_plan_at(a->en, p);
+		it->jur = xstrdup(report_offices_label(a->en, ep));
 	} else {
 		bool hj = store_subject_get(a->txn, STORE_JURISDICTION, jid, &j, &ignored) == 0;
 		const char *name = report_field_at(&a->hist, &j, hj, jid, "name", it->at);

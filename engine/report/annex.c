@@ -142,6 +142,18 @@ report_sign_lines(struct report_table *t, struct engine *en, const struct engine
 	t->date = xasprintf("%d年%d月%d日", y, m, d);
 }
 
+const char *
+report_offices_label(struct engine *en, const struct engine_plan *ep)
+{
+	if (ep == NULL && engine_nplans(en) == 1)
+		ep = engine_plan_at(en, 0);
+	if (ep && ep->plan->issuer.short_name)
+		return ep->plan->issuer.short_name;
+	if (engine_config(en)->issuer.short_name)
+		return engine_config(en)->issuer.short_name;
+	return "本级部门";
+}
+
 static const struct plan_milestone *
 cleanup_milestone(const struct plan *p)
 {
@@ -661,7 +673,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	struct annex3_ctx c = {0};
 	struct report_table t;
 	unsigned tot[9] = {0};
-	char *title = NULL;
+	char *title = NULL, *name = NULL;
 	int rc;
 
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
@@ -670,8 +682,8 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	c.by_industry = by_industry;
 	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
-	title = xasprintf("全州10个行业超标企业清理汇总表（%s%s）", month,
-	                  by_industry ? "，按行业" : "");
+	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX3);
+	title = xasprintf("%s（%s%s）", name, month, by_industry ? "，按行业" : "");
 	report_annex3_table(&t, title);
 	if (by_industry) {
 		/* the same columns, the first one the industry's */
@@ -699,6 +711,7 @@ out:
 	}
 	free(c.j.v);
 	free(title);
+	free(name);
 	annex_release(&a);
 	return rc;
 }
@@ -795,12 +808,13 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	struct annex a;
 	struct annex4_ctx c = {0};
 	struct report_table t;
-	char *title = NULL;
+	char *title = NULL, *name = NULL;
 	int rc;
 
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
 		goto out;
-	title = xasprintf("全区10个行业超标企业清理明细表（%s）", month);
+	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX4);
+	title = xasprintf("%s（%s）", name, month);
 	report_annex4_table(&t, title);
 	c.a = &a;
 	c.t = &t;
@@ -819,6 +833,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 out:
 	free(c.order);
 	free(title);
+	free(name);
 	annex_release(&a);
 	return rc;
 }

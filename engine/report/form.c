@@ -93,7 +93,8 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 	struct store_subject j;
 	struct dberr ignored;
 	char period[64], deadline[WORDS_DEADLINE_MAX];
-	const char *jur_name = task->jurisdiction, *name;
+	const char *jur_name = task->jurisdiction;
+	char *name;
 	bool have_j;
 	int rc;
 
@@ -106,8 +107,7 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 		jur_name = store_subject_field(&j, "name");
 	words_period_zh(m, task->period, period, sizeof(period));
 	words_deadline_zh(ep->tz, task->deadline, deadline);
-	name = m->form == PLAN_FORM_ANNEX3 ? "全州10个行业超标企业清理汇总表"
-	                                   : "全区10个行业超标企业清理明细表";
+	name = report_milestone_form_name(m);
 	memset(out, 0, sizeof(*out));
 	out->title = period[0] ? xasprintf("%s（%s）", name, period) : xstrdup(name);
 	out->filename = xasprintf("附件%d_%s_%s%s%s.xlsx", m->form == PLAN_FORM_ANNEX3 ? 3 : 4,
@@ -136,11 +136,44 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 		rc = report_xlsx_bytes(&t, &out->xlsx, e);
 	}
 	report_table_release(&t);
+	free(name);
 	if (have_j)
 		store_subject_release(&j);
 	if (rc != 0)
 		report_form_release(out);
 	return rc;
+}
+
+char *
+report_milestone_form_name(const struct plan_milestone *m)
+{
+	static const char *const marks[] = {"（附件", "(附件", "（见附件", "(见附件"};
+	size_t n = strlen(m->title);
+
+	/* "全州10个行业超标企业清理汇总表（附件3）": the annex number is the file's, not the
+	 * table's name */
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *at = strstr(m->title, marks[i]), *rest;
+
+		if (at == NULL || at == m->title)
+			continue;
+		rest = at + strlen(marks[i]);
+		/* only a last bracket that closes the title: "（附件3）" at its end */
+		if (strstr(rest, "（") == NULL && strchr(rest, '(') == NULL &&
+		    ((n >= 3 && strcmp(m->title + n - 3, "）") == 0) || m->title[n - 1] == ')'))
+			return xstrndup(m->title, (size_t)(at - m->title));
+	}
+	return xstrdup(m->title);
+}
+
+char *
+report_form_name(const struct plan *p, int form)
+{
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if ((int)p->milestones[i].form == form)
+			return report_milestone_form_name(&p->milestones[i]);
+	return xstrdup(form == PLAN_FORM_ANNEX4 ? "10个行业超标企业清理明细表"
+	                                        : "10个行业超标企业清理汇总表");
 }
 
 void

@@ -212,6 +212,10 @@ char *report_json_str(const char *json, const char *name);
 /* Fills t's 填报单位 (the plan's issuer, else the configuration's; ep may be NULL) and
  * 填报日期 (the clock's local date). Cannot fail. */
 void report_sign_lines(struct report_table *t, struct engine *en, const struct engine_plan *ep);
+/* How tables name the bureau's own offices as a group (where a county's name stands): the
+ * issuer's short name (州环保局, 市环保局: the plan's, else the configuration's; ep may be
+ * NULL), else 本级部门; never one bureau's word for every plan. Cannot fail. */
+const char *report_offices_label(struct engine *en, const struct engine_plan *ep);
 /* The Chinese title of an industry id from the plan's `industries`, else the id. */
 const char *report_industry_title(const struct plan *p, const char *id);
 /* 限期整改 / 挂牌督办 / 淘汰关闭 for a measure id, else the id ("" for NULL). */
@@ -241,6 +245,14 @@ const char *report_history_at(const struct report_history *h, const char *subjec
 const char *report_field_at(const struct report_history *h, const struct store_subject *s,
                             bool hs, const char *id, const char *field, int64_t at);
 void report_history_release(struct report_history *h);
+/* The name of the plan's Annex 3 or Annex 4 table (form PLAN_FORM_ANNEX3/4): the title of
+ * its first milestone with that `form`, without a trailing "（附件N）", so each bureau's
+ * tables carry its own words (Changji: 全州10个行业超标企业清理汇总表); a plan without such a
+ * milestone gets the seed's name without a place (10个行业超标企业清理汇总表 / …明细表).
+ * Caller frees. Cannot fail. */
+char *report_form_name(const struct plan *p, int form);
+/* The same for one milestone (its own form, its own title). Caller frees. */
+char *report_milestone_form_name(const struct plan_milestone *m);
 /* A lifecycle state in words (已报送, 已退回, 已整改验收, 整治中 …), never its id. */
 const char *report_state_title(const struct plan_lifecycle *lc, const char *state);
 

@@ -212,7 +212,8 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 {
 	struct report_table t;
 	unsigned tot[9] = {0};
-	char *title = xasprintf("全州10个行业超标企业清理汇总表（%s 调度）", month);
+	char *name = report_form_name(f->ep->plan, PLAN_FORM_ANNEX3);
+	char *title = xasprintf("%s（%s 调度）", name, month);
 	int rc;
 
 	report_annex3_table(&t, title);
@@ -231,6 +232,7 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	rc = report_xlsx_bytes(&t, out, e);
 	report_table_release(&t);
 	free(title);
+	free(name);
 	return rc;
 }
 
@@ -310,7 +312,13 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"checkpoint", buf_str(&cp)};
 	vars[2] = (struct notice_var){"item_count", nitems};
-	fname = xasprintf("附件3_全州10个行业超标企业清理汇总表_%s.xlsx", month);
+	fname = report_form_name(ep->plan, PLAN_FORM_ANNEX3);
+	{
+		char *named = xasprintf("附件3_%s_%s.xlsx", fname, month);
+
+		free(fname);
+		fname = named;
+	}
 	vars[3] = (struct notice_var){"attachment_name", fname};
 	att.filename = fname;
 	att.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

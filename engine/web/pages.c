@@ -284,7 +284,7 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	for (size_t i = 0; rc == 0 && i < c->d->nrows; i++)
 		c->d->rows[i].name = c->d->rows[i].jur[0] ? view_subject_name(txn, c->d->rows[i].jur)
-		                                          : xstrdup("州直部门");
+		                                          : xstrdup(report_offices_label(c->en, NULL));
 	if (c->d->nover > 1)
 		qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
 	for (size_t i = 0; rc == 0 && i < c->d->nover && i < 100; i++) {

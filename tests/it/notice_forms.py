@@ -28,7 +28,7 @@ phases:
     title: 清理
     milestones:
       - id: summary
-        title: 超标企业清理汇总表
+        title: 全市10个行业超标企业清理汇总表（附件3）
         owner: county_epb
         for: each jurisdiction
         submit_to: team
@@ -37,7 +37,7 @@ phases:
         remind: [-5d]
         form: annex3
       - id: detail
-        title: 超标企业清理明细表
+        title: 全省10个行业超标企业清理明细表（附件4）
         owner: county_epb
         for: each jurisdiction
         submit_to: team
@@ -101,13 +101,14 @@ by_task = {m["X-Dabiao-Task"].split("/")[1]: m for m in ms if m["X-Dabiao-Kind"]
 eq(sorted(by_task), ["detail", "other", "summary"], "the three reminders to 甲县")
 s = by_task["summary"]
 atts = list(s.iter_attachments())
-eq([a.get_filename() for a in atts], ["附件3_全州10个行业超标企业清理汇总表_甲县_2017年6月.xlsx"],
+eq([a.get_filename() for a in atts], ["附件3_全市10个行业超标企业清理汇总表_甲县_2017年6月.xlsx"],
    "the summary reminder's form, named for the county and the month it covers (June)")
 text = s.get_body(("plain",)).get_content().replace("\r\n", "\n")
-check("　　附件：全州10个行业超标企业清理汇总表（2017年6月）\n" in text, f"附件说明: {text}")
+check("　　附件：全市10个行业超标企业清理汇总表（2017年6月）\n" in text, f"附件说明: {text}")
 check(text.index("附件：") < text.rindex("2017年6月30日"), "附件说明 before 落款 and 成文日期")
 r = rows(atts[0])
-eq(r[0][0], "全州10个行业超标企业清理汇总表（2017年6月）", "the form's title")
+# the plan's own name of the table (its milestone's title without 附件3), not Changji's 全州
+eq(r[0][0], "全市10个行业超标企业清理汇总表（2017年6月）", "the form's title")
 eq(r[1][:2], ["县市、园区", "超标企业基数（家）"], "Annex 3's columns")
 eq(r[2], ["甲县"] + [None] * 9, "the county's row, every figure left to the county")
 eq(r[4][0], "填报单位（盖章）：", "under the row, a 填报单位 line left to stamp")
@@ -116,9 +117,10 @@ check(any(c and "报送州环境监察支队" in c for row in r for c in row if 
 
 d = by_task["detail"]
 atts = list(d.iter_attachments())
-eq([a.get_filename() for a in atts], ["附件4_全区10个行业超标企业清理明细表_甲县_2017年6月.xlsx"],
+eq([a.get_filename() for a in atts], ["附件4_全省10个行业超标企业清理明细表_甲县_2017年6月.xlsx"],
    "the detail reminder's form")
 r = rows(atts[0])
+eq(r[0][0], "全省10个行业超标企业清理明细表（2017年6月）", "Annex 4's title: the plan's words")
 eq(r[1][:4], ["序号", "县市、园区", "企业名称", "统一社会信用代码"], "Annex 4's columns")
 # only 甲县's listed enterprise: not its unlisted one, not 乙园区's
 eq(r[2][:9], [1, "甲县", "丙钢铁有限公司", "91652301MA74H957X2", "钢铁", None, None, "挂牌督办",
@@ -136,8 +138,8 @@ st.cleanup()
 st, ms = year(True)
 dig = [m for m in ms if m["X-Dabiao-Kind"] in ("digest", "reminder")]
 names = sorted(a.get_filename() for m in dig for a in m.iter_attachments())
-eq(names, ["附件3_全州10个行业超标企业清理汇总表_甲县_2017年6月.xlsx",
-           "附件4_全区10个行业超标企业清理明细表_甲县_2017年6月.xlsx"],
+eq(names, ["附件3_全市10个行业超标企业清理汇总表_甲县_2017年6月.xlsx",
+           "附件4_全省10个行业超标企业清理明细表_甲县_2017年6月.xlsx"],
    "each form once, with the message that carries its reminder")
 st.cleanup()
 

@@ -122,7 +122,7 @@ HEAD = ["县市、园区", "超标企业基数（家）", "限期整改（家）
 for month, want in (("2017-07", JULY), ("2017-08", AUG)):
     # the text table
     out = st.ok("report", "annex3", "--month", month)
-    check(out.startswith(f"全州10个行业超标企业清理汇总表（{month}）"), f"title: {out[:80]}")
+    check(out.startswith(f"10个行业超标企业清理汇总表（{month}）"), f"title: {out[:80]}")
     rows = {ln.split()[0]: ln.split()[1:] for ln in out.splitlines()
             if ln.split() and ln.split()[0] in want}
     for name, nums in want.items():
@@ -147,7 +147,8 @@ for month, want in (("2017-07", JULY), ("2017-08", AUG)):
     st.ok("report", "annex3", "--month", month, "--format", "xlsx", "--out", xf)
     ws = openpyxl.load_workbook(xf).worksheets[0]
     eq(ws.title, "附件3", "sheet name")
-    eq(ws["A1"].value, f"全州10个行业超标企业清理汇总表（{month}）", "XLSX title row")
+    eq(ws["A1"].value, f"10个行业超标企业清理汇总表（{month}）",
+       "XLSX title row: a plan without form: annex3 gets the seed's name without a place")
     check(ws["A1"].font.bold and ws["B2"].font.bold, "title and headers are bold")
     eq([c.value for c in ws[2]][:10], HEAD, f"{month} XLSX headers")
     got = {}
@@ -160,7 +161,7 @@ for month, want in (("2017-07", JULY), ("2017-08", AUG)):
 xf = st.path("a4.xlsx")
 st.ok("report", "annex4", "--month", "2017-08", "--format", "xlsx", "--out", xf)
 ws = openpyxl.load_workbook(xf).worksheets[0]
-eq(ws["A1"].value, "全区10个行业超标企业清理明细表（2017-08）", "Annex 4 title")
+eq(ws["A1"].value, "10个行业超标企业清理明细表（2017-08）", "Annex 4 title")
 head = [c.value for c in ws[2]]
 eq(head, ["序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物", "超标原因",
           "清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人"], "Annex 4 headers")
