@@ -284,6 +284,24 @@ static const char *const numerals_zh[] = {"一", "二", "三", "四", "五", "�
                                           "九", "十", "十一", "十二", "十三", "十四",
                                           "十五", "十六"};
 
+/* Whether id is one of ids: a list of section ids as a submission declares them
+ * ("a,b") or as the submit records what is missing ("a、b"). */
+static bool
+id_listed(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (const char *hit = ids; (hit = strstr(hit, id)) != NULL; hit += n) {
+		bool starts = hit == ids || hit[-1] == ',' ||
+		              (hit - ids >= 3 && memcmp(hit - 3, "、", 3) == 0);
+		bool ends = !hit[n] || hit[n] == ',' || strncmp(hit + n, "、", 3) == 0;
+
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 /* Sections as a numbered list of whole lines, "　　（一）工业污染源总体情况；" … "。", by
  * their titles (the id where the plan gives none); "" when there are none. ids: the
  * sections to list, comma-separated, or NULL for all the milestone requires. */
@@ -295,16 +313,9 @@ section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < m->nrequires; i++) {
 			const char *id = m->requires[i];
-			size_t n = strlen(id);
-			const char *hit = ids;
 
-			if (ids != NULL) {
-				while ((hit = strstr(hit, id)) != NULL &&
-				       !((hit == ids || hit[-1] == ',') && (hit[n] == ',' || !hit[n])))
-					hit += n;
-				if (hit == NULL)
-					continue;
-			}
+			if (ids != NULL && !id_listed(ids, id))
+				continue;
 			if (pass == 0) {
 				total++;
 				continue;
@@ -413,11 +424,7 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 		valf(vs, "missing_list", "%s", buf_str(&req));
 		buf_reset(&req);
 		for (size_t i = 0; i < m->nrequires; i++) {
-			const char *miss = store_task_extra(t, "missing");
-			const char *hit = strstr(miss, m->requires[i]);
-			size_t n = strlen(m->requires[i]);
-
-			if (hit == NULL || !((hit == miss || hit[-1] == ',') && (!hit[n] || hit[n] == ',')))
+			if (!id_listed(store_task_extra(t, "missing"), m->requires[i]))
 				continue;
 			buf_puts(&req, req.len ? "、" : "");
 			buf_puts(&req, m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
