@@ -204,6 +204,27 @@ items_text(const struct figures *f, struct buf *b)
 		b->data[--b->len] = '\0';
 }
 
+/* The workbook's title, which the 附件 line repeats, and its file name: the plan's name of
+ * its Annex 3 table and the month of the dispatch in words, "全州10个行业超标企业清理汇总表
+ * （2017年8月调度）", "附件3_全州10个行业超标企业清理汇总表_2017年8月调度.xlsx". fname may be
+ * NULL; the caller frees what it gets. */
+static char *
+dispatch_title(const struct engine_plan *ep, const char *month, char **fname)
+{
+	char *name = report_form_name(ep->plan, PLAN_FORM_ANNEX3), *title, when[32];
+	int y, m;
+
+	if (sscanf(month, "%4d-%2d", &y, &m) == 2)
+		snprintf(when, sizeof(when), "%d年%d月", y, m);
+	else
+		snprintf(when, sizeof(when), "%s", month);
+	title = xasprintf("%s（%s调度）", name, when);
+	if (fname != NULL)
+		*fname = xasprintf("附件3_%s_%s调度.xlsx", name, when);
+	free(name);
+	return title;
+}
+
 /* The Annex 3 figures as a workbook in the layout of `dabiao report annex3`, bytes in
  * *out, through the reports' one writer. */
 static int
@@ -212,8 +233,7 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 {
 	struct report_table t;
 	unsigned tot[9] = {0};
-	char *name = report_form_name(f->ep->plan, PLAN_FORM_ANNEX3);
-	char *title = xasprintf("%s（%s 调度）", name, month);
+	char *title = dispatch_title(f->ep, month, NULL);
 	int rc;
 
 	report_annex3_table(&t, title);
@@ -232,7 +252,6 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	rc = report_xlsx_bytes(&t, out, e);
 	report_table_release(&t);
 	free(title);
-	free(name);
 	return rc;
 }
 
@@ -283,7 +302,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	struct notice_var vars[4];
 	struct notify_attachment att;
 	struct notice_req r = {0};
-	char *prefix = NULL, *fname = NULL;
+	char *prefix = NULL, *fname = NULL, *title = NULL;
 	int rc;
 
 	if (sscanf(d->task, DISPATCH_PREFIX "%127[^#]#%15s", plan_id, month) != 2 ||
@@ -312,14 +331,8 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"checkpoint", buf_str(&cp)};
 	vars[2] = (struct notice_var){"item_count", nitems};
-	fname = report_form_name(ep->plan, PLAN_FORM_ANNEX3);
-	{
-		char *named = xasprintf("附件3_%s_%s.xlsx", fname, month);
-
-		free(fname);
-		fname = named;
-	}
-	vars[3] = (struct notice_var){"attachment_name", fname};
+	title = dispatch_title(ep, month, &fname);
+	vars[3] = (struct notice_var){"attachment_name", title};
 	att.filename = fname;
 	att.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	att.data = book.data;
@@ -342,6 +355,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 out:
 	free(prefix);
 	free(fname);
+	free(title);
 	figures_release(&f);
 	buf_release(&items);
 	buf_release(&cp);

@@ -127,7 +127,8 @@ eq(len(att), 1, "one attachment")
 # named for both kinds of reader: RFC 2231 filename* (the standard) and RFC 2047 name= on
 # Content-Type (what some widely used clients read instead)
 fname = att[0].get_filename()
-check(fname.startswith("附件3_") and fname.endswith(".xlsx"), f"RFC 2231 name: {fname}")
+# no form: annex3 milestone in this plan: the seed's name without a place, the month in words
+eq(fname, "附件3_10个行业超标企业清理汇总表_2017年7月调度.xlsx", "RFC 2231 name")
 raw = [open(os.path.join(srv.dir, n), "rb").read() for n in sorted(os.listdir(srv.dir))
        if n.endswith(".eml")]
 raw = [r for r in raw if b"X-Dabiao-Kind: dispatch" in r][0].decode("ascii")
@@ -146,6 +147,10 @@ rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
 eq(list(rows["甲县"][1:9]), [3, 1, 1, 1, 1, 1, 0, 1], "XLSX: a's figures")
 eq(list(rows["乙县"][1:9]), [1, 1, 0, 0, 0, 0, 1, 0], "XLSX: b's figures")
 eq(ws.cell(row=2, column=2).value, "超标企业基数（家）", "XLSX: Chinese headers")
+eq(ws.cell(row=1, column=1).value, "10个行业超标企业清理汇总表（2017年7月调度）", "XLSX: title")
+text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+check("　　附件：10个行业超标企业清理汇总表（2017年7月调度）\n" in text,
+      f"the 附件说明 line names the workbook by its title: {text}")
 srv.stop()
 st.cleanup()
 done("monthly dispatch: figures, overdue list, signed checkpoint, XLSX")
