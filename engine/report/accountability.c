@@ -430,8 +430,10 @@ acc_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	a->txn = txn;
 	a->e = e;
-	if ((rc = store_audit_each(txn, 1, audit_cb, a, e)) == 0)
+	if ((rc = store_audit_each(txn, 1, audit_cb, a, e)) == 0) {
+		report_history_seal(&a->hist);
 		resolve_names(a);
+	}
 	return rc;
 }
 

@@ -309,10 +309,29 @@ report_history_note(struct report_history *h, const struct store_audit *rec)
 			return;
 		}
 		h->v = xgrow(h->v, &h->cap, h->n + 1, sizeof(*h->v));
-		h->v[h->n++] = (struct report_change){xstrdup(rec->subject), field, before, after,
-		                                      rec->clock_time};
+		h->v[h->n] = (struct report_change){xstrdup(rec->subject), field, before, after,
+		                                    rec->clock_time, h->n};
+		h->n++;
 		p = q[1] == ',' ? q + 2 : q + 1;
 	}
+}
+
+static int
+change_cmp(const void *x, const void *y)
+{
+	const struct report_change *a = x, *b = y;
+	int c = strcmp(a->subject, b->subject);
+
+	if (c == 0)
+		c = strcmp(a->field, b->field);
+	return c ? c : (a->ord > b->ord) - (a->ord < b->ord);
+}
+
+void
+report_history_seal(struct report_history *h)
+{
+	if (h->n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(h->v, h->n, sizeof(*h->v), change_cmp);
 }
 
 const char *
@@ -320,13 +339,26 @@ report_history_at(const struct report_history *h, const char *subject, const cha
                   int64_t at, bool *known)
 {
 	const struct report_change *last = NULL;
+	size_t lo = 0, hi = h->n;
 
 	*known = false;
-	for (size_t i = 0; i < h->n; i++) {
+	/* the first change of (subject, field): the changes are sealed in that order */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->v[mid].subject, subject);
+
+		if (c == 0)
+			c = strcmp(h->v[mid].field, field);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < h->n; i++) {
 		const struct report_change *c = &h->v[i];
 
 		if (strcmp(c->field, field) != 0 || strcmp(c->subject, subject) != 0)
-			continue;
+			break;
 		if (c->at > at) {
 			/* the first change after the moment: what it replaced was the value then,
 			 * unless an earlier change up to the moment said otherwise */
@@ -438,6 +470,7 @@ annex_load(struct annex *a, struct engine *en, const char *plan, const char *mon
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
 	if ((rc = store_read(engine_store(en), annex_txn, a, e)) != 0)
 		return rc;
+	report_history_seal(&a->hist);
 	/* an enterprise moved to another jurisdiction since counts where it was then */
 	for (size_t i = 0; i < a->n; i++) {
 		bool known;

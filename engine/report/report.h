@@ -228,6 +228,7 @@ const char *report_measure_title(const char *id);
 struct report_change {
 	char *subject, *field, *before, *after; /* owned; before/after NULL: field absent */
 	int64_t at;                             /* the record's clock time */
+	size_t ord;                             /* the order it was noted in */
 };
 struct report_history {
 	struct report_change *v;
@@ -235,6 +236,9 @@ struct report_history {
 };
 /* Notes rec's changes when it is a subject.update record; ignores any other. Cannot fail. */
 void report_history_note(struct report_history *h, const struct store_audit *rec);
+/* Orders the changes for look-ups (by subject and field, each field's in the order noted):
+ * call once after the last note, before report_history_at. Cannot fail. */
+void report_history_seal(struct report_history *h);
 /* The subject's field at clock time `at`: the last change up to `at` gives the value after
  * it, else the first change after `at` the value before it (what the registry said then);
  * *known false (and NULL returned) when no change of the field was recorded: the registry's
