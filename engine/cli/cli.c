@@ -43,6 +43,20 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 			return dberr_set(&c->err, DB_EDATA, "argument %d ('%.*s…') is not UTF-8 text "
 			                 "(byte %zu): set the terminal or SSH client to UTF-8 and type "
 			                 "it again", i + 1, (int)ok, c->argv[i], ok + 1);
+		/* and holds no control character but line breaks and tabs, as a plan's values:
+		 * a name or reason reaches official notices, reports and terminals (an escape
+		 * sequence, a carriage return), and stays in the log for ever. C1 controls
+		 * (U+0080..U+009F, C2 80..C2 9F) too: some terminals act on them. */
+		for (size_t k = 0; k < len; k++) {
+			unsigned char b = (unsigned char)c->argv[i][k];
+			bool c1 = b == 0xC2 && k + 1 < len && (unsigned char)c->argv[i][k + 1] < 0xA0;
+
+			if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F || c1)
+				return dberr_set(&c->err, DB_EDATA, "argument %d ('%.*s…') holds a "
+				                 "control character (byte %zu, 0x%02X%s): type it again "
+				                 "without it", i + 1, (int)k, c->argv[i], k + 1, b,
+				                 c1 ? " 0x80-0x9F" : "");
+		}
 	}
 
 	for (int i = 0; i < c->argc; i++) {

@@ -127,6 +127,13 @@ eq(rc, 65, f"a GBK name is refused: {err}")
 eq(len(st.ok("audit", "--format", "jsonl").splitlines()), before, "and nothing is recorded")
 rc, _, _ = st.run("audit", "export")
 eq(rc, 0, "the log still exports")
+# nor control characters: a carriage return or an escape sequence would reach the notice
+# sent in the bureau's name, the reports and every terminal that lists the log
+for bad in ("科长\r\nBcc: x@x.example", "a\x1b[31mred", "a\x7f", "a\u009bb"):
+    rc, _, err = st.run("submit", "ev/roster/a/once", "--by", bad)
+    eq(rc, 65, f"a control character in {bad!r} is refused: {err}")
+    check("control character" in err, f"and said so: {err}")
+eq(len(st.ok("audit", "--format", "jsonl").splitlines()), before, "and nothing is recorded")
 
 # checkpoints: signed by the store's key by default, kept, listed
 cp = st.ok("audit", "checkpoint")
