@@ -284,6 +284,20 @@ on_extend(struct acc *a, const struct store_audit *rec)
 	*map_slot(&a->exts, rec->task, true) = a->next++;
 }
 
+/* When a submission says it was handed in (its `at`), as every other time in the report. */
+static void
+handed_in_at(const struct acc *a, const struct store_audit *rec, char out[32])
+{
+	char *at = report_json_str(rec->details, "at");
+	int64_t when;
+
+	if (at && tz_parse_time(engine_tz(a->en), at, &when) == 0)
+		tz_format_local(engine_tz(a->en), when, out);
+	else
+		snprintf(out, 32, "%s", at ? at : "");
+	free(at);
+}
+
 static int
 on_task_record(struct acc *a, const struct store_audit *rec)
 {
@@ -322,20 +336,15 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	if (k == K_LATE && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
 		/* handed in after a lapse of this period: the same lapse, counted once, its row
 		 * saying when it was handed in */
-		char *at = report_json_str(rec->details, "at"), *why, local[32];
-		int64_t when;
+		char local[32], *why;
 
 		it = &a->v[*slot];
-		if (at && tz_parse_time(engine_tz(a->en), at, &when) == 0)
-			tz_format_local(engine_tz(a->en), when, local);
-		else
-			snprintf(local, sizeof(local), "%s", at ? at : "");
+		handed_in_at(a, rec, local);
 		why = xasprintf("%s；%s 补报%s", it->why, local,
 		                strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "");
 		free(it->why);
 		it->why = why;
 		it->handed_in = true;
-		free(at);
 		return 0;
 	}
 	if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0)
@@ -363,8 +372,11 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		it->why = slot ? xasprintf("截止 %s（展期：%s）", dl, a->ext[*slot])
 		               : xasprintf("截止 %s", dl);
 	} else if (k == K_LATE) {
-		s2 = report_json_str(rec->details, "at");
-		it->why = xasprintf("截止 %s，%s 提交", dl, s2 ? s2 : "");
+		char local[32];
+
+		handed_in_at(a, rec, local);
+		it->why = xasprintf("截止 %s，%s 提交%s", dl, local,
+		                    strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "");
 	} else {
 		free(s1);
 		s1 = report_json_str(rec->details, "reason");

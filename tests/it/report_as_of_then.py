@@ -6,7 +6,7 @@ county, gives it another industry, measure, reason and responsible person: May's
 what they were (the enterprise's May lapse still counts for 甲县 and for 张伟), while June's
 tables, not ended, show the registry as it is now. The accountability rows give the deadline
 that lapsed (not the one an extension made later), every extension (who, from and to which
-date, why, and whether it was recorded after the fact), the state a task moved to in words,
+date, why, and whether it was recorded after the fact), a hand-in in local time, the state a task moved to in words,
 and a monthly table's period as its notices name it (the table due 06-05 covers May)."""
 import csv
 import io
@@ -134,6 +134,13 @@ eq(b6[6], "'2017-06-06 00:00 +08:00", "the lapse's own time")
 rb = rows["th/report/b/once"]
 eq((rb[2], rb[5]), ("逾期", "截止 2017-05-10 23:59 +08:00；2017-06-12 10:00 +08:00 补报"),
    "a late hand-in said once, in local time")
+# the same hand-in seen from a period after its lapse: 迟报, its time as every other
+late = st.ok("report", "accountability", "--from", "2017-06-12", "--to", "2017-06-30",
+             "--format", "csv").lstrip("\ufeff").split("\n\n")[0]
+lrows = {r[4]: r for r in list(csv.reader(io.StringIO(late)))[1:]}
+eq((lrows["th/report/b/once"][2], lrows["th/report/b/once"][5]),
+   ("迟报", "截止 2017-05-10 23:59 +08:00，2017-06-12 10:00 +08:00 提交"),
+   "a late submission of an earlier lapse, in local time")
 for r in detail[1:]:
     for word in ("submitted", "overdue", "accepted", "2017-06 ", " 2017-07"):
         check(word not in r[3] + r[5], f"no id or label '{word}' in {r}")
