@@ -513,6 +513,12 @@ cmd_status(struct cli *c)
 		goto out;
 	if (sc.nrows > 1)
 		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);
+	/* the bureau's own offices under its short name, as the accountability record has them */
+	for (size_t i = 0; sc.lang == ZH && i < sc.nrows; i++)
+		if (sc.rows[i].jurisdiction[0] == '\0') {
+			free(sc.rows[i].name);
+			sc.rows[i].name = xstrdup(report_offices_label(en, NULL));
+		}
 	if (fmt != REPORT_FMT_TABLE) {
 		/* the coverage notes are words for people: standard error, the data stays whole */
 		calendar_notes(&sc, &out);
