@@ -730,6 +730,34 @@ make_link(struct engine *en, struct store_txn *txn, const struct notice_req *r,
 	return store_link_put(txn, &l, e);
 }
 
+/* The submit links in a text made earlier (a day's message: notices.group or a digest
+ * role): "BASE_URL/s/" and a 43-character token, each once. The notices they were made
+ * for carry them as a header; so does the message that carries their words. */
+static void
+links_in_text(const struct config *cfg, const char *text, struct strset *out)
+{
+	static const char tok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                          "0123456789-_";
+	char *prefix;
+	size_t pl;
+
+	if (cfg->web_base_url == NULL)
+		return;
+	prefix = xasprintf("%s/s/", cfg->web_base_url);
+	pl = strlen(prefix);
+	for (const char *p = text; (p = strstr(p, prefix)) != NULL; p += pl) {
+		size_t n = strspn(p + pl, tok);
+
+		if (n == 43) {
+			char *url = xstrndup(p, pl + n);
+
+			strset_add(out, url);
+			free(url);
+		}
+	}
+	free(prefix);
+}
+
 static void
 message_id(const char *key, char *out, size_t n)
 {
@@ -826,7 +854,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
              struct dberr *e)
 {
 	const struct plan_milestone *m = NULL;
-	struct strset to = {0}, roles = {0}, units = {0}, gaps = {0}, dig = {0};
+	struct strset to = {0}, roles = {0}, units = {0}, gaps = {0}, dig = {0}, links = {0};
 	struct vals vs = {0};
 	struct buf msg = BUF_INIT, details = BUF_INIT;
 	struct notify_header hdr[72];
@@ -896,6 +924,10 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
 	if (link != NULL)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", link};
+	else if (!why[0] && strcmp(r->kind, "digest") == 0)
+		links_in_text(engine_config(en), body, &links);
+	for (size_t i = 0; i < links.n && nh < 70; i++)
+		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", links.v[i]};
 	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
 	nm.from = from;
@@ -1013,6 +1045,7 @@ out:
 	free(subject);
 	free(body);
 	free(link);
+	strset_free(&links);
 	strset_free(&to);
 	strset_free(&roles);
 	strset_free(&units);
