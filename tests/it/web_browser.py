@@ -11,18 +11,13 @@ web_browser-screenshots/ of the folder the test runs in (ctest: build/*/tests/);
 docs/web/ holds the ones docs/web.md shows, made with DABIAO_SCREENSHOTS=docs/web."""
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done, fail  # noqa: E402
-from web_it import (PASSWORD, REG, XSS_J1, Server, links_in_outbox)  # noqa: E402
+from web_it import (PASSWORD, REG, XSS_J1, Browser, Server, links_in_outbox)  # noqa: E402
 import web_it  # noqa: E402
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -42,7 +37,6 @@ R1, R2 = "web/roster/j1/once", "web/roster/j2/once"
 st = Store()
 shots = os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
                                                             "web_browser-screenshots")
-os.makedirs(shots, exist_ok=True)
 st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
 st.ok("load", st.write("web.yaml", PLAN))
 st.ok("import", st.write("reg.yaml", REG))
@@ -54,86 +48,14 @@ os.environ["DABIAO_WEB_URL"] = srv.base
 # (3 d 12 h 1 s, counted in started days); the reports' -3d reminders went out at 09:00
 st.ok("advance", "--to", "2017-03-07T12:00:00+08:00")
 
-profile = tempfile.mkdtemp(prefix="dabiao-chromium-")
-opts = Options()
-for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run",
-          "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1100",
-          "--lang=zh-CN"):
-    opts.add_argument(a)
-opts.binary_location = "/usr/bin/chromium"
-drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-drv.set_page_load_timeout(60)
-n_shot = [0]
-
-
-def shot(name):
-    n_shot[0] += 1
-    path = os.path.join(shots, f"{n_shot[0]:02d}-{name}.png")
-    if os.path.exists(path):
-        os.unlink(path)
-    # the whole page, not only the window: grow the window to the page's height first
-    height = drv.execute_script("return document.documentElement.scrollHeight")
-    drv.set_window_size(1280, max(600, min(int(height) + 40, 4000)))
-    drv.save_screenshot(path)
-    drv.set_window_size(1280, 1100)
-
-
-def gone(element):
-    """The page that held element has been replaced. Chromium's driver reports a node of a
-    replaced document either as stale or as "does not belong to the document": both mean
-    gone."""
-    def pred(_):
-        try:
-            element.is_enabled()
-            return False
-        except Exception:
-            return True
-    return pred
-
-
-def submit(element_id):
-    """Clicks a button and waits until the next page has replaced this one (a click returns
-    before the browser has navigated)."""
-    old = drv.find_element(By.TAG_NAME, "html")
-    drv.find_element(By.ID, element_id).click()
-    WebDriverWait(drv, 60).until(gone(old))
-    WebDriverWait(drv, 60).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
-
-
-def go(url):
-    """Opens url and waits until the browser is on it, loaded."""
-    if url.startswith("/"):
-        url = srv.base + url
-    for _ in range(3):
-        drv.get(url)
-        try:
-            WebDriverWait(drv, 30).until(lambda d: d.current_url.split("?")[0] ==
-                                         url.split("?")[0] and
-                                         d.execute_script("return document.readyState") ==
-                                         "complete")
-            return
-        except Exception:  # a navigation still settling: ask again
-            continue
-    fail(f"the browser did not open {url}; it is on {drv.current_url}")
+browser = Browser(srv.base, shots)
+drv, shot, submit, go, text, cells = (browser.drv, browser.shot, browser.submit, browser.go,
+                                      browser.text, browser.cells)
+gone = Browser.gone
 
 
 def login():
-    go("/login")
-    drv.find_element(By.ID, "login").send_keys("officer")
-    drv.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit("login-submit")
-    WebDriverWait(drv, 30).until(lambda d: d.current_url == srv.base + "/")
-
-
-def text(css):
-    return drv.find_element(By.CSS_SELECTOR, css).text
-
-
-def cells(table_id):
-    rows = drv.find_elements(By.CSS_SELECTOR, f"#{table_id} tbody tr")
-    return [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+    browser.login("officer")
 
 
 try:
@@ -245,8 +167,7 @@ except Exception as ex:  # a failure anywhere still leaves its screenshot
     import traceback
     fail(f"browser story: {ex!r}\n{traceback.format_exc()}")
 finally:
-    drv.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    browser.quit()
     srv.stop()
 
 print(f"screenshots: {shots}")

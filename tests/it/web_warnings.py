@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done  # noqa: E402
-from web_it import PASSWORD, XSS_J1, Client, Server  # noqa: E402
+from web_it import PASSWORD, WARNINGS_REG, Client, Server  # noqa: E402
 
 PLAN = """\
 plan: wd
@@ -34,20 +34,10 @@ phases:
          due: 2017-03-10}
 """
 
-REG = f"""\
-jurisdictions:
-  - {{id: j1, name: '{XSS_J1}', kind: county, email: [j1@x.example]}}
-  - {{id: j2, name: 乙县, kind: county, email: [j2@x.example]}}
-offices:
-  supervision: [s@x.example]
-  prefecture_epb: [p@x.example]
-  admin: [admin@x.example]
-"""
-
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
 st.ok("load", st.write("wd.yaml", PLAN))
-st.ok("import", st.write("reg.yaml", REG))
+st.ok("import", st.write("reg.yaml", WARNINGS_REG))
 pw = st.write("pw", PASSWORD + "\n")
 for login, role, subject, name in [("officer", "supervision", None, "王科长"),
                                    ("leader", "prefecture_epb", None, "赵局长"),

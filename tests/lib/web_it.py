@@ -69,6 +69,17 @@ offices:
   admin: [admin@x.example]
 """
 
+# two counties (one with a hostile name) and the offices, for the warnings' tests
+WARNINGS_REG = f"""\
+jurisdictions:
+  - {{id: j1, name: '{XSS_J1}', kind: county, email: [j1@x.example]}}
+  - {{id: j2, name: 乙县, kind: county, email: [j2@x.example]}}
+offices:
+  supervision: [s@x.example]
+  prefecture_epb: [p@x.example]
+  admin: [admin@x.example]
+"""
+
 PASSWORD = "correct horse battery"
 
 
@@ -221,3 +232,109 @@ def links_in_outbox(st, task, kind=None):
             if kind is None or msg["X-Dabiao-Kind"] == kind:
                 out.append((msg["X-Dabiao-Kind"], str(msg["X-Dabiao-Submit-URL"])))
     return out
+
+
+class Browser:
+    """Debian's headless Chromium through chromium-driver and python3-selenium (never a
+    downloaded browser), on server base, keeping full-page screenshots in folder shots
+    (numbered in the order taken, from first). quit() ends it."""
+
+    def __init__(self, base, shots, first=1):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+        import tempfile
+
+        self.base, self.shots, self.n = base, shots, first - 1
+        os.makedirs(shots, exist_ok=True)
+        self.profile = tempfile.mkdtemp(prefix="dabiao-chromium-")
+        opts = Options()
+        for a in ("--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                  f"--user-data-dir={self.profile}", "--window-size=1280,1100",
+                  "--lang=zh-CN"):
+            opts.add_argument(a)
+        opts.binary_location = "/usr/bin/chromium"
+        self.drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+        self.drv.set_page_load_timeout(60)
+
+    def quit(self):
+        import shutil
+        self.drv.quit()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def shot(self, name):
+        """The whole page, not only the window: the window grows to the page's height."""
+        self.n += 1
+        path = os.path.join(self.shots, f"{self.n:02d}-{name}.png")
+        if os.path.exists(path):
+            os.unlink(path)
+        height = self.drv.execute_script("return document.documentElement.scrollHeight")
+        self.drv.set_window_size(1280, max(600, min(int(height) + 40, 4000)))
+        self.drv.save_screenshot(path)
+        self.drv.set_window_size(1280, 1100)
+        return path
+
+    @staticmethod
+    def gone(element):
+        """The page that held element has been replaced. Chromium's driver reports a node
+        of a replaced document either as stale or as "does not belong to the document":
+        both mean gone."""
+        def pred(_):
+            try:
+                element.is_enabled()
+                return False
+            except Exception:
+                return True
+        return pred
+
+    def click_and_wait(self, element):
+        """Clicks and waits until the next page has replaced this one (a click returns
+        before the browser has navigated)."""
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+        old = self.drv.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.drv, 60).until(self.gone(old))
+        WebDriverWait(self.drv, 60).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def submit(self, element_id):
+        from selenium.webdriver.common.by import By
+        self.click_and_wait(self.drv.find_element(By.ID, element_id))
+
+    def go(self, url):
+        """Opens url and waits until the browser is on it, loaded."""
+        from selenium.webdriver.support.ui import WebDriverWait
+        if url.startswith("/"):
+            url = self.base + url
+        for _ in range(3):
+            self.drv.get(url)
+            try:
+                WebDriverWait(self.drv, 30).until(
+                    lambda d: d.current_url.split("?")[0] == url.split("?")[0] and
+                    d.execute_script("return document.readyState") == "complete")
+                return
+            except Exception:  # a navigation still settling: ask again
+                continue
+        fail(f"the browser did not open {url}; it is on {self.drv.current_url}")
+
+    def login(self, login, lands_on="/", password=PASSWORD):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.go("/login")
+        self.drv.find_element(By.ID, "login").send_keys(login)
+        self.drv.find_element(By.ID, "password").send_keys(password)
+        self.submit("login-submit")
+        WebDriverWait(self.drv, 30).until(lambda d: d.current_url == self.base + lands_on)
+
+    def text(self, css):
+        from selenium.webdriver.common.by import By
+        return self.drv.find_element(By.CSS_SELECTOR, css).text
+
+    def cells(self, table_id):
+        """The visible text of each cell of a table's body, row by row."""
+        from selenium.webdriver.common.by import By
+        rows = self.drv.find_elements(By.CSS_SELECTOR, f"#{table_id} tbody tr")
+        return [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in rows]
