@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
 #include "base/strset.h"
 #include "base/sha256.h"
 #include "base/file.h"
@@ -408,9 +409,10 @@ put_subject(struct engine *en, struct store_txn *txn, const struct store_subject
 }
 
 /* Subjects of a kind the file lists that the store has and the file does not: an import
- * never removes anything (dabiao retire does), but says so. */
+ * never removes anything (dabiao retire does), but says so. The file's ids of each kind are
+ * in a map, so telling them is linear in the store's subjects and the file's rows. */
 struct absent_ctx {
-	const struct registry *reg;
+	struct hmap ids[2]; /* the file's jurisdictions, enterprises; keys borrowed from it */
 	size_t n;
 };
 
@@ -421,11 +423,33 @@ absent_cb(const struct store_subject *s, void *arg)
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return 0;
-	for (size_t i = 0; i < c->reg->nsubjects; i++)
-		if (c->reg->subjects[i].kind == s->kind && strcmp(c->reg->subjects[i].id, s->id) == 0)
-			return 0;
-	c->n++;
+	if (!hmap_get(&c->ids[s->kind == STORE_ENTERPRISE], s->id, NULL))
+		c->n++;
 	return 0;
+}
+
+/* How many subjects of the kinds reg lists the store has and reg does not. */
+static int
+count_absent(struct store_txn *txn, const struct registry *reg, size_t *n, struct dberr *e)
+{
+	struct absent_ctx ac = {{HMAP_INIT, HMAP_INIT}, 0};
+	int rc = 0;
+
+	for (size_t i = 0; i < reg->nsubjects; i++) {
+		const struct store_subject *s = &reg->subjects[i];
+
+		if (s->kind == STORE_JURISDICTION || s->kind == STORE_ENTERPRISE)
+			hmap_put(&ac.ids[s->kind == STORE_ENTERPRISE], s->id, i);
+	}
+	if (ac.ids[0].n > 0)
+		rc = store_subject_each(txn, STORE_JURISDICTION, absent_cb, &ac, e);
+	if (rc == 0 && ac.ids[1].n > 0)
+		rc = store_subject_each(txn, STORE_ENTERPRISE, absent_cb, &ac, e);
+	if (rc == 0)
+		*n = ac.n;
+	hmap_release(&ac.ids[0]);
+	hmap_release(&ac.ids[1]);
+	return rc;
 }
 
 static int
@@ -433,9 +457,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct import_arg *a = arg;
 	struct import_result *res = a->res;
-	struct absent_ctx ac = {a->reg, 0};
 	struct buf details = BUF_INIT;
-	bool has[2] = {false, false};
 	int rc;
 
 	sched_changes_reset(&res->changes);
@@ -447,16 +469,14 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		if ((rc = put_subject(a->en, txn, s, res, e)) != 0)
 			return rc;
 		if (s->kind == STORE_JURISDICTION)
-			res->jurisdictions++, has[0] = true;
+			res->jurisdictions++;
 		else if (s->kind == STORE_ENTERPRISE)
-			res->enterprises++, has[1] = true;
+			res->enterprises++;
 		else
 			res->offices++;
 	}
-	if ((has[0] && (rc = store_subject_each(txn, STORE_JURISDICTION, absent_cb, &ac, e))) ||
-	    (has[1] && (rc = store_subject_each(txn, STORE_ENTERPRISE, absent_cb, &ac, e))))
+	if ((rc = count_absent(txn, a->reg, &res->absent, e)) != 0)
 		return rc;
-	res->absent = ac.n;
 	buf_puts(&details, "{\"file\":");
 	buf_json_str(&details, a->path);
 	buf_printf(&details, ",\"jurisdictions\":%zu,\"enterprises\":%zu,\"offices\":%zu,"

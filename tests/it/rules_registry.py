@@ -112,6 +112,11 @@ check(re.search(r"subjects whose fields change \(each audited\) +2", out), out)
 check(re.search(r"not in the file, kept .*1$", out, re.M), out)
 eq(st.tasks(), tasks_before, "a dry run changes no task")
 eq(st.ok("audit", "--format", "jsonl"), audit_before, "and records nothing")
+# only the kinds a file lists are told: a file of jurisdictions aa and bb leaves cc out, and
+# no enterprise (it lists none)
+out = st.ok("import", st.write("aa-bb.yaml", "\n".join(ln for ln in REG.splitlines()
+                                                      if "id: cc" not in ln)), "--dry-run")
+check(re.search(r"not in the file, kept .*  1$", out, re.M), out)
 
 out = st.ok("import", v2)
 t = {x["key"]: x for x in st.tasks()}
