@@ -583,7 +583,7 @@ const struct cli_command cli_commands[] = {
 	 .summary = "the web's accounts: add, list, disable, passwd, token",
 	 .usage = "dabiao user add LOGIN --role ROLE [--subject ID] [--name NAME] "
 	          "--password-file FILE\n"
-	          "dabiao user list\n"
+	          "dabiao user list [--format table|csv|json]\n"
 	          "dabiao user disable LOGIN [--enable]\n"
 	          "dabiao user passwd LOGIN --password-file FILE\n"
 	          "dabiao user token LOGIN",
@@ -604,6 +604,9 @@ const struct cli_command cli_commands[] = {
 		 {"password-file", "FILE", NULL, "(add, passwd) a file whose first line is the "
 		  "password, at least 8 characters; - reads standard input"},
 		 {"enable", NULL, NULL, "(disable) enable the account again"},
+		 {"format", "table|csv|json", "table", "(list) csv and json have every field: "
+		  "login, role, subject, name, state, token, failures, locked_until, created_at "
+		  "(docs/output.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "no such role, a missing or unknown --subject, a short password"},
@@ -613,7 +616,8 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao user add wang --role supervision --name 王科长 --password-file wang.pw\n"
 	            "dabiao user add fukang --role county_epb --subject fukang-city "
 	            "--password-file fk.pw\n"
-	            "dabiao user token province-sync",
+	            "dabiao user token province-sync\n"
+	            "dabiao user list --format csv > accounts.csv",
 	 .subs = "add disable list passwd token"},
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "conduct warnings: proposed, sent, dismissed, superseded",

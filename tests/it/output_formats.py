@@ -1,6 +1,6 @@
-"""One writer for every --format: tasks, outbox, clock, audit checkpoint and the reports
-give the same rows as a table (with a header row), as CSV (BOM, CRLF, header) and as JSON
-whose field names are exactly those docs/output.md lists; the outbox comes earliest
+"""One writer for every --format: tasks, outbox, clock, audit checkpoint, user list and the
+reports give the same rows as a table (with a header row), as CSV (BOM, CRLF, header) and as
+JSON whose field names are exactly those docs/output.md lists; the outbox comes earliest
 scheduled first; a record is one JSON object; a format a command does not have is 64."""
 import csv
 import datetime
@@ -155,6 +155,33 @@ with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "acc.json")
     st.ok("report", "accountability", "--format", "json", "--out", out)
     eq(json.load(open(out, encoding="utf-8")), acc, "--out FILE writes the same JSON")
+
+# ---- user list ----
+pw = st.write("pw", "password1\n")
+st.ok("user", "add", "wang", "--role", "supervision", "--name", "王科长", "--password-file", pw)
+st.ok("user", "add", "fk", "--role", "county_epb", "--subject", "fukang-city",
+      "--password-file", pw)
+st.ok("user", "token", "wang")
+st.ok("user", "disable", "fk")
+uj = json.loads(st.ok("user", "list", "--format", "json"))
+eq(list(uj[0].keys()), doc_fields("dabiao user list"), "user list JSON fields")
+# by login: fk (disabled, no token, an office of fukang-city) before wang
+eq([(u["login"], u["role"], u["subject"], u["name"], u["state"], u["token"], u["failures"],
+     u["locked_until"]) for u in uj],
+   [("fk", "county_epb", "fukang-city", "", "disabled", False, 0, None),
+    ("wang", "supervision", "", "王科长", "active", True, 0, None)], "user list JSON values")
+check(all(rfc3339(u["created_at"]).utcoffset() is not None for u in uj), "created_at is RFC 3339")
+uc = csv_rows("user", "list", "--format", "csv")
+eq(uc[0], doc_fields("dabiao user list"), "user list CSV header")
+eq([r[:6] for r in uc[1:]], [["fk", "county_epb", "fukang-city", "", "disabled", "false"],
+                             ["wang", "supervision", "", "王科长", "active", "true"]],
+   "user list CSV rows")
+ut = st.ok("user", "list").splitlines()
+eq(ut[0].split(), ["login", "role", "subject", "name", "state", "token"],
+   "user list table: a header row of its narrow columns")
+eq([ln.split()[0] for ln in ut[1:]], ["fk", "wang"], "and a line per account")
+eq(st.run("user", "list", "--format", "xlsx")[0], 64, "user list has no xlsx")
+eq(st.run("user", "disable", "fk", "--format", "json")[0], 64, "--format is for list only")
 
 st.cleanup()
 done("every --format through one writer, with the documented field names")
