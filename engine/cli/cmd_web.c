@@ -106,9 +106,7 @@ user_list(struct cli *c, const char *format)
 	enum report_format fmt;
 	int rc;
 
-	if ((rc = report_format_parse(format, REPORT_FMT_MASK(REPORT_FMT_TABLE) |
-	                              REPORT_FMT_MASK(REPORT_FMT_CSV) |
-	                              REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt, &c->err)) != 0 ||
+	if ((rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0 ||
 	    (rc = cli_engine(c, &u.en)) != 0)
 		return rc;
 	report_table_init(&u.t, "", "users", user_columns,
