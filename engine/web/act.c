@@ -892,9 +892,18 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 	H(h, "<tr><th>收到时间</th><td>");
 	view_time(r, a.clock_time);
 	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>%s</td></tr>"
-	      "<tr><th>声明包含</th><td>%s</td></tr><tr><th>是否迟报</th><td>%s</td></tr>"
-	      "<tr><th>文件</th><td>",
-	   by ? by : "", a.actor, sections ? sections : "",
+	      "<tr><th>声明包含</th><td>", by ? by : "", a.actor);
+	{
+		/* a task key is PLAN/MILESTONE/SUBJECT/PERIOD; ids hold no '/' */
+		const char *slash = strchr(a.task, '/');
+		char *plan = xstrndup(a.task, slash ? (size_t)(slash - a.task) : 0);
+		char *ms = xstrndup(slash ? slash + 1 : "", slash ? strcspn(slash + 1, "/") : 0);
+
+		view_sections(r, plan, ms, sections);
+		free(plan);
+		free(ms);
+	}
+	HF(h, "</td></tr><tr><th>是否迟报</th><td>%s</td></tr><tr><th>文件</th><td>",
 	   strstr(a.details, "\"late\":true") ? "迟报" : "按时");
 	{
 		const char *p = strstr(a.details, "\"files\":[");

@@ -986,6 +986,20 @@ detail(struct html *h, const char *details, const char *name, const char *label)
 	free(v);
 }
 
+/* A submission's declared or missing sections, by the plan's titles. */
+static void
+sections_detail(struct req *r, const struct store_task *t, const char *details,
+                const char *name, const char *label)
+{
+	char *v = report_json_str(details, name);
+
+	if (v && *v) {
+		HF(&r->out, "<br>%s：", label);
+		view_sections(r, t->plan, t->milestone, v);
+	}
+	free(v);
+}
+
 static int
 timeline_cb(const struct store_audit *a, void *arg)
 {
@@ -1026,8 +1040,8 @@ timeline_cb(const struct store_audit *a, void *arg)
 
 		HF(h, "报送%s", late);
 		detail(h, a->details, "by", "报送人");
-		detail(h, a->details, "sections", "声明包含");
-		detail(h, a->details, "missing", "缺少");
+		sections_detail(r, c->t, a->details, "sections", "声明包含");
+		sections_detail(r, c->t, a->details, "missing", "缺少");
 		detail(h, a->details, "note", "说明");
 		act_files_list(r, a->details, c->t->key);
 		HF(h, "<br><a href=\"/receipt/%llu\">回执</a>", (unsigned long long)a->seq);
@@ -1105,7 +1119,8 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
 	if (ti->m && ti->m->nrequires) {
 		H(h, "<tr><th>应含内容</th><td>");
 		for (size_t i = 0; i < ti->m->nrequires; i++)
-			HF(h, "%s%s", i ? "、" : "", ti->m->requires[i]);
+			HF(h, "%s%s", i ? "、" : "",
+			   ti->m->requires_titles[i] ? ti->m->requires_titles[i] : ti->m->requires[i]);
 		H(h, "</td></tr>");
 	}
 	if (ti->m && ti->m->description)
@@ -1139,7 +1154,8 @@ submit_form(struct req *r, const struct tinfo *ti, const char *action)
 		H(h, "<p>本次报送包含的部分：</p>");
 		for (size_t i = 0; i < ti->m->nrequires; i++)
 			HF(h, "<label><input type=\"checkbox\" name=\"sections\" value=\"%s\" checked> "
-			      "%s</label>", ti->m->requires[i], ti->m->requires[i]);
+			      "%s</label>", ti->m->requires[i],
+			   ti->m->requires_titles[i] ? ti->m->requires_titles[i] : ti->m->requires[i]);
 	}
 	HF(h, "<label>说明 <textarea name=\"note\" rows=\"3\"></textarea></label>"
 	      "<label>文件（可多选，合计不超过 %zu KB）<input type=\"file\" name=\"file\" id=\"file\" "

@@ -162,6 +162,37 @@ view_milestone(struct engine *en, const char *plan, const char *milestone)
 }
 
 void
+view_sections(struct req *r, const char *plan, const char *milestone, const char *ids)
+{
+	const struct engine_plan *ep = engine_plan_find(r->w->en, plan);
+	int mi = ep ? plan_milestone_index(ep->plan, milestone) : -1;
+	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
+	bool first = true;
+
+	for (const char *p = ids; p && *p;) {
+		const char *comma = strchr(p, ','), *dun = strstr(p, "、"), *end;
+		size_t n, skip;
+		char *id;
+
+		end = comma && (!dun || comma < dun) ? comma : dun;
+		n = end ? (size_t)(end - p) : strlen(p);
+		skip = end ? (end == comma ? 1 : strlen("、")) : 0;
+		if (n > 0) {
+			const char *shown = NULL;
+
+			id = xstrndup(p, n);
+			for (size_t i = 0; m && i < m->nrequires && !shown; i++)
+				if (strcmp(m->requires[i], id) == 0)
+					shown = m->requires_titles[i] ? m->requires_titles[i] : id;
+			HF(&r->out, "%s%s", first ? "" : "、", shown ? shown : id);
+			first = false;
+			free(id);
+		}
+		p += n + skip;
+	}
+}
+
+void
 view_task_link(struct req *r, const char *key, const char *text)
 {
 	H(&r->out, "<a href=\"/tasks/");

@@ -227,6 +227,9 @@ char *view_subject_name(struct store_txn *txn, const char *id);
 /* The milestone's title, else its id (static storage of the plan). */
 const char *view_milestone(struct engine *en, const char *plan, const char *milestone);
 void view_task_link(struct req *r, const char *key, const char *text);
+/* The task's sections by their titles in the plan, "、" between, for ids as a submission
+ * records them ("a,b") or names the missing ones ("a、b"); an unknown id as it is. */
+void view_sections(struct req *r, const char *plan, const char *milestone, const char *ids);
 /* A plan role's title, else its id. */
 const char *view_role(struct engine *en, const char *role);
 extern const char web_css[];

@@ -2,7 +2,8 @@
 (the log's records, `audit export` and /api/audit are UTF-8 JSON that an independent
 verifier must be able to read): a name, note, file name or reason that is not UTF-8, has a
 control character, or (where required) says nothing but blanks is refused with 400 and
-changes nothing. A receipt lists several files one per line, markup not shown as text."""
+changes nothing. A receipt lists several files one per line, markup not shown as text;
+sections are shown by the plan's titles (the ids are only the form's values)."""
 import hashlib
 import json
 import os
@@ -125,6 +126,49 @@ eq(status, 400, "a decision on a warning whose reason is blanks is refused")
 eq(audit_size(), before, "refused reasons wrote nothing")
 eq(st.tasks("--subject", "j1")[0]["state"], "submitted", "T1 still waits for review")
 
+# ---- sections are shown by the plan's titles, never by their ids ----
+TITLED = """\
+plan: titled
+title: 标题测试方案
+timezone: Asia/Shanghai
+roles:
+  county_epb: {title: 县环保局, per: jurisdiction}
+  supervision: {title: 监察支队}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - id: roster
+        title: 名录
+        owner: county_epb
+        for: each jurisdiction
+        submit_to: supervision
+        due: 2017-04-10
+        requires: {key-units: 重点排污单位名录, enterprise-info: 企业环境信息}
+"""
+st.ok("load", st.write("titled.yaml", TITLED))
+TT = "titled/roster/j1/once"
+status, _, body = county.get(f"/tasks/{TT}")
+eq(status, 200, "county1 opens the titled plan's task")
+check("<th>应含内容</th><td>重点排污单位名录、企业环境信息</td>" in body,
+      "the task names its required sections by title")
+check('value="key-units" checked> 重点排污单位名录</label>' in body and
+      'value="enterprise-info" checked> 企业环境信息</label>' in body,
+      "the form's check boxes say the titles and send the ids")
+body, ctype = raw_multipart([("csrf", county.csrf.encode()), ("by", "甲县李".encode()),
+                             ("sections", b"key-units")], [])
+status, hdrs, _ = county.req("POST", f"/tasks/{TT}/submit", body, None, ctype)
+eq(status, 303, "county1 submits one of the two sections")
+status, _, body = county.get(hdrs["Location"])
+check("<th>声明包含</th><td>重点排污单位名录</td>" in body, "the receipt names it by title")
+status, _, body = officer.get(f"/tasks/{TT}")
+check("声明包含：重点排污单位名录<br>缺少：企业环境信息" in body,
+      "the timeline names the declared and the missing sections by title")
+for page in (body, county.get(f"/tasks/{TT}")[2]):
+    check("key-units<" not in page and "enterprise-info<" not in page and
+          "：key-units" not in page, "no section id shown as text")
+
 srv.stop()
 st.cleanup()
-done("web text: UTF-8 only, no blank names or reasons; a receipt's files one per line")
+done("web text: UTF-8 only, no blank names or reasons; a receipt's files one per line; "
+     "sections by title")
