@@ -686,7 +686,18 @@ static const char *const link_kinds[] = {"reminder", "overdue", "returned", "inc
 static bool
 wants_link(const struct engine *en, const struct notice_req *r, const struct plan_milestone *m)
 {
+	const struct plan_lifecycle *lc;
+	int st;
+
 	if (engine_config(en)->web_base_url == NULL || r->task == NULL || m == NULL)
+		return false;
+	/* only where the owner can hand something in now: a link to a task whose lifecycle
+	 * takes no submission (a rectification is started, verified or closed, not handed
+	 * in) would open a page saying 暂不需要报送 under a notice that says 在线报送 */
+	lc = &r->ep->plan->lifecycles[m->lifecycle];
+	st = plan_lifecycle_state(lc, r->task->state);
+	if (st < 0 || lc->submit_event < 0 ||
+	    lc->table[(size_t)st * lc->nevents + (size_t)lc->submit_event] < 0)
 		return false;
 	for (size_t i = 0; link_kinds[i]; i++)
 		if (strcmp(link_kinds[i], r->kind) == 0)
