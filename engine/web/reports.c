@@ -14,6 +14,7 @@
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/web/web_int.h"
+#include "store/store.h"
 
 static void
 table_html(struct html *h, const struct report_table *t, const char *id)
@@ -278,7 +279,7 @@ page_audit(struct req *r)
 	struct head_arg x = {0};
 	struct html *h = &r->out;
 	const struct config *cfg = r->w->cfg;
-	char hex[2 * AUDIT_HASH_LEN + 1];
+	char hex[2 * AUDIT_HASH_LEN + 1], *key;
 	struct dberr e;
 
 	if (!r->who.office) {
@@ -302,21 +303,26 @@ page_audit(struct req *r)
 		              : "验证失败：重新计算的根哈希与日志不一致，请运行 dabiao audit verify。");
 	else
 		H(h, "<p><a href=\"/audit?verify=1\" id=\"verify\">立即验证全部记录</a></p>");
-	if (cfg->audit_key_file) {
+	/* the key `audit checkpoint` signs with: the configured one, else the store's own
+	 * (made by init), under the same origin, so the page's checkpoint verifies with the
+	 * key verifiers were given (`dabiao audit key`) */
+	key = audit_key_file(store_dir(engine_store(r->w->en)), cfg->audit_key_file);
+	if (key) {
 		struct audit_checkpoint cp = {{0}, x.size, {0}};
 		char *text = NULL;
 
-		snprintf(cp.origin, sizeof(cp.origin), "%s",
-		         cfg->audit_origin ? cfg->audit_origin : "dabiao");
+		audit_origin_name(cfg->audit_origin, cp.origin, sizeof(cp.origin));
 		memcpy(cp.root, x.root, AUDIT_HASH_LEN);
 		dberr_clear(&e);
-		if (audit_checkpoint_sign(&cp, cfg->audit_key_file, &text, &e) == 0)
+		if (audit_checkpoint_sign(&cp, key, &text, &e) == 0)
 			HF(h, "<h2>当前签名检查点</h2><pre class=\"hash\" id=\"checkpoint\">%s</pre>", text);
 		else
 			HF(h, "<p class=\"error\">无法签名检查点：%s</p>", e.msg);
 		free(text);
+		free(key);
 	} else {
-		H(h, "<p class=\"muted\">未配置签名密钥（audit.key_file），检查点未签名。</p>");
+		H(h, "<p class=\"muted\">未配置签名密钥（audit.key_file），存储目录中也没有 audit-key.pem，"
+		     "检查点未签名。</p>");
 	}
 	view_end(r);
 }
