@@ -313,6 +313,12 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	if ((c->web_tls_cert == NULL) != (c->web_tls_key == NULL))
 		return ydoc_error(d, web, e, "web: tls_cert and tls_key go together (the "
 		                  "certificate chain and its private key, PEM files)");
+	/* dabiao speaking TLS answers nothing on http://: every link in a notice, and the
+	 * address it prints, would lead nowhere */
+	if (c->web_tls_cert != NULL && (v = ydoc_get(web, "base_url")) != NULL &&
+	    strncmp(c->web_base_url, "https://", 8) != 0)
+		return ydoc_error(d, v, e, "web.base_url must be https:// when dabiao serves HTTPS "
+		                  "itself (web.tls_cert), not '%s'", c->web_base_url);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
  * smtp.from in the address grammar every notice is built with (no CR/LF header
  * injection), AUTH over a connection without TLS only with allow_plaintext_auth: true;
  * and DABIAO_SMTP is exactly smtp://host:port and never carries a file's password into
- * clear text.
+ * clear text; web.base_url is https:// when dabiao serves HTTPS itself.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +77,13 @@ main(void)
 	ASSERT_EQ(timeout_of("500ms"), 500);
 	ASSERT_EQ(timeout_of("3600s"), 3600000);
 	ASSERT_EQ(timeout_of("45"), 45000);
+	/* dabiao serving HTTPS itself: links to http:// would lead nowhere */
+	refused("web:\n  base_url: http://dabiao.example.cn\n  tls_cert: /c.pem\n"
+	        "  tls_key: /k.pem\n", 2, 13, "must be https:// when dabiao serves HTTPS");
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg("web:\n  base_url: https://dabiao.example.cn\n"
+	                                "  tls_cert: /c.pem\n  tls_key: /k.pem\n"), &c, &e), 0);
+	config_release(&c);
 	refused(H "  timeout: 9223372036854776s\n", 3, 12, "between 1ms and 3600s");
 	refused(H "  timeout: 2200000s\n", 3, 12, "between 1ms and 3600s");
 	refused(H "  timeout: 99999999999999999999s\n", 3, 12, "between 1ms and 3600s");
