@@ -521,6 +521,11 @@ audit_verify_cmd(struct cli *c)
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
 		return rc;
+	/* a key checks a checkpoint's signature and nothing else: accepted alone, it would
+	 * let an officer believe a signature had been checked */
+	if (keyarg != NULL && cpfile == NULL)
+		return cli_usage(c, "--key checks a checkpoint's signature: give --checkpoint FILE "
+		                    "with it");
 	if (cpfile != NULL) {
 		if (keyarg != NULL)
 			key = xstrdup(keyarg);

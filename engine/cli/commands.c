@@ -62,7 +62,7 @@ const struct cli_command cli_commands[] = {
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
 	          "dabiao audit show SEQ\n"
-	          "dabiao audit verify [--checkpoint FILE] [--key FILE]",
+	          "dabiao audit verify [--checkpoint FILE [--key FILE]]",
 	 .text = "Every change writes one audit record in the same transaction; the records form "
 	         "an RFC 9162 Merkle tree (docs/audit.md specifies each byte).\n\n"
 	         "Without a subcommand, lists the records, oldest first. `export` writes each "
@@ -88,7 +88,7 @@ const struct cli_command cli_commands[] = {
 		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
-		 {"key", "FILE", "the configured signing key", "(verify) the key that checks the "
+		 {"key", "FILE", "the configured signing key", "(verify, with --checkpoint) the key that checks the "
 		  "checkpoint's signature: the line `dabiao audit key` prints (what a verifier "
 		  "is given), or a PEM public or private Ed25519 key"},
 		 END_OPTS},

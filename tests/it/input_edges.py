@@ -170,6 +170,10 @@ wrong = st.write("wrong.txt", st.ok("audit", "key", env={"DABIAO_AUDIT_KEY": oth
                                                           "DABIAO_AUDIT_ORIGIN": "edges.example/audit"}))
 eq(st.run("audit", "verify", "--checkpoint", cp, "--key", wrong, env=e2)[0], 65,
    "another key's verifier line does not verify the checkpoint")
+# a key without a checkpoint has no signature to check: refused as a usage error, never
+# "every record matches" as if a signature had been checked (even for a key that is garbage)
+rc, out, err = st.run("audit", "verify", "--key", forged, env=e2)
+eq((rc, out, "--checkpoint" in err), (64, "", True), f"verify --key alone: {err}")
 
 # ---- UTF-16: refused with the hint ----
 before = data_sha(st)  # audit checkpoint keeps each signed head in the store
