@@ -139,6 +139,11 @@ due_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct d
 		goto out;
 	}
 	rc = c->cb(&d, c->arg);
+	if (rc == STORE_DUE_STOP) {
+		*stop = true;
+		rc = 0;
+		goto out;
+	}
 	if (c->max > 0 && ++c->done >= c->max)
 		*stop = true;
 out:

@@ -287,7 +287,9 @@ int store_due_del(struct store_txn *t, const struct store_due *d, struct dberr *
 int store_due_first(struct store_txn *t, struct store_due *out, struct dberr *e);
 void store_due_release(struct store_due *d);
 /* Entries with at <= upto in key order, at most max of them (0 = no limit). cb may
- * delete the entry it was given and put new ones. */
+ * delete the entry it was given and put new ones; it returns STORE_DUE_STOP to end the
+ * walk before that entry (left as it is, not counted), 0 to go on, else an error code. */
+#define STORE_DUE_STOP 1
 int store_due_each(struct store_txn *t, int64_t upto, size_t max,
                    int (*cb)(const struct store_due *, void *), void *arg, struct dberr *e);
 
