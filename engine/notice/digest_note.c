@@ -11,21 +11,40 @@
 #include "base/xalloc.h"
 #include "engine/notice/notice_int.h"
 
+char *
+notice_digest_message_key(const char *plan, const char *date, const char *addr)
+{
+	return xasprintf("%s/digest/%s/%s", plan, date, addr);
+}
+
+void
+notice_digest_place(const struct engine_plan *ep, int64_t scheduled, const char *addr,
+                    char **meta_key, char **msg_key, int64_t *at)
+{
+	int32_t day;
+	char date[16];
+
+	*at = schedule_hold(ep, "digest", schedule_next_notify_at(ep, scheduled));
+	tz_utc_to_local(ep->tz, *at, &day, NULL, NULL);
+	cal_format_date(day, date);
+	if (meta_key != NULL)
+		*meta_key = xasprintf(NOTICE_DIGEST_PREFIX "%s#%s#%s", ep->plan->id, date, addr);
+	if (msg_key != NULL)
+		*msg_key = notice_digest_message_key(ep->plan->id, date, addr);
+}
+
 int
 notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct store_notice *n, const char *subject_line, const char *addr,
                const char *unit, struct dberr *e)
 {
-	int64_t at = schedule_hold(ep, "digest", schedule_next_notify_at(ep, n->scheduled));
-	int32_t day;
-	char date[16], *key, *text = NULL, *line;
+	int64_t at;
+	char *key, *text = NULL, *line;
 	struct buf b = BUF_INIT;
 	int rc;
 
 	(void)en;
-	tz_utc_to_local(ep->tz, at, &day, NULL, NULL);
-	cal_format_date(day, date);
-	key = xasprintf(NOTICE_DIGEST_PREFIX "%s#%s#%s", ep->plan->id, date, addr);
+	notice_digest_place(ep, n->scheduled, addr, &key, NULL, &at);
 	rc = store_meta_get(txn, key, &text, e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);

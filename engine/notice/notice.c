@@ -860,6 +860,61 @@ notice_failed(struct engine *en, struct store_txn *txn, const struct notice_req 
 	return rc;
 }
 
+/* What was said, in the tree: the hash of the final bytes (the .eml file and the message
+ * on the wire are these bytes; audit show prints them) and, when anyone receives them as
+ * a message of their own (own), the outbox file's name. A notice that goes to a digest
+ * address only inside that day's grouped message names each such message (`sent_in`: the
+ * address, the message's notice key, Message-ID and .eml name), so no record
+ * names a file that never existed; a grouped message lists the notices it carries. */
+static void
+evidence_details(struct buf *d, const struct notice_req *r, const struct store_notice *n,
+                 const struct buf *msg, bool own, const struct strset *dig)
+{
+	char hash[65], mid[64], *eml;
+
+	sha256_hex(msg->data, msg->len, hash);
+	buf_printf(d, ",\"sha256\":\"%s\"", hash);
+	if (own) {
+		eml = notice_eml_name(n->key, n->scheduled);
+		buf_puts(d, ",\"eml\":");
+		buf_json_str(d, eml);
+		free(eml);
+	}
+	if (dig->n > 0 && msg->len > 0) {
+		buf_puts(d, ",\"sent_in\":[");
+		for (size_t i = 0; i < dig->n; i++) {
+			char *addr = xstrndup(dig->v[i], strcspn(dig->v[i], "\t")), *gkey;
+			int64_t at;
+
+			notice_digest_place(r->ep, n->scheduled, addr, NULL, &gkey, &at);
+			message_id(gkey, mid, sizeof(mid));
+			eml = notice_eml_name(gkey, at);
+			/* names of their own, not the record's key, message_id and eml again: a
+			 * reader looking for the record's own "eml" must not find a digest's */
+			buf_puts(d, i ? ",{\"addr\":" : "{\"addr\":");
+			buf_json_str(d, addr);
+			buf_puts(d, ",\"notice\":");
+			buf_json_str(d, gkey);
+			buf_printf(d, ",\"msgid\":\"%s\",\"file\":", mid);
+			buf_json_str(d, eml);
+			buf_putc(d, '}');
+			free(eml);
+			free(gkey);
+			free(addr);
+		}
+		buf_putc(d, ']');
+	}
+	if (r->ncarries > 0) {
+		buf_puts(d, ",\"carries\":[");
+		for (size_t i = 0; i < r->ncarries; i++) {
+			if (i)
+				buf_putc(d, ',');
+			buf_json_str(d, r->carries[i]);
+		}
+		buf_putc(d, ']');
+	}
+}
+
 int
 notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
              struct dberr *e)
@@ -1004,16 +1059,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	}
 	buf_printf(&details, "],\"message_id\":\"%s\",\"scheduled\":\"%s\",\"applied\":\"%s\"",
 	           mid, sched, applied);
-	{
-		/* what was said, in the tree: the hash of the final bytes (the .eml file and the
-		 * message on the wire are these bytes) and the outbox file's name */
-		char hash[65], *eml = notice_eml_name(n.key, n.scheduled);
-
-		sha256_hex(msg.data, msg.len, hash);
-		buf_printf(&details, ",\"sha256\":\"%s\",\"eml\":", hash);
-		buf_json_str(&details, eml);
-		free(eml);
-	}
+	evidence_details(&details, r, &n, &msg, dig.n < to.n && !why[0], &dig);
 	if (gaps.n > 0) {
 		buf_puts(&details, ",\"gaps\":");
 		buf_json_str(&details, store_kv_get(n.extra, n.nextra, "gaps"));

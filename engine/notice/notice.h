@@ -54,6 +54,9 @@ struct notice_req {
 	const char *text_subject;     /* the words, already made (a digest of one notice sends */
 	const char *text_body;        /* that notice's own: the body with its title in front);
 	                                 NULL: render the kind's template */
+	const char *const *carries;   /* a grouped message: the keys of the notices it carries
+	                                 (its audit record lists them); NULL otherwise */
+	size_t ncarries;
 };
 
 /* Renders, addresses and queues one notice in the outbox, with its audit record, inside
@@ -97,5 +100,11 @@ char *notice_eml_name(const char *key, int64_t scheduled);
 
 /* The prefix of digest keys, as a STORE_DUE_DIGEST entry's task. */
 #define NOTICE_DIGEST_PREFIX "digest#"
+
+/* The notice key of the grouped message (a digest, notices.group) of plan's notices to
+ * addr on a local date YYYY-MM-DD, "PLAN/digest/DATE/ADDR": its Message-ID and .eml name
+ * come from it, and a notice sent only inside it names it in its audit record
+ * (docs/audit.md). Caller frees. Cannot fail. */
+char *notice_digest_message_key(const char *plan, const char *date, const char *addr);
 
 #endif

@@ -39,6 +39,12 @@ int notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e);
 /* Keeps a line for notice n in recipient addr's digest and puts the digest's due entry
  * (notice.h says the format). subject_line: the notice's Subject; unit: the unit the
  * address belongs to, which the digest is addressed to. */
+/* Where a notice scheduled at `scheduled` and kept for addr's digest goes out: the
+ * digest's meta key (its due entry's task; NULL: not wanted), the grouped message's own
+ * notice key (notice_digest_message_key; NULL: not wanted) and the instant it is due.
+ * Callers free the keys. Cannot fail. */
+void notice_digest_place(const struct engine_plan *ep, int64_t scheduled, const char *addr,
+                         char **meta_key, char **msg_key, int64_t *at);
 int notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                       const struct store_notice *n, const char *subject_line,
                       const char *addr, const char *unit, struct dberr *e);

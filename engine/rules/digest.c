@@ -115,7 +115,7 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	vars[1] = (struct notice_var){"item_count", count};
 	vars[2] = (struct notice_var){"addressee", unit ? unit : addr};
 	to[0] = addr;
-	nkey = xasprintf("%s/digest/%s/%s", plan_id, date, addr);
+	nkey = notice_digest_message_key(plan_id, date, addr);
 	r.ep = ep;
 	r.kind = "digest";
 	r.fallback = "digest";
@@ -129,6 +129,8 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	r.nvars = 3;
 	r.to_addrs = to;
 	r.nto_addrs = 1;
+	r.carries = (const char *const *)keys;
+	r.ncarries = ntasks;
 	if (one_subject != NULL) {
 		/* the text kept begins with its title, as every notice's does */
 		r.text_subject = one_subject;
