@@ -19,8 +19,10 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/hmap.h"
 #include "base/num.h"
 #include "base/outfile.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
@@ -492,18 +494,173 @@ out:
 
 /* ---- verification ---- */
 
+/* The messages behind the notice records: each notice.queue record's sha256 against the
+ * message the outbox keeps (what `audit show` prints and delivery sends) and against its
+ * .eml file in <db>/outbox/ when the record names one; a file a notice.sent record says
+ * was written must be there. The tree proves what the records say; this proves the
+ * messages and files still say it. */
+struct msgs_ctx {
+	struct store_txn *txn;
+	const char *outdir;
+	struct hmap unwritten;   /* notice key -> index: its named file was not found */
+	char **keys, **names;    /* owned, per index */
+	uint64_t *seqs;
+	size_t n, cap, capn, caps;
+	uint64_t notices, files;
+	struct dberr *e;
+};
+
+static int
+file_sha256(const char *path, char out[SHA256_HEX_SIZE], bool *found)
+{
+	char block[65536];
+	struct sha256 *h;
+	FILE *f = fopen(path, "rb");
+	size_t got;
+	int err;
+
+	*found = f != NULL;
+	if (f == NULL)
+		return errno == ENOENT ? 0 : errno;
+	h = sha256_begin();
+	while ((got = fread(block, 1, sizeof(block), f)) > 0)
+		sha256_add(h, block, got);
+	err = ferror(f) ? EIO : 0;
+	fclose(f);
+	sha256_end(h, out);
+	return err;
+}
+
+static int
+msgs_queue(struct msgs_ctx *m, const struct store_audit *a)
+{
+	char *key = report_json_str(a->details, "key"), *sha = report_json_str(a->details, "sha256");
+	char *eml = report_json_str(a->details, "eml"), *path = NULL, got[SHA256_HEX_SIZE];
+	struct store_notice n;
+	bool found;
+	int rc = 0, err;
+
+	if (key == NULL || sha == NULL)
+		goto out; /* a record from before messages were hashed */
+	m->notices++;
+	rc = store_notice_get(m->txn, key, &n, m->e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(m->e);
+		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": notice %s is not in the outbox: "
+		               "its stored message was deleted", a->seq, key);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	sha256_hex(n.message, strlen(n.message), got);
+	store_notice_release(&n);
+	if (strcmp(got, sha) != 0) {
+		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": the stored message of notice %s "
+		               "does not match the record's sha256 (%s, the record says %s): the "
+		               "outbox record was changed", a->seq, key, got, sha);
+		goto out;
+	}
+	if (eml == NULL)
+		goto out;
+	path = xasprintf("%s/%s", m->outdir, eml);
+	if ((err = file_sha256(path, got, &found)) != 0) {
+		rc = dberr_set(m->e, DB_EIO, "record %" PRIu64 ": cannot read %s: %s", a->seq, path,
+		               strerror(err));
+		goto out;
+	}
+	if (found) {
+		m->files++;
+		if (strcmp(got, sha) != 0)
+			rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": %s does not match the "
+			               "record's sha256 (%s, the record says %s): the file was changed",
+			               a->seq, path, got, sha);
+		goto out;
+	}
+	/* not written yet, or sent over SMTP (no file): a notice.sent record says which */
+	m->keys = xgrow(m->keys, &m->cap, m->n + 1, sizeof(*m->keys));
+	m->names = xgrow(m->names, &m->capn, m->n + 1, sizeof(*m->names));
+	m->seqs = xgrow(m->seqs, &m->caps, m->n + 1, sizeof(*m->seqs));
+	m->keys[m->n] = key;
+	m->names[m->n] = path;
+	m->seqs[m->n] = a->seq;
+	hmap_put(&m->unwritten, key, m->n++);
+	key = path = NULL;
+out:
+	free(key);
+	free(sha);
+	free(eml);
+	free(path);
+	return rc;
+}
+
+static int
+msgs_cb(const struct store_audit *a, void *arg)
+{
+	struct msgs_ctx *m = arg;
+	char *key, *transport;
+	size_t i;
+	int rc = 0;
+
+	if (strcmp(a->action, "notice.queue") == 0)
+		return msgs_queue(m, a);
+	if (strcmp(a->action, "notice.sent") != 0)
+		return 0;
+	key = report_json_str(a->details, "key");
+	transport = report_json_str(a->details, "transport");
+	if (key != NULL && transport != NULL && strcmp(transport, "file") == 0 &&
+	    hmap_get(&m->unwritten, key, &i))
+		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": %s is missing, though record %"
+		               PRIu64 " says it was written: the file was deleted or renamed",
+		               m->seqs[i], m->names[i], a->seq);
+	free(key);
+	free(transport);
+	return rc;
+}
+
+static int
+verify_messages(struct store_txn *txn, const char *db, uint64_t *notices, uint64_t *files,
+                struct dberr *e)
+{
+	struct msgs_ctx m = {txn, NULL, HMAP_INIT, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, e};
+	char *outdir = xasprintf("%s/outbox", db);
+	int rc;
+
+	m.outdir = outdir;
+	rc = store_audit_each(txn, 1, msgs_cb, &m, e);
+	if (rc != 0 && e->code == 0)
+		rc = dberr_set(e, DB_EDATA, "the notice records cannot be read: %s",
+		               dabiao_strerror(rc));
+	*notices = m.notices;
+	*files = m.files;
+	for (size_t i = 0; i < m.n; i++) {
+		free(m.keys[i]);
+		free(m.names[i]);
+	}
+	free(m.keys);
+	free(m.names);
+	free(m.seqs);
+	hmap_release(&m.unwritten);
+	free(outdir);
+	return rc;
+}
+
 struct verify_ctx {
 	const struct audit_checkpoint *cp;
 	const char *cp_name;
+	const char *db;
 	struct audit_verification v;
+	uint64_t notices, files;
 };
 
 static int
 verify_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct verify_ctx *v = arg;
+	int rc = audit_verify(txn, v->cp, v->cp_name, &v->v, e);
 
-	return audit_verify(txn, v->cp, v->cp_name, &v->v, e);
+	if (rc == 0)
+		rc = verify_messages(txn, v->db, &v->notices, &v->files, e);
+	return rc;
 }
 
 static int
@@ -545,11 +702,14 @@ audit_verify_cmd(struct cli *c)
 		v.cp = &cp;
 		v.cp_name = cpfile;
 	}
+	v.db = c->env->db;
 	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, verify_txn, &v, &c->err)) != 0)
 		goto out;
 	audit_hex(v.v.root, AUDIT_HASH_LEN, hex);
 	printf("audit log: %" PRIu64 " records, root %s: every record matches the tree\n",
 	       v.v.size, hex);
+	printf("notices: %" PRIu64 " stored messages and %" PRIu64 " .eml files match their "
+	       "records' sha256\n", v.notices, v.files);
 	if (v.v.stored_size < v.v.size)
 		printf("note: records %" PRIu64 "..%" PRIu64 " were written without the tree; they "
 		       "join it at the next change\n", v.v.stored_size + 1, v.v.size);

@@ -75,7 +75,8 @@ const struct cli_command cli_commands[] = {
 	         "stands for, byte for byte (its sha256 is in the record), or the record itself. "
 	         "`verify` recomputes every "
 	         "record's leaf and the tree, and with --checkpoint checks that the log still "
-	         "begins with the log the checkpoint signed.",
+	         "begins with the log the checkpoint signed; then that every notice's stored "
+	         "message and .eml file in DB/outbox/ hash to its record's sha256.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"task", "T", NULL, "(list) only the records of task T"},
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
@@ -93,8 +94,9 @@ const struct cli_command cli_commands[] = {
 		  "is given), or a PEM public or private Ed25519 key"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "verify: a record was changed, deleted or cannot be read, or the log is not "
-		  "consistent with the checkpoint; prove: no such record"},
+		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
+		  "consistent with the checkpoint, or a notice's stored message or .eml file was "
+		  "changed or deleted; prove: no such record"},
 		 {78, "checkpoint, key: no signing key: none configured (DABIAO_AUDIT_KEY) and "
 		  "the store has none of its own"},
 		 {0, NULL}},
