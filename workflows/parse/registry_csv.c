@@ -1,9 +1,9 @@
 /*
  * registry_csv.c - enterprises from a spreadsheet saved as CSV (RFC 4180).
  *
- * Bureaus keep their enterprise lists in spreadsheets, so this reader takes what a
- * spreadsheet writes: a UTF-8 byte order mark, CRLF or LF line ends, quoted fields holding
- * commas, doubled quotes and line breaks. Every message names the physical line and byte
+ * Bureaus keep their enterprise lists in spreadsheets; the records are csv.h's, which
+ * takes what a spreadsheet writes: a UTF-8 byte order mark, CRLF or LF line ends, quoted
+ * fields holding commas, doubled quotes and line breaks. Every message names the physical line and byte
  * column where the field starts, and the row number and column name a person looking at the
  * spreadsheet would use (row 1 is the first row after the header). docs/registry-format.md
  * describes the columns.
@@ -16,20 +16,8 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "workflows/parse/csv.h"
 #include "workflows/parse/registry_int.h"
-#include "workflows/parse/ydoc.h"
-
-struct csv_field {
-	char *text;   /* unquoted, owned by the record */
-	int line, col;
-	bool quoted;
-};
-
-struct csv_record {
-	struct csv_field *f; /* owned; texts freed by record_clear */
-	size_t n, cap;
-	int line;            /* where the record starts */
-};
 
 /* Standard columns; anything else is COL_CONTACT ("contact:ROLE"), a free attribute, or a
  * column without a name. Spreadsheets export trailing empty columns ("id,name,,,"), so an
@@ -51,13 +39,8 @@ static const bool required_column[COL_NSTD] = {
 };
 
 struct csv {
+	struct csv_reader rd;    /* the records (csv.h) */
 	const char *name;
-	const char *p, *end;
-	const char *line_start;  /* where the physical line starts */
-	const char *counted;     /* column_of has counted the line's characters up to here */
-	int counted_col;         /* ... which are this many */
-	int line;
-	struct buf tmp;
 	/* Header, once read. */
 	char **colname;          /* owned */
 	enum csv_col *colkind;
@@ -65,20 +48,12 @@ struct csv {
 	size_t row;              /* data row being read, 1-based; 0 while reading the header */
 };
 
-static void
-record_clear(struct csv_record *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		free(r->f[i].text);
-	r->n = 0;
-}
-
 /* "row 6, column 'industry'" or, in the header, "header, column 3". */
 static const char *
-where(const struct csv *c, size_t idx, char *out, size_t n)
+where(void *arg, size_t idx, char *out, size_t n)
 {
+	const struct csv *c = arg;
+
 	if (c->row == 0)
 		snprintf(out, n, "header, column %zu", idx + 1);
 	else if (idx < c->ncols && c->colkind[idx] != COL_UNNAMED)
@@ -92,161 +67,29 @@ static int
 field_error(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e,
             const char *what)
 {
-	char w[320];
-
-	return dberr_at(e, DB_EDATA, c->name, f->line, f->col, "%s: %s",
-	                where(c, idx, w, sizeof(w)), what);
+	return csv_field_error(&c->rd, f, idx, e, what);
 }
 
-/* Spreadsheets on Chinese Windows save "CSV" in GBK; say so rather than store mojibake. And
- * no control character (ESC, BEL, ...) gets into the store, where it would reach the
- * terminal, the reports and the calendars: a free attribute may hold line breaks and tabs,
- * nothing else may. */
+/* A free attribute may hold line breaks and tabs, nothing else may (csv.h). */
 static int
 check_text(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e)
 {
 	bool lines = c->row > 0 && idx < c->ncols && c->colkind[idx] == COL_ATTR;
-	char why[256];
 
-	if (utf8_valid(f->text, strlen(f->text)) != strlen(f->text))
-		return field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet as "
-		                   "\"CSV UTF-8\", not GBK/ANSI)");
-	if (registry_check_text(f->text, lines, why, sizeof(why)) != NULL)
-		return field_error(c, f, idx, e, why);
-	return 0;
+	return csv_check_text(&c->rd, f, idx, lines, e);
 }
 
-static void
-end_line(struct csv *c)
-{
-	c->line++;
-	c->line_start = c->counted = c->p;
-	c->counted_col = 0;
-}
-
-/* The column of p on its line in characters, as an editor shows it (a Chinese character is
- * one, not three). Counted on from the last call, so a line costs its length once. */
-static int
-column_of(struct csv *c, const char *p)
-{
-	c->counted_col += (int)utf8_count(c->counted, (size_t)(p - c->counted));
-	c->counted = p;
-	return c->counted_col + 1;
-}
-
-/* A line break at c->p (CRLF, LF or a lone CR) is consumed; returns whether there was one. */
-static bool
-take_newline(struct csv *c)
-{
-	if (c->p < c->end && *c->p == '\r') {
-		c->p++;
-		if (c->p < c->end && *c->p == '\n')
-			c->p++;
-		end_line(c);
-		return true;
-	}
-	if (c->p < c->end && *c->p == '\n') {
-		c->p++;
-		end_line(c);
-		return true;
-	}
-	return false;
-}
-
-/* Reads one field starting at c->p into c->tmp. */
-static int
-read_field(struct csv *c, struct csv_field *f, size_t idx, struct dberr *e)
-{
-	buf_reset(&c->tmp);
-	buf_puts(&c->tmp, "");
-	f->line = c->line;
-	f->col = column_of(c, c->p);
-	f->quoted = c->p < c->end && *c->p == '"';
-	if (!f->quoted) {
-		for (; c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n'; c->p++) {
-			if (*c->p == '"')
-				return field_error(c, f, idx, e, "quote inside an unquoted field "
-				                   "(quote the whole field and double the quote)");
-			if (*c->p == '\0')
-				return field_error(c, f, idx, e, "NUL byte in the file");
-			buf_putc(&c->tmp, *c->p);
-		}
-		return 0;
-	}
-	for (c->p++;;) {
-		if (c->p >= c->end)
-			return field_error(c, f, idx, e, "unterminated quoted field (the quote "
-			                   "opened here is never closed)");
-		if (*c->p == '"') {
-			if (c->p + 1 < c->end && c->p[1] == '"') {
-				buf_putc(&c->tmp, '"');
-				c->p += 2;
-				continue;
-			}
-			c->p++;
-			break;
-		}
-		if (*c->p == '\0')
-			return field_error(c, f, idx, e, "NUL byte in the file");
-		buf_putc(&c->tmp, *c->p);
-		if (*c->p == '\n' || (*c->p == '\r' && (c->p + 1 >= c->end || c->p[1] != '\n'))) {
-			c->p++;
-			end_line(c);
-		} else {
-			c->p++;
-		}
-	}
-	if (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
-		return field_error(c, f, idx, e, "text after the closing quote (double a quote "
-		                   "inside a quoted field)");
-	return 0;
-}
-
-/* Reads one record. Returns 1 when one was read, 0 at the end of the data, or DB_EDATA. */
+/* Reads one record and checks its texts. Returns 1 when one was read, 0 at the end of the
+ * data, or DB_EDATA. */
 static int
 read_record(struct csv *c, struct csv_record *r, struct dberr *e)
 {
-	struct csv_field *f;
-	int rc;
+	int rc = csv_read(&c->rd, r, e);
 
-	record_clear(r);
-	if (c->p >= c->end)
-		return 0;
-	r->line = c->line;
-	for (;;) {
-		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
-		f = &r->f[r->n];
-		f->text = NULL;
-		if ((rc = read_field(c, f, r->n, e)) != 0)
-			return rc;
-		f->text = xstrdup(buf_str(&c->tmp));
-		r->n++;
-		if ((rc = check_text(c, f, r->n - 1, e)) != 0)
-			return rc;
-		if (c->p < c->end && *c->p == ',') {
-			c->p++;
-			continue;
-		}
-		take_newline(c);
-		return 1;
-	}
-}
-
-/* An empty line, or a row whose every field is empty or blank: what Excel and WPS leave
- * when a row's contents are cleared (",,,,"). A row with anything in it is data, and is
- * checked as such. */
-static bool
-blank_record(const struct csv_record *r)
-{
-	bool blank = true;
-
-	for (size_t i = 0; blank && i < r->n; i++) {
-		char *copy = xstrdup(r->f[i].text);
-
-		blank = registry_trim(copy)[0] == '\0';
-		free(copy);
-	}
-	return blank;
+	for (size_t i = 0; rc == 1 && i < r->n; i++)
+		if (check_text(c, &r->f[i], i, e) != 0)
+			rc = DB_EDATA;
+	return rc;
 }
 
 /* Spreadsheet cells often carry stray blanks; they are never meant. Trims s in place. */
@@ -271,7 +114,7 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 			return dberr_at(e, DB_EDATA, c->name, 1, 1, "empty file: expected a "
 			                "header row naming the columns (id, name, jurisdiction, "
 			                "industry, ...)");
-	} while (blank_record(r));
+	} while (csv_blank(r));
 	c->ncols = r->n;
 	c->colname = xcalloc(r->n, sizeof(*c->colname));
 	c->colkind = xcalloc(r->n, sizeof(*c->colkind));
@@ -481,21 +324,16 @@ int
 registry_parse_csv(const char *name, const char *data, size_t len,
                    const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
 {
-	struct csv c = {.name = name, .p = data, .end = data + len, .line_start = data,
-	                .counted = data, .line = 1};
+	struct csv c = {.name = name};
 	struct csv_record r = {NULL, 0, 0, 0};
 	struct seen_id *seen = NULL;
 	size_t capseen = 0, first = l->n, i;
 	int rc;
 
-	/* The byte order mark is not text: columns on line 1 count from after it, as an
-	 * editor shows them. */
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		c.p = c.line_start = c.counted = data + 3;
-	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
-	if (ydoc_utf16(data, len))
-		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
-		                "text\"); save the spreadsheet as \"CSV UTF-8\" and import that");
+	if ((rc = csv_open(&c.rd, name, data, len, e)) != 0)
+		return rc;
+	c.rd.where = where;
+	c.rd.where_arg = &c;
 	if ((rc = read_header(&c, &r, e)) != 0)
 		goto out;
 	for (;;) {
@@ -503,7 +341,7 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 		c.row++;
 		if ((rc = read_record(&c, &r, e)) <= 0)
 			break;
-		if (blank_record(&r)) {
+		if (csv_blank(&r)) {
 			c.row--;
 			continue;
 		}
@@ -511,13 +349,12 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 			break;
 	}
 out:
-	record_clear(&r);
-	free(r.f);
+	csv_record_release(&r);
 	for (i = 0; i < c.ncols; i++)
 		free(c.colname[i]);
 	free(c.colname);
 	free(c.colkind);
 	free(seen);
-	buf_release(&c.tmp);
+	csv_close(&c.rd);
 	return rc;
 }

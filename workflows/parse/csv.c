@@ -1,0 +1,218 @@
+/*
+ * csv.c - RFC 4180 records as spreadsheets write them (csv.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/utf8.h"
+#include "base/xalloc.h"
+#include "workflows/parse/csv.h"
+#include "workflows/parse/registry_int.h"
+#include "workflows/parse/ydoc.h"
+
+int
+csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
+         struct dberr *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->p = c->line_start = c->counted = data;
+	c->end = data + len;
+	c->line = 1;
+	/* The byte order mark is not text: columns on line 1 count from after it, as an
+	 * editor shows them. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		c->p = c->line_start = c->counted = data + 3;
+	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
+	if (ydoc_utf16(data, len))
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
+		                "text\"); save the spreadsheet as \"CSV UTF-8\" and import that");
+	return 0;
+}
+
+void
+csv_record_clear(struct csv_record *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->f[i].text);
+	r->n = 0;
+}
+
+void
+csv_record_release(struct csv_record *r)
+{
+	csv_record_clear(r);
+	free(r->f);
+	r->f = NULL;
+	r->cap = 0;
+}
+
+void
+csv_close(struct csv_reader *c)
+{
+	buf_release(&c->tmp);
+}
+
+int
+csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t idx,
+                struct dberr *e, const char *what)
+{
+	char w[320];
+
+	if (c->where != NULL)
+		c->where(c->where_arg, idx, w, sizeof(w));
+	else
+		snprintf(w, sizeof(w), "column %zu", idx + 1);
+	return dberr_at(e, DB_EDATA, c->name, f->line, f->col, "%s: %s", w, what);
+}
+
+/* Spreadsheets on Chinese Windows save "CSV" in GBK; say so rather than store mojibake. And
+ * no control character (ESC, BEL, ...) gets into the store, where it would reach the
+ * terminal, the reports and the calendars. */
+int
+csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx, bool lines,
+               struct dberr *e)
+{
+	char why[256];
+
+	if (utf8_valid(f->text, strlen(f->text)) != strlen(f->text))
+		return csv_field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet as "
+		                       "\"CSV UTF-8\", not GBK/ANSI)");
+	if (registry_check_text(f->text, lines, why, sizeof(why)) != NULL)
+		return csv_field_error(c, f, idx, e, why);
+	return 0;
+}
+
+char *
+csv_trim(char *s)
+{
+	return registry_trim(s);
+}
+
+static void
+end_line(struct csv_reader *c)
+{
+	c->line++;
+	c->line_start = c->counted = c->p;
+	c->counted_col = 0;
+}
+
+/* The column of p on its line in characters, as an editor shows it (a Chinese character is
+ * one, not three). Counted on from the last call, so a line costs its length once. */
+static int
+column_of(struct csv_reader *c, const char *p)
+{
+	c->counted_col += (int)utf8_count(c->counted, (size_t)(p - c->counted));
+	c->counted = p;
+	return c->counted_col + 1;
+}
+
+/* A line break at c->p (CRLF, LF or a lone CR) is consumed; returns whether there was one. */
+static bool
+take_newline(struct csv_reader *c)
+{
+	if (c->p < c->end && *c->p == '\r') {
+		c->p++;
+		if (c->p < c->end && *c->p == '\n')
+			c->p++;
+		end_line(c);
+		return true;
+	}
+	if (c->p < c->end && *c->p == '\n') {
+		c->p++;
+		end_line(c);
+		return true;
+	}
+	return false;
+}
+
+/* Reads one field starting at c->p into c->tmp. */
+static int
+read_field(struct csv_reader *c, struct csv_field *f, size_t idx, struct dberr *e)
+{
+	buf_reset(&c->tmp);
+	buf_puts(&c->tmp, "");
+	f->line = c->line;
+	f->col = column_of(c, c->p);
+	f->quoted = c->p < c->end && *c->p == '"';
+	if (!f->quoted) {
+		for (; c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n'; c->p++) {
+			if (*c->p == '"')
+				return csv_field_error(c, f, idx, e, "quote inside an unquoted field "
+				                       "(quote the whole field and double the quote)");
+			if (*c->p == '\0')
+				return csv_field_error(c, f, idx, e, "NUL byte in the file");
+			buf_putc(&c->tmp, *c->p);
+		}
+		return 0;
+	}
+	for (c->p++;;) {
+		if (c->p >= c->end)
+			return csv_field_error(c, f, idx, e, "unterminated quoted field (the quote "
+			                       "opened here is never closed)");
+		if (*c->p == '"') {
+			if (c->p + 1 < c->end && c->p[1] == '"') {
+				buf_putc(&c->tmp, '"');
+				c->p += 2;
+				continue;
+			}
+			c->p++;
+			break;
+		}
+		if (*c->p == '\0')
+			return csv_field_error(c, f, idx, e, "NUL byte in the file");
+		buf_putc(&c->tmp, *c->p);
+		if (*c->p == '\n' || (*c->p == '\r' && (c->p + 1 >= c->end || c->p[1] != '\n'))) {
+			c->p++;
+			end_line(c);
+		} else {
+			c->p++;
+		}
+	}
+	if (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
+		return csv_field_error(c, f, idx, e, "text after the closing quote (double a quote "
+		                       "inside a quoted field)");
+	return 0;
+}
+
+int
+csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e)
+{
+	struct csv_field *f;
+	int rc;
+
+	csv_record_clear(r);
+	if (c->p >= c->end)
+		return 0;
+	r->line = c->line;
+	for (;;) {
+		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+		f = &r->f[r->n];
+		f->text = NULL;
+		if ((rc = read_field(c, f, r->n, e)) != 0)
+			return rc;
+		f->text = xstrdup(buf_str(&c->tmp));
+		r->n++;
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		take_newline(c);
+		return 1;
+	}
+}
+
+bool
+csv_blank(const struct csv_record *r)
+{
+	bool blank = true;
+
+	for (size_t i = 0; blank && i < r->n; i++) {
+		char *copy = xstrdup(r->f[i].text);
+
+		blank = registry_trim(copy)[0] == '\0';
+		free(copy);
+	}
+	return blank;
+}

@@ -1,0 +1,71 @@
+/*
+ * csv.h - records of a spreadsheet saved as CSV (RFC 4180), as spreadsheets write them: a
+ * UTF-8 byte order mark, CRLF or LF line ends, quoted fields holding commas, doubled quotes
+ * and line breaks. Every field keeps the physical line and the column (in characters, as an
+ * editor shows them) where it starts, so every message can name FILE:LINE:COLUMN and the
+ * row and column a person looking at the spreadsheet would use; how a column is named is
+ * the caller's (its `where`). The one CSV reader: the registry's enterprises
+ * (registry_csv.c) and the counties' Annex 3/4 figures (`import-annex`) use it.
+ */
+#ifndef DABIAO_CSV_H
+#define DABIAO_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct csv_field {
+	char *text;   /* unquoted, owned by the record */
+	int line, col;
+	bool quoted;
+};
+
+struct csv_record {
+	struct csv_field *f; /* owned; texts freed by csv_record_clear */
+	size_t n, cap;
+	int line;            /* where the record starts */
+};
+
+struct csv_reader {
+	const char *name;        /* the file's name, for messages */
+	const char *p, *end;
+	const char *line_start;  /* where the physical line starts */
+	const char *counted;     /* the line's characters are counted up to here */
+	int counted_col;         /* ... which are this many */
+	int line;
+	struct buf tmp;
+	/* How a message names field idx of the record being read ("row 6, column 'name'");
+	 * NULL: "column N". */
+	const char *(*where)(void *arg, size_t idx, char *out, size_t n);
+	void *where_arg;
+};
+
+/* Starts reading data[0..len) (borrowed; must outlive the reader) named name. A UTF-16
+ * file (Excel's "Unicode text") is DB_EDATA with one clear sentence; a byte order mark is
+ * skipped (columns on line 1 count from after it). */
+int csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
+             struct dberr *e);
+/* Reads the next record into r (its earlier fields are freed). Returns 1 when one was read,
+ * 0 at the end of the data, or DB_EDATA at the field that breaks RFC 4180 (a quote inside
+ * an unquoted field, an unterminated quote, text after a closing quote, a NUL byte). */
+int csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e);
+/* An empty line, or a record whose every field is blank: what Excel and WPS leave when a
+ * row's contents are cleared (",,,,"). */
+bool csv_blank(const struct csv_record *r);
+/* DB_EDATA at field f (index idx of its record): "FILE:LINE:COL: <where>: what". */
+int csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t idx,
+                    struct dberr *e, const char *what);
+/* A field's text checked as a person's: UTF-8 (else "save the spreadsheet as CSV UTF-8"),
+ * no control character (line breaks and tabs only when lines). DB_EDATA at the field. */
+int csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx,
+                   bool lines, struct dberr *e);
+/* Trims blanks at both ends of s in place (spaces, tabs, U+3000). Returns s. */
+char *csv_trim(char *s);
+void csv_record_clear(struct csv_record *r);
+/* Frees the record's array and the reader's buffer. */
+void csv_record_release(struct csv_record *r);
+void csv_close(struct csv_reader *c);
+
+#endif
