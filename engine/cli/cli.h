@@ -166,6 +166,7 @@ int cmd_extend(struct cli *c);
 int cmd_flag(struct cli *c);
 int cmd_help(struct cli *c);
 int cmd_import(struct cli *c);
+int cmd_import_annex(struct cli *c);
 int cmd_init(struct cli *c);
 int cmd_load(struct cli *c);
 int cmd_outbox(struct cli *c);

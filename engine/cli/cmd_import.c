@@ -67,3 +67,32 @@ cmd_retire(struct cli *c)
 	print_changes(&res.changes, dry);
 	return 0;
 }
+
+/* `import-annex`: a county's own Annex 3/4 table, checked and recorded against its task. */
+int
+cmd_import_annex(struct cli *c)
+{
+	const char *files[1];
+	struct annex_import_req q = {0};
+	struct annex_import_result res;
+	struct cli_opt opts[] = {{"jurisdiction", &q.jurisdiction, NULL}, {"month", &q.month, NULL},
+	                         {"by", &q.by, NULL}, {"plan", &q.plan, NULL},
+	                         {"dry-run", NULL, &q.dry}, {NULL, NULL, NULL}};
+	struct engine *en;
+	int npos, rc;
+
+	if ((rc = cli_parse(c, opts, files, 1, &npos)) != 0)
+		return rc;
+	if (npos != 1)
+		return cli_usage(c, "give one file: the county's table saved as CSV");
+	if (q.jurisdiction == NULL || q.month == NULL || q.by == NULL || !*q.by)
+		return cli_usage(c, "--jurisdiction J, --month YYYY-MM and --by WHO are required");
+	q.path = files[0];
+	if ((rc = cli_engine(c, &en)) != 0 || (rc = sched_import_annex(en, &q, &res, &c->err)) != 0)
+		return rc;
+	printf("%s Annex %d of %s for %s (%zu row%s, sha256 %.16s…) against task %s%s\n",
+	       q.dry ? "checked" : "recorded", res.form, q.jurisdiction, q.month, res.rows,
+	       res.rows == 1 ? "" : "s", res.sha256, res.task,
+	       q.dry ? " (dry run: nothing was written)" : "");
+	return 0;
+}

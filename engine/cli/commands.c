@@ -358,6 +358,43 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao import workflows/changji-registry.yaml",
 	 .file_args = true},
+	{.name = "import-annex", .fn = cmd_import_annex, .flags = RW, .group = CLI_G_WORK,
+	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV)",
+	 .usage = "dabiao import-annex FILE.csv --jurisdiction J --month YYYY-MM --by WHO "
+	          "[--plan ID] [--dry-run]",
+	 .text = "Checks a county's own Annex 3 (汇总表) or Annex 4 (明细表), the form dabiao sent "
+	         "it filled in and saved as CSV UTF-8, and records it against the task that "
+	         "hands it in (the plan's `form:` milestone for J whose table covers the month) "
+	         "as one audit record (annex.report) holding its rows. The header row says which "
+	         "table it is (县市、园区… or 序号…, the form's columns in the form's order); rows "
+	         "above it (the title) and the form's lines under the table (填报单位, 填报人, "
+	         "填表说明) are skipped. Annex 3 holds one row, the county's, its figures whole "
+	         "numbers with 基数 = 已完成清理 + 整治中 + 未启动 + 逾期未完成; Annex 4 a row per "
+	         "enterprise with a valid credit code, once each, 清理措施 and 月末状态 in the "
+	         "form's words, dates as YYYY-MM-DD. The first bad row or field is named as "
+	         "FILE:LINE:COLUMN and nothing is recorded. A later file for the same task "
+	         "replaces the earlier one in the reports (both stay in the audit trail). `report "
+	         "annex3` then shows the county's base number beside dabiao's and a 核对 column "
+	         "naming each figure that differs and any 瞒报/谎报/漏报 flag of the task; `report "
+	         "annex4` a 核对 column per enterprise. docs/reports.md is the reference.",
+	 .opts = (const struct cli_optdoc[]){
+		 {"jurisdiction", "J", NULL, "the county, city or park whose table it is (its id)"},
+		 {"month", "YYYY-MM", NULL, "the month the table covers, as `report annex3 --month` "
+		  "takes it (June's table, due 07-05: 2017-06; a two-month Annex 4: its last month)"},
+		 {"by", "WHO", NULL, "who hands it in, recorded with the table"},
+		 {"plan", "ID", "the one plan with Annex 3/4 tables", "the plan"},
+		 {"dry-run", NULL, NULL, "check the file and say what would be recorded, record "
+		  "nothing"},
+		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {64, "a required option is missing, or the month is not YYYY-MM"},
+		 {65, "a row or field is bad, the jurisdiction or plan is unknown, or no task "
+		  "hands in that table for that month (the message names it)"},
+		 {66, "the file cannot be opened"},
+		 {0, NULL}},
+	 .example = "dabiao import-annex hutubi-2017-06.csv --jurisdiction hutubi-county "
+	            "--month 2017-06 --by 王科长",
+	 .file_args = true},
 	{.name = "init", .fn = cmd_init, .flags = 0, .group = CLI_G_SETUP,
 	 .summary = "create a store",
 	 .usage = "dabiao init [--clock real|virtual] [--now TIME] [--tz ZONE]",

@@ -27,7 +27,7 @@ static const char *const group_titles[CLI_G_N] = {
 static const char *const group_order[CLI_G_N] = {
 	[CLI_G_SETUP] = "init check load import",
 	[CLI_G_TIME] = "run deliver advance simulate clock",
-	[CLI_G_WORK] = "status tasks submit event extend flag outbox",
+	[CLI_G_WORK] = "status tasks submit event extend flag import-annex outbox",
 	[CLI_G_RECORDS] = "report calendar audit backup",
 	[CLI_G_HELP] = "help",
 };

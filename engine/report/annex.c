@@ -552,6 +552,9 @@ annex_note(struct report_table *t, const struct annex *a, const char *month)
 struct jrow {
 	char *id, *name;      /* owned */
 	unsigned v[9];        /* base, measures x3, done, in progress, not started, overdue, n/a */
+	int rbase;            /* the county's own base number; -1: none reported */
+	char *check;          /* the county's figures against these (核对); owned, NULL: "—" */
+	bool differs, missing;
 };
 
 struct jrows {
@@ -576,7 +579,27 @@ struct annex3_ctx {
 	struct annex *a;
 	struct jrows j;
 	bool by_industry;     /* rows per industry instead of per jurisdiction */
+	int y, mo;            /* the month the table covers */
 };
+
+/* The county's own table of the month against dabiao's figures: 核对 and 县市报送基数. */
+static int
+annex3_reported(struct store_txn *txn, struct annex3_ctx *c, struct jrow *r, struct dberr *e)
+{
+	const struct plan_milestone *m = report_form_milestone(c->a->ep->plan, PLAN_FORM_ANNEX3);
+	char *key;
+	int rc, st;
+
+	r->rbase = -1;
+	if (m == NULL)
+		return 0;
+	key = report_annex_task_key(c->a->ep->plan, m, r->id, c->y, c->mo);
+	rc = report_annex3_check(txn, key, r->v, &r->rbase, &st, &r->check, e);
+	free(key);
+	r->missing = st == REPORT_CHECK_MISSING;
+	r->differs = st == REPORT_CHECK_DIFFERS;
+	return rc;
+}
 
 static struct jrow *
 jrow_for(struct jrows *j, const char *id)
@@ -660,6 +683,8 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		if (hs)
 			store_subject_release(&s);
 	}
+	for (size_t i = 0; rc == 0 && !c->by_industry && i < c->j.n; i++)
+		rc = annex3_reported(txn, c, &c->j.v[i], e);
 	return rc;
 }
 
@@ -698,6 +723,32 @@ report_annex3_table(struct report_table *t, const char *title)
 	report_table_keys(t, "annex3", keys);
 }
 
+void
+report_annex3_table_reported(struct report_table *t, const char *title)
+{
+	static const char *const head[] = {
+		"县市、园区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）",
+		"淘汰关闭（家）", "已完成清理（家）", "整治中（家）", "未启动（家）",
+		"逾期未完成（家）", "完成率（%）", "县市报送基数（家）", "核对"};
+	static const char *const keys[] = {
+		"jurisdiction", "base", "rectify_by_deadline", "listed_supervision", "closure",
+		"done", "in_progress", "not_started", "overdue", "completion_rate",
+		"reported_base", "check"};
+
+	report_table_init(t, title, "附件3", head, sizeof(head) / sizeof(head[0]));
+	report_table_keys(t, "annex3", keys);
+}
+
+void
+report_annex3_row_reported(struct report_table *t, int rbase, const char *check)
+{
+	if (rbase < 0)
+		report_add_null(t, check && strcmp(check, "未报送") == 0 ? "未报送" : "—");
+	else
+		report_add_num(t, rbase, 0);
+	report_add_str(t, check ? check : "—");
+}
+
 int
 report_annex3(struct engine *en, const char *plan, const char *month, bool by_industry,
               struct report_table *out, struct dberr *e)
@@ -705,7 +756,8 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	struct annex a;
 	struct annex3_ctx c = {0};
 	struct report_table t;
-	unsigned tot[9] = {0};
+	unsigned tot[9] = {0}, ndiff = 0, nmiss = 0;
+	int rtot = -1;
 	char *title = NULL, *name = NULL;
 	int rc;
 
@@ -713,11 +765,15 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		goto out;
 	c.a = &a;
 	c.by_industry = by_industry;
+	sscanf(month, "%4d-%2d", &c.y, &c.mo); /* checked by annex_load */
 	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
 	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX3);
 	title = xasprintf("%s（%s%s）", name, month, by_industry ? "，按行业" : "");
-	report_annex3_table(&t, title);
+	if (by_industry)
+		report_annex3_table(&t, title);
+	else
+		report_annex3_table_reported(&t, title);
 	if (by_industry) {
 		/* the same columns, the first one the industry's */
 		free(t.head[0]);
@@ -728,11 +784,26 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		t.sheet = xstrdup("附件3（按行业）");
 	}
 	for (size_t i = 0; i < c.j.n; i++) {
-		report_annex3_row(&t, c.j.v[i].name, c.j.v[i].v);
+		const struct jrow *r = &c.j.v[i];
+
+		report_annex3_row(&t, r->name, r->v);
+		if (!by_industry)
+			report_annex3_row_reported(&t, r->rbase, r->check);
 		for (int k = 0; k < 9; k++)
-			tot[k] += c.j.v[i].v[k];
+			tot[k] += r->v[k];
+		if (r->rbase >= 0)
+			rtot = (rtot < 0 ? 0 : rtot) + r->rbase;
+		ndiff += r->differs;
+		nmiss += r->missing;
 	}
 	report_annex3_row(&t, "合计", tot);
+	if (!by_industry) {
+		char *sum = ndiff || nmiss ? xasprintf("%u个不一致，%u个未报送", ndiff, nmiss)
+		                           : rtot >= 0 ? xstrdup("一致") : NULL;
+
+		report_annex3_row_reported(&t, rtot, sum);
+		free(sum);
+	}
 	t.total_row = true;
 	annex_note(&t, &a, month);
 	report_sign_lines(&t, en, a.ep);
@@ -741,6 +812,7 @@ out:
 	for (size_t i = 0; i < c.j.n; i++) {
 		free(c.j.v[i].id);
 		free(c.j.v[i].name);
+		free(c.j.v[i].check);
 	}
 	free(c.j.v);
 	free(title);
@@ -749,11 +821,134 @@ out:
 	return rc;
 }
 
+/* A county's own Annex 4 of the month: its rows (report_tsv_fields of each line: 县市、园区,
+ * 企业名称, 统一社会信用代码, 行业, 主要污染物, 超标原因, 清理措施, 整改时限, 月末状态, 完成日期,
+ * 责任单位, 责任人) and which of them met a row of dabiao's. */
+enum { R4_JUR = 0, R4_NAME, R4_CODE, R4_IND, R4_POLL, R4_REASON, R4_MEASURE, R4_DUE, R4_STATE,
+       R4_DONE, R4_UNIT, R4_PERSON, R4_N };
+struct county4 {
+	char *id;
+	bool due;             /* a task of the month exists: the county owes this table */
+	struct report_annex_reported rep;
+	char *(*rows)[R4_N];  /* into rep.rows */
+	bool *met;
+	size_t n, cap;
+};
+
 struct annex4_ctx {
 	struct annex *a;
 	struct report_table *t;
 	const struct rtask **order; /* by jurisdiction, then enterprise */
+	int y, mo;
+	struct county4 *c4;
+	size_t nc4, capc4;
 };
+
+static int
+county4_cb(const struct store_subject *s, void *arg)
+{
+	struct annex4_ctx *c = arg;
+
+	c->c4 = xgrow(c->c4, &c->capc4, c->nc4 + 1, sizeof(*c->c4));
+	memset(&c->c4[c->nc4], 0, sizeof(*c->c4));
+	c->c4[c->nc4++].id = xstrdup(s->id);
+	return 0;
+}
+
+/* Every jurisdiction's own Annex 4 of the month, read once. */
+static int
+county4_load(struct store_txn *txn, struct annex4_ctx *c, struct dberr *e)
+{
+	const struct plan_milestone *m = report_form_milestone(c->a->ep->plan, PLAN_FORM_ANNEX4);
+	int rc = m ? store_subject_each(txn, STORE_JURISDICTION, county4_cb, c, e) : 0;
+
+	for (size_t i = 0; rc == 0 && i < c->nc4; i++) {
+		struct county4 *k = &c->c4[i];
+		char *key = report_annex_task_key(c->a->ep->plan, m, k->id, c->y, c->mo);
+		struct store_task t;
+
+		rc = store_task_get(txn, key, &t, e);
+		if (rc == 0) {
+			store_task_release(&t);
+			k->due = true;
+			rc = report_annex_reported_get(txn, key, &k->rep, e);
+		} else if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			rc = 0;
+		}
+		free(key);
+		for (char *line = k->rep.rows; rc == 0 && line && *line;) {
+			char *nl = strchr(line, '\n');
+
+			if (nl)
+				*nl = '\0';
+			k->rows = xgrow(k->rows, &k->cap, k->n + 1, sizeof(*k->rows));
+			memset(k->rows[k->n], 0, sizeof(k->rows[k->n]));
+			for (size_t f = report_tsv_fields(line, k->rows[k->n], R4_N); f < R4_N; f++)
+				k->rows[k->n][f] = "";
+			k->n++;
+			line = nl ? nl + 1 : NULL;
+		}
+		k->met = xcalloc(k->n ? k->n : 1, sizeof(*k->met));
+	}
+	return rc;
+}
+
+static void
+county4_release(struct annex4_ctx *c)
+{
+	for (size_t i = 0; i < c->nc4; i++) {
+		free(c->c4[i].id);
+		free(c->c4[i].rows);
+		free(c->c4[i].met);
+		report_annex_reported_release(&c->c4[i].rep);
+	}
+	free(c->c4);
+}
+
+/* 核对 of one enterprise's row: the county's row for it against dabiao's (name, measure,
+ * time limit, state, completion date), or why there is none; the task's flags after it. */
+static void
+county4_check(struct annex4_ctx *c, const char *jur, const char *code, const char *const *mine,
+              struct buf *b)
+{
+	static const int cols[] = {R4_NAME, R4_MEASURE, R4_DUE, R4_STATE, R4_DONE};
+	static const char *const what[] = {"企业名称", "清理措施", "整改时限", "月末状态", "完成日期"};
+	struct county4 *k = NULL;
+	bool differs = false;
+
+	for (size_t i = 0; i < c->nc4 && k == NULL; i++)
+		if (strcmp(c->c4[i].id, jur) == 0)
+			k = &c->c4[i];
+	if (k == NULL || !k->due) {
+		buf_puts(b, "—");
+		return;
+	}
+	if (k->rep.seq == 0) {
+		buf_puts(b, "未报送");
+	} else {
+		size_t r;
+
+		for (r = 0; r < k->n && strcmp(k->rows[r][R4_CODE], code) != 0; r++)
+			;
+		if (r == k->n) {
+			buf_printf(b, "县市报送的明细表无此企业（第 %llu 号）",
+			           (unsigned long long)k->rep.seq);
+		} else {
+			k->met[r] = true;
+			for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+				if (strcmp(k->rows[r][cols[i]], mine[i]) != 0) {
+					buf_printf(b, "%s%s 县报“%s”/核算“%s”", differs ? "；" : "不一致：",
+					           what[i], k->rows[r][cols[i]], mine[i]);
+					differs = true;
+				}
+			buf_printf(b, "%s（第 %llu 号）", differs ? "" : "一致",
+			           (unsigned long long)k->rep.seq);
+		}
+	}
+	if (k->rep.flags)
+		buf_printf(b, "；%s", k->rep.flags);
+}
 
 static int
 order_cmp(const void *x, const void *y)
@@ -771,8 +966,10 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct annex4_ctx *c = arg;
 	const struct plan *p = c->a->ep->plan;
 	unsigned no = 0;
+	int rc = county4_load(txn, c, e);
 
-	(void)e;
+	if (rc != 0)
+		return rc;
 	for (size_t k = 0; k < c->a->n; k++) {
 		const struct rtask *r = c->order[k];
 		struct store_subject j, s;
@@ -810,12 +1007,38 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		report_add_str(c->t, done);
 		report_add_str(c->t, AT("responsible_unit"));
 		report_add_str(c->t, AT("responsible_person"));
+		{
+			const char *mine[] = {AT("name") ? AT("name") : r->subject,
+			                      report_measure_title(AT("measure")), due,
+			                      state_title(c->a->lc, r->state), done};
+			struct buf ck = BUF_INIT;
+
+			county4_check(c, r->jurisdiction, r->subject, mine, &ck);
+			report_add_str(c->t, buf_str(&ck));
+			buf_release(&ck);
+		}
 #undef AT
 		if (hj)
 			store_subject_release(&j);
 		if (hs)
 			store_subject_release(&s);
 	}
+	/* what a county reported that dabiao's list does not hold: a row of its own */
+	for (size_t i = 0; i < c->nc4; i++)
+		for (size_t r = 0; r < c->c4[i].n; r++) {
+			char *const *f = c->c4[i].rows[r];
+			char *ck;
+
+			if (c->c4[i].met[r])
+				continue;
+			report_add_num(c->t, ++no, 0);
+			for (int k = R4_JUR; k < R4_N; k++)
+				report_add_str(c->t, f[k]);
+			ck = xasprintf("县市报送，名录中无此企业（第 %llu 号）",
+			               (unsigned long long)c->c4[i].rep.seq);
+			report_add_str(c->t, ck);
+			free(ck);
+		}
 	return 0;
 }
 
@@ -829,6 +1052,23 @@ report_annex4_table(struct report_table *t, const char *title)
 		"no", "jurisdiction", "enterprise", "credit_code", "industry", "pollutants",
 		"reason", "measure", "rectify_by", "state", "done_date", "responsible_unit",
 		"responsible_person"};
+
+	report_table_init(t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
+	report_table_keys(t, "annex4", keys);
+}
+
+/* Annex 4 with the county's own table beside it: a 核对 column (key "check"). */
+static void
+annex4_table_reported(struct report_table *t, const char *title)
+{
+	static const char *const head[] = {
+		"序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物",
+		"超标原因", "清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人",
+		"核对"};
+	static const char *const keys[] = {
+		"no", "jurisdiction", "enterprise", "credit_code", "industry", "pollutants",
+		"reason", "measure", "rectify_by", "state", "done_date", "responsible_unit",
+		"responsible_person", "check"};
 
 	report_table_init(t, title, "附件4", head, sizeof(head) / sizeof(head[0]));
 	report_table_keys(t, "annex4", keys);
@@ -848,9 +1088,10 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		goto out;
 	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX4);
 	title = xasprintf("%s（%s）", name, month);
-	report_annex4_table(&t, title);
+	annex4_table_reported(&t, title);
 	c.a = &a;
 	c.t = &t;
+	sscanf(month, "%4d-%2d", &c.y, &c.mo); /* checked by annex_load */
 	c.order = xcalloc(a.n ? a.n : 1, sizeof(*c.order));
 	/* jurisdiction, then enterprise: the order a county's clerk checks the rows in */
 	for (size_t i = 0; i < a.n; i++)
@@ -865,6 +1106,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	*out = t;
 out:
 	free(c.order);
+	county4_release(&c);
 	free(title);
 	free(name);
 	annex_release(&a);

@@ -147,6 +147,11 @@ int report_write(const struct report_table *tables, size_t ntables, enum report_
  * rate is computed). Neither can fail. */
 void report_annex3_table(struct report_table *t, const char *title);
 void report_annex3_row(struct report_table *t, const char *name, const unsigned *v);
+/* The same table with the county's own figures beside them: 县市报送基数（家） (rbase < 0:
+ * none) and 核对 (check: how the county's table differs, its flags; NULL "—"), the two cells
+ * a row of it adds after report_annex3_row's. Cannot fail. */
+void report_annex3_table_reported(struct report_table *t, const char *title);
+void report_annex3_row_reported(struct report_table *t, int rbase, const char *check);
 /* Annex 3 and Annex 4 of the month "YYYY-MM": the reports show each rectification task's
  * state at the month's last second in the plan's zone, replayed from the audit trail (the
  * last task.* record of the task with clock_time <= that instant gives its state; a task
@@ -259,5 +264,39 @@ char *report_form_name(const struct plan *p, int form);
 char *report_milestone_form_name(const struct plan_milestone *m);
 /* A lifecycle state in words (已报送, 已退回, 已整改验收, 整治中 …), never its id. */
 const char *report_state_title(const struct plan_lifecycle *lc, const char *state);
+
+/* ---- the counties' own Annex 3/4 figures (annex_reported.c) ---- */
+/* The milestone `for: each jurisdiction` whose tasks hand in form (PLAN_FORM_ANNEX3/4), or
+ * NULL. Cannot fail. */
+const struct plan_milestone *report_form_milestone(const struct plan *p, int form);
+/* The key of the task of milestone m for jurisdiction jur whose table covers month y-mo (a
+ * `covers: previous` milestone's task of the next month). Caller frees. Cannot fail. */
+char *report_annex_task_key(const struct plan *p, const struct plan_milestone *m,
+                            const char *jur, int y, int mo);
+/* What a county reported for a task: its latest `annex.report` record (seq 0: none) and
+ * the accountability flags raised on the task, in words. */
+struct report_annex_reported {
+	uint64_t seq;         /* the record; 0: nothing reported */
+	int64_t at;           /* its clock time */
+	char *rows;           /* the table's rows, one a line, fields tab-separated, in the
+	                         form's column order (docs/reports.md); owned */
+	char *by, *file;      /* who reported it, from which file; owned */
+	char *flags;          /* "瞒报（监测监察科 认定，第 N 号）、…", NULL: none; owned */
+};
+/* Reads it inside txn through the audit log's task index. Errors: the store's. Release
+ * with report_annex_reported_release (also on error, harmless). */
+int report_annex_reported_get(struct store_txn *txn, const char *task,
+                              struct report_annex_reported *out, struct dberr *e);
+void report_annex_reported_release(struct report_annex_reported *r);
+/* 核对 of an Annex 3 row: the county's table for task against dabiao's figures v (as
+ * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
+ * not owed, *check NULL), _MISSING (owed, not reported: "未报送"), _AGREES ("一致（WHO，第 N
+ * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"); the task's flags after it;
+ * *rbase the county's base number, -1 when none. *check xmalloc'd. Errors: the store's. */
+enum { REPORT_CHECK_NONE = 0, REPORT_CHECK_MISSING, REPORT_CHECK_AGREES, REPORT_CHECK_DIFFERS };
+int report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,
+                        int *status, char **check, struct dberr *e);
+/* Splits one line of such rows in place into at most max fields. Returns their number. */
+size_t report_tsv_fields(char *line, char **f, size_t max);
 
 #endif

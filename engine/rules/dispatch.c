@@ -24,6 +24,9 @@ struct jrow {
 	char *name;
 	unsigned v[9];
 	unsigned reports_overdue;
+	int rbase;            /* the county's own base number in its latest Annex 3; -1: none */
+	int rstatus;          /* REPORT_CHECK_*: its table against these figures */
+	char *check;          /* 核对, owned; NULL: no table owed yet */
 };
 
 struct figures {
@@ -162,6 +165,7 @@ figures_release(struct figures *f)
 	for (size_t i = 0; i < f->nrows; i++) {
 		free(f->rows[i].id);
 		free(f->rows[i].name);
+		free(f->rows[i].check);
 	}
 	free(f->rows);
 	buf_release(&f->overdue);
@@ -174,6 +178,30 @@ row_cmp(const void *a, const void *b)
 	return strcmp(((const struct jrow *)a)->id, ((const struct jrow *)b)->id);
 }
 
+/* Each county's latest own Annex 3 (the table due this month, `import-annex`) against the
+ * figures: the base number it reported and how its table differs. */
+static int
+reported(struct figures *f, const char *month, struct dberr *e)
+{
+	const struct plan_milestone *m = report_form_milestone(f->ep->plan, PLAN_FORM_ANNEX3);
+	int rc = 0;
+
+	for (size_t i = 0; i < f->nrows; i++) {
+		struct jrow *r = &f->rows[i];
+		char *key;
+
+		r->rbase = -1;
+		if (m == NULL)
+			continue;
+		key = xasprintf("%s/%s/%s/%s", f->ep->plan->id, m->id, r->id, month);
+		rc = report_annex3_check(f->txn, key, r->v, &r->rbase, &r->rstatus, &r->check, e);
+		free(key);
+		if (rc != 0)
+			break;
+	}
+	return rc;
+}
+
 static void
 items_text(const struct figures *f, struct buf *b)
 {
@@ -181,18 +209,26 @@ items_text(const struct figures *f, struct buf *b)
 
 	buf_puts(b, "一、10个行业超标企业清理整治进展（附件3口径）\n");
 	for (size_t i = 0; i < f->nrows; i++) {
-		const unsigned *v = f->rows[i].v;
+		const struct jrow *r = &f->rows[i];
+		const unsigned *v = r->v;
 
-		if (v[0] == 0)
+		if (v[0] == 0 && r->rbase < 0)
 			continue;
-		buf_printf(b, "　　%s：基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
+		/* 基数 is dabiao's count of the registry's listed enterprises; a county's own
+		 * figure, once it reports one, stands beside it */
+		buf_printf(b, "　　%s：名录基数 %u 家", r->name, v[0]);
+		if (r->rstatus == REPORT_CHECK_MISSING)
+			buf_puts(b, "（本月汇总表未报送）");
+		else if (r->rbase >= 0)
+			buf_printf(b, "（县市报送基数 %d 家%s）", r->rbase,
+			           r->rstatus == REPORT_CHECK_DIFFERS ? "，与名录核算不一致" : "");
+		buf_printf(b, "，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
 		           "限期整改 %u、挂牌督办 %u、淘汰关闭 %u；完成率 %u%%\n",
-		           f->rows[i].name, v[0], v[6], v[5], v[4], v[7], v[1], v[2], v[3],
-		           v[6] * 100 / v[0]);
+		           v[6], v[5], v[4], v[7], v[1], v[2], v[3], v[0] ? v[6] * 100 / v[0] : 0);
 		for (int k = 0; k < 9; k++)
 			tot[k] += v[k];
 	}
-	buf_printf(b, "　　合计：基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
+	buf_printf(b, "　　合计：名录基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
 	           "完成率 %u%%\n", tot[0], tot[6], tot[5], tot[4], tot[7],
 	           tot[0] ? tot[6] * 100 / tot[0] : 0);
 	buf_printf(b, "二、逾期未报、未完成事项（%u 项）\n%s", f->noverdue,
@@ -236,15 +272,31 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	char *title = dispatch_title(f->ep, month, NULL);
 	int rc;
 
-	report_annex3_table(&t, title);
+	int rtot = -1;
+	unsigned ndiff = 0, nmiss = 0;
+	char *sum;
+
+	report_annex3_table_reported(&t, title);
 	/* every jurisdiction of the registry, as `report annex3` lists them: a county without
-	 * listed enterprises shows zeros rather than disappearing */
+	 * listed enterprises shows zeros rather than disappearing; beside each, the county's
+	 * own table of the month (import-annex) */
 	for (size_t i = 0; i < f->nrows; i++) {
-		report_annex3_row(&t, f->rows[i].name, f->rows[i].v);
+		const struct jrow *r = &f->rows[i];
+
+		report_annex3_row(&t, r->name, r->v);
+		report_annex3_row_reported(&t, r->rbase, r->check);
 		for (int k = 0; k < 9; k++)
-			tot[k] += f->rows[i].v[k];
+			tot[k] += r->v[k];
+		if (r->rbase >= 0)
+			rtot = (rtot < 0 ? 0 : rtot) + r->rbase;
+		ndiff += r->rstatus == REPORT_CHECK_DIFFERS;
+		nmiss += r->rstatus == REPORT_CHECK_MISSING;
 	}
 	report_annex3_row(&t, "合计", tot);
+	sum = ndiff || nmiss ? xasprintf("%u个不一致，%u个未报送", ndiff, nmiss)
+	                     : rtot >= 0 ? xstrdup("一致") : NULL;
+	report_annex3_row_reported(&t, rtot, sum);
+	free(sum);
 	t.total_row = true;
 	t.note = xasprintf("统计口径：调度时（%s）各企业清理整治事项的状态；计划 %s 第 %u 版。",
 	                   when, f->ep->plan->id, f->ep->version);
@@ -322,6 +374,8 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 		goto out;
 	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
 		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
+	if ((rc = reported(&f, month, e)) != 0)
+		goto out;
 	items_text(&f, &items);
 	tz_format_local(ep->tz, engine_now(en), when);
 	if ((rc = checkpoint_text(en, txn, &cp, e)) != 0 ||

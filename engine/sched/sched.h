@@ -227,6 +227,28 @@ int sched_import_registry(struct engine *en, const char *path, struct import_res
 int sched_preview_import(struct engine *en, const char *path, struct import_result *res,
                          struct dberr *e);
 
+/* `dabiao import-annex FILE.csv --jurisdiction J --month YYYY-MM --by WHO`: a county's own
+ * Annex 3 or Annex 4 (the form, filled in, saved as CSV; the header row tells which)
+ * checked whole and recorded against the task that hands it in (the plan's `form:` milestone
+ * for J whose table covers the month) as one `annex.report` audit record holding the rows
+ * (annex_import.c; docs/reports.md). dry: checked, nothing written. Errors: DB_EUSAGE (a bad
+ * month, several plans could be meant), DB_EDATA (the first bad row or field at
+ * FILE:LINE:COL, an unknown jurisdiction or plan, no such task), DB_ENOINPUT and the file
+ * reader's, the store's. */
+struct annex_import_req {
+	const char *path, *jurisdiction, *month, *by;
+	const char *plan;     /* NULL: the one plan with Annex 3/4 tables */
+	bool dry;
+};
+struct annex_import_result {
+	int form;             /* 3 or 4 */
+	size_t rows;
+	char task[512];       /* the task the table answers */
+	char sha256[65];      /* of the file */
+};
+int sched_import_annex(struct engine *en, const struct annex_import_req *req,
+                       struct annex_import_result *res, struct dberr *e);
+
 /* `dabiao retire SUBJECT --reason TEXT`: a jurisdiction or enterprise leaves the registry
  * for good: it is marked retired (the date and the reason, audit subject.retire), gets no
  * new tasks, and its unfinished tasks are cancelled with the reason; a later import keeps

@@ -101,11 +101,11 @@ eq(str(m["Date"]), "Mon, 10 Jul 2017 09:00:00 +0800", "on the dispatch day at no
 eq(sorted(a.strip() for a in str(m["To"]).split(",")), ["p@x.example", "s@x.example"],
    "to the supervision detachment and the bureau")
 body = m.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
-check("甲县：基数 3 家，已完成 1 家，整治中 1 家，未启动 0 家，逾期 1 家" in body,
+check("甲县：名录基数 3 家，已完成 1 家，整治中 1 家，未启动 0 家，逾期 1 家" in body,
       f"a's figures: {body}")
 check("限期整改 1、挂牌督办 1、淘汰关闭 1；完成率 33%" in body, "a's measures and rate")
-check("乙县：基数 1 家，已完成 0 家，整治中 0 家，未启动 1 家，逾期 0 家" in body, "b's figures")
-check("合计：基数 4 家，已完成 1 家，整治中 1 家，未启动 1 家，逾期 1 家；完成率 25%" in body,
+check("乙县：名录基数 1 家，已完成 0 家，整治中 0 家，未启动 1 家，逾期 0 家" in body, "b's figures")
+check("合计：名录基数 4 家，已完成 1 家，整治中 1 家，未启动 1 家，逾期 1 家；完成率 25%" in body,
       "totals")
 check("2017年7月汇总表，截止日期2017年7月5日（星期三）" in body,
       "the lapsed July tables are listed as overdue, by period and date in words")

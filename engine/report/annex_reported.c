@@ -1,0 +1,182 @@
+/*
+ * annex_reported.c - the counties' own Annex 3/4 figures (`dabiao import-annex`): which task
+ * a county's table answers, the latest table it reported for it (an `annex.report` audit
+ * record), and the accountability flags (瞒报/谎报/漏报) raised on that task, read through
+ * the audit log's task index. docs/reports.md, "The counties' own figures".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
+
+const struct plan_milestone *
+report_form_milestone(const struct plan *p, int form)
+{
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if ((int)p->milestones[i].form == form &&
+		    p->milestones[i].for_ == PLAN_FOR_JURISDICTION)
+			return &p->milestones[i];
+	return NULL;
+}
+
+char *
+report_annex_task_key(const struct plan *p, const struct plan_milestone *m, const char *jur,
+                      int y, int mo)
+{
+	/* a table that covers the month before it is due (covers: previous) is the task of
+	 * the next month: June's Annex 3 is the one due 07-05, task "2017-07" */
+	if (m->covers_previous && ++mo > 12) {
+		mo = 1;
+		y++;
+	}
+	return xasprintf("%s/%s/%s/%04d-%02d", p->id, m->id, jur, y, mo);
+}
+
+struct reported_ctx {
+	struct report_annex_reported *out;
+	struct buf flags;
+};
+
+static const char *
+flag_word(const char *kind)
+{
+	if (kind == NULL)
+		return "问责标记";
+	if (strcmp(kind, "concealed") == 0)
+		return "瞒报";
+	if (strcmp(kind, "falsified") == 0)
+		return "谎报";
+	if (strcmp(kind, "omitted") == 0)
+		return "漏报";
+	return kind;
+}
+
+static int
+reported_cb(const struct store_audit *a, void *arg)
+{
+	struct reported_ctx *c = arg;
+	struct report_annex_reported *r = c->out;
+
+	if (strcmp(a->action, "annex.report") == 0) {
+		/* a county's later table for the same task replaces its earlier one */
+		free(r->rows);
+		free(r->by);
+		free(r->file);
+		r->rows = report_json_str(a->details, "rows");
+		r->by = report_json_str(a->details, "by");
+		r->file = report_json_str(a->details, "file");
+		r->seq = a->seq;
+		r->at = a->clock_time;
+	} else if (strcmp(a->action, "task.flag") == 0) {
+		char *kind = report_json_str(a->details, "kind");
+		char *by = report_json_str(a->details, "by");
+
+		buf_printf(&c->flags, "%s%s（%s 认定，第 %llu 号）", c->flags.len ? "、" : "",
+		           flag_word(kind), by ? by : "?", (unsigned long long)a->seq);
+		free(kind);
+		free(by);
+	}
+	return 0;
+}
+
+int
+report_annex_reported_get(struct store_txn *txn, const char *task,
+                          struct report_annex_reported *out, struct dberr *e)
+{
+	struct reported_ctx c = {out, BUF_INIT};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_audit_task_each(txn, task, reported_cb, &c, e);
+	if (rc == 0 && c.flags.len)
+		out->flags = buf_detach(&c.flags);
+	buf_release(&c.flags);
+	if (rc != 0)
+		report_annex_reported_release(out);
+	return rc;
+}
+
+void
+report_annex_reported_release(struct report_annex_reported *r)
+{
+	free(r->rows);
+	free(r->by);
+	free(r->file);
+	free(r->flags);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t
+report_tsv_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (line == NULL)
+			break;
+		*line++ = '\0';
+	}
+	return n;
+}
+
+int
+report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,
+                    int *status, char **check, struct dberr *e)
+{
+	/* the county's columns in the form's order, and dabiao's figure for each */
+	static const char *const what[] = {"基数", "限期整改", "挂牌督办", "淘汰关闭",
+	                                   "已完成清理", "整治中", "未启动", "逾期未完成"};
+	static const int mine[] = {0, 1, 2, 3, 6, 5, 4, 7};
+	struct report_annex_reported rep;
+	struct store_task t;
+	struct buf b = BUF_INIT;
+	char *f[16];
+	size_t nf;
+	int rc;
+
+	*rbase = -1;
+	*status = REPORT_CHECK_NONE;
+	*check = NULL;
+	rc = store_task_get(txn, task, &t, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e); /* no table of this month is due from it: nothing to compare */
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	store_task_release(&t);
+	if ((rc = report_annex_reported_get(txn, task, &rep, e)) != 0)
+		return rc;
+	if (rep.seq == 0) {
+		*status = REPORT_CHECK_MISSING;
+		buf_puts(&b, "未报送");
+	} else {
+		*status = REPORT_CHECK_AGREES;
+		rep.rows[strcspn(rep.rows, "\n")] = '\0';
+		nf = report_tsv_fields(rep.rows, f, 16);
+		for (int k = 0; k < 8 && (size_t)k + 1 < nf; k++) {
+			unsigned long x = strtoul(f[k + 1], NULL, 10);
+
+			if (k == 0)
+				*rbase = (int)x;
+			if (x != v[mine[k]]) {
+				buf_printf(&b, "%s%s 县报%lu/核算%u",
+				           *status == REPORT_CHECK_DIFFERS ? "；" : "不一致：", what[k], x,
+				           v[mine[k]]);
+				*status = REPORT_CHECK_DIFFERS;
+			}
+		}
+		buf_printf(&b, "%s（%s，第 %llu 号）", *status == REPORT_CHECK_DIFFERS ? "" : "一致",
+		           rep.by ? rep.by : "?", (unsigned long long)rep.seq);
+	}
+	if (rep.flags)
+		buf_printf(&b, "；%s", rep.flags);
+	*check = buf_detach(&b);
+	report_annex_reported_release(&rep);
+	return 0;
+}

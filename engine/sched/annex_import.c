@@ -1,0 +1,379 @@
+/*
+ * annex_import.c - `dabiao import-annex`: a county's own Annex 3 or Annex 4 table (the form
+ * dabiao sent it, filled in and saved as CSV) checked and recorded against the task that
+ * hands it in, as one `annex.report` audit record. Nothing else changes: the task's state is
+ * the submission's business (`submit`); the reports show the county's figures beside
+ * dabiao's and flag the differences (docs/reports.md, "The counties' own figures").
+ *
+ * The file is checked whole before anything is written; the first bad row or field is
+ * DB_EDATA at FILE:LINE:COLUMN with the row and column as the spreadsheet shows them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/num.h"
+#include "base/sha256.h"
+#include "base/strset.h"
+#include "base/xalloc.h"
+#include "engine/report/report.h"
+#include "engine/sched/sched.h"
+#include "time/calendar.h"
+#include "workflows/parse/csv.h"
+#include "workflows/parse/registry.h"
+
+/* A county's table is a sheet of a few hundred rows at most. */
+#define ANNEX_FILE_MAX ((size_t)16 << 20)
+
+/* The form's columns (report_annex3_table / report_annex4_table), which the header row
+ * must name in this order; 完成率 is computed, never read. */
+static const char *const annex3_cols[] = {
+	"县市、园区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）", "淘汰关闭（家）",
+	"已完成清理（家）", "整治中（家）", "未启动（家）", "逾期未完成（家）", "完成率（%）"};
+static const char *const annex4_cols[] = {
+	"序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物", "超标原因",
+	"清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人"};
+#define N3 (sizeof(annex3_cols) / sizeof(annex3_cols[0]))
+#define N4 (sizeof(annex4_cols) / sizeof(annex4_cols[0]))
+
+static const char *const measure_words[] = {"限期整改", "挂牌督办", "淘汰关闭", NULL};
+static const char *const state_words[] = {"未启动", "整治中", "已整改验收", "已淘汰关闭",
+                                          "已完成", "逾期未完成", NULL};
+
+struct annex_file {
+	struct csv_reader rd;
+	const char *const *cols;
+	size_t ncols;
+	size_t row;           /* data row, 1-based; 0 in the header */
+	int form;
+};
+
+static const char *
+where(void *arg, size_t idx, char *out, size_t n)
+{
+	const struct annex_file *a = arg;
+
+	if (a->row == 0)
+		snprintf(out, n, "header, column %zu", idx + 1);
+	else if (a->cols != NULL && idx < a->ncols)
+		snprintf(out, n, "row %zu, column '%s'", a->row, a->cols[idx]);
+	else
+		snprintf(out, n, "row %zu, column %zu", a->row, idx + 1);
+	return out;
+}
+
+static bool
+one_of(const char *v, const char *const *words)
+{
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(v, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Lines under the table that the form itself has (填报单位, 填报人, 填表说明) or a total
+ * row: the table ends there. */
+static bool
+footer(const char *first)
+{
+	return strncmp(first, "填报单位", strlen("填报单位")) == 0 ||
+	       strncmp(first, "填报人", strlen("填报人")) == 0 ||
+	       strncmp(first, "填表说明", strlen("填表说明")) == 0 ||
+	       strncmp(first, "统计口径", strlen("统计口径")) == 0 || strcmp(first, "合计") == 0;
+}
+
+struct annex_req {
+	struct engine *en;
+	const struct engine_plan *ep;
+	const char *path, *jur, *by, *month;
+	int y, mo;
+	bool dry;
+	struct annex_import_result *res;
+	/* filled by the check */
+	const char *jname;    /* the jurisdiction's name in the registry (txn lifetime) */
+	struct buf rows;      /* the table as tab-separated lines */
+	char *key;            /* the task */
+	char sha[SHA256_HEX_SIZE];
+};
+
+static int
+check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r, struct strset *codes,
+          struct dberr *e)
+{
+	char why[256];
+	uint64_t v[N3];
+	size_t last = r->n;
+
+	/* trailing empty columns, as spreadsheets export them, are no columns */
+	while (last > a->ncols && csv_trim(r->f[last - 1].text)[0] == '\0')
+		last--;
+	if (last != a->ncols && !(a->form == PLAN_FORM_ANNEX3 && last == N3 - 1)) {
+		snprintf(why, sizeof(why), "%zu fields, but the header has %zu columns", last,
+		         a->ncols);
+		return csv_field_error(&a->rd, &r->f[last > 0 ? last - 1 : 0], 0, e, why);
+	}
+	for (size_t i = 0; i < last; i++) {
+		int rc = csv_check_text(&a->rd, &r->f[i], i, false, e);
+
+		if (rc != 0)
+			return rc;
+		csv_trim(r->f[i].text);
+	}
+	const char *jcol = r->f[a->form == PLAN_FORM_ANNEX3 ? 0 : 1].text;
+	size_t ji = a->form == PLAN_FORM_ANNEX3 ? 0 : 1;
+
+	if (strcmp(jcol, q->jname) != 0 && strcmp(jcol, q->jur) != 0) {
+		snprintf(why, sizeof(why), "'%s' is not %s (--jurisdiction %s): a county reports "
+		         "its own table", jcol, q->jname, q->jur);
+		return csv_field_error(&a->rd, &r->f[ji], ji, e, why);
+	}
+	if (a->form == PLAN_FORM_ANNEX3) {
+		for (size_t i = 1; i < N3 - 1; i++)
+			if (!num_u64_in(r->f[i].text, 0, 1000000, &v[i])) {
+				snprintf(why, sizeof(why), "'%s' is not a whole number of enterprises",
+				         r->f[i].text);
+				return csv_field_error(&a->rd, &r->f[i], i, e, why);
+			}
+		/* the table's own arithmetic: 基数 = 已完成 + 整治中 + 未启动 + 逾期未完成, and no
+		 * more enterprises under a measure than the base */
+		if (v[1] != v[5] + v[6] + v[7] + v[8]) {
+			snprintf(why, sizeof(why), "超标企业基数 %" PRIu64 " is not 已完成清理 + 整治中 + "
+			         "未启动 + 逾期未完成 = %" PRIu64 " + %" PRIu64 " + %" PRIu64 " + %" PRIu64
+			         " = %" PRIu64, v[1], v[5], v[6], v[7], v[8], v[5] + v[6] + v[7] + v[8]);
+			return csv_field_error(&a->rd, &r->f[1], 1, e, why);
+		}
+		if (v[2] + v[3] + v[4] > v[1]) {
+			snprintf(why, sizeof(why), "限期整改 + 挂牌督办 + 淘汰关闭 = %" PRIu64 " is more "
+			         "than 超标企业基数 %" PRIu64, v[2] + v[3] + v[4], v[1]);
+			return csv_field_error(&a->rd, &r->f[2], 2, e, why);
+		}
+		for (size_t i = 0; i < N3 - 1; i++)
+			buf_printf(&q->rows, "%s%s", i ? "\t" : "", i ? r->f[i].text : q->jname);
+		buf_putc(&q->rows, '\n');
+		return 0;
+	}
+	/* Annex 4: one enterprise a row */
+	if (r->f[0].text[0] && !num_u64_in(r->f[0].text, 1, 1000000, &v[0]))
+		return csv_field_error(&a->rd, &r->f[0], 0, e, "序号 is a row number (1, 2, …)");
+	if (r->f[2].text[0] == '\0')
+		return csv_field_error(&a->rd, &r->f[2], 2, e, "the enterprise's name is missing");
+	if (!registry_credit_code_valid(r->f[3].text)) {
+		snprintf(why, sizeof(why), "'%s' is not a unified social credit code (18 "
+		         "characters, GB 32100-2015, its last one a check character)", r->f[3].text);
+		return csv_field_error(&a->rd, &r->f[3], 3, e, why);
+	}
+	for (size_t i = 0; i < codes->n; i++)
+		if (strcmp(codes->v[i], r->f[3].text) == 0) {
+			snprintf(why, sizeof(why), "enterprise %s is listed twice (first in row %zu)",
+			         r->f[3].text, i + 1);
+			return csv_field_error(&a->rd, &r->f[3], 3, e, why);
+		}
+	strset_add(codes, r->f[3].text);
+	if (r->f[7].text[0] && !one_of(r->f[7].text, measure_words))
+		return csv_field_error(&a->rd, &r->f[7], 7, e, "清理措施 is one of 限期整改, 挂牌督办, "
+		                       "淘汰关闭");
+	if (!one_of(r->f[9].text, state_words))
+		return csv_field_error(&a->rd, &r->f[9], 9, e, "月末状态 is one of 未启动, 整治中, "
+		                       "已整改验收, 已淘汰关闭, 已完成, 逾期未完成");
+	for (size_t i = 8; i <= 10; i += 2) {
+		int32_t day;
+
+		if (r->f[i].text[0] && cal_parse_date(r->f[i].text, &day) != 0) {
+			snprintf(why, sizeof(why), "'%s' is not a date (YYYY-MM-DD)", r->f[i].text);
+			return csv_field_error(&a->rd, &r->f[i], i, e, why);
+		}
+	}
+	for (size_t i = 1; i < N4; i++)
+		buf_printf(&q->rows, "%s%s", i > 1 ? "\t" : "", i == 1 ? q->jname : r->f[i].text);
+	buf_putc(&q->rows, '\n');
+	return 0;
+}
+
+/* The whole file, checked: the header row (rows above it, the form's title, are skipped),
+ * then the data rows up to a blank row or the form's lines under the table. */
+static int
+check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t *nrows,
+           struct dberr *e)
+{
+	struct annex_file a = {0};
+	struct csv_record r = {NULL, 0, 0, 0};
+	struct strset codes = {0};
+	char why[320];
+	int rc;
+
+	if ((rc = csv_open(&a.rd, q->path, data, len, e)) != 0)
+		return rc;
+	a.rd.where = where;
+	a.rd.where_arg = &a;
+	for (;;) {
+		if ((rc = csv_read(&a.rd, &r, e)) < 0)
+			goto out;
+		if (rc == 0) {
+			rc = dberr_at(e, DB_EDATA, q->path, 1, 1, "no header row: expected a row "
+			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has");
+			goto out;
+		}
+		/* a GBK file would never show its header: say why at its first field */
+		for (size_t i = 0; i < r.n; i++)
+			if ((rc = csv_check_text(&a.rd, &r.f[i], i, true, e)) != 0)
+				goto out;
+		if (r.n > 0 && strcmp(csv_trim(r.f[0].text), annex3_cols[0]) == 0) {
+			a.form = PLAN_FORM_ANNEX3, a.cols = annex3_cols, a.ncols = N3;
+			break;
+		}
+		if (r.n > 0 && strcmp(r.f[0].text, annex4_cols[0]) == 0) {
+			a.form = PLAN_FORM_ANNEX4, a.cols = annex4_cols, a.ncols = N4;
+			break;
+		}
+	}
+	for (size_t i = 0; i < a.ncols; i++) {
+		const char *h = i < r.n ? csv_trim(r.f[i].text) : "";
+
+		if (strcmp(h, a.cols[i]) != 0 &&
+		    !(a.form == PLAN_FORM_ANNEX3 && i == N3 - 1 && h[0] == '\0')) {
+			snprintf(why, sizeof(why), "expected column '%s', found '%s' (the form's "
+			         "columns, in its order)", a.cols[i], h);
+			rc = csv_field_error(&a.rd, &r.f[i < r.n ? i : r.n - 1], i, e, why);
+			goto out;
+		}
+	}
+	*nrows = 0;
+	for (;;) {
+		a.row++;
+		if ((rc = csv_read(&a.rd, &r, e)) < 0)
+			goto out;
+		if (rc == 0 || csv_blank(&r) || footer(csv_trim(r.f[0].text)))
+			break;
+		if ((rc = check_row(q, &a, &r, &codes, e)) != 0)
+			goto out;
+		++*nrows;
+	}
+	rc = 0;
+	if (a.form == PLAN_FORM_ANNEX3 && *nrows != 1)
+		rc = dberr_at(e, DB_EDATA, q->path, r.line ? r.line : 1, 1, "Annex 3 holds one row, "
+		              "the county's own; this file has %zu", *nrows);
+	*form = a.form;
+out:
+	csv_record_release(&r);
+	csv_close(&a.rd);
+	strset_free(&codes);
+	return rc;
+}
+
+static int
+import_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct annex_req *q = arg;
+	const struct plan_milestone *m;
+	struct store_subject j;
+	struct store_task t;
+	struct buf d = BUF_INIT;
+	char *data = NULL;
+	size_t len, nrows = 0;
+	int form = 0, rc;
+	const char *slash;
+
+	buf_reset(&q->rows);
+	free(q->key);
+	q->key = NULL;
+	rc = store_subject_get(txn, STORE_JURISDICTION, q->jur, &j, e);
+	if (rc == DB_ENOTFOUND)
+		return dberr_set(e, DB_EDATA, "no jurisdiction '%s' in the registry", q->jur);
+	if (rc != 0)
+		return rc;
+	q->jname = store_subject_field(&j, "name") ? store_subject_field(&j, "name") : q->jur;
+	if ((rc = file_read(q->path, ANNEX_FILE_MAX, &data, &len, e)) != 0 ||
+	    (rc = check_file(q, data, len, &form, &nrows, e)) != 0)
+		goto out;
+	m = report_form_milestone(q->ep->plan, form);
+	if (m == NULL) {
+		rc = dberr_set(e, DB_EDATA, "%s: plan %s has no milestone with `form: annex%d`: no "
+		               "task hands this table in", q->path, q->ep->plan->id,
+		               form == PLAN_FORM_ANNEX3 ? 3 : 4);
+		goto out;
+	}
+	q->key = report_annex_task_key(q->ep->plan, m, q->jur, q->y, q->mo);
+	rc = store_task_get(txn, q->key, &t, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = dberr_set(e, DB_EDATA, "%s: no task of %s hands in %s covering %s (%s is not "
+		               "in the store): check --month, the month the table covers", q->path,
+		               q->jname, m->title, q->month, q->key);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	store_task_release(&t);
+	sha256_hex(data, len, q->sha);
+	slash = strrchr(q->path, '/');
+	buf_puts(&d, "{\"plan\":");
+	buf_json_str(&d, q->ep->plan->id);
+	buf_printf(&d, ",\"form\":\"annex%d\",\"month\":", form == PLAN_FORM_ANNEX3 ? 3 : 4);
+	buf_json_str(&d, q->month);
+	buf_puts(&d, ",\"by\":");
+	buf_json_str(&d, q->by);
+	buf_puts(&d, ",\"file\":");
+	buf_json_str(&d, slash ? slash + 1 : q->path);
+	buf_printf(&d, ",\"file_sha256\":\"%s\",\"nrows\":%zu,\"rows\":", q->sha, nrows);
+	buf_json_str(&d, buf_str(&q->rows));
+	buf_putc(&d, '}');
+	rc = engine_audit(q->en, txn, "annex.report", q->key, q->jur, "", "", buf_str(&d), e);
+	q->res->form = form == PLAN_FORM_ANNEX3 ? 3 : 4;
+	q->res->rows = nrows;
+out:
+	buf_release(&d);
+	free(data);
+	store_subject_release(&j);
+	return rc;
+}
+
+int
+sched_import_annex(struct engine *en, const struct annex_import_req *req,
+                   struct annex_import_result *res, struct dberr *e)
+{
+	struct annex_req q = {0};
+	char tail;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	q.en = en;
+	q.path = req->path;
+	q.jur = req->jurisdiction;
+	q.by = req->by;
+	q.month = req->month;
+	q.res = res;
+	if (strlen(req->month) != 7 || sscanf(req->month, "%4d-%2d%c", &q.y, &q.mo, &tail) != 2 ||
+	    req->month[4] != '-' || !cal_valid_date(q.y, q.mo, 1))
+		return dberr_set(e, DB_EUSAGE, "--month must be YYYY-MM (the month the table "
+		                 "covers), not '%s'", req->month);
+	if (req->plan != NULL) {
+		if ((q.ep = engine_plan_find(en, req->plan)) == NULL)
+			return dberr_set(e, DB_EDATA, "no plan '%s' in the store", req->plan);
+	} else {
+		for (size_t i = 0; i < engine_nplans(en); i++) {
+			const struct engine_plan *ep = engine_plan_at(en, i);
+
+			if (report_form_milestone(ep->plan, PLAN_FORM_ANNEX3) == NULL &&
+			    report_form_milestone(ep->plan, PLAN_FORM_ANNEX4) == NULL)
+				continue;
+			if (q.ep != NULL)
+				return dberr_set(e, DB_EUSAGE, "several plans have Annex 3/4 tables; "
+				                 "name one with --plan");
+			q.ep = ep;
+		}
+		if (q.ep == NULL)
+			return dberr_set(e, DB_EDATA, "no plan in the store has a milestone with "
+			                 "`form: annex3` or `form: annex4`");
+	}
+	rc = (req->dry ? engine_write_dry : engine_write)(en, import_txn, &q, e);
+	if (rc == 0) {
+		snprintf(res->task, sizeof(res->task), "%s", q.key);
+		memcpy(res->sha256, q.sha, sizeof(res->sha256));
+	}
+	free(q.key);
+	buf_release(&q.rows);
+	return rc;
+}

@@ -1,0 +1,221 @@
+"""`dabiao import-annex`: a county's own Annex 3 / Annex 4 (the form, filled in, saved as CSV)
+is checked, recorded against its task as one audit record, and shown beside dabiao's figures
+in `report annex3/annex4` and the monthly dispatch (issue 12, item 11; review G1).
+
+The Changji plan and registry on a virtual clock at 2017-07-03: no enterprise has been acted
+on, so every clean-up task is still in its initial state (未启动). 呼图壁县 (hutubi-county)
+has three listed enterprises, all 限期整改: 91652323MA77AQUU8C, 91652323MA7TW6PQ90 and
+91652323MA7YF613X1 (changji-registry.yaml), so dabiao's June row for it is 基数 3, 限期整改 3,
+挂牌督办 0, 淘汰关闭 0, 已完成 0, 整治中 0, 未启动 3, 逾期 0. June's Annex 3 is the task
+monthly-summary/<county>/2017-07 (due 07-05, covers: previous); the registry has nine
+jurisdictions."""
+import hashlib
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done, src  # noqa: E402
+
+A3HEAD = ("县市、园区,超标企业基数（家）,限期整改（家）,挂牌督办（家）,淘汰关闭（家）,"
+          "已完成清理（家）,整治中（家）,未启动（家）,逾期未完成（家）,完成率（%）")
+A4HEAD = ("序号,县市、园区,企业名称,统一社会信用代码,行业,主要污染物,超标原因,清理措施,整改时限,"
+          "月末状态,完成日期,责任单位,责任人")
+TASK3 = "changji-2017/monthly-summary/hutubi-county/2017-07"
+TASK4 = "changji-2017/bimonthly-detail/hutubi-county/2017-07"
+E1, E2, E3 = "91652323MA77AQUU8C", "91652323MA7TW6PQ90", "91652323MA7YF613X1"
+
+
+def credit_code(first17):
+    """GB 32100-2015: the check character over the first 17 (weights 3^i mod 31)."""
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    s = sum(chars.index(c) * pow(3, i, 31) for i, c in enumerate(first17))
+    return first17 + chars[(31 - s % 31) % 31]
+
+
+NEW = credit_code("91652323MA7ABCDE1")   # an enterprise the registry does not list
+
+st = Store()
+st.ok("init", "--clock", "virtual", "--now", "2017-01-01T00:00:00+08:00")
+st.ok("load", src("workflows", "changji-2017.yaml"))
+st.ok("import", src("workflows", "changji-registry.yaml"))
+st.ok("advance", "--to", "2017-07-03T10:00:00+08:00")
+
+
+def annex3(month):
+    return {r["jurisdiction"]: r for r in
+            json.loads(st.ok("report", "annex3", "--month", month, "--format", "json"))}
+
+
+def records():
+    return [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+
+
+a3 = annex3("2017-06")
+eq(len(a3), 10, "nine jurisdictions and the total")
+eq({r["check"] for k, r in a3.items() if k != "合计"}, {"未报送"},
+   "June's tables are owed and none is reported yet")
+eq(a3["呼图壁县"]["reported_base"], None, "no county base number yet")
+eq(a3["合计"]["check"], "0个不一致，9个未报送", "the total says how many are missing")
+eq({r["check"] for r in annex3("2017-05").values()}, {"—"},
+   "May: no table covering May is owed (the first is due 07-05), nothing to compare")
+
+# the county's form, saved as CSV by a spreadsheet: BOM, CRLF, the title row above the
+# header, an empty row and the 填报单位 line under the table
+FORM = ("\ufeff全州10个行业超标企业清理汇总表（2017年6月）,,,,,,,,,\r\n" + A3HEAD + "\r\n"
+        "呼图壁县,{},,,,,,,,\r\n,,,,,,,,,\r\n填报单位（盖章）：呼图壁县环境保护局,,,,,,,,,\r\n")
+
+
+def form(figures):
+    return FORM.replace("{},,,,,,,,", figures)
+
+
+f1 = st.write("hutubi-06.csv", form("2,2,0,0,0,1,1,0,"))
+n0 = len(records())
+out = st.ok("import-annex", f1, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+            "--by", "王科长")
+check(TASK3 in out, f"recorded against June's Annex 3 task: {out}")
+recs = records()
+eq(len(recs), n0 + 1, "one audit record")
+r = recs[-1]
+eq((r["action"], r["task"], r["subject"]), ("annex.report", TASK3, "hutubi-county"),
+   "an annex.report record of the task")
+d = json.loads(r["details"])
+eq(d["rows"], "呼图壁县\t2\t2\t0\t0\t0\t1\t1\t0\n", "the row as the reports read it")
+with open(f1, "rb") as fh:
+    eq(d["file_sha256"], hashlib.sha256(fh.read()).hexdigest(), "the file's sha256")
+eq((d["form"], d["month"], d["by"], d["file"]), ("annex3", "2017-06", "王科长", "hutubi-06.csv"),
+   "form, month, who and which file")
+a3 = annex3("2017-06")
+eq(a3["呼图壁县"]["reported_base"], 2, "the county's base number beside dabiao's")
+eq(a3["呼图壁县"]["base"], 3, "dabiao's own base number unchanged")
+eq(a3["呼图壁县"]["check"],
+   f"不一致：基数 县报2/核算3；限期整改 县报2/核算3；整治中 县报1/核算0；未启动 县报1/核算3"
+   f"（王科长，第 {r['seq']} 号）", "every differing figure is named")
+eq(a3["合计"]["reported_base"], 2, "total of the reported base numbers")
+eq(a3["合计"]["check"], "1个不一致，8个未报送", "one differs, eight missing")
+text = st.ok("report", "annex3", "--month", "2017-06")
+check("不一致：基数 县报2/核算3" in text, "the text table shows 核对 too")
+by_ind = json.loads(st.ok("report", "annex3", "--month", "2017-06", "--by", "industry",
+                          "--format", "json"))
+check("check" not in by_ind[0], "by industry: no county column (counties report by jurisdiction)")
+
+# a corrected table replaces the first in the reports; a flag on the task marks the figure
+f2 = st.write("hutubi-06b.csv", form("3,3,0,0,0,0,3,0,0.0"))
+st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
+      "王科长")
+seq2 = records()[-1]["seq"]
+eq(annex3("2017-06")["呼图壁县"]["check"], f"一致（王科长，第 {seq2} 号）", "the later table agrees")
+st.ok("flag", TASK3, "--kind", "concealed", "--by", "监测监察科", "--reason", "瞒报超标企业1家")
+seqf = [x for x in records() if x["action"] == "task.flag"][-1]["seq"]
+eq(annex3("2017-06")["呼图壁县"]["check"],
+   f"一致（王科长，第 {seq2} 号）；瞒报（监测监察科 认定，第 {seqf} 号）", "the flag marks it")
+
+# bad files: the first bad row or field named, exit 65, nothing recorded
+n0 = len(records())
+BAD = [
+    # line 3 of the file (the title row, the header), column 6: after "呼图壁县,"
+    ("sum", form("3,3,0,0,0,1,1,0,"), "bad-sum.csv:3:6:", "超标企业基数 3 is not 已完成清理 + 整治中 + 未启动 + "
+     "逾期未完成 = 0 + 1 + 1 + 0 = 2"),
+    ("measures", form("2,2,1,0,0,1,1,0,"), "row 1, column '限期整改（家）'",
+     "限期整改 + 挂牌督办 + 淘汰关闭 = 3 is more than 超标企业基数 2"),
+    ("word", form("三,3,0,0,0,0,3,0,"), "row 1, column '超标企业基数（家）'",
+     "'三' is not a whole number"),
+    ("county", form("3,3,0,0,0,0,3,0,").replace("呼图壁县,3", "阜康市,3"),
+     "row 1, column '县市、园区'", "'阜康市' is not 呼图壁县"),
+    ("column", form("3,3,0,0,0,0,3,0,").replace("挂牌督办（家）,淘汰关闭（家）",
+                                                "淘汰关闭（家）,挂牌督办（家）"),
+     "header, column 4", "expected column '挂牌督办（家）', found '淘汰关闭（家）'"),
+    ("noheader", "呼图壁县,3,3,0,0,0,0,3,0\n", "1:1", "no header row"),
+    ("tworows", A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n呼图壁县,3,3,0,0,0,0,3,0,\n", "",
+     "Annex 3 holds one row, the county's own; this file has 2"),
+    ("control", form("3,3,0,0,0,0,3,0,").replace("呼图壁县,3", "呼图壁县\x1b,3"), "row 1",
+     "control character"),
+]
+for name, body, where, what in BAD:
+    f = st.write(f"bad-{name}.csv", body)
+    rc, _, err = st.run("import-annex", f, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+                        "--by", "王科长")
+    eq(rc, 65, f"{name}: refused as bad data: {err}")
+    check(where in err and what in err, f"{name}: says where and what: {err}")
+    check(err.startswith(f"{f}:") or "bad-" in err, f"{name}: names the file: {err}")
+gbk = st.path("gbk.csv")
+with open(gbk, "wb") as fh:
+    fh.write((A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n").encode("gbk"))
+rc, _, err = st.run("import-annex", gbk, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+                    "--by", "王科长")
+eq(rc, 65, f"a GBK file is refused: {err}")
+check("CSV UTF-8" in err, f"with the way to save it: {err}")
+rc, _, err = st.run("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-05",
+                    "--by", "王科长")
+eq(rc, 65, f"May: no task hands in a table covering May: {err}")
+check("changji-2017/monthly-summary/hutubi-county/2017-06" in err, f"names the task: {err}")
+rc, _, err = st.run("import-annex", f2, "--jurisdiction", "nowhere", "--month", "2017-06",
+                    "--by", "王科长")
+eq(rc, 65, f"an unknown jurisdiction: {err}")
+for args, what in (((f2, "--jurisdiction", "hutubi-county", "--month", "2017-06"), "no --by"),
+                   ((f2, "--jurisdiction", "hutubi-county", "--month", "2017-6", "--by", "王"),
+                    "a bad month")):
+    rc, _, err = st.run("import-annex", *args)
+    eq(rc, 64, f"{what} is a usage error: {err}")
+rc, out, err = st.run("import-annex", f2, "--jurisdiction", "hutubi-county", "--month",
+                      "2017-06", "--by", "王科长", "--dry-run")
+eq(rc, 0, f"a dry run of a good file: {err}")
+eq(len(records()), n0, "nothing recorded by any of these")
+
+# Annex 4: E1 reported in another state, E2 as dabiao has it, E3 left out, NEW only the
+# county's
+rows4 = [A4HEAD,
+         f"1,呼图壁县,呼图壁瑞达水泥有限公司（样例数据）,{E1},水泥,颗粒物,原因,限期整改,2017-07-31,"
+         "整治中,,呼图壁县环境保护局,李强",
+         f"2,呼图壁县,呼图壁天山钢铁有限公司（样例数据）,{E2},钢铁,颗粒物,原因,限期整改,2017-09-15,"
+         "未启动,,呼图壁县环境保护局,李强",
+         f"3,呼图壁县,呼图壁新发现化工有限公司（样例）,{NEW},钢铁,颗粒物,原因,限期整改,2017-10-31,"
+         "未启动,,呼图壁县环境保护局,李强"]
+f4 = st.write("hutubi-a4.csv", "\n".join(rows4) + "\n")
+st.ok("import-annex", f4, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by", "王科长")
+seq4 = records()[-1]["seq"]
+eq(records()[-1]["task"], TASK4, "Annex 4 of May–June: the task due 07-05")
+a4 = [x for x in json.loads(st.ok("report", "annex4", "--month", "2017-06", "--format", "json"))
+      if x["jurisdiction"] == "呼图壁县"]
+got = {x["credit_code"]: x["check"] for x in a4}
+eq(got, {E1: f"不一致：月末状态 县报“整治中”/核算“未启动”（第 {seq4} 号）",
+         E2: f"一致（第 {seq4} 号）",
+         E3: f"县市报送的明细表无此企业（第 {seq4} 号）",
+         NEW: f"县市报送，名录中无此企业（第 {seq4} 号）"}, "each enterprise checked")
+fk = [x["check"] for x in json.loads(st.ok("report", "annex4", "--month", "2017-06", "--format",
+                                           "json")) if x["jurisdiction"] == "阜康市"]
+eq(set(fk), {"未报送"}, "阜康市 has not reported its Annex 4")
+n0 = len(records())
+for name, old, new, what in (
+        ("code", E2, E2[:-1] + ("0" if E2[-1] != "0" else "1"), "is not a unified social credit code"),
+        ("twice", NEW, E1, f"enterprise {E1} is listed twice (first in row 1)"),
+        ("state", ",整治中,", ",在整改,", "月末状态 is one of"),
+        ("date", "2017-09-15", "2017-9-15", "'2017-9-15' is not a date")):
+    f = st.write(f"bad4-{name}.csv", "\n".join(rows4).replace(old, new, 1) + "\n")
+    rc, _, err = st.run("import-annex", f, "--jurisdiction", "hutubi-county", "--month",
+                        "2017-06", "--by", "王科长")
+    eq(rc, 65, f"Annex 4 {name}: refused: {err}")
+    check(what in err, f"Annex 4 {name}: says what: {err}")
+eq(len(records()), n0, "nothing recorded")
+st.ok("audit", "verify")
+
+# the dispatch of 07-10: the county's own base number beside dabiao's, in text and workbook
+st.ok("advance", "--to", "2017-07-10T10:00:00+08:00")
+disp = [m for m in st.mails() if m["X-Dabiao-Kind"] == "dispatch"
+        and str(m["Date"]).startswith("Mon, 10 Jul 2017")]
+eq(len(disp), 1, "the July dispatch")
+body = disp[0].get_body(preferencelist=("plain",)).get_content()
+check("呼图壁县：名录基数 3 家（县市报送基数 3 家）" in body, f"呼图壁县's own base: {body}")
+check("阜康市：名录基数 3 家（本月汇总表未报送）" in body, f"阜康市 has not reported: {body}")
+import io  # noqa: E402
+import openpyxl  # noqa: E402
+att = [p for p in disp[0].iter_attachments() if p.get_filename().endswith(".xlsx")]
+eq(len(att), 1, "the workbook")
+ws = openpyxl.load_workbook(io.BytesIO(att[0].get_content())).worksheets[0]
+head = [c.value for c in ws[2]]
+eq(head[10:12], ["县市报送基数（家）", "核对"], "the workbook has the county's columns")
+row = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "呼图壁县"][0]
+eq(row[10], 3, "呼图壁县's reported base in the workbook")
+check(str(row[11]).startswith("一致"), f"and its 核对: {row[11]}")
+done("import-annex: checked, recorded, shown beside dabiao's figures")
