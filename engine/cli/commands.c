@@ -295,7 +295,8 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "no such task, no task matches the selection, a task is in a final state, "
-		  "DATE is before the task's current deadline (an extension never shortens one), "
+		  "DATE is before the task's current deadline (an extension never shortens one) "
+		  "or is its current due date (an extension that gives no time; nothing changes), "
 		  "or DATE is in the past without --backdate"},
 		 {0, NULL}},
 	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "

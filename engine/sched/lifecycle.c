@@ -358,6 +358,13 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 		               key, neu, cur, old);
 		goto out;
 	}
+	/* nor is it an extension when it gives no time: the task would be told its deadline
+	 * moved "from 12月2日 to 12月2日" and the record would show a change that is none */
+	if (deadline == t.deadline) {
+		rc = dberr_set(e, DB_EDATA, "task %s: --to %s is its current due date: an "
+		               "extension gives time, this one gives none; nothing changed", key, neu);
+		goto out;
+	}
 	if (deadline < engine_now(en) && !backdate) {
 		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
 		rc = dberr_set(e, DB_EDATA, "task %s: --to %s ends before the store's now (%s): an "

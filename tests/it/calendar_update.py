@@ -32,7 +32,9 @@ plan = st.write("up.yaml", PLAN)
 C = ("--config", cfg)
 st.ok("init", "--clock", "virtual", "--now", "2026-06-01T00:00:00+08:00")
 st.ok(*C, "load", plan)
-st.ok(*C, "extend", "up/c/office/once", "--to", "2027-02-08", "--by", "t", "--reason", "r")
+# c is extended by hand to Friday 02-12 (an extension must give time: the same date is
+# refused), so the update keeps it where the detachment put it
+st.ok(*C, "extend", "up/c/office/once", "--to", "2027-02-12", "--by", "t", "--reason", "r")
 
 mine = os.path.join(local, "cn-mainland.yaml")
 text = mainland_with_test_2027()
@@ -45,7 +47,7 @@ def dues(s):
 
 
 before = dues(st)
-eq(before, {"a": "2027-02-08", "b": "2027-02-09", "c": "2027-02-08", "d": "2027-03-01"},
+eq(before, {"a": "2027-02-08", "b": "2027-02-09", "c": "2027-02-12", "d": "2027-03-01"},
    "dues before the update")
 audit_before = st.ok("audit", "--format", "jsonl")
 
@@ -54,14 +56,14 @@ check("cn-mainland: up: would be version 2" in out, f"the preview: {out}")
 check(re.search(r"deadlines moved +2\n", out) and re.search(r"kept \(why\) +1\n", out),
       f"counts: {out}")
 check(re.search(r"up/a/office/once +2027-02-08 -> 2027-02-10\n", out), f"a's move: {out}")
-check(re.search(r"up/c/office/once +2027-02-08 -> 2027-02-10  kept: extended by hand", out),
+check(re.search(r"up/c/office/once +2027-02-12 -> 2027-02-10  kept: extended by hand", out),
       f"c kept: {out}")
 eq(dues(st), before, "a dry run moves nothing")
 eq(st.ok("audit", "--format", "jsonl"), audit_before, "and records nothing")
 
 out = st.ok(*C, "calendar-update", mine)
 check("cn-mainland: up: now version 2" in out, f"the update: {out}")
-eq(dues(st), {"a": "2027-02-10", "b": "2027-02-10", "c": "2027-02-08", "d": "2027-03-01"},
+eq(dues(st), {"a": "2027-02-10", "b": "2027-02-10", "c": "2027-02-12", "d": "2027-03-01"},
    "a and b moved, c kept as extended, d unaffected")
 records = [json.loads(ln)["record"] for ln in st.ok("audit", "--format", "jsonl").splitlines()]
 redates = [r for r in records if r["action"] == "task.redate"]
