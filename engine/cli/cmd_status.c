@@ -224,8 +224,11 @@ task_cb(const struct store_task *t, void *arg)
 	lc = &ep->plan->lifecycles[m->lifecycle];
 	st = plan_lifecycle_state(lc, t->state);
 	r = row_for(c, t->jurisdiction);
-	if (st >= 0 && lc->deadline_from[st]) {
+	/* 未办结 is every task not concluded: open, overdue, handed in and waiting, returned;
+	 * never fewer than the 逾期 and 待审核 beside it */
+	if (!(st >= 0 && lc->final[st]) && !plan_state_withdrawn(t->state))
 		r->v[0]++;
+	if (st >= 0 && lc->deadline_from[st]) {
 		cli_gap_notes_add(&c->notes, NULL, ep->plan, t->due_date);
 		if (t->deadline >= now && t->deadline < now + 7 * 86400)
 			r->v[1]++;

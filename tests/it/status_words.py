@@ -69,17 +69,26 @@ check("乙市 · 重点排污单位名录" in review and "李四" in review,
 # no due_on_holiday here, so it stays on 03-05)
 nxt = out[out.index("近期截止事项"):]
 check("2017-03-05 23:59 +08:00  甲县 · 汇总表 2017年2月" in nxt, f"next deadlines: {nxt}")
+# 未办结 is every task not concluded: 甲县 its overdue roster and the open March table (2),
+# 乙市 its roster waiting for review and the March table (2); never fewer than 逾期 or 待审核
+import json  # noqa: E402
+rows = {r["name"]: r for r in json.loads(st.ok("status", "--format", "json"))["jurisdictions"]}
+eq((rows["甲县"]["open"], rows["甲县"]["overdue"], rows["甲县"]["review"]), (2, 1, 0),
+   "甲县: 2 not concluded, of them 1 overdue")
+eq((rows["乙市"]["open"], rows["乙市"]["overdue"], rows["乙市"]["review"]), (2, 0, 1),
+   "乙市: 2 not concluded, of them 1 waiting for review")
 # every time printed has its offset
 for m in re.finditer(r"\d{4}-\d\d-\d\d \d\d:\d\d", out):
     check(re.match(r" [+-]\d\d:\d\d", out[m.end():m.end() + 7]) is not None,
           f"time without offset at {out[m.start():m.end() + 10]!r}")
 row = [line for line in out.splitlines() if line.startswith("甲县")][0].split()
-# open: only the March table (the roster lapsed); due within 7 days: none (03-05 is 13 days
-# away); overdue: the roster
-eq(row[1:], ["1", "0", "1", "0", "0", "0", "0"],
-   "甲县: open, due in 7 days, overdue, late, incomplete, review, flagged")
+# 未办结 (not concluded): the March table and the lapsed roster; due within 7 days: none
+# (03-05 is 13 days away); overdue: the roster
+eq(row[1:], ["2", "0", "1", "0", "0", "0", "0"],
+   "甲县: not concluded, due in 7 days, overdue, late, incomplete, review, flagged")
 row = [line for line in out.splitlines() if line.startswith("乙市")][0].split()
-eq(row[1:], ["1", "0", "0", "0", "0", "1", "0"], "乙市: the March table open, the roster to review")
+eq(row[1:], ["2", "0", "0", "0", "0", "1", "0"],
+   "乙市: the March table and the roster waiting for review, not concluded")
 en = st.ok("status", "--lang", "en")
 check(en.startswith("status as of 2017-02-20 09:00 +08:00 (Asia/Shanghai)"), en[:60])
 check("days overdue 5" in en and "waiting for review (1)" in en, f"English: {en}")
