@@ -16,10 +16,13 @@
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
+/* K_EXTENDED: an extension recorded after the fact in the period, of a lapse before it
+ * (the lapse's own period says it in the lapse's row): a detail row of its own, counted in
+ * no summary column (it is no lapse, flag or warning). */
 enum kind { K_MISSED = 0, K_OVERDUE, K_LATE, K_CONCEALED, K_FALSIFIED, K_OMITTED,
-            K_INTERVIEW, K_RESTRICTION, K_N };
+            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_N };
 static const char *const kind_titles[K_N] = {"逾期未报", "逾期", "迟报", "瞒报", "谎报",
-                                             "漏报", "约谈预警", "限批预警"};
+                                             "漏报", "约谈预警", "限批预警", "事后补记的展期"};
 
 struct item {
 	uint64_t seq;
@@ -58,6 +61,7 @@ struct acc {
 	size_t n, cap;
 	struct lapse_map map;
 	struct lapse_map exts; /* task -> its extensions before a lapse of the period, in ext */
+	struct lapse_map early; /* task -> the sequence of its last lapse before the period */
 	char **ext;
 	size_t next, capext;
 	struct report_history hist; /* the registry's changes: who and where, as it was */
@@ -254,15 +258,36 @@ extension_words(const struct acc *a, const struct store_audit *rec)
 
 /* A task.extend record: said in the row of the lapse it followed, or kept for the row of
  * the lapse it precedes (the deadline that lapsed was an extended one). */
-static void
+static int
 on_extend(struct acc *a, const struct store_audit *rec)
 {
 	char *words, *why;
 	size_t *slot;
 
 	if (rec->clock_time > a->to)
-		return;
+		return 0;
 	words = extension_words(a, rec);
+	if (rec->clock_time >= a->from && map_slot(&a->map, rec->task, false) == NULL &&
+	    strstr(rec->details, "\"backdated\":true") &&
+	    (slot = map_slot(&a->early, rec->task, false)) != NULL) {
+		/* recorded in this period for a lapse of an earlier one: said here too, in a row
+		 * of its own, so the period that holds the record shows it */
+		struct store_task t;
+		struct item *it;
+		int rc = store_task_get(a->txn, rec->task, &t, a->e);
+
+		if (rc != 0) {
+			free(words);
+			return rc;
+		}
+		it = add_item(a, rec, K_EXTENDED);
+		task_item(a, it, &t);
+		it->deadline_state = -1;
+		it->why = xasprintf("展期：%s；所补记的是此前的逾期（审计第 %zu 号）", words, *slot);
+		store_task_release(&t);
+		free(words);
+		return 0;
+	}
 	if ((slot = map_slot(&a->map, rec->task, false)) != NULL) {
 		struct item *it = &a->v[*slot];
 
@@ -270,18 +295,19 @@ on_extend(struct acc *a, const struct store_audit *rec)
 		free(it->why);
 		it->why = why;
 		free(words);
-		return;
+		return 0;
 	}
 	if ((slot = map_slot(&a->exts, rec->task, false)) != NULL) {
 		why = xasprintf("%s；%s", a->ext[*slot], words);
 		free(a->ext[*slot]);
 		a->ext[*slot] = why;
 		free(words);
-		return;
+		return 0;
 	}
 	a->ext = xgrow(a->ext, &a->capext, a->next + 1, sizeof(*a->ext));
 	a->ext[a->next] = words;
 	*map_slot(&a->exts, rec->task, true) = a->next++;
+	return 0;
 }
 
 /* When a submission says it was handed in (its `at`), as every other time in the report. */
@@ -323,6 +349,8 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 			}
 		}
 	}
+	if (rec->clock_time < a->from && strcmp(rec->action, "task.lapse") == 0)
+		*map_slot(&a->early, rec->task, true) = (size_t)rec->seq;
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return 0;
 	if (strcmp(rec->action, "task.lapse") == 0)
@@ -424,8 +452,12 @@ audit_cb(const struct store_audit *rec, void *arg)
 	if (rec->seq > a->last_seq)
 		a->last_seq = rec->seq;
 	report_history_note(&a->hist, rec);
-	if (strcmp(rec->action, "task.extend") == 0 && rec->task[0])
-		on_extend(a, rec);
+	if (strcmp(rec->action, "task.extend") == 0 && rec->task[0]) {
+		int rc = on_extend(a, rec);
+
+		if (rc != 0)
+			return rc;
+	}
 	if (strncmp(rec->action, "task.", 5) == 0 && rec->task[0])
 		return on_task_record(a, rec);
 	if (strcmp(rec->action, "conduct.warning") == 0)
@@ -518,21 +550,30 @@ summary_rows(const struct acc *a, struct report_table *t)
 		unsigned cnt[K_N] = {0}, total = 0;
 		struct buf seqs = BUF_INIT;
 
+		bool counted = false;
+
 		for (j = i; j < a->n && strcmp(a->v[j].jur_id, a->v[i].jur_id) == 0 &&
 		            strcmp(a->v[j].person, a->v[i].person) == 0; j++) {
+			if (a->v[j].kind == K_EXTENDED)
+				continue; /* no lapse, flag or warning: in the detail table only */
+			counted = true;
 			cnt[a->v[j].kind]++;
 			/* the total counts lapses and flags; warnings are their consequence, in
 			 * their own columns, never added to what they count */
 			if (a->v[j].kind < K_INTERVIEW)
 				total++;
-			buf_printf(&seqs, "%s%llu", j > i ? "," : "", (unsigned long long)a->v[j].seq);
+			buf_printf(&seqs, "%s%llu", seqs.len ? "," : "", (unsigned long long)a->v[j].seq);
+		}
+		if (!counted) {
+			buf_release(&seqs);
+			continue;
 		}
 		report_add_str(t, a->v[i].jur);
 		report_add_str(t, a->v[i].person);
 		for (int k = 0; k < K_INTERVIEW; k++)
 			report_add_num(t, cnt[k], 0);
 		report_add_num(t, total, 0);
-		for (int k = K_INTERVIEW; k < K_N; k++)
+		for (int k = K_INTERVIEW; k <= K_RESTRICTION; k++)
 			report_add_num(t, cnt[k], 0);
 		report_add_str(t, buf_str(&seqs));
 		buf_release(&seqs);
@@ -601,6 +642,7 @@ out:
 	free(a.v);
 	map_release(&a.map);
 	map_release(&a.exts);
+	map_release(&a.early);
 	for (size_t i = 0; i < a.next; i++)
 		free(a.ext[i]);
 	free(a.ext);
