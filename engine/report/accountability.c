@@ -65,6 +65,7 @@ struct acc {
 	char **ext;
 	size_t next, capext;
 	struct report_history hist; /* the registry's changes: who and where, as it was */
+	struct report_versions vers; /* the plan versions: what a matter was called then */
 	uint64_t last_seq;
 };
 
@@ -217,16 +218,21 @@ task_item(struct acc *a, struct item *it, const struct store_task *t)
 {
 	const struct engine_plan *ep = engine_plan_find(a->en, t->plan);
 	int mi = ep ? plan_milestone_index(ep->plan, t->milestone) : -1;
-	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
+	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL, *wm = m;
 	char period[64];
+	uint32_t version;
 
 	if (m && m->for_ == PLAN_FOR_ENTERPRISE)
 		it->ent = xstrdup(t->subject);
 	it->jur_id = xstrdup(t->jurisdiction);
 	it->fallback = xstrdup(m ? ep->plan->roles[m->owner].title : t->subject);
+	/* the matter as the plan version in force at the record's time called it: a title
+	 * renamed by a later load does not rewrite a past record */
+	if (m)
+		wm = report_milestone_in(report_plan_at(&a->vers, a->txn, ep, it->at, &version), m);
 	/* the period as every notice says it: the table due 2017-07-05 is 2017年6月's */
-	words_period_zh(m, t->period, period, sizeof(period));
-	it->what = m ? xasprintf("%s%s%s", m->title, period[0] ? " " : "", period)
+	words_period_zh(wm, t->period, period, sizeof(period));
+	it->what = m ? xasprintf("%s%s%s", wm->title, period[0] ? " " : "", period)
 	             : xstrdup(t->key);
 	if (m) {
 		it->lc = &ep->plan->lifecycles[m->lifecycle];
@@ -643,6 +649,7 @@ out:
 	map_release(&a.map);
 	map_release(&a.exts);
 	map_release(&a.early);
+	report_versions_release(&a.vers);
 	for (size_t i = 0; i < a.next; i++)
 		free(a.ext[i]);
 	free(a.ext);

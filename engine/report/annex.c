@@ -42,10 +42,93 @@ struct annex {
 	size_t n, cap;
 	uint64_t last_seq;    /* the last audit record read */
 	struct report_history hist; /* the registry's changes, to name things as they were */
+	struct report_versions vers;
+	const struct plan *wp; /* the plan version in force at `end`: its words name things */
+	uint32_t wversion;
 };
 
 static const char *const measure_ids[] = {"rectify-by-deadline", "listed-supervision",
                                           "closure"};
+
+const struct plan *
+report_plan_at(struct report_versions *vs, struct store_txn *txn, const struct engine_plan *ep,
+               int64_t at, uint32_t *version)
+{
+	const struct report_version *best = NULL;
+
+	*version = ep->version;
+	/* every stored version of the plan, once: a handful, loaded months apart */
+	bool seen = false;
+	for (size_t i = 0; i < vs->n; i++)
+		seen |= strcmp(vs->v[i].id, ep->plan->id) == 0;
+	for (uint32_t v = 1; !seen && v < ep->version; v++) {
+		struct store_plan sp;
+		struct dberr ignored;
+		struct report_version *rv;
+
+		dberr_clear(&ignored);
+		if (store_plan_get(txn, ep->plan->id, v, &sp, &ignored) != 0)
+			continue;
+		vs->v = xgrow(vs->v, &vs->cap, vs->n + 1, sizeof(*vs->v));
+		rv = &vs->v[vs->n++];
+		rv->id = xstrdup(ep->plan->id);
+		rv->version = v;
+		rv->loaded_at = sp.loaded_at;
+		rv->plan = NULL;
+		if (engine_plan_parse_stored(&sp, &rv->plan, &ignored) != 0)
+			rv->plan = NULL;
+		store_plan_release(&sp);
+	}
+	if (!seen) { /* the current version marks the plan as read, even with no older one */
+		vs->v = xgrow(vs->v, &vs->cap, vs->n + 1, sizeof(*vs->v));
+		vs->v[vs->n++] = (struct report_version){xstrdup(ep->plan->id), ep->version, 0, NULL};
+	}
+	/* the current version is in force from its own load on: an older one only before */
+	{
+		struct store_plan cur;
+		struct dberr ignored;
+		int64_t cur_at = INT64_MIN;
+
+		dberr_clear(&ignored);
+		if (store_plan_get(txn, ep->plan->id, ep->version, &cur, &ignored) == 0) {
+			cur_at = cur.loaded_at;
+			store_plan_release(&cur);
+		}
+		if (at >= cur_at)
+			return ep->plan;
+	}
+	for (size_t i = 0; i < vs->n; i++) {
+		const struct report_version *rv = &vs->v[i];
+
+		if (strcmp(rv->id, ep->plan->id) != 0 || rv->plan == NULL || rv->loaded_at > at)
+			continue;
+		if (best == NULL || rv->version > best->version)
+			best = rv;
+	}
+	if (best == NULL)
+		return ep->plan;
+	*version = best->version;
+	return best->plan;
+}
+
+const struct plan_milestone *
+report_milestone_in(const struct plan *p, const struct plan_milestone *m)
+{
+	int mi = m ? plan_milestone_index(p, m->id) : -1;
+
+	return mi >= 0 ? &p->milestones[mi] : m;
+}
+
+void
+report_versions_release(struct report_versions *vs)
+{
+	for (size_t i = 0; i < vs->n; i++) {
+		free(vs->v[i].id);
+		plan_free(vs->v[i].plan);
+	}
+	free(vs->v);
+	memset(vs, 0, sizeof(*vs));
+}
 static const char *const measure_titles[] = {"限期整改", "挂牌督办", "淘汰关闭"};
 
 const char *
@@ -434,6 +517,7 @@ annex_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct annex *a = arg;
 	int rc = store_task_each(txn, a->prefix, task_cb, a, e);
 
+	a->wp = report_plan_at(&a->vers, txn, a->ep, a->end, &a->wversion);
 	return rc == 0 ? store_audit_each(txn, 1, audit_cb, a, e) : rc;
 }
 
@@ -448,6 +532,7 @@ annex_release(struct annex *a)
 	free(a->v);
 	free(a->prefix);
 	report_history_release(&a->hist);
+	report_versions_release(&a->vers);
 }
 
 static int
@@ -535,18 +620,19 @@ static void
 annex_note(struct report_table *t, const struct annex *a, const char *month)
 {
 	char end[WORDS_DEADLINE_MAX];
+	const char *title = report_milestone_in(a->wp, a->m)->title;
 
 	words_deadline_zh(a->ep->tz, a->end, end);
 	if (a->not_ended)
 		t->note = xasprintf("统计口径：%s 尚未结束，表中为截至%s（%s）各企业“%s”事项的状态，"
 		                    "不是月末数据；依审计记录重算（至第 %llu 号）；计划 %s 第 %u 版。",
-		                    month, end, tz_name(a->ep->tz), a->m->title,
-		                    (unsigned long long)a->last_seq, a->ep->plan->id, a->ep->version);
+		                    month, end, tz_name(a->ep->tz), title,
+		                    (unsigned long long)a->last_seq, a->ep->plan->id, a->wversion);
 	else
 		t->note = xasprintf("统计口径：%s 月末（%s，%s）各企业“%s”事项的状态，依审计记录重算"
 		                    "（至第 %llu 号）；计划 %s 第 %u 版。", month, end,
-		                    tz_name(a->ep->tz), a->m->title, (unsigned long long)a->last_seq,
-		                    a->ep->plan->id, a->ep->version);
+		                    tz_name(a->ep->tz), title, (unsigned long long)a->last_seq,
+		                    a->ep->plan->id, a->wversion);
 }
 
 struct jrow {
@@ -624,7 +710,7 @@ static int
 annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct annex3_ctx *c = arg;
-	const struct plan *p = c->a->ep->plan;
+	const struct plan *p = c->a->wp; /* its words: the industries as the version then named them */
 	int rc = 0;
 
 	if (!c->by_industry) {
@@ -768,7 +854,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	sscanf(month, "%4d-%2d", &c.y, &c.mo); /* checked by annex_load */
 	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
-	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX3);
+	name = report_form_name(a.wp, PLAN_FORM_ANNEX3);
 	title = xasprintf("%s（%s%s）", name, month, by_industry ? "，按行业" : "");
 	if (by_industry)
 		report_annex3_table(&t, title);
@@ -964,7 +1050,7 @@ static int
 annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct annex4_ctx *c = arg;
-	const struct plan *p = c->a->ep->plan;
+	const struct plan *p = c->a->wp; /* its words, as the version in force then said them */
 	unsigned no = 0;
 	int rc = county4_load(txn, c, e);
 
@@ -1086,7 +1172,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 
 	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
 		goto out;
-	name = report_form_name(a.ep->plan, PLAN_FORM_ANNEX4);
+	name = report_form_name(a.wp, PLAN_FORM_ANNEX4);
 	title = xasprintf("%s（%s）", name, month);
 	annex4_table_reported(&t, title);
 	c.a = &a;

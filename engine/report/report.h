@@ -254,6 +254,29 @@ const char *report_history_at(const struct report_history *h, const char *subjec
 const char *report_field_at(const struct report_history *h, const struct store_subject *s,
                             bool hs, const char *id, const char *field, int64_t at);
 void report_history_release(struct report_history *h);
+/* The plan versions a report names things by: a past table says what the version in force
+ * then said (a milestone's or an industry's title renamed by a later `load`), its counts
+ * and states the current version's. Versions are read and parsed once each, on demand. */
+struct report_version {
+	char *id;             /* plan id, owned */
+	uint32_t version;
+	int64_t loaded_at;    /* clock time of its load */
+	struct plan *plan;    /* parsed, owned; NULL: could not be parsed (the current one's
+	                         words are used) */
+};
+struct report_versions {
+	struct report_version *v;
+	size_t n, cap;
+};
+/* The version of ep's plan in force at clock time `at` (the last loaded at or before it;
+ * ep's own when none is older or it cannot be read), for its words. *version its number.
+ * Errors: none reach the caller (a version that cannot be read falls back to ep's). */
+const struct plan *report_plan_at(struct report_versions *vs, struct store_txn *txn,
+                                  const struct engine_plan *ep, int64_t at, uint32_t *version);
+/* A milestone of the plan by id in p, else in the current plan (m). Cannot fail. */
+const struct plan_milestone *report_milestone_in(const struct plan *p,
+                                                 const struct plan_milestone *m);
+void report_versions_release(struct report_versions *vs);
 /* The name of the plan's Annex 3 or Annex 4 table (form PLAN_FORM_ANNEX3/4): the title of
  * its first milestone with that `form`, without a trailing "（附件N）", so each bureau's
  * tables carry its own words (Changji: 全州10个行业超标企业清理汇总表); a plan without such a
