@@ -154,11 +154,13 @@ engine_reload(struct engine *en, struct dberr *e)
 int
 engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e)
 {
-	struct engine *en = xcalloc(1, sizeof(*en));
+	struct engine *en;
 	int rc;
 
-	if (o->config != NULL)
-		config_copy(o->config, &en->config);
+	if (o->config == NULL)
+		return dberr_set(e, DB_ESOFTWARE, "engine_open: no configuration given");
+	en = xcalloc(1, sizeof(*en));
+	config_copy(o->config, &en->config);
 	en->actor = xstrdup(o->actor && *o->actor ? o->actor : "dabiao");
 	en->dry = o->dry;
 	rc = store_open_sized(o->db, o->store_flags, en->config.store_mapsize, &en->store, e);

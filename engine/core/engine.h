@@ -43,7 +43,9 @@ struct engine_plan {
 struct engine_opts {
 	const char *db;                /* store folder */
 	unsigned store_flags;          /* STORE_CREATE, STORE_RDONLY (store.h) */
-	const struct config *config;   /* copied by engine_open */
+	const struct config *config;   /* required (config_load's result); copied by
+	                                  engine_open: notices need its sender and
+	                                  templates, and a zeroed one has neither */
 	const char *actor;             /* who runs this command, for audit records; copied */
 	bool dry;                      /* a throw-away store (simulate): nothing is delivered,
 	                                  nothing written outside the store */
@@ -52,7 +54,8 @@ struct engine_opts {
 /* Opens the store (STORE_CREATE makes a real-clock store when missing), reads its clock
  * and parses every current plan. Errors: those of store_open (DB_ENOINPUT: no store;
  * DB_ESCHEMA; DB_ESTORE), a stored plan that no longer parses (DB_EDATA), an unknown zone
- * (DB_EDATA). The caller frees *out with engine_close. */
+ * (DB_EDATA); no configuration given (DB_ESOFTWARE, a caller's mistake). The caller frees
+ * *out with engine_close. */
 int engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e);
 /* Frees everything the engine owns, closing the store. NULL is allowed. */
 void engine_close(struct engine *en);
