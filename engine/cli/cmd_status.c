@@ -190,20 +190,6 @@ next_add(struct status_ctx *c, const struct engine_plan *ep, const struct plan_m
 		c->nnext++;
 }
 
-/* Waiting for review: the state a submission leads to from the initial state, when it is
- * neither final nor the incomplete state nor one the deadline still acts on (the report
- * lifecycle's `submitted`). */
-static bool
-is_review_state(const struct plan_lifecycle *lc, int st)
-{
-	int to;
-
-	if (st < 0 || lc->submit_event < 0)
-		return false;
-	to = lc->table[lc->initial * (int)lc->nevents + lc->submit_event];
-	return to == st && !lc->final[st] && st != lc->incomplete && !lc->deadline_from[st];
-}
-
 static int
 task_cb(const struct store_task *t, void *arg)
 {
@@ -267,7 +253,7 @@ task_cb(const struct store_task *t, void *arg)
 		r->v[3]++;
 	if (st >= 0 && st == lc->incomplete)
 		r->v[4]++;
-	if (is_review_state(lc, st)) {
+	if (plan_lifecycle_awaits_review(lc, st)) {
 		const char *by = store_task_extra(t, "submitted_by");
 		const char *at = store_task_extra(t, "submitted_at");
 

@@ -186,7 +186,7 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 			row->week++;
 	}
 	if (ti.st == ti.lc->deadline_to) {
-		long long days = (c->now - ref->deadline + 86399) / 86400;
+		long long days = (long long)words_days_overdue(ti.ep->tz, ref->deadline, c->now);
 
 		row->overdue++;
 		if (days > row->max_days)
@@ -202,7 +202,7 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 		row->incomplete++;
 	if (strcmp(ref->state, "returned") == 0)
 		row->returned++;
-	if (event_allowed(&ti, "accept"))
+	if (plan_lifecycle_awaits_review(ti.lc, ti.st))
 		row->review++;
 	/* lapses by the month of their deadline, for the chart */
 	if (ref->flags & STORE_TASK_LAPSED) {
@@ -667,7 +667,7 @@ task_row(struct req *r, struct store_txn *txn, const struct store_task *t, bool 
 	HF(h, "</td><td>%s", view_state(t->state));
 	if (ti.st >= 0 && ti.st == ti.lc->deadline_to)
 		HF(h, " <span class=\"late\">逾期%lld天</span>",
-		   (long long)((now - t->deadline + 86399) / 86400));
+		   (long long)words_days_overdue(ti.ep->tz, t->deadline, now));
 	if (t->flags & STORE_TASK_LATE)
 		H(h, " <span class=\"badge\">迟报</span>");
 	if (t->flags & STORE_TASK_EXTENDED)
@@ -1318,18 +1318,17 @@ review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc = 0;
 
 	c->txn = txn;
-	/* every state, in any loaded lifecycle, from which a task can be accepted */
+	/* every state, in any loaded lifecycle, that waits for the receiver's review */
 	for (size_t i = 0; rc == 0 && i < engine_nplans(en); i++) {
 		const struct plan *p = engine_plan_at(en, i)->plan;
 
 		for (size_t l = 0; rc == 0 && l < p->nlifecycles; l++) {
 			const struct plan_lifecycle *lc = &p->lifecycles[l];
-			int ev = plan_lifecycle_event(lc, "accept");
 
-			for (size_t s = 0; rc == 0 && ev >= 0 && s < lc->nstates; s++) {
+			for (size_t s = 0; rc == 0 && s < lc->nstates; s++) {
 				bool dup = false;
 
-				if (lc->table[s * lc->nevents + (size_t)ev] < 0)
+				if (!plan_lifecycle_awaits_review(lc, (int)s))
 					continue;
 				for (size_t k = 0; k < nseen; k++)
 					dup = dup || strcmp(seen[k], lc->states[s]) == 0;

@@ -337,6 +337,12 @@ int plan_role_index(const struct plan *p, const char *id);
 int plan_milestone_index(const struct plan *p, const char *id);
 int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
 int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
+/* Is state st (an index, -1 allowed: false) one waiting for the receiver's review: an
+ * `accept` leaves it, it is not final, not the incomplete state, and the deadline no longer
+ * acts on it (the owner has handed in; the delay is the receiver's). In `report`:
+ * submitted. The one rule of `status`, the dashboard and the review queue
+ * (docs/plan-format.md, Lifecycles). */
+bool plan_lifecycle_awaits_review(const struct plan_lifecycle *lc, int st);
 
 /* ---- calendar coverage (plan_calendar.c) ---- */
 

@@ -330,3 +330,14 @@ plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event)
 			return (int)i;
 	return -1;
 }
+
+bool
+plan_lifecycle_awaits_review(const struct plan_lifecycle *lc, int st)
+{
+	int ev = plan_lifecycle_event(lc, "accept");
+
+	if (st < 0 || (size_t)st >= lc->nstates || ev < 0)
+		return false;
+	return lc->table[(size_t)st * lc->nevents + (size_t)ev] >= 0 && !lc->final[st] &&
+	       st != lc->incomplete && !lc->deadline_from[st];
+}
