@@ -43,14 +43,18 @@ sched_test_engine(const char *dir, int64_t now, const char *plan, const char *re
 	struct engine *en = NULL;
 	struct load_result lr;
 	struct import_result ir;
+	struct config cfg;
 	struct dberr e;
 	char path[4200];
 
 	dberr_clear(&e);
+	ASSERT_EQ(config_load(NULL, &cfg, &e), 0);
 	snprintf(path, sizeof(path), "%s/db", dir);
 	o.db = path;
 	o.store_flags = STORE_CREATE;
+	o.config = &cfg;
 	ASSERT_EQ(engine_open(&o, &en, &e), 0);
+	config_release(&cfg); /* the engine keeps its own copy */
 	ASSERT_EQ(store_write(engine_store(en), sched_test_clock_txn, &now, &e), 0);
 	ASSERT_EQ(engine_reload(en, &e), 0);
 	snprintf(path, sizeof(path), "%s/%s", dir, plan);
