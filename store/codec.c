@@ -186,6 +186,16 @@ dec_bytes(struct dec *d, size_t *n)
 	return s;
 }
 
+const void *
+dec_view(struct dec *d, size_t *n)
+{
+	uint32_t len = dec_u32(d);
+	const unsigned char *p = dec_take(d, len);
+
+	*n = d->bad ? 0 : len;
+	return d->bad ? NULL : p;
+}
+
 char *
 dec_str(struct dec *d)
 {

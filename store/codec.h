@@ -55,6 +55,9 @@ int64_t dec_i64(struct dec *d);
 /* Caller frees; *n gets the length (may be NULL). NULL after a failure. */
 char *dec_bytes(struct dec *d, size_t *n);
 char *dec_str(struct dec *d);
+/* Length-prefixed bytes where they lie (in the map: valid as the value is), not copied;
+ * NULL and *n 0 after a failure. */
+const void *dec_view(struct dec *d, size_t *n);
 /* Caller frees with the matching free; *n is 0 and the result NULL after a failure. */
 char **dec_strv(struct dec *d, size_t *n);
 struct store_kv *dec_kv(struct dec *d, size_t *n);

@@ -292,12 +292,14 @@ init_txn(struct store *s, struct dberr *e)
 		if (rc != 0)
 			goto fail;
 	}
+	store_zip_free(&t);
 	rc = mdb_txn_commit(t.txn);
 	t.txn = NULL;
 	if (rc != 0)
 		return store_mdb_fail(&t, rc, e, "store %s: committing its set-up", s->dir);
 	return 0;
 fail:
+	store_zip_free(&t);
 	mdb_txn_abort(t.txn);
 	return rc;
 }
@@ -479,6 +481,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		if (rc == 0 && commit && !t.map_full)
 			rc = states_flush(&t, e);
 		states_release(&t);
+		store_zip_free(&t);
 		if (!commit && !t.map_full) {
 			mdb_txn_abort(t.txn); /* a dry run: what fn did is thrown away */
 			t.txn = NULL;
@@ -540,6 +543,7 @@ store_read(struct store *s, store_fn fn, void *arg, struct dberr *e)
 	if (rc != 0)
 		return rc;
 	rc = fn(&t, arg, e);
+	store_zip_free(&t);
 	mdb_txn_abort(t.txn);
 	return rc;
 }

@@ -260,6 +260,35 @@ indexes_5_to_6(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Schema 8 keeps each notice's message packed (pack.c): every older outbox record is
+ * written again in format 3, its message the same bytes. Its plan version is not known
+ * (0): the old notices of a plan and kind share one dictionary. */
+static int
+repack_cb(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct buf *keys = arg;
+
+	(void)stop;
+	(void)e;
+	if (v->mv_size > 0 && *(const unsigned char *)v->mv_data < 3) {
+		buf_append(keys, k->mv_data, k->mv_size);
+		buf_putc(keys, '\0');
+	}
+	return 0;
+}
+
+static int
+outbox_packed_7_to_8(struct store_txn *t, struct dberr *e)
+{
+	struct buf keys = BUF_INIT;
+	int rc = store_scan(t, STORE_DB_OUTBOX, "\x01", 1, NULL, 0, repack_cb, &keys, e);
+
+	for (size_t off = 0; rc == 0 && off < keys.len; off += strlen(keys.data + off) + 1)
+		rc = store_notice_repack(t, keys.data + off, e);
+	buf_release(&keys);
+	return rc;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -277,5 +306,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = indexes_5_to_6(t, e);
 	if (rc == 0 && from < 7)
 		rc = plan_templates_6_to_7(t, e);
+	if (rc == 0 && from < 8)
+		rc = outbox_packed_7_to_8(t, e);
 	return rc;
 }

@@ -10,11 +10,14 @@
 #include "store/store_int.h"
 
 /* The body's format byte: 1 (schema 4 and before) carried the state among the strings;
- * 2 leaves it to the delivery record, so the body is written once. */
-#define BODY_FORMAT 2
+ * 2 (schemas 5 to 7) left it to the delivery record, so the body is written once; 3
+ * (schema 8) keeps the message packed, last (pack.c), and the plan version. */
+#define BODY_FORMAT_2 2
+#define BODY_FORMAT 3
 
-static void
-notice_encode(struct buf *b, const struct store_notice *n)
+static int
+notice_encode(struct store_txn *t, struct buf *b, const struct store_notice *n,
+              struct dberr *e)
 {
 	enc_u8(b, BODY_FORMAT);
 	enc_i64(b, n->scheduled);
@@ -22,10 +25,11 @@ notice_encode(struct buf *b, const struct store_notice *n)
 	enc_str(b, n->plan);
 	enc_str(b, n->kind);
 	enc_str(b, n->subject);
-	enc_str(b, n->message);
 	enc_strv(b, n->tasks, n->ntasks);
 	enc_strv(b, n->to, n->nto);
 	enc_kv(b, n->extra, n->nextra);
+	enc_u32(b, n->plan_version);
+	return store_msg_pack(t, n->plan, n->kind, n->plan_version, n->message, b, e);
 }
 
 static enum store_dstate
@@ -46,7 +50,17 @@ store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr
 	enum store_dstate st = initial_state(n->state);
 	int rc;
 
-	notice_encode(&val, n);
+	/* the key is checked first: a notice seen before packs nothing (and makes no
+	 * dictionary of its message) */
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc == 0)
+		return 1;
+	if (rc != DB_ENOTFOUND)
+		return rc;
+	if ((rc = notice_encode(t, &val, n, e)) != 0) {
+		buf_release(&val);
+		return rc;
+	}
 	v = (MDB_val){val.len, val.data};
 	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, MDB_NOOVERWRITE, e);
 	buf_release(&val);
@@ -58,19 +72,21 @@ store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr
 	return store_delivery_init(t, n->key, st, st == STORE_DQUEUED ? n->created : 0, e);
 }
 
-/* Both body formats; a format-1 body's own state stands until the delivery record's is
- * laid over it. */
+/* Every body format; a format-1 body's own state stands until the delivery record's is
+ * laid over it. The message is read only when asked for (with_msg; else NULL). */
 static int
-notice_decode(const MDB_val *k, const MDB_val *v, struct store_notice *out,
-              struct dberr *e)
+notice_decode(struct store_txn *t, const MDB_val *k, const MDB_val *v, bool with_msg,
+              struct store_notice *out, struct dberr *e)
 {
 	struct store_notice n;
 	struct dec d;
 	uint8_t format = v->mv_size > 0 ? *(const unsigned char *)v->mv_data : 0;
+	size_t mlen = 0;
+	int rc = 0;
 
 	memset(&n, 0, sizeof(n));
 	dec_init(&d, v->mv_data, v->mv_size);
-	if (format == BODY_FORMAT)
+	if (format == BODY_FORMAT || format == BODY_FORMAT_2)
 		(void)dec_u8(&d);
 	else
 		dec_format(&d);
@@ -79,14 +95,32 @@ notice_decode(const MDB_val *k, const MDB_val *v, struct store_notice *out,
 	n.plan = dec_str(&d);
 	n.kind = dec_str(&d);
 	n.subject = dec_str(&d);
-	n.state = format == BODY_FORMAT ? xstrdup("queued") : dec_str(&d);
-	n.message = dec_str(&d);
+	n.state = format == BODY_FORMAT || format == BODY_FORMAT_2 ? xstrdup("queued")
+	                                                           : dec_str(&d);
+	if (format != BODY_FORMAT) {
+		n.message = dec_str(&d);
+		if (!with_msg) {
+			free(n.message);
+			n.message = NULL;
+		}
+	}
 	n.tasks = dec_strv(&d, &n.ntasks);
 	n.to = dec_strv(&d, &n.nto);
 	n.extra = dec_kv(&d, &n.nextra);
-	if (!dec_done(&d)) {
+	if (format == BODY_FORMAT) {
+		n.plan_version = dec_u32(&d);
+		if (with_msg && !d.bad) {
+			rc = store_msg_unpack(t, &d, k, &n.message, &mlen, e);
+		} else {
+			/* the packed message is the rest of the value: skipped unread */
+			for (int i = 0; i < 3; i++)
+				(void)dec_u32(&d);
+			(void)dec_view(&d, &mlen);
+		}
+	}
+	if (rc != 0 || !dec_done(&d)) {
 		store_notice_release(&n);
-		return store_corrupt(e, STORE_DB_OUTBOX, k);
+		return rc != 0 ? rc : store_corrupt(e, STORE_DB_OUTBOX, k);
 	}
 	n.key = xstrndup(k->mv_data, k->mv_size);
 	*out = n;
@@ -106,7 +140,7 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
 		return dberr_set(e, rc, "no notice %s", key);
 	if (rc != 0)
 		return rc;
-	if ((rc = notice_decode(&k, &v, &n, e)) != 0)
+	if ((rc = notice_decode(t, &k, &v, true, &n, e)) != 0)
 		return rc;
 	if ((rc = store_delivery_overlay(t, &n, e)) != 0) {
 		store_notice_release(&n);
@@ -133,6 +167,26 @@ store_notice_release(struct store_notice *n)
 	memset(n, 0, sizeof(*n));
 }
 
+int
+store_notice_repack(struct store_txn *t, const char *key, struct dberr *e)
+{
+	MDB_val k = {strlen(key), (void *)key}, v;
+	struct store_notice n;
+	struct buf val = BUF_INIT;
+	int rc;
+
+	if ((rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e)) != 0 ||
+	    (rc = notice_decode(t, &k, &v, true, &n, e)) != 0)
+		return rc;
+	if ((rc = notice_encode(t, &val, &n, e)) == 0) {
+		v = (MDB_val){val.len, val.data};
+		rc = store_put(t, STORE_DB_OUTBOX, &k, &v, 0, e);
+	}
+	buf_release(&val);
+	store_notice_release(&n);
+	return rc;
+}
+
 struct notice_each_ctx {
 	int (*cb)(const struct store_notice *, void *);
 	void *arg;
@@ -147,7 +201,7 @@ notice_each_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struc
 	int rc;
 
 	(void)stop;
-	rc = notice_decode(k, v, &n, e);
+	rc = notice_decode(c->t, k, v, false, &n, e);
 	if (rc == 0 && (rc = store_delivery_overlay(c->t, &n, e)) != 0)
 		store_notice_release(&n);
 	if (rc != 0)
@@ -163,5 +217,6 @@ store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, vo
 {
 	struct notice_each_ctx c = {cb, arg, t};
 
-	return store_scan(t, STORE_DB_OUTBOX, NULL, 0, NULL, 0, notice_each_one, &c, e);
+	/* from \x01: the dictionaries' keys (NUL first) are not notices */
+	return store_scan(t, STORE_DB_OUTBOX, "\x01", 1, NULL, 0, notice_each_one, &c, e);
 }

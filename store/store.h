@@ -41,7 +41,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -310,11 +310,15 @@ struct store_notice {
 	int64_t created;      /* clock time it was queued (later than scheduled on catch-up) */
 	char *state;          /* add: "queued", "digested" or "failed"; read: the delivery
 	                         state's name (store_dstate_name) */
-	char *message;        /* the whole RFC 5322 message, CRLF line ends */
+	char *message;        /* the whole RFC 5322 message, CRLF line ends, kept packed and
+	                         given back byte for byte by store_notice_get (NULL in
+	                         store_notice_each, which never unpacks one) */
 	struct store_kv *extra; /* add: gaps, recipients left to a digest, a failed build's
 	                           reason ("error"); read: those, then the delivery record's
 	                           attempts and per-recipient results over them */
 	size_t nextra;
+	uint32_t plan_version;/* the plan version that worded it (0: unknown, older stores):
+	                         notices of one plan version and kind are packed alike */
 };
 /* Adds a new notice and its delivery record: queued from `created` (in the queue of
  * deliverable notices), or digested, or failed (n->state). Returns 1 (and writes nothing)
@@ -325,7 +329,8 @@ int store_notice_add(struct store_txn *t, const struct store_notice *n, struct d
 int store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
                      struct dberr *e);
 void store_notice_release(struct store_notice *n);
-/* Every notice in key order, with its delivery state (as store_notice_get). */
+/* Every notice in key order, with its delivery state (as store_notice_get), without its
+ * message (NULL: a history scan unpacks none; store_notice_get the one wanted). */
 int store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, void *),
                       void *arg, struct dberr *e);
 

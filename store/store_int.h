@@ -51,6 +51,7 @@ struct store_txn {
 	/* store_txn_state: what modules above keep for this transaction's length */
 	const struct store_txn_state_ops *state_ops[STORE_TXN_STATES];
 	void *state[STORE_TXN_STATES];
+	struct store_zip *zip;       /* pack.c's compressor, made at first use, freed at the end */
 };
 
 /* Converts an LMDB (or errno) failure into DB_ESTORE with mdb_strerror's text after the
@@ -109,6 +110,23 @@ int store_files_copy(const char *dir, const char *to, struct dberr *e);
 /* Brings the records of a store at schema `from` to STORE_SCHEMA_VERSION inside t
  * (migrate.c); the caller then records the new version. Errors: the store's. */
 int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);
+
+/* pack.c: a notice's message in its outbox record (store/README.md, "outbox").
+ * store_msg_pack appends the packed form of msg to out (the dictionary of the class plan,
+ * kind, version made from msg when the class has none). store_msg_unpack reads it from d
+ * and gives back the very bytes packed (*msg xmalloc'd, NUL-terminated, *msglen without
+ * the NUL); a damaged one is DB_ESTORE naming key. store_zip_free ends t's compressor
+ * (store_write and store_read call it). Errors: the store's. */
+struct buf;
+struct dec;
+int store_msg_pack(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
+                   const char *msg, struct buf *out, struct dberr *e);
+int store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, char **msg,
+                     size_t *msglen, struct dberr *e);
+void store_zip_free(struct store_txn *t);
+/* outbox.c: writes the notice key's record again in this schema's format (migrate.c), its
+ * message the same bytes. Errors: the store's. */
+int store_notice_repack(struct store_txn *t, const char *key, struct dberr *e);
 
 /* The delivery record a new notice starts with (outbox.c -> delivery.c). */
 int store_delivery_init(struct store_txn *t, const char *key, enum store_dstate state,

@@ -1014,6 +1014,7 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 		buf_reset(&msg); /* no half-built bytes: a failed notice has none */
 	n.key = (char *)r->key;
 	n.plan = r->ep->plan->id;
+	n.plan_version = r->ep->version;
 	n.kind = (char *)r->kind;
 	n.subject = (char *)r->subject;
 	n.tasks = r->tasks ? (char **)r->tasks : (char **)one;

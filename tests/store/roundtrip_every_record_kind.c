@@ -38,7 +38,7 @@ write_all(struct store_txn *t, void *arg, struct dberr *e)
 	struct store_due d = {-86400, STORE_DUE_REMIND, "plan-a/m1/91650000/2017-07", 255, 9, -86401};
 	struct store_notice n = {"k#remind#0", "plan-a", "remind", "91650000", ntasks, 3,
 	                         nto, 1, INT64_MIN, 5, "queued", "Subject: x\r\n\r\nbody\r\n",
-	                         contacts, 2};
+	                         contacts, 2, UINT32_MAX};
 	struct store_audit a = {99, -7, INT64_MAX, "root", "task.create", "", "s", "", "open",
 	                        "{\"a\":1}"};
 	struct store_clock c = {STORE_CLOCK_VIRTUAL, -1234567890123LL, "Asia/Urumqi"};
@@ -252,6 +252,7 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	ASSERT_EQ(n.created, 5);
 	ASSERT_STR_EQ(n.state, "queued");
 	ASSERT_STR_EQ(n.message, "Subject: x\r\n\r\nbody\r\n");
+	ASSERT(n.plan_version == UINT32_MAX);
 	check_kv(n.extra, n.nextra, contacts, 2);
 	store_notice_release(&n);
 

@@ -3,20 +3,23 @@
  * schema 5 gives every notice its delivery record: a retrying one deliverable at its due
  * entry's time (which stays, as the scheduler's wake-up), with its attempts; a sent one
  * final; and the queue holds only the retrying one. The schema-4 store is made from one
- * this store wrote, with LMDB directly: bodies back to format 1, delivery records gone. */
+ * this store wrote, with LMDB directly: bodies in format 1 (from the format-2 layout of
+ * store/README.md, a state string added), delivery records gone. */
 #include <stdio.h>
 
 #include "store_lmdb_test.h"
 
 static char *to[] = {"a@x.example"};
+static struct store_kv ex[] = {{"attempts", "2"}};
+static const struct store_notice retry = {.key = "t#retry#0", .plan = "p", .kind = "overdue",
+                                          .subject = "j", .to = to, .nto = 1,
+                                          .scheduled = 100, .created = 200, .state = "queued",
+                                          .message = "bytes", .extra = ex, .nextra = 1};
 
 static int
 add(struct store_txn *t, void *arg, struct dberr *e)
 {
-	struct store_kv ex[] = {{"attempts", "2"}};
-	struct store_notice r = {.key = "t#retry#0", .plan = "p", .kind = "overdue", .subject = "j",
-	                         .to = to, .nto = 1, .scheduled = 100, .created = 200,
-	                         .state = "queued", .message = "bytes", .extra = ex, .nextra = 1};
+	struct store_notice r = retry;
 	struct store_notice s = r;
 	struct store_due d = {.at = 5000, .kind = STORE_DUE_RETRY, .task = "deliver#t#retry#0",
 	                      .planned = 5000};
@@ -58,16 +61,22 @@ make_schema_4(const char *dir)
 	struct test_lmdb l;
 	MDB_dbi outbox;
 	MDB_val k, v;
-	unsigned char buf[512];
+	unsigned char buf[512], v2[512];
 
 	test_lmdb_open(&l, dir);
 	outbox = test_lmdb_dbi(&l, "outbox");
 	for (int i = 0; i < 2; i++) {
+		struct store_notice n = retry;
+		size_t len;
+
+		n.key = (char *)keys[i];
+		if (i == 1) {
+			n.extra = NULL;
+			n.nextra = 0;
+		}
+		len = test_outbox_format2(&n, v2, sizeof(v2));
 		k = (MDB_val){strlen(keys[i]), (void *)keys[i]};
-		MDB_OK(mdb_get(l.txn, outbox, &k, &v));
-		ASSERT(v.mv_size + 16 < sizeof(buf));
-		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 2);
-		v.mv_size = to_format1(v.mv_data, v.mv_size, states[i], buf);
+		v.mv_size = to_format1(v2, len, states[i], buf);
 		v.mv_data = buf;
 		MDB_OK(mdb_put(l.txn, outbox, &k, &v, 0));
 	}

@@ -6,6 +6,7 @@
 #define DABIAO_TESTS_STORE_LMDB_TEST_H
 
 #include <lmdb.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,57 @@ test_cut_plan_versions(const char *dir, int n, const char *schema, size_t *lens)
 	mdb_cursor_close(cur);
 	test_lmdb_done(&l, schema);
 	return count;
+}
+
+/* The outbox value of a notice as schemas 5 to 7 wrote it (format 2, store/README.md):
+ * the message as it is, after the subject. Returns its length in out (cap bytes). */
+static inline void
+test_be_put(unsigned char *p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static inline size_t
+test_str_put(unsigned char *p, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	test_be_put(p, n, 4);
+	memcpy(p + 4, s ? s : "", n);
+	return 4 + n;
+}
+
+static inline size_t
+test_outbox_format2(const struct store_notice *n, unsigned char *out, size_t cap)
+{
+	size_t off = 0;
+
+	ASSERT(1 + 16 + 4 * 16 + strlen(n->plan) + strlen(n->kind) + strlen(n->subject) +
+	       strlen(n->message) + 64 * (n->ntasks + n->nto + 2 * n->nextra) < cap);
+	out[off++] = 2;
+	test_be_put(out + off, (uint64_t)n->scheduled, 8);
+	test_be_put(out + off + 8, (uint64_t)n->created, 8);
+	off += 16;
+	off += test_str_put(out + off, n->plan);
+	off += test_str_put(out + off, n->kind);
+	off += test_str_put(out + off, n->subject);
+	off += test_str_put(out + off, n->message);
+	test_be_put(out + off, n->ntasks, 4);
+	off += 4;
+	for (size_t i = 0; i < n->ntasks; i++)
+		off += test_str_put(out + off, n->tasks[i]);
+	test_be_put(out + off, n->nto, 4);
+	off += 4;
+	for (size_t i = 0; i < n->nto; i++)
+		off += test_str_put(out + off, n->to[i]);
+	test_be_put(out + off, n->nextra, 4);
+	off += 4;
+	for (size_t i = 0; i < n->nextra; i++) {
+		off += test_str_put(out + off, n->extra[i].key);
+		off += test_str_put(out + off, n->extra[i].val);
+	}
+	return off;
 }
 
 #endif

@@ -1,0 +1,457 @@
+/*
+ * pack.c - a notice's message kept small in its outbox record and given back byte for byte.
+ *
+ * A message is mostly its body and attachments in base64 (a third larger than their bytes,
+ * and opaque to a compressor: one changed value shifts every base64 character after it),
+ * and the rest is headers that its siblings share. So it is kept as:
+ *   1. "unfolded": each block of base64 lines (76 characters and CRLF each, the last one
+ *      shorter) replaced by the bytes it encodes, kept only where encoding those bytes
+ *      again gives exactly the same lines (checked here, block by block), everything else
+ *      as it is. Segments: u8 0 (as is) or 1 (base64 block), u32 length, the bytes.
+ *   2. deflated (zlib format, with its Adler-32 of the unfolded bytes) against a preset
+ *      dictionary: the first unfolded message of the same plan, plan version and kind,
+ *      up to 16 KiB of it, stored once in the outbox under a key no notice can have and
+ *      never changed. Ten notices of one kind differ in a few names and dates, so each
+ *      costs little more than those.
+ * Giving it back inflates with that dictionary and folds the blocks into base64 again:
+ * the same bytes, so the hash in the notice's audit record still holds
+ * (store/README.md, "outbox").
+ *
+ * Keys (a notice key is a C string and never starts with NUL):
+ *   NUL 'n'                                 u32: the last dictionary id given
+ *   NUL 'd' u32 id                          u8 1, bytes: dictionary id
+ *   NUL 'i' plan NUL kind NUL u32 version   u8 1, u32 id: the class's dictionary
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "base/xalloc.h"
+#include "store/codec.h"
+#include "store/store_int.h"
+
+#define SEG_PLAIN 0
+#define SEG_BASE64 1
+#define B64_LINE 76
+#define DICT_MAX 16384
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int
+b64_val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* The lines the message builder writes: 76 characters and CRLF each, the last shorter.
+ * A line at a time (one append per line: this runs for every message read). */
+static void
+b64_fold(struct buf *out, const unsigned char *p, size_t n)
+{
+	char line[B64_LINE + 2];
+
+	for (size_t i = 0; i < n;) {
+		size_t col = 0;
+
+		for (; i < n && col < B64_LINE; i += 3, col += 4) {
+			uint32_t v = (uint32_t)p[i] << 16;
+
+			if (i + 1 < n)
+				v |= (uint32_t)p[i + 1] << 8;
+			if (i + 2 < n)
+				v |= p[i + 2];
+			line[col] = b64[v >> 18 & 63];
+			line[col + 1] = b64[v >> 12 & 63];
+			line[col + 2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+			line[col + 3] = i + 2 < n ? b64[v & 63] : '=';
+		}
+		line[col] = '\r';
+		line[col + 1] = '\n';
+		buf_append(out, line, col + 2);
+	}
+}
+
+/* The base64 lines starting at s (a line start): their length in *span (CRLFs included,
+ * 0 when there are none worth taking), decoded into out. Only a block that folds back
+ * to exactly these characters counts (no stray bits, no other line length). */
+static void
+b64_block(const char *s, size_t left, size_t *span, struct buf *out)
+{
+	size_t at = 0, end = 0;
+
+	*span = 0;
+	buf_reset(out);
+	for (;;) {
+		size_t len = 0, pad = 0, line;
+
+		while (at + len < left && b64_val((unsigned char)s[at + len]) >= 0)
+			len++;
+		while (at + len + pad < left && s[at + len + pad] == '=' && pad < 2)
+			pad++;
+		line = len + pad;
+		if (line == 0 || line > B64_LINE || line % 4 != 0 || at + line + 2 > left ||
+		    s[at + line] != '\r' || s[at + line + 1] != '\n')
+			break;
+		{
+			char bytes[B64_LINE / 4 * 3];
+			size_t nb = 0;
+
+			for (size_t i = 0; i < line; i += 4) {
+				const unsigned char *q = (const unsigned char *)s + at + i;
+				uint32_t v = 0;
+				int have = 0;
+
+				for (int j = 0; j < 4; j++) {
+					int x = b64_val(q[j]);
+
+					v = v << 6 | (uint32_t)(x < 0 ? 0 : x);
+					have += x >= 0;
+				}
+				bytes[nb++] = (char)(v >> 16);
+				if (have > 2)
+					bytes[nb++] = (char)(v >> 8);
+				if (have > 3)
+					bytes[nb++] = (char)v;
+			}
+			buf_append(out, bytes, nb);
+		}
+		at += line + 2;
+		end = at;
+		if (line < B64_LINE || pad > 0)
+			break; /* the block's last line */
+	}
+	/* a short line of letters is as likely a word: only blocks of a full line or more */
+	if (end < B64_LINE + 2)
+		return;
+	{
+		struct buf again = BUF_INIT;
+
+		b64_fold(&again, (const unsigned char *)out->data, out->len);
+		if (again.len == end && memcmp(again.data, s, end) == 0)
+			*span = end;
+		buf_release(&again);
+	}
+}
+
+static void
+seg(struct buf *b, uint8_t kind, const void *p, size_t n)
+{
+	enc_u8(b, kind);
+	enc_bytes(b, p, n);
+}
+
+/* 1. above: msg as plain and base64 segments. */
+static void
+unfold(const char *msg, size_t len, struct buf *out)
+{
+	struct buf block = BUF_INIT;
+	size_t plain = 0, at = 0;
+
+	while (at < len) {
+		size_t span = 0;
+
+		if (b64_val((unsigned char)msg[at]) >= 0)
+			b64_block(msg + at, len - at, &span, &block);
+		if (span > 0) {
+			if (at > plain)
+				seg(out, SEG_PLAIN, msg + plain, at - plain);
+			seg(out, SEG_BASE64, block.data, block.len);
+			at += span;
+			plain = at;
+			continue;
+		}
+		/* the next line */
+		{
+			const char *nl = memchr(msg + at, '\n', len - at);
+
+			at = nl ? (size_t)(nl - msg) + 1 : len;
+		}
+	}
+	if (len > plain)
+		seg(out, SEG_PLAIN, msg + plain, len - plain);
+	buf_release(&block);
+}
+
+static int
+fold(const unsigned char *p, size_t n, struct buf *out)
+{
+	struct dec d;
+
+	dec_init(&d, p, n);
+	while (d.left > 0 && !d.bad) {
+		uint8_t kind = dec_u8(&d);
+		size_t len = 0;
+		const void *bytes = dec_view(&d, &len);
+
+		if (d.bad || kind > SEG_BASE64)
+			return -1;
+		if (kind == SEG_PLAIN)
+			buf_append(out, bytes, len);
+		else
+			b64_fold(out, bytes, len);
+	}
+	return d.bad ? -1 : 0;
+}
+
+/* Plan ids and kinds are short; a long one is cut so the key stays within LMDB's 511
+ * bytes (two classes that share the first 200 bytes share a dictionary: no harm). */
+#define CLASS_PART 200
+
+static void
+class_key(struct buf *k, const char *plan, const char *kind, uint32_t version)
+{
+	unsigned char v[4];
+
+	plan = plan ? plan : "";
+	kind = kind ? kind : "";
+	buf_append(k, "\0i", 2);
+	buf_append(k, plan, strnlen(plan, CLASS_PART));
+	buf_putc(k, '\0');
+	buf_append(k, kind, strnlen(kind, CLASS_PART));
+	buf_putc(k, '\0');
+	be32_put(v, version);
+	buf_append(k, v, 4);
+}
+
+static void
+dict_key(unsigned char k[6], uint32_t id)
+{
+	k[0] = '\0';
+	k[1] = 'd';
+	be32_put(k + 2, id);
+}
+
+/* The dictionary id's bytes; DB_ESTORE when it is missing or damaged. */
+static int
+dict_get(struct store_txn *t, uint32_t id, const void **p, size_t *n, struct dberr *e)
+{
+	unsigned char kb[6];
+	MDB_val k = {6, kb}, v;
+	int rc;
+
+	dict_key(kb, id);
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc == DB_ENOTFOUND || (rc == 0 && (v.mv_size < 1 || *(unsigned char *)v.mv_data != 1)))
+		return store_corrupt(e, STORE_DB_OUTBOX, &k);
+	if (rc != 0)
+		return rc;
+	*p = (const unsigned char *)v.mv_data + 1;
+	*n = v.mv_size - 1;
+	return 0;
+}
+
+/* The class's dictionary, made from this message's unfolded bytes when it has none. */
+static int
+dict_for(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
+         const struct buf *unf, uint32_t *id, struct dberr *e)
+{
+	struct buf ck = BUF_INIT, dv = BUF_INIT;
+	unsigned char lastk[2] = {'\0', 'n'}, dk[6], idv[5], cnt[4];
+	MDB_val k, v;
+	int rc;
+
+	class_key(&ck, plan, kind, version);
+	k = (MDB_val){ck.len, ck.data};
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc == 0) {
+		if (v.mv_size != 5 || *(unsigned char *)v.mv_data != 1)
+			rc = store_corrupt(e, STORE_DB_OUTBOX, &k);
+		else
+			*id = be32_get((const unsigned char *)v.mv_data + 1);
+		goto out;
+	}
+	if (rc != DB_ENOTFOUND)
+		goto out;
+	/* a new class: the next id, its dictionary, the class pointing at it */
+	k = (MDB_val){2, lastk};
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc == 0 && v.mv_size != 4)
+		rc = store_corrupt(e, STORE_DB_OUTBOX, &k);
+	if (rc != 0 && rc != DB_ENOTFOUND)
+		goto out;
+	*id = (rc == 0 ? be32_get(v.mv_data) : 0) + 1;
+	be32_put(cnt, *id);
+	v = (MDB_val){4, cnt};
+	if ((rc = store_put(t, STORE_DB_OUTBOX, &k, &v, 0, e)) != 0)
+		goto out;
+	enc_u8(&dv, 1);
+	buf_append(&dv, unf->data, unf->len < DICT_MAX ? unf->len : DICT_MAX);
+	dict_key(dk, *id);
+	k = (MDB_val){6, dk};
+	v = (MDB_val){dv.len, dv.data};
+	if ((rc = store_put(t, STORE_DB_OUTBOX, &k, &v, 0, e)) != 0)
+		goto out;
+	idv[0] = 1;
+	be32_put(idv + 1, *id);
+	k = (MDB_val){ck.len, ck.data};
+	v = (MDB_val){5, idv};
+	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, 0, e);
+out:
+	buf_release(&ck);
+	buf_release(&dv);
+	return rc;
+}
+
+/* One deflate and one inflate state per transaction, made at first use (each is a few
+ * hundred KiB to set up; a batch packs thousands of messages). */
+struct store_zip {
+	z_stream def, inf;
+	bool def_ok, inf_ok;
+};
+
+void
+store_zip_free(struct store_txn *t)
+{
+	if (t->zip == NULL)
+		return;
+	if (t->zip->def_ok)
+		deflateEnd(&t->zip->def);
+	if (t->zip->inf_ok)
+		inflateEnd(&t->zip->inf);
+	free(t->zip);
+	t->zip = NULL;
+}
+
+/* zlib's memory by the project's policy: exhausted memory aborts */
+static voidpf
+zip_alloc(voidpf opaque, uInt items, uInt size)
+{
+	(void)opaque;
+	return xcalloc(items, size);
+}
+
+static void
+zip_free(voidpf opaque, voidpf p)
+{
+	(void)opaque;
+	free(p);
+}
+
+static struct store_zip *
+zip_of(struct store_txn *t)
+{
+	if (t->zip == NULL) {
+		t->zip = xcalloc(1, sizeof(*t->zip));
+		t->zip->def.zalloc = t->zip->inf.zalloc = zip_alloc;
+		t->zip->def.zfree = t->zip->inf.zfree = zip_free;
+	}
+	return t->zip;
+}
+
+int
+store_msg_pack(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
+               const char *msg, struct buf *out, struct dberr *e)
+{
+	struct store_zip *z = zip_of(t);
+	struct buf unf = BUF_INIT, zb = BUF_INIT;
+	const void *dict;
+	size_t len = msg ? strlen(msg) : 0, dlen;
+	uint32_t id = 0;
+	int rc;
+
+	unfold(msg ? msg : "", len, &unf);
+	if ((rc = dict_for(t, plan, kind, version, &unf, &id, e)) != 0 ||
+	    (rc = dict_get(t, id, &dict, &dlen, e)) != 0)
+		goto out;
+	if (!z->def_ok) {
+		/* memLevel 4: deflateReset clears a hash table of 2^(memLevel+7) entries for every
+		 * message; at zlib's default 8 that is 64 KiB, more than the work, and notices of
+		 * a few KB compress no better with it */
+		if (deflateInit2(&z->def, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15, 4,
+		                 Z_DEFAULT_STRATEGY) != Z_OK) {
+			rc = dberr_set(e, DB_ESOFTWARE, "deflateInit failed (zlib %s)", zlibVersion());
+			goto out;
+		}
+		z->def_ok = true;
+	} else if (deflateReset(&z->def) != Z_OK) {
+		rc = dberr_set(e, DB_ESOFTWARE, "deflateReset failed");
+		goto out;
+	}
+	if (deflateSetDictionary(&z->def, dict, (uInt)dlen) != Z_OK) {
+		rc = dberr_set(e, DB_ESOFTWARE, "deflateSetDictionary failed");
+		goto out;
+	}
+	{
+		size_t cap = deflateBound(&z->def, unf.len);
+
+		zb.data = xmalloc(cap + 1);
+		zb.cap = cap + 1;
+		z->def.next_in = (Bytef *)(unf.data ? unf.data : "");
+		z->def.avail_in = (uInt)unf.len;
+		z->def.next_out = (Bytef *)zb.data;
+		z->def.avail_out = (uInt)cap;
+		if (deflate(&z->def, Z_FINISH) != Z_STREAM_END) {
+			rc = dberr_set(e, DB_ESOFTWARE, "deflate did not finish");
+			goto out;
+		}
+		zb.len = cap - z->def.avail_out;
+	}
+	enc_u32(out, id);
+	enc_u32(out, (uint32_t)unf.len);
+	enc_u32(out, (uint32_t)len);
+	enc_bytes(out, zb.data, zb.len);
+out:
+	buf_release(&unf);
+	buf_release(&zb);
+	return rc;
+}
+
+int
+store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, char **msg,
+                 size_t *msglen, struct dberr *e)
+{
+	struct store_zip *z;
+	uint32_t id = dec_u32(d), ulen = dec_u32(d), mlen = dec_u32(d);
+	size_t zlen = 0, dlen = 0;
+	const void *zp = dec_view(d, &zlen), *dict;
+	unsigned char *unf = NULL;
+	struct buf m = BUF_INIT;
+	int rc, zr;
+
+	if (d->bad)
+		return store_corrupt(e, STORE_DB_OUTBOX, key);
+	if ((rc = dict_get(t, id, &dict, &dlen, e)) != 0)
+		return rc;
+	z = zip_of(t);
+	if (!z->inf_ok) {
+		if (inflateInit(&z->inf) != Z_OK)
+			return dberr_set(e, DB_ESOFTWARE, "inflateInit failed (zlib %s)",
+			                 zlibVersion());
+		z->inf_ok = true;
+	} else if (inflateReset(&z->inf) != Z_OK) {
+		return dberr_set(e, DB_ESOFTWARE, "inflateReset failed");
+	}
+	unf = xmalloc((size_t)ulen + 1);
+	z->inf.next_in = (Bytef *)zp;
+	z->inf.avail_in = (uInt)zlen;
+	z->inf.next_out = unf;
+	z->inf.avail_out = ulen + 1; /* one more: a stream longer than it says is damage */
+	zr = inflate(&z->inf, Z_FINISH);
+	if (zr == Z_NEED_DICT) {
+		if (inflateSetDictionary(&z->inf, dict, (uInt)dlen) != Z_OK)
+			zr = Z_DATA_ERROR;
+		else
+			zr = inflate(&z->inf, Z_FINISH);
+	}
+	/* the Adler-32 of the unfolded bytes is checked by inflate; then both lengths */
+	if (zr != Z_STREAM_END || z->inf.avail_out != 1 || z->inf.avail_in != 0 ||
+	    fold(unf, ulen, &m) != 0 || m.len != mlen) {
+		free(unf);
+		buf_release(&m);
+		return store_corrupt(e, STORE_DB_OUTBOX, key);
+	}
+	free(unf);
+	*msglen = m.len;
+	*msg = m.data ? buf_detach(&m) : xstrdup("");
+	return 0;
+}

@@ -1,0 +1,219 @@
+/* A schema-7 store kept each notice's message as it is in its outbox record (format 2). A
+ * read-only open reads those as they are and changes nothing; the first writer of schema 8
+ * writes every record again packed (format 3), and each message reads back the very same
+ * bytes, in far fewer. The schema-7 store is made with LMDB directly, in the format-2
+ * layout of store/README.md, beside the delivery records this store wrote. */
+#include <lmdb.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "store_lmdb_test.h"
+
+#define N 20
+
+static char *to[] = {"a@x.example"};
+static char *msgs[N];
+
+static void
+key_of(int i, char *key, size_t n)
+{
+	snprintf(key, n, "p/m%d/j%d/once#overdue#0", i % 3, i);
+}
+
+/* a notice's bytes in the builder's layout: headers, then base64 of its text */
+static char *
+message(int i)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf m = BUF_INIT, t = BUF_INIT;
+	size_t col = 0;
+
+	buf_printf(&m, "To: j%d@x.example\r\nX-Dabiao-Key: p/m%d/j%d/once#overdue#0\r\n"
+	               "Content-Transfer-Encoding: base64\r\n\r\n", i, i % 3, i);
+	for (int k = 0; k < 10; k++)
+		buf_printf(&t, "j%d：请立即完成m%d，逾期%d天。\r\n", i, i % 3, k);
+	for (size_t p = 0; p < t.len; p += 3) {
+		const unsigned char *q = (const unsigned char *)t.data + p;
+		uint32_t v = (uint32_t)q[0] << 16 | (p + 1 < t.len ? (uint32_t)q[1] << 8 : 0) |
+		             (p + 2 < t.len ? q[2] : 0);
+
+		buf_putc(&m, a[v >> 18 & 63]);
+		buf_putc(&m, a[v >> 12 & 63]);
+		buf_putc(&m, p + 1 < t.len ? a[v >> 6 & 63] : '=');
+		buf_putc(&m, p + 2 < t.len ? a[v & 63] : '=');
+		if ((col += 4) == 76) {
+			buf_puts(&m, "\r\n");
+			col = 0;
+		}
+	}
+	if (col)
+		buf_puts(&m, "\r\n");
+	buf_release(&t);
+	return buf_detach(&m);
+}
+
+static int
+add(struct store_txn *t, void *arg, struct dberr *e)
+{
+	(void)arg;
+	for (int i = 0; i < N; i++) {
+		char key[64];
+		struct store_notice n = {.kind = "overdue", .plan = "p", .subject = "j", .to = to,
+		                         .nto = 1, .scheduled = 100 + i, .created = 200,
+		                         .state = i % 4 ? "queued" : "failed", .message = msgs[i]};
+
+		key_of(i, key, sizeof(key));
+		n.key = key;
+		ASSERT_OK(store_notice_add(t, &n, e), e);
+	}
+	return 0;
+}
+
+/* The outbox of schema 7: format-2 values, no dictionaries; the total of their sizes. */
+static size_t
+make_schema_7(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi outbox, meta;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	static unsigned char buf[8192];
+	size_t total = 0;
+
+	MDB_OK(mdb_env_create(&env));
+	MDB_OK(mdb_env_set_maxdbs(env, 32));
+	MDB_OK(mdb_env_open(env, dir, 0, 0600));
+	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
+	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
+	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
+	MDB_OK(mdb_drop(txn, outbox, 0));
+	for (int i = 0; i < N; i++) {
+		char key[64];
+		struct store_notice n = {.kind = "overdue", .plan = "p", .subject = "j", .to = to,
+		                         .nto = 1, .scheduled = 100 + i, .created = 200,
+		                         .message = msgs[i]};
+
+		key_of(i, key, sizeof(key));
+		k = (MDB_val){strlen(key), key};
+		v = (MDB_val){test_outbox_format2(&n, buf, sizeof(buf)), buf};
+		total += v.mv_size;
+		MDB_OK(mdb_put(txn, outbox, &k, &v, 0));
+	}
+	k = (MDB_val){6, "schema"};
+	v = (MDB_val){1, "7"};
+	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
+	MDB_OK(mdb_txn_commit(txn));
+	/* every value format 2, nothing else in the outbox */
+	MDB_OK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
+	MDB_OK(mdb_cursor_open(txn, outbox, &cur));
+	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 2);
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return total;
+}
+
+/* The notices' values after the upgrade: format 3 each; the total of their sizes. */
+static size_t
+packed_total(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi outbox;
+	MDB_val k, v;
+	size_t total = 0;
+
+	MDB_OK(mdb_env_create(&env));
+	MDB_OK(mdb_env_set_maxdbs(env, 32));
+	MDB_OK(mdb_env_open(env, dir, MDB_RDONLY, 0600));
+	MDB_OK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
+	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
+	for (int i = 0; i < N; i++) {
+		char key[64];
+
+		key_of(i, key, sizeof(key));
+		k = (MDB_val){strlen(key), key};
+		MDB_OK(mdb_get(txn, outbox, &k, &v));
+		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 3);
+		total += v.mv_size;
+	}
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return total;
+}
+
+static int
+check(struct store_txn *t, void *arg, struct dberr *e)
+{
+	(void)arg;
+	for (int i = 0; i < N; i++) {
+		char key[64];
+		struct store_notice n;
+
+		key_of(i, key, sizeof(key));
+		ASSERT_OK(store_notice_get(t, key, &n, e), e);
+		ASSERT_STR_EQ(n.message, msgs[i]);
+		ASSERT_EQ(n.scheduled, 100 + i);
+		ASSERT_STR_EQ(n.state, i % 4 ? "queued" : "failed");
+		ASSERT_EQ(n.plan_version, 0); /* not known for a notice of an older store */
+		store_notice_release(&n);
+	}
+	return 0;
+}
+
+static int
+read_schema(struct store_txn *t, void *arg, struct dberr *e)
+{
+	return store_meta_get(t, "schema", arg, e);
+}
+
+int
+main(void)
+{
+	char *dir, *schema = NULL, want[16];
+	struct store *s = test_store_new(&dir);
+	size_t before, after;
+	struct dberr e;
+
+	dberr_clear(&e);
+	for (int i = 0; i < N; i++)
+		msgs[i] = message(i);
+	ASSERT_OK(store_write(s, add, NULL, &e), &e);
+	store_close(s);
+	before = make_schema_7(dir);
+
+	/* read-only: format 2 read as it is, the schema left at 7 */
+	ASSERT_OK(store_open(dir, STORE_RDONLY, &s, &e), &e);
+	ASSERT_OK(store_read(s, check, NULL, &e), &e);
+	ASSERT_OK(store_read(s, read_schema, &schema, &e), &e);
+	ASSERT_STR_EQ(schema, "7");
+	free(schema);
+	store_close(s);
+
+	/* the first writer packs every message; each reads back the same bytes */
+	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
+	ASSERT_OK(store_read(s, check, NULL, &e), &e);
+	ASSERT_OK(store_read(s, read_schema, &schema, &e), &e);
+	snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
+	ASSERT_STR_EQ(schema, want);
+	free(schema);
+	store_close(s);
+	after = packed_total(dir);
+	fprintf(stderr, "outbox values: %zu bytes at schema 7, %zu packed\n", before, after);
+	ASSERT_LT(after * 2, before);
+
+	/* and again: an up-to-date store is not rewritten */
+	s = NULL;
+	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
+	ASSERT_OK(store_read(s, check, NULL, &e), &e);
+	store_close(s);
+	ASSERT_EQ(packed_total(dir), after);
+	for (int i = 0; i < N; i++)
+		free(msgs[i]);
+	test_rmtree(dir);
+	free(dir);
+	return 0;
+}
