@@ -5,7 +5,6 @@
  * CRLF), an empty message, one larger than a dictionary, and thousands of random ones made
  * of the characters that matter. Siblings cost a fraction of their bytes; a history scan
  * gives no message and no dictionary; a damaged packed message is a store error. */
-#include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -197,18 +196,14 @@ get_one(struct store_txn *t, void *arg, struct dberr *e)
 static size_t
 raw_value(const char *dir, const char *key, bool damage)
 {
-	MDB_env *env;
-	MDB_txn *txn;
+	struct test_lmdb l;
 	MDB_dbi outbox;
 	MDB_val k = {strlen(key), (void *)key}, v;
 	size_t len;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 32));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
-	MDB_OK(mdb_get(txn, outbox, &k, &v));
+	test_lmdb_open(&l, dir);
+	outbox = test_lmdb_dbi(&l, "outbox");
+	MDB_OK(mdb_get(l.txn, outbox, &k, &v));
 	len = v.mv_size;
 	if (damage) {
 		unsigned char *copy = malloc(v.mv_size);
@@ -216,11 +211,10 @@ raw_value(const char *dir, const char *key, bool damage)
 		memcpy(copy, v.mv_data, v.mv_size);
 		copy[v.mv_size - 3] ^= 0x55;
 		v.mv_data = copy;
-		MDB_OK(mdb_put(txn, outbox, &k, &v, 0));
+		MDB_OK(mdb_put(l.txn, outbox, &k, &v, 0));
 		free(copy);
 	}
-	MDB_OK(mdb_txn_commit(txn));
-	mdb_env_close(env);
+	test_lmdb_done(&l, NULL);
 	return len;
 }
 

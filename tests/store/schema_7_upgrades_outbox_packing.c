@@ -3,7 +3,6 @@
  * writes every record again packed (format 3), and each message reads back the very same
  * bytes, in far fewer. The schema-7 store is made with LMDB directly, in the format-2
  * layout of store/README.md, beside the delivery records this store wrote. */
-#include <lmdb.h>
 #include <stdio.h>
 
 #include "base/buf.h"
@@ -73,21 +72,16 @@ add(struct store_txn *t, void *arg, struct dberr *e)
 static size_t
 make_schema_7(const char *dir)
 {
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi outbox, meta;
+	struct test_lmdb l;
+	MDB_dbi outbox;
 	MDB_cursor *cur;
 	MDB_val k, v;
 	static unsigned char buf[8192];
 	size_t total = 0;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 32));
-	MDB_OK(mdb_env_open(env, dir, 0, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, 0, &txn));
-	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
-	MDB_OK(mdb_dbi_open(txn, "meta", 0, &meta));
-	MDB_OK(mdb_drop(txn, outbox, 0));
+	test_lmdb_open(&l, dir);
+	outbox = test_lmdb_dbi(&l, "outbox");
+	MDB_OK(mdb_drop(l.txn, outbox, 0));
 	for (int i = 0; i < N; i++) {
 		char key[64];
 		struct store_notice n = {.kind = "overdue", .plan = "p", .subject = "j", .to = to,
@@ -98,21 +92,15 @@ make_schema_7(const char *dir)
 		k = (MDB_val){strlen(key), key};
 		v = (MDB_val){test_outbox_format2(&n, buf, sizeof(buf)), buf};
 		total += v.mv_size;
-		MDB_OK(mdb_put(txn, outbox, &k, &v, 0));
+		MDB_OK(mdb_put(l.txn, outbox, &k, &v, 0));
 	}
-	k = (MDB_val){6, "schema"};
-	v = (MDB_val){1, "7"};
-	MDB_OK(mdb_put(txn, meta, &k, &v, 0));
-	MDB_OK(mdb_txn_commit(txn));
 	/* every value format 2, nothing else in the outbox */
-	MDB_OK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
-	MDB_OK(mdb_cursor_open(txn, outbox, &cur));
+	MDB_OK(mdb_cursor_open(l.txn, outbox, &cur));
 	for (int rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
 		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 2);
 	mdb_cursor_close(cur);
-	mdb_txn_abort(txn);
-	mdb_env_close(env);
+	test_lmdb_done(&l, "7");
 	return total;
 }
 
@@ -120,28 +108,23 @@ make_schema_7(const char *dir)
 static size_t
 packed_total(const char *dir)
 {
-	MDB_env *env;
-	MDB_txn *txn;
+	struct test_lmdb l;
 	MDB_dbi outbox;
 	MDB_val k, v;
 	size_t total = 0;
 
-	MDB_OK(mdb_env_create(&env));
-	MDB_OK(mdb_env_set_maxdbs(env, 32));
-	MDB_OK(mdb_env_open(env, dir, MDB_RDONLY, 0600));
-	MDB_OK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
-	MDB_OK(mdb_dbi_open(txn, "outbox", 0, &outbox));
+	test_lmdb_open(&l, dir);
+	outbox = test_lmdb_dbi(&l, "outbox");
 	for (int i = 0; i < N; i++) {
 		char key[64];
 
 		key_of(i, key, sizeof(key));
 		k = (MDB_val){strlen(key), key};
-		MDB_OK(mdb_get(txn, outbox, &k, &v));
+		MDB_OK(mdb_get(l.txn, outbox, &k, &v));
 		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 3);
 		total += v.mv_size;
 	}
-	mdb_txn_abort(txn);
-	mdb_env_close(env);
+	test_lmdb_done(&l, NULL);
 	return total;
 }
 
@@ -164,16 +147,10 @@ check(struct store_txn *t, void *arg, struct dberr *e)
 	return 0;
 }
 
-static int
-read_schema(struct store_txn *t, void *arg, struct dberr *e)
-{
-	return store_meta_get(t, "schema", arg, e);
-}
-
 int
 main(void)
 {
-	char *dir, *schema = NULL, want[16];
+	char *dir;
 	struct store *s = test_store_new(&dir);
 	size_t before, after;
 	struct dberr e;
@@ -185,22 +162,9 @@ main(void)
 	store_close(s);
 	before = make_schema_7(dir);
 
-	/* read-only: format 2 read as it is, the schema left at 7 */
-	ASSERT_OK(store_open(dir, STORE_RDONLY, &s, &e), &e);
-	ASSERT_OK(store_read(s, check, NULL, &e), &e);
-	ASSERT_OK(store_read(s, read_schema, &schema, &e), &e);
-	ASSERT_STR_EQ(schema, "7");
-	free(schema);
-	store_close(s);
-
-	/* the first writer packs every message; each reads back the same bytes */
-	ASSERT_OK(store_open(dir, 0, &s, &e), &e);
-	ASSERT_OK(store_read(s, check, NULL, &e), &e);
-	ASSERT_OK(store_read(s, read_schema, &schema, &e), &e);
-	snprintf(want, sizeof(want), "%d", STORE_SCHEMA_VERSION);
-	ASSERT_STR_EQ(schema, want);
-	free(schema);
-	store_close(s);
+	/* read-only: format 2 read as it is, the schema left at 7; then the first writer
+	 * packs every message, and each reads back the same bytes */
+	test_schema_upgrade(dir, "7", check);
 	after = packed_total(dir);
 	fprintf(stderr, "outbox values: %zu bytes at schema 7, %zu packed\n", before, after);
 	ASSERT_LT(after * 2, before);
