@@ -477,9 +477,13 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		if (rc != 0)
 			break;
 		t.map_full = false;
+		t.defer_pack = true;
 		rc = fn(&t, arg, e);
 		if (rc == 0 && commit && !t.map_full)
+			rc = store_pack_drain(&t, e);
+		if (rc == 0 && commit && !t.map_full)
 			rc = states_flush(&t, e);
+		store_pack_end(&t);
 		states_release(&t);
 		store_zip_free(&t);
 		if (!commit && !t.map_full) {

@@ -15,9 +15,9 @@
 #define BODY_FORMAT_2 2
 #define BODY_FORMAT 3
 
-static int
-notice_encode(struct store_txn *t, struct buf *b, const struct store_notice *n,
-              struct dberr *e)
+/* The record's fields before its message. */
+static void
+notice_fields(struct buf *b, const struct store_notice *n)
 {
 	enc_u8(b, BODY_FORMAT);
 	enc_i64(b, n->scheduled);
@@ -29,6 +29,13 @@ notice_encode(struct store_txn *t, struct buf *b, const struct store_notice *n,
 	enc_strv(b, n->to, n->nto);
 	enc_kv(b, n->extra, n->nextra);
 	enc_u32(b, n->plan_version);
+}
+
+static int
+notice_encode(struct store_txn *t, struct buf *b, const struct store_notice *n,
+              struct dberr *e)
+{
+	notice_fields(b, n);
 	return store_msg_pack(t, n->plan, n->kind, n->plan_version, n->message, b, e);
 }
 
@@ -53,19 +60,22 @@ store_notice_add(struct store_txn *t, const struct store_notice *n, struct dberr
 	/* the key is checked first: a notice seen before packs nothing (and makes no
 	 * dictionary of its message) */
 	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
-	if (rc == 0)
+	if (rc == 0 || (rc == DB_ENOTFOUND && store_pack_pending(t, n->key)))
 		return 1;
 	if (rc != DB_ENOTFOUND)
 		return rc;
-	if ((rc = notice_encode(t, &val, n, e)) != 0) {
-		buf_release(&val);
-		return rc;
+	if (t->defer_pack) {
+		/* packed beside the transaction, put before it commits (packer.c) */
+		notice_fields(&val, n);
+		rc = store_pack_defer(t, n->key, &val, n->plan, n->kind, n->plan_version,
+		                      n->message, e);
+	} else if ((rc = notice_encode(t, &val, n, e)) == 0) {
+		v = (MDB_val){val.len, val.data};
+		rc = store_put(t, STORE_DB_OUTBOX, &k, &v, MDB_NOOVERWRITE, e);
+		if (rc == MDB_KEYEXIST)
+			rc = 1;
 	}
-	v = (MDB_val){val.len, val.data};
-	rc = store_put(t, STORE_DB_OUTBOX, &k, &v, MDB_NOOVERWRITE, e);
 	buf_release(&val);
-	if (rc == MDB_KEYEXIST)
-		return 1;
 	if (rc != 0)
 		return rc;
 	/* queued from its creation, so the queue delivers in the order notices were made */
@@ -135,6 +145,8 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
 	struct store_notice n;
 	int rc;
 
+	if ((rc = store_pack_drain(t, e)) != 0)
+		return rc;
 	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
 	if (rc == DB_ENOTFOUND)
 		return dberr_set(e, rc, "no notice %s", key);
@@ -216,7 +228,10 @@ store_notice_each(struct store_txn *t, int (*cb)(const struct store_notice *, vo
                   void *arg, struct dberr *e)
 {
 	struct notice_each_ctx c = {cb, arg, t};
+	int rc = store_pack_drain(t, e);
 
+	if (rc != 0)
+		return rc;
 	/* from \x01: the dictionaries' keys (NUL first) are not notices */
 	return store_scan(t, STORE_DB_OUTBOX, "\x01", 1, NULL, 0, notice_each_one, &c, e);
 }

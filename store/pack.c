@@ -261,12 +261,13 @@ dict_get(struct store_txn *t, uint32_t id, const void **p, size_t *n, struct dbe
 	return 0;
 }
 
-/* The class's dictionary, made from this message's unfolded bytes when it has none. */
+/* The class's dictionary, made from this message's unfolded bytes when it has none
+ * (unfolded here only then: a known class costs one get). */
 static int
 dict_for(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
-         const struct buf *unf, uint32_t *id, struct dberr *e)
+         const char *msg, uint32_t *id, struct dberr *e)
 {
-	struct buf ck = BUF_INIT, dv = BUF_INIT;
+	struct buf ck = BUF_INIT, dv = BUF_INIT, unf = BUF_INIT;
 	unsigned char lastk[2] = {'\0', 'n'}, dk[6], idv[5], cnt[4];
 	MDB_val k, v;
 	int rc;
@@ -295,8 +296,9 @@ dict_for(struct store_txn *t, const char *plan, const char *kind, uint32_t versi
 	v = (MDB_val){4, cnt};
 	if ((rc = store_put(t, STORE_DB_OUTBOX, &k, &v, 0, e)) != 0)
 		goto out;
+	unfold(msg ? msg : "", msg ? strlen(msg) : 0, &unf);
 	enc_u8(&dv, 1);
-	buf_append(&dv, unf->data, unf->len < DICT_MAX ? unf->len : DICT_MAX);
+	buf_append(&dv, unf.data, unf.len < DICT_MAX ? unf.len : DICT_MAX);
 	dict_key(dk, *id);
 	k = (MDB_val){6, dk};
 	v = (MDB_val){dv.len, dv.data};
@@ -310,7 +312,18 @@ dict_for(struct store_txn *t, const char *plan, const char *kind, uint32_t versi
 out:
 	buf_release(&ck);
 	buf_release(&dv);
+	buf_release(&unf);
 	return rc;
+}
+
+int
+store_msg_class(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
+                const char *msg, uint32_t *id, const void **dict, size_t *dlen,
+                struct dberr *e)
+{
+	int rc = dict_for(t, plan, kind, version, msg, id, e);
+
+	return rc != 0 ? rc : dict_get(t, *id, dict, dlen, e);
 }
 
 /* One deflate and one inflate state per transaction, made at first use (each is a few
@@ -321,15 +334,21 @@ struct store_zip {
 };
 
 void
+store_zip_end(struct store_zip *z)
+{
+	if (z == NULL)
+		return;
+	if (z->def_ok)
+		deflateEnd(&z->def);
+	if (z->inf_ok)
+		inflateEnd(&z->inf);
+	free(z);
+}
+
+void
 store_zip_free(struct store_txn *t)
 {
-	if (t->zip == NULL)
-		return;
-	if (t->zip->def_ok)
-		deflateEnd(&t->zip->def);
-	if (t->zip->inf_ok)
-		inflateEnd(&t->zip->inf);
-	free(t->zip);
+	store_zip_end(t->zip);
 	t->zip = NULL;
 }
 
@@ -348,14 +367,21 @@ zip_free(voidpf opaque, voidpf p)
 	free(p);
 }
 
+struct store_zip *
+store_zip_new(void)
+{
+	struct store_zip *z = xcalloc(1, sizeof(*z));
+
+	z->def.zalloc = z->inf.zalloc = zip_alloc;
+	z->def.zfree = z->inf.zfree = zip_free;
+	return z;
+}
+
 static struct store_zip *
 zip_of(struct store_txn *t)
 {
-	if (t->zip == NULL) {
-		t->zip = xcalloc(1, sizeof(*t->zip));
-		t->zip->def.zalloc = t->zip->inf.zalloc = zip_alloc;
-		t->zip->def.zfree = t->zip->inf.zfree = zip_free;
-	}
+	if (t->zip == NULL)
+		t->zip = store_zip_new();
 	return t->zip;
 }
 
@@ -363,17 +389,24 @@ int
 store_msg_pack(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
                const char *msg, struct buf *out, struct dberr *e)
 {
-	struct store_zip *z = zip_of(t);
-	struct buf unf = BUF_INIT, zb = BUF_INIT;
 	const void *dict;
-	size_t len = msg ? strlen(msg) : 0, dlen;
+	size_t dlen;
 	uint32_t id = 0;
-	int rc;
+	int rc = store_msg_class(t, plan, kind, version, msg, &id, &dict, &dlen, e);
+
+	return rc != 0 ? rc
+	               : store_msg_deflate(zip_of(t), id, dict, dlen, msg, msg ? strlen(msg) : 0,
+	                                   out, e);
+}
+
+int
+store_msg_deflate(struct store_zip *z, uint32_t id, const void *dict, size_t dlen,
+                  const char *msg, size_t len, struct buf *out, struct dberr *e)
+{
+	struct buf unf = BUF_INIT, zb = BUF_INIT;
+	int rc = 0;
 
 	unfold(msg ? msg : "", len, &unf);
-	if ((rc = dict_for(t, plan, kind, version, &unf, &id, e)) != 0 ||
-	    (rc = dict_get(t, id, &dict, &dlen, e)) != 0)
-		goto out;
 	if (!z->def_ok) {
 		/* zlib's fastest level: against a sibling the matches are long and found at
 		 * once (one 20,000-notice burst here: 146 µs of CPU a task against 159 at the

@@ -52,6 +52,8 @@ struct store_txn {
 	const struct store_txn_state_ops *state_ops[STORE_TXN_STATES];
 	void *state[STORE_TXN_STATES];
 	struct store_zip *zip;       /* pack.c's compressor, made at first use, freed at the end */
+	bool defer_pack;             /* begun by store_write: messages packed beside it */
+	struct store_packer *packer; /* packer.c's, made at the first notice, ended with t */
 };
 
 /* Converts an LMDB (or errno) failure into DB_ESTORE with mdb_strerror's text after the
@@ -113,17 +115,46 @@ int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);
 
 /* pack.c: a notice's message in its outbox record (store/README.md, "outbox").
  * store_msg_pack appends the packed form of msg to out (the dictionary of the class plan,
- * kind, version made from msg when the class has none). store_msg_unpack reads it from d
- * and gives back the very bytes packed (*msg xmalloc'd, NUL-terminated, *msglen without
- * the NUL); a damaged one is DB_ESTORE naming key. store_zip_free ends t's compressor
- * (store_write and store_read call it). Errors: the store's. */
+ * kind, version made from msg when the class has none): store_msg_class then
+ * store_msg_deflate. store_msg_class gives the class's dictionary id and bytes (*dict into
+ * the map: valid until the next write in t), making it when the class has none.
+ * store_msg_deflate needs no transaction: any thread may run it, each with its own
+ * store_zip (store_zip_new, store_zip_end), the dictionary's bytes unchanged meanwhile.
+ * store_msg_unpack reads it from d and gives back the very bytes packed (*msg xmalloc'd,
+ * NUL-terminated, *msglen without the NUL); a damaged one is DB_ESTORE naming key.
+ * store_zip_free ends t's own compressor (store_write and store_read call it).
+ * Errors: the store's; store_msg_deflate DB_ESOFTWARE only (zlib refused). */
 struct buf;
 struct dec;
+struct store_zip;
 int store_msg_pack(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
                    const char *msg, struct buf *out, struct dberr *e);
+int store_msg_class(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
+                    const char *msg, uint32_t *id, const void **dict, size_t *dlen,
+                    struct dberr *e);
+int store_msg_deflate(struct store_zip *z, uint32_t id, const void *dict, size_t dlen,
+                      const char *msg, size_t len, struct buf *out, struct dberr *e);
 int store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, char **msg,
                      size_t *msglen, struct dberr *e);
+struct store_zip *store_zip_new(void);
+void store_zip_end(struct store_zip *z);
 void store_zip_free(struct store_txn *t);
+
+/* packer.c: the messages a write transaction queues, packed beside it (on a second
+ * thread) rather than in its path. store_pack_defer takes the notice's record so far (val,
+ * its fields encoded; taken over, released by the packer) and a copy of its message,
+ * and packs and puts it before the transaction commits; only in a transaction store_write
+ * began (t->defer_pack). store_pack_pending says whether key waits in t.
+ * store_pack_drain packs what is left (on this thread too), waits, and puts every record
+ * waiting: store_write calls it before the commit, and every read of the outbox before
+ * it reads, so the transaction reads its own writes. store_pack_end stops the thread
+ * and frees what is left unput (an aborted or redone transaction). Errors: the store's;
+ * store_pack_defer's are those of the dictionary (store_msg_class). */
+int store_pack_defer(struct store_txn *t, const char *key, struct buf *val, const char *plan,
+                     const char *kind, uint32_t version, const char *msg, struct dberr *e);
+bool store_pack_pending(struct store_txn *t, const char *key);
+int store_pack_drain(struct store_txn *t, struct dberr *e);
+void store_pack_end(struct store_txn *t);
 /* outbox.c: writes the notice key's record again in this schema's format (migrate.c), its
  * message the same bytes. Errors: the store's. */
 int store_notice_repack(struct store_txn *t, const char *key, struct dberr *e);
