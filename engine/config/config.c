@@ -110,7 +110,7 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 {
 	static const char *const keys[] = {"host", "port", "security", "user", "password_file",
 	                                   "from", "timeout", "ca_file", "allow_plaintext_auth",
-	                                   NULL};
+	                                   "connections", NULL};
 	const struct ydoc_node *n;
 	const char *s;
 	long port;
@@ -174,6 +174,14 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 		if ((rc = ydoc_string(d, n, "smtp.ca_file", &s, e)) != 0)
 			return rc;
 		c->ca_file = xstrdup(s);
+	}
+	if ((n = ydoc_get(smtp, "connections")) != NULL) {
+		long conns;
+
+		if ((rc = ydoc_int(d, n, "smtp.connections", 1, CONFIG_CONNECTIONS_MAX, &conns,
+		                   e)) != 0)
+			return rc;
+		c->connections = (int)conns;
 	}
 	if ((n = ydoc_get(smtp, "timeout")) != NULL)
 		return parse_timeout(d, n, &c->timeout_ms, e);
@@ -512,6 +520,7 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	int rc = 0;
 
 	c.timeout_ms = 30000;
+	c.connections = CONFIG_CONNECTIONS;
 	c.from = xstrdup("dabiao@localhost");
 	c.web_listen = xstrdup("127.0.0.1:8080");
 	c.web_upload_limit = (size_t)20 << 20;

@@ -29,6 +29,7 @@
  *     password_file: /etc/dabiao/smtp-password   # never the password itself
  *     from: dabiao@example.cn
  *     timeout: 30s              # 1ms to 3600s
+ *     connections: 4            # SMTP sessions at once, 1 to 16 (default 4)
  *     ca_file: /etc/dabiao/bureau-ca.pem          # optional
  *   digest: [county_epb]        # optional daily digest per role
  *   calendars_dir: /etc/dabiao/calendars     # optional: a bureau's own calendar files,
@@ -62,6 +63,12 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/dabiao/dabiao.yaml"
 
+/* A few sessions at once: a server that answers each message slowly (a content filter,
+ * a remote relay) no longer holds the whole batch to one message at a time, and a bureau's
+ * server is not flooded. */
+#define CONFIG_CONNECTIONS 4
+#define CONFIG_CONNECTIONS_MAX 16
+
 enum config_security { CONFIG_SMTP_NONE = 0, CONFIG_SMTP_STARTTLS };
 
 struct config {
@@ -77,6 +84,8 @@ struct config {
 	bool allow_plaintext_auth; /* AUTH without TLS: only when the file says so */
 	char *from;
 	int timeout_ms;
+	int connections;       /* SMTP sessions a batch is sent over at once, 1 to
+	                          CONFIG_CONNECTIONS_MAX; default CONFIG_CONNECTIONS */
 	char *ca_file;
 	char **digest;         /* role ids, NULL-terminated, or NULL */
 	char *audit_key_file;  /* or NULL */

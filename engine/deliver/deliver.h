@@ -1,6 +1,7 @@
 /*
  * deliver.h - from the outbox to the recipients: batches of claimed notices through the
- * SMTP transport (notifiers/smtp.h: one libESMTP session in a helper process), or, when no
+ * SMTP transport (notifiers/smtp.h: smtp.connections libESMTP sessions at once, each in a
+ * helper process; deliver_smtp.c), or, when no
  * SMTP server is configured, as .eml files in <store>/outbox/ (eml.c); on a throw-away
  * store (engine_dry) through a null transport that delivers nothing.
  *
