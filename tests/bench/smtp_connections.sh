@@ -6,7 +6,9 @@
 # claims, the sessions, the results' commits). Prints figures and one SUMMARY line; never
 # fails on a number. Installs postfix when missing.
 #   tests/bench/smtp_connections.sh [BUILD_DIR] [COUNT] [CONNECTIONS...]
-#   (default build/release 2000 "1 4"; ROUNDS=3; PIN=0 pins everything to CPU 0)
+#   (default build/release 2000 "1 4"; ROUNDS=3; PIN=0 pins everything to CPU 0;
+#   SINK_DELAY=S: the sink waits S seconds before answering each DATA, as a slow server or
+#   content filter does, where more connections pay off)
 set -euo pipefail
 build=${1:-build/release}
 count=${2:-2000}
@@ -33,7 +35,9 @@ trap cleanup EXIT
 port=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 dead=$($py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 user=""; [ "$(id -u)" -eq 0 ] && user="-u nobody"
-"${pin[@]}" smtp-sink $user "127.0.0.1:$port" 1000 >/dev/null 2>&1 &
+delay=()
+[ -n "${SINK_DELAY:-}" ] && delay=(-w "$SINK_DELAY")
+"${pin[@]}" smtp-sink $user "${delay[@]}" "127.0.0.1:$port" 1000 >/dev/null 2>&1 &
 sink=$!
 for _ in $(seq 50); do
 	$py -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break
@@ -87,7 +91,7 @@ for r in $(seq "$rounds"); do
 		theirs[$k]="${theirs[$k]:-} $(echo "scale=4; $d / $s" | bc -l)"
 	done
 done
-summary="SUMMARY smtp_connections count=$count rounds=$rounds pin=${PIN:-none}"
+summary="SUMMARY smtp_connections count=$count rounds=$rounds pin=${PIN:-none} sink_delay_s=${SINK_DELAY:-0}"
 for k in "${conns[@]}"; do
 	med=$(echo "${ours[$k]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	ratio=$(echo "${theirs[$k]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{printf "%.2f", a[int((NR+1)/2)]}')
