@@ -16,7 +16,10 @@ import hashlib
 import json
 import os
 import shutil
+import struct
+import subprocess
 import sys
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done  # noqa: E402
@@ -159,19 +162,68 @@ os.rename(st.path("gone.eml"), os.path.join(outdir, over))
 st.ok("audit", "verify")
 
 # a changed outbox record (the message audit show prints and a retry would send): one byte
-# of a reminder kept only for the grouped message, changed in data.mdb itself
-dbf = os.path.join(st.db, "data.mdb")
-with open(dbf, "rb") as f:
-    data = bytearray(f.read())
-needle = b"X-Dabiao-Key: ev/r0/b/once#reminder#0"
-check(data.count(needle) >= 1, "the reminder's stored message is in data.mdb")
-# every copy (LMDB leaves older pages behind): the live one is among them
-i = data.find(needle)
-while i >= 0:
-    data[i + len(needle) - 1] = ord("7")
-    i = data.find(needle, i + 1)
-with open(dbf, "wb") as f:
-    f.write(data)
+# of a reminder kept only for the grouped message, changed in the store itself. The store
+# keeps a message packed (store/README.md, "outbox": its fields, then plan version,
+# dictionary id, unfolded and message lengths and the unfolded bytes deflated against the
+# dictionary), so the change is made as someone with the file would make one that still
+# reads: unpacked with zlib, one byte changed, packed again, written back with LMDB's tools.
+def dump(db, name):
+    out = subprocess.run(["mdb_dump", "-s", name, db], capture_output=True, check=True,
+                         text=True).stdout.splitlines()
+    body = out[out.index("HEADER=END") + 1:out.index("DATA=END")]
+    return {bytes.fromhex(body[i].strip()): bytes.fromhex(body[i + 1].strip())
+            for i in range(0, len(body), 2)}
+
+
+class Rec:
+    def __init__(self, b):
+        self.b, self.i = b, 0
+
+    def take(self, n):
+        self.i += n
+        return self.b[self.i - n:self.i]
+
+    def u32(self):
+        return struct.unpack(">I", self.take(4))[0]
+
+    def str(self):
+        return self.take(self.u32())
+
+
+def change_outbox_byte(st):
+    outbox = dump(st.db, "outbox")
+    key = b"ev/r0/b/once#reminder#0"
+    check(key in outbox, "the reminder's stored record is in the outbox")
+    r = Rec(outbox[key])
+    eq(r.take(1), b"\x03", "the record is in the packed format")
+    r.take(16)                                   # scheduled, created
+    for _ in range(3):                           # plan, kind, subject
+        r.str()
+    for _ in range(2):                           # tasks, to
+        for _ in range(r.u32()):
+            r.str()
+    for _ in range(2 * r.u32()):                 # extra
+        r.str()
+    r.u32()                                      # plan version
+    head = r.i
+    dict_id, ulen, mlen = r.u32(), r.u32(), r.u32()
+    zdict = outbox[b"\x00d" + struct.pack(">I", dict_id)][1:]
+    unfolded = bytearray(zlib.decompressobj(zdict=zdict).decompress(r.str()))
+    eq(len(unfolded), ulen, "the unfolded bytes are as long as the record says")
+    needle = b"X-Dabiao-Key: ev/r0/b/once#reminder#0"
+    pos = unfolded.find(needle)
+    check(pos >= 0, "the reminder's header is among its unfolded bytes")
+    unfolded[pos + len(needle) - 1] = ord("7")
+    z = zlib.compressobj(1, zdict=zdict)
+    packed = z.compress(bytes(unfolded)) + z.flush()
+    rec = outbox[key][:head] + struct.pack(">IIII", dict_id, ulen, mlen, len(packed)) + packed
+    with open(st.path("changed.dump"), "w") as f:
+        f.write("VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n")
+        f.write(f" {key.hex()}\n {rec.hex()}\nDATA=END\n")
+    subprocess.run(["mdb_load", "-s", "outbox", "-f", st.path("changed.dump"), st.db], check=True)
+
+
+change_outbox_byte(st)
 rc, out, err = st.run("audit", "verify")
 eq(rc, 65, f"a changed outbox record fails verify: {out}{err}")
 check("ev/r0/b/once#reminder#0" in err and "outbox record was changed" in err,
