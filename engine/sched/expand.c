@@ -305,24 +305,50 @@ task_known(struct xctx *x, const char *key)
 	return known;
 }
 
+/* When the grace period before a task's due date begins: the end of the day `grace`
+ * (calendar or working) days before its shifted due date, so that a task made by then has
+ * as long as a late arrival made that day would get. With `grace: 0d` that is the end of
+ * the due day: nothing made before its deadline is late. */
+static int
+grace_before(struct xctx *x, const struct plan_milestone *m, int32_t due_date, int64_t *at)
+{
+	const struct plan *p = x->ep->plan;
+	int32_t day = due_date - (int32_t)m->grace.n;
+	char date[11];
+
+	if (m->grace.unit == PLAN_WORKDAYS && m->grace.n > 0 &&
+	    cal_add_workdays(&p->calendar, due_date, -(int)m->grace.n, &day) != 0) {
+		cal_format_date(due_date, date);
+		return dberr_set(x->e, DB_EDATA, "plan %s, milestone %s: no working day within ten "
+		                 "years of the due %s to count its grace from", p->id, m->id, date);
+	}
+	*at = schedule_end_of_day(x->ep, day);
+	return 0;
+}
+
 /* A task that comes into being too late to be met (docs/plan-format.md, "Fair start"):
  * after its deadline, or after the time of its last reminder, when none of the notices
  * its plan promises would reach its owner before the lapse. Its subject imported, its
- * plan or milestone loaded, late. A milestone without reminders promises none: its tasks
- * are late only after the deadline. */
+ * plan or milestone loaded, late. A milestone without reminders promises its owners the
+ * grace period instead: its tasks are late when made after the grace period before their
+ * due date began, so none lapses within hours of being made. */
 static int
 arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o,
              bool *late)
 {
-	int64_t now = engine_now(x->en), cutoff;
+	int64_t now = engine_now(x->en), cutoff = 0;
 	struct task_times tt;
 	int rc;
 
 	*late = o->deadline < now;
 	if (*late)
 		return 0;
-	if (m->nremind == 0)
+	if (m->nremind == 0) {
+		if ((rc = grace_before(x, m, o->due_date, &cutoff)) != 0)
+			return rc;
+		*late = now > cutoff;
 		return 0;
+	}
 	if ((rc = schedule_times(x->ep, m, o->due_date, o->deadline, &tt, x->e)) != 0)
 		return rc;
 	cutoff = tt.remind[0];
@@ -334,17 +360,19 @@ arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o
 }
 
 /* A late task: a period of a recurring series whose deadline passed before the task
- * existed is not applicable; any other gets the milestone's grace period from today (or
- * keeps its own deadline, when that is later), and its owner a start notice saying so. */
+ * existed is not applicable; any other gets the milestone's grace period from today, or
+ * keeps its own deadline when that is later (*kept), and its owner a start notice saying
+ * which. */
 static int
 late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *t,
-             const struct occ *o, bool *na)
+             const struct occ *o, bool *na, bool *kept)
 {
 	int32_t day;
 	int64_t deadline;
 	char due[16];
 	int rc;
 
+	*kept = false;
 	*na = m->due.kind == PLAN_DUE_EVERY && o->deadline < engine_now(x->en);
 	if (*na) {
 		t->state = PLAN_STATE_NOT_APPLICABLE;
@@ -353,10 +381,11 @@ late_arrival(struct xctx *x, const struct plan_milestone *m, struct store_task *
 	rc = sched_period_end(x->ep, engine_now(x->en), &m->grace, &day, &deadline, x->e);
 	if (rc != 0)
 		return rc;
-	if (deadline > t->deadline) {
-		t->due_date = day;
-		t->deadline = deadline;
-	}
+	*kept = deadline <= t->deadline;
+	if (*kept)
+		return 0;
+	t->due_date = day;
+	t->deadline = deadline;
 	cal_format_date(o->due_date, due);
 	store_task_set_extra(t, "grace_from", due);
 	return 0;
@@ -372,7 +401,7 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	struct buf details = BUF_INIT;
 	struct owner_notice start = {0};
 	char due[16], *key;
-	bool late = false, na = false;
+	bool late = false, na = false, kept = false;
 	int rc;
 
 	key = xasprintf("%s/%s/%s/%s", p->id, m->id, subject, o->period);
@@ -396,7 +425,7 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	t.deadline = t.orig_deadline = o->deadline;
 	t.gen = 1;
 	t.created_at = t.updated_at = engine_now(x->en);
-	if (late && (rc = late_arrival(x, m, &t, o, &na)) != 0)
+	if (late && (rc = late_arrival(x, m, &t, o, &na, &kept)) != 0)
 		goto out;
 	if ((rc = store_task_put(x->txn, &t, x->e)) != 0)
 		goto out;
@@ -408,10 +437,12 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 	if (late && na)
 		buf_puts(&details, ",\"not_applicable\":\"its deadline passed before it existed\"");
 	else if (late)
-		buf_printf(&details, ",\"grace_until\":\"%s\",\"late\":\"%s\"",
+		buf_printf(&details, ",\"%s\":\"%s\",\"late\":\"%s\"",
+		           kept ? "deadline_kept" : "grace_until",
 		           (cal_format_date(t.due_date, due), due),
 		           o->deadline < engine_now(x->en) ? "its deadline passed before it existed"
-		                                           : "created after its last reminder's time");
+		           : m->nremind > 0 ? "created after its last reminder's time"
+		                            : "created after its grace period before the due began");
 	buf_putc(&details, '}');
 	rc = engine_audit(x->en, x->txn, "task.create", t.key, subject, "", t.state,
 	                  buf_str(&details), x->e);
@@ -420,6 +451,7 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 		start.keypart = "g1";
 		start.previous = o->deadline;
 		start.previous_passed = o->deadline < engine_now(x->en);
+		start.deadline_kept = kept;
 		rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
 	}
 	if (rc == 0)

@@ -153,7 +153,7 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 	if (rc == 0 && deadline < now) {
 		char *state = t->state;
 
-		rc = sched_lapse(en, txn, c->ep, c->lc, t, deadline, e);
+		rc = sched_lapse(en, txn, c->ep, c->lc, t, deadline, now, e);
 		if (rc == 0) {
 			t->state = xstrdup(c->lc->states[c->lc->deadline_to]);
 			free(state);
@@ -398,7 +398,7 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	if (rc == 0 && deadline < engine_now(en)) {
 		char *state = t.state;
 
-		rc = sched_lapse(en, txn, c.ep, c.lc, &t, deadline, e);
+		rc = sched_lapse(en, txn, c.ep, c.lc, &t, deadline, engine_now(en), e);
 		if (rc == 0 && strcmp(t.state, state) == 0 && c.lc->deadline_to >= 0 &&
 		    c.state >= 0 && c.lc->deadline_from[c.state]) {
 			t.state = xstrdup(c.lc->states[c.lc->deadline_to]);

@@ -88,7 +88,7 @@ times_json(struct buf *b, const struct engine_plan *ep, int64_t planned, int64_t
 int
 sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
             const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
-            struct dberr *e)
+            int64_t counted, struct dberr *e)
 {
 	int st = plan_lifecycle_state(lc, t->state);
 	struct buf details = BUF_INIT;
@@ -110,7 +110,7 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 		                  buf_str(&details), e);
 	}
 	if (rc == 0)
-		rc = conduct_note(en, txn, ep, t, engine_now(en), "lapse", e);
+		rc = conduct_note(en, txn, ep, t, counted, "lapse", e);
 	t->state = from; /* t's strings stay owned by the record copy */
 	buf_release(&details);
 	return rc;
@@ -125,7 +125,9 @@ apply_deadline(struct apply_ctx *c, const struct engine_plan *ep,
 
 	if (st < 0 || !lc->deadline_from[st])
 		return 0;
-	rc = sched_lapse(c->en, c->txn, ep, lc, t, d->planned, c->e);
+	/* counted when it happened, at the deadline, however late the entry is applied (a
+	 * daemon that was down): the rule's window and evaluation are as if it had run */
+	rc = sched_lapse(c->en, c->txn, ep, lc, t, d->planned, d->planned, c->e);
 	if (rc == 0)
 		report(c->en, ep, d, "deadline", t->subject, "");
 	return rc;
@@ -213,7 +215,7 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	/* the ladder's last step reached with the task still undone: 督办后仍未办结, what a rule
 	 * with of: [escalation] counts */
 	if (rc == 0 && step != NULL && d->step + 1u == ep->plan->escalations[m->escalate].nsteps)
-		rc = conduct_note(c->en, c->txn, ep, t, engine_now(c->en), "escalation", c->e);
+		rc = conduct_note(c->en, c->txn, ep, t, d->planned, "escalation", c->e);
 	return rc;
 }
 

@@ -23,11 +23,13 @@ int sched_reschedule(struct engine *en, struct store_txn *txn, const struct engi
 
 /* The task's deadline passes in a state that owes something (lapse): it moves to the
  * lifecycle's deadline state, flagged lapsed, with its audit record (planned: when the
- * deadline was) and its count for the conduct rules. A task in any other state is left
- * alone (0). t is written; its strings stay the caller's. Errors: the store's. */
+ * deadline was) and its count for the conduct rules at counted (the scheduler: when the
+ * deadline passed, however late the entry is applied; a person's action that makes the
+ * task overdue at once: now). A task in any other state is left alone (0). t is written;
+ * its strings stay the caller's. Errors: the store's. */
 int sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
-                struct dberr *e);
+                int64_t counted, struct dberr *e);
 
 /* The end of the local day `period` (d or wd) after the local day of instant t: a grace or
  * correction deadline. *day receives that day. Errors: DB_EDATA (no working day within
@@ -62,14 +64,16 @@ struct owner_notice {
 	const char *reason;      /* why, or NULL */
 	int64_t previous;        /* the deadline before the change, or 0 */
 	bool previous_passed;    /* start: that deadline was behind when the task was made */
+	bool deadline_kept;      /* start: the task keeps its own deadline, later than the
+	                          * grace period's end: no grace is given */
 	const char *source;      /* where a new date came from when no person decided it
 	                          * (a registry import), or NULL */
 	bool submit_to;          /* also to the milestone's submit_to role */
 };
 
 /* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
- * template values acted_by, reason, previous_deadline_zh, deadline_passed, previous_passed
- * and date_source. Errors:
+ * template values acted_by, reason, previous_deadline_zh, deadline_passed, previous_passed,
+ * deadline_kept and date_source. Errors:
  * notice_queue's. */
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,

@@ -34,6 +34,7 @@ plan = st.write("k.yaml", f"""\
 plan: k
 title: 压力测试
 timezone: Asia/Shanghai
+grace: 0d
 roles:
   county_epb: {{title: 县环保局, per: jurisdiction}}
   supervision: {{title: 监察支队}}

@@ -32,6 +32,7 @@ st.ok("load", st.write("p.yaml", f"""\
 plan: sk
 title: 杀进程测试
 timezone: Asia/Shanghai
+grace: 0d
 roles:
   county_epb: {{title: 县环保局, per: jurisdiction}}
 escalations:

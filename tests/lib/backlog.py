@@ -4,7 +4,9 @@ milestones, on a real-clock store; and the readers the tests check it with.
 
 The tasks are made before their deadline and the deadline is then let pass: a task made
 after its deadline would get the fair-start grace period and a `start` notice instead
-(docs/plan-format.md, "Fair start")."""
+(docs/plan-format.md, "Fair start"). The plan says `grace: 0d`: its milestones have no
+reminders, and with a grace period their tasks, made seconds before their deadline, would
+be late arrivals too."""
 import collections
 import datetime
 import json
@@ -32,6 +34,7 @@ def plan_text(n_ms, due_ts, plan_id="bk", rcpt_roles="owner"):
 plan: {plan_id}
 title: 积压测试
 timezone: Asia/Shanghai
+grace: 0d
 roles:
   county_epb: {{title: 县环保局, per: jurisdiction}}
   supervision: {{title: 监察支队}}

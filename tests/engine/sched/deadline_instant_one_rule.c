@@ -6,8 +6,10 @@
  */
 #include "engine/sched/sched_test.h"
 
+/* grace: 0d: made the day before its due, a task of a milestone without reminders would
+ * otherwise be a late arrival with a grace period (docs/plan-format.md, "Fair start") */
 #define PLAN \
-	"plan: a\ntitle: A\ntimezone: Asia/Shanghai\n" \
+	"plan: a\ntitle: A\ntimezone: Asia/Shanghai\ngrace: 0d\n" \
 	"roles:\n  county: {title: County, per: jurisdiction}\n" \
 	"phases:\n  - id: p\n    title: P\n    milestones:\n" \
 	"      - {id: m, title: M, owner: county, for: each jurisdiction, due: 2017-02-01}\n"

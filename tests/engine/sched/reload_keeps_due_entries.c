@@ -7,14 +7,16 @@
  */
 #include "engine/sched/sched_test.h"
 
+/* grace: 0d: tasks made a day or two before their due, without reminders, are ordinary
+ * ones, not late arrivals (docs/plan-format.md, "Fair start") */
 #define PLAN_A \
-	"plan: a\ntitle: A\ntimezone: Asia/Shanghai\n" \
+	"plan: a\ntitle: A\ntimezone: Asia/Shanghai\ngrace: 0d\n" \
 	"roles:\n  county: {title: County, per: jurisdiction}\n" \
 	"phases:\n  - id: p\n    title: P\n    milestones:\n" \
 	"      - {id: m, title: M, owner: county, for: each jurisdiction, due: 2017-02-01}\n"
 /* plan b as a newer process would have written it: same shape, its own deadline */
 #define PLAN_B \
-	"plan: b\ntitle: B\ntimezone: Asia/Shanghai\n" \
+	"plan: b\ntitle: B\ntimezone: Asia/Shanghai\ngrace: 0d\n" \
 	"roles:\n  county: {title: County, per: jurisdiction}\n" \
 	"phases:\n  - id: p\n    title: P\n    milestones:\n" \
 	"      - {id: m, title: M, owner: county, for: each jurisdiction, due: 2017-02-02}\n"
