@@ -16,10 +16,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, BIN, eq, check, done  # noqa: E402
 import backlog  # noqa: E402
 
+# grace: 0d: made the day before its due, a task without reminders would otherwise be a
+# late arrival with a grace period and a start notice (docs/plan-format.md, "Fair start")
 PLAN = """\
 plan: race
 title: 竞争
 timezone: Asia/Shanghai
+grace: 0d
 roles:
   county_epb: {title: 县环保局, per: jurisdiction}
 escalations:
