@@ -37,7 +37,9 @@ R1, R2 = "web/roster/j1/once", "web/roster/j2/once"
 st = Store()
 shots = os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
                                                             "web_browser-screenshots")
-st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
+# a month ahead: a task made within the grace period (10wd) before a due without
+# reminders would be a late arrival (docs/plan-format.md, "Fair start")
+st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
 st.ok("load", st.write("web.yaml", PLAN))
 st.ok("import", st.write("reg.yaml", REG))
 st.ok("user", "add", "officer", "--role", "supervision", "--name", "王科长", "--password-file",
