@@ -13,7 +13,7 @@ struct extend_arg {
 	int32_t day;
 	const char *by, *reason;
 	bool backdate;
-	size_t n;
+	size_t n, kept;
 };
 
 static int
@@ -22,10 +22,10 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct extend_arg *a = arg;
 	int rc;
 
-	a->n = 0;
+	a->n = a->kept = 0;
 	if (a->task == NULL)
 		return task_extend_selected(a->en, txn, &a->sel, a->day, a->by, a->reason,
-		                            a->backdate, &a->n, e);
+		                            a->backdate, &a->n, &a->kept, e);
 	rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, a->backdate, e);
 	a->n = rc == 0 ? 1 : 0;
 	return rc;
@@ -59,6 +59,9 @@ cmd_extend(struct cli *c)
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
 	    (rc = engine_write(a.en, extend_txn, &a, &c->err)) != 0)
 		return rc;
-	printf("extended %zu task%s to %s\n", a.n, a.n == 1 ? "" : "s", to);
+	printf("extended %zu task%s to %s", a.n, a.n == 1 ? "" : "s", to);
+	if (a.kept > 0)
+		printf(" (%zu already due that day, left as they were)", a.kept);
+	printf("\n");
 	return 0;
 }

@@ -278,7 +278,8 @@ const struct cli_command cli_commands[] = {
 	         "plan's zone and its reminders and escalations are rescheduled. The original "
 	         "due date and the reason are kept in the audit trail, and the owner is told "
 	         "both deadlines and the reason. Reminders whose time has passed are not sent. "
-	         "All selected tasks change in one transaction, or none.",
+	         "All selected tasks change in one transaction, or none; a selected task "
+	         "already due DATE is left as it is (a re-run tells nobody twice).",
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "DATE", NULL, "the new due date, YYYY-MM-DD. Required."},
 		 OPT_BY,
@@ -296,8 +297,8 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "no such task, no task matches the selection, a task is in a final state, "
 		  "DATE is before the task's current deadline (an extension never shortens one) "
-		  "or is its current due date (an extension that gives no time; nothing changes), "
-		  "or DATE is in the past without --backdate"},
+		  "or is its current due date (every selected task's: an extension that gives no "
+		  "time; nothing changes), or DATE is in the past without --backdate"},
 		 {0, NULL}},
 	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "
 	            "--by zhidui --reason \"National Day holiday\""},

@@ -324,9 +324,12 @@ out:
 	return rc;
 }
 
-int
-task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
-            const char *by, const char *reason, bool backdate, struct dberr *e)
+/* task_extend; with same non-NULL, a task already due `day` is left as it is and *same set
+ * (a selection's re-run), else it is refused: the same date again would tell the owner of
+ * a change that is none and move the task's generation. */
+static int
+extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
+           const char *by, const char *reason, bool backdate, bool *same, struct dberr *e)
 {
 	struct store_task t;
 	struct ctx c;
@@ -361,8 +364,16 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	/* nor is it an extension when it gives no time: the task would be told its deadline
 	 * moved "from 12月2日 to 12月2日" and the record would show a change that is none */
 	if (deadline == t.deadline) {
-		rc = dberr_set(e, DB_EDATA, "task %s: --to %s is its current due date: an "
-		               "extension gives time, this one gives none; nothing changed", key, neu);
+		char cur[40];
+
+		if (same != NULL) {
+			*same = true;
+			rc = 0;
+			goto out;
+		}
+		tz_format_rfc3339(c.ep->tz, t.deadline, cur);
+		rc = dberr_set(e, DB_EDATA, "task %s is already due %s (deadline %s): an extension "
+		               "gives time, this one gives none; nothing changed", key, neu, cur);
 		goto out;
 	}
 	if (deadline < engine_now(en) && !backdate) {
@@ -419,6 +430,13 @@ out:
 	buf_release(&details);
 	store_task_release(&t);
 	return rc;
+}
+
+int
+task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
+            const char *by, const char *reason, bool backdate, struct dberr *e)
+{
+	return extend_one(en, txn, key, day, by, reason, backdate, NULL, e);
 }
 
 int
@@ -537,23 +555,36 @@ collect_cb(const struct store_task *t, void *arg)
 int
 task_extend_selected(struct engine *en, struct store_txn *txn, const struct task_selection *sel,
                      int32_t day, const char *by, const char *reason, bool backdate,
-                     size_t *n, struct dberr *e)
+                     size_t *n, size_t *kept, struct dberr *e)
 {
 	struct keylist k = {NULL, 0, 0, sel};
+	size_t nsame = 0;
+	char d[16];
 	int rc;
 
 	/* the selection first, then the changes: no writes under a live cursor */
 	rc = store_task_each(txn, "", collect_cb, &k, e);
-	for (size_t i = 0; rc == 0 && i < k.n; i++)
-		rc = task_extend(en, txn, k.v[i], day, by, reason, backdate, e);
+	for (size_t i = 0; rc == 0 && i < k.n; i++) {
+		bool same = false;
+
+		rc = extend_one(en, txn, k.v[i], day, by, reason, backdate, &same, e);
+		nsame += same;
+	}
 	if (n != NULL)
-		*n = k.n;
+		*n = rc == 0 ? k.n - nsame : 0;
+	if (kept != NULL)
+		*kept = rc == 0 ? nsame : 0;
 	if (rc == 0 && k.n == 0)
 		rc = dberr_set(e, DB_ENOTFOUND, "no task matches milestone '%s'%s%s%s%s",
 		               sel->milestone, sel->period ? ", period " : "",
 		               sel->period ? sel->period : "",
 		               sel->jurisdiction ? ", jurisdiction " : "",
 		               sel->jurisdiction ? sel->jurisdiction : "");
+	else if (rc == 0 && nsame == k.n) {
+		cal_format_date(day, d);
+		rc = dberr_set(e, DB_EDATA, "every task selected (%zu) is already due %s: nothing "
+		               "changed", k.n, d);
+	}
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);
 	free(k.v);

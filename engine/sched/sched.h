@@ -298,7 +298,8 @@ int task_event(struct engine *en, struct store_txn *txn, const char *key, const 
  * sent); an overdue task whose new deadline lies ahead goes back to its lifecycle's initial
  * state; the owner gets an `extended` notice with the reason and both deadlines. A day
  * whose end is already past is DB_EDATA unless backdate (an extension agreed earlier and
- * recorded now, marked so: the task lapses at once if it is still open). Errors:
+ * recorded now, marked so: the task lapses at once if it is still open); so is a day before
+ * the current deadline's (never shortened) or the same day (nothing to change). Errors:
  * DB_ENOTFOUND, DB_ESTATE (a final state), DB_EDATA, the store's. */
 int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
                 const char *by, const char *reason, bool backdate, struct dberr *e);
@@ -308,12 +309,15 @@ struct task_selection {
 	const char *plan, *milestone, *period, *jurisdiction;
 };
 /* task_extend on every task sel selects, in key order, inside txn (the selection is read
- * first, then changed). *n (may be NULL) counts the tasks selected. DB_ENOTFOUND naming the
- * selection when it selects none; else task_extend's errors (the caller's transaction then
- * changes nothing). */
+ * first, then changed), except that a task already due `day` is left as it is (a re-run of
+ * the same extension tells nobody twice). *n (may be NULL) counts the tasks extended,
+ * *kept (may be NULL) those already due `day`. DB_ENOTFOUND naming the selection when it
+ * selects none; DB_EDATA when every task selected is already due `day`; else
+ * task_extend's errors (the caller's transaction then changes nothing). */
 int task_extend_selected(struct engine *en, struct store_txn *txn,
                          const struct task_selection *sel, int32_t day, const char *by,
-                         const char *reason, bool backdate, size_t *n, struct dberr *e);
+                         const char *reason, bool backdate, size_t *n, size_t *kept,
+                         struct dberr *e);
 /* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
  * by the conduct rules once per task, and a notice to the plan's accountability roles.
  * The same kind twice on one task is DB_EDATA (nothing changes). */

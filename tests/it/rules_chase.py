@@ -3,7 +3,8 @@ final or watched. An incomplete report is reminded and lapses like an open one; 
 returned after its deadline gets the plan's correction period (correction: 3wd) and a notice
 saying why and by when; a late incomplete submission is overdue again at once; accepting
 and extending tell the owner. Refused with 65: extending into the past (unless --backdate,
-recorded), submit --at in the future. Every expected notice is worked out by hand below."""
+recorded) or to the date a task already has, submit --at in the future. Every expected
+notice is worked out by hand below."""
 import json
 import os
 import sys
@@ -120,6 +121,11 @@ rc, _, err = st.run("submit", "r1/roster/d/once", "--by", "丁县", "--at", "201
 eq(rc, 65, f"a submission dated in the future is refused: {err}")
 st.ok("extend", "r1/report/a/once", "--to", "2017-03-12", "--backdate", "--by", "州环保局",
       "--reason", "3月9日电话同意延期至3月12日")
+# the same command again (a retyped line): refused, no second notice or audit record
+rc, _, err = st.run("extend", "r1/report/a/once", "--to", "2017-03-12", "--backdate", "--by",
+                    "州环保局", "--reason", "3月9日电话同意延期至3月12日")
+eq(rc, 65, f"an extension to the date the task already has is refused: {err}")
+check("already due 2017-03-12" in err, f"the message names the date: {err}")
 
 st.ok("advance", "--to", "2017-04-05T00:00:00+08:00")
 tasks = {t["key"]: t for t in st.tasks()}

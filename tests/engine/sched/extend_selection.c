@@ -1,7 +1,9 @@
 /*
  * An extension of a selection (`dabiao extend --milestone M [--jurisdiction J] [--period
  * P]`) moves the deadline of exactly the tasks selected and counts them; a selection that
- * selects nothing is DB_ENOTFOUND naming it, and changes nothing.
+ * selects nothing is DB_ENOTFOUND naming it, and changes nothing. A task already due the
+ * new day is left as it is and counted apart; when every selected task is, the extension
+ * is DB_EDATA, as it is for one task named alone: the owner is never told twice of one date.
  */
 #include <string.h>
 
@@ -30,7 +32,7 @@ struct ext {
 	struct engine *en;
 	struct task_selection sel;
 	int32_t day;
-	size_t n;
+	size_t n, kept;
 };
 
 static int
@@ -39,7 +41,7 @@ ext_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct ext *x = arg;
 
 	return task_extend_selected(x->en, txn, &x->sel, x->day, "clerk", "flood", false, &x->n,
-	                            e);
+	                            &x->kept, e);
 }
 
 struct deadline {
@@ -69,6 +71,39 @@ deadline(struct engine *en, const char *key)
 	dberr_clear(&e);
 	ASSERT_EQ(store_read(engine_store(en), deadline_txn, &d, &e), 0);
 	return d.at;
+}
+
+static int
+one_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct ext *x = arg;
+
+	return task_extend(x->en, txn, "a/m/j1/once", x->day, "clerk", "flood", false, e);
+}
+
+static int
+extended_cb(const struct store_notice *n, void *arg)
+{
+	*(size_t *)arg += strcmp(n->kind, "extended") == 0;
+	return 0;
+}
+
+static int
+extended_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return store_notice_each(txn, extended_cb, arg, e);
+}
+
+/* the `extended` notices queued so far */
+static size_t
+count_extended(struct engine *en)
+{
+	size_t n = 0;
+	struct dberr e;
+
+	dberr_clear(&e);
+	ASSERT_EQ(store_read(engine_store(en), extended_txn, &n, &e), 0);
+	return n;
 }
 
 int
@@ -107,16 +142,46 @@ main(void)
 	ASSERT_EQ(cal_parse_date("2017-02-12", &x.day), 0);
 	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), 0);
 	ASSERT_EQ(x.n, 2);
+	ASSERT_EQ(x.kept, 0);
 	ASSERT_EQ(deadline(en, "a/m/j1/once"), DUE_0212);
 	ASSERT_EQ(deadline(en, "a/m/j2/once"), DUE_0212);
 	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0201);
 
-	/* a period no task of m has: refused by name, nothing moved */
+	/* the same extension again (a re-run script): both already due 02-12, refused,
+	 * and no third `extended` notice is queued (one for 02-10, one per task for 02-12) */
+	ASSERT_EQ(count_extended(en), 3);
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), DB_EDATA);
+	ASSERT_STR_CONTAINS(e.msg, "every task selected (2) is already due 2017-02-12");
+	ASSERT_EQ(x.n, 0);
+	ASSERT_EQ(count_extended(en), 3);
+	ASSERT_EQ(deadline(en, "a/m/j1/once"), DUE_0212);
+
+	/* one named alone to the date it has: refused, nothing changed */
+	dberr_clear(&e);
+	ASSERT_EQ(engine_write(en, one_txn, &x, &e), DB_EDATA);
+	ASSERT_STR_CONTAINS(e.msg, "task a/m/j1/once is already due 2017-02-12");
+	ASSERT_EQ(count_extended(en), 3);
+
+	/* n of j1 first, then all of n to the same day: j1's is left as it is, j2's moves */
+	dberr_clear(&e);
+	x.sel = (struct task_selection){NULL, "n", NULL, "j1"};
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), 0);
+	ASSERT_EQ(x.n, 1);
+	ASSERT_EQ(count_extended(en), 4);
+	x.sel = (struct task_selection){NULL, "n", NULL, NULL};
+	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), 0);
+	ASSERT_EQ(x.n, 1);
+	ASSERT_EQ(x.kept, 1);
+	ASSERT_EQ(count_extended(en), 5);
+	ASSERT_EQ(deadline(en, "a/n/j1/once"), DUE_0212);
+	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0212);
+
+	/* a period no task of n has: refused by name, nothing moved */
 	x.sel = (struct task_selection){NULL, "n", "2017-03", "j2"};
 	ASSERT_EQ(engine_write(en, ext_txn, &x, &e), DB_ENOTFOUND);
 	ASSERT_STR_CONTAINS(e.msg, "no task matches milestone 'n', period 2017-03, jurisdiction j2");
 	ASSERT_EQ(x.n, 0);
-	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0201);
+	ASSERT_EQ(deadline(en, "a/n/j2/once"), DUE_0212);
 
 	engine_close(en);
 	free(dir);
