@@ -190,7 +190,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	struct store_task t;
 	struct ctx c;
 	struct buf allowed = BUF_INIT, missing = BUF_INIT, details = BUF_INIT;
-	char *from = NULL, when[40], now[40];
+	char *from = NULL, when[40], now[40], stamp[24];
+	const char *last;
+	int64_t since;
 	int rc, ev, to;
 	bool submit, late = false, back;
 
@@ -229,6 +231,19 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		               "is recorded when it has happened, not before", when, now);
 		goto out;
 	}
+	/* a submission answers the state the task is in: it cannot have been received before
+	 * the step that put it there (a return, an incomplete or a late hand-in); else a
+	 * report returned after its deadline could be re-dated into time */
+	if (submit && (last = store_task_extra(&t, "event_at")) != NULL &&
+	    a->at < (since = strtoll(last, NULL, 10))) {
+		char step[40];
+
+		tz_format_rfc3339(c.ep->tz, since, step);
+		rc = dberr_set(e, DB_EDATA, "--at %s is before task %s came to state '%s' (%s): a "
+		               "submission answers that state and cannot have been received "
+		               "earlier; nothing changed", when, key, t.state, step);
+		goto out;
+	}
 	if (submit) {
 		missing_sections(c.m, a->sections, &missing);
 		if (missing.len > 0 && c.lc->incomplete >= 0)
@@ -251,6 +266,8 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	}
 	if (a->backdated)
 		t.flags |= STORE_TASK_BACKDATED;
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)a->at);
+	store_task_set_extra(&t, "event_at", stamp);
 	if (a->note)
 		store_task_set_extra(&t, "note", a->note);
 	if (a->reason)

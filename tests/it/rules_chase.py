@@ -3,8 +3,9 @@ final or watched. An incomplete report is reminded and lapses like an open one; 
 returned after its deadline gets the plan's correction period (correction: 3wd) and a notice
 saying why and by when; a late incomplete submission is overdue again at once; accepting
 and extending tell the owner. Refused with 65: extending into the past (unless --backdate,
-recorded) or to the date a task already has, submit --at in the future. Every expected
-notice is worked out by hand below."""
+recorded) or to the date a task already has, submit --at in the future or before the step
+it answers (a return, an earlier hand-in). Every expected notice is worked out by hand
+below."""
 import json
 import os
 import sys
@@ -95,10 +96,21 @@ st.ok("advance", "--to", "2017-03-13T12:00:00+08:00")
 rc, _, err = st.run("event", "r1/report/b/once", "return", "--by", "监察支队王五")
 eq(rc, 64, "a return without a reason is refused")
 st.ok("event", "r1/report/b/once", "return", "--by", "监察支队王五", "--reason", "缺少超标企业明细")
+# b cannot re-date its corrected report into time: a hand-in answers the return, so it is
+# never received before it (03-13 12:00); refused, nothing changes (b's notices below)
+rc, _, err = st.run("submit", "r1/report/b/once", "--by", "乙县", "--sections",
+                    "overall,problems", "--at", "2017-03-09T10:00:00+08:00")
+eq(rc, 65, f"a hand-in dated before the return it answers is refused: {err}")
+check("2017-03-13T12:00:00+08:00" in err and "returned" in err,
+      f"the message names the return and its time: {err}")
 # c never handed anything in (overdue since 03-10); an empty late submission is late: no
 # correction, and the task is overdue again at once.
 out = st.ok("submit", "r1/report/c/once", "--by", "丙县")
 eq(out.strip(), "r1/report/c/once: submit -> overdue", "a late incomplete report stays overdue")
+# nor can c's next hand-in be dated before that late one (03-13 12:00)
+rc, _, err = st.run("submit", "r1/report/c/once", "--by", "丙县", "--sections",
+                    "overall,problems", "--at", "2017-03-13T11:59:00+08:00")
+eq(rc, 65, f"a hand-in dated before the last one is refused: {err}")
 status = st.ok("status")
 overdue = status[status.index("逾期未办结事项"):status.index("已报送、待审核事项")]
 check("丙县 · 评估报告" in overdue, f"status lists c's report as overdue: {status}")
