@@ -626,6 +626,44 @@ out:
 
 /* ---- the decision ---- */
 
+/* The refusal of a decision on a superseded warning names the warning that holds its facts
+ * now, following the chain (1 -> 19 -> 85): naming 19, itself superseded, sent the
+ * decider from one refusal to the next. */
+static int
+superseded_error(struct store_txn *txn, const char *id, const struct conduct_warning *w,
+                 struct dberr *e)
+{
+	struct conduct_warning h = {0};
+	char *head = xstrdup(w->superseded_by), *state = NULL;
+	int rc;
+
+	/* ids only grow along the chain, so it ends; the bound guards a damaged store */
+	for (int hops = 0; hops < 100000; hops++) {
+		if ((rc = conduct_warning_get(txn, head, &h, e)) != 0) {
+			conduct_warning_release(&h);
+			goto out;
+		}
+		if (h.superseded_by == NULL || strcmp(h.superseded_by, head) == 0)
+			break;
+		free(head);
+		head = xstrdup(h.superseded_by);
+		conduct_warning_release(&h);
+		h = (struct conduct_warning){0};
+	}
+	state = xstrdup(h.state ? h.state : "");
+	conduct_warning_release(&h);
+	if (strcmp(state, "proposed") == 0)
+		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds its facts "
+		               "and newer ones: decide that one", id, head);
+	else
+		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds its facts "
+		               "and newer ones and is %s: nothing is left to decide", id, head, state);
+out:
+	free(head);
+	free(state);
+	return rc;
+}
+
 int
 conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
                const char *by, const char *reason, struct dberr *e)
@@ -643,9 +681,7 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 		return rc;
 	if (strcmp(w.state, "proposed") != 0) {
 		if (w.superseded_by)
-			rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds "
-			               "its facts and newer ones: decide that one", id,
-			               w.superseded_by);
+			rc = superseded_error(txn, id, &w, e);
 		else
 			rc = dberr_set(e, DB_ESTATE, "warning %s is %s%s%s: a decision is made once",
 			               id, w.state, w.decided_by ? " by " : "",

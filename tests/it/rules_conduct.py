@@ -192,6 +192,28 @@ eq(sorted(acts["conduct.warning"]), [("a", "approval-restriction-warning"),
                                      ("a", "interview-warning"), ("b", "flag-warning"),
                                      ("c", "approval-restriction-warning")],
    "four warnings sent")
+# Two flags on c's reports on 03-22 (the interview rule counts flags too, of's default):
+# two new events since proposal 7, so the 03-22 09:00 evaluation proposes 9 with 6, which
+# supersedes 7 (the flag rule's warning for c is 10; restriction: 2 new < 3, nothing).
+# Warning 2's refusal names 9, the proposal that holds its facts now, not 7, itself
+# superseded; once 9 is decided there is nothing left to decide.
+st.ok("flag", "r2/m3/c/once", "--kind", "falsified", "--by", "监测监察科", "--reason", "数据不实")
+st.ok("flag", "r2/m1/c/once", "--kind", "concealed", "--by", "监测监察科", "--reason", "未报送")
+st.ok("advance", "--to", "2017-03-23T00:00:00+08:00")
+ws = {w["id"]: w for w in json.loads(st.ok("warnings", "--format", "json"))}
+eq([(ws[k]["kind"], ws[k]["jurisdiction"], ws[k]["state"], ws[k]["count"]) for k in "79"],
+   [("interview-warning", "c", "superseded", 4), ("interview-warning", "c", "proposed", 6)],
+   "c's new proposal supersedes 7")
+rc, _, err = st.run("decide", "2", "approve", "--by", "x", "--reason", "y")
+eq(rc, 65, "still refused")
+check("superseded by 9" in err and "decide that one" in err,
+      f"the refusal follows the chain 2 -> 7 -> 9: {err}")
+st.ok("decide", "9", "dismiss", "--by", "局长张三", "--reason", "已约谈县长")
+rc, _, err = st.run("decide", "7", "approve", "--by", "x", "--reason", "y")
+eq(rc, 65, "refused")
+check("superseded by 9" in err and "dismissed" in err and "nothing is left to decide" in err,
+      f"the refusal says the newest is decided: {err}")
+
 # never two warnings of one rule for one jurisdiction on one day
 days = [(m["X-Dabiao-Kind"], m["X-Dabiao-Subject"], m["X-Dabiao-Scheduled"][:10])
         for m in st.mails() if "warning" in m["X-Dabiao-Kind"]]
