@@ -210,7 +210,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	bool field = m->due.kind == PLAN_DUE_FIELD;
 	bool decided = t->deadline != t->orig_deadline; /* grace or correction, not extended */
 	struct buf d = BUF_INIT;
-	char from[16], to[16], fdl[40], tdl[40], line[160], *state = t->state;
+	char from[16], to[16], own[16], why[80], fdl[40], tdl[40], line[192], *state = t->state;
 	const char *kept = NULL;
 	int64_t previous = t->deadline;
 	int rc;
@@ -223,8 +223,15 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		kept = "kept: the new deadline has passed";
 	else if ((t->deadline <= now || st == lc->deadline_to) && !field)
 		kept = "kept: its deadline has passed";
-	else if (decided && !field && deadline <= t->deadline)
-		kept = "kept: its grace or correction deadline is later";
+	else if (decided && !field && deadline <= t->deadline) {
+		/* the plan's own date moved (from its original, not from the grace or correction
+		 * date the task has, which made "2017-01-13 -> 2017-01-13"), the task's stays */
+		cal_format_date(t->orig_due_date, from);
+		cal_format_date(t->due_date, own);
+		snprintf(why, sizeof(why), "kept: its grace or correction deadline %s is not "
+		         "earlier", own);
+		kept = why;
+	}
 	if (kept != NULL) {
 		snprintf(line, sizeof(line), "%s -> %s  %s", from, to, kept);
 		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);

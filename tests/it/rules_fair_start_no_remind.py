@@ -145,6 +145,18 @@ eq((creates[f"nr/annual/{E[3]}/once"].get("deadline_kept"),
    "its record says the deadline was kept, not a grace")
 eq(creates[f"nr/filing/{E[1]}/once"]["late"],
    "created after its grace period before the due began", "and why E1's filing was late")
+
+# A version 2 that moves the filing from 02-10 to Wednesday 03-15 (previewed, --dry-run):
+# E3's grace deadline is 03-15 already, not earlier than the new date, so its filing keeps
+# it, and the preview says the plan's date moved 02-10 -> 03-15 and why the task stays
+# (not "2017-03-15 -> 2017-03-15"). E0..E2 lapsed in February: kept too (their deadlines
+# have passed); their lines are not this test's.
+out = st.ok("load", st.write("plan2.yaml", PLAN.replace("due: 2017-02-10", "due: 2017-03-15")),
+            "--dry-run")
+line = [ln.split() for ln in out.splitlines() if f"nr/filing/{E[3]}/once" in ln]
+eq(line, [[f"nr/filing/{E[3]}/once", "2017-02-10", "->", "2017-03-15", "kept:", "its",
+           "grace", "or", "correction", "deadline", "2017-03-15", "is", "not", "earlier"]],
+   f"E3's filing: the plan's date moved, its grace deadline stays: {out}")
 st.cleanup()
 done("fair start without reminders: late after the grace period before the due began; "
      "a kept deadline's start notice speaks of no grace")
