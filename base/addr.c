@@ -59,8 +59,8 @@ check_local(const char *a, size_t n, size_t *at)
 {
 	if (n == 0)
 		return fail(at, 0, "the part before '@' is empty");
-	if (n > ADDR_LOCAL_MAX)
-		return fail(at, ADDR_LOCAL_MAX, "the part before '@' is longer than 64 characters");
+	/* the characters first, then the length: 30 Chinese characters are refused as
+	 * non-ASCII, not as "longer than 64" (their 90 bytes) */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)a[i];
 		const char *why;
@@ -74,6 +74,8 @@ check_local(const char *a, size_t n, size_t *at)
 			return fail(at, i, why ? why : "a character not allowed before '@'");
 		}
 	}
+	if (n > ADDR_LOCAL_MAX)
+		return fail(at, ADDR_LOCAL_MAX, "the part before '@' is longer than 64 characters");
 	return NULL;
 }
 

@@ -45,7 +45,8 @@ const char *dabiao_strerror(int code);
 int dberr_exit_status(int code);
 
 /* Details of one failure. file is empty when the error has no location; line and col are
- * 1-based and 0 when unknown. Lives in the caller; dberr_* never allocate. */
+ * 1-based and 0 when unknown. Lives in the caller; dberr_* keep nothing allocated. A value
+ * quoted in a message ('...') of more than UTF8_CLIP characters is cut with an ellipsis. */
 struct dberr {
 	int code;
 	char file[512];

@@ -3,6 +3,8 @@
  */
 #include "base/utf8.h"
 
+#include <string.h>
+
 size_t
 utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -96,4 +98,44 @@ bool
 utf8_is_blank(uint32_t cp)
 {
 	return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+const char *
+utf8_clip(const char *s, char buf[UTF8_CLIP_BUF])
+{
+	size_t i = 0, chars = 0, k, n = strlen(s);
+	uint32_t cp;
+
+	while (i < n && chars < UTF8_CLIP) {
+		k = utf8_decode(s + i, n - i, &cp);
+		i += k ? k : 1;
+		chars++;
+	}
+	if (i == n)
+		return s;
+	memcpy(buf, s, i);
+	memcpy(buf + i, "…", sizeof("…"));
+	return buf;
+}
+
+char *
+utf8_trim(char *s)
+{
+	size_t n = strlen(s), lead = 0, k;
+	uint32_t cp;
+
+	while (lead < n && (k = utf8_decode(s + lead, n - lead, &cp)) != 0 && utf8_is_blank(cp))
+		lead += k;
+	memmove(s, s + lead, n - lead + 1);
+	n -= lead;
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		else if (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	s[n] = '\0';
+	return s;
 }

@@ -25,5 +25,17 @@ size_t utf8_width(const char *s);
 /* True for the characters a person means as a blank: ASCII space and tab, and the
  * ideographic space U+3000 that Chinese input methods type. */
 bool utf8_is_blank(uint32_t cp);
+/* Trims those blanks (utf8_is_blank) at both ends of s in place; returns s. The one trim
+ * of values people type: registry cells, plan and registry YAML values. Cannot fail. */
+char *utf8_trim(char *s);
+
+/* A value a message echoes is cut to UTF8_CLIP characters (a task key, the longest value
+ * people type, fits): a 5000-character argument must not fill the terminal. */
+#define UTF8_CLIP 80
+#define UTF8_CLIP_BUF (UTF8_CLIP * 4 + sizeof("…"))
+/* s as a message shows it: s itself when it has at most UTF8_CLIP characters, else its
+ * first UTF8_CLIP characters and "…" written into buf. Never cuts inside a character (an
+ * ill-formed byte counts as one). Cannot fail. */
+const char *utf8_clip(const char *s, char buf[UTF8_CLIP_BUF]);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli_int.h"
 
@@ -82,8 +83,9 @@ const struct cli_command cli_commands[] = {
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
 		 {"actor", "A", NULL, "(list) only the records of actor A"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
-		 {"format", "table|jsonl|json", "table", "(list) jsonl: one {\"leaf\":HEX,"
-		  "\"record\":RECORD} object per line. (checkpoint) json: one object with origin, "
+		 {"format", "table|jsonl|json", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
+		  "\"record\":RECORD} object per line. (checkpoint) json only, no default: one "
+		  "object with origin, "
 		  "size, root (base64), root_hex and note (the signed note itself)"},
 		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
 		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
@@ -816,8 +818,14 @@ cli_run(const struct cli_env *env, int argc, char **argv)
 	}
 	cmd = cli_command_find(argv[0]);
 	if (cmd == NULL) {
+		/* what was typed, cut and with no control character reaching the terminal */
+		char clip[UTF8_CLIP_BUF];
+		struct buf b = BUF_INIT;
+
+		report_terminal_text(&b, utf8_clip(argv[0], clip), false);
 		fprintf(stderr, "dabiao: error: unknown command '%s' (dabiao help lists them)\n",
-		        argv[0]);
+		        buf_str(&b));
+		buf_release(&b);
 		return 64;
 	}
 	for (int k = 1; k < argc; k++) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "engine/cli/cli.h"
 #include "notifiers/smtp.h"
 
@@ -101,8 +102,13 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
 			log_set_level(LOG_LEVEL_QUIET);
 		} else {
+			struct buf b = BUF_INIT;
+			char clip[UTF8_CLIP_BUF];
+
+			report_terminal_text(&b, utf8_clip(argv[i], clip), false);
 			fprintf(stderr, "dabiao: error: unknown option '%s' (global options come "
-			        "before the command; dabiao help lists them)\n", argv[i]);
+			        "before the command; dabiao help lists them)\n", buf_str(&b));
+			buf_release(&b);
 			return 64;
 		}
 	}

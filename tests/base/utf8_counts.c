@@ -3,6 +3,8 @@
  * credit code is 18 characters, not 54 bytes), columns for tables (a Chinese character
  * takes two), and every ill-formed sequence of RFC 3629 refused where it starts.
  */
+#include <string.h>
+
 #include "base/utf8.h"
 #include "lib/test.h"
 
@@ -74,6 +76,35 @@ blanks_include_the_ideographic_space(void)
 	ASSERT(!utf8_is_blank('x'));
 }
 
+/* A value a message echoes is cut at 80 characters, never inside one: 100 × 长 (300 bytes)
+ * keeps 80 of them (240 bytes) and the ellipsis; 80 characters are kept whole. */
+static void
+clips_by_characters(void)
+{
+	char big[301], exact[241], buf[UTF8_CLIP_BUF], want[244];
+	char ascii[200];
+
+	for (int i = 0; i < 100; i++)
+		memcpy(big + 3 * i, "\xe9\x95\xbf", 3);
+	big[300] = '\0';
+	memcpy(exact, big, 240);
+	exact[240] = '\0';
+	ASSERT(utf8_clip(exact, buf) == exact);
+	memcpy(want, big, 240);
+	memcpy(want + 240, "\xe2\x80\xa6", 4);
+	ASSERT_STR_EQ(utf8_clip(big, buf), want);
+	ASSERT_EQ(utf8_count(utf8_clip(big, buf), 243), 81);
+	memset(ascii, 'x', 199);
+	ascii[199] = '\0';
+	ASSERT_EQ(strlen(utf8_clip(ascii, buf)), 83);   /* 80 x and the 3 bytes of … */
+	ASSERT_STR_EQ(utf8_clip("", buf), "");
+	/* é then 80 × r: the é is one character, so one r goes */
+	memcpy(ascii, "\xc3\xa9", 2);
+	memset(ascii + 2, 'r', 80);
+	ascii[82] = '\0';
+	ASSERT_EQ(strlen(utf8_clip(ascii, buf)), 2 + 79 + 3);
+}
+
 int
 main(void)
 {
@@ -81,5 +112,6 @@ main(void)
 	counts_characters_not_bytes();
 	measures_columns();
 	blanks_include_the_ideographic_space();
+	clips_by_characters();
 	return 0;
 }

@@ -87,7 +87,7 @@ csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx
 char *
 csv_trim(char *s)
 {
-	return registry_trim(s);
+	return utf8_trim(s);
 }
 
 static void
@@ -211,7 +211,7 @@ csv_blank(const struct csv_record *r)
 	for (size_t i = 0; blank && i < r->n; i++) {
 		char *copy = xstrdup(r->f[i].text);
 
-		blank = registry_trim(copy)[0] == '\0';
+		blank = utf8_trim(copy)[0] == '\0';
 		free(copy);
 	}
 	return blank;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "workflows/parse/plan_int.h"
 
@@ -20,10 +21,11 @@ plan_need(struct pctx *c, const struct ydoc_node *map, const char *what, const c
 	return 0;
 }
 
+/* The characters an id may hold: ASCII, so a valid id's bytes are its characters. */
 static bool
-id_ok(const char *s, enum plan_idkind k)
+id_chars_ok(const char *s, enum plan_idkind k)
 {
-	if (*s == '\0' || strlen(s) > PLAN_ID_MAX)
+	if (*s == '\0')
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
@@ -32,18 +34,27 @@ id_ok(const char *s, enum plan_idkind k)
 	return true;
 }
 
+static bool
+id_ok(const char *s, enum plan_idkind k)
+{
+	return id_chars_ok(s, k) && strlen(s) <= PLAN_ID_MAX;
+}
+
+/* A wrong character is named before the length: 17 × 昌 is not an id at any length, and
+ * a length is counted in characters, as people count (docs/plan-format.md). */
 static int
 bad_id(struct pctx *c, const struct ydoc_node *n, const char *what, const char *s,
        enum plan_idkind k)
 {
-	size_t len = strlen(s);
+	char clip[UTF8_CLIP_BUF];
 
-	if (len > PLAN_ID_MAX)
-		return ydoc_error(c->d, n, c->e, "%s id '%.24s…' is %zu characters long; an id "
-		                  "has at most %d (it becomes part of task keys and file names)",
-		                  what, s, len, PLAN_ID_MAX);
-	return ydoc_error(c->d, n, c->e, "%s id '%s' is not valid: use lower-case letters, "
-	                  "digits and '-'%s", what, s, k == PLAN_ID_NAME ? " or '_'" : "");
+	if (!id_chars_ok(s, k))
+		return ydoc_error(c->d, n, c->e, "%s id '%s' is not valid: use lower-case letters, "
+		                  "digits and '-'%s", what, utf8_clip(s, clip),
+		                  k == PLAN_ID_NAME ? " or '_'" : "");
+	return ydoc_error(c->d, n, c->e, "%s id '%s' is %zu characters long; an id has at most "
+	                  "%d (it becomes part of task keys and file names)", what,
+	                  utf8_clip(s, clip), utf8_count(s, strlen(s)), PLAN_ID_MAX);
 }
 
 int

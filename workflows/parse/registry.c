@@ -179,8 +179,9 @@ static const char *
 expected_one_of(const char *const *list, const char *what, const char *v, char *why, size_t n)
 {
 	struct buf b = BUF_INIT;
+	char clip[UTF8_CLIP_BUF];
 
-	buf_printf(&b, "unknown %s '%s' (expected one of: ", what, v);
+	buf_printf(&b, "unknown %s '%s' (expected one of: ", what, utf8_clip(v, clip));
 	for (; *list != NULL; list++)
 		buf_printf(&b, "%s%s", *list, list[1] != NULL ? ", " : ")");
 	snprintf(why, n, "%s", buf_str(&b));
@@ -195,11 +196,12 @@ registry_check_email(const char *v, char *why, size_t n)
 {
 	size_t at;
 	const char *reason = addr_check(v, ADDR_QUALIFIED, &at);
+	char clip[UTF8_CLIP_BUF];
 
 	if (reason == NULL)
 		return NULL;
-	snprintf(why, n, "bad e-mail address '%.200s': %s (at character %zu)", v, reason,
-	         at + 1);
+	snprintf(why, n, "bad e-mail address '%s': %s (at character %zu)", utf8_clip(v, clip),
+	         reason, at + 1);
 	return why;
 }
 
@@ -219,7 +221,7 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 	int sum = 0, check;
 
 	if (len != 18 || chars != 18) {
-		char half[64];
+		char half[64], clip[UTF8_CLIP_BUF];
 		size_t nhalf = 0, k;
 		bool wide = false, blank = false;
 		uint32_t cp;
@@ -245,12 +247,13 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 		half[nhalf] = '\0';
 		if (wide || blank)
 			snprintf(why, n, "invalid unified social credit code '%s': %zu characters "
-			         "holding %s%s%s; type it in half-width characters: '%s'", v, chars,
+			         "holding %s%s%s; type it in half-width characters: '%s'",
+			         utf8_clip(v, clip), chars,
 			         wide ? "full-width digits or letters" : "", wide && blank ? " and " : "",
 			         blank ? "an ideographic space (U+3000)" : "", half);
 		else
 			snprintf(why, n, "invalid unified social credit code '%s': %zu characters, "
-			         "expected 18", v, chars);
+			         "expected 18", utf8_clip(v, clip), chars);
 		return why;
 	}
 	for (i = 0; i < 18; i++) {
@@ -312,33 +315,6 @@ registry_check_text(const char *v, bool lines, char *why, size_t n)
 	return NULL;
 }
 
-char *
-registry_trim(char *s)
-{
-	size_t n = strlen(s), lead = 0;
-
-	for (;;) {
-		if (lead < n && (s[lead] == ' ' || s[lead] == '\t'))
-			lead++;
-		else if (n - lead >= 3 && memcmp(s + lead, "\xe3\x80\x80", 3) == 0)
-			lead += 3;
-		else
-			break;
-	}
-	memmove(s, s + lead, n - lead + 1);
-	n -= lead;
-	for (;;) {
-		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0)
-			n -= 3;
-		else
-			break;
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /* The C library's date functions accept too much (2017-2-30 normalises); the registry wants
  * exactly YYYY-MM-DD naming a day that exists. */
 const char *
@@ -346,6 +322,7 @@ registry_check_date(const char *v, char *why, size_t n)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y, m, d, i, last;
+	char clip[UTF8_CLIP_BUF];
 
 	for (i = 0; i < 10; i++) {
 		bool dash = i == 4 || i == 7;
@@ -354,7 +331,7 @@ registry_check_date(const char *v, char *why, size_t n)
 			break;
 	}
 	if (i != 10 || v[10] != '\0') {
-		snprintf(why, n, "bad date '%s': expected YYYY-MM-DD", v);
+		snprintf(why, n, "bad date '%s': expected YYYY-MM-DD", utf8_clip(v, clip));
 		return why;
 	}
 	y = atoi(v);
@@ -464,6 +441,7 @@ static int
 yaml_contacts(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
               struct store_subject *s, struct dberr *e)
 {
+	char clip[UTF8_CLIP_BUF];
 	char *what;
 	size_t i;
 	int rc;
@@ -475,7 +453,7 @@ yaml_contacts(const struct ydoc *d, const struct ydoc_node *n, const char *owner
 
 		if (!registry_valid_role_id(p->key->scalar))
 			return ydoc_error(d, p->key, e, "%s: bad role id '%s' in contacts", owner,
-			                  p->key->scalar);
+			                  utf8_clip(p->key->scalar, clip));
 		what = xasprintf("%s contacts for '%s'", owner, p->key->scalar);
 		rc = yaml_addresses(d, p->value, what, s, p->key->scalar, e);
 		free(what);
@@ -544,19 +522,22 @@ yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct regist
 	const char *id, *name, *kind;
 	const struct ydoc_node *v;
 	struct store_subject *s;
-	char why[512];
+	char why[512], clip[UTF8_CLIP_BUF];
 	int rc;
 
 	if ((rc = ydoc_check_keys(d, m, "jurisdiction", keys, e)) != 0 ||
 	    (rc = yaml_required(d, m, "id", "jurisdiction", &id, e)) != 0)
 		return rc;
-	if (strlen(id) > PLAN_ID_MAX)
-		return ydoc_error(d, ydoc_get(m, "id"), e, "jurisdiction id '%.24s…' is %zu "
-		                  "characters long; an id has at most %d (it becomes part of task "
-		                  "keys and file names)", id, strlen(id), PLAN_ID_MAX);
+	/* the characters first: 17 × 昌 is not an id at any length; a length is counted in
+	 * characters, as people count */
 	if (!valid_jurisdiction_id(id))
 		return ydoc_error(d, ydoc_get(m, "id"), e, "bad jurisdiction id '%s': use "
-		                  "lower-case letters, digits and '-'", id);
+		                  "lower-case letters, digits and '-'", utf8_clip(id, clip));
+	if (utf8_count(id, strlen(id)) > PLAN_ID_MAX)
+		return ydoc_error(d, ydoc_get(m, "id"), e, "jurisdiction id '%s' is %zu "
+		                  "characters long; an id has at most %d (it becomes part of task "
+		                  "keys and file names)", utf8_clip(id, clip),
+		                  utf8_count(id, strlen(id)), PLAN_ID_MAX);
 	if (registry_list_find(l, STORE_JURISDICTION, id) >= 0)
 		return ydoc_error(d, ydoc_get(m, "id"), e, "duplicate jurisdiction id '%s'", id);
 	if ((rc = yaml_required(d, m, "name", "jurisdiction", &name, e)) != 0 ||
@@ -621,6 +602,7 @@ static int
 yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
            struct store_subject *s, struct dberr *e)
 {
+	char clip[UTF8_CLIP_BUF];
 	size_t i;
 	int rc;
 
@@ -636,7 +618,8 @@ yaml_attrs(const struct ydoc *d, const struct ydoc_node *n, const char *owner,
 			                  "standard field; rename it", owner, p->key->scalar);
 		if (p->value->type != YDOC_SCALAR)
 			return ydoc_error(d, p->value, e, "%s: attribute '%s' must be a single "
-			                  "value (quote it)", owner, p->key->scalar);
+			                  "value (quote it)", owner,
+			                  utf8_clip(p->key->scalar, clip));
 		/* `reason:` left blank is no reason, as an empty cell is in a CSV. */
 		if (yaml_is_null(p->value))
 			continue;
@@ -677,7 +660,7 @@ yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct re
 	if (!registry_known_jurisdiction(l, jur, true))
 		return ydoc_error(d, ydoc_get(m, "jurisdiction"), e, "%s: unknown jurisdiction "
 		                  "'%s' (not in this file's jurisdictions nor in the store)", owner,
-		                  jur);
+		                  utf8_clip(jur, why));
 	if ((rc = yaml_required(d, m, "industry", owner, &industry, e)) != 0)
 		return rc;
 	if (registry_check_industry(ctx, industry, why, sizeof(why)) != NULL)
@@ -702,6 +685,7 @@ static int
 yaml_offices(const struct ydoc *d, const struct ydoc_node *n, struct registry_list *l,
              struct dberr *e)
 {
+	char clip[UTF8_CLIP_BUF];
 	struct store_subject *s;
 	char what[160];
 	size_t i;
@@ -713,7 +697,8 @@ yaml_offices(const struct ydoc *d, const struct ydoc_node *n, struct registry_li
 		const struct ydoc_pair *p = &n->pairs[i];
 
 		if (!registry_valid_role_id(p->key->scalar))
-			return ydoc_error(d, p->key, e, "bad office role id '%s'", p->key->scalar);
+			return ydoc_error(d, p->key, e, "bad office role id '%s'",
+			                  utf8_clip(p->key->scalar, clip));
 		s = registry_list_add(l, STORE_OFFICE, p->key->scalar);
 		snprintf(what, sizeof(what), "office '%s'", p->key->scalar);
 		if ((rc = yaml_addresses(d, p->value, what, s, p->key->scalar, e)) != 0)

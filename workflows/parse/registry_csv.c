@@ -96,14 +96,14 @@ read_record(struct csv *c, struct csv_record *r, struct dberr *e)
 static char *
 trim(char *s)
 {
-	return registry_trim(s);
+	return utf8_trim(s);
 }
 
 static int
 read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 {
 	bool seen[COL_NSTD] = {false};
-	char msg[512];
+	char msg[512], clip[UTF8_CLIP_BUF], clip2[UTF8_CLIP_BUF];
 	size_t i, j;
 	int rc;
 
@@ -128,7 +128,8 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 		}
 		for (j = 0; j < i; j++)
 			if (strcmp(c->colname[j], name) == 0) {
-				snprintf(msg, sizeof(msg), "column '%s' appears twice", name);
+				snprintf(msg, sizeof(msg), "column '%s' appears twice",
+				         utf8_clip(name, clip));
 				return field_error(c, &r->f[i], i, e, msg);
 			}
 		c->colkind[i] = COL_ATTR;
@@ -141,12 +142,12 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 			c->colkind[i] = COL_CONTACT;
 			if (!registry_valid_role_id(name + 8)) {
 				snprintf(msg, sizeof(msg), "bad role id '%s' in column '%s' (expected "
-				         "contact:ROLE)", name + 8, name);
+				         "contact:ROLE)", utf8_clip(name + 8, clip), utf8_clip(name, clip2));
 				return field_error(c, &r->f[i], i, e, msg);
 			}
 		} else if (c->colkind[i] == COL_ATTR && registry_standard_field(name)) {
 			snprintf(msg, sizeof(msg), "column '%s' is reserved and cannot hold a "
-			         "free attribute", name);
+			         "free attribute", utf8_clip(name, clip));
 			return field_error(c, &r->f[i], i, e, msg);
 		}
 	}
@@ -207,7 +208,7 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry
             struct dberr *e)
 {
 	enum csv_col k = c->colkind[idx];
-	char why[512];
+	char why[512], clip[UTF8_CLIP_BUF];
 
 	if (k < COL_NSTD)
 		std[k] = v;
@@ -223,7 +224,7 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry
 		if (registry_known_jurisdiction(l, v, false))
 			return 0;
 		snprintf(why, sizeof(why), "unknown jurisdiction '%s' (import the jurisdictions "
-		         "from a YAML registry first)", v);
+		         "from a YAML registry first)", utf8_clip(v, clip));
 		return field_error(c, f, idx, e, why);
 	case COL_INDUSTRY:
 		if (registry_check_industry(ctx, v, why, sizeof(why)) != NULL)
@@ -232,7 +233,8 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry
 	case COL_LISTED:
 		if (parse_listed(v, listed) == 0)
 			return 0;
-		snprintf(why, sizeof(why), "expected true/false/yes/no/1/0/是/否, got '%s'", v);
+		snprintf(why, sizeof(why), "expected true/false/yes/no/1/0/是/否, got '%s'",
+		         utf8_clip(v, clip));
 		return field_error(c, f, idx, e, why);
 	case COL_MEASURE:
 		if (registry_check_measure(v, why, sizeof(why)) != NULL)

@@ -53,9 +53,6 @@ const char *registry_check_industry(const struct registry_ctx *ctx, const char *
  * line breaks and tabs only when lines), else the reason, naming the character and its
  * position in characters. */
 const char *registry_check_text(const char *v, bool lines, char *why, size_t n);
-/* Trims blanks at both ends of s in place: spaces, tabs and the ideographic space U+3000
- * that Chinese input methods type. Returns s. */
-char *registry_trim(char *s);
 
 /* Whether a jurisdiction id is in the store (ctx->known_jurisdictions) or, when
  * in_file, among the list's own. */

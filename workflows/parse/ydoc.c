@@ -196,6 +196,11 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 	n->scalar = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 	n->len = ev->data.scalar.length;
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	/* YAML trims spaces around an unquoted value, not the ideographic space U+3000 that
+	 * Chinese input methods type after `due: 2017-02-15`: trimmed too, as a registry's
+	 * cells are (a quoted value is kept as written) */
+	if (n->plain)
+		n->len = strlen(utf8_trim(n->scalar));
 	return attach(b, n, ev->start_mark);
 }
 
