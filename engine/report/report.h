@@ -29,7 +29,8 @@ enum report_cell_kind {
 	REPORT_STR = 0,       /* text */
 	REPORT_NUM,           /* a number: JSON number, XLSX number */
 	REPORT_BOOL,          /* true/false */
-	REPORT_NULL,          /* no value: s is shown in text, CSV and XLSX ("—"), JSON null */
+	REPORT_NULL,          /* no value: s is shown in text and XLSX ("—"); CSV: an empty
+	                         cell; JSON: null */
 	REPORT_LIST,          /* strings: JSON array; joined by ", " elsewhere */
 };
 struct report_cell {
@@ -132,8 +133,8 @@ void report_terminal_text(struct buf *b, const char *s, bool keep_lines);
  * (bordered), then, a row under the data, the 填报单位（盖章）and 填报人/审核人/联系电话/填报日期
  * lines, and the note two rows under those; A4 landscape, one page wide. CSV writes a BOM
  * once, then each table as its header row and data rows, tables separated by an empty line;
- * a text cell a spreadsheet would read as a formula, number or date gets a leading
- * apostrophe (docs/reports.md). JSON writes one
+ * a text cell a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading
+ * apostrophe, nothing else (docs/output.md); no value is an empty cell. JSON writes one
  * table as an array of objects (a record table as one object), several as an object of
  * such arrays by table name. A file that cannot be created is DB_ECANTCREAT, a failed
  * write DB_EIO, a reader gone -EPIPE. */

@@ -6,10 +6,10 @@
  * (without it, the Chinese headers come out as mojibake in the usual GBK-default programs),
  * CRLF line ends and RFC 4180 quoting (buf_csv_field). Its text cells come from 27
  * departments' spreadsheets, so a text cell a spreadsheet would not keep as text is written
- * with a leading apostrophe (csv_text): one that starts with = + - @, a tab or a CR (a
- * formula: OWASP "CSV injection"), and one that is all digits, signs, separators and the
- * like (an 18-digit credit code loses its last digits as a number, 0012 its zeros,
- * 2017-06-30 becomes a date serial). Numbers are written as numbers. XLSX goes through
+ * with a leading apostrophe when a spreadsheet would run it as a formula (csv_text: it starts
+ * with = + - @, a tab or a CR; OWASP "CSV injection"), and nothing else is marked, so
+ * scripts read the same values as JSON's. Numbers are written as numbers, no value as an
+ * empty cell. XLSX goes through
  * libxlsxwriter; text cells are strings, never formulas, and numbers stay numbers, so a
  * supervisor can sum a column again; the sheet prints on A4 landscape with borders, the
  * header repeated on every page, and the 填报单位/填报人/填报日期 lines to sign and stamp.
@@ -349,34 +349,24 @@ text_end(struct report_out *o, const struct report_table *t)
 		buf_printf(&o->b, "\n%s\n", t->note);
 }
 
-/* Would a spreadsheet opening the CSV take this text for something else: a formula (a
- * leading = + - @, tab or CR) or a number, date, time or percentage (nothing but digits
- * and the signs, separators and letters those are written with)? */
+/* Would a spreadsheet opening the CSV run this text as a formula ("CSV injection", OWASP):
+ * one that starts with = + - @, a tab or a carriage return. The one rule for every CSV
+ * dabiao writes (docs/output.md): nothing else is marked, so a script reads a date, a
+ * code or a count as it is (decision: a spreadsheet may show 000123 as 123 or a date as a
+ * date; XLSX keeps every text cell a string). */
 static bool
-csv_ambiguous(const char *s)
+csv_formula(const char *s)
 {
-	bool digit = false;
-
-	if (*s == '\0')
-		return false;
-	if (strchr("=+-@\t\r", *s) != NULL)
-		return true;
-	for (const char *p = s; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digit = true;
-		else if (strchr(" .,:/-+%eE", *p) == NULL)
-			return false;
-	}
-	return digit;
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
 }
 
-/* A text cell as the spreadsheet must keep it: an apostrophe before one it would take for a
- * formula or a number (decision: the apostrophe shows, and is the usual mark of "this is
- * text"; a formula like ="0012" would keep digits but is itself what CSV injection is). */
+/* A text cell: an apostrophe before one a spreadsheet would run (decision: the apostrophe
+ * shows, and is the usual mark of "this is text"; a formula like ="..." to hide it would
+ * itself be what CSV injection is). */
 static void
 csv_text(struct buf *b, const char *s)
 {
-	if (csv_ambiguous(s)) {
+	if (csv_formula(s)) {
 		char *quoted = xasprintf("'%s", s);
 
 		buf_csv_field(b, quoted);
@@ -406,8 +396,11 @@ csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct report_cell *cell = &t->cells[r * t->ncols + c];
 
-			/* numbers dabiao writes as numbers stay numbers */
-			if (cell->kind == REPORT_NUM || cell->kind == REPORT_BOOL)
+			/* no value is an empty cell (JSON's null); numbers dabiao writes as numbers
+			 * stay numbers, a negative one too */
+			if (cell->kind == REPORT_NULL)
+				;
+			else if (cell->kind == REPORT_NUM || cell->kind == REPORT_BOOL)
 				buf_csv_field(&o->b, cell_text(cell, scratch));
 			else
 				csv_text(&o->b, cell_text(cell, scratch));
