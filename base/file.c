@@ -17,6 +17,15 @@ int
 file_read(const char *path, size_t max, char **data, size_t *len, struct dberr *e)
 {
 	struct stat st;
+
+	return file_read_stat(path, max, data, len, &st, e);
+}
+
+int
+file_read_stat(const char *path, size_t max, char **data, size_t *len, struct stat *stp,
+               struct dberr *e)
+{
+	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
 	int fd, rc;
@@ -59,6 +68,7 @@ file_read(const char *path, size_t max, char **data, size_t *len, struct dberr *
 	}
 	buf[got] = '\0';
 	close(fd);
+	*stp = st;
 	*data = buf;
 	*len = got;
 	return 0;

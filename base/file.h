@@ -19,5 +19,10 @@
  * regular file (a folder, a FIFO or a device is never read from, nor waited for);
  * DB_EDATA when it is larger than max. */
 int file_read(const char *path, size_t max, char **data, size_t *len, struct dberr *e);
+/* The same, with the opened file's stat in *st (its mode: a key file's permissions are
+ * judged on the file that was read). */
+struct stat;
+int file_read_stat(const char *path, size_t max, char **data, size_t *len, struct stat *st,
+                   struct dberr *e);
 
 #endif

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "base/file.h"
 #include "base/xalloc.h"
 
 /* ---- checkpoints ---- */
@@ -64,50 +65,57 @@ vkey_load(const char *file, const char *text, EVP_PKEY **out, struct dberr *e)
 	return 0;
 }
 
+/* A key is a small regular file: a FIFO or a device is refused at once, never waited for
+ * (file_read), as every file dabiao reads. */
+#define KEY_FILE_MAX ((size_t)64 << 10)
+
 static int
 key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 {
-	FILE *fp = fopen(file, "r");
 	EVP_PKEY *k = NULL;
 	struct stat st;
-	char text[512];
-	size_t n;
+	char *data = NULL, text[512];
+	size_t len;
+	BIO *bio;
 	int rc;
 
-	if (fp == NULL)
+	if ((rc = file_read_stat(file, KEY_FILE_MAX, &data, &len, &st, e)) != 0) {
+		if (rc == DB_ENOINPUT || rc == DB_EDATA)  /* not a regular file, too large */
+			return rc;
+		dberr_clear(e);  /* missing or unreadable: the key's fault, as it always was */
 		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
-		                strerror(errno));
-	if (fstat(fileno(fp), &st) != 0) {
-		fclose(fp);
-		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
-		                strerror(errno));
+		                strerror(-rc));
 	}
-	k = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	bio = BIO_new_mem_buf(data, (int)len);
+	k = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
 	/* Whoever can read the private key can sign a forged log head, and whoever can
 	 * write it can swap it: it is the operator's alone, as ssh treats its keys. */
 	if (k != NULL && (st.st_mode & 077) != 0) {
 		EVP_PKEY_free(k);
-		fclose(fp);
+		free(data);
 		return dberr_at(e, DB_ECONFIG, file, 0, 0, "the audit signing key has mode %04o: "
 		                "others may read or replace it; it must be 0600 or stricter "
 		                "(chmod 600 %s), owned by the user dabiao runs as",
 		                (unsigned)(st.st_mode & 07777), file);
 	}
 	if (k == NULL && !want_private) {
-		rewind(fp);
-		k = PEM_read_PUBKEY(fp, NULL, NULL, NULL);
+		bio = BIO_new_mem_buf(data, (int)len);
+		k = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+		BIO_free(bio);
 	}
 	if (k == NULL && !want_private) {
 		/* or the line `dabiao audit key` prints, which is what a verifier is given */
-		rewind(fp);
-		n = fread(text, 1, sizeof(text) - 1, fp);
-		text[n] = '\0';
+		snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
+		         data);
 		if ((rc = vkey_load(file, text, &k, e)) < 0) {
-			fclose(fp);
+			explicit_bzero(data, len);
+			free(data);
 			return rc;
 		}
 	}
-	fclose(fp);
+	explicit_bzero(data, len);
+	free(data);
 	if (k == NULL && want_private)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0,
 		                "not a PEM private key (create one with `openssl genpkey -algorithm "

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strset.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli_int.h"
 #include "notifiers/message.h"
@@ -24,6 +26,49 @@ documented(const struct cli *c, const char *name)
 	return false;
 }
 
+/* Text is UTF-8 at the door: a name typed in a GBK terminal would otherwise sit in the
+ * append-only audit log for ever and break its JSON export. And it holds no control
+ * character but line breaks and tabs, as a plan's values: a name or reason reaches official
+ * notices, reports and terminals (an escape sequence, a carriage return), and stays in the
+ * log for ever. C1 controls (U+0080..U+009F, C2 80..C2 9F) too: some terminals act on them.
+ * A wrong argument is a usage error (64), named by its option (`--by`) or as the command's
+ * argument N; the message shows the text before the fault, never the fault itself. */
+static int
+arg_text(struct cli *c, const char *v, const char *opt, int npos)
+{
+	size_t len = strlen(v), ok = notify_msg_utf8_valid(v, len);
+	char where[80], clip[UTF8_CLIP_BUF], *head;
+	int rc = 0;
+
+	if (opt != NULL && opt[0] == '\0')
+		snprintf(where, sizeof(where), "an option");
+	else if (opt != NULL)
+		snprintf(where, sizeof(where), "--%s", opt);
+	else
+		snprintf(where, sizeof(where), "argument %d", npos);
+	for (size_t k = 0; k < ok && rc == 0; k++) {
+		unsigned char b = (unsigned char)v[k];
+		bool c1 = b == 0xC2 && k + 1 < len && (unsigned char)v[k + 1] < 0xA0;
+
+		if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F || c1) {
+			head = xstrndup(v, k);
+			rc = cli_usage(c, "%s ('%s…') holds a control character (character %zu, "
+			               "0x%02X%s): type it again without it", where,
+			               utf8_clip(head, clip), utf8_count(v, k) + 1, b,
+			               c1 ? " 0x80-0x9F" : "");
+			free(head);
+		}
+	}
+	if (rc == 0 && ok != len) {
+		head = xstrndup(v, ok);
+		rc = cli_usage(c, "%s ('%s…') is not UTF-8 text (byte %zu): set the terminal or "
+		               "SSH client to UTF-8 and type it again", where, utf8_clip(head, clip),
+		               ok + 1);
+		free(head);
+	}
+	return rc;
+}
+
 int
 cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
@@ -34,39 +79,18 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 			return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not "
 			                 "documented in engine/cli/commands.c", p->name, c->name);
 
-	/* Text is UTF-8 at the door: a name typed in a GBK terminal would otherwise sit in the
-	 * append-only audit log for ever and break its JSON export. */
-	for (int i = 0; i < c->argc; i++) {
-		size_t len = strlen(c->argv[i]), ok = notify_msg_utf8_valid(c->argv[i], len);
-
-		if (ok != len)
-			return dberr_set(&c->err, DB_EDATA, "argument %d ('%.*s…') is not UTF-8 text "
-			                 "(byte %zu): set the terminal or SSH client to UTF-8 and type "
-			                 "it again", i + 1, (int)ok, c->argv[i], ok + 1);
-		/* and holds no control character but line breaks and tabs, as a plan's values:
-		 * a name or reason reaches official notices, reports and terminals (an escape
-		 * sequence, a carriage return), and stays in the log for ever. C1 controls
-		 * (U+0080..U+009F, C2 80..C2 9F) too: some terminals act on them. */
-		for (size_t k = 0; k < len; k++) {
-			unsigned char b = (unsigned char)c->argv[i][k];
-			bool c1 = b == 0xC2 && k + 1 < len && (unsigned char)c->argv[i][k + 1] < 0xA0;
-
-			if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F || c1)
-				return dberr_set(&c->err, DB_EDATA, "argument %d ('%.*s…') holds a "
-				                 "control character (byte %zu, 0x%02X%s): type it again "
-				                 "without it", i + 1, (int)k, c->argv[i], k + 1, b,
-				                 c1 ? " 0x80-0x9F" : "");
-		}
-	}
-
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
 		const struct cli_opt *o = NULL;
 		const char *eq;
 		size_t len;
 
+		int rc;
+
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < c->argc; i++) {
+				if ((rc = arg_text(c, c->argv[i], NULL, n + 1)) != 0)
+					return rc;
 				if (n >= maxpos)
 					return cli_usage(c, "unexpected argument '%s'", c->argv[i]);
 				pos[n++] = c->argv[i];
@@ -74,6 +98,8 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 			break;
 		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if ((rc = arg_text(c, a, NULL, n + 1)) != 0)
+				return rc;
 			if (n >= maxpos)
 				return cli_usage(c, "unexpected argument '%s'", a);
 			pos[n++] = a;
@@ -81,6 +107,14 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 		}
 		eq = strchr(a, '=');
 		len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+		{
+			char *word = xstrndup(a, len + 2);
+
+			rc = arg_text(c, word, "", 0);
+			free(word);
+			if (rc != 0)
+				return rc;
+		}
 		for (const struct cli_opt *p = opts; p && p->name; p++)
 			if (strlen(p->name) == len && strncmp(p->name, a + 2, len) == 0)
 				o = p;
@@ -91,8 +125,12 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 				return cli_usage(c, "option '--%s' takes no value", o->name);
 			*o->flag = true;
 		} else if (eq) {
+			if ((rc = arg_text(c, eq + 1, o->name, 0)) != 0)
+				return rc;
 			*o->val = eq + 1;
 		} else if (i + 1 < c->argc) {
+			if ((rc = arg_text(c, c->argv[i + 1], o->name, 0)) != 0)
+				return rc;
 			*o->val = c->argv[++i];
 		} else {
 			return cli_usage(c, "option '--%s' needs a value", o->name);
@@ -107,7 +145,7 @@ int
 cli_take_all(struct cli *c, const char *name, struct cli_vals *out)
 {
 	size_t len = strlen(name);
-	int k = 0;
+	int k = 0, rc;
 
 	if (!documented(c, name))
 		return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not documented in "
@@ -131,6 +169,8 @@ cli_take_all(struct cli *c, const char *name, struct cli_vals *out)
 			v = c->argv[++i];
 		else
 			return cli_usage(c, "option '--%s' needs a value", name);
+		if ((rc = arg_text(c, v, name, 0)) != 0)
+			return rc;
 		out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof(*out->v));
 		out->v[out->n++] = v;
 	}
@@ -223,4 +263,114 @@ cli_store(struct cli *c, struct store **out)
 		return rc;
 	*out = c->store;
 	return 0;
+}
+
+/* "unknown --state 'x' (one of: a, b, c)": the allowed values, cut with the message. */
+static int
+not_one_of(struct cli *c, const char *opt, const char *v, const struct strset *allowed,
+           const char *none)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (allowed->n == 0)
+		buf_puts(&b, none);
+	else
+		strset_join(allowed, ", ", &b);
+	rc = cli_usage(c, "--%s: unknown %s '%s' (%s%s)", opt, opt, v,
+	               allowed->n ? "one of: " : "", buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+static int
+add_subject_id(const struct store_subject *s, void *arg)
+{
+	strset_add(arg, s->id);
+	return 0;
+}
+
+struct filter_txn {
+	const struct cli_filters *f;
+	struct strset jurisdictions;
+	bool jurisdiction_found, subject_found;
+};
+
+static int
+filter_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
+	                                                STORE_OFFICE};
+	struct filter_txn *a = arg;
+	struct store_subject s;
+	int rc;
+
+	if (a->f->jurisdiction != NULL) {
+		rc = store_subject_get(txn, STORE_JURISDICTION, a->f->jurisdiction, &s, e);
+		if (rc == 0)
+			store_subject_release(&s), a->jurisdiction_found = true;
+		else if (rc != DB_ENOTFOUND)
+			return rc;
+		dberr_clear(e);
+		if (!a->jurisdiction_found &&
+		    (rc = store_subject_each(txn, STORE_JURISDICTION, add_subject_id,
+		                             &a->jurisdictions, e)) != 0)
+			return rc;
+	}
+	for (size_t k = 0; a->f->subject != NULL && !a->subject_found && k < 3; k++) {
+		rc = store_subject_get(txn, kinds[k], a->f->subject, &s, e);
+		if (rc == 0)
+			store_subject_release(&s), a->subject_found = true;
+		else if (rc != DB_ENOTFOUND)
+			return rc;
+		dberr_clear(e);
+	}
+	return 0;
+}
+
+int
+cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f)
+{
+	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
+	struct filter_txn a = {f, STRSET_INIT, false, false};
+	bool plan_found = false, milestone_found = false, state_found = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		strset_add(&plans, p->id);
+		if (f->plan != NULL && strcmp(f->plan, p->id) != 0)
+			continue;
+		plan_found = true;
+		for (size_t m = 0; m < p->nmilestones; m++) {
+			strset_add(&milestones, p->milestones[m].id);
+			milestone_found |= f->milestone && strcmp(f->milestone, p->milestones[m].id) == 0;
+		}
+		for (size_t l = 0; l < p->nlifecycles; l++)
+			for (size_t k = 0; k < p->lifecycles[l].nstates; k++) {
+				strset_add(&states, p->lifecycles[l].states[k]);
+				state_found |= f->state && strcmp(f->state, p->lifecycles[l].states[k]) == 0;
+			}
+	}
+	if (f->plan != NULL && !plan_found)
+		rc = not_one_of(c, "plan", f->plan, &plans, "none is loaded: dabiao load PLAN");
+	else if (f->milestone != NULL && !milestone_found)
+		rc = not_one_of(c, "milestone", f->milestone, &milestones, "no plan is loaded");
+	else if (f->state != NULL && !state_found)
+		rc = not_one_of(c, "state", f->state, &states, "no plan is loaded");
+	else if ((f->jurisdiction || f->subject) &&
+	         (rc = store_read(engine_store(en), filter_txn, &a, &c->err)) == 0) {
+		if (f->jurisdiction != NULL && !a.jurisdiction_found)
+			rc = not_one_of(c, "jurisdiction", f->jurisdiction, &a.jurisdictions,
+			                "the registry has none: dabiao import REGISTRY");
+		else if (f->subject != NULL && !a.subject_found)
+			rc = cli_usage(c, "--subject: no jurisdiction, enterprise or office '%s' in "
+			               "the registry", f->subject);
+	}
+	strset_free(&plans);
+	strset_free(&milestones);
+	strset_free(&states);
+	strset_free(&a.jurisdictions);
+	return rc;
 }

@@ -90,6 +90,17 @@ int cli_one_arg(struct cli *c, const char *what, const char **out);
 #define CLI_FMT_TABLES (REPORT_FMT_MASK(REPORT_FMT_TABLE) | REPORT_FMT_MASK(REPORT_FMT_CSV) | \
                         REPORT_FMT_MASK(REPORT_FMT_JSON))
 int cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out);
+/* The filters a listing takes; NULL: not given. */
+struct cli_filters {
+	const char *plan, *milestone, *state, *jurisdiction, *subject;
+};
+/* Checks each given filter against what the store holds (the loaded plans' ids, their
+ * milestones and lifecycle states, the registry's jurisdictions and subjects): a value that
+ * names nothing is a usage error (64) listing the values it could be (a subject: where to
+ * look them up), since a listing that showed nothing for `--state overdu` would read as "no
+ * overdue tasks". Milestones and states are those of f->plan when given, else of every
+ * loaded plan. Errors: DB_EUSAGE, the store's. */
+int cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f);
 /* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */
 int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -142,8 +142,8 @@ audit_list(struct cli *c)
 	else if (strcmp(format, "jsonl") == 0)
 		lc.format = 1;
 	else
-		return cli_usage(c, "--format is table or jsonl (json: for checkpoint), not '%s'",
-		                 format);
+		return cli_usage(c, "audit --format is table or jsonl, not '%s' (json is `audit "
+		                 "checkpoint`'s)", format);
 	lc.out = stdout;
 	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, clock_txn, &clk, &c->err)) != 0 ||
 	    (rc = tz_open(clk.tz, &lc.tz, &c->err)) != 0)
@@ -260,6 +260,9 @@ audit_checkpoint(struct cli *c)
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (format != NULL && strcmp(format, "json") != 0 &&
+	     (rc = cli_usage(c, "audit checkpoint --format is json, not '%s' (table and jsonl "
+	                     "are the list's: dabiao audit --format jsonl)", format)) != 0) ||
 	    (format != NULL &&
 	     (rc = cli_format(c, format, REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt)) != 0) ||
 	    (rc = cli_config(c, &cfg)) != 0)

@@ -494,7 +494,10 @@ cmd_status(struct cli *c)
 		sc.lang = EN;
 	else
 		return cli_usage(c, "--lang is zh or en, not '%s'", lang);
-	if ((rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0 ||
+	    (rc = cli_check_filters(c, en, &(struct cli_filters){.plan = sc.plan,
+	                                                         .jurisdiction =
+	                                                                 sc.jurisdiction})) != 0)
 		return rc;
 	sc.en = en;
 	tables_init(&sc);

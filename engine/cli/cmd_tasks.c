@@ -102,9 +102,11 @@ cmd_tasks(struct cli *c)
 		return rc;
 	lc.en = en;
 	lc.e = &c->err;
+	if ((rc = cli_check_filters(c, en, &(struct cli_filters){plan, lc.milestone, lc.state,
+	                                                          lc.jurisdiction,
+	                                                          lc.subject})) != 0)
+		return rc;
 	if (plan != NULL) {
-		if (engine_plan_find(en, plan) == NULL)
-			return dberr_set(&c->err, DB_ENOTFOUND, "no plan '%s' in %s", plan, c->env->db);
 		prefix = xasprintf("%s/", plan);
 		a.prefix = prefix;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
@@ -35,20 +36,32 @@ cmd_web(struct cli *c)
 	return rc;
 }
 
-/* A password from a file's first line (never from the command line, where ps shows it). */
+/* A password from a file's first line (never from the command line, where ps shows it),
+ * or from standard input with "-": a FIFO or a device named as the file is refused at once
+ * (file_read), never waited for. */
 static int
 read_password(struct cli *c, const char *path, char **out)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char line[1100];
-	size_t n;
+	char line[1100], *data = NULL;
+	size_t n, len;
+	int rc;
 
-	if (f == NULL)
-		return dberr_set(&c->err, DB_ENOINPUT, "cannot open %s: %s", path, strerror(errno));
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	if (f != stdin)
-		fclose(f);
+	if (strcmp(path, "-") == 0) {
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			line[0] = '\0';
+	} else if ((rc = file_read(path, sizeof(line) * 64, &data, &len, &c->err)) != 0) {
+		if (rc == DB_ENOINPUT) {
+			dberr_clear(&c->err);
+			return dberr_set(&c->err, DB_ENOINPUT, "--password-file %s: not a regular file "
+			                 "(to pipe a password in, give --password-file - and write it "
+			                 "to standard input)", path);
+		}
+		return rc;
+	} else {
+		snprintf(line, sizeof(line), "%s", data);
+		explicit_bzero(data, len);
+		free(data);
+	}
 	n = strcspn(line, "\r\n");
 	line[n] = '\0';
 	if (n == 0)

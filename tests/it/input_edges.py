@@ -145,7 +145,8 @@ evil_plan = st.write("evil-plan.yaml", PLAN.replace("title: 名录", 'title: "�
 eq(st.run("check", evil_plan)[0], 65, "a control character made by an escape in a plan")
 eq(data_sha(st), before, "nothing imported")
 rc, _, err = st.run("tasks", "--plan", "x\x1b[2Jy")
-eq(rc, 65, "a control character in an argument is refused at the door")
+eq(rc, 64, "a control character in an argument is a usage error, refused at the door")
+check("--plan ('x…')" in err, f"named by its option, the text before the fault shown: {err!r}")
 check("\x1b" not in err and "0x1B" in err, f"the refusal names the byte, never prints it: {err!r}")
 
 # ---- audit key output is what audit verify --key takes ----
