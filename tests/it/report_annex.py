@@ -187,8 +187,7 @@ _, so, _ = st.run("report", "annex4", "--month", "2017-07", "--format", "csv", c
 recs = {r[3]: r for r in csv.reader(io.StringIO(so.lstrip("\ufeff"), newline=""))}
 eq(recs[E3][9], "逾期未完成", "July: E3 overdue")
 eq(recs[E5][9], "未启动", "July: E5 not started")
-# a date in a CSV text cell carries the apostrophe that keeps spreadsheets from making it
-# a date serial (docs/reports.md)
+# one CSV rule (docs/output.md): only a formula is marked; a date is written as it is
 eq(recs[E1][10], "2017-07-10", "July: E1's completion date, with no apostrophe")
 
 # before anything was imported: June 1st has no tasks, and the base is 0
