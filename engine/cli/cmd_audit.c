@@ -553,6 +553,19 @@ msgs_queue(struct msgs_ctx *m, const struct store_audit *a)
 		               "its stored message was deleted", a->seq, key);
 		goto out;
 	}
+	if (rc == DB_ESTORE) {
+		/* the message is kept packed (store/pack.c): bytes changed in it no longer
+		 * inflate to its lengths and checksum, and that is this notice's evidence failing,
+		 * not a store to restore */
+		char why[sizeof(m->e->msg)];
+
+		snprintf(why, sizeof(why), "%s", m->e->msg);
+		dberr_clear(m->e);
+		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": the stored message of notice %s "
+		               "does not read back (%s): the outbox record was changed", a->seq, key,
+		               why);
+		goto out;
+	}
 	if (rc != 0)
 		goto out;
 	sha256_hex(n.message, strlen(n.message), got);

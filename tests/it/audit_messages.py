@@ -165,8 +165,9 @@ st.ok("audit", "verify")
 # of a reminder kept only for the grouped message, changed in the store itself. The store
 # keeps a message packed (store/README.md, "outbox": its fields, then plan version,
 # dictionary id, unfolded and message lengths and the unfolded bytes deflated against the
-# dictionary), so the change is made as someone with the file would make one that still
-# reads: unpacked with zlib, one byte changed, packed again, written back with LMDB's tools.
+# dictionary): a byte flipped in the deflated bytes no longer reads back, and a change made
+# as someone with the file would make one that still reads (unpacked with zlib, one byte
+# changed, packed again, written back with LMDB's tools) no longer matches the sha256.
 def dump(db, name):
     out = subprocess.run(["mdb_dump", "-s", name, db], capture_output=True, check=True,
                          text=True).stdout.splitlines()
@@ -190,7 +191,7 @@ class Rec:
         return self.take(self.u32())
 
 
-def change_outbox_byte(st):
+def change_outbox_byte(st, naive):
     outbox = dump(st.db, "outbox")
     key = b"ev/r0/b/once#reminder#0"
     check(key in outbox, "the reminder's stored record is in the outbox")
@@ -208,7 +209,8 @@ def change_outbox_byte(st):
     head = r.i
     dict_id, ulen, mlen = r.u32(), r.u32(), r.u32()
     zdict = outbox[b"\x00d" + struct.pack(">I", dict_id)][1:]
-    unfolded = bytearray(zlib.decompressobj(zdict=zdict).decompress(r.str()))
+    stored = r.str()
+    unfolded = bytearray(zlib.decompressobj(zdict=zdict).decompress(stored))
     eq(len(unfolded), ulen, "the unfolded bytes are as long as the record says")
     needle = b"X-Dabiao-Key: ev/r0/b/once#reminder#0"
     pos = unfolded.find(needle)
@@ -216,18 +218,35 @@ def change_outbox_byte(st):
     unfolded[pos + len(needle) - 1] = ord("7")
     z = zlib.compressobj(1, zdict=zdict)
     packed = z.compress(bytes(unfolded)) + z.flush()
-    rec = outbox[key][:head] + struct.pack(">IIII", dict_id, ulen, mlen, len(packed)) + packed
-    with open(st.path("changed.dump"), "w") as f:
+    if naive:
+        # one byte of the deflated bytes flipped, as the old test did in data.mdb: it no
+        # longer inflates to its checksum
+        flipped = bytearray(stored)
+        flipped[len(flipped) // 2] ^= 0x55
+        packed = bytes(flipped)
+    put(st, key, outbox[key][:head] + struct.pack(">IIII", dict_id, ulen, mlen, len(packed)) +
+        packed)
+    return outbox[key]
+
+
+def put(st, key, val):
+    """One outbox record written with LMDB's own tool."""
+    with open(st.path("one.dump"), "w") as f:
         f.write("VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n")
-        f.write(f" {key.hex()}\n {rec.hex()}\nDATA=END\n")
-    subprocess.run(["mdb_load", "-s", "outbox", "-f", st.path("changed.dump"), st.db], check=True)
+        f.write(f" {key.hex()}\n {val.hex()}\nDATA=END\n")
+    subprocess.run(["mdb_load", "-s", "outbox", "-f", st.path("one.dump"), st.db], check=True)
 
 
-change_outbox_byte(st)
-rc, out, err = st.run("audit", "verify")
-eq(rc, 65, f"a changed outbox record fails verify: {out}{err}")
-check("ev/r0/b/once#reminder#0" in err and "outbox record was changed" in err,
-      f"and the notice is named: {err}")
+for naive in (True, False):
+    how = "a byte of its deflated bytes flipped" if naive else "repacked with a byte changed"
+    orig = change_outbox_byte(st, naive)
+    rc, out, err = st.run("audit", "verify")
+    eq(rc, 65, f"a changed outbox record ({how}) fails verify: {out}{err}")
+    check("ev/r0/b/once#reminder#0" in err and "outbox record was changed" in err,
+          f"and the notice is named ({how}): {err}")
+    if naive:
+        put(st, b"ev/r0/b/once#reminder#0", orig)
+        st.ok("audit", "verify")
 st.cleanup()
 
 # ---- SMTP, one county refused: M3 (results recorded when they happened) ----
