@@ -40,7 +40,8 @@ struct item {
 	const struct plan_lifecycle *lc;
 	char *left_state;     /* lapses: the state the task moved to after it, or NULL; owned */
 	int64_t left_at;
-	char *left_note;      /* lapses: how it left (a back-dated hand-in), or NULL; owned */
+	char *left_note;      /* lapses: how it left when not plainly (an extension, a back-dated
+	                       * hand-in), words after the time, or NULL; owned */
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
 };
 
@@ -345,13 +346,27 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		it = &a->v[*slot];
 		if (it->seq < rec->seq && it->left_state == NULL && it->lc &&
 		    plan_lifecycle_state(it->lc, rec->to_state) != it->deadline_state) {
+			bool backdated = strstr(rec->details, "\"backdated\":true") != NULL;
+
 			it->left_state = xstrdup(rec->to_state);
 			it->left_at = rec->clock_time;
-			if (strstr(rec->details, "\"backdated\":true")) {
-				char *at = report_json_str(rec->details, "at");
+			if (strcmp(rec->action, "task.extend") == 0) {
+				/* nothing was handed in: the extension (said above in this row)
+				 * moved the deadline past the lapse */
+				char *to = report_json_str(rec->details, "to_due_date");
 
-				it->left_note = xasprintf("（事后补记，报送时间记为 %s）", at ? at : "");
-				free(at);
+				it->left_note = xasprintf("展期%s后不再逾期，新截止日期 %s",
+				                          backdated ? "（事后补记）" : "", to ? to : "?");
+				free(to);
+			} else if (backdated) {
+				char at[32];
+
+				handed_in_at(a, rec, at);
+				it->left_note = at[0]
+				    ? xasprintf("转为%s（事后补记，报送时间记为 %s）",
+				                report_state_title(it->lc, rec->to_state), at)
+				    : xasprintf("转为%s（事后补记）",
+				                report_state_title(it->lc, rec->to_state));
 			}
 		}
 	}
@@ -513,9 +528,9 @@ resolve_lapses(struct acc *a)
 		if (it->handed_in)
 			continue; /* its 补报 says when it left */
 		tz_format_local(engine_tz(a->en), it->left_at, left);
-		why = xasprintf("%s；%s 转为%s%s", it->why, left,
-		                report_state_title(it->lc, it->left_state),
-		                it->left_note ? it->left_note : "");
+		why = it->left_note ? xasprintf("%s；%s %s", it->why, left, it->left_note)
+		                    : xasprintf("%s；%s 转为%s", it->why, left,
+		                                report_state_title(it->lc, it->left_state));
 		free(it->why);
 		it->why = why;
 		it->kind = K_OVERDUE;

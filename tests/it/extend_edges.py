@@ -2,7 +2,9 @@
 gives no time and is refused (65, nothing recorded, no notice); a back-dated extension is
 shown in the accountability period that holds its record even when the lapse it follows
 lies in an earlier period (a row of its own, counted in no summary column), and once only,
-inside the lapse's row, when the period holds both."""
+inside the lapse's row, when the period holds both. An extension that lifts the lapse (its
+new due date still ahead) says so in the lapse's row, with the new due date, and no
+hand-in wording: nothing was handed in (review 12c, N1)."""
 import json
 import os
 import sys
@@ -96,4 +98,26 @@ acc = json.loads(st.ok("report", "accountability", "--from", "2017-07-01", "--to
                        "--format", "json"))
 eq([(r["kind"], "展期" in r["reason"]) for r in acc["records"] if r["task"] == "ex/t/a/2017-07"],
    [("逾期未报", False)], "before the extension was recorded: missed, no extension")
+# an extension that lifts the lapse: on 07-10 12:00 the July table (lapsed 07-06 00:00) is
+# extended to 07-15, still ahead, so the task is open again; once back-dated, once plainly
+for backdate in (True, False):
+    s2 = Store()
+    s2.ok("init", "--clock", "virtual", "--now", "2017-06-01T00:00:00+08:00")
+    s2.ok("load", s2.write("p.yaml", PLAN))
+    s2.ok("import", s2.write("r.yaml", REG))
+    s2.ok("advance", "--to", "2017-07-10T12:00:00+08:00")
+    s2.ok("extend", "ex/t/a/2017-07", "--to", "2017-07-15", "--by", "支队长", "--reason", "系统故障",
+          *(["--backdate"] if backdate else []))
+    acc = json.loads(s2.ok("report", "accountability", "--from", "2017-07-01", "--to", "2017-07-31",
+                           "--format", "json"))
+    rows = [r for r in acc["records"] if r["task"] == "ex/t/a/2017-07"]
+    mark = "（事后补记）" if backdate else ""
+    eq([(r["kind"], r["reason"]) for r in rows],
+       [("逾期", "截止 2017-07-05 23:59 +08:00；展期：2017-07-10 12:00 +08:00 支队长 将截止日期由 "
+                 f"2017-07-05 延至 2017-07-15{'（事后补记的展期）' if backdate else ''}，理由：系统故障；"
+                 f"2017-07-10 12:00 +08:00 展期{mark}后不再逾期，新截止日期 2017-07-15")],
+       f"the lapse, lifted by the extension, with its new due date (backdate={backdate})")
+    for r in rows:
+        check("转为" not in r["reason"] and "报送时间" not in r["reason"],
+              f"no hand-in wording, no empty blank: {r}")
 done("extensions at the edges")
