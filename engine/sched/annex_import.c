@@ -193,7 +193,9 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r, struc
 }
 
 /* The whole file, checked: the header row (rows above it, the form's title, are skipped),
- * then the data rows up to a blank row or the form's lines under the table. */
+ * then the data rows, blank rows among them skipped, up to the form's lines under the table
+ * (填报单位, 填报人, 填表说明, 统计口径, a 合计 row) or the file's end; under those, a row
+ * with data in any cell but the first is refused. */
 static int
 check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t *nrows,
            struct dberr *e)
@@ -202,7 +204,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	struct csv_record r = {NULL, 0, 0, 0};
 	struct strset codes = {0};
 	char why[320];
-	int rc;
+	int rc, end_line = 0;
 
 	if ((rc = csv_open(&a.rd, q->path, data, len, e)) != 0)
 		return rc;
@@ -242,19 +244,53 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	}
 	*nrows = 0;
 	for (;;) {
-		a.row++;
+		a.row = *nrows + 1;
 		if ((rc = csv_read(&a.rd, &r, e)) < 0)
 			goto out;
-		if (rc == 0 || csv_blank(&r) || footer(csv_trim(r.f[0].text)))
+		if (rc == 0)
 			break;
+		/* a blank row between enterprises is common in a hand-edited sheet: skipped, as
+		 * the registry import does; the table ends only at the form's lines */
+		if (csv_blank(&r))
+			continue;
+		if (footer(csv_trim(r.f[0].text))) {
+			end_line = r.line;
+			break;
+		}
+		if (a.form == PLAN_FORM_ANNEX3 && *nrows == 1) {
+			rc = csv_field_error(&a.rd, &r.f[0], 0, e, "a second row: Annex 3 holds one "
+			                     "row, the county's own");
+			goto out;
+		}
 		if ((rc = check_row(q, &a, &r, &codes, e)) != 0)
 			goto out;
 		++*nrows;
 	}
+	/* under the table only the form's own lines (one text in the first cell) and blank
+	 * rows: a row with data there would be dropped unseen, so it is refused */
+	while (end_line > 0) {
+		if ((rc = csv_read(&a.rd, &r, e)) < 0)
+			goto out;
+		if (rc == 0)
+			break;
+		if (csv_blank(&r) || strcmp(csv_trim(r.f[0].text), "合计") == 0)
+			continue;
+		for (size_t i = 1; i < r.n; i++)
+			if (csv_trim(r.f[i].text)[0] != '\0') {
+				size_t first = csv_trim(r.f[0].text)[0] != '\0' ? 0 : i;
+
+				snprintf(why, sizeof(why), "a row with data under the form's lines "
+				         "that end the table (from line %d): the table's rows belong "
+				         "above them", end_line);
+				a.row = *nrows + 1;
+				rc = csv_field_error(&a.rd, &r.f[first], first, e, why);
+				goto out;
+			}
+	}
 	rc = 0;
 	if (a.form == PLAN_FORM_ANNEX3 && *nrows != 1)
 		rc = dberr_at(e, DB_EDATA, q->path, r.line ? r.line : 1, 1, "Annex 3 holds one row, "
-		              "the county's own; this file has %zu", *nrows);
+		              "the county's own; this file has none");
 	*form = a.form;
 out:
 	csv_record_release(&r);

@@ -10,12 +10,14 @@ has three listed enterprises, all 限期整改: 91652323MA77AQUU8C, 91652323MA7T
 monthly-summary/<county>/2017-07 (due 07-05, covers: previous); the registry has nine
 jurisdictions."""
 import hashlib
+import io
 import json
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done, src  # noqa: E402
+import openpyxl  # noqa: E402
 
 A3HEAD = ("县市、园区,超标企业基数（家）,限期整改（家）,挂牌督办（家）,淘汰关闭（家）,"
           "已完成清理（家）,整治中（家）,未启动（家）,逾期未完成（家）,完成率（%）")
@@ -127,8 +129,12 @@ BAD = [
                                                 "淘汰关闭（家）,挂牌督办（家）"),
      "header, column 4", "expected column '挂牌督办（家）', found '淘汰关闭（家）'"),
     ("noheader", "呼图壁县,3,3,0,0,0,0,3,0\n", "1:1", "no header row"),
-    ("tworows", A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n呼图壁县,3,3,0,0,0,0,3,0,\n", "",
-     "Annex 3 holds one row, the county's own; this file has 2"),
+    # the second row named at its own line (3), not at the row or line after it
+    ("tworows", A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n呼图壁县,3,3,0,0,0,0,3,0,\n\n",
+     "bad-tworows.csv:3:1:", "row 2, column '县市、园区': a second row: Annex 3 holds one row"),
+    # a blank row does not end the table: the row after it is read (and is a second row)
+    ("blankrow", A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n,,,,,,,,,\n呼图壁县,3,3,0,0,0,0,3,0,\n",
+     "bad-blankrow.csv:4:1:", "a second row"),
     ("control", form("3,3,0,0,0,0,3,0,").replace("呼图壁县,3", "呼图壁县\x1b,3"), "row 1",
      "control character"),
 ]
@@ -197,6 +203,38 @@ for name, old, new, what in (
                         "2017-06", "--by", "王科长")
     eq(rc, 65, f"Annex 4 {name}: refused: {err}")
     check(what in err, f"Annex 4 {name}: says what: {err}")
+# blank rows among the enterprises (an empty one, one of spaces) are skipped, not the table's
+# end: all three rows are read, up to the form's lines
+blanky = [rows4[0], rows4[1], ",,,,,,,,,,,,", rows4[2], " , ,,,,,,,,,,,", rows4[3], "",
+          "填报单位（盖章）：呼图壁县环境保护局,,,,,,,,,,,,", "填报人：王明　审核人：李华,,,,,,,,,,,,"]
+out = st.ok("import-annex", st.write("blank4.csv", "\n".join(blanky) + "\n"), "--jurisdiction",
+            "hutubi-county", "--month", "2017-06", "--by", "王科长", "--dry-run")
+check("(3 rows" in out, f"the rows after the blank rows are read: {out}")
+eq(len(records()), n0, "a dry run records nothing")
+# a row with data under the form's lines would be dropped unseen: refused, at its line (6:
+# header 1, rows 1-2 on lines 2-3, blank 4, 填报单位 5), as the table's third row
+after = rows4[:3] + ["", "填报单位（盖章）：呼图壁县环境保护局", rows4[3]]
+f = st.write("bad4-after.csv", "\n".join(after) + "\n")
+rc, _, err = st.run("import-annex", f, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+                    "--by", "王科长")
+eq(rc, 65, f"a data row under the form's lines: refused: {err}")
+check(f"{f}:6:1:" in err and "row 3, column '序号'" in err and "(from line 5)" in err,
+      f"naming its line, row and field, and where the table ended: {err}")
+# the county's workbook as it came (.xlsx, a ZIP archive) or an old .xls (OLE): said so, with
+# how to save it, exit 65
+wb = openpyxl.Workbook()
+wb.active.append(A4HEAD.split(","))
+xlsx = st.path("hutubi-a4.xlsx")
+wb.save(xlsx)
+xls = st.write("hutubi-a4.xls", "")
+with open(xls, "wb") as fh:
+    fh.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+for f, what in ((xlsx, "workbook (.xlsx"), (xls, "old-format workbook (.xls")):
+    rc, _, err = st.run("import-annex", f, "--jurisdiction", "hutubi-county", "--month",
+                        "2017-06", "--by", "王科长")
+    eq(rc, 65, f"a workbook is refused as data: {err}")
+    check(what in err and '"CSV UTF-8"' in err and "NUL" not in err,
+          f"saying what it is and how to save it: {err}")
 eq(len(records()), n0, "nothing recorded")
 st.ok("audit", "verify")
 
@@ -208,8 +246,6 @@ eq(len(disp), 1, "the July dispatch")
 body = disp[0].get_body(preferencelist=("plain",)).get_content()
 check("呼图壁县：名录基数 3 家（县市报送基数 3 家）" in body, f"呼图壁县's own base: {body}")
 check("阜康市：名录基数 3 家（本月汇总表未报送）" in body, f"阜康市 has not reported: {body}")
-import io  # noqa: E402
-import openpyxl  # noqa: E402
 att = [p for p in disp[0].iter_attachments() if p.get_filename().endswith(".xlsx")]
 eq(len(att), 1, "the workbook")
 ws = openpyxl.load_workbook(io.BytesIO(att[0].get_content())).worksheets[0]

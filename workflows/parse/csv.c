@@ -24,6 +24,16 @@ csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
 	 * editor shows them. */
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		c->p = c->line_start = c->counted = data + 3;
+	/* A workbook handed in as it came (.xlsx is a ZIP archive, .xls/.et an OLE compound
+	 * file): say what it is and how to save it, not "NUL byte" */
+	if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is a workbook (.xlsx, a ZIP "
+		                "archive), not CSV; open it and save the sheet as \"CSV UTF-8\" "
+		                "and import that");
+	if (len >= 8 && memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is an old-format workbook "
+		                "(.xls or .et, an OLE file), not CSV; open it and save the sheet as "
+		                "\"CSV UTF-8\" and import that");
 	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
 	if (ydoc_utf16(data, len))
 		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
