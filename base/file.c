@@ -46,8 +46,10 @@ file_read_stat(const char *path, size_t max, char **data, size_t *len, struct st
 	}
 	if ((uintmax_t)st.st_size > max) {
 		rc = (max % ((size_t)1 << 20) == 0)
-		     ? dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu MiB", max >> 20)
-		     : dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu bytes", max);
+		     ? dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu MiB, the most dabiao "
+		                "reads of such a file", max >> 20)
+		     : dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu bytes, the most dabiao "
+		                "reads of such a file", max);
 		goto fail;
 	}
 	/* One spare byte keeps the text NUL-terminated for callers that want a string. */

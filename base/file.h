@@ -9,8 +9,15 @@
 
 #include "base/err.h"
 
-/* The largest input file dabiao reads whole: a plan, a registry, a calendar. */
+/* The largest plan, calendar or configuration file dabiao reads whole: far above any real
+ * one (a plan of 100,000 milestones is about 7 MiB), and a bound on what a wrong file
+ * name can make it read (docs/plan-format.md). */
 #define FILE_MAX_INPUT ((size_t)64 << 20)
+/* The largest registry file one import reads: a million enterprises with every column
+ * filled is about 150 MiB; the rows are held in memory while they are checked, about twelve
+ * times the file's size (tests/bench/registry_1m.sh: 1.75 GiB). A larger registry is imported in
+ * parts: an import updates the subjects it lists (docs/registry-format.md). */
+#define FILE_MAX_REGISTRY ((size_t)1 << 30)
 
 /* Reads the regular file at path whole, if it has at most max bytes. *data (xmalloc'd,
  * NUL-terminated after its *len bytes; the caller frees) and *len are set on success only.

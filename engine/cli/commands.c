@@ -186,8 +186,8 @@ const struct cli_command cli_commands[] = {
 	         "weekend days worked, to compare with the notice.\n\n"
 	         "The first fault of each file is printed as FILE:LINE:COLUMN: error: MESSAGE "
 	         "(columns count characters); every file is checked, however many are given. "
-	         "Files are UTF-8 (a UTF-16 file is refused); ids have at most 48 characters. "
-	         "docs/plan-format.md is the reference.",
+	         "Files are UTF-8 (a UTF-16 file is refused) of at most 64 MiB; ids have at "
+	         "most 48 characters. docs/plan-format.md is the reference.",
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "a plan or calendar file is not valid (the status of the first faulty file)"},
 		 {66, "a file cannot be opened"},
@@ -351,7 +351,10 @@ const struct cli_command cli_commands[] = {
 	         "back. The first bad value is named as FILE:LINE:COLUMN (a CSV's row and "
 	         "column, counted in characters); a control character in any text is refused. "
 	         "A CSV must be UTF-8 (\"CSV UTF-8\"): GBK and UTF-16 files are refused with that "
-	         "hint; rows left empty are skipped. docs/registry-format.md is the reference.",
+	         "hint; rows left empty are skipped. A registry file has at most 1024 MiB (a "
+	         "million enterprises with every column filled are about 150 MiB); a larger "
+	         "one is imported in parts, each with the header row. "
+	         "docs/registry-format.md is the reference.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"dry-run", NULL, NULL, "say what the import would change (subjects, tasks), "
 		  "change nothing"},

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "base/addr.h"
 #include "base/buf.h"
@@ -793,9 +794,14 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	struct registry_list l;
 	char *data = NULL;
 	size_t len = 0;
+	struct stat st;
 	bool csv;
 	int rc;
 
+	/* what the path is comes before what its name says: /dev/zero is no registry file,
+	 * whatever its extension, as `check` says of it */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return dberr_at(e, DB_ENOINPUT, path, 0, 0, "not a regular file");
 	if (has_suffix(path, ".csv"))
 		csv = true;
 	else if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
@@ -803,7 +809,14 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	else
 		return dberr_at(e, DB_EDATA, path, 0, 0, "unknown registry format: expected a "
 		                ".yaml, .yml or .csv file");
-	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0)
+	if ((rc = file_read(path, FILE_MAX_REGISTRY, &data, &len, e)) == DB_EDATA) {
+		dberr_clear(e);  /* only a size is DB_EDATA here: say what to do about it */
+		return dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu MiB, the most one import "
+		                "reads: split the rows into several files, each with the header "
+		                "row, and import them one after another (an import updates the "
+		                "subjects it lists)", FILE_MAX_REGISTRY >> 20);
+	}
+	if (rc != 0)
 		return rc;
 	registry_list_init(&l, ctx);
 	if (csv)
