@@ -103,6 +103,7 @@ phases:
         title: 报表
         owner: county_epb
         for: each jurisdiction
+        grace: 0d
         due: {due}
         escalate: e
 """), env=env)
