@@ -73,7 +73,7 @@ store_mdb_fail(struct store_txn *t, int rc, struct dberr *e, const char *fmt, ..
 		/* The environment is unusable until every process closes it; only a restart by
 		 * the supervisor recovers, so say so rather than let the caller carry on. */
 		if (t != NULL)
-			t->s->panicked = true;
+			atomic_store(&t->s->panicked, true);
 		return dberr_set(e, DB_ESTORE, "%s: %s; the process must exit", ctx,
 		                 mdb_strerror(rc));
 	}

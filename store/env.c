@@ -2,6 +2,7 @@
  * env.c - the store's environment: opening and creating it, its schema version,
  * transactions with map growth, and hot backups.
  */
+#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np: a lock that lets a resize through */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -184,29 +185,73 @@ fix_file_modes(const char *dir, struct dberr *e)
 	return rc;
 }
 
+/* Sets the map size with no transaction of this process open, as LMDB requires: waits
+ * for the other threads' transactions to end (they hold s->map shared) and holds theirs
+ * back meanwhile. The caller holds no transaction. */
 static int
-txn_begin(struct store *s, unsigned flags, MDB_txn **txn, struct dberr *e)
+set_mapsize(struct store *s, size_t size)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&s->map);
+	rc = mdb_env_set_mapsize(s->env, size);
+	pthread_rwlock_unlock(&s->map);
+	return rc;
+}
+
+/* This thread's id as the writer field holds it (pthread_t is an unsigned long on
+ * glibc, never 0 for a running thread). */
+static uintptr_t
+self_id(void)
+{
+	return (uintptr_t)pthread_self();
+}
+
+/* Begins a transaction holding s->map shared until txn_end, unless lock is false (a
+ * read inside this thread's own write, which holds it already). */
+static int
+txn_begin(struct store *s, unsigned flags, bool lock, MDB_txn **txn, struct dberr *e)
 {
 	int rc, tries;
 
-	if (s->panicked)
+	if (atomic_load(&s->panicked))
 		return dberr_set(e, DB_ESTORE, "store %s: LMDB reported a fatal error earlier; "
 		                 "the process must exit", s->dir);
 	for (tries = 0;; tries++) {
+		if (lock)
+			pthread_rwlock_rdlock(&s->map);
 		rc = mdb_txn_begin(s->env, NULL, flags, txn);
-		if (rc != MDB_MAP_RESIZED || tries == STORE_MAX_RESIZED)
+		if (rc == 0)
+			return 0;
+		if (lock)
+			pthread_rwlock_unlock(&s->map);
+		if (rc != MDB_MAP_RESIZED || tries == STORE_MAX_RESIZED || !lock)
 			break;
-		/* Another process grew the map: adopt its size. Legal here, as this thread has
-		 * no transaction open. */
-		rc = mdb_env_set_mapsize(s->env, 0);
+		/* Another process grew the map: adopt its size. This thread has no transaction
+		 * open; set_mapsize waits for the others'. */
+		rc = set_mapsize(s, 0);
 		if (rc != 0)
 			break;
 	}
 	if (rc == MDB_PANIC)
-		s->panicked = true;
-	if (rc != 0)
-		return store_mdb_fail(NULL, rc, e, "beginning a transaction on store %s", s->dir);
-	return 0;
+		atomic_store(&s->panicked, true);
+	return store_mdb_fail(NULL, rc, e, "beginning a transaction on store %s", s->dir);
+}
+
+/* Ends what txn_begin began (lock as given to it): commits (returning LMDB's result) or
+ * aborts. */
+static int
+txn_end(struct store *s, MDB_txn *txn, bool lock, bool commit)
+{
+	int rc = 0;
+
+	if (commit)
+		rc = mdb_txn_commit(txn);
+	else
+		mdb_txn_abort(txn);
+	if (lock)
+		pthread_rwlock_unlock(&s->map);
+	return rc;
 }
 
 static int
@@ -246,7 +291,7 @@ init_txn(struct store *s, struct dberr *e)
 	char text[16];
 	int rc, i;
 
-	rc = txn_begin(s, rdonly ? MDB_RDONLY : 0, &t.txn, e);
+	rc = txn_begin(s, rdonly ? MDB_RDONLY : 0, true, &t.txn, e);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < STORE_DB_COUNT_; i++) {
@@ -293,14 +338,14 @@ init_txn(struct store *s, struct dberr *e)
 			goto fail;
 	}
 	store_zip_free(&t);
-	rc = mdb_txn_commit(t.txn);
+	rc = txn_end(s, t.txn, true, true);
 	t.txn = NULL;
 	if (rc != 0)
 		return store_mdb_fail(&t, rc, e, "store %s: committing its set-up", s->dir);
 	return 0;
 fail:
 	store_zip_free(&t);
-	mdb_txn_abort(t.txn);
+	txn_end(s, t.txn, true, false);
 	return rc;
 }
 
@@ -316,12 +361,27 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 {
 	struct store *s = xcalloc(1, sizeof(*s));
 	size_t mapsize = initial_mapsize(want_mapsize);
+	pthread_mutexattr_t ma;
+	pthread_rwlockattr_t ra;
 	MDB_envinfo info;
 	bool existed;
 	int rc, dead;
 
 	s->dir = xstrdup(dir);
 	s->flags = flags;
+	atomic_init(&s->panicked, false);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(&s->writer, &ma);
+	pthread_mutexattr_destroy(&ma);
+	/* A thread waiting to resize goes before new transactions (glibc's default would let
+	 * a stream of readers starve it for ever); so a thread must never take the lock shared
+	 * twice: a store_read inside its own store_write does not take it again (writer_id). */
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&s->map, &ra);
+	pthread_rwlockattr_destroy(&ra);
+	atomic_init(&s->writer_id, 0);
 	rc = prepare_dir(dir, flags, &existed, e);
 	if (rc != 0)
 		goto fail;
@@ -372,6 +432,8 @@ store_close(struct store *s)
 		return;
 	if (s->env != NULL)
 		mdb_env_close(s->env);
+	pthread_rwlock_destroy(&s->map);
+	pthread_mutex_destroy(&s->writer);
 	free(s->dir);
 	free(s);
 }
@@ -397,8 +459,8 @@ grow_map(struct store *s, struct dberr *e)
 		                 "grow", s->dir, info.me_mapsize);
 	size = info.me_mapsize * 2;
 	/* Legal only with no transaction open in this process: store_write has just aborted
-	 * its own, and nested transactions are refused. */
-	rc = mdb_env_set_mapsize(s->env, size);
+	 * its own, nested writes are refused, and set_mapsize waits for other threads'. */
+	rc = set_mapsize(s, size);
 	if (rc != 0)
 		return store_mdb_fail(NULL, rc, e, "store %s: growing the map to %zu bytes",
 		                      s->dir, size);
@@ -466,14 +528,16 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 	struct store_txn t = {.s = s, .writable = true};
 	int rc, mrc, grown;
 
-	if (s->in_write)
-		return dberr_set(e, DB_ESOFTWARE, "store %s: store_write inside store_write is "
-		                 "not supported", s->dir);
 	if (s->flags & STORE_RDONLY)
 		return dberr_set(e, DB_ESTORE, "store %s is open read-only", s->dir);
-	s->in_write = true;
+	/* another thread's write waits here (LMDB's own lock would make it wait too); this
+	 * thread's own, nested, is refused */
+	if (pthread_mutex_lock(&s->writer) == EDEADLK)
+		return dberr_set(e, DB_ESOFTWARE, "store %s: store_write inside store_write is "
+		                 "not supported", s->dir);
+	atomic_store(&s->writer_id, self_id());
 	for (grown = 0;; grown++) {
-		rc = txn_begin(s, 0, &t.txn, e);
+		rc = txn_begin(s, 0, true, &t.txn, e);
 		if (rc != 0)
 			break;
 		t.map_full = false;
@@ -487,12 +551,12 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		states_release(&t);
 		store_zip_free(&t);
 		if (!commit && !t.map_full) {
-			mdb_txn_abort(t.txn); /* a dry run: what fn did is thrown away */
+			txn_end(s, t.txn, true, false); /* a dry run: what fn did is thrown away */
 			t.txn = NULL;
 			break;
 		}
 		if (rc == 0 && !t.map_full) {
-			mrc = mdb_txn_commit(t.txn);
+			mrc = txn_end(s, t.txn, true, true);
 			t.txn = NULL;
 			if (mrc == 0)
 				break;
@@ -501,7 +565,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 				break;
 			}
 		} else {
-			mdb_txn_abort(t.txn);
+			txn_end(s, t.txn, true, false);
 			t.txn = NULL;
 			/* fn may have swallowed the put's error; the flag still tells. */
 			if (!t.map_full)
@@ -518,7 +582,8 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		if (rc != 0)
 			break;
 	}
-	s->in_write = false;
+	atomic_store(&s->writer_id, 0);
+	pthread_mutex_unlock(&s->writer);
 	return rc;
 }
 
@@ -541,14 +606,17 @@ int
 store_read(struct store *s, store_fn fn, void *arg, struct dberr *e)
 {
 	struct store_txn t = {.s = s, .writable = false};
+	/* inside this thread's own write the map lock is held already: taking it shared again
+	 * could wait behind a resize that waits for this thread */
+	bool lock = atomic_load(&s->writer_id) != self_id();
 	int rc;
 
-	rc = txn_begin(s, MDB_RDONLY, &t.txn, e);
+	rc = txn_begin(s, MDB_RDONLY, lock, &t.txn, e);
 	if (rc != 0)
 		return rc;
 	rc = fn(&t, arg, e);
 	store_zip_free(&t);
-	mdb_txn_abort(t.txn);
+	txn_end(s, t.txn, lock, false);
 	return rc;
 }
 
@@ -577,7 +645,10 @@ store_backup(struct store *s, const char *dir, struct dberr *e)
 		               strerror(errno));
 		goto out;
 	}
+	/* the copy is a read transaction of its own: no resize while it runs */
+	pthread_rwlock_rdlock(&s->map);
 	rc = mdb_env_copy2(s->env, dir, MDB_CP_COMPACT);
+	pthread_rwlock_unlock(&s->map);
 	if (rc != 0) {
 		rc = store_mdb_fail(NULL, rc, e, "backing up store %s into %s", s->dir, dir);
 		goto out;

@@ -11,7 +11,13 @@
  * so a transaction function must have no effect outside the transaction (write files after
  * the commit). Records read inside a transaction are copies owned by the caller and freed
  * with the matching *_release(); iteration callbacks see records valid only during the call.
- * A store handle and its transactions belong to one thread.
+ *
+ * Threads: a store handle may be shared by the threads of a process (the web's workers).
+ * A transaction belongs to the thread that runs store_read or store_write, for that call;
+ * writers take turns (a store_write inside a store_write on one thread is refused with
+ * DB_ESOFTWARE, another thread's waits); readers never wait for one another or for a
+ * writer. Growing the map waits until no other thread of the process is in a transaction.
+ * Never open the same folder twice in one process (LMDB forbids it): share the handle.
  *
  * Errors. A function returning int returns 0, or a negative code of base/err.h with the
  * reason in the caller's struct dberr. Besides those a declaration names, any of them may

@@ -6,6 +6,8 @@
 #define DABIAO_STORE_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,8 +39,15 @@ struct store {
 	char *dir;                   /* owned */
 	MDB_dbi dbi[STORE_DB_COUNT_];
 	unsigned flags;              /* enum store_open_flags */
-	bool in_write;               /* a store_write is running: LMDB would self-deadlock */
-	bool panicked;               /* MDB_PANIC seen: nothing more may be done */
+	/* The process's writer: an error-checking mutex, so a store_write inside a
+	 * store_write on one thread is refused (LMDB's writer lock would wait for itself)
+	 * while another thread's simply waits its turn. */
+	pthread_mutex_t writer;
+	atomic_uintptr_t writer_id;  /* the thread in store_write (self_id), or 0 */
+	/* Held shared by every transaction of the process and exclusively to change the map
+	 * size, which LMDB allows only while no transaction of the process is open. */
+	pthread_rwlock_t map;
+	atomic_bool panicked;        /* MDB_PANIC seen: nothing more may be done */
 };
 
 #define STORE_TXN_STATES 2

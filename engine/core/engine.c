@@ -164,9 +164,29 @@ engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e)
 	en->actor = xstrdup(o->actor && *o->actor ? o->actor : "dabiao");
 	en->dry = o->dry;
 	rc = store_open_sized(o->db, o->store_flags, en->config.store_mapsize, &en->store, e);
+	en->owns_store = rc == 0;
 	if (rc == 0)
 		rc = engine_reload(en, e);
 	if (rc != 0) {
+		engine_close(en);
+		return rc;
+	}
+	*out = en;
+	return 0;
+}
+
+int
+engine_open_sibling(const struct engine *first, struct engine **out, struct dberr *e)
+{
+	struct engine *en = xcalloc(1, sizeof(*en));
+	int rc;
+
+	config_copy(&first->config, &en->config);
+	en->actor = xstrdup("dabiao");
+	en->dry = first->dry;
+	en->store = first->store; /* shared: LMDB allows one environment per process */
+	en->owns_store = false;
+	if ((rc = engine_reload(en, e)) != 0) {
 		engine_close(en);
 		return rc;
 	}
@@ -185,7 +205,7 @@ engine_close(struct engine *en)
 	plans_release(en->plans, en->nplans);
 	if (en->tz)
 		tz_free(en->tz);
-	if (en->store)
+	if (en->store && en->owns_store)
 		store_close(en->store);
 	actions_drop(en);
 	free(en->held);

@@ -7,7 +7,9 @@
  * Also here, because every layer above needs them and they need nothing but a plan and
  * its zone: the instants of a task's schedule (schedule.c) and the audit helper.
  *
- * Threading: a handle belongs to the thread that opened it (the loop thread in `run`).
+ * Threading: a handle is used by one thread at a time (the loop thread in `run`; a web
+ * worker for one request); threads that work at once each have their own handle, made
+ * with engine_open_sibling on one store.
  * Nothing here prints; errors go into the caller's struct dberr.
  */
 #ifndef DABIAO_ENGINE_H
@@ -57,7 +59,13 @@ struct engine_opts {
  * (DB_EDATA); no configuration given (DB_ESOFTWARE, a caller's mistake). The caller frees
  * *out with engine_close. */
 int engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e);
-/* Frees everything the engine owns, closing the store. NULL is allowed. */
+/* Another handle on first's open store, for another thread (the web's workers): its own
+ * plans (parsed again), clock, actor "dabiao", memos and copy of the configuration; the
+ * store is shared, not owned (store.h: threads), so close every sibling before first.
+ * Errors as engine_reload's. The caller frees *out with engine_close. */
+int engine_open_sibling(const struct engine *first, struct engine **out, struct dberr *e);
+/* Frees everything the engine owns, closing the store (unless a sibling's). NULL is
+ * allowed. */
 void engine_close(struct engine *en);
 /* Re-reads plans and clock from the store (another process changed them). Errors as
  * engine_open's; on failure the plans loaded before are kept unchanged. */

@@ -8,7 +8,8 @@
 #include "engine/core/engine.h"
 
 struct engine {
-	struct store *store;          /* owned */
+	struct store *store;          /* owned unless a sibling's (engine_open_sibling) */
+	bool owns_store;
 	enum store_clock_mode mode;
 	int64_t now;                  /* VIRTUAL: the store's now; REAL: as last read */
 	struct tz *tz;                /* the store's zone for command-line times; owned */

@@ -212,7 +212,7 @@ static int
 queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 {
 	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	struct store_task t;
 	const struct engine_plan *ep;
 	struct notice_req nr = {0};
@@ -262,7 +262,7 @@ static int
 submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct submit_arg *x = arg;
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	int rc;
 
 	/* the submission's time as of this transaction, as `dabiao submit` takes it: an
@@ -290,13 +290,17 @@ after_commit(struct req *r)
 {
 	struct dberr e;
 
-	r->w->dash_at = 0;
-	if (daemon_serving(store_dir(engine_store(r->w->en))))
+	web_dash_stale(r->w);
+	if (daemon_serving(store_dir(engine_store(r->en))))
 		return;
 	dberr_clear(&e);
-	engine_set_actor(r->w->en, NULL); /* delivering is the engine's own doing */
-	if (deliver_all(r->w->en, NULL, &e) != 0)
+	engine_set_actor(r->en, NULL); /* delivering is the engine's own doing */
+	/* one worker delivers at a time, as one command would: the next finds what this one
+	 * left (claims in the store keep two from sending one notice either way) */
+	pthread_mutex_lock(&r->w->deliver_lock);
+	if (deliver_all(r->en, NULL, &e) != 0)
 		log_warnx("web", "delivering after an action: %s", e.msg);
+	pthread_mutex_unlock(&r->w->deliver_lock);
 }
 
 /* What a person typed or a browser sent goes into the audit log, whose records, exports
@@ -385,9 +389,9 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		return 503;
 	}
 	actor = web_actor(&r->who, by);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
-	rc = engine_write(r->w->en, submit_txn, &x, &e);
+	rc = engine_write(r->en, submit_txn, &x, &e);
 	buf_release(&sections);
 	if (rc != 0) {
 		unplace_files(r, placed);
@@ -423,7 +427,7 @@ see_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return 0;
 	}
 	if (web_can_see(&s->r->who, &t))
-		s->verdict = !s->need_submit || web_can_submit(s->r->w->en, &s->r->who, &t) ? 0 : 403;
+		s->verdict = !s->need_submit || web_can_submit(s->r->en, &s->r->who, &t) ? 0 : 403;
 	store_task_release(&t);
 	return 0;
 }
@@ -436,7 +440,7 @@ act_check(struct req *r, const char *key, bool need_submit)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), see_txn, &s, &e) != 0)
+	if (store_read(engine_store(r->en), see_txn, &s, &e) != 0)
 		return 503;
 	return s.verdict;
 }
@@ -491,7 +495,7 @@ static int
 review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct review_arg *x = arg;
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	struct task_event_args a = {0};
 	int rc;
 
@@ -555,10 +559,10 @@ act_review(struct req *r, const char *key)
 	}
 	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
 	actor = web_actor(&r->who, NULL);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = engine_write(r->w->en, review_txn, &x, &e);
+	rc = engine_write(r->en, review_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
 	web_after_action(r, rc, &e, back);
 	free(back);
@@ -575,7 +579,7 @@ static int
 extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct extend_arg *x = arg;
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	int rc;
 
 	x->n = 0;
@@ -618,10 +622,10 @@ act_extend(struct req *r)
 	}
 	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
 	actor = web_actor(&r->who, NULL);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = engine_write(r->w->en, extend_txn, &x, &e);
+	rc = engine_write(r->en, extend_txn, &x, &e);
 	if (rc == DB_ENOTFOUND) {
 		req_error(r, 404, "所选任务中有不存在的任务，未做任何延期。");
 		return;
@@ -665,7 +669,7 @@ revoke_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if ((rc = store_link_each_task(txn, x->key, revoke_cb, x, e)) != 0)
 		return rc;
 	snprintf(d, sizeof(d), "{\"revoked\":%zu}", x->n);
-	return engine_audit(x->r->w->en, txn, "link.revoke", x->key, "", "", "", d, e);
+	return engine_audit(x->r->en, txn, "link.revoke", x->key, "", "", "", d, e);
 }
 
 void
@@ -681,10 +685,10 @@ act_revoke(struct req *r, const char *key)
 		return;
 	}
 	actor = web_actor(&r->who, NULL);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = engine_write(r->w->en, revoke_txn, &x, &e);
+	rc = engine_write(r->en, revoke_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
 	web_after_action(r, rc, &e, back);
 	free(back);
@@ -844,7 +848,7 @@ page_file(struct req *r, const char *key, const char *sha)
 		return;
 	}
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), file_txn, &x, &e) != 0 || !x.visible || !x.named) {
+	if (store_read(engine_store(r->en), file_txn, &x, &e) != 0 || !x.visible || !x.named) {
 		free(x.name);
 		req_error(r, 404, "没有这个文件。");
 		return;
@@ -978,7 +982,7 @@ page_receipt(struct req *r, uint64_t seq)
 
 	dberr_clear(&e);
 	buf_reset(&r->out.b);
-	if (store_read(engine_store(r->w->en), seq_txn, &x, &e) != 0 || !x.visible ||
+	if (store_read(engine_store(r->en), seq_txn, &x, &e) != 0 || !x.visible ||
 	    strcmp(x.a.action ? x.a.action : "", "task.submit") != 0) {
 		buf_reset(&r->out.b);
 		req_error(r, 404, "没有这份回执。");
@@ -1030,7 +1034,7 @@ page_proof(struct req *r, uint64_t seq)
 
 	dberr_clear(&e);
 	/* the same visibility as the record's task */
-	if (store_read(engine_store(r->w->en), seq_txn, &x, &e) != 0)
+	if (store_read(engine_store(r->en), seq_txn, &x, &e) != 0)
 		x.visible = false;
 	store_audit_release(&x.a);
 	if (!x.visible) {
@@ -1040,7 +1044,7 @@ page_proof(struct req *r, uint64_t seq)
 	p = xcalloc(1, sizeof(*p));
 	p->r = r;
 	p->seq = seq;
-	if (store_read(engine_store(r->w->en), proof_txn, p, &e) != 0) {
+	if (store_read(engine_store(r->en), proof_txn, p, &e) != 0) {
 		log_warnx("web", "proof: %s", e.msg);
 		req_error(r, 503, "暂时无法计算证明。");
 		goto out;

@@ -49,7 +49,7 @@ one_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	x->found = true;
 	buf_puts(&x->r->out.b, "{\"task\":");
-	web_task_json(&x->r->out.b, x->r->w->en, &t);
+	web_task_json(&x->r->out.b, x->r->en, &t);
 	buf_puts(&x->r->out.b, ",\"audit\":[");
 	rc = store_audit_task_each(txn, x->key, history_cb, x, e);
 	buf_puts(&x->r->out.b, x->n ? "\n]}\n" : "]}\n");
@@ -64,7 +64,7 @@ api_task(struct req *r, const char *key)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), one_txn, &x, &e) != 0) {
+	if (store_read(engine_store(r->en), one_txn, &x, &e) != 0) {
 		req_error(r, 503, "store unavailable");
 		return;
 	}
@@ -126,7 +126,7 @@ api_audit(struct req *r)
 		return;
 	}
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), audit_txn, &x, &e) != 0) {
+	if (store_read(engine_store(r->en), audit_txn, &x, &e) != 0) {
 		req_error(r, 503, "store unavailable");
 		return;
 	}

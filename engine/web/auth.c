@@ -125,7 +125,7 @@ web_actor(const struct who *w, const char *typed_name)
 static void
 who_from_account(struct req *r, const struct store_account *a)
 {
-	char kind = web_role_kind(r->w->en, a->role);
+	char kind = web_role_kind(r->en, a->role);
 
 	r->who.kind = WHO_ACCOUNT;
 	r->who.login = xstrdup(a->login);
@@ -161,7 +161,7 @@ static int
 link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
 {
 	struct req *r = x->r;
-	struct engine *en = r->w->en;
+	struct engine *en = r->en;
 	struct store_link l;
 	struct store_task t;
 	const struct engine_plan *ep;
@@ -258,7 +258,7 @@ web_auth(struct req *r, struct dberr *e)
 	} else {
 		return 0;
 	}
-	return store_read(engine_store(r->w->en), auth_txn, &x, e);
+	return store_read(engine_store(r->en), auth_txn, &x, e);
 }
 
 bool
@@ -318,7 +318,8 @@ page_login(struct req *r)
 }
 
 /* Failed logins from one address within the window, in a small ring (per process: the
- * per-account lockout in the store is what survives a restart). */
+ * per-account lockout in the store is what survives a restart). The caller holds
+ * w->thr_lock. */
 static unsigned *
 throttle_slot(struct web *w, const char *addr, int64_t now)
 {
@@ -339,6 +340,19 @@ throttle_slot(struct web *w, const char *addr, int64_t now)
 	return &w->thr[i].n;
 }
 
+/* The failures counted for addr, after adding add (0 or 1), under the ring's lock: the
+ * ring is shared by the worker threads. */
+static unsigned
+throttle_count(struct web *w, const char *addr, int64_t now, unsigned add)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&w->thr_lock);
+	n = *throttle_slot(w, addr, now) += add;
+	pthread_mutex_unlock(&w->thr_lock);
+	return n;
+}
+
 struct login_arg {
 	struct req *r;
 	const char *login, *password;
@@ -353,7 +367,7 @@ static int
 login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct login_arg *x = arg;
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	struct store_account a;
 	struct store_session s = {0};
 	struct buf d = BUF_INIT;
@@ -364,13 +378,8 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	rc = store_account_get(txn, x->login, &a, e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
-		/* the same work as a real check, so timing does not tell which logins exist */
-		if (x->r->w->dummy_hash[0] == '\0' &&
-		    crypto_pwhash_str_alg(x->r->w->dummy_hash, "dabiao-no-such-account", 22,
-		                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
-		                          crypto_pwhash_ALG_ARGON2ID13) != 0)
-			x->r->w->dummy_hash[0] = '\0';
+		/* the same work as a real check, so timing does not tell which logins exist
+		 * (the hash is made when the server starts) */
 		if (x->r->w->dummy_hash[0] &&
 		    crypto_pwhash_str_verify(x->r->w->dummy_hash, x->password,
 		                             strlen(x->password)) == 0)
@@ -441,7 +450,6 @@ page_login_post(struct req *r)
 {
 	struct login_arg x = {0};
 	const char *nonce = req_cookie(r, WEB_LOGIN_COOKIE);
-	unsigned *fails;
 	struct dberr e;
 
 	if (!web_ct_equal(nonce, req_field(r, "csrf"))) {
@@ -459,19 +467,18 @@ page_login_post(struct req *r)
 		r->status = 400;
 		return;
 	}
-	fails = throttle_slot(r->w, r->addr, x.now);
-	if (*fails >= WEB_ADDR_FAILURES) {
+	if (throttle_count(r->w, r->addr, x.now, 0) >= WEB_ADDR_FAILURES) {
 		req_error(r, 429, "登录失败次数过多，请15分钟后再试。");
 		return;
 	}
 	dberr_clear(&e);
-	if (engine_write(r->w->en, login_txn, &x, &e) != 0) {
+	if (engine_write(r->en, login_txn, &x, &e) != 0) {
 		log_warnx("web", "login: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
 	if (x.outcome != 0) {
-		(*fails)++;
+		throttle_count(r->w, r->addr, x.now, 1);
 		r->status = x.outcome >= 2 ? 423 : 401;
 		login_form(r, x.outcome >= 2 ? "连续登录失败次数过多，账号已锁定15分钟。"
 		                             : "账号或密码错误。");
@@ -498,7 +505,7 @@ logout_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		rc = 0;
 	}
 	if (rc == 0)
-		rc = engine_audit(x->r->w->en, txn, "web.logout", "", x->r->who.subject, "", "",
+		rc = engine_audit(x->r->en, txn, "web.logout", "", x->r->who.subject, "", "",
 		                  NULL, e);
 	return rc;
 }
@@ -511,9 +518,9 @@ page_logout(struct req *r)
 	char *actor = web_actor(&r->who, NULL);
 
 	dberr_clear(&e);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
-	if (r->who.session_hash && engine_write(r->w->en, logout_txn, &x, &e) != 0)
+	if (r->who.session_hash && engine_write(r->en, logout_txn, &x, &e) != 0)
 		log_warnx("web", "logout: %s", e.msg);
 	set_cookie(r, 0, WEB_SESSION_COOKIE, "", "/", 0);
 	req_redirect(r, "/login");

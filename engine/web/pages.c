@@ -106,6 +106,8 @@ struct dash {
 	unsigned lapses[64][24];
 	unsigned total_tasks;
 	int64_t computed;        /* the clock's now when these counts were taken */
+	unsigned refs;           /* the server's, and each dashboard's being drawn from it
+	                            (under web.dash_lock) */
 };
 
 void
@@ -321,39 +323,83 @@ mono_s(void)
  * spends a twentieth of the web's time on them: after a computation that took c seconds,
  * the next waits until 20c have passed. A small store (c of a few ms) is always fresh; on
  * a store of 100,000 tasks being written by `run` all the time (c about 0.3 s) the counts
- * are at most seconds old, and the page says as of when. */
-static const struct dash *
+ * are at most seconds old, and the page says as of when.
+ *
+ * The counts are shared by the workers: one recomputes them while the others draw the
+ * ones before (a dashboard never waits for another's recomputation unless there are none
+ * yet). The caller draws from what it gets and gives it back with dash_put. */
+static struct dash *
 dash_get(struct req *r, struct dberr *e)
 {
 	struct web *w = r->w;
-	struct engine *en = w->en;
+	struct engine *en = r->en;
 	uint64_t seq = 0;
 	int64_t now = engine_clock_read(en), hour = now / 3600;
 	struct dash_ctx c = {0};
+	struct dash *d = NULL;
 	double t0;
 
 	if (store_read(engine_store(en), size_txn, &seq, e) != 0)
 		return NULL;
-	if (w->dash && w->dash_hour == hour &&
-	    (w->dash_seq == seq || mono_s() - w->dash_at < 20 * w->dash_cost))
-		return w->dash;
+	pthread_mutex_lock(&w->dash_lock);
+	while (w->dash == NULL && w->dash_computing)
+		pthread_cond_wait(&w->dash_done, &w->dash_lock);
+	if (w->dash && (w->dash_computing ||
+	                (w->dash_hour == hour && (w->dash_seq == seq ||
+	                                          mono_s() - w->dash_at < 20 * w->dash_cost)))) {
+		d = w->dash;
+		d->refs++;
+	} else {
+		w->dash_computing = true;
+	}
+	pthread_mutex_unlock(&w->dash_lock);
+	if (d != NULL)
+		return d;
 	t0 = mono_s();
 	c.en = en;
 	c.now = now;
 	c.d = xcalloc(1, sizeof(*c.d));
 	c.d->month0 = first_month(en);
 	c.d->computed = now;
+	c.d->refs = 2; /* the server's and this page's */
 	if (store_read(engine_store(en), dash_txn, &c, e) != 0) {
 		dash_release(c.d);
-		return NULL;
+		c.d = NULL;
 	}
-	dash_release(w->dash);
-	w->dash = c.d;
-	w->dash_seq = seq;
-	w->dash_hour = hour;
-	w->dash_at = mono_s();
-	w->dash_cost = w->dash_at - t0;
-	return w->dash;
+	pthread_mutex_lock(&w->dash_lock);
+	w->dash_computing = false;
+	if (c.d != NULL) {
+		if (w->dash != NULL && --w->dash->refs == 0)
+			dash_release(w->dash);
+		w->dash = c.d;
+		w->dash_seq = seq;
+		w->dash_hour = hour;
+		w->dash_at = mono_s();
+		w->dash_cost = w->dash_at - t0;
+	}
+	pthread_cond_broadcast(&w->dash_done);
+	pthread_mutex_unlock(&w->dash_lock);
+	return c.d;
+}
+
+static void
+dash_put(struct web *w, struct dash *d)
+{
+	bool last;
+
+	pthread_mutex_lock(&w->dash_lock);
+	last = --d->refs == 0;
+	pthread_mutex_unlock(&w->dash_lock);
+	if (last)
+		dash_release(d);
+}
+
+void
+web_dash_stale(struct web *w)
+{
+	pthread_mutex_lock(&w->dash_lock);
+	w->dash_at = 0;
+	pthread_mutex_unlock(&w->dash_lock);
 }
 
 /* A bar chart of lapses per jurisdiction per month, drawn here as SVG: no script, no
@@ -421,7 +467,7 @@ chart_ontime(struct req *r, const struct dash *d)
 		int y = 10 + (int)i * row;
 
 		HF(h, "<text x=\"4\" y=\"%d\" font-size=\"12\">%s</text>", y + 14,
-		   view_milestone(r->w->en, m->plan, m->milestone));
+		   view_milestone(r->en, m->plan, m->milestone));
 		HF(h, "<rect x=\"420\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1b7f3b\"/>", y + 2,
 		   pct * 4);
 		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%d%%（%u/%u）</text>", 426 + pct * 4,
@@ -430,13 +476,13 @@ chart_ontime(struct req *r, const struct dash *d)
 	H(h, "</svg>");
 }
 
+static void dashboard(struct req *r, const struct dash *d);
+
 void
 page_dashboard(struct req *r)
 {
-	const struct dash *d;
-	struct html *h = &r->out;
+	struct dash *d;
 	struct dberr e;
-	char now[40];
 
 	if (!r->who.office) {
 		req_redirect(r, "/tasks");
@@ -448,8 +494,18 @@ page_dashboard(struct req *r)
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
+	dashboard(r, d);
+	dash_put(r->w, d);
+}
+
+static void
+dashboard(struct req *r, const struct dash *d)
+{
+	struct html *h = &r->out;
+	char now[40];
+
 	view_begin(r, "工作台");
-	tz_format_local(engine_tz(r->w->en), d->computed, now);
+	tz_format_local(engine_tz(r->en), d->computed, now);
 	HF(h, "<h1>监察支队工作台</h1><p class=\"muted\">截至 %s，共 %u 项任务。</p>", now,
 	   d->total_tasks);
 	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未完成</th><th>本周到期</th>"
@@ -491,7 +547,7 @@ page_dashboard(struct req *r)
 		if (!split_key(d->over[i].key, buf, sizeof(buf), part))
 			continue;
 		H(h, "<tr><td>");
-		view_task_link(r, d->over[i].key, view_milestone(r->w->en, part[0], part[1]));
+		view_task_link(r, d->over[i].key, view_milestone(r->en, part[0], part[1]));
 		H(h, " ");
 		view_period(h, part[3]);
 		H(h, "</td><td>");
@@ -651,18 +707,18 @@ task_row(struct req *r, struct store_txn *txn, const struct store_task *t, bool 
 	char *subj = view_subject_name(txn, t->subject);
 	char *jur = t->jurisdiction[0] ? view_subject_name(txn, t->jurisdiction) : xstrdup("—");
 	char dl[40];
-	int64_t now = engine_now(r->w->en);
+	int64_t now = engine_now(r->en);
 
-	task_info(r->w->en, t->plan, t->milestone, t->state, &ti);
+	task_info(r->en, t->plan, t->milestone, t->state, &ti);
 	H(h, "<tr>");
 	if (select)
 		HF(h, "<td><input type=\"checkbox\" name=\"task\" value=\"%s\"></td>", t->key);
 	H(h, "<td>");
-	view_task_link(r, t->key, view_milestone(r->w->en, t->plan, t->milestone));
+	view_task_link(r, t->key, view_milestone(r->en, t->plan, t->milestone));
 	H(h, "</td><td>");
 	view_period(h, t->period);
 	HF(h, "</td><td>%s</td><td>%s</td><td>", subj, jur);
-	tz_format_local(ti.ep ? ti.ep->tz : engine_tz(r->w->en), t->deadline, dl);
+	tz_format_local(ti.ep ? ti.ep->tz : engine_tz(r->en), t->deadline, dl);
 	html_text(h, dl);
 	HF(h, "</td><td>%s", view_state(t->state));
 	if (ti.st >= 0 && ti.st == ti.lc->deadline_to)
@@ -709,7 +765,7 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		}
 		if (web_can_see(&v->r->who, &t) && v->json) {
 			buf_puts(&v->r->out.b, v->emitted++ ? ",\n" : "\n");
-			web_task_json(&v->r->out.b, v->r->w->en, &t);
+			web_task_json(&v->r->out.b, v->r->en, &t);
 		} else if (web_can_see(&v->r->who, &t)) {
 			task_row(v->r, txn, &t, v->r->who.office);
 		}
@@ -802,7 +858,7 @@ static void
 filters_form(struct req *r, const struct list_ctx *c)
 {
 	struct html *h = &r->out;
-	struct engine *en = r->w->en;
+	struct engine *en = r->en;
 	const char *pv[16], *pl[16], *mv[128], *ml[128], *sv[32], *sl[32];
 	size_t np = 0, nm = 0, ns = 0;
 	struct jlist j = {0};
@@ -863,7 +919,7 @@ web_tasks(struct req *r, bool json)
 	struct dberr e;
 	int rc;
 
-	c.en = r->w->en;
+	c.en = r->en;
 	c.plan = nonempty(req_query(r, "plan"));
 	c.milestone = nonempty(req_query(r, "milestone"));
 	c.subject = nonempty(req_query(r, "subject"));
@@ -1107,7 +1163,7 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
 			HF(h, "<tr><th>报送至</th><td>%s</td></tr>",
 			   ti->ep->plan->roles[ti->m->submit_to].title);
 	}
-	tz_format_local(ti->ep ? ti->ep->tz : engine_tz(r->w->en), t->deadline, dl);
+	tz_format_local(ti->ep ? ti->ep->tz : engine_tz(r->en), t->deadline, dl);
 	HF(h, "<tr><th>截止时间</th><td id=\"deadline\">%s", dl);
 	if (t->flags & STORE_TASK_EXTENDED) {
 		char od[16];
@@ -1129,7 +1185,7 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
 		/* the document the task rests on, as its notices cite it: the plan's issuer,
 		 * else the configuration's default */
 		const char *basis = ti->ep->plan->issuer.basis ? ti->ep->plan->issuer.basis
-		                                               : engine_config(r->w->en)->issuer.basis;
+		                                               : engine_config(r->en)->issuer.basis;
 
 		if (basis)
 			HF(h, "<tr><th>依据</th><td id=\"basis\">%s</td></tr>", basis);
@@ -1177,7 +1233,7 @@ link_row_cb(const struct store_link *l, void *arg)
 
 	H(h, "<tr><td>");
 	view_time(r, l->created);
-	HF(h, "</td><td>%s</td><td>%s</td></tr>", view_role(r->w->en, l->role),
+	HF(h, "</td><td>%s</td><td>%s</td></tr>", view_role(r->en, l->role),
 	   l->revoked ? "已撤销" : "有效");
 	return 0;
 }
@@ -1202,10 +1258,10 @@ task_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return 0;
 	}
 	p->found = true;
-	task_info(r->w->en, t.plan, t.milestone, t.state, &ti);
+	task_info(r->en, t.plan, t.milestone, t.state, &ti);
 	view_begin(r, ti.m ? ti.m->title : t.milestone);
 	task_head(r, txn, &t, &ti);
-	if (web_can_submit(r->w->en, &r->who, &t) && event_allowed(&ti, "submit")) {
+	if (web_can_submit(r->en, &r->who, &t) && event_allowed(&ti, "submit")) {
 		char *action = xasprintf("/tasks/%s/submit", t.key);
 
 		submit_form(r, &ti, action);
@@ -1258,7 +1314,7 @@ page_task(struct req *r, const char *key)
 	struct dberr e;
 
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), task_page_txn, &p, &e) != 0) {
+	if (store_read(engine_store(r->en), task_page_txn, &p, &e) != 0) {
 		log_warnx("web", "task page: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
@@ -1297,7 +1353,7 @@ review_cb(const struct store_task_ref *ref, void *arg)
 		const char *at = store_task_extra(&t, "submitted_at");
 
 		H(h, "<tr><td>");
-		view_task_link(r, t.key, view_milestone(r->w->en, t.plan, t.milestone));
+		view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 		H(h, " ");
 		view_period(h, t.period);
 		HF(h, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", subj, by ? by : "",
@@ -1312,7 +1368,7 @@ static int
 review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct rq_ctx *c = arg;
-	struct engine *en = c->r->w->en;
+	struct engine *en = c->r->en;
 	const char *seen[32];
 	size_t nseen = 0;
 	int rc = 0;
@@ -1357,7 +1413,7 @@ page_review(struct req *r)
 	H(h, "<h1>待审核的报送</h1><table id=\"review\"><thead><tr><th>事项</th><th>责任主体</th>"
 	     "<th>报送人</th><th>报送时间</th><th>状态</th></tr></thead><tbody>");
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), review_txn, &c, &e) != 0)
+	if (store_read(engine_store(r->en), review_txn, &c, &e) != 0)
 		HF(h, "<tr><td colspan=\"5\" class=\"error\">读取失败：%s</td></tr>", e.msg);
 	H(h, "</tbody></table>");
 	if (c.n == 0)
@@ -1385,7 +1441,7 @@ link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 	if ((rc = store_task_get(txn, r->who.link.task, &t, e)) != 0)
 		return rc;
-	task_info(r->w->en, t.plan, t.milestone, t.state, &ti);
+	task_info(r->en, t.plan, t.milestone, t.state, &ti);
 	view_begin(r, ti.m ? ti.m->title : t.milestone);
 	if (p->receipt)
 		act_receipt_body(r, txn, p->receipt, t.key);
@@ -1415,7 +1471,7 @@ page_link(struct req *r, const char *token)
 	if (rc)
 		p.receipt = strtoull(rc, NULL, 10);
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), link_page_txn, &p, &e) != 0) {
+	if (store_read(engine_store(r->en), link_page_txn, &p, &e) != 0) {
 		log_warnx("web", "link page: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 	}

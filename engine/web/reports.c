@@ -64,7 +64,7 @@ month_of(struct req *r, char out[8])
 		snprintf(out, 8, "%04d-%02d", y, mo);
 		return;
 	}
-	tz_utc_to_local(engine_tz(r->w->en), engine_clock_read(r->w->en), &day, NULL, NULL);
+	tz_utc_to_local(engine_tz(r->en), engine_clock_read(r->en), &day, NULL, NULL);
 	cal_civil_from_days(day, &y, &mo, &d);
 	snprintf(out, 8, "%04d-%02d", y, mo);
 }
@@ -73,7 +73,7 @@ static void
 month_range(struct req *r, const char *month, int64_t *from, int64_t *to)
 {
 	int y, m;
-	const struct tz *z = engine_tz(r->w->en);
+	const struct tz *z = engine_tz(r->en);
 
 	sscanf(month, "%4d-%2d", &y, &m);
 	*from = tz_local_to_utc(z, cal_days_from_civil(y, m, 1), 0);
@@ -84,7 +84,7 @@ void
 page_reports(struct req *r)
 {
 	struct html *h = &r->out;
-	struct engine *en = r->w->en;
+	struct engine *en = r->en;
 	struct report_table a3, a4, acc[2];
 	struct dberr e;
 	char month[8];
@@ -169,7 +169,7 @@ send_tables(struct req *r, const struct report_table *t, size_t n, enum report_f
 void
 page_report_download(struct req *r, const char *what)
 {
-	struct engine *en = r->w->en;
+	struct engine *en = r->en;
 	struct report_table t[2];
 	enum report_format f;
 	const char *dot = strrchr(what, '.');
@@ -230,7 +230,7 @@ page_calendar(struct req *r)
 		role = r->who.role;
 	}
 	dberr_clear(&e);
-	if (report_calendar(r->w->en, NULL, subject && *subject ? subject : NULL,
+	if (report_calendar(r->en, NULL, subject && *subject ? subject : NULL,
 	                    role && *role ? role : NULL, &text, &e) != 0) {
 		req_error(r, 404, e.msg);
 		return;
@@ -288,7 +288,7 @@ page_audit(struct req *r)
 	}
 	x.verify = req_query(r, "verify") != NULL;
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), head_txn, &x, &e) != 0) {
+	if (store_read(engine_store(r->en), head_txn, &x, &e) != 0) {
 		HF(h, "<p class=\"error\">%s</p>", e.msg);
 		return;
 	}
@@ -306,7 +306,7 @@ page_audit(struct req *r)
 	/* the key `audit checkpoint` signs with: the configured one, else the store's own
 	 * (made by init), under the same origin, so the page's checkpoint verifies with the
 	 * key verifiers were given (`dabiao audit key`) */
-	key = audit_key_file(store_dir(engine_store(r->w->en)), cfg->audit_key_file);
+	key = audit_key_file(store_dir(engine_store(r->en)), cfg->audit_key_file);
 	if (key) {
 		struct audit_checkpoint cp = {{0}, x.size, {0}};
 		char *text = NULL;

@@ -1,10 +1,15 @@
 /*
- * server.c - the HTTP side: GNU libmicrohttpd in external-select mode on the caller's
- * thread, bounded requests, the routes, and the headers every answer carries.
+ * server.c - the HTTP side: GNU libmicrohttpd with a thread per connection, bounded
+ * requests, the routes, and the headers every answer carries.
  *
- * Why one thread: the engine handle (its store transactions, its plans, its actor) belongs
- * to the thread that uses it, and a page is a read transaction of a few milliseconds, so
- * requests are taken one at a time while libmicrohttpd multiplexes the sockets with epoll.
+ * Why threads: a page is a read transaction of a few milliseconds, but a submission or a
+ * decision waits for the store's one writer, which `run` holds while it applies a batch of
+ * deadlines; served one at a time, every reader waited behind that writer. Each connection
+ * has its own thread, and each request is answered with an engine lent to it for that
+ * request (an engine is used by one thread at a time; all share the one open store, whose
+ * readers never wait and whose writers take turns: store.h). Reads (GET, HEAD) and writes
+ * (POST) borrow from two sets of engines, so writes waiting for the store's lock never
+ * leave a read without an engine.
  * Bodies are bounded before they are read (Content-Length over the limit is answered 413
  * at once) and while they are read (a chunked body past the limit is drained and
  * discarded); uploaded files go to DB/files/tmp/ as they arrive, hashed on the way, and are
@@ -34,6 +39,19 @@
 
 #define MAX_HEADERS 64
 #define CONN_MEMORY (64 * 1024)
+/* Engines for reads and for writes: as many reads at once as a busy server has
+ * requests on the CPU (a waiting read uses none; more would only hold more parsed plans);
+ * writes take turns at the store's lock anyway, so a few wait there at most. */
+#define WEB_READ_ENGINES 12
+#define WEB_WRITE_ENGINES 4
+
+/* One engine and what it saw of the store last. */
+struct web_worker {
+	struct engine *en;
+	uint64_t seen_audit;      /* the audit log's size at its last refresh */
+	bool writes;              /* lent to POST requests, else to GET and HEAD */
+	bool busy;                /* lent to a request */
+};
 
 static const char csp[] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
                           "base-uri 'none'; object-src 'none'";
@@ -68,7 +86,7 @@ req_field(const struct req *r, const char *name)
 struct engine *
 req_engine(const struct req *r)
 {
-	return r->w->en;
+	return r->en;
 }
 
 void
@@ -245,21 +263,51 @@ fresh_txn(struct store_txn *txn, void *arg, struct dberr *e)
  * clock's now, and the plans again when a new version was loaded. One read transaction;
  * plans are parsed only when their versions changed. */
 static int
-refresh(struct web *w, struct dberr *e)
+refresh(struct web_worker *k, struct dberr *e)
 {
-	struct fresh f = {w->en, w->seen_audit, 0, {0}, false};
-	int rc = store_read(engine_store(w->en), fresh_txn, &f, e);
+	struct fresh f = {k->en, k->seen_audit, 0, {0}, false};
+	int rc = store_read(engine_store(k->en), fresh_txn, &f, e);
 
 	if (rc != 0)
 		return rc;
-	if (f.plans_changed && (rc = engine_reload(w->en, e)) != 0)
+	if (f.plans_changed && (rc = engine_reload(k->en, e)) != 0)
 		return rc;
 	if (f.clk.mode == STORE_CLOCK_VIRTUAL)
-		engine_clock_set(w->en, f.clk.now);
+		engine_clock_set(k->en, f.clk.now);
 	else
-		engine_clock_read(w->en);
-	w->seen_audit = f.audit;
+		engine_clock_read(k->en);
+	k->seen_audit = f.audit;
 	return 0;
+}
+
+/* An idle engine of the kind the request needs (writes: POST), waiting for one when all
+ * are lent. */
+static struct web_worker *
+worker_take(struct web *w, bool writes)
+{
+	struct web_worker *k = NULL;
+
+	pthread_mutex_lock(&w->pool_lock);
+	for (;;) {
+		for (size_t i = 0; i < w->nworkers && k == NULL; i++)
+			if (!w->workers[i].busy && w->workers[i].writes == writes)
+				k = &w->workers[i];
+		if (k != NULL)
+			break;
+		pthread_cond_wait(&w->pool_free, &w->pool_lock);
+	}
+	k->busy = true;
+	pthread_mutex_unlock(&w->pool_lock);
+	return k;
+}
+
+static void
+worker_give(struct web *w, struct web_worker *k)
+{
+	pthread_mutex_lock(&w->pool_lock);
+	k->busy = false;
+	pthread_cond_broadcast(&w->pool_free); /* a waiter of either kind */
+	pthread_mutex_unlock(&w->pool_lock);
 }
 
 /* ---- routes ---- */
@@ -512,6 +560,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 {
 	struct web *w = cls;
 	struct req *r = *con_cls;
+	struct web_worker *k;
 	struct dberr e;
 
 	(void)version;
@@ -572,14 +621,18 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		return respond(con, r);
 	}
 	dberr_clear(&e);
-	engine_set_actor(w->en, NULL);
-	if (refresh(w, &e) != 0 || web_auth(r, &e) != 0) {
+	k = worker_take(w, r->post);
+	r->en = k->en;
+	engine_set_actor(r->en, NULL);
+	if (refresh(k, &e) != 0 || web_auth(r, &e) != 0) {
 		log_warnx("web", "auth failed: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
-		return respond(con, r);
+	} else {
+		route(r);
 	}
-	route(r);
-	engine_set_actor(w->en, NULL);
+	engine_set_actor(r->en, NULL);
+	r->en = NULL;
+	worker_give(w, k);
 	if (strcmp(r->method, "HEAD") == 0)
 		buf_reset(&r->out.b);
 	return respond(con, r);
@@ -752,6 +805,40 @@ print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_s
 	fflush(stdout);
 }
 
+/* The engines: en itself and siblings on its store. */
+static int
+workers_open(struct web *w, struct engine *en, struct dberr *e)
+{
+	const size_t n = WEB_READ_ENGINES + WEB_WRITE_ENGINES;
+	int rc = 0;
+
+	w->workers = xcalloc(n, sizeof(*w->workers));
+	w->workers[0].en = en;
+	w->nworkers = 1;
+	while (w->nworkers < n && rc == 0)
+		if ((rc = engine_open_sibling(en, &w->workers[w->nworkers].en, e)) == 0)
+			w->nworkers++;
+	for (size_t i = 0; i < w->nworkers; i++)
+		w->workers[i].writes = i >= WEB_READ_ENGINES;
+	return rc;
+}
+
+static void
+web_release(struct web *w)
+{
+	for (size_t i = 1; i < w->nworkers; i++)
+		engine_close(w->workers[i].en);
+	free(w->workers);
+	dash_release(w->dash);
+	free(w->files_dir);
+	pthread_mutex_destroy(&w->thr_lock);
+	pthread_mutex_destroy(&w->dash_lock);
+	pthread_cond_destroy(&w->dash_done);
+	pthread_mutex_destroy(&w->pool_lock);
+	pthread_cond_destroy(&w->pool_free);
+	pthread_mutex_destroy(&w->deliver_lock);
+}
+
 int
 web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 {
@@ -761,19 +848,29 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	struct MHD_Daemon *d = NULL;
 	struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL},
 	                                {MHD_OPTION_END, 0, NULL}};
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* a thread per connection: a request waiting for the store's writer holds up its own
+	 * connection only (poll for the listening thread: epoll cannot go with it) */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	                 MHD_USE_POLL | MHD_USE_ERROR_LOG;
 	sigset_t set;
 	char *secret_path = NULL, *tmp = NULL, *cert = NULL, *key = NULL;
-	int rc;
+	int rc, sig;
 
 	memset(&w, 0, sizeof(w));
-	if (sodium_init() < 0)
-		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
-	w.en = en;
+	pthread_mutex_init(&w.thr_lock, NULL);
+	pthread_mutex_init(&w.dash_lock, NULL);
+	pthread_cond_init(&w.dash_done, NULL);
+	pthread_mutex_init(&w.pool_lock, NULL);
+	pthread_cond_init(&w.pool_free, NULL);
+	pthread_mutex_init(&w.deliver_lock, NULL);
+	if (sodium_init() < 0) {
+		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
+		goto out;
+	}
 	w.cfg = engine_config(en);
 	w.secure = w.cfg->web_base_url && strncmp(w.cfg->web_base_url, "https:", 6) == 0;
 	if ((rc = parse_listen(o->listen, &ss, &sslen, e)) != 0)
-		return rc;
+		goto out;
 	w.files_dir = xasprintf("%s/files", store_dir(engine_store(en)));
 	tmp = xasprintf("%s/tmp", w.files_dir);
 	if ((rc = make_dir(w.files_dir, e)) != 0 || (rc = make_dir(tmp, e)) != 0)
@@ -781,9 +878,16 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	secret_path = w.cfg->web_secret_file ? xstrdup(w.cfg->web_secret_file)
 	                                     : xasprintf("%s/web-secret",
 	                                                 store_dir(engine_store(en)));
-	if ((rc = load_secret(&w, secret_path, e)) != 0)
+	if ((rc = load_secret(&w, secret_path, e)) != 0 || (rc = workers_open(&w, en, e)) != 0)
 		goto out;
-	/* SIGINT and SIGTERM are taken between requests, never in the middle of one */
+	/* an unknown login is checked against this, so it costs what a real one does */
+	if (crypto_pwhash_str_alg(w.dummy_hash, "dabiao-no-such-account", 22,
+	                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
+		w.dummy_hash[0] = '\0';
+	/* SIGINT and SIGTERM are blocked here before the library's threads start (they inherit
+	 * the mask) and taken by this thread alone; stopping lets the requests in hand end */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -817,26 +921,19 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	}
 	log_info("web", "listening addr=%s", o->listen);
 	print_url(o, &w, &ss, o->listen);
-	for (;;) {
-		struct timespec zero = {0, 0};
-		siginfo_t si;
-
-		MHD_run_wait(d, 500);
-		if (sigtimedwait(&set, &si, &zero) > 0)
-			break;
-	}
-	log_info("web", "stopping");
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("web", "stopping signal=%d", sig);
 	rc = 0;
 out:
 	if (d)
 		MHD_stop_daemon(d);
-	dash_release(w.dash);
 	if (key != NULL)
 		sodium_memzero(key, strlen(key));
 	free(key);
 	free(cert);
 	free(secret_path);
 	free(tmp);
-	free(w.files_dir);
+	web_release(&w);
 	return rc;
 }

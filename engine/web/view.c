@@ -127,7 +127,7 @@ view_time(struct req *r, int64_t t)
 {
 	char s[40];
 
-	tz_format_local(engine_tz(r->w->en), t, s);
+	tz_format_local(engine_tz(r->en), t, s);
 	html_text(&r->out, s);
 }
 
@@ -164,7 +164,7 @@ view_milestone(struct engine *en, const char *plan, const char *milestone)
 void
 view_sections(struct req *r, const char *plan, const char *milestone, const char *ids)
 {
-	const struct engine_plan *ep = engine_plan_find(r->w->en, plan);
+	const struct engine_plan *ep = engine_plan_find(r->en, plan);
 	int mi = ep ? plan_milestone_index(ep->plan, milestone) : -1;
 	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
 	bool first = true;

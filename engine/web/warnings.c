@@ -58,7 +58,7 @@ static void
 items_list(struct req *r, struct store_txn *txn, const struct conduct_warning *w)
 {
 	struct html *h = &r->out;
-	const struct engine_plan *ep = engine_plan_find(r->w->en, w->plan);
+	const struct engine_plan *ep = engine_plan_find(r->en, w->plan);
 
 	H(h, "<ol class=\"items\">");
 	for (size_t i = 0; i < w->nitems; i++) {
@@ -72,7 +72,7 @@ items_list(struct req *r, struct store_txn *txn, const struct conduct_warning *w
 		if (store_task_get(txn, it->task, &t, &e) == 0) {
 			char *subj = view_subject_name(txn, t.subject);
 
-			view_task_link(r, t.key, view_milestone(r->w->en, t.plan, t.milestone));
+			view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 			H(h, " ");
 			view_period(h, t.period);
 			HF(h, "（%s）", subj);
@@ -81,7 +81,7 @@ items_list(struct req *r, struct store_txn *txn, const struct conduct_warning *w
 		} else {
 			view_task_link(r, it->task, it->task);
 		}
-		tz_format_local(ep ? ep->tz : engine_tz(r->w->en), it->at, when);
+		tz_format_local(ep ? ep->tz : engine_tz(r->en), it->at, when);
 		HF(h, " <span class=\"muted\">计入于 %s</span></li>", when);
 	}
 	H(h, "</ol>");
@@ -107,14 +107,14 @@ list_cb(const struct conduct_warning *w, void *arg)
 		return 0;
 	c->n++;
 	jur = view_subject_name(c->txn, w->jurisdiction);
-	tz_format_local(engine_tz(r->w->en), w->at, when);
+	tz_format_local(engine_tz(r->en), w->at, when);
 	HF(h, "<tr id=\"warning-%s\"><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%zu</td>"
 	      "<td>%s</td><td>", w->id, w->id, jur, view_notice_kind(w->kind), w->nitems, when);
 	items_list(r, c->txn, w);
 	H(h, "</td>");
 	if (c->proposed) {
 		H(h, "<td>");
-		if (may_decide(r->w->en, &r->who, w)) {
+		if (may_decide(r->en, &r->who, w)) {
 			HF(h, "<form method=\"post\" action=\"/warnings/%s\" class=\"decide\">"
 			      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			      "<label>理由（必填）<textarea name=\"reason\" rows=\"2\" required>"
@@ -131,7 +131,7 @@ list_cb(const struct conduct_warning *w, void *arg)
 		if (w->decided_by) {
 			char at[40];
 
-			tz_format_local(engine_tz(r->w->en), w->decided_at, at);
+			tz_format_local(engine_tz(r->en), w->decided_at, at);
 			HF(h, "%s，%s", w->decided_by, at);
 			if (w->reason)
 				HF(h, "：%s", w->reason);
@@ -192,7 +192,7 @@ page_warnings(struct req *r)
 	H(&r->out, "<h1>约谈、限批预警</h1><p class=\"muted\">按方案的约谈、限批规则，辖区在规定期限内"
 	           "累计逾期、瞒报谎报漏报达到次数时提出。需决定的预警经决定部门同意后才发给辖区。</p>");
 	dberr_clear(&e);
-	if (store_read(engine_store(r->w->en), list_txn, &c, &e) != 0) {
+	if (store_read(engine_store(r->en), list_txn, &c, &e) != 0) {
 		log_warnx("web", "warnings: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
@@ -213,7 +213,7 @@ static int
 decide_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct decide_arg *x = arg;
-	struct engine *en = x->r->w->en;
+	struct engine *en = x->r->en;
 	struct conduct_warning w;
 	int rc;
 
@@ -260,10 +260,10 @@ act_decide(struct req *r, const char *id)
 	x.approve = strcmp(decision, "approve") == 0;
 	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
 	actor = web_actor(&r->who, NULL);
-	engine_set_actor(r->w->en, actor);
+	engine_set_actor(r->en, actor);
 	free(actor);
 	dberr_clear(&e);
-	rc = engine_write(r->w->en, decide_txn, &x, &e);
+	rc = engine_write(r->en, decide_txn, &x, &e);
 	if (x.verdict != 0) {
 		req_error(r, x.verdict, x.verdict == 404 ? "没有这个预警。"
 		                                         : "此预警由方案指定的决定部门决定。");

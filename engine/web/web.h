@@ -2,10 +2,10 @@
  * web.h - `dabiao web`: the browser and JSON front of the engine (docs/web.md, docs/api.md),
  * and the accounts it knows (`dabiao user`). The only module that includes microhttpd.h.
  *
- * The server is a process beside `run` on the same store. It handles every request on the
- * thread that called web_serve, one at a time (GNU libmicrohttpd driven by MHD_run_wait),
- * because the engine handle belongs to one thread; requests are short (a read transaction
- * and a page) and uploads are streamed to disk as they arrive. Every action is the same
+ * The server is a process beside `run` on the same store. GNU libmicrohttpd gives each
+ * connection a thread; each request borrows an engine of its own for its answer (en and
+ * siblings of it, engine_open_sibling, sharing en's store), so reads go on while writes
+ * wait for the store's lock. Uploads are streamed to disk as they arrive. Every action is the same
  * engine call as the command line's (task_event, task_extend, task_flag), in one store
  * transaction, with the audit actor `web:LOGIN` or `link:ROLE/SUBJECT:NAME`.
  *
@@ -29,8 +29,9 @@ struct web_opts {
 	const char *banner;       /* printed after the URL when serving starts, or NULL */
 };
 
-/* Serves until SIGINT or SIGTERM (blocked in the calling thread and taken with
- * sigtimedwait between requests), then returns 0. The configuration's web section gives the
+/* Serves until SIGINT or SIGTERM (blocked in every thread and taken by the calling one,
+ * which then lets the requests in hand end), then returns 0. en is used by the server's
+ * threads until then. The configuration's web section gives the
  * base URL, the secret, the upload limit. Errors: DB_EUSAGE (a bad listen address),
  * DB_ECANTCREAT (the port cannot be bound), DB_EIO (the secret or files folder). */
 int web_serve(struct engine *en, const struct web_opts *o, struct dberr *e);

@@ -9,6 +9,7 @@
 #ifndef DABIAO_WEB_INT_H
 #define DABIAO_WEB_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,9 +80,13 @@ struct web_upload {
 };
 
 struct web;
+struct web_worker;
 
 struct req {
 	struct web *w;
+	/* The engine this request uses, its worker's own (server.c lends one for the
+	 * request's last call, when it is answered): set only while a page runs. */
+	struct engine *en;
 	void *con;               /* struct MHD_Connection*, for server.c's accessors */
 	const char *method;
 	char *path;              /* decoded, without the query */
@@ -118,28 +123,40 @@ void req_redirect(struct req *r, const char *path);
 void req_error(struct req *r, int status, const char *msg);
 void req_json(struct req *r, int status);      /* out holds JSON already */
 
-/* The server's state shared by the pages (server.c defines it). */
+/* The server's state shared by the pages and by every worker thread (server.c defines
+ * it). What is set at start-up is read-only afterwards; what changes is under a lock. */
 struct web {
-	struct engine *en;
 	const struct config *cfg;
 	char *files_dir;         /* DB/files, 0700 */
 	unsigned char secret[32];
 	bool secure;             /* base_url is https: cookies are Secure */
+	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
+	                            their answer takes as long as a real one's ("" if none) */
+	pthread_mutex_t thr_lock;
 	struct {                 /* failed logins per client address, a small ring */
 		char addr[64];
 		int64_t since;
 		unsigned n;
 	} thr[128];
 	size_t thr_next;
-	/* the dashboard's counts, recomputed when the audit log or the hour moves */
+	/* the dashboard's counts, recomputed when the audit log or the hour moves, by one
+	 * worker at a time while the others draw the counts before (pages.c) */
+	pthread_mutex_t dash_lock;
+	pthread_cond_t dash_done;  /* a recomputation ended */
+	bool dash_computing;
 	uint64_t dash_seq;
 	int64_t dash_hour;
 	double dash_at, dash_cost; /* monotonic seconds: when computed, and what it took */
 	struct dash *dash;
-	uint64_t seen_audit;     /* the audit log's size at the last refresh */
-	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
-	                            their answer takes as long as a real one's */
+	/* the engines the worker threads take turns with (server.c) */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_free;
+	struct web_worker *workers;
+	size_t nworkers;
+	pthread_mutex_t deliver_lock; /* one delivery after an action at a time */
 };
+/* Marks the dashboard's counts stale after this process wrote something. */
+void web_dash_stale(struct web *w);
 
 /* ---- auth.c ---- */
 void web_random_hex(char *out, size_t bytes);   /* 2*bytes hex + NUL */
