@@ -24,6 +24,9 @@
 /* MDB_MAP_RESIZED means another process grew the map between our looks; a few tries
  * are plenty unless something is growing it in a loop. */
 #define STORE_MAX_RESIZED 8
+/* read transactions begun again because commits landed while LMDB copied the meta page
+ * (read_snapshot_whole): each try is microseconds, each commit an fsync */
+#define STORE_MAX_TORN 10000
 
 /* A new store's initial map: the caller's size rounded up to whole pages, or ours. */
 static size_t
@@ -207,25 +210,67 @@ self_id(void)
 	return (uintptr_t)pthread_self();
 }
 
+/* Whether a read transaction just begun holds the tree of the transaction id it took.
+ *
+ * LMDB 0.9.24's mdb_txn_renew0 publishes the last committed txnid T in the reader's slot,
+ * then copies the root pages from meta page T&1 without looking at that page's txnid
+ * again. A reader held up between the two while T+1 and T+2 commit copies the meta page
+ * T+2 is rewriting (a newer tree than its txnid says, or, caught mid-pwrite, a mix of T's
+ * and T+2's roots and last page). The pages themselves stay put either way: a writer
+ * reuses only pages freed by transactions older than every reader's slot (mdb_find_oldest),
+ * and T+2's pages are freed, if ever, by T+3 or later. What goes wrong is the copy.
+ *
+ * T+2 starts writing its meta page only after T+1 is published (mti_txnid = T+1, at the
+ * end of T+1's commit). So a second read transaction begun after the copy (the store is
+ * opened MDB_NOTLS, so a thread may hold two) that still takes T proves that T+1 was not
+ * published when the copy ended, hence T+2 had not begun: the copy is T's, whole. If it
+ * takes a later id, the caller begins again. (The meta pages' own txnids cannot tell: a
+ * meta page shows T+1 for the whole of T+1's synchronous meta write, before publication,
+ * which under steady commits is most of the time.) */
+static bool
+read_snapshot_whole(struct store *s, MDB_txn *txn)
+{
+	MDB_txn *probe;
+	bool whole;
+
+	/* the copy's loads before the probe's (x86 keeps load order; others need this) */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &probe) != 0)
+		return false;
+	whole = mdb_txn_id(probe) == mdb_txn_id(txn);
+	mdb_txn_abort(probe);
+	return whole;
+}
+
 /* Begins a transaction holding s->map shared until txn_end, unless lock is false (a
- * read inside this thread's own write, which holds it already). */
+ * read inside this thread's own write, which holds it already). A read transaction is
+ * begun again until it holds a whole snapshot (read_snapshot_whole); that takes a commit
+ * landing within the microseconds of mdb_txn_begin, so a few tries at most in practice. */
 static int
 txn_begin(struct store *s, unsigned flags, bool lock, MDB_txn **txn, struct dberr *e)
 {
-	int rc, tries;
+	int rc, tries, torn = 0;
 
 	if (atomic_load(&s->panicked))
 		return dberr_set(e, DB_ESTORE, "store %s: LMDB reported a fatal error earlier; "
 		                 "the process must exit", s->dir);
-	for (tries = 0;; tries++) {
+	for (tries = 0;;) {
 		if (lock)
 			pthread_rwlock_rdlock(&s->map);
 		rc = mdb_txn_begin(s->env, NULL, flags, txn);
-		if (rc == 0)
+		if (rc == 0 && (!(flags & MDB_RDONLY) || read_snapshot_whole(s, *txn)))
 			return 0;
+		if (rc == 0)
+			mdb_txn_abort(*txn);
 		if (lock)
 			pthread_rwlock_unlock(&s->map);
-		if (rc != MDB_MAP_RESIZED || tries == STORE_MAX_RESIZED || !lock)
+		if (rc == 0) {
+			if (++torn < STORE_MAX_TORN)
+				continue;
+			return dberr_set(e, DB_ETEMP, "store %s: commits kept landing while a read "
+			                 "began (%d tries)", s->dir, torn);
+		}
+		if (rc != MDB_MAP_RESIZED || tries++ == STORE_MAX_RESIZED || !lock)
 			break;
 		/* Another process grew the map: adopt its size. This thread has no transaction
 		 * open; set_mapsize waits for the others'. */
@@ -397,7 +442,10 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 	 * only a new one starts from ours. */
 	if (!existed && (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0)
 		goto mdb_fail;
-	rc = mdb_env_open(s->env, dir, (flags & STORE_RDONLY) ? MDB_RDONLY : 0, 0600);
+	/* MDB_NOTLS: a reader slot belongs to its transaction, not its thread, so
+	 * read_snapshot_whole can begin a second read while the first is open */
+	rc = mdb_env_open(s->env, dir, ((flags & STORE_RDONLY) ? MDB_RDONLY : 0) | MDB_NOTLS,
+	                  0600);
 	if (rc != 0)
 		goto mdb_fail;
 	if (!existed && (rc = fix_file_modes(dir, e)) != 0)
