@@ -493,6 +493,10 @@ int store_session_get(struct store_txn *t, const char *id_hash, struct store_ses
 int store_session_del(struct store_txn *t, const char *id_hash, struct dberr *e);
 /* Deletes sessions that expired before now; *n (may be NULL) counts them. */
 int store_session_sweep(struct store_txn *t, int64_t now, size_t *n, struct dberr *e);
+/* Deletes every session of login (a password changed: whoever held one is out); *n (may
+ * be NULL) counts them. A full scan: sessions are few (one per person logged in). */
+int store_session_del_login(struct store_txn *t, const char *login, size_t *n,
+                            struct dberr *e);
 void store_session_release(struct store_session *s);
 
 /* A submit link from a notice: keyed by the sha256 hex of its token, never the token. */

@@ -188,6 +188,7 @@ store_session_del(struct store_txn *t, const char *id_hash, struct dberr *e)
 struct sweep_ctx {
 	struct store_txn *t;
 	int64_t now;
+	const char *login;    /* NULL: the expired ones; else every one of this login */
 	size_t n;
 };
 
@@ -202,8 +203,19 @@ sweep_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dber
 	(void)stop;
 	if (v->mv_size < 17)
 		return store_corrupt(e, STORE_DB_SESSIONS, k);
-	if ((int64_t)be64_get(p + 9) >= c->now)
+	if (c->login != NULL) {
+		struct store_session s;
+		bool theirs;
+
+		if ((rc = session_decode(k, v, &s, e)) != 0)
+			return rc;
+		theirs = strcmp(s.login, c->login) == 0;
+		store_session_release(&s);
+		if (!theirs)
+			return 0;
+	} else if ((int64_t)be64_get(p + 9) >= c->now) {
 		return 0;
+	}
 	/* the scan re-seeks after each call in a write transaction: deleting is safe; the
 	 * key is copied first, as k points into the page the delete changes */
 	{
@@ -223,7 +235,18 @@ sweep_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dber
 int
 store_session_sweep(struct store_txn *t, int64_t now, size_t *n, struct dberr *e)
 {
-	struct sweep_ctx c = {t, now, 0};
+	struct sweep_ctx c = {t, now, NULL, 0};
+	int rc = store_scan(t, STORE_DB_SESSIONS, NULL, 0, NULL, 0, sweep_one, &c, e);
+
+	if (rc == 0 && n != NULL)
+		*n = c.n;
+	return rc;
+}
+
+int
+store_session_del_login(struct store_txn *t, const char *login, size_t *n, struct dberr *e)
+{
+	struct sweep_ctx c = {t, 0, login, 0};
 	int rc = store_scan(t, STORE_DB_SESSIONS, NULL, 0, NULL, 0, sweep_one, &c, e);
 
 	if (rc == 0 && n != NULL)

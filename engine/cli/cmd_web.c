@@ -145,6 +145,8 @@ cmd_user(struct cli *c)
 	                         {NULL, NULL, NULL}};
 	struct engine *en;
 	char *pw = NULL, *token = NULL;
+	size_t ended = 0;
+	bool had_token = false;
 	int npos, rc;
 
 	if ((rc = cli_parse(c, opts, pos, 2, &npos)) != 0)
@@ -173,8 +175,10 @@ cmd_user(struct cli *c)
 			return cli_usage(c, "user passwd needs --password-file");
 		if ((rc = read_password(c, pwfile, &pw)) != 0 || (rc = cli_engine(c, &en)) != 0)
 			goto out;
-		if ((rc = web_user_passwd(en, pos[1], pw, &c->err)) == 0)
-			printf("account %s: password changed, lock lifted\n", pos[1]);
+		if ((rc = web_user_passwd(en, pos[1], pw, &ended, &had_token, &c->err)) == 0)
+			printf("account %s: password changed, lock lifted, %zu session%s ended%s\n",
+			       pos[1], ended, ended == 1 ? "" : "s",
+			       had_token ? ", API token void (dabiao user token for a new one)" : "");
 	} else if (strcmp(pos[0], "disable") == 0) {
 		if ((rc = cli_engine(c, &en)) != 0)
 			return rc;

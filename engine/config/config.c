@@ -1,7 +1,9 @@
 /*
  * config.c - the configuration reader (config.h): the file, then the environment over it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +238,8 @@ parse_size(const char *s, size_t *out)
 		v *= 1024;
 	else if (strcmp(end, "MB") == 0 || strcmp(end, "M") == 0)
 		v *= 1024 * 1024;
+	else if (strcmp(end, "GB") == 0 || strcmp(end, "G") == 0)
+		v = v > 16 ? (1ULL << 35) : v << 30;
 	else if (*end != '\0')
 		return -1;
 	if (v < 1024 || v > ((unsigned long long)1 << 34))
@@ -262,7 +266,23 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
           struct dberr *e)
 {
 	static const char *const keys[] = {"listen", "base_url", "secret_file", "upload_limit",
-	                                   "link_days", "tls_cert", "tls_key", NULL};
+	                                   "link_days", "tls_cert", "tls_key",
+	                                   "task_files_limit", "files_limit", "trusted_proxies",
+	                                   "connections_per_address", NULL};
+	static const struct {
+		const char *key;
+		size_t off;
+	} sizes[] = {{"upload_limit", offsetof(struct config, web_upload_limit)},
+	             {"task_files_limit", offsetof(struct config, web_task_files_limit)},
+	             {"files_limit", offsetof(struct config, web_files_limit)}};
+	static const struct {
+		const char *key, *what;
+		size_t off;
+		long min, max;
+	} nums[] = {{"link_days", "a number of days", offsetof(struct config, web_link_days), 0,
+	             3650},
+	            {"connections_per_address", "a number of connections",
+	             offsetof(struct config, web_connections_per_address), 1, 10000}};
 	const struct ydoc_node *v;
 	const char *s;
 	int rc;
@@ -288,25 +308,51 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 			return rc;
 		c->web_secret_file = xstrdup(s);
 	}
-	if ((v = ydoc_get(web, "upload_limit")) != NULL) {
-		if ((rc = ydoc_string(d, v, "web.upload_limit", &s, e)) != 0)
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		char name[64];
+
+		if ((v = ydoc_get(web, sizes[i].key)) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "web.%s", sizes[i].key);
+		if ((rc = ydoc_string(d, v, name, &s, e)) != 0)
 			return rc;
-		if (parse_size(s, &c->web_upload_limit) != 0)
-			return ydoc_error(d, v, e, "web.upload_limit must be a size such as 20MB or "
-			                  "512KB (at least 1KB), not '%s'", s);
+		if (parse_size(s, (size_t *)(void *)((char *)c + sizes[i].off)) != 0)
+			return ydoc_error(d, v, e, "%s must be a size such as 20MB, 512KB or 10GB (at "
+			                  "least 1KB, at most 16GB), not '%s'", name, s);
 	}
-	if ((v = ydoc_get(web, "link_days")) != NULL) {
-		char *end;
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		char name[64], *end;
 		long n;
 
-		if ((rc = ydoc_string(d, v, "web.link_days", &s, e)) != 0)
+		if ((v = ydoc_get(web, nums[i].key)) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "web.%s", nums[i].key);
+		if ((rc = ydoc_string(d, v, name, &s, e)) != 0)
 			return rc;
 		errno = 0;
 		n = strtol(s, &end, 10);
-		if (errno != 0 || end == s || *end != '\0' || n < 0 || n > 3650)
-			return ydoc_error(d, v, e, "web.link_days must be a number of days from 0 to "
-			                  "3650, not '%s'", s);
-		c->web_link_days = (int)n;
+		if (errno != 0 || end == s || *end != '\0' || n < nums[i].min || n > nums[i].max)
+			return ydoc_error(d, v, e, "%s must be %s from %ld to %ld, not '%s'", name,
+			                  nums[i].what, nums[i].min, nums[i].max, s);
+		*(int *)(void *)((char *)c + nums[i].off) = (int)n;
+	}
+	if ((v = ydoc_get(web, "trusted_proxies")) != NULL) {
+		unsigned char bin[16];
+
+		if ((rc = ydoc_expect(d, v, YDOC_SEQ, "web.trusted_proxies", e)) != 0)
+			return rc;
+		c->web_trusted_proxies = xcalloc(v->n + 1, sizeof(char *));
+		for (size_t i = 0; i < v->n; i++) {
+			if ((rc = ydoc_string(d, v->items[i], "web.trusted_proxies", &s, e)) != 0)
+				return rc;
+			/* the address as the socket gives it, to compare with inet_ntop's text */
+			if (inet_pton(strchr(s, ':') ? AF_INET6 : AF_INET, s, bin) != 1)
+				return ydoc_error(d, v->items[i], e, "web.trusted_proxies: each entry is "
+				                  "a proxy's numeric address (127.0.0.1, ::1), not '%s'", s);
+			c->web_trusted_proxies[i] = xmalloc(INET6_ADDRSTRLEN);
+			inet_ntop(strchr(s, ':') ? AF_INET6 : AF_INET, bin, c->web_trusted_proxies[i],
+			          INET6_ADDRSTRLEN);
+		}
 	}
 	if ((v = ydoc_get(web, "tls_cert")) != NULL) {
 		if ((rc = ydoc_string(d, v, "web.tls_cert", &s, e)) != 0)
@@ -524,6 +570,9 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	c.from = xstrdup("dabiao@localhost");
 	c.web_listen = xstrdup("127.0.0.1:8080");
 	c.web_upload_limit = (size_t)20 << 20;
+	c.web_task_files_limit = (size_t)100 << 20;
+	c.web_files_limit = (size_t)10 << 30;
+	c.web_connections_per_address = 20;
 	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	c.calendar_dir = calendar_dir();
@@ -589,6 +638,9 @@ config_release(struct config *c)
 	free(c->web_secret_file);
 	free(c->web_tls_cert);
 	free(c->web_tls_key);
+	for (size_t i = 0; c->web_trusted_proxies && c->web_trusted_proxies[i]; i++)
+		free(c->web_trusted_proxies[i]);
+	free(c->web_trusted_proxies);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -618,6 +670,15 @@ config_copy(const struct config *from, struct config *to)
 	to->web_secret_file = xstrdup(from->web_secret_file);
 	to->web_tls_cert = xstrdup(from->web_tls_cert);
 	to->web_tls_key = xstrdup(from->web_tls_key);
+	to->web_trusted_proxies = NULL;
+	for (n = 0; from->web_trusted_proxies && from->web_trusted_proxies[n]; n++)
+		;
+	if (from->web_trusted_proxies) {
+		to->web_trusted_proxies = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			to->web_trusted_proxies[i] = xstrdup(from->web_trusted_proxies[i]);
+	}
+	n = 0;
 	to->digest = NULL;
 	while (from->digest && from->digest[n])
 		n++;

@@ -49,6 +49,10 @@
  *     upload_limit: 20MB                      # one request's body; larger is 413
  *     link_days: 0                            # submit links expire after N days; 0: when
  *                                             # the task is final
+ *     task_files_limit: 100MB                 # one task's files, every submission; 413
+ *     files_limit: 10GB                       # every file the web keeps; 413
+ *     trusted_proxies: [127.0.0.1]            # X-Forwarded-For believed from these only
+ *     connections_per_address: 20             # open connections per client address
  *     tls_cert: /etc/dabiao/tls/cert.pem      # both: `web` speaks HTTPS itself; neither:
  *     tls_key: /etc/dabiao/tls/key.pem        # plain HTTP behind nginx (deploy/)
  */
@@ -100,6 +104,12 @@ struct config {
 	char *web_secret_file; /* or NULL: DB/web-secret */
 	size_t web_upload_limit; /* bytes, default 20 MiB */
 	int web_link_days;     /* 0: a link lives until its task is final */
+	size_t web_task_files_limit; /* bytes: every file one task's submissions keep, together */
+	size_t web_files_limit;  /* bytes: every file the web keeps (DB/files), together */
+	char **web_trusted_proxies; /* numeric addresses whose X-Forwarded-For is believed,
+	                               NULL-terminated, or NULL (none: the socket's peer) */
+	int web_connections_per_address; /* open connections one address may hold (default 20;
+	                                    a trusted proxy is not counted) */
 	char *web_tls_cert;    /* PEM certificate chain and key: `web` speaks HTTPS itself; */
 	char *web_tls_key;     /* both or neither (NULL: plain HTTP behind a proxy) */
 };

@@ -915,13 +915,17 @@ evidence_details(struct buf *d, const struct notice_req *r, const struct store_n
 	}
 }
 
-int
-notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
-             struct dberr *e)
+/* One message of a notice: the words to the addresses in to (dig: those of them that get
+ * it in the day's message instead), with the task's submit link when with_link (the
+ * owner's message only, notice_queue). r->key names it in the outbox and the audit. */
+static int
+queue_message(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+              const struct plan_milestone *m, struct vals *vsp, const struct strset *tos,
+              const struct strset *gaps_in, const struct strset *digs, bool with_link,
+              struct dberr *e)
 {
-	const struct plan_milestone *m = NULL;
-	struct strset to = {0}, roles = {0}, units = {0}, gaps = {0}, dig = {0}, links = {0};
-	struct vals vs = {0};
+	struct strset to = {0}, gaps = {0}, dig = {0}, links = {0};
+	struct vals vs = *vsp;
 	struct buf msg = BUF_INIT, details = BUF_INIT;
 	struct notify_header hdr[72];
 	struct notice_msg nm = {0};
@@ -931,26 +935,23 @@ notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *
 	char *link = NULL;
 	const char *one[1], *from = engine_config(en)->from;
 	size_t nh = 0;
-	int rc, mi;
+	int rc = 0;
 
-	if (r->task != NULL && (mi = plan_milestone_index(r->ep->plan, r->task->milestone)) >= 0)
-		m = &r->ep->plan->milestones[mi];
-	rc = notice_recipients(en, txn, r, m, &to, &roles, &units, &gaps, &dig, e);
-	if (rc != 0)
-		goto out;
-	if (to.n == 0) {
-		/* not even an admin address: the system's own mailbox, so nothing is dropped */
-		strset_add(&to, from);
-		strset_add(&gaps, "admin (registry offices)");
-	}
-	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
+	/* the sets are the caller's; the value table's extra entries are this message's */
+	vs.owned = (struct strset){0};
+	for (size_t i = 0; i < tos->n; i++)
+		strset_add(&to, tos->v[i]);
+	for (size_t i = 0; i < gaps_in->n; i++)
+		strset_add(&gaps, gaps_in->v[i]);
+	for (size_t i = 0; i < digs->n; i++)
+		strset_add(&dig, digs->v[i]);
 	val(&vs, "submit_url", "");
 	if (r->text_subject != NULL) {
 		/* a notice sent again as it was worded (a digest of one): its link is in it */
 		subject = xstrdup(r->text_subject);
 		body = xstrdup(r->text_body);
 	} else {
-		if (wants_link(en, r, m)) {
+		if (with_link) {
 			if ((rc = make_link(en, txn, r, m, &link, e)) != 0)
 				goto out;
 			val(&vs, "submit_url", link);
@@ -1105,12 +1106,88 @@ out:
 	free(link);
 	strset_free(&links);
 	strset_free(&to);
-	strset_free(&roles);
-	strset_free(&units);
 	strset_free(&gaps);
 	strset_free(&dig);
 	strset_free(&vs.owned);
 	buf_release(&msg);
 	buf_release(&details);
+	return rc;
+}
+
+/* Whether addr (or a digest line "addr\tunit") is one of set's addresses. */
+static bool
+addr_in(const struct strset *set, const char *addr)
+{
+	size_t al = strcspn(addr, "\t");
+
+	for (size_t i = 0; i < set->n; i++)
+		if (strlen(set->v[i]) == al && strncmp(set->v[i], addr, al) == 0)
+			return true;
+	return false;
+}
+
+int
+notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
+             struct dberr *e)
+{
+	const struct plan_milestone *m = NULL;
+	struct strset to = {0}, roles = {0}, units = {0}, gaps = {0}, dig = {0};
+	struct strset own = {0}, to_own = {0}, to_rest = {0}, dig_own = {0}, dig_rest = {0};
+	struct notice_req copy;
+	struct vals vs = {0};
+	char *copy_key = NULL;
+	int rc, mi;
+
+	if (r->task != NULL && (mi = plan_milestone_index(r->ep->plan, r->task->milestone)) >= 0)
+		m = &r->ep->plan->milestones[mi];
+	rc = notice_recipients(en, txn, r, m, &to, &roles, &units, &gaps, &dig, e);
+	if (rc != 0)
+		goto out;
+	if (to.n == 0) {
+		/* not even an admin address: the system's own mailbox, so nothing is dropped */
+		strset_add(&to, engine_config(en)->from);
+		strset_add(&gaps, "admin (registry offices)");
+	}
+	fill_vals(&vs, en, txn, r, m, &to, &roles, &units);
+	if (r->text_subject != NULL || !wants_link(en, r, m)) {
+		rc = queue_message(en, txn, r, m, &vs, &to, &gaps, &dig, false, e);
+		goto out;
+	}
+	/* The submit link is the owner's: whoever opens it submits as the owner (the audit
+	 * actor link:ROLE/SUBJECT). So only the owner's addresses get the words with the
+	 * link; the others addressed (the detachment, an admin standing in for a missing
+	 * address) get a message of their own, KEY#copy, with the same words but no link,
+	 * and so do their day's messages. */
+	if ((rc = role_contacts(txn, r, &r->ep->plan->roles[m->owner], &own, e)) != 0)
+		goto out;
+	for (size_t i = 0; i < to.n; i++)
+		strset_add(addr_in(&own, to.v[i]) ? &to_own : &to_rest, to.v[i]);
+	for (size_t i = 0; i < dig.n; i++)
+		strset_add(addr_in(&own, dig.v[i]) ? &dig_own : &dig_rest, dig.v[i]);
+	if (to_rest.n > 0) {
+		copy = *r;
+		copy_key = xasprintf("%s#copy", r->key);
+		copy.key = copy_key;
+		/* with no owner address at all it is the one message, under the notice's key */
+		rc = queue_message(en, txn, to_own.n > 0 ? &copy : r, m, &vs, &to_rest, &gaps,
+		                   &dig_rest, false, e);
+		if (rc != 0)
+			goto out;
+	}
+	if (to_own.n > 0)
+		rc = queue_message(en, txn, r, m, &vs, &to_own, &gaps, &dig_own, true, e);
+out:
+	free(copy_key);
+	strset_free(&to);
+	strset_free(&roles);
+	strset_free(&units);
+	strset_free(&gaps);
+	strset_free(&dig);
+	strset_free(&own);
+	strset_free(&to_own);
+	strset_free(&to_rest);
+	strset_free(&dig_own);
+	strset_free(&dig_rest);
+	strset_free(&vs.owned);
 	return rc;
 }

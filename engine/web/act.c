@@ -174,6 +174,42 @@ place_files(struct req *r, bool *placed, struct dberr *e)
 	return 0;
 }
 
+/* Whether the files of r that are new to the store fit under web.files_limit (what the
+ * same bytes already kept cost nothing more). */
+static bool
+files_room(struct req *r)
+{
+	uint64_t add = 0;
+	bool ok;
+
+	for (size_t i = 0; i < r->nfiles; i++) {
+		char *path;
+		struct stat st;
+
+		if (!upload_real(&r->files[i]))
+			continue;
+		path = file_path(r->w, r->files[i].sha256);
+		if (stat(path, &st) != 0)
+			add += r->files[i].size;
+		free(path);
+	}
+	pthread_mutex_lock(&r->w->files_lock);
+	ok = add == 0 || r->w->files_bytes + add <= r->w->cfg->web_files_limit;
+	pthread_mutex_unlock(&r->w->files_lock);
+	return ok;
+}
+
+/* Counts what a committed submission added to the store's files. */
+static void
+files_added(struct req *r, const bool *placed)
+{
+	pthread_mutex_lock(&r->w->files_lock);
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (placed[i])
+			r->w->files_bytes += r->files[i].size;
+	pthread_mutex_unlock(&r->w->files_lock);
+}
+
 static void
 unplace_files(struct req *r, const bool *placed)
 {
@@ -195,7 +231,38 @@ struct submit_arg {
 	struct task_file files[WEB_MAX_FILES];
 	const char *to_state;
 	uint64_t seq;             /* the submission's audit record */
+	uint64_t kept;            /* bytes the task's earlier submissions keep */
+	bool over;                /* refused: web.task_files_limit */
 };
+
+static const char *next_file(const char *p, char sha[65], unsigned long long *size,
+                             char **name);
+
+/* The files list of a task.submit record's details (for next_file), or NULL for any
+ * other record or one without files. */
+static const char *
+submit_files(const struct store_audit *a)
+{
+	return strcmp(a->action, "task.submit") == 0 ? strstr(a->details, "\"files\":[") : NULL;
+}
+
+/* Adds up the files of a task's submissions so far (each submission's, as it named them). */
+static int
+kept_cb(const struct store_audit *a, void *arg)
+{
+	uint64_t *kept = arg;
+	const char *p;
+	char sha[65], *name;
+	unsigned long long size;
+
+	if ((p = submit_files(a)) == NULL)
+		return 0;
+	while ((p = next_file(p, sha, &size, &name)) != NULL) {
+		*kept += size;
+		free(name);
+	}
+	return 0;
+}
 
 static int
 last_submit_cb(const struct store_audit *a, void *arg)
@@ -232,9 +299,14 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 		buf_puts(&files, "　　（未附文件，如为纸质报送请以纸质材料为准）");
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)x->seq);
 	tz_format_local(ep->tz, x->args.at, when);
-	url = engine_config(en)->web_base_url
-	          ? xasprintf("%s/proof/%s", engine_config(en)->web_base_url, seq)
-	          : xasprintf("dabiao audit prove %s", seq);
+	/* submitted from a link: the proof under that link, which the owner (who alone got
+	 * it) can open without an account, also after the task is final */
+	url = engine_config(en)->web_base_url == NULL
+	          ? xasprintf("dabiao audit prove %s", seq)
+	      : x->r->who.kind == WHO_LINK
+	          ? xasprintf("%s/s/%s/proof/%s", engine_config(en)->web_base_url,
+	                      web_link_token(x->r), seq)
+	          : xasprintf("%s/proof/%s", engine_config(en)->web_base_url, seq);
 	vars[0] = (struct notice_var){"receipt_seq", seq};
 	vars[1] = (struct notice_var){"receipt_files", buf_str(&files)};
 	vars[2] = (struct notice_var){"receipt_time", when};
@@ -271,6 +343,22 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	x->seq = 0;
 	if ((rc = engine_clock_txn(en, txn, &x->args.at, e)) != 0)
 		return rc;
+	/* what one task may keep, over every submission (a late one stays open to more, and a
+	 * link works repeatedly): counted in this transaction, so two at once cannot both pass */
+	x->kept = 0;
+	x->over = false;
+	if ((rc = store_audit_task_each(txn, x->key, kept_cb, &x->kept, e)) != 0)
+		return rc;
+	{
+		uint64_t add = 0;
+
+		for (size_t i = 0; i < x->args.nfiles; i++)
+			add += x->args.files[i].size;
+		if (add > 0 && x->kept + add > x->r->w->cfg->web_task_files_limit) {
+			x->over = true;
+			return dberr_set(e, DB_EDATA, "the task's files would pass web.task_files_limit");
+		}
+	}
 	rc = task_event(en, txn, x->key, "submit", &x->args, &x->to_state, e);
 	if (rc == 0)
 		rc = store_audit_task_each(txn, x->key, last_submit_cb, &x->seq, e);
@@ -382,6 +470,13 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	x.args.files = nf ? x.files : NULL;
 	x.args.nfiles = nf;
 	dberr_clear(&e);
+	if (!files_room(r)) {
+		upload_discard(r);
+		buf_release(&sections);
+		req_error(r, 413, "系统保存的文件已达总量上限（web.files_limit），本次报送未保存任何内容。"
+		          "请联系系统管理员。");
+		return 413;
+	}
 	if ((rc = place_files(r, placed, &e)) != 0) {
 		log_warnx("web", "upload: %s", e.msg);
 		buf_release(&sections);
@@ -395,6 +490,16 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	buf_release(&sections);
 	if (rc != 0) {
 		unplace_files(r, placed);
+		if (x.over) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "此事项已保存的文件共 %llu KB，加上本次将超过每个事项 %zu KB "
+			         "的上限（web.task_files_limit），本次报送未保存任何内容。如确需补充材料，请联系"
+			         "监察支队。", (unsigned long long)(x.kept / 1024),
+			         r->w->cfg->web_task_files_limit / 1024);
+			req_error(r, 413, msg);
+			return 413;
+		}
 		if (rc == DB_ESTATE) {
 			req_error(r, 409, "当前状态不允许报送（可能已经报送并在审核中）。");
 			return 409;
@@ -404,6 +509,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		return 503;
 	}
 	*seq = x.seq;
+	files_added(r, placed);
 	after_commit(r);
 	return 0;
 }
@@ -768,7 +874,7 @@ file_rec_cb(const struct store_audit *a, void *arg)
 	char sha[65], *name;
 	unsigned long long size;
 
-	if (strcmp(a->action, "task.submit") != 0 || (p = strstr(a->details, "\"files\":[")) == NULL)
+	if ((p = submit_files(a)) == NULL)
 		return 0;
 	while ((p = next_file(p, sha, &size, &name)) != NULL) {
 		if (strcmp(sha, x->sha) == 0 && !x->named) {
@@ -925,9 +1031,15 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		if (n == 0)
 			H(h, "（未附文件）");
 	}
-	HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/proof/%llu\">%llu（查看包含证明）</a>"
-	      "</td></tr></tbody></table></section>",
-	   (unsigned long long)seq, (unsigned long long)seq);
+	/* a link's holder has no account: its proof is under the link, scoped to its task */
+	if (r->who.kind == WHO_LINK)
+		HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/s/%s/proof/%llu\">%llu（查看包含"
+		      "证明）</a></td></tr></tbody></table></section>",
+		   web_link_token(r), (unsigned long long)seq, (unsigned long long)seq);
+	else
+		HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/proof/%llu\">%llu（查看包含证明）"
+		      "</a></td></tr></tbody></table></section>",
+		   (unsigned long long)seq, (unsigned long long)seq);
 	free(by);
 	free(sections);
 	store_audit_release(&a);

@@ -76,6 +76,14 @@ web_role_kind(struct engine *en, const char *role)
 	return 0;
 }
 
+const char *
+web_link_token(struct req *r)
+{
+	snprintf(r->link_token, sizeof(r->link_token), "%.43s",
+	         strncmp(r->path, "/s/", 3) == 0 ? r->path + 3 : "");
+	return r->link_token;
+}
+
 bool
 web_can_see(const struct who *w, const struct store_task *t)
 {
@@ -174,8 +182,7 @@ link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
 		dberr_clear(e);
 		return rc == DB_ENOTFOUND ? 0 : rc;
 	}
-	if (l.revoked || (l.expires != 0 && engine_now(en) >= l.expires) ||
-	    store_task_get(txn, l.task, &t, e) != 0) {
+	if (l.revoked || store_task_get(txn, l.task, &t, e) != 0) {
 		dberr_clear(e);
 		store_link_release(&l);
 		return 0;
@@ -184,11 +191,15 @@ link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
 	mi = ep ? plan_milestone_index(ep->plan, t.milestone) : -1;
 	st = mi >= 0 ? plan_lifecycle_state(&ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle],
 	                                    t.state) : -1;
-	if (st < 0 || ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st]) {
+	if (st < 0) {
 		store_task_release(&t);
 		store_link_release(&l);
 		return 0;
 	}
+	/* a final task or a link past its days submits nothing more, but its holder keeps
+	 * its page, receipts and proofs: the receipt is the county's evidence for years */
+	r->who.link_readonly = ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st] ||
+	                       (l.expires != 0 && engine_now(en) >= l.expires);
 	store_task_release(&t);
 	r->who.kind = WHO_LINK;
 	r->who.role = xstrdup(l.role);
@@ -245,9 +256,10 @@ web_auth(struct req *r, struct dberr *e)
 	char sh[65], th[65], lh[65];
 
 	if (strncmp(r->path, "/s/", 3) == 0) {
-		if (strlen(r->path + 3) != 43)
+		/* /s/TOKEN, or under it /s/TOKEN/proof/SEQ */
+		if (strcspn(r->path + 3, "/") != 43)
 			return 0;
-		sha256_hex(r->path + 3, strlen(r->path + 3), lh);
+		sha256_hex(r->path + 3, 43, lh);
 		x.link_hash = lh;
 	} else if (authz && strncmp(authz, "Bearer ", 7) == 0 && strlen(authz + 7) >= 32) {
 		sha256_hex(authz + 7, strlen(authz + 7), th);
@@ -536,6 +548,8 @@ struct user_arg {
 	int op;                   /* 'a' add, 'p' passwd, 'd' disable, 't' token */
 	int (*cb)(const struct store_account *, void *);
 	void *cbarg;
+	size_t ended;             /* passwd: the sessions it ended */
+	bool had_token;           /* passwd: the API token it voided */
 };
 
 static int
@@ -594,6 +608,12 @@ user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		a.pwhash = xstrdup(pw);
 		a.failures = 0;
 		a.locked_until = 0;
+		/* a new password is what one does after a suspected break-in: whoever is logged
+		 * in as the account, or holds its API token, is out */
+		x->had_token = a.token_hash[0] != '\0';
+		a.token_hash[0] = '\0';
+		if ((rc = store_session_del_login(txn, a.login, &x->ended, e)) != 0)
+			goto out;
 		action = "user.passwd";
 	} else if (x->op == 'd') {
 		a.disabled = x->disabled;
@@ -613,6 +633,9 @@ user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	buf_json_str(&d, a.role);
 	buf_puts(&d, ",\"name\":");
 	buf_json_str(&d, a.name);
+	if (x->op == 'p')
+		buf_printf(&d, ",\"sessions_ended\":%zu,\"token_voided\":%s", x->ended,
+		           x->had_token ? "true" : "false");
 	buf_putc(&d, '}');
 	if ((rc = store_account_put(txn, &a, e)) == 0)
 		rc = engine_audit(x->en, txn, action, "", a.subject, "", "", buf_str(&d), e);
@@ -670,7 +693,8 @@ int
 web_user_add(struct engine *en, const char *login, const char *role, const char *subject,
              const char *name, const char *password, struct dberr *e)
 {
-	struct user_arg x = {en, login, role, subject, name, password, false, NULL, 'a', NULL, NULL};
+	struct user_arg x = {en, login, role, subject, name, password, false, NULL, 'a', NULL, NULL,
+	                     0, false};
 	int rc;
 
 	if (sodium_init() < 0)
@@ -686,19 +710,26 @@ web_user_add(struct engine *en, const char *login, const char *role, const char 
 }
 
 int
-web_user_passwd(struct engine *en, const char *login, const char *password, struct dberr *e)
+web_user_passwd(struct engine *en, const char *login, const char *password, size_t *ended,
+                bool *had_token, struct dberr *e)
 {
-	struct user_arg x = {en, login, NULL, NULL, NULL, password, false, NULL, 'p', NULL, NULL};
+	struct user_arg x = {en, login, NULL, NULL, NULL, password, false, NULL, 'p', NULL, NULL,
+	                     0, false};
+	int rc;
 
 	if (sodium_init() < 0)
 		return dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
-	return engine_write(en, user_txn, &x, e);
+	rc = engine_write(en, user_txn, &x, e);
+	*ended = x.ended;
+	*had_token = x.had_token;
+	return rc;
 }
 
 int
 web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e)
 {
-	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, disabled, NULL, 'd', NULL, NULL};
+	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, disabled, NULL, 'd', NULL, NULL,
+	                     0, false};
 
 	return engine_write(en, user_txn, &x, e);
 }
@@ -706,7 +737,8 @@ web_user_disable(struct engine *en, const char *login, bool disabled, struct dbe
 int
 web_user_token(struct engine *en, const char *login, char **token, struct dberr *e)
 {
-	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, false, NULL, 't', NULL, NULL};
+	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, false, NULL, 't', NULL, NULL,
+	                     0, false};
 	int rc;
 
 	if (sodium_init() < 0)

@@ -1446,7 +1446,10 @@ link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (p->receipt)
 		act_receipt_body(r, txn, p->receipt, t.key);
 	task_head(r, txn, &t, &ti);
-	if (event_allowed(&ti, "submit")) {
+	if (r->who.link_readonly) {
+		HF(h, "<p>当前状态为“%s”。此链接已不能报送，回执和包含证明仍可在此查看。</p>",
+		   view_state(t.state));
+	} else if (event_allowed(&ti, "submit")) {
 		char *action = xasprintf("/s/%s", p->token);
 
 		submit_form(r, &ti, action);

@@ -16,6 +16,7 @@
  * moved into DB/files/ only by the action that keeps them.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -399,16 +400,27 @@ route(struct req *r)
 			page_login(r);
 		return;
 	}
-	if (starts(r->path, "/s/", &rest) && strchr(rest, '/') == NULL) {
+	if (starts(r->path, "/s/", &rest)) {
+		const char *sub = strchr(rest, '/');
+
 		if (r->who.kind != WHO_LINK) {
 			req_error(r, 410, "此报送链接无效、已撤销或已过期。请使用最新通知中的链接，或联系"
 			                  "接收单位。");
-			return;
-		}
-		if (r->post)
+		} else if (sub != NULL) {
+			/* the link's own proofs (its receipt points here): records of its task only */
+			if (get && starts(sub, "/proof/", &rest) && parse_seq(rest, &seq))
+				page_proof(r, seq);
+			else
+				req_error(r, 404, "没有这个页面。");
+		} else if (r->post && r->who.link_readonly) {
+			upload_discard(r);
+			req_error(r, 410, "此事项已办结或链接已过期，不能再通过此链接报送；回执和包含证明仍可"
+			                  "在此链接查看。");
+		} else if (r->post) {
 			act_link_submit(r, rest);
-		else
+		} else {
 			page_link(r, rest);
+		}
 		return;
 	}
 	if (starts(r->path, "/api/", &rest)) {
@@ -519,12 +531,8 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *va
 }
 
 static void
-client_addr(struct MHD_Connection *con, char *out, size_t n)
+sockaddr_text(const struct sockaddr *sa, char *out, size_t n)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
 	snprintf(out, n, "?");
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
@@ -532,6 +540,126 @@ client_addr(struct MHD_Connection *con, char *out, size_t n)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
 		          (socklen_t)n);
+}
+
+static bool
+trusted_proxy(const struct web *w, const char *addr)
+{
+	for (size_t i = 0; w->cfg->web_trusted_proxies && w->cfg->web_trusted_proxies[i]; i++)
+		if (strcmp(w->cfg->web_trusted_proxies[i], addr) == 0)
+			return true;
+	return false;
+}
+
+/* The client's address: the socket's peer, or, when the peer is a trusted proxy
+ * (web.trusted_proxies), the last address in X-Forwarded-For that is not one: nginx's
+ * $proxy_add_x_forwarded_for appends the address it saw, so what a client wrote itself
+ * stays to the left and is never believed. A malformed entry leaves the proxy's. */
+static void
+client_addr(struct web *w, struct MHD_Connection *con, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *xff;
+	char *copy;
+
+	sockaddr_text(ci ? ci->client_addr : NULL, out, n);
+	if (!trusted_proxy(w, out) ||
+	    (xff = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-For")) == NULL)
+		return;
+	copy = xstrdup(xff);
+	for (;;) {
+		char *comma = strrchr(copy, ','), *one = comma ? comma + 1 : copy, *t;
+		unsigned char bin[16];
+		int af;
+
+		one += strspn(one, " \t");
+		for (t = one + strlen(one); t > one && (t[-1] == ' ' || t[-1] == '\t'); t--)
+			;
+		*t = '\0';
+		af = strchr(one, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(af, one, bin) != 1)
+			break;
+		/* the canonical text, as the throttle and the audit compare it */
+		inet_ntop(af, bin, out, (socklen_t)n);
+		if (comma == NULL || !trusted_proxy(w, out))
+			break;
+		*comma = '\0';
+	}
+	free(copy);
+}
+
+/* ---- connections per client address (web.connections_per_address) ---- */
+
+static struct web_conns *
+conns_find(struct web *w, const char *addr, bool add)
+{
+	for (size_t i = 0; i < w->nconns; i++)
+		if (strcmp(w->conns[i].addr, addr) == 0)
+			return &w->conns[i];
+	if (!add)
+		return NULL;
+	w->conns = xgrow(w->conns, &w->capconns, w->nconns + 1, sizeof(*w->conns));
+	snprintf(w->conns[w->nconns].addr, sizeof(w->conns[0].addr), "%s", addr);
+	w->conns[w->nconns].n = 0;
+	return &w->conns[w->nconns++];
+}
+
+/* Before a connection is taken: refused (closed at once) when its address holds its
+ * share already. A proxy in web.trusted_proxies is not limited (its clients are behind it;
+ * nginx limits them itself: limit_conn in deploy/nginx-dabiao.conf). */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct web *w = cls;
+	struct web_conns *c;
+	char addr[64];
+	bool ok;
+
+	(void)len;
+	sockaddr_text(sa, addr, sizeof(addr));
+	if (trusted_proxy(w, addr))
+		return MHD_YES;
+	pthread_mutex_lock(&w->conn_lock);
+	c = conns_find(w, addr, false);
+	ok = c == NULL || c->n < (unsigned)w->cfg->web_connections_per_address;
+	pthread_mutex_unlock(&w->conn_lock);
+	if (!ok)
+		log_warnx("web", "refused a connection addr=%s: it holds %d already "
+		          "(web.connections_per_address)", addr, w->cfg->web_connections_per_address);
+	return ok ? MHD_YES : MHD_NO;
+}
+
+/* Counts a connection's address while it is open. */
+static void
+on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+	struct web *w = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct web_conns *c;
+	char addr[64];
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		sockaddr_text(ci ? ci->client_addr : NULL, addr, sizeof(addr));
+		*socket_context = NULL;
+		if (trusted_proxy(w, addr))
+			return;
+		pthread_mutex_lock(&w->conn_lock);
+		conns_find(w, addr, true)->n++;
+		pthread_mutex_unlock(&w->conn_lock);
+		*socket_context = xstrdup(addr);
+		return;
+	}
+	if (*socket_context == NULL)
+		return;
+	pthread_mutex_lock(&w->conn_lock);
+	if ((c = conns_find(w, *socket_context, false)) != NULL && --c->n == 0)
+		*c = w->conns[--w->nconns]; /* the last one fills the gap: the table stays small */
+	pthread_mutex_unlock(&w->conn_lock);
+	free(*socket_context);
+	*socket_context = NULL;
 }
 
 /* The first call of a request: what it is, whether it may send a body at all. */
@@ -549,7 +677,7 @@ req_new(struct web *w, struct MHD_Connection *con, const char *url, const char *
 	r->post = strcmp(r->method, "POST") == 0;
 	q = strchr(url, '?');
 	r->path = xstrndup(url, q ? (size_t)(q - url) : strlen(url));
-	client_addr(con, r->addr, sizeof(r->addr));
+	client_addr(w, con, r->addr, sizeof(r->addr));
 	return r;
 }
 
@@ -823,6 +951,38 @@ workers_open(struct web *w, struct engine *en, struct dberr *e)
 	return rc;
 }
 
+/* Bytes of the files kept under dir/XX/ (the content addresses; tmp/ is not kept). */
+static uint64_t
+kept_bytes(const char *dir)
+{
+	DIR *d = opendir(dir), *sub;
+	struct dirent *de, *fe;
+	uint64_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+
+		if (strlen(de->d_name) != 2 || strcmp(de->d_name, "..") == 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if ((sub = opendir(path)) != NULL) {
+			while ((fe = readdir(sub)) != NULL) {
+				struct stat st;
+
+				if (fe->d_name[0] != '.' && fstatat(dirfd(sub), fe->d_name, &st, 0) == 0 &&
+				    S_ISREG(st.st_mode))
+					n += (uint64_t)st.st_size;
+			}
+			closedir(sub);
+		}
+		free(path);
+	}
+	closedir(d);
+	return n;
+}
+
 static void
 web_release(struct web *w)
 {
@@ -837,6 +997,9 @@ web_release(struct web *w)
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_free);
 	pthread_mutex_destroy(&w->deliver_lock);
+	pthread_mutex_destroy(&w->conn_lock);
+	pthread_mutex_destroy(&w->files_lock);
+	free(w->conns);
 }
 
 int
@@ -863,6 +1026,8 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_mutex_init(&w.pool_lock, NULL);
 	pthread_cond_init(&w.pool_free, NULL);
 	pthread_mutex_init(&w.deliver_lock, NULL);
+	pthread_mutex_init(&w.conn_lock, NULL);
+	pthread_mutex_init(&w.files_lock, NULL);
 	if (sodium_init() < 0) {
 		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
 		goto out;
@@ -875,6 +1040,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	tmp = xasprintf("%s/tmp", w.files_dir);
 	if ((rc = make_dir(w.files_dir, e)) != 0 || (rc = make_dir(tmp, e)) != 0)
 		goto out;
+	w.files_bytes = kept_bytes(w.files_dir);
 	secret_path = w.cfg->web_secret_file ? xstrdup(w.cfg->web_secret_file)
 	                                     : xasprintf("%s/web-secret",
 	                                                 store_dir(engine_store(en)));
@@ -902,13 +1068,14 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 		flags |= MHD_USE_TLS;
 		w.secure = true;
 	}
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &w,
+	d = MHD_start_daemon(flags, 0, on_accept, &w, on_request, &w,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	                     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &w,
+	                     MHD_OPTION_NOTIFY_CONNECTION, on_connection, &w,
 	                     MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
 	if (d == NULL) {
 		rc = cert ? dberr_set(e, DB_ECONFIG, "cannot serve HTTPS on %s: the address is in "

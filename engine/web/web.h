@@ -44,9 +44,11 @@ int web_serve(struct engine *en, const struct web_opts *o, struct dberr *e);
  * or password), DB_EEXIST-like DB_ESTATE (the login exists), the store's. */
 int web_user_add(struct engine *en, const char *login, const char *role, const char *subject,
                  const char *name, const char *password, struct dberr *e);
-/* New password (and the lockout lifted). DB_ENOTFOUND, DB_EUSAGE (too short). */
-int web_user_passwd(struct engine *en, const char *login, const char *password,
-                    struct dberr *e);
+/* New password (and the lockout lifted); the account's sessions end (*ended counts them)
+ * and its API token stops working (*had_token: it had one; `user token` makes a new one).
+ * DB_ENOTFOUND, DB_EUSAGE (too short). */
+int web_user_passwd(struct engine *en, const char *login, const char *password, size_t *ended,
+                    bool *had_token, struct dberr *e);
 /* Disables (or enables again) an account; its sessions end at their next request. */
 int web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e);
 /* A new API bearer token for the account, replacing any earlier one; *token (caller

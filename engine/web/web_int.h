@@ -61,6 +61,8 @@ struct who {
 	char csrf[65];           /* the form token for this session or link */
 	char *session_hash;      /* the session's key, for logout */
 	struct store_link link;  /* WHO_LINK: the link used */
+	bool link_readonly;      /* WHO_LINK whose task is final or whose days passed: its
+	                            page, receipts and proofs open, nothing is submitted */
 };
 void who_release(struct who *w);
 
@@ -92,6 +94,7 @@ struct req {
 	char *path;              /* decoded, without the query */
 	bool post;
 	char addr[64];           /* the client's address */
+	char link_token[44];     /* web_link_token's */
 	struct web_field *fields;
 	size_t nfields;
 	struct web_upload files[WEB_MAX_FILES];
@@ -154,7 +157,22 @@ struct web {
 	struct web_worker *workers;
 	size_t nworkers;
 	pthread_mutex_t deliver_lock; /* one delivery after an action at a time */
+	/* open connections per client address (web.connections_per_address; a trusted proxy
+	 * is not counted), so one client cannot hold every connection the server takes */
+	pthread_mutex_t conn_lock;
+	struct web_conns {
+		char addr[64];
+		unsigned n;
+	} *conns;
+	size_t nconns, capconns;
+	/* bytes of the files kept in files_dir, counted at start and as files are added
+	 * (web.files_limit); under files_lock */
+	pthread_mutex_t files_lock;
+	uint64_t files_bytes;
 };
+/* The token of the link a WHO_LINK request came by (the 43 characters after /s/ in its
+ * path), NUL-terminated in a buffer of r's. */
+const char *web_link_token(struct req *r);
 /* Marks the dashboard's counts stale after this process wrote something. */
 void web_dash_stale(struct web *w);
 

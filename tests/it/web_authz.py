@@ -153,8 +153,12 @@ eq(status, 303, "the officer revokes T1's links")
 status, _, _ = anon.get(l1[0][1][len(srv.base):])
 eq(status, 410, "a revoked link is refused")
 st.ok("advance", "--to", "2017-03-09T12:00:00+08:00")   # 2 days on: T2's link expired
-status, _, _ = anon.get(l2[0][1][len(srv.base):])
-eq(status, 410, "a link past link_days is refused")
+status, _, body = anon.get(l2[0][1][len(srv.base):])
+# past link_days a link shows its task and receipts, takes nothing (review F4)
+eq(status, 200, "a link past link_days still opens its page")
+check('type="file"' not in body and "此链接已不能报送" in body, "with no form, saying so")
+status, _, _ = anon.post(l2[0][1][len(srv.base):], {"by": "乙县周"}, files=[])
+eq(status, 410, "a submission through a link past link_days is refused")
 l2b = [u for k, u in links_in_outbox(st, T2, "reminder") if u != l2[0][1]]
 eq(len(l2b), 1, "the -1d reminder brought T2 a fresh link")
 status, _, body = anon.get(l2b[0][len(srv.base):])
@@ -303,7 +307,9 @@ eq(status, 303, "the county submits again through the same link")
 status, _, _ = o.post(f"/tasks/{T2}/review", {"action": "accept", "reason": ""})
 eq(status, 303, "the officer accepts")
 eq(st.tasks("--subject", "j2")[0]["state"], "accepted", "T2 accepted")
-eq(anon.get(l2b[0][len(srv.base):])[0], 410, "a finished task's link is refused")
+eq(anon.get(l2b[0][len(srv.base):])[0], 200, "a finished task's link still shows its page")
+eq(anon.post(l2b[0][len(srv.base):], {"by": "乙县周"}, files=[])[0], 410,
+   "but takes no submission")
 
 # ---- the JSON API with a bearer token, against `dabiao tasks --format json` ----
 token = st.ok("user", "token", "officer").strip()

@@ -1,0 +1,103 @@
+"""One client address cannot hold every connection (review of issue 11, F13: 1,010 trickling
+connections from one client made every other client's page time out). With
+connections_per_address: 5, a sixth connection from 127.0.0.1 while five half-sent requests
+are open gets no answer, a client from 127.0.0.2 is served meanwhile, and 127.0.0.1 is
+served again once its five close. A trusted proxy is not counted."""
+import http.client
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done  # noqa: E402
+from web_it import Server, setup_store  # noqa: E402
+
+st = Store()
+setup_store(st, officers=False)
+
+
+def alive(s):
+    """Whether the server keeps connection s open (a refused one is closed at once)."""
+    s.setblocking(False)
+    try:
+        return s.recv(1) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        s.setblocking(True)
+
+
+def half_open(port, n):
+    """n connections from 127.0.0.1 the server keeps, each with half a request's headers
+    sent. One the server closes is made again: a connection that just closed (the start-up
+    probe's) counts until the server has seen it go."""
+    out, deadline = [], time.time() + 60
+    while len(out) < n and time.time() < deadline:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+        time.sleep(0.3)
+        if alive(s):
+            out.append(s)
+        else:
+            s.close()
+            time.sleep(0.5)
+    eq(len(out), n, f"{n} half-sent requests held open")
+    return out
+
+
+def get_login(port, source="127.0.0.1"):
+    """Status of GET /login from source, or None when the connection gives no answer."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20,
+                                   source_address=(source, 0))
+    try:
+        c.request("GET", "/login")
+        return c.getresponse().status
+    except (ConnectionError, http.client.HTTPException, socket.timeout, OSError):
+        return None
+    finally:
+        c.close()
+
+
+def eventually(port, want, what):
+    deadline = time.time() + 30
+    got = None
+    while time.time() < deadline:
+        got = get_login(port)
+        if got == want:
+            break
+        time.sleep(0.2)
+    eq(got, want, what)
+
+
+cfg = st.write("web.yaml", "web:\n  connections_per_address: 5\n")
+srv = Server(st, config=cfg)
+held = half_open(srv.port, 5)
+eq(get_login(srv.port), None, "a sixth connection from the same address gets no answer")
+eq([alive(s) for s in held], [True] * 5, "while the five stay open")
+eq(get_login(srv.port, "127.0.0.2"), 200, "another address is served meanwhile")
+for s in held:
+    s.close()
+eventually(srv.port, 200, "once the five close, 127.0.0.1 is served again")
+srv.stop()
+with open(st.path("web.log"), encoding="utf-8") as f:
+    log = f.read()
+check("refused a connection addr=127.0.0.1" in log, f"the refusal is logged: {log[-800:]}")
+
+cfg = st.write("web2.yaml", "web:\n  connections_per_address: 5\n"
+               "  trusted_proxies: [127.0.0.1]\n")
+srv = Server(st, config=cfg)
+held = half_open(srv.port, 8)
+eq(get_login(srv.port), 200, "a trusted proxy's connections are not counted")
+for s in held:
+    s.close()
+srv.stop()
+
+bad = st.write("bad.yaml", "web:\n  connections_per_address: 0\n")
+status, _, err = st.run("--config", bad, "status")
+eq(status, 78, "connections_per_address 0 is a configuration error")
+check("web.connections_per_address" in err, f"naming the key: {err}")
+st.cleanup()
+done("connections bounded per client address, a trusted proxy exempt")

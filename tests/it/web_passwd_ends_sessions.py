@@ -1,0 +1,56 @@
+"""`user passwd` is what the IT officer does after a suspected break-in (review of issue 11,
+F22): it ends every session of the account at once and voids its API token, says so, and
+the audit record counts them; another account's session and token keep working."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done  # noqa: E402
+from web_it import PASSWORD, Client, Server, setup_store  # noqa: E402
+
+st = Store()
+setup_store(st)
+token = st.ok("user", "token", "county1").strip()
+other_token = st.ok("user", "token", "county2").strip()
+srv = Server(st)
+a, b, c = Client(srv.base), Client(srv.base), Client(srv.base)
+eq(a.login("county1")[0], 303, "county1 logs in in one browser")
+eq(b.login("county1")[0], 303, "and in another")
+eq(c.login("county2")[0], 303, "county2 logs in")
+eq(a.get("/tasks")[0], 200, "county1's first session works")
+eq(b.get("/tasks")[0], 200, "and its second")
+bearer = {"Authorization": f"Bearer {token}"}
+eq(a.req("GET", "/api/tasks", headers=bearer)[0], 200, "county1's API token works")
+
+pw = st.write("new.pw", "a new long password\n")
+out = st.ok("user", "passwd", "county1", "--password-file", pw)
+check("2 sessions ended" in out and "API token void" in out,
+      f"user passwd says it ended 2 sessions and voided the token: {out!r}")
+
+status, hdrs, _ = a.get("/tasks")
+eq((status, hdrs["Location"]), (303, "/login"), "the first session is over: to the login page")
+eq(b.get("/tasks")[0], 303, "so is the second")
+status, _, _ = a.req("GET", "/api/tasks", headers=bearer)
+eq(status, 401, "the old API token is refused")
+eq(c.get("/tasks")[0], 200, "county2's session is untouched")
+eq(c.req("GET", "/api/tasks", headers={"Authorization": f"Bearer {other_token}"})[0], 200,
+   "and its token")
+eq(a.login("county1", PASSWORD)[0], 401, "the old password no longer logs in")
+eq(a.login("county1", "a new long password")[0], 303, "the new one does")
+eq(a.get("/tasks")[0], 200, "and its session works")
+
+recs = [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+pwd = [r for r in recs if r["action"] == "user.passwd"]
+eq(len(pwd), 1, "one user.passwd record")
+details = pwd[0]["details"]
+details = json.loads(details) if isinstance(details, str) else details
+eq((details["sessions_ended"], details["token_voided"]), (2, True),
+   "it counts the sessions ended and says the token was voided")
+
+out = st.ok("user", "passwd", "county1", "--password-file", pw)
+check("1 session ended" in out and "token" not in out,
+      f"a second change: the one new session, no token to void: {out!r}")
+srv.stop()
+st.cleanup()
+done("user passwd ends the account's sessions and voids its API token")
