@@ -256,7 +256,8 @@ task_cb(const struct store_task *t, void *arg)
 	if (plan_lifecycle_awaits_review(lc, st)) {
 		const char *by = store_task_extra(t, "submitted_by");
 		const char *at = store_task_extra(t, "submitted_at");
-
+		char local[40];
+		int64_t sub_at;
 		struct buf what = BUF_INIT;
 
 		r->v[5]++;
@@ -270,6 +271,11 @@ task_cb(const struct store_task *t, void *arg)
 		buf_release(&what);
 		buf_puts(&c->review, "  ");
 		task_words(c, ep, m, t, &c->review);
+		/* the words read the time as every other line does (2017-02-10 09:00 +08:00) */
+		if (at != NULL && tz_parse_time(ep->tz, at, &sub_at) == 0) {
+			tz_format_local(ep->tz, sub_at, local);
+			at = local;
+		}
 		if (c->lang == ZH)
 			buf_printf(&c->review, "\n      %s：%s；%s：%s\n", L(c, L_BY), by ? by : "—",
 			           L(c, L_AT), at ? at : "—");

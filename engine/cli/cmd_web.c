@@ -104,7 +104,10 @@ list_cb(const struct store_account *a, void *arg)
 	report_add_str(&u->t, a->role);
 	report_add_str(&u->t, a->subject);
 	report_add_str(&u->t, a->name);
-	report_add_str(&u->t, a->disabled ? "disabled" : "active");
+	/* a lock the IT officer is phoned about must show: `user passwd` lifts it */
+	report_add_str(&u->t, a->disabled                                 ? "disabled"
+	                      : a->locked_until > engine_wall_clock() ? "locked"
+	                                                               : "active");
 	report_add_bool(&u->t, a->token_hash[0] != '\0');
 	report_add_num(&u->t, a->failures, 0);
 	add_time(u, a->locked_until);

@@ -3,6 +3,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -248,6 +249,40 @@ parse_size(const char *s, size_t *out)
 	return 0;
 }
 
+/* web.listen: a numeric IPv4 address or a bracketed IPv6 one, a colon, a port 1..65535. */
+static bool
+listen_ok(const char *s)
+{
+	unsigned char bin[16];
+	char host[64], *end;
+	const char *colon = strrchr(s, ':');
+	size_t hl;
+	long port;
+
+	if (colon == NULL)
+		return false;
+	hl = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (hl < 3 || s[hl - 1] != ']' || hl - 2 >= sizeof(host))
+			return false;
+		memcpy(host, s + 1, hl - 2);
+		host[hl - 2] = '\0';
+		if (inet_pton(AF_INET6, host, bin) != 1)
+			return false;
+	} else {
+		if (hl == 0 || hl >= sizeof(host))
+			return false;
+		memcpy(host, s, hl);
+		host[hl] = '\0';
+		if (inet_pton(AF_INET, host, bin) != 1)
+			return false;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	return errno == 0 && end != colon + 1 && *end == '\0' && colon[1] != '+' &&
+	       colon[1] != '-' && port >= 1 && port <= 65535;
+}
+
 /* The base URL is written into notices: http(s), a host, no query, no trailing slash. */
 static int
 web_url_ok(const char *s)
@@ -292,6 +327,12 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	if ((v = ydoc_get(web, "listen")) != NULL) {
 		if ((rc = ydoc_string(d, v, "web.listen", &s, e)) != 0)
 			return rc;
+		/* checked here, where the file can be named, not when `web` binds (the unit runs
+		 * it without --listen: a message about --listen would mislead) */
+		if (!listen_ok(s))
+			return ydoc_error(d, v, e, "web.listen must be HOST:PORT with a numeric "
+			                  "address and a port from 1 to 65535 (127.0.0.1:8080, "
+			                  "[::1]:8080, 0.0.0.0:443), not '%s'", s);
 		free(c->web_listen);
 		c->web_listen = xstrdup(s);
 	}

@@ -99,7 +99,7 @@ audit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct audit_arg *x = arg;
 	const char *since = req_query(x->r, "since");
-	uint64_t from = since ? strtoull(since, NULL, 10) : 0;
+	uint64_t from = since ? strtoull(since, NULL, 10) : 0; /* checked by api_audit */
 	int rc;
 
 	buf_puts(&x->r->out.b, "{\"records\":[");
@@ -119,10 +119,19 @@ static void
 api_audit(struct req *r)
 {
 	struct audit_arg x = {r, 0, 0};
+	const char *since;
 	struct dberr e;
 
 	if (!r->who.office) {
 		req_error(r, 403, "the audit log is for office accounts");
+		return;
+	}
+	/* a sync job's broken cursor must hear so, not read the log again from record 1 */
+	if ((since = req_query(r, "since")) != NULL &&
+	    (since[0] == '\0' || strspn(since, "0123456789") != strlen(since) ||
+	     strlen(since) > 19)) {
+		req_error(r, 400, "since must be a sequence number (0 or more digits' worth: 0, 1, "
+		          "2, ...)");
 		return;
 	}
 	dberr_clear(&e);

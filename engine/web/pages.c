@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/web/web_int.h"
 
@@ -86,6 +87,7 @@ struct dash_row {
 struct dash_over {
 	char *key;
 	char *name;            /* the subject's name, for the first 100 */
+	char *contact;         /* whom to call about it, for the first 100 (owner_contact) */
 	long long days;
 };
 
@@ -122,6 +124,7 @@ dash_release(struct dash *d)
 	for (size_t i = 0; i < d->nover; i++) {
 		free(d->over[i].key);
 		free(d->over[i].name);
+		free(d->over[i].contact);
 	}
 	for (size_t i = 0; i < d->nms; i++) {
 		free(d->ms[i].plan);
@@ -195,7 +198,7 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 			row->max_days = days;
 		if (c->d->nover < 500) {
 			c->d->over = xgrow(c->d->over, &c->ocap, c->d->nover + 1, sizeof(*c->d->over));
-			c->d->over[c->d->nover++] = (struct dash_over){xstrdup(ref->key), NULL, days};
+			c->d->over[c->d->nover++] = (struct dash_over){xstrdup(ref->key), NULL, NULL, days};
 		}
 	}
 	if (ref->flags & STORE_TASK_LATE)
@@ -278,6 +281,57 @@ warn_cb(const struct conduct_warning *w, void *arg)
 	return 0;
 }
 
+/* Whom the officer calls about an overdue task, as `dabiao status` says it: the owner's
+ * addresses for its role (else the subject's general ones; an office's from the registry's
+ * offices), and for an enterprise its 责任单位 and 责任人 when the registry has them. */
+static char *
+owner_contact(struct engine *en, struct store_txn *txn, const char *key)
+{
+	struct store_task t;
+	struct store_subject s;
+	struct tinfo ti;
+	struct strset to = {0};
+	struct buf b = BUF_INIT;
+	struct dberr ignored;
+	const struct plan_role *role;
+	enum store_subject_kind kind;
+	const char *id;
+
+	dberr_clear(&ignored);
+	if (store_task_get(txn, key, &t, &ignored) != 0)
+		return xstrdup("");
+	if (!task_info(en, t.plan, t.milestone, t.state, &ti)) {
+		store_task_release(&t);
+		return xstrdup("");
+	}
+	role = &ti.ep->plan->roles[ti.m->owner];
+	kind = role->per == PLAN_PER_ENTERPRISE ? STORE_ENTERPRISE
+	       : role->per == PLAN_PER_JURISDICTION ? STORE_JURISDICTION : STORE_OFFICE;
+	id = role->per == PLAN_PER_NONE ? role->id
+	     : role->per == PLAN_PER_ENTERPRISE ? t.subject : t.jurisdiction;
+	if (store_subject_get(txn, kind, id, &s, &ignored) == 0) {
+		const char *unit = store_subject_field(&s, "responsible_unit");
+		const char *person = store_subject_field(&s, "responsible_person");
+
+		for (size_t i = 0; i < s.ncontacts; i++)
+			if (kind == STORE_OFFICE || strcmp(s.contacts[i].key, role->id) == 0)
+				strset_add(&to, s.contacts[i].val);
+		for (size_t i = 0; to.n == 0 && i < s.ncontacts; i++)
+			if (s.contacts[i].key[0] == '\0')
+				strset_add(&to, s.contacts[i].val);
+		strset_join(&to, ", ", &b);
+		if (kind == STORE_ENTERPRISE && ((unit && *unit) || (person && *person)))
+			buf_printf(&b, "%s责任单位：%s，责任人：%s", b.len ? "；" : "",
+			           unit && *unit ? unit : "—", person && *person ? person : "—");
+		store_subject_release(&s);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "登记册中无联系地址");
+	strset_free(&to);
+	store_task_release(&t);
+	return buf_detach(&b);
+}
+
 static int
 dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -294,6 +348,7 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 		if (split_key(c->d->over[i].key, buf, sizeof(buf), part))
 			c->d->over[i].name = view_subject_name(txn, part[2]);
+		c->d->over[i].contact = owner_contact(c->en, txn, c->d->over[i].key);
 	}
 	if (rc == 0)
 		rc = conduct_warning_each(txn, NULL, warn_cb, c, e);
@@ -407,8 +462,13 @@ web_dash_stale(struct web *w)
 static void
 chart_lapses(struct html *h, const struct dash *d)
 {
+	static const char *const colors[] = {"#0b3d91", "#e07a00", "#1b7f3b", "#b00020",
+	                                     "#6a3d9a", "#008b8b", "#8b5a2b", "#555555",
+	                                     "#c71585", "#2e8b57"};
 	unsigned max = 1, months = 0;
-	const int W = 880, H = 260, left = 40, bottom = 40;
+	const int W = 880, plot = 260, left = 40, bottom = 40;
+	size_t shown[64], nshown = 0;
+	int H;
 
 	for (size_t r = 0; r < d->nrows && r < 64; r++)
 		for (unsigned m = 0; m < 24; m++) {
@@ -423,21 +483,27 @@ chart_lapses(struct html *h, const struct dash *d)
 		}
 	if (months < 12)
 		months = 12;
+	/* the key: which colour is which jurisdiction, drawn, so a printed or projected
+	 * chart says it too (a <title> shows on hover only) */
+	for (size_t k = 0; k < d->nrows && k < 64; k++)
+		for (unsigned m = 0; m < months && m < 24; m++)
+			if (d->lapses[k][m]) {
+				shown[nshown++] = k;
+				break;
+			}
+	H = plot + 20 * (int)((nshown + 3) / 4);
 	HF(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" "
 	      "aria-label=\"各辖区每月逾期次数\" id=\"chart-lapses\">", W, H);
-	HF(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", left, H - bottom,
-	   W - 10, H - bottom);
+	HF(h, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>", left,
+	   plot - bottom, W - 10, plot - bottom);
 	HF(h, "<text x=\"4\" y=\"14\" font-size=\"12\">最多 %u 次</text>", max);
 	for (unsigned m = 0; m < months; m++) {
 		int slot = (W - left - 20) / (int)months;
-		int x = left + (int)m * slot + 4, y = H - bottom;
+		int x = left + (int)m * slot + 4, y = plot - bottom;
 		int y0, mm = (d->month0 + (int)m) % 12 + 1;
 
 		for (size_t k = 0; k < d->nrows && k < 64; k++) {
-			int hgt = (int)((H - bottom - 30) * d->lapses[k][m] / max);
-			static const char *const colors[] = {"#0b3d91", "#e07a00", "#1b7f3b", "#b00020",
-			                                     "#6a3d9a", "#008b8b", "#8b5a2b", "#555555",
-			                                     "#c71585", "#2e8b57"};
+			int hgt = (int)((plot - bottom - 30) * d->lapses[k][m] / max);
 
 			if (hgt == 0)
 				continue;
@@ -447,7 +513,15 @@ chart_lapses(struct html *h, const struct dash *d)
 			HF(h, "%s %d月：%u 次</title></rect>", d->rows[k].name, mm, d->lapses[k][m]);
 			y = y0;
 		}
-		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%d月</text>", x, H - bottom + 16, mm);
+		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%d月</text>", x, plot - bottom + 16,
+		   mm);
+	}
+	for (size_t i = 0; i < nshown; i++) {
+		int x = left + (int)(i % 4) * 210, y = plot + (int)(i / 4) * 20;
+
+		HF(h, "<g class=\"legend\"><rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+		      "fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text></g>",
+		   x, y - 10, colors[shown[i] % 10], x + 18, y, d->rows[shown[i]].name);
 	}
 	H(h, "</svg>");
 }
@@ -540,7 +614,7 @@ dashboard(struct req *r, const struct dash *d)
 		H(h, "<p>无。</p>");
 	else
 		H(h, "<table id=\"overdue\"><thead><tr><th>事项</th><th>责任主体</th><th>逾期天数</th>"
-		     "</tr></thead><tbody>");
+		     "<th>联系</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->nover && i < 100; i++) {
 		char buf[1024], *part[4];
 
@@ -552,7 +626,8 @@ dashboard(struct req *r, const struct dash *d)
 		view_period(h, part[3]);
 		H(h, "</td><td>");
 		html_text(h, d->over[i].name ? d->over[i].name : part[2]);
-		HF(h, "</td><td class=\"n late\">%lld</td></tr>", d->over[i].days);
+		HF(h, "</td><td class=\"n late\">%lld</td><td>%s</td></tr>", d->over[i].days,
+		   d->over[i].contact ? d->over[i].contact : "");
 	}
 	if (d->nover)
 		H(h, "</tbody></table>");
@@ -1356,8 +1431,15 @@ review_cb(const struct store_task_ref *ref, void *arg)
 		view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 		H(h, " ");
 		view_period(h, t.period);
-		HF(h, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", subj, by ? by : "",
-		   at ? at : "", view_state(t.state));
+		int64_t when;
+
+		HF(h, "</td><td>%s</td><td>%s</td><td>", subj, by ? by : "");
+		/* as every page shows a time (2017-02-10 09:00 +08:00), not as it is kept */
+		if (at != NULL && tz_parse_time(engine_tz(r->en), at, &when) == 0)
+			view_time(r, when);
+		else
+			HF(h, "%s", at ? at : "");
+		HF(h, "</td><td>%s</td></tr>", view_state(t.state));
 		free(subj);
 	}
 	store_task_release(&t);

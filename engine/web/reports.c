@@ -51,22 +51,31 @@ table_html(struct html *h, const struct report_table *t, const char *id)
 		HF(h, "<p class=\"muted\">%s</p>", t->note);
 }
 
-/* The month asked for, else the clock's month, as "YYYY-MM". */
-static void
+/* The month asked for, else the clock's month, as "YYYY-MM". A month given but not one
+ * (2017-13, abc, 2017-2) is 400 with the answer written: false, as `report --month`
+ * refuses it. Showing another month
+ * instead, without a word, would pass for the one asked. */
+static bool
 month_of(struct req *r, char out[8])
 {
 	const char *m = req_query(r, "month");
 	int32_t day;
 	int y, mo, d;
 
-	if (m && strlen(m) == 7 && m[4] == '-' && sscanf(m, "%4d-%2d", &y, &mo) == 2 && mo >= 1 &&
-	    mo <= 12) {
-		snprintf(out, 8, "%04d-%02d", y, mo);
-		return;
+	if (m != NULL) {
+		if (strlen(m) == 7 && m[4] == '-' && strspn(m, "0123456789") == 4 &&
+		    strspn(m + 5, "0123456789") == 2 && sscanf(m, "%4d-%2d", &y, &mo) == 2 &&
+		    mo >= 1 && mo <= 12 && y >= 1 && y <= 9999) {
+			snprintf(out, 8, "%04d-%02d", y, mo);
+			return true;
+		}
+		req_error(r, 400, "月份应为 YYYY-MM，例如 2017-02（与 dabiao report --month 相同）。");
+		return false;
 	}
 	tz_utc_to_local(engine_tz(r->en), engine_clock_read(r->en), &day, NULL, NULL);
 	cal_civil_from_days(day, &y, &mo, &d);
 	snprintf(out, 8, "%04d-%02d", y, mo);
+	return true;
 }
 
 static void
@@ -95,7 +104,8 @@ page_reports(struct req *r)
 		req_error(r, 403, "报表仅供州级部门查看。");
 		return;
 	}
-	month_of(r, month);
+	if (!month_of(r, month))
+		return;
 	view_begin(r, "报表");
 	HF(h, "<h1>报表</h1><form method=\"get\" action=\"/reports\"><label>月份 <input "
 	      "type=\"month\" name=\"month\" value=\"%s\"></label><button type=\"submit\">查看"
@@ -190,7 +200,8 @@ page_report_download(struct req *r, const char *what)
 	f = strcmp(dot, ".csv") == 0 ? REPORT_FMT_CSV : REPORT_FMT_XLSX;
 	memcpy(kind, what, (size_t)(dot - what));
 	kind[dot - what] = '\0';
-	month_of(r, month);
+	if (!month_of(r, month))
+		return;
 	dberr_clear(&e);
 	if (strcmp(kind, "annex3") == 0) {
 		rc = report_annex3(en, NULL, month, false, &t[0], &e);

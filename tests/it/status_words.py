@@ -65,6 +65,8 @@ check("a-epb@x.example" in overdue, f"the owner's address for its role: {overdue
 review = out[out.index("已报送、待审核事项（1 项）"):out.index("近期截止事项")]
 check("乙市 · 重点排污单位名录" in review and "李四" in review,
       f"the review queue with the submitter: {review}")
+check("2017-02-14 10:00 +08:00" in review and "T10:00" not in review,
+      f"and the time as every other line reads it, not RFC 3339: {review}")
 # the March table covers February; it is the next deadline, on 03-06 (the 5th is a Sunday,
 # no due_on_holiday here, so it stays on 03-05)
 nxt = out[out.index("近期截止事项"):]

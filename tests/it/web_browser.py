@@ -79,6 +79,11 @@ try:
     eq(sorted((r[0], r[2]) for r in overdue),
        [("重点排污单位名录 （一次性）", "4"), ("重点排污单位名录 （一次性）", "4")],
        "the late list: both rosters, 4 days overdue")
+    eq(sorted(r[3] for r in overdue), ["j1@x.example", "j2@x.example"],
+       "with whom to call: the owner's address, as `dabiao status` says it")
+    legend = [t.text for t in drv.find_elements(By.CSS_SELECTOR, "#chart-lapses g.legend text")]
+    eq(sorted(legend), sorted([XSS_J1, web_it.XSS_J2]),
+       "the lapses chart has a key naming each county with lapses (printed, not on hover)")
     check("<script>" not in drv.page_source.replace("&lt;script&gt;", ""),
           "no live script from the registry")
 

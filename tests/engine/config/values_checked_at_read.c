@@ -4,7 +4,8 @@
  * smtp.from in the address grammar every notice is built with (no CR/LF header
  * injection), AUTH over a connection without TLS only with allow_plaintext_auth: true;
  * and DABIAO_SMTP is exactly smtp://host:port and never carries a file's password into
- * clear text; web.base_url is https:// when dabiao serves HTTPS itself.
+ * clear text; web.base_url is https:// when dabiao serves HTTPS itself; web.listen is a
+ * numeric HOST:PORT and the web's bounds and trusted proxies are well formed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,31 @@ main(void)
 	/* a password in clear text only when asked for in as many words */
 	refused(H "  user: dabiao\n", 3, 9, "allow_plaintext_auth: true");
 	refused(H "  security: none\n  user: dabiao\n", 4, 9, "clear text");
+	/* web.listen at read, naming the file, not at `web`'s bind naming --listen; the other
+	 * web keys as well (sizes, numbers, proxies' numeric addresses) */
+	refused("web:\n  listen: nonsense\n", 2, 11, "web.listen must be HOST:PORT");
+	refused("web:\n  listen: 127.0.0.1:99999\n", 2, 11, "web.listen must be HOST:PORT");
+	refused("web:\n  listen: 127.0.0.1:0\n", 2, 11, "web.listen must be HOST:PORT");
+	refused("web:\n  listen: localhost:8080\n", 2, 11, "numeric address");
+	refused("web:\n  listen: '[::1:8080'\n", 2, 11, "web.listen must be HOST:PORT");
+	refused("web:\n  task_files_limit: lots\n", 2, 21, "web.task_files_limit must be a size");
+	refused("web:\n  files_limit: 17GB\n", 2, 16, "web.files_limit must be a size");
+	refused("web:\n  connections_per_address: 0\n", 2, 28,
+	        "web.connections_per_address must be a number of connections from 1");
+	refused("web:\n  trusted_proxies: [127.0.0.1, nginx]\n", 2, 32,
+	        "web.trusted_proxies: each entry is a proxy's numeric address");
+	dberr_clear(&e);
+	ASSERT_EQ(config_load(write_cfg("web:\n  listen: '[::1]:8443'\n  files_limit: 2GB\n"
+	                                "  trusted_proxies: ['::1', 127.0.0.1]\n"),
+	                      &c, &e), 0);
+	ASSERT_STR_EQ(c.web_listen, "[::1]:8443");
+	ASSERT_EQ(c.web_files_limit, (size_t)2 << 30);
+	ASSERT_EQ(c.web_task_files_limit, (size_t)100 << 20); /* the default */
+	ASSERT_EQ(c.web_connections_per_address, 20);         /* the default */
+	ASSERT_STR_EQ(c.web_trusted_proxies[0], "::1");
+	ASSERT_STR_EQ(c.web_trusted_proxies[1], "127.0.0.1");
+	ASSERT(c.web_trusted_proxies[2] == NULL);
+	config_release(&c);
 	dberr_clear(&e);
 	ASSERT_EQ(config_load(write_cfg(H "  user: dabiao\n  allow_plaintext_auth: true\n"), &c,
 	                      &e), 0);
