@@ -169,6 +169,23 @@ try:
         eq(rows[name][7], str(by_state.get("submitted", 0)), f"{jur}: waiting for review")
     eq(st.tasks("--subject", "j1", "--milestone", "report")[0]["state"], "accepted",
        "dabiao tasks: T1 accepted")
+
+    # ---- the task list, the reports and the audit page, as the officer sees them ----
+    browser.n = 10  # after web_warnings_browser.py's 09 and 10
+    go("/tasks")
+    shot("tasks")
+    eq(len(cells("tasks")), len(st.tasks()), "the task list shows every task of this plan")
+    go("/reports?month=2017-03")
+    shot("reports")
+    check("问责记录汇总表" in drv.page_source and "问责记录明细表" in drv.page_source,
+          "the reports page shows the month's accountability record (this plan has no "
+          "clean-up milestone for Annex 3 and 4)")
+    go("/audit?verify=1")
+    shot("audit")
+    eq(text("#audit-size"), str(len(st.ok("audit", "--format", "jsonl").splitlines())),
+       "the audit page counts the log's records as `dabiao audit` does")
+    check("ok" in drv.find_element(By.ID, "verify-result").get_attribute("class"),
+          "and its verification passes")
 except Exception as ex:  # a failure anywhere still leaves its screenshot
     shot("failure")
     import traceback
