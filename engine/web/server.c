@@ -152,6 +152,13 @@ post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 	(void)transfer_encoding;
 	if (r->too_large || r->bad_body)
 		return MHD_YES;
+	/* a browser's file part always names a file ("" when none was chosen): one without is
+	 * a part whose name the parser could not read (a NUL, a raw line break in it), and
+	 * taking the rest would receipt a submission without the file the county sent */
+	if (filename == NULL && strcmp(key, "file") == 0) {
+		r->bad_body = true;
+		return MHD_YES;
+	}
 	if (filename != NULL) {
 		if (off == 0 && upload_begin(r, key, filename) != 0) {
 			r->bad_body = true;

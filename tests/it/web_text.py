@@ -74,7 +74,12 @@ for what, fields, files in [
          [(b"a\x01b.pdf", pdf)]),
         ("a file name of 1001 bytes", [("by", "甲县李".encode())], [(b"x" * 997 + b".pdf", pdf)]),
         ("a good file beside a bad name", [("by", "甲县李".encode())],
-         [("评估报告.pdf".encode(), pdf), (b"\xff.pdf", pdf + b"2")])]:
+         [("评估报告.pdf".encode(), pdf), (b"\xff.pdf", pdf + b"2")]),
+        # a file part whose name the parser cannot read (a NUL, a raw line break) came
+        # through as no file at all, and the submission was receipted (review F6)
+        ("a file name with a NUL", [("by", "测试nul".encode())], [(b"a\x00b.pdf", pdf)]),
+        ("a file name with a raw line break", [("by", "测试crlf".encode())],
+         [(b"a\r\nX-Evil: 1.pdf", pdf)])]:
     status, _, body = submit(fields, files)
     eq(status, 400, f"{what} is refused")
     check('class="error"' in body, f"{what}: the page says why")
