@@ -303,7 +303,7 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	static const char *const keys[] = {"listen", "base_url", "secret_file", "upload_limit",
 	                                   "link_days", "tls_cert", "tls_key",
 	                                   "task_files_limit", "files_limit", "trusted_proxies",
-	                                   "connections_per_address", NULL};
+	                                   "connections_per_address", "header_timeout", NULL};
 	static const struct {
 		const char *key;
 		size_t off;
@@ -317,7 +317,9 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	} nums[] = {{"link_days", "a number of days", offsetof(struct config, web_link_days), 0,
 	             3650},
 	            {"connections_per_address", "a number of connections",
-	             offsetof(struct config, web_connections_per_address), 1, 10000}};
+	             offsetof(struct config, web_connections_per_address), 1, 10000},
+	            {"header_timeout", "a number of seconds",
+	             offsetof(struct config, web_header_timeout), 1, 3600}};
 	const struct ydoc_node *v;
 	const char *s;
 	int rc;
@@ -614,6 +616,7 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	c.web_task_files_limit = (size_t)100 << 20;
 	c.web_files_limit = (size_t)10 << 30;
 	c.web_connections_per_address = 20;
+	c.web_header_timeout = 30;
 	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	c.calendar_dir = calendar_dir();

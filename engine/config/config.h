@@ -53,6 +53,7 @@
  *     files_limit: 10GB                       # every file the web keeps; 413
  *     trusted_proxies: [127.0.0.1]            # X-Forwarded-For believed from these only
  *     connections_per_address: 20             # open connections per client address
+ *     header_timeout: 30                      # seconds to send a request's headers
  *     tls_cert: /etc/dabiao/tls/cert.pem      # both: `web` speaks HTTPS itself; neither:
  *     tls_key: /etc/dabiao/tls/key.pem        # plain HTTP behind nginx (deploy/)
  */
@@ -110,6 +111,8 @@ struct config {
 	                               NULL-terminated, or NULL (none: the socket's peer) */
 	int web_connections_per_address; /* open connections one address may hold (default 20;
 	                                    a trusted proxy is not counted) */
+	int web_header_timeout;  /* seconds a connection may take to send a request's headers,
+	                            or stay idle between requests (default 30) */
 	char *web_tls_cert;    /* PEM certificate chain and key: `web` speaks HTTPS itself; */
 	char *web_tls_key;     /* both or neither (NULL: plain HTTP behind a proxy) */
 };

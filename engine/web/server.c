@@ -220,15 +220,16 @@ req_free(struct req *r)
 	free(r);
 }
 
+static void conn_waiting(struct web *w, struct MHD_Connection *con, bool waiting);
+
 static void
 on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)con;
 	(void)toe;
 	req_free(*con_cls);
 	*con_cls = NULL;
+	conn_waiting(cls, con, true); /* the next request's headers, from now */
 }
 
 /* ---- what other processes changed ---- */
@@ -637,7 +638,29 @@ on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 	return ok ? MHD_YES : MHD_NO;
 }
 
-/* Counts a connection's address while it is open. */
+/* An open connection (its socket_context): its address's count, and the header deadline.
+ * MHD tells CLOSED before it closes the socket, and the watchdog shuts a socket down only
+ * under conn_lock while its entry is listed, so it never touches a number reused. */
+struct web_conn {
+	char addr[64];
+	int fd;
+	bool counted;            /* in conns (not a trusted proxy) */
+	bool waiting;            /* no request's headers yet since it opened or last answered */
+	bool shut;               /* the deadline ended it */
+	double since;            /* monotonic seconds: opened, or last answered */
+	struct web_conn *prev, *next;
+};
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts a connection's address while it is open, and lists it for the header deadline. */
 static void
 on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
               enum MHD_ConnectionNotificationCode toe)
@@ -645,28 +668,89 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 	struct web *w = cls;
 	const union MHD_ConnectionInfo *ci;
 	struct web_conns *c;
-	char addr[64];
+	struct web_conn *k;
 
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		k = xcalloc(1, sizeof(*k));
 		ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		sockaddr_text(ci ? ci->client_addr : NULL, addr, sizeof(addr));
-		*socket_context = NULL;
-		if (trusted_proxy(w, addr))
-			return;
+		sockaddr_text(ci ? ci->client_addr : NULL, k->addr, sizeof(k->addr));
+		ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+		k->fd = ci ? ci->connect_fd : -1;
+		k->counted = !trusted_proxy(w, k->addr);
+		k->waiting = true;
+		k->since = mono_now();
 		pthread_mutex_lock(&w->conn_lock);
-		conns_find(w, addr, true)->n++;
+		if (k->counted)
+			conns_find(w, k->addr, true)->n++;
+		k->next = w->open_conns;
+		if (w->open_conns)
+			w->open_conns->prev = k;
+		w->open_conns = k;
 		pthread_mutex_unlock(&w->conn_lock);
-		*socket_context = xstrdup(addr);
+		*socket_context = k;
 		return;
 	}
-	if (*socket_context == NULL)
+	if ((k = *socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&w->conn_lock);
-	if ((c = conns_find(w, *socket_context, false)) != NULL && --c->n == 0)
+	if (k->counted && (c = conns_find(w, k->addr, false)) != NULL && --c->n == 0)
 		*c = w->conns[--w->nconns]; /* the last one fills the gap: the table stays small */
+	if (k->prev)
+		k->prev->next = k->next;
+	else
+		w->open_conns = k->next;
+	if (k->next)
+		k->next->prev = k->prev;
 	pthread_mutex_unlock(&w->conn_lock);
-	free(*socket_context);
+	free(k);
 	*socket_context = NULL;
+}
+
+/* Marks a connection's request as having its headers (waiting false), or as answered and
+ * waiting for the next one's (true, the deadline from now). */
+static void
+conn_waiting(struct web *w, struct MHD_Connection *con, bool waiting)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct web_conn *k = ci ? ci->socket_context : NULL;
+
+	if (k == NULL)
+		return;
+	pthread_mutex_lock(&w->conn_lock);
+	k->waiting = waiting;
+	k->since = mono_now();
+	pthread_mutex_unlock(&w->conn_lock);
+}
+
+/* The header deadline: once a second, a connection that has been sending one request's
+ * headers (or keeping an answered connection idle) for longer than web.header_timeout is
+ * shut down; its thread then sees the end and MHD closes it. The idle timeout alone never
+ * fires for a client that sends a byte now and then. */
+static void *
+watchdog_main(void *arg)
+{
+	struct web *w = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&w->conn_lock);
+	while (!w->stopping) {
+		double now = mono_now();
+
+		for (struct web_conn *k = w->open_conns; k; k = k->next)
+			if (k->waiting && !k->shut && k->fd >= 0 &&
+			    now - k->since > (double)w->cfg->web_header_timeout) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->shut = true;
+				log_warnx("web", "closed a connection addr=%s: no whole request within "
+				          "%d s (web.header_timeout)", k->addr, w->cfg->web_header_timeout);
+			}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&w->watch_wake, &w->conn_lock, &ts);
+	}
+	pthread_mutex_unlock(&w->conn_lock);
+	return NULL;
 }
 
 /* The first call of a request: what it is, whether it may send a body at all. */
@@ -705,6 +789,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 
 		r = req_new(w, con, url, method);
 		*con_cls = r;
+		conn_waiting(w, con, false); /* its headers are here: no deadline for the body */
 		MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &nheaders);
 		if (nheaders > MAX_HEADERS) {
 			req_error(r, 431, "请求头数量超过限制。");
@@ -1005,6 +1090,7 @@ web_release(struct web *w)
 	pthread_cond_destroy(&w->pool_free);
 	pthread_mutex_destroy(&w->deliver_lock);
 	pthread_mutex_destroy(&w->conn_lock);
+	pthread_cond_destroy(&w->watch_wake);
 	pthread_mutex_destroy(&w->files_lock);
 	free(w->conns);
 }
@@ -1023,6 +1109,8 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 	                 MHD_USE_POLL | MHD_USE_ERROR_LOG;
 	sigset_t set;
+	pthread_t watchdog;
+	bool watching = false;
 	char *secret_path = NULL, *tmp = NULL, *cert = NULL, *key = NULL;
 	int rc, sig;
 
@@ -1034,6 +1122,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_cond_init(&w.pool_free, NULL);
 	pthread_mutex_init(&w.deliver_lock, NULL);
 	pthread_mutex_init(&w.conn_lock, NULL);
+	pthread_cond_init(&w.watch_wake, NULL);
 	pthread_mutex_init(&w.files_lock, NULL);
 	if (sodium_init() < 0) {
 		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
@@ -1093,6 +1182,11 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 		                      "address of this machine)", o->listen);
 		goto out;
 	}
+	if (pthread_create(&watchdog, NULL, watchdog_main, &w) != 0) {
+		rc = dberr_set(e, DB_ETEMP, "cannot start the web's header watchdog");
+		goto out;
+	}
+	watching = true;
 	log_info("web", "listening addr=%s", o->listen);
 	print_url(o, &w, &ss, o->listen);
 	while (sigwait(&set, &sig) != 0)
@@ -1102,6 +1196,13 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 out:
 	if (d)
 		MHD_stop_daemon(d);
+	if (watching) {
+		pthread_mutex_lock(&w.conn_lock);
+		w.stopping = true;
+		pthread_cond_signal(&w.watch_wake);
+		pthread_mutex_unlock(&w.conn_lock);
+		pthread_join(watchdog, NULL);
+	}
 	if (key != NULL)
 		sodium_memzero(key, strlen(key));
 	free(key);

@@ -165,6 +165,11 @@ struct web {
 		unsigned n;
 	} *conns;
 	size_t nconns, capconns;
+	/* every open connection, for the header deadline (web.header_timeout): a watchdog
+	 * thread ends those that trickle a request's headers for longer (server.c) */
+	struct web_conn *open_conns;
+	pthread_cond_t watch_wake;
+	bool stopping;
 	/* bytes of the files kept in files_dir, counted at start and as files are added
 	 * (web.files_limit); under files_lock */
 	pthread_mutex_t files_lock;

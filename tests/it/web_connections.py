@@ -2,7 +2,9 @@
 connections from one client made every other client's page time out). With
 connections_per_address: 5, a sixth connection from 127.0.0.1 while five half-sent requests
 are open gets no answer, a client from 127.0.0.2 is served meanwhile, and 127.0.0.1 is
-served again once its five close. A trusted proxy is not counted."""
+served again once its five close. A trusted proxy is not counted. And a request whose
+headers trickle in is closed after header_timeout (F13's other half: each trickle reset the
+idle timeout), while a slow body is not."""
 import http.client
 import os
 import socket
@@ -94,6 +96,44 @@ eq(get_login(srv.port), 200, "a trusted proxy's connections are not counted")
 for s in held:
     s.close()
 srv.stop()
+
+# the header deadline: a client that sends a header line every half second is closed once
+# header_timeout (2 s) has passed, although it is never idle; a whole request meanwhile is
+# answered, and an upload slower than the deadline is not cut
+cfg = st.write("web3.yaml", "web:\n  header_timeout: 2\n")
+srv = Server(st, config=cfg)
+s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+s.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\n")
+start, closed = time.time(), None
+while time.time() - start < 20:
+    time.sleep(0.5)
+    try:
+        s.sendall(b"X-Trickle: 1\r\n")
+    except OSError:
+        closed = time.time() - start
+        break
+    if not alive(s):
+        closed = time.time() - start
+        break
+s.close()
+check(closed is not None and 1.5 <= closed <= 12,
+      f"a trickling request is closed after header_timeout (2 s), not kept: {closed}")
+eq(get_login(srv.port), 200, "a whole request is answered")
+c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+c.putrequest("POST", "/login")
+c.putheader("Content-Type", "application/x-www-form-urlencoded")
+c.putheader("Content-Length", "40")
+c.endheaders()
+for i in range(8):  # 4 s of body, 5 bytes every half second: past the 2 s deadline
+    c.send(b"x=123")
+    time.sleep(0.5)
+status = c.getresponse().status
+c.close()
+check(status in (400, 401, 403), f"a slow body is not cut by the header deadline: {status}")
+srv.stop()
+with open(st.path("web.log"), encoding="utf-8") as f:
+    log = f.read()
+check("web.header_timeout" in log, f"the closing is logged: {log[-600:]}")
 
 bad = st.write("bad.yaml", "web:\n  connections_per_address: 0\n")
 status, _, err = st.run("--config", bad, "status")

@@ -114,6 +114,8 @@ main(void)
 	refused("web:\n  files_limit: 17GB\n", 2, 16, "web.files_limit must be a size");
 	refused("web:\n  connections_per_address: 0\n", 2, 28,
 	        "web.connections_per_address must be a number of connections from 1");
+	refused("web:\n  header_timeout: 0\n", 2, 19,
+	        "web.header_timeout must be a number of seconds from 1");
 	refused("web:\n  trusted_proxies: [127.0.0.1, nginx]\n", 2, 32,
 	        "web.trusted_proxies: each entry is a proxy's numeric address");
 	dberr_clear(&e);
@@ -124,6 +126,7 @@ main(void)
 	ASSERT_EQ(c.web_files_limit, (size_t)2 << 30);
 	ASSERT_EQ(c.web_task_files_limit, (size_t)100 << 20); /* the default */
 	ASSERT_EQ(c.web_connections_per_address, 20);         /* the default */
+	ASSERT_EQ(c.web_header_timeout, 30);                  /* the default */
 	ASSERT_STR_EQ(c.web_trusted_proxies[0], "::1");
 	ASSERT_STR_EQ(c.web_trusted_proxies[1], "127.0.0.1");
 	ASSERT(c.web_trusted_proxies[2] == NULL);
