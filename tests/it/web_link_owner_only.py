@@ -36,7 +36,7 @@ phases:
     title: 阶段
     milestones:
       - {id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction,
-         submit_to: supervision, due: 2017-03-10, escalate: late}
+         submit_to: supervision, due: 2017-03-10, grace: 0d, escalate: late}
 """
 REG = """\
 jurisdictions:
