@@ -699,6 +699,12 @@ audit_verify_cmd(struct cli *c)
 	if (keyarg != NULL && cpfile == NULL)
 		return cli_usage(c, "--key checks a checkpoint's signature: give --checkpoint FILE "
 		                    "with it");
+	/* the key's own text on the command line (`--key "$(dabiao audit key)"`) is the usual
+	 * slip: a usage error that says what --key takes, not "No such file" as configuration */
+	if (keyarg != NULL && access(keyarg, F_OK) != 0)
+		return cli_usage(c, "--key takes a file holding the key (the line `dabiao audit key` "
+		                    "prints, or a PEM key); got a value that is no file: save the key "
+		                    "first (`dabiao audit key > key.txt`) and give --key key.txt");
 	if (cpfile != NULL) {
 		if (keyarg != NULL)
 			key = xstrdup(keyarg);

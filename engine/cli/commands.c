@@ -91,9 +91,10 @@ const struct cli_command cli_commands[] = {
 		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
-		 {"key", "FILE", "the configured signing key", "(verify, with --checkpoint) the key that checks the "
-		  "checkpoint's signature: the line `dabiao audit key` prints (what a verifier "
-		  "is given), or a PEM public or private Ed25519 key"},
+		 {"key", "FILE", "the configured signing key", "(verify, with --checkpoint) a file holding the key that "
+		  "checks the checkpoint's signature: the line `dabiao audit key` prints (what a "
+		  "verifier is given; `dabiao audit key > key.txt`), or a PEM public or private "
+		  "Ed25519 key. A value that is no file is a usage error (64)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
@@ -389,7 +390,8 @@ const struct cli_command cli_commands[] = {
 	 .opts = (const struct cli_optdoc[]){
 		 {"jurisdiction", "J", NULL, "the county, city or park whose table it is (its id)"},
 		 {"month", "YYYY-MM", NULL, "the month the table covers, as `report annex3 --month` "
-		  "takes it (June's table, due 07-05: 2017-06; a two-month Annex 4: its last month)"},
+		  "takes it (June's table, due 07-05: 2017-06; a two-month Annex 4: its last month); "
+		  "it must have ended, and be the period the form's title or 填表说明 states"},
 		 {"by", "WHO", NULL, "who hands it in, recorded with the table"},
 		 {"plan", "ID", "the one plan with Annex 3/4 tables", "the plan"},
 		 {"dry-run", NULL, NULL, "check the file and say what would be recorded, record "

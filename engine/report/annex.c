@@ -535,9 +535,11 @@ annex_release(struct annex *a)
 	report_versions_release(&a->vers);
 }
 
+/* txn: read in it (a caller inside its own transaction, the dispatch), or NULL: a read of
+ * its own. */
 static int
-annex_load(struct annex *a, struct engine *en, const char *plan, const char *month,
-           struct dberr *e)
+annex_load(struct annex *a, struct engine *en, struct store_txn *txn, const char *plan,
+           const char *month, struct dberr *e)
 {
 	int rc, y, m;
 
@@ -553,7 +555,7 @@ annex_load(struct annex *a, struct engine *en, const char *plan, const char *mon
 		a->not_ended = true;
 	}
 	a->prefix = xasprintf("%s/%s/", a->ep->plan->id, a->m->id);
-	if ((rc = store_read(engine_store(en), annex_txn, a, e)) != 0)
+	if ((rc = txn ? annex_txn(txn, a, e) : store_read(engine_store(en), annex_txn, a, e)) != 0)
 		return rc;
 	report_history_seal(&a->hist);
 	/* an enterprise moved to another jurisdiction since counts where it was then */
@@ -647,6 +649,17 @@ struct jrows {
 	struct jrow *v;
 	size_t n, cap;
 };
+
+static void
+jrows_release(struct jrows *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].id);
+		free(j->v[i].name);
+		free(j->v[i].check);
+	}
+	free(j->v);
+}
 
 static int
 jur_cb(const struct store_subject *s, void *arg)
@@ -847,7 +860,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	char *title = NULL, *name = NULL;
 	int rc;
 
-	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
+	if ((rc = annex_load(&a, en, NULL, plan, month, e)) != 0)
 		goto out;
 	c.a = &a;
 	c.by_industry = by_industry;
@@ -895,16 +908,50 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
-	for (size_t i = 0; i < c.j.n; i++) {
-		free(c.j.v[i].id);
-		free(c.j.v[i].name);
-		free(c.j.v[i].check);
-	}
-	free(c.j.v);
+	jrows_release(&c.j);
 	free(title);
 	free(name);
 	annex_release(&a);
 	return rc;
+}
+
+int
+report_annex3_month_end(struct engine *en, struct store_txn *txn, const char *plan,
+                        const char *month, struct report_annex3_figures *out, struct dberr *e)
+{
+	struct annex a;
+	struct annex3_ctx c = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = annex_load(&a, en, txn, plan, month, e)) != 0)
+		goto out;
+	c.a = &a;
+	sscanf(month, "%4d-%2d", &c.y, &c.mo); /* checked by annex_load */
+	if ((rc = annex3_txn(txn, &c, e)) != 0)
+		goto out;
+	out->n = c.j.n;
+	out->id = xcalloc(c.j.n ? c.j.n : 1, sizeof(*out->id));
+	out->v = xcalloc(c.j.n ? c.j.n : 1, sizeof(*out->v));
+	for (size_t i = 0; i < c.j.n; i++) {
+		out->id[i] = c.j.v[i].id;
+		c.j.v[i].id = NULL;
+		memcpy(out->v[i], c.j.v[i].v, sizeof(out->v[i]));
+	}
+out:
+	jrows_release(&c.j);
+	annex_release(&a);
+	return rc;
+}
+
+void
+report_annex3_figures_release(struct report_annex3_figures *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->id[i]);
+	free(f->id);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
 }
 
 /* A county's own Annex 4 of the month: its rows (report_tsv_fields of each line: 县市、园区,
@@ -1170,7 +1217,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	char *title = NULL, *name = NULL;
 	int rc;
 
-	if ((rc = annex_load(&a, en, plan, month, e)) != 0)
+	if ((rc = annex_load(&a, en, NULL, plan, month, e)) != 0)
 		goto out;
 	name = report_form_name(a.wp, PLAN_FORM_ANNEX4);
 	title = xasprintf("%s（%s）", name, month);

@@ -168,6 +168,19 @@ int report_annex3(struct engine *en, const char *plan, const char *month, bool b
                   struct report_table *out, struct dberr *e);
 int report_annex4(struct engine *en, const char *plan, const char *month,
                   struct report_table *out, struct dberr *e);
+/* Annex 3's figures per jurisdiction as `report annex3 --month` has them (the state at the
+ * month's end, or now when it has not ended), read inside the caller's txn: id[i] and v[i]
+ * (as report_annex3_row takes them). Errors as report_annex3's. Release with
+ * report_annex3_figures_release (also on error, harmless). */
+struct report_annex3_figures {
+	char **id;
+	unsigned (*v)[9];
+	size_t n;
+};
+int report_annex3_month_end(struct engine *en, struct store_txn *txn, const char *plan,
+                            const char *month, struct report_annex3_figures *out,
+                            struct dberr *e);
+void report_annex3_figures_release(struct report_annex3_figures *f);
 /* Annex 4's layout: an empty table with its columns. Cannot fail. */
 void report_annex4_table(struct report_table *t, const char *title);
 

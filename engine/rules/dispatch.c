@@ -5,7 +5,8 @@
  * list, the conduct warnings sent so far, the latest signed audit checkpoint (so past heads
  * of the log sit in many mailboxes), and the figures as an XLSX attachment.
  *
- * The figures are those of the moment the dispatch is applied, read in its transaction.
+ * The figures are those of the moment the dispatch is applied, read in its transaction;
+ * a county's own table is checked against the end of the month it covers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,26 +180,46 @@ row_cmp(const void *a, const void *b)
 }
 
 /* Each county's latest own Annex 3 (the table due this month, `import-annex`) against the
- * figures: the base number it reported and how its table differs. */
+ * figures at the end of the month that table covers — as `report annex3 --month` judges
+ * it, not against this instant's figures, which a lapse since the month's end has moved:
+ * the base number it reported and how its table differs. */
 static int
 reported(struct figures *f, const char *month, struct dberr *e)
 {
 	const struct plan_milestone *m = report_form_milestone(f->ep->plan, PLAN_FORM_ANNEX3);
-	int rc = 0;
+	struct report_annex3_figures end = {0};
+	char covered[16];
+	int rc = 0, y, mo;
 
+	for (size_t i = 0; i < f->nrows; i++)
+		f->rows[i].rbase = -1;
+	if (m == NULL || sscanf(month, "%4d-%2d", &y, &mo) != 2)
+		return 0;
+	/* the table due this month covers the month before (covers: previous) or this one */
+	if (m->covers_previous && --mo < 1) {
+		mo = 12;
+		y--;
+	}
+	snprintf(covered, sizeof(covered), "%04d-%02d", y, mo);
+	if ((rc = report_annex3_month_end(f->en, f->txn, f->ep->plan->id, covered, &end, e)) != 0)
+		goto out;
 	for (size_t i = 0; i < f->nrows; i++) {
 		struct jrow *r = &f->rows[i];
+		static const unsigned none[9];
+		const unsigned *v = none;
 		char *key;
 
-		r->rbase = -1;
-		if (m == NULL)
-			continue;
+		for (size_t k = 0; k < end.n; k++)
+			if (strcmp(end.id[k], r->id) == 0)
+				v = end.v[k];
 		key = xasprintf("%s/%s/%s/%s", f->ep->plan->id, m->id, r->id, month);
-		rc = report_annex3_check(f->txn, key, r->v, &r->rbase, &r->rstatus, &r->check, e);
+		rc = report_annex3_check(f->txn, key, v, &r->rbase, &r->rstatus, &r->check, e);
 		free(key);
 		if (rc != 0)
 			break;
 	}
+out:
+	report_annex3_figures_release(&end);
 	return rc;
 }
 
@@ -220,8 +241,11 @@ items_text(const struct figures *f, struct buf *b)
 		if (r->rstatus == REPORT_CHECK_MISSING)
 			buf_puts(b, "（本月汇总表未报送）");
 		else if (r->rbase >= 0)
+			/* the county's table is judged against the month it covers, not these
+			 * figures: "differs" is said of the table, never of a base that agrees */
 			buf_printf(b, "（县市报送基数 %d 家%s）", r->rbase,
-			           r->rstatus == REPORT_CHECK_DIFFERS ? "，与名录核算不一致" : "");
+			           r->rstatus == REPORT_CHECK_DIFFERS ? "；所报汇总表与所填月份月末"
+			                                                "核算不一致" : "");
 		buf_printf(b, "，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
 		           "限期整改 %u、挂牌督办 %u、淘汰关闭 %u；完成率 %u%%\n",
 		           v[6], v[5], v[4], v[7], v[1], v[2], v[3], v[0] ? v[6] * 100 / v[0] : 0);
@@ -298,7 +322,8 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	report_annex3_row_reported(&t, rtot, sum);
 	free(sum);
 	t.total_row = true;
-	t.note = xasprintf("统计口径：调度时（%s）各企业清理整治事项的状态；计划 %s 第 %u 版。",
+	t.note = xasprintf("统计口径：调度时（%s）各企业清理整治事项的状态；“核对”栏将县市报送的"
+	                   "汇总表与其所填月份月末的状态相对照；计划 %s 第 %u 版。",
 	                   when, f->ep->plan->id, f->ep->version);
 	report_sign_lines(&t, f->en, f->ep);
 	rc = report_xlsx_bytes(&t, out, e);

@@ -22,6 +22,7 @@
 #include "engine/report/report.h"
 #include "engine/sched/sched.h"
 #include "time/calendar.h"
+#include "time/tz.h"
 #include "workflows/parse/csv.h"
 #include "workflows/parse/registry.h"
 
@@ -49,7 +50,9 @@ struct annex_file {
 	size_t ncols;
 	size_t row;           /* data row, 1-based; 0 in the header */
 	int form;
+	int sy, smo, sline;   /* the period the form states (title, 填表说明); sline 0: none */
 };
+
 
 static const char *
 where(void *arg, size_t idx, char *out, size_t n)
@@ -83,6 +86,54 @@ footer(const char *first)
 	       strncmp(first, "填报人", strlen("填报人")) == 0 ||
 	       strncmp(first, "填表说明", strlen("填表说明")) == 0 ||
 	       strncmp(first, "统计口径", strlen("统计口径")) == 0 || strcmp(first, "合计") == 0;
+}
+
+/* The period a line of the form states, as dabiao wrote it: the title's last （…）
+ * ("…汇总表（2017年6月）", "…明细表（2017年5—6月）") or 填表说明's "本表填写2017年6月的情况".
+ * The month is the last "M月" in it, the year the last "YYYY年" before that. False when the
+ * line states none. */
+static bool
+stated_month(const char *text, int *y, int *mo)
+{
+	const char *from = NULL, *to = NULL, *p;
+	int yy = 0, mm = 0;
+
+	if ((p = strstr(text, "本表填写")) != NULL) {
+		from = p + strlen("本表填写");
+		to = strstr(from, "的情况");
+	} else {
+		for (p = text; (p = strstr(p, "（")) != NULL; p += strlen("（"))
+			from = p + strlen("（");
+		to = from ? strstr(from, "）") : NULL;
+	}
+	if (from == NULL || to == NULL)
+		return false;
+	for (p = from; p < to; p++) {
+		const char *q = p;
+		int n = 0, digits = 0;
+
+		if (*p < '0' || *p > '9' || (p > from && p[-1] >= '0' && p[-1] <= '9'))
+			continue;
+		for (; q < to && *q >= '0' && *q <= '9' && digits < 5; q++, digits++)
+			n = n * 10 + (*q - '0');
+		if (digits == 4 && strncmp(q, "年", strlen("年")) == 0)
+			yy = n;
+		else if (digits <= 2 && n >= 1 && n <= 12 && strncmp(q, "月", strlen("月")) == 0 &&
+		         yy != 0)
+			mm = n;
+	}
+	if (yy == 0 || mm == 0)
+		return false;
+	*y = yy, *mo = mm;
+	return true;
+}
+
+/* Keeps the first period the form states, and where. */
+static void
+note_period(struct annex_file *a, const struct csv_record *r)
+{
+	if (a->sline == 0 && r->n > 0 && stated_month(r->f[0].text, &a->sy, &a->smo))
+		a->sline = r->line;
 }
 
 struct annex_req {
@@ -222,6 +273,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		for (size_t i = 0; i < r.n; i++)
 			if ((rc = csv_check_text(&a.rd, &r.f[i], i, true, e)) != 0)
 				goto out;
+		note_period(&a, &r);
 		if (r.n > 0 && strcmp(csv_trim(r.f[0].text), annex3_cols[0]) == 0) {
 			a.form = PLAN_FORM_ANNEX3, a.cols = annex3_cols, a.ncols = N3;
 			break;
@@ -255,6 +307,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			continue;
 		if (footer(csv_trim(r.f[0].text))) {
 			end_line = r.line;
+			note_period(&a, &r);
 			break;
 		}
 		if (a.form == PLAN_FORM_ANNEX3 && *nrows == 1) {
@@ -275,6 +328,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			break;
 		if (csv_blank(&r) || strcmp(csv_trim(r.f[0].text), "合计") == 0)
 			continue;
+		note_period(&a, &r);
 		for (size_t i = 1; i < r.n; i++)
 			if (csv_trim(r.f[i].text)[0] != '\0') {
 				size_t first = csv_trim(r.f[0].text)[0] != '\0' ? 0 : i;
@@ -291,6 +345,11 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	if (a.form == PLAN_FORM_ANNEX3 && *nrows != 1)
 		rc = dberr_at(e, DB_EDATA, q->path, r.line ? r.line : 1, 1, "Annex 3 holds one row, "
 		              "the county's own; this file has none");
+	/* a clerk's slip of a month would file June's table as July's: the form says which */
+	else if (a.sline > 0 && (a.sy != q->y || a.smo != q->mo))
+		rc = dberr_at(e, DB_EDATA, q->path, a.sline, 1, "the form states the period ending "
+		              "%d年%d月, but --month is %s: check --month (the month the table covers, "
+		              "the last of a two-month Annex 4)", a.sy, a.smo, q->month);
 	*form = a.form;
 out:
 	csv_record_release(&r);
@@ -309,7 +368,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct buf d = BUF_INIT;
 	char *data = NULL;
 	size_t len, nrows = 0;
-	int form = 0, rc;
+	int form = 0, rc, ny, nm;
 	const char *slash;
 
 	buf_reset(&q->rows);
@@ -324,6 +383,16 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if ((rc = file_read(q->path, ANNEX_FILE_MAX, &data, &len, e)) != 0 ||
 	    (rc = check_file(q, data, len, &form, &nrows, e)) != 0)
 		goto out;
+	/* a table of a month not yet ended cannot hold its month-end: refused, as the slip it
+	 * almost always is (the month is the one the table covers, not the one it is due in);
+	 * after the file's check, whose stated period names a slip more exactly */
+	ny = q->y + q->mo / 12, nm = q->mo % 12 + 1;
+	if (engine_now(q->en) < tz_local_to_utc(q->ep->tz, cal_days_from_civil(ny, nm, 1), 0)) {
+		rc = dberr_set(e, DB_EDATA, "%s: --month %s has not ended yet (the store's clock is "
+		               "before %04d-%02d-01 00:00): a table covers a month that is over; "
+		               "check --month", q->path, q->month, ny, nm);
+		goto out;
+	}
 	m = report_form_milestone(q->ep->plan, form);
 	if (m == NULL) {
 		rc = dberr_set(e, DB_EDATA, "%s: plan %s has no milestone with `form: annex%d`: no "

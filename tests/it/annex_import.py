@@ -152,7 +152,8 @@ rc, _, err = st.run("import-annex", gbk, "--jurisdiction", "hutubi-county", "--m
                     "--by", "王科长")
 eq(rc, 65, f"a GBK file is refused: {err}")
 check("CSV UTF-8" in err, f"with the way to save it: {err}")
-rc, _, err = st.run("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-05",
+may = st.write("hutubi-05.csv", form("3,3,0,0,0,0,3,0,").replace("2017年6月", "2017年5月"))
+rc, _, err = st.run("import-annex", may, "--jurisdiction", "hutubi-county", "--month", "2017-05",
                     "--by", "王科长")
 eq(rc, 65, f"May: no task hands in a table covering May: {err}")
 check("changji-2017/monthly-summary/hutubi-county/2017-06" in err, f"names the task: {err}")
@@ -164,6 +165,28 @@ for args, what in (((f2, "--jurisdiction", "hutubi-county", "--month", "2017-06"
                     "a bad month")):
     rc, _, err = st.run("import-annex", *args)
     eq(rc, 64, f"{what} is a usage error: {err}")
+# --month against the period the form states (review 12c, N4): June's form (title
+# "…（2017年6月）", line 1) given as July's is refused at its title; so is a table of a month
+# not ended (the clock is at 07-03: July is not over), even with no period stated
+rc, _, err = st.run("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-07",
+                    "--by", "王科长", "--dry-run")
+eq(rc, 65, f"June's form as July's: refused: {err}")
+check(f"{f2}:1:1:" in err and "2017年6月" in err and "--month is 2017-07" in err,
+      f"naming the title's line and both months: {err}")
+notitle = st.write("notitle.csv", A3HEAD + "\n呼图壁县,3,3,0,0,0,0,3,0,\n")
+rc, _, err = st.run("import-annex", notitle, "--jurisdiction", "hutubi-county", "--month",
+                    "2017-07", "--by", "王科长")
+eq(rc, 65, f"July has not ended on 07-03: {err}")
+check("2017-07 has not ended" in err, f"said so: {err}")
+# the 填表说明 line states it too (a two-month Annex 4: its last month); line 4 here
+note4 = st.write("note4.csv", A4HEAD + "\n" + (
+    f"1,呼图壁县,呼图壁瑞达水泥有限公司（样例数据）,{E1},水泥,颗粒物,原因,限期整改,2017-07-31,整治中,,"
+    "呼图壁县环境保护局,李强\n\n填表说明：本表填写2017年4—5月的情况，加盖公章后于2017年6月5日"
+    "（星期一）24时前报送州环境监察支队。,,,,,,,,,,,,\n"))
+rc, _, err = st.run("import-annex", note4, "--jurisdiction", "hutubi-county", "--month",
+                    "2017-06", "--by", "王科长")
+eq(rc, 65, f"a 填表说明 of April–May given as May–June: refused: {err}")
+check(f"{note4}:4:1:" in err and "2017年5月" in err, f"at the 填表说明 line: {err}")
 rc, out, err = st.run("import-annex", f2, "--jurisdiction", "hutubi-county", "--month",
                       "2017-06", "--by", "王科长", "--dry-run")
 eq(rc, 0, f"a dry run of a good file: {err}")
@@ -238,14 +261,30 @@ for f, what in ((xlsx, "workbook (.xlsx"), (xls, "old-format workbook (.xls")):
 eq(len(records()), n0, "nothing recorded")
 st.ok("audit", "verify")
 
+# 阜康市 (fukang-city) lists three enterprises, all 限期整改, due 2017-08-31, 08-15 and
+# 06-30: at June's end (06-30 24:00) all three are 未启动; the third lapses at 07-01 00:00,
+# so on 07-10 dabiao counts 未启动 2, 逾期 1. Its June table reports June's end exactly.
+FORM_FK = form("3,3,0,0,0,0,3,0,").replace("呼图壁县", "阜康市")
+st.ok("import-annex", st.write("fukang-06.csv", FORM_FK), "--jurisdiction", "fukang-city",
+      "--month", "2017-06", "--by", "赵")
+seqfk = records()[-1]["seq"]
 # the dispatch of 07-10: the county's own base number beside dabiao's, in text and workbook
 st.ok("advance", "--to", "2017-07-10T10:00:00+08:00")
+eq(annex3("2017-06")["阜康市"]["check"], f"一致（赵，第 {seqfk} 号）",
+   "June's table agrees with June's end")
 disp = [m for m in st.mails() if m["X-Dabiao-Kind"] == "dispatch"
         and str(m["Date"]).startswith("Mon, 10 Jul 2017")]
 eq(len(disp), 1, "the July dispatch")
 body = disp[0].get_body(preferencelist=("plain",)).get_content()
 check("呼图壁县：名录基数 3 家（县市报送基数 3 家）" in body, f"呼图壁县's own base: {body}")
-check("阜康市：名录基数 3 家（本月汇总表未报送）" in body, f"阜康市 has not reported: {body}")
+import re  # noqa: E402
+check(re.search(r"昌吉市：名录基数 \d+ 家（本月汇总表未报送）", body),
+      f"昌吉市 has not reported: {body}")
+# judged as `report annex3 --month 2017-06` judges it (review 12c, N2): agreeing, and no
+# 不一致 beside a base number that agrees; the dispatch's own figures are 07-10's
+check("阜康市：名录基数 3 家（县市报送基数 3 家），已完成 0 家，整治中 0 家，未启动 2 家，逾期 1 家"
+      in body, f"阜康市 agrees with June's end, beside 07-10's figures: {body}")
+check("不一致" not in body, f"no county is called inconsistent: {body}")
 att = [p for p in disp[0].iter_attachments() if p.get_filename().endswith(".xlsx")]
 eq(len(att), 1, "the workbook")
 ws = openpyxl.load_workbook(io.BytesIO(att[0].get_content())).worksheets[0]
@@ -254,4 +293,7 @@ eq(head[10:12], ["县市报送基数（家）", "核对"], "the workbook has the
 row = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "呼图壁县"][0]
 eq(row[10], 3, "呼图壁县's reported base in the workbook")
 check(str(row[11]).startswith("一致"), f"and its 核对: {row[11]}")
+fk = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "阜康市"][0]
+eq((fk[7], fk[8], fk[10], fk[11]), (2, 1, 3, f"一致（赵，第 {seqfk} 号）"),
+   "阜康市: 07-10's 未启动 2, 逾期 1 beside its June table, judged against June's end")
 done("import-annex: checked, recorded, shown beside dabiao's figures")

@@ -150,6 +150,14 @@ check(cp.strip() in full, "--full gives the signed texts")
 cpf = st.write("cp.txt", cp)
 rc, out, err = st.run("audit", "verify", "--checkpoint", cpf, "--key", key)
 eq(rc, 0, f"the log verifies against its signed head: {err}")
+# the key's own line given as the value (`--key "$(dabiao audit key)"`), or a file that is
+# not there: a usage error saying --key takes a file (review 12c, L11), not 78
+keyline = st.ok("audit", "key").strip()
+for val in (keyline, st.path("no-such-key.txt")):
+    rc, out, err = st.run("audit", "verify", "--checkpoint", cpf, "--key", val)
+    eq(rc, 64, f"--key with a value that is no file is a usage error: {err}")
+    check("--key takes a file holding the key" in err and "is no file" in err,
+          f"saying what --key takes: {err}")
 dispatch = [n for n in files if "dispatch" in n][0]
 with open(os.path.join(st.db, "outbox", dispatch), "rb") as f:
     body = email.message_from_binary_file(f, policy=email.policy.default).get_body(("plain",))
