@@ -310,19 +310,20 @@ task_known(struct xctx *x, const char *key)
  * as long as a late arrival made that day would get. With `grace: 0d` that is the end of
  * the due day: nothing made before its deadline is late. */
 static int
-grace_before(struct xctx *x, const struct plan_milestone *m, int32_t due_date, int64_t *at)
+grace_before(const struct engine_plan *ep, const struct plan_milestone *m, int32_t due_date,
+             int64_t *at, struct dberr *e)
 {
-	const struct plan *p = x->ep->plan;
+	const struct plan *p = ep->plan;
 	int32_t day = due_date - (int32_t)m->grace.n;
 	char date[11];
 
 	if (m->grace.unit == PLAN_WORKDAYS && m->grace.n > 0 &&
 	    cal_add_workdays(&p->calendar, due_date, -(int)m->grace.n, &day) != 0) {
 		cal_format_date(due_date, date);
-		return dberr_set(x->e, DB_EDATA, "plan %s, milestone %s: no working day within ten "
+		return dberr_set(e, DB_EDATA, "plan %s, milestone %s: no working day within ten "
 		                 "years of the due %s to count its grace from", p->id, m->id, date);
 	}
-	*at = schedule_end_of_day(x->ep, day);
+	*at = schedule_end_of_day(ep, day);
 	return 0;
 }
 
@@ -332,24 +333,24 @@ grace_before(struct xctx *x, const struct plan_milestone *m, int32_t due_date, i
  * plan or milestone loaded, late. A milestone without reminders promises its owners the
  * grace period instead: its tasks are late when made after the grace period before their
  * due date began, so none lapses within hours of being made. */
-static int
-arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o,
-             bool *late)
+int
+sched_too_late(const struct engine_plan *ep, const struct plan_milestone *m, int32_t due_date,
+               int64_t deadline, int64_t now, bool *late, struct dberr *e)
 {
-	int64_t now = engine_now(x->en), cutoff = 0;
+	int64_t cutoff = 0;
 	struct task_times tt;
 	int rc;
 
-	*late = o->deadline < now;
+	*late = deadline < now;
 	if (*late)
 		return 0;
 	if (m->nremind == 0) {
-		if ((rc = grace_before(x, m, o->due_date, &cutoff)) != 0)
+		if ((rc = grace_before(ep, m, due_date, &cutoff, e)) != 0)
 			return rc;
 		*late = now > cutoff;
 		return 0;
 	}
-	if ((rc = schedule_times(x->ep, m, o->due_date, o->deadline, &tt, x->e)) != 0)
+	if ((rc = schedule_times(ep, m, due_date, deadline, &tt, e)) != 0)
 		return rc;
 	cutoff = tt.remind[0];
 	for (size_t i = 1; i < tt.nremind; i++)
@@ -357,6 +358,13 @@ arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o
 			cutoff = tt.remind[i];
 	*late = tt.nremind > 0 && now > cutoff;
 	return 0;
+}
+
+static int
+arrives_late(struct xctx *x, const struct plan_milestone *m, const struct occ *o,
+             bool *late)
+{
+	return sched_too_late(x->ep, m, o->due_date, o->deadline, engine_now(x->en), late, x->e);
 }
 
 /* A late task: a period of a recurring series whose deadline passed before the task

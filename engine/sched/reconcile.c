@@ -210,9 +210,11 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	bool field = m->due.kind == PLAN_DUE_FIELD;
 	bool decided = t->deadline != t->orig_deadline; /* grace or correction, not extended */
 	struct buf d = BUF_INIT;
-	char from[16], to[16], own[16], why[80], fdl[40], tdl[40], line[192], *state = t->state;
+	char from[16], to[16], own[16], why[96], fdl[40], tdl[40], line[192], *state = t->state;
 	const char *kept = NULL;
-	int64_t previous = t->deadline;
+	int64_t previous = t->deadline, gdl = 0;
+	int32_t gday = 0;
+	bool late = false, graced;
 	int rc;
 
 	cal_format_date(t->due_date, from);
@@ -232,13 +234,30 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		         "earlier", own);
 		kept = why;
 	}
+	/* fair start for a date a version brings forward: when no reminder of the new date
+	 * can reach the owners in time any more, they would lapse on a date nobody told them
+	 * of. The task then gets the grace period from now, but never a date later than the
+	 * one they were told (that one stands, kept) nor earlier than the plan's new one; and
+	 * its owners are told of the change (docs/plan-format.md, "Plan versions"). */
+	if (kept == NULL && !field && deadline < t->deadline) {
+		if ((rc = sched_too_late(c->ep, m, due, deadline, now, &late, c->e)) != 0 ||
+		    (late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl, c->e)) != 0))
+			return rc;
+		if (late && gdl >= t->deadline) {
+			cal_format_date(gday, own);
+			snprintf(why, sizeof(why), "kept: too late to remind its owners of the earlier "
+			         "date (grace would end %s)", own);
+			kept = why;
+		}
+	}
 	if (kept != NULL) {
 		snprintf(line, sizeof(line), "%s -> %s  %s", from, to, kept);
 		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
 		return 0;
 	}
+	graced = late && gdl > deadline;
 	tz_format_rfc3339(c->ep->tz, t->deadline, fdl);
-	tz_format_rfc3339(c->ep->tz, deadline, tdl);
+	tz_format_rfc3339(c->ep->tz, graced ? gdl : deadline, tdl);
 	store_task_set_extra(t, "previous_due_date", from);
 	/* the plan's date moves with the plan; a subject's own date is the registry's, kept
 	 * apart so original_due_date stays the date the task was given first */
@@ -252,15 +271,28 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	/* a subject's own date given again is time again, as an extension is */
 	if (st == lc->deadline_to)
 		t->state = lc->states[lc->initial];
-	rc = sched_reschedule(c->en, c->txn, c->ep, t, due, deadline, now, c->e);
+	if (graced)
+		store_task_set_extra(t, "grace_from", to);
+	rc = sched_reschedule(c->en, c->txn, c->ep, t, graced ? gday : due,
+	                      graced ? gdl : deadline, now, c->e);
+	cal_format_date(graced ? gday : due, own);
 	buf_printf(&d, "{\"plan_version\":%u,\"calendar_sha256\":\"%s\",\"from_due\":\"%s\","
 	           "\"to_due\":\"%s\",\"from_deadline\":\"%s\",\"to_deadline\":\"%s\","
-	           "\"why\":\"%s\"}",
+	           "\"why\":\"%s\"",
 	           (unsigned)c->ep->version, c->ep->plan->calendar_sha256, from, to, fdl, tdl,
 	           field ? "the subject's date" : "the plan's date");
+	if (late)
+		buf_printf(&d, ",\"too_late_to_remind\":true,\"task_due\":\"%s\"", own);
+	buf_putc(&d, '}');
 	if (rc == 0)
 		rc = audit(c, "task.redate", t, state, t->state, &d);
-	snprintf(line, sizeof(line), "%s -> %s", from, to);
+	if (graced)
+		snprintf(line, sizeof(line), "%s -> %s  grace until %s (too late to remind of the "
+		         "earlier date), owner told", from, to, own);
+	else if (late)
+		snprintf(line, sizeof(line), "%s -> %s  owner told (too late to remind)", from, to);
+	else
+		snprintf(line, sizeof(line), "%s -> %s", from, to);
 	if (rc == 0)
 		sched_changes_note(c->ch, SCHED_MOVED, t->key, line);
 	if (rc == 0 && field) {
@@ -274,6 +306,20 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		n.reason = "登记册中的整改时限已调整。";
 		n.previous = previous;
 		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
+	} else if (rc == 0 && late) {
+		struct owner_notice n = {0};
+		char gen[16], *source;
+
+		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
+		source = xasprintf("修订后的《%s》（第%u版）", c->ep->plan->title, (unsigned)c->ep->version);
+		n.kind = "extended";
+		n.keypart = gen;
+		n.source = source;
+		n.reason = graced ? "新版本提前了截止时间，已来不及按期提醒，给予宽限期。"
+		                  : "新版本提前了截止时间，已来不及按期提醒，特此通知。";
+		n.previous = previous;
+		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
+		free(source);
 	}
 	t->state = state;
 	buf_release(&d);

@@ -31,6 +31,14 @@ int sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_pl
                 const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
                 int64_t counted, struct dberr *e);
 
+/* Whether a task of milestone m due (due_date, deadline) is too late to be met when it is
+ * made, or its date moved, at now (docs/plan-format.md, "Fair start"): its deadline passed,
+ * or its last reminder's time, or (no reminders) the grace period before its due began.
+ * Errors: DB_EDATA (no working day to count the grace from), schedule_times'. */
+int sched_too_late(const struct engine_plan *ep, const struct plan_milestone *m,
+                   int32_t due_date, int64_t deadline, int64_t now, bool *late,
+                   struct dberr *e);
+
 /* The end of the local day `period` (d or wd) after the local day of instant t: a grace or
  * correction deadline. *day receives that day. Errors: DB_EDATA (no working day within
  * ten years). */
