@@ -90,8 +90,30 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
 		                buf_str(&b));
 		buf_release(&b);
 	} else if (misfit != NULL) {
-		why = xasprintf("its subject is outside plan %s's registry: {where}",
-		                c->ep->plan->id);
+		/* name the selector and what the jurisdiction has now, not a placeholder */
+		const struct plan *p = c->ep->plan;
+		struct store_subject js = {0};
+		const struct store_subject *j = &s;
+		struct buf b = BUF_INIT;
+		const char *jid = store_subject_field(&s, "jurisdiction");
+
+		dberr_clear(&ignored);
+		if (s.kind != STORE_JURISDICTION && jid != NULL &&
+		    store_subject_get(c->txn, STORE_JURISDICTION, jid, &js, &ignored) == 0)
+			j = &js;
+		for (size_t i = 0; i < p->nregistry; i++) {
+			const char *v = store_subject_field(j, p->registry[i].attr);
+
+			buf_printf(&b, "%s%s: ", i ? ", " : "", p->registry[i].attr);
+			for (size_t k = 0; k < p->registry[i].nvalues; k++)
+				buf_printf(&b, "%s%s", k ? "|" : "", p->registry[i].values[k]);
+			buf_printf(&b, " (now %s)", v ? v : "none");
+		}
+		why = xasprintf("its subject is outside plan %s's registry (where %s)", p->id,
+		                buf_str(&b));
+		buf_release(&b);
+		if (j == &js)
+			store_subject_release(&js);
 	} else {
 		why = xasprintf("version %u of plan %s gives no period %s any more",
 		                (unsigned)c->ep->version, c->ep->plan->id, t->period);

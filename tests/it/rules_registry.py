@@ -191,5 +191,13 @@ eq(warns, [("2017-06-01T09:00", "aa", [f"rg/rectification/{E1}/once"]),
            ("2017-08-01T09:00", "bb", [f"rg/treatment-plan/{E1}/once",
                                        f"rg/rectification/{E1}/once"])],
    "lapses counted in the jurisdiction where they happened")
+
+# cc moves to prefecture x (previewed): plan other's roster for it would be cancelled, and
+# the reason names the plan's selector and what cc has now, not a placeholder
+out = st.ok("import", st.write("reg2.yaml", REG.replace("attrs: {prefecture: y}",
+                                                        "attrs: {prefecture: x}")), "--dry-run")
+check("other/roster/cc/once" in out and
+      "its subject is outside plan other's registry (where prefecture: y (now x))" in out,
+      f"the cancel reason names the selector: {out}")
 st.cleanup()
 done("registry changes reach tasks: preview, moves, unlisting, new time limits, retire")
