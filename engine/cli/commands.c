@@ -594,8 +594,8 @@ const struct cli_command cli_commands[] = {
 	 .opts = (const struct cli_optdoc[]){
 		 OPT_BY,
 		 {"at", "TIME", "now", "when it was received; on a real-clock store the entry is "
-		  "marked back-dated. Never after now, nor before the step that brought the task "
-		  "to its state (a return, an earlier hand-in)"},
+		  "marked back-dated. Never after now, nor before the task existed or the step "
+		  "that brought it to its state (a return, an earlier hand-in)"},
 		 {"file", "PATH", NULL, "the submitted document, whose SHA-256 is recorded: a regular "
 		  "file of at most 1 GiB (never a device, a pipe or a folder)"},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
@@ -604,7 +604,7 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "no such task, the task's state takes no submission, TIME is after now or "
-		  "before the task came to its state, or the file is larger than 1 GiB"},
+		  "before the task existed or came to its state, or the file is larger than 1 GiB"},
 		 {66, "the file cannot be opened, or is not a regular file"},
 		 {0, NULL}},
 	 .example = "dabiao submit changji-2017/roster/fukang-city/once --by 'Li Na' "

@@ -244,6 +244,15 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		               "earlier; nothing changed", when, key, t.state, step);
 		goto out;
 	}
+	/* nor before the task existed: its subject or plan was not known to the bureau then */
+	if (submit && a->at < t.created_at) {
+		char made[40];
+
+		tz_format_rfc3339(c.ep->tz, t.created_at, made);
+		rc = dberr_set(e, DB_EDATA, "--at %s is before task %s existed (made %s, when its "
+		               "subject or plan reached the store): nothing changed", when, key, made);
+		goto out;
+	}
 	if (submit) {
 		missing_sections(c.m, a->sections, &missing);
 		if (missing.len > 0 && c.lc->incomplete >= 0)

@@ -131,6 +131,11 @@ rc, _, err = st.run("extend", "r1/roster/b/once", "--to", "2017-03-20", "--by", 
 eq(rc, 65, f"and so is a plain one that would shorten it: {err}")
 rc, _, err = st.run("submit", "r1/roster/d/once", "--by", "丁县", "--at", "2017-04-01T10:00:00+08:00")
 eq(rc, 65, f"a submission dated in the future is refused: {err}")
+# nor one dated before the task existed (made at the load, 03-01 00:00)
+rc, _, err = st.run("submit", "r1/roster/d/once", "--by", "丁县", "--at", "2017-02-28T10:00:00+08:00")
+eq(rc, 65, f"a submission dated before its task existed is refused: {err}")
+check("before task r1/roster/d/once existed" in err and "2017-03-01T00:00:00+08:00" in err,
+      f"the message says when it was made: {err}")
 st.ok("extend", "r1/report/a/once", "--to", "2017-03-12", "--backdate", "--by", "州环保局",
       "--reason", "3月9日电话同意延期至3月12日")
 # the same command again (a retyped line): refused, no second notice or audit record
