@@ -382,6 +382,24 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		k = K_CONCEALED;
 	else
 		return 0;
+	if (k == K_MISSED && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
+		/* the same task lapses again within the period (a late hand-in returned or found
+		 * incomplete, a back-dated extension): one row, as the conduct rules count one,
+		 * its story told in it; missed again unless a later record moves it out */
+		char local[32], *why;
+
+		it = &a->v[*slot];
+		tz_format_local(engine_tz(a->en), rec->clock_time, local);
+		why = xasprintf("%s；%s 再次逾期", it->why, local);
+		free(it->why);
+		it->why = why;
+		free(it->left_state);
+		it->left_state = NULL;
+		free(it->left_note);
+		it->left_note = NULL;
+		it->handed_in = false;
+		return 0;
+	}
 	if (k == K_LATE && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
 		/* handed in after a lapse of this period: the same lapse, counted once, its row
 		 * saying when it was handed in */
