@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -70,6 +71,7 @@ struct list_ctx {
 	FILE *out;
 	struct buf line;
 	size_t shown;
+	int werr;   /* the errno of a failed write (ENOSPC, EPIPE, ...) */
 };
 
 static int
@@ -101,8 +103,11 @@ list_cb(const struct store_audit *a, void *arg)
 		        a->from_state[0] || a->to_state[0] ? "  " : "", a->from_state,
 		        a->from_state[0] || a->to_state[0] ? " -> " : "", a->to_state);
 	}
-	if (ferror(c->out))
-		return errno == EPIPE ? -EPIPE : -EIO;
+	if (ferror(c->out)) {
+		/* the cause is kept: a full disk is "No space left on device", as elsewhere */
+		c->werr = errno != 0 ? errno : EIO;
+		return c->werr == EPIPE ? -EPIPE : -EIO;
+	}
 	return 0;
 }
 
@@ -112,8 +117,9 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct list_ctx *c = arg;
 	int rc = store_audit_each(txn, 1, list_cb, c, e);
 
-	if (rc == -EIO || rc == -EPIPE)
-		return dberr_set(e, rc, "cannot write the audit records: %s", strerror(-rc));
+	if ((rc == -EIO || rc == -EPIPE) && c->werr != 0)
+		return dberr_set(e, c->werr == EPIPE ? -EPIPE : -c->werr,
+		                 "cannot write the audit records: %s", strerror(c->werr));
 	return rc;
 }
 
@@ -173,6 +179,8 @@ audit_export(struct cli *c)
 	const char *out = NULL;
 	struct cli_opt opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
 	struct dberr *e = &c->err;
+	struct stat before, ours, now;
+	bool made = false;
 	struct store *s;
 	int rc;
 
@@ -182,15 +190,23 @@ audit_export(struct cli *c)
 	lc.out = stdout;
 	if ((rc = cli_store(c, &s)) != 0)
 		goto out;
+	/* only a file this export made is removed when it fails: never one that was there
+	 * (a report someone kept, a device such as /dev/full, a link such as /dev/stdout) */
+	if (out != NULL && lstat(out, &before) != 0 && errno == ENOENT)
+		made = true;
 	if (out != NULL && (lc.out = outfile_open(out)) == NULL) {
 		rc = dberr_at(e, DB_ECANTCREAT, out, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
+	if (made && fstat(fileno(lc.out), &ours) != 0)
+		made = false;
 	rc = store_read(s, list_txn, &lc, e);
 	if (out != NULL) {
 		if (fclose(lc.out) != 0 && rc == 0)
-			rc = dberr_at(e, DB_EIO, out, 0, 0, "cannot write: %s", strerror(errno));
-		if (rc != 0)
+			rc = dberr_at(e, errno == ENOSPC ? -ENOSPC : DB_EIO, out, 0, 0,
+			              "cannot write: %s", strerror(errno));
+		if (rc != 0 && made && lstat(out, &now) == 0 && S_ISREG(now.st_mode) &&
+		    now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
 			unlink(out);
 	} else if (fflush(stdout) != 0 && rc == 0) {
 		rc = dberr_set(e, DB_EIO, "cannot write the audit records: %s", strerror(errno));

@@ -174,4 +174,18 @@ p = subprocess.run([BIN, "--db", st.db, "user", "passwd", "ops", "--password-fil
                    input="another horse battery\n", capture_output=True, text=True, timeout=60)
 eq(p.returncode, 0, f"a password piped to standard input with '-': {p.stderr}")
 
+# ---- review 13c N1: a failed `audit export --out` removes only a file it made ----
+# a device like /dev/full (a node of our own: made with mknod where the test may, as root)
+full = st.path("full")
+try:
+    os.mknod(full, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 7))
+except PermissionError:
+    full = None
+if full:
+    rc, _, err = st.run("audit", "export", "--out", full)
+    eq(rc, 74, f"export to a full device fails: {err}")
+    check("No space left on device" in err, f"naming the cause: {err}")
+    check(os.path.exists(full) and __import__("stat").S_ISCHR(os.stat(full).st_mode),
+          "and the device node is still there")
+
 done("typed values: lengths in characters, one CSV rule, filters, arguments, cuts, FIFOs")
