@@ -91,6 +91,9 @@ quote_end(const char *s, size_t i)
  * argument does not fill the terminal and the message keeps its end (what to do). The
  * whole message is cut at a character, never inside one, with an ellipsis. The message is
  * formatted whole in a scratch buffer freed here. */
+static void dberr_clip(char *dst, size_t cap, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 dberr_clip(char *dst, size_t cap, const char *fmt, va_list ap)
 {
