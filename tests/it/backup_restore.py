@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, check, done, src  # noqa: E402
+from dabiao_it import Store, BIN, eq, check, done, src, start_daemon  # noqa: E402
 
 st = Store()
 st.ok("init", "--clock", "real")
@@ -69,9 +69,7 @@ states = sorted({n["state"] for n in restored.notices()})
 eq(states, ["sent"], "every notice of the copy is sent")
 eq(sorted(eml_keys(copy)), sorted(notices), "with exactly one .eml file each")
 eq(restored.run("audit", "verify")[0], 0, "and the audit log still verifies")
-q = subprocess.Popen([BIN, "--db", copy, "run"], stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-time.sleep(2)
+q = start_daemon(restored)
 q.send_signal(signal.SIGTERM)
 eq(q.wait(timeout=60), 0, "run works on the restored copy")
 st.cleanup()

@@ -9,13 +9,12 @@ import datetime
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, start_daemon  # noqa: E402
 
 PLAN = """\
 plan: r3
@@ -151,9 +150,13 @@ st2.ok("init", "--clock", "real", "--tz", "Asia/Shanghai")
 st2.ok("load", st2.write("rt.yaml", RT))
 st2.ok("import", st2.write("reg.yaml", REG))
 st2.ok("import", st2.write("e.csv", CSV))
-p = subprocess.Popen([BIN, "--db", st2.db, "run"], stdout=subprocess.DEVNULL,
-                     stderr=open(st2.path("run.log"), "w"))
-time.sleep(8)
+p = start_daemon(st2)
+# the daemon must have run past notify_at (when an overdue notice would go) and sent the
+# start notice, however slow the machine: poll for both, then give it 3 s more
+notify_ts = now.timestamp() + 4
+end = time.time() + 180
+while time.time() < end and (time.time() < notify_ts + 3 or not st2.mails()):
+    time.sleep(0.2)
 p.send_signal(signal.SIGTERM)
 eq(p.wait(timeout=60), 0, "the daemon stops cleanly")
 eq(sorted(m["X-Dabiao-Kind"] for m in st2.mails()), ["start"],

@@ -1,6 +1,9 @@
 """kill -9 of `dabiao run` during SMTP delivery, 50 times: afterwards every notice has
-arrived, a duplicate arrives only with the same Message-ID, and there are never more
-duplicates than kills (at-least-once, as close to exactly-once as SMTP allows)."""
+arrived, a duplicate arrives only with the same Message-ID, and a notice arrives again only
+as often as a kill found it claimed (docs/notices.md: "repeats only of claimed messages";
+at-least-once, as close to exactly-once as SMTP allows). The bound is the claimed count,
+not the number of kills: with `smtp.connections` (default 4) each session has a message in
+flight, and results are recorded in batches, so one kill may find several claimed."""
 import collections
 import datetime
 import os
@@ -12,8 +15,9 @@ import time
 import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, check, done  # noqa: E402
+from dabiao_it import Store, BIN, eq, done  # noqa: E402
 from smtp_delivery_lib import Server  # noqa: E402
+from crash_loop import claimed_now, message_id, wait_all_sent  # noqa: E402
 
 N = 300
 KILLS = 50
@@ -57,17 +61,17 @@ while time.time() < t0 + 1.5:
 
 e = dict(os.environ, **env)
 log = open(st.path("run.log"), "a")
+claimed_at_kill = collections.Counter()
 for _ in range(KILLS):
     p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL, stderr=log,
                          env=e)
     time.sleep(random.uniform(0.05, 0.4))
     p.send_signal(signal.SIGKILL)
     p.wait()
+    claimed_at_kill.update(claimed_now(st, env))
 srv.mode("ok")
 p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL, stderr=log, env=e)
-end = time.time() + 180
-while time.time() < end and len({x["message_id"] for x in srv.log()}) < N:
-    time.sleep(0.5)
+wait_all_sent(st, env, N)
 time.sleep(2)
 p.send_signal(signal.SIGTERM)
 eq(p.wait(timeout=60), 0, "the last run stops cleanly")
@@ -76,8 +80,13 @@ got = srv.log()
 ids = collections.Counter(x["message_id"] for x in got)
 eq(len(ids), N, "every notice arrived")
 dups = sum(c - 1 for c in ids.values())
-print(f"{len(got)} messages received for {N} notices: {dups} duplicates after {KILLS} kills")
-check(dups <= KILLS, f"no more duplicates than kills: {dups}")
+print(f"{len(got)} messages received for {N} notices: {dups} duplicates after {KILLS} kills; "
+      f"{sum(claimed_at_kill.values())} notices found claimed at the kills")
+by_id = {message_id(k): k for k in {n["key"] for n in st.notices(env=env)}}
+eq(sorted(set(ids) - set(by_id)), [], "every message carries one of the notices' Message-IDs")
+over = {by_id[m]: (c - 1, claimed_at_kill[by_id[m]]) for m, c in ids.items()
+        if m in by_id and c - 1 > claimed_at_kill[by_id[m]]}
+eq(over, {}, "no notice repeated more often than kills found it claimed (repeats, claimed)")
 sent = st.notices("--sent", env=env)
 eq(len(sent), N, "every notice is marked sent")
 srv.stop()

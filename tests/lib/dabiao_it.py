@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 BIN = os.environ.get("DABIAO_BIN", "dabiao")
 SRC = os.environ.get("DABIAO_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -95,6 +96,37 @@ class Store:
     def cleanup(self):
         if not failures:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_daemon(st, env=None, log_name="run.log", timeout=180):
+    """Starts `dabiao run` on st's store, its stderr appended to st.path(log_name), and
+    returns the process once the daemon has said "running": from then on its signal
+    handlers are set, so a SIGTERM stops it cleanly. A SIGTERM sent earlier (a fixed sleep
+    on a slow, loaded machine: ASan start-up takes seconds) kills it with -15, which is
+    the kernel's default, not the daemon's answer."""
+    e = dict(os.environ)
+    e.pop("DABIAO_SMTP", None)
+    if env:
+        e.update(env)
+    path = st.path(log_name)
+    before = _count_running(path)
+    p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL,
+                         stderr=open(path, "a"), env=e)
+    end = time.time() + timeout
+    while time.time() < end and p.poll() is None and _count_running(path) <= before:
+        time.sleep(0.05)
+    if _count_running(path) <= before:
+        fail(f"`dabiao run` did not say it was running within {timeout} s "
+             f"(exit {p.poll()}); see {path}")
+    return p
+
+
+def _count_running(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read().count(" running store=")
+    except FileNotFoundError:
+        return 0
 
 
 def fail(msg):
