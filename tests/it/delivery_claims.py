@@ -42,8 +42,7 @@ N_JUR, N_MS = 60, 5
 st = Store("one")
 keys = backlog.make(st, N_JUR, N_MS, env=env)
 log = open(st.path("run.log"), "a")
-p = backlog.run_daemon(st, env, log)
-time.sleep(1.0)
+p = backlog.run_daemon(st, env, log, ready=True)
 # 4a. a second daemon on the same store is refused at once, naming the first
 rc2 = subprocess.run([BIN, "--db", st.db, "run"], capture_output=True, text=True,
                      env=dict(os.environ, **env), timeout=60)

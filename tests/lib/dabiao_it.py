@@ -100,33 +100,40 @@ class Store:
 
 def start_daemon(st, env=None, log_name="run.log", timeout=180):
     """Starts `dabiao run` on st's store, its stderr appended to st.path(log_name), and
-    returns the process once the daemon has said "running": from then on its signal
-    handlers are set, so a SIGTERM stops it cleanly. A SIGTERM sent earlier (a fixed sleep
-    on a slow, loaded machine: ASan start-up takes seconds) kills it with -15, which is
-    the kernel's default, not the daemon's answer."""
+    returns the process once the daemon has said "running" (wait_running)."""
     e = dict(os.environ)
     e.pop("DABIAO_SMTP", None)
     if env:
         e.update(env)
     path = st.path(log_name)
-    before = _count_running(path)
+    before = running_count(path)
     p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL,
                          stderr=open(path, "a"), env=e)
-    end = time.time() + timeout
-    while time.time() < end and p.poll() is None and _count_running(path) <= before:
-        time.sleep(0.05)
-    if _count_running(path) <= before:
-        fail(f"`dabiao run` did not say it was running within {timeout} s "
-             f"(exit {p.poll()}); see {path}")
+    wait_running(p, path, before, timeout)
     return p
 
 
-def _count_running(path):
+def running_count(path):
+    """How many times the daemon log at path says "running" (once per start)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read().count(" running store=")
     except FileNotFoundError:
         return 0
+
+
+def wait_running(p, path, before, timeout=180):
+    """Waits until daemon p's log at path says "running" once more than `before`: from then
+    on its signal handlers are set, so SIGTERM stops it cleanly and SIGHUP reloads. A
+    signal sent earlier (after a fixed sleep, on a slow, loaded machine: ASan start-up takes
+    seconds) meets the kernel's default action and kills it (-15, -1), which is not the
+    daemon's answer."""
+    end = time.time() + timeout
+    while time.time() < end and p.poll() is None and running_count(path) <= before:
+        time.sleep(0.05)
+    if running_count(path) <= before:
+        fail(f"`dabiao run` did not say it was running within {timeout} s "
+             f"(exit {p.poll()}); see {path}")
 
 
 def fail(msg):
