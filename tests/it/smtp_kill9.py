@@ -15,7 +15,7 @@ import time
 import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, done  # noqa: E402
+from dabiao_it import Store, BIN, eq, done, start_daemon  # noqa: E402
 from smtp_delivery_lib import Server  # noqa: E402
 from crash_loop import claimed_now, message_id, wait_all_sent  # noqa: E402
 
@@ -70,7 +70,7 @@ for _ in range(KILLS):
     p.wait()
     claimed_at_kill.update(claimed_now(st, env))
 srv.mode("ok")
-p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL, stderr=log, env=e)
+p = start_daemon(st, env)
 wait_all_sent(st, env, N)
 time.sleep(2)
 p.send_signal(signal.SIGTERM)

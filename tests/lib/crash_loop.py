@@ -88,7 +88,7 @@ def run(kills, n_jur, n_ms, seed, max_sleep=0.6):
             eq(rc, 0, f"audit verify after kill {i + 1}: {err}")
     kill_time = time.time() - t0
     srv.mode("ok")
-    p = backlog.run_daemon(st, env, log)
+    p = backlog.run_daemon(st, env, log, ready=True)
     wait_all_sent(st, env, len(keys))
     time.sleep(1.0)
     p.send_signal(signal.SIGTERM)
