@@ -246,6 +246,7 @@ notice_kind_zh(const char *kind)
 		{"accepted", "审核通过通知"},
 		{"returned", "退回通知"},
 		{"extended", "截止时间调整通知"},
+		{"changed", "事项调整通知"},
 		{"incomplete", "内容不全通知"},
 		{"delivery-failed", "未送达报告"},
 	};

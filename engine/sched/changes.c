@@ -17,6 +17,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_RENAMED] = "renamed milestone's tasks carried over",
 	[SCHED_REASSIGNED] = "moved to another jurisdiction",
 	[SCHED_KEPT] = "dates changed but kept (why)",
+	[SCHED_TOLD] = "owners told (one notice each, listing their changes)",
 };
 
 void

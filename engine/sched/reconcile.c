@@ -21,6 +21,8 @@
  *   deadline later than the new date (kept). A subject's own date (due: {field}) is the
  *   registry's decision and moves the task as `extend` does, overdue ones too;
  * - the same date, other reminder or escalation instants: rescheduled.
+ * Every owner whose tasks a version moved or cancelled, or whose tasks the registry
+ * cancelled, is told in one `changed` notice listing them (tell_owners), never one per task.
  * A task in a state the new lifecycle does not have refuses the whole load.
  */
 #include <stdio.h>
@@ -28,8 +30,20 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/sha256.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
+
+/* A change its owner is told of: one line of the grouped `changed` notice (docs/notices.md)
+ * to the owner of its task, one notice per owner per load, import or retirement. */
+struct told {
+	char *group;  /* "ROLE\tJURISDICTION-OR-SUBJECT": whom the line goes to */
+	char *key;    /* the task */
+	int role;     /* its owner role in the plan as it is now, or -1 (gone: the admin) */
+	char *line;   /* what changed, in words */
+	bool cancelled; /* else moved */
+};
 
 struct rctx {
 	struct engine *en;
@@ -38,7 +52,149 @@ struct rctx {
 	const struct engine_plan *old;  /* the version before, or NULL (a registry change) */
 	struct sched_changes *ch;
 	struct dberr *e;
+	struct told *told;
+	size_t ntold, captold;
 };
+
+/* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
+ * handed in (its lifecycle takes a submission and it names a receiver), else
+ * "2017年11月完成培训". m belongs to plan p. Caller frees. */
+static char *
+matter_words(const struct plan *p, const struct plan_milestone *m, const char *period,
+             const char **verb)
+{
+	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
+	bool hand_in = lc->submit_event >= 0 && m->submit_to >= 0;
+	char per[64];
+
+	words_period_zh(m, period, per, sizeof(per));
+	*verb = hand_in ? "报送" : "完成";
+	return hand_in ? xasprintf("%s《%s》", per, m->title) : xasprintf("%s%s", per, m->title);
+}
+
+/* Notes a line for t's owner (m of plan p: the milestone as the owner knew it). */
+static void
+tell(struct rctx *c, const struct store_task *t, const struct plan *p,
+     const struct plan_milestone *m, const char *line, bool cancelled)
+{
+	int ri = plan_role_index(c->ep->plan, p->roles[m->owner].id);
+	enum plan_per per = ri >= 0 ? c->ep->plan->roles[ri].per : PLAN_PER_NONE;
+	struct told *x;
+
+	c->told = xgrow(c->told, &c->captold, c->ntold + 1, sizeof(*c->told));
+	x = &c->told[c->ntold++];
+	x->group = xasprintf("%s\t%s", ri >= 0 ? c->ep->plan->roles[ri].id : "",
+	                     per == PLAN_PER_JURISDICTION ? t->jurisdiction
+	                     : per == PLAN_PER_ENTERPRISE ? t->subject : "");
+	x->key = xstrdup(t->key);
+	x->role = ri;
+	x->line = xstrdup(line);
+	x->cancelled = cancelled;
+}
+
+/* One `changed` notice per owner: every line noted for it, numbered, in the order the
+ * tasks were met. Its key names the version (or the instant of the import) and a hash of
+ * whom and what, so a load told twice tells nobody twice. */
+static int
+tell_owners(struct rctx *c)
+{
+	char stamp[32];
+	char *source;
+	int rc = 0;
+
+	if (c->ntold == 0)
+		return 0;
+	if (c->old != NULL) {
+		snprintf(stamp, sizeof(stamp), "v%u", (unsigned)c->ep->version);
+		source = xasprintf("修订后的《%s》（第%u版）", c->ep->plan->title,
+		                   (unsigned)c->ep->version);
+	} else {
+		snprintf(stamp, sizeof(stamp), "%lld", (long long)engine_now(c->en));
+		source = xstrdup("更新后的登记册");
+	}
+	for (size_t i = 0; rc == 0 && i < c->ntold; i++) {
+		struct buf items = BUF_INIT, id = BUF_INIT;
+		struct strset keys = {0};
+		struct store_task t;
+		struct plan_target target = {PLAN_TARGET_ROLE, c->told[i].role};
+		struct notice_var vars[5];
+		struct notice_req r = {0};
+		char count[24], moved[24] = "", gone[24] = "", hash[SHA256_HEX_SIZE], key[512], *who;
+		size_t n = 0, ncancelled = 0;
+
+		if (c->told[i].group == NULL)
+			continue; /* told with an earlier line of its group */
+		buf_puts(&id, c->told[i].group);
+		for (size_t k = i; k < c->ntold; k++) {
+			if (c->told[k].group == NULL || strcmp(c->told[k].group, c->told[i].group) != 0)
+				continue;
+			buf_printf(&items, "%s　　%zu. %s", n ? "；\n" : "", n + 1, c->told[k].line);
+			buf_printf(&id, "\n%s", c->told[k].key);
+			strset_add(&keys, c->told[k].key);
+			ncancelled += c->told[k].cancelled;
+			n++;
+			if (k != i) {
+				free(c->told[k].group);
+				c->told[k].group = NULL;
+			}
+		}
+		buf_puts(&items, "。");
+		sha256_hex(buf_str(&id), id.len, hash);
+		snprintf(key, sizeof(key), "%s/changed/%s/%.16s", c->ep->plan->id, stamp, hash);
+		snprintf(count, sizeof(count), "%zu", n);
+		if (n > ncancelled)
+			snprintf(moved, sizeof(moved), "%zu", n - ncancelled);
+		if (ncancelled > 0)
+			snprintf(gone, sizeof(gone), "%zu", ncancelled);
+		vars[0] = (struct notice_var){"items", buf_str(&items)};
+		vars[1] = (struct notice_var){"item_count", count};
+		vars[2] = (struct notice_var){"date_source", source};
+		vars[3] = (struct notice_var){"moved_count", moved};
+		vars[4] = (struct notice_var){"cancelled_count", gone};
+		if ((rc = store_task_get(c->txn, c->told[i].key, &t, c->e)) == 0) {
+			r.ep = c->ep;
+			r.kind = "changed";
+			r.fallback = "changed";
+			r.key = key;
+			r.task = &t;
+			r.subject = t.subject;
+			r.tasks = (const char *const *)keys.v;
+			r.ntasks = keys.n;
+			r.targets = &target;
+			r.ntargets = 1;
+			r.scheduled = engine_now(c->en);
+			r.vars = vars;
+			r.nvars = 5;
+			rc = notice_queue(c->en, c->txn, &r, c->e);
+			store_task_release(&t);
+		}
+		if (rc == 0) {
+			char line[64];
+
+			snprintf(line, sizeof(line), "%zu change%s", n, n == 1 ? "" : "s");
+			who = xstrdup(c->told[i].group);
+			*strchr(who, '\t') = ' ';
+			sched_changes_note(c->ch, SCHED_TOLD, who, line);
+			free(who);
+		}
+		buf_release(&items);
+		buf_release(&id);
+		strset_free(&keys);
+	}
+	free(source);
+	return rc;
+}
+
+static void
+told_release(struct rctx *c)
+{
+	for (size_t i = 0; i < c->ntold; i++) {
+		free(c->told[i].group);
+		free(c->told[i].key);
+		free(c->told[i].line);
+	}
+	free(c->told);
+}
 
 static int
 audit(struct rctx *c, const char *action, const struct store_task *t, const char *from,
@@ -48,9 +204,10 @@ audit(struct rctx *c, const char *action, const struct store_task *t, const char
 	                    c->e);
 }
 
-/* Why a task is no longer given, for its record. */
+/* Why a task is no longer given, for its record; *zh: the same for its owner, in words.
+ * Both the caller's to free. */
 static char *
-gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
+gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone, char **zh)
 {
 	int mi = plan_milestone_index(c->ep->plan, t->milestone);
 	const struct plan_milestone *m = mi >= 0 ? &c->ep->plan->milestones[mi] : NULL;
@@ -60,9 +217,12 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
 	char *why = NULL;
 	int rc;
 
-	if (milestone_gone)
+	if (milestone_gone) {
+		*zh = xasprintf("修订后的方案已取消该事项");
 		return xasprintf("its milestone %s is not in version %u of plan %s", t->milestone,
 		                 (unsigned)c->ep->version, c->ep->plan->id);
+	}
+	*zh = xasprintf("修订后的方案已不再包括该期");
 	if (m == NULL || m->for_ == PLAN_FOR_ONCE)
 		return xasprintf("version %u of plan %s has no period %s of milestone %s any more",
 		                 (unsigned)c->ep->version, c->ep->plan->id, t->period, t->milestone);
@@ -70,15 +230,29 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
 	rc = store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
 	                                                              : STORE_JURISDICTION,
 	                       t->subject, &s, &ignored);
-	if (rc != 0)
+	if (rc != 0) {
+		free(*zh);
+		*zh = xasprintf("登记册中已无该单位");
 		return xasprintf("its subject %s is not in the registry", t->subject);
+	}
 	misfit = sched_subject_misfit(c->en, c->txn, c->ep, m, &s);
+	if (misfit != NULL)
+		free(*zh);
 	if (misfit != NULL && strcmp(misfit, "retired") == 0) {
 		const char *rr = store_subject_field(&s, SCHED_RETIRED_REASON);
+		const char *name = store_subject_field(&s, "name");
+		int32_t day;
+		char when[WORDS_DATE_MAX] = "";
 
+		if (cal_parse_date(store_subject_field(&s, SCHED_RETIRED), &day) == 0)
+			words_date_zh(day, when);
+		*zh = xasprintf("%s已于%s退出登记%s%s%s", name ? name : t->subject, when,
+		                rr && *rr ? "（原因：" : "", rr && *rr ? rr : "",
+		                rr && *rr ? "）" : "");
 		why = xasprintf("its subject was retired on %s: %s",
 		                store_subject_field(&s, SCHED_RETIRED), rr ? rr : "");
 	} else if (misfit != NULL && strcmp(misfit, "where") == 0) {
+		*zh = xasprintf("根据更新后的登记信息，该事项已不适用于你单位");
 		struct buf b = BUF_INIT;
 
 		for (size_t i = 0; i < m->nwhere; i++) {
@@ -90,6 +264,7 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
 		                buf_str(&b));
 		buf_release(&b);
 	} else if (misfit != NULL) {
+		*zh = xasprintf("所属辖区已不在本方案的适用范围内");
 		/* name the selector and what the jurisdiction has now, not a placeholder */
 		const struct plan *p = c->ep->plan;
 		struct store_subject js = {0};
@@ -122,12 +297,21 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone)
 	return why;
 }
 
+/* The task ends, cancelled for why (its record) and zh (its owner's notice). */
 static int
-cancel(struct rctx *c, struct store_task *t, const char *why)
+cancel(struct rctx *c, struct store_task *t, const char *why, const char *zh)
 {
 	struct buf d = BUF_INIT;
 	char *from = t->state;
 	int rc;
+	/* the milestone as its owner knew it: the version before when this one dropped it */
+	const struct plan *p = c->ep->plan;
+	int mi = plan_milestone_index(p, t->milestone);
+
+	if (mi < 0 && c->old != NULL) {
+		p = c->old->plan;
+		mi = plan_milestone_index(p, t->milestone);
+	}
 
 	t->state = PLAN_STATE_CANCELLED;
 	t->updated_at = engine_now(c->en);
@@ -141,6 +325,15 @@ cancel(struct rctx *c, struct store_task *t, const char *why)
 		rc = audit(c, "task.cancel", t, from, PLAN_STATE_CANCELLED, &d);
 	if (rc == 0)
 		sched_changes_note(c->ch, SCHED_CANCELLED, t->key, why);
+	if (rc == 0 && mi >= 0) {
+		const char *verb;
+		char *what = matter_words(p, &p->milestones[mi], t->period, &verb);
+		char *line = xasprintf("%s：撤销，不再%s（%s）", what, verb, zh);
+
+		tell(c, t, p, &p->milestones[mi], line, true);
+		free(line);
+		free(what);
+	}
 	t->state = from;
 	buf_release(&d);
 	return rc;
@@ -328,20 +521,24 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		n.reason = "登记册中的整改时限已调整。";
 		n.previous = previous;
 		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
-	} else if (rc == 0 && late) {
-		struct owner_notice n = {0};
-		char gen[16], *source;
+	} else if (rc == 0) {
+		/* the owners hear of every date a version moves, in one notice each (tell_owners):
+		 * the date they were told is in their reminders and must not be left standing */
+		const char *verb;
+		char *what = matter_words(c->ep->plan, m, t->period, &verb), *told;
+		char wprev[WORDS_DEADLINE_MAX], wnew[WORDS_DEADLINE_MAX], wplan[WORDS_DEADLINE_MAX];
 
-		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
-		source = xasprintf("修订后的《%s》（第%u版）", c->ep->plan->title, (unsigned)c->ep->version);
-		n.kind = "extended";
-		n.keypart = gen;
-		n.source = source;
-		n.reason = graced ? "新版本提前了截止时间，已来不及按期提醒，给予宽限期。"
-		                  : "新版本提前了截止时间，已来不及按期提醒，特此通知。";
-		n.previous = previous;
-		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
-		free(source);
+		words_deadline_zh(c->ep->tz, previous, wprev);
+		words_deadline_zh(c->ep->tz, t->deadline, wnew);
+		words_deadline_zh(c->ep->tz, deadline, wplan);
+		if (graced)
+			told = xasprintf("%s：截止时间由%s调整为%s（修订后的方案将其提前至%s，已来不及"
+			                 "按期提醒，给予宽限期）", what, wprev, wnew, wplan);
+		else
+			told = xasprintf("%s：截止时间由%s调整为%s", what, wprev, wnew);
+		tell(c, t, c->ep->plan, m, told, false);
+		free(told);
+		free(what);
 	}
 	t->state = state;
 	buf_release(&d);
@@ -425,7 +622,7 @@ one(struct rctx *c, struct store_task *t)
 	int32_t due, ref_due = t->orig_due_date;
 	int64_t deadline, ref_deadline = t->orig_deadline;
 	const char *rd;
-	char *j, *why;
+	char *j, *why, *zh;
 
 	if (finished(c, t))
 		return 0;
@@ -434,9 +631,10 @@ one(struct rctx *c, struct store_task *t)
 		om = &c->old->plan->milestones[omi];
 	if (mi < 0) {
 		if ((m = renamed_to(p, t->milestone)) == NULL) {
-			why = gone_reason(c, t, true);
-			rc = cancel(c, t, why);
+			why = gone_reason(c, t, true, &zh);
+			rc = cancel(c, t, why, zh);
 			free(why);
+			free(zh);
 			return rc;
 		}
 		if ((rc = rename_task(c, t, m)) != 0)
@@ -455,9 +653,10 @@ one(struct rctx *c, struct store_task *t)
 	rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(c->e);
-		why = gone_reason(c, t, false);
-		rc = cancel(c, t, why);
+		why = gone_reason(c, t, false, &zh);
+		rc = cancel(c, t, why, zh);
 		free(why);
+		free(zh);
 		return rc;
 	}
 	if (rc != 0)
@@ -500,7 +699,7 @@ int
 reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct engine_plan *old, struct sched_changes *ch, struct dberr *e)
 {
-	struct rctx c = {en, txn, ep, old, ch, e};
+	struct rctx c = {en, txn, ep, old, ch, e, NULL, 0, 0};
 	struct keys k = {0};
 	char *prefix = xasprintf("%s/", ep->plan->id);
 	int rc = store_task_each(txn, prefix, key_cb, &k, e);
@@ -513,6 +712,9 @@ reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_pla
 		rc = one(&c, &t);
 		store_task_release(&t);
 	}
+	if (rc == 0)
+		rc = tell_owners(&c);
+	told_release(&c);
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);
 	free(k.v);

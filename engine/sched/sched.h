@@ -85,6 +85,8 @@ enum sched_change {
 	SCHED_RENAMED,          /* its milestone was renamed (renamed_from) */
 	SCHED_REASSIGNED,       /* its enterprise moved to another jurisdiction */
 	SCHED_KEPT,             /* the plan's date changed, the task's kept (and why) */
+	SCHED_TOLD,             /* an owner told, in one notice, of its tasks moved or
+	                         * cancelled by this load, import or retirement */
 	SCHED_CHANGE_KINDS
 };
 #define SCHED_CHANGE_LINES 10

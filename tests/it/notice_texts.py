@@ -209,6 +209,9 @@ def run(with_issuer, digest):
     st.ok("advance", "--to", "2017-04-03T10:00:00+08:00", env=env)
     st.ok("import", st.write("late.csv", "id,name,jurisdiction,industry,listed,email\n"
                              "91130000000000001R,丁水泥有限公司,b,cement,是,d@x.example\n"), env=env)
+    # version 2 moves the monthly table from the 5th to the 12th: each county is told
+    st.ok("load", st.write("p2.yaml", plan(pid, with_issuer).replace(
+        "day: 5, from: 2017-04", "day: 12, from: 2017-04")), env=env)
     props = [w for w in json.loads(st.ok("warnings", "--state", "proposed", "--format", "json",
                                          env=env)) if w["plan"] == pid]
     check(props, f"{pid}: a proposed warning to decide")
@@ -220,7 +223,7 @@ def run(with_issuer, digest):
     for k in ("reminder", "overdue", "escalation", "late-notice", "incomplete", "accountability",
               "interview-warning", "approval-restriction-warning", "stern-warning", "dispatch",
               "accepted", "extended", "start", "candidates"
-              ) + (("digest",) if digest else ("returned", "decided-warning")):
+              ) + (("digest",) if digest else ("returned", "decided-warning", "changed")):
         # (with the county's digest on, what goes to the county alone is in its digest)
         check(k in kinds, f"{pid}: a {k} notice was made: {sorted(kinds)}")
     issuer = "某某市生态环境局" if with_issuer else "《某某市达标排放工作方案》调度系统"

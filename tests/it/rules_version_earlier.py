@@ -2,7 +2,8 @@
 versions"): when no reminder of the new, earlier date can reach the owners any more, the
 task gets the grace period from the load, never later than the date they were told (that
 one stands, kept) nor earlier than the new one, and the owners get a notice of the change
-at once. A date brought forward with its reminders still ahead simply moves. Every
+at once. A date brought forward with its reminders still ahead simply moves, and its
+owners are told too: one `changed` notice per owner names every date the version moved. Every
 expected value is worked out by hand below (grace: 5wd, Asia/Shanghai, no holidays in
 February or March 2017 apart from weekends)."""
 import os
@@ -81,7 +82,8 @@ st.ok("advance", "--to", "2017-02-16T00:00:00+08:00")
 got = sorted((m["X-Dabiao-Scheduled"][:16], m["X-Dabiao-Kind"], m["X-Dabiao-Task"].split("/")[1])
              for m in st.mails() if m["X-Dabiao-Scheduled"] >= "2017-02-06")
 eq(got, sorted([
-    ("2017-02-06T10:00", "extended", "roster"),   # at the load: told of the change
+    # at the load: one notice to 甲县 of both changes (its first X-Dabiao-Task: annual)
+    ("2017-02-06T10:00", "changed", "annual"),
     ("2017-02-07T09:00", "reminder", "annual"),   # -1wd of Wed 02-08
     ("2017-02-09T09:00", "overdue", "annual"),    # lapsed 02-08 23:59:59
     ("2017-02-09T09:00", "reminder", "base"),     # -1wd of Fri 02-10, as in version 1
@@ -89,10 +91,15 @@ eq(got, sorted([
     ("2017-02-11T09:00", "overdue", "base"),
     ("2017-02-14T09:00", "overdue", "roster"),    # lapsed 02-13 23:59:59, not 02-07
 ]), "nobody lapses on a date nobody was told of")
-body = [m for m in st.mails() if m["X-Dabiao-Kind"] == "extended"][0].get_body().get_content()
+told = [m for m in st.mails() if m["X-Dabiao-Kind"] == "changed"]
+eq(sorted(told[0].get_all("X-Dabiao-Task")), ["h1/annual/a/once", "h1/roster/a/once"],
+   "one notice names both moved tasks; base (kept) is not in it")
+body = told[0].get_body().get_content()
 check("根据修订后的《提前测试》（第2版）" in body and
-      "由2017年2月15日（星期三）24时调整为2017年2月13日（星期一）24时" in body and
-      "已来不及按期提醒，给予宽限期" in body, f"the notice says why and the dates: {body}")
+      "年度报告：截止时间由2017年3月31日（星期五）24时调整为2017年2月8日（星期三）24时；" in body
+      and "排污单位名录：截止时间由2017年2月15日（星期三）24时调整为2017年2月13日（星期一）24时"
+      "（修订后的方案将其提前至2017年2月7日（星期二）24时，已来不及按期提醒，给予宽限期）。" in body,
+      f"the notice says why and the dates: {body}")
 st.cleanup()
 done("a date a version brings forward: grace when too late to remind, never beyond the "
      "date the owners were told, and a notice")
