@@ -353,16 +353,39 @@ same_kv(const struct store_kv *a, size_t na, const struct store_kv *b, size_t nb
 	return true;
 }
 
+/* Whether the file speaks of a field (or a contact column): every one in YAML, whose
+ * entries are whole; in a CSV, only those its header names. */
+static bool
+spoken(const struct registry *reg, const char *column)
+{
+	if (reg->columns == NULL)
+		return true;
+	for (size_t i = 0; i < reg->ncolumns; i++)
+		if (strcmp(reg->columns[i], column) == 0)
+			return true;
+	return false;
+}
+
+/* One field's change for the import's report: "rectify_by 2017-06-30 -> 2017-02-10". */
+static void
+change_words(struct buf *b, const char *name, const char *before, const char *after)
+{
+	buf_printf(b, "%s%s %s -> %s", b->len ? "; " : "", name, before ? before : "(none)",
+	           after ? after : "(none)");
+}
+
 /* A subject as the registry gives it, over the one the store has: what a retirement set
- * stays (an import never brings a retired subject back), and every changed field is
- * audited with its before and after (subject.update). */
+ * stays (an import never brings a retired subject back); a field (or contact column) a CSV
+ * does not have is kept as the store has it, since the file says nothing of it (a blank
+ * cell in a column it has clears the field: docs/registry-format.md); every changed field
+ * is audited with its before and after (subject.update) and named in the report. */
 static int
-put_subject(struct engine *en, struct store_txn *txn, const struct store_subject *s,
-            struct import_result *res, struct dberr *e)
+put_subject(struct engine *en, struct store_txn *txn, const struct registry *reg,
+            const struct store_subject *s, struct import_result *res, struct dberr *e)
 {
 	static const char *const kept[] = {SCHED_RETIRED, SCHED_RETIRED_REASON, NULL};
 	struct store_subject old, neu = *s;
-	struct buf d = BUF_INIT;
+	struct buf d = BUF_INIT, words = BUF_INIT;
 	size_t n = 0;
 	int rc = store_subject_get(txn, s->kind, s->id, &old, e);
 
@@ -373,38 +396,62 @@ put_subject(struct engine *en, struct store_txn *txn, const struct store_subject
 	if (rc != 0)
 		return rc;
 	neu.fields = store_kv_dup(s->fields, s->nfields);
+	neu.contacts = store_kv_dup(s->contacts, s->ncontacts);
 	for (size_t i = 0; kept[i]; i++) {
 		const char *v = store_subject_field(&old, kept[i]);
 
 		if (v != NULL)
 			store_kv_set(&neu.fields, &neu.nfields, kept[i], v);
 	}
+	for (size_t i = 0; i < old.nfields; i++)
+		if (!spoken(reg, old.fields[i].key))
+			store_kv_set(&neu.fields, &neu.nfields, old.fields[i].key, old.fields[i].val);
+	for (size_t i = 0; i < old.ncontacts; i++) {
+		char *col = old.contacts[i].key[0] ? xasprintf("contact:%s", old.contacts[i].key)
+		                                   : xstrdup("email");
+
+		if (!spoken(reg, col)) {
+			neu.contacts = xrealloc(neu.contacts, (neu.ncontacts + 1) * sizeof(*neu.contacts));
+			neu.contacts[neu.ncontacts].key = xstrdup(old.contacts[i].key);
+			neu.contacts[neu.ncontacts++].val = xstrdup(old.contacts[i].val);
+		}
+		free(col);
+	}
 	if (store_subject_field(&old, SCHED_RETIRED) != NULL)
 		res->retired++;
 	for (size_t i = 0; i < old.nfields; i++) {
 		const char *v = store_subject_field(&neu, old.fields[i].key);
 
-		if (v == NULL || strcmp(v, old.fields[i].val) != 0)
+		if (v == NULL || strcmp(v, old.fields[i].val) != 0) {
 			field_change(&d, &n, old.fields[i].key, old.fields[i].val, v);
+			change_words(&words, old.fields[i].key, old.fields[i].val, v);
+		}
 	}
 	for (size_t i = 0; i < neu.nfields; i++)
-		if (store_subject_field(&old, neu.fields[i].key) == NULL)
+		if (store_subject_field(&old, neu.fields[i].key) == NULL) {
 			field_change(&d, &n, neu.fields[i].key, NULL, neu.fields[i].val);
-	if (!same_kv(old.contacts, old.ncontacts, s->contacts, s->ncontacts) ||
-	    !same_kv(s->contacts, s->ncontacts, old.contacts, old.ncontacts))
+			change_words(&words, neu.fields[i].key, NULL, neu.fields[i].val);
+		}
+	if (!same_kv(old.contacts, old.ncontacts, neu.contacts, neu.ncontacts) ||
+	    !same_kv(neu.contacts, neu.ncontacts, old.contacts, old.ncontacts)) {
 		field_change(&d, &n, "contacts", "(before)", "(after)");
+		buf_printf(&words, "%scontacts changed", words.len ? "; " : "");
+	}
 	rc = store_subject_put(txn, &neu, e);
 	if (rc == 0 && n > 0) {
 		struct buf det = BUF_INIT;
 
 		res->updated++;
+		sched_changes_note(&res->changes, SCHED_FIELDS, s->id, buf_str(&words));
 		buf_printf(&det, "{\"kind\":\"%c\",\"changes\":{%s}}", (char)s->kind, buf_str(&d));
 		rc = engine_audit(en, txn, "subject.update", "", s->id, "", "", buf_str(&det), e);
 		buf_release(&det);
 	}
 	store_kv_free(neu.fields, neu.nfields);
+	store_kv_free(neu.contacts, neu.ncontacts);
 	store_subject_release(&old);
 	buf_release(&d);
+	buf_release(&words);
 	return rc;
 }
 
@@ -466,7 +513,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	for (size_t i = 0; i < a->reg->nsubjects; i++) {
 		const struct store_subject *s = &a->reg->subjects[i];
 
-		if ((rc = put_subject(a->en, txn, s, res, e)) != 0)
+		if ((rc = put_subject(a->en, txn, a->reg, s, res, e)) != 0)
 			return rc;
 		if (s->kind == STORE_JURISDICTION)
 			res->jurisdictions++;

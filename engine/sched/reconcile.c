@@ -449,12 +449,14 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		         "earlier", own);
 		kept = why;
 	}
-	/* fair start for a date a version brings forward: when no reminder of the new date
-	 * can reach the owners in time any more, they would lapse on a date nobody told them
-	 * of. The task then gets the grace period from now, but never a date later than the
-	 * one they were told (that one stands, kept) nor earlier than the plan's new one; and
-	 * its owners are told of the change (docs/plan-format.md, "Plan versions"). */
-	if (kept == NULL && !field && deadline < t->deadline) {
+	/* fair start for a date a version or the registry brings forward: when no reminder of
+	 * the new date can reach the owners in time any more, they would lapse on a date
+	 * nobody told them of (a re-import's 02-10 for 12-10 would lapse an enterprise
+	 * tomorrow). The task then gets the grace period from now, but never a date later than
+	 * the one they were told (that one stands, kept) nor earlier than the new one; and its
+	 * owners are told of the change (docs/plan-format.md, "Plan versions";
+	 * docs/registry-format.md). */
+	if (kept == NULL && deadline < t->deadline) {
 		if ((rc = sched_too_late(c->ep, m, due, deadline, now, &late, c->e)) != 0 ||
 		    (late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl, c->e)) != 0))
 			return rc;
@@ -512,7 +514,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		sched_changes_note(c->ch, SCHED_MOVED, t->key, line);
 	if (rc == 0 && field) {
 		struct owner_notice n = {0};
-		char gen[16];
+		char gen[16], *reason = NULL;
 
 		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
 		n.kind = "extended";
@@ -520,7 +522,16 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		n.source = "更新后的企业登记册";
 		n.reason = "登记册中的整改时限已调整。";
 		n.previous = previous;
+		if (graced) {
+			char wplan[WORDS_DEADLINE_MAX];
+
+			words_deadline_zh(c->ep->tz, deadline, wplan);
+			reason = xasprintf("登记册将整改时限提前至%s，已来不及按期提醒，给予宽限期。",
+			                   wplan);
+			n.reason = reason;
+		}
 		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
+		free(reason);
 	} else if (rc == 0) {
 		/* the owners hear of every date a version moves, in one notice each (tell_owners):
 		 * the date they were told is in their reminders and must not be left standing */

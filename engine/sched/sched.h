@@ -87,6 +87,7 @@ enum sched_change {
 	SCHED_KEPT,             /* the plan's date changed, the task's kept (and why) */
 	SCHED_TOLD,             /* an owner told, in one notice, of its tasks moved or
 	                         * cancelled by this load, import or retirement */
+	SCHED_FIELDS,           /* an import changed a stored subject's fields (named) */
 	SCHED_CHANGE_KINDS
 };
 #define SCHED_CHANGE_LINES 10

@@ -123,6 +123,9 @@ registry_list_release(struct registry_list *l)
 	for (i = 0; i < l->n; i++)
 		subject_release(&l->v[i]);
 	free(l->v);
+	for (i = 0; i < l->ncolumns; i++)
+		free(l->columns[i]);
+	free(l->columns);
 	list_indexes_release(l);
 	memset(l, 0, sizeof(*l));
 }
@@ -134,6 +137,8 @@ registry_list_finish(struct registry_list *l)
 
 	r->subjects = l->v;
 	r->nsubjects = l->n;
+	r->columns = l->columns;
+	r->ncolumns = l->ncolumns;
 	list_indexes_release(l);
 	memset(l, 0, sizeof(*l));
 	return r;
@@ -842,5 +847,8 @@ registry_free(struct registry *r)
 	for (i = 0; i < r->nsubjects; i++)
 		subject_release(&r->subjects[i]);
 	free(r->subjects);
+	for (i = 0; i < r->ncolumns; i++)
+		free(r->columns[i]);
+	free(r->columns);
 	free(r);
 }

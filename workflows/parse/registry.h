@@ -21,6 +21,12 @@
 struct registry {
 	struct store_subject *subjects; /* jurisdictions first, then enterprises, then offices */
 	size_t nsubjects;
+	/* A CSV file's named header columns ("rectify_by", "email", "contact:ROLE", an
+	 * attribute's name): the fields its rows speak of. An import keeps what a stored
+	 * enterprise has under any other (docs/registry-format.md). NULL for YAML, whose
+	 * entries are whole. */
+	char **columns;
+	size_t ncolumns;
 };
 
 /* Industries an enterprise may have when no loaded plan lists its own: the ten of the

@@ -338,6 +338,11 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 	c.rd.where_arg = &c;
 	if ((rc = read_header(&c, &r, e)) != 0)
 		goto out;
+	/* the fields the file speaks of: an import keeps a stored enterprise's others */
+	l->columns = xcalloc(c.ncols, sizeof(*l->columns));
+	for (i = 0; i < c.ncols; i++)
+		if (c.colkind[i] != COL_UNNAMED)
+			l->columns[l->ncolumns++] = xstrdup(c.colname[i]);
 	for (;;) {
 		/* Counted before reading, so a broken quote names the row it is in. */
 		c.row++;

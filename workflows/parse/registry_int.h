@@ -19,6 +19,8 @@ struct registry_list {
 	size_t n, cap;
 	struct hmap ids[3];      /* jurisdictions, enterprises, offices: id -> index in v */
 	struct hmap known;       /* ctx->known_jurisdictions (ids borrowed from ctx) */
+	char **columns;          /* a CSV's named columns (registry.columns); owned */
+	size_t ncolumns;
 };
 
 /* Starts an empty list that knows ctx's jurisdictions (ctx may be NULL). */
