@@ -69,15 +69,23 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 	return rc;
 }
 
+/* The most options one command's cli_parse knows (the seen[] below). */
+#define CLI_MAX_OPTS 64
+
 int
 cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos, int *npos)
 {
-	int n = 0;
+	/* An option given twice is refused, not "the last one wins": `--by A --by B` would
+	 * drop a name from the audit trail without a word. The repeatable ones (simulate's
+	 * --registry) are taken out by cli_take_all before this runs. */
+	bool seen[CLI_MAX_OPTS] = {false};
+	int n = 0, nopts = 0;
 
-	for (const struct cli_opt *p = opts; p && p->name; p++)
-		if (!documented(c, p->name))
+	for (const struct cli_opt *p = opts; p && p->name; p++, nopts++)
+		if (!documented(c, p->name) || nopts >= CLI_MAX_OPTS)
 			return dberr_set(&c->err, DB_ESOFTWARE, "option --%s of `%s` is not "
-			                 "documented in engine/cli/commands.c", p->name, c->name);
+			                 "documented in engine/cli/commands.c (or past the %d "
+			                 "options cli_parse holds)", p->name, c->name, CLI_MAX_OPTS);
 
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
@@ -120,6 +128,9 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 				o = p;
 		if (o == NULL)
 			return cli_usage(c, "unknown option '%.*s'", (int)len + 2, a);
+		if (seen[o - opts])
+			return cli_usage(c, "option '--%s' given twice: give it once", o->name);
+		seen[o - opts] = true;
 		if (o->flag != NULL) {
 			if (eq)
 				return cli_usage(c, "option '--%s' takes no value", o->name);

@@ -55,8 +55,8 @@ struct cli {
 	struct dberr err;        /* a failing command's details */
 };
 
-/* An option: "--name VALUE" / "--name=VALUE" when val is set (the last one given wins),
- * "--name" when flag is set. A repeatable option is taken out first (cli_take_all). */
+/* An option: "--name VALUE" / "--name=VALUE" when val is set, "--name" when flag is set.
+ * Given twice, it is a usage error; a repeatable option is taken out first (cli_take_all). */
 struct cli_opt {
 	const char *name;
 	const char **val;
@@ -72,13 +72,13 @@ struct cli_vals {
 
 /* Parses c's arguments against opts (NULL-name terminated). Positional arguments are
  * collected in order into pos (at most maxpos, *npos receives the count). Unknown options,
- * missing values and too many positionals fail with DB_EUSAGE in c->err naming the
- * argument. An option missing from the command's documented options (commands.c) is a
+ * an option given twice, missing values and too many positionals fail with DB_EUSAGE in
+ * c->err naming the argument. An option missing from the command's documented options (commands.c) is a
  * programming error: DB_ESOFTWARE, so an undocumented option fails its first test. */
 int cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpos,
               int *npos);
 /* Takes every "--name VALUE" / "--name=VALUE" out of c's arguments (before any "--"), in
- * order, into *out: the option repeated keeps each value, where cli_parse keeps the last.
+ * order, into *out: the option repeated keeps each value, where cli_parse refuses a second.
  * A missing value is DB_EUSAGE; an undocumented name DB_ESOFTWARE (as cli_parse). */
 int cli_take_all(struct cli *c, const char *name, struct cli_vals *out);
 /* For commands that take exactly one argument and no options: 0 with *out set, else

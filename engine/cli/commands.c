@@ -772,7 +772,8 @@ const struct cli_optdoc cli_environment[] = {
 
 /* sysexits.h, as base/err.h maps our errors onto it. */
 const struct cli_exitdoc cli_exit_statuses[] = {
-	{64, "usage: a wrong command, option or argument"},
+	{64, "usage: a wrong command, option or argument, or an option given twice (only an "
+	 "option whose text says \"give it again\" repeats)"},
 	{65, "bad data: an invalid plan, registry or value, an event the state does not allow, "
 	 "something not found, a failed audit verification"},
 	{66, "no input: a file or the store does not exist"},

@@ -58,6 +58,15 @@ os_actor(char *out, size_t n)
 	snprintf(out, n, "%s as %s", login, who);
 }
 
+/* `--db A --db B` names two stores: which one was meant is a guess, so neither is taken
+ * (as a command's options given twice, engine/cli/cli.c). */
+static int
+twice(const char *opt)
+{
+	fprintf(stderr, "dabiao: error: option '--%s' given twice: give it once\n", opt);
+	return 64;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,7 +75,7 @@ main(int argc, char **argv)
 	char *help_argv[] = {help, NULL};
 	char actor[300];
 	struct cli_env env = {0};
-	bool want_help = false;
+	bool want_help = false, db_given = false;
 	int i, status;
 
 	/* the SMTP helper (notifiers/sender.c): this program exec'd afresh by the daemon, which
@@ -84,12 +93,16 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			want_help = true;
 			break;
-		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-			env.config = argv[++i];
-		} else if (strncmp(argv[i], "--config=", 9) == 0) {
-			env.config = argv[i] + 9;
+		} else if ((strcmp(argv[i], "--config") == 0 && i + 1 < argc) ||
+		           strncmp(argv[i], "--config=", 9) == 0) {
+			if (env.config != NULL)
+				return twice("config");
+			env.config = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
 		} else if ((strcmp(argv[i], "--db") == 0 && i + 1 < argc) ||
 		           strncmp(argv[i], "--db=", 5) == 0) {
+			if (db_given)
+				return twice("db");
+			db_given = true;
 			db = argv[i][4] == '=' ? argv[i] + 5 : argv[++i];
 			if (*db == '\0') {
 				/* a variable that expanded to nothing: never quietly ./dabiao.db */
