@@ -118,24 +118,33 @@ utf8_clip(const char *s, char buf[UTF8_CLIP_BUF])
 	return buf;
 }
 
-char *
-utf8_trim(char *s)
+void
+utf8_trim_span(const char *s, size_t n, size_t *lead, size_t *end)
 {
-	size_t n = strlen(s), lead = 0, k;
+	size_t a = 0, b = n, k;
 	uint32_t cp;
 
-	while (lead < n && (k = utf8_decode(s + lead, n - lead, &cp)) != 0 && utf8_is_blank(cp))
-		lead += k;
-	memmove(s, s + lead, n - lead + 1);
-	n -= lead;
+	while (a < n && (k = utf8_decode(s + a, n - a, &cp)) != 0 && utf8_is_blank(cp))
+		a += k;
 	for (;;) {
-		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		else if (n >= 3 && memcmp(s + n - 3, "\xe3\x80\x80", 3) == 0)
-			n -= 3;
+		if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+			b--;
+		else if (b >= a + 3 && memcmp(s + b - 3, "\xe3\x80\x80", 3) == 0)
+			b -= 3;
 		else
 			break;
 	}
-	s[n] = '\0';
+	*lead = a;
+	*end = b;
+}
+
+char *
+utf8_trim(char *s)
+{
+	size_t lead, end;
+
+	utf8_trim_span(s, strlen(s), &lead, &end);
+	memmove(s, s + lead, end - lead);
+	s[end - lead] = '\0';
 	return s;
 }

@@ -28,6 +28,8 @@ bool utf8_is_blank(uint32_t cp);
 /* Trims those blanks (utf8_is_blank) at both ends of s in place; returns s. The one trim
  * of values people type: registry cells, plan and registry YAML values. Cannot fail. */
 char *utf8_trim(char *s);
+/* Where utf8_trim would cut the n bytes at s: the value is s[*lead, *end). */
+void utf8_trim_span(const char *s, size_t n, size_t *lead, size_t *end);
 
 /* A value a message echoes is cut to UTF8_CLIP characters (a task key, the longest value
  * people type, fits): a 5000-character argument must not fill the terminal. */

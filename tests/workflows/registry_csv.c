@@ -263,6 +263,10 @@ static const struct bad_case bad_cases[] = {
 	/* Excel's "Unicode text": UTF-16 with a byte order mark, then "id,..." */
 	{"spreadsheet saved as UTF-16", "\xff\xfei\0d\0,\0n\0a\0m\0e\0\n\0", 1, 1,
 	 "UTF-16 (saved as \"Unicode text\"); save the spreadsheet as \"CSV UTF-8\""},
+	/* tabs around a value are trimmed (tabs_around_values_are_trimmed); one inside it is
+	 * a control character, named at its character counting the leading tab */
+	{"tab inside a name", H "91652301MA7000001Q,\tOn\te\t,changji-city,cement,,,,\n", 2, 20,
+	 "row 1, column 'name': control character U+0009 (TAB) at character 4"},
 	/* a cleared row is skipped, but data in it is still checked where it stands */
 	{"data in an otherwise empty row", H ROW1 ",,,,,x,,\n", 3, 1,
 	 "row 2, column 'id': empty value"},
@@ -328,6 +332,30 @@ cleared_rows_are_skipped(void)
 	registry_free(r);
 }
 
+/* Spaces, tabs and U+3000 around every value are trimmed (docs/registry-format.md): a tab
+ * there is a blank a spreadsheet left, not a control character to refuse; a row of only
+ * tabs is a cleared row, skipped. Mixed blanks on both sides go too. */
+static void
+tabs_around_values_are_trimmed(void)
+{
+	static const char text[] = H "91652301MA7000001Q,\tOne\t,\t changji-city\xe3\x80\x80\t,"
+	                           "cement\t,,,,\n"
+	                           "\t\n\t,\t,,,,,,\n"
+	                           "\t91652301MA7000002U \t,Two,changji-city,cement,,,,\n";
+	struct registry_ctx ctx = {known, NULL};
+	struct registry *r = NULL;
+	struct dberr e;
+
+	if (parse_bytes(text, sizeof(text) - 1, &ctx, &r, &e) != 0)
+		TEST_FAIL_("tabs around values: %s", e.msg);
+	ASSERT_EQ(r->nsubjects, 2);
+	ASSERT_STR_EQ(field(&r->subjects[0], "name"), "One");
+	ASSERT_STR_EQ(field(&r->subjects[0], "jurisdiction"), "changji-city");
+	ASSERT_STR_EQ(field(&r->subjects[0], "industry"), "cement");
+	ASSERT_STR_EQ(r->subjects[1].id, "91652301MA7000002U");
+	registry_free(r);
+}
+
 /* A header and nothing else is an empty list, not an error: a bureau may have none yet. */
 static void
 header_only_gives_no_subjects(void)
@@ -351,6 +379,7 @@ main(void)
 	each_bad_csv_is_refused_at_its_field();
 	header_only_gives_no_subjects();
 	cleared_rows_are_skipped();
+	tabs_around_values_are_trimmed();
 	empty_unnamed_columns_are_ignored();
 	snprintf(path, sizeof(path), "%s/enterprises.csv", tmpdir);
 	unlink(path);
