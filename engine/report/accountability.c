@@ -561,13 +561,11 @@ detail_rows(const struct acc *a, struct report_table *t)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct item *it = &a->v[i];
 		const struct engine_plan *ep = NULL;
-		char when[32];
 
 		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
 			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
 			            strlen(engine_plan_at(a->en, p)->plan->id)) == 0)
 				ep = engine_plan_at(a->en, p);
-		tz_format_local(ep ? ep->tz : engine_tz(a->en), it->at, when);
 		report_add_str(t, it->jur);
 		report_add_str(t, it->person);
 		/* a task of a lifecycle of the plan's own (a rectification) is not "reported":
@@ -577,7 +575,8 @@ detail_rows(const struct acc *a, struct report_table *t)
 		report_add_str(t, it->what);
 		report_add_str(t, it->task);
 		report_add_str(t, it->why);
-		report_add_str(t, when);
+		/* RFC 3339 in JSON and CSV, as every time there (docs/output.md) */
+		report_add_time(t, ep ? ep->tz : engine_tz(a->en), it->at);
 		report_add_num(t, (double)it->seq, 0);
 	}
 }

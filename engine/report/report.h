@@ -32,6 +32,9 @@ enum report_cell_kind {
 	REPORT_NULL,          /* no value: s is shown in text and XLSX ("—"); CSV: an empty
 	                         cell; JSON: null */
 	REPORT_LIST,          /* strings: JSON array; joined by ", " elsewhere */
+	REPORT_TIME,          /* an instant: RFC 3339 with its offset in JSON and CSV, shown
+	                         "2017-07-03 10:00 +08:00" in text and XLSX (s is that form,
+	                         the RFC 3339 one follows its NUL) */
 };
 struct report_cell {
 	enum report_cell_kind kind;
@@ -68,14 +71,17 @@ void report_table_init(struct report_table *t, const char *title, const char *sh
 void report_table_keys(struct report_table *t, const char *name, const char *const *keys);
 /* Sets REPORT_COL_* flags of column col. Cannot fail. */
 void report_table_colflags(struct report_table *t, size_t col, unsigned flags);
-/* Appends one cell to the current row (rows fill left to right): text s (copied; NULL is
- * ""); number n with prec digits after the point; a boolean; no value, shown as `shown`
- * (copied) where a format has no null; a list of n strings (copied). None can fail. */
+/* Appends one cell to the current row (rows fill left to right): text s (copied; NULL or ""
+ * is no value: JSON's null, an empty cell, docs/output.md); number n with prec digits after
+ * the point; a boolean; no value, shown as `shown` (copied) where a format has no null; a
+ * list of n strings (copied); the instant at in zone z. None can fail. */
 void report_add_str(struct report_table *t, const char *s);
 void report_add_num(struct report_table *t, double n, int prec);
 void report_add_bool(struct report_table *t, bool v);
 void report_add_null(struct report_table *t, const char *shown);
 void report_add_list(struct report_table *t, const char *const *items, size_t n);
+struct tz;
+void report_add_time(struct report_table *t, const struct tz *z, int64_t at);
 /* Complete rows so far (cells / columns). Cannot fail. */
 size_t report_nrows(const struct report_table *t);
 /* Drops the rows, keeping the columns (for writing a long listing in chunks). */

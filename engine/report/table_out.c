@@ -26,6 +26,7 @@
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
+#include "time/tz.h"
 
 void
 report_table_init(struct report_table *t, const char *title, const char *sheet,
@@ -70,10 +71,15 @@ add_cell(struct report_table *t, enum report_cell_kind kind)
 	return &t->cells[t->ncells++];
 }
 
+/* An empty text is no value (a task of no jurisdiction, a warning nobody decided): JSON
+ * says so with null, as for every other value that does not exist, never "". */
 void
 report_add_str(struct report_table *t, const char *s)
 {
-	add_cell(t, REPORT_STR)->s = xstrdup(s ? s : "");
+	if (s == NULL || s[0] == '\0')
+		report_add_null(t, "");
+	else
+		add_cell(t, REPORT_STR)->s = xstrdup(s);
 }
 
 void
@@ -107,6 +113,20 @@ report_add_list(struct report_table *t, const char *const *items, size_t n)
 		buf_putc(&b, '\n');
 	}
 	add_cell(t, REPORT_LIST)->s = buf_detach(&b);
+}
+
+void
+report_add_time(struct report_table *t, const struct tz *z, int64_t at)
+{
+	char rfc[40], local[40];
+	size_t n;
+
+	/* both forms, one after the other: "local\0RFC 3339\0" (s alone reads as people's) */
+	tz_format_local(z, at, local);
+	tz_format_rfc3339(z, at, rfc);
+	n = strlen(local) + 1;
+	add_cell(t, REPORT_TIME)->s = memcpy(xmalloc(n + strlen(rfc) + 1), local, n);
+	strcpy(t->cells[t->ncells - 1].s + n, rfc);
 }
 
 size_t
@@ -175,6 +195,13 @@ report_format_parse(const char *s, unsigned allowed, enum report_format *out, st
 	return DB_EUSAGE;
 }
 
+/* A REPORT_TIME cell's RFC 3339 form, after its people's form. */
+static const char *
+rfc3339(const struct report_cell *c)
+{
+	return c->s + strlen(c->s) + 1;
+}
+
 /* A cell as text for CSV and XLSX: numbers without a useless ".0", a list joined by ", ".
  * The result lives in scratch (or the cell). */
 static const char *
@@ -185,6 +212,8 @@ cell_text(const struct report_cell *c, struct buf *scratch)
 	case REPORT_STR:
 	case REPORT_NULL:
 		return c->s;
+	case REPORT_TIME:
+		return c->s;                      /* people's form; RFC 3339 is rfc3339() */
 	case REPORT_NUM:
 		buf_printf(scratch, "%.*f", c->prec, c->n);
 		break;
@@ -400,6 +429,8 @@ csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch
 			 * stay numbers, a negative one too */
 			if (cell->kind == REPORT_NULL)
 				;
+			else if (cell->kind == REPORT_TIME)
+				buf_csv_field(&o->b, rfc3339(cell));   /* as JSON */
 			else if (cell->kind == REPORT_NUM || cell->kind == REPORT_BOOL)
 				buf_csv_field(&o->b, cell_text(cell, scratch));
 			else
@@ -426,6 +457,9 @@ json_value(struct buf *b, const struct report_cell *x)
 	switch (x->kind) {
 	case REPORT_STR:
 		buf_json_str(b, x->s);
+		break;
+	case REPORT_TIME:
+		buf_json_str(b, rfc3339(x));
 		break;
 	case REPORT_NUM:
 		buf_printf(b, "%.*f", x->prec, x->n);

@@ -759,7 +759,10 @@ web_task_json(struct buf *b, struct engine *en, const struct store_task *t)
 	buf_puts(b, ",\"subject\":");
 	buf_json_str(b, t->subject);
 	buf_puts(b, ",\"jurisdiction\":");
-	buf_json_str(b, t->jurisdiction);
+	if (t->jurisdiction[0] != '\0')
+		buf_json_str(b, t->jurisdiction);
+	else
+		buf_puts(b, "null");   /* as `dabiao tasks` (docs/output.md): no value is null */
 	buf_puts(b, ",\"period\":");
 	buf_json_str(b, t->period);
 	buf_puts(b, ",\"state\":");
@@ -768,9 +771,12 @@ web_task_json(struct buf *b, struct engine *en, const struct store_task *t)
 	           "\"late\":%s,\"extended\":%s,\"previous_due_date\":", due, dl, odue,
 	           (t->flags & STORE_TASK_LATE) ? "true" : "false",
 	           (t->flags & STORE_TASK_EXTENDED) ? "true" : "false");
-	/* as `dabiao tasks` (docs/output.md): "" when the task never moved */
+	/* as `dabiao tasks` (docs/output.md): null when the task never moved */
 	pdue = store_task_extra(t, "previous_due_date");
-	buf_json_str(b, pdue ? pdue : "");
+	if (pdue != NULL && pdue[0] != '\0')
+		buf_json_str(b, pdue);
+	else
+		buf_puts(b, "null");
 	buf_putc(b, '}');
 }
 

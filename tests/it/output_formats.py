@@ -169,8 +169,9 @@ eq(list(uj[0].keys()), doc_fields("dabiao user list"), "user list JSON fields")
 # by login: fk (disabled, no token, an office of fukang-city) before wang
 eq([(u["login"], u["role"], u["subject"], u["name"], u["state"], u["token"], u["failures"],
      u["locked_until"]) for u in uj],
-   [("fk", "county_epb", "fukang-city", "", "disabled", False, 0, None),
-    ("wang", "supervision", "", "王科长", "active", True, 0, None)], "user list JSON values")
+   [("fk", "county_epb", "fukang-city", None, "disabled", False, 0, None),
+    ("wang", "supervision", None, "王科长", "active", True, 0, None)],
+   "user list JSON values (no name, an office role's subject: null)")
 check(all(rfc3339(u["created_at"]).utcoffset() is not None for u in uj), "created_at is RFC 3339")
 uc = csv_rows("user", "list", "--format", "csv")
 eq(uc[0], doc_fields("dabiao user list"), "user list CSV header")

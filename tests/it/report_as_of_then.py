@@ -132,7 +132,8 @@ b6 = rows["th/monthly/b/2017-06"]
 eq(b6[5], "截止 2017-06-05 23:59 +08:00；展期：2017-06-12 10:00 +08:00 科长 将截止日期由 "
           "2017-06-05 延至 2017-06-10（事后补记的展期），理由：补批",
    "the deadline that lapsed, then the extension recorded after it, marked so")
-eq(b6[6], "2017-06-06 00:00 +08:00", "the lapse's own time, with no apostrophe")
+eq(b6[6], "2017-06-06T00:00:00+08:00", "the lapse's own time, RFC 3339 as every time in CSV, "
+   "with no apostrophe")
 rb = rows["th/report/b/once"]
 eq((rb[2], rb[5]), ("逾期", "截止 2017-05-10 23:59 +08:00；2017-06-12 10:00 +08:00 补报"),
    "a late hand-in said once, in local time")
