@@ -296,6 +296,55 @@ web_url_ok(const char *s)
 	return s[strlen(s) - 1] != '/';
 }
 
+int
+config_net_parse(const char *s, struct config_net *out)
+{
+	char host[64], *end;
+	const char *slash = strchr(s, '/');
+	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned max = 128;
+	long prefix;
+
+	if (hl == 0 || hl >= sizeof(host))
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET6, host, out->addr) != 1) {
+		if (inet_pton(AF_INET, host, out->addr + 12) != 1)
+			return -1;
+		out->addr[10] = out->addr[11] = 0xff; /* ::ffff:a.b.c.d */
+		max = 32;
+	}
+	prefix = max;
+	if (slash != NULL) {
+		errno = 0;
+		prefix = strtol(slash + 1, &end, 10);
+		if (errno != 0 || end == slash + 1 || *end != '\0' || slash[1] < '0' ||
+		    slash[1] > '9' || prefix < 0 || prefix > (long)max)
+			return -1;
+	}
+	out->prefix = (unsigned)prefix + (128 - max);
+	/* the host bits of 10.1.2.3/8 are dropped: it means 10.0.0.0/8 */
+	for (unsigned bit = out->prefix; bit < 128; bit++)
+		out->addr[bit / 8] &= (unsigned char)~(0x80u >> (bit % 8));
+	return 0;
+}
+
+bool
+config_net_has(const struct config_net *nets, size_t n, const unsigned char addr[16])
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned full = nets[i].prefix / 8, rest = nets[i].prefix % 8;
+
+		if (memcmp(nets[i].addr, addr, full) != 0)
+			continue;
+		if (rest == 0 || ((nets[i].addr[full] ^ addr[full]) & (0xffu << (8 - rest)) & 0xff) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
           struct dberr *e)
@@ -303,7 +352,8 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	static const char *const keys[] = {"listen", "base_url", "secret_file", "upload_limit",
 	                                   "link_days", "tls_cert", "tls_key",
 	                                   "task_files_limit", "files_limit", "trusted_proxies",
-	                                   "connections_per_address", "header_timeout", NULL};
+	                                   "connections_per_address", "header_timeout",
+	                                   "task_submissions_limit", "submissions_per_hour", NULL};
 	static const struct {
 		const char *key;
 		size_t off;
@@ -319,7 +369,11 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 	            {"connections_per_address", "a number of connections",
 	             offsetof(struct config, web_connections_per_address), 1, 10000},
 	            {"header_timeout", "a number of seconds",
-	             offsetof(struct config, web_header_timeout), 1, 3600}};
+	             offsetof(struct config, web_header_timeout), 1, 3600},
+	            {"task_submissions_limit", "a number of submissions",
+	             offsetof(struct config, web_task_submissions_limit), 1, 100000},
+	            {"submissions_per_hour", "a number of submissions",
+	             offsetof(struct config, web_submissions_per_hour), 1, 100000}};
 	const struct ydoc_node *v;
 	const char *s;
 	int rc;
@@ -380,21 +434,17 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 		*(int *)(void *)((char *)c + nums[i].off) = (int)n;
 	}
 	if ((v = ydoc_get(web, "trusted_proxies")) != NULL) {
-		unsigned char bin[16];
-
 		if ((rc = ydoc_expect(d, v, YDOC_SEQ, "web.trusted_proxies", e)) != 0)
 			return rc;
-		c->web_trusted_proxies = xcalloc(v->n + 1, sizeof(char *));
+		c->web_trusted_proxies = xcalloc(v->n + 1, sizeof(*c->web_trusted_proxies));
 		for (size_t i = 0; i < v->n; i++) {
 			if ((rc = ydoc_string(d, v->items[i], "web.trusted_proxies", &s, e)) != 0)
 				return rc;
-			/* the address as the socket gives it, to compare with inet_ntop's text */
-			if (inet_pton(strchr(s, ':') ? AF_INET6 : AF_INET, s, bin) != 1)
+			if (config_net_parse(s, &c->web_trusted_proxies[i]) != 0)
 				return ydoc_error(d, v->items[i], e, "web.trusted_proxies: each entry is "
-				                  "a proxy's numeric address (127.0.0.1, ::1), not '%s'", s);
-			c->web_trusted_proxies[i] = xmalloc(INET6_ADDRSTRLEN);
-			inet_ntop(strchr(s, ':') ? AF_INET6 : AF_INET, bin, c->web_trusted_proxies[i],
-			          INET6_ADDRSTRLEN);
+				                  "a proxy's numeric address or a range of them (127.0.0.1, "
+				                  "::1, 10.0.0.0/8, fd00::/8), not '%s'", s);
+			c->web_ntrusted_proxies = i + 1;
 		}
 	}
 	if ((v = ydoc_get(web, "tls_cert")) != NULL) {
@@ -617,6 +667,8 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	c.web_files_limit = (size_t)10 << 30;
 	c.web_connections_per_address = 20;
 	c.web_header_timeout = 30;
+	c.web_task_submissions_limit = 50;
+	c.web_submissions_per_hour = 20;
 	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	c.calendar_dir = calendar_dir();
@@ -682,8 +734,6 @@ config_release(struct config *c)
 	free(c->web_secret_file);
 	free(c->web_tls_cert);
 	free(c->web_tls_key);
-	for (size_t i = 0; c->web_trusted_proxies && c->web_trusted_proxies[i]; i++)
-		free(c->web_trusted_proxies[i]);
 	free(c->web_trusted_proxies);
 	memset(c, 0, sizeof(*c));
 }
@@ -715,12 +765,11 @@ config_copy(const struct config *from, struct config *to)
 	to->web_tls_cert = xstrdup(from->web_tls_cert);
 	to->web_tls_key = xstrdup(from->web_tls_key);
 	to->web_trusted_proxies = NULL;
-	for (n = 0; from->web_trusted_proxies && from->web_trusted_proxies[n]; n++)
-		;
 	if (from->web_trusted_proxies) {
-		to->web_trusted_proxies = xcalloc(n + 1, sizeof(char *));
-		for (size_t i = 0; i < n; i++)
-			to->web_trusted_proxies[i] = xstrdup(from->web_trusted_proxies[i]);
+		to->web_trusted_proxies = xcalloc(from->web_ntrusted_proxies + 1,
+		                                  sizeof(*to->web_trusted_proxies));
+		memcpy(to->web_trusted_proxies, from->web_trusted_proxies,
+		       from->web_ntrusted_proxies * sizeof(*to->web_trusted_proxies));
 	}
 	n = 0;
 	to->digest = NULL;

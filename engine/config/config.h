@@ -52,8 +52,11 @@
  *     task_files_limit: 100MB                 # one task's files, every submission; 413
  *     files_limit: 10GB                       # every file the web keeps; 413
  *     trusted_proxies: [127.0.0.1]            # X-Forwarded-For believed from these only
+ *                                             # (addresses or CIDR ranges, either family)
  *     connections_per_address: 20             # open connections per client address
  *     header_timeout: 30                      # seconds to send a request's headers
+ *     task_submissions_limit: 50              # submissions one task keeps; then 429
+ *     submissions_per_hour: 20                # per link, or per account and task; 429
  *     tls_cert: /etc/dabiao/tls/cert.pem      # both: `web` speaks HTTPS itself; neither:
  *     tls_key: /etc/dabiao/tls/key.pem        # plain HTTP behind nginx (deploy/)
  */
@@ -67,6 +70,19 @@
 #include "workflows/parse/plan.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/dabiao/dabiao.yaml"
+
+/* A range of client addresses (web.trusted_proxies: 127.0.0.1, 10.0.0.0/8, ::1, fd00::/8).
+ * An IPv4 address is held in its IPv4-mapped IPv6 form (::ffff:a.b.c.d, prefix + 96): a
+ * server listening on [::] sees an IPv4 client so, and an entry written either way
+ * matches it either way. */
+struct config_net {
+	unsigned char addr[16];   /* network order, the bits past prefix zero */
+	unsigned prefix;          /* 0..128 */
+};
+/* Whether addr (16 bytes, IPv4 as ::ffff:a.b.c.d) is in one of the n ranges. */
+bool config_net_has(const struct config_net *nets, size_t n, const unsigned char addr[16]);
+/* Parses "ADDR" or "ADDR/PREFIX" into *out. 0, or -1 when it is neither. */
+int config_net_parse(const char *s, struct config_net *out);
 
 /* A few sessions at once: a server that answers each message slowly (a content filter,
  * a remote relay) no longer holds the whole batch to one message at a time, and a bureau's
@@ -107,10 +123,12 @@ struct config {
 	int web_link_days;     /* 0: a link lives until its task is final */
 	size_t web_task_files_limit; /* bytes: every file one task's submissions keep, together */
 	size_t web_files_limit;  /* bytes: every file the web keeps (DB/files), together */
-	char **web_trusted_proxies; /* numeric addresses whose X-Forwarded-For is believed,
-	                               NULL-terminated, or NULL (none: the socket's peer) */
+	struct config_net *web_trusted_proxies; /* ranges whose X-Forwarded-For is believed */
+	size_t web_ntrusted_proxies;
 	int web_connections_per_address; /* open connections one address may hold (default 20;
 	                                    a trusted proxy is not counted) */
+	int web_task_submissions_limit; /* submissions one task keeps, over its life (50) */
+	int web_submissions_per_hour; /* web submissions per link, or per account and task (20) */
 	int web_header_timeout;  /* seconds a connection may take to send a request's headers,
 	                            or stay idle between requests (default 30) */
 	char *web_tls_cert;    /* PEM certificate chain and key: `web` speaks HTTPS itself; */

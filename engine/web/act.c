@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
@@ -232,7 +233,9 @@ struct submit_arg {
 	const char *to_state;
 	uint64_t seq;             /* the submission's audit record */
 	uint64_t kept;            /* bytes the task's earlier submissions keep */
+	unsigned submissions;     /* the task's submissions so far */
 	bool over;                /* refused: web.task_files_limit */
+	bool too_many;            /* refused: web.task_submissions_limit */
 };
 
 static const char *next_file(const char *p, char sha[65], unsigned long long *size,
@@ -246,19 +249,22 @@ submit_files(const struct store_audit *a)
 	return strcmp(a->action, "task.submit") == 0 ? strstr(a->details, "\"files\":[") : NULL;
 }
 
-/* Adds up the files of a task's submissions so far (each submission's, as it named them). */
+/* Counts a task's submissions so far and adds up their files (each submission's, as it
+ * named them). */
 static int
 kept_cb(const struct store_audit *a, void *arg)
 {
-	uint64_t *kept = arg;
+	struct submit_arg *x = arg;
 	const char *p;
 	char sha[65], *name;
 	unsigned long long size;
 
+	if (strcmp(a->action, "task.submit") == 0)
+		x->submissions++;
 	if ((p = submit_files(a)) == NULL)
 		return 0;
 	while ((p = next_file(p, sha, &size, &name)) != NULL) {
-		*kept += size;
+		x->kept += size;
 		free(name);
 	}
 	return 0;
@@ -346,9 +352,17 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	/* what one task may keep, over every submission (a late one stays open to more, and a
 	 * link works repeatedly): counted in this transaction, so two at once cannot both pass */
 	x->kept = 0;
-	x->over = false;
-	if ((rc = store_audit_task_each(txn, x->key, kept_cb, &x->kept, e)) != 0)
+	x->submissions = 0;
+	x->over = x->too_many = false;
+	if ((rc = store_audit_task_each(txn, x->key, kept_cb, x, e)) != 0)
 		return rc;
+	/* a late task stays open to submissions, and each is an audit record and a receipt
+	 * mail even without a file: one task keeps a bounded number */
+	if (x->submissions >= (unsigned)x->r->w->cfg->web_task_submissions_limit) {
+		x->too_many = true;
+		return dberr_set(e, DB_EDATA, "the task has %u submissions: web.task_submissions_limit",
+		                 x->submissions);
+	}
 	{
 		uint64_t add = 0;
 
@@ -418,6 +432,99 @@ web_text_ok(const char *s, size_t max, bool one_line, bool required)
 	return said || !required;
 }
 
+struct refusal_arg {
+	struct engine *en;
+	const char *key, *why;
+	int limit;
+	const char *addr;
+};
+
+static int
+refusal_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct refusal_arg *x = arg;
+	struct store_task t;
+	struct buf d = BUF_INIT;
+	int rc;
+
+	if ((rc = store_task_get(txn, x->key, &t, e)) != 0)
+		return rc;
+	buf_puts(&d, "{\"bound\":");
+	buf_json_str(&d, x->why);
+	buf_printf(&d, ",\"limit\":%d,\"address\":", x->limit);
+	buf_json_str(&d, x->addr);
+	buf_putc(&d, '}');
+	rc = engine_audit(x->en, txn, "web.submit_refused", t.key, t.subject, t.state,
+	                  t.state, buf_str(&d), e);
+	buf_release(&d);
+	store_task_release(&t);
+	return rc;
+}
+
+/* A submission refused by a bound on how many (web.task_submissions_limit,
+ * web.submissions_per_hour): 429 with what to do, and an audit record `web.submit_refused`
+ * naming the bound, the asker (the actor) and the address. */
+static void
+refuse_submission(struct req *r, const char *key, const char *by, const char *why, int limit,
+                  const char *msg)
+{
+	struct refusal_arg x = {r->en, key, why, limit, r->addr};
+	char *actor = web_actor(&r->who, web_text_ok(by, 100, true, true) ? by : NULL);
+	struct dberr e;
+
+	upload_discard(r);
+	engine_set_actor(r->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	if (engine_write(r->en, refusal_txn, &x, &e) != 0)
+		log_warnx("web", "auditing a refused submission of %s: %s", key, e.msg);
+	log_warnx("web", "refused a submission task=%s bound=%s limit=%d addr=%s", key, why, limit,
+	          r->addr);
+	req_error(r, 429, msg);
+	r->retry_after = strcmp(why, "submissions_per_hour") == 0 ? 3600 : 0;
+}
+
+/* How often this link (or this account, for this task: an account of the province's
+ * systems submits for many tasks) has submitted in the last hour, counting this attempt.
+ * False with the 429 written when it is past web.submissions_per_hour. The count lives in
+ * the web process; the refusal is audited once an hour per link or account and task. */
+static bool
+submission_rate_ok(struct req *r, const char *key, const char *by)
+{
+	const int limit = r->w->cfg->web_submissions_per_hour;
+	char rk[72], hex[SHA256_HEX_SIZE];
+	bool first_over = false;
+	unsigned n;
+
+	if (r->who.kind == WHO_LINK) {
+		snprintf(rk, sizeof(rk), "l%.64s", r->who.link.hash);
+	} else {
+		char *s = xasprintf("%s\n%s", r->who.login, key);
+
+		sha256_hex(s, strlen(s), hex);
+		free(s);
+		snprintf(rk, sizeof(rk), "a%s", hex);
+	}
+	n = web_rate_count(&r->w->submits, rk, engine_wall_clock(), 3600, 1, (unsigned)limit,
+	                   &first_over);
+	if (n <= (unsigned)limit)
+		return true;
+	if (first_over) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "一小时内通过%s报送此事项已达 %d 次的上限"
+		         "（web.submissions_per_hour），本次报送未保存任何内容。请一小时后再试；如需补充"
+		         "材料，请联系监察支队。", r->who.kind == WHO_LINK ? "此链接" : "此账号", limit);
+		refuse_submission(r, key, by, "submissions_per_hour", limit, msg);
+	} else {
+		/* told and audited once this hour: the rest are refused without a record each */
+		upload_discard(r);
+		req_error(r, 429, "报送过于频繁，本次报送未保存任何内容。请一小时后再试。");
+		r->retry_after = 3600;
+	}
+	return false;
+}
+
 /* The shared part of both submit routes: checks, files, the transaction, delivery. 0 and
  * *seq, or an HTTP status with the answer already written into r. */
 static int
@@ -449,6 +556,8 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 			req_error(r, 400, "文件名过长、含有控制字符或不是UTF-8编码，请改名后重新上传。");
 			return 400;
 		}
+	if (!submission_rate_ok(r, key, by))
+		return 429;
 	memset(&x, 0, sizeof(x));
 	for (size_t i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, "sections") == 0 &&
@@ -499,6 +608,16 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 			         r->w->cfg->web_task_files_limit / 1024);
 			req_error(r, 413, msg);
 			return 413;
+		}
+		if (x.too_many) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "此事项已累计报送 %u 次，达到每个事项 %d 次的上限"
+			         "（web.task_submissions_limit），本次报送未保存任何内容。如确需再次报送，请联系"
+			         "监察支队。", x.submissions, r->w->cfg->web_task_submissions_limit);
+			refuse_submission(r, key, by, "task_submissions_limit",
+			                  r->w->cfg->web_task_submissions_limit, msg);
+			return 429;
 		}
 		if (rc == DB_ESTATE) {
 			req_error(r, 409, "当前状态不允许报送（可能已经报送并在审核中）。");
@@ -618,10 +737,12 @@ void
 web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
 {
 	if (rc == DB_ESTATE || rc == DB_EDATA || rc == DB_EUSAGE) {
-		char *msg = xasprintf("操作未执行：%s", e->msg);
-
-		req_error(r, 409, msg);
-		free(msg);
+		/* the engine's reason is the command line's, in English: the log keeps it */
+		log_info("web", "action refused: %s", e->msg);
+		req_error(r, 409, rc == DB_ESTATE
+		                      ? "操作未执行：事项的当前状态不允许此操作（可能已有人办理），请刷新页面查看。"
+		                      : "操作未执行：所填内容不符合要求（如新的截止日期不晚于原截止日期，或事项"
+		                        "不适用此操作），请检查后重试。");
 		return;
 	}
 	if (rc != 0) {
@@ -1001,8 +1122,9 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 	   (unsigned long long)seq);
 	H(h, "<tr><th>收到时间</th><td>");
 	view_time(r, a.clock_time);
-	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>%s</td></tr>"
-	      "<tr><th>声明包含</th><td>", by ? by : "", a.actor);
+	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>", by ? by : "");
+	view_actor(r, a.actor);
+	H(h, "</td></tr><tr><th>声明包含</th><td>");
 	{
 		/* a task key is PLAN/MILESTONE/SUBJECT/PERIOD; ids hold no '/' */
 		const char *slash = strchr(a.task, '/');

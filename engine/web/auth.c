@@ -329,39 +329,36 @@ page_login(struct req *r)
 	login_form(r, NULL);
 }
 
-/* Failed logins from one address within the window, in a small ring (per process: the
- * per-account lockout in the store is what survives a restart). The caller holds
- * w->thr_lock. */
-static unsigned *
-throttle_slot(struct web *w, const char *addr, int64_t now)
+unsigned
+web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window,
+               unsigned add, unsigned limit, bool *first_over)
 {
+	const size_t nslots = sizeof(rt->slot) / sizeof(rt->slot[0]);
 	size_t i;
-
-	for (i = 0; i < sizeof(w->thr) / sizeof(w->thr[0]); i++)
-		if (strcmp(w->thr[i].addr, addr) == 0) {
-			if (now - w->thr[i].since > WEB_ADDR_WINDOW) {
-				w->thr[i].since = now;
-				w->thr[i].n = 0;
-			}
-			return &w->thr[i].n;
-		}
-	i = w->thr_next++ % (sizeof(w->thr) / sizeof(w->thr[0]));
-	snprintf(w->thr[i].addr, sizeof(w->thr[i].addr), "%s", addr);
-	w->thr[i].since = now;
-	w->thr[i].n = 0;
-	return &w->thr[i].n;
-}
-
-/* The failures counted for addr, after adding add (0 or 1), under the ring's lock: the
- * ring is shared by the worker threads. */
-static unsigned
-throttle_count(struct web *w, const char *addr, int64_t now, unsigned add)
-{
 	unsigned n;
 
-	pthread_mutex_lock(&w->thr_lock);
-	n = *throttle_slot(w, addr, now) += add;
-	pthread_mutex_unlock(&w->thr_lock);
+	pthread_mutex_lock(&rt->lock);
+	for (i = 0; i < nslots; i++)
+		if (strcmp(rt->slot[i].key, key) == 0)
+			break;
+	if (i == nslots) {
+		i = rt->next++ % nslots;
+		snprintf(rt->slot[i].key, sizeof(rt->slot[i].key), "%s", key);
+		rt->slot[i].since = now;
+		rt->slot[i].n = 0;
+		rt->slot[i].told = false;
+	} else if (now - rt->slot[i].since > window) {
+		rt->slot[i].since = now;
+		rt->slot[i].n = 0;
+		rt->slot[i].told = false;
+	}
+	n = rt->slot[i].n += add;
+	if (first_over != NULL) {
+		*first_over = n > limit && !rt->slot[i].told;
+		if (*first_over)
+			rt->slot[i].told = true;
+	}
+	pthread_mutex_unlock(&rt->lock);
 	return n;
 }
 
@@ -479,7 +476,8 @@ page_login_post(struct req *r)
 		r->status = 400;
 		return;
 	}
-	if (throttle_count(r->w, r->addr, x.now, 0) >= WEB_ADDR_FAILURES) {
+	if (web_rate_count(&r->w->logins, r->addr, x.now, WEB_ADDR_WINDOW, 0, 0, NULL) >=
+	    WEB_ADDR_FAILURES) {
 		req_error(r, 429, "登录失败次数过多，请15分钟后再试。");
 		return;
 	}
@@ -490,7 +488,7 @@ page_login_post(struct req *r)
 		return;
 	}
 	if (x.outcome != 0) {
-		throttle_count(r->w, r->addr, x.now, 1);
+		web_rate_count(&r->w->logins, r->addr, x.now, WEB_ADDR_WINDOW, 1, 0, NULL);
 		r->status = x.outcome >= 2 ? 423 : 401;
 		login_form(r, x.outcome >= 2 ? "连续登录失败次数过多，账号已锁定15分钟。"
 		                             : "账号或密码错误。");

@@ -1059,8 +1059,10 @@ web_tasks(struct req *r, bool json)
 	dberr_clear(&e);
 	rc = store_read(engine_store(c.en), list_txn, &v, &e);
 	H(h, "</tbody></table>");
-	if (rc != 0)
-		HF(h, "<p class=\"error\">读取失败：%s</p>", e.msg);
+	if (rc != 0) {
+		log_warnx("web", "task list: %s", e.msg);
+		H(h, "<p class=\"error\">读取失败，请稍后重试。</p>");
+	}
 	if (c.n == 0)
 		H(h, "<p>没有符合条件的任务。</p>");
 	if (c.next.len > 0) {
@@ -1137,6 +1139,22 @@ sections_detail(struct req *r, const struct store_task *t, const char *details,
 	free(v);
 }
 
+/* The record's action in words, for those the timeline has no line of its own for
+ * (the plan's reconciliation, the scheduler's corrections); an unknown one as "其他记录". */
+static const char *
+other_action(const char *action)
+{
+	static const char *const words[][2] = {
+		{"task.reschedule", "提醒或截止安排随方案调整"}, {"task.redate", "截止日期随方案调整"},
+		{"task.rename", "事项名称随方案调整"},           {"task.move", "所属辖区变更"},
+		{"task.cancel", "事项撤销（方案或名录变更）"},  {"notice.cancel", "通知撤回"}};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i][0], action) == 0)
+			return words[i][1];
+	return "其他记录（详见审计序号）";
+}
+
 static int
 timeline_cb(const struct store_audit *a, void *arg)
 {
@@ -1185,7 +1203,8 @@ timeline_cb(const struct store_audit *a, void *arg)
 	} else if (strcmp(a->action, "task.event") == 0) {
 		ev = report_json_str(a->details, "event");
 		HF(h, "%s", ev && strcmp(ev, "accept") == 0 ? "审核通过"
-		          : ev && strcmp(ev, "return") == 0 ? "退回" : ev ? ev : "");
+		          : ev && strcmp(ev, "return") == 0 ? "退回"
+		          : "办理（状态变更见下）"); /* a plan's own event: its id is no word */
 		detail(h, a->details, "by", "经办人");
 		detail(h, a->details, "note", "理由或说明");
 	} else if (strcmp(a->action, "task.extend") == 0) {
@@ -1204,15 +1223,19 @@ timeline_cb(const struct store_audit *a, void *arg)
 	} else if (strcmp(a->action, "link.revoke") == 0) {
 		H(h, "撤销报送链接");
 	} else {
-		html_text(h, a->action);
+		H(h, "<span class=\"muted\">");
+		html_text(h, other_action(a->action));
+		H(h, "</span>");
 	}
 	if (strncmp(a->action, "notice.", 7) == 0) {
 		/* a notice's own states are shown as its delivery above */
 	} else if (a->from_state[0] || a->to_state[0])
 		HF(h, "<br><span class=\"muted\">状态：%s → %s</span>",
 		   a->from_state[0] ? view_state(a->from_state) : "—", view_state(a->to_state));
-	HF(h, "</td><td>%s</td><td><a href=\"/proof/%llu\">#%llu</a></td></tr>", a->actor,
-	   (unsigned long long)a->seq, (unsigned long long)a->seq);
+	H(h, "</td><td>");
+	view_actor(r, a->actor);
+	HF(h, "</td><td><a href=\"/proof/%llu\">#%llu</a></td></tr>", (unsigned long long)a->seq,
+	   (unsigned long long)a->seq);
 	free(kind);
 	free(key);
 	free(ev);
@@ -1501,8 +1524,10 @@ page_review(struct req *r)
 	H(h, "<h1>待审核的报送</h1><table id=\"review\"><thead><tr><th>事项</th><th>责任主体</th>"
 	     "<th>报送人</th><th>报送时间</th><th>状态</th></tr></thead><tbody>");
 	dberr_clear(&e);
-	if (store_read(engine_store(r->en), review_txn, &c, &e) != 0)
-		HF(h, "<tr><td colspan=\"5\" class=\"error\">读取失败：%s</td></tr>", e.msg);
+	if (store_read(engine_store(r->en), review_txn, &c, &e) != 0) {
+		log_warnx("web", "review queue: %s", e.msg);
+		H(h, "<tr><td colspan=\"5\" class=\"error\">读取失败，请稍后重试。</td></tr>");
+	}
 	H(h, "</tbody></table>");
 	if (c.n == 0)
 		H(h, "<p>没有待审核的报送。</p>");

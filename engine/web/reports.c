@@ -17,21 +17,22 @@
 #include "store/store.h"
 
 static void
-table_html(struct html *h, const struct report_table *t, const char *id)
+table_html(struct req *r, const struct report_table *t, const char *id)
 {
+	struct html *h = &r->out;
 	size_t rows = report_nrows(t);
 
 	HF(h, "<h2>%s</h2><table id=\"%s\"><thead><tr>", t->title, id);
 	for (size_t c = 0; c < t->ncols; c++)
 		HF(h, "<th>%s</th>", t->head[c]);
 	H(h, "</tr></thead><tbody>");
-	for (size_t r = 0; r < rows; r++) {
-		if (r + 1 == rows && t->total_row)
+	for (size_t row = 0; row < rows; row++) {
+		if (row + 1 == rows && t->total_row)
 			H(h, "<tr class=\"total\">");
 		else
 			H(h, "<tr>");
 		for (size_t c = 0; c < t->ncols; c++) {
-			const struct report_cell *cell = &t->cells[r * t->ncols + c];
+			const struct report_cell *cell = &t->cells[row * t->ncols + c];
 
 			if (cell->kind == REPORT_NUM && cell->prec == 0)
 				HF(h, "<td class=\"n\">%lld</td>", (long long)cell->n);
@@ -40,6 +41,11 @@ table_html(struct html *h, const struct report_table *t, const char *id)
 
 				snprintf(num, sizeof(num), "%.*f", cell->prec, cell->n);
 				HF(h, "<td class=\"n\">%s</td>", num);
+			} else if (t->keys && strcmp(t->keys[c], "task") == 0 && cell->s && *cell->s) {
+				/* the task's key is for scripts (JSON, CSV); a reader follows a link */
+				H(h, "<td>");
+				view_task_link(r, cell->s, "查看任务");
+				H(h, "</td>");
 			} else {
 				HF(h, "<td>%s</td>", cell->s ? cell->s : "");
 			}
@@ -89,6 +95,20 @@ month_range(struct req *r, const char *month, int64_t *from, int64_t *to)
 	*to = tz_local_to_utc(z, cal_days_from_civil(y, m, cal_days_in_month(y, m)), 86399);
 }
 
+/* Why a report cannot be made, in words (the report module's message, in English for the
+ * command line, goes to the log). */
+static const char *
+report_missing(int rc, const struct dberr *e)
+{
+	if (rc == DB_ENOTFOUND)
+		return "库中的方案都没有企业清理整治节点（附件3、附件4据此统计），本月无此报表。";
+	if (rc == DB_EUSAGE)
+		return "多个方案都有企业清理整治节点，网页不能确定按哪个方案统计；请在服务器上用 "
+		       "dabiao report --plan 指定方案生成。";
+	log_warnx("web", "report: %s", e->msg);
+	return "报表暂时无法生成，请稍后重试。";
+}
+
 void
 page_reports(struct req *r)
 {
@@ -99,6 +119,7 @@ page_reports(struct req *r)
 	char month[8];
 	int64_t from, to;
 	static const char *const kinds[] = {"annex3", "annex4", "accountability"};
+	int rc;
 
 	if (!r->who.office) {
 		req_error(r, 403, "报表仅供州级部门查看。");
@@ -116,28 +137,28 @@ page_reports(struct req *r)
 		   i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录", kinds[i], month, kinds[i], month);
 	H(h, "<a href=\"/calendar.ics\">全部截止日期（iCalendar）</a></p>");
 	dberr_clear(&e);
-	if (report_annex3(en, NULL, month, false, &a3, &e) == 0) {
-		table_html(h, &a3, "annex3");
+	if ((rc = report_annex3(en, NULL, month, false, &a3, &e)) == 0) {
+		table_html(r, &a3, "annex3");
 		report_table_release(&a3);
 	} else {
-		HF(h, "<p class=\"muted\">附件3：%s</p>", e.msg);
+		HF(h, "<p class=\"muted\" id=\"annex3-missing\">附件3：%s</p>", report_missing(rc, &e));
 	}
 	dberr_clear(&e);
-	if (report_annex4(en, NULL, month, &a4, &e) == 0) {
-		table_html(h, &a4, "annex4");
+	if ((rc = report_annex4(en, NULL, month, &a4, &e)) == 0) {
+		table_html(r, &a4, "annex4");
 		report_table_release(&a4);
 	} else {
-		HF(h, "<p class=\"muted\">附件4：%s</p>", e.msg);
+		HF(h, "<p class=\"muted\" id=\"annex4-missing\">附件4：%s</p>", report_missing(rc, &e));
 	}
 	month_range(r, month, &from, &to);
 	dberr_clear(&e);
-	if (report_accountability(en, from, to, acc, &e) == 0) {
-		table_html(h, &acc[1], "accountability-summary");
-		table_html(h, &acc[0], "accountability");
+	if ((rc = report_accountability(en, from, to, acc, &e)) == 0) {
+		table_html(r, &acc[1], "accountability-summary");
+		table_html(r, &acc[0], "accountability");
 		report_table_release(&acc[0]);
 		report_table_release(&acc[1]);
 	} else {
-		HF(h, "<p class=\"muted\">问责记录：%s</p>", e.msg);
+		HF(h, "<p class=\"muted\">问责记录：%s</p>", report_missing(rc, &e));
 	}
 	view_end(r);
 }
@@ -218,7 +239,7 @@ page_report_download(struct req *r, const char *what)
 		return;
 	}
 	if (rc != 0) {
-		req_error(r, 404, e.msg);
+		req_error(r, 404, report_missing(rc, &e));
 		return;
 	}
 	/* the file name is ours: the kind and month checked above, never the request's text */
@@ -243,7 +264,8 @@ page_calendar(struct req *r)
 	dberr_clear(&e);
 	if (report_calendar(r->en, NULL, subject && *subject ? subject : NULL,
 	                    role && *role ? role : NULL, &text, &e) != 0) {
-		req_error(r, 404, e.msg);
+		log_warnx("web", "calendar: %s", e.msg);
+		req_error(r, 404, "没有这个主体或角色的截止日期。");
 		return;
 	}
 	buf_puts(&r->out.b, text);
@@ -300,7 +322,8 @@ page_audit(struct req *r)
 	x.verify = req_query(r, "verify") != NULL;
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), head_txn, &x, &e) != 0) {
-		HF(h, "<p class=\"error\">%s</p>", e.msg);
+		log_warnx("web", "audit page: %s", e.msg);
+		req_error(r, 503, "审计日志暂时无法读取，请稍后重试。");
 		return;
 	}
 	view_begin(r, "审计");
@@ -328,7 +351,10 @@ page_audit(struct req *r)
 		if (audit_checkpoint_sign(&cp, key, &text, &e) == 0)
 			HF(h, "<h2>当前签名检查点</h2><pre class=\"hash\" id=\"checkpoint\">%s</pre>", text);
 		else
-			HF(h, "<p class=\"error\">无法签名检查点：%s</p>", e.msg);
+		{
+			log_warnx("web", "audit page: signing the checkpoint: %s", e.msg);
+			H(h, "<p class=\"error\">无法签名检查点（签名密钥无法读取，原因已记入日志）。</p>");
+		}
 		free(text);
 		free(key);
 	} else {

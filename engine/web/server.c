@@ -485,8 +485,6 @@ respond(struct MHD_Connection *con, struct req *r)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
-	bool html;
-	char len[32];
 
 	if (r->file_fd >= 0) {
 		resp = MHD_create_response_from_fd((uint64_t)r->file_size, r->file_fd);
@@ -504,7 +502,6 @@ respond(struct MHD_Connection *con, struct req *r)
 		r->status = 200;
 	if (r->ctype == NULL)
 		r->ctype = "text/html; charset=utf-8";
-	html = strncmp(r->ctype, "text/html", 9) == 0;
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
 	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -521,8 +518,14 @@ respond(struct MHD_Connection *con, struct req *r)
 			MHD_add_response_header(resp, "Set-Cookie", r->cookie[i]);
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
-	(void)html;
-	(void)len;
+	if (r->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof(secs), "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", secs);
+	}
+	if (r->close)
+		MHD_add_response_header(resp, "Connection", "close");
 	ret = MHD_queue_response(con, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -538,25 +541,44 @@ count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *va
 	return MHD_YES;
 }
 
+/* An address's text as the throttle, the connection counts and the audit compare it: an
+ * IPv4 client of a server listening on [::] arrives as ::ffff:a.b.c.d and is written
+ * a.b.c.d, as the same client of one listening on 0.0.0.0. */
+static void
+addr_text(int af, const void *bin, char *out, size_t n)
+{
+	const unsigned char *b = bin;
+
+	if (af == AF_INET6 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)bin))
+		inet_ntop(AF_INET, b + 12, out, (socklen_t)n);
+	else
+		inet_ntop(af, bin, out, (socklen_t)n);
+}
+
 static void
 sockaddr_text(const struct sockaddr *sa, char *out, size_t n)
 {
 	snprintf(out, n, "?");
 	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-		          (socklen_t)n);
+		addr_text(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, n);
 	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-		          (socklen_t)n);
+		addr_text(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		          n);
 }
 
+/* Whether addr (addr_text's) is in web.trusted_proxies, whose ranges hold IPv4 in the
+ * mapped form too (config_net). */
 static bool
 trusted_proxy(const struct web *w, const char *addr)
 {
-	for (size_t i = 0; w->cfg->web_trusted_proxies && w->cfg->web_trusted_proxies[i]; i++)
-		if (strcmp(w->cfg->web_trusted_proxies[i], addr) == 0)
-			return true;
-	return false;
+	unsigned char bin[16] = {0};
+
+	if (inet_pton(AF_INET6, addr, bin) != 1) {
+		if (inet_pton(AF_INET, addr, bin + 12) != 1)
+			return false;
+		bin[10] = bin[11] = 0xff;
+	}
+	return config_net_has(w->cfg->web_trusted_proxies, w->cfg->web_ntrusted_proxies, bin);
 }
 
 /* The client's address: the socket's peer, or, when the peer is a trusted proxy
@@ -589,7 +611,7 @@ client_addr(struct web *w, struct MHD_Connection *con, char *out, size_t n)
 		if (inet_pton(af, one, bin) != 1)
 			break;
 		/* the canonical text, as the throttle and the audit compare it */
-		inet_ntop(af, bin, out, (socklen_t)n);
+		addr_text(af, bin, out, n);
 		if (comma == NULL || !trusted_proxy(w, out))
 			break;
 		*comma = '\0';
@@ -610,12 +632,18 @@ conns_find(struct web *w, const char *addr, bool add)
 	w->conns = xgrow(w->conns, &w->capconns, w->nconns + 1, sizeof(*w->conns));
 	snprintf(w->conns[w->nconns].addr, sizeof(w->conns[0].addr), "%s", addr);
 	w->conns[w->nconns].n = 0;
+	w->conns[w->nconns].refusing = 0;
 	return &w->conns[w->nconns++];
 }
 
-/* Before a connection is taken: refused (closed at once) when its address holds its
- * share already. A proxy in web.trusted_proxies is not limited (its clients are behind it;
- * nginx limits them itself: limit_conn in deploy/nginx-dabiao.conf). */
+/* Before a connection is taken. An address that holds its share already
+ * (web.connections_per_address) still gets a few more, which are answered 503 with
+ * Retry-After as soon as their request's headers are in (on_connection marks them,
+ * on_request answers): a browser behind a busy office's one address is told to wait
+ * rather than see a reset. Past those few the connection is closed unanswered: an answer
+ * needs the request read first, so answering every one would hand the trickling client
+ * the threads the cap keeps from it. A proxy in web.trusted_proxies is not limited (its
+ * clients are behind it; nginx limits them itself: limit_conn in deploy/nginx-dabiao.conf). */
 static enum MHD_Result
 on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 {
@@ -630,11 +658,13 @@ on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 		return MHD_YES;
 	pthread_mutex_lock(&w->conn_lock);
 	c = conns_find(w, addr, false);
-	ok = c == NULL || c->n < (unsigned)w->cfg->web_connections_per_address;
+	ok = c == NULL || c->n < (unsigned)w->cfg->web_connections_per_address ||
+	     c->refusing < WEB_REFUSALS_PER_ADDRESS;
 	pthread_mutex_unlock(&w->conn_lock);
 	if (!ok)
-		log_warnx("web", "refused a connection addr=%s: it holds %d already "
-		          "(web.connections_per_address)", addr, w->cfg->web_connections_per_address);
+		log_warnx("web", "refused a connection addr=%s unanswered: it holds %d already and "
+		          "%d more are being answered 503 (web.connections_per_address)", addr,
+		          w->cfg->web_connections_per_address, WEB_REFUSALS_PER_ADDRESS);
 	return ok ? MHD_YES : MHD_NO;
 }
 
@@ -645,6 +675,7 @@ struct web_conn {
 	char addr[64];
 	int fd;
 	bool counted;            /* in conns (not a trusted proxy) */
+	bool refuse;             /* over its address's share: its request is answered 503 */
 	bool waiting;            /* no request's headers yet since it opened or last answered */
 	bool shut;               /* the deadline ended it */
 	double since;            /* monotonic seconds: opened, or last answered */
@@ -680,8 +711,15 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 		k->waiting = true;
 		k->since = mono_now();
 		pthread_mutex_lock(&w->conn_lock);
-		if (k->counted)
-			conns_find(w, k->addr, true)->n++;
+		if (k->counted) {
+			c = conns_find(w, k->addr, true);
+			if (c->n < (unsigned)w->cfg->web_connections_per_address) {
+				c->n++;
+			} else {
+				c->refusing++;
+				k->refuse = true;
+			}
+		}
 		k->next = w->open_conns;
 		if (w->open_conns)
 			w->open_conns->prev = k;
@@ -693,8 +731,14 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 	if ((k = *socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&w->conn_lock);
-	if (k->counted && (c = conns_find(w, k->addr, false)) != NULL && --c->n == 0)
-		*c = w->conns[--w->nconns]; /* the last one fills the gap: the table stays small */
+	if (k->counted && (c = conns_find(w, k->addr, false)) != NULL) {
+		if (k->refuse)
+			c->refusing--;
+		else
+			c->n--;
+		if (c->n == 0 && c->refusing == 0)
+			*c = w->conns[--w->nconns]; /* the last fills the gap: the table stays small */
+	}
 	if (k->prev)
 		k->prev->next = k->next;
 	else
@@ -721,6 +765,17 @@ conn_waiting(struct web *w, struct MHD_Connection *con, bool waiting)
 	k->waiting = waiting;
 	k->since = mono_now();
 	pthread_mutex_unlock(&w->conn_lock);
+}
+
+/* Whether the connection is one over its address's share, to be answered 503. */
+static bool
+conn_refused(struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct web_conn *k = ci ? ci->socket_context : NULL;
+
+	return k != NULL && k->refuse; /* set before the connection's first request: no lock */
 }
 
 /* The header deadline: once a second, a connection that has been sending one request's
@@ -793,6 +848,20 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		MHD_get_connection_values(con, MHD_HEADER_KIND, count_header, &nheaders);
 		if (nheaders > MAX_HEADERS) {
 			req_error(r, 431, "请求头数量超过限制。");
+			return respond(con, r);
+		}
+		if (conn_refused(con)) {
+			char msg[256];
+
+			log_warnx("web", "refused a connection addr=%s with 503: it holds %d already "
+			          "(web.connections_per_address)", r->addr,
+			          w->cfg->web_connections_per_address);
+			snprintf(msg, sizeof(msg), "您所在的网络地址同时打开的连接过多（每个地址最多 %d 个），"
+			         "请稍候 %d 秒再刷新页面。", w->cfg->web_connections_per_address,
+			         WEB_RETRY_AFTER);
+			req_error(r, 503, msg);
+			r->retry_after = WEB_RETRY_AFTER;
+			r->close = true;
 			return respond(con, r);
 		}
 		if (strcmp(r->method, "OTHER") == 0) {
@@ -1083,7 +1152,8 @@ web_release(struct web *w)
 	free(w->workers);
 	dash_release(w->dash);
 	free(w->files_dir);
-	pthread_mutex_destroy(&w->thr_lock);
+	pthread_mutex_destroy(&w->logins.lock);
+	pthread_mutex_destroy(&w->submits.lock);
 	pthread_mutex_destroy(&w->dash_lock);
 	pthread_cond_destroy(&w->dash_done);
 	pthread_mutex_destroy(&w->pool_lock);
@@ -1115,7 +1185,8 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	int rc, sig;
 
 	memset(&w, 0, sizeof(w));
-	pthread_mutex_init(&w.thr_lock, NULL);
+	pthread_mutex_init(&w.logins.lock, NULL);
+	pthread_mutex_init(&w.submits.lock, NULL);
 	pthread_mutex_init(&w.dash_lock, NULL);
 	pthread_cond_init(&w.dash_done, NULL);
 	pthread_mutex_init(&w.pool_lock, NULL);
@@ -1132,6 +1203,12 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	w.secure = w.cfg->web_base_url && strncmp(w.cfg->web_base_url, "https:", 6) == 0;
 	if ((rc = parse_listen(o->listen, &ss, &sslen, e)) != 0)
 		goto out;
+	/* the library makes an IPv4 socket unless told (an IPv6 address then failed to bind:
+	 * "Address family not supported"); [::] serves both families, IPv4 clients arriving
+	 * as ::ffff:a.b.c.d (addr_text writes them as IPv4) */
+	if (ss.ss_family == AF_INET6)
+		flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)(void *)&ss)->sin6_addr)
+		             ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	w.files_dir = xasprintf("%s/files", store_dir(engine_store(en)));
 	tmp = xasprintf("%s/tmp", w.files_dir);
 	if ((rc = make_dir(w.files_dir, e)) != 0 || (rc = make_dir(tmp, e)) != 0)

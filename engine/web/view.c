@@ -214,3 +214,26 @@ view_role(struct engine *en, const char *role)
 	}
 	return role;
 }
+
+/* Who did it, in words (the audit keeps the machine form, shown on the proof page):
+ * web:LOGIN an account, link:ROLE/SUBJECT:姓名 a submit link, dabiao the system itself,
+ * anything else the command line's user on the server. */
+void
+view_actor(struct req *r, const char *actor)
+{
+	struct html *h = &r->out;
+	const char *colon;
+
+	if (strncmp(actor, "web:", 4) == 0) {
+		HF(h, "网页账号 %s", actor + 4);
+	} else if (strncmp(actor, "link:", 5) == 0 && (colon = strchr(actor + 5, ':')) != NULL) {
+		char *role = xstrndup(actor + 5, strcspn(actor + 5, "/:"));
+
+		HF(h, "%s（%s，通过报送链接）", colon + 1, view_role(r->en, role));
+		free(role);
+	} else if (strcmp(actor, "dabiao") == 0 || actor[0] == '\0') {
+		H(h, "系统");
+	} else {
+		HF(h, "服务器命令行（%s）", actor);
+	}
+}

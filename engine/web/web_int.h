@@ -28,6 +28,9 @@
 #define WEB_MAX_FIELDS 256
 #define WEB_MAX_FIELD_BYTES (64 * 1024)
 #define WEB_MAX_FILES 16
+#define WEB_REFUSALS_PER_ADDRESS 4  /* connections over an address's share answered 503 at
+                                       once; more are closed unanswered (server.c) */
+#define WEB_RETRY_AFTER 10           /* seconds, the Retry-After of a 503 or a 429 */
 #define WEB_PAGE 50                  /* tasks per page */
 #define WEB_SCAN_BUDGET 200000       /* index entries one page may examine */
 
@@ -111,6 +114,8 @@ struct req {
 	char *location;          /* 303 target (a path), owned */
 	char *cookie[2];         /* Set-Cookie values, owned */
 	char *disposition;       /* Content-Disposition, owned */
+	int retry_after;         /* seconds for Retry-After, or 0: none */
+	bool close;              /* Connection: close after the answer */
 	int file_fd;             /* a file answer instead of out, or -1 */
 	uint64_t file_size;
 };
@@ -126,6 +131,25 @@ void req_redirect(struct req *r, const char *path);
 void req_error(struct req *r, int status, const char *msg);
 void req_json(struct req *r, int status);      /* out holds JSON already */
 
+/* Counts per key (a client address, a link) within a window of seconds, in a small ring
+ * kept by the web process (a restart forgets it; what must survive one is in the store).
+ * The oldest key makes room for a new one. */
+struct web_rate {
+	pthread_mutex_t lock;
+	struct {
+		char key[72];
+		int64_t since;       /* wall-clock seconds the window began */
+		unsigned n;
+		bool told;           /* the first refusal of this window was audited */
+	} slot[128];
+	size_t next;
+};
+/* The count of key within window seconds of now after adding add; *first_over (may be
+ * NULL) is set when the count passed limit with this call for the first time in the
+ * window (what to audit once). */
+unsigned web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window,
+                        unsigned add, unsigned limit, bool *first_over);
+
 /* The server's state shared by the pages and by every worker thread (server.c defines
  * it). What is set at start-up is read-only afterwards; what changes is under a lock. */
 struct web {
@@ -135,13 +159,8 @@ struct web {
 	bool secure;             /* base_url is https: cookies are Secure */
 	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
 	                            their answer takes as long as a real one's ("" if none) */
-	pthread_mutex_t thr_lock;
-	struct {                 /* failed logins per client address, a small ring */
-		char addr[64];
-		int64_t since;
-		unsigned n;
-	} thr[128];
-	size_t thr_next;
+	struct web_rate logins;  /* failed logins per client address */
+	struct web_rate submits; /* submissions per link, or per account and task */
 	/* the dashboard's counts, recomputed when the audit log or the hour moves, by one
 	 * worker at a time while the others draw the counts before (pages.c) */
 	pthread_mutex_t dash_lock;
@@ -162,7 +181,8 @@ struct web {
 	pthread_mutex_t conn_lock;
 	struct web_conns {
 		char addr[64];
-		unsigned n;
+		unsigned n;          /* served */
+		unsigned refusing;   /* over the share, being answered 503 */
 	} *conns;
 	size_t nconns, capconns;
 	/* every open connection, for the header deadline (web.header_timeout): a watchdog
@@ -270,6 +290,9 @@ void view_task_link(struct req *r, const char *key, const char *text);
 /* The task's sections by their titles in the plan, "、" between, for ids as a submission
  * records them ("a,b") or names the missing ones ("a、b"); an unknown id as it is. */
 void view_sections(struct req *r, const char *plan, const char *milestone, const char *ids);
+/* An audit record's actor in words: 网页账号 LOGIN, 姓名（role，通过报送链接）, 系统, or
+ * 服务器命令行（user）. The machine form stays on the proof page. */
+void view_actor(struct req *r, const char *actor);
 /* A plan role's title, else its id. */
 const char *view_role(struct engine *en, const char *role);
 extern const char web_css[];

@@ -130,7 +130,7 @@ try:
     submit("return")
     eq(text("#state"), "已退回", "T1 returned")
     timeline = cells("timeline")
-    check(any("退回" in r[1] and "缺少问题分析部分的数据" in r[1] and r[2] == "web:officer"
+    check(any("退回" in r[1] and "缺少问题分析部分的数据" in r[1] and r[2] == "网页账号 officer"
               for r in timeline), f"the timeline shows the return by the officer: {timeline}")
     check(any("报送" in r[1] and "甲县李" in r[1] for r in timeline), "and the submission")
     shot("task")

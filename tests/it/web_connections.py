@@ -1,8 +1,11 @@
 """One client address cannot hold every connection (review of issue 11, F13: 1,010 trickling
 connections from one client made every other client's page time out). With
 connections_per_address: 5, a sixth connection from 127.0.0.1 while five half-sent requests
-are open gets no answer, a client from 127.0.0.2 is served meanwhile, and 127.0.0.1 is
-served again once its five close. A trusted proxy is not counted. And a request whose
+are open is answered 503 with Retry-After (it was closed unanswered: a browser showed a
+reset); four such answers may be pending at once, and a connection past those is closed
+unanswered (answering needs the request read, which would hand a trickling client the
+threads the cap keeps from it). A client from 127.0.0.2 is served meanwhile, and 127.0.0.1
+is served again once its five close. A trusted proxy is not counted. And a request whose
 headers trickle in is closed after header_timeout (F13's other half: each trickle reset the
 idle timeout), while a slow body is not."""
 import http.client
@@ -50,17 +53,25 @@ def half_open(port, n):
     return out
 
 
-def get_login(port, source="127.0.0.1"):
-    """Status of GET /login from source, or None when the connection gives no answer."""
+def get_full(port, source="127.0.0.1"):
+    """(status, headers, body) of GET /login from source, or None when the connection
+    gives no answer."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=20,
                                    source_address=(source, 0))
     try:
         c.request("GET", "/login")
-        return c.getresponse().status
+        resp = c.getresponse()
+        return resp.status, resp.headers, resp.read().decode("utf-8", "replace")
     except (ConnectionError, http.client.HTTPException, socket.timeout, OSError):
         return None
     finally:
         c.close()
+
+
+def get_login(port, source="127.0.0.1"):
+    """Status of GET /login from source, or None when the connection gives no answer."""
+    got = get_full(port, source)
+    return got[0] if got else None
 
 
 def eventually(port, want, what):
@@ -77,16 +88,36 @@ def eventually(port, want, what):
 cfg = st.write("web.yaml", "web:\n  connections_per_address: 5\n")
 srv = Server(st, config=cfg)
 held = half_open(srv.port, 5)
-eq(get_login(srv.port), None, "a sixth connection from the same address gets no answer")
+got = get_full(srv.port)
+check(got is not None, "a sixth connection from the same address gets an answer")
+status, hdrs, body = got
+eq(status, 503, "a sixth connection from the same address is answered 503")
+eq(hdrs.get("Retry-After"), "10", "with Retry-After in seconds")
+eq(hdrs.get("Connection"), "close", "and the connection closed after it")
+check("连接过多" in body and "每个地址最多 5 个" in body,
+      f"the page says why, in Chinese, with the bound: {body[-400:]}")
 eq([alive(s) for s in held], [True] * 5, "while the five stay open")
 eq(get_login(srv.port, "127.0.0.2"), 200, "another address is served meanwhile")
+# four refusals may wait for their headers at once; past them a connection is closed
+# unanswered, so refusing does not give a trickling client the threads back
+refusing = half_open(srv.port, 4)
+eq(get_login(srv.port), None, "past the four refusals pending, a connection is closed")
+for s in refusing:
+    s.close()
+deadline = time.time() + 30
+while time.time() < deadline and get_login(srv.port) != 503:
+    time.sleep(0.2)
+eq(get_login(srv.port), 503, "once they close, the next over the share is answered 503 again")
 for s in held:
     s.close()
 eventually(srv.port, 200, "once the five close, 127.0.0.1 is served again")
 srv.stop()
 with open(st.path("web.log"), encoding="utf-8") as f:
     log = f.read()
-check("refused a connection addr=127.0.0.1" in log, f"the refusal is logged: {log[-800:]}")
+check("refused a connection addr=127.0.0.1 with 503" in log,
+      f"the answered refusal is logged: {log[-800:]}")
+check("refused a connection addr=127.0.0.1 unanswered" in log,
+      f"the unanswered one too: {log[-800:]}")
 
 cfg = st.write("web2.yaml", "web:\n  connections_per_address: 5\n"
                "  trusted_proxies: [127.0.0.1]\n")

@@ -2,7 +2,9 @@
 client's address is the last X-Forwarded-For entry that is not a trusted proxy, so twenty
 failed logins from one client answer 429 to that client only, the audit names its address,
 and what a client writes into the header itself is never believed. Without the setting the
-header is ignored."""
+header is ignored. The entries are matched as the server sees addresses: listening on [::],
+an IPv4 client is ::ffff:127.0.0.1, which `127.0.0.1` must still match (it did not: the
+header was then ignored), and a CIDR range matches either form."""
 import json
 import os
 import sys
@@ -64,5 +66,37 @@ for i in range(20):
 eq(login("officer", "correct horse battery", USER), 429,
    "without the setting the header is ignored: the peer 127.0.0.1 is held off")
 srv.stop()
+
+
+def last_failed_address():
+    out = st.ok("audit", "--format", "jsonl").splitlines()
+    for line in reversed(out):
+        r = json.loads(line)["record"]
+        if r["action"] == "web.login_failed":
+            d = json.loads(r["details"]) if isinstance(r["details"], str) else r["details"]
+            return d["address"]
+    return None
+
+
+# (trusted_proxies, listen on [::], believed): the client 127.0.0.1 is the proxy
+FORMS = [
+    ("[127.0.0.1]", True, True),             # the server sees ::ffff:127.0.0.1
+    ("['::ffff:127.0.0.1']", True, True),
+    ("['::ffff:127.0.0.1']", False, True),   # the mapped form matches plain IPv4 too
+    ("[127.0.0.0/8]", True, True),
+    ("[127.0.0.0/8]", False, True),
+    ("['::ffff:127.0.0.0/104']", False, True),
+    ("[127.0.0.2]", True, False),
+    ("['fd00::/8', 10.0.0.0/8]", False, False),
+]
+for i, (proxies, any_address, believed) in enumerate(FORMS):
+    cfg = st.write(f"form{i}.yaml", f"web:\n  trusted_proxies: {proxies}\n")
+    srv = Server(st, config=cfg, any_address=any_address)
+    client = f"198.51.100.{100 + i}"
+    eq(login(f"form{i}", "wrong password", client), 401, f"a failure through {proxies}")
+    # not believed: the proxy's own address, written as IPv4 however it arrived
+    eq(last_failed_address(), client if believed else "127.0.0.1",
+       f"trusted_proxies {proxies}, listening on {'[::]' if any_address else '127.0.0.1'}")
+    srv.stop()
 st.cleanup()
 done("X-Forwarded-For believed only from web.trusted_proxies")

@@ -94,7 +94,8 @@ def free_port():
 class Server:
     """`dabiao web` on a free port of 127.0.0.1, stopped with SIGTERM."""
 
-    def __init__(self, st, extra_env=None, config=None):
+    def __init__(self, st, extra_env=None, config=None, any_address=False):
+        """any_address: listen on [::] (IPv4 clients then arrive as ::ffff:a.b.c.d)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -107,7 +108,8 @@ class Server:
         if config:
             args += ["--config", config]
         self.log = open(st.path("web.log"), "w")
-        self.p = subprocess.Popen(args + ["web", "--listen", f"127.0.0.1:{self.port}"],
+        listen = f"[::]:{self.port}" if any_address else f"127.0.0.1:{self.port}"
+        self.p = subprocess.Popen(args + ["web", "--listen", listen],
                                   stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -118,6 +118,11 @@ main(void)
 	        "web.header_timeout must be a number of seconds from 1");
 	refused("web:\n  trusted_proxies: [127.0.0.1, nginx]\n", 2, 32,
 	        "web.trusted_proxies: each entry is a proxy's numeric address");
+	refused("web:\n  trusted_proxies: [10.0.0.0/33]\n", 2, 21, "a range of them");
+	refused("web:\n  trusted_proxies: ['::1/129']\n", 2, 21, "web.trusted_proxies");
+	refused("web:\n  trusted_proxies: [10.0.0.0/]\n", 2, 21, "web.trusted_proxies");
+	refused("web:\n  trusted_proxies: [10.0.0.0/-1]\n", 2, 21, "web.trusted_proxies");
+	refused("web:\n  trusted_proxies: [/8]\n", 2, 21, "web.trusted_proxies");
 	dberr_clear(&e);
 	ASSERT_EQ(config_load(write_cfg("web:\n  listen: '[::1]:8443'\n  files_limit: 2GB\n"
 	                                "  trusted_proxies: ['::1', 127.0.0.1]\n"),
@@ -127,10 +132,50 @@ main(void)
 	ASSERT_EQ(c.web_task_files_limit, (size_t)100 << 20); /* the default */
 	ASSERT_EQ(c.web_connections_per_address, 20);         /* the default */
 	ASSERT_EQ(c.web_header_timeout, 30);                  /* the default */
-	ASSERT_STR_EQ(c.web_trusted_proxies[0], "::1");
-	ASSERT_STR_EQ(c.web_trusted_proxies[1], "127.0.0.1");
-	ASSERT(c.web_trusted_proxies[2] == NULL);
+	ASSERT_EQ(c.web_ntrusted_proxies, (size_t)2);
+	{
+		/* ::1 is itself; 127.0.0.1 is held as ::ffff:127.0.0.1, whole (/128) */
+		static const unsigned char one6[16] = {[15] = 1},
+		                           one4[16] = {[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1};
+
+		ASSERT(memcmp(c.web_trusted_proxies[0].addr, one6, 16) == 0);
+		ASSERT_EQ(c.web_trusted_proxies[0].prefix, 128u);
+		ASSERT(memcmp(c.web_trusted_proxies[1].addr, one4, 16) == 0);
+		ASSERT_EQ(c.web_trusted_proxies[1].prefix, 128u);
+	}
 	config_release(&c);
+	{
+		/* ranges either way: an IPv4 range matches the mapped form a server on [::] sees,
+		 * and a mapped range matches plain IPv4; the bits past the prefix do not count */
+		struct config_net n[3];
+		unsigned char a[16] = {[10] = 0xff, [11] = 0xff, [12] = 10, [13] = 9, [14] = 8,
+		                       [15] = 7};
+		unsigned char b[16] = {[10] = 0xff, [11] = 0xff, [12] = 11, [15] = 1};
+		unsigned char v6[16] = {0xfd, 0x12, [15] = 5}, other6[16] = {0xfe, [15] = 5};
+
+		ASSERT_EQ(config_net_parse("10.1.2.3/8", &n[0]), 0);
+		ASSERT_EQ(n[0].prefix, 104u);
+		ASSERT_EQ(n[0].addr[13], 0); /* 10.1.2.3/8 is 10.0.0.0/8 */
+		ASSERT(config_net_has(n, 1, a));
+		ASSERT(!config_net_has(n, 1, b));
+		ASSERT_EQ(config_net_parse("::ffff:10.0.0.0/104", &n[1]), 0);
+		ASSERT(config_net_has(&n[1], 1, a));
+		ASSERT(!config_net_has(&n[1], 1, b));
+		ASSERT_EQ(config_net_parse("fd00::/8", &n[2]), 0);
+		ASSERT(config_net_has(&n[2], 1, v6));
+		ASSERT(!config_net_has(&n[2], 1, other6));
+		ASSERT(!config_net_has(&n[2], 1, a));
+		ASSERT_EQ(config_net_parse("0.0.0.0/0", &n[0]), 0);  /* every IPv4 client */
+		ASSERT(config_net_has(n, 1, b));
+		ASSERT(!config_net_has(n, 1, v6));
+		ASSERT_EQ(config_net_parse("11.0.0.1/31", &n[0]), 0);
+		ASSERT(config_net_has(n, 1, b));
+		ASSERT_EQ(config_net_parse("11.0.0.2/31", &n[0]), 0);
+		ASSERT(!config_net_has(n, 1, b));
+		ASSERT_EQ(config_net_parse("127.0.0.1 ", &n[0]), -1);
+		ASSERT_EQ(config_net_parse("127.0.0.1/8x", &n[0]), -1);
+		ASSERT_EQ(config_net_parse("127.0.0.1/+8", &n[0]), -1);
+	}
 	dberr_clear(&e);
 	ASSERT_EQ(config_load(write_cfg(H "  user: dabiao\n  allow_plaintext_auth: true\n"), &c,
 	                      &e), 0);
