@@ -404,8 +404,9 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "a required option is missing, or the month is not YYYY-MM"},
-		 {65, "a row or field is bad, the jurisdiction or plan is unknown, or no task "
-		  "hands in that table for that month (the message names it)"},
+		 {65, "a row or field is bad, the jurisdiction or plan is unknown, no task "
+		  "hands in that table for that month (the message names it), or the file is "
+		  "larger than 16 MiB (no county's form)"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
 	 .example = "dabiao import-annex hutubi-2017-06.csv --jurisdiction hutubi-county "

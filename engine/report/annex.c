@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
@@ -964,6 +965,7 @@ struct county4 {
 	bool due;             /* a task of the month exists: the county owes this table */
 	struct report_annex_reported rep;
 	char *(*rows)[R4_N];  /* into rep.rows */
+	struct hmap at;       /* credit code -> its row, so each enterprise is one look */
 	bool *met;
 	size_t n, cap;
 };
@@ -1019,6 +1021,8 @@ county4_load(struct store_txn *txn, struct annex4_ctx *c, struct dberr *e)
 			memset(k->rows[k->n], 0, sizeof(k->rows[k->n]));
 			for (size_t f = report_tsv_fields(line, k->rows[k->n], R4_N); f < R4_N; f++)
 				k->rows[k->n][f] = "";
+			if (!hmap_get(&k->at, k->rows[k->n][R4_CODE], NULL))
+				hmap_put(&k->at, k->rows[k->n][R4_CODE], k->n);
 			k->n++;
 			line = nl ? nl + 1 : NULL;
 		}
@@ -1034,6 +1038,7 @@ county4_release(struct annex4_ctx *c)
 		free(c->c4[i].id);
 		free(c->c4[i].rows);
 		free(c->c4[i].met);
+		hmap_release(&c->c4[i].at);
 		report_annex_reported_release(&c->c4[i].rep);
 	}
 	free(c->c4);
@@ -1062,9 +1067,7 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 	} else {
 		size_t r;
 
-		for (r = 0; r < k->n && strcmp(k->rows[r][R4_CODE], code) != 0; r++)
-			;
-		if (r == k->n) {
+		if (!hmap_get(&k->at, code, &r)) {
 			buf_printf(b, "县市报送的明细表无此企业（第 %llu 号）",
 			           (unsigned long long)k->rep.seq);
 		} else {

@@ -226,6 +226,28 @@ for name, old, new, what in (
                         "2017-06", "--by", "王科长")
     eq(rc, 65, f"Annex 4 {name}: refused: {err}")
     check(what in err, f"Annex 4 {name}: says what: {err}")
+# a code listed twice far apart (rows 1 and 300 of 300): named with its first row, at line
+# 301 (the header is line 1), column 16 ("300," 4 + "呼图壁县," 5 + "企业300," 6 characters)
+far = [rows4[0]] + [f"{i},呼图壁县,企业{i},{credit_code(f'91652323MA{i:07d}')},钢铁,颗粒物,原因,"
+                    "限期整改,2017-07-31,整治中,,呼图壁县环境保护局,李强" for i in range(1, 300)]
+far.append(far[1].replace("1,呼图壁县,企业1,", "300,呼图壁县,企业300,", 1))
+f = st.write("bad4-far.csv", "\n".join(far) + "\n")
+rc, _, err = st.run("import-annex", f, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+                    "--by", "王科长", "--dry-run")
+eq(rc, 65, f"a code in rows 1 and 300: refused: {err}")
+check(f"{f}:301:16:" in err and "row 300, column '统一社会信用代码'" in err
+      and "is listed twice (first in row 1)" in err, f"at row 300, naming row 1: {err}")
+# a file over 16 MiB (the cap, about 90,000 Annex 4 rows) is no county's form: refused
+# before it is read, saying the cap and what to check
+big = st.path("huge-a4.csv")
+with open(big, "w", encoding="utf-8") as fh:
+    fh.write(A4HEAD + "\n" + "#" * (16 * 1024 * 1024) + "\n")
+rc, _, err = st.run("import-annex", big, "--jurisdiction", "hutubi-county", "--month", "2017-06",
+                    "--by", "王科长")
+eq(rc, 65, f"a file over 16 MiB: refused as data: {err}")
+check("larger than 16 MiB" in err and "one sheet of the form" in err,
+      f"saying the cap and the remedy: {err}")
+os.remove(big)
 # blank rows among the enterprises (an empty one, one of spaces) are skipped, not the table's
 # end: all three rows are read, up to the form's lines
 blanky = [rows4[0], rows4[1], ",,,,,,,,,,,,", rows4[2], " , ,,,,,,,,,,,", rows4[3], "",
