@@ -97,11 +97,18 @@ list_cb(const struct store_audit *a, void *arg)
 		audit_hex(leaf, AUDIT_HASH_LEN, hex);
 		fprintf(c->out, "{\"leaf\":\"%s\",\"record\":%s}\n", hex, buf_str(&c->line));
 	} else {
+		/* which notice a notice record is about: in a task's trail a reminder's delivery
+		 * and an overdue notice's refusal otherwise read alike */
+		char *kind = strncmp(a->action, "notice.", 7) == 0
+		             ? report_json_str(a->details, "kind") : NULL;
+
 		tz_format_local(c->tz, a->clock_time, when);
-		fprintf(c->out, "%8" PRIu64 "  %-16s  %-20s %-18s %s%s%s%s%s\n", a->seq, when,
+		fprintf(c->out, "%8" PRIu64 "  %-16s  %-20s %-18s %s%s%s%s%s%s%s%s\n", a->seq, when,
 		        a->actor, a->action, a->task[0] ? a->task : a->subject,
 		        a->from_state[0] || a->to_state[0] ? "  " : "", a->from_state,
-		        a->from_state[0] || a->to_state[0] ? " -> " : "", a->to_state);
+		        a->from_state[0] || a->to_state[0] ? " -> " : "", a->to_state,
+		        kind ? "  (" : "", kind ? kind : "", kind ? ")" : "");
+		free(kind);
 	}
 	if (ferror(c->out)) {
 		/* the cause is kept: a full disk is "No space left on device", as elsewhere */

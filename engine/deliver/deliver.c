@@ -283,6 +283,13 @@ transport_name(enum deliver_transport t)
 	return t == DELIVER_SMTP ? "smtp" : t == DELIVER_FILE ? "file" : "none";
 }
 
+/* Whether key is the registry admin's report that another notice could not be delivered. */
+static bool
+failure_report(const char *key)
+{
+	return strstr(key, "#delivery-failed") != NULL;
+}
+
 static int
 queue_failure(struct engine *en, struct store_txn *txn, const char *key, const char *why,
               const char *attempts, struct dberr *e)
@@ -295,7 +302,7 @@ queue_failure(struct engine *en, struct store_txn *txn, const char *key, const c
 	char when[40], *fkey;
 	int rc;
 
-	if (strstr(key, "#delivery-failed") != NULL || strstr(key, "/unbuildable/") != NULL)
+	if (failure_report(key) || strstr(key, "/unbuildable/") != NULL)
 		return 0; /* never a failure notice about a failure notice */
 	if ((rc = store_notice_get(txn, key, &n, e)) != 0)
 		return rc;
@@ -335,11 +342,12 @@ queue_failure(struct engine *en, struct store_txn *txn, const char *key, const c
 	return rc;
 }
 
-/* The notice's created time and first task, for the backoff's lifetime and the audit. */
+/* The notice's created time, kind, and where its delivery is filed in the audit. */
 struct about {
 	int64_t created;
 	char *task;
 	char *subject;
+	char *kind;
 };
 
 static int
@@ -351,8 +359,15 @@ about_notice(struct store_txn *txn, const char *key, struct about *ab, struct db
 	if (rc != 0)
 		return rc;
 	ab->created = n.created;
-	ab->task = xstrdup(n.ntasks ? n.tasks[0] : "");
+	/* Filed where the notice's notice.queue record is (notice.c: its task, else its own
+	 * key). A day's grouped message and the admin's report of a failed delivery are
+	 * nobody's task: filed under the first task they speak of, the report's `notice.sent`
+	 * read in the county's trail as if the refused notice had got through (review 12c,
+	 * L7), and a digest's as if only one of the notices it carries had. */
+	ab->task = xstrdup(strcmp(n.kind, "digest") == 0 || failure_report(key) ? key
+	                   : n.ntasks ? n.tasks[0] : "");
 	ab->subject = xstrdup(n.subject);
+	ab->kind = xstrdup(n.kind);
 	store_notice_release(&n);
 	return 0;
 }
@@ -476,9 +491,21 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *
 		goto out;
 	buf_puts(&details, "{\"key\":");
 	buf_json_str(&details, it->key);
+	buf_puts(&details, ",\"kind\":");
+	buf_json_str(&details, ab.kind);
 	buf_printf(&details, ",\"transport\":\"%s\",\"attempt\":%u,\"errors\":",
 	           transport_name(b->transport), (unsigned)now_d.attempts);
 	buf_json_str(&details, buf_str(&why));
+	/* a notice failed for good names the report that tells the admin, so its own trail
+	 * says who was told (the report is filed under its own key) */
+	if (now_d.state == STORE_DFAILED && !failure_report(it->key) &&
+	    strstr(it->key, "/unbuildable/") == NULL) {
+		char *fkey = xasprintf("%s#delivery-failed", it->key);
+
+		buf_puts(&details, ",\"reported_in\":");
+		buf_json_str(&details, fkey);
+		free(fkey);
+	}
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, now_d.state == STORE_DSENT ? "notice.sent"
 	                          : now_d.state == STORE_DFAILED ? "notice.failed" : "notice.retry",
@@ -490,6 +517,7 @@ apply_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *
 out:
 	free(ab.task);
 	free(ab.subject);
+	free(ab.kind);
 	store_delivery_release(&d);
 	buf_release(&why);
 	buf_release(&details);

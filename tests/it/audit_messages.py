@@ -278,6 +278,33 @@ fail_b = [r for r in results if r["action"] == "notice.failed"
 eq(len(fail_b), 1, "乙县's grouped message of 03-09 was refused")
 if fail_b:
     eq(fail_b[0]["clock_time"], at(2017, 3, 9, 9), "the refusal is recorded on 03-09 09:00")
+# each delivery record is filed where its notice's queue record is (review 12c, L7): a day's
+# grouped message and the admin's report of a refusal under their own keys, never in a
+# county's trail as if the refused notice had been sent; each says which kind of notice
+for r in results:
+    d = json.loads(r["details"])
+    q = queued[d["key"]]
+    eq((r["task"], d["kind"]), (q["task"], json.loads(q["details"])["kind"]),
+       f"{d['key']}: filed and named as its queue record")
+    if d["key"].endswith("#delivery-failed") or d["kind"] == "digest":
+        eq(r["task"], d["key"], f"{d['key']}: nobody's task, filed under its own key")
+failed = [r for r in results if r["action"] == "notice.failed"]
+check(len(failed) >= 4, f"乙县's refusals: {len(failed)}")
+for r in failed:
+    d = json.loads(r["details"])
+    eq(d.get("reported_in"), d["key"] + "#delivery-failed", f"{d['key']}: names the admin's report")
+    told = [x for x in results if json.loads(x["details"])["key"] == d["reported_in"]]
+    eq([(x["action"], x["task"]) for x in told], [("notice.sent", d["reported_in"])],
+       f"{d['key']}: the report was sent, filed under its own key")
+# 乙县's r0 task: its 03-11 overdue notice was refused; in its trail the refusal reads as one,
+# with the notice's kind, and nothing after it reads as sent
+trail = st.ok("audit", "--task", "ev/r0/b/once", env=env).splitlines()[1:]
+eq([x.split()[5] for x in trail if " notice." in x and "overdue" in x],
+   ["notice.queue", "notice.failed"], f"r0's overdue notice: queued, refused: {trail}")
+check(all(x.endswith("(overdue)") for x in trail if " notice." in x and "overdue" in x),
+      f"each naming its kind: {trail}")
+check(not any("delivery-failed" in x or "(digest)" in x for x in trail),
+      f"no report or grouped message in the county's trail: {trail}")
 admin = sorted((m for x, m in zip(srv.log(), srv.messages()) if x["rcpt_tos"] == ["admin@x.example"]),
                key=lambda m: m["Date"].datetime)
 check(len(admin) >= 1, "the admin is told of the refusals")
