@@ -601,7 +601,9 @@ const struct cli_command cli_commands[] = {
 		 OPT_BY,
 		 {"at", "TIME", "now", "when it was received; on a real-clock store the entry is "
 		  "marked back-dated. Never after now, nor before the task existed or the step "
-		  "that brought it to its state (a return, an earlier hand-in)"},
+		  "that brought it to its state (a return, an earlier hand-in). Received before "
+		  "a lapse already applied: the lapse is void (no longer counted; 补录 in the "
+		  "accountability report, with both times)"},
 		 {"file", "PATH", NULL, "the submitted document, whose SHA-256 is recorded: a regular "
 		  "file of at most 1 GiB (never a device, a pipe or a folder)"},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},

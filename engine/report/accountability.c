@@ -19,10 +19,14 @@
 /* K_EXTENDED: an extension recorded after the fact in the period, of a lapse before it
  * (the lapse's own period says it in the lapse's row): a detail row of its own, counted in
  * no summary column (it is no lapse, flag or warning). */
+/* K_RECORDED (补录): a lapse voided by a hand-in received before it and recorded after it
+ * (its task.submit says voids_lapse): the lapse's row says both times and who recorded it,
+ * counted in no summary column, as the conduct rules no longer count it. */
 enum kind { K_MISSED = 0, K_OVERDUE, K_LATE, K_CONCEALED, K_FALSIFIED, K_OMITTED,
-            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_N };
+            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_RECORDED, K_N };
 static const char *const kind_titles[K_N] = {"逾期未报", "逾期", "迟报", "瞒报", "谎报",
-                                             "漏报", "约谈预警", "限批预警", "事后补记的展期"};
+                                             "漏报", "约谈预警", "限批预警", "事后补记的展期",
+                                             "补录"};
 
 struct item {
 	uint64_t seq;
@@ -331,6 +335,22 @@ handed_in_at(const struct acc *a, const struct store_audit *rec, char out[32])
 	free(at);
 }
 
+/* A hand-in that voided a lapse, in words: when it was received, when and by whom it was
+ * recorded (the audit record's actor: the person who entered it), and that the lapse no
+ * longer counts. Caller frees. */
+static char *
+recorded_words(const struct acc *a, const struct store_audit *rec)
+{
+	char at[32], when[32], *by = report_json_str(rec->details, "by"), *out;
+
+	handed_in_at(a, rec, at);
+	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	out = xasprintf("%s 收到（报送人 %s），%s 补录（录入 %s），所记逾期不予计算", at,
+	                by ? by : "", when, rec->actor ? rec->actor : "");
+	free(by);
+	return out;
+}
+
 static int
 on_task_record(struct acc *a, const struct store_audit *rec)
 {
@@ -350,7 +370,16 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 
 			it->left_state = xstrdup(rec->to_state);
 			it->left_at = rec->clock_time;
-			if (strcmp(rec->action, "task.extend") == 0) {
+			if (strcmp(rec->action, "task.submit") == 0 &&
+			    strstr(rec->details, "\"voids_lapse\":true")) {
+				char *words = recorded_words(a, rec), *why;
+
+				why = xasprintf("%s；%s", it->why, words);
+				free(it->why);
+				it->why = why;
+				free(words);
+				it->kind = K_RECORDED;
+			} else if (strcmp(rec->action, "task.extend") == 0) {
 				/* nothing was handed in: the extension (said above in this row)
 				 * moved the deadline past the lapse */
 				char *to = report_json_str(rec->details, "to_due_date");
@@ -374,6 +403,27 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		*map_slot(&a->early, rec->task, true) = (size_t)rec->seq;
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return 0;
+	if (strcmp(rec->action, "task.submit") == 0 &&
+	    strstr(rec->details, "\"voids_lapse\":true") &&
+	    map_slot(&a->map, rec->task, false) == NULL &&
+	    (slot = map_slot(&a->early, rec->task, false)) != NULL) {
+		/* recorded in this period for a lapse of an earlier one: a row of its own here,
+		 * so the period that holds the record shows it (that period's report, made
+		 * again, shows its lapse as 补录 too) */
+		char *words = recorded_words(a, rec);
+
+		if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0) {
+			free(words);
+			return rc;
+		}
+		it = add_item(a, rec, K_RECORDED);
+		task_item(a, it, &t);
+		it->deadline_state = -1;
+		it->why = xasprintf("补录：%s；所补录的是此前的逾期（审计第 %zu 号）", words, *slot);
+		store_task_release(&t);
+		free(words);
+		return 0;
+	}
 	if (strcmp(rec->action, "task.lapse") == 0)
 		k = K_MISSED;
 	else if (strcmp(rec->action, "task.submit") == 0 && strstr(rec->details, "\"late\":true"))
@@ -393,6 +443,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		why = xasprintf("%s；%s 再次逾期", it->why, local);
 		free(it->why);
 		it->why = why;
+		it->kind = K_MISSED; /* counted again, a voided lapse or not */
 		free(it->left_state);
 		it->left_state = NULL;
 		free(it->left_note);
@@ -592,7 +643,7 @@ summary_rows(const struct acc *a, struct report_table *t)
 
 		for (j = i; j < a->n && strcmp(a->v[j].jur_id, a->v[i].jur_id) == 0 &&
 		            strcmp(a->v[j].person, a->v[i].person) == 0; j++) {
-			if (a->v[j].kind == K_EXTENDED)
+			if (a->v[j].kind == K_EXTENDED || a->v[j].kind == K_RECORDED)
 				continue; /* no lapse, flag or warning: in the detail table only */
 			counted = true;
 			cnt[a->v[j].kind]++;

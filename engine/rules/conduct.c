@@ -309,6 +309,51 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	return rc;
 }
 
+int
+conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+               const struct store_task *task, const char *why, size_t *n, struct dberr *e)
+{
+	const struct plan *p = ep->plan;
+	int mi = plan_milestone_index(p, task->milestone);
+	unsigned cls = conduct_class(why);
+	int rc = 0;
+
+	(void)en;
+	if (mi < 0 || task->jurisdiction == NULL || task->jurisdiction[0] == '\0')
+		return 0;
+	for (size_t k = 0; rc == 0 && k < p->nconduct; k++) {
+		struct rule_state s;
+		char *key;
+		size_t kept = 0, before;
+
+		if (!rule_counts(&p->conduct[k], p->milestones[mi].owner, cls))
+			continue;
+		key = conduct_state_key(p->id, k, task->jurisdiction);
+		if ((rc = state_get(txn, key, &s, e)) != 0) {
+			free(key);
+			break;
+		}
+		before = s.n;
+		for (size_t i = 0; i < s.n; i++) {
+			if (strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls) {
+				free(s.v[i].why);
+				free(s.v[i].task);
+				continue;
+			}
+			s.v[kept++] = s.v[i];
+		}
+		s.n = kept;
+		if (kept != before) {
+			rc = state_put(txn, key, &s, e);
+			if (n != NULL)
+				*n += before - kept;
+		}
+		state_free(&s);
+		free(key);
+	}
+	return rc;
+}
+
 /* A queued warning of schema 2 ("conduct-pending/<plan>/<rule>/<jur>/<n>"): its lapses
  * join the rule's state, which is then evaluated as any. */
 static int

@@ -26,6 +26,13 @@
  * notify_at. A task of no jurisdiction counts for none (0). Errors: the store's. */
 int conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                  const struct store_task *task, int64_t t, const char *why, struct dberr *e);
+/* The other way: task's event of kind why is no longer counted by any rule (a lapse voided
+ * by a hand-in received before it and recorded after, docs/plan-format.md). Warnings
+ * already sent or proposed stay what they were; the rules' next evaluations count without
+ * it. *n (may be NULL) is increased by the rule states it left. Errors: the store's. */
+int conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_task *task, const char *why, size_t *n,
+                   struct dberr *e);
 /* STORE_DUE_CONDUCT: evaluates one rule for one jurisdiction over its window; when the
  * count is reached and something new came in since its last warning, warns once with the
  * true count: sent at once, or (a rule with `decide`) proposed to the deciding roles. */

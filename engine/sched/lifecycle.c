@@ -106,7 +106,9 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	r.subject = t->subject;
 	r.targets = targets;
 	r.ntargets = c->m->submit_to >= 0 ? 2 : 1;
-	r.scheduled = at;
+	/* made now, dated now: a submission recorded afterwards (--at) is said in the text
+	 * (submitted_at), never by a notice dated in the past */
+	r.scheduled = engine_now(en);
 	return notice_queue(en, txn, &r, e);
 }
 
@@ -194,7 +196,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	const char *last;
 	int64_t since;
 	int rc, ev, to;
-	bool submit, late = false, back;
+	bool submit, late = false, back, voids = false;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
@@ -260,6 +262,20 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		late = a->at > t.deadline;
 		if (late)
 			t.flags |= STORE_TASK_LATE;
+		/* received before a lapse already applied, recorded after it (a report handed
+		 * over on paper in time and entered late): the lapse was no lapse. Its
+		 * consequences go (the task is no longer lapsed, no conduct rule counts it); the
+		 * trail keeps the lapse and this record, which says when the report was received
+		 * and when it was recorded (docs/plan-format.md, "Recorded afterwards") */
+		voids = c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
+		        (t.flags & STORE_TASK_LAPSED) && !late;
+		if (voids) {
+			char stamp_now[24];
+
+			t.flags &= ~(uint32_t)STORE_TASK_LAPSED;
+			snprintf(stamp_now, sizeof(stamp_now), "%lld", (long long)engine_now(en));
+			store_task_set_extra(&t, "lapse_voided", stamp_now);
+		}
 		store_task_set_extra(&t, "submitted_by", a->by);
 		store_task_set_extra(&t, "submitted_at", when);
 		store_task_set_extra(&t, "submitted_late", late ? "true" : "false");
@@ -305,6 +321,11 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		buf_puts(&details, ",\"reason\":");
 		buf_json_str(&details, a->reason);
 	}
+	if (voids) {
+		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
+		buf_printf(&details, ",\"voids_lapse\":true,\"received_at\":\"%s\","
+		           "\"recorded_at\":\"%s\"", when, now);
+	}
 	if (submit) {
 		buf_printf(&details, ",\"late\":%s", late ? "true" : "false");
 		buf_puts(&details, ",\"sections\":");
@@ -330,6 +351,11 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,
 	                  t.state, buf_str(&details), e);
+	/* its escalation steps followed from the lapse: no longer counted either */
+	if (rc == 0 && voids)
+		rc = conduct_unnote(en, txn, c.ep, &t, "lapse", NULL, e);
+	if (rc == 0 && voids)
+		rc = conduct_unnote(en, txn, c.ep, &t, "escalation", NULL, e);
 	if (rc == 0 && back)
 		rc = came_back(en, txn, &c, &t, late, e);
 	if (rc == 0 && submit && missing.len > 0)
