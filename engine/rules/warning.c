@@ -7,8 +7,10 @@
  * decision goes to the deciding roles at the same instant. Nothing reaches the county
  * until someone decides (conduct_decide, from `dabiao decide` or the web): approve sends
  * the warning with the decision in it; dismiss keeps it. A newer evaluation of the same
- * rule and jurisdiction supersedes a proposal still undecided (its facts are included in
- * the newer one). A rule without `decide` sends its warning at once, as before.
+ * rule and jurisdiction supersedes a proposal still undecided: it holds the facts inside
+ * the rule's window at its own evaluation (its text says "近N天内…共有M项"), so a fact of the
+ * older one that has left the window is not in it; it stays on record in the superseded
+ * one. A rule without `decide` sends its warning at once, as before.
  *
  * Each warning has a number, the store's next ("warning-seq" in meta), short enough to read
  * out and type ("预警编号 12", `dabiao decide 12 approve`). Its record is the meta value

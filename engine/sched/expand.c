@@ -33,6 +33,7 @@ struct xctx {
 	const struct engine_plan *ep;
 	struct sched_changes *ch;
 	struct dberr *e;
+	bool plan_load; /* a plan (version) loaded, not a subject imported: why tasks are late */
 };
 
 static int occurrences(struct xctx *x, const struct plan_milestone *m,
@@ -104,7 +105,7 @@ const char *
 sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct plan_milestone *m, const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL};
+	struct xctx x = {en, txn, ep, NULL, NULL, false};
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return "retired";
@@ -460,6 +461,7 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 		start.previous = o->deadline;
 		start.previous_passed = o->deadline < engine_now(x->en);
 		start.deadline_kept = kept;
+		start.plan_late = x->plan_load;
 		rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
 	}
 	if (rc == 0)
@@ -514,7 +516,8 @@ int
 expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
            struct sched_changes *ch, struct dberr *e)
 {
-	struct xctx x = {en, txn, NULL, ch, e};
+	/* a load names its plan; an import (a subject arrived) expands every plan */
+	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL};
 	int rc;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
@@ -537,7 +540,7 @@ int
 expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct store_task *t, int32_t *due, int64_t *deadline, struct dberr *e)
 {
-	struct xctx x = {en, txn, ep, 0, e};
+	struct xctx x = {en, txn, ep, 0, e, false};
 	struct store_subject s, *sp = NULL;
 	struct occs o = {0};
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;

@@ -359,8 +359,7 @@ rename_task(struct rctx *c, struct store_task *t, const struct plan_milestone *m
 	buf_printf(&d, ",\"plan_version\":%u}", (unsigned)c->ep->version);
 	if (rc == 0)
 		rc = audit(c, "task.rename", t, t->state, t->state, &d);
-	if (rc == 0)
-		sched_changes_note(c->ch, SCHED_RENAMED, t->key, m->id);
+	/* noted by the caller once the task is known to be carried over, not cancelled */
 	t->milestone = from; /* the record's copy owns the string */
 	free(alias);
 	buf_release(&d);
@@ -634,6 +633,7 @@ one(struct rctx *c, struct store_task *t)
 	int64_t deadline, ref_deadline = t->orig_deadline;
 	const char *rd;
 	char *j, *why, *zh;
+	bool renamed = false;
 
 	if (finished(c, t))
 		return 0;
@@ -650,6 +650,7 @@ one(struct rctx *c, struct store_task *t)
 		}
 		if ((rc = rename_task(c, t, m)) != 0)
 			return rc;
+		renamed = true;
 		free(t->milestone);
 		t->milestone = xstrdup(m->id);
 		mi = (int)(m - p->milestones);
@@ -662,6 +663,10 @@ one(struct rctx *c, struct store_task *t)
 		                 "or finish the task first", p->id, (unsigned)c->ep->version, t->key,
 		                 t->state, lc->id, m->id);
 	rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
+	/* a renamed milestone's task is carried over only when the new version still gives
+	 * its period: one cancelled (a shorter `until`) is counted as cancelled, not both */
+	if (renamed && rc != DB_ENOTFOUND)
+		sched_changes_note(c->ch, SCHED_RENAMED, t->key, m->id);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(c->e);
 		why = gone_reason(c, t, false, &zh);

@@ -63,7 +63,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
 	struct task_forms forms = {0};
-	struct notice_var vars[8];
+	struct notice_var vars[9];
 	char key[1024], prev[WORDS_DEADLINE_MAX] = "";
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
 
@@ -78,6 +78,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	vars[4] = (struct notice_var){"previous_passed", n->previous_passed ? "是" : ""};
 	vars[5] = (struct notice_var){"date_source", n->source ? n->source : ""};
 	vars[6] = (struct notice_var){"deadline_kept", n->deadline_kept ? "是" : ""};
+	vars[7] = (struct notice_var){"plan_late", n->plan_late ? "是" : ""};
 	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
 	r.ep = ep;
 	r.kind = n->kind;
@@ -89,7 +90,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 7;
+	r.nvars = 8;
 	/* a task that starts late asks for its table: the blank one goes with it (附件) */
 	if (strcmp(n->kind, "start") == 0) {
 		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0)

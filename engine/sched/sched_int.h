@@ -77,11 +77,13 @@ struct owner_notice {
 	const char *source;      /* where a new date came from when no person decided it
 	                          * (a registry import), or NULL */
 	bool submit_to;          /* also to the milestone's submit_to role */
+	bool plan_late;          /* start: late because the plan (or milestone) came late, not
+	                          * the subject: the text must not say the unit joined late */
 };
 
 /* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
  * template values acted_by, reason, previous_deadline_zh, deadline_passed, previous_passed,
- * deadline_kept and date_source. Errors:
+ * deadline_kept, date_source and plan_late. Errors:
  * notice_queue's. */
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,

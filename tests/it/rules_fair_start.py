@@ -74,8 +74,9 @@ eq([(m["X-Dabiao-Task"], str(m["To"]), m["X-Dabiao-Scheduled"]) for m in starts]
    "one start notice, now, to the enterprise")
 body = starts[0].get_body().get_content()
 check("原定截止时间为2017年2月10日（星期五）24时" in body and
-      "于2017年2月27日（星期一）24时前完成治理方案备案" in body and "不作逾期处理" in body,
-      f"the start notice gives both deadlines: {body}")
+      "于2017年2月27日（星期一）24时前完成治理方案备案" in body and "不作逾期处理" in body
+      and "在你单位纳入之前已经届满" in body,
+      f"the start notice gives both deadlines, and that the unit joined late: {body}")
 
 st.ok("advance", "--to", "2017-03-15T00:00:00+08:00")
 def what(m):
@@ -117,6 +118,21 @@ eq(sorted(k for k in events if "/weekly/" in k),
    "the calendar holds no not-applicable week")
 check("DTSTART;VALUE=DATE:20170227" in events[f"r3/filing/{E}/once"],
       "the calendar shows the grace deadline")
+# A plan loaded late (review 10c, m5): the county always existed, the matter reached it
+# late. Loaded Wednesday 03-15 00:00, a roster due 03-01: grace 5wd from 03-15 is
+# Wednesday 03-22, and the start notice says the deadline passed before the matter was
+# given, not before the county "joined".
+st.ok("load", st.write("late-plan.yaml", PLAN.replace("plan: r3", "plan: r3late").split(
+    "    milestones:")[0] + """    milestones:
+      - {id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction,
+         due: 2017-03-01}
+"""))
+sl = [m for m in st.mails() if m["X-Dabiao-Kind"] == "start" and
+      m["X-Dabiao-Task"] == "r3late/roster/a/once"]
+body = sl[0].get_body().get_content() if sl else ""
+check("原定截止时间为2017年3月1日（星期三）24时，在该事项下达之前已经届满，不作逾期处理。" in body
+      and "2017年3月22日（星期三）24时前" in body and "你单位纳入" not in body,
+      f"a plan loaded late: the matter came late, not the unit: {body}")
 st.cleanup()
 
 # The real clock: a plan whose due date was 20 days ago, loaded and imported today, with

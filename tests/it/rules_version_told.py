@@ -116,5 +116,23 @@ import json  # noqa: E402
 aud = [json.loads(ln)["record"] for ln in st.ok("audit", "--format", "jsonl").splitlines()]
 eq(len([r for r in aud if r["action"] == "notice.queue" and "/changed/" in json.dumps(r)]), 5,
    "each of the five notices is audited (notice.queue)")
+# Review 10c, m3: a renamed milestone's task that a shorter `until` cancels is counted as
+# cancelled, not also as carried over. Loaded 02-21, each county's 2017-02 table (due
+# 02-10) is not applicable; 03 and 04 are carried over (2 x 2), 05 and 06 cancelled (2 x 2).
+R1 = V1.replace("plan: vt", "plan: vr")
+R2 = R1.replace("{id: monthly,", "{id: table, renamed_from: monthly,").replace(
+    "until: 2017-06", "until: 2017-04")
+st.ok("load", st.write("r1.yaml", R1))
+out = st.ok("load", st.write("r2.yaml", R2), "--dry-run")
+
+
+def count(title):
+    import re
+    m = re.search(r"^  " + re.escape(title) + r" +(\d+)$", out, re.M)
+    return int(m.group(1)) if m else 0
+
+
+eq((count("renamed milestone's tasks carried over"), count("tasks cancelled")), (4, 4),
+   f"carried over and cancelled, each task once: {out}")
 st.cleanup()
 done("owners told, one notice each, when a version or the registry moves or cancels their tasks")
