@@ -25,13 +25,14 @@
  * cancelled, is told in one `changed` notice listing them (tell_owners), never one per task.
  * A task in a state the new lifecycle does not have refuses the whole load.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
 #include "base/sha256.h"
-#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
 
@@ -43,6 +44,9 @@ struct told {
 	int role;     /* its owner role in the plan as it is now, or -1 (gone: the admin) */
 	char *line;   /* what changed, in words */
 	bool cancelled; /* else moved */
+	bool head;    /* the first line of its group: its notice is made from here */
+	size_t next;  /* the group's next line, or SIZE_MAX */
+	size_t tail;  /* head only: the group's last line so far */
 };
 
 struct rctx {
@@ -54,6 +58,7 @@ struct rctx {
 	struct dberr *e;
 	struct told *told;
 	size_t ntold, captold;
+	struct hmap groups;   /* group -> its head line: linear in the lines however many */
 };
 
 /* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
@@ -81,6 +86,8 @@ tell(struct rctx *c, const struct store_task *t, const struct plan *p,
 	enum plan_per per = ri >= 0 ? c->ep->plan->roles[ri].per : PLAN_PER_NONE;
 	struct told *x;
 
+	size_t idx = c->ntold, first;
+
 	c->told = xgrow(c->told, &c->captold, c->ntold + 1, sizeof(*c->told));
 	x = &c->told[c->ntold++];
 	x->group = xasprintf("%s\t%s", ri >= 0 ? c->ep->plan->roles[ri].id : "",
@@ -90,6 +97,15 @@ tell(struct rctx *c, const struct store_task *t, const struct plan *p,
 	x->role = ri;
 	x->line = xstrdup(line);
 	x->cancelled = cancelled;
+	x->next = SIZE_MAX;
+	x->tail = idx;
+	x->head = !hmap_get(&c->groups, x->group, &first);
+	if (x->head) {
+		hmap_put(&c->groups, x->group, idx);
+	} else {
+		c->told[c->told[first].tail].next = idx;
+		c->told[first].tail = idx;
+	}
 }
 
 /* One `changed` notice per owner: every line noted for it, numbered, in the order the
@@ -114,7 +130,8 @@ tell_owners(struct rctx *c)
 	}
 	for (size_t i = 0; rc == 0 && i < c->ntold; i++) {
 		struct buf items = BUF_INIT, id = BUF_INIT;
-		struct strset keys = {0};
+		const char **keys = NULL; /* each task is in one line only: no set needed */
+		size_t capkeys = 0;
 		struct store_task t;
 		struct plan_target target = {PLAN_TARGET_ROLE, c->told[i].role};
 		struct notice_var vars[5];
@@ -122,21 +139,16 @@ tell_owners(struct rctx *c)
 		char count[24], moved[24] = "", gone[24] = "", hash[SHA256_HEX_SIZE], key[512], *who;
 		size_t n = 0, ncancelled = 0;
 
-		if (c->told[i].group == NULL)
-			continue; /* told with an earlier line of its group */
+		if (!c->told[i].head)
+			continue; /* told with the first line of its group */
 		buf_puts(&id, c->told[i].group);
-		for (size_t k = i; k < c->ntold; k++) {
-			if (c->told[k].group == NULL || strcmp(c->told[k].group, c->told[i].group) != 0)
-				continue;
+		for (size_t k = i; k != SIZE_MAX; k = c->told[k].next) {
 			buf_printf(&items, "%s　　%zu. %s", n ? "；\n" : "", n + 1, c->told[k].line);
 			buf_printf(&id, "\n%s", c->told[k].key);
-			strset_add(&keys, c->told[k].key);
+			keys = xgrow(keys, &capkeys, n + 1, sizeof(*keys));
+			keys[n] = c->told[k].key;
 			ncancelled += c->told[k].cancelled;
 			n++;
-			if (k != i) {
-				free(c->told[k].group);
-				c->told[k].group = NULL;
-			}
 		}
 		buf_puts(&items, "。");
 		sha256_hex(buf_str(&id), id.len, hash);
@@ -158,8 +170,8 @@ tell_owners(struct rctx *c)
 			r.key = key;
 			r.task = &t;
 			r.subject = t.subject;
-			r.tasks = (const char *const *)keys.v;
-			r.ntasks = keys.n;
+			r.tasks = keys;
+			r.ntasks = n;
 			r.targets = &target;
 			r.ntargets = 1;
 			r.scheduled = engine_now(c->en);
@@ -179,7 +191,7 @@ tell_owners(struct rctx *c)
 		}
 		buf_release(&items);
 		buf_release(&id);
-		strset_free(&keys);
+		free(keys);
 	}
 	free(source);
 	return rc;
@@ -194,6 +206,7 @@ told_release(struct rctx *c)
 		free(c->told[i].line);
 	}
 	free(c->told);
+	hmap_release(&c->groups);
 }
 
 static int
@@ -715,7 +728,7 @@ int
 reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct engine_plan *old, struct sched_changes *ch, struct dberr *e)
 {
-	struct rctx c = {en, txn, ep, old, ch, e, NULL, 0, 0};
+	struct rctx c = {en, txn, ep, old, ch, e, NULL, 0, 0, HMAP_INIT};
 	struct keys k = {0};
 	char *prefix = xasprintf("%s/", ep->plan->id);
 	int rc = store_task_each(txn, prefix, key_cb, &k, e);
