@@ -96,6 +96,7 @@ view_notice_kind(const char *kind)
 		{"start", "补报期限通知"},      {"candidates", "约谈/限批候选名单"},
 		{"dispatch", "月度调度通报"},   {"digest", "每日汇总"},
 		{"delivery-failed", "投递失败通知"},
+		{"changed", "事项调整通知"},
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
