@@ -69,8 +69,10 @@ store_copy_file(const char *from, const char *to, struct dberr *e)
 /* What the top of a store folder holds that is not copied here: the database's own files
  * (data.mdb is copied as a snapshot, lock.mdb is LMDB's reader table), the running
  * daemon's flock file (it names a process of this machine; the copy's first `run` makes
- * its own) and the files submitted on the web (files.c copies those it knows). */
-static const char *const not_copied[] = {"data.mdb", "lock.mdb", "daemon.lock", "files"};
+ * its own), the writers' turns (writers.lock, env.c: made again at the next open) and the
+ * files submitted on the web (files.c copies those it knows). */
+static const char *const not_copied[] = {"data.mdb", "lock.mdb", "daemon.lock", "writers.lock",
+                                         "files"};
 
 static bool
 copied(const char *name, bool top)

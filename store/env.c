@@ -5,10 +5,12 @@
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np: a lock that lets a resize through */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -324,6 +326,9 @@ parse_schema(const char *text, size_t len, unsigned long *out)
  * interrupted between creating the file and its first commit. Nothing is created before
  * the schema is read, so a newer store is left exactly as found.
  */
+static void turn_want(struct store *s);
+static void turn_done(struct store *s);
+
 static int
 init_txn(struct store *s, struct dberr *e)
 {
@@ -336,9 +341,11 @@ init_txn(struct store *s, struct dberr *e)
 	char text[16];
 	int rc, i;
 
+	if (!rdonly)
+		turn_want(s); /* a write like any other: its turn is asked for too */
 	rc = txn_begin(s, rdonly ? MDB_RDONLY : 0, true, &t.txn, e);
 	if (rc != 0)
-		return rc;
+		goto out;
 	for (i = 0; i < STORE_DB_COUNT_; i++) {
 		rc = mdb_dbi_open(t.txn, store_db_name(i), dbflags, &s->dbi[i]);
 		if (rc != 0) {
@@ -386,12 +393,73 @@ init_txn(struct store *s, struct dberr *e)
 	rc = txn_end(s, t.txn, true, true);
 	t.txn = NULL;
 	if (rc != 0)
-		return store_mdb_fail(&t, rc, e, "store %s: committing its set-up", s->dir);
-	return 0;
+		rc = store_mdb_fail(&t, rc, e, "store %s: committing its set-up", s->dir);
+	goto out;
 fail:
 	store_zip_free(&t);
 	txn_end(s, t.txn, true, false);
+out:
+	if (!rdonly)
+		turn_done(s);
 	return rc;
+}
+
+/* writers.lock (store.h, "Taking turns"): opened once per store handle. Without it a
+ * write still works, only without its turn: said once, never refused. */
+static void
+open_turns(struct store *s)
+{
+	char *path = xasprintf("%s/writers.lock", s->dir);
+
+	s->turn_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->turn_fd < 0)
+		log_warn("store", "cannot open %s: writes here will not take turns with the "
+		         "daemon's", path);
+	free(path);
+}
+
+/* A write of this process waits or runs: said while any of its threads has one (a
+ * flock belongs to the open file, not the thread, so the first takes it, the last lets it
+ * go). LOCK_SH waits only for a store_writers_waiting probe, which holds LOCK_EX for no
+ * longer than two system calls. */
+static void
+turn_want(struct store *s)
+{
+	if (s->yielding || s->turn_fd < 0)
+		return;
+	pthread_mutex_lock(&s->turn_lock);
+	if (s->turn_wanting++ == 0)
+		while (flock(s->turn_fd, LOCK_SH) != 0 && errno == EINTR)
+			;
+	pthread_mutex_unlock(&s->turn_lock);
+}
+
+static void
+turn_done(struct store *s)
+{
+	if (s->yielding || s->turn_fd < 0)
+		return;
+	pthread_mutex_lock(&s->turn_lock);
+	if (--s->turn_wanting == 0)
+		flock(s->turn_fd, LOCK_UN);
+	pthread_mutex_unlock(&s->turn_lock);
+}
+
+void
+store_set_yielding(struct store *s)
+{
+	s->yielding = true;
+}
+
+bool
+store_writers_waiting(struct store *s)
+{
+	if (s->turn_fd < 0)
+		return false;
+	if (flock(s->turn_fd, LOCK_EX | LOCK_NB) != 0)
+		return errno == EWOULDBLOCK;
+	flock(s->turn_fd, LOCK_UN);
+	return false;
 }
 
 int
@@ -427,6 +495,8 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 	pthread_rwlock_init(&s->map, &ra);
 	pthread_rwlockattr_destroy(&ra);
 	atomic_init(&s->writer_id, 0);
+	s->turn_fd = -1;
+	pthread_mutex_init(&s->turn_lock, NULL);
 	rc = prepare_dir(dir, flags, &existed, e);
 	if (rc != 0)
 		goto fail;
@@ -461,6 +531,8 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 		goto mdb_fail;
 	if (dead > 0)
 		log_info("store", "cleared stale readers dir=%s count=%d", dir, dead);
+	if (!(flags & STORE_RDONLY))
+		open_turns(s);
 	rc = init_txn(s, e);
 	if (rc != 0)
 		goto fail;
@@ -480,6 +552,9 @@ store_close(struct store *s)
 		return;
 	if (s->env != NULL)
 		mdb_env_close(s->env);
+	if (s->turn_fd >= 0)
+		close(s->turn_fd);
+	pthread_mutex_destroy(&s->turn_lock);
 	pthread_rwlock_destroy(&s->map);
 	pthread_mutex_destroy(&s->writer);
 	free(s->dir);
@@ -584,6 +659,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		return dberr_set(e, DB_ESOFTWARE, "store %s: store_write inside store_write is "
 		                 "not supported", s->dir);
 	atomic_store(&s->writer_id, self_id());
+	turn_want(s);
 	for (grown = 0;; grown++) {
 		rc = txn_begin(s, 0, true, &t.txn, e);
 		if (rc != 0)
@@ -630,6 +706,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		if (rc != 0)
 			break;
 	}
+	turn_done(s);
 	atomic_store(&s->writer_id, 0);
 	pthread_mutex_unlock(&s->writer);
 	return rc;

@@ -88,6 +88,19 @@ int store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e);
 /* Same in a read-only transaction (a consistent snapshot). */
 int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 
+/* Taking turns at LMDB's one writer lock, which is not fair: a process that commits and
+ * begins again at once (the daemon in a burst) wins it back before a waiter another
+ * process has is even scheduled, so the waiter could wait for the whole burst. So every
+ * store_write of a store not made yielding says so in <dir>/writers.lock (a shared flock
+ * held while the process has a write waiting or running), and a yielding store's owner
+ * (the daemon, store_set_yielding) asks store_writers_waiting before each of its long
+ * transactions and, while it is true, lets the others go first. A store opened
+ * STORE_RDONLY writes nothing and says nothing. */
+void store_set_yielding(struct store *s);
+/* Whether another process has a write waiting for the lock or running (never this
+ * process's own, which a yielding store does not announce). Never waits. */
+bool store_writers_waiting(struct store *s);
+
 /* What a module above the store keeps for the length of one write transaction, so that a
  * batch of changes reads and writes its summary once (the audit log's tree edge): flush
  * writes state through the transaction just before the commit (an error aborts it), and

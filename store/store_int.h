@@ -48,6 +48,12 @@ struct store {
 	 * size, which LMDB allows only while no transaction of the process is open. */
 	pthread_rwlock_t map;
 	atomic_bool panicked;        /* MDB_PANIC seen: nothing more may be done */
+	/* writers.lock (store_set_yielding): held shared while turn_wanting > 0, i.e. while a
+	 * thread of this process has a write waiting or running; -1 when read-only */
+	int turn_fd;
+	pthread_mutex_t turn_lock;   /* guards turn_wanting and the flock calls */
+	unsigned turn_wanting;
+	bool yielding;               /* the daemon's: announces nothing, asks instead */
 };
 
 #define STORE_TXN_STATES 2

@@ -61,6 +61,15 @@ engine_wall_clock(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t
+engine_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 engine_set_started(struct engine *en, int64_t t)
 {

@@ -129,6 +129,9 @@ int engine_clock_txn(struct engine *en, struct store_txn *txn, int64_t *now, str
 /* The wall clock whatever the store's mode: only for audit records' real_time and for a
  * new store's first now. */
 int64_t engine_wall_clock(void);
+/* Milliseconds of a clock that never steps (CLOCK_MONOTONIC): only for bounding how long a
+ * piece of work holds the store's writer lock, never for anything recorded or decided. */
+int64_t engine_monotonic_ms(void);
 /* `run`: when this daemon started; entries planned before it were missed while it was
  * down (catch-up). 0 outside `run`. */
 void engine_set_started(struct engine *en, int64_t t);

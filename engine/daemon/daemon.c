@@ -40,6 +40,15 @@
 #define RUN_SLICE 512
 /* Delivery results recorded per wake (one commit); the rest at the next wake, at once. */
 #define RUN_RESULTS 256
+/* A slice also ends after this much work, between whole entries: another process's write
+ * (a submission on the web, a command) waits for the slice's commit, at most this long and
+ * the commit's flush. */
+#define RUN_SLICE_MS 200
+/* While another process has a write waiting (store_writers_waiting), the next slice waits
+ * for it, looking again every RUN_YIELD_MS; a stream of other writers holds the deadlines
+ * back no longer than RUN_YIELD_MAX_MS before each slice. */
+#define RUN_YIELD_MS 2
+#define RUN_YIELD_MAX_MS 200
 
 /* The sender thread: delivery blocks (an SMTP session in the helper process, or fsync of
  * .eml files), so it never runs on the loop. The loop claims a batch in the store and
@@ -72,6 +81,8 @@ struct daemon {
 	struct engine *en;
 	struct sender snd;
 	char *fingerprint;
+	bool yielding;           /* the timer waits for another process's write */
+	uint64_t yield_start;    /* since when (uv_now) */
 	int status;              /* the first store error's code, 0 while running */
 	struct dberr err;        /* its details */
 };
@@ -289,10 +300,25 @@ on_timer(uv_timer_t *t)
 	size_t n = 0;
 
 	dberr_clear(&e);
+	/* LMDB's writer lock is not fair: this loop, committing and beginning again at once,
+	 * would win it back from another process's waiting write for a whole burst. So the
+	 * other write goes first, within bounds (RUN_YIELD_MAX_MS), and the slices after it. */
+	if (store_writers_waiting(engine_store(d->en))) {
+		uv_update_time(&d->loop);
+		if (!d->yielding) {
+			d->yielding = true;
+			d->yield_start = uv_now(&d->loop);
+		}
+		if (uv_now(&d->loop) - d->yield_start < RUN_YIELD_MAX_MS) {
+			uv_timer_start(&d->timer, on_timer, RUN_YIELD_MS, 0);
+			return;
+		}
+	}
+	d->yielding = false;
 	if (check_plans(d, &e) != 0)
 		goto fail;
 	now = engine_clock_read(d->en);
-	if (sched_apply_slice(d->en, now, RUN_SLICE, &n, &e) != 0)
+	if (sched_apply_slice(d->en, now, RUN_SLICE, RUN_SLICE_MS, &n, &e) != 0)
 		goto fail;
 	if (n > 0)
 		log_debug("engine", "applied entries=%zu", n);
@@ -455,6 +481,7 @@ daemon_run(struct engine *en, struct dberr *e)
 		log_set_level(LOG_LEVEL_INFO);
 	engine_on_action(en, log_action, NULL);
 	engine_set_started(en, engine_clock_read(en));
+	store_set_yielding(engine_store(en));
 	uv_loop_init(&d.loop);
 	uv_timer_init(&d.loop, &d.timer);
 	d.timer.data = &d;

@@ -214,23 +214,48 @@ claim_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return rc;
 }
 
+static void
+claim_init(struct claim_arg *a, struct engine *en, size_t max, int64_t lease_s)
+{
+	const struct config *cfg = engine_config(en);
+
+	memset(a, 0, sizeof(*a));
+	a->en = en;
+	a->max = max;
+	a->lease_s = lease_s;
+	claimer_init(&a->me);
+	a->b = xcalloc(1, sizeof(*a->b));
+	a->b->claim = a->me.claim;
+	a->b->transport = engine_dry(en) ? DELIVER_NULL : cfg->smtp ? DELIVER_SMTP : DELIVER_FILE;
+	if (a->b->transport == DELIVER_FILE)
+		a->b->dir = xasprintf("%s/outbox", store_dir(engine_store(en)));
+}
+
+int
+deliver_claim_in(struct engine *en, struct store_txn *txn, size_t max, int64_t lease_s,
+                 struct deliver_batch **out, struct dberr *e)
+{
+	struct claim_arg a;
+	int rc;
+
+	claim_init(&a, en, max, lease_s);
+	rc = claim_txn(txn, &a, e);
+	if (rc != 0 || a.b->n == 0) {
+		deliver_batch_free(a.b);
+		a.b = NULL;
+	}
+	*out = a.b;
+	return rc;
+}
+
 int
 deliver_claim(struct engine *en, size_t max, int64_t lease_s, struct deliver_batch **out,
               struct dberr *e)
 {
-	struct claim_arg a = {0};
-	const struct config *cfg = engine_config(en);
+	struct claim_arg a;
 	int rc;
 
-	a.en = en;
-	a.max = max;
-	a.lease_s = lease_s;
-	claimer_init(&a.me);
-	a.b = xcalloc(1, sizeof(*a.b));
-	a.b->claim = a.me.claim;
-	a.b->transport = engine_dry(en) ? DELIVER_NULL : cfg->smtp ? DELIVER_SMTP : DELIVER_FILE;
-	if (a.b->transport == DELIVER_FILE)
-		a.b->dir = xasprintf("%s/outbox", store_dir(engine_store(en)));
+	claim_init(&a, en, max, lease_s);
 	engine_clock_read(en);
 	rc = engine_write(en, claim_txn, &a, e);
 	if (rc != 0 || a.b->n == 0) {
@@ -558,31 +583,54 @@ deliver_apply(struct engine *en, const struct deliver_batch *b,
 	return rc;
 }
 
+/* An item without a result goes back to the queue at once, if b's claim still holds it. */
+static int
+release_one(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
+            const struct deliver_item *it, struct dberr *e)
+{
+	struct store_delivery d;
+	int rc = store_delivery_get(txn, it->key, &d, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		return 0;
+	}
+	if (rc == 0 && d.state == STORE_DCLAIMED && d.claim == b->claim) {
+		d.state = STORE_DQUEUED;
+		d.due = engine_now(en);
+		rc = store_delivery_put(txn, it->key, &d, e);
+	}
+	store_delivery_release(&d);
+	return rc;
+}
+
 static int
 release_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct apply_arg *a = arg;
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < a->b->n; i++) {
-		const struct deliver_item *it = &a->b->v[i];
-		struct store_delivery d;
+	for (size_t i = 0; rc == 0 && i < a->b->n; i++)
+		if (!a->b->v[i].applied)
+			rc = release_one(a->en, txn, a->b, &a->b->v[i], e);
+	return rc;
+}
 
-		if (it->applied)
+int
+deliver_record_in(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
+                  struct dberr *e)
+{
+	int rc = 0;
+
+	/* nothing is marked applied: a transaction run again after map growth records all
+	 * of it again, and the caller frees b once it is committed */
+	for (size_t i = 0; rc == 0 && i < b->n; i++)
+		if (b->v[i].applied)
 			continue;
-		rc = store_delivery_get(txn, it->key, &d, e);
-		if (rc == DB_ENOTFOUND) {
-			dberr_clear(e);
-			rc = 0;
-			continue;
-		}
-		if (rc == 0 && d.state == STORE_DCLAIMED && d.claim == a->b->claim) {
-			d.state = STORE_DQUEUED;
-			d.due = engine_now(a->en);
-			rc = store_delivery_put(txn, it->key, &d, e);
-		}
-		store_delivery_release(&d);
-	}
+		else if (b->v[i].done)
+			rc = apply_one(en, txn, b, &b->v[i], e);
+		else
+			rc = release_one(en, txn, b, &b->v[i], e);
 	return rc;
 }
 

@@ -92,6 +92,17 @@ int deliver_apply(struct engine *en, const struct deliver_batch *b,
  * queued again at once, their attempts unchanged. Errors: the store's. */
 int deliver_release(struct engine *en, const struct deliver_batch *b, struct dberr *e);
 
+/* deliver_claim and the recording of a sent batch (deliver_apply of its items with
+ * results, deliver_release of the rest) inside the caller's write transaction txn, at the
+ * engine's now: `advance` claims in the commit that queued the notices and records the
+ * results in its next one, rather than three synced commits of their own for each instant
+ * that queued notices. deliver_record_in leaves the items as they were (a transaction run
+ * again records them again): free b after txn's commit. Errors: the store's. */
+int deliver_claim_in(struct engine *en, struct store_txn *txn, size_t max, int64_t lease_s,
+                     struct deliver_batch **out, struct dberr *e);
+int deliver_record_in(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
+                      struct dberr *e);
+
 /* Delivers everything deliverable now, synchronously, batch by batch: claim, send, record.
  * *sent (may be NULL) counts notices that reached every recipient. Errors: the store's. */
 int deliver_all(struct engine *en, size_t *sent, struct dberr *e);

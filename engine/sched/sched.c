@@ -56,6 +56,8 @@ struct apply_ctx {
 	struct dberr *e;
 	bool split;          /* end a batch when the clock would pass deliverable notices */
 	size_t batch_start;  /* applied before this transaction */
+	int64_t budget_ms;   /* a slice's bound on work per transaction (0: none) */
+	int64_t stop_ms;     /* engine_monotonic_ms at which this transaction ends */
 };
 
 static void
@@ -338,6 +340,10 @@ apply_cb(const struct store_due *d, void *arg)
 		if (next <= engine_now(c->en))
 			return STORE_DUE_STOP;
 	}
+	/* the daemon's slice ends when its time is up, between whole entries: another
+	 * process's write waits for this transaction, so it is kept short */
+	if (c->stop_ms != 0 && c->applied > c->batch_start && engine_monotonic_ms() >= c->stop_ms)
+		return STORE_DUE_STOP;
 	rc = store_due_del(c->txn, d, c->e);
 	if (rc != 0)
 		return rc;
@@ -358,19 +364,52 @@ struct batch_arg {
 	int64_t upto;
 	size_t before;
 	size_t max;          /* entries per transaction */
+	/* group delivery (sched_hooks_deliver on a virtual clock): */
+	bool group;
+	struct deliver_batch *sent;     /* sent after the last commit, its results to record */
+	struct deliver_batch *claimed;  /* claimed in this transaction, sent after its commit */
+	bool drained;        /* this transaction only recorded and claimed: more was ready */
 };
+
+/* Group delivery: the results of the batch sent after the last commit are recorded first,
+ * at the instant it was sent (the clock has not moved since); if that left notices
+ * deliverable now (more than one claim's worth, or the admin's report of a refusal), they
+ * are claimed before any entry is applied, as deliver_all would have sent them before the
+ * next batch; at the end, what is deliverable now is claimed. So an instant that queues
+ * notices costs one synced commit, not four (batch, claim, results, release). */
+static int
+group_begin(struct batch_arg *b, struct store_txn *txn, struct dberr *e)
+{
+	int64_t next;
+	int rc;
+
+	b->drained = false;
+	if (b->sent == NULL)
+		return 0;
+	if ((rc = deliver_record_in(b->c->en, txn, b->sent, e)) != 0 ||
+	    (rc = store_delivery_next(txn, &next, e)) != 0)
+		return rc;
+	b->drained = next <= engine_now(b->c->en);
+	return 0;
+}
 
 static int
 batch_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct batch_arg *b = arg;
 	struct store_clock sc;
-	int rc;
+	int rc = 0;
 
 	b->c->txn = txn;
 	b->c->applied = b->before; /* a retried transaction starts its count again */
 	b->c->batch_start = b->before;
-	rc = store_due_each(txn, b->upto, b->max, apply_cb, b->c, e);
+	b->c->stop_ms = b->c->budget_ms > 0 ? engine_monotonic_ms() + b->c->budget_ms : 0;
+	deliver_batch_free(b->claimed); /* a run after map growth claims again */
+	b->claimed = NULL;
+	if (b->group && (rc = group_begin(b, txn, e)) != 0)
+		return rc;
+	if (!b->drained)
+		rc = store_due_each(txn, b->upto, b->max, apply_cb, b->c, e);
 	if (rc != 0 || !b->c->follow_clock)
 		return rc;
 	/* The virtual clock moves with the entries it applies, in the same transaction. */
@@ -378,34 +417,76 @@ batch_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (rc != 0)
 		return rc;
 	sc.now = engine_now(b->c->en);
-	return store_clock_put(txn, &sc, e);
+	if ((rc = store_clock_put(txn, &sc, e)) != 0 || !b->group || engine_dry(b->c->en))
+		return rc;
+	return deliver_claim_in(b->c->en, txn, DELIVER_BATCH,
+	                        deliver_lease(engine_config(b->c->en), DELIVER_BATCH),
+	                        &b->claimed, e);
+}
+
+/* sched_apply_due with group delivery: each commit is followed by sending what it claimed
+ * (deliver_send, as deliver_all does), whose results the next commit records. */
+static int
+apply_grouped(struct engine *en, struct batch_arg *b, int64_t start, struct dberr *e)
+{
+	struct apply_ctx *c = b->c;
+	int rc;
+
+	for (;;) {
+		b->before = c->applied;
+		engine_clock_set(en, c->last_at > start ? c->last_at : start);
+		rc = engine_write(en, batch_txn, b, e);
+		deliver_batch_free(b->sent); /* recorded, or the error ends it all */
+		b->sent = NULL;
+		if (rc != 0) {
+			deliver_batch_free(b->claimed);
+			b->claimed = NULL;
+			return rc;
+		}
+		if (b->claimed != NULL) {
+			deliver_send(engine_config(en), b->claimed, -1, NULL, NULL);
+			b->sent = b->claimed;
+			b->claimed = NULL;
+			continue;
+		}
+		if (c->applied == b->before && !b->drained)
+			return 0;
+	}
 }
 
 int
 sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                 const struct sched_hooks *hooks, size_t *applied, struct dberr *e)
 {
-	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e, false, 0};
-	struct batch_arg b = {&c, upto, 0, SCHED_BATCH};
+	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e, false, 0, 0, 0};
+	struct batch_arg b = {&c, upto, 0, SCHED_BATCH, false, NULL, NULL, false};
 	int64_t start = engine_now(en);
 	int rc;
 
 	c.split = follow_clock && hooks && hooks->after_commit;
-
-	for (;;) {
-		b.before = c.applied;
-		engine_clock_set(en, follow_clock && c.last_at > start ? c.last_at : start);
-		rc = engine_write(en, batch_txn, &b, e);
+	if (c.split && hooks->group) {
+		b.group = true;
+		rc = apply_grouped(en, &b, start, e);
+		b.group = false; /* the clock's last move below claims nothing, as before */
 		if (rc != 0)
 			return rc;
-		if (!follow_clock)
-			start = engine_now(en);
-		/* What this batch queued goes out after its commit, never inside: the caller
-		 * delivers it, or hands it to the daemon's sender thread. */
-		if (hooks && hooks->after_commit && (rc = hooks->after_commit(en, hooks->arg, e)) != 0)
-			return rc;
-		if (c.applied == b.before)
-			break;
+	} else {
+		for (;;) {
+			b.before = c.applied;
+			engine_clock_set(en, follow_clock && c.last_at > start ? c.last_at : start);
+			rc = engine_write(en, batch_txn, &b, e);
+			if (rc != 0)
+				return rc;
+			if (!follow_clock)
+				start = engine_now(en);
+			/* What this batch queued goes out after its commit, never inside: the
+			 * caller delivers it, or hands it to the daemon's sender thread. */
+			if (hooks && hooks->after_commit &&
+			    (rc = hooks->after_commit(en, hooks->arg, e)) != 0)
+				return rc;
+			if (c.applied == b.before)
+				break;
+		}
 	}
 	if (follow_clock && upto != INT64_MAX && upto > engine_now(en)) {
 		engine_clock_set(en, upto);
@@ -419,11 +500,12 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
 }
 
 int
-sched_apply_slice(struct engine *en, int64_t upto, size_t max, size_t *applied,
-                  struct dberr *e)
+sched_apply_slice(struct engine *en, int64_t upto, size_t max, int64_t budget_ms,
+                  size_t *applied, struct dberr *e)
 {
-	struct apply_ctx c = {en, NULL, false, 0, 0, e, false, 0};
-	struct batch_arg b = {&c, upto, 0, max < SCHED_BATCH ? max : SCHED_BATCH};
+	struct apply_ctx c = {en, NULL, false, 0, 0, e, false, 0, budget_ms, 0};
+	struct batch_arg b = {&c, upto, 0, max < SCHED_BATCH ? max : SCHED_BATCH, false, NULL,
+	                      NULL, false};
 	int rc = engine_write(en, batch_txn, &b, e);
 
 	if (rc == 0)
@@ -463,4 +545,4 @@ deliver_after(struct engine *en, void *arg, struct dberr *e)
 	return deliver_all(en, NULL, e);
 }
 
-const struct sched_hooks sched_hooks_deliver = {deliver_after, NULL};
+const struct sched_hooks sched_hooks_deliver = {deliver_after, NULL, true};

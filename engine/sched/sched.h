@@ -27,10 +27,15 @@
 struct sched_hooks {
 	int (*after_commit)(struct engine *en, void *arg, struct dberr *e);
 	void *arg;
+	/* with follow_clock: instead of after_commit, each batch's transaction records the
+	 * results of what was sent after the last commit and claims what is deliverable now,
+	 * sent after its commit (deliver_claim_in, deliver_record_in): the same deliveries at
+	 * the same instants, in a third of the synced commits */
+	bool group;
 };
 
-/* Hooks that deliver what each batch queued (deliver_all: SMTP, .eml files, or nothing on a
- * dry engine) after its commit: `advance` and `simulate`. */
+/* Hooks that deliver what each batch queued (SMTP, .eml files, or nothing on a dry
+ * engine) after its commit, at the instant it was queued: `advance` and `simulate`. */
 extern const struct sched_hooks sched_hooks_deliver;
 
 /* Applies every due entry with at <= upto, in key order (time, then kind: deadlines,
@@ -43,11 +48,15 @@ extern const struct sched_hooks sched_hooks_deliver;
 int sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                     const struct sched_hooks *hooks, size_t *applied, struct dberr *e);
 /* One transaction of the above on the real clock: at most max (capped at SCHED_BATCH)
- * entries with at <= upto, applied at the engine's now; *applied counts them (max of them:
- * more may be due). For the daemon, which runs such slices between delivery results and
- * signals rather than one callback for seconds. Errors: as sched_apply_due. */
-int sched_apply_slice(struct engine *en, int64_t upto, size_t max, size_t *applied,
-                      struct dberr *e);
+ * entries with at <= upto, applied at the engine's now, and no more once budget_ms
+ * milliseconds of work have passed (0: no such bound; at least one entry is applied);
+ * *applied counts them (more may be due when it is max, or when the budget ended it). For
+ * the daemon, which runs such slices between delivery results, signals and other
+ * processes' writes rather than holding the writer's lock for seconds. Each slice is a
+ * whole transaction: whole entries, the audit tree's edge written with them. Errors: as
+ * sched_apply_due. */
+int sched_apply_slice(struct engine *en, int64_t upto, size_t max, int64_t budget_ms,
+                      size_t *applied, struct dberr *e);
 /* The earliest due entry's time, or INT64_MAX when there is none. Errors: the store's. */
 int sched_next_due(struct engine *en, int64_t *at, struct dberr *e);
 
