@@ -299,12 +299,13 @@ parse_record(struct parent *p, char *line)
 	}
 }
 
-/* Reads records until EOF, the deadline or a cancel; returns 1 when the deadline passed,
- * 2 when cancelled, 0 at EOF. */
+/* Reads records until EOF, the deadline or a cancel (cancel_fd -1: none); returns 1 when
+ * the deadline passed, 2 when cancelled, 0 at EOF. in keeps an unfinished line for the
+ * next call. */
 static int
-read_records(struct parent *p, int fd, int cancel_fd, long long deadline)
+read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long deadline)
 {
-	struct buf in = BUF_INIT;
+	struct buf in = *in_;
 	char chunk[4096];
 	int why = 0;
 
@@ -347,7 +348,7 @@ read_records(struct parent *p, int fd, int cancel_fd, long long deadline)
 			in.data[rest] = '\0';
 		}
 	}
-	buf_release(&in);
+	*in_ = in;
 	return why;
 }
 
@@ -467,7 +468,7 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 	static const struct notify_smtp_batch_opts none;
 	struct parent p = {opts ? opts : &none, st, n, false, 0, ""};
 	const char *helper = srv && srv->helper ? srv->helper : "/proc/self/exe";
-	struct buf req = BUF_INIT;
+	struct buf req = BUF_INIT, in = BUF_INIT;
 	long long wait_ms, deadline;
 	int sv[2] = {-1, -1}, out[2] = {-1, -1}, status = 0, rc, stop = 0;
 	int cancel_fd = p.opts->cancel_fd > 0 ? p.opts->cancel_fd : -1;
@@ -496,11 +497,17 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 	encode_request(&req, srv, msgs, n, wait_ms, p.opts->test_die_after);
 	stop = send_request(sv[0], &req, cancel_fd, deadline);
 	if (stop == 0)
-		stop = read_records(&p, out[0], cancel_fd, deadline);
+		stop = read_records(&p, &in, out[0], cancel_fd, deadline);
 	if (stop != 0)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* What the helper wrote before it was stopped is read still: a message the server
+	 * took and the helper reported would otherwise be given back and sent twice. The
+	 * helper is gone, so its pipe ends after what it wrote (the bound is only a guard). */
+	if (stop != 0)
+		read_records(&p, &in, out[0], -1, notify_mono_ms() + 1000);
+	buf_release(&in);
 	if (stop == 2) {
 		rc = dberr_set(e, DB_ECANCELED, "smtp: batch abandoned, the helper stopped");
 		notify_smtp_set_text(p.reason, "batch abandoned");
