@@ -10,6 +10,7 @@
  *
  * The computations are engine/audit's (audit.h): this file parses, calls and prints.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
+#include "engine/notice/notice.h"
 #include "engine/report/report.h"
 
 /* A checkpoint is a few hundred bytes; anything near this is not one. */
@@ -533,8 +535,71 @@ struct msgs_ctx {
 	uint64_t *seqs;
 	size_t n, cap, capn, caps;
 	uint64_t notices, files;
+	struct eml_list *found;  /* the .eml files in the folder, each marked when named */
 	struct dberr *e;
 };
+
+/* The .eml files the outbox folder holds, listed before the records are read: a notice's
+ * record is committed before its file is written, so a file listed first has its record
+ * in any later read (no file written meanwhile is taken for one without a record). */
+struct eml_list {
+	char **names;            /* owned, sorted */
+	bool *named;             /* per name: some notice record names it */
+	size_t n, cap;
+	struct hmap at;          /* name -> index; keys are names' strings */
+};
+
+static int
+name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int
+eml_list_read(struct eml_list *l, const char *dir, struct dberr *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t len;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 /* nothing was ever written as a file */
+		       : dberr_set(e, DB_EIO, "cannot list %s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		/* .NAME.eml.tmp is a file being written (engine/deliver/eml.c) */
+		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".eml") != 0)
+			continue;
+		l->names = xgrow(l->names, &l->cap, l->n + 1, sizeof(*l->names));
+		l->names[l->n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (l->n > 1)
+		qsort(l->names, l->n, sizeof(*l->names), name_cmp);
+	l->named = xcalloc(l->n ? l->n : 1, sizeof(*l->named));
+	for (size_t i = 0; i < l->n; i++)
+		hmap_put(&l->at, l->names[i], i);
+	return 0;
+}
+
+static void
+eml_list_mark(struct eml_list *l, const char *name)
+{
+	size_t i;
+
+	if (l != NULL && hmap_get(&l->at, name, &i))
+		l->named[i] = true;
+}
+
+static void
+eml_list_release(struct eml_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	free(l->named);
+	hmap_release(&l->at);
+}
 
 static int
 file_sha256(const char *path, char out[SHA256_HEX_SIZE], bool *found)
@@ -566,8 +631,19 @@ msgs_queue(struct msgs_ctx *m, const struct store_audit *a)
 	bool found;
 	int rc = 0, err;
 
-	if (key == NULL || sha == NULL)
-		goto out; /* a record from before messages were hashed */
+	if (key != NULL && sha == NULL) {
+		/* a record from before messages were hashed names no file: its notice's file
+		 * has the name the transport gives it, and is this record's */
+		if (store_notice_get(m->txn, key, &n, m->e) == 0) {
+			path = notice_eml_name(n.key, n.scheduled);
+			eml_list_mark(m->found, path);
+			store_notice_release(&n);
+		}
+		dberr_clear(m->e);
+		goto out;
+	}
+	if (key == NULL)
+		goto out;
 	m->notices++;
 	rc = store_notice_get(m->txn, key, &n, m->e);
 	if (rc == DB_ENOTFOUND) {
@@ -601,6 +677,7 @@ msgs_queue(struct msgs_ctx *m, const struct store_audit *a)
 	}
 	if (eml == NULL)
 		goto out;
+	eml_list_mark(m->found, eml);
 	path = xasprintf("%s/%s", m->outdir, eml);
 	if ((err = file_sha256(path, got, &found)) != 0) {
 		rc = dberr_set(m->e, DB_EIO, "record %" PRIu64 ": cannot read %s: %s", a->seq, path,
@@ -656,11 +733,32 @@ msgs_cb(const struct store_audit *a, void *arg)
 	return rc;
 }
 
+/* A file no record names claims to be a notice dabiao sent, and no record says so: put
+ * there by hand or by another program, or left by records that were taken back. */
 static int
-verify_messages(struct store_txn *txn, const char *db, uint64_t *notices, uint64_t *files,
-                struct dberr *e)
+unnamed_files(const struct eml_list *l, const char *outdir, struct dberr *e)
 {
-	struct msgs_ctx m = {txn, NULL, HMAP_INIT, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, e};
+	size_t first = l->n, count = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->named[i]) {
+			first = first < l->n ? first : i;
+			count++;
+		}
+	if (count == 0)
+		return 0;
+	return dberr_set(e, DB_EDATA, "%s/%s is named by no notice record (%zu such file%s): a "
+	                 "file that claims to be a notice sent, with no record that it was: put "
+	                 "there by hand or by another program, or its records were taken back; "
+	                 "find out who wrote it before removing it", outdir, l->names[first],
+	                 count, count == 1 ? "" : "s");
+}
+
+static int
+verify_messages(struct store_txn *txn, const char *db, struct eml_list *found,
+                uint64_t *notices, uint64_t *files, struct dberr *e)
+{
+	struct msgs_ctx m = {txn, NULL, HMAP_INIT, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, found, e};
 	char *outdir = xasprintf("%s/outbox", db);
 	int rc;
 
@@ -669,6 +767,8 @@ verify_messages(struct store_txn *txn, const char *db, uint64_t *notices, uint64
 	if (rc != 0 && e->code == 0)
 		rc = dberr_set(e, DB_EDATA, "the notice records cannot be read: %s",
 		               dabiao_strerror(rc));
+	if (rc == 0)
+		rc = unnamed_files(found, outdir, e);
 	*notices = m.notices;
 	*files = m.files;
 	for (size_t i = 0; i < m.n; i++) {
@@ -687,6 +787,7 @@ struct verify_ctx {
 	const struct audit_checkpoint *cp;
 	const char *cp_name;
 	const char *db;
+	struct eml_list found;
 	struct audit_verification v;
 	uint64_t notices, files;
 };
@@ -698,7 +799,7 @@ verify_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc = audit_verify(txn, v->cp, v->cp_name, &v->v, e);
 
 	if (rc == 0)
-		rc = verify_messages(txn, v->db, &v->notices, &v->files, e);
+		rc = verify_messages(txn, v->db, &v->found, &v->notices, &v->files, e);
 	return rc;
 }
 
@@ -712,7 +813,7 @@ audit_verify_cmd(struct cli *c)
 	struct verify_ctx v = {0};
 	const struct config *cfg;
 	struct store *s;
-	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL;
+	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL, *outdir = NULL;
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
@@ -748,7 +849,11 @@ audit_verify_cmd(struct cli *c)
 		v.cp_name = cpfile;
 	}
 	v.db = c->env->db;
-	if ((rc = cli_store(c, &s)) != 0 || (rc = store_read(s, verify_txn, &v, &c->err)) != 0)
+	if ((rc = cli_store(c, &s)) != 0)
+		goto out;
+	outdir = xasprintf("%s/outbox", v.db);
+	if ((rc = eml_list_read(&v.found, outdir, &c->err)) != 0 ||
+	    (rc = store_read(s, verify_txn, &v, &c->err)) != 0)
 		goto out;
 	audit_hex(v.v.root, AUDIT_HASH_LEN, hex);
 	printf("audit log: %" PRIu64 " records, root %s: every record matches the tree\n",
@@ -762,6 +867,8 @@ audit_verify_cmd(struct cli *c)
 		printf("consistent with checkpoint %s (%s, %" PRIu64 " records), signature good\n",
 		       cpfile, cp.origin, cp.size);
 out:
+	eml_list_release(&v.found);
+	free(outdir);
 	free(key);
 	return rc;
 }

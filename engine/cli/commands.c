@@ -77,7 +77,8 @@ const struct cli_command cli_commands[] = {
 	         "`verify` recomputes every "
 	         "record's leaf and the tree, and with --checkpoint checks that the log still "
 	         "begins with the log the checkpoint signed; then that every notice's stored "
-	         "message and .eml file in DB/outbox/ hash to its record's sha256.",
+	         "message and .eml file in DB/outbox/ hash to its record's sha256, and that "
+	         "every .eml file there is named by a notice record.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"task", "T", NULL, "(list) only the records of task T"},
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
@@ -98,8 +99,9 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
-		  "consistent with the checkpoint, or a notice's stored message or .eml file was "
-		  "changed or deleted; prove: no such record"},
+		  "consistent with the checkpoint, a notice's stored message or .eml file was "
+		  "changed or deleted, or an .eml file in the outbox is named by no record; "
+		  "prove: no such record"},
 		 {78, "checkpoint, key: no signing key: none configured (DABIAO_AUDIT_KEY) and "
 		  "the store has none of its own"},
 		 {0, NULL}},

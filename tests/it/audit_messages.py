@@ -161,6 +161,26 @@ check(over in err and "missing" in err, f"and is named: {err}")
 os.rename(st.path("gone.eml"), os.path.join(outdir, over))
 st.ok("audit", "verify")
 
+# a file no record names claims to be a notice sent without one (review 12c, L8): a real
+# notice copied under a new name and an empty planted one are named, the first in name
+# order, with how many there are; a file being written (.NAME.eml.tmp) is not one
+planted = ["20170301T010000Z-forged.eml", "20170310T010000Z-copy.eml"]
+shutil.copy(os.path.join(outdir, over), os.path.join(outdir, planted[1]))
+open(os.path.join(outdir, planted[0]), "w").close()
+open(os.path.join(outdir, "." + over + ".tmp"), "w").close()
+rc, out, err = st.run("audit", "verify")
+eq(rc, 65, f"a planted .eml fails verify: {out}{err}")
+check(f"outbox/{planted[0]} is named by no notice record (2 such files)" in err,
+      f"the first is named, with the count: {err}")
+os.remove(os.path.join(outdir, planted[0]))
+rc, out, err = st.run("audit", "verify")
+eq(rc, 65, f"a copy of a real notice under another name fails verify: {out}{err}")
+check(f"outbox/{planted[1]} is named by no notice record (1 such file)" in err, f"named: {err}")
+os.remove(os.path.join(outdir, planted[1]))
+out = st.ok("audit", "verify")
+check("10 .eml files match" in out, f"the temporary file is not taken for a notice: {out}")
+os.remove(os.path.join(outdir, "." + over + ".tmp"))
+
 # a changed outbox record (the message audit show prints and a retry would send): one byte
 # of a reminder kept only for the grouped message, changed in the store itself. The store
 # keeps a message packed (store/README.md, "outbox": its fields, then plan version,
