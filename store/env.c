@@ -514,7 +514,8 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 		goto mdb_fail;
 	/* MDB_NOTLS: a reader slot belongs to its transaction, not its thread, so
 	 * read_snapshot_whole can begin a second read while the first is open */
-	rc = mdb_env_open(s->env, dir, ((flags & STORE_RDONLY) ? MDB_RDONLY : 0) | MDB_NOTLS,
+	rc = mdb_env_open(s->env, dir, ((flags & STORE_RDONLY) ? MDB_RDONLY : 0) | MDB_NOTLS |
+	                  ((flags & STORE_RDONLY) && (flags & STORE_NOLOCK) ? MDB_NOLOCK : 0),
 	                  0600);
 	if (rc != 0)
 		goto mdb_fail;

@@ -61,6 +61,8 @@ struct store_kv {
 enum store_open_flags {
 	STORE_CREATE = 1 << 0,  /* create the folder and environment when missing */
 	STORE_RDONLY = 1 << 1,
+	STORE_NOLOCK = 1 << 2,  /* with STORE_RDONLY: no lock.mdb (a backup's copy, read once
+	                           by the process that made it, before anyone else opens it) */
 };
 
 /* Opens (and with STORE_CREATE creates, mode 0700 folder / 0600 files) the store in dir.
