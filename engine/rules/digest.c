@@ -17,7 +17,55 @@
 #include "base/xalloc.h"
 #include "engine/rules/rules.h"
 
-/* Texts of the notices a digest carries, numbered, each whole as it was worded. */
+/* Whether line (len bytes) is a 成文日期 as notices write it: YYYY年M月D日. */
+static bool
+issued_date_line(const char *line, size_t len)
+{
+	int y, mo, d, n = 0;
+	char *copy = xstrndup(line, len);
+	bool ok = sscanf(copy, "%4d年%2d月%2d日%n", &y, &mo, &d, &n) == 3 && (size_t)n == len;
+
+	free(copy);
+	return ok;
+}
+
+/* Cuts a notice's closing, which the digest has once at its end: its last paragraph when
+ * it is the system's note, one line in （） (此件由调度系统自动发送…), then its last
+ * paragraph when it is the 落款 and 成文日期, two lines ending in a date. Each item kept it
+ * and a digest of two read as three signed letters (review 12c, L10). */
+static void
+cut_closing(char *text)
+{
+	size_t len = strlen(text), i;
+
+	for (int step = 0; step < 2; step++) {
+		const char *p, *nl;
+
+		while (len > 0 && text[len - 1] == '\n')
+			text[--len] = '\0';
+		/* the last paragraph: after the last empty line */
+		for (i = len; i >= 2 && !(text[i - 1] == '\n' && text[i - 2] == '\n'); i--)
+			;
+		if (i < 2)
+			return;
+		p = text + i;
+		nl = strchr(p, '\n');
+		if (step == 0 && (strncmp(p, "（", strlen("（")) != 0 || nl != NULL ||
+		                  len - i < strlen("）") ||
+		                  strcmp(text + len - strlen("）"), "）") != 0))
+			continue; /* no note: look for the 落款 */
+		if (step == 1 && (nl == NULL || strchr(nl + 1, '\n') != NULL ||
+		                  !issued_date_line(nl + 1, strlen(nl + 1))))
+			return;
+		len = i;
+		text[len] = '\0';
+	}
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+}
+
+/* Texts of the notices a digest carries, numbered, each as it was worded but for the
+ * closing the digest gives once. */
 static void
 digest_items(struct store_txn *txn, char *const *keys, size_t n, struct buf *items)
 {
@@ -34,10 +82,7 @@ digest_items(struct store_txn *txn, char *const *keys, size_t n, struct buf *ite
 		else
 			buf_printf(items, "\n\n（%zu）", i + 1);
 		if (store_meta_get(txn, bk, &text, &ignored) == 0) {
-			size_t len = strlen(text);
-
-			while (len > 0 && text[len - 1] == '\n')
-				text[--len] = '\0';
+			cut_closing(text);
 			buf_puts(items, text);
 		}
 		free(text);

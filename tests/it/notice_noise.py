@@ -74,8 +74,21 @@ check("关于按时报送《名录》的提醒" in both[4] or "关于按时完�
 check("台帐" in both[4] and both[4].count("距截止时间还有1天") == 2,
       f"both texts, each with its days left: {both[4]}")
 check(both[4].split("\n")[2] == "甲县环境保护局：", "addressed to the county's unit")
+# one closing for the one message (review 12c, L10): the 成文日期 of 03-13 and the system's
+# note once, at its end; the first text runs straight on to （二）, without a closing of its own
+lines = [x for x in both[4].split("\n") if x.strip()]
+eq((both[4].count("此件由调度系统自动发送"), lines.count("2017年3月13日")), (1, 1),
+   f"one note, one 成文日期: {both[4]}")
+check(lines[-1].startswith("（此件由调度系统自动发送") and lines[-2] == "2017年3月13日",
+      f"at the end: {lines[-3:]}")
+second = [i for i, x in enumerate(lines) if x.startswith("（二）")]
+eq(len(second), 1, "a second item")
+check(lines[second[0] - 1].startswith("　　"), f"the first item ends in its own text: "
+      f"{lines[second[0] - 3:second[0]]}")
+eq(lines.count(lines[-3]), 1, f"the bureau ({lines[-3]}) signs once")
 alone = [g for g in got if g[0].startswith("Mon, 20 Mar")][0]
 eq(alone[2], "关于按时完成总结的提醒", "a day's only notice arrives as itself")
+eq(alone[4].count("此件由调度系统自动发送"), 1, f"with its own closing: {alone[4]}")
 check("请你单位于2017年3月20日（星期一）24时前完成总结。今日即为截止日。" in alone[4],
       f"held to the due day, and it says so: {alone[4]}")
 
