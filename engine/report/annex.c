@@ -619,22 +619,28 @@ report_state_title(const struct plan_lifecycle *lc, const char *state)
 	return state_title(lc, plan_lifecycle_state(lc, state));
 }
 
+/* The note under a table. county: it has the counties' own columns (县市报送基数, 核对),
+ * which are not replayed: a table handed in late fills them after the month, and the
+ * note says so rather than let a past table read as if they were there at its end. */
 static void
-annex_note(struct report_table *t, const struct annex *a, const char *month)
+annex_note(struct report_table *t, const struct annex *a, const char *month, bool county)
 {
 	char end[WORDS_DEADLINE_MAX];
 	const char *title = report_milestone_in(a->wp, a->m)->title;
+	const char *cnote = county ? "县市报送栏为打印时各县市最新报送的表及问责标记（迟于截止时间报送"
+	                             "的注“迟报”），不随月末重算；" : "";
 
 	words_deadline_zh(a->ep->tz, a->end, end);
 	if (a->not_ended)
 		t->note = xasprintf("统计口径：%s 尚未结束，表中为截至%s（%s）各企业“%s”事项的状态，"
-		                    "不是月末数据；依审计记录重算（至第 %llu 号）；计划 %s 第 %u 版。",
+		                    "不是月末数据；依审计记录重算（至第 %llu 号）；%s计划 %s 第 %u 版。",
 		                    month, end, tz_name(a->ep->tz), title,
-		                    (unsigned long long)a->last_seq, a->ep->plan->id, a->wversion);
+		                    (unsigned long long)a->last_seq, cnote, a->ep->plan->id,
+		                    a->wversion);
 	else
 		t->note = xasprintf("统计口径：%s 月末（%s，%s）各企业“%s”事项的状态，依审计记录重算"
-		                    "（至第 %llu 号）；计划 %s 第 %u 版。", month, end,
-		                    tz_name(a->ep->tz), title, (unsigned long long)a->last_seq,
+		                    "（至第 %llu 号）；%s计划 %s 第 %u 版。", month, end,
+		                    tz_name(a->ep->tz), title, (unsigned long long)a->last_seq, cnote,
 		                    a->ep->plan->id, a->wversion);
 }
 
@@ -905,7 +911,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		free(sum);
 	}
 	t.total_row = true;
-	annex_note(&t, &a, month);
+	annex_note(&t, &a, month, !by_industry);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
@@ -963,6 +969,7 @@ enum { R4_JUR = 0, R4_NAME, R4_CODE, R4_IND, R4_POLL, R4_REASON, R4_MEASURE, R4_
 struct county4 {
 	char *id;
 	bool due;             /* a task of the month exists: the county owes this table */
+	int64_t deadline;     /* that task's */
 	struct report_annex_reported rep;
 	char *(*rows)[R4_N];  /* into rep.rows */
 	struct hmap at;       /* credit code -> its row, so each enterprise is one look */
@@ -1004,6 +1011,7 @@ county4_load(struct store_txn *txn, struct annex4_ctx *c, struct dberr *e)
 
 		rc = store_task_get(txn, key, &t, e);
 		if (rc == 0) {
+			k->deadline = t.deadline;
 			store_task_release(&t);
 			k->due = true;
 			rc = report_annex_reported_get(txn, key, &k->rep, e);
@@ -1068,8 +1076,8 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 		size_t r;
 
 		if (!hmap_get(&k->at, code, &r)) {
-			buf_printf(b, "县市报送的明细表无此企业（第 %llu 号）",
-			           (unsigned long long)k->rep.seq);
+			buf_printf(b, "县市报送的明细表无此企业（第 %llu 号%s）",
+			           (unsigned long long)k->rep.seq, report_annex_late(&k->rep, k->deadline));
 		} else {
 			k->met[r] = true;
 			for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
@@ -1078,8 +1086,8 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 					           what[i], k->rows[r][cols[i]], mine[i]);
 					differs = true;
 				}
-			buf_printf(b, "%s（第 %llu 号）", differs ? "" : "一致",
-			           (unsigned long long)k->rep.seq);
+			buf_printf(b, "%s（第 %llu 号%s）", differs ? "" : "一致",
+			           (unsigned long long)k->rep.seq, report_annex_late(&k->rep, k->deadline));
 		}
 	}
 	if (k->rep.flags)
@@ -1170,8 +1178,9 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			report_add_num(c->t, ++no, 0);
 			for (int k = R4_JUR; k < R4_N; k++)
 				report_add_str(c->t, f[k]);
-			ck = xasprintf("县市报送，名录中无此企业（第 %llu 号）",
-			               (unsigned long long)c->c4[i].rep.seq);
+			ck = xasprintf("县市报送，名录中无此企业（第 %llu 号%s）",
+			               (unsigned long long)c->c4[i].rep.seq,
+			               report_annex_late(&c->c4[i].rep, c->c4[i].deadline));
 			report_add_str(c->t, ck);
 			free(ck);
 		}
@@ -1237,7 +1246,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		report_table_release(&t);
 		goto out;
 	}
-	annex_note(&t, &a, month);
+	annex_note(&t, &a, month, true);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:

@@ -109,6 +109,15 @@ report_annex_reported_release(struct report_annex_reported *r)
 	memset(r, 0, sizeof(*r));
 }
 
+const char *
+report_annex_late(const struct report_annex_reported *r, int64_t deadline)
+{
+	/* the county columns are the latest table and flags whenever the report is printed
+	 * (docs/reports.md): one recorded after the deadline says so, so that a past table
+	 * whose county columns filled in later does not read as handed in on time */
+	return r->seq != 0 && r->at > deadline ? "，迟报" : "";
+}
+
 size_t
 report_tsv_fields(char *line, char **f, size_t max)
 {
@@ -142,6 +151,8 @@ report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, 
 	*rbase = -1;
 	*status = REPORT_CHECK_NONE;
 	*check = NULL;
+	int64_t deadline;
+
 	rc = store_task_get(txn, task, &t, e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e); /* no table of this month is due from it: nothing to compare */
@@ -149,6 +160,7 @@ report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, 
 	}
 	if (rc != 0)
 		return rc;
+	deadline = t.deadline;
 	store_task_release(&t);
 	if ((rc = report_annex_reported_get(txn, task, &rep, e)) != 0)
 		return rc;
@@ -171,8 +183,9 @@ report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, 
 				*status = REPORT_CHECK_DIFFERS;
 			}
 		}
-		buf_printf(&b, "%s（%s，第 %llu 号）", *status == REPORT_CHECK_DIFFERS ? "" : "一致",
-		           rep.by ? rep.by : "?", (unsigned long long)rep.seq);
+		buf_printf(&b, "%s（%s，第 %llu 号%s）", *status == REPORT_CHECK_DIFFERS ? "" : "一致",
+		           rep.by ? rep.by : "?", (unsigned long long)rep.seq,
+		           report_annex_late(&rep, deadline));
 	}
 	if (rep.flags)
 		buf_printf(&b, "；%s", rep.flags);

@@ -331,10 +331,14 @@ struct report_annex_reported {
 int report_annex_reported_get(struct store_txn *txn, const char *task,
                               struct report_annex_reported *out, struct dberr *e);
 void report_annex_reported_release(struct report_annex_reported *r);
+/* "，迟报" when r's table was recorded after deadline (the task's, UTC), else "": said
+ * after the record's number in a 核对. Cannot fail. */
+const char *report_annex_late(const struct report_annex_reported *r, int64_t deadline);
 /* 核对 of an Annex 3 row: the county's table for task against dabiao's figures v (as
  * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
  * not owed, *check NULL), _MISSING (owed, not reported: "未报送"), _AGREES ("一致（WHO，第 N
- * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"); the task's flags after it;
+ * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"), "，迟报" after N for a
+ * table recorded after the task's deadline; the task's flags after it;
  * *rbase the county's base number, -1 when none. *check xmalloc'd. Errors: the store's. */
 enum { REPORT_CHECK_NONE = 0, REPORT_CHECK_MISSING, REPORT_CHECK_AGREES, REPORT_CHECK_DIFFERS };
 int report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,

@@ -318,4 +318,18 @@ check(str(row[11]).startswith("一致"), f"and its 核对: {row[11]}")
 fk = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "阜康市"][0]
 eq((fk[7], fk[8], fk[10], fk[11]), (2, 1, 3, f"一致（赵，第 {seqfk} 号）"),
    "阜康市: 07-10's 未启动 2, 逾期 1 beside its June table, judged against June's end")
+# a table handed in late (review 12c, L3): 玛纳斯县's June table, due 07-05 24:00, recorded
+# on 07-10; June's table gets it in its county columns after the fact, and says so: 迟报
+# after the record's number, and a note that these columns are as printed, not replayed
+st.ok("import-annex", st.write("manas-06.csv", form("1,1,0,0,0,0,1,0,").replace(
+    "呼图壁县", "玛纳斯县")), "--jurisdiction", "manas-county", "--month", "2017-06", "--by", "刘")
+seqm = records()[-1]["seq"]
+ck = annex3("2017-06")["玛纳斯县"]["check"]
+check(ck.endswith(f"（刘，第 {seqm} 号，迟报）"), f"late: said after its number: {ck}")
+eq(annex3("2017-06")["阜康市"]["check"], f"一致（赵，第 {seqfk} 号）", "on time: no 迟报")
+text = st.ok("report", "annex3", "--month", "2017-06")
+check("县市报送栏为打印时各县市最新报送的表及问责标记（迟于截止时间报送的注“迟报”），不随月末重算"
+      in text, f"the note says the county columns are as printed: {text[-400:]}")
+text = st.ok("report", "annex3", "--month", "2017-06", "--by", "industry")
+check("县市报送栏" not in text, "by industry: no county columns, no such note")
 done("import-annex: checked, recorded, shown beside dabiao's figures")
