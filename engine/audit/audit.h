@@ -105,6 +105,27 @@ int audit_frontier_get(struct store_txn *txn, struct audit_frontier *f, struct d
 int audit_leaves(struct store_txn *txn, uint64_t n, uint8_t (**out)[AUDIT_HASH_LEN],
                  uint64_t *count, struct dberr *e);
 
+/* ---- the tree in memory, for a long-lived reader (tree_cache.c) ---- */
+/* Levels of the log's tree kept between calls, so that a proof costs O(log n) hashes once
+ * the records are read: the first call reads every record, later calls only those appended
+ * since. One cache serves readers of any snapshot of the same store (the log only grows).
+ * Not thread-safe: the caller serialises calls (the web holds a mutex). Memory: 64 bytes a
+ * record. audit_tree_new cannot fail (allocation aborts); audit_tree_free(NULL) is a no-op. */
+struct audit_tree;
+struct audit_tree *audit_tree_new(void);
+void audit_tree_free(struct audit_tree *t);
+/* RFC 9162 2.1.3.1 PATH for record seq (1-based) in the tree of the whole log as txn sees
+ * it: *size receives that log's record count, root its tree head, proof/nproof the path
+ * (proof must hold AUDIT_MAX_PROOF hashes). leaf is the record's leaf hash as the caller
+ * computed it from the record (audit_record_leaf): when it, or the log's stored frontier,
+ * disagrees with the cache, the cache is rebuilt from the records once. Errors: DB_EDATA
+ * when seq is not in the log, a record is missing, or the records still disagree with the
+ * stored tree head (the log was changed: `dabiao audit verify`); the store's. */
+int audit_tree_prove(struct audit_tree *t, struct store_txn *txn, uint64_t seq,
+                     const uint8_t leaf[AUDIT_HASH_LEN], uint64_t *size,
+                     uint8_t root[AUDIT_HASH_LEN], uint8_t proof[][AUDIT_HASH_LEN],
+                     size_t *nproof, struct dberr *e);
+
 /* ---- checkpoints: C2SP tlog-checkpoint, signed notes with Ed25519 ---- */
 struct audit_checkpoint {
 	char origin[256];

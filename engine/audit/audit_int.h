@@ -23,5 +23,8 @@ void audit_hasher_record_leaf(struct audit_hasher *h, const struct store_audit *
                               uint8_t out[AUDIT_HASH_LEN]);
 void audit_hasher_push(struct audit_hasher *h, struct audit_frontier *f,
                        const uint8_t leaf[AUDIT_HASH_LEN]);
+/* audit_node_hash through h. */
+void audit_hasher_node(struct audit_hasher *h, const uint8_t left[AUDIT_HASH_LEN],
+                       const uint8_t right[AUDIT_HASH_LEN], uint8_t out[AUDIT_HASH_LEN]);
 
 #endif

@@ -166,6 +166,13 @@ audit_node_hash(const uint8_t left[AUDIT_HASH_LEN], const uint8_t right[AUDIT_HA
 }
 
 void
+audit_hasher_node(struct audit_hasher *h, const uint8_t left[AUDIT_HASH_LEN],
+                  const uint8_t right[AUDIT_HASH_LEN], uint8_t out[AUDIT_HASH_LEN])
+{
+	sha256_2(h, 0x01, left, AUDIT_HASH_LEN, right, AUDIT_HASH_LEN, out);
+}
+
+void
 audit_record_leaf(const struct store_audit *rec, uint8_t out[AUDIT_HASH_LEN])
 {
 	struct buf b = BUF_INIT;

@@ -1237,9 +1237,7 @@ static int
 proof_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct proof_arg *p = arg;
-	uint8_t (*leaves)[AUDIT_HASH_LEN] = NULL;
 	struct store_audit a;
-	uint64_t n;
 	int rc;
 
 	if ((rc = store_audit_get(txn, p->seq, &a, e)) != 0)
@@ -1247,13 +1245,10 @@ proof_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	audit_canonical(&p->canon, &a);
 	audit_record_leaf(&a, p->leaf);
 	store_audit_release(&a);
-	if ((rc = audit_leaves(txn, 0, &leaves, &n, e)) != 0)
-		return rc;
-	p->size = n;
-	audit_tree_root((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->root);
-	rc = audit_inclusion_proof((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, p->seq - 1,
-	                           p->proof, &p->nproof, e);
-	free(leaves);
+	pthread_mutex_lock(&p->r->w->proof_lock);
+	rc = audit_tree_prove(p->r->w->proof_tree, txn, p->seq, p->leaf, &p->size, p->root,
+	                      p->proof, &p->nproof, e);
+	pthread_mutex_unlock(&p->r->w->proof_lock);
 	return rc;
 }
 

@@ -36,6 +36,7 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "engine/audit/audit.h"
 #include "engine/web/web_int.h"
 
 #define MAX_HEADERS 64
@@ -1159,6 +1160,8 @@ web_release(struct web *w)
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_free);
 	pthread_mutex_destroy(&w->deliver_lock);
+	pthread_mutex_destroy(&w->proof_lock);
+	audit_tree_free(w->proof_tree);
 	pthread_mutex_destroy(&w->conn_lock);
 	pthread_cond_destroy(&w->watch_wake);
 	pthread_mutex_destroy(&w->files_lock);
@@ -1192,6 +1195,8 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_mutex_init(&w.pool_lock, NULL);
 	pthread_cond_init(&w.pool_free, NULL);
 	pthread_mutex_init(&w.deliver_lock, NULL);
+	pthread_mutex_init(&w.proof_lock, NULL);
+	w.proof_tree = audit_tree_new();
 	pthread_mutex_init(&w.conn_lock, NULL);
 	pthread_cond_init(&w.watch_wake, NULL);
 	pthread_mutex_init(&w.files_lock, NULL);

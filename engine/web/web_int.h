@@ -176,6 +176,10 @@ struct web {
 	struct web_worker *workers;
 	size_t nworkers;
 	pthread_mutex_t deliver_lock; /* one delivery after an action at a time */
+	/* the audit tree kept between proof pages (audit_tree_prove): one proof at a time
+	 * reads what the log gained since the last, so a proof costs O(log n), not the log */
+	pthread_mutex_t proof_lock;
+	struct audit_tree *proof_tree;
 	/* open connections per client address (web.connections_per_address; a trusted proxy
 	 * is not counted), so one client cannot hold every connection the server takes */
 	pthread_mutex_t conn_lock;
