@@ -90,6 +90,12 @@ cmd_import_annex(struct cli *c)
 	q.path = files[0];
 	if ((rc = cli_engine(c, &en)) != 0 || (rc = sched_import_annex(en, &q, &res, &c->err)) != 0)
 		return rc;
+	if (res.same_as != 0) {
+		printf("the same file (sha256 %.16s…) as the Annex %d of %s for %s on record (audit "
+		       "record %llu, task %s): nothing recorded\n", res.sha256, res.form,
+		       q.jurisdiction, q.month, (unsigned long long)res.same_as, res.task);
+		return 0;
+	}
 	printf("%s Annex %d of %s for %s (%zu row%s, sha256 %.16s…) against task %s%s\n",
 	       q.dry ? "checked" : "recorded", res.form, q.jurisdiction, q.month, res.rows,
 	       res.rows == 1 ? "" : "s", res.sha256, res.task,

@@ -649,7 +649,7 @@ struct jrow {
 	unsigned v[9];        /* base, measures x3, done, in progress, not started, overdue, n/a */
 	int rbase;            /* the county's own base number; -1: none reported */
 	char *check;          /* the county's figures against these (核对); owned, NULL: "—" */
-	bool differs, missing;
+	bool differs, missing, not_due;
 };
 
 struct jrows {
@@ -688,6 +688,25 @@ struct annex3_ctx {
 	int y, mo;            /* the month the table covers */
 };
 
+/* A table whose deadline is still ahead is not missing: July's tables printed on 07-10
+ * read 未报送 for every county, months before they were due (review 12c, L4). */
+#define NOT_DUE "未到报送期限"
+
+static bool
+not_due(struct store_txn *txn, struct engine *en, const char *task)
+{
+	struct store_task t;
+	struct dberr ignored;
+	bool ahead;
+
+	dberr_clear(&ignored);
+	if (store_task_get(txn, task, &t, &ignored) != 0)
+		return false;
+	ahead = t.deadline > engine_now(en);
+	store_task_release(&t);
+	return ahead;
+}
+
 /* The county's own table of the month against dabiao's figures: 核对 and 县市报送基数. */
 static int
 annex3_reported(struct store_txn *txn, struct annex3_ctx *c, struct jrow *r, struct dberr *e)
@@ -701,6 +720,12 @@ annex3_reported(struct store_txn *txn, struct annex3_ctx *c, struct jrow *r, str
 		return 0;
 	key = report_annex_task_key(c->a->ep->plan, m, r->id, c->y, c->mo);
 	rc = report_annex3_check(txn, key, r->v, &r->rbase, &st, &r->check, e);
+	if (rc == 0 && st == REPORT_CHECK_MISSING && not_due(txn, c->a->en, key)) {
+		free(r->check);
+		r->check = xstrdup(NOT_DUE);
+		r->not_due = true;
+		st = REPORT_CHECK_NONE;
+	}
 	free(key);
 	r->missing = st == REPORT_CHECK_MISSING;
 	r->differs = st == REPORT_CHECK_DIFFERS;
@@ -862,7 +887,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	struct annex a;
 	struct annex3_ctx c = {0};
 	struct report_table t;
-	unsigned tot[9] = {0}, ndiff = 0, nmiss = 0;
+	unsigned tot[9] = {0}, ndiff = 0, nmiss = 0, nahead = 0;
 	int rtot = -1;
 	char *title = NULL, *name = NULL;
 	int rc;
@@ -901,10 +926,13 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 			rtot = (rtot < 0 ? 0 : rtot) + r->rbase;
 		ndiff += r->differs;
 		nmiss += r->missing;
+		nahead += r->not_due;
 	}
 	report_annex3_row(&t, "合计", tot);
 	if (!by_industry) {
-		char *sum = ndiff || nmiss ? xasprintf("%u个不一致，%u个未报送", ndiff, nmiss)
+		char *sum = nahead ? xasprintf("%u个不一致，%u个未报送，%u个" NOT_DUE, ndiff, nmiss,
+		                               nahead)
+		            : ndiff || nmiss ? xasprintf("%u个不一致，%u个未报送", ndiff, nmiss)
 		                           : rtot >= 0 ? xstrdup("一致") : NULL;
 
 		report_annex3_row_reported(&t, rtot, sum);
@@ -1071,7 +1099,7 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 		return;
 	}
 	if (k->rep.seq == 0) {
-		buf_puts(b, "未报送");
+		buf_puts(b, k->deadline > engine_now(c->a->en) ? NOT_DUE : "未报送");
 	} else {
 		size_t r;
 
@@ -1102,6 +1130,42 @@ order_cmp(const void *x, const void *y)
 	int c = strcmp(a->jurisdiction, b->jurisdiction);
 
 	return c ? c : strcmp(a->subject, b->subject);
+}
+
+/* 核对 of a row only the county's table has: what the registry says of that enterprise at
+ * the month's end — nothing (名录中无此企业), another county's (a row for 玛纳斯县's
+ * enterprise in 呼图壁县's table was called "not in the list", review 12c, L1), or this
+ * county's but not one the clean-up lists. */
+static char *
+unmet_check(struct store_txn *txn, struct annex4_ctx *c, const struct county4 *k,
+            const char *code)
+{
+	const char *late = report_annex_late(&k->rep, k->deadline), *jur, *jname;
+	unsigned long long seq = (unsigned long long)k->rep.seq;
+	struct store_subject s, j;
+	struct dberr ignored;
+	bool hs, hj;
+	char *out;
+
+	dberr_clear(&ignored);
+	hs = store_subject_get(txn, STORE_ENTERPRISE, code, &s, &ignored) == 0;
+	jur = report_field_at(&c->a->hist, &s, hs, code, "jurisdiction", c->a->end);
+	if (jur == NULL) {
+		out = xasprintf("县市报送，名录中无此企业（第 %llu 号%s）", seq, late);
+	} else if (strcmp(jur, k->id) != 0) {
+		dberr_clear(&ignored);
+		hj = store_subject_get(txn, STORE_JURISDICTION, jur, &j, &ignored) == 0;
+		jname = report_field_at(&c->a->hist, &j, hj, jur, "name", c->a->end);
+		out = xasprintf("县市报送，名录中为%s的企业（第 %llu 号%s）", jname ? jname : jur, seq,
+		                late);
+		if (hj)
+			store_subject_release(&j);
+	} else {
+		out = xasprintf("县市报送，名录中此企业未列入清理（第 %llu 号%s）", seq, late);
+	}
+	if (hs)
+		store_subject_release(&s);
+	return out;
 }
 
 static int
@@ -1178,9 +1242,7 @@ annex4_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			report_add_num(c->t, ++no, 0);
 			for (int k = R4_JUR; k < R4_N; k++)
 				report_add_str(c->t, f[k]);
-			ck = xasprintf("县市报送，名录中无此企业（第 %llu 号%s）",
-			               (unsigned long long)c->c4[i].rep.seq,
-			               report_annex_late(&c->c4[i].rep, c->c4[i].deadline));
+			ck = unmet_check(txn, c, &c->c4[i], f[R4_CODE]);
 			report_add_str(c->t, ck);
 			free(ck);
 		}

@@ -65,6 +65,8 @@ reported_cb(const struct store_audit *a, void *arg)
 		free(r->rows);
 		free(r->by);
 		free(r->file);
+		free(r->sha);
+		r->sha = report_json_str(a->details, "file_sha256");
 		r->rows = report_json_str(a->details, "rows");
 		r->by = report_json_str(a->details, "by");
 		r->file = report_json_str(a->details, "file");
@@ -105,6 +107,7 @@ report_annex_reported_release(struct report_annex_reported *r)
 	free(r->rows);
 	free(r->by);
 	free(r->file);
+	free(r->sha);
 	free(r->flags);
 	memset(r, 0, sizeof(*r));
 }

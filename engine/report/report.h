@@ -324,6 +324,7 @@ struct report_annex_reported {
 	char *rows;           /* the table's rows, one a line, fields tab-separated, in the
 	                         form's column order (docs/reports.md); owned */
 	char *by, *file;      /* who reported it, from which file; owned */
+	char *sha;            /* that file's sha256 (hex), NULL in older records; owned */
 	char *flags;          /* "瞒报（监测监察科 认定，第 N 号）、…", NULL: none; owned */
 };
 /* Reads it inside txn through the audit log's task index. Errors: the store's. Release

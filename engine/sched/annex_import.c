@@ -163,12 +163,53 @@ struct annex_req {
 	int y, mo;
 	bool dry;
 	struct annex_import_result *res;
+	struct store_txn *txn;
 	/* filled by the check */
 	const char *jname;    /* the jurisdiction's name in the registry (txn lifetime) */
+	char *jname_then;     /* its name at the month's end, when a rename since changed it:
+	                         the form dabiao sent then says that one; owned */
+	bool then_read;
 	struct buf rows;      /* the table as tab-separated lines */
 	char *key;            /* the task */
 	char sha[SHA256_HEX_SIZE];
 };
+
+static int
+note_rename(const struct store_audit *a, void *arg)
+{
+	struct report_history *h = arg;
+
+	report_history_note(h, a);
+	return 0;
+}
+
+/* Whether name is what the jurisdiction was called at the end of the month the table
+ * covers: a county renamed in the registry since fills in the form it was sent, with the
+ * old name (review 12c, L2: it was refused as "not 昌吉市（新）"). Read once, on the first
+ * row whose name is not the current one. */
+static bool
+former_name(struct annex_req *q, const char *name)
+{
+	if (!q->then_read) {
+		struct report_history h = {0};
+		struct dberr ignored;
+		int ny = q->y + q->mo / 12, nm = q->mo % 12 + 1;
+		int64_t end = tz_local_to_utc(q->ep->tz, cal_days_from_civil(ny, nm, 1), 0) - 1;
+		const char *v;
+		bool known;
+
+		q->then_read = true;
+		dberr_clear(&ignored);
+		if (store_audit_each(q->txn, 1, note_rename, &h, &ignored) == 0) {
+			report_history_seal(&h);
+			v = report_history_at(&h, q->jur, "name", end, &known);
+			if (known && v != NULL)
+				q->jname_then = xstrdup(v);
+		}
+		report_history_release(&h);
+	}
+	return q->jname_then != NULL && strcmp(name, q->jname_then) == 0;
+}
 
 static int
 check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
@@ -197,7 +238,7 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	const char *jcol = r->f[a->form == PLAN_FORM_ANNEX3 ? 0 : 1].text;
 	size_t ji = a->form == PLAN_FORM_ANNEX3 ? 0 : 1;
 
-	if (strcmp(jcol, q->jname) != 0 && strcmp(jcol, q->jur) != 0) {
+	if (strcmp(jcol, q->jname) != 0 && strcmp(jcol, q->jur) != 0 && !former_name(q, jcol)) {
 		snprintf(why, sizeof(why), "'%s' is not %s (--jurisdiction %s): a county reports "
 		         "its own table", jcol, q->jname, q->jur);
 		return csv_field_error(&a->rd, &r->f[ji], ji, e, why);
@@ -387,6 +428,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	const struct plan_milestone *m;
 	struct store_subject j;
 	struct store_task t;
+	struct report_annex_reported rep = {0};
 	struct buf d = BUF_INIT;
 	char *data = NULL;
 	size_t len, nrows = 0;
@@ -394,6 +436,11 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	const char *slash;
 
 	buf_reset(&q->rows);
+	q->res->same_as = 0;
+	q->txn = txn;
+	free(q->jname_then);
+	q->jname_then = NULL;
+	q->then_read = false;
 	free(q->key);
 	q->key = NULL;
 	rc = store_subject_get(txn, STORE_JURISDICTION, q->jur, &j, e);
@@ -443,6 +490,16 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		goto out;
 	store_task_release(&t);
 	sha256_hex(data, len, q->sha);
+	/* the same file again (a clerk's second click, a resent mail) is the table on record:
+	 * another record of it would read as a second report (review 12c, L6) */
+	if ((rc = report_annex_reported_get(txn, q->key, &rep, e)) != 0)
+		goto out;
+	if (rep.seq != 0 && rep.sha != NULL && strcmp(rep.sha, q->sha) == 0) {
+		q->res->same_as = rep.seq;
+		q->res->form = form == PLAN_FORM_ANNEX3 ? 3 : 4;
+		q->res->rows = nrows;
+		goto out;
+	}
 	slash = strrchr(q->path, '/');
 	buf_puts(&d, "{\"plan\":");
 	buf_json_str(&d, q->ep->plan->id);
@@ -459,6 +516,7 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	q->res->form = form == PLAN_FORM_ANNEX3 ? 3 : 4;
 	q->res->rows = nrows;
 out:
+	report_annex_reported_release(&rep);
 	buf_release(&d);
 	free(data);
 	store_subject_release(&j);
@@ -509,6 +567,7 @@ sched_import_annex(struct engine *en, const struct annex_import_req *req,
 		memcpy(res->sha256, q.sha, sizeof(res->sha256));
 	}
 	free(q.key);
+	free(q.jname_then);
 	buf_release(&q.rows);
 	return rc;
 }

@@ -257,6 +257,8 @@ struct annex_import_result {
 	size_t rows;
 	char task[512];       /* the task the table answers */
 	char sha256[65];      /* of the file */
+	uint64_t same_as;     /* the file is the table the task's latest annex.report holds
+	                         (this audit record): nothing recorded; 0 otherwise */
 };
 int sched_import_annex(struct engine *en, const struct annex_import_req *req,
                        struct annex_import_result *res, struct dberr *e);

@@ -55,10 +55,12 @@ def records():
 
 a3 = annex3("2017-06")
 eq(len(a3), 10, "nine jurisdictions and the total")
-eq({r["check"] for k, r in a3.items() if k != "合计"}, {"未报送"},
-   "June's tables are owed and none is reported yet")
+# June's tables are due 07-05 24:00: on 07-03 none is late yet (review 12c, L4: they read 未报送)
+eq({r["check"] for k, r in a3.items() if k != "合计"}, {"未到报送期限"},
+   "June's tables are not due yet and none is reported")
 eq(a3["呼图壁县"]["reported_base"], None, "no county base number yet")
-eq(a3["合计"]["check"], "0个不一致，9个未报送", "the total says how many are missing")
+eq(a3["合计"]["check"], "0个不一致，0个未报送，9个未到报送期限",
+   "the total says how many are missing and how many not due yet")
 eq({r["check"] for r in annex3("2017-05").values()}, {"—"},
    "May: no table covering May is owed (the first is due 07-05), nothing to compare")
 
@@ -95,7 +97,7 @@ eq(a3["呼图壁县"]["check"],
    f"不一致：基数 县报2/核算3；限期整改 县报2/核算3；整治中 县报1/核算0；未启动 县报1/核算3"
    f"（王科长，第 {r['seq']} 号）", "every differing figure is named")
 eq(a3["合计"]["reported_base"], 2, "total of the reported base numbers")
-eq(a3["合计"]["check"], "1个不一致，8个未报送", "one differs, eight missing")
+eq(a3["合计"]["check"], "1个不一致，0个未报送，8个未到报送期限", "one differs, eight not due yet")
 text = st.ok("report", "annex3", "--month", "2017-06")
 check("不一致：基数 县报2/核算3" in text, "the text table shows 核对 too")
 by_ind = json.loads(st.ok("report", "annex3", "--month", "2017-06", "--by", "industry",
@@ -107,6 +109,13 @@ f2 = st.write("hutubi-06b.csv", form("3,3,0,0,0,0,3,0,0.0"))
 st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
       "王科长")
 seq2 = records()[-1]["seq"]
+# the same file again is the table on record (review 12c, L6): said so, nothing recorded
+n1 = len(records())
+out = st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
+            "王科长")
+check(f"as the Annex 3 of hutubi-county for 2017-06 on record (audit record {seq2}" in out
+      and "nothing recorded" in out, f"the same file: {out}")
+eq(len(records()), n1, "no second record of the same table")
 eq(annex3("2017-06")["呼图壁县"]["check"], f"一致（王科长，第 {seq2} 号）", "the later table agrees")
 st.ok("flag", TASK3, "--kind", "concealed", "--by", "监测监察科", "--reason", "瞒报超标企业1家")
 seqf = [x for x in records() if x["action"] == "task.flag"][-1]["seq"]
@@ -212,9 +221,27 @@ eq(got, {E1: f"不一致：月末状态 县报“整治中”/核算“未启动
          E2: f"一致（第 {seq4} 号）",
          E3: f"县市报送的明细表无此企业（第 {seq4} 号）",
          NEW: f"县市报送，名录中无此企业（第 {seq4} 号）"}, "each enterprise checked")
+# rows the registry places elsewhere (review 12c, L1): 玛纳斯县's listed 91652324MA7FM1Q87N
+# and 呼图壁县's own 91652323MA79UP7UXD, which the clean-up does not list, are not "not in
+# the list": the 核对 says whose enterprise it is, or that it is not one to clean up
+MANAS, UNLISTED = "91652324MA7FM1Q87N", "91652323MA79UP7UXD"
+rows4b = rows4 + [
+    f"4,呼图壁县,玛纳斯明珠棉浆粕有限公司（样例数据）,{MANAS},棉浆粕,COD,原因,限期整改,2017-07-31,"
+    "整治中,,呼图壁县环境保护局,李强",
+    f"5,呼图壁县,呼图壁润泽棉浆粕有限公司（样例数据）,{UNLISTED},棉浆粕,COD,原因,,,已完成,,"
+    "呼图壁县环境保护局,吴娜"]
+st.ok("import-annex", st.write("hutubi-a4b.csv", "\n".join(rows4b) + "\n"), "--jurisdiction",
+      "hutubi-county", "--month", "2017-06", "--by", "王科长")
+seq4b = records()[-1]["seq"]
+got = {x["credit_code"]: x["check"] for x in json.loads(st.ok(
+    "report", "annex4", "--month", "2017-06", "--format", "json")) if x["jurisdiction"] == "呼图壁县"}
+eq({k: got.get(k) for k in (NEW, MANAS, UNLISTED)},
+   {NEW: f"县市报送，名录中无此企业（第 {seq4b} 号）",
+    MANAS: f"县市报送，名录中为玛纳斯县的企业（第 {seq4b} 号）",
+    UNLISTED: f"县市报送，名录中此企业未列入清理（第 {seq4b} 号）"}, "each said as the registry has it")
 fk = [x["check"] for x in json.loads(st.ok("report", "annex4", "--month", "2017-06", "--format",
                                            "json")) if x["jurisdiction"] == "阜康市"]
-eq(set(fk), {"未报送"}, "阜康市 has not reported its Annex 4")
+eq(set(fk), {"未到报送期限"}, "阜康市 has not reported its Annex 4, due 07-05")
 n0 = len(records())
 for name, old, new, what in (
         ("code", E2, E2[:-1] + ("0" if E2[-1] != "0" else "1"), "is not a unified social credit code"),
@@ -294,6 +321,13 @@ seqfk = records()[-1]["seq"]
 st.ok("advance", "--to", "2017-07-10T10:00:00+08:00")
 eq(annex3("2017-06")["阜康市"]["check"], f"一致（赵，第 {seqfk} 号）",
    "June's table agrees with June's end")
+# on 07-10 June's tables are past their deadline: a county that sent none is 未报送; July's,
+# due 08-07, are not due yet
+a3 = annex3("2017-06")
+eq((a3["昌吉市"]["check"], a3["合计"]["check"]), ("未报送", "0个不一致，7个未报送"),
+   "June's missing tables, past due")
+eq({r["check"] for k, r in annex3("2017-07").items() if k != "合计"}, {"未到报送期限"},
+   "July's tables, not due before 08-07")
 disp = [m for m in st.mails() if m["X-Dabiao-Kind"] == "dispatch"
         and str(m["Date"]).startswith("Mon, 10 Jul 2017")]
 eq(len(disp), 1, "the July dispatch")
@@ -332,4 +366,15 @@ check("县市报送栏为打印时各县市最新报送的表及问责标记（�
       in text, f"the note says the county columns are as printed: {text[-400:]}")
 text = st.ok("report", "annex3", "--month", "2017-06", "--by", "industry")
 check("县市报送栏" not in text, "by industry: no county columns, no such note")
+# 呼图壁县 renamed in the registry after June (review 12c, L2): the June form it was sent says
+# 呼图壁县, the name at June's end, and is taken; the new name too; any other is refused
+with open(src("workflows", "changji-registry.yaml"), encoding="utf-8") as fh:
+    reg2 = fh.read().replace("    name: 呼图壁县\n", "    name: 呼图壁县（新）\n", 1)
+st.ok("import", st.write("registry-renamed.yaml", reg2))
+for name, rc_want in (("呼图壁县", 0), ("呼图壁县（新）", 0), ("玛纳斯县", 65)):
+    rc, out, err = st.run("import-annex", st.write("renamed.csv", form("3,3,0,0,0,0,3,0,").replace(
+        "呼图壁县", name)), "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
+        "王科长", "--dry-run")
+    eq(rc, rc_want, f"a June form naming {name}: {out}{err}")
+check("'玛纳斯县' is not 呼图壁县（新）" in err, f"the refusal names the current name: {err}")
 done("import-annex: checked, recorded, shown beside dabiao's figures")
