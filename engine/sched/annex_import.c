@@ -306,6 +306,35 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	return 0;
 }
 
+/* A spreadsheet set to a European list separator saves "CSV" with semicolons: its header
+ * would be refused as "text after the closing quote" or one long first column, which does
+ * not say what to change (review 12c, L9). Found by the form's first column title followed
+ * by a semicolon, on any line. */
+static int
+semicolons(const char *path, const char *data, size_t len, struct dberr *e)
+{
+	static const char *const heads[] = {"县市、园区;", "县市、园区\";", "序号;", "序号\";"};
+	int line = 1;
+
+	for (size_t ls = 0; ls < len; line++) {
+		const char *nl = memchr(data + ls, '\n', len - ls);
+		size_t i = ls, end = nl ? (size_t)(nl - data) : len;
+
+		if (i == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+			i = 3;
+		if (i < end && data[i] == '"')
+			i++;
+		for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
+			if (end - i >= strlen(heads[k]) && memcmp(data + i, heads[k], strlen(heads[k])) == 0)
+				return dberr_at(e, DB_EDATA, path, line, 1, "the header's fields are "
+				                "separated by ';', not ','; save the sheet as \"CSV UTF-8\" "
+				                "with commas (in LibreOffice/WPS choose ',' as the field "
+				                "delimiter; in Excel set the list separator to ',')");
+		ls = end + 1;
+	}
+	return 0;
+}
+
 /* The whole file, checked: the header row (rows above it, the form's title, are skipped),
  * then the data rows, blank rows among them skipped, up to the form's lines under the table
  * (填报单位, 填报人, 填表说明, 统计口径, a 合计 row) or the file's end; under those, a row
@@ -322,6 +351,8 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 
 	if ((rc = csv_open(&a.rd, q->path, data, len, e)) != 0)
 		return rc;
+	if ((rc = semicolons(q->path, data, len, e)) != 0)
+		goto out;
 	a.rd.where = where;
 	a.rd.where_arg = &a;
 	for (;;) {

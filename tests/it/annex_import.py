@@ -146,6 +146,10 @@ BAD = [
      "bad-blankrow.csv:4:1:", "a second row"),
     ("control", form("3,3,0,0,0,0,3,0,").replace("呼图壁县,3", "呼图壁县\x1b,3"), "row 1",
      "control character"),
+    # a European list separator (review 12c, L9): said so at the header's line (2), with what
+    # to change, not "text after the closing quote"
+    ("semicolon", "全州汇总表（2017年6月）\n" + A3HEAD.replace(",", ";") + "\n呼图壁县;3;3;0;0;0;0;3;0;\n",
+     "bad-semicolon.csv:2:1:", "separated by ';', not ','"),
 ]
 for name, body, where, what in BAD:
     f = st.write(f"bad-{name}.csv", body)
