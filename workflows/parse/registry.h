@@ -19,7 +19,8 @@
 #include "store/store.h"
 
 struct registry {
-	struct store_subject *subjects; /* jurisdictions first, then enterprises, then offices */
+	struct store_subject *subjects; /* jurisdictions first, then enterprises, then offices;
+	                                 * read-only: their texts live in mem */
 	size_t nsubjects;
 	/* A CSV file's named header columns ("rectify_by", "email", "contact:ROLE", an
 	 * attribute's name): the fields its rows speak of. An import keeps what a stored
@@ -27,6 +28,7 @@ struct registry {
 	 * entries are whole. */
 	char **columns;
 	size_t ncolumns;
+	struct registry_mem *mem;       /* private to registry.c */
 };
 
 /* Industries an enterprise may have when no loaded plan lists its own: the ten of the

@@ -21,13 +21,15 @@ struct registry_list {
 	struct hmap known;       /* ctx->known_jurisdictions (ids borrowed from ctx) */
 	char **columns;          /* a CSV's named columns (registry.columns); owned */
 	size_t ncolumns;
+	struct registry_mem *mem; /* where the subjects' texts are packed (registry.c) */
+	size_t sealed;           /* subjects packed so far: all but the one being built */
 };
 
 /* Starts an empty list that knows ctx's jurisdictions (ctx may be NULL). */
 void registry_list_init(struct registry_list *l, const struct registry_ctx *ctx);
 
 /* Appends a zeroed subject of kind with a copy of id and returns it (valid until the next
- * append). */
+ * append, which packs its fields and contacts). */
 struct store_subject *registry_list_add(struct registry_list *l, enum store_subject_kind kind,
                                         const char *id);
 /* Index of the subject of kind with id, or -1. */
