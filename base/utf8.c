@@ -94,6 +94,31 @@ utf8_width(const char *s)
 	return w;
 }
 
+const char *
+utf8_invisible_name(uint32_t cp)
+{
+	static const char *const u200b[] = {
+		"ZERO WIDTH SPACE", "ZERO WIDTH NON-JOINER", "ZERO WIDTH JOINER",
+		"LEFT-TO-RIGHT MARK", "RIGHT-TO-LEFT MARK"};
+	static const char *const u2028[] = {
+		"LINE SEPARATOR", "PARAGRAPH SEPARATOR", "LEFT-TO-RIGHT EMBEDDING",
+		"RIGHT-TO-LEFT EMBEDDING", "POP DIRECTIONAL FORMATTING", "LEFT-TO-RIGHT OVERRIDE",
+		"RIGHT-TO-LEFT OVERRIDE"};
+	static const char *const u2066[] = {
+		"LEFT-TO-RIGHT ISOLATE", "RIGHT-TO-LEFT ISOLATE", "FIRST STRONG ISOLATE",
+		"POP DIRECTIONAL ISOLATE"};
+
+	if (cp >= 0x200B && cp <= 0x200F)
+		return u200b[cp - 0x200B];
+	if (cp >= 0x2028 && cp <= 0x202E)
+		return u2028[cp - 0x2028];
+	if (cp >= 0x2066 && cp <= 0x2069)
+		return u2066[cp - 0x2066];
+	if (cp == 0xFEFF)
+		return "ZERO WIDTH NO-BREAK SPACE (a byte order mark inside the text)";
+	return NULL;
+}
+
 bool
 utf8_is_blank(uint32_t cp)
 {

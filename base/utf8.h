@@ -25,6 +25,13 @@ size_t utf8_width(const char *s);
 /* True for the characters a person means as a blank: ASCII space and tab, and the
  * ideographic space U+3000 that Chinese input methods type. */
 bool utf8_is_blank(uint32_t cp);
+/* The name of cp when it is a character that shows nothing yet changes what a text says
+ * or how it reads: the zero-width ones (U+200B..U+200D, U+FEFF inside a text), the
+ * direction marks, embeddings, overrides and isolates (U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), and the line and paragraph separators (U+2028, U+2029), which a terminal
+ * or a report takes as line breaks. A name RIGHT-TO-LEFT OVERRIDE can make read as another.
+ * NULL for every other character. */
+const char *utf8_invisible_name(uint32_t cp);
 /* Trims those blanks (utf8_is_blank) at both ends of s in place; returns s. The one trim
  * of values people type: registry cells, plan and registry YAML values. Cannot fail. */
 char *utf8_trim(char *s);

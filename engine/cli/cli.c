@@ -30,7 +30,8 @@ documented(const struct cli *c, const char *name)
  * append-only audit log for ever and break its JSON export. And it holds no control
  * character but line breaks and tabs, as a plan's values: a name or reason reaches official
  * notices, reports and terminals (an escape sequence, a carriage return), and stays in the
- * log for ever. C1 controls (U+0080..U+009F, C2 80..C2 9F) too: some terminals act on them.
+ * log for ever. C1 controls (U+0080..U+009F) too: some terminals act on them; and the
+ * invisible characters that reorder or hide text (utf8_invisible_name), as the registry.
  * A wrong argument is a usage error (64), named by its option (`--by`) or as the command's
  * argument N; the message shows the text before the fault, never the fault itself. */
 static int
@@ -46,16 +47,25 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 		snprintf(where, sizeof(where), "--%s", opt);
 	else
 		snprintf(where, sizeof(where), "argument %d", npos);
-	for (size_t k = 0; k < ok && rc == 0; k++) {
-		unsigned char b = (unsigned char)v[k];
-		bool c1 = b == 0xC2 && k + 1 < len && (unsigned char)v[k + 1] < 0xA0;
+	for (size_t k = 0, n; k < ok && rc == 0; k += n) {
+		uint32_t cp;
+		const char *invisible;
 
-		if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F || c1) {
+		n = utf8_decode(v + k, ok - k, &cp);
+		invisible = utf8_invisible_name(cp);
+		if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp <= 0x9F) ||
+		    invisible != NULL) {
 			head = xstrndup(v, k);
-			rc = cli_usage(c, "%s ('%s…') holds a control character (character %zu, "
-			               "0x%02X%s): type it again without it", where,
-			               utf8_clip(head, clip), utf8_count(v, k) + 1, b,
-			               c1 ? " 0x80-0x9F" : "");
+			if (invisible != NULL)
+				rc = cli_usage(c, "%s ('%s…') holds an invisible character (character "
+				               "%zu, U+%04X %s): type it again without it", where,
+				               utf8_clip(head, clip), utf8_count(v, k) + 1,
+				               (unsigned)cp, invisible);
+			else
+				rc = cli_usage(c, "%s ('%s…') holds a control character (character "
+				               "%zu, U+%04X): type it again without it", where,
+				               utf8_clip(head, clip), utf8_count(v, k) + 1,
+				               (unsigned)cp);
 			free(head);
 		}
 	}

@@ -236,7 +236,8 @@ cell_text(const struct report_cell *c, struct buf *scratch)
 
 /* Text for a terminal: control characters (C0, DEL, C1) from a registry or a note would
  * move the cursor, retitle the window or clear the screen; each is shown as its visible
- * picture (U+2400 + code, ␡, or \u0080..\u009f) instead. */
+ * picture (U+2400 + code, ␡, or \u0080..\u009f) instead, and so are the invisible ones
+ * that reorder or hide text (\u202e, utf8_invisible_name). */
 void
 report_terminal_text(struct buf *b, const char *s, bool keep_lines)
 {
@@ -254,7 +255,10 @@ report_terminal_text(struct buf *b, const char *s, bool keep_lines)
 			buf_printf(b, "\xe2\x90%c", (char)(0x80 + cp)); /* U+2400 + cp */
 		} else if (cp == 0x7f) {
 			buf_puts(b, "\xe2\x90\xa1"); /* U+2421 ␡ */
-		} else if (cp >= 0x80 && cp <= 0x9f) {
+		} else if ((cp >= 0x80 && cp <= 0x9f) || utf8_invisible_name(cp) != NULL) {
+			/* a bidi override would reorder the rest of the line, a zero-width
+			 * character hide in it: shown as its code (what imports refuse now may
+			 * be in a store from before, or in a plan) */
 			buf_printf(b, "\\u%04x", (unsigned)cp);
 		} else {
 			buf_append(b, s + i, k);

@@ -263,6 +263,20 @@ static const struct bad_case bad_cases[] = {
 	/* Excel's "Unicode text": UTF-16 with a byte order mark, then "id,..." */
 	{"spreadsheet saved as UTF-16", "\xff\xfei\0d\0,\0n\0a\0m\0e\0\n\0", 1, 1,
 	 "UTF-16 (saved as \"Unicode text\"); save the spreadsheet as \"CSV UTF-8\""},
+	/* invisible characters that reorder or hide text are refused in every column, an id's
+	 * too, named with their code and position (review 13c, N8) */
+	{"right-to-left override in a name", H "91652301MA7000001Q,昌吉\xe2\x80\xae" "oC,"
+	 "changji-city,cement,,,,\n", 2, 20, "row 1, column 'name': invisible character U+202E "
+	 "(RIGHT-TO-LEFT OVERRIDE) at character 3"},
+	{"zero width space in an id", H "91652301MA7\xe2\x80\x8b" "000001Q,One,changji-city,"
+	 "cement,,,,\n", 2, 1, "row 1, column 'id': invisible character U+200B (ZERO WIDTH SPACE) "
+	 "at character 12"},
+	{"byte order mark inside a value", H "91652301MA7000001Q,One,changji-city,cement,,,,"
+	 "a@x.example\xef\xbb\xbf\n", 2, 47, "row 1, column 'email': invisible character "
+	 "U+FEFF"},
+	{"isolate in a free attribute", "id,name,jurisdiction,industry,note\n"
+	 "91652301MA7000001Q,One,changji-city,cement,\"a\nb\xe2\x81\xa6\"\n", 2, 44,
+	 "row 1, column 'note': invisible character U+2066 (LEFT-TO-RIGHT ISOLATE) at character 4"},
 	/* tabs around a value are trimmed (tabs_around_values_are_trimmed); one inside it is
 	 * a control character, named at its character counting the leading tab */
 	{"tab inside a name", H "91652301MA7000001Q,\tOn\te\t,changji-city,cement,,,,\n", 2, 20,

@@ -406,7 +406,18 @@ registry_check_text(const char *v, bool lines, char *why, size_t n)
 	uint32_t cp;
 
 	for (size_t i = 0; i < len; i += k ? k : 1, chars++) {
+		const char *invisible;
+
 		k = utf8_decode(v + i, len - i, &cp);
+		if (k != 0 && (invisible = utf8_invisible_name(cp)) != NULL) {
+			/* refused, not neutralised later: a name, an id or a note is shown by every
+			 * report, calendar, notice and terminal, and kept in the audit log */
+			snprintf(why, n, "invisible character U+%04X (%s) at character %zu: it "
+			         "changes how the text reads or hides in it (pasted from a web page "
+			         "or a document?); type the value again without it", (unsigned)cp,
+			         invisible, chars + 1);
+			return why;
+		}
 		if (k == 0 || !(cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
 			continue;
 		if (lines && (cp == '\n' || cp == '\t' || cp == '\r'))
