@@ -136,7 +136,8 @@ owner_contacts(struct status_ctx *c, const struct plan *p, const struct plan_mil
 		for (size_t i = 0; i < s.ncontacts; i++)
 			if (kind == STORE_OFFICE || strcmp(s.contacts[i].key, r->id) == 0)
 				strset_add(&to, s.contacts[i].val);
-		for (size_t i = 0; to.n == 0 && i < s.ncontacts; i++)
+		/* none for the role: every general one (the loop once stopped at the first) */
+		for (size_t i = 0, own = to.n; own == 0 && i < s.ncontacts; i++)
 			if (s.contacts[i].key[0] == '\0')
 				strset_add(&to, s.contacts[i].val);
 		store_subject_release(&s);
