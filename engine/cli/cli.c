@@ -292,14 +292,21 @@ not_one_of(struct cli *c, const char *opt, const char *v, const struct strset *a
            const char *none)
 {
 	struct buf b = BUF_INIT;
+	size_t lead, end, len = strlen(v);
 	int rc;
 
 	if (allowed->n == 0)
 		buf_puts(&b, none);
 	else
 		strset_join(allowed, ", ", &b);
-	rc = cli_usage(c, "--%s: unknown %s '%s' (%s%s)", opt, opt, v,
-	               allowed->n ? "one of: " : "", buf_str(&b));
+	/* 'changji-city　' reads as changji-city: say what the eye does not see (the
+	 * ideographic space an input method types after a word) */
+	utf8_trim_span(v, len, &lead, &end);
+	rc = cli_usage(c, "--%s: unknown %s '%s' (%s%s)%s", opt, opt, v,
+	               allowed->n ? "one of: " : "", buf_str(&b),
+	               lead > 0 || end < len ? "; it has blanks around it (a space, a tab or the "
+	                                       "ideographic space U+3000): type it without them"
+	                                     : "");
 	buf_release(&b);
 	return rc;
 }

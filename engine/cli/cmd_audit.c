@@ -245,29 +245,39 @@ head_txn(struct store_txn *txn, void *arg, struct dberr *e)
 
 /* The checkpoint as one JSON object (docs/output.md), through the one writer: the note's
  * three lines as fields, and the note itself, which is what a verifier checks. */
-static int
-checkpoint_json(const struct audit_checkpoint *cp, const char *note, struct dberr *e)
+static const char *const checkpoint_columns[] = {"origin", "size", "root", "root_hex",
+                                                 "note"};
+
+/* One checkpoint's row of those columns: the note's three lines as fields, and the note. */
+static void
+checkpoint_row(struct report_table *t, const struct audit_checkpoint *cp, const char *note)
 {
-	static const char *const columns[] = {"origin", "size", "root", "root_hex", "note"};
 	const char *l2 = strchr(note, '\n'), *l3 = l2 ? strchr(l2 + 1, '\n') : NULL;
 	const char *end = l3 ? strchr(l3 + 1, '\n') : NULL;
 	char hex[2 * AUDIT_HASH_LEN + 1], *root;
-	struct report_table t;
-	int rc;
 
 	audit_hex(cp->root, AUDIT_HASH_LEN, hex);
 	root = end ? xstrndup(l3 + 1, (size_t)(end - l3 - 1)) : xstrdup("");
-	report_table_init(&t, "", "checkpoint", columns, 5);
-	report_table_keys(&t, "checkpoint", columns);
+	report_add_str(t, cp->origin);
+	report_add_num(t, (double)cp->size, 0);
+	report_add_str(t, root);
+	report_add_str(t, hex);
+	report_add_str(t, note);
+	free(root);
+}
+
+static int
+checkpoint_json(const struct audit_checkpoint *cp, const char *note, struct dberr *e)
+{
+	struct report_table t;
+	int rc;
+
+	report_table_init(&t, "", "checkpoint", checkpoint_columns, 5);
+	report_table_keys(&t, "checkpoint", checkpoint_columns);
 	t.record = true;
-	report_add_str(&t, cp->origin);
-	report_add_num(&t, (double)cp->size, 0);
-	report_add_str(&t, root);
-	report_add_str(&t, hex);
-	report_add_str(&t, note);
+	checkpoint_row(&t, cp, note);
 	rc = report_write(&t, 1, REPORT_FMT_JSON, NULL, e);
 	report_table_release(&t);
-	free(root);
 	return rc;
 }
 
@@ -337,7 +347,22 @@ print_checkpoint(const char *text, void *arg)
 
 struct list_cps {
 	bool full;
+	struct report_table *t;  /* --format csv|json: the rows, else NULL */
 };
+
+static int
+checkpoint_to_row(const char *text, void *arg)
+{
+	struct list_cps *l = arg;
+	struct audit_checkpoint cp;
+	struct dberr e;
+
+	dberr_clear(&e);
+	if (audit_checkpoint_parse(text, "store", NULL, &cp, &e) != 0)
+		return 0;   /* what the table says "(unreadable: ...)" of has no fields */
+	checkpoint_row(l->t, &cp, text);
+	return 0;
+}
 
 static int
 full_checkpoint(const char *text, void *arg)
@@ -352,6 +377,8 @@ checkpoints_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct list_cps *l = arg;
 
+	if (l->t != NULL)
+		return audit_checkpoint_each(txn, checkpoint_to_row, l, e);
 	if (!l->full)
 		printf("%10s  %-64s  %s\n", "records", "root", "origin");
 	return audit_checkpoint_each(txn, l->full ? full_checkpoint : print_checkpoint, l, e);
@@ -361,14 +388,32 @@ checkpoints_txn(struct store_txn *txn, void *arg, struct dberr *e)
 static int
 audit_checkpoints(struct cli *c)
 {
-	struct list_cps l = {false};
-	struct cli_opt opts[] = {{"full", NULL, &l.full}, {NULL, NULL, NULL}};
+	struct list_cps l = {false, NULL};
+	const char *format = "table";
+	struct cli_opt opts[] = {{"full", NULL, &l.full}, {"format", &format, NULL},
+	                         {NULL, NULL, NULL}};
+	enum report_format fmt;
+	struct report_table t;
 	struct store *s;
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_store(c, &s)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 ||
+	    (rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0 ||
+	    (rc = cli_store(c, &s)) != 0)
 		return rc;
-	return store_read(s, checkpoints_txn, &l, &c->err);
+	if (fmt == REPORT_FMT_TABLE)
+		return store_read(s, checkpoints_txn, &l, &c->err);
+	if (l.full)
+		return cli_usage(c, "--full is the table's: csv and json have each note already");
+	/* csv and json: the fields of `audit checkpoint --format json`, one row each */
+	report_table_init(&t, "", "checkpoints", checkpoint_columns, 5);
+	report_table_keys(&t, "checkpoints", checkpoint_columns);
+	l.t = &t;
+	rc = store_read(s, checkpoints_txn, &l, &c->err);
+	if (rc == 0)
+		rc = report_write(&t, 1, fmt, NULL, &c->err);
+	report_table_release(&t);
+	return rc;
 }
 
 static int

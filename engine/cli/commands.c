@@ -59,7 +59,7 @@ const struct cli_command cli_commands[] = {
 	          "[--format table|jsonl]\n"
 	          "dabiao audit export [--out FILE]\n"
 	          "dabiao audit checkpoint [--format json]\n"
-	          "dabiao audit checkpoints [--full]\n"
+	          "dabiao audit checkpoints [--full] [--format table|csv|json]\n"
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
 	          "dabiao audit show SEQ\n"
@@ -84,10 +84,12 @@ const struct cli_command cli_commands[] = {
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
 		 {"actor", "A", NULL, "(list) only the records of actor A"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
-		 {"format", "table|jsonl|json", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
+		 {"format", "table|jsonl|json|csv", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
 		  "\"record\":RECORD} object per line. (checkpoint) json only, no default: one "
 		  "object with origin, "
-		  "size, root (base64), root_hex and note (the signed note itself)"},
+		  "size, root (base64), root_hex and note (the signed note itself). "
+		  "(checkpoints) table, csv or json: one row or object of those fields per "
+		  "kept checkpoint"},
 		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
 		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
@@ -326,12 +328,13 @@ const struct cli_command cli_commands[] = {
 	            "--by jiancha --reason \"two cement plants missing\""},
 	{.name = "help", .fn = cmd_help, .flags = 0, .group = CLI_G_HELP,
 	 .summary = "this help, a command's help, the man page, the bash completion",
-	 .usage = "dabiao help [COMMAND]\n"
+	 .usage = "dabiao help [COMMAND [SUBCOMMAND]]\n"
 	          "dabiao help --man | --completion",
 	 .text = "Without a COMMAND, lists the commands, the global options, the environment "
 	         "and the exit statuses. With one, describes it: what it does, every option "
 	         "with its default, its exit statuses and an example (the same as `dabiao "
-	         "COMMAND --help`). --man prints the manual page (installed as dabiao(1)); "
+	         "COMMAND --help`); `dabiao help user add` shows `user`'s, where every "
+	         "subcommand is. --man prints the manual page (installed as dabiao(1)); "
 	         "--completion prints the bash completion script (installed with the binary).",
 	 .opts = (const struct cli_optdoc[]){
 		 {"man", NULL, NULL, "print the manual page (roff)"},
@@ -640,7 +643,7 @@ const struct cli_command cli_commands[] = {
 		  "...)"},
 		 {"format", "table|csv|json", "table", "csv and json have every field: key, plan, "
 		  "milestone, subject, jurisdiction, period, state, due_date, deadline, "
-		  "original_due_date, late, extended (docs/output.md)"},
+		  "original_due_date, late, extended, previous_due_date (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao tasks --state overdue --format csv > overdue.csv"},
 	{.name = "user", .fn = cmd_user, .flags = RW, .group = CLI_G_SETUP,

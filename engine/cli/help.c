@@ -267,7 +267,7 @@ cli_print_usage(FILE *f)
 	const struct cli_command **cmds;
 
 	fprintf(f, "usage: dabiao [--db DIR] [--config FILE] [-v|-q] COMMAND [ARGS]\n"
-	           "       dabiao help [COMMAND]\n\n");
+	           "       dabiao help [COMMAND [SUBCOMMAND]]\n\n");
 	wrap(f, NULL, "dabiao keeps a regulator's compliance plan on schedule: it turns a plan (YAML) "
 	        "into tasks, reminds each owner before every deadline, records the lapse the "
 	        "moment a deadline passes, escalates, and keeps a tamper-evident audit trail. "
@@ -592,6 +592,18 @@ completion(FILE *f)
 
 /* ---- the command ---- */
 
+/* Whether word is one of cmd's subcommands (its space-separated subs). */
+static bool
+is_sub(const struct cli_command *cmd, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = cmd->subs; p && *p; p += strcspn(p, " "), p += *p == ' ')
+		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\0') && n > 0)
+			return true;
+	return false;
+}
+
 int
 cmd_help(struct cli *c)
 {
@@ -599,10 +611,12 @@ cmd_help(struct cli *c)
 	struct cli_opt opts[] = {{"man", NULL, &man}, {"completion", NULL, &comp},
 	                         {NULL, NULL, NULL}};
 	const struct cli_command *cmd;
-	const char *pos[1];
+	const char *pos[2];
 	int npos, rc;
 
-	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
+	/* `help user add`, as people type after `git help`: a subcommand's options are in its
+	 * command's help, so that is what it shows */
+	if ((rc = cli_parse(c, opts, pos, 2, &npos)) != 0)
 		return rc;
 	if (man + comp + (npos > 0) > 1)
 		return cli_usage(c, "give a COMMAND, --man or --completion, not several");
@@ -614,6 +628,10 @@ cmd_help(struct cli *c)
 		cli_print_usage(stdout);
 	else if ((cmd = cli_command_find(pos[0])) == NULL)
 		return cli_usage(c, "unknown command '%s' (dabiao help lists them)", pos[0]);
+	else if (npos == 2 && !is_sub(cmd, pos[1]))
+		return cli_usage(c, "`%s` has no subcommand '%s'%s%s%s", cmd->name, pos[1],
+		                 cmd->subs ? " (one of: " : "", cmd->subs ? cmd->subs : "",
+		                 cmd->subs ? ")" : "");
 	else
 		cli_help_command(cmd, stdout);
 	return 0;

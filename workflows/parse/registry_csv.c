@@ -151,11 +151,18 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 			return field_error(c, &r->f[i], i, e, msg);
 		}
 	}
-	for (j = 0; j < COL_NSTD; j++)
-		if (required_column[j] && !seen[j])
-			return dberr_at(e, DB_EDATA, c->name, r->line, 1, "header: missing required "
-			                "column '%s' (required: id, name, jurisdiction, industry)",
-			                std_columns[j]);
+	for (j = 0; j < COL_NSTD; j++) {
+		bool other_case = false;
+
+		if (!required_column[j] || seen[j])
+			continue;
+		for (i = 0; i < c->ncols; i++)
+			other_case |= strcasecmp(c->colname[i], std_columns[j]) == 0;
+		return dberr_at(e, DB_EDATA, c->name, r->line, 1, "header: missing required "
+		                "column '%s' (required: id, name, jurisdiction, industry)%s",
+		                std_columns[j], other_case ? "; column names are lower case ('ID' "
+		                "is not 'id')" : "");
+	}
 	return 0;
 }
 
