@@ -64,7 +64,10 @@ struct registry_mem {
 	size_t nnames, capnames;
 };
 
-enum { MEM_BLOCK = 1 << 20 };
+/* Large enough that the C library always maps a block from the system (glibc: above 32 MiB)
+ * and gives it back when the registry is freed, rather than leaving it in its heap; pages
+ * not yet written take no memory, so a small registry costs what it uses. */
+enum { MEM_BLOCK = 64 << 20 };
 
 static void *
 mem_alloc(struct registry_mem *m, size_t n)
