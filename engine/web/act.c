@@ -425,6 +425,11 @@ web_text_ok(const char *s, size_t max, bool one_line, bool required)
 		if (cp == 0x7f || (cp < 0x20 && (one_line || (cp != '\n' && cp != '\r' &&
 		                                              cp != '\t'))))
 			return false;
+		/* the bidirectional controls reorder what the officer reads: `rtl<U+202E>fdp.exe`
+		 * shows as "rtlexe.pdf" (review 11b, M3); C1 controls are controls too */
+		if ((cp >= 0x80 && cp < 0xa0) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+			return false;
 		if (!utf8_is_blank(cp) && cp != '\n' && cp != '\r')
 			said = true;
 		i += k;
@@ -553,7 +558,8 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		if (upload_real(&r->files[i]) &&
 		    !web_text_ok(r->files[i].name ? r->files[i].name : "", 1000, true, false)) {
 			upload_discard(r);
-			req_error(r, 400, "文件名过长、含有控制字符或不是UTF-8编码，请改名后重新上传。");
+			req_error(r, 400, "文件名过长、含有控制字符（包括改变文字方向的字符）或不是UTF-8编码，"
+			          "请改名后重新上传。本次报送未保存任何内容。");
 			return 400;
 		}
 	if (!submission_rate_ok(r, key, by))

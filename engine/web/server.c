@@ -160,7 +160,7 @@ post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 		r->bad_body = true;
 		return MHD_YES;
 	}
-	if (filename != NULL) {
+	if (filename != NULL) { /* URL-encoded forms carry no files: kept for the library's sake */
 		if (off == 0 && upload_begin(r, key, filename) != 0) {
 			r->bad_body = true;
 			return MHD_YES;
@@ -196,6 +196,50 @@ post_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 	return MHD_YES;
 }
 
+/* multipart.c's parts: a file part (it names a file, "" when none was chosen) streams to
+ * DB/files/tmp/, a field is kept in memory, both bounded as post_iter bounds them. */
+static int
+mp_begin(void *arg, const char *name, const char *filename)
+{
+	struct req *r = arg;
+
+	if (filename != NULL) {
+		r->mp_in_file = true;
+		return upload_begin(r, name, filename);
+	}
+	/* a browser's file field always names a file: one without is no file, and taking the
+	 * rest would receipt a submission without the file the county meant to send */
+	if (strcmp(name, "file") == 0 || r->nfields >= WEB_MAX_FIELDS)
+		return -1;
+	r->fields = xrealloc(r->fields, (r->nfields + 1) * sizeof(*r->fields));
+	r->fields[r->nfields].name = xstrdup(name);
+	r->fields[r->nfields].val = xstrdup("");
+	r->nfields++;
+	r->mp_in_file = false;
+	return 0;
+}
+
+static int
+mp_data(void *arg, const char *data, size_t n)
+{
+	struct req *r = arg;
+	struct web_field *f;
+	size_t have;
+
+	if (r->mp_in_file)
+		return upload_data(r, data, n);
+	f = &r->fields[r->nfields - 1];
+	have = strlen(f->val);
+	if (have + n > WEB_MAX_FIELD_BYTES || memchr(data, '\0', n) != NULL)
+		return -1;
+	f->val = xrealloc(f->val, have + n + 1);
+	memcpy(f->val + have, data, n);
+	f->val[have + n] = '\0';
+	return 0;
+}
+
+static const struct web_mp_cb mp_cb = {mp_begin, mp_data};
+
 static void
 req_free(struct req *r)
 {
@@ -203,6 +247,7 @@ req_free(struct req *r)
 		return;
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
+	web_mp_free(r->mp);
 	upload_discard(r);
 	for (size_t i = 0; i < r->nfields; i++) {
 		free(r->fields[i].name);
@@ -877,9 +922,10 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 			return respond(con, r);
 		}
 		ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
-		if (r->post && ct != NULL &&
-		    (strncasecmp(ct, "multipart/form-data", 19) == 0 ||
-		     strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0))
+		if (r->post && ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0)
+			r->mp = web_mp_new(ct, &mp_cb, r); /* NULL (no boundary): a bad body */
+		else if (r->post && ct != NULL &&
+		         strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
 			r->pp = MHD_create_post_processor(con, 16 * 1024, post_iter, r);
 		return MHD_YES;
 	}
@@ -890,10 +936,14 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 			upload_discard(r);
 		}
 		if (!r->too_large && !r->bad_body) {
-			if (r->pp == NULL)
+			if (r->mp != NULL) {
+				if (web_mp_feed(r->mp, upload_data, *upload_data_size) != 0)
+					r->bad_body = true;
+			} else if (r->pp == NULL) {
 				r->bad_body = true;
-			else if (MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES)
+			} else if (MHD_post_process(r->pp, upload_data, *upload_data_size) != MHD_YES) {
 				r->bad_body = true;
+			}
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -904,10 +954,19 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		req_error(r, 413, "上传内容超过上限，未保存任何内容。");
 		return respond(con, r);
 	}
+	if (r->mp != NULL && !r->bad_body && web_mp_finish(r->mp) != 0)
+		r->bad_body = true;
 	upload_end(r);
 	if (r->bad_body) {
+		char msg[400];
+
 		upload_discard(r);
-		req_error(r, 400, "无法读取提交的内容（字段过多、过长或格式不符）。");
+		/* which part and why, when the multipart reader knows: the county can rename the
+		 * file it chose, or tell the officer what the page said */
+		snprintf(msg, sizeof(msg), "无法读取提交的内容%s%s本次报送未保存任何内容。",
+		         r->mp && *web_mp_error(r->mp) ? "：" : "（字段过多、过长或格式不符）。",
+		         r->mp ? web_mp_error(r->mp) : "");
+		req_error(r, 400, msg);
 		return respond(con, r);
 	}
 	dberr_clear(&e);

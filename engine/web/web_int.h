@@ -105,7 +105,9 @@ struct req {
 	uint64_t body_bytes;
 	bool too_large;          /* body over the upload limit: 413, nothing kept */
 	bool bad_body;           /* too many fields, a field too long, a body we cannot read */
-	void *pp;                /* struct MHD_PostProcessor* */
+	void *pp;                /* struct MHD_PostProcessor* (URL-encoded forms) */
+	struct web_mp *mp;       /* multipart/form-data */
+	bool mp_in_file;         /* the part being read is a file */
 	struct who who;
 	/* the response */
 	int status;
@@ -250,8 +252,9 @@ void page_file(struct req *r, const char *key, const char *sha);
 void web_after_action(struct req *r, int rc, struct dberr *e, const char *back);
 /* 0 when the asker may see (and with need_submit, submit) the task; else 403/404/503. */
 int act_check(struct req *r, const char *key, bool need_submit);
-/* A form's text: UTF-8, at most max bytes, no control characters (line breaks and tabs
- * allowed unless one_line); required: not empty nor only blanks. */
+/* A form's text: UTF-8, at most max bytes, no control characters (C0, C1, DEL; line
+ * breaks and tabs allowed unless one_line) nor bidirectional controls (U+202A-E,
+ * U+2066-9, U+200E/F, U+061C); required: not empty nor only blanks. */
 bool web_text_ok(const char *s, size_t max, bool one_line, bool required);
 /* The files of a submission's audit details, as download links. */
 void act_files_list(struct req *r, const char *details, const char *key);
@@ -264,6 +267,29 @@ int upload_begin(struct req *r, const char *field, const char *filename);
 int upload_data(struct req *r, const char *data, size_t n);
 void upload_end(struct req *r);
 void upload_discard(struct req *r);                  /* unlinks what is not kept */
+
+/* ---- multipart.c: multipart/form-data bodies, streamed (RFC 7578, RFC 6266's
+ * Content-Disposition) ---- */
+struct web_mp;
+struct web_mp_cb {
+	/* A part begins: its field name, and its file name (NULL: a plain field; "" a file
+	 * field with no file chosen). Non-zero refuses the body. */
+	int (*begin)(void *arg, const char *name, const char *filename);
+	/* The part's data, in pieces. Non-zero refuses the body. */
+	int (*data)(void *arg, const char *data, size_t n);
+};
+/* A parser for a body of content_type (its boundary), or NULL when it names none. */
+struct web_mp *web_mp_new(const char *content_type, const struct web_mp_cb *cb, void *arg);
+/* Reads n more bytes of the body. 0, or -1 with web_mp_error saying which part and why
+ * (then the rest is ignored). */
+int web_mp_feed(struct web_mp *m, const char *data, size_t n);
+/* The body is all here: -1 (and the error) unless it ended with the closing boundary. */
+int web_mp_finish(struct web_mp *m);
+const char *web_mp_error(const struct web_mp *m);   /* "" while there is none */
+void web_mp_free(struct web_mp *m);
+/* One Content-Disposition value of a form's part: 0 and *name, *filename (NULL when the
+ * part names no file; the caller frees both), or -1 with why (Chinese) written. */
+int web_mp_disposition(const char *v, char **name, char **filename, char *why, size_t nwhy);
 
 /* ---- warnings.c: conduct warnings (约谈/限批) and the decision on them ---- */
 void page_warnings(struct req *r);                   /* GET /warnings */
