@@ -185,11 +185,15 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 	if (!split_key(ref->key, buf, sizeof(buf), part) ||
 	    !task_info(c->en, part[0], part[1], ref->state, &ti))
 		return 0;
-	if (ti.lc->deadline_from[ti.st]) {
+	/* 未办结 as `dabiao status` counts it (docs/output.md, `open`): every task not
+	 * concluded — open, overdue, handed in and waiting, returned — so never fewer than the
+	 * 逾期 and 待审核 beside it; it counted only tasks a deadline still ran from, and the
+	 * two Monday views disagreed by the overdue ones (review 11b, M4) */
+	if (!ti.lc->final[ti.st] && !plan_state_withdrawn(ref->state))
 		row->open++;
-		if (ref->deadline >= c->now && ref->deadline < c->now + 7 * 86400)
-			row->week++;
-	}
+	if (ti.lc->deadline_from[ti.st] && ref->deadline >= c->now &&
+	    ref->deadline < c->now + 7 * 86400)
+		row->week++;
 	if (ti.st == ti.lc->deadline_to) {
 		long long days = (long long)words_days_overdue(ti.ep->tz, ref->deadline, c->now);
 
@@ -582,7 +586,7 @@ dashboard(struct req *r, const struct dash *d)
 	tz_format_local(engine_tz(r->en), d->computed, now);
 	HF(h, "<h1>监察支队工作台</h1><p class=\"muted\">截至 %s，共 %u 项任务。</p>", now,
 	   d->total_tasks);
-	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未完成</th><th>本周到期</th>"
+	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未办结</th><th>本周到期</th>"
 	     "<th>逾期（最长天数）</th><th>迟报</th><th>内容不全</th><th>已退回</th><th>待审核</th>"
 	     "<th>预警待决定</th><th>预警已发出</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->nrows; i++) {

@@ -163,8 +163,11 @@ try:
         by_state = {}
         for t in tasks:
             by_state[t["state"]] = by_state.get(t["state"], 0) + 1
-        want_open = by_state.get("open", 0) + by_state.get("returned", 0)
-        eq(rows[name][1], str(want_open), f"{jur}: open as dabiao tasks counts")
+        # 未办结, as `dabiao status` counts it: every task in no final state (the report
+        # lifecycle's only final state is accepted) and not withdrawn
+        want_open = sum(n for state, n in by_state.items()
+                        if state not in ("accepted", "cancelled", "not-applicable"))
+        eq(rows[name][1], str(want_open), f"{jur}: 未办结 as dabiao tasks counts")
         eq(rows[name][3].split("（")[0], str(by_state.get("overdue", 0)), f"{jur}: overdue")
         eq(rows[name][7], str(by_state.get("submitted", 0)), f"{jur}: waiting for review")
     eq(st.tasks("--subject", "j1", "--milestone", "report")[0]["state"], "accepted",
