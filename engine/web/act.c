@@ -592,7 +592,15 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		          "请联系系统管理员。");
 		return 413;
 	}
+	/* Whether a file is new to DB/files and whether its submission committed are decided
+	 * under one lock: a second request with the same bytes placed between them found the
+	 * file there, kept nothing of its own, committed and was receipted, and then the first,
+	 * refused (409: the second had moved the task), unlinked the file the receipt names
+	 * (review 11b, H3). The store's one writer serialises submissions anyway; pages do not
+	 * take this lock. */
+	pthread_mutex_lock(&r->w->place_lock);
 	if ((rc = place_files(r, placed, &e)) != 0) {
+		pthread_mutex_unlock(&r->w->place_lock);
 		log_warnx("web", "upload: %s", e.msg);
 		buf_release(&sections);
 		req_error(r, 503, "文件暂时无法保存，请稍后重试。");
@@ -602,9 +610,11 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	engine_set_actor(r->en, actor);
 	free(actor);
 	rc = engine_write(r->en, submit_txn, &x, &e);
+	if (rc != 0)
+		unplace_files(r, placed); /* new to the store, and no record names them */
+	pthread_mutex_unlock(&r->w->place_lock);
 	buf_release(&sections);
 	if (rc != 0) {
-		unplace_files(r, placed);
 		if (x.over) {
 			char msg[512];
 

@@ -1224,6 +1224,7 @@ web_release(struct web *w)
 	pthread_mutex_destroy(&w->conn_lock);
 	pthread_cond_destroy(&w->watch_wake);
 	pthread_mutex_destroy(&w->files_lock);
+	pthread_mutex_destroy(&w->place_lock);
 	free(w->conns);
 }
 
@@ -1259,6 +1260,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_mutex_init(&w.conn_lock, NULL);
 	pthread_cond_init(&w.watch_wake, NULL);
 	pthread_mutex_init(&w.files_lock, NULL);
+	pthread_mutex_init(&w.place_lock, NULL);
 	if (sodium_init() < 0) {
 		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
 		goto out;

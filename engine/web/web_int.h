@@ -200,6 +200,9 @@ struct web {
 	 * (web.files_limit); under files_lock */
 	pthread_mutex_t files_lock;
 	uint64_t files_bytes;
+	/* held from placing a submission's files into DB/files to its commit (or to removing
+	 * the ones it placed, when it fails), so "new to the store" stays true until then */
+	pthread_mutex_t place_lock;
 };
 /* The token of the link a WHO_LINK request came by (the 43 characters after /s/ in its
  * path), NUL-terminated in a buffer of r's. */
