@@ -969,6 +969,8 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		req_error(r, 400, msg);
 		return respond(con, r);
 	}
+	if (r->post && strcmp(r->path, "/login") == 0)
+		web_login_check(r, engine_store(w->workers[0].en)); /* Argon2id, holding no engine */
 	dberr_clear(&e);
 	k = worker_take(w, r->post);
 	r->en = k->en;
@@ -1225,6 +1227,7 @@ web_release(struct web *w)
 	pthread_cond_destroy(&w->watch_wake);
 	pthread_mutex_destroy(&w->files_lock);
 	pthread_mutex_destroy(&w->place_lock);
+	pthread_cond_destroy(&w->argon_free);
 	free(w->conns);
 }
 
@@ -1261,6 +1264,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_cond_init(&w.watch_wake, NULL);
 	pthread_mutex_init(&w.files_lock, NULL);
 	pthread_mutex_init(&w.place_lock, NULL);
+	pthread_cond_init(&w.argon_free, NULL);
 	if (sodium_init() < 0) {
 		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
 		goto out;

@@ -21,6 +21,7 @@
 #define WEB_SESSION_COOKIE "dabiao_session"
 #define WEB_LOGIN_COOKIE "dabiao_login"
 #define WEB_SESSION_SECONDS (12 * 3600)
+#define WEB_ARGON_AT_ONCE 2          /* password checks (Argon2id) at once; more wait */
 #define WEB_LOCK_FAILURES 5          /* failed logins in a row that lock an account */
 #define WEB_LOCK_SECONDS (15 * 60)
 #define WEB_ADDR_FAILURES 20         /* failed logins from one address within ... */
@@ -109,6 +110,10 @@ struct req {
 	struct web_mp *mp;       /* multipart/form-data */
 	bool mp_in_file;         /* the part being read is a file */
 	struct who who;
+	/* POST /login, checked before an engine is borrowed (web_login_check) */
+	enum { WEB_LOGIN_NONE = 0, WEB_LOGIN_CSRF, WEB_LOGIN_FIELDS, WEB_LOGIN_THROTTLED,
+	       WEB_LOGIN_CHECKED } login_pre;
+	bool login_verified;     /* CHECKED: the password matched the account */
 	/* the response */
 	int status;
 	const char *ctype;       /* static string */
@@ -162,6 +167,8 @@ struct web {
 	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
 	                            their answer takes as long as a real one's ("" if none) */
 	struct web_rate logins;  /* failed logins per client address */
+	unsigned argon_running;  /* password checks running now, under logins.lock */
+	pthread_cond_t argon_free; /* one ended */
 	struct web_rate submits; /* submissions per link, or per account and task */
 	/* the dashboard's counts, recomputed when the audit log or the hour moves, by one
 	 * worker at a time while the others draw the counts before (pages.c) */
@@ -228,6 +235,9 @@ char web_role_kind(struct engine *en, const char *role);
 /* The actor audit records name for w: web:LOGIN or link:ROLE/SUBJECT:NAME. Caller frees. */
 char *web_actor(const struct who *w, const char *typed_name);
 
+/* A login's checks that need no engine, the password's (Argon2id) among them; the verdict
+ * in r->login_pre and r->login_verified. Called by server.c before it lends an engine. */
+void web_login_check(struct req *r, struct store *store);
 void page_login(struct req *r);
 void page_login_post(struct req *r);
 void page_logout(struct req *r);
