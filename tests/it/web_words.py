@@ -17,19 +17,12 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done  # noqa: E402
-from web_it import (XSS_E1, XSS_J1, XSS_J2, Browser, Client, Server,  # noqa: E402
-                    links_in_outbox, setup_store)
+from web_it import (XSS_E1, XSS_J1, XSS_J2, Browser, Client,  # noqa: E402
+                    overdue_with_link)
 
 T1 = "web/report/j1/once"
 st = Store()
-setup_store(st)
-srv = Server(st)
-os.environ["DABIAO_WEB_URL"] = srv.base
-# 03-12: the reports (due 03-10) are overdue, their reminders carried links
-st.ok("advance", "--to", "2017-03-12T12:00:00+08:00")
-links = links_in_outbox(st, T1)
-check(links, f"a notice of {T1} carries a submit link")
-link = links[-1][1][len(srv.base):]
+srv, link = overdue_with_link(st, T1)
 
 county = Client(srv.base)
 county.get(link)

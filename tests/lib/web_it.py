@@ -224,6 +224,21 @@ def setup_store(st, officers=True):
     return accounts
 
 
+def overdue_with_link(st, task="web/report/j1/once", config=None):
+    """The test plan's store (setup_store) served by `dabiao web`, advanced to 2017-03-12
+    12:00 with the web's base URL, so the reports (due 03-10) are overdue and their
+    notices carried submit links: (server, the path of task's latest link). A submission
+    without the sections leaves such a task overdue, open to the next."""
+    setup_store(st)
+    srv = Server(st, config=config)
+    os.environ["DABIAO_WEB_URL"] = srv.base
+    args = ["--config", config] if config else []
+    st.ok(*args, "advance", "--to", "2017-03-12T12:00:00+08:00")
+    links = links_in_outbox(st, task)
+    check(links, f"a notice of {task} carries a submit link")
+    return srv, links[-1][1][len(srv.base):] if links else None
+
+
 def links_in_outbox(st, task, kind=None):
     """Submit links of a task's notices, oldest first: (kind, url) pairs."""
     out = []
