@@ -63,6 +63,17 @@ attrs = [a.strip().lower() for a in session[0].split(";")[1:]]
 check("secure" in attrs and "httponly" in attrs and "samesite=strict" in attrs,
       f"served over TLS, the session cookie is Secure, HttpOnly, SameSite=Strict: {attrs}")
 
+# TLS 1.2 and 1.3 only, as the nginx example (review 11b, m4: 1.0 and 1.1 were taken); the
+# client lowers its own floor (SECLEVEL=0), so a refusal is the server's
+for version, taken in (("-tls1", False), ("-tls1_1", False), ("-tls1_2", True),
+                       ("-tls1_3", True)):
+    p = subprocess.run(["openssl", "s_client", version, "-cipher", "DEFAULT:@SECLEVEL=0",
+                        "-connect", f"127.0.0.1:{srv.port}"], input=b"", capture_output=True,
+                       timeout=60)
+    out = p.stdout.decode("utf-8", "replace")
+    got = p.returncode == 0 and re.search(r"Cipher is (?!\(NONE\))", out) is not None
+    eq(got, taken, f"openssl s_client {version}: {'taken' if taken else 'refused'}")
+
 # plain HTTP to the TLS port: no HTTP answer
 c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
 try:
