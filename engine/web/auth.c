@@ -401,10 +401,15 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	if (rc != 0)
 		return rc;
-	actor = xasprintf("web:%s", a.login);
+	/* a failure is nobody's doing but the anonymous client's: web:? with the login tried
+	 * in the details, never the attacked account as its actor (review 11b, m5) */
+	actor = x->verified && !a.disabled && a.locked_until <= x->now
+	            ? xasprintf("web:%s", a.login) : xstrdup("web:?");
 	engine_set_actor(en, actor);
 	free(actor);
-	buf_puts(&d, "{\"address\":");
+	buf_puts(&d, "{\"login\":");
+	buf_json_str(&d, a.login);
+	buf_puts(&d, ",\"address\":");
 	buf_json_str(&d, x->r->addr);
 	if (a.locked_until > x->now) {
 		x->outcome = 2;
@@ -419,8 +424,12 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			a.locked_until = x->now + WEB_LOCK_SECONDS;
 			a.failures = 0;
 			x->outcome = 3;
+			buf_reset(&d);
+			buf_puts(&d, "{\"login\":");
+			buf_json_str(&d, a.login);
+			buf_puts(&d, ",\"minutes\":15}");
 			rc = engine_audit(en, txn, "web.lockout", "", a.subject, "", "locked",
-			                  "{\"minutes\":15}", e);
+			                  buf_str(&d), e);
 		}
 		if (rc == 0)
 			rc = store_account_put(txn, &a, e);
