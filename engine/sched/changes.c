@@ -12,6 +12,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_GRACE] = "added too late to be met (grace period, start notice)",
 	[SCHED_NOT_APPLICABLE] = "not applicable (period ended before the task could exist)",
 	[SCHED_CANCELLED] = "tasks cancelled",
+	[SCHED_REOPENED] = "cancelled tasks given again (reopened, history kept)",
 	[SCHED_MOVED] = "deadlines moved",
 	[SCHED_REMINDERS] = "reminders or escalations changed",
 	[SCHED_RENAMED] = "renamed milestone's tasks carried over",

@@ -7,9 +7,12 @@
  *
  * What happens to a task (docs/plan-format.md, "Plan versions"):
  * - finished (a final state of its lifecycle, cancelled, not applicable): never changes;
- * - its milestone is gone: renamed (the new version names it in renamed_from: the task
- *   keeps its key, the milestone field follows, an alias keeps expansion from making it
- *   again) or cancelled;
+ *   except one cancelled here (its milestone, period or subject no longer given), which is
+ *   reopened when given again (reopen);
+ * - its milestone is gone: renamed (the new version names it in renamed_from, or has the
+ *   milestone its key names: the task keeps its key, the milestone field follows, an alias
+ *   keeps expansion from making it again) or cancelled; a rename onto a milestone that
+ *   does not give the task's subject (another owner or `for`) cancels it;
  * - its milestone, subject and period no longer give a task (a shorter `until`, a `where`
  *   the subject no longer matches, a subject outside the plan's registry or retired):
  *   cancelled;
@@ -21,8 +24,9 @@
  *   deadline later than the new date (kept). A subject's own date (due: {field}) is the
  *   registry's decision and moves the task as `extend` does, overdue ones too;
  * - the same date, other reminder or escalation instants: rescheduled.
- * Every owner whose tasks a version moved or cancelled, or whose tasks the registry
- * cancelled, is told in one `changed` notice listing them (tell_owners), never one per task.
+ * Every owner whose tasks a version moved, cancelled or reopened, or whose tasks the
+ * registry cancelled or reopened, is told in one `changed` notice listing them
+ * (tell_owners), never one per task.
  * A task in a state the new lifecycle does not have refuses the whole load.
  */
 #include <stdint.h>
@@ -43,7 +47,7 @@ struct told {
 	char *key;    /* the task */
 	int role;     /* its owner role in the plan as it is now, or -1 (gone: the admin) */
 	char *line;   /* what changed, in words */
-	bool cancelled; /* else moved */
+	enum { TOLD_MOVED, TOLD_CANCELLED, TOLD_REOPENED } what;
 	bool head;    /* the first line of its group: its notice is made from here */
 	size_t next;  /* the group's next line, or SIZE_MAX */
 	size_t tail;  /* head only: the group's last line so far */
@@ -80,7 +84,7 @@ matter_words(const struct plan *p, const struct plan_milestone *m, const char *p
 /* Notes a line for t's owner (m of plan p: the milestone as the owner knew it). */
 static void
 tell(struct rctx *c, const struct store_task *t, const struct plan *p,
-     const struct plan_milestone *m, const char *line, bool cancelled)
+     const struct plan_milestone *m, const char *line, int what)
 {
 	int ri = plan_role_index(c->ep->plan, p->roles[m->owner].id);
 	enum plan_per per = ri >= 0 ? c->ep->plan->roles[ri].per : PLAN_PER_NONE;
@@ -96,7 +100,7 @@ tell(struct rctx *c, const struct store_task *t, const struct plan *p,
 	x->key = xstrdup(t->key);
 	x->role = ri;
 	x->line = xstrdup(line);
-	x->cancelled = cancelled;
+	x->what = what;
 	x->next = SIZE_MAX;
 	x->tail = idx;
 	x->head = !hmap_get(&c->groups, x->group, &first);
@@ -134,10 +138,11 @@ tell_owners(struct rctx *c)
 		size_t capkeys = 0;
 		struct store_task t;
 		struct plan_target target = {PLAN_TARGET_ROLE, c->told[i].role};
-		struct notice_var vars[5];
+		struct notice_var vars[6];
 		struct notice_req r = {0};
-		char count[24], moved[24] = "", gone[24] = "", hash[SHA256_HEX_SIZE], key[512], *who;
-		size_t n = 0, ncancelled = 0;
+		char count[24], moved[24] = "", gone[24] = "", back[24] = "", hash[SHA256_HEX_SIZE];
+		char key[512], *who;
+		size_t n = 0, nby[3] = {0};
 
 		if (!c->told[i].head)
 			continue; /* told with the first line of its group */
@@ -147,22 +152,25 @@ tell_owners(struct rctx *c)
 			buf_printf(&id, "\n%s", c->told[k].key);
 			keys = xgrow(keys, &capkeys, n + 1, sizeof(*keys));
 			keys[n] = c->told[k].key;
-			ncancelled += c->told[k].cancelled;
+			nby[c->told[k].what]++;
 			n++;
 		}
 		buf_puts(&items, "。");
 		sha256_hex(buf_str(&id), id.len, hash);
 		snprintf(key, sizeof(key), "%s/changed/%s/%.16s", c->ep->plan->id, stamp, hash);
 		snprintf(count, sizeof(count), "%zu", n);
-		if (n > ncancelled)
-			snprintf(moved, sizeof(moved), "%zu", n - ncancelled);
-		if (ncancelled > 0)
-			snprintf(gone, sizeof(gone), "%zu", ncancelled);
+		if (nby[TOLD_MOVED] > 0)
+			snprintf(moved, sizeof(moved), "%zu", nby[TOLD_MOVED]);
+		if (nby[TOLD_CANCELLED] > 0)
+			snprintf(gone, sizeof(gone), "%zu", nby[TOLD_CANCELLED]);
+		if (nby[TOLD_REOPENED] > 0)
+			snprintf(back, sizeof(back), "%zu", nby[TOLD_REOPENED]);
 		vars[0] = (struct notice_var){"items", buf_str(&items)};
 		vars[1] = (struct notice_var){"item_count", count};
 		vars[2] = (struct notice_var){"date_source", source};
 		vars[3] = (struct notice_var){"moved_count", moved};
 		vars[4] = (struct notice_var){"cancelled_count", gone};
+		vars[5] = (struct notice_var){"reopened_count", back};
 		if ((rc = store_task_get(c->txn, c->told[i].key, &t, c->e)) == 0) {
 			r.ep = c->ep;
 			r.kind = "changed";
@@ -176,7 +184,7 @@ tell_owners(struct rctx *c)
 			r.ntargets = 1;
 			r.scheduled = engine_now(c->en);
 			r.vars = vars;
-			r.nvars = 5;
+			r.nvars = 6;
 			rc = notice_queue(c->en, c->txn, &r, c->e);
 			store_task_release(&t);
 		}
@@ -330,6 +338,8 @@ cancel(struct rctx *c, struct store_task *t, const char *why, const char *zh)
 	t->updated_at = engine_now(c->en);
 	t->gen++; /* its due entries are stale from now on */
 	store_task_set_extra(t, "cancel_reason", why);
+	/* the state it comes back in when a later version or import gives it again (reopen) */
+	store_task_set_extra(t, SCHED_CANCELLED_FROM, from);
 	rc = store_task_put(c->txn, t, c->e);
 	buf_puts(&d, "{\"reason\":");
 	buf_json_str(&d, why);
@@ -343,7 +353,7 @@ cancel(struct rctx *c, struct store_task *t, const char *why, const char *zh)
 		char *what = matter_words(p, &p->milestones[mi], t->period, &verb);
 		char *line = xasprintf("%s：撤销，不再%s（%s）", what, verb, zh);
 
-		tell(c, t, p, &p->milestones[mi], line, true);
+		tell(c, t, p, &p->milestones[mi], line, TOLD_CANCELLED);
 		free(line);
 		free(what);
 	}
@@ -363,7 +373,7 @@ rename_task(struct rctx *c, struct store_task *t, const struct plan_milestone *m
 
 	t->milestone = m->id;
 	rc = store_task_put(c->txn, t, c->e);
-	if (rc == 0)
+	if (rc == 0 && strcmp(alias + strlen(SCHED_ALIAS_PREFIX), t->key) != 0)
 		rc = store_meta_put(c->txn, alias, t->key, c->e);
 	buf_puts(&d, "{\"from_milestone\":");
 	buf_json_str(&d, from);
@@ -559,7 +569,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 			                 "按期提醒，给予宽限期）", what, wprev, wnew, wplan);
 		else
 			told = xasprintf("%s：截止时间由%s调整为%s", what, wprev, wnew);
-		tell(c, t, c->ep->plan, m, told, false);
+		tell(c, t, c->ep->plan, m, told, TOLD_MOVED);
 		free(told);
 		free(what);
 	}
@@ -635,6 +645,178 @@ renamed_to(const struct plan *p, const char *old_id)
 	return NULL;
 }
 
+/* The milestone of p whose id the task's key names ("PLAN/MILESTONE/SUBJECT/PERIOD"): a
+ * task renamed by one version and named again by its first id in a later one (the original
+ * file loaded again) is that milestone's own task, not a task to cancel. */
+static const struct plan_milestone *
+by_key(const struct plan *p, const struct store_task *t)
+{
+	size_t lp = strlen(t->plan);
+	const char *s, *end;
+
+	if (strncmp(t->key, t->plan, lp) != 0 || t->key[lp] != '/')
+		return NULL;
+	s = t->key + lp + 1;
+	if ((end = strchr(s, '/')) == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if (strlen(p->milestones[i].id) == (size_t)(end - s) &&
+		    strncmp(p->milestones[i].id, s, (size_t)(end - s)) == 0)
+			return &p->milestones[i];
+	return NULL;
+}
+
+/* The milestone of the plan as it is now that gives task t: its own, the one renamed from
+ * it, or the one its key names; NULL when none. */
+static const struct plan_milestone *
+given_by(const struct plan *p, const struct store_task *t)
+{
+	int mi = plan_milestone_index(p, t->milestone);
+	const struct plan_milestone *m;
+
+	if (mi >= 0)
+		return &p->milestones[mi];
+	if ((m = renamed_to(p, t->milestone)) != NULL)
+		return m;
+	return by_key(p, t);
+}
+
+/* Does milestone m give a task to t's subject at all? A milestone `for: once` gives one to
+ * its owner role only; one for each jurisdiction or enterprise to such a subject that fits
+ * (not retired, its `where` and the plan's registry). A `renamed_from` onto a milestone
+ * with another `for` or owner does not carry the old owners' tasks over (review 10d, M-1). */
+static bool
+gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store_task *t)
+{
+	struct store_subject s;
+	struct dberr ignored;
+	bool ok;
+
+	if (m->for_ == PLAN_FOR_ONCE)
+		return strcmp(t->subject, c->ep->plan->roles[m->owner].id) == 0;
+	dberr_clear(&ignored);
+	if (store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                             : STORE_JURISDICTION,
+	                      t->subject, &s, &ignored) != 0)
+		return false;
+	ok = sched_subject_misfit(c->en, c->txn, c->ep, m, &s) == NULL;
+	store_subject_release(&s);
+	return ok;
+}
+
+/* A task a load or an import cancelled because its milestone, period or subject was no
+ * longer given, given again by this version or import (a milestone restored, a rename
+ * undone, an enterprise listed again): it is live again under its own key, its history
+ * kept (docs/plan-format.md, "Plan versions"). It takes the state it was cancelled in and
+ * the plan's date for it now, under the fair-start rule of a task made now: a period of a
+ * recurring series whose deadline passed while it was cancelled stays cancelled (as a new
+ * task would be not applicable); any other task too late to be met gets the grace period
+ * from now. Its owner, told it was withdrawn, is told it is back. */
+static int
+reopen(struct rctx *c, struct store_task *t)
+{
+	const struct plan *p = c->ep->plan;
+	const struct plan_milestone *m = given_by(p, t);
+	const struct plan_lifecycle *lc;
+	int64_t now = engine_now(c->en), deadline, gdl = 0;
+	int32_t due, gday = 0;
+	const char *was = store_task_extra(t, SCHED_CANCELLED_FROM), *verb;
+	char *milestone = t->milestone, *what, *told, *state, *j;
+	char wnew[WORDS_DEADLINE_MAX], dates[16], line[160];
+	struct buf d = BUF_INIT;
+	bool late = false;
+	int st, rc;
+
+	if (m == NULL || !gives_subject(c, m, t))
+		return 0;
+	t->milestone = (char *)m->id; /* the period under the milestone that gives it now */
+	rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
+	t->milestone = milestone;
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(c->e);
+		return 0;
+	}
+	if (rc != 0 || (rc = sched_too_late(c->ep, m, due, deadline, now, &late, c->e)) != 0)
+		return rc;
+	if (late && m->due.kind == PLAN_DUE_EVERY && deadline < now) {
+		cal_format_date(due, dates);
+		snprintf(line, sizeof(line), "stays cancelled: its deadline (%s) passed while it "
+		         "was cancelled", dates);
+		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
+		return 0;
+	}
+	if (late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl, c->e)) != 0)
+		return rc;
+	j = jurisdiction_now(c, m, t); /* an enterprise may have moved while it was cancelled */
+	if (j != NULL && strcmp(j, t->jurisdiction) != 0)
+		rc = move_jurisdiction(c, t, j);
+	free(j);
+	if (rc != 0)
+		return rc;
+	if (strcmp(m->id, t->milestone) != 0) {
+		if ((rc = rename_task(c, t, m)) != 0)
+			return rc;
+		free(t->milestone);
+		t->milestone = xstrdup(m->id);
+	}
+	lc = &p->lifecycles[m->lifecycle];
+	st = was ? plan_lifecycle_state(lc, was) : -1;
+	/* a state that waits on the owner; the one a lapse leads to is a new clock's start */
+	if (st < 0 || lc->final[st] || st == lc->deadline_to)
+		st = lc->initial;
+	state = t->state;
+	t->state = lc->states[st];
+	t->plan_version = c->ep->version;
+	t->orig_due_date = due;
+	t->orig_deadline = deadline;
+	t->flags &= ~STORE_TASK_EXTENDED;
+	if (late && gdl > deadline) {
+		cal_format_date(due, dates);
+		store_task_set_extra(t, "grace_from", dates);
+	} else {
+		late = false;
+	}
+	/* cancel_reason and cancelled_from stay on its record: the last cancellation's, as the
+	 * audit trail holds every one */
+	rc = sched_reschedule(c->en, c->txn, c->ep, t, late ? gday : due, late ? gdl : deadline,
+	                      now, c->e);
+	cal_format_date(late ? gday : due, dates);
+	buf_printf(&d, "{\"plan_version\":%u,\"milestone\":", (unsigned)c->ep->version);
+	buf_json_str(&d, m->id);
+	buf_printf(&d, ",\"due_date\":\"%s\",\"why\":\"%s\"%s}", dates,
+	           c->old ? "the plan gives it again" : "the registry gives it again",
+	           late ? ",\"too_late_to_remind\":true" : "");
+	if (rc == 0)
+		rc = engine_audit(c->en, c->txn, "task.reopen", t->key, t->subject, state, t->state,
+		                  buf_str(&d), c->e);
+	if (rc == 0) {
+		snprintf(line, sizeof(line), "%s -> %s  due %s%s", state, t->state, dates,
+		         late ? " (grace: too late to remind of the plan's date)" : "");
+		sched_changes_note(c->ch, SCHED_REOPENED, t->key, line);
+		what = matter_words(p, m, t->period, &verb);
+		words_deadline_zh(c->ep->tz, t->deadline, wnew);
+		if (late) {
+			char wplan[WORDS_DEADLINE_MAX];
+
+			words_deadline_zh(c->ep->tz, deadline, wplan);
+			told = xasprintf("%s：恢复%s，截止时间为%s（%s；原定%s已来不及按期提醒，给予"
+			                 "宽限期）", what, verb, wnew,
+			                 c->old ? "修订后的方案重新包括该事项"
+			                        : "更新后的登记册重新包括该事项", wplan);
+		} else {
+			told = xasprintf("%s：恢复%s，截止时间为%s（%s）", what, verb, wnew,
+			                 c->old ? "修订后的方案重新包括该事项"
+			                        : "更新后的登记册重新包括该事项");
+		}
+		tell(c, t, p, m, told, TOLD_REOPENED);
+		free(told);
+		free(what);
+	}
+	t->state = state;
+	buf_release(&d);
+	return rc;
+}
+
 static int
 one(struct rctx *c, struct store_task *t)
 {
@@ -648,14 +830,27 @@ one(struct rctx *c, struct store_task *t)
 	char *j, *why, *zh;
 	bool renamed = false;
 
+	if (strcmp(t->state, PLAN_STATE_CANCELLED) == 0)
+		return reopen(c, t);
 	if (finished(c, t))
 		return 0;
 	omi = c->old ? plan_milestone_index(c->old->plan, t->milestone) : -1;
 	if (omi >= 0)
 		om = &c->old->plan->milestones[omi];
 	if (mi < 0) {
-		if ((m = renamed_to(p, t->milestone)) == NULL) {
+		if ((m = given_by(p, t)) == NULL) {
 			why = gone_reason(c, t, true, &zh);
+			rc = cancel(c, t, why, zh);
+			free(why);
+			free(zh);
+			return rc;
+		}
+		if (!gives_subject(c, m, t)) {
+			/* renamed onto a milestone another owner or `for` has: the old owners' tasks
+			 * end, and they are told so (as the owners of the milestone they knew) */
+			why = xasprintf("milestone %s, renamed from %s in version %u, gives no task to "
+			                "%s", m->id, t->milestone, (unsigned)c->ep->version, t->subject);
+			zh = xasprintf("修订后的方案已将该事项调整为由%s办理", p->roles[m->owner].title);
 			rc = cancel(c, t, why, zh);
 			free(why);
 			free(zh);
@@ -717,7 +912,9 @@ key_cb(const struct store_task *t, void *arg)
 {
 	struct keys *k = arg;
 
-	if (plan_state_withdrawn(t->state))
+	/* cancelled by a load or import (a reason on record): it may be given again */
+	if (plan_state_withdrawn(t->state) && (strcmp(t->state, PLAN_STATE_CANCELLED) != 0 ||
+	                                      store_task_extra(t, "cancel_reason") == NULL))
 		return 0;
 	k->v = xgrow(k->v, &k->cap, k->n + 1, sizeof(*k->v));
 	k->v[k->n++] = xstrdup(t->key);

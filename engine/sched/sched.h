@@ -89,6 +89,7 @@ enum sched_change {
 	SCHED_GRACE,            /* created too late to be met: grace period, start notice */
 	SCHED_NOT_APPLICABLE,   /* a period that ended before the task could exist */
 	SCHED_CANCELLED,        /* its milestone, period or subject is gone: final, cancelled */
+	SCHED_REOPENED,         /* cancelled so, and given again: live, its history kept */
 	SCHED_MOVED,            /* its deadline moved (the old one kept on record) */
 	SCHED_REMINDERS,        /* same deadline, other reminders or escalation instants */
 	SCHED_RENAMED,          /* its milestone was renamed (renamed_from) */

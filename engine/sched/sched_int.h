@@ -56,6 +56,10 @@ int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_
  * its original_due_date stays the date it was made with. */
 #define SCHED_REGISTRY_DUE "registry_due_date"
 #define SCHED_RETIRED_REASON "retired_reason"
+/* A task's extra: the state it was in when a load or import cancelled it because its
+ * milestone, period or subject was no longer given; it comes back in that state when a
+ * later version or import gives it again (reconcile.c, "reopen"). */
+#define SCHED_CANCELLED_FROM "cancelled_from"
 
 /* Why subject s gets no task of milestone m under plan ep: "retired", "where" (it does not
  * match the milestone's where), "registry" (outside the plan's registry: {where}), or NULL
