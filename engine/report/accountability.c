@@ -227,6 +227,26 @@ task_item(struct acc *a, struct item *it, const struct store_task *t)
 	char period[64];
 	uint32_t version;
 
+	if (m == NULL && ep != NULL) {
+		/* a milestone a later version removed: as the version in force at the record's
+		 * time named it, never by the task's key (review 10d, M-2) */
+		const struct plan *then = report_plan_at(&a->vers, a->txn, ep, it->at, &version);
+		int wi = then ? plan_milestone_index(then, t->milestone) : -1;
+
+		if (wi >= 0) {
+			wm = &then->milestones[wi];
+			if (wm->for_ == PLAN_FOR_ENTERPRISE)
+				it->ent = xstrdup(t->subject);
+			it->jur_id = xstrdup(t->jurisdiction);
+			it->fallback = xstrdup(then->roles[wm->owner].title);
+			words_period_zh(wm, t->period, period, sizeof(period));
+			it->what = xasprintf("%s%s%s", wm->title, period[0] ? " " : "", period);
+			it->lc = &then->lifecycles[wm->lifecycle];
+			it->deadline_state = it->lc->deadline_to;
+			return;
+		}
+	}
+
 	if (m && m->for_ == PLAN_FOR_ENTERPRISE)
 		it->ent = xstrdup(t->subject);
 	it->jur_id = xstrdup(t->jurisdiction);

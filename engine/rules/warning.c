@@ -263,6 +263,30 @@ measure_zh(const char *kind)
 	                                                           : "";
 }
 
+/* The stored version of its plan that last gave task t (its plan_version), parsed, when
+ * it has t's milestone (*mi): a milestone a later version removed keeps the title the
+ * county was given, never the task's key (review 10d, M-2). NULL otherwise; the caller
+ * frees it with plan_free. */
+static struct plan *
+version_of(struct store_txn *txn, const struct store_task *t, int *mi)
+{
+	struct store_plan sp;
+	struct plan *p = NULL;
+	struct dberr ignored;
+
+	dberr_clear(&ignored);
+	if (store_plan_get(txn, t->plan, t->plan_version, &sp, &ignored) != 0)
+		return NULL;
+	if (engine_plan_parse_stored(&sp, &p, &ignored) != 0)
+		p = NULL;
+	store_plan_release(&sp);
+	if (p != NULL && (*mi = plan_milestone_index(p, t->milestone)) < 0) {
+		plan_free(p);
+		p = NULL;
+	}
+	return p;
+}
+
 /* One event as a line of the letter, by name: "　　1. 昌吉市：2017年6月全州…汇总表（附件3），
  * 截止时间2017年7月5日（星期三）24时，逾期" (the task's key only when the task is gone). */
 static void
@@ -271,6 +295,7 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 {
 	const struct engine_plan *tp = ep;
 	const struct plan_milestone *m;
+	struct plan *old = NULL;
 	struct store_task t;
 	struct dberr ignored;
 	char period[64], dl[WORDS_DEADLINE_MAX], why[64];
@@ -284,12 +309,14 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 	if (strcmp(t.plan, ep->plan->id) != 0)
 		tp = engine_plan_find(en, t.plan);
 	mi = tp ? plan_milestone_index(tp->plan, t.milestone) : -1;
+	if (mi < 0 && tp != NULL)
+		old = version_of(txn, &t, &mi);
 	if (mi < 0) {
 		buf_printf(out, "%s，%s", it->task, why_zh(it->why, why));
 		store_task_release(&t);
 		return;
 	}
-	m = &tp->plan->milestones[mi];
+	m = old ? &old->milestones[mi] : &tp->plan->milestones[mi];
 	if (m->for_ != PLAN_FOR_ONCE) {
 		char *name = store_subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE
 		                                     ? STORE_ENTERPRISE : STORE_JURISDICTION,
@@ -305,6 +332,8 @@ item_words(struct store_txn *txn, struct engine *en, const struct engine_plan *e
 	                  dl);
 	buf_printf(out, "%s%s，截止时间%s，%s", period, m->title, dl, why_zh(it->why, why));
 	store_task_release(&t);
+	if (old)
+		plan_free(old);
 }
 
 void
