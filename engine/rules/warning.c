@@ -657,8 +657,8 @@ out:
 
 /* ---- the decision ---- */
 
-/* The refusal of a decision on a superseded warning names the warning that holds its facts
- * now, following the chain (1 -> 19 -> 85): naming 19, itself superseded, sent the
+/* The refusal of a decision on a superseded warning names the newest proposal of its chain,
+ * following it (1 -> 19 -> 85): naming 19, itself superseded, sent the
  * decider from one refusal to the next. */
 static int
 superseded_error(struct store_txn *txn, const char *id, const struct conduct_warning *w,
@@ -683,12 +683,16 @@ superseded_error(struct store_txn *txn, const char *id, const struct conduct_war
 	}
 	state = xstrdup(h.state ? h.state : "");
 	conduct_warning_release(&h);
+	/* the newest proposal holds the facts still inside the rule's window at its own
+	 * evaluation, which need not be any of this one's (review 10d, m-1) */
 	if (strcmp(state, "proposed") == 0)
-		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds its facts "
-		               "and newer ones: decide that one", id, head);
+		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, the newest proposal of "
+		               "its rule and jurisdiction (the facts still inside the rule's window; "
+		               "this one's stay on record here): decide that one", id, head);
 	else
-		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, which holds its facts "
-		               "and newer ones and is %s: nothing is left to decide", id, head, state);
+		rc = dberr_set(e, DB_ESTATE, "warning %s was superseded by %s, the newest proposal of "
+		               "its rule and jurisdiction, which is %s: nothing is left to decide", id,
+		               head, state);
 out:
 	free(head);
 	free(state);

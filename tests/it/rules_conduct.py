@@ -208,6 +208,9 @@ rc, _, err = st.run("decide", "2", "approve", "--by", "x", "--reason", "y")
 eq(rc, 65, "still refused")
 check("superseded by 9" in err and "decide that one" in err,
       f"the refusal follows the chain 2 -> 7 -> 9: {err}")
+# 9 need not hold 2's facts (they may have left the window): the refusal must not say so
+check("holds its facts" not in err and "newest proposal of its rule and jurisdiction" in err,
+      f"the refusal names 9 as the newest proposal, not as holding 2's facts: {err}")
 st.ok("decide", "9", "dismiss", "--by", "局长张三", "--reason", "已约谈县长")
 rc, _, err = st.run("decide", "7", "approve", "--by", "x", "--reason", "y")
 eq(rc, 65, "refused")
