@@ -636,7 +636,8 @@ const struct cli_command cli_commands[] = {
 		 OPT_PLAN("the tasks"),
 		 {"subject", "ID", "every subject", "only the tasks of jurisdiction or enterprise "
 		  "ID"},
-		 {"milestone", "ID", "every milestone", "only the tasks of milestone ID"},
+		 {"milestone", "ID", "every milestone", "only the tasks of milestone ID (also an id "
+		  "only an earlier version had: a removed milestone's tasks keep it)"},
 		 {"jurisdiction", "ID", "every jurisdiction", "only the tasks in jurisdiction ID "
 		  "(its own and its enterprises')"},
 		 {"state", "S", "every state", "only tasks in state S (open, submitted, overdue, "

@@ -59,5 +59,11 @@ rep = st.ok("report", "accountability", "--from", "2017-03-01", "--to", "2017-03
 row = [ln.split() for ln in rep.splitlines() if "rt/x/a/once" in ln and "转为已取消" in ln]
 eq([r[:5] for r in row], [["甲县", "县环保局", "逾期", "甲事项", "rt/x/a/once"]],
    f"x's lapse named by its title in the report:\n{rep}")
+# m-6: the removed milestone's id still finds its tasks; an id no version had does not
+eq([(t["key"], t["state"]) for t in st.tasks("--milestone", "x")],
+   [("rt/x/a/once", "cancelled")], "tasks --milestone x after version 2 removed x")
+rc, _, err = st.run("tasks", "--milestone", "w")
+eq(rc, 64, f"an id no version had is refused: {err}")
 st.cleanup()
-done("a removed milestone's lapses are named by the title of the version that made them")
+done("a removed milestone's lapses are named by the title of the version that made them; "
+     "its id still finds its tasks")
