@@ -95,6 +95,9 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	char key[1024];
 	struct notice_req r = {0};
+	/* a late hand-in, or a correction period already used: the deadline is behind, and
+	 * asking for a correction "by" it would name a date already past (review 10d, m-3) */
+	struct notice_var vars[1] = {{"deadline_passed", t->deadline < engine_now(en) ? "是" : ""}};
 
 	/* one notice per submission: the key carries the submission's time */
 	snprintf(key, sizeof(key), "%s#incomplete#%lld", t->key, (long long)at);
@@ -109,6 +112,8 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	/* made now, dated now: a submission recorded afterwards (--at) is said in the text
 	 * (submitted_at), never by a notice dated in the past */
 	r.scheduled = engine_now(en);
+	r.vars = vars;
+	r.nvars = 1;
 	return notice_queue(en, txn, &r, e);
 }
 

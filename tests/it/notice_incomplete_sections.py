@@ -60,4 +60,23 @@ def missing(county):
 eq(missing("a@"), "　　（一）工作开展情况；\n　　（二）存在的问题。",
    "甲县 lacks two sections, named and numbered (problems-more was given, not problems)")
 eq(missing("b@"), "　　（一）问题原因及改进措施。", "乙县 lacks one")
-done("an incomplete notice names the missing sections by their titles")
+text = [m for m in st.mails() if m["X-Dabiao-Kind"] == "incomplete" and m["To"].startswith("a@")]
+text = text[0].get_body(("plain",)).get_content().replace("\r\n", "\n")
+check("请甲县环境保护局补齐上述内容，于2017年11月15日（星期三）24时前重新报送" in text,
+      f"handed in on time: asked to complete by the deadline still ahead:\n{text}")
+
+# review 10d, m-3: 甲县 hands in again on 11-20, after its deadline (Wednesday 11-15 24:00;
+# no correction period in this plan), still incomplete: the task stays overdue, and the
+# notice must not ask for a correction "by" a date already past
+st.ok("advance", "--to", "2017-11-20T10:00:00+08:00")
+before = {m["X-Dabiao-Key"] for m in st.mails()}
+st.ok("submit", "inc/annual/a/once", "--by", "王", "--sections", "work-done")
+late = [m for m in st.mails() if m["X-Dabiao-Key"] not in before
+        and m["X-Dabiao-Kind"] == "incomplete" and m["To"].startswith("a@")]
+eq(len(late), 1, "one incomplete notice for the late hand-in")
+text = late[0].get_body(("plain",)).get_content().replace("\r\n", "\n")
+check("前重新报送" not in text, f"no correction by a past date:\n{text}")
+check("本事项的截止时间2017年11月15日（星期三）24时已过，已按逾期处理。请甲县环境保护局尽快"
+      "补齐上述内容后重新报送" in text, f"says the deadline passed:\n{text}")
+done("an incomplete notice names the missing sections by their titles, and a late one "
+     "does not ask for a correction by a date already past")
