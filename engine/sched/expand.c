@@ -34,6 +34,7 @@ struct xctx {
 	struct sched_changes *ch;
 	struct dberr *e;
 	bool plan_load; /* a plan (version) loaded, not a subject imported: why tasks are late */
+	int64_t first_loaded; /* clock time the plan's first version was loaded, or 0 */
 };
 
 static int occurrences(struct xctx *x, const struct plan_milestone *m,
@@ -105,7 +106,7 @@ const char *
 sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct plan_milestone *m, const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL, false};
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0};
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return "retired";
@@ -462,7 +463,14 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 		start.previous_passed = o->deadline < engine_now(x->en);
 		start.deadline_kept = kept;
 		start.plan_late = x->plan_load;
-		rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
+		/* a subject imported after the plan, but the plan itself came too late for this
+		 * task (a first deployment: load, then import, after the first dues): the matter,
+		 * not the unit, came late (review 10d, m-2) */
+		if (!start.plan_late && x->first_loaded != 0)
+			rc = sched_too_late(x->ep, m, o->due_date, o->deadline, x->first_loaded,
+			                    &start.plan_late, x->e);
+		if (rc == 0)
+			rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
 	}
 	if (rc == 0)
 		sched_changes_note(x->ch, na ? SCHED_NOT_APPLICABLE : late ? SCHED_GRACE : SCHED_ADDED,
@@ -517,13 +525,22 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
            struct sched_changes *ch, struct dberr *e)
 {
 	/* a load names its plan; an import (a subject arrived) expands every plan */
-	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL};
+	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0};
 	int rc;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
+		struct store_plan first;
+		struct dberr ignored;
+
 		x.ep = engine_plan_at(en, i);
 		if (plan_id != NULL && strcmp(plan_id, x.ep->plan->id) != 0)
 			continue;
+		x.first_loaded = 0;
+		dberr_clear(&ignored);
+		if (store_plan_get(txn, x.ep->plan->id, 1, &first, &ignored) == 0) {
+			x.first_loaded = first.loaded_at;
+			store_plan_release(&first);
+		}
 		for (size_t k = 0; k < x.ep->plan->nmilestones; k++) {
 			rc = expand_milestone(&x, &x.ep->plan->milestones[x.ep->plan->order[k]]);
 			if (rc != 0)
@@ -540,7 +557,7 @@ int
 expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct store_task *t, int32_t *due, int64_t *deadline, struct dberr *e)
 {
-	struct xctx x = {en, txn, ep, 0, e, false};
+	struct xctx x = {en, txn, ep, 0, e, false, 0};
 	struct store_subject s, *sp = NULL;
 	struct occs o = {0};
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;

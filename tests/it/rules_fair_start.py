@@ -133,6 +133,17 @@ body = sl[0].get_body().get_content() if sl else ""
 check("原定截止时间为2017年3月1日（星期三）24时，在该事项下达之前已经届满，不作逾期处理。" in body
       and "2017年3月22日（星期三）24时前" in body and "你单位纳入" not in body,
       f"a plan loaded late: the matter came late, not the unit: {body}")
+# review 10d, m-2: a first deployment's documented order is load, then import. County b,
+# imported after r3late (whose first version was loaded 03-15, after the roster's 03-01),
+# was not late: the matter was. Imported Wednesday 03-15 00:00 too: grace to 03-22.
+st.ok("import", st.write("reg-b.yaml", REG.replace(
+    "offices:", "  - {id: b, name: 乙县, kind: county, email: [b@x.example]}\noffices:")))
+sl = [m for m in st.mails() if m["X-Dabiao-Kind"] == "start" and
+      m["X-Dabiao-Task"] == "r3late/roster/b/once"]
+body = sl[0].get_body().get_content() if sl else ""
+check("原定截止时间为2017年3月1日（星期三）24时，在该事项下达之前已经届满，不作逾期处理。" in body
+      and "2017年3月22日（星期三）24时前" in body and "你单位纳入" not in body,
+      f"imported after a plan that came late itself: the matter came late: {body}")
 st.cleanup()
 
 # The real clock: a plan whose due date was 20 days ago, loaded and imported today, with
