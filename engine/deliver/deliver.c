@@ -379,6 +379,7 @@ static int
 about_notice(struct store_txn *txn, const char *key, struct about *ab, struct dberr *e)
 {
 	struct store_notice n;
+	const char *filed;
 	int rc = store_notice_get(txn, key, &n, e);
 
 	if (rc != 0)
@@ -389,8 +390,9 @@ about_notice(struct store_txn *txn, const char *key, struct about *ab, struct db
 	 * nobody's task: filed under the first task they speak of, the report's `notice.sent`
 	 * read in the county's trail as if the refused notice had got through (review 12c,
 	 * L7), and a digest's as if only one of the notices it carries had. */
+	filed = store_kv_get(n.extra, n.nextra, NOTICE_FILED_UNDER);
 	ab->task = xstrdup(strcmp(n.kind, "digest") == 0 || failure_report(key) ? key
-	                   : n.ntasks ? n.tasks[0] : "");
+	                   : filed ? filed : n.ntasks ? n.tasks[0] : "");
 	ab->subject = xstrdup(n.subject);
 	ab->kind = xstrdup(n.kind);
 	store_notice_release(&n);

@@ -1042,6 +1042,11 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 	}
 	if (!why[0] && dig.n > 0 && dig.n >= to.n)
 		n.state = "digested"; /* every recipient gets it in a digest: nothing to send */
+	/* a notice of no one task (a conduct warning, which names the lapsed tasks behind it)
+	 * is filed under its own key: its delivery must be filed there too, not under the
+	 * first lapsed task (review 10d, m-5) */
+	if (r->task == NULL)
+		store_kv_set(&n.extra, &n.nextra, NOTICE_FILED_UNDER, one[0]);
 	rc = store_notice_add(txn, &n, e);
 	if (rc == 1) {
 		rc = 0; /* seen before: nothing is ever sent twice */

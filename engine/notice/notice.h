@@ -98,6 +98,10 @@ char *notice_eml_name(const char *key, int64_t scheduled);
  * what its recipients' digest carries. */
 #define NOTICE_DIGEST_BODY "digest-body#"
 
+/* A queued notice's extra: the key its notice.queue record is filed under when that is not
+ * one task's (a conduct warning: its own key); its delivery records are filed there too. */
+#define NOTICE_FILED_UNDER "filed_under"
+
 /* The prefix of digest keys, as a STORE_DUE_DIGEST entry's task. */
 #define NOTICE_DIGEST_PREFIX "digest#"
 
