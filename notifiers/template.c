@@ -38,7 +38,7 @@ const char *const notify_tpl_names[] = {
 	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
 	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
 	"decision_note", "previous_passed", "deadline_kept", "date_source", "warning_matter",
-	"candidates", "candidate_count", "moved_count", "cancelled_count", "reopened_count",
+	"candidates", "candidate_count", "count_phrase", "has_lapse", "moved_count", "cancelled_count", "reopened_count",
 	"plan_late",
 	/* the web's receipt and return (docs/web.md) */
 	"receipt_seq", "receipt_files", "receipt_time", "proof_url",

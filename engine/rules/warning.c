@@ -413,14 +413,46 @@ matter_words(const struct conduct_warning *w, struct buf *out)
 	buf_puts(out, "情况");
 }
 
+/* How many events of which kinds, over how many tasks, for the letter's first sentence:
+ * "2项任务逾期未办结", or, a task behind more than one event (a lapse and a flag),
+ * "3次逾期未办结或被登记问题（涉及2项任务）": never "3项任务" for two (review 10d, m-4).
+ * *lapse: whether any event is a lapse (the letter then asks for the overdue reports). */
+static void
+count_words(const struct conduct_warning *w, size_t ntasks, struct buf *out, bool *lapse)
+{
+	static const struct {
+		unsigned cls;
+		const char *zh;
+	} kinds[] = {{PLAN_COUNT_LAPSE, "逾期未办结"},
+	             {PLAN_COUNT_FLAG, "被登记问题"},
+	             {PLAN_COUNT_ESCALATION, "督办后仍未办结"}};
+	unsigned have = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nitems; i++)
+		have |= conduct_class(w->items[i].why);
+	*lapse = (have & PLAN_COUNT_LAPSE) != 0;
+	if (ntasks == w->nitems)
+		buf_printf(out, "%zu项任务", ntasks);
+	else
+		buf_printf(out, "%zu次", w->nitems);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (have & kinds[k].cls)
+			buf_printf(out, "%s%s", n++ ? "或" : "", kinds[k].zh);
+	if (ntasks != w->nitems)
+		buf_printf(out, "（涉及%zu项任务）", ntasks);
+}
+
 static int
 send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
              const struct plan_conduct *r, const struct conduct_warning *w, int64_t scheduled,
              bool late, struct dberr *e)
 {
 	struct buf lapses = BUF_INIT, details = BUF_INIT, note = BUF_INIT, matter = BUF_INIT;
+	struct buf counted = BUF_INIT;
 	struct strset tasks = {0};
-	struct notice_var vars[8];
+	struct notice_var vars[10];
+	bool lapse = false;
 	struct notice_req req = {0};
 	char count[24], need[16], within[32], key[512];
 	const char *jur = w->jurisdiction;
@@ -452,6 +484,9 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	vars[6] = (struct notice_var){"decision_note", buf_str(&note)};
 	matter_words(w, &matter);
 	vars[7] = (struct notice_var){"warning_matter", buf_str(&matter)};
+	count_words(w, tasks.n, &counted, &lapse);
+	vars[8] = (struct notice_var){"count_phrase", buf_str(&counted)};
+	vars[9] = (struct notice_var){"has_lapse", lapse ? "是" : ""};
 	/* the notice key of schema 2: PLAN/conduct/KIND/JUR/N, stable across rule reordering */
 	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%u", w->plan, w->kind, jur, w->seq);
 	req.ep = ep;
@@ -466,7 +501,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	req.scheduled = scheduled;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 8;
+	req.nvars = 10;
 	details_json(&details, w);
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", w->kind, buf_str(&details), e);
@@ -477,6 +512,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	buf_release(&details);
 	buf_release(&note);
 	buf_release(&matter);
+	buf_release(&counted);
 	return rc;
 }
 
