@@ -391,6 +391,17 @@ details_json(struct buf *b, const struct conduct_warning *w)
 }
 
 /* The warning to the rule's notify roles: at its evaluation (direct), or at its decision. */
+/* The kinds of event behind a warning (PLAN_COUNT_* bits). */
+static unsigned
+event_classes(const struct conduct_warning *w)
+{
+	unsigned have = 0;
+
+	for (size_t i = 0; i < w->nitems; i++)
+		have |= conduct_class(w->items[i].why);
+	return have;
+}
+
 /* What the events behind a warning are, for its subject line: "逾期情况", "被登记问题情况",
  * "逾期和被登记问题情况", ... (only the kinds that are there). */
 static void
@@ -402,11 +413,9 @@ matter_words(const struct conduct_warning *w, struct buf *out)
 	} kinds[] = {{PLAN_COUNT_LAPSE, "逾期"},
 	             {PLAN_COUNT_FLAG, "被登记问题"},
 	             {PLAN_COUNT_ESCALATION, "督办后仍未办结"}};
-	unsigned have = 0;
+	unsigned have = event_classes(w);
 	size_t n = 0;
 
-	for (size_t i = 0; i < w->nitems; i++)
-		have |= conduct_class(w->items[i].why);
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (have & kinds[k].cls)
 			buf_printf(out, "%s%s", n++ ? "和" : "", kinds[k].zh);
@@ -426,11 +435,9 @@ count_words(const struct conduct_warning *w, size_t ntasks, struct buf *out, boo
 	} kinds[] = {{PLAN_COUNT_LAPSE, "逾期未办结"},
 	             {PLAN_COUNT_FLAG, "被登记问题"},
 	             {PLAN_COUNT_ESCALATION, "督办后仍未办结"}};
-	unsigned have = 0;
+	unsigned have = event_classes(w);
 	size_t n = 0;
 
-	for (size_t i = 0; i < w->nitems; i++)
-		have |= conduct_class(w->items[i].why);
 	*lapse = (have & PLAN_COUNT_LAPSE) != 0;
 	if (ntasks == w->nitems)
 		buf_printf(out, "%zu项任务", ntasks);
