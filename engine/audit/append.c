@@ -191,42 +191,74 @@ audit_append(struct store_txn *txn, const struct store_audit *rec, uint64_t *seq
 	return 0;
 }
 
-struct leaves_ctx {
-	uint8_t (*v)[AUDIT_HASH_LEN];
-	size_t n, cap;
-	uint64_t want;
+struct walk_ctx {
+	struct audit_hasher *h;
+	uint64_t next, want;
+	audit_leaf_fn *fn;
+	void *arg;
 	struct dberr *e;
 };
 
-#define LEAVES_STOP 1
+#define WALK_STOP 1
 
 static int
-leaves_cb(const struct store_audit *a, void *arg)
+walk_cb(const struct store_audit *a, void *arg)
+{
+	struct walk_ctx *c = arg;
+	uint8_t leaf[AUDIT_HASH_LEN];
+
+	if (c->want && c->next > c->want)
+		return WALK_STOP;
+	if (a->seq != c->next)
+		return dberr_set(c->e, DB_EDATA,
+		                 "record %" PRIu64 ": expected record %" PRIu64 " (a record is missing)",
+		                 a->seq, c->next);
+	audit_hasher_record_leaf(c->h, a, leaf);
+	c->fn(leaf, c->arg);
+	c->next++;
+	return 0;
+}
+
+int
+audit_leaves_each(struct store_txn *txn, struct audit_hasher *h, uint64_t from, uint64_t to,
+                  audit_leaf_fn *fn, void *arg, struct dberr *e)
+{
+	struct walk_ctx c = {h, from, to, fn, arg, e};
+	int rc = store_audit_each(txn, from, walk_cb, &c, e);
+
+	if (rc == WALK_STOP)
+		rc = 0;
+	if (rc == 0 && to && c.next <= to)
+		rc = dberr_set(e, DB_EDATA, "the log has %" PRIu64 " records, fewer than %" PRIu64,
+		               c.next - 1, to);
+	return rc;
+}
+
+struct leaves_ctx {
+	uint8_t (*v)[AUDIT_HASH_LEN];
+	size_t n, cap;
+};
+
+static void
+leaves_add(const uint8_t leaf[AUDIT_HASH_LEN], void *arg)
 {
 	struct leaves_ctx *c = arg;
 
-	if (c->want && c->n >= c->want)
-		return LEAVES_STOP;
-	if (a->seq != c->n + 1)
-		return dberr_set(c->e, DB_EDATA,
-		                 "record %" PRIu64 ": expected record %zu (a record is missing)",
-		                 a->seq, c->n + 1);
 	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
-	audit_record_leaf(a, c->v[c->n++]);
-	return 0;
+	memcpy(c->v[c->n++], leaf, AUDIT_HASH_LEN);
 }
 
 int
 audit_leaves(struct store_txn *txn, uint64_t n, uint8_t (**out)[AUDIT_HASH_LEN],
              uint64_t *count, struct dberr *e)
 {
-	struct leaves_ctx c = {NULL, 0, 0, n, e};
-	int rc = store_audit_each(txn, 1, leaves_cb, &c, e);
+	struct leaves_ctx c = {NULL, 0, 0};
+	struct audit_hasher h;
+	int rc;
 
-	if (rc == LEAVES_STOP)
-		rc = 0;
-	if (rc == 0 && n && c.n < n)
-		rc = dberr_set(e, DB_EDATA, "the log has %zu records, fewer than %" PRIu64, c.n, n);
+	audit_hasher_open(&h);
+	rc = audit_leaves_each(txn, &h, 1, n, leaves_add, &c, e);
+	audit_hasher_close(&h);
 	if (rc != 0) {
 		free(c.v);
 		return rc;

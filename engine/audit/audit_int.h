@@ -27,4 +27,12 @@ void audit_hasher_push(struct audit_hasher *h, struct audit_frontier *f,
 void audit_hasher_node(struct audit_hasher *h, const uint8_t left[AUDIT_HASH_LEN],
                        const uint8_t right[AUDIT_HASH_LEN], uint8_t out[AUDIT_HASH_LEN]);
 
+/* Called with each record's leaf hash, in sequence order. */
+typedef void audit_leaf_fn(const uint8_t leaf[AUDIT_HASH_LEN], void *arg);
+/* Hashes records from..to (to = 0: to the end) through h and calls fn with each leaf.
+ * A gap in sequence numbers, or fewer records than to, is DB_EDATA naming the record;
+ * else the store's errors. audit_leaves and the tree cache both read the log this way. */
+int audit_leaves_each(struct store_txn *txn, struct audit_hasher *h, uint64_t from,
+                      uint64_t to, audit_leaf_fn *fn, void *arg, struct dberr *e);
+
 #endif

@@ -79,47 +79,19 @@ tree_push(struct audit_tree *t, const uint8_t leaf[AUDIT_HASH_LEN])
 	t->size++;
 }
 
-struct sync_ctx {
-	struct audit_tree *t;
-	uint64_t want;
-	struct dberr *e;
-};
-
-#define SYNC_STOP 1
-
-static int
-sync_cb(const struct store_audit *a, void *arg)
+static void
+tree_push_cb(const uint8_t leaf[AUDIT_HASH_LEN], void *arg)
 {
-	struct sync_ctx *c = arg;
-	uint8_t leaf[AUDIT_HASH_LEN];
-
-	if (c->t->size >= c->want)
-		return SYNC_STOP;
-	if (a->seq != c->t->size + 1)
-		return dberr_set(c->e, DB_EDATA,
-		                 "record %" PRIu64 ": expected record %" PRIu64 " (a record is missing)",
-		                 a->seq, c->t->size + 1);
-	audit_hasher_record_leaf(&c->t->h, a, leaf);
-	tree_push(c->t, leaf);
-	return 0;
+	tree_push(arg, leaf);
 }
 
 /* Brings t to n leaves at least, reading the records after the ones it has. */
 static int
 tree_sync(struct audit_tree *t, struct store_txn *txn, uint64_t n, struct dberr *e)
 {
-	struct sync_ctx c = {t, n, e};
-	int rc;
-
 	if (t->size >= n)
 		return 0;
-	rc = store_audit_each(txn, t->size + 1, sync_cb, &c, e);
-	if (rc == SYNC_STOP)
-		rc = 0;
-	if (rc == 0 && t->size < n)
-		rc = dberr_set(e, DB_EDATA, "the log has %" PRIu64 " records, fewer than %" PRIu64,
-		               t->size, n);
-	return rc;
+	return audit_leaves_each(txn, &t->h, t->size + 1, n, tree_push_cb, t, e);
 }
 
 /* MTH(D[a:b]) for 0 <= a < b <= t->size, where every subtree this recursion meets
