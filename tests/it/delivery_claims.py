@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, check, done, src  # noqa: E402
+from dabiao_it import Store, BIN, eq, check, done, src, start_daemon  # noqa: E402
 from smtp_delivery_lib import Server  # noqa: E402
 import backlog  # noqa: E402
 
@@ -42,7 +42,7 @@ N_JUR, N_MS = 60, 5
 st = Store("one")
 keys = backlog.make(st, N_JUR, N_MS, env=env)
 log = open(st.path("run.log"), "a")
-p = backlog.run_daemon(st, env, log, ready=True)
+p = start_daemon(st, env, log=log)
 # 4a. a second daemon on the same store is refused at once, naming the first
 rc2 = subprocess.run([BIN, "--db", st.db, "run"], capture_output=True, text=True,
                      env=dict(os.environ, **env), timeout=60)
@@ -73,7 +73,7 @@ env2 = {"DABIAO_SMTP": f"smtp://127.0.0.1:{srv2.port}"}
 st2 = Store("two")
 keys2 = backlog.make(st2, 120, 5, env=env2)
 log2 = open(st2.path("run.log"), "a")
-p = backlog.run_daemon(st2, env2, log2)
+p = start_daemon(st2, env2, log=log2, ready=False)
 delivers = by_deliver = 0
 end = time.time() + 120
 while time.time() < end and len(srv2.log()) < len(keys2):

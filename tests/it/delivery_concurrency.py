@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, BIN, eq, check, done  # noqa: E402
+from dabiao_it import Store, BIN, eq, check, done, start_daemon  # noqa: E402
 import backlog  # noqa: E402
 
 # grace: 0d: made the day before its due, a task without reminders would otherwise be a
@@ -84,7 +84,7 @@ print(f"advance racing submit: {late_n} of {N} tasks lapsed before their submiss
 st = Store("backup")
 keys = backlog.make(st, 200, 10)
 log = open(st.path("run.log"), "a")
-p = backlog.run_daemon(st, {}, log)
+p = start_daemon(st, {}, log=log, ready=False)
 time.sleep(0.5)
 copy = st.path("copy")
 rc, out, err = st.run("backup", copy)

@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, start_daemon  # noqa: E402
 from smtp_delivery_lib import Server  # noqa: E402
 import backlog  # noqa: E402
 
@@ -34,7 +34,7 @@ env = {"DABIAO_SMTP": f"smtp://127.0.0.1:{srv.port}"}
 st = Store("term")
 keys = backlog.make(st, 40, 5, env=env)
 log = open(st.path("run.log"), "a")
-p = backlog.run_daemon(st, env, log)
+p = start_daemon(st, env, log=log, ready=False)
 backlog.wait_for(lambda: len(srv.log()) >= 3, 60, "the first messages")
 t0 = time.time()
 p.send_signal(signal.SIGTERM)
@@ -46,7 +46,7 @@ check(took < 10, f"run stops within 10 s of SIGTERM: {took:.2f} s")
 eq([k for state, k in backlog.outbox_rows(st, env) if state == "claimed"], [],
    "nothing left claimed: the abandoned batch's claims were given back")
 srv.mode("ok")
-p = backlog.run_daemon(st, env, log)
+p = start_daemon(st, env, log=log, ready=False)
 backlog.wait_for(lambda: backlog.count(st, env, "--sent") >= len(keys),
                  120, "everything sent after the restart")
 time.sleep(1)
@@ -60,7 +60,7 @@ eq(max(got.values()), 1, "none twice after a stop")
 srv.mode("stall 2")
 st2 = Store("helper")
 keys2 = backlog.make(st2, 10, 1, env=env)
-p = backlog.run_daemon(st2, env, log)
+p = start_daemon(st2, env, log=log, ready=False)
 helpers = []
 backlog.wait_for(lambda: bool(helpers.extend(helpers_of(p.pid)) or helpers), 30,
                  "an SMTP helper process")
@@ -100,7 +100,7 @@ st.ok("load", st.write("plan.yaml", backlog.plan_text(4, due)), env=env)
 st.ok("import", st.write("reg.yaml", backlog.registry_text(25)), env=env)
 keys = [f"bk/m{m}/j{j}/once#overdue#0" for j in range(25) for m in range(4)]
 log = open(st.path("run.log"), "a")
-p = backlog.run_daemon(st, env, log, ready=True)
+p = start_daemon(st, env, log=log)
 st.write("cfg.yaml", "smtp: [this is: not a mapping\n")
 p.send_signal(signal.SIGHUP)
 time.sleep(1)

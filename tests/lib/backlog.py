@@ -15,7 +15,7 @@ import subprocess
 import time
 import zoneinfo
 
-from dabiao_it import BIN, fail, running_count, wait_running
+from dabiao_it import BIN, fail
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -106,21 +106,6 @@ def message_key(srv_dir, entry_no):
             if line.lower().startswith(b"x-dabiao-key:"):
                 return line.split(b":", 1)[1].strip().decode()
     return None
-
-
-def run_daemon(st, env, log, ready=False):
-    """`dabiao run` with stderr to the open file log; with ready, returns once it says it is
-    running (dabiao_it.wait_running), for tests that signal it; the crash loops kill it at
-    any moment, start-up included."""
-    e = dict(os.environ)
-    e.pop("DABIAO_SMTP", None)
-    e.update(env or {})
-    before = running_count(log.name) if ready else 0
-    p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL,
-                         stderr=log, env=e)
-    if ready:
-        wait_running(p, log.name, before)
-    return p
 
 
 def wait_for(pred, timeout, what):

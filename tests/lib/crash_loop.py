@@ -18,7 +18,7 @@ import random
 import signal
 import time
 
-from dabiao_it import Store, eq, fail
+from dabiao_it import Store, eq, fail, start_daemon
 from smtp_delivery_lib import Server
 import backlog
 
@@ -77,7 +77,7 @@ def run(kills, n_jur, n_ms, seed, max_sleep=0.6):
     verify_failures = 0
     t0 = time.time()
     for i in range(kills):
-        p = backlog.run_daemon(st, env, log)
+        p = start_daemon(st, env, log=log, ready=False)
         time.sleep(random.uniform(0.05, max_sleep))
         p.send_signal(signal.SIGKILL)
         p.wait()
@@ -88,7 +88,7 @@ def run(kills, n_jur, n_ms, seed, max_sleep=0.6):
             eq(rc, 0, f"audit verify after kill {i + 1}: {err}")
     kill_time = time.time() - t0
     srv.mode("ok")
-    p = backlog.run_daemon(st, env, log, ready=True)
+    p = start_daemon(st, env, log=log)
     wait_all_sent(st, env, len(keys))
     time.sleep(1.0)
     p.send_signal(signal.SIGTERM)

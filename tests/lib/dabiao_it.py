@@ -98,18 +98,23 @@ class Store:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_daemon(st, env=None, log_name="run.log", timeout=180):
-    """Starts `dabiao run` on st's store, its stderr appended to st.path(log_name), and
-    returns the process once the daemon has said "running" (wait_running)."""
+def start_daemon(st, env=None, log_name="run.log", timeout=180, log=None, ready=True):
+    """Starts `dabiao run` on st's store with DABIAO_SMTP unset unless env sets it, its
+    stderr appended to st.path(log_name) or written to the open file log. With ready (the
+    default) it returns once the daemon has said "running" (wait_running), for tests that
+    signal it; ready=False returns at once, for the crash loops that kill it at any moment,
+    start-up included."""
     e = dict(os.environ)
     e.pop("DABIAO_SMTP", None)
     if env:
         e.update(env)
-    path = st.path(log_name)
-    before = running_count(path)
+    if log is None:
+        log = open(st.path(log_name), "a")
+    before = running_count(log.name) if ready else 0
     p = subprocess.Popen([BIN, "--db", st.db, "run"], stdout=subprocess.DEVNULL,
-                         stderr=open(path, "a"), env=e)
-    wait_running(p, path, before, timeout)
+                         stderr=log, env=e)
+    if ready:
+        wait_running(p, log.name, before, timeout)
     return p
 
 
