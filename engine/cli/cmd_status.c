@@ -18,6 +18,7 @@
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
+#include "engine/notice/notice.h"
 
 #define NEXT_MAX 10
 
@@ -115,33 +116,17 @@ row_for(struct status_ctx *c, const char *j)
 	return &c->rows[c->nrows++];
 }
 
-/* The owner's addresses for task t of milestone m, as notices resolve them: the subject's
- * own for the role, else its general ones; an office's from the registry's offices. */
+/* The owner's addresses for task t of milestone m, as notices resolve them. */
 static void
 owner_contacts(struct status_ctx *c, const struct plan *p, const struct plan_milestone *m,
                const struct store_task *t, struct buf *out)
 {
-	const struct plan_role *r = &p->roles[m->owner];
-	enum store_subject_kind kind = r->per == PLAN_PER_ENTERPRISE ? STORE_ENTERPRISE
-	                               : r->per == PLAN_PER_JURISDICTION ? STORE_JURISDICTION
-	                                                                 : STORE_OFFICE;
-	const char *id = r->per == PLAN_PER_NONE ? r->id : r->per == PLAN_PER_ENTERPRISE
-	                                                   ? t->subject : t->jurisdiction;
-	struct store_subject s;
 	struct strset to = {0};
 	struct dberr ignored;
 
 	dberr_clear(&ignored);
-	if (store_subject_get(c->txn, kind, id, &s, &ignored) == 0) {
-		for (size_t i = 0; i < s.ncontacts; i++)
-			if (kind == STORE_OFFICE || strcmp(s.contacts[i].key, r->id) == 0)
-				strset_add(&to, s.contacts[i].val);
-		/* none for the role: every general one (the loop once stopped at the first) */
-		for (size_t i = 0, own = to.n; own == 0 && i < s.ncontacts; i++)
-			if (s.contacts[i].key[0] == '\0')
-				strset_add(&to, s.contacts[i].val);
-		store_subject_release(&s);
-	}
+	(void)notice_role_addresses(c->txn, &p->roles[m->owner], t->jurisdiction, t->subject,
+	                            &to, &ignored);
 	if (to.n)
 		strset_join(&to, ", ", out);
 	else

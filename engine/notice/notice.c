@@ -67,23 +67,30 @@ target_role(const struct notice_req *r, const struct plan_milestone *m,
 	return -1;
 }
 
-/* The addresses of one role for this notice: per jurisdiction from the task's
- * jurisdiction, per enterprise from the enterprise, an office from the registry's offices. */
+int
+notice_role_addresses(struct store_txn *txn, const struct plan_role *role,
+                      const char *jurisdiction, const char *subject, struct strset *to,
+                      struct dberr *e)
+{
+	switch (role->per) {
+	case PLAN_PER_JURISDICTION:
+		return jurisdiction && *jurisdiction
+		       ? add_contacts(txn, STORE_JURISDICTION, jurisdiction, role->id, to, e) : 0;
+	case PLAN_PER_ENTERPRISE:
+		return subject ? add_contacts(txn, STORE_ENTERPRISE, subject, role->id, to, e) : 0;
+	default:
+		return add_contacts(txn, STORE_OFFICE, role->id, role->id, to, e);
+	}
+}
+
+/* The addresses of one role for this notice: a per-jurisdiction role's from the task's
+ * jurisdiction, or the notice's subject when it has no task (a warning). */
 static int
 role_contacts(struct store_txn *txn, const struct notice_req *r, const struct plan_role *role,
               struct strset *to, struct dberr *e)
 {
-	const char *jur = r->task ? r->task->jurisdiction : r->subject;
-
-	switch (role->per) {
-	case PLAN_PER_JURISDICTION:
-		return jur && *jur ? add_contacts(txn, STORE_JURISDICTION, jur, role->id, to, e) : 0;
-	case PLAN_PER_ENTERPRISE:
-		return r->task ? add_contacts(txn, STORE_ENTERPRISE, r->task->subject, role->id, to, e)
-		               : 0;
-	default:
-		return add_contacts(txn, STORE_OFFICE, role->id, role->id, to, e);
-	}
+	return notice_role_addresses(txn, role, r->task ? r->task->jurisdiction : r->subject,
+	                             r->task ? r->task->subject : NULL, to, e);
 }
 
 static bool

@@ -70,6 +70,17 @@ struct notice_req {
 int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
                  struct dberr *e);
 
+struct strset;
+/* Adds to *to the addresses of role for one task, as notices resolve them (the one rule the
+ * web's and status's "whom to call" columns share): per jurisdiction from the registry's
+ * jurisdiction (jurisdiction; NULL or "" adds none), per enterprise from the enterprise
+ * (subject; NULL adds none), an office from the registry's offices; the subject's
+ * addresses for the role, else its general ones. A subject the registry does not hold adds
+ * none. Errors: the store's. */
+int notice_role_addresses(struct store_txn *txn, const struct plan_role *role,
+                          const char *jurisdiction, const char *subject, struct strset *to,
+                          struct dberr *e);
+
 /* Checks the plan's own template folder, if it has one (p parsed from path): an unknown
  * placeholder or a bad template is DB_EDATA at its FILE:LINE:COLUMN, found at check/load
  * time. */

@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/strset.h"
 #include "base/xalloc.h"
+#include "engine/notice/notice.h"
 #include "engine/web/web_int.h"
 
 /* ---- the lifecycle words of a task ---- */
@@ -298,8 +299,6 @@ owner_contact(struct engine *en, struct store_txn *txn, const char *key)
 	struct buf b = BUF_INIT;
 	struct dberr ignored;
 	const struct plan_role *role;
-	enum store_subject_kind kind;
-	const char *id;
 
 	dberr_clear(&ignored);
 	if (store_task_get(txn, key, &t, &ignored) != 0)
@@ -309,22 +308,14 @@ owner_contact(struct engine *en, struct store_txn *txn, const char *key)
 		return xstrdup("");
 	}
 	role = &ti.ep->plan->roles[ti.m->owner];
-	kind = role->per == PLAN_PER_ENTERPRISE ? STORE_ENTERPRISE
-	       : role->per == PLAN_PER_JURISDICTION ? STORE_JURISDICTION : STORE_OFFICE;
-	id = role->per == PLAN_PER_NONE ? role->id
-	     : role->per == PLAN_PER_ENTERPRISE ? t.subject : t.jurisdiction;
-	if (store_subject_get(txn, kind, id, &s, &ignored) == 0) {
+	(void)notice_role_addresses(txn, role, t.jurisdiction, t.subject, &to, &ignored);
+	strset_join(&to, ", ", &b);
+	if (role->per == PLAN_PER_ENTERPRISE &&
+	    store_subject_get(txn, STORE_ENTERPRISE, t.subject, &s, &ignored) == 0) {
 		const char *unit = store_subject_field(&s, "responsible_unit");
 		const char *person = store_subject_field(&s, "responsible_person");
 
-		for (size_t i = 0; i < s.ncontacts; i++)
-			if (kind == STORE_OFFICE || strcmp(s.contacts[i].key, role->id) == 0)
-				strset_add(&to, s.contacts[i].val);
-		for (size_t i = 0; to.n == 0 && i < s.ncontacts; i++)
-			if (s.contacts[i].key[0] == '\0')
-				strset_add(&to, s.contacts[i].val);
-		strset_join(&to, ", ", &b);
-		if (kind == STORE_ENTERPRISE && ((unit && *unit) || (person && *person)))
+		if ((unit && *unit) || (person && *person))
 			buf_printf(&b, "%s责任单位：%s，责任人：%s", b.len ? "；" : "",
 			           unit && *unit ? unit : "—", person && *person ? person : "—");
 		store_subject_release(&s);
