@@ -326,10 +326,10 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		buf_puts(&details, ",\"reason\":");
 		buf_json_str(&details, a->reason);
 	}
-	if (voids) {
+	if (voids || a->received) {
 		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
-		buf_printf(&details, ",\"voids_lapse\":true,\"received_at\":\"%s\","
-		           "\"recorded_at\":\"%s\"", when, now);
+		buf_printf(&details, "%s,\"received_at\":\"%s\",\"recorded_at\":\"%s\"",
+		           voids ? ",\"voids_lapse\":true" : "", when, now);
 	}
 	if (submit) {
 		buf_printf(&details, ",\"late\":%s", late ? "true" : "false");

@@ -291,6 +291,9 @@ struct task_event_args {
 	const char *reason;      /* why (a return needs one, docs/plan-format.md), or NULL */
 	int64_t at;              /* when it happened (clock time; may be back-dated) */
 	bool backdated;          /* at was given by hand on a real-clock store */
+	bool received;           /* at is when the web received the request, before this
+	                            transaction: the record says both (received_at,
+	                            recorded_at) */
 	const char *file_sha256; /* submit: of the file handed in, or NULL */
 	const char *sections;    /* submit: comma-separated sections declared, or NULL */
 	const struct task_file *files; /* submit: the files handed in (web uploads), or NULL;

@@ -336,6 +336,40 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	return rc;
 }
 
+/* The submission's time: when its request arrived (r->arrived), not when this
+ * transaction got the store's writer (review 11b, H2). A county that sent its report
+ * before the deadline while the store was busy — `run` applying a burst of lapses, other
+ * submissions queued — is on time; if `run` lapsed the task meanwhile, the submission voids
+ * that lapse as a hand-in recorded afterwards does (docs/plan-format.md). The record says
+ * both times (received_at, recorded_at). Not earlier than the task existed or came to its
+ * state (the engine refuses those), nor after the transaction's now; a request that waited
+ * longer than WEB_ARRIVAL_HOLD (no client waits that long) is dated at its commit. */
+static int
+arrival_at(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
+{
+	const struct req *r = x->r;
+	struct store_task t;
+	const char *since;
+	int64_t at = r->arrived;
+	int rc;
+
+	if (!r->arrived_ok || at >= x->args.at ||
+	    engine_monotonic_ms() - r->arrived_ms > WEB_ARRIVAL_HOLD * 1000)
+		return 0;
+	if ((rc = store_task_get(txn, x->key, &t, e)) != 0)
+		return rc == DB_ENOTFOUND ? (dberr_clear(e), 0) : rc; /* task_event says so */
+	if (at < t.created_at)
+		at = t.created_at;
+	if ((since = store_task_extra(&t, "event_at")) != NULL && at < strtoll(since, NULL, 10))
+		at = strtoll(since, NULL, 10);
+	store_task_release(&t);
+	if (at < x->args.at) {
+		x->args.at = at;
+		x->args.received = true;
+	}
+	return 0;
+}
+
 static int
 submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -343,11 +377,10 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct engine *en = x->r->en;
 	int rc;
 
-	/* the submission's time as of this transaction, as `dabiao submit` takes it: an
-	 * `advance` that lapsed the task while this request waited for the writer makes it
-	 * late */
 	x->seq = 0;
 	if ((rc = engine_clock_txn(en, txn, &x->args.at, e)) != 0)
+		return rc;
+	if ((rc = arrival_at(x, txn, e)) != 0)
 		return rc;
 	/* what one task may keep, over every submission (a late one stays open to more, and a
 	 * link works repeatedly): counted in this transaction, so two at once cannot both pass */

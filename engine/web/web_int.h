@@ -34,6 +34,8 @@
 #define WEB_RETRY_AFTER 10           /* seconds, the Retry-After of a 503 or a 429 */
 #define WEB_PAGE 50                  /* tasks per page */
 #define WEB_SCAN_BUDGET 200000       /* index entries one page may examine */
+#define WEB_ARRIVAL_HOLD 600         /* seconds a submission may wait for its commit and
+                                        still be dated when it arrived (act.c) */
 
 /* ---- the HTML writer: every value goes through html_text/html_f's %s, escaped ----
  * Literal markup is accepted only as a string literal (the macros below concatenate it
@@ -114,6 +116,12 @@ struct req {
 	enum { WEB_LOGIN_NONE = 0, WEB_LOGIN_CSRF, WEB_LOGIN_FIELDS, WEB_LOGIN_THROTTLED,
 	       WEB_LOGIN_CHECKED } login_pre;
 	bool login_verified;     /* CHECKED: the password matched the account */
+	/* A POST's arrival: the store's clock (the wall clock, or a virtual store's now) when
+	 * its body was complete, before it waited for an engine or the writer; a submission is
+	 * dated then (act.c). arrived_ms: engine_monotonic_ms() then; arrived_ok: read. */
+	int64_t arrived;
+	int64_t arrived_ms;
+	bool arrived_ok;
 	/* the response */
 	int status;
 	const char *ctype;       /* static string */

@@ -8,6 +8,8 @@
 # and queued each overdue notice, against when they were due, from the audit trail).
 # A benchmark: prints figures and one SUMMARY line, never fails on a number.
 #   tests/bench/web_load.sh [BUILD_DIR] [N] [SECONDS] [CLIENTS]
+# NO_DAEMON=1: without `dabiao run` (the web's own writes alone; nothing lapses, and the web
+# delivers what its actions queue itself, as it does when no daemon serves the store).
 set -euo pipefail
 build=${1:-build/release}
 n=${2:-1000}
@@ -63,8 +65,10 @@ for j in $(seq 0 9); do
 	echo "j$j $("$bin" --db "$db" user token "c$j")" >> "$dir/tokens"
 done
 
-"$bin" --db "$db" run > "$dir/run.log" 2>&1 &
-pids+=($!)
+if [ "${NO_DAEMON:-0}" != 1 ]; then
+	"$bin" --db "$db" run > "$dir/run.log" 2>&1 &
+	pids+=($!)
+fi
 # every client comes from 127.0.0.1: lift the per-address cap (web.connections_per_address,
 # 20 by default), or most of them are turned away and the load is not the one measured
 printf 'web:\n  connections_per_address: %d\n' $((clients + 50)) > "$dir/web.yaml"
