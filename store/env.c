@@ -646,6 +646,26 @@ states_release(struct store_txn *t)
 	}
 }
 
+/* One function's part of a write transaction t: fn, then (committing) what it packed and
+ * the states it kept, written through t; what t held is freed either way. */
+static int
+txn_run(struct store_txn *t, store_fn fn, void *arg, bool commit, struct dberr *e)
+{
+	int rc;
+
+	t->map_full = false;
+	t->defer_pack = true;
+	rc = fn(t, arg, e);
+	if (rc == 0 && commit && !t->map_full)
+		rc = store_pack_drain(t, e);
+	if (rc == 0 && commit && !t->map_full)
+		rc = states_flush(t, e);
+	store_pack_end(t);
+	states_release(t);
+	store_zip_free(t);
+	return rc;
+}
+
 static int
 write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 {
@@ -665,16 +685,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 		rc = txn_begin(s, 0, true, &t.txn, e);
 		if (rc != 0)
 			break;
-		t.map_full = false;
-		t.defer_pack = true;
-		rc = fn(&t, arg, e);
-		if (rc == 0 && commit && !t.map_full)
-			rc = store_pack_drain(&t, e);
-		if (rc == 0 && commit && !t.map_full)
-			rc = states_flush(&t, e);
-		store_pack_end(&t);
-		states_release(&t);
-		store_zip_free(&t);
+		rc = txn_run(&t, fn, arg, commit, e);
 		if (!commit && !t.map_full) {
 			txn_end(s, t.txn, true, false); /* a dry run: what fn did is thrown away */
 			t.txn = NULL;
@@ -723,6 +734,52 @@ int
 store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e)
 {
 	return write_txn(s, fn, arg, false, e);
+}
+
+struct group {
+	struct store_group_item *items;
+	size_t n;
+};
+
+/* Each item in a transaction nested in the group's: a failing one is aborted alone. A
+ * full map poisons the whole group (write_txn grows it and runs every item again). */
+static int
+group_fn(struct store_txn *parent, void *arg, struct dberr *e)
+{
+	struct group *g = arg;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct store_group_item *it = &g->items[i];
+		struct store_txn c = {.s = parent->s, .writable = true};
+		int mrc;
+
+		dberr_clear(&it->err);
+		if ((mrc = mdb_txn_begin(parent->s->env, parent->txn, 0, &c.txn)) != 0)
+			return store_mdb_fail(parent, mrc, e, "store %s: a nested transaction",
+			                      parent->s->dir);
+		it->rc = txn_run(&c, it->fn, it->arg, true, &it->err);
+		mrc = it->rc == 0 && !c.map_full ? mdb_txn_commit(c.txn) : (mdb_txn_abort(c.txn), 0);
+		if (mrc != 0)
+			it->rc = store_mdb_fail(&c, mrc, &it->err, "store %s: commit", parent->s->dir);
+		if (c.map_full) {
+			parent->map_full = true;
+			return dberr_set(e, DB_ESTORE, "store %s: map full", parent->s->dir);
+		}
+	}
+	return 0;
+}
+
+int
+store_write_group(struct store *s, struct store_group_item *items, size_t n, struct dberr *e)
+{
+	struct group g = {items, n};
+	int rc = write_txn(s, group_fn, &g, true, e);
+
+	for (size_t i = 0; rc != 0 && i < n; i++) {
+		items[i].rc = rc;
+		items[i].err = *e;
+	}
+	return rc;
 }
 
 /* Read transactions use LMDB's per-thread reader slot, so store_read inside store_read is

@@ -87,6 +87,20 @@ int store_write(struct store *s, store_fn fn, void *arg, struct dberr *e);
 /* Runs fn inside one write transaction and always aborts it: a preview that does exactly
  * what fn would do (load --dry-run) and keeps none of it. Returns fn's result. */
 int store_write_dry(struct store *s, store_fn fn, void *arg, struct dberr *e);
+/* Several writers' functions in one write transaction and one synced commit (the web's
+ * submissions, grouped: a commit's fsyncs paid once for all of them). Each item runs in
+ * a transaction nested in the group's, in order, seeing what the items before it kept;
+ * one that fails (its rc and err in its item) is undone alone, the others' changes are
+ * kept. 0 when the group committed; else nothing of it is kept and every item's rc and err
+ * are that failure. A full map runs every item again from the start (as store_write). */
+struct store_group_item {
+	store_fn fn;
+	void *arg;
+	int rc;
+	struct dberr err;
+};
+int store_write_group(struct store *s, struct store_group_item *items, size_t n,
+                      struct dberr *e);
 /* Same in a read-only transaction (a consistent snapshot). */
 int store_read(struct store *s, store_fn fn, void *arg, struct dberr *e);
 

@@ -455,6 +455,35 @@ engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e)
 }
 
 int
+engine_write_group(struct engine_write_item *items, size_t n, struct dberr *e)
+{
+	struct store_group_item *g = xcalloc(n ? n : 1, sizeof(*g));
+	struct write_arg *w = xcalloc(n ? n : 1, sizeof(*w));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		w[i] = (struct write_arg){items[i].en, items[i].fn, items[i].arg};
+		g[i] = (struct store_group_item){write_fn, &w[i], 0, {0}};
+		items[i].en->in_write = true;
+	}
+	rc = n ? store_write_group(items[0].en->store, g, n, e) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct engine *en = items[i].en;
+
+		en->in_write = false;
+		items[i].rc = g[i].rc;
+		items[i].err = g[i].err;
+		for (size_t k = 0; g[i].rc == 0 && k < en->nheld; k++)
+			if (en->on_action)
+				en->on_action(&en->held[k], en->on_action_arg);
+		actions_drop(en);
+	}
+	free(g);
+	free(w);
+	return rc;
+}
+
+int
 engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e)
 {
 	return write_held(en, fn, arg, true, e);

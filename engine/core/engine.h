@@ -159,6 +159,20 @@ void engine_action(struct engine *en, const struct engine_action *a);
  * until the commit (dropped when fn is run again after map growth, or fails). Same
  * contract and errors as store_write. */
 int engine_write(struct engine *en, store_fn fn, void *arg, struct dberr *e);
+/* Several engines' writes (each item's fn with its own engine's actor, clock and plans;
+ * every engine on the same store) in one store_write_group: one synced commit for all,
+ * each in a nested transaction, so a failing item (its rc and err) is undone alone. Each
+ * engine's actions are reported once the group has committed, for its item if it
+ * succeeded. The engines must not be used by another thread meanwhile. 0 when the group
+ * committed; else store_write_group's failure in every item. */
+struct engine_write_item {
+	struct engine *en;
+	store_fn fn;
+	void *arg;
+	int rc;
+	struct dberr err;
+};
+int engine_write_group(struct engine_write_item *items, size_t n, struct dberr *e);
 /* The same transaction, aborted (store_write_dry): a preview. The actions it reports are
  * dropped, none reaches the callback. Same errors as store_write_dry. */
 int engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e);

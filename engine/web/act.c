@@ -133,46 +133,122 @@ file_path(const struct web *w, const char *sha)
 	return xasprintf("%s/%.2s/%s", w->files_dir, sha, sha);
 }
 
-/* Moves each real upload to its content address. *placed[i] is true when the file was
- * not there before (so a failed transaction removes it again). */
-static int
-place_files(struct req *r, bool *placed, struct dberr *e)
+/* The files of submissions between placing and commit, by hash (under place_lock): how
+ * many requests in flight name it, whether one of them put it there (it was not in the
+ * store before), whether one of them committed. */
+struct web_placing {
+	char sha[65];
+	unsigned n;
+	bool placed, kept;
+	uint64_t size;
+};
+
+static struct web_placing *
+placing_find(struct web *w, const char *sha, bool add)
 {
-	for (size_t i = 0; i < r->nfiles; i++) {
+	for (size_t i = 0; i < w->nplacing; i++)
+		if (strcmp(w->placing[i].sha, sha) == 0)
+			return &w->placing[i];
+	if (!add)
+		return NULL;
+	w->placing = xgrow(w->placing, &w->capplacing, w->nplacing + 1, sizeof(*w->placing));
+	memset(&w->placing[w->nplacing], 0, sizeof(*w->placing));
+	snprintf(w->placing[w->nplacing].sha, 65, "%s", sha);
+	return &w->placing[w->nplacing++];
+}
+
+/* Moves each real upload to its content address and counts it in flight. Placing and
+ * the end of a request's use (files_release) are under place_lock; the commit between
+ * them is not, so submissions of the same bytes commit in one group (commit.c). A file
+ * is removed again only when the last request in flight that names it ends and none of
+ * them committed and one of them put it there: a county clicking 报送 twice, whose first
+ * request is refused (409) after the second was receipted, never loses the file the
+ * receipt names (review 11b, H3). */
+static int
+place_files(struct req *r, struct dberr *e)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&r->w->place_lock);
+	for (size_t i = 0; i < r->nfiles && rc == 0; i++) {
 		struct web_upload *u = &r->files[i];
+		struct web_placing *p;
 		char *dir, *path;
 		struct stat st;
-		int rc = 0;
 
-		placed[i] = false;
 		if (!upload_real(u) || u->tmp == NULL)
 			continue;
 		dir = xasprintf("%s/%.2s", r->w->files_dir, u->sha256);
 		path = file_path(r->w, u->sha256);
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 			rc = dberr_set(e, DB_EIO, "cannot create %s: %s", dir, strerror(errno));
-		else if (stat(path, &st) == 0)
+		} else if (stat(path, &st) == 0) {
 			unlink(u->tmp); /* the same bytes are kept already */
-		else if (rename(u->tmp, path) != 0)
+		} else if (rename(u->tmp, path) != 0) {
 			rc = dberr_set(e, DB_EIO, "cannot keep %s: %s", path, strerror(errno));
-		else
-			placed[i] = true;
+		} else {
+			placing_find(r->w, u->sha256, true)->placed = true;
+		}
 		if (rc == 0) {
+			free(u->tmp);
+			u->tmp = NULL;
+			p = placing_find(r->w, u->sha256, true);
+			p->n++;
+			p->size = u->size;
+			u->in_flight = true;
+		}
+		free(dir);
+		free(path);
+	}
+	pthread_mutex_unlock(&r->w->place_lock);
+	/* the names made durable before the commit that records them, outside the lock: each
+	 * fsync is milliseconds, and requests with other files need not wait for it */
+	for (size_t i = 0; i < r->nfiles && rc == 0; i++)
+		if (r->files[i].in_flight) {
+			char *dir = xasprintf("%s/%.2s", r->w->files_dir, r->files[i].sha256);
 			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 			if (dfd >= 0) {
 				fsync(dfd);
 				close(dfd);
 			}
-			free(u->tmp);
-			u->tmp = NULL;
+			free(dir);
 		}
-		free(dir);
-		free(path);
-		if (rc != 0)
-			return rc;
+	return rc;
+}
+
+/* The end of r's use of the files it placed or found: committed (kept) or not. The last
+ * request in flight for a hash removes the file when none committed and one put it there,
+ * and counts it in web.files_limit's total when one committed and it was new. */
+static void
+files_release(struct req *r, bool kept)
+{
+	struct web *w = r->w;
+
+	pthread_mutex_lock(&w->place_lock);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		struct web_upload *u = &r->files[i];
+		struct web_placing *p;
+
+		if (!u->in_flight || (p = placing_find(w, u->sha256, false)) == NULL)
+			continue;
+		u->in_flight = false;
+		p->kept |= kept;
+		if (--p->n > 0)
+			continue;
+		if (p->placed && !p->kept) {
+			char *path = file_path(w, p->sha);
+
+			unlink(path); /* new to the store, and no record names it */
+			free(path);
+		} else if (p->placed) {
+			pthread_mutex_lock(&w->files_lock);
+			w->files_bytes += p->size;
+			pthread_mutex_unlock(&w->files_lock);
+		}
+		*p = w->placing[--w->nplacing];
 	}
-	return 0;
+	pthread_mutex_unlock(&w->place_lock);
 }
 
 /* Whether the files of r that are new to the store fit under web.files_limit (what the
@@ -198,29 +274,6 @@ files_room(struct req *r)
 	ok = add == 0 || r->w->files_bytes + add <= r->w->cfg->web_files_limit;
 	pthread_mutex_unlock(&r->w->files_lock);
 	return ok;
-}
-
-/* Counts what a committed submission added to the store's files. */
-static void
-files_added(struct req *r, const bool *placed)
-{
-	pthread_mutex_lock(&r->w->files_lock);
-	for (size_t i = 0; i < r->nfiles; i++)
-		if (placed[i])
-			r->w->files_bytes += r->files[i].size;
-	pthread_mutex_unlock(&r->w->files_lock);
-}
-
-static void
-unplace_files(struct req *r, const bool *placed)
-{
-	for (size_t i = 0; i < r->nfiles; i++)
-		if (placed[i]) {
-			char *path = file_path(r->w, r->files[i].sha256);
-
-			unlink(path);
-			free(path);
-		}
 }
 
 /* ---- submitting ---- */
@@ -570,7 +623,6 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 {
 	struct submit_arg x;
 	struct buf sections = BUF_INIT;
-	bool placed[WEB_MAX_FILES] = {false};
 	const char *note = req_field(r, "note");
 	char *actor;
 	struct dberr e;
@@ -625,15 +677,8 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		          "请联系系统管理员。");
 		return 413;
 	}
-	/* Whether a file is new to DB/files and whether its submission committed are decided
-	 * under one lock: a second request with the same bytes placed between them found the
-	 * file there, kept nothing of its own, committed and was receipted, and then the first,
-	 * refused (409: the second had moved the task), unlinked the file the receipt names
-	 * (review 11b, H3). The store's one writer serialises submissions anyway; pages do not
-	 * take this lock. */
-	pthread_mutex_lock(&r->w->place_lock);
-	if ((rc = place_files(r, placed, &e)) != 0) {
-		pthread_mutex_unlock(&r->w->place_lock);
+	if ((rc = place_files(r, &e)) != 0) {
+		files_release(r, false);
 		log_warnx("web", "upload: %s", e.msg);
 		buf_release(&sections);
 		req_error(r, 503, "文件暂时无法保存，请稍后重试。");
@@ -642,10 +687,8 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	actor = web_actor(&r->who, by);
 	engine_set_actor(r->en, actor);
 	free(actor);
-	rc = engine_write(r->en, submit_txn, &x, &e);
-	if (rc != 0)
-		unplace_files(r, placed); /* new to the store, and no record names them */
-	pthread_mutex_unlock(&r->w->place_lock);
+	rc = web_write(r, submit_txn, &x, &e);
+	files_release(r, rc == 0);
 	buf_release(&sections);
 	if (rc != 0) {
 		if (x.over) {
@@ -677,7 +720,6 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 		return 503;
 	}
 	*seq = x.seq;
-	files_added(r, placed);
 	after_commit(r);
 	return 0;
 }

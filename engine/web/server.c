@@ -45,7 +45,7 @@
  * requests on the CPU (a waiting read uses none; more would only hold more parsed plans);
  * writes take turns at the store's lock anyway, so a few wait there at most. */
 #define WEB_READ_ENGINES 12
-#define WEB_WRITE_ENGINES 4
+#define WEB_WRITE_ENGINES 16
 
 /* One engine and what it saw of the store last. */
 struct web_worker {
@@ -1237,6 +1237,10 @@ kept_bytes(const char *dir)
 static void
 web_release(struct web *w)
 {
+	web_commit_stop(w);
+	pthread_mutex_destroy(&w->commit_lock);
+	pthread_cond_destroy(&w->commit_wake);
+	pthread_cond_destroy(&w->commit_done);
 	for (size_t i = 1; i < w->nworkers; i++)
 		engine_close(w->workers[i].en);
 	free(w->workers);
@@ -1255,6 +1259,7 @@ web_release(struct web *w)
 	pthread_cond_destroy(&w->watch_wake);
 	pthread_mutex_destroy(&w->files_lock);
 	pthread_mutex_destroy(&w->place_lock);
+	free(w->placing);
 	pthread_cond_destroy(&w->argon_free);
 	free(w->conns);
 }
@@ -1293,6 +1298,9 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_mutex_init(&w.files_lock, NULL);
 	pthread_mutex_init(&w.place_lock, NULL);
 	pthread_cond_init(&w.argon_free, NULL);
+	pthread_mutex_init(&w.commit_lock, NULL);
+	pthread_cond_init(&w.commit_wake, NULL);
+	pthread_cond_init(&w.commit_done, NULL);
 	if (sodium_init() < 0) {
 		rc = dberr_set(e, DB_ESOFTWARE, "libsodium cannot initialise");
 		goto out;
@@ -1343,6 +1351,8 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 		flags |= MHD_USE_TLS;
 		w.secure = true;
 	}
+	if ((rc = web_commit_start(&w, e)) != 0)
+		goto out;
 	d = MHD_start_daemon(flags, 0, on_accept, &w, on_request, &w,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,

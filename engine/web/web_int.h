@@ -85,6 +85,8 @@ struct web_upload {
 	void *md;                /* EVP_MD_CTX* */
 	uint64_t size;
 	char sha256[65];         /* once complete */
+	bool in_flight;          /* placed or found in DB/files, counted until the request's
+	                            commit ends (act.c, files_release) */
 };
 
 struct web;
@@ -215,15 +217,35 @@ struct web {
 	 * (web.files_limit); under files_lock */
 	pthread_mutex_t files_lock;
 	uint64_t files_bytes;
-	/* held from placing a submission's files into DB/files to its commit (or to removing
-	 * the ones it placed, when it fails), so "new to the store" stays true until then */
+	/* the files of submissions between placing and commit, by hash (act.c): placing them
+	 * and ending a request's use of them are under place_lock, the commit is not */
 	pthread_mutex_t place_lock;
+	struct web_placing *placing;
+	size_t nplacing, capplacing;
+	/* the submissions' writes, queued for the committing thread, which commits what is
+	 * queued in one group (commit.c) */
+	pthread_mutex_t commit_lock;
+	pthread_cond_t commit_wake;  /* something was queued, or stopping */
+	pthread_cond_t commit_done;  /* a group ended */
+	struct web_commit *commit_head, *commit_tail;
+	bool commit_stop, committing;
+	pthread_t committer;
 };
 /* The token of the link a WHO_LINK request came by (the 43 characters after /s/ in its
  * path), NUL-terminated in a buffer of r's. */
 const char *web_link_token(struct req *r);
 /* Marks the dashboard's counts stale after this process wrote something. */
 void web_dash_stale(struct web *w);
+
+/* ---- commit.c: the web's writes grouped into one synced commit ---- */
+/* Starts the committing thread (web_commit_stop ends it, after every request has ended:
+ * a request waiting in web_write needs it). Errors: DB_ETEMP. */
+int web_commit_start(struct web *w, struct dberr *e);
+void web_commit_stop(struct web *w);
+/* engine_write of fn with r's engine, committed in a group with the writes other requests
+ * queued meanwhile; returns when the group is durable, fn's result (or the group's
+ * failure) with e filled. fn may run again (map growth) and must not act outside txn. */
+int web_write(struct req *r, store_fn fn, void *arg, struct dberr *e);
 
 /* ---- auth.c ---- */
 void web_random_hex(char *out, size_t bytes);   /* 2*bytes hex + NUL */
