@@ -660,8 +660,9 @@ const struct cli_command cli_commands[] = {
 	         "reviews; a per-jurisdiction role needs --subject with its jurisdiction and sees "
 	         "its tasks and its enterprises'; a per-enterprise role needs --subject with the "
 	         "credit code and sees its own. Passwords are read from the first line of a file "
-	         "(never from the command line) and hashed with Argon2id. Five failed logins in a "
-	         "row lock an account for 15 minutes; `passwd` lifts the lock. `token` prints a new "
+	         "(never from the command line) and hashed with Argon2id. Five failed logins for an "
+	         "account from one address lock that address out of it for 15 minutes (the web "
+	         "keeps it; the owner logs in from elsewhere). `token` prints a new "
 	         "bearer token for the JSON API (docs/api.md), once; the store keeps only its "
 	         "hash. Every change is audited.",
 	 .opts = (const struct cli_optdoc[]){

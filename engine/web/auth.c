@@ -8,6 +8,7 @@
  * clock: they are about people at keyboards, not the plan's (possibly virtual) time. Link
  * expiry is the store's clock, like the task it belongs to.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,33 +334,91 @@ unsigned
 web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window,
                unsigned add, unsigned limit, bool *first_over)
 {
-	const size_t nslots = sizeof(rt->slot) / sizeof(rt->slot[0]);
-	size_t i;
+	struct web_rate_slot *sl = NULL, *free_slot = NULL, *oldest = NULL;
 	unsigned n;
 
 	pthread_mutex_lock(&rt->lock);
-	for (i = 0; i < nslots; i++)
-		if (strcmp(rt->slot[i].key, key) == 0)
-			break;
-	if (i == nslots) {
-		i = rt->next++ % nslots;
-		snprintf(rt->slot[i].key, sizeof(rt->slot[i].key), "%s", key);
-		rt->slot[i].since = now;
-		rt->slot[i].n = 0;
-		rt->slot[i].told = false;
-	} else if (now - rt->slot[i].since > window) {
-		rt->slot[i].since = now;
-		rt->slot[i].n = 0;
-		rt->slot[i].told = false;
+	for (size_t i = 0; i < rt->nslot && sl == NULL; i++) {
+		struct web_rate_slot *x = &rt->slot[i];
+
+		if (strcmp(x->key, key) == 0)
+			sl = x;
+		else if (free_slot == NULL && now - x->since > window)
+			free_slot = x;
+		else if (oldest == NULL || x->since < oldest->since)
+			oldest = x;
 	}
-	n = rt->slot[i].n += add;
+	if (sl == NULL) {
+		if (free_slot == NULL && rt->nslot < WEB_RATE_KEYS) {
+			rt->slot = xgrow(rt->slot, &rt->capslot, rt->nslot + 1, sizeof(*rt->slot));
+			free_slot = &rt->slot[rt->nslot++];
+		}
+		sl = free_slot ? free_slot : oldest;
+		snprintf(sl->key, sizeof(sl->key), "%s", key);
+		sl->since = now;
+		sl->n = 0;
+		sl->told = false;
+	} else if (now - sl->since > window) {
+		sl->since = now;
+		sl->n = 0;
+		sl->told = false;
+	}
+	n = sl->n += add;
 	if (first_over != NULL) {
-		*first_over = n > limit && !rt->slot[i].told;
+		*first_over = n > limit && !sl->told;
 		if (*first_over)
-			rt->slot[i].told = true;
+			sl->told = true;
 	}
 	pthread_mutex_unlock(&rt->lock);
 	return n;
+}
+
+void
+web_rate_clear(struct web_rate *rt, const char *key)
+{
+	pthread_mutex_lock(&rt->lock);
+	for (size_t i = 0; i < rt->nslot; i++)
+		if (strcmp(rt->slot[i].key, key) == 0) {
+			rt->slot[i].key[0] = '\0';
+			rt->slot[i].since = 0; /* free for the next key */
+			rt->slot[i].n = 0;
+		}
+	pthread_mutex_unlock(&rt->lock);
+}
+
+void
+web_rate_release(struct web_rate *rt)
+{
+	free(rt->slot);
+	pthread_mutex_destroy(&rt->lock);
+}
+
+void
+web_addr_key(const char *addr, char out[64])
+{
+	unsigned char b[16];
+
+	if (strchr(addr, ':') == NULL || inet_pton(AF_INET6, addr, b) != 1) {
+		snprintf(out, 64, "%s", addr);
+		return;
+	}
+	memset(b + 8, 0, 8);
+	inet_ntop(AF_INET6, b, out, 60);
+	strcat(out, "/64");
+}
+
+/* The lockout's key: the account tried (known or not: an unknown login locks alike, so the
+ * answers do not tell which logins exist) and the client's address. */
+static void
+pair_key(const char *login, const char *addr, char out[72])
+{
+	char ak[64], hex[SHA256_HEX_SIZE], *s;
+
+	web_addr_key(addr, ak);
+	s = xasprintf("%s\n%s", login, ak);
+	sha256_hex(s, strlen(s), hex);
+	free(s);
+	snprintf(out, 72, "p%s", hex);
 }
 
 struct login_arg {
@@ -368,11 +427,32 @@ struct login_arg {
 	int64_t now;
 	bool verified;            /* the password matched the account's hash (checked before
 	                             the write transaction) */
+	bool locked;              /* this address is locked out of this login */
+	bool lock_now;            /* this failure locks it */
 	int outcome;              /* 0 ok, 1 bad, 2 locked, 3 now locked */
 	char token[48];
 	char csrf[65];
 	char role_kind;
 };
+
+/* The record of an address locked out of a login (known or not) by this failure. */
+static int
+audit_lockout(struct login_arg *x, struct engine *en, struct store_txn *txn,
+              const char *subject, struct dberr *e)
+{
+	struct buf d = BUF_INIT;
+	int rc;
+
+	x->outcome = 3;
+	buf_puts(&d, "{\"login\":");
+	buf_json_str(&d, x->login);
+	buf_puts(&d, ",\"address\":");
+	buf_json_str(&d, x->r->addr);
+	buf_printf(&d, ",\"minutes\":%d,\"scope\":\"address\"}", WEB_LOCK_SECONDS / 60);
+	rc = engine_audit(en, txn, "web.lockout", "", subject, "", "locked", buf_str(&d), e);
+	buf_release(&d);
+	return rc;
+}
 
 static int
 login_txn(struct store_txn *txn, void *arg, struct dberr *e)
@@ -394,8 +474,12 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		buf_json_str(&d, x->login);
 		buf_puts(&d, ",\"address\":");
 		buf_json_str(&d, x->r->addr);
-		buf_puts(&d, ",\"reason\":\"unknown account\"}");
+		buf_puts(&d, x->locked ? ",\"reason\":\"locked\"}" : ",\"reason\":\"unknown account\"}");
 		rc = engine_audit(en, txn, "web.login_failed", "", "", "", "", buf_str(&d), e);
+		if (rc == 0 && x->lock_now)
+			rc = audit_lockout(x, en, txn, "", e);
+		if (x->locked)
+			x->outcome = 2;
 		buf_release(&d);
 		return rc;
 	}
@@ -403,15 +487,15 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return rc;
 	/* a failure is nobody's doing but the anonymous client's: web:? with the login tried
 	 * in the details, never the attacked account as its actor (review 11b, m5) */
-	actor = x->verified && !a.disabled && a.locked_until <= x->now
-	            ? xasprintf("web:%s", a.login) : xstrdup("web:?");
+	actor = x->verified && !a.disabled && !x->locked ? xasprintf("web:%s", a.login)
+	                                                 : xstrdup("web:?");
 	engine_set_actor(en, actor);
 	free(actor);
 	buf_puts(&d, "{\"login\":");
 	buf_json_str(&d, a.login);
 	buf_puts(&d, ",\"address\":");
 	buf_json_str(&d, x->r->addr);
-	if (a.locked_until > x->now) {
+	if (x->locked) {
 		x->outcome = 2;
 		buf_puts(&d, ",\"reason\":\"locked\"}");
 		rc = engine_audit(en, txn, "web.login_failed", "", a.subject, "", "", buf_str(&d), e);
@@ -420,17 +504,8 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		buf_printf(&d, ",\"reason\":\"%s\",\"failures\":%u}",
 		           a.disabled ? "disabled" : "bad password", a.failures);
 		rc = engine_audit(en, txn, "web.login_failed", "", a.subject, "", "", buf_str(&d), e);
-		if (rc == 0 && a.failures >= WEB_LOCK_FAILURES && !a.disabled) {
-			a.locked_until = x->now + WEB_LOCK_SECONDS;
-			a.failures = 0;
-			x->outcome = 3;
-			buf_reset(&d);
-			buf_puts(&d, "{\"login\":");
-			buf_json_str(&d, a.login);
-			buf_puts(&d, ",\"minutes\":15}");
-			rc = engine_audit(en, txn, "web.lockout", "", a.subject, "", "locked",
-			                  buf_str(&d), e);
-		}
+		if (rc == 0 && x->lock_now)
+			rc = audit_lockout(x, en, txn, a.subject, e);
 		if (rc == 0)
 			rc = store_account_put(txn, &a, e);
 	} else {
@@ -499,6 +574,7 @@ web_login_check(struct req *r, struct store *store)
 	struct web *w = r->w;
 	struct hash_arg h;
 	const char *login = req_field(r, "login"), *password = req_field(r, "password");
+	char ak[64], pk[72];
 	struct dberr e;
 
 	if (!web_ct_equal(req_cookie(r, WEB_LOGIN_COOKIE), req_field(r, "csrf"))) {
@@ -510,9 +586,18 @@ web_login_check(struct req *r, struct store *store)
 		r->login_pre = WEB_LOGIN_FIELDS;
 		return;
 	}
-	if (web_rate_count(&w->logins, r->addr, engine_wall_clock(), WEB_ADDR_WINDOW, 0, 0,
+	web_addr_key(r->addr, ak);
+	if (web_rate_count(&w->logins, ak, engine_wall_clock(), WEB_ADDR_WINDOW, 0, 0,
 	                   NULL) >= WEB_ADDR_FAILURES) {
 		r->login_pre = WEB_LOGIN_THROTTLED;
+		return;
+	}
+	/* this address locked out of this login: refused before the password is looked at,
+	 * whoever's it is; every other address tries it as usual (review 11b, M2) */
+	pair_key(login, r->addr, pk);
+	if (web_rate_count(&w->pairs, pk, engine_wall_clock(), WEB_LOCK_SECONDS, 0, 0, NULL) >=
+	    WEB_LOCK_FAILURES) {
+		r->login_pre = WEB_LOGIN_LOCKED;
 		return;
 	}
 	pthread_mutex_lock(&w->logins.lock);
@@ -546,6 +631,7 @@ void
 page_login_post(struct req *r)
 {
 	struct login_arg x = {0};
+	char ak[64], pk[72];
 	struct dberr e;
 
 	if (r->login_pre == WEB_LOGIN_CSRF) {
@@ -562,15 +648,21 @@ page_login_post(struct req *r)
 		req_error(r, 429, "登录失败次数过多，请15分钟后再试。");
 		return;
 	}
-	if (r->login_pre != WEB_LOGIN_CHECKED) { /* server.c checks every POST /login first */
-		req_error(r, 500, NULL);
+	if (r->login_pre != WEB_LOGIN_CHECKED && r->login_pre != WEB_LOGIN_LOCKED) {
+		req_error(r, 500, NULL); /* server.c checks every POST /login first */
 		return;
 	}
 	x.r = r;
 	x.login = req_field(r, "login");
 	x.password = req_field(r, "password");
 	x.now = engine_wall_clock();
-	x.verified = r->login_verified;
+	x.locked = r->login_pre == WEB_LOGIN_LOCKED;
+	x.verified = !x.locked && r->login_verified;
+	pair_key(x.login, r->addr, pk);
+	/* counted before the write (whose function may run twice): the fifth locks */
+	if (!x.locked && !x.verified)
+		x.lock_now = web_rate_count(&r->w->pairs, pk, x.now, WEB_LOCK_SECONDS, 1, 0, NULL) ==
+		             WEB_LOCK_FAILURES;
 	dberr_clear(&e);
 	if (engine_write(r->en, login_txn, &x, &e) != 0) {
 		log_warnx("web", "login: %s", e.msg);
@@ -578,13 +670,16 @@ page_login_post(struct req *r)
 		return;
 	}
 	if (x.outcome != 0) {
-		web_rate_count(&r->w->logins, r->addr, x.now, WEB_ADDR_WINDOW, 1, 0, NULL);
+		web_addr_key(r->addr, ak);
+		web_rate_count(&r->w->logins, ak, x.now, WEB_ADDR_WINDOW, 1, 0, NULL);
 		r->status = x.outcome >= 2 ? 423 : 401;
-		login_form(r, x.outcome >= 2 ? "连续登录失败次数过多，账号已锁定15分钟。"
+		login_form(r, x.outcome >= 2 ? "从您所在的网络地址登录此账号连续失败次数过多，已暂停15分钟"
+		                               "（其他地址不受影响）。"
 		                             : "账号或密码错误。");
 		r->status = x.outcome >= 2 ? 423 : 401;
 		return;
 	}
+	web_rate_clear(&r->w->pairs, pk);
 	set_cookie(r, 0, WEB_SESSION_COOKIE, x.token, "/", WEB_SESSION_SECONDS);
 	set_cookie(r, 1, WEB_LOGIN_COOKIE, "", "/login", 0);
 	req_redirect(r, x.role_kind == 'o' ? "/" : "/tasks");

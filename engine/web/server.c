@@ -1246,8 +1246,9 @@ web_release(struct web *w)
 	free(w->workers);
 	dash_release(w->dash);
 	free(w->files_dir);
-	pthread_mutex_destroy(&w->logins.lock);
-	pthread_mutex_destroy(&w->submits.lock);
+	web_rate_release(&w->logins);
+	web_rate_release(&w->pairs);
+	web_rate_release(&w->submits);
 	pthread_mutex_destroy(&w->dash_lock);
 	pthread_cond_destroy(&w->dash_done);
 	pthread_mutex_destroy(&w->pool_lock);
@@ -1285,6 +1286,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.logins.lock, NULL);
+	pthread_mutex_init(&w.pairs.lock, NULL);
 	pthread_mutex_init(&w.submits.lock, NULL);
 	pthread_mutex_init(&w.dash_lock, NULL);
 	pthread_cond_init(&w.dash_done, NULL);

@@ -22,8 +22,9 @@
 #define WEB_LOGIN_COOKIE "dabiao_login"
 #define WEB_SESSION_SECONDS (12 * 3600)
 #define WEB_ARGON_AT_ONCE 2          /* password checks (Argon2id) at once; more wait */
-#define WEB_LOCK_FAILURES 5          /* failed logins in a row that lock an account */
-#define WEB_LOCK_SECONDS (15 * 60)
+#define WEB_LOCK_FAILURES 5          /* failed logins for one account from one address ... */
+#define WEB_LOCK_SECONDS (15 * 60)   /* ... within this many seconds lock that address out
+                                        of that account until they pass (auth.c) */
 #define WEB_ADDR_FAILURES 20         /* failed logins from one address within ... */
 #define WEB_ADDR_WINDOW (15 * 60)    /* ... this many seconds: 429 until it passes */
 #define WEB_MAX_FIELDS 256
@@ -116,7 +117,7 @@ struct req {
 	struct who who;
 	/* POST /login, checked before an engine is borrowed (web_login_check) */
 	enum { WEB_LOGIN_NONE = 0, WEB_LOGIN_CSRF, WEB_LOGIN_FIELDS, WEB_LOGIN_THROTTLED,
-	       WEB_LOGIN_CHECKED } login_pre;
+	       WEB_LOGIN_LOCKED, WEB_LOGIN_CHECKED } login_pre;
 	bool login_verified;     /* CHECKED: the password matched the account */
 	/* A POST's arrival: the store's clock (the wall clock, or a virtual store's now) when
 	 * its body was complete, before it waited for an engine or the writer; a submission is
@@ -148,24 +149,34 @@ void req_redirect(struct req *r, const char *path);
 void req_error(struct req *r, int status, const char *msg);
 void req_json(struct req *r, int status);      /* out holds JSON already */
 
-/* Counts per key (a client address, a link) within a window of seconds, in a small ring
- * kept by the web process (a restart forgets it; what must survive one is in the store).
- * The oldest key makes room for a new one. */
+/* Counts per key (a client address, an account and address, a link) within a window of
+ * seconds, kept by the web process (a restart forgets it; what must survive one is in the
+ * store). Every key seen within its window is kept — a slot is reused only once its window
+ * has passed — up to WEB_RATE_KEYS keys, past which the oldest window makes room (a
+ * client rotating addresses beyond that is still held by the per-account and per-/64
+ * counts: review 11b, m9). */
+#define WEB_RATE_KEYS 65536
 struct web_rate {
 	pthread_mutex_t lock;
-	struct {
+	struct web_rate_slot {
 		char key[72];
 		int64_t since;       /* wall-clock seconds the window began */
 		unsigned n;
 		bool told;           /* the first refusal of this window was audited */
-	} slot[128];
-	size_t next;
+	} *slot;
+	size_t nslot, capslot;
 };
 /* The count of key within window seconds of now after adding add; *first_over (may be
  * NULL) is set when the count passed limit with this call for the first time in the
  * window (what to audit once). */
 unsigned web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window,
                         unsigned add, unsigned limit, bool *first_over);
+/* Forgets key's count (a login that succeeded). */
+void web_rate_clear(struct web_rate *rt, const char *key);
+void web_rate_release(struct web_rate *rt);
+/* The key a client address is counted under: an IPv6 address by its /64 (one subscriber's
+ * network: a client has 2^64 addresses to rotate through), any other as it is. */
+void web_addr_key(const char *addr, char out[64]);
 
 /* The server's state shared by the pages and by every worker thread (server.c defines
  * it). What is set at start-up is read-only afterwards; what changes is under a lock. */
@@ -176,7 +187,8 @@ struct web {
 	bool secure;             /* base_url is https: cookies are Secure */
 	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
 	                            their answer takes as long as a real one's ("" if none) */
-	struct web_rate logins;  /* failed logins per client address */
+	struct web_rate logins;  /* failed logins per client address (web_addr_key) */
+	struct web_rate pairs;   /* failed logins per account and address: the lockout */
 	unsigned argon_running;  /* password checks running now, under logins.lock */
 	pthread_cond_t argon_free; /* one ended */
 	struct web_rate submits; /* submissions per link, or per account and task */
