@@ -185,8 +185,13 @@ cmd_user(struct cli *c)
 	} else if (strcmp(pos[0], "disable") == 0) {
 		if ((rc = cli_engine(c, &en)) != 0)
 			return rc;
-		if ((rc = web_user_disable(en, pos[1], !enable, &c->err)) == 0)
-			printf("account %s %s\n", pos[1], enable ? "enabled" : "disabled");
+		if ((rc = web_user_disable(en, pos[1], !enable, &ended, &had_token, &c->err)) == 0 &&
+		    enable)
+			printf("account %s enabled\n", pos[1]);
+		else if (rc == 0)
+			printf("account %s disabled, %zu session%s ended%s\n", pos[1], ended,
+			       ended == 1 ? "" : "s",
+			       had_token ? ", API token void (dabiao user token for a new one)" : "");
 	} else if (strcmp(pos[0], "token") == 0) {
 		if ((rc = cli_engine(c, &en)) != 0)
 			return rc;

@@ -672,7 +672,8 @@ const struct cli_command cli_commands[] = {
 		  "used as the submitter's name"},
 		 {"password-file", "FILE", NULL, "(add, passwd) a file whose first line is the "
 		  "password, at least 8 characters; - reads standard input"},
-		 {"enable", NULL, NULL, "(disable) enable the account again"},
+		 {"enable", NULL, NULL, "(disable) enable the account again (disabling ended its "
+		  "sessions and voided its API token: they stay ended)"},
 		 {"format", "table|csv|json", "table", "(list) csv and json have every field: "
 		  "login, role, subject, name, state, token, failures, locked_until, created_at "
 		  "(docs/output.md)"},

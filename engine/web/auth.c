@@ -747,6 +747,17 @@ hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], struct dberr *e)
 	return 0;
 }
 
+/* Whoever is logged in as the account, or holds its API token, is out: its sessions are
+ * deleted (x->ended counts them) and its token voided (x->had_token: there was one). */
+static int
+end_access(struct store_txn *txn, struct user_arg *x, struct store_account *a,
+           struct dberr *e)
+{
+	x->had_token = a->token_hash[0] != '\0';
+	a->token_hash[0] = '\0';
+	return store_session_del_login(txn, a->login, &x->ended, e);
+}
+
 static int
 user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -791,15 +802,16 @@ user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		a.pwhash = xstrdup(pw);
 		a.failures = 0;
 		a.locked_until = 0;
-		/* a new password is what one does after a suspected break-in: whoever is logged
-		 * in as the account, or holds its API token, is out */
-		x->had_token = a.token_hash[0] != '\0';
-		a.token_hash[0] = '\0';
-		if ((rc = store_session_del_login(txn, a.login, &x->ended, e)) != 0)
+		/* a new password is what one does after a suspected break-in */
+		if ((rc = end_access(txn, x, &a, e)) != 0)
 			goto out;
 		action = "user.passwd";
 	} else if (x->op == 'd') {
+		/* disabled because a laptop was stolen or its owner left: enabling it again must
+		 * not bring back the sessions and the token someone may hold (review 11b, m3) */
 		a.disabled = x->disabled;
+		if (x->disabled && (rc = end_access(txn, x, &a, e)) != 0)
+			goto out;
 		action = x->disabled ? "user.disable" : "user.enable";
 	} else {
 		free(x->token); /* a transaction redone after map growth */
@@ -816,7 +828,7 @@ user_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	buf_json_str(&d, a.role);
 	buf_puts(&d, ",\"name\":");
 	buf_json_str(&d, a.name);
-	if (x->op == 'p')
+	if (x->op == 'p' || (x->op == 'd' && x->disabled))
 		buf_printf(&d, ",\"sessions_ended\":%zu,\"token_voided\":%s", x->ended,
 		           x->had_token ? "true" : "false");
 	buf_putc(&d, '}');
@@ -909,12 +921,16 @@ web_user_passwd(struct engine *en, const char *login, const char *password, size
 }
 
 int
-web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e)
+web_user_disable(struct engine *en, const char *login, bool disabled, size_t *ended,
+                 bool *had_token, struct dberr *e)
 {
 	struct user_arg x = {en, login, NULL, NULL, NULL, NULL, disabled, NULL, 'd', NULL, NULL,
 	                     0, false};
+	int rc = engine_write(en, user_txn, &x, e);
 
-	return engine_write(en, user_txn, &x, e);
+	*ended = x.ended;
+	*had_token = x.had_token;
+	return rc;
 }
 
 int

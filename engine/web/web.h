@@ -49,8 +49,11 @@ int web_user_add(struct engine *en, const char *login, const char *role, const c
  * DB_ENOTFOUND, DB_EUSAGE (too short). */
 int web_user_passwd(struct engine *en, const char *login, const char *password, size_t *ended,
                     bool *had_token, struct dberr *e);
-/* Disables (or enables again) an account; its sessions end at their next request. */
-int web_user_disable(struct engine *en, const char *login, bool disabled, struct dberr *e);
+/* Disables (or enables again) an account. Disabling ends its sessions and voids its API
+ * token, as web_user_passwd does (*ended, *had_token; 0 and false when enabling), so
+ * enabling it again brings neither back. Errors: the store's, DB_ENOTFOUND. */
+int web_user_disable(struct engine *en, const char *login, bool disabled, size_t *ended,
+                     bool *had_token, struct dberr *e);
 /* A new API bearer token for the account, replacing any earlier one; *token (caller
  * frees) is shown once and never stored. */
 int web_user_token(struct engine *en, const char *login, char **token, struct dberr *e);

@@ -1,6 +1,7 @@
 """`user passwd` is what the IT officer does after a suspected break-in (review of issue 11,
 F22): it ends every session of the account at once and voids its API token, says so, and
-the audit record counts them; another account's session and token keep working."""
+the audit record counts them; another account's session and token keep working. `user
+disable` does the same (review 11b, m3), so enabling the account again revives neither."""
 import json
 import os
 import sys
@@ -60,6 +61,25 @@ eq(Client(srv.base).login("county2")[0], 423, "five failures lock this address o
 eq([(u["state"], u["locked_until"], u["failures"])
     for u in json.loads(st.ok("user", "list", "--format", "json")) if u["login"] == "county2"],
    [("active", None, 5)], "user list: the account is active, five failures counted")
+# `user disable` ends them too, so `--enable` brings back neither the sessions nor the token
+# someone may have taken (review 11b, m3: they came back)
+d = Client(srv.base)
+eq(d.login("officer")[0], 303, "officer logs in")
+otoken = st.ok("user", "token", "officer").strip()
+obearer = {"Authorization": f"Bearer {otoken}"}
+eq((d.get("/")[0], d.req("GET", "/api/tasks", headers=obearer)[0]), (200, 200),
+   "its session and token work")
+out = st.ok("user", "disable", "officer")
+check("1 session ended" in out and "API token void" in out,
+      f"user disable says it ended the session and voided the token: {out!r}")
+st.ok("user", "disable", "officer", "--enable")
+eq(d.get("/")[0], 303, "enabled again, the old session is still over")
+eq(d.req("GET", "/api/tasks", headers=obearer)[0], 401, "and the old token still refused")
+dis = [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+dis = [json.loads(r["details"]) for r in dis if r["action"] == "user.disable"]
+eq([(x["sessions_ended"], x["token_voided"]) for x in dis], [(1, True)],
+   "the user.disable record counts them")
+eq(d.login("officer")[0], 303, "the account logs in afresh")
 srv.stop()
 st.cleanup()
-done("user passwd ends the account's sessions and voids its API token")
+done("user passwd and user disable end the account's sessions and void its API token")
