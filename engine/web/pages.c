@@ -139,6 +139,7 @@ dash_release(struct dash *d)
 
 struct dash_ctx {
 	struct engine *en;
+	struct store_txn *txn;
 	struct dash *d;
 	int64_t now;
 	size_t rcap, ocap, mcap;
@@ -171,6 +172,44 @@ dash_ms(struct dash_ctx *c, const char *plan, const char *milestone)
 	d->ms = xgrow(d->ms, &c->mcap, d->nms + 1, sizeof(*d->ms));
 	d->ms[d->nms] = (struct dash_ms){xstrdup(plan), xstrdup(milestone), 0, 0};
 	return &d->ms[d->nms++];
+}
+
+struct lapse_at {
+	const struct tz *tz;
+	int64_t at;
+};
+
+static int
+lapse_at_cb(const struct store_audit *a, void *arg)
+{
+	struct lapse_at *x = arg;
+	char *planned;
+
+	if (strcmp(a->action, "task.lapse") != 0)
+		return 0;
+	planned = report_json_str(a->details, "planned");
+	if (planned == NULL || tz_parse_time(x->tz, planned, &x->at) != 0)
+		x->at = a->clock_time;
+	free(planned);
+	return 0;
+}
+
+/* When a lapsed task lapsed: its current deadline, unless an extension moved it since —
+ * then the deadline its last `task.lapse` record says passed (the record's own time if it
+ * names none). An extension must not move a lapse into a later month, nor out of the
+ * on-time rate (review 11b, M5). */
+static int64_t
+dash_lapsed_at(struct dash_ctx *c, const struct store_task_ref *ref, const struct tz *tz)
+{
+	struct lapse_at x = {tz, ref->deadline};
+	struct dberr e;
+
+	if (!(ref->flags & STORE_TASK_EXTENDED))
+		return ref->deadline;
+	dberr_clear(&e);
+	if (store_audit_task_each(c->txn, ref->key, lapse_at_cb, &x, &e) != 0)
+		return ref->deadline;
+	return x.at;
 }
 
 static int
@@ -214,12 +253,12 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 		row->returned++;
 	if (plan_lifecycle_awaits_review(ti.lc, ti.st))
 		row->review++;
-	/* lapses by the month of their deadline, for the chart */
+	/* lapses by the month they happened in, for the chart */
 	if (ref->flags & STORE_TASK_LAPSED) {
 		int y, m, dd;
 		size_t ri = (size_t)(row - c->d->rows);
 
-		tz_utc_to_local(ti.ep->tz, ref->deadline, &day, NULL, NULL);
+		tz_utc_to_local(ti.ep->tz, dash_lapsed_at(c, ref, ti.ep->tz), &day, NULL, NULL);
 		cal_civil_from_days(day, &y, &m, &dd);
 		if (c->d->month0 == 0)
 			c->d->month0 = y * 12 + m - 1;
@@ -227,8 +266,9 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 			c->d->lapses[ri][y * 12 + m - 1 - c->d->month0]++;
 	}
 	/* on time: its deadline has passed or it was handed in, and it never lapsed nor came
-	 * late */
-	if (ref->deadline < c->now || !ti.lc->deadline_from[ti.st]) {
+	 * late; a task that lapsed counts (as not on time) whatever its deadline is now */
+	if (ref->deadline < c->now || !ti.lc->deadline_from[ti.st] ||
+	    (ref->flags & STORE_TASK_LAPSED)) {
 		struct dash_ms *ms = dash_ms(c, part[0], part[1]);
 
 		ms->due++;
@@ -331,7 +371,10 @@ static int
 dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct dash_ctx *c = arg;
-	int rc = store_task_index_each(txn, NULL, NULL, NULL, 0, dash_cb, c, e);
+	int rc;
+
+	c->txn = txn;
+	rc = store_task_index_each(txn, NULL, NULL, NULL, 0, dash_cb, c, e);
 
 	for (size_t i = 0; rc == 0 && i < c->d->nrows; i++)
 		c->d->rows[i].name = c->d->rows[i].jur[0] ? view_subject_name(txn, c->d->rows[i].jur)
@@ -539,8 +582,14 @@ chart_ontime(struct req *r, const struct dash *d)
 		   view_milestone(r->en, m->plan, m->milestone));
 		HF(h, "<rect x=\"420\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#1b7f3b\"/>", y + 2,
 		   pct * 4);
-		HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%d%%（%u/%u）</text>", 426 + pct * 4,
-		   y + 14, pct, m->ontime, m->due);
+		/* after the bar, or inside its end once the bar leaves no room after it for the
+		 * longest label, "100%（9999/9999）" (it was cut off at the edge: review 11b, m6) */
+		if (pct <= 60)
+			HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", 426 + pct * 4, y + 14);
+		else
+			HF(h, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\" "
+			      "fill=\"#fff\">", 414 + pct * 4, y + 14);
+		HF(h, "%d%%（%u/%u）</text>", pct, m->ontime, m->due);
 	}
 	H(h, "</svg>");
 }
