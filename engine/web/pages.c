@@ -174,6 +174,30 @@ dash_ms(struct dash_ctx *c, const char *plan, const char *milestone)
 	return &d->ms[d->nms++];
 }
 
+/* What the dashboard counts a task as, from its index entry (bits of DASH_*): its columns
+ * and the task list's `show=` filter behind each count's link are this one definition. */
+enum { DASH_OPEN = 1, DASH_WEEK = 2, DASH_LATE = 4, DASH_REVIEW = 8 };
+
+static unsigned
+dash_kinds(const struct tinfo *ti, const struct store_task_ref *ref, int64_t now)
+{
+	unsigned k = 0;
+
+	/* 未办结 as `dabiao status` counts it (docs/output.md, `open`): every task not
+	 * concluded — open, overdue, handed in and waiting, returned — so never fewer than the
+	 * 逾期 and 待审核 beside it; it counted only tasks a deadline still ran from, and the
+	 * two Monday views disagreed by the overdue ones (review 11b, M4) */
+	if (!ti->lc->final[ti->st] && !plan_state_withdrawn(ref->state))
+		k |= DASH_OPEN;
+	if (ti->lc->deadline_from[ti->st] && ref->deadline >= now && ref->deadline < now + 7 * 86400)
+		k |= DASH_WEEK;
+	if (ref->flags & STORE_TASK_LATE)
+		k |= DASH_LATE;
+	if (plan_lifecycle_awaits_review(ti->lc, ti->st))
+		k |= DASH_REVIEW;
+	return k;
+}
+
 struct lapse_at {
 	const struct tz *tz;
 	int64_t at;
@@ -219,21 +243,18 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 	struct dash_row *row = dash_row(c, ref->jurisdiction);
 	char buf[1024], *part[4];
 	struct tinfo ti;
+	unsigned kinds;
 	int32_t day;
 
 	c->d->total_tasks++;
 	if (!split_key(ref->key, buf, sizeof(buf), part) ||
 	    !task_info(c->en, part[0], part[1], ref->state, &ti))
 		return 0;
-	/* 未办结 as `dabiao status` counts it (docs/output.md, `open`): every task not
-	 * concluded — open, overdue, handed in and waiting, returned — so never fewer than the
-	 * 逾期 and 待审核 beside it; it counted only tasks a deadline still ran from, and the
-	 * two Monday views disagreed by the overdue ones (review 11b, M4) */
-	if (!ti.lc->final[ti.st] && !plan_state_withdrawn(ref->state))
-		row->open++;
-	if (ti.lc->deadline_from[ti.st] && ref->deadline >= c->now &&
-	    ref->deadline < c->now + 7 * 86400)
-		row->week++;
+	kinds = dash_kinds(&ti, ref, c->now);
+	row->open += !!(kinds & DASH_OPEN);
+	row->week += !!(kinds & DASH_WEEK);
+	row->late += !!(kinds & DASH_LATE);
+	row->review += !!(kinds & DASH_REVIEW);
 	if (ti.st == ti.lc->deadline_to) {
 		long long days = (long long)words_days_overdue(ti.ep->tz, ref->deadline, c->now);
 
@@ -245,14 +266,10 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 			c->d->over[c->d->nover++] = (struct dash_over){xstrdup(ref->key), NULL, NULL, days};
 		}
 	}
-	if (ref->flags & STORE_TASK_LATE)
-		row->late++;
 	if (ti.st == ti.lc->incomplete)
 		row->incomplete++;
 	if (strcmp(ref->state, "returned") == 0)
 		row->returned++;
-	if (plan_lifecycle_awaits_review(ti.lc, ti.st))
-		row->review++;
 	/* lapses by the month they happened in, for the chart */
 	if (ref->flags & STORE_TASK_LAPSED) {
 		int y, m, dd;
@@ -616,6 +633,18 @@ page_dashboard(struct req *r)
 	dash_put(r->w, d);
 }
 
+/* A dashboard count linking to the tasks behind it (the list filtered by jurisdiction and
+ * by what the column counts: review 11b, m2). */
+static void
+count_cell(struct req *r, const char *jur, const char *what, unsigned n)
+{
+	struct html *h = &r->out;
+
+	HF(h, "<td class=\"n\"><a href=\"/tasks?%s&amp;jurisdiction=", what);
+	html_url(h, jur[0] ? jur : "-");
+	HF(h, "\">%u</a></td>", n);
+}
+
 static void
 dashboard(struct req *r, const struct dash *d)
 {
@@ -634,8 +663,9 @@ dashboard(struct req *r, const struct dash *d)
 
 		H(h, "<tr><td><a href=\"/tasks?jurisdiction=");
 		html_url(h, w->jur[0] ? w->jur : "-");
-		HF(h, "\">%s</a></td><td class=\"n\">%u</td><td class=\"n\">%u</td>", w->name, w->open,
-		   w->week);
+		HF(h, "\">%s</a></td>", w->name);
+		count_cell(r, w->jur, "show=open", w->open);
+		count_cell(r, w->jur, "show=week", w->week);
 		if (w->overdue)
 			HF(h, "<td class=\"n late\"><a href=\"/tasks?state=overdue&amp;jurisdiction=");
 		else
@@ -644,8 +674,11 @@ dashboard(struct req *r, const struct dash *d)
 		HF(h, "\">%u</a>", w->overdue);
 		if (w->overdue)
 			HF(h, "（%lld天）", w->max_days);
-		HF(h, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
-		      "<td class=\"n\">%u</td>", w->late, w->incomplete, w->returned, w->review);
+		H(h, "</td>");
+		count_cell(r, w->jur, "show=late", w->late);
+		count_cell(r, w->jur, "state=incomplete", w->incomplete);
+		count_cell(r, w->jur, "state=returned", w->returned);
+		count_cell(r, w->jur, "show=review", w->review);
 		if (w->proposed)
 			HF(h, "<td class=\"n late\"><a href=\"/warnings\">%u</a></td>", w->proposed);
 		else
@@ -687,6 +720,8 @@ dashboard(struct req *r, const struct dash *d)
 struct list_ctx {
 	struct engine *en;
 	const char *plan, *milestone, *subject, *period, *state, *jur;
+	unsigned show;            /* DASH_* bits the dashboard's link asks for, or 0 */
+	int64_t now;
 	size_t examined;
 	char *keys[WEB_PAGE];
 	size_t n;
@@ -760,7 +795,40 @@ list_step(struct list_ctx *c, const char *key, const void *pos, size_t poslen)
 static int
 list_ref_cb(const struct store_task_ref *ref, void *arg)
 {
-	return list_step(arg, ref->key, ref->pos, ref->poslen);
+	struct list_ctx *c = arg;
+
+	if (c->show) {
+		char buf[1024], *part[4];
+		struct tinfo ti;
+
+		if (!split_key(ref->key, buf, sizeof(buf), part) ||
+		    !task_info(c->en, part[0], part[1], ref->state, &ti) ||
+		    !(dash_kinds(&ti, ref, c->now) & c->show)) {
+			c->examined++;
+			return c->examined > WEB_SCAN_BUDGET ? list_step(c, ref->key, ref->pos, ref->poslen)
+			                                     : 0;
+		}
+	}
+	return list_step(c, ref->key, ref->pos, ref->poslen);
+}
+
+/* The dashboard's count a `show=` names (its column), 0 for none or an unknown one. */
+static const struct {
+	const char *name, *label;
+	unsigned bit;
+} shows[] = {{"open", "未办结", DASH_OPEN}, {"week", "本周到期", DASH_WEEK},
+             {"late", "迟报", DASH_LATE}, {"review", "待审核", DASH_REVIEW}};
+
+static unsigned
+show_bit(const char *name, const char **label)
+{
+	for (size_t i = 0; name && i < sizeof(shows) / sizeof(shows[0]); i++)
+		if (strcmp(name, shows[i].name) == 0) {
+			if (label)
+				*label = shows[i].label;
+			return shows[i].bit;
+		}
+	return 0;
 }
 
 static int
@@ -867,7 +935,7 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct list_ctx *c = v->c;
 	int rc;
 
-	if (c->jur || c->state) {
+	if (c->jur || c->state || c->show) {
 		c->mode = 'i';
 		rc = store_task_index_each(txn, c->jur, c->state, c->after, c->afterlen, list_ref_cb,
 		                           c, e);
@@ -1039,7 +1107,7 @@ web_tasks(struct req *r, bool json)
 	struct list_ctx c = {0};
 	struct list_view v = {r, &c, json, 0};
 	struct html *h = &r->out;
-	const char *after = nonempty(req_query(r, "after"));
+	const char *after = nonempty(req_query(r, "after")), *show_label = NULL;
 	char *decoded = NULL, *forced = NULL;
 	struct dberr e;
 	int rc;
@@ -1051,6 +1119,8 @@ web_tasks(struct req *r, bool json)
 	c.period = nonempty(req_query(r, "period"));
 	c.state = nonempty(req_query(r, "state"));
 	c.jur = nonempty(req_query(r, "jurisdiction"));
+	c.show = show_bit(nonempty(req_query(r, "show")), &show_label);
+	c.now = engine_now(r->en);
 	if (c.jur && strcmp(c.jur, "-") == 0)
 		c.jur = ""; /* the prefecture offices' own tasks */
 	/* what a county or an enterprise may see is forced, whatever the query says */
@@ -1065,7 +1135,7 @@ web_tasks(struct req *r, bool json)
 	}
 	if (after && strlen(after) > 1) {
 		decoded = unhex(after + 1, &c.afterlen);
-		if (decoded == NULL || after[0] != ((c.jur || c.state) ? 'i' : 'k')) {
+		if (decoded == NULL || after[0] != ((c.jur || c.state || c.show) ? 'i' : 'k')) {
 			free(decoded);
 			free(forced);
 			req_error(r, 400, "翻页参数无效。");
@@ -1090,7 +1160,10 @@ web_tasks(struct req *r, bool json)
 		goto out;
 	}
 	view_begin(r, "任务");
-	H(h, "<h1>任务</h1>");
+	if (show_label)
+		HF(h, "<h1>任务：%s</h1>", show_label);
+	else
+		H(h, "<h1>任务</h1>");
 	filters_form(r, &c);
 	if (r->who.office)
 		HF(h, "<form method=\"post\" action=\"/extend\" id=\"extend-form\">"
@@ -1119,6 +1192,7 @@ web_tasks(struct req *r, bool json)
 			H(h, "&amp;");
 		}
 		if (c.state) { H(h, "state="); html_url(h, c.state); H(h, "&amp;"); }
+		if (c.show) { H(h, "show="); html_url(h, req_query(r, "show")); H(h, "&amp;"); }
 		if (c.subject && r->who.office) { H(h, "subject="); html_url(h, c.subject); H(h, "&amp;"); }
 		if (c.period) { H(h, "period="); html_url(h, c.period); H(h, "&amp;"); }
 		H(h, "after=");
