@@ -1191,6 +1191,18 @@ page_file(struct req *r, const char *key, const char *sha)
 
 /* ---- receipts and proofs ---- */
 
+int64_t
+submit_received(struct req *r, const struct store_audit *a)
+{
+	char *at = report_json_str(a->details, "at");
+	int64_t t = a->clock_time;
+
+	if (at == NULL || tz_parse_time(engine_tz(r->en), at, &t) != 0)
+		t = a->clock_time;
+	free(at);
+	return t;
+}
+
 void
 act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char *task)
 {
@@ -1212,7 +1224,7 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 	      "<strong id=\"receipt-seq\">%llu</strong> 可用于日后证明按时报送。</p><table><tbody>",
 	   (unsigned long long)seq);
 	H(h, "<tr><th>收到时间</th><td>");
-	view_time(r, a.clock_time);
+	view_time(r, submit_received(r, &a));
 	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>", by ? by : "");
 	view_actor(r, a.actor);
 	H(h, "</td></tr><tr><th>声明包含</th><td>");

@@ -1660,6 +1660,68 @@ struct link_page {
 	uint64_t receipt;
 };
 
+struct link_subs {
+	struct req *r;
+	const char *token;
+	unsigned n;
+};
+
+static int
+link_sub_cb(const struct store_audit *a, void *arg)
+{
+	struct link_subs *x = arg;
+	struct html *h = &x->r->out;
+	char *by;
+
+	if (strcmp(a->action, "task.submit") != 0)
+		return 0;
+	if (x->n++ == 0)
+		H(h, "<h2>本事项的报送</h2><table id=\"submissions\"><thead><tr><th>收到时间</th>"
+		     "<th>报送人</th><th>是否迟报</th><th>回执</th><th>包含证明</th></tr></thead><tbody>");
+	by = report_json_str(a->details, "by");
+	H(h, "<tr><td>");
+	view_time(x->r, submit_received(x->r, a));
+	HF(h, "</td><td>%s</td><td>%s</td>", by ? by : "",
+	   strstr(a->details, "\"late\":true") ? "迟报" : "按时");
+	HF(h, "<td><a href=\"/s/%s?receipt=%llu\">回执 %llu</a></td>", x->token,
+	   (unsigned long long)a->seq, (unsigned long long)a->seq);
+	HF(h, "<td><a href=\"/s/%s/proof/%llu\">证明</a></td></tr>", x->token,
+	   (unsigned long long)a->seq);
+	free(by);
+	return 0;
+}
+
+/* What the county holding the link has no other view of (review 11b, m10): why the task
+ * came back to it (the officer's return reason, or the sections found missing), and every
+ * submission of the task with its receipt and proof. */
+static void
+link_history(struct req *r, struct store_txn *txn, const char *token, const struct store_task *t,
+             const struct tinfo *ti)
+{
+	struct html *h = &r->out;
+	struct link_subs x = {r, token, 0};
+	const char *reason = store_task_extra(t, "reason"), *missing = store_task_extra(t, "missing");
+	struct dberr e;
+
+	/* a return from the web keeps its reason as the event's note (act.c), the command
+	 * line's `--reason` as reason */
+	if (reason == NULL || *reason == '\0')
+		reason = store_task_extra(t, "note");
+
+	if (strcmp(t->state, "returned") == 0 && reason && *reason)
+		HF(h, "<p id=\"returned-reason\" class=\"late\">退回原因：%s</p>", reason);
+	if (ti->lc && ti->st >= 0 && ti->st == ti->lc->incomplete && missing && *missing) {
+		H(h, "<p id=\"missing\" class=\"late\">内容不全，缺少：");
+		view_sections(r, t->plan, t->milestone, missing);
+		H(h, "</p>");
+	}
+	dberr_clear(&e);
+	if (store_audit_task_each(txn, t->key, link_sub_cb, &x, &e) != 0)
+		log_warnx("web", "link page: %s", e.msg);
+	if (x.n)
+		H(h, "</tbody></table>");
+}
+
 static int
 link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -1677,6 +1739,7 @@ link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (p->receipt)
 		act_receipt_body(r, txn, p->receipt, t.key);
 	task_head(r, txn, &t, &ti);
+	link_history(r, txn, p->token, &t, &ti);
 	if (r->who.link_readonly) {
 		HF(h, "<p>当前状态为“%s”。此链接已不能报送，回执和包含证明仍可在此查看。</p>",
 		   view_state(t.state));

@@ -316,6 +316,9 @@ void act_files_list(struct req *r, const char *details, const char *key);
 /* The receipt of submission record seq (of task), inside an open snapshot. */
 void act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char *task);
 void page_receipt(struct req *r, uint64_t seq);
+/* When a task.submit record says the submission was received (its `at`: the request's
+ * arrival on the web, docs/web.md "When a submission counts"), else the record's time. */
+int64_t submit_received(struct req *r, const struct store_audit *a);
 void page_proof(struct req *r, uint64_t seq);
 /* Upload plumbing for server.c: a new file field, its data, its end. */
 int upload_begin(struct req *r, const char *field, const char *filename);
