@@ -68,15 +68,16 @@ cmd_retire(struct cli *c)
 	return 0;
 }
 
-/* `import-annex`: a county's own Annex 3/4 table, checked and recorded against its task. */
+/* `import-annex`: a county's own Annex 3/4 table, checked and recorded against its task,
+ * which it hands in when the task still waits for it. */
 int
 cmd_import_annex(struct cli *c)
 {
-	const char *files[1];
+	const char *files[1], *at = NULL;
 	struct annex_import_req q = {0};
 	struct annex_import_result res;
 	struct cli_opt opts[] = {{"jurisdiction", &q.jurisdiction, NULL}, {"month", &q.month, NULL},
-	                         {"by", &q.by, NULL}, {"plan", &q.plan, NULL},
+	                         {"by", &q.by, NULL}, {"plan", &q.plan, NULL}, {"at", &at, NULL},
 	                         {"dry-run", NULL, &q.dry}, {NULL, NULL, NULL}};
 	struct engine *en;
 	int npos, rc;
@@ -88,17 +89,32 @@ cmd_import_annex(struct cli *c)
 	if (q.jurisdiction == NULL || q.month == NULL || q.by == NULL || !*q.by)
 		return cli_usage(c, "--jurisdiction J, --month YYYY-MM and --by WHO are required");
 	q.path = files[0];
-	if ((rc = cli_engine(c, &en)) != 0 || (rc = sched_import_annex(en, &q, &res, &c->err)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
-	if (res.same_as != 0) {
-		printf("the same file (sha256 %.16s…) as the Annex %d of %s for %s on record (audit "
-		       "record %llu, task %s): nothing recorded\n", res.sha256, res.form,
-		       q.jurisdiction, q.month, (unsigned long long)res.same_as, res.task);
-		return 0;
+	if (at != NULL) {
+		if (tz_parse_time(engine_tz(en), at, &q.at) != 0)
+			return cli_usage(c, "--at: '%s' is not a time", at);
+		/* on the real clock a time given by hand is a back-dated entry, as with submit */
+		q.at_given = true;
+		q.backdated = engine_clock_mode(en) == STORE_CLOCK_REAL;
 	}
-	printf("%s Annex %d of %s for %s (%zu row%s, sha256 %.16s…) against task %s%s\n",
-	       q.dry ? "checked" : "recorded", res.form, q.jurisdiction, q.month, res.rows,
-	       res.rows == 1 ? "" : "s", res.sha256, res.task,
-	       q.dry ? " (dry run: nothing was written)" : "");
+	if ((rc = sched_import_annex(en, &q, &res, &c->err)) != 0)
+		return rc;
+	if (res.same_as != 0)
+		printf("the same file (sha256 %.16s…) as the Annex %d of %s for %s on record (audit "
+		       "record %llu, task %s): %s", res.sha256, res.form, q.jurisdiction, q.month,
+		       (unsigned long long)res.same_as, res.task,
+		       res.handed_in ? "no second record of it" : "nothing recorded");
+	else
+		printf("%s Annex %d of %s for %s (%zu row%s, sha256 %.16s…) against task %s",
+		       q.dry ? "checked" : "recorded", res.form, q.jurisdiction, q.month, res.rows,
+		       res.rows == 1 ? "" : "s", res.sha256, res.task);
+	if (res.handed_in)
+		printf("; the table %s the task's hand-in: %s -> %s%s",
+		       q.dry ? "would be" : "is", res.from, res.to, res.late ? ", late (迟报)" : "");
+	else
+		printf("; the task stays %s, which takes no submission (a table after the hand-in "
+		       "corrects the one on record)", res.to);
+	printf("%s\n", q.dry ? " (dry run: nothing was written)" : "");
 	return 0;
 }

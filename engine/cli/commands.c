@@ -378,14 +378,19 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao import workflows/changji-registry.yaml",
 	 .file_args = true},
-	{.name = "import-annex", .fn = cmd_import_annex, .flags = RW, .group = CLI_G_WORK,
-	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV)",
+	{.name = "import-annex", .fn = cmd_import_annex, .flags = RW | CLI_DELIVERS,
+	 .group = CLI_G_WORK,
+	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV) as its hand-in",
 	 .usage = "dabiao import-annex FILE.csv --jurisdiction J --month YYYY-MM --by WHO "
-	          "[--plan ID] [--dry-run]",
+	          "[--at TIME] [--plan ID] [--dry-run]",
 	 .text = "Checks a county's own Annex 3 (汇总表) or Annex 4 (明细表), the form dabiao sent "
 	         "it filled in and saved as CSV UTF-8, and records it against the task that "
 	         "hands it in (the plan's `form:` milestone for J whose table covers the month) "
-	         "as one audit record (annex.report) holding its rows. The header row says which "
+	         "as one audit record (annex.report) holding its rows. The table is the county's "
+	         "hand-in: a task that still waits for it (open, overdue, returned, incomplete) "
+	         "is submitted with it in the same step, received at --at or now, late (迟报) "
+	         "after the deadline, so no separate `submit` is needed; a task already handed "
+	         "in or accepted keeps its state. The header row says which "
 	         "table it is (县市、园区… or 序号…, the form's columns in the form's order); rows "
 	         "above it (the title), empty rows, and the form's lines under the table (填报单位, "
 	         "填报人, 填表说明), which end it, are skipped; a row with data under those lines "
@@ -406,6 +411,9 @@ const struct cli_command cli_commands[] = {
 		  "takes it (June's table, due 07-05: 2017-06; a two-month Annex 4: its last month); "
 		  "it must have ended, and be the period the form's title or 填表说明 states"},
 		 {"by", "WHO", NULL, "who hands it in, recorded with the table"},
+		 {"at", "TIME", "now", "when the table was received (the mail's arrival), as "
+		  "`submit --at`: decides 迟报; never after now nor before the month ended; on a "
+		  "real-clock store the entry is marked back-dated"},
 		 {"plan", "ID", "the one plan with Annex 3/4 tables", "the plan"},
 		 {"dry-run", NULL, NULL, "check the file and say what would be recorded, record "
 		  "nothing"},
@@ -413,8 +421,9 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "a required option is missing, or the month is not YYYY-MM"},
 		 {65, "a row or field is bad, the jurisdiction or plan is unknown, no task "
-		  "hands in that table for that month (the message names it), or the file is "
-		  "larger than 16 MiB (no county's form)"},
+		  "hands in that table for that month (the message names it), the file is "
+		  "larger than 16 MiB (no county's form), or TIME is after now, before the month "
+		  "ended or before the task came to its state"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
 	 .example = "dabiao import-annex hutubi-2017-06.csv --jurisdiction hutubi-county "

@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
+#include "time/tz.h"
 
 const struct plan_milestone *
 report_form_milestone(const struct plan *p, int form)
@@ -59,6 +60,7 @@ reported_cb(const struct store_audit *a, void *arg)
 {
 	struct reported_ctx *c = arg;
 	struct report_annex_reported *r = c->out;
+	char *received;
 
 	if (strcmp(a->action, "annex.report") == 0) {
 		/* a county's later table for the same task replaces its earlier one */
@@ -71,7 +73,15 @@ reported_cb(const struct store_audit *a, void *arg)
 		r->by = report_json_str(a->details, "by");
 		r->file = report_json_str(a->details, "file");
 		r->seq = a->seq;
-		r->at = a->clock_time;
+		/* when the table was received (import-annex --at), which decides 迟报; records
+		 * from before that field was kept: when it was entered */
+		received = report_json_str(a->details, "received");
+		/* always written with its offset ("2017-07-10T12:00:00+08:00"), which needs no
+		 * zone to read */
+		if (received == NULL || strlen(received) != 25 ||
+		    tz_parse_time(NULL, received, &r->at) != 0)
+			r->at = a->clock_time;
+		free(received);
 	} else if (strcmp(a->action, "task.flag") == 0) {
 		char *kind = report_json_str(a->details, "kind");
 		char *by = report_json_str(a->details, "by");

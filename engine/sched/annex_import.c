@@ -1,9 +1,12 @@
 /*
  * annex_import.c - `dabiao import-annex`: a county's own Annex 3 or Annex 4 table (the form
  * dabiao sent it, filled in and saved as CSV) checked and recorded against the task that
- * hands it in, as one `annex.report` audit record. Nothing else changes: the task's state is
- * the submission's business (`submit`); the reports show the county's figures beside
- * dabiao's and flag the differences (docs/reports.md, "The counties' own figures").
+ * hands it in, as one `annex.report` audit record. The table is the county's hand-in: a task
+ * still waiting for it is submitted in the same transaction, received when the detachment
+ * says it was (`--at`, else now), so a county that sent its table is not chased for it; a
+ * task already handed in keeps its state and the table corrects the one on record. The
+ * reports show the county's figures beside dabiao's and flag the differences
+ * (docs/reports.md, "The counties' own figures").
  *
  * The file is checked whole before anything is written; the first bad row or field is
  * DB_EDATA at FILE:LINE:COLUMN with the row and column as the spreadsheet shows them.
@@ -161,7 +164,8 @@ struct annex_req {
 	const struct engine_plan *ep;
 	const char *path, *jur, *by, *month;
 	int y, mo;
-	bool dry;
+	int64_t at;           /* received: the caller's time, or the clock's in the txn */
+	bool at_given, backdated, dry;
 	struct annex_import_result *res;
 	struct store_txn *txn;
 	/* filled by the check */
@@ -452,19 +456,51 @@ out:
 	return rc;
 }
 
+/* The annex.report record of a checked table: its rows as the reports read them. */
+static int
+record(struct annex_req *q, int form, size_t nrows, struct dberr *e)
+{
+	struct buf d = BUF_INIT;
+	const char *slash;
+	char when[40];
+	int rc;
+
+	slash = strrchr(q->path, '/');
+	buf_puts(&d, "{\"plan\":");
+	buf_json_str(&d, q->ep->plan->id);
+	buf_printf(&d, ",\"form\":\"annex%d\",\"month\":", form == PLAN_FORM_ANNEX3 ? 3 : 4);
+	buf_json_str(&d, q->month);
+	buf_puts(&d, ",\"by\":");
+	buf_json_str(&d, q->by);
+	buf_puts(&d, ",\"file\":");
+	buf_json_str(&d, slash ? slash + 1 : q->path);
+	buf_printf(&d, ",\"file_sha256\":\"%s\",\"nrows\":%zu,\"rows\":", q->sha, nrows);
+	buf_json_str(&d, buf_str(&q->rows));
+	/* when it was received, which decides 迟报 (the record's own time is when it was
+	 * entered) */
+	tz_format_rfc3339(q->ep->tz, q->at, when);
+	buf_printf(&d, ",\"received\":\"%s\",\"backdated\":%s}", when,
+	           q->backdated ? "true" : "false");
+	rc = engine_audit(q->en, q->txn, "annex.report", q->key, q->jur, "", "", buf_str(&d), e);
+	buf_release(&d);
+	return rc;
+}
+
 static int
 import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct annex_req *q = arg;
 	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
 	struct store_subject j;
-	struct store_task t;
+	struct store_task t = {0};
 	struct report_annex_reported rep = {0};
-	struct buf d = BUF_INIT;
 	char *data = NULL;
 	size_t len, nrows = 0;
-	int form = 0, rc, ny, nm;
-	const char *slash;
+	int form = 0, rc, ny, nm, st;
+	const char *to = NULL;
+	char when[40];
+	int64_t month_end;
 
 	buf_reset(&q->rows);
 	q->res->same_as = 0;
@@ -479,6 +515,10 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return dberr_set(e, DB_EDATA, "no jurisdiction '%s' in the registry", q->jur);
 	if (rc != 0)
 		return rc;
+	/* "now" as of this transaction, as `submit` takes it: an `advance` that lapsed the task
+	 * while this command waited for the writer's lock makes the hand-in late */
+	if (!q->at_given && (rc = engine_clock_txn(q->en, txn, &q->at, e)) != 0)
+		goto out;
 	q->jname = store_subject_field(&j, "name") ? store_subject_field(&j, "name") : q->jur;
 	if ((rc = file_read(q->path, ANNEX_FILE_MAX, &data, &len, e)) == DB_EDATA) {
 		dberr_clear(e); /* only a size is DB_EDATA here: say what to do about it */
@@ -495,10 +535,16 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	 * almost always is (the month is the one the table covers, not the one it is due in);
 	 * after the file's check, whose stated period names a slip more exactly */
 	ny = q->y + q->mo / 12, nm = q->mo % 12 + 1;
-	if (engine_now(q->en) < tz_local_to_utc(q->ep->tz, cal_days_from_civil(ny, nm, 1), 0)) {
-		rc = dberr_set(e, DB_EDATA, "%s: --month %s has not ended yet (the store's clock is "
-		               "before %04d-%02d-01 00:00): a table covers a month that is over; "
-		               "check --month", q->path, q->month, ny, nm);
+	month_end = tz_local_to_utc(q->ep->tz, cal_days_from_civil(ny, nm, 1), 0);
+	if (q->at < month_end) {
+		tz_format_rfc3339(q->ep->tz, q->at, when);
+		rc = q->at_given
+		     ? dberr_set(e, DB_EDATA, "%s: --at %s is before --month %s ended (%04d-%02d-01 "
+		                 "00:00): a table of the month cannot have been received then; check "
+		                 "--at and --month", q->path, when, q->month, ny, nm)
+		     : dberr_set(e, DB_EDATA, "%s: --month %s has not ended yet (the store's clock "
+		                 "is before %04d-%02d-01 00:00): a table covers a month that is over; "
+		                 "check --month", q->path, q->month, ny, nm);
 		goto out;
 	}
 	m = report_form_milestone(q->ep->plan, form);
@@ -519,37 +565,39 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	if (rc != 0)
 		goto out;
-	store_task_release(&t);
 	sha256_hex(data, len, q->sha);
 	/* the same file again (a clerk's second click, a resent mail) is the table on record:
 	 * another record of it would read as a second report (review 12c, L6) */
 	if ((rc = report_annex_reported_get(txn, q->key, &rep, e)) != 0)
 		goto out;
-	if (rep.seq != 0 && rep.sha != NULL && strcmp(rep.sha, q->sha) == 0) {
-		q->res->same_as = rep.seq;
-		q->res->form = form == PLAN_FORM_ANNEX3 ? 3 : 4;
-		q->res->rows = nrows;
-		goto out;
-	}
-	slash = strrchr(q->path, '/');
-	buf_puts(&d, "{\"plan\":");
-	buf_json_str(&d, q->ep->plan->id);
-	buf_printf(&d, ",\"form\":\"annex%d\",\"month\":", form == PLAN_FORM_ANNEX3 ? 3 : 4);
-	buf_json_str(&d, q->month);
-	buf_puts(&d, ",\"by\":");
-	buf_json_str(&d, q->by);
-	buf_puts(&d, ",\"file\":");
-	buf_json_str(&d, slash ? slash + 1 : q->path);
-	buf_printf(&d, ",\"file_sha256\":\"%s\",\"nrows\":%zu,\"rows\":", q->sha, nrows);
-	buf_json_str(&d, buf_str(&q->rows));
-	buf_putc(&d, '}');
-	rc = engine_audit(q->en, txn, "annex.report", q->key, q->jur, "", "", buf_str(&d), e);
 	q->res->form = form == PLAN_FORM_ANNEX3 ? 3 : 4;
 	q->res->rows = nrows;
+	if (rep.seq != 0 && rep.sha != NULL && strcmp(rep.sha, q->sha) == 0)
+		q->res->same_as = rep.seq;
+	else if ((rc = record(q, form, nrows, e)) != 0)
+		goto out;
+	/* the table is the hand-in (review 12c, L3): a task still waiting for it is
+	 * submitted, so it no longer lapses or escalates; the same file again hands in a
+	 * task the table on record had not (a store from before this rule) */
+	snprintf(q->res->from, sizeof(q->res->from), "%s", t.state);
+	snprintf(q->res->to, sizeof(q->res->to), "%s", t.state);
+	lc = &q->ep->plan->lifecycles[m->lifecycle];
+	st = plan_lifecycle_state(lc, t.state);
+	if (st >= 0 && lc->submit_event >= 0 &&
+	    lc->table[(size_t)st * lc->nevents + (size_t)lc->submit_event] >= 0) {
+		struct task_event_args ta = {.by = q->by, .at = q->at, .backdated = q->backdated,
+		                             .file_sha256 = q->sha};
+
+		if ((rc = task_event(q->en, txn, q->key, "submit", &ta, &to, e)) != 0)
+			goto out;
+		q->res->handed_in = true;
+		q->res->late = q->at > t.deadline;
+		snprintf(q->res->to, sizeof(q->res->to), "%s", to);
+	}
 out:
 	report_annex_reported_release(&rep);
-	buf_release(&d);
 	free(data);
+	store_task_release(&t);
 	store_subject_release(&j);
 	return rc;
 }
@@ -568,6 +616,10 @@ sched_import_annex(struct engine *en, const struct annex_import_req *req,
 	q.jur = req->jurisdiction;
 	q.by = req->by;
 	q.month = req->month;
+	q.at = req->at;
+	q.at_given = req->at_given;
+	q.backdated = req->backdated;
+	q.dry = req->dry;
 	q.res = res;
 	if (strlen(req->month) != 7 || sscanf(req->month, "%4d-%2d%c", &q.y, &q.mo, &tail) != 2 ||
 	    req->month[4] != '-' || !cal_valid_date(q.y, q.mo, 1))

@@ -244,13 +244,20 @@ int sched_preview_import(struct engine *en, const char *path, struct import_resu
  * Annex 3 or Annex 4 (the form, filled in, saved as CSV; the header row tells which)
  * checked whole and recorded against the task that hands it in (the plan's `form:` milestone
  * for J whose table covers the month) as one `annex.report` audit record holding the rows
- * (annex_import.c; docs/reports.md). dry: checked, nothing written. Errors: DB_EUSAGE (a bad
- * month, several plans could be meant), DB_EDATA (the first bad row or field at
- * FILE:LINE:COL, an unknown jurisdiction or plan, no such task), DB_ENOINPUT and the file
- * reader's, the store's. */
+ * (annex_import.c; docs/reports.md). The table is the county's hand-in: when the task's
+ * state takes a submission (open, overdue, returned, incomplete) it is submitted in the same
+ * transaction, received at `at` (task_event's rules: late after the deadline, never after
+ * now); a task already handed in or accepted keeps its state (a corrected table). dry:
+ * checked, nothing written. Errors: DB_EUSAGE (a bad month, several plans could be meant),
+ * DB_EDATA (the first bad row or field at FILE:LINE:COL, an unknown jurisdiction or plan,
+ * no such task, a received time task_event refuses), DB_ENOINPUT and the file reader's, the
+ * store's. */
 struct annex_import_req {
 	const char *path, *jurisdiction, *month, *by;
 	const char *plan;     /* NULL: the one plan with Annex 3/4 tables */
+	int64_t at;           /* when the table was received (clock time); with at_given */
+	bool at_given;        /* false: the clock's now, read in the transaction */
+	bool backdated;       /* at was typed on a real-clock store: the entry says so */
 	bool dry;
 };
 struct annex_import_result {
@@ -259,7 +266,10 @@ struct annex_import_result {
 	char task[512];       /* the task the table answers */
 	char sha256[65];      /* of the file */
 	uint64_t same_as;     /* the file is the table the task's latest annex.report holds
-	                         (this audit record): nothing recorded; 0 otherwise */
+	                         (this audit record): no second annex.report; 0 otherwise */
+	bool handed_in;       /* the task was submitted by this table */
+	bool late;            /* ... after its deadline (迟报) */
+	char from[64], to[64];/* its state before and after (the same when not handed in) */
 };
 int sched_import_annex(struct engine *en, const struct annex_import_req *req,
                        struct annex_import_result *res, struct dberr *e);

@@ -53,6 +53,11 @@ def records():
     return [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
 
 
+def last_annex():
+    """The latest annex.report record (a task.submit may follow it: the table is the hand-in)."""
+    return [r for r in records() if r["action"] == "annex.report"][-1]
+
+
 a3 = annex3("2017-06")
 eq(len(a3), 10, "nine jurisdictions and the total")
 # June's tables are due 07-05 24:00: on 07-03 none is late yet (review 12c, L4: they read 未报送)
@@ -80,8 +85,8 @@ out = st.ok("import-annex", f1, "--jurisdiction", "hutubi-county", "--month", "2
             "--by", "王科长")
 check(TASK3 in out, f"recorded against June's Annex 3 task: {out}")
 recs = records()
-eq(len(recs), n0 + 1, "one audit record")
-r = recs[-1]
+eq(len(recs), n0 + 2, "two audit records: the table, then the hand-in it is")
+r = recs[-2]
 eq((r["action"], r["task"], r["subject"]), ("annex.report", TASK3, "hutubi-county"),
    "an annex.report record of the task")
 d = json.loads(r["details"])
@@ -108,7 +113,7 @@ check("check" not in by_ind[0], "by industry: no county column (counties report 
 f2 = st.write("hutubi-06b.csv", form("3,3,0,0,0,0,3,0,0.0"))
 st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
       "王科长")
-seq2 = records()[-1]["seq"]
+seq2 = last_annex()["seq"]
 # the same file again is the table on record (review 12c, L6): said so, nothing recorded
 n1 = len(records())
 out = st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by",
@@ -216,8 +221,8 @@ rows4 = [A4HEAD,
          "未启动,,呼图壁县环境保护局,李强"]
 f4 = st.write("hutubi-a4.csv", "\n".join(rows4) + "\n")
 st.ok("import-annex", f4, "--jurisdiction", "hutubi-county", "--month", "2017-06", "--by", "王科长")
-seq4 = records()[-1]["seq"]
-eq(records()[-1]["task"], TASK4, "Annex 4 of May–June: the task due 07-05")
+seq4 = last_annex()["seq"]
+eq(last_annex()["task"], TASK4, "Annex 4 of May–June: the task due 07-05")
 a4 = [x for x in json.loads(st.ok("report", "annex4", "--month", "2017-06", "--format", "json"))
       if x["jurisdiction"] == "呼图壁县"]
 got = {x["credit_code"]: x["check"] for x in a4}
@@ -236,7 +241,7 @@ rows4b = rows4 + [
     "呼图壁县环境保护局,吴娜"]
 st.ok("import-annex", st.write("hutubi-a4b.csv", "\n".join(rows4b) + "\n"), "--jurisdiction",
       "hutubi-county", "--month", "2017-06", "--by", "王科长")
-seq4b = records()[-1]["seq"]
+seq4b = last_annex()["seq"]
 got = {x["credit_code"]: x["check"] for x in json.loads(st.ok(
     "report", "annex4", "--month", "2017-06", "--format", "json")) if x["jurisdiction"] == "呼图壁县"}
 eq({k: got.get(k) for k in (NEW, MANAS, UNLISTED)},
@@ -320,7 +325,7 @@ st.ok("audit", "verify")
 FORM_FK = form("3,3,0,0,0,0,3,0,").replace("呼图壁县", "阜康市")
 st.ok("import-annex", st.write("fukang-06.csv", FORM_FK), "--jurisdiction", "fukang-city",
       "--month", "2017-06", "--by", "赵")
-seqfk = records()[-1]["seq"]
+seqfk = last_annex()["seq"]
 # the dispatch of 07-10: the county's own base number beside dabiao's, in text and workbook
 st.ok("advance", "--to", "2017-07-10T10:00:00+08:00")
 eq(annex3("2017-06")["阜康市"]["check"], f"一致（赵，第 {seqfk} 号）",
@@ -361,7 +366,7 @@ eq((fk[7], fk[8], fk[10], fk[11]), (2, 1, 3, f"一致（赵，第 {seqfk} 号）
 # after the record's number, and a note that these columns are as printed, not replayed
 st.ok("import-annex", st.write("manas-06.csv", form("1,1,0,0,0,0,1,0,").replace(
     "呼图壁县", "玛纳斯县")), "--jurisdiction", "manas-county", "--month", "2017-06", "--by", "刘")
-seqm = records()[-1]["seq"]
+seqm = last_annex()["seq"]
 ck = annex3("2017-06")["玛纳斯县"]["check"]
 check(ck.endswith(f"（刘，第 {seqm} 号，迟报）"), f"late: said after its number: {ck}")
 eq(annex3("2017-06")["阜康市"]["check"], f"一致（赵，第 {seqfk} 号）", "on time: no 迟报")
