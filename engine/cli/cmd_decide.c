@@ -52,9 +52,9 @@ cmd_decide(struct cli *c)
 
 static const char *const columns[] = {
 	"id", "plan", "kind", "jurisdiction", "state", "count", "at", "tasks", "whys",
-	"decided_by", "reason", "superseded_by"};
+	"decided_by", "reason", "superseded_by", "voided"};
 enum { C_ID, C_PLAN, C_KIND, C_JUR, C_STATE, C_COUNT, C_AT, C_TASKS, C_WHYS, C_BY, C_REASON,
-       C_SUPER, C_N };
+       C_SUPER, C_VOIDED, C_N };
 
 struct list_ctx {
 	struct engine *en;
@@ -67,7 +67,7 @@ list_cb(const struct conduct_warning *w, void *arg)
 {
 	struct list_ctx *c = arg;
 	const struct engine_plan *ep = engine_plan_find(c->en, w->plan);
-	const char **tasks, **whys;
+	const char **tasks, **whys, **voided;
 	char when[40];
 
 	if (c->state && strcmp(c->state, w->state) != 0)
@@ -75,6 +75,9 @@ list_cb(const struct conduct_warning *w, void *arg)
 	tz_format_rfc3339(ep ? ep->tz : engine_tz(c->en), w->at, when);
 	tasks = xcalloc(w->nitems + 1, sizeof(*tasks));
 	whys = xcalloc(w->nitems + 1, sizeof(*whys));
+	voided = xcalloc(w->nvoided + 1, sizeof(*voided));
+	for (size_t i = 0; i < w->nvoided; i++)
+		voided[i] = w->voided[i].task;
 	for (size_t i = 0; i < w->nitems; i++) {
 		tasks[i] = w->items[i].task;
 		whys[i] = w->items[i].why;
@@ -91,6 +94,8 @@ list_cb(const struct conduct_warning *w, void *arg)
 	report_add_str(&c->t, w->decided_by ? w->decided_by : "");
 	report_add_str(&c->t, w->reason ? w->reason : "");
 	report_add_str(&c->t, w->superseded_by ? w->superseded_by : "");
+	report_add_list(&c->t, voided, w->nvoided);
+	free(voided);
 	free(tasks);
 	free(whys);
 	return 0;
@@ -116,9 +121,10 @@ cmd_warnings(struct cli *c)
 	    (rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0)
 		return rc;
 	if (lc.state && strcmp(lc.state, "proposed") && strcmp(lc.state, "sent") &&
-	    strcmp(lc.state, "dismissed") && strcmp(lc.state, "superseded"))
-		return cli_usage(c, "--state is proposed, sent, dismissed or superseded, not '%s'",
-		                 lc.state);
+	    strcmp(lc.state, "dismissed") && strcmp(lc.state, "superseded") &&
+	    strcmp(lc.state, "withdrawn"))
+		return cli_usage(c, "--state is proposed, sent, dismissed, superseded or withdrawn, "
+		                 "not '%s'", lc.state);
 	if ((rc = cli_engine(c, &lc.en)) != 0)
 		return rc;
 	report_table_init(&lc.t, "", "warnings", columns, C_N);

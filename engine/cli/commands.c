@@ -241,7 +241,8 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "no decision, or no --by or --reason"},
-		 {65, "no such warning, or it is decided already or superseded by a newer one"},
+		 {65, "no such warning, or it is decided already, superseded by a newer one or "
+		  "withdrawn"},
 		 {0, NULL}},
 	 .example = "dabiao decide 12 approve --by 局长 --reason \"三项材料均未报送\""},
 	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
@@ -699,19 +700,20 @@ const struct cli_command cli_commands[] = {
 	            "dabiao user list --format csv > accounts.csv",
 	 .subs = "add disable list passwd token"},
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
-	 .summary = "conduct warnings: proposed, sent, dismissed, superseded",
-	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded] "
+	 .summary = "conduct warnings: proposed, sent, dismissed, superseded, withdrawn",
+	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded|withdrawn] "
 	          "[--format table|csv|json]",
 	 .text = "Lists the conduct warnings by number: kind, jurisdiction, state, the true "
 	         "count and when the rule was evaluated; in CSV and JSON also the tasks behind "
-	         "each and why each counts, who decided and why. A proposed warning awaits "
+	         "each and why each counts, who decided and why, and the lapses voided since it was "
+	         "made (a hand-in recorded afterwards). A proposed warning awaits "
 	         "`dabiao decide`; the candidate list names each lapse in words.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"state", "proposed|sent|dismissed|superseded", "every state", "only warnings in "
-		  "this state"},
+		 {"state", "proposed|sent|dismissed|superseded|withdrawn", "every state", "only "
+		  "warnings in this state"},
 		 {"format", "table|csv|json", "table", "json: an array of objects with id, plan, "
 		  "kind, jurisdiction, state, count, at, tasks, whys, decided_by, reason, "
-		  "superseded_by (docs/output.md)"},
+		  "superseded_by, voided (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao warnings --state proposed"},
 	{.name = "web", .fn = cmd_web, .flags = RW, .group = CLI_G_WORK,

@@ -457,3 +457,28 @@ conduct_clear_pending(struct store_txn *txn, const char *plan, size_t rule,
 	free(key);
 	return rc;
 }
+
+int
+conduct_repend(struct store_txn *txn, const char *plan, size_t rule, const char *jurisdiction,
+               const char *id, const char *new_id, int64_t last, unsigned *seq,
+               struct dberr *e)
+{
+	char *key = conduct_state_key(plan, rule, jurisdiction);
+	struct rule_state s;
+	int rc = state_get(txn, key, &s, e);
+
+	if (rc == 0 && s.pending != NULL && strcmp(s.pending, id) == 0) {
+		free(s.pending);
+		s.pending = new_id ? xstrdup(new_id) : NULL;
+		s.last = last;
+		if (seq != NULL)
+			*seq = ++s.seq;
+		rc = state_put(txn, key, &s, e);
+	} else if (rc == 0 && seq != NULL) {
+		*seq = ++s.seq;
+		rc = state_put(txn, key, &s, e);
+	}
+	state_free(&s);
+	free(key);
+	return rc;
+}

@@ -41,6 +41,7 @@ struct figures {
 	struct buf warnings;
 	unsigned nwarnings;
 	int32_t first, last;       /* horizon of the plan's due dates */
+	struct buf voided;         /* "KEY\tVOIDED\tLEFT\n" per sent warning with voided events */
 };
 
 #define DISPATCH_PREFIX "dispatch#"
@@ -153,10 +154,34 @@ notice_cb(const struct store_notice *n, void *arg)
 	tz_utc_to_local(f->ep->tz, n->scheduled, &day, NULL, NULL);
 	words_date_zh(day, when);
 	f->nwarnings++;
-	buf_printf(&f->warnings, "　　%u. %s，%s：%s\n", f->nwarnings, when, row(f, n->subject)->name,
+	buf_printf(&f->warnings, "　　%u. %s，%s：%s", f->nwarnings, when, row(f, n->subject)->name,
 	           strcmp(n->kind, "interview-warning") == 0 ? "约谈预警"
 	           : strcmp(n->kind, "approval-restriction-warning") == 0 ? "限批预警"
 	                                                                  : "工作预警");
+	/* a warning sent on a lapse voided afterwards says so (warning.c) */
+	for (const char *p = f->voided.len ? buf_str(&f->voided) : NULL; p && *p;
+	     p = strchr(p, '\n') + 1) {
+		size_t len = strcspn(p, "\t");
+		unsigned nv, left;
+
+		if (len == strlen(n->key) && memcmp(p, n->key, len) == 0 &&
+		    sscanf(p + len, "\t%u\t%u", &nv, &left) == 2) {
+			buf_printf(&f->warnings, "（依据的逾期已补录撤销%u项，余%u项）", nv, left);
+			break;
+		}
+	}
+	buf_putc(&f->warnings, '\n');
+	return 0;
+}
+
+static int
+voided_cb(const struct conduct_warning *w, void *arg)
+{
+	struct figures *f = arg;
+
+	if (w->nvoided > 0 && strcmp(w->state, "sent") == 0)
+		buf_printf(&f->voided, "%s/conduct/%s/%s/%u\t%zu\t%zu\n", w->plan, w->kind,
+		           w->jurisdiction, w->seq, w->nvoided, conduct_warning_left(w));
 	return 0;
 }
 
@@ -171,6 +196,7 @@ figures_release(struct figures *f)
 	free(f->rows);
 	buf_release(&f->overdue);
 	buf_release(&f->warnings);
+	buf_release(&f->voided);
 }
 
 static int
@@ -393,6 +419,8 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &f, e);
 	if (rc == 0)
 		rc = store_task_each(txn, prefix, task_cb, &f, e);
+	if (rc == 0)
+		rc = conduct_warning_each(txn, f.ep->plan->id, voided_cb, &f, e);
 	if (rc == 0)
 		rc = store_notice_each(txn, notice_cb, &f, e);
 	if (rc != 0)

@@ -27,12 +27,25 @@
 int conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                  const struct store_task *task, int64_t t, const char *why, struct dberr *e);
 /* The other way: task's event of kind why is no longer counted by any rule (a lapse voided
- * by a hand-in received before it and recorded after, docs/plan-format.md). Warnings
- * already sent or proposed stay what they were; the rules' next evaluations count without
- * it. *n (may be NULL) is increased by the rule states it left. Errors: the store's. */
+ * by a hand-in received before it and recorded after, docs/plan-format.md): the rules'
+ * next evaluations count without it; the warnings that counted it are
+ * conduct_void_warnings' business. *n (may be NULL) is increased by the rule states it
+ * left. Errors: the store's. */
 int conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                    const struct store_task *task, const char *why, size_t *n,
                    struct dberr *e);
+/* The warnings behind which task's lapse (and the escalations that followed from it) was
+ * counted, after that lapse was voided (conduct_unnote's case): a proposal whose events
+ * left fall below its rule's threshold is withdrawn (state withdrawn), one still at or
+ * above it is proposed again with the true count (a new number; the old one superseded),
+ * and the deciding roles are told either way (a `candidates` notice saying what changed);
+ * a warning already sent keeps its state and records the voided events (its `voided`
+ * list, which `warnings`, the dispatch and the web show). Each change is audited
+ * (conduct.withdraw, conduct.propose with "replaces", conduct.void). Errors: the store's
+ * and notice_queue's. */
+int conduct_void_warnings(struct engine *en, struct store_txn *txn,
+                          const struct engine_plan *ep, const struct store_task *task,
+                          struct dberr *e);
 /* STORE_DUE_CONDUCT: evaluates one rule for one jurisdiction over its window; when the
  * count is reached and something new came in since its last warning, warns once with the
  * true count: sent at once, or (a rule with `decide`) proposed to the deciding roles. */
@@ -62,7 +75,8 @@ struct conduct_warning {
 	char *plan, *kind, *jurisdiction;
 	unsigned seq;             /* the rule's count of warnings for the jurisdiction: its
 	                             notice's key PLAN/conduct/KIND/JURISDICTION/SEQ */
-	char *state;              /* proposed, sent, dismissed, superseded */
+	char *state;              /* proposed, sent, dismissed, superseded, withdrawn (the
+	                             events it needed were voided before a decision) */
 	size_t rule;              /* index of the rule in the plan version that made it */
 	int64_t at;               /* when the rule was evaluated */
 	struct conduct_item *items;
@@ -71,11 +85,17 @@ struct conduct_warning {
 	char *reason;
 	int64_t decided_at;       /* 0 when not decided */
 	char *superseded_by;      /* for superseded, else NULL */
+	struct conduct_item *voided; /* events behind it voided afterwards (a lapse a hand-in
+	                                recorded afterwards voided, conduct_void_warnings):
+	                                at = when voided; the items keep what it was made of */
+	size_t nvoided;
 };
 /* The warning with id; DB_ENOTFOUND when there is none (or id is no whole number); else
  * the store's. Release *out with conduct_warning_release. */
 int conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
                         struct dberr *e);
+/* How many of w's events stand: those not voided since it was made. Cannot fail. */
+size_t conduct_warning_left(const struct conduct_warning *w);
 /* Frees the strings and items w owns (NULL allowed). Cannot fail. */
 void conduct_warning_release(struct conduct_warning *w);
 /* Every warning (of plan, when not NULL), in number order; w is valid during the call. A

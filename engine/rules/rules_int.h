@@ -31,6 +31,15 @@ int conduct_warn(struct engine *en, struct store_txn *txn, struct conduct_eval *
 int conduct_clear_pending(struct store_txn *txn, const char *plan, size_t rule,
                           const char *jurisdiction, const char *id, struct dberr *e);
 
+/* A proposal id withdrawn (new_id NULL) or proposed again as new_id, after events behind
+ * it were voided: when it is the rule state's pending one, the state's pending follows and
+ * its `last` (the newest event behind the standing warning) becomes last, so the events
+ * left count as new again for a withdrawn one; *seq (may be NULL) takes the rule's next
+ * warning count, for the new proposal's notice key. */
+int conduct_repend(struct store_txn *txn, const char *plan, size_t rule, const char *jurisdiction,
+                   const char *id, const char *new_id, int64_t last, unsigned *seq,
+                   struct dberr *e);
+
 char *conduct_state_key(const char *plan, size_t rule, const char *jurisdiction);
 int64_t conduct_window(const struct plan_offset *o);
 unsigned conduct_class(const char *why);

@@ -17,7 +17,8 @@
  * "warning/<number, 8 digits>" as text lines ("plan P", "seq N" (the rule's own count for
  * the jurisdiction, which names its notice), "state S", "rule K", "kind K",
  * "jurisdiction J", "at T", "item T WHY TASK", "decided T", "by TEXT", "reason TEXT",
- * "superseded_by ID"), so `mdb_dump` shows it.
+ * "superseded_by ID", "voided T WHY TASK" per event voided after it was made), so
+ * `mdb_dump` shows it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ conduct_warning_release(struct conduct_warning *w)
 	free(w->decided_by);
 	free(w->reason);
 	free(w->superseded_by);
+	conduct_items_free(w->voided, w->nvoided);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -73,6 +75,9 @@ warning_text(const struct conduct_warning *w)
 		put_text(&b, "reason", w->reason);
 	if (w->superseded_by)
 		buf_printf(&b, "\nsuperseded_by %s", w->superseded_by);
+	for (size_t i = 0; i < w->nvoided; i++)
+		buf_printf(&b, "\nvoided %" PRId64 " %s %s", w->voided[i].at, w->voided[i].why,
+		           w->voided[i].task);
 	return buf_detach(&b);
 }
 
@@ -80,7 +85,7 @@ static void
 warning_parse(const char *id, const char *text, struct conduct_warning *w)
 {
 	char *copy = xstrdup(text), *save = NULL;
-	size_t cap = 0;
+	size_t cap = 0, vcap = 0;
 	memset(w, 0, sizeof(*w));
 	w->id = xstrdup(id);
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -120,6 +125,11 @@ warning_parse(const char *id, const char *text, struct conduct_warning *w)
 			w->items = xgrow(w->items, &cap, w->nitems + 1, sizeof(*w->items));
 			w->items[w->nitems++] = (struct conduct_item){at, xstrdup(why),
 			                                              xstrdup(v + off)};
+		} else if (strcmp(l, "voided") == 0 &&
+		           sscanf(v, "%lld %31s %n", &at, why, &off) == 2 && off > 0) {
+			w->voided = xgrow(w->voided, &vcap, w->nvoided + 1, sizeof(*w->voided));
+			w->voided[w->nvoided++] = (struct conduct_item){at, xstrdup(why),
+			                                                xstrdup(v + off)};
 		}
 	}
 	if (w->plan == NULL)
@@ -645,31 +655,29 @@ cand_cb(const struct conduct_warning *w, void *arg)
 	return 0;
 }
 
-int
-candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
+/* The candidate list of rule k of ep to its deciding roles, dated at. changes (may be
+ * NULL): what changed in the list outside an evaluation (a proposal withdrawn or proposed
+ * again because a lapse behind it was voided), said first; keypart then makes its key
+ * unique. Nothing when there is neither a proposal awaiting a decision nor a change. */
+static int
+candidates_send(struct engine *en, struct store_txn *txn, const struct engine_plan *ep, size_t k,
+                int64_t at, bool late, const char *changes, const char *keypart,
                 struct dberr *e)
 {
-	char plan_id[128], key[512], count[24], need[16], within[32];
-	const struct engine_plan *ep;
-	const struct plan_conduct *r;
+	const struct plan_conduct *r = &ep->plan->conduct[k];
+	char key[512], count[24], need[16], within[32];
 	struct cand_ctx c = {0};
-	struct notice_var vars[5];
+	struct notice_var vars[6];
 	struct notice_req req = {0};
-	size_t k;
 	int rc;
 
-	if (sscanf(d->task, "candidates#%127[^#]#%zu", plan_id, &k) != 2 ||
-	    (ep = engine_plan_find(en, plan_id)) == NULL || k >= ep->plan->nconduct)
-		return 0;
-	r = &ep->plan->conduct[k];
-	if (r->ndecide == 0)
-		return 0; /* the rule no longer asks for a decision */
 	c.txn = txn;
 	c.en = en;
 	c.ep = ep;
 	c.kind = r->kind;
 	c.text = (struct buf)BUF_INIT;
-	if ((rc = conduct_warning_each(txn, plan_id, cand_cb, &c, e)) != 0 || c.n == 0)
+	if ((rc = conduct_warning_each(txn, ep->plan->id, cand_cb, &c, e)) != 0 ||
+	    (c.n == 0 && changes == NULL))
 		goto out;
 	snprintf(count, sizeof(count), "%zu", c.n);
 	snprintf(need, sizeof(need), "%d", r->lapses);
@@ -679,23 +687,40 @@ candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due
 	vars[2] = (struct notice_var){"measure", measure_zh(r->kind)};
 	vars[3] = (struct notice_var){"rule_lapses", need};
 	vars[4] = (struct notice_var){"within_days", within};
-
-	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64, plan_id, r->kind, d->planned);
+	vars[5] = (struct notice_var){"candidate_changes", changes ? changes : ""};
+	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64 "%s%s", ep->plan->id, r->kind, at,
+	         keypart ? "/" : "", keypart ? keypart : "");
 	req.ep = ep;
 	req.kind = "candidates";
 	req.fallback = "candidates";
 	req.key = key;
-	req.subject = plan_id;
+	req.subject = ep->plan->id;
 	req.targets = r->decide;
 	req.ntargets = r->ndecide;
-	req.scheduled = d->planned;
+	req.scheduled = at;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 5;
+	req.nvars = 6;
 	rc = notice_queue(en, txn, &req, e);
 out:
 	buf_release(&c.text);
 	return rc;
+}
+
+int
+candidates_fire(struct engine *en, struct store_txn *txn, const struct store_due *d, bool late,
+                struct dberr *e)
+{
+	char plan_id[128];
+	const struct engine_plan *ep;
+	size_t k;
+
+	if (sscanf(d->task, "candidates#%127[^#]#%zu", plan_id, &k) != 2 ||
+	    (ep = engine_plan_find(en, plan_id)) == NULL || k >= ep->plan->nconduct)
+		return 0;
+	if (ep->plan->conduct[k].ndecide == 0)
+		return 0; /* the rule no longer asks for a decision */
+	return candidates_send(en, txn, ep, k, d->planned, late, NULL, NULL, e);
 }
 
 /* ---- the decision ---- */
@@ -760,6 +785,11 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 	if (strcmp(w.state, "proposed") != 0) {
 		if (w.superseded_by)
 			rc = superseded_error(txn, id, &w, e);
+		else if (strcmp(w.state, "withdrawn") == 0)
+			rc = dberr_set(e, DB_ESTATE, "warning %s was withdrawn: %zu of its %zu events "
+			               "were voided afterwards (a hand-in received before the deadline "
+			               "and recorded after it), which left it below its rule: nothing is "
+			               "left to decide", id, w.nitems - conduct_warning_left(&w), w.nitems);
 		else
 			rc = dberr_set(e, DB_ESTATE, "warning %s is %s%s%s: a decision is made once",
 			               id, w.state, w.decided_by ? " by " : "",
@@ -790,5 +820,247 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 out:
 	buf_release(&details);
 	conduct_warning_release(&w);
+	return rc;
+}
+
+/* ---- lapses voided afterwards ----
+ *
+ * A lapse voided by a hand-in received before it and recorded after it (`submit --at`,
+ * docs/plan-format.md "Recorded afterwards") was never a lapse. The rules' next evaluations
+ * count without it (conduct_unnote); a warning that already counted it must not stand on
+ * it silently either. Decision: a proposal, which nobody has decided yet, is brought to the
+ * truth — withdrawn when what is left falls below its rule's threshold, proposed again
+ * with what is left (a new number, the old one superseded) when it still meets it — and
+ * the deciders are told which and why, at once; a warning already sent cannot be unsent:
+ * it keeps its state and records the voided events, which every list of warnings shows
+ * beside it ("依据的逾期已补录撤销N项"). */
+
+/* Was event it (a lapse, or an escalation that followed from it) task's? */
+static bool
+voids_item(const struct conduct_item *it, const char *task)
+{
+	return strcmp(it->task, task) == 0 &&
+	       (conduct_class(it->why) & (PLAN_COUNT_LAPSE | PLAN_COUNT_ESCALATION)) != 0;
+}
+
+/* Is event it of w among its voided ones? */
+static bool
+item_voided(const struct conduct_warning *w, const struct conduct_item *it)
+{
+	for (size_t i = 0; i < w->nvoided; i++)
+		if (strcmp(w->voided[i].task, it->task) == 0 &&
+		    conduct_class(w->voided[i].why) == conduct_class(it->why))
+			return true;
+	return false;
+}
+
+size_t
+conduct_warning_left(const struct conduct_warning *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->nitems; i++)
+		n += !item_voided(w, &w->items[i]);
+	return n;
+}
+
+struct void_find {
+	const char *task;
+	struct strset ids;
+};
+
+static int
+void_find_cb(const struct conduct_warning *w, void *arg)
+{
+	struct void_find *f = arg;
+
+	if (strcmp(w->state, "proposed") != 0 && strcmp(w->state, "sent") != 0)
+		return 0;
+	for (size_t i = 0; i < w->nitems; i++)
+		if (voids_item(&w->items[i], f->task) && !item_voided(w, &w->items[i])) {
+			strset_add(&f->ids, w->id);
+			break;
+		}
+	return 0;
+}
+
+/* The newest event behind the last warning of w's rule and jurisdiction that stands (sent
+ * or dismissed): where the rule's count of new events starts again once w is withdrawn. */
+struct last_ctx {
+	const struct conduct_warning *w;
+	int64_t last;
+};
+
+static int
+last_cb(const struct conduct_warning *o, void *arg)
+{
+	struct last_ctx *c = arg;
+
+	if (strcmp(o->id, c->w->id) == 0 || o->rule != c->w->rule ||
+	    strcmp(o->kind, c->w->kind) != 0 || strcmp(o->jurisdiction, c->w->jurisdiction) != 0 ||
+	    (strcmp(o->state, "sent") != 0 && strcmp(o->state, "dismissed") != 0))
+		return 0;
+	for (size_t i = 0; i < o->nitems; i++)
+		if (o->items[i].at > c->last)
+			c->last = o->items[i].at;
+	return 0;
+}
+
+static void
+void_details(struct buf *b, const struct conduct_warning *w, const char *task, size_t left,
+             const struct plan_conduct *r)
+{
+	buf_puts(b, "{\"id\":");
+	buf_json_str(b, w->id);
+	buf_puts(b, ",\"voided\":");
+	buf_json_str(b, task);
+	buf_printf(b, ",\"count\":%zu,\"left\":%zu", w->nitems, left);
+	if (r != NULL)
+		buf_printf(b, ",\"rule_lapses\":%d", r->lapses);
+}
+
+/* The proposal w, whose events left number `left`, proposed again with them under a new
+ * number; *new_id gets it. */
+static int
+repropose(struct engine *en, struct store_txn *txn, struct conduct_warning *w, size_t ridx,
+          const char *task, size_t left, const struct plan_conduct *r, char **new_id,
+          struct dberr *e)
+{
+	struct conduct_warning nw = {0};
+	struct buf d = BUF_INIT;
+	int64_t last = 0;
+	int rc;
+
+	if ((rc = next_number(txn, &nw.id, e)) != 0)
+		return rc;
+	nw.plan = xstrdup(w->plan);
+	nw.kind = xstrdup(w->kind);
+	nw.jurisdiction = xstrdup(w->jurisdiction);
+	nw.state = xstrdup("proposed");
+	nw.rule = ridx;
+	nw.at = w->at; /* the same evaluation's facts, less the voided ones */
+	nw.items = xcalloc(left ? left : 1, sizeof(*nw.items));
+	for (size_t i = 0; i < w->nitems; i++) {
+		const struct conduct_item *it = &w->items[i];
+
+		if (item_voided(w, it))
+			continue;
+		nw.items[nw.nitems++] = (struct conduct_item){it->at, xstrdup(it->why),
+		                                              xstrdup(it->task)};
+		if (it->at > last)
+			last = it->at;
+	}
+	if ((rc = conduct_repend(txn, w->plan, ridx, w->jurisdiction, w->id, nw.id, last, &nw.seq,
+	                         e)) != 0 ||
+	    (rc = warning_put(txn, &nw, e)) != 0 ||
+	    (rc = supersede(en, txn, w->id, nw.id, e)) != 0)
+		goto out;
+	details_json(&d, &nw);
+	buf_puts(&d, ",\"replaces\":");
+	buf_json_str(&d, w->id);
+	buf_puts(&d, ",\"voided\":");
+	buf_json_str(&d, task);
+	buf_printf(&d, ",\"rule_lapses\":%d}", r->lapses);
+	if ((rc = engine_audit(en, txn, "conduct.propose", "", nw.jurisdiction, "", "proposed",
+	                       buf_str(&d), e)) == 0)
+		*new_id = xstrdup(nw.id);
+out:
+	buf_release(&d);
+	conduct_warning_release(&nw);
+	return rc;
+}
+
+/* One warning that counted task's voided lapse. */
+static int
+void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep, const char *id,
+         const char *task, struct dberr *e)
+{
+	struct conduct_warning w;
+	const struct plan_conduct *r;
+	struct buf d = BUF_INIT, changes = BUF_INIT, what = BUF_INIT;
+	struct last_ctx lc;
+	char *new_id = NULL, *jur = NULL, keypart[48];
+	size_t left, ridx = 0, nvoid = 0;
+	int rc;
+
+	if ((rc = conduct_warning_get(txn, id, &w, e)) != 0)
+		return rc;
+	for (size_t i = 0; i < w.nitems; i++) {
+		const struct conduct_item *it = &w.items[i];
+
+		if (!voids_item(it, task) || item_voided(&w, it))
+			continue;
+		w.voided = xrealloc(w.voided, (w.nvoided + 1) * sizeof(*w.voided));
+		w.voided[w.nvoided++] = (struct conduct_item){engine_now(en), xstrdup(it->why),
+		                                              xstrdup(it->task)};
+		buf_puts(&what, nvoid++ ? "”“" : "");
+		item_words(txn, en, ep, it, &what);
+	}
+	left = conduct_warning_left(&w);
+	r = conduct_rule_of(ep, &w);
+	if (r != NULL)
+		ridx = (size_t)(r - ep->plan->conduct);
+	void_details(&d, &w, task, left, r);
+	if (strcmp(w.state, "sent") == 0) {
+		/* sent: it stays sent, and says on every list what it no longer stands on */
+		buf_printf(&d, ",\"below_rule\":%s}", r && left < (size_t)r->lapses ? "true" : "false");
+		if ((rc = warning_put(txn, &w, e)) == 0)
+			rc = engine_audit(en, txn, "conduct.void", "", w.jurisdiction, "sent", "sent",
+			                  buf_str(&d), e);
+		goto out;
+	}
+	jur = store_subject_name(txn, STORE_JURISDICTION, w.jurisdiction);
+	if (r == NULL || r->ndecide == 0 || left < (size_t)r->lapses) {
+		/* below the threshold: nothing is left to decide */
+		free(w.state);
+		w.state = xstrdup("withdrawn");
+		lc = (struct last_ctx){&w, 0};
+		buf_putc(&d, '}');
+		if ((rc = warning_put(txn, &w, e)) != 0 ||
+		    (rc = conduct_warning_each(txn, w.plan, last_cb, &lc, e)) != 0 ||
+		    (rc = conduct_repend(txn, w.plan, r ? ridx : w.rule, w.jurisdiction, w.id, NULL,
+		                         lc.last, NULL, e)) != 0 ||
+		    (rc = engine_audit(en, txn, "conduct.withdraw", "", w.jurisdiction, "proposed",
+		                       "withdrawn", buf_str(&d), e)) != 0)
+			goto out;
+		if (r != NULL)
+			buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，报送材料在截止前已收到、"
+			           "事后补录，所记逾期已撤销；余%zu项，不足预警标准（%d项），该预警已撤回，"
+			           "无需决定。", w.id, jur, w.nitems, buf_str(&what), left, r->lapses);
+	} else {
+		buf_putc(&d, '}');
+		if ((rc = warning_put(txn, &w, e)) != 0 ||
+		    (rc = repropose(en, txn, &w, ridx, task, left, r, &new_id, e)) != 0)
+			goto out;
+		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，报送材料在截止前已收到、"
+		           "事后补录，所记逾期已撤销；余%zu项，仍达到预警标准（%d项），已按实际情况重新"
+		           "提请决定，新的预警编号为 %s，原编号 %s 不再决定。", w.id, jur, w.nitems,
+		           buf_str(&what), left, r->lapses, new_id, w.id);
+	}
+	/* the deciders hear of it now: the list they hold names a number that no longer stands */
+	snprintf(keypart, sizeof(keypart), "voided-%s", w.id);
+	if (r != NULL && r->ndecide > 0)
+		rc = candidates_send(en, txn, ep, ridx, engine_now(en), false, buf_str(&changes),
+		                     keypart, e);
+out:
+	free(jur);
+	free(new_id);
+	buf_release(&d);
+	buf_release(&changes);
+	buf_release(&what);
+	conduct_warning_release(&w);
+	return rc;
+}
+
+int
+conduct_void_warnings(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      const struct store_task *task, struct dberr *e)
+{
+	struct void_find f = {task->key, {0}};
+	int rc = conduct_warning_each(txn, ep->plan->id, void_find_cb, &f, e);
+
+	for (size_t i = 0; rc == 0 && i < f.ids.n; i++)
+		rc = void_one(en, txn, ep, f.ids.v[i], task->key, e);
+	strset_free(&f.ids);
 	return rc;
 }

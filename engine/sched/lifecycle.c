@@ -361,6 +361,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		rc = conduct_unnote(en, txn, c.ep, &t, "lapse", NULL, e);
 	if (rc == 0 && voids)
 		rc = conduct_unnote(en, txn, c.ep, &t, "escalation", NULL, e);
+	/* and the warnings that counted it are brought to the truth (warning.c) */
+	if (rc == 0 && voids)
+		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
 	if (rc == 0 && back)
 		rc = came_back(en, txn, &c, &t, late, e);
 	if (rc == 0 && submit && missing.len > 0)

@@ -50,7 +50,8 @@ warning_state_word(const char *state)
 	return strcmp(state, "proposed") == 0   ? "待决定"
 	     : strcmp(state, "sent") == 0       ? "已发出"
 	     : strcmp(state, "dismissed") == 0  ? "不予发出"
-	     : strcmp(state, "superseded") == 0 ? "已由新预警取代" : state;
+	     : strcmp(state, "superseded") == 0 ? "已由新预警取代"
+	     : strcmp(state, "withdrawn") == 0  ? "已撤回" : state;
 }
 
 /* The events behind a warning, each linking to its task. */
@@ -137,9 +138,15 @@ list_cb(const struct conduct_warning *w, void *arg)
 				HF(h, "：%s", w->reason);
 		} else if (w->superseded_by) {
 			HF(h, "见预警 %s", w->superseded_by);
+		} else if (strcmp(w->state, "withdrawn") == 0) {
+			H(h, "所依据的逾期已补录撤销，不足预警标准");
 		} else {
 			H(h, "规则直接发出");
 		}
+		/* a sent warning that stood on a lapse voided since (warning.c) */
+		if (w->nvoided > 0 && strcmp(w->state, "sent") == 0)
+			HF(h, "<br><span class=\"voided\">依据的逾期已补录撤销%zu项，余%zu项</span>",
+			   w->nvoided, conduct_warning_left(w));
 		H(h, "</td>");
 	}
 	H(h, "</tr>");
