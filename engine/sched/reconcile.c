@@ -707,46 +707,55 @@ gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store
 /* A task a load or an import cancelled because its milestone, period or subject was no
  * longer given, given again by this version or import (a milestone restored, a rename
  * undone, an enterprise listed again): it is live again under its own key, its history
- * kept (docs/plan-format.md, "Plan versions"). It takes the state it was cancelled in and
- * the plan's date for it now, under the fair-start rule of a task made now: a period of a
- * recurring series whose deadline passed while it was cancelled stays cancelled (as a new
- * task would be not applicable); any other task too late to be met gets the grace period
- * from now. Its owner, told it was withdrawn, is told it is back. */
+ * kept (docs/plan-format.md, "Plan versions"). A task cancelled after it lapsed (in its
+ * lifecycle's deadline state) comes back lapsed: its deadline and its lapse stand, no new
+ * reminders, no grace, the escalation ladder goes on where it was (review 10e, H-A: two
+ * loads must not give an overdue county a clean slate). Any other takes the state it was
+ * cancelled in and the plan's date for it now, under the fair-start rule of a task made
+ * now: a period of a recurring series whose deadline passed while it was cancelled stays
+ * cancelled (as a new task would be not applicable); any other task too late to be met
+ * gets the grace period from now. Its owner, told it was withdrawn, is told it is back. */
 static int
 reopen(struct rctx *c, struct store_task *t)
 {
 	const struct plan *p = c->ep->plan;
 	const struct plan_milestone *m = given_by(p, t);
 	const struct plan_lifecycle *lc;
-	int64_t now = engine_now(c->en), deadline, gdl = 0;
-	int32_t due, gday = 0;
+	int64_t now = engine_now(c->en), deadline = t->deadline, gdl = 0;
+	int32_t due = t->due_date, gday = 0;
 	const char *was = store_task_extra(t, SCHED_CANCELLED_FROM), *verb;
 	char *milestone = t->milestone, *what, *told, *state, *j;
 	char wnew[WORDS_DEADLINE_MAX], dates[16], line[160];
+	const char *because = c->old ? "修订后的方案重新包括该事项" : "更新后的登记册重新包括该事项";
 	struct buf d = BUF_INIT;
-	bool late = false;
-	int st, rc;
+	bool late = false, lapsed;
+	int st, rc = 0;
 
 	if (m == NULL || !gives_subject(c, m, t))
 		return 0;
-	t->milestone = (char *)m->id; /* the period under the milestone that gives it now */
-	rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
-	t->milestone = milestone;
-	if (rc == DB_ENOTFOUND) {
-		dberr_clear(c->e);
-		return 0;
+	lc = &p->lifecycles[m->lifecycle];
+	st = was ? plan_lifecycle_state(lc, was) : -1;
+	lapsed = st >= 0 && st == lc->deadline_to;
+	if (!lapsed) {
+		t->milestone = (char *)m->id; /* the period under the milestone that gives it now */
+		rc = expand_task_due(c->en, c->txn, c->ep, t, &due, &deadline, c->e);
+		t->milestone = milestone;
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(c->e);
+			return 0;
+		}
+		if (rc != 0 || (rc = sched_too_late(c->ep, m, due, deadline, now, &late, c->e)) != 0)
+			return rc;
+		if (late && m->due.kind == PLAN_DUE_EVERY && deadline < now) {
+			cal_format_date(due, dates);
+			snprintf(line, sizeof(line), "stays cancelled: its deadline (%s) passed while it "
+			         "was cancelled", dates);
+			sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
+			return 0;
+		}
+		if (late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl, c->e)) != 0)
+			return rc;
 	}
-	if (rc != 0 || (rc = sched_too_late(c->ep, m, due, deadline, now, &late, c->e)) != 0)
-		return rc;
-	if (late && m->due.kind == PLAN_DUE_EVERY && deadline < now) {
-		cal_format_date(due, dates);
-		snprintf(line, sizeof(line), "stays cancelled: its deadline (%s) passed while it "
-		         "was cancelled", dates);
-		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
-		return 0;
-	}
-	if (late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl, c->e)) != 0)
-		return rc;
 	j = jurisdiction_now(c, m, t); /* an enterprise may have moved while it was cancelled */
 	if (j != NULL && strcmp(j, t->jurisdiction) != 0)
 		rc = move_jurisdiction(c, t, j);
@@ -759,17 +768,17 @@ reopen(struct rctx *c, struct store_task *t)
 		free(t->milestone);
 		t->milestone = xstrdup(m->id);
 	}
-	lc = &p->lifecycles[m->lifecycle];
-	st = was ? plan_lifecycle_state(lc, was) : -1;
-	/* a state that waits on the owner; the one a lapse leads to is a new clock's start */
-	if (st < 0 || lc->final[st] || st == lc->deadline_to)
+	/* a state that waits on the owner; the one a lapse leads to only when it lapsed */
+	if (st < 0 || lc->final[st])
 		st = lc->initial;
 	state = t->state;
 	t->state = lc->states[st];
 	t->plan_version = c->ep->version;
-	t->orig_due_date = due;
-	t->orig_deadline = deadline;
-	t->flags &= ~STORE_TASK_EXTENDED;
+	if (!lapsed) {
+		t->orig_due_date = due;
+		t->orig_deadline = deadline;
+		t->flags &= ~STORE_TASK_EXTENDED;
+	}
 	if (late && gdl > deadline) {
 		cal_format_date(due, dates);
 		store_task_set_extra(t, "grace_from", dates);
@@ -777,36 +786,38 @@ reopen(struct rctx *c, struct store_task *t)
 		late = false;
 	}
 	/* cancel_reason and cancelled_from stay on its record: the last cancellation's, as the
-	 * audit trail holds every one */
+	 * audit trail holds every one. A lapsed task's schedule goes on from now: its deadline
+	 * is behind (applied already), its steps before now are never sent again. */
 	rc = sched_reschedule(c->en, c->txn, c->ep, t, late ? gday : due, late ? gdl : deadline,
 	                      now, c->e);
 	cal_format_date(late ? gday : due, dates);
 	buf_printf(&d, "{\"plan_version\":%u,\"milestone\":", (unsigned)c->ep->version);
 	buf_json_str(&d, m->id);
-	buf_printf(&d, ",\"due_date\":\"%s\",\"why\":\"%s\"%s}", dates,
+	buf_printf(&d, ",\"due_date\":\"%s\",\"why\":\"%s\"%s%s}", dates,
 	           c->old ? "the plan gives it again" : "the registry gives it again",
-	           late ? ",\"too_late_to_remind\":true" : "");
+	           late ? ",\"too_late_to_remind\":true" : "",
+	           lapsed ? ",\"lapsed\":true" : "");
 	if (rc == 0)
 		rc = engine_audit(c->en, c->txn, "task.reopen", t->key, t->subject, state, t->state,
 		                  buf_str(&d), c->e);
 	if (rc == 0) {
 		snprintf(line, sizeof(line), "%s -> %s  due %s%s", state, t->state, dates,
-		         late ? " (grace: too late to remind of the plan's date)" : "");
+		         lapsed ? " (lapsed before it was cancelled: still overdue)"
+		         : late ? " (grace: too late to remind of the plan's date)" : "");
 		sched_changes_note(c->ch, SCHED_REOPENED, t->key, line);
 		what = matter_words(p, m, t->period, &verb);
 		words_deadline_zh(c->ep->tz, t->deadline, wnew);
-		if (late) {
+		if (lapsed) {
+			told = xasprintf("%s：恢复%s，截止时间%s已过，仍按逾期处理，请尽快%s（%s）", what,
+			                 verb, wnew, verb, because);
+		} else if (late) {
 			char wplan[WORDS_DEADLINE_MAX];
 
 			words_deadline_zh(c->ep->tz, deadline, wplan);
 			told = xasprintf("%s：恢复%s，截止时间为%s（%s；原定%s已来不及按期提醒，给予"
-			                 "宽限期）", what, verb, wnew,
-			                 c->old ? "修订后的方案重新包括该事项"
-			                        : "更新后的登记册重新包括该事项", wplan);
+			                 "宽限期）", what, verb, wnew, because, wplan);
 		} else {
-			told = xasprintf("%s：恢复%s，截止时间为%s（%s）", what, verb, wnew,
-			                 c->old ? "修订后的方案重新包括该事项"
-			                        : "更新后的登记册重新包括该事项");
+			told = xasprintf("%s：恢复%s，截止时间为%s（%s）", what, verb, wnew, because);
 		}
 		tell(c, t, p, m, told, TOLD_REOPENED);
 		free(told);
