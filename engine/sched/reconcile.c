@@ -932,6 +932,53 @@ key_cb(const struct store_task *t, void *arg)
 	return 0;
 }
 
+/* A milestone id the new version gives to a new milestone while the tasks of the one an
+ * earlier version renamed from it keep their keys under it (PLAN/ID/...: a rename keeps
+ * the keys) and that renamed milestone is still in the plan: the new milestone's tasks
+ * would have those very keys, and expansion, finding them taken, would make none while
+ * `simulate` shows them (review 10e, H-B). Refused (DB_ESTATE), naming both. */
+struct clash {
+	const struct plan *p;
+	const char *id;
+	char *holder, *key;
+};
+
+static int
+clash_cb(const struct store_task *t, void *arg)
+{
+	struct clash *c = arg;
+
+	if (strcmp(t->milestone, c->id) == 0 || plan_milestone_index(c->p, t->milestone) < 0)
+		return 0;
+	c->holder = xstrdup(t->milestone);
+	c->key = xstrdup(t->key);
+	return 1;
+}
+
+static int
+key_clash(struct store_txn *txn, const struct engine_plan *ep, struct dberr *e)
+{
+	const struct plan *p = ep->plan;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->nmilestones; i++) {
+		struct clash c = {p, p->milestones[i].id, NULL, NULL};
+		char *prefix = xasprintf("%s/%s/", p->id, c.id);
+
+		rc = store_task_each(txn, prefix, clash_cb, &c, e);
+		if (rc == 1)
+			rc = dberr_set(e, DB_ESTATE, "plan %s version %u: milestone %s would make its "
+			               "tasks under keys that milestone %s (renamed from %s) still holds, "
+			               "e.g. %s (a rename keeps its tasks' keys): give the new milestone "
+			               "another id", p->id, (unsigned)ep->version, c.id, c.holder, c.id,
+			               c.key);
+		free(c.holder);
+		free(c.key);
+		free(prefix);
+	}
+	return rc;
+}
+
 int
 reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct engine_plan *old, struct sched_changes *ch, struct dberr *e)
@@ -949,6 +996,8 @@ reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_pla
 		rc = one(&c, &t);
 		store_task_release(&t);
 	}
+	if (rc == 0 && old != NULL)
+		rc = key_clash(txn, ep, e);
 	if (rc == 0)
 		rc = tell_owners(&c);
 	told_release(&c);
