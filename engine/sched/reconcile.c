@@ -456,9 +456,19 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 
 	cal_format_date(t->due_date, from);
 	cal_format_date(due, to);
-	if ((t->flags & STORE_TASK_EXTENDED) && !field)
+	if ((t->flags & STORE_TASK_EXTENDED) && !field) {
 		kept = "kept: extended by hand";
-	else if (deadline <= now)
+	} else if ((t->flags & STORE_TASK_EXTENDED) && deadline <= t->deadline) {
+		/* a person's extension stands against a registry sheet (often the county's own,
+		 * which does not know of it) that would take time off it (review 10e, M-C);
+		 * a later registry date still gives more time */
+		const char *by = store_task_extra(t, "extended_by");
+
+		cal_format_date(t->due_date, own);
+		snprintf(why, sizeof(why), "kept: extended by hand to %s%s%s%s", own,
+		         by ? " (" : "", by ? by : "", by ? ")" : "");
+		kept = why;
+	} else if (deadline <= now)
 		kept = "kept: the new deadline has passed";
 	else if ((t->deadline <= now || st == lc->deadline_to) && !field)
 		kept = "kept: its deadline has passed";
@@ -534,29 +544,10 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		snprintf(line, sizeof(line), "%s -> %s", from, to);
 	if (rc == 0)
 		sched_changes_note(c->ch, SCHED_MOVED, t->key, line);
-	if (rc == 0 && field) {
-		struct owner_notice n = {0};
-		char gen[16], *reason = NULL;
-
-		snprintf(gen, sizeof(gen), "g%u", (unsigned)t->gen);
-		n.kind = "extended";
-		n.keypart = gen;
-		n.source = "更新后的企业登记册";
-		n.reason = "登记册中的整改时限已调整。";
-		n.previous = previous;
-		if (graced) {
-			char wplan[WORDS_DEADLINE_MAX];
-
-			words_deadline_zh(c->ep->tz, deadline, wplan);
-			reason = xasprintf("登记册将整改时限提前至%s，已来不及按期提醒，给予宽限期。",
-			                   wplan);
-			n.reason = reason;
-		}
-		rc = sched_owner_notice(c->en, c->txn, c->ep, t, &n, c->e);
-		free(reason);
-	} else if (rc == 0) {
-		/* the owners hear of every date a version moves, in one notice each (tell_owners):
-		 * the date they were told is in their reminders and must not be left standing */
+	if (rc == 0) {
+		/* the owners hear of every date a version or the registry moves, in one notice
+		 * each (tell_owners): the date they were told is in their reminders and must not
+		 * be left standing */
 		const char *verb;
 		char *what = matter_words(c->ep->plan, m, t->period, &verb), *told;
 		char wprev[WORDS_DEADLINE_MAX], wnew[WORDS_DEADLINE_MAX], wplan[WORDS_DEADLINE_MAX];
@@ -565,8 +556,12 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		words_deadline_zh(c->ep->tz, t->deadline, wnew);
 		words_deadline_zh(c->ep->tz, deadline, wplan);
 		if (graced)
-			told = xasprintf("%s：截止时间由%s调整为%s（修订后的方案将其提前至%s，已来不及"
-			                 "按期提醒，给予宽限期）", what, wprev, wnew, wplan);
+			told = xasprintf("%s：截止时间由%s调整为%s（%s提前至%s，已来不及按期提醒，"
+			                 "给予宽限期）", what, wprev, wnew,
+			                 field ? "登记册将整改时限" : "修订后的方案将其", wplan);
+		else if (field)
+			told = xasprintf("%s：截止时间由%s调整为%s（登记册中的整改时限已调整）", what,
+			                 wprev, wnew);
 		else
 			told = xasprintf("%s：截止时间由%s调整为%s", what, wprev, wnew);
 		tell(c, t, c->ep->plan, m, told, TOLD_MOVED);

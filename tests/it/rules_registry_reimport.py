@@ -102,12 +102,13 @@ eq(upd, {E1: {"rectify_by": ["2017-06-30", "2017-02-10"]},
    "clears it; each change audited")
 told = [m for m in st.mails() if m["X-Dabiao-Key"] not in before]
 eq(sorted((str(m["To"]), m["X-Dabiao-Kind"]) for m in told),
-   [("e1@x.example", "extended"), ("e2@x.example", "extended")],
-   "each enterprise told, at the addresses the sheet did not repeat")
+   [("e1@x.example", "changed"), ("e2@x.example", "changed")],
+   "each enterprise told in one grouped notice, at the addresses the sheet did not repeat")
 b1 = [m for m in told if str(m["To"]) == "e1@x.example"][0]
 body = b1.get_body().get_content().replace("\r\n", "\n")
 check("截止时间由2017年6月30日（星期五）24时调整为2017年2月23日（星期四）24时" in body and
-      "登记册将整改时限提前至2017年2月10日（星期五）24时，已来不及按期提醒，给予宽限期。" in body,
+      "（登记册将整改时限提前至2017年2月10日（星期五）24时，已来不及按期提醒，给予宽限期）"
+      in body,
       f"E1's notice: the told date, the grace date and why: {body}")
 b2 = [m for m in told if str(m["To"]) == "e2@x.example"][0]
 body = b2.get_body().get_content().replace("\r\n", "\n")
