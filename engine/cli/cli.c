@@ -76,6 +76,16 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 		               ok + 1);
 		free(head);
 	}
+	/* who acts and why are what the audit trail and the letters carry: a value of blanks
+	 * only (spaces, U+3000) names nobody and gives no reason, as "" does (review 10e, m-B) */
+	if (rc == 0 && opt != NULL && (strcmp(opt, "by") == 0 || strcmp(opt, "reason") == 0)) {
+		size_t lead, end;
+
+		utf8_trim_span(v, len, &lead, &end);
+		if (lead == end)
+			rc = cli_usage(c, "--%s is %s: %s", opt, len ? "only blanks" : "empty",
+			               opt[0] == 'b' ? "name who acts" : "say why");
+	}
 	return rc;
 }
 

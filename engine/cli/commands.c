@@ -235,16 +235,19 @@ const struct cli_command cli_commands[] = {
 	         "and why; dismiss keeps it from them. Both are audited (conduct.decide) and "
 	         "final. `dabiao warnings` lists the warnings.",
 	 .opts = (const struct cli_optdoc[]){
-		 OPT_BY,
+		 {"by", "WHO", NULL, "who decides: an enabled account (`dabiao user`) whose role is "
+		  "among the rule's decide roles, by login or name (姓名); the warning carries the "
+		  "name. Required."},
 		 {"reason", "TEXT", NULL, "why (in the warning when approved; in the audit trail "
 		  "either way). Required."},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "no decision, or no --by or --reason"},
+		 {64, "no decision, no --by or --reason (or blanks only), or --by names nobody who "
+		  "may decide (the message names who may)"},
 		 {65, "no such warning, or it is decided already, superseded by a newer one or "
 		  "withdrawn"},
 		 {0, NULL}},
-	 .example = "dabiao decide 12 approve --by 局长 --reason \"三项材料均未报送\""},
+	 .example = "dabiao decide 12 approve --by 李明 --reason \"三项材料均未报送\""},
 	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
 	 .summary = "deliver every notice due now, once, and exit",
 	 .usage = "dabiao deliver",

@@ -110,10 +110,13 @@ const struct plan_conduct *conduct_rule_of(const struct engine_plan *ep,
                                            const struct conduct_warning *w);
 /* The decision on a proposed warning, the one code path for the command line and the web:
  * approve sends it to the rule's notify roles now, saying who decided and why; dismiss
- * keeps it from them. Both are audited (conduct.decide) and final. Errors: DB_ENOTFOUND
- * (no such warning), DB_ESTATE (not proposed: decided already, or superseded by a newer
- * one, named; or its plan no longer has a rule of its kind), DB_EUSAGE (by or reason
- * empty), the store's and notice_queue's. */
+ * keeps it from them. Both are audited (conduct.decide, with the decider's login) and
+ * final. by names the decider: an enabled account (`dabiao user`) whose role is among the
+ * rule's `decide` roles, by login or by name; the warning records the account's name.
+ * Errors: DB_ENOTFOUND (no such warning), DB_ESTATE (not proposed: decided already,
+ * superseded by a newer one, named, or withdrawn; or its plan no longer has a rule of its
+ * kind), DB_EUSAGE (by or reason empty; by no such account: the message names who may
+ * decide), the store's and notice_queue's. */
 int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
                    const char *by, const char *reason, struct dberr *e);
 /* A line per event, in Chinese: "1. 逾期：<milestone title> <period>（<subject>，截止 …）",

@@ -767,6 +767,91 @@ out:
 	return rc;
 }
 
+/* Who may decide: the store's enabled accounts (`dabiao user`) whose role is among the
+ * rule's `decide` roles (any enabled account when the plan no longer has the rule: it can
+ * only be dismissed). The decider is a person the bureau made known, never free text
+ * (issue 10, left from rules5): `--by` names one by login or by name (姓名). */
+struct decider_ctx {
+	const struct engine_plan *ep;
+	const struct plan_conduct *r;
+	const char *by;
+	char *name, *login;    /* the match, or NULL */
+	struct buf known;      /* "李明 (liming), ..." */
+	size_t nknown;
+};
+
+static bool
+decider_role(const struct decider_ctx *c, const char *role)
+{
+	if (c->r == NULL)
+		return true;
+	for (size_t i = 0; i < c->r->ndecide; i++)
+		if (c->r->decide[i].kind == PLAN_TARGET_ROLE && c->r->decide[i].role >= 0 &&
+		    strcmp(c->ep->plan->roles[c->r->decide[i].role].id, role) == 0)
+			return true;
+	return false;
+}
+
+static int
+decider_cb(const struct store_account *a, void *arg)
+{
+	struct decider_ctx *c = arg;
+	bool named = a->name != NULL && a->name[0] != '\0';
+
+	if (a->disabled || !decider_role(c, a->role))
+		return 0;
+	if (c->login == NULL &&
+	    (strcmp(a->login, c->by) == 0 || (named && strcmp(a->name, c->by) == 0))) {
+		c->login = xstrdup(a->login);
+		c->name = xstrdup(named ? a->name : a->login);
+	}
+	if (named)
+		buf_printf(&c->known, "%s%s (%s)", c->nknown ? ", " : "", a->name, a->login);
+	else
+		buf_printf(&c->known, "%s%s", c->nknown ? ", " : "", a->login);
+	c->nknown++;
+	return 0;
+}
+
+/* by as the decider of w: *name (the account's name, or its login) and *login, or
+ * DB_EUSAGE naming --by and the people who may decide. */
+static int
+decider_of(struct store_txn *txn, const struct engine_plan *ep, const struct plan_conduct *r,
+           const struct conduct_warning *w, const char *by, char **name, char **login,
+           struct dberr *e)
+{
+	struct decider_ctx c = {ep, r, by, NULL, NULL, BUF_INIT, 0};
+	int rc = store_account_each(txn, decider_cb, &c, e);
+
+	if (rc == 0 && c.login == NULL) {
+		struct buf roles = BUF_INIT;
+
+		for (size_t i = 0; r != NULL && i < r->ndecide; i++)
+			if (r->decide[i].kind == PLAN_TARGET_ROLE && r->decide[i].role >= 0)
+				buf_printf(&roles, "%s%s", roles.len ? "|" : "",
+				           ep->plan->roles[r->decide[i].role].id);
+		if (c.nknown > 0)
+			rc = dberr_set(e, DB_EUSAGE, "--by '%s' is nobody who may decide warning %s: "
+			               "give one of %s (an account of the rule's decide roles, by login "
+			               "or name)", by, w->id, buf_str(&c.known));
+		else
+			rc = dberr_set(e, DB_EUSAGE, "--by '%s' is nobody who may decide warning %s: no "
+			               "account has a decide role of its rule; add one with `dabiao user "
+			               "add LOGIN --role %s --name NAME --password-file FILE`", by, w->id,
+			               roles.len ? buf_str(&roles) : "ROLE");
+		buf_release(&roles);
+	}
+	if (rc == 0) {
+		*name = c.name;
+		*login = c.login;
+	} else {
+		free(c.name);
+		free(c.login);
+	}
+	buf_release(&c.known);
+	return rc;
+}
+
 int
 conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
                const char *by, const char *reason, struct dberr *e)
@@ -775,6 +860,7 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 	const struct engine_plan *ep;
 	const struct plan_conduct *r;
 	struct buf details = BUF_INIT;
+	char *name = NULL, *login = NULL;
 	int rc;
 
 	if (by == NULL || *by == '\0' || reason == NULL || *reason == '\0')
@@ -803,12 +889,16 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 		               "it by", id, w.plan, w.kind);
 		goto out;
 	}
+	if ((rc = decider_of(txn, ep, r, &w, by, &name, &login, e)) != 0)
+		goto out;
 	free(w.state);
 	w.state = xstrdup(approve ? "sent" : "dismissed");
-	w.decided_by = xstrdup(by);
+	w.decided_by = xstrdup(name);
 	w.reason = xstrdup(reason);
 	w.decided_at = engine_now(en);
 	details_json(&details, &w);
+	buf_puts(&details, ",\"decided_by_login\":");
+	buf_json_str(&details, login);
 	buf_printf(&details, ",\"decision\":\"%s\"}", approve ? "approve" : "dismiss");
 	if ((rc = warning_put(txn, &w, e)) != 0 ||
 	    (rc = engine_audit(en, txn, "conduct.decide", "", w.jurisdiction, "proposed",
@@ -818,6 +908,8 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 	if (approve)
 		rc = send_warning(en, txn, ep, r, &w, engine_now(en), false, e);
 out:
+	free(name);
+	free(login);
 	buf_release(&details);
 	conduct_warning_release(&w);
 	return rc;

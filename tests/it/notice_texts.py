@@ -190,6 +190,7 @@ def run(with_issuer, digest):
     pid = "with-issuer" if with_issuer else "no-issuer"
     st.ok("load", st.write("p.yaml", plan(pid, with_issuer)), env=env)
     st.ok("import", st.write("r.yaml", REG), env=env)
+    st.decider("juzhang", "bureau", "局长", env=env)
     st.ok("advance", "--to", "2017-03-14T12:00:00+08:00", env=env)
     # 乙园区 hands its roster in without the second section: incomplete
     st.ok("submit", f"{pid}/roster/b/once", "--by", "王五", "--sections", "units",

@@ -69,6 +69,7 @@ st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
 st.ok("load", st.write("r2.yaml", PLAN))
 st.ok("import", st.write("reg.yaml", REG))
+st.decider("zhangsan", "bureau", "局长张三")
 st.ok("advance", "--to", "2017-03-02T10:00:00+08:00")
 # b hands in everything; c and d only the evaluation report and the later ones; a nothing.
 for m in ("m1", "m2", "m3", "m5"):

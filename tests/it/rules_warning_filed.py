@@ -36,6 +36,7 @@ st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
 st.ok("load", st.write("p.yaml", PLAN))
 st.ok("import", st.write("reg.yaml", REG))
+st.decider("juzhang", "bureau", "局长")
 # x lapses at 03-02 00:00; the 09:00 evaluation proposes a warning
 st.ok("advance", "--to", "2017-03-02T10:00:00+08:00")
 ws = json.loads(st.ok("warnings", "--format", "json"))

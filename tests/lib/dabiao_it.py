@@ -75,6 +75,13 @@ class Store:
         if until:
             self.ok("advance", "--to", until, env=env)
 
+    def decider(self, login, role, name=None, env=None):
+        """An account of a deciding role (`dabiao user add`): `decide --by` names a person
+        the store knows, by login or name."""
+        pw = self.write(f"pw-{login}", "a-long-enough-password\n")
+        self.ok("user", "add", login, "--role", role, *(["--name", name] if name else []),
+                "--password-file", pw, env=env)
+
     def notices(self, *args, env=None):
         """`dabiao outbox ARGS --format json`: the notices, earliest scheduled first."""
         return json.loads(self.run("outbox", *args, "--format", "json", check=0, env=env)[1])

@@ -1,0 +1,98 @@
+"""A warning is decided by a person the store knows (issue 10, left from rules5): `decide
+--by` names an enabled account (`dabiao user`) whose role is among the rule's `decide`
+roles, by login or by name; anyone else is refused (64) with the option and the names of
+those who may decide, and nothing changes. The warning and its letter carry the account's
+name, the audit record its login. A `--by` or `--reason` of blanks only (spaces, U+3000)
+names nobody and gives no reason: 64, for decide, extend and flag alike (review 10e,
+m-B)."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, eq, check, done  # noqa: E402
+
+PLAN = """\
+plan: dk
+title: 决定测试
+timezone: Asia/Shanghai
+notify_at: "09:00"
+roles:
+  county: {title: 县环保局, per: jurisdiction}
+  leader: {title: 局领导}
+  sup: {title: 支队}
+conduct:
+  - {lapses: 1, within: 30d, kind: interview-warning, notify: [county], decide: [leader]}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - {id: a, title: 甲表, owner: county, for: each jurisdiction, due: 2017-03-10}
+      - {id: b, title: 乙表, owner: county, for: each jurisdiction, due: 2017-03-31}
+"""
+REG = """\
+jurisdictions:
+  - {id: j, name: 甲县, kind: county, email: [j@x.example]}
+offices:
+  leader: [leader@x.example]
+  sup: [sup@x.example]
+  admin: [admin@x.example]
+"""
+
+
+def state():
+    return [(w["id"], w["state"], w["decided_by"]) for w in
+            json.loads(st.ok("warnings", "--format", "json"))]
+
+
+st = Store()
+st.ok("init", "--clock", "virtual", "--now", "2017-02-01T10:00:00+08:00")
+st.ok("load", st.write("p.yaml", PLAN))
+st.ok("import", st.write("r.yaml", REG))
+# a lapses Fri 03-10 23:59:59; the rule proposes warning 1 on Sat 03-11 09:00
+st.ok("advance", "--to", "2017-03-13T10:00:00+08:00")
+eq(state(), [("1", "proposed", None)], "one proposal")
+
+code, _, err = st.run("decide", "1", "approve", "--by", "局长", "--reason", "情况属实")
+eq(code, 64, "nobody may decide yet: no account of the rule's decide role")
+check("--by '局长' is nobody who may decide warning 1" in err and
+      "dabiao user add LOGIN --role leader" in err, err)
+st.decider("liming", "leader", "李明")
+st.decider("zhao", "leader")
+st.decider("wangwu", "sup", "王五")
+code, _, err = st.run("decide", "1", "approve", "--by", "王五", "--reason", "情况属实")
+eq(code, 64, "an account of another role may not decide")
+check("--by '王五' is nobody who may decide warning 1: give one of 李明 (liming), zhao" in err,
+      f"the message names who may: {err}")
+for by, reason, what in (("  ", "情况属实", "--by is only blanks"),
+                         ("李明", "\u3000", "--reason is only blanks"),
+                         ("李明", "", "--reason is empty")):
+    code, _, err = st.run("decide", "1", "approve", "--by", by, "--reason", reason)
+    eq(code, 64, f"{what}: refused")
+    check(what in err, err)
+eq(state(), [("1", "proposed", None)], "the refusals changed nothing")
+
+st.ok("decide", "1", "approve", "--by", "李明", "--reason", "情况属实")
+eq(state(), [("1", "sent", "李明")], "decided by name: the warning records the name")
+rec = [json.loads(json.loads(ln)["record"]["details"]) for ln in
+       st.ok("audit", "--format", "jsonl").splitlines()
+       if json.loads(ln)["record"]["action"] == "conduct.decide"]
+eq([(d["decided_by"], d["decided_by_login"], d["decision"]) for d in rec],
+   [("李明", "liming", "approve")], "the audit record has the name and the login")
+mail = [m for m in st.mails() if m["X-Dabiao-Kind"] == "interview-warning"]
+check(len(mail) == 1 and "本预警经李明于2017年3月13日" in mail[0].get_body().get_content(),
+      "the letter says who decided")
+# b lapses Fri 03-31: warning 2, decided by an account named by its login alone
+st.ok("advance", "--to", "2017-04-03T10:00:00+08:00")
+st.ok("decide", "2", "dismiss", "--by", "zhao", "--reason", "已电话说明")
+eq(state(), [("1", "sent", "李明"), ("2", "dismissed", "zhao")], "an account without a name "
+   "decides by its login")
+# the same rule for every command that records who acts and why
+for args in (("extend", "dk/b/j/once", "--to", "2017-04-30", "--by", "　", "--reason", "x"),
+             ("extend", "dk/b/j/once", "--to", "2017-04-30", "--by", "x", "--reason", "  "),
+             ("flag", "dk/b/j/once", "--kind", "omitted", "--by", " ", "--reason", "x")):
+    code, _, err = st.run(*args)
+    eq(code, 64, f"{args[0]} with a blank value: refused")
+    check("only blanks" in err, err)
+st.cleanup()
+done("a decision is made by an account of the rule's decide roles; blanks name nobody")
