@@ -14,10 +14,14 @@
  * same program afresh in its helper mode, with default signals, an empty environment and
  * only the descriptors below; the request comes over a socket.
  *
- * The request (descriptor 0, a socket the caller shuts down when written): fields in
- * order, each an integer "N\n" or a string "LEN\n" followed by LEN bytes ("-\n" for NULL):
- *   "DABIAO-SMTP 1\n", parent pid, host, port, security, ca_file, user, password, from,
- *   timeout_ms, limit_ms, test_die_after, n, then per message: data, nrcpt, each rcpt.
+ * The requests (descriptor 0, a socket), one per batch, each "DABIAO-SMTP 2\n", its length
+ * "LEN\n" and LEN bytes of fields in order, each an integer "N\n" or a string "LEN\n"
+ * followed by LEN bytes ("-\n" for NULL):
+ *   parent pid, host, port, security, ca_file, user, password, from, timeout_ms, limit_ms,
+ *   test_die_after, n, then per message: data, nrcpt, each rcpt.
+ * The helper answers a request wholly (its E record last) before it reads the next, and
+ * exits when the socket ends; a helper kept across batches (notify_smtp_helper) is sent
+ * the next request, a one-batch helper has its socket shut down after the first.
  *
  * The results (descriptor 1, a pipe) are lines, one record each, texts already stripped of
  * CR, LF and TAB (notify_smtp_set_text) so a line break always ends a record:
@@ -26,10 +30,13 @@
  *   M <i> <code>\t<text>\n               message i is complete; its R lines came first
  *   E <rc>\t<text>\n                     the session ended: notify_smtp_session_run's
  *                                        return value and the session-level reason
+ *   S\n                                  first, before anything is sent: the request was
+ *                                        taken (a kept helper that died while it waited
+ *                                        never writes it, and its batch goes to a new one)
  * The caller trusts nothing it cannot parse and never indexes past n or nrcpt.
  *
- * The helper dies with its caller's thread (PR_SET_PDEATHSIG) and by itself at the time
- * limit (alarm), so a sender never goes on delivering what nobody will record.
+ * The helper dies with its caller's thread (PR_SET_PDEATHSIG) and by itself at a batch's
+ * time limit (alarm), so a sender never goes on delivering what nobody will record.
  */
 /* posix_spawn_file_actions_addclosefrom_np is a GNU extension (glibc 2.34) */
 #define _GNU_SOURCE
@@ -52,7 +59,9 @@
 #include "notifiers/sender.h"
 #include "notifiers/smtp.h"
 
-#define REQUEST_MAGIC "DABIAO-SMTP 1\n"
+#define REQUEST_MAGIC "DABIAO-SMTP 2\n"
+/* a request larger than this is refused (a batch of 256 messages is a few MB) */
+#define REQUEST_MAX (1LL << 30)
 
 long long
 notify_smtp_time_limit_ms(const struct notify_smtp_server *srv, size_t n)
@@ -148,8 +157,7 @@ req_str(struct req *r, size_t *len)
 }
 
 static void
-helper_free(struct notify_smtp_server *srv, struct notify_smtp_msg *msgs, size_t n,
-            struct buf *in)
+helper_free(struct notify_smtp_server *srv, struct notify_smtp_msg *msgs, size_t n)
 {
 	for (size_t i = 0; msgs != NULL && i < n; i++) {
 		for (size_t k = 0; msgs[i].rcpt != NULL && k < msgs[i].nrcpt; k++)
@@ -165,41 +173,75 @@ helper_free(struct notify_smtp_server *srv, struct notify_smtp_msg *msgs, size_t
 		explicit_bzero((char *)srv->password, strlen(srv->password));
 	free((char *)srv->password);
 	free((char *)srv->from);
-	buf_release(in);
 }
 
-int
-notify_smtp_helper_main(void)
+/* Reads the next request's fields into in (emptied first). Returns 0 with a request, 1
+ * when the socket ended before one began (the caller is done with us), 64 or 65 for a
+ * request that is not ours or is cut short, 74 for a read error. */
+static int
+read_request(struct buf *in)
 {
-	struct buf in = BUF_INIT;
-	struct notify_smtp_server srv = {0};
-	struct notify_smtp_msg *msgs = NULL;
-	struct notify_smtp_status *st;
-	struct req r;
-	struct child ch = {1, 0, 0};
-	struct dberr e;
-	char chunk[65536], line[NOTIFY_SMTP_TEXT_MAX + 80], text[NOTIFY_SMTP_TEXT_MAX];
-	long long parent, limit, n;
-	ssize_t got;
-	int rc;
+	char chunk[65536];
+	long long want = -1;
+	size_t head = 0;
 
-	while ((got = read(0, chunk, sizeof(chunk))) != 0) {
+	buf_reset(in);
+	for (;;) {
+		ssize_t got;
+
+		if (want < 0 && in->len >= strlen(REQUEST_MAGIC)) {
+			char *nl;
+
+			if (memcmp(in->data, REQUEST_MAGIC, strlen(REQUEST_MAGIC)) != 0)
+				return 64;
+			nl = memchr(in->data + strlen(REQUEST_MAGIC), '\n',
+			            in->len - strlen(REQUEST_MAGIC));
+			if (nl != NULL) {
+				want = strtoll(in->data + strlen(REQUEST_MAGIC), NULL, 10);
+				if (want < 0 || want > REQUEST_MAX)
+					return 65;
+				head = (size_t)(nl + 1 - in->data);
+			}
+		}
+		if (want >= 0 && in->len >= head + (size_t)want)
+			break;
+		got = read(0, chunk, sizeof(chunk));
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			return 74;
-		buf_append(&in, chunk, (size_t)got);
+		if (got == 0)
+			return in->len == 0 ? 1 : 65;
+		buf_append(in, chunk, (size_t)got);
 	}
-	if (in.len < strlen(REQUEST_MAGIC) || memcmp(in.data, REQUEST_MAGIC,
-	                                              strlen(REQUEST_MAGIC)) != 0)
-		return 64;
-	r = (struct req){in.data + strlen(REQUEST_MAGIC), in.data + in.len, false};
+	/* the caller writes the next request only after our answer to this one */
+	if (in->len != head + (size_t)want)
+		return 65;
+	memmove(in->data, in->data + head, in->len - head);
+	in->len -= head;
+	in->data[in->len] = '\0';
+	return 0;
+}
+
+/* One request's session: its results written to descriptor 1, the E record last.
+ * Returns 0, or the exit status for a request the helper cannot serve. */
+static int
+serve(const struct buf *in)
+{
+	struct notify_smtp_server srv = {0};
+	struct notify_smtp_msg *msgs = NULL;
+	struct notify_smtp_status *st;
+	struct req r = {in->data, in->data + in->len, false};
+	struct child ch = {1, 0, 0};
+	struct dberr e;
+	char line[NOTIFY_SMTP_TEXT_MAX + 80], text[NOTIFY_SMTP_TEXT_MAX];
+	long long parent, limit, n;
+	int rc;
+
 	parent = req_int(&r);
-	/* dies with the caller; and if the caller is already gone, sends nothing */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != (pid_t)parent)
-		return 75;
-	signal(SIGPIPE, SIG_IGN); /* a server that hangs up is an error code, not a death */
+		return 75; /* the caller is already gone: send nothing */
+	write_all(1, "S\n", 2);
 	srv.host = req_str(&r, NULL);
 	srv.port = (int)req_int(&r);
 	srv.security = (enum notify_smtp_security)req_int(&r);
@@ -211,8 +253,10 @@ notify_smtp_helper_main(void)
 	limit = req_int(&r);
 	ch.die_after = (size_t)req_int(&r);
 	n = req_int(&r);
-	if (r.bad || n < 0 || n > 1000000)
+	if (r.bad || n < 0 || n > 1000000) {
+		helper_free(&srv, NULL, 0);
 		return 65;
+	}
 	/* the caller kills us at the limit; this is for a caller that cannot */
 	alarm((unsigned)(limit / 1000 + 5));
 	msgs = xcalloc((size_t)n + 1, sizeof(*msgs));
@@ -233,7 +277,7 @@ notify_smtp_helper_main(void)
 		msgs[i].nrcpt = (size_t)k;
 	}
 	if (r.bad) {
-		helper_free(&srv, msgs, (size_t)n, &in);
+		helper_free(&srv, msgs, (size_t)n);
 		return 65;
 	}
 	st = xcalloc((size_t)n + 1, sizeof(*st));
@@ -251,10 +295,30 @@ notify_smtp_helper_main(void)
 	notify_smtp_set_text(text, e.msg);
 	snprintf(line, sizeof(line), "E %d\t%s\n", rc, text);
 	write_all(1, line, strlen(line));
+	alarm(0); /* idle until the next request: the caller's thread ending ends us */
 	notify_smtp_status_release(st, (size_t)n);
 	free(st);
-	helper_free(&srv, msgs, (size_t)n, &in);
+	helper_free(&srv, msgs, (size_t)n);
 	return 0;
+}
+
+int
+notify_smtp_helper_main(void)
+{
+	struct buf in = BUF_INIT;
+	int rc;
+
+	/* dies with the caller's thread; a caller already gone is caught per request */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_IGN); /* a server that hangs up is an error code, not a death */
+	while ((rc = read_request(&in)) == 0 && (rc = serve(&in)) == 0) {
+		/* the request held the password */
+		explicit_bzero(in.data, in.len);
+	}
+	if (in.len)
+		explicit_bzero(in.data, in.len);
+	buf_release(&in);
+	return rc == 1 ? 0 : rc;
 }
 
 /* ---- the caller's side ---- */
@@ -263,6 +327,7 @@ struct parent {
 	const struct notify_smtp_batch_opts *opts;
 	struct notify_smtp_status *st;
 	size_t n;
+	bool started;            /* an S record came: the helper took the request */
 	bool ended;              /* an E record came */
 	int child_rc;
 	char reason[NOTIFY_SMTP_TEXT_MAX];
@@ -292,6 +357,8 @@ parse_record(struct parent *p, char *line)
 		p->st[i].reported = true;
 		if (p->opts->on_result != NULL)
 			p->opts->on_result(i, &p->st[i], p->opts->arg);
+	} else if (strcmp(line, "S") == 0) {
+		p->started = true;
 	} else if (sscanf(line, "E %d", &code) == 1) {
 		p->ended = true;
 		p->child_rc = code;
@@ -299,9 +366,9 @@ parse_record(struct parent *p, char *line)
 	}
 }
 
-/* Reads records until EOF, the deadline or a cancel (cancel_fd -1: none); returns 1 when
- * the deadline passed, 2 when cancelled, 0 at EOF. in keeps an unfinished line for the
- * next call. */
+/* Reads records until the batch's E record, EOF, the deadline or a cancel (cancel_fd -1:
+ * none); returns 1 when the deadline passed, 2 when cancelled, 0 at the E record or EOF
+ * (p->ended tells which). in keeps an unfinished line for the next call. */
 static int
 read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long deadline)
 {
@@ -335,7 +402,8 @@ read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long
 			break;
 		buf_append(&in, chunk, (size_t)r);
 		start = in.data;
-		while ((nl = memchr(start, '\n', in.len - (size_t)(start - in.data))) != NULL) {
+		while (!p->ended &&
+		       (nl = memchr(start, '\n', in.len - (size_t)(start - in.data))) != NULL) {
 			*nl = '\0';
 			parse_record(p, start);
 			start = nl + 1;
@@ -347,6 +415,8 @@ read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long
 			in.len = rest;
 			in.data[rest] = '\0';
 		}
+		if (p->ended)
+			break; /* the helper writes nothing more before our next request */
 	}
 	*in_ = in;
 	return why;
@@ -375,7 +445,11 @@ encode_request(struct buf *b, const struct notify_smtp_server *srv,
                size_t die_after)
 {
 #define STR(s) put_str(b, (s), (s) ? strlen(s) : 0)
+	size_t head;
+	char len[32];
+
 	buf_puts(b, REQUEST_MAGIC);
+	head = b->len;
 	put_int(b, (long long)getpid());
 	STR(srv->host);
 	put_int(b, srv->port);
@@ -394,14 +468,20 @@ encode_request(struct buf *b, const struct notify_smtp_server *srv,
 		for (size_t k = 0; k < msgs[i].nrcpt; k++)
 			STR(msgs[i].rcpt[k]);
 	}
+	/* the length goes between the magic and the fields, once they are known */
+	snprintf(len, sizeof(len), "%zu\n", b->len - head);
+	buf_append(b, len, strlen(len));
+	memmove(b->data + head + strlen(len), b->data + head, b->len - strlen(len) - head);
+	memcpy(b->data + head, len, strlen(len));
 #undef STR
 }
 
-/* Writes the whole request before the helper answers (it reads all of it first), then
- * ends it; gives up at the deadline or a cancel. A helper that died early is seen as EOF
- * on the result pipe, so a failed write needs no report of its own. */
+/* Writes the whole request before the helper answers (it reads all of it first), and
+ * with last the end of the requests; gives up at the deadline or a cancel. A helper that
+ * died early is seen as EOF on the result pipe, so a failed write needs no report of its
+ * own. */
 static int
-send_request(int fd, const struct buf *req, int cancel_fd, long long deadline)
+send_request(int fd, const struct buf *req, bool last, int cancel_fd, long long deadline)
 {
 	size_t off = 0;
 
@@ -426,7 +506,8 @@ send_request(int fd, const struct buf *req, int cancel_fd, long long deadline)
 			break;
 		off += (size_t)w;
 	}
-	shutdown(fd, SHUT_WR);
+	if (last)
+		shutdown(fd, SHUT_WR);
 	return 0;
 }
 
@@ -459,6 +540,108 @@ spawn_helper(const char *path, int req_fd, int out_fd, pid_t *pid)
 	return rc;
 }
 
+/* The process of a handle; pid 0 when there is none. */
+struct notify_smtp_helper {
+	pid_t pid;
+	int req;                 /* our end of its request socket */
+	int out;                 /* the read end of its result pipe */
+};
+
+struct notify_smtp_helper *
+notify_smtp_helper_new(void)
+{
+	struct notify_smtp_helper *h = xcalloc(1, sizeof(*h));
+
+	h->req = h->out = -1;
+	return h;
+}
+
+static void
+helper_forget(struct notify_smtp_helper *h)
+{
+	if (h->req >= 0)
+		close(h->req);
+	if (h->out >= 0)
+		close(h->out);
+	h->req = h->out = -1;
+	h->pid = 0;
+}
+
+/* Reaps the helper (it is dead or being killed) into *status and forgets it. */
+static void
+helper_reap(struct notify_smtp_helper *h, int *status)
+{
+	while (waitpid(h->pid, status, 0) < 0 && errno == EINTR)
+		;
+	helper_forget(h);
+}
+
+int
+notify_smtp_helper_start(struct notify_smtp_helper *h, const struct notify_smtp_server *srv,
+                         struct dberr *e)
+{
+	const char *path = srv && srv->helper ? srv->helper : "/proc/self/exe";
+	int sv[2] = {-1, -1}, out[2] = {-1, -1}, status, rc;
+
+	/* one that died while idle (killed, out of memory) is replaced */
+	if (h->pid > 0 && waitpid(h->pid, &status, WNOHANG) == 0)
+		return 0;
+	helper_forget(h);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    pipe2(out, O_CLOEXEC) != 0) {
+		rc = dberr_set(e, -errno, "smtp: cannot make the helper's pipes: %s",
+		               strerror(errno));
+		goto fail;
+	}
+	if ((rc = spawn_helper(path, sv[1], out[1], &h->pid)) != 0) {
+		h->pid = 0;
+		rc = dberr_set(e, -rc, "smtp: cannot start the helper %s: %s", path, strerror(rc));
+		goto fail;
+	}
+	close(sv[1]);
+	close(out[1]);
+	h->req = sv[0];
+	h->out = out[0];
+	return 0;
+fail:
+	for (int i = 0; i < 2; i++) {
+		if (sv[i] >= 0)
+			close(sv[i]);
+		if (out[i] >= 0)
+			close(out[i]);
+	}
+	return rc;
+}
+
+void
+notify_smtp_helper_free(struct notify_smtp_helper *h)
+{
+	long long deadline;
+	char sink[256];
+	int status;
+
+	if (h == NULL)
+		return;
+	if (h->pid > 0) {
+		/* its requests end: an idle helper exits; one that does not is killed */
+		shutdown(h->req, SHUT_WR);
+		deadline = notify_mono_ms() + 1000;
+		for (;;) {
+			struct pollfd pfd = {h->out, POLLIN, 0};
+			long long left = deadline - notify_mono_ms();
+
+			if (left <= 0) {
+				kill(h->pid, SIGKILL);
+				break;
+			}
+			if (poll(&pfd, 1, (int)left) > 0 && read(h->out, sink, sizeof(sink)) == 0)
+				break;
+		}
+		helper_reap(h, &status);
+	}
+	free(h);
+}
+
 int
 notify_smtp_batch_send(const struct notify_smtp_server *srv,
                        const struct notify_smtp_msg *msgs, size_t n,
@@ -466,47 +649,60 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
                        struct notify_smtp_status *st, struct dberr *e)
 {
 	static const struct notify_smtp_batch_opts none;
-	struct parent p = {opts ? opts : &none, st, n, false, 0, ""};
-	const char *helper = srv && srv->helper ? srv->helper : "/proc/self/exe";
+	struct parent p = {opts ? opts : &none, st, n, false, false, 0, ""};
+	struct notify_smtp_helper one = {0, -1, -1};
+	struct notify_smtp_helper *h = p.opts->helper ? p.opts->helper : &one;
 	struct buf req = BUF_INIT, in = BUF_INIT;
+	struct dberr why;
 	long long wait_ms, deadline;
-	int sv[2] = {-1, -1}, out[2] = {-1, -1}, status = 0, rc, stop = 0;
+	int status = 0, rc, stop = 0;
 	int cancel_fd = p.opts->cancel_fd > 0 ? p.opts->cancel_fd : -1;
-	pid_t pid;
 
 	if ((rc = notify_smtp_prepare(srv, msgs, n, st, e)) != 0 || n == 0)
 		return rc;
 	wait_ms = p.opts->wait_ms > 0 ? p.opts->wait_ms : notify_smtp_time_limit_ms(srv, n);
 	deadline = notify_mono_ms() + wait_ms;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
-	    pipe2(out, O_CLOEXEC) != 0) {
-		rc = dberr_set(e, -errno, "smtp: cannot make the helper's pipes: %s",
-		               strerror(errno));
-		notify_smtp_set_text(p.reason, e ? e->msg : "no pipe");
-		goto fill;
-	}
-	if ((rc = spawn_helper(helper, sv[1], out[1], &pid)) != 0) {
-		rc = dberr_set(e, -rc, "smtp: cannot start the helper %s: %s", helper,
-		               strerror(rc));
-		notify_smtp_set_text(p.reason, e ? e->msg : "no helper");
-		goto fill;
-	}
-	close(sv[1]);
-	close(out[1]);
-	sv[1] = out[1] = -1;
 	encode_request(&req, srv, msgs, n, wait_ms, p.opts->test_die_after);
-	stop = send_request(sv[0], &req, cancel_fd, deadline);
-	if (stop == 0)
-		stop = read_records(&p, &in, out[0], cancel_fd, deadline);
-	if (stop != 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* What the helper wrote before it was stopped is read still: a message the server
-	 * took and the helper reported would otherwise be given back and sent twice. The
-	 * helper is gone, so its pipe ends after what it wrote (the bound is only a guard). */
-	if (stop != 0)
-		read_records(&p, &in, out[0], -1, notify_mono_ms() + 1000);
+	for (int tries = 0;; tries++) {
+		pid_t before = h->pid;
+		bool fresh;
+
+		dberr_clear(&why);
+		if ((rc = notify_smtp_helper_start(h, srv, &why)) != 0) {
+			dberr_set(e, rc, "%s", why.msg);
+			notify_smtp_set_text(p.reason, why.msg);
+			goto fill;
+		}
+		fresh = h->pid != before;
+		stop = send_request(h->req, &req, h == &one, cancel_fd, deadline);
+		if (stop == 0)
+			stop = read_records(&p, &in, h->out, cancel_fd, deadline);
+		/* a kept helper that died while it waited (killed, out of memory) took nothing
+		 * and sent nothing: the batch goes to a new one, once */
+		if (stop != 0 || p.started || fresh || tries > 0)
+			break;
+		while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		helper_forget(h);
+		buf_reset(&in);
+	}
+	if (stop != 0 || !p.ended) {
+		/* stopped, or the helper died: it is not used again */
+		if (stop != 0)
+			kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		/* What the helper wrote before it was stopped is read still: a message the
+		 * server took and the helper reported would otherwise be given back and sent
+		 * twice. The helper is gone, so its pipe ends after what it wrote (the bound
+		 * is only a guard). */
+		if (stop != 0)
+			read_records(&p, &in, h->out, -1, notify_mono_ms() + 1000);
+		helper_forget(h);
+	} else if (h == &one) {
+		helper_reap(h, &status); /* its requests ended: it exits */
+		status = 0;
+	}
 	buf_release(&in);
 	if (stop == 2) {
 		rc = dberr_set(e, DB_ECANCELED, "smtp: batch abandoned, the helper stopped");
@@ -530,12 +726,6 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 		rc = dberr_set(e, DB_ETEMP, "smtp: %s", p.reason);
 	}
 fill:
-	for (int i = 0; i < 2; i++) {
-		if (sv[i] >= 0)
-			close(sv[i]);
-		if (out[i] >= 0)
-			close(out[i]);
-	}
 	if (req.len)
 		explicit_bzero(req.data, req.len); /* it held the password */
 	buf_release(&req);

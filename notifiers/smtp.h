@@ -4,10 +4,12 @@
  * batch's unreported results, never the scheduler.
  *
  * Two entry points:
- *   notify_smtp_batch_send()  spawns the helper (this same program, exec'd afresh in its
- *                             hidden helper mode: notify_smtp_helper_main) that runs the
- *                             session and reports each message's result through a pipe
- *                             the moment it is known. This is what the engine uses.
+ *   notify_smtp_batch_send()  runs the session in the helper (this same program, exec'd
+ *                             afresh in its hidden helper mode: notify_smtp_helper_main),
+ *                             spawned for the batch or kept across batches
+ *                             (notify_smtp_helper), which reports each message's result
+ *                             through a pipe the moment it is known. This is what the
+ *                             engine uses.
  *   notify_smtp_session_run() runs the session in the calling process. For the helper and
  *                             for tests; a library crash here is the caller's crash.
  *
@@ -126,15 +128,44 @@ struct notify_smtp_batch_opts {
 	                              reported stay unreported. */
 	size_t test_die_after;     /* tests only: the helper raises SIGKILL right after it has
 	                              reported this many messages (0: never) */
+	struct notify_smtp_helper *helper; /* a helper kept from one batch to the next (NULL:
+	                              one spawned for this batch and ended with it) */
 };
+
+/*
+ * A helper process kept across batches. Spawning one costs more than its batch on a fast
+ * server (an exec of this program loads its ~30 libraries: ~6 ms of CPU, against ~0.2 ms a
+ * message), so a sender that sends batch after batch keeps one per connection. The helper
+ * runs one session per request, as before, and waits for the next; every batch is still
+ * its own request and its own results, and a batch that is abandoned, passes its time
+ * limit or loses its helper ends the process exactly as a one-batch helper ends (killed;
+ * what it reported before is read and kept; the next batch starts another).
+ *
+ * The process dies with the thread that started it (PR_SET_PDEATHSIG): start it, and free
+ * it, in the thread that lives as long as the handle (the daemon's sender thread, a
+ * command's thread), never in a thread of one batch. Not for two batches at once.
+ */
+struct notify_smtp_helper;
+
+/* A handle with no process yet. Cannot fail (aborts on OOM). */
+struct notify_smtp_helper *notify_smtp_helper_new(void);
+
+/* Spawns the helper (srv->helper's executable) in this thread unless one is running.
+ * Returns 0, or -errno when no pipe or process could be made (e gets why). */
+int notify_smtp_helper_start(struct notify_smtp_helper *h, const struct notify_smtp_server *srv,
+                             struct dberr *e);
+
+/* Ends the process (its request channel closed: it exits; killed if it does not within a
+ * second) and frees the handle. NULL is allowed. Cannot fail. */
+void notify_smtp_helper_free(struct notify_smtp_helper *h);
 
 /* The total time a session of n messages may take: twice the per-wait timeout (connect,
  * greeting, TLS) plus one second a message. Cannot fail. */
 long long notify_smtp_time_limit_ms(const struct notify_smtp_server *srv, size_t n);
 
-/* The helper mode's body: reads one request from descriptor 0 (written by
- * notify_smtp_batch_send), runs the session, reports on descriptor 1, and returns the
- * process's exit status. main() calls it for the hidden argument NOTIFY_SMTP_HELPER_ARG;
+/* The helper mode's body: reads requests from descriptor 0 (written by
+ * notify_smtp_batch_send), runs a session for each, reports on descriptor 1, and returns
+ * the process's exit status when the requests end. main() calls it for the hidden argument NOTIFY_SMTP_HELPER_ARG;
  * nothing else should. */
 #define NOTIFY_SMTP_HELPER_ARG "--smtp-helper"
 int notify_smtp_helper_main(void);

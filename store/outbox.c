@@ -137,9 +137,9 @@ notice_decode(struct store_txn *t, const MDB_val *k, const MDB_val *v, bool with
 	return 0;
 }
 
-int
-store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
-                 struct dberr *e)
+static int
+notice_get(struct store_txn *t, const char *key, bool with_msg, struct store_notice *out,
+           struct dberr *e)
 {
 	MDB_val k = {strlen(key), (void *)key}, v;
 	struct store_notice n;
@@ -152,7 +152,7 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
 		return dberr_set(e, rc, "no notice %s", key);
 	if (rc != 0)
 		return rc;
-	if ((rc = notice_decode(t, &k, &v, true, &n, e)) != 0)
+	if ((rc = notice_decode(t, &k, &v, with_msg, &n, e)) != 0)
 		return rc;
 	if ((rc = store_delivery_overlay(t, &n, e)) != 0) {
 		store_notice_release(&n);
@@ -160,6 +160,20 @@ store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
 	}
 	*out = n;
 	return 0;
+}
+
+int
+store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
+                 struct dberr *e)
+{
+	return notice_get(t, key, true, out, e);
+}
+
+int
+store_notice_head(struct store_txn *t, const char *key, struct store_notice *out,
+                  struct dberr *e)
+{
+	return notice_get(t, key, false, out, e);
 }
 
 void

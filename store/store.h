@@ -363,6 +363,10 @@ int store_notice_add(struct store_txn *t, const struct store_notice *n, struct d
  * absent. Release *out with store_notice_release. */
 int store_notice_get(struct store_txn *t, const char *key, struct store_notice *out,
                      struct dberr *e);
+/* The same without its message (NULL), which is never unpacked: for a caller that wants
+ * what the notice is about, not its bytes (recording a delivery's result). */
+int store_notice_head(struct store_txn *t, const char *key, struct store_notice *out,
+                      struct dberr *e);
 void store_notice_release(struct store_notice *n);
 /* Every notice in key order, with its delivery state (as store_notice_get), without its
  * message (NULL: a history scan unpacks none; store_notice_get the one wanted). */

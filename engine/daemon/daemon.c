@@ -178,6 +178,8 @@ static void
 sender_main(void *arg)
 {
 	struct sender *s = arg;
+	/* made and ended in this thread: the helpers die with the thread that started them */
+	struct deliver_helpers *hs = deliver_helpers_new();
 	struct deliver_batch *b;
 
 	for (;;) {
@@ -186,12 +188,13 @@ sender_main(void *arg)
 			uv_cond_wait(&s->wake, &s->lock);
 		if (s->stop) {
 			uv_mutex_unlock(&s->lock);
+			deliver_helpers_free(hs);
 			return;
 		}
 		b = s->todo;
 		s->todo = NULL;
 		uv_mutex_unlock(&s->lock);
-		deliver_send(&s->cfg, b, s->cancel[0], sender_item_done, s);
+		deliver_send(&s->cfg, hs, b, s->cancel[0], sender_item_done, s);
 		uv_mutex_lock(&s->lock);
 		s->finished = true;
 		uv_mutex_unlock(&s->lock);

@@ -279,12 +279,12 @@ deliver_batch_free(struct deliver_batch *b)
 }
 
 void
-deliver_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
-             void (*done)(size_t i, void *arg), void *arg)
+deliver_send(const struct config *cfg, struct deliver_helpers *hs, struct deliver_batch *b,
+             int cancel_fd, void (*done)(size_t i, void *arg), void *arg)
 {
 	switch (b->transport) {
 	case DELIVER_SMTP:
-		deliver_smtp_send(cfg, b, cancel_fd, done, arg);
+		deliver_smtp_send(cfg, hs, b, cancel_fd, done, arg);
 		break;
 	case DELIVER_FILE:
 		deliver_eml_send(b, cancel_fd, done, arg);
@@ -329,7 +329,7 @@ queue_failure(struct engine *en, struct store_txn *txn, const char *key, const c
 
 	if (failure_report(key) || strstr(key, "/unbuildable/") != NULL)
 		return 0; /* never a failure notice about a failure notice */
-	if ((rc = store_notice_get(txn, key, &n, e)) != 0)
+	if ((rc = store_notice_head(txn, key, &n, e)) != 0)
 		return rc;
 	ep = engine_plan_find(en, n.plan);
 	if (ep == NULL) {
@@ -380,7 +380,7 @@ about_notice(struct store_txn *txn, const char *key, struct about *ab, struct db
 {
 	struct store_notice n;
 	const char *filed;
-	int rc = store_notice_get(txn, key, &n, e);
+	int rc = store_notice_head(txn, key, &n, e);
 
 	if (rc != 0)
 		return rc;
@@ -649,6 +649,7 @@ int
 deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 {
 	const struct config *cfg = engine_config(en);
+	struct deliver_helpers *hs = deliver_helpers_new();
 	struct deliver_batch *b = NULL;
 	size_t n = 0;
 	int rc = 0;
@@ -660,7 +661,7 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 		if ((rc = deliver_claim(en, DELIVER_BATCH, deliver_lease(cfg, DELIVER_BATCH), &b,
 		                        e)) != 0 || b == NULL)
 			break;
-		deliver_send(cfg, b, -1, NULL, NULL);
+		deliver_send(cfg, hs, b, -1, NULL, NULL);
 		all = xcalloc(b->n, sizeof(*all));
 		for (size_t i = 0; i < b->n; i++)
 			all[i] = &b->v[i];
@@ -679,6 +680,7 @@ deliver_all(struct engine *en, size_t *sent, struct dberr *e)
 		if (rc != 0)
 			break;
 	}
+	deliver_helpers_free(hs);
 	if (rc == 0 && sent)
 		*sent = n;
 	return rc;

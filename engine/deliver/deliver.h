@@ -73,14 +73,28 @@ void deliver_batch_free(struct deliver_batch *b);
  * time limit for it plus a margin. Cannot fail. */
 int64_t deliver_lease(const struct config *cfg, size_t n);
 
+/* The SMTP helper processes a sender keeps from one batch to the next, one per connection
+ * (notifiers/smtp.h, notify_smtp_helper): an exec of a helper costs more CPU than the
+ * 256 messages of its batch to a server nearby. Each dies with the thread that started
+ * it: make, use and free the set in one thread that outlives its batches (the daemon's
+ * sender thread, a command's). deliver_helpers_free ends the processes; NULL is
+ * allowed. Cannot fail. */
+struct deliver_helpers;
+struct deliver_helpers *deliver_helpers_new(void);
+void deliver_helpers_free(struct deliver_helpers *h);
+
 /* Delivers a batch through its transport and fills every item's results; done (may be
  * NULL) is called in this thread exactly once per item, as soon as its results are in.
+ * SMTP sessions run in hs's helpers (started as needed; a batch that loses its helper, or
+ * is abandoned, ends it as before and the next batch starts another), or with hs NULL in
+ * helpers spawned for this batch alone.
  * cancel_fd (-1: none) becoming readable abandons the batch: the SMTP helper is killed,
  * no more files are written, and the items not yet done stay so (their claims are
  * released or expire). Does not touch the store or the engine. Cannot fail: a local
  * failure (no helper process, no connection, a full disk) is a DELIVER_TEMP result with
  * the reason. */
-void deliver_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+void deliver_send(const struct config *cfg, struct deliver_helpers *hs,
+                  struct deliver_batch *b, int cancel_fd,
                   void (*done)(size_t i, void *arg), void *arg);
 
 /* Records the results of items[0..n) (done and not yet applied) in one transaction, each

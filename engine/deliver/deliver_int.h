@@ -6,8 +6,10 @@
 
 #include "engine/deliver/deliver.h"
 
-/* deliver_smtp.c: a DELIVER_SMTP batch in one session of the SMTP helper process. */
-void deliver_smtp_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+/* deliver_smtp.c: a DELIVER_SMTP batch over cfg->connections sessions, each in an SMTP
+ * helper process (hs's, kept; or, hs NULL, one of its own). */
+void deliver_smtp_send(const struct config *cfg, struct deliver_helpers *hs,
+                       struct deliver_batch *b, int cancel_fd,
                        void (*done)(size_t i, void *arg), void *arg);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * deliver_smtp.c - a delivery batch through notifiers/smtp.h: smtp.connections libESMTP
- * sessions at once, each in an SMTP helper process of its own. Runs in the sender thread
- * (and threads of its own, one per session, that end before it returns): it reads only
- * the batch and its own copy of the configuration, and passes each message's results on
- * as soon as they are known, each exactly once.
+ * sessions at once, each in an SMTP helper process of its own, kept from batch to batch
+ * (struct deliver_helpers). Runs in the sender thread (and threads of its own, one per
+ * session, that end before it returns): it reads only the batch and its own copy of the
+ * configuration, and passes each message's results on as soon as they are known, each
+ * exactly once.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -28,10 +29,42 @@ struct parallel {
 	size_t *ready;            /* items whose results are in, in that order; mu */
 	size_t nready, capready, passed; /* passed: how many of them done has had */
 	size_t running;           /* sessions not yet ended; mu */
+	bool here;                /* one session, run in the calling thread: each result
+	                             straight to done, with no thread to wake */
+	void (*done)(size_t i, void *arg);
+	void *arg;
 };
+
+/* One helper per connection, started in the thread that calls deliver_smtp_send (a
+ * helper dies with the thread that started it: never a session's thread, which ends with
+ * its batch). */
+struct deliver_helpers {
+	struct notify_smtp_helper *h[CONFIG_CONNECTIONS_MAX];
+};
+
+struct deliver_helpers *
+deliver_helpers_new(void)
+{
+	struct deliver_helpers *hs = xcalloc(1, sizeof(*hs));
+
+	for (size_t k = 0; k < CONFIG_CONNECTIONS_MAX; k++)
+		hs->h[k] = notify_smtp_helper_new();
+	return hs;
+}
+
+void
+deliver_helpers_free(struct deliver_helpers *hs)
+{
+	if (hs == NULL)
+		return;
+	for (size_t k = 0; k < CONFIG_CONNECTIONS_MAX; k++)
+		notify_smtp_helper_free(hs->h[k]);
+	free(hs);
+}
 
 struct session {
 	struct parallel *par;
+	struct notify_smtp_helper *helper; /* NULL: one of its own for this batch */
 	size_t *idx;              /* the batch's items this session sends */
 	size_t n;
 	pthread_t thread;
@@ -57,6 +90,11 @@ copy_results(struct deliver_item *it, const struct notify_smtp_status *st, const
 static void
 ready(struct parallel *p, size_t i)
 {
+	if (p->here) {
+		if (p->done)
+			p->done(i, p->arg);
+		return;
+	}
 	pthread_mutex_lock(&p->mu);
 	p->ready = xgrow(p->ready, &p->capready, p->nready + 1, sizeof(*p->ready));
 	p->ready[p->nready++] = i;
@@ -96,6 +134,7 @@ session_main(void *arg)
 	opts.on_result = on_result;
 	opts.arg = s;
 	opts.cancel_fd = p->cancel_fd;
+	opts.helper = s->helper;
 	dberr_clear(&e);
 	/* messages the session answered were passed on one by one; what is left (the helper
 	 * died, no connection) comes back as temporary failures with the reason, unless the
@@ -122,15 +161,19 @@ session_main(void *arg)
 }
 
 void
-deliver_smtp_send(const struct config *cfg, struct deliver_batch *b, int cancel_fd,
+deliver_smtp_send(const struct config *cfg, struct deliver_helpers *hs,
+                  struct deliver_batch *b, int cancel_fd,
                   void (*done)(size_t i, void *arg), void *arg)
 {
 	struct notify_smtp_server srv = {0};
-	struct parallel p = {.b = b, .srv = &srv, .cancel_fd = cancel_fd};
+	struct parallel p = {.b = b, .srv = &srv, .cancel_fd = cancel_fd, .done = done,
+	                     .arg = arg};
 	size_t nsess = cfg->connections > 1 ? (size_t)cfg->connections : 1;
 	struct session *sess;
 	bool *started;
 
+	if (nsess > CONFIG_CONNECTIONS_MAX)
+		nsess = CONFIG_CONNECTIONS_MAX;
 	if (nsess > b->n)
 		nsess = b->n ? b->n : 1;
 	srv.host = cfg->host;
@@ -147,13 +190,25 @@ deliver_smtp_send(const struct config *cfg, struct deliver_batch *b, int cancel_
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	for (size_t k = 0; k < nsess; k++) {
+		struct dberr e;
+
 		sess[k].par = &p;
+		/* started here, in the thread that outlives the batch; one that cannot start is
+		 * tried again in its session, which reports why */
+		dberr_clear(&e);
+		if (hs != NULL && notify_smtp_helper_start(hs->h[k], &srv, &e) == 0)
+			sess[k].helper = hs->h[k];
 		sess[k].idx = xcalloc(b->n / nsess + 1, sizeof(size_t));
 		for (size_t i = k; i < b->n; i += nsess)
 			sess[k].idx[sess[k].n++] = i;
 	}
 	p.running = nsess;
-	for (size_t k = 0; k < nsess; k++) {
+	/* one connection: its session here (each result a wake of this thread and another
+	 * of a session thread's, per message, cost more than the session's own work) */
+	p.here = nsess == 1;
+	for (size_t k = 0; k < nsess && p.here; k++)
+		session_main(&sess[k]);
+	for (size_t k = 0; k < nsess && !p.here; k++) {
 		started[k] = pthread_create(&sess[k].thread, NULL, session_main, &sess[k]) == 0;
 		if (!started[k])
 			session_main(&sess[k]); /* no thread to be had: this session here, in turn */

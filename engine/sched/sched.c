@@ -369,6 +369,7 @@ struct batch_arg {
 	struct deliver_batch *sent;     /* sent after the last commit, its results to record */
 	struct deliver_batch *claimed;  /* claimed in this transaction, sent after its commit */
 	bool drained;        /* this transaction only recorded and claimed: more was ready */
+	struct deliver_helpers *helpers; /* the SMTP helpers kept from batch to batch */
 };
 
 /* Group delivery: the results of the batch sent after the last commit are recorded first,
@@ -444,7 +445,9 @@ apply_grouped(struct engine *en, struct batch_arg *b, int64_t start, struct dber
 			return rc;
 		}
 		if (b->claimed != NULL) {
-			deliver_send(engine_config(en), b->claimed, -1, NULL, NULL);
+			if (b->helpers == NULL)
+				b->helpers = deliver_helpers_new();
+			deliver_send(engine_config(en), b->helpers, b->claimed, -1, NULL, NULL);
 			b->sent = b->claimed;
 			b->claimed = NULL;
 			continue;
@@ -459,7 +462,7 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                 const struct sched_hooks *hooks, size_t *applied, struct dberr *e)
 {
 	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e, false, 0, 0, 0};
-	struct batch_arg b = {&c, upto, 0, SCHED_BATCH, false, NULL, NULL, false};
+	struct batch_arg b = {&c, upto, 0, SCHED_BATCH, false, NULL, NULL, false, NULL};
 	int64_t start = engine_now(en);
 	int rc;
 
@@ -467,6 +470,8 @@ sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
 	if (c.split && hooks->group) {
 		b.group = true;
 		rc = apply_grouped(en, &b, start, e);
+		deliver_helpers_free(b.helpers);
+		b.helpers = NULL;
 		b.group = false; /* the clock's last move below claims nothing, as before */
 		if (rc != 0)
 			return rc;
@@ -505,7 +510,7 @@ sched_apply_slice(struct engine *en, int64_t upto, size_t max, int64_t budget_ms
 {
 	struct apply_ctx c = {en, NULL, false, 0, 0, e, false, 0, budget_ms, 0};
 	struct batch_arg b = {&c, upto, 0, max < SCHED_BATCH ? max : SCHED_BATCH, false, NULL,
-	                      NULL, false};
+	                      NULL, false, NULL};
 	int rc = engine_write(en, batch_txn, &b, e);
 
 	if (rc == 0)

@@ -4,7 +4,10 @@
 # in each round. dabiao's figure is the `advance` that delivers COUNT notices already queued
 # (made retrying first by a server that refuses connections, so the timed step is delivery:
 # claims, the sessions, the results' commits). Prints figures and one SUMMARY line; never
-# fails on a number. Installs postfix when missing.
+# fails on a number. Installs postfix when missing. Beside each wall rate, the CPU both
+# sides spent (the client with every process it waited for, and the sink's share, from
+# /proc): on a CPU other engineers share, the wall ratio measures them too, while the ratio
+# of CPU per message is what one quiet CPU would give both ends (cpu_ratio in SUMMARY).
 #   tests/bench/smtp_connections.sh [BUILD_DIR] [COUNT] [CONNECTIONS...]
 #   (default build/release 2000 "1 4"; ROUNDS=3; PIN=0 pins everything to CPU 0;
 #   SINK_DELAY=S: the sink waits S seconds before answering each DATA, as a slow server or
@@ -63,38 +66,51 @@ count=$((nj * 100))
 } > "$dir/r.yaml"
 cfg() { printf 'smtp:\n  host: 127.0.0.1\n  port: %s\n  from: dabiao@x.example\n  connections: %s\n' "$1" "$2" > "$3"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%.0f", (s > 0 ? n / s : 0)}'; }
-now() { date +%s.%N; }
+# "WALL CPU" seconds of a command (CPU: user + system of it and all it waited for)
+timed() {
+	$py -c 'import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{time.monotonic() - t:.4f} {r.ru_utime + r.ru_stime:.4f}")' "$@"
+}
+sink_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.4f", ($14 + $15) / hz}' "/proc/$sink/stat"; }
 # one store with COUNT overdue notices queued, made retrying (refused), copied for each run
 "$bin" --db "$dir/seed" init --clock virtual --now 2030-01-01T00:00:00+08:00 >/dev/null
 "$bin" --db "$dir/seed" load "$dir/p.yaml" >/dev/null
 "$bin" --db "$dir/seed" import "$dir/r.yaml" >/dev/null
 cfg "$dead" 1 "$dir/dead.yaml"
 "$bin" --config "$dir/dead.yaml" --db "$dir/seed" advance --to 2030-03-01T10:00:00+08:00 >/dev/null
-declare -A ours theirs
+declare -A ours theirs cpus
 for r in $(seq "$rounds"); do
 	for k in "${conns[@]}"; do
 		rm -rf "$dir/db" && cp -r "$dir/seed" "$dir/db"
 		cfg "$port" "$k" "$dir/c.yaml"
-		t0=$(now)
-		"${pin[@]}" "$bin" --config "$dir/c.yaml" --db "$dir/db" advance \
-			--to 2030-03-01T10:05:00+08:00 >/dev/null
-		t1=$(now)
+		s0=$(sink_cpu)
+		read -r wall cpu < <(timed "${pin[@]}" "$bin" --config "$dir/c.yaml" --db "$dir/db" \
+			advance --to 2030-03-01T10:05:00+08:00)
+		dcpu=$(echo "$cpu + $(sink_cpu) - $s0" | bc -l)
 		sent=$("$bin" --db "$dir/db" outbox --sent --format csv | tail -n +2 | wc -l)
-		d=$(rate "$count" "$(echo "$t1 - $t0" | bc -l)")
-		t0=$(now)
-		"${pin[@]}" smtp-source -d -m "$count" -s "$k" -l 2000 -f dabiao@bench.example \
-			-t a@bench.example "127.0.0.1:$port" >/dev/null
-		t1=$(now)
-		s=$(rate "$count" "$(echo "$t1 - $t0" | bc -l)")
-		echo "round $r connections $k: dabiao $d msg/s ($sent of $count sent), smtp-source $s msg/s, ratio $(echo "scale=2; $d / $s" | bc -l); load $(cut -d' ' -f1-3 /proc/loadavg)"
+		d=$(rate "$count" "$wall")
+		s0=$(sink_cpu)
+		read -r wall cpu < <(timed "${pin[@]}" smtp-source -d -m "$count" -s "$k" -l 2000 \
+			-f dabiao@bench.example -t a@bench.example "127.0.0.1:$port")
+		scpu=$(echo "$cpu + $(sink_cpu) - $s0" | bc -l)
+		s=$(rate "$count" "$wall")
+		printf 'round %s connections %s: dabiao %s msg/s (%s of %s sent), smtp-source %s msg/s, ratio %.2f; CPU per message, the sink included: dabiao %.0f us, smtp-source %.0f us, ratio %.2f; load %s\n' \
+			"$r" "$k" "$d" "$sent" "$count" "$s" "$(echo "$d / $s" | bc -l)" \
+			"$(echo "$dcpu * 1000000 / $count" | bc -l)" "$(echo "$scpu * 1000000 / $count" | bc -l)" \
+			"$(echo "$scpu / $dcpu" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		ours[$k]="${ours[$k]:-} $d"
 		theirs[$k]="${theirs[$k]:-} $(echo "scale=4; $d / $s" | bc -l)"
+		cpus[$k]="${cpus[$k]:-} $(echo "scale=4; $scpu / $dcpu" | bc -l)"
 	done
 done
 summary="SUMMARY smtp_connections count=$count rounds=$rounds pin=${PIN:-none} sink_delay_s=${SINK_DELAY:-0}"
 for k in "${conns[@]}"; do
 	med=$(echo "${ours[$k]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
 	ratio=$(echo "${theirs[$k]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{printf "%.2f", a[int((NR+1)/2)]}')
-	summary="$summary c${k}_msg_per_s=$med c${k}_ratio_to_smtp_source=$ratio"
+	cratio=$(echo "${cpus[$k]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{printf "%.2f", a[int((NR+1)/2)]}')
+	summary="$summary c${k}_msg_per_s=$med c${k}_ratio_to_smtp_source=$ratio c${k}_cpu_ratio=$cratio"
 done
 echo "$summary"
