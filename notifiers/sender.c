@@ -367,18 +367,26 @@ parse_record(struct parent *p, char *line)
 }
 
 /* Reads records until the batch's E record, EOF, the deadline or a cancel (cancel_fd -1:
- * none); returns 1 when the deadline passed, 2 when cancelled, 0 at the E record or EOF
- * (p->ended tells which). in keeps an unfinished line for the next call. */
+ * none), each as it comes, or with gather_ms > 0 what has come every gather_ms ms (a wake
+ * per message costs a caller that records results only at the batch's end two context
+ * switches a message); returns 1 when the deadline passed, 2 when cancelled, 0 at the E
+ * record or EOF (p->ended tells which). in keeps an unfinished line for the next call. */
 static int
-read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long deadline)
+read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long deadline,
+             int gather_ms)
 {
 	struct buf in = *in_;
-	char chunk[4096];
+	char chunk[16384];
 	int why = 0;
+	bool drain = false;
 
 	for (;;) {
-		struct pollfd pfd[2] = {{fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+		/* gathering: asleep for gather_ms (woken only by a cancel or the helper's end),
+		 * then reading all that came, without waiting */
+		bool asleep = gather_ms > 0 && !drain;
+		struct pollfd pfd[2] = {{fd, asleep ? 0 : POLLIN, 0}, {cancel_fd, POLLIN, 0}};
 		long long left = deadline - notify_mono_ms();
+		int wait = left > 60000 ? 60000 : (int)left;
 		ssize_t r;
 		char *start, *nl;
 
@@ -386,15 +394,22 @@ read_records(struct parent *p, struct buf *in_, int fd, int cancel_fd, long long
 			why = 1;
 			break;
 		}
-		if (poll(pfd, cancel_fd >= 0 ? 2 : 1, left > 60000 ? 60000 : (int)left) < 0 &&
-		    errno != EINTR)
+		if (gather_ms > 0)
+			wait = drain ? 0 : wait < gather_ms ? wait : gather_ms;
+		if (poll(pfd, cancel_fd >= 0 ? 2 : 1, wait) < 0 && errno != EINTR)
 			break;
 		if (cancel_fd >= 0 && pfd[1].revents != 0) {
 			why = 2;
 			break;
 		}
-		if (pfd[0].revents == 0)
+		if (asleep) {
+			drain = true;
 			continue;
+		}
+		if (pfd[0].revents == 0) {
+			drain = false;
+			continue;
+		}
 		r = read(fd, chunk, sizeof(chunk));
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -676,7 +691,8 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 		fresh = h->pid != before;
 		stop = send_request(h->req, &req, h == &one, cancel_fd, deadline);
 		if (stop == 0)
-			stop = read_records(&p, &in, h->out, cancel_fd, deadline);
+			stop = read_records(&p, &in, h->out, cancel_fd, deadline,
+			                    p.opts->gather_ms);
 		/* a kept helper that died while it waited (killed, out of memory) took nothing
 		 * and sent nothing: the batch goes to a new one, once */
 		if (stop != 0 || p.started || fresh || tries > 0)
@@ -697,7 +713,7 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 		 * twice. The helper is gone, so its pipe ends after what it wrote (the bound
 		 * is only a guard). */
 		if (stop != 0)
-			read_records(&p, &in, h->out, -1, notify_mono_ms() + 1000);
+			read_records(&p, &in, h->out, -1, notify_mono_ms() + 1000, 0);
 		helper_forget(h);
 	} else if (h == &one) {
 		helper_reap(h, &status); /* its requests ended: it exits */

@@ -128,6 +128,11 @@ struct notify_smtp_batch_opts {
 	                              reported stay unreported. */
 	size_t test_die_after;     /* tests only: the helper raises SIGKILL right after it has
 	                              reported this many messages (0: never) */
+	int gather_ms;             /* 0: each result read, and on_result called, the moment
+	                              the helper writes it; > 0: what has come read every
+	                              gather_ms ms, for a caller that records results only
+	                              when the batch ends (the helper still writes each at
+	                              once: its death loses none of them) */
 	struct notify_smtp_helper *helper; /* a helper kept from one batch to the next (NULL:
 	                              one spawned for this batch and ended with it) */
 };

@@ -98,7 +98,8 @@ ready(struct parallel *p, size_t i)
 	pthread_mutex_lock(&p->mu);
 	p->ready = xgrow(p->ready, &p->capready, p->nready + 1, sizeof(*p->ready));
 	p->ready[p->nready++] = i;
-	pthread_cond_signal(&p->cv);
+	if (p->done != NULL)
+		pthread_cond_signal(&p->cv); /* else only a session's end wakes the caller */
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -135,6 +136,10 @@ session_main(void *arg)
 	opts.arg = s;
 	opts.cancel_fd = p->cancel_fd;
 	opts.helper = s->helper;
+	/* nobody waits for each result (`advance`, `deliver`: the batch's results are
+	 * recorded together when it ends): read them every few ms, not one wake a message */
+	if (p->done == NULL)
+		opts.gather_ms = 2;
 	dberr_clear(&e);
 	/* messages the session answered were passed on one by one; what is left (the helper
 	 * died, no connection) comes back as temporary failures with the reason, unless the

@@ -1,5 +1,6 @@
 /* A helper kept across batches (notify_smtp_helper): two batches go through one process;
- * a batch whose helper dies (SIGKILL after its first report) keeps that report, gives
+ * a batch whose helper dies (SIGKILL after its first report), its results gathered every
+ * few ms (gather_ms) rather than read one by one, keeps that report, gives
  * the rest back TEMPFAIL, and the next batch starts another process; a helper killed
  * while idle is replaced before the next batch, which loses nothing; freeing the handle
  * ends the process. The children are read from /proc (this thread's children). */
@@ -55,6 +56,8 @@ send_batch(const struct notify_smtp_server *srv, struct notify_smtp_helper *h, s
 	}
 	opts.helper = h;
 	opts.test_die_after = die_after;
+	/* the batch that loses its helper is read as `advance` reads: every few ms */
+	opts.gather_ms = die_after > 0 ? 2 : 0;
 	dberr_clear(e);
 	rc = notify_smtp_batch_send(srv, msgs, N, &opts, st, e);
 	for (int i = 0; i < N; i++)
