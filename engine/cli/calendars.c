@@ -156,8 +156,14 @@ cli_calendar_gap_text(struct buf *b, const struct plan *p, const struct plan_cal
 		buf_printf(b, " assume none of %s's days", f->name);
 	else
 		buf_puts(b, " assume weekends only");
-	if (g->reason)
-		buf_printf(b, zh ? "（未确认：%s）" : " (not confirmed: %s)", g->reason);
+	/* Chinese text carries the file's Chinese reason, never its English one (review
+	 * 12c, L13); a file that gives none is pointed at */
+	if (zh && calfile_not_confirmed_zh(f, g->year))
+		buf_printf(b, "（未确认：%s）", calfile_not_confirmed_zh(f, g->year));
+	else if (zh && g->reason)
+		buf_printf(b, "（未确认，原因见 %s.yaml 的 not_confirmed）", f->name);
+	else if (g->reason)
+		buf_printf(b, " (not confirmed: %s)", g->reason);
 	else
 		buf_printf(b, zh ? "（在 %s.yaml 中补上这一年：docs/plan-format.md, \"Adding a "
 		                   "year\"）"

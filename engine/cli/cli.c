@@ -70,10 +70,18 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 		}
 	}
 	if (rc == 0 && ok != len) {
+		/* a file's name was made by whoever named the file (a county's GBK Windows, an
+		 * unzipped mail attachment), not typed in this terminal (review 12c, L9) */
+		bool path = (opt == NULL && c->cmd != NULL && c->cmd->file_args) ||
+		            (opt != NULL && (strcmp(opt, "file") == 0 || strcmp(opt, "out") == 0));
+
 		head = xstrndup(v, ok);
-		rc = cli_usage(c, "%s ('%s…') is not UTF-8 text (byte %zu): set the terminal or "
-		               "SSH client to UTF-8 and type it again", where, utf8_clip(head, clip),
-		               ok + 1);
+		rc = cli_usage(c, "%s ('%s…') is not UTF-8 text (byte %zu): %s", where,
+		               utf8_clip(head, clip), ok + 1, path
+		               ? "a file name made on a GBK (Chinese Windows) system or unpacked "
+		                 "from an archive that kept its bytes; rename the file (e.g. `mv "
+		                 "<its name> table.csv`, completed with Tab) and give that name"
+		               : "set the terminal or SSH client to UTF-8 and type it again");
 		free(head);
 	}
 	/* who acts and why are what the audit trail and the letters carry: a value of blanks

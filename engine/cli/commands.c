@@ -528,7 +528,8 @@ const struct cli_command cli_commands[] = {
 		 OPT_OUT("the report"),
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such plan, or no plan with a clean-up milestone"},
+		 {65, "no such plan, no plan with a clean-up milestone, or --month has not "
+		  "begun"},
 		 {73, "FILE cannot be created"},
 		 {0, NULL}},
 	 .example = "dabiao report annex3 --month 2017-07 --format xlsx --out annex3-2017-07.xlsx",

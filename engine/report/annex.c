@@ -548,6 +548,21 @@ annex_load(struct annex *a, struct engine *en, struct store_txn *txn, const char
 	a->en = en;
 	if ((rc = month_parse(month, &y, &m, e)) != 0 || (rc = pick_plan(a, plan, e)) != 0)
 		return rc;
+	/* a month that has not begun has no figures at all: a table of it would show today's
+	 * under its name (review 12c, L4), so it is refused and the month in progress named */
+	if (tz_local_to_utc(a->ep->tz, cal_days_from_civil(y, m, 1), 0) > engine_now(en)) {
+		char now[40];
+		int32_t day;
+		int cy, cm, cd;
+
+		tz_utc_to_local(a->ep->tz, engine_now(en), &day, NULL, NULL);
+		cal_civil_from_days(day, &cy, &cm, &cd);
+		tz_format_local(a->ep->tz, engine_now(en), now);
+		return dberr_set(e, DB_EDATA, "--month %s has not begun (the store's clock is %s): "
+		                 "no table of it yet; the month in progress is %04d-%02d (its table "
+		                 "is as of now), the last ended %04d-%02d", month, now, cy, cm,
+		                 cm == 1 ? cy - 1 : cy, cm == 1 ? 12 : cm - 1);
+	}
 	a->end = month_end(a, y, m);
 	/* a month that has not ended has no month-end: the figures are today's, and the note
 	 * says so, rather than a "month-end" table printed in the middle of the month */

@@ -20,6 +20,7 @@
 #include "base/file.h"
 #include "base/num.h"
 #include "base/sha256.h"
+#include "base/utf8.h"
 #include "base/hmap.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
@@ -77,6 +78,10 @@ codes_release(struct annex_codes *c)
 }
 
 
+/* where()'s column index for a fault of the whole row (its number of fields), which no one
+ * column holds */
+#define ROW_ITSELF ((size_t)-1)
+
 static const char *
 where(void *arg, size_t idx, char *out, size_t n)
 {
@@ -84,6 +89,8 @@ where(void *arg, size_t idx, char *out, size_t n)
 
 	if (a->row == 0)
 		snprintf(out, n, "header, column %zu", idx + 1);
+	else if (idx == ROW_ITSELF)
+		snprintf(out, n, "row %zu", a->row);
 	else if (a->cols != NULL && idx < a->ncols)
 		snprintf(out, n, "row %zu, column '%s'", a->row, a->cols[idx]);
 	else
@@ -228,14 +235,32 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	while (last > a->ncols && csv_trim(r->f[last - 1].text)[0] == '\0')
 		last--;
 	if (last != a->ncols && !(a->form == PLAN_FORM_ANNEX3 && last == N3 - 1)) {
-		snprintf(why, sizeof(why), "%zu fields, but the header has %zu columns", last,
-		         a->ncols);
-		return csv_field_error(&a->rd, &r->f[last > 0 ? last - 1 : 0], 0, e, why);
+		/* a count of the row, not a fault of its first column (review 12c, L9): said of
+		 * the row, with the column where it ends or overflows */
+		if (last < a->ncols)
+			snprintf(why, sizeof(why), "%zu fields, but the header has %zu columns: the row "
+			         "ends at column '%s' (a cell left out, or two merged?)", last,
+			         a->ncols, a->cols[last > 0 ? last - 1 : 0]);
+		else
+			snprintf(why, sizeof(why), "%zu fields, but the header has %zu columns: data "
+			         "beyond the last column '%s' (a cell split in two, or a note beside "
+			         "the table?)", last, a->ncols, a->cols[a->ncols - 1]);
+		return csv_field_error(&a->rd, &r->f[last > 0 ? last - 1 : 0], ROW_ITSELF, e, why);
 	}
 	for (size_t i = 0; i < last; i++) {
-		int rc = csv_check_text(&a->rd, &r->f[i], i, false, e);
+		const char *lb = strpbrk(r->f[i].text, "\r\n");
+		int rc;
 
-		if (rc != 0)
+		/* a line break typed in a cell (Alt+Enter): the form's cells hold one line; the
+		 * registry's hint (a free attribute may hold one) does not apply here */
+		if (lb != NULL && utf8_valid(r->f[i].text, strlen(r->f[i].text)) ==
+		                  strlen(r->f[i].text)) {
+			snprintf(why, sizeof(why), "a line break inside the cell at character %zu "
+			         "(Alt+Enter in the spreadsheet?): the form's cells hold one line; "
+			         "remove it", utf8_count(r->f[i].text, (size_t)(lb - r->f[i].text)) + 1);
+			return csv_field_error(&a->rd, &r->f[i], i, e, why);
+		}
+		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false, e)) != 0)
 			return rc;
 		csv_trim(r->f[i].text);
 	}

@@ -200,6 +200,6 @@ def mainland_with_test_2027(reason_2028=""):
     (its reason starting with reason_2028)."""
     with open(src("workflows", "calendars", "cn-mainland.yaml"), encoding="utf-8") as f:
         text = f.read()
-    check("not_confirmed:\n  2027: " in text, "the shipped file lists 2027 as not confirmed")
-    return text.replace("not_confirmed:\n  2027: ",
-                        f"not_confirmed:\n  2028: {reason_2028}") + TEST_2027
+    head = "not_confirmed:\n  2027:\n    reason: "
+    check(head in text, "the shipped file lists 2027 as not confirmed")
+    return text.replace(head, f"not_confirmed:\n  2028:\n    reason: {reason_2028}") + TEST_2027

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "time/calendar.h"
 #include "workflows/parse/calfile.h"
@@ -229,6 +230,46 @@ check_claims(struct pctx *c, const struct calfile *f)
 	return rc;
 }
 
+/* Whether text holds a Chinese character (CJK Unified Ideographs and Extension A). */
+static bool
+has_han(const char *s)
+{
+	size_t len = strlen(s), k;
+	uint32_t cp;
+
+	for (size_t i = 0; i < len; i += k ? k : 1) {
+		k = utf8_decode(s + i, len - i, &cp);
+		if (k != 0 && ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)))
+			return true;
+	}
+	return false;
+}
+
+/* A year's reason: a text (the file's language, shown as written), or a mapping of the
+ * text and its Chinese, `{reason: ..., reason_zh: ...}`, so that Chinese output (`status`'s
+ * 说明) never carries an English sentence (review 12c, L13). reason_zh must hold Chinese:
+ * the English pasted in both places would defeat it. */
+static int
+parse_reason(struct pctx *c, const struct ydoc_node *v, struct calfile_gap *g)
+{
+	static const char *const keys[] = {"reason", "reason_zh", NULL};
+	const struct ydoc_node *r, *rz;
+	int rc;
+
+	if (v->type != YDOC_MAP)
+		return plan_dup_string(c, v, "the reason", &g->reason);
+	if ((rc = ydoc_check_keys(c->d, v, "a not_confirmed year", keys, c->e)) ||
+	    (rc = plan_need(c, v, "a not_confirmed year", "reason", &r)) ||
+	    (rc = plan_need(c, v, "a not_confirmed year", "reason_zh", &rz)) ||
+	    (rc = plan_dup_string(c, r, "the reason", &g->reason)) ||
+	    (rc = plan_dup_string(c, rz, "reason_zh", &g->reason_zh)))
+		return rc;
+	if (!has_han(g->reason_zh))
+		return ydoc_error(c->d, rz, c->e, "reason_zh holds no Chinese character: it is "
+		                  "the reason as Chinese text (status's 说明) shows it");
+	return 0;
+}
+
 static int
 parse_not_confirmed(struct pctx *c, struct calfile *f, const struct ydoc_node *n)
 {
@@ -247,7 +288,7 @@ parse_not_confirmed(struct pctx *c, struct calfile *f, const struct ydoc_node *n
 		if ((rc = ydoc_int(c->d, n->pairs[i].key, "a not_confirmed year",
 		                   c->stored ? 1 : PLAN_FIRST_YEAR, c->stored ? 9999 : PLAN_LAST_YEAR,
 		                   &year, c->e)) ||
-		    (rc = plan_dup_string(c, n->pairs[i].value, "the reason", &g->reason)))
+		    (rc = parse_reason(c, n->pairs[i].value, g)))
 			return rc;
 		g->year = (int)year;
 		if (i > 0 && f->not_confirmed[i - 1].year >= g->year)
@@ -348,8 +389,10 @@ calfile_free(struct calfile *f)
 		free(v->note);
 		free(v->incomplete);
 	}
-	for (size_t i = 0; i < f->nnot_confirmed; i++)
+	for (size_t i = 0; i < f->nnot_confirmed; i++) {
 		free(f->not_confirmed[i].reason);
+		free(f->not_confirmed[i].reason_zh);
+	}
 	free(f->versions);
 	free(f->not_confirmed);
 	free(f->name);
@@ -394,6 +437,15 @@ calfile_not_confirmed(const struct calfile *f, int year)
 	for (size_t i = 0; i < f->nnot_confirmed; i++)
 		if (f->not_confirmed[i].year == year)
 			return f->not_confirmed[i].reason;
+	return NULL;
+}
+
+const char *
+calfile_not_confirmed_zh(const struct calfile *f, int year)
+{
+	for (size_t i = 0; i < f->nnot_confirmed; i++)
+		if (f->not_confirmed[i].year == year)
+			return f->not_confirmed[i].reason_zh;
 	return NULL;
 }
 

@@ -46,7 +46,8 @@ struct calfile_version {
 /* A year the file deliberately leaves out, and why. */
 struct calfile_gap {
 	int year;
-	char *reason;
+	char *reason;       /* as written in the file (the file's language) */
+	char *reason_zh;    /* as Chinese text shows it (`status`'s 说明), or NULL */
 };
 
 struct calfile {
@@ -82,6 +83,8 @@ bool calfile_sniff(const char *data, size_t len);
 const struct calfile_version *calfile_year(const struct calfile *f, int year);
 /* Why year is left out, or NULL when the file does not say. */
 const char *calfile_not_confirmed(const struct calfile *f, int year);
+/* The same in Chinese (the year's `reason_zh`), or NULL when the file gives none. */
+const char *calfile_not_confirmed_zh(const struct calfile *f, int year);
 
 /* What a version amounts to, as the notices count it: days off (weekend days inside a
  * block included), days off that are weekdays, weekend days worked. Cannot fail. */

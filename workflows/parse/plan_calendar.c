@@ -395,6 +395,9 @@ hash_sources(struct plan *p)
 		for (size_t k = 0; k < f->nnot_confirmed; k++) {
 			buf_printf(&b, "not_confirmed %d ", f->not_confirmed[k].year);
 			text_line(&b, "reason", f->not_confirmed[k].reason);
+			/* only when given: the sources of a file without it hash as before */
+			if (f->not_confirmed[k].reason_zh != NULL)
+				text_line(&b, "reason_zh", f->not_confirmed[k].reason_zh);
 		}
 		for (size_t k = 0; k < f->nversions; k++) {
 			const struct calfile_version *v = &f->versions[k];
