@@ -36,26 +36,28 @@ rc, out, err = st.run("report", "annex3", "--month", "2017-09", "--format", "xls
                       st.path("sep.xlsx"))
 eq((rc, os.path.exists(st.path("sep.xlsx"))), (65, False), "no workbook of September either")
 
+
+
+def refused(name, body):
+    """Imports a June Annex 3 of 呼图壁县 whose data rows are body: refused (65), its message."""
+    path = st.write(name, f"{A3HEAD}\n{body}")
+    rc, out, err = st.run("import-annex", path, "--jurisdiction", "hutubi-county", "--month",
+                          "2017-06", "--by", "王明")
+    eq(rc, 65, f"{name}: refused: {out}{err}")
+    return path, err
+
+
 # L9: a row with too few fields is a fault of the row, ending at its eighth column
-few = st.write("few.csv", f"{A3HEAD}\n呼图壁县,3,3,0,0,0,0,3\n")
-rc, out, err = st.run("import-annex", few, "--jurisdiction", "hutubi-county", "--month",
-                      "2017-06", "--by", "王明")
-eq(rc, 65, f"too few fields: {err}")
+few, err = refused("few.csv", "呼图壁县,3,3,0,0,0,0,3\n")
 check(err.startswith(f"{few}:2:") and "row 1: 8 fields, but the header has 10 columns: the "
       "row ends at column '未启动（家）'" in err, f"too few: the row, and where it ends: {err}")
 check("'县市、园区'" not in err, f"not blamed on the first column: {err}")
-many = st.write("many.csv", f"{A3HEAD}\n呼图壁县,3,3,0,0,0,0,3,0,,7,8\n")
-rc, out, err = st.run("import-annex", many, "--jurisdiction", "hutubi-county", "--month",
-                      "2017-06", "--by", "王明")
-eq(rc, 65, f"too many fields: {err}")
+_, err = refused("many.csv", "呼图壁县,3,3,0,0,0,0,3,0,,7,8\n")
 check("row 1: 12 fields, but the header has 10 columns: data beyond the last column "
       "'完成率（%）'" in err, f"too many: the row, and past which column: {err}")
 
 # a line break typed in a cell (Alt+Enter): 呼图 + LF + 壁县, the break at character 3
-lf = st.write("lf.csv", f'{A3HEAD}\n"呼图\n壁县",3,3,0,0,0,0,3,0,\n')
-rc, out, err = st.run("import-annex", lf, "--jurisdiction", "hutubi-county", "--month",
-                      "2017-06", "--by", "王明")
-eq(rc, 65, f"a line break in a cell: {err}")
+_, err = refused("lf.csv", '"呼图\n壁县",3,3,0,0,0,0,3,0,\n')
 check("row 1, column '县市、园区': a line break inside the cell at character 3 "
       "(Alt+Enter in the spreadsheet?)" in err, f"said in the form's terms: {err}")
 check("free attribute" not in err, f"not the registry's hint: {err}")

@@ -431,22 +431,29 @@ calfile_year(const struct calfile *f, int year)
 	return NULL;
 }
 
-const char *
-calfile_not_confirmed(const struct calfile *f, int year)
+static const struct calfile_gap *
+gap_of(const struct calfile *f, int year)
 {
 	for (size_t i = 0; i < f->nnot_confirmed; i++)
 		if (f->not_confirmed[i].year == year)
-			return f->not_confirmed[i].reason;
+			return &f->not_confirmed[i];
 	return NULL;
+}
+
+const char *
+calfile_not_confirmed(const struct calfile *f, int year)
+{
+	const struct calfile_gap *g = gap_of(f, year);
+
+	return g ? g->reason : NULL;
 }
 
 const char *
 calfile_not_confirmed_zh(const struct calfile *f, int year)
 {
-	for (size_t i = 0; i < f->nnot_confirmed; i++)
-		if (f->not_confirmed[i].year == year)
-			return f->not_confirmed[i].reason_zh;
-	return NULL;
+	const struct calfile_gap *g = gap_of(f, year);
+
+	return g ? g->reason_zh : NULL;
 }
 
 void
