@@ -289,6 +289,67 @@ outbox_packed_7_to_8(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Schema 9: a task cancelled because its plan or registry stopped giving it is reopened,
+ * when given again, in the state it was cancelled in, which the engine keeps in the task's
+ * "cancelled_from" detail (engine/sched, SCHED_CANCELLED_FROM) since schema 9. A task
+ * cancelled by an older dabiao has its "cancel_reason" but not that detail, and would come
+ * back in its lifecycle's first state: an overdue county with a clean slate. The state is
+ * in the audit trail, written in the same transaction as the cancellation: the from_state
+ * of the task's last `task.cancel` record. A task without one (its trail cut short by a
+ * damaged store) is left as it is and reopens in the first state. */
+struct cancelled {
+	struct buf keys; /* NUL-separated */
+};
+
+static int
+cancelled_cb(const struct store_task *task, void *arg)
+{
+	struct cancelled *c = arg;
+
+	if (strcmp(task->state, "cancelled") == 0 &&
+	    store_task_extra(task, "cancel_reason") != NULL &&
+	    store_task_extra(task, "cancelled_from") == NULL) {
+		buf_puts(&c->keys, task->key);
+		buf_putc(&c->keys, '\0');
+	}
+	return 0;
+}
+
+static int
+last_cancel_cb(const struct store_audit *a, void *arg)
+{
+	char **from = arg;
+
+	if (strcmp(a->action, "task.cancel") == 0 && a->from_state[0] != '\0') {
+		free(*from);
+		*from = xstrdup(a->from_state);
+	}
+	return 0;
+}
+
+static int
+cancelled_from_8_to_9(struct store_txn *t, struct dberr *e)
+{
+	struct cancelled c = {BUF_INIT};
+	int rc = store_task_each(t, "", cancelled_cb, &c, e);
+
+	for (size_t off = 0; rc == 0 && off < c.keys.len; off += strlen(c.keys.data + off) + 1) {
+		struct store_task task;
+		char *from = NULL;
+
+		if ((rc = store_audit_task_each(t, c.keys.data + off, last_cancel_cb, &from, e)) != 0)
+			break;
+		if (from != NULL && (rc = store_task_get(t, c.keys.data + off, &task, e)) == 0) {
+			store_task_set_extra(&task, "cancelled_from", from);
+			rc = store_task_put(t, &task, e);
+			store_task_release(&task);
+		}
+		free(from);
+	}
+	buf_release(&c.keys);
+	return rc;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -308,5 +369,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = plan_templates_6_to_7(t, e);
 	if (rc == 0 && from < 8)
 		rc = outbox_packed_7_to_8(t, e);
+	if (rc == 0 && from < 9)
+		rc = cancelled_from_8_to_9(t, e);
 	return rc;
 }
