@@ -468,10 +468,11 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	struct buf lapses = BUF_INIT, details = BUF_INIT, note = BUF_INIT, matter = BUF_INIT;
 	struct buf counted = BUF_INIT;
 	struct strset tasks = {0};
-	struct notice_var vars[10];
+	struct notice_var vars[11];
 	bool lapse = false;
 	struct notice_req req = {0};
-	char count[24], need[16], within[32], key[512];
+	char count[24], need[16], within[32], key[512], counted_on[WORDS_DATE_MAX];
+	int32_t eday;
 	const char *jur = w->jurisdiction;
 	int rc;
 
@@ -504,6 +505,11 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	count_words(w, tasks.n, &counted, &lapse);
 	vars[8] = (struct notice_var){"count_phrase", buf_str(&counted)};
 	vars[9] = (struct notice_var){"has_lapse", lapse ? "是" : ""};
+	/* the count is true as of the evaluation, which a decision may follow by weeks: the
+	 * letter says so ("截至2017年11月7日，近180天内…", review 10e, M-H) */
+	tz_utc_to_local(ep->tz, w->at, &eday, NULL, NULL);
+	words_date_zh(eday, counted_on);
+	vars[10] = (struct notice_var){"counted_on_zh", counted_on};
 	/* the notice key of schema 2: PLAN/conduct/KIND/JUR/N, stable across rule reordering */
 	snprintf(key, sizeof(key), "%s/conduct/%s/%s/%u", w->plan, w->kind, jur, w->seq);
 	req.ep = ep;
@@ -518,7 +524,7 @@ send_warning(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	req.scheduled = scheduled;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 10;
+	req.nvars = 11;
 	details_json(&details, w);
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "conduct.warning", "", jur, "", w->kind, buf_str(&details), e);
@@ -887,6 +893,16 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 	if (approve && r == NULL) {
 		rc = dberr_set(e, DB_ESTATE, "warning %s: plan %s no longer has a %s rule to send "
 		               "it by", id, w.plan, w.kind);
+		goto out;
+	}
+	/* the facts are checked when the warning leaves, not only when it was proposed: a later
+	 * version may have raised its rule's threshold (review 10e, H-C) */
+	if (approve && conduct_warning_left(&w) < (size_t)r->lapses) {
+		rc = dberr_set(e, DB_ESTATE, "warning %s stands on %zu event%s, fewer than the %d its "
+		               "rule asks for in plan %s version %u: it no longer meets the rule; "
+		               "dismiss it", id, conduct_warning_left(&w),
+		               conduct_warning_left(&w) == 1 ? "" : "s", r->lapses, w.plan,
+		               (unsigned)ep->version);
 		goto out;
 	}
 	if ((rc = decider_of(txn, ep, r, &w, by, &name, &login, e)) != 0)

@@ -114,7 +114,7 @@ tell(struct rctx *c, const struct store_task *t, const struct plan *p,
 
 /* One `changed` notice per owner: every line noted for it, numbered, in the order the
  * tasks were met. Its key names the version (or the instant of the import) and a hash of
- * whom and what, so a load told twice tells nobody twice. */
+ * whom, which tasks and what changed, so a load told twice tells nobody twice. */
 static int
 tell_owners(struct rctx *c)
 {
@@ -149,7 +149,9 @@ tell_owners(struct rctx *c)
 		buf_puts(&id, c->told[i].group);
 		for (size_t k = i; k != SIZE_MAX; k = c->told[k].next) {
 			buf_printf(&items, "%s　　%zu. %s", n ? "；\n" : "", n + 1, c->told[k].line);
-			buf_printf(&id, "\n%s", c->told[k].key);
+			/* what changed is part of the key: two imports within one second that
+			 * change the same tasks differently are two notices */
+			buf_printf(&id, "\n%s\t%s", c->told[k].key, c->told[k].line);
 			keys = xgrow(keys, &capkeys, n + 1, sizeof(*keys));
 			keys[n] = c->told[k].key;
 			nby[c->told[k].what]++;
@@ -310,6 +312,16 @@ gone_reason(struct rctx *c, const struct store_task *t, bool milestone_gone, cha
 		buf_release(&b);
 		if (j == &js)
 			store_subject_release(&js);
+	} else if (m->due.kind == PLAN_DUE_FIELD &&
+	           (store_subject_field(&s, m->due.field) == NULL ||
+	            *store_subject_field(&s, m->due.field) == '\0')) {
+		/* the registry lost the subject's own date: no plan was revised, and the words
+		 * say so (review 10e, M-I) */
+		free(*zh);
+		*zh = xasprintf("登记册中已无该单位的%s（%s）",
+		                strcmp(m->due.field, "rectify_by") == 0 ? "整改时限" : "时限",
+		                m->due.field);
+		why = xasprintf("the registry gives %s no %s any more", t->subject, m->due.field);
 	} else {
 		why = xasprintf("version %u of plan %s gives no period %s any more",
 		                (unsigned)c->ep->version, c->ep->plan->id, t->period);
@@ -325,13 +337,14 @@ cancel(struct rctx *c, struct store_task *t, const char *why, const char *zh)
 	struct buf d = BUF_INIT;
 	char *from = t->state;
 	int rc;
-	/* the milestone as its owner knew it: the version before when this one dropped it */
+	/* the milestone as its owner knew it: the version before's, when it had it (this one
+	 * may have dropped it, or given it to another owner) */
 	const struct plan *p = c->ep->plan;
-	int mi = plan_milestone_index(p, t->milestone);
+	int mi = plan_milestone_index(p, t->milestone), omi;
 
-	if (mi < 0 && c->old != NULL) {
+	if (c->old != NULL && (omi = plan_milestone_index(c->old->plan, t->milestone)) >= 0) {
 		p = c->old->plan;
-		mi = plan_milestone_index(p, t->milestone);
+		mi = omi;
 	}
 
 	t->state = PLAN_STATE_CANCELLED;
@@ -456,12 +469,11 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 
 	cal_format_date(t->due_date, from);
 	cal_format_date(due, to);
-	if ((t->flags & STORE_TASK_EXTENDED) && !field) {
-		kept = "kept: extended by hand";
-	} else if ((t->flags & STORE_TASK_EXTENDED) && deadline <= t->deadline) {
-		/* a person's extension stands against a registry sheet (often the county's own,
-		 * which does not know of it) that would take time off it (review 10e, M-C);
-		 * a later registry date still gives more time */
+	if ((t->flags & STORE_TASK_EXTENDED) && deadline <= t->deadline) {
+		/* a person's extension stands against a version or a registry sheet (often the
+		 * county's own, which does not know of it) that would take time off it (review
+		 * 10e, M-C); a later date gives more time and moves it: an extension never leaves
+		 * the one who asked for time with less than its peers (review 10e, M-A) */
 		const char *by = store_task_extra(t, "extended_by");
 
 		cal_format_date(t->due_date, own);
@@ -517,6 +529,8 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		t->orig_deadline = deadline;
 	}
 	t->plan_version = c->ep->version;
+	/* an extension this date passes is spent: the date is the plan's or the registry's */
+	t->flags &= ~(uint32_t)STORE_TASK_EXTENDED;
 	/* a subject's own date given again is time again, as an extension is */
 	if (st == lc->deadline_to)
 		t->state = lc->states[lc->initial];
@@ -823,6 +837,26 @@ reopen(struct rctx *c, struct store_task *t)
 	return rc;
 }
 
+/* Is t's subject of the kind m gives tasks to (its owner's role for `for: once`, else a
+ * jurisdiction or an enterprise)? Whether that subject is still selected (`where`, the
+ * plan's registry) is expansion's question, answered with its own reason. */
+static bool
+subject_fits(struct rctx *c, const struct plan_milestone *m, const struct store_task *t)
+{
+	struct store_subject s;
+	struct dberr ignored;
+
+	if (m->for_ == PLAN_FOR_ONCE)
+		return strcmp(t->subject, c->ep->plan->roles[m->owner].id) == 0;
+	dberr_clear(&ignored);
+	if (store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
+	                                                             : STORE_JURISDICTION,
+	                      t->subject, &s, &ignored) != 0)
+		return false;
+	store_subject_release(&s);
+	return true;
+}
+
 static int
 one(struct rctx *c, struct store_task *t)
 {
@@ -870,6 +904,18 @@ one(struct rctx *c, struct store_task *t)
 		mi = (int)(m - p->milestones);
 	}
 	m = &p->milestones[mi];
+	if (!renamed && !subject_fits(c, m, t)) {
+		/* the same id given to another owner or `for` (a county's report made the
+		 * detachment's summary): the old owners' tasks end, and they are told, as for a
+		 * rename onto it (review 10e, H-D) */
+		why = xasprintf("milestone %s of version %u gives no task to %s (its owner or `for` "
+		                "changed)", m->id, (unsigned)c->ep->version, t->subject);
+		zh = xasprintf("修订后的方案已将该事项调整为由%s办理", p->roles[m->owner].title);
+		rc = cancel(c, t, why, zh);
+		free(why);
+		free(zh);
+		return rc;
+	}
 	lc = &p->lifecycles[m->lifecycle];
 	if ((st = plan_lifecycle_state(lc, t->state)) < 0)
 		return dberr_set(c->e, DB_EDATA, "plan %s version %u: task %s is in state '%s', "

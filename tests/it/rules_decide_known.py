@@ -29,6 +29,7 @@ phases:
     milestones:
       - {id: a, title: 甲表, owner: county, for: each jurisdiction, due: 2017-03-10}
       - {id: b, title: 乙表, owner: county, for: each jurisdiction, due: 2017-03-31}
+      - {id: c, title: 丙表, owner: county, for: each jurisdiction, due: 2017-04-14}
 """
 REG = """\
 jurisdictions:
@@ -82,6 +83,9 @@ eq([(d["decided_by"], d["decided_by_login"], d["decision"]) for d in rec],
 mail = [m for m in st.mails() if m["X-Dabiao-Kind"] == "interview-warning"]
 check(len(mail) == 1 and "本预警经李明于2017年3月13日" in mail[0].get_body().get_content(),
       "the letter says who decided")
+# evaluated Sat 03-11, decided Mon 03-13: the count is as of its evaluation (review 10e, M-H)
+check("截至2017年3月11日（星期六），近30天内，甲县共有1项任务逾期未办结" in mail[0].get_body().get_content(),
+      mail[0].get_body().get_content())
 # b lapses Fri 03-31: warning 2, decided by an account named by its login alone
 st.ok("advance", "--to", "2017-04-03T10:00:00+08:00")
 st.ok("decide", "2", "dismiss", "--by", "zhao", "--reason", "已电话说明")
@@ -94,5 +98,17 @@ for args in (("extend", "dk/b/j/once", "--to", "2017-04-30", "--by", "　", "--r
     code, _, err = st.run(*args)
     eq(code, 64, f"{args[0]} with a blank value: refused")
     check("only blanks" in err, err)
+# c lapses Fri 04-14: proposal 3 on Sat 04-15 09:00 holds b (04-01) and c (04-15), 14 days
+# apart. Version 2 raises the rule to 3 before anyone decides: the proposal no longer meets
+# it, and approving it is refused (review 10e, H-C); dismissing it is not
+st.ok("advance", "--to", "2017-04-17T10:00:00+08:00")
+eq(state()[2:], [("3", "proposed", None)], "proposal 3")
+st.ok("load", st.write("p2.yaml", PLAN.replace("lapses: 1,", "lapses: 3,")))
+code, _, err = st.run("decide", "3", "approve", "--by", "李明", "--reason", "情况属实")
+eq(code, 65, "a proposal below its rule's threshold now is not sent")
+check("warning 3 stands on 2 events, fewer than the 3 its rule asks for in plan dk version 2"
+      in err, err)
+st.ok("decide", "3", "dismiss", "--by", "李明", "--reason", "规则已调整")
+eq(state()[2:], [("3", "dismissed", "李明")], "dismissed")
 st.cleanup()
 done("a decision is made by an account of the rule's decide roles; blanks name nobody")

@@ -84,6 +84,17 @@ eq(sorted(r["task"] for r in aud if r["action"] == "task.redate"),
 st.ok("import", st.write("e3.csv", sheet("2017-05-31", "2017-11-30")))
 eq({x["key"]: x["due_date"] for x in st.tasks()}[key("fix", E2)], "2017-11-30",
    "a registry date later than the extension moves it")
+# a sheet with 甲钢铁's time limit left blank: its tasks end, and the words name the
+# registry, not a plan that nobody revised (review 10e, M-I)
+before = {m["X-Dabiao-Key"] for m in st.mails()}
+out = st.ok("import", st.write("e4.csv", sheet("", "2017-11-30")))
+eq([ln.split(None, 1)[1] for ln in out.splitlines() if ln.strip().startswith(key("fix", E1))],
+   [f"the registry gives {E1} no rectify_by any more"], "the preview's reason")
+told = [m for m in st.mails() if m["X-Dabiao-Key"] not in before]
+eq([str(m["To"]) for m in told], ["e1@x.example"], "甲钢铁 told")
+body = told[0].get_body().get_content()
+check(body.count("撤销，不再完成（登记册中已无该单位的整改时限（rectify_by））") == 2 and
+      "修订后的方案" not in body, body)
 st.cleanup()
 done("a registry import tells each owner once of every date it moves, and keeps a person's "
      "extension against an earlier sheet date")
