@@ -371,6 +371,19 @@ recorded_words(const struct acc *a, const struct store_audit *rec)
 	return out;
 }
 
+/* The lapse's row becomes 补录: its hand-in (rec) was received before it. */
+static void
+mark_recorded(struct acc *a, struct item *it, const struct store_audit *rec)
+{
+	char *words = recorded_words(a, rec), *why;
+
+	why = xasprintf("%s；%s", it->why, words);
+	free(it->why);
+	it->why = why;
+	free(words);
+	it->kind = K_RECORDED;
+}
+
 static int
 on_task_record(struct acc *a, const struct store_audit *rec)
 {
@@ -384,6 +397,15 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	/* a later move out of the deadline state makes an earlier lapse "逾期", not "未报" */
 	if (rec->clock_time <= a->to && (slot = map_slot(&a->map, rec->task, false)) != NULL) {
 		it = &a->v[*slot];
+		/* a task cancelled after its lapse (it left the deadline state then) whose
+		 * hand-in before the lapse is recorded afterwards: the lapse is 补录 all the same
+		 * (review 10e, M-E) */
+		if (it->seq < rec->seq && it->left_state != NULL && it->kind != K_RECORDED &&
+		    strcmp(it->left_state, PLAN_STATE_CANCELLED) == 0 &&
+		    strcmp(rec->action, "task.submit") == 0 &&
+		    strstr(rec->details, "\"voids_lapse\":true")) {
+			mark_recorded(a, it, rec);
+		}
 		if (it->seq < rec->seq && it->left_state == NULL && it->lc &&
 		    plan_lifecycle_state(it->lc, rec->to_state) != it->deadline_state) {
 			bool backdated = strstr(rec->details, "\"backdated\":true") != NULL;
@@ -392,13 +414,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 			it->left_at = rec->clock_time;
 			if (strcmp(rec->action, "task.submit") == 0 &&
 			    strstr(rec->details, "\"voids_lapse\":true")) {
-				char *words = recorded_words(a, rec), *why;
-
-				why = xasprintf("%s；%s", it->why, words);
-				free(it->why);
-				it->why = why;
-				free(words);
-				it->kind = K_RECORDED;
+				mark_recorded(a, it, rec);
 			} else if (strcmp(rec->action, "task.extend") == 0) {
 				/* nothing was handed in: the extension (said above in this row)
 				 * moved the deadline past the lapse */

@@ -314,19 +314,20 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
                const struct store_task *task, const char *why, size_t *n, struct dberr *e)
 {
 	const struct plan *p = ep->plan;
-	int mi = plan_milestone_index(p, task->milestone);
 	unsigned cls = conduct_class(why);
 	int rc = 0;
 
 	(void)en;
-	if (mi < 0 || task->jurisdiction == NULL || task->jurisdiction[0] == '\0')
+	if (task->jurisdiction == NULL || task->jurisdiction[0] == '\0')
 		return 0;
+	/* every rule that holds the task's event: by its key and kind, whatever the task's
+	 * milestone is now (a removed milestone's task still counted, review 10e, M-E) */
 	for (size_t k = 0; rc == 0 && k < p->nconduct; k++) {
 		struct rule_state s;
 		char *key;
 		size_t kept = 0, before;
 
-		if (!rule_counts(&p->conduct[k], p->milestones[mi].owner, cls))
+		if (!(p->conduct[k].of & cls))
 			continue;
 		key = conduct_state_key(p->id, k, task->jurisdiction);
 		if ((rc = state_get(txn, key, &s, e)) != 0) {

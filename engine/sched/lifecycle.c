@@ -190,6 +190,61 @@ event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	return sched_owner_notice(en, txn, c->ep, t, &n, e);
 }
 
+/* A hand-in received before the lapse of a task that a plan or registry change cancelled
+ * afterwards (its milestone removed, its enterprise unlisted), recorded now: the lapse
+ * keeps counting for a cancelled task (docs/plan-format.md), so it must stay open to the
+ * same correction as any lapse (review 10e, M-E). The task stays cancelled; the lapse is
+ * voided (no conduct rule counts it, the warnings that did are brought to the truth) and
+ * the trail says so, as `submit --at` on a live task does. 1: not such a case (the caller
+ * refuses the event as for any cancelled task). */
+static int
+submit_cancelled(struct engine *en, struct store_txn *txn, struct store_task *t,
+                 const char *event, const struct task_event_args *a, struct dberr *e)
+{
+	const struct engine_plan *ep = engine_plan_find(en, t->plan);
+	struct buf d = BUF_INIT;
+	char when[40], now[40], stamp[24];
+	int rc;
+
+	if (ep == NULL || strcmp(event, "submit") != 0 || !(t->flags & STORE_TASK_LAPSED) ||
+	    a->at > t->deadline || a->at < t->created_at || a->at > engine_now(en))
+		return 1;
+	tz_format_rfc3339(ep->tz, a->at, when);
+	tz_format_rfc3339(ep->tz, engine_now(en), now);
+	snprintf(stamp, sizeof(stamp), "%lld", (long long)engine_now(en));
+	t->flags &= ~(uint32_t)STORE_TASK_LAPSED;
+	store_task_set_extra(t, "lapse_voided", stamp);
+	store_task_set_extra(t, "submitted_by", a->by);
+	store_task_set_extra(t, "submitted_at", when);
+	store_task_set_extra(t, "submitted_late", "false");
+	store_task_set_extra(t, "sections", a->sections ? a->sections : "");
+	t->updated_at = engine_now(en);
+	if ((rc = store_task_put(txn, t, e)) != 0)
+		return rc;
+	buf_puts(&d, "{\"event\":\"submit\",\"by\":");
+	buf_json_str(&d, a->by);
+	buf_printf(&d, ",\"at\":\"%s\",\"backdated\":%s,\"voids_lapse\":true,"
+	           "\"received_at\":\"%s\",\"recorded_at\":\"%s\",\"late\":false,"
+	           "\"task_cancelled\":true,\"sections\":", when, a->backdated ? "true" : "false",
+	           when, now);
+	buf_json_str(&d, a->sections ? a->sections : "");
+	if (a->note) {
+		buf_puts(&d, ",\"note\":");
+		buf_json_str(&d, a->note);
+	}
+	buf_putc(&d, '}');
+	rc = engine_audit(en, txn, "task.submit", t->key, t->subject, t->state, t->state,
+	                  buf_str(&d), e);
+	buf_release(&d);
+	if (rc == 0)
+		rc = conduct_unnote(en, txn, ep, t, "lapse", NULL, e);
+	if (rc == 0)
+		rc = conduct_unnote(en, txn, ep, t, "escalation", NULL, e);
+	if (rc == 0)
+		rc = conduct_void_warnings(en, txn, ep, t, e);
+	return rc;
+}
+
 int
 task_event(struct engine *en, struct store_txn *txn, const char *key, const char *event,
            const struct task_event_args *a, const char **to_state, struct dberr *e)
@@ -205,6 +260,13 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
+	if (strcmp(t.state, PLAN_STATE_CANCELLED) == 0 &&
+	    (rc = submit_cancelled(en, txn, &t, event, a, e)) != 1) {
+		if (rc == 0 && to_state)
+			*to_state = PLAN_STATE_CANCELLED;
+		goto out;
+	}
+	rc = 0;
 	if ((rc = task_ctx(en, &t, &c, e)) != 0)
 		goto out;
 	ev = plan_lifecycle_event(c.lc, event);
