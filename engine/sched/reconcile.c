@@ -691,11 +691,14 @@ given_by(const struct plan *p, const struct store_task *t)
 }
 
 /* Does milestone m give a task to t's subject at all? A milestone `for: once` gives one to
- * its owner role only; one for each jurisdiction or enterprise to such a subject that fits
- * (not retired, its `where` and the plan's registry). A `renamed_from` onto a milestone
- * with another `for` or owner does not carry the old owners' tasks over (review 10d, M-1). */
+ * its owner role only; one for each jurisdiction or enterprise to such a subject, and, when
+ * selected, one that fits (not retired, its `where` and the plan's registry: without it,
+ * whether the subject is still selected is left to expansion, which says why). A
+ * `renamed_from` onto a milestone with another `for` or owner, or the same id given to
+ * one, does not carry the old owners' tasks over (review 10d, M-1; review 10e, H-D). */
 static bool
-gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store_task *t)
+gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store_task *t,
+              bool selected)
 {
 	struct store_subject s;
 	struct dberr ignored;
@@ -708,7 +711,7 @@ gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store
 	                                                             : STORE_JURISDICTION,
 	                      t->subject, &s, &ignored) != 0)
 		return false;
-	ok = sched_subject_misfit(c->en, c->txn, c->ep, m, &s) == NULL;
+	ok = !selected || sched_subject_misfit(c->en, c->txn, c->ep, m, &s) == NULL;
 	store_subject_release(&s);
 	return ok;
 }
@@ -740,7 +743,7 @@ reopen(struct rctx *c, struct store_task *t)
 	bool late = false, lapsed;
 	int st, rc = 0;
 
-	if (m == NULL || !gives_subject(c, m, t))
+	if (m == NULL || !gives_subject(c, m, t, true))
 		return 0;
 	lc = &p->lifecycles[m->lifecycle];
 	st = was ? plan_lifecycle_state(lc, was) : -1;
@@ -837,26 +840,6 @@ reopen(struct rctx *c, struct store_task *t)
 	return rc;
 }
 
-/* Is t's subject of the kind m gives tasks to (its owner's role for `for: once`, else a
- * jurisdiction or an enterprise)? Whether that subject is still selected (`where`, the
- * plan's registry) is expansion's question, answered with its own reason. */
-static bool
-subject_fits(struct rctx *c, const struct plan_milestone *m, const struct store_task *t)
-{
-	struct store_subject s;
-	struct dberr ignored;
-
-	if (m->for_ == PLAN_FOR_ONCE)
-		return strcmp(t->subject, c->ep->plan->roles[m->owner].id) == 0;
-	dberr_clear(&ignored);
-	if (store_subject_get(c->txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
-	                                                             : STORE_JURISDICTION,
-	                      t->subject, &s, &ignored) != 0)
-		return false;
-	store_subject_release(&s);
-	return true;
-}
-
 static int
 one(struct rctx *c, struct store_task *t)
 {
@@ -885,7 +868,7 @@ one(struct rctx *c, struct store_task *t)
 			free(zh);
 			return rc;
 		}
-		if (!gives_subject(c, m, t)) {
+		if (!gives_subject(c, m, t, true)) {
 			/* renamed onto a milestone another owner or `for` has: the old owners' tasks
 			 * end, and they are told so (as the owners of the milestone they knew) */
 			why = xasprintf("milestone %s, renamed from %s in version %u, gives no task to "
@@ -904,7 +887,7 @@ one(struct rctx *c, struct store_task *t)
 		mi = (int)(m - p->milestones);
 	}
 	m = &p->milestones[mi];
-	if (!renamed && !subject_fits(c, m, t)) {
+	if (!renamed && !gives_subject(c, m, t, false)) {
 		/* the same id given to another owner or `for` (a county's report made the
 		 * detachment's summary): the old owners' tasks end, and they are told, as for a
 		 * rename onto it (review 10e, H-D) */
