@@ -12,42 +12,30 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_task,  # noqa: E402
+                       county_registry)
 
-HEAD = """\
-plan: cr
-title: 撤销补录测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  leader: {title: 局领导}
+RULES = """\
 conduct:
   - {lapses: 2, within: 90d, kind: interview-warning, notify: [county], decide: [leader]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: b, title: 乙表, owner: county, for: each jurisdiction, due: 2017-03-10}
 """
-A = "      - {id: a, title: 甲表, owner: county, for: each jurisdiction, due: 2017-03-10}\n"
-REG = """\
-jurisdictions:
-  - {id: j, name: 甲县, kind: county, email: [j@x.example]}
-offices:
-  leader: [leader@x.example]
-  admin: [admin@x.example]
-"""
+B = county_task("b", "乙表", "2017-03-10")
+A = county_task("a", "甲表", "2017-03-10")
+REG = county_registry([("j", "甲县")], ["leader"])
+
+
+def plan(*milestones):
+    return county_plan("cr", "撤销补录测试", milestones, [("leader", "局领导")], RULES)
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-02-01T10:00:00+08:00")
-st.ok("load", st.write("v1.yaml", HEAD + A))
+st.ok("load", st.write("v1.yaml", plan(B, A)))
 st.ok("import", st.write("r.yaml", REG))
 # a and b lapse Fri 03-10 23:59:59: proposal 1 (2 lapses) on Sat 03-11 09:00
 st.ok("advance", "--to", "2017-03-13T10:00:00+08:00")
 eq([(w["state"], w["count"]) for w in json.loads(st.ok("warnings", "--format", "json"))],
    [("proposed", 2)], "proposal 1")
-st.ok("load", st.write("v2.yaml", HEAD))
+st.ok("load", st.write("v2.yaml", plan(B)))
 eq({t["key"]: t["state"] for t in st.tasks()}["cr/a/j/once"], "cancelled", "v2 cancels a")
 # a hand-in after the deadline is no 补录: refused as for any cancelled task
 code, _, err = st.run("submit", "cr/a/j/once", "--by", "张三", "--at", "2017-03-11T10:00:00+08:00")

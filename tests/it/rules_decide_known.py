@@ -10,35 +10,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_task,  # noqa: E402
+                       county_registry)
 
-PLAN = """\
-plan: dk
-title: 决定测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  leader: {title: 局领导}
-  sup: {title: 支队}
+PLAN = county_plan("dk", "决定测试", [
+    county_task("a", "甲表", "2017-03-10"), county_task("b", "乙表", "2017-03-31"),
+    county_task("c", "丙表", "2017-04-14")],
+    offices=[("leader", "局领导"), ("sup", "支队")], rules="""\
 conduct:
   - {lapses: 1, within: 30d, kind: interview-warning, notify: [county], decide: [leader]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: 甲表, owner: county, for: each jurisdiction, due: 2017-03-10}
-      - {id: b, title: 乙表, owner: county, for: each jurisdiction, due: 2017-03-31}
-      - {id: c, title: 丙表, owner: county, for: each jurisdiction, due: 2017-04-14}
-"""
-REG = """\
-jurisdictions:
-  - {id: j, name: 甲县, kind: county, email: [j@x.example]}
-offices:
-  leader: [leader@x.example]
-  sup: [sup@x.example]
-  admin: [admin@x.example]
-"""
+""")
+REG = county_registry([("j", "甲县")], ["leader", "sup"])
 
 
 def state():

@@ -8,43 +8,29 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_task,  # noqa: E402
+                       county_registry)
 
-HEAD = """\
-plan: vo
-title: 版本方案
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  sup: {title: 支队}
+RULES = """\
 escalations:
   s:
     - {after: 1d, kind: overdue, notify: [owner]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: 甲报告, owner: county, for: each jurisdiction, due: 2017-03-10}
 """
-B1 = ("      - {id: b, title: 乙报告, owner: county, for: each jurisdiction, due: 2017-04-10, "
-      "remind: [-2d], escalate: s}\n")
-B2 = ("      - {id: b, title: 乙汇总, owner: sup, for: once, due: 2017-04-10, remind: [-2d], "
-      "escalate: s}\n")
-REG = """\
-jurisdictions:
-  - {id: k1, name: 甲县, kind: county, email: [k1@x.example]}
-  - {id: k2, name: 乙县, kind: county, email: [k2@x.example]}
-offices:
-  sup: [sup@x.example]
-  admin: [admin@x.example]
-"""
+A = county_task("a", "甲报告", "2017-03-10")
+B1 = county_task("b", "乙报告", "2017-04-10", "remind: [-2d], escalate: s")
+B2 = ("{id: b, title: 乙汇总, owner: sup, for: once, due: 2017-04-10, remind: [-2d], "
+      "escalate: s}")
+REG = county_registry([("k1", "甲县"), ("k2", "乙县")], ["sup"])
+
+
+def plan(*milestones):
+    return county_plan("vo", "版本方案", milestones, [("sup", "支队")], RULES)
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-03-05T10:00:00+08:00")
-st.ok("load", st.write("v1.yaml", HEAD + B1))
+st.ok("load", st.write("v1.yaml", plan(A, B1)))
 st.ok("import", st.write("r.yaml", REG))
-out = st.ok("load", st.write("v2.yaml", HEAD + B2))
+out = st.ok("load", st.write("v2.yaml", plan(A, B2)))
 check("1 task created" in out, out)
 eq({t["key"]: t["state"] for t in st.tasks() if "/b/" in t["key"]},
    {"vo/b/k1/once": "cancelled", "vo/b/k2/once": "cancelled", "vo/b/sup/once": "open"},

@@ -7,41 +7,30 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_task,  # noqa: E402
+                       county_registry)
 
-HEAD = """\
-plan: vv
-title: 版本方案
-timezone: Asia/Shanghai
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: 甲报告, owner: county, for: each jurisdiction, due: 2017-03-10}
-"""
-B = "      - {id: b, title: 乙报告, owner: county, for: each jurisdiction, due: 2017-04-10}\n"
-B2_RENAMED = ("      - {id: b2, renamed_from: b, title: 乙汇总, owner: county, "
-              "for: each jurisdiction, due: 2017-04-10}\n")
-B2 = "      - {id: b2, title: 乙汇总, owner: county, for: each jurisdiction, due: 2017-04-10}\n"
-NEW_B = "      - {id: b, title: 新乙报告, owner: county, for: each jurisdiction, due: 2017-05-20}\n"
-REG = """\
-jurisdictions:
-  - {id: k1, name: 甲县, kind: county, email: [k1@x.example]}
-offices:
-  admin: [admin@x.example]
-"""
+A = county_task("a", "甲报告", "2017-03-10")
+B = county_task("b", "乙报告", "2017-04-10")
+B2_RENAMED = ("{id: b2, renamed_from: b, title: 乙汇总, owner: county, "
+              "for: each jurisdiction, due: 2017-04-10}")
+B2 = county_task("b2", "乙汇总", "2017-04-10")
+NEW_B = county_task("b", "新乙报告", "2017-05-20")
+REG = county_registry([("k1", "甲县")])
+
+
+def plan(*milestones):
+    return county_plan("vv", "版本方案", milestones)
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-03-05T10:00:00+08:00")
-v1 = st.write("v1.yaml", HEAD + B)
+v1 = st.write("v1.yaml", plan(A, B))
 st.ok("load", v1)
 st.ok("import", st.write("r.yaml", REG))
-st.ok("load", st.write("v2.yaml", HEAD + B2_RENAMED))
+st.ok("load", st.write("v2.yaml", plan(A, B2_RENAMED)))
 eq({t["key"]: t["milestone"] for t in st.tasks()},
    {"vv/a/k1/once": "a", "vv/b/k1/once": "b2"}, "v2: b's task carried over to b2, same key")
-v3 = st.write("v3.yaml", HEAD + B2 + NEW_B)
+v3 = st.write("v3.yaml", plan(A, B2, NEW_B))
 want = ("plan vv version 3: milestone b would make its tasks under keys that milestone b2 "
         "(renamed from b) still holds, e.g. vv/b/k1/once")
 for args in (("load", v3, "--dry-run"), ("load", v3)):

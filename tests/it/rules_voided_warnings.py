@@ -12,36 +12,19 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_task,  # noqa: E402
+                       county_registry)
 
-PLAN = """\
-plan: vw
-title: 补录预警测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  leader: {title: 局领导}
+PLAN = county_plan("vw", "补录预警测试", [
+    county_task("a", "甲表", "2017-03-10"), county_task("b", "乙表", "2017-03-10"),
+    county_task("c", "丙表", "2017-03-10"), county_task("d", "丁表", "2017-03-20")],
+    offices=[("leader", "局领导")], rules="""\
 conduct:
   - {lapses: 2, within: 90d, kind: interview-warning, notify: [county], decide: [leader]}
   - {lapses: 2, within: 90d, kind: approval-restriction-warning, notify: [county]}
 dispatch: {day: 10, notify: [leader]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: 甲表, owner: county, for: each jurisdiction, due: 2017-03-10}
-      - {id: b, title: 乙表, owner: county, for: each jurisdiction, due: 2017-03-10}
-      - {id: c, title: 丙表, owner: county, for: each jurisdiction, due: 2017-03-10}
-      - {id: d, title: 丁表, owner: county, for: each jurisdiction, due: 2017-03-20}
-"""
-REG = """\
-jurisdictions:
-  - {id: j, name: 甲县, kind: county, email: [j@x.example]}
-offices:
-  leader: [leader@x.example]
-  admin: [admin@x.example]
-"""
+""")
+REG = county_registry([("j", "甲县")], ["leader"])
 
 
 def warnings():

@@ -184,6 +184,33 @@ def plan_yaml(pid, calendar, milestones, role="office: {title: 办公室}"):
             + "".join(f"      - {m}\n" for m in milestones))
 
 
+def county_task(mid, title, due, more="", owner="county"):
+    """A milestone of county_plan's, one task per jurisdiction: "{id: a, title: 甲表,
+    owner: county, for: each jurisdiction, due: 2017-03-10}" and MORE keys."""
+    return (f"{{id: {mid}, title: {title}, owner: {owner}, for: each jurisdiction, "
+            f"due: {due}{', ' + more if more else ''}}}")
+
+
+def county_plan(pid, title, milestones, offices=(), rules=""):
+    """A one-phase plan (Asia/Shanghai, notify_at 09:00) of county (县环保局, per
+    jurisdiction) tasks: the office roles OFFICES ((id, title) pairs), RULES (top-level
+    YAML lines: conduct, escalations, dispatch) and MILESTONES, each a flow mapping."""
+    return (f"plan: {pid}\ntitle: {title}\ntimezone: Asia/Shanghai\nnotify_at: \"09:00\"\n"
+            "roles:\n  county: {title: 县环保局, per: jurisdiction}\n"
+            + "".join(f"  {r}: {{title: {t}}}\n" for r, t in offices) + rules
+            + "phases:\n  - id: p\n    title: 阶段\n    milestones:\n"
+            + "".join(f"      - {m}\n" for m in milestones))
+
+
+def county_registry(counties, offices=()):
+    """Counties (id, name), each mailed at ID@x.example, and the offices OFFICES besides
+    admin, each mailed at ID@x.example."""
+    return ("jurisdictions:\n"
+            + "".join(f"  - {{id: {i}, name: {n}, kind: county, email: [{i}@x.example]}}\n"
+                      for i, n in counties)
+            + "offices:\n" + "".join(f"  {o}: [{o}@x.example]\n" for o in (*offices, "admin")))
+
+
 # A TEST stand-in for a 2027 notice, not the real one (which no copy confirms yet):
 # Monday 2027-02-08 and Tuesday 02-09 off.
 TEST_2027 = """\
