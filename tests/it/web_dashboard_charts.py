@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import E1, Browser, Server, setup_store  # noqa: E402
+from web_it import screenshots, E1, Browser, Server, setup_store  # noqa: E402
 
 st = Store()
 setup_store(st)
@@ -25,8 +25,7 @@ st.ok("submit", f"web/filing/{E1}/once", "--by", "甲一")
 t = {x["key"]: x for x in st.tasks()}
 eq(t["web/report/j1/once"]["deadline"][:10], "2017-04-30", "j1's report now due in April")
 
-shots = os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
-                                                            "web_dashboard_charts-screenshots")
+shots = screenshots("web_dashboard_charts")
 srv = Server(st)
 browser = Browser(srv.base, shots)
 try:

@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import Browser, Server, setup_store  # noqa: E402
+from web_it import screenshots, Browser, Server, setup_store  # noqa: E402
 
 COLUMNS = ["未办结", "本周到期", "逾期", "迟报", "内容不全", "已退回", "待审核"]
 WANT = {"j1": [2, 1, 0, 1, 0, 0, 1], "j2": [2, 1, 1, 0, 0, 0, 0]}
@@ -21,8 +21,7 @@ setup_store(st)
 st.ok("advance", "--to", "2017-03-14T12:00:00+08:00")
 st.ok("submit", "web/report/j1/once", "--by", "甲县李", "--sections", "overall,problems")
 
-shots = os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
-                                                            "web_dashboard_links-screenshots")
+shots = screenshots("web_dashboard_links")
 srv = Server(st)
 browser = Browser(srv.base, shots)
 try:

@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import Browser, Client, Server, links_in_outbox, setup_store  # noqa: E402
+from web_it import screenshots, Browser, Client, Server, links_in_outbox, setup_store  # noqa: E402
 
 T1 = "web/report/j1/once"
 REASON = "附件缺少盖章页，请补充后重新报送"
@@ -42,8 +42,7 @@ eq(officer.post(f"/tasks/{T1}/review", {"action": "return", "reason": REASON})[0
 returned = links_in_outbox(st, T1, "returned")
 check(returned, "the returned notice carries a link")
 
-shots = os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
-                                                            "web_link_history-screenshots")
+shots = screenshots("web_link_history")
 browser = Browser(srv.base, shots)
 try:
     from selenium.webdriver.common.by import By

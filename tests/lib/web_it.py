@@ -251,6 +251,13 @@ def links_in_outbox(st, task, kind=None):
     return out
 
 
+def screenshots(test):
+    """Where a browser test keeps its screenshots: $DABIAO_SCREENSHOTS, else TEST-screenshots/
+    of the folder the test runs in (ctest: build/*/tests/)."""
+    return os.environ.get("DABIAO_SCREENSHOTS") or os.path.join(os.getcwd(),
+                                                                f"{test}-screenshots")
+
+
 class Browser:
     """Debian's headless Chromium through chromium-driver and python3-selenium (never a
     downloaded browser), on server base, keeping full-page screenshots in folder shots
