@@ -869,6 +869,14 @@ act_review(struct req *r, const char *key)
 		req_error(r, 400, "未知的审核操作。");
 		return;
 	}
+	/* a bad form value is the form's fault (400, in Chinese), not a refusal by the engine
+	 * in the command line's English (review 11b, m1) */
+	if (strcmp(x.action, "flag") == 0 &&
+	    (x.kind == NULL || (strcmp(x.kind, "concealed") && strcmp(x.kind, "falsified") &&
+	                        strcmp(x.kind, "omitted")))) {
+		req_error(r, 400, "请选择问责类别：瞒报、谎报或漏报。");
+		return;
+	}
 	need = strcmp(x.action, "accept") != 0;
 	if ((need || x.reason) && !web_text_ok(x.reason, 2000, false, need)) {
 		req_error(r, 400, need ? "退回或标记问责时必须填写理由（不超过2000字节）。"

@@ -394,15 +394,16 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	rc = store_task_index_each(txn, NULL, NULL, NULL, 0, dash_cb, c, e);
 
 	for (size_t i = 0; rc == 0 && i < c->d->nrows; i++)
-		c->d->rows[i].name = c->d->rows[i].jur[0] ? view_subject_name(txn, c->d->rows[i].jur)
-		                                          : xstrdup(report_offices_label(c->en, NULL));
+		c->d->rows[i].name = c->d->rows[i].jur[0]
+		                         ? view_subject_name(c->en, txn, c->d->rows[i].jur)
+		                         : xstrdup(report_offices_label(c->en, NULL));
 	if (c->d->nover > 1)
 		qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
 	for (size_t i = 0; rc == 0 && i < c->d->nover && i < 100; i++) {
 		char buf[1024], *part[4];
 
 		if (split_key(c->d->over[i].key, buf, sizeof(buf), part))
-			c->d->over[i].name = view_subject_name(txn, part[2]);
+			c->d->over[i].name = view_subject_name(c->en, txn, part[2]);
 		c->d->over[i].contact = owner_contact(c->en, txn, c->d->over[i].key);
 	}
 	if (rc == 0)
@@ -897,8 +898,9 @@ task_row(struct req *r, struct store_txn *txn, const struct store_task *t, bool 
 {
 	struct html *h = &r->out;
 	struct tinfo ti;
-	char *subj = view_subject_name(txn, t->subject);
-	char *jur = t->jurisdiction[0] ? view_subject_name(txn, t->jurisdiction) : xstrdup("—");
+	char *subj = view_subject_name(r->en, txn, t->subject);
+	char *jur = t->jurisdiction[0] ? view_subject_name(r->en, txn, t->jurisdiction)
+	                               : xstrdup("—");
 	char dl[40];
 	int64_t now = engine_now(r->en);
 
@@ -1366,8 +1368,9 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
           const struct tinfo *ti)
 {
 	struct html *h = &r->out;
-	char *subj = view_subject_name(txn, t->subject);
-	char *jur = t->jurisdiction[0] ? view_subject_name(txn, t->jurisdiction) : xstrdup("—");
+	char *subj = view_subject_name(r->en, txn, t->subject);
+	char *jur = t->jurisdiction[0] ? view_subject_name(r->en, txn, t->jurisdiction)
+	                               : xstrdup("—");
 	char dl[40];
 
 	H(h, "<h1 id=\"task-title\">");
@@ -1570,7 +1573,7 @@ review_cb(const struct store_task_ref *ref, void *arg)
 		return 0;
 	c->n++;
 	{
-		char *subj = view_subject_name(c->txn, t.subject);
+		char *subj = view_subject_name(r->en, c->txn, t.subject);
 		const char *by = store_task_extra(&t, "submitted_by");
 		const char *at = store_task_extra(&t, "submitted_at");
 

@@ -133,7 +133,7 @@ view_time(struct req *r, int64_t t)
 }
 
 char *
-view_subject_name(struct store_txn *txn, const char *id)
+view_subject_name(struct engine *en, struct store_txn *txn, const char *id)
 {
 	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
 	                                                STORE_OFFICE};
@@ -144,13 +144,15 @@ view_subject_name(struct store_txn *txn, const char *id)
 		dberr_clear(&e);
 		if (store_subject_get(txn, kinds[i], id, &s, &e) == 0) {
 			const char *n = store_subject_field(&s, "name");
-			char *out = xstrdup(n && *n ? n : id);
+			/* an office has no name in the registry: its role's title in the plan (州环保局,
+			 * never `prefecture_epb` on screen: review 11b, m1) */
+			char *out = xstrdup(n && *n ? n : view_role(en, id));
 
 			store_subject_release(&s);
 			return out;
 		}
 	}
-	return xstrdup(id);
+	return xstrdup(view_role(en, id));
 }
 
 const char *

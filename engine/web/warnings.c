@@ -71,7 +71,7 @@ items_list(struct req *r, struct store_txn *txn, const struct conduct_warning *w
 		dberr_clear(&e);
 		HF(h, "<li>%s：", why_word(it->why));
 		if (store_task_get(txn, it->task, &t, &e) == 0) {
-			char *subj = view_subject_name(txn, t.subject);
+			char *subj = view_subject_name(r->en, txn, t.subject);
 
 			view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 			H(h, " ");
@@ -107,7 +107,7 @@ list_cb(const struct conduct_warning *w, void *arg)
 	if ((strcmp(w->state, "proposed") == 0) != c->proposed)
 		return 0;
 	c->n++;
-	jur = view_subject_name(c->txn, w->jurisdiction);
+	jur = view_subject_name(r->en, c->txn, w->jurisdiction);
 	tz_format_local(engine_tz(r->en), w->at, when);
 	HF(h, "<tr id=\"warning-%s\"><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%zu</td>"
 	      "<td>%s</td><td>", w->id, w->id, jur, view_notice_kind(w->kind), w->nitems, when);

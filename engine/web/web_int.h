@@ -370,8 +370,9 @@ const char *view_state(const char *state);           /* 未报送, 待审核, ..
 const char *view_notice_kind(const char *kind);      /* 到期提醒, 约谈预警, ... */
 void view_period(struct html *h, const char *period);/* 2017年7月, 一次性 */
 void view_time(struct req *r, int64_t t);            /* local date and time */
-/* The subject's name from the registry, else its id. Caller frees. */
-char *view_subject_name(struct store_txn *txn, const char *id);
+/* The subject's name from the registry, else (an office) its role's title, else its id.
+ * Caller frees. */
+char *view_subject_name(struct engine *en, struct store_txn *txn, const char *id);
 /* The milestone's title, else its id (static storage of the plan). */
 const char *view_milestone(struct engine *en, const char *plan, const char *milestone);
 void view_task_link(struct req *r, const char *key, const char *text);
