@@ -8,7 +8,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config tzdata ca-certificates
       liblmdb-dev libuv1-dev libyaml-dev libesmtp-dev libssl-dev libxlsxwriter-dev
-      libical-dev libmicrohttpd-dev libsodium-dev zlib1g-dev)
+      libical-dev libmicrohttpd-dev libsodium-dev zlib1g-dev libzip-dev libexpat1-dev)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(python3 python3-aiosmtpd python3-icalendar python3-openpyxl python3-cryptography openssl lmdb-utils groff-base
 	       libreoffice-calc-nogui

@@ -348,7 +348,7 @@ const struct cli_command cli_commands[] = {
 	            "dabiao help --man | man -l -"},
 	{.name = "import", .fn = cmd_import, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "import a registry of jurisdictions, enterprises and offices",
-	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv [--dry-run]",
+	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv|ENTERPRISES.xlsx [--dry-run]",
 	 .text = "Stores the registry's jurisdictions, enterprises and office addresses, and "
 	         "creates the tasks that new subjects owe under every loaded plan, in one "
 	         "transaction: on any error nothing changes. A subject already in the store is "
@@ -368,7 +368,9 @@ const struct cli_command cli_commands[] = {
 	         "as is an invisible one that reorders or hides text (U+200B, U+202E, "
 	         "U+FEFF inside a value, ...). Tabs and blanks around a value are trimmed. "
 	         "A CSV must be UTF-8 (\"CSV UTF-8\"): GBK and UTF-16 files are refused with that "
-	         "hint; rows left empty are skipped. A registry file has at most 1024 MiB (a "
+	         "hint; rows left empty are skipped. An .xlsx workbook is read as the CSV of its "
+	         "first sheet would be (a date cell as YYYY-MM-DD; a bad cell named by its row "
+	         "and column and as C5). A registry file has at most 1024 MiB (a "
 	         "million enterprises with every column filled are about 150 MiB); a larger "
 	         "one is imported in parts, each with the header row. "
 	         "docs/registry-format.md is the reference.",
@@ -384,11 +386,12 @@ const struct cli_command cli_commands[] = {
 	 .file_args = true},
 	{.name = "import-annex", .fn = cmd_import_annex, .flags = RW | CLI_DELIVERS,
 	 .group = CLI_G_WORK,
-	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV) as its hand-in",
-	 .usage = "dabiao import-annex FILE.csv --jurisdiction J --month YYYY-MM --by WHO "
-	          "[--at TIME] [--plan ID] [--dry-run]",
+	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV or .xlsx) as its hand-in",
+	 .usage = "dabiao import-annex FILE.csv|FILE.xlsx --jurisdiction J --month YYYY-MM "
+	          "--by WHO [--at TIME] [--plan ID] [--dry-run]",
 	 .text = "Checks a county's own Annex 3 (汇总表) or Annex 4 (明细表), the form dabiao sent "
-	         "it filled in and saved as CSV UTF-8, and records it against the task that "
+	         "it filled in, as the workbook (.xlsx: its first visible sheet) or saved as CSV "
+	         "UTF-8, and records it against the task that "
 	         "hands it in (the plan's `form:` milestone for J whose table covers the month) "
 	         "as one audit record (annex.report) holding its rows. The table is the county's "
 	         "hand-in: a task that still waits for it (open, overdue, returned, incomplete) "
@@ -398,12 +401,12 @@ const struct cli_command cli_commands[] = {
 	         "table it is (县市、园区… or 序号…, the form's columns in the form's order); rows "
 	         "above it (the title), empty rows, and the form's lines under the table (填报单位, "
 	         "填报人, 填表说明), which end it, are skipped; a row with data under those lines "
-	         "is refused. A workbook (.xlsx/.xls) is refused: save the sheet as \"CSV "
-	         "UTF-8\" first. Annex 3 holds one row, the county's, its figures whole "
+	         "is refused. An old-format workbook (.xls/.et) is refused: save it as .xlsx or "
+	         "\"CSV UTF-8\" first. Annex 3 holds one row, the county's, its figures whole "
 	         "numbers with 基数 = 已完成清理 + 整治中 + 未启动 + 逾期未完成; Annex 4 a row per "
 	         "enterprise with a valid credit code, once each, 清理措施 and 月末状态 in the "
-	         "form's words, dates as YYYY-MM-DD. The first bad row or field is named as "
-	         "FILE:LINE:COLUMN and nothing is recorded. The same file again records "
+	         "form's words, dates as YYYY-MM-DD (or date cells). The first bad row or field is "
+	         "named as FILE:LINE:COLUMN (in a workbook, its row and column, and the cell) and nothing is recorded. The same file again records "
 	         "nothing and names the record that holds it. A later file for the same task "
 	         "replaces the earlier one in the reports (both stay in the audit trail). `report "
 	         "annex3` then shows the county's base number beside dabiao's and a 核对 column "

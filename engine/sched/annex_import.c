@@ -380,7 +380,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 
 	if ((rc = csv_open(&a.rd, q->path, data, len, e)) != 0)
 		return rc;
-	if ((rc = semicolons(q->path, data, len, e)) != 0)
+	if (a.rd.sheet == NULL && (rc = semicolons(q->path, data, len, e)) != 0)
 		goto out;
 	a.rd.where = where;
 	a.rd.where_arg = &a;

@@ -1,5 +1,6 @@
-/* registries, in YAML (fuzz_registry_yaml) or CSV (fuzz_registry_csv), as FUZZ_SUFFIX
- * says: subjects, contacts, addresses, credit codes, the file format's framing. */
+/* registries, in YAML (fuzz_registry_yaml), CSV (fuzz_registry_csv) or a workbook
+ * (fuzz_registry_xlsx: the ZIP archive and its XML parts), as FUZZ_SUFFIX says: subjects,
+ * contacts, addresses, credit codes, the file format's framing. */
 #include "fuzz.h"
 #include "workflows/parse/registry.h"
 

@@ -17,6 +17,25 @@ case "$name" in
 ydoc|plan) seed "$src"/workflows/*.yaml "$src"/tests/workflows/plans/*.yaml "$src"/docs/*.yaml ;;
 registry_yaml) seed "$src"/workflows/*registry*.yaml ;;
 registry_csv) seed "$src"/workflows/*.csv "$src"/tests/workflows/*.csv ;;
+registry_xlsx) # the enterprises' CSV as a workbook (stored, not deflated: the fuzzer's
+	# mutations then reach the XML), one cell a date
+	/usr/bin/python3 - "$src/workflows/changji-enterprises.csv" "$work/corpus" <<'PY'
+import csv, datetime, io, sys, zipfile, openpyxl
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))[:4]
+wb = openpyxl.Workbook()
+for r in rows:
+    wb.active.append(r)
+wb.active.cell(2, 7).value = datetime.date(2017, 6, 30)
+wb.active.cell(2, 7).number_format = "yyyy/m/d"
+b = io.BytesIO()
+wb.save(b)
+for mode, name in ((zipfile.ZIP_STORED, "stored.xlsx"), (zipfile.ZIP_DEFLATED, "deflated.xlsx")):
+    with zipfile.ZipFile(io.BytesIO(b.getvalue())) as zi, \
+         zipfile.ZipFile(f"{sys.argv[2]}/{name}", "w", mode) as zo:
+        for n in zi.namelist():
+            zo.writestr(n, zi.read(n))
+PY
+	;;
 template) seed "$src"/notifiers/templates/zh-CN/* ;;
 message) printf 'Bureau\0a@x.example\0Subject\0Body line\r\nmore\0odd\0\0plan/m/j/2017-07\0a.csv\0a,b\r\n' > "$work/corpus/seed" ;;
 config) seed "$src"/deploy/dabiao.yaml.example ;;

@@ -9,6 +9,7 @@
 #include "base/xalloc.h"
 #include "workflows/parse/csv.h"
 #include "workflows/parse/registry_int.h"
+#include "workflows/parse/xlsx.h"
 #include "workflows/parse/ydoc.h"
 
 int
@@ -24,16 +25,16 @@ csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
 	 * editor shows them. */
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		c->p = c->line_start = c->counted = data + 3;
-	/* A workbook handed in as it came (.xlsx is a ZIP archive, .xls/.et an OLE compound
-	 * file): say what it is and how to save it, not "NUL byte" */
-	if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
-		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is a workbook (.xlsx, a ZIP "
-		                "archive), not CSV; open it and save the sheet as \"CSV UTF-8\" "
-		                "and import that");
+	/* A workbook handed in as it came: an .xlsx (a ZIP archive) is read as its first
+	 * sheet; an old-format one (.xls/.et, or an encrypted .xlsx: both OLE compound files)
+	 * is said to be what it is, not "NUL byte" */
+	if (xlsx_is_zip(data, len))
+		return xlsx_read(c, name, data, len, e);
 	if (len >= 8 && memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
 		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is an old-format workbook "
-		                "(.xls or .et, an OLE file), not CSV; open it and save the sheet as "
-		                "\"CSV UTF-8\" and import that");
+		                "(.xls or .et) or a password-protected one (an OLE file); open it, "
+		                "remove any password and save it as .xlsx or as \"CSV UTF-8\", and "
+		                "import that");
 	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
 	if (ydoc_utf16(data, len))
 		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
@@ -61,6 +62,13 @@ csv_record_release(struct csv_record *r)
 void
 csv_close(struct csv_reader *c)
 {
+	for (size_t i = 0; i < c->nrows; i++)
+		csv_record_release(&c->rows[i]);
+	free(c->rows);
+	free(c->sheet);
+	c->rows = NULL;
+	c->nrows = c->next = 0;
+	c->sheet = NULL;
 	buf_release(&c->tmp);
 }
 
@@ -74,6 +82,13 @@ csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t id
 		c->where(c->where_arg, idx, w, sizeof(w));
 	else
 		snprintf(w, sizeof(w), "column %zu", idx + 1);
+	if (c->sheet != NULL) {
+		char col[8];
+
+		xlsx_column_name((size_t)f->col, col);
+		return dberr_at(e, DB_EDATA, c->name, f->line, f->col, "cell %s%d of sheet '%s', "
+		                "%s: %s", col, f->line, c->sheet, w, what);
+	}
 	return dberr_at(e, DB_EDATA, c->name, f->line, f->col, "%s: %s", w, what);
 }
 
@@ -207,6 +222,15 @@ csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e)
 	int rc;
 
 	csv_record_clear(r);
+	if (c->sheet != NULL) {
+		struct csv_record empty = *r;
+
+		if (c->next >= c->nrows)
+			return 0;
+		*r = c->rows[c->next];
+		c->rows[c->next++] = empty;
+		return 1;
+	}
 	if (c->p >= c->end)
 		return 0;
 	r->line = c->line;

@@ -6,6 +6,10 @@
  * row and column a person looking at the spreadsheet would use; how a column is named is
  * the caller's (its `where`). The one CSV reader: the registry's enterprises
  * (registry_csv.c) and the counties' Annex 3/4 figures (`import-annex`) use it.
+ *
+ * A workbook (.xlsx) handed to csv_open is read through xlsx.h: its first sheet's rows are
+ * the records, each field's line its row and col its column (A = 1), and every message
+ * names the cell as well ("cell C5 of sheet '附件4'").
  */
 #ifndef DABIAO_CSV_H
 #define DABIAO_CSV_H
@@ -40,11 +44,18 @@ struct csv_reader {
 	 * NULL: "column N". */
 	const char *(*where)(void *arg, size_t idx, char *out, size_t n);
 	void *where_arg;
+	/* A workbook's first sheet (xlsx_read), handed out by csv_read instead of parsing
+	 * data: its records in row order (owned), the next one, the sheet's name (owned).
+	 * sheet is NULL for a CSV. */
+	struct csv_record *rows;
+	size_t nrows, next;
+	char *sheet;
 };
 
-/* Starts reading data[0..len) (borrowed; must outlive the reader) named name. A UTF-16
- * file (Excel's "Unicode text") is DB_EDATA with one clear sentence; a byte order mark is
- * skipped (columns on line 1 count from after it). */
+/* Starts reading data[0..len) (borrowed; must outlive the reader) named name. A workbook
+ * (.xlsx, a ZIP archive) is read whole here (xlsx_read; its errors). An old-format
+ * workbook (.xls/.et) or a UTF-16 file (Excel's "Unicode text") is DB_EDATA with one clear
+ * sentence; a byte order mark is skipped (columns on line 1 count from after it). */
 int csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
              struct dberr *e);
 /* Reads the next record into r (its earlier fields are freed). Returns 1 when one was read,
@@ -54,7 +65,8 @@ int csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e);
 /* An empty line, or a record whose every field is blank: what Excel and WPS leave when a
  * row's contents are cleared (",,,,"). */
 bool csv_blank(const struct csv_record *r);
-/* DB_EDATA at field f (index idx of its record): "FILE:LINE:COL: <where>: what". */
+/* DB_EDATA at field f (index idx of its record): "FILE:LINE:COL: <where>: what"; for a
+ * workbook "FILE:ROW:COL: cell C5 of sheet 'S', <where>: what". */
 int csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t idx,
                     struct dberr *e, const char *what);
 /* A field's text checked as a person's: UTF-8 (else "save the spreadsheet as CSV UTF-8"),

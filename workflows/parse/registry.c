@@ -921,13 +921,13 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	 * whatever its extension, as `check` says of it */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return dberr_at(e, DB_ENOINPUT, path, 0, 0, "not a regular file");
-	if (has_suffix(path, ".csv"))
+	if (has_suffix(path, ".csv") || has_suffix(path, ".xlsx"))
 		csv = true;
 	else if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
 		csv = false;
 	else
 		return dberr_at(e, DB_EDATA, path, 0, 0, "unknown registry format: expected a "
-		                ".yaml, .yml or .csv file");
+		                ".yaml, .yml, .csv or .xlsx file");
 	if ((rc = file_read(path, FILE_MAX_REGISTRY, &data, &len, e)) == DB_EDATA) {
 		dberr_clear(e);  /* only a size is DB_EDATA here: say what to do about it */
 		return dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu MiB, the most one import "

@@ -1,0 +1,639 @@
+/*
+ * xlsx.c - a workbook's first worksheet as CSV records (xlsx.h). The parts read, in order:
+ * xl/workbook.xml (the first <sheet>, its relationship id, the date system),
+ * xl/_rels/workbook.xml.rels (where that sheet's part is), xl/sharedStrings.xml,
+ * xl/styles.xml (which cell formats are dates) and the sheet. ECMA-376 Part 1: §18.2
+ * (workbook), §18.4 (shared strings), §18.8.30-31 (number formats, built-in ids), §18.3
+ * (sheet data), §18.17.4.1 (date serials, the 1900 and 1904 systems).
+ */
+#include <expat.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "base/buf.h"
+#include "base/xalloc.h"
+#include "time/calendar.h"
+#include "workflows/parse/csv.h"
+#include "workflows/parse/xlsx.h"
+
+#define XLSX_ROWS_MAX 1048576L
+#define XLSX_COLS_MAX 16384L
+
+enum phase { P_WORKBOOK, P_RELS, P_STRINGS, P_STYLES, P_SHEET };
+
+struct xl {
+	const char *name;       /* the file, for messages */
+	const char *part;       /* the part being read */
+	zip_t *z;
+	XML_Parser p;
+	struct dberr *e;
+	int rc;                 /* the first error a handler met */
+	size_t inflated;        /* XML bytes read, every part */
+	enum phase ph;
+	/* workbook */
+	char *sheet_rid, *sheet_name, *sheet_part;
+	bool date1904, seen_sheet;
+	/* shared strings: text of <t> in <si>, phonetic runs (<rPh>) left out */
+	char **sst;
+	size_t nsst, capsst;
+	int in_si, in_t, in_rph;
+	struct buf text;
+	/* styles: whether cell format i (cellXfs) shows a date */
+	int *datefmt;           /* custom number formats (ids) that show dates */
+	size_t ndatefmt, capdatefmt;
+	bool *xf_date;
+	size_t nxf, capxf;
+	int in_cellxfs;
+	/* the sheet */
+	struct csv_record *rows;
+	size_t nrows, caprows, cells;
+	long row, col;          /* the current row; the last cell's column */
+	int in_c, in_v, in_is;
+	char ctype[16];
+	long cstyle, ccol;
+};
+
+static const char *
+local(const char *n)
+{
+	const char *c = strrchr(n, ':');
+
+	return c ? c + 1 : n;
+}
+
+static const char *
+attr(const char **a, const char *name)
+{
+	for (size_t i = 0; a[i]; i += 2)
+		if (strcmp(local(a[i]), name) == 0)
+			return a[i + 1];
+	return NULL;
+}
+
+/* Records the first error and stops the parse; returns the code. */
+static int
+fail_at(struct xl *x, const char *what)
+{
+	if (x->rc == 0)
+		x->rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "%s (part %s, line %lu): %s",
+		                 "the workbook cannot be read", x->part,
+		                 (unsigned long)XML_GetCurrentLineNumber(x->p), what);
+	XML_StopParser(x->p, XML_FALSE);
+	return x->rc;
+}
+
+void
+xlsx_column_name(size_t col, char *out)
+{
+	char tmp[4];
+	int n = 0;
+
+	while (col > 0 && n < 3) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+}
+
+/* "C5" -> column 3, row 5; false when it is no cell reference in Excel's range. */
+static bool
+cell_ref(const char *r, long *col, long *row)
+{
+	long c = 0, w = 0;
+	int letters = 0;
+
+	for (; *r >= 'A' && *r <= 'Z' && letters < 4; r++, letters++)
+		c = c * 26 + (*r - 'A' + 1);
+	if (letters == 0 || letters > 3 || c > XLSX_COLS_MAX)
+		return false;
+	if (*r < '1' || *r > '9')
+		return false;
+	for (; *r >= '0' && *r <= '9' && w <= XLSX_ROWS_MAX; r++)
+		w = w * 10 + (*r - '0');
+	if (*r != '\0' || w > XLSX_ROWS_MAX)
+		return false;
+	*col = c, *row = w;
+	return true;
+}
+
+static bool
+whole(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Built-in number formats that show a date (§18.8.30, with the ids East Asian versions
+ * give their dates: 27-31, 36, 50-58). Times alone (18-21, 32-35, 45-47) stay numbers. */
+static bool
+builtin_date(long id)
+{
+	return (id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 31) || id == 36 ||
+	       (id >= 50 && id <= 58);
+}
+
+/* A custom format shows a date when it has a year or a day code outside quoted text,
+ * [brackets] and \escapes (m alone is also minutes). */
+static bool
+code_is_date(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"') {
+			while (s[1] && s[1] != '"')
+				s++;
+			if (s[1])
+				s++;
+		} else if (*s == '[') {
+			while (s[1] && s[1] != ']')
+				s++;
+			if (s[1])
+				s++;
+		} else if (*s == '\\' && s[1]) {
+			s++;
+		} else if (*s == 'y' || *s == 'Y' || *s == 'd' || *s == 'D') {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- the sheet ---- */
+
+static struct csv_record *
+row_record(struct xl *x)
+{
+	struct csv_record *r;
+
+	if (x->nrows > 0 && x->rows[x->nrows - 1].line == x->row)
+		return &x->rows[x->nrows - 1];
+	x->rows = xgrow(x->rows, &x->caprows, x->nrows + 1, sizeof(*x->rows));
+	r = &x->rows[x->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->line = (int)x->row;
+	return r;
+}
+
+static void
+put_field(struct xl *x, struct csv_record *r, long col, const char *text)
+{
+	r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+	r->f[r->n].text = xstrdup(text);
+	r->f[r->n].line = (int)x->row;
+	r->f[r->n].col = (int)col;
+	r->f[r->n].quoted = true;
+	r->n++;
+	x->cells++;
+}
+
+/* The text a person sees for a number under a date format: YYYY-MM-DD, " HH:MM" added
+ * when it has a time of day. False when it is no date (before 1900-01-01, the 1900
+ * system's 29 February that never was, past 9999). */
+static bool
+serial_date(const struct xl *x, const char *v, char *out, size_t n)
+{
+	char *end, day[16];
+	double s = strtod(v, &end);
+	long whole_days, mins;
+	int32_t epoch;
+
+	if (end == v || *end != '\0' || !(s >= 1 && s < 2958466))
+		return false;
+	whole_days = (long)s;
+	if (x->date1904)
+		epoch = (int32_t)(whole_days - 24107);
+	else if (whole_days == 60)
+		return false;
+	else
+		epoch = (int32_t)(whole_days - (whole_days < 60 ? 25568 : 25569));
+	mins = (long)((s - (double)whole_days) * 1440.0 + 0.5);
+	if (mins >= 1440)
+		mins = 1439;
+	cal_format_date(epoch, day);
+	if (mins > 0)
+		snprintf(out, n, "%s %02ld:%02ld", day, mins / 60, mins % 60);
+	else
+		snprintf(out, n, "%s", day);
+	return true;
+}
+
+static void
+end_cell(struct xl *x)
+{
+	const char *v = buf_str(&x->text);
+	char shown[64];
+	long idx;
+	struct csv_record *r;
+
+	if (strcmp(x->ctype, "s") == 0) {
+		if (!whole(v, 0, (long)x->nsst - 1, &idx)) {
+			char why[160];
+
+			char col[8];
+
+			xlsx_column_name((size_t)x->ccol, col);
+			snprintf(why, sizeof(why), "cell %s%ld names a shared string the workbook does "
+			         "not have", col, x->row);
+			fail_at(x, why);
+			return;
+		}
+		v = x->sst[idx];
+	} else if (strcmp(x->ctype, "b") == 0) {
+		v = strcmp(v, "1") == 0 ? "TRUE" : v[0] ? "FALSE" : "";
+	} else if (strcmp(x->ctype, "d") == 0) {
+		/* an ISO 8601 date cell: its date, as a date format would show it */
+		snprintf(shown, sizeof(shown), "%.10s", v);
+		v = shown;
+	} else if ((x->ctype[0] == '\0' || strcmp(x->ctype, "n") == 0) && x->cstyle >= 0 &&
+	           (size_t)x->cstyle < x->nxf && x->xf_date[x->cstyle] &&
+	           serial_date(x, v, shown, sizeof(shown))) {
+		v = shown;
+	}
+	if (v[0] == '\0')
+		return;
+	if (x->cells >= XLSX_CELLS_MAX) {
+		fail_at(x, "more than 4,000,000 cells: a form or a registry sheet has far fewer");
+		return;
+	}
+	r = row_record(x);
+	if ((long)r->n >= x->ccol) {
+		fail_at(x, "a cell comes twice, or out of column order, in its row");
+		return;
+	}
+	while ((long)r->n < x->ccol - 1) {
+		if (x->cells >= XLSX_CELLS_MAX) {
+			fail_at(x, "more than 4,000,000 cells: a form or a registry sheet has far "
+			        "fewer");
+			return;
+		}
+		put_field(x, r, (long)r->n + 1, "");
+	}
+	put_field(x, r, x->ccol, v);
+}
+
+static void
+sheet_start(struct xl *x, const char *n, const char **a)
+{
+	if (strcmp(n, "row") == 0) {
+		const char *r = attr(a, "r");
+		long row;
+
+		if (r == NULL)
+			row = x->row + 1;
+		else if (!whole(r, 1, XLSX_ROWS_MAX, &row)) {
+			fail_at(x, "a row number is not one Excel has (1 to 1048576)");
+			return;
+		}
+		if (row <= x->row && x->row > 0) {
+			fail_at(x, "a row comes after a later row");
+			return;
+		}
+		x->row = row;
+		x->col = 0;
+	} else if (strcmp(n, "c") == 0) {
+		const char *r = attr(a, "r"), *t = attr(a, "t"), *s = attr(a, "s");
+		long col, row;
+
+		if (x->row == 0)
+			x->row = 1;
+		if (r == NULL) {
+			col = x->col + 1;
+		} else if (!cell_ref(r, &col, &row) || row != x->row) {
+			fail_at(x, "a cell reference is not a cell of its row in Excel's range (A1 to "
+			        "XFD1048576)");
+			return;
+		}
+		if (col > XLSX_COLS_MAX) {
+			fail_at(x, "a cell past column XFD");
+			return;
+		}
+		x->ccol = x->col = col;
+		snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "");
+		if (s == NULL || !whole(s, 0, 1L << 30, &x->cstyle))
+			x->cstyle = -1;
+		x->in_c = 1;
+		buf_reset(&x->text);
+	} else if (x->in_c && strcmp(n, "v") == 0) {
+		x->in_v = 1;
+	} else if (x->in_c && strcmp(n, "is") == 0) {
+		x->in_is = 1;
+	} else if (x->in_is && strcmp(n, "t") == 0) {
+		x->in_t = 1;
+	} else if (x->in_is && strcmp(n, "rPh") == 0) {
+		x->in_rph++;
+	}
+}
+
+static void
+sheet_end(struct xl *x, const char *n)
+{
+	if (strcmp(n, "c") == 0 && x->in_c) {
+		x->in_c = x->in_v = x->in_is = x->in_t = 0;
+		end_cell(x);
+	} else if (strcmp(n, "v") == 0) {
+		x->in_v = 0;
+	} else if (strcmp(n, "is") == 0) {
+		x->in_is = 0;
+	} else if (strcmp(n, "t") == 0) {
+		x->in_t = 0;
+	} else if (strcmp(n, "rPh") == 0 && x->in_rph > 0) {
+		x->in_rph--;
+	}
+}
+
+/* ---- the other parts ---- */
+
+static void
+strings_end(struct xl *x, const char *n)
+{
+	if (strcmp(n, "si") == 0 && x->in_si) {
+		x->sst = xgrow(x->sst, &x->capsst, x->nsst + 1, sizeof(*x->sst));
+		x->sst[x->nsst++] = xstrdup(buf_str(&x->text));
+		x->in_si = 0;
+	} else if (strcmp(n, "t") == 0) {
+		x->in_t = 0;
+	} else if (strcmp(n, "rPh") == 0 && x->in_rph > 0) {
+		x->in_rph--;
+	}
+}
+
+static void
+styles_start(struct xl *x, const char *n, const char **a)
+{
+	long id;
+
+	if (strcmp(n, "numFmt") == 0) {
+		const char *code = attr(a, "formatCode");
+
+		if (whole(attr(a, "numFmtId"), 0, 1L << 30, &id) && code && code_is_date(code)) {
+			x->datefmt = xgrow(x->datefmt, &x->capdatefmt, x->ndatefmt + 1,
+			                   sizeof(*x->datefmt));
+			x->datefmt[x->ndatefmt++] = (int)id;
+		}
+	} else if (strcmp(n, "cellXfs") == 0) {
+		x->in_cellxfs = 1;
+	} else if (x->in_cellxfs && strcmp(n, "xf") == 0) {
+		bool date = false;
+
+		if (whole(attr(a, "numFmtId"), 0, 1L << 30, &id)) {
+			date = builtin_date(id);
+			for (size_t i = 0; !date && i < x->ndatefmt; i++)
+				date = x->datefmt[i] == id;
+		}
+		x->xf_date = xgrow(x->xf_date, &x->capxf, x->nxf + 1, sizeof(*x->xf_date));
+		x->xf_date[x->nxf++] = date;
+	}
+}
+
+static void XMLCALL
+on_start(void *arg, const char *name, const char **a)
+{
+	struct xl *x = arg;
+	const char *n = local(name);
+
+	switch (x->ph) {
+	case P_WORKBOOK:
+		if (strcmp(n, "sheet") == 0 && !x->seen_sheet) {
+			const char *nm = attr(a, "name"), *id = attr(a, "id");
+
+			x->seen_sheet = true;
+			x->sheet_name = xstrdup(nm ? nm : "");
+			x->sheet_rid = xstrdup(id ? id : "");
+		} else if (strcmp(n, "workbookPr") == 0) {
+			const char *d = attr(a, "date1904");
+
+			x->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+		}
+		break;
+	case P_RELS:
+		if (strcmp(n, "Relationship") == 0 && x->sheet_part == NULL) {
+			const char *id = attr(a, "Id"), *t = attr(a, "Target");
+
+			if (id && t && x->sheet_rid && strcmp(id, x->sheet_rid) == 0)
+				x->sheet_part = t[0] == '/' ? xstrdup(t + 1) : xasprintf("xl/%s", t);
+		}
+		break;
+	case P_STRINGS:
+		if (strcmp(n, "si") == 0) {
+			x->in_si = 1;
+			x->in_rph = 0;
+			buf_reset(&x->text);
+		} else if (x->in_si && strcmp(n, "rPh") == 0) {
+			x->in_rph++;
+		} else if (x->in_si && strcmp(n, "t") == 0) {
+			x->in_t = 1;
+		}
+		break;
+	case P_STYLES:
+		styles_start(x, n, a);
+		break;
+	case P_SHEET:
+		sheet_start(x, n, a);
+		break;
+	}
+}
+
+static void XMLCALL
+on_end(void *arg, const char *name)
+{
+	struct xl *x = arg;
+	const char *n = local(name);
+
+	if (x->ph == P_STRINGS)
+		strings_end(x, n);
+	else if (x->ph == P_STYLES && strcmp(n, "cellXfs") == 0)
+		x->in_cellxfs = 0;
+	else if (x->ph == P_SHEET)
+		sheet_end(x, n);
+}
+
+static void XMLCALL
+on_text(void *arg, const char *s, int len)
+{
+	struct xl *x = arg;
+	bool keep = x->ph == P_STRINGS ? x->in_si && x->in_t && x->in_rph == 0
+	            : x->ph == P_SHEET ? x->in_v || (x->in_is && x->in_t && x->in_rph == 0)
+	            : false;
+
+	if (keep)
+		buf_append(&x->text, s, (size_t)len);
+}
+
+/* A workbook's parts never have one; refusing it means no entity is ever declared, so
+ * none is expanded (no "billion laughs", no external file). */
+static void XMLCALL
+on_doctype(void *arg, const char *name, const char *sysid, const char *pubid, int internal)
+{
+	(void)name, (void)sysid, (void)pubid, (void)internal;
+	fail_at(arg, "it has a DOCTYPE, which no workbook part has");
+}
+
+/* Streams one part through expat. A missing part is 0 when !required. */
+static int
+read_part(struct xl *x, const char *part, enum phase ph, bool required)
+{
+	char chunk[65536];
+	zip_file_t *f = zip_fopen(x->z, part, ZIP_FL_NOCASE);
+	zip_int64_t n;
+	int rc = 0;
+
+	x->part = part;
+	x->ph = ph;
+	if (f == NULL) {
+		int ze = zip_error_code_zip(zip_get_error(x->z));
+
+		if (ze == ZIP_ER_NOENT && !required)
+			return 0;
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: part "
+		                "%s: %s (save it again from the spreadsheet, as .xlsx or as CSV "
+		                "UTF-8)", part, ze == ZIP_ER_NOENT ? "missing"
+		                : zip_error_strerror(zip_get_error(x->z)));
+	}
+	x->p = XML_ParserCreate("UTF-8");
+	XML_SetUserData(x->p, x);
+	XML_SetElementHandler(x->p, on_start, on_end);
+	XML_SetCharacterDataHandler(x->p, on_text);
+	XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
+	buf_reset(&x->text);
+	for (;;) {
+		n = zip_fread(f, chunk, sizeof(chunk));
+		if (n < 0) {
+			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: part "
+			              "%s is damaged (%s)", part, zip_file_strerror(f));
+			break;
+		}
+		x->inflated += (size_t)n;
+		if (x->inflated > XLSX_XML_MAX) {
+			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook inflates to more "
+			              "than %zu MiB of XML: no form or registry is that large (a "
+			              "\"ZIP bomb\"?)", XLSX_XML_MAX >> 20);
+			break;
+		}
+		if (XML_Parse(x->p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+			if (x->rc != 0)
+				rc = x->rc;
+			else
+				rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: "
+				              "part %s, line %lu, column %lu: %s", part,
+				              (unsigned long)XML_GetCurrentLineNumber(x->p),
+				              (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1,
+				              XML_ErrorString(XML_GetErrorCode(x->p)));
+			break;
+		}
+		if (x->rc != 0) {
+			rc = x->rc;
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	XML_ParserFree(x->p);
+	x->p = NULL;
+	zip_fclose(f);
+	return rc;
+}
+
+/* Every row as wide as the widest, as a spreadsheet's CSV export writes the used range:
+ * a row whose last cells are empty still has them (a registry row must have as many fields
+ * as its header). */
+static int
+pad_rows(struct xl *x)
+{
+	size_t width = 0;
+
+	for (size_t i = 0; i < x->nrows; i++)
+		if (x->rows[i].n > width)
+			width = x->rows[i].n;
+	if (width > 0 && x->nrows > XLSX_CELLS_MAX / width)
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: its "
+		                "first sheet spans %zu rows by %zu columns, more than 4,000,000 cells "
+		                "(a form or a registry sheet has far fewer)", x->nrows, width);
+	for (size_t i = 0; i < x->nrows; i++) {
+		x->row = x->rows[i].line;
+		while (x->rows[i].n < width)
+			put_field(x, &x->rows[i], (long)x->rows[i].n + 1, "");
+	}
+	return 0;
+}
+
+bool
+xlsx_is_zip(const char *data, size_t len)
+{
+	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
+int
+xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
+          struct dberr *e)
+{
+	struct xl x;
+	zip_error_t ze;
+	zip_source_t *src;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.name = name;
+	x.e = e;
+	zip_error_init(&ze);
+	if ((src = zip_source_buffer_create(data, len, 0, &ze)) == NULL ||
+	    (x.z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
+		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the file starts as a ZIP archive (.xlsx) "
+		              "but cannot be read as one: %s", zip_error_strerror(&ze));
+		if (src)
+			zip_source_free(src);
+		goto fail;
+	}
+	if ((rc = read_part(&x, "xl/workbook.xml", P_WORKBOOK, true)) != 0)
+		goto fail;
+	if (!x.seen_sheet) {
+		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the workbook has no worksheet");
+		goto fail;
+	}
+	if ((rc = read_part(&x, "xl/_rels/workbook.xml.rels", P_RELS, true)) != 0)
+		goto fail;
+	if (x.sheet_part == NULL) {
+		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the workbook cannot be read: its first "
+		              "sheet ('%s') names no part", x.sheet_name);
+		goto fail;
+	}
+	if ((rc = read_part(&x, "xl/sharedStrings.xml", P_STRINGS, false)) != 0 ||
+	    (rc = read_part(&x, "xl/styles.xml", P_STYLES, false)) != 0 ||
+	    (rc = read_part(&x, x.sheet_part, P_SHEET, true)) != 0)
+		goto fail;
+	if ((rc = pad_rows(&x)) != 0)
+		goto fail;
+	c->rows = x.rows;
+	c->nrows = x.nrows;
+	c->next = 0;
+	c->sheet = x.sheet_name;
+	x.rows = NULL, x.nrows = 0, x.sheet_name = NULL;
+	rc = 0;
+fail:
+	for (size_t i = 0; i < x.nrows; i++)
+		csv_record_release(&x.rows[i]);
+	free(x.rows);
+	for (size_t i = 0; i < x.nsst; i++)
+		free(x.sst[i]);
+	free(x.sst);
+	free(x.datefmt);
+	free(x.xf_date);
+	free(x.sheet_rid);
+	free(x.sheet_name);
+	free(x.sheet_part);
+	buf_release(&x.text);
+	if (x.z)
+		zip_discard(x.z);
+	return rc;
+}

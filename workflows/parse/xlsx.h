@@ -1,0 +1,48 @@
+/*
+ * xlsx.h - the first worksheet of a workbook saved as .xlsx (Office Open XML SpreadsheetML,
+ * ECMA-376 Part 1 §18; what Excel, WPS and LibreOffice write) read as the records a CSV of
+ * it would give, so a county's form or a registry handed in as a workbook goes through the
+ * same checks as its CSV (csv.h: csv_open reads a workbook through this).
+ *
+ * Each record is one row of the sheet, its fields the cells from column A to the row's last
+ * cell that holds a value (cells in between that hold none are ""); rows that hold no value
+ * are left out (a CSV's blank lines). A field's line is its row number and its col its
+ * column number (A = 1), so FILE:LINE:COLUMN names the cell; messages also say "cell C5".
+ * Values are the text a person sees: shared and inline strings, numbers as stored (Excel
+ * stores 3, not 3.0), a number under a date format as YYYY-MM-DD (with " HH:MM" when it has
+ * a time of day), booleans TRUE/FALSE, a formula's cached value (a formula with none is "").
+ *
+ * A hostile file changes nothing and costs bounded memory: the archive is read through
+ * libzip from memory, its XML parts streamed through expat with no DOCTYPE (hence no entity
+ * of any kind) accepted; XLSX_XML_MAX bytes of XML at most are inflated in all (a ZIP bomb
+ * stops there), XLSX_CELLS_MAX fields at most are kept, a row number past 1,048,576 or a
+ * column past XFD (16,384; Excel's limits) is refused.
+ */
+#ifndef DABIAO_XLSX_H
+#define DABIAO_XLSX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+struct csv_reader;
+
+#define XLSX_XML_MAX ((size_t)256 << 20)   /* inflated XML bytes read, all parts together */
+#define XLSX_CELLS_MAX ((size_t)4000000)   /* fields kept (a county's form: a few thousand) */
+
+/* Whether data starts as a ZIP archive does (a local file header, "PK\3\4"). */
+bool xlsx_is_zip(const char *data, size_t len);
+
+/* Reads the workbook data[0..len) (borrowed; only read during the call) named name into c,
+ * which csv_open has set up: its rows, sheet and sheet's name, handed out by csv_read.
+ * Errors: DB_EDATA naming the file (and the part and its line for bad XML): not a ZIP
+ * archive, no workbook in it, a password-protected or damaged archive, a cap passed, a
+ * cell reference out of Excel's range. On failure c holds no rows. */
+int xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
+              struct dberr *e);
+
+/* "C" for column 3, "AB" for 28: the column's letters (out holds 4 bytes at least). */
+void xlsx_column_name(size_t col, char *out);
+
+#endif
