@@ -384,7 +384,7 @@ missing_file_and_unknown_extension_are_refused(void)
 	snprintf(path, sizeof(path), "%s/reg.txt", tmpdir);
 	dberr_clear(&e);
 	ASSERT_EQ(registry_parse_file(path, NULL, &r, &e), DB_EDATA);
-	ASSERT_STR_CONTAINS(e.msg, ".yaml, .yml or .csv");
+	ASSERT_STR_CONTAINS(e.msg, ".yaml, .yml, .csv or .xlsx");
 	ASSERT(r == NULL);
 }
 
