@@ -389,7 +389,10 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			goto out;
 		if (rc == 0) {
 			rc = dberr_at(e, DB_EDATA, q->path, 1, 1, "no header row: expected a row "
-			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has");
+			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has%s%s%s",
+			              a.rd.sheet ? " (in sheet '" : "", a.rd.sheet ? a.rd.sheet : "",
+			              a.rd.sheet ? "', the workbook's first visible sheet: the only "
+			              "one read; put the form first)" : "");
 			goto out;
 		}
 		/* a GBK file would never show its header: say why at its first field */

@@ -142,6 +142,23 @@ eq(json.loads(records()[-1]["details"])["rows"],
    f"呼图壁县\t呼图壁瑞达水泥有限公司\t{E1}\t水泥\t颗粒物\t原因\t限期整改\t2017-07-31\t整治中\t\t"
    "呼图壁县环境保护局\t李强\n", "rich text without its phonetic run; inline strings; the formula's value")
 
+# the sheet a person sees: a hidden sheet before the form (an old copy with other figures)
+# is passed over; 清理措施 merged over both rows (H3:H4, H4 itself empty) is 限期整改 in
+# both, as the sheet shows it
+wb = openpyxl.load_workbook(x)
+old = wb.create_sheet("旧表", 0)
+old.append(A4HEAD)
+old.append(row(1, "旧企业", E2, D1, "已完成"))
+old.sheet_state = "hidden"
+form = wb["附件4"]
+form.cell(4, 8).value = None
+form.merge_cells("H3:H4")
+seen = st.path("hidden-merged.xlsx")
+wb.save(seen)
+st.ok("import-annex", seen, *ARGS)
+eq(json.loads(records()[-1]["details"])["rows"], dc["rows"],
+   "the visible form read, the merged 清理措施 in both rows")
+
 # a bad cell: E2's credit code with a wrong check character, in row 4 (title 1, header 2,
 # rows 3-4), column D: named as FILE:4:4, cell D4 of sheet 附件4, data row 2
 bad = workbook([ROWS[0], row(2, "呼图壁天山钢铁有限公司（样例数据）", E2[:-1] + "1", D2, "未启动")],
@@ -181,10 +198,21 @@ hostile = {
                             b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + GOOD[SHEET].split(b"?>", 1)[-1]
                             .replace(b"<sheetData>", b"<sheetData>&b;", 1)}),
     "noworkbook": {k: v for k, v in GOOD.items() if k != "xl/workbook.xml"},
+    # markup no spreadsheet writes, which would cost expat memory or quadratic time
+    "deep": dict(GOOD, **{SHEET: GOOD[SHEET].replace(b"<sheetData>", b"<sheetData>" +
+                                                     b"<x>" * 100 + b"</x>" * 100, 1)}),
+    "longtag": dict(GOOD, **{SHEET: GOOD[SHEET].replace(b"<sheetData>", b'<sheetData><x a="' +
+                                                        b"a" * (100 << 10) + b'"/>', 1)}),
+    "strings": dict(GOOD, **{"xl/sharedStrings.xml": b"<sst>" + b"<si/>" * 2000001 + b"</sst>"}),
+    "longcell": dict(GOOD, **{SHEET: GOOD[SHEET].replace(
+        b"</row>", b'<c r="Z1" t="inlineStr"><is><t>' + "长".encode() * 40000 +
+        b"</t></is></c></row>", 1)}),
     "badxml": dict(GOOD, **{SHEET: GOOD[SHEET].replace(b"</sheetData>", b"</sheetDat>", 1)}),
 }
 WHY = {"bomb": "more than 256 MiB of XML", "laughs": "DOCTYPE",
-       "noworkbook": "part xl/workbook.xml: missing", "badxml": "mismatched tag"}
+       "noworkbook": "part xl/workbook.xml: missing", "badxml": "mismatched tag",
+       "deep": "nested more than 64 deep", "longtag": "tag longer than 64 KiB",
+       "strings": "more than 2,000,000 shared strings", "longcell": "32,767 characters"}
 n1 = len(records())
 for name, parts in hostile.items():
     f = zip_with(f"hostile-{name}.xlsx", parts)

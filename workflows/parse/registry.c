@@ -921,7 +921,9 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	 * whatever its extension, as `check` says of it */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return dberr_at(e, DB_ENOINPUT, path, 0, 0, "not a regular file");
-	if (has_suffix(path, ".csv") || has_suffix(path, ".xlsx"))
+	/* a workbook, and an old-format one (.xls/.et) too: csv_open says what it is */
+	if (has_suffix(path, ".csv") || has_suffix(path, ".xlsx") || has_suffix(path, ".xls") ||
+	    has_suffix(path, ".et"))
 		csv = true;
 	else if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
 		csv = false;

@@ -21,6 +21,15 @@
 
 #define XLSX_ROWS_MAX 1048576L
 #define XLSX_COLS_MAX 16384L
+/* Excel's own limit on a cell's text, in characters */
+#define XLSX_TEXT_CHARS ((size_t)32767)
+/* A workbook's markup is shallow (a cell's rich text is 6 deep) and its tags short; a
+ * deeper or longer one is no spreadsheet's. Bounding them bounds expat's work: it keeps
+ * a stack per open element, and expat 2.5 scans a tag again from its start at every
+ * chunk that does not finish it (quadratic in the tag's length). */
+#define XLSX_DEPTH_MAX 64
+#define XLSX_TAG_MAX ((size_t)64 << 10)
+#define XLSX_MERGES_MAX 10000
 
 enum phase { P_WORKBOOK, P_RELS, P_STRINGS, P_STYLES, P_SHEET };
 
@@ -36,11 +45,14 @@ struct xl {
 	/* workbook */
 	char *sheet_rid, *sheet_name, *sheet_part;
 	bool date1904, seen_sheet;
-	/* shared strings: text of <t> in <si>, phonetic runs (<rPh>) left out */
-	char **sst;
+	/* shared strings: text of <t> in <si>, phonetic runs (<rPh>) left out; string i is
+	 * pool + off[i], NUL-terminated (one allocation, not one per string) */
+	struct buf pool;
+	size_t *off;
 	size_t nsst, capsst;
 	int in_si, in_t, in_rph;
 	struct buf text;
+	size_t text_chars;      /* characters in text */
 	/* styles: whether cell format i (cellXfs) shows a date */
 	int *datefmt;           /* custom number formats (ids) that show dates */
 	size_t ndatefmt, capdatefmt;
@@ -54,6 +66,13 @@ struct xl {
 	int in_c, in_v, in_is;
 	char ctype[16];
 	long cstyle, ccol;
+	/* merged ranges (<mergeCell ref="H3:H5">): the top-left cell's value shows across */
+	long (*merge)[4];       /* first col, first row, last col, last row */
+	size_t nmerge, capmerge;
+	int depth;
+	/* the tag scan: inside a tag (after '<'), and how long it is so far */
+	bool in_tag;
+	size_t tag_len;
 };
 
 static const char *
@@ -249,7 +268,7 @@ end_cell(struct xl *x)
 			fail_at(x, why);
 			return;
 		}
-		v = x->sst[idx];
+		v = x->pool.data + x->off[idx];
 	} else if (strcmp(x->ctype, "b") == 0) {
 		v = strcmp(v, "1") == 0 ? "TRUE" : v[0] ? "FALSE" : "";
 	} else if (strcmp(x->ctype, "d") == 0) {
@@ -264,7 +283,7 @@ end_cell(struct xl *x)
 	if (v[0] == '\0')
 		return;
 	if (x->cells >= XLSX_CELLS_MAX) {
-		fail_at(x, "more than 4,000,000 cells: a form or a registry sheet has far fewer");
+		fail_at(x, "more than 2,000,000 cells: a form or a registry sheet has far fewer");
 		return;
 	}
 	r = row_record(x);
@@ -274,7 +293,7 @@ end_cell(struct xl *x)
 	}
 	while ((long)r->n < x->ccol - 1) {
 		if (x->cells >= XLSX_CELLS_MAX) {
-			fail_at(x, "more than 4,000,000 cells: a form or a registry sheet has far "
+			fail_at(x, "more than 2,000,000 cells: a form or a registry sheet has far "
 			        "fewer");
 			return;
 		}
@@ -324,7 +343,7 @@ sheet_start(struct xl *x, const char *n, const char **a)
 		if (s == NULL || !whole(s, 0, 1L << 30, &x->cstyle))
 			x->cstyle = -1;
 		x->in_c = 1;
-		buf_reset(&x->text);
+		x->text_chars = 0, buf_reset(&x->text);
 	} else if (x->in_c && strcmp(n, "v") == 0) {
 		x->in_v = 1;
 	} else if (x->in_c && strcmp(n, "is") == 0) {
@@ -333,6 +352,26 @@ sheet_start(struct xl *x, const char *n, const char **a)
 		x->in_t = 1;
 	} else if (x->in_is && strcmp(n, "rPh") == 0) {
 		x->in_rph++;
+	} else if (strcmp(n, "mergeCell") == 0) {
+		const char *ref = attr(a, "ref"), *colon = ref ? strchr(ref, ':') : NULL;
+		char first[16];
+		long m[4];
+
+		if (colon == NULL || (size_t)(colon - ref) >= sizeof(first))
+			return;
+		memcpy(first, ref, (size_t)(colon - ref));
+		first[colon - ref] = '\0';
+		if (!cell_ref(first, &m[0], &m[1]) || !cell_ref(colon + 1, &m[2], &m[3]) ||
+		    m[2] < m[0] || m[3] < m[1]) {
+			fail_at(x, "a merged range is not a range of cells in Excel's range");
+			return;
+		}
+		if (x->nmerge >= XLSX_MERGES_MAX) {
+			fail_at(x, "more than 10,000 merged ranges: no form has that many");
+			return;
+		}
+		x->merge = xgrow(x->merge, &x->capmerge, x->nmerge + 1, sizeof(*x->merge));
+		memcpy(x->merge[x->nmerge++], m, sizeof(m));
 	}
 }
 
@@ -359,8 +398,15 @@ static void
 strings_end(struct xl *x, const char *n)
 {
 	if (strcmp(n, "si") == 0 && x->in_si) {
-		x->sst = xgrow(x->sst, &x->capsst, x->nsst + 1, sizeof(*x->sst));
-		x->sst[x->nsst++] = xstrdup(buf_str(&x->text));
+		if (x->nsst >= XLSX_CELLS_MAX) {
+			fail_at(x, "more than 2,000,000 shared strings: a form or a registry sheet has "
+			        "far fewer");
+			return;
+		}
+		x->off = xgrow(x->off, &x->capsst, x->nsst + 1, sizeof(*x->off));
+		x->off[x->nsst++] = x->pool.len;
+		buf_append(&x->pool, x->text.data ? x->text.data : "", x->text.len);
+		buf_putc(&x->pool, '\0');
 		x->in_si = 0;
 	} else if (strcmp(n, "t") == 0) {
 		x->in_t = 0;
@@ -403,11 +449,18 @@ on_start(void *arg, const char *name, const char **a)
 	struct xl *x = arg;
 	const char *n = local(name);
 
+	if (++x->depth > XLSX_DEPTH_MAX) {
+		fail_at(x, "elements nested more than 64 deep: no workbook part is");
+		return;
+	}
 	switch (x->ph) {
 	case P_WORKBOOK:
 		if (strcmp(n, "sheet") == 0 && !x->seen_sheet) {
-			const char *nm = attr(a, "name"), *id = attr(a, "id");
+			const char *nm = attr(a, "name"), *id = attr(a, "id"), *st = attr(a, "state");
 
+			/* the first sheet a person sees: a hidden one is not the form they filled */
+			if (st && (strcmp(st, "hidden") == 0 || strcmp(st, "veryHidden") == 0))
+				break;
 			x->seen_sheet = true;
 			x->sheet_name = xstrdup(nm ? nm : "");
 			x->sheet_rid = xstrdup(id ? id : "");
@@ -422,14 +475,16 @@ on_start(void *arg, const char *name, const char **a)
 			const char *id = attr(a, "Id"), *t = attr(a, "Target");
 
 			if (id && t && x->sheet_rid && strcmp(id, x->sheet_rid) == 0)
-				x->sheet_part = t[0] == '/' ? xstrdup(t + 1) : xasprintf("xl/%s", t);
+				x->sheet_part = t[0] == '/' ? xstrdup(t + 1)
+				                : strncmp(t, "../", 3) == 0 ? xstrdup(t + 3)
+				                : xasprintf("xl/%s", t);
 		}
 		break;
 	case P_STRINGS:
 		if (strcmp(n, "si") == 0) {
 			x->in_si = 1;
 			x->in_rph = 0;
-			buf_reset(&x->text);
+			x->text_chars = 0, buf_reset(&x->text);
 		} else if (x->in_si && strcmp(n, "rPh") == 0) {
 			x->in_rph++;
 		} else if (x->in_si && strcmp(n, "t") == 0) {
@@ -451,6 +506,7 @@ on_end(void *arg, const char *name)
 	struct xl *x = arg;
 	const char *n = local(name);
 
+	x->depth--;
 	if (x->ph == P_STRINGS)
 		strings_end(x, n);
 	else if (x->ph == P_STYLES && strcmp(n, "cellXfs") == 0)
@@ -467,7 +523,13 @@ on_text(void *arg, const char *s, int len)
 	            : x->ph == P_SHEET ? x->in_v || (x->in_is && x->in_t && x->in_rph == 0)
 	            : false;
 
-	if (keep)
+	if (!keep)
+		return;
+	for (int i = 0; i < len; i++)
+		x->text_chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (x->text_chars > XLSX_TEXT_CHARS)
+		fail_at(x, "a cell holds more than 32,767 characters, Excel's limit for a cell");
+	else
 		buf_append(&x->text, s, (size_t)len);
 }
 
@@ -491,6 +553,9 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 
 	x->part = part;
 	x->ph = ph;
+	x->depth = 0;
+	x->in_tag = false;
+	x->tag_len = 0;
 	if (f == NULL) {
 		int ze = zip_error_code_zip(zip_get_error(x->z));
 
@@ -506,7 +571,7 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 	XML_SetElementHandler(x->p, on_start, on_end);
 	XML_SetCharacterDataHandler(x->p, on_text);
 	XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
-	buf_reset(&x->text);
+	x->text_chars = 0, buf_reset(&x->text);
 	for (;;) {
 		n = zip_fread(f, chunk, sizeof(chunk));
 		if (n < 0) {
@@ -515,6 +580,20 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 			break;
 		}
 		x->inflated += (size_t)n;
+		for (zip_int64_t i = 0; i < n; i++) {
+			if (chunk[i] == '<')
+				x->in_tag = true, x->tag_len = 0;
+			else if (chunk[i] == '>')
+				x->in_tag = false;
+			else if (x->in_tag && ++x->tag_len > XLSX_TAG_MAX)
+				break;
+		}
+		if (x->in_tag && x->tag_len > XLSX_TAG_MAX) {
+			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: part "
+			              "%s has a tag longer than 64 KiB (a name or attribute no "
+			              "spreadsheet writes)", part);
+			break;
+		}
 		if (x->inflated > XLSX_XML_MAX) {
 			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook inflates to more "
 			              "than %zu MiB of XML: no form or registry is that large (a "
@@ -545,6 +624,73 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 	return rc;
 }
 
+/* The record of row, found, or made in row order when make (NULL when not found). */
+static struct csv_record *
+row_at(struct xl *x, long row, bool make)
+{
+	size_t lo = 0, hi = x->nrows;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (x->rows[mid].line < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->nrows && x->rows[lo].line == row)
+		return &x->rows[lo];
+	if (!make)
+		return NULL;
+	x->rows = xgrow(x->rows, &x->caprows, x->nrows + 1, sizeof(*x->rows));
+	memmove(&x->rows[lo + 1], &x->rows[lo], (x->nrows - lo) * sizeof(*x->rows));
+	x->nrows++;
+	memset(&x->rows[lo], 0, sizeof(x->rows[lo]));
+	x->rows[lo].line = (int)row;
+	return &x->rows[lo];
+}
+
+/* A merged range shows its top-left cell's value across every cell it covers; a person
+ * who merged 清理措施 over three enterprises' rows said it of all three. */
+static int
+fill_merges(struct xl *x)
+{
+	size_t area = 0;
+
+	for (size_t i = 0; i < x->nmerge; i++) {
+		area += (size_t)(x->merge[i][2] - x->merge[i][0] + 1) *
+		        (size_t)(x->merge[i][3] - x->merge[i][1] + 1);
+		if (area > XLSX_CELLS_MAX)
+			return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: "
+			                "its merged ranges cover more than 2,000,000 cells (a form or a "
+			                "registry sheet has far fewer)");
+	}
+	for (size_t i = 0; i < x->nmerge; i++) {
+		const long *m = x->merge[i];
+		struct csv_record *top = row_at(x, m[1], false);
+		char *v;
+
+		if (top == NULL || (long)top->n < m[0] || top->f[m[0] - 1].text[0] == '\0')
+			continue;
+		v = xstrdup(top->f[m[0] - 1].text);
+		for (long r = m[1]; r <= m[3]; r++) {
+			struct csv_record *rec = row_at(x, r, true);
+
+			x->row = r;
+			for (long c = m[0]; c <= m[2]; c++) {
+				while ((long)rec->n < c)
+					put_field(x, rec, (long)rec->n + 1, "");
+				if (rec->f[c - 1].text[0] == '\0') {
+					free(rec->f[c - 1].text);
+					rec->f[c - 1].text = xstrdup(v);
+				}
+			}
+		}
+		free(v);
+	}
+	return 0;
+}
+
 /* Every row as wide as the widest, as a spreadsheet's CSV export writes the used range:
  * a row whose last cells are empty still has them (a registry row must have as many fields
  * as its header). */
@@ -558,7 +704,7 @@ pad_rows(struct xl *x)
 			width = x->rows[i].n;
 	if (width > 0 && x->nrows > XLSX_CELLS_MAX / width)
 		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: its "
-		                "first sheet spans %zu rows by %zu columns, more than 4,000,000 cells "
+		                "first sheet spans %zu rows by %zu columns, more than 2,000,000 cells "
 		                "(a form or a registry sheet has far fewer)", x->nrows, width);
 	for (size_t i = 0; i < x->nrows; i++) {
 		x->row = x->rows[i].line;
@@ -612,7 +758,7 @@ xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
 	    (rc = read_part(&x, "xl/styles.xml", P_STYLES, false)) != 0 ||
 	    (rc = read_part(&x, x.sheet_part, P_SHEET, true)) != 0)
 		goto fail;
-	if ((rc = pad_rows(&x)) != 0)
+	if ((rc = fill_merges(&x)) != 0 || (rc = pad_rows(&x)) != 0)
 		goto fail;
 	c->rows = x.rows;
 	c->nrows = x.nrows;
@@ -624,9 +770,9 @@ fail:
 	for (size_t i = 0; i < x.nrows; i++)
 		csv_record_release(&x.rows[i]);
 	free(x.rows);
-	for (size_t i = 0; i < x.nsst; i++)
-		free(x.sst[i]);
-	free(x.sst);
+	buf_release(&x.pool);
+	free(x.off);
+	free(x.merge);
 	free(x.datefmt);
 	free(x.xf_date);
 	free(x.sheet_rid);

@@ -10,13 +10,17 @@
  * column number (A = 1), so FILE:LINE:COLUMN names the cell; messages also say "cell C5".
  * Values are the text a person sees: shared and inline strings, numbers as stored (Excel
  * stores 3, not 3.0), a number under a date format as YYYY-MM-DD (with " HH:MM" when it has
- * a time of day), booleans TRUE/FALSE, a formula's cached value (a formula with none is "").
+ * a time of day), booleans TRUE/FALSE, a formula's cached value (a formula with none is ""),
+ * a merged range's value in every cell it covers (as the sheet shows it across them). The
+ * sheet read is the first one a person sees: hidden sheets are passed over.
  *
  * A hostile file changes nothing and costs bounded memory: the archive is read through
  * libzip from memory, its XML parts streamed through expat with no DOCTYPE (hence no entity
  * of any kind) accepted; XLSX_XML_MAX bytes of XML at most are inflated in all (a ZIP bomb
- * stops there), XLSX_CELLS_MAX fields at most are kept, a row number past 1,048,576 or a
- * column past XFD (16,384; Excel's limits) is refused.
+ * stops there), XLSX_CELLS_MAX fields and shared strings at most are kept, a cell's text is
+ * at most Excel's 32,767 characters, elements nest at most 64 deep, a tag is at most 64 KiB,
+ * merged ranges are at most 10,000 covering XLSX_CELLS_MAX cells; a row number past
+ * 1,048,576 or a column past XFD (16,384; Excel's limits) is refused.
  */
 #ifndef DABIAO_XLSX_H
 #define DABIAO_XLSX_H
@@ -29,7 +33,7 @@
 struct csv_reader;
 
 #define XLSX_XML_MAX ((size_t)256 << 20)   /* inflated XML bytes read, all parts together */
-#define XLSX_CELLS_MAX ((size_t)4000000)   /* fields kept (a county's form: a few thousand) */
+#define XLSX_CELLS_MAX ((size_t)2000000)   /* fields kept (a county's form: a few thousand) */
 
 /* Whether data starts as a ZIP archive does (a local file header, "PK\3\4"). */
 bool xlsx_is_zip(const char *data, size_t len);
