@@ -513,8 +513,15 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 	if (!existed && (rc = mdb_env_set_mapsize(s->env, mapsize)) != 0)
 		goto mdb_fail;
 	/* MDB_NOTLS: a reader slot belongs to its transaction, not its thread, so
-	 * read_snapshot_whole can begin a second read while the first is open */
+	 * read_snapshot_whole can begin a second read while the first is open.
+	 * MDB_NORDAHEAD: the store is read a page here and a page there (a task, its index
+	 * entries, the due index's first key; copy-on-write scatters a tree's pages), and the
+	 * kernel's readahead turned each such fault on a cold cache into a read of the pages
+	 * around it: the daemon's first action on a 1M-task store waited 150-300 ms for 8 of
+	 * those, against 25 page-sized reads in 10-40 ms without. A whole-store scan from a
+	 * cold cache (audit verify) pays about a tenth more (docs/ARCHITECTURE.md, Measured). */
 	rc = mdb_env_open(s->env, dir, ((flags & STORE_RDONLY) ? MDB_RDONLY : 0) | MDB_NOTLS |
+	                  MDB_NORDAHEAD |
 	                  ((flags & STORE_RDONLY) && (flags & STORE_NOLOCK) ? MDB_NOLOCK : 0),
 	                  0600);
 	if (rc != 0)

@@ -243,7 +243,10 @@ record_ready(struct daemon *d, size_t max, bool *finished, struct dberr *e)
 		for (; n < take; n++)
 			items[n] = &d->snd.out->v[d->snd.ready[n]];
 	}
-	memmove(d->snd.ready, d->snd.ready + take, (d->snd.nready - take) * sizeof(size_t));
+	/* ready is NULL until the first result: a stop before any came takes nothing */
+	if (take > 0)
+		memmove(d->snd.ready, d->snd.ready + take,
+		        (d->snd.nready - take) * sizeof(size_t));
 	d->snd.nready -= take;
 	*finished = d->snd.finished && d->snd.nready == 0;
 	uv_mutex_unlock(&d->snd.lock);
