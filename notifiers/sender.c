@@ -43,6 +43,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -560,6 +561,7 @@ struct notify_smtp_helper {
 	pid_t pid;
 	int req;                 /* our end of its request socket */
 	int out;                 /* the read end of its result pipe */
+	pthread_t owner;         /* the thread it dies with: the only one that starts it */
 };
 
 struct notify_smtp_helper *
@@ -568,6 +570,7 @@ notify_smtp_helper_new(void)
 	struct notify_smtp_helper *h = xcalloc(1, sizeof(*h));
 
 	h->req = h->out = -1;
+	h->owner = pthread_self();
 	return h;
 }
 
@@ -591,17 +594,28 @@ helper_reap(struct notify_smtp_helper *h, int *status)
 	helper_forget(h);
 }
 
+/* Whether h's process is there; one that died while idle (killed, out of memory) is
+ * reaped and forgotten. */
+static bool
+helper_alive(struct notify_smtp_helper *h)
+{
+	int status;
+
+	if (h->pid > 0 && waitpid(h->pid, &status, WNOHANG) == 0)
+		return true;
+	helper_forget(h);
+	return false;
+}
+
 int
 notify_smtp_helper_start(struct notify_smtp_helper *h, const struct notify_smtp_server *srv,
                          struct dberr *e)
 {
 	const char *path = srv && srv->helper ? srv->helper : "/proc/self/exe";
-	int sv[2] = {-1, -1}, out[2] = {-1, -1}, status, rc;
+	int sv[2] = {-1, -1}, out[2] = {-1, -1}, rc;
 
-	/* one that died while idle (killed, out of memory) is replaced */
-	if (h->pid > 0 && waitpid(h->pid, &status, WNOHANG) == 0)
+	if (helper_alive(h))
 		return 0;
-	helper_forget(h);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
 	    pipe2(out, O_CLOEXEC) != 0) {
 		rc = dberr_set(e, -errno, "smtp: cannot make the helper's pipes: %s",
@@ -665,7 +679,7 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 {
 	static const struct notify_smtp_batch_opts none;
 	struct parent p = {opts ? opts : &none, st, n, false, false, 0, ""};
-	struct notify_smtp_helper one = {0, -1, -1};
+	struct notify_smtp_helper one = {.pid = 0, .req = -1, .out = -1};
 	struct notify_smtp_helper *h = p.opts->helper ? p.opts->helper : &one;
 	struct buf req = BUF_INIT, in = BUF_INIT;
 	struct dberr why;
@@ -679,9 +693,15 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 	deadline = notify_mono_ms() + wait_ms;
 	encode_request(&req, srv, msgs, n, wait_ms, p.opts->test_die_after);
 	for (int tries = 0;; tries++) {
-		pid_t before = h->pid;
+		pid_t before;
 		bool fresh;
 
+		/* a kept helper that is gone is started again only by its own thread (started
+		 * here, in a batch's thread, it would die with the batch): elsewhere this batch
+		 * takes one of its own */
+		if (h != &one && !pthread_equal(h->owner, pthread_self()) && !helper_alive(h))
+			h = &one;
+		before = h->pid;
 		dberr_clear(&why);
 		if ((rc = notify_smtp_helper_start(h, srv, &why)) != 0) {
 			dberr_set(e, rc, "%s", why.msg);
