@@ -633,9 +633,11 @@ const struct cli_command cli_commands[] = {
 		  "file of at most 1 GiB (never a device, a pipe or a folder)"},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
 		 {"sections", "a,b", "none", "the sections the submission holds, of those the "
-		  "milestone requires"},
+		  "milestone requires: each by its id or its title, blanks around it ignored"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
+		 {64, "a section in --sections the milestone does not require (the message lists "
+		  "those it does); nothing is recorded"},
 		 {65, "no such task, the task's state takes no submission, TIME is after now or "
 		  "before the task existed or came to its state, or the file is larger than 1 GiB"},
 		 {66, "the file cannot be opened, or is not a regular file"},

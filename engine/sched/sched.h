@@ -314,7 +314,9 @@ struct task_event_args {
  * state is DB_ESTATE, naming the state and the events allowed there; an unknown task is
  * DB_ENOTFOUND; a submission at a time after the clock's now, before the task was made,
  * or before the event that brought the task to its state (a->at of the last event, kept
- * as extra "event_at"), is DB_EDATA. A submission
+ * as extra "event_at"), is DB_EDATA. Its sections are the milestone's `requires` ids or
+ * titles, blanks around them ignored, kept as ids; any other (a typo, or any at all when the
+ * milestone requires none) is DB_EUSAGE naming it and the milestone's sections. A submission
  * lacking required sections goes to the lifecycle's incomplete state (when it has one) and
  * queues an `incomplete` notice saying what is missing. A task that comes back to its
  * owner (returned, or incomplete) gets its milestone's correction period when the

@@ -715,6 +715,11 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 			req_error(r, 409, "当前状态不允许报送（可能已经报送并在审核中）。");
 			return 409;
 		}
+		/* a section the milestone does not have: only a hand-made request sends one */
+		if (rc == DB_EUSAGE) {
+			req_error(r, 400, "所选内容不是本事项要求的内容，本次报送未保存任何内容。");
+			return 400;
+		}
 		log_warnx("web", "submit %s: %s", key, e.msg);
 		req_error(r, 503, "报送未能记录，请稍后重试。");
 		return 503;
