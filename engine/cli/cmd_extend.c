@@ -3,6 +3,7 @@
  * narrowed by period and jurisdiction), in one transaction.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "engine/cli/cli.h"
 
@@ -14,6 +15,7 @@ struct extend_arg {
 	const char *by, *reason;
 	bool backdate;
 	size_t n, kept;
+	struct buf finished;     /* a selection's tasks already finished, left as they were */
 };
 
 static int
@@ -23,9 +25,10 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc;
 
 	a->n = a->kept = 0;
+	buf_reset(&a->finished); /* a retried transaction starts again */
 	if (a->task == NULL)
 		return task_extend_selected(a->en, txn, &a->sel, a->day, a->by, a->reason,
-		                            a->backdate, &a->n, &a->kept, e);
+		                            a->backdate, &a->n, &a->kept, &a->finished, e);
 	rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, a->backdate, e);
 	a->n = rc == 0 ? 1 : 0;
 	return rc;
@@ -57,11 +60,27 @@ cmd_extend(struct cli *c)
 		return cli_usage(c, "--to: '%s' is not a date (YYYY-MM-DD)", to);
 	a.task = npos == 1 ? pos[0] : NULL;
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
-	    (rc = engine_write(a.en, extend_txn, &a, &c->err)) != 0)
+	    (rc = engine_write(a.en, extend_txn, &a, &c->err)) != 0) {
+		buf_release(&a.finished);
 		return rc;
+	}
 	printf("extended %zu task%s to %s", a.n, a.n == 1 ? "" : "s", to);
 	if (a.kept > 0)
 		printf(" (%zu already due that day, left as they were)", a.kept);
 	printf("\n");
+	if (a.finished.len > 0) {
+		size_t nf = 1;
+
+		for (const char *p = buf_str(&a.finished); (p = strchr(p, '\n')) != NULL; p++)
+			nf++;
+		printf("%zu task%s already finished, not extended:\n", nf, nf == 1 ? "" : "s");
+		for (const char *p = buf_str(&a.finished); *p != '\0';) {
+			size_t l = strcspn(p, "\n");
+
+			printf("  %.*s\n", (int)l, p);
+			p += l + (p[l] == '\n');
+		}
+	}
+	buf_release(&a.finished);
 	return 0;
 }

@@ -290,7 +290,9 @@ const struct cli_command cli_commands[] = {
 	         "due date and the reason are kept in the audit trail, and the owner is told "
 	         "both deadlines and the reason. Reminders whose time has passed are not sent. "
 	         "All selected tasks change in one transaction, or none; a selected task "
-	         "already due DATE is left as it is (a re-run tells nobody twice).",
+	         "already due DATE is left as it is (a re-run tells nobody twice), and so is "
+	         "one already finished (accepted, cancelled, not applicable: a county that "
+	         "handed in early), listed after the count.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "DATE", NULL, "the new due date, YYYY-MM-DD. Required."},
 		 OPT_BY,
@@ -306,8 +308,8 @@ const struct cli_command cli_commands[] = {
 		  "is still never before the current deadline"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such task, no task matches the selection, a task is in a final state, "
-		  "DATE is before the task's current deadline (an extension never shortens one) "
+		 {65, "no such task, no task matches the selection, TASK (or every selected "
+		  "task) is in a final state, DATE is before the task's current deadline (an extension never shortens one) "
 		  "or is its current due date (every selected task's: an extension that gives no "
 		  "time; nothing changes), or DATE is in the past without --backdate"},
 		 {0, NULL}},

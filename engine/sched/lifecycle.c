@@ -503,12 +503,17 @@ out:
 	return rc;
 }
 
-/* task_extend; with same non-NULL, a task already due `day` is left as it is and *same set
- * (a selection's re-run), else it is refused: the same date again would tell the owner of
- * a change that is none and move the task's generation. */
+/* Why a task of a selection was left as it was. */
+enum extend_left { EXTEND_DONE = 0, EXTEND_SAME, EXTEND_FINISHED };
+
+/* task_extend; with left non-NULL (a selection), a task already due `day` (a re-run) or
+ * already finished is left as it is and *left says which, else it is refused: the same date
+ * again would tell the owner of a change that is none and move the task's generation, and
+ * a finished task owes nothing a deadline could give time for. */
 static int
 extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
-           const char *by, const char *reason, bool backdate, bool *same, struct dberr *e)
+           const char *by, const char *reason, bool backdate, enum extend_left *left,
+           struct dberr *e)
 {
 	struct store_task t;
 	struct ctx c;
@@ -522,6 +527,11 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 		return rc;
 	if ((rc = task_ctx(en, &t, &c, e)) != 0)
 		goto out;
+	if (((c.state >= 0 && c.lc->final[c.state]) || plan_state_withdrawn(t.state)) &&
+	    left != NULL) {
+		*left = EXTEND_FINISHED;
+		goto out;
+	}
 	if ((c.state >= 0 && c.lc->final[c.state]) || plan_state_withdrawn(t.state)) {
 		rc = dberr_set(e, DB_ESTATE, "task %s is already %s (a final state): nothing to "
 		               "extend", key, t.state);
@@ -545,9 +555,8 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	if (deadline == t.deadline) {
 		char cur[40];
 
-		if (same != NULL) {
-			*same = true;
-			rc = 0;
+		if (left != NULL) {
+			*left = EXTEND_SAME;
 			goto out;
 		}
 		tz_format_rfc3339(c.ep->tz, t.deadline, cur);
@@ -734,23 +743,28 @@ collect_cb(const struct store_task *t, void *arg)
 int
 task_extend_selected(struct engine *en, struct store_txn *txn, const struct task_selection *sel,
                      int32_t day, const char *by, const char *reason, bool backdate,
-                     size_t *n, size_t *kept, struct dberr *e)
+                     size_t *n, size_t *kept, struct buf *finished, struct dberr *e)
 {
 	struct keylist k = {NULL, 0, 0, sel};
-	size_t nsame = 0;
+	size_t nsame = 0, nfinished = 0;
 	char d[16];
 	int rc;
 
 	/* the selection first, then the changes: no writes under a live cursor */
 	rc = store_task_each(txn, "", collect_cb, &k, e);
 	for (size_t i = 0; rc == 0 && i < k.n; i++) {
-		bool same = false;
+		enum extend_left left = EXTEND_DONE;
 
-		rc = extend_one(en, txn, k.v[i], day, by, reason, backdate, &same, e);
-		nsame += same;
+		rc = extend_one(en, txn, k.v[i], day, by, reason, backdate, &left, e);
+		nsame += left == EXTEND_SAME;
+		nfinished += left == EXTEND_FINISHED;
+		/* a county that handed in early is normal: the others still get the time
+		 * (review 10e, M-J); the finished are named for the caller */
+		if (left == EXTEND_FINISHED && finished != NULL)
+			buf_printf(finished, "%s%s", finished->len ? "\n" : "", k.v[i]);
 	}
 	if (n != NULL)
-		*n = rc == 0 ? k.n - nsame : 0;
+		*n = rc == 0 ? k.n - nsame - nfinished : 0;
 	if (kept != NULL)
 		*kept = rc == 0 ? nsame : 0;
 	if (rc == 0 && k.n == 0)
@@ -759,10 +773,14 @@ task_extend_selected(struct engine *en, struct store_txn *txn, const struct task
 		               sel->period ? sel->period : "",
 		               sel->jurisdiction ? ", jurisdiction " : "",
 		               sel->jurisdiction ? sel->jurisdiction : "");
-	else if (rc == 0 && nsame == k.n) {
+	else if (rc == 0 && nsame + nfinished == k.n) {
 		cal_format_date(day, d);
-		rc = dberr_set(e, DB_EDATA, "every task selected (%zu) is already due %s: nothing "
-		               "changed", k.n, d);
+		rc = nfinished == k.n
+		     ? dberr_set(e, DB_ESTATE, "every task selected (%zu) is already finished (a "
+		                 "final state): nothing to extend, nothing changed", k.n)
+		     : dberr_set(e, DB_EDATA, "every task selected (%zu) is already due %s%s%s: "
+		                 "nothing changed", k.n, d, nfinished ? " or finished" : "",
+		                 nfinished ? " (a final state)" : "");
 	}
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);

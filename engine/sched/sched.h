@@ -342,14 +342,17 @@ struct task_selection {
 };
 /* task_extend on every task sel selects, in key order, inside txn (the selection is read
  * first, then changed), except that a task already due `day` is left as it is (a re-run of
- * the same extension tells nobody twice). *n (may be NULL) counts the tasks extended,
- * *kept (may be NULL) those already due `day`. DB_ENOTFOUND naming the selection when it
- * selects none; DB_EDATA when every task selected is already due `day`; else
- * task_extend's errors (the caller's transaction then changes nothing). */
+ * the same extension tells nobody twice), and so is a task already finished (a final
+ * state: accepted, cancelled, not applicable; a county that handed in early does not stop
+ * the others' extension). *n (may be NULL) counts the tasks extended, *kept (may be NULL)
+ * those already due `day`; the keys of the finished ones are appended to *finished (may be
+ * NULL), one a line. DB_ENOTFOUND naming the selection when it selects none; DB_ESTATE
+ * when every task selected is finished, DB_EDATA when every one is finished or already due
+ * `day`; else task_extend's errors (the caller's transaction then changes nothing). */
 int task_extend_selected(struct engine *en, struct store_txn *txn,
                          const struct task_selection *sel, int32_t day, const char *by,
                          const char *reason, bool backdate, size_t *n, size_t *kept,
-                         struct dberr *e);
+                         struct buf *finished, struct dberr *e);
 /* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
  * by the conduct rules once per task, and a notice to the plan's accountability roles.
  * The same kind twice on one task is DB_EDATA (nothing changes). */

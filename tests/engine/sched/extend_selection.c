@@ -41,7 +41,7 @@ ext_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct ext *x = arg;
 
 	return task_extend_selected(x->en, txn, &x->sel, x->day, "clerk", "flood", false, &x->n,
-	                            &x->kept, e);
+	                            &x->kept, NULL, e);
 }
 
 struct deadline {
