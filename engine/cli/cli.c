@@ -424,6 +424,11 @@ cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f)
 				state_found |= f->state && strcmp(f->state, p->lifecycles[l].states[k]) == 0;
 			}
 	}
+	/* the states the engine gives a task of any lifecycle: a removed milestone's, a late
+	 * subject's excused periods (review 10e, m-C) */
+	strset_add(&states, PLAN_STATE_CANCELLED);
+	strset_add(&states, PLAN_STATE_NOT_APPLICABLE);
+	state_found |= f->state && plan_state_withdrawn(f->state);
 	if (f->milestone != NULL && !milestone_found && plan_found) {
 		struct old_milestone old = {f->milestone, false};
 

@@ -661,8 +661,10 @@ const struct cli_command cli_commands[] = {
 		  "only an earlier version had: a removed milestone's tasks keep it)"},
 		 {"jurisdiction", "ID", "every jurisdiction", "only the tasks in jurisdiction ID "
 		  "(its own and its enterprises')"},
-		 {"state", "S", "every state", "only tasks in state S (open, submitted, overdue, "
-		  "...)"},
+		 {"state", "S", "every state", "only tasks in state S: one of the plans' "
+		  "lifecycles (the built-in one's open, submitted, incomplete, returned, accepted, "
+		  "overdue), or cancelled (a version, the registry or retire ended it) or "
+		  "not-applicable (a period that ended before its subject was known)"},
 		 {"format", "table|csv|json", "table", "csv and json have every field: key, plan, "
 		  "milestone, subject, jurisdiction, period, state, due_date, deadline, "
 		  "original_due_date, late, extended, previous_due_date (docs/output.md)"},
