@@ -484,7 +484,8 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "its calendars would cover fewer years than the stored version's (nothing "
 		  "loaded; --allow-fewer-years)"},
-		 {65, "the plan is not valid, or a task is in a state its new lifecycle lacks"},
+		 {65, "the plan is not valid, a task is in a state its new lifecycle lacks, or a "
+		  "renamed_from names a milestone no version of the plan in the store had"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
 	 .example = "dabiao load workflows/changji-2017.yaml --dry-run",

@@ -143,6 +143,93 @@ compare_current(struct load_arg *a, const struct store_plan *cur, struct dberr *
 	return 0;
 }
 
+/* Does version (a plan's stored version, or its parse) have a milestone with id? */
+static bool
+has_milestone(const struct plan *p, const char *id)
+{
+	return p != NULL && plan_milestone_index(p, id) >= 0;
+}
+
+/* Each `renamed_from` of the new version names a milestone of one of the plan's earlier
+ * versions in the store (cur: the current one; old: its parse, or none): a misspelt one
+ * would cancel the old milestone's tasks and make a second set, the very thing
+ * renamed_from is there to prevent (review 10e, M-L). Refused (DB_EDATA) at the value's
+ * line and column, naming the id and the previous version's milestones. Versions before
+ * the current one are read only for a name the current one lacks (a file that still says
+ * renamed_from: b after b2 became the id); one that cannot be read refuses nothing. */
+static int
+renamed_known(struct store_txn *txn, struct load_arg *a, const struct store_plan *cur,
+              const struct plan *old, struct dberr *e)
+{
+	const struct plan *p = a->plan;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < p->nmilestones; i++) {
+		const struct plan_milestone *m = &p->milestones[i];
+		int same = old != NULL ? plan_milestone_index(old, m->id) : -1;
+		struct buf ids = BUF_INIT;
+		bool found;
+
+		if (m->renamed_from == NULL)
+			continue;
+		/* the current version made the same claim (accepted then: its first version,
+		 * or a calendar-update's new version of the same file) */
+		found = old == NULL || has_milestone(old, m->renamed_from) ||
+		        (same >= 0 && old->milestones[same].renamed_from != NULL &&
+		         strcmp(old->milestones[same].renamed_from, m->renamed_from) == 0);
+		for (uint32_t v = cur->version - 1; !found && v >= 1; v--) {
+			struct store_plan sp;
+			struct plan *q = NULL;
+			struct dberr ignored;
+
+			dberr_clear(&ignored);
+			if ((rc = store_plan_get(txn, p->id, v, &sp, e)) == DB_ENOTFOUND) {
+				dberr_clear(e);
+				rc = 0;
+				found = true; /* a version we cannot see: nothing to hold against it */
+				continue;
+			}
+			if (rc != 0)
+				break;
+			found = engine_plan_parse_stored(&sp, &q, &ignored) != 0 ||
+			        has_milestone(q, m->renamed_from);
+			plan_free(q);
+			store_plan_release(&sp);
+		}
+		if (rc != 0 || found)
+			continue;
+		for (size_t k = 0; k < old->nmilestones; k++)
+			buf_printf(&ids, "%s%s", k ? ", " : "", old->milestones[k].id);
+		rc = dberr_at(e, DB_EDATA, a->path, m->renamed_line, m->renamed_col,
+		              "renamed_from '%s': no version of plan %s in the store has a milestone "
+		              "'%s' (version %u has %s): a misspelt one would cancel the old "
+		              "milestone's tasks and make new ones; name the id it had", m->renamed_from,
+		              p->id, m->renamed_from, (unsigned)cur->version, buf_str(&ids));
+		buf_release(&ids);
+	}
+	return rc;
+}
+
+/* On a plan's first version in the store, a renamed_from has nothing to carry over: the
+ * milestone is new here (a store begun from a revised plan file). Said, not refused. */
+static void
+renamed_first(const struct plan *p, struct load_result *res)
+{
+	struct buf notes = BUF_INIT;
+
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if (p->milestones[i].renamed_from != NULL)
+			buf_printf(&notes, "%d:%d: renamed_from '%s': the store has no earlier version "
+			           "of plan %s, so milestone %s carries nothing over (it is new here)\n",
+			           p->milestones[i].renamed_line, p->milestones[i].renamed_col,
+			           p->milestones[i].renamed_from, p->id, p->milestones[i].id);
+	if (notes.len > 0) {
+		free(res->calendar_notes);
+		res->calendar_notes = buf_detach(&notes);
+	}
+	buf_release(&notes);
+}
+
 int
 sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -163,11 +250,16 @@ sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		/* what the new version changes in the tasks is told against the one before */
 		if (rc == 0 && res->changed)
 			old_version(&cur, &old);
+		if (rc == 0 && res->changed)
+			rc = renamed_known(txn, a, &cur, old.plan, e);
 		store_plan_release(&cur);
-		if (rc != 0)
+		if (rc != 0) {
+			old_release(&old);
 			return rc;
+		}
 	} else if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
+		renamed_first(a->plan, res);
 	} else {
 		return rc;
 	}

@@ -49,6 +49,11 @@ static const struct refusal refusals[] = {
 	 "unknown escalation 'nope'"},
 	{"unknown_lifecycle", HEAD PHASE MS(", lifecycle: nope"), 11, 81,
 	 "unknown lifecycle 'nope'"},
+	/* requires on a lifecycle with no incomplete state: an empty hand-in would be
+	 * complete (review 10e, M-F); refused at the requires value */
+	{"requires_without_incomplete", HEAD LC("    {initial: a, states: [a, b], final: [b], "
+	 "events: {submit: {a: b}}}\n") PHASE MS(", lifecycle: lc, requires: [x, y]"), 14, 95,
+	 "milestone 'a' requires sections, but its lifecycle 'lc' has no incomplete state"},
 	{"unknown_after_milestone", HEAD PHASE "      - {id: a, title: A, owner: office, for: once,"
 	 " due: {after: nope}}\n", 11, 66, "due.after: unknown milestone 'nope'"},
 	{"unknown_initial_state", HEAD LC("    {initial: nope, states: [a], final: [a]}\n")

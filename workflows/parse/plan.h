@@ -164,6 +164,7 @@ struct plan_milestone {
 	enum plan_form form;        /* form: the table a task hands in, sent with its reminders
 	                               (docs/plan-format.md); PLAN_FORM_NONE by default */
 	char *renamed_from;         /* the id this milestone had in an earlier version, or NULL */
+	int renamed_line, renamed_col; /* where renamed_from's value is, for messages */
 	struct plan_offset correction; /* after a return or an incomplete submission in time;
 	                               n == 0: none (the milestone's own, else the plan's) */
 	struct plan_offset grace;   /* for a task that comes into being after its deadline

@@ -326,6 +326,16 @@ parse_requires(struct pctx *c, struct plan_milestone *m, const struct ydoc_node 
 		}
 		m->nrequires++;
 	}
+	/* requires decides complete or incomplete; a lifecycle with nowhere to put an
+	 * incomplete hand-in would take one naming no section as complete, waiting for review
+	 * and never lapsing: the plan is refused rather than made to mean that (review 10e,
+	 * M-F) */
+	if (m->nrequires > 0 && c->p->lifecycles[m->lifecycle].incomplete < 0)
+		return ydoc_error(c->d, n, c->e, "milestone '%s' requires sections, but its "
+		                  "lifecycle '%s' has no incomplete state for a submission missing "
+		                  "one (it would count as complete): give the lifecycle `incomplete: "
+		                  "STATE` (a state its deadline watches) or drop requires", m->id,
+		                  c->p->lifecycles[m->lifecycle].id);
 	return 0;
 }
 
@@ -349,6 +359,8 @@ parse_renamed(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *
 			                  "'%s' too", s, o->id);
 	}
 	m->renamed_from = xstrdup(s);
+	m->renamed_line = n->line;
+	m->renamed_col = n->col;
 	return 0;
 }
 
