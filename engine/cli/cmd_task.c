@@ -170,6 +170,7 @@ cmd_event(struct cli *c)
 struct flag_arg {
 	struct engine *en;
 	const char *task, *kind, *by, *reason;
+	bool withdraw;
 };
 
 static int
@@ -177,7 +178,8 @@ flag_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct flag_arg *a = arg;
 
-	return task_flag(a->en, txn, a->task, a->kind, a->by, a->reason, e);
+	return (a->withdraw ? task_flag_withdraw : task_flag)(a->en, txn, a->task, a->kind,
+	                                                      a->by, a->reason, e);
 }
 
 int
@@ -186,7 +188,8 @@ cmd_flag(struct cli *c)
 	struct flag_arg a = {0};
 	const char *pos[1];
 	struct cli_opt opts[] = {{"kind", &a.kind, NULL}, {"by", &a.by, NULL},
-	                         {"reason", &a.reason, NULL}, {NULL, NULL, NULL}};
+	                         {"reason", &a.reason, NULL}, {"withdraw", NULL, &a.withdraw},
+	                         {NULL, NULL, NULL}};
 	int npos, rc;
 
 	if ((rc = cli_parse(c, opts, pos, 1, &npos)) != 0)
@@ -200,6 +203,6 @@ cmd_flag(struct cli *c)
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
 	    (rc = engine_write(a.en, flag_txn, &a, &c->err)) != 0)
 		return rc;
-	printf("%s: flagged %s\n", a.task, a.kind);
+	printf("%s: %s %s\n", a.task, a.withdraw ? "withdrew the flag" : "flagged", a.kind);
 	return 0;
 }

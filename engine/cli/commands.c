@@ -317,18 +317,28 @@ const struct cli_command cli_commands[] = {
 	            "--by zhidui --reason \"National Day holiday\""},
 	{.name = "flag", .fn = cmd_flag, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "raise an accountability flag (concealed, falsified, omitted)",
-	 .usage = "dabiao flag TASK --kind concealed|falsified|omitted --by WHO --reason TEXT",
+	 .usage = "dabiao flag TASK --kind concealed|falsified|omitted --by WHO --reason TEXT "
+	          "[--withdraw]",
 	 .text = "Records that TASK's report concealed (瞒报), falsified (谎报) or omitted (漏报) "
 	         "something, notifies the plan's accountability roles, and counts the flag "
 	         "towards the jurisdiction's conduct warnings (once per task, whatever the "
-	         "number of flags).",
+	         "number of flags). A task can be flagged once something was handed in for it "
+	         "or it lapsed, not before.\n\n"
+	         "With --withdraw, takes back a flag of that kind raised in error (the wrong "
+	         "county, the wrong task): audited as task.unflag, the task.flag record staying "
+	         "in the trail; the conduct rules no longer count it from then on (warnings "
+	         "already made stay what they were); a correct flag may be raised later.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"kind", "concealed|falsified|omitted", NULL, "what was found. Required."},
 		 OPT_BY,
-		 {"reason", "TEXT", NULL, "what was found, in words. Required."},
+		 {"reason", "TEXT", NULL, "what was found, in words (with --withdraw: why it is "
+		  "withdrawn). Required."},
+		 {"withdraw", NULL, NULL, "withdraw the task's flag of this kind instead of "
+		  "raising one"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such task, or the task is flagged with this kind already"},
+		 {65, "no such task, the task is flagged with this kind already, nothing was handed "
+		  "in for it and it has not lapsed, or (--withdraw) it has no such flag"},
 		 {0, NULL}},
 	 .example = "dabiao flag changji-2017/base-number/fukang-city/once --kind omitted "
 	            "--by jiancha --reason \"two cement plants missing\""},

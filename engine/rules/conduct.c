@@ -51,24 +51,45 @@ conduct_items_free(struct conduct_item *v, size_t n)
 	free(v);
 }
 
+static const char *const flag_kinds[] = {"concealed", "falsified", "omitted"};
+
+/* Is kind one of have's '+'-joined kinds? */
+static bool
+flag_in(const char *have, const char *kind)
+{
+	size_t len = strlen(kind);
+
+	for (const char *p = have; (p = strstr(p, kind)) != NULL; p += len)
+		if ((p == have || p[-1] == '+') && (p[len] == '\0' || p[len] == '+'))
+			return true;
+	return false;
+}
+
 /* The flags of one task as one event's why: the kinds in a fixed order (concealed,
  * falsified, omitted) joined by '+', so the same set is always the same text. */
 static char *
 flags_merge(const char *have, const char *add)
 {
-	static const char *const kinds[] = {"concealed", "falsified", "omitted"};
 	struct buf b = BUF_INIT;
 	size_t n = 0;
 
-	for (size_t k = 0; k < 3; k++) {
-		size_t len = strlen(kinds[k]);
-		bool in = strcmp(add, kinds[k]) == 0;
+	for (size_t k = 0; k < 3; k++)
+		if (strcmp(add, flag_kinds[k]) == 0 || flag_in(have, flag_kinds[k]))
+			buf_printf(&b, "%s%s", n++ ? "+" : "", flag_kinds[k]);
+	return buf_detach(&b);
+}
 
-		for (const char *p = have; !in && (p = strstr(p, kinds[k])) != NULL; p += len)
-			in = (p == have || p[-1] == '+') && (p[len] == '\0' || p[len] == '+');
-		if (in)
-			buf_printf(&b, "%s%s", n++ ? "+" : "", kinds[k]);
-	}
+/* have without the kind drop ("concealed+falsified" less "concealed": "falsified"; less
+ * its only kind: ""). Caller frees. */
+static char *
+flags_minus(const char *have, const char *drop)
+{
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+
+	for (size_t k = 0; k < 3; k++)
+		if (flag_in(have, flag_kinds[k]) && strcmp(drop, flag_kinds[k]) != 0)
+			buf_printf(&b, "%s%s", n++ ? "+" : "", flag_kinds[k]);
 	return buf_detach(&b);
 }
 
@@ -309,6 +330,8 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	return rc;
 }
 
+/* why may be one kind of a task's flags (a flag withdrawn, lifecycle.c): the task's other
+ * kinds stay counted, from when they were counted. */
 int
 conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct store_task *task, const char *why, size_t *n, struct dberr *e)
@@ -326,6 +349,7 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
 		struct rule_state s;
 		char *key;
 		size_t kept = 0, before;
+		bool changed = false;
 
 		if (!(p->conduct[k].of & cls))
 			continue;
@@ -336,7 +360,22 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
 		}
 		before = s.n;
 		for (size_t i = 0; i < s.n; i++) {
-			if (strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls) {
+			/* one kind of a task's flags withdrawn: the others still count, under the
+			 * time the first was counted */
+			bool mine = strcmp(s.v[i].task, task->key) == 0 &&
+			            conduct_class(s.v[i].why) == cls;
+			char *left = mine && cls == PLAN_COUNT_FLAG ? flags_minus(s.v[i].why, why)
+			                                            : NULL;
+
+			if (left != NULL && *left != '\0') {
+				changed |= strcmp(left, s.v[i].why) != 0;
+				free(s.v[i].why);
+				s.v[i].why = left;
+				s.v[kept++] = s.v[i];
+				continue;
+			}
+			free(left);
+			if (mine) {
 				free(s.v[i].why);
 				free(s.v[i].task);
 				continue;
@@ -344,7 +383,7 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
 			s.v[kept++] = s.v[i];
 		}
 		s.n = kept;
-		if (kept != before) {
+		if (kept != before || changed) {
 			rc = state_put(txn, key, &s, e);
 			if (n != NULL)
 				*n += before - kept;

@@ -627,6 +627,29 @@ task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t d
 	return extend_one(en, txn, key, day, by, reason, backdate, NULL, e);
 }
 
+/* A county's own Annex 3/4 table recorded for the task (import-annex): its figures can be
+ * flagged as a hand-in's can. */
+static int
+annex_cb(const struct store_audit *rec, void *arg)
+{
+	bool *found = arg;
+
+	*found = strcmp(rec->action, "annex.report") == 0;
+	return *found ? 1 : 0;
+}
+
+/* The kinds a task is flagged with, comma-separated ("" after every one was withdrawn), or
+ * NULL when it never was. */
+static const char *
+task_flags(const struct store_task *t)
+{
+	const char *flags = store_task_extra(t, "flags");
+
+	if (flags == NULL)
+		flags = store_task_extra(t, "flag_kind"); /* flagged before kinds were kept */
+	return flags;
+}
+
 int
 task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
           const char *by, const char *reason, struct dberr *e)
@@ -639,7 +662,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	struct notice_req r = {0};
 	const char *flags;
 	char nkey[1024], *all = NULL;
-	bool ok = false;
+	bool ok = false, annexed = false;
 	int rc;
 
 	for (size_t i = 0; kinds[i]; i++)
@@ -651,9 +674,24 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 		return rc;
 	if ((rc = task_ctx(en, &t, &c, e)) != 0)
 		goto out;
-	flags = store_task_extra(&t, "flags");
-	if (flags == NULL && store_task_extra(&t, "flag_kind") != NULL)
-		flags = store_task_extra(&t, "flag_kind"); /* flagged before kinds were kept */
+	flags = task_flags(&t);
+	/* a report concealed, falsified or omitted something once it was handed in, or the
+	 * task lapsed (漏报: the list never came), or its county's own Annex 3/4 table is on
+	 * record (import-annex); before any of these there is nothing to flag,
+	 * and a flag counts toward 约谈/限批 at once (review 10e, m-F) */
+	if (store_task_extra(&t, "event_at") == NULL && !(t.flags & STORE_TASK_LAPSED) &&
+	    c.state != c.lc->deadline_to &&
+	    ((rc = store_audit_task_each(txn, key, annex_cb, &annexed, e)) != 0 || !annexed)) {
+		char due[16];
+
+		if (rc != 0)
+			goto out;
+		cal_format_date(t.due_date, due);
+		rc = dberr_set(e, DB_ESTATE, "task %s is %s (due %s): nothing has been handed in "
+		               "and it has not lapsed, so there is no report to have concealed, "
+		               "falsified or omitted anything; nothing changed", key, t.state, due);
+		goto out;
+	}
 	if (flags != NULL && in_list(flags, kind)) {
 		rc = dberr_set(e, DB_EDATA, "task %s is already flagged %s (by %s: %s); a flag is "
 		               "raised once, nothing changed", key, kind,
@@ -707,6 +745,70 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 out:
 	free(all);
 	buf_release(&details);
+	store_task_release(&t);
+	return rc;
+}
+
+int
+task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
+                   const char *kind, const char *by, const char *reason, struct dberr *e)
+{
+	struct store_task t;
+	struct ctx c;
+	struct buf details = BUF_INIT, left = BUF_INIT;
+	const char *flags, *done;
+	char *all = NULL;
+	int rc;
+
+	if ((rc = get_task(txn, key, &t, e)) != 0)
+		return rc;
+	if ((rc = task_ctx(en, &t, &c, e)) != 0)
+		goto out;
+	flags = task_flags(&t);
+	if (flags == NULL || !in_list(flags, kind)) {
+		done = store_task_extra(&t, "flags_withdrawn");
+		rc = done && in_list(done, kind)
+		     ? dberr_set(e, DB_ESTATE, "task %s: its %s flag was withdrawn already; nothing "
+		                 "changed", key, kind)
+		     : dberr_set(e, DB_ESTATE, "task %s has no %s flag to withdraw (its flags: %s); "
+		                 "nothing changed", key, kind, flags && *flags ? flags : "none");
+		goto out;
+	}
+	/* the kinds left, and the withdrawn one kept apart: a correct flag of the same kind
+	 * may be raised later, and the task record says what was withdrawn */
+	for (const char *p = flags; *p != '\0';) {
+		size_t l = strcspn(p, ",");
+
+		if (strlen(kind) != l || strncmp(p, kind, l) != 0)
+			buf_printf(&left, "%s%.*s", left.len ? "," : "", (int)l, p);
+		p += l + (p[l] == ',');
+	}
+	store_task_set_extra(&t, "flags", buf_str(&left));
+	done = store_task_extra(&t, "flags_withdrawn");
+	all = done && *done ? xasprintf("%s,%s", done, kind) : xstrdup(kind);
+	store_task_set_extra(&t, "flags_withdrawn", all);
+	if (left.len == 0)
+		t.flags &= ~(uint32_t)STORE_TASK_FLAGGED;
+	t.updated_at = engine_now(en);
+	if ((rc = store_task_put(txn, &t, e)) != 0)
+		goto out;
+	buf_puts(&details, "{\"kind\":");
+	buf_json_str(&details, kind);
+	buf_puts(&details, ",\"by\":");
+	buf_json_str(&details, by);
+	buf_puts(&details, ",\"reason\":");
+	buf_json_str(&details, reason);
+	buf_putc(&details, '}');
+	/* the task.flag record stays in the trail; this one says it was withdrawn */
+	rc = engine_audit(en, txn, "task.unflag", key, t.subject, t.state, t.state,
+	                  buf_str(&details), e);
+	/* from now on no rule counts it; warnings already made keep what they counted */
+	if (rc == 0)
+		rc = conduct_unnote(en, txn, c.ep, &t, kind, NULL, e);
+out:
+	free(all);
+	buf_release(&details);
+	buf_release(&left);
 	store_task_release(&t);
 	return rc;
 }

@@ -355,8 +355,17 @@ int task_extend_selected(struct engine *en, struct store_txn *txn,
                          struct buf *finished, struct dberr *e);
 /* Raises an accountability flag (concealed, falsified, omitted; else DB_EUSAGE): counted
  * by the conduct rules once per task, and a notice to the plan's accountability roles.
- * The same kind twice on one task is DB_EDATA (nothing changes). */
+ * The same kind twice on one task is DB_EDATA (nothing changes); a task nothing was
+ * handed in for that has not lapsed either is DB_ESTATE (no report to flag yet). */
 int task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
               const char *by, const char *reason, struct dberr *e);
+/* Withdraws task's flag of kind (raised in error): the kind leaves the task's flags (kept
+ * under "flags_withdrawn"; the same kind may be raised again), the conduct rules stop
+ * counting it from now on (warnings already made stay what they were), and a task.unflag
+ * record joins the trail, where the task.flag record stays. DB_ESTATE when the task has
+ * no such flag (never raised, or withdrawn already). Errors: DB_ENOTFOUND, the store's. */
+int task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
+                       const char *kind, const char *by, const char *reason,
+                       struct dberr *e);
 
 #endif

@@ -195,7 +195,8 @@ def run(with_issuer, digest):
     # 乙园区 hands its roster in without the second section: incomplete
     st.ok("submit", f"{pid}/roster/b/once", "--by", "王五", "--sections", "units",
           "--at", "2017-03-14T11:00:00+08:00", env=env)
-    st.ok("flag", f"{pid}/roster/a/once", "--kind", "omitted", "--by", "监测科",
+    # a flag needs a hand-in (review 10e, m-F): 乙园区's roster, just handed in
+    st.ok("flag", f"{pid}/roster/b/once", "--kind", "omitted", "--by", "监测科",
           "--reason", "漏报两家重点排污单位", env=env)
     # the rules' notices: a return, an acceptance, an extension, a late arrival's start,
     # a candidate list and a decided warning

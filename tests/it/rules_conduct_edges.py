@@ -48,7 +48,9 @@ eq([(m["X-Dabiao-Scheduled"][:16], sorted(m.get_all("X-Dabiao-Task"))) for m in 
    "two lapses exactly within: 10d apart warn together at the next 09:00")
 check("逾期情况的约谈预警" in str(w[0]["Subject"]), f"lapses only: {w[0]['Subject']}")
 
-# 谎报 at 10:00, 瞒报 at 11:00 on z: two facts.
+# 谎报 at 10:00, 瞒报 at 11:00 on z (handed in first: a flag needs a hand-in, review 10e
+# m-F): two facts.
+st.ok("submit", "ce/z/a/once", "--by", "甲县")
 st.ok("flag", "ce/z/a/once", "--kind", "falsified", "--by", "zhidui", "--reason", "数据不实")
 st.ok("advance", "--to", "2017-03-13T11:00:00+08:00")
 st.ok("flag", "ce/z/a/once", "--kind", "concealed", "--by", "zhidui", "--reason", "隐瞒超标")
