@@ -638,6 +638,32 @@ annex_cb(const struct store_audit *rec, void *arg)
 	return *found ? 1 : 0;
 }
 
+/* A flag raised or withdrawn: the task put, and its audit record (action) with details
+ * {"kind":…,"by":…,"reason":…}. */
+static int
+flag_record(struct engine *en, struct store_txn *txn, struct store_task *t,
+            const char *action, const char *kind, const char *by, const char *reason,
+            struct dberr *e)
+{
+	struct buf d = BUF_INIT;
+	int rc;
+
+	t->updated_at = engine_now(en);
+	if ((rc = store_task_put(txn, t, e)) != 0)
+		return rc;
+	buf_puts(&d, "{\"kind\":");
+	buf_json_str(&d, kind);
+	buf_puts(&d, ",\"by\":");
+	buf_json_str(&d, by);
+	buf_puts(&d, ",\"reason\":");
+	buf_json_str(&d, reason);
+	buf_putc(&d, '}');
+	rc = engine_audit(en, txn, action, t->key, t->subject, t->state, t->state, buf_str(&d),
+	                  e);
+	buf_release(&d);
+	return rc;
+}
+
 /* The kinds a task is flagged with, comma-separated ("" after every one was withdrawn), or
  * NULL when it never was. */
 static const char *
@@ -657,7 +683,6 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	static const char *const kinds[] = {"concealed", "falsified", "omitted", NULL};
 	struct store_task t;
 	struct ctx c;
-	struct buf details = BUF_INIT;
 	struct notice_var vars[3];
 	struct notice_req r = {0};
 	const char *flags;
@@ -706,18 +731,7 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	store_task_set_extra(&t, "flag_kind", kind);
 	store_task_set_extra(&t, "flag_reason", reason);
 	store_task_set_extra(&t, "flag_by", by);
-	t.updated_at = engine_now(en);
-	if ((rc = store_task_put(txn, &t, e)) != 0)
-		goto out;
-	buf_puts(&details, "{\"kind\":");
-	buf_json_str(&details, kind);
-	buf_puts(&details, ",\"by\":");
-	buf_json_str(&details, by);
-	buf_puts(&details, ",\"reason\":");
-	buf_json_str(&details, reason);
-	buf_putc(&details, '}');
-	rc = engine_audit(en, txn, "task.flag", key, t.subject, t.state, t.state,
-	                  buf_str(&details), e);
+	rc = flag_record(en, txn, &t, "task.flag", kind, by, reason, e);
 	/* each kind of flag is a fact of its own (谎报 and 瞒报 of one task are two); the same
 	 * kind twice was refused above, and conduct_note counts a task's fact once */
 	if (rc == 0)
@@ -744,7 +758,6 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	rc = notice_queue(en, txn, &r, e);
 out:
 	free(all);
-	buf_release(&details);
 	store_task_release(&t);
 	return rc;
 }
@@ -755,7 +768,7 @@ task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
 {
 	struct store_task t;
 	struct ctx c;
-	struct buf details = BUF_INIT, left = BUF_INIT;
+	struct buf left = BUF_INIT;
 	const char *flags, *done;
 	char *all = NULL;
 	int rc;
@@ -789,25 +802,13 @@ task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
 	store_task_set_extra(&t, "flags_withdrawn", all);
 	if (left.len == 0)
 		t.flags &= ~(uint32_t)STORE_TASK_FLAGGED;
-	t.updated_at = engine_now(en);
-	if ((rc = store_task_put(txn, &t, e)) != 0)
-		goto out;
-	buf_puts(&details, "{\"kind\":");
-	buf_json_str(&details, kind);
-	buf_puts(&details, ",\"by\":");
-	buf_json_str(&details, by);
-	buf_puts(&details, ",\"reason\":");
-	buf_json_str(&details, reason);
-	buf_putc(&details, '}');
 	/* the task.flag record stays in the trail; this one says it was withdrawn */
-	rc = engine_audit(en, txn, "task.unflag", key, t.subject, t.state, t.state,
-	                  buf_str(&details), e);
+	rc = flag_record(en, txn, &t, "task.unflag", kind, by, reason, e);
 	/* from now on no rule counts it; warnings already made keep what they counted */
 	if (rc == 0)
 		rc = conduct_unnote(en, txn, c.ep, &t, kind, NULL, e);
 out:
 	free(all);
-	buf_release(&details);
 	buf_release(&left);
 	store_task_release(&t);
 	return rc;

@@ -9,35 +9,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_plan, county_task, county_registry  # noqa: E402,E501
 
-PLAN = """\
-plan: nd
-title: 国庆展期测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
-  supervision: {title: 监察支队}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: table
-        title: 月度汇总表
-        owner: county_epb
-        for: each jurisdiction
-        submit_to: supervision
-        due: {every: 1 month, day: 9, from: 2017-09, until: 2017-11}
-"""
-REG = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
-  - {id: b, name: 乙县, kind: county, email: [b@x.example]}
-  - {id: c, name: 丙县, kind: county, email: [c@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = county_plan("nd", "国庆展期测试", [
+    county_task("table", "月度汇总表", "{every: 1 month, day: 9, from: 2017-09, until: 2017-11}",
+                "submit_to: supervision")], offices=[("supervision", "监察支队")])
+REG = county_registry([("a", "甲县"), ("b", "乙县"), ("c", "丙县")], offices=("supervision",))
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-09-20T10:00:00+08:00")

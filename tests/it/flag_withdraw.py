@@ -16,37 +16,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_plan, county_task, county_registry  # noqa: E402,E501
 
-PLAN = """\
-plan: fw
-title: 登记测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
-  supervision: {title: 监察支队}
-  prefecture_epb: {title: 州环保局}
-accountability: {notify: [prefecture_epb]}
-conduct:
-  - {kind: interview-warning, of: [flag], lapses: 2, within: 90d, notify: [prefecture_epb]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: roster, title: 名录, owner: county_epb, for: each jurisdiction, submit_to: supervision, due: 2017-03-10}
-      - {id: plan, title: 方案, owner: county_epb, for: each jurisdiction, submit_to: supervision, due: 2017-03-10}
-      - {id: list, title: 清单, owner: county_epb, for: each jurisdiction, submit_to: supervision, due: 2017-03-20}
-      - {id: annual, title: 年度报告, owner: county_epb, for: each jurisdiction, submit_to: supervision, due: 2017-11-15}
-"""
-REG = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
-  - {id: b, name: 乙县, kind: county, email: [b@x.example]}
-offices:
-  supervision: [s@x.example]
-  prefecture_epb: [p@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = county_plan("fw", "登记测试", [
+    county_task(m, t, due, "submit_to: supervision")
+    for m, t, due in (("roster", "名录", "2017-03-10"), ("plan", "方案", "2017-03-10"),
+                      ("list", "清单", "2017-03-20"), ("annual", "年度报告", "2017-11-15"))],
+    offices=[("supervision", "监察支队"), ("prefecture_epb", "州环保局")],
+    rules="accountability: {notify: [prefecture_epb]}\n"
+          "conduct:\n  - {kind: interview-warning, of: [flag], lapses: 2, within: 90d, "
+          "notify: [prefecture_epb]}\n")
+REG = county_registry([("a", "甲县"), ("b", "乙县")], offices=("supervision", "prefecture_epb"))
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-03-01T10:00:00+08:00")

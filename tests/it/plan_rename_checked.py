@@ -16,35 +16,25 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_plan, county_task, county_registry  # noqa: E402,E501
 
-HEAD = """\
-plan: vv
-title: 改名测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
-  sup: {title: 支队}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, title: 甲报告, owner: county_epb, for: each jurisdiction, submit_to: sup, due: 2017-03-10}
-"""
-B = ("      - {id: %s, %stitle: 乙报告, owner: county_epb, for: each jurisdiction, "
-     "submit_to: sup, due: %s}\n")
-REG = """\
-jurisdictions:
-  - {id: k1, name: 甲县, kind: county, email: [k1@x.example]}
-  - {id: k2, name: 乙县, kind: county, email: [k2@x.example]}
-offices:
-  sup: [s@x.example]
-  admin: [admin@x.example]
-"""
+A = county_task("a", "甲报告", "2017-03-10", "submit_to: sup")
+OFFICES = [("sup", "支队")]
+REG = county_registry([("k1", "甲县"), ("k2", "乙县")], offices=("sup",))
 
 
 def plan(ms_id, renamed, due="2017-04-10"):
-    return HEAD + B % (ms_id, f"renamed_from: {renamed}, " if renamed else "", due)
+    b = county_task(ms_id, "乙报告", due,
+                    "submit_to: sup" + (f", renamed_from: {renamed}" if renamed else ""))
+    return county_plan("vv", "改名测试", [A, b], offices=OFFICES)
+
+
+def place(text, word):
+    """LINE:COLUMN (1-based) of the first line holding word, at word."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if word in line:
+            return f"{n}:{line.index(word) + 1}"
+    return None
 
 
 st = Store()
@@ -59,9 +49,7 @@ def snapshot():
 
 # --- M-L: a typo in renamed_from -------------------------------------------------------
 typo = st.write("v2-typo.yaml", plan("b2", "bb"))
-line = plan("b2", "bb").splitlines()[11]          # the 12th line holds milestone b2
-col = line.index("bb}") if "bb}" in line else line.index("bb,")
-where = f"{typo}:12:{col + 1}: "
+where = f"{typo}:{place(plan('b2', 'bb'), 'bb}')}: "
 before = snapshot()
 for args in (("load", typo, "--dry-run"), ("load", typo)):
     rc, _, err = st.run(*args)
@@ -87,7 +75,7 @@ eq([t["due_date"] for t in st.tasks() if t["key"] == "vv/b/k1/once"], ["2017-04-
 
 # version 4 drops the milestone; version 5 brings it back as b3, renamed from b2, which
 # only versions 2 and 3 had: an older version counts as well as the one before
-st.ok("load", st.write("v4.yaml", HEAD))
+st.ok("load", st.write("v4.yaml", county_plan("vv", "改名测试", [A], offices=OFFICES)))
 rc, _, err = st.run("load", st.write("v5.yaml", plan("b3", "b2", "2017-04-12")))
 eq(rc, 0, f"renamed_from naming a milestone of an older version is accepted: {err}")
 rc, _, err = st.run("load", st.write("v6.yaml", plan("b4", "b5", "2017-04-12")))
@@ -100,18 +88,12 @@ fresh.ok("init", "--clock", "virtual", "--now", "2017-03-05T10:00:00+08:00")
 v2 = fresh.write("v2.yaml", plan("b2", "b"))
 rc, _, err = fresh.run("load", v2)
 eq(rc, 0, f"a first version with renamed_from loads: {err}")
-check(f"{v2}: warning: 12:{col + 1}: renamed_from 'b': the store has no earlier version of "
-      "plan vv" in err, f"and says it carries nothing over: {err}")
+check(f"{v2}: warning: {place(plan('b2', 'b'), 'b}')}: renamed_from 'b': the store has no "
+      "earlier version of plan vv" in err, f"and says it carries nothing over: {err}")
 fresh.cleanup()
 
 # --- M-F: requires on a lifecycle without an incomplete state ---------------------------
-LC = """\
-plan: lc
-title: 自定义流程方案
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-  sup: {title: 支队}
+LIFECYCLE = """\
 lifecycles:
   rep:
     initial: todo
@@ -121,25 +103,29 @@ lifecycles:
       submit: {todo: handed, late: handed%s}
       accept: {handed: done%s}
     deadline: {from: [todo%s], to: late}%s
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: a, lifecycle: rep, requires: [x, y], title: 甲报告, owner: county_epb, for: each jurisdiction, submit_to: sup, due: 2017-03-10}
 """
-bad = LC % ("", "", "", "", "")
+LC_TASK = county_task("a", "甲报告", "2017-03-10", "submit_to: sup, lifecycle: rep, "
+                      "requires: [x, y]")
+
+
+def lc_plan(*parts):
+    return county_plan("lc", "自定义流程方案", [LC_TASK], offices=OFFICES,
+                       rules=LIFECYCLE % parts)
+
+
+bad = lc_plan("", "", "", "", "")
 path = st.write("lc.yaml", bad)
-req_col = bad.splitlines()[19].index("[x, y]") + 1
 for args in (("check", path), ("load", path)):
     rc, _, err = st.run(*args)
     eq(rc, 65, f"{args[0]}: requires on a lifecycle with no incomplete state is refused")
-    check(f"{path}:20:{req_col}: " in err and "no incomplete state" in err,
+    check(f"{path}:{place(bad, '[x, y]')}: " in err and "no incomplete state" in err,
           f"{args[0]} names the requires value's place and the missing state: {err}")
 rc, out, _ = st.run("tasks", "--plan", "lc")
 eq(rc, 64, "the refused plan was not stored (tasks --plan lc: no such plan)")
 
-good = st.write("lc2.yaml", LC % (", short", ", short: handed", "}\n      return: {handed: short",
-                                  ", short", "\n    incomplete: short"))
+good = st.write("lc2.yaml", lc_plan(", short", ", short: handed",
+                                    "}\n      return: {handed: short", ", short",
+                                    "\n    incomplete: short"))
 st.ok("load", good)
 st.ok("submit", "lc/a/k1/once", "--by", "甲县")
 eq([t["state"] for t in st.tasks() if t["key"] == "lc/a/k1/once"], ["short"],

@@ -10,45 +10,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_plan, county_task, county_registry  # noqa: E402,E501
 
-PLAN = """\
-plan: sx
-title: 内容测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
-  supervision: {title: 监察支队}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: base
-        title: 超标企业基数
-        owner: county_epb
-        for: each jurisdiction
-        submit_to: supervision
-        due: 2017-05-10
-        requires:
-          base-number: 超标企业基数
-          enterprise-list: 超标企业名单
-      - id: plain
-        title: 工作简报
-        owner: county_epb
-        for: each jurisdiction
-        submit_to: supervision
-        due: 2017-05-10
-"""
-REG = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
-  - {id: b, name: 乙县, kind: county, email: [b@x.example]}
-  - {id: c, name: 丙县, kind: county, email: [c@x.example]}
-  - {id: d, name: 丁县, kind: county, email: [d@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = county_plan("sx", "内容测试", [
+    county_task("base", "超标企业基数", "2017-05-10", "submit_to: supervision, requires: "
+                "{base-number: 超标企业基数, enterprise-list: 超标企业名单}"),
+    county_task("plain", "工作简报", "2017-05-10", "submit_to: supervision")],
+    offices=[("supervision", "监察支队")])
+REG = county_registry([("a", "甲县"), ("b", "乙县"), ("c", "丙县"), ("d", "丁县")],
+                      offices=("supervision",))
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-05-05T10:00:00+08:00")

@@ -8,41 +8,15 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_plan, county_task, county_registry  # noqa: E402,E501
 
-PLAN = """\
-plan: ws
-title: 状态测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
-  supervision: {title: 监察支队}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: table
-        title: 月报
-        owner: county_epb
-        for: each jurisdiction
-        submit_to: supervision
-        due: {every: 1 month, day: 20, from: 2017-02, until: 2017-06}
-      - id: summary
-        title: 年度总结
-        owner: county_epb
-        for: each jurisdiction
-        submit_to: supervision
-        due: 2017-12-01
-"""
-REG_A = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
-REG_AB = REG_A.replace("offices:", "  - {id: b, name: 乙县, kind: county, "
-                                   "email: [b@x.example]}\noffices:")
+TABLE = county_task("table", "月报", "{every: 1 month, day: 20, from: 2017-02, until: 2017-06}",
+                    "submit_to: supervision")
+SUMMARY = county_task("summary", "年度总结", "2017-12-01", "submit_to: supervision")
+OFFICES = [("supervision", "监察支队")]
+PLAN = county_plan("ws", "状态测试", [TABLE, SUMMARY], offices=OFFICES)
+REG_A = county_registry([("a", "甲县")], offices=("supervision",))
+REG_AB = county_registry([("a", "甲县"), ("b", "乙县")], offices=("supervision",))
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-01-01T10:00:00+08:00")
@@ -53,7 +27,7 @@ st.ok("advance", "--to", "2017-04-25T10:00:00+08:00")
 # it was known and are not owed; May (due 05-20) is
 st.ok("import", st.write("r2.yaml", REG_AB))
 # version 2 drops the annual summary: both counties' summary tasks are cancelled
-st.ok("load", st.write("p2.yaml", PLAN.split("      - id: summary")[0]))
+st.ok("load", st.write("p2.yaml", county_plan("ws", "状态测试", [TABLE], offices=OFFICES)))
 
 
 def keys(state):
