@@ -320,7 +320,8 @@ char *report_annex_task_key(const struct plan *p, const struct plan_milestone *m
  * the accountability flags raised on the task, in words. */
 struct report_annex_reported {
 	uint64_t seq;         /* the record; 0: nothing reported */
-	int64_t at;           /* its clock time */
+	int64_t at;           /* when the table was received (the record's `received`; a record
+	                         from before that field: its clock time) */
 	char *rows;           /* the table's rows, one a line, fields tab-separated, in the
 	                         form's column order (docs/reports.md); owned */
 	char *by, *file;      /* who reported it, from which file; owned */
@@ -332,14 +333,14 @@ struct report_annex_reported {
 int report_annex_reported_get(struct store_txn *txn, const char *task,
                               struct report_annex_reported *out, struct dberr *e);
 void report_annex_reported_release(struct report_annex_reported *r);
-/* "，迟报" when r's table was recorded after deadline (the task's, UTC), else "": said
+/* "，迟报" when r's table was received after deadline (the task's, UTC), else "": said
  * after the record's number in a 核对. Cannot fail. */
 const char *report_annex_late(const struct report_annex_reported *r, int64_t deadline);
 /* 核对 of an Annex 3 row: the county's table for task against dabiao's figures v (as
  * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
  * not owed, *check NULL), _MISSING (owed, not reported: "未报送"), _AGREES ("一致（WHO，第 N
  * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"), "，迟报" after N for a
- * table recorded after the task's deadline; the task's flags after it;
+ * table received after the task's deadline; the task's flags after it;
  * *rbase the county's base number, -1 when none. *check xmalloc'd. Errors: the store's. */
 enum { REPORT_CHECK_NONE = 0, REPORT_CHECK_MISSING, REPORT_CHECK_AGREES, REPORT_CHECK_DIFFERS };
 int report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,

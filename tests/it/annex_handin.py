@@ -111,6 +111,17 @@ eq((sub["at"], sub["late"]), ("2017-07-08T09:30:00+08:00", True), "received 07-0
 seqm = records(task("manas-county"))[-2]["seq"]
 eq(annex()["玛纳斯县"], f"一致（王科长，第 {seqm} 号，迟报）", "the report says 迟报")
 
+# the detachment returns 玛纳斯县's table (the figures are wrong); the county's corrected
+# table is its new hand-in: late still (past the deadline), the task submitted again
+st.ok("event", task("manas-county"), "return", "--by", "支队", "--reason", "数字有误")
+back = state("manas-county")
+check(back in ("returned", "overdue"), f"returned to the county: {back}")
+manas2 = st.write("manas-b.csv", f"{A3HEAD}\n玛纳斯县,1,1,0,0,0,1,0,0,\n")
+rc, out, err = run(manas2, "manas-county")
+eq(rc, 0, f"a corrected table after a return: {err}")
+check(f"{back} -> submitted, late (迟报)" in out, f"handed in again: {out}")
+eq(state("manas-county"), "submitted", "submitted again")
+
 # 吉木萨尔县's table arrived on 07-05 20:00, in time, but was brought in on 07-10: in time,
 # the lapse of 07-06 void, and no 迟报 although the record is of 07-10
 rc, out, err = run(table("吉木萨尔县", 0), "jimsar-county", "--at", "2017-07-05 20:00")
