@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "base/buf.h"
+#include "base/num.h"
 #include "base/xalloc.h"
 #include "time/calendar.h"
 #include "workflows/parse/csv.h"
@@ -140,18 +141,15 @@ cell_ref(const char *r, long *col, long *row)
 	return true;
 }
 
+/* num_u64_in for an attribute that may be absent, into a long (hi < 2^31 here). */
 static bool
 whole(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (s == NULL || *s < '0' || *s > '9')
+	if (s == NULL || hi < lo || !num_u64_in(s, (uint64_t)lo, (uint64_t)hi, &v))
 		return false;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < lo || v > hi)
-		return false;
-	*out = v;
+	*out = (long)v;
 	return true;
 }
 
@@ -191,18 +189,30 @@ code_is_date(const char *s)
 
 /* ---- the sheet ---- */
 
+/* The record of row, found, or made in row order when make (NULL when not found). */
 static struct csv_record *
-row_record(struct xl *x)
+row_at(struct xl *x, long row, bool make)
 {
-	struct csv_record *r;
+	size_t lo = 0, hi = x->nrows;
 
-	if (x->nrows > 0 && x->rows[x->nrows - 1].line == x->row)
-		return &x->rows[x->nrows - 1];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (x->rows[mid].line < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < x->nrows && x->rows[lo].line == row)
+		return &x->rows[lo];
+	if (!make)
+		return NULL;
 	x->rows = xgrow(x->rows, &x->caprows, x->nrows + 1, sizeof(*x->rows));
-	r = &x->rows[x->nrows++];
-	memset(r, 0, sizeof(*r));
-	r->line = (int)x->row;
-	return r;
+	memmove(&x->rows[lo + 1], &x->rows[lo], (x->nrows - lo) * sizeof(*x->rows));
+	x->nrows++;
+	memset(&x->rows[lo], 0, sizeof(x->rows[lo]));
+	x->rows[lo].line = (int)row;
+	return &x->rows[lo];
 }
 
 static void
@@ -282,23 +292,18 @@ end_cell(struct xl *x)
 	}
 	if (v[0] == '\0')
 		return;
-	if (x->cells >= XLSX_CELLS_MAX) {
-		fail_at(x, "more than 2,000,000 cells: a form or a registry sheet has far fewer");
-		return;
-	}
-	r = row_record(x);
+	r = row_at(x, x->row, true);
 	if ((long)r->n >= x->ccol) {
 		fail_at(x, "a cell comes twice, or out of column order, in its row");
 		return;
 	}
-	while ((long)r->n < x->ccol - 1) {
-		if (x->cells >= XLSX_CELLS_MAX) {
-			fail_at(x, "more than 2,000,000 cells: a form or a registry sheet has far "
-			        "fewer");
-			return;
-		}
-		put_field(x, r, (long)r->n + 1, "");
+	/* the cell and the empty ones before it */
+	if (x->cells + (size_t)(x->ccol - (long)r->n) > XLSX_CELLS_MAX) {
+		fail_at(x, "more than 2,000,000 cells: a form or a registry sheet has far fewer");
+		return;
 	}
+	while ((long)r->n < x->ccol - 1)
+		put_field(x, r, (long)r->n + 1, "");
 	put_field(x, r, x->ccol, v);
 }
 
@@ -622,32 +627,6 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 	x->p = NULL;
 	zip_fclose(f);
 	return rc;
-}
-
-/* The record of row, found, or made in row order when make (NULL when not found). */
-static struct csv_record *
-row_at(struct xl *x, long row, bool make)
-{
-	size_t lo = 0, hi = x->nrows;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (x->rows[mid].line < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < x->nrows && x->rows[lo].line == row)
-		return &x->rows[lo];
-	if (!make)
-		return NULL;
-	x->rows = xgrow(x->rows, &x->caprows, x->nrows + 1, sizeof(*x->rows));
-	memmove(&x->rows[lo + 1], &x->rows[lo], (x->nrows - lo) * sizeof(*x->rows));
-	x->nrows++;
-	memset(&x->rows[lo], 0, sizeof(x->rows[lo]));
-	x->rows[lo].line = (int)row;
-	return &x->rows[lo];
 }
 
 /* A merged range shows its top-left cell's value across every cell it covers; a person
