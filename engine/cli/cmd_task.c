@@ -151,9 +151,10 @@ cmd_submit(struct cli *c)
 int
 cmd_event(struct cli *c)
 {
-	const char *by = NULL, *note = NULL, *reason = NULL, *pos[2];
+	const char *by = NULL, *note = NULL, *reason = NULL, *at = NULL, *pos[2];
 	struct cli_opt opts[] = {{"by", &by, NULL}, {"note", &note, NULL},
-	                         {"reason", &reason, NULL}, {NULL, NULL, NULL}};
+	                         {"reason", &reason, NULL}, {"at", &at, NULL},
+	                         {NULL, NULL, NULL}};
 	struct event_arg a = {0};
 	int npos, rc;
 
@@ -164,7 +165,7 @@ cmd_event(struct cli *c)
 	a.args.by = by;
 	a.args.note = note;
 	a.args.reason = reason;
-	return run_event(c, pos[0], pos[1], &a, NULL);
+	return run_event(c, pos[0], pos[1], &a, at);
 }
 
 struct flag_arg {

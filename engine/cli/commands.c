@@ -261,7 +261,7 @@ const struct cli_command cli_commands[] = {
 	 .example = "DABIAO_SMTP=smtp://127.0.0.1:2525 dabiao deliver"},
 	{.name = "event", .fn = cmd_event, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "apply a lifecycle event to a task",
-	 .usage = "dabiao event TASK EVENT --by WHO [--reason TEXT] [--note TEXT]",
+	 .usage = "dabiao event TASK EVENT --by WHO [--reason TEXT] [--note TEXT] [--at TIME]",
 	 .text = "Fires EVENT (accept, return, or one of the plan's own lifecycle events such as "
 	         "start, verify, close) on TASK, in one transaction with its audit record and "
 	         "the notices it causes. An event the task's state does not allow changes "
@@ -273,10 +273,16 @@ const struct cli_command cli_commands[] = {
 		 {"reason", "TEXT", NULL, "why: the owner reads it in the returned or accepted "
 		  "notice. Required for return."},
 		 {"note", "TEXT", NULL, "a remark kept in the audit record"},
+		 {"at", "TIME", "now", "when it happened, recorded afterwards (a rectification "
+		  "verified on site before its time limit and entered after it): as for `submit "
+		  "--at`, never in the future nor before the task or its state; an event that "
+		  "ends the task before a lapse already applied voids the lapse (补录, "
+		  "docs/plan-format.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "return without a reason"},
-		 {65, "no such task, or the event is not allowed in the task's state"},
+		 {65, "no such task, the event is not allowed in the task's state, or --at in the "
+		  "future or before the task or its state"},
 		 {0, NULL}},
 	 .example = "dabiao event changji-2017/roster/fukang-city/once accept --by zhidui"},
 	{.name = "extend", .fn = cmd_extend, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,

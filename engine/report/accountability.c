@@ -365,10 +365,27 @@ recorded_words(const struct acc *a, const struct store_audit *rec)
 
 	handed_in_at(a, rec, at);
 	tz_format_local(engine_tz(a->en), rec->clock_time, when);
-	out = xasprintf("%s 收到（报送人 %s），%s 补录（录入 %s），所记逾期不予计算", at,
-	                by ? by : "", when, rec->actor ? rec->actor : "");
+	if (strcmp(rec->action, "task.event") == 0) {
+		/* an event that ended the task (verify, close) rather than a hand-in */
+		char *ev = report_json_str(rec->details, "event");
+
+		out = xasprintf("%s 办结（%s，经办 %s），%s 补录（录入 %s），所记逾期不予计算", at,
+		                ev ? ev : "", by ? by : "", when, rec->actor ? rec->actor : "");
+		free(ev);
+	} else {
+		out = xasprintf("%s 收到（报送人 %s），%s 补录（录入 %s），所记逾期不予计算", at,
+		                by ? by : "", when, rec->actor ? rec->actor : "");
+	}
 	free(by);
 	return out;
+}
+
+/* Does rec (a hand-in, or an event that ended the task) void a lapse it came before? */
+static bool
+voids_lapse(const struct store_audit *rec)
+{
+	return (strcmp(rec->action, "task.submit") == 0 || strcmp(rec->action, "task.event") == 0) &&
+	       strstr(rec->details, "\"voids_lapse\":true") != NULL;
 }
 
 /* The lapse's row becomes 补录: its hand-in (rec) was received before it. */
@@ -402,8 +419,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		 * (review 10e, M-E) */
 		if (it->seq < rec->seq && it->left_state != NULL && it->kind != K_RECORDED &&
 		    strcmp(it->left_state, PLAN_STATE_CANCELLED) == 0 &&
-		    strcmp(rec->action, "task.submit") == 0 &&
-		    strstr(rec->details, "\"voids_lapse\":true")) {
+		    voids_lapse(rec)) {
 			mark_recorded(a, it, rec);
 		}
 		if (it->seq < rec->seq && it->left_state == NULL && it->lc &&
@@ -412,8 +428,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 
 			it->left_state = xstrdup(rec->to_state);
 			it->left_at = rec->clock_time;
-			if (strcmp(rec->action, "task.submit") == 0 &&
-			    strstr(rec->details, "\"voids_lapse\":true")) {
+			if (voids_lapse(rec)) {
 				mark_recorded(a, it, rec);
 			} else if (strcmp(rec->action, "task.extend") == 0) {
 				/* nothing was handed in: the extension (said above in this row)
@@ -439,9 +454,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		*map_slot(&a->early, rec->task, true) = (size_t)rec->seq;
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return 0;
-	if (strcmp(rec->action, "task.submit") == 0 &&
-	    strstr(rec->details, "\"voids_lapse\":true") &&
-	    map_slot(&a->map, rec->task, false) == NULL &&
+	if (voids_lapse(rec) && map_slot(&a->map, rec->task, false) == NULL &&
 	    (slot = map_slot(&a->early, rec->task, false)) != NULL) {
 		/* recorded in this period for a lapse of an earlier one: a row of its own here,
 		 * so the period that holds the record shows it (that period's report, made

@@ -177,7 +177,7 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
  * past is applied at once: the task lapses again (a task's lapse counts once, conduct.c). */
 static int
 came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct store_task *t,
-          bool late, struct dberr *e)
+          bool late, bool returned, struct dberr *e)
 {
 	const struct plan_offset *corr = &c->m->correction;
 	struct buf details = BUF_INIT;
@@ -186,7 +186,12 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 	char old[16], neu[16];
 	int rc;
 
-	if (corr->n > 0 && !late && store_task_extra(t, "correction_due") == NULL) {
+	/* a correction period once; again only for a report handed in in time whose deadline
+	 * passed while it waited for review: the receiver's delay is not the owner's lapse
+	 * (review 10e, M-G) */
+	bool again = returned && t->deadline < now;
+
+	if (corr->n > 0 && !late && (store_task_extra(t, "correction_due") == NULL || again)) {
 		if ((rc = sched_period_end(c->ep, now, corr, &day, &deadline, e)) != 0)
 			return rc;
 		if (deadline <= t->deadline) {
@@ -309,7 +314,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	const char *last;
 	int64_t since;
 	int rc, ev, to;
-	bool submit, late = false, back, voids = false;
+	bool submit, timed, late = false, back, voids = false;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
@@ -346,17 +351,20 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		goto out;
 	}
 	submit = ev == c.lc->submit_event;
+	/* an event recorded afterwards (`--at`) is held to what a submission is held to */
+	timed = submit || a->at != engine_now(en);
 	tz_format_rfc3339(c.ep->tz, a->at, when);
-	if (submit && a->at > engine_now(en)) {
+	if (timed && a->at > engine_now(en)) {
 		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
-		rc = dberr_set(e, DB_EDATA, "--at %s is after the store's now (%s): a submission "
-		               "is recorded when it has happened, not before", when, now);
+		rc = dberr_set(e, DB_EDATA, "--at %s is after the store's now (%s): %s is "
+		               "recorded when it has happened, not before", when, now,
+		               submit ? "a submission" : "an event");
 		goto out;
 	}
 	/* a submission answers the state the task is in: it cannot have been received before
 	 * the step that put it there (a return, an incomplete or a late hand-in); else a
 	 * report returned after its deadline could be re-dated into time */
-	if (submit && (last = store_task_extra(&t, "event_at")) != NULL &&
+	if (timed && (last = store_task_extra(&t, "event_at")) != NULL &&
 	    a->at < (since = strtoll(last, NULL, 10))) {
 		char step[40];
 
@@ -367,7 +375,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		goto out;
 	}
 	/* nor before the task existed: its subject or plan was not known to the bureau then */
-	if (submit && a->at < t.created_at) {
+	if (timed && a->at < t.created_at) {
 		char made[40];
 
 		tz_format_rfc3339(c.ep->tz, t.created_at, made);
@@ -392,13 +400,6 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		 * and when it was recorded (docs/plan-format.md, "Recorded afterwards") */
 		voids = c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
 		        (t.flags & STORE_TASK_LAPSED) && !late;
-		if (voids) {
-			char stamp_now[24];
-
-			t.flags &= ~(uint32_t)STORE_TASK_LAPSED;
-			snprintf(stamp_now, sizeof(stamp_now), "%lld", (long long)engine_now(en));
-			store_task_set_extra(&t, "lapse_voided", stamp_now);
-		}
 		store_task_set_extra(&t, "submitted_by", a->by);
 		store_task_set_extra(&t, "submitted_at", when);
 		store_task_set_extra(&t, "submitted_late", late ? "true" : "false");
@@ -411,6 +412,19 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		/* a return judges the submission on record: was it in time? */
 		const char *sl = store_task_extra(&t, "submitted_late");
 		late = sl != NULL && strcmp(sl, "true") == 0;
+		/* an event that ends the lapsed task (a rectification verified on site before
+		 * its time limit, entered after it) recorded as of before the deadline: the
+		 * lapse was no lapse, as for a submission (review 10e, M-D) */
+		voids = timed && c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
+		        (t.flags & STORE_TASK_LAPSED) && a->at <= t.deadline &&
+		        to != c.lc->deadline_to && !c.lc->deadline_from[to];
+	}
+	if (voids) {
+		char stamp_now[24];
+
+		t.flags &= ~(uint32_t)STORE_TASK_LAPSED;
+		snprintf(stamp_now, sizeof(stamp_now), "%lld", (long long)engine_now(en));
+		store_task_set_extra(&t, "lapse_voided", stamp_now);
 	}
 	if (a->backdated)
 		t.flags |= STORE_TASK_BACKDATED;
@@ -483,7 +497,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	if (rc == 0 && voids)
 		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
 	if (rc == 0 && back)
-		rc = came_back(en, txn, &c, &t, late, e);
+		rc = came_back(en, txn, &c, &t, late, !submit, e);
 	if (rc == 0 && submit && missing.len > 0)
 		rc = queue_incomplete(en, txn, &c, &t, a->at, e);
 	if (rc == 0 && !submit)
