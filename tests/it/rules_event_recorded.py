@@ -12,9 +12,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, RECTIFICATION,  # noqa: E402
+                       county_registry, E1, E2)
 
-PLAN = """\
+PLAN = ("""\
 plan: er
 title: 整改补录
 timezone: Asia/Shanghai
@@ -23,13 +24,8 @@ calendar: {weekend: [sat, sun]}
 roles:
   enterprise: {title: 企业, per: enterprise}
   county: {title: 县环保局, per: jurisdiction}
-lifecycles:
-  rectification:
-    initial: listed
-    states: [listed, verified, overdue]
-    final: [verified]
-    events: {verify: {listed: verified, overdue: verified}}
-    deadline: {from: [listed], to: overdue}
+"""
+        + RECTIFICATION + """\
 conduct:
   - {lapses: 1, within: 90d, kind: interview-warning, notify: [county]}
 phases:
@@ -38,14 +34,8 @@ phases:
     milestones:
       - {id: fix, title: 限期整改, owner: enterprise, for: each enterprise,
          due: {field: rectify_by}, remind: [-2d], lifecycle: rectification}
-"""
-REG = """\
-jurisdictions:
-  - {id: aa, name: 甲县, kind: county, email: [aa@x.example]}
-offices:
-  admin: [admin@x.example]
-"""
-E1, E2 = "91130000000000001R", "91130000000000002W"
+""")
+REG = county_registry([("aa", "甲县")])
 CSV = ("id,name,jurisdiction,industry,rectify_by,email\n"
        f"{E1},甲钢铁,aa,steel,2017-03-10,e1@x.example\n"
        f"{E2},乙水泥,aa,cement,2017-03-10,e2@x.example\n")

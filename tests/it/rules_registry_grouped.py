@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import Store, eq, check, done, county_registry, E1, E2  # noqa: E402
 
 PLAN = """\
 plan: rg
@@ -29,13 +29,7 @@ phases:
       - {id: report, title: 整改情况报告, owner: enterprise, for: each enterprise,
          due: {field: rectify_by}, remind: [-7d]}
 """
-REG = """\
-jurisdictions:
-  - {id: aa, name: 甲县, kind: county, email: [aa@x.example]}
-offices:
-  admin: [admin@x.example]
-"""
-E1, E2 = "91130000000000001R", "91130000000000002W"
+REG = county_registry([("aa", "甲县")])
 
 
 def sheet(d1, d2):

@@ -16,9 +16,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, RECTIFICATION,  # noqa: E402
+                       county_registry, E1, E2)
 
-PLAN = """\
+PLAN = ("""\
 plan: ri
 title: 整改测试
 timezone: Asia/Shanghai
@@ -27,13 +28,8 @@ grace: 10wd
 calendar: {weekend: [sat, sun]}
 roles:
   enterprise: {title: 企业, per: enterprise}
-lifecycles:
-  rectification:
-    initial: listed
-    states: [listed, verified, overdue]
-    final: [verified]
-    events: {verify: {listed: verified, overdue: verified}}
-    deadline: {from: [listed], to: overdue}
+"""
+        + RECTIFICATION + """\
 escalations:
   e:
     - {after: 1d, kind: overdue, notify: [owner]}
@@ -44,14 +40,8 @@ phases:
       - {id: fix, title: 限期整改, owner: enterprise, for: each enterprise,
          where: {listed: true}, due: {field: rectify_by}, remind: [-30d, -7d], escalate: e,
          lifecycle: rectification}
-"""
-REG = """\
-jurisdictions:
-  - {id: aa, name: 甲县, kind: county, email: [aa@x.example]}
-offices:
-  admin: [admin@x.example]
-"""
-E1, E2 = "91130000000000001R", "91130000000000002W"
+""")
+REG = county_registry([("aa", "甲县")])
 V1 = ("id,name,jurisdiction,industry,listed,rectify_by,responsible_unit,responsible_person,"
       "permit,email\n"
       f"{E1},甲钢铁,aa,steel,true,2017-06-30,甲钢铁环保科,张三,P-001,e1@x.example\n"

@@ -184,6 +184,22 @@ def plan_yaml(pid, calendar, milestones, role="office: {title: 办公室}"):
             + "".join(f"      - {m}\n" for m in milestones))
 
 
+# Two valid unified social credit codes (GB 32100 check characters) for test enterprises.
+E1, E2 = "91130000000000001R", "91130000000000002W"
+
+# A plan's `lifecycles:` block with the rectification lifecycle of the Changji plan's shape:
+# listed until verified, overdue past the time limit, verifiable either way.
+RECTIFICATION = """\
+lifecycles:
+  rectification:
+    initial: listed
+    states: [listed, verified, overdue]
+    final: [verified]
+    events: {verify: {listed: verified, overdue: verified}}
+    deadline: {from: [listed], to: overdue}
+"""
+
+
 def county_task(mid, title, due, more="", owner="county"):
     """A milestone of county_plan's, one task per jurisdiction: "{id: a, title: 甲表,
     owner: county, for: each jurisdiction, due: 2017-03-10}" and MORE keys."""
