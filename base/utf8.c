@@ -3,6 +3,7 @@
  */
 #include "base/utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 size_t
@@ -172,4 +173,18 @@ utf8_trim(char *s)
 	memmove(s, s + lead, end - lead);
 	s[end - lead] = '\0';
 	return s;
+}
+
+const char *
+utf8_too_long(const char *s, size_t max, char *why, size_t n)
+{
+	size_t len = strlen(s), chars;
+
+	/* a character is one byte or more: a text of max bytes needs no counting */
+	if (len <= max || (chars = utf8_count(s, len)) <= max)
+		return NULL;
+	snprintf(why, n, "%zu characters long: %s has at most %zu characters", chars,
+	         max >= UTF8_PARA_MAX ? "a text of several lines (a reason, a note)"
+	                              : "a one-line text (a name, a title, who acted)", max);
+	return why;
 }

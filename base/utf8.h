@@ -47,4 +47,16 @@ void utf8_trim_span(const char *s, size_t n, size_t *lead, size_t *end);
  * ill-formed byte counts as one). Cannot fail. */
 const char *utf8_clip(const char *s, char buf[UTF8_CLIP_BUF]);
 
+/* The longest texts dabiao keeps, in characters, wherever they come from (a registry's CSV
+ * or YAML, a plan, an argument): a one-line text (a name, a title, who acted: `--by`, an
+ * address) and a text that may run over several lines (a reason, a note, a free
+ * attribute). A name of 60 million characters once imported; every report, notice and
+ * calendar would carry it. The web's own bounds (bytes) lie within these. */
+#define UTF8_LINE_MAX 200
+#define UTF8_PARA_MAX 4000
+/* When s (NUL-terminated) has more than max characters, writes "250 characters long: a
+ * one-line text (a name, a title, who) has at most 200" (or the several-line wording when
+ * max is UTF8_PARA_MAX) into why (n bytes) and returns it; else NULL. Cannot fail. */
+const char *utf8_too_long(const char *s, size_t max, char *why, size_t n);
+
 #endif

@@ -13,17 +13,34 @@
 #include "engine/cli/cli_int.h"
 #include "notifiers/message.h"
 
+/* The command's row of the option, or NULL. */
+static const struct cli_optdoc *
+optdoc(const struct cli *c, const char *name)
+{
+	for (const struct cli_optdoc *d = c->cmd ? c->cmd->opts : NULL; d && d->name; d++)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
 /* Whether the command's row documents the option: the help, the man page and the
  * completion are made from the row, so an option missing there would be invisible. */
 static bool
 documented(const struct cli *c, const char *name)
 {
-	if (c->cmd == NULL)
-		return true;
-	for (const struct cli_optdoc *d = c->cmd->opts; d && d->name; d++)
-		if (strcmp(d->name, name) == 0)
-			return true;
-	return false;
+	return c->cmd == NULL || optdoc(c, name) != NULL;
+}
+
+size_t
+cli_text_max(const struct cli_optdoc *o)
+{
+	if (o == NULL || o->arg == NULL)
+		return 0;
+	if (strcmp(o->arg, "WHO") == 0 || strcmp(o->arg, "NAME") == 0)
+		return UTF8_LINE_MAX;
+	if (strcmp(o->arg, "TEXT") == 0)
+		return UTF8_PARA_MAX;
+	return 0;
 }
 
 /* Text is UTF-8 at the door: a name typed in a GBK terminal would otherwise sit in the
@@ -32,13 +49,15 @@ documented(const struct cli *c, const char *name)
  * notices, reports and terminals (an escape sequence, a carriage return), and stays in the
  * log for ever. C1 controls (U+0080..U+009F) too: some terminals act on them; and the
  * invisible characters that reorder or hide text (utf8_invisible_name), as the registry.
+ * A text kept in the store (who, a name, a reason: cli_text_max) has a length of its own.
  * A wrong argument is a usage error (64), named by its option (`--by`) or as the command's
  * argument N; the message shows the text before the fault, never the fault itself. */
 static int
 arg_text(struct cli *c, const char *v, const char *opt, int npos)
 {
 	size_t len = strlen(v), ok = notify_msg_utf8_valid(v, len);
-	char where[80], clip[UTF8_CLIP_BUF], *head;
+	size_t max = opt != NULL && opt[0] != '\0' ? cli_text_max(optdoc(c, opt)) : 0;
+	char where[80], clip[UTF8_CLIP_BUF], why[160], *head;
 	int rc = 0;
 
 	if (opt != NULL && opt[0] == '\0')
@@ -94,6 +113,8 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 			rc = cli_usage(c, "--%s is %s: %s", opt, len ? "only blanks" : "empty",
 			               opt[0] == 'b' ? "name who acts" : "say why");
 	}
+	if (rc == 0 && max > 0 && utf8_too_long(v, max, why, sizeof(why)) != NULL)
+		rc = cli_usage(c, "%s is %s: shorten it", where, why);
 	return rc;
 }
 

@@ -58,6 +58,12 @@ extern const struct cli_optdoc cli_global_opts[];
 extern const struct cli_optdoc cli_environment[];
 extern const struct cli_exitdoc cli_exit_statuses[];
 
+/* The most characters the option's value may have, by its ARG (utf8.h): WHO and NAME
+ * are one-line texts kept in the store (UTF8_LINE_MAX), TEXT may run over several lines
+ * (UTF8_PARA_MAX); 0 for any other (a path, an id, a time: each has a check of its own).
+ * cli_parse refuses a longer value (64); the help states the bound. Cannot fail. */
+size_t cli_text_max(const struct cli_optdoc *o);
+
 /* The row of a command, or NULL. */
 const struct cli_command *cli_command_find(const char *name);
 

@@ -136,6 +136,17 @@ opt_label(const struct cli_optdoc *o, struct buf *b)
 		buf_printf(b, " %s", o->arg);
 }
 
+/* An option's sentence, and the most characters its text may have (cli_text_max). */
+static void
+opt_text(const struct cli_optdoc *o, struct buf *t)
+{
+	size_t max = cli_text_max(o);
+
+	buf_puts(t, o->text);
+	if (max > 0)
+		buf_printf(t, " At most %zu characters.", max);
+}
+
 static void
 text_options(FILE *f, const struct cli_optdoc *opts)
 {
@@ -146,7 +157,7 @@ text_options(FILE *f, const struct cli_optdoc *opts)
 		buf_reset(&t);
 		opt_label(o, &b);
 		fprintf(f, "  %s\n", buf_str(&b));
-		buf_puts(&t, o->text);
+		opt_text(o, &t);
 		if (o->def)
 			buf_printf(&t, " (default: %s)", o->def);
 		wrap(f, NULL, buf_str(&t), 6);
@@ -396,7 +407,9 @@ roff_options(FILE *f, const struct cli_optdoc *opts)
 		fputs("\\fB", f);
 		roff(f, buf_str(&b));
 		fputs("\\fR\n", f);
-		roff(f, o->text);
+		buf_reset(&b);
+		opt_text(o, &b);
+		roff(f, buf_str(&b));
 		if (o->def) {
 			fputs(" (default: ", f);
 			roff(f, o->def);

@@ -260,7 +260,7 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 			         "remove it", utf8_count(r->f[i].text, (size_t)(lb - r->f[i].text)) + 1);
 			return csv_field_error(&a->rd, &r->f[i], i, e, why);
 		}
-		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false, e)) != 0)
+		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false, UTF8_LINE_MAX, e)) != 0)
 			return rc;
 		csv_trim(r->f[i].text);
 	}
@@ -397,7 +397,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		}
 		/* a GBK file would never show its header: say why at its first field */
 		for (size_t i = 0; i < r.n; i++)
-			if ((rc = csv_check_text(&a.rd, &r.f[i], i, true, e)) != 0)
+			if ((rc = csv_check_text(&a.rd, &r.f[i], i, true, UTF8_PARA_MAX, e)) != 0)
 				goto out;
 		note_period(&a, &r);
 		if (r.n > 0 && strcmp(csv_trim(r.f[0].text), annex3_cols[0]) == 0) {

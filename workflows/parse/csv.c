@@ -97,7 +97,7 @@ csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t id
  * terminal, the reports and the calendars. */
 int
 csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx, bool lines,
-               struct dberr *e)
+               size_t max, struct dberr *e)
 {
 	char why[256], *kept;
 	size_t len = strlen(f->text), lead, end, k;
@@ -117,7 +117,7 @@ csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx
 			if (kept[k] == '\t' && (k < lead || k >= end))
 				kept[k] = ' ';
 	}
-	if (registry_check_text(kept ? kept : f->text, lines, why, sizeof(why)) != NULL)
+	if (registry_check_text(kept ? kept : f->text, lines, max, why, sizeof(why)) != NULL)
 		rc = csv_field_error(c, f, idx, e, why);
 	free(kept);
 	return rc;

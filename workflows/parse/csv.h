@@ -70,9 +70,10 @@ bool csv_blank(const struct csv_record *r);
 int csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t idx,
                     struct dberr *e, const char *what);
 /* A field's text checked as a person's: UTF-8 (else "save the spreadsheet as CSV UTF-8"),
- * no control character (line breaks and tabs only when lines). DB_EDATA at the field. */
+ * no control character (line breaks and tabs only when lines), at most max characters
+ * (utf8.h: UTF8_LINE_MAX, UTF8_PARA_MAX). DB_EDATA at the field. */
 int csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx,
-                   bool lines, struct dberr *e);
+                   bool lines, size_t max, struct dberr *e);
 /* Trims blanks at both ends of s in place (spaces, tabs, U+3000). Returns s. */
 char *csv_trim(char *s);
 void csv_record_clear(struct csv_record *r);

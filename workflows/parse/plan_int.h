@@ -6,6 +6,7 @@
 #define DABIAO_PLAN_INT_H
 
 #include "base/sha256.h"
+#include "base/utf8.h"
 #include "workflows/parse/plan.h"
 #include "workflows/parse/ydoc.h"
 
@@ -73,7 +74,12 @@ int plan_read_range(struct pctx *c, const struct ydoc_node *n, const char *what,
  * which worked. where starts the message ("2017 version 1:", "calendar:"). */
 int plan_check_disjoint(struct pctx *c, const char *file, const struct calfile_range *v,
                         size_t n, const char *where);
-/* A non-empty string copied (caller frees). */
+/* A non-empty string of at most max characters (utf8.h's UTF8_LINE_MAX, UTF8_PARA_MAX):
+ * a longer one is refused at its line and column, naming what and the limit. *out points
+ * into the document. */
+int plan_text(struct pctx *c, const struct ydoc_node *n, const char *what, size_t max,
+              const char **out);
+/* A non-empty one-line text (plan_text with UTF8_LINE_MAX) copied (caller frees). */
 int plan_dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out);
 
 /* A list of notify targets: role ids, or `owner` / `submit_to` when allow_milestone. */

@@ -319,8 +319,8 @@ parse_requires(struct pctx *c, struct plan_milestone *m, const struct ydoc_node 
 				                  "twice", s);
 		m->requires[m->nrequires] = xstrdup(s);
 		if (n->type == YDOC_MAP) {
-			if ((rc = ydoc_string(c->d, n->pairs[i].value, "a section's title", &title,
-			                      c->e)) != 0)
+			if ((rc = plan_text(c, n->pairs[i].value, "a section's title",
+			                     UTF8_LINE_MAX, &title)) != 0)
 				return rc;
 			m->requires_titles[m->nrequires] = xstrdup(title);
 		}
@@ -438,11 +438,11 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	    (rc = plan_need(c, n, "a milestone", "owner", &owner)) ||
 	    (rc = plan_need(c, n, "a milestone", "for", &forn)) ||
 	    (rc = plan_need(c, n, "a milestone", "due", &due)) ||
-	    (rc = ydoc_string(c->d, title, "title", &s, c->e)))
+	    (rc = plan_text(c, title, "title", UTF8_LINE_MAX, &s)))
 		return rc;
 	m->title = xstrdup(s);
 	if ((v = ydoc_get(n, "description")) != NULL) {
-		if ((rc = ydoc_string(c->d, v, "description", &s, c->e)) != 0)
+		if ((rc = plan_text(c, v, "description", UTF8_PARA_MAX, &s)) != 0)
 			return rc;
 		m->description = xstrdup(s);
 	}
@@ -514,7 +514,7 @@ parse_phase(struct pctx *c, struct plan_phase *ph, size_t pi, const struct ydoc_
 		if (strcmp(p->phases[i].id, s) == 0)
 			return ydoc_error(c->d, id, c->e, "phase id '%s' is used twice", s);
 	ph->id = xstrdup(s);
-	if ((rc = ydoc_string(c->d, title, "title", &s, c->e)) != 0)
+	if ((rc = plan_text(c, title, "title", UTF8_LINE_MAX, &s)) != 0)
 		return rc;
 	ph->title = xstrdup(s);
 	if ((v = ydoc_get(n, "starts")) && (rc = plan_read_date(c, v, "starts", &ph->starts)))

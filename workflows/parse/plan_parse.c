@@ -42,12 +42,26 @@ plan_parse_clock(const char *s, int *out)
 }
 
 int
+plan_text(struct pctx *c, const struct ydoc_node *n, const char *what, size_t max,
+          const char **out)
+{
+	char why[160];
+	int rc;
+
+	if ((rc = ydoc_string(c->d, n, what, out, c->e)) != 0)
+		return rc;
+	if (utf8_too_long(*out, max, why, sizeof(why)) != NULL)
+		return ydoc_error(c->d, n, c->e, "%s is %s", what, why);
+	return 0;
+}
+
+int
 plan_dup_string(struct pctx *c, const struct ydoc_node *n, const char *what, char **out)
 {
 	const char *s;
 	int rc;
 
-	if ((rc = ydoc_string(c->d, n, what, &s, c->e)) != 0)
+	if ((rc = plan_text(c, n, what, UTF8_LINE_MAX, &s)) != 0)
 		return rc;
 	*out = xstrdup(s);
 	return 0;
@@ -83,9 +97,12 @@ parse_header(struct pctx *c, const struct ydoc_node *root)
 	     plan_parse_clock(s, &p->notify_at) != 0))
 		return rc ? rc : ydoc_error(c->d, n, c->e, "notify_at '%s' is not a time of day "
 		                            "(HH:MM or HH:MM:SS, e.g. \"09:00\")", s);
-	if ((n = ydoc_get(root, "templates")) != NULL &&
-	    (rc = plan_dup_string(c, n, "templates", &p->templates)) != 0)
-		return rc;
+	/* a folder's path, not a text people read: no length of its own */
+	if ((n = ydoc_get(root, "templates")) != NULL) {
+		if ((rc = ydoc_string(c->d, n, "templates", &s, c->e)) != 0)
+			return rc;
+		p->templates = xstrdup(s);
+	}
 	return 0;
 }
 

@@ -399,7 +399,7 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 }
 
 const char *
-registry_check_text(const char *v, bool lines, char *why, size_t n)
+registry_check_text(const char *v, bool lines, size_t max, char *why, size_t n)
 {
 	static const char *const c0[32] = {
 		"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT",
@@ -408,6 +408,9 @@ registry_check_text(const char *v, bool lines, char *why, size_t n)
 	size_t len = strlen(v), k, chars = 0;
 	uint32_t cp;
 
+	/* first: a 60-million-character name is refused before it is looked at further */
+	if (utf8_too_long(v, max, why, n) != NULL)
+		return why;
 	for (size_t i = 0; i < len; i += k ? k : 1, chars++) {
 		const char *invisible;
 
@@ -608,7 +611,8 @@ yaml_text(const struct ydoc *d, const struct ydoc_node *v, const char *what, boo
 {
 	char why[256];
 
-	if (registry_check_text(v->scalar, lines, why, sizeof(why)) != NULL)
+	if (registry_check_text(v->scalar, lines, lines ? UTF8_PARA_MAX : UTF8_LINE_MAX, why,
+	                        sizeof(why)) != NULL)
 		return ydoc_error(d, v, e, "%s: %s", what, why);
 	return 0;
 }

@@ -70,13 +70,18 @@ field_error(const struct csv *c, const struct csv_field *f, size_t idx, struct d
 	return csv_field_error(&c->rd, f, idx, e, what);
 }
 
-/* A free attribute may hold line breaks and tabs, nothing else may (csv.h). */
+/* A free attribute may hold line breaks and tabs, nothing else may (csv.h). A free
+ * attribute, and a list of addresses (each bounded by the address grammar), may be as long
+ * as a text of several lines; every other value is one line's. */
 static int
 check_text(const struct csv *c, const struct csv_field *f, size_t idx, struct dberr *e)
 {
-	bool lines = c->row > 0 && idx < c->ncols && c->colkind[idx] == COL_ATTR;
+	enum csv_col k = idx < c->ncols ? c->colkind[idx] : COL_UNNAMED;
+	bool lines = c->row > 0 && k == COL_ATTR;
+	bool list = c->row > 0 && (k == COL_EMAIL || k == COL_CONTACT);
 
-	return csv_check_text(&c->rd, f, idx, lines, e);
+	return csv_check_text(&c->rd, f, idx, lines,
+	                      lines || list ? UTF8_PARA_MAX : UTF8_LINE_MAX, e);
 }
 
 /* Reads one record and checks its texts. Returns 1 when one was read, 0 at the end of the

@@ -54,9 +54,10 @@ const char *registry_check_industry(const struct registry_ctx *ctx, const char *
                                     size_t n);
 
 /* Text a person typed, checked: NULL when v holds no control character (C0, DEL, C1;
- * line breaks and tabs only when lines), else the reason, naming the character and its
- * position in characters. */
-const char *registry_check_text(const char *v, bool lines, char *why, size_t n);
+ * line breaks and tabs only when lines) and at most max characters (utf8.h:
+ * UTF8_LINE_MAX, UTF8_PARA_MAX), else the reason, naming the character and its position
+ * in characters, or the length and the limit. */
+const char *registry_check_text(const char *v, bool lines, size_t max, char *why, size_t n);
 
 /* Whether a jurisdiction id is in the store (ctx->known_jurisdictions) or, when
  * in_file, among the list's own. */
