@@ -71,6 +71,7 @@ struct list_ctx {
 	int format; /* 0 table, 1 jsonl, 2 export */
 	struct tz *tz;
 	FILE *out;
+	const char *out_name; /* the --out file, or NULL: standard output (messages) */
 	struct buf line;
 	size_t shown;
 	int werr;   /* the errno of a failed write (ENOSPC, EPIPE, ...) */
@@ -127,8 +128,8 @@ list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc = store_audit_each(txn, 1, list_cb, c, e);
 
 	if ((rc == -EIO || rc == -EPIPE) && c->werr != 0)
-		return dberr_set(e, c->werr == EPIPE ? -EPIPE : -c->werr,
-		                 "cannot write the audit records: %s", strerror(c->werr));
+		return dberr_set(e, c->werr == EPIPE ? -EPIPE : -c->werr, "cannot write %s: %s",
+		                 c->out_name ? c->out_name : "the audit records", strerror(c->werr));
 	return rc;
 }
 
@@ -188,8 +189,7 @@ audit_export(struct cli *c)
 	const char *out = NULL;
 	struct cli_opt opts[] = {{"out", &out, NULL}, {NULL, NULL, NULL}};
 	struct dberr *e = &c->err;
-	struct stat before, ours, now;
-	bool made = false;
+	struct outfile of = {0};
 	struct store *s;
 	int rc;
 
@@ -199,24 +199,20 @@ audit_export(struct cli *c)
 	lc.out = stdout;
 	if ((rc = cli_store(c, &s)) != 0)
 		goto out;
-	/* only a file this export made is removed when it fails: never one that was there
-	 * (a report someone kept, a device such as /dev/full, a link such as /dev/stdout) */
-	if (out != NULL && lstat(out, &before) != 0 && errno == ENOENT)
-		made = true;
-	if (out != NULL && (lc.out = outfile_open(out)) == NULL) {
-		rc = dberr_at(e, DB_ECANTCREAT, out, 0, 0, "cannot create: %s", strerror(errno));
-		goto out;
+	/* written whole or not at all: a failed export leaves the file as it was (a report
+	 * someone kept, a device such as /dev/full, a link such as /dev/stdout), never half */
+	if (out != NULL) {
+		if ((rc = outfile_begin(&of, out, e)) != 0)
+			goto out;
+		lc.out = of.fp;
+		lc.out_name = out;
 	}
-	if (made && fstat(fileno(lc.out), &ours) != 0)
-		made = false;
 	rc = store_read(s, list_txn, &lc, e);
 	if (out != NULL) {
-		if (fclose(lc.out) != 0 && rc == 0)
-			rc = dberr_at(e, errno == ENOSPC ? -ENOSPC : DB_EIO, out, 0, 0,
-			              "cannot write: %s", strerror(errno));
-		if (rc != 0 && made && lstat(out, &now) == 0 && S_ISREG(now.st_mode) &&
-		    now.st_dev == ours.st_dev && now.st_ino == ours.st_ino)
-			unlink(out);
+		if (rc == 0)
+			rc = outfile_commit(&of, e);
+		else
+			outfile_abort(&of);
 	} else if (fflush(stdout) != 0 && rc == 0) {
 		rc = dberr_set(e, DB_EIO, "cannot write the audit records: %s", strerror(errno));
 	}

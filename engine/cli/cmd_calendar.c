@@ -14,18 +14,13 @@
 static int
 write_out(const char *text, const char *path, struct dberr *e)
 {
-	FILE *fp = path ? outfile_open(path) : stdout;
 	size_t len = strlen(text);
-	int rc = 0;
 
-	if (fp == NULL)
-		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
-	if (fwrite(text, 1, len, fp) != len || fflush(fp) != 0)
-		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", path ? path : "standard output",
-		               strerror(errno));
-	if (path && fclose(fp) != 0 && rc == 0)
-		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", path, strerror(errno));
-	return rc;
+	if (path != NULL)
+		return outfile_write(path, text, len, e);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		return dberr_set(e, DB_EIO, "cannot write standard output: %s", strerror(errno));
+	return 0;
 }
 
 int

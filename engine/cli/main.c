@@ -86,6 +86,9 @@ main(int argc, char **argv)
 	/* libuv writes with write() and libESMTP asks for it too: a closed peer must be an
 	 * error return, not a signal that kills the daemon. */
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit (ulimit -f) reached by an --out file is a write that fails (EFBIG),
+	 * reported and cleaned up, not a signal that kills dabiao halfway through */
+	signal(SIGXFSZ, SIG_IGN);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("dabiao %s\n", DABIAO_VERSION);

@@ -14,31 +14,6 @@
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
-int
-report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e)
-{
-	/* libxlsxwriter writes a file: a private temporary one, read back and removed */
-	char path[] = "/tmp/dabiao-xlsx-XXXXXX";
-	char chunk[8192];
-	FILE *fp;
-	size_t n;
-	int fd = mkstemp(path), rc;
-
-	if (fd < 0)
-		return dberr_set(e, DB_ECANTCREAT, "cannot create a temporary file for the XLSX");
-	close(fd);
-	rc = report_write(t, 1, REPORT_FMT_XLSX, path, e);
-	fp = rc == 0 ? fopen(path, "rb") : NULL;
-	if (rc == 0 && fp == NULL)
-		rc = dberr_set(e, DB_EIO, "cannot read back the XLSX written to %s", path);
-	while (fp && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(out, chunk, n);
-	if (fp)
-		fclose(fp);
-	unlink(path);
-	return rc;
-}
-
 static const char *
 field(const struct store_subject *s, const char *name)
 {

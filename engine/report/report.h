@@ -22,6 +22,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/outfile.h"
 #include "engine/core/engine.h"
 
 /* ---- tables and the writer (table_out.c) ---- */
@@ -105,7 +106,8 @@ int report_format_parse(const char *s, unsigned allowed, enum report_format *out
  * report_write it. */
 struct report_out {
 	enum report_format f;
-	FILE *fp;
+	FILE *fp;             /* standard output, or of.fp */
+	struct outfile of;    /* --out FILE: written whole or not at all (outfile.h) */
 	char *path;           /* NULL: standard output */
 	size_t ntables;       /* as announced: JSON wraps several in an object by name */
 	size_t table;         /* tables begun */
@@ -114,7 +116,8 @@ struct report_out {
 	size_t *w;            /* TABLE: widths of the current table */
 	struct buf b;
 };
-/* Opens path (NULL: standard output) for ntables tables. DB_ECANTCREAT, DB_EUSAGE (XLSX). */
+/* Opens path (NULL: standard output) for ntables tables; a file is written whole or not at
+ * all (outfile.h). DB_ECANTCREAT, DB_EUSAGE (XLSX). */
 int report_out_open(struct report_out *o, enum report_format f, const char *path,
                     size_t ntables, struct dberr *e);
 /* Writes t's rows so far and drops them (report_table_clear_rows); the first call for a
@@ -124,8 +127,9 @@ int report_out_rows(struct report_out *o, struct report_table *t, struct dberr *
 /* Writes t's last rows and ends it (JSON's closing bracket, the text table's note).
  * Errors as report_out_rows'. */
 int report_out_table_end(struct report_out *o, struct report_table *t, struct dberr *e);
-/* Ends the output and closes the file; always releases o. Errors as report_out_rows'
- * (a close that fails is DB_EIO). */
+/* Ends the output and closes the file (then in place of the one it replaces); always
+ * releases o. Errors as report_out_rows' (a close that fails is DB_EIO, the file then
+ * left as it was). */
 int report_out_close(struct report_out *o, struct dberr *e);
 
 /* Appends s for a terminal: each control character (C0, DEL, C1) as its visible picture
@@ -142,8 +146,10 @@ void report_terminal_text(struct buf *b, const char *s, bool keep_lines);
  * a text cell a spreadsheet would run as a formula (= + - @, tab, CR first) gets a leading
  * apostrophe, nothing else (docs/output.md); no value is an empty cell. JSON writes one
  * table as an array of objects (a record table as one object), several as an object of
- * such arrays by table name. A file that cannot be created is DB_ECANTCREAT, a failed
- * write DB_EIO, a reader gone -EPIPE. */
+ * such arrays by table name. A file is written whole or not at all (outfile.h; an XLSX is
+ * made in memory first, so libxlsxwriter never meets a full disk). A file that cannot be
+ * created is DB_ECANTCREAT, a failed write DB_EIO (the file then as it was), a reader
+ * gone -EPIPE. */
 int report_write(const struct report_table *tables, size_t ntables, enum report_format f,
                  const char *path, struct dberr *e);
 
@@ -202,14 +208,14 @@ struct report_form {
  * blank, Annex 4 with a row per enterprise of the jurisdiction listed for clean-up (what
  * the registry says; state and completion date blank); 填报单位 and 填报日期 blank for the
  * county, a line saying by when and to whom. Returns 1 (out untouched) when the milestone
- * has no form, 0 with *out filled (release with report_form_release). Errors:
- * DB_ECANTCREAT (no temporary file), DB_EIO, the store's. */
+ * has no form, 0 with *out filled (release with report_form_release). Errors: DB_EIO, the
+ * store's. */
 int report_task_form(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct store_task *task, struct report_form *out, struct dberr *e);
 /* Frees what f owns. Cannot fail. */
 void report_form_release(struct report_form *f);
-/* t as an XLSX workbook's bytes, appended to out (report_write's layout). Errors:
- * report_write's, DB_ECANTCREAT for the temporary file it needs. */
+/* t as an XLSX workbook's bytes, appended to out (report_write's layout), made in memory:
+ * no file is written. Errors: DB_EIO. */
 int report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e);
 
 /* ---- accountability (accountability.c) ---- */

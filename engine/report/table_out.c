@@ -15,9 +15,13 @@
  * header repeated on every page, and the 填报单位/填报人/填报日期 lines to sign and stamp.
  */
 #include <errno.h>
+#include <linux/memfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
@@ -549,8 +553,13 @@ report_out_open(struct report_out *o, enum report_format f, const char *path, si
 	o->f = f;
 	o->ntables = ntables;
 	o->fp = stdout;
-	if (path != NULL && (o->fp = outfile_open(path)) == NULL)
-		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
+	if (path != NULL) {
+		int rc = outfile_begin(&o->of, path, e);
+
+		if (rc != 0)
+			return rc;
+		o->fp = o->of.fp;
+	}
 	o->path = path ? xstrdup(path) : NULL;
 	if (f == REPORT_FMT_CSV)
 		buf_puts(&o->b, "\xef\xbb\xbf");
@@ -625,11 +634,13 @@ report_out_close(struct report_out *o, struct dberr *e)
 	if (o->f == REPORT_FMT_JSON && o->ntables > 1)
 		buf_puts(&o->b, "\n}\n");
 	rc = out_flush(o, e);
-	if (rc == 0 && fflush(o->fp) != 0)
-		rc = dberr_set(e, errno == EPIPE ? -EPIPE : DB_EIO, "cannot write %s: %s",
-		               o->path ? o->path : "standard output", strerror(errno));
-	if (o->path != NULL && fclose(o->fp) != 0 && rc == 0)
-		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", o->path, strerror(errno));
+	if (o->path != NULL && rc == 0)
+		rc = outfile_commit(&o->of, e);
+	else if (o->path != NULL)
+		outfile_abort(&o->of);
+	else if (rc == 0 && fflush(o->fp) != 0)
+		rc = dberr_set(e, errno == EPIPE ? -EPIPE : DB_EIO, "cannot write standard output: "
+		               "%s", strerror(errno));
 	buf_release(&o->b);
 	free(o->w);
 	free(o->path);
@@ -758,31 +769,90 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, const struct xlsx_for
 	buf_release(&text);
 }
 
+/* The workbook of n tables, its bytes appended to out; what names it in messages. */
 static int
-write_xlsx(const struct report_table *tables, size_t n, const char *path, struct dberr *e)
+xlsx_bytes(const struct report_table *tables, size_t n, const char *what, struct buf *out,
+           struct dberr *e)
 {
 	struct xlsx_formats fm;
 	lxw_workbook *wb;
 	lxw_error err;
-	FILE *probe;
+	struct stat st;
+	char name[64];
+	int fd, rc = 0;
 
-	/* libxlsxwriter opens the file only in workbook_close and prints its own message when
-	 * it cannot; trying first gives the usual error, with the system's reason, instead */
-	if ((probe = outfile_open(path)) == NULL)
-		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(errno));
-	fclose(probe);
-	if ((wb = workbook_new(path)) == NULL)
-		return dberr_set(e, DB_ECANTCREAT, "cannot create %s", path);
+	/* libxlsxwriter writes the workbook to a file name of its own choosing and prints
+	 * "[ERROR]" lines of its own when a write fails (a full disk, /dev/full), then says
+	 * only "ZIP_ERRNO". So it writes into memory (a memfd, by its /proc name): no disk to
+	 * fill, no half-written file; the bytes go to their file by our own writer after. */
+	if ((fd = (int)syscall(SYS_memfd_create, "dabiao-xlsx", MFD_CLOEXEC)) < 0)
+		return dberr_set(e, DB_EIO, "cannot make the workbook in memory: %s",
+		                 strerror(errno));
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	if ((wb = workbook_new(name)) == NULL) {
+		rc = dberr_set(e, DB_EIO, "cannot begin the workbook");
+		goto out;
+	}
 	xlsx_formats(wb, &fm);
 	for (size_t i = 0; i < n; i++)
 		xlsx_sheet(wb, &tables[i], &fm);
-	/* libxlsxwriter writes the file only now, so a full disk or a missing folder shows
-	 * here */
-	err = workbook_close(wb);
-	if (err != LXW_NO_ERROR)
-		return dberr_set(e, err == LXW_ERROR_CREATING_XLSX_FILE ? DB_ECANTCREAT : DB_EIO,
-		                 "cannot write %s: %s", path, lxw_strerror(err));
-	return 0;
+	errno = 0;
+	if ((err = workbook_close(wb)) != LXW_NO_ERROR) {
+		/* memory is short, or a file size limit (ulimit -f) holds for it too: the
+		 * system's reason, which libxlsxwriter's own text ("ZIP_ERRNO") hides */
+		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", what,
+		               errno != 0 ? strerror(errno) : lxw_strerror(err));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = dberr_set(e, DB_EIO, "cannot read the workbook back: %s", strerror(errno));
+		goto out;
+	}
+	for (off_t at = 0; at < st.st_size;) {
+		char chunk[65536];
+		ssize_t k = pread(fd, chunk, sizeof(chunk), at);
+
+		if (k <= 0) {
+			rc = dberr_set(e, DB_EIO, "cannot read the workbook back: %s",
+			               k < 0 ? strerror(errno) : "cut short");
+			goto out;
+		}
+		buf_append(out, chunk, (size_t)k);
+		at += k;
+	}
+out:
+	close(fd);
+	return rc;
+}
+
+int
+report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e)
+{
+	return xlsx_bytes(t, 1, "the workbook", out, e);
+}
+
+static int
+write_xlsx(const struct report_table *tables, size_t n, const char *path, struct dberr *e)
+{
+	struct buf bytes = BUF_INIT;
+	int rc;
+
+	if ((rc = xlsx_bytes(tables, n, path, &bytes, e)) == 0)
+		rc = outfile_write(path, bytes.data, bytes.len, e);
+	buf_release(&bytes);
+	return rc;
+}
+
+/* A writer given up after a failure: a file it was writing is left as it was. */
+static void
+out_abort(struct report_out *o)
+{
+	if (o->path != NULL)
+		outfile_abort(&o->of);
+	buf_release(&o->b);
+	free(o->w);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
 }
 
 int
@@ -803,7 +873,7 @@ report_write(const struct report_table *tables, size_t ntables, enum report_form
 		if ((rc = out_rows(&o, &tables[i], true, e)) == 0)
 			rc = out_end(&o, &tables[i], e);
 	if (rc != 0) {
-		report_out_close(&o, NULL);
+		out_abort(&o);
 		return rc;
 	}
 	return report_out_close(&o, e);
