@@ -420,36 +420,55 @@ old_milestone_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return rc == 1 ? 0 : rc;
 }
 
+static bool
+in_set(const struct strset *set, const char *s)
+{
+	for (size_t i = 0; s != NULL && i < set->n; i++)
+		if (strcmp(set->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* What --plan, --milestone and --state may name: every loaded plan's id, and the
+ * milestones and lifecycle states of plan (NULL: of every plan), in the plans' order.
+ * Returns whether plan (when given) is loaded. */
+static bool
+plan_values(struct engine *en, const char *plan, struct strset *plans,
+            struct strset *milestones, struct strset *states)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		strset_add(plans, p->id);
+		if (plan != NULL && strcmp(plan, p->id) != 0)
+			continue;
+		found = true;
+		for (size_t m = 0; m < p->nmilestones; m++)
+			strset_add(milestones, p->milestones[m].id);
+		for (size_t l = 0; l < p->nlifecycles; l++)
+			for (size_t k = 0; k < p->lifecycles[l].nstates; k++)
+				strset_add(states, p->lifecycles[l].states[k]);
+	}
+	/* the states the engine gives a task of any lifecycle: a removed milestone's, a late
+	 * subject's excused periods (review 10e, m-C) */
+	strset_add(states, PLAN_STATE_CANCELLED);
+	strset_add(states, PLAN_STATE_NOT_APPLICABLE);
+	return found;
+}
+
 int
 cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f)
 {
 	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
 	struct filter_txn a = {f, STRSET_INIT, false, false};
-	bool plan_found = false, milestone_found = false, state_found = false;
+	bool plan_found, milestone_found, state_found;
 	int rc = 0;
 
-	for (size_t i = 0; i < engine_nplans(en); i++) {
-		const struct plan *p = engine_plan_at(en, i)->plan;
-
-		strset_add(&plans, p->id);
-		if (f->plan != NULL && strcmp(f->plan, p->id) != 0)
-			continue;
-		plan_found = true;
-		for (size_t m = 0; m < p->nmilestones; m++) {
-			strset_add(&milestones, p->milestones[m].id);
-			milestone_found |= f->milestone && strcmp(f->milestone, p->milestones[m].id) == 0;
-		}
-		for (size_t l = 0; l < p->nlifecycles; l++)
-			for (size_t k = 0; k < p->lifecycles[l].nstates; k++) {
-				strset_add(&states, p->lifecycles[l].states[k]);
-				state_found |= f->state && strcmp(f->state, p->lifecycles[l].states[k]) == 0;
-			}
-	}
-	/* the states the engine gives a task of any lifecycle: a removed milestone's, a late
-	 * subject's excused periods (review 10e, m-C) */
-	strset_add(&states, PLAN_STATE_CANCELLED);
-	strset_add(&states, PLAN_STATE_NOT_APPLICABLE);
-	state_found |= f->state && plan_state_withdrawn(f->state);
+	plan_found = plan_values(en, f->plan, &plans, &milestones, &states) || f->plan == NULL;
+	milestone_found = in_set(&milestones, f->milestone);
+	state_found = in_set(&states, f->state);
 	if (f->milestone != NULL && !milestone_found && plan_found) {
 		struct old_milestone old = {f->milestone, false};
 
@@ -478,5 +497,53 @@ out:
 	strset_free(&milestones);
 	strset_free(&states);
 	strset_free(&a.jurisdictions);
+	return rc;
+}
+
+static int
+jurisdictions_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return store_subject_each(txn, STORE_JURISDICTION, add_subject_id, arg, e);
+}
+
+int
+cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *out)
+{
+	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
+	int rc = 0;
+
+	if (strcmp(kind, "jurisdiction") == 0)
+		return store_read(engine_store(en), jurisdictions_txn, out, &c->err);
+	if (strcmp(kind, "month") == 0) {
+		/* the month of the store's now and the eleven before it, newest first: what
+		 * a report is asked for */
+		int32_t day;
+		int sec, y, m, d;
+		char month[16];
+
+		tz_utc_to_local(engine_tz(en), engine_now(en), &day, &sec, NULL);
+		cal_civil_from_days(day, &y, &m, &d);
+		for (int k = 0; k < 12; k++, m = m > 1 ? m - 1 : (y--, 12)) {
+			snprintf(month, sizeof(month), "%04d-%02d", y, m);
+			strset_add(out, month);
+		}
+		return 0;
+	}
+	plan_values(en, NULL, &plans, &milestones, &states);
+	if (strcmp(kind, "plan") == 0)
+		for (size_t i = 0; i < plans.n; i++)
+			strset_add(out, plans.v[i]);
+	else if (strcmp(kind, "milestone") == 0)
+		for (size_t i = 0; i < milestones.n; i++)
+			strset_add(out, milestones.v[i]);
+	else if (strcmp(kind, "state") == 0)
+		for (size_t i = 0; i < states.n; i++)
+			strset_add(out, states.v[i]);
+	else
+		rc = cli_usage(c, "--values takes plan, milestone, state, jurisdiction or month, "
+		               "not '%s'", kind);
+	strset_free(&plans);
+	strset_free(&milestones);
+	strset_free(&states);
 	return rc;
 }

@@ -101,6 +101,12 @@ struct cli_filters {
  * overdue tasks". Milestones and states are those of f->plan when given, else of every
  * loaded plan. Errors: DB_EUSAGE, the store's. */
 int cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f);
+/* The values kind (plan, milestone, state, jurisdiction, month) may take on this store,
+ * added to out in the order people meet them (the plans', the registry's; months newest
+ * first, the store's month and the eleven before it): what the bash completion offers
+ * (`help --values`). Errors: DB_EUSAGE for another kind, the store's. */
+struct strset;
+int cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *out);
 /* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */
 int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

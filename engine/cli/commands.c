@@ -351,19 +351,31 @@ const struct cli_command cli_commands[] = {
 	{.name = "help", .fn = cmd_help, .flags = 0, .group = CLI_G_HELP,
 	 .summary = "this help, a command's help, the man page, the bash completion",
 	 .usage = "dabiao help [COMMAND [SUBCOMMAND]]\n"
-	          "dabiao help --man | --completion",
+	          "dabiao help --man | --completion | --values KIND",
 	 .text = "Without a COMMAND, lists the commands, the global options, the environment "
 	         "and the exit statuses. With one, describes it: what it does, every option "
 	         "with its default, its exit statuses and an example (the same as `dabiao "
 	         "COMMAND --help`); `dabiao help user add` shows `user`'s, where every "
 	         "subcommand is. --man prints the manual page (installed as dabiao(1)); "
-	         "--completion prints the bash completion script (installed with the binary).",
+	         "--completion prints the bash completion script (installed with the binary), "
+	         "which completes commands, options and their values: formats and other fixed "
+	         "lists from this table, plans, milestones, states, jurisdictions and months "
+	         "from the store (through --values, on the store the line names).",
 	 .opts = (const struct cli_optdoc[]){
 		 {"man", NULL, NULL, "print the manual page (roff)"},
 		 {"completion", NULL, NULL, "print the bash completion script"},
+		 {"values", "plan|milestone|state|jurisdiction|month", NULL, "print, one a line, "
+		  "the values the store offers for that option (the loaded plans' ids, milestones "
+		  "and states, the registry's jurisdictions, the store's month and the eleven "
+		  "before it): what the bash completion offers"},
 		 END_OPTS},
+	 .exits = (const struct cli_exitdoc[]){
+		 {66, "--values: there is no store (dabiao init)"},
+		 {74, "--values: the store cannot be read"},
+		 {0, NULL}},
 	 .example = "dabiao help extend\n"
-	            "dabiao help --man | man -l -"},
+	            "dabiao help --man | man -l -\n"
+	            "dabiao --db /var/lib/dabiao/store help --values jurisdiction"},
 	{.name = "import", .fn = cmd_import, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "import a registry of jurisdictions, enterprises and offices",
 	 .usage = "dabiao import REGISTRY.yaml|ENTERPRISES.csv|ENTERPRISES.xlsx [--dry-run]",
