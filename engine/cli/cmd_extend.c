@@ -3,7 +3,10 @@
  * narrowed by period and jurisdiction), in one transaction.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/xalloc.h"
 
 #include "engine/cli/cli.h"
 
@@ -32,6 +35,28 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	rc = task_extend(a->en, txn, a->task, a->day, a->by, a->reason, a->backdate, e);
 	a->n = rc == 0 ? 1 : 0;
 	return rc;
+}
+
+/* The milestones due `after` the extended one keep their dates: an `after` due counts
+ * from the plan's date and the fair-start grace, never from a decision about single
+ * tasks (docs/plan-format.md, "Fair start"). Named, so whoever extended the reports knows
+ * the summary of them did not move with them (review 10e, M-B). */
+static void
+name_followers(struct engine *en, const char *plan, const char *milestone)
+{
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+		int mi = plan_milestone_index(p, milestone);
+
+		if (mi < 0 || (plan != NULL && strcmp(plan, p->id) != 0))
+			continue;
+		for (size_t k = 0; k < p->nmilestones; k++)
+			if (p->milestones[k].due.kind == PLAN_DUE_AFTER &&
+			    p->milestones[k].due.after == mi)
+				printf("note: milestone %s (%s) is due after %s: its tasks keep their "
+				       "dates (extend them too if they should follow)\n",
+				       p->milestones[k].id, p->milestones[k].title, milestone);
+	}
 }
 
 int
@@ -79,6 +104,21 @@ cmd_extend(struct cli *c)
 
 			printf("  %.*s\n", (int)l, p);
 			p += l + (p[l] == '\n');
+		}
+	}
+	if (a.n > 0 && a.task == NULL) {
+		name_followers(a.en, a.sel.plan, a.sel.milestone);
+	} else if (a.n > 0) {
+		/* PLAN/MILESTONE/SUBJECT/PERIOD */
+		const char *m = strchr(a.task, '/'), *end = m ? strchr(m + 1, '/') : NULL;
+
+		if (end != NULL) {
+			char *plan = xstrndup(a.task, (size_t)(m - a.task));
+			char *mid = xstrndup(m + 1, (size_t)(end - m - 1));
+
+			name_followers(a.en, plan, mid);
+			free(plan);
+			free(mid);
 		}
 	}
 	buf_release(&a.finished);

@@ -140,6 +140,73 @@ shifted(struct xctx *x, const struct plan_milestone *m, int32_t day, int32_t *ou
 	return 0;
 }
 
+/* When the task of milestone t for subject (a subject's id, or the owner role's for `for:
+ * once`) and period came into being: its record's creation time, found under its key or
+ * the key its renamed milestone kept; or now, when it is not made yet (it is made in this
+ * expansion, before the milestones that follow it, or only previewed). A recorded fact
+ * (when the plan or version that gave it was loaded, when its subject joined), never the
+ * time of the load or advance that asks. */
+static int64_t
+arrived_at(struct xctx *x, const struct plan_milestone *t, const char *subject,
+           const char *period)
+{
+	char *key = xasprintf("%s/%s/%s/%s", x->ep->plan->id, t->id, subject, period);
+	char *alias = xasprintf(SCHED_ALIAS_PREFIX "%s", key), *real = NULL;
+	int64_t at = engine_now(x->en);
+	struct store_task task;
+	struct dberr ignored;
+
+	dberr_clear(&ignored);
+	if (store_meta_get(x->txn, alias, &real, &ignored) == 0) {
+		free(key);
+		key = real;
+	}
+	dberr_clear(&ignored);
+	if (store_task_get(x->txn, key, &task, &ignored) == 0) {
+		at = task.created_at;
+		store_task_release(&task);
+	}
+	free(alias);
+	free(key);
+	return at;
+}
+
+/* The occurrences of milestone t for subject s (NULL: `for: once`) as an `after` due
+ * counts from them: each at the date its tasks are owed under the fair-start rule, not
+ * only the plan's. A task of t that came into being too late to be met gets the grace
+ * period from its arrival (create_task); a milestone due `after` it counts from the end
+ * of that grace, not from a date nobody owed it by (review 10e, M-B: a plan loaded on
+ * 05-20 gives the counties' reports, due 05-10, until 06-05; the summary of them, 10wd
+ * after, is due 06-19, not 05-24). A period not applicable to its subject (its deadline
+ * passed before it existed) and a grace ending before the plan's date leave the plan's
+ * date. Extensions and correction periods are decisions about single tasks: they do not
+ * move the milestones that follow (docs/plan-format.md, "after"). */
+static int
+owed_occurrences(struct xctx *x, const struct plan_milestone *t, const struct store_subject *s,
+                 struct occs *out)
+{
+	const char *subject = s ? s->id : x->ep->plan->roles[t->owner].id;
+	size_t first = out->n;
+	int rc = occurrences(x, t, s, out);
+
+	for (size_t i = first; rc == 0 && i < out->n; i++) {
+		struct occ *o = &out->v[i];
+		int64_t at = arrived_at(x, t, subject, o->period), deadline;
+		int32_t day;
+		bool late;
+
+		rc = sched_too_late(x->ep, t, o->due_date, o->deadline, at, &late, x->e);
+		if (rc != 0 || !late || (t->due.kind == PLAN_DUE_EVERY && o->deadline < at))
+			continue;
+		rc = sched_period_end(x->ep, at, &t->grace, &day, &deadline, x->e);
+		if (rc == 0 && deadline > o->deadline) {
+			o->due_date = day;
+			o->deadline = deadline;
+		}
+	}
+	return rc;
+}
+
 struct max_ctx {
 	struct xctx *x;
 	const struct plan_milestone *target;
@@ -161,7 +228,7 @@ max_cb(const struct store_subject *s, void *arg)
 		if (j == NULL || strcmp(j, c->jurisdiction) != 0)
 			return 0;
 	}
-	rc = occurrences(c->x, c->target, s, &o);
+	rc = owed_occurrences(c->x, c->target, s, &o);
 	for (size_t i = 0; rc == 0 && i < o.n; i++)
 		if (o.v[i].due_date > c->max)
 			c->max = o.v[i].due_date;
@@ -196,11 +263,11 @@ after_base(struct xctx *x, const struct plan_milestone *m, const struct store_su
 	int rc;
 
 	if (t->for_ == PLAN_FOR_ONCE)
-		return occurrences(x, t, NULL, base);
+		return owed_occurrences(x, t, NULL, base);
 	if (m->for_ == PLAN_FOR_ONCE)
 		return latest_due(x, t, NULL, base);
 	if (t->for_ == m->for_)
-		return occurrences(x, t, s, base);
+		return owed_occurrences(x, t, s, base);
 	if (t->for_ == PLAN_FOR_JURISDICTION) {
 		/* an enterprise's milestone after its jurisdiction's */
 		j = store_subject_field(s, "jurisdiction");
@@ -213,7 +280,7 @@ after_base(struct xctx *x, const struct plan_milestone *m, const struct store_su
 		}
 		if (rc != 0)
 			return rc;
-		rc = occurrences(x, t, &js, base);
+		rc = owed_occurrences(x, t, &js, base);
 		store_subject_release(&js);
 		return rc;
 	}
