@@ -22,11 +22,16 @@
 /* K_RECORDED (补录): a lapse voided by a hand-in received before it and recorded after it
  * (its task.submit says voids_lapse): the lapse's row says both times and who recorded it,
  * counted in no summary column, as the conduct rules no longer count it. */
+/* K_WITHDRAWN: an accountability flag taken back (task.unflag): the flag's row, raised and
+ * withdrawn in the period, says both, who and why; a withdrawal in the period of a flag
+ * raised before it is a row of its own naming the raise's record. Counted in no summary
+ * column (the conduct rules no longer count it either), kept in the detail table: an
+ * inspector reads that it was raised, and that and why it was taken back. */
 enum kind { K_MISSED = 0, K_OVERDUE, K_LATE, K_CONCEALED, K_FALSIFIED, K_OMITTED,
-            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_RECORDED, K_N };
+            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_RECORDED, K_WITHDRAWN, K_N };
 static const char *const kind_titles[K_N] = {"逾期未报", "逾期", "迟报", "瞒报", "谎报",
                                              "漏报", "约谈预警", "限批预警", "事后补记的展期",
-                                             "补录"};
+                                             "补录", "撤回的登记"};
 
 struct item {
 	uint64_t seq;
@@ -47,6 +52,7 @@ struct item {
 	char *left_note;      /* lapses: how it left when not plainly (an extension, a back-dated
 	                       * hand-in), words after the time, or NULL; owned */
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
+	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back */
 };
 
 /* Task key -> index of its latest lapse item, open addressing; a lapse is "missed" when no
@@ -67,6 +73,9 @@ struct acc {
 	struct lapse_map map;
 	struct lapse_map exts; /* task -> its extensions before a lapse of the period, in ext */
 	struct lapse_map early; /* task -> the sequence of its last lapse before the period */
+	struct lapse_map flags; /* "TASK#KIND" -> its flag's item in the period, or before it
+	                         * (early_flag) */
+	struct lapse_map early_flags; /* "TASK#KIND" -> the sequence of its raise before */
 	char **ext;
 	size_t next, capext;
 	struct report_history hist; /* the registry's changes: who and where, as it was */
@@ -401,6 +410,80 @@ mark_recorded(struct acc *a, struct item *it, const struct store_audit *rec)
 	it->kind = K_RECORDED;
 }
 
+static enum kind
+flag_kind(const char *k)
+{
+	return k && strcmp(k, "falsified") == 0 ? K_FALSIFIED
+	       : k && strcmp(k, "omitted") == 0 ? K_OMITTED : K_CONCEALED;
+}
+
+/* A flag withdrawn (task.unflag) in the period or before its end: the row of its raise in
+ * the period says so and counts no more; one raised before the period gets a row of its
+ * own in the period that holds the withdrawal. */
+static int
+on_unflag(struct acc *a, const struct store_audit *rec)
+{
+	char *kind = report_json_str(rec->details, "kind");
+	char *by = report_json_str(rec->details, "by"), *why = report_json_str(rec->details, "reason");
+	char *fk = xasprintf("%s#%s", rec->task, kind ? kind : ""), *words, when[32];
+	size_t *slot;
+	struct item *it;
+	struct store_task t;
+	int rc = 0;
+
+	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	words = xasprintf("%s 撤回（%s 撤回，理由：%s；审计第 %llu 号），不予计算", when,
+	                  by ? by : "", why ? why : "", (unsigned long long)rec->seq);
+	if (rec->clock_time <= a->to && (slot = map_slot(&a->flags, fk, false)) != NULL &&
+	    *slot != SIZE_MAX) {
+		char *w;
+
+		it = &a->v[*slot];
+		w = xasprintf("%s；%s", it->why, words);
+		free(it->why);
+		it->why = w;
+		it->flagged = it->kind;
+		it->kind = K_WITHDRAWN;
+		*slot = SIZE_MAX; /* raised again later: a row of its own */
+	} else if (rec->clock_time >= a->from && rec->clock_time <= a->to &&
+	           (slot = map_slot(&a->early_flags, fk, false)) != NULL) {
+		if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) == 0) {
+			it = add_item(a, rec, K_WITHDRAWN);
+			task_item(a, it, &t);
+			it->deadline_state = -1;
+			it->flagged = flag_kind(kind);
+			it->why = xasprintf("撤回此前的%s登记（审计第 %zu 号）：%s",
+			                    kind_titles[it->flagged], *slot, words);
+			store_task_release(&t);
+		}
+	}
+	free(words);
+	free(fk);
+	free(kind);
+	free(by);
+	free(why);
+	return rc;
+}
+
+/* A task cancelled after its lapse and given again lapsed (task.reopen into its deadline
+ * state, review 10e H-A): the lapse stands, so its row no longer says it left for
+ * 已取消; it tells both steps. */
+static void
+on_reopen_lapsed(struct acc *a, struct item *it, const struct store_audit *rec)
+{
+	char left[32], back[32], *why;
+
+	tz_format_local(engine_tz(a->en), it->left_at, left);
+	tz_format_local(engine_tz(a->en), rec->clock_time, back);
+	why = xasprintf("%s；%s 撤销，%s 恢复，仍为逾期", it->why, left, back);
+	free(it->why);
+	it->why = why;
+	free(it->left_state);
+	it->left_state = NULL;
+	free(it->left_note);
+	it->left_note = NULL;
+}
+
 static int
 on_task_record(struct acc *a, const struct store_audit *rec)
 {
@@ -422,6 +505,11 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		    voids_lapse(rec)) {
 			mark_recorded(a, it, rec);
 		}
+		if (it->seq < rec->seq && it->left_state != NULL && it->lc &&
+		    strcmp(it->left_state, PLAN_STATE_CANCELLED) == 0 &&
+		    strcmp(rec->action, "task.reopen") == 0 &&
+		    plan_lifecycle_state(it->lc, rec->to_state) == it->deadline_state)
+			on_reopen_lapsed(a, it, rec);
 		if (it->seq < rec->seq && it->left_state == NULL && it->lc &&
 		    plan_lifecycle_state(it->lc, rec->to_state) != it->deadline_state) {
 			bool backdated = strstr(rec->details, "\"backdated\":true") != NULL;
@@ -452,6 +540,16 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	}
 	if (rec->clock_time < a->from && strcmp(rec->action, "task.lapse") == 0)
 		*map_slot(&a->early, rec->task, true) = (size_t)rec->seq;
+	if (strcmp(rec->action, "task.unflag") == 0)
+		return on_unflag(a, rec);
+	if (rec->clock_time < a->from && strcmp(rec->action, "task.flag") == 0) {
+		char *kind = report_json_str(rec->details, "kind");
+		char *fk = xasprintf("%s#%s", rec->task, kind ? kind : "");
+
+		*map_slot(&a->early_flags, fk, true) = (size_t)rec->seq;
+		free(fk);
+		free(kind);
+	}
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return 0;
 	if (voids_lapse(rec) && map_slot(&a->map, rec->task, false) == NULL &&
@@ -517,9 +615,13 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0)
 		return rc;
 	if (k == K_CONCEALED) {
+		char *fk;
+
 		s1 = report_json_str(rec->details, "kind");
-		k = s1 && strcmp(s1, "falsified") == 0 ? K_FALSIFIED
-		    : s1 && strcmp(s1, "omitted") == 0 ? K_OMITTED : K_CONCEALED;
+		k = flag_kind(s1);
+		fk = xasprintf("%s#%s", rec->task, s1 ? s1 : "");
+		*map_slot(&a->flags, fk, true) = a->n; /* the item added next */
+		free(fk);
 	}
 	it = add_item(a, rec, k);
 	task_item(a, it, &t);
@@ -670,8 +772,15 @@ detail_rows(const struct acc *a, struct report_table *t)
 		report_add_str(t, it->person);
 		/* a task of a lifecycle of the plan's own (a rectification) is not "reported":
 		 * it was not completed */
-		report_add_str(t, it->kind == K_MISSED && it->lc && !it->lc->builtin
-		                      ? "逾期未完成" : kind_titles[it->kind]);
+		if (it->kind == K_WITHDRAWN) {
+			char *title = xasprintf("%s（已撤回）", kind_titles[it->flagged]);
+
+			report_add_str(t, title);
+			free(title);
+		} else {
+			report_add_str(t, it->kind == K_MISSED && it->lc && !it->lc->builtin
+			                      ? "逾期未完成" : kind_titles[it->kind]);
+		}
 		report_add_str(t, it->what);
 		report_add_str(t, it->task);
 		report_add_str(t, it->why);
@@ -692,7 +801,8 @@ summary_rows(const struct acc *a, struct report_table *t)
 
 		for (j = i; j < a->n && strcmp(a->v[j].jur_id, a->v[i].jur_id) == 0 &&
 		            strcmp(a->v[j].person, a->v[i].person) == 0; j++) {
-			if (a->v[j].kind == K_EXTENDED || a->v[j].kind == K_RECORDED)
+			if (a->v[j].kind == K_EXTENDED || a->v[j].kind == K_RECORDED ||
+			    a->v[j].kind == K_WITHDRAWN)
 				continue; /* no lapse, flag or warning: in the detail table only */
 			counted = true;
 			cnt[a->v[j].kind]++;
@@ -781,6 +891,8 @@ out:
 	map_release(&a.map);
 	map_release(&a.exts);
 	map_release(&a.early);
+	map_release(&a.flags);
+	map_release(&a.early_flags);
 	report_versions_release(&a.vers);
 	for (size_t i = 0; i < a.next; i++)
 		free(a.ext[i]);

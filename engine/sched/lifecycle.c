@@ -690,6 +690,43 @@ task_flags(const struct store_task *t)
 	return flags;
 }
 
+/* The accountability roles told of a flag raised (kind, by, reason), or of its withdrawal
+ * (wby, wreason: who took it back and why; the raise's by and reason name what is taken
+ * back): they were told of the flag, so they are told it no longer stands (docs/notices.md,
+ * `accountability`). */
+static int
+flag_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+            const struct store_task *t, const char *kind, const char *by, const char *reason,
+            const char *wby, const char *wreason, struct dberr *e)
+{
+	struct notice_var vars[5];
+	struct notice_req r = {0};
+	char nkey[1024];
+
+	if (ep->plan->naccountability == 0)
+		return 0;
+	vars[0] = (struct notice_var){"flag_kind", strcmp(kind, "concealed") == 0 ? "瞒报" :
+	                                           strcmp(kind, "falsified") == 0 ? "谎报" : "漏报"};
+	vars[1] = (struct notice_var){"flag_reason", reason};
+	vars[2] = (struct notice_var){"flag_by", by};
+	vars[3] = (struct notice_var){"acted_by", wby};
+	vars[4] = (struct notice_var){"reason", wreason};
+	snprintf(nkey, sizeof(nkey), "%s#accountability#%s%s#%lld", t->key, kind,
+	         wby ? "#withdrawn" : "", (long long)engine_now(en));
+	r.ep = ep;
+	r.kind = "accountability";
+	r.fallback = "accountability";
+	r.key = nkey;
+	r.task = t;
+	r.subject = t->subject;
+	r.targets = ep->plan->accountability;
+	r.ntargets = ep->plan->naccountability;
+	r.scheduled = engine_now(en);
+	r.vars = vars;
+	r.nvars = wby ? 5 : 3;
+	return notice_queue(en, txn, &r, e);
+}
+
 int
 task_flag(struct engine *en, struct store_txn *txn, const char *key, const char *kind,
           const char *by, const char *reason, struct dberr *e)
@@ -697,10 +734,8 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	static const char *const kinds[] = {"concealed", "falsified", "omitted", NULL};
 	struct store_task t;
 	struct ctx c;
-	struct notice_var vars[3];
-	struct notice_req r = {0};
 	const char *flags;
-	char nkey[1024], *all = NULL;
+	char *all = NULL, *kr = NULL, *kb = NULL;
 	bool ok = false, annexed = false;
 	int rc;
 
@@ -745,32 +780,22 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 	store_task_set_extra(&t, "flag_kind", kind);
 	store_task_set_extra(&t, "flag_reason", reason);
 	store_task_set_extra(&t, "flag_by", by);
+	/* this kind's own reason and raiser, for its withdrawal's notice: flag_reason and
+	 * flag_by are the latest flag's, of whatever kind */
+	kr = xasprintf("flag_reason:%s", kind);
+	kb = xasprintf("flag_by:%s", kind);
+	store_task_set_extra(&t, kr, reason);
+	store_task_set_extra(&t, kb, by);
 	rc = flag_record(en, txn, &t, "task.flag", kind, by, reason, e);
 	/* each kind of flag is a fact of its own (谎报 and 瞒报 of one task are two); the same
 	 * kind twice was refused above, and conduct_note counts a task's fact once */
 	if (rc == 0)
 		rc = conduct_note(en, txn, c.ep, &t, engine_now(en), kind, e);
-	if (rc != 0 || c.ep->plan->naccountability == 0)
-		goto out;
-	vars[0] = (struct notice_var){"flag_kind", strcmp(kind, "concealed") == 0 ? "瞒报" :
-	                                           strcmp(kind, "falsified") == 0 ? "谎报" : "漏报"};
-	vars[1] = (struct notice_var){"flag_reason", reason};
-	vars[2] = (struct notice_var){"flag_by", by};
-	snprintf(nkey, sizeof(nkey), "%s#accountability#%s#%lld", key, kind,
-	         (long long)engine_now(en));
-	r.ep = c.ep;
-	r.kind = "accountability";
-	r.fallback = "accountability";
-	r.key = nkey;
-	r.task = &t;
-	r.subject = t.subject;
-	r.targets = c.ep->plan->accountability;
-	r.ntargets = c.ep->plan->naccountability;
-	r.scheduled = engine_now(en);
-	r.vars = vars;
-	r.nvars = 3;
-	rc = notice_queue(en, txn, &r, e);
+	if (rc == 0)
+		rc = flag_notice(en, txn, c.ep, &t, kind, by, reason, NULL, NULL, e);
 out:
+	free(kr);
+	free(kb);
 	free(all);
 	store_task_release(&t);
 	return rc;
@@ -821,6 +846,22 @@ task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
 	/* from now on no rule counts it; warnings already made keep what they counted */
 	if (rc == 0)
 		rc = conduct_unnote(en, txn, c.ep, &t, kind, NULL, e);
+	if (rc == 0) {
+		char *kr = xasprintf("flag_reason:%s", kind), *kb = xasprintf("flag_by:%s", kind);
+		const char *fr = store_task_extra(&t, kr), *fb = store_task_extra(&t, kb);
+		const char *last = store_task_extra(&t, "flag_kind");
+
+		/* a flag raised before each kind kept its own: the latest flag's, if it is this
+		 * kind */
+		if (fr == NULL && last != NULL && strcmp(last, kind) == 0) {
+			fr = store_task_extra(&t, "flag_reason");
+			fb = store_task_extra(&t, "flag_by");
+		}
+		rc = flag_notice(en, txn, c.ep, &t, kind, fb ? fb : "", fr ? fr : "", by, reason,
+		                 e);
+		free(kr);
+		free(kb);
+	}
 out:
 	free(all);
 	buf_release(&left);

@@ -78,6 +78,35 @@ un = [json.loads(r["details"]) for r in recs if r["action"] == "task.unflag"]
 eq([(u["kind"], u["by"], u["reason"]) for u in un],
    [("falsified", "监测科", "误登记，应为乙县"), ("falsified", "监测科", "数据经核实无误")],
    "each withdrawal records kind, who and why")
+# the accountability roles were told of each flag; they are told of each withdrawal, with
+# what was raised (by whom, why) and who took it back and why
+acc = [m for m in st.mails() if m["X-Dabiao-Kind"] == "accountability"]
+wd = [m for m in acc if "#withdrawn#" in m["X-Dabiao-Key"]]
+eq(sorted((m["X-Dabiao-Task"], str(m["To"])) for m in wd),
+   [("fw/plan/a/once", "prefecture_epb@x.example"), ("fw/roster/a/once", "prefecture_epb@x.example")],
+   "each withdrawal is told to the accountability roles, as its flag was")
+eq(len(acc), 5, "three flags and two withdrawals told")
+body = next(m for m in wd if m["X-Dabiao-Task"] == "fw/roster/a/once").get_body().get_content()
+subj = next(m for m in wd if m["X-Dabiao-Task"] == "fw/roster/a/once")["Subject"]
+check(subj.startswith("关于撤回甲县") and "涉嫌谎报问题登记的通报" in subj, f"its subject: {subj}")
+check("监测科此前登记甲县" in body and "涉嫌谎报" in body and "名录数据造假" in body
+      and "该登记予以撤回，撤回理由：误登记，应为乙县" in body and "不再计入" in body,
+      f"the withdrawal names the flag it takes back and why: {body}")
+
+# report accountability: the withdrawn flags are on record as raised and withdrawn, with who
+# and why, and counted in no column; the live 瞒报 counts
+rep = json.loads(st.ok("report", "accountability", "--format", "json"))
+rows = sorted((r["task"], r["kind"], r["reason"]) for r in rep["records"])
+eq([(t, k) for t, k, _ in rows],
+   [("fw/plan/a/once", "瞒报"), ("fw/plan/a/once", "谎报（已撤回）"),
+    ("fw/roster/a/once", "谎报（已撤回）")], "both withdrawn flags shown as withdrawn")
+why = next(r for t, k, r in rows if t == "fw/roster/a/once")
+check(why.startswith("名录数据造假（监测科 认定）；2017-03-01 10:00 +08:00 撤回（监测科 撤回，"
+                     "理由：误登记，应为乙县；审计第 ") and why.endswith("号），不予计算"),
+      f"the row says the raise and the withdrawal: {why}")
+eq([(r["jurisdiction"], r["concealed"], r["falsified"], r["total"]) for r in rep["summary"]],
+   [("甲县", 1, 0, 1)], "the summary counts the live 瞒报 only")
+
 rc, _, err = st.run("flag", "fw/roster/a/once", "--kind", "falsified", "--withdraw", "--by",
                     "监测科", "--reason", "再次")
 eq(rc, 65, "a flag withdrawn already cannot be withdrawn again")
@@ -102,6 +131,21 @@ eq([(w["count"], dict(zip(w["tasks"], w["whys"]))) for w in ws],
 check(len(ws) == 1, f"exactly one warning for 甲县: {ws}")
 
 # --- m-F, the other side: a lapsed list may be flagged 漏报 -----------------------------
+# a report of a later period holds the withdrawal of a flag raised before it, as a row of
+# its own naming the raise (counted in no column); the report of the raise's period keeps
+# the 谎报 the rules counted until then
+st.ok("advance", "--to", "2017-03-10T10:00:00+08:00")
+st.ok("flag", "fw/roster/b/once", "--kind", "falsified", "--withdraw", "--by", "监测科",
+      "--reason", "复核后不属实")
+later = json.loads(st.ok("report", "accountability", "--from", "2017-03-05", "--format", "json"))
+rows = [(r["task"], r["kind"], r["reason"]) for r in later["records"]
+        if r["task"] == "fw/roster/b/once"]
+check(len(rows) == 1 and rows[0][1] == "谎报（已撤回）"
+      and rows[0][2].startswith("撤回此前的谎报登记（审计第 ")
+      and "复核后不属实" in rows[0][2], f"a row of its own for the withdrawal: {rows}")
+eq([s for s in later["summary"] if s["jurisdiction"] == "乙县"], [],
+   "counted in no column of the later period")
+
 st.ok("advance", "--to", "2017-03-22T10:00:00+08:00")   # 清单 due 03-20, lapsed 03-21
 rc, _, err = st.run("flag", "fw/list/b/once", "--kind", "omitted", "--by", "监测科",
                     "--reason", "清单未报")

@@ -88,6 +88,14 @@ body = told[0].get_body().get_content()
 check("《甲报告》：恢复报送，截止时间2017年3月10日（星期五）24时已过，仍按逾期处理，请尽快报送"
       "（修订后的方案重新包括该事项）" in body, body)
 check("宽限期" not in body, f"no grace is promised: {body}")
+# the accountability report's row of the lapse tells both steps and stays a lapse: no
+# "转为已取消" (by hand: cancelled 03-13 10:00, back 03-14 10:00, still overdue)
+rows = [r for r in json.loads(st.ok("report", "accountability", "--format", "json"))["records"]
+        if r["task"] == "rl/a/j/once"]
+eq([(r["kind"], r["reason"]) for r in rows],
+   [("逾期未报", "截止 2017-03-10 23:59 +08:00；2017-03-13 10:00 +08:00 撤销，"
+     "2017-03-14 10:00 +08:00 恢复，仍为逾期")],
+   "the reopened lapse's row: still a lapse, cancelled and restored, not 转为已取消")
 rec = [json.loads(ln)["record"] for ln in st.ok("audit", "--task", "rl/a/j/once", "--format",
                                                   "jsonl").splitlines()]
 eq([(r["action"], r["from_state"], r["to_state"]) for r in rec
