@@ -452,6 +452,19 @@ move_jurisdiction(struct rctx *c, struct store_task *t, const char *to)
 }
 
 /* The task's date under the plan changed from `t->orig_*` to (due, deadline). */
+/* A due as the preview lines show it: the date, and for a milestone due at a local
+ * date-time the instant too, so that a due moved within its day does not read as "DATE ->
+ * DATE" (review 10e, m-E). out >= 40 bytes. */
+static void
+due_shown(const struct rctx *c, const struct plan_milestone *m, int32_t day, int64_t deadline,
+          char *out)
+{
+	if (m->due.kind == PLAN_DUE_DATETIME)
+		tz_format_rfc3339(c->ep->tz, deadline, out);
+	else
+		cal_format_date(day, out);
+}
+
 static int
 redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
        const struct plan_lifecycle *lc, int st, int32_t due, int64_t deadline)
@@ -460,7 +473,8 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	bool field = m->due.kind == PLAN_DUE_FIELD;
 	bool decided = t->deadline != t->orig_deadline; /* grace or correction, not extended */
 	struct buf d = BUF_INIT;
-	char from[16], to[16], own[16], why[96], fdl[40], tdl[40], line[192], *state = t->state;
+	char from[16], to[16], own[16], why[96], fdl[40], tdl[40], line[256], *state = t->state;
+	char sfrom[40], sto[40];
 	const char *kept = NULL;
 	int64_t previous = t->deadline, gdl = 0;
 	int32_t gday = 0;
@@ -469,6 +483,8 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 
 	cal_format_date(t->due_date, from);
 	cal_format_date(due, to);
+	due_shown(c, m, t->due_date, t->deadline, sfrom);
+	due_shown(c, m, due, deadline, sto);
 	if ((t->flags & STORE_TASK_EXTENDED) && deadline <= t->deadline) {
 		/* a person's extension stands against a version or a registry sheet (often the
 		 * county's own, which does not know of it) that would take time off it (review
@@ -488,6 +504,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		/* the plan's own date moved (from its original, not from the grace or correction
 		 * date the task has, which made "2017-01-13 -> 2017-01-13"), the task's stays */
 		cal_format_date(t->orig_due_date, from);
+		due_shown(c, m, t->orig_due_date, t->orig_deadline, sfrom);
 		cal_format_date(t->due_date, own);
 		snprintf(why, sizeof(why), "kept: its grace or correction deadline %s is not "
 		         "earlier", own);
@@ -512,7 +529,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		}
 	}
 	if (kept != NULL) {
-		snprintf(line, sizeof(line), "%s -> %s  %s", from, to, kept);
+		snprintf(line, sizeof(line), "%s -> %s  %s", sfrom, sto, kept);
 		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
 		return 0;
 	}
@@ -551,11 +568,11 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		rc = audit(c, "task.redate", t, state, t->state, &d);
 	if (graced)
 		snprintf(line, sizeof(line), "%s -> %s  grace until %s (too late to remind of the "
-		         "earlier date), owner told", from, to, own);
+		         "earlier date), owner told", sfrom, sto, own);
 	else if (late)
-		snprintf(line, sizeof(line), "%s -> %s  owner told (too late to remind)", from, to);
+		snprintf(line, sizeof(line), "%s -> %s  owner told (too late to remind)", sfrom, sto);
 	else
-		snprintf(line, sizeof(line), "%s -> %s", from, to);
+		snprintf(line, sizeof(line), "%s -> %s", sfrom, sto);
 	if (rc == 0)
 		sched_changes_note(c->ch, SCHED_MOVED, t->key, line);
 	if (rc == 0) {
@@ -587,6 +604,42 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	return rc;
 }
 
+/* "reminders 11-08 09:00, 11-14 09:00 -> 11-12 09:00" when the instants of one kind
+ * differ (review 10e, m-G: the preview said only which tasks); "none" for no step, "?"
+ * when the version before's are unknown. */
+static void
+times_shown(const struct rctx *c, const char *what, const int64_t *a, size_t na,
+            const int64_t *b, size_t nb, struct buf *out)
+{
+	const int64_t *v[2] = {a, b};
+	size_t n[2] = {na, nb};
+
+	if (na == nb && (na > 16 || memcmp(a, b, nb * sizeof(*b)) == 0))
+		return;
+	buf_printf(out, "%s%s ", out->len ? "; " : "", what);
+	for (int k = 0; k < 2; k++) {
+		size_t shown = 0;
+
+		if (k == 1)
+			buf_puts(out, " -> ");
+		if (n[k] > 16) {
+			buf_putc(out, '?');
+			continue;
+		}
+		for (size_t i = 0; i < n[k]; i++) {
+			char local[32];
+
+			if (v[k][i] == SCHEDULE_NONE)
+				continue;
+			tz_format_local(c->ep->tz, v[k][i], local);
+			/* "2017-11-08 09:00 +08:00" -> "11-08 09:00" */
+			buf_printf(out, "%s%.11s", shown++ ? ", " : "", local + 5);
+		}
+		if (shown == 0)
+			buf_puts(out, "none");
+	}
+}
+
 /* Same dates, another version: do its reminders and escalation steps fall elsewhere? */
 static int
 retime(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
@@ -615,8 +668,15 @@ retime(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 	           "\"escalations\":%zu}", (unsigned)c->ep->version, b.nremind, b.nescalate);
 	if (rc == 0)
 		rc = audit(c, "task.reschedule", t, t->state, t->state, &d);
-	if (rc == 0)
-		sched_changes_note(c->ch, SCHED_REMINDERS, t->key, "");
+	if (rc == 0) {
+		struct buf line = BUF_INIT;
+
+		times_shown(c, "reminders", a.remind, a.nremind, b.remind, b.nremind, &line);
+		times_shown(c, "escalations", a.escalate, a.nescalate, b.escalate, b.nescalate,
+		            &line);
+		sched_changes_note(c->ch, SCHED_REMINDERS, t->key, buf_str(&line));
+		buf_release(&line);
+	}
 	buf_release(&d);
 	return rc;
 }
