@@ -877,6 +877,9 @@ conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool ap
 	if (strcmp(w.state, "proposed") != 0) {
 		if (w.superseded_by)
 			rc = superseded_error(txn, id, &w, e);
+		else if (strcmp(w.state, "withdrawn") == 0 && w.reason != NULL)
+			rc = dberr_set(e, DB_ESTATE, "warning %s was withdrawn: %s; nothing is left to "
+			               "decide", id, w.reason);
 		else if (strcmp(w.state, "withdrawn") == 0)
 			rc = dberr_set(e, DB_ESTATE, "warning %s was withdrawn: %zu of its %zu events "
 			               "were voided afterwards (a hand-in received before the deadline "
@@ -1170,5 +1173,68 @@ conduct_void_warnings(struct engine *en, struct store_txn *txn, const struct eng
 	for (size_t i = 0; rc == 0 && i < f.ids.n; i++)
 		rc = void_one(en, txn, ep, f.ids.v[i], task->key, e);
 	strset_free(&f.ids);
+	return rc;
+}
+
+/* ---- proposals whose rule a version removed ---- */
+
+struct orphan_ctx {
+	const struct engine_plan *ep;
+	char **ids;
+	size_t n, cap;
+};
+
+static int
+orphan_cb(const struct conduct_warning *w, void *arg)
+{
+	struct orphan_ctx *c = arg;
+
+	if (strcmp(w->state, "proposed") != 0 || conduct_rule_of(c->ep, w) != NULL)
+		return 0;
+	c->ids = xgrow(c->ids, &c->cap, c->n + 1, sizeof(*c->ids));
+	c->ids[c->n++] = xstrdup(w->id);
+	return 0;
+}
+
+int
+conduct_withdraw_ruleless(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                          void (*note)(void *arg, const char *id, const char *text), void *arg,
+                          struct dberr *e)
+{
+	struct orphan_ctx c = {ep, NULL, 0, 0};
+	int rc = conduct_warning_each(txn, ep->plan->id, orphan_cb, &c, e);
+
+	for (size_t i = 0; rc == 0 && i < c.n; i++) {
+		struct conduct_warning w;
+		struct buf d = BUF_INIT;
+		char *line;
+
+		if ((rc = conduct_warning_get(txn, c.ids[i], &w, e)) != 0)
+			break;
+		free(w.state);
+		w.state = xstrdup("withdrawn");
+		w.reason = xasprintf("its %s rule is not in version %u of plan %s", w.kind,
+		                     (unsigned)ep->version, w.plan);
+		w.decided_at = engine_now(en);
+		buf_puts(&d, "{\"id\":");
+		buf_json_str(&d, w.id);
+		buf_printf(&d, ",\"count\":%zu,\"why\":\"rule removed\",\"plan_version\":%u}",
+		           w.nitems, (unsigned)ep->version);
+		if ((rc = warning_put(txn, &w, e)) == 0 &&
+		    (rc = conduct_clear_pending(txn, w.plan, w.rule, w.jurisdiction, w.id, e)) == 0)
+			rc = engine_audit(en, txn, "conduct.withdraw", "", w.jurisdiction, "proposed",
+			                  "withdrawn", buf_str(&d), e);
+		if (rc == 0 && note != NULL) {
+			line = xasprintf("%s %s (%zu event%s): withdrawn, %s", w.kind, w.jurisdiction,
+			                 w.nitems, w.nitems == 1 ? "" : "s", w.reason);
+			note(arg, w.id, line);
+			free(line);
+		}
+		buf_release(&d);
+		conduct_warning_release(&w);
+	}
+	for (size_t i = 0; i < c.n; i++)
+		free(c.ids[i]);
+	free(c.ids);
 	return rc;
 }

@@ -230,6 +230,16 @@ renamed_first(const struct plan *p, struct load_result *res)
 	buf_release(&notes);
 }
 
+/* A proposal withdrawn because the version has no rule for it: a line of the load's. */
+static void
+note_withdrawn(void *arg, const char *id, const char *text)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "warning %s", id);
+	sched_changes_note(arg, SCHED_WITHDRAWN, key, text);
+}
+
 int
 sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -299,6 +309,9 @@ sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (res->changed && res->version > 1)
 		rc = reconcile_plan(a->en, txn, engine_plan_find(a->en, a->plan->id),
 		                    old.plan ? &old : NULL, &res->changes, e);
+	if (rc == 0 && res->changed && res->version > 1)
+		rc = conduct_withdraw_ruleless(a->en, txn, engine_plan_find(a->en, a->plan->id),
+		                               note_withdrawn, &res->changes, e);
 	if (rc == 0)
 		rc = expand_all(a->en, txn, a->plan->id, &res->changes, e);
 out:
