@@ -53,9 +53,8 @@ conduct_items_free(struct conduct_item *v, size_t n)
 
 static const char *const flag_kinds[] = {"concealed", "falsified", "omitted"};
 
-/* Is kind one of have's '+'-joined kinds? */
-static bool
-flag_in(const char *have, const char *kind)
+bool
+conduct_flag_in(const char *have, const char *kind)
 {
 	size_t len = strlen(kind);
 
@@ -74,21 +73,19 @@ flags_merge(const char *have, const char *add)
 	size_t n = 0;
 
 	for (size_t k = 0; k < 3; k++)
-		if (strcmp(add, flag_kinds[k]) == 0 || flag_in(have, flag_kinds[k]))
+		if (strcmp(add, flag_kinds[k]) == 0 || conduct_flag_in(have, flag_kinds[k]))
 			buf_printf(&b, "%s%s", n++ ? "+" : "", flag_kinds[k]);
 	return buf_detach(&b);
 }
 
-/* have without the kind drop ("concealed+falsified" less "concealed": "falsified"; less
- * its only kind: ""). Caller frees. */
-static char *
-flags_minus(const char *have, const char *drop)
+char *
+conduct_flags_minus(const char *have, const char *drop)
 {
 	struct buf b = BUF_INIT;
 	size_t n = 0;
 
 	for (size_t k = 0; k < 3; k++)
-		if (flag_in(have, flag_kinds[k]) && strcmp(drop, flag_kinds[k]) != 0)
+		if (conduct_flag_in(have, flag_kinds[k]) && strcmp(drop, flag_kinds[k]) != 0)
 			buf_printf(&b, "%s%s", n++ ? "+" : "", flag_kinds[k]);
 	return buf_detach(&b);
 }
@@ -364,7 +361,7 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
 			 * time the first was counted */
 			bool mine = strcmp(s.v[i].task, task->key) == 0 &&
 			            conduct_class(s.v[i].why) == cls;
-			char *left = mine && cls == PLAN_COUNT_FLAG ? flags_minus(s.v[i].why, why)
+			char *left = mine && cls == PLAN_COUNT_FLAG ? conduct_flags_minus(s.v[i].why, why)
 			                                            : NULL;
 
 			if (left != NULL && *left != '\0') {

@@ -46,6 +46,13 @@ int conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine
 int conduct_void_warnings(struct engine *en, struct store_txn *txn,
                           const struct engine_plan *ep, const struct store_task *task,
                           struct dberr *e);
+/* The same for task's flag of kind (concealed, falsified, omitted) withdrawn by `by` for
+ * reason (`flag --withdraw`): the proposals that counted it are brought to the truth, the
+ * deciders told why; a sent warning records it among its voided events. Errors: as
+ * conduct_void_warnings'. */
+int conduct_void_flag(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      const struct store_task *task, const char *kind, const char *by,
+                      const char *reason, struct dberr *e);
 /* STORE_DUE_CONDUCT: evaluates one rule for one jurisdiction over its window; when the
  * count is reached and something new came in since its last warning, warns once with the
  * true count: sent at once, or (a rule with `decide`) proposed to the deciding roles. */

@@ -27,6 +27,12 @@ struct conduct_eval {
 int conduct_warn(struct engine *en, struct store_txn *txn, struct conduct_eval *ev,
                  struct dberr *e);
 
+/* Is kind one of have's '+'-joined flag kinds (an event's why: "concealed+falsified")? */
+bool conduct_flag_in(const char *have, const char *kind);
+/* have without the kind drop ("concealed+falsified" less "concealed": "falsified"; less
+ * its only kind: ""). Caller frees. Cannot fail. */
+char *conduct_flags_minus(const char *have, const char *drop);
+
 /* Forgets the rule state's pending proposal when it is id (decided). */
 int conduct_clear_pending(struct store_txn *txn, const char *plan, size_t rule,
                           const char *jurisdiction, const char *id, struct dberr *e);

@@ -946,23 +946,73 @@ out:
  * it keeps its state and records the voided events, which every list of warnings shows
  * beside it ("依据的逾期已补录撤销N项"). */
 
-/* Was event it (a lapse, or an escalation that followed from it) task's? */
-static bool
-voids_item(const struct conduct_item *it, const char *task)
+/* What no longer counts: task's lapse (and the escalations that followed from it), voided
+ * by a hand-in recorded afterwards; or, flag not NULL, its flag of that kind, withdrawn
+ * (`flag --withdraw`, by whom and why: a flag raised in error is the same case, review
+ * 10f F1). */
+struct voiding {
+	const char *task;
+	const char *flag, *by, *reason;
+};
+
+/* The flag kinds of event it (a task's flags, '+'-joined: "concealed+falsified") that
+ * w has not recorded as withdrawn: "" when every one was. Caller frees. */
+static char *
+flags_left(const struct conduct_warning *w, const struct conduct_item *it)
 {
-	return strcmp(it->task, task) == 0 &&
-	       (conduct_class(it->why) & (PLAN_COUNT_LAPSE | PLAN_COUNT_ESCALATION)) != 0;
+	char *left = xstrdup(it->why), *less;
+
+	for (size_t i = 0; i < w->nvoided; i++) {
+		if (strcmp(w->voided[i].task, it->task) != 0 ||
+		    conduct_class(w->voided[i].why) != PLAN_COUNT_FLAG)
+			continue;
+		less = conduct_flags_minus(left, w->voided[i].why);
+		free(left);
+		left = less;
+	}
+	return left;
 }
 
-/* Is event it of w among its voided ones? */
+/* Is event it of w among its voided ones? A lapse and its escalations are voided together;
+ * a task's flags, one event, when each of its kinds was withdrawn. */
 static bool
 item_voided(const struct conduct_warning *w, const struct conduct_item *it)
 {
+	char *left;
+	bool voided;
+
+	if (conduct_class(it->why) == PLAN_COUNT_FLAG) {
+		left = flags_left(w, it);
+		voided = left[0] == '\0';
+		free(left);
+		return voided;
+	}
 	for (size_t i = 0; i < w->nvoided; i++)
 		if (strcmp(w->voided[i].task, it->task) == 0 &&
 		    conduct_class(w->voided[i].why) == conduct_class(it->why))
 			return true;
 	return false;
+}
+
+/* Does v void (part of) event it of w, not voided already? */
+static bool
+voids_item(const struct conduct_warning *w, const struct conduct_item *it,
+           const struct voiding *v)
+{
+	char *left;
+	bool yes;
+
+	if (strcmp(it->task, v->task) != 0)
+		return false;
+	if (v->flag == NULL)
+		return (conduct_class(it->why) & (PLAN_COUNT_LAPSE | PLAN_COUNT_ESCALATION)) != 0 &&
+		       !item_voided(w, it);
+	if (conduct_class(it->why) != PLAN_COUNT_FLAG)
+		return false;
+	left = flags_left(w, it);
+	yes = conduct_flag_in(left, v->flag);
+	free(left);
+	return yes;
 }
 
 size_t
@@ -976,7 +1026,7 @@ conduct_warning_left(const struct conduct_warning *w)
 }
 
 struct void_find {
-	const char *task;
+	const struct voiding *v;
 	struct strset ids;
 };
 
@@ -988,7 +1038,7 @@ void_find_cb(const struct conduct_warning *w, void *arg)
 	if (strcmp(w->state, "proposed") != 0 && strcmp(w->state, "sent") != 0)
 		return 0;
 	for (size_t i = 0; i < w->nitems; i++)
-		if (voids_item(&w->items[i], f->task) && !item_voided(w, &w->items[i])) {
+		if (voids_item(w, &w->items[i], f->v)) {
 			strset_add(&f->ids, w->id);
 			break;
 		}
@@ -1056,8 +1106,11 @@ repropose(struct engine *en, struct store_txn *txn, struct conduct_warning *w, s
 
 		if (item_voided(w, it))
 			continue;
-		nw.items[nw.nitems++] = (struct conduct_item){it->at, xstrdup(it->why),
-		                                              xstrdup(it->task)};
+		/* a task's flags less the kinds withdrawn */
+		nw.items[nw.nitems++] = (struct conduct_item){
+			it->at, conduct_class(it->why) == PLAN_COUNT_FLAG ? flags_left(w, it)
+			                                                   : xstrdup(it->why),
+			xstrdup(it->task)};
 		if (it->at > last)
 			last = it->at;
 	}
@@ -1081,11 +1134,25 @@ out:
 	return rc;
 }
 
-/* One warning that counted task's voided lapse. */
+/* Why the events v voids no longer count, in the deciders' words. Caller frees. */
+static char *
+voided_words(const struct voiding *v)
+{
+	if (v->flag == NULL)
+		return xstrdup("报送材料在截止前已收到、事后补录，所记逾期已撤销");
+	return xasprintf("所登记的%s已由%s撤回（理由：%s）",
+	                 strcmp(v->flag, "concealed") == 0 ? "瞒报"
+	                 : strcmp(v->flag, "falsified") == 0 ? "谎报" : "漏报",
+	                 v->by ? v->by : "", v->reason ? v->reason : "");
+}
+
+/* One warning that counted an event v voids. */
 static int
 void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep, const char *id,
-         const char *task, struct dberr *e)
+         const struct voiding *v, struct dberr *e)
 {
+	const char *task = v->task;
+	char *because = voided_words(v);
 	struct conduct_warning w;
 	const struct plan_conduct *r;
 	struct buf d = BUF_INIT, changes = BUF_INIT, what = BUF_INIT;
@@ -1099,13 +1166,17 @@ void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 	for (size_t i = 0; i < w.nitems; i++) {
 		const struct conduct_item *it = &w.items[i];
 
-		if (!voids_item(it, task) || item_voided(&w, it))
+		/* a flag withdrawn is that kind only: the task's other flags stand */
+		const struct conduct_item one = {it->at, (char *)(v->flag ? v->flag : it->why),
+		                                 it->task};
+
+		if (!voids_item(&w, it, v))
 			continue;
 		w.voided = xrealloc(w.voided, (w.nvoided + 1) * sizeof(*w.voided));
-		w.voided[w.nvoided++] = (struct conduct_item){engine_now(en), xstrdup(it->why),
+		w.voided[w.nvoided++] = (struct conduct_item){engine_now(en), xstrdup(one.why),
 		                                              xstrdup(it->task)};
 		buf_puts(&what, nvoid++ ? "”“" : "");
-		item_words(txn, en, ep, it, &what);
+		item_words(txn, en, ep, &one, &what);
 	}
 	left = conduct_warning_left(&w);
 	r = conduct_rule_of(ep, &w);
@@ -1135,18 +1206,17 @@ void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 		                       "withdrawn", buf_str(&d), e)) != 0)
 			goto out;
 		if (r != NULL)
-			buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，报送材料在截止前已收到、"
-			           "事后补录，所记逾期已撤销；余%zu项，不足预警标准（%d项），该预警已撤回，"
-			           "无需决定。", w.id, jur, w.nitems, buf_str(&what), left, r->lapses);
+			buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，%s；余%zu项，不足"
+			           "预警标准（%d项），该预警已撤回，无需决定。", w.id, jur, w.nitems,
+			           buf_str(&what), because, left, r->lapses);
 	} else {
 		buf_putc(&d, '}');
 		if ((rc = warning_put(txn, &w, e)) != 0 ||
 		    (rc = repropose(en, txn, &w, ridx, task, left, r, &new_id, e)) != 0)
 			goto out;
-		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，报送材料在截止前已收到、"
-		           "事后补录，所记逾期已撤销；余%zu项，仍达到预警标准（%d项），已按实际情况重新"
-		           "提请决定，新的预警编号为 %s，原编号 %s 不再决定。", w.id, jur, w.nitems,
-		           buf_str(&what), left, r->lapses, new_id, w.id);
+		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）中的“%s”，%s；余%zu项，仍达到预警"
+		           "标准（%d项），已按实际情况重新提请决定，新的预警编号为 %s，原编号 %s 不再决定。",
+		           w.id, jur, w.nitems, buf_str(&what), because, left, r->lapses, new_id, w.id);
 	}
 	/* the deciders hear of it now: the list they hold names a number that no longer stands */
 	snprintf(keypart, sizeof(keypart), "voided-%s", w.id);
@@ -1154,6 +1224,7 @@ void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 		rc = candidates_send(en, txn, ep, ridx, engine_now(en), false, buf_str(&changes),
 		                     keypart, e);
 out:
+	free(because);
 	free(jur);
 	free(new_id);
 	buf_release(&d);
@@ -1163,17 +1234,36 @@ out:
 	return rc;
 }
 
+static int
+void_all(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+         const struct voiding *v, struct dberr *e)
+{
+	struct void_find f = {v, {0}};
+	int rc = conduct_warning_each(txn, ep->plan->id, void_find_cb, &f, e);
+
+	for (size_t i = 0; rc == 0 && i < f.ids.n; i++)
+		rc = void_one(en, txn, ep, f.ids.v[i], v, e);
+	strset_free(&f.ids);
+	return rc;
+}
+
 int
 conduct_void_warnings(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                       const struct store_task *task, struct dberr *e)
 {
-	struct void_find f = {task->key, {0}};
-	int rc = conduct_warning_each(txn, ep->plan->id, void_find_cb, &f, e);
+	struct voiding v = {task->key, NULL, NULL, NULL};
 
-	for (size_t i = 0; rc == 0 && i < f.ids.n; i++)
-		rc = void_one(en, txn, ep, f.ids.v[i], task->key, e);
-	strset_free(&f.ids);
-	return rc;
+	return void_all(en, txn, ep, &v, e);
+}
+
+int
+conduct_void_flag(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                  const struct store_task *task, const char *kind, const char *by,
+                  const char *reason, struct dberr *e)
+{
+	struct voiding v = {task->key, kind, by, reason};
+
+	return void_all(en, txn, ep, &v, e);
 }
 
 /* ---- proposals whose rule a version removed ---- */

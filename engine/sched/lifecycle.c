@@ -843,9 +843,13 @@ task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
 		t.flags &= ~(uint32_t)STORE_TASK_FLAGGED;
 	/* the task.flag record stays in the trail; this one says it was withdrawn */
 	rc = flag_record(en, txn, &t, "task.unflag", kind, by, reason, e);
-	/* from now on no rule counts it; warnings already made keep what they counted */
+	/* from now on no rule counts it, and a warning that counted it is brought to the
+	 * truth as for a voided lapse: the bureau must not sign a letter on a flag it took back
+	 * (review 10f, F1) */
 	if (rc == 0)
 		rc = conduct_unnote(en, txn, c.ep, &t, kind, NULL, e);
+	if (rc == 0)
+		rc = conduct_void_flag(en, txn, c.ep, &t, kind, by, reason, e);
 	if (rc == 0) {
 		char *kr = xasprintf("flag_reason:%s", kind), *kb = xasprintf("flag_by:%s", kind);
 		const char *fr = store_task_extra(&t, kr), *fb = store_task_extra(&t, kb);
