@@ -787,6 +787,48 @@ gives_subject(struct rctx *c, const struct plan_milestone *m, const struct store
  * now: a period of a recurring series whose deadline passed while it was cancelled stays
  * cancelled (as a new task would be not applicable); any other task too late to be met
  * gets the grace period from now. Its owner, told it was withdrawn, is told it is back. */
+/* Another task than t gives milestone m's period of t's subject now: a live one under
+ * m's own key, under the key of the milestone m is renamed from, or the one m's alias
+ * names. Reopening t too would make a second set (review 10f, F5: versions loaded in a
+ * repair order — v2 without `renamed_from`, then fixed; or revised, old, revised — gave
+ * every county two tasks, two reminders and two lapses for one report). *key gets it
+ * (caller frees). */
+static bool
+given_elsewhere(struct rctx *c, const struct plan_milestone *m, const struct store_task *t,
+                char **key)
+{
+	const struct plan *p = c->ep->plan;
+	char *cand[3] = {NULL, NULL, NULL}, *alias;
+	struct dberr ignored;
+	bool found = false;
+
+	cand[0] = xasprintf("%s/%s/%s/%s", p->id, m->id, t->subject, t->period);
+	if (m->renamed_from != NULL)
+		cand[1] = xasprintf("%s/%s/%s/%s", p->id, m->renamed_from, t->subject, t->period);
+	alias = xasprintf(SCHED_ALIAS_PREFIX "%s", cand[0]);
+	dberr_clear(&ignored);
+	if (store_meta_get(c->txn, alias, &cand[2], &ignored) != 0)
+		cand[2] = NULL;
+	free(alias);
+	for (size_t i = 0; i < 3; i++) {
+		struct store_task o;
+
+		if (found || cand[i] == NULL || strcmp(cand[i], t->key) == 0)
+			continue;
+		dberr_clear(&ignored);
+		if (store_task_get(c->txn, cand[i], &o, &ignored) != 0)
+			continue;
+		if (!plan_state_withdrawn(o.state)) {
+			found = true;
+			*key = xstrdup(cand[i]);
+		}
+		store_task_release(&o);
+	}
+	for (size_t i = 0; i < 3; i++)
+		free(cand[i]);
+	return found;
+}
+
 static int
 reopen(struct rctx *c, struct store_task *t)
 {
@@ -805,6 +847,14 @@ reopen(struct rctx *c, struct store_task *t)
 
 	if (m == NULL || !gives_subject(c, m, t, true))
 		return 0;
+	if (given_elsewhere(c, m, t, &j)) {
+		/* one task per milestone, subject and period: the live one stands (what its
+		 * owners were told last), this one stays cancelled */
+		snprintf(line, sizeof(line), "stays cancelled: %s gives its period of %s", j, m->id);
+		sched_changes_note(c->ch, SCHED_KEPT, t->key, line);
+		free(j);
+		return 0;
+	}
 	lc = &p->lifecycles[m->lifecycle];
 	st = was ? plan_lifecycle_state(lc, was) : -1;
 	lapsed = st >= 0 && st == lc->deadline_to;
