@@ -605,8 +605,12 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 
 		it = &a->v[*slot];
 		handed_in_at(a, rec, local);
-		why = xasprintf("%s；%s 补报%s", it->why, local,
-		                strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "");
+		/* an incomplete late hand-in leaves the task lapsed: said, not passed off as
+		 * the lapse's end */
+		why = xasprintf("%s；%s 补报%s%s", it->why, local,
+		                strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "",
+		                it->lc && plan_lifecycle_state(it->lc, rec->to_state) ==
+		                              it->deadline_state ? "（内容不全，仍为逾期）" : "");
 		free(it->why);
 		it->why = why;
 		it->handed_in = true;

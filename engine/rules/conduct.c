@@ -286,6 +286,12 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 		state_prune(&s, t - conduct_window(&r->within));
 		for (size_t i = 0; i < s.n && !seen; i++) {
 			seen = strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls;
+			/* an escalation is the task's lapse one step on, not a new fact: under a rule
+			 * that counts both, the lapse in the window stands for it (review 10f, F4: a
+			 * second warning the next morning, "8次" for four tables) */
+			seen = seen || (cls == PLAN_COUNT_ESCALATION &&
+			                strcmp(s.v[i].task, task->key) == 0 &&
+			                conduct_class(s.v[i].why) == PLAN_COUNT_LAPSE);
 			/* a task counts once for its flags, but each kind is named: 谎报 then 瞒报
 			 * is one count, "concealed+falsified", and both are in the warning */
 			if (seen && cls == PLAN_COUNT_FLAG) {

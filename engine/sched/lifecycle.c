@@ -177,7 +177,7 @@ queue_incomplete(struct engine *en, struct store_txn *txn, const struct ctx *c,
  * past is applied at once: the task lapses again (a task's lapse counts once, conduct.c). */
 static int
 came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct store_task *t,
-          bool late, bool returned, struct dberr *e)
+          bool late, bool returned, int64_t at, struct dberr *e)
 {
 	const struct plan_offset *corr = &c->m->correction;
 	struct buf details = BUF_INIT;
@@ -188,11 +188,12 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 
 	/* a correction period once; again only for a report handed in in time whose deadline
 	 * passed while it waited for review: the receiver's delay is not the owner's lapse
-	 * (review 10e, M-G) */
-	bool again = returned && t->deadline < now;
+	 * (review 10e, M-G). Counted from when it came back (at: a hand-in recorded afterwards
+	 * is dated when it was received), never from when someone typed it in */
+	bool again = returned && t->deadline < at;
 
 	if (corr->n > 0 && !late && (store_task_extra(t, "correction_due") == NULL || again)) {
-		if ((rc = sched_period_end(c->ep, now, corr, &day, &deadline, e)) != 0)
+		if ((rc = sched_period_end(c->ep, at, corr, &day, &deadline, e)) != 0)
 			return rc;
 		if (deadline <= t->deadline) {
 			day = t->due_date;
@@ -400,6 +401,25 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		 * and when it was recorded (docs/plan-format.md, "Recorded afterwards") */
 		voids = c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
 		        (t.flags & STORE_TASK_LAPSED) && !late;
+		/* an incomplete one prevents the lapse only when its correction period, counted
+		 * from its receipt, runs past the deadline; otherwise it was incomplete at the
+		 * deadline and the lapse stands as it was: no void, no second lapse, nothing to
+		 * tell the deciders (review 10f, F2). So does a late incomplete one: the task
+		 * stays lapsed, the incomplete notice says what is still missing */
+		if (c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to && to == c.lc->incomplete &&
+		    missing.len > 0 && (t.flags & STORE_TASK_LAPSED)) {
+			const struct plan_offset *corr = &c.m->correction;
+			int32_t cday;
+			int64_t cdl = t.deadline;
+
+			if (voids && corr->n > 0 &&
+			    (rc = sched_period_end(c.ep, a->at, corr, &cday, &cdl, e)) != 0)
+				goto out;
+			if (cdl <= t.deadline) {
+				voids = false;
+				to = c.lc->deadline_to;
+			}
+		}
 		store_task_set_extra(&t, "submitted_by", a->by);
 		store_task_set_extra(&t, "submitted_at", when);
 		store_task_set_extra(&t, "submitted_late", late ? "true" : "false");
@@ -497,7 +517,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	if (rc == 0 && voids)
 		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
 	if (rc == 0 && back)
-		rc = came_back(en, txn, &c, &t, late, !submit, e);
+		rc = came_back(en, txn, &c, &t, late, !submit, a->at, e);
 	if (rc == 0 && submit && missing.len > 0)
 		rc = queue_incomplete(en, txn, &c, &t, a->at, e);
 	if (rc == 0 && !submit)
