@@ -535,6 +535,29 @@ contact_changes(const struct store_subject *old, const struct store_subject *neu
 		}
 }
 
+/* DB_EDATA when enterprise s's jurisdiction is retired in the store. */
+static int
+retired_jurisdiction(struct store_txn *txn, const struct store_subject *s, struct dberr *e)
+{
+	const char *j = store_subject_field(s, "jurisdiction");
+	struct store_subject js;
+	struct dberr ignored;
+	int rc = 0;
+
+	dberr_clear(&ignored);
+	if (j == NULL || store_subject_get(txn, STORE_JURISDICTION, j, &js, &ignored) != 0)
+		return 0;
+	if (store_subject_field(&js, SCHED_RETIRED) != NULL)
+		rc = dberr_set(e, DB_EDATA, "enterprise %s: its jurisdiction %s was retired on %s "
+		               "(%s): an import gives a retired jurisdiction no enterprise; "
+		               "nothing was imported", s->id, j,
+		               store_subject_field(&js, SCHED_RETIRED),
+		               store_subject_field(&js, SCHED_RETIRED_REASON)
+		                   ? store_subject_field(&js, SCHED_RETIRED_REASON) : "");
+	store_subject_release(&js);
+	return rc;
+}
+
 /* A subject as the registry gives it, over the one the store has: what a retirement set
  * stays (an import never brings a retired subject back); a field (or contact column) a CSV
  * does not have is kept as the store has it, since the file says nothing of it (a blank
@@ -550,12 +573,27 @@ put_subject(struct engine *en, struct store_txn *txn, const struct registry *reg
 	size_t n = 0;
 	int rc = store_subject_get(txn, s->kind, s->id, &old, e);
 
-	if (rc == DB_ENOTFOUND) {
-		dberr_clear(e);
-		return store_subject_put(txn, s, e);
-	}
-	if (rc != 0)
+	if (rc != 0 && rc != DB_ENOTFOUND)
 		return rc;
+	if (rc == DB_ENOTFOUND)
+		dberr_clear(e);
+	if (s->kind == STORE_ENTERPRISE &&
+	    (rc == DB_ENOTFOUND || store_subject_field(&old, SCHED_RETIRED) == NULL)) {
+		/* a retired jurisdiction has no enterprise left (retire refuses one that has):
+		 * an import must not give it one, new or moved there, whose lapses would count
+		 * and whose escalations would go to an office told it is retired (review 10e,
+		 * m-J). The whole import is refused, as for any bad row. */
+		int found = rc;
+		int jrc = retired_jurisdiction(txn, s, e);
+
+		if (found == 0 && jrc != 0)
+			store_subject_release(&old);
+		if (jrc != 0)
+			return jrc;
+		rc = found;
+	}
+	if (rc == DB_ENOTFOUND)
+		return store_subject_put(txn, s, e);
 	neu.fields = store_kv_dup(s->fields, s->nfields);
 	neu.contacts = store_kv_dup(s->contacts, s->ncontacts);
 	for (size_t i = 0; kept[i]; i++) {
