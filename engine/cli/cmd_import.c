@@ -46,9 +46,9 @@ int
 cmd_retire(struct cli *c)
 {
 	const char *pos[1], *reason = NULL;
-	bool dry = false;
+	bool dry = false, undo = false;
 	struct cli_opt opts[] = {{"reason", &reason, NULL}, {"dry-run", NULL, &dry},
-	                         {NULL, NULL, NULL}};
+	                         {"undo", NULL, &undo}, {NULL, NULL, NULL}};
 	struct retire_result res;
 	struct engine *en;
 	int npos, rc;
@@ -58,8 +58,16 @@ cmd_retire(struct cli *c)
 	if (npos != 1 || reason == NULL || *reason == '\0')
 		return cli_usage(c, "give the SUBJECT and --reason TEXT");
 	if ((rc = cli_engine(c, &en)) != 0 ||
-	    (rc = sched_retire(en, pos[0], reason, dry, &res, &c->err)) != 0)
+	    (rc = sched_retire(en, pos[0], reason, dry, undo, &res, &c->err)) != 0)
 		return rc;
+	if (undo) {
+		printf("%s: %s%s; %zu cancelled tasks %s\n", pos[0],
+		       dry ? "would be retired no more" : "retired no more",
+		       dry ? " (dry run: nothing was written)" : "",
+		       res.changes.n[SCHED_REOPENED], dry ? "would be reopened" : "reopened");
+		print_changes(&res.changes, dry);
+		return 0;
+	}
 	printf("%s: %s%s; %zu unfinished tasks %s\n", pos[0],
 	       dry ? "would be retired" : "retired",
 	       dry ? " (dry run: nothing was written)" : "", res.changes.n[SCHED_CANCELLED],

@@ -570,21 +570,27 @@ const struct cli_command cli_commands[] = {
 	 .subs = "annex3 annex4 accountability"},
 	{.name = "retire", .fn = cmd_retire, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
 	 .summary = "a jurisdiction or enterprise leaves the registry; its open tasks are cancelled",
-	 .usage = "dabiao retire SUBJECT --reason TEXT [--dry-run]",
+	 .usage = "dabiao retire SUBJECT --reason TEXT [--undo] [--dry-run]",
 	 .text = "Marks jurisdiction or enterprise SUBJECT (its id, or an enterprise's credit "
 	         "code) retired, with today's date and the reason: it gets no new task under "
 	         "any plan, and its unfinished tasks are cancelled (a final state) with the "
 	         "reason, each audited; finished ones and its lapses stay on record. A later "
 	         "import keeps it retired. A jurisdiction whose enterprises are not all "
-	         "retired is refused: move them or retire them first.",
+	         "retired is refused: move them or retire them first. With --undo a "
+	         "retirement made by mistake is taken back: what it cancelled is reopened "
+	         "(a task that had lapsed comes back overdue), its owners told, and the "
+	         "subject gets its tasks again.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"reason", "TEXT", NULL, "why (kept with the subject and in each cancelled "
 		  "task's record). Required."},
+		 {"undo", NULL, NULL, "take back the subject's retirement (audited "
+		  "subject.unretire): what it cancelled is reopened"},
 		 {"dry-run", NULL, NULL, "say what would be cancelled, change nothing"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "no SUBJECT or no --reason"},
-		 {65, "no such subject, retired already, or a jurisdiction with enterprises"},
+		 {65, "no such subject, retired already (--undo: not retired, or an enterprise "
+		  "of a retired jurisdiction), or a jurisdiction with enterprises"},
 		 {0, NULL}},
 	 .example = "dabiao retire 91652301MA74H957X2 --reason \"2017年8月关闭，已注销\""},
 	{.name = "run", .fn = cmd_run, .flags = RW | CLI_REAL, .group = CLI_G_TIME,

@@ -813,8 +813,60 @@ sched_preview_import(struct engine *en, const char *path, struct import_result *
 struct retire_arg {
 	struct engine *en;
 	const char *id, *reason;
+	bool undo;
 	struct retire_result *res;
 };
+
+static void
+kv_drop(struct store_kv **kv, size_t *n, const char *key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*kv)[i].key, key) == 0) {
+			free((*kv)[i].key);
+			free((*kv)[i].val);
+			memmove(&(*kv)[i], &(*kv)[i + 1], (*n - i - 1) * sizeof(**kv));
+			(*n)--;
+			return;
+		}
+}
+
+/* `retire --undo`: a subject retired by mistake (the wrong credit code) is in the registry
+ * again: its retirement's mark goes, audited with what it was (subject.unretire), and what
+ * the retirement cancelled comes back as a relisted enterprise's tasks do (reconcile's
+ * reopen: a task cancelled after it lapsed comes back lapsed; any other under the
+ * fair-start rule), its owners told; the tasks made meanwhile for others are made for it
+ * too (review 10e, m-H). An enterprise of a jurisdiction still retired is refused. */
+static int
+unretire(struct retire_arg *a, struct store_txn *txn, struct store_subject *s, struct dberr *e)
+{
+	struct buf d = BUF_INIT;
+	int rc;
+
+	if (store_subject_field(s, SCHED_RETIRED) == NULL)
+		return dberr_set(e, DB_ESTATE, "%s is not retired: nothing to undo", a->id);
+	if (s->kind == STORE_ENTERPRISE && (rc = retired_jurisdiction(txn, s, e)) != 0)
+		return rc;
+	buf_printf(&d, "{\"kind\":\"%c\",\"retired\":", (char)s->kind);
+	buf_json_str(&d, store_subject_field(s, SCHED_RETIRED));
+	buf_puts(&d, ",\"retired_reason\":");
+	buf_json_str(&d, store_subject_field(s, SCHED_RETIRED_REASON)
+	                     ? store_subject_field(s, SCHED_RETIRED_REASON) : "");
+	buf_puts(&d, ",\"reason\":");
+	buf_json_str(&d, a->reason);
+	buf_putc(&d, '}');
+	kv_drop(&s->fields, &s->nfields, SCHED_RETIRED);
+	kv_drop(&s->fields, &s->nfields, SCHED_RETIRED_REASON);
+	rc = store_subject_put(txn, s, e);
+	if (rc == 0)
+		rc = engine_audit(a->en, txn, "subject.unretire", "", a->id, "retired", "",
+		                  buf_str(&d), e);
+	for (size_t i = 0; rc == 0 && i < engine_nplans(a->en); i++)
+		rc = reconcile_plan(a->en, txn, engine_plan_at(a->en, i), NULL, &a->res->changes, e);
+	if (rc == 0)
+		rc = expand_all(a->en, txn, NULL, &a->res->changes, e);
+	buf_release(&d);
+	return rc;
+}
 
 static int
 live_enterprise_cb(const struct store_subject *s, void *arg)
@@ -853,6 +905,10 @@ retire_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (rc != 0)
 		return rc;
 	res->kind = s.kind;
+	if (a->undo) {
+		rc = unretire(a, txn, &s, e);
+		goto out;
+	}
 	if (store_subject_field(&s, SCHED_RETIRED) != NULL) {
 		rc = dberr_set(e, DB_ESTATE, "%s was retired on %s already", a->id,
 		               store_subject_field(&s, SCHED_RETIRED));
@@ -889,10 +945,10 @@ out:
 }
 
 int
-sched_retire(struct engine *en, const char *id, const char *reason, bool dry,
+sched_retire(struct engine *en, const char *id, const char *reason, bool dry, bool undo,
              struct retire_result *res, struct dberr *e)
 {
-	struct retire_arg a = {en, id, reason, res};
+	struct retire_arg a = {en, id, reason, undo, res};
 
 	memset(res, 0, sizeof(*res));
 	if (reason == NULL || *reason == '\0')

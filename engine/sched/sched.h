@@ -286,7 +286,10 @@ struct retire_result {
 	size_t enterprises;   /* a jurisdiction's enterprises still in it (refused) */
 	struct sched_changes changes;
 };
-int sched_retire(struct engine *en, const char *id, const char *reason, bool dry,
+/* undo: the retirement of SUBJECT is taken back (`retire --undo`): the mark goes
+ * (subject.unretire), what it cancelled is reopened, its tasks made since are made; not
+ * retired DB_ESTATE, an enterprise of a retired jurisdiction DB_EDATA. */
+int sched_retire(struct engine *en, const char *id, const char *reason, bool dry, bool undo,
                  struct retire_result *res, struct dberr *e);
 
 /* ---- lifecycle events on tasks (lifecycle.c), each inside the caller's transaction ---- */
