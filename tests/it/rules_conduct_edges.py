@@ -7,34 +7,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_plan, county_registry,  # noqa: E402
+                       county_task)
 
-PLAN = """\
-plan: ce
-title: 边界测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  bureau: {title: 州环保局}
-conduct:
-  - {lapses: 2, within: 10d, kind: interview-warning, notify: [county], of: [lapse]}
-  - {lapses: 3, within: 30d, kind: approval-restriction-warning, notify: [county]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: x, title: 甲事项, owner: county, for: each jurisdiction, submit_to: bureau, due: 2017-03-01}
-      - {id: y, title: 乙事项, owner: county, for: each jurisdiction, submit_to: bureau, due: 2017-03-11}
-      - {id: z, title: 丙事项, owner: county, for: each jurisdiction, submit_to: bureau, due: 2017-04-28}
-"""
-REG = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
-offices:
-  bureau: [b@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = county_plan("ce", "边界测试", [
+    county_task("x", "甲事项", "2017-03-01", "submit_to: bureau"),
+    county_task("y", "乙事项", "2017-03-11", "submit_to: bureau"),
+    county_task("z", "丙事项", "2017-04-28", "submit_to: bureau")],
+    offices=[("bureau", "州环保局")], rules="conduct:\n"
+    "  - {lapses: 2, within: 10d, kind: interview-warning, notify: [county], of: [lapse]}\n"
+    "  - {lapses: 3, within: 30d, kind: approval-restriction-warning, notify: [county]}\n")
+REG = county_registry([("a", "甲县")], offices=("bureau",))
 
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-02-01T00:00:00+08:00")
