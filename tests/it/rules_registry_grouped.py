@@ -9,26 +9,14 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, eq, check, done, county_registry, E1, E2  # noqa: E402
+from dabiao_it import (Store, eq, check, done, county_registry, enterprise_plan,  # noqa: E402,E501
+                       E1, E2)
 
-PLAN = """\
-plan: rg
-title: 整改督办
-timezone: Asia/Shanghai
-notify_at: "09:00"
-grace: 10wd
-calendar: {weekend: [sat, sun]}
-roles:
-  enterprise: {title: 企业, per: enterprise}
-phases:
-  - id: p
-    title: 整治
-    milestones:
-      - {id: fix, title: 限期整改, owner: enterprise, for: each enterprise,
-         due: {field: rectify_by}, remind: [-7d]}
-      - {id: report, title: 整改情况报告, owner: enterprise, for: each enterprise,
-         due: {field: rectify_by}, remind: [-7d]}
-"""
+PLAN = enterprise_plan("rg", "整改督办", [
+    "{id: fix, title: 限期整改, owner: enterprise, for: each enterprise, "
+    "due: {field: rectify_by}, remind: [-7d]}",
+    "{id: report, title: 整改情况报告, owner: enterprise, for: each enterprise, "
+    "due: {field: rectify_by}, remind: [-7d]}"])
 REG = county_registry([("aa", "甲县")])
 
 

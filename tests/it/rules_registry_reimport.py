@@ -17,30 +17,12 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import (Store, eq, check, done, RECTIFICATION,  # noqa: E402
-                       county_registry, E1, E2)
+                       county_registry, enterprise_plan, E1, E2)
 
-PLAN = ("""\
-plan: ri
-title: 整改测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-grace: 10wd
-calendar: {weekend: [sat, sun]}
-roles:
-  enterprise: {title: 企业, per: enterprise}
-"""
-        + RECTIFICATION + """\
-escalations:
-  e:
-    - {after: 1d, kind: overdue, notify: [owner]}
-phases:
-  - id: p
-    title: 整治
-    milestones:
-      - {id: fix, title: 限期整改, owner: enterprise, for: each enterprise,
-         where: {listed: true}, due: {field: rectify_by}, remind: [-30d, -7d], escalate: e,
-         lifecycle: rectification}
-""")
+PLAN = enterprise_plan("ri", "整改测试", [
+    "{id: fix, title: 限期整改, owner: enterprise, for: each enterprise, where: {listed: true}, "
+    "due: {field: rectify_by}, remind: [-30d, -7d], escalate: e, lifecycle: rectification}"],
+    rules=RECTIFICATION + "escalations:\n  e:\n    - {after: 1d, kind: overdue, notify: [owner]}\n")
 REG = county_registry([("aa", "甲县")])
 V1 = ("id,name,jurisdiction,industry,listed,rectify_by,responsible_unit,responsible_person,"
       "permit,email\n"

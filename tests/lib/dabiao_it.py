@@ -218,6 +218,17 @@ def county_plan(pid, title, milestones, offices=(), rules=""):
             + "".join(f"      - {m}\n" for m in milestones))
 
 
+def enterprise_plan(pid, title, milestones, rules=""):
+    """A one-phase plan (Asia/Shanghai, notify_at 09:00, grace 10wd, weekends off) of
+    enterprise (企业, per enterprise) tasks: RULES (top-level YAML lines: lifecycles,
+    escalations) and MILESTONES, each a flow mapping, in phase 整治."""
+    return (f"plan: {pid}\ntitle: {title}\ntimezone: Asia/Shanghai\nnotify_at: \"09:00\"\n"
+            "grace: 10wd\ncalendar: {weekend: [sat, sun]}\n"
+            "roles:\n  enterprise: {title: 企业, per: enterprise}\n" + rules
+            + "phases:\n  - id: p\n    title: 整治\n    milestones:\n"
+            + "".join(f"      - {m}\n" for m in milestones))
+
+
 def county_registry(counties, offices=()):
     """Counties (id, name), each mailed at ID@x.example, and the offices OFFICES besides
     admin, each mailed at ID@x.example."""
