@@ -29,11 +29,17 @@
 #include "time/tz.h"
 #include "workflows/parse/csv.h"
 #include "workflows/parse/registry.h"
+#include "workflows/parse/xlsx.h"
 
 /* A county's table is a sheet of a few hundred rows at most; 16 MiB is about 90,000
  * Annex 4 rows, kept whole in one audit record (docs/reports.md gives the cap). A larger
- * file is not a county's form: a whole workbook's export or another table. */
+ * file is not a county's form: a whole workbook's export or another table. In a workbook
+ * the cap holds for the parts read (the sheet, its strings and styles, as stored) and the
+ * cells' text (xlsx.h), not for the file: */
 #define ANNEX_FILE_MAX ((size_t)16 << 20)
+/* ... which may hold pictures besides: the photo of the stamped form that the form's
+ * 填表说明 asks for ("加盖公章后…报送") is 3-8 MiB from a phone (review12x, M4). */
+#define ANNEX_WORKBOOK_MAX ((size_t)64 << 20)
 
 /* The form's columns (report_annex3_table / report_annex4_table), which the header row
  * must name in this order; 完成率 is computed, never read. */
@@ -222,6 +228,68 @@ former_name(struct annex_req *q, const char *name)
 	return q->jname_then != NULL && strcmp(name, q->jname_then) == 0;
 }
 
+/* Annex 4's free-text columns, where staff wrap long text with Alt+Enter (主要污染物,
+ * 超标原因); every other column holds a name, a code, a word of a list, a number or a
+ * date, where a line break inside is a slip to be named. */
+static bool
+free_text(const struct annex_file *a, size_t i)
+{
+	return a->form == PLAN_FORM_ANNEX4 && (i == 5 || i == 6);
+}
+
+static bool
+line_break(char ch)
+{
+	return ch == '\r' || ch == '\n';
+}
+
+/* A line break typed in a cell (Alt+Enter, review12x m1): at its ends, where the cell does
+ * not show it, a blank like the spaces around it, trimmed; inside a free-text column one
+ * space with the blanks around it (the record keeps a row on one line). Anywhere else it
+ * stays, for check_row to name. Linear in the text. */
+static void
+line_breaks(char *s, bool fold)
+{
+	size_t a = 0, b = strlen(s), w = 0, lead, end;
+	bool moved = true;
+
+	while (moved) {
+		utf8_trim_span(s + a, b - a, &lead, &end);
+		b = a + end, a += lead;
+		moved = false;
+		for (; a < b && line_break(s[a]); a++)
+			moved = true;
+		for (; b > a && line_break(s[b - 1]); b--)
+			moved = true;
+	}
+	for (size_t i = a; i < b;) {
+		if (fold && line_break(s[i])) {
+			while (w > 0 && (s[w - 1] == ' ' || s[w - 1] == '\t'))
+				w--;
+			while (i < b && (line_break(s[i]) || s[i] == ' ' || s[i] == '\t'))
+				i++;
+			s[w++] = ' ';
+		} else {
+			s[w++] = s[i++];
+		}
+	}
+	s[w] = '\0';
+}
+
+/* A date column's value as a day: a date cell with a time of day reads "YYYY-MM-DD HH:MM"
+ * (and a CSV export of it may add ":SS"); the column holds the day the measure was due or
+ * done, so the time is dropped (review12x m2). Other text is left for the date check. */
+static void
+day_of(char *s)
+{
+	size_t n = strlen(s);
+
+	if ((n == 16 || n == 19) && s[10] == ' ' && s[13] == ':' && (n == 16 || s[16] == ':') &&
+	    strspn(s + 11, "0123456789") == 2 && strspn(s + 14, "0123456789") == 2 &&
+	    (n == 16 || strspn(s + 17, "0123456789") == 2))
+		s[10] = '\0';
+}
+
 static int
 check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
           struct annex_codes *codes, struct dberr *e)
@@ -248,16 +316,25 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 		return csv_field_error(&a->rd, &r->f[last > 0 ? last - 1 : 0], ROW_ITSELF, e, why);
 	}
 	for (size_t i = 0; i < last; i++) {
-		const char *lb = strpbrk(r->f[i].text, "\r\n");
+		const char *lb;
 		int rc;
 
-		/* a line break typed in a cell (Alt+Enter): the form's cells hold one line; the
-		 * registry's hint (a free attribute may hold one) does not apply here */
+		/* 完成率 is computed, never read: whatever the county's sheet holds there (a
+		 * formula saved without its value, as programs write it) is not checked */
+		if (a->form == PLAN_FORM_ANNEX3 && i == N3 - 1)
+			continue;
+		if (utf8_valid(r->f[i].text, strlen(r->f[i].text)) == strlen(r->f[i].text))
+			line_breaks(r->f[i].text, free_text(a, i));
+		lb = strpbrk(r->f[i].text, "\r\n");
+		/* a line break typed inside a cell (Alt+Enter) that is not free text: the form's
+		 * cells hold one line; the registry's hint (a free attribute may hold one) does
+		 * not apply here */
 		if (lb != NULL && utf8_valid(r->f[i].text, strlen(r->f[i].text)) ==
 		                  strlen(r->f[i].text)) {
 			snprintf(why, sizeof(why), "a line break inside the cell at character %zu "
-			         "(Alt+Enter in the spreadsheet?): the form's cells hold one line; "
-			         "remove it", utf8_count(r->f[i].text, (size_t)(lb - r->f[i].text)) + 1);
+			         "(Alt+Enter in the spreadsheet?): this column holds one line (only "
+			         "主要污染物 and 超标原因 may wrap); remove it",
+			         utf8_count(r->f[i].text, (size_t)(lb - r->f[i].text)) + 1);
 			return csv_field_error(&a->rd, &r->f[i], i, e, why);
 		}
 		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false, UTF8_LINE_MAX, e)) != 0)
@@ -324,6 +401,7 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	for (size_t i = 8; i <= 10; i += 2) {
 		int32_t day;
 
+		day_of(r->f[i].text);
 		if (r->f[i].text[0] && cal_parse_date(r->f[i].text, &day) != 0) {
 			snprintf(why, sizeof(why), "'%s' is not a date (YYYY-MM-DD)", r->f[i].text);
 			return csv_field_error(&a->rd, &r->f[i], i, e, why);
@@ -378,7 +456,10 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	char why[320];
 	int rc, end_line = 0;
 
-	if ((rc = csv_open(&a.rd, q->path, data, len, e)) != 0)
+	if (len == 0)
+		return dberr_at(e, DB_EDATA, q->path, 0, 0, "the file is empty (0 bytes): it was "
+		                "not saved, or not copied or mailed whole; ask for it again");
+	if ((rc = csv_open(&a.rd, q->path, data, len, ANNEX_FILE_MAX, e)) != 0)
 		return rc;
 	if (a.rd.sheet == NULL && (rc = semicolons(q->path, data, len, e)) != 0)
 		goto out;
@@ -420,6 +501,16 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			goto out;
 		}
 	}
+	/* a column the form does not have: refused, as a value under it would be (review12x
+	 * m7): the header is the form's, exactly; an empty header cell after it is none */
+	for (size_t i = a.ncols; i < r.n; i++)
+		if (csv_trim(r.f[i].text)[0] != '\0') {
+			snprintf(why, sizeof(why), "'%s' is not a column of the form, whose last is "
+			         "'%s' (column %zu): delete that column (notes go outside the file)",
+			         r.f[i].text, a.cols[a.ncols - 1], a.ncols);
+			rc = csv_field_error(&a.rd, &r.f[i], i, e, why);
+			goto out;
+		}
 	*nrows = 0;
 	for (;;) {
 		a.row = *nrows + 1;
@@ -472,10 +563,16 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		rc = dberr_at(e, DB_EDATA, q->path, r.line ? r.line : 1, 1, "Annex 3 holds one row, "
 		              "the county's own; this file has none");
 	/* a clerk's slip of a month would file June's table as July's: the form says which */
-	else if (a.sline > 0 && (a.sy != q->y || a.smo != q->mo))
-		rc = dberr_at(e, DB_EDATA, q->path, a.sline, 1, "the form states the period ending "
-		              "%d年%d月, but --month is %s: check --month (the month the table covers, "
-		              "the last of a two-month Annex 4)", a.sy, a.smo, q->month);
+	else if (a.sline > 0 && (a.sy != q->y || a.smo != q->mo)) {
+		/* a workbook's line is named as its cell, as every other message names it */
+		if (a.rd.sheet != NULL)
+			snprintf(why, sizeof(why), "cell A%d of sheet '%s': ", a.sline, a.rd.sheet);
+		else
+			why[0] = '\0';
+		rc = dberr_at(e, DB_EDATA, q->path, a.sline, 1, "%sthe form states the period "
+		              "ending %d年%d月, but --month is %s: check --month (the month the table "
+		              "covers, the last of a two-month Annex 4)", why, a.sy, a.smo, q->month);
+	}
 	*form = a.form;
 out:
 	csv_record_release(&r);
@@ -548,8 +645,16 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (!q->at_given && (rc = engine_clock_txn(q->en, txn, &q->at, e)) != 0)
 		goto out;
 	q->jname = store_subject_field(&j, "name") ? store_subject_field(&j, "name") : q->jur;
-	if ((rc = file_read(q->path, ANNEX_FILE_MAX, &data, &len, e)) == DB_EDATA) {
+	if ((rc = file_read(q->path, ANNEX_WORKBOOK_MAX, &data, &len, e)) == DB_EDATA) {
 		dberr_clear(e); /* only a size is DB_EDATA here: say what to do about it */
+		rc = dberr_at(e, DB_EDATA, q->path, 0, 0, "larger than %zu MiB, the most "
+		              "import-annex reads of a workbook, pictures included: a county's table "
+		              "is one sheet of the form dabiao sent; remove the pictures (a photo of "
+		              "the stamped form is a few MiB), or save the sheet as CSV UTF-8",
+		              ANNEX_WORKBOOK_MAX >> 20);
+		goto out;
+	}
+	if (rc == 0 && len > ANNEX_FILE_MAX && !xlsx_is_zip(data, len)) {
 		rc = dberr_at(e, DB_EDATA, q->path, 0, 0, "larger than %zu MiB, the most "
 		              "import-annex reads (about 90,000 Annex 4 rows): a county's table is one "
 		              "sheet of the form dabiao sent, tens or hundreds of rows; check that this "

@@ -219,7 +219,7 @@ hostile = {
     "badxml": dict(GOOD, **{SHEET: GOOD[SHEET].replace(b"</sheetData>", b"</sheetDat>", 1)}),
 }
 WHY = {"bomb": "more than 256 MiB of XML", "laughs": "DOCTYPE",
-       "noworkbook": "part xl/workbook.xml: missing", "badxml": "mismatched tag",
+       "noworkbook": "no part xl/workbook.xml", "badxml": "mismatched tag",
        "deep": "nested more than 64 deep", "longtag": "tag longer than 64 KiB",
        "strings": "more than 2,000,000 shared strings", "longcell": "32,767 characters"}
 n1 = len(records())

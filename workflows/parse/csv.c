@@ -13,7 +13,7 @@
 #include "workflows/parse/ydoc.h"
 
 int
-csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
+csv_open(struct csv_reader *c, const char *name, const char *data, size_t len, size_t max,
          struct dberr *e)
 {
 	memset(c, 0, sizeof(*c));
@@ -29,7 +29,7 @@ csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
 	 * sheet; an old-format one (.xls/.et, or an encrypted .xlsx: both OLE compound files)
 	 * is said to be what it is, not "NUL byte" */
 	if (xlsx_is_zip(data, len))
-		return xlsx_read(c, name, data, len, e);
+		return xlsx_read(c, name, data, len, max, e);
 	if (len >= 8 && memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
 		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is an old-format workbook "
 		                "(.xls or .et) or a password-protected one (an OLE file); open it, "
@@ -67,7 +67,7 @@ csv_close(struct csv_reader *c)
 	free(c->rows);
 	free(c->sheet);
 	c->rows = NULL;
-	c->nrows = c->next = 0;
+	c->nrows = c->next = c->width = 0;
 	c->sheet = NULL;
 	buf_release(&c->tmp);
 }
@@ -103,6 +103,11 @@ csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx
 	size_t len = strlen(f->text), lead, end, k;
 	int rc = 0;
 
+	if (f->unsaved)
+		return csv_field_error(c, f, idx, e, "the cell holds a formula whose value was never "
+		                       "saved (the program that wrote the file does not compute "
+		                       "formulas), so the file has no value for it: open the file "
+		                       "in Excel or WPS and save it, or type the value");
 	if (utf8_valid(f->text, len) != len)
 		return csv_field_error(c, f, idx, e, "text is not UTF-8 (save the spreadsheet as "
 		                       "\"CSV UTF-8\", not GBK/ANSI)");
@@ -229,6 +234,12 @@ csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e)
 			return 0;
 		*r = c->rows[c->next];
 		c->rows[c->next++] = empty;
+		while (r->n < c->width) {
+			r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
+			r->f[r->n] = (struct csv_field){xstrdup(""), r->line, (int)r->n + 1, true,
+			                                false};
+			r->n++;
+		}
 		return 1;
 	}
 	if (c->p >= c->end)
@@ -238,6 +249,7 @@ csv_read(struct csv_reader *c, struct csv_record *r, struct dberr *e)
 		r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
 		f = &r->f[r->n];
 		f->text = NULL;
+		f->unsaved = false;
 		if ((rc = read_field(c, f, r->n, e)) != 0)
 			return rc;
 		f->text = xstrdup(buf_str(&c->tmp));

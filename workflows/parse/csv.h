@@ -24,6 +24,10 @@ struct csv_field {
 	char *text;   /* unquoted, owned by the record */
 	int line, col;
 	bool quoted;
+	/* A workbook's cell holding a formula whose value was never saved (a program that
+	 * writes formulas without computing them: openpyxl, pandas, report generators): text
+	 * is "", though Excel shows a value (csv_check_text refuses it). */
+	bool unsaved;
 };
 
 struct csv_record {
@@ -50,14 +54,20 @@ struct csv_reader {
 	struct csv_record *rows;
 	size_t nrows, next;
 	char *sheet;
+	/* Its rows are handed out this many fields wide (its widest row's), as a CSV export
+	 * of the sheet writes them: padded as each is handed out, so a far cell costs no
+	 * memory per row. */
+	size_t width;
 };
 
 /* Starts reading data[0..len) (borrowed; must outlive the reader) named name. A workbook
- * (.xlsx, a ZIP archive) is read whole here (xlsx_read; its errors). An old-format
+ * (.xlsx, a ZIP archive) is read whole here (xlsx_read; its errors): max is the most the
+ * caller reads of a CSV, in bytes, which bounds a workbook's parts read (as stored: its
+ * pictures and other parts do not count) and its cells' text. An old-format
  * workbook (.xls/.et) or a UTF-16 file (Excel's "Unicode text") is DB_EDATA with one clear
  * sentence; a byte order mark is skipped (columns on line 1 count from after it). */
 int csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
-             struct dberr *e);
+             size_t max, struct dberr *e);
 /* Reads the next record into r (its earlier fields are freed). Returns 1 when one was read,
  * 0 at the end of the data, or DB_EDATA at the field that breaks RFC 4180 (a quote inside
  * an unquoted field, an unterminated quote, text after a closing quote, a NUL byte). */
@@ -69,8 +79,9 @@ bool csv_blank(const struct csv_record *r);
  * workbook "FILE:ROW:COL: cell C5 of sheet 'S', <where>: what". */
 int csv_field_error(const struct csv_reader *c, const struct csv_field *f, size_t idx,
                     struct dberr *e, const char *what);
-/* A field's text checked as a person's: UTF-8 (else "save the spreadsheet as CSV UTF-8"),
- * no control character (line breaks and tabs only when lines), at most max characters
+/* A field's text checked as a person's: a workbook's formula with a saved value (else
+ * "open and save the file in Excel or WPS"), UTF-8 (else "save the spreadsheet as CSV
+ * UTF-8"), no control character (line breaks and tabs only when lines), at most max characters
  * (utf8.h: UTF8_LINE_MAX, UTF8_PARA_MAX). DB_EDATA at the field. */
 int csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t idx,
                    bool lines, size_t max, struct dberr *e);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "workflows/parse/csv.h"
@@ -344,7 +345,7 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 	size_t capseen = 0, first = l->n, i;
 	int rc;
 
-	if ((rc = csv_open(&c.rd, name, data, len, e)) != 0)
+	if ((rc = csv_open(&c.rd, name, data, len, FILE_MAX_REGISTRY, e)) != 0)
 		return rc;
 	c.rd.where = where;
 	c.rd.where_arg = &c;

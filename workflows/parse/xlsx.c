@@ -31,12 +31,19 @@
 #define XLSX_DEPTH_MAX 64
 #define XLSX_TAG_MAX ((size_t)64 << 10)
 #define XLSX_MERGES_MAX 10000
+/* Fields handed out, the padding of each row to the widest included: as many as the
+ * sheet's CSV export would have. Padding costs no memory (a row is padded as it is handed
+ * out, csv_read), only a moment each: about 0.5 s at this cap. */
+#define XLSX_FIELDS_MAX ((size_t)16 << 20)
 
 enum phase { P_WORKBOOK, P_RELS, P_STRINGS, P_STYLES, P_SHEET };
 
 struct xl {
 	const char *name;       /* the file, for messages */
 	const char *part;       /* the part being read */
+	size_t max;             /* the caller's bound (xlsx_read) */
+	size_t stored;          /* the parts read, as stored (compressed) */
+	size_t text_bytes;      /* the fields' text, every field */
 	zip_t *z;
 	XML_Parser p;
 	struct dberr *e;
@@ -65,6 +72,7 @@ struct xl {
 	size_t nrows, caprows, cells;
 	long row, col;          /* the current row; the last cell's column */
 	int in_c, in_v, in_is;
+	bool c_formula;         /* the cell holds a formula (<f>) */
 	char ctype[16];
 	long cstyle, ccol;
 	/* merged ranges (<mergeCell ref="H3:H5">): the top-left cell's value shows across */
@@ -93,16 +101,63 @@ attr(const char **a, const char *name)
 	return NULL;
 }
 
+/* Where in the workbook the parse is, as a person would look for it: the cell of the
+ * sheet being read ("sheet '附件3', cell A3"), else its row, else the part and its line. */
+static void
+place(const struct xl *x, char *out, size_t n)
+{
+	char col[8];
+
+	if (x->ph == P_SHEET && x->in_c) {
+		xlsx_column_name((size_t)x->ccol, col);
+		snprintf(out, n, "sheet '%s', cell %s%ld", x->sheet_name, col, x->row);
+	} else if (x->ph == P_SHEET && x->row > 0) {
+		snprintf(out, n, "sheet '%s', row %ld", x->sheet_name, x->row);
+	} else {
+		snprintf(out, n, "part %s, line %lu", x->part,
+		         x->p ? (unsigned long)XML_GetCurrentLineNumber(x->p) : 0UL);
+	}
+}
+
 /* Records the first error and stops the parse; returns the code. */
 static int
 fail_at(struct xl *x, const char *what)
 {
-	if (x->rc == 0)
-		x->rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "%s (part %s, line %lu): %s",
-		                 "the workbook cannot be read", x->part,
-		                 (unsigned long)XML_GetCurrentLineNumber(x->p), what);
+	char where[160];
+
+	if (x->rc == 0) {
+		place(x, where, sizeof(where));
+		x->rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read "
+		                 "(%s): %s", where, what);
+	}
 	XML_StopParser(x->p, XML_FALSE);
 	return x->rc;
+}
+
+/* libzip's error, in the words of the person who sent the file: what happened to it and
+ * what to do (its own text, "File already exists", says neither). */
+static const char *
+zip_words(int code)
+{
+	switch (code) {
+	case ZIP_ER_EXISTS:
+		return "it holds two parts of the same name, which no spreadsheet program writes "
+		       "(it was altered after it was saved?): open it in Excel or WPS and save it "
+		       "again, or save the sheet as CSV UTF-8";
+	case ZIP_ER_NOPASSWD:
+	case ZIP_ER_WRONGPASSWD:
+	case ZIP_ER_ENCRNOTSUPP:
+		return "it is encrypted (a password or a zip tool's encryption): remove the "
+		       "password, save it as .xlsx or as CSV UTF-8";
+	case ZIP_ER_COMPNOTSUPP:
+		return "it is compressed in a way no spreadsheet program uses (it was repacked "
+		       "by another tool?): open the original in Excel or WPS and save it as .xlsx";
+	case ZIP_ER_MEMORY:
+		return "out of memory";
+	default:
+		return "it is damaged or cut short (copied, downloaded or mailed incompletely?): "
+		       "ask for the file again, or open it in Excel or WPS and save it again";
+	}
 }
 
 void
@@ -215,16 +270,35 @@ row_at(struct xl *x, long row, bool make)
 	return &x->rows[lo];
 }
 
+/* The most text the fields may hold: the caller's bound, as a CSV of them would be at
+ * least, and never more than the XML it could come from (a shared string of 32,767
+ * characters named by every cell would be gigabytes). */
+static size_t
+text_max(const struct xl *x)
+{
+	return x->max < XLSX_XML_MAX ? x->max : XLSX_XML_MAX;
+}
+
 static void
-put_field(struct xl *x, struct csv_record *r, long col, const char *text)
+put_field(struct xl *x, struct csv_record *r, long col, const char *text, bool unsaved)
 {
 	r->f = xgrow(r->f, &r->cap, r->n + 1, sizeof(*r->f));
 	r->f[r->n].text = xstrdup(text);
 	r->f[r->n].line = (int)x->row;
 	r->f[r->n].col = (int)col;
 	r->f[r->n].quoted = true;
+	r->f[r->n].unsaved = unsaved;
 	r->n++;
 	x->cells++;
+	x->text_bytes += strlen(text);
+}
+
+static const char *
+too_much_text(const struct xl *x, char *out, size_t n)
+{
+	snprintf(out, n, "the sheet's cells hold more than %zu MiB of text, the most one file "
+	         "may hold: split the rows into several files", text_max(x) >> 20);
+	return out;
 }
 
 /* The text a person sees for a number under a date format: YYYY-MM-DD, " HH:MM" added
@@ -262,20 +336,15 @@ static void
 end_cell(struct xl *x)
 {
 	const char *v = buf_str(&x->text);
-	char shown[64];
+	char shown[64], why[160];
 	long idx;
 	struct csv_record *r;
+	bool unsaved;
 
 	if (strcmp(x->ctype, "s") == 0) {
 		if (!whole(v, 0, (long)x->nsst - 1, &idx)) {
-			char why[160];
-
-			char col[8];
-
-			xlsx_column_name((size_t)x->ccol, col);
-			snprintf(why, sizeof(why), "cell %s%ld names a shared string the workbook does "
-			         "not have", col, x->row);
-			fail_at(x, why);
+			fail_at(x, "it names a shared string the workbook does not have (the file is "
+			        "damaged: open it in Excel or WPS and save it again)");
 			return;
 		}
 		v = x->pool.data + x->off[idx];
@@ -290,8 +359,15 @@ end_cell(struct xl *x)
 	           serial_date(x, v, shown, sizeof(shown))) {
 		v = shown;
 	}
-	if (v[0] == '\0')
+	/* a formula saved without its value (openpyxl, pandas): Excel shows a value, the file
+	 * has none; a formula whose value is text may be "" (t="str") */
+	unsaved = x->c_formula && v[0] == '\0' && strcmp(x->ctype, "str") != 0;
+	if (v[0] == '\0' && !unsaved)
 		return;
+	if (x->text_bytes + strlen(v) > text_max(x)) {
+		fail_at(x, too_much_text(x, why, sizeof(why)));
+		return;
+	}
 	r = row_at(x, x->row, true);
 	if ((long)r->n >= x->ccol) {
 		fail_at(x, "a cell comes twice, or out of column order, in its row");
@@ -303,8 +379,8 @@ end_cell(struct xl *x)
 		return;
 	}
 	while ((long)r->n < x->ccol - 1)
-		put_field(x, r, (long)r->n + 1, "");
-	put_field(x, r, x->ccol, v);
+		put_field(x, r, (long)r->n + 1, "", false);
+	put_field(x, r, x->ccol, v, unsaved);
 }
 
 static void
@@ -344,6 +420,7 @@ sheet_start(struct xl *x, const char *n, const char **a)
 			return;
 		}
 		x->ccol = x->col = col;
+		x->c_formula = false;
 		snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "");
 		if (s == NULL || !whole(s, 0, 1L << 30, &x->cstyle))
 			x->cstyle = -1;
@@ -351,6 +428,8 @@ sheet_start(struct xl *x, const char *n, const char **a)
 		x->text_chars = 0, buf_reset(&x->text);
 	} else if (x->in_c && strcmp(n, "v") == 0) {
 		x->in_v = 1;
+	} else if (x->in_c && strcmp(n, "f") == 0) {
+		x->c_formula = true;
 	} else if (x->in_c && strcmp(n, "is") == 0) {
 		x->in_is = 1;
 	} else if (x->in_is && strcmp(n, "t") == 0) {
@@ -384,8 +463,9 @@ static void
 sheet_end(struct xl *x, const char *n)
 {
 	if (strcmp(n, "c") == 0 && x->in_c) {
-		x->in_c = x->in_v = x->in_is = x->in_t = 0;
+		x->in_v = x->in_is = x->in_t = 0;
 		end_cell(x);
+		x->in_c = 0;
 	} else if (strcmp(n, "v") == 0) {
 		x->in_v = 0;
 	} else if (strcmp(n, "is") == 0) {
@@ -547,11 +627,36 @@ on_doctype(void *arg, const char *name, const char *sysid, const char *pubid, in
 	fail_at(arg, "it has a DOCTYPE, which no workbook part has");
 }
 
+/* expat's refusal, said of the cell (or row, or part) where it stopped: a character no
+ * cell may hold (&#27;, &#0;: written by a program, not a spreadsheet), or markup cut short
+ * or broken; expat's own words last, for whoever repairs the file. */
+static int
+xml_fault(struct xl *x)
+{
+	enum XML_Error code = XML_GetErrorCode(x->p);
+	char where[160];
+	const char *what;
+
+	place(x, where, sizeof(where));
+	if (code == XML_ERROR_BAD_CHAR_REF || code == XML_ERROR_INVALID_TOKEN)
+		what = "it holds a character no cell can hold (a control character such as ESC or "
+		       "NUL, written by a program, not by Excel or WPS): clear the cell and type its "
+		       "value again, or save the sheet as CSV UTF-8";
+	else
+		what = "the file is damaged or cut short (copied or mailed incompletely?): ask for "
+		       "it again, or open it in Excel or WPS and save it again";
+	return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read (%s): %s "
+	                "(XML: %s at line %lu, column %lu of part %s)", where, what,
+	                XML_ErrorString(code), (unsigned long)XML_GetCurrentLineNumber(x->p),
+	                (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1, x->part);
+}
+
 /* Streams one part through expat. A missing part is 0 when !required. */
 static int
 read_part(struct xl *x, const char *part, enum phase ph, bool required)
 {
 	char chunk[65536];
+	zip_stat_t zs;
 	zip_file_t *f = zip_fopen(x->z, part, ZIP_FL_NOCASE);
 	zip_int64_t n;
 	int rc = 0;
@@ -566,10 +671,24 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 
 		if (ze == ZIP_ER_NOENT && !required)
 			return 0;
-		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: part "
-		                "%s: %s (save it again from the spreadsheet, as .xlsx or as CSV "
-		                "UTF-8)", part, ze == ZIP_ER_NOENT ? "missing"
-		                : zip_error_strerror(zip_get_error(x->z)));
+		if (ze == ZIP_ER_NOENT)
+			return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: "
+			                "it has no part %s, which a workbook has (save it again from "
+			                "the spreadsheet, as .xlsx or as CSV UTF-8)", part);
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read (part "
+		                "%s): %s", part, zip_words(ze));
+	}
+	/* what is read counts, as stored; the workbook's pictures (a photo of the stamped
+	 * form) and other parts do not (review12x, M4) */
+	zip_stat_init(&zs);
+	if (zip_stat(x->z, part, ZIP_FL_NOCASE, &zs) == 0 && (zs.valid & ZIP_STAT_COMP_SIZE))
+		x->stored += (size_t)zs.comp_size;
+	if (x->stored > x->max) {
+		zip_fclose(f);
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook's sheet, with its "
+		                "strings and styles, takes more than %zu MiB in the file (pictures and "
+		                "other parts do not count), the most one file may: split the rows "
+		                "into several files", x->max >> 20);
 	}
 	x->p = XML_ParserCreate("UTF-8");
 	XML_SetUserData(x->p, x);
@@ -580,8 +699,9 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 	for (;;) {
 		n = zip_fread(f, chunk, sizeof(chunk));
 		if (n < 0) {
-			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: part "
-			              "%s is damaged (%s)", part, zip_file_strerror(f));
+			rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read "
+			              "(part %s): %s", part,
+			              zip_words(zip_error_code_zip(zip_file_get_error(f))));
 			break;
 		}
 		x->inflated += (size_t)n;
@@ -606,14 +726,7 @@ read_part(struct xl *x, const char *part, enum phase ph, bool required)
 			break;
 		}
 		if (XML_Parse(x->p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-			if (x->rc != 0)
-				rc = x->rc;
-			else
-				rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: "
-				              "part %s, line %lu, column %lu: %s", part,
-				              (unsigned long)XML_GetCurrentLineNumber(x->p),
-				              (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1,
-				              XML_ErrorString(XML_GetErrorCode(x->p)));
+			rc = x->rc != 0 ? x->rc : xml_fault(x);
 			break;
 		}
 		if (x->rc != 0) {
@@ -635,6 +748,7 @@ static int
 fill_merges(struct xl *x)
 {
 	size_t area = 0;
+	char why[160];
 
 	for (size_t i = 0; i < x->nmerge; i++) {
 		area += (size_t)(x->merge[i][2] - x->merge[i][0] + 1) *
@@ -658,11 +772,18 @@ fill_merges(struct xl *x)
 			x->row = r;
 			for (long c = m[0]; c <= m[2]; c++) {
 				while ((long)rec->n < c)
-					put_field(x, rec, (long)rec->n + 1, "");
-				if (rec->f[c - 1].text[0] == '\0') {
-					free(rec->f[c - 1].text);
-					rec->f[c - 1].text = xstrdup(v);
+					put_field(x, rec, (long)rec->n + 1, "", false);
+				if (rec->f[c - 1].text[0] != '\0')
+					continue;
+				if (x->text_bytes + strlen(v) > text_max(x)) {
+					free(v);
+					return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot "
+					                "be read: %s", too_much_text(x, why, sizeof(why)));
 				}
+				free(rec->f[c - 1].text);
+				rec->f[c - 1].text = xstrdup(v);
+				rec->f[c - 1].unsaved = false;
+				x->text_bytes += strlen(v);
 			}
 		}
 		free(v);
@@ -672,24 +793,24 @@ fill_merges(struct xl *x)
 
 /* Every row as wide as the widest, as a spreadsheet's CSV export writes the used range:
  * a row whose last cells are empty still has them (a registry row must have as many fields
- * as its header). */
+ * as its header). csv_read pads each row as it hands it out: one stray cell far to the
+ * right costs a moment per row, not memory per row (review12x, m7). */
 static int
-pad_rows(struct xl *x)
+widest(struct xl *x, size_t *width)
 {
-	size_t width = 0;
+	char col[8];
 
+	*width = 0;
 	for (size_t i = 0; i < x->nrows; i++)
-		if (x->rows[i].n > width)
-			width = x->rows[i].n;
-	if (width > 0 && x->nrows > XLSX_CELLS_MAX / width)
+		if (x->rows[i].n > *width)
+			*width = x->rows[i].n;
+	xlsx_column_name(*width, col);
+	if (*width > 0 && x->nrows > XLSX_FIELDS_MAX / *width)
 		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: its "
-		                "first sheet spans %zu rows by %zu columns, more than 2,000,000 cells "
-		                "(a form or a registry sheet has far fewer)", x->nrows, width);
-	for (size_t i = 0; i < x->nrows; i++) {
-		x->row = x->rows[i].line;
-		while (x->rows[i].n < width)
-			put_field(x, &x->rows[i], (long)x->rows[i].n + 1, "");
-	}
+		                "sheet '%s' spans %zu rows by %zu columns (to column %s), more than "
+		                "16,000,000 cells: clear the cells far to the right of the table "
+		                "(Ctrl+End goes to the last one)", x->sheet_name, x->nrows, *width,
+		                col);
 	return 0;
 }
 
@@ -700,22 +821,26 @@ xlsx_is_zip(const char *data, size_t len)
 }
 
 int
-xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
+xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len, size_t max,
           struct dberr *e)
 {
 	struct xl x;
 	zip_error_t ze;
 	zip_source_t *src;
+	size_t width;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.name = name;
 	x.e = e;
+	x.max = max;
 	zip_error_init(&ze);
 	if ((src = zip_source_buffer_create(data, len, 0, &ze)) == NULL ||
 	    (x.z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
-		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the file starts as a ZIP archive (.xlsx) "
-		              "but cannot be read as one: %s", zip_error_strerror(&ze));
+		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the file starts as a workbook (.xlsx, a ZIP "
+		              "archive) but cannot be read as one: %s (%s)",
+		              zip_words(zip_error_code_zip(&ze)), zip_error_strerror(&ze));
+		zip_error_fini(&ze);
 		if (src)
 			zip_source_free(src);
 		goto fail;
@@ -737,10 +862,11 @@ xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
 	    (rc = read_part(&x, "xl/styles.xml", P_STYLES, false)) != 0 ||
 	    (rc = read_part(&x, x.sheet_part, P_SHEET, true)) != 0)
 		goto fail;
-	if ((rc = fill_merges(&x)) != 0 || (rc = pad_rows(&x)) != 0)
+	if ((rc = fill_merges(&x)) != 0 || (rc = widest(&x, &width)) != 0)
 		goto fail;
 	c->rows = x.rows;
 	c->nrows = x.nrows;
+	c->width = width;
 	c->next = 0;
 	c->sheet = x.sheet_name;
 	x.rows = NULL, x.nrows = 0, x.sheet_name = NULL;
