@@ -147,7 +147,7 @@ void report_terminal_text(struct buf *b, const char *s, bool keep_lines);
  * apostrophe, nothing else (docs/output.md); no value is an empty cell. JSON writes one
  * table as an array of objects (a record table as one object), several as an object of
  * such arrays by table name. A file is written whole or not at all (outfile.h; an XLSX is
- * made in memory first, so libxlsxwriter never meets a full disk). A file that cannot be
+ * made in memory first and read back whole, report_xlsx_bytes). A file that cannot be
  * created is DB_ECANTCREAT, a failed write DB_EIO (the file then as it was), a reader
  * gone -EPIPE. */
 int report_write(const struct report_table *tables, size_t ntables, enum report_format f,
@@ -214,8 +214,10 @@ int report_task_form(struct engine *en, struct store_txn *txn, const struct engi
                      const struct store_task *task, struct report_form *out, struct dberr *e);
 /* Frees what f owns. Cannot fail. */
 void report_form_release(struct report_form *f);
-/* t as an XLSX workbook's bytes, appended to out (report_write's layout), made in memory:
- * no file is written. Errors: DB_EIO. */
+/* t as an XLSX workbook's bytes, appended to out (report_write's layout), made in memory
+ * and read back whole (libxlsxwriter's temporary parts in TMPDIR cut short by a full
+ * folder or a size limit are DB_EIO, never a workbook that does not open). Errors:
+ * DB_EIO. */
 int report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dberr *e);
 
 /* ---- accountability (accountability.c) ---- */

@@ -15,12 +15,18 @@
  * header repeated on every page, and the 填报单位/填报人/填报日期 lines to sign and stamp.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/memfd.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -31,6 +37,7 @@
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 #include "time/tz.h"
+#include "workflows/parse/xlsx.h"
 
 void
 report_table_init(struct report_table *t, const char *title, const char *sheet,
@@ -769,39 +776,167 @@ xlsx_sheet(lxw_workbook *wb, const struct report_table *t, const struct xlsx_for
 	buf_release(&text);
 }
 
+/* What the workbook's writer (the child below) reports: libxlsxwriter's error and the
+ * system's errno when it failed. */
+struct xlsx_status {
+	int lxw, err;
+};
+
+/* libxlsxwriter makes the workbook of n tables into fd (by its /proc name). */
+static struct xlsx_status
+xlsx_build(const struct report_table *tables, size_t n, int fd)
+{
+	struct xlsx_status cs = {LXW_NO_ERROR, 0};
+	struct xlsx_formats fm;
+	lxw_workbook *wb;
+	char name[64];
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	errno = 0;
+	if ((wb = workbook_new(name)) == NULL)
+		return (struct xlsx_status){LXW_ERROR_CREATING_XLSX_FILE, errno};
+	xlsx_formats(wb, &fm);
+	for (size_t i = 0; i < n; i++)
+		xlsx_sheet(wb, &tables[i], &fm);
+	errno = 0;
+	cs.lxw = (int)workbook_close(wb);
+	cs.err = errno;
+	return cs;
+}
+
+/* Whether this process has one thread: /proc/self/stat's num_threads, the 18th field after
+ * the command's closing parenthesis. False when it cannot be told. */
+static bool
+one_thread(void)
+{
+	char line[1024], *p;
+	FILE *f = fopen("/proc/self/stat", "r");
+	size_t got = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+	long threads = 0;
+
+	if (f)
+		fclose(f);
+	line[got] = '\0';
+	if ((p = strrchr(line, ')')) == NULL)
+		return false;
+	for (int field = 0; field < 18 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		threads = strtol(p + 1, NULL, 10);
+	return threads == 1;
+}
+
+/* Builds the workbook of n tables into fd, in a child process made for it (fork, no exec):
+ * libxlsxwriter prints "[ERROR]..." lines of its own on standard error when a write fails
+ * (a file size limit, memory), and those must not reach the person running dabiao: the
+ * child's standard error is a pipe the parent drains and drops, and what failed comes back
+ * as a struct xlsx_status. Only a process of one thread forks (a command; fork() copies no
+ * other thread, and a lock another thread held would stay held in the child: GCC 12's
+ * AddressSanitizer does not take its allocator's locks around fork). Signals are blocked
+ * across the fork and the child's handlers reset to their defaults before any is let
+ * through; the child runs only libxlsxwriter and _exit()s. In a threaded process (the
+ * daemon, the web server) the workbook is made in-process and libxlsxwriter's lines go to
+ * the daemon's log (notifiers/sender.c says why a helper there is exec'd instead). */
+static int
+xlsx_make(const struct report_table *tables, size_t n, int fd, struct xlsx_status *st,
+           struct dberr *e)
+{
+	int errp[2] = {-1, -1}, stp[2] = {-1, -1}, status = 0, rc = 0;
+	sigset_t all, old;
+	char sink[4096];
+	ssize_t k;
+	pid_t pid;
+
+	if (!one_thread()) {
+		*st = xlsx_build(tables, n, fd);
+		return 0;
+	}
+	/* pipe() and FD_CLOEXEC: pipe2 wants _GNU_SOURCE, which this file does without */
+	if (pipe(errp) != 0 || pipe(stp) != 0 || fcntl(errp[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(errp[1], F_SETFD, FD_CLOEXEC) != 0 || fcntl(stp[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(stp[1], F_SETFD, FD_CLOEXEC) != 0) {
+		rc = dberr_set(e, DB_EIO, "cannot make the workbook: %s", strerror(errno));
+		goto out;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		struct xlsx_status cs;
+
+		for (int sig = 1; sig < NSIG; sig++) {
+			struct sigaction sa;
+
+			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+			    sa.sa_handler != SIG_DFL) {
+				sa.sa_handler = SIG_DFL;
+				sa.sa_flags = 0;
+				sigaction(sig, &sa, NULL);
+			}
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(errp[1], 2);
+		cs = xlsx_build(tables, n, fd);
+		if (write(stp[1], &cs, sizeof(cs)) != (ssize_t)sizeof(cs))
+			_exit(2);
+		_exit(0);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		rc = dberr_set(e, DB_EIO, "cannot make the workbook: %s", strerror(errno));
+		goto out;
+	}
+	close(errp[1]), errp[1] = -1;
+	close(stp[1]), stp[1] = -1;
+	/* libxlsxwriter's own lines: read to the end (the child would block on a full pipe)
+	 * and dropped; what failed is in its status */
+	while ((k = read(errp[0], sink, sizeof(sink))) != 0)
+		if (k < 0 && errno != EINTR)
+			break;
+	do
+		k = read(stp[0], st, sizeof(*st));
+	while (k < 0 && errno == EINTR);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (k != (ssize_t)sizeof(*st) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = dberr_set(e, DB_EIO, "cannot make the workbook: its writer %s %d",
+		               WIFSIGNALED(status) ? "was killed by signal" : "exited with",
+		               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+out:
+	for (int i = 0; i < 2; i++) {
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (stp[i] >= 0)
+			close(stp[i]);
+	}
+	return rc;
+}
+
 /* The workbook of n tables, its bytes appended to out; what names it in messages. */
 static int
 xlsx_bytes(const struct report_table *tables, size_t n, const char *what, struct buf *out,
            struct dberr *e)
 {
-	struct xlsx_formats fm;
-	lxw_workbook *wb;
-	lxw_error err;
+	struct xlsx_status cs = {0, 0};
+	struct rlimit fsize;
+	struct dberr why;
 	struct stat st;
-	char name[64];
 	int fd, rc = 0;
 
-	/* libxlsxwriter writes the workbook to a file name of its own choosing and prints
-	 * "[ERROR]" lines of its own when a write fails (a full disk, /dev/full), then says
-	 * only "ZIP_ERRNO". So it writes into memory (a memfd, by its /proc name): no disk to
-	 * fill, no half-written file; the bytes go to their file by our own writer after. */
+	/* libxlsxwriter writes the workbook to a file name of its own choosing; it writes into
+	 * memory (a memfd, by its /proc name): no disk to fill, no half-written file; the bytes
+	 * go to their file by our own writer after */
 	if ((fd = (int)syscall(SYS_memfd_create, "dabiao-xlsx", MFD_CLOEXEC)) < 0)
 		return dberr_set(e, DB_EIO, "cannot make the workbook in memory: %s",
 		                 strerror(errno));
-	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
-	if ((wb = workbook_new(name)) == NULL) {
-		rc = dberr_set(e, DB_EIO, "cannot begin the workbook");
+	if ((rc = xlsx_make(tables, n, fd, &cs, e)) != 0)
 		goto out;
-	}
-	xlsx_formats(wb, &fm);
-	for (size_t i = 0; i < n; i++)
-		xlsx_sheet(wb, &tables[i], &fm);
-	errno = 0;
-	if ((err = workbook_close(wb)) != LXW_NO_ERROR) {
+	if (cs.lxw != LXW_NO_ERROR) {
 		/* memory is short, or a file size limit (ulimit -f) holds for it too: the
 		 * system's reason, which libxlsxwriter's own text ("ZIP_ERRNO") hides */
 		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", what,
-		               errno != 0 ? strerror(errno) : lxw_strerror(err));
+		               cs.err != 0 ? strerror(cs.err) : lxw_strerror((lxw_error)cs.lxw));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
@@ -819,6 +954,20 @@ xlsx_bytes(const struct report_table *tables, size_t n, const char *what, struct
 		}
 		buf_append(out, chunk, (size_t)k);
 		at += k;
+	}
+	/* libxlsxwriter writes each part to a temporary file (in TMPDIR, else /tmp) and zips
+	 * it from there without checking the writes: a full folder or a file size limit gives
+	 * a workbook of cut parts and no error. Every part is read back before it is used. */
+	dberr_clear(&why);
+	if (xlsx_whole(out->data, out->len, &why) != 0) {
+		bool limited = getrlimit(RLIMIT_FSIZE, &fsize) == 0 &&
+		               fsize.rlim_cur != RLIM_INFINITY;
+
+		rc = dberr_set(e, DB_EIO, "cannot write %s: %s", what, limited
+		               ? strerror(EFBIG)
+		               : "No space left on device for its temporary files (is the folder "
+		                 "for temporary files full: TMPDIR, else /tmp? set TMPDIR to a "
+		                 "folder with room)");
 	}
 out:
 	close(fd);

@@ -888,3 +888,56 @@ fail:
 		zip_discard(x.z);
 	return rc;
 }
+
+/* ---- a workbook written whole ---- */
+
+int
+xlsx_whole(const char *data, size_t len, struct dberr *e)
+{
+	char chunk[65536];
+	zip_error_t ze;
+	zip_source_t *src;
+	zip_t *z = NULL;
+	zip_int64_t n;
+	int rc = 0;
+
+	zip_error_init(&ze);
+	if ((src = zip_source_buffer_create(data, len, 0, &ze)) == NULL ||
+	    (z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
+		rc = dberr_set(e, DB_EDATA, "it is no whole ZIP archive (%s)",
+		               zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		if (src)
+			zip_source_free(src);
+		return rc;
+	}
+	n = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; rc == 0 && i < n; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		size_t nl = name ? strlen(name) : 0;
+		bool xml = nl > 4 && (strcmp(name + nl - 4, ".xml") == 0 ||
+		                      (nl > 5 && strcmp(name + nl - 5, ".rels") == 0));
+		zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, 0);
+		XML_Parser p = xml ? XML_ParserCreate("UTF-8") : NULL;
+		zip_int64_t k;
+
+		if (f == NULL) {
+			rc = dberr_set(e, DB_EDATA, "part %s cannot be opened", name ? name : "?");
+			XML_ParserFree(p);
+			break;
+		}
+		/* libzip checks the CRC at the end of each part: a read error is a damaged one */
+		do {
+			if ((k = zip_fread(f, chunk, sizeof(chunk))) < 0)
+				rc = dberr_set(e, DB_EDATA, "part %s is damaged", name);
+			else if (p && XML_Parse(p, chunk, (int)k, k == 0) == XML_STATUS_ERROR)
+				rc = dberr_set(e, DB_EDATA, "part %s is cut short or broken (%s)", name,
+				               XML_ErrorString(XML_GetErrorCode(p)));
+		} while (rc == 0 && k > 0);
+		if (p)
+			XML_ParserFree(p);
+		zip_fclose(f);
+	}
+	zip_discard(z);
+	return rc;
+}

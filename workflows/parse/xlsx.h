@@ -56,6 +56,13 @@ bool xlsx_is_zip(const char *data, size_t len);
 int xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
               size_t max, struct dberr *e);
 
+/* Whether the workbook data[0..len) was written whole: a ZIP archive whose every part reads
+ * back (its CRC right) and whose every XML part (.xml, .rels) is well-formed to its end.
+ * For a workbook dabiao made: libxlsxwriter writes each part to a temporary file first and
+ * never checks those writes, so a full TMPDIR or a file size limit gives an archive of cut
+ * parts with no error (report/table_out.c). DB_EDATA naming the first part that is not. */
+int xlsx_whole(const char *data, size_t len, struct dberr *e);
+
 /* "C" for column 3, "AB" for 28: the column's letters (out holds 4 bytes at least). */
 void xlsx_column_name(size_t col, char *out);
 
