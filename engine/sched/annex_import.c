@@ -648,10 +648,11 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if ((rc = file_read(q->path, ANNEX_WORKBOOK_MAX, &data, &len, e)) == DB_EDATA) {
 		dberr_clear(e); /* only a size is DB_EDATA here: say what to do about it */
 		rc = dberr_at(e, DB_EDATA, q->path, 0, 0, "larger than %zu MiB, the most "
-		              "import-annex reads of a workbook, pictures included: a county's table "
-		              "is one sheet of the form dabiao sent; remove the pictures (a photo of "
-		              "the stamped form is a few MiB), or save the sheet as CSV UTF-8",
-		              ANNEX_WORKBOOK_MAX >> 20);
+		              "import-annex reads: a county's table is one sheet of the form dabiao "
+		              "sent, at most %zu MiB as CSV and %zu MiB as a workbook with its "
+		              "pictures; remove the pictures from a workbook (a photo of the stamped "
+		              "form is a few MiB), or save the sheet as CSV UTF-8",
+		              ANNEX_WORKBOOK_MAX >> 20, ANNEX_FILE_MAX >> 20, ANNEX_WORKBOOK_MAX >> 20);
 		goto out;
 	}
 	if (rc == 0 && len > ANNEX_FILE_MAX && !xlsx_is_zip(data, len)) {

@@ -34,7 +34,7 @@
 /* Fields handed out, the padding of each row to the widest included: as many as the
  * sheet's CSV export would have. Padding costs no memory (a row is padded as it is handed
  * out, csv_read), only a moment each: about 0.5 s at this cap. */
-#define XLSX_FIELDS_MAX ((size_t)16 << 20)
+#define XLSX_FIELDS_MAX ((size_t)16000000)
 
 enum phase { P_WORKBOOK, P_RELS, P_STRINGS, P_STYLES, P_SHEET };
 
