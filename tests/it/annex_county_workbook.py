@@ -72,7 +72,7 @@ for path, task in ((a3, TASK3), (a4, TASK4)):
 tasks = {t["key"]: t for t in json.loads(st.ok("tasks", "--format", "json"))}
 eq((tasks[TASK3]["state"], tasks[TASK4]["state"]), ("submitted", "submitted"),
    "both tasks handed in by their tables")
-recs = [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+recs = st.records()
 seq = {r["task"]: r["seq"] for r in recs if r["action"] == "annex.report"}
 d4 = [json.loads(r["details"]) for r in recs if r["action"] == "annex.report"][-1]
 check("烧结机头脱硫设施老化， 正在更换" in d4["rows"], f"the wrapped 超标原因 as one line: {d4['rows']!r}")

@@ -49,8 +49,7 @@ def annex3(month):
             json.loads(st.ok("report", "annex3", "--month", month, "--format", "json"))}
 
 
-def records():
-    return [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+records = st.records
 
 
 def last_annex():

@@ -44,8 +44,7 @@ st.ok("import", src("workflows", "changji-registry.yaml"))
 st.ok("advance", "--to", "2017-07-03T10:00:00+08:00")
 
 
-def records():
-    return [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+records = st.records
 
 
 def last_rows():

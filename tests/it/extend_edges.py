@@ -48,8 +48,7 @@ st.ok("load", st.write("p.yaml", PLAN))
 st.ok("import", st.write("r.yaml", REG))
 
 
-def records():
-    return [json.loads(x)["record"] for x in st.ok("audit", "--format", "jsonl").splitlines()]
+records = st.records
 
 
 # an extension to the same due date: refused, nothing recorded, nothing queued

@@ -86,6 +86,10 @@ class Store:
         """`dabiao outbox ARGS --format json`: the notices, earliest scheduled first."""
         return json.loads(self.run("outbox", *args, "--format", "json", check=0, env=env)[1])
 
+    def records(self):
+        """The audit log's records, first to last (`audit --format jsonl`)."""
+        return [json.loads(x)["record"] for x in self.ok("audit", "--format", "jsonl").splitlines()]
+
     def outbox(self):
         d = os.path.join(self.db, "outbox")
         return sorted(os.listdir(d)) if os.path.isdir(d) else []

@@ -16,7 +16,12 @@
  * csv_field.unsaved, which csv_check_text refuses: the county sees a value the file does
  * not hold),
  * a merged range's value in every cell it covers (as the sheet shows it across them). The
- * sheet read is the first one a person sees: hidden sheets are passed over.
+ * sheet read is the first one a person sees: hidden sheets are passed over. The workbook,
+ * its shared strings and styles are read at the names every program writing .xlsx gives
+ * them (xl/workbook.xml, xl/sharedStrings.xml, xl/styles.xml: Excel, WPS, LibreOffice,
+ * openpyxl), not found through _rels/.rels; the sheet through the workbook's relationships
+ * (a Target "/xl/..." from the package's root, "../x" as "x", else under xl/), so an archive
+ * laid out otherwise, valid OPC though it is, is refused as having no such part.
  *
  * What is read is bounded by the caller's max (the most it reads of a CSV): the parts read
  * (workbook, relationships, shared strings, styles, the sheet) as stored in the file, and
