@@ -283,10 +283,16 @@ static void
 day_of(char *s)
 {
 	size_t n = strlen(s);
+	uint64_t h, m, sec = 0;
+	char hh[3] = {0}, mm[3] = {0}, ss[3] = {0};
 
-	if ((n == 16 || n == 19) && s[10] == ' ' && s[13] == ':' && (n == 16 || s[16] == ':') &&
-	    strspn(s + 11, "0123456789") == 2 && strspn(s + 14, "0123456789") == 2 &&
-	    (n == 16 || strspn(s + 17, "0123456789") == 2))
+	if ((n != 16 && n != 19) || s[10] != ' ' || s[13] != ':' || (n == 19 && s[16] != ':'))
+		return;
+	memcpy(hh, s + 11, 2), memcpy(mm, s + 14, 2);
+	if (n == 19)
+		memcpy(ss, s + 17, 2);
+	if (num_u64_in(hh, 0, 23, &h) && num_u64_in(mm, 0, 59, &m) &&
+	    (n == 16 || num_u64_in(ss, 0, 59, &sec)))
 		s[10] = '\0';
 }
 

@@ -212,6 +212,10 @@ err = refused(st.write("done-bad-time.csv", ",".join(A4HEAD) + "\n" +
                        f"1,呼图壁县,{N1},{E1},水泥,颗粒物,原因,限期整改,2017-07-31,已完成,"
                        f"2017-06-20 下午,呼图壁县环境保护局,李强\n"))
 check("'2017-06-20 下午' is not a date" in err, f"m2: other text after a date is refused: {err}")
+err = refused(st.write("done-bad-hour.csv", ",".join(A4HEAD) + "\n" +
+                       f"1,呼图壁县,{N1},{E1},水泥,颗粒物,原因,限期整改,2017-07-31,已完成,"
+                       f"2017-06-20 25:10,呼图壁县环境保护局,李强\n"))
+check("'2017-06-20 25:10' is not a date" in err, f"m2: a time that is none is refused: {err}")
 
 # ---- m7: a column the form does not have ----
 extra = a4("extra-header.xlsx", [a4row(1, N1, E1)], head=A4HEAD + ["备注"])
