@@ -2,10 +2,17 @@
  * cli.c - what every command shares: option parsing, and opening the configuration, the
  * store or the engine the way the command's flags say.
  */
+/* nftw() is X/Open; realpath() and readlink() are POSIX */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/strset.h"
 #include "base/utf8.h"
@@ -118,6 +125,27 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 	return rc;
 }
 
+/* --out's value: "-" is standard output (as --password-file - is standard input), an
+ * empty one names nothing (a variable that expanded to nothing), and a file inside the
+ * store folder is refused before anything is read: replacing data.mdb, audit-key.pem or an
+ * outbox file with a report loses the store (review 13d, F15, F22). */
+static int
+out_value(struct cli *c, const char **val)
+{
+	if (**val == '\0')
+		return cli_usage(c, "--out names no file (an empty argument): give a file, or "
+		                 "leave --out out for standard output");
+	if (strcmp(*val, "-") == 0) {
+		*val = NULL;
+		return 0;
+	}
+	if (cli_in_store(c, *val) != CLI_OUTSIDE_STORE)
+		return dberr_set(&c->err, DB_ECANTCREAT, "--out %s is inside the store folder %s: "
+		                 "writing there would replace the store's own files; give a file "
+		                 "outside it", *val, c->env->db);
+	return 0;
+}
+
 /* The most options one command's cli_parse knows (the seen[] below). */
 #define CLI_MAX_OPTS 64
 
@@ -196,6 +224,13 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 			return cli_usage(c, "option '--%s' needs a value", o->name);
 		}
 	}
+	for (const struct cli_opt *p = opts; p && p->name; p++) {
+		int rc;
+
+		if (p->val != NULL && *p->val != NULL && strcmp(p->name, "out") == 0 &&
+		    (rc = out_value(c, p->val)) != 0)
+			return rc;
+	}
 	if (npos)
 		*npos = n;
 	return 0;
@@ -260,6 +295,88 @@ cli_one_arg(struct cli *c, const char *what, const char **out)
 	if (npos != 1)
 		return cli_usage(c, "give %s", what);
 	return 0;
+}
+
+/* The path with every symbolic link and '..' followed as open() would follow them, or
+ * NULL when that cannot be told. A path that does not exist yet is its folder's real path
+ * and its last name (a new file, a new backup folder); a dangling link, what it names. */
+static char *
+real_path(const char *path, int depth)
+{
+	char *r, *dup, *slash, *parent, *base, *rp, link[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	size_t len;
+
+	if (*path == '\0' || depth > 40)
+		return NULL;
+	if ((r = realpath(path, NULL)) != NULL || errno != ENOENT)
+		return r;
+	dup = xstrdup(path);
+	len = strlen(dup);
+	while (len > 1 && dup[len - 1] == '/')
+		dup[--len] = '\0';
+	slash = strrchr(dup, '/');
+	if (slash == NULL)
+		parent = ".", base = dup;
+	else if (slash == dup)
+		parent = "/", base = dup + 1;
+	else
+		*slash = '\0', parent = dup, base = slash + 1;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(path, link, sizeof(link) - 1)) > 0) {
+		char *to;
+
+		link[n] = '\0';
+		to = link[0] == '/' ? xstrdup(link) : xasprintf("%s/%s", parent, link);
+		r = real_path(to, depth + 1);
+		free(to);
+	} else if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+	           (rp = real_path(parent, depth + 1)) != NULL) {
+		r = xasprintf("%s%s%s", rp, strcmp(rp, "/") == 0 ? "" : "/", base);
+		free(rp);
+	}
+	free(dup);
+	return r;
+}
+
+/* Whether a starts with the folder b: b itself or a path under it. */
+static bool
+under(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/' || strcmp(b, "/") == 0);
+}
+
+enum cli_store_place
+cli_in_store(const struct cli *c, const char *path)
+{
+	char *db = real_path(c->env->db, 0), *p = real_path(path, 0);
+	enum cli_store_place where = CLI_OUTSIDE_STORE;
+
+	if (db != NULL && p != NULL)
+		where = under(p, db) ? CLI_INSIDE_STORE
+		      : under(db, p) ? CLI_HOLDS_STORE : CLI_OUTSIDE_STORE;
+	free(db);
+	free(p);
+	return where;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void
+cli_rm_rf(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int

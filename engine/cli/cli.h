@@ -108,6 +108,13 @@ int cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters
 struct strset;
 int cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *out);
 /* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */
+/* Where path is, symbolic links and '..' followed (a path not made yet: where it would
+ * be): in the store folder (or the folder itself), a folder holding the store, or neither.
+ * Paths that cannot be resolved are taken as outside (opening them fails anyway). */
+enum cli_store_place { CLI_OUTSIDE_STORE, CLI_INSIDE_STORE, CLI_HOLDS_STORE };
+enum cli_store_place cli_in_store(const struct cli *c, const char *path);
+/* Removes dir and everything under it, links not followed; best effort, cannot fail. */
+void cli_rm_rf(const char *dir);
 int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The configuration, read once (config.h). Errors: DB_ECONFIG in c->err. */

@@ -3,10 +3,9 @@
  * `simulate`, which is advance over a throw-away store, so its timeline and a real store's
  * advance agree line for line.
  */
-/* nftw() is X/Open */
+/* mkdtemp() is X/Open */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,22 +81,6 @@ out:
 	return rc;
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-rm_rf(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 cmd_simulate(struct cli *c)
 {
@@ -136,7 +119,7 @@ cmd_simulate(struct cli *c)
 	fflush(stdout);
 	engine_close(en);
 	cli_gap_notes_release(&notes);
-	rm_rf(dir);
+	cli_rm_rf(dir);
 out:
 	free(regs.v);
 	return rc;

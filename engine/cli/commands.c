@@ -26,7 +26,8 @@
 #define OPT_PLAN(what) {"plan", "ID", "every plan in the store", "only " what " of plan ID"}
 #define OPT_BY {"by", "WHO", NULL, "who acts (a name or an office); recorded in the audit " \
 	"trail beside the user who ran the command. Required."}
-#define OPT_OUT(what) {"out", "FILE", "standard output", "write " what " to FILE instead"}
+#define OPT_OUT(what) {"out", "FILE", "standard output", "write " what " to FILE instead " \
+	"('-': standard output); a FILE inside the store folder is refused (73)"}
 #define END_OPTS {NULL, NULL, NULL, NULL}
 
 /* Sorted by name. */
@@ -90,7 +91,8 @@ const struct cli_command cli_commands[] = {
 		  "size, root (base64), root_hex and note (the signed note itself). "
 		  "(checkpoints) table, csv or json: one row or object of those fields per "
 		  "kept checkpoint"},
-		 {"out", "FILE", "standard output", "(export) write the records to FILE"},
+		 {"out", "FILE", "standard output", "(export) write the records to FILE ('-': "
+		  "standard output); a FILE inside the store folder is refused (73)"},
 		 {"full", NULL, NULL, "(checkpoints) print each kept checkpoint's signed text"},
 		 {"checkpoint", "FILE", NULL, "(prove, verify) an earlier checkpoint: prove "
 		  "inclusion in its tree; verify that the log still begins with it"},
@@ -114,14 +116,18 @@ const struct cli_command cli_commands[] = {
 	{.name = "backup", .fn = cmd_backup, .flags = CLI_STORE, .group = CLI_G_RECORDS,
 	 .summary = "a consistent, compacted hot copy of the store",
 	 .usage = "dabiao backup DIR",
-	 .text = "Copies the store into DIR (new, or an empty folder) while `dabiao run` goes "
+	 .text = "Copies the store into DIR (new, or an empty folder, outside the store "
+	         "folder) while `dabiao run` goes "
 	         "on writing: the database as one consistent snapshot, compacted, then "
 	         "everything else the store folder holds, above all the outbox's .eml files "
 	         "(the only copy of what was sent when no SMTP server is configured). To "
 	         "restore: stop dabiao, move the damaged store aside, put the copy in its place "
-	         "(or point --db at it), start dabiao; deploy/README.md has the steps.",
+	         "(or point --db at it), start dabiao; deploy/README.md has the steps. The copy "
+	         "is made in a temporary folder beside DIR (.DIR.partial-XXXXXX) and renamed "
+	         "to DIR once whole.",
 	 .exits = (const struct cli_exitdoc[]){
-		 {73, "DIR cannot be created, or is not empty"},
+		 {73, "DIR cannot be created, is not empty, is inside the store folder (or holds "
+		  "it); nothing is written then, and a copy that fails half-way is removed"},
 		 {0, NULL}},
 	 .example = "dabiao --db /var/lib/dabiao/store backup /var/backups/dabiao-2017-07-01",
 	 .file_args = true},
