@@ -12,8 +12,10 @@
  * outside Asia/Shanghai, the right day. Only tasks still open (in a state the deadline
  * acts on) carry alarms: nobody needs reminding of what is handed in.
  *
- * libical builds the text, so line folding at 75 octets (inside UTF-8 sequences never)
- * and the escaping of , ; \ and newlines are right.
+ * libical builds the text, so the escaping of , ; \ and newlines is right. Its folding is
+ * not: a content line of 74 octets gets its CR counted as the 75th and the fold put
+ * between CR and LF (libical 3.0, review 13d F19), so the lines are unfolded and folded
+ * again here (ics_refold).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,46 @@ struct cal_ctx {
 	size_t n;
 	struct strset zones;  /* zones whose VTIMEZONE the calendar holds */
 };
+
+/* RFC 5545 3.1: content lines of at most 75 octets, not counting the CRLF, folded by CRLF
+ * and one space (which counts), never inside a UTF-8 character. in is libical's text:
+ * its folds (CRLF and a space or tab; no content line starts with a blank) are taken out,
+ * also one put between the CR and LF of a line's end, then every line is folded again.
+ * Returns an xmalloc'd string. */
+static char *
+ics_refold(const char *in)
+{
+	struct buf flat = BUF_INIT, b = BUF_INIT;
+	const char *p, *line, *end;
+
+	for (p = in; *p != '\0'; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t'))
+			p += 2;
+		else
+			buf_putc(&flat, *p);
+	}
+	for (line = buf_str(&flat); *line != '\0'; line = end[0] != '\0' ? end + 2 : end) {
+		size_t len, width = 75;
+
+		if ((end = strstr(line, "\r\n")) == NULL)
+			end = line + strlen(line);
+		for (len = (size_t)(end - line); len > width; width = 74) {
+			size_t cut = width;
+
+			/* never before a UTF-8 continuation octet (10xxxxxx) */
+			while (cut > 1 && ((unsigned char)line[cut] & 0xC0) == 0x80)
+				cut--;
+			buf_append(&b, line, cut);
+			buf_puts(&b, "\r\n ");
+			line += cut;
+			len -= cut;
+		}
+		buf_append(&b, line, len);
+		buf_puts(&b, "\r\n");
+	}
+	buf_release(&flat);
+	return buf_detach(&b);
+}
 
 static struct icaltimetype
 ical_date(int32_t day)
@@ -310,7 +352,8 @@ report_calendar(struct engine *en, const char *plan, const char *subject, const 
 		               icalerror_strerror(icalerrno));
 		goto out;
 	}
-	*out = text;
+	*out = ics_refold(text);
+	free(text);
 out:
 	if (cc.cal)
 		icalcomponent_free(cc.cal);
