@@ -51,8 +51,9 @@ static const struct refusal refusals[] = {
 	 "unknown lifecycle 'nope'"},
 	/* requires on a lifecycle with no incomplete state: an empty hand-in would be
 	 * complete (review 10e, M-F); refused at the requires value */
-	{"requires_without_incomplete", HEAD LC("    {initial: a, states: [a, b], final: [b], "
-	 "events: {submit: {a: b}}}\n") PHASE MS(", lifecycle: lc, requires: [x, y]"), 14, 95,
+	{"requires_without_incomplete", HEAD LC("    {initial: a, states: [a, b, late], final: "
+	 "[b], events: {submit: {a: b}}, deadline: {from: [a], to: late}}\n")
+	 PHASE MS(", lifecycle: lc, requires: [x, y]"), 14, 95,
 	 "milestone 'a' requires sections, but its lifecycle 'lc' has no incomplete state"},
 	{"unknown_after_milestone", HEAD PHASE "      - {id: a, title: A, owner: office, for: once,"
 	 " due: {after: nope}}\n", 11, 66, "due.after: unknown milestone 'nope'"},
@@ -66,6 +67,21 @@ static const struct refusal refusals[] = {
 	{"unreachable_state", HEAD LC("    {initial: a, states: [a, b, c], final: [b], "
 	 "events: {go: {a: b}}}\n") PHASE OK_MS, 9, 33,
 	 "state 'c' of lifecycle 'lc' cannot be reached from 'a'"},
+	/* every state final or watched (issue 10): 'c' is neither final, in deadline.from, the
+	 * deadline's state, nor left by an accept: a task there is chased by nobody (review
+	 * 10f, F6) */
+	{"state_not_watched", HEAD LC("    {initial: a, states: [a, b, c, late], final: [b], "
+	 "events: {submit: {a: c}, fix: {c: b}}, deadline: {from: [a], to: late}}\n") PHASE
+	 OK_MS, 9, 33, "state 'c' of lifecycle 'lc' is neither final nor watched"},
+	/* an escalation starts at a lapse: a lifecycle without deadline never has one */
+	{"escalate_without_deadline", HEAD "escalations:\n  s:\n    - {after: 1d, kind: overdue, "
+	 "notify: [office]}\n" LC("    {initial: a, states: [a, b], final: [b], events: {accept: "
+	 "{a: b}}}\n") PHASE MS(", escalate: s, lifecycle: lc"), 17, 80,
+	 "milestone 'a' escalates (escalate: s), but its lifecycle 'lc' has no deadline"},
+	/* a decider held per jurisdiction is the warned county itself (review 10f, F7) */
+	{"decide_per_jurisdiction", HEAD "conduct:\n  - {lapses: 2, within: 9d, kind: w, notify: "
+	 "[office], decide: [office, dept]}\n" PHASE OK_MS, 8, 73,
+	 "decide: role 'dept' is held per jurisdiction"},
 	{"no_final_state", HEAD LC("    {initial: a, states: [a], final: []}\n") PHASE OK_MS,
 	 9, 38, "lifecycle 'lc' has no final state"},
 	{"report_redefined", HEAD "lifecycles:\n  report: {initial: a, states: [a], final: [a]}\n"

@@ -248,6 +248,33 @@ check_reachable(struct pctx *c, const struct plan_lifecycle *lc, const struct yd
 	return 0;
 }
 
+/* Every state a task can be in is final or watched (issue 10): the deadline watches the
+ * states in deadline.from (the owner still owes it: reminded, lapsing) and its `to` state
+ * (lapsed: escalated, counted); the review queue watches the states an `accept` leaves. A
+ * state that is none of these (a `return` to a state nothing chases) would hold a task for
+ * ever while its notices speak of a deadline: refused at the state (review 10f, F6). */
+static int
+check_watched(struct pctx *c, const struct plan_lifecycle *lc, const struct ydoc_node *at)
+{
+	for (size_t s = 0; s < lc->nstates; s++) {
+		if (lc->final[s] || lc->deadline_from[s] || (int)s == lc->deadline_to ||
+		    plan_lifecycle_awaits_review(lc, (int)s))
+			continue;
+		if (lc->deadline_to < 0)
+			return ydoc_error(c->d, at->items[s], c->e, "state '%s' of lifecycle '%s' "
+			                  "is neither final nor watched, and the lifecycle has no "
+			                  "deadline: a task in it would never lapse; add `deadline: "
+			                  "{from: [%s, ...], to: STATE}` (or make it final)",
+			                  lc->states[s], lc->id, lc->states[s]);
+		return ydoc_error(c->d, at->items[s], c->e, "state '%s' of lifecycle '%s' is "
+		                  "neither final nor watched: a task in it would never lapse nor "
+		                  "wait for review; add it to deadline.from (its owner still owes "
+		                  "the report), to final, or give it an `accept` (it waits for "
+		                  "review)", lc->states[s], lc->id);
+	}
+	return 0;
+}
+
 static int
 parse_one(struct pctx *c, struct plan_lifecycle *lc, const struct ydoc_node *key,
           const struct ydoc_node *n)
@@ -287,7 +314,10 @@ parse_one(struct pctx *c, struct plan_lifecycle *lc, const struct ydoc_node *key
 		return ydoc_error(c->d, v, c->e, "incomplete state '%s' must be watched by the "
 		                  "deadline: add it to deadline.from (an incomplete submission "
 		                  "owes the rest)", lc->states[lc->incomplete]);
-	return check_reachable(c, lc, states);
+	if ((rc = check_reachable(c, lc, states)) != 0)
+		return rc;
+	/* a version stored before the rule still opens */
+	return c->stored ? 0 : check_watched(c, lc, states);
 }
 
 int

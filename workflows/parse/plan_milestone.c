@@ -461,6 +461,15 @@ parse_milestone(struct pctx *c, struct plan_milestone *m, size_t mi,
 	    ((v = ydoc_get(n, "requires")) && (rc = parse_requires(c, m, v))) ||
 	    ((v = ydoc_get(n, "renamed_from")) && (rc = parse_renamed(c, m, v))))
 		return rc;
+	/* an escalation starts at a lapse: on a lifecycle without a deadline it never would,
+	 * and the plan would promise a ladder nobody climbs (review 10f, F6) */
+	if (m->escalate >= 0 && p->lifecycles[m->lifecycle].deadline_to < 0 && !c->stored)
+		return ydoc_error(c->d, ydoc_get(n, "escalate"), c->e, "milestone '%s' escalates "
+		                  "(escalate: %s), but its lifecycle '%s' has no deadline, so its "
+		                  "tasks never lapse and the escalation never starts: give the "
+		                  "lifecycle `deadline: {from: [...], to: STATE}` or drop escalate",
+		                  m->id, p->escalations[m->escalate].id,
+		                  p->lifecycles[m->lifecycle].id);
 	m->correction = p->correction;
 	m->grace = p->grace;
 	if ((v = ydoc_get(n, "correction")) != NULL &&

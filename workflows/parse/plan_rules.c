@@ -483,6 +483,21 @@ parse_rule(struct pctx *c, struct plan_conduct *r, const struct ydoc_node *n)
 	    ((v = ydoc_get(n, "decide")) &&
 	     (rc = plan_read_targets(c, v, "decide", false, &r->decide, &r->ndecide))))
 		return rc;
+	/* a warning is the bureau's measure against a jurisdiction: a role held per
+	 * jurisdiction or enterprise is held by the warned side, whose account would decide its
+	 * own warning and its neighbour's (review 10f, F7). A version stored before still opens
+	 * (its deciders are then only the accounts of office roles). */
+	for (size_t i = 0; v != NULL && !c->stored && i < r->ndecide; i++) {
+		const struct plan_role *role = &c->p->roles[r->decide[i].role];
+
+		if (role->per != PLAN_PER_NONE)
+			return ydoc_error(c->d, v->items[i], c->e, "decide: role '%s' is held per "
+			                  "%s, by the very subjects the rule warns (a county would "
+			                  "decide its own warning); name an office of the bureau (a role "
+			                  "without per)", role->id,
+			                  role->per == PLAN_PER_JURISDICTION ? "jurisdiction"
+			                                                     : "enterprise");
+	}
 	return 0;
 }
 
