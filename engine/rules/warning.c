@@ -776,26 +776,50 @@ out:
 /* Who may decide: the store's enabled accounts (`dabiao user`) whose role is among the
  * rule's `decide` roles (any enabled account when the plan no longer has the rule: it can
  * only be dismissed). The decider is a person the bureau made known, never free text
- * (issue 10, left from rules5): `--by` names one by login or by name (姓名). */
+ * (issue 10, left from rules5): `--by` names one by login or by name (姓名). A login names
+ * one account; a name that two enabled accounts share names nobody: refused, listing their
+ * logins, rather than one of them chosen by the engine (review 10f, F11). */
 struct decider_ctx {
 	const struct engine_plan *ep;
 	const struct plan_conduct *r;
 	const char *by;
-	char *name, *login;    /* the match, or NULL */
+	char *name, *login;    /* the account whose login is by, or else the one named by */
+	bool may;              /* ... and it has a decide role */
+	bool by_login;         /* the match is by login (a name's match may be replaced) */
+	struct buf named;      /* logins of the enabled accounts named by: "liming, liming2" */
+	size_t nnamed;
 	struct buf known;      /* "李明 (liming), ..." */
 	size_t nknown;
 };
 
+/* An account bound to a jurisdiction or enterprise, or holding a per-subject role, speaks
+ * for the warned side: it never decides a warning, whatever a stored version's `decide`
+ * says (`check` refuses such roles since review 10f, F7; a version stored before still
+ * opens). */
 static bool
-decider_role(const struct decider_ctx *c, const char *role)
+decider_role(const struct decider_ctx *c, const struct store_account *a)
 {
+	int k = c->ep != NULL ? plan_role_index(c->ep->plan, a->role) : -1;
+
+	if ((a->subject != NULL && a->subject[0] != '\0') ||
+	    (k >= 0 && c->ep->plan->roles[k].per != PLAN_PER_NONE))
+		return false;
 	if (c->r == NULL)
 		return true;
 	for (size_t i = 0; i < c->r->ndecide; i++)
-		if (c->r->decide[i].kind == PLAN_TARGET_ROLE && c->r->decide[i].role >= 0 &&
-		    strcmp(c->ep->plan->roles[c->r->decide[i].role].id, role) == 0)
+		if (c->r->decide[i].kind == PLAN_TARGET_ROLE && c->r->decide[i].role == k)
 			return true;
 	return false;
+}
+
+static void
+decider_take(struct decider_ctx *c, const struct store_account *a, bool named, bool may)
+{
+	free(c->login);
+	free(c->name);
+	c->login = xstrdup(a->login);
+	c->name = xstrdup(named ? a->name : a->login);
+	c->may = may;
 }
 
 static int
@@ -803,14 +827,20 @@ decider_cb(const struct store_account *a, void *arg)
 {
 	struct decider_ctx *c = arg;
 	bool named = a->name != NULL && a->name[0] != '\0';
+	bool may = decider_role(c, a);
 
-	if (a->disabled || !decider_role(c, a->role))
+	if (a->disabled)
 		return 0;
-	if (c->login == NULL &&
-	    (strcmp(a->login, c->by) == 0 || (named && strcmp(a->name, c->by) == 0))) {
-		c->login = xstrdup(a->login);
-		c->name = xstrdup(named ? a->name : a->login);
+	if (strcmp(a->login, c->by) == 0) {
+		decider_take(c, a, named, may);
+		c->by_login = true;
+	} else if (named && strcmp(a->name, c->by) == 0) {
+		buf_printf(&c->named, "%s%s", c->nnamed++ ? ", " : "", a->login);
+		if (!c->by_login && (c->login == NULL || (may && !c->may)))
+			decider_take(c, a, named, may);
 	}
+	if (!may)
+		return 0;
 	if (named)
 		buf_printf(&c->known, "%s%s (%s)", c->nknown ? ", " : "", a->name, a->login);
 	else
@@ -826,10 +856,14 @@ decider_of(struct store_txn *txn, const struct engine_plan *ep, const struct pla
            const struct conduct_warning *w, const char *by, char **name, char **login,
            struct dberr *e)
 {
-	struct decider_ctx c = {ep, r, by, NULL, NULL, BUF_INIT, 0};
+	struct decider_ctx c = {ep, r, by, NULL, NULL, false, false, BUF_INIT, 0, BUF_INIT, 0};
 	int rc = store_account_each(txn, decider_cb, &c, e);
 
-	if (rc == 0 && c.login == NULL) {
+	if (rc == 0 && !c.by_login && c.nnamed > 1) {
+		rc = dberr_set(e, DB_EUSAGE, "--by '%s' names %zu accounts (%s): a name two people "
+		               "share identifies neither; give the login of the one who decides "
+		               "warning %s", by, c.nnamed, buf_str(&c.named), w->id);
+	} else if (rc == 0 && (c.login == NULL || !c.may)) {
 		struct buf roles = BUF_INIT;
 
 		for (size_t i = 0; r != NULL && i < r->ndecide; i++)
@@ -854,6 +888,7 @@ decider_of(struct store_txn *txn, const struct engine_plan *ep, const struct pla
 		free(c.name);
 		free(c.login);
 	}
+	buf_release(&c.named);
 	buf_release(&c.known);
 	return rc;
 }

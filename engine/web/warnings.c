@@ -265,7 +265,9 @@ act_decide(struct req *r, const char *id)
 		return;
 	}
 	x.approve = strcmp(decision, "approve") == 0;
-	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
+	/* the login names the account signed in; a name two accounts share would not (review
+	 * 10f, F11): the record still carries the account's name */
+	x.by = r->who.login;
 	actor = web_actor(&r->who, NULL);
 	engine_set_actor(r->en, actor);
 	free(actor);
