@@ -259,6 +259,30 @@ conduct_state_key(const char *plan, size_t rule, const char *jurisdiction)
 }
 
 int
+conduct_evaluate_after(struct store_txn *txn, const struct engine_plan *ep, size_t k,
+                       const char *jurisdiction, int64_t t, struct dberr *e)
+{
+	/* one evaluation per rule and jurisdiction at the next notify_at: several events
+	 * before it put the same key, which the index holds once */
+	char *entry = xasprintf("conduct#%s#%zu#%s", ep->plan->id, k, jurisdiction);
+	/* a plan that holds the warning's kind evaluates on the next working morning: the
+	 * same instant for every event of a held day */
+	struct store_due d = {
+		.at = schedule_hold(ep, ep->plan->conduct[k].kind, schedule_next_notify_at(ep, t)),
+		.kind = STORE_DUE_CONDUCT,
+		.task = entry,
+		.step = (uint8_t)k,
+		.gen = 0,
+	};
+	int rc;
+
+	d.planned = d.at;
+	rc = store_due_put(txn, &d, e);
+	free(entry);
+	return rc;
+}
+
+int
 conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
              const struct store_task *task, int64_t t, const char *why, struct dberr *e)
 {
@@ -273,7 +297,7 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 	for (size_t k = 0; rc == 0 && k < p->nconduct; k++) {
 		const struct plan_conduct *r = &p->conduct[k];
 		struct rule_state s;
-		char *key, *entry;
+		char *key;
 		bool seen = false;
 
 		if (!rule_counts(r, p->milestones[mi].owner, cls))
@@ -310,23 +334,8 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 			items_add(&s.v, &s.n, &s.cap, t, why, task->key);
 			rc = state_put(txn, key, &s, e);
 		}
-		if (rc == 0 && !seen) {
-			/* one evaluation per rule and jurisdiction at the next notify_at: several
-			 * events before it put the same key, which the index holds once */
-			entry = xasprintf("conduct#%s#%zu#%s", p->id, k, task->jurisdiction);
-			/* a plan that holds the warning's kind evaluates on the next working
-			 * morning: the same instant for every event of a held day */
-			struct store_due d = {
-				.at = schedule_hold(ep, r->kind, schedule_next_notify_at(ep, t)),
-				.kind = STORE_DUE_CONDUCT,
-				.task = entry,
-				.step = (uint8_t)k,
-				.gen = 0,
-			};
-			d.planned = d.at;
-			rc = store_due_put(txn, &d, e);
-			free(entry);
-		}
+		if (rc == 0 && !seen)
+			rc = conduct_evaluate_after(txn, ep, k, task->jurisdiction, t, e);
 		state_free(&s);
 		free(key);
 	}

@@ -126,15 +126,18 @@ const struct plan_conduct *conduct_rule_of(const struct engine_plan *ep,
  * decide), the store's and notice_queue's. */
 int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, bool approve,
                    const char *by, const char *reason, struct dberr *e);
-/* A version of ep's plan without the rule of some proposed (undecided) warnings: each is
- * withdrawn (state withdrawn, its reason naming the version; audited conduct.withdraw), as
- * nobody could decide it any more and the lists would wait on it for ever (review 10e,
- * m-D). note, when not NULL, hears each (id, a line for the load's output). Errors: the
- * store's. */
-int conduct_withdraw_ruleless(struct engine *en, struct store_txn *txn,
-                              const struct engine_plan *ep,
-                              void (*note)(void *arg, const char *id, const char *text),
-                              void *arg, struct dberr *e);
+/* After a new version ep of a plan (old: the version before, parsed, or NULL): every
+ * proposal whose rule no longer asks for a decision (its `decide` dropped, or the rule
+ * gone) is withdrawn, with the reason recorded (conduct.withdraw, "rule_changed"), never
+ * left pending for ever; the old version's deciding roles get a candidate list saying so;
+ * under a rule that remains, its events count as new again and the rule is evaluated at
+ * the next notify_at (a warning sent directly if they still meet it). said (may be NULL)
+ * gets each withdrawn proposal's id and a line for `load`'s output. Errors: the store's
+ * and notice_queue's. */
+int conduct_version_withdraw(struct engine *en, struct store_txn *txn,
+                             const struct engine_plan *ep, const struct engine_plan *old,
+                             void (*said)(void *arg, const char *id, const char *text),
+                             void *arg, struct dberr *e);
 /* A line per event, in Chinese: "1. 逾期：<milestone title> <period>（<subject>，截止 …）",
  * appended to out. Unknown tasks are named by key. Cannot fail. */
 void conduct_items_text(struct store_txn *txn, struct engine *en, const struct engine_plan *ep,

@@ -46,6 +46,12 @@ int conduct_repend(struct store_txn *txn, const char *plan, size_t rule, const c
                    const char *id, const char *new_id, int64_t last, unsigned *seq,
                    struct dberr *e);
 
+/* Puts rule k's evaluation for jurisdiction at the first notify_at after t (held off a
+ * day the plan holds the rule's kind): a STORE_DUE_CONDUCT entry, once per instant.
+ * Errors: the store's. */
+int conduct_evaluate_after(struct store_txn *txn, const struct engine_plan *ep, size_t k,
+                           const char *jurisdiction, int64_t t, struct dberr *e);
+
 char *conduct_state_key(const char *plan, size_t rule, const char *jurisdiction);
 int64_t conduct_window(const struct plan_offset *o);
 unsigned conduct_class(const char *why);

@@ -661,16 +661,17 @@ cand_cb(const struct conduct_warning *w, void *arg)
 	return 0;
 }
 
-/* The candidate list of rule k of ep to its deciding roles, dated at. changes (may be
- * NULL): what changed in the list outside an evaluation (a proposal withdrawn or proposed
- * again because a lapse behind it was voided), said first; keypart then makes its key
- * unique. Nothing when there is neither a proposal awaiting a decision nor a change. */
+/* A candidate list of the warnings of kind that await a decision, to targets (roles of
+ * ep's plan), with the rule's threshold (lapses events within days) in its words, dated
+ * at. changes (may be NULL): what changed in the list outside an evaluation (a proposal
+ * withdrawn or proposed again), said first; keypart then makes its key unique. Nothing
+ * when there is neither a proposal awaiting a decision nor a change. */
 static int
-candidates_send(struct engine *en, struct store_txn *txn, const struct engine_plan *ep, size_t k,
-                int64_t at, bool late, const char *changes, const char *keypart,
-                struct dberr *e)
+candidates_to(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+              const char *kind, const struct plan_target *targets, size_t ntargets,
+              int lapses, int64_t within_days, int64_t at, bool late, const char *changes,
+              const char *keypart, struct dberr *e)
 {
-	const struct plan_conduct *r = &ep->plan->conduct[k];
 	char key[512], count[24], need[16], within[32];
 	struct cand_ctx c = {0};
 	struct notice_var vars[6];
@@ -680,29 +681,29 @@ candidates_send(struct engine *en, struct store_txn *txn, const struct engine_pl
 	c.txn = txn;
 	c.en = en;
 	c.ep = ep;
-	c.kind = r->kind;
+	c.kind = kind;
 	c.text = (struct buf)BUF_INIT;
 	if ((rc = conduct_warning_each(txn, ep->plan->id, cand_cb, &c, e)) != 0 ||
 	    (c.n == 0 && changes == NULL))
 		goto out;
 	snprintf(count, sizeof(count), "%zu", c.n);
-	snprintf(need, sizeof(need), "%d", r->lapses);
-	snprintf(within, sizeof(within), "%lld", (long long)(conduct_window(&r->within) / 86400));
+	snprintf(need, sizeof(need), "%d", lapses);
+	snprintf(within, sizeof(within), "%lld", (long long)within_days);
 	vars[0] = (struct notice_var){"candidates", buf_str(&c.text)};
 	vars[1] = (struct notice_var){"candidate_count", count};
-	vars[2] = (struct notice_var){"measure", measure_zh(r->kind)};
+	vars[2] = (struct notice_var){"measure", measure_zh(kind)};
 	vars[3] = (struct notice_var){"rule_lapses", need};
 	vars[4] = (struct notice_var){"within_days", within};
 	vars[5] = (struct notice_var){"candidate_changes", changes ? changes : ""};
-	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64 "%s%s", ep->plan->id, r->kind, at,
+	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64 "%s%s", ep->plan->id, kind, at,
 	         keypart ? "/" : "", keypart ? keypart : "");
 	req.ep = ep;
 	req.kind = "candidates";
 	req.fallback = "candidates";
 	req.key = key;
 	req.subject = ep->plan->id;
-	req.targets = r->decide;
-	req.ntargets = r->ndecide;
+	req.targets = targets;
+	req.ntargets = ntargets;
 	req.scheduled = at;
 	req.late = late;
 	req.vars = vars;
@@ -711,6 +712,18 @@ candidates_send(struct engine *en, struct store_txn *txn, const struct engine_pl
 out:
 	buf_release(&c.text);
 	return rc;
+}
+
+/* The candidate list of rule k of ep to its deciding roles (candidates_to). */
+static int
+candidates_send(struct engine *en, struct store_txn *txn, const struct engine_plan *ep, size_t k,
+                int64_t at, bool late, const char *changes, const char *keypart,
+                struct dberr *e)
+{
+	const struct plan_conduct *r = &ep->plan->conduct[k];
+
+	return candidates_to(en, txn, ep, r->kind, r->decide, r->ndecide, r->lapses,
+	                     conduct_window(&r->within) / 86400, at, late, changes, keypart, e);
 }
 
 int
@@ -1301,65 +1314,139 @@ conduct_void_flag(struct engine *en, struct store_txn *txn, const struct engine_
 	return void_all(en, txn, ep, &v, e);
 }
 
-/* ---- proposals whose rule a version removed ---- */
-
-struct orphan_ctx {
-	const struct engine_plan *ep;
-	char **ids;
-	size_t n, cap;
+/* ---- a version that no longer asks for a decision ----
+ *
+ * A proposal waits for the decision its rule asks for. A version that drops `decide` from
+ * the rule, or the rule itself, leaves nobody to ask (review 10f, F9). Decision: such a
+ * proposal is withdrawn by the load, with the reason, never left pending for ever; the
+ * deciders of the version before are told in a candidate list's 调整 (they held its
+ * number); under a rule that now warns without a decision its events count as new again
+ * and the rule is evaluated at the next notify_at, so a jurisdiction that still meets it is
+ * warned directly, with the true count, as the version says. */
+struct rechange {
+	struct strset ids;            /* the plan's proposals */
 };
 
 static int
-orphan_cb(const struct conduct_warning *w, void *arg)
+proposed_cb(const struct conduct_warning *w, void *arg)
 {
-	struct orphan_ctx *c = arg;
+	struct rechange *c = arg;
 
-	if (strcmp(w->state, "proposed") != 0 || conduct_rule_of(c->ep, w) != NULL)
-		return 0;
-	c->ids = xgrow(c->ids, &c->cap, c->n + 1, sizeof(*c->ids));
-	c->ids[c->n++] = xstrdup(w->id);
+	if (strcmp(w->state, "proposed") == 0)
+		strset_add(&c->ids, w->id);
 	return 0;
 }
 
-int
-conduct_withdraw_ruleless(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-                          void (*note)(void *arg, const char *id, const char *text), void *arg,
-                          struct dberr *e)
+/* The old rule's decide roles as roles of ep's plan (by id): who held the proposal's
+ * number. *out is allocated (NULL when none is left). */
+static size_t
+old_deciders(const struct engine_plan *ep, const struct engine_plan *old,
+             const struct plan_conduct *or, struct plan_target **out)
 {
-	struct orphan_ctx c = {ep, NULL, 0, 0};
-	int rc = conduct_warning_each(txn, ep->plan->id, orphan_cb, &c, e);
+	size_t n = 0;
 
-	for (size_t i = 0; rc == 0 && i < c.n; i++) {
-		struct conduct_warning w;
-		struct buf d = BUF_INIT;
-		char *line;
+	*out = NULL;
+	if (old == NULL || or == NULL || or->ndecide == 0)
+		return 0;
+	*out = xcalloc(or->ndecide, sizeof(**out));
+	for (size_t i = 0; i < or->ndecide; i++) {
+		int k = or->decide[i].kind == PLAN_TARGET_ROLE && or->decide[i].role >= 0
+		        ? plan_role_index(ep->plan, old->plan->roles[or->decide[i].role].id) : -1;
 
-		if ((rc = conduct_warning_get(txn, c.ids[i], &w, e)) != 0)
-			break;
-		free(w.state);
-		w.state = xstrdup("withdrawn");
-		w.reason = xasprintf("its %s rule is not in version %u of plan %s", w.kind,
-		                     (unsigned)ep->version, w.plan);
-		w.decided_at = engine_now(en);
-		buf_puts(&d, "{\"id\":");
-		buf_json_str(&d, w.id);
-		buf_printf(&d, ",\"count\":%zu,\"why\":\"rule removed\",\"plan_version\":%u}",
-		           w.nitems, (unsigned)ep->version);
-		if ((rc = warning_put(txn, &w, e)) == 0 &&
-		    (rc = conduct_clear_pending(txn, w.plan, w.rule, w.jurisdiction, w.id, e)) == 0)
-			rc = engine_audit(en, txn, "conduct.withdraw", "", w.jurisdiction, "proposed",
-			                  "withdrawn", buf_str(&d), e);
-		if (rc == 0 && note != NULL) {
-			line = xasprintf("%s %s (%zu event%s): withdrawn, %s", w.kind, w.jurisdiction,
-			                 w.nitems, w.nitems == 1 ? "" : "s", w.reason);
-			note(arg, w.id, line);
-			free(line);
-		}
-		buf_release(&d);
-		conduct_warning_release(&w);
+		if (k >= 0)
+			(*out)[n++] = (struct plan_target){PLAN_TARGET_ROLE, k};
 	}
-	for (size_t i = 0; i < c.n; i++)
-		free(c.ids[i]);
-	free(c.ids);
+	return n;
+}
+
+static int
+rechange_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+             const struct engine_plan *old, const char *id,
+             void (*said)(void *arg, const char *id, const char *text), void *arg,
+             struct dberr *e)
+{
+	struct conduct_warning w;
+	const struct plan_conduct *r, *or;
+	struct plan_target *to = NULL;
+	struct buf d = BUF_INIT, changes = BUF_INIT;
+	struct last_ctx lc;
+	char *jur = NULL, keypart[48];
+	size_t ridx, nto;
+	int64_t now = engine_now(en);
+	int rc;
+
+	if ((rc = conduct_warning_get(txn, id, &w, e)) != 0)
+		return rc;
+	r = conduct_rule_of(ep, &w);
+	if (r != NULL && r->ndecide > 0)
+		goto out; /* still asked: decided under the version in force */
+	or = old != NULL ? conduct_rule_of(old, &w) : NULL;
+	ridx = r != NULL ? (size_t)(r - ep->plan->conduct) : w.rule;
+	free(w.state);
+	w.state = xstrdup("withdrawn");
+	w.reason = r != NULL
+	           ? xasprintf("its %s rule asks for no decision in version %u of plan %s (its "
+	                       "warnings go without one)", w.kind, (unsigned)ep->version, w.plan)
+	           : xasprintf("its %s rule is not in version %u of plan %s", w.kind,
+	                       (unsigned)ep->version, w.plan);
+	w.decided_at = now;
+	lc = (struct last_ctx){&w, 0};
+	buf_puts(&d, "{\"id\":");
+	buf_json_str(&d, w.id);
+	buf_printf(&d, ",\"count\":%zu,\"why\":\"%s\",\"plan_version\":%u}", w.nitems,
+	           r != NULL ? "decide removed" : "rule removed", (unsigned)ep->version);
+	if ((rc = warning_put(txn, &w, e)) != 0 ||
+	    (rc = conduct_warning_each(txn, w.plan, last_cb, &lc, e)) != 0 ||
+	    (rc = conduct_repend(txn, w.plan, ridx, w.jurisdiction, w.id, NULL, lc.last, NULL,
+	                         e)) != 0 ||
+	    (rc = engine_audit(en, txn, "conduct.withdraw", "", w.jurisdiction, "proposed",
+	                       "withdrawn", buf_str(&d), e)) != 0)
+		goto out;
+	if (r != NULL && (rc = conduct_evaluate_after(txn, ep, ridx, w.jurisdiction, now, e)) != 0)
+		goto out;
+	jur = store_subject_name(txn, STORE_JURISDICTION, w.jurisdiction);
+	if (said != NULL) {
+		char *line = xasprintf("%s %s (%zu event%s): withdrawn, %s%s", w.kind,
+		                       w.jurisdiction, w.nitems, w.nitems == 1 ? "" : "s", w.reason,
+		                       r != NULL ? "; counted again at the next notify_at" : "");
+
+		said(arg, w.id, line);
+		free(line);
+	}
+	if (r != NULL)
+		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）：方案第%u版不再要求对此类预警作出决定，"
+		           "该预警已撤回，无需决定；所依据的情况按新版规则重新统计，仍达到预警标准的，"
+		           "预警将直接发出。", w.id, jur, w.nitems, (unsigned)ep->version);
+	else
+		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）：方案第%u版已删除该预警规则，该预警"
+		           "已撤回，无需决定。", w.id, jur, w.nitems, (unsigned)ep->version);
+	/* the deciders of the version before held its number: they hear it is closed */
+	nto = old_deciders(ep, old, or, &to);
+	snprintf(keypart, sizeof(keypart), "rule-changed-%s", w.id);
+	if (nto > 0)
+		rc = candidates_to(en, txn, ep, w.kind, to, nto, or->lapses,
+		                   conduct_window(&or->within) / 86400, now, false,
+		                   buf_str(&changes), keypart, e);
+out:
+	free(to);
+	free(jur);
+	buf_release(&d);
+	buf_release(&changes);
+	conduct_warning_release(&w);
+	return rc;
+}
+
+int
+conduct_version_withdraw(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                         const struct engine_plan *old,
+                         void (*said)(void *arg, const char *id, const char *text), void *arg,
+                         struct dberr *e)
+{
+	struct rechange c = {{0}};
+	int rc = conduct_warning_each(txn, ep->plan->id, proposed_cb, &c, e);
+
+	for (size_t i = 0; rc == 0 && i < c.ids.n; i++)
+		rc = rechange_one(en, txn, ep, old, c.ids.v[i], said, arg, e);
+	strset_free(&c.ids);
 	return rc;
 }

@@ -20,7 +20,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_KEPT] = "dates changed but kept (why)",
 	[SCHED_TOLD] = "owners told (one notice each, listing their changes)",
 	[SCHED_FIELDS] = "subjects' fields changed (before -> after, each audited)",
-	[SCHED_WITHDRAWN] = "proposed warnings withdrawn (their rule is gone)",
+	[SCHED_WITHDRAWN] = "proposed warnings withdrawn (their rule is gone or decides no more)",
 };
 
 void

@@ -309,9 +309,11 @@ sched_load_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	if (res->changed && res->version > 1)
 		rc = reconcile_plan(a->en, txn, engine_plan_find(a->en, a->plan->id),
 		                    old.plan ? &old : NULL, &res->changes, e);
+	/* and the proposals it leaves without a decision to wait for (review 10f, F9) */
 	if (rc == 0 && res->changed && res->version > 1)
-		rc = conduct_withdraw_ruleless(a->en, txn, engine_plan_find(a->en, a->plan->id),
-		                               note_withdrawn, &res->changes, e);
+		rc = conduct_version_withdraw(a->en, txn, engine_plan_find(a->en, a->plan->id),
+		                              old.plan ? &old : NULL, note_withdrawn, &res->changes,
+		                              e);
 	if (rc == 0)
 		rc = expand_all(a->en, txn, a->plan->id, &res->changes, e);
 out:

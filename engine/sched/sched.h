@@ -98,7 +98,8 @@ enum sched_change {
 	SCHED_TOLD,             /* an owner told, in one notice, of its tasks moved or
 	                         * cancelled by this load, import or retirement */
 	SCHED_FIELDS,           /* an import changed a stored subject's fields (named) */
-	SCHED_WITHDRAWN,        /* a proposed warning whose rule the version removed */
+	SCHED_WITHDRAWN,        /* a proposed warning whose rule no longer asks for a
+	                         * decision, withdrawn (conduct_version_withdraw) */
 	SCHED_CHANGE_KINDS
 };
 #define SCHED_CHANGE_LINES 10
