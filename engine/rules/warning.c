@@ -1359,19 +1359,20 @@ old_deciders(const struct engine_plan *ep, const struct engine_plan *old,
 	return n;
 }
 
+/* Withdraws proposal id when ep's rule for it asks for no decision; what the deciders of
+ * old's rule (told[k] for old's rule k) are to hear is appended there. */
 static int
 rechange_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-             const struct engine_plan *old, const char *id,
+             const struct engine_plan *old, const char *id, struct buf *told,
              void (*said)(void *arg, const char *id, const char *text), void *arg,
              struct dberr *e)
 {
 	struct conduct_warning w;
 	const struct plan_conduct *r, *or;
-	struct plan_target *to = NULL;
-	struct buf d = BUF_INIT, changes = BUF_INIT;
+	struct buf d = BUF_INIT;
 	struct last_ctx lc;
-	char *jur = NULL, keypart[48];
-	size_t ridx, nto;
+	char *jur = NULL;
+	size_t ridx;
 	int64_t now = engine_now(en);
 	int rc;
 
@@ -1404,7 +1405,6 @@ rechange_one(struct engine *en, struct store_txn *txn, const struct engine_plan 
 		goto out;
 	if (r != NULL && (rc = conduct_evaluate_after(txn, ep, ridx, w.jurisdiction, now, e)) != 0)
 		goto out;
-	jur = store_subject_name(txn, STORE_JURISDICTION, w.jurisdiction);
 	if (said != NULL) {
 		char *line = xasprintf("%s %s (%zu event%s): withdrawn, %s%s", w.kind,
 		                       w.jurisdiction, w.nitems, w.nitems == 1 ? "" : "s", w.reason,
@@ -1413,25 +1413,21 @@ rechange_one(struct engine *en, struct store_txn *txn, const struct engine_plan 
 		said(arg, w.id, line);
 		free(line);
 	}
+	if (or == NULL || or->ndecide == 0)
+		goto out; /* nobody held its number */
+	jur = store_subject_name(txn, STORE_JURISDICTION, w.jurisdiction);
+	told += or - old->plan->conduct;
+	buf_puts(told, told->len ? "\n" : "");
 	if (r != NULL)
-		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）：方案第%u版不再要求对此类预警作出决定，"
+		buf_printf(told, "　　预警编号 %s（%s，%zu项）：方案第%u版不再要求对此类预警作出决定，"
 		           "该预警已撤回，无需决定；所依据的情况按新版规则重新统计，仍达到预警标准的，"
 		           "预警将直接发出。", w.id, jur, w.nitems, (unsigned)ep->version);
 	else
-		buf_printf(&changes, "　　预警编号 %s（%s，%zu项）：方案第%u版已删除该预警规则，该预警"
+		buf_printf(told, "　　预警编号 %s（%s，%zu项）：方案第%u版已删除该预警规则，该预警"
 		           "已撤回，无需决定。", w.id, jur, w.nitems, (unsigned)ep->version);
-	/* the deciders of the version before held its number: they hear it is closed */
-	nto = old_deciders(ep, old, or, &to);
-	snprintf(keypart, sizeof(keypart), "rule-changed-%s", w.id);
-	if (nto > 0)
-		rc = candidates_to(en, txn, ep, w.kind, to, nto, or->lapses,
-		                   conduct_window(&or->within) / 86400, now, false,
-		                   buf_str(&changes), keypart, e);
 out:
-	free(to);
 	free(jur);
 	buf_release(&d);
-	buf_release(&changes);
 	conduct_warning_release(&w);
 	return rc;
 }
@@ -1443,10 +1439,29 @@ conduct_version_withdraw(struct engine *en, struct store_txn *txn, const struct 
                          struct dberr *e)
 {
 	struct rechange c = {{0}};
+	size_t nold = old != NULL ? old->plan->nconduct : 0;
+	struct buf *told = xcalloc(nold ? nold : 1, sizeof(*told));
 	int rc = conduct_warning_each(txn, ep->plan->id, proposed_cb, &c, e);
 
 	for (size_t i = 0; rc == 0 && i < c.ids.n; i++)
-		rc = rechange_one(en, txn, ep, old, c.ids.v[i], said, arg, e);
+		rc = rechange_one(en, txn, ep, old, c.ids.v[i], told, said, arg, e);
+	/* the deciders of each old rule hear of every number they held, in one list */
+	for (size_t k = 0; rc == 0 && k < nold; k++) {
+		const struct plan_conduct *or = &old->plan->conduct[k];
+		struct plan_target *to = NULL;
+		size_t nto = told[k].len > 0 ? old_deciders(ep, old, or, &to) : 0;
+		char keypart[48];
+
+		snprintf(keypart, sizeof(keypart), "rule-changed-v%u-%zu", (unsigned)ep->version, k);
+		if (nto > 0)
+			rc = candidates_to(en, txn, ep, or->kind, to, nto, or->lapses,
+			                   conduct_window(&or->within) / 86400, engine_now(en), false,
+			                   buf_str(&told[k]), keypart, e);
+		free(to);
+	}
+	for (size_t k = 0; k < nold; k++)
+		buf_release(&told[k]);
+	free(told);
 	strset_free(&c.ids);
 	return rc;
 }

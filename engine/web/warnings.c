@@ -138,6 +138,12 @@ list_cb(const struct conduct_warning *w, void *arg)
 				HF(h, "：%s", w->reason);
 		} else if (w->superseded_by) {
 			HF(h, "见预警 %s", w->superseded_by);
+		} else if (strcmp(w->state, "withdrawn") == 0 && w->reason != NULL) {
+			/* withdrawn by a plan version (warning.c, conduct_version_withdraw) */
+			if (strstr(w->reason, " rule is not in version ") != NULL)
+				H(h, "方案修订后已无该预警规则，已撤回");
+			else
+				H(h, "方案修订后该规则不再要求决定，已撤回（达到标准的预警直接发出）");
 		} else if (strcmp(w->state, "withdrawn") == 0) {
 			H(h, "所依据的逾期已补录撤销，不足预警标准");
 		} else {
