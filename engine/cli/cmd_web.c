@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/file.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
@@ -136,6 +137,40 @@ user_list(struct cli *c, const char *format)
 	return rc;
 }
 
+/* The enabled accounts other than login that carry name: "liming (leader), ..." */
+struct namesake {
+	const char *login, *name;
+	struct buf list;
+};
+
+static int
+namesake_cb(const struct store_account *a, void *arg)
+{
+	struct namesake *n = arg;
+
+	if (!a->disabled && a->name != NULL && strcmp(a->name, n->name) == 0 &&
+	    strcmp(a->login, n->login) != 0)
+		buf_printf(&n->list, "%s%s (%s)", n->list.len ? ", " : "", a->login, a->role);
+	return 0;
+}
+
+/* A name two people share names neither where a person is named (`decide --by`, review
+ * 10f F11): said when the second is added, so the bureau can tell them apart now. */
+static void
+warn_namesakes(struct engine *en, const char *login, const char *name)
+{
+	struct namesake n = {login, name, BUF_INIT};
+	struct dberr ignored;
+
+	dberr_clear(&ignored);
+	if (name != NULL && *name != '\0' && web_user_list(en, namesake_cb, &n, &ignored) == 0 &&
+	    n.list.len > 0)
+		fprintf(stderr, "dabiao: warning: account %s is named %s like %s: `decide --by %s` "
+		        "names none of them (give the login), and lists show the name alone\n", login,
+		        name, buf_str(&n.list), name);
+	buf_release(&n.list);
+}
+
 int
 cmd_user(struct cli *c)
 {
@@ -170,9 +205,11 @@ cmd_user(struct cli *c)
 			return cli_usage(c, "user add needs --role and --password-file");
 		if ((rc = read_password(c, pwfile, &pw)) != 0 || (rc = cli_engine(c, &en)) != 0)
 			goto out;
-		if ((rc = web_user_add(en, pos[1], role, subject, name, pw, &c->err)) == 0)
+		if ((rc = web_user_add(en, pos[1], role, subject, name, pw, &c->err)) == 0) {
 			printf("account %s added (role %s%s%s)\n", pos[1], role, subject ? ", " : "",
 			       subject ? subject : "");
+			warn_namesakes(en, pos[1], name);
+		}
 	} else if (strcmp(pos[0], "passwd") == 0) {
 		if (pwfile == NULL)
 			return cli_usage(c, "user passwd needs --password-file");

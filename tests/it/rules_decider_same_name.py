@@ -3,7 +3,8 @@
 `decide --by 李明` with two enabled deciding accounts named 李明 was accepted and the engine
 picked one of them for the record (`decided_by_login`). Now it is refused (64) listing both
 logins, nothing changes, and the login decides: the audit records the one given. A
-disabled namesake does not make the name ambiguous."""
+disabled namesake does not make the name ambiguous. `user add` warns when it adds a
+second account of a name."""
 import json
 import os
 import sys
@@ -24,7 +25,11 @@ st.ok("load", st.write("p.yaml", PLAN))
 st.ok("import", st.write("r.yaml", county_registry([("j1", "甲县"), ("j2", "乙县")],
                                                    offices=("leader",))))
 st.decider("liming", "leader", "李明")
-st.decider("liming2", "leader", "李明")
+pw = st.write("pw", "a-long-enough-password\n")
+_, _, err = st.run("user", "add", "liming2", "--role", "leader", "--name", "李明",
+                   "--password-file", pw, check=0)
+check("warning: account liming2 is named 李明 like liming (leader)" in err,
+      f"user add says the name is taken: {err}")
 st.ok("advance", "--to", "2017-03-13T10:00:00+08:00")
 code, _, err = st.run("decide", "1", "dismiss", "--by", "李明", "--reason", "已核实")
 eq(code, 64, "a name two deciders share is refused")
