@@ -128,7 +128,7 @@ int conduct_decide(struct engine *en, struct store_txn *txn, const char *id, boo
                    const char *by, const char *reason, struct dberr *e);
 /* After a new version ep of a plan (old: the version before, parsed, or NULL): every
  * proposal whose rule no longer asks for a decision (its `decide` dropped, or the rule
- * gone) is withdrawn, with the reason recorded (conduct.withdraw, "rule_changed"), never
+ * gone) is withdrawn, with the reason recorded (conduct.withdraw, its "why"), never
  * left pending for ever; the old version's deciding roles get a candidate list saying so;
  * under a rule that remains, its events count as new again and the rule is evaluated at
  * the next notify_at (a warning sent directly if they still meet it). said (may be NULL)
