@@ -350,6 +350,16 @@ cancelled_from_8_to_9(struct store_txn *t, struct dberr *e)
 	return rc;
 }
 
+/* Schema 10 adds the failed-login counts of the web's lockout (meta "web-throttle/KEY"),
+ * which start empty; the version keeps an older dabiao, which counts in memory, out. */
+static int
+nothing_9_to_10(struct store_txn *t, struct dberr *e)
+{
+	(void)t;
+	(void)e;
+	return 0;
+}
+
 int
 store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 {
@@ -371,5 +381,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = outbox_packed_7_to_8(t, e);
 	if (rc == 0 && from < 9)
 		rc = cancelled_from_8_to_9(t, e);
+	if (rc == 0 && from < 10)
+		rc = nothing_9_to_10(t, e);
 	return rc;
 }

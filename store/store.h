@@ -47,7 +47,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -554,6 +554,26 @@ void store_link_release(struct store_link *l);
 int store_link_each_task(struct store_txn *t, const char *task,
                          int (*cb)(const struct store_link *, void *), void *arg,
                          struct dberr *e);
+
+/* Failed logins counted per key (engine/web/auth.c: a client address, or an account and
+ * address), kept in the store so that a lockout outlives the web process: a restart does
+ * not give a guessing address its attempts back. Meta values "web-throttle/KEY" = "SINCE N"
+ * (text, as meta values are). Written only with a failed login's own audit record, in its
+ * transaction: a page view writes nothing. */
+struct store_throttle {
+	int64_t since;        /* wall clock: when the count's window began */
+	uint32_t n;           /* failures in it */
+};
+/* DB_ENOTFOUND when absent (an expired count is returned as it is: the caller decides). */
+int store_throttle_get(struct store_txn *t, const char *key, struct store_throttle *out,
+                       struct dberr *e);
+/* Sets key's count. A key not yet kept first sweeps: every count whose window began before
+ * `before` is deleted and, when `max` or more remain, the oldest too, so at most max are
+ * kept. DB_EDATA for a key over 200 bytes. */
+int store_throttle_put(struct store_txn *t, const char *key, const struct store_throttle *th,
+                       int64_t before, size_t max, struct dberr *e);
+/* Forgets key's count (absent: 0). */
+int store_throttle_del(struct store_txn *t, const char *key, struct dberr *e);
 
 /* Generic helpers for kv arrays (task and notice details, subject fields). get returns the
  * value of key (owned by the array) or NULL; set replaces or appends, copying both strings

@@ -1,8 +1,11 @@
 /*
  * web.c - the web's records: accounts (keyed by login), sessions and submit links (each
  * keyed by the sha256 hex of its secret token, so the store never holds a usable token),
- * and links by task (task key NUL hash) so a task's links can be listed and revoked.
+ * and links by task (task key NUL hash) so a task's links can be listed and revoked; and
+ * the failed-login counts of the lockout, as meta values (they are few and small).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -390,5 +393,157 @@ store_link_each_task(struct store_txn *t, const char *task,
 	rc = store_scan(t, STORE_DB_LINKS_TASK, NULL, 0, prefix.data, prefix.len, link_task_one,
 	                &c, e);
 	buf_release(&prefix);
+	return rc;
+}
+
+/* ---- failed logins per key (the web's lockout and throttle) ---- */
+
+#define THROTTLE_PREFIX "web-throttle/"
+#define THROTTLE_KEY_MAX 200
+
+static int
+throttle_key(const char *key, struct buf *out, struct dberr *e)
+{
+	if (strlen(key) > THROTTLE_KEY_MAX)
+		return dberr_set(e, DB_EDATA, "throttle key over %d bytes", THROTTLE_KEY_MAX);
+	buf_puts(out, THROTTLE_PREFIX);
+	buf_puts(out, key);
+	return 0;
+}
+
+/* "SINCE N": the window's start (decimal, may be negative) and the count. */
+static int
+throttle_decode(const MDB_val *k, const MDB_val *v, struct store_throttle *out,
+                struct dberr *e)
+{
+	char text[64], *end;
+	long long since;
+	unsigned long n;
+
+	if (v->mv_size == 0 || v->mv_size >= sizeof(text))
+		return store_corrupt(e, STORE_DB_META, k);
+	memcpy(text, v->mv_data, v->mv_size);
+	text[v->mv_size] = '\0';
+	since = strtoll(text, &end, 10);
+	if (end == text || *end != ' ')
+		return store_corrupt(e, STORE_DB_META, k);
+	n = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || n > UINT32_MAX)
+		return store_corrupt(e, STORE_DB_META, k);
+	out->since = since;
+	out->n = (uint32_t)n;
+	return 0;
+}
+
+int
+store_throttle_get(struct store_txn *t, const char *key, struct store_throttle *out,
+                   struct dberr *e)
+{
+	struct buf kb = BUF_INIT;
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = throttle_key(key, &kb, e)) != 0) {
+		buf_release(&kb);
+		return rc == DB_EDATA ? dberr_set(e, DB_ENOTFOUND, "no count for that key") : rc;
+	}
+	k = (MDB_val){kb.len, kb.data};
+	rc = store_get(t, STORE_DB_META, &k, &v, e);
+	if (rc == 0)
+		rc = throttle_decode(&k, &v, out, e);
+	buf_release(&kb);
+	return rc;
+}
+
+struct throttle_sweep {
+	struct store_txn *t;
+	int64_t before;
+	size_t left;
+	struct buf oldest;        /* the oldest count kept so far (its meta key) */
+	int64_t oldest_since;
+};
+
+static int
+throttle_sweep_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dberr *e)
+{
+	struct throttle_sweep *c = arg;
+	struct store_throttle th;
+	char copy[sizeof(THROTTLE_PREFIX) + THROTTLE_KEY_MAX];
+	MDB_val ck = {k->mv_size, copy};
+	int rc;
+
+	(void)stop;
+	if ((rc = throttle_decode(k, v, &th, e)) != 0)
+		return rc;
+	if (th.since >= c->before) {
+		if (c->left++ == 0 || th.since < c->oldest_since) {
+			buf_reset(&c->oldest);
+			buf_append(&c->oldest, k->mv_data, k->mv_size);
+			c->oldest_since = th.since;
+		}
+		return 0;
+	}
+	/* the scan re-seeks after each call: deleting is safe once the key is copied */
+	if (k->mv_size > sizeof(copy))
+		return store_corrupt(e, STORE_DB_META, k);
+	memcpy(copy, k->mv_data, k->mv_size);
+	rc = store_del(c->t, STORE_DB_META, &ck, e);
+	return rc == DB_ENOTFOUND ? 0 : rc;
+}
+
+int
+store_throttle_put(struct store_txn *t, const char *key, const struct store_throttle *th,
+                   int64_t before, size_t max, struct dberr *e)
+{
+	struct buf kb = BUF_INIT;
+	struct throttle_sweep c = {t, before, 0, BUF_INIT, 0};
+	char text[64];
+	MDB_val k, v;
+	int rc;
+
+	if ((rc = throttle_key(key, &kb, e)) != 0)
+		goto out;
+	k = (MDB_val){kb.len, kb.data};
+	rc = store_get(t, STORE_DB_META, &k, &v, e);
+	if (rc == DB_ENOTFOUND) {
+		/* a new key: the expired go first, and the oldest when the rest fill max, so the
+		 * counts stay bounded whatever number of addresses guess (O(kept) per new key;
+		 * Argon2id's pace keeps a window's keys far below max) */
+		dberr_clear(e);
+		rc = store_scan(t, STORE_DB_META, NULL, 0, THROTTLE_PREFIX, strlen(THROTTLE_PREFIX),
+		                throttle_sweep_one, &c, e);
+		if (rc == 0 && max > 0 && c.left >= max) {
+			MDB_val ok = {c.oldest.len, c.oldest.data};
+
+			rc = store_del(t, STORE_DB_META, &ok, e);
+		}
+	}
+	if (rc != 0)
+		goto out;
+	snprintf(text, sizeof(text), "%lld %lu", (long long)th->since, (unsigned long)th->n);
+	v = (MDB_val){strlen(text), text};
+	rc = store_put(t, STORE_DB_META, &k, &v, 0, e);
+out:
+	buf_release(&c.oldest);
+	buf_release(&kb);
+	return rc;
+}
+
+int
+store_throttle_del(struct store_txn *t, const char *key, struct dberr *e)
+{
+	struct buf kb = BUF_INIT;
+	MDB_val k;
+	int rc;
+
+	if ((rc = throttle_key(key, &kb, e)) == 0) {
+		k = (MDB_val){kb.len, kb.data};
+		rc = store_del(t, STORE_DB_META, &k, e);
+		if (rc == DB_ENOTFOUND) {
+			dberr_clear(e);
+			rc = 0;
+		}
+	}
+	buf_release(&kb);
 	return rc;
 }

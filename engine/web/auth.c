@@ -374,19 +374,6 @@ web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window
 }
 
 void
-web_rate_clear(struct web_rate *rt, const char *key)
-{
-	pthread_mutex_lock(&rt->lock);
-	for (size_t i = 0; i < rt->nslot; i++)
-		if (strcmp(rt->slot[i].key, key) == 0) {
-			rt->slot[i].key[0] = '\0';
-			rt->slot[i].since = 0; /* free for the next key */
-			rt->slot[i].n = 0;
-		}
-	pthread_mutex_unlock(&rt->lock);
-}
-
-void
 web_rate_release(struct web_rate *rt)
 {
 	free(rt->slot);
@@ -425,6 +412,7 @@ struct login_arg {
 	struct req *r;
 	const char *login, *password;
 	int64_t now;
+	char ak[64], pk[72];      /* the address's and the account-and-address's count keys */
 	bool verified;            /* the password matched the account's hash (checked before
 	                             the write transaction) */
 	bool locked;              /* this address is locked out of this login */
@@ -454,6 +442,43 @@ audit_lockout(struct login_arg *x, struct engine *en, struct store_txn *txn,
 	return rc;
 }
 
+/* One more failure under key, in the login's own transaction (no write of its own): a
+ * count whose window passed starts again. *n receives the count. */
+static int
+count_failure(struct store_txn *txn, const char *key, int64_t now, int64_t window,
+              uint32_t *n, struct dberr *e)
+{
+	struct store_throttle th;
+	int rc = store_throttle_get(txn, key, &th, e);
+
+	if (rc == DB_ENOTFOUND || (rc == 0 && now - th.since > window)) {
+		dberr_clear(e);
+		th = (struct store_throttle){now, 0};
+	} else if (rc != 0) {
+		return rc;
+	}
+	th.n++;
+	*n = th.n;
+	return store_throttle_put(txn, key, &th, now - WEB_THROTTLE_WINDOW, WEB_THROTTLE_KEYS, e);
+}
+
+/* The counts a failed login adds (the lockout of its address out of its login, and its
+ * address's), before its records: the fifth failure locks, and says so. */
+static int
+login_failed_counts(struct store_txn *txn, struct login_arg *x, struct dberr *e)
+{
+	uint32_t n;
+	int rc;
+
+	x->lock_now = false;
+	if (!x->locked && !x->verified) {
+		if ((rc = count_failure(txn, x->pk, x->now, WEB_LOCK_SECONDS, &n, e)) != 0)
+			return rc;
+		x->lock_now = n == WEB_LOCK_FAILURES;
+	}
+	return count_failure(txn, x->ak, x->now, WEB_ADDR_WINDOW, &n, e);
+}
+
 static int
 login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -469,6 +494,8 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	rc = store_account_get(txn, x->login, &a, e);
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
+		if ((rc = login_failed_counts(txn, x, e)) != 0)
+			return rc;
 		engine_set_actor(en, "web:?");
 		buf_puts(&d, "{\"login\":");
 		buf_json_str(&d, x->login);
@@ -495,6 +522,10 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	buf_json_str(&d, a.login);
 	buf_puts(&d, ",\"address\":");
 	buf_json_str(&d, x->r->addr);
+	if (x->locked || a.disabled || !x->verified) {
+		if ((rc = login_failed_counts(txn, x, e)) != 0)
+			goto out;
+	}
 	if (x->locked) {
 		x->outcome = 2;
 		buf_puts(&d, ",\"reason\":\"locked\"}");
@@ -522,12 +553,14 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		buf_putc(&d, '}');
 		x->role_kind = web_role_kind(en, a.role);
 		if ((rc = store_account_put(txn, &a, e)) == 0 &&
+		    (rc = store_throttle_del(txn, x->pk, e)) == 0 &&
 		    (rc = store_session_sweep(txn, x->now, NULL, e)) == 0 &&
 		    (rc = store_session_put(txn, &s, e)) == 0)
 			rc = engine_audit(en, txn, "web.login", "", a.subject, "", "", buf_str(&d), e);
 		if (rc == 0)
 			x->outcome = 0;
 	}
+out:
 	buf_release(&d);
 	store_account_release(&a);
 	return rc;
@@ -537,15 +570,44 @@ login_txn(struct store_txn *txn, void *arg, struct dberr *e)
  * transaction; "" for an unknown login. */
 struct hash_arg {
 	const char *login;
+	const char *ak, *pk;      /* count keys (login_failed_counts) */
+	int64_t now;
+	bool throttled, locked;
 	char *pwhash;
 };
+
+/* Whether key's count within window reached limit, as the store has it. */
+static int
+count_reached(struct store_txn *txn, const char *key, int64_t now, int64_t window,
+              unsigned limit, bool *out, struct dberr *e)
+{
+	struct store_throttle th;
+	int rc = store_throttle_get(txn, key, &th, e);
+
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		*out = false;
+		return 0;
+	}
+	*out = rc == 0 && now - th.since <= window && th.n >= limit;
+	return rc;
+}
 
 static int
 hash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct hash_arg *x = arg;
 	struct store_account a;
-	int rc = store_account_get(txn, x->login, &a, e);
+	int rc;
+
+	if ((rc = count_reached(txn, x->ak, x->now, WEB_ADDR_WINDOW, WEB_ADDR_FAILURES,
+	                        &x->throttled, e)) != 0 ||
+	    (rc = count_reached(txn, x->pk, x->now, WEB_LOCK_SECONDS, WEB_LOCK_FAILURES,
+	                        &x->locked, e)) != 0)
+		return rc;
+	if (x->throttled || x->locked)
+		return 0;
+	rc = store_account_get(txn, x->login, &a, e);
 
 	if (rc == DB_ENOTFOUND) {
 		dberr_clear(e);
@@ -568,11 +630,21 @@ hash_txn(struct store_txn *txn, void *arg, struct dberr *e)
  * its deadline was recorded late (review 11b, H2). Now it holds neither, and at most
  * WEB_ARGON_AT_ONCE run at a time (the rest wait their turn here, holding no engine).
  * The verdict is kept in r for page_login_post, which writes the outcome. */
+/* The address's count key: "a" and the address (an IPv6 /64). */
+static void
+addr_count_key(const char *addr, char out[64])
+{
+	char ak[64];
+
+	web_addr_key(addr, ak);
+	snprintf(out, 64, "a%.62s", ak);
+}
+
 void
 web_login_check(struct req *r, struct store *store)
 {
 	struct web *w = r->w;
-	struct hash_arg h;
+	struct hash_arg h = {0};
 	const char *login = req_field(r, "login"), *password = req_field(r, "password");
 	char ak[64], pk[72];
 	struct dberr e;
@@ -586,44 +658,44 @@ web_login_check(struct req *r, struct store *store)
 		r->login_pre = WEB_LOGIN_FIELDS;
 		return;
 	}
-	web_addr_key(r->addr, ak);
-	if (web_rate_count(&w->logins, ak, engine_wall_clock(), WEB_ADDR_WINDOW, 0, 0,
-	                   NULL) >= WEB_ADDR_FAILURES) {
-		r->login_pre = WEB_LOGIN_THROTTLED;
-		return;
-	}
-	/* this address locked out of this login: refused before the password is looked at,
-	 * whoever's it is; every other address tries it as usual (review 11b, M2) */
+	/* the address's throttle, then this address locked out of this login (refused before
+	 * the password is looked at, whoever's it is; every other address tries it as usual:
+	 * review 11b, M2), both as the store keeps them, so a restart forgets neither; then
+	 * the account's hash, in the same snapshot */
+	addr_count_key(r->addr, ak);
 	pair_key(login, r->addr, pk);
-	if (web_rate_count(&w->pairs, pk, engine_wall_clock(), WEB_LOCK_SECONDS, 0, 0, NULL) >=
-	    WEB_LOCK_FAILURES) {
-		r->login_pre = WEB_LOGIN_LOCKED;
-		return;
-	}
-	pthread_mutex_lock(&w->logins.lock);
-	while (w->argon_running >= WEB_ARGON_AT_ONCE)
-		pthread_cond_wait(&w->argon_free, &w->logins.lock);
-	w->argon_running++;
-	pthread_mutex_unlock(&w->logins.lock);
 	h.login = login;
-	h.pwhash = NULL;
+	h.ak = ak;
+	h.pk = pk;
+	h.now = engine_wall_clock();
 	dberr_clear(&e);
 	if (store_read(store, hash_txn, &h, &e) != 0) {
 		log_warnx("web", "login: %s", e.msg);
 		free(h.pwhash);
 		h.pwhash = xstrdup("");
+		h.throttled = h.locked = false;
 	}
-	if (*h.pwhash)
+	if (h.throttled || h.locked) {
+		r->login_pre = h.throttled ? WEB_LOGIN_THROTTLED : WEB_LOGIN_LOCKED;
+		free(h.pwhash);
+		return;
+	}
+	pthread_mutex_lock(&w->argon_lock);
+	while (w->argon_running >= WEB_ARGON_AT_ONCE)
+		pthread_cond_wait(&w->argon_free, &w->argon_lock);
+	w->argon_running++;
+	pthread_mutex_unlock(&w->argon_lock);
+	if (h.pwhash && *h.pwhash)
 		r->login_verified =
 			crypto_pwhash_str_verify(h.pwhash, password, strlen(password)) == 0;
 	else if (w->dummy_hash[0] &&
 	         crypto_pwhash_str_verify(w->dummy_hash, password, strlen(password)) == 0)
 		log_debug("web", "a password matched the dummy hash");
 	free(h.pwhash);
-	pthread_mutex_lock(&w->logins.lock);
+	pthread_mutex_lock(&w->argon_lock);
 	w->argon_running--;
 	pthread_cond_signal(&w->argon_free);
-	pthread_mutex_unlock(&w->logins.lock);
+	pthread_mutex_unlock(&w->argon_lock);
 	r->login_pre = WEB_LOGIN_CHECKED;
 }
 
@@ -631,7 +703,6 @@ void
 page_login_post(struct req *r)
 {
 	struct login_arg x = {0};
-	char ak[64], pk[72];
 	struct dberr e;
 
 	if (r->login_pre == WEB_LOGIN_CSRF) {
@@ -658,11 +729,8 @@ page_login_post(struct req *r)
 	x.now = engine_wall_clock();
 	x.locked = r->login_pre == WEB_LOGIN_LOCKED;
 	x.verified = !x.locked && r->login_verified;
-	pair_key(x.login, r->addr, pk);
-	/* counted before the write (whose function may run twice): the fifth locks */
-	if (!x.locked && !x.verified)
-		x.lock_now = web_rate_count(&r->w->pairs, pk, x.now, WEB_LOCK_SECONDS, 1, 0, NULL) ==
-		             WEB_LOCK_FAILURES;
+	addr_count_key(r->addr, x.ak);
+	pair_key(x.login, r->addr, x.pk);
 	dberr_clear(&e);
 	if (engine_write(r->en, login_txn, &x, &e) != 0) {
 		log_warnx("web", "login: %s", e.msg);
@@ -670,8 +738,6 @@ page_login_post(struct req *r)
 		return;
 	}
 	if (x.outcome != 0) {
-		web_addr_key(r->addr, ak);
-		web_rate_count(&r->w->logins, ak, x.now, WEB_ADDR_WINDOW, 1, 0, NULL);
 		r->status = x.outcome >= 2 ? 423 : 401;
 		login_form(r, x.outcome >= 2 ? "从您所在的网络地址登录此账号连续失败次数过多，已暂停15分钟"
 		                               "（其他地址不受影响）。"
@@ -679,7 +745,6 @@ page_login_post(struct req *r)
 		r->status = x.outcome >= 2 ? 423 : 401;
 		return;
 	}
-	web_rate_clear(&r->w->pairs, pk);
 	set_cookie(r, 0, WEB_SESSION_COOKIE, x.token, "/", WEB_SESSION_SECONDS);
 	set_cookie(r, 1, WEB_LOGIN_COOKIE, "", "/login", 0);
 	req_redirect(r, x.role_kind == 'o' ? "/" : "/tasks");

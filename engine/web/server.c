@@ -1246,8 +1246,7 @@ web_release(struct web *w)
 	free(w->workers);
 	dash_release(w->dash);
 	free(w->files_dir);
-	web_rate_release(&w->logins);
-	web_rate_release(&w->pairs);
+	pthread_mutex_destroy(&w->argon_lock);
 	web_rate_release(&w->submits);
 	pthread_mutex_destroy(&w->dash_lock);
 	pthread_cond_destroy(&w->dash_done);
@@ -1285,8 +1284,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	int rc, sig;
 
 	memset(&w, 0, sizeof(w));
-	pthread_mutex_init(&w.logins.lock, NULL);
-	pthread_mutex_init(&w.pairs.lock, NULL);
+	pthread_mutex_init(&w.argon_lock, NULL);
 	pthread_mutex_init(&w.submits.lock, NULL);
 	pthread_mutex_init(&w.dash_lock, NULL);
 	pthread_cond_init(&w.dash_done, NULL);

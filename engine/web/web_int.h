@@ -27,6 +27,11 @@
                                         of that account until they pass (auth.c) */
 #define WEB_ADDR_FAILURES 20         /* failed logins from one address within ... */
 #define WEB_ADDR_WINDOW (15 * 60)    /* ... this many seconds: 429 until it passes */
+#define WEB_THROTTLE_WINDOW (15 * 60) /* the longer of the two windows: a count older is
+                                         expired and swept */
+#define WEB_THROTTLE_KEYS 16384      /* counts the store keeps at most (store_throttle_put):
+                                        two Argon2id at a time pass ~4 failures a second,
+                                        ~7,200 keys in a window */
 #define WEB_MAX_FIELDS 256
 #define WEB_MAX_FIELD_BYTES (64 * 1024)
 #define WEB_MAX_FILES 16
@@ -149,12 +154,11 @@ void req_redirect(struct req *r, const char *path);
 void req_error(struct req *r, int status, const char *msg);
 void req_json(struct req *r, int status);      /* out holds JSON already */
 
-/* Counts per key (a client address, an account and address, a link) within a window of
- * seconds, kept by the web process (a restart forgets it; what must survive one is in the
- * store). Every key seen within its window is kept — a slot is reused only once its window
- * has passed — up to WEB_RATE_KEYS keys, past which the oldest window makes room (a
- * client rotating addresses beyond that is still held by the per-account and per-/64
- * counts: review 11b, m9). */
+/* Counts per key (a link, an account and task) within a window of seconds, kept by the web
+ * process (a restart forgets it; the login lockout, which must survive one, is in the
+ * store: store_throttle_*). Every key seen within its window is kept — a slot is reused
+ * only once its window has passed — up to WEB_RATE_KEYS keys, past which the oldest window
+ * makes room. */
 #define WEB_RATE_KEYS 65536
 struct web_rate {
 	pthread_mutex_t lock;
@@ -171,8 +175,6 @@ struct web_rate {
  * window (what to audit once). */
 unsigned web_rate_count(struct web_rate *rt, const char *key, int64_t now, int64_t window,
                         unsigned add, unsigned limit, bool *first_over);
-/* Forgets key's count (a login that succeeded). */
-void web_rate_clear(struct web_rate *rt, const char *key);
 void web_rate_release(struct web_rate *rt);
 /* The key a client address is counted under: an IPv6 address by its /64 (one subscriber's
  * network: a client has 2^64 addresses to rotate through), any other as it is. */
@@ -187,9 +189,10 @@ struct web {
 	bool secure;             /* base_url is https: cookies are Secure */
 	char dummy_hash[128];    /* an Argon2id hash to check unknown logins against, so
 	                            their answer takes as long as a real one's ("" if none) */
-	struct web_rate logins;  /* failed logins per client address (web_addr_key) */
-	struct web_rate pairs;   /* failed logins per account and address: the lockout */
-	unsigned argon_running;  /* password checks running now, under logins.lock */
+	/* failed logins per client address and per account and address (the lockout) are
+	 * counted in the store (auth.c), so a restart keeps them */
+	pthread_mutex_t argon_lock;
+	unsigned argon_running;  /* password checks running now, under argon_lock */
 	pthread_cond_t argon_free; /* one ended */
 	struct web_rate submits; /* submissions per link, or per account and task */
 	/* the dashboard's counts, recomputed when the audit log or the hour moves, by one

@@ -3,8 +3,10 @@
 that account for 15 minutes (423, even with the right password, and no password checked),
 while the account's owner logs in from any other address; an unknown login locks the same
 way (the answers do not tell which logins exist); an IPv6 client is counted by its /64
-(it holds 2^64 addresses to rotate through). Addresses come through a trusted proxy's
-X-Forwarded-For, as behind nginx."""
+(it holds 2^64 addresses to rotate through). The counts are in the store: a restart of the
+web keeps an address locked out (and counting), and a login that succeeds forgets its
+address's failures. Addresses come through a trusted proxy's X-Forwarded-For, as behind
+nginx."""
 import json
 import os
 import sys
@@ -62,11 +64,30 @@ eq([login("officer", f"guess {i}", f"{net}{i + 10:x}") for i in range(5)], [401]
 eq(login("officer", PASSWORD, f"{net}ffff"), 423, "any address of that /64 is locked out")
 eq(login("officer", PASSWORD, other), 303, "another /64 logs in")
 
+# a restart of the web forgets nothing: the locked address stays locked, a half-counted
+# one keeps its count
+HALF = "192.0.2.44"
+eq([login("officer", f"guess {i}", HALF) for i in range(3)], [401] * 3,
+   "three failures from another address: not yet locked")
+conf = srv.p.args[srv.p.args.index("--config") + 1]
+srv.stop()
+srv = Server(st, config=conf)
+eq(login("leader", PASSWORD, ATTACKER), 423, "after a restart the attacker's address is locked out")
+eq(login("leader", PASSWORD, OWNER), 303, "and the leader still logs in from elsewhere")
+eq([login("officer", f"guess {i}", HALF) for i in range(2)], [401, 423],
+   "the half-counted address locks at its fifth failure, counted across the restart")
+# a success forgets its address's failures for that login
+OK_ADDR = "192.0.2.45"
+eq([login("officer", f"guess {i}", OK_ADDR) for i in range(4)], [401] * 4, "four failures")
+eq(login("officer", PASSWORD, OK_ADDR), 303, "then the right password from the same address")
+eq([login("officer", f"guess {i}", OK_ADDR) for i in range(4)], [401] * 4,
+   "and the count starts again: four more failures do not lock")
+
 fails = [d for a, d in records("web.login_failed")]
 check(all(a == "web:?" for a, _ in records("web.login_failed")),
       "failures are the anonymous client's doing (web:?)")
-eq(sum(1 for d in fails if d.get("reason") == "locked" and d["login"] == "leader"), 2,
-   "the refusals while locked are audited as such")
+eq(sum(1 for d in fails if d.get("reason") == "locked" and d["login"] == "leader"), 3,
+   "the refusals while locked (two, and one after the restart) are audited as such")
 srv.stop()
 st.cleanup()
 done("the login lockout holds the guessing address (an IPv6 /64), never the account's owner")

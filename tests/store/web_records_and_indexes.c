@@ -1,7 +1,9 @@
 /* The web's records (accounts, sessions, links) round-trip; the task index follows every
  * put (a state change moves the entry, no stale one is left); the audit-by-task index
  * lists one task's records in order; paging the index resumes strictly after a position;
- * expired sessions are swept. */
+ * expired sessions are swept; the lockout's failure counts survive a reopen, expire, and stay
+ * at most the bound given. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,64 @@ after_sweep(struct store_txn *t, void *arg, struct dberr *e)
 	return 0;
 }
 
+/* Counts: a at 100 (3 failures), b at 200, c at 300; then with max 3 and expiry before
+ * 150, a new d sweeps a (expired) and keeps b, c, d; a new e with max 3 evicts the oldest
+ * kept (b) too. */
+static int
+throttle_write(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct store_throttle a = {100, 3}, b = {200, 1}, c = {300, 1};
+	(void)arg;
+
+	ASSERT_OK(store_throttle_put(t, "a1.2.3.4", &a, 0, 3, e), e);
+	ASSERT_OK(store_throttle_put(t, "b", &b, 0, 3, e), e);
+	ASSERT_OK(store_throttle_put(t, "c", &c, 0, 3, e), e);
+	/* a key kept already is only rewritten: nothing swept, even past max */
+	a.n = 4;
+	ASSERT_OK(store_throttle_put(t, "a1.2.3.4", &a, 1000, 3, e), e);
+	return 0;
+}
+
+static int
+throttle_sweep(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct store_throttle d = {400, 1}, x = {500, 2};
+	(void)arg;
+
+	ASSERT_OK(store_throttle_put(t, "d", &d, 150, 3, e), e);
+	ASSERT_OK(store_throttle_put(t, "e", &x, 150, 3, e), e);
+	ASSERT_OK(store_throttle_del(t, "c", e), e);
+	ASSERT_OK(store_throttle_del(t, "never-kept", e), e);
+	return 0;
+}
+
+static int
+throttle_read(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct store_throttle th;
+	bool swept = arg != NULL;
+
+	if (!swept) {
+		ASSERT_OK(store_throttle_get(t, "a1.2.3.4", &th, e), e);
+		ASSERT_EQ(th.since, (int64_t)100);
+		ASSERT_EQ(th.n, 4u);
+		ASSERT_OK(store_throttle_get(t, "c", &th, e), e);
+		ASSERT_EQ(th.since, (int64_t)300);
+		return 0;
+	}
+	ASSERT_EQ(store_throttle_get(t, "a1.2.3.4", &th, e), DB_ENOTFOUND); /* expired */
+	dberr_clear(e);
+	ASSERT_EQ(store_throttle_get(t, "b", &th, e), DB_ENOTFOUND);        /* the oldest */
+	dberr_clear(e);
+	ASSERT_EQ(store_throttle_get(t, "c", &th, e), DB_ENOTFOUND);        /* deleted */
+	dberr_clear(e);
+	ASSERT_OK(store_throttle_get(t, "d", &th, e), e);
+	ASSERT_EQ(th.since, (int64_t)400);
+	ASSERT_OK(store_throttle_get(t, "e", &th, e), e);
+	ASSERT_EQ(th.n, 2u);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -191,6 +251,11 @@ main(void)
 	ASSERT_OK(store_write(s, sweep, &swept, &e), &e);
 	ASSERT_EQ(swept, (size_t)1);
 	ASSERT_OK(store_read(s, after_sweep, NULL, &e), &e);
+	ASSERT_OK(store_write(s, throttle_write, NULL, &e), &e);
+	s = test_store_reopen(s, dir);
+	ASSERT_OK(store_read(s, throttle_read, NULL, &e), &e);
+	ASSERT_OK(store_write(s, throttle_sweep, NULL, &e), &e);
+	ASSERT_OK(store_read(s, throttle_read, &e, &e), &e);
 	store_close(s);
 	test_rmtree(dir);
 	free(dir);
