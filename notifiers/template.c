@@ -41,7 +41,7 @@ const char *const notify_tpl_names[] = {
 	"candidates", "candidate_count", "count_phrase", "has_lapse", "moved_count", "cancelled_count", "reopened_count",
 	"plan_late", "candidate_changes", "counted_on_zh",
 	/* the web's receipt and return (docs/web.md) */
-	"receipt_seq", "receipt_files", "receipt_time", "proof_url",
+	"receipt_seq", "receipt_files", "receipt_time", "proof_url", "receipt_proof",
 	/* the noise review: who hears explanations, where reports go when not to the addressee */
 	"explain_to", "report_to_other",
 	/* a delivery failure: the notice that failed, not the report about it */

@@ -114,15 +114,17 @@ int audit_leaves(struct store_txn *txn, uint64_t n, uint8_t (**out)[AUDIT_HASH_L
 struct audit_tree;
 struct audit_tree *audit_tree_new(void);
 void audit_tree_free(struct audit_tree *t);
-/* RFC 9162 2.1.3.1 PATH for record seq (1-based) in the tree of the whole log as txn sees
- * it: *size receives that log's record count, root its tree head, proof/nproof the path
+/* RFC 9162 2.1.3.1 PATH for record seq (1-based) in the tree of the log's first tree_size
+ * records (0: the whole log as txn sees it; the whole log is checked against its stored
+ * head either way): *size receives that tree's record count, root its head, proof/nproof
+ * the path
  * (proof must hold AUDIT_MAX_PROOF hashes). leaf is the record's leaf hash as the caller
  * computed it from the record (audit_record_leaf): when it, or the log's stored frontier,
  * disagrees with the cache, the cache is rebuilt from the records once. Errors: DB_EDATA
- * when seq is not in the log, a record is missing, or the records still disagree with the
- * stored tree head (the log was changed: `dabiao audit verify`); the store's. */
+ * when seq is not in the log or not in the tree of tree_size, a record is missing, or the
+ * records still disagree with the stored tree head (the log was changed: `dabiao audit verify`); the store's. */
 int audit_tree_prove(struct audit_tree *t, struct store_txn *txn, uint64_t seq,
-                     const uint8_t leaf[AUDIT_HASH_LEN], uint64_t *size,
+                     uint64_t tree_size, const uint8_t leaf[AUDIT_HASH_LEN], uint64_t *size,
                      uint8_t root[AUDIT_HASH_LEN], uint8_t proof[][AUDIT_HASH_LEN],
                      size_t *nproof, struct dberr *e);
 
@@ -180,6 +182,15 @@ struct audit_proof {
 int audit_prove(struct store_txn *txn, uint64_t seq, const struct audit_checkpoint *cp,
                 const char *cp_name, struct audit_proof *out, struct dberr *e);
 
+/* Record seq's inclusion proof in the tree of the log's first seq records (it is their last
+ * leaf), from before, the frontier of an earlier size (audit_frontier_get before the record
+ * was appended), reading only the records after it: a receipt's proof, made in the
+ * transaction that appended the record, O(log n + records since before). Errors:
+ * DB_EDATA when before is not smaller than seq, DB_ENOTFOUND when a record is missing, the
+ * store's. */
+int audit_prove_last(struct store_txn *txn, const struct audit_frontier *before, uint64_t seq,
+                     struct audit_proof *out, struct dberr *e);
+
 struct audit_verification {
 	uint64_t size;                        /* records checked */
 	uint8_t root[AUDIT_HASH_LEN];         /* their tree's root */
@@ -196,6 +207,9 @@ int audit_verify(struct store_txn *txn, const struct audit_checkpoint *cp, const
  * second checkpoint of the same size replaces the first). Errors: the store's. */
 int audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text,
                           struct dberr *e);
+/* The kept checkpoint of a tree of size records: *text xmalloc'd (caller frees), or
+ * DB_ENOTFOUND when none was kept. Errors: the store's. */
+int audit_checkpoint_get(struct store_txn *txn, uint64_t size, char **text, struct dberr *e);
 /* Calls cb with each kept checkpoint's text (valid during the call), smallest tree first;
  * a non-zero return stops and is returned. Errors: the store's. */
 int audit_checkpoint_each(struct store_txn *txn, int (*cb)(const char *text, void *arg),

@@ -196,6 +196,39 @@ out:
 	return rc;
 }
 
+/* The path of the last of n leaves in their tree is the roots of the perfect subtrees of
+ * the first n - 1, smallest (rightmost) first: RFC 9162's PATH(n-1, D[0:n]) takes the
+ * largest power of two k < n, which is the top bit of n - 1, and recurses into D[k:n]. */
+int
+audit_prove_last(struct store_txn *txn, const struct audit_frontier *before, uint64_t seq,
+                 struct audit_proof *p, struct dberr *e)
+{
+	struct audit_frontier f = *before;
+	struct store_audit a;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (seq == 0 || before->size >= seq)
+		return dberr_set(e, DB_EDATA, "record %" PRIu64 " is not after a tree of %" PRIu64
+		                 " records", seq, before->size);
+	for (uint64_t i = before->size + 1; i <= seq; i++) {
+		if ((rc = store_audit_get(txn, i, &a, e)) != 0)
+			return rc;
+		audit_record_leaf(&a, p->leaf);
+		store_audit_release(&a);
+		if (i == seq)
+			break;
+		audit_frontier_push(&f, p->leaf);
+	}
+	for (int k = f.n - 1; k >= 0; k--)
+		memcpy(p->proof[p->nproof++], f.h[k], AUDIT_HASH_LEN);
+	audit_frontier_push(&f, p->leaf);
+	audit_frontier_root(&f, p->root);
+	p->seq = seq;
+	p->size = seq;
+	return 0;
+}
+
 int
 audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text, struct dberr *e)
 {
@@ -204,6 +237,15 @@ audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text, st
 	/* one per tree size: a second signature of the same head replaces the first */
 	snprintf(key, sizeof(key), CHECKPOINT_PREFIX "%020" PRIu64, size);
 	return store_meta_put(txn, key, text, e);
+}
+
+int
+audit_checkpoint_get(struct store_txn *txn, uint64_t size, char **text, struct dberr *e)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), CHECKPOINT_PREFIX "%020" PRIu64, size);
+	return store_meta_get(txn, key, text, e);
 }
 
 struct each_ctx {

@@ -165,7 +165,7 @@ tree_check(struct audit_tree *t, struct store_txn *txn, uint64_t n, uint64_t m,
 
 int
 audit_tree_prove(struct audit_tree *t, struct store_txn *txn, uint64_t seq,
-                 const uint8_t leaf[AUDIT_HASH_LEN], uint64_t *size,
+                 uint64_t tree_size, const uint8_t leaf[AUDIT_HASH_LEN], uint64_t *size,
                  uint8_t root[AUDIT_HASH_LEN], uint8_t proof[][AUDIT_HASH_LEN],
                  size_t *nproof, struct dberr *e)
 {
@@ -174,9 +174,10 @@ audit_tree_prove(struct audit_tree *t, struct store_txn *txn, uint64_t seq,
 	size_t np = 0;
 	int rc;
 
-	if (seq == 0 || seq > n)
-		return dberr_set(e, DB_EDATA, "record %" PRIu64 " is not in a log of %" PRIu64
-		                 " records", seq, n);
+	if (seq == 0 || seq > n || (tree_size != 0 && (tree_size < seq || tree_size > n)))
+		return dberr_set(e, DB_EDATA, "record %" PRIu64 " is not in a tree of %" PRIu64
+		                 " of a log of %" PRIu64 " records", seq, tree_size ? tree_size : n,
+		                 n);
 	if ((rc = tree_check(t, txn, n, seq - 1, leaf, root, &agrees, e)) != 0)
 		return rc;
 	if (!agrees) {
@@ -188,6 +189,12 @@ audit_tree_prove(struct audit_tree *t, struct store_txn *txn, uint64_t seq,
 			return dberr_set(e, DB_EDATA, "record %" PRIu64 " or the tree over the log does "
 			                 "not match the stored tree head (run `dabiao audit verify`)",
 			                 seq);
+	}
+	/* the whole log checked against its stored head above; an earlier tree (a receipt's
+	 * checkpoint) is its first tree_size leaves */
+	if (tree_size != 0 && tree_size != n) {
+		n = tree_size;
+		mth(t, 0, n, root);
 	}
 	path(t, 0, n, seq - 1, proof, &np);
 	*size = n;

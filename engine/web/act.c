@@ -289,6 +289,7 @@ struct submit_arg {
 	unsigned submissions;     /* the task's submissions so far */
 	bool over;                /* refused: web.task_files_limit */
 	bool too_many;            /* refused: web.task_submissions_limit */
+	struct buf proof;         /* the receipt's proof (receipt.c), for its e-mail */
 };
 
 static const char *next_file(const char *p, char sha[65], unsigned long long *size,
@@ -342,7 +343,7 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	struct store_task t;
 	const struct engine_plan *ep;
 	struct notice_req nr = {0};
-	struct notice_var vars[4];
+	struct notice_var vars[5];
 	struct buf files = BUF_INIT;
 	char key[1024], seq[24], when[40], *url = NULL;
 	int rc;
@@ -358,18 +359,21 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 		buf_puts(&files, "　　（未附文件，如为纸质报送请以纸质材料为准）");
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)x->seq);
 	tz_format_local(ep->tz, x->args.at, when);
-	/* submitted from a link: the proof under that link, which the owner (who alone got
-	 * it) can open without an account, also after the task is final */
-	url = engine_config(en)->web_base_url == NULL
-	          ? xasprintf("dabiao audit prove %s", seq)
-	      : x->r->who.kind == WHO_LINK
-	          ? xasprintf("%s/s/%s/proof/%s", engine_config(en)->web_base_url,
-	                      web_link_token(x->r), seq)
-	          : xasprintf("%s/proof/%s", engine_config(en)->web_base_url, seq);
+	/* the receipt's own address: it opens without an account, also after the link is
+	 * revoked or the task is final (receipt.c) */
+	if (engine_config(en)->web_base_url == NULL) {
+		url = xasprintf("dabiao audit prove %s --checkpoint FILE", seq);
+	} else {
+		char *path = web_receipt_path(x->r->w, x->seq);
+
+		url = xasprintf("%s%s", engine_config(en)->web_base_url, path);
+		free(path);
+	}
 	vars[0] = (struct notice_var){"receipt_seq", seq};
 	vars[1] = (struct notice_var){"receipt_files", buf_str(&files)};
 	vars[2] = (struct notice_var){"receipt_time", when};
 	vars[3] = (struct notice_var){"proof_url", url};
+	vars[4] = (struct notice_var){"receipt_proof", buf_str(&x->proof)};
 	snprintf(key, sizeof(key), "%s#receipt#%s", t.key, seq);
 	nr.ep = ep;
 	nr.kind = "receipt";
@@ -381,7 +385,7 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	nr.ntargets = 1;
 	nr.scheduled = engine_now(en);
 	nr.vars = vars;
-	nr.nvars = 4;
+	nr.nvars = 5;
 	rc = notice_queue(en, txn, &nr, e);
 	free(url);
 	buf_release(&files);
@@ -428,9 +432,11 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct submit_arg *x = arg;
 	struct engine *en = x->r->en;
+	struct audit_frontier before;
 	int rc;
 
 	x->seq = 0;
+	buf_reset(&x->proof);
 	if ((rc = engine_clock_txn(en, txn, &x->args.at, e)) != 0)
 		return rc;
 	if ((rc = arrival_at(x, txn, e)) != 0)
@@ -459,9 +465,15 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 			return dberr_set(e, DB_EDATA, "the task's files would pass web.task_files_limit");
 		}
 	}
+	/* the log's tree before the submission: the receipt proves the record as the last leaf
+	 * of the log up to it, signed (receipt.c) */
+	if ((rc = audit_frontier_get(txn, &before, e)) != 0)
+		return rc;
 	rc = task_event(en, txn, x->key, "submit", &x->args, &x->to_state, e);
 	if (rc == 0)
 		rc = store_audit_task_each(txn, x->key, last_submit_cb, &x->seq, e);
+	if (rc == 0)
+		rc = receipt_prove_new(en, txn, &before, x->seq, &x->proof, e);
 	if (rc == 0)
 		rc = queue_receipt(x, txn, e);
 	return rc;
@@ -688,6 +700,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	engine_set_actor(r->en, actor);
 	free(actor);
 	rc = web_write(r, submit_txn, &x, &e);
+	buf_release(&x.proof);
 	files_release(r, rc == 0);
 	buf_release(&sections);
 	if (rc != 0) {
@@ -1269,15 +1282,21 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		if (n == 0)
 			H(h, "（未附文件）");
 	}
-	/* a link's holder has no account: its proof is under the link, scoped to its task */
+	/* a link's holder has no account: its proof in today's log is under the link, scoped
+	 * to its task; the receipt's own proof (its signed checkpoint) follows */
 	if (r->who.kind == WHO_LINK)
 		HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/s/%s/proof/%llu\">%llu（查看包含"
-		      "证明）</a></td></tr></tbody></table></section>",
+		      "证明）</a></td></tr></tbody></table>",
 		   web_link_token(r), (unsigned long long)seq, (unsigned long long)seq);
-	else
+	else if (r->who.kind == WHO_ACCOUNT)
 		HF(h, "</td></tr><tr><th>审计序号</th><td><a href=\"/proof/%llu\">%llu（查看包含证明）"
-		      "</a></td></tr></tbody></table></section>",
+		      "</a></td></tr></tbody></table>",
 		   (unsigned long long)seq, (unsigned long long)seq);
+	else
+		HF(h, "</td></tr><tr><th>审计序号</th><td>%llu</td></tr></tbody></table>",
+		   (unsigned long long)seq);
+	receipt_proof_html(r, txn, seq);
+	H(h, "</section>");
 	free(by);
 	free(sections);
 	store_audit_release(&a);
@@ -1362,7 +1381,7 @@ proof_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	audit_record_leaf(&a, p->leaf);
 	store_audit_release(&a);
 	pthread_mutex_lock(&p->r->w->proof_lock);
-	rc = audit_tree_prove(p->r->w->proof_tree, txn, p->seq, p->leaf, &p->size, p->root,
+	rc = audit_tree_prove(p->r->w->proof_tree, txn, p->seq, 0, p->leaf, &p->size, p->root,
 	                      p->proof, &p->nproof, e);
 	pthread_mutex_unlock(&p->r->w->proof_lock);
 	return rc;

@@ -153,6 +153,13 @@ api_submit(struct req *r, const char *key)
 		buf_json_str(&r->out.b, key);
 		buf_puts(&r->out.b, ",\"proof\":\"/proof/");
 		buf_puts(&r->out.b, r->location + 9);
+		{
+			char *path = web_receipt_path(r->w, strtoull(r->location + 9, NULL, 10));
+
+			buf_puts(&r->out.b, "\",\"receipt_url\":\"");
+			buf_puts(&r->out.b, path);
+			free(path);
+		}
 		buf_puts(&r->out.b, "\"}\n");
 		free(r->location);
 		r->location = NULL;

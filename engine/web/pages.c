@@ -1686,8 +1686,13 @@ link_sub_cb(const struct store_audit *a, void *arg)
 	view_time(x->r, submit_received(x->r, a));
 	HF(h, "</td><td>%s</td><td>%s</td>", by ? by : "",
 	   strstr(a->details, "\"late\":true") ? "迟报" : "按时");
-	HF(h, "<td><a href=\"/s/%s?receipt=%llu\">回执 %llu</a></td>", x->token,
-	   (unsigned long long)a->seq, (unsigned long long)a->seq);
+	{
+		/* the receipt's own address, which outlives the link (receipt.c) */
+		char *path = web_receipt_path(x->r->w, a->seq);
+
+		HF(h, "<td><a href=\"%s\">回执 %llu</a></td>", path, (unsigned long long)a->seq);
+		free(path);
+	}
 	HF(h, "<td><a href=\"/s/%s/proof/%llu\">证明</a></td></tr>", x->token,
 	   (unsigned long long)a->seq);
 	free(by);

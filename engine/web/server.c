@@ -477,6 +477,27 @@ route(struct req *r)
 		}
 		return;
 	}
+	if (starts(r->path, "/r/", &rest)) {
+		/* a receipt's own address: /r/SEQ/TOKEN[/proof.txt], no account or link needed */
+		char num[24], tok[44];
+		size_t nl = strcspn(rest, "/"), tl;
+		const char *t = rest + nl;
+
+		tl = *t ? strcspn(t + 1, "/") : 0;
+		if (get && nl > 0 && nl < sizeof(num) && *t == '/' && tl == 43 &&
+		    (t[1 + tl] == '\0' || strcmp(t + 1 + tl, "/proof.txt") == 0)) {
+			memcpy(num, rest, nl);
+			num[nl] = '\0';
+			memcpy(tok, t + 1, 43);
+			tok[43] = '\0';
+			if (parse_seq(num, &seq)) {
+				page_receipt_token(r, seq, tok, t[1 + tl] != '\0');
+				return;
+			}
+		}
+		req_error(r, 404, "没有这份回执。");
+		return;
+	}
 	if (starts(r->path, "/api/", &rest)) {
 		api_route(r, rest);
 		return;

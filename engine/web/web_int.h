@@ -329,6 +329,26 @@ int upload_data(struct req *r, const char *data, size_t n);
 void upload_end(struct req *r);
 void upload_discard(struct req *r);                  /* unlinks what is not kept */
 
+/* ---- receipt.c: a receipt's own address, its signed checkpoint and proof ---- */
+struct audit_frontier;
+/* The receipt's token: HMAC-SHA256 of "receipt:SEQ" under the server's secret, base64url
+ * (43 characters and a NUL). Cannot fail. */
+void web_receipt_token(const struct web *w, uint64_t seq, char out[44]);
+/* "/r/SEQ/TOKEN": the receipt's page, open to whoever holds it, whatever became of the
+ * link or the task (caller frees). Cannot fail. */
+char *web_receipt_path(const struct web *w, uint64_t seq);
+/* In the submission's transaction, its record seq appended after a log whose frontier was
+ * before: the receipt's proof file (docs/audit.md "A receipt's proof") appended to out,
+ * its checkpoint signed and kept. Errors: audit_prove_last's, the store's. */
+int receipt_prove_new(struct engine *en, struct store_txn *txn,
+                      const struct audit_frontier *before, uint64_t seq, struct buf *out,
+                      struct dberr *e);
+/* The receipt's address, signed checkpoint and proof, inside an open snapshot. */
+void receipt_proof_html(struct req *r, struct store_txn *txn, uint64_t seq);
+/* GET /r/SEQ/TOKEN (text: /r/SEQ/TOKEN/proof.txt, the proof file): 404 unless TOKEN is
+ * SEQ's and SEQ a submission. */
+void page_receipt_token(struct req *r, uint64_t seq, const char *token, bool text);
+
 /* ---- multipart.c: multipart/form-data bodies, streamed (RFC 7578, RFC 6266's
  * Content-Disposition) ---- */
 struct web_mp;

@@ -53,7 +53,8 @@ try:
     eq(len(rows), 2, "both submissions listed")
     hrefs = [r.find_element(By.CSS_SELECTOR, "td:nth-child(4) a").get_attribute("href")
              for r in rows]
-    eq([int(h.split("receipt=")[1]) for h in hrefs], seqs, "each with its receipt, in order")
+    eq([int(h.split("/r/")[1].split("/")[0]) for h in hrefs], seqs,
+       "each with its receipt's own address (which outlives the link), in order")
     browser.go(hrefs[1])
     eq(browser.text("#receipt-seq"), str(seqs[1]), "a receipt link opens that receipt")
 finally:

@@ -1,8 +1,9 @@
 """A county that submits from its link, with no account, can open the inclusion proof its
 receipt points to, and keeps its receipt after the officer accepts (review of issue 11, F4):
-the receipt page and mail point at /s/TOKEN/proof/SEQ, which shows the record of that task
-only; after accept the link's page and receipt still answer 200 and a submission 410; a
-revoked link opens nothing."""
+the receipt page points at /s/TOKEN/proof/SEQ, which shows the record of that task only, and
+the mail at the receipt's own address /r/SEQ/TOKEN; after accept the link's page and receipt
+still answer 200 and a submission 410; a revoked link opens nothing, while the receipt's own
+address still opens its receipt (review 11b, m7)."""
 import os
 import re
 import sys
@@ -45,12 +46,15 @@ canon = re.search(r'<pre class="hash" id="canonical">(.*?)</pre>', page, re.S)
 check(canon is not None and "task.submit" in canon.group(1) and T1 in canon.group(1),
       "the proof is of its own submission")
 
-# the receipt mail names the same address
+# the receipt mail names the receipt's own address, which the page shows too
 mail = [m for m in st.mails() if m["X-Dabiao-Kind"] == "receipt"]
 eq(len(mail), 1, "one receipt mail")
 text = "".join(p.get_content() for p in mail[0].walk() if p.get_content_type() == "text/plain")
-check(f"{srv.base}{proof}" in text, f"the receipt mail points at the proof under the link: "
-      f"{text[-400:]}")
+page_r = county.get(receipt)[2]
+own = re.search(r'id="receipt-url" href="(/r/%d/[A-Za-z0-9_-]{43})"' % seq, page_r)
+check(own is not None, f"the receipt page shows its own address: {page_r[-800:]}")
+own = own.group(1) if own else "/r/missing"
+check(f"{srv.base}{own}" in text, f"the receipt mail points at that address: {text[-400:]}")
 
 # records of other tasks are not under this link, whether they exist or not
 other = Client(srv.base)
@@ -58,6 +62,7 @@ eq(other.get(path2)[0], 200, "j2's link opens")
 status, hdrs, _ = other.post(path2, {"by": "乙县周"}, files=[])
 eq(status, 303, "j2 submits from its link")
 seq2 = int(re.search(r"receipt=(\d+)", hdrs["Location"]).group(1))
+own2 = re.search(r'id="receipt-url" href="([^"]+)"', other.get(hdrs["Location"])[2]).group(1)
 eq(county.get(f"{path1}/proof/{seq2}")[0], 404, "j1's link does not show j2's record")
 eq(county.get(f"{path1}/proof/1")[0], 404, "nor the log's first record (not its task's)")
 eq(county.get(f"{path1}/proof/999999")[0], 404, "nor one that does not exist")
@@ -84,6 +89,12 @@ status, _, _ = officer.post(f"/tasks/{T2}/revoke", {})
 check(status in (303, 200), f"the officer revokes j2's links: {status}")
 eq(other.get(path2)[0], 410, "a revoked link opens nothing")
 eq(other.get(f"{path2}/proof/{seq2}")[0], 410, "not even its proof")
+status, _, page = other.get(own2)
+eq(status, 200, "the receipt's own address still opens the receipt")
+check("乙县周" in page and 'id="receipt-checkpoint"' in page,
+      "with what was received and its checkpoint")
+check(path2 not in page and 'type="file"' not in page and "/files/" not in page,
+      "and nothing else of the task: no link, no form, no file")
 srv.stop()
 st.cleanup()
 done("a link's receipt and proof stay open to the county, scoped to its task")

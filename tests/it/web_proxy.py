@@ -66,6 +66,14 @@ for i in range(20):
 eq(login("officer", "correct horse battery", USER), 429,
    "without the setting the header is ignored: the peer 127.0.0.1 is held off")
 srv.stop()
+# the throttle is kept in the store, so a restart keeps 127.0.0.1 held off; the forms below
+# count their failures on a store of their own
+srv = Server(st)
+eq(login("officer", "correct horse battery", USER), 429, "a restart keeps it held off")
+srv.stop()
+st.cleanup()
+st = Store()
+setup_store(st)
 
 
 def last_failed_address():

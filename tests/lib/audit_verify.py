@@ -2,6 +2,7 @@
 """An independent verifier of dabiao's audit log, written from docs/audit.md alone.
 
     audit_verify.py EXPORT CHECKPOINT [--key PEM] [--proof FILE] [--old CHECKPOINT]
+    audit_verify.py --receipt FILE [--key PEM]
 
 EXPORT is the output of `dabiao audit export`; CHECKPOINT one of `dabiao audit checkpoint`.
 It checks that every exported line is a record in canonical form with the next sequence
@@ -10,6 +11,11 @@ Merkle tree), that the checkpoint's Ed25519 signature verifies with the public k
 --key (needs python3-cryptography; without it the signature alone is skipped, and said
 so), that an inclusion proof printed by `dabiao audit prove` shows the export's record in
 the checkpoint's tree, and that an older checkpoint's tree is a prefix of this one.
+
+With --receipt it needs no export: FILE is a receipt's proof (the web's proof.txt, or a
+text holding the receipt mail's block between its BEGIN and END lines), and it checks that
+the record in it is in canonical form, that its leaf hash reaches the checkpoint's root by
+the proof, and the checkpoint's signature (docs/audit.md "A receipt's proof").
 
 Exit status 0 when everything checked holds, 1 otherwise (each failure on stderr).
 """
@@ -128,7 +134,10 @@ def read_export(path):
 
 def parse_checkpoint(path):
     with open(path, "rb") as f:
-        text = f.read().decode("utf-8")
+        return parse_checkpoint_text(f.read().decode("utf-8"), path)
+
+
+def parse_checkpoint_text(text, path):
     body, sep, sigs = text.partition("\n\n")
     if not sep:
         raise Failed(f"{path}: no blank line before the signatures")
@@ -207,10 +216,60 @@ def check_proof(path, cp, leaves):
     return seq
 
 
+BEGIN, END = "-----BEGIN DABIAO RECEIPT PROOF-----", "-----END DABIAO RECEIPT PROOF-----"
+
+
+def check_receipt(path, key):
+    """A receipt's proof alone: the record, its path to the root, the signed checkpoint."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read().replace("\r\n", "\n")
+    if BEGIN in text:
+        text = text.split(BEGIN, 1)[1].split(END, 1)[0].lstrip("\n")
+    head, sep, cp_text = text.partition("\ncheckpoint\n")
+    if not sep:
+        raise Failed(f"{path}: no signed checkpoint in the receipt's proof")
+    fields, proof, record = {}, [], None
+    for line in head.split("\n"):
+        k, _, v = line.partition(" ")
+        if k == "proof":
+            proof.append(bytes.fromhex(v))
+        elif k == "record":
+            record = v
+        elif k:
+            fields[k] = v
+    if record is None or "seq" not in fields or "tree_size" not in fields:
+        raise Failed(f"{path}: expected seq, tree_size, proof and record lines")
+    seq, size = int(fields["seq"]), int(fields["tree_size"])
+    try:
+        rec = json.loads(record)
+    except ValueError as e:
+        raise Failed(f"{path}: the record is not JSON: {e}")
+    if not isinstance(rec, dict) or sorted(rec) != sorted(KEYS):
+        raise Failed(f"{path}: the record does not have the fields {KEYS}")
+    if canonical(rec) != record or rec["seq"] != seq:
+        raise Failed(f"{path}: the record is not record {seq} in canonical form")
+    leaf = leaf_hash(record.encode("utf-8"))
+    if fields.get("leaf", leaf.hex()) != leaf.hex():
+        raise Failed(f"{path}: the leaf hash is not the record's")
+    cp = parse_checkpoint_text(cp_text, path)
+    if cp["size"] != size:
+        raise Failed(f"{path}: proof for a tree of {size}, the checkpoint has {cp['size']}")
+    if not verify_inclusion(seq - 1, size, leaf, proof, cp["root"]):
+        raise Failed(f"{path}: record {seq} is NOT in the checkpoint's tree")
+    if key:
+        check_signature(cp, key, path)
+    else:
+        print(f"{path}: signature NOT checked: no --key", file=sys.stderr)
+    print(f"record {seq}: included in the checkpoint of {cp['origin']} at {size}"
+          f"{' (signature verified)' if key else ''}")
+    return rec
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("export")
-    ap.add_argument("checkpoint")
+    ap.add_argument("export", nargs="?")
+    ap.add_argument("checkpoint", nargs="?")
+    ap.add_argument("--receipt", help="a receipt's proof (proof.txt, or the mail's block)")
     ap.add_argument("--key", help="the log's Ed25519 key, public or private PEM")
     ap.add_argument("--proof", action="append", default=[],
                     help="output of `dabiao audit prove SEQ --checkpoint CHECKPOINT`")
@@ -226,6 +285,10 @@ def main():
             print(f"FAIL: {e}", file=sys.stderr)
             return None
 
+    if a.receipt:
+        return 0 if attempt(check_receipt, a.receipt, a.key) is not None else 1
+    if a.export is None or a.checkpoint is None:
+        ap.error("EXPORT and CHECKPOINT are needed (or --receipt FILE)")
     # Each check stands alone, so one report names everything that is wrong.
     lines = attempt(read_export, a.export)
     cp = attempt(parse_checkpoint, a.checkpoint)

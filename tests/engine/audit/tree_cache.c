@@ -3,8 +3,10 @@
  * and inclusion proofs as the tree recomputed from the records (audit_tree_root,
  * audit_inclusion_proof), for every record of logs of every size from 1 to 300, while the
  * log grows between calls; one cache serves a store whose log is a prefix of what it holds;
- * a cache built from another store's records is rebuilt, not believed. Prints what a proof
- * costs the first time and after.
+ * a cache built from another store's records is rebuilt, not believed. A receipt's proof
+ * (the record the last leaf of the tree of its first seq records) is the same from the cache
+ * (tree_size seq) and from an earlier frontier and the records after it (audit_prove_last).
+ * Prints what a proof costs the first time and after.
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +64,52 @@ struct cmp {
 	unsigned checked;
 };
 
+/* Record seq as a receipt proves it: in the tree of the first seq records, from the cache
+ * and from the frontiers of 0, seq / 2 and seq - 1 records, equal to the proof recomputed
+ * from those records. */
+static void
+receipt_proof(struct cmp *c, struct store_txn *txn, const uint8_t (*leaves)[AUDIT_HASH_LEN],
+              uint64_t seq, struct dberr *e)
+{
+	uint8_t want_root[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
+	uint8_t want[AUDIT_MAX_PROOF][AUDIT_HASH_LEN], got[AUDIT_MAX_PROOF][AUDIT_HASH_LEN];
+	uint64_t size, froms[3] = {0, seq / 2, seq - 1};
+	size_t nwant, ngot;
+	struct audit_proof p;
+
+	audit_tree_root(leaves, seq, want_root);
+	ASSERT_EQ(audit_inclusion_proof(leaves, seq, seq - 1, want, &nwant, e), 0);
+	ASSERT_EQ(audit_tree_prove(c->t, txn, seq, seq, leaves[seq - 1], &size, root, got, &ngot,
+	                           e), 0);
+	ASSERT_EQ(size, seq);
+	ASSERT_EQ(memcmp(root, want_root, AUDIT_HASH_LEN), 0);
+	ASSERT_EQ(ngot, nwant);
+	ASSERT_EQ(memcmp(got, want, ngot * AUDIT_HASH_LEN), 0);
+	for (int i = 0; i < 3; i++) {
+		struct audit_frontier f;
+
+		audit_frontier_init(&f);
+		for (uint64_t k = 0; k < froms[i]; k++)
+			audit_frontier_push(&f, leaves[k]);
+		ASSERT_EQ(audit_prove_last(txn, &f, seq, &p, e), 0);
+		ASSERT_EQ(p.size, seq);
+		ASSERT_EQ(memcmp(p.leaf, leaves[seq - 1], AUDIT_HASH_LEN), 0);
+		ASSERT_EQ(memcmp(p.root, want_root, AUDIT_HASH_LEN), 0);
+		ASSERT_EQ(p.nproof, nwant);
+		ASSERT_EQ(memcmp(p.proof, want, nwant * AUDIT_HASH_LEN), 0);
+	}
+	/* the frontier must be of fewer records than seq */
+	{
+		struct audit_frontier f;
+
+		audit_frontier_init(&f);
+		for (uint64_t k = 0; k < seq; k++)
+			audit_frontier_push(&f, leaves[k]);
+		ASSERT_EQ(audit_prove_last(txn, &f, seq, &p, e), DB_EDATA);
+		dberr_clear(e);
+	}
+}
+
 /* For each record: the cache's proof and head equal those recomputed from the records, and
  * the proof verifies. */
 static int
@@ -81,7 +129,7 @@ cmp_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	for (uint64_t seq = c->only ? c->only : 1; seq <= (c->only ? c->only : n); seq++) {
 		ASSERT_EQ(audit_inclusion_proof((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, seq - 1,
 		                                want, &nwant, e), 0);
-		rc = audit_tree_prove(c->t, txn, seq, leaves[seq - 1], &size, root, got, &ngot, e);
+		rc = audit_tree_prove(c->t, txn, seq, 0, leaves[seq - 1], &size, root, got, &ngot, e);
 		if (rc != 0) {
 			free(leaves);
 			return rc;
@@ -92,10 +140,18 @@ cmp_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		ASSERT_EQ(memcmp(got, want, ngot * AUDIT_HASH_LEN), 0);
 		ASSERT(audit_inclusion_verify(seq - 1, n, leaves[seq - 1],
 		                                   (const uint8_t(*)[AUDIT_HASH_LEN])got, ngot, root));
+		receipt_proof(c, txn, (const uint8_t(*)[AUDIT_HASH_LEN])leaves, seq, e);
 		c->checked++;
 	}
+	/* a tree smaller than the record, or larger than the log */
+	ASSERT_EQ(audit_tree_prove(c->t, txn, n, n - 1 ? n - 1 : 0, leaves[n - 1], &size, root, got,
+	                           &ngot, e), n > 1 ? DB_EDATA : 0);
+	dberr_clear(e);
+	ASSERT_EQ(audit_tree_prove(c->t, txn, 1, n + 1, leaves[0], &size, root, got, &ngot, e),
+	          DB_EDATA);
+	dberr_clear(e);
 	/* a record not in the log */
-	rc = audit_tree_prove(c->t, txn, n + 1, leaves[0], &size, root, got, &ngot, e);
+	rc = audit_tree_prove(c->t, txn, n + 1, 0, leaves[0], &size, root, got, &ngot, e);
 	ASSERT_EQ(rc, DB_EDATA);
 	dberr_clear(e);
 	free(leaves);
@@ -145,7 +201,7 @@ timed_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return rc;
 	audit_record_leaf(&a, leaf);
 	store_audit_release(&a);
-	rc = audit_tree_prove(x->t, txn, x->seq, leaf, &size, root, proof, &np, e);
+	rc = audit_tree_prove(x->t, txn, x->seq, 0, leaf, &size, root, proof, &np, e);
 	x->took = now_s() - t0;
 	return rc;
 }
