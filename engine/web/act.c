@@ -1260,7 +1260,18 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		char *plan = xstrndup(a.task, slash ? (size_t)(slash - a.task) : 0);
 		char *ms = xstrndup(slash ? slash + 1 : "", slash ? strcspn(slash + 1, "/") : 0);
 
-		view_sections(r, plan, ms, sections);
+		char *missing = report_json_str(a.details, "missing");
+
+		if (sections && *sections)
+			view_sections(r, plan, ms, sections);
+		else
+			H(h, "（未勾选任何部分）");
+		/* what the declaration lacks, so the county sees at once why it is 内容不全 */
+		if (missing && *missing) {
+			H(h, "</td></tr><tr><th>缺少</th><td id=\"receipt-missing\" class=\"late\">");
+			view_sections(r, plan, ms, missing);
+		}
+		free(missing);
 		free(plan);
 		free(ms);
 	}

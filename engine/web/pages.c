@@ -1431,10 +1431,15 @@ submit_form(struct req *r, const struct tinfo *ti, const char *action)
 	      "<label>报送人姓名 <input type=\"text\" name=\"by\" id=\"by\" required value=\"%s\">"
 	      "</label>", action, r->who.csrf, r->who.kind == WHO_ACCOUNT && r->who.name ?
 	                                           r->who.name : "");
+	/* nothing ticked in advance: the sections a hand-in declares are the ones its sender
+	 * ticked, as `dabiao submit` declares only its --sections (review 11c, H1: boxes that
+	 * came ticked recorded an empty hand-in as a complete one the named person declared,
+	 * out of the 内容不全 rule's and the deadline's reach) */
 	if (ti->m && ti->m->nrequires) {
-		H(h, "<p>本次报送包含的部分：</p>");
+		H(h, "<p id=\"sections-intro\">本次报送实际包含的部分（请逐项勾选；未勾选的部分视为缺少，"
+		     "按内容不全处理，须补正后重新报送）：</p>");
 		for (size_t i = 0; i < ti->m->nrequires; i++)
-			HF(h, "<label><input type=\"checkbox\" name=\"sections\" value=\"%s\" checked> "
+			HF(h, "<label><input type=\"checkbox\" name=\"sections\" value=\"%s\"> "
 			      "%s</label>", ti->m->requires[i],
 			   ti->m->requires_titles[i] ? ti->m->requires_titles[i] : ti->m->requires[i]);
 	}

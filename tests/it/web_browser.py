@@ -96,8 +96,13 @@ try:
     pdf = st.path("评估报告.pdf")
     with open(pdf, "wb") as f:
         f.write(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    boxes = drv.find_elements(By.CSS_SELECTOR, "input[name=sections]")
+    eq([b.is_selected() for b in boxes], [False, False],
+       "the sections come unticked: the county declares what it sends (review 11c, H1)")
     drv.find_element(By.ID, "by").send_keys("甲县李")
     drv.find_element(By.ID, "file").send_keys(pdf)
+    for b in boxes:
+        b.click()
     shot("link")
     submit("submit-button")
     seq = text("#receipt-seq")
@@ -143,6 +148,8 @@ try:
     go(ret[0][1])
     drv.find_element(By.ID, "by").send_keys("甲县李")
     drv.find_element(By.ID, "file").send_keys(pdf)
+    for b in drv.find_elements(By.CSS_SELECTOR, "input[name=sections]"):
+        b.click()
     shot("resubmit")
     submit("submit-button")
     check(text("#receipt-seq").isdigit(), "a second receipt")
