@@ -140,7 +140,9 @@ cmp_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		ASSERT_EQ(memcmp(got, want, ngot * AUDIT_HASH_LEN), 0);
 		ASSERT(audit_inclusion_verify(seq - 1, n, leaves[seq - 1],
 		                                   (const uint8_t(*)[AUDIT_HASH_LEN])got, ngot, root));
-		receipt_proof(c, txn, (const uint8_t(*)[AUDIT_HASH_LEN])leaves, seq, e);
+		/* as a receipt proves it: the log's last record (every size meets it once) */
+		if (seq == n || c->only)
+			receipt_proof(c, txn, (const uint8_t(*)[AUDIT_HASH_LEN])leaves, seq, e);
 		c->checked++;
 	}
 	/* a tree smaller than the record, or larger than the log */
