@@ -4,7 +4,9 @@
  */
 #include "base/sha256.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -68,4 +70,30 @@ sha256_end(struct sha256 *h, char out[SHA256_HEX_SIZE])
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
 	to_hex(md, out);
+}
+
+int
+sha256_fd(int fd, char out[SHA256_HEX_SIZE], unsigned long long *len)
+{
+	char block[65536];
+	struct sha256 *h = sha256_begin();
+	unsigned long long total = 0;
+	ssize_t n;
+
+	while ((n = read(fd, block, sizeof(block))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			sha256_end(h, out);
+			return err;
+		}
+		sha256_add(h, block, (size_t)n);
+		total += (unsigned long long)n;
+	}
+	sha256_end(h, out);
+	if (len)
+		*len = total;
+	return 0;
 }

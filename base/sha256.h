@@ -22,5 +22,9 @@ struct sha256;
 struct sha256 *sha256_begin(void);
 void sha256_add(struct sha256 *h, const void *data, size_t len);
 void sha256_end(struct sha256 *h, char out[SHA256_HEX_SIZE]);
+/* The SHA-256 of what fd holds from its offset to its end, read in 64 KiB blocks (memory
+ * bounded whatever the size); *len (may be NULL) receives the bytes hashed. Returns 0 or
+ * the errno of a failed read. */
+int sha256_fd(int fd, char out[SHA256_HEX_SIZE], unsigned long long *len);
 
 #endif

@@ -47,7 +47,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */

@@ -204,9 +204,18 @@ int audit_verify(struct store_txn *txn, const struct audit_checkpoint *cp, const
 
 /* Keeps a signed checkpoint's text in the store (meta "audit/checkpoint/<size>"), so the
  * heads that left the machine are listed by `dabiao audit checkpoints` (text is copied; a
- * second checkpoint of the same size replaces the first). Errors: the store's. */
-int audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text,
-                          struct dberr *e);
+ * second checkpoint of the same size replaces the first), and beside it (meta
+ * "audit/checkpoint-made/<size>", "<at>\n<clock>\n<by>") when it was made (at: wall
+ * clock; clock: the store's, a virtual clock's now, else at) and by whom or what (by: the
+ * actor and the command, "dabiao: monthly dispatch"), for the web's audit page. Errors:
+ * the store's. */
+int audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text, int64_t at,
+                          const char *by, struct dberr *e);
+/* The latest kept checkpoint (the largest tree): *text (xmalloc'd, NULL when none is kept),
+ * *made_at (the store's clock time) and *by (xmalloc'd) as kept beside it, or 0 and NULL for one kept before they
+ * were (schema < 11). The caller frees *text and *by. Errors: the store's. */
+int audit_checkpoint_latest(struct store_txn *txn, char **text, int64_t *made_at, char **by,
+                            struct dberr *e);
 /* The kept checkpoint of a tree of size records: *text xmalloc'd (caller frees), or
  * DB_ENOTFOUND when none was kept. Errors: the store's. */
 int audit_checkpoint_get(struct store_txn *txn, uint64_t size, char **text, struct dberr *e);

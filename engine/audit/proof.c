@@ -13,6 +13,7 @@
 #include "engine/audit/audit.h"
 
 #define CHECKPOINT_PREFIX "audit/checkpoint/"
+#define MADE_PREFIX "audit/checkpoint-made/"
 
 int
 audit_head(struct store_txn *txn, uint64_t *size, uint8_t root[AUDIT_HASH_LEN],
@@ -230,13 +231,78 @@ audit_prove_last(struct store_txn *txn, const struct audit_frontier *before, uin
 }
 
 int
-audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text, struct dberr *e)
+audit_checkpoint_keep(struct store_txn *txn, uint64_t size, const char *text, int64_t at,
+                      const char *by, struct dberr *e)
 {
-	char key[64];
+	struct store_clock c;
+	char key[64], *made;
+	int64_t clock_at = at;
+	int rc;
 
+	/* the store's time too (a virtual clock's), as a record's clock_time beside real_time */
+	if (store_clock_get(txn, &c, e) == 0 && c.mode == STORE_CLOCK_VIRTUAL)
+		clock_at = c.now;
+	dberr_clear(e);
 	/* one per tree size: a second signature of the same head replaces the first */
 	snprintf(key, sizeof(key), CHECKPOINT_PREFIX "%020" PRIu64, size);
-	return store_meta_put(txn, key, text, e);
+	if ((rc = store_meta_put(txn, key, text, e)) != 0)
+		return rc;
+	snprintf(key, sizeof(key), MADE_PREFIX "%020" PRIu64, size);
+	made = xasprintf("%lld\n%lld\n%s", (long long)at, (long long)clock_at, by ? by : "");
+	rc = store_meta_put(txn, key, made, e);
+	free(made);
+	return rc;
+}
+
+struct latest_ctx {
+	char *name, *text;
+};
+
+static int
+latest_one(const char *name, const char *val, void *arg)
+{
+	struct latest_ctx *c = arg;
+
+	/* in name order, and the names are the sizes in 20 digits: the last is the largest */
+	free(c->name);
+	free(c->text);
+	c->name = xstrdup(name);
+	c->text = xstrdup(val);
+	return 0;
+}
+
+int
+audit_checkpoint_latest(struct store_txn *txn, char **text, int64_t *made_at, char **by,
+                        struct dberr *e)
+{
+	struct latest_ctx c = {NULL, NULL};
+	char key[64], *made = NULL, *nl;
+	int rc;
+
+	*text = *by = NULL;
+	*made_at = 0;
+	if ((rc = store_meta_each(txn, CHECKPOINT_PREFIX, latest_one, &c, e)) != 0 ||
+	    c.name == NULL)
+		goto out;
+	snprintf(key, sizeof(key), MADE_PREFIX "%s", c.name + strlen(CHECKPOINT_PREFIX));
+	rc = store_meta_get(txn, key, &made, e);
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = 0;
+	} else if (rc == 0 && (nl = strchr(made, '\n')) != NULL &&
+	           (nl = strchr(nl + 1, '\n')) != NULL) {
+		*made_at = strtoll(strchr(made, '\n') + 1, NULL, 10);
+		*by = xstrdup(nl + 1);
+	}
+	if (rc == 0) {
+		*text = c.text;
+		c.text = NULL;
+	}
+out:
+	free(made);
+	free(c.name);
+	free(c.text);
+	return rc;
 }
 
 int

@@ -30,6 +30,7 @@
 #include "engine/cli/cli.h"
 #include "engine/notice/notice.h"
 #include "engine/report/report.h"
+#include "engine/sched/sched.h"
 
 /* A checkpoint is a few hundred bytes; anything near this is not one. */
 #define CHECKPOINT_FILE_MAX ((size_t)1 << 20)
@@ -227,6 +228,7 @@ struct head_ctx {
 	uint64_t size;
 	uint8_t root[AUDIT_HASH_LEN];
 	const char *text;    /* the signed checkpoint to keep, or NULL: only read the head */
+	char *by;            /* who kept it: "USER: dabiao audit checkpoint" */
 };
 
 static int
@@ -235,7 +237,7 @@ head_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	struct head_ctx *h = arg;
 
 	if (h->text != NULL)
-		return audit_checkpoint_keep(txn, h->size, h->text, e);
+		return audit_checkpoint_keep(txn, h->size, h->text, engine_wall_clock(), h->by, e);
 	return audit_head(txn, &h->size, h->root, e);
 }
 
@@ -311,6 +313,7 @@ audit_checkpoint(struct cli *c)
 	if ((rc = audit_checkpoint_sign(&cp, key, &text, &c->err)) != 0)
 		goto out;
 	h.text = text;
+	h.by = xasprintf("%s: dabiao audit checkpoint", c->env->actor);
 	if ((rc = store_write(s, head_txn, &h, &c->err)) != 0)
 		goto out;
 	if (format != NULL)
@@ -318,6 +321,7 @@ audit_checkpoint(struct cli *c)
 	else
 		fputs(text, stdout);
 out:
+	free(h.by);
 	free(text);
 	free(key);
 	return rc;
@@ -561,300 +565,34 @@ out:
 	return rc;
 }
 
-/* ---- verification ---- */
+/* ---- verification (engine/sched/verify.c, which the web's audit page runs too) ---- */
 
-/* The messages behind the notice records: each notice.queue record's sha256 against the
- * message the outbox keeps (what `audit show` prints and delivery sends) and against its
- * .eml file in <db>/outbox/ when the record names one; a file a notice.sent record says
- * was written must be there. The tree proves what the records say; this proves the
- * messages and files still say it. */
-struct msgs_ctx {
-	struct store_txn *txn;
-	const char *outdir;
-	struct hmap unwritten;   /* notice key -> index: its named file was not found */
-	char **keys, **names;    /* owned, per index */
-	uint64_t *seqs;
-	size_t n, cap, capn, caps;
-	uint64_t notices, files;
-	struct eml_list *found;  /* the .eml files in the folder, each marked when named */
-	struct dberr *e;
-};
-
-/* The .eml files the outbox folder holds, listed before the records are read: a notice's
- * record is committed before its file is written, so a file listed first has its record
- * in any later read (no file written meanwhile is taken for one without a record). */
-struct eml_list {
-	char **names;            /* owned, sorted */
-	bool *named;             /* per name: some notice record names it */
-	size_t n, cap;
-	struct hmap at;          /* name -> index; keys are names' strings */
+struct note_ctx {
+	const struct sched_verify_run *run;
 };
 
 static int
-name_cmp(const void *x, const void *y)
+note_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int
-eml_list_read(struct eml_list *l, const char *dir, struct dberr *e)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t len;
-
-	if (d == NULL)
-		return errno == ENOENT ? 0 /* nothing was ever written as a file */
-		       : dberr_set(e, DB_EIO, "cannot list %s: %s", dir, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		/* .NAME.eml.tmp is a file being written (engine/deliver/eml.c) */
-		if (de->d_name[0] == '.' || len < 5 || strcmp(de->d_name + len - 4, ".eml") != 0)
-			continue;
-		l->names = xgrow(l->names, &l->cap, l->n + 1, sizeof(*l->names));
-		l->names[l->n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (l->n > 1)
-		qsort(l->names, l->n, sizeof(*l->names), name_cmp);
-	l->named = xcalloc(l->n ? l->n : 1, sizeof(*l->named));
-	for (size_t i = 0; i < l->n; i++)
-		hmap_put(&l->at, l->names[i], i);
-	return 0;
-}
-
-static void
-eml_list_mark(struct eml_list *l, const char *name)
-{
-	size_t i;
-
-	if (l != NULL && hmap_get(&l->at, name, &i))
-		l->named[i] = true;
-}
-
-static void
-eml_list_release(struct eml_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->names[i]);
-	free(l->names);
-	free(l->named);
-	hmap_release(&l->at);
-}
-
-static int
-file_sha256(const char *path, char out[SHA256_HEX_SIZE], bool *found)
-{
-	char block[65536];
-	struct sha256 *h;
-	FILE *f = fopen(path, "rb");
-	size_t got;
-	int err;
-
-	*found = f != NULL;
-	if (f == NULL)
-		return errno == ENOENT ? 0 : errno;
-	h = sha256_begin();
-	while ((got = fread(block, 1, sizeof(block), f)) > 0)
-		sha256_add(h, block, got);
-	err = ferror(f) ? EIO : 0;
-	fclose(f);
-	sha256_end(h, out);
-	return err;
-}
-
-static int
-msgs_queue(struct msgs_ctx *m, const struct store_audit *a)
-{
-	char *key = report_json_str(a->details, "key"), *sha = report_json_str(a->details, "sha256");
-	char *eml = report_json_str(a->details, "eml"), *path = NULL, got[SHA256_HEX_SIZE];
-	struct store_notice n;
-	bool found;
-	int rc = 0, err;
-
-	if (key != NULL && sha == NULL) {
-		/* a record from before messages were hashed names no file: its notice's file
-		 * has the name the transport gives it, and is this record's */
-		if (store_notice_get(m->txn, key, &n, m->e) == 0) {
-			path = notice_eml_name(n.key, n.scheduled);
-			eml_list_mark(m->found, path);
-			store_notice_release(&n);
-		}
-		dberr_clear(m->e);
-		goto out;
-	}
-	if (key == NULL)
-		goto out;
-	m->notices++;
-	rc = store_notice_get(m->txn, key, &n, m->e);
-	if (rc == DB_ENOTFOUND) {
-		dberr_clear(m->e);
-		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": notice %s is not in the outbox: "
-		               "its stored message was deleted", a->seq, key);
-		goto out;
-	}
-	if (rc == DB_ESTORE) {
-		/* the message is kept packed (store/pack.c): bytes changed in it no longer
-		 * inflate to its lengths and checksum, and that is this notice's evidence failing,
-		 * not a store to restore */
-		char why[sizeof(m->e->msg)];
-
-		snprintf(why, sizeof(why), "%s", m->e->msg);
-		dberr_clear(m->e);
-		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": the stored message of notice %s "
-		               "does not read back (%s): the outbox record was changed", a->seq, key,
-		               why);
-		goto out;
-	}
-	if (rc != 0)
-		goto out;
-	sha256_hex(n.message, strlen(n.message), got);
-	store_notice_release(&n);
-	if (strcmp(got, sha) != 0) {
-		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": the stored message of notice %s "
-		               "does not match the record's sha256 (%s, the record says %s): the "
-		               "outbox record was changed", a->seq, key, got, sha);
-		goto out;
-	}
-	if (eml == NULL)
-		goto out;
-	eml_list_mark(m->found, eml);
-	path = xasprintf("%s/%s", m->outdir, eml);
-	if ((err = file_sha256(path, got, &found)) != 0) {
-		rc = dberr_set(m->e, DB_EIO, "record %" PRIu64 ": cannot read %s: %s", a->seq, path,
-		               strerror(err));
-		goto out;
-	}
-	if (found) {
-		m->files++;
-		if (strcmp(got, sha) != 0)
-			rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": %s does not match the "
-			               "record's sha256 (%s, the record says %s): the file was changed",
-			               a->seq, path, got, sha);
-		goto out;
-	}
-	/* not written yet, or sent over SMTP (no file): a notice.sent record says which */
-	m->keys = xgrow(m->keys, &m->cap, m->n + 1, sizeof(*m->keys));
-	m->names = xgrow(m->names, &m->capn, m->n + 1, sizeof(*m->names));
-	m->seqs = xgrow(m->seqs, &m->caps, m->n + 1, sizeof(*m->seqs));
-	m->keys[m->n] = key;
-	m->names[m->n] = path;
-	m->seqs[m->n] = a->seq;
-	hmap_put(&m->unwritten, key, m->n++);
-	key = path = NULL;
-out:
-	free(key);
-	free(sha);
-	free(eml);
-	free(path);
-	return rc;
-}
-
-static int
-msgs_cb(const struct store_audit *a, void *arg)
-{
-	struct msgs_ctx *m = arg;
-	char *key, *transport;
-	size_t i;
-	int rc = 0;
-
-	if (strcmp(a->action, "notice.queue") == 0)
-		return msgs_queue(m, a);
-	if (strcmp(a->action, "notice.sent") != 0)
-		return 0;
-	key = report_json_str(a->details, "key");
-	transport = report_json_str(a->details, "transport");
-	if (key != NULL && transport != NULL && strcmp(transport, "file") == 0 &&
-	    hmap_get(&m->unwritten, key, &i))
-		rc = dberr_set(m->e, DB_EDATA, "record %" PRIu64 ": %s is missing, though record %"
-		               PRIu64 " says it was written: the file was deleted or renamed",
-		               m->seqs[i], m->names[i], a->seq);
-	free(key);
-	free(transport);
-	return rc;
-}
-
-/* A file no record names claims to be a notice dabiao sent, and no record says so: put
- * there by hand or by another program, or left by records that were taken back. */
-static int
-unnamed_files(const struct eml_list *l, const char *outdir, struct dberr *e)
-{
-	size_t first = l->n, count = 0;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (!l->named[i]) {
-			first = first < l->n ? first : i;
-			count++;
-		}
-	if (count == 0)
-		return 0;
-	return dberr_set(e, DB_EDATA, "%s/%s is named by no notice record (%zu such file%s): a "
-	                 "file that claims to be a notice sent, with no record that it was: put "
-	                 "there by hand or by another program, or its records were taken back; "
-	                 "find out who wrote it before removing it", outdir, l->names[first],
-	                 count, count == 1 ? "" : "s");
-}
-
-static int
-verify_messages(struct store_txn *txn, const char *db, struct eml_list *found,
-                uint64_t *notices, uint64_t *files, struct dberr *e)
-{
-	struct msgs_ctx m = {txn, NULL, HMAP_INIT, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, found, e};
-	char *outdir = xasprintf("%s/outbox", db);
-	int rc;
-
-	m.outdir = outdir;
-	rc = store_audit_each(txn, 1, msgs_cb, &m, e);
-	if (rc != 0 && e->code == 0)
-		rc = dberr_set(e, DB_EDATA, "the notice records cannot be read: %s",
-		               dabiao_strerror(rc));
-	if (rc == 0)
-		rc = unnamed_files(found, outdir, e);
-	*notices = m.notices;
-	*files = m.files;
-	for (size_t i = 0; i < m.n; i++) {
-		free(m.keys[i]);
-		free(m.names[i]);
-	}
-	free(m.keys);
-	free(m.names);
-	free(m.seqs);
-	hmap_release(&m.unwritten);
-	free(outdir);
-	return rc;
-}
-
-struct verify_ctx {
-	const struct audit_checkpoint *cp;
-	const char *cp_name;
-	const char *db;
-	struct eml_list found;
-	struct audit_verification v;
-	uint64_t notices, files;
-};
-
-static int
-verify_txn(struct store_txn *txn, void *arg, struct dberr *e)
-{
-	struct verify_ctx *v = arg;
-	int rc = audit_verify(txn, v->cp, v->cp_name, &v->v, e);
-
-	if (rc == 0)
-		rc = verify_messages(txn, v->db, &v->found, &v->notices, &v->files, e);
-	return rc;
+	return sched_verify_note(txn, ((struct note_ctx *)arg)->run, e);
 }
 
 static int
 audit_verify_cmd(struct cli *c)
 {
 	const char *cpfile = NULL, *keyarg = NULL;
+	bool nofiles = false;
 	struct cli_opt opts[] = {{"checkpoint", &cpfile, NULL}, {"key", &keyarg, NULL},
-	                         {NULL, NULL, NULL}};
+	                         {"no-files", NULL, &nofiles}, {NULL, NULL, NULL}};
 	struct audit_checkpoint cp;
-	struct verify_ctx v = {0};
+	struct sched_verify_opts o = {0};
+	struct sched_verification v = {0};
+	struct sched_verify_run run;
+	struct note_ctx nc = {&run};
 	const struct config *cfg;
 	struct store *s;
-	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL, *outdir = NULL;
+	struct dberr ne;
+	char hex[2 * AUDIT_HASH_LEN + 1], *key = NULL;
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
@@ -886,30 +624,54 @@ audit_verify_cmd(struct cli *c)
 		}
 		if ((rc = load_checkpoint(cpfile, key, &cp, &c->err)) != 0)
 			goto out;
-		v.cp = &cp;
-		v.cp_name = cpfile;
+		o.cp = &cp;
+		o.cp_name = cpfile;
 	}
-	v.db = c->env->db;
+	o.skip_files = nofiles;
+	/* the run's outcome is kept for the web's audit page: a write */
+	c->flags |= CLI_WRITE;
 	if ((rc = cli_store(c, &s)) != 0)
 		goto out;
-	outdir = xasprintf("%s/outbox", v.db);
-	if ((rc = eml_list_read(&v.found, outdir, &c->err)) != 0 ||
-	    (rc = store_read(s, verify_txn, &v, &c->err)) != 0)
+	rc = sched_verify(s, &o, &v, &c->err);
+	for (size_t i = 0; i < v.nlisted; i++) {
+		struct buf b = BUF_INIT;
+
+		sched_verify_fault_text(&v.faults[i], &b);
+		fprintf(stderr, "dabiao: %s\n", buf_str(&b));
+		buf_release(&b);
+	}
+	if (v.nfaults > v.nlisted)
+		fprintf(stderr, "dabiao: ... and %" PRIu64 " more submitted files\n",
+		        v.nfaults - (uint64_t)v.nlisted);
+	/* an error that stopped the check (the store unreadable, a file that cannot be read)
+	 * says nothing of the evidence: only a finished check is kept */
+	if (rc == 0 || rc == DB_EDATA) {
+		sched_verify_run_of(&v, rc, &c->err, engine_wall_clock(), c->env->actor, &run);
+		dberr_clear(&ne);
+		if (store_write(s, note_txn, &nc, &ne) != 0)
+			fprintf(stderr, "dabiao: warning: the result was not kept for the audit page: "
+			        "%s\n", ne.msg);
+	}
+	if (rc != 0)
 		goto out;
-	audit_hex(v.v.root, AUDIT_HASH_LEN, hex);
+	audit_hex(v.tree.root, AUDIT_HASH_LEN, hex);
 	printf("audit log: %" PRIu64 " records, root %s: every record matches the tree\n",
-	       v.v.size, hex);
+	       v.tree.size, hex);
 	printf("notices: %" PRIu64 " stored messages and %" PRIu64 " .eml files match their "
-	       "records' sha256\n", v.notices, v.files);
-	if (v.v.stored_size < v.v.size)
+	       "records' sha256\n", v.notices, v.emls);
+	if (v.files_skipped)
+		printf("submitted files: not checked (--no-files)\n");
+	else
+		printf("submitted files: %" PRIu64 " (%llu bytes) match their records' sha256\n",
+		       v.files, v.file_bytes);
+	if (v.tree.stored_size < v.tree.size)
 		printf("note: records %" PRIu64 "..%" PRIu64 " were written without the tree; they "
-		       "join it at the next change\n", v.v.stored_size + 1, v.v.size);
-	if (v.cp)
+		       "join it at the next change\n", v.tree.stored_size + 1, v.tree.size);
+	if (o.cp)
 		printf("consistent with checkpoint %s (%s, %" PRIu64 " records), signature good\n",
 		       cpfile, cp.origin, cp.size);
 out:
-	eml_list_release(&v.found);
-	free(outdir);
+	sched_verification_release(&v);
 	free(key);
 	return rc;
 }

@@ -64,7 +64,7 @@ const struct cli_command cli_commands[] = {
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
 	          "dabiao audit show SEQ\n"
-	          "dabiao audit verify [--checkpoint FILE [--key FILE]]",
+	          "dabiao audit verify [--checkpoint FILE [--key FILE]] [--no-files]",
 	 .text = "Every change writes one audit record in the same transaction; the records form "
 	         "an RFC 9162 Merkle tree (docs/audit.md specifies each byte).\n\n"
 	         "Without a subcommand, lists the records, oldest first. `export` writes each "
@@ -79,7 +79,9 @@ const struct cli_command cli_commands[] = {
 	         "record's leaf and the tree, and with --checkpoint checks that the log still "
 	         "begins with the log the checkpoint signed; then that every notice's stored "
 	         "message and .eml file in DB/outbox/ hash to its record's sha256, and that "
-	         "every .eml file there is named by a notice record.",
+	         "every .eml file there is named by a notice record; then that every file handed "
+	         "in on the web that a record names is in DB/files/ with the bytes its sha256 "
+	         "says. The outcome is kept for the web's audit page.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"task", "T", NULL, "(list) only the records of task T"},
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
@@ -100,11 +102,15 @@ const struct cli_command cli_commands[] = {
 		  "checks the checkpoint's signature: the line `dabiao audit key` prints (what a "
 		  "verifier is given; `dabiao audit key > key.txt`), or a PEM public or private "
 		  "Ed25519 key. A value that is no file is a usage error (64)"},
+		 {"no-files", NULL, NULL, "(verify) do not read the files handed in on the web "
+		  "(DB/files/): the tree and the notices only, for a quick check of a large store; "
+		  "the run is kept as one that skipped them"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
 		  "consistent with the checkpoint, a notice's stored message or .eml file was "
-		  "changed or deleted, or an .eml file in the outbox is named by no record; "
+		  "changed or deleted, an .eml file in the outbox is named by no record, or a "
+		  "file handed in on the web is missing or changed (each named on standard error); "
 		  "prove: no such record"},
 		 {78, "checkpoint, key: no signing key: none configured (DABIAO_AUDIT_KEY) and "
 		  "the store has none of its own"},

@@ -367,7 +367,7 @@ checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out, struc
 	struct audit_frontier fr;
 	struct audit_checkpoint cp;
 	struct dberr se;
-	char *text = NULL, hex[2 * AUDIT_HASH_LEN + 1];
+	char *text = NULL, *by, hex[2 * AUDIT_HASH_LEN + 1];
 	int rc;
 
 	dberr_clear(&se);
@@ -382,7 +382,9 @@ checkpoint_text(struct engine *en, struct store_txn *txn, struct buf *out, struc
 	audit_frontier_root(&fr, cp.root);
 	if (key != NULL && audit_checkpoint_sign(&cp, key, &text, &se) == 0) {
 		buf_puts(out, text);
-		rc = audit_checkpoint_keep(txn, cp.size, text, e);
+		by = xasprintf("%s: the monthly dispatch, which mails it", engine_actor(en));
+		rc = audit_checkpoint_keep(txn, cp.size, text, engine_wall_clock(), by, e);
+		free(by);
 		free(text);
 		free(key);
 		return rc;

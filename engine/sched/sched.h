@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "engine/audit/audit.h"
 #include "engine/deliver/deliver.h"
 #include "engine/rules/rules.h"
 
@@ -372,5 +373,69 @@ int task_flag(struct engine *en, struct store_txn *txn, const char *key, const c
 int task_flag_withdraw(struct engine *en, struct store_txn *txn, const char *key,
                        const char *kind, const char *by, const char *reason,
                        struct dberr *e);
+
+/* ---- `audit verify` whole (verify.c): the command line's and the web's one check ---- */
+struct sched_verify_opts {
+	const struct audit_checkpoint *cp; /* an earlier checkpoint the log must begin with, or
+	                                      NULL */
+	const char *cp_name;               /* its file, for messages */
+	bool skip_files;                   /* the submitted files are not read (--no-files) */
+};
+/* A submitted file that no longer is what its record says: missing (got "") or other
+ * bytes (got: their sha256). path "" when the record's hash is no hash at all. */
+struct sched_verify_fault {
+	uint64_t seq;                      /* the task.submit record naming it */
+	char *task, *name, *path;          /* owned */
+	char sha[65], got[65];
+};
+struct sched_verification {
+	struct audit_verification tree;    /* records and root checked */
+	uint64_t notices, emls;            /* stored messages and .eml files that match */
+	uint64_t files;                    /* submitted files checked (one per naming) */
+	unsigned long long file_bytes;     /* their bytes read */
+	bool files_skipped;
+	uint64_t nfaults;                  /* submitted files missing or changed */
+	struct sched_verify_fault *faults; /* the first nlisted of them (at most 100) */
+	size_t nlisted, cap;
+};
+/* Checks, in this order, stopping at the first kind that fails: every record against its
+ * leaf and the stored tree head, and against o->cp (audit_verify); each notice.queue
+ * record's sha256 against the outbox's stored message and its .eml file in DB/outbox/, a
+ * file a notice.sent record says was written, and that every .eml file there is named by
+ * a record; then, unless o->skip_files, every file a task.submit record names (DB/files/
+ * by its sha256): present and hashing to its name, read in 64 KiB blocks, the records in
+ * slices of 256 files per read transaction (no reader held while files are read). Each
+ * file fault is kept in v (all counted, the first 100 listed) and makes the result
+ * DB_EDATA; the other kinds' first fault is DB_EDATA naming it (docs/audit.md §6).
+ * Errors also DB_EIO (a file that cannot be read), the store's. Release v with
+ * sched_verification_release, also on failure. */
+int sched_verify(struct store *s, const struct sched_verify_opts *o, struct sched_verification *v,
+                 struct dberr *e);
+void sched_verification_release(struct sched_verification *v);
+/* One line naming a file fault: "record SEQ (task T): PATH (NAME) is missing" or "... does
+ * not match ...". */
+void sched_verify_fault_text(const struct sched_verify_fault *f, struct buf *out);
+
+/* The outcome of a verify run, as kept in the store (meta "audit/verify": one run, the
+ * last; any run, the command line's or the web's, replaces it). */
+struct sched_verify_run {
+	int64_t at;                        /* wall clock when it ended */
+	int64_t clock_at;                  /* the store's clock then (kept by sched_verify_note:
+	                                      a virtual clock's now, else at) */
+	char by[256];                      /* who ran it: the actor (`web:LOGIN`, the user) */
+	bool ok, files_skipped;
+	uint64_t size, notices, emls, files, nfaults;
+	char fault[1024];                  /* the first fault, "" when ok */
+};
+/* The run of v that ended with rc (0 or the error in e), at, by. Cannot fail. */
+void sched_verify_run_of(const struct sched_verification *v, int rc, const struct dberr *e,
+                         int64_t at, const char *by, struct sched_verify_run *out);
+/* Keeps run as the last (a write; errors: the store's). */
+int sched_verify_note(struct store_txn *txn, const struct sched_verify_run *run,
+                      struct dberr *e);
+/* The last kept run; *found false when none was ever kept. Errors: DB_EDATA (it does not
+ * read back), the store's. */
+int sched_verify_last(struct store_txn *txn, struct sched_verify_run *out, bool *found,
+                      struct dberr *e);
 
 #endif

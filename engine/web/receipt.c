@@ -120,8 +120,15 @@ receipt_prove_new(struct engine *en, struct store_txn *txn, const struct audit_f
 		goto out;
 	text = receipt_sign(en, p->size, p->root);
 	/* it leaves the machine in the receipt: kept as every signed head is */
-	if (text != NULL && (rc = audit_checkpoint_keep(txn, p->size, text, e)) != 0)
-		goto out;
+	if (text != NULL) {
+		char *by = xasprintf("%s: the receipt of record %llu, which carries it",
+		                     engine_actor(en), (unsigned long long)seq);
+
+		rc = audit_checkpoint_keep(txn, p->size, text, engine_wall_clock(), by, e);
+		free(by);
+		if (rc != 0)
+			goto out;
+	}
 	bundle(out, p, buf_str(&canon), text);
 out:
 	free(text);

@@ -4,6 +4,7 @@
  * are one computation), their downloads, the iCalendar export, and the audit log's state.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,12 +275,16 @@ page_calendar(struct req *r)
 	r->disposition = xstrdup("attachment; filename=\"dabiao.ics\"");
 }
 
+/* What the audit page shows: the log's head now, the latest checkpoint the store kept (the
+ * one that left the machine: `audit checkpoint`, the monthly dispatch), and the last
+ * `audit verify` run, from the command line or from this page (engine/sched/verify.c). */
 struct head_arg {
 	uint64_t size;
 	uint8_t root[AUDIT_HASH_LEN];
-	bool verify;
+	char *cp_text, *cp_by;
+	int64_t cp_at;
+	struct sched_verify_run last;
 	bool verified;
-	uint8_t recomputed[AUDIT_HASH_LEN];
 };
 
 static int
@@ -287,23 +292,101 @@ head_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct head_arg *x = arg;
 	struct audit_frontier f;
-	uint8_t (*leaves)[AUDIT_HASH_LEN] = NULL;
-	uint64_t n;
 	int rc;
 
-	if ((rc = audit_frontier_get(txn, &f, e)) != 0)
+	if ((rc = audit_frontier_get(txn, &f, e)) != 0 ||
+	    (rc = audit_checkpoint_latest(txn, &x->cp_text, &x->cp_at, &x->cp_by, e)) != 0)
 		return rc;
 	x->size = f.size;
 	audit_frontier_root(&f, x->root);
-	if (!x->verify)
-		return 0;
-	/* every record hashed again and the tree rebuilt: what `dabiao audit verify` does */
-	if ((rc = audit_leaves(txn, f.size, &leaves, &n, e)) != 0)
-		return rc;
-	audit_tree_root((const uint8_t(*)[AUDIT_HASH_LEN])leaves, n, x->recomputed);
-	x->verified = n == f.size && memcmp(x->recomputed, x->root, AUDIT_HASH_LEN) == 0;
-	free(leaves);
-	return 0;
+	return sched_verify_last(txn, &x->last, &x->verified, e);
+}
+
+static void
+audit_checkpoint_part(struct req *r, const struct head_arg *x)
+{
+	struct html *h = &r->out;
+	struct audit_checkpoint cp;
+	struct dberr e;
+
+	H(h, "<h2>最近签名检查点</h2>");
+	if (x->cp_text == NULL) {
+		H(h, "<p class=\"muted\" id=\"checkpoint-none\">尚无签名检查点记录：每月调度时制作并随调度"
+		     "通知发出，也可在服务器命令行制作（<code class=\"hash\">dabiao audit checkpoint"
+		     "</code>）。</p>");
+		return;
+	}
+	dberr_clear(&e);
+	if (audit_checkpoint_parse(x->cp_text, "checkpoint", NULL, &cp, &e) != 0)
+		memset(&cp, 0, sizeof(cp));
+	HF(h, "<table><tbody><tr><th>记录条数</th><td id=\"checkpoint-size\">%llu</td></tr>",
+	   (unsigned long long)cp.size);
+	H(h, "<tr><th>制作时间</th><td id=\"checkpoint-at\">");
+	if (x->cp_at != 0)
+		view_time(r, x->cp_at);
+	else
+		H(h, "未记录（早于记录制作时间的版本）");
+	H(h, "</td></tr><tr><th>制作者</th><td id=\"checkpoint-by\">");
+	if (x->cp_by != NULL && strstr(x->cp_by, "monthly dispatch") != NULL)
+		H(h, "每月调度（系统制作，随调度通知发出）");
+	else if (x->cp_by != NULL && strstr(x->cp_by, ": the receipt of record ") != NULL)
+		HF(h, "报送回执（审计序号 %llu 的回执，随回执发出）",
+		   strtoull(strstr(x->cp_by, ": the receipt of record ") + 24, NULL, 10));
+	else if (x->cp_by != NULL && *x->cp_by) {
+		/* "USER: dabiao audit checkpoint" */
+		char *user = xstrndup(x->cp_by, strcspn(x->cp_by, ":"));
+
+		HF(h, "服务器命令行制作（用户 %s）", user);
+		free(user);
+	} else
+		H(h, "未记录");
+	H(h, "</td></tr></tbody></table>");
+	if (cp.size < x->size)
+		HF(h, "<p class=\"muted\" id=\"checkpoint-behind\">此后新增 %llu 条记录，尚未签入检查点"
+		      "（下一次检查点将包含它们）。</p>", (unsigned long long)(x->size - cp.size));
+	HF(h, "<pre class=\"hash\" id=\"checkpoint\">%s</pre>", x->cp_text);
+}
+
+static void
+audit_verify_part(struct req *r, const struct head_arg *x)
+{
+	struct html *h = &r->out;
+	const struct sched_verify_run *v = &x->last;
+
+	H(h, "<h2>最近一次验证</h2>");
+	if (!x->verified) {
+		H(h, "<p class=\"muted\" id=\"last-verify\">尚无验证记录：服务器命令行的审计验证或下方"
+		     "“立即验证”的结果会显示在这里。</p>");
+	} else {
+		H(h, "<table id=\"last-verify\"><tbody><tr><th>时间</th><td id=\"verify-at\">");
+		view_time(r, v->clock_at);
+		H(h, "</td></tr><tr><th>执行者</th><td id=\"verify-by\">");
+		view_actor(r, v->by);
+		HF(h, "</td></tr><tr><th>结果</th><td id=\"verify-result\" class=\"%s\">%s</td></tr>",
+		   v->ok ? "ok" : "error", v->ok ? "通过" : "未通过");
+		HF(h, "<tr><th>核对范围</th><td id=\"verify-scope\">%llu 条审计记录及其根哈希；%llu 份通知"
+		      "邮件及 %llu 个 .eml 文件；", (unsigned long long)v->size,
+		   (unsigned long long)v->notices, (unsigned long long)v->emls);
+		if (v->files_skipped)
+			H(h, "报送文件未核对（命令行选择了跳过文件）");
+		else
+			HF(h, "报送文件 %llu 个", (unsigned long long)v->files);
+		H(h, "</td></tr>");
+		if (!v->ok) {
+			if (v->nfaults > 0)
+				HF(h, "<tr><th>缺失或被改动的报送文件</th><td id=\"verify-faults\">%llu 个"
+				      "</td></tr>", (unsigned long long)v->nfaults);
+			HF(h, "<tr><th>第一处问题</th><td><code class=\"hash\" id=\"verify-fault\">%s</code></td></tr>",
+			   v->fault);
+		}
+		H(h, "</tbody></table>");
+	}
+	HF(h, "<form method=\"post\" action=\"/audit/verify\"><input type=\"hidden\" "
+	      "name=\"csrf\" value=\"%s\"><button type=\"submit\" id=\"verify\">立即验证</button>"
+	      "</form><p class=\"muted\">与服务器命令行的审计验证（<code class=\"hash\">dabiao audit "
+	      "verify</code>）核对的内容相同：重新计算每条记录的叶哈希和整棵树的根哈希；核对每份"
+	      "通知邮件（存储中的原文和发件目录中的邮件文件）与记录的 sha256；核对网页报送的每个文件仍在存储中且与记录的 sha256 一致（逐块读取，"
+	      "耗时随文件总量增加）。</p>", r->who.csrf);
 }
 
 void
@@ -311,55 +394,81 @@ page_audit(struct req *r)
 {
 	struct head_arg x = {0};
 	struct html *h = &r->out;
-	const struct config *cfg = r->w->cfg;
-	char hex[2 * AUDIT_HASH_LEN + 1], *key;
+	char hex[2 * AUDIT_HASH_LEN + 1];
 	struct dberr e;
 
 	if (!r->who.office) {
 		req_error(r, 403, "审计页面仅供州级部门查看。");
 		return;
 	}
-	x.verify = req_query(r, "verify") != NULL;
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), head_txn, &x, &e) != 0) {
 		log_warnx("web", "audit page: %s", e.msg);
 		req_error(r, 503, "审计日志暂时无法读取，请稍后重试。");
-		return;
+		goto out;
 	}
 	view_begin(r, "审计");
 	audit_hex(x.root, AUDIT_HASH_LEN, hex);
 	HF(h, "<h1>审计日志</h1><table><tbody><tr><th>记录条数</th><td id=\"audit-size\">%llu</td>"
-	      "</tr><tr><th>根哈希</th><td class=\"hash\" id=\"audit-root\">%s</td></tr></tbody>"
-	      "</table>", (unsigned long long)x.size, hex);
-	if (x.verify)
-		HF(h, "<p id=\"verify-result\" class=\"%s\">%s</p>", x.verified ? "ok" : "error",
-		   x.verified ? "验证通过：全部记录重新计算的根哈希与日志一致。"
-		              : "验证失败：重新计算的根哈希与日志不一致，请运行 dabiao audit verify。");
-	else
-		H(h, "<p><a href=\"/audit?verify=1\" id=\"verify\">立即验证全部记录</a></p>");
-	/* the key `audit checkpoint` signs with: the configured one, else the store's own
-	 * (made by init), under the same origin, so the page's checkpoint verifies with the
-	 * key verifiers were given (`dabiao audit key`) */
-	key = audit_key_file(store_dir(engine_store(r->en)), cfg->audit_key_file);
-	if (key) {
-		struct audit_checkpoint cp = {{0}, x.size, {0}};
-		char *text = NULL;
-
-		audit_origin_name(cfg->audit_origin, cp.origin, sizeof(cp.origin));
-		memcpy(cp.root, x.root, AUDIT_HASH_LEN);
-		dberr_clear(&e);
-		if (audit_checkpoint_sign(&cp, key, &text, &e) == 0)
-			HF(h, "<h2>当前签名检查点</h2><pre class=\"hash\" id=\"checkpoint\">%s</pre>", text);
-		else
-		{
-			log_warnx("web", "audit page: signing the checkpoint: %s", e.msg);
-			H(h, "<p class=\"error\">无法签名检查点（签名密钥无法读取，原因已记入日志）。</p>");
-		}
-		free(text);
-		free(key);
-	} else {
-		H(h, "<p class=\"muted\">未配置签名密钥（audit.key_file），存储目录中也没有 audit-key.pem，"
-		     "检查点未签名。</p>");
-	}
+	      "</tr><tr><th>当前根哈希（未签名）</th><td class=\"hash\" id=\"audit-root\">%s</td></tr>"
+	      "</tbody></table>", (unsigned long long)x.size, hex);
+	audit_checkpoint_part(r, &x);
+	audit_verify_part(r, &x);
 	view_end(r);
+out:
+	free(x.cp_text);
+	free(x.cp_by);
+}
+
+struct note_arg {
+	const struct sched_verify_run *run;
+};
+
+static int
+note_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	return sched_verify_note(txn, ((struct note_arg *)arg)->run, e);
+}
+
+/* 立即验证: `audit verify` itself (files included), in this request's thread, one at a
+ * time; its outcome kept as the last run, which the page then shows. */
+void
+act_audit_verify(struct req *r)
+{
+	struct sched_verify_opts o = {0};
+	struct sched_verification v;
+	struct sched_verify_run run;
+	struct note_arg n = {&run};
+	struct dberr e, ne;
+	int rc;
+
+	if (!r->who.office) {
+		req_error(r, 403, "审计页面仅供州级部门查看。");
+		return;
+	}
+	if (pthread_mutex_trylock(&r->w->verify_lock) != 0) {
+		req_error(r, 409, "另一次验证正在进行，请稍后刷新审计页面查看结果。");
+		return;
+	}
+	dberr_clear(&e);
+	rc = sched_verify(engine_store(r->en), &o, &v, &e);
+	if (rc == 0 || rc == DB_EDATA) {
+		char *by = xasprintf("web:%s", r->who.login ? r->who.login : "?");
+
+		sched_verify_run_of(&v, rc, &e, engine_wall_clock(), by, &run);
+		free(by);
+		dberr_clear(&ne);
+		if (web_write(r, note_txn, &n, &ne) != 0)
+			log_warnx("web", "audit verify: the result was not kept: %s", ne.msg);
+	}
+	pthread_mutex_unlock(&r->w->verify_lock);
+	if (rc != 0 && rc != DB_EDATA) {
+		log_warnx("web", "audit verify: %s", e.msg);
+		req_error(r, 503, "验证未能完成（存储或文件暂时无法读取，原因已记入日志），请稍后重试。");
+	} else {
+		if (rc != 0)
+			log_warnx("web", "audit verify failed: %s", run.fault);
+		req_redirect(r, "/audit");
+	}
+	sched_verification_release(&v);
 }

@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/web/web_int.h"
@@ -541,11 +542,83 @@ route(struct req *r)
 		page_calendar(r);
 	else if (strcmp(r->path, "/audit") == 0 && get)
 		page_audit(r);
+	else if (strcmp(r->path, "/audit/verify") == 0 && r->post)
+		act_audit_verify(r);
 	else
 		req_error(r, 404, "没有这个页面。");
 }
 
 /* ---- answering ---- */
+
+/* A submitted file sent as it is read, hashed on the way (page_file hashed it just before):
+ * bytes written into the file after that check are never sent whole as the original. The
+ * last block is given only when the bytes sent hash to the recorded sha256; otherwise the
+ * answer ends short of its Content-Length, which every client takes for a failed download. */
+struct checked_file {
+	int fd;
+	uint64_t size, sent;
+	struct sha256 *h;
+	char sha[65];
+};
+
+static ssize_t
+checked_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct checked_file *f = cls;
+	char got[SHA256_HEX_SIZE];
+	ssize_t n;
+
+	if (pos != f->sent || f->h == NULL)
+		return MHD_CONTENT_READER_END_WITH_ERROR; /* only read in order, once */
+	if (max > f->size - pos)
+		max = (size_t)(f->size - pos);
+	do
+		n = pread(f->fd, buf, max, (off_t)pos);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR; /* shrunk, or unreadable */
+	sha256_add(f->h, buf, (size_t)n);
+	f->sent += (uint64_t)n;
+	if (f->sent == f->size) {
+		sha256_end(f->h, got);
+		f->h = NULL;
+		if (strcmp(got, f->sha) != 0) {
+			log_warnx("web", "a submitted file changed while it was sent (sha256 %s, now %s): "
+			          "the download was cut short", f->sha, got);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+	}
+	return n;
+}
+
+static void
+checked_free(void *cls)
+{
+	struct checked_file *f = cls;
+	char got[SHA256_HEX_SIZE];
+
+	if (f->h != NULL)
+		sha256_end(f->h, got);
+	close(f->fd);
+	free(f);
+}
+
+static struct MHD_Response *
+checked_response(struct req *r)
+{
+	struct checked_file *f = xcalloc(1, sizeof(*f));
+	struct MHD_Response *resp;
+
+	f->fd = r->file_fd;
+	f->size = r->file_size;
+	f->h = sha256_begin();
+	memcpy(f->sha, r->file_sha, sizeof(f->sha));
+	r->file_fd = -1; /* the response closes it */
+	resp = MHD_create_response_from_callback(f->size, 65536, checked_read, f, checked_free);
+	if (resp == NULL)
+		checked_free(f);
+	return resp;
+}
 
 static enum MHD_Result
 respond(struct MHD_Connection *con, struct req *r)
@@ -553,7 +626,9 @@ respond(struct MHD_Connection *con, struct req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	if (r->file_fd >= 0) {
+	if (r->file_fd >= 0 && r->file_sha[0]) {
+		resp = checked_response(r);
+	} else if (r->file_fd >= 0) {
 		resp = MHD_create_response_from_fd((uint64_t)r->file_size, r->file_fd);
 		r->file_fd = -1; /* the response closes it */
 	} else {
@@ -1275,6 +1350,7 @@ web_release(struct web *w)
 	pthread_cond_destroy(&w->pool_free);
 	pthread_mutex_destroy(&w->deliver_lock);
 	pthread_mutex_destroy(&w->proof_lock);
+	pthread_mutex_destroy(&w->verify_lock);
 	audit_tree_free(w->proof_tree);
 	pthread_mutex_destroy(&w->conn_lock);
 	pthread_cond_destroy(&w->watch_wake);
@@ -1313,6 +1389,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	pthread_cond_init(&w.pool_free, NULL);
 	pthread_mutex_init(&w.deliver_lock, NULL);
 	pthread_mutex_init(&w.proof_lock, NULL);
+	pthread_mutex_init(&w.verify_lock, NULL);
 	w.proof_tree = audit_tree_new();
 	pthread_mutex_init(&w.conn_lock, NULL);
 	pthread_cond_init(&w.watch_wake, NULL);

@@ -141,6 +141,8 @@ struct req {
 	bool close;              /* Connection: close after the answer */
 	int file_fd;             /* a file answer instead of out, or -1 */
 	uint64_t file_size;
+	char file_sha[65];       /* a submitted file's recorded sha256: hashed again as it is
+	                            sent, its last block withheld if the bytes differ; or "" */
 };
 
 /* server.c: what a page may read of its request */
@@ -214,6 +216,7 @@ struct web {
 	 * reads what the log gained since the last, so a proof costs O(log n), not the log */
 	pthread_mutex_t proof_lock;
 	struct audit_tree *proof_tree;
+	pthread_mutex_t verify_lock;  /* one 立即验证 at a time (it reads every file) */
 	/* open connections per client address (web.connections_per_address; a trusted proxy
 	 * is not counted), so one client cannot hold every connection the server takes */
 	pthread_mutex_t conn_lock;
@@ -384,6 +387,7 @@ void page_reports(struct req *r);
 void page_report_download(struct req *r, const char *what);
 void page_calendar(struct req *r);
 void page_audit(struct req *r);
+void act_audit_verify(struct req *r);
 void dash_release(struct dash *d);
 
 /* ---- view.c: the layout and the words shared by the pages ---- */

@@ -190,12 +190,14 @@ try:
     check("问责记录汇总表" in drv.page_source and "问责记录明细表" in drv.page_source,
           "the reports page shows the month's accountability record (this plan has no "
           "clean-up milestone for Annex 3 and 4)")
-    go("/audit?verify=1")
+    go("/audit")
+    browser.submit("verify")   # 立即验证: audit verify's checks, the submitted files too
     shot("audit")
     eq(text("#audit-size"), str(len(st.ok("audit", "--format", "jsonl").splitlines())),
        "the audit page counts the log's records as `dabiao audit` does")
     check("ok" in drv.find_element(By.ID, "verify-result").get_attribute("class"),
           "and its verification passes")
+    check("报送文件" in text("#verify-scope"), "the submitted files were checked too")
 except Exception as ex:  # a failure anywhere still leaves its screenshot
     shot("failure")
     import traceback
