@@ -688,7 +688,7 @@ notice_eml_name(const char *key, int64_t scheduled)
  * a random token scoped to the task and the owner's role and subject, of which the store
  * keeps only the sha256. Only when the configuration names the web's base URL. */
 static const char *const link_kinds[] = {"reminder", "overdue", "returned", "incomplete",
-                                         "correction", NULL};
+                                         "correction", "link", NULL};
 
 static bool
 wants_link(const struct engine *en, const struct notice_req *r, const struct plan_milestone *m)

@@ -248,6 +248,7 @@ notice_kind_zh(const char *kind)
 		{"extended", "截止时间调整通知"},
 		{"changed", "事项调整通知"},
 		{"incomplete", "内容不全通知"},
+		{"link", "报送链接更换通知"},
 		{"delivery-failed", "未送达报告"},
 	};
 

@@ -985,6 +985,8 @@ struct revoke_arg {
 	struct store_txn *txn;
 	struct dberr *e;
 	size_t n;
+	bool reissue;             /* send the owner a fresh link (kind `link`) */
+	bool reissued;            /* one was queued */
 };
 
 static int
@@ -1000,6 +1002,51 @@ revoke_cb(const struct store_link *l, void *arg)
 	return store_link_put(x->txn, &copy, x->e);
 }
 
+/* A fresh link for the task's owner, after its links were revoked: a notice of kind `link`
+ * (template link.txt) to the owner's addresses, which carries a new link as any notice that
+ * asks for a hand-in does — only while the owner can hand something in now (the notice
+ * module makes the link then, and only then). Keyed by the log's size, unique per revoke. */
+static int
+reissue_link(struct revoke_arg *x, struct store_txn *txn, struct dberr *e)
+{
+	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
+	struct engine *en = x->r->en;
+	const struct engine_plan *ep;
+	const struct plan_lifecycle *lc;
+	struct notice_req nr = {0};
+	struct store_task t;
+	char key[1024];
+	int rc, mi, st;
+
+	if ((rc = store_task_get(txn, x->key, &t, e)) != 0)
+		return rc;
+	ep = engine_plan_find(en, t.plan);
+	mi = ep ? plan_milestone_index(ep->plan, t.milestone) : -1;
+	lc = mi >= 0 ? &ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle] : NULL;
+	st = lc ? plan_lifecycle_state(lc, t.state) : -1;
+	if (st < 0 || lc->submit_event < 0 ||
+	    lc->table[(size_t)st * lc->nevents + (size_t)lc->submit_event] < 0 ||
+	    engine_config(en)->web_base_url == NULL) {
+		store_task_release(&t);
+		return 0;
+	}
+	snprintf(key, sizeof(key), "%s#link#%llu", t.key,
+	         (unsigned long long)store_audit_count(txn) + 1);
+	nr.ep = ep;
+	nr.kind = "link";
+	nr.fallback = "link";
+	nr.key = key;
+	nr.task = &t;
+	nr.subject = t.subject;
+	nr.targets = owner;
+	nr.ntargets = 1;
+	nr.scheduled = engine_now(en);
+	rc = notice_queue(en, txn, &nr, e);
+	x->reissued = rc == 0;
+	store_task_release(&t);
+	return rc;
+}
+
 static int
 revoke_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -1010,16 +1057,21 @@ revoke_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	x->txn = txn;
 	x->e = e;
 	x->n = 0;
+	x->reissued = false;
 	if ((rc = store_link_each_task(txn, x->key, revoke_cb, x, e)) != 0)
 		return rc;
-	snprintf(d, sizeof(d), "{\"revoked\":%zu}", x->n);
+	if (x->reissue && (rc = reissue_link(x, txn, e)) != 0)
+		return rc;
+	snprintf(d, sizeof(d), "{\"revoked\":%zu,\"reissued\":%s}", x->n,
+	         x->reissued ? "true" : "false");
 	return engine_audit(x->r->en, txn, "link.revoke", x->key, "", "", "", d, e);
 }
 
 void
 act_revoke(struct req *r, const char *key)
 {
-	struct revoke_arg x = {r, key, NULL, NULL, 0};
+	struct revoke_arg x = {r, key, NULL, NULL, 0, false, false};
+	const char *reissue = req_field(r, "reissue");
 	char *actor, *back;
 	struct dberr e;
 	int v, rc;
@@ -1028,6 +1080,7 @@ act_revoke(struct req *r, const char *key)
 		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以撤销链接。");
 		return;
 	}
+	x.reissue = reissue != NULL && strcmp(reissue, "1") == 0;
 	actor = web_actor(&r->who, NULL);
 	engine_set_actor(r->en, actor);
 	free(actor);

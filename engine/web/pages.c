@@ -1528,8 +1528,12 @@ task_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		H(h, "<h2>报送链接</h2><table id=\"links\"><thead><tr><th>发出时间</th><th>角色</th>"
 		     "<th>状态</th></tr></thead><tbody>");
 		rc = store_link_each_task(txn, t.key, link_row_cb, r, e);
+		/* a revoke (a leaked or forwarded link) sends the owner a fresh one unless unticked,
+		 * so the rightful county is not left without a way to hand in (review 11c, M1) */
 		HF(h, "</tbody></table><form method=\"post\" action=\"/tasks/%s/revoke\">"
-		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\" "
+		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><label><input "
+		      "type=\"checkbox\" name=\"reissue\" value=\"1\" id=\"reissue\" checked> 同时向责任"
+		      "单位发送新的报送链接（事项仍可报送时）</label><button type=\"submit\" "
 		      "id=\"revoke\">撤销此任务的全部报送链接</button></form>", t.key, r->who.csrf);
 	}
 	view_end(r);
