@@ -334,6 +334,16 @@ last_submit_cb(const struct store_audit *a, void *arg)
 	return 0;
 }
 
+/* "2017-07-03 10:00:05 +08:00": a receipt's time to the second (out >= 48 bytes). */
+static void
+receipt_time(const struct tz *z, int64_t t, char *out)
+{
+	char rfc[40];
+
+	tz_format_rfc3339(z, t, rfc); /* 2017-07-03T10:00:05+08:00 */
+	snprintf(out, 48, "%.10s %.8s %s", rfc, rfc + 11, rfc + 19);
+}
+
 /* The receipt e-mail, through the normal notice path, to the task's owner. */
 static int
 queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
@@ -345,7 +355,7 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	struct notice_req nr = {0};
 	struct notice_var vars[5];
 	struct buf files = BUF_INIT;
-	char key[1024], seq[24], when[40], *url = NULL;
+	char key[1024], seq[24], when[64], *url = NULL;
 	int rc;
 
 	if ((rc = store_task_get(txn, x->key, &t, e)) != 0)
@@ -358,11 +368,25 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	if (files.len == 0)
 		buf_puts(&files, "　　（未附文件，如为纸质报送请以纸质材料为准）");
 	snprintf(seq, sizeof(seq), "%llu", (unsigned long long)x->seq);
-	tz_format_local(ep->tz, x->args.at, when);
+	receipt_time(ep->tz, x->args.at, when);
+	{
+		struct store_audit a;
+
+		/* a late hand-in's mail says so beside the time (review 11c, m2) */
+		if (store_audit_get(txn, x->seq, &a, e) == 0) {
+			if (strstr(a.details, "\"late\":true"))
+				strcat(when, "（迟报）");
+			store_audit_release(&a);
+		} else {
+			dberr_clear(e);
+		}
+	}
 	/* the receipt's own address: it opens without an account, also after the link is
 	 * revoked or the task is final (receipt.c) */
 	if (engine_config(en)->web_base_url == NULL) {
-		url = xasprintf("dabiao audit prove %s --checkpoint FILE", seq);
+		/* no address to give (review 11c, m11: a server command is no address for a
+		 * county): the proof travels in the mail itself */
+		url = xstrdup("（系统未配置网址，请以本邮件所附证明为准）");
 	} else {
 		char *path = web_receipt_path(x->r->w, x->seq);
 
@@ -513,8 +537,11 @@ web_text_ok(const char *s, size_t max, bool one_line, bool required)
 {
 	size_t n = s ? strlen(s) : 0;
 	bool said = false;
+	char why[160];
 
-	if (s == NULL || n > max || utf8_valid(s, n) != n)
+	/* counted in characters, as the command line counts them (review 11c, m12: a county
+	 * clerk's 33 characters of Chinese were "over 100 bytes") */
+	if (s == NULL || utf8_valid(s, n) != n || utf8_too_long(s, max, why, sizeof(why)))
 		return false;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
@@ -524,9 +551,10 @@ web_text_ok(const char *s, size_t max, bool one_line, bool required)
 		                                              cp != '\t'))))
 			return false;
 		/* the bidirectional controls reorder what the officer reads: `rtl<U+202E>fdp.exe`
-		 * shows as "rtlexe.pdf" (review 11b, M3); C1 controls are controls too */
-		if ((cp >= 0x80 && cp < 0xa0) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		 * shows as "rtlexe.pdf" (review 11b, M3); the invisible ones make `a<U+200B>b.pdf`
+		 * read as "ab.pdf" (review 11c, m10): the command line's one list of them
+		 * (utf8_invisible_name); C1 controls are controls too */
+		if ((cp >= 0x80 && cp < 0xa0) || cp == 0x061c || utf8_invisible_name(cp) != NULL)
 			return false;
 		if (!utf8_is_blank(cp) && cp != '\n' && cp != '\r')
 			said = true;
@@ -572,7 +600,7 @@ refuse_submission(struct req *r, const char *key, const char *by, const char *wh
                   const char *msg)
 {
 	struct refusal_arg x = {r->en, key, why, limit, r->addr};
-	char *actor = web_actor(&r->who, web_text_ok(by, 100, true, true) ? by : NULL);
+	char *actor = web_actor(&r->who, web_text_ok(by, UTF8_LINE_MAX, true, true) ? by : NULL);
 	struct dberr e;
 
 	upload_discard(r);
@@ -641,19 +669,19 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	size_t nf = 0;
 	int rc;
 
-	if (!web_text_ok(by, 100, true, true)) {
+	if (!web_text_ok(by, UTF8_LINE_MAX, true, true)) {
 		upload_discard(r);
-		req_error(r, 400, "请填写报送人姓名（不超过100字节，单行）。");
+		req_error(r, 400, "请填写报送人姓名（不超过200个字，单行）。");
 		return 400;
 	}
-	if (note && !web_text_ok(note, 4000, false, false)) {
+	if (note && !web_text_ok(note, UTF8_PARA_MAX, false, false)) {
 		upload_discard(r);
 		req_error(r, 400, "说明过长或含有控制字符。");
 		return 400;
 	}
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (upload_real(&r->files[i]) &&
-		    !web_text_ok(r->files[i].name ? r->files[i].name : "", 1000, true, false)) {
+		    !web_text_ok(r->files[i].name ? r->files[i].name : "", UTF8_LINE_MAX, true, true)) {
 			upload_discard(r);
 			req_error(r, 400, "文件名过长、含有控制字符（包括改变文字方向的字符）或不是UTF-8编码，"
 			          "请改名后重新上传。本次报送未保存任何内容。");
@@ -664,7 +692,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	memset(&x, 0, sizeof(x));
 	for (size_t i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, "sections") == 0 &&
-		    web_text_ok(r->fields[i].val, 200, true, true) &&
+		    web_text_ok(r->fields[i].val, UTF8_LINE_MAX, true, true) &&
 		    !strchr(r->fields[i].val, ',')) {
 			if (sections.len)
 				buf_putc(&sections, ',');
@@ -896,8 +924,8 @@ act_review(struct req *r, const char *key)
 		return;
 	}
 	need = strcmp(x.action, "accept") != 0;
-	if ((need || x.reason) && !web_text_ok(x.reason, 2000, false, need)) {
-		req_error(r, 400, need ? "退回或标记问责时必须填写理由（不超过2000字节）。"
+	if ((need || x.reason) && !web_text_ok(x.reason, UTF8_PARA_MAX, false, need)) {
+		req_error(r, 400, need ? "退回或标记问责时必须填写理由（不超过4000个字）。"
 		                       : "审核意见过长或含有控制字符。");
 		return;
 	}
@@ -960,7 +988,7 @@ act_extend(struct req *r)
 		req_error(r, 400, "新截止日期应为 YYYY-MM-DD。");
 		return;
 	}
-	if (!web_text_ok(x.reason, 2000, false, true)) {
+	if (!web_text_ok(x.reason, UTF8_PARA_MAX, false, true)) {
 		req_error(r, 400, "延期必须填写理由。");
 		return;
 	}
@@ -1321,11 +1349,22 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 	}
 	by = report_json_str(a.details, "by");
 	sections = report_json_str(a.details, "sections");
-	HF(h, "<section id=\"receipt\"><h2>报送回执</h2><p class=\"ok\">已收到。请保存本回执：审计序号 "
-	      "<strong id=\"receipt-seq\">%llu</strong> 可用于日后证明按时报送。</p><table><tbody>",
-	   (unsigned long long)seq);
-	H(h, "<tr><th>收到时间</th><td>");
-	view_time(r, submit_received(r, &a));
+	/* a late hand-in's receipt proves when it came, not that it came in time (review 11c,
+	 * m2); to the second, so a county sees how close it was */
+	if (strstr(a.details, "\"late\":true"))
+		HF(h, "<section id=\"receipt\"><h2>报送回执</h2><p class=\"late\">已收到（迟报）。请保存本"
+		      "回执：审计序号 <strong id=\"receipt-seq\">%llu</strong> 记录了本次报送的收到时间。</p>"
+		      "<table><tbody>", (unsigned long long)seq);
+	else
+		HF(h, "<section id=\"receipt\"><h2>报送回执</h2><p class=\"ok\">已收到。请保存本回执：审计"
+		      "序号 <strong id=\"receipt-seq\">%llu</strong> 可用于日后证明按时报送。</p><table>"
+		      "<tbody>", (unsigned long long)seq);
+	{
+		char when[48];
+
+		receipt_time(engine_tz(r->en), submit_received(r, &a), when);
+		HF(h, "<tr><th>收到时间</th><td id=\"receipt-time\">%s", when);
+	}
 	HF(h, "</td></tr><tr><th>报送人</th><td>%s</td></tr><tr><th>操作者</th><td>", by ? by : "");
 	view_actor(r, a.actor);
 	H(h, "</td></tr><tr><th>声明包含</th><td>");

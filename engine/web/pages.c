@@ -1103,6 +1103,33 @@ filters_form(struct req *r, const struct list_ctx *c)
 	   c->subject && r->who.office ? c->subject : "", c->period ? c->period : "");
 }
 
+/* Whether a filter names something the plans have: a plan, a milestone (of that plan when
+ * one is given), a task state of any lifecycle or one the engine gives a task of any
+ * (cancelled, not-applicable). An unknown value answers 400 naming the field, never an
+ * empty list: a province's sync job with a typo must hear so (review 11c, m5). */
+static const char *
+unknown_filter(struct engine *en, const char *plan, const char *milestone, const char *state)
+{
+	bool ms = milestone == NULL, st = state == NULL;
+
+	if (plan && engine_plan_find(en, plan) == NULL)
+		return "plan";
+	if (state && (strcmp(state, PLAN_STATE_CANCELLED) == 0 ||
+	              strcmp(state, PLAN_STATE_NOT_APPLICABLE) == 0))
+		st = true;
+	for (size_t i = 0; i < engine_nplans(en) && (!ms || !st); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		if (plan && strcmp(p->id, plan) != 0)
+			continue;
+		if (!ms && plan_milestone_index(p, milestone) >= 0)
+			ms = true;
+		for (size_t k = 0; !st && k < p->nlifecycles; k++)
+			st = plan_lifecycle_state(&p->lifecycles[k], state) >= 0;
+	}
+	return !ms ? "milestone" : !st ? "state" : NULL;
+}
+
 void
 web_tasks(struct req *r, bool json)
 {
@@ -1123,6 +1150,22 @@ web_tasks(struct req *r, bool json)
 	c.jur = nonempty(req_query(r, "jurisdiction"));
 	c.show = show_bit(nonempty(req_query(r, "show")), &show_label);
 	c.now = engine_now(r->en);
+	{
+		const char *bad = unknown_filter(r->en, c.plan, c.milestone, c.state);
+
+		if (bad != NULL) {
+			char msg[160];
+
+			if (json)
+				snprintf(msg, sizeof(msg), "unknown %s: no plan has it", bad);
+			else
+				snprintf(msg, sizeof(msg), "筛选条件中的%s不存在，请从页面上的选项中选择。",
+				         strcmp(bad, "plan") == 0 ? "计划" : strcmp(bad, "milestone") == 0
+				                                              ? "事项" : "状态");
+			req_error(r, 400, msg);
+			return;
+		}
+	}
 	if (c.jur && strcmp(c.jur, "-") == 0)
 		c.jur = ""; /* the prefecture offices' own tasks */
 	/* what a county or an enterprise may see is forced, whatever the query says */

@@ -1268,6 +1268,11 @@ print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_s
           const char *listen)
 {
 	(void)ss;
+	/* without it the notices carry no submit link and receipts no address: the counties'
+	 * way in is gone without a word (review 11c, m11), so it is said even when quiet */
+	if (w->cfg->web_base_url == NULL)
+		log_warnx("web", "web.base_url is not set: notices carry no submit links and "
+		          "receipts no address (docs/web.md, \"Configuration\")");
 	if (o->quiet)
 		return;
 	if (w->cfg->web_base_url)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/web/web_int.h"
 
@@ -266,8 +267,8 @@ act_decide(struct req *r, const char *id)
 		req_error(r, 400, "请选择同意发出或不予发出。");
 		return;
 	}
-	if (!web_text_ok(x.reason, 2000, false, true)) {
-		req_error(r, 400, "决定必须填写理由（不超过2000字节）。");
+	if (!web_text_ok(x.reason, UTF8_PARA_MAX, false, true)) {
+		req_error(r, 400, "决定必须填写理由（不超过4000个字）。");
 		return;
 	}
 	x.approve = strcmp(decision, "approve") == 0;

@@ -313,9 +313,10 @@ void page_file(struct req *r, const char *key, const char *sha);
 void web_after_action(struct req *r, int rc, struct dberr *e, const char *back);
 /* 0 when the asker may see (and with need_submit, submit) the task; else 403/404/503. */
 int act_check(struct req *r, const char *key, bool need_submit);
-/* A form's text: UTF-8, at most max bytes, no control characters (C0, C1, DEL; line
- * breaks and tabs allowed unless one_line) nor bidirectional controls (U+202A-E,
- * U+2066-9, U+200E/F, U+061C); required: not empty nor only blanks. */
+/* A form's text: UTF-8, at most max characters (UTF8_LINE_MAX, UTF8_PARA_MAX: the command
+ * line's bounds), no control characters (C0, C1, DEL; line breaks and tabs allowed unless
+ * one_line) nor invisible or bidirectional ones (utf8_invisible_name, U+061C); required:
+ * not empty nor only blanks. */
 bool web_text_ok(const char *s, size_t max, bool one_line, bool required);
 /* The files of a submission's audit details, as download links. */
 void act_files_list(struct req *r, const char *details, const char *key);

@@ -34,6 +34,8 @@ check(m is not None, f"the answer goes to the receipt: {receipt}")
 seq = int(m.group(1))
 status, _, page = county.get(receipt)
 eq(status, 200, "the receipt page opens")
+check("可用于日后证明按时报送" in page and "迟报" not in page.split('id="receipt-time"')[0],
+      "a hand-in before the deadline is receipted as in time")
 proof = f"{path1}/proof/{seq}"
 check(f'href="{proof}"' in page, f"the receipt points at the proof under the link: {proof}")
 check(f'href="/proof/{seq}"' not in page, "not at the login-only /proof")

@@ -49,6 +49,12 @@ def submit(path, by):
 
 
 seq1, own1, page1 = submit(path1, "甲县李")
+# the hand-in is after the deadline (03-10; now 03-12): its receipt proves when, not 按时
+# (review 11c, m2), to the second
+check("已收到（迟报）" in page1 and "可用于日后证明按时报送" not in page1,
+      f"a late hand-in's receipt says 迟报 and promises nothing: {page1[:600]}")
+check(re.search(r'id="receipt-time">2017-03-12 12:00:\d\d \+08:00', page1) is not None,
+      "its time to the second")
 seq2, own2, _ = submit(path2, "乙县周")
 
 # the mail's block alone proves the record, signed
@@ -59,6 +65,8 @@ text = "".join(p.get_content() for p in mails[0].walk()
                if p.get_content_type() == "text/plain").replace("\r\n", "\n")
 check("-----BEGIN DABIAO RECEIPT PROOF-----" in text, f"the mail carries the proof: {text[-800:]}")
 check(f"{srv.base}{own1}" in text, "and the receipt's own address")
+check(re.search(r"于2017-03-12 12:00:\d\d \+08:00（迟报）收到", text) is not None,
+      f"the mail says when, to the second, and that it was late: {text[:600]}")
 mailed = st.write("mail-proof.txt", text)
 rc, out = verify(mailed)
 eq(rc, 0, f"the mail's proof verifies with the public key alone: {out}")

@@ -72,7 +72,17 @@ for what, fields, files in [
          [(b"\xc0\xaf\xff.pdf", pdf)]),
         ("a file name with a control character", [("by", "甲县李".encode())],
          [(b"a\x01b.pdf", pdf)]),
-        ("a file name of 1001 bytes", [("by", "甲县李".encode())], [(b"x" * 997 + b".pdf", pdf)]),
+        ("a file name of 201 characters", [("by", "甲县李".encode())],
+         [(b"x" * 197 + b".pdf", pdf)]),
+        # characters, as the command line counts them (review 11c, m12)
+        ("a name of 201 characters", [("by", ("李" * 201).encode())], []),
+        ("a note of 4,001 characters", [("by", "甲县李".encode()), ("note", ("注" * 4001).encode())],
+         []),
+        # invisible ones make a name read as another (review 11c, m10)
+        ("a file name with a zero-width space", [("by", "甲县李".encode())],
+         [("a\u200bb.pdf".encode(), pdf)]),
+        ("a file name of blanks only", [("by", "甲县李".encode())], [("\u3000".encode(), pdf)]),
+        ("a file with bytes and no name", [("by", "甲县李".encode())], [(b"", pdf)]),
         ("a good file beside a bad name", [("by", "甲县李".encode())],
          [("评估报告.pdf".encode(), pdf), (b"\xff.pdf", pdf + b"2")]),
         # a file part whose name the parser cannot read (a NUL, a raw line break) came
@@ -89,9 +99,10 @@ eq(st.tasks("--subject", "j1")[0]["state"], "open", "T1 still open")
 
 # a submission with two files: the receipt lists them one per line
 files = [("评估报告.pdf".encode(), pdf), ("附件<1>.pdf".encode(), pdf + b"2")]
-status, hdrs, _ = submit([("by", "甲县李".encode()), ("sections", b"overall"),
+LONG = "甲县李" + "某" * 197  # 200 characters, 600 bytes: a name, counted as the CLI counts
+status, hdrs, _ = submit([("by", LONG.encode()), ("sections", b"overall"),
                           ("sections", b"problems")], files)
-eq(status, 303, "a submission of UTF-8 text and two files is taken")
+eq(status, 303, "a submission of UTF-8 text, a 200-character name and two files is taken")
 status, _, body = county.get(hdrs["Location"])
 eq(status, 200, "its receipt opens")
 sha1, sha2 = hashlib.sha256(pdf).hexdigest(), hashlib.sha256(pdf + b"2").hexdigest()
@@ -157,9 +168,9 @@ status, _, body = county.get(f"/tasks/{TT}")
 eq(status, 200, "county1 opens the titled plan's task")
 check("<th>应含内容</th><td>重点排污单位名录、企业环境信息</td>" in body,
       "the task names its required sections by title")
-check('value="key-units" checked> 重点排污单位名录</label>' in body and
-      'value="enterprise-info" checked> 企业环境信息</label>' in body,
-      "the form's check boxes say the titles and send the ids")
+check('value="key-units"> 重点排污单位名录</label>' in body and
+      'value="enterprise-info"> 企业环境信息</label>' in body,
+      "the form's check boxes (unticked: review 11c, H1) say the titles and send the ids")
 body, ctype = raw_multipart([("csrf", county.csrf.encode()), ("by", "甲县李".encode()),
                              ("sections", b"key-units")], [])
 status, hdrs, _ = county.req("POST", f"/tasks/{TT}/submit", body, None, ctype)
