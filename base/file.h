@@ -14,9 +14,9 @@
  * name can make it read (docs/plan-format.md). */
 #define FILE_MAX_INPUT ((size_t)64 << 20)
 /* The largest registry file one import reads: a million enterprises with every column
- * filled is about 150 MiB; the rows are held in memory while they are checked, about twelve
- * times the file's size (tests/bench/registry_1m.sh: 1.75 GiB). A larger registry is imported in
- * parts: an import updates the subjects it lists (docs/registry-format.md). */
+ * filled is about 150 MiB, three million 450 MiB; its rows are written as they are read,
+ * never held (docs/registry-format.md). A larger registry is imported in parts: an import
+ * updates the subjects it lists. */
 #define FILE_MAX_REGISTRY ((size_t)1 << 30)
 
 /* Reads the regular file at path whole, if it has at most max bytes. *data (xmalloc'd,

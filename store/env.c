@@ -18,8 +18,13 @@
 #include "base/xalloc.h"
 #include "store/store_int.h"
 
-/* The map is address space, not disk: start large so growth is rare. */
-#define STORE_MAPSIZE_DEFAULT ((size_t)1 << 30)
+/* The map is address space, not disk (the file grows only with the pages in use; a
+ * read-only shared mapping takes no memory until read): start large so growth is rare.
+ * Growth aborts the transaction and runs it again, so a national registry's import
+ * (1M enterprises: 13 GB of tasks in one transaction) redid its work at each doubling
+ * from 1 GiB; 64 GiB holds a year of 3M enterprises' monthly tasks
+ * (tests/bench/national.sh). */
+#define STORE_MAPSIZE_DEFAULT ((size_t)64 << 30)
 /* Each growth doubles the map, so this many cover any plausible store from even a tiny
  * test map; a transaction still full after them is writing without bound. */
 #define STORE_MAX_GROWTH 24

@@ -423,8 +423,9 @@ sched_preview_plan(struct engine *en, const char *path, unsigned flags,
 struct import_arg {
 	struct engine *en;
 	const char *path;
-	const struct registry_ctx *ctx; /* what the file was checked against */
-	struct registry *reg;           /* NULL once its subjects are put (import_txn) */
+	const struct registry_ctx *ctx; /* what the file is checked against */
+	struct store_txn *txn;          /* the import's, while the file is read into it */
+	struct registry *reg;           /* whom the file lists, once read (import_txn) */
 	struct import_result *res;
 };
 
@@ -450,12 +451,12 @@ field_change(struct buf *d, size_t *n, const char *name, const char *before, con
 /* Whether the file speaks of a field (or a contact column): every one in YAML, whose
  * entries are whole; in a CSV, only those its header names. */
 static bool
-spoken(const struct registry *reg, const char *column)
+spoken(const char *const *columns, size_t ncolumns, const char *column)
 {
-	if (reg->columns == NULL)
+	if (columns == NULL)
 		return true;
-	for (size_t i = 0; i < reg->ncolumns; i++)
-		if (strcmp(reg->columns[i], column) == 0)
+	for (size_t i = 0; i < ncolumns; i++)
+		if (strcmp(columns[i], column) == 0)
 			return true;
 	return false;
 }
@@ -566,8 +567,9 @@ retired_jurisdiction(struct store_txn *txn, const struct store_subject *s, struc
  * cell in a column it has clears the field: docs/registry-format.md); every changed field
  * is audited with its before and after (subject.update) and named in the report. */
 static int
-put_subject(struct engine *en, struct store_txn *txn, const struct registry *reg,
-            const struct store_subject *s, struct import_result *res, struct dberr *e)
+put_subject(struct engine *en, struct store_txn *txn, const char *const *columns,
+            size_t ncolumns, const struct store_subject *s, struct import_result *res,
+            struct dberr *e)
 {
 	static const char *const kept[] = {SCHED_RETIRED, SCHED_RETIRED_REASON, NULL};
 	struct store_subject old, neu = *s;
@@ -605,13 +607,13 @@ put_subject(struct engine *en, struct store_txn *txn, const struct registry *reg
 			store_kv_set(&neu.fields, &neu.nfields, kept[i], v);
 	}
 	for (size_t i = 0; i < old.nfields; i++)
-		if (!spoken(reg, old.fields[i].key))
+		if (!spoken(columns, ncolumns, old.fields[i].key))
 			store_kv_set(&neu.fields, &neu.nfields, old.fields[i].key, old.fields[i].val);
 	for (size_t i = 0; i < old.ncontacts; i++) {
 		char *col = old.contacts[i].key[0] ? xasprintf("contact:%s", old.contacts[i].key)
 		                                   : xstrdup("email");
 
-		if (!spoken(reg, col)) {
+		if (!spoken(columns, ncolumns, col)) {
 			neu.contacts = xrealloc(neu.contacts, (neu.ncontacts + 1) * sizeof(*neu.contacts));
 			neu.contacts[neu.ncontacts].key = xstrdup(old.contacts[i].key);
 			neu.contacts[neu.ncontacts++].val = xstrdup(old.contacts[i].val);
@@ -653,10 +655,10 @@ put_subject(struct engine *en, struct store_txn *txn, const struct registry *reg
 }
 
 /* Subjects of a kind the file lists that the store has and the file does not: an import
- * never removes anything (dabiao retire does), but says so. The file's ids of each kind are
- * in a map, so telling them is linear in the store's subjects and the file's rows. */
+ * never removes anything (dabiao retire does), but says so. Whom the file lists is a map
+ * (registry_lists), so telling them is linear in the store's subjects. */
 struct absent_ctx {
-	struct hmap ids[2]; /* the file's jurisdictions, enterprises; keys borrowed from it */
+	const struct registry *reg;
 	size_t n;
 };
 
@@ -667,32 +669,43 @@ absent_cb(const struct store_subject *s, void *arg)
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return 0;
-	if (!hmap_get(&c->ids[s->kind == STORE_ENTERPRISE], s->id, NULL))
+	if (!registry_lists(c->reg, s->kind, s->id))
 		c->n++;
 	return 0;
 }
 
-/* How many subjects of the kinds reg lists the store has and reg does not. */
+/* How many subjects of the kinds the import read the store has and its file does not. */
 static int
-count_absent(struct store_txn *txn, const struct registry *reg, size_t *n, struct dberr *e)
+count_absent(struct store_txn *txn, const struct registry *reg, struct import_result *res,
+             struct dberr *e)
 {
-	struct absent_ctx ac = {{HMAP_INIT, HMAP_INIT}, 0};
+	struct absent_ctx ac = {reg, 0};
 	int rc = 0;
 
-	for (size_t i = 0; i < reg->nsubjects; i++) {
-		const struct store_subject *s = &reg->subjects[i];
-
-		if (s->kind == STORE_JURISDICTION || s->kind == STORE_ENTERPRISE)
-			hmap_put(&ac.ids[s->kind == STORE_ENTERPRISE], s->id, i);
-	}
-	if (ac.ids[0].n > 0)
+	if (res->jurisdictions > 0)
 		rc = store_subject_each(txn, STORE_JURISDICTION, absent_cb, &ac, e);
-	if (rc == 0 && ac.ids[1].n > 0)
+	if (rc == 0 && res->enterprises > 0)
 		rc = store_subject_each(txn, STORE_ENTERPRISE, absent_cb, &ac, e);
 	if (rc == 0)
-		*n = ac.n;
-	hmap_release(&ac.ids[0]);
-	hmap_release(&ac.ids[1]);
+		res->absent = ac.n;
+	return rc;
+}
+
+/* One subject of the file, checked, put as it is read: a registry of millions of rows is
+ * never held whole (registry_parse_file_each). */
+static int
+import_subject(const char *const *columns, size_t ncolumns, const struct store_subject *s,
+               void *arg, struct dberr *e)
+{
+	struct import_arg *a = arg;
+	int rc = put_subject(a->en, a->txn, columns, ncolumns, s, a->res, e);
+
+	if (s->kind == STORE_JURISDICTION)
+		a->res->jurisdictions++;
+	else if (s->kind == STORE_ENTERPRISE)
+		a->res->enterprises++;
+	else
+		a->res->offices++;
 	return rc;
 }
 
@@ -707,27 +720,18 @@ import_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	sched_changes_reset(&res->changes);
 	res->jurisdictions = res->enterprises = res->offices = 0;
 	res->updated = res->retired = res->absent = 0;
-	/* a rerun (the map grew) after the registry was let go reads the file again, checked
-	 * as the first time: a fault in it still aborts the whole */
-	if (a->reg == NULL && (rc = registry_parse_file(a->path, a->ctx, &a->reg, e)) != 0)
+	/* the file is read, checked and put in one pass; a fault in it aborts the whole, and
+	 * a rerun (the map grew) reads it again */
+	registry_free(a->reg);
+	a->reg = NULL;
+	a->txn = txn;
+	rc = registry_parse_file_each(a->path, a->ctx, import_subject, a, &a->reg, e);
+	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < a->reg->nsubjects; i++) {
-		const struct store_subject *s = &a->reg->subjects[i];
-
-		if ((rc = put_subject(a->en, txn, a->reg, s, res, e)) != 0)
-			return rc;
-		if (s->kind == STORE_JURISDICTION)
-			res->jurisdictions++;
-		else if (s->kind == STORE_ENTERPRISE)
-			res->enterprises++;
-		else
-			res->offices++;
-	}
-	if ((rc = count_absent(txn, a->reg, &res->absent, e)) != 0)
+	if ((rc = count_absent(txn, a->reg, res, e)) != 0)
 		return rc;
-	/* The subjects are in the transaction now: the registry's memory (400 MB for a million
-	 * enterprises) goes back before the tasks are made, which take as much again in
-	 * the transaction's own pages. */
+	/* whom the file listed is let go before the tasks are made, which take the
+	 * transaction's own pages */
 	registry_free(a->reg);
 	a->reg = NULL;
 	buf_puts(&details, "{\"file\":");
@@ -765,7 +769,7 @@ import_file(struct engine *en, const char *path, bool dry, struct import_result 
             struct dberr *e)
 {
 	struct registry_ctx ctx = {NULL, NULL};
-	struct import_arg a = {en, path, &ctx, NULL, res};
+	struct import_arg a = {en, path, &ctx, NULL, NULL, res};
 	struct strset known = {0}, industries = {0};
 	int rc;
 
@@ -782,9 +786,7 @@ import_file(struct engine *en, const char *path, bool dry, struct import_result 
 	}
 	ctx.known_jurisdictions = (const char *const *)known.v;
 	ctx.industries = (const char *const *)industries.v;
-	rc = registry_parse_file(path, &ctx, &a.reg, e);
-	if (rc == 0)
-		rc = (dry ? engine_write_dry : engine_write)(en, import_txn, &a, e);
+	rc = (dry ? engine_write_dry : engine_write)(en, import_txn, &a, e);
 	if (rc == 0)
 		res->created = res->changes.n[SCHED_ADDED] + res->changes.n[SCHED_GRACE] +
 		               res->changes.n[SCHED_NOT_APPLICABLE];

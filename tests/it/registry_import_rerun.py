@@ -1,8 +1,9 @@
-"""A registry import lets go of the file's subjects once they are in its transaction (the
-tasks they bring take as much memory again); when the store's map fills after that, the
+"""A registry import puts each row of a CSV in its transaction as it is read and checked,
+holding none of them (a national registry has millions); when the store's map fills, the
 transaction is run again from the start and reads the file again. The result must be the
-import a roomy store makes: the same subjects, tasks and audit trail, and a bad row still
-changes nothing. Store map 4 MiB, so that it grows several times during the import."""
+import a roomy store makes: the same subjects, tasks and audit trail, and a bad row, even
+the last, after every other was put, still changes nothing. Store map 4 MiB, so that it
+grows several times during the import."""
 import os
 import sys
 
@@ -63,4 +64,4 @@ eq(st3.ok("tasks", "--format", "csv", env=small), before, "and nothing changed")
 for st, _, _ in stores.values():
     st.cleanup()
 st3.cleanup()
-done("an import that lets go of its subjects gives the roomy store's result when the map grows")
+done("an import that puts its rows as it reads them gives the roomy store's result when the map grows")

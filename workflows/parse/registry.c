@@ -62,6 +62,7 @@ struct registry_mem {
 	struct hmap names;       /* field and role names -> index in name */
 	char **name;             /* interned names, in blocks */
 	size_t nnames, capnames;
+	struct hmap ids[3];      /* once finished: whom the file lists (registry_lists) */
 };
 
 /* Large enough that the C library always maps a block from the system (glibc: above 32 MiB)
@@ -115,6 +116,8 @@ mem_free(struct registry_mem *m)
 	free(m->blocks);
 	free(m->name);
 	hmap_release(&m->names);
+	for (size_t i = 0; i < 3; i++)
+		hmap_release(&m->ids[i]);
 	free(m);
 }
 
@@ -141,8 +144,8 @@ seal(struct registry_list *l)
 {
 	struct store_subject *s;
 
-	if (l->n == 0 || l->sealed == l->n)
-		return;
+	if (l->n == 0 || l->sealed == l->n || l->sink != NULL)
+		return; /* a sink's subject is handed on whole, never packed */
 	s = &l->v[l->n - 1];
 	s->fields = mem_kv(l->mem, s->fields, s->nfields);
 	s->contacts = mem_kv(l->mem, s->contacts, s->ncontacts);
@@ -183,14 +186,24 @@ registry_list_init(struct registry_list *l, const struct registry_ctx *ctx)
 		hmap_put(&l->known, ctx->known_jurisdictions[i], i);
 }
 
+/* Where the i-th subject added is held: a list with a sink holds only the last. */
+static size_t
+slot(const struct registry_list *l, size_t i)
+{
+	return l->sink != NULL ? 0 : i;
+}
+
 struct store_subject *
 registry_list_add(struct registry_list *l, enum store_subject_kind kind, const char *id)
 {
 	struct store_subject *s;
 
 	seal(l);
-	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
-	s = &l->v[l->n];
+	if (l->sink != NULL && l->n > l->sealed)
+		subject_release(&l->v[0]); /* not handed on: a parser's mistake, not kept */
+	l->sealed = l->sink != NULL ? l->n : l->sealed;
+	l->v = xgrow(l->v, &l->cap, slot(l, l->n) + 1, sizeof(*l->v));
+	s = &l->v[slot(l, l->n)];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
 	/* packed at once: it never moves, so the index may borrow it */
@@ -216,11 +229,28 @@ list_indexes_release(struct registry_list *l)
 	hmap_release(&l->known);
 }
 
+int
+registry_list_hand(struct registry_list *l, struct dberr *e)
+{
+	struct store_subject *s;
+	int rc;
+
+	if (l->sink == NULL || l->n == l->sealed)
+		return 0;
+	s = &l->v[0];
+	rc = l->sink((const char *const *)l->columns, l->ncolumns, s, l->sink_arg, e);
+	subject_release(s);
+	s->fields = s->contacts = NULL;
+	s->nfields = s->ncontacts = 0;
+	l->sealed = l->n;
+	return rc;
+}
+
 void
 registry_list_release(struct registry_list *l)
 {
 	if (l->n > l->sealed)
-		subject_release(&l->v[l->n - 1]);
+		subject_release(&l->v[slot(l, l->n - 1)]);
 	free(l->v);
 	for (size_t i = 0; i < l->ncolumns; i++)
 		free(l->columns[i]);
@@ -236,12 +266,21 @@ registry_list_finish(struct registry_list *l)
 	struct registry *r = xcalloc(1, sizeof(*r));
 
 	seal(l);
-	/* the growth's spare room goes back: a million rows leave up to half the array free */
-	r->subjects = l->n ? xrealloc(l->v, l->n * sizeof(*l->v)) : l->v;
-	r->nsubjects = l->n;
+	if (l->sink != NULL) { /* each was handed on: nothing kept but the ids */
+		free(l->v);
+	} else {
+		/* the growth's spare room goes back: a million rows leave up to half the array
+		 * free */
+		r->subjects = l->n ? xrealloc(l->v, l->n * sizeof(*l->v)) : l->v;
+		r->nsubjects = l->n;
+	}
 	r->columns = l->columns;
 	r->ncolumns = l->ncolumns;
 	r->mem = l->mem;
+	for (size_t i = 0; i < 3; i++) {
+		r->mem->ids[i] = l->ids[i];
+		l->ids[i] = (struct hmap)HMAP_INIT;
+	}
 	list_indexes_release(l);
 	memset(l, 0, sizeof(*l));
 	return r;
@@ -910,15 +949,11 @@ has_suffix(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
-int
-registry_parse_file(const char *path, const struct registry_ctx *ctx, struct registry **out,
-                    struct dberr *e)
+/* The file at path whole, and whether it is a CSV (or workbook) rather than YAML. */
+static int
+registry_read(const char *path, char **data, size_t *len, bool *csv, struct dberr *e)
 {
-	struct registry_list l;
-	char *data = NULL;
-	size_t len = 0;
 	struct stat st;
-	bool csv;
 	int rc;
 
 	/* what the path is comes before what its name says: /dev/zero is no registry file,
@@ -928,33 +963,97 @@ registry_parse_file(const char *path, const struct registry_ctx *ctx, struct reg
 	/* a workbook, and an old-format one (.xls/.et) too: csv_open says what it is */
 	if (has_suffix(path, ".csv") || has_suffix(path, ".xlsx") || has_suffix(path, ".xls") ||
 	    has_suffix(path, ".et"))
-		csv = true;
+		*csv = true;
 	else if (has_suffix(path, ".yaml") || has_suffix(path, ".yml"))
-		csv = false;
+		*csv = false;
 	else
 		return dberr_at(e, DB_EDATA, path, 0, 0, "unknown registry format: expected a "
 		                ".yaml, .yml, .csv or .xlsx file");
-	if ((rc = file_read(path, FILE_MAX_REGISTRY, &data, &len, e)) == DB_EDATA) {
+	if ((rc = file_read(path, FILE_MAX_REGISTRY, data, len, e)) == DB_EDATA) {
 		dberr_clear(e);  /* only a size is DB_EDATA here: say what to do about it */
 		return dberr_at(e, DB_EDATA, path, 0, 0, "larger than %zu MiB, the most one import "
 		                "reads: split the rows into several files, each with the header "
 		                "row, and import them one after another (an import updates the "
 		                "subjects it lists)", FILE_MAX_REGISTRY >> 20);
 	}
-	if (rc != 0)
+	return rc;
+}
+
+/* Reads path into l (with l's sink, if any, handing on a CSV's rows as they come). */
+static int
+registry_parse_into(const char *path, const struct registry_ctx *ctx,
+                    struct registry_list *l, struct dberr *e)
+{
+	char *data = NULL;
+	size_t len = 0;
+	bool csv = false;
+	int rc;
+
+	if ((rc = registry_read(path, &data, &len, &csv, e)) != 0)
 		return rc;
-	registry_list_init(&l, ctx);
 	if (csv)
-		rc = registry_parse_csv(path, data, len, ctx, &l, e);
+		rc = registry_parse_csv(path, data, len, ctx, l, e);
 	else
-		rc = parse_yaml(path, data, len, ctx, &l, e);
+		rc = parse_yaml(path, data, len, ctx, l, e);
 	free(data);
+	return rc;
+}
+
+int
+registry_parse_file(const char *path, const struct registry_ctx *ctx, struct registry **out,
+                    struct dberr *e)
+{
+	struct registry_list l;
+	int rc;
+
+	registry_list_init(&l, ctx);
+	if ((rc = registry_parse_into(path, ctx, &l, e)) != 0) {
+		registry_list_release(&l);
+		return rc;
+	}
+	*out = registry_list_finish(&l);
+	return 0;
+}
+
+int
+registry_parse_file_each(const char *path, const struct registry_ctx *ctx,
+                         registry_each_fn *each, void *arg, struct registry **out,
+                         struct dberr *e)
+{
+	struct registry_list l;
+	struct registry *r;
+	int rc;
+
+	/* a CSV's rows are handed on as they are read; YAML's entries refer to each other
+	 * (an enterprise to a jurisdiction further down), so the file is read whole first */
+	if (has_suffix(path, ".yaml") || has_suffix(path, ".yml")) {
+		if ((rc = registry_parse_file(path, ctx, &r, e)) != 0)
+			return rc;
+		for (size_t i = 0; i < r->nsubjects; i++)
+			if ((rc = each(NULL, 0, &r->subjects[i], arg, e)) != 0) {
+				registry_free(r);
+				return rc;
+			}
+		*out = r;
+		return 0;
+	}
+	registry_list_init(&l, ctx);
+	l.sink = each;
+	l.sink_arg = arg;
+	if ((rc = registry_parse_into(path, ctx, &l, e)) == 0)
+		rc = registry_list_hand(&l, e);
 	if (rc != 0) {
 		registry_list_release(&l);
 		return rc;
 	}
 	*out = registry_list_finish(&l);
 	return 0;
+}
+
+bool
+registry_lists(const struct registry *r, enum store_subject_kind kind, const char *id)
+{
+	return hmap_get(&r->mem->ids[kind_slot(kind)], id, NULL);
 }
 
 void

@@ -50,6 +50,27 @@ int registry_parse_file(const char *path, const struct registry_ctx *ctx,
                         struct registry **out, struct dberr *e);
 void registry_free(struct registry *r);
 
+/* What registry_parse_file_each hands each subject to: the file's named columns (as
+ * registry.columns: NULL for YAML) and one subject, valid only during the call. A
+ * non-zero return stops the parse and is returned. */
+typedef int registry_each_fn(const char *const *columns, size_t ncolumns,
+                             const struct store_subject *s, void *arg, struct dberr *e);
+
+/* The same file read row by row: each subject, once checked, is handed to each and let
+ * go, so a CSV of millions of rows never holds more than one of them (and every id, for
+ * duplicates): what an import of a national registry needs (tests/bench/national.sh). A
+ * YAML file is read whole first and then handed on in its order. On success *out is the
+ * file's registry without its CSV rows (nsubjects 0 for a CSV; its columns; whom it
+ * lists, registry_lists), for the caller to free. Errors as registry_parse_file's, or
+ * each's; subjects handed before a bad row are not taken back (a caller writing them
+ * does so in a transaction it aborts). */
+int registry_parse_file_each(const char *path, const struct registry_ctx *ctx,
+                             registry_each_fn *each, void *arg, struct registry **out,
+                             struct dberr *e);
+
+/* Whether the file r was read from lists a subject of that kind and id: constant time. */
+bool registry_lists(const struct registry *r, enum store_subject_kind kind, const char *id);
+
 /* GB 32100-2015: 18 characters from "0123456789ABCDEFGHJKLMNPQRTUWXY", the last a check
  * character over the first 17 (weights 3^i mod 31). Cannot fail. */
 bool registry_credit_code_valid(const char *code);

@@ -279,7 +279,8 @@ struct seen_id {
 	int line;
 };
 
-/* seen[i] describes the subject at l->v[first + i]. */
+/* seen[i] describes the i-th subject this file added to l (l->v[first + i] when l keeps
+ * them). */
 static int
 read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
          struct registry_list *l, size_t first, struct seen_id **seen, size_t *capseen,
@@ -365,7 +366,8 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 			c.row--;
 			continue;
 		}
-		if ((rc = read_row(&c, ctx, &r, l, first, &seen, &capseen, e)) != 0)
+		if ((rc = read_row(&c, ctx, &r, l, first, &seen, &capseen, e)) != 0 ||
+		    (rc = registry_list_hand(l, e)) != 0)
 			break;
 	}
 out:

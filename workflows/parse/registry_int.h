@@ -22,7 +22,13 @@ struct registry_list {
 	char **columns;          /* a CSV's named columns (registry.columns); owned */
 	size_t ncolumns;
 	struct registry_mem *mem; /* where the subjects' texts are packed (registry.c) */
-	size_t sealed;           /* subjects packed so far: all but the one being built */
+	size_t sealed;           /* subjects packed (or handed on) so far: all but the one
+	                          * being built */
+	/* When set, each subject is handed to sink as soon as it is whole
+	 * (registry_list_hand) and let go: the list keeps one subject at a time and the ids.
+	 * registry_parse_file_each. */
+	registry_each_fn *sink;
+	void *sink_arg;
 };
 
 /* Starts an empty list that knows ctx's jurisdictions (ctx may be NULL). */
@@ -36,6 +42,10 @@ struct store_subject *registry_list_add(struct registry_list *l, enum store_subj
 long registry_list_find(const struct registry_list *l, enum store_subject_kind kind,
                         const char *id);
 void registry_list_release(struct registry_list *l);
+/* With a sink, hands the last subject added, now whole, to it and lets it go (its id
+ * stays, for finding duplicates); the sink's return. Without one, or when there is
+ * nothing to hand, 0. */
+int registry_list_hand(struct registry_list *l, struct dberr *e);
 /* Moves the subjects into a new registry (caller frees with registry_free); l is emptied. */
 struct registry *registry_list_finish(struct registry_list *l);
 
