@@ -58,7 +58,6 @@ struct apply_ctx {
 	size_t batch_start;  /* applied before this transaction */
 	int64_t budget_ms;   /* a slice's bound on work per transaction (0: none) */
 	int64_t stop_ms;     /* engine_monotonic_ms at which this transaction ends */
-	bool quiet;          /* past SCHED_BATCH entries only while nothing is deliverable */
 };
 
 static void
@@ -341,13 +340,6 @@ apply_cb(const struct store_due *d, void *arg)
 		if (next <= engine_now(c->en))
 			return STORE_DUE_STOP;
 	}
-	/* a long transaction only while it queues nothing to deliver (SCHED_BATCH_QUIET) */
-	if (c->quiet && c->applied - c->batch_start >= SCHED_BATCH) {
-		if ((rc = store_delivery_next(c->txn, &next, c->e)) != 0)
-			return rc;
-		if (next <= engine_now(c->en))
-			return STORE_DUE_STOP;
-	}
 	/* the daemon's slice ends when its time is up, between whole entries: another
 	 * process's write waits for this transaction, so it is kept short */
 	if (c->stop_ms != 0 && c->applied > c->batch_start && engine_monotonic_ms() >= c->stop_ms)
@@ -469,8 +461,8 @@ int
 sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
                 const struct sched_hooks *hooks, size_t *applied, struct dberr *e)
 {
-	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e, false, 0, 0, 0, true};
-	struct batch_arg b = {&c, upto, 0, SCHED_BATCH_QUIET, false, NULL, NULL, false, NULL};
+	struct apply_ctx c = {en, NULL, follow_clock, 0, 0, e, false, 0, 0, 0};
+	struct batch_arg b = {&c, upto, 0, SCHED_BATCH, false, NULL, NULL, false, NULL};
 	int64_t start = engine_now(en);
 	int rc;
 
@@ -516,7 +508,7 @@ int
 sched_apply_slice(struct engine *en, int64_t upto, size_t max, int64_t budget_ms,
                   size_t *applied, struct dberr *e)
 {
-	struct apply_ctx c = {en, NULL, false, 0, 0, e, false, 0, budget_ms, 0, false};
+	struct apply_ctx c = {en, NULL, false, 0, 0, e, false, 0, budget_ms, 0};
 	struct batch_arg b = {&c, upto, 0, max < SCHED_BATCH ? max : SCHED_BATCH, false, NULL,
 	                      NULL, false, NULL};
 	int rc = engine_write(en, batch_txn, &b, e);

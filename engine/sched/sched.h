@@ -22,14 +22,6 @@
 
 /* ---- applying due entries (sched.c) ---- */
 #define SCHED_BATCH 4096
-/* sched_apply_due's transactions go on past SCHED_BATCH entries, up to this many, while
- * nothing deliverable is queued: a national calendar's month of lapses rewrites the same
- * pages of the task, index and audit databases in every commit, so fewer commits write far
- * less (tests/bench/national.sh, 20,000 enterprises: 18 KB of blocks a lapse at 4,096, 5.3
- * KB at 32,768; CPU -14%). LMDB holds up to 512 MiB of a transaction's pages before it
- * spills them: about this many lapses' worth at three million enterprises. A batch that
- * queues notices still ends at SCHED_BATCH (its messages wait for the commit). */
-#define SCHED_BATCH_QUIET 32768
 
 /* Called after each batch's commit (NULL: nothing). A non-zero return stops applying and
  * is returned by sched_apply_due. */
@@ -51,8 +43,7 @@ extern const struct sched_hooks sched_hooks_deliver;
  * escalations, reminders, conduct, retries, digests, dispatches; then task key), in
  * transactions of at most SCHED_BATCH entries. With follow_clock (virtual clock: `advance`,
  * `simulate`) each entry is applied at its own time, as if the engine had been running;
- * the store's now ends at upto (transactions of up to SCHED_BATCH_QUIET entries while they
- * queue nothing deliverable). Without it (real clock) entries are applied at the engine's
+ * the store's now ends at upto. Without it (real clock) entries are applied at the engine's
  * now, and late ones follow the catch-up policy of docs/ARCHITECTURE.md. *applied (may be
  * NULL) counts entries. Errors: the store's and the handlers'. */
 int sched_apply_due(struct engine *en, int64_t upto, bool follow_clock,
