@@ -126,13 +126,20 @@ plan_templates_6_to_7(struct store_txn *t, struct dberr *e)
 	return store_scan(t, STORE_DB_PLAN_VERSIONS, NULL, 0, NULL, 0, plan_cb, &g, e);
 }
 
-/* Schema 4 adds the due kind 8 (a conduct rule's candidate list), the warning records
+/* Steps that rewrite nothing: the new version only tells an older dabiao to keep out.
+ * Schema 4 adds the due kind 8 (a conduct rule's candidate list), the warning records
  * ("warning/..." in meta), the conduct state's second text layout and the task states
- * cancelled and not-applicable. Nothing of schema 3 is rewritten: the engine reads the
- * old conduct state and its queued warnings ("conduct-pending/...") as lapses
- * (engine/rules/conduct.c); the version tells an older dabiao to keep out. */
+ * cancelled and not-applicable; the engine reads the old conduct state and its queued
+ * warnings ("conduct-pending/...") as lapses (engine/rules/conduct.c).
+ * Schema 12 appends audit records packed with their leaf hash (format 2, store/README.md,
+ * "audit"); the records of schema 11 and before stay plain, their leaves in meta, and are
+ * read as they are (a rewrite would pack them too, but would cost an upgrade of a long
+ * trail minutes for space those records no longer grow by). Schema 12 also keeps a task's
+ * audit records in runs (audit_task: an entry's value holds the sequences after its key's);
+ * an entry of schema 11 is a run of one, read as it is, and the task's next record
+ * extends its last. */
 static int
-nothing_3_to_4(struct store_txn *t, struct dberr *e)
+nothing_to_rewrite(struct store_txn *t, struct dberr *e)
 {
 	(void)t;
 	(void)e;
@@ -383,7 +390,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 	if (rc == 0 && from < 3)
 		rc = plan_calendars_2_to_3(t, e);
 	if (rc == 0 && from < 4)
-		rc = nothing_3_to_4(t, e);
+		rc = nothing_to_rewrite(t, e);
 	if (rc == 0 && from < 5)
 		rc = delivery_4_to_5(t, e);
 	if (rc == 0 && from < 6)
@@ -398,5 +405,7 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 		rc = nothing_9_to_10(t, e);
 	if (rc == 0 && from < 11)
 		rc = verify_records_10_to_11(t, e);
+	if (rc == 0 && from < 12)
+		rc = nothing_to_rewrite(t, e);
 	return rc;
 }

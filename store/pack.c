@@ -331,6 +331,8 @@ store_msg_class(struct store_txn *t, const char *plan, const char *kind, uint32_
 struct store_zip {
 	z_stream def, inf;
 	bool def_ok, inf_ok;
+	z_stream rdef, rinf; /* store_zip_raw_*: small raw streams (audit records) */
+	bool rdef_ok, rinf_ok;
 };
 
 void
@@ -342,6 +344,10 @@ store_zip_end(struct store_zip *z)
 		deflateEnd(&z->def);
 	if (z->inf_ok)
 		inflateEnd(&z->inf);
+	if (z->rdef_ok)
+		deflateEnd(&z->rdef);
+	if (z->rinf_ok)
+		inflateEnd(&z->rinf);
 	free(z);
 }
 
@@ -372,8 +378,8 @@ store_zip_new(void)
 {
 	struct store_zip *z = xcalloc(1, sizeof(*z));
 
-	z->def.zalloc = z->inf.zalloc = zip_alloc;
-	z->def.zfree = z->inf.zfree = zip_free;
+	z->def.zalloc = z->inf.zalloc = z->rdef.zalloc = z->rinf.zalloc = zip_alloc;
+	z->def.zfree = z->inf.zfree = z->rdef.zfree = z->rinf.zfree = zip_free;
 	return z;
 }
 
@@ -499,5 +505,87 @@ store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, char **
 	free(unf);
 	*msglen = m.len;
 	*msg = m.data ? buf_detach(&m) : xstrdup("");
+	return 0;
+}
+
+/* Records of a few hundred bytes (audit.c): raw deflate (no header or checksum: the
+ * caller keeps the length, and the audit tree hashes what is read back), a 2 KiB window
+ * (2^11: the dictionary and one record fit in it) and a hash table of 2^(2+7) entries,
+ * so a reset clears 1 KiB, not the 64 KiB messages' stream clears. */
+#define RAW_WBITS 11
+#define RAW_MEMLEVEL 2
+
+int
+store_zip_raw_deflate(struct store_txn *t, const void *dict, size_t dlen, const void *in,
+                      size_t len, struct buf *out, struct dberr *e)
+{
+	struct store_zip *z = zip_of(t);
+	size_t cap;
+
+	if (!z->rdef_ok) {
+		if (deflateInit2(&z->rdef, Z_BEST_SPEED, Z_DEFLATED, -RAW_WBITS, RAW_MEMLEVEL,
+		                 Z_DEFAULT_STRATEGY) != Z_OK)
+			return dberr_set(e, DB_ESOFTWARE, "deflateInit failed (zlib %s)",
+			                 zlibVersion());
+		z->rdef_ok = true;
+	} else if (deflateReset(&z->rdef) != Z_OK) {
+		return dberr_set(e, DB_ESOFTWARE, "deflateReset failed");
+	}
+	if (deflateSetDictionary(&z->rdef, dict, (uInt)dlen) != Z_OK)
+		return dberr_set(e, DB_ESOFTWARE, "deflateSetDictionary failed");
+	cap = deflateBound(&z->rdef, len);
+	out->data = xgrow(out->data, &out->cap, out->len + cap + 1, 1);
+	z->rdef.next_in = (Bytef *)(in ? in : "");
+	z->rdef.avail_in = (uInt)len;
+	z->rdef.next_out = (Bytef *)out->data + out->len;
+	z->rdef.avail_out = (uInt)cap;
+	if (deflate(&z->rdef, Z_FINISH) != Z_STREAM_END)
+		return dberr_set(e, DB_ESOFTWARE, "deflate did not finish");
+	out->len += cap - z->rdef.avail_out;
+	out->data[out->len] = '\0'; /* a buf's bytes are always NUL-terminated */
+	return 0;
+}
+
+int
+store_zip_raw_inflate(struct store_txn *t, const void *dict, size_t dlen, const void *in,
+                      size_t len, void *out, size_t outlen)
+{
+	struct store_zip *z = zip_of(t);
+	unsigned char spare;
+	int zr;
+
+	if (!z->rinf_ok) {
+		if (inflateInit2(&z->rinf, -RAW_WBITS) != Z_OK)
+			return -1;
+		z->rinf_ok = true;
+	} else if (inflateReset(&z->rinf) != Z_OK) {
+		return -1;
+	}
+	/* a raw stream asks for no dictionary: it is set before the first byte */
+	if (inflateSetDictionary(&z->rinf, dict, (uInt)dlen) != Z_OK)
+		return -1;
+	z->rinf.next_in = (Bytef *)in;
+	z->rinf.avail_in = (uInt)len;
+	z->rinf.next_out = outlen > 0 ? out : &spare;
+	z->rinf.avail_out = (uInt)outlen;
+	zr = inflate(&z->rinf, Z_FINISH);
+	if (zr == Z_BUF_ERROR && z->rinf.avail_out == 0) {
+		/* exactly outlen so far: the stream must end here, with nothing more */
+		z->rinf.next_out = &spare;
+		z->rinf.avail_out = 1;
+		zr = inflate(&z->rinf, Z_FINISH);
+		if (z->rinf.avail_out == 0)
+			return -1;
+	}
+	if (zr != Z_STREAM_END || z->rinf.avail_out != 0 || z->rinf.avail_in != 0 || len == 0)
+		return -1;
+	/* deflate pads its last byte with zero bits, which inflate never reads: one set is a
+	 * changed byte that would otherwise read as the same record */
+	{
+		int unused = z->rinf.data_type & 7;
+
+		if (unused > 0 && (((const unsigned char *)in)[len - 1] >> (8 - unused)) != 0)
+			return -1;
+	}
 	return 0;
 }

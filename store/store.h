@@ -47,7 +47,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */
@@ -423,6 +423,7 @@ int store_delivery_each_claimed(struct store_txn *t, size_t max, store_delivery_
 int store_delivery_next(struct store_txn *t, int64_t *at, struct dberr *e);
 
 /* ---- audit: append-only, keyed by sequence ---- */
+#define STORE_AUDIT_LEAF_LEN 32 /* a SHA-256 */
 struct store_audit {
 	uint64_t seq;         /* assigned by store_audit_append, 1-based */
 	int64_t real_time;    /* wall clock when recorded */
@@ -437,9 +438,20 @@ struct store_audit {
 };
 /* Appends rec (its seq is ignored; strings copied) and writes the
  * assigned sequence to *seq when non-NULL; a record that names a task is indexed under it
- * (store_audit_task_each). */
+ * (store_audit_task_each). A plain record: the layout of schema 11 and before, no leaf. */
 int store_audit_append(struct store_txn *t, const struct store_audit *rec, uint64_t *seq,
                        struct dberr *e);
+/* The same, with leaf (the record's leaf hash in the audit tree, for the sequence it is
+ * given: the caller knows it, the log has no gaps) kept beside it and the record's fields
+ * deflated: a notice.queue record is ~170 bytes instead of ~500 and needs no second key
+ * for its leaf. What the engine's audit log appends. */
+int store_audit_append_leaf(struct store_txn *t, const struct store_audit *rec,
+                            const uint8_t leaf[STORE_AUDIT_LEAF_LEN], uint64_t *seq,
+                            struct dberr *e);
+/* The leaf kept with record seq (without reading its fields): 0, DB_ENOTFOUND when the
+ * record is plain (or there is none), DB_ESTORE when damaged. */
+int store_audit_leaf(struct store_txn *t, uint64_t seq, uint8_t out[STORE_AUDIT_LEAF_LEN],
+                     struct dberr *e);
 /* DB_ENOTFOUND when there is no record seq. Release *out with store_audit_release. */
 int store_audit_get(struct store_txn *t, uint64_t seq, struct store_audit *out,
                     struct dberr *e);

@@ -154,6 +154,13 @@ int store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, cha
 struct store_zip *store_zip_new(void);
 void store_zip_end(struct store_zip *z);
 void store_zip_free(struct store_txn *t);
+/* A short record deflated raw against dict (which never changes for the layout that uses
+ * it), appended to out, with t's own small streams; store_zip_raw_inflate gives 0 only
+ * when in inflates to exactly outlen bytes and ends there (else -1: damage). */
+int store_zip_raw_deflate(struct store_txn *t, const void *dict, size_t dlen, const void *in,
+                          size_t len, struct buf *out, struct dberr *e);
+int store_zip_raw_inflate(struct store_txn *t, const void *dict, size_t dlen, const void *in,
+                          size_t len, void *out, size_t outlen);
 
 /* packer.c: the messages a write transaction queues, packed beside it (on a second
  * thread) rather than in its path. store_pack_defer takes the notice's record so far (val,

@@ -14,6 +14,8 @@
 
 /* ---- the log in the store ---- */
 
+_Static_assert(AUDIT_HASH_LEN == STORE_AUDIT_LEAF_LEN, "the store keeps a whole leaf hash");
+
 #define FRONTIER_KEY "audit/frontier"
 
 /* The frontier as stored (an empty one when absent). */
@@ -172,20 +174,20 @@ audit_append(struct store_txn *txn, const struct store_audit *rec, uint64_t *seq
 
 	if ((rc = tree_open(txn, &t, e)) != 0)
 		return rc;
-	if ((rc = store_audit_append(txn, rec, &s, e)) != 0)
+	/* Hash the record as `audit verify` will read it back: the store keeps every field
+	 * as given, a NULL string as "" (which the canonical form writes for NULL too). Its
+	 * sequence is the tree's next leaf (the log has no gaps, checked below); the leaf is
+	 * kept in the record itself, packed with it. */
+	stored = *rec;
+	stored.seq = t->f.size + 1;
+	audit_hasher_record_leaf(&t->h, &stored, leaf);
+	if ((rc = store_audit_append_leaf(txn, rec, leaf, &s, e)) != 0)
 		return rc;
 	if (s != t->f.size + 1)
 		return dberr_set(e, DB_ESTATE,
 		                 "audit log: record %" PRIu64 " appended to a tree of %" PRIu64
 		                 " leaves", s, t->f.size);
-	/* Hash the record as `audit verify` will read it back: the store keeps every field
-	 * as given, a NULL string as "" (which the canonical form writes for NULL too). */
-	stored = *rec;
-	stored.seq = s;
-	audit_hasher_record_leaf(&t->h, &stored, leaf);
 	audit_hasher_push(&t->h, &t->f, leaf);
-	if ((rc = put_leaf(txn, s, leaf, e)) != 0)
-		return rc;
 	if (seq != NULL)
 		*seq = s;
 	return 0;

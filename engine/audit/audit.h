@@ -13,7 +13,9 @@
  *                           set bit of size, at most 64), so an append and the root are
  *                           O(log n);
  *   "audit/leaf/<seq>"      the hex leaf hash of record seq (seq as 20 decimal digits), so
- *                           `audit verify` can name the first record that changed.
+ *                           `audit verify` can name the first record that changed: for
+ *                           the plain records of schema 11 and before; since schema 12 the
+ *                           leaf is kept in the record itself (store_audit_append_leaf).
  * Leaf index i (0-based) is record seq i + 1.
  */
 #ifndef DABIAO_AUDIT_H

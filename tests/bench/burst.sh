@@ -21,8 +21,13 @@
 #                     notices) per task, in microseconds
 #   eml_/smtp_delivered_per_s   N / wall time of the notices' `advance` (queued, then
 #                     delivered after each commit: .eml files, or the SMTP sink)
-#   lmdb_write_B_per_notice  bytes written by the notices' `advance` with SMTP (no files
-#                     but LMDB's) / N
+#   fs_write_B_per_notice    bytes written by the notices' `advance` with SMTP (getrusage's
+#                     oublock: LMDB's pages and the file system's own writes for them) / N
+#   lmdb_write_B_per_notice  what LMDB itself wrote to data.mdb (strace, burst_run.py
+#                     --bytes) over the notices' `advance` with SMTP, per notice, on a
+#                     store of BYTES_N tasks (default N, at most 20,000); queue_lmdb_B_per_notice
+#                     the same for the commits that queued them (the scheduler path),
+#                     deliver_lmdb_B_per_notice the rest (claims and results); "-" without strace
 #   store_B_per_notice       growth of LMDB's used pages over that `advance` / N
 #   data_mdb_MB       data.mdb at the end (N tasks, their notices, audit trail)
 #   rss/anon/file     the peaks of VmRSS, RssAnon, RssFile of that `advance`, in MB
@@ -113,7 +118,7 @@ for mode in eml smtp; do
 	R[$mode.applied]=$(rate "$m" "$(field "$a" wall_s)")
 	R[$mode.applied_cpu]=$(rate "$m" "$(field "$a" cpu_s)")
 	R[$mode.delivered]=$(rate "$m" "$(field "$b" wall_s)")
-	R[$mode.wB]=$(($(field "$b" oublock_B) / m))
+	R[$mode.fsB]=$(($(field "$b" oublock_B) / m))
 	R[$mode.sB]=$(((p1 - p0) * 4096 / m))
 	R[$mode.mdb]=$(awk -v b="$(stat -c %s "$db/data.mdb")" 'BEGIN{printf "%.1f", b / 1048576}')
 	R[$mode.rss]=$(($(field "$b" vmrss_kb) / 1024))
@@ -124,11 +129,31 @@ for mode in eml smtp; do
 	"$bin" --db "$db" audit verify >/dev/null || echo "$mode: audit verify FAILED"
 	rm -rf "$db"
 done
+# The bytes LMDB writes, counted under strace (which slows it: not the timed runs above)
+wq=- wd=- wt=-
+if command -v strace >/dev/null 2>&1; then
+	bn=$(((${BYTES_N:-$((n < 20000 ? n : 20000))} + 99) / 100))
+	registry "$bn" > "$dir/r-bytes.yaml"
+	db="$dir/db-bytes"
+	export DABIAO_SMTP="smtp://127.0.0.1:$port"
+	"$bin" --db "$db" init --clock virtual --now 2030-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" load "$dir/p.yaml" >/dev/null
+	"$bin" --db "$db" import "$dir/r-bytes.yaml" >/dev/null
+	"$bin" --db "$db" advance --to 2030-03-01T09:00:01+08:00 >/dev/null
+	w=$($py "$here/burst_run.py" --bytes -- "$bin" --db "$db" advance --to 2030-03-01T10:00:00+08:00)
+	unset DABIAO_SMTP
+	echo "bytes (N=$((bn * 100))): $w"
+	wt=$(($(field "$w" lmdb_B) / (bn * 100)))
+	wq=$(($(field "$w" queue_B) / $(field "$w" queue_lines)))
+	wd=$((($(field "$w" lmdb_B) - $(field "$w" queue_B)) / (bn * 100)))
+	rm -rf "$db"
+fi
 echo "SUMMARY dabiao_burst N=$n eml_N=$((eml_nj * 100)) sink=$sink" \
 	"applied_per_s=${R[smtp.applied]} applied_per_cpu_s=${R[smtp.applied_cpu]}" \
 	"queued_per_s=$queued simulate_cpu_us_per_task=$queue_cpu_us" \
 	"eml_delivered_per_s=${R[eml.delivered]} smtp_delivered_per_s=${R[smtp.delivered]}" \
-	"lmdb_write_B_per_notice=${R[smtp.wB]} store_B_per_notice=${R[smtp.sB]}" \
+	"lmdb_write_B_per_notice=$wt queue_lmdb_B_per_notice=$wq deliver_lmdb_B_per_notice=$wd" \
+	"fs_write_B_per_notice=${R[smtp.fsB]} store_B_per_notice=${R[smtp.sB]}" \
 	"data_mdb_MB=${R[smtp.mdb]}" \
 	"rss_MB=${R[smtp.rss]} rss_anon_MB=${R[smtp.anon]} rss_file_MB=${R[smtp.file]}" \
 	"eml_rss_MB=${R[eml.rss]} eml_rss_anon_MB=${R[eml.anon]} eml_rss_file_MB=${R[eml.file]}"
