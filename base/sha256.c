@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -96,4 +97,15 @@ sha256_fd(int fd, char out[SHA256_HEX_SIZE], unsigned long long *len)
 	if (len)
 		*len = total;
 	return 0;
+}
+
+bool
+sha256_is_hex(const char *s, size_t n)
+{
+	if (s == NULL || strlen(s) != n)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
 }

@@ -8,6 +8,7 @@
 #ifndef DABIAO_SHA256_H
 #define DABIAO_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The hex digits and the NUL after them. */
@@ -26,5 +27,9 @@ void sha256_end(struct sha256 *h, char out[SHA256_HEX_SIZE]);
  * bounded whatever the size); *len (may be NULL) receives the bytes hashed. Returns 0 or
  * the errno of a failed read. */
 int sha256_fd(int fd, char out[SHA256_HEX_SIZE], unsigned long long *len);
+/* Whether s is exactly n lowercase hex digits: n = SHA256_HEX_SIZE - 1 for a digest as
+ * dabiao writes it (a record's sha256, a kept file's name), 2 for a fan-out folder of
+ * files/. NULL is not. */
+bool sha256_is_hex(const char *s, size_t n);
 
 #endif

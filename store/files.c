@@ -14,19 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "store/store_int.h"
-
-static bool
-hex_name(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
 
 /* One fan-out folder (files/ab): every file named by its sha256. */
 static int
@@ -43,7 +33,7 @@ copy_fan(const char *from, const char *to, struct dberr *e)
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		char *src, *dst;
 
-		if (!hex_name(de->d_name, 64))
+		if (!sha256_is_hex(de->d_name, SHA256_HEX_SIZE - 1))
 			continue;
 		src = xasprintf("%s/%s", from, de->d_name);
 		dst = xasprintf("%s/%s", to, de->d_name);
@@ -77,7 +67,7 @@ store_files_copy(const char *dir, const char *to, struct dberr *e)
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		char *a, *b;
 
-		if (!hex_name(de->d_name, 2))
+		if (!sha256_is_hex(de->d_name, 2))
 			continue;
 		a = xasprintf("%s/%s", from, de->d_name);
 		b = xasprintf("%s/%s", dst, de->d_name);

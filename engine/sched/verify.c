@@ -320,17 +320,6 @@ struct slice_ctx {
 
 #define SLICE_FULL 1
 
-static bool
-is_hex64(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
-
 /* A task.submit record's files: `"files":[{"sha256":HEX,"size":N,"name":S},...]`
  * (engine/sched/lifecycle.c writes it; the strings are escaped, so `{"sha256":"` never
  * occurs inside one). A record is taken whole into a slice. */
@@ -415,7 +404,7 @@ check_file(const char *filesdir, const struct file_ref *f, struct sched_verifica
 
 	/* the path is the record's hash checked to be 64 hex digits: a record cannot name
 	 * any other file */
-	if (!is_hex64(f->sha)) {
+	if (!sha256_is_hex(f->sha, SHA256_HEX_SIZE - 1)) {
 		fault_add(v, f, "", NULL);
 		return 0;
 	}

@@ -1223,17 +1223,6 @@ file_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return store_audit_task_each(txn, x->key, file_rec_cb, x, e);
 }
 
-static bool
-hex64(const char *s)
-{
-	if (strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
-
 /* RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded. */
 static char *
 disposition(const char *name)
@@ -1268,7 +1257,7 @@ page_file(struct req *r, const char *key, const char *sha)
 	struct dberr e;
 	int fd, err = 0;
 
-	if (!hex64(sha)) {
+	if (!sha256_is_hex(sha, SHA256_HEX_SIZE - 1)) {
 		req_error(r, 404, "没有这个文件。");
 		return;
 	}
