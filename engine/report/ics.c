@@ -12,6 +12,11 @@
  * outside Asia/Shanghai, the right day. Only tasks still open (in a state the deadline
  * acts on) carry alarms: nobody needs reminding of what is handed in.
  *
+ * What a person reads — SUMMARY, DESCRIPTION, LOCATION, an alarm's text — is in Chinese by
+ * the plan's titles and the registry's names (issue 11: a county reads no machine keys); the
+ * keys a program may want (task, plan, milestone, subject, period, owner role, state) are in
+ * X-DABIAO- properties, and the task key in the UID.
+ *
  * libical builds the text, so the escaping of , ; \ and newlines is right. Its folding is
  * not: a content line of 74 octets gets its CR counted as the 75th and the fold put
  * between CR and LF (libical 3.0, review 13d F19), so the lines are unfolded and folded
@@ -166,17 +171,19 @@ subject_name(struct cal_ctx *c, const struct plan *p, const struct plan_mileston
 	                          t->subject);
 }
 
+/* What the county reads under the event, in Chinese and by the plan's titles: no task key,
+ * milestone, role, section or state id (those are in the X-DABIAO- properties). */
 static void
 description(const struct engine_plan *ep, const struct plan_milestone *m,
             const struct store_task *t, const char *who, struct buf *b)
 {
 	const struct plan *p = ep->plan;
-	char dl[32], odl[32];
+	char dl[WORDS_DEADLINE_MAX], odl[WORDS_DEADLINE_MAX];
 
-	tz_format_local(ep->tz, t->deadline, dl);
-	buf_printf(b, "截止：%s（%s）\n", dl, tz_name(ep->tz));
+	words_deadline_zh(ep->tz, t->deadline, dl);
+	buf_printf(b, "截止：%s\n", dl);
 	if (t->flags & STORE_TASK_EXTENDED) {
-		tz_format_local(ep->tz, t->orig_deadline, odl);
+		words_deadline_zh(ep->tz, t->orig_deadline, odl);
 		buf_printf(b, "原截止：%s（已延期）\n", odl);
 	}
 	buf_printf(b, "责任：%s（%s）\n", p->roles[m->owner].title, who);
@@ -187,10 +194,26 @@ description(const struct engine_plan *ep, const struct plan_milestone *m,
 	if (m->nrequires > 0) {
 		buf_puts(b, "须含：");
 		for (size_t i = 0; i < m->nrequires; i++)
-			buf_printf(b, "%s%s", i ? "、" : "", m->requires[i]);
+			buf_printf(b, "%s%s", i ? "、" : "",
+			           m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
 		buf_putc(b, '\n');
 	}
-	buf_printf(b, "状态：%s\n任务：%s\n计划：%s（%s）", t->state, t->key, p->title, p->id);
+	buf_printf(b, "状态：%s\n计划：%s",
+	           report_state_title(&p->lifecycles[m->lifecycle], t->state), p->title);
+}
+
+/* A reminder's offset as the county reads it: 提前3天, 提前1个工作日, 提前2小时, 截止时. */
+static void
+offset_words(const struct plan_offset *o, char *out, size_t cap)
+{
+	static const char *const unit[] = {"天", "个工作日", "小时", "分钟", "秒"};
+	const char *u = (unsigned)o->unit < 5 ? unit[o->unit] : "";
+	long long n = (long long)o->n;
+
+	if (n == 0)
+		snprintf(out, cap, "截止当%s", o->unit <= PLAN_WORKDAYS ? "天" : "时");
+	else
+		snprintf(out, cap, "%s%lld%s", n < 0 ? "提前" : "截止后", n < 0 ? -n : n, u);
 }
 
 static int
@@ -212,7 +235,7 @@ alarms(struct cal_ctx *c, icalcomponent *ev, const struct engine_plan *ep,
 		struct icaltriggertype tr;
 		icalcomponent *al;
 		icalproperty *p;
-		char off[24], *text;
+		char off[48], *text;
 
 		/* left out as the engine leaves out its e-mail: out of order, or before the
 		 * task's schedule began */
@@ -226,13 +249,34 @@ alarms(struct cal_ctx *c, icalcomponent *ev, const struct engine_plan *ep,
 		icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATETIME));
 		icalcomponent_add_property(al, icalproperty_new_action(ICAL_ACTION_DISPLAY));
 		icalcomponent_add_property(al, p);
-		plan_offset_format(&m->remind[i], off);
+		offset_words(&m->remind[i], off, sizeof(off));
 		text = xasprintf("提醒（%s）：%s", off, summary);
 		icalcomponent_add_property(al, icalproperty_new_description(text));
 		free(text);
 		icalcomponent_add_component(ev, al);
 	}
 	return 0;
+}
+
+/* The machine's names of what the event shows in words, for programs that read the file:
+ * only here and in UID may a key stand (the county reads SUMMARY, DESCRIPTION, LOCATION). */
+static void
+keys(icalcomponent *ev, const struct engine_plan *ep, const struct plan_milestone *m,
+     const struct store_task *t)
+{
+	const char *kv[][2] = {
+		{"X-DABIAO-TASK", t->key},          {"X-DABIAO-PLAN", ep->plan->id},
+		{"X-DABIAO-MILESTONE", m->id},      {"X-DABIAO-SUBJECT", t->subject},
+		{"X-DABIAO-PERIOD", t->period},     {"X-DABIAO-OWNER", ep->plan->roles[m->owner].id},
+		{"X-DABIAO-STATE", t->state},
+	};
+
+	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		icalproperty *p = icalproperty_new_x(kv[i][1]);
+
+		icalproperty_set_x_name(p, kv[i][0]);
+		icalcomponent_add_property(ev, p);
+	}
 }
 
 static int
@@ -244,7 +288,7 @@ task_cb(const struct store_task *t, void *arg)
 	struct buf desc = BUF_INIT;
 	icalcomponent *ev;
 	struct dberr e;
-	char *who, *summary, *uid, *text;
+	char *who, *summary, *uid, *text, *where, period[64];
 	int mi, rc, sec;
 
 	if (ep == NULL || (mi = plan_milestone_index(ep->plan, t->milestone)) < 0)
@@ -257,9 +301,14 @@ task_cb(const struct store_task *t, void *arg)
 	     strcmp(t->jurisdiction, c->subject) != 0))
 		return 0;
 	who = subject_name(c, ep->plan, m, t);
-	text = xasprintf("%s（%s）%s%s", m->title, who, strcmp(t->period, "once") ? " " : "",
-	                 strcmp(t->period, "once") ? t->period : "");
+	words_period_zh(m, t->period, period, sizeof(period));
+	text = xasprintf("%s（%s）%s%s", m->title, who, period[0] ? " " : "", period);
 	summary = ics_text(text);
+	free(text);
+	/* where: the jurisdiction (an enterprise's county too), else the owning office */
+	text = t->jurisdiction[0] != '\0'
+	     ? store_subject_name(c->txn, STORE_JURISDICTION, t->jurisdiction) : xstrdup(who);
+	where = ics_text(text);
 	free(text);
 	uid = xasprintf("%s@dabiao", t->key);
 	description(ep, m, t, who, &desc);
@@ -279,7 +328,9 @@ task_cb(const struct store_task *t, void *arg)
 	}
 	icalcomponent_add_property(ev, icalproperty_new_summary(summary));
 	icalcomponent_add_property(ev, icalproperty_new_description(text));
+	icalcomponent_add_property(ev, icalproperty_new_location(where));
 	free(text);
+	keys(ev, ep, m, t);
 	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 	dberr_clear(&e);
 	/* a plan whose calendar has no working day cannot be loaded, so this does not fail in
@@ -289,6 +340,7 @@ task_cb(const struct store_task *t, void *arg)
 	icalcomponent_add_component(c->cal, ev);
 	c->n++;
 	free(who);
+	free(where);
 	free(summary);
 	free(uid);
 	buf_release(&desc);

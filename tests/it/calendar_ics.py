@@ -148,14 +148,14 @@ for key, (due, alarms) in WANT.items():
 ev = seen["cal/evaluation/b/once"]
 eq(str(ev["SUMMARY"]), "评估报告（乙县）", "SUMMARY: milestone and subject")
 desc = str(ev["DESCRIPTION"])
-check("截止：2017-05-10 23:59" in desc, f"the deadline in DESCRIPTION: {desc}")
+check("截止：2017年5月10日（星期三）24时" in desc, f"the deadline in DESCRIPTION: {desc}")
 check("报送：州环境监察支队" in desc and "须含：overall、problems" in desc, desc)
 check("另附明细, 逗号" in desc and "支队; 另附" in desc,
       f"commas and semicolons survive escaping: {desc}")
 check(b"\\," in raw and b"\\;" in raw, "commas and semicolons are escaped in the file")
 eq(str(seen[f"cal/rectification/{E1}/once"]["SUMMARY"]), "超标企业整改（甲一钢铁）",
    "an enterprise's name")
-eq(str(seen["cal/monthly/a/2017-08"]["SUMMARY"]), "汇总表（甲县） 2017-08", "the period")
+eq(str(seen["cal/monthly/a/2017-08"]["SUMMARY"]), "汇总表（甲县） 2017年8月", "the period")
 
 # selections
 _, c = events("--subject", "a", "--role", "county_epb")
