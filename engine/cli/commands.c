@@ -310,7 +310,8 @@ const struct cli_command cli_commands[] = {
 	         "All selected tasks change in one transaction, or none; a selected task "
 	         "already due DATE is left as it is (a re-run tells nobody twice), and so is "
 	         "one already finished (accepted, cancelled, not applicable: a county that "
-	         "handed in early), listed after the count.",
+	         "handed in early), listed after the count. A selection changes one plan's "
+	         "tasks: when more than one loaded plan has milestone M, --plan says which.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "DATE", NULL, "the new due date, YYYY-MM-DD. Required."},
 		 OPT_BY,
@@ -320,12 +321,15 @@ const struct cli_command cli_commands[] = {
 		  "2017-W02, once)"},
 		 {"jurisdiction", "J", "every jurisdiction", "with --milestone: only the tasks of "
 		  "jurisdiction J (and its enterprises)"},
-		 OPT_PLAN("the tasks"),
+		 {"plan", "ID", "the one loaded plan with milestone M", "with --milestone: only "
+		  "the tasks of plan ID; required when more than one loaded plan has M"},
 		 {"backdate", NULL, NULL, "DATE may be in the past: an extension agreed earlier, "
 		  "recorded now and marked back-dated (a task still open lapses at once); DATE "
 		  "is still never before the current deadline"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
+		 {64, "--milestone M without --plan while more than one loaded plan has M (the "
+		  "plans are named; nothing changes)"},
 		 {65, "no such task, no task matches the selection, TASK (or every selected "
 		  "task) is in a final state, DATE is before the task's current deadline (an extension never shortens one) "
 		  "or is its current due date (every selected task's: an extension that gives no "

@@ -947,6 +947,47 @@ collect_cb(const struct store_task *t, void *arg)
 	return 0;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A write that names a milestone without its plan must mean one plan: two plans of one
+ * store may both have a milestone `table`, and an extension meant for one county
+ * department's plan must not move the other plan's deadlines and tell its owners (issue
+ * 10, left from review 10e). DB_EUSAGE naming the plans (sorted) when more than one loaded
+ * plan has the milestone; filters that only list (tasks, status) may span plans. */
+static int
+one_plan(struct engine *en, const struct task_selection *sel, struct dberr *e)
+{
+	const char **ids;
+	struct buf names = BUF_INIT;
+	size_t n = 0;
+	int rc = 0;
+
+	if (sel->plan != NULL)
+		return 0;
+	ids = xcalloc(engine_nplans(en) + 1, sizeof(*ids));
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *p = engine_plan_at(en, i)->plan;
+
+		if (plan_milestone_index(p, sel->milestone) >= 0)
+			ids[n++] = p->id;
+	}
+	if (n > 1) {
+		qsort(ids, n, sizeof(*ids), cmp_str);
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", ids[i]);
+		rc = dberr_set(e, DB_EUSAGE, "milestone '%s' is in %zu loaded plans (%s): say "
+		               "which with --plan ID (e.g. --plan %s); nothing changed",
+		               sel->milestone, n, buf_str(&names), ids[0]);
+	}
+	buf_release(&names);
+	free(ids);
+	return rc;
+}
+
 int
 task_extend_selected(struct engine *en, struct store_txn *txn, const struct task_selection *sel,
                      int32_t day, const char *by, const char *reason, bool backdate,
@@ -957,6 +998,12 @@ task_extend_selected(struct engine *en, struct store_txn *txn, const struct task
 	char d[16];
 	int rc;
 
+	if (n != NULL)
+		*n = 0;
+	if (kept != NULL)
+		*kept = 0;
+	if ((rc = one_plan(en, sel, e)) != 0)
+		return rc;
 	/* the selection first, then the changes: no writes under a live cursor */
 	rc = store_task_each(txn, "", collect_cb, &k, e);
 	for (size_t i = 0; rc == 0 && i < k.n; i++) {

@@ -352,7 +352,9 @@ struct task_selection {
  * state: accepted, cancelled, not applicable; a county that handed in early does not stop
  * the others' extension). *n (may be NULL) counts the tasks extended, *kept (may be NULL)
  * those already due `day`; the keys of the finished ones are appended to *finished (may be
- * NULL), one a line. DB_ENOTFOUND naming the selection when it selects none; DB_ESTATE
+ * NULL), one a line. DB_EUSAGE naming the plans when sel->plan is NULL and more than one
+ * loaded plan has the milestone (a write must mean one plan; nothing is read or changed);
+ * DB_ENOTFOUND naming the selection when it selects none; DB_ESTATE
  * when every task selected is finished, DB_EDATA when every one is finished or already due
  * `day`; else task_extend's errors (the caller's transaction then changes nothing). */
 int task_extend_selected(struct engine *en, struct store_txn *txn,
