@@ -573,7 +573,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	}
 	if (strcmp(rec->action, "task.lapse") == 0)
 		k = K_MISSED;
-	else if (strcmp(rec->action, "task.submit") == 0 && strstr(rec->details, "\"late\":true"))
+	else if (report_submit_late(rec))
 		k = K_LATE;
 	else if (strcmp(rec->action, "task.flag") == 0)
 		k = K_CONCEALED;

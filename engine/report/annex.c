@@ -1095,6 +1095,42 @@ county4_release(struct annex4_ctx *c)
 	free(c->c4);
 }
 
+/* Does a table's rows (report_annex_reported) list the enterprise code? */
+static bool
+rows_list(const char *rows, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *line = rows; line && *line;) {
+		const char *f = line;
+
+		for (int i = 0; i < R4_CODE && f; i++)
+			if ((f = strpbrk(f, "\t\n")) != NULL)
+				f = *f == '\t' ? f + 1 : NULL;
+		if (f && strncmp(f, code, n) == 0 && (f[n] == '\t' || f[n] == '\n' || !f[n]))
+			return true;
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	return false;
+}
+
+/* "；第 N 号所报明细表漏报此企业，已更正" when earlier tables of the task left out an
+ * enterprise the latest lists: a correction does not hide the omission it corrected
+ * (review of issue 12, H1); "" when none did. */
+static void
+omitted_before(const struct report_annex_reported *rep, const char *code, struct buf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rep->nearlier; i++)
+		if (!rows_list(rep->earlier[i].rows, code))
+			buf_printf(b, "%s%llu", n++ ? "、" : "；第 ",
+			           (unsigned long long)rep->earlier[i].seq);
+	if (n)
+		buf_puts(b, " 号所报明细表漏报此企业，已更正");
+}
+
 /* 核对 of one enterprise's row: the county's row for it against dabiao's (name, measure,
  * time limit, state, completion date), or why there is none; the task's flags after it. */
 static void
@@ -1129,8 +1165,10 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 					           what[i], k->rows[r][cols[i]], mine[i]);
 					differs = true;
 				}
-			buf_printf(b, "%s（第 %llu 号%s）", differs ? "" : "一致",
+			buf_printf(b, "%s（第 %llu 号%s", differs ? "" : "一致",
 			           (unsigned long long)k->rep.seq, report_annex_late(&k->rep, k->deadline));
+			omitted_before(&k->rep, code, b);
+			buf_puts(b, "）");
 		}
 	}
 	if (k->rep.flags)

@@ -39,6 +39,7 @@ report_annex_task_key(const struct plan *p, const struct plan_milestone *m, cons
 struct reported_ctx {
 	struct report_annex_reported *out;
 	struct buf flags;
+	size_t cap;           /* of out->earlier */
 };
 
 static const char *
@@ -63,7 +64,14 @@ reported_cb(const struct store_audit *a, void *arg)
 	char *received;
 
 	if (strcmp(a->action, "annex.report") == 0) {
-		/* a county's later table for the same task replaces its earlier one */
+		/* a county's later table for the same task replaces its earlier one, which is
+		 * kept to say what the later one corrected (an enterprise left out: 漏报) */
+		if (r->seq != 0) {
+			r->earlier = xgrow(r->earlier, &c->cap, r->nearlier + 1, sizeof(*r->earlier));
+			r->earlier[r->nearlier].seq = r->seq;
+			r->earlier[r->nearlier++].rows = r->rows;
+			r->rows = NULL;
+		}
 		free(r->rows);
 		free(r->by);
 		free(r->file);
@@ -82,6 +90,12 @@ reported_cb(const struct store_audit *a, void *arg)
 		    tz_parse_time(NULL, received, &r->at) != 0)
 			r->at = a->clock_time;
 		free(received);
+		if (r->nearlier == 0)
+			r->first_at = r->at;
+	} else if (strcmp(a->action, "task.submit") == 0) {
+		/* the hand-in: a table that handed the task in is followed by its submission
+		 * in the same transaction; a later table that corrects it keeps its lateness */
+		r->handin_late = report_submit_late(a);
 	} else if (strcmp(a->action, "task.flag") == 0) {
 		char *kind = report_json_str(a->details, "kind");
 		char *by = report_json_str(a->details, "by");
@@ -98,10 +112,11 @@ int
 report_annex_reported_get(struct store_txn *txn, const char *task,
                           struct report_annex_reported *out, struct dberr *e)
 {
-	struct reported_ctx c = {out, BUF_INIT};
+	struct reported_ctx c = {out, BUF_INIT, 0};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->handin_late = -1;
 	rc = store_audit_task_each(txn, task, reported_cb, &c, e);
 	if (rc == 0 && c.flags.len)
 		out->flags = buf_detach(&c.flags);
@@ -119,16 +134,31 @@ report_annex_reported_release(struct report_annex_reported *r)
 	free(r->file);
 	free(r->sha);
 	free(r->flags);
+	for (size_t i = 0; i < r->nearlier; i++)
+		free(r->earlier[i].rows);
+	free(r->earlier);
 	memset(r, 0, sizeof(*r));
+}
+
+bool
+report_submit_late(const struct store_audit *a)
+{
+	return strcmp(a->action, "task.submit") == 0 && strstr(a->details, "\"late\":true");
 }
 
 const char *
 report_annex_late(const struct report_annex_reported *r, int64_t deadline)
 {
 	/* the county columns are the latest table and flags whenever the report is printed
-	 * (docs/reports.md): one recorded after the deadline says so, so that a past table
-	 * whose county columns filled in later does not read as handed in on time */
-	return r->seq != 0 && r->at > deadline ? "，迟报" : "";
+	 * (docs/reports.md): a table handed in late says so, so that a past table whose
+	 * county columns filled in later does not read as handed in on time; a correction
+	 * of one handed in on time is no late report (review of issue 12, H1), as the
+	 * accountability report, which reads the same hand-in, has it */
+	if (r->seq == 0)
+		return "";
+	if (r->handin_late >= 0)
+		return r->handin_late ? "，迟报" : "";
+	return r->first_at > deadline ? "，迟报" : "";
 }
 
 size_t

@@ -335,14 +335,30 @@ struct report_annex_reported {
 	char *by, *file;      /* who reported it, from which file; owned */
 	char *sha;            /* that file's sha256 (hex), NULL in older records; owned */
 	char *flags;          /* "瞒报（监测监察科 认定，第 N 号）、…", NULL: none; owned */
+	int handin_late;      /* the task's latest hand-in (`task.submit`, a table that handed
+	                         it in included) was late: 1, in time: 0, none on record: -1 */
+	int64_t first_at;     /* when the task's first table was received */
+	struct report_annex_earlier {
+		uint64_t seq;     /* an earlier table of the task, replaced by a later one */
+		char *rows;       /* its rows, as rows above; owned */
+	} *earlier;           /* first to last; owned */
+	size_t nearlier;
 };
 /* Reads it inside txn through the audit log's task index. Errors: the store's. Release
  * with report_annex_reported_release (also on error, harmless). */
 int report_annex_reported_get(struct store_txn *txn, const char *task,
                               struct report_annex_reported *out, struct dberr *e);
 void report_annex_reported_release(struct report_annex_reported *r);
-/* "，迟报" when r's table was received after deadline (the task's, UTC), else "": said
- * after the record's number in a 核对. Cannot fail. */
+/* Whether the audit record a is a late hand-in (迟报): a `task.submit` whose details say
+ * `"late":true`, as the lifecycle decided when it was handed in (received after the
+ * deadline then in force, docs/plan-format.md). The one rule the 核对 of Annex 3/4 and the
+ * accountability report read, so that they agree. Cannot fail. */
+bool report_submit_late(const struct store_audit *a);
+/* "，迟报" when the task's hand-in was late (report_submit_late of its latest hand-in), else
+ * "": said after the record's number in a 核对. A table that corrects one handed in on time
+ * is not late, whenever it came; a table with no hand-in on record (a store from before
+ * the table was the hand-in) is late when the task's first table was received after
+ * deadline (the task's, UTC). Cannot fail. */
 const char *report_annex_late(const struct report_annex_reported *r, int64_t deadline);
 /* 核对 of an Annex 3 row: the county's table for task against dabiao's figures v (as
  * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
