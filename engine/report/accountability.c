@@ -53,6 +53,8 @@ struct item {
 	                       * hand-in), words after the time, or NULL; owned */
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
 	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back */
+	bool with_lapse;      /* K_OMITTED: its task's lapse is in the same summary row: one
+	                       * fact, counted once in 合计 (as the conduct rules count it) */
 };
 
 /* Task key -> index of its latest lapse item, open addressing; a lapse is "missed" when no
@@ -761,6 +763,31 @@ resolve_lapses(struct acc *a)
 	}
 }
 
+/* A 漏报 flag on a task whose lapse (逾期未报, 逾期) is in the same jurisdiction and
+ * person's rows is the lapse by another name (review 10g, G11): it keeps its row and its
+ * 漏报 column, says so, and adds nothing to 合计. Items are sorted by then. */
+static void
+omitted_lapses(struct acc *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct item *it = &a->v[i];
+		char *why;
+
+		if (it->kind != K_OMITTED)
+			continue;
+		for (size_t j = 0; j < a->n && !it->with_lapse; j++)
+			it->with_lapse = (a->v[j].kind == K_MISSED || a->v[j].kind == K_OVERDUE) &&
+			                 strcmp(a->v[j].task, it->task) == 0 &&
+			                 strcmp(a->v[j].jur_id, it->jur_id) == 0 &&
+			                 strcmp(a->v[j].person, it->person) == 0;
+		if (!it->with_lapse)
+			continue;
+		why = xasprintf("%s；与该任务的逾期为同一事项，合计计1次", it->why);
+		free(it->why);
+		it->why = why;
+	}
+}
+
 static void
 detail_rows(const struct acc *a, struct report_table *t)
 {
@@ -812,7 +839,7 @@ summary_rows(const struct acc *a, struct report_table *t)
 			cnt[a->v[j].kind]++;
 			/* the total counts lapses and flags; warnings are their consequence, in
 			 * their own columns, never added to what they count */
-			if (a->v[j].kind < K_INTERVIEW)
+			if (a->v[j].kind < K_INTERVIEW && !a->v[j].with_lapse)
 				total++;
 			buf_printf(&seqs, "%s%llu", seqs.len ? "," : "", (unsigned long long)a->v[j].seq);
 		}
@@ -862,6 +889,7 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	resolve_lapses(&a);
 	if (a.n > 1) /* an empty result has no array: qsort(NULL, 0) is undefined */
 		qsort(a.v, a.n, sizeof(*a.v), item_cmp);
+	omitted_lapses(&a);
 	report_table_init(&out[0], "问责记录明细表", "问责明细", dhead, 8);
 	report_table_init(&out[1], "问责记录汇总表（按县市、园区和责任人）", "问责汇总", shead, 12);
 	report_table_keys(&out[0], "records", dkeys);

@@ -110,11 +110,12 @@ conduct_flag_zh(const char *kind)
 	return kind;
 }
 
-/* The class of an event: what `of` names. */
+/* The class of an event: what `of` names. "lapse+omitted" is a lapse whose 漏报 flag is
+ * the same fact (conduct_note). */
 unsigned
 conduct_class(const char *why)
 {
-	if (strcmp(why, "lapse") == 0)
+	if (strcmp(why, "lapse") == 0 || strcmp(why, CONDUCT_LAPSE_OMITTED) == 0)
 		return PLAN_COUNT_LAPSE;
 	if (strcmp(why, "escalation") == 0)
 		return PLAN_COUNT_ESCALATION;
@@ -282,6 +283,35 @@ conduct_evaluate_after(struct store_txn *txn, const struct engine_plan *ep, size
 	return rc;
 }
 
+/* A 漏报 flag on a task whose lapse is counted, or a lapse of a task whose only flag is
+ * 漏报: the two become the one event "lapse+omitted", under the time it was first counted;
+ * *seen then (nothing new to count). A task's other flags (瞒报, 谎报) stay facts of their
+ * own: a late report is one fault, a false one another. */
+static int
+omitted_is_lapse(struct store_txn *txn, const char *key, struct rule_state *s,
+                 const char *task, const char *why, bool *seen, struct dberr *e)
+{
+	bool flag = strcmp(why, "omitted") == 0, lapse = strcmp(why, "lapse") == 0;
+
+	if (!flag && !lapse)
+		return 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i].task, task) != 0)
+			continue;
+		if (strcmp(s->v[i].why, CONDUCT_LAPSE_OMITTED) == 0) {
+			*seen = true;
+			return 0;
+		}
+		if (strcmp(s->v[i].why, flag ? "lapse" : "omitted") != 0)
+			continue;
+		free(s->v[i].why);
+		s->v[i].why = xstrdup(CONDUCT_LAPSE_OMITTED);
+		*seen = true;
+		return state_put(txn, key, s, e);
+	}
+	return 0;
+}
+
 int
 conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
              const struct store_task *task, int64_t t, const char *why, struct dberr *e)
@@ -308,6 +338,14 @@ conduct_note(struct engine *en, struct store_txn *txn, const struct engine_plan 
 			break;
 		}
 		state_prune(&s, t - conduct_window(&r->within));
+		/* a lapse and a 漏报 flag of the same task are one fact (review 10g, G11: a list
+		 * that never came, flagged 漏报, was "2次…（涉及1项任务）" and met a two-event
+		 * standard): one event, "lapse+omitted", named with both */
+		if ((rc = omitted_is_lapse(txn, key, &s, task->key, why, &seen, e)) != 0) {
+			state_free(&s);
+			free(key);
+			break;
+		}
 		for (size_t i = 0; i < s.n && !seen; i++) {
 			seen = strcmp(s.v[i].task, task->key) == 0 && conduct_class(s.v[i].why) == cls;
 			/* an escalation is the task's lapse one step on, not a new fact: under a rule
@@ -378,6 +416,20 @@ conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine_pla
 			            conduct_class(s.v[i].why) == cls;
 			char *left = mine && cls == PLAN_COUNT_FLAG ? conduct_flags_minus(s.v[i].why, why)
 			                                            : NULL;
+
+			/* a lapse and its 漏报 as one event: withdrawing the flag leaves the lapse,
+			 * voiding the lapse (补录) leaves the flag, each counted from the first */
+			if (strcmp(s.v[i].task, task->key) == 0 &&
+			    strcmp(s.v[i].why, CONDUCT_LAPSE_OMITTED) == 0 &&
+			    (cls == PLAN_COUNT_LAPSE || strcmp(why, "omitted") == 0) &&
+			    (p->conduct[k].of & (cls == PLAN_COUNT_LAPSE ? PLAN_COUNT_FLAG
+			                                                 : PLAN_COUNT_LAPSE))) {
+				free(s.v[i].why);
+				s.v[i].why = xstrdup(cls == PLAN_COUNT_LAPSE ? "omitted" : "lapse");
+				s.v[kept++] = s.v[i];
+				changed = true;
+				continue;
+			}
 
 			if (left != NULL && *left != '\0') {
 				changed |= strcmp(left, s.v[i].why) != 0;

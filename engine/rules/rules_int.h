@@ -54,6 +54,9 @@ int conduct_evaluate_after(struct store_txn *txn, const struct engine_plan *ep, 
 
 char *conduct_state_key(const char *plan, size_t rule, const char *jurisdiction);
 int64_t conduct_window(const struct plan_offset *o);
+/* A task's lapse and its 漏报 flag counted as the one event they are (conduct.c, review
+ * 10g G11): an item's why, of class lapse. */
+#define CONDUCT_LAPSE_OMITTED "lapse+omitted"
 unsigned conduct_class(const char *why);
 void conduct_items_free(struct conduct_item *v, size_t n);
 

@@ -256,6 +256,8 @@ why_zh(const char *why, char out[64])
 
 	if (strcmp(why, "lapse") == 0)
 		return "逾期";
+	if (strcmp(why, CONDUCT_LAPSE_OMITTED) == 0)
+		return "逾期（被登记为漏报）";
 	if (strcmp(why, "escalation") == 0)
 		return "督办后仍未办结";
 	if ((flags = conduct_flag_zh(why)) == why)

@@ -41,6 +41,7 @@ static const char *
 why_word(const char *why)
 {
 	return strcmp(why, "lapse") == 0        ? "逾期"
+	     : strcmp(why, "lapse+omitted") == 0 ? "逾期（漏报）"
 	     : strcmp(why, "escalation") == 0   ? "督办未果"
 	                                        : conduct_flag_zh(why);
 }
