@@ -442,6 +442,10 @@ cli_store(struct cli *c, struct store **out)
 	return 0;
 }
 
+/* The most values a "one of: ..." list names; a longer one ends with how many there are
+ * and where to see them all (a registry of 1,000 enterprises is no message). */
+#define CLI_ONE_OF_MAX 20
+
 /* "unknown --state 'x' (one of: a, b, c)": the allowed values, cut with the message. */
 static int
 not_one_of(struct cli *c, const char *opt, const char *v, const struct strset *allowed,
@@ -453,8 +457,10 @@ not_one_of(struct cli *c, const char *opt, const char *v, const struct strset *a
 
 	if (allowed->n == 0)
 		buf_puts(&b, none);
-	else
-		strset_join(allowed, ", ", &b);
+	for (size_t i = 0; i < allowed->n && i < CLI_ONE_OF_MAX; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", allowed->v[i]);
+	if (allowed->n > CLI_ONE_OF_MAX)
+		buf_printf(&b, ", … %zu in all: dabiao help --values %s", allowed->n, opt);
 	/* 'changji-city　' reads as changji-city: say what the eye does not see (the
 	 * ideographic space an input method types after a word) */
 	utf8_trim_span(v, len, &lead, &end);
@@ -547,11 +553,11 @@ in_set(const struct strset *set, const char *s)
 }
 
 /* What --plan, --milestone and --state may name: every loaded plan's id, and the
- * milestones and lifecycle states of plan (NULL: of every plan), in the plans' order.
+ * milestones, lifecycle states and roles of plan (NULL: of every plan), in the plans' order.
  * Returns whether plan (when given) is loaded. */
 static bool
 plan_values(struct engine *en, const char *plan, struct strset *plans,
-            struct strset *milestones, struct strset *states)
+            struct strset *milestones, struct strset *states, struct strset *roles)
 {
 	bool found = false;
 
@@ -564,6 +570,8 @@ plan_values(struct engine *en, const char *plan, struct strset *plans,
 		found = true;
 		for (size_t m = 0; m < p->nmilestones; m++)
 			strset_add(milestones, p->milestones[m].id);
+		for (size_t r = 0; r < p->nroles; r++)
+			strset_add(roles, p->roles[r].id);
 		for (size_t l = 0; l < p->nlifecycles; l++)
 			for (size_t k = 0; k < p->lifecycles[l].nstates; k++)
 				strset_add(states, p->lifecycles[l].states[k]);
@@ -579,13 +587,16 @@ int
 cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f)
 {
 	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
+	struct strset roles = STRSET_INIT;
 	struct filter_txn a = {f, STRSET_INIT, false, false};
-	bool plan_found, milestone_found, state_found;
+	bool plan_found, milestone_found, state_found, role_found;
 	int rc = 0;
 
-	plan_found = plan_values(en, f->plan, &plans, &milestones, &states) || f->plan == NULL;
+	plan_found = plan_values(en, f->plan, &plans, &milestones, &states, &roles) ||
+	             f->plan == NULL;
 	milestone_found = in_set(&milestones, f->milestone);
 	state_found = in_set(&states, f->state);
+	role_found = in_set(&roles, f->role);
 	if (f->milestone != NULL && !milestone_found && plan_found) {
 		struct old_milestone old = {f->milestone, false};
 
@@ -600,6 +611,8 @@ cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f)
 		rc = not_one_of(c, "milestone", f->milestone, &milestones, "no plan is loaded");
 	else if (f->state != NULL && !state_found)
 		rc = not_one_of(c, "state", f->state, &states, "no plan is loaded");
+	else if (f->role != NULL && !role_found)
+		rc = not_one_of(c, "role", f->role, &roles, "no plan is loaded");
 	else if ((f->jurisdiction || f->subject) &&
 	         (rc = store_read(engine_store(en), filter_txn, &a, &c->err)) == 0) {
 		if (f->jurisdiction != NULL && !a.jurisdiction_found)
@@ -613,6 +626,7 @@ out:
 	strset_free(&plans);
 	strset_free(&milestones);
 	strset_free(&states);
+	strset_free(&roles);
 	strset_free(&a.jurisdictions);
 	return rc;
 }
@@ -627,6 +641,7 @@ int
 cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *out)
 {
 	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
+	struct strset roles = STRSET_INIT;
 	int rc = 0;
 
 	if (strcmp(kind, "jurisdiction") == 0)
@@ -646,7 +661,7 @@ cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *ou
 		}
 		return 0;
 	}
-	plan_values(en, NULL, &plans, &milestones, &states);
+	plan_values(en, NULL, &plans, &milestones, &states, &roles);
 	if (strcmp(kind, "plan") == 0)
 		for (size_t i = 0; i < plans.n; i++)
 			strset_add(out, plans.v[i]);
@@ -656,11 +671,15 @@ cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *ou
 	else if (strcmp(kind, "state") == 0)
 		for (size_t i = 0; i < states.n; i++)
 			strset_add(out, states.v[i]);
+	else if (strcmp(kind, "role") == 0)
+		for (size_t i = 0; i < roles.n; i++)
+			strset_add(out, roles.v[i]);
 	else
-		rc = cli_usage(c, "--values takes plan, milestone, state, jurisdiction or month, "
-		               "not '%s'", kind);
+		rc = cli_usage(c, "--values takes plan, milestone, state, role, jurisdiction or "
+		               "month, not '%s'", kind);
 	strset_free(&plans);
 	strset_free(&milestones);
 	strset_free(&states);
+	strset_free(&roles);
 	return rc;
 }

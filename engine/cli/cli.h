@@ -92,16 +92,19 @@ int cli_one_arg(struct cli *c, const char *what, const char **out);
 int cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out);
 /* The filters a listing takes; NULL: not given. */
 struct cli_filters {
-	const char *plan, *milestone, *state, *jurisdiction, *subject;
+	const char *plan, *milestone, *state, *jurisdiction, *subject, *role;
 };
 /* Checks each given filter against what the store holds (the loaded plans' ids, their
- * milestones and lifecycle states, the registry's jurisdictions and subjects): a value that
- * names nothing is a usage error (64) listing the values it could be (a subject: where to
+ * milestones, lifecycle states and roles, the registry's jurisdictions and subjects): a
+ * value that names nothing is a usage error (64) naming the option and the value and
+ * listing the values it could be (the first CLI_ONE_OF_MAX of them; a subject: where to
  * look them up), since a listing that showed nothing for `--state overdu` would read as "no
- * overdue tasks". Milestones and states are those of f->plan when given, else of every
- * loaded plan. Errors: DB_EUSAGE, the store's. */
+ * overdue tasks". Every command that takes one of these options calls it as soon as the
+ * engine is open, before it reads or writes anything else, so the rule is one for all
+ * (review 13d, F14). Milestones, states and roles are those of f->plan when given, else of
+ * every loaded plan. Errors: DB_EUSAGE, the store's. */
 int cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f);
-/* The values kind (plan, milestone, state, jurisdiction, month) may take on this store,
+/* The values kind (plan, milestone, state, role, jurisdiction, month) may take on this store,
  * added to out in the order people meet them (the plans', the registry's; months newest
  * first, the store's month and the eleven before it): what the bash completion offers
  * (`help --values`). Errors: DB_EUSAGE for another kind, the store's. */

@@ -85,6 +85,9 @@ cmd_extend(struct cli *c)
 		return cli_usage(c, "--to: '%s' is not a date (YYYY-MM-DD)", to);
 	a.task = npos == 1 ? pos[0] : NULL;
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
+	    (rc = cli_check_filters(c, a.en, &(struct cli_filters){
+	             .plan = a.sel.plan, .milestone = a.sel.milestone,
+	             .jurisdiction = a.sel.jurisdiction})) != 0 ||
 	    (rc = engine_write(a.en, extend_txn, &a, &c->err)) != 0) {
 		buf_release(&a.finished);
 		return rc;

@@ -97,7 +97,9 @@ cmd_import_annex(struct cli *c)
 	if (q.jurisdiction == NULL || q.month == NULL || q.by == NULL || !*q.by)
 		return cli_usage(c, "--jurisdiction J, --month YYYY-MM and --by WHO are required");
 	q.path = files[0];
-	if ((rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0 ||
+	    (rc = cli_check_filters(c, en, &(struct cli_filters){.plan = q.plan,
+	                                                         .jurisdiction = q.jurisdiction})) != 0)
 		return rc;
 	if (at != NULL) {
 		if (tz_parse_time(engine_tz(en), at, &q.at) != 0)

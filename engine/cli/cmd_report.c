@@ -69,7 +69,8 @@ cmd_report(struct cli *c)
 		cli_usage(c, "--format xlsx needs --out FILE");
 	if (e->code != 0)
 		return DB_EUSAGE;
-	if ((rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0 ||
+	    (rc = cli_check_filters(c, en, &(struct cli_filters){.plan = plan})) != 0)
 		return rc;
 	if (strcmp(pos[0], "annex3") == 0) {
 		rc = report_annex3(en, plan, month, by && strcmp(by, "industry") == 0, &t[0], e);

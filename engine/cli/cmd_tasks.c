@@ -102,9 +102,9 @@ cmd_tasks(struct cli *c)
 		return rc;
 	lc.en = en;
 	lc.e = &c->err;
-	if ((rc = cli_check_filters(c, en, &(struct cli_filters){plan, lc.milestone, lc.state,
-	                                                          lc.jurisdiction,
-	                                                          lc.subject})) != 0)
+	if ((rc = cli_check_filters(c, en, &(struct cli_filters){
+	             .plan = plan, .milestone = lc.milestone, .state = lc.state,
+	             .jurisdiction = lc.jurisdiction, .subject = lc.subject})) != 0)
 		return rc;
 	if (plan != NULL) {
 		prefix = xasprintf("%s/", plan);

@@ -134,7 +134,8 @@ cmd_workdays(struct cli *c)
 		return cli_usage(c, "--to %s is before --from %s", to, from);
 	if (last >= ten_years_after(first))
 		return cli_usage(c, "--from %s to --to %s is more than ten years", from, to);
-	if ((rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_engine(c, &en)) != 0 ||
+	    (rc = cli_check_filters(c, en, &(struct cli_filters){.plan = plan})) != 0)
 		return rc;
 	if ((ep = engine_plan_find(en, plan)) == NULL)
 		return dberr_set(&c->err, DB_ENOTFOUND, "no plan '%s' in the store (dabiao load "

@@ -150,7 +150,8 @@ const struct cli_command cli_commands[] = {
 		 OPT_OUT("the calendar"),
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such plan, or no plan has role R"},
+		 {64, "--plan, --subject or --role names nothing in the store (the message "
+		  "lists what there is)"},
 		 {73, "FILE cannot be created"},
 		 {0, NULL}},
 	 .example = "dabiao calendar --subject fukang-city --out fukang.ics"},
@@ -329,7 +330,8 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "--milestone M without --plan while more than one loaded plan has M (the "
-		  "plans are named; nothing changes)"},
+		  "plans are named; nothing changes), or --milestone, --jurisdiction or --plan "
+		  "names nothing in the store (the message lists what there is)"},
 		 {65, "no such task, no task matches the selection, TASK (or every selected "
 		  "task) is in a final state, DATE is before the task's current deadline (an extension never shortens one) "
 		  "or is its current due date (every selected task's: an extension that gives no "
@@ -380,10 +382,10 @@ const struct cli_command cli_commands[] = {
 	 .opts = (const struct cli_optdoc[]){
 		 {"man", NULL, NULL, "print the manual page (roff)"},
 		 {"completion", NULL, NULL, "print the bash completion script"},
-		 {"values", "plan|milestone|state|jurisdiction|month", NULL, "print, one a line, "
-		  "the values the store offers for that option (the loaded plans' ids, milestones "
-		  "and states, the registry's jurisdictions, the store's month and the eleven "
-		  "before it): what the bash completion offers"},
+		 {"values", "plan|milestone|state|role|jurisdiction|month", NULL, "print, one a "
+		  "line, the values the store offers for that option (the loaded plans' ids, "
+		  "milestones, states and roles, the registry's jurisdictions, the store's month "
+		  "and the eleven before it): what the bash completion offers"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {66, "--values: there is no store (dabiao init)"},
@@ -472,8 +474,9 @@ const struct cli_command cli_commands[] = {
 		  "nothing"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "a required option is missing, or the month is not YYYY-MM"},
-		 {65, "a row or field is bad, the jurisdiction or plan is unknown, no task "
+		 {64, "a required option is missing, the month is not YYYY-MM, or --jurisdiction "
+		  "or --plan names nothing in the store (the message lists what there is)"},
+		 {65, "a row or field is bad, no task "
 		  "hands in that table for that month (the message names it), the file is "
 		  "larger than 16 MiB (no county's form), or TIME is after now, before the month "
 		  "ended or before the task came to its state"},
@@ -578,8 +581,8 @@ const struct cli_command cli_commands[] = {
 		 OPT_OUT("the report"),
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {65, "no such plan, no plan with a clean-up milestone, or --month has not "
-		  "begun"},
+		 {64, "--plan names no plan in the store (the message lists the loaded ones)"},
+		 {65, "no plan with a clean-up milestone, or --month has not begun"},
 		 {73, "FILE cannot be created"},
 		 {0, NULL}},
 	 .example = "dabiao report annex3 --month 2017-07 --format xlsx --out annex3-2017-07.xlsx",
@@ -823,8 +826,8 @@ const struct cli_command cli_commands[] = {
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "an option is missing, or the days are not dates of 2000-2099 in order, ten "
-		  "years at most"},
-		 {65, "no such plan in the store"},
+		  "years at most, or --plan names no plan in the store (the message lists the "
+		  "loaded ones)"},
 		 {0, NULL}},
 	 .example = "dabiao workdays --plan changji-2017 --from 2017-09-25 --to 2017-10-10"},
 };

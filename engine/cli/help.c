@@ -515,8 +515,8 @@ man_page(FILE *f)
 static bool
 store_valued(const struct cli_optdoc *o)
 {
-	static const char *const names[] = {"plan", "milestone", "state", "jurisdiction",
-	                                    "month", NULL};
+	static const char *const names[] = {"plan", "milestone", "state", "role",
+	                                    "jurisdiction", "month", NULL};
 
 	for (size_t i = 0; names[i] && strchr(o->arg, '|') == NULL; i++)
 		if (strcmp(o->name, names[i]) == 0)

@@ -176,7 +176,7 @@ eq(rc, 65, f"May: no task hands in a table covering May: {err}")
 check("changji-2017/monthly-summary/hutubi-county/2017-06" in err, f"names the task: {err}")
 rc, _, err = st.run("import-annex", f2, "--jurisdiction", "nowhere", "--month", "2017-06",
                     "--by", "王科长")
-eq(rc, 65, f"an unknown jurisdiction: {err}")
+eq(rc, 64, f"an unknown jurisdiction is a usage error (F14): {err}")
 for args, what in (((f2, "--jurisdiction", "hutubi-county", "--month", "2017-06"), "no --by"),
                    ((f2, "--jurisdiction", "hutubi-county", "--month", "2017-6", "--by", "王"),
                     "a bad month")):

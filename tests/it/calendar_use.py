@@ -96,7 +96,7 @@ eq(days[0]["decided_by"], "weekday", "decided by the plain week")
 code, _, err = st.run("workdays", "--plan", "cal", "--from", "2017-02-01", "--to", "2016-01-01")
 eq(code, 64, "--to before --from is a usage error")
 code, _, err = st.run("workdays", "--plan", "nope", "--from", "2017-02-01", "--to", "2017-02-01")
-eq(code, 65, "an unknown plan")
+eq(code, 64, "an unknown plan is a usage error")
 
 # the timeline notes 2027 once, on standard error; standard output keeps one line per action
 code, out, err = st.run("advance", "--to", "2027-03-01T00:00:00+08:00", check=0)

@@ -56,6 +56,6 @@ eq(complete("--db", st.path("nothing-here"), "tasks", "--jurisdiction", ""), [],
 eq(st.ok("help", "--values", "jurisdiction"), "aa-county\nbb-city\n", "one value a line")
 rc, out, err = st.run("help", "--values", "enterprise")
 eq((rc, out), (64, ""), "an unknown kind is a usage error")
-check("plan, milestone, state, jurisdiction or month" in err, f"naming the kinds: {err}")
+check("plan, milestone, state, role, jurisdiction or month" in err, f"naming the kinds: {err}")
 st.cleanup()
 done("bash completion offers the store's plans, milestones, states, jurisdictions, months")

@@ -199,7 +199,7 @@ check(any(ln.split()[:2] == ["合计", "0"] for ln in out.splitlines()),
 eq(st.run("report", "annex3", "--month", "2017-13")[0], 64, "bad month")
 eq(st.run("report", "annex3", "--month", "2017-07", "--format", "xlsx")[0], 64,
    "xlsx needs --out")
-eq(st.run("report", "annex3", "--month", "2017-07", "--plan", "nope")[0], 65, "unknown plan")
+eq(st.run("report", "annex3", "--month", "2017-07", "--plan", "nope")[0], 64, "unknown plan: a usage error")
 eq(st.run("report", "annex9", "--month", "2017-07")[0], 64, "unknown report")
 st.cleanup()
 done("Annex 3 and 4 as of each month's end, in table, CSV and XLSX")
