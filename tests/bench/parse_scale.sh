@@ -2,25 +2,29 @@
 # Time taken by input size: `check` of plans with 1k/10k/100k milestones, and `import` of
 # enterprise CSVs with 10k/100k/1M rows, each refused at its last row (a duplicate id, so
 # the whole file is read and validated, and nothing is stored) and, for 10k/100k, accepted
-# into a store without plans. Linear parsers take ten times as long for ten times the
-# input; quadratic ones a hundred. Prints figures and one SUMMARY line, which ends with each
-# series' growth over its last tenfold step (`check_x10=8.1`: ten times the milestones took
-# 8.1 times as long; about 10 is linear, about 100 quadratic; the smallest inputs are mostly
-# the program's start). Never fails on a number.
-#   tests/bench/parse_scale.sh [BUILD_DIR] [MAX_ROWS] [MAX_MILESTONES]
+# into a store without plans. Wide inputs too (review 13d, F16): a CSV whose header has
+# 10k/100k columns, refused at its last column (a name given twice) and accepted, then
+# imported again (each field compared with the stored one); and a YAML jurisdiction with
+# 10k/100k `contacts:` entries, imported and imported again. Linear parsers take ten times
+# as long for ten times the input; quadratic ones a hundred. Prints figures and one SUMMARY
+# line, which ends with each series' growth over its last tenfold step (`check_x10=8.1`:
+# ten times the milestones took 8.1 times as long; about 10 is linear, about 100
+# quadratic; the smallest inputs are mostly the program's start). Never fails on a number.
+#   tests/bench/parse_scale.sh [BUILD_DIR] [MAX_ROWS] [MAX_MILESTONES] [MAX_WIDE]
 set -euo pipefail
 build=${1:-build/release}
 max_rows=${2:-1000000}
 max_ms=${3:-100000}
+max_wide=${4:-100000}
 bin="$(cd "$build" && pwd)/dabiao"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 
-/usr/bin/python3 - "$max_rows" "$max_ms" <<'PY'
+/usr/bin/python3 - "$max_rows" "$max_ms" "$max_wide" <<'PY'
 import sys
 
-max_rows, max_ms = int(sys.argv[1]), int(sys.argv[2])
+max_rows, max_ms, max_wide = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 ALPHA = "0123456789ABCDEFGHJKLMNPQRTUWXY"          # GB 32100-2015, no I O S V Z
 W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
@@ -55,6 +59,21 @@ while n <= max_ms:
             # every tenth milestone comes after the one before it, so `after` is resolved too
             due = f"{{after: m{i - 1}, plus: 3d}}" if i % 10 == 9 else "2017-05-10"
             f.write(f"      - {{id: m{i}, title: 第{i}项, owner: hq, for: once, due: {due}}}\n")
+    n *= 10
+n = 10_000
+while n <= max_wide:
+    names = [f"attr{i}" for i in range(n)]
+    row = f"{code(1)},企业,j1,steel," + ",".join(f"值{i}" for i in range(n))
+    with open(f"wide-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry," + ",".join(names) + "\n" + row + "\n")
+    with open(f"wide-dup-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry," + ",".join(names[:-1] + [names[0]]) + "\n"
+                + row + "\n")
+    with open(f"contacts-{n}.yaml", "w") as f:
+        f.write("jurisdictions:\n  - id: w0\n    name: 宽县\n    kind: county\n"
+                "    email: [w0@x.example]\n    contacts:\n")
+        for i in range(n):
+            f.write(f"      role{i}: [r{i}@x.example, r{i}b@x.example]\n")
     n *= 10
 PY
 
@@ -96,6 +115,34 @@ while [ "$n" -le "$max_rows" ]; do
 		summary+=" import_ok_${n}rows=${secs}s"
 		step import_ok "$secs"
 	fi
+	rm -rf "$db"
+	n=$((n * 10))
+done
+n=10000
+while [ "$n" -le "$max_wide" ]; do
+	db="$dir/db-wide-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import registry.yaml >/dev/null
+	read -r secs rss < <(t "$bin" --db "$db" import "wide-dup-$n.csv")
+	printf 'import %7d columns, last twice:  %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" wide_dup_${n}cols=${secs}s"
+	step wide_dup "$secs"
+	read -r secs rss < <(t "$bin" --db "$db" import "wide-$n.csv")
+	printf 'import %7d columns:               %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" wide_${n}cols=${secs}s"
+	step wide "$secs"
+	read -r secs rss < <(t "$bin" --db "$db" import "wide-$n.csv")
+	printf 'import %7d columns again:         %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" wide_again_${n}cols=${secs}s"
+	step wide_again "$secs"
+	read -r secs rss < <(t "$bin" --db "$db" import "contacts-$n.yaml")
+	printf 'import %7d contacts:              %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" contacts_${n}=${secs}s"
+	step contacts "$secs"
+	read -r secs rss < <(t "$bin" --db "$db" import "contacts-$n.yaml")
+	printf 'import %7d contacts again:        %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" contacts_again_${n}=${secs}s"
+	step contacts_again "$secs"
 	rm -rf "$db"
 	n=$((n * 10))
 done

@@ -62,7 +62,8 @@ quoting_bom_crlf_and_multiline_fields(void)
 		"\xef\xbb\xbf"
 		"id, name ,jurisdiction,industry,listed,email,contact:county_epb,reason\r\n"
 		"91652301MA7000001Q,\"Tianshan Cement, \"\"North\"\" Plant\",changji-city,cement,"
-		"是,\" a@x.example ; b@x.example;\",c@x.example,\"kiln filter\r\nworn out\"\r\n"
+		"是,\" a@x.example ; b@x.example; a@x.example;\",c@x.example,\"kiln filter\r\nworn "
+		"out\"\r\n"
 		"\r\n"
 		"91652301MA7000002U,  padded  ,fukang-city,coal,YES,,,\r\n"
 		"91652301MA7000003Y,Three,changji-city,paper,0,,,\r\n"
@@ -85,8 +86,10 @@ quoting_bom_crlf_and_multiline_fields(void)
 	ASSERT_STR_EQ(field(s, "name"), "Tianshan Cement, \"North\" Plant");
 	ASSERT_STR_EQ(field(s, "listed"), "true");
 	ASSERT_STR_EQ(field(s, "reason"), "kiln filter\r\nworn out");
+	/* an address given twice is kept once, where it came first (registry_contacts_dedup) */
 	ASSERT_STR_EQ(contacts(s, "", buf, sizeof(buf)), "a@x.example,b@x.example");
 	ASSERT_STR_EQ(contacts(s, "county_epb", buf, sizeof(buf)), "c@x.example");
+	ASSERT_EQ(s->ncontacts, 3);
 	ASSERT(field(s, "email") == NULL);
 	ASSERT(field(s, "measure") == NULL);
 	/* The standard fields come first, in the documented order. */
@@ -175,7 +178,7 @@ static const struct bad_case bad_cases[] = {
 	{"missing required column", "id,name,jurisdiction\n", 1, 1,
 	 "header: missing required column 'industry'"},
 	{"column named twice", "id,name,name,jurisdiction,industry\n", 1, 9,
-	 "header, column 3: column 'name' appears twice"},
+	 "header, column 3: column 'name' appears twice (first as column 2)"},
 	{"value under a column without a name", "id,,name,jurisdiction,industry,\n"
 	 "91652301MA7000001Q,,One,changji-city,cement,\n"
 	 "91652301MA7000002U,,Two,changji-city,cement,x\n", 3, 45,
@@ -185,7 +188,7 @@ static const struct bad_case bad_cases[] = {
 	{"contact column without a role", "id,name,jurisdiction,industry,contact:\n", 1, 31,
 	 "bad role id ''"},
 	{"byte order mark does not shift columns", "\xef\xbb\xbfid,id\n", 1, 4,
-	 "column 'id' appears twice"},
+	 "column 'id' appears twice (first as column 1)"},
 	{"too few fields", H "91652301MA7000001Q,One,changji-city\n", 2, 24,
 	 "row 1: 3 fields, but the header has 8 columns"},
 	{"too many fields", H ROW1 "91652301MA7000002U,Two,changji-city,cement,,,,,extra\n", 3,

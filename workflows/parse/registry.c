@@ -147,6 +147,7 @@ seal(struct registry_list *l)
 	if (l->n == 0 || l->sealed == l->n || l->sink != NULL)
 		return; /* a sink's subject is handed on whole, never packed */
 	s = &l->v[l->n - 1];
+	registry_contacts_dedup(s);
 	s->fields = mem_kv(l->mem, s->fields, s->nfields);
 	s->contacts = mem_kv(l->mem, s->contacts, s->ncontacts);
 	l->sealed = l->n;
@@ -238,6 +239,7 @@ registry_list_hand(struct registry_list *l, struct dberr *e)
 	if (l->sink == NULL || l->n == l->sealed)
 		return 0;
 	s = &l->v[0];
+	registry_contacts_dedup(s);
 	rc = l->sink((const char *const *)l->columns, l->ncolumns, s, l->sink_arg, e);
 	subject_release(s);
 	s->fields = s->contacts = NULL;
@@ -304,12 +306,55 @@ registry_field_add(struct store_subject *s, const char *key, const char *val)
 void
 registry_contact_add(struct store_subject *s, const char *role, const char *addr)
 {
-	size_t i;
-
-	for (i = 0; i < s->ncontacts; i++)
-		if (strcmp(s->contacts[i].key, role) == 0 && strcmp(s->contacts[i].val, addr) == 0)
-			return;
 	kv_append(&s->contacts, &s->ncontacts, role, addr);
+}
+
+/* A contact and its place, sorted by key, address, then place: equal pairs end up side by
+ * side, the first one given first. */
+struct contact_at {
+	const char *key, *val;
+	size_t i;
+};
+
+static int
+cmp_contact(const void *a, const void *b)
+{
+	const struct contact_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c == 0)
+		c = strcmp(x->val, y->val);
+	return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+void
+registry_contacts_dedup(struct store_subject *s)
+{
+	struct contact_at *v;
+	size_t n = s->ncontacts, k = 0;
+	bool *drop;
+
+	if (n < 2)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	drop = xcalloc(n, sizeof(*drop));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct contact_at){s->contacts[i].key, s->contacts[i].val, i};
+	qsort(v, n, sizeof(*v), cmp_contact);
+	for (size_t i = 1; i < n; i++)
+		drop[v[i].i] = strcmp(v[i].key, v[i - 1].key) == 0 &&
+		               strcmp(v[i].val, v[i - 1].val) == 0;
+	for (size_t i = 0; i < n; i++) {
+		if (drop[i]) {
+			free(s->contacts[i].key);
+			free(s->contacts[i].val);
+		} else {
+			s->contacts[k++] = s->contacts[i];
+		}
+	}
+	s->ncontacts = k;
+	free(v);
+	free(drop);
 }
 
 /* ---- value checks ---- */
