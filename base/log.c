@@ -6,20 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum log_level log_level = LOG_LEVEL_WARN;
-
-void
-log_set_level(enum log_level lvl)
-{
-	log_level = lvl;
-}
-
-enum log_level
-log_get_level(void)
-{
-	return log_level;
-}
-
 static void __attribute__((format(printf, 2, 0)))
 vlog(const char *mod, const char *fmt, va_list ap, const char *errstr)
 {
@@ -32,12 +18,12 @@ vlog(const char *mod, const char *fmt, va_list ap, const char *errstr)
 }
 
 void
-log_warn(const char *mod, const char *fmt, ...)
+log_warn(enum log_level at, const char *mod, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
 
-	if (log_level >= LOG_LEVEL_WARN) {
+	if (at >= LOG_LEVEL_WARN) {
 		va_start(ap, fmt);
 		vlog(mod, fmt, ap, strerror(saved));
 		va_end(ap);
@@ -45,15 +31,15 @@ log_warn(const char *mod, const char *fmt, ...)
 	errno = saved;
 }
 
-#define LOG_FN(name, lvl)                              \
-	void name(const char *mod, const char *fmt, ...) \
-	{                                                \
-		va_list ap;                              \
-		if (log_level < (lvl))                   \
-			return;                          \
-		va_start(ap, fmt);                       \
-		vlog(mod, fmt, ap, NULL);                \
-		va_end(ap);                              \
+#define LOG_FN(name, lvl)                                                   \
+	void name(enum log_level at, const char *mod, const char *fmt, ...)   \
+	{                                                                     \
+		va_list ap;                                                   \
+		if (at < (lvl))                                               \
+			return;                                               \
+		va_start(ap, fmt);                                            \
+		vlog(mod, fmt, ap, NULL);                                     \
+		va_end(ap);                                                   \
 	}
 
 LOG_FN(log_warnx, LOG_LEVEL_WARN)

@@ -409,6 +409,20 @@ out:
 	return rc;
 }
 
+unsigned
+store_log_flags(enum log_level at)
+{
+	return (at < LOG_LEVEL_WARN ? STORE_QUIET : 0) | (at >= LOG_LEVEL_INFO ? STORE_VERBOSE : 0);
+}
+
+/* The verbosity its open flags give a store's lines. */
+static enum log_level
+log_at(const struct store *s)
+{
+	return s->flags & STORE_QUIET ? LOG_LEVEL_QUIET
+	     : s->flags & STORE_VERBOSE ? LOG_LEVEL_INFO : LOG_LEVEL_WARN;
+}
+
 /* writers.lock (store.h, "Taking turns"): opened once per store handle. Without it a
  * write still works, only without its turn: said once, never refused. */
 static void
@@ -418,7 +432,8 @@ open_turns(struct store *s)
 
 	s->turn_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->turn_fd < 0)
-		log_warn("store", "cannot open %s: writes here will not take turns with the "
+		log_warn(log_at(s), "store",
+		         "cannot open %s: writes here will not take turns with the "
 		         "daemon's", path);
 	free(path);
 }
@@ -543,7 +558,7 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 	if ((rc = mdb_reader_check(s->env, &dead)) != 0)
 		goto mdb_fail;
 	if (dead > 0)
-		log_info("store", "cleared stale readers dir=%s count=%d", dir, dead);
+		log_info(log_at(s), "store", "cleared stale readers dir=%s count=%d", dir, dead);
 	if (!(flags & STORE_RDONLY))
 		open_turns(s);
 	rc = init_txn(s, e);
@@ -600,7 +615,7 @@ grow_map(struct store *s, struct dberr *e)
 	if (rc != 0)
 		return store_mdb_fail(NULL, rc, e, "store %s: growing the map to %zu bytes",
 		                      s->dir, size);
-	log_info("store", "map grown dir=%s size=%zu", s->dir, size);
+	log_info(log_at(s), "store", "map grown dir=%s size=%zu", s->dir, size);
 	return 0;
 }
 

@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/log.h"
 
 #define STORE_SCHEMA_VERSION 12
 
@@ -63,7 +64,12 @@ enum store_open_flags {
 	STORE_RDONLY = 1 << 1,
 	STORE_NOLOCK = 1 << 2,  /* with STORE_RDONLY: no lock.mdb (a backup's copy, read once
 	                           by the process that made it, before anyone else opens it) */
+	STORE_QUIET = 1 << 3,   /* no warning on standard error (the command's -q) */
+	STORE_VERBOSE = 1 << 4, /* also its info lines: stale reader slots cleared, the map
+	                           grown (-v) */
 };
+/* The STORE_QUIET/STORE_VERBOSE flags of a command's verbosity (base/log.h). */
+unsigned store_log_flags(enum log_level at);
 
 /* Opens (and with STORE_CREATE creates, mode 0700 folder / 0600 files) the store in dir.
  * Clears stale reader slots. A store written by a newer schema is refused with DB_ESCHEMA

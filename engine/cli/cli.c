@@ -379,6 +379,16 @@ cli_rm_rf(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+enum log_level
+cli_log_level(unsigned flags, int verbosity)
+{
+	int at = (flags & CLI_SERVICE ? LOG_LEVEL_INFO : LOG_LEVEL_WARN) + verbosity;
+
+	if (verbosity < 0)
+		return LOG_LEVEL_QUIET;
+	return at > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG : (enum log_level)at;
+}
+
 int
 cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out)
 {
@@ -416,6 +426,7 @@ cli_engine(struct cli *c, struct engine **out)
 		o.store_flags = c->flags & CLI_WRITE ? 0 : STORE_RDONLY;
 		o.config = cfg;
 		o.actor = c->env->actor;
+		o.log_level = c->log_level;
 		if ((rc = engine_open(&o, &c->en, &c->err)) != 0)
 			return rc;
 		if ((c->flags & CLI_VIRTUAL) && engine_clock_mode(c->en) != STORE_CLOCK_VIRTUAL)
@@ -435,8 +446,8 @@ cli_store(struct cli *c, struct store **out)
 	int rc;
 
 	if (c->store == NULL &&
-	    (rc = store_open(c->env->db, c->flags & CLI_WRITE ? 0 : STORE_RDONLY, &c->store,
-	                     &c->err)) != 0)
+	    (rc = store_open(c->env->db, (c->flags & CLI_WRITE ? 0 : STORE_RDONLY) |
+	                     store_log_flags(c->log_level), &c->store, &c->err)) != 0)
 		return rc;
 	*out = c->store;
 	return 0;

@@ -28,6 +28,7 @@ struct cli_env {
 	const char *actor;       /* who runs the command as the system says (login user and
 	                            user id's names, main.c), for audit records */
 	const char *tmpdir;      /* $TMPDIR or /tmp: simulate's throw-away store */
+	int verbosity;           /* -q: -1; else how many -v were given */
 };
 
 /* What a command needs; the dispatcher acts on these. */
@@ -38,6 +39,8 @@ enum cli_flags {
 	CLI_DELIVERS = 1 << 4,   /* after success, deliver what the command queued */
 	CLI_VIRTUAL = 1 << 5,    /* needs a virtual-clock store */
 	CLI_REAL = 1 << 6,       /* needs a real-clock store */
+	CLI_SERVICE = 1 << 7,    /* runs as a service (run, web): logs info lines unasked,
+	                            its log being the record of what it did */
 };
 
 struct cli_command;
@@ -49,6 +52,8 @@ struct cli {
 	char **argv;
 	const struct cli_env *env;
 	unsigned flags;          /* enum cli_flags of the command */
+	enum log_level log_level; /* the command's verbosity (cli_log_level), passed down to
+	                            the store, the engine, the daemon and the web */
 	struct config *config;   /* read on first use (cli_config); owned by the dispatcher */
 	struct engine *en;       /* opened on first use (cli_engine); owned by the dispatcher */
 	struct store *store;     /* opened on first use (cli_store); owned by the dispatcher */
@@ -132,6 +137,11 @@ int cli_store(struct cli *c, struct store **out);
 /* Prints what a load, an import or a calendar update changed (would change, dry) in the
  * tasks: beyond plain additions, or all (cmd_plan.c). */
 void print_changes(const struct sched_changes *ch, bool all);
+
+/* The verbosity a command runs at: none at all with -q (verbosity < 0), else warnings,
+ * or info for a service (CLI_SERVICE), and one level more for each -v, up to debug.
+ * Cannot fail. */
+enum log_level cli_log_level(unsigned flags, int verbosity);
 
 /* Runs the command argv[0] with its arguments: returns the process exit status, or
  * CLI_EXIT_PIPE when standard output's reader went away (main then ends by SIGPIPE,

@@ -112,6 +112,7 @@ cmd_simulate(struct cli *c)
 	sim.from = from;
 	sim.to = to;
 	sim.actor = c->env->actor;
+	sim.log_level = c->log_level;
 	sim.on_action = print_action;
 	sim.arg = &notes;
 	if ((rc = cli_config(c, &sim.config)) == 0)

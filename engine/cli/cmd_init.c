@@ -52,13 +52,14 @@ cmd_init(struct cli *c)
 		return rc;
 	if ((rc = cli_config(c, &cfg)) != 0)
 		return rc;
-	if (store_open(c->env->db, 0, &s, &c->err) == 0) {
+	if (store_open(c->env->db, store_log_flags(c->log_level), &s, &c->err) == 0) {
 		store_close(s);
 		dberr_clear(&c->err);
 		return dberr_set(&c->err, DB_ECANTCREAT, "a store already exists at %s", c->env->db);
 	}
 	dberr_clear(&c->err);
-	rc = store_open_sized(c->env->db, STORE_CREATE, cfg->store_mapsize, &s, &c->err);
+	rc = store_open_sized(c->env->db, STORE_CREATE | store_log_flags(c->log_level),
+	                      cfg->store_mapsize, &s, &c->err);
 	if (rc == 0)
 		rc = store_write(s, init_txn, &sc, &c->err);
 	if (s)

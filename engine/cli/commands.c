@@ -612,15 +612,16 @@ const struct cli_command cli_commands[] = {
 		  "of a retired jurisdiction), or a jurisdiction with enterprises"},
 		 {0, NULL}},
 	 .example = "dabiao retire 91652301MA74H957X2 --reason \"2017年8月关闭，已注销\""},
-	{.name = "run", .fn = cmd_run, .flags = RW | CLI_REAL, .group = CLI_G_TIME,
+	{.name = "run", .fn = cmd_run, .flags = RW | CLI_REAL | CLI_SERVICE, .group = CLI_G_TIME,
 	 .summary = "run the scheduler on the real clock (the daemon)",
 	 .usage = "dabiao run",
 	 .text = "Applies every entry when it falls due and delivers the notices, until SIGTERM "
 	         "or SIGINT. Entries missed while it was down are caught up in order (a late "
 	         "deadline says so; of a task's late reminders only the last goes out). SIGHUP "
 	         "re-reads the configuration and the plans. Other dabiao commands may run "
-	         "meanwhile; it sees their changes within a second. Logs go to standard error, "
-	         "one line per action.",
+	         "meanwhile; it sees their changes within a second. Logs go to standard error: "
+	         "one line per action and per recipient of each notice delivered, unasked; -v "
+	         "adds debug lines, -q leaves only the error it stops with.",
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "the store has a virtual clock"},
 		 {0, NULL}},
@@ -783,7 +784,7 @@ const struct cli_command cli_commands[] = {
 		  "superseded_by, voided (docs/output.md)"},
 		 END_OPTS},
 	 .example = "dabiao warnings --state proposed"},
-	{.name = "web", .fn = cmd_web, .flags = RW, .group = CLI_G_WORK,
+	{.name = "web", .fn = cmd_web, .flags = RW | CLI_SERVICE, .group = CLI_G_WORK,
 	 .summary = "serve the store on the web: pages, submit links, the JSON API",
 	 .usage = "dabiao web [--listen HOST:PORT] [--demo-login TEXT]",
 	 .text = "Serves the store to the detachment's officers, the county departments, the "
@@ -838,9 +839,17 @@ const struct cli_optdoc cli_global_opts[] = {
 	{"config", "FILE", "$DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists",
 	 "the configuration: SMTP server, sender, audit key, calendars_dir "
 	 "(deploy/dabiao.yaml.example); /dev/null for none"},
-	{"verbose", NULL, NULL, "also log what the engine does (info); twice, -v -v, also "
-	 "debug lines. Logs go to standard error, one line each: MODULE: message key=value"},
-	{"quiet", NULL, NULL, "log nothing but errors (no warnings)"},
+	{"verbose", NULL, NULL, "more log lines on standard error, one an event (MODULE: "
+	 "message key=value), for every command: by default only warnings; -v adds info lines "
+	 "(each action the engine commits: a reminder, a lapse, an escalation, a notice "
+	 "queued, \"engine: action kind=...\"; each recipient of each notice delivered, "
+	 "\"notifiers: delivered key=... to=... via=... result=...\"; the store's map "
+	 "growing); -v -v adds debug lines. `run` and `web` are services and log info lines "
+	 "unasked: for them -v adds debug lines. Not with -q"},
+	{"quiet", NULL, NULL, "no log line on standard error, not even warnings (for every "
+	 "command, `run` and `web` too). The command's own output and its error message, which are not log "
+	 "lines, still print, and so do the warnings a command reports about its input "
+	 "(`check`, `load`: a calendar not covering a year). Not with -v"},
 	{"help", NULL, NULL, "the list of commands (dabiao help)"},
 	{"version", NULL, NULL, "print the version"},
 	END_OPTS,
@@ -948,6 +957,7 @@ cli_run(const struct cli_env *env, int argc, char **argv)
 	c.argv = argv + 1;
 	c.env = env;
 	c.flags = cmd->flags;
+	c.log_level = cli_log_level(cmd->flags, env->verbosity);
 	rc = cmd->fn(&c);
 	/* what a writing command queued goes out after its commit, unless a daemon serves the
 	 * store (as the web does): its sender claims it within a second, and the command would

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/log.h"
 #include "base/utf8.h"
 #include "engine/cli/cli.h"
 #include "notifiers/smtp.h"
@@ -75,8 +74,8 @@ main(int argc, char **argv)
 	char *help_argv[] = {help, NULL};
 	char actor[300];
 	struct cli_env env = {0};
-	bool want_help = false, db_given = false;
-	int i, status;
+	bool want_help = false, db_given = false, quiet = false;
+	int i, status, verbose = 0;
 
 	/* the SMTP helper (notifiers/sender.c): this program exec'd afresh by the daemon, which
 	 * sends its request on descriptor 0; not a command, not in --help */
@@ -114,9 +113,9 @@ main(int argc, char **argv)
 				return 64;
 			}
 		} else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
-			log_set_level(log_get_level() + 1);
+			verbose++;
 		} else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
-			log_set_level(LOG_LEVEL_QUIET);
+			quiet = true;
 		} else {
 			struct buf b = BUF_INIT;
 			char clip[UTF8_CLIP_BUF];
@@ -128,6 +127,14 @@ main(int argc, char **argv)
 			return 64;
 		}
 	}
+	if (quiet && verbose > 0) {
+		/* which one was meant is a guess, as with an option given twice */
+		fprintf(stderr, "dabiao: error: -q and -v together: give one (-q: no log lines; "
+		        "-v: more of them)\n");
+		return 64;
+	}
+	/* one setting, handed to the command (cli_log_level), never a global */
+	env.verbosity = quiet ? -1 : verbose;
 	env.db = db && *db ? db : "./dabiao.db";
 	os_actor(actor, sizeof(actor));
 	env.actor = actor;

@@ -65,6 +65,7 @@ plans_release(struct engine_plan *v, size_t n)
 struct load_ctx {
 	struct engine_plan *v;
 	size_t n, cap;
+	enum log_level log_level;
 	struct dberr *e;
 };
 
@@ -80,6 +81,14 @@ load_one(const struct store_plan *sp, void *arg)
 	rc = engine_plan_parse_stored(sp, &ep.plan, c->e);
 	if (rc != 0)
 		return rc;
+	/* the same bytes resolve the same way; a differing hash means this dabiao reads a
+	 * calendar otherwise than the one that stored the version did */
+	if (sp->calendar_sha256[0] && strcmp(sp->calendar_sha256, ep.plan->calendar_sha256) != 0)
+		log_warnx(c->log_level, "engine",
+		          "plan=%s version=%u calendar_sha256=%s stored=%s: "
+		          "the stored calendar files resolve to another calendar than when stored",
+		          sp->id, (unsigned)sp->version, ep.plan->calendar_sha256,
+		          sp->calendar_sha256);
 	rc = tz_open(ep.plan->timezone, &ep.tz, c->e);
 	if (rc != 0) {
 		plan_free(ep.plan);
@@ -127,6 +136,7 @@ engine_reload(struct engine *en, struct dberr *e)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	r.plans.log_level = en->log_level;
 	/* everything new is parsed before anything old is let go: a reload that fails keeps
 	 * the engine running on what it had */
 	rc = store_read(en->store, reload_txn, &r, e);
@@ -163,7 +173,9 @@ engine_open(const struct engine_opts *o, struct engine **out, struct dberr *e)
 	config_copy(o->config, &en->config);
 	en->actor = xstrdup(o->actor && *o->actor ? o->actor : "dabiao");
 	en->dry = o->dry;
-	rc = store_open_sized(o->db, o->store_flags, en->config.store_mapsize, &en->store, e);
+	en->log_level = o->log_level;
+	rc = store_open_sized(o->db, o->store_flags | store_log_flags(o->log_level),
+	                      en->config.store_mapsize, &en->store, e);
 	en->owns_store = rc == 0;
 	if (rc == 0)
 		rc = engine_reload(en, e);
@@ -184,6 +196,7 @@ engine_open_sibling(const struct engine *first, struct engine **out, struct dber
 	config_copy(&first->config, &en->config);
 	en->actor = xstrdup("dabiao");
 	en->dry = first->dry;
+	en->log_level = first->log_level;
 	en->store = first->store; /* shared: LMDB allows one environment per process */
 	en->owns_store = false;
 	if ((rc = engine_reload(en, e)) != 0) {
@@ -349,14 +362,6 @@ engine_plan_parse_stored(const struct store_plan *sp, struct plan **out, struct 
 	o.ngiven = sp->ncalendars;
 	rc = plan_parse_stored(sp->path && *sp->path ? sp->path : sp->id, sp->source,
 	                       sp->source_len, &o, out, e);
-	/* the same bytes resolve the same way; a differing hash means this dabiao reads a
-	 * calendar otherwise than the one that stored the version did */
-	if (rc == 0 && sp->calendar_sha256[0] &&
-	    strcmp(sp->calendar_sha256, (*out)->calendar_sha256) != 0)
-		log_warnx("engine", "plan=%s version=%u calendar_sha256=%s stored=%s: the "
-		          "stored calendar files resolve to another calendar than when stored",
-		          sp->id, (unsigned)sp->version, (*out)->calendar_sha256,
-		          sp->calendar_sha256);
 	free(given);
 	return rc;
 }
@@ -393,15 +398,34 @@ engine_on_action(struct engine *en, engine_action_fn fn, void *arg)
 	en->on_action_arg = arg;
 }
 
+/* What the engine did, as it is committed: one info line (-v; `run` logs them unasked),
+ * then the command's own hook (advance prints them, the daemon has none). */
+static void
+action_done(struct engine *en, const struct engine_action *a)
+{
+	char at[40], planned[40];
+
+	if (en->log_level >= LOG_LEVEL_INFO) {
+		tz_format_rfc3339(a->plan->tz, a->at, at);
+		tz_format_rfc3339(a->plan->tz, a->planned, planned);
+		log_info(en->log_level, "engine", "action kind=%s task=%s subject=%s to=%s "
+		         "planned=%s applied=%s%s", a->kind, a->task, a->subject ? a->subject : "",
+		         a->recipients && *a->recipients ? a->recipients : "-", planned, at,
+		         a->at > a->planned + 1 ? " late=1" : "");
+	}
+	if (en->on_action)
+		en->on_action(a, en->on_action_arg);
+}
+
 void
 engine_action(struct engine *en, const struct engine_action *a)
 {
 	struct engine_action *h;
 
-	if (en->on_action == NULL)
+	if (en->on_action == NULL && en->log_level < LOG_LEVEL_INFO)
 		return;
 	if (!en->in_write) {
-		en->on_action(a, en->on_action_arg);
+		action_done(en, a);
 		return;
 	}
 	en->held = xgrow(en->held, &en->capheld, en->nheld + 1, sizeof(*en->held));
@@ -442,8 +466,7 @@ write_held(struct engine *en, store_fn fn, void *arg, bool dry, struct dberr *e)
 	rc = (dry ? store_write_dry : store_write)(en->store, write_fn, &w, e);
 	en->in_write = false;
 	for (size_t i = 0; rc == 0 && !dry && i < en->nheld; i++)
-		if (en->on_action)
-			en->on_action(&en->held[i], en->on_action_arg);
+		action_done(en, &en->held[i]);
 	actions_drop(en);
 	return rc;
 }
@@ -474,8 +497,7 @@ engine_write_group(struct engine_write_item *items, size_t n, struct dberr *e)
 		items[i].rc = g[i].rc;
 		items[i].err = g[i].err;
 		for (size_t k = 0; g[i].rc == 0 && k < en->nheld; k++)
-			if (en->on_action)
-				en->on_action(&en->held[k], en->on_action_arg);
+			action_done(en, &en->held[k]);
 		actions_drop(en);
 	}
 	free(g);
@@ -493,6 +515,12 @@ bool
 engine_dry(const struct engine *en)
 {
 	return en->dry;
+}
+
+enum log_level
+engine_log_level(const struct engine *en)
+{
+	return en->log_level;
 }
 
 void *

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/log.h"
 #include "engine/config/config.h"
 #include "store/store.h"
 #include "time/tz.h"
@@ -51,6 +52,12 @@ struct engine_opts {
 	const char *actor;             /* who runs this command, for audit records; copied */
 	bool dry;                      /* a throw-away store (simulate): nothing is delivered,
 	                                  nothing written outside the store */
+	enum log_level log_level;      /* how much it logs on standard error (base/log.h; the
+	                                  zero value: warnings): the command's -v/-q, passed
+	                                  to the store, the daemon and the web through
+	                                  engine_log_level. At LOG_LEVEL_INFO every action
+	                                  committed (a task created or lapsed, a notice
+	                                  queued) is a line "engine: action kind=..." */
 };
 
 /* Opens the store (STORE_CREATE makes a real-clock store when missing), reads its clock
@@ -178,6 +185,9 @@ int engine_write_group(struct engine_write_item *items, size_t n, struct dberr *
 int engine_write_dry(struct engine *en, store_fn fn, void *arg, struct dberr *e);
 /* True for a throw-away store (engine_opts.dry): delivery is a null transport. */
 bool engine_dry(const struct engine *en);
+/* engine_opts.log_level: what every log line of the engine, the daemon and the web names
+ * as the verbosity it runs at (base/log.h). Cannot fail. */
+enum log_level engine_log_level(const struct engine *en);
 
 /* ---- per-engine memos of modules above core (e.g. parsed templates) ----
  * A module keeps one pointer in its slot (NULL until set); engine_slot_set replaces it,

@@ -21,6 +21,7 @@ struct engine {
 	engine_action_fn on_action;
 	void *on_action_arg;
 	bool dry;                     /* engine_opts.dry */
+	enum log_level log_level;     /* engine_opts.log_level */
 	bool in_write;                /* inside engine_write: actions wait for the commit */
 	struct engine_action *held;   /* actions of the open transaction; strings owned */
 	size_t nheld, capheld;

@@ -72,6 +72,7 @@ struct sender {
 	bool refresh;             /* loop side: copy the configuration when the batch is back */
 	bool stop;                /* guarded by lock */
 	int cancel[2];            /* pipe: the loop writes a byte to abandon the batch */
+	enum log_level log_level; /* the engine's (engine_log_level), for the thread's lines */
 };
 
 struct daemon {
@@ -93,7 +94,7 @@ sender_cancel(struct sender *s)
 	char c = 1;
 
 	if (s->cancel[1] >= 0 && write(s->cancel[1], &c, 1) < 0)
-		log_warn("engine", "cannot signal the sender to stop");
+		log_warn(s->log_level, "engine", "cannot signal the sender to stop");
 }
 
 /* A store error is not survivable silently: keep it, stop, let the supervisor restart. */
@@ -106,20 +107,6 @@ stop_on(struct daemon *d, const struct dberr *e)
 	}
 	sender_cancel(&d->snd);
 	uv_stop(&d->loop);
-}
-
-static void
-log_action(const struct engine_action *a, void *arg)
-{
-	char at[40], planned[40];
-
-	(void)arg;
-	tz_format_rfc3339(a->plan->tz, a->at, at);
-	tz_format_rfc3339(a->plan->tz, a->planned, planned);
-	log_info("engine", "action kind=%s task=%s subject=%s to=%s planned=%s applied=%s%s",
-	         a->kind, a->task, a->subject ? a->subject : "",
-	         a->recipients && *a->recipients ? a->recipients : "-", planned, at,
-	         a->at > a->planned + 1 ? " late=1" : "");
 }
 
 static int
@@ -146,9 +133,10 @@ check_plans(struct daemon *d, struct dberr *e)
 
 	if (rc == 0 && (d->fingerprint == NULL || strcmp(d->fingerprint, buf_str(&fp)) != 0)) {
 		if (d->fingerprint != NULL) {
-			log_info("engine", "plans changed, reloading");
+			log_info(engine_log_level(d->en), "engine", "plans changed, reloading");
 			if (engine_reload(d->en, e) != 0) {
-				log_warnx("engine", "plans not reloaded, the old ones keep running: "
+				log_warnx(engine_log_level(d->en), "engine",
+				          "plans not reloaded, the old ones keep running: "
 				          "%s", e->msg);
 				dberr_clear(e);
 			}
@@ -282,7 +270,7 @@ on_sent(uv_async_t *a)
 		goto fail;
 	d->snd.busy = false;
 	d->snd.out = NULL;
-	log_info("notifiers", "batch delivered notices=%zu", b->n);
+	log_info(engine_log_level(d->en), "notifiers", "batch delivered notices=%zu", b->n);
 	deliver_batch_free(b);
 	if (d->snd.refresh) {
 		config_release(&d->snd.cfg);
@@ -327,7 +315,7 @@ on_timer(uv_timer_t *t)
 	if (sched_apply_slice(d->en, now, RUN_SLICE, RUN_SLICE_MS, &n, &e) != 0)
 		goto fail;
 	if (n > 0)
-		log_debug("engine", "applied entries=%zu", n);
+		log_debug(engine_log_level(d->en), "engine", "applied entries=%zu", n);
 	/* what the slice queued is in the store's delivery queue: claim it while the rest of
 	 * the tick is still being applied */
 	if (sender_kick(d, &e) != 0)
@@ -357,7 +345,8 @@ on_signal(uv_signal_t *s, int signum)
 		struct config cfg;
 
 		dberr_clear(&e);
-		log_info("engine", "SIGHUP: reloading the configuration and the plans");
+		log_info(engine_log_level(d->en), "engine",
+		         "SIGHUP: reloading the configuration and the plans");
 		/* a bad new configuration keeps the old one running, and says why */
 		if (config_load(engine_config(d->en)->arg_path, &cfg, &e) == 0) {
 			engine_set_config(d->en, &cfg);
@@ -370,14 +359,16 @@ on_signal(uv_signal_t *s, int signum)
 				config_copy(engine_config(d->en), &d->snd.cfg);
 			}
 		} else {
-			log_warnx("engine", "configuration not reloaded: %s", e.msg);
+			log_warnx(engine_log_level(d->en), "engine",
+			          "configuration not reloaded: %s", e.msg);
 			dberr_clear(&e);
 		}
 		if (engine_reload(d->en, &e) != 0)
-			log_warnx("engine", "plans not reloaded, the old ones keep running: %s", e.msg);
+			log_warnx(engine_log_level(d->en), "engine",
+			          "plans not reloaded, the old ones keep running: %s", e.msg);
 		return;
 	}
-	log_info("engine", "signal=%d stopping", signum);
+	log_info(engine_log_level(d->en), "engine", "signal=%d stopping", signum);
 	/* the batch in flight is abandoned, not finished: a slow server must not hold the stop */
 	sender_cancel(&d->snd);
 	uv_stop(&d->loop);
@@ -457,7 +448,7 @@ lock_store(struct engine *en, int *fd_out, struct dberr *e)
 	}
 	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
-		log_warn("engine", "cannot write the pid into %s", path);
+		log_warn(engine_log_level(en), "engine", "cannot write the pid into %s", path);
 	*fd_out = fd;
 out:
 	free(path);
@@ -474,6 +465,7 @@ daemon_run(struct engine *en, struct dberr *e)
 	memset(&d, 0, sizeof(d));
 	d.en = en;
 	d.snd.cancel[0] = d.snd.cancel[1] = -1;
+	d.snd.log_level = engine_log_level(en);
 	if ((rc = lock_store(en, &lockfd, e)) != 0)
 		return rc;
 	/* pipe(), not pipe2(): _GNU_SOURCE would make <sched.h> define SCHED_BATCH */
@@ -483,9 +475,6 @@ daemon_run(struct engine *en, struct dberr *e)
 		close(lockfd);
 		return rc;
 	}
-	if (log_get_level() < LOG_LEVEL_INFO && log_get_level() != LOG_LEVEL_QUIET)
-		log_set_level(LOG_LEVEL_INFO);
-	engine_on_action(en, log_action, NULL);
 	engine_set_started(en, engine_clock_read(en));
 	store_set_yielding(engine_store(en));
 	uv_loop_init(&d.loop);
@@ -504,7 +493,8 @@ daemon_run(struct engine *en, struct dberr *e)
 	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
 	uv_signal_start(&d.sigint, on_signal, SIGINT);
 	uv_signal_start(&d.sighup, on_signal, SIGHUP);
-	log_info("engine", "running store=%s plans=%zu", store_dir(engine_store(en)),
+	log_info(engine_log_level(en), "engine",
+	         "running store=%s plans=%zu", store_dir(engine_store(en)),
 	         engine_nplans(en));
 	uv_timer_start(&d.timer, on_timer, 0, 0);
 	uv_run(&d.loop, UV_RUN_DEFAULT);
@@ -522,7 +512,8 @@ daemon_run(struct engine *en, struct dberr *e)
 		dberr_clear(&e2);
 		if (record_ready(&d, 0, &finished, &e2) != 0 ||
 		    deliver_release(en, d.snd.out, &e2) != 0)
-			log_warnx("engine", "results of the last batch not recorded (their claims "
+			log_warnx(engine_log_level(en), "engine",
+			          "results of the last batch not recorded (their claims "
 			          "expire): %s", e2.msg);
 		deliver_batch_free(d.snd.out);
 		d.snd.out = NULL;
@@ -532,15 +523,15 @@ daemon_run(struct engine *en, struct dberr *e)
 	uv_run(&d.loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&d.loop);
 	if (rc != 0)
-		log_warnx("engine", "loop did not close cleanly: %s", uv_strerror(rc));
+		log_warnx(engine_log_level(en), "engine",
+		          "loop did not close cleanly: %s", uv_strerror(rc));
 	uv_mutex_destroy(&d.snd.lock);
 	uv_cond_destroy(&d.snd.wake);
 	config_release(&d.snd.cfg);
 	close(d.snd.cancel[0]);
 	close(d.snd.cancel[1]);
 	free(d.fingerprint);
-	engine_on_action(en, NULL, NULL);
-	log_info("engine", "stopped");
+	log_info(engine_log_level(en), "engine", "stopped");
 	close(lockfd);
 	if (d.status != 0)
 		*e = d.err;

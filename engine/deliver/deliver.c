@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "engine/deliver/deliver_int.h"
 #include "notifiers/smtp.h"
@@ -570,6 +571,28 @@ apply_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return rc;
 }
 
+/* Each recipient's result once it is on record (-v; `run` logs them unasked): who was sent
+ * what, by which way, with the server's reply code. */
+static void
+log_item(struct engine *en, const struct deliver_batch *b, const struct deliver_item *it)
+{
+	for (size_t k = 0; k < it->nrcpt; k++)
+		log_info(engine_log_level(en), "notifiers",
+		         "delivered key=%s to=%s via=%s result=%s code=%d", it->key, it->rcpt[k],
+		         transport_name(b->transport),
+		         it->result[k] == DELIVER_OK ? "ok"
+		         : it->result[k] == DELIVER_TEMP ? "retry" : "failed",
+		         it->code ? it->code[k] : 0);
+}
+
+void
+deliver_log_recorded(struct engine *en, const struct deliver_batch *b)
+{
+	for (size_t i = 0; b != NULL && i < b->n; i++)
+		if (b->v[i].done && !b->v[i].applied)
+			log_item(en, b, &b->v[i]);
+}
+
 int
 deliver_apply(struct engine *en, const struct deliver_batch *b,
               struct deliver_item *const *items, size_t n, struct dberr *e)
@@ -579,9 +602,12 @@ deliver_apply(struct engine *en, const struct deliver_batch *b,
 
 	engine_clock_read(en);
 	rc = engine_write(en, apply_txn, &a, e);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		if (items[i]->done)
-			items[i]->applied = true;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!items[i]->done)
+			continue;
+		items[i]->applied = true;
+		log_item(en, b, items[i]);
+	}
 	return rc;
 }
 

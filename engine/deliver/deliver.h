@@ -116,6 +116,9 @@ int deliver_claim_in(struct engine *en, struct store_txn *txn, size_t max, int64
                      struct deliver_batch **out, struct dberr *e);
 int deliver_record_in(struct engine *en, struct store_txn *txn, const struct deliver_batch *b,
                       struct dberr *e);
+/* After the commit that recorded b with deliver_record_in: one info line per recipient
+ * (the engine's verbosity; deliver_apply says the same of what it records). Cannot fail. */
+void deliver_log_recorded(struct engine *en, const struct deliver_batch *b);
 
 /* Delivers everything deliverable now, synchronously, batch by batch: claim, send, record.
  * *sent (may be NULL) counts notices that reached every recipient. Errors: the store's. */

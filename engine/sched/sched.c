@@ -249,7 +249,8 @@ keep_entry(struct apply_ctx *c, const struct store_due *d, const char *missing,
 	if (!c->follow_clock && wait > SCHED_KEEP_MAX)
 		wait = SCHED_KEEP_MAX;
 	if (d->at == d->planned)
-		log_warnx("sched", "due entry kept: %s not loaded in this process task=%s plan=%s "
+		log_warnx(engine_log_level(c->en), "sched",
+		          "due entry kept: %s not loaded in this process task=%s plan=%s "
 		          "milestone=%s kind=%s; it is applied once the plan is (re)loaded",
 		          missing, t->key, t->plan, t->milestone, due_kind_name(d->kind));
 	return move_entry(c, d, now + wait, d->planned);
@@ -437,6 +438,8 @@ apply_grouped(struct engine *en, struct batch_arg *b, int64_t start, struct dber
 		b->before = c->applied;
 		engine_clock_set(en, c->last_at > start ? c->last_at : start);
 		rc = engine_write(en, batch_txn, b, e);
+		if (rc == 0)
+			deliver_log_recorded(en, b->sent);
 		deliver_batch_free(b->sent); /* recorded, or the error ends it all */
 		b->sent = NULL;
 		if (rc != 0) {

@@ -76,6 +76,7 @@ struct sched_sim {
 	const char *from, *to;
 	const struct config *config;  /* the operator's (templates, calendars, map size) */
 	const char *actor;            /* for the audit records */
+	enum log_level log_level;     /* the command's verbosity (engine_opts.log_level) */
 	engine_action_fn on_action;
 	void *arg;
 };

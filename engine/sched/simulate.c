@@ -27,13 +27,15 @@ sched_simulate(const struct sched_sim *s, struct engine **out, struct dberr *e)
 	int rc;
 
 	*out = NULL;
-	rc = store_open_sized(s->dir, STORE_CREATE, s->config->store_mapsize, &st, e);
+	rc = store_open_sized(s->dir, STORE_CREATE | store_log_flags(s->log_level),
+	                      s->config->store_mapsize, &st, e);
 	if (rc == 0)
 		rc = store_write(st, clock_txn, &sc, e);
 	store_close(st);
 	o.db = s->dir;
 	o.config = s->config;
 	o.actor = s->actor;
+	o.log_level = s->log_level;
 	o.dry = true; /* a throw-away store: a null transport, never SMTP, no files */
 	if (rc == 0)
 		rc = engine_open(&o, &en, e);

@@ -48,7 +48,7 @@ upload_begin(struct req *r, const char *field, const char *filename)
 	u->tmp = xasprintf("%s/tmp/%s", r->w->files_dir, rnd);
 	u->fd = open(u->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (u->fd < 0) {
-		log_warn("web", "cannot create upload file=%s", u->tmp);
+		log_warn(r->w->log_level, "web", "cannot create upload file=%s", u->tmp);
 		free(u->tmp);
 		u->tmp = NULL;
 		return -1;
@@ -523,7 +523,7 @@ after_commit(struct req *r)
 	 * left (claims in the store keep two from sending one notice either way) */
 	pthread_mutex_lock(&r->w->deliver_lock);
 	if (deliver_all(r->en, NULL, &e) != 0)
-		log_warnx("web", "delivering after an action: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "delivering after an action: %s", e.msg);
 	pthread_mutex_unlock(&r->w->deliver_lock);
 }
 
@@ -608,8 +608,10 @@ refuse_submission(struct req *r, const char *key, const char *by, const char *wh
 	free(actor);
 	dberr_clear(&e);
 	if (engine_write(r->en, refusal_txn, &x, &e) != 0)
-		log_warnx("web", "auditing a refused submission of %s: %s", key, e.msg);
-	log_warnx("web", "refused a submission task=%s bound=%s limit=%d addr=%s", key, why, limit,
+		log_warnx(r->w->log_level, "web",
+		          "auditing a refused submission of %s: %s", key, e.msg);
+	log_warnx(r->w->log_level, "web",
+	          "refused a submission task=%s bound=%s limit=%d addr=%s", key, why, limit,
 	          r->addr);
 	req_error(r, 429, msg);
 	r->retry_after = strcmp(why, "submissions_per_hour") == 0 ? 3600 : 0;
@@ -719,7 +721,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 	}
 	if ((rc = place_files(r, &e)) != 0) {
 		files_release(r, false);
-		log_warnx("web", "upload: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "upload: %s", e.msg);
 		buf_release(&sections);
 		req_error(r, 503, "文件暂时无法保存，请稍后重试。");
 		return 503;
@@ -761,7 +763,7 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 			req_error(r, 400, "所选内容不是本事项要求的内容，本次报送未保存任何内容。");
 			return 400;
 		}
-		log_warnx("web", "submit %s: %s", key, e.msg);
+		log_warnx(r->w->log_level, "web", "submit %s: %s", key, e.msg);
 		req_error(r, 503, "报送未能记录，请稍后重试。");
 		return 503;
 	}
@@ -875,7 +877,7 @@ web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
 {
 	if (rc == DB_ESTATE || rc == DB_EDATA || rc == DB_EUSAGE) {
 		/* the engine's reason is the command line's, in English: the log keeps it */
-		log_info("web", "action refused: %s", e->msg);
+		log_info(r->w->log_level, "web", "action refused: %s", e->msg);
 		req_error(r, 409, rc == DB_ESTATE
 		                      ? "操作未执行：事项的当前状态不允许此操作（可能已有人办理），请刷新页面查看。"
 		                      : "操作未执行：所填内容不符合要求（如新的截止日期不晚于原截止日期，或事项"
@@ -883,7 +885,7 @@ web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
 		return;
 	}
 	if (rc != 0) {
-		log_warnx("web", "action: %s", e->msg);
+		log_warnx(r->w->log_level, "web", "action: %s", e->msg);
 		req_error(r, 503, "操作未能记录，请稍后重试。");
 		return;
 	}
@@ -1275,7 +1277,8 @@ page_file(struct req *r, const char *key, const char *sha)
 		if (fd >= 0)
 			close(fd);
 		free(x.name);
-		log_warnx("web", "task %s: submitted file %s is not in the store", key, sha);
+		log_warnx(r->w->log_level, "web",
+		          "task %s: submitted file %s is not in the store", key, sha);
 		req_error(r, 404, "此文件不在存储中（已被删除或移走）。报送记录仍保存其 sha256；请运行 "
 		                  "dabiao audit verify 查明缺少哪些文件，并从备份恢复。");
 		return;
@@ -1287,12 +1290,14 @@ page_file(struct req *r, const char *key, const char *sha)
 		close(fd);
 		free(x.name);
 		if (err != 0) {
-			log_warnx("web", "task %s: submitted file %s cannot be read: %s", key, sha,
+			log_warnx(r->w->log_level, "web",
+			          "task %s: submitted file %s cannot be read: %s", key, sha,
 			          strerror(err));
 			req_error(r, 503, "此文件暂时无法读取，请稍后重试。");
 			return;
 		}
-		log_warnx("web", "task %s: submitted file %s no longer matches its sha256 (now %s): "
+		log_warnx(r->w->log_level, "web",
+		          "task %s: submitted file %s no longer matches its sha256 (now %s): "
 		          "not served", key, sha, got);
 		req_error(r, 500, "此文件在存储中的内容已与报送时记录的 sha256 不一致（文件已被改动），"
 		                  "为免将改动后的内容当作原件，不予下载。请运行 dabiao audit verify "
@@ -1523,7 +1528,7 @@ page_proof(struct req *r, uint64_t seq)
 	p->r = r;
 	p->seq = seq;
 	if (store_read(engine_store(r->en), proof_txn, p, &e) != 0) {
-		log_warnx("web", "proof: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "proof: %s", e.msg);
 		req_error(r, 503, "暂时无法计算证明。");
 		goto out;
 	}

@@ -670,7 +670,7 @@ web_login_check(struct req *r, struct store *store)
 	h.now = engine_wall_clock();
 	dberr_clear(&e);
 	if (store_read(store, hash_txn, &h, &e) != 0) {
-		log_warnx("web", "login: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "login: %s", e.msg);
 		free(h.pwhash);
 		h.pwhash = xstrdup("");
 		h.throttled = h.locked = false;
@@ -690,7 +690,7 @@ web_login_check(struct req *r, struct store *store)
 			crypto_pwhash_str_verify(h.pwhash, password, strlen(password)) == 0;
 	else if (w->dummy_hash[0] &&
 	         crypto_pwhash_str_verify(w->dummy_hash, password, strlen(password)) == 0)
-		log_debug("web", "a password matched the dummy hash");
+		log_debug(r->w->log_level, "web", "a password matched the dummy hash");
 	free(h.pwhash);
 	pthread_mutex_lock(&w->argon_lock);
 	w->argon_running--;
@@ -733,7 +733,7 @@ page_login_post(struct req *r)
 	pair_key(x.login, r->addr, x.pk);
 	dberr_clear(&e);
 	if (engine_write(r->en, login_txn, &x, &e) != 0) {
-		log_warnx("web", "login: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "login: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
@@ -781,7 +781,7 @@ page_logout(struct req *r)
 	engine_set_actor(r->en, actor);
 	free(actor);
 	if (r->who.session_hash && engine_write(r->en, logout_txn, &x, &e) != 0)
-		log_warnx("web", "logout: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "logout: %s", e.msg);
 	set_cookie(r, 0, WEB_SESSION_COOKIE, "", "/", 0);
 	req_redirect(r, "/login");
 }

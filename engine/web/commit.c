@@ -57,7 +57,8 @@ committer_main(void *arg)
 		pthread_mutex_unlock(&w->commit_lock);
 		dberr_clear(&e);
 		if (engine_write_group(items, n, &e) != 0)
-			log_warnx("web", "a group of %zu writes failed: %s", n, e.msg);
+			log_warnx(w->log_level, "web",
+			          "a group of %zu writes failed: %s", n, e.msg);
 		pthread_mutex_lock(&w->commit_lock);
 		for (size_t i = 0; i < n; i++) {
 			taken[i]->item.rc = items[i].rc;

@@ -626,7 +626,7 @@ page_dashboard(struct req *r)
 	}
 	dberr_clear(&e);
 	if ((d = dash_get(r, &e)) == NULL) {
-		log_warnx("web", "dashboard: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "dashboard: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
@@ -1222,7 +1222,7 @@ web_tasks(struct req *r, bool json)
 	rc = store_read(engine_store(c.en), list_txn, &v, &e);
 	H(h, "</tbody></table>");
 	if (rc != 0) {
-		log_warnx("web", "task list: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "task list: %s", e.msg);
 		H(h, "<p class=\"error\">读取失败，请稍后重试。</p>");
 	}
 	if (c.n == 0)
@@ -1592,7 +1592,7 @@ page_task(struct req *r, const char *key)
 
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), task_page_txn, &p, &e) != 0) {
-		log_warnx("web", "task page: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "task page: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
@@ -1698,7 +1698,7 @@ page_review(struct req *r)
 	     "<th>报送人</th><th>报送时间</th><th>状态</th></tr></thead><tbody>");
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), review_txn, &c, &e) != 0) {
-		log_warnx("web", "review queue: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "review queue: %s", e.msg);
 		H(h, "<tr><td colspan=\"5\" class=\"error\">读取失败，请稍后重试。</td></tr>");
 	}
 	H(h, "</tbody></table>");
@@ -1777,7 +1777,7 @@ link_history(struct req *r, struct store_txn *txn, const char *token, const stru
 	}
 	dberr_clear(&e);
 	if (store_audit_task_each(txn, t->key, link_sub_cb, &x, &e) != 0)
-		log_warnx("web", "link page: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "link page: %s", e.msg);
 	if (x.n)
 		H(h, "</tbody></table>");
 }
@@ -1829,7 +1829,7 @@ page_link(struct req *r, const char *token)
 		p.receipt = strtoull(rc, NULL, 10);
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), link_page_txn, &p, &e) != 0) {
-		log_warnx("web", "link page: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "link page: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 	}
 }

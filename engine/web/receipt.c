@@ -62,7 +62,8 @@ receipt_sign(struct engine *en, uint64_t size, const uint8_t root[AUDIT_HASH_LEN
 	memcpy(cp.root, root, AUDIT_HASH_LEN);
 	dberr_clear(&e);
 	if (audit_checkpoint_sign(&cp, key, &text, &e) != 0) {
-		log_warnx("web", "receipt: signing the checkpoint: %s", e.msg);
+		log_warnx(engine_log_level(en), "web",
+		          "receipt: signing the checkpoint: %s", e.msg);
 		text = NULL;
 	}
 	free(key);
@@ -185,7 +186,7 @@ receipt_proof_html(struct req *r, struct store_txn *txn, uint64_t seq)
 	      "办结后仍可打开，请保存）：<a class=\"hash\" id=\"receipt-url\" href=\"%s\">%s%s</a></p>",
 	   path, base, path);
 	if (receipt_proof_get(r, txn, seq, x, &e) != 0) {
-		log_warnx("web", "receipt proof: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "receipt proof: %s", e.msg);
 		H(h, "<p class=\"error\">暂时无法计算证明，请稍后刷新。</p></section>");
 		goto out;
 	}
@@ -273,7 +274,7 @@ page_receipt_token(struct req *r, uint64_t seq, const char *token, bool text)
 	}
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), receipt_page_txn, &x, &e) != 0) {
-		log_warnx("web", "receipt: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "receipt: %s", e.msg);
 		buf_reset(&r->out.b);
 		req_error(r, 503, "暂时无法计算证明，请稍后重试。");
 		return;

@@ -99,14 +99,14 @@ month_range(struct req *r, const char *month, int64_t *from, int64_t *to)
 /* Why a report cannot be made, in words (the report module's message, in English for the
  * command line, goes to the log). */
 static const char *
-report_missing(int rc, const struct dberr *e)
+report_missing(const struct req *r, int rc, const struct dberr *e)
 {
 	if (rc == DB_ENOTFOUND)
 		return "库中的方案都没有企业清理整治节点（附件3、附件4据此统计），本月无此报表。";
 	if (rc == DB_EUSAGE)
 		return "多个方案都有企业清理整治节点，网页不能确定按哪个方案统计；请在服务器上用 "
 		       "dabiao report --plan 指定方案生成。";
-	log_warnx("web", "report: %s", e->msg);
+	log_warnx(r->w->log_level, "web", "report: %s", e->msg);
 	return "报表暂时无法生成，请稍后重试。";
 }
 
@@ -142,14 +142,14 @@ page_reports(struct req *r)
 		table_html(r, &a3, "annex3");
 		report_table_release(&a3);
 	} else {
-		HF(h, "<p class=\"muted\" id=\"annex3-missing\">附件3：%s</p>", report_missing(rc, &e));
+		HF(h, "<p class=\"muted\" id=\"annex3-missing\">附件3：%s</p>", report_missing(r, rc, &e));
 	}
 	dberr_clear(&e);
 	if ((rc = report_annex4(en, NULL, month, &a4, &e)) == 0) {
 		table_html(r, &a4, "annex4");
 		report_table_release(&a4);
 	} else {
-		HF(h, "<p class=\"muted\" id=\"annex4-missing\">附件4：%s</p>", report_missing(rc, &e));
+		HF(h, "<p class=\"muted\" id=\"annex4-missing\">附件4：%s</p>", report_missing(r, rc, &e));
 	}
 	month_range(r, month, &from, &to);
 	dberr_clear(&e);
@@ -159,7 +159,7 @@ page_reports(struct req *r)
 		report_table_release(&acc[0]);
 		report_table_release(&acc[1]);
 	} else {
-		HF(h, "<p class=\"muted\">问责记录：%s</p>", report_missing(rc, &e));
+		HF(h, "<p class=\"muted\">问责记录：%s</p>", report_missing(r, rc, &e));
 	}
 	view_end(r);
 }
@@ -240,7 +240,7 @@ page_report_download(struct req *r, const char *what)
 		return;
 	}
 	if (rc != 0) {
-		req_error(r, 404, report_missing(rc, &e));
+		req_error(r, 404, report_missing(r, rc, &e));
 		return;
 	}
 	/* the file name is ours: the kind and month checked above, never the request's text */
@@ -265,7 +265,7 @@ page_calendar(struct req *r)
 	dberr_clear(&e);
 	if (report_calendar(r->en, NULL, subject && *subject ? subject : NULL,
 	                    role && *role ? role : NULL, &text, &e) != 0) {
-		log_warnx("web", "calendar: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "calendar: %s", e.msg);
 		req_error(r, 404, "没有这个主体或角色的截止日期。");
 		return;
 	}
@@ -403,7 +403,7 @@ page_audit(struct req *r)
 	}
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), head_txn, &x, &e) != 0) {
-		log_warnx("web", "audit page: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "audit page: %s", e.msg);
 		req_error(r, 503, "审计日志暂时无法读取，请稍后重试。");
 		goto out;
 	}
@@ -459,15 +459,16 @@ act_audit_verify(struct req *r)
 		free(by);
 		dberr_clear(&ne);
 		if (web_write(r, note_txn, &n, &ne) != 0)
-			log_warnx("web", "audit verify: the result was not kept: %s", ne.msg);
+			log_warnx(r->w->log_level, "web",
+			          "audit verify: the result was not kept: %s", ne.msg);
 	}
 	pthread_mutex_unlock(&r->w->verify_lock);
 	if (rc != 0 && rc != DB_EDATA) {
-		log_warnx("web", "audit verify: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "audit verify: %s", e.msg);
 		req_error(r, 503, "验证未能完成（存储或文件暂时无法读取，原因已记入日志），请稍后重试。");
 	} else {
 		if (rc != 0)
-			log_warnx("web", "audit verify failed: %s", run.fault);
+			log_warnx(r->w->log_level, "web", "audit verify failed: %s", run.fault);
 		req_redirect(r, "/audit");
 	}
 	sched_verification_release(&v);

@@ -559,6 +559,7 @@ struct checked_file {
 	uint64_t size, sent;
 	struct sha256 *h;
 	char sha[65];
+	enum log_level log_level; /* the server's, for the line saying a download was cut */
 };
 
 static ssize_t
@@ -583,7 +584,8 @@ checked_read(void *cls, uint64_t pos, char *buf, size_t max)
 		sha256_end(f->h, got);
 		f->h = NULL;
 		if (strcmp(got, f->sha) != 0) {
-			log_warnx("web", "a submitted file changed while it was sent (sha256 %s, now %s): "
+			log_warnx(f->log_level, "web",
+			          "a submitted file changed while it was sent (sha256 %s, now %s): "
 			          "the download was cut short", f->sha, got);
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 		}
@@ -613,6 +615,7 @@ checked_response(struct req *r)
 	f->size = r->file_size;
 	f->h = sha256_begin();
 	memcpy(f->sha, r->file_sha, sizeof(f->sha));
+	f->log_level = r->w->log_level;
 	r->file_fd = -1; /* the response closes it */
 	resp = MHD_create_response_from_callback(f->size, 65536, checked_read, f, checked_free);
 	if (resp == NULL)
@@ -804,7 +807,8 @@ on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
 	     c->refusing < WEB_REFUSALS_PER_ADDRESS;
 	pthread_mutex_unlock(&w->conn_lock);
 	if (!ok)
-		log_warnx("web", "refused a connection addr=%s unanswered: it holds %d already and "
+		log_warnx(w->log_level, "web",
+		          "refused a connection addr=%s unanswered: it holds %d already and "
 		          "%d more are being answered 503 (web.connections_per_address)", addr,
 		          w->cfg->web_connections_per_address, WEB_REFUSALS_PER_ADDRESS);
 	return ok ? MHD_YES : MHD_NO;
@@ -939,7 +943,8 @@ watchdog_main(void *arg)
 			    now - k->since > (double)w->cfg->web_header_timeout) {
 				shutdown(k->fd, SHUT_RDWR);
 				k->shut = true;
-				log_warnx("web", "closed a connection addr=%s: no whole request within "
+				log_warnx(w->log_level, "web",
+				          "closed a connection addr=%s: no whole request within "
 				          "%d s (web.header_timeout)", k->addr, w->cfg->web_header_timeout);
 			}
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -988,7 +993,8 @@ arrival(struct req *r, struct store *store)
 	dberr_clear(&e);
 	r->arrived_ms = engine_monotonic_ms();
 	if (store_read(store, arrival_txn, &c, &e) != 0) {
-		log_warnx("web", "reading the clock at a request's arrival: %s", e.msg);
+		log_warnx(r->w->log_level, "web",
+		          "reading the clock at a request's arrival: %s", e.msg);
 		return;
 	}
 	r->arrived = c.mode == STORE_CLOCK_VIRTUAL ? c.now : engine_wall_clock();
@@ -1021,7 +1027,8 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		if (conn_refused(con)) {
 			char msg[256];
 
-			log_warnx("web", "refused a connection addr=%s with 503: it holds %d already "
+			log_warnx(w->log_level, "web",
+			          "refused a connection addr=%s with 503: it holds %d already "
 			          "(web.connections_per_address)", r->addr,
 			          w->cfg->web_connections_per_address);
 			snprintf(msg, sizeof(msg), "您所在的网络地址同时打开的连接过多（每个地址最多 %d 个），"
@@ -1100,7 +1107,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 	r->en = k->en;
 	engine_set_actor(r->en, NULL);
 	if (refresh(k, &e) != 0 || web_auth(r, &e) != 0) {
-		log_warnx("web", "auth failed: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "auth failed: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 	} else {
 		route(r);
@@ -1271,7 +1278,8 @@ print_url(const struct web_opts *o, const struct web *w, const struct sockaddr_s
 	/* without it the notices carry no submit link and receipts no address: the counties'
 	 * way in is gone without a word (review 11c, m11), so it is said even when quiet */
 	if (w->cfg->web_base_url == NULL)
-		log_warnx("web", "web.base_url is not set: notices carry no submit links and "
+		log_warnx(w->log_level, "web",
+		          "web.base_url is not set: notices carry no submit links and "
 		          "receipts no address (docs/web.md, \"Configuration\")");
 	if (o->quiet)
 		return;
@@ -1386,6 +1394,7 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 	int rc, sig;
 
 	memset(&w, 0, sizeof(w));
+	w.log_level = engine_log_level(en);
 	pthread_mutex_init(&w.argon_lock, NULL);
 	pthread_mutex_init(&w.submits.lock, NULL);
 	pthread_mutex_init(&w.dash_lock, NULL);
@@ -1479,11 +1488,11 @@ web_serve(struct engine *en, const struct web_opts *o, struct dberr *e)
 		goto out;
 	}
 	watching = true;
-	log_info("web", "listening addr=%s", o->listen);
+	log_info(w.log_level, "web", "listening addr=%s", o->listen);
 	print_url(o, &w, &ss, o->listen);
 	while (sigwait(&set, &sig) != 0)
 		;
-	log_info("web", "stopping signal=%d", sig);
+	log_info(w.log_level, "web", "stopping signal=%d", sig);
 	rc = 0;
 out:
 	if (d)

@@ -208,7 +208,7 @@ page_warnings(struct req *r)
 	           "累计逾期、瞒报谎报漏报达到次数时提出。需决定的预警经决定部门同意后才发给辖区。</p>");
 	dberr_clear(&e);
 	if (store_read(engine_store(r->en), list_txn, &c, &e) != 0) {
-		log_warnx("web", "warnings: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "warnings: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}

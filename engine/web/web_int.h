@@ -186,6 +186,8 @@ void web_addr_key(const char *addr, char out[64]);
  * it). What is set at start-up is read-only afterwards; what changes is under a lock. */
 struct web {
 	const struct config *cfg;
+	enum log_level log_level;  /* the command's verbosity (engine_log_level): every line
+	                              the server logs names it */
 	char *files_dir;         /* DB/files, 0700 */
 	unsigned char secret[32];
 	bool secure;             /* base_url is https: cookies are Secure */
