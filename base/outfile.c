@@ -67,10 +67,21 @@ outfile_begin(struct outfile *o, const char *path, struct dberr *e)
 
 	memset(o, 0, sizeof(*o));
 	o->target = replaced(path);
-	if (o->target != NULL)
+	if (o->target != NULL) {
 		fd = open_beside(o->target, &o->tmp);
-	else
+	} else if ((fd = open(path, O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		/* a device or a pipe: O_NONBLOCK so that a FIFO nobody reads is refused (ENXIO)
+		 * instead of waiting for ever for a reader (review 13d); writes then block as
+		 * usual */
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	} else if (errno == ENXIO) {
+		memset(o, 0, sizeof(*o));
+		return dberr_set(e, DB_ECANTCREAT, "cannot write %s: it is a named pipe (FIFO) no "
+		                 "process is reading; start its reader first, or give a file", path);
+	} else if (errno == ENOENT) {
+		/* a link whose target is missing: the target is made */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	}
 	if (fd < 0 || (o->fp = fdopen(fd, "w")) == NULL) {
 		err = errno;
 		if (fd >= 0)

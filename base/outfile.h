@@ -9,7 +9,8 @@
  * and on the disk, so a full disk, a size limit or a crash leaves the file as it was (or
  * no file) and no half of one; the temporary is removed on failure. A device, a pipe or a
  * terminal (/dev/stdout, /dev/full) is written in place: there is nothing to replace, and
- * nothing of it is ever removed. A symbolic link is followed to the file it names.
+ * nothing of it is ever removed; a named pipe no process reads is refused, not waited on.
+ * A symbolic link is followed to the file it names.
  */
 #ifndef DABIAO_OUTFILE_H
 #define DABIAO_OUTFILE_H
@@ -27,7 +28,8 @@ struct outfile {
 };
 
 /* Opens path for writing as above. DB_ECANTCREAT "cannot create PATH: REASON" (a missing
- * or read-only folder, no permission); o is then left empty. */
+ * or read-only folder, no permission, a folder) or "cannot write PATH: it is a named pipe
+ * (FIFO) no process is reading"; o is then left empty. */
 int outfile_begin(struct outfile *o, const char *path, struct dberr *e);
 /* Flushes, syncs and closes, then renames the temporary over the file. DB_EIO "cannot
  * write PATH: REASON" (No space left on device, File too large, ...) with the temporary

@@ -73,6 +73,10 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 		snprintf(where, sizeof(where), "--%s", opt);
 	else
 		snprintf(where, sizeof(where), "argument %d", npos);
+	/* a variable that expanded to nothing names no task, file or record: a usage error,
+	 * not "no task ''" (65) */
+	if (opt == NULL && len == 0)
+		return cli_usage(c, "%s is empty (a variable that expanded to nothing?)", where);
 	for (size_t k = 0, n; k < ok && rc == 0; k += n) {
 		uint32_t cp;
 		const char *invisible;
@@ -146,6 +150,17 @@ out_value(struct cli *c, const char **val)
 	return 0;
 }
 
+/* A text option's value (WHO, NAME, TEXT: cli_text_max) without the blanks around it
+ * (spaces, tabs, the ideographic space U+3000 a Chinese input method types after a word),
+ * trimmed in place in argv as registry cells and plan values are (utf8_trim): `--by
+ * "张三　"` names 张三, not a person the audit trail and the letters would show with a
+ * blank after the name (review 13d). Paths and ids are left as typed. */
+static const char *
+text_value(const struct cli *c, const char *opt, char *v)
+{
+	return cli_text_max(optdoc(c, opt)) > 0 ? utf8_trim(v) : v;
+}
+
 /* The most options one command's cli_parse knows (the seen[] below). */
 #define CLI_MAX_OPTS 64
 
@@ -215,11 +230,11 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 		} else if (eq) {
 			if ((rc = arg_text(c, eq + 1, o->name, 0)) != 0)
 				return rc;
-			*o->val = eq + 1;
+			*o->val = text_value(c, o->name, (char *)eq + 1);
 		} else if (i + 1 < c->argc) {
 			if ((rc = arg_text(c, c->argv[i + 1], o->name, 0)) != 0)
 				return rc;
-			*o->val = c->argv[++i];
+			*o->val = text_value(c, o->name, c->argv[++i]);
 		} else {
 			return cli_usage(c, "option '--%s' needs a value", o->name);
 		}

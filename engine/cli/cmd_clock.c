@@ -3,7 +3,8 @@
  * "name: value" lines or, through the one writer, one JSON object (docs/output.md): mode,
  * now (RFC 3339 with offset), now_unix (seconds), zone.
  *
- * `clock --go-live` turns a rehearsed virtual-clock store into a real-clock one: the plan,
+ * `clock --go-live` turns a rehearsed virtual-clock store into a real-clock one (with
+ * --format json, said as one object: the clock's fields, then rehearsal_now and late): the plan,
  * the registry, the tasks, the outbox and the audit trail stay; from then on now is the
  * wall clock. Time never runs backwards, so a store whose virtual now is ahead of the wall
  * clock is refused. What fell due between the rehearsal's now and the wall clock is
@@ -61,9 +62,12 @@ golive_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 static int
-go_live(struct cli *c)
+go_live(struct cli *c, enum report_format fmt)
 {
+	static const char *const columns[] = {"mode", "now", "now_unix", "zone", "rehearsal_now",
+	                                      "late"};
 	struct golive g = {0};
+	struct report_table t;
 	char virt[40], wall[40];
 	int rc;
 
@@ -75,6 +79,22 @@ go_live(struct cli *c)
 		return rc;
 	tz_format_rfc3339(engine_tz(g.en), g.virt, virt);
 	tz_format_rfc3339(engine_tz(g.en), g.wall, wall);
+	if (fmt == REPORT_FMT_JSON) {
+		/* a script asked for JSON: the same writer and fields as `clock`, and what the
+		 * switch left for the next `run` (review 13d: it printed the sentence) */
+		report_table_init(&t, "", "clock", columns, 6);
+		report_table_keys(&t, "clock", columns);
+		t.record = true;
+		report_add_str(&t, "real");
+		report_add_str(&t, wall);
+		report_add_num(&t, (double)g.wall, 0);
+		report_add_str(&t, tz_name(engine_tz(g.en)));
+		report_add_str(&t, virt);
+		report_add_num(&t, (double)g.late, 0);
+		rc = report_write(&t, 1, fmt, NULL, &c->err);
+		report_table_release(&t);
+		return rc;
+	}
 	printf("%s now runs on the real clock (it is %s). The rehearsal's now was %s; %zu due "
 	       "entr%s fell between the two: the next `dabiao run` applies them late, in "
 	       "order, as after downtime.\n", c->env->db, wall, virt, g.late,
@@ -101,7 +121,7 @@ cmd_clock(struct cli *c)
 	                                 REPORT_FMT_MASK(REPORT_FMT_JSON), &fmt)) != 0)
 		return rc;
 	if (live)
-		return go_live(c);
+		return go_live(c, fmt);
 	if ((rc = cli_engine(c, &en)) != 0)
 		return rc;
 	tz_format_rfc3339(engine_tz(en), engine_now(en), now);

@@ -209,6 +209,7 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "a plan or calendar file is not valid (the status of the first faulty file)"},
 		 {66, "a file cannot be opened"},
+		 {77, "a file cannot be read: no permission"},
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao check workflows/changji-2017.yaml\n"
@@ -217,7 +218,7 @@ const struct cli_command cli_commands[] = {
 	{.name = "clock", .fn = cmd_clock, .flags = RD, .group = CLI_G_TIME,
 	 .summary = "show the store's clock mode and now",
 	 .usage = "dabiao clock [--format table|json]\n"
-	          "dabiao clock --go-live",
+	          "dabiao clock --go-live [--format table|json]",
 	 .text = "Prints the store's clock mode (real, or virtual: moved only by `advance`), "
 	         "its now (RFC 3339) and its zone.\n\n"
 	         "--go-live turns a rehearsed virtual-clock store into a real-clock one: the "
@@ -229,7 +230,8 @@ const struct cli_command cli_commands[] = {
 	         "rehearsal to just before going live.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"format", "table|json", "table", "json: one object with mode, now, now_unix "
-		  "(seconds since 1970 UTC) and zone"},
+		  "(seconds since 1970 UTC) and zone; with --go-live also rehearsal_now and late "
+		  "(the due entries the next run applies late)"},
 		 {"go-live", NULL, NULL, "switch a virtual-clock store to the real clock"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
@@ -390,6 +392,7 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {66, "--values: there is no store (dabiao init)"},
 		 {74, "--values: the store cannot be read"},
+		 {77, "--values: no permission to the store"},
 		 {0, NULL}},
 	 .example = "dabiao help extend\n"
 	            "dabiao help --man | man -l -\n"
@@ -501,6 +504,7 @@ const struct cli_command cli_commands[] = {
 	 .exits = (const struct cli_exitdoc[]){
 		 {73, "a store already exists at DIR, or DIR cannot be created, or DIR is a "
 		  "folder with other files in it"},
+		 {77, "no permission to make DIR in its folder, or to write in DIR"},
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
@@ -645,6 +649,7 @@ const struct cli_command cli_commands[] = {
 		 {65, "the plan or a registry is not valid"},
 		 {66, "a file cannot be opened"},
 		 {73, "the temporary store cannot be created"},
+		 {77, "a file cannot be read: no permission"},
 		 {78, "the configuration is not valid"},
 		 {0, NULL}},
 	 .example = "dabiao simulate workflows/changji-2017.yaml "

@@ -188,7 +188,8 @@ exit_rows(const struct cli_command *cmd, struct exit_row *rows, size_t max)
 		common[nc++] = (struct exit_row){74, "the store cannot be read or written, or is "
 		                                     "damaged (restore it from a backup)"};
 	if (store)
-		common[nc++] = (struct exit_row){77, "no permission to the store"};
+		common[nc++] = (struct exit_row){77, "no permission to the store, or to a file "
+		                                     "the command reads or writes"};
 	if (cmd->flags & CLI_ENGINE)
 		common[nc++] = (struct exit_row){78, "the configuration is not valid"};
 	for (size_t i = 0; i < nc && n < max; i++)
