@@ -75,8 +75,20 @@ struct list_ctx {
 	const char *out_name; /* the --out file, or NULL: standard output (messages) */
 	struct buf line;
 	size_t shown;
+	bool known;  /* known_txn's answer */
+	bool header; /* the table's header is still to print: with the first record shown,
+	                or at the end when the filters are known and match nothing */
 	int werr;   /* the errno of a failed write (ENOSPC, EPIPE, ...) */
 };
+
+static void
+list_header(struct list_ctx *c)
+{
+	if (c->header)
+		fprintf(c->out, "%8s  %-16s  %-20s %-18s %s\n", "seq", "clock time", "actor",
+		        "action", "task or subject, states");
+	c->header = false;
+}
 
 static int
 list_cb(const struct store_audit *a, void *arg)
@@ -92,6 +104,7 @@ list_cb(const struct store_audit *a, void *arg)
 		return 0;
 	buf_reset(&c->line);
 	c->shown++;
+	list_header(c);
 	if (c->format == 2) {
 		audit_canonical(&c->line, a);
 		fprintf(c->out, "%s\n", buf_str(&c->line));
@@ -120,6 +133,42 @@ list_cb(const struct store_audit *a, void *arg)
 		return c->werr == EPIPE ? -EPIPE : -EIO;
 	}
 	return 0;
+}
+
+/* Whether lc's --task is a task of the store, and its --subject a subject of the
+ * registry (lc.known). */
+static int
+known_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
+	                                                STORE_OFFICE};
+	struct list_ctx *c = arg;
+	struct store_subject s;
+	struct store_task t;
+	int rc = 0;
+
+	c->known = true;
+	if (c->task != NULL) {
+		rc = store_task_get(txn, c->task, &t, e);
+		if (rc == 0)
+			store_task_release(&t);
+		c->known = rc == 0;
+	}
+	for (size_t k = 0; c->known && c->subject != NULL && k < 3; k++) {
+		rc = store_subject_get(txn, kinds[k], c->subject, &s, e);
+		if (rc == 0) {
+			store_subject_release(&s);
+			break;
+		}
+		if (rc != DB_ENOTFOUND)
+			return rc;
+		c->known = k < 2;
+	}
+	if (rc == DB_ENOTFOUND) {
+		dberr_clear(e);
+		rc = 0;
+	}
+	return rc;
 }
 
 static int
@@ -172,10 +221,19 @@ audit_list(struct cli *c)
 		}
 		lc.has_since = true;
 	}
-	if (lc.format == 0)
-		printf("%8s  %-16s  %-20s %-18s %s\n", "seq", "clock time", "actor", "action",
-		       "task or subject, states");
+	lc.header = lc.format == 0;
 	rc = store_read(s, list_txn, &lc, &c->err);
+	/* a --task or --subject no record names and the store does not know: a usage error
+	 * naming it, as every command's filters are (cli_check_filters), never an empty trail
+	 * that would read as "nothing was done"; one the store knows shows its empty trail */
+	if (rc == 0 && lc.shown == 0 && (lc.task || lc.subject) &&
+	    (rc = store_read(s, known_txn, &lc, &c->err)) == 0 && !lc.known)
+		rc = lc.task ? cli_usage(c, "--task: no task '%s' in the store and no record names "
+		                         "it (dabiao tasks lists them)", lc.task)
+		             : cli_usage(c, "--subject: no record names '%s', and no jurisdiction, "
+		                         "enterprise or office has that id", lc.subject);
+	if (rc == 0)
+		list_header(&lc);
 out:
 	buf_release(&lc.line);
 	if (lc.tz)

@@ -83,8 +83,11 @@ const struct cli_command cli_commands[] = {
 	         "in on the web that a record names is in DB/files/ with the bytes its sha256 "
 	         "says. The outcome is kept for the web's audit page.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"task", "T", NULL, "(list) only the records of task T"},
-		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S"},
+		 {"task", "T", NULL, "(list) only the records of task T; one that no record names "
+		  "and the store does not have is a usage error (64)"},
+		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S "
+		  "(or plan S: its loads); one that no record names and the registry does not have "
+		  "is a usage error (64)"},
 		 {"actor", "A", NULL, "(list) only the records of actor A"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
 		 {"format", "table|jsonl|json|csv", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
@@ -107,6 +110,7 @@ const struct cli_command cli_commands[] = {
 		  "the run is kept as one that skipped them"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
+		 {64, "(list) --task or --subject names nothing: no record and not the store's"},
 		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
 		  "consistent with the checkpoint, a notice's stored message or .eml file was "
 		  "changed or deleted, an .eml file in the outbox is named by no record, or a "

@@ -3,7 +3,7 @@
 in the store is a usage error (64) naming the option and the value, listing what there is
 when the list is short, printing nothing on standard output and changing nothing. Before,
 `tasks` said 64 where `calendar`, `report` and `workdays` said 65, `calendar --subject`
-printed an empty calendar with 0, and `extend` said "no task matches". The values below
+and `audit --subject` printed nothing with 0, and `extend` said "no task matches". The values below
 are the store's own: the test asks the store what there is and expects exactly that list."""
 import os
 import sys
@@ -83,6 +83,17 @@ for words, opt, lists in CASES:
             check(f"{len(values)} in all" in first and values[20] not in first,
                   f"`{cmd} --{opt} nope` cuts a long list, saying how many: {first}")
 eq(len(st.records()), records, "the refused commands wrote no audit record")
+
+# the audit trail's filters: a value no record names and the store does not know
+for opt in ("subject", "task"):
+    rc, out, err = st.run("audit", f"--{opt}", "nope")
+    first = err.splitlines()[0] if err else ""
+    eq((rc, out), (64, ""), f"`audit --{opt} nope`: {first}")
+    check(f"--{opt}" in first and "nope" in first, f"names the option and value: {first}")
+rc, out, _ = st.run("audit", "--subject", "j24")
+check(rc == 0 and "task.create" in out, "audit --subject of a jurisdiction lists its records")
+rc, out, _ = st.run("audit", "--subject", "vals")
+check(rc == 0 and "plan.load" in out, "audit --subject of a plan lists its loads")
 
 # a known value still works: the same commands answer 0
 rc, out, _ = st.run("calendar", "--subject", "j00")
