@@ -58,7 +58,7 @@ enum { C_ID, C_PLAN, C_KIND, C_JUR, C_STATE, C_COUNT, C_AT, C_TASKS, C_WHYS, C_B
 
 struct list_ctx {
 	struct engine *en;
-	const char *state;
+	const char *state, *plan;
 	struct report_table t;
 };
 
@@ -104,7 +104,9 @@ list_cb(const struct conduct_warning *w, void *arg)
 static int
 list_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	return conduct_warning_each(txn, NULL, list_cb, arg, e);
+	const struct list_ctx *lc = arg;
+
+	return conduct_warning_each(txn, lc->plan, list_cb, arg, e);
 }
 
 int
@@ -112,8 +114,8 @@ cmd_warnings(struct cli *c)
 {
 	struct list_ctx lc = {0};
 	const char *format = "table";
-	struct cli_opt opts[] = {{"state", &lc.state, NULL}, {"format", &format, NULL},
-	                         {NULL, NULL, NULL}};
+	struct cli_opt opts[] = {{"plan", &lc.plan, NULL}, {"state", &lc.state, NULL},
+	                         {"format", &format, NULL}, {NULL, NULL, NULL}};
 	enum report_format fmt;
 	int rc;
 
@@ -125,7 +127,8 @@ cmd_warnings(struct cli *c)
 	    strcmp(lc.state, "withdrawn"))
 		return cli_usage(c, "--state is proposed, sent, dismissed, superseded or withdrawn, "
 		                 "not '%s'", lc.state);
-	if ((rc = cli_engine(c, &lc.en)) != 0)
+	if ((rc = cli_engine(c, &lc.en)) != 0 ||
+	    (rc = cli_check_filters(c, lc.en, &(struct cli_filters){.plan = lc.plan})) != 0)
 		return rc;
 	report_table_init(&lc.t, "", "warnings", columns, C_N);
 	report_table_keys(&lc.t, "warnings", columns);

@@ -62,8 +62,8 @@ cmd_report(struct cli *c)
 	else if (by && (strcmp(pos[0], "annex3") != 0 ||
 	                (strcmp(by, "jurisdiction") != 0 && strcmp(by, "industry") != 0)))
 		cli_usage(c, "--by is jurisdiction or industry, and only for annex3");
-	else if (!annex && (month || plan))
-		cli_usage(c, "accountability takes --from/--to, not --month/--plan");
+	else if (!annex && month)
+		cli_usage(c, "accountability takes --from/--to, not --month");
 	else if (cli_format(c, format, CLI_FMT_TABLES | REPORT_FMT_MASK(REPORT_FMT_XLSX),
 	                    &fmt) == 0 && fmt == REPORT_FMT_XLSX && !out)
 		cli_usage(c, "--format xlsx needs --out FILE");
@@ -83,7 +83,10 @@ cmd_report(struct cli *c)
 			return rc;
 		if (lo > hi)
 			return cli_usage(c, "--from %s is after --to %s", from, to);
-		rc = report_accountability(en, lo, hi, t, e);
+		/* an unknown plan is a usage error naming the loaded ones, as in tasks/status */
+		if ((rc = cli_check_filters(c, en, &(struct cli_filters){.plan = plan})) != 0)
+			return rc;
+		rc = report_accountability(en, plan, lo, hi, t, e);
 	}
 	if (rc == 0) {
 		rc = report_write(t, nt, fmt, out, e);

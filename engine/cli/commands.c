@@ -564,7 +564,7 @@ const struct cli_command cli_commands[] = {
 	 .summary = "Annex 3 and Annex 4 tables, the accountability record",
 	 .usage = "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] "
 	          "[--by jurisdiction|industry] [--format table|csv|json|xlsx] [--out FILE]\n"
-	          "dabiao report accountability [--from DATE] [--to DATE] "
+	          "dabiao report accountability [--plan ID] [--from DATE] [--to DATE] "
 	          "[--format table|csv|json|xlsx] [--out FILE]",
 	 .text = "annex3: the monthly summary per jurisdiction (全州10个行业超标企业清理汇总表); "
 	         "annex4: the detail per listed enterprise (全区10个行业超标企业清理明细表), both "
@@ -577,8 +577,10 @@ const struct cli_command cli_commands[] = {
 		  "and the note says so. Required."},
 		 {"by", "jurisdiction|industry", "jurisdiction", "(annex3) one row per jurisdiction, "
 		  "or per industry (the ten industries of the table's title)"},
-		 OPT_PLAN("the plan's clean-up milestone (annex3, annex4); needed when several "
-		          "plans have one"),
+		 {"plan", "ID", "every plan in the store", "(annex3, annex4) the plan whose "
+		  "clean-up milestone to read, needed when several plans have one; "
+		  "(accountability) only plan ID's records: its tasks' lapses, submissions and "
+		  "flags and its rules' warnings, signed by its issuer"},
 		 {"from", "DATE", "the first record", "(accountability) from the start of DATE "
 		  "(or a time)"},
 		 {"to", "DATE", "the last record", "(accountability) up to the end of DATE (or a "
@@ -778,14 +780,15 @@ const struct cli_command cli_commands[] = {
 	 .subs = "add disable list passwd token"},
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "conduct warnings: proposed, sent, dismissed, superseded, withdrawn",
-	 .usage = "dabiao warnings [--state proposed|sent|dismissed|superseded|withdrawn] "
-	          "[--format table|csv|json]",
+	 .usage = "dabiao warnings [--plan ID] [--state proposed|sent|dismissed|superseded|"
+	          "withdrawn] [--format table|csv|json]",
 	 .text = "Lists the conduct warnings by number: kind, jurisdiction, state, the true "
 	         "count and when the rule was evaluated; in CSV and JSON also the tasks behind "
 	         "each and why each counts, who decided and why, and the lapses voided since it was "
 	         "made (a hand-in recorded afterwards). A proposed warning awaits "
 	         "`dabiao decide`; the candidate list names each lapse in words.",
 	 .opts = (const struct cli_optdoc[]){
+		 OPT_PLAN("the warnings"),
 		 {"state", "proposed|sent|dismissed|superseded|withdrawn", "every state", "only "
 		  "warnings in this state"},
 		 {"format", "table|csv|json", "table", "json: an array of objects with id, plan, "

@@ -67,6 +67,7 @@ struct lapse_map {
 
 struct acc {
 	struct engine *en;
+	const char *plan; /* only this plan's records; NULL: every plan's */
 	struct store_txn *txn;
 	struct dberr *e;
 	int64_t from, to;
@@ -78,6 +79,9 @@ struct acc {
 	struct lapse_map flags; /* "TASK#KIND" -> its flag's item in the period, or before it
 	                         * (early_flag) */
 	struct lapse_map early_flags; /* "TASK#KIND" -> the sequence of its raise before */
+	struct lapse_map warns; /* warning id -> its item in the period */
+	char void_cause[16];    /* what the conduct.void records that follow void: "lapse"
+	                         * (a hand-in recorded afterwards) or the flag kind withdrawn */
 	char **ext;
 	size_t next, capext;
 	struct report_history hist; /* the registry's changes: who and where, as it was */
@@ -670,6 +674,7 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	const char *lp = strstr(rec->details, "\"lapses\":[");
 	struct buf why = BUF_INIT;
 	struct item *it;
+	char *id;
 
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return;
@@ -681,6 +686,10 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	it->what = xstrdup(it->kind == K_RESTRICTION ? "项目限批"
 	                   : strcmp(rec->to_state, "interview-warning") == 0 ? "公开约谈"
 	                                                                     : rec->to_state);
+	if ((id = report_json_str(rec->details, "id")) != NULL) {
+		*map_slot(&a->warns, id, true) = a->n - 1;
+		free(id);
+	}
 	/* the lapses behind it: task keys, as the details' JSON array holds them */
 	buf_puts(&why, "依据：");
 	for (lp = lp ? lp + 10 : ""; *lp && *lp != ']'; lp++)
@@ -691,6 +700,63 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	it->why = buf_detach(&why);
 }
 
+/* A sent warning that counted an event voided since (conduct.void: a lapse recorded
+ * afterwards as handed in in time, or a flag withdrawn) says so in its row, as every list
+ * of sent warnings does (docs/plan-format.md, "Voided lapses and warnings"; review 10g,
+ * G4): "…；TIME 依据中 TASK 的逾期已补录撤销，余N项（审计第 S 号）". It stays a warning
+ * sent, counted in its column: it cannot be unsent. */
+static void
+on_void(struct acc *a, const struct store_audit *rec)
+{
+	char *id = report_json_str(rec->details, "id"), *task, *why, local[32];
+	const char *left = strstr(rec->details, "\"left\":");
+	size_t *slot = id ? map_slot(&a->warns, id, false) : NULL;
+	struct item *it;
+
+	free(id);
+	if (slot == NULL || rec->clock_time > a->to)
+		return; /* a warning before the period, or a void after it */
+	it = &a->v[*slot];
+	task = report_json_str(rec->details, "voided");
+	tz_format_local(engine_tz(a->en), rec->clock_time, local);
+	why = xasprintf("%s；%s 依据中 %s 的%s，余%lu项%s（审计第 %llu 号）", it->why, local,
+	                task ? task : "",
+	                strcmp(a->void_cause, "lapse") == 0       ? "逾期已补录撤销"
+	                : strcmp(a->void_cause, "concealed") == 0 ? "瞒报登记已撤回"
+	                : strcmp(a->void_cause, "falsified") == 0 ? "谎报登记已撤回"
+	                                                          : "漏报登记已撤回",
+	                left ? strtoul(left + 7, NULL, 10) : 0UL,
+	                strstr(rec->details, "\"below_rule\":true") ? "，不足预警标准" : "",
+	                (unsigned long long)rec->seq);
+	free(it->why);
+	it->why = why;
+	free(task);
+}
+
+/* Does rec belong to the plan the report is for? A task's record by its key; a warning by
+ * the tasks behind it (all of its plan), a void by the task it voids. */
+static bool
+of_plan(const struct acc *a, const struct store_audit *rec)
+{
+	size_t n = a->plan ? strlen(a->plan) : 0;
+	const char *key = rec->task;
+	char *found = NULL;
+	bool yes;
+
+	if (a->plan == NULL)
+		return true;
+	if (strcmp(rec->action, "conduct.warning") == 0) {
+		const char *lp = strstr(rec->details, "\"lapses\":[\"");
+
+		key = lp ? lp + 11 : "";
+	} else if (strcmp(rec->action, "conduct.void") == 0) {
+		key = found = report_json_str(rec->details, "voided");
+	}
+	yes = key && strncmp(key, a->plan, n) == 0 && key[n] == '/';
+	free(found);
+	return yes;
+}
+
 static int
 audit_cb(const struct store_audit *rec, void *arg)
 {
@@ -699,6 +765,19 @@ audit_cb(const struct store_audit *rec, void *arg)
 	if (rec->seq > a->last_seq)
 		a->last_seq = rec->seq;
 	report_history_note(&a->hist, rec);
+	if (!of_plan(a, rec))
+		return 0;
+	/* the conduct.void records that follow in the same transaction void this */
+	if (voids_lapse(rec)) {
+		snprintf(a->void_cause, sizeof(a->void_cause), "lapse");
+	} else if (strcmp(rec->action, "task.unflag") == 0) {
+		char *kind = report_json_str(rec->details, "kind");
+
+		snprintf(a->void_cause, sizeof(a->void_cause), "%s", kind ? kind : "");
+		free(kind);
+	}
+	if (strcmp(rec->action, "conduct.void") == 0)
+		on_void(a, rec);
 	if (strcmp(rec->action, "task.extend") == 0 && rec->task[0]) {
 		int rc = on_extend(a, rec);
 
@@ -860,8 +939,8 @@ summary_rows(const struct acc *a, struct report_table *t)
 }
 
 int
-report_accountability(struct engine *en, int64_t from, int64_t to, struct report_table out[2],
-                      struct dberr *e)
+report_accountability(struct engine *en, const char *plan, int64_t from, int64_t to,
+                      struct report_table out[2], struct dberr *e)
 {
 	static const char *const dhead[] = {"县市、园区", "责任人", "类别", "事项", "任务",
 	                                    "说明", "时间", "审计序号"};
@@ -879,7 +958,13 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	char f[32] = "（起）", t[32] = "（今）";
 	int rc;
 
+	const struct engine_plan *ep = plan ? engine_plan_find(en, plan)
+	                                    : engine_nplans(en) == 1 ? engine_plan_at(en, 0) : NULL;
+
+	if (plan != NULL && ep == NULL)
+		return dberr_set(e, DB_EUSAGE, "--plan: unknown plan '%s'", plan);
 	a.en = en;
+	a.plan = plan;
 	a.from = from;
 	a.to = to;
 	if ((rc = store_read(engine_store(en), acc_txn, &a, e)) != 0)
@@ -904,8 +989,8 @@ report_accountability(struct engine *en, int64_t from, int64_t to, struct report
 	                        "%llu 号），每行的审计序号可用 dabiao audit prove 证明。", f, t,
 	                        tz_name(engine_tz(en)), (unsigned long long)a.last_seq);
 	out[1].note = xstrdup(out[0].note);
-	report_sign_lines(&out[0], en, engine_nplans(en) == 1 ? engine_plan_at(en, 0) : NULL);
-	report_sign_lines(&out[1], en, engine_nplans(en) == 1 ? engine_plan_at(en, 0) : NULL);
+	report_sign_lines(&out[0], en, ep);
+	report_sign_lines(&out[1], en, ep);
 out:
 	for (size_t i = 0; i < a.n; i++) {
 		free(a.v[i].jur_id);
@@ -925,6 +1010,7 @@ out:
 	map_release(&a.early);
 	map_release(&a.flags);
 	map_release(&a.early_flags);
+	map_release(&a.warns);
 	report_versions_release(&a.vers);
 	for (size_t i = 0; i < a.next; i++)
 		free(a.ext[i]);

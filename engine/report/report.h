@@ -225,9 +225,12 @@ int report_xlsx_bytes(const struct report_table *t, struct buf *out, struct dber
  * when it left it), late submissions (task.submit with late), flags (task.flag: 瞒报, 谎报,
  * 漏报, with reasons) and conduct warnings (conduct.warning: 约谈预警, 限批预警) whose clock
  * time lies in [from, to], as out[0] (one row per record, with its audit sequence) and out[1]
- * (counts per jurisdiction and responsible person). Both initialised on success only;
- * release each with report_table_release. Errors: the store's. */
-int report_accountability(struct engine *en, int64_t from, int64_t to,
+ * (counts per jurisdiction and responsible person). plan (NULL: every plan's) keeps only
+ * that plan's records: its tasks', and the warnings and voids of its rules. A sent warning
+ * that counted an event voided by `to` says so in its row. Both initialised on success
+ * only; release each with report_table_release. Errors: DB_EUSAGE for an unknown plan, the
+ * store's. */
+int report_accountability(struct engine *en, const char *plan, int64_t from, int64_t to,
                           struct report_table out[2], struct dberr *e);
 
 /* ---- the deadlines as iCalendar (ics.c) ---- */

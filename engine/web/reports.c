@@ -153,7 +153,7 @@ page_reports(struct req *r)
 	}
 	month_range(r, month, &from, &to);
 	dberr_clear(&e);
-	if ((rc = report_accountability(en, from, to, acc, &e)) == 0) {
+	if ((rc = report_accountability(en, NULL, from, to, acc, &e)) == 0) {
 		table_html(r, &acc[1], "accountability-summary");
 		table_html(r, &acc[0], "accountability");
 		report_table_release(&acc[0]);
@@ -233,7 +233,7 @@ page_report_download(struct req *r, const char *what)
 		int64_t from, to;
 
 		month_range(r, month, &from, &to);
-		rc = report_accountability(en, from, to, t, &e);
+		rc = report_accountability(en, NULL, from, to, t, &e);
 		n = 2;
 	} else {
 		req_error(r, 404, "没有这个报表。");
