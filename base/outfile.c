@@ -91,7 +91,10 @@ outfile_begin(struct outfile *o, const char *path, struct dberr *e)
 		free(o->tmp);
 		free(o->target);
 		memset(o, 0, sizeof(*o));
-		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, strerror(err));
+		/* "No such file or directory" of a file about to be made means its folder */
+		return dberr_set(e, DB_ECANTCREAT, "cannot create %s: %s", path, err == ENOENT
+		                 ? "its folder does not exist (make it first, or give another path)"
+		                 : strerror(err));
 	}
 	o->path = xstrdup(path);
 	return 0;

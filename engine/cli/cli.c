@@ -506,6 +506,26 @@ add_subject_id(const struct store_subject *s, void *arg)
 	return 0;
 }
 
+int
+cli_subject_known(struct store_txn *txn, const char *id, bool *found, struct dberr *e)
+{
+	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
+	                                                STORE_OFFICE};
+	struct store_subject s;
+	int rc;
+
+	*found = false;
+	for (size_t k = 0; !*found && k < 3; k++) {
+		rc = store_subject_get(txn, kinds[k], id, &s, e);
+		if (rc == 0)
+			store_subject_release(&s), *found = true;
+		else if (rc != DB_ENOTFOUND)
+			return rc;
+		dberr_clear(e);
+	}
+	return 0;
+}
+
 struct filter_txn {
 	const struct cli_filters *f;
 	struct strset jurisdictions;
@@ -515,8 +535,6 @@ struct filter_txn {
 static int
 filter_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
-	                                                STORE_OFFICE};
 	struct filter_txn *a = arg;
 	struct store_subject s;
 	int rc;
@@ -533,14 +551,8 @@ filter_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		                             &a->jurisdictions, e)) != 0)
 			return rc;
 	}
-	for (size_t k = 0; a->f->subject != NULL && !a->subject_found && k < 3; k++) {
-		rc = store_subject_get(txn, kinds[k], a->f->subject, &s, e);
-		if (rc == 0)
-			store_subject_release(&s), a->subject_found = true;
-		else if (rc != DB_ENOTFOUND)
-			return rc;
-		dberr_clear(e);
-	}
+	if (a->f->subject != NULL)
+		return cli_subject_known(txn, a->f->subject, &a->subject_found, e);
 	return 0;
 }
 

@@ -109,6 +109,9 @@ struct cli_filters {
  * (review 13d, F14). Milestones, states and roles are those of f->plan when given, else of
  * every loaded plan. Errors: DB_EUSAGE, the store's. */
 int cli_check_filters(struct cli *c, struct engine *en, const struct cli_filters *f);
+/* Whether id is a jurisdiction, an enterprise or an office of the registry, in *found.
+ * Errors: the store's. */
+int cli_subject_known(struct store_txn *txn, const char *id, bool *found, struct dberr *e);
 /* The values kind (plan, milestone, state, role, jurisdiction, month) may take on this store,
  * added to out in the order people meet them (the plans', the registry's; months newest
  * first, the store's month and the eleven before it): what the bash completion offers

@@ -140,10 +140,7 @@ list_cb(const struct store_audit *a, void *arg)
 static int
 known_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
-	static const enum store_subject_kind kinds[] = {STORE_JURISDICTION, STORE_ENTERPRISE,
-	                                                STORE_OFFICE};
 	struct list_ctx *c = arg;
-	struct store_subject s;
 	struct store_task t;
 	int rc = 0;
 
@@ -152,23 +149,14 @@ known_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		rc = store_task_get(txn, c->task, &t, e);
 		if (rc == 0)
 			store_task_release(&t);
+		else if (rc != DB_ENOTFOUND)
+			return rc;
+		dberr_clear(e);
 		c->known = rc == 0;
 	}
-	for (size_t k = 0; c->known && c->subject != NULL && k < 3; k++) {
-		rc = store_subject_get(txn, kinds[k], c->subject, &s, e);
-		if (rc == 0) {
-			store_subject_release(&s);
-			break;
-		}
-		if (rc != DB_ENOTFOUND)
-			return rc;
-		c->known = k < 2;
-	}
-	if (rc == DB_ENOTFOUND) {
-		dberr_clear(e);
-		rc = 0;
-	}
-	return rc;
+	if (c->known && c->subject != NULL)
+		return cli_subject_known(txn, c->subject, &c->known, e);
+	return 0;
 }
 
 static int

@@ -155,7 +155,9 @@ cmd_backup(struct cli *c)
 		*slash = '\0', tmp = xasprintf("%s/.%s.partial-XXXXXX", dup, slash + 1);
 	if (mkdtemp(tmp) == NULL) {
 		rc = dberr_set(&c->err, DB_ECANTCREAT, "cannot create backup folder %s: %s", pos[0],
-		               strerror(errno));
+		               errno == ENOENT ? "the folder it would be made in does not exist "
+		                                 "(make it first, or give another path)"
+		                               : strerror(errno));
 		free(tmp);
 		tmp = NULL;
 		goto out;

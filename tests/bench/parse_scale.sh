@@ -118,31 +118,24 @@ while [ "$n" -le "$max_rows" ]; do
 	rm -rf "$db"
 	n=$((n * 10))
 done
+# one import into $db, timed: printed as LABEL, summed as SERIES_N, grown as SERIES
+wide() {
+	local series=$1 label=$2 file=$3 secs rss
+	read -r secs rss < <(t "$bin" --db "$db" import "$file")
+	printf 'import %7d %-26s %8.2f s  max RSS %7d KB\n' "$n" "$label:" "$secs" "$rss"
+	summary+=" ${series}_${n}=${secs}s"
+	step "$series" "$secs"
+}
 n=10000
 while [ "$n" -le "$max_wide" ]; do
 	db="$dir/db-wide-$n"
 	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
 	"$bin" --db "$db" import registry.yaml >/dev/null
-	read -r secs rss < <(t "$bin" --db "$db" import "wide-dup-$n.csv")
-	printf 'import %7d columns, last twice:  %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
-	summary+=" wide_dup_${n}cols=${secs}s"
-	step wide_dup "$secs"
-	read -r secs rss < <(t "$bin" --db "$db" import "wide-$n.csv")
-	printf 'import %7d columns:               %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
-	summary+=" wide_${n}cols=${secs}s"
-	step wide "$secs"
-	read -r secs rss < <(t "$bin" --db "$db" import "wide-$n.csv")
-	printf 'import %7d columns again:         %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
-	summary+=" wide_again_${n}cols=${secs}s"
-	step wide_again "$secs"
-	read -r secs rss < <(t "$bin" --db "$db" import "contacts-$n.yaml")
-	printf 'import %7d contacts:              %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
-	summary+=" contacts_${n}=${secs}s"
-	step contacts "$secs"
-	read -r secs rss < <(t "$bin" --db "$db" import "contacts-$n.yaml")
-	printf 'import %7d contacts again:        %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
-	summary+=" contacts_again_${n}=${secs}s"
-	step contacts_again "$secs"
+	wide wide_dup "columns, the last twice" "wide-dup-$n.csv"
+	wide wide "columns" "wide-$n.csv"
+	wide wide_again "columns again" "wide-$n.csv"
+	wide contacts "contacts" "contacts-$n.yaml"
+	wide contacts_again "contacts again" "contacts-$n.yaml"
 	rm -rf "$db"
 	n=$((n * 10))
 done

@@ -9,25 +9,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import Store, check, done, eq  # noqa: E402
+from dabiao_it import Store, check, done, eq, plan_yaml  # noqa: E402
 
-PLAN = """\
-plan: vals
-title: 取值
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-  enterprise: {title: 企业, per: enterprise}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: roster
-        title: 名录
-        owner: county_epb
-        for: each jurisdiction
-        due: 2017-02-15
-"""
+PLAN = plan_yaml("vals", None, ["{id: roster, title: 名录, owner: county_epb, "
+                              "for: each jurisdiction, due: 2017-02-15}"],
+                 role="county_epb: {title: 县环保局, per: jurisdiction}\n  "
+                      "enterprise: {title: 企业, per: enterprise}")
 # 25 jurisdictions: more than a message lists (its first 20, then how many in all)
 JURS = [f"j{i:02d}" for i in range(25)]
 REG = "jurisdictions:\n" + "".join(

@@ -11,24 +11,11 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dabiao_it import BIN, SRC, Store, check, done, eq, fail  # noqa: E402
+from dabiao_it import BIN, SRC, Store, check, done, eq, fail, plan_yaml  # noqa: E402
 
-PLAN = """\
-plan: edges
-title: 边界
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: roster
-        title: 名录
-        owner: county_epb
-        for: each jurisdiction
-        due: 2017-02-15
-"""
+PLAN = plan_yaml("edges", None, ["{id: roster, title: 名录, owner: county_epb, "
+                              "for: each jurisdiction, due: 2017-02-15}"],
+                 role="county_epb: {title: 县环保局, per: jurisdiction}")
 REG = """\
 jurisdictions:
   - {id: aa, name: 甲县, kind: county, email: [aa@x.example]}

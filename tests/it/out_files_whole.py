@@ -171,7 +171,8 @@ else:
 missing = os.path.join(folder, "no", "such.out")
 for what, args in OUTS.items():
     rc, out, err = run([*args, "--out", missing])
-    eq((rc, err), (73, f"dabiao: error: cannot create {missing}: No such file or directory\n"),
+    eq((rc, err), (73, f"dabiao: error: cannot create {missing}: its folder does not exist "
+                       "(make it first, or give another path)\n"),
        f"{what}: a missing folder")
 
 st.cleanup()
