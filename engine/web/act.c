@@ -344,15 +344,38 @@ receipt_time(const struct tz *z, int64_t t, char *out)
 	snprintf(out, 48, "%.10s %.8s %s", rfc, rfc + 11, rfc + 19);
 }
 
+/* A notice of kind (template kind.txt) about task t to its owner's addresses, queued in
+ * txn at the engine's now: the receipt of a hand-in, a fresh link after a revoke. One
+ * set-up for both, so they address the owner alike. vars may be NULL (nvars 0). */
+static int
+queue_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_task *t, const char *kind, const char *key,
+                   const struct notice_var *vars, size_t nvars, struct dberr *e)
+{
+	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
+	struct notice_req nr = {0};
+
+	nr.ep = ep;
+	nr.kind = kind;
+	nr.fallback = kind;
+	nr.key = key;
+	nr.task = t;
+	nr.subject = t->subject;
+	nr.targets = owner;
+	nr.ntargets = 1;
+	nr.scheduled = engine_now(en);
+	nr.vars = vars;
+	nr.nvars = nvars;
+	return notice_queue(en, txn, &nr, e);
+}
+
 /* The receipt e-mail, through the normal notice path, to the task's owner. */
 static int
 queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 {
-	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
 	struct engine *en = x->r->en;
 	struct store_task t;
 	const struct engine_plan *ep;
-	struct notice_req nr = {0};
 	struct notice_var vars[5];
 	struct buf files = BUF_INIT;
 	char key[1024], seq[24], when[64], *url = NULL;
@@ -399,18 +422,7 @@ queue_receipt(struct submit_arg *x, struct store_txn *txn, struct dberr *e)
 	vars[3] = (struct notice_var){"proof_url", url};
 	vars[4] = (struct notice_var){"receipt_proof", buf_str(&x->proof)};
 	snprintf(key, sizeof(key), "%s#receipt#%s", t.key, seq);
-	nr.ep = ep;
-	nr.kind = "receipt";
-	nr.fallback = "receipt";
-	nr.key = key;
-	nr.task = &t;
-	nr.subject = t.subject;
-	nr.targets = owner;
-	nr.ntargets = 1;
-	nr.scheduled = engine_now(en);
-	nr.vars = vars;
-	nr.nvars = 5;
-	rc = notice_queue(en, txn, &nr, e);
+	rc = queue_owner_notice(en, txn, ep, &t, "receipt", key, vars, 5, e);
 	free(url);
 	buf_release(&files);
 	store_task_release(&t);
@@ -1039,11 +1051,9 @@ revoke_cb(const struct store_link *l, void *arg)
 static int
 reissue_link(struct revoke_arg *x, struct store_txn *txn, struct dberr *e)
 {
-	static const struct plan_target owner[] = {{PLAN_TARGET_OWNER, -1}};
 	struct engine *en = x->r->en;
 	const struct engine_plan *ep;
 	const struct plan_lifecycle *lc;
-	struct notice_req nr = {0};
 	struct store_task t;
 	char key[1024];
 	int rc, mi, st;
@@ -1062,16 +1072,7 @@ reissue_link(struct revoke_arg *x, struct store_txn *txn, struct dberr *e)
 	}
 	snprintf(key, sizeof(key), "%s#link#%llu", t.key,
 	         (unsigned long long)store_audit_count(txn) + 1);
-	nr.ep = ep;
-	nr.kind = "link";
-	nr.fallback = "link";
-	nr.key = key;
-	nr.task = &t;
-	nr.subject = t.subject;
-	nr.targets = owner;
-	nr.ntargets = 1;
-	nr.scheduled = engine_now(en);
-	rc = notice_queue(en, txn, &nr, e);
+	rc = queue_owner_notice(en, txn, ep, &t, "link", key, NULL, 0, e);
 	x->reissued = rc == 0;
 	store_task_release(&t);
 	return rc;

@@ -14,36 +14,16 @@ import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import BIN, Store, eq, check, done  # noqa: E402
-from web_it import PASSWORD, Client, Server  # noqa: E402
+from web_it import PASSWORD, Client, Server, one_county_plan, one_county_store  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 due = (datetime.datetime.now(ZONE) + datetime.timedelta(days=3)).strftime("%Y-%m-%d")
-PLAN = f"""\
-plan: wdm
-title: 投递测试
-timezone: Asia/Shanghai
-roles:
-  county_epb: {{title: 县环保局, per: jurisdiction}}
-  supervision: {{title: 监察支队}}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {{id: m1, title: 名录, owner: county_epb, for: each jurisdiction, due: {due}}}
-      - {{id: m2, title: 台帐, owner: county_epb, for: each jurisdiction, due: {due}}}
-"""
-REG = """\
-jurisdictions:
-  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = one_county_plan("wdm", "投递测试", [
+    f"{{id: m1, title: 名录, owner: county_epb, for: each jurisdiction, due: {due}}}",
+    f"{{id: m2, title: 台帐, owner: county_epb, for: each jurisdiction, due: {due}}}"])
 
 st = Store()
-st.ok("init", "--clock", "real")
-st.ok("load", st.write("p.yaml", PLAN))
-st.ok("import", st.write("r.yaml", REG))
+one_county_store(st, PLAN, clock=("--clock", "real"))
 st.ok("user", "add", "county1", "--role", "county_epb", "--subject", "j1",
       "--password-file", st.write("pw", PASSWORD + "\n"))
 token = st.ok("user", "token", "county1").strip()

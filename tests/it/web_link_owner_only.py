@@ -18,34 +18,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, check, done  # noqa: E402
+from web_it import one_county_plan, one_county_store  # noqa: E402
 
-PLAN = """\
-plan: lo
-title: 链接归属测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-  supervision: {title: 监察支队}
-  prefecture_epb: {title: 州环保局}
-escalations:
-  late:
-    - {after: 1d, kind: overdue, notify: [owner, supervision, prefecture_epb]}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction,
-         submit_to: supervision, due: 2017-03-10, grace: 0d, escalate: late}
-"""
-REG = """\
-jurisdictions:
-  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
-offices:
-  supervision: [s@x.example]
-  prefecture_epb: [p@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = one_county_plan("lo", "链接归属测试", [
+    "{id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction, "
+    "submit_to: supervision, due: 2017-03-10, grace: 0d, escalate: late}"],
+    offices=("supervision", "prefecture_epb"),
+    extra='notify_at: "09:00"\nescalations:\n  late:\n'
+          "    - {after: 1d, kind: overdue, notify: [owner, supervision, prefecture_epb]}\n")
 BASE = "https://dabiao.example.cn"
 LINK = re.compile(re.escape(BASE) + r"/s/[A-Za-z0-9_-]{43}")
 
@@ -65,9 +45,7 @@ def links(m):
 os.environ["DABIAO_WEB_URL"] = BASE
 st = Store()
 cfg = st.write("dabiao.yaml", "digest: [prefecture_epb]\n")
-st.ok("--config", cfg, "init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
-st.ok("--config", cfg, "load", st.write("lo.yaml", PLAN))
-st.ok("--config", cfg, "import", st.write("reg.yaml", REG))
+one_county_store(st, PLAN, config=cfg)
 st.ok("--config", cfg, "advance", "--to", "2017-03-13T12:00:00+08:00")
 
 mails = st.mails()

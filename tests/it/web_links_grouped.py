@@ -17,44 +17,22 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, eq, done  # noqa: E402
-from web_it import Server, free_port  # noqa: E402
+from web_it import Server, free_port, one_county_plan, one_county_store  # noqa: E402
 
-PLAN = """\
-plan: gl
-title: 分组链接测试
-timezone: Asia/Shanghai
-notify_at: "09:00"
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-  supervision: {title: 监察支队}
-notices:
-  group: [reminder]
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction,
-         submit_to: supervision, due: 2017-03-10, remind: [-3d]}
-      - {id: base, title: 超标企业基数, owner: county_epb, for: each jurisdiction,
-         submit_to: supervision, due: 2017-03-10, remind: [-3d]}
-      - {id: summary, title: 工作总结, owner: county_epb, for: each jurisdiction,
-         submit_to: supervision, due: 2017-03-13, remind: [-3d]}
-"""
-REG = """\
-jurisdictions:
-  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = one_county_plan("gl", "分组链接测试", [
+    "{id: roster, title: 排污单位名录, owner: county_epb, for: each jurisdiction, "
+    "submit_to: supervision, due: 2017-03-10, remind: [-3d]}",
+    "{id: base, title: 超标企业基数, owner: county_epb, for: each jurisdiction, "
+    "submit_to: supervision, due: 2017-03-10, remind: [-3d]}",
+    "{id: summary, title: 工作总结, owner: county_epb, for: each jurisdiction, "
+    "submit_to: supervision, due: 2017-03-13, remind: [-3d]}"],
+    extra='notify_at: "09:00"\nnotices:\n  group: [reminder]\n')
 
 st = Store()
 port = free_port()
 base = f"http://127.0.0.1:{port}"
 os.environ["DABIAO_WEB_URL"] = base
-st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
-st.ok("load", st.write("gl.yaml", PLAN))
-st.ok("import", st.write("reg.yaml", REG))
+one_county_store(st, PLAN)
 st.ok("advance", "--to", "2017-03-10T12:00:00+08:00")
 
 

@@ -8,37 +8,18 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import PASSWORD, Browser, Client, Server, screenshots  # noqa: E402
+from web_it import (PASSWORD, Browser, Client, Server, one_county_plan,  # noqa: E402
+                    one_county_store, screenshots)
 
-PLAN = """\
-plan: off
-title: 办公室事项
-timezone: Asia/Shanghai
-roles:
-  county_epb: {title: 县环保局, per: jurisdiction}
-  supervision: {title: 监察支队}
-  prefecture_epb: {title: 州环保局}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: training, title: 专项培训, owner: prefecture_epb, for: once, submit_to: supervision, due: 2017-03-10}
-      - {id: roster, title: 名录, owner: county_epb, for: each jurisdiction, submit_to: supervision, due: 2017-03-10}
-"""
-REG = """\
-jurisdictions:
-  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
-offices:
-  supervision: [s@x.example]
-  prefecture_epb: [p@x.example]
-  admin: [admin@x.example]
-"""
+PLAN = one_county_plan("off", "办公室事项", [
+    "{id: training, title: 专项培训, owner: prefecture_epb, for: once, submit_to: supervision, "
+    "due: 2017-03-10}",
+    "{id: roster, title: 名录, owner: county_epb, for: each jurisdiction, "
+    "submit_to: supervision, due: 2017-03-10}"], offices=("supervision", "prefecture_epb"))
 TASK = "off/training/prefecture_epb/once"
 
 st = Store()
-st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
-st.ok("load", st.write("p.yaml", PLAN))
-st.ok("import", st.write("r.yaml", REG))
+one_county_store(st, PLAN)
 st.ok("user", "add", "officer", "--role", "supervision", "--name", "王科长",
       "--password-file", st.write("pw", PASSWORD + "\n"))
 st.ok("advance", "--to", "2017-05-01T12:00:00+08:00")  # past any grace: overdue

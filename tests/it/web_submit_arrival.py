@@ -20,7 +20,7 @@ import zoneinfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import BIN, Store, check, done, eq, fail, start_daemon  # noqa: E402
-from web_it import PASSWORD, Server, multipart  # noqa: E402
+from web_it import PASSWORD, Server, multipart, one_county_plan, one_county_store  # noqa: E402
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 TASK = "arr/m1/j1/once"
@@ -29,28 +29,15 @@ TASK = "arr/m1/j1/once"
 def plan(due):
     """Version 1 has only the roles' milestone far away (accounts need the roles); the
     version with the deadline under test is loaded once everything slow is done."""
-    ms = "      - {id: m0, title: 远期, owner: county_epb, for: each jurisdiction, due: 2099-01-01}\n"
+    ms = ["{id: m0, title: 远期, owner: county_epb, for: each jurisdiction, due: 2099-01-01}"]
     if due:
-        ms += ("      - {id: m1, title: 名录, owner: county_epb, for: each jurisdiction, "
-               f"submit_to: supervision, due: \"{due}\"}}\n")
-    return ("plan: arr\ntitle: 到达时间\ntimezone: Asia/Shanghai\ngrace: 0d\n"
-            "roles:\n  county_epb: {title: 县环保局, per: jurisdiction}\n"
-            "  supervision: {title: 监察支队}\n"
-            "phases:\n  - id: p\n    title: 阶段\n    milestones:\n" + ms)
+        ms.append("{id: m1, title: 名录, owner: county_epb, for: each jurisdiction, "
+                  f"submit_to: supervision, due: \"{due}\"}}")
+    return one_county_plan("arr", "到达时间", ms, extra="grace: 0d\n")
 
-
-REG = """\
-jurisdictions:
-  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
-offices:
-  supervision: [s@x.example]
-  admin: [admin@x.example]
-"""
 
 st = Store()
-st.ok("init", "--clock", "real", "--tz", "Asia/Shanghai")
-st.ok("load", st.write("p1.yaml", plan(None)))
-st.ok("import", st.write("r.yaml", REG))
+one_county_store(st, plan(None), clock=("--clock", "real", "--tz", "Asia/Shanghai"))
 st.ok("user", "add", "c1", "--role", "county_epb", "--subject", "j1",
       "--password-file", st.write("pw", PASSWORD + "\n"))
 token = st.ok("user", "token", "c1").strip()

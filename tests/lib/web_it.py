@@ -80,6 +80,42 @@ offices:
   admin: [admin@x.example]
 """
 
+# One county (甲县) and the offices: the plan and registry that tests of one flow build
+# around their own milestones (one_county_plan, one_county_store)
+ONE_COUNTY_REG = """\
+jurisdictions:
+  - {id: j1, name: 甲县, kind: county, email: [j1@x.example]}
+offices:
+  supervision: [s@x.example]
+  prefecture_epb: [p@x.example]
+  admin: [admin@x.example]
+"""
+OFFICE_TITLES = {"supervision": "监察支队", "prefecture_epb": "州环保局"}
+VIRTUAL_MARCH = ("--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
+
+
+def one_county_plan(plan, title, milestones, offices=("supervision",), extra=""):
+    """The text of plan `plan` (title) in Asia/Shanghai with one phase: the county's
+    department (county_epb, per jurisdiction) and the offices named (OFFICE_TITLES) as
+    roles, extra (more top-level YAML: notify_at, grace, escalations, notices …, each line
+    ending in a newline) and milestones, each a one-line YAML flow mapping."""
+    roles = "".join(f"  {o}: {{title: {OFFICE_TITLES[o]}}}\n" for o in offices)
+    items = "".join(f"      - {m}\n" for m in milestones)
+    return (f"plan: {plan}\ntitle: {title}\ntimezone: Asia/Shanghai\n{extra}roles:\n"
+            f"  county_epb: {{title: 县环保局, per: jurisdiction}}\n{roles}"
+            f"phases:\n  - id: p\n    title: 阶段\n    milestones:\n{items}")
+
+
+def one_county_store(st, plan_text, clock=VIRTUAL_MARCH, config=None):
+    """st initialised (clock: init's arguments; a virtual store at 2017-03-01 00:00 by
+    default), plan_text loaded and ONE_COUNTY_REG imported, with --config config if
+    given."""
+    cfg = ["--config", config] if config else []
+    st.ok(*cfg, "init", *clock)
+    st.ok(*cfg, "load", st.write("plan.yaml", plan_text))
+    st.ok(*cfg, "import", st.write("reg.yaml", ONE_COUNTY_REG))
+
+
 PASSWORD = "correct horse battery"
 
 
