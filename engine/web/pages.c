@@ -1209,6 +1209,11 @@ web_tasks(struct req *r, bool json)
 		HF(h, "<h1>任务：%s</h1>", show_label);
 	else
 		H(h, "<h1>任务</h1>");
+	/* a county or an enterprise takes its deadlines into the calendar it uses; the
+	 * reports page has the office's */
+	if (!r->who.office)
+		H(h, "<p><a id=\"calendar\" href=\"/calendar.ics\">下载本单位的截止日期"
+		     "（日历文件，可导入电脑或手机日历）</a></p>");
 	filters_form(r, &c);
 	if (r->who.office)
 		HF(h, "<form method=\"post\" action=\"/extend\" id=\"extend-form\">"

@@ -187,6 +187,10 @@ try:
             got = readable(f"web {login} {path}", icalendar.Calendar.from_ical(body))
             if n is not None:
                 eq(len(got), n, f"{login}: its own deadlines")
+        if n is not None:   # where a county or an enterprise finds its calendar
+            body = c.get("/tasks")[2]
+            check('id="calendar" href="/calendar.ics"' in body,
+                  f"{login}'s task list links its calendar")
 finally:
     srv.stop()
 st.cleanup()
