@@ -378,6 +378,42 @@ load_result_release(struct load_result *res)
 	res->calendar_notes = NULL;
 }
 
+/* What a role is for an account: an office, per jurisdiction or per enterprise. */
+static const char *
+role_kind_words(enum plan_per per)
+{
+	return per == PLAN_PER_JURISDICTION ? "per jurisdiction"
+	     : per == PLAN_PER_ENTERPRISE   ? "per enterprise" : "an office (no per)";
+}
+
+/* A role id names one kind of account in the whole store (review 11d, W1): an account of
+ * role R is an office, a jurisdiction's or an enterprise's by R alone, so a plan whose R
+ * is another kind than another loaded plan's R would turn a county's account into an
+ * office of every plan (or an office's into nobody's). Refused (DB_EDATA), naming both. A
+ * new version of the same plan is compared with the other plans only. */
+static int
+roles_agree(struct engine *en, const struct plan *p, const char *path, struct dberr *e)
+{
+	for (size_t i = 0; i < engine_nplans(en); i++) {
+		const struct plan *q = engine_plan_at(en, i)->plan;
+
+		if (strcmp(q->id, p->id) == 0)
+			continue;
+		for (size_t r = 0; r < p->nroles; r++) {
+			int qi = plan_role_index(q, p->roles[r].id);
+
+			if (qi >= 0 && q->roles[qi].per != p->roles[r].per)
+				return dberr_set(e, DB_EDATA, "%s: role '%s' is %s in plan %s but %s in "
+				                 "plan %s already loaded: a role id is one kind of account "
+				                 "in every plan of a store; give this plan's role its own id "
+				                 "(e.g. hami_%s), nothing loaded", path, p->roles[r].id,
+				                 role_kind_words(p->roles[r].per), p->id,
+				                 role_kind_words(q->roles[qi].per), q->id, p->roles[r].id);
+		}
+	}
+	return 0;
+}
+
 static int
 load_file(struct engine *en, const char *path, unsigned flags, bool dry,
           struct load_result *res, struct dberr *e)
@@ -394,6 +430,8 @@ load_file(struct engine *en, const char *path, unsigned flags, bool dry,
 	rc = file_read(path, FILE_MAX_INPUT, &source, &len, e);
 	if (rc == 0)
 		rc = engine_plan_parse(engine_config(en), path, source, len, NULL, 0, &p, e);
+	if (rc == 0)
+		rc = roles_agree(en, p, path, e);
 	if (rc == 0)
 		rc = notice_templates_read(p, path, &tpls, &ntpls, e);
 	if (rc == 0) {

@@ -974,8 +974,19 @@ extend_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	/* a selection is one transaction: all of it or none */
 	for (size_t i = 0; rc == 0 && i < x->r->nfields; i++)
 		if (strcmp(x->r->fields[i].name, "task") == 0) {
-			rc = task_extend(en, txn, x->r->fields[i].val, x->day, x->by, x->reason, false,
-			                 e);
+			const char *key = x->r->fields[i].val;
+			struct store_task t;
+
+			/* a task of a plan this office is not an office of is not there for it
+			 * (review 11d, W13): the selection is refused whole, as for a task that is
+			 * not there at all */
+			if ((rc = store_task_get(txn, key, &t, e)) != 0)
+				return rc;
+			if (!web_can_see(&x->r->who, &t))
+				rc = dberr_set(e, DB_ENOTFOUND, "no task %s", key);
+			store_task_release(&t);
+			if (rc == 0)
+				rc = task_extend(en, txn, key, x->day, x->by, x->reason, false, e);
 			x->n++;
 		}
 	return rc;
@@ -1441,13 +1452,19 @@ seq_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return 0;
 	}
 	if (x->a.task[0] == '\0') {
-		x->visible = x->r->who.office;
+		/* the store's own records (a plan loaded, a registry imported): an office of
+		 * every plan in it (review 11d, W13) */
+		x->visible = x->r->who.every_plan;
 		return 0;
 	}
 	if (store_task_get(txn, x->a.task, &t, e) != 0) {
+		char plan[256];
+
 		dberr_clear(e);
-		/* conduct warnings and other records keyed by something else: offices only */
-		x->visible = x->r->who.office;
+		/* conduct warnings and other records keyed by something else (PLAN/…): offices
+		 * of that plan */
+		snprintf(plan, sizeof(plan), "%.*s", (int)strcspn(x->a.task, "/"), x->a.task);
+		x->visible = x->r->who.every_plan || web_office_of(&x->r->who, plan);
 		return 0;
 	}
 	x->visible = web_can_see(&x->r->who, &t);

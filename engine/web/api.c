@@ -122,12 +122,16 @@ api_audit(struct req *r)
 	const char *since;
 	struct dberr e;
 
-	if (!r->who.office) {
-		req_error(r, 403, "the audit log is for office accounts");
+	if (!r->who.every_plan) {
+		/* the log holds every plan's records: an office of another bureau's plan in the
+		 * same store reads none of them (review 11d, W13) */
+		req_error(r, 403, "the audit log is for office accounts of every plan in the store");
 		return;
 	}
-	/* a sync job's broken cursor must hear so, not read the log again from record 1 */
-	if ((since = req_query(r, "since")) != NULL &&
+	/* a sync job's broken cursor must hear so, not read the log again from record 1 —
+	 * a cursor left out too (`?since=$X` dropped: review 11d, W7); from the start is
+	 * since=0 */
+	if ((since = req_query(r, "since")) == NULL ||
 	    (since[0] == '\0' || strspn(since, "0123456789") != strlen(since) ||
 	     strlen(since) > 19)) {
 		req_error(r, 400, "since must be a sequence number (0 or more digits' worth: 0, 1, "

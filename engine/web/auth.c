@@ -59,22 +59,49 @@ who_release(struct who *w)
 	free(w->subject);
 	free(w->name);
 	free(w->session_hash);
+	for (size_t i = 0; i < w->nplans; i++)
+		free(w->plans[i]);
+	free(w->plans);
 	store_link_release(&w->link);
 	memset(w, 0, sizeof(*w));
 }
 
+/* Every plan that has the role must agree on its kind (`load` refuses one that does not:
+ * review 11d, W1); a store loaded before that check where they disagree gives the role no
+ * kind — its accounts see nothing — rather than the first plan's. */
 char
 web_role_kind(struct engine *en, const char *role)
 {
+	char kind = 0;
+
 	for (size_t i = 0; role && i < engine_nplans(en); i++) {
 		const struct plan *p = engine_plan_at(en, i)->plan;
 		int ri = plan_role_index(p, role);
+		char k;
 
-		if (ri >= 0)
-			return p->roles[ri].per == PLAN_PER_JURISDICTION  ? 'j'
-			     : p->roles[ri].per == PLAN_PER_ENTERPRISE ? 'e' : 'o';
+		if (ri < 0)
+			continue;
+		k = p->roles[ri].per == PLAN_PER_JURISDICTION ? 'j'
+		  : p->roles[ri].per == PLAN_PER_ENTERPRISE   ? 'e' : 'o';
+		if (kind != 0 && k != kind) {
+			log_warnx(engine_log_level(en), "web", "role %s is not the same kind of account in "
+			          "every plan: its accounts see nothing until the plans agree", role);
+			return 0;
+		}
+		kind = k;
 	}
-	return 0;
+	return kind;
+}
+
+bool
+web_office_of(const struct who *w, const char *plan)
+{
+	if (w->kind != WHO_ACCOUNT || !w->office)
+		return false;
+	for (size_t i = 0; i < w->nplans; i++)
+		if (strcmp(w->plans[i], plan) == 0)
+			return true;
+	return false;
 }
 
 const char *
@@ -93,7 +120,7 @@ web_can_see(const struct who *w, const struct store_task *t)
 	if (w->kind != WHO_ACCOUNT)
 		return false;
 	if (w->office)
-		return true;
+		return web_office_of(w, t->plan);
 	if (w->per_enterprise)
 		return strcmp(t->subject, w->subject) == 0;
 	return strcmp(t->jurisdiction, w->subject) == 0;
@@ -143,6 +170,17 @@ who_from_account(struct req *r, const struct store_account *a)
 	r->who.name = xstrdup(a->name);
 	r->who.office = kind == 'o';
 	r->who.per_enterprise = kind == 'e';
+	/* an office of the plans that define its role, not of another bureau's plans in the
+	 * same store (review 11d, W13) */
+	for (size_t i = 0; r->who.office && i < engine_nplans(r->en); i++) {
+		const struct plan *p = engine_plan_at(r->en, i)->plan;
+
+		if (plan_role_index(p, a->role) < 0)
+			continue;
+		r->who.plans = xrealloc(r->who.plans, (r->who.nplans + 1) * sizeof(char *));
+		r->who.plans[r->who.nplans++] = xstrdup(p->id);
+	}
+	r->who.every_plan = r->who.office && r->who.nplans == engine_nplans(r->en);
 }
 
 struct auth_arg {

@@ -143,6 +143,7 @@ struct dash_ctx {
 	struct dash *d;
 	int64_t now;
 	size_t rcap, ocap, mcap;
+	const struct who *scope;  /* an office of some plans: only theirs; NULL: every plan */
 };
 
 static struct dash_row *
@@ -240,15 +241,18 @@ static int
 dash_cb(const struct store_task_ref *ref, void *arg)
 {
 	struct dash_ctx *c = arg;
-	struct dash_row *row = dash_row(c, ref->jurisdiction);
+	struct dash_row *row;
 	char buf[1024], *part[4];
 	struct tinfo ti;
 	unsigned kinds;
 	int32_t day;
 
-	c->d->total_tasks++;
 	if (!split_key(ref->key, buf, sizeof(buf), part) ||
-	    !task_info(c->en, part[0], part[1], ref->state, &ti))
+	    (c->scope != NULL && !web_office_of(c->scope, part[0])))
+		return 0;
+	row = dash_row(c, ref->jurisdiction);
+	c->d->total_tasks++;
+	if (!task_info(c->en, part[0], part[1], ref->state, &ti))
 		return 0;
 	kinds = dash_kinds(&ti, ref, c->now);
 	row->open += !!(kinds & DASH_OPEN);
@@ -333,6 +337,8 @@ warn_cb(const struct conduct_warning *w, void *arg)
 	struct dash_ctx *c = arg;
 	bool proposed = strcmp(w->state, "proposed") == 0, sent = strcmp(w->state, "sent") == 0;
 
+	if (c->scope != NULL && !web_office_of(c->scope, w->plan))
+		return 0;
 	for (size_t i = 0; (proposed || sent) && i < c->d->nrows; i++)
 		if (strcmp(c->d->rows[i].jur, w->jurisdiction) == 0) {
 			if (proposed)
@@ -439,6 +445,27 @@ mono_s(void)
  * The counts are shared by the workers: one recomputes them while the others draw the
  * ones before (a dashboard never waits for another's recomputation unless there are none
  * yet). The caller draws from what it gets and gives it back with dash_put. */
+/* The counts as of now, of every plan or (scope) of an office's plans only. refs 1; NULL
+ * on a store error (e says). */
+static struct dash *
+dash_compute(struct engine *en, const struct who *scope, int64_t now, struct dberr *e)
+{
+	struct dash_ctx c = {0};
+
+	c.en = en;
+	c.now = now;
+	c.scope = scope;
+	c.d = xcalloc(1, sizeof(*c.d));
+	c.d->month0 = first_month(en);
+	c.d->computed = now;
+	c.d->refs = 1;
+	if (store_read(engine_store(en), dash_txn, &c, e) != 0) {
+		dash_release(c.d);
+		return NULL;
+	}
+	return c.d;
+}
+
 static struct dash *
 dash_get(struct req *r, struct dberr *e)
 {
@@ -467,16 +494,8 @@ dash_get(struct req *r, struct dberr *e)
 	if (d != NULL)
 		return d;
 	t0 = mono_s();
-	c.en = en;
-	c.now = now;
-	c.d = xcalloc(1, sizeof(*c.d));
-	c.d->month0 = first_month(en);
-	c.d->computed = now;
-	c.d->refs = 2; /* the server's and this page's */
-	if (store_read(engine_store(en), dash_txn, &c, e) != 0) {
-		dash_release(c.d);
-		c.d = NULL;
-	}
+	if ((c.d = dash_compute(en, NULL, now, e)) != NULL)
+		c.d->refs = 2; /* the server's and this page's */
 	pthread_mutex_lock(&w->dash_lock);
 	w->dash_computing = false;
 	if (c.d != NULL) {
@@ -625,13 +644,20 @@ page_dashboard(struct req *r)
 		return;
 	}
 	dberr_clear(&e);
-	if ((d = dash_get(r, &e)) == NULL) {
+	/* an office of some of the store's plans (two bureaus in one store) counts its own,
+	 * each time: the shared counts are of every plan (review 11d, W13) */
+	d = r->who.every_plan ? dash_get(r, &e)
+	                      : dash_compute(r->en, &r->who, engine_clock_read(r->en), &e);
+	if (d == NULL) {
 		log_warnx(r->w->log_level, "web", "dashboard: %s", e.msg);
 		req_error(r, 503, "存储暂时不可用，请稍后重试。");
 		return;
 	}
 	dashboard(r, d);
-	dash_put(r->w, d);
+	if (r->who.every_plan)
+		dash_put(r->w, d);
+	else
+		dash_release(d);
 }
 
 /* A dashboard count linking to the tasks behind it (the list filtered by jurisdiction and
@@ -1062,6 +1088,8 @@ filters_form(struct req *r, const struct list_ctx *c)
 	for (size_t i = 0; i < engine_nplans(en) && np < 16; i++) {
 		const struct plan *p = engine_plan_at(en, i)->plan;
 
+		if (r->who.office && !web_office_of(&r->who, p->id))
+			continue;   /* another bureau's plan (review 11d, W13) */
 		pv[np] = p->id;
 		pl[np++] = p->title;
 		for (size_t k = 0; k < p->nmilestones && nm < 128; k++) {
@@ -1628,6 +1656,10 @@ review_cb(const struct store_task_ref *ref, void *arg)
 	dberr_clear(&e);
 	if (store_task_get(c->txn, ref->key, &t, &e) != 0)
 		return 0;
+	if (!web_can_see(&r->who, &t)) {   /* another bureau's plan */
+		store_task_release(&t);
+		return 0;
+	}
 	c->n++;
 	{
 		char *subj = view_subject_name(r->en, c->txn, t.subject);

@@ -126,6 +126,11 @@ page_reports(struct req *r)
 		req_error(r, 403, "报表仅供州级部门查看。");
 		return;
 	}
+	if (!r->who.every_plan) {
+		/* the tables sum up every plan in the store (review 11d, W13) */
+		req_error(r, 403, "本系统中还有其他单位的方案，报表汇总全部方案，仅供各方案共同的州级部门查看。");
+		return;
+	}
 	if (!month_of(r, month))
 		return;
 	view_begin(r, "报表");
@@ -214,6 +219,10 @@ page_report_download(struct req *r, const char *what)
 		req_error(r, 403, "报表仅供州级部门下载。");
 		return;
 	}
+	if (!r->who.every_plan) {
+		req_error(r, 403, "本系统中还有其他单位的方案，报表汇总全部方案，仅供各方案共同的州级部门下载。");
+		return;
+	}
 	if (dot == NULL || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".xlsx") != 0) ||
 	    (size_t)(dot - what) >= sizeof(kind)) {
 		req_error(r, 404, "没有这个报表。");
@@ -254,6 +263,7 @@ void
 page_calendar(struct req *r)
 {
 	const char *subject = req_query(r, "subject"), *role = req_query(r, "role");
+	const char *plan = NULL;
 	char *text = NULL;
 	struct dberr e;
 
@@ -261,9 +271,16 @@ page_calendar(struct req *r)
 	if (!r->who.office) {
 		subject = r->who.subject;
 		role = r->who.role;
+	} else if (!r->who.every_plan) {
+		/* an office of one bureau's plan in a shared store: that plan's (review 11d,
+		 * W13); of several but not all: its own role's tasks */
+		if (r->who.nplans == 1)
+			plan = r->who.plans[0];
+		else
+			role = r->who.role;
 	}
 	dberr_clear(&e);
-	if (report_calendar(r->en, NULL, subject && *subject ? subject : NULL,
+	if (report_calendar(r->en, plan, subject && *subject ? subject : NULL,
 	                    role && *role ? role : NULL, &text, &e) != 0) {
 		log_warnx(r->w->log_level, "web", "calendar: %s", e.msg);
 		req_error(r, 404, "没有这个主体或角色的截止日期。");

@@ -48,8 +48,11 @@ view_begin(struct req *r, const char *title)
 		if (web_can_review(w))
 			H(h, "<a href=\"/review\">待审核</a>");
 		if (w->office)
-			H(h, "<a href=\"/warnings\">预警</a><a href=\"/reports\">报表</a>"
-			     "<a href=\"/audit\">审计</a>");
+			H(h, "<a href=\"/warnings\">预警</a>");
+		if (w->every_plan)
+			H(h, "<a href=\"/reports\">报表</a>");
+		if (w->office)
+			H(h, "<a href=\"/audit\">审计</a>");
 		HF(h, "<form class=\"inline\" method=\"post\" action=\"/logout\">"
 		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		      "<span>%s（%s）</span> <button type=\"submit\">退出</button></form>",

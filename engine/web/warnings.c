@@ -19,14 +19,14 @@
 #include "engine/web/web_int.h"
 
 /* May this account decide w? Its role among the rule's `decide` roles; with the rule gone,
- * any office account (who may then only dismiss). */
+ * any office account of its plan (who may then only dismiss). */
 static bool
 may_decide(struct engine *en, const struct who *who, const struct conduct_warning *w)
 {
 	const struct engine_plan *ep = engine_plan_find(en, w->plan);
 	const struct plan_conduct *rule = conduct_rule_of(ep, w);
 
-	if (who->kind != WHO_ACCOUNT || !who->office || strcmp(w->state, "proposed") != 0)
+	if (!web_office_of(who, w->plan) || strcmp(w->state, "proposed") != 0)
 		return false;
 	if (rule == NULL)
 		return true;
@@ -106,7 +106,8 @@ list_cb(const struct conduct_warning *w, void *arg)
 	char *jur;
 	char when[40];
 
-	if ((strcmp(w->state, "proposed") == 0) != c->proposed)
+	if ((strcmp(w->state, "proposed") == 0) != c->proposed ||
+	    !web_office_of(&r->who, w->plan))   /* another bureau's plan (review 11d, W13) */
 		return 0;
 	c->n++;
 	jur = view_subject_name(r->en, c->txn, w->jurisdiction);
@@ -239,8 +240,11 @@ decide_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	if (rc != 0)
 		return rc;
-	/* a warning decided already goes on to conduct_decide, which says by whom (409) */
-	if (strcmp(w.state, "proposed") == 0 && !may_decide(en, &x->r->who, &w))
+	/* a warning decided already goes on to conduct_decide, which says by whom (409); one
+	 * of another bureau's plan is not there for this account (review 11d, W13) */
+	if (!web_office_of(&x->r->who, w.plan))
+		x->verdict = 404;
+	else if (strcmp(w.state, "proposed") == 0 && !may_decide(en, &x->r->who, &w))
 		x->verdict = 403;
 	conduct_warning_release(&w);
 	if (x->verdict != 0)

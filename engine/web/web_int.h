@@ -68,7 +68,12 @@ struct who {
 	char *role;              /* plan role id */
 	char *subject;           /* jurisdiction or enterprise id, or "" */
 	char *name;              /* 姓名 (accounts) */
-	bool office;             /* an office role: sees every task */
+	bool office;             /* an office role: sees every task of its plans */
+	char **plans;            /* an office's plans: those defining its role (review 11d,
+	                            W13: another bureau's office is nobody here), owned */
+	size_t nplans;
+	bool every_plan;         /* an office of every plan in the store: the pages that sum
+	                            up the whole store (reports, /api/audit) are its */
 	bool per_enterprise;     /* per-enterprise role: sees only its own tasks */
 	char csrf[65];           /* the form token for this session or link */
 	char *session_hash;      /* the session's key, for logout */
@@ -280,6 +285,8 @@ bool web_csrf_ok(const struct req *r);
 bool web_can_see(const struct who *w, const struct store_task *t);
 bool web_can_submit(struct engine *en, const struct who *w, const struct store_task *t);
 bool web_can_review(const struct who *w);
+/* Is w an office of plan (an account whose role that plan defines as an office)? */
+bool web_office_of(const struct who *w, const char *plan);
 /* A plan role's kind: 'o' office, 'j' per jurisdiction, 'e' per enterprise; 0 unknown. */
 char web_role_kind(struct engine *en, const char *role);
 /* The actor audit records name for w: web:LOGIN or link:ROLE/SUBJECT:NAME. Caller frees. */
