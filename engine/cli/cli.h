@@ -134,6 +134,12 @@ int cli_config(struct cli *c, const struct config **out);
  * never creating the store (only `init` does: DB_ENOINPUT), refusing the wrong clock (CLI_VIRTUAL/CLI_REAL:
  * DB_EUSAGE). Errors: engine_open's, in c->err. The dispatcher closes it. */
 int cli_engine(struct cli *c, struct engine **out);
+/* A configured audit.key_file (or $DABIAO_AUDIT_KEY) that cannot be used — missing,
+ * unreadable, not an Ed25519 PEM key, readable by others — refused (DB_ECONFIG, naming the
+ * file and how to make it) before `init`, `run` or `web` starts: they would otherwise run
+ * on and sign no checkpoint, and every receipt would go out unsigned (review 11d, W10).
+ * No key configured: 0 (the store's own, made by `init`, or none). */
+int cli_audit_key_ready(struct cli *c, const struct config *cfg);
 /* The store alone (CLI_STORE), read-only unless CLI_WRITE. The dispatcher closes it. */
 int cli_store(struct cli *c, struct store **out);
 

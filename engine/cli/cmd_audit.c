@@ -47,6 +47,32 @@ key_file(struct cli *c, const struct config *cfg)
 	return audit_key_file(c->env->db, cfg->audit_key_file);
 }
 
+int
+cli_audit_key_ready(struct cli *c, const struct config *cfg)
+{
+	char *pub = NULL;
+	int rc;
+
+	if (cfg->audit_key_file == NULL || cfg->audit_key_file[0] == '\0')
+		return 0;
+	if ((rc = audit_verifier_key(cfg->audit_key_file, "check", &pub, &c->err)) == 0) {
+		free(pub);
+		return 0;
+	}
+	{
+		char why[sizeof(c->err.msg)];
+
+		snprintf(why, sizeof(why), "%s", c->err.msg);
+		dberr_clear(&c->err);
+		return dberr_set(&c->err, DB_ECONFIG, "audit.key_file %s cannot be used (%s): "
+		                 "checkpoints and the counties' receipts would go out unsigned. "
+		                 "Create it (openssl genpkey -algorithm ed25519 -out %s, owned by "
+		                 "the user dabiao runs as, mode 0600), or remove audit.key_file so "
+		                 "that the store's own key, made by `dabiao init`, is used",
+		                 cfg->audit_key_file, why, cfg->audit_key_file);
+	}
+}
+
 /* Reads and parses a checkpoint file, checking its signature when pub is non-NULL. */
 static int
 load_checkpoint(const char *path, const char *pub, struct audit_checkpoint *cp,

@@ -50,7 +50,7 @@ cmd_init(struct cli *c)
 	tz_free(z);
 	if (rc != 0)
 		return rc;
-	if ((rc = cli_config(c, &cfg)) != 0)
+	if ((rc = cli_config(c, &cfg)) != 0 || (rc = cli_audit_key_ready(c, cfg)) != 0)
 		return rc;
 	if (store_open(c->env->db, store_log_flags(c->log_level), &s, &c->err) == 0) {
 		store_close(s);

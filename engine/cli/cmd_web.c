@@ -21,11 +21,13 @@ cmd_web(struct cli *c)
 	struct cli_opt opts[] = {{"listen", &listen, NULL}, {"demo-login", &banner_login, NULL},
 	                         {NULL, NULL, NULL}};
 	struct web_opts o = {0};
+	const struct config *cfg;
 	struct engine *en;
 	char *banner = NULL;
 	int rc;
 
-	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0)
+	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_config(c, &cfg)) != 0 ||
+	    (rc = cli_audit_key_ready(c, cfg)) != 0 || (rc = cli_engine(c, &en)) != 0)
 		return rc;
 	o.listen = listen ? listen : engine_config(en)->web_listen;
 	/* quickstart.sh names the demo account so the line under the URL says how to log in */

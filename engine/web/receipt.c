@@ -190,10 +190,16 @@ receipt_proof_html(struct req *r, struct store_txn *txn, uint64_t seq)
 		H(h, "<p class=\"error\">暂时无法计算证明，请稍后刷新。</p></section>");
 		goto out;
 	}
-	HF(h, "<p>下列签名检查点是审计日志前 %" PRIu64 " 条记录（最后一条即本次报送）的根哈希，由本局的审计"
-	      "密钥签名；包含证明把本记录的叶哈希逐级合并为该根哈希。凭本回执、证明文件和本局公布的公钥，"
-	      "任何人都可自行核验，无需依赖本系统（核验方法见系统文档“审计日志”中“回执的证明”一节）。</p>",
-	   x->p.size);
+	/* what the page says of the signature is what there is (review 11d, W10) */
+	if (x->checkpoint)
+		HF(h, "<p>下列签名检查点是审计日志前 %" PRIu64 " 条记录（最后一条即本次报送）的根哈希，由本局的"
+		      "审计密钥签名；包含证明把本记录的叶哈希逐级合并为该根哈希。凭本回执、证明文件和本局公布的"
+		      "公钥，任何人都可自行核验，无需依赖本系统（核验方法见系统文档“审计日志”中“回执的证明”一节）。"
+		      "</p>", x->p.size);
+	else
+		HF(h, "<p>下列根哈希是审计日志前 %" PRIu64 " 条记录（最后一条即本次报送）的根哈希；包含证明把"
+		      "本记录的叶哈希逐级合并为该根哈希。本回执没有签名检查点（见下），请将根哈希与本局此后公布的"
+		      "签名检查点核对。</p>", x->p.size);
 	audit_hex(x->p.leaf, AUDIT_HASH_LEN, hex);
 	HF(h, "<table><tbody><tr><th>叶哈希</th><td class=\"hash\" id=\"receipt-leaf\">%s</td></tr>",
 	   hex);
@@ -209,6 +215,9 @@ receipt_proof_html(struct req *r, struct store_txn *txn, uint64_t seq)
 	if (x->checkpoint)
 		HF(h, "<h3>签名检查点</h3><pre class=\"hash\" id=\"receipt-checkpoint\">%s</pre>",
 		   x->checkpoint);
+	else if (r->w->cfg->audit_key_file && r->w->cfg->audit_key_file[0])
+		H(h, "<p class=\"error\" id=\"receipt-checkpoint\">配置的审计签名密钥（audit.key_file）"
+		     "无法使用，检查点未签名。请将此情况告知本局系统管理员。</p>");
 	else
 		H(h, "<p class=\"muted\" id=\"receipt-checkpoint\">未配置审计签名密钥（audit.key_file），"
 		     "存储目录中也没有 audit-key.pem：检查点未签名。</p>");
