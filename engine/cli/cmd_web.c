@@ -218,8 +218,11 @@ cmd_user(struct cli *c)
 		if ((rc = read_password(c, pwfile, &pw)) != 0 || (rc = cli_engine(c, &en)) != 0)
 			goto out;
 		if ((rc = web_user_passwd(en, pos[1], pw, &ended, &had_token, &c->err)) == 0)
-			printf("account %s: password changed, lock lifted, %zu session%s ended%s\n",
-			       pos[1], ended, ended == 1 ? "" : "s",
+			/* no "lock lifted": the account is never locked, and an address locked out of
+			 * it waits its 15 minutes whatever the password (review 11d, W15) */
+			printf("account %s: password changed, %zu session%s ended%s; a client "
+			       "address locked out of it after failed logins stays locked until its "
+			       "15 minutes pass\n", pos[1], ended, ended == 1 ? "" : "s",
 			       had_token ? ", API token void (dabiao user token for a new one)" : "");
 	} else if (strcmp(pos[0], "disable") == 0) {
 		if ((rc = cli_engine(c, &en)) != 0)
