@@ -49,26 +49,26 @@ def audit_size():
 OFFICE = {"/": 200, "/tasks": 200, f"/tasks/{T1}": 200, f"/tasks/{T2}": 200,
           f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 200, "/review": 200, "/reports": 200,
           "/audit": 200, "/warnings": 200, "/calendar.ics": 200, "/api/tasks": 200,
-          f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 200, "/api/audit": 200}
+          f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 200, "/api/audit?since=0": 200}
 expect = {
     "officer": OFFICE,
     "leader": OFFICE,
     "county1": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 200, f"/tasks/{T2}": 404,
                 f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 404, "/review": 403, "/reports": 403,
                 "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
-                f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 404, "/api/audit": 403},
+                f"/api/tasks/{T1}": 200, f"/api/tasks/{TE2}": 404, "/api/audit?since=0": 403},
     "county2": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 200,
                 f"/tasks/{TE1}": 404, f"/tasks/{TE2}": 200, "/review": 403, "/reports": 403,
                 "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
-                f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit": 403},
+                f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit?since=0": 403},
     "ent1": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 404,
              f"/tasks/{TE1}": 200, f"/tasks/{TE2}": 404, "/review": 403, "/reports": 403,
              "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
-             f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 404, "/api/audit": 403},
+             f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 404, "/api/audit?since=0": 403},
     "ent2": {"/": 303, "/tasks": 200, f"/tasks/{T1}": 404, f"/tasks/{T2}": 404,
              f"/tasks/{TE1}": 404, f"/tasks/{TE2}": 200, "/review": 403, "/reports": 403,
              "/audit": 403, "/warnings": 403, "/calendar.ics": 200, "/api/tasks": 200,
-             f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit": 403},
+             f"/api/tasks/{T1}": 404, f"/api/tasks/{TE2}": 200, "/api/audit?since=0": 403},
 }
 expect["anon"] = {p: (401 if p.startswith("/api/") else 303) for p in OFFICE}
 for who, routes in expect.items():

@@ -31,6 +31,8 @@ for bad in ("abc", "-5", "", "1e3"):
     eq(status, 400, f"since={bad!r} is refused")
     eq(json.loads(body)["message"].startswith("since must be a sequence number"), True,
        f"with a JSON message: {body}")
+status, _, body = o.req("GET", "/api/audit", headers=auth)   # review 11d, W7
+eq(status, 400, "no since at all (an unset cursor) is refused too, never read from record 1")
 status, _, body = o.req("GET", "/api/audit?since=3", headers=auth)
 eq(status, 200, "since=3 reads on")
 eq(json.loads(body)["records"][0]["seq"], 4, "from record 4")
