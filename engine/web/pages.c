@@ -1167,6 +1167,7 @@ web_tasks(struct req *r, bool json)
 	const char *after = nonempty(req_query(r, "after")), *show_label = NULL;
 	char *decoded = NULL, *forced = NULL;
 	struct dberr e;
+	bool none = false;
 	int rc;
 
 	c.en = r->en;
@@ -1181,6 +1182,9 @@ web_tasks(struct req *r, bool json)
 	{
 		const char *bad = unknown_filter(r->en, c.plan, c.milestone, c.state);
 
+		/* a `show` that is none of the four is a typo, not "everything" (review 11d, W4) */
+		if (bad == NULL && nonempty(req_query(r, "show")) && c.show == 0)
+			bad = "show";
 		if (bad != NULL) {
 			char msg[160];
 
@@ -1188,8 +1192,9 @@ web_tasks(struct req *r, bool json)
 				snprintf(msg, sizeof(msg), "unknown %s: no plan has it", bad);
 			else
 				snprintf(msg, sizeof(msg), "筛选条件中的%s不存在，请从页面上的选项中选择。",
-				         strcmp(bad, "plan") == 0 ? "计划" : strcmp(bad, "milestone") == 0
-				                                              ? "事项" : "状态");
+				         strcmp(bad, "plan") == 0        ? "计划"
+				         : strcmp(bad, "milestone") == 0 ? "事项"
+				         : strcmp(bad, "show") == 0      ? "列表类别" : "状态");
 			req_error(r, 400, msg);
 			return;
 		}
@@ -1206,6 +1211,14 @@ web_tasks(struct req *r, bool json)
 	} else if (!r->who.office) {
 		c.jur = r->who.subject;
 	}
+	/* another jurisdiction or enterprise asked for by one that may not see it: nothing, as
+	 * for another subject — never its own tasks under the other's filter (review 11d, W4) */
+	if (!r->who.office &&
+	    ((nonempty(req_query(r, "jurisdiction")) && c.jur &&
+	      strcmp(req_query(r, "jurisdiction"), c.jur) != 0) ||
+	     (r->who.per_enterprise && nonempty(req_query(r, "subject")) &&
+	      strcmp(req_query(r, "subject"), r->who.subject) != 0)))
+		none = true;
 	if (after && strlen(after) > 1) {
 		decoded = unhex(after + 1, &c.afterlen);
 		if (decoded == NULL || after[0] != ((c.jur || c.state || c.show) ? 'i' : 'k')) {
@@ -1219,7 +1232,7 @@ web_tasks(struct req *r, bool json)
 	if (json) {
 		buf_puts(&r->out.b, "{\"tasks\":[");
 		dberr_clear(&e);
-		rc = store_read(engine_store(c.en), list_txn, &v, &e);
+		rc = none ? 0 : store_read(engine_store(c.en), list_txn, &v, &e);
 		buf_puts(&r->out.b, "\n],\"next\":");
 		if (c.next.len)
 			buf_json_str(&r->out.b, buf_str(&c.next));
@@ -1252,7 +1265,7 @@ web_tasks(struct req *r, bool json)
 	H(h, "<th>事项</th><th>期次</th><th>责任主体</th><th>辖区</th><th>截止时间</th><th>状态</th>"
 	     "</tr></thead><tbody>");
 	dberr_clear(&e);
-	rc = store_read(engine_store(c.en), list_txn, &v, &e);
+	rc = none ? 0 : store_read(engine_store(c.en), list_txn, &v, &e);
 	H(h, "</tbody></table>");
 	if (rc != 0) {
 		log_warnx(r->w->log_level, "web", "task list: %s", e.msg);
