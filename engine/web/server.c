@@ -397,7 +397,7 @@ task_route(struct req *r, const char *rest)
 	if (*p == '/')
 		action = p + 1;
 	if (action == NULL || *action == '\0') {
-		if (strcmp(r->method, "GET") == 0)
+		if (!r->post)   /* GET or HEAD */
 			page_task(r, key);
 		else
 			req_error(r, 405, NULL);
@@ -436,7 +436,9 @@ route(struct req *r)
 {
 	const char *rest;
 	uint64_t seq;
-	bool get = strcmp(r->method, "GET") == 0;
+	/* HEAD is answered as GET (libmicrohttpd leaves the body out): a link checker's or a
+	 * mail client's HEAD of a receipt's address must not call it dead (review 11d, W3) */
+	bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
 
 	if (strcmp(r->path, "/static/app.css") == 0) {
 		buf_puts(&r->out.b, web_css);
