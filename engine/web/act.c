@@ -885,15 +885,17 @@ review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 }
 
 void
-web_after_action(struct req *r, int rc, struct dberr *e, const char *back)
+web_after_action(struct req *r, int rc, struct dberr *e, const char *back, const char *refused)
 {
 	if (rc == DB_ESTATE || rc == DB_EDATA || rc == DB_EUSAGE) {
-		/* the engine's reason is the command line's, in English: the log keeps it */
+		/* the engine's reason is the command line's, in English: the log keeps it, and
+		 * the page says the action's own (review 11d, W9: a second flag was told of new
+		 * deadlines) */
 		log_info(r->w->log_level, "web", "action refused: %s", e->msg);
 		req_error(r, 409, rc == DB_ESTATE
 		                      ? "操作未执行：事项的当前状态不允许此操作（可能已有人办理），请刷新页面查看。"
-		                      : "操作未执行：所填内容不符合要求（如新的截止日期不晚于原截止日期，或事项"
-		                        "不适用此操作），请检查后重试。");
+		                      : refused ? refused
+		                      : "操作未执行：所填内容不符合要求，请检查后重试。");
 		return;
 	}
 	if (rc != 0) {
@@ -950,7 +952,17 @@ act_review(struct req *r, const char *key)
 	dberr_clear(&e);
 	rc = engine_write(r->en, review_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
-	web_after_action(r, rc, &e, back);
+	if (strcmp(x.action, "flag") == 0) {
+		char *why = xasprintf("操作未执行：该任务已标记为%s（同一类别只标记一次），或此任务不适用"
+		                      "这一标记。", strcmp(x.kind, "concealed") == 0   ? "瞒报"
+		                                    : strcmp(x.kind, "falsified") == 0 ? "谎报"
+		                                                                       : "漏报");
+
+		web_after_action(r, rc, &e, back, why);
+		free(why);
+	} else {
+		web_after_action(r, rc, &e, back, "操作未执行：此审核操作不适用于该任务，请刷新页面查看。");
+	}
 	free(back);
 }
 
@@ -1017,6 +1029,14 @@ act_extend(struct req *r)
 		req_error(r, 400, "延期必须填写理由。");
 		return;
 	}
+	/* a task named twice is the form's fault, said so (review 11d, W9) */
+	for (size_t i = 0; i < r->nfields; i++)
+		for (size_t j = i + 1; strcmp(r->fields[i].name, "task") == 0 && j < r->nfields; j++)
+			if (strcmp(r->fields[j].name, "task") == 0 &&
+			    strcmp(r->fields[i].val, r->fields[j].val) == 0) {
+				req_error(r, 400, "所选任务中有重复的任务，未做任何延期。");
+				return;
+			}
 	x.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
 	actor = web_actor(&r->who, NULL);
 	engine_set_actor(r->en, actor);
@@ -1028,7 +1048,8 @@ act_extend(struct req *r)
 		return;
 	}
 	back = x.n == 1 ? xasprintf("/tasks/%s", first) : xstrdup("/tasks");
-	web_after_action(r, rc, &e, back);
+	web_after_action(r, rc, &e, back, "操作未执行：新的截止日期须晚于所选任务现在的截止日期，且所选"
+	                                  "任务须仍可延期，请检查后重试。");
 	free(back);
 }
 
@@ -1129,7 +1150,7 @@ act_revoke(struct req *r, const char *key)
 	dberr_clear(&e);
 	rc = engine_write(r->en, revoke_txn, &x, &e);
 	back = xasprintf("/tasks/%s", key);
-	web_after_action(r, rc, &e, back);
+	web_after_action(r, rc, &e, back, NULL);
 	free(back);
 }
 

@@ -290,5 +290,5 @@ act_decide(struct req *r, const char *id)
 		                                         : "此预警由方案指定的决定部门决定。");
 		return;
 	}
-	web_after_action(r, rc, &e, "/warnings");
+	web_after_action(r, rc, &e, "/warnings", "操作未执行：此预警已不能这样决定，请刷新页面查看。");
 }

@@ -319,7 +319,10 @@ void page_file(struct req *r, const char *key, const char *sha);
 /* After an action's write: a refusal by the engine (state, data, usage) is 409 with its
  * message, another failure 503; on success what it queued is delivered (as the engine,
  * not the account) and the answer is a 303 to back. */
-void web_after_action(struct req *r, int rc, struct dberr *e, const char *back);
+/* refused: the page's words when the engine refuses the action's values (DB_EDATA,
+ * DB_EUSAGE), the action's own; NULL for a general one. */
+void web_after_action(struct req *r, int rc, struct dberr *e, const char *back,
+                      const char *refused);
 /* 0 when the asker may see (and with need_submit, submit) the task; else 403/404/503. */
 int act_check(struct req *r, const char *key, bool need_submit);
 /* A form's text: UTF-8, at most max characters (UTF8_LINE_MAX, UTF8_PARA_MAX: the command
