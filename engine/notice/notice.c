@@ -688,7 +688,10 @@ notice_eml_name(const char *key, int64_t scheduled)
  * a random token scoped to the task and the owner's role and subject, of which the store
  * keeps only the sha256. Only when the configuration names the web's base URL. */
 static const char *const link_kinds[] = {"reminder", "overdue", "returned", "incomplete",
-                                         "correction", "link", NULL};
+                                         "correction", "link",
+                                         /* they too name a date to hand in by (review 11d,
+                                          * W8): a late task's first notice, an extension */
+                                         "start", "extended", NULL};
 
 static bool
 wants_link(const struct engine *en, const struct notice_req *r, const struct plan_milestone *m)
