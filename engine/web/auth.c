@@ -237,8 +237,13 @@ link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
 	}
 	/* a final task or a link past its days submits nothing more, but its holder keeps
 	 * its page, receipts and proofs: the receipt is the county's evidence for years */
+	/* ... and so does one whose role no longer owns the task (a plan version gave the
+	 * milestone to another role): it would hand in as a role the task's accounts of that
+	 * role are refused as (review 11d, W11) */
 	r->who.link_readonly = ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st] ||
-	                       (l.expires != 0 && engine_now(en) >= l.expires);
+	                       (l.expires != 0 && engine_now(en) >= l.expires) ||
+	                       strcmp(ep->plan->roles[ep->plan->milestones[mi].owner].id,
+	                              l.role) != 0;
 	store_task_release(&t);
 	r->who.kind = WHO_LINK;
 	r->who.role = xstrdup(l.role);
