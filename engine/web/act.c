@@ -1402,9 +1402,14 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		char *ms = xstrndup(slash ? slash + 1 : "", slash ? strcspn(slash + 1, "/") : 0);
 
 		char *missing = report_json_str(a.details, "missing");
+		const struct engine_plan *ep = engine_plan_find(r->en, plan);
+		int mi = ep ? plan_milestone_index(ep->plan, ms) : -1;
 
 		if (sections && *sections)
 			view_sections(r, plan, ms, sections);
+		else if (mi >= 0 && ep->plan->milestones[mi].nrequires == 0)
+			/* nothing to tick, not something forgotten (review 11d, W12) */
+			H(h, "（本事项无须声明部分）");
 		else
 			H(h, "（未勾选任何部分）");
 		/* what the declaration lacks, so the county sees at once why it is 内容不全 */

@@ -1769,6 +1769,8 @@ struct link_subs {
 	struct req *r;
 	const char *token;
 	unsigned n;
+	const struct store_task *t;
+	bool incomplete;          /* the last hand-in lacked sections, nothing done since */
 };
 
 static int
@@ -1776,18 +1778,31 @@ link_sub_cb(const struct store_audit *a, void *arg)
 {
 	struct link_subs *x = arg;
 	struct html *h = &x->r->out;
-	char *by;
+	char *by, *missing;
 
+	if (strcmp(a->action, "task.event") == 0)
+		x->incomplete = false;   /* a return, an acceptance: that hand-in was judged */
 	if (strcmp(a->action, "task.submit") != 0)
 		return 0;
 	if (x->n++ == 0)
 		H(h, "<h2>本事项的报送</h2><table id=\"submissions\"><thead><tr><th>收到时间</th>"
-		     "<th>报送人</th><th>是否迟报</th><th>回执</th><th>包含证明</th></tr></thead><tbody>");
+		     "<th>报送人</th><th>结果</th><th>回执</th><th>包含证明</th></tr></thead><tbody>");
 	by = report_json_str(a->details, "by");
+	missing = report_json_str(a->details, "missing");
 	H(h, "<tr><td>");
 	view_time(x->r, submit_received(x->r, a));
-	HF(h, "</td><td>%s</td><td>%s</td>", by ? by : "",
+	HF(h, "</td><td>%s</td><td>%s", by ? by : "",
 	   strstr(a->details, "\"late\":true") ? "迟报" : "按时");
+	/* a hand-in that lacked sections is not "on time" and nothing more: it was 内容不全
+	 * (review 11d, W12) */
+	if (missing && *missing) {
+		H(h, "，<span class=\"late\">内容不全（缺少");
+		view_sections(x->r, x->t->plan, x->t->milestone, missing);
+		H(h, "）</span>");
+	}
+	x->incomplete = missing && *missing;
+	free(missing);
+	H(h, "</td>");
 	{
 		/* the receipt's own address, which outlives the link (receipt.c) */
 		char *path = web_receipt_path(x->r->w, a->seq);
@@ -1809,7 +1824,7 @@ link_history(struct req *r, struct store_txn *txn, const char *token, const stru
              const struct tinfo *ti)
 {
 	struct html *h = &r->out;
-	struct link_subs x = {r, token, 0};
+	struct link_subs x = {r, token, 0, t, false};
 	const char *reason = store_task_extra(t, "reason"), *missing = store_task_extra(t, "missing");
 	struct dberr e;
 
@@ -1830,6 +1845,13 @@ link_history(struct req *r, struct store_txn *txn, const char *token, const stru
 		log_warnx(r->w->log_level, "web", "link page: %s", e.msg);
 	if (x.n)
 		H(h, "</tbody></table>");
+	/* lapsed after an incomplete hand-in: say why it is overdue (review 11d, W12) */
+	if (ti->lc && ti->st >= 0 && ti->st == ti->lc->deadline_to && x.incomplete && missing &&
+	    *missing) {
+		H(h, "<p id=\"missing\" class=\"late\">最近一次报送内容不全，缺少：");
+		view_sections(r, t->plan, t->milestone, missing);
+		H(h, "；期限内未补齐，现按逾期处理。请报送完整内容。</p>");
+	}
 }
 
 static int
