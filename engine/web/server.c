@@ -1003,6 +1003,21 @@ arrival(struct req *r, struct store *store)
 	r->arrived_ok = true;
 }
 
+/* 413 for a body over web.upload_limit, naming the limit, so a county knows what to get
+ * under (review 11d, W6). */
+static void
+too_large(struct req *r)
+{
+	size_t lim = r->w->cfg->web_upload_limit;
+	char *msg = lim % ((size_t)1 << 20) == 0
+	          ? xasprintf("上传内容超过 %zu MB 的上限，未保存任何内容。请压缩文件或分次报送，每次合计"
+	                      "不超过 %zu MB。", lim >> 20, lim >> 20)
+	          : xasprintf("上传内容超过 %zu KB 的上限，未保存任何内容。请压缩文件或分次报送，每次合计"
+	                      "不超过 %zu KB。", lim >> 10, lim >> 10);
+
+	req_error(r, 413, msg);
+	free(msg);
+}
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size,
@@ -1049,7 +1064,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		if (cl != NULL && strtoull(cl, NULL, 10) > w->cfg->web_upload_limit) {
 			/* answered before a byte of the body is read: nothing is stored */
 			r->too_large = true;
-			req_error(r, 413, "上传内容超过上限，未保存任何内容。");
+			too_large(r);
 			return respond(con, r);
 		}
 		ct = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type");
@@ -1082,7 +1097,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 	/* the whole request is here */
 	if (r->too_large) {
 		upload_discard(r);
-		req_error(r, 413, "上传内容超过上限，未保存任何内容。");
+		too_large(r);
 		return respond(con, r);
 	}
 	if (r->mp != NULL && !r->bad_body && web_mp_finish(r->mp) != 0)

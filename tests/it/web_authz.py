@@ -178,9 +178,10 @@ def stored_files():
 before_files, before = stored_files(), audit_size()
 anon.get(l2b[0][len(srv.base):])
 big = b"%PDF-1.4\n" + b"x" * (LIMIT + 10)
-status, _, _ = anon.post(l2b[0][len(srv.base):], {"by": "乙县周"},
-                         files=[("file", "big.pdf", big, "application/pdf")])
+status, _, page = anon.post(l2b[0][len(srv.base):], {"by": "乙县周"},
+                            files=[("file", "big.pdf", big, "application/pdf")])
 eq(status, 413, "an upload over the limit (Content-Length) is 413")
+check("超过 64 KB 的上限" in page, "naming the limit the county must get under (review 11d, W6)")
 # the same without Content-Length: chunked, refused while it streams
 conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
 from web_it import multipart  # noqa: E402
@@ -194,7 +195,9 @@ for i in range(0, len(body), 8192):
     chunk = body[i:i + 8192]
     conn.send(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
 conn.send(b"0\r\n\r\n")
-eq(conn.getresponse().status, 413, "a chunked upload over the limit is 413")
+resp = conn.getresponse()
+eq(resp.status, 413, "a chunked upload over the limit is 413")
+check("超过 64 KB 的上限" in resp.read().decode(), "naming the limit")
 conn.close()
 eq(stored_files(), before_files, "nothing of the refused uploads is kept")
 eq(audit_size(), before, "refused uploads are not in the audit log")
