@@ -90,6 +90,23 @@ for what, old, new in [("the record", "甲县李", "甲县王"),
                    tail.replace(old, new, 1))
     rc, out = verify(bad)
     check(rc != 0, f"a receipt with {what} changed does not verify: {out}")
+# what the bureau hands a verifier, and the mail as the county saved it (review 11d, W2): the
+# line `dabiao audit key` prints is a key too, and the .eml (base64 body) is read as a mail
+verifier = st.write("verifier.txt", st.ok("audit", "key"))
+eml = [n for n, m in zip(st.outbox(), st.mails()) if m["X-Dabiao-Kind"] == "receipt" and
+       T1 in (m.get_all("X-Dabiao-Task") or [])]
+eq(len(eml), 1, "the receipt's .eml in the outbox")
+for key, what in ((verifier, "the verifier key line"), (pub, "the PEM public key")):
+    p = subprocess.run(["/usr/bin/python3", VERIFY, "--receipt",
+                        os.path.join(st.db, "outbox", eml[0]), "--key", key],
+                       capture_output=True, text=True)
+    eq(p.returncode, 0, f"the saved .eml verifies with {what}: {p.stdout}{p.stderr}")
+    check("(signature verified)" in p.stdout, f"signed: {p.stdout}")
+junk = st.write("junk-key.txt", "not a key\n")
+p = subprocess.run(["/usr/bin/python3", VERIFY, "--receipt", mailed, "--key", junk],
+                   capture_output=True, text=True)
+check(p.returncode == 1 and "Traceback" not in p.stderr and "dabiao audit key" in p.stderr,
+      f"a key that is none: one line saying what to give: {p.stderr}")
 other_key = st.path("other.pem")
 subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", other_key], check=True)
 p = subprocess.run(["/usr/bin/python3", VERIFY, "--receipt", mailed, "--key", other_key],

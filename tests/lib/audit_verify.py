@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """An independent verifier of dabiao's audit log, written from docs/audit.md alone.
 
-    audit_verify.py EXPORT CHECKPOINT [--key PEM] [--proof FILE] [--old CHECKPOINT]
-    audit_verify.py --receipt FILE [--key PEM]
+    audit_verify.py EXPORT CHECKPOINT [--key KEY] [--proof FILE] [--old CHECKPOINT]
+    audit_verify.py --receipt FILE [--key KEY]
+
+KEY is the log's key as the bureau publishes it: the line `dabiao audit key` prints (the
+signed-note verifier key NAME+KEYID+BASE64), or a PEM Ed25519 public (or private) key.
 
 EXPORT is the output of `dabiao audit export`; CHECKPOINT one of `dabiao audit checkpoint`.
 It checks that every exported line is a record in canonical form with the next sequence
@@ -13,7 +16,8 @@ so), that an inclusion proof printed by `dabiao audit prove` shows the export's 
 the checkpoint's tree, and that an older checkpoint's tree is a prefix of this one.
 
 With --receipt it needs no export: FILE is a receipt's proof (the web's proof.txt, or a
-text holding the receipt mail's block between its BEGIN and END lines), and it checks that
+text holding the receipt mail's block between its BEGIN and END lines, or the receipt mail
+itself as saved, .eml), and it checks that
 the record in it is in canonical form, that its leaf hash reaches the checkpoint's root by
 the proof, and the checkpoint's signature (docs/audit.md "A receipt's proof").
 
@@ -23,6 +27,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 
 KEYS = ["seq", "real_time", "clock_time", "actor", "action", "task", "subject",
@@ -168,16 +173,36 @@ def check_signature(cp, key_path, path):
         print(f"{path}: signature NOT checked: python3-cryptography is not installed",
               file=sys.stderr)
         return
-    with open(key_path, "rb") as f:
-        pem = f.read()
     try:
-        key = serialization.load_pem_private_key(pem, password=None)
-    except (ValueError, TypeError):
-        key = serialization.load_pem_public_key(pem)
+        with open(key_path, "rb") as f:
+            pem = f.read()
+    except OSError as e:
+        raise Failed(f"{key_path}: cannot read the key: {e.strerror}")
+    key = None
+    if pem.lstrip().startswith(b"-----BEGIN"):
+        for load in (lambda: serialization.load_pem_private_key(pem, password=None),
+                     lambda: serialization.load_pem_public_key(pem)):
+            try:
+                key = load()
+                break
+            except (ValueError, TypeError):
+                continue
+    else:
+        # the verifier key `dabiao audit key` prints: NAME+KEYID+base64(0x01 || public key)
+        # (the base64 may hold '+' itself: the key id, 8 hex digits, is what splits it)
+        m = re.match(r"^(.+?)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$",
+                     pem.decode("utf-8", "replace").strip())
+        try:
+            raw = base64.b64decode(m.group(3), validate=True) if m else b""
+        except ValueError:
+            raw = b""
+        if len(raw) == 33 and raw[0] == 1:
+            key = Ed25519PublicKey.from_public_bytes(raw[1:])
     if isinstance(key, Ed25519PrivateKey):
         key = key.public_key()
     if not isinstance(key, Ed25519PublicKey):
-        raise Failed(f"{key_path}: not an Ed25519 key")
+        raise Failed(f"{key_path}: not an Ed25519 key: give the line `dabiao audit key` "
+                     "prints, or the PEM public key (openssl pkey -pubout)")
     pub = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     name = cp["origin"]
     key_id = hashlib.sha256(name.encode() + b"\n\x01" + pub).digest()[:4]
@@ -221,8 +246,17 @@ BEGIN, END = "-----BEGIN DABIAO RECEIPT PROOF-----", "-----END DABIAO RECEIPT PR
 
 def check_receipt(path, key):
     """A receipt's proof alone: the record, its path to the root, the signed checkpoint."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read().replace("\r\n", "\n")
+    with open(path, "rb") as f:
+        raw = f.read()
+    text = raw.decode("utf-8", "replace").replace("\r\n", "\n")
+    if BEGIN not in text and "\nMIME-Version:" in "\n" + text.split("\n\n", 1)[0]:
+        # the receipt mail as saved (.eml): its text, decoded from base64 or
+        # quoted-printable, holds the block
+        import email
+        import email.policy
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        body = msg.get_body(("plain",))
+        text = (body.get_content() if body is not None else "").replace("\r\n", "\n")
     if BEGIN in text:
         text = text.split(BEGIN, 1)[1].split(END, 1)[0].lstrip("\n")
     head, sep, cp_text = text.partition("\ncheckpoint\n")
