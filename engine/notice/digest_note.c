@@ -17,6 +17,16 @@ notice_digest_message_key(const char *plan, const char *date, const char *addr)
 	return xasprintf("%s/digest/%s/%s", plan, date, addr);
 }
 
+char *
+notice_digest_key_for(const struct engine_plan *ep, int64_t scheduled, const char *addr)
+{
+	char *key;
+	int64_t at;
+
+	notice_digest_place(ep, scheduled, addr, NULL, &key, &at);
+	return key;
+}
+
 void
 notice_digest_place(const struct engine_plan *ep, int64_t scheduled, const char *addr,
                     char **meta_key, char **msg_key, int64_t *at)

@@ -121,5 +121,9 @@ char *notice_eml_name(const char *key, int64_t scheduled);
  * come from it, and a notice sent only inside it names it in its audit record
  * (docs/audit.md). Caller frees. Cannot fail. */
 char *notice_digest_message_key(const char *plan, const char *date, const char *addr);
+/* The grouped message's key (as notice_digest_message_key) that carries to addr a notice of
+ * ep's scheduled at `scheduled` when it goes in a day's message: the day that message goes
+ * out. Caller frees. Cannot fail. */
+char *notice_digest_key_for(const struct engine_plan *ep, int64_t scheduled, const char *addr);
 
 #endif

@@ -1324,6 +1324,32 @@ struct tl_ctx {
 	const struct store_task *t;
 };
 
+/* A notice that went in its recipients' day's message: that message's delivery, per
+ * recipient, so "we were never reminded" has an answer on the page (review 11d, W14). */
+static void
+digest_states(struct req *r, struct store_txn *txn, const struct store_task *t,
+              const struct store_notice *n)
+{
+	const struct engine_plan *ep = engine_plan_find(r->en, t->plan);
+
+	if (ep == NULL || strcmp(n->state, "digested") != 0)
+		return;
+	for (size_t i = 0; i < n->nto; i++) {
+		char *key = notice_digest_key_for(ep, n->scheduled, n->to[i]);
+		struct store_notice d;
+		struct dberr e;
+
+		dberr_clear(&e);
+		if (store_notice_get(txn, key, &d, &e) == 0) {
+			HF(&r->out, "<br>每日汇总（%s）：%s", n->to[i], delivery_word(d.state));
+			store_notice_release(&d);
+		} else {
+			HF(&r->out, "<br>每日汇总（%s）：尚未生成", n->to[i]);
+		}
+		free(key);
+	}
+}
+
 static void
 detail(struct html *h, const char *details, const char *name, const char *label)
 {
@@ -1396,6 +1422,7 @@ timeline_cb(const struct store_audit *a, void *arg)
 				buf_puts(&to, n.to[i]);
 			}
 			HF(h, "<br>收件人：%s<br>投递：%s", buf_str(&to), delivery_word(n.state));
+			digest_states(r, c->txn, c->t, &n);
 			buf_release(&to);
 			store_notice_release(&n);
 		}
