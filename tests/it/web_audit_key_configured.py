@@ -10,7 +10,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import BIN, Store, check, done, eq  # noqa: E402
-from web_it import Client, Server, setup_store  # noqa: E402
+from web_it import E1, Server, hand_in, setup_store  # noqa: E402
 
 st = Store()
 key = st.path("keys", "audit-key.pem")
@@ -42,22 +42,12 @@ os.rename(key + ".away", key)
 
 srv = Server(st, config=cfg)
 try:
-    c = Client(srv.base)
-    eq(c.login("county1")[0], 303, "county1 logs in")
-    c.get("/tasks/web/report/j1/once")
-    status, hdrs, _ = c.post("/tasks/web/report/j1/once/submit", {"by": "甲县李"})
-    eq(status, 303, "a hand-in")
-    body = c.get(hdrs["Location"])[2]
+    _, body = hand_in(srv.base, "county1", "web/report/j1/once", "甲县李")
     check('<pre class="hash" id="receipt-checkpoint">test.example/audit' in body,
           "with the key: the receipt carries a signed checkpoint")
     # the key goes while the web runs: the next receipt says so, and claims no signature
     os.rename(key, key + ".away")
-    c2 = Client(srv.base)
-    eq(c2.login("ent1")[0], 303, "ent1 logs in")
-    c2.get("/tasks/web/filing/91652301MA74H957X2/once")
-    status, hdrs, _ = c2.post("/tasks/web/filing/91652301MA74H957X2/once/submit", {"by": "甲一"})
-    eq(status, 303, "a second hand-in")
-    body = c2.get(hdrs["Location"])[2]
+    _, body = hand_in(srv.base, "ent1", f"web/filing/{E1}/once", "甲一")
     check("配置的审计签名密钥（audit.key_file）无法使用" in body, "the receipt names the real cause")
     check("由本局的审计密钥签名" not in body and "未配置审计签名密钥" not in body,
           "and claims neither a signature nor that no key is configured")

@@ -8,7 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import Client, Server, setup_store  # noqa: E402
+from web_it import Client, Server, hand_in, setup_store  # noqa: E402
 
 st = Store()
 setup_store(st)
@@ -18,12 +18,7 @@ try:
     for method in ("GET", "HEAD"):
         status, hdrs, _ = anon.req(method, "/")
         eq((status, hdrs.get("Location")), (303, "/login"), f"anonymous {method} /")
-    c = Client(srv.base)
-    eq(c.login("county1")[0], 303, "county1 logs in")
-    c.get("/tasks/web/report/j1/once")
-    status, hdrs, _ = c.post("/tasks/web/report/j1/once/submit", {"by": "甲县李"})
-    eq(status, 303, "a hand-in")
-    page = c.get(hdrs["Location"])[2]
+    c, page = hand_in(srv.base, "county1", "web/report/j1/once", "甲县李")
     m = re.search(r'id="receipt-url" href="([^"]+)"', page)
     check(m is not None, "the receipt page gives the receipt's own address")
     for path in ("/tasks/web/report/j1/once", m.group(1) if m else "/", "/tasks"):

@@ -11,12 +11,10 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import REG, Server, links_in_outbox, setup_store  # noqa: E402
+from web_it import REG, links_in_outbox, served_store  # noqa: E402
 
 st = Store()
-setup_store(st)
-srv = Server(st)
-os.environ["DABIAO_WEB_URL"] = srv.base
+srv = served_store(st)
 try:
     st.ok("advance", "--to", "2017-03-09T12:00:00+08:00")
     st.ok("import", st.write("reg3.yaml", REG.replace(

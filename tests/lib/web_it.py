@@ -260,14 +260,34 @@ def setup_store(st, officers=True):
     return accounts
 
 
-def overdue_with_link(st, task="web/report/j1/once", config=None):
-    """The test plan's store (setup_store) served by `dabiao web`, advanced to 2017-03-12
-    12:00 with the web's base URL, so the reports (due 03-10) are overdue and their
-    notices carried submit links: (server, the path of task's latest link). A submission
-    without the sections leaves such a task overdue, open to the next."""
+def served_store(st, config=None):
+    """The test plan's store (setup_store) served by `dabiao web`, whose address the
+    commands that write notices are given (DABIAO_WEB_URL), so the notices carry submit
+    links that open on it: the server."""
     setup_store(st)
     srv = Server(st, config=config)
     os.environ["DABIAO_WEB_URL"] = srv.base
+    return srv
+
+
+def hand_in(base, login, task, by, fields=(), files=None):
+    """Account login hands in task from its page (by, then fields: [(name, value)]):
+    (its client, the receipt page it is sent to)."""
+    c = Client(base)
+    check(c.login(login)[0] == 303, f"{login} logs in")
+    c.get(f"/tasks/{task}")
+    status, hdrs, _ = c.post(f"/tasks/{task}/submit", [("by", by)] + list(fields),
+                             files=files)
+    check(status == 303, f"{login} hands in {task}: {status}")
+    return c, c.get(hdrs["Location"])[2] if status == 303 else ""
+
+
+def overdue_with_link(st, task="web/report/j1/once", config=None):
+    """The test plan's store served (served_store), advanced to 2017-03-12 12:00, so the
+    reports (due 03-10) are overdue and their notices carried submit links: (server, the
+    path of task's latest link). A submission without the sections leaves such a task
+    overdue, open to the next."""
+    srv = served_store(st, config)
     args = ["--config", config] if config else []
     st.ok(*args, "advance", "--to", "2017-03-12T12:00:00+08:00")
     links = links_in_outbox(st, task)
