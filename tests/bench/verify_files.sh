@@ -27,28 +27,16 @@ printf 'web:\n  connections_per_address: 400\n  submissions_per_hour: 100000\n  
 $bin --config $dir/web.yaml --db $db web --listen 127.0.0.1:$port > $dir/web.log 2>&1 & wp=$!
 for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break; sleep 0.1; done
 kill -0 $wp 2>/dev/null || { cat $dir/web.log; exit 1; }
-/usr/bin/python3 - $port $dir/tokens $per $kib <<'PY'
-import sys, time, threading, http.client, uuid, os
+/usr/bin/python3 - $port $dir/tokens $per $kib "$(cd "$(dirname "$0")" && pwd)" <<'PY'
+import sys, time, os
 port, per, kib = int(sys.argv[1]), int(sys.argv[3]), int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])
+from web_api_submit import submit_all
 toks = dict(l.split() for l in open(sys.argv[2]))
-todo = [(j, m) for m in range(per) for j in toks]
-bad = []; lock = threading.Lock()
-def worker():
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    while True:
-        with lock:
-            if not todo: return
-            j, m = todo.pop()
-        b = "----b" + uuid.uuid4().hex
-        data = os.urandom(kib * 1024)   # each file its own bytes: nothing kept once for two
-        body = (f"--{b}\r\nContent-Disposition: form-data; name=\"by\"\r\n\r\n县\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").encode() + data + f"\r\n--{b}--\r\n".encode()
-        c.request("POST", f"/api/tasks/bench/m{m}/{j}/once/submit", body, {"Authorization": f"Bearer {toks[j]}", "Content-Type": f"multipart/form-data; boundary={b}"})
-        r = c.getresponse(); r.read()
-        if r.status != 201:
-            with lock: bad.append(r.status)
 t0 = time.monotonic()
-ts = [threading.Thread(target=worker) for _ in range(16)]
-[x.start() for x in ts]; [x.join() for x in ts]
+# each file its own bytes: nothing kept once for two
+_, bad = submit_all(port, toks, [(j, m) for m in range(per) for j in toks],
+                    lambda j, m: os.urandom(kib * 1024), 16)
 print(f"made: {per * len(toks)} submissions in {time.monotonic() - t0:.0f} s, not 201: {len(bad)}")
 PY
 files=$(find $db/files -type f -not -path "$db/files/tmp/*" | wc -l); bytes=$(du -sb $db/files | cut -f1)

@@ -22,29 +22,16 @@ printf 'web:\n  connections_per_address: 400\n  submissions_per_hour: 1000\n' > 
 if [ "${DAEMON:-0}" = 1 ]; then $bin --db $db run > $dir/run.log 2>&1 & rp=$!; fi
 $bin --config $dir/web.yaml --db $db web --listen 127.0.0.1:$port > $dir/web.log 2>&1 & wp=$!
 for _ in $(seq 100); do /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break; sleep 0.1; done
-/usr/bin/python3 - $port $clients $dir/tokens <<'PY'
-import sys, time, threading, http.client, uuid, json
+/usr/bin/python3 - $port $clients $dir/tokens "$(cd "$(dirname "$0")" && pwd)" <<'PY'
+import sys, time, uuid
 port, clients = int(sys.argv[1]), int(sys.argv[2])
+sys.path.insert(0, sys.argv[4])
+from web_api_submit import submit_all
 toks = dict(l.split() for l in open(sys.argv[3]))
 todo = [(j, m) for m in range(100) for j in toks]
-lat = []; bad = []; lock = threading.Lock()
-def worker():
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    while True:
-        with lock:
-            if not todo: return
-            j, m = todo.pop()
-        b = "----b" + uuid.uuid4().hex
-        body = (f"--{b}\r\nContent-Disposition: form-data; name=\"by\"\r\n\r\n县\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF {j} {m} {uuid.uuid4().hex}\r\n--{b}--\r\n").encode()
-        t = time.monotonic()
-        c.request("POST", f"/api/tasks/bench/m{m}/{j}/once/submit", body, {"Authorization": f"Bearer {toks[j]}", "Content-Type": f"multipart/form-data; boundary={b}"})
-        r = c.getresponse(); r.read()
-        with lock:
-            lat.append(time.monotonic() - t)
-            if r.status != 201: bad.append(r.status)
 t0 = time.monotonic()
-ts = [threading.Thread(target=worker) for _ in range(clients)]
-[x.start() for x in ts]; [x.join() for x in ts]
+lat, bad = submit_all(port, toks, todo, lambda j, m: f"%PDF {j} {m} {uuid.uuid4().hex}".encode(),
+                      clients)
 took = time.monotonic() - t0
 lat.sort()
 print(f"SUMMARY web_submit clients={clients} submissions={len(lat)} not_201={len(bad)} "
