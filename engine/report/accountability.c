@@ -53,6 +53,7 @@ struct item {
 	                       * hand-in), words after the time, or NULL; owned */
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
 	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back */
+	const struct engine_plan *ep; /* a warning's plan (its tasks'), for its time's zone */
 	bool with_lapse;      /* K_OMITTED: its task's lapse is in the same summary row: one
 	                       * fact, counted once in 合计 (as the conduct rules count it) */
 };
@@ -247,6 +248,16 @@ task_item(struct acc *a, struct item *it, const struct store_task *t)
 		 * time named it, never by the task's key (review 10d, M-2) */
 		const struct plan *then = report_plan_at(&a->vers, a->txn, ep, it->at, &version);
 		int wi = then ? plan_milestone_index(then, t->milestone) : -1;
+
+		/* a record of the instant the version that removed it was loaded (the virtual
+		 * clock stands still between commands): the version that last gave the task
+		 * (review 10h, K5: the county's id as 责任人, the key as 事项) */
+		for (size_t i = 0; wi < 0 && i < a->vers.n; i++)
+			if (strcmp(a->vers.v[i].id, t->plan) == 0 &&
+			    a->vers.v[i].version == t->plan_version && a->vers.v[i].plan != NULL) {
+				then = a->vers.v[i].plan;
+				wi = plan_milestone_index(then, t->milestone);
+			}
 
 		if (wi >= 0) {
 			wm = &then->milestones[wi];
@@ -686,6 +697,15 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	it->what = xstrdup(it->kind == K_RESTRICTION ? "项目限批"
 	                   : strcmp(rec->to_state, "interview-warning") == 0 ? "公开约谈"
 	                                                                     : rec->to_state);
+	/* its plan, by the tasks behind it: its time in the plan's zone, as every row's
+	 * (review 10h, K6: the store's zone beside the lapses' in the plan's) */
+	for (size_t p = 0; lp && lp[10] == '"' && it->ep == NULL && p < engine_nplans(a->en);
+	     p++) {
+		const char *pid = engine_plan_at(a->en, p)->plan->id;
+
+		if (strncmp(lp + 11, pid, strlen(pid)) == 0 && lp[11 + strlen(pid)] == '/')
+			it->ep = engine_plan_at(a->en, p);
+	}
 	if ((id = report_json_str(rec->details, "id")) != NULL) {
 		*map_slot(&a->warns, id, true) = a->n - 1;
 		free(id);
@@ -718,7 +738,7 @@ on_void(struct acc *a, const struct store_audit *rec)
 		return; /* a warning before the period, or a void after it */
 	it = &a->v[*slot];
 	task = report_json_str(rec->details, "voided");
-	tz_format_local(engine_tz(a->en), rec->clock_time, local);
+	tz_format_local(it->ep ? it->ep->tz : engine_tz(a->en), rec->clock_time, local);
 	why = xasprintf("%s；%s 依据中 %s 的%s，余%lu项%s（审计第 %llu 号）", it->why, local,
 	                task ? task : "",
 	                strcmp(a->void_cause, "lapse") == 0       ? "逾期已补录撤销"
@@ -872,7 +892,7 @@ detail_rows(const struct acc *a, struct report_table *t)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		const struct item *it = &a->v[i];
-		const struct engine_plan *ep = NULL;
+		const struct engine_plan *ep = it->ep;
 
 		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
 			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
