@@ -34,7 +34,7 @@ const char *const notify_tpl_names[] = {
 	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",
 	"matter_object", "verb", "obligation", "owner_unit", "submit_to_unit", "required_list",
 	"missing_list", "days_left_phrase", "measures", "submit_url", "attachment_name",
-	"required_intro",
+	"required_intro", "handed_in_phrase",
 	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
 	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
 	"decision_note", "previous_passed", "deadline_kept", "date_source", "warning_matter",

@@ -438,6 +438,14 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 		}
 		valf(vs, "missing", "%s", req.len ? buf_str(&req) : store_task_extra(t, "missing"));
 	}
+	/* a task chased after a hand-in is owed a correction, not a first hand-in: its
+	 * reminder, overdue and escalation notices say so, never "仍未报送" (review 10h, K4) */
+	if (store_task_extra(t, "submitted_at") == NULL)
+		; /* never handed in: 仍未报送 */
+	else if (store_task_extra(t, "missing") != NULL && req.len > 0)
+		valf(vs, "handed_in_phrase", "已报送但内容不全，缺少%s，尚未补正", buf_str(&req));
+	else /* handed in whole and chased again: sent back (returned, or a plan's own event) */
+		val(vs, "handed_in_phrase", "已报送但被退回，尚未重新报送");
 	buf_release(&req);
 	{
 		char *name = subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
