@@ -93,7 +93,7 @@ int cli_one_arg(struct cli *c, const char *what, const char **out);
  * REPORT_FMT_MASK bits; CLI_FMT_TABLES for a listing's table|csv|json) into *out;
  * DB_EUSAGE in c->err naming the allowed ones otherwise. */
 #define CLI_FMT_TABLES (REPORT_FMT_MASK(REPORT_FMT_TABLE) | REPORT_FMT_MASK(REPORT_FMT_CSV) | \
-                        REPORT_FMT_MASK(REPORT_FMT_JSON))
+                        REPORT_FMT_MASK(REPORT_FMT_CSV_EXCEL) | REPORT_FMT_MASK(REPORT_FMT_JSON))
 int cli_format(struct cli *c, const char *s, unsigned allowed, enum report_format *out);
 /* The filters a listing takes; NULL: not given. */
 struct cli_filters {

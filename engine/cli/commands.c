@@ -60,7 +60,7 @@ const struct cli_command cli_commands[] = {
 	          "[--format table|jsonl]\n"
 	          "dabiao audit export [--out FILE]\n"
 	          "dabiao audit checkpoint [--format json]\n"
-	          "dabiao audit checkpoints [--full] [--format table|csv|json]\n"
+	          "dabiao audit checkpoints [--full] [--format table|csv|csv-excel|json]\n"
 	          "dabiao audit key\n"
 	          "dabiao audit prove SEQ [--checkpoint FILE]\n"
 	          "dabiao audit show SEQ\n"
@@ -90,11 +90,11 @@ const struct cli_command cli_commands[] = {
 		  "is a usage error (64)"},
 		 {"actor", "A", NULL, "(list) only the records of actor A"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
-		 {"format", "table|jsonl|json|csv", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
+		 {"format", "table|jsonl|json|csv|csv-excel", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
 		  "\"record\":RECORD} object per line. (checkpoint) json only, no default: one "
 		  "object with origin, "
 		  "size, root (base64), root_hex and note (the signed note itself). "
-		  "(checkpoints) table, csv or json: one row or object of those fields per "
+		  "(checkpoints) table, csv, csv-excel or json: one row or object of those fields per "
 		  "kept checkpoint"},
 		 {"out", "FILE", "standard output", "(export) write the records to FILE ('-': "
 		  "standard output); a FILE inside the store folder is refused (73)"},
@@ -547,12 +547,12 @@ const struct cli_command cli_commands[] = {
 	 .file_args = true},
 	{.name = "outbox", .fn = cmd_outbox, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list notices: queued, retrying, failed, sent",
-	 .usage = "dabiao outbox [--pending|--retrying|--failed|--sent] [--format table|csv|json]",
+	 .usage = "dabiao outbox [--pending|--retrying|--failed|--sent] [--format table|csv|csv-excel|json]",
 	 .text = "Lists the notices, the earliest scheduled first: scheduled time, state, kind, "
 	         "key, recipients, delivery attempts, each undelivered recipient's last answer, "
 	         "and the roles that had no address.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"format", "table|csv|json", "table", "json: an array of objects with scheduled, "
+		 {"format", "table|csv|csv-excel|json", "table", "json: an array of objects with scheduled, "
 		  "state, kind, key, to (an array), attempts, answers (an array) and gaps"},
 		 {"pending", NULL, NULL, "only notices still queued"},
 		 {"retrying", NULL, NULL, "only notices waiting for a retry"},
@@ -563,9 +563,9 @@ const struct cli_command cli_commands[] = {
 	{.name = "report", .fn = cmd_report, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "Annex 3 and Annex 4 tables, the accountability record",
 	 .usage = "dabiao report annex3|annex4 --month YYYY-MM [--plan ID] "
-	          "[--by jurisdiction|industry] [--format table|csv|json|xlsx] [--out FILE]\n"
+	          "[--by jurisdiction|industry] [--format table|csv|csv-excel|json|xlsx] [--out FILE]\n"
 	          "dabiao report accountability [--plan ID] [--from DATE] [--to DATE] "
-	          "[--format table|csv|json|xlsx] [--out FILE]",
+	          "[--format table|csv|csv-excel|json|xlsx] [--out FILE]",
 	 .text = "annex3: the monthly summary per jurisdiction (全州10个行业超标企业清理汇总表); "
 	         "annex4: the detail per listed enterprise (全区10个行业超标企业清理明细表), both "
 	         "as they stood at the month's end. accountability: every lapse, late "
@@ -585,7 +585,9 @@ const struct cli_command cli_commands[] = {
 		  "(or a time)"},
 		 {"to", "DATE", "the last record", "(accountability) up to the end of DATE (or a "
 		  "time)"},
-		 {"format", "table|csv|json|xlsx", "table", "csv: UTF-8 with a BOM, CRLF; json: "
+		 {"format", "table|csv|csv-excel|json|xlsx", "table", "csv: UTF-8 with a BOM, CRLF, values as they are, for "
+		  "scripts; csv-excel: the same for Excel/WPS, a text a spreadsheet would convert (a "
+		  "code of digits, leading zeros, a date) written as =\"TEXT\"; json: "
 		  "an array of objects (accountability: an object of two, records and summary) "
 		  "with the field names of docs/output.md; xlsx needs --out"},
 		 OPT_OUT("the report"),
@@ -665,7 +667,7 @@ const struct cli_command cli_commands[] = {
 	{.name = "status", .fn = cmd_status, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "who is late: per jurisdiction, open, due, overdue, late, to review",
 	 .usage = "dabiao status [--jurisdiction ID] [--plan ID] [--lang zh|en] "
-	          "[--format table|csv|json]",
+	          "[--format table|csv|csv-excel|json]",
 	 .text = "What a supervision officer wants on a Monday morning, in Chinese: per "
 	         "jurisdiction, by name, the tasks still open, due within seven days, overdue, "
 	         "handed in late, handed in without a required section, waiting for review and "
@@ -678,7 +680,7 @@ const struct cli_command cli_commands[] = {
 		 {"jurisdiction", "ID", "every jurisdiction", "only jurisdiction ID"},
 		 OPT_PLAN("the tasks"),
 		 {"lang", "zh|en", "zh", "the language of the labels"},
-		 {"format", "table|csv|json", "table", "csv and json: five tables, jurisdictions, "
+		 {"format", "table|csv|csv-excel|json", "table", "csv and json: five tables, jurisdictions, "
 		  "overdue, review, next and gaps, with the field names of docs/output.md"},
 		 END_OPTS},
 	 .example = "dabiao status --jurisdiction fukang-city --lang en"},
@@ -715,7 +717,7 @@ const struct cli_command cli_commands[] = {
 	{.name = "tasks", .fn = cmd_tasks, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list tasks",
 	 .usage = "dabiao tasks [--plan ID] [--subject ID] [--milestone ID] [--jurisdiction ID] "
-	          "[--state S] [--format table|csv|json]",
+	          "[--state S] [--format table|csv|csv-excel|json]",
 	 .text = "Lists every task of the plans' horizon in key order, with a header row: key, "
 	         "state, due date (after holiday shifts) and deadline. A task's key is "
 	         "PLAN/MILESTONE/SUBJECT/PERIOD.",
@@ -731,7 +733,7 @@ const struct cli_command cli_commands[] = {
 		  "lifecycles (the built-in one's open, submitted, incomplete, returned, accepted, "
 		  "overdue), or cancelled (a version, the registry or retire ended it) or "
 		  "not-applicable (a period that ended before its subject was known)"},
-		 {"format", "table|csv|json", "table", "csv and json have every field: key, plan, "
+		 {"format", "table|csv|csv-excel|json", "table", "csv and json have every field: key, plan, "
 		  "milestone, subject, jurisdiction, period, state, due_date, deadline, "
 		  "original_due_date, late, extended, previous_due_date (docs/output.md)"},
 		 END_OPTS},
@@ -740,7 +742,7 @@ const struct cli_command cli_commands[] = {
 	 .summary = "the web's accounts: add, list, disable, passwd, token",
 	 .usage = "dabiao user add LOGIN --role ROLE [--subject ID] [--name NAME] "
 	          "--password-file FILE\n"
-	          "dabiao user list [--format table|csv|json]\n"
+	          "dabiao user list [--format table|csv|csv-excel|json]\n"
 	          "dabiao user disable LOGIN [--enable]\n"
 	          "dabiao user passwd LOGIN --password-file FILE\n"
 	          "dabiao user token LOGIN",
@@ -763,7 +765,7 @@ const struct cli_command cli_commands[] = {
 		  "password, at least 8 characters; - reads standard input"},
 		 {"enable", NULL, NULL, "(disable) enable the account again (disabling ended its "
 		  "sessions and voided its API token: they stay ended)"},
-		 {"format", "table|csv|json", "table", "(list) csv and json have every field: "
+		 {"format", "table|csv|csv-excel|json", "table", "(list) csv and json have every field: "
 		  "login, role, subject, name, state, token, failures, locked_until, created_at "
 		  "(docs/output.md)"},
 		 END_OPTS},
@@ -781,7 +783,7 @@ const struct cli_command cli_commands[] = {
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
 	 .summary = "conduct warnings: proposed, sent, dismissed, superseded, withdrawn",
 	 .usage = "dabiao warnings [--plan ID] [--state proposed|sent|dismissed|superseded|"
-	          "withdrawn] [--format table|csv|json]",
+	          "withdrawn] [--format table|csv|csv-excel|json]",
 	 .text = "Lists the conduct warnings by number: kind, jurisdiction, state, the true "
 	         "count and when the rule was evaluated; in CSV and JSON also the tasks behind "
 	         "each and why each counts, who decided and why, and the lapses voided since it was "
@@ -791,7 +793,7 @@ const struct cli_command cli_commands[] = {
 		 OPT_PLAN("the warnings"),
 		 {"state", "proposed|sent|dismissed|superseded|withdrawn", "every state", "only "
 		  "warnings in this state"},
-		 {"format", "table|csv|json", "table", "json: an array of objects with id, plan, "
+		 {"format", "table|csv|csv-excel|json", "table", "json: an array of objects with id, plan, "
 		  "kind, jurisdiction, state, count, at, tasks, whys, decided_by, reason, "
 		  "superseded_by, voided (docs/output.md)"},
 		 END_OPTS},
@@ -819,7 +821,7 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao --db /var/lib/dabiao/store web --listen 127.0.0.1:8080"},
 	{.name = "workdays", .fn = cmd_workdays, .flags = RD, .group = CLI_G_SETUP,
 	 .summary = "each day of a plan's calendar: worked or off, and the notice that says so",
-	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|json]",
+	 .usage = "dabiao workdays --plan ID --from DATE --to DATE [--format table|csv|csv-excel|json]",
 	 .text = "Lists every day from DATE to DATE (ten years at most: --to before the same "
 	         "date ten years after --from) of the calendar the stored plan's current version "
 	         "computes its dues with: worked or off, and what decided it: a notice of one of "
@@ -833,7 +835,7 @@ const struct cli_command cli_commands[] = {
 		 {"from", "DATE", NULL, "the first day, YYYY-MM-DD, in the years 2000-2099. "
 		  "Required."},
 		 {"to", "DATE", NULL, "the last day, YYYY-MM-DD, not before --from. Required."},
-		 {"format", "table|csv|json", "table", "csv and json have every field: date, "
+		 {"format", "table|csv|csv-excel|json", "table", "csv and json have every field: date, "
 		  "weekday, status, decided_by, notice_year, notice_version, notice, number, "
 		  "holiday, uncovered (docs/output.md)"},
 		 END_OPTS},

@@ -91,10 +91,14 @@ void report_table_clear_rows(struct report_table *t);
 void report_table_release(struct report_table *t);
 
 enum report_format {
-	REPORT_FMT_TABLE = 0, REPORT_FMT_CSV, REPORT_FMT_XLSX, REPORT_FMT_JSON,
-	REPORT_FMT_N
+	REPORT_FMT_TABLE = 0, REPORT_FMT_CSV, REPORT_FMT_CSV_EXCEL, REPORT_FMT_XLSX,
+	REPORT_FMT_JSON, REPORT_FMT_N
 };
-/* Parses s ("table", "csv", "xlsx", "json") among the formats in allowed (a mask of
+/* CSV_EXCEL ("csv-excel"): the CSV for a spreadsheet program, which would turn a code of
+ * digits, leading zeros or a date into a number or a date; such a text cell is the text
+ * formula ="..." (table_out.c, docs/output.md). CSV keeps every value as it is, for
+ * scripts. Both mark a formula-looking text with an apostrophe. */
+/* Parses s ("table", "csv", "csv-excel", "xlsx", "json") among the formats in allowed (a mask of
  * 1 << REPORT_FMT_*); DB_EUSAGE naming the allowed ones otherwise. */
 int report_format_parse(const char *s, unsigned allowed, enum report_format *out,
                         struct dberr *e);

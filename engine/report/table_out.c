@@ -9,7 +9,10 @@
  * with a leading apostrophe when a spreadsheet would run it as a formula (csv_text: it starts
  * with = + - @, a tab or a CR; OWASP "CSV injection"), and nothing else is marked, so
  * scripts read the same values as JSON's. Numbers are written as numbers, no value as an
- * empty cell. XLSX goes through
+ * empty cell. The csv-excel form is the same CSV for a spreadsheet program, which would
+ * also turn a code of digits, leading zeros or a date into a number or a date: such a text
+ * cell is written as the text formula ="..." (csv_excel_text), which Excel, WPS and
+ * LibreOffice show as the text itself. XLSX goes through
  * libxlsxwriter; text cells are strings, never formulas, and numbers stay numbers, so a
  * supervisor can sum a column again; the sheet prints on A4 landscape with borders, the
  * header repeated on every page, and the 填报单位/填报人/填报日期 lines to sign and stamp.
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -177,8 +181,8 @@ report_table_release(struct report_table *t)
 }
 
 static const char *const format_names[REPORT_FMT_N] = {
-	[REPORT_FMT_TABLE] = "table", [REPORT_FMT_CSV] = "csv", [REPORT_FMT_XLSX] = "xlsx",
-	[REPORT_FMT_JSON] = "json",
+	[REPORT_FMT_TABLE] = "table", [REPORT_FMT_CSV] = "csv", [REPORT_FMT_CSV_EXCEL] = "csv-excel",
+	[REPORT_FMT_XLSX] = "xlsx", [REPORT_FMT_JSON] = "json",
 };
 
 int
@@ -197,10 +201,15 @@ report_format_parse(const char *s, unsigned allowed, enum report_format *out, st
 		}
 		n++;
 	}
+	/* csv-excel after the others, as the variant of csv it is */
+	if (allowed & REPORT_FMT_MASK(REPORT_FMT_CSV_EXCEL))
+		n--;
 	for (int i = 0; i < REPORT_FMT_N; i++)
-		if (allowed & REPORT_FMT_MASK(i))
+		if ((allowed & REPORT_FMT_MASK(i)) && i != REPORT_FMT_CSV_EXCEL)
 			buf_printf(&names, "%s%s", k++ == 0 ? "" : k == n ? " or " : ", ",
 			           format_names[i]);
+	if (allowed & REPORT_FMT_MASK(REPORT_FMT_CSV_EXCEL))
+		buf_puts(&names, " (or csv-excel, the CSV for a spreadsheet program)");
 	dberr_set(e, DB_EUSAGE, "--format must be %s, not '%s'", buf_str(&names), s);
 	buf_release(&names);
 	return DB_EUSAGE;
@@ -404,17 +413,57 @@ csv_formula(const char *s)
 	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
 }
 
+/* Would a spreadsheet opening the CSV turn this text into something else (csv-excel)? A
+ * text beginning with a digit (a code of digits loses its leading zeros, one of more than
+ * 15 digits its last ones; 2017-06-30, 2017年6月, 6月5日 and 1/2 become dates; 12% or 1e5
+ * numbers), or with . ( or a currency sign before a digit, or TRUE/FALSE. Excel takes at
+ * most 255 characters of text in a formula and converts no longer text: such a cell is left
+ * as it is, as is one with a line break. */
+static bool
+csv_converts(const char *s)
+{
+	size_t n = strlen(s);
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n == 0 || n > 255 || strpbrk(s, "\r\n") != NULL)
+		return false;
+	if (u[0] >= '0' && u[0] <= '9')
+		return true;
+	if (strchr(".($", u[0]) != NULL && u[1] >= '0' && u[1] <= '9')
+		return true;
+	/* ¥ (U+00A5) and ￥ (U+FFE5) */
+	if ((u[0] == 0xc2 && u[1] == 0xa5 && u[2] >= '0' && u[2] <= '9') ||
+	    (u[0] == 0xef && u[1] == 0xbf && u[2] == 0xa5 && u[3] >= '0' && u[3] <= '9'))
+		return true;
+	return (n == 4 && strncasecmp(s, "true", 4) == 0) ||
+	       (n == 5 && strncasecmp(s, "false", 5) == 0);
+}
+
 /* A text cell: an apostrophe before one a spreadsheet would run (decision: the apostrophe
- * shows, and is the usual mark of "this is text"; a formula like ="..." to hide it would
- * itself be what CSV injection is). */
+ * shows, and is the usual mark of "this is text"; such a text is never put inside a
+ * formula). In csv-excel, a text a spreadsheet would convert (csv_converts) is the formula
+ * ="TEXT" (its quotes doubled): a string constant, which computes to the text and refers
+ * to nothing, so no cell or link can be reached through it (review of issue 12, H2). */
 static void
-csv_text(struct buf *b, const char *s)
+csv_text(struct buf *b, const char *s, bool excel)
 {
 	if (csv_formula(s)) {
 		char *quoted = xasprintf("'%s", s);
 
 		buf_csv_field(b, quoted);
 		free(quoted);
+	} else if (excel && csv_converts(s)) {
+		struct buf f = BUF_INIT;
+
+		buf_puts(&f, "=\"");
+		for (; *s; s++) {
+			if (*s == '"')
+				buf_putc(&f, '"');
+			buf_putc(&f, *s);
+		}
+		buf_putc(&f, '"');
+		buf_csv_field(b, buf_str(&f));
+		buf_release(&f);
 	} else {
 		buf_csv_field(b, s);
 	}
@@ -426,7 +475,7 @@ csv_begin(struct report_out *o, const struct report_table *t)
 	if (o->table > 1)
 		buf_puts(&o->b, "\r\n");
 	for (size_t c = 0; c < t->ncols; c++) {
-		csv_text(&o->b, t->head[c]);
+		csv_text(&o->b, t->head[c], o->f == REPORT_FMT_CSV_EXCEL);
 		buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
 	}
 }
@@ -435,6 +484,7 @@ static void
 csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch)
 {
 	size_t nrows = report_nrows(t);
+	bool excel = o->f == REPORT_FMT_CSV_EXCEL;
 
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
@@ -445,11 +495,11 @@ csv_rows(struct report_out *o, const struct report_table *t, struct buf *scratch
 			if (cell->kind == REPORT_NULL)
 				;
 			else if (cell->kind == REPORT_TIME)
-				buf_csv_field(&o->b, rfc3339(cell));   /* as JSON */
+				csv_text(&o->b, rfc3339(cell), excel);   /* as JSON */
 			else if (cell->kind == REPORT_NUM || cell->kind == REPORT_BOOL)
 				buf_csv_field(&o->b, cell_text(cell, scratch));
 			else
-				csv_text(&o->b, cell_text(cell, scratch));
+				csv_text(&o->b, cell_text(cell, scratch), excel);
 			buf_puts(&o->b, c + 1 < t->ncols ? "," : "\r\n");
 		}
 }
@@ -568,7 +618,7 @@ report_out_open(struct report_out *o, enum report_format f, const char *path, si
 		o->fp = o->of.fp;
 	}
 	o->path = path ? xstrdup(path) : NULL;
-	if (f == REPORT_FMT_CSV)
+	if (f == REPORT_FMT_CSV || f == REPORT_FMT_CSV_EXCEL)
 		buf_puts(&o->b, "\xef\xbb\xbf");
 	return 0;
 }
@@ -584,14 +634,14 @@ out_rows(struct report_out *o, const struct report_table *t, bool first, struct 
 		o->rows = 0;
 		if (o->f == REPORT_FMT_TABLE)
 			text_begin(o, t, &scratch);
-		else if (o->f == REPORT_FMT_CSV)
+		else if (o->f == REPORT_FMT_CSV || o->f == REPORT_FMT_CSV_EXCEL)
 			csv_begin(o, t);
 		else
 			json_begin(o, t);
 	}
 	if (o->f == REPORT_FMT_TABLE)
 		text_rows(o, t, &scratch);
-	else if (o->f == REPORT_FMT_CSV)
+	else if (o->f == REPORT_FMT_CSV || o->f == REPORT_FMT_CSV_EXCEL)
 		csv_rows(o, t, &scratch);
 	else
 		json_rows(o, t);

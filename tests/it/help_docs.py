@@ -140,7 +140,8 @@ def complete(line):
 
 eq(complete("dabiao ta"), ["tasks"], "completes a command")
 eq(complete("dabiao --db x ad"), ["advance"], "completes a command after --db DIR")
-eq(complete("dabiao tasks --format "), ["csv", "json", "table"], "completes --format's values")
+eq(complete("dabiao tasks --format "), ["csv", "csv-excel", "json", "table"],
+   "completes --format's values")
 eq(complete("dabiao audit ve"), ["verify"], "completes a subcommand")
 eq(complete("dabiao init --c"), ["--clock"], "completes an option")
 eq(complete("dabiao help ext"), ["extend"], "help completes command names")
