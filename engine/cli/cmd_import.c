@@ -86,7 +86,8 @@ cmd_import_annex(struct cli *c)
 	struct annex_import_result res;
 	struct cli_opt opts[] = {{"jurisdiction", &q.jurisdiction, NULL}, {"month", &q.month, NULL},
 	                         {"by", &q.by, NULL}, {"plan", &q.plan, NULL}, {"at", &at, NULL},
-	                         {"dry-run", NULL, &q.dry}, {NULL, NULL, NULL}};
+	                         {"sheet", &q.sheet, NULL}, {"dry-run", NULL, &q.dry},
+	                         {NULL, NULL, NULL}};
 	struct engine *en;
 	int npos, rc;
 

@@ -443,10 +443,9 @@ const struct cli_command cli_commands[] = {
 	 .group = CLI_G_WORK,
 	 .summary = "record a county's own Annex 3 or Annex 4 table (CSV or .xlsx) as its hand-in",
 	 .usage = "dabiao import-annex FILE.csv|FILE.xlsx --jurisdiction J --month YYYY-MM "
-	          "--by WHO [--at TIME] [--plan ID] [--dry-run]",
+	          "--by WHO [--at TIME] [--plan ID] [--sheet NAME] [--dry-run]",
 	 .text = "Checks a county's own Annex 3 (汇总表) or Annex 4 (明细表), the form dabiao sent "
-	         "it filled in, as the workbook (.xlsx: its first visible sheet) or saved as CSV "
-	         "UTF-8, and records it against the task that "
+	         "it filled in, as the workbook (.xlsx) or saved as CSV UTF-8, and records it against the task that "
 	         "hands it in (the plan's `form:` milestone for J whose table covers the month) "
 	         "as one audit record (annex.report) holding its rows. The table is the county's "
 	         "hand-in: a task that still waits for it (open, overdue, returned, incomplete) "
@@ -477,6 +476,10 @@ const struct cli_command cli_commands[] = {
 		  "`submit --at`: decides 迟报; never after now nor before the month ended; on a "
 		  "real-clock store the entry is marked back-dated"},
 		 {"plan", "ID", "the one plan with Annex 3/4 tables", "the plan"},
+		 {"sheet", "NAME", "chosen", "the workbook's sheet that holds the table. Without "
+		  "it: the only visible sheet that holds values (blank ones are passed over), else "
+		  "the one whose name (6月, 2017年6月, 2017-06) or title states --month; none or "
+		  "several is refused (65), naming the sheets"},
 		 {"dry-run", NULL, NULL, "check the file and say what would be recorded, record "
 		  "nothing"},
 		 END_OPTS},

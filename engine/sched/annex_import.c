@@ -164,6 +164,58 @@ stated_month(const char *text, int *y, int *mo)
 	return true;
 }
 
+/* Whether a sheet's name names month y-mo: 2017年6月, 2017年06月, 2017-06, 2017.06,
+ * 2017/06, 2017_06, 201706, or the month alone (6月, 5—6月: a workbook of one year's
+ * sheets), never inside a longer number (16月, 2017-061). */
+static bool
+name_names_month(const char *s, int y, int mo)
+{
+	int yy = 0;
+
+	for (const char *p = s; *p; p++) {
+		const char *q = p;
+		int n = 0, digits = 0;
+
+		if (*p < '0' || *p > '9' || (p > s && p[-1] >= '0' && p[-1] <= '9'))
+			continue;
+		for (; *q >= '0' && *q <= '9'; q++, digits++)
+			n = digits < 9 ? n * 10 + (*q - '0') : n;
+		if (digits == 6 && n / 100 == y && n % 100 == mo)
+			return true;
+		if (digits == 4 && strncmp(q, "年", strlen("年")) == 0) {
+			yy = n;
+		} else if (digits == 4 && q[0] && strchr("-./_", q[0]) && q[1] >= '0' && q[1] <= '9') {
+			int m = q[1] - '0';
+
+			if (q[2] >= '0' && q[2] <= '9')
+				m = m * 10 + (q[2] - '0');
+			if ((q[2] < '0' || q[2] > '9' || q[3] < '0' || q[3] > '9') && n == y && m == mo)
+				return true;
+		} else if (digits <= 2 && n == mo && strncmp(q, "月", strlen("月")) == 0 &&
+		           (yy == 0 || yy == y)) {
+			return true;
+		}
+		p = q - 1;
+	}
+	return false;
+}
+
+/* csv_sheet_choice.names_it: the sheet whose name names the --month, or whose rows state
+ * it as the form does (its title …（2017年6月）, its 填表说明 本表填写2017年6月的情况) */
+static bool
+sheet_names_month(const char *sheet, const struct csv_record *rows, size_t nrows, void *arg)
+{
+	const int *ym = arg;
+	int y, mo;
+
+	if (name_names_month(sheet, ym[0], ym[1]))
+		return true;
+	for (size_t i = 0; i < nrows; i++)
+		if (rows[i].n > 0 && stated_month(rows[i].f[0].text, &y, &mo))
+			return y == ym[0] && mo == ym[1];
+	return false;
+}
+
 /* Keeps the first period the form states, and where. */
 static void
 note_period(struct annex_file *a, const struct csv_record *r)
@@ -176,6 +228,7 @@ struct annex_req {
 	struct engine *en;
 	const struct engine_plan *ep;
 	const char *path, *jur, *by, *month;
+	const char *sheet;    /* --sheet, or NULL */
 	int y, mo;
 	int64_t at;           /* received: the caller's time, or the clock's in the txn */
 	bool at_given, backdated, dry;
@@ -459,13 +512,21 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	struct annex_file a = {0};
 	struct csv_record r = {NULL, 0, 0, 0};
 	struct annex_codes codes = {HMAP_INIT, NULL, 0, 0};
-	char why[320];
+	struct csv_sheet_choice ch = {0};
+	int ym[2] = {q->y, q->mo};
+	char why[320], what[64];
 	int rc, end_line = 0;
+
+	snprintf(what, sizeof(what), "--month %s (%d年%d月)", q->month, q->y, q->mo);
 
 	if (len == 0)
 		return dberr_at(e, DB_EDATA, q->path, 0, 0, "the file is empty (0 bytes): it was "
 		                "not saved, or not copied or mailed whole; ask for it again");
-	if ((rc = csv_open(&a.rd, q->path, data, len, ANNEX_FILE_MAX, e)) != 0)
+	ch.sheet = q->sheet;
+	ch.names_it = sheet_names_month;
+	ch.arg = ym;
+	ch.what = what;
+	if ((rc = csv_open_sheet(&a.rd, q->path, data, len, ANNEX_FILE_MAX, &ch, e)) != 0)
 		return rc;
 	if (a.rd.sheet == NULL && (rc = semicolons(q->path, data, len, e)) != 0)
 		goto out;
@@ -478,8 +539,8 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			rc = dberr_at(e, DB_EDATA, q->path, 1, 1, "no header row: expected a row "
 			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has%s%s%s",
 			              a.rd.sheet ? " (in sheet '" : "", a.rd.sheet ? a.rd.sheet : "",
-			              a.rd.sheet ? "', the workbook's first visible sheet: the only "
-			              "one read; put the form first)" : "");
+			              a.rd.sheet ? "', the sheet read: the only visible one with values, "
+			              "or the one naming the month; name another with --sheet)" : "");
 			goto out;
 		}
 		/* a GBK file would never show its header: say why at its first field */
@@ -760,6 +821,7 @@ sched_import_annex(struct engine *en, const struct annex_import_req *req,
 	q.at_given = req->at_given;
 	q.backdated = req->backdated;
 	q.dry = req->dry;
+	q.sheet = req->sheet;
 	q.res = res;
 	if (strlen(req->month) != 7 || sscanf(req->month, "%4d-%2d%c", &q.y, &q.mo, &tail) != 2 ||
 	    req->month[4] != '-' || !cal_valid_date(q.y, q.mo, 1))

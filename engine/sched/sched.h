@@ -263,6 +263,8 @@ struct annex_import_req {
 	bool at_given;        /* false: the clock's now, read in the transaction */
 	bool backdated;       /* at was typed on a real-clock store: the entry says so */
 	bool dry;
+	const char *sheet;    /* a workbook's sheet to read (--sheet); NULL: chosen, the one
+	                         naming the month when several hold values (docs/reports.md) */
 };
 struct annex_import_result {
 	int form;             /* 3 or 4 */

@@ -16,6 +16,13 @@ int
 csv_open(struct csv_reader *c, const char *name, const char *data, size_t len, size_t max,
          struct dberr *e)
 {
+	return csv_open_sheet(c, name, data, len, max, NULL, e);
+}
+
+int
+csv_open_sheet(struct csv_reader *c, const char *name, const char *data, size_t len,
+               size_t max, const struct csv_sheet_choice *ch, struct dberr *e)
+{
 	memset(c, 0, sizeof(*c));
 	c->name = name;
 	c->p = c->line_start = c->counted = data;
@@ -29,7 +36,7 @@ csv_open(struct csv_reader *c, const char *name, const char *data, size_t len, s
 	 * sheet; an old-format one (.xls/.et, or an encrypted .xlsx: both OLE compound files)
 	 * is said to be what it is, not "NUL byte" */
 	if (xlsx_is_zip(data, len))
-		return xlsx_read(c, name, data, len, max, e);
+		return xlsx_read(c, name, data, len, max, ch, e);
 	if (len >= 8 && memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
 		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is an old-format workbook "
 		                "(.xls or .et) or a password-protected one (an OLE file); open it, "

@@ -7,9 +7,10 @@
  * the caller's (its `where`). The one CSV reader: the registry's enterprises
  * (registry_csv.c) and the counties' Annex 3/4 figures (`import-annex`) use it.
  *
- * A workbook (.xlsx) handed to csv_open is read through xlsx.h: its first sheet's rows are
- * the records, each field's line its row and col its column (A = 1), and every message
- * names the cell as well ("cell C5 of sheet '附件4'").
+ * A workbook (.xlsx) handed to csv_open is read through xlsx.h: its first visible sheet's
+ * rows (or the sheet a struct csv_sheet_choice picks, csv_open_sheet) are the records,
+ * each field's line its row and col its column (A = 1), and every message names the cell
+ * as well ("cell C5 of sheet '附件4'").
  */
 #ifndef DABIAO_CSV_H
 #define DABIAO_CSV_H
@@ -68,6 +69,24 @@ struct csv_reader {
  * sentence; a byte order mark is skipped (columns on line 1 count from after it). */
 int csv_open(struct csv_reader *c, const char *name, const char *data, size_t len,
              size_t max, struct dberr *e);
+/* Which sheet of a workbook is read, when a workbook may hold several tables (a county's
+ * workbook with one sheet per month, saved with another one active): never the first one
+ * silently (review of issue 12, H3). */
+struct csv_sheet_choice {
+	const char *sheet;    /* read the sheet of this name, hidden or not (`--sheet`);
+	                         NULL: choose, below */
+	/* Of several visible sheets that hold values, the one this accepts (its name or its
+	 * rows name what is wanted) is read; none or several: DB_EDATA naming the sheets and
+	 * asking which (with `--sheet NAME`). One visible sheet with values is read whatever
+	 * its name: the others are blank (Excel's Sheet2, Sheet3). */
+	bool (*names_it)(const char *sheet, const struct csv_record *rows, size_t nrows,
+	                 void *arg);
+	void *arg;
+	const char *what;     /* what names_it looks for, in the message ("2017年6月") */
+};
+/* csv_open, a workbook's sheet chosen by ch (NULL: its first visible sheet). */
+int csv_open_sheet(struct csv_reader *c, const char *name, const char *data, size_t len,
+                   size_t max, const struct csv_sheet_choice *ch, struct dberr *e);
 /* Reads the next record into r (its earlier fields are freed). Returns 1 when one was read,
  * 0 at the end of the data, or DB_EDATA at the field that breaks RFC 4180 (a quote inside
  * an unquoted field, an unterminated quote, text after a closing quote, a NUL byte). */

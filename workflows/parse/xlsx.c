@@ -31,6 +31,7 @@
 #define XLSX_DEPTH_MAX 64
 #define XLSX_TAG_MAX ((size_t)64 << 10)
 #define XLSX_MERGES_MAX 10000
+#define XLSX_SHEETS_MAX 10000   /* sheets of a workbook considered (a form has one) */
 /* Fields handed out, the padding of each row to the widest included: as many as the
  * sheet's CSV export would have. Padding costs no memory (a row is padded as it is handed
  * out, csv_read), only a moment each: about 0.5 s at this cap. */
@@ -50,9 +51,14 @@ struct xl {
 	int rc;                 /* the first error a handler met */
 	size_t inflated;        /* XML bytes read, every part */
 	enum phase ph;
-	/* workbook */
-	char *sheet_rid, *sheet_name, *sheet_part;
-	bool date1904, seen_sheet;
+	/* workbook: its sheets in order, each part found through the relationships */
+	struct xsheet {
+		char *name, *rid, *part;
+		bool hidden;
+	} *sh;
+	size_t nsh, capsh;
+	const char *sheet_name; /* of the sheet being read: sh[i].name */
+	bool date1904;
 	/* shared strings: text of <t> in <si>, phonetic runs (<rPh>) left out; string i is
 	 * pool + off[i], NUL-terminated (one allocation, not one per string) */
 	struct buf pool;
@@ -540,15 +546,17 @@ on_start(void *arg, const char *name, const char **a)
 	}
 	switch (x->ph) {
 	case P_WORKBOOK:
-		if (strcmp(n, "sheet") == 0 && !x->seen_sheet) {
+		if (strcmp(n, "sheet") == 0 && x->nsh < XLSX_SHEETS_MAX) {
 			const char *nm = attr(a, "name"), *id = attr(a, "id"), *st = attr(a, "state");
+			struct xsheet *s;
 
-			/* the first sheet a person sees: a hidden one is not the form they filled */
-			if (st && (strcmp(st, "hidden") == 0 || strcmp(st, "veryHidden") == 0))
-				break;
-			x->seen_sheet = true;
-			x->sheet_name = xstrdup(nm ? nm : "");
-			x->sheet_rid = xstrdup(id ? id : "");
+			x->sh = xgrow(x->sh, &x->capsh, x->nsh + 1, sizeof(*x->sh));
+			s = &x->sh[x->nsh++];
+			s->name = xstrdup(nm ? nm : "");
+			s->rid = xstrdup(id ? id : "");
+			s->part = NULL;
+			/* a hidden sheet is not the form a person filled in */
+			s->hidden = st && (strcmp(st, "hidden") == 0 || strcmp(st, "veryHidden") == 0);
 		} else if (strcmp(n, "workbookPr") == 0) {
 			const char *d = attr(a, "date1904");
 
@@ -556,13 +564,14 @@ on_start(void *arg, const char *name, const char **a)
 		}
 		break;
 	case P_RELS:
-		if (strcmp(n, "Relationship") == 0 && x->sheet_part == NULL) {
+		if (strcmp(n, "Relationship") == 0) {
 			const char *id = attr(a, "Id"), *t = attr(a, "Target");
 
-			if (id && t && x->sheet_rid && strcmp(id, x->sheet_rid) == 0)
-				x->sheet_part = t[0] == '/' ? xstrdup(t + 1)
-				                : strncmp(t, "../", 3) == 0 ? xstrdup(t + 3)
-				                : xasprintf("xl/%s", t);
+			for (size_t i = 0; id && t && i < x->nsh; i++)
+				if (x->sh[i].part == NULL && strcmp(id, x->sh[i].rid) == 0)
+					x->sh[i].part = t[0] == '/' ? xstrdup(t + 1)
+					                : strncmp(t, "../", 3) == 0 ? xstrdup(t + 3)
+					                : xasprintf("xl/%s", t);
 		}
 		break;
 	case P_STRINGS:
@@ -820,14 +829,131 @@ xlsx_is_zip(const char *data, size_t len)
 	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
 }
 
+/* Drops the rows read of a sheet, so that another is read afresh. */
+static void
+sheet_drop(struct xl *x)
+{
+	for (size_t i = 0; i < x->nrows; i++)
+		csv_record_release(&x->rows[i]);
+	x->nrows = 0;
+	x->nmerge = 0;
+	x->cells = 0;
+	x->row = x->col = 0;
+	x->in_c = x->in_v = x->in_is = 0;
+}
+
+/* Reads sheet i into x->rows (its merged ranges filled), within the bounds of one sheet. */
+static int
+sheet_read(struct xl *x, size_t i, size_t stored, size_t text_bytes)
+{
+	int rc;
+
+	sheet_drop(x);
+	x->stored = stored;
+	x->text_bytes = text_bytes;
+	x->sheet_name = x->sh[i].name;
+	if (x->sh[i].part == NULL)
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook cannot be read: its "
+		                "sheet '%s' names no part", x->sh[i].name);
+	if ((rc = read_part(x, x->sh[i].part, P_SHEET, true)) != 0)
+		return rc;
+	return fill_merges(x);
+}
+
+/* "'5月', '6月'": the names of the sheets in list (indexes), for a message. */
+static void
+sheet_names(const struct xl *x, const size_t *list, size_t n, struct buf *b)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s'%s'", i ? ", " : "", x->sh[list[i]].name);
+}
+
+/* Which sheet to read (review of issue 12, H3): the one ch names; without a choice, or of
+ * one visible sheet, the first visible one; else the only visible one holding values, else
+ * the only one of those ch->names_it accepts; none or several is DB_EDATA naming them. */
+static int
+sheet_choose(struct xl *x, const struct csv_sheet_choice *ch, size_t stored,
+             size_t text_bytes, size_t *pick)
+{
+	size_t *full = NULL, *named = NULL, nfull = 0, nnamed = 0, nvis = 0, first = SIZE_MAX;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (ch && ch->sheet) {
+		for (size_t i = 0; i < x->nsh; i++)
+			if (strcmp(x->sh[i].name, ch->sheet) == 0) {
+				*pick = i;
+				return 0;
+			}
+		for (size_t i = 0; i < x->nsh; i++)
+			buf_printf(&b, "%s'%s'", i ? ", " : "", x->sh[i].name);
+		rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook has no sheet '%s': its "
+		              "sheets are %s", ch->sheet, buf_str(&b));
+		buf_release(&b);
+		return rc;
+	}
+	for (size_t i = 0; i < x->nsh; i++)
+		if (!x->sh[i].hidden) {
+			nvis++;
+			if (first == SIZE_MAX)
+				first = i;
+		}
+	if (first == SIZE_MAX)
+		return dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook has no worksheet a "
+		                "person sees (every sheet is hidden)");
+	*pick = first;
+	if (ch == NULL || ch->names_it == NULL || nvis == 1)
+		return 0;
+	full = xcalloc(nvis, sizeof(*full));
+	named = xcalloc(nvis, sizeof(*named));
+	for (size_t i = 0; i < x->nsh && rc == 0; i++) {
+		if (x->sh[i].hidden || (rc = sheet_read(x, i, stored, text_bytes)) != 0)
+			continue;
+		if (x->nrows == 0)
+			continue;
+		full[nfull++] = i;
+		if (ch->names_it(x->sh[i].name, x->rows, x->nrows, ch->arg))
+			named[nnamed++] = i;
+	}
+	sheet_drop(x);
+	if (rc != 0)
+		goto out;
+	if (nfull <= 1) {
+		*pick = nfull ? full[0] : first;   /* the others are blank */
+	} else if (nnamed == 1) {
+		*pick = named[0];
+	} else {
+		sheet_names(x, full, nfull, &b);
+		if (nnamed > 1) {
+			buf_puts(&b, "), and several name ");
+			buf_puts(&b, ch->what ? ch->what : "it");
+			buf_puts(&b, " (");
+			sheet_names(x, named, nnamed, &b);
+			buf_puts(&b, ")");
+		} else {
+			buf_puts(&b, "), and none names ");
+			buf_puts(&b, ch->what ? ch->what : "it");
+			buf_puts(&b, " in its name or its title");
+		}
+		rc = dberr_at(x->e, DB_EDATA, x->name, 0, 0, "the workbook has %zu sheets with values "
+		              "(%s: which one is the table? name it with --sheet NAME, or save that "
+		              "sheet alone as .xlsx or CSV UTF-8", nfull, buf_str(&b));
+	}
+out:
+	buf_release(&b);
+	free(full);
+	free(named);
+	return rc;
+}
+
 int
 xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len, size_t max,
-          struct dberr *e)
+          const struct csv_sheet_choice *ch, struct dberr *e)
 {
 	struct xl x;
 	zip_error_t ze;
 	zip_source_t *src;
-	size_t width;
+	size_t width, pick = 0, stored, text_bytes;
 	int rc;
 
 	memset(&x, 0, sizeof(x));
@@ -847,29 +973,25 @@ xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len, 
 	}
 	if ((rc = read_part(&x, "xl/workbook.xml", P_WORKBOOK, true)) != 0)
 		goto fail;
-	if (!x.seen_sheet) {
+	if (x.nsh == 0) {
 		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the workbook has no worksheet");
 		goto fail;
 	}
-	if ((rc = read_part(&x, "xl/_rels/workbook.xml.rels", P_RELS, true)) != 0)
+	if ((rc = read_part(&x, "xl/_rels/workbook.xml.rels", P_RELS, true)) != 0 ||
+	    (rc = read_part(&x, "xl/sharedStrings.xml", P_STRINGS, false)) != 0 ||
+	    (rc = read_part(&x, "xl/styles.xml", P_STYLES, false)) != 0)
 		goto fail;
-	if (x.sheet_part == NULL) {
-		rc = dberr_at(e, DB_EDATA, name, 0, 0, "the workbook cannot be read: its first "
-		              "sheet ('%s') names no part", x.sheet_name);
-		goto fail;
-	}
-	if ((rc = read_part(&x, "xl/sharedStrings.xml", P_STRINGS, false)) != 0 ||
-	    (rc = read_part(&x, "xl/styles.xml", P_STYLES, false)) != 0 ||
-	    (rc = read_part(&x, x.sheet_part, P_SHEET, true)) != 0)
-		goto fail;
-	if ((rc = fill_merges(&x)) != 0 || (rc = widest(&x, &width)) != 0)
+	/* each sheet read is bounded as the one sheet read is */
+	stored = x.stored, text_bytes = x.text_bytes;
+	if ((rc = sheet_choose(&x, ch, stored, text_bytes, &pick)) != 0 ||
+	    (rc = sheet_read(&x, pick, stored, text_bytes)) != 0 || (rc = widest(&x, &width)) != 0)
 		goto fail;
 	c->rows = x.rows;
 	c->nrows = x.nrows;
 	c->width = width;
 	c->next = 0;
-	c->sheet = x.sheet_name;
-	x.rows = NULL, x.nrows = 0, x.sheet_name = NULL;
+	c->sheet = xstrdup(x.sh[pick].name);
+	x.rows = NULL, x.nrows = 0;
 	rc = 0;
 fail:
 	for (size_t i = 0; i < x.nrows; i++)
@@ -880,9 +1002,12 @@ fail:
 	free(x.merge);
 	free(x.datefmt);
 	free(x.xf_date);
-	free(x.sheet_rid);
-	free(x.sheet_name);
-	free(x.sheet_part);
+	for (size_t i = 0; i < x.nsh; i++) {
+		free(x.sh[i].name);
+		free(x.sh[i].rid);
+		free(x.sh[i].part);
+	}
+	free(x.sh);
 	buf_release(&x.text);
 	if (x.z)
 		zip_discard(x.z);

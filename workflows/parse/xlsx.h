@@ -16,7 +16,11 @@
  * csv_field.unsaved, which csv_check_text refuses: the county sees a value the file does
  * not hold),
  * a merged range's value in every cell it covers (as the sheet shows it across them). The
- * sheet read is the first one a person sees: hidden sheets are passed over. The workbook,
+ * sheet read is the first one a person sees (hidden sheets are passed over), or the one a
+ * struct csv_sheet_choice (csv.h) picks: the one it names, else the only visible one with
+ * values, else the one whose name or rows name what it wants (each visible sheet is read
+ * to tell; the parts-read bound holds for each, the inflated-XML bound for all); none or
+ * several: refused naming the sheets, asking which. The workbook,
  * its shared strings and styles are read at the names every program writing .xlsx gives
  * them (xl/workbook.xml, xl/sharedStrings.xml, xl/styles.xml: Excel, WPS, LibreOffice,
  * openpyxl), not found through _rels/.rels; the sheet through the workbook's relationships
@@ -45,6 +49,7 @@
 #include "base/err.h"
 
 struct csv_reader;
+struct csv_sheet_choice;
 
 #define XLSX_XML_MAX ((size_t)256 << 20)   /* inflated XML bytes read, all parts together */
 #define XLSX_CELLS_MAX ((size_t)2000000)   /* fields kept (a county's form: a few thousand) */
@@ -59,7 +64,7 @@ bool xlsx_is_zip(const char *data, size_t len);
  * a ZIP archive, no workbook in it, a password-protected or damaged archive, a cap passed,
  * a cell reference out of Excel's range. On failure c holds no rows. */
 int xlsx_read(struct csv_reader *c, const char *name, const char *data, size_t len,
-              size_t max, struct dberr *e);
+              size_t max, const struct csv_sheet_choice *ch, struct dberr *e);
 
 /* Whether the workbook data[0..len) was written whole: a ZIP archive whose every part reads
  * back (its CRC right) and whose every XML part (.xml, .rels) is well-formed to its end.
