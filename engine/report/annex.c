@@ -46,7 +46,10 @@ struct annex {
 	struct report_versions vers;
 	const struct plan *wp; /* the plan version in force at `end`: its words name things */
 	uint32_t wversion;
+	int y, mo;            /* the month the table covers (--month) */
 };
+
+static void task_month_hint(const struct annex *a, int y, int mo, char *out, size_t n);
 
 static const char *const measure_ids[] = {"rectify-by-deadline", "listed-supervision",
                                           "closure"};
@@ -548,20 +551,22 @@ annex_load(struct annex *a, struct engine *en, struct store_txn *txn, const char
 	a->en = en;
 	if ((rc = month_parse(month, &y, &m, e)) != 0 || (rc = pick_plan(a, plan, e)) != 0)
 		return rc;
+	a->y = y, a->mo = m;
 	/* a month that has not begun has no figures at all: a table of it would show today's
 	 * under its name (review 12c, L4), so it is refused and the month in progress named */
 	if (tz_local_to_utc(a->ep->tz, cal_days_from_civil(y, m, 1), 0) > engine_now(en)) {
-		char now[40];
+		char now[40], hint[256];
 		int32_t day;
 		int cy, cm, cd;
 
 		tz_utc_to_local(a->ep->tz, engine_now(en), &day, NULL, NULL);
 		cal_civil_from_days(day, &cy, &cm, &cd);
 		tz_format_local(a->ep->tz, engine_now(en), now);
+		task_month_hint(a, y, m, hint, sizeof(hint));
 		return dberr_set(e, DB_EDATA, "--month %s has not begun (the store's clock is %s): "
 		                 "no table of it yet; the month in progress is %04d-%02d (its table "
-		                 "is as of now), the last ended %04d-%02d", month, now, cy, cm,
-		                 cm == 1 ? cy - 1 : cy, cm == 1 ? 12 : cm - 1);
+		                 "is as of now), the last ended %04d-%02d%s", month, now, cy, cm,
+		                 cm == 1 ? cy - 1 : cy, cm == 1 ? 12 : cm - 1, hint);
 	}
 	a->end = month_end(a, y, m);
 	/* a month that has not ended has no month-end: the figures are today's, and the note
@@ -634,29 +639,74 @@ report_state_title(const struct plan_lifecycle *lc, const char *state)
 	return state_title(lc, plan_lifecycle_state(lc, state));
 }
 
+/* A month given as a task's (task 2017-09 of a `covers: previous` milestone is the table of
+ * August, handed in in September): said where --month is refused, since the month in a
+ * task's key is when its table is due, not what it covers (review of issue 12, M1). */
+static void
+task_month_hint(const struct annex *a, int y, int mo, char *out, size_t n)
+{
+	const struct plan_milestone *m = report_form_milestone(a->ep->plan, PLAN_FORM_ANNEX3);
+	int py = mo == 1 ? y - 1 : y, pm = mo == 1 ? 12 : mo - 1;
+
+	*out = '\0';
+	if (m != NULL && m->covers_previous)
+		snprintf(out, n, "; --month is the month a table covers, not the month in a task's "
+		         "key: task %s/%s/<county>/%04d-%02d, due in %04d-%02d, is the table of "
+		         "%04d-%02d (--month %04d-%02d)", a->ep->plan->id, m->id, y, mo, y, mo, py, pm,
+		         py, pm);
+}
+
+/* "本表为2017年7月的情况，即各县市、园区应于2017年8月报送的“…”（任务 PLAN/MILESTONE/<县市>/
+ * 2017-08；任务键中的月份是报送的月份）；": which period a table covers and which task hands
+ * it in, so that the month of a task's key is not taken for it (review of issue 12, M1).
+ * Nothing when the plan has no such form. */
+static void
+period_words(const struct annex *a, int form, struct buf *b)
+{
+	const struct plan_milestone *m = report_form_milestone(a->ep->plan, form);
+	char *key;
+	int ny = a->y + a->mo / 12, nm = a->mo % 12 + 1;
+
+	if (m == NULL || form != PLAN_FORM_ANNEX3)
+		return;   /* a two-month Annex 4 has no task every month: --month is its last */
+	key = report_annex_task_key(a->ep->plan, m, "<县市>", a->y, a->mo);
+	if (m->covers_previous)
+		buf_printf(b, "本表为%d年%d月的情况，对应各县市、园区%d年%d月报送的“%s”（任务 %s；"
+		           "任务键中的月份是报送的月份，不是表所反映的月份）；", a->y, a->mo, ny, nm,
+		           report_milestone_in(a->wp, m)->title, key);
+	else
+		buf_printf(b, "本表为%d年%d月的情况，对应各县市、园区报送的“%s”（任务 %s）；", a->y,
+		           a->mo, report_milestone_in(a->wp, m)->title, key);
+	free(key);
+}
+
 /* The note under a table. county: it has the counties' own columns (县市报送基数, 核对),
  * which are not replayed: a table handed in late fills them after the month, and the
  * note says so rather than let a past table read as if they were there at its end. */
 static void
-annex_note(struct report_table *t, const struct annex *a, const char *month, bool county)
+annex_note(struct report_table *t, const struct annex *a, const char *month, bool county,
+           int form)
 {
+	struct buf period = BUF_INIT;
 	char end[WORDS_DEADLINE_MAX];
 	const char *title = report_milestone_in(a->wp, a->m)->title;
 	const char *cnote = county ? "县市报送栏为打印时各县市最新报送的表及问责标记（迟于截止时间报送"
 	                             "的注“迟报”），不随月末重算；" : "";
 
 	words_deadline_zh(a->ep->tz, a->end, end);
+	period_words(a, form, &period);
 	if (a->not_ended)
 		t->note = xasprintf("统计口径：%s 尚未结束，表中为截至%s（%s）各企业“%s”事项的状态，"
-		                    "不是月末数据；依审计记录重算（至第 %llu 号）；%s计划 %s 第 %u 版。",
+		                    "不是月末数据；依审计记录重算（至第 %llu 号）；%s%s计划 %s 第 %u 版。",
 		                    month, end, tz_name(a->ep->tz), title,
-		                    (unsigned long long)a->last_seq, cnote, a->ep->plan->id,
-		                    a->wversion);
+		                    (unsigned long long)a->last_seq, buf_str(&period), cnote,
+		                    a->ep->plan->id, a->wversion);
 	else
 		t->note = xasprintf("统计口径：%s 月末（%s，%s）各企业“%s”事项的状态，依审计记录重算"
-		                    "（至第 %llu 号）；%s计划 %s 第 %u 版。", month, end,
-		                    tz_name(a->ep->tz), title, (unsigned long long)a->last_seq, cnote,
-		                    a->ep->plan->id, a->wversion);
+		                    "（至第 %llu 号）；%s%s计划 %s 第 %u 版。", month, end,
+		                    tz_name(a->ep->tz), title, (unsigned long long)a->last_seq,
+		                    buf_str(&period), cnote, a->ep->plan->id, a->wversion);
+	buf_release(&period);
 }
 
 struct jrow {
@@ -954,7 +1004,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		free(sum);
 	}
 	t.total_row = true;
-	annex_note(&t, &a, month, !by_industry);
+	annex_note(&t, &a, month, !by_industry, PLAN_FORM_ANNEX3);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
@@ -1361,7 +1411,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		report_table_release(&t);
 		goto out;
 	}
-	annex_note(&t, &a, month, true);
+	annex_note(&t, &a, month, true, PLAN_FORM_ANNEX4);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
