@@ -8,7 +8,6 @@ refused (65) naming the sheets and asking which (`--sheet NAME`), and nothing is
 The Changji plan and registry on a virtual clock at 2017-07-03. 呼图壁县 (hutubi-county)
 has three listed enterprises, all 限期整改 and 未启动 at the end of June: dabiao's June
 row for it is 基数 3, 限期整改 3, 未启动 3. Workbooks are built with openpyxl."""
-import io
 import json
 import os
 import sys

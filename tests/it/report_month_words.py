@@ -5,7 +5,6 @@ the table handed in in August, covering July (`covers: previous`), which is `rep
 a --month that has not begun (the month of a task's key, given for the period) is refused
 with the month it most likely means. The Changji plan and registry on a virtual clock at
 2017-08-10 12:00 +08:00."""
-import json
 import os
 import re
 import sys

