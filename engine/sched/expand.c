@@ -102,6 +102,15 @@ plan_covers(struct xctx *x, const struct store_subject *s)
 	return ok;
 }
 
+bool
+sched_plan_covers(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                  const struct store_subject *s)
+{
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0};
+
+	return plan_covers(&x, s);
+}
+
 const char *
 sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct plan_milestone *m, const struct store_subject *s)

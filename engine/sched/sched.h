@@ -142,6 +142,12 @@ int expand_task_due(struct engine *en, struct store_txn *txn, const struct engin
                     const struct store_task *t, int32_t *due, int64_t *deadline,
                     struct dberr *e);
 
+/* Is subject s (a jurisdiction, or an enterprise through its jurisdiction) one of ep's
+ * subjects by its `registry: {where}` (every subject without one; a retired one no one's)?
+ * Reads within txn. Cannot fail (a subject that cannot be read is not covered). */
+bool sched_plan_covers(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                       const struct store_subject *s);
+
 /* ---- the tasks brought in line with a plan version and the registry (reconcile.c) ---- */
 /* Inside txn, for plan ep as it is now (old: the version before it, when ep is a new
  * version; NULL after a registry change): every task of the plan not yet finished is

@@ -1014,6 +1014,13 @@ act_extend(struct req *r)
 	int rc;
 
 	if (!web_can_review(&r->who)) {
+		/* another county's task is not there for it, as on every route (review 11e, X4) */
+		for (size_t i = 0; i < r->nfields; i++)
+			if (strcmp(r->fields[i].name, "task") == 0 &&
+			    act_check(r, r->fields[i].val, false) == 404) {
+				req_error(r, 404, "没有这个任务。");
+				return;
+			}
 		req_error(r, 403, "只有州级部门的账号可以延期。");
 		return;
 	}

@@ -94,14 +94,20 @@ web_role_kind(struct engine *en, const char *role)
 }
 
 bool
-web_office_of(const struct who *w, const char *plan)
+web_plan_of(const struct who *w, const char *plan)
 {
-	if (w->kind != WHO_ACCOUNT || !w->office)
+	if (w->kind != WHO_ACCOUNT)
 		return false;
 	for (size_t i = 0; i < w->nplans; i++)
 		if (strcmp(w->plans[i], plan) == 0)
 			return true;
 	return false;
+}
+
+bool
+web_office_of(const struct who *w, const char *plan)
+{
+	return w->office && web_plan_of(w, plan);
 }
 
 const char *
@@ -119,8 +125,12 @@ web_can_see(const struct who *w, const struct store_task *t)
 		return strcmp(w->link.task, t->key) == 0;
 	if (w->kind != WHO_ACCOUNT)
 		return false;
+	/* a role counts in the plans that define it, a county's as an office's (review 11e,
+	 * X6: another bureau's county role bound to this county read this bureau's tasks) */
+	if (!web_plan_of(w, t->plan))
+		return false;
 	if (w->office)
-		return web_office_of(w, t->plan);
+		return true;
 	if (w->per_enterprise)
 		return strcmp(t->subject, w->subject) == 0;
 	return strcmp(t->jurisdiction, w->subject) == 0;
@@ -170,9 +180,9 @@ who_from_account(struct req *r, const struct store_account *a)
 	r->who.name = xstrdup(a->name);
 	r->who.office = kind == 'o';
 	r->who.per_enterprise = kind == 'e';
-	/* an office of the plans that define its role, not of another bureau's plans in the
-	 * same store (review 11d, W13) */
-	for (size_t i = 0; r->who.office && i < engine_nplans(r->en); i++) {
+	/* an account of the plans that define its role, not of another bureau's plans in the
+	 * same store (review 11d, W13; review 11e, X6) */
+	for (size_t i = 0; i < engine_nplans(r->en); i++) {
 		const struct plan *p = engine_plan_at(r->en, i)->plan;
 
 		if (plan_role_index(p, a->role) < 0)
@@ -973,9 +983,26 @@ user_subject_ok(struct store_txn *txn, void *arg, struct dberr *e)
 		return dberr_set(e, DB_EUSAGE, "no %s '%s' in the registry (dabiao import first)",
 		                 kind == 'j' ? "jurisdiction" : "enterprise", x->subject);
 	}
-	if (rc == 0)
+	if (rc != 0)
+		return rc;
+	/* one of the subjects of a plan that defines the role (review 11e, X6): another
+	 * bureau's role bound to this bureau's county is a mistake, refused */
+	{
+		bool covered = false;
+
+		for (size_t i = 0; i < engine_nplans(x->en) && !covered; i++) {
+			const struct engine_plan *ep = engine_plan_at(x->en, i);
+
+			covered = plan_role_index(ep->plan, x->role) >= 0 &&
+			          sched_plan_covers(x->en, txn, ep, &s);
+		}
 		store_subject_release(&s);
-	return rc;
+		if (!covered)
+			return dberr_set(e, DB_EUSAGE, "no loaded plan with role '%s' covers %s '%s' "
+			                 "(its registry: where): the account would see nothing", x->role,
+			                 kind == 'j' ? "jurisdiction" : "enterprise", x->subject);
+	}
+	return 0;
 }
 
 static bool

@@ -757,6 +757,7 @@ struct list_ctx {
 	char mode;                /* 'i' index walk, 'k' key walk */
 	const char *after;        /* decoded cursor */
 	size_t afterlen;
+	const struct who *scope;  /* an account: only its plans' keys (review 11e, X1) */
 };
 
 static bool
@@ -766,7 +767,10 @@ key_match(const struct list_ctx *c, const char *key)
 
 	if (!split_key(key, buf, sizeof(buf), part))
 		return false;
-	return (!c->plan || strcmp(part[0], c->plan) == 0) &&
+	/* the account's plans are a filter like `plan`, applied while the page fills: a
+	 * bureau's officer saw empty pages while the walk crossed another's tasks */
+	return (!c->scope || web_plan_of(c->scope, part[0])) &&
+	       (!c->plan || strcmp(part[0], c->plan) == 0) &&
 	       (!c->milestone || strcmp(part[1], c->milestone) == 0) &&
 	       (!c->subject || strcmp(part[2], c->subject) == 0) &&
 	       (!c->period || strcmp(part[3], c->period) == 0);
@@ -1054,7 +1058,26 @@ filter_select(struct req *r, const char *name, const char *label, const char *cu
 struct jlist {
 	char **ids, **names;
 	size_t n, cap;
+	struct req *r;            /* whose filter: an office of some plans lists theirs */
+	struct store_txn *txn;
 };
+
+/* Is jurisdiction s one of the asker's plans' (review 11e, X3)? Every one for an office of
+ * every plan. */
+static bool
+jlist_ours(struct jlist *j, const struct store_subject *s)
+{
+	if (j->r->who.every_plan)
+		return true;
+	for (size_t i = 0; i < engine_nplans(j->r->en); i++) {
+		const struct engine_plan *ep = engine_plan_at(j->r->en, i);
+
+		if (web_plan_of(&j->r->who, ep->plan->id) &&
+		    sched_plan_covers(j->r->en, j->txn, ep, s))
+			return true;
+	}
+	return false;
+}
 
 static int
 jlist_cb(const struct store_subject *s, void *arg)
@@ -1062,6 +1085,8 @@ jlist_cb(const struct store_subject *s, void *arg)
 	struct jlist *j = arg;
 	const char *n = store_subject_field(s, "name");
 
+	if (!jlist_ours(j, s))
+		return 0;
 	j->ids = xgrow(j->ids, &j->cap, j->n + 1, sizeof(char *));
 	j->names = xrealloc(j->names, j->cap * sizeof(char *));
 	j->ids[j->n] = xstrdup(s->id);
@@ -1072,6 +1097,7 @@ jlist_cb(const struct store_subject *s, void *arg)
 static int
 jlist_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
+	((struct jlist *)arg)->txn = txn;
 	return store_subject_each(txn, STORE_JURISDICTION, jlist_cb, arg, e);
 }
 
@@ -1082,7 +1108,7 @@ filters_form(struct req *r, const struct list_ctx *c)
 	struct engine *en = r->en;
 	const char *pv[16], *pl[16], *mv[128], *ml[128], *sv[32], *sl[32];
 	size_t np = 0, nm = 0, ns = 0;
-	struct jlist j = {0};
+	struct jlist j = {.r = r};
 	struct dberr e;
 
 	for (size_t i = 0; i < engine_nplans(en) && np < 16; i++) {
@@ -1171,6 +1197,7 @@ web_tasks(struct req *r, bool json)
 	int rc;
 
 	c.en = r->en;
+	c.scope = r->who.kind == WHO_ACCOUNT ? &r->who : NULL;
 	c.plan = nonempty(req_query(r, "plan"));
 	c.milestone = nonempty(req_query(r, "milestone"));
 	c.subject = nonempty(req_query(r, "subject"));

@@ -69,8 +69,8 @@ struct who {
 	char *subject;           /* jurisdiction or enterprise id, or "" */
 	char *name;              /* 姓名 (accounts) */
 	bool office;             /* an office role: sees every task of its plans */
-	char **plans;            /* an office's plans: those defining its role (review 11d,
-	                            W13: another bureau's office is nobody here), owned */
+	char **plans;            /* an account's plans: those defining its role (review 11d,
+	                            W13, 11e X6: another bureau's role is nobody here), owned */
 	size_t nplans;
 	bool every_plan;         /* an office of every plan in the store: the pages that sum
 	                            up the whole store (reports, /api/audit) are its */
@@ -285,7 +285,8 @@ bool web_csrf_ok(const struct req *r);
 bool web_can_see(const struct who *w, const struct store_task *t);
 bool web_can_submit(struct engine *en, const struct who *w, const struct store_task *t);
 bool web_can_review(const struct who *w);
-/* Is w an office of plan (an account whose role that plan defines as an office)? */
+/* Is w an account of plan (one whose role that plan defines)? An office of it? */
+bool web_plan_of(const struct who *w, const char *plan);
 bool web_office_of(const struct who *w, const char *plan);
 /* A plan role's kind: 'o' office, 'j' per jurisdiction, 'e' per enterprise; 0 unknown. */
 char web_role_kind(struct engine *en, const char *role);
