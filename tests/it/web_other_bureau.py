@@ -20,23 +20,8 @@ import icalendar
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
-from web_it import PASSWORD, Client, Server, hand_in, setup_store  # noqa: E402
+from web_it import OTHER_BUREAU_PLAN, PASSWORD, Client, Server, hand_in, setup_store  # noqa: E402
 
-HB = """\
-plan: hb
-title: 另一地区方案
-timezone: Asia/Shanghai
-roles:
-  hb_county: {title: 另一地区县市, per: jurisdiction}
-  hb_supervision: {title: 另一地区监察支队}
-phases:
-  - id: p
-    title: 阶段
-    milestones:
-      - {id: sum, title: 另一地区汇总, owner: hb_supervision, for: once, due: 2017-04-20}
-      - {id: rep, title: 另一地区报告, owner: hb_county, for: each jurisdiction,
-         submit_to: hb_supervision, due: 2017-04-10}
-"""
 OTHER_KIND = """\
 plan: {id}
 title: 角色冲突
@@ -67,7 +52,7 @@ for pid, role, per in (("zz-office", "county_epb", ""), ("aa-per", "enterprise",
           f"the message names the role and both plans: {err}")
 eq(st.ok("tasks", "--format", "json"), before, "nothing was loaded")
 
-st.ok("load", st.write("hb.yaml", HB))
+st.ok("load", st.write("hb.yaml", OTHER_BUREAU_PLAN))
 st.ok("user", "add", "hbo", "--role", "hb_supervision", "--name", "另一支队",
       "--password-file", st.write("pw2", PASSWORD + "\n"))
 srv = Server(st)

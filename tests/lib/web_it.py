@@ -116,6 +116,25 @@ def one_county_store(st, plan_text, clock=VIRTUAL_MARCH, config=None):
     st.ok(*cfg, "import", st.write("reg.yaml", ONE_COUNTY_REG))
 
 
+# Another bureau's plan in the same store (docs/plan-format.md, "registry"): its own role
+# ids, over the jurisdictions whose attrs say prefecture: hb
+OTHER_BUREAU_PLAN = """\
+plan: hb
+title: 另一地区方案
+timezone: Asia/Shanghai
+registry: {where: {prefecture: hb}}
+roles:
+  hb_county: {title: 另一地区县市, per: jurisdiction}
+  hb_supervision: {title: 另一地区监察支队}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - {id: sum, title: 另一地区汇总, owner: hb_supervision, for: once, due: 2017-04-20}
+      - {id: rep, title: 另一地区报告, owner: hb_county, for: each jurisdiction,
+         submit_to: hb_supervision, due: 2017-04-10}
+"""
+
 PASSWORD = "correct horse battery"
 
 
