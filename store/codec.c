@@ -49,6 +49,15 @@ enc_u32(struct buf *b, uint32_t v)
 }
 
 void
+enc_leb(struct buf *b, uint64_t v)
+{
+	do {
+		buf_putc(b, (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+		v >>= 7;
+	} while (v > 0);
+}
+
+void
 enc_u64(struct buf *b, uint64_t v)
 {
 	unsigned char p[8];
@@ -146,6 +155,29 @@ dec_u32(struct dec *d)
 	const unsigned char *p = dec_take(d, 4);
 
 	return p ? be32_get(p) : 0;
+}
+
+uint64_t
+dec_leb(struct dec *d)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; shift < 64; shift += 7) {
+		const unsigned char *p = dec_take(d, 1);
+
+		if (p == NULL)
+			return 0;
+		if (shift == 63 && *p > 1)
+			break; /* more than 64 bits */
+		v |= (uint64_t)(*p & 0x7f) << shift;
+		if ((*p & 0x80) == 0) {
+			if (shift > 0 && *p == 0)
+				break; /* a longer form than the shortest */
+			return v;
+		}
+	}
+	d->bad = true;
+	return 0;
 }
 
 uint64_t

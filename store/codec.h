@@ -33,6 +33,10 @@ void enc_bytes(struct buf *b, const void *p, size_t n); /* length-prefixed */
 void enc_str(struct buf *b, const char *s);             /* NULL is written as "" */
 void enc_strv(struct buf *b, char *const *v, size_t n);
 void enc_kv(struct buf *b, const struct store_kv *kv, size_t n);
+/* An unsigned LEB128 number: 7 bits a byte, low bits first, the high bit set on every byte
+ * but the last (1 byte below 128, 2 below 16,384; schema 13's short lengths and
+ * distances). */
+void enc_leb(struct buf *b, uint64_t v);
 
 /* Big-endian helpers for keys. */
 void be32_put(unsigned char *p, uint32_t v);
@@ -49,6 +53,9 @@ struct dec {
 void dec_init(struct dec *d, const void *p, size_t n);
 uint8_t dec_u8(struct dec *d);
 uint32_t dec_u32(struct dec *d);
+/* Only the shortest form of a number of at most 64 bits: any other is bad (so no value
+ * reads the same from other bytes). */
+uint64_t dec_leb(struct dec *d);
 uint64_t dec_u64(struct dec *d);
 int32_t dec_i32(struct dec *d);
 int64_t dec_i64(struct dec *d);

@@ -7,7 +7,9 @@
  * queued or retrying notice in lane 'q', ordered by the time it becomes deliverable, and a
  * key per claimed notice in lane 'c', ordered by the claim's lease expiry. Sent, failed and
  * digested notices have no queue key, so finding work reads only work, however long the
- * history. store_delivery_put keeps the two in step: it is the only writer of either.
+ * history. store_delivery_put keeps the two in step: it is the only writer of either,
+ * but for a new queued notice's queue key (store_delivery_init): such a notice has no
+ * record until its first change of state, and reads as queued since it was made.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,10 @@
 #include "store/store_int.h"
 
 #define LANE_READY 'q'
+/* Value format 2 (schema 13): a notice nothing has happened to yet (no attempt, claim,
+ * host or result: every notice as queued) is its state and due alone, 10 bytes instead of
+ * 34; any later state is format 1 again. */
+#define FORMAT_FRESH 2
 #define LANE_CLAIMED 'c'
 
 static const char *const names[STORE_DSTATES_] = {
@@ -58,8 +64,8 @@ queue_put(struct store_txn *t, int lane, int64_t at, const char *key, bool del,
           struct dberr *e)
 {
 	struct buf k = BUF_INIT;
-	unsigned char fmt = CODEC_FORMAT;
-	MDB_val mk, mv = {1, &fmt};
+	/* the key says it all: no value (schema 12's one format byte is never read) */
+	MDB_val mk, mv = {0, (void *)""};
 	int rc;
 
 	queue_key(&k, lane, at, key);
@@ -81,14 +87,22 @@ delivery_decode(const MDB_val *k, const MDB_val *v, struct store_delivery *out,
 
 	memset(&d, 0, sizeof(d));
 	dec_init(&c, v->mv_data, v->mv_size);
-	dec_format(&c);
-	d.state = dec_u8(&c);
-	d.attempts = dec_u32(&c);
-	d.due = dec_i64(&c);
-	d.claim = dec_u64(&c);
-	d.pid = dec_u32(&c);
-	d.host = dec_str(&c);
-	d.results = dec_kv(&c, &d.nresults);
+	if (v->mv_size > 0 && *(const unsigned char *)v->mv_data == FORMAT_FRESH) {
+		/* no attempt, claim or result yet: state and due only */
+		(void)dec_u8(&c);
+		d.state = dec_u8(&c);
+		d.due = dec_i64(&c);
+		d.host = xstrdup("");
+	} else {
+		dec_format(&c);
+		d.state = dec_u8(&c);
+		d.attempts = dec_u32(&c);
+		d.due = dec_i64(&c);
+		d.claim = dec_u64(&c);
+		d.pid = dec_u32(&c);
+		d.host = dec_str(&c);
+		d.results = dec_kv(&c, &d.nresults);
+	}
 	if (!dec_done(&c) || d.state == 0 || d.state >= STORE_DSTATES_) {
 		store_delivery_release(&d);
 		return store_corrupt(e, STORE_DB_DELIVERY, k);
@@ -97,18 +111,46 @@ delivery_decode(const MDB_val *k, const MDB_val *v, struct store_delivery *out,
 	return 0;
 }
 
-int
-store_delivery_get(struct store_txn *t, const char *key, struct store_delivery *out,
-                   struct dberr *e)
+/* The record as stored; DB_ENOTFOUND (e untouched) when there is none. */
+static int
+delivery_read(struct store_txn *t, const char *key, struct store_delivery *out,
+              struct dberr *e)
 {
 	MDB_val k = {strlen(key), (void *)key}, v;
 	int rc = store_get(t, STORE_DB_DELIVERY, &k, &v, e);
 
+	return rc != 0 ? rc : delivery_decode(&k, &v, out, e);
+}
+
+int
+store_delivery_get(struct store_txn *t, const char *key, struct store_delivery *out,
+                   struct dberr *e)
+{
+	int64_t created;
+	int rc = delivery_read(t, key, out, e);
+
+	if (rc == DB_ENOTFOUND) {
+		/* a notice nothing has happened to yet: queued since it was made */
+		dberr_clear(e);
+		if (strcmp(t->fresh, key) == 0) {
+			created = t->fresh_due;
+			rc = 0;
+		} else if ((rc = store_notice_fresh(t, key, &created, e)) == 0 &&
+		           strlen(key) < sizeof(t->fresh)) {
+			memcpy(t->fresh, key, strlen(key) + 1);
+			t->fresh_due = created;
+		}
+		if (rc == 0) {
+			memset(out, 0, sizeof(*out));
+			out->state = STORE_DQUEUED;
+			out->due = created;
+			out->host = xstrdup("");
+			return 0;
+		}
+	}
 	if (rc == DB_ENOTFOUND)
 		return dberr_set(e, rc, "no delivery record for notice %s", key);
-	if (rc != 0)
-		return rc;
-	return delivery_decode(&k, &v, out, e);
+	return rc;
 }
 
 void
@@ -121,9 +163,9 @@ store_delivery_release(struct store_delivery *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int
-store_delivery_put(struct store_txn *t, const char *key, const struct store_delivery *d,
-                   struct dberr *e)
+static int
+delivery_write(struct store_txn *t, const char *key, const struct store_delivery *d,
+               bool is_new, struct dberr *e)
 {
 	struct store_delivery old;
 	struct buf val = BUF_INIT;
@@ -133,7 +175,9 @@ store_delivery_put(struct store_txn *t, const char *key, const struct store_deli
 	if (d->state == 0 || d->state >= STORE_DSTATES_)
 		return dberr_set(e, DB_ESOFTWARE, "notice %s: no such delivery state %d", key,
 		                 (int)d->state);
-	rc = store_delivery_get(t, key, &old, e);
+	/* a new notice has nothing before (store_delivery_init); its outbox record may still
+	 * wait in the packer, which store_delivery_get would drain */
+	rc = is_new ? DB_ENOTFOUND : store_delivery_get(t, key, &old, e);
 	if (rc == 0) {
 		lane = lane_of(old.state);
 		if (lane != 0)
@@ -145,21 +189,37 @@ store_delivery_put(struct store_txn *t, const char *key, const struct store_deli
 	}
 	if (rc != 0)
 		return rc;
-	enc_u8(&val, CODEC_FORMAT);
-	enc_u8(&val, (uint8_t)d->state);
-	enc_u32(&val, d->attempts);
-	enc_i64(&val, d->due);
-	enc_u64(&val, d->claim);
-	enc_u32(&val, d->pid);
-	enc_str(&val, d->host);
-	enc_kv(&val, d->results, d->nresults);
+	if (d->attempts == 0 && d->claim == 0 && d->pid == 0 &&
+	    (d->host == NULL || d->host[0] == '\0') && d->nresults == 0) {
+		enc_u8(&val, FORMAT_FRESH);
+		enc_u8(&val, (uint8_t)d->state);
+		enc_i64(&val, d->due);
+	} else {
+		enc_u8(&val, CODEC_FORMAT);
+		enc_u8(&val, (uint8_t)d->state);
+		enc_u32(&val, d->attempts);
+		enc_i64(&val, d->due);
+		enc_u64(&val, d->claim);
+		enc_u32(&val, d->pid);
+		enc_str(&val, d->host);
+		enc_kv(&val, d->results, d->nresults);
+	}
 	v = (MDB_val){val.len, val.data};
 	rc = store_put(t, STORE_DB_DELIVERY, &k, &v, 0, e);
 	buf_release(&val);
+	if (strcmp(t->fresh, key) == 0)
+		t->fresh[0] = '\0'; /* it has its record now */
 	lane = lane_of(d->state);
 	if (rc == 0 && lane != 0)
 		rc = queue_put(t, lane, d->due, key, false, e);
 	return rc;
+}
+
+int
+store_delivery_put(struct store_txn *t, const char *key, const struct store_delivery *d,
+                   struct dberr *e)
+{
+	return delivery_write(t, key, d, false, e);
 }
 
 int
@@ -168,7 +228,11 @@ store_delivery_init(struct store_txn *t, const char *key, enum store_dstate stat
 {
 	struct store_delivery d = {.state = state, .due = due};
 
-	return store_delivery_put(t, key, &d, e);
+	/* queued: no record until something happens to it (store_delivery_get), only its key
+	 * in the queue; so queueing a notice writes the queue's ~45 bytes, not ~80 more */
+	if (state == STORE_DQUEUED)
+		return queue_put(t, LANE_READY, due, key, false, e);
+	return delivery_write(t, key, &d, true, e);
 }
 
 struct each_ctx {
@@ -258,10 +322,11 @@ store_delivery_overlay(struct store_txn *t, struct store_notice *n, struct dberr
 {
 	struct store_delivery d;
 	char num[16];
-	int rc = store_delivery_get(t, n->key, &d, e);
+	int rc = delivery_read(t, n->key, &d, e);
 
 	if (rc == DB_ENOTFOUND) {
-		/* a notice of an older schema not yet given its record keeps its own state */
+		/* a notice nothing has happened to yet (its own state says queued), or one of an
+		 * older schema not yet given its record, keeps its own state */
 		dberr_clear(e);
 		return 0;
 	}

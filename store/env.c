@@ -709,6 +709,7 @@ write_txn(struct store *s, store_fn fn, void *arg, bool commit, struct dberr *e)
 	atomic_store(&s->writer_id, self_id());
 	turn_want(s);
 	for (grown = 0;; grown++) {
+		t.fresh[0] = '\0'; /* a transaction run again starts from the commit before */
 		rc = txn_begin(s, 0, true, &t.txn, e);
 		if (rc != 0)
 			break;

@@ -6,8 +6,10 @@
  *                each with the task's deadline and flags as value, so a jurisdiction's or
  *                a state's tasks are one key range and counting them decodes no task;
  *   audit_task   task-key NUL u64 sequence (big-endian), as value the sequences of the
- *                task's records after that one (u64 each, at most ATASK_RUN - 1): one
- *                task's audit records, in order, without reading the whole log.
+ *                task's records after that one (at most ATASK_RUN - 1: since schema 13
+ *                0xFF and each one's distance from the one before as a LEB128 number;
+ *                schema 12's u64 each are still read): one task's audit records, in
+ *                order, without reading the whole log.
  *
  * store/README.md gives the layouts byte by byte.
  */
@@ -249,6 +251,53 @@ store_task_index_each(struct store_txn *t, const char *jurisdiction, const char 
 
 /* ---- reading the audit-by-task index ---- */
 
+/* A run's value (the sequences after its key's, first): schema 12's u64 each, or 0xFF
+ * and LEB128 distances. The sequences into *out (xmalloc'd, *n of them); -1 when the
+ * value is neither. */
+#define RUN_VARINT 0xFF
+
+static int
+run_decode(uint64_t first, const unsigned char *p, size_t len, uint64_t **out, size_t *n)
+{
+	uint64_t *v = xmalloc((len + 1) * sizeof(*v)), prev = first;
+	size_t c = 0;
+
+	if (len > 0 && p[0] == RUN_VARINT) {
+		struct dec d;
+
+		dec_init(&d, p + 1, len - 1);
+		while (d.left > 0 && !d.bad) {
+			uint64_t dist = dec_leb(&d);
+
+			if (dist == 0 || prev + dist < prev)
+				goto bad; /* sequences only grow */
+			prev += dist;
+			v[c++] = prev;
+		}
+		if (d.bad)
+			goto bad;
+	} else {
+		if (len % 8 != 0)
+			goto bad;
+		for (size_t i = 0; i < len; i += 8)
+			v[c++] = be64_get(p + i);
+	}
+	*out = v;
+	*n = c;
+	return 0;
+bad:
+	free(v);
+	return -1;
+}
+
+static void
+run_encode(struct buf *b, uint64_t first, const uint64_t *seq, size_t n)
+{
+	buf_putc(b, (char)RUN_VARINT);
+	for (size_t i = 0; i < n; i++)
+		enc_leb(b, seq[i] - (i == 0 ? first : seq[i - 1]));
+}
+
 struct atask_ctx {
 	size_t plen;
 	int (*cb)(const struct store_audit *, void *);
@@ -262,21 +311,26 @@ atask_one(const MDB_val *k, const MDB_val *v, void *arg, bool *stop, struct dber
 	struct atask_ctx *c = arg;
 	int rc = 0;
 
+	uint64_t first, *seq = NULL;
+	size_t n = 0;
+
 	if (k->mv_size != c->plen + 8)
 		return 0; /* a longer task key that starts with ours and a NUL cannot exist */
-	if (v->mv_size % 8 != 0)
+	first = be64_get((const unsigned char *)k->mv_data + c->plen);
+	if (run_decode(first, v->mv_data, v->mv_size, &seq, &n) != 0)
 		return store_corrupt(e, STORE_DB_AUDIT_TASK, k);
 	/* the key's sequence, then the value's */
-	for (size_t off = 0; rc == 0 && off <= v->mv_size; off += 8) {
-		const unsigned char *p = off == 0 ? (const unsigned char *)k->mv_data + c->plen
-		                                  : (const unsigned char *)v->mv_data + off - 8;
+	for (size_t i = 0; rc == 0 && i <= n; i++) {
 		struct store_audit a;
 
-		if ((rc = store_audit_get(c->t, be64_get(p), &a, e)) != 0)
-			return rc;
+		if ((rc = store_audit_get(c->t, i == 0 ? first : seq[i - 1], &a, e)) != 0)
+			break;
 		rc = c->cb(&a, c->arg);
 		store_audit_release(&a);
 	}
+	free(seq);
+	if (rc < 0)
+		return rc;
 	if (rc > 0) {
 		*stop = true;
 		rc = 0;
@@ -341,15 +395,53 @@ index_audit(struct store_txn *t, const char *task, uint64_t seq, struct dberr *e
 		goto out;
 	}
 	be64_put(be, seq);
-	if (rc == 0 && ck.mv_size == plen + 8 && memcmp(ck.mv_data, k.data, plen) == 0 &&
-	    cv.mv_size % 8 == 0 && cv.mv_size / 8 + 1 < ATASK_RUN) {
-		/* this run goes on: its key, its sequences and this one (copied: a put moves
-		 * the map's pages) */
-		buf_reset(&k);
-		buf_append(&k, ck.mv_data, ck.mv_size);
-		buf_append(&v, cv.mv_data, cv.mv_size);
-		buf_append(&v, be, 8);
-	} else {
+	if (rc == 0 && ck.mv_size == plen + 8 && memcmp(ck.mv_data, k.data, plen) == 0) {
+		uint64_t first = be64_get((const unsigned char *)ck.mv_data + plen), *run = NULL;
+		const unsigned char *cp = cv.mv_data;
+		size_t n = 0;
+
+		if (cv.mv_size > 0 && cp[0] == RUN_VARINT) {
+			/* the common case, walked without a copy: its last sequence and count */
+			uint64_t last = first;
+			struct dec d;
+
+			dec_init(&d, cp + 1, cv.mv_size - 1);
+			while (d.left > 0 && !d.bad) {
+				uint64_t dist = dec_leb(&d);
+
+				d.bad = d.bad || dist == 0; /* sequences only grow */
+				last += dist;
+				n++;
+			}
+			if (d.bad) {
+				rc = store_corrupt(e, STORE_DB_AUDIT_TASK, &ck);
+				goto out;
+			}
+			if (n + 1 < ATASK_RUN && last < seq) {
+				/* this run goes on: its key, its distances and this one's (copied: a
+				 * put moves the map's pages) */
+				buf_reset(&k);
+				buf_append(&k, ck.mv_data, ck.mv_size);
+				buf_append(&v, cv.mv_data, cv.mv_size);
+				enc_leb(&v, seq - last);
+			}
+		} else {
+			if (run_decode(first, cp, cv.mv_size, &run, &n) != 0) {
+				rc = store_corrupt(e, STORE_DB_AUDIT_TASK, &ck);
+				goto out;
+			}
+			if (n + 1 < ATASK_RUN && (n == 0 ? first : run[n - 1]) < seq) {
+				/* a run of one, or schema 12's u64s, written again as distances */
+				run = xrealloc(run, (n + 1) * sizeof(*run));
+				run[n++] = seq;
+				buf_reset(&k);
+				buf_append(&k, ck.mv_data, ck.mv_size);
+				run_encode(&v, first, run, n);
+			}
+			free(run);
+		}
+	}
+	if (v.len == 0) {
 		k.len = plen; /* a run of its own: this sequence in the key, no value yet */
 		buf_append(&k, be, 8);
 	}

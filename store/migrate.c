@@ -137,7 +137,12 @@ plan_templates_6_to_7(struct store_txn *t, struct dberr *e)
  * trail minutes for space those records no longer grow by). Schema 12 also keeps a task's
  * audit records in runs (audit_task: an entry's value holds the sequences after its key's);
  * an entry of schema 11 is a run of one, read as it is, and the task's next record
- * extends its last. */
+ * extends its last.
+ * Schema 13 writes new outbox records in format 4 (fields and message deflated together,
+ * pack.c), no delivery record for a newly queued notice until its claim (delivery.c), a
+ * new digested or failed one's in format 2 (state and due only), a task's audit-index
+ * runs as distances (index.c) and a delivery's audit records deflated (audit.c); format-3
+ * outbox records, format-1 delivery records and schema 12's runs are read as they are. */
 static int
 nothing_to_rewrite(struct store_txn *t, struct dberr *e)
 {
@@ -406,6 +411,8 @@ store_migrate(struct store_txn *t, unsigned long from, struct dberr *e)
 	if (rc == 0 && from < 11)
 		rc = verify_records_10_to_11(t, e);
 	if (rc == 0 && from < 12)
+		rc = nothing_to_rewrite(t, e);
+	if (rc == 0 && from < 13)
 		rc = nothing_to_rewrite(t, e);
 	return rc;
 }

@@ -11,15 +11,16 @@
 
 /* The body's format byte: 1 (schema 4 and before) carried the state among the strings;
  * 2 (schemas 5 to 7) left it to the delivery record, so the body is written once; 3
- * (schema 8) keeps the message packed, last (pack.c), and the plan version. */
+ * (schemas 8 to 12) keeps the message packed, last (pack.c), and the plan version; 4
+ * (schema 13, pack.c) deflates the fields with the message, in one stream. */
 #define BODY_FORMAT_2 2
-#define BODY_FORMAT 3
+#define BODY_FORMAT_3 3
+#define BODY_FORMAT 4
 
-/* The record's fields before its message. */
+/* The record's fields (format 3's after its format byte; format 4's deflated). */
 static void
 notice_fields(struct buf *b, const struct store_notice *n)
 {
-	enc_u8(b, BODY_FORMAT);
 	enc_i64(b, n->scheduled);
 	enc_i64(b, n->created);
 	enc_str(b, n->plan);
@@ -35,8 +36,14 @@ static int
 notice_encode(struct store_txn *t, struct buf *b, const struct store_notice *n,
               struct dberr *e)
 {
-	notice_fields(b, n);
-	return store_msg_pack(t, n->plan, n->kind, n->plan_version, n->message, b, e);
+	struct buf f = BUF_INIT;
+	int rc;
+
+	notice_fields(&f, n);
+	rc = store_msg_pack(t, n->key, f.data, f.len, n->plan, n->kind, n->plan_version,
+	                    n->message, b, e);
+	buf_release(&f);
+	return rc;
 }
 
 static enum store_dstate
@@ -91,23 +98,33 @@ notice_decode(struct store_txn *t, const MDB_val *k, const MDB_val *v, bool with
 	struct store_notice n;
 	struct dec d;
 	uint8_t format = v->mv_size > 0 ? *(const unsigned char *)v->mv_data : 0;
-	size_t mlen = 0;
+	unsigned char *fields = NULL;
+	size_t mlen = 0, flen = 0;
 	int rc = 0;
 
 	memset(&n, 0, sizeof(n));
-	dec_init(&d, v->mv_data, v->mv_size);
-	if (format == BODY_FORMAT || format == BODY_FORMAT_2)
+	if (format == BODY_FORMAT) {
+		/* the fields come out of the stream; the message with them when asked for */
+		if ((rc = store_msg_unpack4(t, k, v, with_msg, &fields, &flen,
+		                            with_msg ? &n.message : NULL, &mlen, e)) != 0)
+			return rc;
+		dec_init(&d, fields, flen);
+	} else {
+		dec_init(&d, v->mv_data, v->mv_size);
+	}
+	if (format == BODY_FORMAT_3 || format == BODY_FORMAT_2)
 		(void)dec_u8(&d);
-	else
+	else if (format != BODY_FORMAT)
 		dec_format(&d);
 	n.scheduled = dec_i64(&d);
 	n.created = dec_i64(&d);
 	n.plan = dec_str(&d);
 	n.kind = dec_str(&d);
 	n.subject = dec_str(&d);
-	n.state = format == BODY_FORMAT || format == BODY_FORMAT_2 ? xstrdup("queued")
-	                                                           : dec_str(&d);
-	if (format != BODY_FORMAT) {
+	n.state = format == BODY_FORMAT || format == BODY_FORMAT_3 || format == BODY_FORMAT_2
+	                  ? xstrdup("queued")
+	                  : dec_str(&d);
+	if (format != BODY_FORMAT && format != BODY_FORMAT_3) {
 		n.message = dec_str(&d);
 		if (!with_msg) {
 			free(n.message);
@@ -117,7 +134,9 @@ notice_decode(struct store_txn *t, const MDB_val *k, const MDB_val *v, bool with
 	n.tasks = dec_strv(&d, &n.ntasks);
 	n.to = dec_strv(&d, &n.nto);
 	n.extra = dec_kv(&d, &n.nextra);
-	if (format == BODY_FORMAT) {
+	if (format == BODY_FORMAT)
+		n.plan_version = dec_u32(&d);
+	if (format == BODY_FORMAT_3) {
 		n.plan_version = dec_u32(&d);
 		if (with_msg && !d.bad) {
 			rc = store_msg_unpack(t, &d, k, &n.message, &mlen, e);
@@ -129,12 +148,40 @@ notice_decode(struct store_txn *t, const MDB_val *k, const MDB_val *v, bool with
 		}
 	}
 	if (rc != 0 || !dec_done(&d)) {
+		free(fields);
 		store_notice_release(&n);
 		return rc != 0 ? rc : store_corrupt(e, STORE_DB_OUTBOX, k);
 	}
+	free(fields);
 	n.key = xstrndup(k->mv_data, k->mv_size);
 	*out = n;
 	return 0;
+}
+
+int
+store_notice_fresh(struct store_txn *t, const char *key, int64_t *created, struct dberr *e)
+{
+	MDB_val k = {strlen(key), (void *)key}, v;
+	unsigned char *fields = NULL;
+	size_t flen = 0;
+	struct dec d;
+	int rc;
+
+	if ((rc = store_pack_drain(t, e)) != 0)
+		return rc;
+	rc = store_get(t, STORE_DB_OUTBOX, &k, &v, e);
+	if (rc != 0)
+		return rc;
+	/* before format 4 every notice was given its delivery record when queued */
+	if (v.mv_size == 0 || *(const unsigned char *)v.mv_data != BODY_FORMAT)
+		return DB_ENOTFOUND;
+	if ((rc = store_msg_unpack4(t, &k, &v, false, &fields, &flen, NULL, NULL, e)) != 0)
+		return rc;
+	dec_init(&d, fields, flen);
+	(void)dec_i64(&d); /* scheduled */
+	*created = dec_i64(&d);
+	free(fields);
+	return d.bad ? store_corrupt(e, STORE_DB_OUTBOX, &k) : 0;
 }
 
 static int

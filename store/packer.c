@@ -37,7 +37,7 @@ struct pack_class {
 
 struct pack_job {
 	char *key;
-	struct buf val;                /* the record: its fields, then the packed message */
+	struct buf val;                /* the record's fields; once packed, its whole value */
 	char *msg;                     /* freed once packed */
 	size_t len;
 	const struct pack_class *cls;
@@ -67,11 +67,14 @@ static void
 pack_one(struct store_packer *p, struct pack_job *j, struct store_zip *z)
 {
 	struct dberr e = {0};
-	int rc = store_msg_deflate(z, j->cls->id, j->cls->dict, j->cls->dlen, j->msg, j->len,
-	                           &j->val, &e);
+	struct buf val = BUF_INIT;
+	int rc = store_msg_deflate(z, j->cls->id, j->cls->dict, j->cls->dlen, j->key,
+	                           j->val.data, j->val.len, j->msg, j->len, &val, &e);
 
 	free(j->msg);
 	j->msg = NULL;
+	buf_release(&j->val);
+	j->val = val;
 	pthread_mutex_lock(&p->mu);
 	if (rc != 0 && p->rc == 0) {
 		p->rc = rc;
@@ -126,7 +129,8 @@ packer_of(struct store_txn *t)
 /* The class's dictionary, read (or made) once per transaction and copied. */
 static int
 class_of(struct store_txn *t, struct store_packer *p, const char *plan, const char *kind,
-         uint32_t version, const char *msg, const struct pack_class **out, struct dberr *e)
+         uint32_t version, const struct buf *fields, const char *msg,
+         const struct pack_class **out, struct dberr *e)
 {
 	struct pack_class *c;
 	const void *dict;
@@ -144,7 +148,8 @@ class_of(struct store_txn *t, struct store_packer *p, const char *plan, const ch
 			return 0;
 		}
 	}
-	if ((rc = store_msg_class(t, plan, kind, version, msg, &id, &dict, &dlen, e)) != 0)
+	if ((rc = store_msg_class(t, plan, kind, version, fields->data, fields->len, msg, &id,
+	                          &dict, &dlen, e)) != 0)
 		return rc;
 	c = xcalloc(1, sizeof(*c));
 	c->plan = xstrdup(plan);
@@ -172,7 +177,7 @@ store_pack_defer(struct store_txn *t, const char *key, struct buf *val, const ch
 
 	/* what the put would refuse, refused now, as an inline put did */
 	if ((rc = store_key_check(t, &k, "outbox", e)) != 0 ||
-	    (rc = class_of(t, p, plan, kind, version, msg, &cls, e)) != 0) {
+	    (rc = class_of(t, p, plan, kind, version, val, msg, &cls, e)) != 0) {
 		buf_release(val);
 		return rc;
 	}

@@ -48,7 +48,7 @@
 #include "base/err.h"
 #include "base/log.h"
 
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 struct store;     /* opaque: one open environment */
 struct store_txn; /* opaque: one transaction */

@@ -69,6 +69,11 @@ struct store_txn {
 	struct store_zip *zip;       /* pack.c's compressor, made at first use, freed at the end */
 	bool defer_pack;             /* begun by store_write: messages packed beside it */
 	struct store_packer *packer; /* packer.c's, made at the first notice, ended with t */
+	/* delivery.c: the last notice read with no delivery record (queued since fresh_due),
+	 * so the claim that reads it and then writes its record decodes its outbox once; ""
+	 * when none or written since */
+	char fresh[512];
+	int64_t fresh_due;
 };
 
 /* Converts an LMDB (or errno) failure into DB_ESTORE with mdb_strerror's text after the
@@ -128,27 +133,35 @@ int store_files_copy(const char *dir, const char *to, struct dberr *e);
  * (migrate.c); the caller then records the new version. Errors: the store's. */
 int store_migrate(struct store_txn *t, unsigned long from, struct dberr *e);
 
-/* pack.c: a notice's message in its outbox record (store/README.md, "outbox").
- * store_msg_pack appends the packed form of msg to out (the dictionary of the class plan,
- * kind, version made from msg when the class has none): store_msg_class then
- * store_msg_deflate. store_msg_class gives the class's dictionary id and bytes (*dict into
- * the map: valid until the next write in t), making it when the class has none.
- * store_msg_deflate needs no transaction: any thread may run it, each with its own
- * store_zip (store_zip_new, store_zip_end), the dictionary's bytes unchanged meanwhile.
- * store_msg_unpack reads it from d and gives back the very bytes packed (*msg xmalloc'd,
- * NUL-terminated, *msglen without the NUL); a damaged one is DB_ESTORE naming key.
+/* pack.c: a notice's outbox record (store/README.md, "outbox").
+ * store_msg_pack appends to out the whole value of the notice key in format 4: its
+ * fields (encoded, flen bytes, no format byte) and msg, unfolded and deflated together
+ * against the class's dictionary (plan, kind, version; made from these fields and msg when
+ * the class has none): store_msg_class then store_msg_deflate. store_msg_class gives the
+ * class's dictionary id and bytes (*dict into the map: valid until the next write in t),
+ * making it when the class has none. store_msg_deflate needs no transaction: any thread
+ * may run it, each with its own store_zip (store_zip_new, store_zip_end), the
+ * dictionary's bytes unchanged meanwhile. store_msg_unpack4 reads a format-4 value: its
+ * fields (*fields xmalloc'd, *flen bytes) and, with with_msg, the very bytes packed (*msg
+ * xmalloc'd, NUL-terminated, *msglen without the NUL). store_msg_unpack reads the packed
+ * message of a format-3 value from d. A damaged value is DB_ESTORE naming key.
  * store_zip_free ends t's own compressor (store_write and store_read call it).
  * Errors: the store's; store_msg_deflate DB_ESOFTWARE only (zlib refused). */
 struct buf;
 struct dec;
 struct store_zip;
-int store_msg_pack(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
-                   const char *msg, struct buf *out, struct dberr *e);
+int store_msg_pack(struct store_txn *t, const char *key, const void *fields, size_t flen,
+                   const char *plan, const char *kind, uint32_t version, const char *msg,
+                   struct buf *out, struct dberr *e);
 int store_msg_class(struct store_txn *t, const char *plan, const char *kind, uint32_t version,
-                    const char *msg, uint32_t *id, const void **dict, size_t *dlen,
-                    struct dberr *e);
+                    const void *fields, size_t flen, const char *msg, uint32_t *id,
+                    const void **dict, size_t *dlen, struct dberr *e);
 int store_msg_deflate(struct store_zip *z, uint32_t id, const void *dict, size_t dlen,
-                      const char *msg, size_t len, struct buf *out, struct dberr *e);
+                      const char *key, const void *fields, size_t flen, const char *msg,
+                      size_t len, struct buf *out, struct dberr *e);
+int store_msg_unpack4(struct store_txn *t, const MDB_val *key, const MDB_val *val,
+                      bool with_msg, unsigned char **fields, size_t *flen, char **msg,
+                      size_t *msglen, struct dberr *e);
 int store_msg_unpack(struct store_txn *t, struct dec *d, const MDB_val *key, char **msg,
                      size_t *msglen, struct dberr *e);
 struct store_zip *store_zip_new(void);
@@ -163,10 +176,10 @@ int store_zip_raw_inflate(struct store_txn *t, const void *dict, size_t dlen, co
                           size_t len, void *out, size_t outlen);
 
 /* packer.c: the messages a write transaction queues, packed beside it (on a second
- * thread) rather than in its path. store_pack_defer takes the notice's record so far (val,
- * its fields encoded; taken over, released by the packer) and a copy of its message,
- * and packs and puts it before the transaction commits; only in a transaction store_write
- * began (t->defer_pack). store_pack_pending says whether key waits in t.
+ * thread) rather than in its path. store_pack_defer takes the notice's fields (val,
+ * encoded; taken over, released by the packer) and a copy of its message, packs the whole
+ * value (store_msg_deflate) and puts it before the transaction commits; only in a
+ * transaction store_write began (t->defer_pack). store_pack_pending says whether key waits in t.
  * store_pack_drain packs what is left (on this thread too), waits, and puts every record
  * waiting: store_write calls it before the commit, and every read of the outbox before
  * it reads, so the transaction reads its own writes. store_pack_end stops the thread
@@ -181,6 +194,12 @@ void store_pack_end(struct store_txn *t);
  * message the same bytes. Errors: the store's. */
 int store_notice_repack(struct store_txn *t, const char *key, struct dberr *e);
 
+/* outbox.c: a notice queued under schema 13 (a format-4 record) and the clock time it was
+ * queued at (*created), for a delivery record that does not exist (delivery.c: a notice
+ * nothing has happened to has none). DB_ENOTFOUND: no such notice, or one of an older
+ * format (whose record was written when it was queued). Errors: the store's. */
+int store_notice_fresh(struct store_txn *t, const char *key, int64_t *created,
+                       struct dberr *e);
 /* The delivery record a new notice starts with (outbox.c -> delivery.c). */
 int store_delivery_init(struct store_txn *t, const char *key, enum store_dstate state,
                         int64_t due, struct dberr *e);

@@ -196,11 +196,13 @@ os.remove(os.path.join(outdir, "." + over + ".tmp"))
 
 # a changed outbox record (the message audit show prints and a retry would send): one byte
 # of a reminder kept only for the grouped message, changed in the store itself. The store
-# keeps a message packed (store/README.md, "outbox": its fields, then plan version,
-# dictionary id, unfolded and message lengths and the unfolded bytes deflated against the
-# dictionary): a byte flipped in the deflated bytes no longer reads back, and a change made
-# as someone with the file would make one that still reads (unpacked with zlib, one byte
-# changed, packed again, written back with LMDB's tools) no longer matches the sha256.
+# keeps a message packed (store/README.md, "outbox", format 4: dictionary id, the lengths
+# of the fields, of the stream and of the message as LEB128 numbers, the stream's Adler-32,
+# then the fields and the unfolded message deflated raw against the dictionary, the key and
+# the key's sha256 in hex): a byte flipped in the deflated bytes no longer reads back, and a
+# change made as someone with the file would make one that still reads (unpacked with zlib,
+# one byte changed, packed again with its new Adler-32, written back with LMDB's tools) no
+# longer matches the sha256.
 def dump(db, name):
     out = subprocess.run(["mdb_dump", "-s", name, db], capture_output=True, check=True,
                          text=True).stdout.splitlines()
@@ -223,41 +225,44 @@ class Rec:
     def str(self):
         return self.take(self.u32())
 
+    def leb(self):
+        v, shift = 0, 0
+        while True:
+            b = self.take(1)[0]
+            v |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                return v
+
 
 def change_outbox_byte(st, naive):
     outbox = dump(st.db, "outbox")
     key = b"ev/r0/b/once#reminder#0"
     check(key in outbox, "the reminder's stored record is in the outbox")
     r = Rec(outbox[key])
-    eq(r.take(1), b"\x03", "the record is in the packed format")
-    r.take(16)                                   # scheduled, created
-    for _ in range(3):                           # plan, kind, subject
-        r.str()
-    for _ in range(2):                           # tasks, to
-        for _ in range(r.u32()):
-            r.str()
-    for _ in range(2 * r.u32()):                 # extra
-        r.str()
-    r.u32()                                      # plan version
+    eq(r.take(1), b"\x04", "the record is in the packed format")
+    dict_id, flen, ulen, mlen = r.leb(), r.leb(), r.leb(), r.leb()
+    r.take(4)                                    # the stream's Adler-32
     head = r.i
-    dict_id, ulen, mlen = r.u32(), r.u32(), r.u32()
-    zdict = outbox[b"\x00d" + struct.pack(">I", dict_id)][1:]
-    stored = r.str()
-    unfolded = bytearray(zlib.decompressobj(zdict=zdict).decompress(stored))
+    zdict = (outbox[b"\x00d" + struct.pack(">I", dict_id)][1:] + key +
+             hashlib.sha256(key).hexdigest().encode())
+    stored = r.take(len(outbox[key]) - head)
+    unfolded = bytearray(zlib.decompressobj(wbits=-15, zdict=zdict).decompress(stored))
     eq(len(unfolded), ulen, "the unfolded bytes are as long as the record says")
     needle = b"X-Dabiao-Key: ev/r0/b/once#reminder#0"
-    pos = unfolded.find(needle)
+    pos = unfolded.find(needle, flen)
     check(pos >= 0, "the reminder's header is among its unfolded bytes")
     unfolded[pos + len(needle) - 1] = ord("7")
-    z = zlib.compressobj(1, zdict=zdict)
+    z = zlib.compressobj(1, wbits=-15, zdict=zdict)
     packed = z.compress(bytes(unfolded)) + z.flush()
+    adler = struct.pack(">I", zlib.adler32(bytes(unfolded)))
     if naive:
         # one byte of the deflated bytes flipped, as the old test did in data.mdb: it no
         # longer inflates to its checksum
         flipped = bytearray(stored)
         flipped[len(flipped) // 2] ^= 0x55
         packed = bytes(flipped)
-    put(st, key, outbox[key][:head] + struct.pack(">IIII", dict_id, ulen, mlen, len(packed)) +
+    put(st, key, outbox[key][:head - 4] + (outbox[key][head - 4:head] if naive else adler) +
         packed)
     return outbox[key]
 

@@ -3,8 +3,9 @@
  * exactly the bytes given, whatever they are: notices as the builder makes them, base64
  * that does not fold back the same (stray bits, other line lengths, LF line ends, no final
  * CRLF), an empty message, one larger than a dictionary, and thousands of random ones made
- * of the characters that matter. Siblings cost a fraction of their bytes; a history scan
- * gives no message and no dictionary; a damaged packed message is a store error. */
+ * of the characters that matter, encoded words among them. Siblings cost a fraction of
+ * their bytes; a history scan gives no message and no dictionary; a damaged packed message
+ * is a store error, whichever byte of its value is changed. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -78,7 +79,7 @@ random_message(void)
 	int parts = (int)(next_rand() % 6);
 
 	for (int p = 0; p < parts; p++) {
-		switch (next_rand() % 5) {
+		switch (next_rand() % 6) {
 		case 0: { /* a block in the builder's layout, or nearly */
 			unsigned char raw[300];
 			size_t n = next_rand() % sizeof(raw);
@@ -96,6 +97,23 @@ random_message(void)
 				buf_puts(&m, "QUFB");
 			buf_puts(&m, "\r\nQR==\r\n");
 			break;
+		case 5: { /* an encoded word as the builder writes one, or nearly */
+			static const char *const open[] = {"=?UTF-8?B?", "=?UTF-8?B?", "=?utf-8?b?",
+			                                   "==?UTF-8?B?", "=?UTF-8?Q?"};
+			unsigned char raw[40];
+			size_t n = next_rand() % sizeof(raw), at = m.len;
+
+			for (size_t i = 0; i < n; i++)
+				raw[i] = (unsigned char)next_rand();
+			buf_puts(&m, open[next_rand() % 5]);
+			b64_lines(&m, raw, n, 200, "");
+			if (next_rand() % 4 == 0 && m.len > at + 12)
+				m.data[m.len - 1 - next_rand() % 3] = (char)"A=Q?"[next_rand() % 4];
+			buf_puts(&m, next_rand() % 5 ? "?=" : "?");
+			if (next_rand() % 2)
+				buf_puts(&m, next_rand() % 2 ? "\r\n " : " ");
+			break;
+		}
 		case 2: /* 76 letters that read as base64 and are words */
 			for (int k = 0; k < 76; k++)
 				buf_putc(&m, (char)('a' + next_rand() % 26));
@@ -191,6 +209,47 @@ get_one(struct store_txn *t, void *arg, struct dberr *e)
 	return rc;
 }
 
+/* Byte at of key's outbox value XOR x, with LMDB (the store closed). */
+static void
+flip_byte(const char *dir, const char *key, size_t at, unsigned char x)
+{
+	struct test_lmdb l;
+	MDB_dbi outbox;
+	MDB_val k = {strlen(key), (void *)key}, v;
+	unsigned char *copy;
+
+	test_lmdb_open(&l, dir);
+	outbox = test_lmdb_dbi(&l, "outbox");
+	MDB_OK(mdb_get(l.txn, outbox, &k, &v));
+	copy = malloc(v.mv_size);
+	memcpy(copy, v.mv_data, v.mv_size);
+	copy[at] ^= x;
+	v.mv_data = copy;
+	MDB_OK(mdb_put(l.txn, outbox, &k, &v, 0));
+	free(copy);
+	test_lmdb_done(&l, NULL);
+}
+
+struct got {
+	const char *key;
+	char *msg;
+};
+
+static int
+get_msg(struct store_txn *t, void *arg, struct dberr *e)
+{
+	struct got *g = arg;
+	struct store_notice n;
+	int rc = store_notice_get(t, g->key, &n, e);
+
+	if (rc == 0) {
+		g->msg = n.message;
+		n.message = NULL;
+		store_notice_release(&n);
+	}
+	return rc;
+}
+
 /* The outbox value's length of key, read with LMDB (the store closed); with damage, the
  * value's last byte (inside the deflated message) is changed. */
 static size_t
@@ -221,7 +280,7 @@ raw_value(const char *dir, const char *key, bool damage)
 int
 main(void)
 {
-	enum { NOTICES = 40, FIXED = 9 };
+	enum { NOTICES = 40, FIXED = 16 };
 	char *dir, *msgs[NOTICES + FIXED + NRANDOM];
 	struct store *s = test_store_new(&dir);
 	struct batch b = {msgs, 0, 0, "overdue"};
@@ -241,6 +300,14 @@ main(void)
 	msgs[NOTICES + nfixed++] = strdup("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\nQUE=\n");
 	msgs[NOTICES + nfixed++] = strdup("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n====\r\nQUE=\r\n");
 	msgs[NOTICES + nfixed++] = strdup("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\nQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n\r\n");
+	/* encoded words: stray bits, empty, padding inside, cut short, back to back */
+	msgs[NOTICES + nfixed++] = strdup("Subject: =?UTF-8?B?QR==?=\r\n");
+	msgs[NOTICES + nfixed++] = strdup("Subject: =?UTF-8?B?\?=\r\n");
+	msgs[NOTICES + nfixed++] = strdup("Subject: =?UTF-8?B?QQ==QUFB?=\r\n");
+	msgs[NOTICES + nfixed++] = strdup("Subject: =?UTF-8?B?QUFB");
+	msgs[NOTICES + nfixed++] = strdup("=?UTF-8?B?QUFB?==?UTF-8?B?QUE=?=\r\n =?UTF-8?B?QQ==?=");
+	msgs[NOTICES + nfixed++] = strdup("==?UTF-8?B?QUFB?=?=\n=?UTF-8?B?QUFB?=");
+	msgs[NOTICES + nfixed++] = strdup("=?UTF-8?B?5YWz5LqOajnpgL7mnJ/mnKrlrozmiJBtOTnnmoTpgJrnn6U=?=");
 	{
 		/* larger than a dictionary keeps (16 KiB) and than deflate's window */
 		unsigned char raw[60000];
@@ -293,6 +360,27 @@ main(void)
 	dberr_clear(&e);
 	ASSERT_OK(store_read(s, get_one, "p/m/j00022#overdue#0", &e), &e);
 	store_close(s);
+
+	/* and every other byte of a value (format, lengths, checksum, deflated bytes): each
+	 * changed alone, the notice reads as a store error or as the very same message (a
+	 * match's distance changed to other equal bytes), never as other bytes */
+	later = raw_value(dir, "p/m/j00022#overdue#0", false);
+	for (size_t at = 0; at < later; at++) {
+		struct got g = {"p/m/j00022#overdue#0", NULL};
+		int rc;
+
+		flip_byte(dir, g.key, at, 0x10);
+		ASSERT_OK(store_open(dir, 0, &s, &e), &e);
+		rc = store_read(s, get_msg, &g, &e);
+		if (rc == 0)
+			ASSERT_STR_EQ(g.msg, msgs[22]);
+		else
+			ASSERT_EQ(rc, DB_ESTORE);
+		dberr_clear(&e);
+		free(g.msg);
+		store_close(s);
+		flip_byte(dir, g.key, at, 0x10);
+	}
 
 	for (size_t i = 0; i < NOTICES + FIXED + NRANDOM; i++)
 		free(msgs[i]);

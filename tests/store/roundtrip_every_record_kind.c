@@ -282,6 +282,38 @@ read_all(struct store_txn *t, void *arg, struct dberr *e)
 	return 0;
 }
 
+/* A delivery record: a new notice's (format 2: state and due alone), then each later
+ * state's (format 1) and back, field for field. */
+static struct store_kv results[] = {{"rcpt:a@example.org", "retrying 451 later"},
+                                    {"error", ""}};
+static const struct store_delivery deliveries[] = {
+	{STORE_DQUEUED, 0, 5, 0, 0, "", NULL, 0}, /* as store_notice_add made it */
+	{STORE_DCLAIMED, 0, 77, UINT64_MAX, UINT32_MAX, "host-a", NULL, 0},
+	{STORE_DRETRY, UINT32_MAX, -1, 3, 4, "", results, 2},
+	{STORE_DSENT, 1, 9, 0, 0, "", NULL, 0},
+	{STORE_DQUEUED, 0, INT64_MIN, 0, 0, "", NULL, 0},
+};
+
+static int
+delivery_step(struct store_txn *t, void *arg, struct dberr *e)
+{
+	const struct store_delivery *want = &deliveries[*(size_t *)arg];
+	struct store_delivery d;
+
+	if (*(size_t *)arg > 0)
+		ASSERT_OK(store_delivery_put(t, "k#remind#0", want, e), e);
+	ASSERT_OK(store_delivery_get(t, "k#remind#0", &d, e), e);
+	ASSERT_EQ(d.state, want->state);
+	ASSERT_EQ(d.attempts, want->attempts);
+	ASSERT_EQ(d.due, want->due);
+	ASSERT_EQ(d.claim, want->claim);
+	ASSERT_EQ(d.pid, want->pid);
+	ASSERT_STR_EQ(d.host, want->host);
+	check_kv(d.results, d.nresults, want->results, want->nresults);
+	store_delivery_release(&d);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -294,6 +326,8 @@ main(void)
 	ASSERT_OK(store_read(s, read_all, NULL, &e), &e);
 	s = test_store_reopen(s, dir);
 	ASSERT_OK(store_read(s, read_all, NULL, &e), &e);
+	for (size_t i = 0; i < sizeof(deliveries) / sizeof(deliveries[0]); i++)
+		ASSERT_OK(store_write(s, delivery_step, &i, &e), &e);
 	store_close(s);
 	test_rmtree(dir);
 	free(dir);

@@ -1,6 +1,7 @@
 /* A schema-7 store kept each notice's message as it is in its outbox record (format 2). A
  * read-only open reads those as they are and changes nothing; the first writer of schema 8
- * writes every record again packed (format 3), and each message reads back the very same
+ * or later writes every record again packed (format 3, format 4 since schema 13: this
+ * schema's), and each message reads back the very same
  * bytes, in far fewer. The schema-7 store is made with LMDB directly, in the format-2
  * layout of store/README.md, beside the delivery records this store wrote. */
 #include <stdio.h>
@@ -121,7 +122,7 @@ packed_total(const char *dir)
 		key_of(i, key, sizeof(key));
 		k = (MDB_val){strlen(key), key};
 		MDB_OK(mdb_get(l.txn, outbox, &k, &v));
-		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 3);
+		ASSERT_EQ(((unsigned char *)v.mv_data)[0], 4);
 		total += v.mv_size;
 	}
 	test_lmdb_done(&l, NULL);
