@@ -73,9 +73,11 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 		snprintf(where, sizeof(where), "--%s", opt);
 	else
 		snprintf(where, sizeof(where), "argument %d", npos);
-	/* a variable that expanded to nothing names no task, file or record: a usage error,
-	 * not "no task ''" (65) */
-	if (opt == NULL && len == 0)
+	/* a variable that expanded to nothing names no task, file, record or text: a usage
+	 * error naming the option or argument, here for every command and option at once,
+	 * never "no task ''" (65), "cannot open" (66), every record without a task as the
+	 * answer to `audit --task ''`, or a note of nothing kept (review 13e, E1, E2) */
+	if (len == 0 && (opt == NULL || opt[0] != '\0'))
 		return cli_usage(c, "%s is empty (a variable that expanded to nothing?)", where);
 	for (size_t k = 0, n; k < ok && rc == 0; k += n) {
 		uint32_t cp;
@@ -121,7 +123,7 @@ arg_text(struct cli *c, const char *v, const char *opt, int npos)
 
 		utf8_trim_span(v, len, &lead, &end);
 		if (lead == end)
-			rc = cli_usage(c, "--%s is %s: %s", opt, len ? "only blanks" : "empty",
+			rc = cli_usage(c, "--%s is only blanks: %s", opt,
 			               opt[0] == 'b' ? "name who acts" : "say why");
 	}
 	if (rc == 0 && max > 0 && utf8_too_long(v, max, why, sizeof(why)) != NULL)

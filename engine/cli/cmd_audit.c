@@ -101,6 +101,7 @@ struct list_ctx {
 	const char *out_name; /* the --out file, or NULL: standard output (messages) */
 	struct buf line;
 	size_t shown;
+	bool actor_seen; /* a record, whatever the other filters, was done by --actor */
 	bool known;  /* known_txn's answer */
 	bool header; /* the table's header is still to print: with the first record shown,
 	                or at the end when the filters are known and match nothing */
@@ -123,6 +124,8 @@ list_cb(const struct store_audit *a, void *arg)
 	uint8_t leaf[AUDIT_HASH_LEN];
 	char hex[2 * AUDIT_HASH_LEN + 1], when[32];
 
+	if (c->actor && strcmp(a->actor, c->actor) == 0)
+		c->actor_seen = true;
 	if ((c->task && strcmp(a->task, c->task) != 0) ||
 	    (c->subject && strcmp(a->subject, c->subject) != 0) ||
 	    (c->actor && strcmp(a->actor, c->actor) != 0) ||
@@ -246,6 +249,11 @@ audit_list(struct cli *c)
 		                         "it (dabiao tasks lists them)", lc.task)
 		             : cli_usage(c, "--subject: no record names '%s', and no jurisdiction, "
 		                         "enterprise or office has that id", lc.subject);
+	/* an --actor no record names (a typo, a person who never acted): the same usage
+	 * error, never a header-only trail read as "this person did nothing" (review 13e, E1) */
+	if (rc == 0 && lc.actor != NULL && !lc.actor_seen)
+		rc = cli_usage(c, "--actor: no record was made by '%s' (the actor column of "
+		               "`dabiao audit` shows who acted)", lc.actor);
 	if (rc == 0)
 		list_header(&lc);
 out:

@@ -88,7 +88,8 @@ const struct cli_command cli_commands[] = {
 		 {"subject", "S", NULL, "(list) only the records of jurisdiction or enterprise S "
 		  "(or plan S: its loads); one that no record names and the registry does not have "
 		  "is a usage error (64)"},
-		 {"actor", "A", NULL, "(list) only the records of actor A"},
+		 {"actor", "A", NULL, "(list) only the records of actor A; one that no record "
+		  "names is a usage error (64)"},
 		 {"since", "TIME", NULL, "(list) only records whose clock time is TIME or later"},
 		 {"format", "table|jsonl|json|csv|csv-excel", "table", "(list) table or jsonl: one {\"leaf\":HEX,"
 		  "\"record\":RECORD} object per line. (checkpoint) json only, no default: one "
@@ -110,7 +111,8 @@ const struct cli_command cli_commands[] = {
 		  "the run is kept as one that skipped them"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "(list) --task or --subject names nothing: no record and not the store's"},
+		 {64, "(list) --task or --subject names nothing: no record and not the store's; "
+		  "--actor names no record's actor"},
 		 {65, "verify: a record was changed, deleted or cannot be read, the log is not "
 		  "consistent with the checkpoint, a notice's stored message or .eml file was "
 		  "changed or deleted, an .eml file in the outbox is named by no record, or a "

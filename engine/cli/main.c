@@ -100,6 +100,12 @@ main(int argc, char **argv)
 			if (env.config != NULL)
 				return twice("config");
 			env.config = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
+			if (*env.config == '\0') {
+				/* as --db '': never quietly the default configuration */
+				fprintf(stderr, "dabiao: error: --config names no file (an empty "
+				        "argument); give the configuration file\n");
+				return 64;
+			}
 		} else if ((strcmp(argv[i], "--db") == 0 && i + 1 < argc) ||
 		           strncmp(argv[i], "--db=", 5) == 0) {
 			if (db_given)

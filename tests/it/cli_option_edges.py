@@ -42,6 +42,43 @@ for args in (["submit", "", "--by", "x"], ["check", ""], ["audit", "show", ""]):
     rc, out, err = st.run(*args)
     eq((rc, out), (64, ""), f"`{' '.join(args)}` with an empty argument: {err.strip()[:200]}")
 
+# ---- an empty option value, of any option of any command: 64 naming the option, before
+# anything is read or changed (review 13e, E1, E2: `audit --task ''` listed every record
+# without a task, `--note ''` was kept, `--file ''` was 66 naming nothing) ----
+pw = st.write("pw", "secret-password\n")
+before = (len(st.records()), st.tasks())
+for opt, args in (("task", ["audit", "--task", ""]), ("subject", ["audit", "--subject="]),
+                  ("actor", ["audit", "--actor", ""]),
+                  ("note", ["submit", key, "--by", "x", "--note", ""]),
+                  ("sections", ["submit", key, "--by", "x", "--sections", ""]),
+                  ("file", ["submit", key, "--by", "x", "--file", ""]),
+                  ("note", ["event", key, "submit", "--by", "x", "--note", ""]),
+                  ("name", ["user", "add", "w1", "--role", "county_epb", "--subject", "aa",
+                            "--name", "", "--password-file", pw]),
+                  ("subject", ["user", "add", "w2", "--role", "county_epb", "--subject", "",
+                               "--password-file", pw]),
+                  ("password-file", ["user", "add", "w3", "--role", "county_epb",
+                                     "--subject", "aa", "--password-file", ""]),
+                  ("period", ["extend", "--milestone", "roster", "--period", "", "--to",
+                              "2017-03-30", "--by", "x", "--reason", "y"]),
+                  ("checkpoint", ["audit", "verify", "--checkpoint", ""]),
+                  ("demo-login", ["web", "--demo-login", ""]),
+                  ("by", ["report", "annex3", "--month", "2017-02", "--by", ""])):
+    rc, out, err = st.run(*args, timeout=60)
+    eq((rc, out), (64, ""), f"`{' '.join(args)}` with an empty value: {err.strip()[:200]}")
+    check(f"--{opt} is empty" in err, f"`{' '.join(args)}`: names --{opt}: {err.strip()}")
+    check("name who acts" not in err, f"report's --by is no person: {err.strip()}")
+eq((len(st.records()), st.tasks()), before, "the refused commands changed nothing")
+rc, _, err = st.run("--config", "", "status")
+eq(rc, 64, f"--config '': {err.strip()}")
+check("--config names no file" in err, f"names --config: {err}")
+# an actor no record names: the same refusal as --task, never an empty trail
+rc, out, err = st.run("audit", "--actor", "nobody-at-all")
+eq((rc, out), (64, ""), f"audit --actor naming no record: {err.strip()}")
+check("'nobody-at-all'" in err, f"names the value: {err}")
+actor = st.records()[0]["actor"]
+check(st.ok("audit", "--actor", actor).count("\n") > 1, "an actor who acted: listed")
+
 # ---- --out to a FIFO nobody reads: refused, not waited on ----
 fifo = st.path("fifo")
 os.mkfifo(fifo)
