@@ -136,8 +136,15 @@ prepare_dir(const char *dir, unsigned flags, bool *existed, struct dberr *e)
 		goto out;
 	}
 	rc = check_new_dir(dir, e);
-	if (rc == 0)
-		rc = store_private_dir(dir, e);
+	if (rc == 0 && (rc = store_private_dir(dir, e)) == -ENOENT) {
+		/* a store cannot be created (73), as a backup or an --out file under a missing
+		 * folder is, not "no input" (66): `init` creates one folder, not its parents
+		 * (review 13e, E12) */
+		dberr_clear(e);
+		rc = dberr_set(e, DB_ECANTCREAT, "cannot create store folder %s: the folder it "
+		               "would be made in does not exist (make it first, or give another "
+		               "path)", dir);
+	}
 	if (rc == 0)
 		rc = make_outbox(dir, e);
 out:

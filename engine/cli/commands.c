@@ -511,10 +511,11 @@ const struct cli_command cli_commands[] = {
 		  "are read in it, and shown in it"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {73, "a store already exists at DIR, or DIR cannot be created, or DIR is a "
-		  "folder with other files in it"},
+		 {73, "a store already exists at DIR, or DIR cannot be created (its folder does "
+		  "not exist: init makes DIR, not its parents), or DIR is a folder with other "
+		  "files in it"},
 		 {77, "no permission to make DIR in its folder, or to write in DIR"},
-		 {78, "the configuration is not valid"},
+		 {78, "the configuration is not valid, or the --config FILE does not exist"},
 		 {0, NULL}},
 	 .example = "dabiao --db rehearsal.db init --clock virtual --now 2017-01-01T00:00:00+08:00"},
 	{.name = "load", .fn = cmd_load, .flags = RW | CLI_DELIVERS, .group = CLI_G_SETUP,
@@ -857,7 +858,8 @@ const struct cli_optdoc cli_global_opts[] = {
 	{"db", "DIR", "$DABIAO_DB, else ./dabiao.db", "the store folder"},
 	{"config", "FILE", "$DABIAO_CONFIG, else /etc/dabiao/dabiao.yaml if it exists",
 	 "the configuration: SMTP server, sender, audit key, calendars_dir "
-	 "(deploy/dabiao.yaml.example); /dev/null for none"},
+	 "(deploy/dabiao.yaml.example); /dev/null for none. A FILE that does not exist is a "
+	 "configuration error (78)"},
 	{"verbose", NULL, NULL, "more log lines on standard error, one an event (MODULE: "
 	 "message key=value), for every command: by default only warnings; -v adds info lines "
 	 "(each action the engine commits: a reminder, a lapse, an escalation, a notice "

@@ -522,7 +522,15 @@ parse_file(const char *path, struct config *c, struct dberr *e)
 	/* the conventional "no configuration": an empty one */
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;
-	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) != 0)
+	if ((rc = file_read(path, FILE_MAX_INPUT, &data, &len, e)) == -ENOENT || rc == -ENOTDIR) {
+		/* a configuration named (--config, DABIAO_CONFIG) that is not there is a
+		 * configuration problem, 78 as every help lists it, not a missing input (66) that
+		 * reads as the store or the plan (review 13e, E12) */
+		dberr_clear(e);
+		return dberr_set(e, DB_ECONFIG, "the configuration file %s does not exist (--config "
+		                 "or DABIAO_CONFIG names it; /dev/null for none)", path);
+	}
+	if (rc != 0)
 		return rc;
 	if ((rc = ydoc_parse(path, data, len, &d, e)) != 0)
 		goto out;

@@ -32,6 +32,17 @@ for args in (["load", PLAN], ["import", REG], ["run"], ["status"], ["tasks"],
 check(not os.path.exists(st.db), "no command but init created the store folder")
 check(not os.path.exists(st.path("bk")), "backup of no store made no copy")
 
+# --- init under a folder that does not exist: 73 "cannot create" as its help, backup and
+# --out say for the same mistake, not 66 (review 13e, E12); nothing made
+deep = Store("deep")
+deep.db = deep.path(os.path.join("no-such-folder", "db"))
+refused(deep, ["init"], 73, ["no-such-folder", "does not exist"], "init under a missing folder")
+check(not os.path.exists(deep.path("no-such-folder")), "init made no parent folder")
+# a --config FILE that does not exist: a configuration error (78) naming it
+refused(st, ["--config", st.path("no-such.yaml"), "init"], 78,
+        ["no-such.yaml", "does not exist"], "--config naming no file")
+check(not os.path.exists(st.db), "init with a missing configuration made no store")
+
 # --- a folder that is not a store: never made one
 other = Store("other")
 os.mkdir(other.db)
