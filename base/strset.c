@@ -7,12 +7,19 @@
 void
 strset_add(struct strset *set, const char *s)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (strcmp(set->v[i], s) == 0)
-			return;
+	if (hmap_get(&set->at, s, NULL))
+		return;
 	set->v = xgrow(set->v, &set->cap, set->n + 2, sizeof(*set->v));
-	set->v[set->n++] = xstrdup(s);
+	set->v[set->n] = xstrdup(s);
+	hmap_put(&set->at, set->v[set->n], set->n);
+	set->n++;
 	set->v[set->n] = NULL;
+}
+
+bool
+strset_has(const struct strset *set, const char *s)
+{
+	return s != NULL && hmap_get(&set->at, s, NULL);
 }
 
 void
@@ -21,6 +28,7 @@ strset_free(struct strset *set)
 	for (size_t i = 0; i < set->n; i++)
 		free(set->v[i]);
 	free(set->v);
+	hmap_release(&set->at);
 	memset(set, 0, sizeof(*set));
 }
 

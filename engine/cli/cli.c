@@ -586,10 +586,7 @@ old_milestone_txn(struct store_txn *txn, void *arg, struct dberr *e)
 static bool
 in_set(const struct strset *set, const char *s)
 {
-	for (size_t i = 0; s != NULL && i < set->n; i++)
-		if (strcmp(set->v[i], s) == 0)
-			return true;
-	return false;
+	return strset_has(set, s);
 }
 
 /* What --plan, --milestone and --state may name: every loaded plan's id, and the

@@ -2,7 +2,10 @@
 # Time taken by input size: `check` of plans with 1k/10k/100k milestones, and `import` of
 # enterprise CSVs with 10k/100k/1M rows, each refused at its last row (a duplicate id, so
 # the whole file is read and validated, and nothing is stored) and, for 10k/100k, accepted
-# into a store without plans. Wide inputs too (review 13d, F16): a CSV whose header has
+# into a store without plans. Plans of other shapes too (review 13e, E3), each at
+# 1k/10k/100k: every milestone in a phase of its own, every milestone owned by a role of its
+# own, one milestone requiring that many sections, every milestone with an escalation ladder
+# of its own. Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
 # 10k/100k `contacts:` entries, imported and imported again. Linear parsers take ten times
@@ -59,6 +62,26 @@ while n <= max_ms:
             # every tenth milestone comes after the one before it, so `after` is resolved too
             due = f"{{after: m{i - 1}, plus: 3d}}" if i % 10 == 9 else "2017-05-10"
             f.write(f"      - {{id: m{i}, title: 第{i}项, owner: hq, for: once, due: {due}}}\n")
+    head = "plan: big\ntitle: 大计划\ntimezone: Asia/Shanghai\nroles:\n"
+    one = "phases:\n  - id: p\n    title: P\n    milestones:\n"
+    ms = "      - {{id: m{0}, title: 第{0}项, owner: {1}, for: once, due: 2017-05-10{2}}}\n"
+    with open(f"phases-{n}.yaml", "w") as f:
+        f.write(head + "  hq: {title: 州环保局}\nphases:\n")
+        for i in range(n):
+            f.write(f"  - id: p{i}\n    title: P{i}\n    milestones:\n" + ms.format(i, "hq", ""))
+    with open(f"roles-{n}.yaml", "w") as f:
+        f.write(head + "".join(f"  r{i}: {{title: 角色{i}}}\n" for i in range(n)) + one)
+        f.write("".join(ms.format(i, f"r{i}", "") for i in range(n)))
+    with open(f"requires-{n}.yaml", "w") as f:
+        f.write(head + "  hq: {title: 州环保局}\n" + one + "      - id: m0\n        title: 第0项\n"
+                "        owner: hq\n        for: once\n        due: 2017-05-10\n"
+                "        requires:\n")
+        f.write("".join(f"          s{i}: 第{i}节\n" for i in range(n)))
+    with open(f"escalations-{n}.yaml", "w") as f:
+        f.write(head + "  hq: {title: 州环保局}\nescalations:\n")
+        f.write("".join(f"  e{i}:\n    - {{after: 1d, kind: overdue, notify: [owner]}}\n"
+                        for i in range(n)) + one)
+        f.write("".join(ms.format(i, "hq", f", escalate: e{i}") for i in range(n)))
     n *= 10
 n = 10_000
 while n <= max_wide:
@@ -99,6 +122,17 @@ while [ "$n" -le "$max_ms" ]; do
 	summary+=" check_${n}ms=${secs}s"
 	step check "$secs"
 	n=$((n * 10))
+done
+for shape in phases roles requires escalations; do
+	n=1000
+	while [ "$n" -le "$max_ms" ]; do
+		read -r secs rss < <(t "$bin" check "$shape-$n.yaml")
+		printf 'check  %7d %-11s %8.2f s  max RSS %7d KB  (%s)\n' "$n" "$shape:" "$secs" \
+			"$rss" "$(du -h "$shape-$n.yaml" | cut -f1)"
+		summary+=" check_${shape}_${n}=${secs}s"
+		step "check_$shape" "$secs"
+		n=$((n * 10))
+	done
 done
 n=10000
 while [ "$n" -le "$max_rows" ]; do

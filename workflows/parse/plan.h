@@ -268,6 +268,7 @@ struct plan {
 	size_t nmilestones;
 	int *order;                 /* milestone indexes so that an `after` target comes first */
 	struct hmap milestone_ids;  /* id -> index, for plan_milestone_index; owned */
+	struct hmap role_ids;       /* id -> index, for plan_role_index; owned */
 	struct plan_industry *industries;   /* optional; NULL/0 means the registry's defaults */
 	size_t nindustries;
 	char *templates;            /* optional template folder, relative to the plan file; NULL */

@@ -329,6 +329,7 @@ plan_parse_lifecycles(struct pctx *c, const struct ydoc_node *n)
 	p->lifecycles = xcalloc(1 + (n ? n->n : 0), sizeof(*p->lifecycles));
 	plan_lifecycle_builtin(&p->lifecycles[0]);
 	p->nlifecycles = 1;
+	hmap_put(&c->lifecycle_ids, p->lifecycles[0].id, 0);
 	if (n == NULL)
 		return 0;
 	if ((rc = ydoc_expect(c->d, n, YDOC_MAP, "lifecycles", c->e)) != 0)
@@ -339,6 +340,9 @@ plan_parse_lifecycles(struct pctx *c, const struct ydoc_node *n)
 		if ((rc = parse_one(c, &p->lifecycles[i + 1], n->pairs[i].key,
 		                    n->pairs[i].value)) != 0)
 			return rc;
+		/* the first of a name wins, as the scan it replaced found the built-in one */
+		if (!hmap_get(&c->lifecycle_ids, p->lifecycles[i + 1].id, NULL))
+			hmap_put(&c->lifecycle_ids, p->lifecycles[i + 1].id, i + 1);
 	}
 	return 0;
 }

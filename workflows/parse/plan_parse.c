@@ -230,6 +230,7 @@ parse_roles(struct pctx *c, const struct ydoc_node *n)
 		p->nroles++;
 		if ((rc = parse_role(c, &p->roles[i], n->pairs[i].key, n->pairs[i].value)) != 0)
 			return rc;
+		hmap_put(&p->role_ids, p->roles[i].id, i);
 	}
 	return 0;
 }
@@ -321,6 +322,16 @@ plan_parse_stored(const char *name, const char *data, size_t len, const struct p
 	return parse_any(name, data, len, o, true, out, e);
 }
 
+void
+plan_pctx_release(struct pctx *c)
+{
+	free(c->after);
+	c->after = NULL;
+	hmap_release(&c->phase_ids);
+	hmap_release(&c->escalation_ids);
+	hmap_release(&c->lifecycle_ids);
+}
+
 static int
 parse_any(const char *name, const char *data, size_t len, const struct plan_opts *o,
           bool stored, struct plan **out, struct dberr *e)
@@ -340,12 +351,12 @@ parse_any(const char *name, const char *data, size_t len, const struct plan_opts
 		goto fail;
 	c.p->source_path = xstrdup(name);
 	sha256_hex(data, len, c.p->sha256);
-	free(c.after);
+	plan_pctx_release(&c);
 	ydoc_free(d);
 	*out = c.p;
 	return 0;
 fail:
-	free(c.after);
+	plan_pctx_release(&c);
 	plan_free(c.p);
 	ydoc_free(d);
 	return rc;
@@ -457,6 +468,7 @@ plan_free(struct plan *p)
 	free(p->milestones);
 	free(p->order);
 	hmap_release(&p->milestone_ids);
+	hmap_release(&p->role_ids);
 	free(p->industries);
 	free(p->id);
 	free(p->title);
@@ -483,10 +495,11 @@ plan_state_withdrawn(const char *state)
 int
 plan_role_index(const struct plan *p, const char *id)
 {
-	for (size_t i = 0; i < p->nroles; i++)
-		if (p->roles[i].id != NULL && strcmp(p->roles[i].id, id) == 0)
-			return (int)i;
-	return -1;
+	size_t i;
+
+	/* by the index the parser keeps: every milestone's owner of a plan of 100,000 roles
+	 * is found in constant time (review 13e, E3) */
+	return hmap_get(&p->role_ids, id, &i) ? (int)i : -1;
 }
 
 int

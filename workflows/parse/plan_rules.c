@@ -378,6 +378,7 @@ plan_parse_escalations(struct pctx *c, const struct ydoc_node *n)
 		if ((rc = plan_check_key_id(c, n->pairs[i].key, "an escalation", PLAN_ID_NAME)))
 			return rc;
 		esc->id = xstrdup(n->pairs[i].key->scalar);
+		hmap_put(&c->escalation_ids, esc->id, i);
 		if ((rc = ydoc_expect(c->d, steps, YDOC_SEQ, "an escalation's steps", c->e)) != 0)
 			return rc;
 		if (steps->n == 0 || steps->n > PLAN_MAX_STEPS)
