@@ -137,10 +137,16 @@ page_reports(struct req *r)
 	HF(h, "<h1>报表</h1><form method=\"get\" action=\"/reports\"><label>月份 <input "
 	      "type=\"month\" name=\"month\" value=\"%s\"></label><button type=\"submit\">查看"
 	      "</button></form><p>下载：", month);
+	/* people open CSV in a spreadsheet, which would turn a credit code of digits, 000123 or
+	 * a date into a number: the link they see is csv-excel; the plain CSV, for scripts, is
+	 * named as such (review12z, Z6) */
 	for (size_t i = 0; i < 3; i++)
 		HF(h, "%s（<a href=\"/reports/%s.xlsx?month=%s\">XLSX</a> · "
-		      "<a href=\"/reports/%s.csv?month=%s\">CSV</a>）　",
-		   i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录", kinds[i], month, kinds[i], month);
+		      "<a href=\"/reports/%s-excel.csv?month=%s\" title=\"用 Excel、WPS 打开：代码、"
+		      "日期按原文显示\">CSV（表格软件）</a> · <a href=\"/reports/%s.csv?month=%s\" "
+		      "title=\"供程序读取：各值原样写出\">CSV（程序读取）</a>）　",
+		   i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录", kinds[i], month, kinds[i], month,
+		   kinds[i], month);
 	H(h, "<a href=\"/calendar.ics\">全部截止日期（iCalendar）</a></p>");
 	dberr_clear(&e);
 	if ((rc = report_annex3(en, NULL, month, false, &a3, &e)) == 0) {
@@ -198,7 +204,7 @@ send_tables(struct req *r, const struct report_table *t, size_t n, enum report_f
 	}
 	r->file_fd = fd;
 	r->file_size = (uint64_t)st.st_size;
-	r->ctype = f == REPORT_FMT_CSV ? "text/csv; charset=utf-8"
+	r->ctype = f != REPORT_FMT_XLSX ? "text/csv; charset=utf-8"
 	         : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	r->disposition = xasprintf("attachment; filename=\"%s\"", filename);
 }
@@ -210,7 +216,7 @@ page_report_download(struct req *r, const char *what)
 	struct report_table t[2];
 	enum report_format f;
 	const char *dot = strrchr(what, '.');
-	char month[8], name[64], kind[16];
+	char month[8], name[64], kind[32];
 	struct dberr e;
 	int rc;
 	size_t n = 1;
@@ -231,6 +237,11 @@ page_report_download(struct req *r, const char *what)
 	f = strcmp(dot, ".csv") == 0 ? REPORT_FMT_CSV : REPORT_FMT_XLSX;
 	memcpy(kind, what, (size_t)(dot - what));
 	kind[dot - what] = '\0';
+	/* annex3-excel.csv: the CSV for a spreadsheet program (--format csv-excel) */
+	if (f == REPORT_FMT_CSV && strlen(kind) > 6 && strcmp(kind + strlen(kind) - 6, "-excel") == 0) {
+		f = REPORT_FMT_CSV_EXCEL;
+		kind[strlen(kind) - 6] = '\0';
+	}
 	if (!month_of(r, month))
 		return;
 	dberr_clear(&e);
@@ -253,7 +264,8 @@ page_report_download(struct req *r, const char *what)
 		return;
 	}
 	/* the file name is ours: the kind and month checked above, never the request's text */
-	snprintf(name, sizeof(name), "%s-%s%s", kind, month, dot);
+	snprintf(name, sizeof(name), "%s-%s%s%s", kind, month,
+	         f == REPORT_FMT_CSV_EXCEL ? "-excel" : "", dot);
 	send_tables(r, t, n, f, name);
 	for (size_t i = 0; i < n; i++)
 		report_table_release(&t[i]);
