@@ -396,7 +396,11 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 			         utf8_count(r->f[i].text, (size_t)(lb - r->f[i].text)) + 1);
 			return csv_field_error(&a->rd, &r->f[i], i, e, why);
 		}
-		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false, UTF8_LINE_MAX, e)) != 0)
+		/* 主要污染物 and 超标原因 are the registry's free attributes, up to 4,000
+		 * characters there and in the form dabiao sends (review12z, Z2): the form's own
+		 * text comes back whole */
+		if ((rc = csv_check_text(&a->rd, &r->f[i], i, false,
+		                         free_text(a, i) ? UTF8_PARA_MAX : UTF8_LINE_MAX, e)) != 0)
 			return rc;
 		csv_trim(r->f[i].text);
 	}
