@@ -658,25 +658,44 @@ task_month_hint(const struct annex *a, int y, int mo, char *out, size_t n)
 
 /* "本表为2017年7月的情况，即各县市、园区应于2017年8月报送的“…”（任务 PLAN/MILESTONE/<县市>/
  * 2017-08；任务键中的月份是报送的月份）；": which period a table covers and which task hands
- * it in, so that the month of a task's key is not taken for it (review of issue 12, M1).
- * Nothing when the plan has no such form. */
+ * it in, so that the month of a task's key is not taken for it (review of issue 12, M1);
+ * a table of several months says which ("反映2017年5—6月"). owed: whether any county owes
+ * a table of this month (0: none, a month that ends no period of the form; -1: not
+ * known, taken as owed). Nothing when the plan has no such form. */
 static void
-period_words(const struct annex *a, int form, struct buf *b)
+period_words(const struct annex *a, int form, int owed, struct buf *b)
 {
 	const struct plan_milestone *m = report_form_milestone(a->ep->plan, form);
-	char *key;
-	int ny = a->y + a->mo / 12, nm = a->mo % 12 + 1;
+	const char *title;
+	char *key, covered[64], period[8], month[32];
+	int ty = a->y, tm = a->mo;
 
-	if (m == NULL || form != PLAN_FORM_ANNEX3)
-		return;   /* a two-month Annex 4 has no task every month: --month is its last */
+	if (m == NULL)
+		return;
+	title = report_milestone_in(a->wp, m)->title;
+	/* a table every two months has no task for the other months: no county's table is
+	 * of this one, and the table says so rather than look like one (review12z, Z3) */
+	if (owed == 0) {
+		buf_printf(b, "没有县市、园区报送的“%s”所反映的期间止于%d年%d月，本表无县市报送的表与之"
+		           "对应（核对栏为“—”）；该表按其所反映期间的最后一个月查看；", title, a->y,
+		           a->mo);
+		return;
+	}
+	if (m->covers_previous && ++tm > 12)
+		tm = 1, ty++;
+	snprintf(period, sizeof(period), "%04d-%02d", ty, tm);
+	words_period_zh(m, period, covered, sizeof(covered));
+	snprintf(month, sizeof(month), "%d年%d月", a->y, a->mo);
 	key = report_annex_task_key(a->ep->plan, m, "<县市>", a->y, a->mo);
+	buf_printf(b, "本表为%s的情况，对应各县市、园区", month);
 	if (m->covers_previous)
-		buf_printf(b, "本表为%d年%d月的情况，对应各县市、园区%d年%d月报送的“%s”（任务 %s；"
-		           "任务键中的月份是报送的月份，不是表所反映的月份）；", a->y, a->mo, ny, nm,
-		           report_milestone_in(a->wp, m)->title, key);
-	else
-		buf_printf(b, "本表为%d年%d月的情况，对应各县市、园区报送的“%s”（任务 %s）；", a->y,
-		           a->mo, report_milestone_in(a->wp, m)->title, key);
+		buf_printf(b, "%d年%d月", ty, tm);
+	buf_printf(b, "报送的“%s”（", title);
+	/* a table of several months: which ones (本表为6月月末的情况, the table 5—6月) */
+	if (strcmp(covered, month) != 0 && covered[0])
+		buf_printf(b, "反映%s；", covered);
+	buf_printf(b, "任务 %s%s）；", key, m->covers_previous
+	           ? "；任务键中的月份是报送的月份，不是表所反映的月份" : "");
 	free(key);
 }
 
@@ -685,7 +704,7 @@ period_words(const struct annex *a, int form, struct buf *b)
  * note says so rather than let a past table read as if they were there at its end. */
 static void
 annex_note(struct report_table *t, const struct annex *a, const char *month, bool county,
-           int form)
+           int form, int owed)
 {
 	struct buf period = BUF_INIT;
 	char end[WORDS_DEADLINE_MAX];
@@ -694,7 +713,7 @@ annex_note(struct report_table *t, const struct annex *a, const char *month, boo
 	                             "的注“迟报”），不随月末重算；" : "";
 
 	words_deadline_zh(a->ep->tz, a->end, end);
-	period_words(a, form, &period);
+	period_words(a, form, owed, &period);
 	if (a->not_ended)
 		t->note = xasprintf("统计口径：%s 尚未结束，表中为截至%s（%s）各企业“%s”事项的状态，"
 		                    "不是月末数据；依审计记录重算（至第 %llu 号）；%s%s计划 %s 第 %u 版。",
@@ -1004,7 +1023,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		free(sum);
 	}
 	t.total_row = true;
-	annex_note(&t, &a, month, !by_industry, PLAN_FORM_ANNEX3);
+	annex_note(&t, &a, month, !by_industry, PLAN_FORM_ANNEX3, -1);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
@@ -1392,7 +1411,7 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	struct annex4_ctx c = {0};
 	struct report_table t;
 	char *title = NULL, *name = NULL;
-	int rc;
+	int rc, owed;
 
 	if ((rc = annex_load(&a, en, NULL, plan, month, e)) != 0)
 		goto out;
@@ -1411,7 +1430,10 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 		report_table_release(&t);
 		goto out;
 	}
-	annex_note(&t, &a, month, true, PLAN_FORM_ANNEX4);
+	owed = 0;
+	for (size_t i = 0; i < c.nc4; i++)
+		owed |= c.c4[i].due;
+	annex_note(&t, &a, month, true, PLAN_FORM_ANNEX4, c.nc4 ? owed : -1);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:

@@ -5,6 +5,7 @@ the table handed in in August, covering July (`covers: previous`), which is `rep
 a --month that has not begun (the month of a task's key, given for the period) is refused
 with the month it most likely means. The Changji plan and registry on a virtual clock at
 2017-08-10 12:00 +08:00."""
+import json
 import os
 import re
 import sys
@@ -37,6 +38,21 @@ import openpyxl  # noqa: E402
 texts = [c.value for r in openpyxl.load_workbook(xf).active.iter_rows() for c in r
          if isinstance(c.value, str)]
 check(any("本表为2017年7月的情况" in t for t in texts), "the workbook's note says it")
+
+# Annex 4, every two months (review12z, Z3): June's is the May–June table of task 2017-07;
+# July ends no Annex 4 period, and the note says no county's table is of it
+out = st.ok("report", "annex4", "--month", "2017-06")
+check("本表为2017年6月的情况，对应各县市、园区2017年7月报送的“全区10个行业超标企业清理明细表" in out
+      and "（反映2017年5—6月；任务 changji-2017/bimonthly-detail/<县市>/2017-07；" in out,
+      f"June's Annex 4: the two months and the task: {out[-600:]}")
+check("changji-2017/bimonthly-detail/hutubi-county/2017-07" in
+      {t["key"] for t in st.tasks("--milestone", "bimonthly-detail")}, "that task exists")
+out = st.ok("report", "annex4", "--month", "2017-07")
+check("没有县市、园区报送的“全区10个行业超标企业清理明细表（附件4）”所反映的期间止于2017年7月" in out,
+      f"July: no county's Annex 4 is of it: {out[-600:]}")
+checks = {x["check"] for x in json.loads(st.ok("report", "annex4", "--month", "2017-07",
+                                                "--format", "json"))}
+eq(checks, {"—"}, "and its 核对 are —")
 
 # the month of a task's key given as the period: September has not begun on 08-10
 rc, _, err = st.run("report", "annex3", "--month", "2017-09")
