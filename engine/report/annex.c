@@ -28,7 +28,7 @@ struct rtask {
 	char *jurisdiction;   /* owned */
 	int32_t due_date;
 	int state;            /* lifecycle state index at the month's end, NOT_YET, or -1 */
-	int64_t done_at;      /* when it last entered a final state (clock time), or 0 */
+	int64_t done_at;      /* when it last entered a final state (when it happened), or 0 */
 };
 
 struct annex {
@@ -481,22 +481,45 @@ report_history_release(struct report_history *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* When a task.* record's step happened: the `at` of an event or submission (`event --at`,
+ * `submit --at`: a rectification verified on site on 08-10 and entered on 08-20 happened
+ * on 08-10), else when it was recorded (review12z, Z1). */
+static int64_t
+happened_at(const struct store_audit *rec)
+{
+	char *at = report_json_str(rec->details, "at");
+	int64_t t = rec->clock_time;
+
+	/* always written with its offset ("2017-08-10T10:00:00+08:00"): no zone needed */
+	if (at == NULL || strlen(at) != 25 || tz_parse_time(NULL, at, &t) != 0)
+		t = rec->clock_time;
+	free(at);
+	return t;
+}
+
 /* Replays the task.* records up to the month's end: task.create gives the initial state,
- * task.event/submit/lapse/extend/flag each the state they left the task in; and the
- * enterprises' registry changes. */
+ * task.event/submit/lapse/extend/flag each the state they left the task in; a record
+ * counts for the month when its step happened in it (happened_at), and the last such record
+ * gives the state (one entered late knows the ones before it: a verification entered after a
+ * lapse voids it); and the enterprises' registry changes. */
 static int
 audit_cb(const struct store_audit *rec, void *arg)
 {
 	struct annex *a = arg;
 	struct rtask *r;
+	int64_t when;
 	int st;
 
 	if (strncmp(rec->action, "subject.", 8) == 0) {
 		report_history_note(&a->hist, rec);
 		return 0;
 	}
-	if (rec->clock_time > a->end || strncmp(rec->action, "task.", 5) != 0 ||
+	if (strncmp(rec->action, "task.", 5) != 0 ||
 	    strncmp(rec->task, a->prefix, strlen(a->prefix)) != 0)
+		return 0;
+	/* a step entered after the month's end that happened in it counts for it */
+	when = happened_at(rec);
+	if (when > a->end)
 		return 0;
 	/* bsearch and qsort want a real array even for none (C11 7.22.5) */
 	r = a->n ? bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp) : NULL;
@@ -508,7 +531,7 @@ audit_cb(const struct store_audit *rec, void *arg)
 	}
 	st = plan_lifecycle_state(a->lc, rec->to_state);
 	if (st >= 0 && a->lc->final[st] && !(r->state >= 0 && a->lc->final[r->state]))
-		r->done_at = rec->clock_time;
+		r->done_at = when;
 	r->state = st;
 	if (rec->seq > a->last_seq)
 		a->last_seq = rec->seq;
