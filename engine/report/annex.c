@@ -29,6 +29,8 @@ struct rtask {
 	int32_t due_date;
 	int state;            /* lifecycle state index at the month's end, NOT_YET, or -1 */
 	int64_t done_at;      /* when it last entered a final state (when it happened), or 0 */
+	bool due_then;        /* due_date is the one at the month's end, replayed: a move of it
+	                         recorded after the month's end gave its date before */
 };
 
 struct annex {
@@ -322,6 +324,7 @@ task_cb(const struct store_task *t, void *arg)
 	r->due_date = t->due_date;
 	r->state = NOT_YET;
 	r->done_at = 0;
+	r->due_then = false;
 	return 0;
 }
 
@@ -497,6 +500,31 @@ happened_at(const struct store_audit *rec)
 	return t;
 }
 
+/* The first move of a task's due date recorded after the month's end (an extension, a
+ * registry's new rectify_by, a correction period) gives the date it had at the month's
+ * end, its from-date: July's table keeps July's 整改时限 after an August re-import or
+ * extension (review12z, Z14). Records that do not move it are passed over. */
+static void
+due_before(struct rtask *r, const struct store_audit *rec)
+{
+	char *from = NULL;
+	int y, m, d;
+	char tail;
+
+	if (strcmp(rec->action, "task.extend") == 0 || strcmp(rec->action, "task.redate") == 0 ||
+	    strcmp(rec->action, "task.reschedule") == 0) {
+		from = report_json_str(rec->details, "from_due_date");
+		if (from == NULL)
+			from = report_json_str(rec->details, "from_due");
+	}
+	if (from != NULL && strlen(from) == 10 &&
+	    sscanf(from, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && cal_valid_date(y, m, d)) {
+		r->due_date = cal_days_from_civil(y, m, d);
+		r->due_then = true;
+	}
+	free(from);
+}
+
 /* Replays the task.* records up to the month's end: task.create gives the initial state,
  * task.event/submit/lapse/extend/flag each the state they left the task in; a record
  * counts for the month when its step happened in it (happened_at), and the last such record
@@ -517,13 +545,15 @@ audit_cb(const struct store_audit *rec, void *arg)
 	if (strncmp(rec->action, "task.", 5) != 0 ||
 	    strncmp(rec->task, a->prefix, strlen(a->prefix)) != 0)
 		return 0;
-	/* a step entered after the month's end that happened in it counts for it */
-	when = happened_at(rec);
-	if (when > a->end)
-		return 0;
 	/* bsearch and qsort want a real array even for none (C11 7.22.5) */
 	r = a->n ? bsearch(rec->task, a->v, a->n, sizeof(*a->v), key_cmp) : NULL;
-	if (r == NULL || rec->to_state[0] == '\0')
+	if (r == NULL)
+		return 0;
+	if (rec->clock_time > a->end && !r->due_then)
+		due_before(r, rec);
+	/* a step entered after the month's end that happened in it counts for it */
+	when = happened_at(rec);
+	if (when > a->end || rec->to_state[0] == '\0')
 		return 0;
 	if (plan_state_withdrawn(rec->to_state)) {
 		r->state = NOT_YET; /* cancelled (unlisted, retired, removed) or not applicable */
