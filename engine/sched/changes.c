@@ -35,9 +35,20 @@ sched_changes_note(struct sched_changes *c, enum sched_change kind, const char *
 {
 	if (c == NULL || (unsigned)kind >= SCHED_CHANGE_KINDS)
 		return;
-	if (c->n[kind] < SCHED_CHANGE_LINES)
-		snprintf(c->lines[kind][c->n[kind]], SCHED_CHANGE_LINE_MAX, "%-60s %s", key,
-		         text ? text : "");
+	if (c->n[kind] < SCHED_CHANGE_LINES) {
+		char *l = c->lines[kind][c->n[kind]];
+		int w = snprintf(l, SCHED_CHANGE_LINE_MAX, "%-60s %s", key, text ? text : "");
+
+		/* a long value (a reason of 330 characters) is cut at a character, never inside
+		 * one, and the cut is shown: the output stays UTF-8 (review12z, Z4) */
+		if (w >= SCHED_CHANGE_LINE_MAX) {
+			size_t n = SCHED_CHANGE_LINE_MAX - sizeof("…");
+
+			while (n > 0 && ((unsigned char)l[n] & 0xC0) == 0x80)
+				n--;
+			memcpy(l + n, "…", sizeof("…"));
+		}
+	}
 	c->n[kind]++;
 }
 
