@@ -371,7 +371,8 @@ const char *report_annex_late(const struct report_annex_reported *r, int64_t dea
  * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
  * not owed, *check NULL), _MISSING (owed, not reported: "未报送"), _AGREES ("一致（WHO，第 N
  * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"), "，迟报" after N for a
- * table received after the task's deadline; the task's flags after it;
+ * late hand-in (report_annex_late), "；第 M 号所报基数 2，已更正" when an earlier table of
+ * the task gave other figures; the task's flags after it;
  * *rbase the county's base number, -1 when none. *check xmalloc'd. Errors: the store's. */
 enum { REPORT_CHECK_NONE = 0, REPORT_CHECK_MISSING, REPORT_CHECK_AGREES, REPORT_CHECK_DIFFERS };
 int report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,

@@ -62,6 +62,21 @@ first3 = last("annex.report", T3.format("hutubi-county"))
 imp(st.write("h4.csv", a4_rows([e1, e2])), "hutubi-county")
 first4 = last("annex.report", T4.format("hutubi-county"))
 
+# 昌吉市 hands in June's table on time with a base one too many (review12z, Z7)
+cj = [r for r in json.loads(st.ok("report", "annex3", "--month", "2017-06", "--format", "json"))
+      if r["jurisdiction"] == "昌吉市"][0]
+FIG = ["base", "rectify_by_deadline", "listed_supervision", "closure", "done", "in_progress",
+       "not_started", "overdue"]
+
+
+def a3_row(name, d):
+    return f"{A3HEAD}\n{name}," + ",".join(str(d[k]) for k in FIG) + ",\n"
+
+
+wrong = dict(cj, base=cj["base"] + 1, not_started=cj["not_started"] + 1)
+imp(st.write("c3.csv", a3_row("昌吉市", wrong)), "changji-city")
+firstc = last("annex.report", T3.format("changji-city"))
+
 # 玛纳斯县 hands in nothing on time; its table arrives on 07-08: a late report
 st.ok("advance", "--to", "2017-07-10T12:00:00+08:00")
 imp(st.write("m3.csv", f"{A3HEAD}\n玛纳斯县,1,1,0,0,0,0,1,0,\n"), "manas-county",
@@ -75,8 +90,13 @@ imp(st.write("h4b.csv", a4_rows([e1, e2, e3])), "hutubi-county")
 second4 = last("annex.report", T4.format("hutubi-county"))
 check(second3 > first3 and second4 > first4, "both corrections recorded")
 
+imp(st.write("c3b.csv", a3_row("昌吉市", cj)), "changji-city")
+secondc = last("annex.report", T3.format("changji-city"))
 a3 = {r["jurisdiction"]: r["check"] for r in
       json.loads(st.ok("report", "annex3", "--month", "2017-06", "--format", "json"))}
+eq(a3["昌吉市"], f"一致（王科长，第 {secondc} 号；第 {firstc} 号所报基数 {cj['base'] + 1}、未启动 "
+   f"{cj['not_started'] + 1}，已更正）",
+   "Annex 3's correction says what the table on time said")
 eq(a3["呼图壁县"], f"一致（王科长，第 {second3} 号）",
    "a correction after an on-time hand-in is not 迟报 in Annex 3")
 eq(a3["玛纳斯县"], f"一致（王科长，第 {seqm} 号，迟报）", "a table handed in late is 迟报")

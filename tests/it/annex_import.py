@@ -120,11 +120,14 @@ out = st.ok("import-annex", f2, "--jurisdiction", "hutubi-county", "--month", "2
 check(f"as the Annex 3 of hutubi-county for 2017-06 on record (audit record {seq2}" in out
       and "nothing recorded" in out, f"the same file: {out}")
 eq(len(records()), n1, "no second record of the same table")
-eq(annex3("2017-06")["呼图壁县"]["check"], f"一致（王科长，第 {seq2} 号）", "the later table agrees")
+# the later table agrees, and says what the one it corrected said (review12z, Z7)
+CORR = f"；第 {r['seq']} 号所报基数 2、限期整改 2、整治中 1、未启动 1，已更正"
+eq(annex3("2017-06")["呼图壁县"]["check"], f"一致（王科长，第 {seq2} 号{CORR}）",
+   "the later table agrees")
 st.ok("flag", TASK3, "--kind", "concealed", "--by", "监测监察科", "--reason", "瞒报超标企业1家")
 seqf = [x for x in records() if x["action"] == "task.flag"][-1]["seq"]
 eq(annex3("2017-06")["呼图壁县"]["check"],
-   f"一致（王科长，第 {seq2} 号）；瞒报（监测监察科 认定，第 {seqf} 号）", "the flag marks it")
+   f"一致（王科长，第 {seq2} 号{CORR}）；瞒报（监测监察科 认定，第 {seqf} 号）", "the flag marks it")
 
 # bad files: the first bad row or field named, exit 65, nothing recorded
 n0 = len(records())
