@@ -385,18 +385,23 @@ handed_in_at(const struct acc *a, const struct store_audit *rec, char out[32])
  * recorded (the audit record's actor: the person who entered it), and that the lapse no
  * longer counts. Caller frees. */
 static char *
-recorded_words(const struct acc *a, const struct store_audit *rec)
+recorded_words(const struct acc *a, const struct store_audit *rec,
+               const struct plan_lifecycle *lc)
 {
 	char at[32], when[32], *by = report_json_str(rec->details, "by"), *out;
 
 	handed_in_at(a, rec, at);
 	tz_format_local(engine_tz(a->en), rec->clock_time, when);
 	if (strcmp(rec->action, "task.event") == 0) {
-		/* an event that ended the task (verify, close) rather than a hand-in */
+		/* an event that ended the task (verify, close) rather than a hand-in, said by the
+		 * state it ended in (转为已整改验收), never by the plan's event id (review12z, Z10) */
 		char *ev = report_json_str(rec->details, "event");
 
-		out = xasprintf("%s 办结（%s，经办 %s），%s 补录（录入 %s），所记逾期不予计算", at,
-		                ev ? ev : "", by ? by : "", when, rec->actor ? rec->actor : "");
+		out = lc ? xasprintf("%s 办结（转为%s，经办 %s），%s 补录（录入 %s），所记逾期不予计算",
+		                     at, report_state_title(lc, rec->to_state), by ? by : "", when,
+		                     rec->actor ? rec->actor : "")
+		         : xasprintf("%s 办结（%s，经办 %s），%s 补录（录入 %s），所记逾期不予计算", at,
+		                     ev ? ev : "", by ? by : "", when, rec->actor ? rec->actor : "");
 		free(ev);
 	} else {
 		out = xasprintf("%s 收到（报送人 %s），%s 补录（录入 %s），所记逾期不予计算", at,
@@ -418,7 +423,7 @@ voids_lapse(const struct store_audit *rec)
 static void
 mark_recorded(struct acc *a, struct item *it, const struct store_audit *rec)
 {
-	char *words = recorded_words(a, rec), *why;
+	char *words = recorded_words(a, rec, it->lc), *why;
 
 	why = xasprintf("%s；%s", it->why, words);
 	free(it->why);
@@ -574,14 +579,13 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		/* recorded in this period for a lapse of an earlier one: a row of its own here,
 		 * so the period that holds the record shows it (that period's report, made
 		 * again, shows its lapse as 补录 too) */
-		char *words = recorded_words(a, rec);
+		char *words;
 
-		if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0) {
-			free(words);
+		if ((rc = store_task_get(a->txn, rec->task, &t, a->e)) != 0)
 			return rc;
-		}
 		it = add_item(a, rec, K_RECORDED);
 		task_item(a, it, &t);
+		words = recorded_words(a, rec, it->lc);
 		it->deadline_state = -1;
 		it->why = xasprintf("补录：%s；所补录的是此前的逾期（审计第 %zu 号）", words, *slot);
 		store_task_release(&t);
@@ -975,7 +979,8 @@ report_accountability(struct engine *en, const char *plan, int64_t from, int64_t
 	                                    "interview_warnings", "restriction_warnings",
 	                                    "audit_seqs"};
 	struct acc a = {0};
-	char f[32] = "（起）", t[32] = "（今）";
+	/* without --from/--to: the whole trail, said in words (review12z, Z10) */
+	char f[40] = "第一条审计记录", t[40] = "打印时";
 	int rc;
 
 	const struct engine_plan *ep = plan ? engine_plan_find(en, plan)

@@ -42,4 +42,12 @@ eq(a["done"], 0, "June's does not")
 acc = json.loads(st.ok("report", "accountability", "--format", "json"))["records"]
 check(not any(r["task"] == T and r["kind"] in ("逾期未完成", "逾期") for r in acc),
       f"no lapse counts against it: {[r for r in acc if r['task'] == T]}")
+# the accountability report says the step in words, not the plan's event id (review12z, Z10)
+mine = [r for r in acc if r["task"] == T]
+check(mine and all("verify" not in r["reason"] for r in mine) and
+      any("办结（转为已整改验收，经办 监察支队）" in r["reason"] for r in mine),
+      f"the verification in words: {mine}")
+out = st.ok("report", "accountability")
+check("统计区间：第一条审计记录 至 打印时" in out and "（起）" not in out,
+      f"the whole trail's period in words: {out[-300:]}")
 done("a step counts as of when it happened")

@@ -75,7 +75,7 @@ out = st.ok("report", "accountability", "--from", "2017-03-01", "--to", "2017-03
 rows = {r[4]: (r[2], r[5]) for r in
         list(csv.reader(io.StringIO(out.lstrip("\ufeff").split("\n\n")[0])))[1:]}
 eq(rows[key(E1)][0], "补录", "甲钢铁's row: 补录")
-check("2017-03-09 10:00 +08:00 办结（verify，经办 县局）" in rows[key(E1)][1], rows[key(E1)][1])
+check("2017-03-09 10:00 +08:00 办结（转为已整改验收，经办 县局）" in rows[key(E1)][1], rows[key(E1)][1])
 eq(rows[key(E2)][0], "逾期", "乙水泥's row: a lapse")
 st.cleanup()
 done("an event that ended a task before its deadline, recorded afterwards, voids the lapse")
