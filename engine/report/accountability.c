@@ -548,6 +548,25 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 				it->left_note = xasprintf("展期%s后不再逾期，新截止日期 %s",
 				                          backdated ? "（事后补记）" : "", to ? to : "?");
 				free(to);
+			} else if (strcmp(rec->action, "task.redate") == 0 ||
+			           strcmp(rec->action, "task.reschedule") == 0) {
+				/* a registry import (a new rectify_by) or a plan version moved the
+				 * deadline past the lapse: said as an extension is, with its cause and
+				 * record, for the inspector who looks for a county that edited its own
+				 * registry after a lapse (review12z, Z15) */
+				char *from = report_json_str(rec->details, "from_due");
+				char *to = report_json_str(rec->details, "to_due");
+
+				if (from == NULL)
+					from = report_json_str(rec->details, "from_due_date");
+				if (to == NULL)
+					to = report_json_str(rec->details, "to_due_date");
+				it->left_note = xasprintf("%s将截止日期由 %s 调整为 %s（审计第 %llu 号），不再逾期",
+				                          strcmp(rec->action, "task.redate") == 0
+				                          ? "登记册更新" : "计划调整", from ? from : "?",
+				                          to ? to : "?", (unsigned long long)rec->seq);
+				free(from);
+				free(to);
 			} else if (backdated) {
 				char at[32];
 

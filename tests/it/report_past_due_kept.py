@@ -39,4 +39,12 @@ st.ok("extend", f"changji-2017/rectification/{EXTENDED}/once", "--to", "2017-10-
 eq(report("2017-07"), july, "July's Annex 4 is the same table after the re-import and extension")
 eq((due("2017-08", MOVED), due("2017-08", EXTENDED)), ("2017-09-30", "2017-10-31"),
    "August's, not ended, shows the new time limits")
-done("a past Annex 4 keeps its time limits")
+# the lapse the re-import lifted says so in the accountability report, with its record, as an
+# extension does (review12z, Z15)
+rows = [r for r in json.loads(st.ok("report", "accountability", "--format", "json"))["records"]
+        if r["task"] == f"changji-2017/rectification/{MOVED}/once"]
+seq = [r for r in st.records() if r["action"] == "task.redate" and MOVED in r["task"]]
+check(seq and len(rows) == 1 and rows[0]["kind"] == "逾期" and
+      f"登记册更新将截止日期由 2017-07-31 调整为 2017-09-30（审计第 {seq[-1]['seq']} 号），不再逾期"
+      in rows[0]["reason"], f"the registry's move said: {rows}")
+done("a past Annex 4 keeps its time limits; a lapse lifted by a re-import says so")
