@@ -113,7 +113,7 @@ list_header(struct list_ctx *c)
 {
 	if (c->header)
 		fprintf(c->out, "%8s  %-16s  %-20s %-18s %s\n", "seq", "clock time", "actor",
-		        "action", "task or subject, states");
+		        "action", "task or subject, states, by whom");
 	c->header = false;
 }
 
@@ -147,13 +147,22 @@ list_cb(const struct store_audit *a, void *arg)
 		 * and an overdue notice's refusal otherwise read alike */
 		char *kind = strncmp(a->action, "notice.", 7) == 0
 		             ? report_json_str(a->details, "kind") : NULL;
+		/* who acted (--by, the officer) beside who ran the command (actor): an
+		 * inspector reading the table sees both (review12z, Z11) */
+		char *by = report_json_str(a->details, "by");
 
+		if (by != NULL && (by[0] == '\0' || strcmp(by, a->actor) == 0)) {
+			free(by);
+			by = NULL;
+		}
 		tz_format_local(c->tz, a->clock_time, when);
-		fprintf(c->out, "%8" PRIu64 "  %-16s  %-20s %-18s %s%s%s%s%s%s%s%s\n", a->seq, when,
-		        a->actor, a->action, a->task[0] ? a->task : a->subject,
+		fprintf(c->out, "%8" PRIu64 "  %-16s  %-20s %-18s %s%s%s%s%s%s%s%s%s%s\n", a->seq,
+		        when, a->actor, a->action, a->task[0] ? a->task : a->subject,
 		        a->from_state[0] || a->to_state[0] ? "  " : "", a->from_state,
 		        a->from_state[0] || a->to_state[0] ? " -> " : "", a->to_state,
+		        by ? "  by " : "", by ? by : "",
 		        kind ? "  (" : "", kind ? kind : "", kind ? ")" : "");
+		free(by);
 		free(kind);
 	}
 	if (ferror(c->out)) {
