@@ -974,7 +974,8 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 				goto out;
 			val(&vs, "submit_url", link);
 		}
-		rc = notice_render(en, r->ep, r->kind, r->fallback, lookup, &vs, &subject, &body, e);
+		rc = notice_render(en, r->ep, r->tmpl ? r->tmpl : r->kind, r->fallback, lookup, &vs,
+		                   &subject, &body, e);
 		if (rc != 0 && (rc = unbuildable(e, why, sizeof(why))) != 0)
 			goto out;
 		if (!why[0] && link != NULL && strstr(body, link) == NULL) {

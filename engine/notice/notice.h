@@ -35,6 +35,8 @@ struct notice_var {
 struct notice_req {
 	const struct engine_plan *ep;
 	const char *kind;             /* notice kind, X-Dabiao-Kind */
+	const char *tmpl;             /* template kind when not kind itself (a list of kind's
+	                                 notices: start-list), or NULL */
 	const char *fallback;         /* template kind when <kind>.txt is missing */
 	const char *key;              /* notice key: the outbox refuses it a second time */
 	const struct store_task *task;/* the task, or NULL (conduct warnings) */

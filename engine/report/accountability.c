@@ -313,6 +313,16 @@ extension_words(const struct acc *a, const struct store_audit *rec)
 	return out;
 }
 
+/* Does rec (task.extend) void the lapse before it: a back-dated extension whose new
+ * deadline covers the late hand-in waiting for review (docs/plan-format.md, "Back-dated
+ * extensions")? */
+static bool
+extend_voids(const struct store_audit *rec)
+{
+	return strcmp(rec->action, "task.extend") == 0 &&
+	       strstr(rec->details, "\"voids_lapse\":true") != NULL;
+}
+
 /* A task.extend record: said in the row of the lapse it followed, or kept for the row of
  * the lapse it precedes (the deadline that lapsed was an extended one). */
 static int
@@ -340,7 +350,8 @@ on_extend(struct acc *a, const struct store_audit *rec)
 		it = add_item(a, rec, K_EXTENDED);
 		task_item(a, it, &t);
 		it->deadline_state = -1;
-		it->why = xasprintf("展期：%s；所补记的是此前的逾期（审计第 %zu 号）", words, *slot);
+		it->why = xasprintf("展期：%s；所补记的是此前的逾期（审计第 %zu 号）%s", words, *slot,
+		                    extend_voids(rec) ? "；补报在展期内，所记逾期不予计算" : "");
 		store_task_release(&t);
 		free(words);
 		return 0;
@@ -527,6 +538,17 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		    voids_lapse(rec)) {
 			mark_recorded(a, it, rec);
 		}
+		/* handed in late, then a back-dated extension covering the hand-in: the lapse
+		 * was none as of the extended deadline; its row (which says the hand-in and the
+		 * extension) counts in no column, as the conduct rules no longer count it */
+		if (it->seq < rec->seq && it->left_state != NULL && it->kind == K_MISSED &&
+		    extend_voids(rec)) {
+			char *why = xasprintf("%s；补报在展期内，所记逾期不予计算", it->why);
+
+			free(it->why);
+			it->why = why;
+			it->kind = K_EXTENDED;
+		}
 		if (it->seq < rec->seq && it->left_state != NULL && it->lc &&
 		    strcmp(it->left_state, PLAN_STATE_CANCELLED) == 0 &&
 		    strcmp(rec->action, "task.reopen") == 0 &&
@@ -593,6 +615,18 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	}
 	if (rec->clock_time < a->from || rec->clock_time > a->to)
 		return 0;
+	/* the late hand-in (迟报) of a lapse before the period, made on time by a back-dated
+	 * extension recorded in it: no longer late (rare: a scan is enough) */
+	for (size_t i = 0; strcmp(rec->action, "task.extend") == 0 &&
+	                   strstr(rec->details, "\"hand_in_late\":false") && i < a->n; i++)
+		if (a->v[i].kind == K_LATE && strcmp(a->v[i].task, rec->task) == 0) {
+			/* the extension's own row (on_extend) says who extended it and why */
+			char *why = xasprintf("%s；补报在事后补记的展期内，不作迟报", a->v[i].why);
+
+			free(a->v[i].why);
+			a->v[i].why = why;
+			a->v[i].kind = K_EXTENDED;
+		}
 	if (voids_lapse(rec) && map_slot(&a->map, rec->task, false) == NULL &&
 	    (slot = map_slot(&a->early, rec->task, false)) != NULL) {
 		/* recorded in this period for a lapse of an earlier one: a row of its own here,

@@ -27,6 +27,15 @@ struct occs {
 	size_t n, cap;
 };
 
+/* A late arrival's start notice, held until the plan's expansion is done: one notice per
+ * owner per load or import (review 10e, m-K). */
+struct start_note {
+	char *owner;             /* "ROLE\tJURISDICTION-OR-ENTERPRISE": whom it goes to */
+	char *key;               /* the task */
+	struct owner_notice n;
+	size_t seq;              /* the order the tasks were made: the order they are listed */
+};
+
 struct xctx {
 	struct engine *en;
 	struct store_txn *txn;
@@ -35,6 +44,8 @@ struct xctx {
 	struct dberr *e;
 	bool plan_load; /* a plan (version) loaded, not a subject imported: why tasks are late */
 	int64_t first_loaded; /* clock time the plan's first version was loaded, or 0 */
+	struct start_note *starts; /* of the plan being expanded (ep) */
+	size_t nstarts, capstarts;
 };
 
 static int occurrences(struct xctx *x, const struct plan_milestone *m,
@@ -115,7 +126,7 @@ const char *
 sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct plan_milestone *m, const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL, false, 0};
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, NULL, 0, 0};
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return "retired";
@@ -545,8 +556,20 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 		if (!start.plan_late && x->first_loaded != 0)
 			rc = sched_too_late(x->ep, m, o->due_date, o->deadline, x->first_loaded,
 			                    &start.plan_late, x->e);
-		if (rc == 0)
-			rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &start, x->e);
+		if (rc == 0) {
+			const struct plan_role *role = &p->roles[m->owner];
+			struct start_note *sn;
+
+			x->starts = xgrow(x->starts, &x->capstarts, x->nstarts + 1,
+			                  sizeof(*x->starts));
+			sn = &x->starts[x->nstarts];
+			sn->owner = xasprintf("%s\t%s", role->id,
+			                      role->per == PLAN_PER_JURISDICTION ? t.jurisdiction
+			                      : role->per == PLAN_PER_ENTERPRISE ? t.subject : "");
+			sn->key = xstrdup(t.key);
+			sn->n = start;
+			sn->seq = x->nstarts++;
+		}
 	}
 	if (rc == 0)
 		sched_changes_note(x->ch, na ? SCHED_NOT_APPLICABLE : late ? SCHED_GRACE : SCHED_ADDED,
@@ -596,12 +619,61 @@ expand_milestone(struct xctx *x, const struct plan_milestone *m)
 	return rc;
 }
 
+static int
+start_cmp(const void *a, const void *b)
+{
+	const struct start_note *x = a, *y = b;
+	int c = strcmp(x->owner, y->owner);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The start notices the plan's expansion held: an owner with one late arrival gets its own
+ * notice (TASK#start#g1) as before, one with several gets one listing them all. */
+static int
+tell_starts(struct xctx *x)
+{
+	int rc = 0;
+
+	qsort(x->starts, x->nstarts, sizeof(*x->starts), start_cmp);
+	for (size_t i = 0, j; rc == 0 && i < x->nstarts; i = j) {
+		for (j = i + 1; j < x->nstarts && strcmp(x->starts[j].owner, x->starts[i].owner) == 0;
+		     j++)
+			;
+		if (j - i == 1) {
+			struct store_task t;
+
+			if ((rc = store_task_get(x->txn, x->starts[i].key, &t, x->e)) == 0) {
+				rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &x->starts[i].n, x->e);
+				store_task_release(&t);
+			}
+		} else {
+			char **keys = xcalloc(j - i, sizeof(*keys));
+			struct owner_notice *ns = xcalloc(j - i, sizeof(*ns));
+
+			for (size_t k = i; k < j; k++) {
+				keys[k - i] = x->starts[k].key;
+				ns[k - i] = x->starts[k].n;
+			}
+			rc = sched_start_list(x->en, x->txn, x->ep, keys, ns, j - i, x->e);
+			free(keys);
+			free(ns);
+		}
+	}
+	for (size_t i = 0; i < x->nstarts; i++) {
+		free(x->starts[i].owner);
+		free(x->starts[i].key);
+	}
+	x->nstarts = 0;
+	return rc;
+}
+
 int
 expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
            struct sched_changes *ch, struct dberr *e)
 {
 	/* a load names its plan; an import (a subject arrived) expands every plan */
-	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0};
+	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0, NULL, 0, 0};
 	int rc;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
@@ -617,23 +689,28 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
 			x.first_loaded = first.loaded_at;
 			store_plan_release(&first);
 		}
-		for (size_t k = 0; k < x.ep->plan->nmilestones; k++) {
+		for (size_t k = 0; rc == 0 && k < x.ep->plan->nmilestones; k++)
 			rc = expand_milestone(&x, &x.ep->plan->milestones[x.ep->plan->order[k]]);
-			if (rc != 0)
-				return rc;
-		}
-		if (x.ep->plan->dispatch.day > 0 &&
-		    (rc = dispatch_schedule(en, txn, x.ep, e)) != 0)
-			return rc;
+		/* told even when the expansion failed: tell_starts frees what it held (the
+		 * caller's transaction then writes nothing) */
+		if (rc == 0)
+			rc = tell_starts(&x);
+		else
+			(void)tell_starts(&x);
+		if (rc == 0 && x.ep->plan->dispatch.day > 0)
+			rc = dispatch_schedule(en, txn, x.ep, e);
+		if (rc != 0)
+			break;
 	}
-	return 0;
+	free(x.starts);
+	return rc;
 }
 
 int
 expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct store_task *t, int32_t *due, int64_t *deadline, struct dberr *e)
 {
-	struct xctx x = {en, txn, ep, 0, e, false, 0};
+	struct xctx x = {en, txn, ep, 0, e, false, 0, NULL, 0, 0};
 	struct store_subject s, *sp = NULL;
 	struct occs o = {0};
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;

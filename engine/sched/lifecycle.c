@@ -562,6 +562,20 @@ out:
 	return rc;
 }
 
+/* The hand-in on record for t: when it was received (*at) and whether it came after the
+ * deadline then in force (*late); false when t holds none. */
+static bool
+handed_in(const struct engine_plan *ep, const struct store_task *t, int64_t *at, bool *late)
+{
+	const char *when = store_task_extra(t, "submitted_at");
+	const char *sl = store_task_extra(t, "submitted_late");
+
+	if (when == NULL || *when == '\0' || tz_parse_time(ep->tz, when, at) != 0)
+		return false;
+	*late = sl != NULL && strcmp(sl, "true") == 0;
+	return true;
+}
+
 /* Why a task of a selection was left as it was. */
 enum extend_left { EXTEND_DONE = 0, EXTEND_SAME, EXTEND_FINISHED };
 
@@ -579,7 +593,8 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	struct buf details = BUF_INIT;
 	struct owner_notice n = {0};
 	char old[16], neu[16], now[40], gen[16], *from = NULL;
-	int64_t deadline, previous;
+	int64_t deadline, previous, received = 0;
+	bool waiting, late = false, voids = false;
 	int rc;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
@@ -630,6 +645,23 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 		               key, neu, now);
 		goto out;
 	}
+	/* a hand-in waiting for review: the owner owes nothing until it is reviewed, and a
+	 * back-dated extension (agreed before it is recorded) that covers a late one makes it
+	 * on time as of the new deadline, its lapse void as for a hand-in recorded afterwards
+	 * (docs/plan-format.md, "Back-dated extensions"; review 10e, m-A) */
+	waiting = c.state >= 0 && c.lc->deadline_to >= 0 && c.state != c.lc->deadline_to &&
+	          !c.lc->deadline_from[c.state] && handed_in(c.ep, &t, &received, &late);
+	if (waiting && late && backdate && received <= deadline) {
+		late = false;
+		t.flags &= ~(uint32_t)STORE_TASK_LATE;
+		store_task_set_extra(&t, "submitted_late", "false");
+		voids = (t.flags & STORE_TASK_LAPSED) != 0;
+		if (voids) {
+			snprintf(now, sizeof(now), "%lld", (long long)engine_now(en));
+			t.flags &= ~(uint32_t)STORE_TASK_LAPSED;
+			store_task_set_extra(&t, "lapse_voided", now);
+		}
+	}
 	from = xstrdup(t.state);
 	previous = t.deadline;
 	t.flags |= STORE_TASK_EXTENDED;
@@ -649,9 +681,23 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	buf_json_str(&details, by);
 	buf_puts(&details, ",\"reason\":");
 	buf_json_str(&details, reason);
-	buf_printf(&details, ",\"backdated\":%s}", backdate ? "true" : "false");
+	buf_printf(&details, ",\"backdated\":%s", backdate ? "true" : "false");
+	if (waiting) {
+		tz_format_rfc3339(c.ep->tz, received, now);
+		buf_printf(&details, ",\"hand_in_received_at\":\"%s\",\"hand_in_late\":%s%s", now,
+		           late ? "true" : "false", voids ? ",\"voids_lapse\":true" : "");
+	}
+	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "task.extend", key, t.subject, from, t.state,
 	                  buf_str(&details), e);
+	/* the voided lapse, and the escalations that followed from it, count no more; the
+	 * warnings that counted it are brought to the truth (warning.c) */
+	if (rc == 0 && voids)
+		rc = conduct_unnote(en, txn, c.ep, &t, "lapse", NULL, e);
+	if (rc == 0 && voids)
+		rc = conduct_unnote(en, txn, c.ep, &t, "escalation", NULL, e);
+	if (rc == 0 && voids)
+		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
 	/* a back-dated deadline already past: the lapse is now, not at the next turn */
 	if (rc == 0 && deadline < engine_now(en)) {
 		char *state = t.state;
@@ -671,6 +717,8 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	n.by = by;
 	n.reason = reason;
 	n.previous = previous;
+	n.handed_in = waiting ? received : 0;
+	n.handed_in_late = waiting && late;
 	rc = sched_owner_notice(en, txn, c.ep, &t, &n, e);
 out:
 	free(from);

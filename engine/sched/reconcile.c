@@ -65,22 +65,6 @@ struct rctx {
 	struct hmap groups;   /* group -> its head line: linear in the lines however many */
 };
 
-/* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
- * handed in (its lifecycle takes a submission and it names a receiver), else
- * "2017年11月完成培训". m belongs to plan p. Caller frees. */
-static char *
-matter_words(const struct plan *p, const struct plan_milestone *m, const char *period,
-             const char **verb)
-{
-	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
-	bool hand_in = lc->submit_event >= 0 && m->submit_to >= 0;
-	char per[64];
-
-	words_period_zh(m, period, per, sizeof(per));
-	*verb = hand_in ? "报送" : "完成";
-	return hand_in ? xasprintf("%s《%s》", per, m->title) : xasprintf("%s%s", per, m->title);
-}
-
 /* Notes a line for t's owner (m of plan p: the milestone as the owner knew it). */
 static void
 tell(struct rctx *c, const struct store_task *t, const struct plan *p,
@@ -363,7 +347,7 @@ cancel(struct rctx *c, struct store_task *t, const char *why, const char *zh)
 		sched_changes_note(c->ch, SCHED_CANCELLED, t->key, why);
 	if (rc == 0 && mi >= 0) {
 		const char *verb;
-		char *what = matter_words(p, &p->milestones[mi], t->period, &verb);
+		char *what = sched_matter_words(p, &p->milestones[mi], t->period, &verb);
 		char *line = xasprintf("%s：撤销，不再%s（%s）", what, verb, zh);
 
 		tell(c, t, p, &p->milestones[mi], line, TOLD_CANCELLED);
@@ -580,7 +564,7 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		 * each (tell_owners): the date they were told is in their reminders and must not
 		 * be left standing */
 		const char *verb;
-		char *what = matter_words(c->ep->plan, m, t->period, &verb), *told;
+		char *what = sched_matter_words(c->ep->plan, m, t->period, &verb), *told;
 		char wprev[WORDS_DEADLINE_MAX], wnew[WORDS_DEADLINE_MAX], wplan[WORDS_DEADLINE_MAX];
 
 		words_deadline_zh(c->ep->tz, previous, wprev);
@@ -927,7 +911,7 @@ reopen(struct rctx *c, struct store_task *t)
 		         lapsed ? " (lapsed before it was cancelled: still overdue)"
 		         : late ? " (grace: too late to remind of the plan's date)" : "");
 		sched_changes_note(c->ch, SCHED_REOPENED, t->key, line);
-		what = matter_words(p, m, t->period, &verb);
+		what = sched_matter_words(p, m, t->period, &verb);
 		words_deadline_zh(c->ep->tz, t->deadline, wnew);
 		if (lapsed) {
 			told = xasprintf("%s：恢复%s，截止时间%s已过，仍按逾期处理，请尽快%s（%s）", what,

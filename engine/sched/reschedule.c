@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
 
@@ -55,6 +57,19 @@ sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_offs
 	return 0;
 }
 
+char *
+sched_matter_words(const struct plan *p, const struct plan_milestone *m, const char *period,
+                   const char **verb)
+{
+	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
+	bool hand_in = lc->submit_event >= 0 && m->submit_to >= 0;
+	char per[64];
+
+	words_period_zh(m, period, per, sizeof(per));
+	*verb = hand_in ? "报送" : "完成";
+	return hand_in ? xasprintf("%s《%s》", per, m->title) : xasprintf("%s%s", per, m->title);
+}
+
 int
 sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                    const struct store_task *t, const struct owner_notice *n, struct dberr *e)
@@ -63,8 +78,8 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
 	struct task_forms forms = {0};
-	struct notice_var vars[9];
-	char key[1024], prev[WORDS_DEADLINE_MAX] = "";
+	struct notice_var vars[11];
+	char key[1024], prev[WORDS_DEADLINE_MAX] = "", handed[WORDS_DEADLINE_MAX] = "";
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
 
 	if (n->previous != 0)
@@ -79,6 +94,10 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	vars[5] = (struct notice_var){"date_source", n->source ? n->source : ""};
 	vars[6] = (struct notice_var){"deadline_kept", n->deadline_kept ? "是" : ""};
 	vars[7] = (struct notice_var){"plan_late", n->plan_late ? "是" : ""};
+	if (n->handed_in != 0)
+		words_deadline_zh(ep->tz, n->handed_in, handed);
+	vars[8] = (struct notice_var){"handed_in_zh", handed};
+	vars[9] = (struct notice_var){"handed_in_late", n->handed_in_late ? "是" : ""};
 	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
 	r.ep = ep;
 	r.kind = n->kind;
@@ -90,7 +109,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 8;
+	r.nvars = 10;
 	/* a task that starts late asks for its table: the blank one goes with it (附件) */
 	if (strcmp(n->kind, "start") == 0) {
 		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0)
@@ -101,6 +120,90 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 		}
 	}
 	rc = notice_queue(en, txn, &r, e);
+	task_forms_release(&forms);
+	return rc;
+}
+
+int
+sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                 char *const *keys, const struct owner_notice *ns, size_t n, struct dberr *e)
+{
+	static const struct plan_target targets[] = {{PLAN_TARGET_OWNER, -1}};
+	struct store_task *ts = xcalloc(n, sizeof(*ts));
+	struct buf items = BUF_INIT, id = BUF_INIT, names = BUF_INIT;
+	struct task_forms forms = {0};
+	struct notice_req r = {0};
+	struct notice_var vars[4];
+	char key[512], count[24], hash[SHA256_HEX_SIZE];
+	bool plan_late = true;
+	size_t got = 0;
+	int rc = 0;
+
+	for (; rc == 0 && got < n; got++)
+		if ((rc = store_task_get(txn, keys[got], &ts[got], e)) != 0)
+			break;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct plan_milestone *m = &ep->plan->milestones[plan_milestone_index(
+			ep->plan, ts[i].milestone)];
+		char dl[WORDS_DEADLINE_MAX], prev[WORDS_DEADLINE_MAX];
+		const char *verb, *when = ns[i].plan_late ? "该事项下达" : "你单位纳入";
+		char *what = sched_matter_words(ep->plan, m, ts[i].period, &verb);
+
+		plan_late = plan_late && ns[i].plan_late;
+		words_deadline_zh(ep->tz, ts[i].deadline, dl);
+		words_deadline_zh(ep->tz, ns[i].previous, prev);
+		buf_printf(&items, "%s　　%zu. %s：", i ? "\n" : "", i + 1, what);
+		/* the same three cases as start.txt's, one sentence each */
+		if (ns[i].deadline_kept)
+			buf_printf(&items, "截止时间为%s，%s时已来不及按期提醒，特此告知；请于%s前%s。",
+			           dl, when, dl, verb);
+		else if (ns[i].previous_passed)
+			buf_printf(&items, "原定截止时间为%s，在%s之前已经届满，不作逾期处理；请于%s前%s。",
+			           prev, when, dl, verb);
+		else
+			buf_printf(&items, "原定截止时间为%s，%s时已来不及按期提醒，给予宽限；请于%s前%s。",
+			           prev, when, dl, verb);
+		buf_printf(&id, "%s\n", ts[i].key);
+		free(what);
+		rc = task_forms_add(en, txn, ep, &ts[i], &forms, e);
+	}
+	if (rc != 0)
+		goto out;
+	sha256_hex(buf_str(&id), id.len, hash);
+	snprintf(key, sizeof(key), "%s/start/%lld/%.16s", ep->plan->id, (long long)engine_now(en),
+	         hash);
+	snprintf(count, sizeof(count), "%zu", n);
+	vars[0] = (struct notice_var){"items", buf_str(&items)};
+	vars[1] = (struct notice_var){"item_count", count};
+	vars[2] = (struct notice_var){"plan_late", plan_late ? "是" : ""};
+	r.ep = ep;
+	r.kind = "start";
+	r.tmpl = "start-list";
+	r.fallback = "start-list";
+	r.key = key;
+	r.task = &ts[0];
+	r.subject = ts[0].subject;
+	r.tasks = (const char *const *)keys;
+	r.ntasks = n;
+	r.targets = targets;
+	r.ntargets = 1;
+	r.scheduled = engine_now(en);
+	r.vars = vars;
+	r.nvars = 3;
+	task_forms_attach(&forms, &r);
+	if (forms.n > 0) {
+		for (size_t i = 0; i < forms.n; i++)
+			buf_printf(&names, "%s%s", i ? "、" : "", forms.f[i].title);
+		vars[r.nvars++] = (struct notice_var){"attachment_name", buf_str(&names)};
+	}
+	rc = notice_queue(en, txn, &r, e);
+out:
+	buf_release(&names);
+	for (size_t i = 0; i < got; i++)
+		store_task_release(&ts[i]);
+	free(ts);
+	buf_release(&items);
+	buf_release(&id);
 	task_forms_release(&forms);
 	return rc;
 }

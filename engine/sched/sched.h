@@ -346,7 +346,10 @@ int task_event(struct engine *en, struct store_txn *txn, const char *key, const 
  * state; the owner gets an `extended` notice with the reason and both deadlines. A day
  * whose end is already past is DB_EDATA unless backdate (an extension agreed earlier and
  * recorded now, marked so: the task lapses at once if it is still open); so is a day before
- * the current deadline's (never shortened) or the same day (nothing to change). Errors:
+ * the current deadline's (never shortened) or the same day (nothing to change). A
+ * back-dated day whose end covers a late hand-in waiting for review makes it on time and
+ * voids the lapse before it, as a hand-in recorded afterwards does (docs/plan-format.md,
+ * "Back-dated extensions"). Errors:
  * DB_ENOTFOUND, DB_ESTATE (a final state), DB_EDATA, the store's. */
 int task_extend(struct engine *en, struct store_txn *txn, const char *key, int32_t day,
                 const char *by, const char *reason, bool backdate, struct dberr *e);

@@ -83,15 +83,34 @@ struct owner_notice {
 	bool submit_to;          /* also to the milestone's submit_to role */
 	bool plan_late;          /* start: late because the plan (or milestone) came late, not
 	                          * the subject: the text must not say the unit joined late */
+	int64_t handed_in;       /* extended: the hand-in waiting for review (its receipt), or
+	                          * 0: the owner owes nothing until it is reviewed */
+	bool handed_in_late;     /* extended: that hand-in is late even as of the new deadline */
 };
+
+/* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
+ * handed in (its lifecycle takes a submission and it names a receiver; *verb "报送"),
+ * else "2017年11月完成培训" (*verb "完成"). m belongs to plan p. Caller frees. */
+char *sched_matter_words(const struct plan *p, const struct plan_milestone *m,
+                         const char *period, const char **verb);
 
 /* Queues a notice of n->kind about task t to its owner (and submit_to), now, with the
  * template values acted_by, reason, previous_deadline_zh, deadline_passed, previous_passed,
- * deadline_kept, date_source and plan_late. Errors:
+ * deadline_kept, date_source, plan_late, handed_in_zh and handed_in_late. Errors:
  * notice_queue's. */
 int sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                        const struct store_task *t, const struct owner_notice *n,
                        struct dberr *e);
+
+/* One `start` notice to the owner of several late arrivals made at once (one load or
+ * import: ns[i] says how task keys[i] came late), listing each with its original and its
+ * new deadline, instead of one notice per task (review 10e, m-K); its key is
+ * PLAN/start/UNIXTIME/HASH (whom and which tasks), its template `start-list`, and it
+ * carries each task's blank form. keys are of one plan (ep) and one owner, n >= 2.
+ * Errors: the store's, notice_queue's. */
+int sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                     char *const *keys, const struct owner_notice *ns, size_t n,
+                     struct dberr *e);
 
 /* One plan being stored: the new version's plan (taken by the engine once placed), its
  * file and bytes, and what storing it did. */
