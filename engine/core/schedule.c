@@ -165,6 +165,7 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 	const struct plan_lifecycle *lc;
 	struct task_times t;
 	int64_t from = schedule_from(task);
+	const char *lf;
 	int rc;
 
 	if (mi < 0)
@@ -175,6 +176,21 @@ schedule_task(struct store_txn *txn, const struct engine_plan *ep, const struct 
 	rc = schedule_times(ep, m, task->due_date, task->deadline, &t, e);
 	if (rc != 0)
 		return rc;
+	/* a lapse a person's action made at once, after the deadline (a late return, a
+	 * back-dated extension: sched_lapse sets ladder_from): the ladder's steps before it
+	 * were never sent, so it counts from that lapse's day as a scheduled one counts from
+	 * the due date; else an overdue report would never reach the county government
+	 * (review10g G7) */
+	if (t.nescalate > 0 && (lf = store_task_extra(task, "ladder_from")) != NULL && *lf) {
+		struct task_times l;
+		int64_t at = strtoll(lf, NULL, 10);
+		int32_t day;
+
+		tz_utc_to_local(ep->tz, at, &day, NULL, NULL);
+		if ((rc = schedule_times(ep, m, day, at, &l, e)) != 0)
+			return rc;
+		memcpy(t.escalate, l.escalate, sizeof(t.escalate));
+	}
 	/* One rule for the deadline instant: a submission at or before it is on time
 	 * (lifecycle.c), so the task lapses only after it, at the next second. */
 	if (lc->deadline_to >= 0) {

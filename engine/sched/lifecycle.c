@@ -234,7 +234,7 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 	if (rc == 0 && deadline < now) {
 		char *state = t->state;
 
-		rc = sched_lapse(en, txn, c->ep, c->lc, t, deadline, now, e);
+		rc = sched_lapse(en, txn, c->ep, c->lc, t, deadline + 1, now, e);
 		if (rc == 0) {
 			t->state = xstrdup(c->lc->states[c->lc->deadline_to]);
 			free(state);
@@ -243,15 +243,19 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 	return rc;
 }
 
+/* The owner's notice of an event: `return`, and any event of a plan's own lifecycle that
+ * sends a hand-in back to the owner (back: from a state the deadline does not watch into
+ * one it does, e.g. `reject: {submitted: open}`), is a `returned` notice; else none would
+ * tell the county it owes the report again (review10g G7). */
 static int
 event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
              const struct store_task *t, const char *event, const struct task_event_args *a,
-             struct dberr *e)
+             bool back, struct dberr *e)
 {
 	struct owner_notice n = {0};
 	char at[24];
 
-	if (strcmp(event, "return") == 0)
+	if (strcmp(event, "return") == 0 || back)
 		n.kind = "returned";
 	else if (strcmp(event, "accept") == 0)
 		n.kind = "accepted";
@@ -545,7 +549,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	if (rc == 0 && submit && missing.len > 0)
 		rc = queue_incomplete(en, txn, &c, &t, a->at, e);
 	if (rc == 0 && !submit)
-		rc = event_notice(en, txn, &c, &t, event, a, e);
+		rc = event_notice(en, txn, &c, &t, event, a, back, e);
 	if (rc == 0 && to_state) {
 		int now_st = plan_lifecycle_state(c.lc, t.state); /* lapsed at once, perhaps */
 
@@ -702,7 +706,7 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	if (rc == 0 && deadline < engine_now(en)) {
 		char *state = t.state;
 
-		rc = sched_lapse(en, txn, c.ep, c.lc, &t, deadline, engine_now(en), e);
+		rc = sched_lapse(en, txn, c.ep, c.lc, &t, deadline + 1, engine_now(en), e);
 		if (rc == 0 && strcmp(t.state, state) == 0 && c.lc->deadline_to >= 0 &&
 		    c.state >= 0 && c.lc->deadline_from[c.state]) {
 			t.state = xstrdup(c.lc->states[c.lc->deadline_to]);

@@ -33,6 +33,9 @@ sched_reschedule(struct engine *en, struct store_txn *txn, const struct engine_p
 	t->updated_at = engine_now(en);
 	snprintf(when, sizeof(when), "%" PRId64, from);
 	store_task_set_extra(t, "schedule_from", when);
+	/* a new schedule's ladder counts from its own deadline again (sched_lapse) */
+	if (store_task_extra(t, "ladder_from") != NULL)
+		store_task_set_extra(t, "ladder_from", "");
 	if ((rc = store_task_put(txn, t, e)) != 0)
 		return rc;
 	return schedule_task(txn, ep, t, e);

@@ -113,6 +113,16 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 	}
 	if (rc == 0)
 		rc = conduct_note(en, txn, ep, t, counted, "lapse", e);
+	/* made at once after a schedule that began past the deadline (a person's action):
+	 * its escalation ladder counts from now (schedule_task, ladder_from) */
+	if (rc == 0 && schedule_from(t) > t->deadline) {
+		char at[24];
+
+		snprintf(at, sizeof(at), "%lld", (long long)engine_now(en));
+		store_task_set_extra(t, "ladder_from", at);
+		if ((rc = store_task_put(txn, t, e)) == 0)
+			rc = schedule_task(txn, ep, t, e);
+	}
 	t->state = from; /* t's strings stay owned by the record copy */
 	buf_release(&details);
 	return rc;

@@ -22,11 +22,14 @@ int sched_reschedule(struct engine *en, struct store_txn *txn, const struct engi
                      struct dberr *e);
 
 /* The task's deadline passes in a state that owes something (lapse): it moves to the
- * lifecycle's deadline state, flagged lapsed, with its audit record (planned: when the
- * deadline was) and its count for the conduct rules at counted (the scheduler: when the
- * deadline passed, however late the entry is applied; a person's action that makes the
- * task overdue at once: now). A task in any other state is left alone (0). t is written;
- * its strings stay the caller's. Errors: the store's. */
+ * lifecycle's deadline state, flagged lapsed, with its audit record (planned: the lapse's
+ * own instant, the deadline's next second, whoever applies it) and its count for the
+ * conduct rules at counted (the scheduler: when the deadline passed, however late the
+ * entry is applied; a person's action that makes the task overdue at once: now). A lapse
+ * made after a schedule that began past the deadline (a person's action) gets its
+ * escalation ladder counted from now (extra ladder_from, schedule_task). A task in any
+ * other state is left alone (0). t is written; its strings stay the caller's. Errors: the
+ * store's. */
 int sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct plan_lifecycle *lc, struct store_task *t, int64_t planned,
                 int64_t counted, struct dberr *e);

@@ -256,7 +256,27 @@ check_reachable(struct pctx *c, const struct plan_lifecycle *lc, const struct yd
 static int
 check_watched(struct pctx *c, const struct plan_lifecycle *lc, const struct ydoc_node *at)
 {
+	int ret = -1;
+
+	for (size_t ev = 0; ev < lc->nevents; ev++)
+		if (strcmp(lc->events[ev], "return") == 0)
+			ret = (int)ev;
 	for (size_t s = 0; s < lc->nstates; s++) {
+		bool returned = false;
+
+		/* a state `return` enters is the owner's to redo, whatever an `accept` may do
+		 * from it: the returned notice asks for the report by the deadline, so the
+		 * deadline must watch it (review10g G3) */
+		for (size_t f = 0; ret >= 0 && f < lc->nstates; f++)
+			returned = returned || lc->table[f * lc->nevents + (size_t)ret] == (int)s;
+		if (returned && !lc->final[s] && !lc->deadline_from[s] && (int)s != lc->deadline_to)
+			return ydoc_error(c->d, at->items[s], c->e, "state '%s' of lifecycle '%s' "
+			                  "is entered by `return` (the report goes back to its owner) "
+			                  "but the deadline does not watch it: the owner owes the "
+			                  "report again and nothing would chase it; add it to "
+			                  "deadline.from%s", lc->states[s], lc->id,
+			                  lc->deadline_to < 0 ? " (the lifecycle needs a `deadline`)"
+			                                      : "");
 		if (lc->final[s] || lc->deadline_from[s] || (int)s == lc->deadline_to ||
 		    plan_lifecycle_awaits_review(lc, (int)s))
 			continue;
