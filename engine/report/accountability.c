@@ -533,8 +533,11 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		/* a task cancelled after its lapse (it left the deadline state then) whose
 		 * hand-in before the lapse is recorded afterwards: the lapse is 补录 all the same
 		 * (review 10e, M-E) */
+		/* a task that left its deadline state after its lapse (cancelled, or given
+		 * time again by an extension or a new date: review10g G1) whose hand-in before
+		 * the lapse is recorded afterwards: the lapse is 补录 all the same (review
+		 * 10e, M-E) */
 		if (it->seq < rec->seq && it->left_state != NULL && it->kind != K_RECORDED &&
-		    strcmp(it->left_state, PLAN_STATE_CANCELLED) == 0 &&
 		    voids_lapse(rec)) {
 			mark_recorded(a, it, rec);
 		}

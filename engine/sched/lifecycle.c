@@ -333,9 +333,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	struct buf held = BUF_INIT;
 	char *from = NULL, when[40], now[40], stamp[24];
 	const char *last;
-	int64_t since;
+	int64_t since, lapsed_dl;
 	int rc, ev, to;
-	bool submit, timed, late = false, back, voids = false;
+	bool submit, timed, late = false, back, voids = false, lifted;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
@@ -372,6 +372,14 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		goto out;
 	}
 	submit = ev == c.lc->submit_event;
+	/* the deadline that lapsed, and whether time was given again since (an extension, a
+	 * registry's new date: the task is open again, its lapse on record): a hand-in or
+	 * event received by that deadline voids the lapse either way (review10g G1) */
+	last = store_task_extra(&t, "lapsed_deadline");
+	lapsed_dl = last != NULL && *last ? strtoll(last, NULL, 10) : t.deadline;
+	/* (a lapse recorded before dabiao kept its deadline: only while still lapsed) */
+	lifted = c.state >= 0 && c.lc->deadline_from[c.state] && (t.flags & STORE_TASK_LAPSED) &&
+	         last != NULL && *last;
 	/* an event recorded afterwards (`--at`) is held to what a submission is held to */
 	timed = submit || a->at != engine_now(en);
 	tz_format_rfc3339(c.ep->tz, a->at, when);
@@ -420,25 +428,27 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		 * consequences go (the task is no longer lapsed, no conduct rule counts it); the
 		 * trail keeps the lapse and this record, which says when the report was received
 		 * and when it was recorded (docs/plan-format.md, "Recorded afterwards") */
-		voids = c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
-		        (t.flags & STORE_TASK_LAPSED) && !late;
+		voids = c.lc->deadline_to >= 0 && (c.state == c.lc->deadline_to || lifted) &&
+		        (t.flags & STORE_TASK_LAPSED) && a->at <= lapsed_dl;
 		/* an incomplete one prevents the lapse only when its correction period, counted
 		 * from its receipt, runs past the deadline; otherwise it was incomplete at the
 		 * deadline and the lapse stands as it was: no void, no second lapse, nothing to
 		 * tell the deciders (review 10f, F2). So does a late incomplete one: the task
 		 * stays lapsed, the incomplete notice says what is still missing */
-		if (c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to && to == c.lc->incomplete &&
-		    missing.len > 0 && (t.flags & STORE_TASK_LAPSED)) {
+		if (c.lc->deadline_to >= 0 && (c.state == c.lc->deadline_to || lifted) &&
+		    to == c.lc->incomplete && missing.len > 0 && (t.flags & STORE_TASK_LAPSED)) {
 			const struct plan_offset *corr = &c.m->correction;
 			int32_t cday;
-			int64_t cdl = t.deadline;
+			int64_t cdl = lapsed_dl;
 
 			if (voids && corr->n > 0 &&
 			    (rc = sched_period_end(c.ep, a->at, corr, &cday, &cdl, e)) != 0)
 				goto out;
-			if (cdl <= t.deadline) {
+			if (cdl <= lapsed_dl) {
 				voids = false;
-				to = c.lc->deadline_to;
+				/* lapsed it stays; given time again since, it owes the rest by then */
+				if (c.state == c.lc->deadline_to)
+					to = c.lc->deadline_to;
 			}
 		}
 		store_task_set_extra(&t, "submitted_by", a->by);
@@ -459,8 +469,8 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		/* an event that ends the lapsed task (a rectification verified on site before
 		 * its time limit, entered after it) recorded as of before the deadline: the
 		 * lapse was no lapse, as for a submission (review 10e, M-D) */
-		voids = timed && c.lc->deadline_to >= 0 && c.state == c.lc->deadline_to &&
-		        (t.flags & STORE_TASK_LAPSED) && a->at <= t.deadline &&
+		voids = timed && c.lc->deadline_to >= 0 && (c.state == c.lc->deadline_to || lifted) &&
+		        (t.flags & STORE_TASK_LAPSED) && a->at <= lapsed_dl &&
 		        to != c.lc->deadline_to && !c.lc->deadline_from[to];
 	}
 	if (voids) {

@@ -94,7 +94,7 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 {
 	int st = plan_lifecycle_state(lc, t->state);
 	struct buf details = BUF_INIT;
-	char *from;
+	char *from, dl[24];
 	int rc;
 
 	if (st < 0 || !lc->deadline_from[st])
@@ -103,6 +103,10 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 	t->state = lc->states[lc->deadline_to];
 	t->flags |= STORE_TASK_LAPSED;
 	t->updated_at = engine_now(en);
+	/* the deadline that lapsed: an extension or a new date may move the task's own later,
+	 * and a hand-in received by this one still voids this lapse (lapsed_deadline()) */
+	snprintf(dl, sizeof(dl), "%lld", (long long)t->deadline);
+	store_task_set_extra(t, "lapsed_deadline", dl);
 	rc = store_task_put(txn, t, e);
 	if (rc == 0) {
 		buf_putc(&details, '{');
