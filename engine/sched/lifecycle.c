@@ -874,11 +874,22 @@ task_flag(struct engine *en, struct store_txn *txn, const char *key, const char 
 		goto out;
 	}
 	if (flags != NULL && in_list(flags, kind)) {
+		/* this kind's own raiser and reason (flag_by/flag_reason are the latest flag's,
+		 * of whatever kind: review10g G2); a flag raised before each kind kept its own
+		 * has only those, and then they are this kind's if it was the latest */
+		const char *fb, *fr, *last = store_task_extra(&t, "flag_kind");
+
+		kr = xasprintf("flag_reason:%s", kind);
+		kb = xasprintf("flag_by:%s", kind);
+		fb = store_task_extra(&t, kb);
+		fr = store_task_extra(&t, kr);
+		if (fr == NULL && last != NULL && strcmp(last, kind) == 0) {
+			fb = store_task_extra(&t, "flag_by");
+			fr = store_task_extra(&t, "flag_reason");
+		}
 		rc = dberr_set(e, DB_EDATA, "task %s is already flagged %s (by %s: %s); a flag is "
-		               "raised once, nothing changed", key, kind,
-		               store_task_extra(&t, "flag_by") ? store_task_extra(&t, "flag_by") : "?",
-		               store_task_extra(&t, "flag_reason") ? store_task_extra(&t, "flag_reason")
-		                                                   : "");
+		               "raised once, nothing changed", key, kind, fb ? fb : "?",
+		               fr ? fr : "");
 		goto out;
 	}
 	all = flags && *flags ? xasprintf("%s,%s", flags, kind) : xstrdup(kind);
