@@ -54,6 +54,14 @@ sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_offs
 			                 ep->plan->id);
 	} else {
 		d = today + (int32_t)period->n;
+		/* a period in calendar days that ends on a day off ends on the next working
+		 * day when the plan moves its dues so (due_on_holiday: next-workday), as every
+		 * other due of the plan is moved; a period granted is never shortened, so
+		 * previous-workday leaves it (review10g G13) */
+		if (ep->plan->calendar.due_on_holiday == CAL_SHIFT_NEXT &&
+		    cal_shift_due(&ep->plan->calendar, d, &d) != 0)
+			return dberr_set(e, DB_EDATA, "plan %s: no working day within ten years",
+			                 ep->plan->id);
 	}
 	*day = d;
 	*deadline = schedule_end_of_day(ep, d);

@@ -43,8 +43,9 @@ int sched_too_late(const struct engine_plan *ep, const struct plan_milestone *m,
                    struct dberr *e);
 
 /* The end of the local day `period` (d or wd) after the local day of instant t: a grace or
- * correction deadline. *day receives that day. Errors: DB_EDATA (no working day within
- * ten years). */
+ * correction deadline; a `d` period ending on a day off ends on the next working day when
+ * the plan's due_on_holiday is next-workday. *day receives that day. Errors: DB_EDATA (no
+ * working day within ten years). */
 int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_offset *period,
                      int32_t *day, int64_t *deadline, struct dberr *e);
 
