@@ -480,7 +480,10 @@ redate(struct rctx *c, struct store_task *t, const struct plan_milestone *m,
 		snprintf(why, sizeof(why), "kept: extended by hand to %s%s%s%s", own,
 		         by ? " (" : "", by ? by : "", by ? ")" : "");
 		kept = why;
-	} else if (deadline <= now)
+	} else if (deadline <= now && !(field && t->deadline > now && st != lc->deadline_to))
+		/* a subject's date already past, for a task still ahead of its own deadline, is
+		 * brought forward as one too close to remind is (below): the stricter sheet must
+		 * not have the weaker effect (review10g G5) */
 		kept = "kept: the new deadline has passed";
 	else if ((t->deadline <= now || st == lc->deadline_to) && !field)
 		kept = "kept: its deadline has passed";
