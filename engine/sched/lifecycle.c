@@ -268,6 +268,23 @@ event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	return sched_owner_notice(en, txn, c->ep, t, &n, e);
 }
 
+/* A lapse voided (a hand-in or an ending event received before it and recorded after,
+ * or made in time by a back-dated extension): neither it nor the escalations that followed
+ * from it count any more, and the warnings that counted it are brought to the truth
+ * (warning.c). */
+static int
+uncount_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+              const struct store_task *t, struct dberr *e)
+{
+	int rc = conduct_unnote(en, txn, ep, t, "lapse", NULL, e);
+
+	if (rc == 0)
+		rc = conduct_unnote(en, txn, ep, t, "escalation", NULL, e);
+	if (rc == 0)
+		rc = conduct_void_warnings(en, txn, ep, t, e);
+	return rc;
+}
+
 /* A hand-in received before the lapse of a task that a plan or registry change cancelled
  * afterwards (its milestone removed, its enterprise unlisted), recorded now: the lapse
  * keeps counting for a cancelled task (docs/plan-format.md), so it must stay open to the
@@ -314,13 +331,7 @@ submit_cancelled(struct engine *en, struct store_txn *txn, struct store_task *t,
 	rc = engine_audit(en, txn, "task.submit", t->key, t->subject, t->state, t->state,
 	                  buf_str(&d), e);
 	buf_release(&d);
-	if (rc == 0)
-		rc = conduct_unnote(en, txn, ep, t, "lapse", NULL, e);
-	if (rc == 0)
-		rc = conduct_unnote(en, txn, ep, t, "escalation", NULL, e);
-	if (rc == 0)
-		rc = conduct_void_warnings(en, txn, ep, t, e);
-	return rc;
+	return rc == 0 ? uncount_lapse(en, txn, ep, t, e) : rc;
 }
 
 int
@@ -546,14 +557,8 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,
 	                  t.state, buf_str(&details), e);
-	/* its escalation steps followed from the lapse: no longer counted either */
 	if (rc == 0 && voids)
-		rc = conduct_unnote(en, txn, c.ep, &t, "lapse", NULL, e);
-	if (rc == 0 && voids)
-		rc = conduct_unnote(en, txn, c.ep, &t, "escalation", NULL, e);
-	/* and the warnings that counted it are brought to the truth (warning.c) */
-	if (rc == 0 && voids)
-		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
+		rc = uncount_lapse(en, txn, c.ep, &t, e);
 	if (rc == 0 && back)
 		rc = came_back(en, txn, &c, &t, late, !submit, a->at, e);
 	if (rc == 0 && submit && missing.len > 0)
@@ -704,14 +709,8 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	buf_putc(&details, '}');
 	rc = engine_audit(en, txn, "task.extend", key, t.subject, from, t.state,
 	                  buf_str(&details), e);
-	/* the voided lapse, and the escalations that followed from it, count no more; the
-	 * warnings that counted it are brought to the truth (warning.c) */
 	if (rc == 0 && voids)
-		rc = conduct_unnote(en, txn, c.ep, &t, "lapse", NULL, e);
-	if (rc == 0 && voids)
-		rc = conduct_unnote(en, txn, c.ep, &t, "escalation", NULL, e);
-	if (rc == 0 && voids)
-		rc = conduct_void_warnings(en, txn, c.ep, &t, e);
+		rc = uncount_lapse(en, txn, c.ep, &t, e);
 	/* a back-dated deadline already past: the lapse is now, not at the next turn */
 	if (rc == 0 && deadline < engine_now(en)) {
 		char *state = t.state;
