@@ -629,7 +629,8 @@ start_cmp(const void *a, const void *b)
 }
 
 /* The start notices the plan's expansion held: an owner with one late arrival gets its own
- * notice (TASK#start#g1) as before, one with several gets one listing them all. */
+ * notice (TASK#start#g1) as before, one with several gets one listing them all. The notes
+ * stay the caller's (starts_release). */
 static int
 tell_starts(struct xctx *x)
 {
@@ -660,12 +661,17 @@ tell_starts(struct xctx *x)
 			free(ns);
 		}
 	}
+	return rc;
+}
+
+static void
+starts_release(struct xctx *x)
+{
 	for (size_t i = 0; i < x->nstarts; i++) {
 		free(x->starts[i].owner);
 		free(x->starts[i].key);
 	}
 	x->nstarts = 0;
-	return rc;
 }
 
 int
@@ -691,12 +697,9 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
 		}
 		for (size_t k = 0; rc == 0 && k < x.ep->plan->nmilestones; k++)
 			rc = expand_milestone(&x, &x.ep->plan->milestones[x.ep->plan->order[k]]);
-		/* told even when the expansion failed: tell_starts frees what it held (the
-		 * caller's transaction then writes nothing) */
 		if (rc == 0)
 			rc = tell_starts(&x);
-		else
-			(void)tell_starts(&x);
+		starts_release(&x); /* what a failed expansion held: nobody is told */
 		if (rc == 0 && x.ep->plan->dispatch.day > 0)
 			rc = dispatch_schedule(en, txn, x.ep, e);
 		if (rc != 0)
