@@ -124,6 +124,10 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 
 		snprintf(at, sizeof(at), "%lld", (long long)engine_now(en));
 		store_task_set_extra(t, "ladder_from", at);
+		/* a new generation: the steps the schedule just put from the old deadline (those
+		 * after its start, e.g. a 5d step still ahead of a return between the steps) go
+		 * stale, else they would fire before the ladder from the lapse (review10h K2) */
+		t->gen++;
 		if ((rc = store_task_put(txn, t, e)) == 0)
 			rc = schedule_task(txn, ep, t, e);
 	}

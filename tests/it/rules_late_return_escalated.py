@@ -9,7 +9,9 @@ lapse's audit record says its own instant, the deadline's next second (G12).
 Worked out by hand (Asia/Shanghai, no correction): 甲报告 due Friday 2017-03-10; handed in
 Thursday 03-09; returned Monday 03-20 10:00: it lapses then, its ladder counts from 03-20:
 `overdue` (after 1d) on Tuesday 03-21 09:00 to 甲县 and 支队, `escalation` (after 5d) on
-Saturday 03-25 09:00 to 县政府 and 支队; the rule (one escalation) warns after it."""
+Saturday 03-25 09:00 to 县政府 and 支队; the rule (one escalation) warns after it.
+Returned instead on Monday 03-13, between the old steps: overdue 03-14, escalation 03-18
+(review10h K2)."""
 import json
 import os
 import sys
@@ -64,18 +66,18 @@ lifecycles:
 """
 
 
-def run(event, plan_text):
+def run(event, plan_text, when="2017-03-20T10:00:00+08:00"):
     st = Store()
     st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00")
     st.ok("load", st.write("p.yaml", plan_text))
     st.ok("import", st.write("r.yaml", REG))
     st.ok("advance", "--to", "2017-03-09T10:00:00+08:00")
     st.ok("submit", "rl/a/j1/once", "--by", "甲县")
-    st.ok("advance", "--to", "2017-03-20T10:00:00+08:00")
+    st.ok("advance", "--to", when)
     st.ok("event", "rl/a/j1/once", event, "--by", "支队", "--reason", "数据错误")
     st.ok("advance", "--to", "2017-04-30T10:00:00+08:00")
     got = sorted((m["X-Dabiao-Scheduled"][:16], m["X-Dabiao-Kind"], m["To"])
-                 for m in st.mails() if m["X-Dabiao-Scheduled"] >= "2017-03-20")
+                 for m in st.mails() if m["X-Dabiao-Scheduled"] >= when[:10])
     return st, got
 
 
@@ -94,6 +96,17 @@ for event, text in (("return", plan()), ("reject", plan(REJECT, ", lifecycle: re
     eq([x["planned"] for x in lapse], ["2017-03-11T00:00:00+08:00"],
        f"{event}: the lapse's instant is the deadline's next second")
     st.cleanup()
+
+# review10h K2: returned on Monday 03-13 10:00, between the old ladder's steps (03-11,
+# 03-15): the ladder counts from 03-13 all the same, overdue Tuesday 03-14 09:00 and
+# escalation Saturday 03-18 09:00; the old ladder's 03-15 step is not sent
+st, got = run("return", plan(), "2017-03-13T10:00:00+08:00")
+eq([g for g in got if g[1] != "interview-warning"], [
+    ("2017-03-13T10:00", "returned", "j1@x.example"),
+    ("2017-03-14T09:00", "overdue", "j1@x.example, hq@x.example"),
+    ("2017-03-18T09:00", "escalation", "gov1@x.example, hq@x.example"),
+], "returned between the old steps: the ladder from the lapse only")
+st.cleanup()
 
 # G3: `return` into a state only the review queue watches is refused at the state
 G3 = plan("""\
