@@ -1025,12 +1025,29 @@ flags_left(const struct conduct_warning *w, const struct conduct_item *it)
 
 /* Is event it of w among its voided ones? A lapse and its escalations are voided together;
  * a task's flags, one event, when each of its kinds was withdrawn. */
+/* Has w recorded the lapse (flag NULL) or the flag kind of task's event as voided? */
+static bool
+part_voided(const struct conduct_warning *w, const char *task, const char *flag)
+{
+	for (size_t i = 0; i < w->nvoided; i++)
+		if (strcmp(w->voided[i].task, task) == 0 &&
+		    (flag == NULL ? conduct_class(w->voided[i].why) == PLAN_COUNT_LAPSE
+		                  : conduct_class(w->voided[i].why) == PLAN_COUNT_FLAG &&
+		                    conduct_flag_in(w->voided[i].why, flag)))
+			return true;
+	return false;
+}
+
 static bool
 item_voided(const struct conduct_warning *w, const struct conduct_item *it)
 {
 	char *left;
 	bool voided;
 
+	/* a lapse and its 漏报, one event: gone only when both are (the lapse voided and the
+	 * flag withdrawn); either alone leaves the other counted (review10h K1) */
+	if (strcmp(it->why, CONDUCT_LAPSE_OMITTED) == 0)
+		return part_voided(w, it->task, NULL) && part_voided(w, it->task, "omitted");
 	if (conduct_class(it->why) == PLAN_COUNT_FLAG) {
 		left = flags_left(w, it);
 		voided = left[0] == '\0';
@@ -1054,6 +1071,9 @@ voids_item(const struct conduct_warning *w, const struct conduct_item *it,
 
 	if (strcmp(it->task, v->task) != 0)
 		return false;
+	if (strcmp(it->why, CONDUCT_LAPSE_OMITTED) == 0)
+		return v->flag == NULL ? !part_voided(w, it->task, NULL)
+		       : strcmp(v->flag, "omitted") == 0 && !part_voided(w, it->task, "omitted");
 	if (v->flag == NULL)
 		return (conduct_class(it->why) & (PLAN_COUNT_LAPSE | PLAN_COUNT_ESCALATION)) != 0 &&
 		       !item_voided(w, it);
@@ -1156,10 +1176,13 @@ repropose(struct engine *en, struct store_txn *txn, struct conduct_warning *w, s
 
 		if (item_voided(w, it))
 			continue;
-		/* a task's flags less the kinds withdrawn */
+		/* a task's flags less the kinds withdrawn; a lapse-and-漏报 event half gone is
+		 * the half left, so the other half's void or withdrawal ends it (review10h K1) */
 		nw.items[nw.nitems++] = (struct conduct_item){
 			it->at, conduct_class(it->why) == PLAN_COUNT_FLAG ? flags_left(w, it)
-			                                                   : xstrdup(it->why),
+			        : strcmp(it->why, CONDUCT_LAPSE_OMITTED) != 0 ? xstrdup(it->why)
+			        : xstrdup(part_voided(w, it->task, NULL) ? "omitted"
+			                  : part_voided(w, it->task, "omitted") ? "lapse" : it->why),
 			xstrdup(it->task)};
 		if (it->at > last)
 			last = it->at;
@@ -1217,8 +1240,9 @@ void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 		const struct conduct_item *it = &w.items[i];
 
 		/* a flag withdrawn is that kind only: the task's other flags stand */
-		const struct conduct_item one = {it->at, (char *)(v->flag ? v->flag : it->why),
-		                                 it->task};
+		const struct conduct_item one = {it->at, (char *)(v->flag ? v->flag
+		                                 : strcmp(it->why, CONDUCT_LAPSE_OMITTED) == 0
+		                                 ? "lapse" : it->why), it->task};
 
 		if (!voids_item(&w, it, v))
 			continue;
@@ -1227,6 +1251,9 @@ void_one(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 		                                              xstrdup(it->task)};
 		buf_puts(&what, nvoid++ ? "”“" : "");
 		item_words(txn, en, ep, &one, &what);
+		/* half of a lapse-and-漏报 event: the other half still counts, and is said */
+		if (strcmp(it->why, CONDUCT_LAPSE_OMITTED) == 0 && !item_voided(&w, it))
+			buf_puts(&what, v->flag == NULL ? "（其漏报登记仍计入）" : "（其逾期仍计入）");
 	}
 	left = conduct_warning_left(&w);
 	r = conduct_rule_of(ep, &w);
