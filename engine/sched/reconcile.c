@@ -1027,6 +1027,13 @@ one(struct rctx *c, struct store_task *t)
 	free(j);
 	if (rc != 0)
 		return rc;
+	/* a registry change (an import, a retirement) reaches only the dates the registry
+	 * gives: a subject's own (due: {field}) and those counted from subjects' arrivals
+	 * (after); a plan's own date was decided at its version's load, kept or moved, and an
+	 * unrelated import must not re-decide it (review10h K3, K7: an extension to 03-17 was
+	 * moved to the version's 03-20, and every import re-listed the version's kept lines) */
+	if (c->old == NULL && m->due.kind != PLAN_DUE_FIELD && m->due.kind != PLAN_DUE_AFTER)
+		return 0;
 	if (due != ref_due || deadline != ref_deadline)
 		return redate(c, t, m, lc, st, due, deadline);
 	return retime(c, t, m, om);
