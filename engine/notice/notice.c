@@ -707,7 +707,10 @@ wants_link(const struct engine *en, const struct notice_req *r, const struct pla
 	const struct plan_lifecycle *lc;
 	int st;
 
-	if (engine_config(en)->web_base_url == NULL || r->task == NULL || m == NULL)
+	/* a notice listing several tasks (a start-list) carries each task's own link in its
+	 * text (notice_submit_link), never one task's for all */
+	if (engine_config(en)->web_base_url == NULL || r->task == NULL || m == NULL ||
+	    (r->tasks != NULL && r->ntasks > 1))
 		return false;
 	/* only where the owner can hand something in now: a link to a task whose lifecycle
 	 * takes no submission (a rectification is started, verified or closed, not handed
@@ -757,6 +760,25 @@ make_link(struct engine *en, struct store_txn *txn, const struct notice_req *r,
 	                                   : 0;
 	*url = xasprintf("%s/s/%s", cfg->web_base_url, token);
 	return store_link_put(txn, &l, e);
+}
+
+int
+notice_submit_link(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                   const struct store_task *t, const char *kind, const char *notice_key,
+                   char **url, struct dberr *e)
+{
+	struct notice_req r = {0};
+	int mi = plan_milestone_index(ep->plan, t->milestone);
+	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
+
+	*url = NULL;
+	r.ep = ep;
+	r.kind = kind;
+	r.key = notice_key;
+	r.task = t;
+	if (!wants_link(en, &r, m))
+		return 0;
+	return make_link(en, txn, &r, m, url, e);
 }
 
 /* The submit links in a text made earlier (a day's message: notices.group or a digest
@@ -1010,7 +1032,7 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 	hdr[nh++] = (struct notify_header){"X-Dabiao-Scheduled", sched};
 	if (link != NULL)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", link};
-	else if (!why[0] && strcmp(r->kind, "digest") == 0)
+	else if (!why[0] && (strcmp(r->kind, "digest") == 0 || (r->tasks != NULL && r->ntasks > 1)))
 		links_in_text(engine_config(en), body, &links);
 	for (size_t i = 0; i < links.n && nh < 70; i++)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", links.v[i]};

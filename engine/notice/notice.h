@@ -72,6 +72,15 @@ struct notice_req {
 int notice_queue(struct engine *en, struct store_txn *txn, const struct notice_req *r,
                  struct dberr *e);
 
+/* A submit link for task t's owner, made for the notice keyed notice_key of kind (a
+ * notice listing several tasks gives each its own: a start-list): *url is xmalloc'd
+ * (caller frees), or NULL when the configuration has no web base URL or the task takes no
+ * hand-in now or kind carries none. The store keeps the link's hash (as notice_queue's
+ * links). Errors: DB_ETEMP (no random bytes), the store's. */
+int notice_submit_link(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                       const struct store_task *t, const char *kind, const char *notice_key,
+                       char **url, struct dberr *e);
+
 struct strset;
 /* Adds to *to the addresses of role for one task, as notices resolve them (the one rule the
  * web's and status's "whom to call" columns share): per jurisdiction from the registry's

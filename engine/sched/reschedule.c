@@ -153,9 +153,16 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 	for (; rc == 0 && got < n; got++)
 		if ((rc = store_task_get(txn, keys[got], &ts[got], e)) != 0)
 			break;
+	/* the key first: each task's link is made for this notice */
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&id, "%s\n", keys[i]);
+	sha256_hex(buf_str(&id), id.len, hash);
+	snprintf(key, sizeof(key), "%s/start/%lld/%.16s", ep->plan->id, (long long)engine_now(en),
+	         hash);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const struct plan_milestone *m = &ep->plan->milestones[plan_milestone_index(
 			ep->plan, ts[i].milestone)];
+		char *link = NULL;
 		char dl[WORDS_DEADLINE_MAX], prev[WORDS_DEADLINE_MAX];
 		const char *verb, *when = ns[i].plan_late ? "该事项下达" : "你单位纳入";
 		char *what = sched_matter_words(ep->plan, m, ts[i].period, &verb);
@@ -174,15 +181,16 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 		else
 			buf_printf(&items, "原定截止时间为%s，%s时已来不及按期提醒，给予宽限；请于%s前%s。",
 			           prev, when, dl, verb);
-		buf_printf(&id, "%s\n", ts[i].key);
 		free(what);
-		rc = task_forms_add(en, txn, ep, &ts[i], &forms, e);
+		rc = notice_submit_link(en, txn, ep, &ts[i], "start", key, &link, e);
+		if (rc == 0 && link != NULL)
+			buf_printf(&items, "可通过以下链接在线报送：%s", link);
+		free(link);
+		if (rc == 0)
+			rc = task_forms_add(en, txn, ep, &ts[i], &forms, e);
 	}
 	if (rc != 0)
 		goto out;
-	sha256_hex(buf_str(&id), id.len, hash);
-	snprintf(key, sizeof(key), "%s/start/%lld/%.16s", ep->plan->id, (long long)engine_now(en),
-	         hash);
 	snprintf(count, sizeof(count), "%zu", n);
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"item_count", count};

@@ -36,6 +36,8 @@ def starts(st, before):
             and m["X-Dabiao-Kind"] == "start"]
 
 
+# with the web configured each task's own submit link is in the list, and a header each
+os.environ["DABIAO_WEB_URL"] = "http://127.0.0.1:9"
 st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-01-02T10:00:00+08:00")
 st.ok("load", st.write("p.yaml", PLAN))
@@ -65,6 +67,9 @@ for what, due in (("整改方案", "2017年2月10日（星期五）24时"), ("�
     check(f"{what}" in text and f"原定截止时间为{due}，在你单位纳入之前已经届满，不作逾期处理；"
           "请于2017年3月15日（星期三）24时前" in text, f"{what}: {text}")
 check("以下2项事项" in text, text)
+links = m.get_all("X-Dabiao-Submit-URL") or []
+eq(len(set(links)), 2, "one submit link per task listed, as headers")
+check(all(text.count(u) == 1 for u in links), f"each once in the text: {text}")
 eq(sorted((t["key"], t["due_date"]) for t in st.tasks() if E2 in t["key"]),
    [(f"sg/fix/{E2}/once", "2017-03-15"), (f"sg/rep/{E2}/once", "2017-03-15")],
    "both given the grace period")
