@@ -117,7 +117,7 @@ bool
 sched_plan_covers(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                   const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL, false, 0};
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, NULL, 0, 0};
 
 	return plan_covers(&x, s);
 }
