@@ -37,7 +37,8 @@ said = {}
 for m in st.mails():
     kind, key = m["X-Dabiao-Kind"], m["X-Dabiao-Task"] or ""
     if kind in ("reminder", "overdue", "escalation"):
-        said[(kind, key.split("/")[2])] = m.get_body(("plain",)).get_content()
+        said[(kind, key.split("/")[2])] = m["Subject"] + "\n" + \
+            m.get_body(("plain",)).get_content()
 
 
 def has(kind, j, text):
@@ -52,11 +53,18 @@ eq([has(k, "j1", INCOMPLETE) for k in ("reminder", "overdue", "escalation")], [T
    "甲县: every letter says what its hand-in lacks")
 eq([has(k, "j2", RETURNED) for k in ("reminder", "overdue", "escalation")], [True] * 3,
    "乙县: every letter says its hand-in was returned")
+eq([has(k, j, "补正后重新报送") for k in ("overdue", "escalation") for j in ("j1", "j2")],
+   [True] * 4, "the letters to a county that handed in ask for the correction (review 10i L2)")
+eq([has(k, "j3", "补正后重新") for k in ("overdue", "escalation")], [False] * 2,
+   "丙县 is asked to hand in, not to correct")
 eq([has(k, j, "仍未报送") for k in ("overdue", "escalation") for j in ("j1", "j2")],
    [False] * 4, "no letter says a county that handed in did not")
 eq([has("reminder", j, "请忽略本提醒") for j in ("j1", "j2", "j3")], [False, False, True],
    "only the county that sent nothing may ignore its reminder if it has")
 eq([has(k, "j3", "仍未报送") for k in ("overdue", "escalation")], [True, True],
    "丙县, which sent nothing, is told so")
+eq([has(k, j, "逾期未补正《评估报告》") for k in ("overdue", "escalation")
+    for j in ("j1", "j2", "j3")], [True, True, False] * 2,
+   "the subject says 逾期未补正 to the counties that handed in, 逾期未报送 to 丙县")
 st.cleanup()
 done("incomplete and returned reports are chased for what they owe")
