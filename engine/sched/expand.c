@@ -636,6 +636,8 @@ tell_starts(struct xctx *x)
 {
 	int rc = 0;
 
+	if (x->nstarts == 0)
+		return 0; /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
 	qsort(x->starts, x->nstarts, sizeof(*x->starts), start_cmp);
 	for (size_t i = 0, j; rc == 0 && i < x->nstarts; i = j) {
 		for (j = i + 1; j < x->nstarts && strcmp(x->starts[j].owner, x->starts[i].owner) == 0;
