@@ -682,7 +682,7 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
 {
 	/* a load names its plan; an import (a subject arrived) expands every plan */
 	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0, NULL, 0, 0};
-	int rc;
+	int rc = 0;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
 		struct store_plan first;
