@@ -110,6 +110,25 @@ report_missing(const struct req *r, int rc, const struct dberr *e)
 	return "报表暂时无法生成，请稍后重试。";
 }
 
+/* The plan an office's reports are of (review 11e, X5): every plan (NULL) for an office
+ * of every plan in the store; its own for an office of one bureau's plan in a store of two,
+ * which got no reports at all before. An office of several plans but not all: 403 (the
+ * tables are of one plan or of all), answered here. */
+static bool
+reports_plan(struct req *r, const char **plan)
+{
+	*plan = NULL;
+	if (r->who.every_plan)
+		return true;
+	if (r->who.nplans == 1) {
+		*plan = r->who.plans[0];
+		return true;
+	}
+	req_error(r, 403, "本系统中的报表按一个方案或全部方案统计，您的账号属于其中几个方案，请在服务器"
+	                  "上用 dabiao report --plan 分别生成。");
+	return false;
+}
+
 void
 page_reports(struct req *r)
 {
@@ -120,17 +139,15 @@ page_reports(struct req *r)
 	char month[8];
 	int64_t from, to;
 	static const char *const kinds[] = {"annex3", "annex4", "accountability"};
+	const char *plan;
 	int rc;
 
 	if (!r->who.office) {
 		req_error(r, 403, "报表仅供州级部门查看。");
 		return;
 	}
-	if (!r->who.every_plan) {
-		/* the tables sum up every plan in the store (review 11d, W13) */
-		req_error(r, 403, "本系统中还有其他单位的方案，报表汇总全部方案，仅供各方案共同的州级部门查看。");
+	if (!reports_plan(r, &plan))
 		return;
-	}
 	if (!month_of(r, month))
 		return;
 	view_begin(r, "报表");
@@ -149,14 +166,14 @@ page_reports(struct req *r)
 		   kinds[i], month);
 	H(h, "<a href=\"/calendar.ics\">全部截止日期（iCalendar）</a></p>");
 	dberr_clear(&e);
-	if ((rc = report_annex3(en, NULL, month, false, &a3, &e)) == 0) {
+	if ((rc = report_annex3(en, plan, month, false, &a3, &e)) == 0) {
 		table_html(r, &a3, "annex3");
 		report_table_release(&a3);
 	} else {
 		HF(h, "<p class=\"muted\" id=\"annex3-missing\">附件3：%s</p>", report_missing(r, rc, &e));
 	}
 	dberr_clear(&e);
-	if ((rc = report_annex4(en, NULL, month, &a4, &e)) == 0) {
+	if ((rc = report_annex4(en, plan, month, &a4, &e)) == 0) {
 		table_html(r, &a4, "annex4");
 		report_table_release(&a4);
 	} else {
@@ -164,7 +181,7 @@ page_reports(struct req *r)
 	}
 	month_range(r, month, &from, &to);
 	dberr_clear(&e);
-	if ((rc = report_accountability(en, NULL, from, to, acc, &e)) == 0) {
+	if ((rc = report_accountability(en, plan, from, to, acc, &e)) == 0) {
 		table_html(r, &acc[1], "accountability-summary");
 		table_html(r, &acc[0], "accountability");
 		report_table_release(&acc[0]);
@@ -217,6 +234,7 @@ page_report_download(struct req *r, const char *what)
 	enum report_format f;
 	const char *dot = strrchr(what, '.');
 	char month[8], name[64], kind[32];
+	const char *plan;
 	struct dberr e;
 	int rc;
 	size_t n = 1;
@@ -225,10 +243,8 @@ page_report_download(struct req *r, const char *what)
 		req_error(r, 403, "报表仅供州级部门下载。");
 		return;
 	}
-	if (!r->who.every_plan) {
-		req_error(r, 403, "本系统中还有其他单位的方案，报表汇总全部方案，仅供各方案共同的州级部门下载。");
+	if (!reports_plan(r, &plan))
 		return;
-	}
 	if (dot == NULL || (strcmp(dot, ".csv") != 0 && strcmp(dot, ".xlsx") != 0) ||
 	    (size_t)(dot - what) >= sizeof(kind)) {
 		req_error(r, 404, "没有这个报表。");
@@ -246,14 +262,14 @@ page_report_download(struct req *r, const char *what)
 		return;
 	dberr_clear(&e);
 	if (strcmp(kind, "annex3") == 0) {
-		rc = report_annex3(en, NULL, month, false, &t[0], &e);
+		rc = report_annex3(en, plan, month, false, &t[0], &e);
 	} else if (strcmp(kind, "annex4") == 0) {
-		rc = report_annex4(en, NULL, month, &t[0], &e);
+		rc = report_annex4(en, plan, month, &t[0], &e);
 	} else if (strcmp(kind, "accountability") == 0) {
 		int64_t from, to;
 
 		month_range(r, month, &from, &to);
-		rc = report_accountability(en, NULL, from, to, t, &e);
+		rc = report_accountability(en, plan, from, to, t, &e);
 		n = 2;
 	} else {
 		req_error(r, 404, "没有这个报表。");

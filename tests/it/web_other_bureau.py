@@ -9,7 +9,7 @@ detachment (`hb_supervision`, an office of plan `hb` only) gets 404 — byte for
 that does not exist — for the first plan's task page, file, proof and API object; its
 extension of a selection holding one, its review of one are refused and change nothing; its
 review queue, task list, API list, calendar and dashboard hold its plan's tasks only; the
-store-wide pages (reports, /api/audit) answer 403. The first plan's officer sees its own
+store-wide /api/audit answers 403, and its reports are its own plan's. The first plan's officer sees its own
 plan's tasks and not the second's."""
 import json
 import os
@@ -109,8 +109,13 @@ try:
     status, _, body = hb.get("/calendar.ics")
     plans = {str(e["X-DABIAO-PLAN"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
     eq((status, plans), (200, {"hb"}), "hbo's calendar: its plan's deadlines")
-    for path in ("/reports", "/reports/annex3.csv?month=2017-03", "/api/audit?since=0"):
-        eq(hb.get(path)[0], 403, f"hbo: {path} sums up every plan: 403")
+    eq(hb.get("/api/audit?since=0")[0], 403, "hbo: /api/audit holds every plan's records: 403")
+    # its reports are its plan's (review 11e, X5): the page and the downloads, none of the
+    # first plan's rows (T1 is the first plan's only accountability fact: flagged below)
+    status, _, page = hb.get("/reports?month=2017-03")
+    eq(status, 200, "hbo: its plan's reports")
+    status, hdrs, csv = hb.get("/reports/accountability.csv?month=2017-03")
+    eq(status, 200, "hbo: and their download")
 
     # the first plan's officer: its own plan's, not the second's
     off = Client(srv.base)
@@ -123,6 +128,14 @@ try:
     n_web = len(st.tasks("--plan", "web"))
     check(status == 200 and f"共 {n_web} 项任务" in body,
           f"officer's dashboard counts its plan's {n_web} tasks")
+    # an accountability fact of the first plan is in its office's report, not the other's
+    off.get(f"/tasks/{T1}")
+    eq(off.post(f"/tasks/{T1}/review", {"action": "flag", "kind": "concealed",
+                                        "reason": "隐瞒"})[0], 303, "the officer flags T1")
+    status, _, mine = off.get("/reports/accountability.csv?month=2017-03")
+    check(status == 200 and "评估报告" in mine, f"officer's report has the flag: {status} {mine[:300]}")
+    status, _, theirs = hb.get("/reports/accountability.csv?month=2017-03")
+    check(status == 200 and "评估报告" not in theirs, f"hbo's has not: {theirs[:300]}")
 finally:
     srv.stop()
 st.cleanup()
