@@ -389,16 +389,16 @@ role_kind_words(enum plan_per per)
 /* A role id names one kind of account in the whole store (review 11d, W1): an account of
  * role R is an office, a jurisdiction's or an enterprise's by R alone, so a plan whose R
  * is another kind than another loaded plan's R would turn a county's account into an
- * office of every plan (or an office's into nobody's). Refused (DB_EDATA), naming both. A
- * new version of the same plan is compared with the other plans only. */
+ * office of every plan (or an office's into nobody's). Refused (DB_EDATA), naming both;
+ * also between versions of one plan (the loaded one is the other). */
 static int
 roles_agree(struct engine *en, const struct plan *p, const char *path, struct dberr *e)
 {
 	for (size_t i = 0; i < engine_nplans(en); i++) {
 		const struct plan *q = engine_plan_at(en, i)->plan;
 
-		if (strcmp(q->id, p->id) == 0)
-			continue;
+		/* a new version of the same plan too (review 11f, Y2): its county role turned
+		 * office would make every county account of it an office */
 		for (size_t r = 0; r < p->nroles; r++) {
 			int qi = plan_role_index(q, p->roles[r].id);
 

@@ -51,6 +51,15 @@ for pid, role, per in (("zz-office", "county_epb", ""), ("aa-per", "enterprise",
     check(f"role '{role}'" in err and "plan web" in err and pid in err,
           f"the message names the role and both plans: {err}")
 eq(st.ok("tasks", "--format", "json"), before, "nothing was loaded")
+# review 11f, Y2: a new version of the same plan may not turn its county role into an office
+import web_it  # noqa: E402
+code, _, err = st.run("load", st.write("web-v2.yaml", web_it.PLAN.replace(
+    "county_epb: {title: 县环保局, per: jurisdiction}",
+    "county_epb: {title: 县环保局}\n  county_gov: {title: 县政府, per: jurisdiction}").replace(
+    "owner: county_epb", "owner: county_gov")))
+eq(code, 65, f"a version turning county_epb into an office is refused: {err}")
+check("role 'county_epb'" in err, f"naming the role: {err}")
+eq(st.ok("tasks", "--format", "json"), before, "nothing was loaded")
 
 st.ok("load", st.write("hb.yaml", OTHER_BUREAU_PLAN))
 st.ok("user", "add", "hbo", "--role", "hb_supervision", "--name", "另一支队",
