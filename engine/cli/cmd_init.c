@@ -1,9 +1,13 @@
 /*
  * cmd_init.c - `dabiao init`: the one command that creates a store.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
@@ -17,6 +21,48 @@ init_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	return store_clock_put(txn, sc, e);
 }
 
+/* Whether dir is missing (*missing) or a folder with no entries: where init may make a
+ * store, and so where what a failed init made may be taken away again. */
+static bool
+dir_fresh(const char *dir, bool *missing)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	*missing = d == NULL && errno == ENOENT;
+	if (d == NULL)
+		return *missing;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* Takes away what a failed init made in dir (the store's files, its outbox, the key; the
+ * folder itself when init made it), so that "nothing of it was stored" is true: a second
+ * init starts afresh instead of finding a half-made store it refuses, and no later command
+ * takes that for a real-clock store (review 13e, E4). Best effort: the failure reported is
+ * init's, not a cleanup's. */
+static void
+undo_init(const char *dir, bool made_dir)
+{
+	static const char *const files[] = {"data.mdb", "lock.mdb", "writers.lock",
+	                                    AUDIT_STORE_KEY, NULL};
+	char *path;
+
+	for (size_t i = 0; files[i]; i++) {
+		path = xasprintf("%s/%s", dir, files[i]);
+		unlink(path);
+		free(path);
+	}
+	path = xasprintf("%s/outbox", dir);
+	rmdir(path);
+	free(path);
+	if (made_dir)
+		rmdir(dir);
+}
+
 int
 cmd_init(struct cli *c)
 {
@@ -27,6 +73,7 @@ cmd_init(struct cli *c)
 	const struct config *cfg;
 	struct store *s = NULL;
 	struct tz *z = NULL;
+	bool fresh, missing;
 	int rc;
 
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0)
@@ -58,6 +105,7 @@ cmd_init(struct cli *c)
 		return dberr_set(&c->err, DB_ECANTCREAT, "a store already exists at %s", c->env->db);
 	}
 	dberr_clear(&c->err);
+	fresh = dir_fresh(c->env->db, &missing);
 	rc = store_open_sized(c->env->db, STORE_CREATE | store_log_flags(c->log_level),
 	                      cfg->store_mapsize, &s, &c->err);
 	if (rc == 0)
@@ -72,8 +120,13 @@ cmd_init(struct cli *c)
 		rc = audit_key_generate(key, &c->err);
 		free(key);
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		/* a store it could not make whole (a full disk, too small a map): unmade,
+		 * unless the folder held something before, which is never touched */
+		if (fresh && rc != DB_ECANTCREAT)
+			undo_init(c->env->db, missing);
 		return rc;
+	}
 	printf("created %s store at %s (zone %s)\n",
 	       sc.mode == STORE_CLOCK_VIRTUAL ? "virtual-clock" : "real-clock", c->env->db, sc.tz);
 	return 0;

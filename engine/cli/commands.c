@@ -503,7 +503,8 @@ const struct cli_command cli_commands[] = {
 	 .text = "Creates an empty store at --db DIR, a new or empty folder; it is the only "
 	         "command that creates one. A real-clock store follows the wall clock "
 	         "(`dabiao run`); a virtual one has its own now, moved only by `advance`, to "
-	         "rehearse a plan.",
+	         "rehearse a plan. An init that fails halfway (a full disk, 74) takes away "
+	         "what it made, so running it again starts afresh.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"clock", "real|virtual", "real", "the store's clock"},
 		 {"now", "TIME", "the wall clock", "a virtual clock's first now (RFC 3339)"},
@@ -514,6 +515,8 @@ const struct cli_command cli_commands[] = {
 		 {73, "a store already exists at DIR, or DIR cannot be created (its folder does "
 		  "not exist: init makes DIR, not its parents), or DIR is a folder with other "
 		  "files in it"},
+		 {74, "the store could not be written whole (a full disk): nothing of it is "
+		  "left"},
 		 {77, "no permission to make DIR in its folder, or to write in DIR"},
 		 {78, "the configuration is not valid, or the --config FILE does not exist"},
 		 {0, NULL}},

@@ -43,6 +43,22 @@ refused(st, ["--config", st.path("no-such.yaml"), "init"], 78,
         ["no-such.yaml", "does not exist"], "--config naming no file")
 check(not os.path.exists(st.db), "init with a missing configuration made no store")
 
+# --- an init that fails halfway (a map too small to hold the store, as a full disk would
+# leave it) takes away what it made: no half store a second init refuses and later
+# commands take for a real-clock one (review 13e, E4); an empty folder given stays, empty
+tiny = {"DABIAO_STORE_MAPSIZE": "4096"}
+for pre in (False, True):
+    half = Store("half")
+    if pre:
+        os.mkdir(half.db)
+    rc, _, err = half.run("init", "--clock", "virtual", env=tiny)
+    eq(rc, 74, f"init in too small a map (folder given: {pre}): {err.strip()}")
+    eq(os.listdir(half.db) if pre else os.path.exists(half.db), [] if pre else False,
+       f"the failed init left nothing (folder given: {pre})")
+    rc, out, err = half.run("init", "--clock", "virtual")
+    eq(rc, 0, f"init again, as the message says: {err.strip()}")
+    check("mode: virtual" in half.ok("clock"), "the store made is the one asked for")
+
 # --- a folder that is not a store: never made one
 other = Store("other")
 os.mkdir(other.db)
