@@ -143,6 +143,31 @@ map_release(struct lapse_map *m)
 	free(m->idx);
 }
 
+/* The plan whose task key this is ("PLAN/…"), or NULL (a record of no task). */
+static const struct engine_plan *
+key_plan(const struct acc *a, const char *key)
+{
+	for (size_t p = 0; key != NULL && p < engine_nplans(a->en); p++) {
+		const char *id = engine_plan_at(a->en, p)->plan->id;
+		size_t n = strlen(id);
+
+		if (strncmp(key, id, n) == 0 && key[n] == '/')
+			return engine_plan_at(a->en, p);
+	}
+	return NULL;
+}
+
+/* The zone every time of a task's row is said in: its plan's, as its 截止 and 时间 are
+ * (review10i L1: the 补录 and 撤回 times inside a 说明 were in the store's zone, one
+ * column from the same event's time in the plan's); the store's for a record of no plan. */
+static const struct tz *
+key_tz(const struct acc *a, const char *key)
+{
+	const struct engine_plan *ep = key_plan(a, key);
+
+	return ep ? ep->tz : engine_tz(a->en);
+}
+
 static struct item *
 add_item(struct acc *a, const struct store_audit *rec, enum kind k)
 {
@@ -173,13 +198,7 @@ set_jurisdiction(struct acc *a, struct item *it, const char *id)
 	it->jur_id = jid;
 	dberr_clear(&ignored);
 	if (jid[0] == '\0') {
-		const struct engine_plan *ep = NULL;
-
-		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
-			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
-			            strlen(engine_plan_at(a->en, p)->plan->id)) == 0)
-				ep = engine_plan_at(a->en, p);
-		it->jur = xstrdup(report_offices_label(a->en, ep));
+		it->jur = xstrdup(report_offices_label(a->en, key_plan(a, it->task)));
 	} else {
 		bool hj = store_subject_get(a->txn, STORE_JURISDICTION, jid, &j, &ignored) == 0;
 		const char *name = report_field_at(&a->hist, &j, hj, jid, "name", it->at);
@@ -301,7 +320,7 @@ extension_words(const struct acc *a, const struct store_audit *rec)
 	char *to = report_json_str(rec->details, "to_due_date"), *out;
 	char when[32];
 
-	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	tz_format_local(key_tz(a, rec->task), rec->clock_time, when);
 	out = xasprintf("%s %s 将截止日期由 %s 延至 %s%s，理由：%s", when, by ? by : "",
 	                from ? from : "", to ? to : "",
 	                strstr(rec->details, "\"backdated\":true") ? "（事后补记的展期）" : "",
@@ -385,8 +404,8 @@ handed_in_at(const struct acc *a, const struct store_audit *rec, char out[32])
 	char *at = report_json_str(rec->details, "at");
 	int64_t when;
 
-	if (at && tz_parse_time(engine_tz(a->en), at, &when) == 0)
-		tz_format_local(engine_tz(a->en), when, out);
+	if (at && tz_parse_time(key_tz(a, rec->task), at, &when) == 0)
+		tz_format_local(key_tz(a, rec->task), when, out);
 	else
 		snprintf(out, 32, "%s", at ? at : "");
 	free(at);
@@ -402,7 +421,7 @@ recorded_words(const struct acc *a, const struct store_audit *rec,
 	char at[32], when[32], *by = report_json_str(rec->details, "by"), *out;
 
 	handed_in_at(a, rec, at);
-	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	tz_format_local(key_tz(a, rec->task), rec->clock_time, when);
 	if (strcmp(rec->action, "task.event") == 0) {
 		/* an event that ended the task (verify, close) rather than a hand-in, said by the
 		 * state it ended in (转为已整改验收), never by the plan's event id (review12z, Z10) */
@@ -464,7 +483,7 @@ on_unflag(struct acc *a, const struct store_audit *rec)
 	struct store_task t;
 	int rc = 0;
 
-	tz_format_local(engine_tz(a->en), rec->clock_time, when);
+	tz_format_local(key_tz(a, rec->task), rec->clock_time, when);
 	words = xasprintf("%s 撤回（%s 撤回，理由：%s；审计第 %llu 号），不予计算", when,
 	                  by ? by : "", why ? why : "", (unsigned long long)rec->seq);
 	if (rec->clock_time <= a->to && (slot = map_slot(&a->flags, fk, false)) != NULL &&
@@ -506,8 +525,8 @@ on_reopen_lapsed(struct acc *a, struct item *it, const struct store_audit *rec)
 {
 	char left[32], back[32], *why;
 
-	tz_format_local(engine_tz(a->en), it->left_at, left);
-	tz_format_local(engine_tz(a->en), rec->clock_time, back);
+	tz_format_local(key_tz(a, it->task), it->left_at, left);
+	tz_format_local(key_tz(a, it->task), rec->clock_time, back);
 	why = xasprintf("%s；%s 撤销，%s 恢复，仍为逾期", it->why, left, back);
 	free(it->why);
 	it->why = why;
@@ -663,7 +682,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		char local[32], *why;
 
 		it = &a->v[*slot];
-		tz_format_local(engine_tz(a->en), rec->clock_time, local);
+		tz_format_local(key_tz(a, rec->task), rec->clock_time, local);
 		why = xasprintf("%s；%s 再次逾期", it->why, local);
 		free(it->why);
 		it->why = why;
@@ -706,16 +725,14 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	}
 	it = add_item(a, rec, k);
 	task_item(a, it, &t);
-	tz_format_local(engine_plan_find(a->en, t.plan) ? engine_plan_find(a->en, t.plan)->tz
-	                                                : engine_tz(a->en), t.deadline, dl);
+	tz_format_local(key_tz(a, rec->task), t.deadline, dl);
 	if (k == K_MISSED) {
 		/* the deadline that lapsed, not the task's current one (extended since) */
 		char *planned = report_json_str(rec->details, "planned");
-		const struct engine_plan *ep = engine_plan_find(a->en, t.plan);
 		int64_t at;
 
-		if (planned && tz_parse_time(ep ? ep->tz : engine_tz(a->en), planned, &at) == 0)
-			tz_format_local(ep ? ep->tz : engine_tz(a->en), at - 1, dl);
+		if (planned && tz_parse_time(key_tz(a, rec->task), planned, &at) == 0)
+			tz_format_local(key_tz(a, rec->task), at - 1, dl);
 		free(planned);
 		*map_slot(&a->map, rec->task, true) = a->n - 1;
 		slot = map_slot(&a->exts, rec->task, false);
@@ -759,13 +776,8 @@ on_warning(struct acc *a, const struct store_audit *rec)
 	                                                                     : rec->to_state);
 	/* its plan, by the tasks behind it: its time in the plan's zone, as every row's
 	 * (review 10h, K6: the store's zone beside the lapses' in the plan's) */
-	for (size_t p = 0; lp && lp[10] == '"' && it->ep == NULL && p < engine_nplans(a->en);
-	     p++) {
-		const char *pid = engine_plan_at(a->en, p)->plan->id;
-
-		if (strncmp(lp + 11, pid, strlen(pid)) == 0 && lp[11 + strlen(pid)] == '/')
-			it->ep = engine_plan_at(a->en, p);
-	}
+	if (lp && lp[10] == '"')
+		it->ep = key_plan(a, lp + 11);
 	if ((id = report_json_str(rec->details, "id")) != NULL) {
 		*map_slot(&a->warns, id, true) = a->n - 1;
 		free(id);
@@ -912,7 +924,7 @@ resolve_lapses(struct acc *a)
 		it->kind = K_OVERDUE;
 		if (it->handed_in)
 			continue; /* its 补报 says when it left */
-		tz_format_local(engine_tz(a->en), it->left_at, left);
+		tz_format_local(key_tz(a, it->task), it->left_at, left);
 		why = it->left_note ? xasprintf("%s；%s %s", it->why, left, it->left_note)
 		                    : xasprintf("%s；%s 转为%s", it->why, left,
 		                                report_state_title(it->lc, it->left_state));
@@ -952,12 +964,7 @@ detail_rows(const struct acc *a, struct report_table *t)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		const struct item *it = &a->v[i];
-		const struct engine_plan *ep = it->ep;
-
-		for (size_t p = 0; ep == NULL && p < engine_nplans(a->en); p++)
-			if (strncmp(it->task, engine_plan_at(a->en, p)->plan->id,
-			            strlen(engine_plan_at(a->en, p)->plan->id)) == 0)
-				ep = engine_plan_at(a->en, p);
+		const struct engine_plan *ep = it->ep ? it->ep : key_plan(a, it->task);
 		report_add_str(t, it->jur);
 		report_add_str(t, it->person);
 		/* a task of a lifecycle of the plan's own (a rectification) is not "reported":
