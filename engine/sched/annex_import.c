@@ -329,31 +329,11 @@ line_breaks(char *s, bool fold)
 	s[w] = '\0';
 }
 
-/* A date column's value as a day: a date cell with a time of day reads "YYYY-MM-DD HH:MM"
- * (and a CSV export of it may add ":SS"); the column holds the day the measure was due or
- * done, so the time is dropped (review12x m2). Other text is left for the date check. */
-static void
-day_of(char *s)
-{
-	size_t n = strlen(s);
-	uint64_t h, m, sec = 0;
-	char hh[3] = {0}, mm[3] = {0}, ss[3] = {0};
-
-	if ((n != 16 && n != 19) || s[10] != ' ' || s[13] != ':' || (n == 19 && s[16] != ':'))
-		return;
-	memcpy(hh, s + 11, 2), memcpy(mm, s + 14, 2);
-	if (n == 19)
-		memcpy(ss, s + 17, 2);
-	if (num_u64_in(hh, 0, 23, &h) && num_u64_in(mm, 0, 59, &m) &&
-	    (n == 16 || num_u64_in(ss, 0, 59, &sec)))
-		s[10] = '\0';
-}
-
 static int
 check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
           struct annex_codes *codes, struct dberr *e)
 {
-	char why[256];
+	char why[640]; /* a date's message echoes the cell (csv_date) */
 	size_t first;
 	uint64_t v[N3];
 	size_t last = r->n;
@@ -461,14 +441,20 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	if (!one_of(r->f[9].text, state_words))
 		return csv_field_error(&a->rd, &r->f[9], 9, e, "月末状态 is one of 未启动, 整治中, "
 		                       "已整改验收, 已淘汰关闭, 已完成, 逾期未完成");
+	/* 整改时限 and 完成日期 as the county's spreadsheet saved them (2017/6/30, 2017年6月30日,
+	 * with a time " 0:00": review12z Z8, review12x m2), recorded as YYYY-MM-DD, the form the
+	 * reports compare */
 	for (size_t i = 8; i <= 10; i += 2) {
 		int32_t day;
+		char iso[16];
 
-		day_of(r->f[i].text);
-		if (r->f[i].text[0] && cal_parse_date(r->f[i].text, &day) != 0) {
-			snprintf(why, sizeof(why), "'%s' is not a date (YYYY-MM-DD)", r->f[i].text);
+		if (r->f[i].text[0] == '\0')
+			continue;
+		if (csv_date(r->f[i].text, &day, why, sizeof(why)) != 0)
 			return csv_field_error(&a->rd, &r->f[i], i, e, why);
-		}
+		cal_format_date(day, iso);
+		free(r->f[i].text);
+		r->f[i].text = xstrdup(iso);
 	}
 	for (size_t i = 1; i < N4; i++)
 		buf_printf(&q->rows, "%s%s", i > 1 ? "\t" : "", i == 1 ? q->jname : r->f[i].text);

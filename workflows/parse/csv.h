@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -106,6 +107,19 @@ int csv_check_text(const struct csv_reader *c, const struct csv_field *f, size_t
                    bool lines, size_t max, struct dberr *e);
 /* Trims blanks at both ends of s in place (spaces, tabs, U+3000). Returns s. */
 char *csv_trim(char *s);
+/* A date as a county's spreadsheet holds it (csv_date.c), text trimmed: what Excel and WPS
+ * in a Chinese locale show and save as CSV, and what people type there, year first —
+ * 2017-06-30, 2017-6-30, 2017/6/30, 2017.6.30 (one separator twice), 2017年6月30日 (a
+ * weekday after it, 星期五, 周五 or （星期五）, must be the date's), 二〇一七年六月三十日,
+ * 20170630; full-width digits and separators as ASCII ones; a time of day after a space
+ * (" 0:00", " 10:00:00", a date cell with its time) dropped, the columns holding days.
+ * The year last (6/30/2017, 30/6/2017) only when one order of month and day is a date.
+ * Writes *day (time/calendar.h's day number) and returns 0; else DB_EDATA with why (n
+ * bytes) saying what to write: not a date, a day that does not exist (2017/2/30), a
+ * two-digit year (17/6/30), no year (6月30日, 6-30), a month alone (2017年6月, 2017-06),
+ * both orders a date (7/6/2017). The caller names the row and column. Cannot fail
+ * otherwise; the rules are issue 12's "what a spreadsheet writes" (review12z, Z8). */
+int csv_date(const char *text, int32_t *day, char *why, size_t n);
 void csv_record_clear(struct csv_record *r);
 /* Frees the record's array and the reader's buffer. */
 void csv_record_release(struct csv_record *r);

@@ -17,6 +17,7 @@
 #include "base/file.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "time/calendar.h"
 #include "workflows/parse/csv.h"
 #include "workflows/parse/registry_int.h"
 
@@ -263,9 +264,7 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry
 		if (registry_check_measure(v, why, sizeof(why)) != NULL)
 			return field_error(c, f, idx, e, why);
 		return 0;
-	case COL_RECTIFY_BY:
-		if (registry_check_date(v, why, sizeof(why)) != NULL)
-			return field_error(c, f, idx, e, why);
+	case COL_RECTIFY_BY: /* read_row made it YYYY-MM-DD (csv_date) */
 		return 0;
 	case COL_UNNAMED:
 		return field_error(c, f, idx, e, "value in a column with no name in the header "
@@ -311,10 +310,23 @@ read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
 		return dberr_at(e, DB_EDATA, c->name, r->f[i].line, r->f[i].col, "row %zu: %s",
 		                c->row, msg);
 	}
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
+		/* a time limit as the county's spreadsheet saved it (2017/6/30, 2017年6月30日:
+		 * review12z Z8) is stored as YYYY-MM-DD, the registry's one form of a date */
+		if (c->colkind[i] == COL_RECTIFY_BY && trim(r->f[i].text)[0] != '\0') {
+			int32_t day;
+			char why[640], iso[16];
+
+			if (csv_date(r->f[i].text, &day, why, sizeof(why)) != 0)
+				return field_error(c, &r->f[i], i, e, why);
+			cal_format_date(day, iso);
+			free(r->f[i].text);
+			r->f[i].text = xstrdup(iso);
+		}
 		if ((rc = check_value(c, ctx, l, &r->f[i], i, trim(r->f[i].text), std, &listed,
 		                      e)))
 			return rc;
+	}
 	if ((dup = registry_list_find(l, STORE_ENTERPRISE, std[COL_ID])) >= 0) {
 		dup -= (long)first;
 		for (i = 0; i < c->ncols && c->colkind[i] != COL_ID; i++)
