@@ -483,7 +483,9 @@ const struct cli_command cli_commands[] = {
 		 {"sheet", "NAME", "chosen", "the workbook's sheet that holds the table. Without "
 		  "it: the only visible sheet that holds values (blank ones are passed over), else "
 		  "the one whose name (6月, 2017年6月, 2017-06) or title states --month; none or "
-		  "several is refused (65), naming the sheets"},
+		  "several is refused (65), naming the sheets; a sheet read so whose name names "
+		  "another month (7月 for --month 2017-06) is refused (65) saying so: --sheet "
+		  "reads it all the same"},
 		 {"dry-run", NULL, NULL, "check the file and say what would be recorded, record "
 		  "nothing"},
 		 END_OPTS},

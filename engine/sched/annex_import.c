@@ -164,15 +164,17 @@ stated_month(const char *text, int *y, int *mo)
 	return true;
 }
 
-/* Whether a sheet's name names month y-mo: 2017年6月, 2017年06月, 2017-06, 2017.06,
- * 2017/06, 2017_06, 201706, or the month alone (6月, 5—6月: a workbook of one year's
- * sheets), never inside a longer number (16月, 2017-061). */
-static bool
-name_names_month(const char *s, int y, int mo)
+/* The months a sheet's name names, each (year or 0, month) into out (at most max): 2017年6月,
+ * 2017年06月, 2017-06, 2017.06, 2017/06, 2017_06, 201706, or the month alone (6月, the 6 of
+ * 5—6月: a workbook of one year's sheets), never inside a longer number (16月, 2017-061).
+ * Returns how many. */
+static size_t
+name_months(const char *s, int out[][2], size_t max)
 {
+	size_t k = 0;
 	int yy = 0;
 
-	for (const char *p = s; *p; p++) {
+	for (const char *p = s; *p && k < max; p++) {
 		const char *q = p;
 		int n = 0, digits = 0;
 
@@ -180,24 +182,64 @@ name_names_month(const char *s, int y, int mo)
 			continue;
 		for (; *q >= '0' && *q <= '9'; q++, digits++)
 			n = digits < 9 ? n * 10 + (*q - '0') : n;
-		if (digits == 6 && n / 100 == y && n % 100 == mo)
-			return true;
-		if (digits == 4 && strncmp(q, "年", strlen("年")) == 0) {
+		if (digits == 6 && n / 100 >= 1900 && n % 100 >= 1 && n % 100 <= 12) {
+			out[k][0] = n / 100, out[k++][1] = n % 100;
+		} else if (digits == 4 && strncmp(q, "年", strlen("年")) == 0) {
 			yy = n;
 		} else if (digits == 4 && q[0] && strchr("-./_", q[0]) && q[1] >= '0' && q[1] <= '9') {
 			int m = q[1] - '0';
 
 			if (q[2] >= '0' && q[2] <= '9')
 				m = m * 10 + (q[2] - '0');
-			if ((q[2] < '0' || q[2] > '9' || q[3] < '0' || q[3] > '9') && n == y && m == mo)
-				return true;
-		} else if (digits <= 2 && n == mo && strncmp(q, "月", strlen("月")) == 0 &&
-		           (yy == 0 || yy == y)) {
-			return true;
+			if ((q[2] < '0' || q[2] > '9' || q[3] < '0' || q[3] > '9') && m >= 1 && m <= 12)
+				out[k][0] = n, out[k++][1] = m;
+		} else if (digits <= 2 && n >= 1 && n <= 12 && strncmp(q, "月", strlen("月")) == 0) {
+			out[k][0] = yy, out[k++][1] = n;
 		}
 		p = q - 1;
 	}
+	return k;
+}
+
+/* Whether a sheet's name names month y-mo (name_months; a month without a year is any
+ * year's). */
+static bool
+name_names_month(const char *s, int y, int mo)
+{
+	int named[16][2];
+	size_t k = name_months(s, named, 16);
+
+	for (size_t i = 0; i < k; i++)
+		if (named[i][1] == mo && (named[i][0] == 0 || named[i][0] == y))
+			return true;
 	return false;
+}
+
+/* A month the sheet's name names outside the n months ending y-mo that the table covers,
+ * when it names none inside them: true with it in *oy (0: no year) and *om. A county's
+ * sheet named 7月 read as June's table (review12z, Z9) is a slip of --month, or of the
+ * sheet, that the name shows when the title rows are gone. */
+static bool
+name_names_other_month(const char *s, int y, int mo, int n, int *oy, int *om)
+{
+	int named[16][2];
+	size_t k = name_months(s, named, 16);
+	bool other = false;
+
+	for (size_t i = 0; i < k; i++) {
+		bool inside = false;
+
+		for (int j = 0; j < n && !inside; j++) {
+			int t = y * 12 + (mo - 1) - j;
+
+			inside = named[i][1] == t % 12 + 1 && (named[i][0] == 0 || named[i][0] == t / 12);
+		}
+		if (inside)
+			return false;
+		if (!other)
+			other = true, *oy = named[i][0], *om = named[i][1];
+	}
+	return other;
 }
 
 /* csv_sheet_choice.names_it: the sheet whose name names the --month, or whose rows state
@@ -629,6 +671,27 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		rc = dberr_at(e, DB_EDATA, q->path, a.sline, 1, "%sthe form states the period "
 		              "ending %d年%d月, but --month is %s: check --month (the month the table "
 		              "covers, the last of a two-month Annex 4)", why, a.sy, a.smo, q->month);
+	}
+	/* the title rows cleared, the sheet's name still says which month it holds: one named
+	 * for another month is refused, unless --sheet chose it (a county may name a sheet for
+	 * the month it hands the table in: the officer has read it) */
+	else if (a.rd.sheet != NULL && q->sheet == NULL) {
+		const struct plan_milestone *m = report_form_milestone(q->ep->plan, a.form);
+		int n = m && m->due.kind == PLAN_DUE_EVERY && m->due.recur.freq == CAL_MONTH
+		        ? m->due.recur.interval : 1, oy, om;
+		char named[24];
+
+		if (name_names_other_month(a.rd.sheet, q->y, q->mo, n < 1 ? 1 : n, &oy, &om)) {
+			if (oy)
+				snprintf(named, sizeof(named), "%d年%d月", oy, om);
+			else
+				snprintf(named, sizeof(named), "%d月", om);
+			rc = dberr_set(e, DB_EDATA, "%s: sheet '%s' is named for %s, but --month is %s "
+			               "(%d年%d月, the month the table covers): check --month; if this "
+			               "sheet is %d年%d月's table named otherwise (for the month it was "
+			               "handed in), say so with --sheet '%s'", q->path, a.rd.sheet,
+			               named, q->month, q->y, q->mo, q->y, q->mo, a.rd.sheet);
+		}
 	}
 	*form = a.form;
 out:

@@ -106,4 +106,28 @@ f = workbook("blank.xlsx", [("Sheet3", []), ("附件3", sheet_rows(3)), ("Sheet2
 rc, out, err = imp(f, "--dry-run")
 eq(rc, 0, f"the one sheet with values is read: {err}")
 check("1 row" in out, f"its row: {out}")
+# the only sheet, named for July, its title rows gone (review12z, Z9): it was read as June's
+# table; now refused, saying what the name says, and nothing recorded
+n = len(tables())
+for name in ("7月", "2017-07", "2017年7月报表"):
+    f = workbook(f"only-{name}.xlsx", [(name, sheet_rows(3))], active=0)
+    rc, out, err = imp(f)
+    eq(rc, 65, f"sheet '{name}' given as June: refused: {err}")
+    check(f"sheet '{name}' is named for" in err and "7月" in err and "--month is 2017-06" in err,
+          f"the sheet's name and the month it names said: {err}")
+eq(len(tables()), n, "nothing recorded")
+# --sheet says the officer has read it: June's table named for the month it was handed in
+rc, out, err = imp(st.path("only-7月.xlsx"), "--sheet", "7月", "--dry-run")
+eq(rc, 0, f"--sheet 7月 chooses it knowingly: {err}")
+# a name naming June, or no month, is no fault
+for name in ("6月", "附件3", "Sheet1", "2017年6月"):
+    rc, out, err = imp(workbook(f"only-ok-{name}.xlsx", [(name, sheet_rows(3))], active=0),
+                       "--dry-run")
+    eq(rc, 0, f"sheet '{name}' given as June: {err}")
+# the title states June, the name July: the two disagree, refused all the same
+f = workbook("title-june.xlsx", [("7月", sheet_rows(3, "全州10个行业超标企业清理汇总表（2017年6月）"))],
+             active=0)
+rc, out, err = imp(f, "--dry-run")
+eq(rc, 65, f"title June, name July: refused: {err}")
+check("sheet '7月' is named for 7月" in err, f"the name said: {err}")
 done("a workbook's sheet is chosen by the month it names, or asked for; never silently")
