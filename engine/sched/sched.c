@@ -16,6 +16,7 @@
  * no later reminder of the same task is also due: one reminder, never a burst. Deadlines
  * and escalation steps are all applied, in order, each recording both times.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,9 @@ sched_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *
 	from = t->state;
 	t->state = lc->states[lc->deadline_to];
 	t->flags |= STORE_TASK_LAPSED;
+	/* a new lapse has a ladder of its own: none of its steps was sent yet */
+	if (store_task_extra(t, SCHED_LADDER_SENT) != NULL)
+		store_task_set_extra(t, SCHED_LADDER_SENT, "");
 	t->updated_at = engine_now(en);
 	/* the deadline that lapsed: an extension or a new date may move the task's own later,
 	 * and a hand-in received by this one still voids this lapse (lapsed_deadline()) */
@@ -173,10 +177,20 @@ reminder_superseded(struct apply_ctx *c, const struct engine_plan *ep,
 	return false;
 }
 
+/* The steps of the task's escalation ladder sent for its current lapse, one bit per step
+ * (a ladder has at most 16): a lapse has one ladder, however often its schedule is
+ * replaced (docs/plan-format.md, "escalations"). */
+static uint32_t
+ladder_sent(const struct store_task *t)
+{
+	const char *v = store_task_extra(t, SCHED_LADDER_SENT);
+
+	return v && *v ? (uint32_t)strtoul(v, NULL, 10) : 0;
+}
+
 static int
 apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct plan_milestone *m,
-             const struct plan_lifecycle *lc, const struct store_task *t,
-             const struct store_due *d)
+             const struct plan_lifecycle *lc, struct store_task *t, const struct store_due *d)
 {
 	const struct plan_escalation_step *step = NULL;
 	static const struct plan_target owner = {PLAN_TARGET_OWNER, -1};
@@ -207,6 +221,11 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 		if (st < 0 || st != lc->deadline_to || m->escalate < 0 ||
 		    d->step >= ep->plan->escalations[m->escalate].nsteps)
 			return 0;
+		/* sent for this lapse already, under a schedule since replaced (a back-dated
+		 * extension of the lapsed task, a version that retimed the step): a county
+		 * government told twice of one failing reads two (review10j R1) */
+		if (ladder_sent(t) & (UINT32_C(1) << d->step))
+			return 0;
 		step = &ep->plan->escalations[m->escalate].steps[d->step];
 		r.kind = step->kind;
 		r.fallback = d->step == 0 ? "overdue" : "notice";
@@ -232,6 +251,14 @@ apply_notice(struct apply_ctx *c, const struct engine_plan *ep, const struct pla
 	r.nvars = nvars;
 	rc = notice_queue(c->en, c->txn, &r, c->e);
 	task_forms_release(&forms);
+	if (rc == 0 && step != NULL) {
+		char sent[16];
+
+		snprintf(sent, sizeof(sent), "%lu",
+		         (unsigned long)(ladder_sent(t) | (UINT32_C(1) << d->step)));
+		store_task_set_extra(t, SCHED_LADDER_SENT, sent);
+		rc = store_task_put(c->txn, t, c->e);
+	}
 	/* the ladder's last step reached with the task still undone: 督办后仍未办结, what a rule
 	 * with of: [escalation] counts */
 	if (rc == 0 && step != NULL && d->step + 1u == ep->plan->escalations[m->escalate].nsteps)

@@ -64,6 +64,11 @@ int sched_period_end(const struct engine_plan *ep, int64_t t, const struct plan_
  * milestone, period or subject was no longer given; it comes back in that state when a
  * later version or import gives it again (reconcile.c, "reopen"). */
 #define SCHED_CANCELLED_FROM "cancelled_from"
+/* A task's extra: the escalation steps already sent for its current lapse, a bit per step
+ * (decimal): a step is sent once per lapse, whatever replaces its schedule (an extension
+ * that leaves the task lapsed, a version that retimes the ladder); a new lapse clears it
+ * (sched_lapse). */
+#define SCHED_LADDER_SENT "ladder_sent"
 
 /* Why subject s gets no task of milestone m under plan ep: "retired", "where" (it does not
  * match the milestone's where), "registry" (outside the plan's registry: {where}), or NULL
