@@ -695,10 +695,9 @@ finished(const struct rctx *c, const struct store_task *t)
 static const struct plan_milestone *
 renamed_to(const struct plan *p, const char *old_id)
 {
-	for (size_t i = 0; i < p->nmilestones; i++)
-		if (p->milestones[i].renamed_from && strcmp(p->milestones[i].renamed_from, old_id) == 0)
-			return &p->milestones[i];
-	return NULL;
+	int i = plan_renamed_index(p, old_id);
+
+	return i >= 0 ? &p->milestones[i] : NULL;
 }
 
 /* The milestone of p whose id the task's key names ("PLAN/MILESTONE/SUBJECT/PERIOD"): a
@@ -709,17 +708,20 @@ by_key(const struct plan *p, const struct store_task *t)
 {
 	size_t lp = strlen(t->plan);
 	const char *s, *end;
+	char *id;
+	int i;
 
 	if (strncmp(t->key, t->plan, lp) != 0 || t->key[lp] != '/')
 		return NULL;
 	s = t->key + lp + 1;
 	if ((end = strchr(s, '/')) == NULL)
 		return NULL;
-	for (size_t i = 0; i < p->nmilestones; i++)
-		if (strlen(p->milestones[i].id) == (size_t)(end - s) &&
-		    strncmp(p->milestones[i].id, s, (size_t)(end - s)) == 0)
-			return &p->milestones[i];
-	return NULL;
+	/* looked up, not compared with every milestone: each task of a renamed milestone
+	 * comes here (review 13f, C4) */
+	id = xstrndup(s, (size_t)(end - s));
+	i = plan_milestone_index(p, id);
+	free(id);
+	return i >= 0 ? &p->milestones[i] : NULL;
 }
 
 /* The milestone of the plan as it is now that gives task t: its own, the one renamed from

@@ -5,7 +5,10 @@
 # into a store without plans. Plans of other shapes too (review 13e, E3), each at
 # 1k/10k/100k: every milestone in a phase of its own, every milestone owned by a role of its
 # own, one milestone requiring that many sections, every milestone with an escalation ladder
-# of its own. Wide inputs too (review 13d, F16): a CSV whose header has
+# of its own, every milestone renamed (`renamed_from:`, review 13f, C4). `load` of a
+# version 2 renaming each milestone of a version 1 of as many, then of a version 3 whose
+# milestones are renamed from version 1's ids (each looked up in the older versions).
+# Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
 # 10k/100k `contacts:` entries, imported and imported again. Linear parsers take ten times
@@ -40,6 +43,8 @@ def code(i):
     return body + ALPHA[(31 - s % 31) % 31]
 
 
+with open("offices.yaml", "w") as f:
+    f.write("offices:\n  hq: [hq@x.example]\n")
 with open("registry.yaml", "w") as f:
     f.write("jurisdictions:\n")
     for j in range(10):
@@ -82,6 +87,16 @@ while n <= max_ms:
         f.write("".join(f"  e{i}:\n    - {{after: 1d, kind: overdue, notify: [owner]}}\n"
                         for i in range(n)) + one)
         f.write("".join(ms.format(i, "hq", f", escalate: e{i}") for i in range(n)))
+    with open(f"renamed-{n}.yaml", "w") as f:
+        f.write(head + "  hq: {title: 州环保局}\n" + one)
+        f.write("".join(ms.format(i, "hq", f", renamed_from: old{i}") for i in range(n)))
+    # versions 1-3 of one plan: m<i>; n<i> renamed from m<i>; q<i> renamed from m<i> too
+    for v, (mid, was) in enumerate((("m", ""), ("n", "m"), ("q", "m")), 1):
+        with open(f"v{v}-{n}.yaml", "w") as f:
+            f.write(head + "  hq: {title: 州环保局}\n" + one)
+            f.write("".join(f"      - {{id: {mid}{i}, title: 第{i}项, owner: hq, for: once, "
+                            f"due: 2017-05-10{f', renamed_from: {was}{i}' if was else ''}}}\n"
+                            for i in range(n)))
     n *= 10
 n = 10_000
 while n <= max_wide:
@@ -123,7 +138,7 @@ while [ "$n" -le "$max_ms" ]; do
 	step check "$secs"
 	n=$((n * 10))
 done
-for shape in phases roles requires escalations; do
+for shape in phases roles requires escalations renamed; do
 	n=1000
 	while [ "$n" -le "$max_ms" ]; do
 		read -r secs rss < <(t "$bin" check "$shape-$n.yaml")
@@ -133,6 +148,23 @@ for shape in phases roles requires escalations; do
 		step "check_$shape" "$secs"
 		n=$((n * 10))
 	done
+done
+# a plan of n once tasks renamed by version 2, and renamed from version 1's ids by version 3
+n=1000
+while [ "$n" -le "$max_ms" ]; do
+	db="$dir/db-load-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import offices.yaml >/dev/null
+	"$bin" --db "$db" load "v1-$n.yaml" >/dev/null
+	for v in 2 3; do
+		read -r secs rss < <(t "$bin" --db "$db" load "v$v-$n.yaml")
+		printf 'load   %7d milestones, version %d renaming all: %8.2f s  max RSS %7d KB\n' \
+			"$n" "$v" "$secs" "$rss"
+		summary+=" load_renamed_v${v}_${n}=${secs}s"
+		step "load_renamed_v$v" "$secs"
+	done
+	rm -rf "$db"
+	n=$((n * 10))
 done
 n=10000
 while [ "$n" -le "$max_rows" ]; do

@@ -81,6 +81,25 @@ eq(rc, 0, f"renamed_from naming a milestone of an older version is accepted: {er
 rc, _, err = st.run("load", st.write("v6.yaml", plan("b4", "b5", "2017-04-12")))
 eq(rc, 65, "one no version had is still refused after five versions")
 check("version 5 has a, b3" in err, f"naming version 5's milestones: {err}")
+# several claims looked up among the older versions in one load (each version is read once
+# for all of them since review 13f, C4): b (version 1's) and b2 (versions 2-3's) are
+# known; zz, after them, is still refused at its own place
+def two(first, second):
+    return county_plan("vv", "改名测试", [
+        A, county_task("c4", "丙报告", "2017-04-12", f"submit_to: sup, renamed_from: {first}"),
+        county_task("d4", "丁报告", "2017-04-12", f"submit_to: sup, renamed_from: {second}")],
+        offices=OFFICES)
+
+
+before = snapshot()
+rc, _, err = st.run("load", st.write("v6b.yaml", two("b2", "b")), "--dry-run")
+eq(rc, 0, f"two renamed_from naming ids only older versions had are accepted: {err}")
+text = two("b", "zz")
+rc, _, err = st.run("load", st.write("v6c.yaml", text))
+eq(rc, 65, "one no version had is refused beside one an older version had")
+check(f"v6c.yaml:{place(text, 'zz}')}: " in err and "renamed_from 'zz'" in err,
+      f"at zz's place, naming it: {err}")
+eq(snapshot(), before, "neither changed anything")
 
 # --- the first version of a plan in a store: said, not refused --------------------------
 fresh = Store()

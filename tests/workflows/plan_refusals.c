@@ -14,6 +14,9 @@
 #define PHASE "phases:\n  - id: p\n    title: P\n    milestones:\n"
 #define MS(extra) "      - {id: a, title: A, owner: office, for: once, due: 2017-02-15" extra "}\n"
 #define OK_MS MS("")
+/* Another milestone on the next line, the same up to its id */
+#define MS_ID(id, extra)                                                               \
+	"      - {id: " id ", title: A, owner: office, for: once, due: 2017-02-15" extra "}\n"
 /* A lifecycle block at lines 7-..., before PHASE */
 #define LC(body) "lifecycles:\n  lc:\n" body
 
@@ -137,6 +140,16 @@ static const struct refusal refusals[] = {
 	{"wrong_type", "plan: t\ntitle: [T]\ntimezone: UTC\n", 2, 8,
 	 "title must be a single value, not a list"},
 	{"empty_phases", HEAD "phases: []\n", 7, 9, "phases is empty"},
+	/* renamed_from: each old id claimed once, found by a map since review 13f, C4: the
+	 * second claim is refused at its value naming the first claimer, not a later one */
+	{"renamed_from_own_id", HEAD PHASE MS(", renamed_from: a"), 11, 84,
+	 "renamed_from 'a' is the milestone's own id"},
+	{"renamed_from_claimed_twice", HEAD PHASE MS_ID("a", ", renamed_from: x")
+	 MS_ID("b", ", renamed_from: y") MS_ID("c", ", renamed_from: x")
+	 MS_ID("d", ", renamed_from: x"), 13, 84, "renamed_from 'x' is claimed by milestone 'a' too"},
+	{"renamed_from_current_id", HEAD PHASE MS_ID("a", "") MS_ID("b", ", renamed_from: c")
+	 MS_ID("c", ""), 1, 1, "milestone 'b' is renamed_from 'c', which is still a milestone of "
+	 "the plan (line 13)"},
 };
 
 static void

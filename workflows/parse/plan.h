@@ -269,6 +269,7 @@ struct plan {
 	int *order;                 /* milestone indexes so that an `after` target comes first */
 	struct hmap milestone_ids;  /* id -> index, for plan_milestone_index; owned */
 	struct hmap role_ids;       /* id -> index, for plan_role_index; owned */
+	struct hmap renamed_ids;    /* renamed_from -> index, for plan_renamed_index; owned */
 	struct plan_industry *industries;   /* optional; NULL/0 means the registry's defaults */
 	size_t nindustries;
 	char *templates;            /* optional template folder, relative to the plan file; NULL */
@@ -337,6 +338,8 @@ bool plan_groups(const struct plan *p, const char *kind);
 /* Lookups by id; -1 when absent. */
 int plan_role_index(const struct plan *p, const char *id);
 int plan_milestone_index(const struct plan *p, const char *id);
+/* The milestone whose renamed_from is old_id (at most one: the parser refuses a second). */
+int plan_renamed_index(const struct plan *p, const char *old_id);
 int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
 int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
 /* Is state st (an index, -1 allowed: false) one waiting for the receiver's review: an

@@ -353,20 +353,19 @@ static int
 parse_renamed(struct pctx *c, struct plan_milestone *m, const struct ydoc_node *n)
 {
 	const char *s;
-	int rc;
+	int rc, o;
 
 	if ((rc = plan_read_id(c, n, "renamed_from", PLAN_ID_STRICT, &s)) != 0)
 		return rc;
 	if (strcmp(s, m->id) == 0)
 		return ydoc_error(c->d, n, c->e, "renamed_from '%s' is the milestone's own id", s);
-	for (size_t i = 0; i < c->p->nmilestones; i++) {
-		const struct plan_milestone *o = &c->p->milestones[i];
-
-		if (o != m && o->renamed_from != NULL && strcmp(o->renamed_from, s) == 0)
-			return ydoc_error(c->d, n, c->e, "renamed_from '%s' is claimed by milestone "
-			                  "'%s' too", s, o->id);
-	}
+	/* the claims so far by a map, not a scan of every milestone: a plan whose 100,000
+	 * milestones each carry renamed_from took 33 s to check (review 13f, C4) */
+	if ((o = plan_renamed_index(c->p, s)) >= 0)
+		return ydoc_error(c->d, n, c->e, "renamed_from '%s' is claimed by milestone "
+		                  "'%s' too", s, c->p->milestones[o].id);
 	m->renamed_from = xstrdup(s);
+	hmap_put(&c->p->renamed_ids, m->renamed_from, (size_t)(m - c->p->milestones));
 	m->renamed_line = n->line;
 	m->renamed_col = n->col;
 	return 0;
