@@ -285,7 +285,8 @@ gap_cb(const struct store_notice *n, void *arg)
 	char *copy, *save = NULL;
 	size_t start;
 
-	if (gaps == NULL)
+	/* --plan: that plan's roles only, as its rows (review 11f, Y5) */
+	if (gaps == NULL || (c->plan && strcmp(n->plan, c->plan) != 0))
 		return 0;
 	copy = xstrdup(gaps);
 	for (char *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {

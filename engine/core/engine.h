@@ -264,4 +264,17 @@ void words_period_zh(const struct plan_milestone *m, const char *period, char *o
  * (NULL: relative to nothing), or NULL when it has none. Caller frees. */
 char *engine_plan_templates(const struct plan *p, const char *path);
 
+/* ---- the subjects a plan runs over (covers.c) ---- */
+/* Does subject s have every attribute of where[0..nwhere) with one of its values (a
+ * milestone's or a plan registry's `where`, docs/plan-format.md; attr `id` is s's id)?
+ * None: every subject. Cannot fail. */
+bool engine_where_matches(const struct plan_where *where, size_t nwhere,
+                          const struct store_subject *s);
+/* Does ep's `registry: {where}` take s: a jurisdiction matching it, an enterprise whose
+ * jurisdiction (read within txn) does; every subject without the key. Retirement is not
+ * asked here (a report of a month before it still has the county's row; the scheduler adds
+ * it: sched_plan_covers). Cannot fail: a jurisdiction that cannot be read is not taken. */
+bool engine_plan_takes(const struct engine_plan *ep, struct store_txn *txn,
+                       const struct store_subject *s);
+
 #endif

@@ -792,6 +792,8 @@ struct jrow {
 struct jrows {
 	struct jrow *v;
 	size_t n, cap;
+	const struct engine_plan *ep; /* whose jurisdictions have a row */
+	struct store_txn *txn;
 };
 
 static void
@@ -811,6 +813,10 @@ jur_cb(const struct store_subject *s, void *arg)
 	struct jrows *j = arg;
 	const char *name = store_subject_field(s, "name");
 
+	/* the plan's own counties: another bureau's in the same store are not in its table
+	 * (review 11f, Y5) */
+	if (!engine_plan_takes(j->ep, j->txn, s))
+		return 0;
 	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
 	memset(&j->v[j->n], 0, sizeof(*j->v));
 	j->v[j->n].id = xstrdup(s->id);
@@ -896,6 +902,8 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc = 0;
 
 	if (!c->by_industry) {
+		c->j.ep = c->a->ep;
+		c->j.txn = txn;
 		rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &c->j, e);
 		/* a jurisdiction renamed since is named as it was */
 		for (size_t i = 0; rc == 0 && i < c->j.n; i++) {

@@ -71,11 +71,15 @@ row(struct figures *f, const char *id)
 	return &f->rows[f->nrows++];
 }
 
-/* Every jurisdiction gets its row, in the registry's order of ids. */
+/* Every jurisdiction of the plan gets its row, in the registry's order of ids; another
+ * bureau's in the same store none (review 11f, Y5). */
 static int
 jur_cb(const struct store_subject *s, void *arg)
 {
-	row(arg, s->id);
+	struct figures *f = arg;
+
+	if (engine_plan_takes(f->ep, f->txn, s))
+		row(f, s->id);
 	return 0;
 }
 

@@ -62,55 +62,19 @@ occs_add(struct occs *o, const char *period, int32_t due, int64_t deadline)
 }
 
 static bool
-where_matches(const struct plan_where *where, size_t nwhere, const struct store_subject *s)
-{
-	for (size_t i = 0; i < nwhere; i++) {
-		const struct plan_where *w = &where[i];
-		const char *v = strcmp(w->attr, "id") == 0 ? s->id : store_subject_field(s, w->attr);
-		bool ok = false;
-
-		if (v == NULL)
-			return false;
-		for (size_t j = 0; j < w->nvalues && !ok; j++)
-			ok = strcmp(v, w->values[j]) == 0;
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-static bool
 subject_matches(const struct plan_milestone *m, const struct store_subject *s)
 {
-	return where_matches(m->where, m->nwhere, s);
+	return engine_where_matches(m->where, m->nwhere, s);
 }
 
-/* The plan's `registry: {where}`: is s (a jurisdiction, or an enterprise through its
- * jurisdiction) one of the plan's subjects? Every subject is, without the key. A retired
- * subject is no one's (retire). */
+/* The plan's `registry: {where}` (engine_plan_takes): is s one of the plan's subjects? A
+ * retired subject is no one's (retire). */
 static bool
 plan_covers(struct xctx *x, const struct store_subject *s)
 {
-	const struct plan *p = x->ep->plan;
-	struct store_subject js;
-	struct dberr ignored;
-	const char *j;
-	bool ok;
-
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return false;
-	if (p->nregistry == 0)
-		return true;
-	if (s->kind == STORE_JURISDICTION)
-		return where_matches(p->registry, p->nregistry, s);
-	if ((j = store_subject_field(s, "jurisdiction")) == NULL)
-		return false;
-	dberr_clear(&ignored);
-	if (store_subject_get(x->txn, STORE_JURISDICTION, j, &js, &ignored) != 0)
-		return false;
-	ok = where_matches(p->registry, p->nregistry, &js);
-	store_subject_release(&js);
-	return ok;
+	return engine_plan_takes(x->ep, x->txn, s);
 }
 
 bool

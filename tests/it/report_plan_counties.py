@@ -1,0 +1,151 @@
+"""Review 11f, Y5: two bureaus' plans in one store (`registry: {where}`), each with its own
+clean-up milestone and monthly dispatch. Each plan's tables name its own counties only —
+`report annex3 --plan` (a county of the plan without listed enterprises still a row of
+zeros, docs/reports.md), `report annex4 --plan`, the monthly dispatch's mail and workbook,
+`status --plan` (its rows and its roles without an address), and the web's reports and
+downloads for an office of one plan — never the other bureau's county, whose row read
+"丙县,0,0,…" in the first bureau's official table. Worked by hand: 甲县 (a, plan pa) has one
+listed enterprise, 乙县 (b, plan pa) none, 丙县 (c, plan pb) one."""
+import email
+import email.policy
+import io
+import json
+import os
+import sys
+
+import openpyxl
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from dabiao_it import Store, check, done, eq  # noqa: E402
+from smtp_delivery_lib import Server as Smtp  # noqa: E402
+from web_it import PASSWORD, Client, Server  # noqa: E402
+
+
+def plan(pid, prefecture, county, office, leader):
+    return f"""\
+plan: {pid}
+title: {pid} 方案
+timezone: Asia/Shanghai
+notify_at: "09:00"
+registry: {{where: {{prefecture: {prefecture}}}}}
+roles:
+  {county}: {{title: 县环保局, per: jurisdiction}}
+  {pid}_ent: {{title: 企业, per: enterprise}}
+  {office}: {{title: 监察支队}}
+  {leader}: {{title: 环保局}}
+lifecycles:
+  rectification:
+    initial: listed
+    states: [listed, rectifying, verified, closed, overdue]
+    final: [verified, closed]
+    events:
+      start: {{listed: rectifying}}
+      verify: {{rectifying: verified, overdue: verified}}
+      close: {{listed: closed, rectifying: closed, overdue: closed}}
+    deadline: {{from: [listed, rectifying], to: overdue}}
+dispatch: {{day: 10, notify: [{office}, {leader}]}}
+phases:
+  - id: p
+    title: 清理整治
+    milestones:
+      - {{id: monthly, title: 汇总表, owner: {county}, for: each jurisdiction,
+         due: {{every: 1 month, day: 5, from: 2017-07, until: 2017-08}}}}
+      - {{id: rect, title: 超标企业整改, owner: {pid}_ent, for: each enterprise,
+         where: {{listed: true}}, lifecycle: rectification, due: {{field: rectify_by}}}}
+"""
+
+
+REG = """\
+jurisdictions:
+  - {id: a, name: 甲县, kind: county, email: [a@x.example], attrs: {prefecture: p1}}
+  - {id: b, name: 乙县, kind: county, email: [b@x.example], attrs: {prefecture: p1}}
+  - {id: c, name: 丙县, kind: county, email: [c@x.example], attrs: {prefecture: p2}}
+enterprises:
+  - {id: 91652301MA77XB5N47, name: 甲一, jurisdiction: a, industry: cement, listed: true,
+     measure: rectify-by-deadline, rectify_by: 2017-09-30}
+  - {id: 91652301MA77XB5N7G, name: 丙一, jurisdiction: c, industry: paper, listed: true,
+     measure: closure, rectify_by: 2017-09-30}
+offices:
+  sup: [s@x.example]
+  boss: [p@x.example]
+  pb_boss: [pb@x.example]
+  admin: [admin@x.example]
+"""
+# pb_sup has no address: pb's dispatch goes to the admin instead, a gap `status` names
+MINE = {"pa": ["甲县", "乙县"], "pb": ["丙县"]}
+
+smtp = Smtp()
+smtp.start()
+import atexit  # noqa: E402
+atexit.register(smtp.stop)
+env = {"DABIAO_SMTP": f"smtp://127.0.0.1:{smtp.port}"}
+st = Store()
+st.ok("init", "--clock", "virtual", "--now", "2017-06-20T00:00:00+08:00", env=env)
+st.ok("load", st.write("pa.yaml", plan("pa", "p1", "county_epb", "sup", "boss")), env=env)
+st.ok("load", st.write("pb.yaml", plan("pb", "p2", "pb_county", "pb_sup", "pb_boss")), env=env)
+st.ok("import", st.write("r.yaml", REG), env=env)
+st.ok("advance", "--to", "2017-07-10T10:00:00+08:00", env=env)
+
+
+def names(rows, field):
+    return [r[field] for r in rows]
+
+
+for pid, mine in MINE.items():
+    a3 = json.loads(st.ok("report", "annex3", "--month", "2017-07", "--plan", pid,
+                          "--format", "json"))
+    eq(names(a3, "jurisdiction"), mine + ["合计"], f"{pid}'s Annex 3: its counties")
+    a3i = json.loads(st.ok("report", "annex3", "--month", "2017-07", "--plan", pid,
+                           "--by", "industry", "--format", "json"))
+    eq(a3i[-1]["base"], 1, f"{pid}'s Annex 3 by industry: its one enterprise")
+    a4 = json.loads(st.ok("report", "annex4", "--month", "2017-07", "--plan", pid,
+                          "--format", "json"))
+    eq(sorted(set(names(a4, "jurisdiction"))), sorted(mine[:1]),
+       f"{pid}'s Annex 4: its enterprise's county")
+    status = st.ok("status", "--plan", pid)
+    for other in ("甲县", "乙县", "丙县"):
+        if other not in mine:
+            check(other not in status, f"status --plan {pid} names no {other}: {status}")
+check("无收件地址" in st.ok("status", "--plan", "pb") and
+      "监察支队" in st.ok("status", "--plan", "pb").split("无收件地址")[1],
+      "status --plan pb names its office without an address")
+eq(st.ok("status", "--plan", "pa").split("无收件地址")[1].count("监察支队"), 0,
+   "status --plan pa does not name pb's office without an address")
+
+# the monthly dispatch of each plan, its mail and its workbook
+for pid, mine in MINE.items():
+    msgs = [m for m in smtp.messages() if m["X-Dabiao-Kind"] == "dispatch" and
+            m["X-Dabiao-Task"].startswith(f"{pid}/")]
+    eq(len(msgs), 1, f"{pid}: one dispatch by 07-10")
+    body = msgs[0].get_body(preferencelist=("plain",)).get_content()
+    # the mail lists the counties with listed enterprises (乙县 has none)
+    for county in ("甲县", "乙县", "丙县"):
+        eq(f"{county}：名录基数" in body, county == mine[0], f"{pid}'s dispatch and {county}: {body}")
+    att = list(msgs[0].iter_attachments())
+    ws = openpyxl.load_workbook(io.BytesIO(att[0].get_content())).worksheets[0]
+    rows = [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+    eq([r for r in rows if r in ("甲县", "乙县", "丙县")], mine, f"{pid}'s workbook rows")
+
+# the web: an office of one plan gets its plan's tables, with its counties only
+pw = st.write("pw", PASSWORD + "\n")
+st.ok("user", "add", "pao", "--role", "sup", "--password-file", pw)
+st.ok("user", "add", "pbo", "--role", "pb_boss", "--password-file", pw)
+srv = Server(st)
+try:
+    for login, pid in (("pao", "pa"), ("pbo", "pb")):
+        c = Client(srv.base)
+        eq(c.login(login)[0], 303, f"{login} logs in")
+        status, _, csv = c.get("/reports/annex3.csv?month=2017-07")
+        eq(status, 200, f"{login}: annex3.csv")
+        first = [line.split(",")[0].lstrip("\ufeff") for line in csv.splitlines()]
+        eq([x for x in first if x in ("甲县", "乙县", "丙县")], MINE[pid],
+           f"{login}'s Annex 3 download: {pid}'s counties")
+        status, _, page = c.get("/reports?month=2017-07")
+        eq(status, 200, f"{login}: /reports")
+        for county in ("乙县", "丙县"):  # 甲一's county is named in pb's page by no row
+            eq(f"<td>{county}</td>" in page, county in MINE[pid], f"{login}'s page and {county}")
+finally:
+    srv.stop()
+smtp.stop()
+st.cleanup()
+done("a plan's reports, dispatch and status name its own counties only")
