@@ -1114,8 +1114,10 @@ filters_form(struct req *r, const struct list_ctx *c)
 	for (size_t i = 0; i < engine_nplans(en) && np < 16; i++) {
 		const struct plan *p = engine_plan_at(en, i)->plan;
 
-		if (r->who.office && !web_office_of(&r->who, p->id))
-			continue;   /* another bureau's plan (review 11d, W13) */
+		/* another bureau's plan: an office's (review 11d, W13), a county's or an
+		 * enterprise's (review 11f, Y1) filter names its own plans and milestones only */
+		if (!web_plan_of(&r->who, p->id))
+			continue;
 		pv[np] = p->id;
 		pl[np++] = p->title;
 		for (size_t k = 0; k < p->nmilestones && nm < 128; k++) {

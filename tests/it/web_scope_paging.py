@@ -9,6 +9,8 @@ account bound to a county the first plan also covers gets 404 for the first plan
 there, as for another county's; and `user add` refuses a subject no plan of the role
 covers (its `registry: where`).
 X3: that office's 辖区 filter lists its plans' jurisdictions only.
+Y1 (review 11f): a county's and an enterprise's 方案 and 事项 filters list their plans' only,
+as an office's do.
 X4: a county's POST /extend of another county's task is 404 (the docs' table), its own 403."""
 import json
 import os
@@ -71,6 +73,26 @@ try:
     eq((status, body), (404, missing[2]), "X6: the other plan's task of its county: 404 as none")
     keys = [t["key"] for t in json.loads(hc.get("/api/tasks")[2])["tasks"]]
     eq(keys, ["hb/rep/h1/once"], "X6: its API list: its plan's of its county only")
+
+    def options(page, name):
+        sel = page[page.index(f'name="{name}"'):]
+        return sel[:sel.index("</select>")]
+
+    page = hc.get("/tasks")[2]
+    check("另一地区方案" in options(page, "plan") and "网页测试方案" not in options(page, "plan")
+          and "先排序的方案" not in options(page, "plan"), f"Y1: hbc's plans only: {page}")
+    check("另一地区报告" in options(page, "milestone") and "评估报告" not in options(page, "milestone")
+          and "月报1" not in options(page, "milestone"), "Y1: hbc's plan's milestones only")
+    for login, theirs, others in (("county1", ["网页测试方案", "先排序的方案"], ["另一地区方案"]),
+                                  ("ent1", ["网页测试方案"], ["另一地区方案", "先排序的方案"])):
+        c = Client(srv.base)
+        eq(c.login(login)[0], 303, f"{login} logs in")
+        page = c.get("/tasks")[2]
+        plans = options(page, "plan")
+        check(all(t in plans for t in theirs) and not any(t in plans for t in others),
+              f"Y1: {login}'s 方案 filter: {theirs}, none of {others}: {plans}")
+        check("另一地区报告" not in options(page, "milestone"),
+              f"Y1: {login}'s 事项 filter has no other bureau's milestone")
 
     county = Client(srv.base)
     eq(county.login("county1")[0], 303, "county1 logs in")
