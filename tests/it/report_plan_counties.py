@@ -5,7 +5,9 @@ zeros, docs/reports.md), `report annex4 --plan`, the monthly dispatch's mail and
 `status --plan` (its rows and its roles without an address), and the web's reports and
 downloads for an office of one plan — never the other bureau's county, whose row read
 "丙县,0,0,…" in the first bureau's official table. Worked by hand: 甲县 (a, plan pa) has one
-listed enterprise, 乙县 (b, plan pa) none, 丙县 (c, plan pb) one."""
+listed enterprise, 乙县 (b, plan pa) none, 丙县 (c, plan pb) one.
+Y6: an office of a third plan, which has no clean-up milestone, reads that its plan has
+none (it read that no plan of the store had one)."""
 import email
 import email.policy
 import io
@@ -71,6 +73,20 @@ offices:
   pb_boss: [pb@x.example]
   admin: [admin@x.example]
 """
+# a third bureau's plan without a clean-up milestone (review 11f, Y6)
+PC = """\
+plan: pc
+title: 丁局方案
+timezone: Asia/Shanghai
+registry: {where: {prefecture: p3}}
+roles:
+  pc_sup: {title: 丁局支队}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - {id: sum, title: 丁局汇总, owner: pc_sup, for: once, due: 2017-12-20}
+"""
 # pb_sup has no address: pb's dispatch goes to the admin instead, a gap `status` names
 MINE = {"pa": ["甲县", "乙县"], "pb": ["丙县"]}
 
@@ -83,6 +99,7 @@ st = Store()
 st.ok("init", "--clock", "virtual", "--now", "2017-06-20T00:00:00+08:00", env=env)
 st.ok("load", st.write("pa.yaml", plan("pa", "p1", "county_epb", "sup", "boss")), env=env)
 st.ok("load", st.write("pb.yaml", plan("pb", "p2", "pb_county", "pb_sup", "pb_boss")), env=env)
+st.ok("load", st.write("pc.yaml", PC), env=env)
 st.ok("import", st.write("r.yaml", REG), env=env)
 st.ok("advance", "--to", "2017-07-10T10:00:00+08:00", env=env)
 
@@ -144,6 +161,18 @@ try:
         eq(status, 200, f"{login}: /reports")
         for county in ("乙县", "丙县"):  # 甲一's county is named in pb's page by no row
             eq(f"<td>{county}</td>" in page, county in MINE[pid], f"{login}'s page and {county}")
+    # an office of a plan without a clean-up milestone is told its plan has none, not the
+    # store (pa's and pb's have one): review 11f, Y6
+    st.ok("user", "add", "pco", "--role", "pc_sup", "--password-file", pw)
+    c = Client(srv.base)
+    eq(c.login("pco")[0], 303, "pco logs in")
+    status, _, page = c.get("/reports?month=2017-07")
+    eq(status, 200, "pco: /reports")
+    check("本方案没有企业清理整治节点" in page and "库中的方案都没有" not in page,
+          f"pco is told its plan has no clean-up milestone: {page}")
+    status, _, page = c.get("/reports/annex3.csv?month=2017-07")
+    eq(status, 404, "pco: no annex3.csv")
+    check("本方案没有企业清理整治节点" in page, f"saying why: {page}")
 finally:
     srv.stop()
 smtp.stop()
