@@ -37,7 +37,7 @@ cmd_calendar(struct cli *c)
 	if ((rc = cli_parse(c, opts, NULL, 0, NULL)) != 0 || (rc = cli_engine(c, &en)) != 0 ||
 	    (rc = cli_check_filters(c, en, &(struct cli_filters){.plan = plan, .subject = subject,
 	                                                         .role = role})) != 0 ||
-	    (rc = report_calendar(en, plan, subject, role, &text, &c->err)) != 0)
+	    (rc = report_calendar(en, &plan, plan ? 1 : 0, subject, role, &text, &c->err)) != 0)
 		return rc;
 	rc = write_out(text, out, &c->err);
 	free(text);

@@ -349,44 +349,59 @@ task_cb(const struct store_task *t, void *arg)
 
 struct cal_arg {
 	struct cal_ctx *c;
-	const char *prefix;
+	const char *const *plans; /* whose tasks; none: every plan's */
+	size_t nplans;
 };
 
 static int
 cal_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
 	struct cal_arg *a = arg;
+	int rc = 0;
 
 	a->c->txn = txn;
-	return store_task_each(txn, a->prefix, task_cb, a->c, e);
+	if (a->nplans == 0)
+		return store_task_each(txn, "", task_cb, a->c, e);
+	for (size_t i = 0; rc == 0 && i < a->nplans; i++) {
+		char *prefix = xasprintf("%s/", a->plans[i]);
+
+		rc = store_task_each(txn, prefix, task_cb, a->c, e);
+		free(prefix);
+	}
+	return rc;
 }
 
 int
-report_calendar(struct engine *en, const char *plan, const char *subject, const char *role,
-                char **out, struct dberr *e)
+report_calendar(struct engine *en, const char *const *plans, size_t nplans,
+                const char *subject, const char *role, char **out, struct dberr *e)
 {
 	struct cal_ctx cc = {0};
-	struct cal_arg a = {&cc, ""};
-	char *prefix = NULL, *text = NULL;
+	struct cal_arg a = {&cc, plans, nplans};
+	char *text = NULL;
 	int rc = 0;
 
 	cc.en = en;
 	cc.subject = subject;
 	cc.role = role;
-	if (plan != NULL) {
-		if (engine_plan_find(en, plan) == NULL)
-			return dberr_set(e, DB_ENOTFOUND, "no plan '%s' in %s", plan,
+	for (size_t i = 0; i < nplans; i++)
+		if (engine_plan_find(en, plans[i]) == NULL)
+			return dberr_set(e, DB_ENOTFOUND, "no plan '%s' in %s", plans[i],
 			                 store_dir(engine_store(en)));
-		prefix = xasprintf("%s/", plan);
-		a.prefix = prefix;
-	}
 	if (role != NULL) {
 		bool known = false;
 
-		for (size_t i = 0; i < engine_nplans(en) && !known; i++)
-			known = plan_role_index(engine_plan_at(en, i)->plan, role) >= 0;
+		/* a role of the plans asked for: another plan's is none of theirs */
+		for (size_t i = 0; i < engine_nplans(en) && !known; i++) {
+			const struct plan *p = engine_plan_at(en, i)->plan;
+			bool asked = nplans == 0;
+
+			for (size_t k = 0; k < nplans && !asked; k++)
+				asked = strcmp(plans[k], p->id) == 0;
+			known = asked && plan_role_index(p, role) >= 0;
+		}
 		if (!known) {
-			rc = dberr_set(e, DB_EUSAGE, "no plan in the store has a role '%s'", role);
+			rc = dberr_set(e, DB_EUSAGE, "no plan %s has a role '%s'",
+			               nplans ? "asked for" : "in the store", role);
 			goto out;
 		}
 	}
@@ -410,6 +425,5 @@ out:
 	if (cc.cal)
 		icalcomponent_free(cc.cal);
 	strset_free(&cc.zones);
-	free(prefix);
 	return rc;
 }

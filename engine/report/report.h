@@ -238,12 +238,13 @@ int report_accountability(struct engine *en, const char *plan, int64_t from, int
                           struct report_table out[2], struct dberr *e);
 
 /* ---- the deadlines as iCalendar (ics.c) ---- */
-/* One all-day VEVENT per task of plan (NULL: all) whose subject or jurisdiction is subject
- * and whose owner role is role (NULL: any), with the engine's own reminder instants as
- * VALARMs. *out is the RFC 5545 text (caller frees). Errors: DB_ENOTFOUND (no such plan),
- * DB_EUSAGE (no plan has the role), the store's. */
-int report_calendar(struct engine *en, const char *plan, const char *subject, const char *role,
-                    char **out, struct dberr *e);
+/* One all-day VEVENT per task of plans[0..nplans) (none: every plan's) whose subject or
+ * jurisdiction is subject and whose owner role is role (NULL: any), with the engine's own
+ * reminder instants as VALARMs: the command's --plan, the web's offices of some plans
+ * (review 11f, Y3). *out is the RFC 5545 text (caller frees). Errors: DB_ENOTFOUND (no such
+ * plan), DB_EUSAGE (none of those plans has the role), the store's. */
+int report_calendar(struct engine *en, const char *const *plans, size_t nplans,
+                    const char *subject, const char *role, char **out, struct dberr *e);
 
 /* ---- helpers shared by the reports (annex.c) ---- */
 /* The value of a top-level string member of a JSON object text as written by buf_json_str,

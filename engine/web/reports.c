@@ -108,29 +108,72 @@ report_missing(const struct req *r, const char *plan, int rc, const struct dberr
 	if (rc == DB_ENOTFOUND)
 		return "库中的方案都没有企业清理整治节点（附件3、附件4据此统计），本月无此报表。";
 	if (rc == DB_EUSAGE)
-		return "多个方案都有企业清理整治节点，网页不能确定按哪个方案统计；请在服务器上用 "
-		       "dabiao report --plan 指定方案生成。";
+		return "多个方案都有企业清理整治节点，请在上方“方案”中选择一个方案查看。";
 	log_warnx(r->w->log_level, "web", "report: %s", e->msg);
 	return "报表暂时无法生成，请稍后重试。";
 }
 
-/* The plan an office's reports are of (review 11e, X5): every plan (NULL) for an office
- * of every plan in the store; its own for an office of one bureau's plan in a store of two,
- * which got no reports at all before. An office of several plans but not all: 403 (the
- * tables are of one plan or of all), answered here. */
+/* The plan an office's reports are of: the one it chose (`plan`), one of its plans — any
+ * plan for an office of every plan, another bureau's answering 404 as a plan that does not
+ * exist; else every plan (NULL) for an office of every plan in the store, its first plan
+ * for an office of some (review 11e, X5: one bureau's office got no reports at all; review
+ * 11f, Y3: an office of several but not all got none either). The id is the engine's. */
 static bool
 reports_plan(struct req *r, const char **plan)
 {
+	const char *q = req_query(r, "plan");
+	const struct engine_plan *ep;
+
 	*plan = NULL;
-	if (r->who.every_plan)
-		return true;
-	if (r->who.nplans == 1) {
+	if (q != NULL && *q) {
+		ep = engine_plan_find(r->en, q);
+		if (ep == NULL || (!r->who.every_plan && !web_office_of(&r->who, q))) {
+			req_error(r, 404, "没有这个方案。");
+			return false;
+		}
+		*plan = ep->plan->id;
+	} else if (!r->who.every_plan && r->who.nplans > 0) {
 		*plan = r->who.plans[0];
-		return true;
 	}
-	req_error(r, 403, "本系统中的报表按一个方案或全部方案统计，您的账号属于其中几个方案，请在服务器"
-	                  "上用 dabiao report --plan 分别生成。");
-	return false;
+	return true;
+}
+
+/* The plans an office may choose among, when it has more than one: every plan of the
+ * store (and 全部方案) for an office of every plan, else its own. */
+static void
+plan_choice(struct req *r, const char *plan)
+{
+	struct html *h = &r->out;
+	size_t n = 0;
+
+	for (size_t i = 0; i < engine_nplans(r->en); i++)
+		n += web_office_of(&r->who, engine_plan_at(r->en, i)->plan->id);
+	if (n < 2)
+		return;
+	H(h, "<label>方案 <select name=\"plan\">");
+	if (r->who.every_plan)
+		HF(h, "<option value=\"\"%s>全部方案</option>", plan ? "" : " selected");
+	for (size_t i = 0; i < engine_nplans(r->en); i++) {
+		const struct plan *p = engine_plan_at(r->en, i)->plan;
+
+		if (web_office_of(&r->who, p->id))
+			HF(h, "<option value=\"%s\"%s>%s</option>", p->id,
+			   plan && strcmp(plan, p->id) == 0 ? " selected" : "", p->title);
+	}
+	H(h, "</select></label>");
+}
+
+/* The download's address: the month, and the plan when the tables are of one. */
+static void
+download_href(struct req *r, const char *file, const char *month, const char *plan)
+{
+	struct html *h = &r->out;
+
+	HF(h, "/reports/%s?month=%s", file, month);
+	if (plan != NULL) {
+		H(h, "&amp;plan=");
+		html_url(h, plan);
+	}
 }
 
 void
@@ -156,18 +199,27 @@ page_reports(struct req *r)
 		return;
 	view_begin(r, "报表");
 	HF(h, "<h1>报表</h1><form method=\"get\" action=\"/reports\"><label>月份 <input "
-	      "type=\"month\" name=\"month\" value=\"%s\"></label><button type=\"submit\">查看"
-	      "</button></form><p>下载：", month);
+	      "type=\"month\" name=\"month\" value=\"%s\"></label>", month);
+	plan_choice(r, plan);
+	H(h, "<button type=\"submit\" id=\"show\">查看</button></form><p>下载：");
 	/* people open CSV in a spreadsheet, which would turn a credit code of digits, 000123 or
 	 * a date into a number: the link they see is csv-excel; the plain CSV, for scripts, is
 	 * named as such (review12z, Z6) */
-	for (size_t i = 0; i < 3; i++)
-		HF(h, "%s（<a href=\"/reports/%s.xlsx?month=%s\">XLSX</a> · "
-		      "<a href=\"/reports/%s-excel.csv?month=%s\" title=\"用 Excel、WPS 打开：代码、"
-		      "日期按原文显示\">CSV（表格软件）</a> · <a href=\"/reports/%s.csv?month=%s\" "
-		      "title=\"供程序读取：各值原样写出\">CSV（程序读取）</a>）　",
-		   i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录", kinds[i], month, kinds[i], month,
-		   kinds[i], month);
+	for (size_t i = 0; i < 3; i++) {
+		char file[40];
+
+		HF(h, "%s（<a href=\"", i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录");
+		snprintf(file, sizeof(file), "%s.xlsx", kinds[i]);
+		download_href(r, file, month, plan);
+		H(h, "\">XLSX</a> · <a href=\"");
+		snprintf(file, sizeof(file), "%s-excel.csv", kinds[i]);
+		download_href(r, file, month, plan);
+		H(h, "\" title=\"用 Excel、WPS 打开：代码、日期按原文显示\">CSV（表格软件）</a> · "
+		     "<a href=\"");
+		snprintf(file, sizeof(file), "%s.csv", kinds[i]);
+		download_href(r, file, month, plan);
+		H(h, "\" title=\"供程序读取：各值原样写出\">CSV（程序读取）</a>）　");
+	}
 	H(h, "<a href=\"/calendar.ics\">全部截止日期（iCalendar）</a></p>");
 	dberr_clear(&e);
 	if ((rc = report_annex3(en, plan, month, false, &a3, &e)) == 0) {
@@ -295,7 +347,8 @@ void
 page_calendar(struct req *r)
 {
 	const char *subject = req_query(r, "subject"), *role = req_query(r, "role");
-	const char *plan = NULL;
+	const char *const *plans = NULL;
+	size_t nplans = 0;
 	char *text = NULL;
 	struct dberr e;
 
@@ -303,18 +356,20 @@ page_calendar(struct req *r)
 	if (!r->who.office) {
 		subject = r->who.subject;
 		role = r->who.role;
-	} else if (!r->who.every_plan) {
-		/* an office of one bureau's plan in a shared store: that plan's (review 11d,
-		 * W13); of several but not all: its own role's tasks */
-		if (r->who.nplans == 1)
-			plan = r->who.plans[0];
-		else
-			role = r->who.role;
+	}
+	/* an account of some plans: theirs only (review 11d, W13), with the subject and role an
+	 * office asks for — of several plans but not all too (review 11f, Y3: it got its own
+	 * role's deadlines only) */
+	if (!r->who.every_plan) {
+		plans = (const char *const *)r->who.plans;
+		nplans = r->who.nplans;
 	}
 	dberr_clear(&e);
-	if (report_calendar(r->en, plan, subject && *subject ? subject : NULL,
+	if ((!r->who.every_plan && nplans == 0) ||
+	    report_calendar(r->en, plans, nplans, subject && *subject ? subject : NULL,
 	                    role && *role ? role : NULL, &text, &e) != 0) {
-		log_warnx(r->w->log_level, "web", "calendar: %s", e.msg);
+		log_warnx(r->w->log_level, "web", "calendar: %s",
+		          !r->who.every_plan && nplans == 0 ? "the account is of no plan" : e.msg);
 		req_error(r, 404, "没有这个主体或角色的截止日期。");
 		return;
 	}

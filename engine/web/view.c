@@ -49,7 +49,7 @@ view_begin(struct req *r, const char *title)
 			H(h, "<a href=\"/review\">待审核</a>");
 		if (w->office)
 			H(h, "<a href=\"/warnings\">预警</a>");
-		if (w->every_plan || (w->office && w->nplans == 1))
+		if (w->office)
 			H(h, "<a href=\"/reports\">报表</a>");
 		if (w->office)
 			H(h, "<a href=\"/audit\">审计</a>");

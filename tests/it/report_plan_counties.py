@@ -8,8 +8,6 @@ downloads for an office of one plan — never the other bureau's county, whose r
 listed enterprise, 乙县 (b, plan pa) none, 丙县 (c, plan pb) one.
 Y6: an office of a third plan, which has no clean-up milestone, reads that its plan has
 none (it read that no plan of the store had one)."""
-import email
-import email.policy
 import io
 import json
 import os
@@ -20,59 +18,9 @@ import openpyxl
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
 from smtp_delivery_lib import Server as Smtp  # noqa: E402
+from bureaus_it import COUNTIES, REG, cleanup_plan as plan  # noqa: E402
 from web_it import PASSWORD, Client, Server  # noqa: E402
 
-
-def plan(pid, prefecture, county, office, leader):
-    return f"""\
-plan: {pid}
-title: {pid} 方案
-timezone: Asia/Shanghai
-notify_at: "09:00"
-registry: {{where: {{prefecture: {prefecture}}}}}
-roles:
-  {county}: {{title: 县环保局, per: jurisdiction}}
-  {pid}_ent: {{title: 企业, per: enterprise}}
-  {office}: {{title: 监察支队}}
-  {leader}: {{title: 环保局}}
-lifecycles:
-  rectification:
-    initial: listed
-    states: [listed, rectifying, verified, closed, overdue]
-    final: [verified, closed]
-    events:
-      start: {{listed: rectifying}}
-      verify: {{rectifying: verified, overdue: verified}}
-      close: {{listed: closed, rectifying: closed, overdue: closed}}
-    deadline: {{from: [listed, rectifying], to: overdue}}
-dispatch: {{day: 10, notify: [{office}, {leader}]}}
-phases:
-  - id: p
-    title: 清理整治
-    milestones:
-      - {{id: monthly, title: 汇总表, owner: {county}, for: each jurisdiction,
-         due: {{every: 1 month, day: 5, from: 2017-07, until: 2017-08}}}}
-      - {{id: rect, title: 超标企业整改, owner: {pid}_ent, for: each enterprise,
-         where: {{listed: true}}, lifecycle: rectification, due: {{field: rectify_by}}}}
-"""
-
-
-REG = """\
-jurisdictions:
-  - {id: a, name: 甲县, kind: county, email: [a@x.example], attrs: {prefecture: p1}}
-  - {id: b, name: 乙县, kind: county, email: [b@x.example], attrs: {prefecture: p1}}
-  - {id: c, name: 丙县, kind: county, email: [c@x.example], attrs: {prefecture: p2}}
-enterprises:
-  - {id: 91652301MA77XB5N47, name: 甲一, jurisdiction: a, industry: cement, listed: true,
-     measure: rectify-by-deadline, rectify_by: 2017-09-30}
-  - {id: 91652301MA77XB5N7G, name: 丙一, jurisdiction: c, industry: paper, listed: true,
-     measure: closure, rectify_by: 2017-09-30}
-offices:
-  sup: [s@x.example]
-  boss: [p@x.example]
-  pb_boss: [pb@x.example]
-  admin: [admin@x.example]
-"""
 # a third bureau's plan without a clean-up milestone (review 11f, Y6)
 PC = """\
 plan: pc
@@ -120,7 +68,7 @@ for pid, mine in MINE.items():
     eq(sorted(set(names(a4, "jurisdiction"))), sorted(mine[:1]),
        f"{pid}'s Annex 4: its enterprise's county")
     status = st.ok("status", "--plan", pid)
-    for other in ("甲县", "乙县", "丙县"):
+    for other in COUNTIES:
         if other not in mine:
             check(other not in status, f"status --plan {pid} names no {other}: {status}")
 check("无收件地址" in st.ok("status", "--plan", "pb") and
@@ -136,12 +84,12 @@ for pid, mine in MINE.items():
     eq(len(msgs), 1, f"{pid}: one dispatch by 07-10")
     body = msgs[0].get_body(preferencelist=("plain",)).get_content()
     # the mail lists the counties with listed enterprises (乙县 has none)
-    for county in ("甲县", "乙县", "丙县"):
+    for county in COUNTIES:
         eq(f"{county}：名录基数" in body, county == mine[0], f"{pid}'s dispatch and {county}: {body}")
     att = list(msgs[0].iter_attachments())
     ws = openpyxl.load_workbook(io.BytesIO(att[0].get_content())).worksheets[0]
     rows = [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
-    eq([r for r in rows if r in ("甲县", "乙县", "丙县")], mine, f"{pid}'s workbook rows")
+    eq([r for r in rows if r in COUNTIES], mine, f"{pid}'s workbook rows")
 
 # the web: an office of one plan gets its plan's tables, with its counties only
 pw = st.write("pw", PASSWORD + "\n")
@@ -155,7 +103,7 @@ try:
         status, _, csv = c.get("/reports/annex3.csv?month=2017-07")
         eq(status, 200, f"{login}: annex3.csv")
         first = [line.split(",")[0].lstrip("\ufeff") for line in csv.splitlines()]
-        eq([x for x in first if x in ("甲县", "乙县", "丙县")], MINE[pid],
+        eq([x for x in first if x in COUNTIES], MINE[pid],
            f"{login}'s Annex 3 download: {pid}'s counties")
         status, _, page = c.get("/reports?month=2017-07")
         eq(status, 200, f"{login}: /reports")
