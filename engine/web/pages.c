@@ -87,8 +87,8 @@ struct dash_row {
 
 struct dash_over {
 	char *key;
-	char *name;            /* the subject's name, for the first 100 */
-	char *contact;         /* whom to call about it, for the first 100 (owner_contact) */
+	char *name;            /* the subject's name */
+	char *contact;         /* whom to call about it (owner_contact) */
 	long long days;
 };
 
@@ -100,8 +100,9 @@ struct dash_ms {          /* on-time rate per milestone */
 struct dash {
 	struct dash_row *rows;
 	size_t nrows;
-	struct dash_over *over;
+	struct dash_over *over;  /* the DASH_OVER_SHOWN newest lapses, newest first */
 	size_t nover;
+	unsigned noverdue;       /* every overdue task counted, shown or not */
 	struct dash_ms *ms;
 	size_t nms;
 	/* lapses per jurisdiction (row index) per month (deadline's month, up to 24) */
@@ -177,7 +178,12 @@ dash_ms(struct dash_ctx *c, const char *plan, const char *milestone)
 
 /* What the dashboard counts a task as, from its index entry (bits of DASH_*): its columns
  * and the task list's `show=` filter behind each count's link are this one definition. */
-enum { DASH_OPEN = 1, DASH_WEEK = 2, DASH_LATE = 4, DASH_REVIEW = 8 };
+enum { DASH_OPEN = 1, DASH_WEEK = 2, DASH_LATE = 4, DASH_REVIEW = 8, DASH_OVERDUE = 16 };
+
+/* The overdue tasks the dashboard lists: the newest lapses, the ones the officer chases
+ * this Monday; the rest are counted and linked to the task list (review11g S3: the list
+ * stopped at 100 of the longest overdue without a word, dropping the newest). */
+#define DASH_OVER_SHOWN 100
 
 static unsigned
 dash_kinds(const struct tinfo *ti, const struct store_task_ref *ref, int64_t now)
@@ -196,6 +202,8 @@ dash_kinds(const struct tinfo *ti, const struct store_task_ref *ref, int64_t now
 		k |= DASH_LATE;
 	if (plan_lifecycle_awaits_review(ti->lc, ti->st))
 		k |= DASH_REVIEW;
+	if (ti->st == ti->lc->deadline_to)
+		k |= DASH_OVERDUE;
 	return k;
 }
 
@@ -237,6 +245,38 @@ dash_lapsed_at(struct dash_ctx *c, const struct store_task_ref *ref, const struc
 	return x.at;
 }
 
+/* Newest lapse first (fewest days overdue), then by key. */
+static int
+over_cmp(const void *a, const void *b)
+{
+	const struct dash_over *x = a, *y = b;
+
+	return x->days != y->days ? (x->days < y->days ? -1 : 1) : strcmp(x->key, y->key);
+}
+
+/* Keeps key among the DASH_OVER_SHOWN newest lapses seen so far: when full, it replaces the
+ * oldest kept if it is newer (a bounded list whatever the store holds). */
+static void
+over_keep(struct dash_ctx *c, const char *key, long long days)
+{
+	struct dash *d = c->d;
+	struct dash_over o = {NULL, NULL, NULL, days}, *worst = NULL;
+
+	o.key = (char *)key;
+	if (d->nover < DASH_OVER_SHOWN) {
+		d->over = xgrow(d->over, &c->ocap, d->nover + 1, sizeof(*d->over));
+		d->over[d->nover++] = (struct dash_over){xstrdup(key), NULL, NULL, days};
+		return;
+	}
+	for (size_t i = 0; i < d->nover; i++)
+		if (worst == NULL || over_cmp(&d->over[i], worst) > 0)
+			worst = &d->over[i];
+	if (over_cmp(&o, worst) < 0) {
+		free(worst->key);
+		*worst = (struct dash_over){xstrdup(key), NULL, NULL, days};
+	}
+}
+
 static int
 dash_cb(const struct store_task_ref *ref, void *arg)
 {
@@ -263,12 +303,10 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 		long long days = (long long)words_days_overdue(ti.ep->tz, ref->deadline, c->now);
 
 		row->overdue++;
+		c->d->noverdue++;
 		if (days > row->max_days)
 			row->max_days = days;
-		if (c->d->nover < 500) {
-			c->d->over = xgrow(c->d->over, &c->ocap, c->d->nover + 1, sizeof(*c->d->over));
-			c->d->over[c->d->nover++] = (struct dash_over){xstrdup(ref->key), NULL, NULL, days};
-		}
+		over_keep(c, ref->key, days);
 	}
 	if (ti.st == ti.lc->incomplete)
 		row->incomplete++;
@@ -298,14 +336,6 @@ dash_cb(const struct store_task_ref *ref, void *arg)
 			ms->ontime++;
 	}
 	return 0;
-}
-
-static int
-over_cmp(const void *a, const void *b)
-{
-	const struct dash_over *x = a, *y = b;
-
-	return x->days != y->days ? (x->days < y->days ? 1 : -1) : strcmp(x->key, y->key);
 }
 
 /* The first month with a deadline among the plans' tasks: the chart starts there. */
@@ -405,7 +435,7 @@ dash_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		                         : xstrdup(report_offices_label(c->en, NULL));
 	if (c->d->nover > 1)
 		qsort(c->d->over, c->d->nover, sizeof(*c->d->over), over_cmp);
-	for (size_t i = 0; rc == 0 && i < c->d->nover && i < 100; i++) {
+	for (size_t i = 0; rc == 0 && i < c->d->nover; i++) {
 		char buf[1024], *part[4];
 
 		if (split_key(c->d->over[i].key, buf, sizeof(buf), part))
@@ -682,7 +712,7 @@ dashboard(struct req *r, const struct dash *d)
 	tz_format_local(engine_tz(r->en), d->computed, now);
 	HF(h, "<h1>监察支队工作台</h1><p class=\"muted\">截至 %s，共 %u 项任务。</p>", now,
 	   d->total_tasks);
-	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未办结</th><th>本周到期</th>"
+	H(h, "<table id=\"by-jurisdiction\"><thead><tr><th>辖区</th><th>未办结</th><th>7日内到期</th>"
 	     "<th>逾期（最长天数）</th><th>迟报</th><th>内容不全</th><th>已退回</th><th>待审核</th>"
 	     "<th>预警待决定</th><th>预警已发出</th></tr></thead><tbody>");
 	for (size_t i = 0; i < d->nrows; i++) {
@@ -694,9 +724,9 @@ dashboard(struct req *r, const struct dash *d)
 		count_cell(r, w->jur, "show=open", w->open);
 		count_cell(r, w->jur, "show=week", w->week);
 		if (w->overdue)
-			HF(h, "<td class=\"n late\"><a href=\"/tasks?state=overdue&amp;jurisdiction=");
+			HF(h, "<td class=\"n late\"><a href=\"/tasks?show=overdue&amp;jurisdiction=");
 		else
-			H(h, "<td class=\"n\"><a href=\"/tasks?state=overdue&amp;jurisdiction=");
+			H(h, "<td class=\"n\"><a href=\"/tasks?show=overdue&amp;jurisdiction=");
 		html_url(h, w->jur[0] ? w->jur : "-");
 		HF(h, "\">%u</a>", w->overdue);
 		if (w->overdue)
@@ -716,10 +746,17 @@ dashboard(struct req *r, const struct dash *d)
 	H(h, "<h2>逾期未报</h2>");
 	if (d->nover == 0)
 		H(h, "<p>无。</p>");
+	else if (d->noverdue > d->nover)
+		HF(h, "<p id=\"overdue-more\">共 %u 项，下表列出最近逾期的 %zu 项（逾期天数由少到多）；"
+		      "其余 %u 项见<a href=\"/tasks?show=overdue\">全部逾期任务</a>。</p>", d->noverdue,
+		   d->nover, d->noverdue - (unsigned)d->nover);
 	else
+		HF(h, "<p id=\"overdue-more\">共 %u 项，按逾期天数由少到多（最近逾期的在前）。</p>",
+		   d->noverdue);
+	if (d->nover)
 		H(h, "<table id=\"overdue\"><thead><tr><th>事项</th><th>责任主体</th><th>逾期天数</th>"
 		     "<th>联系</th></tr></thead><tbody>");
-	for (size_t i = 0; i < d->nover && i < 100; i++) {
+	for (size_t i = 0; i < d->nover; i++) {
 		char buf[1024], *part[4];
 
 		if (!split_key(d->over[i].key, buf, sizeof(buf), part))
@@ -847,8 +884,9 @@ list_ref_cb(const struct store_task_ref *ref, void *arg)
 static const struct {
 	const char *name, *label;
 	unsigned bit;
-} shows[] = {{"open", "未办结", DASH_OPEN}, {"week", "本周到期", DASH_WEEK},
-             {"late", "迟报", DASH_LATE}, {"review", "待审核", DASH_REVIEW}};
+} shows[] = {{"open", "未办结", DASH_OPEN}, {"week", "7日内到期", DASH_WEEK},
+             {"late", "迟报", DASH_LATE}, {"review", "待审核", DASH_REVIEW},
+             {"overdue", "逾期", DASH_OVERDUE}};
 
 static unsigned
 show_bit(const char *name, const char **label)

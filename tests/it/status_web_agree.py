@@ -96,7 +96,7 @@ try:
         cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
         rows[cells[0]] = cells
     check(set(rows) >= {"甲县", "乙县"}, f"dashboard rows per county: {sorted(rows)}")
-    # columns: 辖区 未办结 本周到期 逾期（最长天数） 迟报 内容不全 已退回 待审核 ...
+    # columns: 辖区 未办结 7日内到期 逾期（最长天数） 迟报 内容不全 已退回 待审核 ...
     # 未办结 is status's `open` (review 11b, M4: the dashboard counted only tasks a deadline
     # still ran from, 0 for a county whose tasks were all overdue): j1 has its overdue
     # roster and its handed-in plan (2), j2 its overdue roster and its open plan (2)

@@ -3,8 +3,8 @@
 many tasks. The test plan (tests/lib/web_it.py) at 2017-03-14 12:00: both counties' 评估报告
 (due 03-10) lapsed, j1's then handed in late with its sections (待审核, 迟报); both
 enterprises' 治理方案备案 due 03-20 (within the week). By hand, per county: j1 未办结 2
-(its report waiting for review, its enterprise's filing), 本周到期 1, 逾期 0, 迟报 1,
-内容不全 0, 已退回 0, 待审核 1; j2 未办结 2, 本周到期 1, 逾期 1, 迟报 0, 内容不全 0,
+(its report waiting for review, its enterprise's filing), 7日内到期 1, 逾期 0, 迟报 1,
+内容不全 0, 已退回 0, 待审核 1; j2 未办结 2, 7日内到期 1, 逾期 1, 迟报 0, 内容不全 0,
 已退回 0, 待审核 0."""
 import os
 import sys
@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from dabiao_it import Store, check, done, eq  # noqa: E402
 from web_it import screenshots, Browser, Server, setup_store  # noqa: E402
 
-COLUMNS = ["未办结", "本周到期", "逾期", "迟报", "内容不全", "已退回", "待审核"]
+COLUMNS = ["未办结", "7日内到期", "逾期", "迟报", "内容不全", "已退回", "待审核"]
 WANT = {"j1": [2, 1, 0, 1, 0, 0, 1], "j2": [2, 1, 1, 0, 0, 0, 0]}
 
 st = Store()

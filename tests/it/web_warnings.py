@@ -93,7 +93,7 @@ def dash_row(c, name):
 
 
 esc_j1 = "&lt;script&gt;alert(1)&lt;/script&gt;甲县"
-# columns: 辖区 未完成 本周到期 逾期 迟报 内容不全 已退回 待审核 预警待决定 预警已发出
+# columns: 辖区 未完成 7日内到期 逾期 迟报 内容不全 已退回 待审核 预警待决定 预警已发出
 eq(dash_row(clients["officer"], esc_j1)[8:], ["1", "0"], "j1: one warning proposed, none sent")
 eq(dash_row(clients["officer"], "乙县")[8:], ["1", "0"], "j2: one warning proposed, none sent")
 
