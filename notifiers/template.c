@@ -28,7 +28,7 @@ const char *const notify_tpl_names[] = {
 	"catchup_note", "recipients", "notified_roles", "previously_notified", "escalation_step",
 	"submit_to_contacts", "admin_contact", "submitted_by", "submitted_at", "lapses",
 	"lapse_count", "rule_lapses", "within_days", "flag_kind", "flag_reason", "flag_by", "items",
-	"item_count", "checkpoint", "error", "attempts",
+	"item_count", "item_kinds", "checkpoint", "error", "attempts",
 	/* words for official texts (docs/notices.md) */
 	"addressee", "issuer_name", "issuer_short", "basis", "clause", "report_to", "contact",
 	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",

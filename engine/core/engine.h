@@ -241,6 +241,10 @@ int64_t schedule_end_of_day(const struct engine_plan *ep, int32_t day);
 /* ---- words for people (words.c): dates, deadlines, periods, day counts ---- */
 #define WORDS_DATE_MAX 48      /* "2017年12月31日（星期日）" and its NUL, with room */
 #define WORDS_DEADLINE_MAX 64
+#define WORDS_NUMERAL_MAX 32   /* "九百九十九" and its NUL, with room */
+/* n in Chinese numerals, as 公文 number their items (（一）…（十一）…（二十七）): 一 … 九百九十九;
+ * 0 and n > 999 in Arabic digits. out >= WORDS_NUMERAL_MAX. Cannot fail. */
+void words_numeral_zh(size_t n, char *out);
 /* "2017年7月5日（星期三）". out >= WORDS_DATE_MAX. Cannot fail. */
 void words_date_zh(int32_t day, char *out);
 /* A deadline as official texts write it, local to z: the end of a day is

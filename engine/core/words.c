@@ -25,6 +25,28 @@ words_date_zh(int32_t day, char *out)
 }
 
 void
+words_numeral_zh(size_t n, char *out)
+{
+	static const char *const d[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+	size_t h = n / 100, t = n / 10 % 10, u = n % 10;
+
+	out[0] = '\0';
+	if (n == 0 || n > 999) {
+		snprintf(out, WORDS_NUMERAL_MAX, "%zu", n);
+		return;
+	}
+	/* 十一 alone, 一百一十一 after hundreds; 一百零五 with a zero between */
+	if (h > 0)
+		strcat(strcat(out, d[h]), "百");
+	if (t > 0)
+		strcat(strcat(out, h > 0 || t > 1 ? d[t] : ""), "十");
+	else if (h > 0 && u > 0)
+		strcat(out, "零");
+	if (u > 0)
+		strcat(out, d[u]);
+}
+
+void
 words_deadline_zh(const struct tz *z, int64_t deadline, char *out)
 {
 	int32_t day;

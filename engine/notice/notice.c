@@ -287,10 +287,6 @@ lookup(const char *name, void *arg)
 	return NULL;
 }
 
-static const char *const numerals_zh[] = {"一", "二", "三", "四", "五", "六", "七", "八",
-                                          "九", "十", "十一", "十二", "十三", "十四",
-                                          "十五", "十六"};
-
 /* Whether id is one of ids: a list of section ids as a submission declares them
  * ("a,b") or as the submit records what is missing ("a、b"). */
 static bool
@@ -320,6 +316,7 @@ section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < m->nrequires; i++) {
 			const char *id = m->requires[i];
+			char num[WORDS_NUMERAL_MAX];
 
 			if (ids != NULL && !id_listed(ids, id))
 				continue;
@@ -327,10 +324,11 @@ section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
 				total++;
 				continue;
 			}
-			buf_printf(out, "　　（%s）%s%s", numerals_zh[k < 16 ? k : 15],
+			/* the 17th section was numbered （十六） again: every item its own number */
+			words_numeral_zh(++k, num);
+			buf_printf(out, "　　（%s）%s%s", num,
 			           m->requires_titles[i] ? m->requires_titles[i] : id,
-			           k + 1 == total ? "。" : "；\n");
-			k++;
+			           k == total ? "。" : "；\n");
 		}
 }
 

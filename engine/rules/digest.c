@@ -64,23 +64,82 @@ cut_closing(char *text)
 		text[--len] = '\0';
 }
 
-/* Texts of the notices a digest carries, numbered, each as it was worded but for the
- * closing the digest gives once. */
-static void
-digest_items(struct store_txn *txn, char *const *keys, size_t n, struct buf *items)
+/* How urgent a notice of this kind is in a day's digest: the later the step of an escalation
+ * ladder that sends it, the higher (督办 after 3 working days above 逾期 the day after);
+ * -1 for a kind no ladder sends (a reminder, a start notice). */
+static int
+kind_rank(const struct plan *p, const char *kind)
 {
-	static const char *const numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八",
-	                                       "九", "十"};
+	int best = -1;
+
+	for (size_t i = 0; i < p->nescalations; i++)
+		for (size_t j = 0; j < p->escalations[i].nsteps; j++)
+			if (strcmp(p->escalations[i].steps[j].kind, kind) == 0 && (int)j > best)
+				best = (int)j;
+	return best;
+}
+
+/* The order the day's notices are listed in: the most urgent kind first, and within a kind
+ * as they were made (a stable insertion sort of indexes: a day's notices are tens). A
+ * plan that groups escalations (review12z, Z12: 27 of them to the detachment on one day)
+ * must not bury the one that asks it to act under the day's reminders. */
+static void
+digest_order(const struct plan *p, char *const *kinds, size_t n, size_t *order)
+{
+	int *rank = xcalloc(n ? n : 1, sizeof(*rank));
 
 	for (size_t i = 0; i < n; i++) {
-		char *bk = xasprintf(NOTICE_DIGEST_BODY "%s", keys[i]), *text = NULL;
+		size_t j = i;
+
+		rank[i] = kind_rank(p, kinds[i]);
+		for (; j > 0 && rank[order[j - 1]] < rank[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	free(rank);
+}
+
+/* item_kinds: how many of each kind the digest carries, in its order: 均为督办通知 (one
+ * kind), else 其中督办通知2份、逾期通知1份、提醒3份 (the kinds' titles, notice_kind_zh). */
+static void
+digest_kinds(char *const *kinds, const size_t *order, size_t n, struct buf *out)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *k = kinds[order[i]];
+		size_t count = 0;
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(kinds[order[j]], k) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < n; j++)
+			count += strcmp(kinds[order[j]], k) == 0;
+		if (count == n) {
+			buf_printf(out, "均为%s", notice_kind_zh(k));
+			return;
+		}
+		buf_printf(out, "%s%s%zu份", shown++ ? "、" : "其中", notice_kind_zh(k), count);
+	}
+}
+
+/* Texts of the notices a digest carries, in order, numbered as 公文 number items (（一）…
+ * （十一）…: the 11th was （11）), each as it was worded but for the closing the digest
+ * gives once. */
+static void
+digest_items(struct store_txn *txn, char *const *keys, const size_t *order, size_t n,
+             struct buf *items)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *bk = xasprintf(NOTICE_DIGEST_BODY "%s", keys[order[i]]), *text = NULL;
+		char num[WORDS_NUMERAL_MAX];
 		struct dberr ignored;
 
 		dberr_clear(&ignored);
-		if (i < 10)
-			buf_printf(items, "%s（%s）", i ? "\n\n" : "", numerals[i]);
-		else
-			buf_printf(items, "\n\n（%zu）", i + 1);
+		words_numeral_zh(i + 1, num);
+		buf_printf(items, "%s（%s）", i ? "\n\n" : "", num);
 		if (store_meta_get(txn, bk, &text, &ignored) == 0) {
 			cut_closing(text);
 			buf_puts(items, text);
@@ -96,11 +155,11 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 {
 	char plan_id[128], date[16], addr[512], count[24], *text = NULL, *nkey = NULL;
 	const struct engine_plan *ep;
-	struct buf items = BUF_INIT;
-	const char **tasks = NULL;
-	char **keys = NULL, *one_subject = NULL, *one_body = NULL;
-	size_t ntasks = 0, cap = 0, capk = 0;
-	struct notice_var vars[3];
+	struct buf items = BUF_INIT, kinds_zh = BUF_INIT;
+	const char **tasks = NULL, **otasks = NULL, **okeys = NULL;
+	char **keys = NULL, **kinds = NULL, *one_subject = NULL, *one_body = NULL;
+	size_t ntasks = 0, cap = 0, capk = 0, capkind = 0, *order = NULL;
+	struct notice_var vars[4];
 	const char *unit = NULL;
 	struct notice_req r = {0};
 	struct task_forms forms = {0};
@@ -132,7 +191,9 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 			unit = f[4];
 		tasks = xgrow(tasks, &cap, ntasks + 1, sizeof(*tasks));
 		keys = xgrow(keys, &capk, ntasks + 1, sizeof(*keys));
+		kinds = xgrow(kinds, &capkind, ntasks + 1, sizeof(*kinds));
 		keys[ntasks] = f[0];
+		kinds[ntasks] = f[2];
 		tasks[ntasks++] = f[1];
 		/* the forms the day's reminders and start notices name as their 附件 */
 		if ((strcmp(f[2], "reminder") == 0 || strcmp(f[2], "start") == 0) &&
@@ -154,11 +215,20 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 		}
 		free(bk);
 	}
-	digest_items(txn, keys, ntasks, &items);
+	/* the items, their task headers and the notices the message carries, in one order */
+	order = xcalloc(ntasks, sizeof(*order));
+	otasks = xcalloc(ntasks, sizeof(*otasks));
+	okeys = xcalloc(ntasks, sizeof(*okeys));
+	digest_order(ep->plan, kinds, ntasks, order);
+	for (size_t i = 0; i < ntasks; i++)
+		otasks[i] = tasks[order[i]], okeys[i] = keys[order[i]];
+	digest_items(txn, keys, order, ntasks, &items);
+	digest_kinds(kinds, order, ntasks, &kinds_zh);
 	snprintf(count, sizeof(count), "%zu", ntasks);
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"item_count", count};
 	vars[2] = (struct notice_var){"addressee", unit ? unit : addr};
+	vars[3] = (struct notice_var){"item_kinds", buf_str(&kinds_zh)};
 	to[0] = addr;
 	nkey = notice_digest_message_key(plan_id, date, addr);
 	r.ep = ep;
@@ -166,15 +236,15 @@ digest_fire(struct engine *en, struct store_txn *txn, const struct store_due *d,
 	r.fallback = "digest";
 	r.key = nkey;
 	r.subject = plan_id;
-	r.tasks = tasks;
+	r.tasks = otasks;
 	r.ntasks = ntasks;
 	r.scheduled = d->planned;
 	r.late = late;
 	r.vars = vars;
-	r.nvars = 3;
+	r.nvars = 4;
 	r.to_addrs = to;
 	r.nto_addrs = 1;
-	r.carries = (const char *const *)keys;
+	r.carries = okeys;
 	r.ncarries = ntasks;
 	if (one_subject != NULL) {
 		/* the text kept begins with its title, as every notice's does */
@@ -190,9 +260,14 @@ out:
 	free(nkey);
 	free(tasks);
 	free(keys);
+	free(kinds);
+	free(order);
+	free(otasks);
+	free(okeys);
 	free(one_subject);
 	free(one_body);
 	task_forms_release(&forms);
 	buf_release(&items);
+	buf_release(&kinds_zh);
 	return rc;
 }

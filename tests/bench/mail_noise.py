@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mails per recipient per day over the Changji year (the plan and registry in workflows/,
 virtual clock, .eml outbox): what the noise settings of a plan change. Prints, per recipient,
-the mails of the year and the most in one day, then the mails on non-working days and the
+the mails of the year, the most in one day and the days with more than one, then the mails on non-working days and the
 reminders of one task that arrive out of order, and one SUMMARY line. Not a test: it decides
 nothing.
 
@@ -65,12 +65,15 @@ with tempfile.TemporaryDirectory() as tmp:
     out_of_order = sum(1 for v in reminders.values()
                        if [k for _, k in sorted(v)] != sorted(k for _, k in v))
     rows = sorted(per.items(), key=lambda kv: -sum(kv[1].values()))
-    print(f"{'recipient':36} {'mails/year':>10} {'max/day':>8}")
+    # a recipient's days with more than one mail: what a digest should leave none of
+    print(f"{'recipient':36} {'mails/year':>10} {'max/day':>8} {'days>1':>7}")
     for addr, days in rows:
-        print(f"{addr:36} {sum(days.values()):10} {max(days.values()):8}")
+        print(f"{addr:36} {sum(days.values()):10} {max(days.values()):8} "
+              f"{sum(1 for n in days.values() if n > 1):7}")
     top = rows[0]
     print(f"mails dated on non-working days: {off_days}; tasks whose reminders arrive out of "
           f"order: {out_of_order}")
     print(f"SUMMARY busiest={top[0]} year={sum(top[1].values())} maxday={max(top[1].values())} "
           f"county_maxday={max(max(d.values()) for a, d in per.items() if a.startswith('hbj@'))} "
-          f"off_days={off_days} out_of_order={out_of_order}")
+          f"off_days={off_days} out_of_order={out_of_order} "
+          f"recipient_days_over_1={sum(1 for d in per.values() for n in d.values() if n > 1)}")

@@ -2,9 +2,18 @@
 plan: two reminders to one county on Monday 2017-03-13 arrive as one message carrying both
 texts; a reminder that would fall on Saturday 03-18 is held to Monday 03-20 09:00 and, alone
 that day, arrives as itself; an overdue notice (a kind not grouped) comes on its own. The same
-plan without those keys sends one message per notice when it falls due, Saturday included."""
+plan without those keys sends one message per notice when it falls due, Saturday included.
+
+Escalations grouped (review12z, Z12: the detachment got 27 separate escalations on one day):
+two counties' tasks lapse together (overdue notices on 03-16), each one's escalation step (to
+the office) comes on Friday 03-17 with the office's own reminder of that day; the office gets one message,
+the two escalations first, its subject counting them by kind, each numbered; each escalation
+keeps its own notice.queue record, with the sha256 of its own bytes and the digest that
+carried it."""
 import email
 import email.policy
+import hashlib
+import json
 import os
 import sys
 
@@ -67,7 +76,7 @@ eq([(d, k) for d, k, _, _, _ in got], [
     ("Wed, 15 Mar 2017 09:00:00 +0800", "overdue"),   # m1 lapsed 03-14 24:00; not grouped
 ], "grouped, held, single")
 both = [g for g in got if g[0].startswith("Mon, 13 Mar")][0]
-eq(both[2], "关于2017年3月13日调度通知的汇总（共2份）", "one message, two notices")
+eq(both[2], "关于2017年3月13日调度通知的汇总（共2份，均为提醒）", "one message, two notices")
 eq(both[3], ["nz/m1/a/once", "nz/m2/a/once"], "a task header per notice")
 check("关于按时报送《名录》的提醒" in both[4] or "关于按时完成名录的提醒" in both[4],
       f"the first text whole: {both[4]}")
@@ -99,4 +108,71 @@ eq([(d, k) for d, k, _, _, _ in plain], [
     ("Sat, 18 Mar 2017 09:00:00 +0800", "reminder"),
     ("Wed, 15 Mar 2017 09:00:00 +0800", "overdue"),
 ], "a plan that says nothing: one message per notice, when it falls due")
+ESC_PLAN = """\
+plan: nz
+title: 降噪测试
+timezone: Asia/Shanghai
+calendar: {weekend: [sat, sun]}
+notices: {group: [reminder, overdue, escalation]}
+roles:
+  county: {title: 县环保局, per: jurisdiction, unit: 环境保护局}
+  office: {title: 监察支队}
+escalations:
+  std:
+    - {after: 1d, kind: overdue, notify: [owner]}
+    - {after: 2d, kind: escalation, notify: [office]}
+phases:
+  - id: p
+    title: 阶段
+    milestones:
+      - {id: m1, title: 名录, owner: county, submit_to: office, for: each jurisdiction,
+         due: 2017-03-14, escalate: std}
+      - {id: m4, title: 督查记录, owner: office, for: once, due: 2017-03-18, remind: [-1d]}
+"""
+ESC_REG = """\
+jurisdictions:
+  - {id: a, name: 甲县, kind: county, email: [a@x.example]}
+  - {id: b, name: 乙县, kind: county, email: [b@x.example]}
+offices:
+  admin: [admin@x.example]
+  office: [office@x.example]
+"""
+st = Store()
+st.ok("init", "--clock", "virtual", "--now", "2017-03-01T00:00:00+08:00", "--tz", "Asia/Shanghai")
+st.ok("load", st.write("esc.yaml", ESC_PLAN))
+st.ok("import", st.write("esc-r.yaml", ESC_REG))
+st.ok("advance", "--to", "2017-03-18T00:00:00+08:00")
+office = []
+for name in st.outbox():
+    with open(os.path.join(st.db, "outbox", name), "rb") as f:
+        raw = f.read()
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    if "office@x.example" in str(m["To"]):
+        office.append((name, m))
+eq([(str(m["Date"]), m["X-Dabiao-Kind"]) for _, m in office],
+   [("Fri, 17 Mar 2017 09:00:00 +0800", "digest")],
+   "the office's day: one message for two escalations and a reminder")
+name, m = office[0]
+eq(str(m["Subject"]), "关于2017年3月17日调度通知的汇总（共3份，其中督办通知2份、提醒1份）",
+   "its subject counts them by kind, the escalations first")
+body = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+check("3份调度通知（其中督办通知2份、提醒1份）一并发送如下" in body, f"and its first paragraph: {body}")
+heads = [x for x in body.split("\n") if x[:1] == "（" and "）关于" in x]
+eq(len(heads), 3, f"three items: {heads}")
+check("督办通知" in heads[0] and "督办通知" in heads[1] and heads[2].startswith("（三）关于") and
+      "提醒" in heads[2], f"numbered （一）（二）（三）, the escalations first: {heads}")
+eq(m.get_all("X-Dabiao-Task"), ["nz/m1/a/once", "nz/m1/b/once", "nz/m4/office/once"],
+   "task headers in the items' order")
+# each escalation's own record: its bytes' hash, and the digest that carried it
+esc = [r for r in st.records() if r["action"] == "notice.queue" and
+       json.loads(r["details"])["kind"] == "escalation"]
+eq(len(esc), 2, "two escalation records")
+for r in esc:
+    d = json.loads(r["details"])
+    eq([x["file"] for x in d["sent_in"]], [name], f"seq {r['seq']}: carried by the digest")
+    shown = st.run_bytes("audit", "show", str(r["seq"]))
+    eq(hashlib.sha256(shown).hexdigest(), d["sha256"],
+       f"seq {r['seq']}: audit show gives the escalation's own bytes, which its hash proves")
+    check("督办通知" in shown.decode() or "=?UTF-8?" in shown.decode(), "an escalation's text")
+st.cleanup()
 done("notices grouped per recipient and day, held off non-working days, by the plan's choice")

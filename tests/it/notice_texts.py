@@ -140,7 +140,7 @@ BAD = [
     ("a placeholder", re.compile(r"\{\{|\}\}")),
     ("a Changji name in a plan that names nobody", None),
 ]
-TITLE = re.compile(r"^关于.+的(提醒|通知|请示|督办通知|约谈预警|限批预警|预警|通报（截至\d{4}年\d{1,2}月\d{1,2}日）|通报|汇总（共\d+份）)$")
+TITLE = re.compile(r"^关于.+的(提醒|通知|请示|督办通知|约谈预警|限批预警|预警|通报（截至\d{4}年\d{1,2}月\d{1,2}日）|通报|汇总（共\d+份，(均为|其中)[^（）]+）)$")
 
 
 def texts(st):

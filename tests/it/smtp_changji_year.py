@@ -28,11 +28,20 @@ ids = collections.Counter(x["message_id"] for x in log)
 eq(max(ids.values()), 1, "each notice arrived once")
 eq(st.notices("--pending", env=env), [], "nothing left queued")
 kinds = collections.Counter(m["X-Dabiao-Kind"] for m in msgs)
-# the plan groups reminders and overdue notices per recipient and day (notices.group): they
-# arrive in the day's message; escalations, candidate lists and dispatches come one by one.
-# The plan's conduct rules ask the bureau to decide: candidate lists go out, warnings wait.
-for k in ("digest", "escalation", "candidates", "dispatch"):
+# the plan groups reminders, overdue notices and escalations per recipient and day
+# (notices.group): they arrive in the day's message; candidate lists and dispatches come one
+# by one. The plan's conduct rules ask the bureau to decide: candidate lists go out, warnings
+# wait.
+for k in ("digest", "candidates", "dispatch"):
     check(kinds[k] > 0, f"{k} messages delivered: {dict(kinds)}")
+eq(kinds["escalation"], 0, "no escalation alone: each arrives in its recipient's day")
+# the detachment's 2017-05-15 (review12z Z12): 27 escalations were 27 mails; now one, which
+# says what it holds
+day = [m for m in msgs if "zhidui@cj-epb.example" in str(m["To"])
+       and str(m["Date"].datetime.date()) == "2017-05-15"]
+eq([str(m["Subject"]) for m in day], ["关于2017年5月15日调度通知的汇总（共27份，均为督办通知）"],
+   "the detachment's 2017-05-15: one message for the day's 27 escalations")
+eq(len(day[0].get_all("X-Dabiao-Task")), 27, "a task header for each")
 eq(kinds["interview-warning"] + kinds["approval-restriction-warning"], 0,
    "no warning reaches a county before the bureau decides")
 check(kinds["reminder"] == 0 and kinds["overdue"] == 0, f"none single: {dict(kinds)}")

@@ -56,6 +56,20 @@ main(void)
 	words_date_zh(day, out);
 	ASSERT_STR_EQ(out, "2017年12月31日（星期日）");
 
+	/* items numbered as 公文 number them: a digest's 11th was （11） after （十） */
+	{
+		static const struct { size_t n; const char *zh; } nums[] = {
+			{1, "一"}, {9, "九"}, {10, "十"}, {11, "十一"}, {20, "二十"}, {27, "二十七"},
+			{99, "九十九"}, {100, "一百"}, {105, "一百零五"}, {110, "一百一十"},
+			{999, "九百九十九"}, {1000, "1000"}, {0, "0"}};
+		char num[WORDS_NUMERAL_MAX];
+
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+			words_numeral_zh(nums[i].n, num);
+			ASSERT_STR_EQ(num, nums[i].zh);
+		}
+	}
+
 	/* a date-only deadline closes the day at 24时; a date-time one at its hour */
 	words_deadline_zh(sh, at(sh, "2017-07-05T23:59:59+08:00"), out);
 	ASSERT_STR_EQ(out, "2017年7月5日（星期三）24时");
