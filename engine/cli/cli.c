@@ -145,7 +145,10 @@ out_value(struct cli *c, const char **val)
 		*val = NULL;
 		return 0;
 	}
-	if (cli_in_store(c, *val) != CLI_OUTSIDE_STORE)
+	/* a folder that holds the store (--out /, --out ~) is a folder like any other, refused
+	 * when it is opened as "cannot create /: Is a directory": it is not in the store, and
+	 * saying so would send its reader looking for the wrong mistake (review 13e, E5) */
+	if (cli_in_store(c, *val) == CLI_INSIDE_STORE)
 		return dberr_set(&c->err, DB_ECANTCREAT, "--out %s is inside the store folder %s: "
 		                 "writing there would replace the store's own files; give a file "
 		                 "outside it", *val, c->env->db);

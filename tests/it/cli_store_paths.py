@@ -91,6 +91,13 @@ for w in writers:
         rc, out, err = st.run(*w, "--out", t)
         eq(rc, 73, f"{' '.join(w)} --out {t} is refused")
         check("inside the store folder" in err, f"the refusal says why: {err}")
+# a folder that holds the store is a folder like any other: not "inside the store"
+for w in writers:
+    for t in (st.root, os.path.join(st.db, "..")):
+        rc, out, err = st.run(*w, "--out", t)
+        eq(rc, 73, f"{' '.join(w)} --out {t} (the folder holding the store) is refused")
+        eq(err.strip().split("\n")[-1], f"dabiao: error: cannot create {t}: Is a directory",
+           f"{' '.join(w)} --out {t}: the refusal names the folder as any other's")
 eq({k: v for k, v in tree(st.db).items() if k != "lock.mdb"}, before,
    "no --out into the store changed it")
 eq(st.run("audit", "verify")[0], 0, "the store verifies after the refusals")
