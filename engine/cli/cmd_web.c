@@ -125,6 +125,9 @@ user_list(struct cli *c, const char *format)
 	enum report_format fmt;
 	int rc;
 
+	/* a listing reads: on a store it may not write (a copy on read-only media, a
+	 * read-only mount) it lists as tasks and status do, not 74 (review 13e, E7) */
+	c->flags &= ~CLI_WRITE;
 	if ((rc = cli_format(c, format, CLI_FMT_TABLES, &fmt)) != 0 ||
 	    (rc = cli_engine(c, &u.en)) != 0)
 		return rc;

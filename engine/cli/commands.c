@@ -393,7 +393,8 @@ const struct cli_command cli_commands[] = {
 		 {"values", "plan|milestone|state|role|jurisdiction|month", NULL, "print, one a "
 		  "line, the values the store offers for that option (the loaded plans' ids, "
 		  "milestones, states and roles, the registry's jurisdictions, the store's month "
-		  "and the eleven before it): what the bash completion offers"},
+		  "and the eleven before it): what the bash completion offers. A configuration that "
+		  "cannot be read is set aside for it: the values are the store's own"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {66, "--values: there is no store (dabiao init)"},

@@ -647,9 +647,19 @@ static int
 print_values(struct cli *c, const char *kind)
 {
 	struct strset v = STRSET_INIT;
+	const struct config *cfg;
 	struct engine *en;
 	int rc;
 
+	/* the values are the store's own (its plans, its registry), and the completion asks
+	 * for them on every Tab: a configuration that cannot be read (a dabiao.yaml being
+	 * edited, a mistyped DABIAO_SMTP) holds nothing they depend on, so it is set aside
+	 * rather than making help fail (78) and Tab offer nothing (review 13e, E7) */
+	if (cli_config(c, &cfg) != 0) {
+		dberr_clear(&c->err);
+		c->config = xmalloc(sizeof(*c->config));
+		config_defaults(c->config);
+	}
 	if ((rc = cli_engine(c, &en)) == 0 && (rc = cli_values(c, en, kind, &v)) == 0)
 		for (size_t i = 0; i < v.n; i++)
 			printf("%s\n", v.v[i]);

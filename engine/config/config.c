@@ -657,14 +657,10 @@ env_or(const char *name, const char *fallback)
 	return fallback ? xstrdup(fallback) : NULL;
 }
 
-int
-config_load(const char *path, struct config *out, struct dberr *e)
+void
+config_defaults(struct config *out)
 {
 	struct config c = {0};
-	const char *env = getenv("DABIAO_CONFIG"), *smtp = getenv("DABIAO_SMTP");
-	const char *mapsize = getenv("DABIAO_STORE_MAPSIZE"), *weburl = getenv("DABIAO_WEB_URL");
-	char *key, *origin;
-	int rc = 0;
 
 	c.timeout_ms = 30000;
 	c.connections = CONFIG_CONNECTIONS;
@@ -677,9 +673,22 @@ config_load(const char *path, struct config *out, struct dberr *e)
 	c.web_header_timeout = 30;
 	c.web_task_submissions_limit = 50;
 	c.web_submissions_per_hour = 20;
-	c.arg_path = path ? xstrdup(path) : NULL;
 	c.template_dir = template_dir(getenv("DABIAO_TEMPLATES"));
 	c.calendar_dir = calendar_dir();
+	*out = c;
+}
+
+int
+config_load(const char *path, struct config *out, struct dberr *e)
+{
+	struct config c;
+	const char *env = getenv("DABIAO_CONFIG"), *smtp = getenv("DABIAO_SMTP");
+	const char *mapsize = getenv("DABIAO_STORE_MAPSIZE"), *weburl = getenv("DABIAO_WEB_URL");
+	char *key, *origin;
+	int rc = 0;
+
+	config_defaults(&c);
+	c.arg_path = path ? xstrdup(path) : NULL;
 	if (path == NULL && env != NULL && *env)
 		path = env;
 	if (path == NULL && access(CONFIG_DEFAULT_PATH, R_OK) == 0)

@@ -142,6 +142,11 @@ struct config {
  * the caller frees it with config_release. */
 int config_load(const char *path, struct config *out, struct dberr *e);
 void config_release(struct config *c);
+/* What config_load starts from: no file, no variable but DABIAO_TEMPLATES (the built-in
+ * templates' folder), the shipped calendars. For a reader that needs none of the
+ * operator's settings and must work when they cannot be read (`help --values`, which the
+ * completion asks on every Tab). The caller frees it with config_release. Cannot fail. */
+void config_defaults(struct config *out);
 /* The folders calendar files are looked for in, in order, NULL-terminated, pointing into
  * c (valid while c is). Cannot fail. */
 void config_calendar_dirs(const struct config *c, const char *out[3]);

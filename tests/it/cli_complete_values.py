@@ -57,5 +57,22 @@ eq(st.ok("help", "--values", "jurisdiction"), "aa-county\nbb-city\n", "one value
 rc, out, err = st.run("help", "--values", "enterprise")
 eq((rc, out), (64, ""), "an unknown kind is a usage error")
 check("plan, milestone, state, role, jurisdiction or month" in err, f"naming the kinds: {err}")
+
+# the values are the store's own: a configuration that cannot be read (a file being
+# edited, a mistyped variable) is set aside for them, so Tab still works and help, which
+# lists no 78, does not end with one (review 13e, E7)
+bad = st.write("bad.yaml", "smtp: [\n")
+eq(st.run("--config", bad, "tasks")[0], 78, "the bad configuration stops a command")
+for how, args, env in (("--config", ("--config", bad), None),
+                       ("DABIAO_CONFIG", (), {"DABIAO_CONFIG": bad}),
+                       ("DABIAO_SMTP", (), {"DABIAO_SMTP": "not-a-url"})):
+    eq(st.run(*args, "help", "--values", "jurisdiction", env=env)[:2],
+       (0, "aa-county\nbb-city\n"), f"help --values with a bad {how}: the values, 0")
+old_env = dict(os.environ)
+os.environ["DABIAO_CONFIG"] = bad
+eq(complete(*db, "tasks", "--jurisdiction", ""), ["aa-county", "bb-city"],
+   "the completion offers the values under a bad configuration")
+os.environ.clear()
+os.environ.update(old_env)
 st.cleanup()
 done("bash completion offers the store's plans, milestones, states, jurisdictions, months")
