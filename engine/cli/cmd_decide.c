@@ -3,10 +3,12 @@
  * (and every warning made) through the one writer, `decide` records the decision on one,
  * through the same engine call the web uses (conduct_decide), in one transaction.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
@@ -30,6 +32,8 @@ cmd_decide(struct cli *c)
 {
 	struct decide_arg a = {0};
 	const char *pos[2];
+	char id[24];
+	uint64_t n;
 	struct cli_opt opts[] = {{"by", &a.by, NULL}, {"reason", &a.reason, NULL},
 	                         {NULL, NULL, NULL}};
 	int npos, rc;
@@ -41,7 +45,14 @@ cmd_decide(struct cli *c)
 		                 "TEXT");
 	if (strcmp(pos[1], "approve") != 0 && strcmp(pos[1], "dismiss") != 0)
 		return cli_usage(c, "the decision is approve or dismiss, not '%s'", pos[1]);
-	a.id = pos[0];
+	/* a number is read as every number given to dabiao is (num.h): "-1", "0x1f", "1e3"
+	 * are a mistake in the command, 64 as for `audit prove -1`, not "no warning '-1'"
+	 * (65) as if the store were asked and had none (review 13e, E10) */
+	if (!num_u64_in(pos[0], 1, CONDUCT_WARNING_MAX, &n))
+		return cli_usage(c, "'%s' is not a warning's number (1, 2, 3, ...: dabiao warnings "
+		                 "lists them)", pos[0]);
+	snprintf(id, sizeof(id), "%" PRIu64, n);
+	a.id = id;
 	a.approve = strcmp(pos[1], "approve") == 0;
 	if ((rc = cli_engine(c, &a.en)) != 0 ||
 	    (rc = engine_write(a.en, decide_txn, &a, &c->err)) != 0)

@@ -263,8 +263,8 @@ const struct cli_command cli_commands[] = {
 		  "either way). Required."},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "no decision, no --by or --reason (or blanks only), or --by names nobody who "
-		  "may decide (the message names who may)"},
+		 {64, "WARNING is not a number (1, 2, 3, ...), no decision, no --by or --reason (or "
+		  "blanks only), or --by names nobody who may decide (the message names who may)"},
 		 {65, "no such warning, or it is decided already, superseded by a newer one or "
 		  "withdrawn"},
 		 {0, NULL}},
@@ -828,7 +828,7 @@ const struct cli_command cli_commands[] = {
 		  "(deploy/quickstart.sh)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "an address that is not HOST:PORT"},
+		 {64, "an address that is not HOST:PORT (a port of digits only, 0 to 65535)"},
 		 {73, "the address cannot be listened on (in use, not this machine's)"},
 		 {74, "the files folder or the web secret cannot be written"},
 		 {0, NULL}},

@@ -228,24 +228,28 @@ parse_issuer(const struct ydoc *d, const struct ydoc_node *n, struct config *c,
 static int
 parse_size(const char *s, size_t *out)
 {
-	unsigned long long v;
-	char *end;
+	const uint64_t most = (uint64_t)1 << 34;
+	size_t digits = strspn(s, "0123456789");
+	const char *unit = s + digits;
+	uint64_t v, times;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *s == '-')
+	/* the digits strictly (num.h: no sign, no blank), then the unit; strtoull took
+	 * " 20MB" and wrapped a long number round to a small one */
+	if (!num_u64(s, digits, &v))
 		return -1;
-	if (strcmp(end, "KB") == 0 || strcmp(end, "K") == 0)
-		v *= 1024;
-	else if (strcmp(end, "MB") == 0 || strcmp(end, "M") == 0)
-		v *= 1024 * 1024;
-	else if (strcmp(end, "GB") == 0 || strcmp(end, "G") == 0)
-		v = v > 16 ? (1ULL << 35) : v << 30;
-	else if (*end != '\0')
+	if (*unit == '\0')
+		times = 1;
+	else if (strcmp(unit, "KB") == 0 || strcmp(unit, "K") == 0)
+		times = 1024;
+	else if (strcmp(unit, "MB") == 0 || strcmp(unit, "M") == 0)
+		times = (uint64_t)1 << 20;
+	else if (strcmp(unit, "GB") == 0 || strcmp(unit, "G") == 0)
+		times = (uint64_t)1 << 30;
+	else
 		return -1;
-	if (v < 1024 || v > ((unsigned long long)1 << 34))
+	if (v > most / times || v * times < 1024)
 		return -1;
-	*out = (size_t)v;
+	*out = (size_t)(v * times);
 	return 0;
 }
 
@@ -254,10 +258,10 @@ static bool
 listen_ok(const char *s)
 {
 	unsigned char bin[16];
-	char host[64], *end;
+	char host[64];
 	const char *colon = strrchr(s, ':');
 	size_t hl;
-	long port;
+	uint64_t port;
 
 	if (colon == NULL)
 		return false;
@@ -277,10 +281,8 @@ listen_ok(const char *s)
 		if (inet_pton(AF_INET, host, bin) != 1)
 			return false;
 	}
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	return errno == 0 && end != colon + 1 && *end == '\0' && colon[1] != '+' &&
-	       colon[1] != '-' && port >= 1 && port <= 65535;
+	/* digits only (num.h): strtol took " 8080" */
+	return num_u64_in(colon + 1, 1, 65535, &port);
 }
 
 /* The base URL is written into notices: http(s), a host, no query, no trailing slash. */
@@ -299,11 +301,11 @@ web_url_ok(const char *s)
 int
 config_net_parse(const char *s, struct config_net *out)
 {
-	char host[64], *end;
+	char host[64];
 	const char *slash = strchr(s, '/');
 	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
 	unsigned max = 128;
-	long prefix;
+	uint64_t prefix;
 
 	if (hl == 0 || hl >= sizeof(host))
 		return -1;
@@ -317,13 +319,8 @@ config_net_parse(const char *s, struct config_net *out)
 		max = 32;
 	}
 	prefix = max;
-	if (slash != NULL) {
-		errno = 0;
-		prefix = strtol(slash + 1, &end, 10);
-		if (errno != 0 || end == slash + 1 || *end != '\0' || slash[1] < '0' ||
-		    slash[1] > '9' || prefix < 0 || prefix > (long)max)
-			return -1;
-	}
+	if (slash != NULL && !num_u64_in(slash + 1, 0, max, &prefix))
+		return -1;
 	out->prefix = (unsigned)prefix + (128 - max);
 	/* the host bits of 10.1.2.3/8 are dropped: it means 10.0.0.0/8 */
 	for (unsigned bit = out->prefix; bit < 128; bit++)
@@ -418,17 +415,15 @@ parse_web(const struct ydoc *d, const struct ydoc_node *web, struct config *c,
 			                  "least 1KB, at most 16GB), not '%s'", name, s);
 	}
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-		char name[64], *end;
-		long n;
+		char name[64];
+		uint64_t n;
 
 		if ((v = ydoc_get(web, nums[i].key)) == NULL)
 			continue;
 		snprintf(name, sizeof(name), "web.%s", nums[i].key);
 		if ((rc = ydoc_string(d, v, name, &s, e)) != 0)
 			return rc;
-		errno = 0;
-		n = strtol(s, &end, 10);
-		if (errno != 0 || end == s || *end != '\0' || n < nums[i].min || n > nums[i].max)
+		if (!num_u64_in(s, (uint64_t)nums[i].min, (uint64_t)nums[i].max, &n))
 			return ydoc_error(d, v, e, "%s must be %s from %ld to %ld, not '%s'", name,
 			                  nums[i].what, nums[i].min, nums[i].max, s);
 		*(int *)(void *)((char *)c + nums[i].off) = (int)n;

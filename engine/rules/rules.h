@@ -97,8 +97,10 @@ struct conduct_warning {
 	                                at = when voided; the items keep what it was made of */
 	size_t nvoided;
 };
-/* The warning with id; DB_ENOTFOUND when there is none (or id is no whole number); else
- * the store's. Release *out with conduct_warning_release. */
+/* The largest number a warning can have (its key holds eight digits). */
+#define CONDUCT_WARNING_MAX 99999999u
+/* The warning with id; DB_ENOTFOUND when there is none (or id is no whole number from 1
+ * to CONDUCT_WARNING_MAX without leading zeros); else the store's. Release *out with conduct_warning_release. */
 int conduct_warning_get(struct store_txn *txn, const char *id, struct conduct_warning *out,
                         struct dberr *e);
 /* How many of w's events stand: those not voided since it was made. Cannot fail. */

@@ -153,7 +153,7 @@ warning_key(const char *id)
 	if (id == NULL || *id < '1' || *id > '9')
 		return NULL;
 	n = strtoul(id, &end, 10);
-	if (*end != '\0' || n > 99999999UL)
+	if (*end != '\0' || n > CONDUCT_WARNING_MAX)
 		return NULL;
 	return xasprintf(WARNING_PREFIX "%08lu", n);
 }

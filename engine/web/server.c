@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "base/sha256.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
@@ -415,20 +416,11 @@ task_route(struct req *r, const char *rest)
 	free(key);
 }
 
+/* A record's number in an address (/receipt/SEQ): digits only, 1 or more (num.h). */
 static bool
 parse_seq(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v == 0)
-		return false;
-	*out = v;
-	return true;
+	return num_u64_in(s, 1, UINT64_MAX, out);
 }
 
 static void
@@ -1144,8 +1136,7 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, struct 
 {
 	char host[128];
 	const char *colon;
-	char *end;
-	long port;
+	uint64_t port;
 
 	memset(ss, 0, sizeof(*ss));
 	if (s[0] == '[') {
@@ -1163,9 +1154,9 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, struct 
 		memcpy(host, s, (size_t)(colon - s));
 		host[colon - s] = '\0';
 	}
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || port < 0 || port > 65535 || end == colon + 1)
+	/* digits only (num.h), as every number dabiao reads: strtol took "+8080" and " 8080",
+	 * and the log then said it listened on "127.0.0.1:+8080" (review 13e, E10) */
+	if (!num_u64_in(colon + 1, 0, 65535, &port))
 		goto bad;
 	if (strcmp(host, "localhost") == 0)
 		snprintf(host, sizeof(host), "127.0.0.1");

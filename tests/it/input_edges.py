@@ -107,6 +107,32 @@ for bad in ("+25", " 25", "25x", "99999999999999999999"):
     eq(rc, 78, f"DABIAO_SMTP port {bad!r} is refused")
 rc, _, err = st.run("report", "annex3", "--month", "+201-07")
 eq(rc, 64, "--month +201-07 is not a month")
+# every number given to dabiao through one strict reader (num.h): a warning's number, a
+# port to listen on, the configuration's numbers and sizes (review 13e, E10: `decide -1`
+# was "no warning" 65, `web --listen 127.0.0.1:+8080` listened)
+for bad in ("-1", "0", "+1", " 1", "1e3", "0x1f", "１", "100000000", "abc"):
+    rc, _, err = st.run("decide", "--by", "x", "--reason", "y", "--", bad, "dismiss")
+    eq(rc, 64, f"decide {bad!r} is a usage error")
+    check(f"'{bad}' is not a warning's number" in err, f"naming the number: {err}")
+rc, _, err = st.run("decide", "-1", "dismiss", "--by", "x", "--reason", "y")
+eq(rc, 64, f"decide -1 (no --) is a usage error: {err}")
+rc, _, err = st.run("decide", "99999999", "dismiss", "--by", "x", "--reason", "y")
+eq((rc, "no warning '99999999'" in err), (65, True), f"a well-formed number of no warning: {err}")
+for bad in ("+8080", " 8080", "8080x", "-1", "65536", "0x50", ""):
+    rc, _, err = st.run("web", "--listen", f"127.0.0.1:{bad}", timeout=60)
+    eq(rc, 64, f"web --listen 127.0.0.1:{bad!r} is refused")
+for key, bad in (("listen", "'127.0.0.1: 8080'"), ("listen", "'127.0.0.1:+8080'"),
+                 ("upload_limit", "' 20MB'"), ("upload_limit", "'+20MB'"),
+                 ("upload_limit", "99999999999999999999MB"), ("upload_limit", "18014398509481985K"),
+                 ("link_days", "'+5'"), ("link_days", "' 5'"), ("link_days", "-0"),
+                 ("trusted_proxies", "['10.0.0.0/+8']"), ("trusted_proxies", "['10.0.0.0/ 8']")):
+    cfg = st.write("num.yaml", f"web:\n  {key}: {bad}\n")
+    rc, _, err = st.run("--config", cfg, "clock")
+    eq(rc, 78, f"web.{key}: {bad} is refused: {err}")
+for key, good in (("upload_limit", "20MB"), ("link_days", "5"),
+                  ("trusted_proxies", "['10.0.0.0/8']"), ("listen", "'127.0.0.1:8080'")):
+    cfg = st.write("num.yaml", f"web:\n  {key}: {good}\n")
+    eq(st.run("--config", cfg, "clock")[0], 0, f"web.{key}: {good} is taken")
 
 # ---- submit --file: a regular file of bounded size, never a device or a pipe ----
 task = "edges/roster/aa/once"
