@@ -771,7 +771,7 @@ const struct cli_command cli_commands[] = {
 	         "bearer token for the JSON API (docs/api.md), once; the store keeps only its "
 	         "hash. Every change is audited.",
 	 .opts = (const struct cli_optdoc[]){
-		 {"role", "ROLE", NULL, "(add) a role id of a loaded plan. Required"},
+		 {"role", "ROLE", NULL, "(add) a role id of a loaded plan. Required."},
 		 {"subject", "ID", NULL, "(add) the jurisdiction or enterprise of a per-subject role"},
 		 {"name", "NAME", NULL, "(add) the person's name (姓名), shown on the pages and "
 		  "used as the submitter's name"},

@@ -142,10 +142,14 @@ static void
 opt_text(const struct cli_optdoc *o, struct buf *t)
 {
 	size_t max = cli_text_max(o);
+	size_t len = strlen(o->text);
 
 	buf_puts(t, o->text);
+	/* the bound is a sentence of its own, after the text's full stop (many texts are
+	 * phrases without one: "submitter's name At most 200" read as one, review 13e E11) */
 	if (max > 0)
-		buf_printf(t, " At most %zu characters.", max);
+		buf_printf(t, "%s At most %zu characters.",
+		           len > 0 && o->text[len - 1] == '.' ? "" : ".", max);
 }
 
 static void

@@ -66,5 +66,25 @@ rc, _, err = st.run("import", upper)
 eq(rc, 65, "a header with ID is refused")
 check("missing required column 'id'" in err and "column names are lower case" in err,
       f"saying names are lower case: {err!r}")
+
+# ---- an option's sentences each end with a full stop before the next begins ----
+# (review 13e, E11: "submitter's name At most 200 characters.", "(deploy/quickstart.sh)
+# At most": the bound read as part of the phrase before it)
+import re  # noqa: E402
+general = st.ok("help")
+commands = sorted(set(re.findall(r"^  ([a-z][a-z-]*) {2,}\S", general.split("\nGlobal options")[0],
+                                 re.M)))
+check(len(commands) >= 20, f"the commands: {commands}")
+for name in commands:
+    text = " ".join(st.ok("help", name).split())
+    for m in re.finditer(r"(.{0,40}?)(\S) (At most|Required)\b", text):
+        check(m.group(2) in ".;", f"help {name}: a sentence runs into the next: "
+                                  f"'{m.group(0)}'")
+    eq(text.count("At most"), len(re.findall(r"At most \d+ characters\.", text)),
+       f"help {name}: each bound is a sentence of its own")
+man = " ".join(st.ok("help", "--man").split())
+check(re.search(r"[^.;] At most \d", man) is None and re.search(r"[^.;] Required\b", man) is None,
+      "the man page, too")
 st.cleanup()
-done("help of a subcommand, audit checkpoints formats, blanks and capitals named")
+done("help of a subcommand, audit checkpoints formats, blanks and capitals named; sentences "
+     "end before the next begins")
