@@ -3,13 +3,16 @@
  * `simulate`, which is advance over a throw-away store, so its timeline and a real store's
  * advance agree line for line.
  */
-/* mkdtemp() is X/Open */
+/* mkdtemp() is X/Open; sigwaitinfo() POSIX */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/cli/cli.h"
@@ -81,6 +84,72 @@ out:
 	return rc;
 }
 
+/* The throw-away store goes whatever ends the simulation: its end, an error, a reader
+ * going away, and Ctrl-C, a SIGTERM from `timeout` or a supervisor, the terminal closing
+ * (review 13e, E8: each interrupted run left its megabytes in $TMPDIR). A signal handler may
+ * not remove a folder (nftw is not async-signal-safe) and the command keeps no global
+ * state, so the simulation runs in a child process while this one waits with those signals
+ * blocked, passes each on to the child, removes dir once the child has ended, and then ends
+ * as the child did: by its signal (130 for Ctrl-C, as shells expect; 141 for a reader gone),
+ * or with its status. Called before anything but dir exists (one thread, nothing open).
+ * Returns 0 in the child, which goes on to simulate (*child set); in this process the status
+ * to exit with. Errors: DB_EIO (no child could be made; dir is removed). */
+static int
+simulate_in_child(struct cli *c, const char *dir, bool *child)
+{
+	static const int passed[] = {SIGINT, SIGTERM, SIGHUP};
+	sigset_t set, old;
+	pid_t pid;
+	int status = 0, sig;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++)
+		sigaddset(&set, passed[i]);
+	sigaddset(&set, SIGCHLD);
+	fflush(stdout);
+	fflush(stderr);
+	if (sigprocmask(SIG_BLOCK, &set, &old) != 0 || (pid = fork()) < 0) {
+		int err = errno;
+
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		cli_rm_rf(dir);
+		return dberr_set(&c->err, DB_EIO, "cannot start the simulation: %s", strerror(err));
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		*child = true;
+		return 0;
+	}
+	for (;;) {
+		if ((sig = sigwaitinfo(&set, NULL)) < 0 && errno == EINTR)
+			continue;   /* a signal not in the set, handled as usual */
+		if (sig < 0) {
+			/* cannot wait for signals: wait for the child alone */
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		if (sig == SIGCHLD) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				break;
+			continue;   /* stopped or continued (Ctrl-Z, fg), not ended */
+		}
+		kill(pid, sig);
+	}
+	cli_rm_rf(dir);
+	if (WIFSIGNALED(status)) {
+		sig = WTERMSIG(status);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGPIPE) {
+			signal(sig, SIG_DFL);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			raise(sig);
+		}
+		return 128 + sig;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return WEXITSTATUS(status);
+}
+
 int
 cmd_simulate(struct cli *c)
 {
@@ -90,6 +159,7 @@ cmd_simulate(struct cli *c)
 	struct cli_gap_notes notes = {0};
 	struct sched_sim sim = {0};
 	struct engine *en = NULL;
+	bool child = false;
 	char dir[4096];
 	int npos, rc;
 
@@ -104,6 +174,8 @@ cmd_simulate(struct cli *c)
 		               strerror(errno));
 		goto out;
 	}
+	if ((rc = simulate_in_child(c, dir, &child)) != 0 || !child)
+		goto out;   /* this process waited for the child and removed dir */
 	rmdir(dir); /* store_open creates it with its own mode */
 	sim.dir = dir;
 	sim.plan = files[0];

@@ -657,8 +657,9 @@ const struct cli_command cli_commands[] = {
 	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY... [--from TIME] [--to TIME]",
 	 .text = "Loads the plan and the registries into a temporary virtual-clock store in "
 	         "$TMPDIR, advances it over the plan's horizon and prints every action as "
-	         "`advance` would, then deletes the store. Nothing else is touched; no mail is "
-	         "sent.",
+	         "`advance` would, then deletes the store, also when it is interrupted (Ctrl-C, "
+	         "SIGTERM, SIGHUP: it then ends by that signal). Nothing else is touched; no "
+	         "mail is sent.",
 	 .opts = (const struct cli_optdoc[]){
 		 {"registry", "REGISTRY", NULL, "a registry file (YAML, or CSV of enterprises). "
 		  "Required; give it again for more, imported in the order given (a CSV after "
