@@ -95,35 +95,80 @@ utf8_width(const char *s)
 	return w;
 }
 
+/* The characters that show nothing, or nothing of their own, yet change what a text says
+ * or how it reads: Unicode's Default_Ignorable_Code_Point characters (DerivedCoreProperties
+ * .txt) that format or fill (the variation selectors, which pick a glyph of the character
+ * before them, are left out: a Chinese name may need one), the line and paragraph
+ * separators, and the braille blank, which shows as a blank yet is none. A range with one
+ * name is named by it; the names are Unicode's. Sorted by first. */
+static const struct invisible {
+	uint32_t first, last;
+	const char *name;
+} invisibles[] = {
+	{0x00AD, 0x00AD, "SOFT HYPHEN"},
+	{0x034F, 0x034F, "COMBINING GRAPHEME JOINER"},
+	{0x061C, 0x061C, "ARABIC LETTER MARK"},
+	{0x115F, 0x115F, "HANGUL CHOSEONG FILLER"},
+	{0x1160, 0x1160, "HANGUL JUNGSEONG FILLER"},
+	{0x17B4, 0x17B5, "KHMER INHERENT VOWEL"},
+	{0x180E, 0x180E, "MONGOLIAN VOWEL SEPARATOR"},
+	{0x200B, 0x200B, "ZERO WIDTH SPACE"},
+	{0x200C, 0x200C, "ZERO WIDTH NON-JOINER"},
+	{0x200D, 0x200D, "ZERO WIDTH JOINER"},
+	{0x200E, 0x200E, "LEFT-TO-RIGHT MARK"},
+	{0x200F, 0x200F, "RIGHT-TO-LEFT MARK"},
+	{0x2028, 0x2028, "LINE SEPARATOR"},
+	{0x2029, 0x2029, "PARAGRAPH SEPARATOR"},
+	{0x202A, 0x202A, "LEFT-TO-RIGHT EMBEDDING"},
+	{0x202B, 0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+	{0x202C, 0x202C, "POP DIRECTIONAL FORMATTING"},
+	{0x202D, 0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+	{0x202E, 0x202E, "RIGHT-TO-LEFT OVERRIDE"},
+	{0x2060, 0x2060, "WORD JOINER"},
+	{0x2061, 0x2064, "INVISIBLE OPERATOR"},
+	{0x2065, 0x2065, "an unassigned format character"},
+	{0x2066, 0x2066, "LEFT-TO-RIGHT ISOLATE"},
+	{0x2067, 0x2067, "RIGHT-TO-LEFT ISOLATE"},
+	{0x2068, 0x2068, "FIRST STRONG ISOLATE"},
+	{0x2069, 0x2069, "POP DIRECTIONAL ISOLATE"},
+	{0x206A, 0x206F, "a deprecated format character"},
+	{0x2800, 0x2800, "BRAILLE PATTERN BLANK"},
+	{0x3164, 0x3164, "HANGUL FILLER"},
+	{0xFEFF, 0xFEFF, "ZERO WIDTH NO-BREAK SPACE (a byte order mark inside the text)"},
+	{0xFFA0, 0xFFA0, "HALFWIDTH HANGUL FILLER"},
+	{0xFFF0, 0xFFF8, "an unassigned format character"},
+	{0xFFF9, 0xFFFB, "INTERLINEAR ANNOTATION"},
+	{0x1BCA0, 0x1BCA3, "SHORTHAND FORMAT CONTROL"},
+	{0x1D173, 0x1D17A, "MUSICAL SYMBOL FORMAT CONTROL"},
+	{0xE0000, 0xE00FF, "TAG"},
+	{0xE01F0, 0xE0FFF, "an unassigned ignorable character"},
+};
+
 const char *
 utf8_invisible_name(uint32_t cp)
 {
-	static const char *const u200b[] = {
-		"ZERO WIDTH SPACE", "ZERO WIDTH NON-JOINER", "ZERO WIDTH JOINER",
-		"LEFT-TO-RIGHT MARK", "RIGHT-TO-LEFT MARK"};
-	static const char *const u2028[] = {
-		"LINE SEPARATOR", "PARAGRAPH SEPARATOR", "LEFT-TO-RIGHT EMBEDDING",
-		"RIGHT-TO-LEFT EMBEDDING", "POP DIRECTIONAL FORMATTING", "LEFT-TO-RIGHT OVERRIDE",
-		"RIGHT-TO-LEFT OVERRIDE"};
-	static const char *const u2066[] = {
-		"LEFT-TO-RIGHT ISOLATE", "RIGHT-TO-LEFT ISOLATE", "FIRST STRONG ISOLATE",
-		"POP DIRECTIONAL ISOLATE"};
+	size_t lo = 0, hi = sizeof(invisibles) / sizeof(invisibles[0]);
 
-	if (cp >= 0x200B && cp <= 0x200F)
-		return u200b[cp - 0x200B];
-	if (cp >= 0x2028 && cp <= 0x202E)
-		return u2028[cp - 0x2028];
-	if (cp >= 0x2066 && cp <= 0x2069)
-		return u2066[cp - 0x2066];
-	if (cp == 0xFEFF)
-		return "ZERO WIDTH NO-BREAK SPACE (a byte order mark inside the text)";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < invisibles[mid].first)
+			hi = mid;
+		else if (cp > invisibles[mid].last)
+			lo = mid + 1;
+		else
+			return invisibles[mid].name;
+	}
 	return NULL;
 }
 
+/* Unicode's White_Space characters (PropList.txt) that are not line breaks: a value of
+ * nothing else is blank, whatever a keyboard, a web page or a word processor put there. */
 bool
 utf8_is_blank(uint32_t cp)
 {
-	return cp == ' ' || cp == '\t' || cp == 0x3000;
+	return cp == ' ' || cp == '\t' || cp == 0x00A0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 const char *
@@ -147,18 +192,17 @@ utf8_clip(const char *s, char buf[UTF8_CLIP_BUF])
 void
 utf8_trim_span(const char *s, size_t n, size_t *lead, size_t *end)
 {
-	size_t a = 0, b = n, k;
+	size_t a = 0, b, k;
 	uint32_t cp;
 
 	while (a < n && (k = utf8_decode(s + a, n - a, &cp)) != 0 && utf8_is_blank(cp))
 		a += k;
-	for (;;) {
-		if (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-			b--;
-		else if (b >= a + 3 && memcmp(s + b - 3, "\xe3\x80\x80", 3) == 0)
-			b -= 3;
-		else
-			break;
+	/* the end of the last character that is not a blank (an ill-formed byte is one) */
+	b = a;
+	for (size_t i = a; i < n; i += k ? k : 1) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0 || !utf8_is_blank(cp))
+			b = i + (k ? k : 1);
 	}
 	*lead = a;
 	*end = b;

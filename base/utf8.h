@@ -22,15 +22,21 @@ size_t utf8_count(const char *s, size_t n);
 int utf8_cp_width(uint32_t cp);
 /* Columns the NUL-terminated s takes (an ill-formed byte counts as one). */
 size_t utf8_width(const char *s);
-/* True for the characters a person means as a blank: ASCII space and tab, and the
- * ideographic space U+3000 that Chinese input methods type. */
+/* True for the characters a person means as a blank: Unicode's White_Space characters but
+ * the line breaks — ASCII space and tab, the ideographic space U+3000 that Chinese input
+ * methods type, the no-break space U+00A0 a web page or a word processor puts in, the
+ * spaces of U+2000..U+200A, U+202F, U+205F, U+1680. */
 bool utf8_is_blank(uint32_t cp);
 /* The name of cp when it is a character that shows nothing yet changes what a text says
- * or how it reads: the zero-width ones (U+200B..U+200D, U+FEFF inside a text), the
- * direction marks, embeddings, overrides and isolates (U+200E, U+200F, U+202A..U+202E,
- * U+2066..U+2069), and the line and paragraph separators (U+2028, U+2029), which a terminal
- * or a report takes as line breaks. A name RIGHT-TO-LEFT OVERRIDE can make read as another.
- * NULL for every other character. */
+ * or how it reads: Unicode's default-ignorable format and filler characters — the
+ * zero-width ones (U+200B..U+200D, U+2060, U+FEFF inside a text, the soft hyphen U+00AD),
+ * the direction marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069), the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), the
+ * tags (U+E0000..) — the line and paragraph separators (U+2028, U+2029), which a terminal or
+ * a report takes as line breaks, and the braille blank U+2800. A name RIGHT-TO-LEFT
+ * OVERRIDE can make read as another; one of fillers alone reads as nobody. The variation
+ * selectors are not among them (a Chinese name may need one). NULL for every other
+ * character. */
 const char *utf8_invisible_name(uint32_t cp);
 /* Trims those blanks (utf8_is_blank) at both ends of s in place; returns s. The one trim
  * of values people type: registry cells, plan and registry YAML values. Cannot fail. */

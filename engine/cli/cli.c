@@ -166,6 +166,25 @@ text_value(const struct cli *c, const char *opt, char *v)
 	return cli_text_max(optdoc(c, opt)) > 0 ? utf8_trim(v) : v;
 }
 
+/* A several-line text (TEXT: a reason, a note) pasted from a Windows program or a web page
+ * has CRLF line ends: each becomes the LF the rest of dabiao writes, in place in argv, so
+ * the text is taken (review 13e, E9: "control character U+000D" refused a pasted reason)
+ * and kept as one kind of line break. A carriage return alone is still refused: it is the
+ * terminal's overwrite, not a line end. */
+static char *
+text_lines(const struct cli *c, const char *opt, char *v)
+{
+	char *to = v;
+
+	if (cli_text_max(optdoc(c, opt)) != UTF8_PARA_MAX)
+		return v;
+	for (const char *from = v; *from != '\0'; from++)
+		if (!(from[0] == '\r' && from[1] == '\n'))
+			*to++ = *from;
+	*to = '\0';
+	return v;
+}
+
 /* The most options one command's cli_parse knows (the seen[] below). */
 #define CLI_MAX_OPTS 64
 
@@ -233,11 +252,13 @@ cli_parse(struct cli *c, const struct cli_opt *opts, const char **pos, int maxpo
 				return cli_usage(c, "option '--%s' takes no value", o->name);
 			*o->flag = true;
 		} else if (eq) {
-			if ((rc = arg_text(c, eq + 1, o->name, 0)) != 0)
+			if ((rc = arg_text(c, text_lines(c, o->name, (char *)eq + 1), o->name,
+			                   0)) != 0)
 				return rc;
 			*o->val = text_value(c, o->name, (char *)eq + 1);
 		} else if (i + 1 < c->argc) {
-			if ((rc = arg_text(c, c->argv[i + 1], o->name, 0)) != 0)
+			if ((rc = arg_text(c, text_lines(c, o->name, c->argv[i + 1]), o->name,
+			                   0)) != 0)
 				return rc;
 			*o->val = text_value(c, o->name, c->argv[++i]);
 		} else {

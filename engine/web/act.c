@@ -566,7 +566,7 @@ web_text_ok(const char *s, size_t max, bool one_line, bool required)
 		 * shows as "rtlexe.pdf" (review 11b, M3); the invisible ones make `a<U+200B>b.pdf`
 		 * read as "ab.pdf" (review 11c, m10): the command line's one list of them
 		 * (utf8_invisible_name); C1 controls are controls too */
-		if ((cp >= 0x80 && cp < 0xa0) || cp == 0x061c || utf8_invisible_name(cp) != NULL)
+		if ((cp >= 0x80 && cp < 0xa0) || utf8_invisible_name(cp) != NULL)
 			return false;
 		if (!utf8_is_blank(cp) && cp != '\n' && cp != '\r')
 			said = true;

@@ -160,16 +160,26 @@ check_props(struct builder *b, const yaml_char_t *anchor, const yaml_char_t *tag
 
 /* libyaml refuses control characters typed into a file, but a double-quoted "\e" or
  * "\x07" makes them; they would then reach terminals, reports, calendars and mail. Line
- * breaks and tabs are text. */
+ * breaks and tabs are text. Nor may a value hold an invisible character that reorders or
+ * hides text (utf8_invisible_name), typed or escaped: a milestone titled
+ * "报表<U+202E>txt.exe" put that override in every reminder's Subject, the calendar and the
+ * CSV reports (review13f C5); the registry and the command line refuse the same ones, and
+ * this is the plan's, the registry YAML's and the configuration's one reader. */
 static int
 check_controls(struct builder *b, const yaml_event_t *ev)
 {
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t n = ev->data.scalar.length, k, chars = 0;
+	const char *invisible;
 	uint32_t cp;
 
 	for (size_t i = 0; i < n; i += k ? k : 1, chars++) {
 		k = utf8_decode(v + i, n - i, &cp);
+		if (k != 0 && (invisible = utf8_invisible_name(cp)) != NULL)
+			return refuse(b, ev->start_mark, "invisible character U+%04X (%s) at "
+			              "character %zu of the value: it changes how the text reads or "
+			              "hides in it (pasted from a web page or a document?); type the "
+			              "value again without it", (unsigned)cp, invisible, chars + 1);
 		if (k != 0 && cp != '\t' && cp != '\n' && cp != '\r' &&
 		    (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)))
 			return refuse(b, ev->start_mark, "control character U+%04X at character %zu "
