@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/cli/cli.h"
 #include "engine/report/report.h"
@@ -39,20 +40,45 @@ cmd_web(struct cli *c)
 	return rc;
 }
 
+/* The longest password taken, in bytes (a passphrase of 340 Chinese characters): a longer
+ * first line is refused naming the bound, never cut (review13f C7: from its 1,100th byte on
+ * a line was dropped without a word, so the password set was not the file's). */
+#define PASSWORD_MAX 1024
+/* What is read of standard input at most: the bound, a byte order mark, CR, LF. */
+#define PASSWORD_READ (PASSWORD_MAX + 6)
+
+/* The first line of standard input, up to PASSWORD_READ bytes (a longer one is not read
+ * to its end: it is refused anyway), into *data (caller frees), its length in *len. */
+static void
+stdin_line(char **data, size_t *len)
+{
+	int ch;
+
+	*data = xmalloc(PASSWORD_READ + 1);
+	*len = 0;
+	while (*len < PASSWORD_READ && (ch = getchar()) != EOF && ch != '\n')
+		(*data)[(*len)++] = (char)ch;
+	(*data)[*len] = '\0';
+}
+
 /* A password from a file's first line (never from the command line, where ps shows it),
  * or from standard input with "-": a FIFO or a device named as the file is refused at once
- * (file_read), never waited for. */
+ * (file_read), never waited for. The line is the password the web's login form will be
+ * sent, so what a Windows editor adds is taken off — a UTF-8 byte order mark (Notepad) and
+ * the CR of a CRLF (review13f C7: the BOM became part of the password, and the officer
+ * could not log in) — and what no form can send is refused (64), naming it: a line over
+ * PASSWORD_MAX bytes, a NUL byte, text that is not UTF-8 (a GBK or UTF-16 file). */
 static int
 read_password(struct cli *c, const char *path, char **out)
 {
-	char line[1100], *data = NULL;
+	char *data = NULL, *line;
 	size_t n, len;
-	int rc;
+	int rc = 0;
 
 	if (strcmp(path, "-") == 0) {
-		if (fgets(line, sizeof(line), stdin) == NULL)
-			line[0] = '\0';
-	} else if ((rc = file_read(path, sizeof(line) * 64, &data, &len, &c->err)) != 0) {
+		stdin_line(&data, &len);
+	} else if ((rc = file_read(path, (size_t)PASSWORD_READ * 64, &data, &len,
+	                           &c->err)) != 0) {
 		if (rc == DB_ENOINPUT) {
 			dberr_clear(&c->err);
 			return dberr_set(&c->err, DB_ENOINPUT, "--password-file %s: not a regular file "
@@ -60,18 +86,30 @@ read_password(struct cli *c, const char *path, char **out)
 			                 "to standard input)", path);
 		}
 		return rc;
-	} else {
-		snprintf(line, sizeof(line), "%s", data);
-		explicit_bzero(data, len);
-		free(data);
 	}
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
+	line = data;
+	if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3, len -= 3;
+	for (n = 0; n < len && line[n] != '\n'; n++)
+		;
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
 	if (n == 0)
-		return dberr_set(&c->err, DB_EDATA, "%s: the first line holds no password", path);
-	*out = xstrdup(line);
-	explicit_bzero(line, sizeof(line));
-	return 0;
+		rc = dberr_set(&c->err, DB_EDATA, "%s: the first line holds no password", path);
+	else if (n > PASSWORD_MAX)
+		rc = dberr_set(&c->err, DB_EUSAGE, "%s: the password on its first line is longer "
+		               "than %d bytes: give a shorter one", path, PASSWORD_MAX);
+	else if (memchr(line, '\0', n) != NULL)
+		rc = dberr_set(&c->err, DB_EUSAGE, "%s: the first line holds a NUL byte (a UTF-16 "
+		               "\"Unicode\" file?): save the password as UTF-8 text", path);
+	else if (utf8_valid(line, n) != n)
+		rc = dberr_set(&c->err, DB_EUSAGE, "%s: the first line is not UTF-8 text (a GBK or "
+		               "UTF-16 file?): save the password as UTF-8", path);
+	else
+		*out = xstrndup(line, n);
+	explicit_bzero(data, len + (size_t)(line - data));
+	free(data);
+	return rc;
 }
 
 /* `user list`: one row per account, by login, through the one writer (docs/output.md names

@@ -777,7 +777,9 @@ const struct cli_command cli_commands[] = {
 		 {"name", "NAME", NULL, "(add) the person's name (姓名), shown on the pages and "
 		  "used as the submitter's name"},
 		 {"password-file", "FILE", NULL, "(add, passwd) a file whose first line is the "
-		  "password, at least 8 characters; - reads standard input"},
+		  "password, at least 8 characters and at most 1024 bytes of UTF-8 (a byte order "
+		  "mark before it and a CRLF line end, as Notepad saves, are not part of it); - "
+		  "reads standard input"},
 		 {"enable", NULL, NULL, "(disable) enable the account again (disabling ended its "
 		  "sessions and voided its API token: they stay ended)"},
 		 {"format", "table|csv|csv-excel|json", "table", "(list) csv and json have every field: "
@@ -785,7 +787,8 @@ const struct cli_command cli_commands[] = {
 		  "(docs/output.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
-		 {64, "no such role, a missing or unknown --subject, a short password"},
+		 {64, "no such role, a missing or unknown --subject, a password that is short, "
+		  "longer than 1024 bytes, or not UTF-8 text"},
 		 {65, "the login exists (add) or does not (the others)"},
 		 {66, "the password file cannot be read"},
 		 {0, NULL}},
