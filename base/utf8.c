@@ -49,6 +49,42 @@ utf8_valid(const char *s, size_t n)
 }
 
 size_t
+utf8_bom_len(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+void
+utf8_plain_lines(char *s, size_t *n)
+{
+	size_t from = utf8_bom_len(s, *n), to = 0, line = 0;
+	bool ended = false;
+
+	for (; from < *n; from++) {
+		if (s[from] == '\r' && from + 1 < *n && s[from + 1] == '\n')
+			continue;
+		if (s[from] == '\n') {
+			while (to > line && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+				to--;
+			s[to++] = '\n';
+			line = to;
+			continue;
+		}
+		s[to++] = s[from];
+	}
+	while (to > line && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+		to--;
+	/* blank lines at the end; one LF stays after the last line that has text */
+	ended = to > 0 && s[to - 1] == '\n';
+	while (to > 0 && s[to - 1] == '\n')
+		to--;
+	if (ended && to > 0)
+		s[to++] = '\n';
+	s[to] = '\0';
+	*n = to;
+}
+
+size_t
 utf8_count(const char *s, size_t n)
 {
 	size_t i = 0, chars = 0, k;

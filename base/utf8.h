@@ -13,6 +13,15 @@
 /* Decodes the character at s (n bytes available, n > 0): its length 1..4 with *cp set, or
  * 0 when the bytes there are not well-formed UTF-8 (*cp is then the first byte). */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* 3 when s[0..n) begins with the UTF-8 byte order mark (EF BB BF, what Notepad and Excel
+ * put before a "UTF-8" file's text), else 0: what a reader skips. */
+size_t utf8_bom_len(const char *s, size_t n);
+/* A short text file (a checkpoint, a key line) made the text its writer saw, whatever
+ * Windows tool saved it (Notepad, a mail client): the byte order mark before it dropped,
+ * each CRLF made LF, blanks (spaces, tabs) at the ends of lines and blank lines at the end
+ * dropped, a last line ending in LF as it did. In place in s[0..*n), NUL-terminated after
+ * the new *n (s has room: it only shrinks). Cannot fail. */
+void utf8_plain_lines(char *s, size_t *n);
 /* Length of the longest well-formed prefix of s[0..n): n when all of it is UTF-8. */
 size_t utf8_valid(const char *s, size_t n);
 /* Characters in s[0..n); each byte of an ill-formed sequence counts as one. */

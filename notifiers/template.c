@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "notifiers/message.h"
 
@@ -189,10 +190,8 @@ static char *
 normalise(const char *text, size_t len, size_t *outlen)
 {
 	struct buf b = BUF_INIT;
-	size_t i = 0;
+	size_t i = utf8_bom_len(text, len);
 
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
 	for (; i < len; i++) {
 		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
 			continue;

@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "base/file.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 
 /* ---- checkpoints ---- */
@@ -75,7 +76,7 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 	EVP_PKEY *k = NULL;
 	struct stat st;
 	char *data = NULL, text[512];
-	size_t len;
+	size_t len, nread;
 	BIO *bio;
 	int rc;
 
@@ -86,6 +87,11 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0, "cannot read the audit key: %s",
 		                strerror(-rc));
 	}
+	/* as a Windows editor saved it: a byte order mark, CRLF, blanks after the line are not
+	 * the key (the line `audit key` printed, pasted into Notepad, was "changed", review13f
+	 * C6) */
+	nread = len;
+	utf8_plain_lines(data, &len);
 	bio = BIO_new_mem_buf(data, (int)len);
 	k = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
@@ -109,12 +115,12 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 		snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
 		         data);
 		if ((rc = vkey_load(file, text, &k, e)) < 0) {
-			explicit_bzero(data, len);
+			explicit_bzero(data, nread);
 			free(data);
 			return rc;
 		}
 	}
-	explicit_bzero(data, len);
+	explicit_bzero(data, nread);
 	free(data);
 	if (k == NULL && want_private)
 		return dberr_at(e, DB_ECONFIG, file, 0, 0,
@@ -127,6 +133,13 @@ key_load(const char *file, bool want_private, EVP_PKEY **out, struct dberr *e)
 		                "-pubout`)");
 	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
 		EVP_PKEY_free(k);
+		/* a verifier checks the log's key, it makes none: telling them to generate one
+		 * would send them to sign with a key of their own */
+		if (!want_private)
+			return dberr_at(e, DB_ECONFIG, file, 0, 0,
+			                "not the log's key: the log is signed with an Ed25519 key, "
+			                "this is another kind; give the log's verifier key (the line "
+			                "`dabiao audit key` prints) or its PEM public key");
 		return dberr_at(e, DB_ECONFIG, file, 0, 0,
 		                "the audit key must be Ed25519 (`openssl genpkey -algorithm "
 		                "ed25519`)");

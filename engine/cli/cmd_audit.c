@@ -25,6 +25,7 @@
 #include "base/num.h"
 #include "base/outfile.h"
 #include "base/sha256.h"
+#include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/audit/audit.h"
 #include "engine/cli/cli.h"
@@ -73,7 +74,10 @@ cli_audit_key_ready(struct cli *c, const struct config *cfg)
 	}
 }
 
-/* Reads and parses a checkpoint file, checking its signature when pub is non-NULL. */
+/* Reads and parses a checkpoint file, checking its signature when pub is non-NULL. The
+ * file is what its keeper saved: a Windows mail client's CRLF or Notepad's byte order mark
+ * is not in the signed text, and taken off (utf8_plain_lines), rather than "not a
+ * checkpoint" or a key named "\ufeffdabiao/host" that signed nothing (review13f C6). */
 static int
 load_checkpoint(const char *path, const char *pub, struct audit_checkpoint *cp,
                 struct dberr *e)
@@ -84,6 +88,7 @@ load_checkpoint(const char *path, const char *pub, struct audit_checkpoint *cp,
 
 	if ((rc = file_read(path, CHECKPOINT_FILE_MAX, &text, &len, e)) != 0)
 		return rc;
+	utf8_plain_lines(text, &len);
 	rc = audit_checkpoint_parse(text, path, pub, cp, e);
 	free(text);
 	return rc;

@@ -87,9 +87,8 @@ read_password(struct cli *c, const char *path, char **out)
 		}
 		return rc;
 	}
-	line = data;
-	if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-		line += 3, len -= 3;
+	line = data + utf8_bom_len(data, len);
+	len -= (size_t)(line - data);
 	for (n = 0; n < len && line[n] != '\n'; n++)
 		;
 	if (n > 0 && line[n - 1] == '\r')

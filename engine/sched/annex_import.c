@@ -518,8 +518,8 @@ semicolons(const char *path, const char *data, size_t len, struct dberr *e)
 		const char *nl = memchr(data + ls, '\n', len - ls);
 		size_t i = ls, end = nl ? (size_t)(nl - data) : len;
 
-		if (i == 0 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-			i = 3;
+		if (i == 0)
+			i = utf8_bom_len(data, len);
 		if (i < end && data[i] == '"')
 			i++;
 		for (size_t k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)

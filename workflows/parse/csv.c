@@ -30,8 +30,7 @@ csv_open_sheet(struct csv_reader *c, const char *name, const char *data, size_t 
 	c->line = 1;
 	/* The byte order mark is not text: columns on line 1 count from after it, as an
 	 * editor shows them. */
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		c->p = c->line_start = c->counted = data + 3;
+	c->p = c->line_start = c->counted = data + utf8_bom_len(data, len);
 	/* A workbook handed in as it came: an .xlsx (a ZIP archive) is read as its first
 	 * sheet; an old-format one (.xls/.et, or an encrypted .xlsx: both OLE compound files)
 	 * is said to be what it is, not "NUL byte" */
