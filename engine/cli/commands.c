@@ -123,7 +123,9 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao audit --task changji-2017/roster/fukang-city/once\n"
 	            "dabiao audit checkpoint > cp-2017-07.txt\n"
-	            "dabiao audit verify --checkpoint cp-2017-06.txt --key audit-key.pub.pem",
+	            "dabiao audit key > audit-key.txt\n"
+	            "# a year later, on a copy of the store:\n"
+	            "dabiao audit verify --checkpoint cp-2017-07.txt --key audit-key.txt",
 	 .subs = "checkpoint checkpoints export key prove show verify"},
 	{.name = "backup", .fn = cmd_backup, .flags = CLI_STORE, .group = CLI_G_RECORDS,
 	 .summary = "a consistent, compacted hot copy of the store",
@@ -268,7 +270,8 @@ const struct cli_command cli_commands[] = {
 		 {65, "no such warning, or it is decided already, superseded by a newer one or "
 		  "withdrawn"},
 		 {0, NULL}},
-	 .example = "dabiao decide 12 approve --by 李明 --reason \"三项材料均未报送\""},
+	 .example = "dabiao warnings --state proposed\n"
+	            "dabiao decide 21 approve --by 李明 --reason \"多项材料逾期未报送\""},
 	{.name = "deliver", .fn = cmd_deliver, .flags = RW, .group = CLI_G_TIME,
 	 .summary = "deliver every notice due now, once, and exit",
 	 .usage = "dabiao deliver",
@@ -345,7 +348,7 @@ const struct cli_command cli_commands[] = {
 		  "or is its current due date (every selected task's: an extension that gives no "
 		  "time; nothing changes), or DATE is in the past without --backdate"},
 		 {0, NULL}},
-	 .example = "dabiao extend --milestone annex3 --period 2017-10 --to 2017-10-10 "
+	 .example = "dabiao extend --milestone monthly-summary --period 2017-10 --to 2017-10-16 "
 	            "--by zhidui --reason \"National Day holiday\""},
 	{.name = "flag", .fn = cmd_flag, .flags = RW | CLI_DELIVERS, .group = CLI_G_WORK,
 	 .summary = "raise an accountability flag (concealed, falsified, omitted)",
@@ -557,7 +560,8 @@ const struct cli_command cli_commands[] = {
 		  "renamed_from names a milestone no version of the plan in the store had"},
 		 {66, "the file cannot be opened"},
 		 {0, NULL}},
-	 .example = "dabiao load workflows/changji-2017.yaml --dry-run",
+	 .example = "dabiao load workflows/changji-2017.yaml --dry-run\n"
+	            "dabiao load workflows/changji-2017.yaml",
 	 .file_args = true},
 	{.name = "outbox", .fn = cmd_outbox, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list notices: queued, retrying, failed, sent",
@@ -677,7 +681,8 @@ const struct cli_command cli_commands[] = {
 		 {0, NULL}},
 	 .example = "dabiao simulate workflows/changji-2017.yaml "
 	            "--registry workflows/changji-registry.yaml --to 2017-03-01\n"
-	            "dabiao simulate plan.yaml --registry counties.yaml --registry enterprises.csv",
+	            "dabiao simulate workflows/changji-2017.yaml --registry "
+	            "workflows/changji-registry.yaml --registry workflows/changji-enterprises.csv",
 	 .file_args = true},
 	{.name = "status", .fn = cmd_status, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "who is late: per jurisdiction, open, due, overdue, late, to review",
@@ -728,7 +733,7 @@ const struct cli_command cli_commands[] = {
 		 {66, "the file cannot be opened, or is not a regular file"},
 		 {0, NULL}},
 	 .example = "dabiao submit changji-2017/roster/fukang-city/once --by 'Li Na' "
-	            "--file roster.xlsx"},
+	            "--file roster.xlsx --sections key-units,enterprise-info"},
 	{.name = "tasks", .fn = cmd_tasks, .flags = RD, .group = CLI_G_WORK,
 	 .summary = "list tasks",
 	 .usage = "dabiao tasks [--plan ID] [--subject ID] [--milestone ID] [--jurisdiction ID] "
@@ -795,7 +800,9 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao user add wang --role supervision --name 王科长 --password-file wang.pw\n"
 	            "dabiao user add fukang --role county_epb --subject fukang-city "
 	            "--password-file fk.pw\n"
-	            "dabiao user token province-sync\n"
+	            "dabiao user add liming --role prefecture_epb --name 李明 "
+	            "--password-file liming.pw\n"
+	            "dabiao user token wang\n"
 	            "dabiao user list --format csv > accounts.csv",
 	 .subs = "add disable list passwd token"},
 	{.name = "warnings", .fn = cmd_warnings, .flags = RD, .group = CLI_G_RECORDS,
