@@ -703,8 +703,18 @@ cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *ou
 {
 	struct strset plans = STRSET_INIT, milestones = STRSET_INIT, states = STRSET_INIT;
 	struct strset roles = STRSET_INIT;
+	static const char *const kinds[] = {"plan", "milestone", "state", "role", "jurisdiction",
+	                                    "month"};
+	size_t which = 0;
 	int rc = 0;
 
+	while (which < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kind, kinds[which]) != 0)
+		which++;
+	if (which == sizeof(kinds) / sizeof(kinds[0]))
+		return cli_usage(c, "--values takes plan, milestone, state, role, jurisdiction or "
+		                 "month, not '%s'", kind);
+	if (en == NULL)
+		return 0;
 	if (strcmp(kind, "jurisdiction") == 0)
 		return store_read(engine_store(en), jurisdictions_txn, out, &c->err);
 	if (strcmp(kind, "month") == 0) {
@@ -732,12 +742,9 @@ cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *ou
 	else if (strcmp(kind, "state") == 0)
 		for (size_t i = 0; i < states.n; i++)
 			strset_add(out, states.v[i]);
-	else if (strcmp(kind, "role") == 0)
+	else
 		for (size_t i = 0; i < roles.n; i++)
 			strset_add(out, roles.v[i]);
-	else
-		rc = cli_usage(c, "--values takes plan, milestone, state, role, jurisdiction or "
-		               "month, not '%s'", kind);
 	strset_free(&plans);
 	strset_free(&milestones);
 	strset_free(&states);

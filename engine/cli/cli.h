@@ -115,7 +115,8 @@ int cli_subject_known(struct store_txn *txn, const char *id, bool *found, struct
 /* The values kind (plan, milestone, state, role, jurisdiction, month) may take on this store,
  * added to out in the order people meet them (the plans', the registry's; months newest
  * first, the store's month and the eleven before it): what the bash completion offers
- * (`help --values`). Errors: DB_EUSAGE for another kind, the store's. */
+ * (`help --values`). en NULL: only checks kind. Errors: DB_EUSAGE for another kind, the
+ * store's. */
 struct strset;
 int cli_values(struct cli *c, struct engine *en, const char *kind, struct strset *out);
 /* DB_EUSAGE in c->err with this message (printf); returns DB_EUSAGE. */

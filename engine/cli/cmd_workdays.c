@@ -125,11 +125,15 @@ cmd_workdays(struct cli *c)
 		return rc;
 	if (plan == NULL || from == NULL || to == NULL)
 		return cli_usage(c, "--plan ID, --from DATE and --to DATE are required");
-	if (cal_parse_date(from, &first) != 0 || cal_parse_date(to, &last) != 0)
-		return cli_usage(c, "--from and --to take dates, YYYY-MM-DD");
+	/* the option and the value named, as every bad argument is (review13f C8) */
+	if (cal_parse_date(from, &first) != 0)
+		return cli_usage(c, "--from '%s' is not a date: YYYY-MM-DD, a day that exists", from);
+	if (cal_parse_date(to, &last) != 0)
+		return cli_usage(c, "--to '%s' is not a date: YYYY-MM-DD, a day that exists", to);
 	if (!in_years(first) || !in_years(last))
-		return cli_usage(c, "--from and --to take dates in the years %d-%d, those plans "
-		                 "and calendars may name", PLAN_FIRST_YEAR, PLAN_LAST_YEAR);
+		return cli_usage(c, "--%s %s: the dates are in the years %d-%d, those plans and "
+		                 "calendars may name", in_years(first) ? "to" : "from",
+		                 in_years(first) ? to : from, PLAN_FIRST_YEAR, PLAN_LAST_YEAR);
 	if (last < first)
 		return cli_usage(c, "--to %s is before --from %s", to, from);
 	if (last >= ten_years_after(first))

@@ -655,6 +655,10 @@ print_values(struct cli *c, const char *kind)
 	struct engine *en;
 	int rc;
 
+	/* a kind that names nothing is the mistake to tell, store or none (review13f C8: 66
+	 * "no store" hid it) */
+	if ((rc = cli_values(c, NULL, kind, &v)) != 0)
+		return rc;
 	/* the values are the store's own (its plans, its registry), and the completion asks
 	 * for them on every Tab: a configuration that cannot be read (a dabiao.yaml being
 	 * edited, a mistyped DABIAO_SMTP) holds nothing they depend on, so it is set aside

@@ -57,6 +57,19 @@ eq(st.ok("help", "--values", "jurisdiction"), "aa-county\nbb-city\n", "one value
 rc, out, err = st.run("help", "--values", "enterprise")
 eq((rc, out), (64, ""), "an unknown kind is a usage error")
 check("plan, milestone, state, role, jurisdiction or month" in err, f"naming the kinds: {err}")
+none = Store()   # its folder is never made: no store
+rc, out, err = none.run("help", "--values", "enterprise")
+eq((rc, out), (64, ""), "without a store too: the kind is the mistake, not the store (C8)")
+check("not 'enterprise'" in err, f"named: {err}")
+eq(none.run("help", "--values", "plan")[0], 66, "a good kind without a store: no store")
+none.cleanup()
+# workdays names the option and the value it cannot read (review13f C8)
+for opt, bad in (("--from", "2017-02-30"), ("--to", "2017-13-01"), ("--from", "17-01-01")):
+    args = {"--from": "2017-02-01", "--to": "2017-03-01"}
+    args[opt] = bad
+    rc, _, err = st.run("workdays", "--plan", "vals", "--from", args["--from"], "--to",
+                        args["--to"])
+    check(rc == 64 and f"{opt} '{bad}' is not a date" in err, f"workdays {opt} {bad}: {err!r}")
 
 # the values are the store's own: a configuration that cannot be read (a file being
 # edited, a mistyped variable) is set aside for them, so Tab still works and help, which
