@@ -574,7 +574,14 @@ store_open_sized(const char *dir, unsigned flags, size_t want_mapsize, struct st
 	*out = s;
 	return 0;
 mdb_fail:
-	rc = store_mdb_fail(NULL, rc, e, "cannot open store %s", dir);
+	/* a data.mdb that is no LMDB file (overwritten, a copy cut before its meta pages)
+	 * is damage to restore, as one cut short is (review13f C11), not a library's word */
+	if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
+		rc = dberr_set(e, DB_ESTORE, "store %s is damaged: its data.mdb is not a store's "
+		               "file (%s: overwritten, or a copy cut short?); restore it from a "
+		               "backup (deploy/README.md)", dir, mdb_strerror(rc));
+	else
+		rc = store_mdb_fail(NULL, rc, e, "cannot open store %s", dir);
 fail:
 	store_close(s);
 	return rc;

@@ -83,6 +83,20 @@ for args in (["status"], ["tasks"], ["audit", "verify"], ["backup", st.path("bk2
     refused(st, args, 74, ["damaged", "backup"], "truncated store")
 eq(os.path.getsize(data), 20000, "the truncated file is left as found")
 
+# --- a data.mdb that is no LMDB file (overwritten; a copy cut before its meta pages):
+# damaged, restore a backup, as one cut short (review13f C11: "MDB_INVALID" alone)
+with open(data, "rb") as f:
+    whole = f.read()
+for what, junk in (("random bytes", os.urandom(len(whole))), ("its first 4 KiB", whole[:4096]),
+                   ("zeros", bytes(65536))):
+    with open(data, "wb") as f:
+        f.write(junk)
+    for args in (["status"], ["tasks"], ["submit", "changji-2017/roster/changji-city/once",
+                                         "--by", "clerk"]):
+        refused(st, args, 74, ["damaged", "backup"], f"a data.mdb of {what}")
+    with open(data, "rb") as f:
+        eq(f.read() == junk, True, f"the data.mdb of {what} is left as found")
+
 # --- an emptied data.mdb: 74, and never a new empty store in its place
 os.truncate(data, 0)
 for args in (["status"], ["clock"], ["submit", "changji-2017/roster/changji-city/once",
