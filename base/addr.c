@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 #define ADDR_MAX 254
 #define ADDR_LOCAL_MAX 64
 #define ADDR_LABEL_MAX 63
@@ -124,11 +126,19 @@ const char *
 addr_check(const char *a, unsigned flags, size_t *at)
 {
 	const char *sign, *why;
-	size_t n;
+	size_t n, lead, end;
 
 	if (a == NULL || *a == '\0')
 		return fail(at, 0, "the address is empty");
 	n = strlen(a);
+	/* blanks around the whole address (a quoted YAML value keeps them, a paste brings
+	 * them) are said as such, not as a character no address holds, nor with advice about
+	 * xn-- domains (review13f C10) */
+	utf8_trim_span(a, n, &lead, &end);
+	if (lead > 0 || end < n)
+		return fail(at, lead > 0 ? 0 : end, "the address has blanks around it (a space, a "
+		            "tab, the ideographic space U+3000, a no-break space): type it without "
+		            "them");
 	sign = strchr(a, '@');
 	if (sign == NULL) {
 		for (size_t i = 0; i < n; i++)

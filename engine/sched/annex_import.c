@@ -286,6 +286,30 @@ struct annex_req {
 	char sha[SHA256_HEX_SIZE];
 };
 
+/* Whether s is a number typed with an input method in full-width mode ('３', '１２'): its
+ * digits then in half-width into out (n bytes), as the credit code's message gives them
+ * (review13f C9); else false and out empty. Cannot fail. */
+static bool
+half_width(const char *s, char *out, size_t n)
+{
+	size_t len = strlen(s), o = 0, k;
+	bool wide = false;
+	uint32_t cp;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < len; i += k) {
+		if ((k = utf8_decode(s + i, len - i, &cp)) == 0 || o + 1 >= n)
+			return false;
+		if (cp >= 0xFF10 && cp <= 0xFF19)
+			wide = true, cp -= 0xFF10 - '0';
+		if (cp < '0' || cp > '9')
+			return false;
+		out[o++] = (char)cp;
+	}
+	out[wide ? o : 0] = '\0';
+	return wide;
+}
+
 static int
 note_rename(const struct store_audit *a, void *arg)
 {
@@ -437,8 +461,12 @@ check_row(struct annex_req *q, struct annex_file *a, struct csv_record *r,
 	if (a->form == PLAN_FORM_ANNEX3) {
 		for (size_t i = 1; i < N3 - 1; i++)
 			if (!num_u64_in(r->f[i].text, 0, 1000000, &v[i])) {
-				snprintf(why, sizeof(why), "'%s' is not a whole number of enterprises",
-				         r->f[i].text);
+				char half[32];
+				bool wide = half_width(r->f[i].text, half, sizeof(half));
+
+				snprintf(why, sizeof(why), "'%s' is not a whole number of enterprises%s%s%s",
+				         r->f[i].text, wide ? " (full-width digits: type it in half-width "
+				         "digits, '" : "", half, wide ? "')" : "");
 				return csv_field_error(&a->rd, &r->f[i], i, e, why);
 			}
 		/* the table's own arithmetic: 基数 = 已完成 + 整治中 + 未启动 + 逾期未完成, and no

@@ -268,7 +268,7 @@ static const struct bad_case bad_cases[] = {
 	 2, 20, "row 1, column 'name': text is not UTF-8"},
 	/* Excel's "Unicode text": UTF-16 with a byte order mark, then "id,..." */
 	{"spreadsheet saved as UTF-16", "\xff\xfei\0d\0,\0n\0a\0m\0e\0\n\0", 1, 1,
-	 "UTF-16 (saved as \"Unicode text\"); save the spreadsheet as \"CSV UTF-8\""},
+	 "UTF-16 (Windows \"Unicode\"); dabiao reads UTF-8: save the spreadsheet as \"CSV UTF-8\""},
 	/* invisible characters that reorder or hide text are refused in every column, an id's
 	 * too, named with their code and position (review 13c, N8) */
 	{"right-to-left override in a name", H "91652301MA7000001Q,昌吉\xe2\x80\xae" "oC,"

@@ -42,10 +42,8 @@ csv_open_sheet(struct csv_reader *c, const char *name, const char *data, size_t 
 		                "remove any password and save it as .xlsx or as \"CSV UTF-8\", and "
 		                "import that");
 	/* Excel's "Unicode text" and other UTF-16 files: one clear sentence, not a NUL byte */
-	if (ydoc_utf16(data, len))
-		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (saved as \"Unicode "
-		                "text\"); save the spreadsheet as \"CSV UTF-8\" and import that");
-	return 0;
+	return ydoc_check_encoding(name, data, len, "save the spreadsheet as \"CSV UTF-8\" and "
+	                           "import that", e);
 }
 
 void

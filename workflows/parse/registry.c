@@ -8,6 +8,7 @@
 #include "workflows/parse/registry.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +399,19 @@ registry_check_email(const char *v, char *why, size_t n)
 	return why;
 }
 
+/* Whether v is what a spreadsheet writes for a long code it took for a number:
+ * "9.16523E+17", "9.165230112345679e+17", or the digits of one rounded ("916523011234567000"
+ * is 18 characters and passes the length; the check character then refuses it). */
+static bool
+as_number(const char *v)
+{
+	size_t n = strlen(v), digits = strspn(v, "0123456789");
+
+	if (digits == 0 || digits == n)
+		return false;
+	return strspn(v, "0123456789.eE+") == n && strpbrk(v, "eE") != NULL;
+}
+
 bool
 registry_credit_code_valid(const char *code)
 {
@@ -446,7 +460,9 @@ registry_check_credit_code(const char *v, char *why, size_t n)
 			         blank ? "an ideographic space (U+3000)" : "", half);
 		else
 			snprintf(why, n, "invalid unified social credit code '%s': %zu characters, "
-			         "expected 18", utf8_clip(v, clip), chars);
+			         "expected 18%s", utf8_clip(v, clip), chars, as_number(v)
+			         ? " (a spreadsheet made the code a number: format the column as text "
+			           "and type the codes again)" : "");
 		return why;
 	}
 	for (i = 0; i < 18; i++) {
@@ -701,6 +717,41 @@ yaml_text(const struct ydoc *d, const struct ydoc_node *v, const char *what, boo
 	return 0;
 }
 
+/* "; it has blanks around it (...)" when v has blanks at either end, else "": a quoted
+ * YAML value keeps the ideographic space an input method typed after an id, and the
+ * message that refuses it must say what the eye does not see (review13f C10). */
+static const char *
+blanks_note(const char *v)
+{
+	size_t lead, end, n = strlen(v);
+
+	utf8_trim_span(v, n, &lead, &end);
+	return lead > 0 || end < n ? "; it has blanks around it (a space, the ideographic space "
+	                             "U+3000, a no-break space: a quoted value keeps them): type "
+	                             "it without them" : "";
+}
+
+/* An id of map m (a jurisdiction's, an enterprise's): as yaml_required, but its length is
+ * the id's own rule, checked by the caller after its characters, not a one-line text's 200
+ * (a 600-character id was told "at most 200", then at 200 "at most 48", review13f C10). */
+static int
+yaml_required_id(const struct ydoc *d, const struct ydoc_node *m, const char *owner,
+                 const char **out, struct dberr *e)
+{
+	const struct ydoc_node *v = ydoc_get(m, "id");
+	char what[128], why[256];
+	int rc;
+
+	if (v == NULL)
+		return ydoc_error(d, m, e, "%s: missing key 'id'", owner);
+	snprintf(what, sizeof(what), "%s id", owner);
+	if ((rc = ydoc_string(d, v, what, out, e)) != 0)
+		return rc;
+	if (registry_check_text(v->scalar, false, SIZE_MAX, why, sizeof(why)) != NULL)
+		return ydoc_error(d, v, e, "%s: %s", what, why);
+	return 0;
+}
+
 /* A required string value of map m: missing keys are reported at the map. */
 static int
 yaml_required(const struct ydoc *d, const struct ydoc_node *m, const char *key,
@@ -734,13 +785,14 @@ yaml_jurisdiction(const struct ydoc *d, const struct ydoc_node *m, struct regist
 	int rc;
 
 	if ((rc = ydoc_check_keys(d, m, "jurisdiction", keys, e)) != 0 ||
-	    (rc = yaml_required(d, m, "id", "jurisdiction", &id, e)) != 0)
+	    (rc = yaml_required_id(d, m, "jurisdiction", &id, e)) != 0)
 		return rc;
 	/* the characters first: 17 × 昌 is not an id at any length; a length is counted in
 	 * characters, as people count */
 	if (!valid_jurisdiction_id(id))
 		return ydoc_error(d, ydoc_get(m, "id"), e, "bad jurisdiction id '%s': use "
-		                  "lower-case letters, digits and '-'", utf8_clip(id, clip));
+		                  "lower-case letters, digits and '-'%s", utf8_clip(id, clip),
+		                  blanks_note(id));
 	if (utf8_count(id, strlen(id)) > PLAN_ID_MAX)
 		return ydoc_error(d, ydoc_get(m, "id"), e, "jurisdiction id '%s' is %zu "
 		                  "characters long; an id has at most %d (it becomes part of task "
@@ -855,7 +907,7 @@ yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct re
 	int rc;
 
 	if ((rc = ydoc_check_keys(d, m, "enterprise", keys, e)) != 0 ||
-	    (rc = yaml_required(d, m, "id", "enterprise", &id, e)) != 0)
+	    (rc = yaml_required_id(d, m, "enterprise", &id, e)) != 0)
 		return rc;
 	if (registry_check_credit_code(id, why, sizeof(why)) != NULL)
 		return ydoc_error(d, ydoc_get(m, "id"), e, "%s", why);

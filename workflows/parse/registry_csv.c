@@ -89,9 +89,19 @@ check_text(const struct csv *c, const struct csv_field *f, size_t idx, struct db
 /* Reads one record and checks its texts. Returns 1 when one was read, 0 at the end of the
  * data, or DB_EDATA. */
 static int
-read_record(struct csv *c, struct csv_record *r, struct dberr *e)
+read_record(struct csv *c, struct csv_record *r, bool header, struct dberr *e)
 {
 	int rc = csv_read(&c->rd, r, e);
+
+	/* a header of one cell holding semicolons or tabs is a file whose columns are
+	 * separated by them (Excel's CSV where the decimal mark is a comma, "Text (Tab
+	 * delimited)"): said so, before a TAB is refused as a control character or 'id' is
+	 * missing (review13f C9) */
+	if (header && rc == 1 && r->n == 1 && strpbrk(r->f[0].text, ";\t") != NULL)
+		return dberr_at(e, DB_EDATA, c->name, r->f[0].line, r->f[0].col, "header: the "
+		                "columns are separated by %s, not commas: save the spreadsheet as "
+		                "\"CSV UTF-8\" (comma-separated) and import that",
+		                strchr(r->f[0].text, ';') ? "semicolons" : "tabs");
 
 	for (size_t i = 0; rc == 1 && i < r->n; i++)
 		if (check_text(c, &r->f[i], i, e) != 0)
@@ -118,7 +128,7 @@ read_header(struct csv *c, struct csv_record *r, struct dberr *e)
 	int rc = 0;
 
 	do {
-		if ((rc = read_record(c, r, e)) < 0)
+		if ((rc = read_record(c, r, true, e)) < 0)
 			return rc;
 		if (rc == 0)
 			return dberr_at(e, DB_EDATA, c->name, 1, 1, "empty file: expected a "
@@ -382,7 +392,7 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 	for (;;) {
 		/* Counted before reading, so a broken quote names the row it is in. */
 		c.row++;
-		if ((rc = read_record(&c, &r, e)) <= 0)
+		if ((rc = read_record(&c, &r, false, e)) <= 0)
 			break;
 		if (csv_blank(&r)) {
 			c.row--;

@@ -338,18 +338,58 @@ parser_failure(struct builder *b, const yaml_parser_t *p, const char *data, size
 	return refuse(b, p->problem_mark, "YAML syntax: %s", problem);
 }
 
-bool
-ydoc_utf16(const char *data, size_t len)
+enum ydoc_encoding
+ydoc_encoding(const char *data, size_t len)
 {
 	const unsigned char *d = (const unsigned char *)data;
-	size_t zeros = 0, n = len < 64 ? len : 64;
+	size_t zeros = 0, at[4] = {0}, n = len < 4096 ? len : 4096;
 
+	if (len >= 4 && ((d[0] == 0xff && d[1] == 0xfe && d[2] == 0 && d[3] == 0) ||
+	                 (d[0] == 0 && d[1] == 0 && d[2] == 0xfe && d[3] == 0xff)))
+		return YDOC_UTF32;
 	if (len >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
-		return true;
-	/* without a byte order mark: ASCII text in UTF-16 is every other byte zero */
+		return YDOC_UTF16;
 	for (size_t i = 0; i < n; i++)
-		zeros += d[i] == 0;
-	return n >= 4 && zeros * 3 >= n;
+		if (d[i] == 0)
+			zeros++, at[i % 4]++;
+	if (n > 0 && zeros == n)
+		return YDOC_ZEROS;
+	if (n < 4 || zeros < 2)
+		return YDOC_TEXT;
+	/* UTF-32 of the Basic Multilingual Plane: the two high bytes of every character zero */
+	if (n >= 16 && ((at[2] + 1 >= n / 4 && at[3] + 1 >= n / 4) ||
+	                (at[0] + 1 >= n / 4 && at[1] + 1 >= n / 4)))
+		return YDOC_UTF32;
+	/* UTF-16: the zero byte of each ASCII character (a line end, a blank, a key) on the
+	 * same side of its pair, nine in ten at least (a character U+XX00 has its zero on the
+	 * other), whatever the Chinese around them */
+	{
+		size_t even = at[0] + at[2], odd = at[1] + at[3];
+
+		if ((even > odd ? even : odd) * 10 >= zeros * 9 && zeros * 32 >= n)
+			return YDOC_UTF16;
+	}
+	return YDOC_TEXT;
+}
+
+int
+ydoc_check_encoding(const char *name, const char *data, size_t len, const char *save,
+                    struct dberr *e)
+{
+	switch (ydoc_encoding(data, len)) {
+	case YDOC_UTF16:
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (Windows \"Unicode\"); "
+		                "dabiao reads UTF-8: %s", save);
+	case YDOC_UTF32:
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-32; dabiao reads UTF-8: %s",
+		                save);
+	case YDOC_ZEROS:
+		return dberr_at(e, DB_EDATA, name, 1, 1, "the file holds nothing but zero bytes (a "
+		                "file never written, or cut by a crash?): there is no text in it");
+	case YDOC_TEXT:
+		break;
+	}
+	return 0;
 }
 
 int
@@ -364,9 +404,8 @@ ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
 
 	/* libyaml would read UTF-16 as happily as UTF-8; dabiao's files are UTF-8 (what every
 	 * message's column counts in, and what docs/plan-format.md promises) */
-	if (ydoc_utf16(data, len))
-		return dberr_at(e, DB_EDATA, name, 1, 1, "the file is UTF-16 (Windows \"Unicode\"); "
-		                "dabiao reads UTF-8: save it as UTF-8");
+	if ((rc = ydoc_check_encoding(name, data, len, "save it as UTF-8", e)) != 0)
+		return rc;
 	if (!yaml_parser_initialize(&parser))
 		fatalx("ydoc", "out of memory in libyaml");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);

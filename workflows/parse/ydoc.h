@@ -43,9 +43,18 @@ struct ydoc {
 	struct ydoc_node *root;   /* NULL for an empty document */
 };
 
-/* Whether data looks like UTF-16 (a byte order mark, or every other byte zero): a file a
- * Windows program saved as "Unicode", which dabiao refuses with a hint. Cannot fail. */
-bool ydoc_utf16(const char *data, size_t len);
+/* What data is when it is no UTF-8 text but one a Windows program or a crash made:
+ * YDOC_UTF16 (a byte order mark, or the zero bytes of its ASCII characters all on one side
+ * of each pair, as a Chinese plan saved as "Unicode" without a mark has them), YDOC_UTF32
+ * (its mark, or three zero bytes in each four), YDOC_ZEROS (nothing but zero bytes: a file
+ * never written, or cut by a crash); else YDOC_TEXT. Looks at the first 4 KiB. Readers
+ * refuse the first three with a hint of their own. Cannot fail. */
+enum ydoc_encoding { YDOC_TEXT = 0, YDOC_UTF16, YDOC_UTF32, YDOC_ZEROS };
+enum ydoc_encoding ydoc_encoding(const char *data, size_t len);
+/* 0 when ydoc_encoding finds text; else DB_EDATA naming what the file is, at 1:1, with the
+ * advice save ("save it as UTF-8"). */
+int ydoc_check_encoding(const char *name, const char *data, size_t len, const char *save,
+                        struct dberr *e);
 /* Parses len bytes. On success *out is a tree the caller frees with ydoc_free. On failure
  * DB_EDATA with e at the problem; *out untouched. */
 int ydoc_parse(const char *name, const char *data, size_t len, struct ydoc **out,
