@@ -282,6 +282,7 @@ void
 cli_print_usage(FILE *f)
 {
 	const struct cli_command **cmds;
+	int width = 0;
 
 	fprintf(f, "usage: dabiao [--db DIR] [--config FILE] [-v|-q] COMMAND [ARGS]\n"
 	           "       dabiao help [COMMAND [SUBCOMMAND]]\n\n");
@@ -292,10 +293,15 @@ cli_print_usage(FILE *f)
 	        "the store's zone.", 0);
 	cmds = xcalloc(cli_ncommands, sizeof(*cmds));
 	reading_order(cmds);
+	/* the summaries in one column, two blanks after the longest name (calendar-update and
+	 * import-annex ran into theirs, and a script reading the list missed them) */
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if ((int)strlen(cmds[i]->name) > width)
+			width = (int)strlen(cmds[i]->name);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		if (i == 0 || cmds[i]->group != cmds[i - 1]->group)
 			fprintf(f, "\n%s:\n", group_titles[cmds[i]->group]);
-		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+		fprintf(f, "  %-*s  %s\n", width, cmds[i]->name, cmds[i]->summary);
 	}
 	free(cmds);
 	fprintf(f, "\nGlobal options (before the command):\n");
