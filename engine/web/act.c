@@ -879,6 +879,8 @@ review_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		return rc;
 	if (strcmp(x->action, "flag") == 0)
 		return task_flag(en, txn, x->key, x->kind, x->by, x->reason, e);
+	if (strcmp(x->action, "unflag") == 0)
+		return task_flag_withdraw(en, txn, x->key, x->kind, x->by, x->reason, e);
 	a.by = x->by;
 	a.note = x->reason && *x->reason ? x->reason : NULL;
 	return task_event(en, txn, x->key, x->action, &a, &x->to_state, e);
@@ -927,13 +929,14 @@ act_review(struct req *r, const char *key)
 		return;
 	}
 	if (x.action == NULL || (strcmp(x.action, "accept") && strcmp(x.action, "return") &&
-	                         strcmp(x.action, "flag"))) {
+	                         strcmp(x.action, "flag") && strcmp(x.action, "unflag"))) {
 		req_error(r, 400, "未知的审核操作。");
 		return;
 	}
 	/* a bad form value is the form's fault (400, in Chinese), not a refusal by the engine
-	 * in the command line's English (review 11b, m1) */
-	if (strcmp(x.action, "flag") == 0 &&
+	 * in the command line's English (review 11b, m1); unflag is `flag --withdraw`, a flag
+	 * raised by a slip taken back on the page it was raised on (review 11g, S15) */
+	if ((strcmp(x.action, "flag") == 0 || strcmp(x.action, "unflag") == 0) &&
 	    (x.kind == NULL || (strcmp(x.kind, "concealed") && strcmp(x.kind, "falsified") &&
 	                        strcmp(x.kind, "omitted")))) {
 		req_error(r, 400, "请选择问责类别：瞒报、谎报或漏报。");
@@ -941,7 +944,7 @@ act_review(struct req *r, const char *key)
 	}
 	need = strcmp(x.action, "accept") != 0;
 	if ((need || x.reason) && !web_text_ok(x.reason, UTF8_PARA_MAX, false, need)) {
-		req_error(r, 400, need ? "退回或标记问责时必须填写理由（不超过4000个字）。"
+		req_error(r, 400, need ? "退回、标记或撤销问责时必须填写理由（不超过4000个字）。"
 		                       : "审核意见过长或含有控制字符。");
 		return;
 	}
@@ -960,9 +963,122 @@ act_review(struct req *r, const char *key)
 
 		web_after_action(r, rc, &e, back, why);
 		free(why);
+	} else if (strcmp(x.action, "unflag") == 0) {
+		web_after_action(r, rc, &e, back, "操作未执行：该任务没有这一问责标记（可能已被撤销），请刷新"
+		                                  "页面查看。");
 	} else {
 		web_after_action(r, rc, &e, back, "操作未执行：此审核操作不适用于该任务，请刷新页面查看。");
 	}
+	free(back);
+}
+
+/* ---- a lifecycle's own events (review 11g, S13): `dabiao event` on the task page ---- */
+
+struct event_arg {
+	struct req *r;
+	const char *key, *event;
+	struct task_event_args a;
+	bool at_given;
+	const char *to_state;
+};
+
+static int
+event_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct event_arg *x = arg;
+	int rc;
+
+	/* now as of this transaction, as the command line takes it (cmd_task.c) */
+	if (!x->at_given && (rc = engine_clock_txn(x->r->en, txn, &x->a.at, e)) != 0)
+		return rc;
+	return task_event(x->r->en, txn, x->key, x->event, &x->a, &x->to_state, e);
+}
+
+/* The events an office records on a task page: those of the task's lifecycle other than
+ * submit (the owner's hand-in: the submit form) and accept/return (the review form),
+ * allowed in the task's state. A rectification's start, verify and close are these. */
+bool
+web_office_event(const struct plan_lifecycle *lc, int st, const char *event)
+{
+	int ev = plan_lifecycle_event(lc, event);
+
+	return ev >= 0 && st >= 0 && strcmp(event, "submit") && strcmp(event, "accept") &&
+	       strcmp(event, "return") && lc->table[(size_t)st * lc->nevents + (size_t)ev] >= 0;
+}
+
+void
+act_event(struct req *r, const char *key)
+{
+	struct event_arg x = {.r = r, .key = key, .event = req_field(r, "event")};
+	const char *reason = req_field(r, "reason"), *note = req_field(r, "note");
+	const char *at = req_field(r, "at");
+	const struct engine_plan *ep = NULL;
+	const struct plan_lifecycle *lc = NULL;
+	char *actor, *back;
+	struct dberr e;
+	int v, rc;
+
+	if (!web_can_review(&r->who)) {
+		v = act_check(r, key, false);
+		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以办理。");
+		return;
+	}
+	if ((v = act_check(r, key, false)) != 0) {
+		req_error(r, v, "没有这个任务。");
+		return;
+	}
+	/* the event must be one the lifecycle has, and one of the office's (not a hand-in or
+	 * a review, which have their own forms and rules); whether the state allows it now
+	 * is the engine's to say, in the transaction */
+	{
+		char plan[256], ms[256];
+		const char *s1 = strchr(key, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+		int mi;
+
+		if (s1 && s2 && (size_t)(s1 - key) < sizeof(plan) && (size_t)(s2 - s1) < sizeof(ms)) {
+			snprintf(plan, sizeof(plan), "%.*s", (int)(s1 - key), key);
+			snprintf(ms, sizeof(ms), "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+			if ((ep = engine_plan_find(r->en, plan)) != NULL &&
+			    (mi = plan_milestone_index(ep->plan, ms)) >= 0)
+				lc = &ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle];
+		}
+	}
+	if (x.event == NULL || lc == NULL || plan_lifecycle_event(lc, x.event) < 0 ||
+	    !strcmp(x.event, "submit") || !strcmp(x.event, "accept") || !strcmp(x.event, "return")) {
+		req_error(r, 400, "未知的办理事项。");
+		return;
+	}
+	if (reason && *reason && !web_text_ok(reason, UTF8_PARA_MAX, false, false)) {
+		req_error(r, 400, "理由过长或含有控制字符。");
+		return;
+	}
+	if (note && *note && !web_text_ok(note, UTF8_PARA_MAX, false, false)) {
+		req_error(r, 400, "备注过长或含有控制字符。");
+		return;
+	}
+	x.a.reason = reason && *reason ? reason : NULL;
+	x.a.note = note && *note ? note : NULL;
+	/* 补录: when it happened, as `event --at` (a rectification verified on site before
+	 * its time limit, entered after it), a local time of the plan's zone */
+	if (at && *at) {
+		if (tz_parse_time(ep->tz, at, &x.a.at) != 0) {
+			req_error(r, 400, "发生时间应为 YYYY-MM-DD HH:MM。");
+			return;
+		}
+		x.at_given = true;
+		x.a.backdated = engine_clock_mode(r->en) == STORE_CLOCK_REAL;
+	}
+	x.a.by = r->who.name && *r->who.name ? r->who.name : r->who.login;
+	actor = web_actor(&r->who, NULL);
+	engine_set_actor(r->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	rc = engine_write(r->en, event_txn, &x, &e);
+	back = xasprintf("/tasks/%s", key);
+	web_after_action(r, rc, &e, back, x.at_given
+	                 ? "操作未执行：发生时间不能晚于现在，也不能早于任务产生或其进入当前状态的时间，"
+	                   "请检查后重试。"
+	                 : "操作未执行：此办理事项不适用于该任务，请刷新页面查看。");
 	free(back);
 }
 

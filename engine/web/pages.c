@@ -1509,7 +1509,13 @@ timeline_cb(const struct store_audit *a, void *arg)
 		          : ev && strcmp(ev, "return") == 0 ? "退回"
 		          : "办理（状态变更见下）"); /* a plan's own event: its id is no word */
 		detail(h, a->details, "by", "经办人");
+		detail(h, a->details, "reason", "理由");
 		detail(h, a->details, "note", "理由或说明");
+		/* entered afterwards with its time (event --at, the page's 实际发生时间) */
+		if (strstr(a->details, "\"voids_lapse\":true"))
+			detail(h, a->details, "at", "补录，实际发生于（所记逾期不予计算）");
+		else if (strstr(a->details, "\"backdated\":true"))
+			detail(h, a->details, "at", "补录，实际发生于");
 	} else if (strcmp(a->action, "task.extend") == 0) {
 		H(h, "延期");
 		detail(h, a->details, "from_due_date", "原截止日期");
@@ -1518,6 +1524,10 @@ timeline_cb(const struct store_audit *a, void *arg)
 	} else if (strcmp(a->action, "task.flag") == 0) {
 		kind = report_json_str(a->details, "kind");
 		HF(h, "<span class=\"late\">问责标记：%s</span>", conduct_flag_zh(kind ? kind : ""));
+		detail(h, a->details, "reason", "理由");
+	} else if (strcmp(a->action, "task.unflag") == 0) {
+		kind = report_json_str(a->details, "kind");
+		HF(h, "撤销问责标记：%s", conduct_flag_zh(kind ? kind : ""));
 		detail(h, a->details, "reason", "理由");
 	} else if (strcmp(a->action, "notice.sent") == 0) {
 		H(h, "通知已投递");
@@ -1651,6 +1661,69 @@ link_row_cb(const struct store_link *l, void *arg)
 	return 0;
 }
 
+/* The task's standing accountability flags with a form to withdraw one (`flag
+ * --withdraw`, a reason required): a flag raised by a slip counts toward 约谈/限批 until it
+ * is taken back, so it is taken back where it was raised (review 11g, S15). */
+static void
+unflag_form(struct req *r, const struct store_task *t)
+{
+	struct html *h = &r->out;
+	const char *flags = store_task_extra(t, "flags");
+
+	if (flags == NULL)
+		flags = store_task_extra(t, "flag_kind"); /* flagged before kinds were kept */
+	if (flags == NULL || *flags == '\0')
+		return;
+	HF(h, "<form method=\"post\" action=\"/tasks/%s/review\" id=\"unflag-form\"><fieldset>"
+	      "<legend>撤销问责标记</legend><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	      "<label>问责标记 <select name=\"kind\" id=\"unflag-kind\">", t->key, r->who.csrf);
+	for (const char *p = flags; *p != '\0';) {
+		size_t l = strcspn(p, ",");
+		char *kind = xstrndup(p, l);
+
+		HF(h, "<option value=\"%s\">%s</option>", kind, conduct_flag_zh(kind));
+		free(kind);
+		p += l + (p[l] == ',');
+	}
+	H(h, "</select></label><label>理由（必填） <input type=\"text\" name=\"reason\" "
+	     "id=\"unflag-reason\" required></label><button type=\"submit\" name=\"action\" "
+	     "value=\"unflag\" id=\"unflag\">撤销此标记</button></fieldset></form>");
+}
+
+/* The lifecycle's own events the task's state allows (a rectification's start, verify,
+ * close), each a button naming the state it leads to: `dabiao event` on the page, with
+ * its --reason, --note and --at (review 11g, S13: 第五阶段 needed a shell). */
+static void
+event_form(struct req *r, const struct store_task *t, const struct tinfo *ti)
+{
+	struct html *h = &r->out;
+	bool any = false;
+
+	if (ti->lc == NULL || ti->st < 0)
+		return;
+	for (size_t i = 0; i < ti->lc->nevents; i++) {
+		const char *ev = ti->lc->events[i];
+		int to;
+
+		if (!web_office_event(ti->lc, ti->st, ev))
+			continue;
+		if (!any)
+			HF(h, "<form method=\"post\" action=\"/tasks/%s/event\" id=\"event-form\">"
+			      "<fieldset><legend>办理</legend><input type=\"hidden\" name=\"csrf\" "
+			      "value=\"%s\"><label>理由（写入给责任单位的通知）<input type=\"text\" "
+			      "name=\"reason\" id=\"event-reason\"></label><label>备注（仅记入审计记录）"
+			      "<input type=\"text\" name=\"note\" id=\"event-note\"></label><label>"
+			      "实际发生时间（补录时填写，留空为现在）<input type=\"datetime-local\" "
+			      "name=\"at\" id=\"event-at\"></label>", t->key, r->who.csrf);
+		any = true;
+		to = ti->lc->table[(size_t)ti->st * ti->lc->nevents + i];
+		HF(h, "<button type=\"submit\" name=\"event\" value=\"%s\" id=\"event-%s\">"
+		      "记为：%s</button> ", ev, ev, view_state(ti->lc->states[to]));
+	}
+	if (any)
+		H(h, "</fieldset></form>");
+}
+
 static int
 task_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -1695,6 +1768,8 @@ task_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		     "<option value=\"falsified\">谎报</option><option value=\"omitted\">漏报</option>"
 		     "</select></label><button type=\"submit\" name=\"action\" value=\"flag\" "
 		     "id=\"flag\">标记问责</button></fieldset></form>");
+		unflag_form(r, &t);
+		event_form(r, &t, &ti);
 		if (!ti.lc || !ti.lc->final[ti.st])
 			HF(h, "<form method=\"post\" action=\"/extend\" id=\"extend-one\"><fieldset>"
 			      "<legend>延期</legend><input type=\"hidden\" name=\"csrf\" value=\"%s\">"

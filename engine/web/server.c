@@ -408,6 +408,8 @@ task_route(struct req *r, const char *rest)
 		act_review(r, key);
 	} else if (strcmp(action, "revoke") == 0 && r->post) {
 		act_revoke(r, key);
+	} else if (strcmp(action, "event") == 0 && r->post) {
+		act_event(r, key);
 	} else if (strncmp(action, "files/", 6) == 0 && !r->post) {
 		page_file(r, key, action + 6);
 	} else {

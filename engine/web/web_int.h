@@ -316,6 +316,14 @@ void act_link_submit(struct req *r, const char *token);
 void act_review(struct req *r, const char *key);     /* POST /tasks/KEY/review */
 void act_extend(struct req *r);                      /* POST /extend */
 void act_revoke(struct req *r, const char *key);     /* POST /tasks/KEY/revoke */
+/* POST /tasks/KEY/event: an office records a lifecycle event (`dabiao event`: fields
+ * event, reason, note, at) — review 11g, S13 */
+void act_event(struct req *r, const char *key);
+/* Whether event is one an office records on the task page in lifecycle state st: the
+ * lifecycle's own events the state allows, not submit, accept or return (their own
+ * forms). */
+struct plan_lifecycle;
+bool web_office_event(const struct plan_lifecycle *lc, int st, const char *event);
 void page_file(struct req *r, const char *key, const char *sha);
 /* After an action's write: a refusal by the engine (state, data, usage) is 409 with its
  * message, another failure 503; on success what it queued is delivered (as the engine,
