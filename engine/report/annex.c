@@ -863,7 +863,8 @@ annex3_reported(struct store_txn *txn, struct annex3_ctx *c, struct jrow *r, str
 		return 0;
 	key = report_annex_task_key(c->a->ep->plan, m, r->id, c->y, c->mo);
 	rc = report_annex3_check(txn, key, r->v, &r->rbase, &st, &r->check, e);
-	if (rc == 0 && st == REPORT_CHECK_MISSING && not_due(txn, c->a->en, key)) {
+	if (rc == 0 && st == REPORT_CHECK_MISSING && strcmp(r->check, "未报送") == 0 &&
+	    not_due(txn, c->a->en, key)) {
 		free(r->check);
 		r->check = xstrdup(NOT_DUE);
 		r->not_due = true;
@@ -1280,7 +1281,8 @@ county4_check(struct annex4_ctx *c, const char *jur, const char *code, const cha
 		return;
 	}
 	if (k->rep.seq == 0) {
-		buf_puts(b, k->deadline > engine_now(c->a->en) ? NOT_DUE : "未报送");
+		buf_puts(b, k->rep.handin_late >= 0 ? REPORT_NO_TABLE
+		            : k->deadline > engine_now(c->a->en) ? NOT_DUE : "未报送");
 	} else {
 		size_t r;
 

@@ -38,7 +38,11 @@ report_annex_task_key(const struct plan *p, const struct plan_milestone *m, cons
 
 struct reported_ctx {
 	struct report_annex_reported *out;
-	struct buf flags;
+	struct reported_flag {
+		char *kind;   /* concealed, falsified, omitted */
+		char *text;   /* 瞒报（监测监察科 认定，第 N 号） */
+	} *flags;         /* standing, in the order raised */
+	size_t nflags, capflags;
 	size_t cap;           /* of out->earlier */
 };
 
@@ -100,10 +104,25 @@ reported_cb(const struct store_audit *a, void *arg)
 		char *kind = report_json_str(a->details, "kind");
 		char *by = report_json_str(a->details, "by");
 
-		buf_printf(&c->flags, "%s%s（%s 认定，第 %llu 号）", c->flags.len ? "、" : "",
-		           flag_word(kind), by ? by : "?", (unsigned long long)a->seq);
-		free(kind);
+		c->flags = xgrow(c->flags, &c->capflags, c->nflags + 1, sizeof(*c->flags));
+		c->flags[c->nflags].text = xasprintf("%s（%s 认定，第 %llu 号）", flag_word(kind),
+		                                     by ? by : "?", (unsigned long long)a->seq);
+		c->flags[c->nflags++].kind = kind ? kind : xstrdup("");
 		free(by);
+	} else if (strcmp(a->action, "task.unflag") == 0) {
+		/* a flag withdrawn (flag --withdraw, the task page's 撤销此标记: review 11g, S15)
+		 * no longer stands against the county in the 核对 */
+		char *kind = report_json_str(a->details, "kind");
+
+		for (size_t i = c->nflags; kind && i-- > 0;)
+			if (strcmp(c->flags[i].kind, kind) == 0) {
+				free(c->flags[i].kind);
+				free(c->flags[i].text);
+				memmove(&c->flags[i], &c->flags[i + 1], (c->nflags - i - 1) * sizeof(*c->flags));
+				c->nflags--;
+				break;
+			}
+		free(kind);
 	}
 	return 0;
 }
@@ -112,15 +131,22 @@ int
 report_annex_reported_get(struct store_txn *txn, const char *task,
                           struct report_annex_reported *out, struct dberr *e)
 {
-	struct reported_ctx c = {out, BUF_INIT, 0};
+	struct reported_ctx c = {out, NULL, 0, 0, 0};
+	struct buf b = BUF_INIT;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->handin_late = -1;
 	rc = store_audit_task_each(txn, task, reported_cb, &c, e);
-	if (rc == 0 && c.flags.len)
-		out->flags = buf_detach(&c.flags);
-	buf_release(&c.flags);
+	for (size_t i = 0; i < c.nflags; i++) {
+		buf_printf(&b, "%s%s", i ? "、" : "", c.flags[i].text);
+		free(c.flags[i].kind);
+		free(c.flags[i].text);
+	}
+	free(c.flags);
+	if (rc == 0 && b.len)
+		out->flags = buf_detach(&b);
+	buf_release(&b);
 	if (rc != 0)
 		report_annex_reported_release(out);
 	return rc;
@@ -239,8 +265,10 @@ report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, 
 	if ((rc = report_annex_reported_get(txn, task, &rep, e)) != 0)
 		return rc;
 	if (rep.seq == 0) {
+		/* handed in (a PDF on the web, `submit` on the command line) with no table read:
+		 * the county's figures are missing, not its hand-in (review 11g, S14) */
 		*status = REPORT_CHECK_MISSING;
-		buf_puts(&b, "未报送");
+		buf_puts(&b, rep.handin_late >= 0 ? REPORT_NO_TABLE : "未报送");
 	} else {
 		*status = REPORT_CHECK_AGREES;
 		rep.rows[strcspn(rep.rows, "\n")] = '\0';

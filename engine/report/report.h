@@ -370,12 +370,15 @@ bool report_submit_late(const struct store_audit *a);
 const char *report_annex_late(const struct report_annex_reported *r, int64_t deadline);
 /* 核对 of an Annex 3 row: the county's table for task against dabiao's figures v (as
  * report_annex3_row takes them). *status: REPORT_CHECK_NONE (no such task: the table is
- * not owed, *check NULL), _MISSING (owed, not reported: "未报送"), _AGREES ("一致（WHO，第 N
+ * not owed, *check NULL), _MISSING (owed, not reported: "未报送"; handed in without a
+ * table read: REPORT_NO_TABLE), _AGREES ("一致（WHO，第 N
  * 号）"), _DIFFERS ("不一致：基数 县报2/核算3；…（WHO，第 N 号）"), "，迟报" after N for a
  * late hand-in (report_annex_late), "；第 M 号所报基数 2，已更正" when an earlier table of
  * the task gave other figures; the task's flags after it;
  * *rbase the county's base number, -1 when none. *check xmalloc'd. Errors: the store's. */
 enum { REPORT_CHECK_NONE = 0, REPORT_CHECK_MISSING, REPORT_CHECK_AGREES, REPORT_CHECK_DIFFERS };
+/* The 核对 of a task handed in without a table that was read (a PDF alone): _MISSING. */
+#define REPORT_NO_TABLE "已报送，未附可读取的表格"
 int report_annex3_check(struct store_txn *txn, const char *task, const unsigned *v, int *rbase,
                         int *status, char **check, struct dberr *e);
 /* Splits one line of such rows in place into at most max fields. Returns their number. */

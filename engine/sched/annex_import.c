@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -274,6 +275,8 @@ struct annex_req {
 	int y, mo;
 	int64_t at;           /* received: the caller's time, or the clock's in the txn */
 	bool at_given, backdated, dry;
+	bool web;             /* a web hand-in (sched_annex_handin): the month is the task's */
+	bool no_header;       /* check_file found no header row: not the form at all */
 	struct annex_import_result *res;
 	struct store_txn *txn;
 	/* filled by the check */
@@ -577,7 +580,8 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	char why[320], what[64];
 	int rc, end_line = 0;
 
-	snprintf(what, sizeof(what), "--month %s (%d年%d月)", q->month, q->y, q->mo);
+	snprintf(what, sizeof(what), "%s %s (%d年%d月)", q->web ? "the task's month" : "--month",
+	         q->month, q->y, q->mo);
 
 	if (len == 0)
 		return dberr_at(e, DB_EDATA, q->path, 0, 0, "the file is empty (0 bytes): it was "
@@ -596,6 +600,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		if ((rc = csv_read(&a.rd, &r, e)) < 0)
 			goto out;
 		if (rc == 0) {
+			q->no_header = true;
 			rc = dberr_at(e, DB_EDATA, q->path, 1, 1, "no header row: expected a row "
 			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has%s%s%s",
 			              a.rd.sheet ? " (in sheet '" : "", a.rd.sheet ? a.rd.sheet : "",
@@ -696,9 +701,14 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			snprintf(why, sizeof(why), "cell A%d of sheet '%s': ", a.sline, a.rd.sheet);
 		else
 			why[0] = '\0';
-		rc = dberr_at(e, DB_EDATA, q->path, a.sline, 1, "%sthe form states the period "
-		              "ending %d年%d月, but --month is %s: check --month (the month the table "
-		              "covers, the last of a two-month Annex 4)", why, a.sy, a.smo, q->month);
+		rc = q->web
+		     ? dberr_at(e, DB_EDATA, q->path, a.sline, 1, "%sthe form states the period "
+		                "ending %d年%d月, but this task asks for the table of %d年%d月: hand "
+		                "in that month's table", why, a.sy, a.smo, q->y, q->mo)
+		     : dberr_at(e, DB_EDATA, q->path, a.sline, 1, "%sthe form states the period "
+		                "ending %d年%d月, but --month is %s: check --month (the month the "
+		                "table covers, the last of a two-month Annex 4)", why, a.sy, a.smo,
+		                q->month);
 	}
 	/* the title rows cleared, the sheet's name still says which month it holds: one named
 	 * for another month is refused, unless --sheet chose it (a county may name a sheet for
@@ -935,5 +945,158 @@ sched_import_annex(struct engine *en, const struct annex_import_req *req,
 	free(q.key);
 	free(q.jname_then);
 	buf_release(&q.rows);
+	return rc;
+}
+
+/* ---- a web hand-in's table (review 11g, S14) ---- */
+
+/* Whether a file's name says it is a spreadsheet the reader takes: .xlsx or .csv. */
+static bool
+table_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcasecmp(name + n - 5, ".xlsx") == 0) ||
+	       (n > 4 && strcasecmp(name + n - 4, ".csv") == 0);
+}
+
+int
+sched_annex_handin(struct engine *en, struct store_txn *txn, const char *key,
+                   const struct task_file *files, size_t nfiles, const char *files_dir,
+                   const char *by, int64_t at, struct annex_handin_result *res,
+                   struct dberr *e)
+{
+	struct annex_req q = {0};
+	struct store_task t = {0};
+	struct store_subject j = {0};
+	struct report_annex_reported rep = {0};
+	struct annex_import_result ires = {0};
+	const struct plan_milestone *m;
+	char month[16], *data = NULL;
+	int mi, rc, y, mo, form = 0;
+	size_t len = 0, nrows = 0;
+	bool have_j = false, found = false;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = store_task_get(txn, key, &t, e)) != 0)
+		return rc;
+	q.ep = engine_plan_find(en, t.plan);
+	mi = q.ep ? plan_milestone_index(q.ep->plan, t.milestone) : -1;
+	m = mi >= 0 ? &q.ep->plan->milestones[mi] : NULL;
+	/* only the task that hands in the plan's Annex 3 or 4 (report_form_milestone's), of a
+	 * month: any other hand-in's files are documents, never read */
+	if (m == NULL || (m->form != PLAN_FORM_ANNEX3 && m->form != PLAN_FORM_ANNEX4) ||
+	    report_form_milestone(q.ep->plan, (int)m->form) != m ||
+	    sscanf(t.period, "%4d-%2d", &y, &mo) != 2 || !cal_valid_date(y, mo, 1)) {
+		rc = 0;
+		goto out;
+	}
+	/* the month the table covers: a `covers: previous` task's is the month before */
+	if (m->covers_previous && --mo < 1) {
+		mo = 12;
+		y--;
+	}
+	snprintf(month, sizeof(month), "%04d-%02d", y, mo);
+	res->form = m->form == PLAN_FORM_ANNEX3 ? 3 : 4;
+	rc = store_subject_get(txn, STORE_JURISDICTION, t.jurisdiction, &j, e);
+	if (rc == DB_ENOTFOUND) { /* no jurisdiction to read a table for: a document */
+		dberr_clear(e);
+		rc = 0;
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	have_j = true;
+	q.en = en;
+	q.jur = t.jurisdiction;
+	q.jname = store_subject_field(&j, "name") ? store_subject_field(&j, "name") : q.jur;
+	q.by = by;
+	q.month = month;
+	q.y = y, q.mo = mo;
+	q.at = at;
+	q.at_given = true;
+	q.web = true;
+	q.res = &ires;
+	q.txn = txn;
+	q.key = xstrdup(t.key);
+	for (size_t i = 0; i < nfiles; i++) {
+		char *path;
+
+		if (files[i].name == NULL || !table_name(files[i].name))
+			continue;
+		/* the name the county gave it in every message, never the store's path */
+		q.path = files[i].name;
+		path = xasprintf("%s/%.2s/%s", files_dir, files[i].sha256, files[i].sha256);
+		free(data);
+		data = NULL;
+		rc = file_read(path, ANNEX_WORKBOOK_MAX, &data, &len, e);
+		free(path);
+		if (rc == DB_EDATA || (rc == 0 && len > ANNEX_FILE_MAX && !xlsx_is_zip(data, len))) {
+			dberr_clear(e);
+			rc = dberr_set(e, DB_EDATA, "%s: larger than the table reader takes (%zu MiB "
+			               "as CSV, %zu MiB as a workbook with its pictures): a county's "
+			               "table is one sheet of the form dabiao sent",
+			               files[i].name, ANNEX_FILE_MAX >> 20, ANNEX_WORKBOOK_MAX >> 20);
+			goto out;
+		}
+		if (rc != 0)
+			goto out;
+		buf_reset(&q.rows);
+		q.no_header = false;
+		if ((rc = check_file(&q, data, len, &form, &nrows, e)) != 0) {
+			/* a spreadsheet without the form's header row is another document (a
+			 * ledger, a list) handed in beside the table: kept, not read */
+			if (q.no_header) {
+				dberr_clear(e);
+				rc = 0;
+				continue;
+			}
+			/* a workbook's message names the cell and sheet, not the file: the county
+			 * may have handed in several */
+			if (strncmp(e->msg, files[i].name, strlen(files[i].name)) != 0) {
+				char *msg = xstrdup(e->msg);
+
+				dberr_clear(e);
+				rc = dberr_set(e, rc, "%s: %s", files[i].name, msg);
+				free(msg);
+			}
+			goto out;
+		}
+		if (form != (int)m->form) {
+			rc = dberr_set(e, DB_EDATA, "%s: this is the Annex %d table, but this task "
+			               "hands in Annex %d (%s)", files[i].name,
+			               form == PLAN_FORM_ANNEX3 ? 3 : 4, res->form, m->title);
+			goto out;
+		}
+		if (found) {
+			rc = dberr_set(e, DB_EDATA, "%s: a second Annex %d table in one hand-in (the "
+			               "first: %s): hand in one table", files[i].name, res->form,
+			               res->file);
+			goto out;
+		}
+		found = true;
+		res->file = files[i].name;
+		memcpy(q.sha, files[i].sha256, sizeof(q.sha));
+		res->rows = nrows;
+		/* the same file again is the table on record (as import-annex: review 12c, L6) */
+		report_annex_reported_release(&rep);
+		memset(&rep, 0, sizeof(rep));
+		if ((rc = report_annex_reported_get(txn, q.key, &rep, e)) != 0)
+			goto out;
+		if (rep.seq != 0 && rep.sha != NULL && strcmp(rep.sha, q.sha) == 0)
+			res->same_as = rep.seq;
+		else if ((rc = record(&q, form, nrows, e)) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	report_annex_reported_release(&rep);
+	free(data);
+	free(q.key);
+	free(q.jname_then);
+	buf_release(&q.rows);
+	if (have_j)
+		store_subject_release(&j);
+	store_task_release(&t);
 	return rc;
 }

@@ -285,6 +285,31 @@ struct annex_import_result {
 };
 int sched_import_annex(struct engine *en, const struct annex_import_req *req,
                        struct annex_import_result *res, struct dberr *e);
+struct task_file;
+/* A web hand-in of the task that hands in the plan's Annex 3 or Annex 4 (the `form:`
+ * milestone `for: each jurisdiction`, report_form_milestone), inside the submission's
+ * transaction (review 11g, S14: a table handed in on the web was reported 未报送, only
+ * import-annex fed the report): of files (kept in files_dir as DIR/ab/SHA256, named as the
+ * county named them), those named *.xlsx or *.csv are read by import-annex's reader and
+ * checks, for the task's jurisdiction and the month its table covers (the task's month, the
+ * one before for `covers: previous`); a spreadsheet without the form's header row is
+ * another document and is not read. The one table found is recorded as import-annex
+ * records it (`annex.report`, received at `at`, by), unless it is the table on record
+ * (the same file again). The caller submits the task itself. res: form 3 or 4 when the task
+ * hands in a table (0: another task, nothing read), file the name of the table read (the
+ * caller's string; NULL: none among the files), its rows, same_as as import-annex's.
+ * Errors: DB_EDATA naming the file and the row and column (a table that does not pass the
+ * checks, the other Annex, two tables), DB_EIO and the store's. */
+struct annex_handin_result {
+	int form;
+	const char *file;
+	size_t rows;
+	uint64_t same_as;
+};
+int sched_annex_handin(struct engine *en, struct store_txn *txn, const char *key,
+                       const struct task_file *files, size_t nfiles, const char *files_dir,
+                       const char *by, int64_t at, struct annex_handin_result *res,
+                       struct dberr *e);
 
 /* `dabiao retire SUBJECT --reason TEXT`: a jurisdiction or enterprise leaves the registry
  * for good: it is marked retired (the date and the reason, audit subject.retire), gets no

@@ -289,6 +289,9 @@ struct submit_arg {
 	unsigned submissions;     /* the task's submissions so far */
 	bool over;                /* refused: web.task_files_limit */
 	bool too_many;            /* refused: web.task_submissions_limit */
+	bool bad_table;           /* refused: the Annex 3/4 table among the files does not
+	                             pass import-annex's checks (e says where) */
+	struct annex_handin_result annex;
 	struct buf proof;         /* the receipt's proof (receipt.c), for its e-mail */
 };
 
@@ -472,6 +475,7 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	int rc;
 
 	x->seq = 0;
+	x->bad_table = false;
 	buf_reset(&x->proof);
 	if ((rc = engine_clock_txn(en, txn, &x->args.at, e)) != 0)
 		return rc;
@@ -512,6 +516,14 @@ submit_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		rc = receipt_prove_new(en, txn, &before, x->seq, &x->proof, e);
 	if (rc == 0)
 		rc = queue_receipt(x, txn, e);
+	/* the Annex 3/4 table handed in is read into the report as import-annex reads it, in
+	 * this transaction: a table that does not pass its checks keeps nothing (review 11g,
+	 * S14: a table handed in here was reported 未报送) */
+	if (rc == 0) {
+		rc = sched_annex_handin(en, txn, x->key, x->args.files, x->args.nfiles,
+		                        x->r->w->files_dir, x->args.by, x->args.at, &x->annex, e);
+		x->bad_table = rc == DB_EDATA;
+	}
 	return rc;
 }
 
@@ -765,6 +777,18 @@ do_submit(struct req *r, const char *key, const char *by, uint64_t *seq)
 			refuse_submission(r, key, by, "task_submissions_limit",
 			                  r->w->cfg->web_task_submissions_limit, msg);
 			return 429;
+		}
+		if (x.bad_table) {
+			/* the reader's own words name the file, the row and the column (in the
+			 * command line's English, as import-annex says them): the county corrects
+			 * that cell and hands in again */
+			char *msg = xasprintf("表格未能读入，本次报送未保存任何内容（包括其他文件）：%s。请按报送"
+			                      "通知所附的表格改正后重新报送（xlsx，或另存为 CSV UTF-8）。",
+			                      e.msg);
+
+			req_error(r, 400, msg);
+			free(msg);
+			return 400;
 		}
 		if (rc == DB_ESTATE) {
 			req_error(r, 409, "当前状态不允许报送（可能已经报送并在审核中）。");
@@ -1482,6 +1506,53 @@ submit_received(struct req *r, const struct store_audit *a)
 	return t;
 }
 
+/* For the hand-in of an Annex 3/4 table (review 11g, S14): whether a table among its
+ * files was read into the report (the task's latest annex.report is one of them), or why
+ * the report shows no figures of the county's own. */
+static void
+receipt_table_row(struct req *r, struct store_txn *txn, const struct store_audit *a)
+{
+	struct html *h = &r->out;
+	const char *slash = strchr(a->task, '/');
+	char *plan = xstrndup(a->task, slash ? (size_t)(slash - a->task) : 0);
+	char *ms = xstrndup(slash ? slash + 1 : "", slash ? strcspn(slash + 1, "/") : 0);
+	const struct engine_plan *ep = engine_plan_find(r->en, plan);
+	int mi = ep ? plan_milestone_index(ep->plan, ms) : -1;
+	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
+	struct report_annex_reported rep;
+	struct dberr e;
+	bool read = false;
+
+	free(plan);
+	free(ms);
+	if (m == NULL || (m->form != PLAN_FORM_ANNEX3 && m->form != PLAN_FORM_ANNEX4) ||
+	    report_form_milestone(ep->plan, (int)m->form) != m)
+		return;
+	dberr_clear(&e);
+	if (report_annex_reported_get(txn, a->task, &rep, &e) != 0)
+		return;
+	if (rep.seq != 0 && rep.sha != NULL) {
+		const char *p = strstr(a->details, "\"files\":[");
+		char sha[65], *name;
+		unsigned long long size;
+
+		while (!read && p && (p = next_file(p, sha, &size, &name)) != NULL) {
+			read = strcmp(sha, rep.sha) == 0;
+			free(name);
+		}
+	}
+	H(h, "</td></tr><tr><th>表格数据</th><td id=\"receipt-table\">");
+	if (read)
+		HF(h, "已读入《%s》，报表中显示本单位所报数字（审计序号 %llu）。", rep.file ? rep.file : "",
+		   (unsigned long long)rep.seq);
+	else
+		HF(h, "<span class=\"late\">未读入：本次报送的文件中没有报送通知所附格式的%s表格（xlsx，或"
+		      "另存为 CSV UTF-8）%s。</span>", m->form == PLAN_FORM_ANNEX3 ? "附件3" : "附件4",
+		   rep.seq ? "，报表中仍为此前读入的表格" : "，报表中本单位所报数字仍为空；请以通知所附表格填写后"
+		                                         "再次报送");
+	report_annex_reported_release(&rep);
+}
+
 void
 act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char *task)
 {
@@ -1562,6 +1633,7 @@ act_receipt_body(struct req *r, struct store_txn *txn, uint64_t seq, const char 
 		if (n == 0)
 			H(h, "（未附文件）");
 	}
+	receipt_table_row(r, txn, &a);
 	/* a link's holder has no account: its proof in today's log is under the link, scoped
 	 * to its task; the receipt's own proof (its signed checkpoint) follows */
 	if (r->who.kind == WHO_LINK)

@@ -1636,6 +1636,15 @@ submit_form(struct req *r, const struct tinfo *ti, const char *action)
 			      "%s</label>", ti->m->requires[i],
 			   ti->m->requires_titles[i] ? ti->m->requires_titles[i] : ti->m->requires[i]);
 	}
+	/* the table is read into the report on the spot (review 11g, S14): say so, and what a
+	 * table must be, before the county sends it */
+	if (ti->m && ti->ep &&
+	    (ti->m->form == PLAN_FORM_ANNEX3 || ti->m->form == PLAN_FORM_ANNEX4) &&
+	    report_form_milestone(ti->ep->plan, (int)ti->m->form) == ti->m)
+		HF(h, "<p id=\"table-intro\">请上传报送通知所附的%s表格（xlsx，或另存为 CSV UTF-8），"
+		      "表中数字将读入报表；表格不符合格式时本次报送不予保存，页面会指出有误的行和列。"
+		      "盖章扫描件等其他文件可一并上传。</p>",
+		   ti->m->form == PLAN_FORM_ANNEX3 ? "附件3" : "附件4");
 	HF(h, "<label>说明 <textarea name=\"note\" rows=\"3\"></textarea></label>"
 	      "<label>文件（可多选，合计不超过 %zu KB）<input type=\"file\" name=\"file\" id=\"file\" "
 	      "multiple></label><button type=\"submit\" id=\"submit-button\">报送</button>"
