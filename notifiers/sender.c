@@ -37,6 +37,13 @@
  *
  * The helper dies with its caller's thread (PR_SET_PDEATHSIG) and by itself at a batch's
  * time limit (alarm), so a sender never goes on delivering what nobody will record.
+ *
+ * Abandoning a batch (the daemon stopping) first asks the helper to finish the message in
+ * flight and stop (SIGUSR1, blocked from its exec on and looked for after each message's
+ * records), waiting NOTIFY_SMTP_STOP_GRACE_MS for its records; only then is it killed. A
+ * helper killed between the end of DATA and the server's answer leaves a message the server
+ * may have taken but nobody recorded, which the next run sends again (RFC 1047): the grace
+ * closes that window for any server that answers within it.
  */
 /* posix_spawn_file_actions_addclosefrom_np is a GNU extension (glibc 2.34) */
 #define _GNU_SOURCE
@@ -93,7 +100,18 @@ write_all(int fd, const char *p, size_t n)
 	}
 }
 
-/* One message's records in a single write, so the parent reads them together. */
+/* Whether the caller asked us to stop after the message in flight (SIGUSR1, which the
+ * spawn blocked, so it waits as pending instead of killing). */
+static bool
+stop_asked(void)
+{
+	sigset_t pending;
+
+	return sigpending(&pending) == 0 && sigismember(&pending, SIGUSR1) == 1;
+}
+
+/* One message's records in a single write, so the parent reads them together. A stop asked
+ * meanwhile ends the helper here, between messages: the next one's DATA is not begun. */
 static void
 child_report(size_t i, const struct notify_smtp_status *st, void *arg)
 {
@@ -108,6 +126,8 @@ child_report(size_t i, const struct notify_smtp_status *st, void *arg)
 	buf_release(&b);
 	if (ch->die_after > 0 && ++ch->reported >= ch->die_after)
 		raise(SIGKILL);
+	if (stop_asked())
+		_exit(0);
 }
 
 /* ---- the helper's side ---- */
@@ -312,7 +332,7 @@ notify_smtp_helper_main(void)
 	/* dies with the caller's thread; a caller already gone is caught per request */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGPIPE, SIG_IGN); /* a server that hangs up is an error code, not a death */
-	while ((rc = read_request(&in)) == 0 && (rc = serve(&in)) == 0) {
+	while (!stop_asked() && (rc = read_request(&in)) == 0 && (rc = serve(&in)) == 0) {
 		/* the request held the password */
 		explicit_bzero(in.data, in.len);
 	}
@@ -527,7 +547,8 @@ send_request(int fd, const struct buf *req, bool last, int cancel_fd, long long 
 	return 0;
 }
 
-/* The helper, spawned clean: default signals, nothing blocked, no environment, only the
+/* The helper, spawned clean: default signals, only SIGUSR1 blocked (the request to stop
+ * after the message in flight, looked for by stop_asked), no environment, only the
  * request socket, the result pipe and /dev/null. */
 static int
 spawn_helper(const char *path, int req_fd, int out_fd, pid_t *pid)
@@ -536,11 +557,12 @@ spawn_helper(const char *path, int req_fd, int out_fd, pid_t *pid)
 	char *argv[] = {(char *)path, (char *)NOTIFY_SMTP_HELPER_ARG, NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t all, none;
+	sigset_t all, usr1;
 	int rc;
 
 	sigfillset(&all);
-	sigemptyset(&none);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	posix_spawn_file_actions_adddup2(&fa, req_fd, 0);
@@ -548,7 +570,7 @@ spawn_helper(const char *path, int req_fd, int out_fd, pid_t *pid)
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigmask(&at, &usr1);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	rc = posix_spawn(pid, path, &fa, &at, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
@@ -723,7 +745,14 @@ notify_smtp_batch_send(const struct notify_smtp_server *srv,
 		buf_reset(&in);
 	}
 	if (stop != 0 || !p.ended) {
-		/* stopped, or the helper died: it is not used again */
+		/* stopped, or the helper died: it is not used again. Abandoned while it sends:
+		 * the message in flight is let finish and its records read (it ends the helper,
+		 * or the batch's end does), so a message the server took is not sent twice */
+		if (stop == 2 && p.started) {
+			kill(h->pid, SIGUSR1);
+			read_records(&p, &in, h->out, -1, notify_mono_ms() + NOTIFY_SMTP_STOP_GRACE_MS,
+			             0);
+		}
 		if (stop != 0)
 			kill(h->pid, SIGKILL);
 		while (waitpid(h->pid, &status, 0) < 0 && errno == EINTR)

@@ -123,9 +123,11 @@ struct notify_smtp_batch_opts {
 	int wait_ms;               /* bound on the helper's whole life; 0:
 	                              notify_smtp_time_limit_ms. It is then killed (SIGKILL). */
 	int cancel_fd;             /* a descriptor that becomes readable to abandon the batch
-	                              (the daemon stopping); 0 or -1: none. The helper is killed
-	                              at once and the call returns DB_ECANCELED; messages not yet
-	                              reported stay unreported. */
+	                              (the daemon stopping); 0 or -1: none. The helper is asked
+	                              to stop after the message in flight and given
+	                              NOTIFY_SMTP_STOP_GRACE_MS to report it, then killed; the
+	                              call returns DB_ECANCELED; messages not yet reported stay
+	                              unreported. */
 	size_t test_die_after;     /* tests only: the helper raises SIGKILL right after it has
 	                              reported this many messages (0: never) */
 	int gather_ms;             /* 0: each result read, and on_result called, the moment
@@ -168,6 +170,11 @@ void notify_smtp_helper_free(struct notify_smtp_helper *h);
  * greeting, TLS) plus one second a message. Cannot fail. */
 long long notify_smtp_time_limit_ms(const struct notify_smtp_server *srv, size_t n);
 
+/* How long an abandoned batch's helper is given to finish the message in flight and report
+ * it, in milliseconds: a server answers the end of DATA within a second or two; the stop
+ * (SIGTERM to `run`) waits at most this long for it. */
+#define NOTIFY_SMTP_STOP_GRACE_MS 5000
+
 /* The helper mode's body: reads requests from descriptor 0 (written by
  * notify_smtp_batch_send), runs a session for each, reports on descriptor 1, and returns
  * the process's exit status when the requests end. main() calls it for the hidden argument NOTIFY_SMTP_HELPER_ARG;
@@ -192,7 +199,7 @@ int notify_smtp_helper_main(void);
  * NULL.
  *
  * The helper is spawned (posix_spawn), never forked from this possibly threaded process: it
- * starts from exec with every signal at its default and none blocked, an empty
+ * starts from exec with every signal at its default and only SIGUSR1 blocked, an empty
  * environment, and no descriptor of ours but its request socket (0), its result pipe (1)
  * and /dev/null (2). The request, password included, travels over the socket, never in
  * argv or the environment.

@@ -22,6 +22,8 @@ DIR/mode is re-read at every command, so a test changes behaviour between batche
                      the connection without the final reply to DATA
     stall SECONDS    wait before answering the end of DATA; the message is stored only if
                      the client is still there afterwards
+    slowack SECONDS  store the message at the end of DATA, then wait before answering it:
+                     a client stopped meanwhile leaves a message taken but unanswered
     tlsstall SECONDS wait before answering EHLO on a connection that has done STARTTLS
     authtemp         with --require-auth: refuse every AUTH with 454 (a temporary failure)
 
@@ -104,6 +106,8 @@ class Handler:
         if m[0] == "dropdata":
             server.transport.close()
             return "421 4.3.0 closing (test: dropdata)"
+        if m[0] == "slowack":
+            await asyncio.sleep(float(m[1]) if len(m) > 1 else 5.0)
         return "250 2.0.0 OK queued as %06d" % self.seq
 
 
