@@ -764,7 +764,7 @@ dashboard(struct req *r, const struct dash *d)
 		H(h, "<tr><td>");
 		view_task_link(r, d->over[i].key, view_milestone(r->en, part[0], part[1]));
 		H(h, " ");
-		view_period(h, part[3]);
+		view_period(r, part[0], part[1], part[3]);
 		H(h, "</td><td>");
 		html_text(h, d->over[i].name ? d->over[i].name : part[2]);
 		HF(h, "</td><td class=\"n late\">%lld</td><td>%s</td></tr>", d->over[i].days,
@@ -979,7 +979,7 @@ task_row(struct req *r, struct store_txn *txn, const struct store_task *t, bool 
 	H(h, "<td>");
 	view_task_link(r, t->key, view_milestone(r->en, t->plan, t->milestone));
 	H(h, "</td><td>");
-	view_period(h, t->period);
+	view_period(r, t->plan, t->milestone, t->period);
 	HF(h, "</td><td>%s</td><td>%s</td><td>", subj, jur);
 	tz_format_local(ti.ep ? ti.ep->tz : engine_tz(r->en), t->deadline, dl);
 	html_text(h, dl);
@@ -1569,7 +1569,7 @@ task_head(struct req *r, struct store_txn *txn, const struct store_task *t,
 	H(h, "<h1 id=\"task-title\">");
 	html_text(h, ti->m ? ti->m->title : t->milestone);
 	H(h, " ");
-	view_period(h, t->period);
+	view_period(r, t->plan, t->milestone, t->period);
 	H(h, "</h1><table class=\"facts\"><tbody>");
 	HF(h, "<tr><th>方案</th><td>%s</td></tr>", ti->ep ? ti->ep->plan->title : t->plan);
 	if (ti->ep && ti->m)
@@ -1860,7 +1860,7 @@ review_cb(const struct store_task_ref *ref, void *arg)
 		H(h, "<tr><td>");
 		view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 		H(h, " ");
-		view_period(h, t.period);
+		view_period(r, t.plan, t.milestone, t.period);
 		int64_t when;
 
 		HF(h, "</td><td>%s</td><td>%s</td><td>", subj, by ? by : "");

@@ -109,21 +109,21 @@ view_notice_kind(const char *kind)
 }
 
 void
-view_period(struct html *h, const char *period)
+view_period(struct req *r, const char *plan, const char *milestone, const char *period)
 {
-	int y, m, d;
-	char tail;
+	const struct engine_plan *ep = engine_plan_find(r->en, plan);
+	int mi = ep ? plan_milestone_index(ep->plan, milestone) : -1;
+	char words[96];
 
-	if (strcmp(period, "once") == 0)
-		H(h, "（一次性）");
-	else if (sscanf(period, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
-		HF(h, "%d年%d月%d日", y, m, d);
-	else if (sscanf(period, "%4d-W%2d%c", &y, &m, &tail) == 2)
-		HF(h, "%d年第%d周", y, m);
-	else if (sscanf(period, "%4d-%2d%c", &y, &m, &tail) == 2)
-		HF(h, "%d年%d月", y, m);
-	else
-		html_text(h, period);
+	if (strcmp(period, "once") == 0) {
+		H(&r->out, "（一次性）");
+		return;
+	}
+	/* the period the task covers, as its notices, `status` and the reports name it: a
+	 * `covers: previous` table due in August is July's (review11g S6: the page the
+	 * reminder's link opened said 8月 where the reminder asked for July's table) */
+	words_period_zh(mi >= 0 ? &ep->plan->milestones[mi] : NULL, period, words, sizeof(words));
+	html_text(&r->out, words);
 }
 
 void

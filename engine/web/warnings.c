@@ -77,7 +77,7 @@ items_list(struct req *r, struct store_txn *txn, const struct conduct_warning *w
 
 			view_task_link(r, t.key, view_milestone(r->en, t.plan, t.milestone));
 			H(h, " ");
-			view_period(h, t.period);
+			view_period(r, t.plan, t.milestone, t.period);
 			HF(h, "（%s）", subj);
 			free(subj);
 			store_task_release(&t);

@@ -417,7 +417,9 @@ void view_begin(struct req *r, const char *title);
 void view_end(struct req *r);
 const char *view_state(const char *state);           /* 未报送, 待审核, ... */
 const char *view_notice_kind(const char *kind);      /* 到期提醒, 约谈预警, ... */
-void view_period(struct html *h, const char *period);/* 2017年7月, 一次性 */
+/* The period a task of plan's milestone covers, in words (2017年7月, （一次性）), as
+ * words_period_zh gives it to notices and `status`. */
+void view_period(struct req *r, const char *plan, const char *milestone, const char *period);
 void view_time(struct req *r, int64_t t);            /* local date and time */
 /* The subject's name from the registry, else (an office) its role's title, else its id.
  * Caller frees. */
