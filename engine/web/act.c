@@ -1257,6 +1257,95 @@ reissue_link(struct revoke_arg *x, struct store_txn *txn, struct dberr *e)
 	return rc;
 }
 
+/* ---- a fresh link for an expired one (review11g S11) ---- */
+
+#define REISSUE_EVERY 3600 /* seconds: one fresh link a task an hour, whoever asks */
+
+struct reissue_arg {
+	struct req *r;
+	const char *key;
+	int64_t last;             /* the task's latest link.reissue, clock time; 0: none */
+	bool too_soon, reissued;
+};
+
+static int
+last_reissue_cb(const struct store_audit *a, void *arg)
+{
+	struct reissue_arg *x = arg;
+
+	if (strcmp(a->action, "link.reissue") == 0 && a->clock_time > x->last)
+		x->last = a->clock_time;
+	return 0;
+}
+
+/* The owner's fresh link (reissue_link, as after a revoke), audited as link.reissue by the
+ * link's holder; none when one went out within the hour (the holder of an expired link
+ * could otherwise fill the county's mailbox) or the task takes no hand-in now. */
+static int
+link_reissue_txn(struct store_txn *txn, void *arg, struct dberr *e)
+{
+	struct reissue_arg *x = arg;
+	struct revoke_arg ra = {x->r, x->key, txn, e, 0, true, false};
+	int rc;
+
+	x->last = 0;
+	x->too_soon = x->reissued = false;
+	if ((rc = store_audit_task_each(txn, x->key, last_reissue_cb, x, e)) != 0)
+		return rc;
+	if (x->last != 0 && engine_now(x->r->en) - x->last < REISSUE_EVERY) {
+		x->too_soon = true;
+		return 0;
+	}
+	if ((rc = reissue_link(&ra, txn, e)) != 0 || !ra.reissued)
+		return rc;
+	x->reissued = true;
+	return engine_audit(x->r->en, txn, "link.reissue", x->key, "", "", "",
+	                    "{\"why\":\"expired\"}", e);
+}
+
+void
+act_link_reissue(struct req *r, const char *token)
+{
+	struct reissue_arg x = {r, r->who.link.task, 0, false, false};
+	char *actor, *back;
+	struct dberr e;
+	int rc;
+
+	if (!web_csrf_ok(r)) {
+		req_error(r, 403, "表单已过期或来源不明，请重新打开通知中的链接。");
+		return;
+	}
+	if (r->who.link_why != WEB_LINK_EXPIRED) {
+		req_error(r, 409, r->who.link_why == WEB_LINK_OPEN
+		                      ? "此链接仍然有效，可直接在此页面报送。"
+		                      : "此事项已办结或已改由其他单位报送，不再发送新的报送链接。");
+		return;
+	}
+	actor = web_actor(&r->who, NULL);
+	engine_set_actor(r->en, actor);
+	free(actor);
+	dberr_clear(&e);
+	rc = engine_write(r->en, link_reissue_txn, &x, &e);
+	if (rc == 0 && x.too_soon) {
+		char when[40], *msg;
+
+		tz_format_local(engine_tz(r->en), x.last, when);
+		msg = xasprintf("已于 %s 向本单位登记的邮箱发送新的报送链接，请查收；一小时内不再重复"
+		                "发送。", when);
+		r->retry_after = REISSUE_EVERY;
+		req_error(r, 429, msg);
+		free(msg);
+		return;
+	}
+	if (rc == 0 && !x.reissued) {
+		req_error(r, 409, "本事项当前不需要报送，未发送新的报送链接。");
+		return;
+	}
+	back = xasprintf("/s/%s?reissued=1", token);
+	web_after_action(r, rc, &e, back, NULL);
+	free(back);
+}
+
 static int
 revoke_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {

@@ -250,10 +250,12 @@ link_auth(struct store_txn *txn, struct auth_arg *x, struct dberr *e)
 	/* ... and so does one whose role no longer owns the task (a plan version gave the
 	 * milestone to another role): it would hand in as a role the task's accounts of that
 	 * role are refused as (review 11d, W11) */
-	r->who.link_readonly = ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st] ||
-	                       (l.expires != 0 && engine_now(en) >= l.expires) ||
-	                       strcmp(ep->plan->roles[ep->plan->milestones[mi].owner].id,
-	                              l.role) != 0;
+	r->who.link_why =
+	    ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle].final[st] ? WEB_LINK_FINAL
+	    : strcmp(ep->plan->roles[ep->plan->milestones[mi].owner].id, l.role) != 0
+	        ? WEB_LINK_OWNER
+	    : l.expires != 0 && engine_now(en) >= l.expires ? WEB_LINK_EXPIRED : WEB_LINK_OPEN;
+	r->who.link_readonly = r->who.link_why != WEB_LINK_OPEN;
 	store_task_release(&t);
 	r->who.kind = WHO_LINK;
 	r->who.role = xstrdup(l.role);

@@ -2032,6 +2032,68 @@ link_history(struct req *r, struct store_txn *txn, const char *token, const stru
 	}
 }
 
+/* Whom the county asks about its task: the plan's issuer contact (else the configuration's),
+ * else the office it hands in to, with its addresses in the registry. */
+static void
+link_contact(struct req *r, struct store_txn *txn, const struct tinfo *ti)
+{
+	struct html *h = &r->out;
+	const char *contact = ti->ep && ti->ep->plan->issuer.contact
+	                          ? ti->ep->plan->issuer.contact
+	                          : engine_config(r->en)->issuer.contact;
+	const struct plan_role *office;
+	struct strset to = {0};
+	struct buf b = BUF_INIT;
+	struct dberr ignored;
+
+	if (contact && *contact) {
+		HF(h, "<p id=\"contact\">如有疑问，请联系：%s</p>", contact);
+		return;
+	}
+	if (ti->ep == NULL || ti->m == NULL || ti->m->submit_to < 0)
+		return;
+	office = &ti->ep->plan->roles[ti->m->submit_to];
+	dberr_clear(&ignored);
+	(void)notice_role_addresses(txn, office, NULL, NULL, &to, &ignored);
+	strset_join(&to, "，", &b);
+	if (b.len)
+		HF(h, "<p id=\"contact\">如有疑问，请联系%s（%s）。</p>", office->title, buf_str(&b));
+	else
+		HF(h, "<p id=\"contact\">如有疑问，请联系%s。</p>", office->title);
+	strset_free(&to);
+	buf_release(&b);
+}
+
+/* A link past its days (web.link_days) whose task the county may still have to hand in: the
+ * page says the link expired and when, by when the task is due, whom to ask, and offers a
+ * fresh link sent to the county's registered addresses (review11g S11: it said only
+ * 此链接已不能报送, and no notice carried a new link before the deadline). */
+static void
+link_expired(struct req *r, struct store_txn *txn, const char *token,
+             const struct store_task *t, const struct tinfo *ti)
+{
+	struct html *h = &r->out;
+	char dl[40];
+
+	H(h, "<div id=\"link-expired\"><p class=\"late\">此报送链接已于 ");
+	view_time(r, r->who.link.expires);
+	HF(h, " 过期（报送链接的有效期为 %d 天），不能再通过它报送。</p>",
+	   r->w->cfg->web_link_days);
+	if (event_allowed(ti, "submit")) {
+		tz_format_local(ti->ep->tz, t->deadline, dl);
+		HF(h, "<p>本事项当前状态为“%s”，仍须报送，截止时间 %s%s。可向本单位登记的邮箱发送新的"
+		      "报送链接，用新链接报送：</p><form method=\"post\" action=\"/s/%s/reissue\">"
+		      "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><button type=\"submit\" "
+		      "id=\"reissue\">发送新的报送链接</button></form>", view_state(t->state), dl,
+		   t->deadline < engine_now(r->en) ? "（已逾期，请尽快补报）" : "", token, r->who.csrf);
+	} else {
+		HF(h, "<p>本事项当前状态为“%s”，暂不需要报送；回执和包含证明仍可在此查看。</p>",
+		   view_state(t->state));
+	}
+	link_contact(r, txn, ti);
+	H(h, "</div>");
+}
+
 static int
 link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -2050,7 +2112,12 @@ link_page_txn(struct store_txn *txn, void *arg, struct dberr *e)
 		act_receipt_body(r, txn, p->receipt, t.key);
 	task_head(r, txn, &t, &ti);
 	link_history(r, txn, p->token, &t, &ti);
-	if (r->who.link_readonly) {
+	if (req_query(r, "reissued") != NULL)
+		H(h, "<p id=\"reissued\">新的报送链接已发送至本单位登记的邮箱，请查收邮件，用新链接"
+		     "报送。</p>");
+	if (r->who.link_why == WEB_LINK_EXPIRED) {
+		link_expired(r, txn, p->token, &t, &ti);
+	} else if (r->who.link_readonly) {
 		HF(h, "<p>当前状态为“%s”。此链接已不能报送，回执和包含证明仍可在此查看。</p>",
 		   view_state(t.state));
 	} else if (event_allowed(&ti, "submit")) {

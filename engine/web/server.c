@@ -461,8 +461,14 @@ route(struct req *r)
 			/* the link's own proofs (its receipt points here): records of its task only */
 			if (get && starts(sub, "/proof/", &rest) && parse_seq(rest, &seq))
 				page_proof(r, seq);
+			else if (r->post && strcmp(sub, "/reissue") == 0)
+				act_link_reissue(r, web_link_token(r));
 			else
 				req_error(r, 404, "没有这个页面。");
+		} else if (r->post && r->who.link_why == WEB_LINK_EXPIRED) {
+			upload_discard(r);
+			req_error(r, 410, "此报送链接已过期，本次报送未保存。请打开此链接的页面，申请向本单位"
+			                  "登记的邮箱发送新的报送链接。");
 		} else if (r->post && r->who.link_readonly) {
 			upload_discard(r);
 			req_error(r, 410, "此事项已办结或链接已过期，不能再通过此链接报送；回执和包含证明仍可"

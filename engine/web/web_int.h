@@ -80,6 +80,9 @@ struct who {
 	struct store_link link;  /* WHO_LINK: the link used */
 	bool link_readonly;      /* WHO_LINK whose task is final or whose days passed: its
 	                            page, receipts and proofs open, nothing is submitted */
+	enum web_link_why {      /* why link_readonly */
+		WEB_LINK_OPEN = 0, WEB_LINK_FINAL, WEB_LINK_EXPIRED, WEB_LINK_OWNER
+	} link_why;
 };
 void who_release(struct who *w);
 
@@ -313,6 +316,9 @@ void page_link(struct req *r, const char *token);   /* GET /s/TOKEN */
 /* ---- act.c: submissions, uploads, reviews, extensions, files, receipts ---- */
 void act_submit(struct req *r, const char *key);     /* POST /tasks/KEY/submit */
 void act_link_submit(struct req *r, const char *token);
+/* POST /s/TOKEN/reissue: a link past its days, of a task the owner can still hand in, asks
+ * for a fresh one, sent to the owner's addresses (review11g S11); once an hour a task. */
+void act_link_reissue(struct req *r, const char *token);
 void act_review(struct req *r, const char *key);     /* POST /tasks/KEY/review */
 void act_extend(struct req *r);                      /* POST /extend */
 void act_revoke(struct req *r, const char *key);     /* POST /tasks/KEY/revoke */

@@ -156,7 +156,7 @@ st.ok("advance", "--to", "2017-03-09T12:00:00+08:00")   # 2 days on: T2's link e
 status, _, body = anon.get(l2[0][1][len(srv.base):])
 # past link_days a link shows its task and receipts, takes nothing (review F4)
 eq(status, 200, "a link past link_days still opens its page")
-check('type="file"' not in body and "此链接已不能报送" in body, "with no form, saying so")
+check('type="file"' not in body and 'id="link-expired"' in body, "with no form, saying so")
 status, _, _ = anon.post(l2[0][1][len(srv.base):], {"by": "乙县周"}, files=[])
 eq(status, 410, "a submission through a link past link_days is refused")
 l2b = [u for k, u in links_in_outbox(st, T2, "reminder") if u != l2[0][1]]
