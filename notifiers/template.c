@@ -41,6 +41,7 @@ const char *const notify_tpl_names[] = {
 	"decision_note", "previous_passed", "deadline_kept", "date_source", "warning_matter",
 	"candidates", "candidate_count", "count_phrase", "has_lapse", "moved_count", "cancelled_count", "reopened_count",
 	"plan_late", "candidate_changes", "counted_on_zh", "handed_in_zh", "handed_in_late",
+	"handover_zh", "handed_over",
 	/* the web's receipt and return (docs/web.md) */
 	"receipt_seq", "receipt_files", "receipt_time", "proof_url", "receipt_proof",
 	/* the noise review: who hears explanations, where reports go when not to the addressee */

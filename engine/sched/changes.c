@@ -17,6 +17,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_REMINDERS] = "reminders or escalations changed",
 	[SCHED_RENAMED] = "renamed milestone's tasks carried over",
 	[SCHED_REASSIGNED] = "moved to another jurisdiction",
+	[SCHED_HANDED_OVER] = "handed over to another owner (both owners told)",
 	[SCHED_KEPT] = "dates changed but kept (why)",
 	[SCHED_TOLD] = "owners told (one notice each, listing their changes)",
 	[SCHED_FIELDS] = "subjects' fields changed (before -> after, each audited)",

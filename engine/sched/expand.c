@@ -27,15 +27,6 @@ struct occs {
 	size_t n, cap;
 };
 
-/* A late arrival's start notice, held until the plan's expansion is done: one notice per
- * owner per load or import (review 10e, m-K). */
-struct start_note {
-	char *owner;             /* "ROLE\tJURISDICTION-OR-ENTERPRISE": whom it goes to */
-	char *key;               /* the task */
-	struct owner_notice n;
-	size_t seq;              /* the order the tasks were made: the order they are listed */
-};
-
 struct xctx {
 	struct engine *en;
 	struct store_txn *txn;
@@ -44,8 +35,7 @@ struct xctx {
 	struct dberr *e;
 	bool plan_load; /* a plan (version) loaded, not a subject imported: why tasks are late */
 	int64_t first_loaded; /* clock time the plan's first version was loaded, or 0 */
-	struct start_note *starts; /* of the plan being expanded (ep) */
-	size_t nstarts, capstarts;
+	struct sched_starts starts; /* late arrivals' start notices, of the plan expanded (ep) */
 };
 
 static int occurrences(struct xctx *x, const struct plan_milestone *m,
@@ -81,7 +71,7 @@ bool
 sched_plan_covers(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                   const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, NULL, 0, 0};
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, {NULL, 0, 0}};
 
 	return plan_covers(&x, s);
 }
@@ -90,7 +80,7 @@ const char *
 sched_subject_misfit(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                      const struct plan_milestone *m, const struct store_subject *s)
 {
-	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, NULL, 0, 0};
+	struct xctx x = {en, txn, ep, NULL, NULL, false, 0, {NULL, 0, 0}};
 
 	if (store_subject_field(s, SCHED_RETIRED) != NULL)
 		return "retired";
@@ -522,17 +512,12 @@ create_task(struct xctx *x, const struct plan_milestone *m, const char *subject,
 			                    &start.plan_late, x->e);
 		if (rc == 0) {
 			const struct plan_role *role = &p->roles[m->owner];
-			struct start_note *sn;
+			char *owner = xasprintf("%s\t%s", role->id,
+			                        role->per == PLAN_PER_JURISDICTION ? t.jurisdiction
+			                        : role->per == PLAN_PER_ENTERPRISE ? t.subject : "");
 
-			x->starts = xgrow(x->starts, &x->capstarts, x->nstarts + 1,
-			                  sizeof(*x->starts));
-			sn = &x->starts[x->nstarts];
-			sn->owner = xasprintf("%s\t%s", role->id,
-			                      role->per == PLAN_PER_JURISDICTION ? t.jurisdiction
-			                      : role->per == PLAN_PER_ENTERPRISE ? t.subject : "");
-			sn->key = xstrdup(t.key);
-			sn->n = start;
-			sn->seq = x->nstarts++;
+			sched_starts_add(&x->starts, owner, t.key, "g1", &start);
+			free(owner);
 		}
 	}
 	if (rc == 0)
@@ -583,69 +568,12 @@ expand_milestone(struct xctx *x, const struct plan_milestone *m)
 	return rc;
 }
 
-static int
-start_cmp(const void *a, const void *b)
-{
-	const struct start_note *x = a, *y = b;
-	int c = strcmp(x->owner, y->owner);
-
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* The start notices the plan's expansion held: an owner with one late arrival gets its own
- * notice (TASK#start#g1) as before, one with several gets one listing them all. The notes
- * stay the caller's (starts_release). */
-static int
-tell_starts(struct xctx *x)
-{
-	int rc = 0;
-
-	if (x->nstarts == 0)
-		return 0; /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
-	qsort(x->starts, x->nstarts, sizeof(*x->starts), start_cmp);
-	for (size_t i = 0, j; rc == 0 && i < x->nstarts; i = j) {
-		for (j = i + 1; j < x->nstarts && strcmp(x->starts[j].owner, x->starts[i].owner) == 0;
-		     j++)
-			;
-		if (j - i == 1) {
-			struct store_task t;
-
-			if ((rc = store_task_get(x->txn, x->starts[i].key, &t, x->e)) == 0) {
-				rc = sched_owner_notice(x->en, x->txn, x->ep, &t, &x->starts[i].n, x->e);
-				store_task_release(&t);
-			}
-		} else {
-			char **keys = xcalloc(j - i, sizeof(*keys));
-			struct owner_notice *ns = xcalloc(j - i, sizeof(*ns));
-
-			for (size_t k = i; k < j; k++) {
-				keys[k - i] = x->starts[k].key;
-				ns[k - i] = x->starts[k].n;
-			}
-			rc = sched_start_list(x->en, x->txn, x->ep, keys, ns, j - i, x->e);
-			free(keys);
-			free(ns);
-		}
-	}
-	return rc;
-}
-
-static void
-starts_release(struct xctx *x)
-{
-	for (size_t i = 0; i < x->nstarts; i++) {
-		free(x->starts[i].owner);
-		free(x->starts[i].key);
-	}
-	x->nstarts = 0;
-}
-
 int
 expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
            struct sched_changes *ch, struct dberr *e)
 {
 	/* a load names its plan; an import (a subject arrived) expands every plan */
-	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0, NULL, 0, 0};
+	struct xctx x = {en, txn, NULL, ch, e, plan_id != NULL, 0, {NULL, 0, 0}};
 	int rc = 0;
 
 	for (size_t i = 0; i < engine_nplans(en); i++) {
@@ -664,14 +592,14 @@ expand_all(struct engine *en, struct store_txn *txn, const char *plan_id,
 		for (size_t k = 0; rc == 0 && k < x.ep->plan->nmilestones; k++)
 			rc = expand_milestone(&x, &x.ep->plan->milestones[x.ep->plan->order[k]]);
 		if (rc == 0)
-			rc = tell_starts(&x);
-		starts_release(&x); /* what a failed expansion held: nobody is told */
+			rc = sched_starts_tell(en, txn, x.ep, &x.starts, e);
+		sched_starts_release(&x.starts); /* what a failed expansion held: nobody is told */
 		if (rc == 0 && x.ep->plan->dispatch.day > 0)
 			rc = dispatch_schedule(en, txn, x.ep, e);
 		if (rc != 0)
 			break;
 	}
-	free(x.starts);
+	free(x.starts.v);
 	return rc;
 }
 
@@ -679,7 +607,7 @@ int
 expand_task_due(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                 const struct store_task *t, int32_t *due, int64_t *deadline, struct dberr *e)
 {
-	struct xctx x = {en, txn, ep, 0, e, false, 0, NULL, 0, 0};
+	struct xctx x = {en, txn, ep, 0, e, false, 0, {NULL, 0, 0}};
 	struct store_subject s, *sp = NULL;
 	struct occs o = {0};
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;

@@ -23,7 +23,11 @@
  *   (kept: a lapse is never made or undone by editing a file), and a grace or correction
  *   deadline later than the new date (kept). A subject's own date (due: {field}) is the
  *   registry's decision and moves the task as `extend` does, overdue ones too;
- * - the same date, other reminder or escalation instants: rescheduled.
+ * - the same date, other reminder or escalation instants: rescheduled;
+ * - its milestone's owner is another role of the same kind (a county's environment bureau
+ *   made its government; one enterprise role another): the same task, handed over: the old
+ *   owner told it no longer owes it, the new one given a start notice, with grace when it
+ *   is too late to be reminded (hand_over).
  * Every owner whose tasks a version moved, cancelled or reopened, or whose tasks the
  * registry cancelled or reopened, is told in one `changed` notice listing them
  * (tell_owners), never one per task.
@@ -63,6 +67,9 @@ struct rctx {
 	struct told *told;
 	size_t ntold, captold;
 	struct hmap groups;   /* group -> its head line: linear in the lines however many */
+	const char *quiet;    /* a task handed over: its new owner's start notice gives its
+	                       * date, so no `changed` line of a moved date goes to them */
+	struct sched_starts starts; /* the new owners' start notices (hand_over) */
 };
 
 /* Notes a line for t's owner (m of plan p: the milestone as the owner knew it). */
@@ -73,8 +80,10 @@ tell(struct rctx *c, const struct store_task *t, const struct plan *p,
 	int ri = plan_role_index(c->ep->plan, p->roles[m->owner].id);
 	enum plan_per per = ri >= 0 ? c->ep->plan->roles[ri].per : PLAN_PER_NONE;
 	struct told *x;
-
 	size_t idx = c->ntold, first;
+
+	if (what == TOLD_MOVED && c->quiet != NULL && strcmp(c->quiet, t->key) == 0)
+		return;
 
 	c->told = xgrow(c->told, &c->captold, c->ntold + 1, sizeof(*c->told));
 	x = &c->told[c->ntold++];
@@ -939,6 +948,90 @@ reopen(struct rctx *c, struct store_task *t)
 	return rc;
 }
 
+/* The task's milestone belongs to another role of the same kind under the new version (a
+ * county's environment bureau -> its government, one enterprise role -> another): the task
+ * is the same report (its key, history and lapses stay), handed over (review10j R3). The
+ * old owner is told it no longer owes it, as for a milestone given to another office
+ * ("撤销，不再报送（修订后的方案已将该事项调整为由县政府办理）"); the new owner gets a start
+ * notice, and, when no reminder can reach it before the deadline any more, the grace period
+ * a late arrival gets (its deadline kept when later). A lapse stays as it was: it happened
+ * while the task was owed, its ladder goes on to the new owner. */
+static int
+hand_over(struct rctx *c, const char *key, const struct plan_milestone *m,
+          const struct plan_milestone *om)
+{
+	const struct plan *p = c->ep->plan, *op = c->old->plan;
+	const struct plan_lifecycle *lc = &p->lifecycles[m->lifecycle];
+	const struct plan_role *to = &p->roles[m->owner], *from = &op->roles[om->owner];
+	int64_t now = engine_now(c->en), gdl = 0;
+	int32_t gday = 0;
+	struct owner_notice n = {0};
+	struct store_task t;
+	struct buf d = BUF_INIT;
+	char line[SCHED_CHANGE_LINE_MAX], day[16], part[16], *what, *told, *owner;
+	const char *verb, *how;
+	bool late = false;
+	int st, rc;
+
+	if ((rc = store_task_get(c->txn, key, &t, c->e)) != 0)
+		return rc;
+	st = plan_lifecycle_state(lc, t.state);
+	n.previous = t.deadline;
+	if (st >= 0 && (st == lc->deadline_to || (lc->deadline_from[st] && t.deadline < now)))
+		n.handed = SCHED_HANDED_LAPSED;
+	else if (st >= 0 && lc->deadline_from[st])
+		rc = sched_too_late(c->ep, m, t.due_date, t.deadline, now, &late, c->e);
+	else
+		n.handed = SCHED_HANDED_WAITING;
+	if (rc == 0 && late && (rc = sched_period_end(c->ep, now, &m->grace, &gday, &gdl,
+	                                              c->e)) == 0)
+		n.handed = gdl > t.deadline ? SCHED_HANDED_GRACE : SCHED_HANDED_KEPT;
+	if (rc == 0 && n.handed == SCHED_HANDED_GRACE) {
+		cal_format_date(t.due_date, day);
+		store_task_set_extra(&t, "grace_from", day);
+		rc = sched_reschedule(c->en, c->txn, c->ep, &t, gday, gdl, now, c->e);
+	}
+	if (rc != 0)
+		goto out;
+	buf_printf(&d, "{\"plan_version\":%u,\"from_owner\":", (unsigned)c->ep->version);
+	buf_json_str(&d, from->id);
+	buf_puts(&d, ",\"to_owner\":");
+	buf_json_str(&d, to->id);
+	cal_format_date(t.due_date, day);
+	if (n.handed == SCHED_HANDED_GRACE)
+		buf_printf(&d, ",\"too_late_to_remind\":true,\"grace_until\":\"%s\"", day);
+	else if (n.handed == SCHED_HANDED_KEPT)
+		buf_printf(&d, ",\"too_late_to_remind\":true,\"deadline_kept\":\"%s\"", day);
+	buf_putc(&d, '}');
+	if ((rc = audit(c, "task.handover", &t, t.state, t.state, &d)) != 0)
+		goto out;
+	how = n.handed == SCHED_HANDED_GRACE ? "  grace until " : n.handed == SCHED_HANDED_KEPT
+	      ? "  too late to remind, keeps " : n.handed == SCHED_HANDED_LAPSED ? "  still overdue, due "
+	      : n.handed == SCHED_HANDED_WAITING ? "  handed in, waiting for review; due " : "  due ";
+	snprintf(line, sizeof(line), "%s -> %s%s%s", from->id, to->id, how, day);
+	sched_changes_note(c->ch, SCHED_HANDED_OVER, t.key, line);
+	/* the old owner, as the owner of the milestone it knew */
+	what = sched_matter_words(op, om, t.period, &verb);
+	told = xasprintf("%s：撤销，不再%s（修订后的方案已将该事项调整为由%s办理）", what, verb,
+	                 to->title);
+	tell(c, &t, op, om, told, TOLD_CANCELLED);
+	free(told);
+	free(what);
+	/* the new owner: its first word about the task, with its date */
+	n.kind = "start";
+	n.handed_from = from->title;
+	n.plan_late = true;
+	snprintf(part, sizeof(part), "h%u", (unsigned)c->ep->version);
+	owner = xasprintf("%s\t%s", to->id, to->per == PLAN_PER_JURISDICTION ? t.jurisdiction
+	                                      : to->per == PLAN_PER_ENTERPRISE ? t.subject : "");
+	sched_starts_add(&c->starts, owner, t.key, part, &n);
+	free(owner);
+out:
+	buf_release(&d);
+	store_task_release(&t);
+	return rc;
+}
+
 static int
 one(struct rctx *c, struct store_task *t)
 {
@@ -950,7 +1043,7 @@ one(struct rctx *c, struct store_task *t)
 	int64_t deadline, ref_deadline = t->orig_deadline;
 	const char *rd;
 	char *j, *why, *zh;
-	bool renamed = false;
+	bool renamed = false, handed;
 
 	if (strcmp(t->state, PLAN_STATE_CANCELLED) == 0)
 		return reopen(c, t);
@@ -1036,9 +1129,18 @@ one(struct rctx *c, struct store_task *t)
 	 * moved to the version's 03-20, and every import re-listed the version's kept lines) */
 	if (c->old == NULL && m->due.kind != PLAN_DUE_FIELD && m->due.kind != PLAN_DUE_AFTER)
 		return 0;
+	/* the same kind of owner, another role: handed over once its date is the version's */
+	handed = c->old != NULL && om != NULL &&
+	         strcmp(c->old->plan->roles[om->owner].id, p->roles[m->owner].id) != 0;
+	c->quiet = handed ? t->key : NULL;
 	if (due != ref_due || deadline != ref_deadline)
-		return redate(c, t, m, lc, st, due, deadline);
-	return retime(c, t, m, om);
+		rc = redate(c, t, m, lc, st, due, deadline);
+	else
+		rc = retime(c, t, m, om);
+	c->quiet = NULL;
+	if (rc == 0 && handed)
+		rc = hand_over(c, t->key, m, om);
+	return rc;
 }
 
 /* Keys first, then the changes: a task's record is read and written by key, never under
@@ -1113,7 +1215,7 @@ int
 reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct engine_plan *old, struct sched_changes *ch, struct dberr *e)
 {
-	struct rctx c = {en, txn, ep, old, ch, e, NULL, 0, 0, HMAP_INIT};
+	struct rctx c = {en, txn, ep, old, ch, e, NULL, 0, 0, HMAP_INIT, NULL, {NULL, 0, 0}};
 	struct keys k = {0};
 	char *prefix = xasprintf("%s/", ep->plan->id);
 	int rc = store_task_each(txn, prefix, key_cb, &k, e);
@@ -1130,6 +1232,10 @@ reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_pla
 		rc = key_clash(txn, ep, e);
 	if (rc == 0)
 		rc = tell_owners(&c);
+	if (rc == 0)
+		rc = sched_starts_tell(en, txn, ep, &c.starts, e);
+	sched_starts_release(&c.starts);
+	free(c.starts.v);
 	told_release(&c);
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);

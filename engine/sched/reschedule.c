@@ -81,6 +81,43 @@ sched_matter_words(const struct plan *p, const struct plan_milestone *m, const c
 	return hand_in ? xasprintf("%s《%s》", per, m->title) : xasprintf("%s%s", per, m->title);
 }
 
+/* What the new owner of a task a version handed over is told, after the matter's name:
+ * that it is theirs now, whose it was, and what it asks of them (review10j R3). Caller
+ * frees. */
+static char *
+handover_words(const struct engine_plan *ep, const struct store_task *t,
+               const struct owner_notice *n, const char *verb)
+{
+	char dl[WORDS_DEADLINE_MAX], prev[WORDS_DEADLINE_MAX];
+	char *head = xasprintf("自即日起调整为由你单位承担（此前由%s承担）", n->handed_from), *s;
+
+	words_deadline_zh(ep->tz, t->deadline, dl);
+	words_deadline_zh(ep->tz, n->previous ? n->previous : t->deadline, prev);
+	switch (n->handed) {
+	case SCHED_HANDED_GRACE:
+		s = xasprintf("%s。原定截止时间为%s，调整时已来不及按期提醒，给予宽限；请你单位于%s前%s。",
+		              head, prev, dl, verb);
+		break;
+	case SCHED_HANDED_KEPT:
+		s = xasprintf("%s。截止时间为%s，调整时已来不及按期提醒，特此告知；请你单位于%s前%s。",
+		              head, dl, dl, verb);
+		break;
+	case SCHED_HANDED_LAPSED:
+		s = xasprintf("%s。截止时间%s已过，此前未按期%s，按逾期处理；请你单位尽快%s。", head, dl,
+		              verb, verb);
+		break;
+	case SCHED_HANDED_WAITING:
+		s = xasprintf("%s。此前已%s，正在审核；如被退回，请你单位按要求重新%s。", head, verb,
+		              verb);
+		break;
+	default:
+		s = xasprintf("%s。截止时间为%s，请你单位于%s前%s。", head, dl, dl, verb);
+		break;
+	}
+	free(head);
+	return s;
+}
+
 int
 sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                    const struct store_task *t, const struct owner_notice *n, struct dberr *e)
@@ -89,8 +126,9 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
 	struct task_forms forms = {0};
-	struct notice_var vars[11];
+	struct notice_var vars[13];
 	char key[1024], prev[WORDS_DEADLINE_MAX] = "", handed[WORDS_DEADLINE_MAX] = "";
+	char *handover = NULL;
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
 
 	if (n->previous != 0)
@@ -109,6 +147,15 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 		words_deadline_zh(ep->tz, n->handed_in, handed);
 	vars[8] = (struct notice_var){"handed_in_zh", handed};
 	vars[9] = (struct notice_var){"handed_in_late", n->handed_in_late ? "是" : ""};
+	if (n->handed_from != NULL && mi >= 0) {
+		const char *verb;
+		char *what = sched_matter_words(ep->plan, &ep->plan->milestones[mi], t->period, &verb);
+
+		handover = handover_words(ep, t, n, verb);
+		free(what);
+	}
+	vars[10] = (struct notice_var){"handover_zh", handover ? handover : ""};
+	vars[11] = (struct notice_var){"handed_over", handover ? "是" : ""};
 	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
 	r.ep = ep;
 	r.kind = n->kind;
@@ -120,11 +167,13 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 10;
+	r.nvars = 12;
 	/* a task that starts late asks for its table: the blank one goes with it (附件) */
 	if (strcmp(n->kind, "start") == 0) {
-		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0)
+		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0) {
+			free(handover);
 			return rc;
+		}
 		if (forms.n > 0) {
 			task_forms_attach(&forms, &r);
 			vars[r.nvars++] = (struct notice_var){"attachment_name", forms.f[0].title};
@@ -132,6 +181,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	}
 	rc = notice_queue(en, txn, &r, e);
 	task_forms_release(&forms);
+	free(handover);
 	return rc;
 }
 
@@ -144,9 +194,9 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 	struct buf items = BUF_INIT, id = BUF_INIT, names = BUF_INIT;
 	struct task_forms forms = {0};
 	struct notice_req r = {0};
-	struct notice_var vars[4];
+	struct notice_var vars[5];
 	char key[512], count[24], hash[SHA256_HEX_SIZE];
-	bool plan_late = true;
+	bool plan_late = true, handed = true;
 	size_t got = 0;
 	int rc = 0;
 
@@ -168,11 +218,17 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 		char *what = sched_matter_words(ep->plan, m, ts[i].period, &verb);
 
 		plan_late = plan_late && ns[i].plan_late;
+		handed = handed && ns[i].handed_from != NULL;
 		words_deadline_zh(ep->tz, ts[i].deadline, dl);
 		words_deadline_zh(ep->tz, ns[i].previous, prev);
 		buf_printf(&items, "%s　　%zu. %s：", i ? "\n" : "", i + 1, what);
 		/* the same three cases as start.txt's, one sentence each */
-		if (ns[i].deadline_kept)
+		if (ns[i].handed_from != NULL) {
+			char *h = handover_words(ep, &ts[i], &ns[i], verb);
+
+			buf_puts(&items, h);
+			free(h);
+		} else if (ns[i].deadline_kept)
 			buf_printf(&items, "截止时间为%s，%s时已来不及按期提醒，特此告知；请于%s前%s。",
 			           dl, when, dl, verb);
 		else if (ns[i].previous_passed)
@@ -195,6 +251,7 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"item_count", count};
 	vars[2] = (struct notice_var){"plan_late", plan_late ? "是" : ""};
+	vars[3] = (struct notice_var){"handed_over", handed ? "是" : ""};
 	r.ep = ep;
 	r.kind = "start";
 	r.tmpl = "start-list";
@@ -208,7 +265,7 @@ sched_start_list(struct engine *en, struct store_txn *txn, const struct engine_p
 	r.ntargets = 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 3;
+	r.nvars = 4;
 	task_forms_attach(&forms, &r);
 	if (forms.n > 0) {
 		for (size_t i = 0; i < forms.n; i++)
@@ -225,4 +282,75 @@ out:
 	buf_release(&id);
 	task_forms_release(&forms);
 	return rc;
+}
+
+void
+sched_starts_add(struct sched_starts *s, const char *owner, const char *key,
+                 const char *keypart, const struct owner_notice *n)
+{
+	struct sched_start_note *sn;
+
+	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	sn = &s->v[s->n];
+	sn->owner = xstrdup(owner);
+	sn->key = xstrdup(key);
+	snprintf(sn->keypart, sizeof(sn->keypart), "%s", keypart);
+	sn->n = *n;
+	sn->seq = s->n++;
+}
+
+static int
+start_cmp(const void *a, const void *b)
+{
+	const struct sched_start_note *x = a, *y = b;
+	int c = strcmp(x->owner, y->owner);
+
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int
+sched_starts_tell(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                  struct sched_starts *s, struct dberr *e)
+{
+	int rc = 0;
+
+	if (s->n == 0)
+		return 0; /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
+	qsort(s->v, s->n, sizeof(*s->v), start_cmp);
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i].n.keypart = s->v[i].keypart; /* the array no longer moves */
+	for (size_t i = 0, j; rc == 0 && i < s->n; i = j) {
+		for (j = i + 1; j < s->n && strcmp(s->v[j].owner, s->v[i].owner) == 0; j++)
+			;
+		if (j - i == 1) {
+			struct store_task t;
+
+			if ((rc = store_task_get(txn, s->v[i].key, &t, e)) == 0) {
+				rc = sched_owner_notice(en, txn, ep, &t, &s->v[i].n, e);
+				store_task_release(&t);
+			}
+		} else {
+			char **keys = xcalloc(j - i, sizeof(*keys));
+			struct owner_notice *ns = xcalloc(j - i, sizeof(*ns));
+
+			for (size_t k = i; k < j; k++) {
+				keys[k - i] = s->v[k].key;
+				ns[k - i] = s->v[k].n;
+			}
+			rc = sched_start_list(en, txn, ep, keys, ns, j - i, e);
+			free(keys);
+			free(ns);
+		}
+	}
+	return rc;
+}
+
+void
+sched_starts_release(struct sched_starts *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].owner);
+		free(s->v[i].key);
+	}
+	s->n = 0;
 }

@@ -96,6 +96,8 @@ enum sched_change {
 	SCHED_REMINDERS,        /* same deadline, other reminders or escalation instants */
 	SCHED_RENAMED,          /* its milestone was renamed (renamed_from) */
 	SCHED_REASSIGNED,       /* its enterprise moved to another jurisdiction */
+	SCHED_HANDED_OVER,      /* its milestone's owner is another role of the same kind now:
+	                         * the same task, the new owner told (review10j R3) */
 	SCHED_KEPT,             /* the plan's date changed, the task's kept (and why) */
 	SCHED_TOLD,             /* an owner told, in one notice, of its tasks moved or
 	                         * cancelled by this load, import or retirement */
@@ -152,8 +154,9 @@ bool sched_plan_covers(struct engine *en, struct store_txn *txn, const struct en
 /* Inside txn, for plan ep as it is now (old: the version before it, when ep is a new
  * version; NULL after a registry change): every task of the plan not yet finished is
  * renamed, cancelled, moved to its enterprise's jurisdiction, redated or rescheduled as
- * ep and the registry now give it (docs/plan-format.md, "Plan versions"), each change
- * audited (task.rename, task.cancel, task.move, task.redate, task.reschedule) and noted in
+ * ep and the registry now give it (docs/plan-format.md, "Plan versions"), or handed over to
+ * its milestone's new owner role, each change audited (task.rename, task.cancel,
+ * task.move, task.redate, task.reschedule, task.handover) and noted in
  * ch (may be NULL). A task in a state its new lifecycle does not have is DB_EDATA (the
  * caller's transaction then changes nothing). Errors: the store's, expansion's. */
 int reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,

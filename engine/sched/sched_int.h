@@ -95,7 +95,41 @@ struct owner_notice {
 	int64_t handed_in;       /* extended: the hand-in waiting for review (its receipt), or
 	                          * 0: the owner owes nothing until it is reviewed */
 	bool handed_in_late;     /* extended: that hand-in is late even as of the new deadline */
+	const char *handed_from; /* start: a version gave the task to this owner; the title of
+	                          * the role that had it (review10j R3), or NULL */
+	enum sched_handed {      /* start, handed over: what the new owner is told */
+		SCHED_HANDED_AHEAD,  /* its deadline and a reminder still ahead: it stands */
+		SCHED_HANDED_GRACE,  /* too late to be reminded: the grace period from now */
+		SCHED_HANDED_KEPT,   /* too late to be reminded, its deadline later than a grace */
+		SCHED_HANDED_LAPSED, /* its deadline passed while the other owner had it */
+		SCHED_HANDED_WAITING /* handed in by the other owner, waiting for review */
+	} handed;
 };
+
+/* Start notices held until a load, a version or an import is done, so that each owner is
+ * told once (review 10e, m-K): one with one task gets that task's own notice
+ * (TASK#start#KEYPART), one with several one notice listing them (sched_start_list). */
+struct sched_start_note {
+	char *owner;             /* "ROLE\tJURISDICTION-OR-ENTERPRISE": whom it goes to */
+	char *key;               /* the task */
+	char keypart[16];        /* its notice's key part (n.keypart is set from it) */
+	struct owner_notice n;
+	size_t seq;              /* the order the tasks were met: the order they are listed */
+};
+struct sched_starts {
+	struct sched_start_note *v;
+	size_t n, cap;
+};
+/* Holds a start notice about task key for owner (both copied), n's pointers borrowed until
+ * sched_starts_tell. Cannot fail. */
+void sched_starts_add(struct sched_starts *s, const char *owner, const char *key,
+                      const char *keypart, const struct owner_notice *n);
+/* Queues the held notices of plan ep, one per owner. Errors: the store's, notice_queue's.
+ * The notes stay held (sched_starts_release). */
+int sched_starts_tell(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
+                      struct sched_starts *s, struct dberr *e);
+/* Forgets the held notes (kept: the array, for the next plan). Cannot fail. */
+void sched_starts_release(struct sched_starts *s);
 
 /* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
  * handed in (its lifecycle takes a submission and it names a receiver; *verb "报送"),
