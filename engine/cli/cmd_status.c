@@ -31,8 +31,8 @@ enum label {
 	L_CONTACT, L_NO_CONTACT, L_BY, L_AT, L_STATE, L_N_
 };
 static const char *const labels[L_N_][2] = {
-	[L_AS_OF] = {"达标排放计划进展情况", "status"},
-	[L_JUR] = {"县市、园区", "jurisdiction"},
+	[L_AS_OF] = {"计划进展情况", "status"},  /* zh: status_words' */
+	[L_JUR] = {"地区", "jurisdiction"},       /* zh: report_area_word's */
 	[L_OPEN] = {"未办结", "open"},
 	[L_WEEK] = {"7日内到期", "due in 7 days"},
 	[L_OVERDUE] = {"逾期", "overdue"},
@@ -94,12 +94,41 @@ struct status_ctx {
 	struct strset seen_gaps;
 	struct report_table t[T_N];
 	struct cli_gap_notes notes;  /* open tasks due in a year a calendar does not cover */
+	const char *area;            /* zh: the plan's word for its jurisdictions */
+	char *as_of;                 /* zh: the heading, in the plan's words; owned */
 };
 
 static const char *
 L(const struct status_ctx *c, enum label l)
 {
+	if (c->lang == ZH && l == L_JUR && c->area)
+		return c->area;
+	if (c->lang == ZH && l == L_AS_OF && c->as_of)
+		return c->as_of;
 	return labels[l][c->lang];
+}
+
+/* The heading and the jurisdictions' column in the words of the plan shown (--plan, or the
+ * store's only plan): "达标排放工作进展情况" / "县市、园区" for Changji (issuer.work, .area),
+ * "落实《…》进展情况" / 地区 for a plan that names neither; several plans: 计划进展情况 and
+ * the configuration's word. Never Changji's words for another bureau (review12a P6). */
+static void
+status_words(struct status_ctx *c)
+{
+	const struct engine_plan *ep = c->plan ? engine_plan_find(c->en, c->plan)
+	                               : engine_nplans(c->en) == 1 ? engine_plan_at(c->en, 0)
+	                                                           : NULL;
+	const struct plan_issuer *ci = &engine_config(c->en)->issuer;
+
+	c->area = report_area_word(ep ? ep->plan : NULL, ci);
+	if (ep == NULL)
+		return;
+	if (ep->plan->issuer.work != NULL)
+		c->as_of = xasprintf("%s进展情况", ep->plan->issuer.work);
+	else if (ep->plan->issuer.basis != NULL)
+		c->as_of = xasprintf("落实%s进展情况", ep->plan->issuer.basis);
+	else
+		c->as_of = xasprintf("落实《%s》进展情况", ep->plan->title);
 }
 
 static struct row *
@@ -493,6 +522,7 @@ cmd_status(struct cli *c)
 	                                                                 sc.jurisdiction})) != 0)
 		return rc;
 	sc.en = en;
+	status_words(&sc);
 	tables_init(&sc);
 	if ((rc = store_read(engine_store(en), status_txn, &sc, &c->err)) != 0)
 		goto out;
@@ -553,6 +583,7 @@ cmd_status(struct cli *c)
 		buf_release(&clean);
 	}
 out:
+	free(sc.as_of);
 	for (size_t i = 0; i < sc.nrows; i++) {
 		free(sc.rows[i].jurisdiction);
 		free(sc.rows[i].name);

@@ -195,14 +195,16 @@ parse_smtp(const struct ydoc *d, const struct ydoc_node *smtp, struct config *c,
 static char **
 issuer_field(struct plan_issuer *is, size_t i)
 {
-	char **f[] = {&is->name, &is->short_name, &is->basis, &is->clause, &is->report_to,
+	char **f[] = {&is->name, &is->short_name, &is->basis, &is->clause,
+	              &is->accountability_clause, &is->work, &is->area, &is->report_to,
 	              &is->contact};
 
 	return f[i];
 }
 
-static const char *const issuer_keys[] = {"name", "short", "basis", "clause", "report_to",
-                                          "contact", NULL};
+static const char *const issuer_keys[] = {"name", "short", "basis", "clause",
+                                          "accountability_clause", "work", "area",
+                                          "report_to", "contact", NULL};
 
 /* issuer: defaults for plans that do not name who signs their notices. */
 static int

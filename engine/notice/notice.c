@@ -495,6 +495,9 @@ issuer_vals(struct vals *vs, struct engine *en, const struct notice_req *r,
 	const char *shortn = pi->short_name ? pi->short_name : ci->short_name;
 	const char *basis = pi->basis ? pi->basis : ci->basis;
 	const char *clause = pi->clause ? pi->clause : ci->clause;
+	const char *aclause = pi->accountability_clause ? pi->accountability_clause
+	                                                : ci->accountability_clause;
+	const char *work = pi->work ? pi->work : ci->work;
 	const char *report_to = pi->report_to ? pi->report_to : ci->report_to;
 	const char *contact = pi->contact ? pi->contact : ci->contact;
 
@@ -508,6 +511,13 @@ issuer_vals(struct vals *vs, struct engine *en, const struct notice_req *r,
 	else
 		valf(vs, "basis", "《%s》", p->title);
 	val(vs, "clause", clause ? clause : "");
+	/* each clause says one thing: the interview/restriction clause is never cited for
+	 * accountability (review12a P4) */
+	val(vs, "accountability_clause", aclause ? aclause : "");
+	if (work != NULL)
+		val(vs, "work", work);
+	else
+		valf(vs, "work", "落实%s", lookup("basis", vs));
 	if (report_to != NULL)
 		val(vs, "report_to", report_to);
 	else if (m != NULL && m->submit_to >= 0)
@@ -970,7 +980,7 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 	struct store_notice n = {0};
 	char *subject = NULL, *body = NULL, date[48], mid[64], sched[40], applied[40];
 	char why[sizeof(e->msg)] = "";
-	char *link = NULL;
+	char *link = NULL, *from_name = NULL;
 	const char *one[1], *from = engine_config(en)->from;
 	size_t nh = 0;
 	int rc = 0;
@@ -1036,7 +1046,18 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", links.v[i]};
 	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
+	/* "昌吉回族自治州环境保护局调度系统 dabiao"; an issuer unknown: its words already say
+	 * "《plan title》调度系统" */
+	{
+		const char *in = lookup("issuer_name", &vs) ? lookup("issuer_name", &vs) : "";
+		size_t il = strlen(in), sl = strlen("调度系统");
+
+		from_name = xasprintf("%s%s dabiao", in,
+		                      il >= sl && strcmp(in + il - sl, "调度系统") == 0 ? ""
+		                                                                     : "调度系统");
+	}
 	nm.from = from;
+	nm.from_name = from_name;
 	nm.to = (const char *const *)to.v;
 	nm.nto = to.n;
 	nm.date = date;
@@ -1148,6 +1169,7 @@ out:
 	free(subject);
 	free(body);
 	free(link);
+	free(from_name);
 	strset_free(&links);
 	strset_free(&to);
 	strset_free(&gaps);

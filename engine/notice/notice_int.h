@@ -20,6 +20,8 @@ int notice_render(struct engine *en, const struct engine_plan *ep, const char *k
 
 struct notice_msg {
 	const char *from;
+	const char *from_name;   /* the From display name: the issuer's 调度系统 (never a bureau's
+	                            work of its own, review12a P6) */
 	const char *const *to;
 	size_t nto;
 	const char *date;        /* RFC 5322 date */

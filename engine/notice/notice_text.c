@@ -151,7 +151,7 @@ notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e)
 	size_t len = 0;
 	int rc;
 
-	nm.from_name = "达标排放计划调度系统 dabiao";
+	nm.from_name = m->from_name;
 	nm.from_addr = m->from;
 	nm.to = m->to;
 	nm.nto = m->nto;

@@ -1064,7 +1064,17 @@ report_accountability(struct engine *en, const char *plan, int64_t from, int64_t
 		qsort(a.v, a.n, sizeof(*a.v), item_cmp);
 	omitted_lapses(&a);
 	report_table_init(&out[0], "问责记录明细表", "问责明细", dhead, 8);
-	report_table_init(&out[1], "问责记录汇总表（按县市、园区和责任人）", "问责汇总", shead, 12);
+	{
+		/* the plan's word for its jurisdictions (several plans: the configuration's, else
+		 * 地区), never Changji's for another bureau (review12a P6) */
+		const char *area = report_area_word(ep ? ep->plan : NULL, &engine_config(en)->issuer);
+		char *title = xasprintf("问责记录汇总表（按%s和责任人）", area);
+
+		report_table_init(&out[1], title, "问责汇总", shead, 12);
+		free(title);
+		report_table_area_head(&out[0], 0, area);
+		report_table_area_head(&out[1], 0, area);
+	}
 	report_table_keys(&out[0], "records", dkeys);
 	report_table_keys(&out[1], "summary", skeys);
 	detail_rows(&a, &out[0]);

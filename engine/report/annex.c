@@ -243,8 +243,8 @@ report_offices_label(struct engine *en, const struct engine_plan *ep)
 	return "本级部门";
 }
 
-static const struct plan_milestone *
-cleanup_milestone(const struct plan *p)
+const struct plan_milestone *
+report_cleanup_milestone(const struct plan *p)
 {
 	int mi = plan_milestone_index(p, "rectification");
 
@@ -265,12 +265,12 @@ pick_plan(struct annex *a, const char *plan, struct dberr *e)
 	if (plan != NULL) {
 		if ((a->ep = engine_plan_find(a->en, plan)) == NULL)
 			return dberr_set(e, DB_ENOTFOUND, "no plan '%s' in the store", plan);
-		if ((a->m = cleanup_milestone(a->ep->plan)) == NULL)
+		if ((a->m = report_cleanup_milestone(a->ep->plan)) == NULL)
 			return dberr_set(e, DB_ENOTFOUND, "plan '%s' has no enterprise clean-up "
 			                 "milestone (for: each enterprise, with its own lifecycle)", plan);
 	} else {
 		for (size_t i = 0; i < engine_nplans(a->en); i++)
-			if (cleanup_milestone(engine_plan_at(a->en, i)->plan) != NULL && found++ == 0)
+			if (report_cleanup_milestone(engine_plan_at(a->en, i)->plan) != NULL && found++ == 0)
 				a->ep = engine_plan_at(a->en, i);
 		if (found == 0)
 			return dberr_set(e, DB_ENOTFOUND, "no plan in the store has an enterprise "
@@ -278,7 +278,7 @@ pick_plan(struct annex *a, const char *plan, struct dberr *e)
 		if (found > 1)
 			return dberr_set(e, DB_EUSAGE, "%zu plans have an enterprise clean-up milestone; "
 			                 "name one with --plan", found);
-		a->m = cleanup_milestone(a->ep->plan);
+		a->m = report_cleanup_milestone(a->ep->plan);
 	}
 	a->lc = &a->ep->plan->lifecycles[a->m->lifecycle];
 	return 0;
@@ -719,7 +719,7 @@ static void
 period_words(const struct annex *a, int form, int owed, struct buf *b)
 {
 	const struct plan_milestone *m = report_form_milestone(a->ep->plan, form);
-	const char *title;
+	const char *title, *area = report_area_word(a->ep->plan, &engine_config(a->en)->issuer);
 	char *key, covered[64], period[8], month[32];
 	int ty = a->y, tm = a->mo;
 
@@ -729,9 +729,9 @@ period_words(const struct annex *a, int form, int owed, struct buf *b)
 	/* a table every two months has no task for the other months: no county's table is
 	 * of this one, and the table says so rather than look like one (review12z, Z3) */
 	if (owed == 0) {
-		buf_printf(b, "没有县市、园区报送的“%s”所反映的期间止于%d年%d月，本表无县市报送的表与之"
-		           "对应（核对栏为“—”）；该表按其所反映期间的最后一个月查看；", title, a->y,
-		           a->mo);
+		buf_printf(b, "没有%s报送的“%s”所反映的期间止于%d年%d月，本表无%s报送的表与之"
+		           "对应（核对栏为“—”）；该表按其所反映期间的最后一个月查看；", area, title,
+		           a->y, a->mo, area);
 		return;
 	}
 	if (m->covers_previous && ++tm > 12)
@@ -740,7 +740,7 @@ period_words(const struct annex *a, int form, int owed, struct buf *b)
 	words_period_zh(m, period, covered, sizeof(covered));
 	snprintf(month, sizeof(month), "%d年%d月", a->y, a->mo);
 	key = report_annex_task_key(a->ep->plan, m, "<县市>", a->y, a->mo);
-	buf_printf(b, "本表为%s的情况，对应各县市、园区", month);
+	buf_printf(b, "本表为%s的情况，对应各%s", month, area);
 	if (m->covers_previous)
 		buf_printf(b, "%d年%d月", ty, tm);
 	buf_printf(b, "报送的“%s”（", title);
@@ -1035,7 +1035,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	struct report_table t;
 	unsigned tot[9] = {0}, ndiff = 0, nmiss = 0, nahead = 0;
 	int rtot = -1;
-	char *title = NULL, *name = NULL;
+	char *title = NULL, *name = NULL, *sheet = NULL;
 	int rc;
 
 	if ((rc = annex_load(&a, en, NULL, plan, month, e)) != 0)
@@ -1046,6 +1046,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 	if ((rc = store_read(engine_store(en), annex3_txn, &c, e)) != 0)
 		goto out;
 	name = report_form_name(a.wp, PLAN_FORM_ANNEX3);
+	sheet = report_form_sheet(a.wp, PLAN_FORM_ANNEX3);
 	title = xasprintf("%s（%s%s）", name, month, by_industry ? "，按行业" : "");
 	if (by_industry)
 		report_annex3_table(&t, title);
@@ -1058,7 +1059,11 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		free(t.keys[0]);
 		t.keys[0] = xstrdup("industry");
 		free(t.sheet);
-		t.sheet = xstrdup("附件3（按行业）");
+		t.sheet = xasprintf("%s（按行业）", sheet);
+	} else {
+		free(t.sheet);
+		t.sheet = xstrdup(sheet);
+		report_table_area_head(&t, 0, report_area_word(a.wp, &engine_config(en)->issuer));
 	}
 	for (size_t i = 0; i < c.j.n; i++) {
 		const struct jrow *r = &c.j.v[i];
@@ -1092,6 +1097,7 @@ out:
 	jrows_release(&c.j);
 	free(title);
 	free(name);
+	free(sheet);
 	annex_release(&a);
 	return rc;
 }
@@ -1481,6 +1487,9 @@ report_annex4(struct engine *en, const char *plan, const char *month,
 	name = report_form_name(a.wp, PLAN_FORM_ANNEX4);
 	title = xasprintf("%s（%s）", name, month);
 	annex4_table_reported(&t, title);
+	free(t.sheet);
+	t.sheet = report_form_sheet(a.wp, PLAN_FORM_ANNEX4);
+	report_table_area_head(&t, 1, report_area_word(a.wp, &engine_config(en)->issuer));
 	c.a = &a;
 	c.t = &t;
 	sscanf(month, "%4d-%2d", &c.y, &c.mo); /* checked by annex_load */

@@ -14,6 +14,8 @@
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
+static void milestone_label(const struct plan_milestone *m, char *out, size_t n);
+
 static const char *
 field(const struct store_subject *s, const char *name)
 {
@@ -67,13 +69,12 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 	struct report_table t;
 	struct store_subject j;
 	struct dberr ignored;
-	char period[64], deadline[WORDS_DEADLINE_MAX];
+	char period[64], deadline[WORDS_DEADLINE_MAX], label[64];
 	const char *jur_name = task->jurisdiction;
 	char *name;
 	bool have_j;
 	int rc;
 
-	(void)en;
 	if (m == NULL || m->form == PLAN_FORM_NONE)
 		return 1;
 	dberr_clear(&ignored);
@@ -85,8 +86,9 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 	name = report_milestone_form_name(m);
 	memset(out, 0, sizeof(*out));
 	out->title = period[0] ? xasprintf("%s（%s）", name, period) : xstrdup(name);
-	out->filename = xasprintf("附件%d_%s_%s%s%s.xlsx", m->form == PLAN_FORM_ANNEX3 ? 3 : 4,
-	                          name, jur_name, period[0] ? "_" : "", period);
+	milestone_label(m, label, sizeof(label));
+	out->filename = xasprintf("%s%s%s_%s%s%s.xlsx", label, label[0] ? "_" : "", name, jur_name,
+	                          period[0] ? "_" : "", period);
 	if (m->form == PLAN_FORM_ANNEX3) {
 		static const unsigned none[9] = {0};
 
@@ -105,6 +107,12 @@ report_task_form(struct engine *en, struct store_txn *txn, const struct engine_p
 		rc = store_subject_each(txn, STORE_ENTERPRISE, ent_cb, &c, e);
 	}
 	if (rc == 0) {
+		/* the sheet as the title numbers the annex, never Changji's 附件3 for another's */
+		free(t.sheet);
+		t.sheet = label[0] ? xstrdup(label)
+		                   : xstrdup(m->form == PLAN_FORM_ANNEX3 ? "汇总表" : "明细表");
+		report_table_area_head(&t, m->form == PLAN_FORM_ANNEX3 ? 0 : 1,
+		                       report_area_word(p, &engine_config(en)->issuer));
 		t.note = xasprintf("填表说明：本表填写%s的情况，加盖公章后于%s前报送%s。",
 		                   period[0] ? period : "本期", deadline,
 		                   m->submit_to >= 0 ? p->roles[m->submit_to].title : "发文单位");
@@ -147,8 +155,71 @@ report_form_name(const struct plan *p, int form)
 	for (size_t i = 0; i < p->nmilestones; i++)
 		if ((int)p->milestones[i].form == form)
 			return report_milestone_form_name(&p->milestones[i]);
-	return xstrdup(form == PLAN_FORM_ANNEX4 ? "10个行业超标企业清理明细表"
-	                                        : "10个行业超标企业清理汇总表");
+	return xstrdup(form == PLAN_FORM_ANNEX4 ? "超标企业清理明细表" : "超标企业清理汇总表");
+}
+
+/* The label of one milestone's title: "全市陶瓷行业超标企业清理汇总表（附件1）" -> "附件1". */
+static void
+milestone_label(const struct plan_milestone *m, char *out, size_t n)
+{
+	char *name = report_milestone_form_name(m);
+	size_t nl = strlen(name), tl = strlen(m->title);
+	const char *at = m->title + nl;
+
+	out[0] = '\0';
+	/* what the name left out: "（附件1）", "(附件1)", "（见附件1）" */
+	if (nl < tl) {
+		const char *s = strstr(at, "附件");
+		size_t len;
+
+		if (s != NULL) {
+			len = strcspn(s, "）)");
+			if (len < n)
+				snprintf(out, n, "%.*s", (int)len, s);
+		}
+	}
+	free(name);
+}
+
+void
+report_form_label(const struct plan *p, int form, char *out, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < p->nmilestones; i++)
+		if ((int)p->milestones[i].form == form) {
+			milestone_label(&p->milestones[i], out, n);
+			return;
+		}
+}
+
+const char *
+report_area_word(const struct plan *p, const struct plan_issuer *defaults)
+{
+	if (p != NULL && p->issuer.area != NULL)
+		return p->issuer.area;
+	if (defaults != NULL && defaults->area != NULL)
+		return defaults->area;
+	return "地区";
+}
+
+void
+report_table_area_head(struct report_table *t, size_t col, const char *word)
+{
+	if (col >= t->ncols)
+		return;
+	free(t->head[col]);
+	t->head[col] = xstrdup(word);
+}
+
+char *
+report_form_sheet(const struct plan *p, int form)
+{
+	char label[64];
+
+	report_form_label(p, form, label, sizeof(label));
+	if (label[0])
+		return xstrdup(label);
+	return xstrdup(form == PLAN_FORM_ANNEX4 ? "明细表" : "汇总表");
 }
 
 void

@@ -316,11 +316,29 @@ void report_versions_release(struct report_versions *vs);
 /* The name of the plan's Annex 3 or Annex 4 table (form PLAN_FORM_ANNEX3/4): the title of
  * its first milestone with that `form`, without a trailing "（附件N）", so each bureau's
  * tables carry its own words (Changji: 全州10个行业超标企业清理汇总表); a plan without such a
- * milestone gets the seed's name without a place (10个行业超标企业清理汇总表 / …明细表).
- * Caller frees. Cannot fail. */
+ * milestone gets a name that claims no industries and no place (超标企业清理汇总表 /
+ * 超标企业清理明细表, review12a P6). Caller frees. Cannot fail. */
 char *report_form_name(const struct plan *p, int form);
 /* The same for one milestone (its own form, its own title). Caller frees. */
 char *report_milestone_form_name(const struct plan_milestone *m);
+/* The annex label the plan gives its Annex 3 or 4 table, from the trailing "（附件N）" of
+ * the form milestone's title ("附件3"; Foshan's "（附件1）": "附件1") into out (at most n
+ * bytes), else "". It names the sheet and begins the file name ("附件1_…"); a plan that
+ * numbers no annex gets neither a number of Changji's nor one made up. Cannot fail. */
+void report_form_label(const struct plan *p, int form, char *out, size_t n);
+/* The papers' word for the plan's jurisdictions, a column head and running text: the plan's
+ * issuer.area, else defaults->area (the configuration's issuer; may be NULL), else 地区 —
+ * never Changji's 县市、园区 for another bureau (review12a P6). Cannot fail. */
+const char *report_area_word(const struct plan *p, const struct plan_issuer *defaults);
+/* Sets the column head of a table's first column (Annex 3, accountability) or its second
+ * (Annex 4) to that word. */
+void report_table_area_head(struct report_table *t, size_t col, const char *word);
+/* The sheet name of such a table: its label, else 汇总表 / 明细表. Caller frees. */
+char *report_form_sheet(const struct plan *p, int form);
+/* The plan's enterprise clean-up milestone (`rectification`, else the first `for: each
+ * enterprise` milestone with a lifecycle of its own) whose states Annex 3/4 count, or NULL
+ * when the plan has none. Cannot fail. */
+const struct plan_milestone *report_cleanup_milestone(const struct plan *p);
 /* A lifecycle state in words (已报送, 已退回, 已整改验收, 整治中 …), never its id. */
 const char *report_state_title(const struct plan_lifecycle *lc, const char *state);
 

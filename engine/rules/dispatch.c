@@ -132,15 +132,31 @@ task_cb(const struct store_task *t, void *arg)
 	}
 	if (st >= 0 && st == lc->deadline_to) {
 		char due[WORDS_DATE_MAX], period[64];
+		struct store_subject s;
+		struct dberr ignored;
+		char *who = NULL;
 
 		words_date_zh(t->due_date, due);
 		words_period_zh(m, t->period, period, sizeof(period));
 		if (t->jurisdiction[0])
 			row(f, t->jurisdiction)->reports_overdue++;
+		/* an enterprise's task by the enterprise, as `status` names it: under its county
+		 * alone, four enterprises' late plans read as one line four times (review12a P2) */
+		dberr_clear(&ignored);
+		if (m->for_ == PLAN_FOR_ENTERPRISE &&
+		    store_subject_get(f->txn, STORE_ENTERPRISE, t->subject, &s, &ignored) == 0) {
+			const char *n = store_subject_field(&s, "name");
+
+			who = xstrdup(n && n[0] ? n : t->subject);
+			store_subject_release(&s);
+		} else if (m->for_ == PLAN_FOR_ENTERPRISE) {
+			who = xstrdup(t->subject);
+		}
 		f->noverdue++;
-		buf_printf(&f->overdue, "　　%u. %s：%s%s，截止日期%s\n", f->noverdue,
+		buf_printf(&f->overdue, "　　%u. %s：%s%s%s%s，截止日期%s\n", f->noverdue,
 		           t->jurisdiction[0] ? row(f, t->jurisdiction)->name : p->roles[m->owner].title,
-		           period, m->title, due);
+		           who ? who : "", who ? "，" : "", period, m->title, due);
+		free(who);
 	}
 	return 0;
 }
@@ -257,8 +273,18 @@ static void
 items_text(const struct figures *f, struct buf *b)
 {
 	unsigned tot[9] = {0};
+	char label[64];
 
-	buf_puts(b, "一、10个行业超标企业清理整治进展（附件3口径）\n");
+	/* the plan's own annex number, never Changji's "10个行业…（附件3口径）" (review12a P6) */
+	if (report_cleanup_milestone(f->ep->plan) == NULL) {
+		/* no clean-up lifecycle: no figures to give, rather than a base of 0 that the
+		 * registry's listed enterprises belie, or a dispatch that cannot be made (P1) */
+		buf_puts(b, "一、企业清理整治情况\n　　本计划无企业清理整治事项，不作统计。\n");
+		goto rest;
+	}
+	report_form_label(f->ep->plan, PLAN_FORM_ANNEX3, label, sizeof(label));
+	buf_printf(b, "一、超标企业清理整治进展%s%s%s\n", label[0] ? "（" : "", label,
+	           label[0] ? "口径）" : "");
 	for (size_t i = 0; i < f->nrows; i++) {
 		const struct jrow *r = &f->rows[i];
 		const unsigned *v = r->v;
@@ -285,6 +311,7 @@ items_text(const struct figures *f, struct buf *b)
 	buf_printf(b, "　　合计：名录基数 %u 家，已完成 %u 家，整治中 %u 家，未启动 %u 家，逾期 %u 家；"
 	           "完成率 %u%%\n", tot[0], tot[6], tot[5], tot[4], tot[7],
 	           tot[0] ? tot[6] * 100 / tot[0] : 0);
+rest:
 	buf_printf(b, "二、逾期未报、未完成事项（%u 项）\n%s", f->noverdue,
 	           f->noverdue ? buf_str(&f->overdue) : "　　无\n");
 	buf_printf(b, "三、已发出的约谈、限批预警（%u 次）\n%s", f->nwarnings,
@@ -309,8 +336,12 @@ dispatch_title(const struct engine_plan *ep, const char *month, char **fname)
 	else
 		snprintf(when, sizeof(when), "%s", month);
 	title = xasprintf("%s（%s调度）", name, when);
-	if (fname != NULL)
-		*fname = xasprintf("附件3_%s_%s调度.xlsx", name, when);
+	if (fname != NULL) {
+		char label[64];
+
+		report_form_label(ep->plan, PLAN_FORM_ANNEX3, label, sizeof(label));
+		*fname = xasprintf("%s%s%s_%s调度.xlsx", label, label[0] ? "_" : "", name, when);
+	}
 	free(name);
 	return title;
 }
@@ -331,6 +362,9 @@ xlsx(const struct figures *f, const char *month, const char *when, struct buf *o
 	char *sum;
 
 	report_annex3_table_reported(&t, title);
+	free(t.sheet);
+	t.sheet = report_form_sheet(f->ep->plan, PLAN_FORM_ANNEX3);
+	report_table_area_head(&t, 0, report_area_word(f->ep->plan, &engine_config(f->en)->issuer));
 	/* every jurisdiction of the registry, as `report annex3` lists them: a county without
 	 * listed enterprises shows zeros rather than disappearing; beside each, the county's
 	 * own table of the month (import-annex) */
@@ -412,6 +446,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	struct notify_attachment att;
 	struct notice_req r = {0};
 	char *prefix = NULL, *fname = NULL, *title = NULL;
+	bool cleanup;
 	int rc;
 
 	if (sscanf(d->task, DISPATCH_PREFIX "%127[^#]#%15s", plan_id, month) != 2 ||
@@ -433,19 +468,22 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 		goto out;
 	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
 		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
-	if ((rc = reported(&f, month, e)) != 0)
+	/* a plan without a clean-up milestone has no figures: no county table to check against
+	 * them and no workbook (a `form: annex3` alone stopped the scheduler, review12a P1) */
+	cleanup = report_cleanup_milestone(ep->plan) != NULL;
+	if (cleanup && (rc = reported(&f, month, e)) != 0)
 		goto out;
 	items_text(&f, &items);
 	tz_format_local(ep->tz, engine_now(en), when);
 	if ((rc = checkpoint_text(en, txn, &cp, e)) != 0 ||
-	    (rc = xlsx(&f, month, when, &book, e)) != 0)
+	    (cleanup && (rc = xlsx(&f, month, when, &book, e)) != 0))
 		goto out;
 	snprintf(nitems, sizeof(nitems), "3");
 	vars[0] = (struct notice_var){"items", buf_str(&items)};
 	vars[1] = (struct notice_var){"checkpoint", buf_str(&cp)};
 	vars[2] = (struct notice_var){"item_count", nitems};
 	title = dispatch_title(ep, month, &fname);
-	vars[3] = (struct notice_var){"attachment_name", title};
+	vars[3] = (struct notice_var){"attachment_name", cleanup ? title : ""};
 	att.filename = fname;
 	att.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	att.data = book.data;
@@ -462,8 +500,8 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 	r.late = late;
 	r.vars = vars;
 	r.nvars = 4;
-	r.attachments = &att;
-	r.nattachments = 1;
+	r.attachments = cleanup ? &att : NULL;
+	r.nattachments = cleanup ? 1 : 0;
 	rc = notice_queue(en, txn, &r, e);
 out:
 	free(prefix);

@@ -568,6 +568,16 @@ semicolons(const char *path, const char *data, size_t len, struct dberr *e)
  * then the data rows, blank rows among them skipped, up to the form's lines under the table
  * (填报单位, 填报人, 填表说明, 统计口径, a 合计 row) or the file's end; under those, a row
  * with data in any cell but the first is refused. */
+/* Whether h heads the form's jurisdictions column: the word the plan's forms print there
+ * (issuer.area, report_area_word), or either built-in one (县市、园区, 地区), so that a form
+ * sent before a plan named its word is still read. */
+static bool
+area_head(const struct annex_req *q, const char *h)
+{
+	return strcmp(h, "县市、园区") == 0 || strcmp(h, "地区") == 0 ||
+	       strcmp(h, report_area_word(q->ep->plan, &engine_config(q->en)->issuer)) == 0;
+}
+
 static int
 check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t *nrows,
            struct dberr *e)
@@ -602,7 +612,8 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		if (rc == 0) {
 			q->no_header = true;
 			rc = dberr_at(e, DB_EDATA, q->path, 1, 1, "no header row: expected a row "
-			              "beginning 县市、园区 (Annex 3) or 序号 (Annex 4), as the form has%s%s%s",
+			              "beginning %s (Annex 3) or 序号 (Annex 4), as the form has%s%s%s",
+			              report_area_word(q->ep->plan, &engine_config(q->en)->issuer),
 			              a.rd.sheet ? " (in sheet '" : "", a.rd.sheet ? a.rd.sheet : "",
 			              a.rd.sheet ? "', the sheet read: the only visible one with values, "
 			              "or the one naming the month; name another with --sheet)" : "");
@@ -613,7 +624,7 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 			if ((rc = csv_check_text(&a.rd, &r.f[i], i, true, UTF8_PARA_MAX, e)) != 0)
 				goto out;
 		note_period(&a, &r);
-		if (r.n > 0 && strcmp(csv_trim(r.f[0].text), annex3_cols[0]) == 0) {
+		if (r.n > 0 && area_head(q, csv_trim(r.f[0].text))) {
 			a.form = PLAN_FORM_ANNEX3, a.cols = annex3_cols, a.ncols = N3;
 			break;
 		}
@@ -626,7 +637,8 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 		const char *h = i < r.n ? csv_trim(r.f[i].text) : "";
 
 		if (strcmp(h, a.cols[i]) != 0 &&
-		    !(a.form == PLAN_FORM_ANNEX3 && i == N3 - 1 && h[0] == '\0')) {
+		    !(a.form == PLAN_FORM_ANNEX3 && i == N3 - 1 && h[0] == '\0') &&
+		    !(i == (a.form == PLAN_FORM_ANNEX3 ? 0u : 1u) && area_head(q, h))) {
 			snprintf(why, sizeof(why), "expected column '%s', found '%s' (the form's "
 			         "columns, in its order)", a.cols[i], h);
 			rc = csv_field_error(&a.rd, &r.f[i < r.n ? i : r.n - 1], i, e, why);

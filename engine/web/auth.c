@@ -374,7 +374,7 @@ login_form(struct req *r, const char *msg)
 	            "<label>密码 <input type=\"password\" name=\"password\" id=\"password\" required "
 	            "autocomplete=\"current-password\"></label>"
 	            "<button type=\"submit\" id=\"login-submit\">登录</button></fieldset></form>"
-	            "<p class=\"muted\">县市、园区和企业收到的提醒邮件中附有报送链接，无需账号即可报送。</p>",
+	            "<p class=\"muted\">各单位和企业收到的提醒邮件中附有报送链接，无需账号即可报送。</p>",
 	   nonce);
 	view_end(r);
 }

@@ -104,9 +104,9 @@ static const char *
 report_missing(const struct req *r, const char *plan, int rc, const struct dberr *e)
 {
 	if (rc == DB_ENOTFOUND && plan != NULL)
-		return "本方案没有企业清理整治节点（附件3、附件4据此统计），无此报表。";
+		return "本方案没有企业清理整治节点（汇总表、明细表据此统计），无此报表。";
 	if (rc == DB_ENOTFOUND)
-		return "库中的方案都没有企业清理整治节点（附件3、附件4据此统计），本月无此报表。";
+		return "库中的方案都没有企业清理整治节点（汇总表、明细表据此统计），本月无此报表。";
 	if (rc == DB_EUSAGE)
 		return "多个方案都有企业清理整治节点，请在上方“方案”中选择一个方案查看。";
 	log_warnx(r->w->log_level, "web", "report: %s", e->msg);
@@ -208,7 +208,7 @@ page_reports(struct req *r)
 	for (size_t i = 0; i < 3; i++) {
 		char file[40];
 
-		HF(h, "%s（<a href=\"", i == 0 ? "附件3" : i == 1 ? "附件4" : "问责记录");
+		HF(h, "%s（<a href=\"", i == 0 ? "汇总表" : i == 1 ? "明细表" : "问责记录");
 		snprintf(file, sizeof(file), "%s.xlsx", kinds[i]);
 		download_href(r, file, month, plan);
 		H(h, "\">XLSX</a> · <a href=\"");
@@ -226,14 +226,14 @@ page_reports(struct req *r)
 		table_html(r, &a3, "annex3");
 		report_table_release(&a3);
 	} else {
-		HF(h, "<p class=\"muted\" id=\"annex3-missing\">附件3：%s</p>", report_missing(r, plan, rc, &e));
+		HF(h, "<p class=\"muted\" id=\"annex3-missing\">汇总表：%s</p>", report_missing(r, plan, rc, &e));
 	}
 	dberr_clear(&e);
 	if ((rc = report_annex4(en, plan, month, &a4, &e)) == 0) {
 		table_html(r, &a4, "annex4");
 		report_table_release(&a4);
 	} else {
-		HF(h, "<p class=\"muted\" id=\"annex4-missing\">附件4：%s</p>", report_missing(r, plan, rc, &e));
+		HF(h, "<p class=\"muted\" id=\"annex4-missing\">明细表：%s</p>", report_missing(r, plan, rc, &e));
 	}
 	month_range(r, month, &from, &to);
 	dberr_clear(&e);

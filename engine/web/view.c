@@ -38,9 +38,9 @@ view_begin(struct req *r, const char *title)
 	buf_reset(&h->b);
 	HF(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	      "<title>%s · 达标排放计划调度</title>"
+	      "<title>%s · 计划调度系统</title>"
 	      "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><header>"
-	      "<span class=\"brand\">达标排放计划调度</span>", title);
+	      "<span class=\"brand\">计划调度系统</span>", title);
 	if (w->kind == WHO_ACCOUNT) {
 		if (w->office)
 			H(h, "<a href=\"/\">工作台</a>");

@@ -128,7 +128,9 @@ eq(len(att), 1, "one attachment")
 # Content-Type (what some widely used clients read instead)
 fname = att[0].get_filename()
 # no form: annex3 milestone in this plan: the seed's name without a place, the month in words
-eq(fname, "附件3_10个行业超标企业清理汇总表_2017年7月调度.xlsx", "RFC 2231 name")
+# a plan that numbers no annex and names no table: neither Changji's 附件3 nor its 10个行业
+# (review12a P6)
+eq(fname, "超标企业清理汇总表_2017年7月调度.xlsx", "RFC 2231 name")
 raw = [open(os.path.join(srv.dir, n), "rb").read() for n in sorted(os.listdir(srv.dir))
        if n.endswith(".eml")]
 raw = [r for r in raw if b"X-Dabiao-Kind: dispatch" in r][0].decode("ascii")
@@ -147,9 +149,9 @@ rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
 eq(list(rows["甲县"][1:9]), [3, 1, 1, 1, 1, 1, 0, 1], "XLSX: a's figures")
 eq(list(rows["乙县"][1:9]), [1, 1, 0, 0, 0, 0, 1, 0], "XLSX: b's figures")
 eq(ws.cell(row=2, column=2).value, "超标企业基数（家）", "XLSX: Chinese headers")
-eq(ws.cell(row=1, column=1).value, "10个行业超标企业清理汇总表（2017年7月调度）", "XLSX: title")
+eq(ws.cell(row=1, column=1).value, "超标企业清理汇总表（2017年7月调度）", "XLSX: title")
 text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
-check("　　附件：10个行业超标企业清理汇总表（2017年7月调度）\n" in text,
+check("　　附件：超标企业清理汇总表（2017年7月调度）\n" in text,
       f"the 附件说明 line names the workbook by its title: {text}")
 srv.stop()
 st.cleanup()

@@ -109,7 +109,7 @@ check(text.index("附件：") < text.rindex("2017年6月30日"), "附件说明 b
 r = rows(atts[0])
 # the plan's own name of the table (its milestone's title without 附件3), not Changji's 全州
 eq(r[0][0], "全市10个行业超标企业清理汇总表（2017年6月）", "the form's title")
-eq(r[1][:2], ["县市、园区", "超标企业基数（家）"], "Annex 3's columns")
+eq(r[1][:2], ["地区", "超标企业基数（家）"], "Annex 3's columns")
 eq(r[2], ["甲县"] + [None] * 9, "the county's row, every figure left to the county")
 eq(r[4][0], "填报单位（盖章）：", "under the row, a 填报单位 line left to stamp")
 check(any(c and "报送州环境监察支队" in c for row in r for c in row if isinstance(c, str)),
@@ -121,7 +121,7 @@ eq([a.get_filename() for a in atts], ["附件4_全省10个行业超标企业清�
    "the detail reminder's form")
 r = rows(atts[0])
 eq(r[0][0], "全省10个行业超标企业清理明细表（2017年6月）", "Annex 4's title: the plan's words")
-eq(r[1][:4], ["序号", "县市、园区", "企业名称", "统一社会信用代码"], "Annex 4's columns")
+eq(r[1][:4], ["序号", "地区", "企业名称", "统一社会信用代码"], "Annex 4's columns")
 # only 甲县's listed enterprise: not its unlisted one, not 乙园区's
 eq(r[2][:9], [1, "甲县", "丙钢铁有限公司", "91652301MA74H957X2", "钢铁", None, None, "挂牌督办",
               "2017-08-31"], "what the registry says about it")

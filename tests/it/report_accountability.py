@@ -93,7 +93,7 @@ out = st.ok("report", "accountability", "--format", "csv")
 tables = out.lstrip("\ufeff").split("\n\n")
 eq(len(tables), 2, "two tables: details and summary")
 detail = list(csv.reader(io.StringIO(tables[0])))
-eq(detail[0], ["县市、园区", "责任人", "类别", "事项", "任务", "说明", "时间", "审计序号"],
+eq(detail[0], ["地区", "责任人", "类别", "事项", "任务", "说明", "时间", "审计序号"],
    "detail headers")
 rows = [tuple(r) for r in detail[1:]]
 got = sorted((r[0], r[1], r[2], r[4]) for r in rows)
@@ -143,7 +143,7 @@ eq(len(set(seqs)), len(seqs), "no record counted twice")
 # the summary: counts per jurisdiction and person, with the same sequences
 summary = list(csv.reader(io.StringIO(tables[1])))
 # 合计 counts lapses and flags; the warnings they led to stand in their own columns after it
-eq(summary[0], ["县市、园区", "责任人", "逾期未办结", "逾期", "迟报", "瞒报", "谎报", "漏报",
+eq(summary[0], ["地区", "责任人", "逾期未办结", "逾期", "迟报", "瞒报", "谎报", "漏报",
                 "合计", "约谈预警", "限批预警", "审计序号"], "summary headers")
 srows = {(r[0], r[1]): r[2:] for r in summary[1:]}
 eq(srows[("甲县", "县环保局")][:9], ["0", "1", "0", "0", "0", "0", "1", "0", "0"],

@@ -116,14 +116,14 @@ JULY = {"甲县": [3, 1, 1, 1, 1, 1, 0, 1, 33.3],
 AUG = {"甲县": [3, 1, 1, 1, 2, 1, 0, 0, 66.7],
        "乙县": [2, 2, 0, 0, 2, 0, 0, 0, 100.0],
        "合计": [5, 3, 1, 1, 4, 1, 0, 0, 80.0]}
-HEAD = ["县市、园区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）", "淘汰关闭（家）",
+HEAD = ["地区", "超标企业基数（家）", "限期整改（家）", "挂牌督办（家）", "淘汰关闭（家）",
         "已完成清理（家）", "整治中（家）", "未启动（家）", "逾期未完成（家）", "完成率（%）",
         "县市报送基数（家）", "核对"]
 
 for month, want in (("2017-07", JULY), ("2017-08", AUG)):
     # the text table
     out = st.ok("report", "annex3", "--month", month)
-    check(out.startswith(f"10个行业超标企业清理汇总表（{month}）"), f"title: {out[:80]}")
+    check(out.startswith(f"超标企业清理汇总表（{month}）"), f"title: {out[:80]}")
     # the figures; the county's own (县市报送基数, 核对) are "—": this plan asks for no table
     rows = {ln.split()[0]: ln.split()[1:10] for ln in out.splitlines()
             if ln.split() and ln.split()[0] in want}
@@ -151,9 +151,9 @@ for month, want in (("2017-07", JULY), ("2017-08", AUG)):
     xf = st.path(f"a3-{month}.xlsx")
     st.ok("report", "annex3", "--month", month, "--format", "xlsx", "--out", xf)
     ws = openpyxl.load_workbook(xf).worksheets[0]
-    eq(ws.title, "附件3", "sheet name")
-    eq(ws["A1"].value, f"10个行业超标企业清理汇总表（{month}）",
-       "XLSX title row: a plan without form: annex3 gets the seed's name without a place")
+    eq(ws.title, "汇总表", "sheet name: the plan numbers no annex (review12a P6)")
+    eq(ws["A1"].value, f"超标企业清理汇总表（{month}）",
+       "XLSX title row: a plan without form: annex3 gets a name claiming no industries, no place")
     check(ws["A1"].font.bold and ws["B2"].font.bold, "title and headers are bold")
     eq([c.value for c in ws[2]], HEAD, f"{month} XLSX headers")
     got = {}
@@ -166,9 +166,9 @@ for month, want in (("2017-07", JULY), ("2017-08", AUG)):
 xf = st.path("a4.xlsx")
 st.ok("report", "annex4", "--month", "2017-08", "--format", "xlsx", "--out", xf)
 ws = openpyxl.load_workbook(xf).worksheets[0]
-eq(ws["A1"].value, "10个行业超标企业清理明细表（2017-08）", "Annex 4 title")
+eq(ws["A1"].value, "超标企业清理明细表（2017-08）", "Annex 4 title")
 head = [c.value for c in ws[2]]
-eq(head, ["序号", "县市、园区", "企业名称", "统一社会信用代码", "行业", "主要污染物", "超标原因",
+eq(head, ["序号", "地区", "企业名称", "统一社会信用代码", "行业", "主要污染物", "超标原因",
           "清理措施", "整改时限", "月末状态", "完成日期", "责任单位", "责任人", "核对"],
    "Annex 4 headers")
 rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] is not None

@@ -210,6 +210,13 @@ struct plan_issuer {
 	char *short_name;           /* as the texts refer to it, e.g. 州环保局 */
 	char *basis;                /* the document notices rest on, e.g. 《…实施方案》 */
 	char *clause;               /* its clause on interviews and restrictions, e.g. 四（二） */
+	char *accountability_clause; /* its clause on accountability for concealed, falsified or
+	                               omitted figures (瞒报、谎报、漏报); NULL: the accountability
+	                               notice cites none */
+	char *work;                 /* the work as warning subjects name it (达标排放工作); NULL:
+	                               落实 + the basis */
+	char *area;                 /* the papers' word for the plan's jurisdictions, as a
+	                               column head and in running text (县市、园区); NULL: 地区 */
 	char *report_to;            /* the office reports and explanations go to */
 	char *contact;              /* a contact line: who to call about the matter */
 };

@@ -191,14 +191,17 @@ parse_role(struct pctx *c, struct plan_role *r, const struct ydoc_node *key,
 	return 0;
 }
 
-/* issuer: {name, short, basis, clause, report_to, contact}, every key optional text. */
+/* issuer: {name, short, basis, clause, accountability_clause, work, area, report_to,
+ * contact}, every key optional text. */
 static int
 parse_issuer(struct pctx *c, const struct ydoc_node *n)
 {
-	static const char *const keys[] = {"name", "short", "basis", "clause", "report_to",
-	                                   "contact", NULL};
+	static const char *const keys[] = {"name", "short", "basis", "clause",
+	                                   "accountability_clause", "work", "area",
+	                                   "report_to", "contact", NULL};
 	struct plan_issuer *is = &c->p->issuer;
-	char **fields[] = {&is->name, &is->short_name, &is->basis, &is->clause, &is->report_to,
+	char **fields[] = {&is->name, &is->short_name, &is->basis, &is->clause,
+	                   &is->accountability_clause, &is->work, &is->area, &is->report_to,
 	                   &is->contact};
 	const struct ydoc_node *v;
 	int rc;
@@ -479,6 +482,9 @@ plan_free(struct plan *p)
 	free(p->issuer.short_name);
 	free(p->issuer.basis);
 	free(p->issuer.clause);
+	free(p->issuer.accountability_clause);
+	free(p->issuer.work);
+	free(p->issuer.area);
 	free(p->issuer.report_to);
 	free(p->issuer.contact);
 	where_free(p->registry, p->nregistry);
