@@ -32,7 +32,8 @@ const char *const notify_tpl_names[] = {
 	"item_count", "item_kinds", "checkpoint", "error", "attempts",
 	/* words for official texts (docs/notices.md) */
 	"addressee", "issuer_name", "issuer_short", "basis", "clause", "accountability_clause",
-	"work", "report_to", "contact",
+	"work", "report_to", "contact", "system_name", "area", "requester", "decide_url",
+	"decide_command",
 	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",
 	"matter_object", "verb", "obligation", "owner_unit", "submit_to_unit", "required_list",
 	"missing_list", "days_left_phrase", "measures", "submit_url", "attachment_name",

@@ -501,10 +501,15 @@ issuer_vals(struct vals *vs, struct engine *en, const struct notice_req *r,
 	const char *report_to = pi->report_to ? pi->report_to : ci->report_to;
 	const char *contact = pi->contact ? pi->contact : ci->contact;
 
-	if (name != NULL)
+	if (name != NULL) {
 		val(vs, "issuer_name", name);
-	else
+		valf(vs, "system_name", "%s调度系统", name);
+	} else {
 		valf(vs, "issuer_name", "《%s》调度系统", p->title);
+		valf(vs, "system_name", "《%s》调度系统", p->title);
+	}
+	/* the papers' word for the jurisdictions (report_area_word's rule) */
+	val(vs, "area", pi->area ? pi->area : ci->area ? ci->area : "地区");
 	val(vs, "issuer_short", shortn ? shortn : name ? name : "发文单位");
 	if (basis != NULL)
 		val(vs, "basis", basis);
@@ -586,6 +591,18 @@ fill_vals(struct vals *vs, struct engine *en, struct store_txn *txn,
 		for (size_t i = 0; rt && i < units->n; i++)
 			addressed |= strcmp(units->v[i], rt) == 0;
 		val(vs, "report_to_other", addressed ? "" : rt);
+		/* who asks the addressees (the candidate list's 请示): the office the plan sends
+		 * reports to, unless it is addressed itself, else the issuer's system — never the
+		 * bureau asking itself (review12a P8) */
+		{
+			const char *own = p->issuer.report_to ? p->issuer.report_to
+			                                      : engine_config(en)->issuer.report_to;
+			bool own_addressed = false;
+
+			for (size_t i = 0; own && i < units->n; i++)
+				own_addressed |= strcmp(units->v[i], own) == 0;
+			val(vs, "requester", own && !own_addressed ? own : lookup("system_name", vs));
+		}
 	}
 	{
 		const char *jid = r->task ? r->task->jurisdiction : r->subject;
@@ -1046,16 +1063,9 @@ queue_message(struct engine *en, struct store_txn *txn, const struct notice_req 
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Submit-URL", links.v[i]};
 	if (r->late)
 		hdr[nh++] = (struct notify_header){"X-Dabiao-Applied", applied};
-	/* "昌吉回族自治州环境保护局调度系统 dabiao"; an issuer unknown: its words already say
-	 * "《plan title》调度系统" */
-	{
-		const char *in = lookup("issuer_name", &vs) ? lookup("issuer_name", &vs) : "";
-		size_t il = strlen(in), sl = strlen("调度系统");
-
-		from_name = xasprintf("%s%s dabiao", in,
-		                      il >= sl && strcmp(in + il - sl, "调度系统") == 0 ? ""
-		                                                                     : "调度系统");
-	}
+	/* "昌吉回族自治州环境保护局调度系统 dabiao", "《plan title》调度系统 dabiao" */
+	from_name = xasprintf("%s dabiao", lookup("system_name", &vs) ? lookup("system_name", &vs)
+	                                                                : "调度系统");
 	nm.from = from;
 	nm.from_name = from_name;
 	nm.to = (const char *const *)to.v;

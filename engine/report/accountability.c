@@ -42,6 +42,8 @@ struct item {
 	char *person;         /* owned */
 	char *ent;            /* an enterprise's task: the enterprise, named as it was; owned */
 	char *fallback;       /* who answers when the registry names nobody; owned */
+	const struct plan_role *role; /* a jurisdiction's own task: its owning role, whose
+	                       * `unit` names the answering unit as the notices address it */
 	char *what;           /* the milestone and period, or the rule; owned */
 	char *why;            /* owned */
 	char *task;           /* task key or ""; owned */
@@ -208,6 +210,19 @@ set_jurisdiction(struct acc *a, struct item *it, const char *id)
 		it->jur = xstrdup(name ? name : jid);
 		if (it->person == NULL && person != NULL)
 			it->person = xstrdup(person);
+		/* nobody named: the unit the notices addressed (昌吉市 + 环境保护局), not the
+		 * role's title (县市、园区环保部门), which names no one (review12a P10) */
+		if (it->person == NULL && it->role != NULL && it->role->per == PLAN_PER_JURISDICTION) {
+			static const char *const kinds[] = {"county", "city", "park"};
+			const char *u = it->role->unit;
+			const char *k = hj ? store_subject_field(&j, "kind") : NULL;
+
+			for (size_t i = 0; k && i < 3; i++)
+				if (it->role->unit_kind[i] && strcmp(k, kinds[i]) == 0)
+					u = it->role->unit_kind[i];
+			if (u != NULL)
+				it->person = xasprintf("%s%s", it->jur, u);
+		}
 		if (hj)
 			store_subject_release(&j);
 	}
@@ -284,6 +299,7 @@ task_item(struct acc *a, struct item *it, const struct store_task *t)
 				it->ent = xstrdup(t->subject);
 			it->jur_id = xstrdup(t->jurisdiction);
 			it->fallback = xstrdup(then->roles[wm->owner].title);
+			it->role = &then->roles[wm->owner];
 			words_period_zh(wm, t->period, period, sizeof(period));
 			it->what = xasprintf("%s%s%s", wm->title, period[0] ? " " : "", period);
 			it->lc = &then->lifecycles[wm->lifecycle];
@@ -296,6 +312,7 @@ task_item(struct acc *a, struct item *it, const struct store_task *t)
 		it->ent = xstrdup(t->subject);
 	it->jur_id = xstrdup(t->jurisdiction);
 	it->fallback = xstrdup(m ? ep->plan->roles[m->owner].title : t->subject);
+	it->role = m ? &ep->plan->roles[m->owner] : NULL;
 	/* the matter as the plan version in force at the record's time called it: a title
 	 * renamed by a later load does not rewrite a past record */
 	if (m)

@@ -676,8 +676,9 @@ candidates_to(struct engine *en, struct store_txn *txn, const struct engine_plan
 {
 	char key[512], count[24], need[16], within[32];
 	struct cand_ctx c = {0};
-	struct notice_var vars[6];
+	struct notice_var vars[8];
 	struct notice_req req = {0};
+	char *url = NULL;
 	int rc;
 
 	c.txn = txn;
@@ -697,6 +698,14 @@ candidates_to(struct engine *en, struct store_txn *txn, const struct engine_plan
 	vars[3] = (struct notice_var){"rule_lapses", need};
 	vars[4] = (struct notice_var){"within_days", within};
 	vars[5] = (struct notice_var){"candidate_changes", changes ? changes : ""};
+	/* how to decide, for the one reader this list is for (review12a P8): the web page when
+	 * the web is configured, and the command in any case */
+	if (engine_config(en)->web_base_url != NULL)
+		url = xasprintf("%s/warnings", engine_config(en)->web_base_url);
+	vars[6] = (struct notice_var){"decide_url", url ? url : ""};
+	vars[7] = (struct notice_var){"decide_command",
+	                              "dabiao decide 预警编号 approve（发出）或 dismiss（不发出）"
+	                              " --by 决定人 --reason 理由"};
 	snprintf(key, sizeof(key), "%s/candidates/%s/%" PRId64 "%s%s", ep->plan->id, kind, at,
 	         keypart ? "/" : "", keypart ? keypart : "");
 	req.ep = ep;
@@ -709,9 +718,10 @@ candidates_to(struct engine *en, struct store_txn *txn, const struct engine_plan
 	req.scheduled = at;
 	req.late = late;
 	req.vars = vars;
-	req.nvars = 6;
+	req.nvars = 8;
 	rc = notice_queue(en, txn, &req, e);
 out:
+	free(url);
 	buf_release(&c.text);
 	return rc;
 }

@@ -7,8 +7,11 @@ from the C code (review12a P6) and from its accountability sentence (P4).
 Also, on the same plans: a plan with `form: annex3` and `dispatch` but no enterprise clean-up
 milestone runs through its dispatches (P1: the scheduler stopped at the first one, exit 65
 at every advance and restart); the dispatch names each enterprise whose task is late (P2);
+the accountability record names a district by the unit the notices address (P10);
 an accountability notice cites the plan's `accountability_clause` and only that, and none
-when the plan gives none (P4)."""
+when the plan gives none (P4); the candidate list for the bureau's decision is a 请示 from the
+office the plan reports to, to the deciding role, in the plan's words, saying how to decide:
+the command, and the web page when the web is configured (P8)."""
 import io
 import os
 import sys
@@ -51,6 +54,8 @@ escalations:
     - {after: 1d, kind: overdue, notify: [owner, zhifa]}
 conduct:
   - {lapses: 2, within: 60d, kind: interview-warning, notify: [district_bureau, ju]}
+  - {lapses: 3, within: 60d, kind: approval-restriction-warning, decide: [ju],
+     notify: [district_bureau]}
 accountability: {notify: [kefa]}
 dispatch: {day: 12, notify: [zhifa, ju]}
 phases:
@@ -219,21 +224,36 @@ ws = openpyxl.load_workbook(io.BytesIO(forms[f1[0]].get_content())).active
 eq((ws.title, ws["A2"].value), ("附件1", "地区"), "its sheet and first column: the plan's")
 f2 = [n for n in forms if n.startswith("附件2_全市陶瓷行业超标企业清理明细表_")]
 check(f2, f"the blank Annex 4 form is the plan's 附件2: {sorted(forms)}")
+# P8: the 请示 goes from the detachment (issuer.report_to) to the deciding role, and says how
+cand = [m for m in mails if m["X-Dabiao-Kind"] == "candidates"]
+check(cand, "a candidate list was sent")
+lines = [x.strip() for x in body(cand[0]).splitlines() if x.strip()]
+eq(lines[1], "市生态环境局：", "addressed to the deciding role")
+check("市生态环境综合执法支队" in lines and "佛山市生态环境局" not in lines,
+      f"signed by the office that asks, not by the bureau it asks: {lines}")
+check("个地区已达到项目限批的预警标准" in body(cand[0]), f"the plan's word: {body(cand[0])}")
+check("dabiao decide 预警编号 approve" in body(cand[0]) and "/warnings" not in body(cand[0]),
+      f"how to decide, without a web link when none is configured: {body(cand[0])}")
 st_out = a.ok("status")
 clean(st_out, "status")
 check(st_out.startswith("落实《佛山市2019年固定污染源排污许可清理整顿工作方案》进展情况"),
       f"status's title: {st_out[:80]}")
-clean(a.ok("report", "accountability"), "report accountability")
+acc_csv = a.ok("report", "accountability", "--format", "csv")
+clean(acc_csv, "report accountability")
+# P10: the district answers as the unit the notices address (禅城区 + 分局), not the role
+check("禅城区,禅城区分局," in acc_csv and "各区分局" not in acc_csv,
+      f"责任人 is the unit the notices address: {acc_csv}")
 # the tables a plan without clean-up figures cannot have: refused, naming what is missing
 code, _, err = a.run("report", "annex3", "--month", "2019-09", "--plan", "fs-2019")
 check(code == 65 and "clean-up milestone" in err, f"annex3 refused: {code} {err}")
 
 # --- B: an enterprise clean-up milestone, the plan's word for its districts and an
 # accountability clause of its own ---
-plan_b = (PLAN.replace("ISSUER_MORE", "  accountability_clause: 第六条\n  area: 各区")
+plan_b = (PLAN.replace("ISSUER_MORE", "  accountability_clause: 第六条\n  area: 市辖区")
           .replace("LIFECYCLES", CLEANUP_LC).replace("CLEANUP\n", CLEANUP_MS + "\n"))
 b = store(plan_b, "b")
-b.ok("advance", "--to", "2019-10-13T12:00:00+08:00")
+b.ok("advance", "--to", "2019-10-13T12:00:00+08:00",
+     env={"DABIAO_WEB_URL": "https://dabiao.fs.example"})
 b.ok("submit", "fs-2019/list/nanhai/once", "--by", "张三")
 b.ok("flag", "fs-2019/list/nanhai/once", "--kind", "concealed", "--by", "法规科",
      "--reason", "瞒报2家")
@@ -246,7 +266,10 @@ atts = list(disp[-1].iter_attachments())
 eq([x.get_filename() for x in atts], ["附件1_全市陶瓷行业超标企业清理汇总表_2019年10月调度.xlsx"],
    "the dispatch workbook, named as the plan names its table")
 ws = openpyxl.load_workbook(io.BytesIO(atts[0].get_content())).active
-eq((ws.title, ws["A2"].value), ("附件1", "各区"), "its sheet and the plan's word")
+eq((ws.title, ws["A2"].value), ("附件1", "市辖区"), "its sheet and the plan's word")
+cand = [body(m) for m in mails if m["X-Dabiao-Kind"] == "candidates"]
+check(cand and "https://dabiao.fs.example/warnings" in cand[0] and "个市辖区已达到" in cand[0],
+      f"the web page to decide on, with the web configured; the plan's word: {cand[:1]}")
 acc = [m for m in mails if m["X-Dabiao-Kind"] == "accountability"]
 t = body(acc[0])
 check("第六条" in t and "第五条" not in t,
@@ -255,7 +278,7 @@ for args in (["report", "annex3", "--month", "2019-09"], ["report", "annex4", "-
              ["report", "accountability"], ["status"]):
     out = b.ok(*args)
     clean(out, " ".join(args))
-    check("各区" in out, f"{' '.join(args)} heads its districts with the plan's word: {out[:300]}")
+    check("市辖区" in out, f"{' '.join(args)} heads its districts with the plan's word: {out[:300]}")
 x = b.path("a3.xlsx")
 b.ok("report", "annex3", "--month", "2019-09", "--format", "xlsx", "--out", x)
 eq(openpyxl.load_workbook(x).active.title, "附件1", "the report's sheet")
