@@ -34,7 +34,7 @@
 const struct cli_command cli_commands[] = {
 	{.name = "advance", .fn = cmd_advance, .flags = RW | CLI_VIRTUAL, .group = CLI_G_TIME,
 	 .summary = "apply every due entry up to a time (virtual clock)",
-	 .usage = "dabiao advance --to TIME",
+	 .usage = "dabiao advance --to TIME [--format table|csv|csv-excel|json]",
 	 .text = "Moves a virtual-clock store's now forward to TIME and applies, in order, "
 	         "everything that fell due on the way: reminders, deadlines (lapses), "
 	         "escalations, conduct warnings, digests and dispatches, delivering the notices "
@@ -47,6 +47,9 @@ const struct cli_command cli_commands[] = {
 	 .opts = (const struct cli_optdoc[]){
 		 {"to", "TIME", NULL, "the new now: RFC 3339, or a local time in the store's zone "
 		  "(2017-07-06T00:00:00). Required; it may not be before the store's now."},
+		 {"format", "table|csv|csv-excel|json", "table", "the timeline: text lines, or rows "
+		  "of at (RFC 3339), kind, task and recipients (a list) for a script "
+		  "(docs/output.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {64, "the store runs on the real clock, or TIME is missing, unreadable or in the "
@@ -658,7 +661,8 @@ const struct cli_command cli_commands[] = {
 	 .example = "dabiao --db /var/lib/dabiao/store run"},
 	{.name = "simulate", .fn = cmd_simulate, .flags = 0, .group = CLI_G_TIME,
 	 .summary = "print a plan's timeline from a throw-away store",
-	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY... [--from TIME] [--to TIME]",
+	 .usage = "dabiao simulate PLAN.yaml --registry REGISTRY... [--from TIME] [--to TIME] "
+	          "[--format table|csv|csv-excel|json]",
 	 .text = "Loads the plan and the registries into a temporary virtual-clock store in "
 	         "$TMPDIR, advances it over the plan's horizon and prints every action as "
 	         "`advance` would, then deletes the store, also when it is interrupted (Ctrl-C, "
@@ -671,6 +675,9 @@ const struct cli_command cli_commands[] = {
 		 {"from", "TIME", "the first due entry", "print from TIME on (what comes before "
 		  "is applied, not printed)"},
 		 {"to", "TIME", "the last due entry", "stop at TIME (not before --from)"},
+		 {"format", "table|csv|csv-excel|json", "table", "the timeline as `advance --format` "
+		  "writes it: text lines, or rows of at, kind, task and recipients for a script "
+		  "that tests a plan (docs/output.md)"},
 		 END_OPTS},
 	 .exits = (const struct cli_exitdoc[]){
 		 {65, "the plan or a registry is not valid"},
