@@ -81,6 +81,20 @@ csv_zh = st.write("zh.csv", "id,name,jurisdiction,industry\n"
 rc, _, err = st.run("import", csv_zh)
 # 18 + 1 + 8 + 1 + 2 + 1 = 31 characters before steell (45 bytes)
 eq((rc, loc(err)), (65, "zh.csv:2:32"), "a CSV column after Chinese text counts characters")
+# a row one field short, and a value under a column with no name, after Chinese cells (the
+# shared case f10's files; its check.py counted bytes: 3:45 and 2:50)
+ragged = st.write("ragged.csv", "id,name,jurisdiction,industry,listed,\n"
+                  "91652301MA0000003K,丙（样例）,aa,steel,是,\n"
+                  "91652301MA0000004N,丁（样例）,aa,steel,是\n")
+rc, _, err = st.run("import", ragged)
+# 18 + 1 + 5 + 1 + 2 + 1 + 5 + 1 = 34 characters before 是, the last field (44 bytes)
+eq((rc, loc(err)), (65, "ragged.csv:3:35"), "a short row: at its last field, in characters")
+check("5 fields, but the header has 6" in err, f"saying so: {err}")
+unnamed = st.write("unnamed.csv", "id,name,jurisdiction,industry,listed,,\n"
+                   "91652301MA0000003K,丙（样例）,aa,steel,是,,备注\n")
+rc, _, err = st.run("import", unnamed)
+# 18 + 1 + 5 + 1 + 2 + 1 + 5 + 1 + 1 + 1 + 0 + 1 = 37 characters before 备注 (49 bytes)
+eq((rc, loc(err)), (65, "unnamed.csv:2:38"), "a value under an unnamed column, in characters")
 fw = st.write("fw.csv", "id,name,jurisdiction,industry\n"
               "９１６５２３０１ＭＡ７０００００１Ｑ,甲,aa,steel\n")
 rc, _, err = st.run("import", fw)
