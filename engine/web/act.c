@@ -933,6 +933,21 @@ web_after_action(struct req *r, int rc, struct dberr *e, const char *back, const
 	req_redirect(r, back);
 }
 
+/* An office's action on a task (review, event): 0 when the asker is an office that may see
+ * the task; else the refusal is answered (404 for a task it may not see, 403 with denied
+ * for a county or an enterprise that sees it) and the status returned. */
+static int
+office_may_act(struct req *r, const char *key, const char *denied)
+{
+	int v = act_check(r, key, false);
+
+	if (v == 0 && !web_can_review(&r->who))
+		v = 403;
+	if (v != 0)
+		req_error(r, v, v == 404 ? "没有这个任务。" : v == 403 ? denied : "存储暂时不可用，请稍后重试。");
+	return v;
+}
+
 void
 act_review(struct req *r, const char *key)
 {
@@ -941,17 +956,10 @@ act_review(struct req *r, const char *key)
 	char *actor, *back;
 	struct dberr e;
 	bool need;
-	int v, rc;
+	int rc;
 
-	if (!web_can_review(&r->who)) {
-		v = act_check(r, key, false);
-		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以审核。");
+	if (office_may_act(r, key, "只有州级部门的账号可以审核。") != 0)
 		return;
-	}
-	if ((v = act_check(r, key, false)) != 0) {
-		req_error(r, v, "没有这个任务。");
-		return;
-	}
 	if (x.action == NULL || (strcmp(x.action, "accept") && strcmp(x.action, "return") &&
 	                         strcmp(x.action, "flag") && strcmp(x.action, "unflag"))) {
 		req_error(r, 400, "未知的审核操作。");
@@ -996,6 +1004,27 @@ act_review(struct req *r, const char *key)
 	free(back);
 }
 
+/* The plan and milestone of a task key (PLAN/MILESTONE/SUBJECT/PERIOD; ids hold no '/'),
+ * or NULL when either is not loaded. */
+static const struct plan_milestone *
+key_milestone(struct engine *en, const char *key, const struct engine_plan **ep)
+{
+	const char *s1 = strchr(key, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	char *plan, *ms;
+	int mi = -1;
+
+	*ep = NULL;
+	if (s1 == NULL || s2 == NULL)
+		return NULL;
+	plan = xstrndup(key, (size_t)(s1 - key));
+	ms = xstrndup(s1 + 1, (size_t)(s2 - s1 - 1));
+	if ((*ep = engine_plan_find(en, plan)) != NULL)
+		mi = plan_milestone_index((*ep)->plan, ms);
+	free(plan);
+	free(ms);
+	return mi >= 0 ? &(*ep)->plan->milestones[mi] : NULL;
+}
+
 /* ---- a lifecycle's own events (review 11g, S13): `dabiao event` on the task page ---- */
 
 struct event_arg {
@@ -1037,36 +1066,19 @@ act_event(struct req *r, const char *key)
 	const char *reason = req_field(r, "reason"), *note = req_field(r, "note");
 	const char *at = req_field(r, "at");
 	const struct engine_plan *ep = NULL;
+	const struct plan_milestone *m;
 	const struct plan_lifecycle *lc = NULL;
 	char *actor, *back;
 	struct dberr e;
-	int v, rc;
+	int rc;
 
-	if (!web_can_review(&r->who)) {
-		v = act_check(r, key, false);
-		req_error(r, v ? v : 403, v == 404 ? "没有这个任务。" : "只有州级部门的账号可以办理。");
+	if (office_may_act(r, key, "只有州级部门的账号可以办理。") != 0)
 		return;
-	}
-	if ((v = act_check(r, key, false)) != 0) {
-		req_error(r, v, "没有这个任务。");
-		return;
-	}
 	/* the event must be one the lifecycle has, and one of the office's (not a hand-in or
 	 * a review, which have their own forms and rules); whether the state allows it now
 	 * is the engine's to say, in the transaction */
-	{
-		char plan[256], ms[256];
-		const char *s1 = strchr(key, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
-		int mi;
-
-		if (s1 && s2 && (size_t)(s1 - key) < sizeof(plan) && (size_t)(s2 - s1) < sizeof(ms)) {
-			snprintf(plan, sizeof(plan), "%.*s", (int)(s1 - key), key);
-			snprintf(ms, sizeof(ms), "%.*s", (int)(s2 - s1 - 1), s1 + 1);
-			if ((ep = engine_plan_find(r->en, plan)) != NULL &&
-			    (mi = plan_milestone_index(ep->plan, ms)) >= 0)
-				lc = &ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle];
-		}
-	}
+	if ((m = key_milestone(r->en, key, &ep)) != NULL)
+		lc = &ep->plan->lifecycles[m->lifecycle];
 	if (x.event == NULL || lc == NULL || plan_lifecycle_event(lc, x.event) < 0 ||
 	    !strcmp(x.event, "submit") || !strcmp(x.event, "accept") || !strcmp(x.event, "return")) {
 		req_error(r, 400, "未知的办理事项。");
@@ -1602,18 +1614,12 @@ static void
 receipt_table_row(struct req *r, struct store_txn *txn, const struct store_audit *a)
 {
 	struct html *h = &r->out;
-	const char *slash = strchr(a->task, '/');
-	char *plan = xstrndup(a->task, slash ? (size_t)(slash - a->task) : 0);
-	char *ms = xstrndup(slash ? slash + 1 : "", slash ? strcspn(slash + 1, "/") : 0);
-	const struct engine_plan *ep = engine_plan_find(r->en, plan);
-	int mi = ep ? plan_milestone_index(ep->plan, ms) : -1;
-	const struct plan_milestone *m = mi >= 0 ? &ep->plan->milestones[mi] : NULL;
+	const struct engine_plan *ep;
+	const struct plan_milestone *m = key_milestone(r->en, a->task, &ep);
 	struct report_annex_reported rep;
 	struct dberr e;
 	bool read = false;
 
-	free(plan);
-	free(ms);
 	if (m == NULL || (m->form != PLAN_FORM_ANNEX3 && m->form != PLAN_FORM_ANNEX4) ||
 	    report_form_milestone(ep->plan, (int)m->form) != m)
 		return;
