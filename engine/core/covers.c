@@ -15,13 +15,9 @@ engine_where_matches(const struct plan_where *where, size_t nwhere, const struct
 	for (size_t i = 0; i < nwhere; i++) {
 		const struct plan_where *w = &where[i];
 		const char *v = strcmp(w->attr, "id") == 0 ? s->id : store_subject_field(s, w->attr);
-		bool ok = false;
 
-		if (v == NULL)
-			return false;
-		for (size_t j = 0; j < w->nvalues && !ok; j++)
-			ok = strcmp(v, w->values[j]) == 0;
-		if (!ok)
+		/* one lookup per subject and attribute, not a scan of the list (review 13f, C2) */
+		if (v == NULL || !plan_where_has(w, v))
 			return false;
 	}
 	return true;

@@ -8,6 +8,8 @@
 # of its own, every milestone renamed (`renamed_from:`, review 13f, C4). `load` of a
 # version 2 renaming each milestone of a version 1 of as many, then of a version 3 whose
 # milestones are renamed from version 1's ids (each looked up in the older versions).
+# `import --dry-run` of n enterprises against a milestone whose `where:` lists n values,
+# none of them the enterprises' (review 13f, C2: each was compared with every value).
 # Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
@@ -97,6 +99,14 @@ while n <= max_ms:
             f.write("".join(f"      - {{id: {mid}{i}, title: 第{i}项, owner: hq, for: once, "
                             f"due: 2017-05-10{f', renamed_from: {was}{i}' if was else ''}}}\n"
                             for i in range(n)))
+    with open(f"where-{n}.yaml", "w") as f:
+        f.write("plan: wh\ntitle: 名单\ntimezone: Asia/Shanghai\nroles:\n"
+                "  firm: {title: 企业, per: enterprise}\n" + one +
+                "      - {id: m, title: M, owner: firm, for: each enterprise, due: 2017-05-10, "
+                "where: {grp: [" + ", ".join(f"g{i}" for i in range(n)) + "]}}\n")
+    with open(f"where-ent-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry,grp\n")
+        f.write("".join(f"{code(i)},企业{i},j{i % 10},steel,none\n" for i in range(n)))
     n *= 10
 n = 10_000
 while n <= max_wide:
@@ -163,6 +173,20 @@ while [ "$n" -le "$max_ms" ]; do
 		summary+=" load_renamed_v${v}_${n}=${secs}s"
 		step "load_renamed_v$v" "$secs"
 	done
+	rm -rf "$db"
+	n=$((n * 10))
+done
+n=1000
+while [ "$n" -le "$max_ms" ]; do
+	db="$dir/db-where-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import registry.yaml >/dev/null
+	"$bin" --db "$db" load "where-$n.yaml" >/dev/null
+	read -r secs rss < <(t "$bin" --db "$db" import "where-ent-$n.csv" --dry-run)
+	printf 'import %7d enterprises, where: of as many: %8.2f s  max RSS %7d KB\n' "$n" \
+		"$secs" "$rss"
+	summary+=" import_where_${n}=${secs}s"
+	step import_where "$secs"
 	rm -rf "$db"
 	n=$((n * 10))
 done

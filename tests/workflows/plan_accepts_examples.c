@@ -343,6 +343,9 @@ milestones_and_dues(const struct plan *p)
 	ASSERT_STR_EQ(m->where[1].attr, "industry");
 	ASSERT_EQ(m->where[1].nvalues, 2);
 	ASSERT_STR_EQ(m->where[1].values[1], "cement");
+	ASSERT(plan_where_has(&m->where[1], "cement") && plan_where_has(&m->where[0], "true"));
+	ASSERT(!plan_where_has(&m->where[1], "Cement") && !plan_where_has(&m->where[1], "cement "));
+	ASSERT(!plan_where_has(&m->where[0], "yes") && !plan_where_has(&m->where[1], ""));
 
 	m = ms(p, "hearing");
 	ASSERT_EQ(m->due.kind, PLAN_DUE_DATETIME);

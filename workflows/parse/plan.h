@@ -131,6 +131,7 @@ struct plan_where {
 	char *attr;
 	char **values;
 	size_t nvalues;
+	struct hmap index;          /* each value -> its index, for plan_where_has; owned */
 };
 
 /* A milestone's `form:`: the blank table its tasks hand in, attached to their reminders. */
@@ -347,6 +348,10 @@ int plan_role_index(const struct plan *p, const char *id);
 int plan_milestone_index(const struct plan *p, const char *id);
 /* The milestone whose renamed_from is old_id (at most one: the parser refuses a second). */
 int plan_renamed_index(const struct plan *p, const char *old_id);
+/* Is value one of w's values (compared as text)? A lookup, not a scan: a `where:` list of
+ * 80,000 values is matched against each of 80,000 enterprises in linear time (review 13f,
+ * C2). */
+bool plan_where_has(const struct plan_where *w, const char *value);
 int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
 int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
 /* Is state st (an index, -1 allowed: false) one waiting for the receiver's review: an

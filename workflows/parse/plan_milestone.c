@@ -251,7 +251,9 @@ plan_parse_where(struct pctx *c, const struct ydoc_node *n, const char *what,
 		for (size_t k = 0; k < nvals; k++) {
 			if ((rc = ydoc_string(c->d, vals[k], "a where value", &s, c->e)) != 0)
 				return rc;
-			w->values[w->nvalues++] = where_value(vals[k]);
+			w->values[w->nvalues] = where_value(vals[k]);
+			hmap_put(&w->index, w->values[w->nvalues], w->nvalues);
+			w->nvalues++;
 		}
 	}
 	return 0;

@@ -394,6 +394,7 @@ where_free(struct plan_where *w, size_t n)
 		for (size_t k = 0; k < w[i].nvalues; k++)
 			free(w[i].values[k]);
 		free(w[i].values);
+		hmap_release(&w[i].index);
 	}
 	free(w);
 }
@@ -517,6 +518,12 @@ plan_milestone_index(const struct plan *p, const char *id)
 	/* by the index the parser keeps: a plan of 100,000 milestones, and every task of a
 	 * store, looks its milestone up in constant time */
 	return hmap_get(&p->milestone_ids, id, &i) ? (int)i : -1;
+}
+
+bool
+plan_where_has(const struct plan_where *w, const char *value)
+{
+	return hmap_get(&w->index, value, NULL);
 }
 
 int
