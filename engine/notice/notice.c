@@ -287,23 +287,11 @@ lookup(const char *name, void *arg)
 	return NULL;
 }
 
-/* Whether id is one of ids: a list of section ids as a submission declares them
- * ("a,b") or as the submit records what is missing ("a、b"). */
-static bool
-id_listed(const char *ids, const char *id)
-{
-	size_t n = strlen(id);
-
-	for (const char *hit = ids; (hit = strstr(hit, id)) != NULL; hit += n) {
-		bool starts = hit == ids || hit[-1] == ',' ||
-		              (hit - ids >= 3 && memcmp(hit - 3, "、", 3) == 0);
-		bool ends = !hit[n] || hit[n] == ',' || strncmp(hit + n, "、", 3) == 0;
-
-		if (starts && ends)
-			return true;
-	}
-	return false;
-}
+/* The separators of a list of section ids, as a submission declares them ("a,b") or as
+ * the submit records what is missing ("a、b"). Such a list is made a set (strset_add_split)
+ * and asked once per required section: searching the text for each made a notice of
+ * 16,000 sections quadratic (review 13f, C15). */
+static const char *const id_seps[] = {",", "、", NULL};
 
 /* Sections as a numbered list of whole lines, "　　（一）工业污染源总体情况；" … "。", by
  * their titles (the id where the plan gives none); "" when there are none. ids: the
@@ -311,14 +299,16 @@ id_listed(const char *ids, const char *id)
 static void
 section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
 {
+	struct strset listed = STRSET_INIT;
 	size_t k = 0, total = 0;
 
+	strset_add_split(&listed, ids, id_seps);
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < m->nrequires; i++) {
 			const char *id = m->requires[i];
 			char num[WORDS_NUMERAL_MAX];
 
-			if (ids != NULL && !id_listed(ids, id))
+			if (ids != NULL && !strset_has(&listed, id))
 				continue;
 			if (pass == 0) {
 				total++;
@@ -330,6 +320,7 @@ section_list(const struct plan_milestone *m, const char *ids, struct buf *out)
 			           m->requires_titles[i] ? m->requires_titles[i] : id,
 			           k == total ? "。" : "；\n");
 		}
+	strset_free(&listed);
 }
 
 /* The words of a task's obligation: what (the period and the milestone's title), the verb
@@ -425,15 +416,19 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 	val(vs, "submitted_by", store_task_extra(t, "submitted_by"));
 	val(vs, "submitted_at", store_task_extra(t, "submitted_at"));
 	if (store_task_extra(t, "missing") != NULL) {
+		struct strset missing = STRSET_INIT;
+
 		section_list(m, store_task_extra(t, "missing"), &req);
 		valf(vs, "missing_list", "%s", buf_str(&req));
 		buf_reset(&req);
+		strset_add_split(&missing, store_task_extra(t, "missing"), id_seps);
 		for (size_t i = 0; i < m->nrequires; i++) {
-			if (!id_listed(store_task_extra(t, "missing"), m->requires[i]))
+			if (!strset_has(&missing, m->requires[i]))
 				continue;
 			buf_puts(&req, req.len ? "、" : "");
 			buf_puts(&req, m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
 		}
+		strset_free(&missing);
 		valf(vs, "missing", "%s", req.len ? buf_str(&req) : store_task_extra(t, "missing"));
 	}
 	/* a task chased after a hand-in is owed a correction, not a first hand-in: its

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/utf8.h"
 #include "base/xalloc.h"
 #include "engine/sched/sched_int.h"
@@ -83,27 +84,27 @@ in_list(const char *list, const char *word)
  * clerk reads on the paper). Anything else is refused (DB_EUSAGE), naming the item and the
  * milestone's sections: a typo taken as "declared nothing" would make a complete hand-in
  * incomplete and tell the county so (review 10e, M-M). *ids receives the ids, comma-
- * separated, each once, in the order given. */
+ * separated, each once, in the order given. Each item is looked up (plan_section_named)
+ * and each section marked when taken: matched pair by pair, 16,000 sections took 3 s
+ * (review 13f, C15). */
 static int
 declared_sections(const struct plan_milestone *m, const char *given, struct buf *ids,
                   struct dberr *e)
 {
 	struct buf all = BUF_INIT;
+	bool *taken = xcalloc(m->nrequires ? m->nrequires : 1, sizeof(*taken));
 	int rc = 0;
 
 	for (const char *p = given; rc == 0 && p != NULL && *given != '\0';) {
 		const char *end = strchr(p, ',');
 		size_t l = end ? (size_t)(end - p) : strlen(p), lead, stop;
-		int found = -1;
+		char *item;
+		int found;
 
 		utf8_trim_span(p, l, &lead, &stop);
-		for (size_t i = 0; found < 0 && i < m->nrequires; i++)
-			if ((strlen(m->requires[i]) == stop - lead &&
-			     strncmp(m->requires[i], p + lead, stop - lead) == 0) ||
-			    (m->requires_titles[i] != NULL &&
-			     strlen(m->requires_titles[i]) == stop - lead &&
-			     strncmp(m->requires_titles[i], p + lead, stop - lead) == 0))
-				found = (int)i;
+		item = xstrndup(p + lead, stop - lead);
+		found = plan_section_named(m, item);
+		free(item);
 		if (found < 0) {
 			for (size_t i = 0; i < m->nrequires; i++)
 				buf_printf(&all, "%s%s%s%s%s", i ? ", " : "", m->requires[i],
@@ -121,38 +122,51 @@ declared_sections(const struct plan_milestone *m, const char *given, struct buf 
 			     : dberr_set(e, DB_EUSAGE, "--sections: '%.*s' is not a section of milestone "
 			                 "%s, whose sections are (by id or title) %s; nothing changed",
 			                 (int)(stop - lead), p + lead, m->id, buf_str(&all));
-		} else if (!in_list(buf_str(ids), m->requires[found]))
+		} else if (!taken[found]) {
+			taken[found] = true;
 			buf_printf(ids, "%s%s", ids->len ? "," : "", m->requires[found]);
+		}
 		p = end ? end + 1 : NULL;
 	}
+	free(taken);
 	buf_release(&all);
 	return rc;
 }
+
+/* The separator of a task's stored section lists ("sections": "a,b") */
+static const char *const commas[] = {",", NULL};
 
 /* The sections a task holds: those handed in before (its "sections", kept since its last
  * return) and this hand-in's, in the milestone's order. Sections add up over a task's
  * hand-ins (review 10f, F3): the 内容不全 notice asks the county to make up what is missing,
  * and one that sends only that has handed in the whole; a return asks for the report anew
- * and clears them (task_event). */
+ * and clears them (task_event). The lists as sets: one lookup per required section. */
 static void
 held_sections(const struct plan_milestone *m, const char *before, const char *now,
               struct buf *out)
 {
+	struct strset have = STRSET_INIT;
+
+	strset_add_split(&have, before, commas);
+	strset_add_split(&have, now, commas);
 	for (size_t i = 0; i < m->nrequires; i++)
-		if ((before != NULL && in_list(before, m->requires[i])) ||
-		    in_list(now, m->requires[i]))
+		if (strset_has(&have, m->requires[i]))
 			buf_printf(out, "%s%s", out->len ? "," : "", m->requires[i]);
+	strset_free(&have);
 }
 
 /* The required sections not declared are missing. */
 static void
 missing_sections(const struct plan_milestone *m, const char *declared, struct buf *out)
 {
+	struct strset have = STRSET_INIT;
 	size_t n = 0;
 
+	strset_add_split(&have, declared, commas);
 	for (size_t i = 0; i < m->nrequires; i++)
-		if (declared == NULL || !in_list(declared, m->requires[i]))
+		if (!strset_has(&have, m->requires[i]))
 			buf_printf(out, "%s%s", n++ ? "、" : "", m->requires[i]);
+	strset_free(&have);
 }
 
 static int

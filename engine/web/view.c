@@ -185,11 +185,12 @@ view_sections(struct req *r, const char *plan, const char *milestone, const char
 		skip = end ? (end == comma ? 1 : strlen("、")) : 0;
 		if (n > 0) {
 			const char *shown = NULL;
+			int i;
 
 			id = xstrndup(p, n);
-			for (size_t i = 0; m && i < m->nrequires && !shown; i++)
-				if (strcmp(m->requires[i], id) == 0)
-					shown = m->requires_titles[i] ? m->requires_titles[i] : id;
+			/* looked up, not scanned: a record of 16,000 sections (review 13f, C15) */
+			if (m != NULL && (i = plan_section_index(m, id)) >= 0)
+				shown = m->requires_titles[i] ? m->requires_titles[i] : id;
 			HF(&r->out, "%s%s", first ? "" : "、", shown ? shown : id);
 			first = false;
 			free(id);

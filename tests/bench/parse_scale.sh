@@ -10,6 +10,8 @@
 # milestones are renamed from version 1's ids (each looked up in the older versions).
 # `import --dry-run` of n enterprises against a milestone whose `where:` lists n values,
 # none of them the enterprises' (review 13f, C2: each was compared with every value).
+# `submit --sections` naming every section of the `requires:` plan above, at 1k/10k (an
+# argument holds ~18k; review 13f, C15: matched pair by pair).
 # Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
@@ -187,6 +189,20 @@ while [ "$n" -le "$max_ms" ]; do
 		"$secs" "$rss"
 	summary+=" import_where_${n}=${secs}s"
 	step import_where "$secs"
+	rm -rf "$db"
+	n=$((n * 10))
+done
+n=1000
+while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
+	db="$dir/db-sections-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import offices.yaml >/dev/null
+	"$bin" --db "$db" load "requires-$n.yaml" >/dev/null
+	sections=$(seq -f 's%.0f' 0 $((n - 1)) | paste -sd,)
+	read -r secs rss < <(t "$bin" --db "$db" submit big/m0/hq/once --by x --sections "$sections")
+	printf 'submit %7d sections, all named:  %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" submit_sections_${n}=${secs}s"
+	step submit_sections "$secs"
 	rm -rf "$db"
 	n=$((n * 10))
 done

@@ -80,5 +80,39 @@ body = inc[0].get_body(("plain",)).get_content()
 check("超标企业名单" in body and "（一）超标企业基数" not in body,
       f"the notice names the missing list only: {body}")
 
+# --- matched by lookups since review 13f, C15; the same answers as the scan in order:
+# a title that is another section's id names the first section it matches (x, titled y),
+# an item given twice (or by its id and its title) counts once, in the order first given,
+# and the sections of earlier hand-ins add up with later ones
+TRICKY = county_plan("tx", "同名测试", [
+    county_task("t", "甲报告", "2017-05-10", "submit_to: supervision, requires: "
+                "{x: y, y: 乙节, z: z2}"),
+    county_task("big", "大报告", "2017-05-10", "submit_to: supervision, requires: ["
+                + ", ".join(f"s{i}" for i in range(3000)) + "]")],
+    offices=[("supervision", "监察支队")])
+st.ok("load", st.write("t.yaml", TRICKY))
+st.ok("submit", "tx/t/a/once", "--by", "张三", "--sections", "z2,y,z,x")
+eq(sections_recorded("tx/t/a/once"), "z,x", "z2 is z, y is x's title (the first match), "
+   "z and x again count once, in the order given")
+eq(state("tx/t/a/once"), "incomplete", "section y (乙节) was not declared")
+st.ok("submit", "tx/t/a/once", "--by", "张三", "--sections", "乙节")
+eq(sections_recorded("tx/t/a/once"), "y", "乙节 is y")
+eq(state("tx/t/a/once"), "submitted", "x and z before, y now: the whole")
+
+# 3,000 sections: all but s1234 declared, backwards and some twice: incomplete, and the
+# notice asks for s1234 alone; then s1234 alone completes it
+given = [f"s{i}" for i in reversed(range(3000)) if i != 1234] + ["s0", "s2999"]
+st.ok("submit", "tx/big/b/once", "--by", "张三", "--sections", ",".join(given))
+eq(state("tx/big/b/once"), "incomplete", "2,999 of 3,000 sections: incomplete")
+eq(sections_recorded("tx/big/b/once"),
+   ",".join(f"s{i}" for i in reversed(range(3000)) if i != 1234),
+   "each declared section once, in the order given")
+inc = [m for m in st.mails() if m["X-Dabiao-Kind"] == "incomplete" and m["To"].startswith("b@")]
+body = inc[-1].get_body(("plain",)).get_content()
+check("s1234" in body and "s1233" not in body and "s1235" not in body,
+      "the notice names s1234, the one missing, and no other")
+st.ok("submit", "tx/big/b/once", "--by", "张三", "--sections", "s1234")
+eq(state("tx/big/b/once"), "submitted", "the missing section handed in: complete")
+
 st.cleanup()
 done("submit --sections: unknown ids refused (64), blanks trimmed, titles accepted")

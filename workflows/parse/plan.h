@@ -158,6 +158,8 @@ struct plan_milestone {
 	char **requires;
 	char **requires_titles;     /* per required section: its title, or NULL (the id) */
 	size_t nrequires;
+	struct hmap section_ids;    /* each requires id -> its index; owned */
+	struct hmap section_titles; /* each title -> the first section with it; owned */
 	char *description;          /* optional free text for notices, may be NULL */
 	bool covers_previous;       /* covers: previous: a recurring task reports on the period
 	                               before the one it is due in (a table due on 07-05 covers
@@ -352,6 +354,12 @@ int plan_renamed_index(const struct plan *p, const char *old_id);
  * 80,000 values is matched against each of 80,000 enterprises in linear time (review 13f,
  * C2). */
 bool plan_where_has(const struct plan_where *w, const char *value);
+/* The index in m->requires of the section with this id; -1 when none. */
+int plan_section_index(const struct plan_milestone *m, const char *id);
+/* The first section of m->requires whose id or title is name (what `submit --sections`
+ * and the web's hand-in accept); -1 when none. Lookups, so a hand-in naming 16,000
+ * sections is matched in linear time (review 13f, C15). */
+int plan_section_named(const struct plan_milestone *m, const char *name);
 int plan_lifecycle_state(const struct plan_lifecycle *lc, const char *state);
 int plan_lifecycle_event(const struct plan_lifecycle *lc, const char *event);
 /* Is state st (an index, -1 allowed: false) one waiting for the receiver's review: an

@@ -415,6 +415,8 @@ milestone_release(struct plan_milestone *m)
 	}
 	free(m->requires);
 	free(m->requires_titles);
+	hmap_release(&m->section_ids);
+	hmap_release(&m->section_titles);
 }
 
 void
@@ -524,6 +526,27 @@ bool
 plan_where_has(const struct plan_where *w, const char *value)
 {
 	return hmap_get(&w->index, value, NULL);
+}
+
+int
+plan_section_index(const struct plan_milestone *m, const char *id)
+{
+	size_t i;
+
+	return hmap_get(&m->section_ids, id, &i) ? (int)i : -1;
+}
+
+int
+plan_section_named(const struct plan_milestone *m, const char *name)
+{
+	int by_id = plan_section_index(m, name);
+	size_t i;
+
+	/* the first section it names, as a scan in order would find it: a title may be
+	 * another section's id */
+	if (hmap_get(&m->section_titles, name, &i) && (by_id < 0 || (int)i < by_id))
+		return (int)i;
+	return by_id;
 }
 
 int
