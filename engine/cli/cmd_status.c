@@ -87,6 +87,7 @@ struct status_ctx {
 	const char *jurisdiction, *plan;
 	struct row *rows;
 	size_t nrows, caprows;
+	struct hmap row_at;  /* jurisdiction -> its index in rows (before they are sorted) */
 	struct next next[NEXT_MAX];
 	size_t nnext;
 	struct buf overdue, review, gaps;
@@ -134,12 +135,16 @@ status_words(struct status_ctx *c)
 static struct row *
 row_for(struct status_ctx *c, const char *j)
 {
-	for (size_t i = 0; i < c->nrows; i++)
-		if (strcmp(c->rows[i].jurisdiction, j) == 0)
-			return &c->rows[i];
+	size_t i;
+
+	/* found by a map: a scan of the rows for each task made `status` quadratic in the
+	 * jurisdictions (review 13f, C3: 20,000 took 1.5 s) */
+	if (hmap_get(&c->row_at, j, &i))
+		return &c->rows[i];
 	c->rows = xgrow(c->rows, &c->caprows, c->nrows + 1, sizeof(*c->rows));
 	memset(&c->rows[c->nrows], 0, sizeof(*c->rows));
 	c->rows[c->nrows].jurisdiction = xstrdup(j);
+	hmap_put(&c->row_at, c->rows[c->nrows].jurisdiction, c->nrows);
 	c->rows[c->nrows].name = j[0] ? store_subject_name(c->txn, STORE_JURISDICTION, j)
 	                              : xstrdup(L(c, L_OFFICES));
 	return &c->rows[c->nrows++];
@@ -524,7 +529,9 @@ cmd_status(struct cli *c)
 	sc.en = en;
 	status_words(&sc);
 	tables_init(&sc);
-	if ((rc = store_read(engine_store(en), status_txn, &sc, &c->err)) != 0)
+	rc = store_read(engine_store(en), status_txn, &sc, &c->err);
+	hmap_release(&sc.row_at); /* its indexes are the order sorting changes */
+	if (rc != 0)
 		goto out;
 	if (sc.nrows > 1)
 		qsort(sc.rows, sc.nrows, sizeof(*sc.rows), row_cmp);

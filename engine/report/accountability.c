@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/strset.h"
 #include "base/xalloc.h"
 #include "engine/report/report.h"
 
@@ -953,27 +954,37 @@ resolve_lapses(struct acc *a)
 
 /* A 漏报 flag on a task whose lapse (逾期未报, 逾期) is in the same jurisdiction and
  * person's rows is the lapse by another name (review 10g, G11): it keeps its row and its
- * 漏报 column, says so, and adds nothing to 合计. Items are sorted by then. */
+ * 漏报 column, says so, and adds nothing to 合计. Items are sorted by then. The lapses'
+ * (task, jurisdiction, person) as a set: each flag looked up, not compared with every row
+ * (review 13f, C3's kind: flags x rows). */
 static void
 omitted_lapses(struct acc *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
+	struct strset lapses = STRSET_INIT;
+
+	for (size_t j = 0; j < a->n; j++)
+		if (a->v[j].kind == K_MISSED || a->v[j].kind == K_OVERDUE) {
+			char *k = xasprintf("%s\n%s\n%s", a->v[j].task, a->v[j].jur_id, a->v[j].person);
+
+			strset_add(&lapses, k);
+			free(k);
+		}
+	for (size_t i = 0; i < a->n && lapses.n > 0; i++) {
 		struct item *it = &a->v[i];
-		char *why;
+		char *why, *k;
 
 		if (it->kind != K_OMITTED)
 			continue;
-		for (size_t j = 0; j < a->n && !it->with_lapse; j++)
-			it->with_lapse = (a->v[j].kind == K_MISSED || a->v[j].kind == K_OVERDUE) &&
-			                 strcmp(a->v[j].task, it->task) == 0 &&
-			                 strcmp(a->v[j].jur_id, it->jur_id) == 0 &&
-			                 strcmp(a->v[j].person, it->person) == 0;
+		k = xasprintf("%s\n%s\n%s", it->task, it->jur_id, it->person);
+		it->with_lapse = strset_has(&lapses, k);
+		free(k);
 		if (!it->with_lapse)
 			continue;
 		why = xasprintf("%s；与该任务的逾期为同一事项，合计计1次", it->why);
 		free(it->why);
 		it->why = why;
 	}
+	strset_free(&lapses);
 }
 
 static void

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hmap.h"
+
 #include "engine/audit/audit.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
@@ -36,6 +38,8 @@ struct figures {
 	const struct engine_plan *ep;
 	struct jrow *rows;
 	size_t nrows, cap;
+	struct hmap row_at;        /* id -> index in rows, until they are sorted (review 13f,
+	                              C3: a scan per task was quadratic in the jurisdictions) */
 	struct buf overdue;
 	unsigned noverdue;
 	struct buf warnings;
@@ -54,12 +58,14 @@ row(struct figures *f, const char *id)
 	struct store_subject s;
 	struct dberr ignored;
 
-	for (size_t i = 0; i < f->nrows; i++)
-		if (strcmp(f->rows[i].id, id) == 0)
-			return &f->rows[i];
+	size_t i;
+
+	if (hmap_get(&f->row_at, id, &i))
+		return &f->rows[i];
 	f->rows = xgrow(f->rows, &f->cap, f->nrows + 1, sizeof(*f->rows));
 	memset(&f->rows[f->nrows], 0, sizeof(*f->rows));
 	f->rows[f->nrows].id = xstrdup(id);
+	hmap_put(&f->row_at, f->rows[f->nrows].id, f->nrows);
 	dberr_clear(&ignored);
 	if (store_subject_get(f->txn, STORE_JURISDICTION, id, &s, &ignored) == 0) {
 		const char *n = store_subject_field(&s, "name");
@@ -214,6 +220,7 @@ figures_release(struct figures *f)
 		free(f->rows[i].check);
 	}
 	free(f->rows);
+	hmap_release(&f->row_at);
 	buf_release(&f->overdue);
 	buf_release(&f->warnings);
 	buf_release(&f->voided);
@@ -234,7 +241,9 @@ reported(struct figures *f, const char *month, struct dberr *e)
 {
 	const struct plan_milestone *m = report_form_milestone(f->ep->plan, PLAN_FORM_ANNEX3);
 	struct report_annex3_figures end = {0};
+	struct hmap at = HMAP_INIT; /* end's ids -> their index, one lookup per row */
 	char covered[16];
+	size_t k;
 	int rc = 0, y, mo;
 
 	for (size_t i = 0; i < f->nrows; i++)
@@ -249,15 +258,14 @@ reported(struct figures *f, const char *month, struct dberr *e)
 	snprintf(covered, sizeof(covered), "%04d-%02d", y, mo);
 	if ((rc = report_annex3_month_end(f->en, f->txn, f->ep->plan->id, covered, &end, e)) != 0)
 		goto out;
+	for (k = 0; k < end.n; k++)
+		hmap_put(&at, end.id[k], k); /* the last of an id, as the scan it replaces */
 	for (size_t i = 0; i < f->nrows; i++) {
 		struct jrow *r = &f->rows[i];
 		static const unsigned none[9];
-		const unsigned *v = none;
+		const unsigned *v = hmap_get(&at, r->id, &k) ? end.v[k] : none;
 		char *key;
 
-		for (size_t k = 0; k < end.n; k++)
-			if (strcmp(end.id[k], r->id) == 0)
-				v = end.v[k];
 		key = xasprintf("%s/%s/%s/%s", f->ep->plan->id, m->id, r->id, month);
 		rc = report_annex3_check(f->txn, key, v, &r->rbase, &r->rstatus, &r->check, e);
 		free(key);
@@ -265,6 +273,7 @@ reported(struct figures *f, const char *month, struct dberr *e)
 			break;
 	}
 out:
+	hmap_release(&at);
 	report_annex3_figures_release(&end);
 	return rc;
 }
@@ -466,6 +475,7 @@ dispatch_fire(struct engine *en, struct store_txn *txn, const struct store_due *
 		rc = store_notice_each(txn, notice_cb, &f, e);
 	if (rc != 0)
 		goto out;
+	hmap_release(&f.row_at); /* every row is made; sorting moves them */
 	if (f.nrows > 1) /* none: no array, and qsort(NULL, 0) is undefined */
 		qsort(f.rows, f.nrows, sizeof(*f.rows), row_cmp);
 	/* a plan without a clean-up milestone has no figures: no county table to check against

@@ -12,6 +12,8 @@
 # none of them the enterprises' (review 13f, C2: each was compared with every value).
 # `submit --sections` naming every section of the `requires:` plan above, at 1k/10k (an
 # argument holds ~18k; review 13f, C15: matched pair by pair).
+# `status` of a store of 1k/10k jurisdictions with two tasks each (review 13f, C3: each
+# task's row was found by a scan of the rows).
 # Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
@@ -109,7 +111,18 @@ while n <= max_ms:
     with open(f"where-ent-{n}.csv", "w") as f:
         f.write("id,name,jurisdiction,industry,grp\n")
         f.write("".join(f"{code(i)},企业{i},j{i % 10},steel,none\n" for i in range(n)))
+    if n <= 10_000:
+        with open(f"jur-{n}.yaml", "w") as f:
+            f.write("jurisdictions:\n" + "".join(
+                f"  - {{id: c{i}, name: 县{i}, kind: county, email: [c{i}@x.example]}}\n"
+                for i in range(n)))
     n *= 10
+with open("per-jur.yaml", "w") as f:
+    f.write("plan: pj\ntitle: 分县\ntimezone: Asia/Shanghai\nroles:\n"
+            "  county: {title: 县, per: jurisdiction}\n"
+            "phases:\n  - id: p\n    title: P\n    milestones:\n"
+            "      - {id: a, title: A, owner: county, for: each jurisdiction, due: 2017-01-10}\n"
+            "      - {id: b, title: B, owner: county, for: each jurisdiction, due: 2017-03-10}\n")
 n = 10_000
 while n <= max_wide:
     names = [f"attr{i}" for i in range(n)]
@@ -203,6 +216,19 @@ while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
 	printf 'submit %7d sections, all named:  %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
 	summary+=" submit_sections_${n}=${secs}s"
 	step submit_sections "$secs"
+	rm -rf "$db"
+	n=$((n * 10))
+done
+n=1000
+while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
+	db="$dir/db-status-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" load per-jur.yaml >/dev/null
+	"$bin" --db "$db" import "jur-$n.yaml" >/dev/null
+	read -r secs rss < <(t "$bin" --db "$db" status --format json)
+	printf 'status %7d jurisdictions:        %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
+	summary+=" status_${n}jur=${secs}s"
+	step status "$secs"
 	rm -rf "$db"
 	n=$((n * 10))
 done
