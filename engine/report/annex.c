@@ -158,11 +158,14 @@ report_industry_title(const struct plan *p, const char *id)
 		{"electrolytic-aluminium", "电解铝"}, {"cotton-pulp", "棉浆粕"}, {"other", "其他行业"},
 	};
 
+	int k;
+
 	if (id == NULL)
 		return "";
-	for (size_t i = 0; i < p->nindustries; i++)
-		if (strcmp(p->industries[i].id, id) == 0)
-			return p->industries[i].title;
+	/* looked up: Annex 4 names each enterprise's industry, Annex 3 by industry each
+	 * industry's, among a plan's industries (review 13f, C2's kind) */
+	if ((k = plan_industry_index(p, id)) >= 0)
+		return p->industries[k].title;
 	/* a plan without `industries` uses the registry's defaults, the seed's ten */
 	for (size_t i = 0; p->nindustries == 0 && i < sizeof(ten) / sizeof(ten[0]); i++)
 		if (strcmp(ten[i].id, id) == 0)

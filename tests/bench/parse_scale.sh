@@ -14,6 +14,8 @@
 # argument holds ~18k; review 13f, C15: matched pair by pair).
 # `status` of a store of 1k/10k jurisdictions with two tasks each (review 13f, C3: each
 # task's row was found by a scan of the rows).
+# `import --dry-run` of n enterprises of as many industries, a plan's `industries:` (each
+# row's industry was looked for in the plan's list by a scan).
 # Wide inputs too (review 13d, F16): a CSV whose header has
 # 10k/100k columns, refused at its last column (a name given twice) and accepted, then
 # imported again (each field compared with the stored one); and a YAML jurisdiction with
@@ -116,6 +118,13 @@ while n <= max_ms:
             f.write("jurisdictions:\n" + "".join(
                 f"  - {{id: c{i}, name: 县{i}, kind: county, email: [c{i}@x.example]}}\n"
                 for i in range(n)))
+    with open(f"industries-{n}.yaml", "w") as f:
+        f.write(head + "  hq: {title: 州环保局}\nindustries:\n"
+                + "".join(f"  i{i}: 行业{i}\n" for i in range(n)) + one
+                + ms.format(0, "hq", ""))
+    with open(f"industries-ent-{n}.csv", "w") as f:
+        f.write("id,name,jurisdiction,industry\n")
+        f.write("".join(f"{code(i)},企业{i},j{i % 10},i{(i * 7919) % n}\n" for i in range(n)))
     n *= 10
 with open("per-jur.yaml", "w") as f:
     f.write("plan: pj\ntitle: 分县\ntimezone: Asia/Shanghai\nroles:\n"
@@ -229,6 +238,20 @@ while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
 	printf 'status %7d jurisdictions:        %8.2f s  max RSS %7d KB\n' "$n" "$secs" "$rss"
 	summary+=" status_${n}jur=${secs}s"
 	step status "$secs"
+	rm -rf "$db"
+	n=$((n * 10))
+done
+n=1000
+while [ "$n" -le "$max_ms" ]; do
+	db="$dir/db-industries-$n"
+	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+	"$bin" --db "$db" import registry.yaml >/dev/null
+	"$bin" --db "$db" load "industries-$n.yaml" >/dev/null
+	read -r secs rss < <(t "$bin" --db "$db" import "industries-ent-$n.csv" --dry-run)
+	printf 'import %7d enterprises of as many industries: %8.2f s  max RSS %7d KB\n' "$n" \
+		"$secs" "$rss"
+	summary+=" import_industries_${n}=${secs}s"
+	step import_industries "$secs"
 	rm -rf "$db"
 	n=$((n * 10))
 done

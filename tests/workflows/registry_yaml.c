@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/xalloc.h"
 #include "lib/test.h"
 #include "workflows/parse/registry.h"
 
@@ -245,6 +246,48 @@ context_supplies_known_jurisdictions_and_industries(void)
 	                           "thermal-power, cement");
 }
 
+/* A plan's 20,000 industries: each enterprise's found by a lookup (review 13f, C2's kind:
+ * a scan per row was rows x industries), the first and the last alike; one not among
+ * them refused with the list in the plan's order. */
+static void
+many_industries_each_found(void)
+{
+	static const char *const known[] = {"fukang-city", NULL};
+	const char **industries = xcalloc(20001, sizeof(*industries));
+	char text[1024];
+	struct registry_ctx ctx = {known, NULL};
+	struct registry *r = NULL;
+	struct dberr e;
+
+	for (size_t i = 0; i < 20000; i++)
+		industries[i] = xasprintf("ind%zu", i);
+	ctx.industries = industries;
+	snprintf(text, sizeof(text), "enterprises:\n"
+	         "  - {id: 91652301MA7000002U, name: 甲, jurisdiction: fukang-city, industry: %s}\n"
+	         "  - {id: 91652301MA7000001Q, name: 乙, jurisdiction: fukang-city, industry: %s}\n",
+	         "ind19999", "ind0");
+	ASSERT_EQ(parse_text(text, &ctx, &r, &e), 0);
+	ASSERT_EQ(r->nsubjects, 2);
+	ASSERT_STR_EQ(field(&r->subjects[0], "industry"), "ind19999");
+	registry_free(r);
+	snprintf(text, sizeof(text), "enterprises:\n"
+	         "  - {id: 91652301MA7000002U, name: 甲, jurisdiction: fukang-city, industry: %s}\n",
+	         "ind20000");
+	ASSERT_EQ(parse_text(text, &ctx, &r, &e), DB_EDATA);
+	/* the list as long as the error's message holds, from the first */
+	ASSERT_STR_CONTAINS(e.msg, "unknown industry 'ind20000' (expected one of: ind0, ind1, ");
+	/* and the defaults when the plans list none */
+	ctx.industries = NULL;
+	snprintf(text, sizeof(text), "enterprises:\n"
+	         "  - {id: 91652301MA7000002U, name: 甲, jurisdiction: fukang-city, industry: %s}\n",
+	         "ind0");
+	ASSERT_EQ(parse_text(text, &ctx, &r, &e), DB_EDATA);
+	ASSERT_STR_CONTAINS(e.msg, "unknown industry 'ind0' (expected one of: steel, ");
+	for (size_t i = 0; i < 20000; i++)
+		free((char *)industries[i]);
+	free(industries);
+}
+
 #define J "jurisdictions:\n  - id: cj\n    name: 昌吉市\n    kind: city\n"
 #define E1 "enterprises:\n  - id: 91652301MA7000001Q\n    name: 甲\n    jurisdiction: cj\n"
 
@@ -397,6 +440,7 @@ main(void)
 	sample_registry_has_every_jurisdiction_industry_and_office();
 	enterprise_fields_contacts_and_attrs_map_to_the_subject();
 	context_supplies_known_jurisdictions_and_industries();
+	many_industries_each_found();
 	each_bad_registry_is_refused_at_its_node();
 	missing_file_and_unknown_extension_are_refused();
 	snprintf(path, sizeof(path), "%s/reg.yaml", tmpdir);

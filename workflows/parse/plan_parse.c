@@ -135,6 +135,7 @@ parse_industries(struct pctx *c, const struct ydoc_node *n)
 		if ((rc = plan_check_key_id(c, n->pairs[i].key, "an industry", PLAN_ID_NAME)))
 			return rc;
 		ind->id = xstrdup(n->pairs[i].key->scalar);
+		hmap_put(&p->industry_ids, ind->id, i);
 		if ((rc = plan_dup_string(c, n->pairs[i].value, "an industry's title",
 		                          &ind->title)))
 			return rc;
@@ -476,6 +477,7 @@ plan_free(struct plan *p)
 	hmap_release(&p->milestone_ids);
 	hmap_release(&p->role_ids);
 	hmap_release(&p->renamed_ids);
+	hmap_release(&p->industry_ids);
 	free(p->industries);
 	free(p->id);
 	free(p->title);
@@ -547,6 +549,14 @@ plan_section_named(const struct plan_milestone *m, const char *name)
 	if (hmap_get(&m->section_titles, name, &i) && (by_id < 0 || (int)i < by_id))
 		return (int)i;
 	return by_id;
+}
+
+int
+plan_industry_index(const struct plan *p, const char *id)
+{
+	size_t i;
+
+	return hmap_get(&p->industry_ids, id, &i) ? (int)i : -1;
 }
 
 int

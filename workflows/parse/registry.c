@@ -186,6 +186,10 @@ registry_list_init(struct registry_list *l, const struct registry_ctx *ctx)
 	l->mem = xcalloc(1, sizeof(*l->mem));
 	for (size_t i = 0; ctx && ctx->known_jurisdictions && ctx->known_jurisdictions[i]; i++)
 		hmap_put(&l->known, ctx->known_jurisdictions[i], i);
+	l->industry_list = ctx != NULL && ctx->industries != NULL ? ctx->industries
+	                                                          : registry_default_industries;
+	for (size_t i = 0; l->industry_list[i] != NULL; i++)
+		hmap_put(&l->industries, l->industry_list[i], i);
 }
 
 /* Where the i-th subject added is held: a list with a sink holds only the last. */
@@ -229,6 +233,7 @@ list_indexes_release(struct registry_list *l)
 	for (size_t i = 0; i < 3; i++)
 		hmap_release(&l->ids[i]);
 	hmap_release(&l->known);
+	hmap_release(&l->industries);
 }
 
 int
@@ -583,15 +588,11 @@ registry_check_measure(const char *v, char *why, size_t n)
 }
 
 const char *
-registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why, size_t n)
+registry_check_industry(const struct registry_list *l, const char *v, char *why, size_t n)
 {
-	const char *const *list = ctx != NULL && ctx->industries != NULL
-	                                  ? ctx->industries
-	                                  : registry_default_industries;
-
-	if (in_list(list, v))
+	if (hmap_get(&l->industries, v, NULL))
 		return NULL;
-	return expected_one_of(list, "industry", v, why, n);
+	return expected_one_of(l->industry_list, "industry", v, why, n);
 }
 
 /* Role ids come from plans, which this parser does not see; refuse only what no plan could
@@ -895,6 +896,7 @@ static int
 yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct registry_ctx *ctx,
                 struct registry_list *l, struct dberr *e)
 {
+	(void)ctx; /* its industries are l's (registry_list_init) */
 	static const char *const keys[] = {
 		"id", "name", "jurisdiction", "industry", "listed", "measure", "rectify_by",
 		"responsible_unit", "responsible_person", "email", "contacts", "attrs", NULL,
@@ -923,7 +925,7 @@ yaml_enterprise(const struct ydoc *d, const struct ydoc_node *m, const struct re
 		                  utf8_clip(jur, why));
 	if ((rc = yaml_required(d, m, "industry", owner, &industry, e)) != 0)
 		return rc;
-	if (registry_check_industry(ctx, industry, why, sizeof(why)) != NULL)
+	if (registry_check_industry(l, industry, why, sizeof(why)) != NULL)
 		return ydoc_error(d, ydoc_get(m, "industry"), e, "%s: %s", owner, why);
 	if ((v = ydoc_get(m, "listed")) != NULL &&
 	    (rc = ydoc_bool(d, v, "enterprise listed", &listed, e)) != 0)
@@ -1089,7 +1091,7 @@ registry_parse_into(const char *path, const struct registry_ctx *ctx,
 	if ((rc = registry_read(path, &data, &len, &csv, e)) != 0)
 		return rc;
 	if (csv)
-		rc = registry_parse_csv(path, data, len, ctx, l, e);
+		rc = registry_parse_csv(path, data, len, l, e);
 	else
 		rc = parse_yaml(path, data, len, ctx, l, e);
 	free(data);

@@ -237,7 +237,7 @@ add_addresses(struct store_subject *s, const char *role, const char *v)
 
 /* Checks one value of a data row; std[] collects the standard columns' values. */
 static int
-check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry_list *l,
+check_value(struct csv *c, const struct registry_list *l,
             const struct csv_field *f, size_t idx, char *v, const char **std, bool *listed,
             struct dberr *e)
 {
@@ -261,7 +261,7 @@ check_value(struct csv *c, const struct registry_ctx *ctx, const struct registry
 		         "from a YAML registry first)", utf8_clip(v, clip));
 		return field_error(c, f, idx, e, why);
 	case COL_INDUSTRY:
-		if (registry_check_industry(ctx, v, why, sizeof(why)) != NULL)
+		if (registry_check_industry(l, v, why, sizeof(why)) != NULL)
 			return field_error(c, f, idx, e, why);
 		return 0;
 	case COL_LISTED:
@@ -301,7 +301,7 @@ struct seen_id {
 /* seen[i] describes the i-th subject this file added to l (l->v[first + i] when l keeps
  * them). */
 static int
-read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
+read_row(struct csv *c, struct csv_record *r,
          struct registry_list *l, size_t first, struct seen_id **seen, size_t *capseen,
          struct dberr *e)
 {
@@ -333,7 +333,7 @@ read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
 			free(r->f[i].text);
 			r->f[i].text = xstrdup(iso);
 		}
-		if ((rc = check_value(c, ctx, l, &r->f[i], i, trim(r->f[i].text), std, &listed,
+		if ((rc = check_value(c, l, &r->f[i], i, trim(r->f[i].text), std, &listed,
 		                      e)))
 			return rc;
 	}
@@ -369,8 +369,8 @@ read_row(struct csv *c, const struct registry_ctx *ctx, struct csv_record *r,
 }
 
 int
-registry_parse_csv(const char *name, const char *data, size_t len,
-                   const struct registry_ctx *ctx, struct registry_list *l, struct dberr *e)
+registry_parse_csv(const char *name, const char *data, size_t len, struct registry_list *l,
+                   struct dberr *e)
 {
 	struct csv c = {.name = name};
 	struct csv_record r = {NULL, 0, 0, 0};
@@ -398,7 +398,7 @@ registry_parse_csv(const char *name, const char *data, size_t len,
 			c.row--;
 			continue;
 		}
-		if ((rc = read_row(&c, ctx, &r, l, first, &seen, &capseen, e)) != 0 ||
+		if ((rc = read_row(&c, &r, l, first, &seen, &capseen, e)) != 0 ||
 		    (rc = registry_list_hand(l, e)) != 0)
 			break;
 	}

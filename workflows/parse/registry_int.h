@@ -19,6 +19,10 @@ struct registry_list {
 	size_t n, cap;
 	struct hmap ids[3];      /* jurisdictions, enterprises, offices: id -> index in v */
 	struct hmap known;       /* ctx->known_jurisdictions (ids borrowed from ctx) */
+	struct hmap industries;  /* ctx->industries, else the defaults (borrowed): each row's
+	                          * industry is one lookup, not a scan of a plan's list
+	                          * (review 13f, C2's kind: rows x industries) */
+	const char *const *industry_list; /* the same, in order, for messages */
 	char **columns;          /* a CSV's named columns (registry.columns); owned */
 	size_t ncolumns;
 	struct registry_mem *mem; /* where the subjects' texts are packed (registry.c) */
@@ -65,7 +69,7 @@ const char *registry_check_email(const char *v, char *why, size_t n);
 const char *registry_check_credit_code(const char *v, char *why, size_t n);
 const char *registry_check_date(const char *v, char *why, size_t n);
 const char *registry_check_measure(const char *v, char *why, size_t n);
-const char *registry_check_industry(const struct registry_ctx *ctx, const char *v, char *why,
+const char *registry_check_industry(const struct registry_list *l, const char *v, char *why,
                                     size_t n);
 
 /* Text a person typed, checked: NULL when v holds no control character (C0, DEL, C1;
@@ -86,9 +90,9 @@ bool registry_valid_role_id(const char *s);
 bool registry_standard_field(const char *name);
 
 /* Parses a CSV list of enterprises (registry_csv.c). name is used in messages; data holds
- * len bytes. Appends to l; DB_EDATA with e at the first bad field. */
+ * len bytes. Appends to l, checking against the jurisdictions and industries it was
+ * started with (registry_list_init); DB_EDATA with e at the first bad field. */
 int registry_parse_csv(const char *name, const char *data, size_t len,
-                       const struct registry_ctx *ctx, struct registry_list *l,
-                       struct dberr *e);
+                       struct registry_list *l, struct dberr *e);
 
 #endif
