@@ -31,6 +31,20 @@ try:
     check("重复" in body, f"said so: {body[-400:]}")
     eq(st.tasks("--subject", "j2", "--milestone", "report")[0]["due_date"], before,
        "nothing extended")
+    # found by a set since review 13f: a repeat after other tasks, not next to its first,
+    # is refused the same; the same tasks each once are extended
+    both = [t["key"] for t in st.tasks("--milestone", "report") if t["key"] != T1]
+    check(len(both) >= 1, f"tasks to extend besides {T1}: {both}")
+    sel = [("task", k) for k in both + [T1]]
+    status, _, body = c.post("/extend", sel + [sel[0], ("to", "2017-04-30"), ("reason", "延期")])
+    eq((status, "重复" in body), (400, True), "a repeat at the end of the selection is refused")
+    eq(st.tasks("--subject", "j2", "--milestone", "report")[0]["due_date"], before,
+       "nothing extended")
+    status, _, body = c.post("/extend", [("task", k) for k in both] +
+                             [("to", "2017-04-30"), ("reason", "延期")])
+    eq(status, 303, f"each task once: extended ({body[-300:]})")
+    eq(sorted(t["due_date"] for t in st.tasks("--milestone", "report") if t["key"] in both),
+       ["2017-04-30"] * len(both), "every task of the selection extended")
 finally:
     srv.stop()
 st.cleanup()
