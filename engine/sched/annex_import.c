@@ -724,8 +724,10 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 	}
 	/* the title rows cleared, the sheet's name still says which month it holds: one named
 	 * for another month is refused, unless --sheet chose it (a county may name a sheet for
-	 * the month it hands the table in: the officer has read it) */
-	else if (a.rd.sheet != NULL && q->sheet == NULL) {
+	 * the month it hands the table in: the officer has read it). On the web the month is
+	 * the task's, never typed: a form stating that month is read whatever its sheet is
+	 * called (review 11h, T2: a sheet named 9月 for August's table could not be handed in) */
+	else if (a.rd.sheet != NULL && q->sheet == NULL && !(q->web && a.sline > 0)) {
 		const struct plan_milestone *m = report_form_milestone(q->ep->plan, a.form);
 		int n = m && m->due.kind == PLAN_DUE_EVERY && m->due.recur.freq == CAL_MONTH
 		        ? m->due.recur.interval : 1, oy, om;
@@ -736,7 +738,13 @@ check_file(struct annex_req *q, const char *data, size_t len, int *form, size_t 
 				snprintf(named, sizeof(named), "%d年%d月", oy, om);
 			else
 				snprintf(named, sizeof(named), "%d月", om);
-			rc = dberr_set(e, DB_EDATA, "%s: sheet '%s' is named for %s, but --month is %s "
+			rc = q->web
+			     ? dberr_set(e, DB_EDATA, "%s: sheet '%s' is named for %s and its title "
+			                 "does not state the month, but this task asks for the table of "
+			                 "%d年%d月: if it is that month's table, rename the sheet (%d月) "
+			                 "or keep the form's title, and hand it in again", q->path,
+			                 a.rd.sheet, named, q->y, q->mo, q->mo)
+			     : dberr_set(e, DB_EDATA, "%s: sheet '%s' is named for %s, but --month is %s "
 			               "(%d年%d月, the month the table covers): check --month; if this "
 			               "sheet is %d年%d月's table named otherwise (for the month it was "
 			               "handed in), say so with --sheet '%s'", q->path, a.rd.sheet,

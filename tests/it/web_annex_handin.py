@@ -48,9 +48,11 @@ def reminder(st, key, base):
     return found
 
 
-def filled(blank, values):
+def filled(blank, values, sheet=None):
     wb = openpyxl.load_workbook(io.BytesIO(blank))
     ws = wb.active
+    if sheet:
+        ws.title = sheet
     row = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "昌吉市"]
     check(len(row) == 1, "the form sent has the county's row")
     for i, v in enumerate(values):
@@ -99,7 +101,10 @@ pdf = os.path.join(d, "盖章件.pdf")
 with open(bad, "wb") as f:
     f.write(filled(blank, [3, "两家", 1, 0, 1, 1, 1, 0]))
 with open(good, "wb") as f:
-    f.write(filled(blank, [3, 2, 1, 0, 1, 1, 1, 0]))
+    # the sheet named for the month it is handed in (7月), its title stating June: the
+    # web knows the month the table covers, the form states it, the name is no slip
+    # (review 11h, T2)
+    f.write(filled(blank, [3, 2, 1, 0, 1, 1, 1, 0], sheet="7月"))
 with open(pdf, "wb") as f:
     f.write(b"%PDF-1.4\n% stamped form\n%%EOF\n")
 
