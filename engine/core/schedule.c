@@ -64,6 +64,28 @@ schedule_hold(const struct engine_plan *ep, const char *kind, int64_t at)
 	return tz_local_to_utc(ep->tz, next, p->notify_at);
 }
 
+/* A reminder held off a non-working day to a morning at or after its deadline would never
+ * be sent (review12a, P7: a deadline in the National Day week, every reminder in it, and the
+ * county heard first of its overdue notice): it goes on the last working morning before
+ * the deadline instead, when there is one after the task's schedule began (else as held,
+ * and it is left out as any reminder past the deadline is). */
+static int64_t
+hold_reminder(const struct engine_plan *ep, int64_t at, int64_t deadline)
+{
+	const struct plan *p = ep->plan;
+	int64_t held = schedule_hold(ep, "reminder", at), back;
+	int32_t day, prev;
+
+	if (held < deadline || at >= deadline)
+		return held;
+	/* a deadline at the end of a day is the next day's 00:00: its day is the one before */
+	tz_utc_to_local(ep->tz, deadline - 1, &day, NULL, NULL);
+	if (cal_add_workdays(&p->calendar, day, -1, &prev) != 0)
+		return held;
+	back = tz_local_to_utc(ep->tz, prev, p->notify_at);
+	return back < deadline ? back : held;
+}
+
 /* Reminders never arrive out of order: one that would come at or after a reminder listed
  * after it (closer to the deadline) is left out. In October 2017 a table due 10-05 moves to
  * 10-09, its -1wd reminder to Saturday 09-30 (a worked day) and its -5d one to 10-04, in the
@@ -100,7 +122,7 @@ schedule_times(const struct engine_plan *ep, const struct plan_milestone *m, int
 			return rc;
 		/* day offsets land at notify_at: those a plan holds move off non-working days */
 		if (m->remind[i].unit == PLAN_DAYS || m->remind[i].unit == PLAN_WORKDAYS)
-			t.remind[i] = schedule_hold(ep, "reminder", t.remind[i]);
+			t.remind[i] = hold_reminder(ep, t.remind[i], deadline);
 	}
 	t.nremind = m->nremind;
 	drop_out_of_order(&t);

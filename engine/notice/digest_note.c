@@ -43,6 +43,19 @@ notice_digest_place(const struct engine_plan *ep, int64_t scheduled, const char 
 		*msg_key = notice_digest_message_key(ep->plan->id, date, addr);
 }
 
+bool
+notice_digest_in_time(const struct engine_plan *ep, int64_t scheduled, int64_t deadline)
+{
+	int64_t at = schedule_hold(ep, "digest", schedule_next_notify_at(ep, scheduled));
+	int32_t made, leaves;
+
+	tz_utc_to_local(ep->tz, scheduled, &made, NULL, NULL);
+	tz_utc_to_local(ep->tz, at, &leaves, NULL, NULL);
+	if (made != leaves)
+		return false;
+	return deadline == 0 || scheduled > deadline || at <= deadline;
+}
+
 int
 notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                const struct store_notice *n, const char *subject_line, const char *addr,

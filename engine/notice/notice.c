@@ -210,7 +210,8 @@ notice_recipients(struct engine *en, struct store_txn *txn, const struct notice_
 		/* the day's message instead: a role the configuration digests, or a kind the
 		 * plan groups (notices.group) */
 		if ((digest_role(en, role->id) || plan_groups(p, r->kind)) &&
-		    strcmp(r->kind, "digest") != 0 && r->text_subject == NULL) {
+		    strcmp(r->kind, "digest") != 0 && r->text_subject == NULL &&
+		    notice_digest_in_time(r->ep, r->scheduled, r->task ? r->task->deadline : 0)) {
 			struct strset d = {0};
 			char *unit;
 

@@ -47,6 +47,12 @@ int notice_build(const struct notice_msg *m, struct buf *out, struct dberr *e);
  * Callers free the keys. Cannot fail. */
 void notice_digest_place(const struct engine_plan *ep, int64_t scheduled, const char *addr,
                          char **meta_key, char **msg_key, int64_t *at);
+/* Whether a notice scheduled at `scheduled` may wait for its recipient's digest: the digest
+ * leaves on the notice's own local day (one made after notify_at by an hour offset would
+ * wait for tomorrow's, its 今日 and day counts untrue by then) and, for a notice made
+ * before its task's deadline (deadline: 0 for none), not after that deadline, which a
+ * reminder warns of (review12a, P11). Else it goes alone, at its time. Cannot fail. */
+bool notice_digest_in_time(const struct engine_plan *ep, int64_t scheduled, int64_t deadline);
 int notice_digest_add(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
                       const struct store_notice *n, const char *subject_line,
                       const char *addr, const char *unit, struct dberr *e);
