@@ -467,10 +467,30 @@ voids_lapse(const struct store_audit *rec)
 	       strstr(rec->details, "\"voids_lapse\":true") != NULL;
 }
 
+/* The lapse's row of a hand-in (or event) received within a back-dated extension recorded
+ * before it (its record says within_extension): 事后补记的展期, as when the hand-in is
+ * recorded first and the extension after it (review12a, P3) — the same facts, counted in
+ * no column whatever order they were typed in, the hand-in said at its --at. */
+static void
+mark_within_extension(struct acc *a, struct item *it, const struct store_audit *rec)
+{
+	char at[32], *why;
+
+	handed_in_at(a, rec, at);
+	why = xasprintf("%s；%s 补报；补报在展期内，所记逾期不予计算", it->why, at);
+	free(it->why);
+	it->why = why;
+	it->kind = K_EXTENDED;
+}
+
 /* The lapse's row becomes 补录: its hand-in (rec) was received before it. */
 static void
 mark_recorded(struct acc *a, struct item *it, const struct store_audit *rec)
 {
+	if (strstr(rec->details, "\"within_extension\":true") != NULL) {
+		mark_within_extension(a, it, rec);
+		return;
+	}
 	char *words = recorded_words(a, rec, it->lc), *why;
 
 	why = xasprintf("%s；%s", it->why, words);

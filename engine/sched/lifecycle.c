@@ -357,10 +357,10 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	struct buf allowed = BUF_INIT, missing = BUF_INIT, details = BUF_INIT, sections = BUF_INIT;
 	struct buf held = BUF_INIT;
 	char *from = NULL, when[40], now[40], stamp[24];
-	const char *last;
+	const char *last, *ext;
 	int64_t since, lapsed_dl;
 	int rc, ev, to;
-	bool submit, timed, late = false, back, voids = false, lifted;
+	bool submit, timed, late = false, back, voids = false, lifted, by_extension = false;
 
 	if ((rc = get_task(txn, key, &t, e)) != 0)
 		return rc;
@@ -405,6 +405,16 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	/* (a lapse recorded before dabiao kept its deadline: only while still lapsed) */
 	lifted = c.state >= 0 && c.lc->deadline_from[c.state] && (t.flags & STORE_TASK_LAPSED) &&
 	         last != NULL && *last;
+	/* a back-dated extension recorded after the lapse asserts the county had until its
+	 * new deadline: a hand-in or event received by then voids the lapse, as the extension
+	 * does when the hand-in is recorded first (review12a, P3: the same facts typed in the
+	 * other order counted the lapse). The extension's deadline is the one it is held to */
+	ext = store_task_extra(&t, "extended_backdated");
+	if (ext != NULL && strcmp(ext, "true") == 0 && (t.flags & STORE_TASK_LAPSED) &&
+	    t.deadline > lapsed_dl) {
+		lapsed_dl = t.deadline;
+		by_extension = true;
+	}
 	/* an event recorded afterwards (`--at`) is held to what a submission is held to */
 	timed = submit || a->at != engine_now(en);
 	tz_format_rfc3339(c.ep->tz, a->at, when);
@@ -539,8 +549,9 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	}
 	if (voids || a->received) {
 		tz_format_rfc3339(c.ep->tz, engine_now(en), now);
-		buf_printf(&details, "%s,\"received_at\":\"%s\",\"recorded_at\":\"%s\"",
-		           voids ? ",\"voids_lapse\":true" : "", when, now);
+		buf_printf(&details, "%s%s,\"received_at\":\"%s\",\"recorded_at\":\"%s\"",
+		           voids ? ",\"voids_lapse\":true" : "",
+		           voids && by_extension ? ",\"within_extension\":true" : "", when, now);
 	}
 	if (submit) {
 		buf_printf(&details, ",\"late\":%s", late ? "true" : "false");
@@ -706,6 +717,9 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 		t.state = xstrdup(c.lc->states[c.lc->initial]);
 	}
 	store_task_set_extra(&t, "extended_by", by);
+	/* what a later hand-in is judged by (task_event: a back-dated one voids the lapse of
+	 * one received within it) */
+	store_task_set_extra(&t, "extended_backdated", backdate ? "true" : "false");
 	store_task_set_extra(&t, "previous_due_date", old);
 	store_task_set_extra(&t, "extension_reason", reason);
 	if ((rc = sched_reschedule(en, txn, c.ep, &t, day, deadline, engine_now(en), e)) != 0)
