@@ -732,9 +732,17 @@ period_words(const struct annex *a, int form, int owed, struct buf *b)
 	/* a table every two months has no task for the other months: no county's table is
 	 * of this one, and the table says so rather than look like one (review12z, Z3) */
 	if (owed == 0) {
-		buf_printf(b, "没有%s报送的“%s”所反映的期间止于%d年%d月，本表无%s报送的表与之"
-		           "对应（核对栏为“—”）；该表按其所反映期间的最后一个月查看；", area, title,
-		           a->y, a->mo, area);
+		bool months = m->due.kind == PLAN_DUE_EVERY && m->due.recur.freq == CAL_MONTH &&
+		              m->due.recur.interval > 1;
+
+		/* a monthly table: none covers this month (before the first, after the last) */
+		if (!months)
+			buf_printf(b, "没有%s报送的“%s”反映%d年%d月，本表无%s报送的表与之对应"
+			           "（核对栏为“—”）；", area, title, a->y, a->mo, area);
+		else
+			buf_printf(b, "没有%s报送的“%s”所反映的期间止于%d年%d月，本表无%s报送的表与之"
+			           "对应（核对栏为“—”）；该表按其所反映期间的最后一个月查看；", area, title,
+			           a->y, a->mo, area);
 		return;
 	}
 	if (m->covers_previous && ++tm > 12)
@@ -849,6 +857,8 @@ struct annex3_ctx {
 	struct jrows j;
 	bool by_industry;     /* rows per industry instead of per jurisdiction */
 	int y, mo;            /* the month the table covers */
+	int owed;             /* a county has the task of this month's table: 1, none 0,
+	                         not known -1 (period_words) */
 };
 
 /* A table whose deadline is still ahead is not missing: July's tables printed on 07-10
@@ -911,6 +921,40 @@ jrow_for(struct jrows *j, const char *id)
 static const char *const ten_industries[] = {
 	"steel", "thermal-power", "cement", "coal", "paper", "dyeing", "sewage-treatment",
 	"waste-incineration", "electrolytic-aluminium", "cotton-pulp", NULL};
+
+/* Whether any jurisdiction has the task that hands in the table covering this month: a
+ * month before the milestone's first period or after its last has none, and the note
+ * must not name one (review12a, P5: `--month 2017-02` named task …/2017-03, which does
+ * not exist). */
+static int
+annex3_owed(struct store_txn *txn, struct annex3_ctx *c, struct dberr *e)
+{
+	const struct plan_milestone *m = report_form_milestone(c->a->ep->plan, PLAN_FORM_ANNEX3);
+	struct jrows js = {0};
+	int rc;
+
+	c->owed = -1;
+	if (m == NULL)
+		return 0;
+	js.ep = c->a->ep;
+	js.txn = txn;
+	if ((rc = store_subject_each(txn, STORE_JURISDICTION, jur_cb, &js, e)) == 0)
+		c->owed = 0;
+	for (size_t i = 0; rc == 0 && c->owed == 0 && i < js.n; i++) {
+		char *key = report_annex_task_key(c->a->ep->plan, m, js.v[i].id, c->y, c->mo);
+		struct store_task t;
+		struct dberr ignored;
+
+		dberr_clear(&ignored);
+		if (store_task_get(txn, key, &t, &ignored) == 0) {
+			c->owed = 1;
+			store_task_release(&t);
+		}
+		free(key);
+	}
+	jrows_release(&js);
+	return rc;
+}
 
 static int
 annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
@@ -979,7 +1023,7 @@ annex3_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	}
 	for (size_t i = 0; rc == 0 && !c->by_industry && i < c->j.n; i++)
 		rc = annex3_reported(txn, c, &c->j.v[i], e);
-	return rc;
+	return rc == 0 ? annex3_owed(txn, c, e) : rc;
 }
 
 void
@@ -1107,7 +1151,7 @@ report_annex3(struct engine *en, const char *plan, const char *month, bool by_in
 		free(sum);
 	}
 	t.total_row = true;
-	annex_note(&t, &a, month, !by_industry, PLAN_FORM_ANNEX3, -1);
+	annex_note(&t, &a, month, !by_industry, PLAN_FORM_ANNEX3, c.owed);
 	report_sign_lines(&t, en, a.ep);
 	*out = t;
 out:
