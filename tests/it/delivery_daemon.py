@@ -45,16 +45,7 @@ eq(rc, 0, "run exits 0 on SIGTERM")
 check(took < 10, f"run stops within 10 s of SIGTERM: {took:.2f} s")
 eq([k for state, k in backlog.outbox_rows(st, env) if state == "claimed"], [],
    "nothing left claimed: the abandoned batch's claims were given back")
-srv.mode("ok")
-p = start_daemon(st, env, log=log, ready=False)
-backlog.wait_for(lambda: backlog.count(st, env, "--sent") >= len(keys),
-                 120, "everything sent after the restart")
-time.sleep(1)
-p.send_signal(signal.SIGTERM)
-eq(p.wait(timeout=30), 0, "the second run stops cleanly")
-got = collections.Counter(backlog.message_key(srv.dir, i + 1) for i in range(len(srv.log())))
-eq(sorted(got), sorted(keys), "every notice arrived")
-eq(max(got.values()), 1, "none twice after a stop")
+backlog.deliver_rest(st, env, srv, keys, log, "none twice after a stop")
 
 # 2. the helper is its own program: a SIGTERM to it is not the daemon's
 srv.mode("stall 2")

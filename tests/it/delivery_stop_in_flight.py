@@ -5,7 +5,6 @@ between a message taken and its answer. The daemon lets that message finish with
 grace, records it, and stops; the next run sends the rest, each notice once — where
 killing the helper at once left the taken message unrecorded and the next run sent it
 again."""
-import collections
 import os
 import signal
 import sys
@@ -39,15 +38,6 @@ for stop in range(2):
     eq(sent, len(srv.log()), "every message the server took is recorded as sent, "
        "none left to be sent again")
     check(sent < len(keys), f"the stop came before the end: {sent} of {len(keys)} sent")
-srv.mode("ok")
-p = start_daemon(st, env, log=log, ready=False)
-backlog.wait_for(lambda: backlog.count(st, env, "--sent") >= len(keys),
-                 120, "everything sent after the restart")
-time.sleep(1)
-p.send_signal(signal.SIGTERM)
-eq(p.wait(timeout=30), 0, "the last run stops cleanly")
-got = collections.Counter(backlog.message_key(srv.dir, i + 1) for i in range(len(srv.log())))
-eq(sorted(got), sorted(keys), "every notice arrived")
-eq(max(got.values()), 1, "none twice across the stops")
+backlog.deliver_rest(st, env, srv, keys, log, "none twice across the stops")
 srv.stop()
 done("a stop while a message waits for its answer records it; none sent twice")

@@ -11,11 +11,12 @@ import collections
 import datetime
 import json
 import os
+import signal
 import subprocess
 import time
 import zoneinfo
 
-from dabiao_it import BIN, fail
+from dabiao_it import BIN, eq, fail, start_daemon
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -116,3 +117,18 @@ def wait_for(pred, timeout, what):
         time.sleep(0.3)
     fail(f"timed out after {timeout} s waiting for {what}")
     return False
+
+
+def deliver_rest(st, env, srv, keys, log, what):
+    """After a stop: the server answers again, a daemon sends the rest and is stopped; then
+    every notice (keys) arrived at the server exactly once."""
+    srv.mode("ok")
+    p = start_daemon(st, env, log=log, ready=False)
+    wait_for(lambda: count(st, env, "--sent") >= len(keys), 120,
+             "everything sent after the restart")
+    time.sleep(1)
+    p.send_signal(signal.SIGTERM)
+    eq(p.wait(timeout=30), 0, "the last run stops cleanly")
+    got = collections.Counter(message_key(srv.dir, i + 1) for i in range(len(srv.log())))
+    eq(sorted(got), sorted(keys), "every notice arrived")
+    eq(max(got.values()), 1, what)
