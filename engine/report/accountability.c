@@ -28,11 +28,23 @@
  * raised before it is a row of its own naming the raise's record. Counted in no summary
  * column (the conduct rules no longer count it either), kept in the detail table: an
  * inspector reads that it was raised, and that and why it was taken back. */
+/* K_WARN_VOIDED: a warning sent before the period some of whose events were voided in it
+ * (conduct.void): a row of its own in the period that holds the void, as a flag's
+ * withdrawal has, naming the warning's record; counted in no column (the warning was
+ * counted in its own period, and cannot be unsent). */
+/* A period's report is what was recorded by its end: made again a year on it reads the same
+ * (the inspector compares it with the one signed then). A correction recorded later is a
+ * row of the period that holds it, naming by audit number what it voids. */
+/* K_OTHER_WARNING: a warning of a plan's own kind (neither 公开约谈 nor 项目限批): 工作预警,
+ * as the dispatch calls it, in a column of its own; never filed as an interview the
+ * county was not warned of (review10j R5). */
 enum kind { K_MISSED = 0, K_OVERDUE, K_LATE, K_CONCEALED, K_FALSIFIED, K_OMITTED,
-            K_INTERVIEW, K_RESTRICTION, K_EXTENDED, K_RECORDED, K_WITHDRAWN, K_N };
+            K_INTERVIEW, K_RESTRICTION, K_OTHER_WARNING, K_EXTENDED, K_RECORDED, K_WITHDRAWN,
+            K_WARN_VOIDED, K_N };
 static const char *const kind_titles[K_N] = {"逾期未报", "逾期", "迟报", "瞒报", "谎报",
-                                             "漏报", "约谈预警", "限批预警", "事后补记的展期",
-                                             "补录", "撤回的登记"};
+                                             "漏报", "约谈预警", "限批预警", "工作预警",
+                                             "事后补记的展期", "补录", "撤回的登记",
+                                             "预警依据撤销"};
 
 struct item {
 	uint64_t seq;
@@ -55,10 +67,26 @@ struct item {
 	char *left_note;      /* lapses: how it left when not plainly (an extension, a back-dated
 	                       * hand-in), words after the time, or NULL; owned */
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
-	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back */
+	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back; K_WARN_VOIDED:
+	                       * the warning's (K_INTERVIEW, K_RESTRICTION, K_OTHER_WARNING) */
+	char *keys;           /* a warning's: the tasks behind it, "、"-joined, its 任务; owned */
+	bool before;          /* a warning sent before the period: no row unless a void in the
+	                       * period makes it one (K_WARN_VOIDED) */
 	const struct engine_plan *ep; /* a warning's plan (its tasks'), for its time's zone */
 	bool with_lapse;      /* K_OMITTED: its task's lapse is in the same summary row: one
 	                       * fact, counted once in 合计 (as the conduct rules count it) */
+};
+
+/* Marks a task key inside a 说明 until the trail is read and it can be named as it was
+ * then (name_tasks): no key holds it. */
+#define KEY_MARK '\x1f'
+
+/* A task's last lapse before the period: its record, the deadline it passed (INT64_MIN:
+ * not said), and the late hand-in recorded after it before the period (0: none). */
+struct early_lapse {
+	uint64_t seq;
+	int64_t deadline;
+	uint64_t late_seq;
 };
 
 /* Task key -> index of its latest lapse item, open addressing; a lapse is "missed" when no
@@ -79,7 +107,9 @@ struct acc {
 	size_t n, cap;
 	struct lapse_map map;
 	struct lapse_map exts; /* task -> its extensions before a lapse of the period, in ext */
-	struct lapse_map early; /* task -> the sequence of its last lapse before the period */
+	struct lapse_map early; /* task -> its last lapse before the period, in el */
+	struct early_lapse *el;
+	size_t nel, capel;
 	struct lapse_map flags; /* "TASK#KIND" -> its flag's item in the period, or before it
 	                         * (early_flag) */
 	struct lapse_map early_flags; /* "TASK#KIND" -> the sequence of its raise before */
@@ -378,17 +408,25 @@ on_extend(struct acc *a, const struct store_audit *rec)
 		 * of its own, so the period that holds the record shows it */
 		struct store_task t;
 		struct item *it;
+		const struct early_lapse *el = &a->el[*slot];
+		char late[96] = "";
 		int rc = store_task_get(a->txn, rec->task, &t, a->e);
 
 		if (rc != 0) {
 			free(words);
 			return rc;
 		}
+		/* its late hand-in, recorded before the period too, is on time now: said here,
+		 * as the period that read it 迟报 (or 补报) keeps what it read then */
+		if (el->late_seq != 0 && strstr(rec->details, "\"hand_in_late\":false"))
+			snprintf(late, sizeof(late), "，其补报（审计第 %llu 号）不作迟报",
+			         (unsigned long long)el->late_seq);
 		it = add_item(a, rec, K_EXTENDED);
 		task_item(a, it, &t);
 		it->deadline_state = -1;
-		it->why = xasprintf("展期：%s；所补记的是此前的逾期（审计第 %zu 号）%s", words, *slot,
-		                    extend_voids(rec) ? "；补报在展期内，所记逾期不予计算" : "");
+		it->why = xasprintf("展期：%s；所补记的是此前的逾期（审计第 %llu 号）%s%s", words,
+		                    (unsigned long long)el->seq,
+		                    extend_voids(rec) ? "；补报在展期内，所记逾期不予计算" : "", late);
 		store_task_release(&t);
 		free(words);
 		return 0;
@@ -661,8 +699,20 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 			}
 		}
 	}
-	if (rec->clock_time < a->from && strcmp(rec->action, "task.lapse") == 0)
-		*map_slot(&a->early, rec->task, true) = (size_t)rec->seq;
+	if (rec->clock_time < a->from && strcmp(rec->action, "task.lapse") == 0) {
+		char *planned = report_json_str(rec->details, "planned");
+		int64_t at;
+
+		a->el = xgrow(a->el, &a->capel, a->nel + 1, sizeof(*a->el));
+		a->el[a->nel] = (struct early_lapse){rec->seq, INT64_MIN, 0};
+		if (planned && tz_parse_time(key_tz(a, rec->task), planned, &at) == 0)
+			a->el[a->nel].deadline = at - 1;
+		free(planned);
+		*map_slot(&a->early, rec->task, true) = a->nel++;
+	} else if (rec->clock_time < a->from && report_submit_late(rec) &&
+	           (slot = map_slot(&a->early, rec->task, false)) != NULL) {
+		a->el[*slot].late_seq = rec->seq;
+	}
 	if (strcmp(rec->action, "task.unflag") == 0)
 		return on_unflag(a, rec);
 	if (rec->clock_time < a->from && strcmp(rec->action, "task.flag") == 0) {
@@ -700,7 +750,8 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 		task_item(a, it, &t);
 		words = recorded_words(a, rec, it->lc);
 		it->deadline_state = -1;
-		it->why = xasprintf("补录：%s；所补录的是此前的逾期（审计第 %zu 号）", words, *slot);
+		it->why = xasprintf("补录：%s；所补录的是此前的逾期（审计第 %llu 号）", words,
+		                    (unsigned long long)a->el[*slot].seq);
 		store_task_release(&t);
 		free(words);
 		return 0;
@@ -779,6 +830,11 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 	} else if (k == K_LATE) {
 		char local[32];
 
+		/* the deadline it was late for, the lapse's, not one an extension set since
+		 * (a back-dated one recorded later read "截止 04-10, 04-05 提交" as 迟报) */
+		if ((slot = map_slot(&a->early, rec->task, false)) != NULL &&
+		    a->el[*slot].deadline != INT64_MIN)
+			tz_format_local(key_tz(a, rec->task), a->el[*slot].deadline, dl);
 		handed_in_at(a, rec, local);
 		it->why = xasprintf("截止 %s，%s 提交%s", dl, local,
 		                    strstr(rec->details, "\"backdated\":true") ? "（事后补记）" : "");
@@ -799,19 +855,21 @@ on_warning(struct acc *a, const struct store_audit *rec)
 {
 	const char *lp = strstr(rec->details, "\"lapses\":[");
 	struct buf why = BUF_INIT;
+	struct buf keys = BUF_INIT;
 	struct item *it;
 	char *id;
 
-	if (rec->clock_time < a->from || rec->clock_time > a->to)
+	if (rec->clock_time > a->to)
 		return;
-	/* a plan's own warning kinds other than the seed's two count as interview warnings */
-	it = add_item(a, rec, strcmp(rec->to_state, "approval-restriction-warning") == 0
-	                          ? K_RESTRICTION : K_INTERVIEW);
+	it = add_item(a, rec, strcmp(rec->to_state, "interview-warning") == 0 ? K_INTERVIEW
+	                      : strcmp(rec->to_state, "approval-restriction-warning") == 0
+	                          ? K_RESTRICTION : K_OTHER_WARNING);
+	/* one sent before the period is kept for a void in it (on_void), dropped otherwise */
+	it->before = rec->clock_time < a->from;
 	it->jur_id = xstrdup(rec->subject);
 	it->fallback = xstrdup("—");
 	it->what = xstrdup(it->kind == K_RESTRICTION ? "项目限批"
-	                   : strcmp(rec->to_state, "interview-warning") == 0 ? "公开约谈"
-	                                                                     : rec->to_state);
+	                   : it->kind == K_INTERVIEW ? "公开约谈" : rec->to_state);
 	/* its plan, by the tasks behind it: its time in the plan's zone, as every row's
 	 * (review 10h, K6: the store's zone beside the lapses' in the plan's) */
 	if (lp && lp[10] == '"')
@@ -820,14 +878,21 @@ on_warning(struct acc *a, const struct store_audit *rec)
 		*map_slot(&a->warns, id, true) = a->n - 1;
 		free(id);
 	}
-	/* the lapses behind it: task keys, as the details' JSON array holds them */
+	/* the tasks behind it, as the details' JSON array holds their keys: in 任务, and in
+	 * words in 说明 (KEY_MARK around each, named once the trail is read: name_tasks) */
 	buf_puts(&why, "依据：");
 	for (lp = lp ? lp + 10 : ""; *lp && *lp != ']'; lp++)
-		if (*lp == ',')
+		if (*lp == ',') {
 			buf_puts(&why, "、");
-		else if (*lp != '"')
+			buf_puts(&keys, "、");
+		} else if (*lp == '"') {
+			buf_putc(&why, KEY_MARK);
+		} else {
 			buf_putc(&why, *lp);
+			buf_putc(&keys, *lp);
+		}
 	it->why = buf_detach(&why);
+	it->keys = buf_detach(&keys);
 }
 
 /* A sent warning that counted an event voided since (conduct.void: a lapse recorded
@@ -845,13 +910,29 @@ on_void(struct acc *a, const struct store_audit *rec)
 
 	free(id);
 	if (slot == NULL || rec->clock_time > a->to)
-		return; /* a warning before the period, or a void after it */
+		return; /* a warning after the period, or a void after it */
 	it = &a->v[*slot];
+	if (it->before && rec->clock_time < a->from)
+		return; /* both before the period: its own period's report says it */
+	if (it->before && it->kind != K_WARN_VOIDED) {
+		/* sent before the period, voided in it: a row of its own here, at the void,
+		 * naming the warning's record (its period's report, made again, reads as then) */
+		tz_format_local(it->ep ? it->ep->tz : engine_tz(a->en), it->at, local);
+		why = xasprintf("此前发出的%s（%s，审计第 %llu 号），%s", kind_titles[it->kind], local,
+		                (unsigned long long)it->seq, it->why);
+		free(it->why);
+		it->why = why;
+		it->flagged = it->kind;
+		it->kind = K_WARN_VOIDED;
+		it->seq = rec->seq;
+		it->at = rec->clock_time;
+	}
 	task = report_json_str(rec->details, "voided");
 	tz_format_local(it->ep ? it->ep->tz : engine_tz(a->en), rec->clock_time, local);
-	why = xasprintf("%s；%s 依据中 %s 的%s，余%lu项%s（审计第 %llu 号）", it->why, local,
-	                task ? task : "",
+	why = xasprintf("%s；%s 依据中%c%s%c的%s，余%lu项%s（审计第 %llu 号）", it->why, local,
+	                KEY_MARK, task ? task : "", KEY_MARK,
 	                strcmp(a->void_cause, "lapse") == 0       ? "逾期已补录撤销"
+	                : strcmp(a->void_cause, "extension") == 0 ? "逾期因事后补记的展期撤销"
 	                : strcmp(a->void_cause, "concealed") == 0 ? "瞒报登记已撤回"
 	                : strcmp(a->void_cause, "falsified") == 0 ? "谎报登记已撤回"
 	                                                          : "漏报登记已撤回",
@@ -900,6 +981,9 @@ audit_cb(const struct store_audit *rec, void *arg)
 	/* the conduct.void records that follow in the same transaction void this */
 	if (voids_lapse(rec)) {
 		snprintf(a->void_cause, sizeof(a->void_cause), "lapse");
+	} else if (extend_voids(rec)) {
+		/* a back-dated extension that covers the late hand-in: no 补录 (it said one) */
+		snprintf(a->void_cause, sizeof(a->void_cause), "extension");
 	} else if (strcmp(rec->action, "task.unflag") == 0) {
 		char *kind = report_json_str(rec->details, "kind");
 
@@ -921,6 +1005,107 @@ audit_cb(const struct store_audit *rec, void *arg)
 	return 0;
 }
 
+static void
+item_release(struct item *it)
+{
+	free(it->jur_id);
+	free(it->jur);
+	free(it->person);
+	free(it->what);
+	free(it->why);
+	free(it->task);
+	free(it->left_state);
+	free(it->left_note);
+	free(it->ent);
+	free(it->fallback);
+	free(it->keys);
+}
+
+/* Drops the warnings sent before the period that no void in it made a row of (the item
+ * maps' indexes are stale after: call once the trail is read). */
+static void
+drop_before(struct acc *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].before && a->v[i].kind != K_WARN_VOIDED)
+			item_release(&a->v[i]);
+		else
+			a->v[n++] = a->v[i];
+	a->n = n;
+}
+
+/* A task in words, as the row of its own record would name it at `at`: the matter (title
+ * and period, as the version in force then called it) and, for a task of a jurisdiction or
+ * an enterprise, its name then: "甲表 2017年3月（甲县）". The key when no task has it. */
+static void
+task_words(struct acc *a, const char *key, int64_t at, struct buf *out)
+{
+	struct store_task t;
+	struct store_subject s;
+	struct dberr ignored;
+	struct item w = {0};
+	const char *id;
+	bool hs;
+
+	dberr_clear(&ignored);
+	if (store_task_get(a->txn, key, &t, &ignored) != 0) {
+		buf_puts(out, key);
+		return;
+	}
+	w.at = at;
+	task_item(a, &w, &t);
+	id = w.ent ? w.ent : w.jur_id;
+	if (id != NULL && id[0] != '\0') {
+		const char *name;
+
+		hs = store_subject_get(a->txn, w.ent ? STORE_ENTERPRISE : STORE_JURISDICTION, id, &s,
+		                       &ignored) == 0;
+		name = report_field_at(&a->hist, &s, hs, id, "name", at);
+		buf_printf(out, "%s（%s）", w.what, name ? name : id);
+		if (hs)
+			store_subject_release(&s);
+	} else {
+		buf_puts(out, w.what);
+	}
+	item_release(&w);
+	store_task_release(&t);
+}
+
+/* Names the tasks a warning's row gives by key (between KEY_MARKs), in words as of the
+ * row's time, as the warning's own notice names them (issue 10: "the milestone's title and
+ * period in Chinese, not keys"); the keys stay in the row's 任务. */
+static void
+name_tasks(struct acc *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct item *it = &a->v[i];
+		struct buf b = BUF_INIT;
+		const char *p = it->why, *q;
+
+		if (p == NULL || strchr(p, KEY_MARK) == NULL)
+			continue;
+		while ((q = strchr(p, KEY_MARK)) != NULL) {
+			const char *end = strchr(q + 1, KEY_MARK);
+			char *key;
+
+			buf_append(&b, p, (size_t)(q - p));
+			if (end == NULL) { /* cannot happen: marks come in pairs */
+				p = q + 1;
+				continue;
+			}
+			key = xstrndup(q + 1, (size_t)(end - q - 1));
+			task_words(a, key, it->at, &b);
+			free(key);
+			p = end + 1;
+		}
+		buf_puts(&b, p);
+		free(it->why);
+		it->why = buf_detach(&b);
+	}
+}
+
 static int
 acc_txn(struct store_txn *txn, void *arg, struct dberr *e)
 {
@@ -932,7 +1117,9 @@ acc_txn(struct store_txn *txn, void *arg, struct dberr *e)
 	a->e = e;
 	if ((rc = store_audit_each(txn, 1, audit_cb, a, e)) == 0) {
 		report_history_seal(&a->hist);
+		drop_before(a);
 		resolve_names(a);
+		name_tasks(a);
 	}
 	return rc;
 }
@@ -1013,12 +1200,14 @@ detail_rows(const struct acc *a, struct report_table *t)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct item *it = &a->v[i];
 		const struct engine_plan *ep = it->ep ? it->ep : key_plan(a, it->task);
+
 		report_add_str(t, it->jur);
 		report_add_str(t, it->person);
 		/* a task of a lifecycle of the plan's own (a rectification) is not "reported":
 		 * it was not completed */
-		if (it->kind == K_WITHDRAWN) {
-			char *title = xasprintf("%s（已撤回）", kind_titles[it->flagged]);
+		if (it->kind == K_WITHDRAWN || it->kind == K_WARN_VOIDED) {
+			char *title = xasprintf(it->kind == K_WITHDRAWN ? "%s（已撤回）" : "%s（依据撤销）",
+			                        kind_titles[it->flagged]);
 
 			report_add_str(t, title);
 			free(title);
@@ -1027,7 +1216,7 @@ detail_rows(const struct acc *a, struct report_table *t)
 			                      ? "逾期未完成" : kind_titles[it->kind]);
 		}
 		report_add_str(t, it->what);
-		report_add_str(t, it->task);
+		report_add_str(t, it->keys ? it->keys : it->task);
 		report_add_str(t, it->why);
 		/* RFC 3339 in JSON and CSV, as every time there (docs/output.md) */
 		report_add_time(t, ep ? ep->tz : engine_tz(a->en), it->at);
@@ -1047,7 +1236,7 @@ summary_rows(const struct acc *a, struct report_table *t)
 		for (j = i; j < a->n && strcmp(a->v[j].jur_id, a->v[i].jur_id) == 0 &&
 		            strcmp(a->v[j].person, a->v[i].person) == 0; j++) {
 			if (a->v[j].kind == K_EXTENDED || a->v[j].kind == K_RECORDED ||
-			    a->v[j].kind == K_WITHDRAWN)
+			    a->v[j].kind == K_WITHDRAWN || a->v[j].kind == K_WARN_VOIDED)
 				continue; /* no lapse, flag or warning: in the detail table only */
 			counted = true;
 			cnt[a->v[j].kind]++;
@@ -1066,7 +1255,7 @@ summary_rows(const struct acc *a, struct report_table *t)
 		for (int k = 0; k < K_INTERVIEW; k++)
 			report_add_num(t, cnt[k], 0);
 		report_add_num(t, total, 0);
-		for (int k = K_INTERVIEW; k <= K_RESTRICTION; k++)
+		for (int k = K_INTERVIEW; k <= K_OTHER_WARNING; k++)
 			report_add_num(t, cnt[k], 0);
 		report_add_str(t, buf_str(&seqs));
 		buf_release(&seqs);
@@ -1081,14 +1270,14 @@ report_accountability(struct engine *en, const char *plan, int64_t from, int64_t
 	                                    "说明", "时间", "审计序号"};
 	static const char *const shead[] = {"县市、园区", "责任人", "逾期未办结", "逾期", "迟报",
 	                                    "瞒报", "谎报", "漏报", "合计", "约谈预警", "限批预警",
-	                                    "审计序号"};
+	                                    "工作预警", "审计序号"};
 	/* docs/output.md: the field names of `--format json` */
 	static const char *const dkeys[] = {"jurisdiction", "person", "kind", "matter", "task",
 	                                    "reason", "time", "audit_seq"};
 	static const char *const skeys[] = {"jurisdiction", "person", "missed", "overdue", "late",
 	                                    "concealed", "falsified", "omitted", "total",
 	                                    "interview_warnings", "restriction_warnings",
-	                                    "audit_seqs"};
+	                                    "other_warnings", "audit_seqs"};
 	struct acc a = {0};
 	/* without --from/--to: the whole trail, said in words (review12z, Z10) */
 	char f[40] = "第一条审计记录", t[40] = "打印时";
@@ -1118,7 +1307,7 @@ report_accountability(struct engine *en, const char *plan, int64_t from, int64_t
 		const char *area = report_area_word(ep ? ep->plan : NULL, &engine_config(en)->issuer);
 		char *title = xasprintf("问责记录汇总表（按%s和责任人）", area);
 
-		report_table_init(&out[1], title, "问责汇总", shead, 12);
+		report_table_init(&out[1], title, "问责汇总", shead, 13);
 		free(title);
 		report_table_area_head(&out[0], 0, area);
 		report_table_area_head(&out[1], 0, area);
@@ -1138,22 +1327,13 @@ report_accountability(struct engine *en, const char *plan, int64_t from, int64_t
 	report_sign_lines(&out[0], en, ep);
 	report_sign_lines(&out[1], en, ep);
 out:
-	for (size_t i = 0; i < a.n; i++) {
-		free(a.v[i].jur_id);
-		free(a.v[i].jur);
-		free(a.v[i].person);
-		free(a.v[i].what);
-		free(a.v[i].why);
-		free(a.v[i].task);
-		free(a.v[i].left_state);
-		free(a.v[i].left_note);
-		free(a.v[i].ent);
-		free(a.v[i].fallback);
-	}
+	for (size_t i = 0; i < a.n; i++)
+		item_release(&a.v[i]);
 	free(a.v);
 	map_release(&a.map);
 	map_release(&a.exts);
 	map_release(&a.early);
+	free(a.el);
 	map_release(&a.flags);
 	map_release(&a.early_flags);
 	map_release(&a.warns);

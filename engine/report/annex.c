@@ -120,8 +120,12 @@ report_plan_at(struct report_versions *vs, struct store_txn *txn, const struct e
 const struct plan_milestone *
 report_milestone_in(const struct plan *p, const struct plan_milestone *m)
 {
-	int mi = m ? plan_milestone_index(p, m->id) : -1;
+	int mi = m && p ? plan_milestone_index(p, m->id) : -1;
 
+	/* renamed since (renamed_from): the older version has it under its old id, and a
+	 * record of then is named as that version named it (review10j R5) */
+	if (mi < 0 && m && p && m->renamed_from)
+		mi = plan_milestone_index(p, m->renamed_from);
 	return mi >= 0 ? &p->milestones[mi] : m;
 }
 

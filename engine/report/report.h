@@ -309,7 +309,8 @@ struct report_versions {
  * Errors: none reach the caller (a version that cannot be read falls back to ep's). */
 const struct plan *report_plan_at(struct report_versions *vs, struct store_txn *txn,
                                   const struct engine_plan *ep, int64_t at, uint32_t *version);
-/* A milestone of the plan by id in p, else in the current plan (m). Cannot fail. */
+/* A milestone of the plan by id in p (or by the id it had before, renamed_from), else in the
+ * current plan (m). Cannot fail. */
 const struct plan_milestone *report_milestone_in(const struct plan *p,
                                                  const struct plan_milestone *m);
 void report_versions_release(struct report_versions *vs);
@@ -362,7 +363,8 @@ struct report_annex_reported {
 	char *sha;            /* that file's sha256 (hex), NULL in older records; owned */
 	char *flags;          /* "瞒报（监测监察科 认定，第 N 号）、…", NULL: none; owned */
 	int handin_late;      /* the task's latest hand-in (`task.submit`, a table that handed
-	                         it in included) was late: 1, in time: 0, none on record: -1 */
+	                         it in included) was late: 1, in time (or made so by a back-dated
+	                         extension since): 0, none on record: -1 */
 	int64_t first_at;     /* when the task's first table was received */
 	struct report_annex_earlier {
 		uint64_t seq;     /* an earlier table of the task, replaced by a later one */

@@ -102,10 +102,11 @@ want = sorted([
     ("甲县", "县环保局", "逾期", TA),
     # a rectification is not "reported": it was not completed
     ("甲县", "张伟（甲一钢铁）", "逾期未完成", TE),
-    ("甲县", "—", "约谈预警", ""),
+    # a warning's 任务: the tasks behind it
+    ("甲县", "—", "约谈预警", f"{TA}、{TE}"),
     ("乙县", "县环保局", "逾期未报", TB),
     ("乙县", "县环保局", "瞒报", TB),
-    ("乙县", "—", "约谈预警", ""),
+    ("乙县", "—", "约谈预警", TB),
 ])
 eq(got, want, "one row per lapse (handed in late or not), flag and warning, by who answers")
 late = [r for r in rows if r[4] == TA][0]
@@ -124,16 +125,18 @@ for r in rows:
     if rec is None:
         continue
     eq(rec["action"], action[r[2]], f"row {r[:3]}: audit record {seq}'s action")
-    if r[4]:
+    if r[2] != "约谈预警":
         eq(rec["task"], r[4], f"row {r[:3]}: audit record {seq}'s task")
     else:
         eq(rec["subject"], {"甲县": "a", "乙县": "b"}[r[0]], f"warning {seq}'s jurisdiction")
+        eq(json.loads(rec["details"])["lapses"], r[4].split("、"), f"warning {seq}'s tasks")
     if r[2] == "瞒报":
         check("瞒报超标企业2家" in r[5] and "监测监察科" in r[5], f"flag reason and who: {r[5]}")
         eq(json.loads(rec["details"])["reason"], "瞒报超标企业2家", "the flag's recorded reason")
     if r[2] == "约谈预警":
-        check(("ac/report/b/once" if r[0] == "乙县" else TE) in r[5],
-              f"the warning names the lapses behind it: {r[5]}")
+        # in words, as its letter names them (review10j R5): matter and whose
+        eq(r[5], "依据：评估报告（乙县）" if r[0] == "乙县" else "依据：评估报告（甲县）、超标企业限期整改（甲一钢铁）",
+           "the warning names the lapses behind it, in words")
 # within one jurisdiction and person, rows follow the trail
 for a, b in zip(rows, rows[1:]):
     if a[0] == b[0] and a[1] == b[1]:
@@ -144,7 +147,7 @@ eq(len(set(seqs)), len(seqs), "no record counted twice")
 summary = list(csv.reader(io.StringIO(tables[1])))
 # 合计 counts lapses and flags; the warnings they led to stand in their own columns after it
 eq(summary[0], ["地区", "责任人", "逾期未办结", "逾期", "迟报", "瞒报", "谎报", "漏报",
-                "合计", "约谈预警", "限批预警", "审计序号"], "summary headers")
+                "合计", "约谈预警", "限批预警", "工作预警", "审计序号"], "summary headers")
 srows = {(r[0], r[1]): r[2:] for r in summary[1:]}
 eq(srows[("甲县", "县环保局")][:9], ["0", "1", "0", "0", "0", "0", "1", "0", "0"],
    "a's department: one lapse, counted once")
@@ -152,9 +155,9 @@ eq(srows[("乙县", "县环保局")][:9], ["1", "0", "0", "1", "0", "0", "2", "0
 eq(srows[("甲县", "张伟（甲一钢铁）")][:9], ["1", "0", "0", "0", "0", "0", "1", "0", "0"], "E1's 责任人")
 eq(srows[("乙县", "—")][6:8], ["0", "1"], "b's interview warning: not added into 合计")
 # one CSV rule (docs/output.md): only a formula is marked; a list of numbers is as it is
-check(all(r[11] and r[11][0].isdigit() for r in summary[1:]),
-      f"sequence lists are written as they are: {[r[11] for r in summary[1:]]}")
-eq(sorted(int(x) for r in summary[1:] for x in r[11].lstrip("'").split(",")), sorted(seqs),
+check(all(r[12] and r[12][0].isdigit() for r in summary[1:]),
+      f"sequence lists are written as they are: {[r[12] for r in summary[1:]]}")
+eq(sorted(int(x) for r in summary[1:] for x in r[12].lstrip("'").split(",")), sorted(seqs),
    "the summary cites the same records")
 
 # --from/--to: only 05-15 (the flag) and 05-16 (b's warning at 09:00)

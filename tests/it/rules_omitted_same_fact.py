@@ -70,7 +70,7 @@ eq([r["reason"].endswith("与该任务的逾期为同一事项，合计计1次")
     if r["kind"] == "漏报"], [True], "the 漏报 row says it is the lapse's own fact")
 out = st.ok("report", "accountability", "--format", "csv")
 row = next(r for r in csv.reader(io.StringIO(out.lstrip("\ufeff"))) if "合计" not in r
-           and len(r) == 12 and r[0] == "甲县" and r[1] == "县环保局")
+           and len(r) == 13 and r[0] == "甲县" and r[1] == "县环保局")
 eq(row[2:9], ["1", "0", "0", "0", "1", "1", "2"], "the CSV summary: 逾期未办结 1 … 漏报 1, 合计 2")
 
 # the 漏报 withdrawn: the lapse stands alone, still one event; a new 漏报 on b (a report that
