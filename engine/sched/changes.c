@@ -19,6 +19,7 @@ static const char *const titles[SCHED_CHANGE_KINDS] = {
 	[SCHED_REASSIGNED] = "moved to another jurisdiction",
 	[SCHED_HANDED_OVER] = "handed over to another owner (both owners told)",
 	[SCHED_KEPT] = "dates changed but kept (why)",
+	[SCHED_REJUDGED] = "hand-ins judged again by the sections now required",
 	[SCHED_TOLD] = "owners told (one notice each, listing their changes)",
 	[SCHED_FIELDS] = "subjects' fields changed (before -> after, each audited)",
 	[SCHED_WITHDRAWN] = "proposed warnings withdrawn (their rule is gone or decides no more)",

@@ -155,17 +155,23 @@ held_sections(const struct plan_milestone *m, const char *before, const char *no
 	strset_free(&have);
 }
 
-/* The required sections not declared are missing. */
-static void
-missing_sections(const struct plan_milestone *m, const char *declared, struct buf *out)
+void
+sched_missing_sections(const struct plan_milestone *m, const char *declared, struct buf *out,
+                       struct buf *titles)
 {
 	struct strset have = STRSET_INIT;
 	size_t n = 0;
 
 	strset_add_split(&have, declared, commas);
-	for (size_t i = 0; i < m->nrequires; i++)
-		if (!strset_has(&have, m->requires[i]))
-			buf_printf(out, "%s%s", n++ ? "、" : "", m->requires[i]);
+	for (size_t i = 0; i < m->nrequires; i++) {
+		if (strset_has(&have, m->requires[i]))
+			continue;
+		buf_printf(out, "%s%s", n ? "、" : "", m->requires[i]);
+		if (titles != NULL)
+			buf_printf(titles, "%s“%s”", n ? "、" : "",
+			           m->requires_titles[i] ? m->requires_titles[i] : m->requires[i]);
+		n++;
+	}
 	strset_free(&have);
 }
 
@@ -468,7 +474,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 		goto out;
 	if (submit) {
 		held_sections(c.m, store_task_extra(&t, "sections"), buf_str(&sections), &held);
-		missing_sections(c.m, buf_str(&held), &missing);
+		sched_missing_sections(c.m, buf_str(&held), &missing, NULL);
 		if (missing.len > 0 && c.lc->incomplete >= 0)
 			to = c.lc->incomplete;
 		late = a->at > t.deadline;

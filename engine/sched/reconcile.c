@@ -51,7 +51,7 @@ struct told {
 	char *key;    /* the task */
 	int role;     /* its owner role in the plan as it is now, or -1 (gone: the admin) */
 	char *line;   /* what changed, in words */
-	enum { TOLD_MOVED, TOLD_CANCELLED, TOLD_REOPENED } what;
+	enum { TOLD_MOVED, TOLD_CANCELLED, TOLD_REOPENED, TOLD_REJUDGED } what;
 	bool head;    /* the first line of its group: its notice is made from here */
 	size_t next;  /* the group's next line, or SIZE_MAX */
 	size_t tail;  /* head only: the group's last line so far */
@@ -135,7 +135,7 @@ tell_owners(struct rctx *c)
 		struct notice_req r = {0};
 		char count[24], moved[24] = "", gone[24] = "", back[24] = "", hash[SHA256_HEX_SIZE];
 		char key[512], *who;
-		size_t n = 0, nby[3] = {0};
+		size_t n = 0, nby[4] = {0};
 
 		if (!c->told[i].head)
 			continue; /* told with the first line of its group */
@@ -1143,6 +1143,85 @@ one(struct rctx *c, struct store_task *t)
 	return rc;
 }
 
+/* A hand-in judged incomplete by the version before, judged again by this one's `requires`
+ * (review10j R2: a version dropping a required section left a county that had handed in
+ * every section now required `incomplete`, reminded as if its report had been returned,
+ * lapsing and counted). Holding every section now required, it is complete: it goes where
+ * a complete hand-in goes (waiting for review) and nothing chases it; a lapse already
+ * recorded stays, as a late hand-in's does. Still lacking sections, its notices name those
+ * this version requires. Audited (task.rejudge, before and after), listed, and its owner
+ * told in the version's `changed` notice. A returned report is not judged again: a person
+ * sent it back. */
+static int
+rejudge(struct rctx *c, const char *key)
+{
+	const struct plan *p = c->ep->plan;
+	const struct plan_milestone *m;
+	const struct plan_lifecycle *lc;
+	struct store_task t;
+	struct buf missing = BUF_INIT, d = BUF_INIT, titles = BUF_INIT;
+	const char *was, *verb, *back;
+	char *from, *what, *line;
+	int mi, st, to, rc;
+
+	if ((rc = store_task_get(c->txn, key, &t, c->e)) != 0)
+		return rc;
+	mi = plan_milestone_index(p, t.milestone);
+	was = store_task_extra(&t, "missing");
+	back = store_task_extra(&t, "came_back");
+	if (mi < 0 || was == NULL || *was == '\0' ||
+	    store_task_extra(&t, "submitted_at") == NULL || (back != NULL && *back != '\0'))
+		goto out;
+	m = &p->milestones[mi];
+	lc = &p->lifecycles[m->lifecycle];
+	st = plan_lifecycle_state(lc, t.state);
+	if (st < 0 || (st != lc->incomplete && st != lc->deadline_to))
+		goto out;
+	sched_missing_sections(m, store_task_extra(&t, "sections"), &missing, &titles);
+	if (strcmp(buf_str(&missing), was) == 0)
+		goto out;
+	to = st;
+	if (missing.len == 0 && lc->submit_event >= 0) {
+		int nx = lc->table[(size_t)st * lc->nevents + (size_t)lc->submit_event];
+
+		if (nx >= 0 && !lc->deadline_from[nx] && nx != lc->deadline_to && nx != lc->incomplete)
+			to = nx;
+	}
+	buf_puts(&d, "{\"missing_before\":");
+	buf_json_str(&d, was);
+	buf_puts(&d, ",\"missing\":");
+	buf_json_str(&d, buf_str(&missing));
+	buf_printf(&d, ",\"plan_version\":%u}", (unsigned)c->ep->version);
+	store_task_set_extra(&t, "missing", buf_str(&missing));
+	from = t.state;
+	t.state = xstrdup(lc->states[to]);
+	t.updated_at = engine_now(c->en);
+	if ((rc = store_task_put(c->txn, &t, c->e)) == 0)
+		rc = audit(c, "task.rejudge", &t, from, t.state, &d);
+	what = sched_matter_words(p, m, t.period, &verb);
+	line = missing.len == 0
+	       ? xasprintf("%s：按修订后的方案，你单位已%s的内容已齐全，无需补正%s", what, verb,
+	                   to != st ? "，转入审核" : "")
+	       : xasprintf("%s：按修订后的方案，尚缺%s，请补正", what, buf_str(&titles));
+	if (rc == 0) {
+		char *note = missing.len ? xasprintf("still missing: %s", buf_str(&missing))
+		                         : xasprintf("complete: %s -> %s", from, t.state);
+
+		sched_changes_note(c->ch, SCHED_REJUDGED, t.key, note);
+		free(note);
+		tell(c, &t, p, m, line, TOLD_REJUDGED);
+	}
+	free(line);
+	free(what);
+	free(from);
+out:
+	buf_release(&missing);
+	buf_release(&d);
+	buf_release(&titles);
+	store_task_release(&t);
+	return rc;
+}
+
 /* Keys first, then the changes: a task's record is read and written by key, never under
  * the scan that found it. */
 struct keys {
@@ -1227,6 +1306,8 @@ reconcile_plan(struct engine *en, struct store_txn *txn, const struct engine_pla
 			break;
 		rc = one(&c, &t);
 		store_task_release(&t);
+		if (rc == 0 && old != NULL)
+			rc = rejudge(&c, k.v[i]);
 	}
 	if (rc == 0 && old != NULL)
 		rc = key_clash(txn, ep, e);

@@ -99,6 +99,8 @@ enum sched_change {
 	SCHED_HANDED_OVER,      /* its milestone's owner is another role of the same kind now:
 	                         * the same task, the new owner told (review10j R3) */
 	SCHED_KEPT,             /* the plan's date changed, the task's kept (and why) */
+	SCHED_REJUDGED,         /* a hand-in judged again by the new version's `requires`
+	                         * (complete now, or lacking other sections) */
 	SCHED_TOLD,             /* an owner told, in one notice, of its tasks moved or
 	                         * cancelled by this load, import or retirement */
 	SCHED_FIELDS,           /* an import changed a stored subject's fields (named) */

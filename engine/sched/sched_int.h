@@ -131,6 +131,12 @@ int sched_starts_tell(struct engine *en, struct store_txn *txn, const struct eng
 /* Forgets the held notes (kept: the array, for the next plan). Cannot fail. */
 void sched_starts_release(struct sched_starts *s);
 
+/* The sections m requires that declared (ids, comma-separated; NULL: none) lacks, appended
+ * to out as ids joined by "、" (the form a task's `missing` keeps) and, when titles is not
+ * NULL, to titles in words (“问题清单”、“下一步工作安排”). Cannot fail. */
+void sched_missing_sections(const struct plan_milestone *m, const char *declared,
+                            struct buf *out, struct buf *titles);
+
 /* What the task is, in the words the notices use: "2017年11月《年度报告》" when it is
  * handed in (its lifecycle takes a submission and it names a receiver; *verb "报送"),
  * else "2017年11月完成培训" (*verb "完成"). m belongs to plan p. Caller frees. */
