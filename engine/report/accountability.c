@@ -69,7 +69,6 @@ struct item {
 	bool handed_in;       /* lapses: its late hand-in is said in why (补报) */
 	enum kind flagged;    /* K_WITHDRAWN: the kind of the flag taken back; K_WARN_VOIDED:
 	                       * the warning's (K_INTERVIEW, K_RESTRICTION, K_OTHER_WARNING) */
-	char *keys;           /* a warning's: the tasks behind it, "、"-joined, its 任务; owned */
 	bool before;          /* a warning sent before the period: no row unless a void in the
 	                       * period makes it one (K_WARN_VOIDED) */
 	const struct engine_plan *ep; /* a warning's plan (its tasks'), for its time's zone */
@@ -855,7 +854,6 @@ on_warning(struct acc *a, const struct store_audit *rec)
 {
 	const char *lp = strstr(rec->details, "\"lapses\":[");
 	struct buf why = BUF_INIT;
-	struct buf keys = BUF_INIT;
 	struct item *it;
 	char *id;
 
@@ -878,21 +876,18 @@ on_warning(struct acc *a, const struct store_audit *rec)
 		*map_slot(&a->warns, id, true) = a->n - 1;
 		free(id);
 	}
-	/* the tasks behind it, as the details' JSON array holds their keys: in 任务, and in
-	 * words in 说明 (KEY_MARK around each, named once the trail is read: name_tasks) */
+	/* the tasks behind it, as the details' JSON array holds their keys, said in words
+	 * (KEY_MARK around each, named once the trail is read: name_tasks); its 任务 stays
+	 * empty, as a warning is no one task's (its record, by 审计序号, lists the keys) */
 	buf_puts(&why, "依据：");
 	for (lp = lp ? lp + 10 : ""; *lp && *lp != ']'; lp++)
-		if (*lp == ',') {
+		if (*lp == ',')
 			buf_puts(&why, "、");
-			buf_puts(&keys, "、");
-		} else if (*lp == '"') {
+		else if (*lp == '"')
 			buf_putc(&why, KEY_MARK);
-		} else {
+		else
 			buf_putc(&why, *lp);
-			buf_putc(&keys, *lp);
-		}
 	it->why = buf_detach(&why);
-	it->keys = buf_detach(&keys);
 }
 
 /* A sent warning that counted an event voided since (conduct.void: a lapse recorded
@@ -1018,7 +1013,6 @@ item_release(struct item *it)
 	free(it->left_note);
 	free(it->ent);
 	free(it->fallback);
-	free(it->keys);
 }
 
 /* Drops the warnings sent before the period that no void in it made a row of (the item
@@ -1075,7 +1069,7 @@ task_words(struct acc *a, const char *key, int64_t at, struct buf *out)
 
 /* Names the tasks a warning's row gives by key (between KEY_MARKs), in words as of the
  * row's time, as the warning's own notice names them (issue 10: "the milestone's title and
- * period in Chinese, not keys"); the keys stay in the row's 任务. */
+ * period in Chinese, not keys"). */
 static void
 name_tasks(struct acc *a)
 {
@@ -1216,7 +1210,7 @@ detail_rows(const struct acc *a, struct report_table *t)
 			                      ? "逾期未完成" : kind_titles[it->kind]);
 		}
 		report_add_str(t, it->what);
-		report_add_str(t, it->keys ? it->keys : it->task);
+		report_add_str(t, it->task);
 		report_add_str(t, it->why);
 		/* RFC 3339 in JSON and CSV, as every time there (docs/output.md) */
 		report_add_time(t, ep ? ep->tz : engine_tz(a->en), it->at);

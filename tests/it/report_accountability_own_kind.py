@@ -4,7 +4,7 @@ year on that the county was warned of a public interview it never was; and it na
 warning's events by task keys, and a renamed milestone's records by the title given since.
 Now: category and column 工作预警 (as the monthly dispatch calls a plan's own kinds), 事项
 the kind; 依据 in words, each task by its matter and period and its jurisdiction as the
-version in force at the warning named them (the keys in 任务); a milestone renamed later
+version in force at the warning named them; a milestone renamed later
 (renamed_from) keeps, in the rows of then, the title it had.
 Worked by hand (Asia/Shanghai, notify_at 09:00): 甲县 hands in 甲表 and 乙表 on 03-01,
 both flagged on 03-01; the rule (2 flags) sends its warning 03-02 09:00; version 2 renames
@@ -42,8 +42,8 @@ st.ok("load", st.write("v2.yaml", V2))
 acc = json.loads(st.ok("report", "accountability", "--format", "json"))
 w = [r for r in acc["records"] if r["person"] == "—"]
 eq([(r["kind"], r["matter"], r["task"], r["reason"]) for r in w],
-   [("工作预警", "flag-warning", f"{A}、{B}", "依据：甲表（甲县）、乙表（甲县）")],
-   "a plan's own kind: 工作预警, its events in words, their keys in 任务")
+   [("工作预警", "flag-warning", None, "依据：甲表（甲县）、乙表（甲县）")],
+   "a plan's own kind: 工作预警, its events in words")
 eq(sorted((r["kind"], r["matter"]) for r in acc["records"] if r["person"] != "—"),
    [("瞒报", "乙表"), ("谎报", "甲表")], "the renamed milestone's flag under its title then")
 eq([(s["interview_warnings"], s["restriction_warnings"], s["other_warnings"])
