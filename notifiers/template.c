@@ -37,13 +37,13 @@ const char *const notify_tpl_names[] = {
 	"issued_date", "scheduled_zh", "due_date_zh", "deadline_zh", "period_zh", "matter",
 	"matter_object", "verb", "obligation", "owner_unit", "submit_to_unit", "required_list",
 	"missing_list", "days_left_phrase", "measures", "submit_url", "attachment_name",
-	"required_intro", "handed_in_phrase",
+	"required_intro", "handed_in_phrase", "handed_in_redo",
 	/* the rules' notices: an event's actor and reason, a moved deadline, warnings */
 	"acted_by", "reason", "previous_deadline_zh", "deadline_passed", "warning_id", "measure",
 	"decision_note", "previous_passed", "deadline_kept", "date_source", "warning_matter",
 	"candidates", "candidate_count", "count_phrase", "has_lapse", "moved_count", "cancelled_count", "reopened_count",
 	"plan_late", "candidate_changes", "counted_on_zh", "handed_in_zh", "handed_in_late",
-	"handover_zh", "handed_over",
+	"handover_zh", "handed_over", "still_owed", "finished",
 	/* the web's receipt and return (docs/web.md) */
 	"receipt_seq", "receipt_files", "receipt_time", "proof_url", "receipt_proof",
 	/* the noise review: who hears explanations, where reports go when not to the addressee */

@@ -436,10 +436,18 @@ fill_task_vals(struct vals *vs, struct store_txn *txn, const struct notice_req *
 	 * reminder, overdue and escalation notices say so, never "仍未报送" (review 10h, K4) */
 	if (store_task_extra(t, "submitted_at") == NULL)
 		; /* never handed in: 仍未报送 */
-	else if (store_task_extra(t, "missing") != NULL && req.len > 0)
+	else if (store_task_extra(t, "came_back") != NULL &&
+	         strcmp(store_task_extra(t, "came_back"), "accept") == 0)
+		/* a stage accepted, the next owed: nothing was sent back, nothing is to be
+		 * corrected (review10j R4) */
+		val(vs, "handed_in_phrase", "已报送的材料已审核通过，后续材料尚未报送");
+	else if (store_task_extra(t, "missing") != NULL && req.len > 0) {
 		valf(vs, "handed_in_phrase", "已报送但内容不全，缺少%s，尚未补正", buf_str(&req));
-	else /* handed in whole and chased again: sent back (returned, or a plan's own event) */
+		val(vs, "handed_in_redo", "是");
+	} else { /* handed in whole and chased again: sent back (returned, or a plan's own event) */
 		val(vs, "handed_in_phrase", "已报送但被退回，尚未重新报送");
+		val(vs, "handed_in_redo", "是");
+	}
 	buf_release(&req);
 	{
 		char *name = subject_name(txn, m->for_ == PLAN_FOR_ENTERPRISE ? STORE_ENTERPRISE
@@ -717,6 +725,8 @@ notice_eml_name(const char *key, int64_t scheduled)
  * a random token scoped to the task and the owner's role and subject, of which the store
  * keeps only the sha256. Only when the configuration names the web's base URL. */
 static const char *const link_kinds[] = {"reminder", "overdue", "returned", "incomplete",
+                                         /* a stage accepted, the next owed (review10j R4) */
+                                         "accepted",
                                          "correction", "link",
                                          /* they too name a date to hand in by (review 11d,
                                           * W8): a late task's first notice, an extension */

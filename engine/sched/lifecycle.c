@@ -266,7 +266,10 @@ came_back(struct engine *en, struct store_txn *txn, const struct ctx *c, struct 
 /* The owner's notice of an event: `return`, and any event of a plan's own lifecycle that
  * sends a hand-in back to the owner (back: from a state the deadline does not watch into
  * one it does, e.g. `reject: {submitted: open}`), is a `returned` notice; else none would
- * tell the county it owes the report again (review10g G7). */
+ * tell the county it owes the report again (review10g G7). `accept` is an `accepted`
+ * notice even when it leads to a stage still owed (a draft passed, the final version due):
+ * a stage passed is never told as a return (review10j R4); the notice then says what is
+ * still owed and by when. */
 static int
 event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
              const struct store_task *t, const char *event, const struct task_event_args *a,
@@ -277,10 +280,10 @@ event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	struct dberr ignored;
 	char at[40], key[1024];
 
-	if (strcmp(event, "return") == 0 || back)
-		n.kind = "returned";
-	else if (strcmp(event, "accept") == 0)
+	if (strcmp(event, "accept") == 0)
 		n.kind = "accepted";
+	else if (strcmp(event, "return") == 0 || back)
+		n.kind = "returned";
 	else
 		return 0;
 	/* Each decision is its own fact, told once: a second return or accept within the same
@@ -550,6 +553,13 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	back = c.lc->deadline_to >= 0 && c.lc->deadline_from[to] &&
 	       ((submit && to == c.lc->incomplete) ||
 	        (c.state >= 0 && !c.lc->deadline_from[c.state] && c.state != c.lc->deadline_to));
+	/* the event that gave the owner something to hand in again, for the notices that
+	 * chase it: a return is owed anew, a stage accepted owes the next (review10j R4); a
+	 * hand-in answers it */
+	if (!submit && back)
+		store_task_set_extra(&t, "came_back", event);
+	else if (submit && store_task_extra(&t, "came_back") != NULL)
+		store_task_set_extra(&t, "came_back", "");
 	from = xstrdup(t.state);
 	free(t.state);
 	t.state = xstrdup(c.lc->states[to]);

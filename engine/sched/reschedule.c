@@ -126,7 +126,9 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	                                              {PLAN_TARGET_SUBMIT_TO, -1}};
 	struct notice_req r = {0};
 	struct task_forms forms = {0};
-	struct notice_var vars[13];
+	struct notice_var vars[15];
+	const struct plan_lifecycle *lc;
+	int st;
 	char key[1024], prev[WORDS_DEADLINE_MAX] = "", handed[WORDS_DEADLINE_MAX] = "";
 	char *handover = NULL;
 	int mi = plan_milestone_index(ep->plan, t->milestone), rc;
@@ -156,6 +158,14 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	}
 	vars[10] = (struct notice_var){"handover_zh", handover ? handover : ""};
 	vars[11] = (struct notice_var){"handed_over", handover ? "是" : ""};
+	/* accepted: the end of the matter only in a final state; a stage passed may leave
+	 * another still owed (the deadline watches the state it is in) or another review
+	 * (review10j R4: a draft accepted read "本事项办结", or, told as a return, "予以退回") */
+	lc = mi >= 0 ? &ep->plan->lifecycles[ep->plan->milestones[mi].lifecycle] : NULL;
+	st = lc ? plan_lifecycle_state(lc, t->state) : -1;
+	vars[12] = (struct notice_var){"still_owed", st >= 0 && (lc->deadline_from[st] ||
+	                                                         st == lc->deadline_to) ? "是" : ""};
+	vars[13] = (struct notice_var){"finished", st < 0 || lc->final[st] ? "是" : ""};
 	snprintf(key, sizeof(key), "%s#%s#%s", t->key, n->kind, n->keypart);
 	r.ep = ep;
 	r.kind = n->kind;
@@ -167,7 +177,7 @@ sched_owner_notice(struct engine *en, struct store_txn *txn, const struct engine
 	r.ntargets = n->submit_to && mi >= 0 && ep->plan->milestones[mi].submit_to >= 0 ? 2 : 1;
 	r.scheduled = engine_now(en);
 	r.vars = vars;
-	r.nvars = 12;
+	r.nvars = 14;
 	/* a task that starts late asks for its table: the blank one goes with it (附件) */
 	if (strcmp(n->kind, "start") == 0) {
 		if ((rc = task_forms_add(en, txn, ep, t, &forms, e)) != 0) {
