@@ -35,7 +35,9 @@ int conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine
                    const struct store_task *task, const char *why, size_t *n,
                    struct dberr *e);
 /* The warnings behind which task's lapse (and the escalations that followed from it) was
- * counted, after that lapse was voided (conduct_unnote's case): a proposal whose events
+ * counted, after that lapse was voided (conduct_unnote's case; by NULL: by a hand-in
+ * received before it and recorded after; else by a back-dated extension `by` granted for
+ * reason, which the deciders are told instead): a proposal whose events
  * left fall below its rule's threshold is withdrawn (state withdrawn), one still at or
  * above it is proposed again with the true count (a new number; the old one superseded),
  * and the deciding roles are told either way (a `candidates` notice saying what changed);
@@ -45,7 +47,7 @@ int conduct_unnote(struct engine *en, struct store_txn *txn, const struct engine
  * and notice_queue's. */
 int conduct_void_warnings(struct engine *en, struct store_txn *txn,
                           const struct engine_plan *ep, const struct store_task *task,
-                          struct dberr *e);
+                          const char *by, const char *reason, struct dberr *e);
 /* The same for task's flag of kind (concealed, falsified, omitted) withdrawn by `by` for
  * reason (`flag --withdraw`): the proposals that counted it are brought to the truth, the
  * deciders told why; a sent warning records it among its voided events. Errors: as

@@ -1221,8 +1221,11 @@ out:
 static char *
 voided_words(const struct voiding *v)
 {
-	if (v->flag == NULL)
+	if (v->flag == NULL && v->by == NULL)
 		return xstrdup("报送材料在截止前已收到、事后补录，所记逾期已撤销");
+	if (v->flag == NULL) /* a back-dated extension: nothing was recorded afterwards */
+		return xasprintf("报送材料在事后补记的展期内收到（展期经%s同意，理由：%s），所记逾期已撤销",
+		                 v->by, v->reason ? v->reason : "");
 	return xasprintf("所登记的%s已由%s撤回（理由：%s）",
 	                 strcmp(v->flag, "concealed") == 0 ? "瞒报"
 	                 : strcmp(v->flag, "falsified") == 0 ? "谎报" : "漏报",
@@ -1336,9 +1339,10 @@ void_all(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
 
 int
 conduct_void_warnings(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-                      const struct store_task *task, struct dberr *e)
+                      const struct store_task *task, const char *by, const char *reason,
+                      struct dberr *e)
 {
-	struct voiding v = {task->key, NULL, NULL, NULL};
+	struct voiding v = {task->key, NULL, by, reason};
 
 	return void_all(en, txn, ep, &v, e);
 }

@@ -307,20 +307,21 @@ event_notice(struct engine *en, struct store_txn *txn, const struct ctx *c,
 	return sched_owner_notice(en, txn, c->ep, t, &n, e);
 }
 
-/* A lapse voided (a hand-in or an ending event received before it and recorded after,
- * or made in time by a back-dated extension): neither it nor the escalations that followed
- * from it count any more, and the warnings that counted it are brought to the truth
- * (warning.c). */
+/* A lapse voided (by NULL: a hand-in or an ending event received before it and recorded
+ * after; else made in time by a back-dated extension `by` granted for reason): neither it nor
+ * the escalations that followed from it count any more, and the warnings that counted it
+ * are brought to the truth (warning.c), the deciders told which of the two it was. */
 static int
 uncount_lapse(struct engine *en, struct store_txn *txn, const struct engine_plan *ep,
-              const struct store_task *t, struct dberr *e)
+              const struct store_task *t, const char *by, const char *reason,
+              struct dberr *e)
 {
 	int rc = conduct_unnote(en, txn, ep, t, "lapse", NULL, e);
 
 	if (rc == 0)
 		rc = conduct_unnote(en, txn, ep, t, "escalation", NULL, e);
 	if (rc == 0)
-		rc = conduct_void_warnings(en, txn, ep, t, e);
+		rc = conduct_void_warnings(en, txn, ep, t, by, reason, e);
 	return rc;
 }
 
@@ -370,7 +371,7 @@ submit_cancelled(struct engine *en, struct store_txn *txn, struct store_task *t,
 	rc = engine_audit(en, txn, "task.submit", t->key, t->subject, t->state, t->state,
 	                  buf_str(&d), e);
 	buf_release(&d);
-	return rc == 0 ? uncount_lapse(en, txn, ep, t, e) : rc;
+	return rc == 0 ? uncount_lapse(en, txn, ep, t, NULL, NULL, e) : rc;
 }
 
 int
@@ -615,7 +616,7 @@ task_event(struct engine *en, struct store_txn *txn, const char *key, const char
 	rc = engine_audit(en, txn, submit ? "task.submit" : "task.event", key, t.subject, from,
 	                  t.state, buf_str(&details), e);
 	if (rc == 0 && voids)
-		rc = uncount_lapse(en, txn, c.ep, &t, e);
+		rc = uncount_lapse(en, txn, c.ep, &t, NULL, NULL, e);
 	if (rc == 0 && back)
 		rc = came_back(en, txn, &c, &t, late, !submit, a->at, e);
 	if (rc == 0 && submit && missing.len > 0)
@@ -770,7 +771,7 @@ extend_one(struct engine *en, struct store_txn *txn, const char *key, int32_t da
 	rc = engine_audit(en, txn, "task.extend", key, t.subject, from, t.state,
 	                  buf_str(&details), e);
 	if (rc == 0 && voids)
-		rc = uncount_lapse(en, txn, c.ep, &t, e);
+		rc = uncount_lapse(en, txn, c.ep, &t, by, reason, e);
 	/* a back-dated deadline already past: the lapse is now, not at the next turn */
 	if (rc == 0 && deadline < engine_now(en)) {
 		char *state = t.state;
