@@ -45,10 +45,20 @@ struct figures {
 	struct buf warnings;
 	unsigned nwarnings;
 	int32_t first, last;       /* horizon of the plan's due dates */
-	struct buf voided;         /* "KEY\tVOIDED\tLEFT\n" per sent warning with voided events */
+	struct buf voided;         /* "KEY\tN0\tN1\tN2\tN3\tLEFT\n" per sent warning with voided
+	                            * events: lapses voided, then 瞒报, 谎报, 漏报 withdrawn
+	                            * (void_kinds), and the events left */
 };
 
 #define DISPATCH_PREFIX "dispatch#"
+
+/* What a sent warning's voided events were, in the dispatch's words, by the `why` they were
+ * counted under: a withdrawn flag is no 补录, and a lapse voided by a back-dated extension
+ * was not recorded afterwards either. */
+static const char *const void_kinds[][2] = {{"lapse", "逾期已撤销"},
+                                            {"concealed", "瞒报登记已撤回"},
+                                            {"falsified", "谎报登记已撤回"},
+                                            {"omitted", "漏报登记已撤回"}};
 
 static const char *const measures[] = {"rectify-by-deadline", "listed-supervision", "closure"};
 
@@ -188,11 +198,17 @@ notice_cb(const struct store_notice *n, void *arg)
 	for (const char *p = f->voided.len ? buf_str(&f->voided) : NULL; p && *p;
 	     p = strchr(p, '\n') + 1) {
 		size_t len = strcspn(p, "\t");
-		unsigned nv, left;
+		unsigned nk[4], left;
 
 		if (len == strlen(n->key) && memcmp(p, n->key, len) == 0 &&
-		    sscanf(p + len, "\t%u\t%u", &nv, &left) == 2) {
-			buf_printf(&f->warnings, "（依据的逾期已补录撤销%u项，余%u项）", nv, left);
+		    sscanf(p + len, "\t%u\t%u\t%u\t%u\t%u", &nk[0], &nk[1], &nk[2], &nk[3],
+		           &left) == 5) {
+			buf_puts(&f->warnings, "（依据的");
+			for (size_t k = 0, said = 0; k < 4; k++)
+				if (nk[k] > 0)
+					buf_printf(&f->warnings, "%s%s%u项", said++ ? "、" : "",
+					           void_kinds[k][1], nk[k]);
+			buf_printf(&f->warnings, "，余%u项）", left);
 			break;
 		}
 	}
@@ -204,10 +220,21 @@ static int
 voided_cb(const struct conduct_warning *w, void *arg)
 {
 	struct figures *f = arg;
+	size_t nk[4] = {0};
 
-	if (w->nvoided > 0 && strcmp(w->state, "sent") == 0)
-		buf_printf(&f->voided, "%s/conduct/%s/%s/%u\t%zu\t%zu\n", w->plan, w->kind,
-		           w->jurisdiction, w->seq, w->nvoided, conduct_warning_left(w));
+	if (w->nvoided == 0 || strcmp(w->state, "sent") != 0)
+		return 0;
+	for (size_t i = 0; i < w->nvoided; i++) {
+		size_t k = 0; /* a lapse, or an escalation that followed from one */
+
+		for (size_t j = 1; j < 4; j++)
+			if (strcmp(w->voided[i].why, void_kinds[j][0]) == 0)
+				k = j;
+		nk[k]++;
+	}
+	buf_printf(&f->voided, "%s/conduct/%s/%s/%u\t%zu\t%zu\t%zu\t%zu\t%zu\n", w->plan,
+	           w->kind, w->jurisdiction, w->seq, nk[0], nk[1], nk[2], nk[3],
+	           conduct_warning_left(w));
 	return 0;
 }
 

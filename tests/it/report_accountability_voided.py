@@ -22,6 +22,7 @@ PLAN = county_plan("vw", "撤销标注测试", [
 conduct:
   - {lapses: 2, within: 90d, kind: interview-warning, of: [lapse], notify: [hq]}
   - {lapses: 1, within: 90d, kind: approval-restriction-warning, of: [flag], notify: [hq]}
+dispatch: {day: 10, notify: [hq]}
 """)
 
 st = Store()
@@ -93,5 +94,12 @@ eq([(r["kind"], r["task"], r["audit_seq"], r["reason"]) for r in acc["records"]
    "the void of a warning sent before the period: marked where it happened")
 eq([s["interview_warnings"] for s in acc["summary"] if s["person"] == "—"], [0] * len(
     [s for s in acc["summary"] if s["person"] == "—"]), "and counted in no column")
+
+# the monthly dispatch of Monday 04-10 09:00 says each void as what it was: the lapse
+# voided, the 谎报 withdrawn (it said "逾期已补录撤销" for both)
+st.ok("advance", "--to", "2017-04-10T10:00:00+08:00")
+body = [m for m in st.mails() if m["X-Dabiao-Kind"] == "dispatch"][-1].get_body().get_content()
+check("甲县：约谈预警（依据的逾期已撤销1项，余1项）" in body and
+      "甲县：限批预警（依据的谎报登记已撤回1项，余0项）" in body, body)
 st.cleanup()
 done("accountability marks a sent warning's voided lapses and withdrawn flags")

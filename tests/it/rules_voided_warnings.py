@@ -128,7 +128,7 @@ eq(len([x for x in w.values() if x["kind"] == "approval-restriction-warning"]), 
 st.ok("advance", "--to", "2017-04-10T10:00:00+08:00")
 disp = [m for m in st.mails() if m["X-Dabiao-Kind"] == "dispatch"]
 body = disp[-1].get_body().get_content()
-check("甲县：限批预警（依据的逾期已补录撤销2项，余1项）" in body, body)
+check("甲县：限批预警（依据的逾期已撤销2项，余1项）" in body, body)
 st.cleanup()
 done("a proposal that counted a voided lapse is proposed again or withdrawn, the deciders "
      "told; a sent warning lists what was voided")
