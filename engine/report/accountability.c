@@ -466,6 +466,21 @@ handed_in_at(const struct acc *a, const struct store_audit *rec, char out[32])
 	free(at);
 }
 
+/* When what a record says happened: its --at (details "at", a hand-in or an event entered
+ * afterwards) when it has one, else when it was recorded. A verification on site on 09-25
+ * entered on 11-12 left its deadline state on 09-25 (review12b V4). */
+static int64_t
+record_at(const struct acc *a, const struct store_audit *rec)
+{
+	char *at = report_json_str(rec->details, "at");
+	int64_t when;
+
+	if (at == NULL || tz_parse_time(key_tz(a, rec->task), at, &when) != 0)
+		when = rec->clock_time;
+	free(at);
+	return when;
+}
+
 /* A hand-in that voided a lapse, in words: when it was received, when and by whom it was
  * recorded (the audit record's actor: the person who entered it), and that the lapse no
  * longer counts. Caller frees. */
@@ -656,7 +671,7 @@ on_task_record(struct acc *a, const struct store_audit *rec)
 			bool backdated = strstr(rec->details, "\"backdated\":true") != NULL;
 
 			it->left_state = xstrdup(rec->to_state);
-			it->left_at = rec->clock_time;
+			it->left_at = record_at(a, rec);
 			if (voids_lapse(rec)) {
 				mark_recorded(a, it, rec);
 			} else if (strcmp(rec->action, "task.extend") == 0) {
