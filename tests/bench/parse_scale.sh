@@ -200,20 +200,24 @@ while [ "$n" -le "$max_ms" ]; do
 	rm -rf "$db"
 	n=$((n * 10))
 done
-n=1000
-while [ "$n" -le "$max_ms" ]; do
-	db="$dir/db-where-$n"
-	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
-	"$bin" --db "$db" import registry.yaml >/dev/null
-	"$bin" --db "$db" load "where-$n.yaml" >/dev/null
-	read -r secs rss < <(t "$bin" --db "$db" import "where-ent-$n.csv" --dry-run)
-	printf 'import %7d enterprises, where: of as many: %8.2f s  max RSS %7d KB\n' "$n" \
-		"$secs" "$rss"
-	summary+=" import_where_${n}=${secs}s"
-	step import_where "$secs"
-	rm -rf "$db"
-	n=$((n * 10))
-done
+# import --dry-run of n enterprises (KIND-ent-N.csv) against a plan KIND-N.yaml, at 1k/10k/...
+import_series() {
+	local kind=$1 what=$2 n=1000 db secs rss
+	while [ "$n" -le "$max_ms" ]; do
+		db="$dir/db-$kind-$n"
+		"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
+		"$bin" --db "$db" import registry.yaml >/dev/null
+		"$bin" --db "$db" load "$kind-$n.yaml" >/dev/null
+		read -r secs rss < <(t "$bin" --db "$db" import "$kind-ent-$n.csv" --dry-run)
+		printf 'import %7d enterprises, %s: %8.2f s  max RSS %7d KB\n' "$n" "$what" \
+			"$secs" "$rss"
+		summary+=" import_${kind}_${n}=${secs}s"
+		step "import_$kind" "$secs"
+		rm -rf "$db"
+		n=$((n * 10))
+	done
+}
+import_series where "where: of as many"
 n=1000
 while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
 	db="$dir/db-sections-$n"
@@ -241,20 +245,7 @@ while [ "$n" -le "$max_ms" ] && [ "$n" -le 10000 ]; do
 	rm -rf "$db"
 	n=$((n * 10))
 done
-n=1000
-while [ "$n" -le "$max_ms" ]; do
-	db="$dir/db-industries-$n"
-	"$bin" --db "$db" init --clock virtual --now 2017-01-01T00:00:00+08:00 >/dev/null
-	"$bin" --db "$db" import registry.yaml >/dev/null
-	"$bin" --db "$db" load "industries-$n.yaml" >/dev/null
-	read -r secs rss < <(t "$bin" --db "$db" import "industries-ent-$n.csv" --dry-run)
-	printf 'import %7d enterprises of as many industries: %8.2f s  max RSS %7d KB\n' "$n" \
-		"$secs" "$rss"
-	summary+=" import_industries_${n}=${secs}s"
-	step import_industries "$secs"
-	rm -rf "$db"
-	n=$((n * 10))
-done
+import_series industries "of as many industries"
 n=10000
 while [ "$n" -le "$max_rows" ]; do
 	db="$dir/db-$n"
